@@ -1,0 +1,30 @@
+package io.pairdb.core.port;
+
+import io.pairdb.core.tenant.Tenant;
+import io.pairdb.core.tenant.TenantId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durable tenant records, shared by every coordinator. Thread-safe. Every method either
+ * completes or throws {@link io.pairdb.core.PairDbException} when the store cannot be
+ * reached; a thrown call may or may not have been applied.
+ */
+public interface TenantStore {
+    enum InsertOutcome { INSERTED, ALREADY_EXISTS }
+
+    /** Inserts the tenant unless one with the same id exists. Not idempotent in its answer. */
+    InsertOutcome insert(Tenant tenant);
+
+    Optional<Tenant> find(TenantId id);
+
+    /** Every tenant, ordered by id. */
+    List<Tenant> list();
+
+    /**
+     * Replaces the tenant if the stored version equals {@code expectedVersion}
+     * (optimistic locking). Returns the stored tenant after the call: the new one when it
+     * was applied, the current one when the version did not match, empty when absent.
+     */
+    Optional<Tenant> update(Tenant updated, long expectedVersion);
+}

@@ -1,0 +1,161 @@
+package io.pairdb.core.tenant;
+
+import io.pairdb.core.port.Clock;
+import io.pairdb.core.port.CoordinatorMetrics;
+import io.pairdb.core.port.TenantStore;
+import io.pairdb.core.topology.ClusterTopology;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Tenants and their replication factor, with a TTL cache in front of the store. Other
+ * coordinators see an RF change when their cached entry expires (default 5 minutes).
+ */
+public final class TenantService {
+    /** Bounds on replication factors, shared by every path that sets one. */
+    public record Settings(int defaultReplicationFactor, int maxReplicationFactor, Duration cacheTtl) {
+        public Settings {
+            Objects.requireNonNull(cacheTtl, "cacheTtl");
+            if (maxReplicationFactor < 1) {
+                throw new IllegalArgumentException("max replication factor must be at least 1");
+            }
+            if (defaultReplicationFactor < 1 || defaultReplicationFactor > maxReplicationFactor) {
+                throw new IllegalArgumentException("default replication factor must be 1-" + maxReplicationFactor);
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(3, 5, Duration.ofMinutes(5));
+        }
+    }
+
+    public sealed interface CreateOutcome {
+        record Created(Tenant tenant) implements CreateOutcome {
+        }
+
+        record AlreadyExists(TenantId id) implements CreateOutcome {
+        }
+
+        record InvalidReplicationFactor(String reason) implements CreateOutcome {
+        }
+    }
+
+    public sealed interface UpdateOutcome {
+        record Updated(Tenant tenant) implements UpdateOutcome {
+        }
+
+        record NotFound(TenantId id) implements UpdateOutcome {
+        }
+
+        record InvalidReplicationFactor(String reason) implements UpdateOutcome {
+        }
+
+        /** Another coordinator kept changing the tenant while this one tried. */
+        record Contended(TenantId id) implements UpdateOutcome {
+        }
+    }
+
+    private record Cached(Tenant tenant, long expiresAtMillis) {
+    }
+
+    private final TenantStore store;
+    private final ClusterTopology topology;
+    private final Clock clock;
+    private final CoordinatorMetrics metrics;
+    private final Settings settings;
+    private final ConcurrentHashMap<TenantId, Cached> cache = new ConcurrentHashMap<>();
+
+    public TenantService(TenantStore store, ClusterTopology topology, Clock clock, CoordinatorMetrics metrics,
+                         Settings settings) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.topology = Objects.requireNonNull(topology, "topology");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Creates a tenant; {@code replicationFactor} empty means the default. */
+    public CreateOutcome create(TenantId id, Optional<Integer> replicationFactor) {
+        int rf = replicationFactor.orElse(settings.defaultReplicationFactor());
+        Optional<String> invalid = checkReplicationFactor(rf);
+        if (invalid.isPresent()) {
+            return new CreateOutcome.InvalidReplicationFactor(invalid.get());
+        }
+        var now = clock.now();
+        Tenant tenant = new Tenant(id, rf, now, now, 1);
+        if (store.insert(tenant) == TenantStore.InsertOutcome.ALREADY_EXISTS) {
+            return new CreateOutcome.AlreadyExists(id);
+        }
+        cache.remove(id);
+        return new CreateOutcome.Created(tenant);
+    }
+
+    /** The tenant, from the cache when fresh. */
+    public Optional<Tenant> find(TenantId id) {
+        long now = clock.nowMillis();
+        Cached cached = cache.get(id);
+        if (cached != null && cached.expiresAtMillis() > now) {
+            metrics.tenantCacheHit();
+            return Optional.of(cached.tenant());
+        }
+        metrics.tenantCacheMiss();
+        Optional<Tenant> loaded = store.find(id);
+        // absent tenants are not cached, so a tenant created elsewhere is usable at once
+        loaded.ifPresentOrElse(
+                t -> cache.put(id, new Cached(t, now + settings.cacheTtl().toMillis())),
+                () -> cache.remove(id));
+        return loaded;
+    }
+
+    public List<Tenant> list() {
+        return store.list();
+    }
+
+    public UpdateOutcome setReplicationFactor(TenantId id, int rf) {
+        Optional<String> invalid = checkReplicationFactor(rf);
+        if (invalid.isPresent()) {
+            return new UpdateOutcome.InvalidReplicationFactor(invalid.get());
+        }
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Optional<Tenant> current = store.find(id);
+            if (current.isEmpty()) {
+                cache.remove(id);
+                return new UpdateOutcome.NotFound(id);
+            }
+            Tenant before = current.get();
+            if (before.replicationFactor() == rf) {
+                return new UpdateOutcome.Updated(before);
+            }
+            Tenant wanted = before.withReplicationFactor(rf, clock.now());
+            Optional<Tenant> stored = store.update(wanted, before.version());
+            if (stored.isEmpty()) {
+                cache.remove(id);
+                return new UpdateOutcome.NotFound(id);
+            }
+            if (stored.get().version() == wanted.version() && stored.get().replicationFactor() == rf) {
+                cache.remove(id);
+                return new UpdateOutcome.Updated(stored.get());
+            }
+        }
+        return new UpdateOutcome.Contended(id);
+    }
+
+    private Optional<String> checkReplicationFactor(int rf) {
+        if (rf < 1 || rf > settings.maxReplicationFactor()) {
+            return Optional.of("replication factor must be between 1 and " + settings.maxReplicationFactor() + ", was " + rf);
+        }
+        int nodes = topology.current().currentNodeCount();
+        if (rf > nodes) {
+            return Optional.of("replication factor " + rf + " exceeds the " + nodes
+                    + " storage nodes in the ring; add nodes first");
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,77 @@
+package io.pairdb.core.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pairdb.core.port.TenantStore;
+import io.pairdb.core.tenant.Tenant;
+import io.pairdb.core.tenant.TenantId;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link TenantStore} does; each implementation's test extends this. */
+public abstract class TenantStoreContract {
+    /** A store with no tenants in it. */
+    protected abstract TenantStore emptyStore();
+
+    private TenantStore store;
+    private final Instant now = Instant.parse("2026-01-02T03:04:05.123Z").truncatedTo(ChronoUnit.MILLIS);
+
+    @BeforeEach
+    void freshStore() {
+        store = emptyStore();
+    }
+
+    @Test
+    void findsATenantAfterInsertingIt() {
+        Tenant acme = new Tenant(new TenantId("acme"), 3, now, now, 1);
+        assertThat(store.insert(acme)).isEqualTo(TenantStore.InsertOutcome.INSERTED);
+        assertThat(store.find(new TenantId("acme"))).contains(acme);
+    }
+
+    @Test
+    void refusesASecondTenantWithTheSameId() {
+        store.insert(new Tenant(new TenantId("acme"), 3, now, now, 1));
+        assertThat(store.insert(new Tenant(new TenantId("acme"), 1, now, now, 1)))
+                .isEqualTo(TenantStore.InsertOutcome.ALREADY_EXISTS);
+        assertThat(store.find(new TenantId("acme")).orElseThrow().replicationFactor()).isEqualTo(3);
+    }
+
+    @Test
+    void findsNothingForAnUnknownTenant() {
+        assertThat(store.find(new TenantId("nobody"))).isEmpty();
+    }
+
+    @Test
+    void listsTenantsInIdOrder() {
+        store.insert(new Tenant(new TenantId("zeta"), 1, now, now, 1));
+        store.insert(new Tenant(new TenantId("alpha"), 2, now, now, 1));
+        assertThat(store.list()).extracting(t -> t.id().value()).containsExactly("alpha", "zeta");
+    }
+
+    @Test
+    void updatesWhenTheExpectedVersionMatches() {
+        Tenant acme = new Tenant(new TenantId("acme"), 3, now, now, 1);
+        store.insert(acme);
+        Tenant raised = acme.withReplicationFactor(5, now.plusSeconds(1));
+        assertThat(store.update(raised, 1)).contains(raised);
+        assertThat(store.find(acme.id())).contains(raised);
+    }
+
+    @Test
+    void keepsTheStoredTenantWhenTheExpectedVersionIsStale() {
+        Tenant acme = new Tenant(new TenantId("acme"), 3, now, now, 1);
+        store.insert(acme);
+        Tenant second = acme.withReplicationFactor(2, now.plusSeconds(1));
+        store.update(second, 1);
+        Tenant lateWriter = acme.withReplicationFactor(1, now.plusSeconds(2));
+        assertThat(store.update(lateWriter, 1)).contains(second);
+        assertThat(store.find(acme.id())).contains(second);
+    }
+
+    @Test
+    void updatingAnUnknownTenantFindsNothing() {
+        assertThat(store.update(new Tenant(new TenantId("ghost"), 3, now, now, 2), 1)).isEmpty();
+    }
+}
