@@ -48,11 +48,19 @@ public final class FaultHooks {
     }
 
     public void setDelay(Duration delay) {
-        this.delay = new FaultSettings(false, delay, 0, false).delay();
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative: " + delay);
+        }
+        this.delay = delay;
     }
 
+    /** The next {@code count} Write/Delete/Repair/WriteBatch calls answer UNAVAILABLE. */
     public void failNextWrites(int count) {
-        failNextWrites.set(new FaultSettings(false, Duration.ZERO, count, false).failNextWrites());
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative: " + count);
+        }
+        failNextWrites.set(count);
     }
 
     public void setFailStreams(boolean failStreams) {

@@ -26,7 +26,7 @@ public abstract class HintStoreContract {
     private final NodeId n2 = new NodeId("n2");
 
     @BeforeEach
-    void freshStore() {
+    public void freshStore() {
         store = emptyStore();
     }
 
@@ -39,7 +39,7 @@ public abstract class HintStoreContract {
     }
 
     @Test
-    void keepsTheWholeVersionOfAHint() {
+    public void keepsTheWholeVersionOfAHint() {
         Version tombstone = Version.tombstone(VectorClock.of("c2", 9), 1_700_000_000_999L);
         store.store(hint(n1, "a", value("hello", 1), now));
         store.store(hint(n1, "b", tombstone, now.plusMillis(1)));
@@ -55,7 +55,7 @@ public abstract class HintStoreContract {
     }
 
     @Test
-    void returnsHintsOldestFirstAndOnlyForTheTarget() {
+    public void returnsHintsOldestFirstAndOnlyForTheTarget() {
         store.store(hint(n1, "first", value("1", 1), now));
         store.store(hint(n2, "other", value("x", 1), now));
         store.store(hint(n1, "second", value("2", 2), now.plusSeconds(1)));
@@ -66,7 +66,7 @@ public abstract class HintStoreContract {
     }
 
     @Test
-    void deletedHintsAreGoneAndDeletingTwiceIsHarmless() {
+    public void deletedHintsAreGoneAndDeletingTwiceIsHarmless() {
         store.store(hint(n1, "a", value("1", 1), now));
         long id = store.pending(n1, 1).getFirst().id();
         store.delete(id);

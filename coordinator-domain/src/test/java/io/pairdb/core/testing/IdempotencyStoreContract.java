@@ -30,44 +30,44 @@ public abstract class IdempotencyStoreContract {
             VectorClock.of(Map.of("c1", 17L, "c2", 4L)), 1_700_000_000_123L, 3, "quorum", false);
 
     @BeforeEach
-    void freshStore() {
+    public void freshStore() {
         store = emptyStore();
     }
 
     @Test
-    void theFirstClaimWins() {
+    public void theFirstClaimWins() {
         assertThat(store.claim(key, "fp", Duration.ofHours(24))).isInstanceOf(Claim.Claimed.class);
     }
 
     @Test
-    void aSecondClaimWhileInFlightSeesTheFirstFingerprint() {
+    public void aSecondClaimWhileInFlightSeesTheFirstFingerprint() {
         store.claim(key, "fp-a", Duration.ofHours(24));
         assertThat(store.claim(key, "fp-b", Duration.ofHours(24))).isEqualTo(new Claim.InProgress("fp-a"));
     }
 
     @Test
-    void aClaimAfterCompletionReturnsTheStoredResponse() {
+    public void aClaimAfterCompletionReturnsTheStoredResponse() {
         store.claim(key, "fp", Duration.ofHours(24));
         store.complete(key, "fp", response, Duration.ofHours(24));
         assertThat(store.claim(key, "fp", Duration.ofHours(24))).isEqualTo(new Claim.Completed("fp", response));
     }
 
     @Test
-    void aReleasedClaimCanBeClaimedAgain() {
+    public void aReleasedClaimCanBeClaimedAgain() {
         store.claim(key, "fp", Duration.ofHours(24));
         store.release(key);
         assertThat(store.claim(key, "fp", Duration.ofHours(24))).isInstanceOf(Claim.Claimed.class);
     }
 
     @Test
-    void keysOfDifferentTenantsDoNotCollide() {
+    public void keysOfDifferentTenantsDoNotCollide() {
         store.claim(key, "fp", Duration.ofHours(24));
         IdempotencyKey other = new IdempotencyKey(new TenantId("globex"), "user:1", "req-1");
         assertThat(store.claim(other, "fp", Duration.ofHours(24))).isInstanceOf(Claim.Claimed.class);
     }
 
     @Test
-    void exactlyOneOfManyConcurrentClaimsWins() throws Exception {
+    public void exactlyOneOfManyConcurrentClaimsWins() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Callable<Claim>> attempts = new ArrayList<>();

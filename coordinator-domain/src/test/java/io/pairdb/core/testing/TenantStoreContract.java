@@ -19,19 +19,19 @@ public abstract class TenantStoreContract {
     private final Instant now = Instant.parse("2026-01-02T03:04:05.123Z").truncatedTo(ChronoUnit.MILLIS);
 
     @BeforeEach
-    void freshStore() {
+    public void freshStore() {
         store = emptyStore();
     }
 
     @Test
-    void findsATenantAfterInsertingIt() {
+    public void findsATenantAfterInsertingIt() {
         Tenant acme = new Tenant(new TenantId("acme"), 3, now, now, 1);
         assertThat(store.insert(acme)).isEqualTo(TenantStore.InsertOutcome.INSERTED);
         assertThat(store.find(new TenantId("acme"))).contains(acme);
     }
 
     @Test
-    void refusesASecondTenantWithTheSameId() {
+    public void refusesASecondTenantWithTheSameId() {
         store.insert(new Tenant(new TenantId("acme"), 3, now, now, 1));
         assertThat(store.insert(new Tenant(new TenantId("acme"), 1, now, now, 1)))
                 .isEqualTo(TenantStore.InsertOutcome.ALREADY_EXISTS);
@@ -39,19 +39,19 @@ public abstract class TenantStoreContract {
     }
 
     @Test
-    void findsNothingForAnUnknownTenant() {
+    public void findsNothingForAnUnknownTenant() {
         assertThat(store.find(new TenantId("nobody"))).isEmpty();
     }
 
     @Test
-    void listsTenantsInIdOrder() {
+    public void listsTenantsInIdOrder() {
         store.insert(new Tenant(new TenantId("zeta"), 1, now, now, 1));
         store.insert(new Tenant(new TenantId("alpha"), 2, now, now, 1));
         assertThat(store.list()).extracting(t -> t.id().value()).containsExactly("alpha", "zeta");
     }
 
     @Test
-    void updatesWhenTheExpectedVersionMatches() {
+    public void updatesWhenTheExpectedVersionMatches() {
         Tenant acme = new Tenant(new TenantId("acme"), 3, now, now, 1);
         store.insert(acme);
         Tenant raised = acme.withReplicationFactor(5, now.plusSeconds(1));
@@ -60,7 +60,7 @@ public abstract class TenantStoreContract {
     }
 
     @Test
-    void keepsTheStoredTenantWhenTheExpectedVersionIsStale() {
+    public void keepsTheStoredTenantWhenTheExpectedVersionIsStale() {
         Tenant acme = new Tenant(new TenantId("acme"), 3, now, now, 1);
         store.insert(acme);
         Tenant second = acme.withReplicationFactor(2, now.plusSeconds(1));
@@ -71,7 +71,7 @@ public abstract class TenantStoreContract {
     }
 
     @Test
-    void updatingAnUnknownTenantFindsNothing() {
+    public void updatingAnUnknownTenantFindsNothing() {
         assertThat(store.update(new Tenant(new TenantId("ghost"), 3, now, now, 2), 1)).isEmpty();
     }
 }

@@ -21,7 +21,7 @@ public abstract class TopologyStoreContract {
     private final Instant now = Instant.parse("2026-01-02T03:04:05.123Z").truncatedTo(ChronoUnit.MILLIS);
 
     @BeforeEach
-    void freshStore() {
+    public void freshStore() {
         store = emptyStore();
     }
 
@@ -30,13 +30,13 @@ public abstract class TopologyStoreContract {
     }
 
     @Test
-    void startsEmptyAtEpochZero() {
+    public void startsEmptyAtEpochZero() {
         assertThat(store.epoch()).isZero();
         assertThat(store.load().nodes()).isEmpty();
     }
 
     @Test
-    void registeringANodeBumpsTheEpoch() {
+    public void registeringANodeBumpsTheEpoch() {
         assertThat(store.insert(node("n1", 7001))).isEqualTo(TopologyStore.InsertOutcome.INSERTED);
         assertThat(store.epoch()).isEqualTo(1);
         store.insert(node("n2", 7002));
@@ -46,7 +46,7 @@ public abstract class TopologyStoreContract {
     }
 
     @Test
-    void refusesADuplicateNodeIdWithoutBumpingTheEpoch() {
+    public void refusesADuplicateNodeIdWithoutBumpingTheEpoch() {
         store.insert(node("n1", 7001));
         assertThat(store.insert(node("n1", 7009))).isEqualTo(TopologyStore.InsertOutcome.ALREADY_EXISTS);
         assertThat(store.epoch()).isEqualTo(1);
@@ -54,7 +54,7 @@ public abstract class TopologyStoreContract {
     }
 
     @Test
-    void aStateChangeBumpsTheEpochButALivenessChangeDoesNot() {
+    public void aStateChangeBumpsTheEpochButALivenessChangeDoesNot() {
         StorageNode n1 = node("n1", 7001);
         store.insert(n1);
         assertThat(store.update(n1.withLiveness(Liveness.DOWN, now.plusSeconds(1)))).contains(1L);
@@ -64,7 +64,7 @@ public abstract class TopologyStoreContract {
     }
 
     @Test
-    void updatingAnUnknownNodeFindsNothing() {
+    public void updatingAnUnknownNodeFindsNothing() {
         assertThat(store.update(node("ghost", 7001))).isEmpty();
         assertThat(store.epoch()).isZero();
     }

@@ -1,0 +1,99 @@
+package io.pairdb.cli;
+
+import io.micronaut.context.annotation.Prototype;
+import io.pairdb.cli.output.Json;
+import io.pairdb.cli.output.OutputFormat;
+import io.pairdb.proto.admin.v1.AdminServiceGrpc.AdminServiceBlockingStub;
+import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc.CoordinatorServiceBlockingStub;
+import java.io.PrintWriter;
+import java.time.Duration;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The options every command takes: which coordinator to call and how, and how to print the
+ * answer. Commands mix it in and go through it for their stubs and their output.
+ */
+@Prototype
+public final class CommonOptions {
+
+    public static final String ADDRESS_VARIABLE = "PAIRDB_ADDR";
+
+    @Option(names = "--addr", paramLabel = "HOST:PORT", converter = CoordinatorAddress.Converter.class,
+            description = "Coordinator to call (default: $" + ADDRESS_VARIABLE + ", else localhost:50051).")
+    private CoordinatorAddress address;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "Output format: table or json (default: table).")
+    private OutputFormat output;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = TimeoutConverter.class,
+            description = "Deadline of each call, e.g. 500ms, 10s, 1m (default: ${DEFAULT-VALUE}).")
+    private Duration timeout;
+
+    @Option(names = "--tls",
+            description = "Connect with TLS, verifying the coordinator against the JVM's trusted CAs (default: plaintext).")
+    private boolean tls;
+
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec command;
+
+    private final Host host;
+    private final CoordinatorConnection connection;
+
+    public CommonOptions(Host host, CoordinatorConnection connection) {
+        this.host = host;
+        this.connection = connection;
+    }
+
+    public AdminServiceBlockingStub admin() {
+        return connection.admin(endpoint());
+    }
+
+    public CoordinatorServiceBlockingStub coordinator() {
+        return connection.coordinator(endpoint());
+    }
+
+    public OutputFormat output() {
+        return output;
+    }
+
+    /**
+     * Prints the result in the chosen format.
+     *
+     * @param document what {@code -o json} prints; its record components become the fields
+     * @param text what {@code -o table} prints
+     * @return the exit code of success, so commands can end with {@code return options.print(...)}
+     */
+    public int print(Object document, String text) {
+        PrintWriter out = command.commandLine().getOut();
+        switch (output) {
+            case TABLE -> out.print(text.endsWith("\n") ? text : text + "\n");
+            case JSON -> out.println(Json.write(document));
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    Endpoint endpoint() {
+        return new Endpoint(resolvedAddress(), tls, timeout);
+    }
+
+    private CoordinatorAddress resolvedAddress() {
+        if (address != null) {
+            return address;
+        }
+        return host.variable(ADDRESS_VARIABLE)
+                .map(CommonOptions::parseVariable)
+                .orElse(CoordinatorAddress.DEFAULT);
+    }
+
+    private static CoordinatorAddress parseVariable(String value) {
+        try {
+            return CoordinatorAddress.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw CommandFailure.local(ADDRESS_VARIABLE + ": " + e.getMessage());
+        }
+    }
+}

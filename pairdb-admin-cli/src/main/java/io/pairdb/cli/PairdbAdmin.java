@@ -1,0 +1,73 @@
+package io.pairdb.cli;
+
+import io.micronaut.configuration.picocli.MicronautFactory;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.Environment;
+import io.pairdb.cli.kv.KvCommand;
+import io.pairdb.cli.node.NodeCommand;
+import io.pairdb.cli.ring.ExplainKeyCommand;
+import io.pairdb.cli.tenant.TenantCommand;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+
+@Command(
+        name = "pairdb-admin",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Operates a PairDB coordinator: tenants, storage nodes, keys.",
+        subcommands = {
+            TenantCommand.class,
+            NodeCommand.class,
+            KvCommand.class,
+            ExplainKeyCommand.class,
+            HelpCommand.class,
+        },
+        footerHeading = "%nExit status:%n",
+        footer = {
+            "  0  success",
+            "  1  bad usage, or a local failure (file, environment)",
+            "  2  the coordinator answered with an error, or could not be reached",
+        })
+public final class PairdbAdmin {
+
+    public static void main(String[] args) {
+        System.exit(run(Host.system(), args));
+    }
+
+    /**
+     * Runs one command line, as the {@code pairdb-admin} binary would, against the given
+     * streams and environment variables.
+     *
+     * @return the exit code
+     */
+    public static int run(Host host, String... args) {
+        try (ApplicationContext context = ApplicationContext.builder(PairdbAdmin.class, Environment.CLI)
+                .deduceEnvironment(false)
+                // Environment variables reach commands through Host only, so tests control them.
+                .environmentPropertySource(false)
+                .singletons(host)
+                .start()) {
+            PrintWriter out = writer(host.out());
+            PrintWriter err = writer(host.err());
+            CommandLine commandLine = new CommandLine(PairdbAdmin.class, new MicronautFactory(context))
+                    .setOut(out)
+                    .setErr(err)
+                    .setCaseInsensitiveEnumValuesAllowed(true)
+                    .setParameterExceptionHandler(new UsageErrorHandler())
+                    .setExecutionExceptionHandler(context.getBean(ErrorReporter.class));
+            int exitCode = commandLine.execute(args);
+            out.flush();
+            err.flush();
+            return exitCode;
+        }
+    }
+
+    private static PrintWriter writer(PrintStream stream) {
+        return new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), true);
+    }
+}

@@ -1,0 +1,82 @@
+package io.pairdb.cli;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.ErrorInfo;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.Optional;
+
+/**
+ * Turns a gRPC error into the one line a user reads: {@code CODE: description (REASON)},
+ * where the reason comes from the {@code google.rpc.ErrorInfo} detail the coordinator attaches.
+ * Failures that never reached the coordinator get a hint about the address instead.
+ */
+public final class ServerErrors {
+
+    private ServerErrors() {
+    }
+
+    /**
+     * @param endpoint where the failed call went, when known
+     */
+    public static String describe(StatusRuntimeException error, Optional<Endpoint> endpoint) {
+        Status status = error.getStatus();
+        Optional<String> reason = reason(error);
+        String where = endpoint.map(e -> e.address().toString()).orElse("the configured address");
+        if (reason.isEmpty() && status.getCode() == Status.Code.UNAVAILABLE) {
+            if (causedBy(error, UnknownHostException.class) || causedBy(error, UnresolvedAddressException.class)) {
+                return "cannot reach the coordinator at " + where + ": unknown host (set --addr or " + CommonOptions.ADDRESS_VARIABLE + ")";
+            }
+            if (causedBy(error, ConnectException.class)) {
+                return "cannot reach the coordinator at " + where + " (is it running? set --addr or " + CommonOptions.ADDRESS_VARIABLE + ")";
+            }
+        }
+        if (reason.isEmpty() && status.getCode() == Status.Code.DEADLINE_EXCEEDED && endpoint.isPresent()) {
+            // The client-side deadline's own description lists channel internals; say what it means instead.
+            return "DEADLINE_EXCEEDED: no answer from the coordinator at " + where + " within "
+                    + TimeoutConverter.format(endpoint.get().timeout()) + " (raise --timeout?)";
+        }
+        StringBuilder line = new StringBuilder(status.getCode().name());
+        String description = status.getDescription();
+        if (description != null && !description.isBlank()) {
+            line.append(": ").append(description.strip().replaceAll("\\s*\\R\\s*", " "));
+        }
+        reason.ifPresent(r -> line.append(" (").append(r).append(')'));
+        return line.toString();
+    }
+
+    private static Optional<String> reason(StatusRuntimeException error) {
+        com.google.rpc.Status details = StatusProto.fromThrowable(error);
+        if (details == null) {
+            return Optional.empty();
+        }
+        for (Any detail : details.getDetailsList()) {
+            if (detail.is(ErrorInfo.class)) {
+                try {
+                    String reason = detail.unpack(ErrorInfo.class).getReason();
+                    if (!reason.isBlank()) {
+                        return Optional.of(reason);
+                    }
+                } catch (InvalidProtocolBufferException e) {
+                    // A garbled detail must not hide the status itself; the line goes without a reason.
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,9 @@
+package io.pairdb.cli.output;
+
+/** How a command prints its result ({@code -o}). */
+public enum OutputFormat {
+    /** Aligned text for people. */
+    TABLE,
+    /** One JSON document with the proto's snake_case field names, for jq and scripts. */
+    JSON
+}

@@ -1,0 +1,16 @@
+package io.pairdb.cli.tenant;
+
+import picocli.CommandLine.Command;
+
+@Command(
+        name = "tenant",
+        description = "Create, show and change tenants.",
+        mixinStandardHelpOptions = true,
+        subcommands = {
+            TenantCreateCommand.class,
+            TenantGetCommand.class,
+            TenantListCommand.class,
+            TenantSetRfCommand.class,
+        })
+public final class TenantCommand {
+}

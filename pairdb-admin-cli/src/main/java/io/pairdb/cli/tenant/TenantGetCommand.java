@@ -1,0 +1,26 @@
+package io.pairdb.cli.tenant;
+
+import io.pairdb.cli.CommonOptions;
+import io.pairdb.proto.admin.v1.GetTenantRequest;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "get", description = "Shows one tenant.", mixinStandardHelpOptions = true)
+final class TenantGetCommand implements Callable<Integer> {
+
+    @Mixin
+    private CommonOptions options;
+
+    @Parameters(index = "0", paramLabel = "TENANT", description = "The tenant's id.")
+    private String tenantId;
+
+    @Override
+    public Integer call() {
+        var response = options.admin().getTenant(GetTenantRequest.newBuilder().setTenantId(tenantId).build());
+        TenantView tenant = TenantView.from(response.getTenant());
+        return options.print(new TenantView.One(tenant), TenantView.table(List.of(tenant)));
+    }
+}

@@ -1,0 +1,34 @@
+package io.pairdb.cli.tenant;
+
+import io.pairdb.cli.output.TextTable;
+import io.pairdb.cli.output.Times;
+import io.pairdb.proto.admin.v1.Tenant;
+import java.time.Instant;
+import java.util.List;
+
+/** A tenant as the CLI prints it; in JSON its fields are the proto's. */
+record TenantView(String tenantId, int replicationFactor, Instant createdAt, Instant updatedAt, long version) {
+
+    static TenantView from(Tenant tenant) {
+        return new TenantView(
+                tenant.getTenantId(),
+                tenant.getReplicationFactor(),
+                Times.instant(tenant.hasCreatedAt(), tenant.getCreatedAt()),
+                Times.instant(tenant.hasUpdatedAt(), tenant.getUpdatedAt()),
+                tenant.getVersion());
+    }
+
+    static String table(List<TenantView> tenants) {
+        TextTable table = TextTable.withColumns("TENANT", "RF", "VERSION", "CREATED", "UPDATED");
+        tenants.forEach(t -> table.row(t.tenantId, t.replicationFactor, t.version, Times.text(t.createdAt), Times.text(t.updatedAt)));
+        return table.render();
+    }
+
+    /** The JSON document of commands that answer with one tenant. */
+    record One(TenantView tenant) {
+    }
+
+    /** The JSON document of {@code tenant list}. */
+    record Many(List<TenantView> tenants) {
+    }
+}
