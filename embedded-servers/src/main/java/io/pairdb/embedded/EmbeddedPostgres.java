@@ -201,6 +201,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
                         Duration.ofNanos(System.nanoTime() - started).toMillis());
                     return server;
                 }
+                String outcome = postmaster.isAlive()
+                    ? "did not become ready within " + options.startupTimeout
+                    : "exited with code " + postmaster.exitValue();
                 postmaster.destroyForcibly().waitFor();
                 String serverLog = readFrom(logFile, logOffset);
                 // the port we picked can be taken by someone else before postgres binds it
@@ -208,8 +211,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     log.info("port {} was taken meanwhile, retrying with another one", port);
                     continue;
                 }
-                throw new IllegalStateException("PostgreSQL did not become ready on 127.0.0.1:" + port + " within "
-                    + options.startupTimeout + " (data " + data + "). Server log:\n" + tail(serverLog, 40));
+                throw new IllegalStateException("PostgreSQL on 127.0.0.1:" + port + " " + outcome + " (data " + data
+                    + "). Server log:\n" + tail(serverLog, 40));
             }
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (temporary) {

@@ -36,7 +36,25 @@ import picocli.CommandLine.HelpCommand;
 public final class PairdbAdmin {
 
     public static void main(String[] args) {
+        quietNetty();
         System.exit(run(Host.system(), args));
+    }
+
+    /**
+     * A short-lived client needs neither Netty's native transport (extracted to a temporary
+     * directory on every start) nor its off-heap tricks, and on JDK 25 both print warnings
+     * about restricted and {@code sun.misc.Unsafe} methods to stderr. Must run before any
+     * Netty class loads; an explicit {@code -D} still wins.
+     */
+    private static void quietNetty() {
+        for (String property : new String[] {
+            "io.grpc.netty.shaded.io.netty.transport.noNative",
+            "io.grpc.netty.shaded.io.netty.noUnsafe",
+        }) {
+            if (System.getProperty(property) == null) {
+                System.setProperty(property, "true");
+            }
+        }
     }
 
     /**

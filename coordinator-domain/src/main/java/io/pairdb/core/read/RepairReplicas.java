@@ -1,0 +1,76 @@
+package io.pairdb.core.read;
+
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.StorageNodes;
+import io.pairdb.core.replication.Environment;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.version.Version;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Read repair: sends the resolved version to every replica that answered with something
+ * else (older, a losing concurrent version, or nothing). At most one repair per key is in
+ * flight and at most {@code maxRepairsInFlight} overall; repairs beyond that are dropped and
+ * counted (the next read of the key repairs it again).
+ */
+public final class RepairReplicas {
+    private final StorageNodes nodes;
+    private final Environment env;
+    private final Set<String> keysInFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    public RepairReplicas(StorageNodes nodes, Environment env) {
+        this.nodes = Objects.requireNonNull(nodes, "nodes");
+        this.env = Objects.requireNonNull(env, "env");
+    }
+
+    /** Replicas whose answer differs from the resolved version. */
+    public static List<StorageNode> stale(Map<StorageNode, Optional<Version>> answers, Version resolved) {
+        List<StorageNode> stale = new ArrayList<>();
+        answers.forEach((node, version) -> {
+            if (version.isEmpty() || !version.get().equals(resolved)) {
+                stale.add(node);
+            }
+        });
+        return stale;
+    }
+
+    /** Repairs the stale replicas; completes when every repair call has ended (or was dropped). */
+    public CompletableFuture<Void> repair(TenantId tenant, String key, Version resolved, List<StorageNode> staleReplicas) {
+        if (staleReplicas.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        String keyId = tenant.value() + ":" + key;
+        if (!keysInFlight.add(keyId)) {
+            env.metrics().repairDropped();
+            return CompletableFuture.completedFuture(null);
+        }
+        if (inFlight.incrementAndGet() > env.settings().maxRepairsInFlight()) {
+            inFlight.decrementAndGet();
+            keysInFlight.remove(keyId);
+            env.metrics().repairDropped();
+            return CompletableFuture.completedFuture(null);
+        }
+        Token token = Token.forKey(tenant.value(), key);
+        List<CompletableFuture<?>> calls = new ArrayList<>();
+        for (StorageNode node : staleReplicas) {
+            env.metrics().repairTriggered();
+            // a failed repair is not retried here: the next read of the key finds the replica stale again
+            calls.add(nodes.repair(node, tenant, key, token, resolved, env.settings().readTimeout())
+                    .exceptionally(error -> null));
+        }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+            inFlight.decrementAndGet();
+            keysInFlight.remove(keyId);
+        });
+    }
+}

@@ -1,0 +1,141 @@
+package io.pairdb.core.replication;
+
+import io.pairdb.core.hints.Hint;
+import io.pairdb.core.node.Liveness;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.HintStore;
+import io.pairdb.core.port.Scheduler;
+import io.pairdb.core.port.StorageNodes;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.version.Version;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Writes one version to every member of a write set at once and answers as soon as the
+ * required acknowledgements are in. A member that has failed by then (an error, or marked
+ * DOWN so no call is made) has its hint stored before the answer; a member still in flight
+ * does not delay the answer, and is hinted if it fails later. A hint that cannot be stored
+ * is counted; it never fails the write.
+ */
+public final class ReplicaWriteRound {
+    public enum Status { REACHED, FAILED, TIMED_OUT }
+
+    public record Result(Status status, int acknowledged, int failed, int required) {
+    }
+
+    /** What is written where: the version and the key it belongs to. */
+    public record Mutation(TenantId tenant, String key, Token token, Version version) {
+        public Mutation {
+            Objects.requireNonNull(tenant, "tenant");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(token, "token");
+            Objects.requireNonNull(version, "version");
+        }
+    }
+
+
+    private final Mutation mutation;
+    private final Environment env;
+    private final HintStore hints;
+    private final QuorumTracker tracker;
+    private final List<CompletableFuture<Void>> hintsBeforeAnswer = new ArrayList<>();
+    private final CompletableFuture<Result> result = new CompletableFuture<>();
+    private final Scheduler.Cancellable timer;
+    private boolean answered;
+
+    private ReplicaWriteRound(List<StorageNode> targets, int required, Mutation mutation, Deadline deadline,
+                              StorageNodes nodes, HintStore hints, Environment env) {
+        this.mutation = mutation;
+        this.env = env;
+        this.hints = hints;
+        this.tracker = new QuorumTracker(required, targets.size());
+        this.timer = env.scheduler().schedule(deadline.remaining(env.clock()), this::deadlinePassed);
+        for (StorageNode node : targets) {
+            if (node.liveness() == Liveness.DOWN) {
+                answered(node, new IllegalStateException("node " + node.id() + " is marked DOWN"));
+            } else {
+                nodes.write(node, mutation.tenant(), mutation.key(), mutation.token(), mutation.version(),
+                                deadline.remaining(env.clock()))
+                        .whenComplete((applied, error) -> answered(node, error));
+            }
+        }
+    }
+
+    public static ReplicaWriteRound start(List<StorageNode> targets, int required, Mutation mutation, Deadline deadline,
+                                          StorageNodes nodes, HintStore hints, Environment env) {
+        return new ReplicaWriteRound(targets, required, mutation, deadline, nodes, hints, env);
+    }
+
+    public CompletableFuture<Result> result() {
+        return result;
+    }
+
+    private void answered(StorageNode node, Throwable error) {
+        Status decided = null;
+        List<CompletableFuture<Void>> waitFor = List.of();
+        synchronized (this) {
+            QuorumTracker.Status status;
+            if (error == null) {
+                status = tracker.success();
+            } else {
+                status = tracker.failure();
+                CompletableFuture<Void> hinted = storeHint(node);
+                if (!answered) {
+                    hintsBeforeAnswer.add(hinted);
+                }
+            }
+            if (!answered && status != QuorumTracker.Status.PENDING) {
+                answered = true;
+                decided = status == QuorumTracker.Status.REACHED ? Status.REACHED : Status.FAILED;
+                waitFor = List.copyOf(hintsBeforeAnswer);
+            }
+        }
+        if (decided != null) {
+            answer(decided, waitFor);
+        }
+    }
+
+    private void deadlinePassed() {
+        List<CompletableFuture<Void>> waitFor;
+        synchronized (this) {
+            if (answered) {
+                return;
+            }
+            answered = true;
+            waitFor = List.copyOf(hintsBeforeAnswer);
+        }
+        answer(Status.TIMED_OUT, waitFor);
+    }
+
+    private void answer(Status status, List<CompletableFuture<Void>> waitFor) {
+        timer.cancel();
+        CompletableFuture.allOf(waitFor.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
+            Result r;
+            synchronized (this) {
+                r = new Result(status, tracker.successes(), tracker.failures(), tracker.required());
+            }
+            result.complete(r);
+        });
+    }
+
+    private CompletableFuture<Void> storeHint(StorageNode node) {
+        Hint hint = Hint.forWrite(node.id(), mutation.tenant(), mutation.key(), mutation.token(), mutation.version(),
+                env.clock().now());
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        env.scheduler().execute(() -> {
+            try {
+                hints.store(hint);
+                env.metrics().hintStored();
+            } catch (RuntimeException e) {
+                env.metrics().hintStoreFailed();
+            } finally {
+                stored.complete(null);
+            }
+        });
+        return stored;
+    }
+}

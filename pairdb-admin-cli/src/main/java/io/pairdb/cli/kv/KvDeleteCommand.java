@@ -1,0 +1,65 @@
+package io.pairdb.cli.kv;
+
+import io.pairdb.cli.CommandFailure;
+import io.pairdb.cli.CommonOptions;
+import io.pairdb.proto.coordinator.v1.DeleteKeyValueRequest;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "delete", description = "Deletes a key (writes a tombstone).", mixinStandardHelpOptions = true)
+final class KvDeleteCommand implements Callable<Integer> {
+
+    @Mixin
+    private CommonOptions options;
+
+    @Parameters(index = "0", paramLabel = "TENANT", description = "The tenant the key belongs to.")
+    private String tenantId;
+
+    @Parameters(index = "1", paramLabel = "KEY", description = "The key.")
+    private String key;
+
+    @Option(names = "--consistency", paramLabel = "LEVEL", description = "one, quorum or all (default: the server's, quorum).")
+    private Consistency consistency;
+
+    @Option(names = "--idempotency-key", paramLabel = "K",
+            description = "Retrying with the same key returns the first delete's answer instead of deleting again.")
+    private String idempotencyKey;
+
+    /** The JSON document of {@code kv delete}. */
+    record Deleted(
+            String tenantId,
+            String key,
+            String idempotencyKey,
+            List<ClockEntry> vectorClock,
+            int replicaCount,
+            String consistency,
+            boolean isDuplicate,
+            long timestampMs) {
+    }
+
+    @Override
+    public Integer call() {
+        var request = DeleteKeyValueRequest.newBuilder()
+                .setTenantId(tenantId)
+                .setKey(key)
+                .setConsistency(Consistency.wireValue(consistency));
+        if (idempotencyKey != null) {
+            request.setIdempotencyKey(idempotencyKey);
+        }
+        var response = options.coordinator().deleteKeyValue(request.build());
+        if (!response.getSuccess()) {
+            throw CommandFailure.server("the coordinator did not delete " + tenantId + "/" + key);
+        }
+        var deleted = new Deleted(tenantId, key, response.getIdempotencyKey(), ClockEntry.from(response.getVectorClock()),
+                response.getReplicaCount(), response.getConsistency(), response.getIsDuplicate(), response.getTimestampMs());
+        String where = "%d replicas at %s (clock %s)".formatted(
+                deleted.replicaCount(), Consistency.text(deleted.consistency()), ClockEntry.text(deleted.vectorClock()));
+        return options.print(deleted, deleted.isDuplicate()
+                ? "OK %s/%s was already deleted with idempotency key %s: %s".formatted(tenantId, key, deleted.idempotencyKey(), where)
+                : "OK %s/%s deleted on %s".formatted(tenantId, key, where));
+    }
+}

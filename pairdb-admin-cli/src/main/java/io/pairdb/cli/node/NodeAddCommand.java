@@ -1,0 +1,61 @@
+package io.pairdb.cli.node;
+
+import io.pairdb.cli.CommonOptions;
+import io.pairdb.proto.admin.v1.AddStorageNodeRequest;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "add", description = "Registers a storage node; it joins the ring.", mixinStandardHelpOptions = true)
+final class NodeAddCommand implements Callable<Integer> {
+
+    /** What the wire sends for "let the server choose". */
+    private static final int SERVER_DEFAULT_VNODES = 0;
+
+    @Mixin
+    private CommonOptions options;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "The node's id; it places the node's vnodes on the ring.")
+    private String nodeId;
+
+    @Option(names = "--host", required = true, paramLabel = "HOST", description = "Where the coordinator reaches the node.")
+    private String host;
+
+    @Option(names = "--port", required = true, paramLabel = "PORT", description = "The node's gRPC port.")
+    private int port;
+
+    @Option(names = "--vnodes", paramLabel = "N", description = "Virtual nodes on the ring (default: the server's, 150).")
+    private Integer virtualNodes;
+
+    /** The JSON document of {@code node add}. */
+    record Added(NodeView node, long ringEpoch) {
+    }
+
+    @Override
+    public Integer call() {
+        if (port < 1 || port > 65_535) {
+            throw new ParameterException(spec.commandLine(), "--port must be between 1 and 65535, not " + port);
+        }
+        if (virtualNodes != null && virtualNodes < 1) {
+            throw new ParameterException(spec.commandLine(), "--vnodes must be at least 1, not " + virtualNodes);
+        }
+        var response = options.admin().addStorageNode(AddStorageNodeRequest.newBuilder()
+                .setNodeId(nodeId)
+                .setHost(host)
+                .setPort(port)
+                .setVirtualNodes(virtualNodes == null ? SERVER_DEFAULT_VNODES : virtualNodes)
+                .build());
+        NodeView node = NodeView.from(response.getNode());
+        return options.print(new Added(node, response.getRingEpoch()),
+                "OK node %s added at %s with %d vnodes, state %s (ring epoch %d)".formatted(
+                        node.nodeId(), node.address(), node.virtualNodes(), node.state(), response.getRingEpoch()));
+    }
+}

@@ -1,0 +1,37 @@
+package io.pairdb.cli.node;
+
+import io.pairdb.cli.CommonOptions;
+import io.pairdb.cli.output.TextTable;
+import io.pairdb.proto.admin.v1.ListStorageNodesRequest;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "list", description = "Lists storage nodes with their state and ownership, like nodetool status.",
+        mixinStandardHelpOptions = true)
+final class NodeListCommand implements Callable<Integer> {
+
+    @Mixin
+    private CommonOptions options;
+
+    /** The JSON document of {@code node list}. */
+    record Listed(List<NodeView> nodes, long ringEpoch) {
+    }
+
+    @Override
+    public Integer call() {
+        var response = options.admin().listStorageNodes(ListStorageNodesRequest.getDefaultInstance());
+        List<NodeView> nodes = response.getNodesList().stream().map(NodeView::from).toList();
+        return options.print(new Listed(nodes, response.getRingEpoch()), text(nodes, response.getRingEpoch()));
+    }
+
+    private static String text(List<NodeView> nodes, long ringEpoch) {
+        if (nodes.isEmpty()) {
+            return "No storage nodes (ring epoch %d).".formatted(ringEpoch);
+        }
+        TextTable table = TextTable.withColumns("--", "ID", "ADDRESS", "VNODES", "OWNS", "STATE");
+        nodes.forEach(n -> table.row(n.status(), n.nodeId(), n.address(), n.virtualNodes(), n.ownershipText(), n.state()));
+        return "Status=Up/Down\n|/ State=Normal/Joining/Leaving\n" + table.render() + "Ring epoch: " + ringEpoch + "\n";
+    }
+}

@@ -1,0 +1,52 @@
+package io.pairdb.emulator;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Puts the configured faults in front of a storage call. A delayed call waits on a timer, not on
+ * a thread, so a slow node costs no handler threads; it then runs on the handler executor.
+ * Faults are checked when the call runs, after the delay, as a node that went down while
+ * the request was on its way would answer.
+ */
+final class FaultGate {
+
+    private final FaultHooks faults;
+    private final ScheduledExecutorService timer;
+    private final Executor handlers;
+
+    FaultGate(FaultHooks faults, ScheduledExecutorService timer, Executor handlers) {
+        this.faults = Objects.requireNonNull(faults);
+        this.timer = Objects.requireNonNull(timer);
+        this.handlers = Objects.requireNonNull(handlers);
+    }
+
+    <T> void unary(CallKind kind, StreamObserver<T> observer, Supplier<T> handler) {
+        run(kind, observer, () -> Calls.send(observer, handler.get()));
+    }
+
+    /** Runs {@code action}, which answers the call itself, unless a fault answers it first. */
+    void run(CallKind kind, StreamObserver<?> observer, Runnable action) {
+        Runnable gated = () -> {
+            Optional<Status> failure = faults.failureFor(kind);
+            if (failure.isPresent()) {
+                observer.onError(failure.get().asRuntimeException());
+            } else {
+                Calls.respond(observer, action);
+            }
+        };
+        Duration delay = faults.delayFor(kind);
+        if (delay.isZero()) {
+            gated.run();
+        } else {
+            timer.schedule(() -> handlers.execute(gated), delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+}
