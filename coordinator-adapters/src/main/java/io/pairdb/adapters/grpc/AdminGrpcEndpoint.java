@@ -1,0 +1,192 @@
+package io.pairdb.adapters.grpc;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.ring.ReplicaSets;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.TopologyView;
+import io.pairdb.core.tenant.Tenant;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.tenant.TenantService;
+import io.pairdb.core.topology.ClusterTopology;
+import io.pairdb.proto.admin.v1.AddStorageNodeRequest;
+import io.pairdb.proto.admin.v1.AddStorageNodeResponse;
+import io.pairdb.proto.admin.v1.AdminServiceGrpc;
+import io.pairdb.proto.admin.v1.CreateTenantRequest;
+import io.pairdb.proto.admin.v1.CreateTenantResponse;
+import io.pairdb.proto.admin.v1.ExplainKeyRequest;
+import io.pairdb.proto.admin.v1.ExplainKeyResponse;
+import io.pairdb.proto.admin.v1.GetTenantRequest;
+import io.pairdb.proto.admin.v1.GetTenantResponse;
+import io.pairdb.proto.admin.v1.ListStorageNodesRequest;
+import io.pairdb.proto.admin.v1.ListStorageNodesResponse;
+import io.pairdb.proto.admin.v1.ListTenantsRequest;
+import io.pairdb.proto.admin.v1.ListTenantsResponse;
+import io.pairdb.proto.admin.v1.UpdateReplicationFactorRequest;
+import io.pairdb.proto.admin.v1.UpdateReplicationFactorResponse;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The admin API over gRPC: tenants, storage-node registration and ring inspection. */
+@Singleton
+public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminGrpcEndpoint.class);
+
+    private final TenantService tenants;
+    private final ClusterTopology topology;
+
+    public AdminGrpcEndpoint(TenantService tenants, ClusterTopology topology) {
+        this.tenants = tenants;
+        this.topology = topology;
+    }
+
+    @Override
+    public void createTenant(CreateTenantRequest request, StreamObserver<CreateTenantResponse> observer) {
+        respond(observer, "create tenant", () -> {
+            TenantId id = RequestValidation.tenant(request.getTenantId());
+            if (request.getReplicationFactor() < 0) {
+                throw GrpcErrors.invalid("INVALID_REPLICATION_FACTOR", "replication_factor must not be negative");
+            }
+            Optional<Integer> rf = request.getReplicationFactor() == 0 ? Optional.empty()
+                    : Optional.of(request.getReplicationFactor());
+            topology.refresh();
+            return switch (tenants.create(id, rf)) {
+                case TenantService.CreateOutcome.Created c -> {
+                    LOG.info("tenant {} created with replication factor {}", id, c.tenant().replicationFactor());
+                    yield CreateTenantResponse.newBuilder().setTenant(AdminProtoMapper.toProto(c.tenant())).build();
+                }
+                case TenantService.CreateOutcome.AlreadyExists e -> throw GrpcErrors.error(Status.Code.ALREADY_EXISTS,
+                        "TENANT_ALREADY_EXISTS", "tenant '" + id + "' already exists");
+                case TenantService.CreateOutcome.InvalidReplicationFactor i ->
+                        throw GrpcErrors.invalid("INVALID_REPLICATION_FACTOR", i.reason());
+            };
+        });
+    }
+
+    @Override
+    public void getTenant(GetTenantRequest request, StreamObserver<GetTenantResponse> observer) {
+        respond(observer, "get tenant", () -> {
+            TenantId id = RequestValidation.tenant(request.getTenantId());
+            Tenant tenant = tenants.find(id).orElseThrow(() -> CoordinatorGrpcEndpoint.tenantNotFound(id));
+            return GetTenantResponse.newBuilder().setTenant(AdminProtoMapper.toProto(tenant)).build();
+        });
+    }
+
+    @Override
+    public void listTenants(ListTenantsRequest request, StreamObserver<ListTenantsResponse> observer) {
+        respond(observer, "list tenants", () -> {
+            var b = ListTenantsResponse.newBuilder();
+            tenants.list().forEach(t -> b.addTenants(AdminProtoMapper.toProto(t)));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void updateReplicationFactor(UpdateReplicationFactorRequest request,
+                                        StreamObserver<UpdateReplicationFactorResponse> observer) {
+        respond(observer, "update replication factor", () -> {
+            TenantId id = RequestValidation.tenant(request.getTenantId());
+            topology.refresh();
+            return switch (tenants.setReplicationFactor(id, request.getReplicationFactor())) {
+                case TenantService.UpdateOutcome.Updated u -> {
+                    LOG.info("tenant {} replication factor is now {}", id, u.tenant().replicationFactor());
+                    yield UpdateReplicationFactorResponse.newBuilder().setTenant(AdminProtoMapper.toProto(u.tenant())).build();
+                }
+                case TenantService.UpdateOutcome.NotFound n -> throw CoordinatorGrpcEndpoint.tenantNotFound(id);
+                case TenantService.UpdateOutcome.InvalidReplicationFactor i ->
+                        throw GrpcErrors.invalid("INVALID_REPLICATION_FACTOR", i.reason());
+                case TenantService.UpdateOutcome.Contended c -> throw GrpcErrors.error(Status.Code.ABORTED,
+                        "CONCURRENT_MODIFICATION", "tenant '" + id + "' kept changing concurrently; retry");
+            };
+        });
+    }
+
+    @Override
+    public void addStorageNode(AddStorageNodeRequest request, StreamObserver<AddStorageNodeResponse> observer) {
+        respond(observer, "add storage node", () -> {
+            if (!NodeId.isValid(request.getNodeId())) {
+                throw GrpcErrors.invalid("INVALID_NODE_ID",
+                        "node_id must be 1-64 characters of letters, digits, '.', '_' or '-'");
+            }
+            if (request.getHost().isBlank()) {
+                throw GrpcErrors.invalid("INVALID_ADDRESS", "host is required");
+            }
+            if (request.getPort() < 1 || request.getPort() > 65535) {
+                throw GrpcErrors.invalid("INVALID_ADDRESS", "port must be 1-65535, was " + request.getPort());
+            }
+            int vnodes = request.getVirtualNodes() == 0 ? StorageNode.DEFAULT_VIRTUAL_NODES : request.getVirtualNodes();
+            if (vnodes < 1 || vnodes > StorageNode.MAX_VIRTUAL_NODES) {
+                throw GrpcErrors.invalid("INVALID_VIRTUAL_NODES",
+                        "virtual_nodes must be 1-" + StorageNode.MAX_VIRTUAL_NODES + ", was " + vnodes);
+            }
+            NodeId id = new NodeId(request.getNodeId());
+            return switch (topology.register(id, request.getHost(), request.getPort(), vnodes)) {
+                case ClusterTopology.Registration.Registered r -> {
+                    LOG.info("storage node {} registered at {} with {} vnodes; ring epoch {}", id,
+                            r.node().address(), vnodes, r.epoch());
+                    yield AddStorageNodeResponse.newBuilder()
+                            .setNode(AdminProtoMapper.toProto(r.node(), ownership(topology.current(), id)))
+                            .setRingEpoch(r.epoch()).build();
+                }
+                case ClusterTopology.Registration.AlreadyRegistered a -> throw GrpcErrors.error(
+                        Status.Code.ALREADY_EXISTS, "NODE_ALREADY_EXISTS", "storage node '" + id + "' is already registered");
+                case ClusterTopology.Registration.AddressInUse a -> throw GrpcErrors.error(Status.Code.ALREADY_EXISTS,
+                        "NODE_ADDRESS_IN_USE", "address " + a.address() + " is already registered as node '" + a.byNode() + "'");
+            };
+        });
+    }
+
+    @Override
+    public void listStorageNodes(ListStorageNodesRequest request, StreamObserver<ListStorageNodesResponse> observer) {
+        respond(observer, "list storage nodes", () -> {
+            TopologyView view = topology.refresh();
+            Map<NodeId, Double> share = view.currentRing().ownershipPercent();
+            var b = ListStorageNodesResponse.newBuilder().setRingEpoch(view.epoch());
+            view.nodes().forEach(n -> b.addNodes(AdminProtoMapper.toProto(n, share.getOrDefault(n.id(), 0.0))));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void explainKey(ExplainKeyRequest request, StreamObserver<ExplainKeyResponse> observer) {
+        respond(observer, "explain key", () -> {
+            TenantId id = RequestValidation.tenant(request.getTenantId());
+            String key = RequestValidation.key(request.getKey());
+            Tenant tenant = tenants.find(id).orElseThrow(() -> CoordinatorGrpcEndpoint.tenantNotFound(id));
+            TopologyView view = topology.refresh();
+            Token token = Token.forKey(id.value(), key);
+            var b = ExplainKeyResponse.newBuilder().setToken(token.value())
+                    .setReplicationFactor(tenant.replicationFactor()).setRingEpoch(view.epoch());
+            Optional<ReplicaSets> sets = view.replicasFor(token, tenant.replicationFactor());
+            sets.ifPresent(s -> {
+                s.natural().forEach(n -> b.addReplicaNodeIds(n.id().value()));
+                s.pending().forEach(n -> b.addPendingNodeIds(n.id().value()));
+            });
+            return b.build();
+        });
+    }
+
+    private static double ownership(TopologyView view, NodeId id) {
+        return view.currentRing().ownershipPercent().getOrDefault(id, 0.0);
+    }
+
+    private <T> void respond(StreamObserver<T> observer, String op, Supplier<T> call) {
+        T response;
+        try {
+            response = call.get();
+        } catch (RuntimeException e) {
+            StatusRuntimeException status = CoordinatorGrpcEndpoint.toStatus(op, "-", e);
+            observer.onError(status);
+            return;
+        }
+        observer.onNext(response);
+        observer.onCompleted();
+    }
+}

@@ -1,0 +1,55 @@
+package io.pairdb.adapters.grpc;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
+import com.google.rpc.Code;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import java.util.Map;
+
+/**
+ * Builds the errors clients see: a gRPC status code, a message a person can act on, and a
+ * {@code google.rpc.ErrorInfo} whose reason names the failure (the seed's error names).
+ */
+public final class GrpcErrors {
+    public static final String DOMAIN = "pairdb.io";
+
+    private GrpcErrors() {
+    }
+
+    public static StatusRuntimeException error(Status.Code code, String reason, String message) {
+        return error(code, reason, message, Map.of());
+    }
+
+    public static StatusRuntimeException error(Status.Code code, String reason, String message,
+                                               Map<String, String> metadata) {
+        ErrorInfo info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason).putAllMetadata(metadata).build();
+        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+                .setCode(Code.forNumber(code.value()).getNumber())
+                .setMessage(message)
+                .addDetails(Any.pack(info))
+                .build();
+        return StatusProto.toStatusRuntimeException(status);
+    }
+
+    /** An ABORTED error that tells the client when to retry. */
+    public static StatusRuntimeException retryLater(String reason, String message, java.time.Duration after) {
+        ErrorInfo info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason).build();
+        RetryInfo retry = RetryInfo.newBuilder().setRetryDelay(Duration.newBuilder()
+                .setSeconds(after.toSeconds()).setNanos(after.toNanosPart())).build();
+        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+                .setCode(Code.ABORTED.getNumber())
+                .setMessage(message)
+                .addDetails(Any.pack(info))
+                .addDetails(Any.pack(retry))
+                .build();
+        return StatusProto.toStatusRuntimeException(status);
+    }
+
+    public static StatusRuntimeException invalid(String reason, String message) {
+        return error(Status.Code.INVALID_ARGUMENT, reason, message);
+    }
+}

@@ -1,0 +1,140 @@
+package io.pairdb.adapters.storage;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.NettyChannelBuilder;
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.StorageNodes;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.version.Version;
+import io.pairdb.proto.storage.v1.ReadRequest;
+import io.pairdb.proto.storage.v1.RepairRequest;
+import io.pairdb.proto.storage.v1.StorageNodeServiceGrpc;
+import io.pairdb.proto.storage.v1.WriteRequest;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The storage contract over gRPC: one long-lived channel per node (gRPC multiplexes every
+ * request over it), re-created only when the node's address changes.
+ */
+public final class GrpcStorageNodes implements StorageNodes, AutoCloseable {
+    private record Connection(String address, ManagedChannel channel, StorageNodeServiceGrpc.StorageNodeServiceFutureStub stub) {
+    }
+
+    private final ConcurrentHashMap<NodeId, Connection> connections = new ConcurrentHashMap<>();
+
+    @Override
+    public CompletableFuture<Applied> write(StorageNode node, TenantId tenant, String key, Token token, Version version,
+                                            Duration timeout) {
+        WriteRequest request = WriteRequest.newBuilder()
+                .setTenantId(tenant.value()).setKey(key).setToken(token.value())
+                .setVersion(StorageProtoMapper.toProto(version)).build();
+        return call(node, "write", timeout, stub -> stub.write(request),
+                response -> StorageProtoMapper.fromProto(response.getOutcome()));
+    }
+
+    @Override
+    public CompletableFuture<Optional<Version>> read(StorageNode node, TenantId tenant, String key, Duration timeout) {
+        ReadRequest request = ReadRequest.newBuilder().setTenantId(tenant.value()).setKey(key).build();
+        return call(node, "read", timeout, stub -> stub.read(request),
+                response -> response.getFound()
+                        ? Optional.of(StorageProtoMapper.fromProto(response.getVersion()))
+                        : Optional.empty());
+    }
+
+    @Override
+    public CompletableFuture<Applied> repair(StorageNode node, TenantId tenant, String key, Token token, Version version,
+                                             Duration timeout) {
+        RepairRequest request = RepairRequest.newBuilder()
+                .setTenantId(tenant.value()).setKey(key).setToken(token.value())
+                .setVersion(StorageProtoMapper.toProto(version)).build();
+        return call(node, "repair", timeout, stub -> stub.repair(request),
+                response -> StorageProtoMapper.fromProto(response.getOutcome()));
+    }
+
+    private <R, T> CompletableFuture<T> call(StorageNode node, String what, Duration timeout,
+                                             Function<StorageNodeServiceGrpc.StorageNodeServiceFutureStub, ListenableFuture<R>> rpc,
+                                             Function<R, T> mapper) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        ListenableFuture<R> pending;
+        try {
+            var stub = connection(node).stub().withDeadlineAfter(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            pending = rpc.apply(stub);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(failure(node, what, e));
+            return result;
+        }
+        Futures.addCallback(pending, new FutureCallback<>() {
+            @Override
+            public void onSuccess(R response) {
+                try {
+                    result.complete(mapper.apply(response));
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(failure(node, what, e));
+                }
+            }
+
+            @Override
+            public void onFailure(Throwable error) {
+                result.completeExceptionally(failure(node, what, error));
+            }
+        }, MoreExecutors.directExecutor());
+        return result;
+    }
+
+    private static PairDbException failure(StorageNode node, String what, Throwable error) {
+        Status status = Status.fromThrowable(error);
+        String detail = status.getDescription() != null ? status.getDescription() : String.valueOf(error.getMessage());
+        return new PairDbException("node " + node.id(),
+                what + " on storage node " + node.id() + " (" + node.address() + ") failed: " + status.getCode() + " " + detail,
+                error);
+    }
+
+    private Connection connection(StorageNode node) {
+        Connection existing = connections.get(node.id());
+        if (existing != null && existing.address().equals(node.address())) {
+            return existing;
+        }
+        return connections.compute(node.id(), (id, current) -> {
+            if (current != null && current.address().equals(node.address())) {
+                return current;
+            }
+            if (current != null) {
+                current.channel().shutdown();
+            }
+            ManagedChannel channel = NettyChannelBuilder.forAddress(node.host(), node.port())
+                    .usePlaintext()
+                    .maxInboundMessageSize(64 * 1024 * 1024)
+                    .build();
+            return new Connection(node.address(), channel, StorageNodeServiceGrpc.newFutureStub(channel));
+        });
+    }
+
+    @Override
+    public void close() {
+        connections.values().forEach(c -> c.channel().shutdown());
+        for (Connection c : connections.values()) {
+            try {
+                if (!c.channel().awaitTermination(5, TimeUnit.SECONDS)) {
+                    c.channel().shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                c.channel().shutdownNow();
+            }
+        }
+        connections.clear();
+    }
+}
