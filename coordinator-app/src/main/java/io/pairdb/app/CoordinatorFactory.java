@@ -1,0 +1,179 @@
+package io.pairdb.app;
+
+import io.grpc.BindableService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.pairdb.adapters.runtime.ExecutorScheduler;
+import io.pairdb.adapters.runtime.SystemClock;
+import io.pairdb.adapters.storage.GrpcStorageNodes;
+import io.pairdb.app.config.ConfigurationError;
+import io.pairdb.app.config.CoordinatorProperties;
+import io.pairdb.app.config.RedisProperties;
+import io.pairdb.app.config.TenantProperties;
+import io.pairdb.core.port.Clock;
+import io.pairdb.core.port.CoordinatorMetrics;
+import io.pairdb.core.port.HintStore;
+import io.pairdb.core.port.IdempotencyStore;
+import io.pairdb.core.port.TenantStore;
+import io.pairdb.core.port.TopologyStore;
+import io.pairdb.core.read.CoordinateRead;
+import io.pairdb.core.read.RepairReplicas;
+import io.pairdb.core.replication.ConsistencyLevel;
+import io.pairdb.core.replication.CoordinatorSettings;
+import io.pairdb.core.replication.Environment;
+import io.pairdb.core.tenant.TenantService;
+import io.pairdb.core.topology.ClusterTopology;
+import io.pairdb.core.version.ClockIssuer;
+import io.pairdb.core.write.CoordinateWrite;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.function.Supplier;
+
+/** Builds the core from configuration; the only place that knows both the core and Micronaut. */
+@Factory
+public class CoordinatorFactory {
+
+    @Singleton
+    Clock clock() {
+        return new SystemClock();
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    ExecutorScheduler scheduler() {
+        return new ExecutorScheduler();
+    }
+
+    @Singleton
+    CoordinatorMetrics metrics() {
+        return CoordinatorMetrics.NONE;
+    }
+
+    @Singleton
+    CoordinatorSettings settings(CoordinatorProperties p) {
+        ConsistencyLevel cl = ConsistencyLevel.parse(p.getDefaultConsistency()).orElseThrow(() -> new ConfigurationError(
+                "pairdb.coordinator.default-consistency", "must be one, quorum or all, was '" + p.getDefaultConsistency() + "'"));
+        return checked("pairdb.coordinator", () -> new CoordinatorSettings(p.getWriteTimeout(), p.getReadTimeout(),
+                p.getIdempotencyTtl(), p.getMaxValueBytes(), cl, p.isRepairAsync(), p.getMaxRepairsInFlight(),
+                p.getMaxClockEntries()));
+    }
+
+    @Singleton
+    Environment environment(Clock clock, ExecutorScheduler scheduler, CoordinatorMetrics metrics,
+                            CoordinatorSettings settings) {
+        return new Environment(clock, scheduler, metrics, settings);
+    }
+
+    @Singleton
+    @Named("coordinator-id")
+    String coordinatorId(CoordinatorProperties p) {
+        String id = p.getNodeId();
+        if (id == null || id.isBlank()) {
+            // stable across restarts of the same pod/host; set pairdb.coordinator.node-id to choose it
+            id = "coord-" + hostname();
+        }
+        if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new ConfigurationError("pairdb.coordinator.node-id",
+                    "must be 1-64 characters of letters, digits, '.', '_' or '-', was '" + id + "'");
+        }
+        return id;
+    }
+
+    @Singleton
+    ClockIssuer clockIssuer(@Named("coordinator-id") String coordinatorId, Clock clock, CoordinatorSettings settings) {
+        return new ClockIssuer(coordinatorId, clock, settings.maxClockEntries());
+    }
+
+    @Singleton
+    ClusterTopology clusterTopology(TopologyStore store, Clock clock) {
+        ClusterTopology topology = new ClusterTopology(store, clock);
+        topology.reload();
+        return topology;
+    }
+
+    @Singleton
+    TenantService tenantService(TenantStore store, ClusterTopology topology, Clock clock, CoordinatorMetrics metrics,
+                                TenantProperties p) {
+        TenantService.Settings settings = checked("pairdb.tenants", () -> new TenantService.Settings(
+                p.getDefaultReplicationFactor(), p.getMaxReplicationFactor(), p.getCacheTtl()));
+        return new TenantService(store, topology, clock, metrics, settings);
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    GrpcStorageNodes storageNodes() {
+        return new GrpcStorageNodes();
+    }
+
+    @Singleton
+    RepairReplicas repairReplicas(GrpcStorageNodes nodes, Environment env) {
+        return new RepairReplicas(nodes, env);
+    }
+
+    @Singleton
+    CoordinateWrite coordinateWrite(TenantService tenants, ClusterTopology topology, GrpcStorageNodes nodes,
+                                    IdempotencyStore idempotency, HintStore hints, ClockIssuer clocks, Environment env) {
+        return new CoordinateWrite(tenants, topology, nodes, idempotency, hints, clocks, env);
+    }
+
+    @Singleton
+    CoordinateRead coordinateRead(TenantService tenants, ClusterTopology topology, GrpcStorageNodes nodes,
+                                  RepairReplicas repairs, Environment env) {
+        return new CoordinateRead(tenants, topology, nodes, repairs, env);
+    }
+
+    @Singleton
+    @Bean(preDestroy = "shutdown")
+    RedisClient redisClient(RedisProperties p) {
+        RedisURI uri = checked("pairdb.redis.uri", () -> RedisURI.create(p.getUri()));
+        RedisClient client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                // fail at once while Redis is away instead of queueing: the write path has a policy for that
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .autoReconnect(true)
+                .timeoutOptions(TimeoutOptions.enabled(p.getTimeout()))
+                .build());
+        return client;
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    StatefulRedisConnection<String, String> redisConnection(RedisClient client, RedisProperties p) {
+        StatefulRedisConnection<String, String> connection = client.connect();
+        connection.setTimeout(p.getTimeout());
+        return connection;
+    }
+
+    @Singleton
+    BindableService reflection() {
+        return ProtoReflectionServiceV1.newInstance();
+    }
+
+    private static <T> T checked(String key, Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError(key, e.getMessage());
+        }
+    }
+
+    private static String hostname() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

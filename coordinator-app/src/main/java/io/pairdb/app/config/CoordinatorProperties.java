@@ -1,0 +1,91 @@
+package io.pairdb.app.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import java.time.Duration;
+
+/** {@code pairdb.coordinator.*}: the data path. Every key also reads from its environment variable (PAIRDB_COORDINATOR_…). */
+@ConfigurationProperties("pairdb.coordinator")
+public class CoordinatorProperties {
+    /** This coordinator's id in vector clocks; stable across restarts, unique among coordinators. */
+    private String nodeId;
+    private Duration writeTimeout = Duration.ofSeconds(5);
+    private Duration readTimeout = Duration.ofSeconds(3);
+    private Duration idempotencyTtl = Duration.ofHours(24);
+    private int maxValueBytes = 1024 * 1024;
+    private String defaultConsistency = "quorum";
+    private boolean repairAsync = true;
+    private int maxRepairsInFlight = 1000;
+    private int maxClockEntries = 10;
+
+    public String getNodeId() {
+        return nodeId;
+    }
+
+    public void setNodeId(String nodeId) {
+        this.nodeId = nodeId;
+    }
+
+    public Duration getWriteTimeout() {
+        return writeTimeout;
+    }
+
+    public void setWriteTimeout(Duration writeTimeout) {
+        this.writeTimeout = writeTimeout;
+    }
+
+    public Duration getReadTimeout() {
+        return readTimeout;
+    }
+
+    public void setReadTimeout(Duration readTimeout) {
+        this.readTimeout = readTimeout;
+    }
+
+    public Duration getIdempotencyTtl() {
+        return idempotencyTtl;
+    }
+
+    public void setIdempotencyTtl(Duration idempotencyTtl) {
+        this.idempotencyTtl = idempotencyTtl;
+    }
+
+    public int getMaxValueBytes() {
+        return maxValueBytes;
+    }
+
+    public void setMaxValueBytes(int maxValueBytes) {
+        this.maxValueBytes = maxValueBytes;
+    }
+
+    public String getDefaultConsistency() {
+        return defaultConsistency;
+    }
+
+    public void setDefaultConsistency(String defaultConsistency) {
+        this.defaultConsistency = defaultConsistency;
+    }
+
+    public boolean isRepairAsync() {
+        return repairAsync;
+    }
+
+    public void setRepairAsync(boolean repairAsync) {
+        this.repairAsync = repairAsync;
+    }
+
+    public int getMaxRepairsInFlight() {
+        return maxRepairsInFlight;
+    }
+
+    public void setMaxRepairsInFlight(int maxRepairsInFlight) {
+        this.maxRepairsInFlight = maxRepairsInFlight;
+    }
+
+    public int getMaxClockEntries() {
+        return maxClockEntries;
+    }
+
+    public void setMaxClockEntries(int maxClockEntries) {
+        this.maxClockEntries = maxClockEntries;
+    }
+}

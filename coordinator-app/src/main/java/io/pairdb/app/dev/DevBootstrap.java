@@ -1,0 +1,65 @@
+package io.pairdb.app.dev;
+
+import io.micronaut.context.ApplicationContext;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.tenant.TenantService;
+import io.pairdb.core.topology.ClusterTopology;
+import io.pairdb.emulator.StorageNodeEmulator;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Registers dev mode's emulator nodes, creates the {@code default} tenant and says how to connect. */
+public final class DevBootstrap {
+    private static final Logger LOG = LoggerFactory.getLogger(DevBootstrap.class);
+    private static final TenantId DEFAULT_TENANT = new TenantId("default");
+
+    private final ApplicationContext context;
+    private final DevCluster cluster;
+
+    public DevBootstrap(ApplicationContext context, DevCluster cluster) {
+        this.context = context;
+        this.cluster = cluster;
+    }
+
+    public void run(int grpcPort, int httpPort) {
+        ClusterTopology topology = context.getBean(ClusterTopology.class);
+        TenantService tenants = context.getBean(TenantService.class);
+        for (StorageNodeEmulator node : cluster.nodes()) {
+            // with --data-dir a restarted dev cluster finds its nodes registered, on new ports
+            var result = topology.register(new NodeId(node.nodeId()), node.host(), node.port(), 150);
+            if (result instanceof ClusterTopology.Registration.AlreadyRegistered) {
+                topology.current().node(new NodeId(node.nodeId())).ifPresent(existing -> {
+                    if (existing.port() != node.port()) {
+                        LOG.warn("node {} is registered at {} from an earlier run; this run's emulator is on port {}",
+                                node.nodeId(), existing.address(), node.port());
+                    }
+                });
+            }
+        }
+        topology.reload();
+        int ringNodes = topology.current().currentNodeCount();
+        if (ringNodes >= 1 && tenants.find(DEFAULT_TENANT).isEmpty()) {
+            int rf = Math.min(3, ringNodes);
+            tenants.create(DEFAULT_TENANT, Optional.of(rf));
+        }
+        String addr = "localhost:" + grpcPort;
+        StringBuilder banner = new StringBuilder()
+                .append("\n\n  PairDB coordinator (dev mode) is ready\n")
+                .append("    gRPC          ").append(addr).append("   (grpcurl -plaintext ").append(addr).append(" list)\n")
+                .append("    management    http://localhost:").append(httpPort).append("/health\n")
+                .append("    storage nodes ").append(ringNodes).append(" in the ring");
+        cluster.nodes().forEach(n -> banner.append("\n                  ").append(n.nodeId()).append(" at ").append(n.target()));
+        banner.append("\n    tenants       ");
+        tenants.list().forEach(t -> banner.append(t.id()).append(" (RF ").append(t.replicationFactor()).append(") "));
+        banner.append("\n\n  Try:  bin/pairdb-admin --addr ").append(addr).append(" kv put default user:1 hello\n")
+                .append("        bin/pairdb-admin --addr ").append(addr).append(" kv get default user:1\n");
+        if (ringNodes == 0) {
+            banner.append("\n  No storage nodes yet: start emulators (java -jar storage-node-emulator/target/pairdb-storage-emulator.jar --port 7001)\n")
+                    .append("  and add them: bin/pairdb-admin node add node-1 --host 127.0.0.1 --port 7001\n");
+        }
+        LOG.info("{}", banner);
+        LOG.info("PairDB coordinator ready (dev mode): gRPC on port {}, management HTTP on port {}", grpcPort, httpPort);
+    }
+}

@@ -1,0 +1,75 @@
+package io.pairdb.app;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import io.pairdb.app.dev.DevBootstrap;
+import io.pairdb.app.dev.DevCluster;
+import io.pairdb.embedded.FreePorts;
+import io.pairdb.proto.admin.v1.AdminServiceGrpc;
+import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A whole coordinator for end-to-end tests: dev mode's embedded PostgreSQL, Redis and
+ * emulator nodes, the real Micronaut application on free ports, and gRPC stubs to it.
+ */
+final class CoordinatorHarness implements AutoCloseable {
+    final DevCluster cluster;
+    final ApplicationContext context;
+    final ManagedChannel channel;
+    final int grpcPort;
+    final int httpPort;
+
+    private CoordinatorHarness(DevCluster cluster, ApplicationContext context, int grpcPort, int httpPort) {
+        this.cluster = cluster;
+        this.context = context;
+        this.grpcPort = grpcPort;
+        this.httpPort = httpPort;
+        this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+    }
+
+    static CoordinatorHarness start(int nodes, Map<String, Object> extra) {
+        DevCluster cluster = DevCluster.start(nodes, null);
+        try {
+            int grpcPort = FreePorts.pick();
+            int httpPort = FreePorts.pick();
+            Map<String, Object> props = new HashMap<>(cluster.properties());
+            props.put("grpc.server.port", grpcPort);
+            props.put("micronaut.server.port", httpPort);
+            props.putAll(extra);
+            ApplicationContext context = Micronaut.build(new String[0])
+                    .mainClass(CoordinatorMain.class)
+                    .properties(props)
+                    .environments("dev")
+                    .banner(false)
+                    .start();
+            new DevBootstrap(context, cluster).run(grpcPort, httpPort);
+            return new CoordinatorHarness(cluster, context, grpcPort, httpPort);
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    CoordinatorServiceGrpc.CoordinatorServiceBlockingStub data() {
+        return CoordinatorServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+    }
+
+    AdminServiceGrpc.AdminServiceBlockingStub admin() {
+        return AdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        try {
+            context.close();
+        } finally {
+            cluster.close();
+        }
+    }
+}
