@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -60,8 +62,7 @@ public final class StorageNodeEmulator implements AutoCloseable {
         this.clock = builder.clock;
         this.tombstoneGcGrace = builder.tombstoneGcGrace;
         this.nodeId = builder.nodeId != null ? builder.nodeId : defaultNodeId(builder.port);
-        this.handlers = Executors.newFixedThreadPool(builder.handlerThreads,
-                Thread.ofPlatform().name("pairdb-emulator-rpc-", 0).daemon(true).factory());
+        this.handlers = handlerPool(builder.handlerThreads);
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("pairdb-emulator-timer").daemon(true).factory());
         FaultGate gate = new FaultGate(faults, timer, handlers);
@@ -111,9 +112,9 @@ public final class StorageNodeEmulator implements AutoCloseable {
         return server.getPort();
     }
 
-    /** {@code host:port}, for a channel builder. */
+    /** {@code host:port} ({@code [host]:port} for an IPv6 literal), for a channel builder. */
     public String target() {
-        return host + ":" + port();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
     }
 
     public FaultHooks faults() {
@@ -157,8 +158,9 @@ public final class StorageNodeEmulator implements AutoCloseable {
             server.shutdownNow();
             Thread.currentThread().interrupt();
         } finally {
+            // Timer first: delayed calls still waiting are dropped rather than handed to the pool.
             timer.shutdownNow();
-            handlers.shutdownNow();
+            handlers.shutdown();
         }
         log.info("storage emulator {} stopped", nodeId);
     }
@@ -177,6 +179,17 @@ public final class StorageNodeEmulator implements AutoCloseable {
     /** @return whether the server terminated within the timeout */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         return server.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A fixed pool with an unbounded queue, so it rejects tasks only once stopped. gRPC may still
+     * hand it a stream's close bookkeeping after the server reports termination; that runs on the
+     * caller's thread rather than failing with a rejection.
+     */
+    private static ExecutorService handlerPool(int threads) {
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                Thread.ofPlatform().name("pairdb-emulator-rpc-", 0).daemon(true).factory(),
+                (lateTask, stoppedPool) -> lateTask.run());
     }
 
     private void sweepTombstones() {

@@ -14,6 +14,7 @@ import io.pairdb.proto.storage.v1.WriteRequest;
 import io.pairdb.proto.storage.v1.WriteResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -73,7 +74,7 @@ final class EmulatorFixture implements AutoCloseable {
     }
 
     void writeBatch(Entry... entries) {
-        storage().writeBatch(WriteBatchRequest.newBuilder().addAllEntries(java.util.List.of(entries)).build());
+        storage().writeBatch(WriteBatchRequest.newBuilder().addAllEntries(List.of(entries)).build());
     }
 
     @Override

@@ -1,0 +1,222 @@
+package io.pairdb.emulator;
+
+import static io.pairdb.emulator.Fixtures.TENANT;
+import static io.pairdb.emulator.Fixtures.aValue;
+import static io.pairdb.emulator.Fixtures.clock;
+import static io.pairdb.emulator.Fixtures.entry;
+import static io.pairdb.emulator.Fixtures.range;
+import static io.pairdb.emulator.Fixtures.tokenOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.pairdb.proto.emulator.v1.ClearRequest;
+import io.pairdb.proto.emulator.v1.Faults;
+import io.pairdb.proto.emulator.v1.StatsRequest;
+import io.pairdb.proto.emulator.v1.StatsResponse;
+import io.pairdb.proto.storage.v1.DeleteRangeRequest;
+import io.pairdb.proto.storage.v1.DeleteRequest;
+import io.pairdb.proto.storage.v1.HealthRequest;
+import io.pairdb.proto.storage.v1.RangeDigestRequest;
+import io.pairdb.proto.storage.v1.ReadRequest;
+import io.pairdb.proto.storage.v1.RepairRequest;
+import io.pairdb.proto.storage.v1.StreamRangeRequest;
+import io.pairdb.proto.storage.v1.WriteBatchRequest;
+import io.pairdb.proto.storage.v1.WriteRequest;
+import io.pairdb.proto.storage.v1.WriteResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class FaultHooksTest {
+
+    private final EmulatorFixture node = EmulatorFixture.start(builder -> builder.handlerThreads(1));
+
+    @AfterEach
+    void stopNode() {
+        node.close();
+    }
+
+    @Test
+    void answersUnavailableToEveryStorageCallWhileUnavailable() {
+        node.emulator.faults().setUnavailable(true);
+
+        assertUnavailable(() -> node.write("colour", aValue("blue").clock("c1", 1).build()));
+        assertUnavailable(() -> node.read("colour"));
+        assertUnavailable(() -> node.storage().health(HealthRequest.getDefaultInstance()));
+        assertUnavailable(() -> node.storage().streamRange(streamAll()).forEachRemaining(batch -> { }));
+        assertUnavailable(() -> node.storage().deleteRange(
+                DeleteRangeRequest.newBuilder().setRange(range(0, 0)).build()));
+        assertUnavailable(() -> node.storage().rangeDigest(
+                RangeDigestRequest.newBuilder().setRange(range(0, 0)).build()));
+
+        node.emulator.faults().setUnavailable(false);
+        assertThat(node.write("colour", aValue("blue").clock("c1", 1).build()).hasCurrent()).isTrue();
+    }
+
+    @Test
+    void reportsNotServingThroughTheStandardHealthServiceWhileUnavailable() {
+        var health = HealthGrpc.newBlockingStub(node.channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+
+        node.emulator.faults().setUnavailable(true);
+        assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
+                .isEqualTo(ServingStatus.NOT_SERVING);
+
+        node.emulator.faults().clear();
+        assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+    }
+
+    @Test
+    void failsExactlyTheNextNWriteCalls() {
+        node.emulator.faults().failNextWrites(4);
+
+        assertUnavailable(() -> node.write("colour", aValue("blue").clock("c1", 1).build()));
+        assertUnavailable(() -> node.storage().delete(DeleteRequest.newBuilder().setTenantId(TENANT).setKey("colour")
+                .setVectorClock(clock("c1", 1)).build()));
+        assertThat(node.read("colour").getFound()).isFalse(); // reads do not use up the failures
+        assertUnavailable(() -> node.storage().repair(RepairRequest.newBuilder().setTenantId(TENANT).setKey("colour")
+                .setVersion(aValue("blue").clock("c1", 1).build()).build()));
+        assertUnavailable(() -> node.storage().writeBatch(WriteBatchRequest.newBuilder()
+                .addEntries(entry(TENANT, "colour", 1, aValue("blue").clock("c1", 1).build())).build()));
+
+        assertThat(node.write("colour", aValue("blue").clock("c1", 1).build()).hasCurrent()).isTrue();
+        assertThat(node.emulator.faults().current().failNextWrites()).isZero();
+    }
+
+    @Test
+    void failsStreamsWhileFailStreamsIsSet() {
+        node.write("colour", aValue("blue").clock("c1", 1).build());
+        node.emulator.faults().setFailStreams(true);
+
+        assertUnavailable(() -> node.storage().streamRange(streamAll()).forEachRemaining(batch -> { }));
+        assertThat(node.read("colour").getFound()).isTrue();
+
+        node.emulator.faults().setFailStreams(false);
+        List<Object> batches = new ArrayList<>();
+        node.storage().streamRange(streamAll()).forEachRemaining(batches::add);
+        assertThat(batches).hasSize(1);
+    }
+
+    @Test
+    void delaysStorageCallsByAtLeastTheConfiguredDelay() {
+        node.emulator.faults().setDelay(Duration.ofMillis(300));
+
+        long started = System.nanoTime();
+        node.read("colour");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void letsADelayedCallRunIntoTheCallersDeadline() {
+        node.emulator.faults().setDelay(Duration.ofHours(1));
+
+        assertThatThrownBy(() -> node.storage().withDeadlineAfter(100, TimeUnit.MILLISECONDS).read(
+                ReadRequest.newBuilder().setTenantId(TENANT).setKey("colour").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+    }
+
+    @Test
+    void keepsHandlerThreadsFreeWhileCallsAreDelayed() {
+        // One handler thread (see the fixture) and calls delayed for an hour: if a delayed call
+        // held a thread, the undelayed Health call could never be answered. The warm-up call
+        // connects the channel first, so the writes reach the node before the Health call does.
+        node.read("warm-up");
+        node.emulator.faults().setDelay(Duration.ofHours(1));
+        List<ListenableFuture<WriteResponse>> parked = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            parked.add(node.storageAsync().write(WriteRequest.newBuilder().setTenantId(TENANT).setKey("k" + i)
+                    .setToken(tokenOf("k" + i)).setVersion(aValue("v").clock("c1", 1).build()).build()));
+        }
+
+        assertThat(node.storage().health(HealthRequest.getDefaultInstance()).getServing()).isTrue();
+        assertThat(parked).noneMatch(Future::isDone);
+        parked.forEach(call -> call.cancel(true));
+    }
+
+    @Test
+    void replacesEveryFaultSettingThroughTheControlService() {
+        node.control().setFaults(Faults.newBuilder().setUnavailable(true).setDelayMs(5).setFailNextWrites(2).build());
+
+        Faults current = node.control().setFaults(Faults.newBuilder().setFailStreams(true).build());
+
+        assertThat(current).isEqualTo(Faults.newBuilder().setFailStreams(true).build());
+        assertThat(node.emulator.faults().current())
+                .isEqualTo(new FaultSettings(false, Duration.ZERO, 0, true));
+        assertThat(node.read("colour").getFound()).isFalse();
+    }
+
+    @Test
+    void rejectsNegativeFaultSettings() {
+        assertThatThrownBy(() -> node.control().setFaults(Faults.newBuilder().setDelayMs(-1).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    }
+
+    @Test
+    void putRawStoresAVersionAsIsToMakeAReplicaStale() {
+        node.write("colour", aValue("new").clock("c1", 5).build());
+        var stale = aValue("old").clock("c1", 1).build();
+
+        node.control().putRaw(entry(TENANT, "colour", tokenOf("colour"), stale));
+
+        assertThat(node.read("colour").getVersion()).isEqualTo(stale);
+    }
+
+    @Test
+    void clearDropsEveryEntry() {
+        node.write("a", aValue("v").clock("c1", 1).build());
+        node.write("b", aValue("v").clock("c1", 1).build());
+
+        node.control().clear(ClearRequest.getDefaultInstance());
+
+        assertThat(node.read("a").getFound()).isFalse();
+        assertThat(node.emulator.store().keyCount()).isZero();
+        assertThat(node.storage().streamRange(streamAll()).hasNext()).isFalse();
+    }
+
+    @Test
+    void countsTheCallsThatReachedTheData() {
+        node.write("a", aValue("v").clock("c1", 1).build());
+        node.writeBatch(entry(TENANT, "b", 2, aValue("v").clock("c1", 1).build()),
+                entry(TENANT, "c", 3, aValue("v").clock("c1", 1).build()));
+        node.read("a");
+        node.storage().repair(RepairRequest.newBuilder().setTenantId(TENANT).setKey("a")
+                .setVersion(aValue("v").clock("c1", 2).build()).build());
+        node.emulator.faults().failNextWrites(1);
+        assertUnavailable(() -> node.write("d", aValue("v").clock("c1", 1).build()));
+
+        StatsResponse stats = node.control().stats(StatsRequest.getDefaultInstance());
+
+        assertThat(stats).isEqualTo(StatsResponse.newBuilder()
+                .setKeyCount(3).setWrites(3).setReads(1).setRepairs(1).build());
+    }
+
+    @Test
+    void appliesFaultsSetThroughTheControlServiceToo() {
+        node.control().setFaults(Faults.newBuilder().setUnavailable(true).build());
+
+        assertUnavailable(() -> node.read("colour"));
+        assertThat(node.emulator.faults().current().unavailable()).isTrue();
+    }
+
+    private static StreamRangeRequest streamAll() {
+        return StreamRangeRequest.newBuilder().setRange(range(0, 0)).build();
+    }
+
+    private static void assertUnavailable(ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    }
+}
