@@ -2,9 +2,11 @@
 -- Redis, so everything one coordinator relies on that another may need lives here.
 -- CHECKs mirror the domain's validation so a bug or a hand-written row cannot store what the
 -- code would refuse to load; policy limits that are configurable (the RF maximum) stay out.
+-- Identifiers use the "C" collation: they sort the way the code compares them (byte order),
+-- whatever locale the server was initialised with.
 
 CREATE TABLE tenants (
-    tenant_id          varchar(64) PRIMARY KEY
+    tenant_id          varchar(64) COLLATE "C" PRIMARY KEY
         CONSTRAINT tenants_id_format CHECK (tenant_id ~ '^[A-Za-z0-9._-]{1,64}$'),
     -- only the lower bound: the maximum RF is the service's configurable policy
     replication_factor integer     NOT NULL
@@ -16,7 +18,7 @@ CREATE TABLE tenants (
 );
 
 CREATE TABLE storage_nodes (
-    node_id       varchar(64) PRIMARY KEY
+    node_id       varchar(64) COLLATE "C" PRIMARY KEY
         CONSTRAINT storage_nodes_id_format CHECK (node_id ~ '^[A-Za-z0-9._-]{1,64}$'),
     host          text        NOT NULL
         CONSTRAINT storage_nodes_host_not_blank CHECK (btrim(host) <> ''),
@@ -69,8 +71,8 @@ CREATE TABLE pending_changes (
     change_id        text        PRIMARY KEY,
     change_type      text        NOT NULL
         CONSTRAINT pending_changes_type_known CHECK (change_type IN ('ADD_NODE', 'REMOVE_NODE', 'CHANGE_RF')),
-    node_id          varchar(64) REFERENCES storage_nodes (node_id),
-    tenant_id        varchar(64) REFERENCES tenants (tenant_id),
+    node_id          varchar(64) COLLATE "C" REFERENCES storage_nodes (node_id),
+    tenant_id        varchar(64) COLLATE "C" REFERENCES tenants (tenant_id),
     status           text        NOT NULL
         CONSTRAINT pending_changes_status_known CHECK (status IN ('IN_PROGRESS', 'COMPLETED', 'FAILED', 'ROLLED_BACK')),
     -- the epoch that introduced the pending ranges; streaming waits until every live
@@ -102,8 +104,8 @@ CREATE UNIQUE INDEX pending_changes_one_in_progress_per_node
 -- lock per insert, and a hint is kept even for a node or tenant the writer knew only from cache.
 CREATE TABLE hints (
     hint_id        bigserial   PRIMARY KEY,
-    target_node_id varchar(64) NOT NULL,
-    tenant_id      varchar(64) NOT NULL,
+    target_node_id varchar(64) COLLATE "C" NOT NULL,
+    tenant_id      varchar(64) COLLATE "C" NOT NULL,
     key            text        NOT NULL,
     -- the ring token is unsigned 64-bit; stored as its raw bits, so compare it in the code
     token          bigint      NOT NULL,

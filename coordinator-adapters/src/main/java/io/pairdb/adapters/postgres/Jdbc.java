@@ -1,0 +1,68 @@
+package io.pairdb.adapters.postgres;
+
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import javax.sql.DataSource;
+
+/** Plain JDBC with explicit transactions, for what a repository method cannot say in one call. */
+final class Jdbc {
+    @FunctionalInterface
+    interface Work<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    private Jdbc() {
+    }
+
+    /**
+     * Micronaut Data hands out a contextual DataSource whose connections only work inside
+     * {@code @Transactional}/{@code @Connectable}; these adapters manage their own connections
+     * and transactions, so they use the pool underneath. A plain DataSource passes through.
+     */
+    static DataSource pool(DataSource dataSource) {
+        return DelegatingDataSource.unwrapDataSource(dataSource);
+    }
+
+    static <T> T autoCommit(DataSource dataSource, Work<T> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.apply(connection);
+        }
+    }
+
+    /** Runs the work in one READ COMMITTED transaction, committed when it returns and rolled back when it throws. */
+    static <T> T inTransaction(DataSource dataSource, Work<T> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            // the pool restores auto-commit when the connection goes back
+            connection.setAutoCommit(false);
+            try {
+                T result = work.apply(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailed) {
+                    e.addSuppressed(rollbackFailed);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL keeps microseconds, the domain compares milliseconds: storing the truncated
+     * value means what is read back equals what was written.
+     */
+    static OffsetDateTime toTimestamp(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MILLIS).atOffset(ZoneOffset.UTC);
+    }
+
+    static Instant toInstant(OffsetDateTime timestamp) {
+        return timestamp.toInstant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,108 @@
+package io.pairdb.adapters.postgres;
+
+import io.micronaut.data.connection.exceptions.ConnectionException;
+import io.micronaut.data.connection.jdbc.exceptions.CannotGetJdbcConnectionException;
+import io.micronaut.data.exceptions.DataAccessException;
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.port.TenantStore;
+import io.pairdb.core.tenant.Tenant;
+import io.pairdb.core.tenant.TenantId;
+import jakarta.inject.Singleton;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Tenants in PostgreSQL. Reads go through the Micronaut Data repository; the two writes are
+ * plain SQL because each must decide and act in one statement: insert-unless-present and
+ * compare-and-set on {@code version}.
+ */
+@Singleton
+public final class PostgresTenantStore implements TenantStore {
+    private static final String INSERT = "INSERT INTO tenants (" + TenantMapper.COLUMNS + ") VALUES (?, ?, ?, ?, ?)"
+            + " ON CONFLICT (tenant_id) DO NOTHING";
+    private static final String UPDATE_IF_VERSION = "UPDATE tenants"
+            + " SET replication_factor = ?, created_at = ?, updated_at = ?, version = ?"
+            + " WHERE tenant_id = ? AND version = ?"
+            + " RETURNING " + TenantMapper.COLUMNS;
+    private static final String SELECT = "SELECT " + TenantMapper.COLUMNS + " FROM tenants WHERE tenant_id = ?";
+
+    private final TenantRepository repository;
+    private final DataSource dataSource;
+
+    public PostgresTenantStore(TenantRepository repository, DataSource dataSource) {
+        this.repository = repository;
+        this.dataSource = Jdbc.pool(dataSource);
+    }
+
+    @Override
+    public InsertOutcome insert(Tenant tenant) {
+        try {
+            int inserted = Jdbc.autoCommit(dataSource, connection -> {
+                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                    TenantMapper.bind(insert, tenant);
+                    return insert.executeUpdate();
+                }
+            });
+            return inserted == 1 ? InsertOutcome.INSERTED : InsertOutcome.ALREADY_EXISTS;
+        } catch (SQLException e) {
+            throw failure(tenant.id(), "could not insert tenant " + tenant.id(), e);
+        }
+    }
+
+    @Override
+    public Optional<Tenant> find(TenantId id) {
+        try {
+            return repository.findById(id.value()).map(TenantMapper::toTenant);
+        } catch (DataAccessException | ConnectionException | CannotGetJdbcConnectionException e) {
+            throw failure(id, "could not read tenant " + id, e);
+        }
+    }
+
+    @Override
+    public List<Tenant> list() {
+        try {
+            return repository.listOrderByTenantId().stream().map(TenantMapper::toTenant).toList();
+        } catch (DataAccessException | ConnectionException | CannotGetJdbcConnectionException e) {
+            throw new PairDbException("tenants", "could not list tenants", e);
+        }
+    }
+
+    @Override
+    public Optional<Tenant> update(Tenant updated, long expectedVersion) {
+        try {
+            return Jdbc.autoCommit(dataSource, connection -> {
+                try (PreparedStatement update = connection.prepareStatement(UPDATE_IF_VERSION)) {
+                    update.setInt(1, updated.replicationFactor());
+                    update.setObject(2, Jdbc.toTimestamp(updated.createdAt()));
+                    update.setObject(3, Jdbc.toTimestamp(updated.updatedAt()));
+                    update.setLong(4, updated.version());
+                    update.setString(5, updated.id().value());
+                    update.setLong(6, expectedVersion);
+                    try (ResultSet applied = update.executeQuery()) {
+                        if (applied.next()) {
+                            return Optional.of(TenantMapper.toTenant(applied));
+                        }
+                    }
+                }
+                // stale or absent: a new statement sees the latest committed row, which is what
+                // the caller needs to retry against
+                try (PreparedStatement select = connection.prepareStatement(SELECT)) {
+                    select.setString(1, updated.id().value());
+                    try (ResultSet current = select.executeQuery()) {
+                        return current.next() ? Optional.of(TenantMapper.toTenant(current)) : Optional.empty();
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw failure(updated.id(), "could not update tenant " + updated.id(), e);
+        }
+    }
+
+    private static PairDbException failure(TenantId id, String message, Exception cause) {
+        return new PairDbException("tenant " + id, message + " (table tenants)", cause);
+    }
+}

@@ -1,0 +1,39 @@
+package io.pairdb.adapters.postgres;
+
+import io.pairdb.core.tenant.Tenant;
+import io.pairdb.core.tenant.TenantId;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+
+/** {@code tenants} rows ↔ {@link Tenant}. */
+final class TenantMapper {
+    static final String COLUMNS = "tenant_id, replication_factor, created_at, updated_at, version";
+
+    private TenantMapper() {
+    }
+
+    static Tenant toTenant(TenantRow row) {
+        return new Tenant(new TenantId(row.tenantId()), row.replicationFactor(),
+                row.createdAt().truncatedTo(ChronoUnit.MILLIS), row.updatedAt().truncatedTo(ChronoUnit.MILLIS),
+                row.version());
+    }
+
+    static Tenant toTenant(ResultSet row) throws SQLException {
+        return new Tenant(new TenantId(row.getString("tenant_id")), row.getInt("replication_factor"),
+                Jdbc.toInstant(row.getObject("created_at", OffsetDateTime.class)),
+                Jdbc.toInstant(row.getObject("updated_at", OffsetDateTime.class)),
+                row.getLong("version"));
+    }
+
+    /** Binds the columns in {@link #COLUMNS} order, starting at parameter 1. */
+    static void bind(PreparedStatement statement, Tenant tenant) throws SQLException {
+        statement.setString(1, tenant.id().value());
+        statement.setInt(2, tenant.replicationFactor());
+        statement.setObject(3, Jdbc.toTimestamp(tenant.createdAt()));
+        statement.setObject(4, Jdbc.toTimestamp(tenant.updatedAt()));
+        statement.setLong(5, tenant.version());
+    }
+}
