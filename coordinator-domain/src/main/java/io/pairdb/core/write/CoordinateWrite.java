@@ -95,7 +95,7 @@ public final class CoordinateWrite {
             case Claim.Completed c -> done(new WriteOutcome.IdempotencyConflict(token));
             case Claim.InProgress p when p.fingerprint().equals(fingerprint) -> done(new WriteOutcome.InFlight(token));
             case Claim.InProgress p -> done(new WriteOutcome.IdempotencyConflict(token));
-            case Claim.Claimed c -> write(command, token, deadline).whenComplete((o, error) -> {
+            case Claim.Claimed c -> writeOrFail(command, token, deadline).whenComplete((o, error) -> {
                 try {
                     if (o instanceof WriteOutcome.Written w) {
                         idempotency.complete(key, fingerprint, w.response(), env.settings().idempotencyTtl());
@@ -107,6 +107,15 @@ public final class CoordinateWrite {
                 }
             });
         };
+    }
+
+    /** Like {@link #write}, but a store that throws fails the future, so a claim is always completed or released. */
+    private CompletableFuture<WriteOutcome> writeOrFail(WriteCommand command, String idempotencyKey, Deadline deadline) {
+        try {
+            return write(command, idempotencyKey, deadline);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private CompletableFuture<WriteOutcome> write(WriteCommand command, String idempotencyKey, Deadline deadline) {

@@ -1,0 +1,264 @@
+package io.pairdb.core.read;
+
+import static io.pairdb.core.replication.ConsistencyLevel.ALL;
+import static io.pairdb.core.replication.ConsistencyLevel.QUORUM;
+import static io.pairdb.core.testing.CoordinatorHarness.TENANT;
+import static io.pairdb.core.testing.CoordinatorHarness.node;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.replication.ConsistencyLevel;
+import io.pairdb.core.testing.CoordinatorHarness;
+import io.pairdb.core.testing.FakeStorageNodes.Kind;
+import io.pairdb.core.version.Causality;
+import io.pairdb.core.version.VectorClock;
+import io.pairdb.core.version.Version;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The read path and read repair (DESIGN.md §6) against fake storage nodes, RF 3 on three nodes. */
+class CoordinateReadTest {
+    private static final String KEY = "user-1";
+    private static final Version OLD = Version.of(bytes("old"), VectorClock.of("coord-1", 1), 100);
+    private static final Version NEW = Version.of(bytes("new"), VectorClock.of("coord-1", 2), 200);
+
+    private CoordinatorHarness h;
+
+    @AfterEach
+    void stopScheduler() {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private void threeNodesWithTenant(CoordinatorHarness.Builder builder) {
+        h = builder.build();
+        h.createTenant(3);
+    }
+
+    private void threeNodesWithTenant() {
+        threeNodesWithTenant(CoordinatorHarness.builder());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private ReadOutcome read(ConsistencyLevel cl) {
+        return h.read(ReadCommand.of(TENANT, KEY, cl));
+    }
+
+    private void holding(Version... perNode) {
+        for (int i = 0; i < perNode.length; i++) {
+            if (perNode[i] != null) {
+                h.storage().put(node(i + 1), TENANT, KEY, perNode[i]);
+            }
+        }
+    }
+
+    private Optional<Version> storedOn(NodeId node) {
+        return h.storage().stored(node, TENANT, KEY);
+    }
+
+    private void eventually(Runnable assertion) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(assertion::run);
+    }
+
+    // ---- answers ------------------------------------------------------------------------
+
+    @Test
+    void aKeyNobodyHoldsIsNotFound() {
+        threeNodesWithTenant();
+
+        assertThat(read(QUORUM)).isInstanceOfSatisfying(ReadOutcome.NotFound.class, n -> {
+            assertThat(n.key()).isEqualTo(KEY);
+            assertThat(n.replicaCount()).isGreaterThanOrEqualTo(2);
+        });
+        assertThat(h.storage().calls(Kind.REPAIR)).isEmpty();
+    }
+
+    @Test
+    void aReadOfAnUnknownTenantIsRefused() {
+        h = CoordinatorHarness.withThreeNodes();
+
+        assertThat(read(QUORUM)).isEqualTo(new ReadOutcome.TenantNotFound(TENANT));
+        assertThat(h.storage().calls()).isEmpty();
+    }
+
+    @Test
+    void aDeletedKeyIsNotFoundEvenWhereAReplicaMissedTheDelete() {
+        threeNodesWithTenant();
+        Version deleted = Version.tombstone(VectorClock.of("coord-1", 3), 300);
+        holding(deleted, deleted, OLD);
+
+        assertThat(read(ALL)).isInstanceOf(ReadOutcome.NotFound.class);
+        eventually(() -> assertThat(storedOn(node(3))).contains(deleted));
+    }
+
+    @Test
+    void aNodeMarkedDownIsNotRead() {
+        threeNodesWithTenant();
+        holding(NEW, NEW, NEW);
+        h.markDown(node(3));
+
+        assertThat(read(QUORUM)).isInstanceOfSatisfying(ReadOutcome.Found.class,
+                found -> assertThat(found.version()).isEqualTo(NEW));
+        assertThat(h.storage().callsTo(node(3))).isEmpty();
+        assertThat(read(ALL)).isEqualTo(new ReadOutcome.Unavailable(3, 2));
+    }
+
+    @Test
+    void aBootstrappingNodeNeverServesReads() {
+        threeNodesWithTenant();
+        h.addNode(new NodeId("node-4"), NodeState.BOOTSTRAPPING);
+
+        for (int i = 0; i < 50; i++) {
+            h.read(ReadCommand.of(TENANT, "key-" + i, ALL));
+        }
+
+        assertThat(h.storage().callsTo(new NodeId("node-4"))).isEmpty();
+    }
+
+    @Test
+    void failingReplicasMakeTheQuorumUnreachable() {
+        threeNodesWithTenant();
+        holding(NEW, NEW, NEW);
+        h.storage().failEveryCall(node(2));
+        h.storage().failEveryCall(node(3));
+
+        assertThat(read(QUORUM)).isInstanceOfSatisfying(ReadOutcome.QuorumNotReached.class, q -> {
+            assertThat(q.required()).isEqualTo(2);
+            assertThat(q.failed()).isEqualTo(2);
+        });
+        assertThat(h.metrics().quorumFailures).hasValue(1);
+    }
+
+    @Test
+    void replicasThatNeverAnswerTimeTheReadOut() {
+        threeNodesWithTenant(CoordinatorHarness.builder().settings(CoordinatorHarness.withTimeouts(Duration.ofMillis(500))));
+        holding(NEW, NEW, NEW);
+        h.storage().neverAnswer(node(2));
+        h.storage().neverAnswer(node(3));
+
+        assertThat(read(QUORUM)).isEqualTo(new ReadOutcome.TimedOut(2, 1));
+    }
+
+    @Test
+    void oneSlowReplicaDoesNotHoldUpAQuorumRead() {
+        threeNodesWithTenant(CoordinatorHarness.builder().settings(CoordinatorHarness.withTimeouts(Duration.ofMillis(500))));
+        holding(NEW, NEW, NEW);
+        h.storage().neverAnswer(node(3));
+
+        assertThat(read(QUORUM)).isInstanceOfSatisfying(ReadOutcome.Found.class,
+                found -> assertThat(found.replicaCount()).isEqualTo(2));
+    }
+
+    // ---- read repair ----------------------------------------------------------------------
+
+    @Test
+    void aStaleReplicaIsRepairedAfterARead() {
+        threeNodesWithTenant();
+        holding(NEW, NEW, OLD);
+
+        assertThat(read(QUORUM)).isInstanceOfSatisfying(ReadOutcome.Found.class,
+                found -> assertThat(found.version()).isEqualTo(NEW));
+
+        eventually(() -> assertThat(storedOn(node(3))).contains(NEW));
+        assertThat(h.storage().calls(Kind.REPAIR)).extracting(c -> c.node()).containsExactly(node(3));
+        assertThat(h.metrics().repairsTriggered).hasValue(1);
+    }
+
+    @Test
+    void aReplicaMissingTheKeyIsRepairedAfterARead() {
+        threeNodesWithTenant();
+        holding(NEW, null, NEW);
+
+        assertThat(read(QUORUM)).isInstanceOf(ReadOutcome.Found.class);
+
+        eventually(() -> assertThat(storedOn(node(2))).contains(NEW));
+    }
+
+    @Test
+    void replicasThatAgreeAreNotRepaired() {
+        threeNodesWithTenant();
+        holding(NEW, NEW, NEW);
+
+        read(ALL);
+        read(QUORUM);
+
+        assertThat(h.storage().calls(Kind.REPAIR)).isEmpty();
+        assertThat(h.metrics().repairsTriggered).hasValue(0);
+    }
+
+    @Test
+    void concurrentVersionsResolveToTheSameWinnerEverywhereAndConverge() {
+        threeNodesWithTenant();
+        Version apple = Version.of(bytes("apple"), VectorClock.of("coord-a", 1), 100);
+        Version banana = Version.of(bytes("banana"), VectorClock.of("coord-b", 1), 200);
+        holding(apple, banana, apple);
+        VectorClock both = VectorClock.of(Map.of("coord-a", 1L, "coord-b", 1L));
+
+        ReadOutcome outcome = read(ALL);
+
+        assertThat(outcome).isInstanceOfSatisfying(ReadOutcome.Found.class, found ->
+                assertThat(found.version()).as("the later write wins, with both clocks")
+                        .isEqualTo(Version.of(bytes("banana"), both, 200)));
+        Version answered = ((ReadOutcome.Found) outcome).version();
+        eventually(() -> {
+            for (int i = 1; i <= 3; i++) {
+                assertThat(storedOn(node(i))).as("node-%d", i).contains(answered);
+            }
+        });
+        assertThat(answered.clock().compare(apple.clock())).isEqualTo(Causality.AFTER);
+        assertThat(answered.clock().compare(banana.clock())).isEqualTo(Causality.AFTER);
+        assertThat(h.metrics().conflicts).hasValue(1);
+        assertThat(read(ALL)).isEqualTo(outcome);
+    }
+
+    @Test
+    void aConcurrentDeleteLosesATimestampTieToAValue() {
+        threeNodesWithTenant();
+        Version deleted = Version.tombstone(VectorClock.of("coord-a", 1), 100);
+        Version kept = Version.of(bytes("kept"), VectorClock.of("coord-b", 1), 100);
+        holding(deleted, kept, deleted);
+
+        assertThat(read(ALL)).isInstanceOfSatisfying(ReadOutcome.Found.class,
+                found -> assertThat(found.version().value()).isEqualTo(bytes("kept")));
+        eventually(() -> assertThat(storedOn(node(1))).hasValueSatisfying(v -> assertThat(v.tombstone()).isFalse()));
+    }
+
+    @Test
+    void aReplyArrivingAfterTheAnswerStillTriggersRepair() {
+        threeNodesWithTenant();
+        holding(NEW, NEW, OLD);
+        CompletableFuture<Void> slowNode = h.storage().hold(node(3));
+
+        assertThat(read(QUORUM)).isInstanceOfSatisfying(ReadOutcome.Found.class,
+                found -> assertThat(found.version()).isEqualTo(NEW));
+        assertThat(h.storage().calls(Kind.REPAIR)).as("nothing to repair until node-3 answers").isEmpty();
+
+        h.storage().heal(node(3));
+        slowNode.complete(null);
+
+        eventually(() -> assertThat(storedOn(node(3))).contains(NEW));
+    }
+
+    @Test
+    void blockingRepairFinishesBeforeTheReadAnswers() {
+        threeNodesWithTenant(CoordinatorHarness.builder().settings(CoordinatorHarness.withBlockingRepair()));
+        holding(NEW, OLD, OLD);
+
+        assertThat(read(ALL)).isInstanceOfSatisfying(ReadOutcome.Found.class,
+                found -> assertThat(found.version()).isEqualTo(NEW));
+
+        assertThat(List.of(storedOn(node(2)), storedOn(node(3)))).containsOnly(Optional.of(NEW));
+    }
+}

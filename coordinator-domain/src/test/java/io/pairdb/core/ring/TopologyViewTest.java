@@ -1,0 +1,141 @@
+package io.pairdb.core.ring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pairdb.core.node.Liveness;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.node.Topology;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** Cassandra's replica-set rules (DESIGN.md §4): current ring for reads, future ring for pending writes. */
+class TopologyViewTest {
+    private static final int RF = 3;
+    private static final Instant T = Instant.parse("2025-01-01T00:00:00Z");
+    private static final List<Token> KEYS = IntStream.range(0, 300)
+            .mapToObj(i -> Token.forKey("acme", "key-" + i)).toList();
+
+    private static StorageNode node(String id, NodeState state) {
+        return new StorageNode(new NodeId(id), id + ".local", 7000, 150, state, Liveness.UP, T, T);
+    }
+
+    private static TopologyView view(StorageNode... nodes) {
+        return TopologyView.of(new Topology(7, Arrays.asList(nodes)));
+    }
+
+    private static final StorageNode A = node("node-a", NodeState.NORMAL);
+    private static final StorageNode B = node("node-b", NodeState.NORMAL);
+    private static final StorageNode C = node("node-c", NodeState.NORMAL);
+
+    @Test
+    void aBootstrappingNodeIsAPendingReplicaAndNeverANaturalOne() {
+        StorageNode joining = node("node-d", NodeState.BOOTSTRAPPING);
+        TopologyView view = view(A, B, C, joining);
+
+        assertThat(view.currentRing().nodeCount()).isEqualTo(3);
+        assertThat(view.futureRing().nodeCount()).isEqualTo(4);
+        int pendingSomewhere = 0;
+        for (Token key : KEYS) {
+            ReplicaSets sets = view.replicasFor(key, RF).orElseThrow();
+            assertThat(sets.natural()).hasSize(RF).doesNotContain(joining);
+            assertThat(ids(sets.natural())).isEqualTo(view.currentRing().replicasFor(key, RF));
+            boolean joiningWillOwnIt = view.futureRing().replicasFor(key, RF).contains(joining.id());
+            assertThat(sets.pending().contains(joining)).isEqualTo(joiningWillOwnIt);
+            assertThat(sets.pending()).doesNotContainAnyElementsOf(sets.natural());
+            assertThat(sets.writeTargets()).containsExactlyElementsOf(concat(sets.natural(), sets.pending()));
+            if (joiningWillOwnIt) {
+                pendingSomewhere++;
+            }
+        }
+        assertThat(pendingSomewhere).as("keys the joining node will own").isPositive();
+    }
+
+    @Test
+    void aLeavingNodeStaysANaturalReplica() {
+        StorageNode leaving = node("node-d", NodeState.LEAVING);
+        TopologyView view = view(A, B, C, leaving);
+
+        assertThat(view.currentRing().nodeCount()).isEqualTo(4);
+        assertThat(view.futureRing().nodeCount()).isEqualTo(3);
+        int naturalSomewhere = 0;
+        for (Token key : KEYS) {
+            ReplicaSets sets = view.replicasFor(key, RF).orElseThrow();
+            assertThat(ids(sets.natural())).isEqualTo(view.currentRing().replicasFor(key, RF));
+            assertThat(sets.pending()).doesNotContain(leaving);
+            if (sets.natural().contains(leaving)) {
+                naturalSomewhere++;
+                // its successor in the future ring receives the writes it will take over
+                assertThat(sets.pending()).hasSize(1);
+            } else {
+                assertThat(sets.pending()).isEmpty();
+            }
+        }
+        assertThat(naturalSomewhere).as("keys the leaving node still serves").isPositive();
+    }
+
+    @Test
+    void aNodeThatLeftIsInNeitherRing() {
+        StorageNode left = node("node-d", NodeState.LEFT);
+        TopologyView view = view(A, B, C, left);
+
+        assertThat(view.currentRing().nodeCount()).isEqualTo(3);
+        assertThat(view.futureRing().nodeCount()).isEqualTo(3);
+        assertThat(view.node(left.id())).as("kept for audit").contains(left);
+        for (Token key : KEYS) {
+            ReplicaSets sets = view.replicasFor(key, RF).orElseThrow();
+            assertThat(sets.writeTargets()).doesNotContain(left);
+            assertThat(sets.pending()).isEmpty();
+        }
+        assertThat(view.replicasFor(KEYS.getFirst(), 4)).isEmpty();
+    }
+
+    @Test
+    void aNodeMarkedDownKeepsItsPlaceInTheRing() {
+        StorageNode down = C.withLiveness(Liveness.DOWN, T);
+        TopologyView allUp = view(A, B, C);
+        TopologyView oneDown = view(A, B, down);
+
+        assertThat(oneDown.currentNodeCount()).isEqualTo(3);
+        Set<Token> servedByDown = new HashSet<>();
+        for (Token key : KEYS) {
+            for (int rf = 1; rf <= 3; rf++) {
+                ReplicaSets expected = allUp.replicasFor(key, rf).orElseThrow();
+                ReplicaSets actual = oneDown.replicasFor(key, rf).orElseThrow();
+                assertThat(ids(actual.natural())).isEqualTo(ids(expected.natural()));
+                if (actual.natural().contains(down)) {
+                    servedByDown.add(key);
+                }
+            }
+        }
+        assertThat(servedByDown).isNotEmpty();
+        assertThat(oneDown.currentRing().ownershipPercent()).isEqualTo(allUp.currentRing().ownershipPercent());
+    }
+
+    @Test
+    void tooFewNodesInTheCurrentRingGiveNoReplicaSets() {
+        TopologyView view = view(A, node("node-d", NodeState.BOOTSTRAPPING), node("node-e", NodeState.BOOTSTRAPPING));
+
+        assertThat(view.replicasFor(KEYS.getFirst(), 2)).isEmpty();
+        assertThat(view.replicasFor(KEYS.getFirst(), 1)).hasValueSatisfying(sets ->
+                assertThat(sets.natural()).containsExactly(A));
+        assertThat(TopologyView.empty().replicasFor(KEYS.getFirst(), 1)).isEmpty();
+    }
+
+    private static List<NodeId> ids(List<StorageNode> nodes) {
+        return nodes.stream().map(StorageNode::id).toList();
+    }
+
+    private static List<StorageNode> concat(List<StorageNode> a, List<StorageNode> b) {
+        List<StorageNode> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}

@@ -1,0 +1,153 @@
+package io.pairdb.core.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.testing.InMemoryTenantStore;
+import io.pairdb.core.testing.InMemoryTopologyStore;
+import io.pairdb.core.testing.ManualClock;
+import io.pairdb.core.testing.RecordingMetrics;
+import io.pairdb.core.tenant.TenantService.CreateOutcome;
+import io.pairdb.core.tenant.TenantService.UpdateOutcome;
+import io.pairdb.core.topology.ClusterTopology;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TenantServiceTest {
+    private static final TenantId ACME = new TenantId("acme");
+
+    private final ManualClock clock = new ManualClock();
+    private final InMemoryTenantStore store = new InMemoryTenantStore();
+    private final InMemoryTopologyStore topologyStore = new InMemoryTopologyStore();
+    private final ClusterTopology topology = new ClusterTopology(topologyStore, clock);
+    private final RecordingMetrics metrics = new RecordingMetrics();
+    private final TenantService tenants = new TenantService(store, topology, clock, metrics,
+            new TenantService.Settings(3, 5, Duration.ofMinutes(5)));
+
+    @BeforeEach
+    void fourNodes() {
+        for (int i = 1; i <= 4; i++) {
+            topology.register(new NodeId("node-" + i), "10.0.0." + i, 7000, 150);
+        }
+    }
+
+    @Test
+    void aTenantCreatedWithoutAReplicationFactorGetsTheDefault() {
+        CreateOutcome outcome = tenants.create(ACME, Optional.empty());
+
+        assertThat(outcome).isInstanceOfSatisfying(CreateOutcome.Created.class, c -> {
+            assertThat(c.tenant().id()).isEqualTo(ACME);
+            assertThat(c.tenant().replicationFactor()).isEqualTo(3);
+            assertThat(c.tenant().createdAt()).isEqualTo(clock.now());
+        });
+        assertThat(store.find(ACME)).hasValueSatisfying(t -> assertThat(t.replicationFactor()).isEqualTo(3));
+    }
+
+    @Test
+    void creatingATenantTwiceReportsThatItExists() {
+        tenants.create(ACME, Optional.of(2));
+
+        assertThat(tenants.create(ACME, Optional.of(3))).isEqualTo(new CreateOutcome.AlreadyExists(ACME));
+        assertThat(store.find(ACME)).hasValueSatisfying(t -> assertThat(t.replicationFactor()).isEqualTo(2));
+    }
+
+    @Test
+    void aReplicationFactorOfZeroIsRefusedWithTheAllowedRange() {
+        assertThat(tenants.create(ACME, Optional.of(0)))
+                .isInstanceOfSatisfying(CreateOutcome.InvalidReplicationFactor.class, r ->
+                        assertThat(r.reason()).contains("between 1 and 5").contains("was 0"));
+        assertThat(store.find(ACME)).isEmpty();
+    }
+
+    @Test
+    void aReplicationFactorAboveTheMaximumIsRefusedWithTheAllowedRange() {
+        assertThat(tenants.create(ACME, Optional.of(6)))
+                .isInstanceOfSatisfying(CreateOutcome.InvalidReplicationFactor.class, r ->
+                        assertThat(r.reason()).contains("between 1 and 5").contains("was 6"));
+    }
+
+    @Test
+    void aReplicationFactorAboveTheNodeCountIsRefusedWithWhatToDo() {
+        assertThat(tenants.create(ACME, Optional.of(5)))
+                .isInstanceOfSatisfying(CreateOutcome.InvalidReplicationFactor.class, r ->
+                        assertThat(r.reason()).contains("5").contains("4 storage nodes").contains("add nodes"));
+        assertThat(store.find(ACME)).isEmpty();
+    }
+
+    @Test
+    void theSecondFindIsServedFromTheCache() {
+        tenants.create(ACME, Optional.of(3));
+
+        Optional<Tenant> first = tenants.find(ACME);
+        Optional<Tenant> second = tenants.find(ACME);
+
+        assertThat(second).isEqualTo(first).isPresent();
+        assertThat(metrics.tenantCacheMisses).hasValue(1);
+        assertThat(metrics.tenantCacheHits).hasValue(1);
+    }
+
+    @Test
+    void aCachedTenantExpiresAfterTheTtl() {
+        tenants.create(ACME, Optional.of(3));
+        tenants.find(ACME);
+        // a change the cache cannot know about, as if made by another coordinator
+        Tenant stored = store.find(ACME).orElseThrow();
+        store.update(stored.withReplicationFactor(2, clock.now()), stored.version());
+
+        clock.advance(Duration.ofMinutes(5).minusMillis(1));
+        assertThat(tenants.find(ACME)).hasValueSatisfying(t -> assertThat(t.replicationFactor()).isEqualTo(3));
+        assertThat(metrics.tenantCacheHits).hasValue(1);
+
+        clock.advance(Duration.ofMillis(1));
+        assertThat(tenants.find(ACME)).hasValueSatisfying(t -> assertThat(t.replicationFactor()).isEqualTo(2));
+        assertThat(metrics.tenantCacheMisses).hasValue(2);
+    }
+
+    @Test
+    void changingTheReplicationFactorUpdatesTheTenantAndItsCacheEntry() {
+        tenants.create(ACME, Optional.of(3));
+        tenants.find(ACME);
+
+        UpdateOutcome outcome = tenants.setReplicationFactor(ACME, 2);
+
+        assertThat(outcome).isInstanceOfSatisfying(UpdateOutcome.Updated.class, u -> {
+            assertThat(u.tenant().replicationFactor()).isEqualTo(2);
+            assertThat(u.tenant().version()).isEqualTo(2);
+        });
+        assertThat(tenants.find(ACME)).hasValueSatisfying(t -> assertThat(t.replicationFactor()).isEqualTo(2));
+        assertThat(metrics.tenantCacheMisses).as("the entry was invalidated").hasValue(2);
+    }
+
+    @Test
+    void changingTheReplicationFactorIsCheckedLikeCreating() {
+        tenants.create(ACME, Optional.of(3));
+
+        assertThat(tenants.setReplicationFactor(ACME, 5)).isInstanceOf(UpdateOutcome.InvalidReplicationFactor.class);
+        assertThat(tenants.setReplicationFactor(ACME, 0)).isInstanceOf(UpdateOutcome.InvalidReplicationFactor.class);
+        assertThat(store.find(ACME)).hasValueSatisfying(t -> assertThat(t.replicationFactor()).isEqualTo(3));
+    }
+
+    @Test
+    void anUnknownTenantIsNotFound() {
+        assertThat(tenants.find(ACME)).isEmpty();
+        assertThat(tenants.setReplicationFactor(ACME, 2)).isEqualTo(new UpdateOutcome.NotFound(ACME));
+    }
+
+    @Test
+    void anUnknownTenantIsNotCachedSoItIsUsableOnceCreatedElsewhere() {
+        assertThat(tenants.find(ACME)).isEmpty();
+        store.insert(new Tenant(ACME, 3, clock.now(), clock.now(), 1));
+
+        assertThat(tenants.find(ACME)).isPresent();
+    }
+
+    @Test
+    void tenantsAreListedById() {
+        tenants.create(new TenantId("zeta"), Optional.empty());
+        tenants.create(ACME, Optional.empty());
+
+        assertThat(tenants.list()).extracting(t -> t.id().value()).containsExactly("acme", "zeta");
+    }
+}

@@ -1,0 +1,160 @@
+package io.pairdb.core.testing;
+
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.StorageNodes;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.version.Resolution;
+import io.pairdb.core.version.Version;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+/**
+ * Storage nodes held in memory, with the storage contract's conditional apply (DESIGN.md §5)
+ * and per-node faults. Every call is recorded. Answers are given on the caller's thread
+ * unless a node is held, in which case they are computed and given when it is released.
+ */
+public final class FakeStorageNodes implements StorageNodes {
+    public enum Kind { WRITE, READ, REPAIR }
+
+    public record Call(Kind kind, NodeId node, TenantId tenant, String key) {
+    }
+
+    private record StoredKey(TenantId tenant, String key) {
+    }
+
+    private sealed interface Fault {
+        record FailEveryCall() implements Fault {
+        }
+
+        record NeverAnswer() implements Fault {
+        }
+
+        record AnswerWhenReleased(CompletableFuture<Void> gate) implements Fault {
+        }
+    }
+
+    private final Map<NodeId, Map<StoredKey, Version>> data = new ConcurrentHashMap<>();
+    private final Map<NodeId, Fault> faults = new ConcurrentHashMap<>();
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+
+    /** Every call to the node fails, as if it could not be reached. */
+    public void failEveryCall(NodeId node) {
+        faults.put(node, new Fault.FailEveryCall());
+    }
+
+    /** Calls to the node never complete; only a deadline ends them. */
+    public void neverAnswer(NodeId node) {
+        faults.put(node, new Fault.NeverAnswer());
+    }
+
+    /**
+     * Calls to the node are answered only once the returned gate is completed (the node is
+     * slow); they are then served from what it holds at that moment, on the releasing thread.
+     */
+    public CompletableFuture<Void> hold(NodeId node) {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        faults.put(node, new Fault.AnswerWhenReleased(gate));
+        return gate;
+    }
+
+    /** The node answers normally again (calls already held stay held until their gate opens). */
+    public void heal(NodeId node) {
+        faults.remove(node);
+    }
+
+    /** Overwrites what the node holds, bypassing conditional apply: for setting up stale or conflicting replicas. */
+    public void put(NodeId node, TenantId tenant, String key, Version version) {
+        replica(node).put(new StoredKey(tenant, key), version);
+    }
+
+    public Optional<Version> stored(NodeId node, TenantId tenant, String key) {
+        return Optional.ofNullable(replica(node).get(new StoredKey(tenant, key)));
+    }
+
+    public List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    public List<Call> calls(Kind kind) {
+        return calls.stream().filter(c -> c.kind() == kind).toList();
+    }
+
+    public List<Call> callsTo(NodeId node) {
+        return calls.stream().filter(c -> c.node().equals(node)).toList();
+    }
+
+    public void forgetCalls() {
+        calls.clear();
+    }
+
+    @Override
+    public CompletableFuture<Applied> write(StorageNode node, TenantId tenant, String key, Token token, Version version,
+                                            Duration timeout) {
+        calls.add(new Call(Kind.WRITE, node.id(), tenant, key));
+        return answer(node.id(), () -> apply(node.id(), new StoredKey(tenant, key), version));
+    }
+
+    @Override
+    public CompletableFuture<Optional<Version>> read(StorageNode node, TenantId tenant, String key, Duration timeout) {
+        calls.add(new Call(Kind.READ, node.id(), tenant, key));
+        return answer(node.id(), () -> stored(node.id(), tenant, key));
+    }
+
+    @Override
+    public CompletableFuture<Applied> repair(StorageNode node, TenantId tenant, String key, Token token,
+                                             Version version, Duration timeout) {
+        calls.add(new Call(Kind.REPAIR, node.id(), tenant, key));
+        return answer(node.id(), () -> apply(node.id(), new StoredKey(tenant, key), version));
+    }
+
+    private <T> CompletableFuture<T> answer(NodeId node, Supplier<T> work) {
+        Fault fault = faults.get(node);
+        if (fault == null) {
+            return CompletableFuture.completedFuture(work.get());
+        }
+        return switch (fault) {
+            case Fault.FailEveryCall f ->
+                    CompletableFuture.failedFuture(new PairDbException(node.value(), "injected failure of " + node));
+            case Fault.NeverAnswer n -> new CompletableFuture<>();
+            case Fault.AnswerWhenReleased held -> held.gate().thenApply(ignored -> work.get());
+        };
+    }
+
+    private Applied apply(NodeId node, StoredKey key, Version incoming) {
+        Applied[] applied = new Applied[1];
+        replica(node).compute(key, (k, existing) -> {
+            if (existing == null) {
+                applied[0] = Applied.APPLIED;
+                return incoming;
+            }
+            return switch (incoming.clock().compare(existing.clock())) {
+                case EQUAL, BEFORE -> {
+                    applied[0] = Applied.IGNORED;
+                    yield existing;
+                }
+                case AFTER -> {
+                    applied[0] = Applied.APPLIED;
+                    yield incoming;
+                }
+                case CONCURRENT -> {
+                    applied[0] = Applied.MERGED;
+                    yield Resolution.resolve(existing, incoming);
+                }
+            };
+        });
+        return applied[0];
+    }
+
+    private Map<StoredKey, Version> replica(NodeId node) {
+        return data.computeIfAbsent(node, n -> new ConcurrentHashMap<>());
+    }
+}

@@ -1,0 +1,91 @@
+package io.pairdb.core.version;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pairdb.core.testing.ManualClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** "Two writes through one coordinator never get equal clocks, also across restarts" (DESIGN.md §5). */
+class ClockIssuerTest {
+    private static final String ME = "coord-1";
+
+    private final ManualClock clock = new ManualClock();
+
+    @Test
+    void successiveClocksStrictlyDominateEachOther() {
+        ClockIssuer issuer = new ClockIssuer(ME, clock, 10);
+
+        VectorClock previous = issuer.next(VectorClock.EMPTY);
+        for (int i = 0; i < 1000; i++) {
+            VectorClock chained = issuer.next(previous);
+            assertThat(chained.compare(previous)).isEqualTo(Causality.AFTER);
+            VectorClock fresh = issuer.next(VectorClock.EMPTY);
+            assertThat(fresh.compare(chained)).as("an unrelated write still gets a greater entry").isEqualTo(Causality.AFTER);
+            previous = fresh;
+        }
+    }
+
+    @Test
+    void theNewClockDominatesItsBase() {
+        ClockIssuer issuer = new ClockIssuer(ME, clock, 10);
+        VectorClock base = VectorClock.of(Map.of("coord-2", 7L, "coord-3", 2L));
+
+        VectorClock next = issuer.next(base);
+
+        assertThat(next.compare(base)).isEqualTo(Causality.AFTER);
+        assertThat(next.get("coord-2")).isEqualTo(7);
+        assertThat(next.get("coord-3")).isEqualTo(2);
+    }
+
+    @Test
+    void aRestartedIssuerDominatesEverythingItIssuedBefore() {
+        ClockIssuer beforeRestart = new ClockIssuer(ME, clock, 10);
+        List<VectorClock> issued = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            issued.add(beforeRestart.next(VectorClock.EMPTY));
+        }
+
+        clock.advance(Duration.ofMillis(1));
+        ClockIssuer afterRestart = new ClockIssuer(ME, clock, 10);
+        VectorClock first = afterRestart.next(VectorClock.EMPTY);
+
+        List<VectorClock> notDominated = issued.stream().filter(old -> first.compare(old) != Causality.AFTER).toList();
+        assertThat(notDominated).as("clocks issued before the restart that %s does not dominate", first).isEmpty();
+    }
+
+    @Test
+    void theIssuedEntryExceedsABaseFromTheFuture() {
+        ClockIssuer issuer = new ClockIssuer(ME, clock, 10);
+        long farAhead = Long.MAX_VALUE / 2; // far above any wall-clock-based counter
+        VectorClock base = VectorClock.of(ME, farAhead);
+
+        VectorClock next = issuer.next(base);
+        VectorClock after = issuer.next(VectorClock.EMPTY);
+
+        assertThat(next.get(ME)).isGreaterThan(farAhead);
+        assertThat(next.compare(base)).isEqualTo(Causality.AFTER);
+        assertThat(after.get(ME)).as("later clocks stay above the highest seen").isGreaterThan(next.get(ME));
+    }
+
+    @Test
+    void issuedClocksAreBoundedAndKeepTheIssuersEntry() {
+        ClockIssuer issuer = new ClockIssuer(ME, clock, 3);
+        VectorClock base = VectorClock.of(Map.of("a", 5L, "b", 4L, "c", 3L, "d", 2L));
+
+        VectorClock next = issuer.next(base);
+
+        assertThat(next.size()).isEqualTo(3);
+        assertThat(next.entries()).containsKeys(ME, "a", "b");
+    }
+
+    @Test
+    void aBlankCoordinatorIdOrNoRoomForEntriesIsRefused() {
+        assertThatThrownBy(() -> new ClockIssuer(" ", clock, 10)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ClockIssuer(ME, clock, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,439 @@
+package io.pairdb.core.write;
+
+import static io.pairdb.core.replication.ConsistencyLevel.ALL;
+import static io.pairdb.core.replication.ConsistencyLevel.ONE;
+import static io.pairdb.core.replication.ConsistencyLevel.QUORUM;
+import static io.pairdb.core.testing.CoordinatorHarness.TENANT;
+import static io.pairdb.core.testing.CoordinatorHarness.await;
+import static io.pairdb.core.testing.CoordinatorHarness.node;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.hints.Hint;
+import io.pairdb.core.idempotency.IdempotencyKey;
+import io.pairdb.core.idempotency.StoredResponse;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.port.IdempotencyStore;
+import io.pairdb.core.port.TenantStore;
+import io.pairdb.core.read.ReadCommand;
+import io.pairdb.core.read.ReadOutcome;
+import io.pairdb.core.replication.ConsistencyLevel;
+import io.pairdb.core.ring.ReplicaSets;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.tenant.Tenant;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.testing.CoordinatorHarness;
+import io.pairdb.core.testing.FakeStorageNodes.Kind;
+import io.pairdb.core.testing.InMemoryTenantStore;
+import io.pairdb.core.version.Causality;
+import io.pairdb.core.version.VectorClock;
+import io.pairdb.core.version.Version;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The write path (DESIGN.md §6) against fake storage nodes. RF 3 on three nodes unless a test says otherwise. */
+class CoordinateWriteTest {
+    private CoordinatorHarness h;
+
+    @AfterEach
+    void stopScheduler() {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private CoordinatorHarness threeNodesWithTenant(CoordinatorHarness.Builder builder) {
+        h = builder.build();
+        h.createTenant(3);
+        return h;
+    }
+
+    private CoordinatorHarness threeNodesWithTenant() {
+        return threeNodesWithTenant(CoordinatorHarness.builder());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static WriteCommand put(String key, String value, ConsistencyLevel cl) {
+        return WriteCommand.put(TENANT, key, bytes(value), cl);
+    }
+
+    private static StoredResponse written(WriteOutcome outcome) {
+        assertThat(outcome).isInstanceOf(WriteOutcome.Written.class);
+        return ((WriteOutcome.Written) outcome).response();
+    }
+
+    private Version storedOn(NodeId node, String key) {
+        return h.storage().stored(node, TENANT, key).orElseThrow(() -> new AssertionError(node + " holds no " + key));
+    }
+
+    // ---- the happy path -----------------------------------------------------------------
+
+    @Test
+    void aQuorumWriteIsReadBackAtQuorumAndAllWithItsClock() {
+        threeNodesWithTenant();
+
+        StoredResponse response = written(h.write(put("user-1", "v1", QUORUM)));
+
+        assertThat(response.key()).isEqualTo("user-1");
+        assertThat(response.consistency()).isEqualTo("quorum");
+        assertThat(response.tombstone()).isFalse();
+        assertThat(response.replicaCount()).isBetween(2, 3);
+        assertThat(response.clock().get(CoordinatorHarness.COORDINATOR_ID)).isPositive();
+        for (ConsistencyLevel cl : List.of(QUORUM, ALL, ONE)) {
+            assertThat(h.read(ReadCommand.of(TENANT, "user-1", cl)))
+                    .isInstanceOfSatisfying(ReadOutcome.Found.class, found -> {
+                        assertThat(found.version().value()).isEqualTo(bytes("v1"));
+                        assertThat(found.version().clock()).isEqualTo(response.clock());
+                        assertThat(found.version().timestampMs()).isEqualTo(response.timestampMs());
+                    });
+        }
+        for (int i = 1; i <= 3; i++) {
+            assertThat(storedOn(node(i), "user-1").clock()).isEqualTo(response.clock());
+        }
+        assertThat(h.hints().total()).isZero();
+    }
+
+    @Test
+    void aSecondWriteThroughTheSameCoordinatorGetsADominatingClock() {
+        threeNodesWithTenant();
+
+        StoredResponse first = written(h.write(put("k", "v1", QUORUM)));
+        StoredResponse second = written(h.write(put("k", "v2", QUORUM)));
+
+        assertThat(second.clock().compare(first.clock())).isEqualTo(Causality.AFTER);
+        assertThat(second.timestampMs()).isGreaterThan(first.timestampMs());
+        assertThat(h.read(ReadCommand.of(TENANT, "k", ALL))).isInstanceOfSatisfying(ReadOutcome.Found.class,
+                found -> assertThat(found.version().value()).isEqualTo(bytes("v2")));
+    }
+
+    @Test
+    void aWriteFollowsTheVersionTheReplicasHold() {
+        threeNodesWithTenant();
+        VectorClock foreign = VectorClock.of("coord-9", 1_000);
+        Version existing = Version.of(bytes("old"), foreign, h.clock().nowMillis() + 60_000);
+        for (int i = 1; i <= 3; i++) {
+            h.storage().put(node(i), TENANT, "k", existing);
+        }
+
+        StoredResponse response = written(h.write(put("k", "new", QUORUM)));
+
+        assertThat(response.clock().compare(foreign)).isEqualTo(Causality.AFTER);
+        assertThat(response.timestampMs()).as("never older than what it replaces").isGreaterThan(existing.timestampMs());
+        assertThat(storedOn(node(1), "k").value()).isEqualTo(bytes("new"));
+    }
+
+    @Test
+    void aWriteWithACausalContextSkipsTheReadAndDominatesTheContext() {
+        threeNodesWithTenant();
+        StoredResponse first = written(h.write(put("k", "v1", QUORUM)));
+        h.storage().forgetCalls();
+        VectorClock context = first.clock().merge(VectorClock.of("coord-9", 42));
+
+        StoredResponse second = written(h.write(put("k", "v2", QUORUM).withCausalContext(context)));
+
+        assertThat(h.storage().calls(Kind.READ)).isEmpty();
+        assertThat(h.storage().calls(Kind.WRITE)).isNotEmpty();
+        assertThat(second.clock().compare(context)).isEqualTo(Causality.AFTER);
+    }
+
+    @Test
+    void aDeleteWritesATombstoneSoTheKeyIsNotFound() {
+        threeNodesWithTenant();
+        StoredResponse put = written(h.write(put("k", "v1", QUORUM)));
+
+        StoredResponse deleted = written(h.write(WriteCommand.delete(TENANT, "k", QUORUM)));
+
+        assertThat(deleted.tombstone()).isTrue();
+        assertThat(deleted.clock().compare(put.clock())).isEqualTo(Causality.AFTER);
+        assertThat(storedOn(node(1), "k").tombstone()).isTrue();
+        assertThat(h.read(ReadCommand.of(TENANT, "k", QUORUM))).isInstanceOf(ReadOutcome.NotFound.class);
+        assertThat(h.read(ReadCommand.of(TENANT, "k", ALL))).isInstanceOf(ReadOutcome.NotFound.class);
+    }
+
+    // ---- failures and hints ---------------------------------------------------------------
+
+    @Test
+    void aQuorumWriteSucceedsWithOneReplicaFailingAndHintsItBeforeAnswering() {
+        threeNodesWithTenant();
+        h.storage().failEveryCall(node(3));
+
+        CompletableFuture<WriteOutcome> outcome = h.writes().execute(put("k", "v1", QUORUM));
+        CompletableFuture<Long> hintsWhenAnswered = outcome.thenApply(o -> h.hints().count(node(3)));
+
+        StoredResponse response = written(await(outcome));
+        assertThat(response.replicaCount()).isEqualTo(2);
+        assertThat(await(hintsWhenAnswered)).as("hints stored when the client is answered").isEqualTo(1);
+        Hint hint = h.hints().pending(node(3), 10).getFirst();
+        assertThat(hint.tenant()).isEqualTo(TENANT);
+        assertThat(hint.key()).isEqualTo("k");
+        assertThat(hint.token()).isEqualTo(Token.forKey(TENANT.value(), "k"));
+        assertThat(hint.version().clock()).isEqualTo(response.clock());
+        assertThat(hint.version().value()).isEqualTo(bytes("v1"));
+        assertThat(h.metrics().hintsStored).hasValue(1);
+    }
+
+    @Test
+    void aReplicaThatFailsAfterTheAnswerIsHintedWhenItFails() {
+        threeNodesWithTenant();
+        CompletableFuture<Void> slowNode = h.storage().hold(node(3));
+
+        StoredResponse response = written(h.write(put("k", "v1", QUORUM)));
+        assertThat(h.hints().count(node(3))).isZero();
+
+        slowNode.completeExceptionally(new PairDbException(node(3).value(), "connection reset"));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(h.hints().pending(node(3), 10)).singleElement()
+                        .satisfies(hint -> assertThat(hint.version().clock()).isEqualTo(response.clock())));
+    }
+
+    @Test
+    void allFailsWithOneReplicaFailing() {
+        threeNodesWithTenant();
+        h.storage().failEveryCall(node(3));
+
+        assertThat(h.write(put("k", "v1", ALL))).isInstanceOfSatisfying(WriteOutcome.QuorumNotReached.class, q -> {
+            assertThat(q.required()).isEqualTo(3);
+            assertThat(q.failed()).isEqualTo(1);
+        });
+        assertThat(h.hints().count(node(3))).isEqualTo(1);
+        assertThat(h.metrics().quorumFailures).hasValue(1);
+    }
+
+    @Test
+    void aNodeMarkedDownGetsNoCallAndIsHinted() {
+        threeNodesWithTenant();
+        h.markDown(node(3));
+
+        StoredResponse response = written(h.write(put("k", "v1", QUORUM)));
+
+        assertThat(response.replicaCount()).isEqualTo(2);
+        assertThat(h.storage().callsTo(node(3))).isEmpty();
+        assertThat(h.hints().pending(node(3), 10)).singleElement()
+                .satisfies(hint -> assertThat(hint.version().clock()).isEqualTo(response.clock()));
+    }
+
+    @Test
+    void tooFewLiveReplicasFailFastWithoutWritingOrHinting() {
+        threeNodesWithTenant();
+        h.markDown(node(2));
+        h.markDown(node(3));
+
+        assertThat(h.write(put("k", "v1", QUORUM))).isEqualTo(new WriteOutcome.Unavailable(2, 1));
+
+        assertThat(h.storage().calls()).isEmpty();
+        assertThat(h.hints().total()).isZero();
+        assertThat(h.write(put("k", "v1", ONE))).isInstanceOf(WriteOutcome.Written.class);
+    }
+
+    @Test
+    void aWriteToAnUnknownTenantIsRefused() {
+        h = CoordinatorHarness.withThreeNodes();
+
+        assertThat(h.write(put("k", "v1", QUORUM))).isEqualTo(new WriteOutcome.TenantNotFound(TENANT));
+        assertThat(h.storage().calls()).isEmpty();
+    }
+
+    @Test
+    void replicasThatNeverAnswerTimeTheWriteOut() {
+        threeNodesWithTenant(CoordinatorHarness.builder().settings(CoordinatorHarness.withTimeouts(Duration.ofMillis(500))));
+        h.storage().neverAnswer(node(2));
+        h.storage().neverAnswer(node(3));
+
+        assertThat(h.write(put("k", "v1", QUORUM))).isInstanceOfSatisfying(WriteOutcome.TimedOut.class, t -> {
+            assertThat(t.required()).isEqualTo(2);
+            assertThat(t.acknowledged()).isLessThan(2);
+        });
+    }
+
+    // ---- pending replicas -------------------------------------------------------------------
+
+    @Test
+    void aBootstrappingReplicaReceivesTheWriteAndItsAckIsRequired() {
+        threeNodesWithTenant();
+        NodeId joining = new NodeId("node-4");
+        h.addNode(joining, NodeState.BOOTSTRAPPING);
+        String key = IntStream.range(0, 1000).mapToObj(i -> "key-" + i)
+                .filter(k -> pendingFor(k).contains(joining))
+                .findFirst().orElseThrow();
+
+        StoredResponse response = written(h.write(put(key, "v1", QUORUM)));
+        assertThat(response.replicaCount()).isGreaterThanOrEqualTo(3);
+        assertThat(storedOn(joining, key).clock()).isEqualTo(response.clock());
+        assertThat(h.storage().callsTo(joining)).extracting(c -> c.kind()).containsOnly(Kind.WRITE);
+
+        // quorum of RF 3 plus the pending replica: 3 of 4 acks, so two failures are one too many
+        h.storage().failEveryCall(joining);
+        h.storage().failEveryCall(node(1));
+        assertThat(h.write(put(key, "v2", QUORUM))).isInstanceOfSatisfying(WriteOutcome.QuorumNotReached.class,
+                q -> assertThat(q.required()).isEqualTo(3));
+        h.storage().heal(node(1));
+        assertThat(h.write(put(key, "v3", QUORUM))).isInstanceOf(WriteOutcome.Written.class);
+    }
+
+    private List<NodeId> pendingFor(String key) {
+        ReplicaSets sets = h.topology().current().replicasFor(Token.forKey(TENANT.value(), key), 3).orElseThrow();
+        return sets.pending().stream().map(n -> n.id()).toList();
+    }
+
+    // ---- idempotency ----------------------------------------------------------------------
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyGetsTheFirstAnswer() {
+        threeNodesWithTenant();
+        WriteCommand command = put("k", "v1", QUORUM).withIdempotencyKey("req-1");
+
+        StoredResponse first = written(h.write(command));
+        int writesAfterFirst = h.storage().calls(Kind.WRITE).size();
+        h.clock().advance(Duration.ofSeconds(1));
+        WriteOutcome retry = h.write(command);
+
+        assertThat(first.idempotencyKey()).isEqualTo("req-1");
+        assertThat(retry).isEqualTo(new WriteOutcome.Duplicate(first));
+        assertThat(h.storage().calls(Kind.WRITE)).hasSize(writesAfterFirst);
+    }
+
+    @Test
+    void reusingAnIdempotencyKeyForADifferentRequestIsAConflict() {
+        threeNodesWithTenant();
+        written(h.write(put("k", "v1", QUORUM).withIdempotencyKey("req-1")));
+
+        assertThat(h.write(put("k", "v2", QUORUM).withIdempotencyKey("req-1")))
+                .isEqualTo(new WriteOutcome.IdempotencyConflict("req-1"));
+        assertThat(h.write(WriteCommand.delete(TENANT, "k", QUORUM).withIdempotencyKey("req-1")))
+                .isEqualTo(new WriteOutcome.IdempotencyConflict("req-1"));
+        assertThat(storedOn(node(1), "k").value()).isEqualTo(bytes("v1"));
+    }
+
+    @Test
+    void aRequestStillInFlightElsewhereIsReportedAsSuch() {
+        threeNodesWithTenant();
+        WriteCommand command = put("k", "v1", QUORUM).withIdempotencyKey("req-1");
+        // two slow replicas keep the first request's read-before-write, and so its claim, open
+        CompletableFuture<Void> slow = h.storage().hold(node(1));
+        CompletableFuture<Void> slowToo = h.storage().hold(node(2));
+
+        CompletableFuture<WriteOutcome> first = h.writes().execute(command);
+        assertThat(h.write(command)).isEqualTo(new WriteOutcome.InFlight("req-1"));
+
+        slow.complete(null);
+        slowToo.complete(null);
+        written(await(first));
+    }
+
+    @Test
+    void aFailedWriteReleasesItsIdempotencyKeySoARetryRuns() {
+        threeNodesWithTenant();
+        h.storage().failEveryCall(node(3));
+        WriteCommand command = put("k", "v1", ALL).withIdempotencyKey("req-1");
+
+        assertThat(h.write(command)).isInstanceOf(WriteOutcome.QuorumNotReached.class);
+        h.storage().heal(node(3));
+
+        assertThat(h.write(command)).isInstanceOf(WriteOutcome.Written.class);
+    }
+
+    @Test
+    void aWriteThatThrowsReleasesItsIdempotencyKeySoARetryRuns() {
+        FlakyTenantStore tenants = new FlakyTenantStore();
+        threeNodesWithTenant(CoordinatorHarness.builder().tenantStore(tenants));
+        WriteCommand command = put("k", "v1", QUORUM).withIdempotencyKey("req-1");
+
+        tenants.down = true;
+        assertThatThrownBy(() -> h.writes().execute(command).get(10, SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(PairDbException.class);
+        tenants.down = false;
+
+        assertThat(h.write(command)).isInstanceOf(WriteOutcome.Written.class);
+    }
+
+    @Test
+    void anUnreachableIdempotencyStoreRefusesWritesThatCarryAKey() {
+        threeNodesWithTenant(CoordinatorHarness.builder().idempotency(new UnreachableIdempotencyStore()));
+
+        assertThat(h.write(put("k", "v1", QUORUM).withIdempotencyKey("req-1")))
+                .isInstanceOf(WriteOutcome.IdempotencyUnavailable.class);
+        assertThat(h.storage().calls()).isEmpty();
+    }
+
+    @Test
+    void anUnreachableIdempotencyStoreDoesNotStopWritesWithoutAKey() {
+        threeNodesWithTenant(CoordinatorHarness.builder().idempotency(new UnreachableIdempotencyStore()));
+
+        StoredResponse response = written(h.write(put("k", "v1", QUORUM)));
+
+        assertThat(response.idempotencyKey()).isNotBlank();
+        assertThat(storedOn(node(1), "k").value()).isEqualTo(bytes("v1"));
+    }
+
+    @Test
+    void writesWithoutAKeyGetDistinctGeneratedKeys() {
+        threeNodesWithTenant();
+
+        StoredResponse first = written(h.write(put("k", "v1", QUORUM)));
+        StoredResponse second = written(h.write(put("k", "v1", QUORUM)));
+
+        assertThat(second.idempotencyKey()).isNotEqualTo(first.idempotencyKey());
+        assertThat(second.clock().compare(first.clock())).isEqualTo(Causality.AFTER);
+    }
+
+    private static final class UnreachableIdempotencyStore implements IdempotencyStore {
+        @Override
+        public Claim claim(IdempotencyKey key, String fingerprint, Duration ttl) {
+            throw new PairDbException("redis", "connection refused");
+        }
+
+        @Override
+        public void complete(IdempotencyKey key, String fingerprint, StoredResponse response, Duration ttl) {
+            throw new PairDbException("redis", "connection refused");
+        }
+
+        @Override
+        public void release(IdempotencyKey key) {
+            throw new PairDbException("redis", "connection refused");
+        }
+    }
+
+    /** A tenant store whose reads fail while {@code down}, like PostgreSQL during a failover. */
+    private static final class FlakyTenantStore implements TenantStore {
+        private final InMemoryTenantStore delegate = new InMemoryTenantStore();
+        volatile boolean down;
+
+        @Override
+        public InsertOutcome insert(Tenant tenant) {
+            return delegate.insert(tenant);
+        }
+
+        @Override
+        public Optional<Tenant> find(TenantId id) {
+            if (down) {
+                throw new PairDbException(id.value(), "tenant store unreachable");
+            }
+            return delegate.find(id);
+        }
+
+        @Override
+        public List<Tenant> list() {
+            return delegate.list();
+        }
+
+        @Override
+        public Optional<Tenant> update(Tenant updated, long expectedVersion) {
+            return delegate.update(updated, expectedVersion);
+        }
+    }
+}
