@@ -23,36 +23,49 @@ final class CoordinatorHarness implements AutoCloseable {
     final ManagedChannel channel;
     final int grpcPort;
     final int httpPort;
+    private final boolean ownsCluster;
 
-    private CoordinatorHarness(DevCluster cluster, ApplicationContext context, int grpcPort, int httpPort) {
+    private CoordinatorHarness(DevCluster cluster, ApplicationContext context, int grpcPort, int httpPort,
+                               boolean ownsCluster) {
         this.cluster = cluster;
         this.context = context;
         this.grpcPort = grpcPort;
         this.httpPort = httpPort;
+        this.ownsCluster = ownsCluster;
         this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
     }
 
     static CoordinatorHarness start(int nodes, Map<String, Object> extra) {
         DevCluster cluster = DevCluster.start(nodes, null);
         try {
-            int grpcPort = FreePorts.pick();
-            int httpPort = FreePorts.pick();
-            Map<String, Object> props = new HashMap<>(cluster.properties());
-            props.put("grpc.server.port", grpcPort);
-            props.put("micronaut.server.port", httpPort);
-            props.putAll(extra);
-            ApplicationContext context = Micronaut.build(new String[0])
-                    .mainClass(CoordinatorMain.class)
-                    .properties(props)
-                    .environments("dev")
-                    .banner(false)
-                    .start();
-            new DevBootstrap(context, cluster).run(grpcPort, httpPort);
-            return new CoordinatorHarness(cluster, context, grpcPort, httpPort);
+            CoordinatorHarness harness = launch(cluster, extra, true);
+            new DevBootstrap(harness.context, cluster).run(harness.grpcPort, harness.httpPort);
+            return harness;
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
         }
+    }
+
+    /** Another coordinator over the same PostgreSQL, Redis and storage nodes; closing it leaves them running. */
+    static CoordinatorHarness alongside(CoordinatorHarness first, Map<String, Object> extra) {
+        return launch(first.cluster, extra, false);
+    }
+
+    private static CoordinatorHarness launch(DevCluster cluster, Map<String, Object> extra, boolean ownsCluster) {
+        int grpcPort = FreePorts.pick();
+        int httpPort = FreePorts.pick();
+        Map<String, Object> props = new HashMap<>(cluster.properties());
+        props.put("grpc.server.port", grpcPort);
+        props.put("micronaut.server.port", httpPort);
+        props.putAll(extra);
+        ApplicationContext context = Micronaut.build(new String[0])
+                .mainClass(CoordinatorMain.class)
+                .properties(props)
+                .environments("dev")
+                .banner(false)
+                .start();
+        return new CoordinatorHarness(cluster, context, grpcPort, httpPort, ownsCluster);
     }
 
     CoordinatorServiceGrpc.CoordinatorServiceBlockingStub data() {
@@ -69,7 +82,9 @@ final class CoordinatorHarness implements AutoCloseable {
         try {
             context.close();
         } finally {
-            cluster.close();
+            if (ownsCluster) {
+                cluster.close();
+            }
         }
     }
 }

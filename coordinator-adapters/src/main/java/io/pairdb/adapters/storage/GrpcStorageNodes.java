@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
@@ -71,7 +72,14 @@ public final class GrpcStorageNodes implements StorageNodes, AutoCloseable {
         ListenableFuture<R> pending;
         try {
             var stub = connection(node).stub().withDeadlineAfter(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
-            pending = rpc.apply(stub);
+            // Not the caller's context: that is the client's request, cancelled once it is answered, while
+            // replica writes still in flight and read repairs must outlive the answer. Deadlines are our own.
+            Context previous = Context.ROOT.attach();
+            try {
+                pending = rpc.apply(stub);
+            } finally {
+                Context.ROOT.detach(previous);
+            }
         } catch (RuntimeException e) {
             result.completeExceptionally(failure(node, what, e));
             return result;

@@ -73,6 +73,11 @@ public final class DevCluster implements AutoCloseable {
         return p;
     }
 
+    /** The embedded Redis, for tests that take it away. */
+    public EmbeddedRedis redis() {
+        return redis;
+    }
+
     public List<StorageNodeEmulator> nodes() {
         return List.copyOf(nodes);
     }

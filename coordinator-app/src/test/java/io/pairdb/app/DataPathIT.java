@@ -1,0 +1,359 @@
+package io.pairdb.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import com.google.rpc.ErrorInfo;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.pairdb.emulator.StorageNodeEmulator;
+import io.pairdb.proto.admin.v1.CreateTenantRequest;
+import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
+import io.pairdb.proto.coordinator.v1.DeleteKeyValueRequest;
+import io.pairdb.proto.coordinator.v1.ReadKeyValueRequest;
+import io.pairdb.proto.coordinator.v1.ReadKeyValueResponse;
+import io.pairdb.proto.coordinator.v1.VectorClock;
+import io.pairdb.proto.coordinator.v1.WriteKeyValueRequest;
+import io.pairdb.proto.coordinator.v1.WriteKeyValueResponse;
+import io.pairdb.proto.emulator.v1.EmulatorControlGrpc;
+import io.pairdb.proto.storage.v1.Entry;
+import io.pairdb.proto.storage.v1.ReadRequest;
+import io.pairdb.proto.storage.v1.StorageNodeServiceGrpc;
+import io.pairdb.proto.storage.v1.Version;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The data path through real coordinators: versions across coordinators and restarts,
+ * deterministic conflicts, read repair, delete, idempotency and input validation.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DataPathIT {
+    private CoordinatorHarness coordinator;
+
+    @BeforeAll
+    void start() {
+        coordinator = CoordinatorHarness.start(3, Map.of());
+        coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId("acme").setReplicationFactor(3).build());
+    }
+
+    @AfterAll
+    void stop() {
+        if (coordinator != null) {
+            coordinator.close();
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------
+
+    private static WriteKeyValueRequest put(String key, String value) {
+        return WriteKeyValueRequest.newBuilder().setTenantId("acme").setKey(key).setValue(ByteString.copyFromUtf8(value))
+                .build();
+    }
+
+    private static ReadKeyValueRequest get(String key, String consistency) {
+        return ReadKeyValueRequest.newBuilder().setTenantId("acme").setKey(key).setConsistency(consistency).build();
+    }
+
+    private static StatusRuntimeException failure(Callable<?> call) {
+        try {
+            call.call();
+        } catch (StatusRuntimeException e) {
+            return e;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        return fail("expected the call to fail");
+    }
+
+    private static String reason(StatusRuntimeException e) {
+        try {
+            return StatusProto.fromThrowable(e).getDetailsList().getFirst().unpack(ErrorInfo.class).getReason();
+        } catch (Exception ex) {
+            throw new AssertionError("no ErrorInfo in " + e.getStatus(), ex);
+        }
+    }
+
+    /** What every storage node holds for a key, straight from the nodes. */
+    private List<Version> replicaVersions(String key) {
+        List<Version> versions = new ArrayList<>();
+        for (StorageNodeEmulator node : coordinator.cluster.nodes()) {
+            ManagedChannel channel = ManagedChannelBuilder.forAddress(node.host(), node.port()).usePlaintext().build();
+            try {
+                var answer = StorageNodeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .read(ReadRequest.newBuilder().setTenantId("acme").setKey(key).build());
+                versions.add(answer.getFound() ? answer.getVersion() : null);
+            } finally {
+                channel.shutdownNow();
+            }
+        }
+        return versions;
+    }
+
+    private static long entry(VectorClock clock, String coordinatorId) {
+        return clock.getEntriesList().stream().filter(e -> e.getCoordinatorNodeId().equals(coordinatorId))
+                .mapToLong(e -> e.getLogicalTimestamp()).findFirst().orElse(0);
+    }
+
+    // ---- versions and conflicts -----------------------------------------------------------
+
+    @Test
+    void twoCoordinatorsWritingOneKeyConvergeOnOneWinnerEverywhere() throws Exception {
+        try (CoordinatorHarness second = CoordinatorHarness.alongside(coordinator,
+                Map.of("pairdb.coordinator.node-id", "second-coordinator"))) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Callable<WriteKeyValueResponse>> writes = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    var via = (i % 2 == 0 ? coordinator : second).data();
+                    WriteKeyValueRequest request = put("contended", "value-" + i).toBuilder()
+                            .setConsistency("one").build();
+                    writes.add(() -> via.writeKeyValue(request));
+                }
+                for (Future<WriteKeyValueResponse> f : pool.invokeAll(writes)) {
+                    assertThat(f.get().getSuccess()).isTrue();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            // reads at all resolve any conflict and repair the replicas in the background
+            ReadKeyValueResponse viaFirst = coordinator.data().readKeyValue(get("contended", "all"));
+            ReadKeyValueResponse viaSecond = second.data().readKeyValue(get("contended", "all"));
+            assertThat(viaSecond.getValue()).isEqualTo(viaFirst.getValue());
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                coordinator.data().readKeyValue(get("contended", "all"));
+                List<Version> replicas = replicaVersions("contended");
+                assertThat(replicas).doesNotContainNull();
+                assertThat(new HashSet<>(replicas)).as("identical versions on all three replicas").hasSize(1);
+                assertThat(replicas.getFirst().getValue()).isEqualTo(viaFirst.getValue());
+            });
+        }
+    }
+
+    @Test
+    void aRestartedCoordinatorKeepsIssuingClocksThatDominateItsEarlierOnes() {
+        Map<String, Object> sameId = Map.of("pairdb.coordinator.node-id", "restarting-coordinator");
+        long before;
+        try (CoordinatorHarness first = CoordinatorHarness.alongside(coordinator, sameId)) {
+            before = entry(first.data().writeKeyValue(put("restart", "one")).getVectorClock(), "restarting-coordinator");
+            // the restarted instance writes a different key: no read-before-write can carry the old counter over
+            first.data().writeKeyValue(put("restart-2", "x"));
+        }
+        try (CoordinatorHarness restarted = CoordinatorHarness.alongside(coordinator, sameId)) {
+            long after = entry(restarted.data().writeKeyValue(put("restart-other", "two")).getVectorClock(),
+                    "restarting-coordinator");
+            assertThat(after).isGreaterThan(before);
+        }
+    }
+
+    @Test
+    void aWriteWithCausalContextDominatesTheClockItWasGiven() {
+        WriteKeyValueResponse first = coordinator.data().writeKeyValue(put("causal", "v1"));
+        WriteKeyValueResponse second = coordinator.data().writeKeyValue(put("causal", "v2").toBuilder()
+                .setCausalContext(first.getVectorClock()).build());
+        String id = first.getVectorClock().getEntries(0).getCoordinatorNodeId();
+        assertThat(entry(second.getVectorClock(), id)).isGreaterThan(entry(first.getVectorClock(), id));
+        assertThat(coordinator.data().readKeyValue(get("causal", "all")).getValue().toStringUtf8()).isEqualTo("v2");
+    }
+
+    // ---- read repair ----------------------------------------------------------------------
+
+    @Test
+    void aStaleReplicaIsRepairedByARead() {
+        WriteKeyValueResponse written = coordinator.data().writeKeyValue(put("stale", "fresh").toBuilder()
+                .setConsistency("all").build());
+        StorageNodeEmulator victim = coordinator.cluster.nodes().getFirst();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress(victim.host(), victim.port()).usePlaintext().build();
+        try {
+            // an older version: an empty clock is dominated by the written one
+            EmulatorControlGrpc.newBlockingStub(channel).putRaw(Entry.newBuilder().setTenantId("acme").setKey("stale")
+                    .setToken(io.pairdb.core.ring.Token.forKey("acme", "stale").value()).setVersion(Version.newBuilder().setValue(ByteString.copyFromUtf8("old"))
+                            .setTimestampMs(1)).build());
+        } finally {
+            channel.shutdownNow();
+        }
+        assertThat(replicaVersions("stale").getFirst().getValue().toStringUtf8()).isEqualTo("old");
+
+        ReadKeyValueResponse read = coordinator.data().readKeyValue(get("stale", "all"));
+        assertThat(read.getValue().toStringUtf8()).isEqualTo("fresh");
+        assertThat(read.getVectorClock()).isEqualTo(written.getVectorClock());
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(replicaVersions("stale")).allSatisfy(v -> assertThat(v.getValue().toStringUtf8()).isEqualTo("fresh")));
+    }
+
+    // ---- delete ---------------------------------------------------------------------------
+
+    @Test
+    void aDeletedKeyIsNotFoundAtEveryConsistencyAndItsTombstoneIsRepairedLikeAValue() {
+        coordinator.data().writeKeyValue(put("doomed", "here").toBuilder().setConsistency("all").build());
+        var deleted = coordinator.data().deleteKeyValue(DeleteKeyValueRequest.newBuilder().setTenantId("acme")
+                .setKey("doomed").setConsistency("quorum").build());
+        assertThat(deleted.getSuccess()).isTrue();
+        for (String cl : List.of("one", "quorum", "all")) {
+            StatusRuntimeException e = failure(() -> coordinator.data().readKeyValue(get("doomed", cl)));
+            assertThat(e.getStatus().getCode()).as(cl).isEqualTo(Status.Code.NOT_FOUND);
+            assertThat(reason(e)).as(cl).isEqualTo("KEY_NOT_FOUND");
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(replicaVersions("doomed")).allSatisfy(v -> assertThat(v.getTombstone()).isTrue()));
+    }
+
+    // ---- idempotency ----------------------------------------------------------------------
+
+    @Test
+    void aRetryReturnsTheIdenticalResponseAndADifferentPayloadIsAConflict() {
+        WriteKeyValueRequest request = put("idem", "first").toBuilder().setIdempotencyKey("idem-1").build();
+        WriteKeyValueResponse first = coordinator.data().writeKeyValue(request);
+        WriteKeyValueResponse retry = coordinator.data().writeKeyValue(request);
+        assertThat(retry.getIsDuplicate()).isTrue();
+        assertThat(retry.toBuilder().setIsDuplicate(false).build()).isEqualTo(first);
+
+        StatusRuntimeException e = failure(() -> coordinator.data().writeKeyValue(
+                put("idem", "second").toBuilder().setIdempotencyKey("idem-1").build()));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(reason(e)).isEqualTo("IDEMPOTENCY_KEY_CONFLICT");
+        assertThat(coordinator.data().readKeyValue(get("idem", "all")).getValue().toStringUtf8()).isEqualTo("first");
+    }
+
+    @Test
+    void aServerGeneratedIdempotencyKeyMakesTheWriteRetryable() {
+        WriteKeyValueResponse first = coordinator.data().writeKeyValue(put("generated", "x"));
+        assertThat(first.getIdempotencyKey()).isNotEmpty();
+        WriteKeyValueResponse retry = coordinator.data().writeKeyValue(put("generated", "x").toBuilder()
+                .setIdempotencyKey(first.getIdempotencyKey()).build());
+        assertThat(retry.getIsDuplicate()).isTrue();
+        assertThat(retry.getVectorClock()).isEqualTo(first.getVectorClock());
+    }
+
+    @Test
+    void aHundredConcurrentIdenticalRequestsApplyOnce() throws Exception {
+        WriteKeyValueRequest request = put("once", "exactly").toBuilder().setIdempotencyKey("burst-1").build();
+        CoordinatorServiceGrpc.CoordinatorServiceBlockingStub stub = coordinator.data();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        Set<VectorClock> appliedClocks = new HashSet<>();
+        int applied = 0;
+        int duplicates = 0;
+        int inFlight = 0;
+        try {
+            List<Callable<Object>> calls = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                calls.add(() -> {
+                    try {
+                        return stub.writeKeyValue(request);
+                    } catch (StatusRuntimeException e) {
+                        return e;
+                    }
+                });
+            }
+            for (Future<Object> f : pool.invokeAll(calls)) {
+                Object answer = f.get();
+                if (answer instanceof WriteKeyValueResponse r) {
+                    appliedClocks.add(r.getVectorClock());
+                    if (r.getIsDuplicate()) {
+                        duplicates++;
+                    } else {
+                        applied++;
+                    }
+                } else {
+                    StatusRuntimeException e = (StatusRuntimeException) answer;
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
+                    assertThat(reason(e)).isEqualTo("REQUEST_IN_PROGRESS");
+                    inFlight++;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        System.out.printf("100 identical requests: applied=%d duplicates=%d in-flight=%d%n", applied, duplicates, inFlight);
+        assertThat(applied).isEqualTo(1);
+        assertThat(appliedClocks).as("every answer carries the one write's clock").hasSize(1);
+        assertThat(applied + duplicates + inFlight).isEqualTo(100);
+    }
+
+    @Test
+    void withRedisDownKeyedWritesAreUnavailableAndUnkeyedWritesProceed() {
+        var redis = coordinator.cluster.redis();
+        redis.stop();
+        try {
+            StatusRuntimeException e = failure(() -> coordinator.data().writeKeyValue(
+                    put("redis-down", "keyed").toBuilder().setIdempotencyKey("rd-1").build()));
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(reason(e)).isEqualTo("IDEMPOTENCY_STORE_UNAVAILABLE");
+
+            WriteKeyValueResponse unkeyed = coordinator.data().writeKeyValue(put("redis-down", "unkeyed"));
+            assertThat(unkeyed.getSuccess()).isTrue();
+            assertThat(coordinator.data().readKeyValue(get("redis-down", "quorum")).getValue().toStringUtf8())
+                    .isEqualTo("unkeyed");
+        } finally {
+            redis.start();
+        }
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(coordinator.data().writeKeyValue(
+                put("redis-back", "keyed").toBuilder().setIdempotencyKey("rd-2").build()).getSuccess()).isTrue());
+    }
+
+    // ---- validation -----------------------------------------------------------------------
+
+    static Stream<Arguments> badWrites() {
+        String longKey = "k".repeat(1025);
+        return Stream.of(
+                Arguments.of("missing tenant", put("k", "v").toBuilder().setTenantId("").build(),
+                        Status.Code.INVALID_ARGUMENT, "INVALID_TENANT_ID"),
+                Arguments.of("tenant with a space", put("k", "v").toBuilder().setTenantId("a b").build(),
+                        Status.Code.INVALID_ARGUMENT, "INVALID_TENANT_ID"),
+                Arguments.of("tenant of 65 characters", put("k", "v").toBuilder().setTenantId("t".repeat(65)).build(),
+                        Status.Code.INVALID_ARGUMENT, "INVALID_TENANT_ID"),
+                Arguments.of("empty key", put("", "v"), Status.Code.INVALID_ARGUMENT, "INVALID_KEY"),
+                Arguments.of("key of 1025 bytes", put(longKey, "v"), Status.Code.INVALID_ARGUMENT, "INVALID_KEY"),
+                Arguments.of("key of 1024 two-byte characters", put("é".repeat(1024), "v"),
+                        Status.Code.INVALID_ARGUMENT, "INVALID_KEY"),
+                Arguments.of("unknown consistency", put("k", "v").toBuilder().setConsistency("most").build(),
+                        Status.Code.INVALID_ARGUMENT, "INVALID_CONSISTENCY"),
+                Arguments.of("value over 1 MiB", WriteKeyValueRequest.newBuilder().setTenantId("acme").setKey("big")
+                        .setValue(ByteString.copyFrom(new byte[1024 * 1024 + 1])).build(),
+                        Status.Code.RESOURCE_EXHAUSTED, "VALUE_TOO_LARGE"),
+                Arguments.of("idempotency key of 129 characters", put("k", "v").toBuilder()
+                        .setIdempotencyKey("i".repeat(129)).build(), Status.Code.INVALID_ARGUMENT, "INVALID_IDEMPOTENCY_KEY"),
+                Arguments.of("unknown tenant", put("k", "v").toBuilder().setTenantId("ghost").build(),
+                        Status.Code.NOT_FOUND, "TENANT_NOT_FOUND"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badWrites")
+    void badWritesGetTheRightStatusAndReason(String what, WriteKeyValueRequest request, Status.Code code, String reason) {
+        StatusRuntimeException e = failure(() -> coordinator.data().writeKeyValue(request));
+        assertThat(e.getStatus().getCode()).isEqualTo(code);
+        assertThat(reason(e)).isEqualTo(reason);
+        assertThat(e.getStatus().getDescription()).isNotBlank();
+    }
+
+    @Test
+    void aBadReadGetsTheRightStatusAndReason() {
+        StatusRuntimeException e = failure(() -> coordinator.data().readKeyValue(get("k", "sometimes")));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(reason(e)).isEqualTo("INVALID_CONSISTENCY");
+        StatusRuntimeException missing = failure(() -> coordinator.data().readKeyValue(get("", "one")));
+        assertThat(reason(missing)).isEqualTo("INVALID_KEY");
+    }
+}
