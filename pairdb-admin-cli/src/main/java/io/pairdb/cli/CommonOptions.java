@@ -1,38 +1,43 @@
 package io.pairdb.cli;
 
-import io.micronaut.context.annotation.Prototype;
 import io.pairdb.cli.output.Json;
 import io.pairdb.cli.output.OutputFormat;
 import io.pairdb.proto.admin.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc.CoordinatorServiceBlockingStub;
+import jakarta.inject.Singleton;
 import java.io.PrintWriter;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
  * The options every command takes: which coordinator to call and how, and how to print the
- * answer. Commands mix it in and go through it for their stubs and their output.
+ * answer. The root command mixes it in and its options are inherited by every subcommand, so
+ * they go before or after the subcommand's name alike ({@code pairdb-admin --addr h:p tenant list}
+ * or {@code pairdb-admin tenant list --addr h:p}). Whatever the position, picocli sets them on
+ * this one instance per invocation, which commands have injected and go through for their
+ * stubs and their output.
  */
-@Prototype
+@Singleton
 public final class CommonOptions {
 
     public static final String ADDRESS_VARIABLE = "PAIRDB_ADDR";
 
-    @Option(names = "--addr", paramLabel = "HOST:PORT", converter = CoordinatorAddress.Converter.class,
+    @Option(names = "--addr", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT", converter = CoordinatorAddress.Converter.class,
             description = "Coordinator to call (default: $" + ADDRESS_VARIABLE + ", else localhost:50051).")
     private CoordinatorAddress address;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "table",
             description = "Output format: table or json (default: table).")
     private OutputFormat output;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = TimeoutConverter.class,
+    @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "DURATION", defaultValue = "10s", converter = TimeoutConverter.class,
             description = "Deadline of each call, e.g. 500ms, 10s, 1m (default: ${DEFAULT-VALUE}).")
     private Duration timeout;
 
-    @Option(names = "--tls",
+    @Option(names = "--tls", scope = ScopeType.INHERIT,
             description = "Connect with TLS, verifying the coordinator against the JVM's trusted CAs (default: plaintext).")
     private boolean tls;
 
@@ -77,12 +82,13 @@ public final class CommonOptions {
     }
 
     Endpoint endpoint() {
-        return new Endpoint(resolvedAddress(), tls, timeout);
+        return new Endpoint(address(address, host), tls, timeout);
     }
 
-    private CoordinatorAddress resolvedAddress() {
-        if (address != null) {
-            return address;
+    /** {@code --addr} if given, else {@value #ADDRESS_VARIABLE} if set, else {@code localhost:50051}. */
+    static CoordinatorAddress address(CoordinatorAddress flag, Host host) {
+        if (flag != null) {
+            return flag;
         }
         return host.variable(ADDRESS_VARIABLE)
                 .map(CommonOptions::parseVariable)

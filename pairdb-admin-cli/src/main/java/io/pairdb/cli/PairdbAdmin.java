@@ -11,13 +11,19 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ScopeType;
 
 @Command(
         name = "pairdb-admin",
         mixinStandardHelpOptions = true,
+        // Subcommands inherit -h/-V, the version and the exit-status footer.
+        scope = ScopeType.INHERIT,
         versionProvider = VersionProvider.class,
         description = "Operates a PairDB coordinator: tenants, storage nodes, keys.",
         subcommands = {
@@ -35,8 +41,18 @@ import picocli.CommandLine.HelpCommand;
         })
 public final class PairdbAdmin {
 
+    // Held so the level set on it is not lost when java.util.logging lets go of the logger.
+    private static final Logger GRPC_LOGGER = Logger.getLogger("io.grpc");
+
+    // Mixed in here, the options are inherited by every subcommand (see CommonOptions).
+    @Mixin
+    private CommonOptions options;
+
     public static void main(String[] args) {
         quietNetty();
+        // gRPC logs through java.util.logging, e.g. a warning with a stack trace when a name
+        // does not resolve; the error line already says it, so only severe entries get through.
+        GRPC_LOGGER.setLevel(Level.SEVERE);
         System.exit(run(Host.system(), args));
     }
 

@@ -10,6 +10,7 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Optional;
+import javax.net.ssl.SSLException;
 
 /**
  * Turns a gRPC error into the one line a user reads: {@code CODE: description (REASON)},
@@ -31,6 +32,13 @@ public final class ServerErrors {
         if (reason.isEmpty() && status.getCode() == Status.Code.UNAVAILABLE) {
             if (causedBy(error, UnknownHostException.class) || causedBy(error, UnresolvedAddressException.class)) {
                 return "cannot reach the coordinator at " + where + ": unknown host (set --addr or " + CommonOptions.ADDRESS_VARIABLE + ")";
+            }
+            Optional<SSLException> tlsFailure = cause(error, SSLException.class);
+            if (tlsFailure.isPresent()) {
+                // Netty appends a hex dump of the bytes it could not read; the line is for a person.
+                String problem = String.valueOf(tlsFailure.get().getMessage()).replaceAll(":\\s*\\p{XDigit}{16,}$", "");
+                return "TLS handshake with the coordinator at " + where + " failed: " + problem
+                        + " (does it serve TLS? without --tls the CLI speaks plaintext)";
             }
             if (causedBy(error, ConnectException.class)) {
                 return "cannot reach the coordinator at " + where + " (is it running? set --addr or " + CommonOptions.ADDRESS_VARIABLE + ")";
@@ -72,11 +80,15 @@ public final class ServerErrors {
     }
 
     private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        return cause(error, type).isPresent();
+    }
+
+    private static <T extends Throwable> Optional<T> cause(Throwable error, Class<T> type) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (type.isInstance(cause)) {
-                return true;
+                return Optional.of(type.cast(cause));
             }
         }
-        return false;
+        return Optional.empty();
     }
 }

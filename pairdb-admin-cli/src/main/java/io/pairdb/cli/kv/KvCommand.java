@@ -5,7 +5,6 @@ import picocli.CommandLine.Command;
 @Command(
         name = "kv",
         description = "Read and write keys through the coordinator, as an application would.",
-        mixinStandardHelpOptions = true,
         subcommands = {KvPutCommand.class, KvGetCommand.class, KvDeleteCommand.class})
 public final class KvCommand {
 }

@@ -1,20 +1,20 @@
 package io.pairdb.cli.kv;
 
 import io.pairdb.cli.CommandFailure;
+import io.micronaut.context.annotation.Prototype;
 import io.pairdb.cli.CommonOptions;
 import io.pairdb.proto.coordinator.v1.DeleteKeyValueRequest;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "delete", description = "Deletes a key (writes a tombstone).", mixinStandardHelpOptions = true)
+@Prototype
+@Command(name = "delete", description = "Deletes a key (writes a tombstone).")
 final class KvDeleteCommand implements Callable<Integer> {
 
-    @Mixin
-    private CommonOptions options;
+    private final CommonOptions options;
 
     @Parameters(index = "0", paramLabel = "TENANT", description = "The tenant the key belongs to.")
     private String tenantId;
@@ -28,6 +28,10 @@ final class KvDeleteCommand implements Callable<Integer> {
     @Option(names = "--idempotency-key", paramLabel = "K",
             description = "Retrying with the same key returns the first delete's answer instead of deleting again.")
     private String idempotencyKey;
+
+    KvDeleteCommand(CommonOptions options) {
+        this.options = options;
+    }
 
     /** The JSON document of {@code kv delete}. */
     record Deleted(

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -29,11 +28,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Prototype
-@Command(name = "get", description = "Reads a key's newest value.", mixinStandardHelpOptions = true)
+@Command(name = "get", description = "Reads a key's newest value.")
 final class KvGetCommand implements Callable<Integer> {
 
-    @Mixin
-    private CommonOptions options;
+    private final CommonOptions options;
 
     @Spec
     private CommandSpec spec;
@@ -52,7 +50,8 @@ final class KvGetCommand implements Callable<Integer> {
 
     private final Host host;
 
-    KvGetCommand(Host host) {
+    KvGetCommand(CommonOptions options, Host host) {
+        this.options = options;
         this.host = host;
     }
 

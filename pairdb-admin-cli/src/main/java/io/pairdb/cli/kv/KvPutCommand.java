@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -23,13 +22,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Prototype
-@Command(name = "put", description = "Writes a value.", mixinStandardHelpOptions = true)
+@Command(name = "put", description = "Writes a value.")
 final class KvPutCommand implements Callable<Integer> {
 
     private static final String STDIN = "-";
 
-    @Mixin
-    private CommonOptions options;
+    private final CommonOptions options;
 
     @Spec
     private CommandSpec spec;
@@ -56,7 +54,8 @@ final class KvPutCommand implements Callable<Integer> {
 
     private final Host host;
 
-    KvPutCommand(Host host) {
+    KvPutCommand(CommonOptions options, Host host) {
+        this.options = options;
         this.host = host;
     }
 

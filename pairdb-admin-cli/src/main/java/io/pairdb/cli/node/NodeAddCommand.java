@@ -1,24 +1,24 @@
 package io.pairdb.cli.node;
 
+import io.micronaut.context.annotation.Prototype;
 import io.pairdb.cli.CommonOptions;
 import io.pairdb.proto.admin.v1.AddStorageNodeRequest;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "add", description = "Registers a storage node; it joins the ring.", mixinStandardHelpOptions = true)
+@Prototype
+@Command(name = "add", description = "Registers a storage node; it joins the ring.")
 final class NodeAddCommand implements Callable<Integer> {
 
     /** What the wire sends for "let the server choose". */
     private static final int SERVER_DEFAULT_VNODES = 0;
 
-    @Mixin
-    private CommonOptions options;
+    private final CommonOptions options;
 
     @Spec
     private CommandSpec spec;
@@ -34,6 +34,10 @@ final class NodeAddCommand implements Callable<Integer> {
 
     @Option(names = "--vnodes", paramLabel = "N", description = "Virtual nodes on the ring (default: the server's, 150).")
     private Integer virtualNodes;
+
+    NodeAddCommand(CommonOptions options) {
+        this.options = options;
+    }
 
     /** The JSON document of {@code node add}. */
     record Added(NodeView node, long ringEpoch) {

@@ -1,19 +1,22 @@
 package io.pairdb.cli.node;
 
+import io.micronaut.context.annotation.Prototype;
 import io.pairdb.cli.CommonOptions;
 import io.pairdb.cli.output.TextTable;
 import io.pairdb.proto.admin.v1.ListStorageNodesRequest;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
-@Command(name = "list", description = "Lists storage nodes with their state and ownership, like nodetool status.",
-        mixinStandardHelpOptions = true)
+@Prototype
+@Command(name = "list", description = "Lists storage nodes with their state and ownership, like nodetool status.")
 final class NodeListCommand implements Callable<Integer> {
 
-    @Mixin
-    private CommonOptions options;
+    private final CommonOptions options;
+
+    NodeListCommand(CommonOptions options) {
+        this.options = options;
+    }
 
     /** The JSON document of {@code node list}. */
     record Listed(List<NodeView> nodes, long ringEpoch) {

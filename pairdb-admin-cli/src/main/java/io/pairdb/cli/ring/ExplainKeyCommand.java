@@ -1,26 +1,29 @@
 package io.pairdb.cli.ring;
 
+import io.micronaut.context.annotation.Prototype;
 import io.pairdb.cli.CommonOptions;
 import io.pairdb.cli.output.TextTable;
 import io.pairdb.proto.admin.v1.ExplainKeyRequest;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "explain-key", description = "Shows where a key lives: its token, replicas and pending replicas.",
-        mixinStandardHelpOptions = true)
+@Prototype
+@Command(name = "explain-key", description = "Shows where a key lives: its token, replicas and pending replicas.")
 public final class ExplainKeyCommand implements Callable<Integer> {
 
-    @Mixin
-    private CommonOptions options;
+    private final CommonOptions options;
 
     @Parameters(index = "0", paramLabel = "TENANT", description = "The tenant the key belongs to.")
     private String tenantId;
 
     @Parameters(index = "1", paramLabel = "KEY", description = "The key.")
     private String key;
+
+    public ExplainKeyCommand(CommonOptions options) {
+        this.options = options;
+    }
 
     /**
      * The JSON document of {@code explain-key}.

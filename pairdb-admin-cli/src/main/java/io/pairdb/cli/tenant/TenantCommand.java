@@ -5,7 +5,6 @@ import picocli.CommandLine.Command;
 @Command(
         name = "tenant",
         description = "Create, show and change tenants.",
-        mixinStandardHelpOptions = true,
         subcommands = {
             TenantCreateCommand.class,
             TenantGetCommand.class,

@@ -1,24 +1,24 @@
 package io.pairdb.cli.tenant;
 
+import io.micronaut.context.annotation.Prototype;
 import io.pairdb.cli.CommonOptions;
 import io.pairdb.proto.admin.v1.CreateTenantRequest;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "create", description = "Creates a tenant.", mixinStandardHelpOptions = true)
+@Prototype
+@Command(name = "create", description = "Creates a tenant.")
 final class TenantCreateCommand implements Callable<Integer> {
 
     /** What the wire sends for "let the server choose". */
     private static final int SERVER_DEFAULT_RF = 0;
 
-    @Mixin
-    private CommonOptions options;
+    private final CommonOptions options;
 
     @Spec
     private CommandSpec spec;
@@ -28,6 +28,10 @@ final class TenantCreateCommand implements Callable<Integer> {
 
     @Option(names = "--rf", paramLabel = "N", description = "Replication factor (default: the server's, 3).")
     private Integer replicationFactor;
+
+    TenantCreateCommand(CommonOptions options) {
+        this.options = options;
+    }
 
     @Override
     public Integer call() {

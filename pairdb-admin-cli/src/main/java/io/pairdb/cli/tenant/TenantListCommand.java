@@ -1,17 +1,21 @@
 package io.pairdb.cli.tenant;
 
+import io.micronaut.context.annotation.Prototype;
 import io.pairdb.cli.CommonOptions;
 import io.pairdb.proto.admin.v1.ListTenantsRequest;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
-@Command(name = "list", description = "Lists all tenants.", mixinStandardHelpOptions = true)
+@Prototype
+@Command(name = "list", description = "Lists all tenants.")
 final class TenantListCommand implements Callable<Integer> {
 
-    @Mixin
-    private CommonOptions options;
+    private final CommonOptions options;
+
+    TenantListCommand(CommonOptions options) {
+        this.options = options;
+    }
 
     @Override
     public Integer call() {

@@ -1,20 +1,20 @@
 package io.pairdb.cli.tenant;
 
+import io.micronaut.context.annotation.Prototype;
 import io.pairdb.cli.CommonOptions;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorRequest;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "set-rf", description = "Changes a tenant's replication factor.", mixinStandardHelpOptions = true)
+@Prototype
+@Command(name = "set-rf", description = "Changes a tenant's replication factor.")
 final class TenantSetRfCommand implements Callable<Integer> {
 
-    @Mixin
-    private CommonOptions options;
+    private final CommonOptions options;
 
     @Spec
     private CommandSpec spec;
@@ -24,6 +24,10 @@ final class TenantSetRfCommand implements Callable<Integer> {
 
     @Parameters(index = "1", paramLabel = "N", description = "The new replication factor.")
     private int replicationFactor;
+
+    TenantSetRfCommand(CommonOptions options) {
+        this.options = options;
+    }
 
     @Override
     public Integer call() {

@@ -1,0 +1,52 @@
+package io.pairdb.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Runs pairdb-admin in this JVM with captured streams and its own environment variables. */
+final class Cli {
+
+    private final Map<String, String> environment = new HashMap<>();
+    private byte[] stdin = new byte[0];
+
+    static Cli cli() {
+        return new Cli();
+    }
+
+    Cli withVariable(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
+    Cli withStdin(byte[] bytes) {
+        stdin = bytes.clone();
+        return this;
+    }
+
+    Result run(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int exitCode;
+        try (var outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+                var errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            exitCode = PairdbAdmin.run(new Host(new ByteArrayInputStream(stdin), outStream, errStream, environment), args);
+        }
+        return new Result(exitCode, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+    }
+
+    record Result(int exitCode, byte[] stdoutBytes, String stderr) {
+
+        String stdout() {
+            return new String(stdoutBytes, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + stdout() + "--- stderr\n" + stderr;
+        }
+    }
+}

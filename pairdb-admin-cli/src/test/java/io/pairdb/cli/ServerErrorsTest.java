@@ -1,0 +1,86 @@
+package io.pairdb.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+import org.junit.jupiter.api.Test;
+
+class ServerErrorsTest {
+
+    private static final Optional<Endpoint> ENDPOINT =
+            Optional.of(new Endpoint(new CoordinatorAddress("coord.example", 50051), false, Duration.ofSeconds(10)));
+
+    @Test
+    void showsTheCodeTheDescriptionAndTheErrorInfoReason() {
+        var error = ServerError.withReason(Status.Code.NOT_FOUND, "tenant 'acme' does not exist", "TENANT_NOT_FOUND");
+
+        assertThat(ServerErrors.describe(error, ENDPOINT)).isEqualTo("NOT_FOUND: tenant 'acme' does not exist (TENANT_NOT_FOUND)");
+    }
+
+    @Test
+    void leavesTheReasonOutWhenTheServerSentNone() {
+        var error = Status.INVALID_ARGUMENT.withDescription("key must not be empty").asRuntimeException();
+
+        assertThat(ServerErrors.describe(error, ENDPOINT)).isEqualTo("INVALID_ARGUMENT: key must not be empty");
+    }
+
+    @Test
+    void keepsAMultiLineDescriptionOnOneLine() {
+        var error = Status.INTERNAL.withDescription("first\n  second\r\nthird").asRuntimeException();
+
+        assertThat(ServerErrors.describe(error, ENDPOINT)).isEqualTo("INTERNAL: first second third");
+    }
+
+    @Test
+    void showsTheBareCodeWhenThereIsNoDescription() {
+        assertThat(ServerErrors.describe(Status.PERMISSION_DENIED.asRuntimeException(), ENDPOINT)).isEqualTo("PERMISSION_DENIED");
+    }
+
+    @Test
+    void aRefusedConnectionBecomesAHintAboutTheAddress() {
+        var error = Status.UNAVAILABLE.withDescription("io exception")
+                .withCause(new ConnectException("Connection refused")).asRuntimeException();
+
+        assertThat(ServerErrors.describe(error, ENDPOINT))
+                .isEqualTo("cannot reach the coordinator at coord.example:50051 (is it running? set --addr or PAIRDB_ADDR)");
+    }
+
+    @Test
+    void anUnknownHostIsNamedAsSuch() {
+        var error = Status.UNAVAILABLE.withDescription("Unable to resolve host coord.example")
+                .withCause(new RuntimeException(new UnknownHostException("coord.example"))).asRuntimeException();
+
+        assertThat(ServerErrors.describe(error, ENDPOINT))
+                .isEqualTo("cannot reach the coordinator at coord.example:50051: unknown host (set --addr or PAIRDB_ADDR)");
+    }
+
+    @Test
+    void anUnavailableAnswerFromTheCoordinatorIsNotMistakenForAnUnreachableOne() {
+        var error = ServerError.withReason(Status.Code.UNAVAILABLE, "not enough live replicas", "QUORUM_NOT_REACHED");
+
+        assertThat(ServerErrors.describe(error, ENDPOINT)).isEqualTo("UNAVAILABLE: not enough live replicas (QUORUM_NOT_REACHED)");
+    }
+
+    @Test
+    void aClientDeadlineNamesTheTimeoutInsteadOfChannelInternals() {
+        var error = Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded after 9.99s. [closed=[], open=[[buffered_nanos=1]]]")
+                .asRuntimeException();
+
+        assertThat(ServerErrors.describe(error, ENDPOINT))
+                .isEqualTo("DEADLINE_EXCEEDED: no answer from the coordinator at coord.example:50051 within 10s (raise --timeout?)");
+    }
+
+    @Test
+    void aFailedTlsHandshakeSaysSoWithoutTheHexDump() {
+        var error = Status.UNAVAILABLE.withDescription("io exception")
+                .withCause(new SSLException("not an SSL/TLS record: 00001204000000000000037fffffff")).asRuntimeException();
+
+        assertThat(ServerErrors.describe(error, ENDPOINT)).isEqualTo("TLS handshake with the coordinator at coord.example:50051 failed: "
+                + "not an SSL/TLS record (does it serve TLS? without --tls the CLI speaks plaintext)");
+    }
+}

@@ -1,0 +1,136 @@
+package io.pairdb.cli;
+
+import static io.pairdb.cli.Cli.cli;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TenantCommandsIT {
+
+    private final ObjectMapper json = new ObjectMapper();
+    private FakeCoordinator coordinator;
+
+    @BeforeEach
+    void startCoordinator() throws Exception {
+        coordinator = FakeCoordinator.start();
+    }
+
+    @AfterEach
+    void stopCoordinator() throws Exception {
+        coordinator.close();
+    }
+
+    @Test
+    void createsATenantWithTheServerDefaultRfWhenNoRfIsGiven() {
+        var result = cli().run("tenant", "create", "acme", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(coordinator.admin.lastCreate.getReplicationFactor()).isZero();
+        assertThat(result.stdout()).isEqualTo("OK tenant acme created with RF 3\n");
+        assertThat(result.stderr()).isEmpty();
+    }
+
+    @Test
+    void createsATenantWithTheRfAsked() {
+        var result = cli().run("tenant", "create", "acme", "--rf", "5", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(coordinator.admin.lastCreate.getReplicationFactor()).isEqualTo(5);
+        assertThat(result.stdout()).contains("acme", "RF 5");
+    }
+
+    @Test
+    void refusesAnRfBelowOneWithoutCallingTheServer() {
+        var result = cli().run("tenant", "create", "acme", "--rf", "0", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.LOCAL_ERROR);
+        assertThat(result.stderr()).startsWith("error: --rf must be at least 1, not 0\n").contains("Usage: pairdb-admin tenant create");
+        assertThat(coordinator.admin.lastCreate).isNull();
+    }
+
+    @Test
+    void showsATenantAsATableWithItsRf() {
+        coordinator.admin.addTenant("acme", 3);
+
+        var result = cli().run("tenant", "get", "acme", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).isEqualTo("""
+                TENANT  RF  VERSION  CREATED               UPDATED
+                acme    3   1        2025-01-01T00:00:00Z  2025-01-01T00:00:00Z
+                """);
+    }
+
+    @Test
+    void showsATenantAsJsonWithTheProtoFieldNames() throws Exception {
+        coordinator.admin.addTenant("acme", 3);
+
+        var result = cli().run("tenant", "get", "acme", "-o", "json", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        JsonNode tenant = json.readTree(result.stdout()).get("tenant");
+        assertThat(tenant.get("tenant_id").asText()).isEqualTo("acme");
+        assertThat(tenant.get("replication_factor").asInt()).isEqualTo(3);
+        assertThat(tenant.get("version").asLong()).isEqualTo(1);
+        assertThat(tenant.get("created_at").asText()).isEqualTo("2025-01-01T00:00:00Z");
+    }
+
+    @Test
+    void reportsAMissingTenantOnOneLineWithTheServersReasonAndExitsTwo() {
+        var result = cli().run("tenant", "get", "acme", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.SERVER_ERROR);
+        assertThat(result.stdout()).isEmpty();
+        assertThat(result.stderr()).isEqualTo("error: NOT_FOUND: tenant 'acme' does not exist (TENANT_NOT_FOUND)\n");
+    }
+
+    @Test
+    void listsAllTenantsInATable() {
+        coordinator.admin.addTenant("acme", 3);
+        coordinator.admin.addTenant("globex", 5);
+
+        var result = cli().run("tenant", "list", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout().lines())
+                .hasSize(3)
+                .anySatisfy(line -> assertThat(line).startsWith("acme    3 "))
+                .anySatisfy(line -> assertThat(line).startsWith("globex  5 "));
+    }
+
+    @Test
+    void listsTenantsAsOneJsonArray() throws Exception {
+        coordinator.admin.addTenant("acme", 3);
+        coordinator.admin.addTenant("globex", 5);
+
+        var result = cli().run("tenant", "list", "--output", "JSON", "--addr", coordinator.address());
+
+        JsonNode tenants = json.readTree(result.stdout()).get("tenants");
+        assertThat(tenants).hasSize(2);
+        assertThat(tenants.get(1).get("tenant_id").asText()).isEqualTo("globex");
+        assertThat(tenants.get(1).get("replication_factor").asInt()).isEqualTo(5);
+    }
+
+    @Test
+    void saysSoWhenThereAreNoTenants() {
+        var result = cli().run("tenant", "list", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).isEqualTo("No tenants.\n");
+    }
+
+    @Test
+    void changesATenantsRf() {
+        coordinator.admin.addTenant("acme", 3);
+
+        var result = cli().run("tenant", "set-rf", "acme", "5", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).isEqualTo("OK tenant acme now has RF 5 (version 2)\n");
+        assertThat(coordinator.admin.tenants.get("acme").getReplicationFactor()).isEqualTo(5);
+    }
+}
