@@ -81,7 +81,7 @@ public final class CoordinateWrite {
         String fingerprint = fingerprint(command);
         Claim claim;
         try {
-            claim = idempotency.claim(key, fingerprint, env.settings().idempotencyTtl());
+            claim = idempotency.claim(key, fingerprint, claimTtl());
         } catch (PairDbException e) {
             if (clientKey) {
                 // the client asked for exactly-once: without the store we cannot promise it
@@ -187,6 +187,15 @@ public final class CoordinateWrite {
         return command.value()
                 .map(v -> Version.of(v, clock, timestamp))
                 .orElseGet(() -> Version.tombstone(clock, timestamp));
+    }
+
+    /**
+     * How long an in-progress claim lives: long enough to outlast the write it guards, short
+     * enough that a coordinator that dies mid-write does not block retries for a day.
+     */
+    private Duration claimTtl() {
+        Duration twiceTheDeadline = env.settings().writeTimeout().multipliedBy(2);
+        return twiceTheDeadline.compareTo(Duration.ofSeconds(10)) > 0 ? twiceTheDeadline : Duration.ofSeconds(10);
     }
 
     private String generateIdempotencyKey() {

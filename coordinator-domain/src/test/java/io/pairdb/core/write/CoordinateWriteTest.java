@@ -22,6 +22,7 @@ import io.pairdb.core.port.TenantStore;
 import io.pairdb.core.read.ReadCommand;
 import io.pairdb.core.read.ReadOutcome;
 import io.pairdb.core.replication.ConsistencyLevel;
+import io.pairdb.core.replication.CoordinatorSettings;
 import io.pairdb.core.ring.ReplicaSets;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.tenant.Tenant;
@@ -362,6 +363,30 @@ class CoordinateWriteTest {
     }
 
     @Test
+    void aClaimLeftByACoordinatorThatDiedMidWriteExpiresWithinSecondsNotADay() {
+        threeNodesWithTenant();
+        WriteCommand command = put("k", "v1", QUORUM).withIdempotencyKey("req-1");
+        // what a coordinator that crashed after claiming leaves behind
+        h.idempotency().claim(new IdempotencyKey(CoordinatorHarness.TENANT, "k", "req-1"),
+                CoordinateWrite.fingerprint(command), Duration.ofSeconds(10));
+        assertThat(h.write(command)).isEqualTo(new WriteOutcome.InFlight("req-1"));
+
+        h.clock().advance(Duration.ofSeconds(11));
+
+        assertThat(h.write(command)).isInstanceOf(WriteOutcome.Written.class);
+    }
+
+    @Test
+    void theInProgressClaimOutlivesTheWriteDeadline() {
+        CapturingIdempotencyStore store = new CapturingIdempotencyStore();
+        threeNodesWithTenant(CoordinatorHarness.builder().idempotency(store));
+        h.write(put("k", "v1", QUORUM).withIdempotencyKey("req-1"));
+        assertThat(store.claimTtl).isGreaterThanOrEqualTo(CoordinatorSettings.defaults().writeTimeout())
+                .isLessThan(Duration.ofMinutes(1));
+        assertThat(store.completeTtl).isEqualTo(Duration.ofHours(24));
+    }
+
+    @Test
     void anUnreachableIdempotencyStoreRefusesWritesThatCarryAKey() {
         threeNodesWithTenant(CoordinatorHarness.builder().idempotency(new UnreachableIdempotencyStore()));
 
@@ -389,6 +414,30 @@ class CoordinateWriteTest {
 
         assertThat(second.idempotencyKey()).isNotEqualTo(first.idempotencyKey());
         assertThat(second.clock().compare(first.clock())).isEqualTo(Causality.AFTER);
+    }
+
+    private static final class CapturingIdempotencyStore implements IdempotencyStore {
+        private final IdempotencyStore delegate = new io.pairdb.core.testing.InMemoryIdempotencyStore(
+                new io.pairdb.core.testing.ManualClock());
+        volatile Duration claimTtl;
+        volatile Duration completeTtl;
+
+        @Override
+        public Claim claim(IdempotencyKey key, String fingerprint, Duration ttl) {
+            claimTtl = ttl;
+            return delegate.claim(key, fingerprint, ttl);
+        }
+
+        @Override
+        public void complete(IdempotencyKey key, String fingerprint, StoredResponse response, Duration ttl) {
+            completeTtl = ttl;
+            delegate.complete(key, fingerprint, response, ttl);
+        }
+
+        @Override
+        public void release(IdempotencyKey key) {
+            delegate.release(key);
+        }
     }
 
     private static final class UnreachableIdempotencyStore implements IdempotencyStore {
