@@ -1,0 +1,531 @@
+package io.pairdb.app.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Lints and renders {@code charts/pairdb-coordinator} with Helm embedded as a native library
+ * (helm-java), and checks the objects a cluster would receive.
+ */
+class HelmChartTest {
+    private static final Path CHART = Path.of("..", "charts", "pairdb-coordinator");
+    private static final String RELEASE = "prod";
+    private static final String NAMESPACE = "pairdb";
+    private static final String FULLNAME = "prod-pairdb-coordinator";
+    // Helm's client-only default (v1.20) is below the chart's kubeVersion constraint.
+    private static final String KUBE_VERSION = "1.30.0";
+    private static final String PG_PASSWORD = "s3cr3t-pg-value";
+    private static final String REDIS_PASSWORD = "s3cr3t-redis-value";
+
+    /*
+     * helm-java's template command prints the release manifest without the hook manifests
+     * (manusa/helm-java#416), which is where the migration Job and the test Pod live. The tests
+     * render a copy of the chart in which the hook annotation has another key, so Helm keeps those
+     * objects in the manifest, and put the key back in the output: what is asserted on is what
+     * `helm template` prints.
+     */
+    private static final String HOOK_ANNOTATION = "helm.sh/hook:";
+    private static final String HOOK_STAND_IN = "test.pairdb.io/hook-kept-in-manifest:";
+
+    private static final List<String> RECOMMENDED_LABELS = List.of(
+            "app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",
+            "app.kubernetes.io/component", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by",
+            "helm.sh/chart");
+
+    @TempDir
+    static Path work;
+
+    private static Path chartWithHooksInManifest;
+    private static Path productionValues;
+    private static Rendered defaults;
+    private static Rendered production;
+
+    @BeforeAll
+    static void renderTheChart() throws IOException, URISyntaxException {
+        assertThat(CHART.resolve("Chart.yaml")).as("chart, relative to the coordinator-app module").exists();
+        productionValues = Path.of(Objects.requireNonNull(
+                HelmChartTest.class.getResource("/chart/values-production.yaml")).toURI());
+        chartWithHooksInManifest = copyChart(work.resolve("hooks-in-manifest"),
+                template -> template.replace(HOOK_ANNOTATION, HOOK_STAND_IN));
+        defaults = render(t -> t.set("postgresql.auth.password", PG_PASSWORD));
+        production = render(t -> t.withValuesFile(productionValues));
+    }
+
+    @Test
+    void theChartLintsStrictlyWithItsDefaultValues() {
+        LintResult result = new Helm(CHART).lint().strict().call();
+
+        assertThat(result.isFailed()).as("lint failed: %s", result.getMessages()).isFalse();
+        assertThat(result.getMessages()).noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+    }
+
+    @Test
+    void theChartLintsStrictlyWithTheProductionValues() throws IOException {
+        // helm-java's lint takes no values file: lint a copy whose values.yaml is the merged result.
+        Map<String, Object> merged = deepMerge(loadYaml(CHART.resolve("values.yaml")), loadYaml(productionValues));
+        Path chart = copyChart(work.resolve("lint-production"), UnaryOperator.identity());
+        Files.writeString(chart.resolve("values.yaml"), new Yaml().dump(merged));
+
+        LintResult result = new Helm(chart).lint().strict().call();
+
+        assertThat(result.isFailed()).as("lint failed: %s", result.getMessages()).isFalse();
+        assertThat(result.getMessages()).noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+    }
+
+    @Test
+    void theDeploymentProbesTheHealthEndpointsOnTheManagementPort() {
+        Map<String, Object> container = defaults.coordinatorContainer();
+
+        assertThat(list(container, "ports")).containsExactlyInAnyOrder(
+                Map.of("name", "grpc", "containerPort", 50051, "protocol", "TCP"),
+                Map.of("name", "http", "containerPort", 8080, "protocol", "TCP"));
+        assertThat(at(container, "livenessProbe", "httpGet")).isEqualTo(Map.of("path", "/health/liveness", "port", "http"));
+        assertThat(at(container, "readinessProbe", "httpGet")).isEqualTo(Map.of("path", "/health/readiness", "port", "http"));
+        assertThat(at(container, "startupProbe", "httpGet")).isEqualTo(Map.of("path", "/health/liveness", "port", "http"));
+        assertThat(at(defaults.one("ConfigMap", FULLNAME), "data", "MICRONAUT_SERVER_PORT")).isEqualTo("8080");
+    }
+
+    @Test
+    void theCoordinatorRunsAsNonRootOnAReadOnlyRootFilesystem() {
+        Map<String, Object> pod = defaults.podSpec("Deployment", FULLNAME);
+        Map<String, Object> container = defaults.coordinatorContainer();
+
+        assertThat(map(pod, "securityContext")).containsEntry("runAsNonRoot", true).containsEntry("runAsUser", 10001);
+        assertThat(map(container, "securityContext"))
+                .containsEntry("runAsNonRoot", true)
+                .containsEntry("runAsUser", 10001)
+                .containsEntry("readOnlyRootFilesystem", true)
+                .containsEntry("allowPrivilegeEscalation", false)
+                .containsEntry("capabilities", Map.of("drop", List.of("ALL")))
+                .containsEntry("seccompProfile", Map.of("type", "RuntimeDefault"));
+        assertThat(list(container, "volumeMounts")).contains(Map.of("name", "tmp", "mountPath", "/tmp"));
+        assertThat(list(pod, "volumes")).anySatisfy(v -> assertThat(v).containsEntry("name", "tmp").containsKey("emptyDir"));
+        assertThat(pod).containsEntry("terminationGracePeriodSeconds", 45)
+                .containsEntry("enableServiceLinks", false)
+                .containsEntry("serviceAccountName", FULLNAME);
+    }
+
+    @Test
+    void eachPodTakesItsNodeIdFromItsPodName() {
+        assertThat(env(defaults.coordinatorContainer(), "PAIRDB_COORDINATOR_NODE_ID"))
+                .isEqualTo(Map.of("name", "PAIRDB_COORDINATOR_NODE_ID",
+                        "valueFrom", Map.of("fieldRef", Map.of("fieldPath", "metadata.name"))));
+    }
+
+    @Test
+    void theConfigMapCarriesTheCoordinatorSettingsAndTheMigrationJobOwnsMigrations() {
+        Map<String, Object> data = map(defaults.one("ConfigMap", FULLNAME), "data");
+
+        assertThat(data).containsEntry("MICRONAUT_ENVIRONMENTS", "k8s")
+                .containsEntry("GRPC_SERVER_PORT", "50051")
+                .containsEntry("DATABASE_URL", "jdbc:postgresql://postgresql:5432/pairdb")
+                .containsEntry("DATABASE_USER", "pairdb")
+                .containsEntry("REDIS_URI", "redis://redis-master:6379")
+                .containsEntry("PAIRDB_MIGRATE_ON_START", "false")
+                .containsEntry("PAIRDB_COORDINATOR_DEFAULT_CONSISTENCY", "quorum")
+                .containsEntry("PAIRDB_COORDINATOR_MAX_VALUE_BYTES", "1048576")
+                .containsEntry("PAIRDB_TENANTS_DEFAULT_REPLICATION_FACTOR", "3")
+                .containsKeys("PAIRDB_COORDINATOR_WRITE_TIMEOUT", "PAIRDB_COORDINATOR_READ_TIMEOUT",
+                        "PAIRDB_COORDINATOR_IDEMPOTENCY_TTL", "PAIRDB_COORDINATOR_REPAIR_ASYNC",
+                        "PAIRDB_COORDINATOR_MAX_REPAIRS_IN_FLIGHT", "PAIRDB_COORDINATOR_MAX_CLOCK_ENTRIES",
+                        "PAIRDB_TENANTS_MAX_REPLICATION_FACTOR", "PAIRDB_TENANTS_CACHE_TTL",
+                        "PAIRDB_TOPOLOGY_REFRESH_INTERVAL", "PAIRDB_REDIS_TIMEOUT", "PAIRDB_SHUTDOWN_GRACE_PERIOD",
+                        "PAIRDB_HEALTH_CHECK_TIMEOUT", "PAIRDB_HEALTH_MIN_RING_NODES",
+                        "DATASOURCES_DEFAULT_MAXIMUM_POOL_SIZE", "MICRONAUT_SERVER_PORT");
+        assertThat(list(defaults.coordinatorContainer(), "envFrom"))
+                .contains(Map.of("configMapRef", Map.of("name", FULLNAME)));
+    }
+
+    @Test
+    void aConfigurationChangeRollsThePods() {
+        Rendered changed = render(t -> t.set("postgresql.auth.password", PG_PASSWORD).set("config.writeTimeout", "2s"));
+
+        assertThat(checksum(changed)).isNotBlank().isNotEqualTo(checksum(defaults));
+    }
+
+    @Test
+    void passwordsGivenAsValuesAppearOnlyBase64EncodedInsideSecrets() {
+        Rendered rendered = render(t -> t.set("postgresql.auth.password", PG_PASSWORD)
+                .set("redis.auth.password", REDIS_PASSWORD));
+
+        for (String password : List.of(PG_PASSWORD, REDIS_PASSWORD)) {
+            String encoded = Base64.getEncoder().encodeToString(password.getBytes(StandardCharsets.UTF_8));
+            assertThat(rendered.text()).doesNotContain(password);
+            for (Map<String, Object> object : rendered.objects()) {
+                if (!"Secret".equals(object.get("kind"))) {
+                    assertThat(new Yaml().dump(object)).as("%s %s", object.get("kind"), name(object))
+                            .doesNotContain(password).doesNotContain(encoded);
+                }
+            }
+            assertThat(rendered.all("Secret")).anySatisfy(s -> assertThat(map(s, "data")).containsValue(encoded));
+        }
+        Map<String, Object> container = rendered.coordinatorContainer();
+        assertThat(env(container, "DATABASE_PASSWORD")).doesNotContainKey("value");
+        assertThat(env(container, "REDIS_PASSWORD")).doesNotContainKey("value");
+        assertThat(rendered.secretValue(secretKeyRef(container, "DATABASE_PASSWORD"))).isEqualTo(PG_PASSWORD);
+        assertThat(rendered.secretValue(secretKeyRef(container, "REDIS_PASSWORD"))).isEqualTo(REDIS_PASSWORD);
+        assertThat(rendered.secretValue(secretKeyRef(rendered.migrationContainer(), "DATABASE_PASSWORD")))
+                .isEqualTo(PG_PASSWORD);
+    }
+
+    @Test
+    void withExistingSecretsNoSecretIsRenderedAndThePodsReferToThem() {
+        Map<String, Object> container = production.coordinatorContainer();
+
+        assertThat(production.all("Secret")).isEmpty();
+        assertThat(secretKeyRef(container, "DATABASE_PASSWORD"))
+                .isEqualTo(Map.of("name", "pairdb-pg-credentials", "key", "password"));
+        assertThat(secretKeyRef(container, "REDIS_PASSWORD"))
+                .isEqualTo(Map.of("name", "pairdb-redis-credentials", "key", "redis-password"));
+        assertThat(secretKeyRef(production.migrationContainer(), "DATABASE_PASSWORD"))
+                .isEqualTo(Map.of("name", "pairdb-pg-credentials", "key", "password"));
+    }
+
+    @Test
+    void withoutARedisPasswordThePodsGetNoRedisPasswordVariable() {
+        assertThat(list(defaults.coordinatorContainer(), "env"))
+                .noneSatisfy(e -> assertThat(e).containsEntry("name", "REDIS_PASSWORD"));
+    }
+
+    @Test
+    void theServiceExposesGrpcAndHttpToTheCoordinatorPodsOnly() {
+        Map<String, Object> service = defaults.one("Service", FULLNAME);
+
+        assertThat(at(service, "spec", "type")).isEqualTo("ClusterIP");
+        assertThat(list(service, "spec", "ports")).containsExactlyInAnyOrder(
+                Map.of("name", "grpc", "port", 50051, "targetPort", "grpc", "protocol", "TCP", "appProtocol", "grpc"),
+                Map.of("name", "http", "port", 8080, "targetPort", "http", "protocol", "TCP", "appProtocol", "http"));
+        assertThat(at(service, "spec", "selector"))
+                .isEqualTo(at(defaults.one("Deployment", FULLNAME), "spec", "selector", "matchLabels"));
+        assertThat(map(service, "spec", "selector")).containsEntry("app.kubernetes.io/component", "coordinator");
+        assertThat(labels(defaults.one("Job", FULLNAME + "-migrate"), "spec", "template"))
+                .as("the migration pod must not become a Service endpoint")
+                .containsEntry("app.kubernetes.io/component", "migration");
+    }
+
+    @Test
+    void anAutoscalerAndADisruptionBudgetAreOnByDefault() {
+        Map<String, Object> deployment = defaults.one("Deployment", FULLNAME);
+        Map<String, Object> hpa = defaults.one("HorizontalPodAutoscaler", FULLNAME);
+        Map<String, Object> pdb = defaults.one("PodDisruptionBudget", FULLNAME);
+
+        assertThat(map(deployment, "spec")).doesNotContainKey("replicas");
+        assertThat(hpa.get("apiVersion")).isEqualTo("autoscaling/v2");
+        assertThat(map(hpa, "spec")).containsEntry("minReplicas", 2).containsEntry("maxReplicas", 10)
+                .containsEntry("scaleTargetRef", Map.of("apiVersion", "apps/v1", "kind", "Deployment", "name", FULLNAME));
+        assertThat(list(hpa, "spec", "metrics")).containsExactly(Map.of("type", "Resource", "resource",
+                Map.of("name", "cpu", "target", Map.of("type", "Utilization", "averageUtilization", 70))));
+        assertThat(pdb.get("apiVersion")).isEqualTo("policy/v1");
+        assertThat(map(pdb, "spec")).containsEntry("maxUnavailable", 1)
+                .containsEntry("selector", at(deployment, "spec", "selector"));
+    }
+
+    @Test
+    void theServiceMonitorAndTheNetworkPolicyAreOffByDefault() {
+        assertThat(defaults.all("ServiceMonitor")).isEmpty();
+        assertThat(defaults.all("NetworkPolicy")).isEmpty();
+    }
+
+    @Test
+    void theProductionValuesPinTheReplicasAndEnableMonitoringAndTheNetworkPolicy() {
+        Map<String, Object> deployment = production.one("Deployment", FULLNAME);
+        Map<String, Object> monitor = production.one("ServiceMonitor", FULLNAME);
+        Map<String, Object> policy = production.one("NetworkPolicy", FULLNAME);
+
+        assertThat(at(deployment, "spec", "replicas")).isEqualTo(3);
+        assertThat(production.all("HorizontalPodAutoscaler")).isEmpty();
+        assertThat(map(production.one("PodDisruptionBudget", FULLNAME), "spec")).containsEntry("minAvailable", 2)
+                .doesNotContainKey("maxUnavailable");
+        assertThat(map(production.coordinatorContainer(), "resources"))
+                .isEqualTo(Map.of("requests", Map.of("cpu", "1", "memory", "2Gi"), "limits", Map.of("cpu", "4", "memory", "2Gi")));
+        assertThat(list(production.podSpec("Deployment", FULLNAME), "topologySpreadConstraints")).hasSize(2)
+                .allSatisfy(c -> assertThat(at(c, "labelSelector", "matchLabels"))
+                        .isEqualTo(at(deployment, "spec", "selector", "matchLabels")));
+
+        assertThat(monitor.get("apiVersion")).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(labels(monitor)).containsEntry("release", "kube-prometheus-stack");
+        assertThat(list(monitor, "spec", "endpoints")).singleElement()
+                .satisfies(e -> assertThat(e).containsEntry("port", "http").containsEntry("path", "/prometheus"));
+
+        assertThat(at(policy, "spec", "podSelector", "matchLabels")).isEqualTo(at(deployment, "spec", "selector", "matchLabels"));
+        assertThat(strings(policy, "spec", "policyTypes")).containsExactly("Ingress", "Egress");
+        List<Map<String, Object>> egress = list(policy, "spec", "egress");
+        assertThat(egress).anySatisfy(rule -> assertThat(list(rule, "ports")).containsExactly(Map.of("port", 5432, "protocol", "TCP")))
+                .anySatisfy(rule -> assertThat(list(rule, "ports")).containsExactly(Map.of("port", 6380, "protocol", "TCP")))
+                .anySatisfy(rule -> assertThat(list(rule, "ports")).containsExactly(Map.of("port", 7001, "protocol", "TCP")))
+                .anySatisfy(rule -> assertThat(list(rule, "ports")).contains(Map.of("port", 53, "protocol", "UDP")))
+                .allSatisfy(rule -> assertThat(rule).containsKey("to"));
+        assertThat(list(policy, "spec", "ingress")).anySatisfy(rule -> assertThat(list(rule, "ports"))
+                .containsExactly(Map.of("port", "grpc", "protocol", "TCP")));
+    }
+
+    @Test
+    void theMigrationJobRunsTheMigrateModeBeforeInstallAndUpgrade() {
+        Map<String, Object> job = defaults.one("Job", FULLNAME + "-migrate");
+        Map<String, Object> container = defaults.migrationContainer();
+
+        assertThat(annotations(job)).containsEntry("helm.sh/hook", "pre-install,pre-upgrade")
+                .containsKey("helm.sh/hook-weight")
+                .containsEntry("helm.sh/hook-delete-policy", "before-hook-creation,hook-succeeded");
+        assertThat(map(job, "spec")).containsKey("backoffLimit");
+        assertThat(container.get("args")).isEqualTo(List.of("--migrate"));
+        assertThat(container.get("image")).isEqualTo(defaults.coordinatorContainer().get("image"))
+                .isEqualTo("ghcr.io/pairdb/pairdb-coordinator:0.1.0");
+        assertThat(container.get("securityContext")).isEqualTo(defaults.coordinatorContainer().get("securityContext"));
+        assertThat(env(container, "DATABASE_URL")).containsEntry("value", "jdbc:postgresql://postgresql:5432/pairdb");
+        assertThat(env(container, "DATABASE_USER")).containsEntry("value", "pairdb");
+
+        // A pre-install hook runs before the release's own Secret exists: its Secret must be a hook created earlier.
+        String secret = (String) secretKeyRef(container, "DATABASE_PASSWORD").get("name");
+        Map<String, Object> hookSecret = defaults.one("Secret", secret);
+        assertThat(annotations(hookSecret)).containsEntry("helm.sh/hook", "pre-install,pre-upgrade");
+        assertThat(Integer.parseInt((String) annotations(hookSecret).get("helm.sh/hook-weight")))
+                .isLessThan(Integer.parseInt((String) annotations(job).get("helm.sh/hook-weight")));
+    }
+
+    @Test
+    void withoutTheMigrationJobEachPodMigratesAtStartUp() {
+        Rendered rendered = render(t -> t.set("postgresql.auth.password", PG_PASSWORD).set("migration.enabled", false));
+
+        assertThat(rendered.all("Job")).isEmpty();
+        assertThat(rendered.all("Secret")).singleElement().satisfies(s -> assertThat(annotations(s)).isEmpty());
+        assertThat(at(rendered.one("ConfigMap", FULLNAME), "data", "PAIRDB_MIGRATE_ON_START")).isEqualTo("true");
+    }
+
+    @Test
+    void aNetworkPolicyWithoutStorageNodePeersStillLetsTheCoordinatorReachItsStorageNodes() {
+        Rendered rendered = render(t -> t.set("postgresql.auth.password", PG_PASSWORD).set("networkPolicy.enabled", true));
+
+        assertThat(list(rendered.one("NetworkPolicy", FULLNAME), "spec", "egress")).contains(Map.of());
+    }
+
+    @Test
+    void helmTestChecksThatTheServiceIsReady() {
+        List<Map<String, Object>> testPods = defaults.all("Pod").stream()
+                .filter(p -> "test".equals(annotations(p).get("helm.sh/hook"))).toList();
+
+        assertThat(testPods).singleElement().satisfies(pod -> {
+            Map<String, Object> container = list(pod, "spec", "containers").getFirst();
+            assertThat((String) container.get("image")).startsWith("busybox:");
+            assertThat(strings(container, "command")).contains("wget")
+                    .contains("http://" + FULLNAME + ":8080/health/readiness");
+        });
+    }
+
+    @Test
+    void everyObjectCarriesTheRecommendedLabels() {
+        for (Rendered rendered : List.of(defaults, production)) {
+            assertThat(rendered.objects()).hasSizeGreaterThanOrEqualTo(8).allSatisfy(object ->
+                    assertThat(labels(object)).as("%s %s", object.get("kind"), name(object))
+                            .containsKeys(RECOMMENDED_LABELS.toArray(String[]::new))
+                            .containsEntry("app.kubernetes.io/instance", RELEASE)
+                            .containsEntry("app.kubernetes.io/part-of", "pairdb")
+                            .containsEntry("app.kubernetes.io/managed-by", "Helm"));
+        }
+        assertThat(labels(defaults.one("Deployment", FULLNAME), "spec", "template"))
+                .containsKeys(RECOMMENDED_LABELS.toArray(String[]::new));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+        "replicaCount, 0, /replicaCount",
+        "config.defaultConsistency, most, /config/defaultConsistency",
+        "service.ports.grpc, 70000, /service/ports/grpc",
+        "image.pullPolicy, Sometimes, /image/pullPolicy",
+    })
+    void theSchemaRejectsAnInvalidValue(String key, String value, String pointer) {
+        assertThatThrownBy(() -> render(t -> t.set("postgresql.auth.password", PG_PASSWORD).set(key, value)))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining(pointer);
+    }
+
+    @Test
+    void renderingWithoutPostgresCredentialsFailsWithAClearMessage() {
+        assertThatThrownBy(() -> render(UnaryOperator.identity()))
+                .hasMessageContaining("PostgreSQL credentials are missing")
+                .hasMessageContaining("postgresql.auth.existingSecret")
+                .hasMessageContaining("postgresql.auth.password");
+    }
+
+    @Test
+    void aRedisUriCarryingAPasswordIsRefused() {
+        assertThatThrownBy(() -> render(t -> t.set("postgresql.auth.password", PG_PASSWORD)
+                .set("redis.uri", "redis://:" + REDIS_PASSWORD + "@redis-master:6379")))
+                .hasMessageContaining("redis.uri must not carry credentials");
+    }
+
+    // --- rendering -------------------------------------------------------------------------------
+
+    private static Rendered render(UnaryOperator<TemplateCommand> values) {
+        TemplateCommand command = new Helm(chartWithHooksInManifest).template()
+                .withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION);
+        String text = values.apply(command).call().replace(HOOK_STAND_IN, HOOK_ANNOTATION);
+        List<Map<String, Object>> objects = new ArrayList<>();
+        for (Object document : new Yaml().loadAll(text)) {
+            if (document != null) {
+                objects.add(cast(document));
+            }
+        }
+        return new Rendered(text, objects);
+    }
+
+    private record Rendered(String text, List<Map<String, Object>> objects) {
+        List<Map<String, Object>> all(String kind) {
+            return objects.stream().filter(o -> kind.equals(o.get("kind"))).toList();
+        }
+
+        Map<String, Object> one(String kind, String name) {
+            List<Map<String, Object>> found = all(kind).stream().filter(o -> name.equals(name(o))).toList();
+            assertThat(found).as("%s %s", kind, name).hasSize(1);
+            return found.getFirst();
+        }
+
+        Map<String, Object> podSpec(String kind, String name) {
+            return map(one(kind, name), "spec", "template", "spec");
+        }
+
+        Map<String, Object> coordinatorContainer() {
+            return container(podSpec("Deployment", FULLNAME), "coordinator");
+        }
+
+        Map<String, Object> migrationContainer() {
+            return container(podSpec("Job", FULLNAME + "-migrate"), "migrate");
+        }
+
+        String secretValue(Map<String, Object> secretKeyRef) {
+            String encoded = (String) at(one("Secret", (String) secretKeyRef.get("name")), "data", (String) secretKeyRef.get("key"));
+            assertThat(encoded).as("secret key %s", secretKeyRef).isNotNull();
+            return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static Map<String, Object> container(Map<String, Object> podSpec, String name) {
+        List<Map<String, Object>> containers = list(podSpec, "containers");
+        return containers.stream().filter(c -> name.equals(c.get("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no container " + name + " in " + containers));
+    }
+
+    private static Map<String, Object> env(Map<String, Object> container, String name) {
+        List<Map<String, Object>> env = list(container, "env");
+        return env.stream().filter(e -> name.equals(e.get("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no env " + name + " in " + env));
+    }
+
+    private static Map<String, Object> secretKeyRef(Map<String, Object> container, String envName) {
+        return map(env(container, envName), "valueFrom", "secretKeyRef");
+    }
+
+    private static String checksum(Rendered rendered) {
+        return (String) annotations(map(rendered.one("Deployment", FULLNAME), "spec", "template")).get("checksum/config");
+    }
+
+    private static String name(Map<String, Object> object) {
+        return (String) at(object, "metadata", "name");
+    }
+
+    private static Map<String, Object> labels(Map<String, Object> object, String... pathToObject) {
+        return map(map(object, pathToObject), "metadata", "labels");
+    }
+
+    private static Map<String, Object> annotations(Map<String, Object> object) {
+        Map<String, Object> annotations = cast(at(object, "metadata", "annotations"));
+        return annotations == null ? Map.of() : annotations;
+    }
+
+    // --- YAML navigation -------------------------------------------------------------------------
+
+    private static Object at(Object root, String... path) {
+        Object node = root;
+        for (String key : path) {
+            if (!(node instanceof Map<?, ?> m)) {
+                return null;
+            }
+            node = m.get(key);
+        }
+        return node;
+    }
+
+    private static Map<String, Object> map(Object root, String... path) {
+        Object node = at(root, path);
+        assertThat(node).as("map at %s", String.join(".", path)).isInstanceOf(Map.class);
+        return cast(node);
+    }
+
+    private static List<Map<String, Object>> list(Object root, String... path) {
+        Object node = at(root, path);
+        assertThat(node).as("list at %s", String.join(".", path)).isInstanceOf(List.class);
+        return cast(node);
+    }
+
+    private static List<String> strings(Object root, String... path) {
+        Object node = at(root, path);
+        assertThat(node).as("list at %s", String.join(".", path)).isInstanceOf(List.class);
+        return cast(node);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T cast(Object o) {
+        return (T) o;
+    }
+
+    // --- chart copies ----------------------------------------------------------------------------
+
+    private static Path copyChart(Path target, UnaryOperator<String> templateRewrite) {
+        try (Stream<Path> files = Files.walk(CHART)) {
+            for (Path source : files.toList()) {
+                Path destination = target.resolve(CHART.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(destination);
+                } else if (CHART.relativize(source).startsWith("templates")) {
+                    Files.writeString(destination, templateRewrite.apply(Files.readString(source)));
+                } else {
+                    Files.copy(source, destination);
+                }
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Object> loadYaml(Path file) throws IOException {
+        return new Yaml().load(Files.readString(file));
+    }
+
+    /** Helm's merge of a values file over the chart's values: maps merge key by key, anything else is replaced. */
+    private static Map<String, Object> deepMerge(Map<String, Object> base, Map<String, Object> override) {
+        Map<String, Object> merged = new LinkedHashMap<>(base);
+        override.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> overrideMap && merged.get(key) instanceof Map<?, ?> baseMap) {
+                merged.put(key, deepMerge(cast(baseMap), cast(overrideMap)));
+            } else {
+                merged.put(key, value);
+            }
+        });
+        return merged;
+    }
+}
