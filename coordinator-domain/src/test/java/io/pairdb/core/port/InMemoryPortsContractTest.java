@@ -1,6 +1,8 @@
 package io.pairdb.core.port;
 
+import io.pairdb.core.testing.CoordinatorIdsContract;
 import io.pairdb.core.testing.HintStoreContract;
+import io.pairdb.core.testing.InMemoryCoordinatorIds;
 import io.pairdb.core.testing.IdempotencyStoreContract;
 import io.pairdb.core.testing.InMemoryHintStore;
 import io.pairdb.core.testing.InMemoryIdempotencyStore;
@@ -34,6 +36,26 @@ class InMemoryPortsContractTest {
         @Override
         protected IdempotencyStore emptyStore() {
             return new InMemoryIdempotencyStore(new ManualClock());
+        }
+    }
+
+    @Nested
+    class CoordinatorIdsFake extends CoordinatorIdsContract {
+        private final ManualClock clock = new ManualClock();
+
+        @Override
+        protected CoordinatorIds emptyPool() {
+            return new InMemoryCoordinatorIds(clock);
+        }
+
+        @Override
+        protected void expireLeases() {
+            clock.advance(java.time.Duration.ofMinutes(2));
+        }
+
+        @Override
+        protected java.time.Duration shortLease() {
+            return java.time.Duration.ofSeconds(1);
         }
     }
 
