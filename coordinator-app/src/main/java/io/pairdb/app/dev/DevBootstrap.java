@@ -27,13 +27,14 @@ public final class DevBootstrap {
         ClusterTopology topology = context.getBean(ClusterTopology.class);
         TenantService tenants = context.getBean(TenantService.class);
         for (StorageNodeEmulator node : cluster.nodes()) {
-            // with --data-dir a restarted dev cluster finds its nodes registered, on new ports
+            // with --data-dir a restarted dev cluster finds its nodes registered, at their old ports
             var result = topology.register(new NodeId(node.nodeId()), node.host(), node.port(), 150);
             if (result instanceof ClusterTopology.Registration.AlreadyRegistered) {
                 topology.current().node(new NodeId(node.nodeId())).ifPresent(existing -> {
-                    if (existing.port() != node.port()) {
-                        LOG.warn("node {} is registered at {} from an earlier run; this run's emulator is on port {}",
-                                node.nodeId(), existing.address(), node.port());
+                    if (existing.port() != node.port() || !existing.host().equals(node.host())) {
+                        LOG.info("node {} was at {} in an earlier run; now at {}", node.nodeId(), existing.address(),
+                                node.target());
+                        topology.relocate(existing.id(), node.host(), node.port());
                     }
                 });
             }

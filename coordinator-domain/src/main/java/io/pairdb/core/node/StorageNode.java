@@ -35,6 +35,10 @@ public record StorageNode(NodeId id, String host, int port, int virtualNodes, No
         return new StorageNode(id, host, port, virtualNodes, newState, liveness, createdAt, now);
     }
 
+    public StorageNode withAddress(String newHost, int newPort, Instant now) {
+        return new StorageNode(id, newHost, newPort, virtualNodes, state, liveness, createdAt, now);
+    }
+
     public StorageNode withLiveness(Liveness newLiveness, Instant now) {
         return new StorageNode(id, host, port, virtualNodes, state, newLiveness, createdAt, now);
     }

@@ -4,15 +4,20 @@ import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.node.Topology;
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.TopologyStore;
 import io.pairdb.core.ring.TopologyView;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * This coordinator's view of the ring, rebuilt from the {@link TopologyStore} whenever the
- * epoch there moves, and node registration. Thread-safe: the view is swapped atomically.
+ * epoch there moves, and node registration. Liveness is this coordinator's own: what its
+ * failure detector observed ({@link #markLiveness}) overrides the stored value, and survives
+ * reloads. Thread-safe: readers get the view swapped in atomically; changes are serialised.
  */
 public final class ClusterTopology {
     /** Outcome of registering a node. */
@@ -30,6 +35,8 @@ public final class ClusterTopology {
     private final TopologyStore store;
     private final Clock clock;
     private final AtomicReference<TopologyView> view = new AtomicReference<>(TopologyView.empty());
+    private final Map<NodeId, Liveness> observed = new ConcurrentHashMap<>();
+    private final Object changes = new Object();
 
     public ClusterTopology(TopologyStore store, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
@@ -52,9 +59,60 @@ public final class ClusterTopology {
 
     /** Reloads unconditionally (startup, after a local change). */
     public TopologyView reload() {
-        TopologyView fresh = TopologyView.of(store.load());
-        view.accumulateAndGet(fresh, (old, candidate) -> candidate.epoch() >= old.epoch() ? candidate : old);
-        return view.get();
+        Topology loaded = store.load();
+        synchronized (changes) {
+            if (loaded.epoch() >= view.get().epoch()) {
+                view.set(TopologyView.of(withObservedLiveness(loaded)));
+            }
+            return view.get();
+        }
+    }
+
+    /**
+     * Records what the failure detector observed of a node and serves it from now on: a DOWN
+     * node stays in the ring (it keeps its ranges) but writes hint it without calling it and
+     * reads skip it. Does not touch the store or the epoch. Returns the view served after.
+     */
+    public TopologyView markLiveness(NodeId id, Liveness liveness) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(liveness, "liveness");
+        synchronized (changes) {
+            observed.put(id, liveness);
+            TopologyView served = view.get();
+            boolean changed = served.node(id).map(n -> n.liveness() != liveness).orElse(false);
+            if (changed) {
+                view.set(TopologyView.of(withObservedLiveness(served.topology())));
+            }
+            return view.get();
+        }
+    }
+
+    private Topology withObservedLiveness(Topology topology) {
+        if (observed.isEmpty()) {
+            return topology;
+        }
+        return new Topology(topology.epoch(), topology.nodes().stream().map(n -> {
+            Liveness seen = observed.get(n.id());
+            // the record's updatedAt is the stored row's; an observation is not a stored change
+            return seen == null || seen == n.liveness() ? n
+                    : new StorageNode(n.id(), n.host(), n.port(), n.virtualNodes(), n.state(), seen, n.createdAt(),
+                    n.updatedAt());
+        }).toList());
+    }
+
+    /**
+     * Points a registered node at a new address (a storage node that moved host or port).
+     * Ownership is unchanged; returns the node as stored, or empty if it is unknown.
+     */
+    public java.util.Optional<StorageNode> relocate(NodeId id, String host, int port) {
+        java.util.Optional<StorageNode> existing = store.find(id);
+        if (existing.isEmpty()) {
+            return existing;
+        }
+        StorageNode moved = existing.get().withAddress(host, port, clock.now());
+        store.update(moved);
+        reload();
+        return java.util.Optional.of(moved);
     }
 
     /**
