@@ -1,0 +1,127 @@
+package io.pairdb.core.topology;
+
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.ring.Ring;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.TokenRange;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * What moves when the ring changes from {@code current} to {@code future}: for every range
+ * and every replication factor in use, each node that becomes a replica receives the range
+ * from one that already is one (a stream), and each node that stops being a replica may
+ * later drop it (a release, for cleanup). Replica ranges, not primary ranges: a joining node
+ * takes over its share of every replica set it enters.
+ *
+ * <p>Ranges are the elementary ranges between consecutive vnode positions of both rings, so
+ * every key in one range has the same replicas before and after. Because a key's replicas
+ * for RF r are the first r of its replicas for RF r+1, a node holding a range for the smallest
+ * RF of a stream holds it for every larger RF too; that is where a stream's sources come from.
+ */
+public final class RangeMovements {
+    /** Give {@code target} the range, reading from the first reachable of {@code sources}. */
+    public record Stream(TokenRange range, NodeId target, List<NodeId> sources, SortedSet<Integer> replicationFactors) {
+        public Stream {
+            Objects.requireNonNull(range, "range");
+            Objects.requireNonNull(target, "target");
+            sources = List.copyOf(sources);
+            replicationFactors = new TreeSet<>(replicationFactors);
+            if (sources.isEmpty()) {
+                throw new IllegalArgumentException("a stream needs at least one source");
+            }
+        }
+    }
+
+    /** {@code node} no longer replicates the range for these replication factors. */
+    public record Release(TokenRange range, NodeId node, SortedSet<Integer> replicationFactors) {
+        public Release {
+            replicationFactors = new TreeSet<>(replicationFactors);
+        }
+    }
+
+    public record Plan(List<Stream> streams, List<Release> releases) {
+        public Plan {
+            streams = List.copyOf(streams);
+            releases = List.copyOf(releases);
+        }
+
+        public boolean isEmpty() {
+            return streams.isEmpty() && releases.isEmpty();
+        }
+    }
+
+    private RangeMovements() {
+    }
+
+    /**
+     * The movements for every replication factor in use. Replication factors larger than
+     * either ring's node count are skipped: such tenants cannot be served by that ring anyway.
+     */
+    public static Plan plan(Ring current, Ring future, Collection<Integer> replicationFactors) {
+        SortedSet<Integer> rfs = new TreeSet<>(replicationFactors);
+        List<Stream> streams = new ArrayList<>();
+        List<Release> releases = new ArrayList<>();
+        for (TokenRange range : elementaryRanges(current, future)) {
+            Map<NodeId, SortedSet<Integer>> gains = new LinkedHashMap<>();
+            Map<NodeId, SortedSet<Integer>> losses = new LinkedHashMap<>();
+            Map<NodeId, List<NodeId>> sourcesOf = new LinkedHashMap<>();
+            for (int rf : rfs) {
+                if (rf > current.nodeCount() || rf > future.nodeCount()) {
+                    continue;
+                }
+                List<NodeId> before = current.replicasFor(range.end(), rf);
+                List<NodeId> after = future.replicasFor(range.end(), rf);
+                for (NodeId n : after) {
+                    if (!before.contains(n)) {
+                        gains.computeIfAbsent(n, k -> new TreeSet<>()).add(rf);
+                        // the smallest RF comes first: its replicas hold the range for every RF of this stream
+                        sourcesOf.putIfAbsent(n, preferLeaving(before, after));
+                    }
+                }
+                for (NodeId n : before) {
+                    if (!after.contains(n)) {
+                        losses.computeIfAbsent(n, k -> new TreeSet<>()).add(rf);
+                    }
+                }
+            }
+            gains.forEach((target, rfsGained) -> streams.add(new Stream(range, target, sourcesOf.get(target), rfsGained)));
+            losses.forEach((node, rfsLost) -> releases.add(new Release(range, node, rfsLost)));
+        }
+        return new Plan(streams, releases);
+    }
+
+    /** Current replicas, the one leaving this replica set first: it is the one being replaced. */
+    private static List<NodeId> preferLeaving(List<NodeId> before, List<NodeId> after) {
+        Set<NodeId> ordered = new LinkedHashSet<>();
+        for (NodeId n : before) {
+            if (!after.contains(n)) {
+                ordered.add(n);
+            }
+        }
+        ordered.addAll(before);
+        return List.copyOf(ordered);
+    }
+
+    /** The ranges between consecutive vnode positions of either ring, in ring order. */
+    static List<TokenRange> elementaryRanges(Ring current, Ring future) {
+        TreeSet<Token> positions = new TreeSet<>();
+        current.ranges().forEach(r -> positions.add(r.range().end()));
+        future.ranges().forEach(r -> positions.add(r.range().end()));
+        List<TokenRange> ranges = new ArrayList<>(positions.size());
+        Token previous = positions.isEmpty() ? null : positions.last();
+        for (Token p : positions) {
+            ranges.add(new TokenRange(previous, p));
+            previous = p;
+        }
+        return ranges;
+    }
+}
