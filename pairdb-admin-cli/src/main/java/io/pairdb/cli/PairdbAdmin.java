@@ -3,6 +3,7 @@ package io.pairdb.cli;
 import io.micronaut.configuration.picocli.MicronautFactory;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
+import io.pairdb.cli.hints.HintsCommand;
 import io.pairdb.cli.kv.KvCommand;
 import io.pairdb.cli.node.NodeCommand;
 import io.pairdb.cli.ring.ExplainKeyCommand;
@@ -25,12 +26,14 @@ import picocli.CommandLine.ScopeType;
         // Subcommands inherit -h/-V, the version and the exit-status footer.
         scope = ScopeType.INHERIT,
         versionProvider = VersionProvider.class,
-        description = "Operates a PairDB coordinator: tenants, storage nodes, keys.",
+        description = "Operates a PairDB coordinator: tenants, storage nodes, keys, hints.",
         subcommands = {
             TenantCommand.class,
             NodeCommand.class,
             KvCommand.class,
             ExplainKeyCommand.class,
+            HintsCommand.class,
+            io.pairdb.cli.change.ChangeCommand.class,
             HelpCommand.class,
         },
         footerHeading = "%nExit status:%n",

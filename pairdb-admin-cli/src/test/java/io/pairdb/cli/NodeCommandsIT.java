@@ -55,9 +55,12 @@ class NodeCommandsIT {
 
     @Test
     void listsNodesLikeNodetoolStatus() {
-        coordinator.admin.nodes.add(node("node-1", NodeState.NODE_STATE_NORMAL, NodeLiveness.NODE_LIVENESS_UP, 33.34));
+        coordinator.admin.nodes.add(node("node-1", NodeState.NODE_STATE_NORMAL, NodeLiveness.NODE_LIVENESS_UP, 33.34)
+                .toBuilder().setHintsPending(0).build());
+        // no hint count: the coordinator could not read its hint store
         coordinator.admin.nodes.add(node("node-2", NodeState.NODE_STATE_BOOTSTRAPPING, NodeLiveness.NODE_LIVENESS_UP, 0));
-        coordinator.admin.nodes.add(node("node-3", NodeState.NODE_STATE_LEAVING, NodeLiveness.NODE_LIVENESS_DOWN, 66.66));
+        coordinator.admin.nodes.add(node("node-3", NodeState.NODE_STATE_LEAVING, NodeLiveness.NODE_LIVENESS_DOWN, 66.66)
+                .toBuilder().setHintsPending(1234).build());
         coordinator.admin.ringEpoch = 7;
 
         var result = cli().run("node", "list", "--addr", coordinator.address());
@@ -66,17 +69,18 @@ class NodeCommandsIT {
         assertThat(result.stdout()).isEqualTo("""
                 Status=Up/Down
                 |/ State=Normal/Joining/Leaving
-                --  ID      ADDRESS        VNODES  OWNS   STATE
-                UN  node-1  10.0.0.1:7001  150     33.3%  NORMAL
-                UJ  node-2  10.0.0.2:7001  150     0.0%   BOOTSTRAPPING
-                DL  node-3  10.0.0.3:7001  150     66.7%  LEAVING
+                --  ID      ADDRESS        VNODES  OWNS   HINTS  STATE
+                UN  node-1  10.0.0.1:7001  150     33.3%  0      NORMAL
+                UJ  node-2  10.0.0.2:7001  150     0.0%   ?      BOOTSTRAPPING
+                DL  node-3  10.0.0.3:7001  150     66.7%  1234   LEAVING
                 Ring epoch: 7
                 """);
     }
 
     @Test
-    void listsNodesAsJsonWithStateLivenessAndOwnership() throws Exception {
-        coordinator.admin.nodes.add(node("node-3", NodeState.NODE_STATE_LEAVING, NodeLiveness.NODE_LIVENESS_DOWN, 66.66));
+    void listsNodesAsJsonWithStateLivenessOwnershipAndHints() throws Exception {
+        coordinator.admin.nodes.add(node("node-3", NodeState.NODE_STATE_LEAVING, NodeLiveness.NODE_LIVENESS_DOWN, 66.66)
+                .toBuilder().setHintsPending(12).build());
         coordinator.admin.ringEpoch = 7;
 
         var result = cli().run("node", "list", "-o", "json", "--addr", coordinator.address());
@@ -91,6 +95,7 @@ class NodeCommandsIT {
         assertThat(node.get("status").asText()).isEqualTo("DL");
         assertThat(node.get("ownership_percent").asDouble()).isEqualTo(66.66);
         assertThat(node.get("virtual_nodes").asInt()).isEqualTo(150);
+        assertThat(node.get("hints_pending").asLong()).isEqualTo(12);
     }
 
     private static StorageNode node(String id, NodeState state, NodeLiveness liveness, double ownership) {

@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.ConnectivityState;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -11,10 +12,12 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.StorageHealth;
 import io.pairdb.core.port.StorageNodes;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.version.Version;
+import io.pairdb.proto.storage.v1.HealthRequest;
 import io.pairdb.proto.storage.v1.ReadRequest;
 import io.pairdb.proto.storage.v1.RepairRequest;
 import io.pairdb.proto.storage.v1.StorageNodeServiceGrpc;
@@ -30,7 +33,7 @@ import java.util.function.Function;
  * The storage contract over gRPC: one long-lived channel per node (gRPC multiplexes every
  * request over it), re-created only when the node's address changes.
  */
-public final class GrpcStorageNodes implements StorageNodes, AutoCloseable {
+public final class GrpcStorageNodes implements StorageNodes, StorageHealth, AutoCloseable {
     private record Connection(String address, ManagedChannel channel, StorageNodeServiceGrpc.StorageNodeServiceFutureStub stub) {
     }
 
@@ -63,6 +66,29 @@ public final class GrpcStorageNodes implements StorageNodes, AutoCloseable {
                 .setVersion(StorageProtoMapper.toProto(version)).build();
         return call(node, "repair", timeout, stub -> stub.repair(request),
                 response -> StorageProtoMapper.fromProto(response.getOutcome()));
+    }
+
+    @Override
+    public CompletableFuture<Void> probe(StorageNode node, Duration timeout) {
+        ManagedChannel channel;
+        try {
+            channel = connection(node).channel();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(failure(node, "health", e));
+        }
+        if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+            // gRPC waits up to two minutes between reconnects to a node that was away; the failure
+            // detector's probes are the pace at which a node that came back should be found again.
+            // This probe still fails fast (a dead node is found DOWN quickly); the next one sees the reconnect.
+            channel.resetConnectBackoff();
+        }
+        return call(node, "health", timeout, stub -> stub.health(HealthRequest.getDefaultInstance()),
+                response -> {
+                    if (!response.getServing()) {
+                        throw new IllegalStateException("the node answers that it is not serving");
+                    }
+                    return null;
+                });
     }
 
     private <R, T> CompletableFuture<T> call(StorageNode node, String what, Duration timeout,

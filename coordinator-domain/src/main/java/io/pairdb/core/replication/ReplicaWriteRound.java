@@ -2,6 +2,7 @@ package io.pairdb.core.replication;
 
 import io.pairdb.core.hints.Hint;
 import io.pairdb.core.node.Liveness;
+import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.Scheduler;
@@ -10,7 +11,9 @@ import io.pairdb.core.ring.Token;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.version.Version;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,8 +21,10 @@ import java.util.concurrent.CompletableFuture;
  * Writes one version to every member of a write set at once and answers as soon as the
  * required acknowledgements are in. A member that has failed by then (an error, or marked
  * DOWN so no call is made) has its hint stored before the answer; a member still in flight
- * does not delay the answer, and is hinted if it fails later. A hint that cannot be stored
- * is counted; it never fails the write.
+ * does not delay the answer, and is hinted when it fails later or, at the latest, when the
+ * deadline passes without its answer (a late success after that leaves a redundant hint, which
+ * conditional apply makes harmless). A hint that cannot be stored is counted; it never fails
+ * the write.
  */
 public final class ReplicaWriteRound {
     public enum Status { REACHED, FAILED, TIMED_OUT }
@@ -43,6 +48,8 @@ public final class ReplicaWriteRound {
     private final HintStore hints;
     private final QuorumTracker tracker;
     private final List<CompletableFuture<Void>> hintsBeforeAnswer = new ArrayList<>();
+    /** Members called and not yet answered, or failed at the deadline. Guarded by {@code this}. */
+    private final Map<NodeId, StorageNode> inFlight = new LinkedHashMap<>();
     private final CompletableFuture<Result> result = new CompletableFuture<>();
     private final Scheduler.Cancellable timer;
     private boolean answered;
@@ -53,14 +60,22 @@ public final class ReplicaWriteRound {
         this.env = env;
         this.hints = hints;
         this.tracker = new QuorumTracker(required, targets.size());
+        synchronized (this) {
+            targets.stream().filter(n -> n.liveness() != Liveness.DOWN).forEach(n -> inFlight.put(n.id(), n));
+        }
         this.timer = env.scheduler().schedule(deadline.remaining(env.clock()), this::deadlinePassed);
         for (StorageNode node : targets) {
             if (node.liveness() == Liveness.DOWN) {
                 answered(node, new IllegalStateException("node " + node.id() + " is marked DOWN"));
             } else {
-                nodes.write(node, mutation.tenant(), mutation.key(), mutation.token(), mutation.version(),
-                                deadline.remaining(env.clock()))
-                        .whenComplete((applied, error) -> answered(node, error));
+                CompletableFuture<StorageNodes.Applied> write;
+                try {
+                    write = nodes.write(node, mutation.tenant(), mutation.key(), mutation.token(), mutation.version(),
+                            deadline.remaining(env.clock()));
+                } catch (RuntimeException e) {
+                    write = CompletableFuture.failedFuture(e);
+                }
+                write.whenComplete((applied, error) -> answered(node, error));
             }
         }
     }
@@ -77,7 +92,14 @@ public final class ReplicaWriteRound {
     private void answered(StorageNode node, Throwable error) {
         Status decided = null;
         List<CompletableFuture<Void>> waitFor = List.of();
+        boolean allSettled;
         synchronized (this) {
+            boolean wasCalled = node.liveness() != Liveness.DOWN;
+            if (wasCalled && inFlight.remove(node.id()) == null) {
+                // already counted as failed and hinted when the deadline passed
+                return;
+            }
+            allSettled = inFlight.isEmpty();
             QuorumTracker.Status status;
             if (error == null) {
                 status = tracker.success();
@@ -94,14 +116,26 @@ public final class ReplicaWriteRound {
                 waitFor = List.copyOf(hintsBeforeAnswer);
             }
         }
+        if (allSettled) {
+            timer.cancel();
+        }
         if (decided != null) {
             answer(decided, waitFor);
         }
     }
 
+    /**
+     * Members still in flight have failed: each is hinted now, without delaying the answer any
+     * further. The answer, if not given yet, is that the round timed out.
+     */
     private void deadlinePassed() {
         List<CompletableFuture<Void>> waitFor;
         synchronized (this) {
+            for (StorageNode straggler : inFlight.values()) {
+                tracker.failure();
+                storeHint(straggler);
+            }
+            inFlight.clear();
             if (answered) {
                 return;
             }
@@ -112,7 +146,6 @@ public final class ReplicaWriteRound {
     }
 
     private void answer(Status status, List<CompletableFuture<Void>> waitFor) {
-        timer.cancel();
         CompletableFuture.allOf(waitFor.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
             Result r;
             synchronized (this) {

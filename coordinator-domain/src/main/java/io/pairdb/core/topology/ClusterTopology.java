@@ -116,8 +116,9 @@ public final class ClusterTopology {
     }
 
     /**
-     * Registers a node straight into the ring as NORMAL. Range streaming for joining nodes is
-     * the topology-change work (bootstrap); until then nodes are best added before data is loaded.
+     * Registers a node straight into the ring as NORMAL, streaming nothing: only for a ring that
+     * holds no data yet (dev mode's own nodes, test set-ups). A node joining a cluster that
+     * serves data bootstraps through {@link AddNode} instead.
      */
     public Registration register(NodeId id, String host, int port, int virtualNodes) {
         for (StorageNode existing : store.load().nodes()) {

@@ -3,6 +3,7 @@ package io.pairdb.core.testing;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.StorageHealth;
 import io.pairdb.core.port.StorageNodes;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.tenant.TenantId;
@@ -22,8 +23,8 @@ import java.util.function.Supplier;
  * and per-node faults. Every call is recorded. Answers are given on the caller's thread
  * unless a node is held, in which case they are computed and given when it is released.
  */
-public final class FakeStorageNodes implements StorageNodes {
-    public enum Kind { WRITE, READ, REPAIR }
+public final class FakeStorageNodes implements StorageNodes, StorageHealth {
+    public enum Kind { WRITE, READ, REPAIR, HEALTH }
 
     public record Call(Kind kind, NodeId node, TenantId tenant, String key) {
     }
@@ -114,6 +115,12 @@ public final class FakeStorageNodes implements StorageNodes {
                                              Version version, Duration timeout) {
         calls.add(new Call(Kind.REPAIR, node.id(), tenant, key));
         return answer(node.id(), () -> apply(node.id(), new StoredKey(tenant, key), version));
+    }
+
+    @Override
+    public CompletableFuture<Void> probe(StorageNode node, Duration timeout) {
+        calls.add(new Call(Kind.HEALTH, node.id(), null, null));
+        return answer(node.id(), () -> null);
     }
 
     private <T> CompletableFuture<T> answer(NodeId node, Supplier<T> work) {

@@ -1,39 +1,159 @@
 package io.pairdb.core.testing;
 
+import io.pairdb.core.PairDbException;
 import io.pairdb.core.hints.Hint;
+import io.pairdb.core.hints.PendingHints;
 import io.pairdb.core.node.NodeId;
+import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.HintStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
+/**
+ * Hints in memory, with claims timed by the given clock (the PostgreSQL store uses the
+ * database's). {@link #failEveryCall(boolean)} makes it behave like an unreachable store.
+ */
 public final class InMemoryHintStore implements HintStore {
-    private final ConcurrentSkipListMap<Long, Hint> hints = new ConcurrentSkipListMap<>();
+    private record Claim(String owner, Instant until) {
+    }
+
+    private final Clock clock;
+    private final TreeMap<Long, Hint> hints = new TreeMap<>();
+    private final Map<Long, Claim> claims = new HashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private volatile boolean failing;
+
+    public InMemoryHintStore(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Claims expire by the machine's clock. */
+    public InMemoryHintStore() {
+        this(System::currentTimeMillis);
+    }
+
+    /** From now on every call throws, as if the store could not be reached (or works again). */
+    public void failEveryCall(boolean fail) {
+        this.failing = fail;
+    }
 
     @Override
-    public void store(Hint hint) {
+    public synchronized void store(Hint hint) {
+        reachable();
         long id = ids.incrementAndGet();
         hints.put(id, new Hint(id, hint.target(), hint.tenant(), hint.key(), hint.token(), hint.version(),
                 hint.createdAt(), hint.attempts()));
     }
 
     @Override
-    public List<Hint> pending(NodeId target, int limit) {
+    public synchronized List<Hint> pending(NodeId target, int limit) {
+        reachable();
         return hints.values().stream().filter(h -> h.target().equals(target)).limit(limit).toList();
     }
 
     @Override
-    public void delete(long hintId) {
+    public synchronized void delete(long hintId) {
+        reachable();
         hints.remove(hintId);
+        claims.remove(hintId);
     }
 
     @Override
-    public long count(NodeId target) {
+    public synchronized void delete(Collection<Long> hintIds) {
+        reachable();
+        hintIds.forEach(id -> {
+            hints.remove(id);
+            claims.remove(id);
+        });
+    }
+
+    @Override
+    public synchronized long count(NodeId target) {
+        reachable();
         return hints.values().stream().filter(h -> h.target().equals(target)).count();
     }
 
-    public long total() {
+    @Override
+    public synchronized List<Hint> claim(NodeId target, int limit, String owner, Duration lease) {
+        reachable();
+        Instant now = clock.now();
+        List<Hint> claimed = new ArrayList<>();
+        for (Hint h : hints.values()) {
+            if (claimed.size() >= limit) {
+                break;
+            }
+            Claim held = claims.get(h.id());
+            if (h.target().equals(target) && (held == null || !held.until().isAfter(now))) {
+                claims.put(h.id(), new Claim(owner, now.plus(lease)));
+                claimed.add(h);
+            }
+        }
+        return claimed;
+    }
+
+    @Override
+    public synchronized List<Hint> recordFailure(Collection<Long> hintIds, String owner) {
+        reachable();
+        List<Hint> updated = new ArrayList<>();
+        for (long id : new TreeSet<>(hintIds)) {
+            Hint h = hints.get(id);
+            Claim held = claims.get(id);
+            if (h == null || held == null || !held.owner().equals(owner)) {
+                continue;
+            }
+            Hint retried = new Hint(id, h.target(), h.tenant(), h.key(), h.token(), h.version(), h.createdAt(),
+                    h.attempts() + 1);
+            hints.put(id, retried);
+            claims.remove(id);
+            updated.add(retried);
+        }
+        return updated;
+    }
+
+    @Override
+    public synchronized Map<NodeId, Long> expire(Instant cutoff) {
+        reachable();
+        Map<NodeId, Long> dropped = new TreeMap<>();
+        hints.values().removeIf(h -> {
+            if (h.createdAt().isBefore(cutoff)) {
+                dropped.merge(h.target(), 1L, Long::sum);
+                claims.remove(h.id());
+                return true;
+            }
+            return false;
+        });
+        return dropped;
+    }
+
+    @Override
+    public synchronized List<PendingHints> stats() {
+        reachable();
+        Map<NodeId, Long> counts = new TreeMap<>();
+        Map<NodeId, Instant> oldest = new HashMap<>();
+        for (Hint h : hints.values()) {
+            counts.merge(h.target(), 1L, Long::sum);
+            oldest.merge(h.target(), h.createdAt(), (a, b) -> a.isBefore(b) ? a : b);
+        }
+        return counts.entrySet().stream()
+                .map(e -> new PendingHints(e.getKey(), e.getValue(), oldest.get(e.getKey())))
+                .toList();
+    }
+
+    public synchronized long total() {
         return hints.size();
+    }
+
+    private void reachable() {
+        if (failing) {
+            throw new PairDbException("hints", "injected failure: the hint store cannot be reached");
+        }
     }
 }

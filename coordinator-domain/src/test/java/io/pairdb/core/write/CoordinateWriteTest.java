@@ -229,6 +229,31 @@ class CoordinateWriteTest {
     }
 
     @Test
+    void aReplicaThatNeverAnswersIsHintedWhenTheDeadlinePasses() {
+        threeNodesWithTenant(CoordinatorHarness.builder().settings(CoordinatorHarness.withTimeouts(Duration.ofMillis(300))));
+        h.storage().neverAnswer(node(3));
+
+        StoredResponse response = written(h.write(put("k", "v1", QUORUM)));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(h.hints().pending(node(3), 10)).singleElement()
+                        .satisfies(hint -> assertThat(hint.version().clock()).isEqualTo(response.clock())));
+    }
+
+    @Test
+    void aHintThatCannotBeStoredIsCountedAndTheWriteStillAnswersByItsConsistencyLevel() {
+        threeNodesWithTenant();
+        h.storage().failEveryCall(node(3));
+        h.hints().failEveryCall(true);
+
+        StoredResponse response = written(h.write(put("k", "v1", QUORUM)));
+
+        assertThat(response.replicaCount()).isEqualTo(2);
+        assertThat(h.metrics().hintStoreFailures).hasValue(1);
+        assertThat(h.metrics().hintsStored).hasValue(0);
+    }
+
+    @Test
     void tooFewLiveReplicasFailFastWithoutWritingOrHinting() {
         threeNodesWithTenant();
         h.markDown(node(2));

@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 @Prototype
-@Command(name = "list", description = "Lists storage nodes with their state and ownership, like nodetool status.")
+@Command(name = "list", description = "Lists storage nodes with their state, ownership and hints waiting, like nodetool status.")
 final class NodeListCommand implements Callable<Integer> {
 
     private final CommonOptions options;
@@ -33,8 +33,9 @@ final class NodeListCommand implements Callable<Integer> {
         if (nodes.isEmpty()) {
             return "No storage nodes (ring epoch %d).".formatted(ringEpoch);
         }
-        TextTable table = TextTable.withColumns("--", "ID", "ADDRESS", "VNODES", "OWNS", "STATE");
-        nodes.forEach(n -> table.row(n.status(), n.nodeId(), n.address(), n.virtualNodes(), n.ownershipText(), n.state()));
+        TextTable table = TextTable.withColumns("--", "ID", "ADDRESS", "VNODES", "OWNS", "HINTS", "STATE");
+        nodes.forEach(n -> table.row(n.status(), n.nodeId(), n.address(), n.virtualNodes(), n.ownershipText(),
+                n.hintsText(), n.state()));
         return "Status=Up/Down\n|/ State=Normal/Joining/Leaving\n" + table.render() + "Ring epoch: " + ringEpoch + "\n";
     }
 }

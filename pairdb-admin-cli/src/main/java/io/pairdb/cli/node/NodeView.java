@@ -12,7 +12,8 @@ import java.util.Locale;
  *
  * @param status nodetool's two letters: liveness (U/D) then ring state (N/J/L)
  * @param state the ring state without the proto prefix, e.g. {@code BOOTSTRAPPING}
- * @param liveness {@code UP} or {@code DOWN}
+ * @param liveness {@code UP} or {@code DOWN}, as the answering coordinator's failure detector sees it
+ * @param hintsPending hints waiting for the node; null when the coordinator could not read them
  */
 record NodeView(
         String nodeId,
@@ -24,6 +25,7 @@ record NodeView(
         String liveness,
         String status,
         double ownershipPercent,
+        Long hintsPending,
         Instant createdAt,
         Instant updatedAt) {
 
@@ -38,8 +40,14 @@ record NodeView(
                 livenessName(node.getLiveness()),
                 "" + livenessLetter(node.getLiveness()) + stateLetter(node.getState()),
                 node.getOwnershipPercent(),
+                node.hasHintsPending() ? node.getHintsPending() : null,
                 Times.instant(node.hasCreatedAt(), node.getCreatedAt()),
                 Times.instant(node.hasUpdatedAt(), node.getUpdatedAt()));
+    }
+
+    /** The count, or {@code ?} when the coordinator could not read it. */
+    String hintsText() {
+        return hintsPending == null ? "?" : hintsPending.toString();
     }
 
     String ownershipText() {

@@ -1,0 +1,70 @@
+package io.pairdb.adapters.hints;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pairdb.core.hints.DropReason;
+import io.pairdb.core.hints.HintMetrics;
+import io.pairdb.core.node.NodeId;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Hint replay as Micrometer meters, per storage node (a bounded label: the nodes of the ring):
+ * {@code coordinator_hints_replayed_total{node}}, {@code coordinator_hints_replay_failures_total{node}},
+ * {@code coordinator_hints_dropped_total{node,reason}} and the gauge {@code coordinator_hints_pending{node}}.
+ * Hints stored are {@code coordinator_hints_stored_total}, reported through the core's
+ * {@link io.pairdb.core.port.CoordinatorMetrics}.
+ */
+public final class MicrometerHintMetrics implements HintMetrics {
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<NodeId, AtomicLong> pending = new ConcurrentHashMap<>();
+
+    public MicrometerHintMetrics(MeterRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    @Override
+    public void replayed(NodeId target, long count) {
+        counter("coordinator.hints.replayed", "Hints delivered to their node by replay", target, null).increment(count);
+    }
+
+    @Override
+    public void replayFailed(NodeId target, long count) {
+        counter("coordinator.hints.replay.failures", "Hint deliveries that failed; each is an attempt of its hint",
+                target, null).increment(count);
+    }
+
+    @Override
+    public void dropped(NodeId target, DropReason reason, long count) {
+        counter("coordinator.hints.dropped", "Hints given up on without delivery: too many attempts, expired, "
+                + "or their node left the ring", target, reason).increment(count);
+    }
+
+    @Override
+    public void pending(NodeId target, long count) {
+        pending.computeIfAbsent(target, t -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("coordinator.hints.pending", value, AtomicLong::get)
+                    .description("Hints waiting for the node, as last read from PostgreSQL (shared by every coordinator)")
+                    .tag("node", t.value())
+                    .register(registry);
+            return value;
+        }).set(count);
+    }
+
+    private Counter counter(String name, String description, NodeId target, DropReason reason) {
+        String key = name + '/' + target.value() + '/' + reason;
+        return counters.computeIfAbsent(key, k -> {
+            Counter.Builder builder = Counter.builder(name).description(description).tag("node", target.value());
+            if (reason != null) {
+                builder.tag("reason", reason.name().toLowerCase(Locale.ROOT));
+            }
+            return builder.register(registry);
+        });
+    }
+}

@@ -1,0 +1,65 @@
+package io.pairdb.app;
+
+import io.micronaut.scheduling.annotation.Scheduled;
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.hints.DescribeHints;
+import io.pairdb.core.hints.ExpireHints;
+import io.pairdb.core.hints.ReplayHints;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.topology.FailureDetector;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The periodic side of hinted handoff: every {@code pairdb.hints.replay-interval} the
+ * pending-hints gauge is refreshed and every UP node with hints waiting is replayed (the
+ * safety net behind the replay on UP); every {@code pairdb.hints.expiry-interval} hints older
+ * than the TTL are dropped. Every drop is logged and counted.
+ */
+@Singleton
+public class HintMaintenance {
+    private static final Logger LOG = LoggerFactory.getLogger(HintMaintenance.class);
+
+    private final ReplayHints replay;
+    private final ExpireHints expiry;
+    private final DescribeHints describe;
+    private final FailureDetector detector;
+
+    public HintMaintenance(ReplayHints replay, ExpireHints expiry, DescribeHints describe, FailureDetector detector) {
+        this.replay = replay;
+        this.expiry = expiry;
+        this.describe = describe;
+        this.detector = detector;
+    }
+
+    @Scheduled(fixedDelay = "${pairdb.hints.replay-interval:60s}", initialDelay = "${pairdb.hints.replay-interval:60s}")
+    void replayPending() {
+        try {
+            describe.describe();
+            // a node whose last probe failed is likely going DOWN: replaying to it would only spend its
+            // hints' attempts. Each run's end is logged by HintReplayLog.
+            replay.replayPending(node -> detector.consecutiveFailures(node) == 0).whenComplete(HintReplayLog::failedIfSo);
+        } catch (PairDbException e) {
+            LOG.atWarn().addKeyValue("event", "hint_replay_skipped")
+                    .log("periodic hint replay skipped: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.atError().addKeyValue("event", "hint_replay_failed").setCause(e).log("periodic hint replay failed");
+        }
+    }
+
+    @Scheduled(fixedDelay = "${pairdb.hints.expiry-interval:1h}")
+    void expire() {
+        try {
+            Map<NodeId, Long> dropped = expiry.expire();
+            dropped.forEach((node, count) -> LOG.atWarn().addKeyValue("event", "hints_dropped")
+                    .addKeyValue("node", node.value()).addKeyValue("reason", "expired").addKeyValue("count", count)
+                    .log("dropped {} hints for node {}: older than the hint TTL", count, node));
+        } catch (PairDbException e) {
+            LOG.atWarn().addKeyValue("event", "hint_expiry_skipped").log("hint expiry skipped: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.atError().addKeyValue("event", "hint_expiry_failed").setCause(e).log("hint expiry failed");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.pairdb.app;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Factory;
+import io.pairdb.adapters.hints.MicrometerHintMetrics;
+import io.pairdb.adapters.storage.GrpcStorageNodes;
+import io.pairdb.app.config.ConfigurationError;
+import io.pairdb.app.config.FailureDetectorProperties;
+import io.pairdb.app.config.HintsProperties;
+import io.pairdb.core.hints.DescribeHints;
+import io.pairdb.core.hints.ExpireHints;
+import io.pairdb.core.hints.HintMetrics;
+import io.pairdb.core.hints.HintSettings;
+import io.pairdb.core.hints.HintTally;
+import io.pairdb.core.hints.ReplayHints;
+import io.pairdb.core.port.Clock;
+import io.pairdb.core.port.HintStore;
+import io.pairdb.core.port.StorageNodes;
+import io.pairdb.core.replication.Environment;
+import io.pairdb.core.topology.ClusterTopology;
+import io.pairdb.core.topology.DetectFailures;
+import io.pairdb.core.topology.FailureDetector;
+import io.pairdb.core.version.ClockIssuer;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+
+/**
+ * Builds hinted handoff and failure detection from {@code pairdb.hints.*} and
+ * {@code pairdb.failure-detector.*}. {@link FailureDetection} and {@link HintMaintenance}
+ * drive them on their intervals.
+ */
+@Factory
+public class HintsFactory {
+
+    @Singleton
+    HintSettings hintSettings(HintsProperties p, ClockIssuer clocks) {
+        positive("pairdb.hints.replay-interval", p.getReplayInterval());
+        positive("pairdb.hints.expiry-interval", p.getExpiryInterval());
+        try {
+            // hints are claimed under this coordinator's id, the one its vector clock entries carry
+            return new HintSettings(clocks.coordinatorId(), p.getBatchSize(), p.getBatchPause(), p.getMaxAttempts(),
+                    p.getTtl(), p.getClaimLease(), p.getDeliveryTimeout());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError("pairdb.hints", e.getMessage());
+        }
+    }
+
+    @Singleton
+    HintMetrics hintMetrics(MeterRegistry registry) {
+        return new MicrometerHintMetrics(registry);
+    }
+
+    @Singleton
+    HintTally hintTally(HintSettings settings, HintMetrics metrics, Clock clock) {
+        return new HintTally(settings.replayerId(), metrics, clock.now());
+    }
+
+    @Singleton
+    ReplayHints replayHints(HintStore hints, StorageNodes nodes, ClusterTopology topology, HintTally tally,
+                            Environment env, HintSettings settings) {
+        ReplayHints replay = new ReplayHints(hints, nodes, topology, tally, env, settings);
+        replay.addListener(HintReplayLog::ended);
+        return replay;
+    }
+
+    @Singleton
+    ExpireHints expireHints(HintStore hints, HintTally tally, Clock clock, HintSettings settings) {
+        return new ExpireHints(hints, tally, clock, settings.ttl());
+    }
+
+    @Singleton
+    DescribeHints describeHints(HintStore hints, ClusterTopology topology, HintTally tally, HintMetrics metrics,
+                                Clock clock) {
+        return new DescribeHints(hints, topology, tally, metrics, clock);
+    }
+
+    @Singleton
+    FailureDetector failureDetector(FailureDetectorProperties p) {
+        positive("pairdb.failure-detector.interval", p.getInterval());
+        try {
+            return new FailureDetector(p.getFailuresBeforeDown());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError("pairdb.failure-detector.failures-before-down", e.getMessage());
+        }
+    }
+
+    @Singleton
+    DetectFailures detectFailures(ClusterTopology topology, GrpcStorageNodes health, FailureDetector detector,
+                                  Environment env, FailureDetectorProperties p) {
+        positive("pairdb.failure-detector.timeout", p.getTimeout());
+        return new DetectFailures(topology, health, detector, env.scheduler(), p.getTimeout());
+    }
+
+    private static void positive(String key, Duration value) {
+        if (value == null || !value.isPositive()) {
+            throw new ConfigurationError(key, "must be a positive duration, was " + value);
+        }
+    }
+}

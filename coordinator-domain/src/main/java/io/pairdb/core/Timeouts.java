@@ -1,0 +1,46 @@
+package io.pairdb.core;
+
+import io.pairdb.core.port.Scheduler;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Bounds a port call by a deadline of the core's own. Ports promise to fail at their timeout;
+ * a step that must not wait forever (one stuck call would stall every later replay or probe of
+ * a node) does not rely on that promise alone.
+ */
+public final class Timeouts {
+    private Timeouts() {
+    }
+
+    /**
+     * A future that completes as {@code call} does, or fails with {@code onTimeout}'s exception
+     * once {@code timeout} has passed on the scheduler, whichever comes first.
+     */
+    public static <T> CompletableFuture<T> bound(Scheduler scheduler, CompletableFuture<T> call, Duration timeout,
+                                                 Supplier<? extends RuntimeException> onTimeout) {
+        Objects.requireNonNull(call, "call");
+        CompletableFuture<T> bounded = new CompletableFuture<>();
+        Scheduler.Cancellable timer = scheduler.schedule(timeout, () -> bounded.completeExceptionally(onTimeout.get()));
+        call.whenComplete((value, error) -> {
+            timer.cancel();
+            if (error != null) {
+                bounded.completeExceptionally(error);
+            } else {
+                bounded.complete(value);
+            }
+        });
+        return bounded;
+    }
+
+    /** The call's future, or a failed one if starting the call threw. */
+    public static <T> CompletableFuture<T> started(Supplier<CompletableFuture<T>> call) {
+        try {
+            return Objects.requireNonNull(call.get(), "a port call returned no future");
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+}

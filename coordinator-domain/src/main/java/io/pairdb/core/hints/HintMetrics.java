@@ -1,0 +1,39 @@
+package io.pairdb.core.hints;
+
+import io.pairdb.core.node.NodeId;
+
+/**
+ * What hint replay and expiry report; Micrometer lives in an adapter. Hints stored on the
+ * write path are counted by {@link io.pairdb.core.port.CoordinatorMetrics#hintStored()}.
+ * Thread-safe; never throws.
+ */
+public interface HintMetrics {
+    /** Hints delivered to their node (applied, or ignored as already superseded there). */
+    void replayed(NodeId target, long count);
+
+    /** Deliveries that failed; each counts as one attempt of its hint. */
+    void replayFailed(NodeId target, long count);
+
+    void dropped(NodeId target, DropReason reason, long count);
+
+    /** How many hints wait for the node, as last seen. */
+    void pending(NodeId target, long count);
+
+    HintMetrics NONE = new HintMetrics() {
+        @Override
+        public void replayed(NodeId target, long count) {
+        }
+
+        @Override
+        public void replayFailed(NodeId target, long count) {
+        }
+
+        @Override
+        public void dropped(NodeId target, DropReason reason, long count) {
+        }
+
+        @Override
+        public void pending(NodeId target, long count) {
+        }
+    };
+}

@@ -1,0 +1,267 @@
+package io.pairdb.core.hints;
+
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.Timeouts;
+import io.pairdb.core.hints.ReplayReport.Ending;
+import io.pairdb.core.node.Liveness;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.HintStore;
+import io.pairdb.core.port.StorageNodes;
+import io.pairdb.core.replication.Environment;
+import io.pairdb.core.ring.TopologyView;
+import io.pairdb.core.topology.ClusterTopology;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Delivers a node's hints (DESIGN.md §6): claims a batch, oldest first, writes each hint to the
+ * node through the storage contract's conditional write, deletes what was delivered, pauses,
+ * and goes on until no unclaimed hint is left. Conditional apply on the node is what makes this
+ * safe: a hint older than what the node holds is ignored there, so replay never regresses a
+ * value, and a hint delivered twice (a claim that expired mid-delivery) changes nothing.
+ *
+ * <p>A failed delivery counts an attempt and ends the run (the node is likely gone again; the
+ * next UP transition or periodic run retries); a hint that reaches the attempt limit, outlives
+ * the TTL or whose node has left the ring is dropped and counted. One run per node at a time
+ * on this coordinator; other coordinators' runs are kept off the same hints by the store's claims.
+ * Thread-safe. Blocking store calls run on the {@link io.pairdb.core.port.Scheduler}.
+ */
+public final class ReplayHints {
+    private final HintStore hints;
+    private final StorageNodes nodes;
+    private final ClusterTopology topology;
+    private final HintTally tally;
+    private final Environment env;
+    private final HintSettings settings;
+    private final Map<NodeId, Run> running = new ConcurrentHashMap<>();
+    private final List<Consumer<ReplayReport>> listeners = new CopyOnWriteArrayList<>();
+
+    public ReplayHints(HintStore hints, StorageNodes nodes, ClusterTopology topology, HintTally tally, Environment env,
+                       HintSettings settings) {
+        this.hints = Objects.requireNonNull(hints, "hints");
+        this.nodes = Objects.requireNonNull(nodes, "nodes");
+        this.topology = Objects.requireNonNull(topology, "topology");
+        this.tally = Objects.requireNonNull(tally, "tally");
+        this.env = Objects.requireNonNull(env, "env");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** Told once of every run's report when it ends, whoever asked for the run. Must not block. */
+    public void addListener(Consumer<ReplayReport> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Replays the node's hints now. If a run for the node is already under way on this
+     * coordinator, answers with that run's report instead of starting a second one.
+     */
+    public CompletableFuture<ReplayReport> replay(NodeId target) {
+        Objects.requireNonNull(target, "target");
+        Run[] started = new Run[1];
+        Run run = running.computeIfAbsent(target, t -> started[0] = new Run(t));
+        if (run == started[0]) {
+            try {
+                env.scheduler().execute(run::step);
+            } catch (RuntimeException e) {
+                // the scheduler no longer takes work (shutting down): no run, and none left registered
+                run.fail(e);
+            }
+        }
+        return run.result;
+    }
+
+    /**
+     * The safety net: replays every node that has hints waiting and can take them (UP and
+     * {@code healthy}, or gone from the ring so its hints are dropped). Catches what no UP
+     * transition announced: hints stored after a run ended, a node whose failures never reached
+     * the DOWN threshold, runs that stopped on a failed delivery, another coordinator's hints.
+     *
+     * @param healthy whether a node looks reachable right now (its last probe succeeded); a node
+     *     that is failing but not yet DOWN is left alone, so its hints do not spend attempts on it
+     * @throws PairDbException if the hint store cannot be reached
+     */
+    public CompletableFuture<List<ReplayReport>> replayPending(Predicate<NodeId> healthy) {
+        TopologyView view = topology.current();
+        List<CompletableFuture<ReplayReport>> runs = new ArrayList<>();
+        for (PendingHints pending : hints.stats()) {
+            view.node(pending.target())
+                    .filter(n -> n.state() == NodeState.LEFT || n.liveness() == Liveness.UP && healthy.test(n.id()))
+                    .ifPresent(n -> runs.add(replay(n.id())));
+        }
+        return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> runs.stream().map(CompletableFuture::join).toList());
+    }
+
+    /** Nodes with a run under way on this coordinator. */
+    public List<NodeId> replaying() {
+        return List.copyOf(running.keySet());
+    }
+
+    /** How a batch's deliveries went: acknowledged by the node, or not. */
+    private record Deliveries(List<Hint> delivered, List<Hint> failed) {
+    }
+
+    /** One run for one node. Its steps run one after another, each scheduled by the one before. */
+    private final class Run {
+        private final NodeId target;
+        private final CompletableFuture<ReplayReport> result = new CompletableFuture<>();
+        private final EnumMap<DropReason, Long> dropped = new EnumMap<>(DropReason.class);
+        private long delivered;
+        private long failed;
+
+        Run(NodeId target) {
+            this.target = target;
+        }
+
+        /** Claims and delivers one batch. */
+        synchronized void step() {
+            try {
+                StorageNode node = topology.current().node(target).orElse(null);
+                if (node == null) {
+                    finish(Ending.NODE_UNKNOWN);
+                    return;
+                }
+                boolean left = node.state() == NodeState.LEFT;
+                if (!left && node.liveness() == Liveness.DOWN) {
+                    finish(Ending.NODE_DOWN);
+                    return;
+                }
+                List<Hint> batch = hints.claim(target, settings.batchSize(), settings.replayerId(), settings.claimLease());
+                if (batch.isEmpty()) {
+                    finish(Ending.DRAINED);
+                    return;
+                }
+                if (left) {
+                    drop(batch, DropReason.NODE_LEFT);
+                    next(batch.size());
+                    return;
+                }
+                List<Hint> deliverable = dropUndeliverable(batch);
+                deliver(node, deliverable).whenComplete((deliveries, error) -> env.scheduler().execute(() -> {
+                    if (error != null) {
+                        fail(error);
+                    } else {
+                        delivered(batch.size(), deliveries);
+                    }
+                }));
+            } catch (PairDbException e) {
+                finish(Ending.STORE_UNAVAILABLE);
+            } catch (RuntimeException e) {
+                fail(e);
+            }
+        }
+
+        /** Drops the expired hints and those already at the attempt limit; returns the rest. */
+        private List<Hint> dropUndeliverable(List<Hint> batch) {
+            Instant cutoff = env.clock().now().minus(settings.ttl());
+            List<Hint> expired = new ArrayList<>();
+            List<Hint> exhausted = new ArrayList<>();
+            List<Hint> deliverable = new ArrayList<>();
+            for (Hint h : batch) {
+                if (h.createdAt().isBefore(cutoff)) {
+                    expired.add(h);
+                } else if (h.attempts() >= settings.maxAttempts()) {
+                    exhausted.add(h);
+                } else {
+                    deliverable.add(h);
+                }
+            }
+            drop(expired, DropReason.EXPIRED);
+            drop(exhausted, DropReason.MAX_ATTEMPTS);
+            return deliverable;
+        }
+
+        private CompletableFuture<Deliveries> deliver(StorageNode node, List<Hint> batch) {
+            List<Hint> delivered = Collections.synchronizedList(new ArrayList<>());
+            List<Hint> failed = Collections.synchronizedList(new ArrayList<>());
+            List<CompletableFuture<?>> writes = new ArrayList<>(batch.size());
+            for (Hint h : batch) {
+                CompletableFuture<StorageNodes.Applied> write = Timeouts.bound(env.scheduler(),
+                        Timeouts.started(() -> nodes.write(node, h.tenant(), h.key(), h.token(), h.version(),
+                                settings.deliveryTimeout())),
+                        settings.deliveryTimeout(),
+                        () -> new PairDbException("node " + target, "hint " + h.id() + " was not acknowledged by node "
+                                + target + " within " + settings.deliveryTimeout()));
+                writes.add(write.whenComplete((applied, error) -> (error == null ? delivered : failed).add(h)));
+            }
+            return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                    .handle((ignored, error) -> new Deliveries(List.copyOf(delivered), List.copyOf(failed)));
+        }
+
+        private synchronized void delivered(int claimed, Deliveries deliveries) {
+            try {
+                List<Long> done = deliveries.delivered().stream().map(Hint::id).toList();
+                List<Long> notDone = deliveries.failed().stream().map(Hint::id).toList();
+                delivered += done.size();
+                tally.replayed(target, done.size());
+                if (!done.isEmpty()) {
+                    hints.delete(done);
+                }
+                if (!notDone.isEmpty()) {
+                    failed += notDone.size();
+                    tally.replayFailed(target, notDone.size());
+                    List<Hint> exhausted = hints.recordFailure(notDone, settings.replayerId()).stream()
+                            .filter(h -> h.attempts() >= settings.maxAttempts())
+                            .toList();
+                    drop(exhausted, DropReason.MAX_ATTEMPTS);
+                    finish(Ending.DELIVERY_FAILED);
+                    return;
+                }
+                next(claimed);
+            } catch (PairDbException e) {
+                finish(Ending.STORE_UNAVAILABLE);
+            } catch (RuntimeException e) {
+                fail(e);
+            }
+        }
+
+        /** After a batch: a short batch means nothing unclaimed is left; a full one is followed by another. */
+        private void next(int claimed) {
+            if (claimed < settings.batchSize()) {
+                finish(Ending.DRAINED);
+            } else {
+                env.scheduler().schedule(settings.batchPause(), this::step);
+            }
+        }
+
+        private void drop(List<Hint> batch, DropReason reason) {
+            if (batch.isEmpty()) {
+                return;
+            }
+            hints.delete(batch.stream().map(Hint::id).toList());
+            dropped.merge(reason, (long) batch.size(), Long::sum);
+            tally.dropped(target, reason, batch.size());
+        }
+
+        private void finish(Ending ending) {
+            OptionalLong remaining;
+            try {
+                remaining = OptionalLong.of(hints.count(target));
+            } catch (PairDbException e) {
+                remaining = OptionalLong.empty();
+            }
+            running.remove(target, this);
+            ReplayReport report = new ReplayReport(target, ending, delivered, failed, dropped, remaining);
+            result.complete(report);
+            listeners.forEach(listener -> listener.accept(report));
+        }
+
+        private void fail(Throwable error) {
+            running.remove(target, this);
+            result.completeExceptionally(error);
+        }
+    }
+}

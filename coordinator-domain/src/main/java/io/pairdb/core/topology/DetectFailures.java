@@ -1,0 +1,116 @@
+package io.pairdb.core.topology;
+
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.Timeouts;
+import io.pairdb.core.node.Liveness;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.Scheduler;
+import io.pairdb.core.port.StorageHealth;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Probes every storage node of the ring and feeds the answers to the {@link FailureDetector};
+ * a transition is applied to the {@link ClusterTopology} at once (so the write path hints a DOWN
+ * node without calling it and reads skip it) and then announced to the listeners (hint replay
+ * on UP). Each coordinator keeps its own view from its own probes. Whoever drives it calls
+ * {@link #probeAll()} on an interval. Thread-safe.
+ */
+public final class DetectFailures {
+    /**
+     * A liveness transition.
+     *
+     * @param lastFailure why the probe that marked the node DOWN failed; empty for UP
+     */
+    public record Transition(StorageNode node, Liveness now, int consecutiveFailures, Optional<String> lastFailure) {
+        public Transition {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(now, "now");
+            Objects.requireNonNull(lastFailure, "lastFailure");
+        }
+    }
+
+    /** Told of every liveness transition, after the topology shows it. Must not block. */
+    @FunctionalInterface
+    public interface Listener {
+        void livenessChanged(Transition transition);
+    }
+
+    private final ClusterTopology topology;
+    private final StorageHealth health;
+    private final FailureDetector detector;
+    private final Scheduler scheduler;
+    private final Duration probeTimeout;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Set<NodeId> probing = ConcurrentHashMap.newKeySet();
+
+    public DetectFailures(ClusterTopology topology, StorageHealth health, FailureDetector detector, Scheduler scheduler,
+                          Duration probeTimeout) {
+        this.topology = Objects.requireNonNull(topology, "topology");
+        this.health = Objects.requireNonNull(health, "health");
+        this.detector = Objects.requireNonNull(detector, "detector");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.probeTimeout = Objects.requireNonNull(probeTimeout, "probeTimeout");
+        if (!probeTimeout.isPositive()) {
+            throw new IllegalArgumentException("probe timeout must be positive, was " + probeTimeout);
+        }
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Starts one probe of every node that has not left the ring, skipping a node whose previous
+     * probe is still out (a probe ends within the timeout, so at most one round is skipped).
+     * Returns at once; the answers arrive later.
+     */
+    public void probeAll() {
+        for (StorageNode node : topology.current().nodes()) {
+            if (node.state() == NodeState.LEFT) {
+                detector.forget(node.id());
+                continue;
+            }
+            if (probing.add(node.id())) {
+                probe(node);
+            }
+        }
+    }
+
+    private void probe(StorageNode node) {
+        Timeouts.bound(scheduler, Timeouts.started(() -> health.probe(node, probeTimeout)), probeTimeout,
+                        () -> new PairDbException("node " + node.id(), "no health answer within " + probeTimeout))
+                .whenComplete((ok, error) -> {
+                    try {
+                        var transition = error == null ? detector.succeeded(node.id()) : detector.failed(node.id());
+                        transition.ifPresent(now -> apply(node.id(), now, Optional.ofNullable(error).map(DetectFailures::why)));
+                    } finally {
+                        // only now: the next probe's transition must not overtake this one's
+                        probing.remove(node.id());
+                    }
+                });
+    }
+
+    private void apply(NodeId id, Liveness now, Optional<String> lastFailure) {
+        int failures = detector.consecutiveFailures(id);
+        topology.markLiveness(id, now).node(id).ifPresent(node -> {
+            Transition transition = new Transition(node, now, failures, lastFailure);
+            for (Listener listener : listeners) {
+                listener.livenessChanged(transition);
+            }
+        });
+    }
+
+    private static String why(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return String.valueOf(cause.getMessage());
+    }
+}

@@ -1,0 +1,365 @@
+package io.pairdb.core.hints;
+
+import static io.pairdb.core.testing.CoordinatorHarness.TENANT;
+import static io.pairdb.core.testing.CoordinatorHarness.node;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pairdb.core.hints.ReplayReport.Ending;
+import io.pairdb.core.node.Liveness;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.port.CoordinatorMetrics;
+import io.pairdb.core.replication.CoordinatorSettings;
+import io.pairdb.core.replication.Environment;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.testing.FakeStorageNodes;
+import io.pairdb.core.testing.FakeStorageNodes.Kind;
+import io.pairdb.core.testing.InMemoryHintStore;
+import io.pairdb.core.testing.InMemoryTopologyStore;
+import io.pairdb.core.testing.ManualClock;
+import io.pairdb.core.testing.ManualScheduler;
+import io.pairdb.core.testing.RecordingHintMetrics;
+import io.pairdb.core.topology.ClusterTopology;
+import io.pairdb.core.version.Causality;
+import io.pairdb.core.version.VectorClock;
+import io.pairdb.core.version.Version;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hint replay against fake nodes, on a manual clock: every batch, pause and deadline happens
+ * when the test moves time, so pacing is asserted exactly rather than by waiting.
+ */
+class ReplayHintsTest {
+    private static final NodeId TARGET = node(3);
+
+    private final ManualClock clock = new ManualClock();
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final InMemoryTopologyStore topologyStore = new InMemoryTopologyStore();
+    private final ClusterTopology topology = new ClusterTopology(topologyStore, clock);
+    private final InMemoryHintStore hints = new InMemoryHintStore(clock);
+    private final FakeStorageNodes storage = new FakeStorageNodes();
+    private final RecordingHintMetrics metrics = new RecordingHintMetrics();
+    private final HintTally tally = new HintTally("coord-1", metrics, clock.now());
+    private final HintSettings settings = HintSettings.defaults("coord-1");
+    private ReplayHints replay;
+
+    @BeforeEach
+    void threeNodes() {
+        for (int i = 1; i <= 3; i++) {
+            topology.register(node(i), "10.0.0." + i, 7000, 16);
+        }
+        replay = replayer("coord-1");
+    }
+
+    private ReplayHints replayer(String id) {
+        Environment env = new Environment(clock, scheduler, CoordinatorMetrics.NONE, CoordinatorSettings.defaults());
+        HintSettings s = new HintSettings(id, settings.batchSize(), settings.batchPause(), settings.maxAttempts(),
+                settings.ttl(), settings.claimLease(), settings.deliveryTimeout());
+        return new ReplayHints(hints, storage, topology, tally, env, s);
+    }
+
+    private static Version version(String value, long counter) {
+        return Version.of(value.getBytes(StandardCharsets.UTF_8), VectorClock.of("coord-1", counter), 1_700_000_000_000L + counter);
+    }
+
+    private void storeHint(NodeId target, String key, Version version, Instant createdAt) {
+        hints.store(Hint.forWrite(target, TENANT, key, Token.forKey(TENANT.value(), key), version, createdAt));
+    }
+
+    private void storeHints(NodeId target, int count) {
+        for (int i = 0; i < count; i++) {
+            storeHint(target, "k" + i, version("v" + i, i + 1), clock.now());
+        }
+    }
+
+    private List<String> keysWrittenTo(NodeId target) {
+        return storage.calls(Kind.WRITE).stream().filter(c -> c.node().equals(target)).map(FakeStorageNodes.Call::key).toList();
+    }
+
+    private static ReplayReport done(CompletableFuture<ReplayReport> run) {
+        assertThat(run).as("the run has ended").isDone();
+        return run.join();
+    }
+
+    // ---- pacing and order ------------------------------------------------------------------------
+
+    @Test
+    void replaysInBatchesOfAHundredOldestFirstWithASecondBetweenBatches() {
+        storeHints(TARGET, 250);
+
+        CompletableFuture<ReplayReport> run = replay.replay(TARGET);
+
+        assertThat(keysWrittenTo(TARGET)).hasSize(100);
+        assertThat(run).isNotDone();
+        scheduler.advance(Duration.ofMillis(999));
+        assertThat(keysWrittenTo(TARGET)).as("not before the pause is over").hasSize(100);
+        scheduler.advance(Duration.ofMillis(1));
+        assertThat(keysWrittenTo(TARGET)).hasSize(200);
+        assertThat(hints.count(TARGET)).isEqualTo(50);
+        scheduler.advance(Duration.ofSeconds(1));
+
+        ReplayReport report = done(run);
+        assertThat(report.ending()).isEqualTo(Ending.DRAINED);
+        assertThat(report.delivered()).isEqualTo(250);
+        assertThat(report.remaining()).isEqualTo(OptionalLong.of(0));
+        assertThat(keysWrittenTo(TARGET)).as("in order of creation")
+                .containsExactlyElementsOf(IntStream.range(0, 250).mapToObj(i -> "k" + i).toList());
+        assertThat(storage.stored(TARGET, TENANT, "k7")).contains(version("v7", 8));
+        assertThat(hints.total()).isZero();
+        assertThat(metrics.replayed).containsEntry(TARGET, 250L);
+        assertThat(tally.of(TARGET).replayed()).isEqualTo(250);
+    }
+
+    @Test
+    void theBatchSizeAndPauseAreSettings() {
+        replay = new ReplayHints(hints, storage, topology, tally,
+                new Environment(clock, scheduler, CoordinatorMetrics.NONE, CoordinatorSettings.defaults()),
+                settings.withBatches(10, Duration.ofMillis(50)));
+        storeHints(TARGET, 25);
+
+        CompletableFuture<ReplayReport> run = replay.replay(TARGET);
+        assertThat(keysWrittenTo(TARGET)).hasSize(10);
+        scheduler.advance(Duration.ofMillis(100));
+
+        assertThat(done(run).delivered()).isEqualTo(25);
+    }
+
+    @Test
+    void aSecondTriggerDuringARunJoinsItInsteadOfStartingAnother() {
+        storeHints(TARGET, 150);
+
+        List<ReplayReport> ended = new CopyOnWriteArrayList<>();
+        replay.addListener(ended::add);
+        CompletableFuture<ReplayReport> first = replay.replay(TARGET);
+        CompletableFuture<ReplayReport> second = replay.replay(TARGET);
+        assertThat(replay.replaying()).containsExactly(TARGET);
+        scheduler.advance(Duration.ofSeconds(1));
+
+        assertThat(second).isSameAs(first);
+        assertThat(done(first).delivered()).isEqualTo(150);
+        assertThat(ended).as("listeners hear of the run once").containsExactly(first.join());
+        assertThat(keysWrittenTo(TARGET)).hasSize(150);
+        assertThat(replay.replaying()).isEmpty();
+    }
+
+    // ---- never regress -----------------------------------------------------------------------------
+
+    @Test
+    void aHintOlderThanTheValueOnTheNodeDoesNotOverwriteIt() {
+        Version newer = version("newer", 2);
+        storage.put(TARGET, TENANT, "k", newer);
+        storeHint(TARGET, "k", version("older", 1), clock.now());
+
+        ReplayReport report = done(replay.replay(TARGET));
+
+        assertThat(report.delivered()).as("acknowledged by the node, which ignored it").isEqualTo(1);
+        assertThat(storage.stored(TARGET, TENANT, "k")).contains(newer);
+        assertThat(hints.total()).isZero();
+    }
+
+    @Test
+    void aHintConcurrentWithTheValueOnTheNodeIsResolvedNotBlindlyApplied() {
+        Version there = Version.of("there".getBytes(StandardCharsets.UTF_8), VectorClock.of("coord-2", 5), 1_700_000_000_500L);
+        Version hinted = version("hinted", 1);
+        storage.put(TARGET, TENANT, "k", there);
+        storeHint(TARGET, "k", hinted, clock.now());
+
+        done(replay.replay(TARGET));
+
+        Version after = storage.stored(TARGET, TENANT, "k").orElseThrow();
+        assertThat(after.value()).as("the later timestamp wins").isEqualTo(there.value());
+        assertThat(after.clock().compare(there.clock())).isEqualTo(Causality.AFTER);
+        assertThat(after.clock().compare(hinted.clock())).isEqualTo(Causality.AFTER);
+    }
+
+    // ---- failures, attempts and drops --------------------------------------------------------------
+
+    @Test
+    void aFailedDeliveryCountsAnAttemptReleasesTheHintAndEndsTheRun() {
+        storeHints(TARGET, 3);
+        storage.failEveryCall(TARGET);
+
+        ReplayReport report = done(replay.replay(TARGET));
+
+        assertThat(report.ending()).isEqualTo(Ending.DELIVERY_FAILED);
+        assertThat(report.failed()).isEqualTo(3);
+        assertThat(report.remaining()).isEqualTo(OptionalLong.of(3));
+        assertThat(hints.pending(TARGET, 10)).allSatisfy(h -> assertThat(h.attempts()).isEqualTo(1));
+        assertThat(hints.claim(TARGET, 10, "coord-2", Duration.ofMinutes(1))).as("released for anyone").hasSize(3);
+        assertThat(metrics.replayFailures).containsEntry(TARGET, 3L);
+    }
+
+    @Test
+    void aHintIsDroppedAndCountedAfterThreeFailedAttempts() {
+        storeHints(TARGET, 2);
+        storage.failEveryCall(TARGET);
+
+        assertThat(done(replay.replay(TARGET)).droppedTotal()).isZero();
+        assertThat(done(replay.replay(TARGET)).droppedTotal()).isZero();
+        ReplayReport third = done(replay.replay(TARGET));
+
+        assertThat(third.dropped()).containsEntry(DropReason.MAX_ATTEMPTS, 2L);
+        assertThat(third.remaining()).isEqualTo(OptionalLong.of(0));
+        assertThat(hints.total()).isZero();
+        assertThat(metrics.dropped(TARGET, DropReason.MAX_ATTEMPTS)).isEqualTo(2);
+        assertThat(tally.of(TARGET).dropped()).containsEntry(DropReason.MAX_ATTEMPTS, 2L);
+        assertThat(keysWrittenTo(TARGET)).as("three attempts each").hasSize(6);
+    }
+
+    @Test
+    void aNodeThatNeverAnswersFailsTheDeliveryAtTheDeliveryTimeout() {
+        storeHints(TARGET, 1);
+        storage.neverAnswer(TARGET);
+
+        CompletableFuture<ReplayReport> run = replay.replay(TARGET);
+        assertThat(run).isNotDone();
+        scheduler.advance(settings.deliveryTimeout());
+
+        assertThat(done(run).ending()).isEqualTo(Ending.DELIVERY_FAILED);
+        assertThat(hints.pending(TARGET, 1).getFirst().attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void aHintOlderThanTheTtlIsDroppedInsteadOfDelivered() {
+        storeHint(TARGET, "ancient", version("a", 1), clock.now().minus(Duration.ofDays(8)));
+        storeHint(TARGET, "fresh", version("f", 2), clock.now().minus(Duration.ofDays(6)));
+
+        ReplayReport report = done(replay.replay(TARGET));
+
+        assertThat(report.dropped()).containsEntry(DropReason.EXPIRED, 1L);
+        assertThat(report.delivered()).isEqualTo(1);
+        assertThat(keysWrittenTo(TARGET)).containsExactly("fresh");
+        assertThat(metrics.dropped(TARGET, DropReason.EXPIRED)).isEqualTo(1);
+    }
+
+    @Test
+    void theExpirySweepDropsOldHintsOfEveryNodeAndCountsThem() {
+        storeHint(node(1), "a", version("a", 1), clock.now().minus(Duration.ofDays(8)));
+        storeHint(TARGET, "b", version("b", 2), clock.now().minus(Duration.ofDays(7)).minusSeconds(1));
+        storeHint(TARGET, "c", version("c", 3), clock.now().minus(Duration.ofDays(1)));
+        topology.markLiveness(TARGET, Liveness.DOWN);
+
+        var dropped = new ExpireHints(hints, tally, clock, settings.ttl()).expire();
+
+        assertThat(dropped).containsEntry(node(1), 1L).containsEntry(TARGET, 1L);
+        assertThat(hints.pending(TARGET, 10)).extracting(Hint::key).containsExactly("c");
+        assertThat(tally.of(TARGET).dropped()).containsEntry(DropReason.EXPIRED, 1L);
+        assertThat(metrics.dropped(node(1), DropReason.EXPIRED)).isEqualTo(1);
+    }
+
+    // ---- which nodes ------------------------------------------------------------------------------
+
+    @Test
+    void hintsForANodeMarkedDownWaitUntilItIsUp() {
+        storeHints(TARGET, 5);
+        topology.markLiveness(TARGET, Liveness.DOWN);
+
+        ReplayReport report = done(replay.replay(TARGET));
+
+        assertThat(report.ending()).isEqualTo(Ending.NODE_DOWN);
+        assertThat(report.remaining()).isEqualTo(OptionalLong.of(5));
+        assertThat(storage.calls()).isEmpty();
+
+        topology.markLiveness(TARGET, Liveness.UP);
+        assertThat(done(replay.replay(TARGET)).delivered()).isEqualTo(5);
+    }
+
+    @Test
+    void hintsForANodeThatLeftTheRingAreDroppedAndCounted() {
+        storeHints(TARGET, 3);
+        topologyStore.update(topologyStore.find(TARGET).orElseThrow().withState(NodeState.LEFT, clock.now()));
+        topology.reload();
+
+        ReplayReport report = done(replay.replay(TARGET));
+
+        assertThat(report.dropped()).containsEntry(DropReason.NODE_LEFT, 3L);
+        assertThat(storage.calls()).isEmpty();
+        assertThat(hints.total()).isZero();
+    }
+
+    @Test
+    void theSafetyNetReplaysEveryUpNodeThatHasHints() {
+        storeHints(node(1), 2);
+        storeHints(TARGET, 3);
+        topology.markLiveness(TARGET, Liveness.DOWN);
+
+        List<ReplayReport> reports = replay.replayPending(id -> true).join();
+
+        assertThat(reports).singleElement().satisfies(r -> {
+            assertThat(r.target()).isEqualTo(node(1));
+            assertThat(r.delivered()).isEqualTo(2);
+        });
+        assertThat(hints.count(TARGET)).isEqualTo(3);
+    }
+
+    @Test
+    void theSafetyNetLeavesANodeThatIsFailingButNotYetDownAlone() {
+        storeHints(TARGET, 3);
+        storage.failEveryCall(TARGET);
+
+        assertThat(replay.replayPending(id -> !id.equals(TARGET)).join()).isEmpty();
+
+        assertThat(storage.calls()).isEmpty();
+        assertThat(hints.pending(TARGET, 10)).as("no attempt spent").allSatisfy(h -> assertThat(h.attempts()).isZero());
+    }
+
+    @Test
+    void anUnreachableHintStoreEndsTheRunAndSaysSo() {
+        storeHints(TARGET, 3);
+        hints.failEveryCall(true);
+
+        ReplayReport report = done(replay.replay(TARGET));
+
+        assertThat(report.ending()).isEqualTo(Ending.STORE_UNAVAILABLE);
+        assertThat(report.remaining()).isEmpty();
+        assertThat(replay.replaying()).as("a later trigger can start a new run").isEmpty();
+    }
+
+    @Test
+    void twoReplayersOverOneStoreDeliverEachHintOnce() {
+        storeHints(TARGET, 450);
+        ReplayHints other = replayer("coord-2");
+
+        CompletableFuture<ReplayReport> mine = replay.replay(TARGET);
+        CompletableFuture<ReplayReport> theirs = other.replay(TARGET);
+        scheduler.advance(Duration.ofSeconds(10));
+
+        assertThat(done(mine).delivered() + done(theirs).delivered()).isEqualTo(450);
+        assertThat(keysWrittenTo(TARGET)).hasSize(450).doesNotHaveDuplicates();
+    }
+
+    // ---- the report --------------------------------------------------------------------------------
+
+    @Test
+    void theReportShowsEveryRingNodeWithWhatWaitsAndWhatWasDoneSinceStart() {
+        storeHints(TARGET, 2);
+        storeHint(node(1), "old", version("o", 1), clock.now().minus(Duration.ofDays(8)));
+        storeHint(node(1), "a", version("a", 2), clock.now().minusSeconds(30));
+        done(replay.replay(node(1)));
+        topology.markLiveness(TARGET, Liveness.DOWN);
+        clock.advance(Duration.ofSeconds(90));
+
+        HintReport report = new DescribeHints(hints, topology, tally, metrics, clock).describe();
+
+        assertThat(report.nodes()).extracting(HintReport.NodeHints::target).containsExactly(node(1), node(2), TARGET);
+        HintReport.NodeHints three = report.node(TARGET).orElseThrow();
+        assertThat(three.pending()).isEqualTo(2);
+        assertThat(three.liveness()).contains(Liveness.DOWN);
+        assertThat(three.oldestAge(report.takenAt())).contains(Duration.ofSeconds(90));
+        HintReport.NodeHints one = report.node(node(1)).orElseThrow();
+        assertThat(one.pending()).isZero();
+        assertThat(one.oldestCreatedAt()).isEmpty();
+        assertThat(one.sinceStart().replayed()).isEqualTo(1);
+        assertThat(one.sinceStart().dropped()).containsEntry(DropReason.EXPIRED, 1L);
+        assertThat(metrics.pending).containsEntry(TARGET, 2L).containsEntry(node(1), 0L).containsEntry(node(2), 0L);
+    }
+}

@@ -1,0 +1,39 @@
+package io.pairdb.core.testing;
+
+import io.pairdb.core.hints.DropReason;
+import io.pairdb.core.hints.HintMetrics;
+import io.pairdb.core.node.NodeId;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Keeps what hint replay and expiry report, so tests can assert on it. */
+public final class RecordingHintMetrics implements HintMetrics {
+    public final Map<NodeId, Long> replayed = new ConcurrentHashMap<>();
+    public final Map<NodeId, Long> replayFailures = new ConcurrentHashMap<>();
+    public final Map<String, Long> dropped = new ConcurrentHashMap<>();
+    public final Map<NodeId, Long> pending = new ConcurrentHashMap<>();
+
+    @Override
+    public void replayed(NodeId target, long count) {
+        replayed.merge(target, count, Long::sum);
+    }
+
+    @Override
+    public void replayFailed(NodeId target, long count) {
+        replayFailures.merge(target, count, Long::sum);
+    }
+
+    @Override
+    public void dropped(NodeId target, DropReason reason, long count) {
+        dropped.merge(target + "/" + reason, count, Long::sum);
+    }
+
+    @Override
+    public void pending(NodeId target, long count) {
+        pending.put(target, count);
+    }
+
+    public long dropped(NodeId target, DropReason reason) {
+        return dropped.getOrDefault(target + "/" + reason, 0L);
+    }
+}
