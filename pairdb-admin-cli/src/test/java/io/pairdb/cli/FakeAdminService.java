@@ -13,6 +13,8 @@ import io.pairdb.proto.admin.v1.CreateTenantRequest;
 import io.pairdb.proto.admin.v1.CreateTenantResponse;
 import io.pairdb.proto.admin.v1.ExplainKeyRequest;
 import io.pairdb.proto.admin.v1.ExplainKeyResponse;
+import io.pairdb.proto.admin.v1.GetHintStatsRequest;
+import io.pairdb.proto.admin.v1.GetHintStatsResponse;
 import io.pairdb.proto.admin.v1.GetTenantRequest;
 import io.pairdb.proto.admin.v1.GetTenantResponse;
 import io.pairdb.proto.admin.v1.ListStorageNodesRequest;
@@ -21,6 +23,8 @@ import io.pairdb.proto.admin.v1.ListTenantsRequest;
 import io.pairdb.proto.admin.v1.ListTenantsResponse;
 import io.pairdb.proto.admin.v1.NodeLiveness;
 import io.pairdb.proto.admin.v1.NodeState;
+import io.pairdb.proto.admin.v1.ReplayHintsRequest;
+import io.pairdb.proto.admin.v1.ReplayHintsResponse;
 import io.pairdb.proto.admin.v1.StorageNode;
 import io.pairdb.proto.admin.v1.Tenant;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorRequest;
@@ -39,10 +43,13 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
     final List<StorageNode> nodes = new ArrayList<>();
     volatile long ringEpoch = 1;
     volatile ExplainKeyResponse explanation = ExplainKeyResponse.getDefaultInstance();
+    volatile GetHintStatsResponse hintStats = GetHintStatsResponse.getDefaultInstance();
+    volatile ReplayHintsResponse replay = ReplayHintsResponse.getDefaultInstance();
 
     volatile CreateTenantRequest lastCreate;
     volatile AddStorageNodeRequest lastAdd;
     volatile ExplainKeyRequest lastExplain;
+    volatile ReplayHintsRequest lastReplay;
     volatile Deadline lastDeadline;
     private volatile boolean silent;
 
@@ -122,6 +129,77 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
             lastExplain = request;
             existing(request.getTenantId());
             return explanation;
+        });
+    }
+
+    @Override
+    public void getHintStats(GetHintStatsRequest request, StreamObserver<GetHintStatsResponse> responses) {
+        answer(responses, () -> hintStats);
+    }
+
+    @Override
+    public void replayHints(ReplayHintsRequest request, StreamObserver<ReplayHintsResponse> responses) {
+        answer(responses, () -> {
+            lastReplay = request;
+            if (nodes.stream().noneMatch(n -> n.getNodeId().equals(request.getNodeId()))) {
+                throw ServerError.withReason(Status.Code.NOT_FOUND,
+                        "storage node '" + request.getNodeId() + "' is not in the ring", "NODE_NOT_FOUND");
+            }
+            return replay;
+        });
+    }
+
+    // topology changes: node remove, change list|get
+    final Map<String, io.pairdb.proto.admin.v1.TopologyChange> changes = new LinkedHashMap<>();
+    volatile io.pairdb.proto.admin.v1.RemoveStorageNodeRequest lastRemove;
+    volatile io.pairdb.proto.admin.v1.ListChangesRequest lastListChanges;
+
+    @Override
+    public void removeStorageNode(io.pairdb.proto.admin.v1.RemoveStorageNodeRequest request,
+            StreamObserver<io.pairdb.proto.admin.v1.RemoveStorageNodeResponse> responses) {
+        answer(responses, () -> {
+            lastRemove = request;
+            StorageNode node = nodes.stream().filter(n -> n.getNodeId().equals(request.getNodeId())).findFirst()
+                    .orElseThrow(() -> ServerError.withReason(Status.Code.NOT_FOUND,
+                            "storage node '" + request.getNodeId() + "' is not registered", "NODE_NOT_FOUND"))
+                    .toBuilder().setState(NodeState.NODE_STATE_LEAVING).build();
+            ringEpoch++;
+            var change = io.pairdb.proto.admin.v1.TopologyChange.newBuilder()
+                    .setChangeId("remove-" + node.getNodeId() + "-e" + ringEpoch)
+                    .setType(io.pairdb.proto.admin.v1.ChangeType.CHANGE_TYPE_REMOVE_NODE)
+                    .setNodeId(node.getNodeId()).setForce(request.getForce())
+                    .setStatus(io.pairdb.proto.admin.v1.ChangeStatus.CHANGE_STATUS_IN_PROGRESS)
+                    .setRingEpoch(ringEpoch).setStartedAt(CREATED).setUpdatedAt(CREATED)
+                    .setTotals(io.pairdb.proto.admin.v1.ChangeTotals.newBuilder().setStreams(12).setPending(12))
+                    .build();
+            changes.put(change.getChangeId(), change);
+            return io.pairdb.proto.admin.v1.RemoveStorageNodeResponse.newBuilder().setNode(node).setRingEpoch(ringEpoch)
+                    .setChange(change).build();
+        });
+    }
+
+    @Override
+    public void getChange(io.pairdb.proto.admin.v1.GetChangeRequest request,
+            StreamObserver<io.pairdb.proto.admin.v1.GetChangeResponse> responses) {
+        answer(responses, () -> {
+            var change = changes.get(request.getChangeId());
+            if (change == null) {
+                throw ServerError.withReason(Status.Code.NOT_FOUND,
+                        "topology change '" + request.getChangeId() + "' does not exist", "CHANGE_NOT_FOUND");
+            }
+            return io.pairdb.proto.admin.v1.GetChangeResponse.newBuilder().setChange(change).build();
+        });
+    }
+
+    @Override
+    public void listChanges(io.pairdb.proto.admin.v1.ListChangesRequest request,
+            StreamObserver<io.pairdb.proto.admin.v1.ListChangesResponse> responses) {
+        answer(responses, () -> {
+            lastListChanges = request;
+            var listed = new ArrayList<>(changes.values());
+            java.util.Collections.reverse(listed);
+            return io.pairdb.proto.admin.v1.ListChangesResponse.newBuilder()
+                    .addAllChanges(listed.stream().map(c -> c.toBuilder().clearStreams().build()).toList()).build();
         });
     }
 

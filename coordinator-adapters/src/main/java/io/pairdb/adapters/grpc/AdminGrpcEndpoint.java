@@ -3,6 +3,11 @@ package io.pairdb.adapters.grpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.hints.DescribeHints;
+import io.pairdb.core.hints.HintReport;
+import io.pairdb.core.hints.ReplayHints;
+import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.ring.ReplicaSets;
@@ -11,7 +16,11 @@ import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.tenant.TenantService;
+import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ClusterTopology;
+import io.pairdb.core.topology.StartOutcome;
+import io.pairdb.core.topology.TopologyChange;
+import io.pairdb.core.topology.TopologyChanges;
 import io.pairdb.proto.admin.v1.AddStorageNodeRequest;
 import io.pairdb.proto.admin.v1.AddStorageNodeResponse;
 import io.pairdb.proto.admin.v1.AdminServiceGrpc;
@@ -19,12 +28,22 @@ import io.pairdb.proto.admin.v1.CreateTenantRequest;
 import io.pairdb.proto.admin.v1.CreateTenantResponse;
 import io.pairdb.proto.admin.v1.ExplainKeyRequest;
 import io.pairdb.proto.admin.v1.ExplainKeyResponse;
+import io.pairdb.proto.admin.v1.GetChangeRequest;
+import io.pairdb.proto.admin.v1.GetChangeResponse;
+import io.pairdb.proto.admin.v1.GetHintStatsRequest;
+import io.pairdb.proto.admin.v1.GetHintStatsResponse;
 import io.pairdb.proto.admin.v1.GetTenantRequest;
 import io.pairdb.proto.admin.v1.GetTenantResponse;
+import io.pairdb.proto.admin.v1.ListChangesRequest;
+import io.pairdb.proto.admin.v1.ListChangesResponse;
 import io.pairdb.proto.admin.v1.ListStorageNodesRequest;
 import io.pairdb.proto.admin.v1.ListStorageNodesResponse;
 import io.pairdb.proto.admin.v1.ListTenantsRequest;
 import io.pairdb.proto.admin.v1.ListTenantsResponse;
+import io.pairdb.proto.admin.v1.RemoveStorageNodeRequest;
+import io.pairdb.proto.admin.v1.RemoveStorageNodeResponse;
+import io.pairdb.proto.admin.v1.ReplayHintsRequest;
+import io.pairdb.proto.admin.v1.ReplayHintsResponse;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorRequest;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorResponse;
 import jakarta.inject.Singleton;
@@ -34,17 +53,24 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The admin API over gRPC: tenants, storage-node registration and ring inspection. */
+/** The admin API over gRPC: tenants, storage nodes and topology changes, ring inspection and hints. */
 @Singleton
 public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(AdminGrpcEndpoint.class);
 
     private final TenantService tenants;
     private final ClusterTopology topology;
+    private final DescribeHints describeHints;
+    private final ReplayHints replayHints;
+    private final TopologyChanges changes;
 
-    public AdminGrpcEndpoint(TenantService tenants, ClusterTopology topology) {
+    public AdminGrpcEndpoint(TenantService tenants, ClusterTopology topology, DescribeHints describeHints,
+                             ReplayHints replayHints, TopologyChanges changes) {
         this.tenants = tenants;
         this.topology = topology;
+        this.describeHints = describeHints;
+        this.replayHints = replayHints;
+        this.changes = changes;
     }
 
     @Override
@@ -127,19 +153,58 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
                         "virtual_nodes must be 1-" + StorageNode.MAX_VIRTUAL_NODES + ", was " + vnodes);
             }
             NodeId id = new NodeId(request.getNodeId());
-            return switch (topology.register(id, request.getHost(), request.getPort(), vnodes)) {
-                case ClusterTopology.Registration.Registered r -> {
-                    LOG.info("storage node {} registered at {} with {} vnodes; ring epoch {}", id,
-                            r.node().address(), vnodes, r.epoch());
-                    yield AddStorageNodeResponse.newBuilder()
-                            .setNode(AdminProtoMapper.toProto(r.node(), ownership(topology.current(), id)))
-                            .setRingEpoch(r.epoch()).build();
-                }
-                case ClusterTopology.Registration.AlreadyRegistered a -> throw GrpcErrors.error(
-                        Status.Code.ALREADY_EXISTS, "NODE_ALREADY_EXISTS", "storage node '" + id + "' is already registered");
-                case ClusterTopology.Registration.AddressInUse a -> throw GrpcErrors.error(Status.Code.ALREADY_EXISTS,
-                        "NODE_ADDRESS_IN_USE", "address " + a.address() + " is already registered as node '" + a.byNode() + "'");
-            };
+            StartOutcome.Started started = ChangeProtoMapper.startedOrThrow(
+                    changes.add(id, request.getHost(), request.getPort(), vnodes));
+            LOG.info("storage node {} added at {} with {} vnodes: change {} {}; ring epoch {}", id,
+                    started.node().address(), vnodes, started.change().id(), started.change().status(), started.epoch());
+            return AddStorageNodeResponse.newBuilder()
+                    .setNode(AdminProtoMapper.toProto(started.node(), ownership(topology.current(), id)))
+                    .setRingEpoch(started.epoch())
+                    .setChange(ChangeProtoMapper.toProto(started.change(), false)).build();
+        });
+    }
+
+    @Override
+    public void removeStorageNode(RemoveStorageNodeRequest request, StreamObserver<RemoveStorageNodeResponse> observer) {
+        respond(observer, "remove storage node", () -> {
+            if (!NodeId.isValid(request.getNodeId())) {
+                throw GrpcErrors.invalid("INVALID_NODE_ID",
+                        "node_id must be 1-64 characters of letters, digits, '.', '_' or '-'");
+            }
+            NodeId id = new NodeId(request.getNodeId());
+            StartOutcome.Started started = ChangeProtoMapper.startedOrThrow(changes.remove(id, request.getForce()));
+            LOG.info("storage node {} removal{}: change {} {}; ring epoch {}", id, request.getForce() ? " (forced)" : "",
+                    started.change().id(), started.change().status(), started.epoch());
+            return RemoveStorageNodeResponse.newBuilder()
+                    .setNode(AdminProtoMapper.toProto(started.node(), ownership(topology.current(), id)))
+                    .setRingEpoch(started.epoch())
+                    .setChange(ChangeProtoMapper.toProto(started.change(), false)).build();
+        });
+    }
+
+    @Override
+    public void getChange(GetChangeRequest request, StreamObserver<GetChangeResponse> observer) {
+        respond(observer, "get change", () -> {
+            if (!ChangeId.isValid(request.getChangeId())) {
+                throw GrpcErrors.invalid("INVALID_CHANGE_ID", "change_id must be 1-128 characters of letters, digits,"
+                        + " '.', '_' or '-'");
+            }
+            TopologyChange change = changes.find(new ChangeId(request.getChangeId()))
+                    .orElseThrow(() -> ChangeProtoMapper.changeNotFound(request.getChangeId()));
+            return GetChangeResponse.newBuilder().setChange(ChangeProtoMapper.toProto(change, true)).build();
+        });
+    }
+
+    @Override
+    public void listChanges(ListChangesRequest request, StreamObserver<ListChangesResponse> observer) {
+        respond(observer, "list changes", () -> {
+            if (request.getLimit() < 0) {
+                throw GrpcErrors.invalid("INVALID_LIMIT", "limit must not be negative");
+            }
+            int limit = request.getLimit() == 0 ? 50 : request.getLimit();
+            var b = ListChangesResponse.newBuilder();
+            changes.list(limit, request.getInProgressOnly()).forEach(c -> b.addChanges(ChangeProtoMapper.toProto(c, false)));
+            return b.build();
         });
     }
 
@@ -148,8 +213,13 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
         respond(observer, "list storage nodes", () -> {
             TopologyView view = topology.refresh();
             Map<NodeId, Double> share = view.currentRing().ownershipPercent();
+            Optional<HintReport> hints = hintReport();
             var b = ListStorageNodesResponse.newBuilder().setRingEpoch(view.epoch());
-            view.nodes().forEach(n -> b.addNodes(AdminProtoMapper.toProto(n, share.getOrDefault(n.id(), 0.0))));
+            view.nodes().forEach(n -> {
+                var node = AdminProtoMapper.toProto(n, share.getOrDefault(n.id(), 0.0)).toBuilder();
+                hints.ifPresent(r -> node.setHintsPending(r.node(n.id()).map(HintReport.NodeHints::pending).orElse(0L)));
+                b.addNodes(node);
+            });
             return b.build();
         });
     }
@@ -171,6 +241,53 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
             });
             return b.build();
         });
+    }
+
+    @Override
+    public void getHintStats(GetHintStatsRequest request, StreamObserver<GetHintStatsResponse> observer) {
+        respond(observer, "get hint stats", () -> {
+            topology.refresh();
+            return HintProtoMapper.toProto(describeHints.describe());
+        });
+    }
+
+    @Override
+    public void replayHints(ReplayHintsRequest request, StreamObserver<ReplayHintsResponse> observer) {
+        NodeId id;
+        try {
+            if (!NodeId.isValid(request.getNodeId())) {
+                throw GrpcErrors.invalid("INVALID_NODE_ID", "node_id must be 1-64 characters of letters, digits, '.', '_' or '-'");
+            }
+            id = new NodeId(request.getNodeId());
+            var node = topology.refresh().node(id).orElseThrow(() -> GrpcErrors.error(Status.Code.NOT_FOUND,
+                    "NODE_NOT_FOUND", "storage node '" + request.getNodeId() + "' is not in the ring"));
+            if (node.liveness() == Liveness.DOWN) {
+                throw GrpcErrors.error(Status.Code.FAILED_PRECONDITION, "NODE_DOWN", "storage node '" + id
+                        + "' is marked DOWN; its hints are replayed as soon as it is seen UP again");
+            }
+        } catch (RuntimeException e) {
+            observer.onError(CoordinatorGrpcEndpoint.toStatus("replay hints", "-", e));
+            return;
+        }
+        LOG.info("hint replay for node {} requested through the admin API", id);
+        replayHints.replay(id).whenComplete((report, error) -> {
+            if (error != null) {
+                observer.onError(CoordinatorGrpcEndpoint.toStatus("replay hints", "-", error));
+                return;
+            }
+            observer.onNext(HintProtoMapper.toProto(report));
+            observer.onCompleted();
+        });
+    }
+
+    /** Hints per node for {@code node list}; the list is still worth having when the hint store is away. */
+    private Optional<HintReport> hintReport() {
+        try {
+            return Optional.of(describeHints.describe());
+        } catch (PairDbException e) {
+            LOG.warn("node list without hint counts: {}", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private static double ownership(TopologyView view, NodeId id) {

@@ -1,8 +1,14 @@
 package io.pairdb.core.port;
 
+import io.pairdb.core.testing.ChangeStoreContract;
 import io.pairdb.core.testing.CoordinatorIdsContract;
+import io.pairdb.core.testing.CoordinatorRegistryContract;
+import io.pairdb.core.testing.StorageRangesContract;
+import io.pairdb.core.testing.InMemoryStorageRanges;
 import io.pairdb.core.testing.HintStoreContract;
+import io.pairdb.core.testing.InMemoryChangeStore;
 import io.pairdb.core.testing.InMemoryCoordinatorIds;
+import io.pairdb.core.testing.InMemoryCoordinatorRegistry;
 import io.pairdb.core.testing.IdempotencyStoreContract;
 import io.pairdb.core.testing.InMemoryHintStore;
 import io.pairdb.core.testing.InMemoryIdempotencyStore;
@@ -64,6 +70,59 @@ class InMemoryPortsContractTest {
         @Override
         protected HintStore emptyStore() {
             return new InMemoryHintStore();
+        }
+    }
+
+    @Nested
+    class ChangeStoreFake extends ChangeStoreContract {
+        private final ManualClock clock = new ManualClock();
+
+        @Override
+        protected Stores emptyStores() {
+            InMemoryTopologyStore nodes = new InMemoryTopologyStore();
+            return new Stores(nodes, new InMemoryChangeStore(nodes, clock));
+        }
+
+        @Override
+        protected void expireLeases() {
+            clock.advance(java.time.Duration.ofHours(1));
+        }
+    }
+
+    @Nested
+    class CoordinatorRegistryFake extends CoordinatorRegistryContract {
+        private final ManualClock clock = new ManualClock();
+
+        @Override
+        protected CoordinatorRegistry emptyRegistry() {
+            return new InMemoryCoordinatorRegistry(clock);
+        }
+
+        @Override
+        protected void ageHeartbeats(java.time.Duration by) {
+            clock.advance(by);
+        }
+    }
+
+    @Nested
+    class StorageRangesFake extends StorageRangesContract {
+        private final InMemoryStorageRanges ranges = new InMemoryStorageRanges();
+
+        @Override
+        protected StorageRanges ranges() {
+            return ranges;
+        }
+
+        @Override
+        protected io.pairdb.core.node.StorageNode emptyNode() {
+            java.time.Instant now = java.time.Instant.EPOCH;
+            return new io.pairdb.core.node.StorageNode(new io.pairdb.core.node.NodeId("node-" + System.nanoTime()),
+                    "127.0.0.1", 7000, 16, io.pairdb.core.node.NodeState.NORMAL, io.pairdb.core.node.Liveness.UP, now, now);
+        }
+
+        @Override
+        protected void failScans(io.pairdb.core.node.StorageNode node) {
+            ranges.failScans(node.id(), true);
         }
     }
 }

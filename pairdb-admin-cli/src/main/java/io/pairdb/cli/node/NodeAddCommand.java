@@ -2,6 +2,7 @@ package io.pairdb.cli.node;
 
 import io.micronaut.context.annotation.Prototype;
 import io.pairdb.cli.CommonOptions;
+import io.pairdb.cli.change.ChangeView;
 import io.pairdb.proto.admin.v1.AddStorageNodeRequest;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,7 +13,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Prototype
-@Command(name = "add", description = "Registers a storage node; it joins the ring.")
+@Command(name = "add", description = {
+    "Adds a storage node: it joins BOOTSTRAPPING, receives the ranges it will replicate, then becomes NORMAL.",
+    "Prints the id of the change that streams them (see change get)."})
 final class NodeAddCommand implements Callable<Integer> {
 
     /** What the wire sends for "let the server choose". */
@@ -40,7 +43,7 @@ final class NodeAddCommand implements Callable<Integer> {
     }
 
     /** The JSON document of {@code node add}. */
-    record Added(NodeView node, long ringEpoch) {
+    record Added(NodeView node, long ringEpoch, ChangeView change) {
     }
 
     @Override
@@ -58,8 +61,15 @@ final class NodeAddCommand implements Callable<Integer> {
                 .setVirtualNodes(virtualNodes == null ? SERVER_DEFAULT_VNODES : virtualNodes)
                 .build());
         NodeView node = NodeView.from(response.getNode());
-        return options.print(new Added(node, response.getRingEpoch()),
-                "OK node %s added at %s with %d vnodes, state %s (ring epoch %d)".formatted(
-                        node.nodeId(), node.address(), node.virtualNodes(), node.state(), response.getRingEpoch()));
+        ChangeView change = ChangeView.from(response.getChange());
+        String text = "OK node %s added at %s with %d vnodes, state %s (ring epoch %d)".formatted(
+                node.nodeId(), node.address(), node.virtualNodes(), node.state(), response.getRingEpoch());
+        if (!change.changeId().isEmpty()) {
+            text += "IN_PROGRESS".equals(change.status())
+                    ? "%nchange %s streams %d ranges to it; follow it with: pairdb-admin change get %s".formatted(
+                    change.changeId(), change.totals().streams(), change.changeId())
+                    : "%nchange %s %s: nothing to stream".formatted(change.changeId(), change.status());
+        }
+        return options.print(new Added(node, response.getRingEpoch(), change), text);
     }
 }

@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 @Command(
         name = "node",
-        description = "Register and inspect storage nodes.",
-        subcommands = {NodeAddCommand.class, NodeListCommand.class})
+        description = "Add, remove and inspect storage nodes.",
+        subcommands = {NodeAddCommand.class, NodeRemoveCommand.class, NodeListCommand.class})
 public final class NodeCommand {
 }

@@ -1,0 +1,83 @@
+package io.pairdb.adapters.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.node.Liveness;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.emulator.StorageNodeEmulator;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The failure detector's probe over gRPC, against an emulator node. */
+class GrpcStorageNodesHealthTest {
+    private final GrpcStorageNodes storage = new GrpcStorageNodes();
+    private StorageNodeEmulator emulator;
+
+    @AfterEach
+    void stop() {
+        storage.close();
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+
+    private static StorageNode node(int port) {
+        return new StorageNode(new NodeId("node-1"), "127.0.0.1", port, 16, NodeState.NORMAL, Liveness.UP, Instant.EPOCH,
+                Instant.EPOCH);
+    }
+
+    private static Throwable failureOf(CompletableFuture<Void> probe) throws Exception {
+        try {
+            probe.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("the probe succeeded");
+    }
+
+    @Test
+    void aServingNodePassesTheProbe() throws Exception {
+        emulator = StorageNodeEmulator.start("node-1", 0);
+
+        assertThat(storage.probe(node(emulator.port()), Duration.ofSeconds(2)).get(10, TimeUnit.SECONDS)).isNull();
+    }
+
+    @Test
+    void aNodeThatAnswersErrorsFailsTheProbe() throws Exception {
+        emulator = StorageNodeEmulator.start("node-1", 0);
+        emulator.faults().setUnavailable(true);
+
+        assertThat(failureOf(storage.probe(node(emulator.port()), Duration.ofSeconds(2))))
+                .isInstanceOf(PairDbException.class).hasMessageContaining("UNAVAILABLE");
+    }
+
+    @Test
+    void aNodeThatCameBackIsFoundWithinAProbeOrTwoDespiteGrpcsReconnectBackoff() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        StorageNode away = node(port);
+        // probed, and failing, for six seconds: long enough for gRPC's own reconnect backoff to grow past a few seconds
+        long started = System.nanoTime();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            assertThat(failureOf(storage.probe(away, Duration.ofMillis(300)))).isInstanceOf(PairDbException.class);
+            return Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(6)) >= 0;
+        });
+
+        emulator = StorageNodeEmulator.start("node-1", port);
+
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(200)).until(() ->
+                storage.probe(away, Duration.ofMillis(300)).handle((ok, error) -> error == null).get(5, TimeUnit.SECONDS));
+    }
+}

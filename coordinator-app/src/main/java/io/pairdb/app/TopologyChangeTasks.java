@@ -1,0 +1,129 @@
+package io.pairdb.app;
+
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
+import io.micronaut.scheduling.annotation.Scheduled;
+import io.pairdb.adapters.postgres.PostgresRingEpochListener;
+import io.pairdb.app.config.TopologyChangeProperties;
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.topology.ClusterTopology;
+import io.pairdb.core.topology.DriveChanges;
+import io.pairdb.core.topology.EpochFence;
+import io.pairdb.core.topology.TopologyChange;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The periodic side of topology changes, from the moment this coordinator serves requests: it
+ * hears epoch changes through PostgreSQL LISTEN/NOTIFY (reloading the ring and reporting the
+ * new epoch at once), reports the epoch it serves every {@code heartbeat-interval}, and every
+ * {@code takeover-interval} resumes changes whose driver went silent. At an orderly stop it
+ * saves the progress of the changes it drives (another coordinator resumes them once their
+ * lease runs out) and leaves the registry, so nobody waits for it.
+ */
+@Singleton
+public class TopologyChangeTasks implements ApplicationEventListener<ServerStartupEvent> {
+    private static final Logger LOG = LoggerFactory.getLogger(TopologyChangeTasks.class);
+
+    private final EpochFence fence;
+    private final DriveChanges driver;
+    private final ClusterTopology topology;
+    private final DataSource dataSource;
+    private final TopologyChangeProperties properties;
+    private final AtomicBoolean serving = new AtomicBoolean();
+    private volatile PostgresRingEpochListener listener;
+
+    public TopologyChangeTasks(EpochFence fence, DriveChanges driver, ClusterTopology topology, DataSource dataSource,
+                               TopologyChangeProperties properties) {
+        this.fence = fence;
+        this.driver = driver;
+        this.topology = topology;
+        this.dataSource = dataSource;
+        this.properties = properties;
+    }
+
+    /** Several servers (gRPC, management HTTP) announce their start; the first one counts. */
+    @Override
+    public void onApplicationEvent(ServerStartupEvent event) {
+        if (!serving.compareAndSet(false, true)) {
+            return;
+        }
+        if (properties.isListen()) {
+            listener = new PostgresRingEpochListener(dataSource, this::epochChanged).start();
+        }
+        heartbeat();
+    }
+
+    private void epochChanged() {
+        long before = topology.current().epoch();
+        long now = topology.refresh().epoch();
+        if (now != before) {
+            LOG.atInfo().addKeyValue("event", "ring_epoch_notified").addKeyValue("epoch", now)
+                    .addKeyValue("previous_epoch", before).log("serving ring epoch {} (notified)", now);
+        }
+        heartbeat();
+    }
+
+    @Scheduled(fixedDelay = "${pairdb.topology-changes.heartbeat-interval:5s}")
+    void heartbeat() {
+        if (!serving.get()) {
+            return;
+        }
+        try {
+            fence.reportServedEpoch();
+        } catch (PairDbException e) {
+            LOG.atWarn().addKeyValue("event", "coordinator_heartbeat_failed")
+                    .log("could not report the served ring epoch: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.atError().addKeyValue("event", "coordinator_heartbeat_failed").setCause(e)
+                    .log("could not report the served ring epoch");
+        }
+    }
+
+    @Scheduled(fixedDelay = "${pairdb.topology-changes.takeover-interval:10s}",
+            initialDelay = "${pairdb.topology-changes.takeover-interval:10s}")
+    void takeOver() {
+        if (!serving.get()) {
+            return;
+        }
+        try {
+            List<TopologyChange> taken = driver.takeOverAbandoned();
+            if (!taken.isEmpty()) {
+                LOG.atInfo().addKeyValue("event", "topology_changes_taken_over").addKeyValue("count", taken.size())
+                        .log("took over {} topology changes", taken.size());
+            }
+        } catch (RejectedExecutionException e) {
+            // the scheduler is stopping with the coordinator
+        } catch (PairDbException e) {
+            LOG.atWarn().addKeyValue("event", "topology_change_takeover_failed")
+                    .log("could not look for abandoned topology changes: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.atError().addKeyValue("event", "topology_change_takeover_failed").setCause(e)
+                    .log("could not look for abandoned topology changes");
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (!serving.getAndSet(false)) {
+            return;
+        }
+        PostgresRingEpochListener l = listener;
+        if (l != null) {
+            l.close();
+        }
+        driver.stop();
+        try {
+            fence.leave();
+        } catch (RuntimeException e) {
+            LOG.atWarn().addKeyValue("event", "coordinator_leave_failed")
+                    .log("could not leave the coordinator registry (it ages out): {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.pairdb.app;
+
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.pairdb.adapters.storage.GrpcStorageNodes;
+import io.pairdb.adapters.storage.GrpcStorageRanges;
+import io.pairdb.app.config.ConfigurationError;
+import io.pairdb.app.config.TopologyChangeProperties;
+import io.pairdb.core.port.ChangeStore;
+import io.pairdb.core.port.CoordinatorRegistry;
+import io.pairdb.core.port.TenantStore;
+import io.pairdb.core.port.TopologyStore;
+import io.pairdb.core.replication.Environment;
+import io.pairdb.core.topology.AddNode;
+import io.pairdb.core.topology.ChangeSettings;
+import io.pairdb.core.topology.ChangeStores;
+import io.pairdb.core.topology.ClusterTopology;
+import io.pairdb.core.topology.DriveChanges;
+import io.pairdb.core.topology.EpochFence;
+import io.pairdb.core.topology.RemoveNode;
+import io.pairdb.core.topology.StreamRanges;
+import io.pairdb.core.topology.TopologyChanges;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * Builds topology changes (adding and removing storage nodes while serving) from
+ * {@code pairdb.topology-changes.*}; {@link TopologyChangeTasks} runs their periodic side.
+ */
+@Factory
+public class TopologyFactory {
+
+    /**
+     * This process among the coordinators: its heartbeats and the leases it holds. Not the
+     * coordinator id of vector clocks, which a restarted pod reuses: a restarted process must
+     * not believe it still holds the leases of the one before it.
+     */
+    @Singleton
+    @Named("coordinator-instance")
+    String coordinatorInstance(@Named("coordinator-id") String coordinatorId) {
+        byte[] suffix = new byte[4];
+        new SecureRandom().nextBytes(suffix);
+        return coordinatorId + "-" + HexFormat.of().formatHex(suffix);
+    }
+
+    @Singleton
+    ChangeSettings changeSettings(TopologyChangeProperties p, @Named("coordinator-instance") String instance) {
+        if (p.getHeartbeatInterval() == null || !p.getHeartbeatInterval().isPositive()) {
+            throw new ConfigurationError("pairdb.topology-changes.heartbeat-interval", "must be a positive duration");
+        }
+        if (p.getTakeoverInterval() == null || !p.getTakeoverInterval().isPositive()) {
+            throw new ConfigurationError("pairdb.topology-changes.takeover-interval", "must be a positive duration");
+        }
+        if (p.getLivenessTimeout() != null && p.getLivenessTimeout().compareTo(p.getHeartbeatInterval()) <= 0) {
+            throw new ConfigurationError("pairdb.topology-changes.liveness-timeout",
+                    "must be longer than the heartbeat interval, or every coordinator looks gone between two heartbeats");
+        }
+        try {
+            return new ChangeSettings(instance, p.getLease(), p.getLivenessTimeout(), p.getEpochWaitTimeout(),
+                    p.getSettleDelay(), p.getStreamFailureTimeout(), p.getRetryBackoff(), p.getRetryBackoffMax(),
+                    p.getBatchEntries(), p.getBatchBytes(), p.getStorageTimeout(), p.getCheckpointInterval(),
+                    p.getHealthTimeout());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ConfigurationError("pairdb.topology-changes", e.getMessage());
+        }
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    GrpcStorageRanges storageRanges() {
+        return new GrpcStorageRanges();
+    }
+
+    @Singleton
+    EpochFence epochFence(CoordinatorRegistry registry, ClusterTopology topology, ChangeSettings settings) {
+        return new EpochFence(registry, topology, settings.coordinatorId(), settings.livenessTimeout());
+    }
+
+    @Singleton
+    DriveChanges driveChanges(ChangeStore changes, ClusterTopology topology, EpochFence fence, GrpcStorageRanges ranges,
+                              Environment env, ChangeSettings settings, TopologyChangeLog log) {
+        StreamRanges streaming = new StreamRanges(ranges, env.scheduler(), settings);
+        return new DriveChanges(changes, topology, fence, streaming, env.scheduler(), env.clock(), settings, log);
+    }
+
+    @Singleton
+    TopologyChanges topologyChanges(TopologyStore nodes, TenantStore tenants, ChangeStore changes, DriveChanges driver,
+                                    GrpcStorageNodes health, Environment env, ChangeSettings settings) {
+        ChangeStores stores = new ChangeStores(nodes, tenants, changes);
+        return new TopologyChanges(new AddNode(stores, driver, env.clock(), settings),
+                new RemoveNode(stores, health, driver, env.scheduler(), env.clock(), settings), changes);
+    }
+}

@@ -1,0 +1,92 @@
+package io.pairdb.core.port;
+
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.topology.ChangeId;
+import io.pairdb.core.topology.ChangeStatus;
+import io.pairdb.core.topology.RangeStream;
+import io.pairdb.core.topology.TopologyChange;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Topology changes (bootstrap, decommission) and their progress, shared by every coordinator,
+ * next to the nodes and the ring epoch of the {@link TopologyStore}: a change starts and ends
+ * together with its node's state and an epoch bump, in one transaction.
+ *
+ * <p>One coordinator at a time drives a change, under a lease measured by the store's own clock
+ * (so clock skew between coordinators does not shorten it). Every write of a driver is
+ * conditional on still holding the lease, so a driver that lost it cannot overwrite its
+ * successor's progress or end the change twice. A lease that ran out stays with its owner until
+ * someone {@link #claimAbandoned claims} the change.
+ *
+ * <p>Thread-safe. Every method throws {@link io.pairdb.core.PairDbException} when the store
+ * cannot be reached; a call that threw may or may not have taken effect.
+ */
+public interface ChangeStore {
+    /** Outcome of {@link #start}. */
+    sealed interface Start {
+        /** Stored; {@code change} as stored (with its lease), {@code epoch} the ring epoch now. */
+        record Started(TopologyChange change, long epoch) implements Start {
+        }
+
+        /** The ring epoch was no longer the one the change was planned at; nothing was written. */
+        record EpochMoved(long epoch) implements Start {
+        }
+    }
+
+    /** Outcome of {@link #finish}. */
+    sealed interface Finish {
+        record Finished(TopologyChange change, long epoch) implements Finish {
+        }
+
+        /** The caller no longer holds the lease, or the change is over already; nothing was written. */
+        record LeaseLost() implements Finish {
+        }
+    }
+
+    enum Held { HELD, LOST }
+
+    /**
+     * If the ring epoch is still {@code expectedEpoch}, in one transaction: stores {@code node}
+     * (a new row, or replacing the row of a node that has LEFT), inserts {@code change}, and bumps
+     * the epoch to {@code expectedEpoch + 1}, which must be the change's {@code ringEpoch}. An
+     * IN_PROGRESS change is leased to {@code owner} for {@code lease}; a change that starts
+     * already over (nothing to stream) gets no lease. Not idempotent: a retry after a failure
+     * answers {@code EpochMoved} if the first attempt was applied.
+     */
+    Start start(TopologyChange change, StorageNode node, long expectedEpoch, String owner, Duration lease);
+
+    Optional<TopologyChange> find(ChangeId id);
+
+    /** The newest {@code limit} changes, newest first. */
+    List<TopologyChange> list(int limit);
+
+    /** Every IN_PROGRESS change, oldest first. */
+    List<TopologyChange> inProgress();
+
+    /**
+     * Claims one IN_PROGRESS change whose lease has run out for {@code owner}, for {@code lease}
+     * from now, oldest first. Two concurrent callers never claim the same change. Returns the
+     * change as stored, or empty when none is abandoned. Not idempotent.
+     */
+    Optional<TopologyChange> claimAbandoned(String owner, Duration lease);
+
+    /**
+     * If {@code owner} holds the change's lease (run out or not, as long as nobody claimed it)
+     * and the change is in progress: stores the streams' progress and extends the lease by
+     * {@code lease} from now. Idempotent.
+     */
+    Held checkpoint(ChangeId id, String owner, List<RangeStream> streams, Instant at, Duration lease);
+
+    /**
+     * If {@code owner} holds the lease and the change is in progress, in one transaction: sets
+     * the change's node to {@code nodeState}, ends the change with {@code status} (completed at
+     * {@code at}, with {@code error} and the final {@code streams}), releases the lease and bumps
+     * the ring epoch.
+     */
+    Finish finish(ChangeId id, String owner, NodeState nodeState, ChangeStatus status, Optional<String> error,
+                  List<RangeStream> streams, Instant at);
+}

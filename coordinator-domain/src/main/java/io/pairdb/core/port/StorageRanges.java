@@ -1,0 +1,79 @@
+package io.pairdb.core.port;
+
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.ring.KeyPosition;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.TokenRange;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.version.Version;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The range half of the storage contract, for moving data between nodes when the ring changes:
+ * scanning a token range ({@code StreamRange}) and applying entries in bulk ({@code WriteBatch}).
+ * Thread-safe. Failures are {@link io.pairdb.core.PairDbException}s naming the node.
+ */
+public interface StorageRanges {
+    /** One stored version of a key, as a scan yields it and a batch write takes it. */
+    record Entry(TenantId tenant, String key, Token token, Version version) {
+        public Entry {
+            Objects.requireNonNull(tenant, "tenant");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(token, "token");
+            Objects.requireNonNull(version, "version");
+        }
+
+        public KeyPosition position() {
+            return new KeyPosition(token, tenant, key);
+        }
+
+        /** Roughly what the entry costs on the wire: key, value and clock. */
+        public long approximateBytes() {
+            long clock = version.clock().entries().keySet().stream().mapToLong(id -> id.length() + 10L).sum();
+            return 24L + tenant.value().length() + key.getBytes(StandardCharsets.UTF_8).length + version.valueSize() + clock;
+        }
+    }
+
+    /** How a node applied a batch (conditional apply, DESIGN.md §5). */
+    record BatchApplied(int applied, int ignored, int merged) {
+    }
+
+    /**
+     * An open scan of a range on one node, read one batch at a time; the node sends the next
+     * batch only once the previous one was taken (flow control), so a slow reader holds the scan
+     * back instead of buffering it. One reader at a time.
+     */
+    interface Scan extends AutoCloseable {
+        /**
+         * The next batch in scan order, or empty once the range is exhausted. Blocks for at most
+         * {@code timeout}; throws {@link io.pairdb.core.PairDbException} when the node fails the
+         * scan, cannot be reached or sends nothing within the timeout (the scan is then over).
+         */
+        Optional<List<Entry>> next(Duration timeout);
+
+        /** Ends the scan on the node if it is still running. Idempotent; never throws. */
+        @Override
+        void close();
+    }
+
+    /**
+     * Opens a scan of {@code range} on the node: every tenant, or only {@code tenant}; strictly
+     * after {@code after} when given (its token must lie in the range), else from the start of
+     * the range. Returns at once; a failure to start surfaces on the first {@link Scan#next}.
+     *
+     * @param batchSize the most entries per batch (the node may send fewer)
+     */
+    Scan scan(StorageNode node, TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after, int batchSize);
+
+    /**
+     * Applies every entry conditionally, as a write would. Idempotent: entries the node already
+     * holds (or holds something newer of) are ignored. A failed future may still have applied
+     * some entries.
+     */
+    CompletableFuture<BatchApplied> writeBatch(StorageNode node, List<Entry> entries, Duration timeout);
+}

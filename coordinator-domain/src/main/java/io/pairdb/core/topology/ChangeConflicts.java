@@ -1,0 +1,83 @@
+package io.pairdb.core.topology;
+
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.ring.TokenRange;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Whether a planned change may run beside the changes in flight (DESIGN.md §6). It may not when
+ * it concerns the same node, when either change's node takes part in the other's streams (a node
+ * must not leave while it receives a range, nor be a source that is about to go), or when their
+ * stream ranges overlap: two changes moving the same range would each plan it against a ring the
+ * other is changing. Changes on disjoint ranges are independent: a key's replica set changes only
+ * if a vnode of the changed node sits on its walk, so each key is affected by at most one. Pure.
+ */
+public final class ChangeConflicts {
+    /** Why the planned change must wait for {@code other}. */
+    public record Conflict(ChangeId other, String reason) {
+    }
+
+    private ChangeConflicts() {
+    }
+
+    public static Optional<Conflict> find(NodeId node, List<RangeStream> planned, Collection<TopologyChange> inFlight) {
+        Set<NodeId> plannedNodes = new HashSet<>();
+        planned.forEach(s -> plannedNodes.addAll(s.nodes()));
+        for (TopologyChange other : inFlight) {
+            if (!other.inProgress()) {
+                continue;
+            }
+            if (other.node().equals(node)) {
+                return Optional.of(new Conflict(other.id(), "node " + node + " has change " + other.id() + " in progress"));
+            }
+            if (other.streams().stream().anyMatch(s -> s.nodes().contains(node))) {
+                return Optional.of(new Conflict(other.id(), "node " + node + " takes part in the streams of change "
+                        + other.id()));
+            }
+            if (plannedNodes.contains(other.node())) {
+                return Optional.of(new Conflict(other.id(), "node " + other.node() + " of change " + other.id()
+                        + " would take part in this change's streams"));
+            }
+            for (RangeStream mine : planned) {
+                for (RangeStream theirs : other.streams()) {
+                    if (overlap(mine.range(), theirs.range())) {
+                        return Optional.of(new Conflict(other.id(), "range " + mine.range() + " overlaps range "
+                                + theirs.range() + " of change " + other.id()));
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether two ranges {@code (start, end]} share a token; each may wrap, and {@code start == end} is the whole ring. */
+    static boolean overlap(TokenRange a, TokenRange b) {
+        for (long[] x : segments(a)) {
+            for (long[] y : segments(b)) {
+                // closed unsigned intervals [lo, hi]
+                if (Long.compareUnsigned(x[0], y[1]) <= 0 && Long.compareUnsigned(y[0], x[1]) <= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The range as closed unsigned intervals {@code [start + 1, end]} that do not wrap. */
+    private static List<long[]> segments(TokenRange r) {
+        long start = r.start().value();
+        long end = r.end().value();
+        if (start == end) {
+            return List.of(new long[] {0L, -1L});
+        }
+        if (Long.compareUnsigned(start, end) < 0) {
+            return List.of(new long[] {start + 1, end});
+        }
+        // wrapping: (start, max] and [0, end]; (start, max] is empty when start is the maximum
+        return start == -1L ? List.of(new long[] {0L, end}) : List.of(new long[] {start + 1, -1L}, new long[] {0L, end});
+    }
+}

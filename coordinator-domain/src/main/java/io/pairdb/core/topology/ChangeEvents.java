@@ -1,0 +1,47 @@
+package io.pairdb.core.topology;
+
+import io.pairdb.core.port.CoordinatorRegistry;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What happens to topology changes on this coordinator, for logs and follow-up work (the app
+ * logs them; dropping a removed node's hints hangs off {@link #ended}). Called on the driving
+ * thread: implementations must be quick and must not throw.
+ */
+public interface ChangeEvents {
+    /** This coordinator started the change. */
+    default void started(TopologyChange change) {
+    }
+
+    /** This coordinator took over a change whose driver's lease had run out. */
+    default void resumed(TopologyChange change) {
+    }
+
+    /** The change waits for these coordinators to serve its epoch (reported once per wait). */
+    default void awaitingEpoch(TopologyChange change, List<CoordinatorRegistry.Member> behind) {
+    }
+
+    /** Every live coordinator serves the change's epoch; streaming starts after the settle delay. */
+    default void fenced(TopologyChange change) {
+    }
+
+    /** An attempt of a stream failed; it is retried after {@code retryIn} unless the change fails. */
+    default void streamFailed(TopologyChange change, RangeStream stream, String error, Duration retryIn) {
+    }
+
+    /** The change is over (COMPLETED or FAILED), as stored. */
+    default void ended(TopologyChange change) {
+    }
+
+    /** Another coordinator holds the change now; this one stopped driving it. */
+    default void leaseLost(ChangeId change) {
+    }
+
+    /** A step failed unexpectedly (e.g. the store was unreachable); it is retried. */
+    default void stepFailed(ChangeId change, RuntimeException error) {
+    }
+
+    ChangeEvents NONE = new ChangeEvents() {
+    };
+}

@@ -1,0 +1,39 @@
+package io.pairdb.core.topology;
+
+import io.pairdb.core.node.NodeId;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A topology change's identifier, e.g. {@code add-node-4-e17}: its type, its node and the ring
+ * epoch it introduced. Unique without any randomness: a change starts only by moving the ring
+ * from one epoch to the next, and only one change can do that.
+ */
+public record ChangeId(String value) {
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+    public ChangeId {
+        Objects.requireNonNull(value, "change id");
+        if (!VALID.matcher(value).matches()) {
+            throw new IllegalArgumentException("change id must be 1-128 characters of letters, digits, '.', '_' or '-': '"
+                    + value + "'");
+        }
+    }
+
+    public static boolean isValid(String value) {
+        return value != null && VALID.matcher(value).matches();
+    }
+
+    public static ChangeId of(ChangeType type, NodeId node, long ringEpoch) {
+        String verb = switch (type) {
+            case ADD_NODE -> "add";
+            case REMOVE_NODE -> "remove";
+        };
+        return new ChangeId(verb + "-" + node.value() + "-e" + ringEpoch);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

@@ -1,0 +1,83 @@
+package io.pairdb.core.topology;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How topology changes are driven (defaults in {@link #defaults}).
+ *
+ * @param coordinatorId         this coordinator instance: its heartbeats and the leases it holds
+ * @param lease                 how long a change stays with its driver without a renewal
+ * @param livenessTimeout       a coordinator silent for longer is no longer waited for
+ * @param epochWaitTimeout      how long a change waits for every live coordinator to serve its
+ *                              epoch before it fails (and is rolled back)
+ * @param settleDelay           after that, how long requests already under way on the previous
+ *                              epoch get to finish before streaming starts (the write timeout)
+ * @param streamFailureTimeout  a stream failing for this long fails the change (rolled back)
+ * @param retryBackoffInitial   first pause after a failed stream attempt; doubles per failure
+ * @param retryBackoffMax       the longest pause between attempts
+ * @param batchEntries          most entries per scanned batch and per batch write
+ * @param batchBytes            most bytes per batch write
+ * @param storageTimeout        bound on each storage call of a stream (one batch read or written)
+ * @param checkpointInterval    progress is persisted at least this often while streaming
+ * @param healthTimeout         bound on the health probe of a node about to be removed
+ */
+public record ChangeSettings(String coordinatorId, Duration lease, Duration livenessTimeout, Duration epochWaitTimeout,
+                             Duration settleDelay, Duration streamFailureTimeout, Duration retryBackoffInitial,
+                             Duration retryBackoffMax, int batchEntries, long batchBytes, Duration storageTimeout,
+                             Duration checkpointInterval, Duration healthTimeout) {
+    public ChangeSettings {
+        Objects.requireNonNull(coordinatorId, "coordinatorId");
+        if (coordinatorId.isBlank()) {
+            throw new IllegalArgumentException("coordinator id must not be blank");
+        }
+        positive(lease, "lease");
+        positive(livenessTimeout, "liveness timeout");
+        positive(epochWaitTimeout, "epoch wait timeout");
+        notNegative(settleDelay, "settle delay");
+        positive(streamFailureTimeout, "stream failure timeout");
+        positive(retryBackoffInitial, "retry backoff");
+        positive(retryBackoffMax, "maximum retry backoff");
+        positive(storageTimeout, "storage timeout");
+        notNegative(checkpointInterval, "checkpoint interval");
+        positive(healthTimeout, "health timeout");
+        if (retryBackoffMax.compareTo(retryBackoffInitial) < 0) {
+            throw new IllegalArgumentException("maximum retry backoff must not be below the initial one");
+        }
+        if (batchEntries < 1) {
+            throw new IllegalArgumentException("batch entries must be at least 1, was " + batchEntries);
+        }
+        if (batchBytes < 1024) {
+            throw new IllegalArgumentException("batch bytes must be at least 1024, was " + batchBytes);
+        }
+    }
+
+    public static ChangeSettings defaults(String coordinatorId) {
+        return new ChangeSettings(coordinatorId, Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofMinutes(2),
+                Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofSeconds(1), Duration.ofSeconds(30), 500,
+                1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(2));
+    }
+
+    /** The pause before attempt {@code failures + 1} of a stream that failed {@code failures} times in a row. */
+    public Duration backoff(int failures) {
+        Duration pause = retryBackoffInitial;
+        for (int i = 1; i < failures && pause.compareTo(retryBackoffMax) < 0; i++) {
+            pause = pause.multipliedBy(2);
+        }
+        return pause.compareTo(retryBackoffMax) > 0 ? retryBackoffMax : pause;
+    }
+
+    private static void positive(Duration d, String what) {
+        Objects.requireNonNull(d, what);
+        if (!d.isPositive()) {
+            throw new IllegalArgumentException(what + " must be positive, was " + d);
+        }
+    }
+
+    private static void notNegative(Duration d, String what) {
+        Objects.requireNonNull(d, what);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(what + " must not be negative, was " + d);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.pairdb.core.topology;
+
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.ring.Ring;
+import io.pairdb.core.ring.TopologyView;
+import io.pairdb.core.tenant.Tenant;
+import io.pairdb.core.tenant.TenantId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The range streams of a change, from {@link RangeMovements}: the current ring (NORMAL and
+ * LEAVING nodes) against the same ring with the node added or taken out, for every replication
+ * factor the tenants use. Pure.
+ */
+public final class PlanChange {
+    /** The streams, and how many ranges had no source left (see {@link TopologyChange#unrecoverableRanges()}). */
+    public record Plan(List<RangeStream> streams, int unrecoverableRanges) {
+        public Plan {
+            streams = List.copyOf(streams);
+        }
+    }
+
+    private PlanChange() {
+    }
+
+    /** Streams that give the joining node every range it will replicate. */
+    public static Plan forAdd(TopologyView view, StorageNode joining, Collection<Tenant> tenants) {
+        List<Ring.Member> future = currentMembers(view);
+        future.removeIf(m -> m.node().equals(joining.id()));
+        future.add(new Ring.Member(joining.id(), joining.virtualNodes()));
+        return plan(view.currentRing(), Ring.of(future), tenants, Set.of());
+    }
+
+    /**
+     * Streams that give the ranges of the leaving node to the nodes that replace it. With
+     * {@code leavingIsDown} the leaving node is no source: each range comes from a surviving
+     * replica, and a range only the leaving node held is counted as unrecoverable.
+     */
+    public static Plan forRemove(TopologyView view, NodeId leaving, Collection<Tenant> tenants, boolean leavingIsDown) {
+        List<Ring.Member> future = currentMembers(view);
+        future.removeIf(m -> m.node().equals(leaving));
+        return plan(view.currentRing(), Ring.of(future), tenants, leavingIsDown ? Set.of(leaving) : Set.of());
+    }
+
+    private static Plan plan(Ring current, Ring future, Collection<Tenant> tenants, Set<NodeId> unusableSources) {
+        SortedSet<Integer> rfsInUse = new TreeSet<>();
+        tenants.forEach(t -> rfsInUse.add(t.replicationFactor()));
+        RangeMovements.Plan movements = RangeMovements.plan(current, future, rfsInUse);
+        List<RangeStream> streams = new ArrayList<>();
+        int unrecoverable = 0;
+        for (RangeMovements.Stream s : movements.streams()) {
+            List<NodeId> sources = s.sources().stream().filter(n -> !unusableSources.contains(n)).toList();
+            if (sources.isEmpty()) {
+                unrecoverable++;
+                continue;
+            }
+            streams.add(RangeStream.pending(streams.size(), s.range(), s.target(), sources, s.replicationFactors(),
+                    filter(s.replicationFactors(), rfsInUse, tenants)));
+        }
+        return new Plan(streams, unrecoverable);
+    }
+
+    private static TenantFilter filter(SortedSet<Integer> streamRfs, SortedSet<Integer> rfsInUse, Collection<Tenant> tenants) {
+        if (streamRfs.containsAll(rfsInUse)) {
+            return TenantFilter.ALL;
+        }
+        List<TenantId> only = tenants.stream().filter(t -> streamRfs.contains(t.replicationFactor())).map(Tenant::id)
+                .toList();
+        return new TenantFilter.Only(only);
+    }
+
+    private static List<Ring.Member> currentMembers(TopologyView view) {
+        List<Ring.Member> members = new ArrayList<>();
+        for (StorageNode n : view.nodes()) {
+            if (n.state().inCurrentRing()) {
+                members.add(new Ring.Member(n.id(), n.virtualNodes()));
+            }
+        }
+        return members;
+    }
+}

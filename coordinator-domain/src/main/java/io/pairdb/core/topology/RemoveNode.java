@@ -1,0 +1,117 @@
+package io.pairdb.core.topology;
+
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.Timeouts;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.node.Topology;
+import io.pairdb.core.port.Clock;
+import io.pairdb.core.port.Scheduler;
+import io.pairdb.core.port.StorageHealth;
+import io.pairdb.core.ring.TopologyView;
+import io.pairdb.core.tenant.Tenant;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Decommissions a storage node (DESIGN.md §6): plans the streams that give each range it holds
+ * to the node that replaces it in each replica set (the leaving node is the preferred source),
+ * then — in one transaction with an epoch bump — makes it LEAVING and stores the change, which
+ * this coordinator then drives. It keeps serving until the streams are done; then it is LEFT
+ * (kept for audit) and its hints are dropped.
+ *
+ * <p>Refused without {@code force}: a removal that would leave fewer NORMAL nodes than the
+ * largest replication factor in use, and the removal of a node that does not answer its health
+ * probe. With {@code force}, a node that does not answer is no source: every range comes from a
+ * surviving replica. Thread-safe.
+ */
+public final class RemoveNode {
+    private static final int ATTEMPTS = 10;
+
+    private final ChangeStores stores;
+    private final StorageHealth health;
+    private final DriveChanges driver;
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private final ChangeSettings settings;
+
+    public RemoveNode(ChangeStores stores, StorageHealth health, DriveChanges driver, Scheduler scheduler, Clock clock,
+                      ChangeSettings settings) {
+        this.stores = Objects.requireNonNull(stores, "stores");
+        this.health = Objects.requireNonNull(health, "health");
+        this.driver = Objects.requireNonNull(driver, "driver");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** @throws PairDbException if a store cannot be reached */
+    public StartOutcome remove(NodeId id, boolean force) {
+        Optional<String> down = Optional.empty();
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            Topology topology = stores.nodes().load();
+            Optional<StorageNode> found = topology.nodes().stream().filter(n -> n.id().equals(id)).findFirst();
+            if (found.isEmpty()) {
+                return new StartOutcome.NodeNotFound(id);
+            }
+            StorageNode node = found.get();
+            if (node.state() != NodeState.NORMAL) {
+                return new StartOutcome.NodeNotNormal(id, node.state());
+            }
+            List<Tenant> tenants = stores.tenants().list();
+            int largestRf = tenants.stream().mapToInt(Tenant::replicationFactor).max().orElse(0);
+            int remaining = (int) topology.nodes().stream()
+                    .filter(n -> n.state() == NodeState.NORMAL && !n.id().equals(id)).count();
+            if (remaining < largestRf && !force) {
+                return new StartOutcome.TooFewNodes(id, remaining, largestRf);
+            }
+            if (attempt == 1) {
+                down = probe(node);
+            }
+            if (down.isPresent() && !force) {
+                return new StartOutcome.NodeDown(id, down.get());
+            }
+            PlanChange.Plan plan = PlanChange.forRemove(TopologyView.of(topology), id, tenants, down.isPresent());
+            Optional<ChangeConflicts.Conflict> conflict = ChangeConflicts.find(id, plan.streams(),
+                    stores.changes().inProgress());
+            if (conflict.isPresent()) {
+                return new StartOutcome.Conflicting(conflict.get().other(), conflict.get().reason());
+            }
+            Instant now = clock.now();
+            long epoch = topology.epoch() + 1;
+            TopologyChange change = new TopologyChange(ChangeId.of(ChangeType.REMOVE_NODE, id, epoch),
+                    ChangeType.REMOVE_NODE, id, ChangeStatus.IN_PROGRESS, epoch, down.isPresent(),
+                    plan.unrecoverableRanges(), plan.streams(), now, now, Optional.empty(), Optional.empty(),
+                    Optional.empty());
+            StorageNode leaving = node.withState(NodeState.LEAVING, now);
+            if (plan.streams().isEmpty()) {
+                leaving = node.withState(NodeState.LEFT, now);
+                change = change.ended(ChangeStatus.COMPLETED, Optional.empty(), List.of(), now);
+            }
+            Optional<StartOutcome> started = driver.start(change, leaving, topology.epoch());
+            if (started.isPresent()) {
+                return started.get();
+            }
+        }
+        return new StartOutcome.Contended(ATTEMPTS);
+    }
+
+    /** Why the node counts as down, or empty when it answers its health probe. */
+    private Optional<String> probe(StorageNode node) {
+        try {
+            Timeouts.bound(scheduler, Timeouts.started(() -> health.probe(node, settings.healthTimeout())),
+                    settings.healthTimeout(), () -> new PairDbException("node " + node.id(),
+                            "no health answer within " + settings.healthTimeout())).get();
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            return Optional.of(String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PairDbException("node " + node.id(), "interrupted while probing node " + node.id(), e);
+        }
+    }
+}

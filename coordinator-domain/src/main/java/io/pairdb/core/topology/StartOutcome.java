@@ -1,0 +1,45 @@
+package io.pairdb.core.topology;
+
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.node.StorageNode;
+
+/** How a request to add or remove a node ended. */
+public sealed interface StartOutcome {
+    /**
+     * The change is stored and this coordinator drives it; or, with nothing to stream, it is
+     * already COMPLETED. {@code node} and {@code epoch} as of the start.
+     */
+    record Started(TopologyChange change, StorageNode node, long epoch) implements StartOutcome {
+    }
+
+    /** A node with this id is registered and has not left. */
+    record NodeExists(NodeId id) implements StartOutcome {
+    }
+
+    record AddressInUse(NodeId byNode, String address) implements StartOutcome {
+    }
+
+    record NodeNotFound(NodeId id) implements StartOutcome {
+    }
+
+    /** Only a NORMAL node can be removed. */
+    record NodeNotNormal(NodeId id, NodeState state) implements StartOutcome {
+    }
+
+    /** The removal would leave fewer nodes than the largest replication factor in use. */
+    record TooFewNodes(NodeId id, int remaining, int largestReplicationFactor) implements StartOutcome {
+    }
+
+    /** The node to remove does not answer; removing it means streaming from the survivors (force). */
+    record NodeDown(NodeId id, String reason) implements StartOutcome {
+    }
+
+    /** The change would run into a change in flight (see {@link ChangeConflicts}). */
+    record Conflicting(ChangeId other, String reason) implements StartOutcome {
+    }
+
+    /** The ring kept changing under the request; nothing was started. Retrying is safe. */
+    record Contended(int attempts) implements StartOutcome {
+    }
+}

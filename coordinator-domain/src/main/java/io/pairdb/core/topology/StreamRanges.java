@@ -1,0 +1,210 @@
+package io.pairdb.core.topology;
+
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.Timeouts;
+import io.pairdb.core.node.Liveness;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.Scheduler;
+import io.pairdb.core.port.StorageRanges;
+import io.pairdb.core.ring.KeyPosition;
+import io.pairdb.core.ring.TopologyView;
+import io.pairdb.core.tenant.TenantId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+
+/**
+ * Copies a stream's range from one of its sources to its target, one batch per call: a
+ * {@code StreamRange} scan of the first source that answers (sources marked DOWN are tried last),
+ * then a conditional {@code WriteBatch} of what it yielded to the target. Progress moves only
+ * once a batch is on the target, so a stream resumed from its last position ({@code after})
+ * never skips an entry; entries copied twice are ignored by conditional apply.
+ *
+ * <p>With a tenant filter the tenants are scanned one after another, in id order; a stream's
+ * position names the tenant it is in, which is where a resumed stream picks up.
+ */
+public final class StreamRanges {
+    /** What one call achieved. */
+    public sealed interface Progress {
+        /** A batch reached the target; {@code stream} is the stream after it. */
+        record Copied(RangeStream stream, int entries) implements Progress {
+        }
+
+        /** The whole range reached the target. */
+        record Finished(RangeStream stream) implements Progress {
+        }
+
+        /** No source could be scanned, or the target did not take the batch. Nothing moved. */
+        record Failed(String error) implements Progress {
+        }
+    }
+
+    private final StorageRanges ranges;
+    private final Scheduler scheduler;
+    private final ChangeSettings settings;
+
+    public StreamRanges(StorageRanges ranges, Scheduler scheduler, ChangeSettings settings) {
+        this.ranges = Objects.requireNonNull(ranges, "ranges");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** Starts copying a stream from where it got to. Close the transfer when done with it. */
+    public Transfer resume(RangeStream stream, Supplier<TopologyView> topology) {
+        return new Transfer(stream, topology);
+    }
+
+    /** One stream's copy in progress: it keeps its scan open between calls. Not thread-safe. */
+    public final class Transfer implements AutoCloseable {
+        private final Supplier<TopologyView> topology;
+        private RangeStream stream;
+        private final List<TenantId> tenants;
+        private int tenantIndex;
+        private StorageRanges.Scan scan;
+        private NodeId scanning;
+
+        private Transfer(RangeStream stream, Supplier<TopologyView> topology) {
+            this.stream = stream;
+            this.topology = topology;
+            this.tenants = switch (stream.tenants()) {
+                case TenantFilter.AllTenants all -> List.of();
+                case TenantFilter.Only only -> only.tenants();
+            };
+            this.tenantIndex = stream.after().map(p -> Math.max(0, tenants.indexOf(p.tenant()))).orElse(0);
+        }
+
+        public RangeStream stream() {
+            return stream;
+        }
+
+        /** Copies the next batch; blocks for at most about two storage timeouts. */
+        public Progress next() {
+            TopologyView view = topology.get();
+            Optional<StorageNode> target = view.node(stream.target()).filter(n -> n.state() != NodeState.LEFT);
+            if (target.isEmpty()) {
+                return new Progress.Failed("target node " + stream.target() + " is not in the ring");
+            }
+            List<String> errors = new ArrayList<>();
+            for (StorageNode source : candidates(view)) {
+                while (true) {
+                    Optional<List<StorageRanges.Entry>> batch;
+                    try {
+                        batch = open(source).next(settings.storageTimeout());
+                    } catch (PairDbException e) {
+                        closeScan();
+                        errors.add(e.getMessage());
+                        break;
+                    }
+                    if (batch.isPresent() && batch.get().isEmpty()) {
+                        continue;
+                    }
+                    if (batch.isEmpty()) {
+                        closeScan();
+                        if (tenantIndex + 1 < tenants.size()) {
+                            tenantIndex++;
+                            continue;
+                        }
+                        stream = stream.done();
+                        return new Progress.Finished(stream);
+                    }
+                    Optional<String> refused = write(target.get(), batch.get());
+                    if (refused.isPresent()) {
+                        closeScan();
+                        return new Progress.Failed(refused.get());
+                    }
+                    List<StorageRanges.Entry> entries = batch.get();
+                    long bytes = entries.stream().mapToLong(StorageRanges.Entry::approximateBytes).sum();
+                    stream = stream.copied(entries.size(), bytes, entries.getLast().position());
+                    return new Progress.Copied(stream, entries.size());
+                }
+            }
+            return new Progress.Failed(errors.isEmpty() ? "no source of the range is in the ring"
+                    : "no source could be scanned: " + String.join("; ", errors));
+        }
+
+        /** The stream's sources that are still in the ring, those marked UP first. */
+        private List<StorageNode> candidates(TopologyView view) {
+            List<StorageNode> up = new ArrayList<>();
+            List<StorageNode> down = new ArrayList<>();
+            for (NodeId id : stream.sources()) {
+                view.node(id).filter(n -> n.state() != NodeState.LEFT)
+                        .ifPresent(n -> (n.liveness() == Liveness.UP ? up : down).add(n));
+            }
+            if (scanning != null) {
+                // keep reading from the source whose scan is open
+                up.sort((a, b) -> Boolean.compare(!a.id().equals(scanning), !b.id().equals(scanning)));
+            }
+            up.addAll(down);
+            return up;
+        }
+
+        private StorageRanges.Scan open(StorageNode source) {
+            if (scan != null && source.id().equals(scanning)) {
+                return scan;
+            }
+            closeScan();
+            Optional<TenantId> tenant = tenants.isEmpty() ? Optional.empty() : Optional.of(tenants.get(tenantIndex));
+            Optional<KeyPosition> after = stream.after()
+                    .filter(p -> tenant.isEmpty() || p.tenant().equals(tenant.get()));
+            scan = ranges.scan(source, stream.range(), tenant, after, settings.batchEntries());
+            scanning = source.id();
+            return scan;
+        }
+
+        /** Writes the batch to the target in pieces of at most the configured entries and bytes. */
+        private Optional<String> write(StorageNode target, List<StorageRanges.Entry> entries) {
+            List<StorageRanges.Entry> piece = new ArrayList<>();
+            long pieceBytes = 0;
+            for (StorageRanges.Entry e : entries) {
+                long size = e.approximateBytes();
+                if (!piece.isEmpty() && (piece.size() >= settings.batchEntries() || pieceBytes + size > settings.batchBytes())) {
+                    Optional<String> refused = writePiece(target, piece);
+                    if (refused.isPresent()) {
+                        return refused;
+                    }
+                    piece = new ArrayList<>();
+                    pieceBytes = 0;
+                }
+                piece.add(e);
+                pieceBytes += size;
+            }
+            return piece.isEmpty() ? Optional.empty() : writePiece(target, piece);
+        }
+
+        private Optional<String> writePiece(StorageNode target, List<StorageRanges.Entry> piece) {
+            List<StorageRanges.Entry> entries = List.copyOf(piece);
+            try {
+                Timeouts.bound(scheduler, Timeouts.started(() -> ranges.writeBatch(target, entries, settings.storageTimeout())),
+                        settings.storageTimeout(), () -> new PairDbException("node " + target.id(),
+                                "batch write to " + target.id() + " not acknowledged within " + settings.storageTimeout()))
+                        .get();
+                return Optional.empty();
+            } catch (ExecutionException | CompletionException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                return Optional.of("target " + target.id() + " did not take a batch: " + cause.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of("interrupted while writing to " + target.id());
+            }
+        }
+
+        private void closeScan() {
+            if (scan != null) {
+                scan.close();
+                scan = null;
+                scanning = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            closeScan();
+        }
+    }
+}

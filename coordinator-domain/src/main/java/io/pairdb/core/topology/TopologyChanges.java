@@ -1,0 +1,43 @@
+package io.pairdb.core.topology;
+
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.port.ChangeStore;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The operator's view of topology changes: start an add or a removal, look changes up. Thread-safe. */
+public final class TopologyChanges {
+    private final AddNode addNode;
+    private final RemoveNode removeNode;
+    private final ChangeStore store;
+
+    public TopologyChanges(AddNode addNode, RemoveNode removeNode, ChangeStore store) {
+        this.addNode = Objects.requireNonNull(addNode, "addNode");
+        this.removeNode = Objects.requireNonNull(removeNode, "removeNode");
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** See {@link AddNode#add}. */
+    public StartOutcome add(NodeId id, String host, int port, int virtualNodes) {
+        return addNode.add(id, host, port, virtualNodes);
+    }
+
+    /** See {@link RemoveNode#remove}. */
+    public StartOutcome remove(NodeId id, boolean force) {
+        return removeNode.remove(id, force);
+    }
+
+    public Optional<TopologyChange> find(ChangeId id) {
+        return store.find(id);
+    }
+
+    /** The newest {@code limit} changes, newest first; with {@code inProgressOnly} only those in flight. */
+    public List<TopologyChange> list(int limit, boolean inProgressOnly) {
+        if (inProgressOnly) {
+            List<TopologyChange> running = store.inProgress();
+            return running.reversed().stream().limit(limit).toList();
+        }
+        return store.list(limit);
+    }
+}

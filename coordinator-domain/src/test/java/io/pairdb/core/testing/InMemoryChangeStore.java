@@ -1,0 +1,131 @@
+package io.pairdb.core.testing;
+
+import io.pairdb.core.Invariants;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.ChangeStore;
+import io.pairdb.core.port.Clock;
+import io.pairdb.core.topology.ChangeId;
+import io.pairdb.core.topology.ChangeStatus;
+import io.pairdb.core.topology.Lease;
+import io.pairdb.core.topology.RangeStream;
+import io.pairdb.core.topology.TopologyChange;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Changes in memory beside an {@link InMemoryTopologyStore}: every method holds that store's
+ * monitor, so a change starts and ends atomically with its node's state and the epoch bump, as
+ * in one PostgreSQL transaction. Leases run on the given clock.
+ */
+public final class InMemoryChangeStore implements ChangeStore {
+    private static final Comparator<TopologyChange> OLDEST_FIRST =
+            Comparator.comparing(TopologyChange::startedAt).thenComparing(c -> c.id().value());
+
+    private final InMemoryTopologyStore nodes;
+    private final Clock clock;
+    private final Map<ChangeId, TopologyChange> changes = new LinkedHashMap<>();
+
+    public InMemoryChangeStore(InMemoryTopologyStore nodes, Clock clock) {
+        this.nodes = nodes;
+        this.clock = clock;
+    }
+
+    @Override
+    public Start start(TopologyChange change, StorageNode node, long expectedEpoch, String owner, Duration lease) {
+        synchronized (nodes) {
+            if (nodes.epoch() != expectedEpoch) {
+                return new Start.EpochMoved(nodes.epoch());
+            }
+            Invariants.argument(change.ringEpoch() == expectedEpoch + 1, "the change must carry the epoch it introduces");
+            Invariants.argument(change.node().equals(node.id()), "the change and the node disagree");
+            Invariants.check(!changes.containsKey(change.id()), "change " + change.id() + " exists");
+            Invariants.check(changes.values().stream().noneMatch(c -> c.inProgress() && c.node().equals(node.id())),
+                    "node " + node.id() + " has a change in progress");
+            if (nodes.find(node.id()).isPresent()) {
+                nodes.update(node);
+            } else {
+                nodes.insert(node);
+            }
+            Invariants.check(nodes.epoch() == expectedEpoch + 1, "a start moves the ring by exactly one epoch");
+            TopologyChange stored = change.inProgress()
+                    ? change.withLease(Optional.of(new Lease(owner, clock.now().plus(lease))))
+                    : change.withLease(Optional.empty());
+            changes.put(stored.id(), stored);
+            return new Start.Started(stored, nodes.epoch());
+        }
+    }
+
+    @Override
+    public Optional<TopologyChange> find(ChangeId id) {
+        synchronized (nodes) {
+            return Optional.ofNullable(changes.get(id));
+        }
+    }
+
+    @Override
+    public List<TopologyChange> list(int limit) {
+        synchronized (nodes) {
+            return changes.values().stream().sorted(OLDEST_FIRST.reversed()).limit(limit).toList();
+        }
+    }
+
+    @Override
+    public List<TopologyChange> inProgress() {
+        synchronized (nodes) {
+            return changes.values().stream().filter(TopologyChange::inProgress).sorted(OLDEST_FIRST).toList();
+        }
+    }
+
+    @Override
+    public Optional<TopologyChange> claimAbandoned(String owner, Duration lease) {
+        synchronized (nodes) {
+            Instant now = clock.now();
+            Optional<TopologyChange> abandoned = changes.values().stream()
+                    .filter(TopologyChange::inProgress)
+                    .filter(c -> c.lease().map(l -> !l.expiresAt().isAfter(now)).orElse(true))
+                    .min(OLDEST_FIRST);
+            abandoned.ifPresent(c -> changes.put(c.id(), c.withLease(Optional.of(new Lease(owner, now.plus(lease))))));
+            return abandoned.map(c -> changes.get(c.id()));
+        }
+    }
+
+    @Override
+    public Held checkpoint(ChangeId id, String owner, List<RangeStream> streams, Instant at, Duration lease) {
+        synchronized (nodes) {
+            TopologyChange c = changes.get(id);
+            if (!heldBy(c, owner)) {
+                return Held.LOST;
+            }
+            changes.put(id, c.withStreams(streams, at).withLease(Optional.of(new Lease(owner, clock.now().plus(lease)))));
+            return Held.HELD;
+        }
+    }
+
+    @Override
+    public Finish finish(ChangeId id, String owner, NodeState nodeState, ChangeStatus status, Optional<String> error,
+                         List<RangeStream> streams, Instant at) {
+        synchronized (nodes) {
+            TopologyChange c = changes.get(id);
+            if (!heldBy(c, owner)) {
+                return new Finish.LeaseLost();
+            }
+            StorageNode node = nodes.find(c.node()).orElseThrow();
+            long before = nodes.epoch();
+            nodes.update(node.withState(nodeState, at));
+            Invariants.check(nodes.epoch() == before + 1, "ending a change moves its node's state");
+            TopologyChange ended = c.ended(status, error, streams, at);
+            changes.put(id, ended);
+            return new Finish.Finished(ended, nodes.epoch());
+        }
+    }
+
+    private static boolean heldBy(TopologyChange c, String owner) {
+        return c != null && c.inProgress() && c.lease().map(l -> l.owner().equals(owner)).orElse(false);
+    }
+}

@@ -1,0 +1,205 @@
+package io.pairdb.core.testing;
+
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.StorageRanges;
+import io.pairdb.core.ring.KeyPosition;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.TokenRange;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.version.Resolution;
+import io.pairdb.core.version.Version;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+/**
+ * Storage nodes' data in memory for range streaming: scans in the storage contract's order
+ * (unsigned token, tenant, key), resumable after a position; conditional batch writes. Nodes can
+ * be made to fail scans or writes. Every scan opened and every entry written is recorded.
+ * Answers on the caller's thread.
+ */
+public final class InMemoryStorageRanges implements StorageRanges {
+    public static final Comparator<KeyPosition> SCAN_ORDER = Comparator.comparing(KeyPosition::token)
+            .thenComparing(p -> p.tenant().value()).thenComparing(KeyPosition::key);
+
+    /** A scan as opened: where, of which tenant, resuming after what. */
+    public record ScanOpened(NodeId node, TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after) {
+    }
+
+    private final Map<NodeId, ConcurrentSkipListMap<KeyPosition, Entry>> data = new ConcurrentHashMap<>();
+    private final Set<NodeId> failingScans = ConcurrentHashMap.newKeySet();
+    private final Set<NodeId> failingWrites = ConcurrentHashMap.newKeySet();
+    private final List<ScanOpened> scans = new CopyOnWriteArrayList<>();
+    private final Map<NodeId, Long> written = new ConcurrentHashMap<>();
+
+    /** Stores the version on the node, conditionally, as a replica write would. */
+    public void put(NodeId node, TenantId tenant, String key, Version version) {
+        apply(node, new Entry(tenant, key, Token.forKey(tenant.value(), key), version));
+    }
+
+    public Map<KeyPosition, Entry> held(NodeId node) {
+        return Map.copyOf(node(node));
+    }
+
+    public void failScans(NodeId node, boolean fail) {
+        if (fail) {
+            failingScans.add(node);
+        } else {
+            failingScans.remove(node);
+        }
+    }
+
+    public void failWrites(NodeId node, boolean fail) {
+        if (fail) {
+            failingWrites.add(node);
+        } else {
+            failingWrites.remove(node);
+        }
+    }
+
+    public List<ScanOpened> scansOpened() {
+        return List.copyOf(scans);
+    }
+
+    /** Entries the node took through batch writes, duplicates included. */
+    public long entriesWritten(NodeId node) {
+        return written.getOrDefault(node, 0L);
+    }
+
+    @Override
+    public Scan scan(StorageNode node, TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after,
+                     int batchSize) {
+        scans.add(new ScanOpened(node.id(), range, tenant, after));
+        if (after.isPresent() && !range.contains(after.get().token())) {
+            throw new IllegalArgumentException("resume position " + after.get() + " is outside " + range);
+        }
+        Iterator<Entry> entries = segments(node(node.id()), range, after).flatMap(m -> m.values().stream())
+                .filter(e -> tenant.isEmpty() || e.tenant().equals(tenant.get()))
+                .iterator();
+        return new Scan() {
+            private boolean closed;
+
+            @Override
+            public Optional<List<Entry>> next(Duration timeout) {
+                if (closed) {
+                    throw new IllegalStateException("scan closed");
+                }
+                if (failingScans.contains(node.id())) {
+                    throw new PairDbException("node " + node.id(), "scan on " + node.id() + " failed: injected");
+                }
+                List<Entry> batch = new ArrayList<>();
+                while (batch.size() < batchSize && entries.hasNext()) {
+                    batch.add(entries.next());
+                }
+                return batch.isEmpty() ? Optional.empty() : Optional.of(batch);
+            }
+
+            @Override
+            public void close() {
+                closed = true;
+            }
+        };
+    }
+
+    @Override
+    public CompletableFuture<BatchApplied> writeBatch(StorageNode node, List<Entry> entries, Duration timeout) {
+        if (failingWrites.contains(node.id())) {
+            return CompletableFuture.failedFuture(new PairDbException("node " + node.id(),
+                    "batch write to " + node.id() + " failed: injected"));
+        }
+        int applied = 0;
+        int ignored = 0;
+        int merged = 0;
+        for (Entry e : entries) {
+            switch (apply(node.id(), e)) {
+                case 0 -> applied++;
+                case 1 -> ignored++;
+                default -> merged++;
+            }
+        }
+        written.merge(node.id(), (long) entries.size(), Long::sum);
+        return CompletableFuture.completedFuture(new BatchApplied(applied, ignored, merged));
+    }
+
+    /** 0 applied, 1 ignored, 2 merged. */
+    private int apply(NodeId node, Entry incoming) {
+        int[] outcome = new int[1];
+        node(node).compute(incoming.position(), (k, existing) -> {
+            if (existing == null) {
+                return incoming;
+            }
+            return switch (incoming.version().clock().compare(existing.version().clock())) {
+                case EQUAL, BEFORE -> {
+                    outcome[0] = 1;
+                    yield existing;
+                }
+                case AFTER -> incoming;
+                case CONCURRENT -> {
+                    outcome[0] = 2;
+                    yield new Entry(incoming.tenant(), incoming.key(), incoming.token(),
+                            Resolution.resolve(existing.version(), incoming.version()));
+                }
+            };
+        });
+        return outcome[0];
+    }
+
+    private ConcurrentSkipListMap<KeyPosition, Entry> node(NodeId node) {
+        return data.computeIfAbsent(node, n -> new ConcurrentSkipListMap<>(SCAN_ORDER));
+    }
+
+    /** The parts of the map in the range, in scan order, strictly after {@code after}. */
+    private static Stream<NavigableMap<KeyPosition, Entry>> segments(ConcurrentSkipListMap<KeyPosition, Entry> map,
+                                                                     TokenRange range, Optional<KeyPosition> after) {
+        List<NavigableMap<KeyPosition, Entry>> parts = new ArrayList<>();
+        long start = range.start().value();
+        long end = range.end().value();
+        if (!range.wraps()) {
+            parts.add(between(map, start, end));
+        } else {
+            parts.add(above(map, start));
+            parts.add(upTo(map, end));
+        }
+        if (after.isEmpty()) {
+            return parts.stream();
+        }
+        KeyPosition from = after.get();
+        // a wrapping range scans the tokens above its start first, then those from the bottom of the ring
+        int partOfFrom = range.wraps() && Long.compareUnsigned(from.token().value(), range.start().value()) <= 0 ? 1 : 0;
+        List<NavigableMap<KeyPosition, Entry>> resumed = new ArrayList<>();
+        resumed.add(parts.get(partOfFrom).tailMap(from, false));
+        resumed.addAll(parts.subList(partOfFrom + 1, parts.size()));
+        return resumed.stream();
+    }
+
+    private static NavigableMap<KeyPosition, Entry> between(ConcurrentSkipListMap<KeyPosition, Entry> map, long start, long end) {
+        return upTo(above(map, start), end);
+    }
+
+    private static NavigableMap<KeyPosition, Entry> above(NavigableMap<KeyPosition, Entry> map, long token) {
+        if (token == -1L) {
+            return new java.util.TreeMap<>(SCAN_ORDER);
+        }
+        return map.tailMap(new KeyPosition(new Token(token + 1), new TenantId("-"), ""), true);
+    }
+
+    private static NavigableMap<KeyPosition, Entry> upTo(NavigableMap<KeyPosition, Entry> map, long token) {
+        if (token == -1L) {
+            return map;
+        }
+        return map.headMap(new KeyPosition(new Token(token + 1), new TenantId("-"), ""), false);
+    }
+}

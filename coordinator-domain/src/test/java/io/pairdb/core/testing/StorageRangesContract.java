@@ -1,0 +1,159 @@
+package io.pairdb.core.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.StorageRanges;
+import io.pairdb.core.port.StorageRanges.BatchApplied;
+import io.pairdb.core.port.StorageRanges.Entry;
+import io.pairdb.core.ring.KeyPosition;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.TokenRange;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.version.VectorClock;
+import io.pairdb.core.version.Version;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link StorageRanges} does against a node; each implementation's test extends this. */
+public abstract class StorageRangesContract {
+    /** The implementation, and an empty node it reaches. */
+    protected abstract StorageRanges ranges();
+
+    protected abstract StorageNode emptyNode();
+
+    /** From now on every scan of the node fails. */
+    protected abstract void failScans(StorageNode node);
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final TenantId A = new TenantId("tenant-a");
+    private static final TenantId B = new TenantId("tenant-b");
+    private static final Comparator<Entry> SCAN_ORDER = Comparator.comparing(Entry::token)
+            .thenComparing(e -> e.tenant().value()).thenComparing(Entry::key);
+
+    private StorageRanges ranges;
+    private StorageNode node;
+
+    @BeforeEach
+    public void freshNode() {
+        ranges = ranges();
+        node = emptyNode();
+    }
+
+    private static Entry entry(TenantId tenant, String key, long token, long counter) {
+        return new Entry(tenant, key, new Token(token),
+                Version.of(("v" + counter).getBytes(StandardCharsets.UTF_8), VectorClock.of("coord-1", counter), counter));
+    }
+
+    private List<Entry> drain(StorageRanges.Scan scan) {
+        List<Entry> all = new ArrayList<>();
+        try (scan) {
+            for (Optional<List<Entry>> batch = scan.next(TIMEOUT); batch.isPresent(); batch = scan.next(TIMEOUT)) {
+                all.addAll(batch.get());
+            }
+        }
+        return all;
+    }
+
+    private List<Entry> stored(int count) throws Exception {
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            // tokens spread over the whole unsigned range, past 2^63 included
+            long token = Long.MIN_VALUE + (long) i * (Long.MAX_VALUE / count) * 2 + 7;
+            entries.add(entry(i % 3 == 0 ? B : A, "key-" + i, token, i + 1));
+        }
+        ranges.writeBatch(node, entries, TIMEOUT).get();
+        return entries.stream().sorted(SCAN_ORDER).toList();
+    }
+
+    @Test
+    public void aScanYieldsTheWholeRangeInScanOrderBatchByBatch() throws Exception {
+        List<Entry> expected = stored(40);
+        TokenRange wholeRing = new TokenRange(Token.MIN, Token.MIN);
+        List<List<Entry>> batches = new ArrayList<>();
+        try (StorageRanges.Scan scan = ranges.scan(node, wholeRing, Optional.empty(), Optional.empty(), 7)) {
+            for (Optional<List<Entry>> b = scan.next(TIMEOUT); b.isPresent(); b = scan.next(TIMEOUT)) {
+                batches.add(b.get());
+            }
+        }
+        assertThat(batches).allSatisfy(b -> assertThat(b).hasSizeLessThanOrEqualTo(7));
+        // (0, 0] starts above 0: a scan of the whole ring yields everything, the bottom-most tokens included
+        List<Entry> all = batches.stream().flatMap(List::stream).sorted(SCAN_ORDER).toList();
+        assertThat(all).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    public void aScanResumesStrictlyAfterAPosition() throws Exception {
+        List<Entry> expected = stored(30);
+        TokenRange range = new TokenRange(Token.MIN, Token.MAX);
+        KeyPosition after = expected.get(11).position();
+        List<Entry> rest = drain(ranges.scan(node, range, Optional.empty(), Optional.of(after), 5));
+        assertThat(rest).containsExactlyElementsOf(expected.subList(12, expected.size()));
+    }
+
+    @Test
+    public void aScanOfOneTenantYieldsOnlyItsEntries() throws Exception {
+        List<Entry> expected = stored(30);
+        List<Entry> onlyB = drain(ranges.scan(node, new TokenRange(Token.MIN, Token.MAX), Optional.of(B), Optional.empty(),
+                100));
+        assertThat(onlyB).containsExactlyElementsOf(expected.stream().filter(e -> e.tenant().equals(B)).toList());
+    }
+
+    @Test
+    public void aWrappingRangeYieldsTheTopOfTheRingFirstThenTheBottom() throws Exception {
+        Entry low = entry(A, "low", 5, 1);
+        Entry mid = entry(A, "mid", 1000, 2);
+        Entry high = entry(A, "high", -10L, 3);
+        Entry edge = entry(A, "edge", 50, 4);
+        ranges.writeBatch(node, List.of(low, mid, high, edge), TIMEOUT).get();
+        TokenRange wrapping = new TokenRange(Token.parseUnsigned("9223372036854775808"), new Token(50));
+        assertThat(drain(ranges.scan(node, wrapping, Optional.empty(), Optional.empty(), 10)))
+                .containsExactly(high, low, edge);
+        assertThat(drain(ranges.scan(node, wrapping, Optional.empty(), Optional.of(high.position()), 10)))
+                .containsExactly(low, edge);
+    }
+
+    @Test
+    public void aBatchWriteAppliesEachEntryConditionally() throws Exception {
+        Entry v1 = entry(A, "k", 42, 1);
+        Entry v2 = entry(A, "k", 42, 2);
+        assertThat(ranges.writeBatch(node, List.of(v1), TIMEOUT).get()).isEqualTo(new BatchApplied(1, 0, 0));
+        assertThat(ranges.writeBatch(node, List.of(v2), TIMEOUT).get()).isEqualTo(new BatchApplied(1, 0, 0));
+        assertThat(ranges.writeBatch(node, List.of(v1, v2), TIMEOUT).get()).as("replays change nothing")
+                .isEqualTo(new BatchApplied(0, 2, 0));
+        Entry concurrent = new Entry(A, "k", new Token(42),
+                Version.of("other".getBytes(StandardCharsets.UTF_8), VectorClock.of("coord-2", 1), 99));
+        assertThat(ranges.writeBatch(node, List.of(concurrent), TIMEOUT).get()).isEqualTo(new BatchApplied(0, 0, 1));
+        List<Entry> held = drain(ranges.scan(node, new TokenRange(new Token(41), new Token(42)), Optional.empty(),
+                Optional.empty(), 10));
+        assertThat(held).singleElement().satisfies(e -> {
+            assertThat(e.version().clock().entries()).containsEntry("coord-1", 2L).containsEntry("coord-2", 1L);
+            assertThat(new String(e.version().value(), StandardCharsets.UTF_8)).isEqualTo("other");
+        });
+    }
+
+    @Test
+    public void anEmptyRangeEndsAtOnce() {
+        assertThat(drain(ranges.scan(node, new TokenRange(new Token(1), new Token(2)), Optional.empty(), Optional.empty(),
+                10))).isEmpty();
+    }
+
+    @Test
+    public void aScanTheNodeFailsThrowsANamedFailure() throws Exception {
+        stored(5);
+        failScans(node);
+        StorageRanges.Scan scan = ranges.scan(node, new TokenRange(Token.MIN, Token.MAX), Optional.empty(),
+                Optional.empty(), 10);
+        assertThatThrownBy(() -> scan.next(TIMEOUT)).isInstanceOf(PairDbException.class)
+                .hasMessageContaining(node.id().value());
+        scan.close();
+    }
+}

@@ -1,0 +1,113 @@
+package io.pairdb.core.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.testing.InMemoryStorageRanges.ScanOpened;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Leases, checkpoints and takeover: a change outlives the coordinator that drives it. */
+class DriveChangeTest {
+    private final ChangeCluster cluster = new ChangeCluster();
+
+    private ChangeCluster.Coordinator threeNodesWithData() {
+        for (int i = 1; i <= 3; i++) {
+            cluster.node("n" + i, 16);
+        }
+        cluster.tenant("big", 3);
+        cluster.load("big", 600);
+        return cluster.coordinator("coord-a");
+    }
+
+    @Test
+    public void anotherCoordinatorResumesFromTheLastCheckpointWithoutCopyingAgain() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        ChangeCluster.Coordinator b = cluster.coordinator("coord-b");
+        var started = a.add("n4", 16);
+        // past the fence and the settle delay, then some batches, each checkpointed
+        cluster.stepUntil(() -> cluster.change(started.change().id()).totals().keys() >= 150, Duration.ofSeconds(5), a);
+        TopologyChange partway = cluster.change(started.change().id());
+        long copiedBeforeTheCrash = partway.totals().keys();
+        assertThat(copiedBeforeTheCrash).isPositive();
+        assertThat(partway.totals().done()).isLessThan(partway.totals().streams());
+        a.scheduler.kill();
+
+        assertThat(b.driver.takeOverAbandoned()).as("the lease is still a's").isEmpty();
+        cluster.clock.advance(Duration.ofSeconds(31));
+        assertThat(b.driver.takeOverAbandoned()).extracting(TopologyChange::id).containsExactly(started.change().id());
+        int scansBefore = cluster.data.scansOpened().size();
+        cluster.runUntil(() -> !cluster.change(started.change().id()).inProgress(), Duration.ofSeconds(30), b);
+
+        TopologyChange done = cluster.change(started.change().id());
+        assertThat(done.status()).isEqualTo(ChangeStatus.COMPLETED);
+        var expected = cluster.keysReplicatedBy(cluster.ring(NodeState.NORMAL), "n4");
+        assertThat(cluster.keysHeldBy("n4")).isEqualTo(expected);
+        assertThat(cluster.data.entriesWritten(new NodeId("n4"))).as("nothing copied twice").isEqualTo(expected.size());
+        assertThat(done.totals().keys()).isEqualTo(expected.size());
+        // b never rescanned a finished stream, and resumed the unfinished one after its checkpoint
+        List<ScanOpened> byB = cluster.data.scansOpened().subList(scansBefore, cluster.data.scansOpened().size());
+        for (RangeStream s : partway.streams()) {
+            if (s.isDone()) {
+                assertThat(byB).noneMatch(scan -> scan.range().equals(s.range()));
+            } else if (s.after().isPresent()) {
+                assertThat(byB).filteredOn(scan -> scan.range().equals(s.range())).first()
+                        .satisfies(scan -> assertThat(scan.after()).isEqualTo(s.after()));
+            }
+        }
+        assertThat(b.events).contains("resumed " + done.id(), "ended " + done.id() + " COMPLETED");
+    }
+
+    @Test
+    public void aDriverThatLostItsLeaseStopsAtItsNextWrite() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        ChangeCluster.Coordinator b = cluster.coordinator("coord-b");
+        var started = a.add("n4", 16);
+        cluster.stepUntil(() -> cluster.change(started.change().id()).totals().keys() >= 150, Duration.ofSeconds(5), a);
+        // a stalls (a long pause) while its lease runs out and b takes the change over
+        cluster.clock.advance(Duration.ofSeconds(31));
+        assertThat(b.driver.takeOverAbandoned()).hasSize(1);
+
+        cluster.runUntil(() -> a.driver.driving().isEmpty(), Duration.ofSeconds(5), a);
+        assertThat(a.events).contains("lease lost " + started.change().id());
+        cluster.runUntil(() -> !cluster.change(started.change().id()).inProgress(), Duration.ofSeconds(30), a, b);
+        assertThat(cluster.change(started.change().id()).status()).isEqualTo(ChangeStatus.COMPLETED);
+        assertThat(a.events).noneMatch(e -> e.startsWith("ended"));
+    }
+
+    @Test
+    public void anOrderlyStopSavesTheProgressNotCheckpointedYet() {
+        for (int i = 1; i <= 3; i++) {
+            cluster.node("n" + i, 16);
+        }
+        cluster.tenant("big", 3);
+        cluster.load("big", 600);
+        ChangeSettings rarely = ChangeCluster.settings("coord-a");
+        rarely = new ChangeSettings(rarely.coordinatorId(), rarely.lease(), rarely.livenessTimeout(),
+                rarely.epochWaitTimeout(), rarely.settleDelay(), rarely.streamFailureTimeout(), rarely.retryBackoffInitial(),
+                rarely.retryBackoffMax(), rarely.batchEntries(), rarely.batchBytes(), rarely.storageTimeout(),
+                Duration.ofHours(1), rarely.healthTimeout());
+        ChangeCluster.Coordinator a = cluster.coordinator(rarely);
+        var started = a.add("n4", 16);
+        NodeId n4 = new NodeId("n4");
+        cluster.stepUntil(() -> cluster.data.entriesWritten(n4) >= 150, Duration.ofSeconds(5), a);
+        assertThat(cluster.change(started.change().id()).totals().keys()).isZero();
+
+        a.driver.stop();
+
+        assertThat(a.driver.driving()).isEmpty();
+        TopologyChange saved = cluster.change(started.change().id());
+        assertThat(saved.inProgress()).isTrue();
+        assertThat(saved.totals().keys()).isEqualTo(cluster.data.entriesWritten(n4));
+    }
+
+    @Test
+    public void backoffDoublesUpToItsMaximum() {
+        ChangeSettings s = ChangeCluster.settings("c");
+        assertThat(List.of(s.backoff(1), s.backoff(2), s.backoff(3), s.backoff(4), s.backoff(9)))
+                .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(4),
+                        Duration.ofSeconds(4));
+    }
+}

@@ -1,0 +1,113 @@
+package io.pairdb.core.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.ring.Ring;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RemoveNodeTest {
+    private final ChangeCluster cluster = new ChangeCluster();
+
+    private ChangeCluster.Coordinator nodesWithData(int nodes) {
+        for (int i = 1; i <= nodes; i++) {
+            cluster.node("n" + i, 16);
+        }
+        cluster.tenant("big", 3);
+        cluster.tenant("small", 1);
+        cluster.load("big", 300);
+        cluster.load("small", 200);
+        return cluster.coordinator("coord-a");
+    }
+
+    @Test
+    public void aDecommissionedNodeHandsEveryRangeToItsNewReplicasAndLeaves() {
+        ChangeCluster.Coordinator a = nodesWithData(4);
+        long epochBefore = cluster.nodes.epoch();
+
+        var started = a.removeNode.remove(new NodeId("n2"), false);
+
+        assertThat(started).isInstanceOf(StartOutcome.Started.class);
+        TopologyChange change = ((StartOutcome.Started) started).change();
+        assertThat(cluster.stored("n2").state()).isEqualTo(NodeState.LEAVING);
+        assertThat(change.streams()).allSatisfy(s -> assertThat(s.sources().getFirst()).isEqualTo(new NodeId("n2")));
+        cluster.runUntil(() -> !cluster.change(change.id()).inProgress(), Duration.ofSeconds(30), a);
+
+        assertThat(cluster.change(change.id()).status()).isEqualTo(ChangeStatus.COMPLETED);
+        assertThat(cluster.stored("n2").state()).as("kept for audit").isEqualTo(NodeState.LEFT);
+        assertThat(cluster.nodes.epoch()).isEqualTo(epochBefore + 2);
+        Ring after = cluster.ring(NodeState.NORMAL);
+        for (String n : List.of("n1", "n3", "n4")) {
+            assertThat(cluster.keysHeldBy(n)).containsAll(cluster.keysReplicatedBy(after, n));
+        }
+        assertThat(a.topology.current().currentNodeCount()).isEqualTo(3);
+    }
+
+    @Test
+    public void aRemovalThatWouldLeaveFewerNodesThanTheLargestReplicationFactorNeedsForce() {
+        ChangeCluster.Coordinator a = nodesWithData(3);
+        assertThat(a.removeNode.remove(new NodeId("n3"), false))
+                .isEqualTo(new StartOutcome.TooFewNodes(new NodeId("n3"), 2, 3));
+        assertThat(cluster.stored("n3").state()).isEqualTo(NodeState.NORMAL);
+
+        assertThat(a.removeNode.remove(new NodeId("n3"), true)).isInstanceOf(StartOutcome.Started.class);
+    }
+
+    @Test
+    public void aNodeThatDoesNotAnswerIsRemovedOnlyWithForceAndFromTheSurvivingReplicas() {
+        ChangeCluster.Coordinator a = nodesWithData(4);
+        NodeId dead = new NodeId("n2");
+        cluster.health.failEveryCall(dead);
+        cluster.data.failScans(dead, true);
+
+        assertThat(a.removeNode.remove(dead, false)).isInstanceOf(StartOutcome.NodeDown.class);
+        assertThat(cluster.stored("n2").state()).isEqualTo(NodeState.NORMAL);
+
+        var started = (StartOutcome.Started) a.removeNode.remove(dead, true);
+        TopologyChange change = started.change();
+        assertThat(change.force()).isTrue();
+        assertThat(change.streams()).allSatisfy(s -> assertThat(s.sources()).doesNotContain(dead));
+        // only RF-1 ranges held by n2 alone have no survivor
+        assertThat(change.unrecoverableRanges()).isPositive();
+        cluster.runUntil(() -> !cluster.change(change.id()).inProgress(), Duration.ofSeconds(30), a);
+
+        assertThat(cluster.change(change.id()).status()).isEqualTo(ChangeStatus.COMPLETED);
+        assertThat(cluster.data.scansOpened()).noneMatch(s -> s.node().equals(dead));
+        Ring after = cluster.ring(NodeState.NORMAL);
+        for (ChangeCluster.StoredKey k : cluster.keys) {
+            if (k.rf() == 3) {
+                for (NodeId replica : after.replicasFor(k.token(), 3)) {
+                    assertThat(cluster.keysHeldBy(replica.value()))
+                            .contains(new io.pairdb.core.ring.KeyPosition(k.token(), k.tenant(), k.key()));
+                }
+            }
+        }
+    }
+
+    @Test
+    public void aRemovalWhoseStreamsKeepFailingPutsTheNodeBackToNormal() {
+        ChangeCluster.Coordinator a = nodesWithData(4);
+        for (int i = 1; i <= 4; i++) {
+            cluster.data.failWrites(new NodeId("n" + i), true);
+        }
+        var started = (StartOutcome.Started) a.removeNode.remove(new NodeId("n2"), false);
+        cluster.runUntil(() -> !cluster.change(started.change().id()).inProgress(), Duration.ofSeconds(60), a);
+
+        assertThat(cluster.change(started.change().id()).status()).isEqualTo(ChangeStatus.FAILED);
+        assertThat(cluster.stored("n2").state()).isEqualTo(NodeState.NORMAL);
+        assertThat(a.topology.current().currentNodeCount()).isEqualTo(4);
+    }
+
+    @Test
+    public void onlyANormalNodeCanBeRemoved() {
+        ChangeCluster.Coordinator a = nodesWithData(4);
+        assertThat(a.removeNode.remove(new NodeId("nope"), false)).isEqualTo(new StartOutcome.NodeNotFound(new NodeId("nope")));
+        var started = (StartOutcome.Started) a.removeNode.remove(new NodeId("n4"), false);
+        cluster.runUntil(() -> !cluster.change(started.change().id()).inProgress(), Duration.ofSeconds(30), a);
+        assertThat(a.removeNode.remove(new NodeId("n4"), false))
+                .isEqualTo(new StartOutcome.NodeNotNormal(new NodeId("n4"), NodeState.LEFT));
+    }
+}

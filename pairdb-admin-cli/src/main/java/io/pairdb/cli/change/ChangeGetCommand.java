@@ -1,0 +1,62 @@
+package io.pairdb.cli.change;
+
+import io.micronaut.context.annotation.Prototype;
+import io.pairdb.cli.CommonOptions;
+import io.pairdb.cli.output.TextTable;
+import io.pairdb.cli.output.Times;
+import io.pairdb.proto.admin.v1.GetChangeRequest;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Prototype
+@Command(name = "get", description = "Shows one topology change: its state, progress totals and error; --streams adds every range.")
+final class ChangeGetCommand implements Callable<Integer> {
+
+    private final CommonOptions options;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "The change id, as node add/remove and change list print it.")
+    private String changeId;
+
+    @Option(names = "--streams", description = "Also list every range stream (the JSON output always has them).")
+    private boolean streams;
+
+    ChangeGetCommand(CommonOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public Integer call() {
+        var response = options.admin().getChange(GetChangeRequest.newBuilder().setChangeId(changeId).build());
+        ChangeView change = ChangeView.from(response.getChange());
+        return options.print(change, text(change, streams));
+    }
+
+    static String text(ChangeView c, boolean withStreams) {
+        ChangeView.Totals t = c.totals();
+        String text = TextTable.fields(
+                "CHANGE", c.changeId(),
+                "TYPE", c.type() + (c.force() ? " (forced)" : ""),
+                "NODE", c.nodeId(),
+                "STATUS", c.status(),
+                "RING EPOCH", c.ringEpoch(),
+                "PROGRESS", c.rangesText() + " (" + c.percentText() + "): " + t.streaming() + " streaming, "
+                        + t.pending() + " pending",
+                "COPIED", t.keys() + " keys, " + ChangeView.bytesText(t.bytes()),
+                "UNRECOVERABLE", c.unrecoverableRanges() == 0 ? null : c.unrecoverableRanges() + " ranges",
+                "STARTED", Times.text(c.startedAt()),
+                "UPDATED", Times.text(c.updatedAt()),
+                "COMPLETED", Times.text(c.completedAt()),
+                "DRIVER", c.leaseOwner() == null ? null : c.leaseOwner() + " (lease until " + Times.text(c.leaseExpiresAt()) + ")",
+                "ERROR", c.error());
+        if (!withStreams || c.streams().isEmpty()) {
+            return text;
+        }
+        TextTable table = TextTable.withColumns("#", "RANGE", "TARGET", "SOURCES", "RF", "STATE", "KEYS", "BYTES", "ERROR");
+        c.streams().forEach(s -> table.row(s.index(), "(" + s.startExclusive() + ", " + s.endInclusive() + "]", s.target(),
+                String.join(",", s.sources()), s.replicationFactors().toString().replace(" ", ""), s.state(), s.keys(),
+                ChangeView.bytesText(s.bytes()), s.lastError()));
+        return text + "\n" + table.render();
+    }
+}

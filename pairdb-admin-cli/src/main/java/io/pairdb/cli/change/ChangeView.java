@@ -1,0 +1,103 @@
+package io.pairdb.cli.change;
+
+import io.pairdb.cli.output.Times;
+import io.pairdb.proto.admin.v1.ChangeStatus;
+import io.pairdb.proto.admin.v1.ChangeType;
+import io.pairdb.proto.admin.v1.RangeStream;
+import io.pairdb.proto.admin.v1.StreamState;
+import io.pairdb.proto.admin.v1.TopologyChange;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A topology change as the CLI prints it.
+ *
+ * @param streams the per-range detail; empty in a listing
+ */
+public record ChangeView(String changeId, String type, String nodeId, String status, long ringEpoch, boolean force,
+                         int unrecoverableRanges, Totals totals, Instant startedAt, Instant updatedAt,
+                         Instant completedAt, String error, String leaseOwner, Instant leaseExpiresAt,
+                         List<Stream> streams) {
+
+    public record Totals(int streams, int pending, int streaming, int done, long keys, long bytes) {
+    }
+
+    /** One range stream; tokens as unsigned decimal strings. */
+    public record Stream(int index, String startExclusive, String endInclusive, String target, List<String> sources,
+                         List<Integer> replicationFactors, List<String> tenants, String state, long keys, long bytes,
+                         String lastToken, Instant failingSince, String lastError) {
+        static Stream from(RangeStream s) {
+            return new Stream(s.getIndex(), Long.toUnsignedString(s.getStartExclusive()),
+                    Long.toUnsignedString(s.getEndInclusive()), s.getTargetNodeId(), s.getSourceNodeIdsList(),
+                    s.getReplicationFactorsList(), s.getTenantIdsList(), stateName(s.getState()), s.getKeys(),
+                    s.getBytes(), s.hasLastToken() ? Long.toUnsignedString(s.getLastToken()) : null,
+                    Times.instant(s.hasFailingSince(), s.getFailingSince()),
+                    s.getLastError().isEmpty() ? null : s.getLastError());
+        }
+    }
+
+    public static ChangeView from(TopologyChange c) {
+        var t = c.getTotals();
+        return new ChangeView(c.getChangeId(), typeName(c.getType()), c.getNodeId(), statusName(c.getStatus()),
+                c.getRingEpoch(), c.getForce(), c.getUnrecoverableRanges(),
+                new Totals(t.getStreams(), t.getPending(), t.getStreaming(), t.getDone(), t.getKeys(), t.getBytes()),
+                Times.instant(c.hasStartedAt(), c.getStartedAt()), Times.instant(c.hasUpdatedAt(), c.getUpdatedAt()),
+                Times.instant(c.hasCompletedAt(), c.getCompletedAt()), c.getError().isEmpty() ? null : c.getError(),
+                c.getLeaseOwner().isEmpty() ? null : c.getLeaseOwner(),
+                Times.instant(c.hasLeaseExpiresAt(), c.getLeaseExpiresAt()),
+                c.getStreamsList().stream().map(Stream::from).toList());
+    }
+
+    /** e.g. {@code 120/451 ranges} */
+    public String rangesText() {
+        return totals.done() + "/" + totals.streams() + " ranges";
+    }
+
+    /** Done share of the ranges, e.g. {@code 26.6%}; {@code 100.0%} when there was nothing to stream. */
+    public String percentText() {
+        double share = totals.streams() == 0 ? 100.0 : 100.0 * totals.done() / totals.streams();
+        return String.format(Locale.ROOT, "%.1f%%", share);
+    }
+
+    public static String bytesText(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+
+    static String typeName(ChangeType type) {
+        return switch (type) {
+            case CHANGE_TYPE_ADD_NODE -> "ADD_NODE";
+            case CHANGE_TYPE_REMOVE_NODE -> "REMOVE_NODE";
+            case CHANGE_TYPE_UNSPECIFIED, UNRECOGNIZED -> "UNKNOWN";
+        };
+    }
+
+    static String statusName(ChangeStatus status) {
+        return switch (status) {
+            case CHANGE_STATUS_IN_PROGRESS -> "IN_PROGRESS";
+            case CHANGE_STATUS_COMPLETED -> "COMPLETED";
+            case CHANGE_STATUS_FAILED -> "FAILED";
+            case CHANGE_STATUS_ROLLED_BACK -> "ROLLED_BACK";
+            case CHANGE_STATUS_UNSPECIFIED, UNRECOGNIZED -> "UNKNOWN";
+        };
+    }
+
+    static String stateName(StreamState state) {
+        return switch (state) {
+            case STREAM_STATE_PENDING -> "PENDING";
+            case STREAM_STATE_STREAMING -> "STREAMING";
+            case STREAM_STATE_DONE -> "DONE";
+            case STREAM_STATE_UNSPECIFIED, UNRECOGNIZED -> "UNKNOWN";
+        };
+    }
+}
