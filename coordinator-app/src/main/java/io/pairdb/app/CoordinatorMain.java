@@ -1,9 +1,11 @@
 package io.pairdb.app;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.Micronaut;
-import io.pairdb.app.dev.DevCluster;
+import io.micronaut.management.health.indicator.HealthIndicator;
+import io.micronaut.runtime.EmbeddedApplication;
+import io.pairdb.app.config.ConfigurationCheck;
 import io.pairdb.app.dev.DevBootstrap;
+import io.pairdb.app.dev.DevCluster;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,11 +17,16 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 /**
  * Starts the coordinator. Without options it uses the PostgreSQL and Redis its configuration
- * names; {@code --dev} brings its own (embedded) servers and emulator storage nodes.
+ * names; {@code --dev} brings its own (embedded) servers and emulator storage nodes;
+ * {@code --migrate} only migrates the configured database and exits.
  * Any other {@code --key=value} argument is passed to Micronaut as configuration.
+ *
+ * <p>Exit codes: 0 after a clean stop (SIGTERM included), 1 when start-up or the migration
+ * fails; the reason is one line on stderr.
  */
 @Command(name = "pairdb-coordinator", mixinStandardHelpOptions = true, version = "pairdb-coordinator 0.1.0",
         description = "The PairDB coordinator: a stateless gRPC service in front of the storage nodes.")
@@ -35,14 +42,19 @@ public final class CoordinatorMain implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Dev mode: keep PostgreSQL and Redis data here across restarts (default: throw-away).")
     Path dataDir;
 
+    @Option(names = "--migrate", description = "Apply the schema migrations to the configured database and exit (0: done, 1: failed).")
+    boolean migrate;
+
     @CommandLine.Unmatched
     List<String> micronautArgs = new ArrayList<>();
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new CoordinatorMain());
+        CoordinatorMain main = new CoordinatorMain();
+        CommandLine cli = new CommandLine(main);
         cli.setUnmatchedArgumentsAllowed(true);
         int exit = cli.execute(args);
-        if (exit != 0) {
+        // a running server keeps the JVM alive through its non-daemon threads; everything else ends here
+        if (exit != 0 || main.migrate) {
             System.exit(exit);
         }
     }
@@ -53,41 +65,92 @@ public final class CoordinatorMain implements Callable<Integer> {
             System.err.println("error: --nodes must not be negative");
             return 1;
         }
-        DevCluster cluster = null;
-        Map<String, Object> properties = new HashMap<>();
-        if (dev) {
-            cluster = DevCluster.start(nodes, dataDir);
-            properties.putAll(cluster.properties());
+        if (migrate) {
+            if (dev) {
+                System.err.println("error: --migrate migrates the configured database; dev mode migrates its own at start");
+                return 1;
+            }
+            return SchemaMigration.run(micronautArgs.toArray(String[]::new));
         }
-        ApplicationContext context;
+        return serve();
+    }
+
+    private int serve() {
+        DevCluster cluster = null;
+        ApplicationContext context = null;
+        EmbeddedApplication<?> server;
         try {
-            context = Micronaut.build(micronautArgs.toArray(String[]::new))
+            Map<String, Object> properties = new HashMap<>();
+            if (dev) {
+                cluster = DevCluster.start(nodes, dataDir);
+                properties.putAll(cluster.properties());
+            }
+            // not Micronaut.run: it registers a shutdown hook of its own that would race this one
+            context = ApplicationContext.builder()
                     .mainClass(CoordinatorMain.class)
+                    .args(micronautArgs.toArray(String[]::new))
                     .properties(properties)
                     .environments(dev ? new String[] {"dev"} : new String[0])
-                    .start();
+                    .build();
+            // before start(): starting the context opens the database pool
+            ConfigurationCheck.verify(context.getEnvironment().start());
+            context.start();
+            // health settings are read when the indicators are made: make them now, so a bad one stops start-up
+            context.getBeansOfType(HealthIndicator.class);
+            server = context.getBean(EmbeddedApplication.class);
+            server.start();
         } catch (RuntimeException e) {
+            System.err.println("pairdb-coordinator: could not start: " + StartupFailure.describe(e));
+            LOG.debug("start-up failed", e);
+            stopQuietly(context, cluster);
+            return 1;
+        }
+        GracefulShutdown shutdown = context.getBean(GracefulShutdown.class);
+        ApplicationContext started = context;
+        DevCluster devCluster = cluster;
+        // the one shutdown path: drain the gRPC server, then the HTTP server and the context, then dev mode's servers
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                shutdown.drain();
+                server.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("error while stopping: {}", e.getMessage());
+            } finally {
+                stopQuietly(started, devCluster);
+            }
+            LOG.atInfo().addKeyValue("event", "stopped").log("PairDB coordinator stopped");
+        }, "pairdb-shutdown"));
+        // SIGTERM is how Kubernetes asks for a stop: an orderly one is a success, not "killed by signal" (143)
+        Signal.handle(new Signal("TERM"), signal -> System.exit(0));
+
+        int grpcPort = context.getProperty("grpc.server.port", Integer.class).orElse(50051);
+        int httpPort = context.getProperty("micronaut.server.port", Integer.class).orElse(8080);
+        if (devCluster != null) {
+            try {
+                new DevBootstrap(context, devCluster).run(grpcPort, httpPort);
+            } catch (RuntimeException e) {
+                System.err.println("pairdb-coordinator: could not set up dev mode: " + StartupFailure.describe(e));
+                LOG.debug("dev mode set-up failed", e);
+                return 1;
+            }
+        } else {
+            LOG.atInfo().addKeyValue("event", "ready").addKeyValue("grpc_port", grpcPort).addKeyValue("http_port", httpPort)
+                    .log("PairDB coordinator ready: gRPC on port {}, management HTTP on port {}", grpcPort, httpPort);
+        }
+        return 0;
+    }
+
+    private static void stopQuietly(ApplicationContext context, DevCluster cluster) {
+        try {
+            if (context != null && context.isRunning()) {
+                context.stop();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("error while stopping: {}", e.getMessage());
+        } finally {
             if (cluster != null) {
                 cluster.close();
             }
-            throw e;
         }
-        DevCluster started = cluster;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (context.isRunning()) {
-                context.stop();
-            }
-            if (started != null) {
-                started.close();
-            }
-        }, "pairdb-shutdown"));
-        int grpcPort = context.getProperty("grpc.server.port", Integer.class).orElse(50051);
-        int httpPort = context.getProperty("micronaut.server.port", Integer.class).orElse(8080);
-        if (started != null) {
-            new DevBootstrap(context, started).run(grpcPort, httpPort);
-        } else {
-            LOG.info("PairDB coordinator ready: gRPC on port {}, management HTTP on port {}", grpcPort, httpPort);
-        }
-        return 0;
     }
 }

@@ -2,8 +2,10 @@ package io.pairdb.app;
 
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.pairdb.core.PairDbException;
+import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.topology.ClusterTopology;
 import jakarta.inject.Singleton;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,13 +23,19 @@ public class TopologyRefresher {
     @Scheduled(fixedDelay = "${pairdb.topology.refresh-interval:5s}", initialDelay = "${pairdb.topology.refresh-interval:5s}")
     void refresh() {
         try {
-            long epoch = topology.refresh().epoch();
-            if (epoch != servedEpoch) {
-                LOG.info("serving ring epoch {}", epoch);
-                servedEpoch = epoch;
+            TopologyView view = topology.refresh();
+            if (view.epoch() != servedEpoch) {
+                String nodes = view.nodes().stream()
+                        .map(n -> n.id().value() + "=" + n.state() + "/" + n.liveness())
+                        .collect(Collectors.joining(" "));
+                LOG.atInfo().addKeyValue("event", "ring_epoch_changed").addKeyValue("epoch", view.epoch())
+                        .addKeyValue("previous_epoch", servedEpoch).addKeyValue("nodes", nodes)
+                        .log("serving ring epoch {}: {}", view.epoch(), nodes.isEmpty() ? "no storage nodes" : nodes);
+                servedEpoch = view.epoch();
             }
         } catch (PairDbException e) {
-            LOG.warn("could not refresh the ring from PostgreSQL: {}", e.getMessage());
+            LOG.atWarn().addKeyValue("event", "ring_refresh_failed")
+                    .log("could not refresh the ring from PostgreSQL: {}", e.getMessage());
         }
     }
 }

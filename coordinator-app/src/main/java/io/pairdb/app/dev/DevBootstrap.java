@@ -49,7 +49,8 @@ public final class DevBootstrap {
         StringBuilder banner = new StringBuilder()
                 .append("\n\n  PairDB coordinator (dev mode) is ready\n")
                 .append("    gRPC          ").append(addr).append("   (grpcurl -plaintext ").append(addr).append(" list)\n")
-                .append("    management    http://localhost:").append(httpPort).append("/health\n")
+                .append("    management    http://localhost:").append(httpPort).append("/health/readiness   ")
+                .append("http://localhost:").append(httpPort).append("/prometheus\n")
                 .append("    storage nodes ").append(ringNodes).append(" in the ring");
         cluster.nodes().forEach(n -> banner.append("\n                  ").append(n.nodeId()).append(" at ").append(n.target()));
         banner.append("\n    tenants       ");

@@ -1,0 +1,65 @@
+package io.pairdb.adapters.health;
+
+import io.micronaut.core.async.publisher.Publishers;
+import io.micronaut.health.HealthStatus;
+import io.micronaut.management.health.indicator.HealthResult;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import org.reactivestreams.Publisher;
+
+/**
+ * Runs a blocking health probe on its own virtual thread and answers within a bound: a
+ * dependency that hangs (a JDBC pool waiting 30 s for a connection) makes the check DOWN
+ * after {@code timeout} instead of making the probe itself time out. At most one probe per
+ * check runs at a time; while a hung one is still running, the check is DOWN at once.
+ */
+final class BoundedCheck {
+    private final String name;
+    private final Duration timeout;
+    private final Executor executor;
+    private final AtomicReference<CompletableFuture<HealthResult>> running = new AtomicReference<>();
+
+    BoundedCheck(String name, Duration timeout) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.executor = task -> Thread.ofVirtual().name("pairdb-health-" + name).start(task);
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    /** {@code probe} returns the details of an UP result, or throws to say DOWN. */
+    Publisher<HealthResult> run(Callable<Map<String, Object>> probe) {
+        CompletableFuture<HealthResult> previous = running.get();
+        if (previous != null && !previous.isDone()) {
+            return Publishers.just(down("the previous check has not finished after more than " + timeout));
+        }
+        CompletableFuture<HealthResult> attempt = new CompletableFuture<>();
+        if (!running.compareAndSet(previous, attempt)) {
+            return Publishers.just(down("another check is running"));
+        }
+        executor.execute(() -> {
+            try {
+                attempt.complete(HealthResult.builder(name, HealthStatus.UP).details(probe.call()).build());
+            } catch (Exception e) {
+                attempt.complete(down(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+            }
+        });
+        return Publishers.fromCompletableFuture(
+                attempt.copy().completeOnTimeout(down("no answer within " + timeout), timeout.toMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS));
+    }
+
+    HealthResult down(String error) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("error", error);
+        return HealthResult.builder(name, HealthStatus.DOWN).details(details).build();
+    }
+}

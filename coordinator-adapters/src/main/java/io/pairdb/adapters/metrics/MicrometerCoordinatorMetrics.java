@@ -1,0 +1,135 @@
+package io.pairdb.adapters.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.pairdb.core.port.CoordinatorMetrics;
+import io.pairdb.core.replication.ConsistencyLevel;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The core's metrics as Micrometer meters (Prometheus names in the comments). Labels are
+ * bounded sets only: operation, consistency, status. Never the tenant: one series per tenant
+ * would grow without bound and leak who the customers are.
+ *
+ * <p>A hint that could not be stored is also one WARN line: that replica misses the write until
+ * a read repairs it, which an operator should hear about, not only count.
+ */
+public final class MicrometerCoordinatorMetrics implements CoordinatorMetrics {
+    private static final Logger LOG = LoggerFactory.getLogger(MicrometerCoordinatorMetrics.class);
+    /** Request latency buckets: from a cache-hot read to past the 5 s write deadline. */
+    static final Duration[] LATENCY_BUCKETS = {
+            Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
+            Duration.ofSeconds(10)};
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+    private final Map<Operation, Counter> quorumFailures = new EnumMap<>(Operation.class);
+    private final Counter cacheHits;
+    private final Counter cacheMisses;
+    private final Counter conflicts;
+    private final Counter repairsTriggered;
+    private final Counter repairsDropped;
+    private final Counter hintsStored;
+    private final Counter hintStoreFailures;
+
+    public MicrometerCoordinatorMetrics(MeterRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        for (Operation op : Operation.values()) {
+            // coordinator_quorum_failures_total{operation}
+            quorumFailures.put(op, Counter.builder("coordinator.quorum.failures")
+                    .description("Requests that could not reach their consistency level (too few live replicas, "
+                            + "replica failures or the deadline)")
+                    .tag("operation", name(op)).register(registry));
+        }
+        // coordinator_cache_hits_total / coordinator_cache_misses_total
+        cacheHits = Counter.builder("coordinator.cache.hits").description("Tenant lookups answered from the cache")
+                .tag("cache", "tenant").register(registry);
+        cacheMisses = Counter.builder("coordinator.cache.misses").description("Tenant lookups that went to PostgreSQL")
+                .tag("cache", "tenant").register(registry);
+        conflicts = Counter.builder("coordinator.conflicts.detected")
+                .description("Reads whose replicas held concurrent versions").register(registry);
+        repairsTriggered = Counter.builder("coordinator.repairs.triggered")
+                .description("Read-repair calls sent to stale replicas").register(registry);
+        repairsDropped = Counter.builder("coordinator.repairs.dropped")
+                .description("Read repairs not attempted: one already running for the key, or too many in flight")
+                .register(registry);
+        hintsStored = Counter.builder("coordinator.hints.stored")
+                .description("Hints stored for replica writes that did not reach their node").register(registry);
+        hintStoreFailures = Counter.builder("coordinator.hint.store.failures")
+                .description("Hints that could not be stored: that replica misses the write until it is repaired")
+                .register(registry);
+    }
+
+    @Override
+    public void requestCompleted(Operation operation, ConsistencyLevel consistency, String status, Duration elapsed) {
+        // coordinator_requests_total{operation,status}
+        requests.computeIfAbsent(name(operation) + '/' + status, k -> Counter.builder("coordinator.requests")
+                .description("Data-plane requests by outcome")
+                .tag("operation", name(operation)).tag("status", status)
+                .register(registry)).increment();
+        // coordinator_request_duration_seconds{operation,consistency} (histogram)
+        durations.computeIfAbsent(name(operation) + '/' + consistency.wireName(), k -> Timer.builder("coordinator.request.duration")
+                .description("Data-plane request latency, whatever the outcome")
+                .tag("operation", name(operation)).tag("consistency", consistency.wireName())
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry)).record(elapsed);
+    }
+
+    @Override
+    public void tenantCacheHit() {
+        cacheHits.increment();
+    }
+
+    @Override
+    public void tenantCacheMiss() {
+        cacheMisses.increment();
+    }
+
+    @Override
+    public void conflictDetected() {
+        conflicts.increment();
+    }
+
+    @Override
+    public void repairTriggered() {
+        repairsTriggered.increment();
+    }
+
+    @Override
+    public void repairDropped() {
+        repairsDropped.increment();
+    }
+
+    @Override
+    public void quorumFailure(Operation operation) {
+        quorumFailures.get(operation).increment();
+    }
+
+    @Override
+    public void hintStored() {
+        hintsStored.increment();
+    }
+
+    @Override
+    public void hintStoreFailed() {
+        hintStoreFailures.increment();
+        LOG.atWarn().addKeyValue("event", "hint_store_failed")
+                .log("could not store a hint: a replica misses a write until a read repairs it "
+                        + "(coordinator_hint_store_failures_total)");
+    }
+
+    private static String name(Operation operation) {
+        return operation.name().toLowerCase(Locale.ROOT);
+    }
+}

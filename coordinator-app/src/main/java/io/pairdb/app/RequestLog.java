@@ -1,0 +1,160 @@
+package io.pairdb.app;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.rpc.ErrorInfo;
+import io.grpc.ForwardingServerCall;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.grpc.protobuf.StatusProto;
+import jakarta.inject.Singleton;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+
+/**
+ * One structured log line for every gRPC call that ends in an error status: the method, the
+ * status code, the {@code ErrorInfo} reason, the duration, and the tenant and key when the
+ * request has them. Never the value. Errors the client caused are logged at INFO, the others at
+ * WARN. Also counts the calls in flight, for the shutdown log.
+ */
+@Singleton
+public class RequestLog implements ServerInterceptor {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestLog.class);
+    private static final Set<Status.Code> CLIENT_ERRORS = EnumSet.of(Status.Code.CANCELLED, Status.Code.INVALID_ARGUMENT,
+            Status.Code.NOT_FOUND, Status.Code.ALREADY_EXISTS, Status.Code.FAILED_PRECONDITION, Status.Code.ABORTED,
+            Status.Code.OUT_OF_RANGE, Status.Code.RESOURCE_EXHAUSTED);
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    /** Calls accepted and not yet answered or cancelled. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        long started = System.nanoTime();
+        String method = call.getMethodDescriptor().getBareMethodName();
+        AtomicBoolean finished = new AtomicBoolean();
+        Runnable done = () -> {
+            if (finished.compareAndSet(false, true)) {
+                inFlight.decrementAndGet();
+            }
+        };
+        inFlight.incrementAndGet();
+        RequestFields fields = new RequestFields();
+        ServerCall<Q, R> logged = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+                try {
+                    if (!status.isOk()) {
+                        log(method, status, trailers, fields, (System.nanoTime() - started) / 1_000_000);
+                    }
+                } finally {
+                    done.run();
+                    super.close(status, trailers);
+                }
+            }
+        };
+        ServerCall.Listener<Q> listener;
+        try {
+            listener = next.startCall(logged, headers);
+        } catch (RuntimeException e) {
+            done.run();
+            throw e;
+        }
+        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+            @Override
+            public void onMessage(Q message) {
+                fields.capture(message);
+                super.onMessage(message);
+            }
+
+            @Override
+            public void onCancel() {
+                done.run();
+                super.onCancel();
+            }
+
+            @Override
+            public void onComplete() {
+                done.run();
+                super.onComplete();
+            }
+        };
+    }
+
+    private static void log(String method, Status status, Metadata trailers, RequestFields fields, long millis) {
+        String reason = reason(status, trailers);
+        Level level = CLIENT_ERRORS.contains(status.getCode()) ? Level.INFO : Level.WARN;
+        var line = LOG.atLevel(level)
+                .addKeyValue("event", "request_failed")
+                .addKeyValue("operation", method)
+                .addKeyValue("status", status.getCode().name())
+                .addKeyValue("reason", reason)
+                .addKeyValue("duration_ms", millis);
+        if (fields.tenant != null) {
+            line = line.addKeyValue("tenant", fields.tenant);
+        }
+        if (fields.key != null) {
+            line = line.addKeyValue("key", fields.key);
+        }
+        line.log("{} failed: {} {} after {} ms{}: {}", method, status.getCode(), reason, millis, fields,
+                status.getDescription());
+    }
+
+    private static String reason(Status status, Metadata trailers) {
+        com.google.rpc.Status details = StatusProto.fromStatusAndTrailers(status, trailers);
+        for (Any any : details.getDetailsList()) {
+            if (any.is(ErrorInfo.class)) {
+                try {
+                    return any.unpack(ErrorInfo.class).getReason();
+                } catch (InvalidProtocolBufferException e) {
+                    return "UNREADABLE_ERROR_INFO";
+                }
+            }
+        }
+        return "NONE";
+    }
+
+    /** The tenant and key of a request, read by field name so admin requests that have them show them too. */
+    private static final class RequestFields {
+        private volatile String tenant;
+        private volatile String key;
+
+        void capture(Object message) {
+            if (message instanceof Message m) {
+                tenant = stringField(m, "tenant_id");
+                key = stringField(m, "key");
+            }
+        }
+
+        private static String stringField(Message message, String name) {
+            FieldDescriptor field = message.getDescriptorForType().findFieldByName(name);
+            if (field == null || field.getJavaType() != FieldDescriptor.JavaType.STRING || field.isRepeated()) {
+                return null;
+            }
+            String value = (String) message.getField(field);
+            return value.isEmpty() ? null : value;
+        }
+
+        @Override
+        public String toString() {
+            if (tenant == null && key == null) {
+                return "";
+            }
+            return " (" + (tenant != null ? tenant : "-") + (key != null ? "/" + key : "") + ")";
+        }
+    }
+}

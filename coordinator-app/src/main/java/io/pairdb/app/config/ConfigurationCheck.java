@@ -1,0 +1,91 @@
+package io.pairdb.app.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.value.PropertyResolver;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks that every {@code pairdb.*} setting that is set can be read as its type, before
+ * anything connects anywhere: Micronaut would otherwise report a bad value only when the bean
+ * that reads it is made, after the database pool has started, in a message of many lines.
+ * The keys and types come from the {@code @ConfigurationProperties} classes' setters, plus the
+ * few settings read with {@code @Value}.
+ */
+public final class ConfigurationCheck {
+    /** Every {@code @ConfigurationProperties} class of this package; a test fails when one is missing. */
+    private static final List<Class<?>> PROPERTIES = List.of(CoordinatorProperties.class, TenantProperties.class,
+            RedisProperties.class, ShutdownProperties.class, HintsProperties.class, FailureDetectorProperties.class,
+            TopologyChangeProperties.class);
+    /** Settings read with {@code @Value} (scheduling and the readiness indicators). */
+    private static final Map<String, Class<?>> VALUES = Map.of(
+            "pairdb.topology.refresh-interval", Duration.class,
+            "pairdb.coordinator.id-renewal-interval", Duration.class,
+            "pairdb.health.check-timeout", Duration.class,
+            "pairdb.health.min-ring-nodes", int.class);
+
+    private ConfigurationCheck() {
+    }
+
+    /** Every checked key and its type. */
+    public static Map<String, Class<?>> keys() {
+        Map<String, Class<?>> keys = new LinkedHashMap<>();
+        for (Class<?> type : PROPERTIES) {
+            String prefix = type.getAnnotation(ConfigurationProperties.class).value();
+            for (Method m : type.getMethods()) {
+                if (m.getName().startsWith("set") && m.getParameterCount() == 1 && !Modifier.isStatic(m.getModifiers())) {
+                    keys.put(prefix + "." + kebab(m.getName().substring(3)), m.getParameterTypes()[0]);
+                }
+            }
+        }
+        keys.putAll(VALUES);
+        return keys;
+    }
+
+    /** Throws a {@link ConfigurationError} naming the first key whose value cannot be read. */
+    public static void verify(PropertyResolver configuration) {
+        keys().forEach((key, type) -> configuration.getProperty(key, String.class)
+                .ifPresent(raw -> check(configuration, key, raw, type)));
+    }
+
+    private static void check(PropertyResolver configuration, String key, String raw, Class<?> type) {
+        if (type == String.class) {
+            return;
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            if (!raw.equalsIgnoreCase("true") && !raw.equalsIgnoreCase("false")) {
+                throw new ConfigurationError(key, "'" + raw + "' is neither true nor false");
+            }
+            return;
+        }
+        Optional<?> value;
+        try {
+            value = configuration.getProperty(key, type);
+        } catch (RuntimeException e) {
+            value = Optional.empty();
+        }
+        if (value.isEmpty()) {
+            throw new ConfigurationError(key, "'" + raw + "' is not " + describe(type));
+        }
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == Duration.class) {
+            return "a duration (examples: 500ms, 5s, 2m, 24h, PT5S)";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "a whole number";
+        }
+        return "a valid " + type.getSimpleName();
+    }
+
+    private static String kebab(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+    }
+}

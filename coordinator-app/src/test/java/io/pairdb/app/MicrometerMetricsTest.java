@@ -1,0 +1,107 @@
+package io.pairdb.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pairdb.adapters.metrics.MicrometerCoordinatorMetrics;
+import io.pairdb.adapters.metrics.ObservedStorageNodes;
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.node.Liveness;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.CoordinatorMetrics.Operation;
+import io.pairdb.core.port.StorageNodes;
+import io.pairdb.core.replication.ConsistencyLevel;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.version.VectorClock;
+import io.pairdb.core.version.Version;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The names and labels the Prometheus scrape shows for what the core and the storage client report. */
+class MicrometerMetricsTest {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    @Test
+    void theCoreCountersAppearUnderTheirPrometheusNames() {
+        var metrics = new MicrometerCoordinatorMetrics(registry);
+        metrics.requestCompleted(Operation.WRITE, ConsistencyLevel.QUORUM, "OK", Duration.ofMillis(3));
+        metrics.requestCompleted(Operation.WRITE, ConsistencyLevel.QUORUM, "OK", Duration.ofMillis(30));
+        metrics.requestCompleted(Operation.READ, ConsistencyLevel.ONE, "KEY_NOT_FOUND", Duration.ofMillis(1));
+        metrics.tenantCacheHit();
+        metrics.tenantCacheMiss();
+        metrics.conflictDetected();
+        metrics.repairTriggered();
+        metrics.repairDropped();
+        metrics.quorumFailure(Operation.DELETE);
+        metrics.hintStored();
+        metrics.hintStoreFailed();
+
+        PrometheusText scrape = PrometheusText.parse(registry.scrape());
+        assertThat(scrape.value("coordinator_requests_total", Map.of("operation", "write", "status", "OK"))).isEqualTo(2);
+        assertThat(scrape.value("coordinator_requests_total", Map.of("operation", "read", "status", "KEY_NOT_FOUND"))).isEqualTo(1);
+        assertThat(scrape.value("coordinator_request_duration_seconds_bucket",
+                Map.of("operation", "write", "consistency", "quorum", "le", "0.005"))).isEqualTo(1);
+        assertThat(scrape.value("coordinator_request_duration_seconds_bucket",
+                Map.of("operation", "write", "consistency", "quorum", "le", "+Inf"))).isEqualTo(2);
+        assertThat(scrape.value("coordinator_cache_hits_total", Map.of())).isEqualTo(1);
+        assertThat(scrape.value("coordinator_cache_misses_total", Map.of())).isEqualTo(1);
+        assertThat(scrape.value("coordinator_conflicts_detected_total", Map.of())).isEqualTo(1);
+        assertThat(scrape.value("coordinator_repairs_triggered_total", Map.of())).isEqualTo(1);
+        assertThat(scrape.value("coordinator_repairs_dropped_total", Map.of())).isEqualTo(1);
+        assertThat(scrape.value("coordinator_quorum_failures_total", Map.of("operation", "delete"))).isEqualTo(1);
+        assertThat(scrape.value("coordinator_quorum_failures_total", Map.of("operation", "write"))).isZero();
+        assertThat(scrape.value("coordinator_hints_stored_total", Map.of())).isEqualTo(1);
+        assertThat(scrape.value("coordinator_hint_store_failures_total", Map.of())).isEqualTo(1);
+    }
+
+    @Test
+    void storageNodeCallsAreTimedPerNodeAndFailuresCountedByGrpcCode() {
+        StorageNode node = new StorageNode(new NodeId("node-7"), "127.0.0.1", 7007, 8, NodeState.NORMAL, Liveness.UP,
+                Instant.EPOCH, Instant.EPOCH);
+        var nodes = new ObservedStorageNodes(new UnreachableWrites(), registry);
+        TenantId tenant = new TenantId("acme");
+
+        nodes.read(node, tenant, "k", Duration.ofSeconds(1)).join();
+        nodes.write(node, tenant, "k", Token.forKey("acme", "k"), Version.tombstone(VectorClock.EMPTY, 1), Duration.ofSeconds(1))
+                .handle((applied, error) -> null).join();
+
+        PrometheusText scrape = PrometheusText.parse(registry.scrape());
+        assertThat(scrape.value("coordinator_replica_call_duration_seconds_count", Map.of("node", "node-7", "call", "read")))
+                .isEqualTo(1);
+        assertThat(scrape.value("coordinator_replica_call_duration_seconds_count", Map.of("node", "node-7", "call", "write")))
+                .isEqualTo(1);
+        assertThat(scrape.value("coordinator_replica_call_errors_total",
+                Map.of("node", "node-7", "call", "write", "code", "UNAVAILABLE"))).isEqualTo(1);
+        assertThat(scrape.samples("coordinator_replica_call_errors_total")).hasSize(1);
+    }
+
+    /** Reads find nothing; writes fail the way the gRPC storage client fails them. */
+    private static final class UnreachableWrites implements StorageNodes {
+        @Override
+        public CompletableFuture<Applied> write(StorageNode node, TenantId tenant, String key, Token token, Version version,
+                                                Duration timeout) {
+            return CompletableFuture.failedFuture(new PairDbException("node " + node.id(), "write failed",
+                    Status.UNAVAILABLE.withDescription("connection refused").asRuntimeException()));
+        }
+
+        @Override
+        public CompletableFuture<Optional<Version>> read(StorageNode node, TenantId tenant, String key, Duration timeout) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+
+        @Override
+        public CompletableFuture<Applied> repair(StorageNode node, TenantId tenant, String key, Token token, Version version,
+                                                 Duration timeout) {
+            return write(node, tenant, key, token, version, timeout);
+        }
+    }
+}

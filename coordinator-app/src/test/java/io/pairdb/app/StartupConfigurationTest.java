@@ -1,0 +1,95 @@
+package io.pairdb.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.env.PropertySource;
+import io.micronaut.context.env.PropertySourcePropertyResolver;
+import io.micronaut.context.exceptions.BeanContextException;
+import io.pairdb.app.config.ConfigurationCheck;
+import io.pairdb.app.config.ConfigurationError;
+import java.net.ConnectException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** A setting that cannot be used stops start-up with one line that names it. */
+class StartupConfigurationTest {
+
+    private static void verify(Map<String, Object> settings) {
+        ConfigurationCheck.verify(new PropertySourcePropertyResolver(PropertySource.of("test", settings)));
+    }
+
+    @Test
+    void usableValuesPass() {
+        assertThatCode(() -> verify(Map.of(
+                "pairdb.coordinator.write-timeout", "2s",
+                "pairdb.coordinator.max-value-bytes", "2048",
+                "pairdb.coordinator.repair-async", "false",
+                "pairdb.coordinator.node-id", "anything: checked later",
+                "pairdb.tenants.cache-ttl", "PT1M",
+                "pairdb.shutdown.grace-period", "45s",
+                "pairdb.health.min-ring-nodes", "0"))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aBadDurationNamesItsKey() {
+        assertThatThrownBy(() -> verify(Map.of("pairdb.coordinator.write-timeout", "banana")))
+                .isInstanceOf(ConfigurationError.class)
+                .hasMessage("invalid configuration pairdb.coordinator.write-timeout: 'banana' is not a duration "
+                        + "(examples: 500ms, 5s, 2m, 24h, PT5S)");
+    }
+
+    @Test
+    void aBadNumberOrFlagNamesItsKey() {
+        assertThatThrownBy(() -> verify(Map.of("pairdb.tenants.max-replication-factor", "five")))
+                .hasMessageContaining("pairdb.tenants.max-replication-factor").hasMessageContaining("'five'");
+        assertThatThrownBy(() -> verify(Map.of("pairdb.coordinator.repair-async", "sometimes")))
+                .hasMessageContaining("pairdb.coordinator.repair-async");
+        assertThatThrownBy(() -> verify(Map.of("pairdb.topology.refresh-interval", "often")))
+                .hasMessageContaining("pairdb.topology.refresh-interval");
+        assertThatThrownBy(() -> verify(Map.of("pairdb.health.check-timeout", "quick")))
+                .hasMessageContaining("pairdb.health.check-timeout");
+    }
+
+    @Test
+    void everySettingOfEveryPropertiesClassIsChecked() throws Exception {
+        Path configPackage = Path.of("target", "classes", "io", "pairdb", "app", "config");
+        List<Class<?>> propertiesClasses = new ArrayList<>();
+        try (Stream<Path> files = Files.list(configPackage)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                String name = file.getFileName().toString().replace(".class", "");
+                Class<?> type = Class.forName("io.pairdb.app.config." + name);
+                if (type.isAnnotationPresent(ConfigurationProperties.class)) {
+                    propertiesClasses.add(type);
+                }
+            }
+        }
+        assertThat(propertiesClasses).isNotEmpty();
+        for (Class<?> type : propertiesClasses) {
+            String prefix = type.getAnnotation(ConfigurationProperties.class).value();
+            long setters = Stream.of(type.getMethods()).filter(m -> m.getName().startsWith("set")).count();
+            assertThat(ConfigurationCheck.keys().keySet().stream().filter(k -> k.startsWith(prefix + ".")))
+                    .as("settings of %s checked by ConfigurationCheck (add the class to its list)", type.getSimpleName())
+                    .hasSize((int) setters);
+        }
+    }
+
+    @Test
+    void aStartupFailureIsDescribedInOneLine() {
+        var wrapped = new IllegalStateException("Bean definition could not be loaded",
+                new ConfigurationError("pairdb.coordinator.node-id", "must be 1-64 characters"));
+        assertThat(StartupFailure.describe(wrapped)).isEqualTo("invalid configuration pairdb.coordinator.node-id: must be 1-64 characters");
+
+        var pool = new RuntimeException("Failed to initialize pool: Connection to localhost:5432 refused.",
+                new ConnectException("Connection refused"));
+        assertThat(StartupFailure.describe(new BeanContextException("Error instantiating bean of type [javax.sql.DataSource]", pool)))
+                .isEqualTo("Failed to initialize pool: Connection to localhost:5432 refused.");
+    }
+}
