@@ -7,8 +7,12 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.pairdb.adapters.metrics.MicrometerCoordinatorMetrics;
+import io.pairdb.adapters.metrics.ObservedStorageNodes;
+import io.pairdb.adapters.metrics.TopologyMetrics;
 import io.pairdb.adapters.runtime.ExecutorScheduler;
 import io.pairdb.adapters.runtime.SystemClock;
 import io.pairdb.adapters.storage.GrpcStorageNodes;
@@ -17,9 +21,11 @@ import io.pairdb.app.config.CoordinatorProperties;
 import io.pairdb.app.config.RedisProperties;
 import io.pairdb.app.config.TenantProperties;
 import io.pairdb.core.port.Clock;
+import io.pairdb.core.port.CoordinatorIds;
 import io.pairdb.core.port.CoordinatorMetrics;
 import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.IdempotencyStore;
+import io.pairdb.core.port.StorageNodes;
 import io.pairdb.core.port.TenantStore;
 import io.pairdb.core.port.TopologyStore;
 import io.pairdb.core.read.CoordinateRead;
@@ -53,8 +59,8 @@ public class CoordinatorFactory {
     }
 
     @Singleton
-    CoordinatorMetrics metrics() {
-        return CoordinatorMetrics.NONE;
+    CoordinatorMetrics metrics(MeterRegistry registry) {
+        return new MicrometerCoordinatorMetrics(registry);
     }
 
     @Singleton
@@ -73,18 +79,23 @@ public class CoordinatorFactory {
     }
 
     @Singleton
-    @Named("coordinator-id")
-    String coordinatorId(CoordinatorProperties p) {
+    @Bean(preDestroy = "release")
+    CoordinatorIdentity coordinatorIdentity(CoordinatorProperties p, CoordinatorIds pool) {
         String id = p.getNodeId();
         if (id == null || id.isBlank()) {
-            // stable across restarts of the same pod/host; set pairdb.coordinator.node-id to choose it
-            id = "coord-" + hostname();
+            return CoordinatorIdentity.leased(pool, hostname(), p.getIdLease());
         }
         if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigurationError("pairdb.coordinator.node-id",
                     "must be 1-64 characters of letters, digits, '.', '_' or '-', was '" + id + "'");
         }
-        return id;
+        return CoordinatorIdentity.configured(id);
+    }
+
+    @Singleton
+    @Named("coordinator-id")
+    String coordinatorId(CoordinatorIdentity identity) {
+        return identity.id();
     }
 
     @Singleton
@@ -93,9 +104,11 @@ public class CoordinatorFactory {
     }
 
     @Singleton
-    ClusterTopology clusterTopology(TopologyStore store, Clock clock) {
+    ClusterTopology clusterTopology(TopologyStore store, Clock clock, MeterRegistry registry) {
         ClusterTopology topology = new ClusterTopology(store, clock);
         topology.reload();
+        // the gauges read the served view at scrape time, so they are bound once, here
+        new TopologyMetrics(topology).bindTo(registry);
         return topology;
     }
 
@@ -107,25 +120,31 @@ public class CoordinatorFactory {
         return new TenantService(store, topology, clock, metrics, settings);
     }
 
+    /** Only its own type is exposed: the core gets the observed {@link #storageNodes} instead. */
     @Singleton
-    @Bean(preDestroy = "close")
-    GrpcStorageNodes storageNodes() {
+    @Bean(preDestroy = "close", typed = GrpcStorageNodes.class)
+    GrpcStorageNodes grpcStorageNodes() {
         return new GrpcStorageNodes();
     }
 
     @Singleton
-    RepairReplicas repairReplicas(GrpcStorageNodes nodes, Environment env) {
+    StorageNodes storageNodes(GrpcStorageNodes grpc, MeterRegistry registry) {
+        return new ObservedStorageNodes(grpc, registry);
+    }
+
+    @Singleton
+    RepairReplicas repairReplicas(StorageNodes nodes, Environment env) {
         return new RepairReplicas(nodes, env);
     }
 
     @Singleton
-    CoordinateWrite coordinateWrite(TenantService tenants, ClusterTopology topology, GrpcStorageNodes nodes,
+    CoordinateWrite coordinateWrite(TenantService tenants, ClusterTopology topology, StorageNodes nodes,
                                     IdempotencyStore idempotency, HintStore hints, ClockIssuer clocks, Environment env) {
         return new CoordinateWrite(tenants, topology, nodes, idempotency, hints, clocks, env);
     }
 
     @Singleton
-    CoordinateRead coordinateRead(TenantService tenants, ClusterTopology topology, GrpcStorageNodes nodes,
+    CoordinateRead coordinateRead(TenantService tenants, ClusterTopology topology, StorageNodes nodes,
                                   RepairReplicas repairs, Environment env) {
         return new CoordinateRead(tenants, topology, nodes, repairs, env);
     }

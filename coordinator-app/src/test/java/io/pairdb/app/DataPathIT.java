@@ -169,6 +169,30 @@ class DataPathIT {
     }
 
     @Test
+    void coordinatorsWithoutAConfiguredIdLeaseFewStableIdsThatARestartReuses() {
+        Map<String, Object> pooled = Map.of("pairdb.coordinator.node-id", "");
+        try (CoordinatorHarness a = CoordinatorHarness.alongside(coordinator, pooled)) {
+            CoordinatorHarness b = CoordinatorHarness.alongside(coordinator, pooled);
+            String idA = writerOf(a, "pooled-a");
+            String idB = writerOf(b, "pooled-b");
+            assertThat(idA).startsWith("coord-");
+            assertThat(idB).startsWith("coord-").isNotEqualTo(idA);
+
+            b.close();
+            try (CoordinatorHarness restarted = CoordinatorHarness.alongside(coordinator, pooled)) {
+                assertThat(writerOf(restarted, "pooled-c")).as("the restarted instance reuses the freed id").isEqualTo(idB);
+            }
+        }
+    }
+
+    /** The coordinator id in the clock of a first write to a fresh key: the writer's own. */
+    private static String writerOf(CoordinatorHarness via, String freshKey) {
+        VectorClock clock = via.data().writeKeyValue(put(freshKey, "x")).getVectorClock();
+        assertThat(clock.getEntriesCount()).isEqualTo(1);
+        return clock.getEntries(0).getCoordinatorNodeId();
+    }
+
+    @Test
     void aWriteWithCausalContextDominatesTheClockItWasGiven() {
         WriteKeyValueResponse first = coordinator.data().writeKeyValue(put("causal", "v1"));
         WriteKeyValueResponse second = coordinator.data().writeKeyValue(put("causal", "v2").toBuilder()

@@ -8,6 +8,8 @@ import java.time.Duration;
 public class CoordinatorProperties {
     /** This coordinator's id in vector clocks; stable across restarts, unique among coordinators. */
     private String nodeId;
+    /** How long a coordinator id leased from the pool stays ours without a renewal. */
+    private Duration idLease = Duration.ofSeconds(30);
     private Duration writeTimeout = Duration.ofSeconds(5);
     private Duration readTimeout = Duration.ofSeconds(3);
     private Duration idempotencyTtl = Duration.ofHours(24);
@@ -23,6 +25,14 @@ public class CoordinatorProperties {
 
     public void setNodeId(String nodeId) {
         this.nodeId = nodeId;
+    }
+
+    public Duration getIdLease() {
+        return idLease;
+    }
+
+    public void setIdLease(Duration idLease) {
+        this.idLease = idLease;
     }
 
     public Duration getWriteTimeout() {
