@@ -153,6 +153,9 @@ public class CoordinatorFactory {
     @Bean(preDestroy = "shutdown")
     RedisClient redisClient(RedisProperties p) {
         RedisURI uri = checked("pairdb.redis.uri", () -> RedisURI.create(p.getUri()));
+        if (p.getPassword() != null && !p.getPassword().isEmpty()) {
+            uri.setPassword(p.getPassword().toCharArray());
+        }
         RedisClient client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
                 // fail at once while Redis is away instead of queueing: the write path has a policy for that

@@ -8,6 +8,8 @@ import java.time.Duration;
 public class RedisProperties {
     private String uri = "redis://localhost:6379";
     private Duration timeout = Duration.ofMillis(500);
+    /** Kept apart from the URI so the URI can live in a ConfigMap and the password in a Secret. */
+    private String password;
 
     public String getUri() {
         return uri;
@@ -15,6 +17,14 @@ public class RedisProperties {
 
     public void setUri(String uri) {
         this.uri = uri;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
     }
 
     public Duration getTimeout() {
