@@ -26,7 +26,6 @@ public final class ConfigurationCheck {
     /** Settings read with {@code @Value} (scheduling and the readiness indicators). */
     private static final Map<String, Class<?>> VALUES = Map.of(
             "pairdb.topology.refresh-interval", Duration.class,
-            "pairdb.coordinator.id-renewal-interval", Duration.class,
             "pairdb.health.check-timeout", Duration.class,
             "pairdb.health.min-ring-nodes", int.class);
 

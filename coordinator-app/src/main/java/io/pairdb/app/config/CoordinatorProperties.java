@@ -10,6 +10,8 @@ public class CoordinatorProperties {
     private String nodeId;
     /** How long a coordinator id leased from the pool stays ours without a renewal. */
     private Duration idLease = Duration.ofSeconds(30);
+    /** How often that lease is renewed; a third of the lease rides out one missed renewal. */
+    private Duration idRenewalInterval = Duration.ofSeconds(10);
     private Duration writeTimeout = Duration.ofSeconds(5);
     private Duration readTimeout = Duration.ofSeconds(3);
     private Duration idempotencyTtl = Duration.ofHours(24);
@@ -33,6 +35,14 @@ public class CoordinatorProperties {
 
     public void setIdLease(Duration idLease) {
         this.idLease = idLease;
+    }
+
+    public Duration getIdRenewalInterval() {
+        return idRenewalInterval;
+    }
+
+    public void setIdRenewalInterval(Duration idRenewalInterval) {
+        this.idRenewalInterval = idRenewalInterval;
     }
 
     public Duration getWriteTimeout() {
