@@ -1,0 +1,360 @@
+#!/usr/bin/env bash
+# The standard benchmark suite of the PairDB coordinator, against its own speed-of-light
+# baseline, on this machine, in one run.
+#
+# Starts three storage emulators, the coordinator in dev mode (embedded PostgreSQL and Redis,
+# the emulators registered as its nodes, a tenant 'bench' with RF 3) and the baseline proxy in
+# front of the same emulators; then runs quorum writes, quorum reads and a 90/10 mix at fixed
+# concurrencies against each, writes with causal context, and paced runs at 70 % of the
+# measured maximum. CPU per request comes from /proc/PID/stat. The results go into
+# bench/RESULTS.md (newest first) with the machine, the commit, the date and every command.
+#
+#   bench/run.sh                 full suite, 15 s per run after a 5 s warm-up (about 10 minutes)
+#   bench/run.sh --quick         3 s per run after 1 s, a smaller key space; prints, writes no file
+#   options: --duration S  --warmup S  --concurrency "16 64"  --keys N  --label TEXT
+#            --out FILE (default bench/RESULTS.md; --quick: none)  --profile DIR (JFR of the
+#            coordinator during the write run at the highest concurrency, and its hot methods)
+#            --keep DIR (every run's JSON report and every process's log)
+#
+# Every process it starts is stopped on exit, whatever the exit. Needs a JDK 25 and the jars
+# (./mvnw -B package -DskipTests); uses only 127.0.0.1 and free ports. PAIRDB_COORDINATOR_JAR,
+# PAIRDB_EMULATOR_JAR and PAIRDB_ADMIN_JAR run other builds instead (e.g. before/after a change).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$repo/bin/lib/jdk.sh"
+find_jdk
+
+duration=15
+warmup=5
+concurrencies="16 64"
+keys=10000
+value_size=128
+label=""
+out="$repo/bench/RESULTS.md"
+quick=0
+profile_dir=""
+keep_dir=""
+out_given=0
+time_limit=900   # seconds; the suite stops there whatever it has done
+command_line="bench/run.sh $*"
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1; duration=3; warmup=1; keys=2000 ;;
+    --duration) duration="$2"; shift ;;
+    --warmup) warmup="$2"; shift ;;
+    --concurrency) concurrencies="$2"; shift ;;
+    --keys) keys="$2"; shift ;;
+    --label) label="$2"; shift ;;
+    --out) out="$2"; out_given=1; shift ;;
+    --profile) profile_dir="$2"; shift ;;
+    --keep) keep_dir="$2"; shift ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "error: unknown option $1 (see --help)" >&2; exit 1 ;;
+  esac
+  shift
+done
+if [ "$quick" = 1 ] && [ "$out_given" = 0 ]; then
+  out=""
+fi
+
+coordinator_source="${PAIRDB_COORDINATOR_JAR:-$repo/coordinator-app/target/pairdb-coordinator.jar}"
+emulator_source="${PAIRDB_EMULATOR_JAR:-$repo/storage-node-emulator/target/pairdb-storage-emulator.jar}"
+admin_source="${PAIRDB_ADMIN_JAR:-$repo/pairdb-admin-cli/target/pairdb-admin.jar}"
+for jar in "$coordinator_source" "$emulator_source" "$admin_source"; do
+  if [ ! -f "$jar" ]; then
+    echo "error: $jar is missing; build the jars first: ./mvnw -B package -DskipTests" >&2
+    exit 1
+  fi
+done
+JCMD="$JAVA_HOME/bin/jcmd"
+JFR="$JAVA_HOME/bin/jfr"
+clock_ticks="$(getconf CLK_TCK)"
+
+work="$(mktemp -d /tmp/pairdb-bench.XXXXXX)"
+mkdir -p "$work/runs"
+started_pids=()
+dependency_pids=""
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+cleanup() {
+  local status=$?
+  set +e
+  # newest first: the proxy and the coordinator before the nodes they call
+  for (( i=${#started_pids[@]}-1; i>=0; i-- )); do
+    kill -TERM "${started_pids[$i]}" 2>/dev/null
+  done
+  for pid in "${started_pids[@]}"; do
+    for _ in $(seq 1 150); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null
+  done
+  # PostgreSQL and Redis of dev mode, should the coordinator not have stopped them
+  for pid in ${dependency_pids//,/ }; do
+    case "$(ps -o comm= -p "$pid" 2>/dev/null)" in
+      postgres*|redis*) kill -TERM "$pid" 2>/dev/null ;;
+    esac
+  done
+  if [ -n "$keep_dir" ]; then
+    mkdir -p "$keep_dir"
+    cp -r "$work/runs" "$work"/*.log "$work"/*.tsv "$work"/*.properties "$keep_dir/" 2>/dev/null
+  fi
+  if [ "$status" -ne 0 ]; then
+    log "failed (exit $status); logs kept in $work"
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The copies are what runs: a rebuild in the checkout meanwhile does not swap jars under the suite.
+coordinator_jar="$work/pairdb-coordinator.jar"
+emulator_jar="$work/pairdb-storage-emulator.jar"
+admin_jar="$work/pairdb-admin.jar"
+cp "$coordinator_source" "$coordinator_jar"
+cp "$emulator_source" "$emulator_jar"
+cp "$admin_source" "$admin_jar"
+# The bench client and the proxy run with the JIT and Netty's fast paths, like the coordinator
+# (the pairdb-admin launcher's C1-only flags suit one-shot commands, not a load generator).
+java_opts=(--sun-misc-unsafe-memory-access=allow -Dio.grpc.netty.shaded.io.netty.noUnsafe=false)
+
+used_ports=" "
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$(( 20000 + RANDOM % 12000 ))
+    case "$used_ports" in *" $port "*) continue ;; esac
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      used_ports="$used_ports$port "
+      echo "$port"
+      return 0
+    fi
+  done
+  echo "error: no free port found" >&2
+  return 1
+}
+
+# wait_for FILE PATTERN SECONDS PID: until FILE has a line matching PATTERN, the process dies, or time runs out
+wait_for() {
+  local file="$1" pattern="$2" seconds="$3" pid="$4"
+  for _ in $(seq 1 $(( seconds * 10 ))); do
+    grep -q "$pattern" "$file" 2>/dev/null && return 0
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "error: process $pid stopped before it was ready; its log ($file):" >&2
+      tail -20 "$file" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+  echo "error: not ready after ${seconds}s; see $file" >&2
+  return 1
+}
+
+descendants() {
+  local parent="$1" child
+  for child in $(ps -o pid= --ppid "$parent" 2>/dev/null); do
+    echo "$child"
+    descendants "$child"
+  done
+}
+
+admin() {
+  "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --sun-misc-unsafe-memory-access=allow -jar "$admin_jar" \
+    --addr "127.0.0.1:$coordinator_port" "$@"
+}
+
+check_time() {
+  if [ "$SECONDS" -ge "$time_limit" ]; then
+    log "time limit of ${time_limit}s reached; stopping the suite"
+    exit 3
+  fi
+}
+
+# --- the stack ------------------------------------------------------------------------------
+log "work directory $work"
+node_ports=()
+storage_pids=()
+for n in 1 2 3; do
+  port="$(free_port)"
+  "$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$emulator_jar" --port "$port" --node-id "node-$n" \
+    >"$work/emulator-$n.log" 2>&1 &
+  started_pids+=($!)
+  storage_pids+=($!)
+  node_ports+=("$port")
+done
+for n in 0 1 2; do
+  wait_for "$work/emulator-$((n + 1)).log" ready 60 "${storage_pids[$n]}"
+done
+log "emulators ready on ports ${node_ports[*]}"
+
+coordinator_port="$(free_port)"
+http_port="$(free_port)"
+# A short shutdown grace: the suite has nothing in flight when it stops the coordinator. A long
+# probe timeout: the suite saturates every CPU on purpose, and health probes starved of CPU for
+# 0.5 s (the default) would mark healthy nodes DOWN and fail writes (see RESULTS.md).
+GRPC_SERVER_PORT="$coordinator_port" MICRONAUT_SERVER_PORT="$http_port" PAIRDB_SHUTDOWN_GRACE_PERIOD=5s \
+  PAIRDB_FAILURE_DETECTOR_TIMEOUT="${PAIRDB_FAILURE_DETECTOR_TIMEOUT:-5s}" \
+  "$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$coordinator_jar" --dev --nodes 0 >"$work/coordinator.log" 2>&1 &
+coordinator_pid=$!
+started_pids+=("$coordinator_pid")
+wait_for "$work/coordinator.log" ready 180 "$coordinator_pid"
+log "coordinator ready on port $coordinator_port (pid $coordinator_pid)"
+for n in 1 2 3; do
+  admin node add "node-$n" --host 127.0.0.1 --port "${node_ports[$((n - 1))]}" >>"$work/admin.log" 2>&1
+done
+admin tenant create bench --rf 3 >>"$work/admin.log" 2>&1
+
+proxy_port="$(free_port)"
+nodes_arg="127.0.0.1:${node_ports[0]},127.0.0.1:${node_ports[1]},127.0.0.1:${node_ports[2]}"
+"$JAVA" "${java_opts[@]}" -jar "$admin_jar" bench baseline-proxy --port "$proxy_port" --nodes "$nodes_arg" \
+  >"$work/proxy.log" 2>&1 &
+proxy_pid=$!
+started_pids+=("$proxy_pid")
+wait_for "$work/proxy.log" ready 60 "$proxy_pid"
+log "baseline proxy ready on port $proxy_port (pid $proxy_pid)"
+
+# PostgreSQL and Redis run as children of the coordinator (backends are children of the postmaster).
+dependency_pids="$(descendants "$coordinator_pid" | paste -sd, -)"
+storage_cpu="storage=$(IFS=,; echo "${storage_pids[*]}")"
+
+# --- the runs -------------------------------------------------------------------------------
+run_number=0
+# bench_run NAME TARGET WORKLOAD OPTIONS...: one run; its JSON report goes to runs/NAME.json
+bench_run() {
+  local name="$1" target="$2" workload="$3"
+  shift 3
+  check_time
+  local addr tenant cpu
+  if [ "$target" = coordinator ]; then
+    addr="127.0.0.1:$coordinator_port"; tenant=bench
+    cpu=(--measure-cpu "coordinator=$coordinator_pid" --measure-cpu "$storage_cpu")
+    [ -n "$dependency_pids" ] && cpu+=(--measure-cpu "postgres+redis=$dependency_pids")
+  else
+    addr="127.0.0.1:$proxy_port"; tenant=bench-baseline
+    cpu=(--measure-cpu "baseline=$proxy_pid" --measure-cpu "$storage_cpu")
+  fi
+  local args=(bench "$workload" --addr "$addr" --tenant "$tenant" --keys "$keys" --value-size "$value_size"
+              --clock-ticks "$clock_ticks" "${cpu[@]}" -o json "$@")
+  run_number=$((run_number + 1))
+  log "run $run_number: $name"
+  local status=0
+  "$JAVA" "${java_opts[@]}" -jar "$admin_jar" "${args[@]}" >"$work/runs/$name.json" 2>"$work/runs/$name.err" || status=$?
+  if [ "$status" -ne 0 ] && [ ! -s "$work/runs/$name.json" ]; then
+    echo "error: run $name failed (exit $status):" >&2
+    cat "$work/runs/$name.err" >&2
+    exit 1
+  fi
+  printf '%s\t%s\t%s\t%s\n' "$name" "$target" "$(uptime | sed 's/.*load average: //')" \
+    "java -jar pairdb-admin.jar ${args[*]}" >>"$work/runs.tsv"
+}
+
+ops_per_second() {
+  sed -n 's/^  "ops_per_second" : \([0-9.]*\).*/\1/p' "$work/runs/$1.json" | head -1
+}
+
+timed=(--duration "${duration}s" --warmup "${warmup}s")
+load_at_start="$(uptime | sed 's/.*load average: //')"
+
+# Every key exists before the suite: reads find them, writes overwrite (read-before-write finds a version).
+log "preloading $keys keys through each target"
+bench_run preload-coordinator coordinator write --preload on --ops 1 --warmup 0s --concurrency 64 --no-progress
+bench_run preload-baseline baseline write --preload on --ops 1 --warmup 0s --concurrency 64 --no-progress
+# Until the JIT has compiled the hot paths of every process, the first runs would pay for it (and
+# its compiler threads' CPU would count per request): a mixed load first, not reported.
+for target in coordinator baseline; do
+  bench_run "jit-warmup-$target" "$target" mixed --read-ratio 0.5 --concurrency 64 --preload off --no-progress \
+    --duration "$(( warmup * 4 ))s" --warmup 0s
+done
+
+highest=0
+for c in $concurrencies; do
+  [ "$c" -gt "$highest" ] && highest="$c"
+done
+for c in $concurrencies; do
+  for workload in write read mixed; do
+    for target in coordinator baseline; do
+      name="$workload-c$c-$target"
+      if [ -n "$profile_dir" ] && [ "$workload" = write ] && [ "$c" = "$highest" ] && [ "$target" = coordinator ]; then
+        "$JCMD" "$coordinator_pid" JFR.start name=bench settings=profile filename="$work/coordinator-write.jfr" >/dev/null
+        bench_run "$name" "$target" "$workload" --concurrency "$c" --preload off --no-progress "${timed[@]}"
+        "$JCMD" "$coordinator_pid" JFR.stop name=bench >/dev/null
+        mkdir -p "$profile_dir"
+        cp "$work/coordinator-write.jfr" "$profile_dir/"
+        "$JFR" view --width 200 hot-methods "$profile_dir/coordinator-write.jfr" >"$profile_dir/hot-methods.txt" 2>&1 || true
+        "$JFR" summary "$profile_dir/coordinator-write.jfr" >"$profile_dir/summary.txt" 2>&1 || true
+      else
+        bench_run "$name" "$target" "$workload" --concurrency "$c" --preload off --no-progress "${timed[@]}"
+      fi
+    done
+  done
+done
+
+# With causal context the coordinator skips its read-before-write; the preload gives every key a clock.
+for target in coordinator baseline; do
+  bench_run "causal-write-c$highest-$target" "$target" write --concurrency "$highest" --causal-context on --preload on \
+    --no-progress "${timed[@]}"
+done
+
+# Latency at 70 % of the highest throughput measured above, paced so that queueing shows.
+for workload in write read; do
+  best=0
+  for c in $concurrencies; do
+    rate="$(ops_per_second "$workload-c$c-coordinator")"
+    best="$(awk -v a="$best" -v b="$rate" 'BEGIN { print (b > a ? b : a) }')"
+  done
+  target_rate="$(awk -v r="$best" 'BEGIN { printf "%.0f", r * 0.7 }')"
+  if [ "$target_rate" -gt 0 ]; then
+    bench_run "$workload-rate70-coordinator" coordinator "$workload" --concurrency 256 --rate "$target_rate" --preload off \
+      --no-progress "${timed[@]}"
+  fi
+done
+load_at_end="$(uptime | sed 's/.*load average: //')"
+
+# --- the report -----------------------------------------------------------------------------
+commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [ -n "$(git -C "$repo" status --porcelain 2>/dev/null)" ]; then
+  commit="$commit (dirty: uncommitted changes)"
+fi
+{
+  echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "label=$label"
+  echo "commit=$commit"
+  echo "command=$command_line"
+  echo "nproc=$(nproc)"
+  echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+  echo "memory=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+  echo "kernel=$(uname -r)"
+  echo "java=$("$JAVA" -version 2>&1 | head -1)"
+  echo "load_start=$load_at_start"
+  echo "load_end=$load_at_end"
+  echo "duration=$duration"
+  echo "warmup=$warmup"
+  echo "keys=$keys"
+  echo "value_size=$value_size"
+  echo "concurrencies=$concurrencies"
+  echo "elapsed=$SECONDS"
+} >"$work/meta.properties"
+
+"$JAVA" -cp "$admin_jar" "$repo/bench/ResultsReport.java" "$work" >"$work/section.md"
+
+if [ -z "$out" ]; then
+  cat "$work/section.md"
+else
+  marker='<!-- bench/run.sh inserts new results below this line -->'
+  if [ ! -f "$out" ] || ! grep -qF "$marker" "$out"; then
+    printf '# Benchmark results\n\nWritten by `bench/run.sh`, newest first.\n\n%s\n' "$marker" >>"$out"
+  fi
+  awk -v marker="$marker" -v section="$work/section.md" '
+    { print }
+    $0 == marker { print ""; while ((getline line < section) > 0) print line }
+  ' "$out" >"$work/out.md"
+  cp "$work/out.md" "$out"
+  log "results written to $out"
+  cat "$work/section.md"
+fi
+log "done in ${SECONDS}s"

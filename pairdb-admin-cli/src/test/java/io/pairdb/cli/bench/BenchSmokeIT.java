@@ -1,0 +1,158 @@
+package io.pairdb.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pairdb.cli.ExitCodes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Short real runs against an in-test coordinator that answers every request with success. */
+class BenchSmokeIT {
+
+    // Every run is bounded by both: a few hundred requests, or two seconds.
+    private static final String[] SHORT = {"--ops", "400", "--duration", "2s", "--warmup", "0s", "--no-progress"};
+
+    private EchoCoordinator coordinator;
+
+    @BeforeEach
+    void start() throws Exception {
+        coordinator = EchoCoordinator.start();
+        coordinator.tenants.add("bench");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        coordinator.close();
+    }
+
+    @Test
+    void aWriteRunReportsThroughputAndNoErrors() {
+        var result = bench("write", "--keys", "50", "--consistency", "all", "-o", "json");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        JsonNode report = result.json();
+        assertThat(report.get("ops").asLong()).isEqualTo(400);
+        assertThat(report.get("ops_per_second").asDouble()).isPositive();
+        assertThat(report.get("errors").asLong()).isZero();
+        assertThat(report.get("latency_us").get("p99").asLong()).isPositive();
+        assertThat(coordinator.writes.sum()).isEqualTo(400);
+        assertThat(coordinator.reads.sum()).isZero();
+        assertThat(coordinator.consistencies).containsExactly("all");
+        assertThat(coordinator.keys).hasSizeLessThanOrEqualTo(50).allMatch(key -> key.startsWith("key-"));
+    }
+
+    @Test
+    void aReadRunFirstWritesEveryKeyOnce() {
+        var result = bench("read", "--keys", "30", "-o", "json");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.json().get("preloaded").asLong()).isEqualTo(30);
+        assertThat(coordinator.writes.sum()).isEqualTo(30);
+        assertThat(coordinator.reads.sum()).isEqualTo(400);
+    }
+
+    @Test
+    void aMixedRunSendsReadsAndWritesAtTheRatio() {
+        var result = bench("mixed", "--read-ratio", "0.75", "--keys", "20", "--preload", "off", "-o", "json");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        JsonNode operations = result.json().get("operations");
+        long reads = operations.get("read").get("ops").asLong();
+        long writes = operations.get("write").get("ops").asLong();
+        assertThat(reads + writes).isEqualTo(400);
+        // 300 expected; binomial, n = 400: beyond ±60 is a 7-sigma event
+        assertThat(reads).isBetween(240L, 360L);
+    }
+
+    @Test
+    void causalContextSendsTheClockOfTheLastAnswerWithEveryWrite() {
+        var result = bench("write", "--keys", "10", "--causal-context", "on", "-o", "json");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        // the preload's first write of each key has no clock yet; every measured write has one
+        assertThat(coordinator.writes.sum()).isEqualTo(410);
+        assertThat(coordinator.writesWithCausalContext.sum()).isEqualTo(400);
+    }
+
+    @Test
+    void aPacedRunSendsAtTheAskedRate() {
+        var result = BenchCli.run("bench", "write", "--addr", coordinator.address(), "--rate", "200", "--duration", "1s",
+                "--warmup", "0s", "--no-progress", "-o", "json");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.json().get("target_rate").asDouble()).isEqualTo(200.0);
+        // one request every 5 ms for a second, and a few due before the clock said so
+        assertThat(result.json().get("ops").asLong()).isBetween(150L, 210L);
+    }
+
+    @Test
+    void idempotencyKeysAreUniquePerWrite() {
+        var result = bench("write", "--idempotency-keys", "on");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(coordinator.idempotencyKeys).hasSize(400);
+    }
+
+    @Test
+    void theTableNamesTheWorkloadAndItsFigures() {
+        var result = bench("write", "--keys", "50");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).startsWith("bench write against " + coordinator.address() + ": tenant bench, consistency quorum")
+                .containsPattern("(?m)^OP +OPS +OPS/S +P50\\(ms\\) +P95\\(ms\\) +P99\\(ms\\) +P99\\.9\\(ms\\) +MAX\\(ms\\) +ERRORS$")
+                .containsPattern("(?m)^write +400 +")
+                .contains("CPU per request: client ");
+    }
+
+    @Test
+    void aMissingTenantStopsTheRunBeforeAnyRequest() {
+        var result = bench("write", "--tenant", "nobody");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.SERVER_ERROR);
+        assertThat(result.stderr()).isEqualTo("error: tenant 'nobody' does not exist; create it with "
+                + "`pairdb-admin tenant create nobody --rf 3`, or pass --create-tenant\n");
+        assertThat(coordinator.writes.sum()).isZero();
+    }
+
+    @Test
+    void createTenantCreatesAMissingTenantWithTheAskedReplicationFactor() {
+        var result = bench("write", "--tenant", "fresh", "--create-tenant", "--rf", "2");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(coordinator.lastCreate.getTenantId()).isEqualTo("fresh");
+        assertThat(coordinator.lastCreate.getReplicationFactor()).isEqualTo(2);
+    }
+
+    @Test
+    void aTargetWithoutTheAdminApiIsBenchedWithoutATenantCheck() throws Exception {
+        try (EchoCoordinator bare = EchoCoordinator.withoutAdminApi()) {
+            var result = BenchCli.run(args(bare.address(), "write", "--tenant", "anything", "-o", "json"));
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.json().get("ops").asLong()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void anUnreachableCoordinatorIsAServerErrorNamingTheAddress() {
+        var result = BenchCli.run("bench", "write", "--addr", "127.0.0.1:1", "--ops", "1", "--no-progress");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.SERVER_ERROR);
+        assertThat(result.firstErrorLine()).startsWith("error: cannot reach the coordinator at 127.0.0.1:1");
+    }
+
+    private BenchCli.Result bench(String... workloadAndOptions) {
+        return BenchCli.run(args(coordinator.address(), workloadAndOptions));
+    }
+
+    private static String[] args(String address, String... workloadAndOptions) {
+        var args = new java.util.ArrayList<String>();
+        args.add("bench");
+        args.addAll(java.util.List.of(workloadAndOptions));
+        args.addAll(java.util.List.of("--addr", address));
+        args.addAll(java.util.List.of(SHORT));
+        return args.toArray(String[]::new);
+    }
+}
