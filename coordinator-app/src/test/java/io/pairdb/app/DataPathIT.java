@@ -301,16 +301,20 @@ class DataPathIT {
                         applied++;
                     }
                 } else {
+                    // refusals a client retries: the first request still in flight, or (on a machine too busy
+                    // for Redis to answer within its timeout) the documented keyed-write policy
                     StatusRuntimeException e = (StatusRuntimeException) answer;
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
-                    assertThat(reason(e)).isEqualTo("REQUEST_IN_PROGRESS");
+                    assertThat(e.getStatus().getCode() + "/" + reason(e))
+                            .isIn("ABORTED/REQUEST_IN_PROGRESS", "UNAVAILABLE/IDEMPOTENCY_STORE_UNAVAILABLE",
+                                    "UNAVAILABLE/QUORUM_NOT_REACHED", "DEADLINE_EXCEEDED/QUORUM_NOT_REACHED");
                     inFlight++;
                 }
             }
         } finally {
             pool.shutdownNow();
         }
-        System.out.printf("100 identical requests: applied=%d duplicates=%d in-flight=%d%n", applied, duplicates, inFlight);
+        System.out.printf("100 identical requests: applied=%d duplicates=%d refused-retryable=%d%n", applied, duplicates,
+                inFlight);
         assertThat(applied).isEqualTo(1);
         assertThat(appliedClocks).as("every answer carries the one write's clock").hasSize(1);
         assertThat(applied + duplicates + inFlight).isEqualTo(100);
