@@ -37,7 +37,12 @@ profile_dir=""
 keep_dir=""
 out_given=0
 time_limit=900   # seconds; the suite stops there whatever it has done
-command_line="bench/run.sh $*"
+command_line="bench/run.sh$(printf ' %q' "$@")"
+for variable in PAIRDB_COORDINATOR_JAR PAIRDB_EMULATOR_JAR PAIRDB_ADMIN_JAR PAIRDB_FAILURE_DETECTOR_TIMEOUT; do
+  if [ -n "${!variable:-}" ]; then
+    command_line="$variable=${!variable} $command_line"
+  fi
+done
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -250,7 +255,7 @@ bench_run() {
     exit 1
   fi
   printf '%s\t%s\t%s\t%s\n' "$name" "$target" "$(uptime | sed 's/.*load average: //')" \
-    "java -jar pairdb-admin.jar ${args[*]}" >>"$work/runs.tsv"
+    "java ${java_opts[*]} -jar pairdb-admin.jar ${args[*]}" >>"$work/runs.tsv"
 }
 
 ops_per_second() {
@@ -325,6 +330,10 @@ fi
   echo "label=$label"
   echo "commit=$commit"
   echo "command=$command_line"
+  for jar in "$coordinator_source" "$emulator_source" "$admin_source"; do
+    printf '%s ' "$(basename "$jar"): $jar, modified $(date -u -r "$jar" +%Y-%m-%dT%H:%M:%SZ), sha256 $(sha256sum "$jar" | cut -c1-12);"
+  done | sed 's/^/jars=/; s/; $//'
+  echo
   echo "nproc=$(nproc)"
   echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
   echo "memory=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
