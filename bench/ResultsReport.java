@@ -1,7 +1,6 @@
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,9 +38,13 @@ public final class ResultsReport {
 
     public static void main(String[] args) throws IOException {
         Path work = Path.of(args[0]);
+        // key=value lines, read verbatim (Properties would take the backslashes of a quoted command as escapes)
         Properties meta = new Properties();
-        try (Reader reader = Files.newBufferedReader(work.resolve("meta.properties"))) {
-            meta.load(reader);
+        for (String line : Files.readAllLines(work.resolve("meta.properties"))) {
+            int equals = line.indexOf('=');
+            if (equals > 0) {
+                meta.setProperty(line.substring(0, equals), line.substring(equals + 1));
+            }
         }
         Map<String, Run> runs = new LinkedHashMap<>();
         for (String line : Files.readAllLines(work.resolve("runs.tsv"))) {

@@ -128,15 +128,17 @@ cp "$admin_source" "$admin_jar"
 # (the pairdb-admin launcher's C1-only flags suit one-shot commands, not a load generator).
 java_opts=(--sun-misc-unsafe-memory-access=allow -Dio.grpc.netty.shaded.io.netty.noUnsafe=false)
 
+# free_port: sets $port to a port nothing listens on and this script has not handed out yet
+# (not in a $(...) subshell, so the list of handed-out ports survives)
 used_ports=" "
 free_port() {
-  local port
+  local candidate
   for _ in $(seq 1 200); do
-    port=$(( 20000 + RANDOM % 12000 ))
-    case "$used_ports" in *" $port "*) continue ;; esac
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      used_ports="$used_ports$port "
-      echo "$port"
+    candidate=$(( 20000 + RANDOM % 12000 ))
+    case "$used_ports" in *" $candidate "*) continue ;; esac
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
+      used_ports="$used_ports$candidate "
+      port="$candidate"
       return 0
     fi
   done
@@ -185,11 +187,13 @@ log "work directory $work"
 node_ports=()
 storage_pids=()
 for n in 1 2 3; do
-  port="$(free_port)"
+  free_port
   "$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$emulator_jar" --port "$port" --node-id "node-$n" \
     >"$work/emulator-$n.log" 2>&1 &
-  started_pids+=($!)
-  storage_pids+=($!)
+  pid=$!
+  started_pids+=("$pid")
+  storage_pids+=("$pid")
+  disown "$pid"  # cleanup stops it; no "Killed" notice from the shell
   node_ports+=("$port")
 done
 for n in 0 1 2; do
@@ -197,8 +201,8 @@ for n in 0 1 2; do
 done
 log "emulators ready on ports ${node_ports[*]}"
 
-coordinator_port="$(free_port)"
-http_port="$(free_port)"
+free_port; coordinator_port="$port"
+free_port; http_port="$port"
 # A short shutdown grace: the suite has nothing in flight when it stops the coordinator. A long
 # probe timeout: the suite saturates every CPU on purpose, and health probes starved of CPU for
 # 0.5 s (the default) would mark healthy nodes DOWN and fail writes (see RESULTS.md).
@@ -207,6 +211,7 @@ GRPC_SERVER_PORT="$coordinator_port" MICRONAUT_SERVER_PORT="$http_port" PAIRDB_S
   "$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$coordinator_jar" --dev --nodes 0 >"$work/coordinator.log" 2>&1 &
 coordinator_pid=$!
 started_pids+=("$coordinator_pid")
+disown "$coordinator_pid"
 wait_for "$work/coordinator.log" ready 180 "$coordinator_pid"
 log "coordinator ready on port $coordinator_port (pid $coordinator_pid)"
 for n in 1 2 3; do
@@ -214,12 +219,13 @@ for n in 1 2 3; do
 done
 admin tenant create bench --rf 3 >>"$work/admin.log" 2>&1
 
-proxy_port="$(free_port)"
+free_port; proxy_port="$port"
 nodes_arg="127.0.0.1:${node_ports[0]},127.0.0.1:${node_ports[1]},127.0.0.1:${node_ports[2]}"
 "$JAVA" "${java_opts[@]}" -jar "$admin_jar" bench baseline-proxy --port "$proxy_port" --nodes "$nodes_arg" \
   >"$work/proxy.log" 2>&1 &
 proxy_pid=$!
 started_pids+=("$proxy_pid")
+disown "$proxy_pid"
 wait_for "$work/proxy.log" ready 60 "$proxy_pid"
 log "baseline proxy ready on port $proxy_port (pid $proxy_pid)"
 
