@@ -2,6 +2,7 @@ package io.pairdb.core.port;
 
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
 import io.pairdb.core.topology.RangeStream;
@@ -12,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Topology changes (bootstrap, decommission) and their progress, shared by every coordinator,
+ * Topology changes (bootstrap, decommission, replication factor changes) and their progress, shared by every coordinator,
  * next to the nodes and the ring epoch of the {@link TopologyStore}: a change starts and ends
  * together with its node's state and an epoch bump, in one transaction.
  *
@@ -59,6 +60,17 @@ public interface ChangeStore {
      */
     Start start(TopologyChange change, StorageNode node, long expectedEpoch, String owner, Duration lease);
 
+    /**
+     * Starts a {@link io.pairdb.core.topology.ChangeType#CHANGE_RF} change the way {@link #start}
+     * starts a node change: if the ring epoch is still {@code expectedEpoch} and the tenant's
+     * stored version still {@code expectedTenantVersion}, in one transaction: replaces the tenant
+     * row with {@code tenant} (its pending RF set while the RF is raised, or its new RF), inserts
+     * {@code change} and bumps the epoch. {@code EpochMoved} when either moved: plan again. At
+     * most one change of a tenant's RF is in progress at a time.
+     */
+    Start startReplication(TopologyChange change, Tenant tenant, long expectedTenantVersion, long expectedEpoch,
+                           String owner, Duration lease);
+
     Optional<TopologyChange> find(ChangeId id);
 
     /** The newest {@code limit} changes, newest first. */
@@ -83,10 +95,12 @@ public interface ChangeStore {
 
     /**
      * If {@code owner} holds the lease and the change is in progress, in one transaction: sets
-     * the change's node to {@code nodeState}, ends the change with {@code status} (completed at
+     * the change's node to {@code nodeState} (a node change; empty for a replication factor
+     * change, whose tenant gets the RF it moved to when COMPLETED, or keeps its RF, either way
+     * without a pending one), ends the change with {@code status} (completed at
      * {@code at}, with {@code error} and the final {@code streams}), releases the lease and bumps
      * the ring epoch.
      */
-    Finish finish(ChangeId id, String owner, NodeState nodeState, ChangeStatus status, Optional<String> error,
+    Finish finish(ChangeId id, String owner, Optional<NodeState> nodeState, ChangeStatus status, Optional<String> error,
                   List<RangeStream> streams, Instant at);
 }

@@ -78,19 +78,39 @@ public final class TopologyView {
 
     /** The key's replica sets, or empty when the current ring has fewer than {@code rf} nodes. */
     public Optional<ReplicaSets> replicasFor(Token token, int rf) {
+        return replicasFor(token, rf, rf);
+    }
+
+    /**
+     * The key's replica sets for a tenant read at {@code rf} and written at {@code writeRf}
+     * ({@code writeRf > rf} while its RF is being raised): natural replicas are the first
+     * {@code rf} of the current ring; pending replicas are every other node among the first
+     * {@code writeRf} of either ring (the future ring's when nodes are joining or leaving, the
+     * current ring's extra replicas while the RF grows). Empty when the current ring has fewer
+     * than {@code rf} nodes.
+     */
+    public Optional<ReplicaSets> replicasFor(Token token, int rf, int writeRf) {
         if (rf > current.nodeCount()) {
             return Optional.empty();
         }
         List<StorageNode> natural = current.replicasFor(token, rf).stream().map(nodes::get).toList();
         List<StorageNode> pending = new ArrayList<>();
+        if (writeRf > rf) {
+            addPending(current.replicasFor(token, Math.min(writeRf, current.nodeCount())), natural, pending);
+        }
+        int futureRf = Math.min(Math.max(rf, writeRf), future.nodeCount());
         if (rf <= future.nodeCount()) {
-            for (NodeId id : future.replicasFor(token, rf)) {
-                StorageNode n = nodes.get(id);
-                if (!natural.contains(n)) {
-                    pending.add(n);
-                }
-            }
+            addPending(future.replicasFor(token, futureRf), natural, pending);
         }
         return Optional.of(new ReplicaSets(token, natural, pending));
+    }
+
+    private void addPending(List<NodeId> candidates, List<StorageNode> natural, List<StorageNode> pending) {
+        for (NodeId id : candidates) {
+            StorageNode n = nodes.get(id);
+            if (!natural.contains(n) && !pending.contains(n)) {
+                pending.add(n);
+            }
+        }
     }
 }

@@ -11,8 +11,11 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Tenants and their replication factor, with a TTL cache in front of the store. Other
- * coordinators see an RF change when their cached entry expires (default 5 minutes).
+ * Tenants and their replication factor, with a cache in front of the store. An entry is used
+ * until its TTL (default 5 minutes) runs out or the coordinator serves another ring epoch: every
+ * change of a tenant's RF bumps the epoch (see {@link io.pairdb.core.topology.ChangeReplicationFactor}),
+ * so a coordinator that serves the change's epoch routes the tenant by its new RF, which is what
+ * the change waits for before streaming. Changing an RF goes through that change, not through here.
  */
 public final class TenantService {
     /** Bounds on replication factors, shared by every path that sets one. */
@@ -25,6 +28,21 @@ public final class TenantService {
             if (defaultReplicationFactor < 1 || defaultReplicationFactor > maxReplicationFactor) {
                 throw new IllegalArgumentException("default replication factor must be 1-" + maxReplicationFactor);
             }
+        }
+
+        /**
+         * Why {@code rf} cannot be a tenant's replication factor on a ring of {@code nodes} nodes,
+         * or empty when it can: every path that sets an RF checks it here.
+         */
+        public Optional<String> check(int rf, int nodes) {
+            if (rf < 1 || rf > maxReplicationFactor) {
+                return Optional.of("replication factor must be between 1 and " + maxReplicationFactor + ", was " + rf);
+            }
+            if (rf > nodes) {
+                return Optional.of("replication factor " + rf + " exceeds the " + nodes
+                        + " storage nodes in the ring; add nodes first");
+            }
+            return Optional.empty();
         }
 
         public static Settings defaults() {
@@ -43,22 +61,8 @@ public final class TenantService {
         }
     }
 
-    public sealed interface UpdateOutcome {
-        record Updated(Tenant tenant) implements UpdateOutcome {
-        }
-
-        record NotFound(TenantId id) implements UpdateOutcome {
-        }
-
-        record InvalidReplicationFactor(String reason) implements UpdateOutcome {
-        }
-
-        /** Another coordinator kept changing the tenant while this one tried. */
-        record Contended(TenantId id) implements UpdateOutcome {
-        }
-    }
-
-    private record Cached(Tenant tenant, long expiresAtMillis) {
+    /** A cached tenant, as loaded while the coordinator served ring epoch {@code epoch}. */
+    private record Cached(Tenant tenant, long expiresAtMillis, long epoch) {
     }
 
     private final TenantStore store;
@@ -100,8 +104,9 @@ public final class TenantService {
     /** The tenant, from the cache when fresh. */
     public Optional<Tenant> find(TenantId id) {
         long now = clock.nowMillis();
+        long epoch = topology.current().epoch();
         Cached cached = cache.get(id);
-        if (cached != null && cached.expiresAtMillis() > now) {
+        if (cached != null && cached.expiresAtMillis() > now && cached.epoch() == epoch) {
             metrics.tenantCacheHit();
             return Optional.of(cached.tenant());
         }
@@ -109,7 +114,7 @@ public final class TenantService {
         Optional<Tenant> loaded = store.find(id);
         // absent tenants are not cached, so a tenant created elsewhere is usable at once
         loaded.ifPresentOrElse(
-                t -> cache.put(id, new Cached(t, now + settings.cacheTtl().toMillis())),
+                t -> cache.put(id, new Cached(t, now + settings.cacheTtl().toMillis(), epoch)),
                 () -> cache.remove(id));
         return loaded;
     }
@@ -118,44 +123,7 @@ public final class TenantService {
         return store.list();
     }
 
-    public UpdateOutcome setReplicationFactor(TenantId id, int rf) {
-        Optional<String> invalid = checkReplicationFactor(rf);
-        if (invalid.isPresent()) {
-            return new UpdateOutcome.InvalidReplicationFactor(invalid.get());
-        }
-        for (int attempt = 0; attempt < 5; attempt++) {
-            Optional<Tenant> current = store.find(id);
-            if (current.isEmpty()) {
-                cache.remove(id);
-                return new UpdateOutcome.NotFound(id);
-            }
-            Tenant before = current.get();
-            if (before.replicationFactor() == rf) {
-                return new UpdateOutcome.Updated(before);
-            }
-            Tenant wanted = before.withReplicationFactor(rf, clock.now());
-            Optional<Tenant> stored = store.update(wanted, before.version());
-            if (stored.isEmpty()) {
-                cache.remove(id);
-                return new UpdateOutcome.NotFound(id);
-            }
-            if (stored.get().version() == wanted.version() && stored.get().replicationFactor() == rf) {
-                cache.remove(id);
-                return new UpdateOutcome.Updated(stored.get());
-            }
-        }
-        return new UpdateOutcome.Contended(id);
-    }
-
     private Optional<String> checkReplicationFactor(int rf) {
-        if (rf < 1 || rf > settings.maxReplicationFactor()) {
-            return Optional.of("replication factor must be between 1 and " + settings.maxReplicationFactor() + ", was " + rf);
-        }
-        int nodes = topology.current().currentNodeCount();
-        if (rf > nodes) {
-            return Optional.of("replication factor " + rf + " exceeds the " + nodes
-                    + " storage nodes in the ring; add nodes first");
-        }
-        return Optional.empty();
+        return settings.check(rf, topology.current().currentNodeCount());
     }
 }

@@ -13,7 +13,8 @@ import java.util.Set;
  * it concerns the same node, when either change's node takes part in the other's streams (a node
  * must not leave while it receives a range, nor be a source that is about to go), or when their
  * stream ranges overlap: two changes moving the same range would each plan it against a ring the
- * other is changing. Changes on disjoint ranges are independent: a key's replica set changes only
+ * other is changing. A replication factor change runs alone (see {@link #findForReplication}).
+ * Changes on disjoint ranges are independent: a key's replica set changes only
  * if a vnode of the changed node sits on its walk, so each key is affected by at most one. Pure.
  */
 public final class ChangeConflicts {
@@ -31,15 +32,20 @@ public final class ChangeConflicts {
             if (!other.inProgress()) {
                 continue;
             }
-            if (other.node().equals(node)) {
+            if (other.type() == ChangeType.CHANGE_RF) {
+                return Optional.of(new Conflict(other.id(), "the replication factor change " + other.id() + " of "
+                        + other.subject() + " is in progress"));
+            }
+            NodeId otherNode = other.node().orElseThrow();
+            if (otherNode.equals(node)) {
                 return Optional.of(new Conflict(other.id(), "node " + node + " has change " + other.id() + " in progress"));
             }
             if (other.streams().stream().anyMatch(s -> s.nodes().contains(node))) {
                 return Optional.of(new Conflict(other.id(), "node " + node + " takes part in the streams of change "
                         + other.id()));
             }
-            if (plannedNodes.contains(other.node())) {
-                return Optional.of(new Conflict(other.id(), "node " + other.node() + " of change " + other.id()
+            if (plannedNodes.contains(otherNode)) {
+                return Optional.of(new Conflict(other.id(), "node " + otherNode + " of change " + other.id()
                         + " would take part in this change's streams"));
             }
             for (RangeStream mine : planned) {
@@ -52,6 +58,17 @@ public final class ChangeConflicts {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether a replication factor change may start: only with no change in flight. It moves
+     * ranges all around the ring (a new replica for most of them), and a node change planned
+     * against the old RF would miss the new replicas, so the two are serialised.
+     */
+    public static Optional<Conflict> findForReplication(Collection<TopologyChange> inFlight) {
+        return inFlight.stream().filter(TopologyChange::inProgress).findFirst()
+                .map(other -> new Conflict(other.id(), "change " + other.id() + " of " + other.subject()
+                        + " is in progress; a replication factor change waits until no change is in flight"));
     }
 
     /** Whether two ranges {@code (start, end]} share a token; each may wrap, and {@code start == end} is the whole ring. */

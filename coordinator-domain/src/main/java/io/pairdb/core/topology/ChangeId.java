@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * A topology change's identifier, e.g. {@code add-node-4-e17}: its type, its node and the ring
+ * A topology change's identifier, e.g. {@code add-node-4-e17}: its type, its node (or tenant) and the ring
  * epoch it introduced. Unique without any randomness: a change starts only by moving the ring
  * from one epoch to the next, and only one change can do that.
  */
@@ -28,8 +28,14 @@ public record ChangeId(String value) {
         String verb = switch (type) {
             case ADD_NODE -> "add";
             case REMOVE_NODE -> "remove";
+            case CHANGE_RF -> throw new IllegalArgumentException("a replication factor change is named by its tenant");
         };
         return new ChangeId(verb + "-" + node.value() + "-e" + ringEpoch);
+    }
+
+    /** E.g. {@code rf-orders-3-e17}: the tenant, the RF it moves to, the epoch. */
+    public static ChangeId ofReplication(ReplicationChange change, long ringEpoch) {
+        return new ChangeId("rf-" + change.tenant().value() + "-" + change.to() + "-e" + ringEpoch);
     }
 
     @Override

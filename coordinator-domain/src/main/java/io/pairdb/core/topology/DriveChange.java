@@ -1,5 +1,6 @@
 package io.pairdb.core.topology;
 
+import io.pairdb.core.node.NodeState;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.Clock;
 import java.time.Duration;
@@ -216,7 +217,8 @@ public final class DriveChange implements AutoCloseable {
 
     private Step end(ChangeStatus status, Optional<String> error, Instant at) {
         closeTransfer();
-        var nodeState = status == ChangeStatus.COMPLETED ? change.type().onCompletion() : change.type().onRollback();
+        Optional<NodeState> nodeState = !change.type().concernsNode() ? Optional.empty()
+                : Optional.of(status == ChangeStatus.COMPLETED ? change.type().onCompletion() : change.type().onRollback());
         switch (store.finish(change.id(), settings.coordinatorId(), nodeState, status, error, List.copyOf(streams), at)) {
             case ChangeStore.Finish.Finished finished -> {
                 change = finished.change();

@@ -5,6 +5,7 @@ import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.Scheduler;
+import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.topology.DriveChange.Ending;
 import io.pairdb.core.topology.DriveChange.Step;
 import java.time.Duration;
@@ -88,6 +89,27 @@ public final class DriveChanges {
                 // after drive(): if the reload fails, the change is still driven (it waits for this epoch anyway)
                 topology.reload();
                 return Optional.of(new StartOutcome.Started(started.change(), node, started.epoch()));
+            }
+            case ChangeStore.Start.EpochMoved moved -> {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Stores a new replication factor change (see {@link ChangeStore#startReplication}), serves its
+     * epoch here at once and drives it. Empty when the epoch or the tenant moved since the change
+     * was planned: plan again.
+     */
+    Optional<ChangeStore.Start.Started> startReplication(TopologyChange change, Tenant tenant, long expectedTenantVersion,
+                                                         long expectedEpoch) {
+        switch (store.startReplication(change, tenant, expectedTenantVersion, expectedEpoch, settings.coordinatorId(),
+                settings.lease())) {
+            case ChangeStore.Start.Started started -> {
+                events.started(started.change());
+                drive(started.change());
+                topology.reload();
+                return Optional.of(started);
             }
             case ChangeStore.Start.EpochMoved moved -> {
                 return Optional.empty();

@@ -16,7 +16,8 @@ import java.util.TreeSet;
 /**
  * The range streams of a change, from {@link RangeMovements}: the current ring (NORMAL and
  * LEAVING nodes) against the same ring with the node added or taken out, for every replication
- * factor the tenants use. Pure.
+ * factor the tenants use; or, for a tenant's RF raised, the same ring walked further. Node and
+ * RF changes never run together ({@link ChangeConflicts}). Pure.
  */
 public final class PlanChange {
     /** The streams, and how many ranges had no source left (see {@link TopologyChange#unrecoverableRanges()}). */
@@ -46,6 +47,32 @@ public final class PlanChange {
         List<Ring.Member> future = currentMembers(view);
         future.removeIf(m -> m.node().equals(leaving));
         return plan(view.currentRing(), Ring.of(future), tenants, leavingIsDown ? Set.of(leaving) : Set.of());
+    }
+
+    /**
+     * Streams that give the new replicas of a tenant whose RF is raised from {@code from} to
+     * {@code to} its ranges: for every range of the current ring, each node among the first
+     * {@code to} replicas but not the first {@code from} receives the tenant's data of the range
+     * from those first {@code from}. Nothing to stream when the RF is lowered (the extra replicas
+     * are released, see cleanup) or the ring has fewer than {@code to} nodes.
+     */
+    public static Plan forReplication(TopologyView view, ReplicationChange change) {
+        Ring ring = view.currentRing();
+        if (!change.raises() || change.to() > ring.nodeCount()) {
+            return new Plan(List.of(), 0);
+        }
+        List<RangeStream> streams = new ArrayList<>();
+        TenantFilter only = new TenantFilter.Only(List.of(change.tenant()));
+        for (var range : RangeMovements.elementaryRanges(ring, ring)) {
+            List<NodeId> before = ring.replicasFor(range.end(), change.from());
+            for (NodeId target : ring.replicasFor(range.end(), change.to())) {
+                if (!before.contains(target)) {
+                    streams.add(RangeStream.pending(streams.size(), range, target, before, new TreeSet<>(Set.of(change.to())),
+                            only));
+                }
+            }
+        }
+        return new Plan(streams, 0);
     }
 
     private static Plan plan(Ring current, Ring future, Collection<Tenant> tenants, Set<NodeId> unusableSources) {

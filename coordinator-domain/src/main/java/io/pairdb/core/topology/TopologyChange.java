@@ -7,20 +7,27 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A node joining or leaving the ring, as persisted so any coordinator can drive or resume it:
+ * A node joining or leaving the ring, or a tenant's replication factor changing ({@code node}
+ * or {@code replication} tells which, by {@code type}), as persisted so any coordinator can drive or resume it:
  * the range streams it needs and their progress, its status and who holds its lease.
  * {@code ringEpoch} is the epoch that made its node BOOTSTRAPPING or LEAVING; streaming waits
  * until every live coordinator serves it. {@code force} is a removal of a node that was down:
  * its streams read from the surviving replicas; {@code unrecoverableRanges} counts the ranges no
  * surviving replica held (RF 1 on the dead node). Immutable.
  */
-public record TopologyChange(ChangeId id, ChangeType type, NodeId node, ChangeStatus status, long ringEpoch, boolean force,
-                             int unrecoverableRanges, List<RangeStream> streams, Instant startedAt, Instant updatedAt,
-                             Optional<Instant> completedAt, Optional<String> error, Optional<Lease> lease) {
+public record TopologyChange(ChangeId id, ChangeType type, Optional<NodeId> node, ChangeStatus status, long ringEpoch,
+                             boolean force, int unrecoverableRanges, List<RangeStream> streams, Instant startedAt,
+                             Instant updatedAt, Optional<Instant> completedAt, Optional<String> error,
+                             Optional<Lease> lease, Optional<ReplicationChange> replication) {
     public TopologyChange {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(replication, "replication");
+        if (type.concernsNode() != node.isPresent() || type.concernsNode() == replication.isPresent()) {
+            throw new IllegalArgumentException("a " + type + " change concerns " + (type.concernsNode() ? "a node" : "a tenant")
+                    + " and nothing else");
+        }
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
@@ -36,6 +43,22 @@ public record TopologyChange(ChangeId id, ChangeType type, NodeId node, ChangeSt
         if (status.isFinal() != completedAt.isPresent()) {
             throw new IllegalArgumentException("a change has a completion time exactly when it is over");
         }
+    }
+
+    /** A node change (ADD_NODE, REMOVE_NODE). */
+    public TopologyChange(ChangeId id, ChangeType type, NodeId node, ChangeStatus status, long ringEpoch, boolean force,
+                          int unrecoverableRanges, List<RangeStream> streams, Instant startedAt, Instant updatedAt,
+                          Optional<Instant> completedAt, Optional<String> error, Optional<Lease> lease) {
+        this(id, type, Optional.of(node), status, ringEpoch, force, unrecoverableRanges, streams, startedAt, updatedAt,
+                completedAt, error, lease, Optional.empty());
+    }
+
+    /** What the change is about, for messages: {@code node n1} or {@code tenant t (RF 2 -> 3)}. */
+    public String subject() {
+        return node.map(n -> "node " + n).orElseGet(() -> {
+            ReplicationChange r = replication.orElseThrow();
+            return "tenant " + r.tenant() + " (RF " + r.from() + " -> " + r.to() + ")";
+        });
     }
 
     /** Sums over the streams, for a summary. */
@@ -66,12 +89,12 @@ public record TopologyChange(ChangeId id, ChangeType type, NodeId node, ChangeSt
 
     public TopologyChange withStreams(List<RangeStream> newStreams, Instant now) {
         return new TopologyChange(id, type, node, status, ringEpoch, force, unrecoverableRanges, newStreams, startedAt,
-                now, completedAt, error, lease);
+                now, completedAt, error, lease, replication);
     }
 
     public TopologyChange withLease(Optional<Lease> newLease) {
         return new TopologyChange(id, type, node, status, ringEpoch, force, unrecoverableRanges, streams, startedAt,
-                updatedAt, completedAt, error, newLease);
+                updatedAt, completedAt, error, newLease, replication);
     }
 
     /** The change as it ends: final status, completion time, no lease. */
@@ -81,6 +104,6 @@ public record TopologyChange(ChangeId id, ChangeType type, NodeId node, ChangeSt
             throw new IllegalArgumentException("a change ends COMPLETED, FAILED or ROLLED_BACK, not " + finalStatus);
         }
         return new TopologyChange(id, type, node, finalStatus, ringEpoch, force, unrecoverableRanges, finalStreams,
-                startedAt, now, Optional.of(now), reason, Optional.empty());
+                startedAt, now, Optional.of(now), reason, Optional.empty(), replication);
     }
 }

@@ -125,7 +125,7 @@ public final class CoordinateWrite {
         }
         int rf = tenant.get().replicationFactor();
         Token token = Token.forKey(command.tenant().value(), command.key());
-        Optional<ReplicaSets> sets = topology.current().replicasFor(token, rf);
+        Optional<ReplicaSets> sets = topology.current().replicasFor(token, rf, tenant.get().writeReplicationFactor());
         int required = command.consistency().required(rf);
         if (sets.isEmpty()) {
             env.metrics().quorumFailure(operation(command));

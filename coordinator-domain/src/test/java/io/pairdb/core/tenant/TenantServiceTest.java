@@ -8,7 +8,6 @@ import io.pairdb.core.testing.InMemoryTopologyStore;
 import io.pairdb.core.testing.ManualClock;
 import io.pairdb.core.testing.RecordingMetrics;
 import io.pairdb.core.tenant.TenantService.CreateOutcome;
-import io.pairdb.core.tenant.TenantService.UpdateOutcome;
 import io.pairdb.core.topology.ClusterTopology;
 import java.time.Duration;
 import java.util.Optional;
@@ -106,33 +105,33 @@ class TenantServiceTest {
     }
 
     @Test
-    void changingTheReplicationFactorUpdatesTheTenantAndItsCacheEntry() {
+    void aNewRingEpochMakesCachedTenantsStaleAtOnce() {
         tenants.create(ACME, Optional.of(3));
-        tenants.find(ACME);
+        Tenant cached = tenants.find(ACME).orElseThrow();
+        store.update(cached.raisingTo(4, clock.now()), cached.version());
 
-        UpdateOutcome outcome = tenants.setReplicationFactor(ACME, 2);
+        assertThat(tenants.find(ACME)).as("same epoch, within the TTL: the cached entry")
+                .hasValueSatisfying(t -> assertThat(t.pendingReplicationFactor()).isEmpty());
+        topologyStore.bumpEpoch();
+        topology.reload();
 
-        assertThat(outcome).isInstanceOfSatisfying(UpdateOutcome.Updated.class, u -> {
-            assertThat(u.tenant().replicationFactor()).isEqualTo(2);
-            assertThat(u.tenant().version()).isEqualTo(2);
-        });
-        assertThat(tenants.find(ACME)).hasValueSatisfying(t -> assertThat(t.replicationFactor()).isEqualTo(2));
-        assertThat(metrics.tenantCacheMisses).as("the entry was invalidated").hasValue(2);
+        assertThat(tenants.find(ACME)).as("an RF change bumps the epoch; its coordinators route by the new RF")
+                .hasValueSatisfying(t -> assertThat(t.pendingReplicationFactor()).contains(4));
     }
 
     @Test
-    void changingTheReplicationFactorIsCheckedLikeCreating() {
-        tenants.create(ACME, Optional.of(3));
+    void replicationFactorBoundsAreTheSameForEveryPath() {
+        TenantService.Settings settings = new TenantService.Settings(3, 5, Duration.ofMinutes(5));
 
-        assertThat(tenants.setReplicationFactor(ACME, 5)).isInstanceOf(UpdateOutcome.InvalidReplicationFactor.class);
-        assertThat(tenants.setReplicationFactor(ACME, 0)).isInstanceOf(UpdateOutcome.InvalidReplicationFactor.class);
-        assertThat(store.find(ACME)).hasValueSatisfying(t -> assertThat(t.replicationFactor()).isEqualTo(3));
+        assertThat(settings.check(0, 4)).hasValueSatisfying(r -> assertThat(r).contains("between 1 and 5"));
+        assertThat(settings.check(6, 9)).hasValueSatisfying(r -> assertThat(r).contains("between 1 and 5"));
+        assertThat(settings.check(5, 4)).hasValueSatisfying(r -> assertThat(r).contains("exceeds the 4 storage nodes"));
+        assertThat(settings.check(4, 4)).isEmpty();
     }
 
     @Test
     void anUnknownTenantIsNotFound() {
         assertThat(tenants.find(ACME)).isEmpty();
-        assertThat(tenants.setReplicationFactor(ACME, 2)).isEqualTo(new UpdateOutcome.NotFound(ACME));
     }
 
     @Test

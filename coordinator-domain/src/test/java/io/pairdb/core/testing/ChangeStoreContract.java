@@ -173,7 +173,7 @@ public abstract class ChangeStoreContract {
         assertThat(changes.claimAbandoned("coord-c", LEASE)).isEmpty();
         // the first driver learns at its next write that the change is not its own any more
         assertThat(changes.checkpoint(change.id(), "coord-a", change.streams(), now, LEASE)).isEqualTo(Held.LOST);
-        assertThat(changes.finish(change.id(), "coord-a", NodeState.NORMAL, ChangeStatus.COMPLETED, Optional.empty(),
+        assertThat(changes.finish(change.id(), "coord-a", Optional.of(NodeState.NORMAL), ChangeStatus.COMPLETED, Optional.empty(),
                 change.streams(), now)).isEqualTo(new Finish.LeaseLost());
         assertThat(changes.checkpoint(change.id(), "coord-b", change.streams(), now, LEASE)).isEqualTo(Held.HELD);
     }
@@ -194,7 +194,7 @@ public abstract class ChangeStoreContract {
         List<RangeStream> done = change.streams().stream().map(RangeStream::done).toList();
         Instant end = now.plusSeconds(60);
 
-        Finish finish = changes.finish(change.id(), "coord-a", NodeState.NORMAL, ChangeStatus.COMPLETED, Optional.empty(),
+        Finish finish = changes.finish(change.id(), "coord-a", Optional.of(NodeState.NORMAL), ChangeStatus.COMPLETED, Optional.empty(),
                 done, end);
 
         assertThat(finish).isInstanceOf(Finish.Finished.class);
@@ -208,7 +208,7 @@ public abstract class ChangeStoreContract {
         assertThat(stored.streams()).isEqualTo(done);
         assertThat(stored.lease()).isEmpty();
         assertThat(changes.inProgress()).isEmpty();
-        assertThat(changes.finish(change.id(), "coord-a", NodeState.NORMAL, ChangeStatus.COMPLETED, Optional.empty(),
+        assertThat(changes.finish(change.id(), "coord-a", Optional.of(NodeState.NORMAL), ChangeStatus.COMPLETED, Optional.empty(),
                 done, end)).isEqualTo(new Finish.LeaseLost());
         assertThat(nodes.epoch()).isEqualTo(5);
     }
@@ -217,7 +217,7 @@ public abstract class ChangeStoreContract {
     public void aFailedChangeKeepsItsReasonAndPutsTheNodeBack() {
         TopologyChange change = started(changes.start(change(ChangeType.REMOVE_NODE, "n2", 4, streams("n4")),
                 node("n2", NodeState.LEAVING), 3, "coord-a", LEASE));
-        changes.finish(change.id(), "coord-a", NodeState.NORMAL, ChangeStatus.FAILED, Optional.of("stream 0 kept failing"),
+        changes.finish(change.id(), "coord-a", Optional.of(NodeState.NORMAL), ChangeStatus.FAILED, Optional.of("stream 0 kept failing"),
                 change.streams(), now.plusSeconds(5));
         TopologyChange stored = changes.find(change.id()).orElseThrow();
         assertThat(stored.status()).isEqualTo(ChangeStatus.FAILED);

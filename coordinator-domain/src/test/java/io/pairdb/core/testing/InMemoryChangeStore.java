@@ -8,7 +8,9 @@ import io.pairdb.core.port.Clock;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
 import io.pairdb.core.topology.Lease;
+import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.topology.RangeStream;
+import io.pairdb.core.topology.ReplicationChange;
 import io.pairdb.core.topology.TopologyChange;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,12 +30,19 @@ public final class InMemoryChangeStore implements ChangeStore {
             Comparator.comparing(TopologyChange::startedAt).thenComparing(c -> c.id().value());
 
     private final InMemoryTopologyStore nodes;
+    private final InMemoryTenantStore tenants;
     private final Clock clock;
     private final Map<ChangeId, TopologyChange> changes = new LinkedHashMap<>();
 
-    public InMemoryChangeStore(InMemoryTopologyStore nodes, Clock clock) {
+    public InMemoryChangeStore(InMemoryTopologyStore nodes, InMemoryTenantStore tenants, Clock clock) {
         this.nodes = nodes;
+        this.tenants = tenants;
         this.clock = clock;
+    }
+
+    /** With tenants of its own: for tests of node changes only. */
+    public InMemoryChangeStore(InMemoryTopologyStore nodes, Clock clock) {
+        this(nodes, new InMemoryTenantStore(), clock);
     }
 
     @Override
@@ -43,16 +52,41 @@ public final class InMemoryChangeStore implements ChangeStore {
                 return new Start.EpochMoved(nodes.epoch());
             }
             Invariants.argument(change.ringEpoch() == expectedEpoch + 1, "the change must carry the epoch it introduces");
-            Invariants.argument(change.node().equals(node.id()), "the change and the node disagree");
+            Invariants.argument(change.node().equals(Optional.of(node.id())), "the change and the node disagree");
             Invariants.check(!changes.containsKey(change.id()), "change " + change.id() + " exists");
-            Invariants.check(changes.values().stream().noneMatch(c -> c.inProgress() && c.node().equals(node.id())),
-                    "node " + node.id() + " has a change in progress");
+            Invariants.check(changes.values().stream().noneMatch(c -> c.inProgress()
+                    && c.node().equals(Optional.of(node.id()))), "node " + node.id() + " has a change in progress");
             if (nodes.find(node.id()).isPresent()) {
                 nodes.update(node);
             } else {
                 nodes.insert(node);
             }
             Invariants.check(nodes.epoch() == expectedEpoch + 1, "a start moves the ring by exactly one epoch");
+            TopologyChange stored = change.inProgress()
+                    ? change.withLease(Optional.of(new Lease(owner, clock.now().plus(lease))))
+                    : change.withLease(Optional.empty());
+            changes.put(stored.id(), stored);
+            return new Start.Started(stored, nodes.epoch());
+        }
+    }
+
+    @Override
+    public Start startReplication(TopologyChange change, Tenant tenant, long expectedTenantVersion, long expectedEpoch,
+                                  String owner, Duration lease) {
+        synchronized (nodes) {
+            Invariants.argument(change.ringEpoch() == expectedEpoch + 1, "the change must carry the epoch it introduces");
+            Invariants.argument(change.replication().map(r -> r.tenant().equals(tenant.id())).orElse(false),
+                    "the change and the tenant disagree");
+            Invariants.check(!changes.containsKey(change.id()), "change " + change.id() + " exists");
+            Optional<Tenant> current = tenants.find(tenant.id());
+            if (nodes.epoch() != expectedEpoch || current.isEmpty() || current.get().version() != expectedTenantVersion) {
+                return new Start.EpochMoved(nodes.epoch());
+            }
+            Invariants.check(changes.values().stream().noneMatch(c -> c.inProgress() && c.replication()
+                    .map(r -> r.tenant().equals(tenant.id())).orElse(false)), "tenant " + tenant.id()
+                    + " has a replication factor change in progress");
+            tenants.update(tenant, expectedTenantVersion);
+            nodes.bumpEpoch();
             TopologyChange stored = change.inProgress()
                     ? change.withLease(Optional.of(new Lease(owner, clock.now().plus(lease))))
                     : change.withLease(Optional.empty());
@@ -108,17 +142,27 @@ public final class InMemoryChangeStore implements ChangeStore {
     }
 
     @Override
-    public Finish finish(ChangeId id, String owner, NodeState nodeState, ChangeStatus status, Optional<String> error,
-                         List<RangeStream> streams, Instant at) {
+    public Finish finish(ChangeId id, String owner, Optional<NodeState> nodeState, ChangeStatus status,
+                         Optional<String> error, List<RangeStream> streams, Instant at) {
         synchronized (nodes) {
             TopologyChange c = changes.get(id);
             if (!heldBy(c, owner)) {
                 return new Finish.LeaseLost();
             }
-            StorageNode node = nodes.find(c.node()).orElseThrow();
+            Invariants.argument(c.node().isPresent() == nodeState.isPresent(),
+                    "a node change ends with its node's state, an RF change without one");
             long before = nodes.epoch();
-            nodes.update(node.withState(nodeState, at));
-            Invariants.check(nodes.epoch() == before + 1, "ending a change moves its node's state");
+            if (c.node().isPresent()) {
+                StorageNode node = nodes.find(c.node().get()).orElseThrow();
+                nodes.update(node.withState(nodeState.get(), at));
+            } else {
+                ReplicationChange r = c.replication().orElseThrow();
+                Tenant tenant = tenants.find(r.tenant()).orElseThrow();
+                int rf = status == ChangeStatus.COMPLETED ? r.to() : tenant.replicationFactor();
+                tenants.update(tenant.withReplicationFactor(rf, at), tenant.version());
+                nodes.bumpEpoch();
+            }
+            Invariants.check(nodes.epoch() == before + 1, "ending a change moves the ring by exactly one epoch");
             TopologyChange ended = c.ended(status, error, streams, at);
             changes.put(id, ended);
             return new Finish.Finished(ended, nodes.epoch());

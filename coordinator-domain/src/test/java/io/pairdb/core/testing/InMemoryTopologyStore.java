@@ -33,6 +33,11 @@ public final class InMemoryTopologyStore implements TopologyStore {
         return InsertOutcome.INSERTED;
     }
 
+    /** Moves the ring to the next epoch without changing a node, as a tenant's RF change does. */
+    public synchronized long bumpEpoch() {
+        return ++epoch;
+    }
+
     @Override
     public synchronized Optional<StorageNode> find(NodeId id) {
         return Optional.ofNullable(nodes.get(id));

@@ -43,7 +43,7 @@ final class ChangeCluster {
     final ManualClock clock = new ManualClock();
     final InMemoryTopologyStore nodes = new InMemoryTopologyStore();
     final InMemoryTenantStore tenants = new InMemoryTenantStore();
-    final InMemoryChangeStore changes = new InMemoryChangeStore(nodes, clock);
+    final InMemoryChangeStore changes = new InMemoryChangeStore(nodes, tenants, clock);
     final InMemoryCoordinatorRegistry registry = new InMemoryCoordinatorRegistry(clock);
     final InMemoryStorageRanges data = new InMemoryStorageRanges();
     final FakeStorageNodes health = new FakeStorageNodes();
@@ -66,6 +66,7 @@ final class ChangeCluster {
         final DriveChanges driver;
         final AddNode addNode;
         final RemoveNode removeNode;
+        final ChangeReplicationFactor changeRf;
         final List<String> events = new CopyOnWriteArrayList<>();
 
         Coordinator(String id, ChangeSettings settings) {
@@ -97,6 +98,8 @@ final class ChangeCluster {
             });
             addNode = new AddNode(stores, driver, clock, settings);
             removeNode = new RemoveNode(stores, health, driver, scheduler, clock, settings);
+            changeRf = new ChangeReplicationFactor(stores, driver, clock,
+                    new io.pairdb.core.tenant.TenantService.Settings(3, 5, Duration.ofMinutes(5)));
         }
 
         StartOutcome.Started add(String node, int vnodes) {
