@@ -34,18 +34,18 @@ public class TopologyChangeLog implements ChangeEvents {
     public void started(TopologyChange change) {
         TopologyChange.Totals t = change.totals();
         LOG.atInfo().addKeyValue("event", "topology_change_started").addKeyValue("change", change.id().value())
-                .addKeyValue("type", change.type()).addKeyValue("node", change.node().value())
+                .addKeyValue("type", change.type()).addKeyValue("subject", change.subject())
                 .addKeyValue("status", change.status()).addKeyValue("ring_epoch", change.ringEpoch())
                 .addKeyValue("streams", t.streams()).addKeyValue("force", change.force())
                 .log(change.inProgress()
-                                ? "change {} started: {} of node {} at ring epoch {}, {} range streams"
-                                : "change {} done at once: {} of node {} at ring epoch {}, {} range streams (nothing to stream)",
-                        change.id(), change.type(), change.node(), change.ringEpoch(), t.streams());
+                                ? "change {} started: {} of {} at ring epoch {}, {} range streams"
+                                : "change {} done at once: {} of {} at ring epoch {}, {} range streams (nothing to stream)",
+                        change.id(), change.type(), change.subject(), change.ringEpoch(), t.streams());
         if (change.unrecoverableRanges() > 0) {
             LOG.atWarn().addKeyValue("event", "topology_change_unrecoverable_ranges")
                     .addKeyValue("change", change.id().value()).addKeyValue("ranges", change.unrecoverableRanges())
-                    .log("change {}: {} ranges were held by node {} alone (RF 1) and cannot be recovered",
-                            change.id(), change.unrecoverableRanges(), change.node());
+                    .log("change {}: {} ranges were held by {} alone (RF 1) and cannot be recovered",
+                            change.id(), change.unrecoverableRanges(), change.subject());
         }
         if (!change.inProgress()) {
             ended(change);
@@ -90,14 +90,14 @@ public class TopologyChangeLog implements ChangeEvents {
         TopologyChange.Totals t = change.totals();
         var line = (change.status() == ChangeStatus.COMPLETED ? LOG.atInfo() : LOG.atError())
                 .addKeyValue("event", "topology_change_ended").addKeyValue("change", change.id().value())
-                .addKeyValue("status", change.status()).addKeyValue("node", change.node().value())
+                .addKeyValue("status", change.status()).addKeyValue("subject", change.subject())
                 .addKeyValue("keys", t.keys()).addKeyValue("bytes", t.bytes());
         change.error().ifPresent(e -> line.addKeyValue("error", e));
-        line.log("change {} {}: {} of node {}; {} keys ({} bytes) copied{}", change.id(), change.status(), change.type(),
-                change.node(), t.keys(), t.bytes(), change.error().map(e -> "; rolled back: " + e).orElse(""));
+        line.log("change {} {}: {} of {}; {} keys ({} bytes) copied{}", change.id(), change.status(), change.type(),
+                change.subject(), t.keys(), t.bytes(), change.error().map(e -> "; rolled back: " + e).orElse(""));
         if (change.type() == ChangeType.REMOVE_NODE && change.status() == ChangeStatus.COMPLETED) {
             // the node is LEFT: a replay run drops its hints, each counted as dropped (node left)
-            replayHints.replay(change.node()).whenComplete(HintReplayLog::failedIfSo);
+            replayHints.replay(change.node().orElseThrow()).whenComplete(HintReplayLog::failedIfSo);
         }
     }
 

@@ -11,7 +11,9 @@ import io.pairdb.core.port.CoordinatorRegistry;
 import io.pairdb.core.port.TenantStore;
 import io.pairdb.core.port.TopologyStore;
 import io.pairdb.core.replication.Environment;
+import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.AddNode;
+import io.pairdb.core.topology.ChangeReplicationFactor;
 import io.pairdb.core.topology.ChangeSettings;
 import io.pairdb.core.topology.ChangeStores;
 import io.pairdb.core.topology.ClusterTopology;
@@ -87,9 +89,11 @@ public class TopologyFactory {
 
     @Singleton
     TopologyChanges topologyChanges(TopologyStore nodes, TenantStore tenants, ChangeStore changes, DriveChanges driver,
-                                    GrpcStorageNodes health, Environment env, ChangeSettings settings) {
+                                    GrpcStorageNodes health, Environment env, ChangeSettings settings,
+                                    TenantService tenantService) {
         ChangeStores stores = new ChangeStores(nodes, tenants, changes);
         return new TopologyChanges(new AddNode(stores, driver, env.clock(), settings),
-                new RemoveNode(stores, health, driver, env.scheduler(), env.clock(), settings), changes);
+                new RemoveNode(stores, health, driver, env.scheduler(), env.clock(), settings),
+                new ChangeReplicationFactor(stores, driver, env.clock(), tenantService.settings()), changes);
     }
 }

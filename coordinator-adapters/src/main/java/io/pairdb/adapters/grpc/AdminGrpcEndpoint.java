@@ -17,6 +17,7 @@ import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ChangeId;
+import io.pairdb.core.topology.ChangeReplicationFactor;
 import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.topology.StartOutcome;
 import io.pairdb.core.topology.TopologyChange;
@@ -120,16 +121,29 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
         respond(observer, "update replication factor", () -> {
             TenantId id = RequestValidation.tenant(request.getTenantId());
             topology.refresh();
-            return switch (tenants.setReplicationFactor(id, request.getReplicationFactor())) {
-                case TenantService.UpdateOutcome.Updated u -> {
-                    LOG.info("tenant {} replication factor is now {}", id, u.tenant().replicationFactor());
-                    yield UpdateReplicationFactorResponse.newBuilder().setTenant(AdminProtoMapper.toProto(u.tenant())).build();
+            return switch (changes.changeReplicationFactor(id, request.getReplicationFactor())) {
+                case ChangeReplicationFactor.Outcome.Started started -> {
+                    TopologyChange change = started.change();
+                    LOG.atInfo().addKeyValue("event", "replication_factor_change_started").addKeyValue("change", change.id())
+                            .addKeyValue("tenant", id).addKeyValue("status", change.status())
+                            .log("tenant {}: replication factor change {} {} ({})", id, change.id(),
+                                    change.inProgress() ? "started" : "applied", change.subject());
+                    yield UpdateReplicationFactorResponse.newBuilder()
+                            .setTenant(AdminProtoMapper.toProto(started.tenant()))
+                            .setChange(ChangeProtoMapper.toProto(change, false)).build();
                 }
-                case TenantService.UpdateOutcome.NotFound n -> throw CoordinatorGrpcEndpoint.tenantNotFound(id);
-                case TenantService.UpdateOutcome.InvalidReplicationFactor i ->
+                case ChangeReplicationFactor.Outcome.Unchanged u ->
+                        UpdateReplicationFactorResponse.newBuilder().setTenant(AdminProtoMapper.toProto(u.tenant())).build();
+                case ChangeReplicationFactor.Outcome.NotFound n -> throw CoordinatorGrpcEndpoint.tenantNotFound(id);
+                case ChangeReplicationFactor.Outcome.InvalidReplicationFactor i ->
                         throw GrpcErrors.invalid("INVALID_REPLICATION_FACTOR", i.reason());
-                case TenantService.UpdateOutcome.Contended c -> throw GrpcErrors.error(Status.Code.ABORTED,
-                        "CONCURRENT_MODIFICATION", "tenant '" + id + "' kept changing concurrently; retry");
+                case ChangeReplicationFactor.Outcome.Conflicting c -> throw GrpcErrors.error(
+                        Status.Code.FAILED_PRECONDITION, "CHANGE_CONFLICT",
+                        "refused: " + c.reason() + "; wait for change " + c.other() + " to end",
+                        Map.of("change_id", c.other().value()));
+                case ChangeReplicationFactor.Outcome.Contended c -> throw GrpcErrors.error(Status.Code.ABORTED,
+                        "CONCURRENT_MODIFICATION", "the ring or tenant '" + id + "' kept changing during "
+                                + c.attempts() + " attempts; retry");
             };
         });
     }

@@ -14,13 +14,14 @@ final class AdminProtoMapper {
     }
 
     static io.pairdb.proto.admin.v1.Tenant toProto(Tenant t) {
-        return io.pairdb.proto.admin.v1.Tenant.newBuilder()
+        var b = io.pairdb.proto.admin.v1.Tenant.newBuilder()
                 .setTenantId(t.id().value())
                 .setReplicationFactor(t.replicationFactor())
                 .setCreatedAt(timestamp(t.createdAt()))
                 .setUpdatedAt(timestamp(t.updatedAt()))
-                .setVersion(t.version())
-                .build();
+                .setVersion(t.version());
+        t.pendingReplicationFactor().ifPresent(b::setPendingReplicationFactor);
+        return b.build();
     }
 
     static io.pairdb.proto.admin.v1.StorageNode toProto(StorageNode n, double ownershipPercent) {

@@ -22,7 +22,6 @@ final class ChangeProtoMapper {
         var b = io.pairdb.proto.admin.v1.TopologyChange.newBuilder()
                 .setChangeId(c.id().value())
                 .setType(toProto(c.type()))
-                .setNodeId(c.node().value())
                 .setStatus(toProto(c.status()))
                 .setRingEpoch(c.ringEpoch())
                 .setForce(c.force())
@@ -32,6 +31,9 @@ final class ChangeProtoMapper {
                         .setBytes(t.bytes()))
                 .setStartedAt(AdminProtoMapper.timestamp(c.startedAt()))
                 .setUpdatedAt(AdminProtoMapper.timestamp(c.updatedAt()));
+        c.node().ifPresent(n -> b.setNodeId(n.value()));
+        c.replication().ifPresent(r -> b.setTenantId(r.tenant().value()).setFromReplicationFactor(r.from())
+                .setToReplicationFactor(r.to()));
         c.completedAt().ifPresent(at -> b.setCompletedAt(AdminProtoMapper.timestamp(at)));
         c.error().ifPresent(b::setError);
         c.lease().ifPresent(l -> b.setLeaseOwner(l.owner()).setLeaseExpiresAt(AdminProtoMapper.timestamp(l.expiresAt())));
@@ -65,6 +67,7 @@ final class ChangeProtoMapper {
         return switch (type) {
             case ADD_NODE -> io.pairdb.proto.admin.v1.ChangeType.CHANGE_TYPE_ADD_NODE;
             case REMOVE_NODE -> io.pairdb.proto.admin.v1.ChangeType.CHANGE_TYPE_REMOVE_NODE;
+            case CHANGE_RF -> io.pairdb.proto.admin.v1.ChangeType.CHANGE_TYPE_CHANGE_RF;
         };
     }
 

@@ -4,6 +4,7 @@ import io.pairdb.core.PairDbException;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.ChangeStore;
+import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
 import io.pairdb.core.topology.RangeStream;
@@ -39,7 +40,7 @@ public final class PostgresChangeStore implements ChangeStore {
     private static final String EPOCH = "SELECT epoch FROM ring_epoch";
     private static final String INSERT_CHANGE = "INSERT INTO pending_changes (" + TopologyChangeMapper.COLUMNS + ")"
             + " VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?,"
-            + " CASE WHEN ? IS NULL THEN NULL ELSE now() + make_interval(secs => ?) END)"
+            + " CASE WHEN ? IS NULL THEN NULL ELSE now() + make_interval(secs => ?) END, ?)"
             + " RETURNING " + TopologyChangeMapper.COLUMNS;
     private static final String CLAIM = """
             UPDATE pending_changes SET lease_owner = ?, lease_expires_at = now() + make_interval(secs => ?)
@@ -51,7 +52,7 @@ public final class PostgresChangeStore implements ChangeStore {
             UPDATE pending_changes SET progress = jsonb_set(progress, '{streams}', CAST(? AS jsonb)), updated_at = ?,
                    lease_expires_at = now() + make_interval(secs => ?)
             WHERE change_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?""";
-    private static final String HOLDER_NODE = "SELECT node_id FROM pending_changes"
+    private static final String HOLDER = "SELECT node_id, tenant_id FROM pending_changes"
             + " WHERE change_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?";
     private static final String END = """
             UPDATE pending_changes SET status = ?, progress = jsonb_set(progress, '{streams}', CAST(? AS jsonb)),
@@ -59,6 +60,13 @@ public final class PostgresChangeStore implements ChangeStore {
             WHERE change_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?
             RETURNING\s""" + TopologyChangeMapper.COLUMNS;
     private static final String SET_STATE = "UPDATE storage_nodes SET state = ?, updated_at = ? WHERE node_id = ?";
+    private static final String LOCK_TENANT = "SELECT 1 FROM tenants WHERE tenant_id = ? FOR UPDATE";
+    // COMPLETED: the pending RF becomes the RF; otherwise it is dropped
+    private static final String END_REPLICATION = """
+            UPDATE tenants SET replication_factor = CASE WHEN ? THEN coalesce(pending_replication_factor, ?)
+                                                         ELSE replication_factor END,
+                   pending_replication_factor = NULL, updated_at = ?, version = version + 1
+            WHERE tenant_id = ?""";
 
     /** Unwinds a transaction whose condition no longer held; nothing it did is kept. */
     private static final class ConditionFailed extends RuntimeException {
@@ -75,7 +83,7 @@ public final class PostgresChangeStore implements ChangeStore {
 
     @Override
     public Start start(TopologyChange change, StorageNode node, long expectedEpoch, String owner, Duration lease) {
-        if (change.ringEpoch() != expectedEpoch + 1 || !change.node().equals(node.id())) {
+        if (change.ringEpoch() != expectedEpoch + 1 || !change.node().equals(Optional.of(node.id()))) {
             throw new IllegalArgumentException("change " + change.id() + " must carry its node and the epoch it introduces");
         }
         try {
@@ -86,22 +94,58 @@ public final class PostgresChangeStore implements ChangeStore {
                 if (!bumpIf(connection, expectedEpoch)) {
                     throw new ConditionFailed();
                 }
-                try (PreparedStatement insert = connection.prepareStatement(INSERT_CHANGE)) {
-                    TopologyChangeMapper.bind(insert, change);
-                    String leaseOwner = change.inProgress() ? owner : null;
-                    insert.setString(11, leaseOwner);
-                    insert.setString(12, leaseOwner);
-                    insert.setDouble(13, seconds(lease));
-                    try (ResultSet row = insert.executeQuery()) {
-                        row.next();
-                        return new Start.Started(TopologyChangeMapper.toChange(row), expectedEpoch + 1);
-                    }
-                }
+                return new Start.Started(insert(connection, change, owner, lease), expectedEpoch + 1);
             });
         } catch (ConditionFailed moved) {
             return new Start.EpochMoved(epoch());
         } catch (SQLException e) {
             throw failure(change.id(), "could not start change " + change.id(), e);
+        }
+    }
+
+    @Override
+    public Start startReplication(TopologyChange change, Tenant tenant, long expectedTenantVersion, long expectedEpoch,
+                                  String owner, Duration lease) {
+        if (change.ringEpoch() != expectedEpoch + 1
+                || !change.replication().map(r -> r.tenant().equals(tenant.id())).orElse(false)) {
+            throw new IllegalArgumentException("change " + change.id() + " must carry its tenant and the epoch it introduces");
+        }
+        try {
+            return Jdbc.inTransaction(dataSource, connection -> {
+                // the tenant row before the epoch row, as the topology store locks node then epoch
+                try (PreparedStatement update = connection.prepareStatement(PostgresTenantStore.UPDATE_IF_VERSION)) {
+                    PostgresTenantStore.bindUpdate(update, tenant, expectedTenantVersion);
+                    try (ResultSet applied = update.executeQuery()) {
+                        if (!applied.next()) {
+                            throw new ConditionFailed();
+                        }
+                    }
+                }
+                if (!bumpIf(connection, expectedEpoch)) {
+                    throw new ConditionFailed();
+                }
+                return new Start.Started(insert(connection, change, owner, lease), expectedEpoch + 1);
+            });
+        } catch (ConditionFailed moved) {
+            return new Start.EpochMoved(epoch());
+        } catch (SQLException e) {
+            throw failure(change.id(), "could not start change " + change.id(), e);
+        }
+    }
+
+    /** Inserts the change, leased to {@code owner} if it is in progress; returns it as stored. */
+    private static TopologyChange insert(Connection connection, TopologyChange change, String owner, Duration lease)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_CHANGE)) {
+            TopologyChangeMapper.bind(insert, change);
+            String leaseOwner = change.inProgress() ? owner : null;
+            insert.setString(11, leaseOwner);
+            insert.setString(12, leaseOwner);
+            insert.setDouble(13, seconds(lease));
+            try (ResultSet row = insert.executeQuery()) {
+                row.next();
+                return TopologyChangeMapper.toChange(row);
+            }
         }
     }
 
@@ -202,15 +246,16 @@ public final class PostgresChangeStore implements ChangeStore {
     }
 
     @Override
-    public Finish finish(ChangeId id, String owner, NodeState nodeState, ChangeStatus status, Optional<String> error,
-                         List<RangeStream> streams, Instant at) {
+    public Finish finish(ChangeId id, String owner, Optional<NodeState> nodeState, ChangeStatus status,
+                         Optional<String> error, List<RangeStream> streams, Instant at) {
         if (!status.isFinal()) {
             throw new IllegalArgumentException("a change ends COMPLETED, FAILED or ROLLED_BACK, not " + status);
         }
         try {
             return Jdbc.inTransaction(dataSource, connection -> {
                 String node;
-                try (PreparedStatement s = connection.prepareStatement(HOLDER_NODE)) {
+                String tenant;
+                try (PreparedStatement s = connection.prepareStatement(HOLDER)) {
                     s.setString(1, id.value());
                     s.setString(2, owner);
                     try (ResultSet row = s.executeQuery()) {
@@ -218,10 +263,15 @@ public final class PostgresChangeStore implements ChangeStore {
                             throw new ConditionFailed();
                         }
                         node = row.getString(1);
+                        tenant = row.getString(2);
                     }
                 }
-                try (PreparedStatement lock = connection.prepareStatement(LOCK_NODE)) {
-                    lock.setString(1, node);
+                if ((node != null) != nodeState.isPresent()) {
+                    throw new IllegalArgumentException("change " + id + " is a " + (node != null ? "node" : "replication factor")
+                            + " change; it ends " + (node != null ? "with" : "without") + " a node state");
+                }
+                try (PreparedStatement lock = connection.prepareStatement(node != null ? LOCK_NODE : LOCK_TENANT)) {
+                    lock.setString(1, node != null ? node : tenant);
                     lock.executeQuery().close();
                 }
                 TopologyChange ended;
@@ -240,11 +290,21 @@ public final class PostgresChangeStore implements ChangeStore {
                         ended = TopologyChangeMapper.toChange(row);
                     }
                 }
-                try (PreparedStatement s = connection.prepareStatement(SET_STATE)) {
-                    s.setString(1, nodeState.name());
-                    s.setObject(2, Jdbc.toTimestamp(at));
-                    s.setString(3, node);
-                    s.executeUpdate();
+                if (node != null) {
+                    try (PreparedStatement s = connection.prepareStatement(SET_STATE)) {
+                        s.setString(1, nodeState.orElseThrow().name());
+                        s.setObject(2, Jdbc.toTimestamp(at));
+                        s.setString(3, node);
+                        s.executeUpdate();
+                    }
+                } else {
+                    try (PreparedStatement s = connection.prepareStatement(END_REPLICATION)) {
+                        s.setBoolean(1, status == ChangeStatus.COMPLETED);
+                        s.setInt(2, ended.replication().orElseThrow().to());
+                        s.setObject(3, Jdbc.toTimestamp(at));
+                        s.setString(4, tenant);
+                        s.executeUpdate();
+                    }
                 }
                 try (PreparedStatement bump = connection.prepareStatement(BUMP); ResultSet row = bump.executeQuery()) {
                     row.next();

@@ -22,10 +22,10 @@ import javax.sql.DataSource;
  */
 @Singleton
 public final class PostgresTenantStore implements TenantStore {
-    private static final String INSERT = "INSERT INTO tenants (" + TenantMapper.COLUMNS + ") VALUES (?, ?, ?, ?, ?)"
+    private static final String INSERT = "INSERT INTO tenants (" + TenantMapper.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (tenant_id) DO NOTHING";
-    private static final String UPDATE_IF_VERSION = "UPDATE tenants"
-            + " SET replication_factor = ?, created_at = ?, updated_at = ?, version = ?"
+    static final String UPDATE_IF_VERSION = "UPDATE tenants"
+            + " SET replication_factor = ?, pending_replication_factor = ?, created_at = ?, updated_at = ?, version = ?"
             + " WHERE tenant_id = ? AND version = ?"
             + " RETURNING " + TenantMapper.COLUMNS;
     private static final String SELECT = "SELECT " + TenantMapper.COLUMNS + " FROM tenants WHERE tenant_id = ?";
@@ -76,12 +76,7 @@ public final class PostgresTenantStore implements TenantStore {
         try {
             return Jdbc.autoCommit(dataSource, connection -> {
                 try (PreparedStatement update = connection.prepareStatement(UPDATE_IF_VERSION)) {
-                    update.setInt(1, updated.replicationFactor());
-                    update.setObject(2, Jdbc.toTimestamp(updated.createdAt()));
-                    update.setObject(3, Jdbc.toTimestamp(updated.updatedAt()));
-                    update.setLong(4, updated.version());
-                    update.setString(5, updated.id().value());
-                    update.setLong(6, expectedVersion);
+                    bindUpdate(update, updated, expectedVersion);
                     try (ResultSet applied = update.executeQuery()) {
                         if (applied.next()) {
                             return Optional.of(TenantMapper.toTenant(applied));
@@ -100,6 +95,17 @@ public final class PostgresTenantStore implements TenantStore {
         } catch (SQLException e) {
             throw failure(updated.id(), "could not update tenant " + updated.id(), e);
         }
+    }
+
+    /** The parameters of {@link #UPDATE_IF_VERSION}; a change store replaces tenant rows the same way. */
+    static void bindUpdate(PreparedStatement update, Tenant updated, long expectedVersion) throws SQLException {
+        update.setInt(1, updated.replicationFactor());
+        update.setObject(2, updated.pendingReplicationFactor().orElse(null), java.sql.Types.INTEGER);
+        update.setObject(3, Jdbc.toTimestamp(updated.createdAt()));
+        update.setObject(4, Jdbc.toTimestamp(updated.updatedAt()));
+        update.setLong(5, updated.version());
+        update.setString(6, updated.id().value());
+        update.setLong(7, expectedVersion);
     }
 
     private static PairDbException failure(TenantId id, String message, Exception cause) {

@@ -7,23 +7,26 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 /** {@code tenants} rows ↔ {@link Tenant}. */
 final class TenantMapper {
-    static final String COLUMNS = "tenant_id, replication_factor, created_at, updated_at, version";
+    static final String COLUMNS = "tenant_id, replication_factor, pending_replication_factor, created_at, updated_at,"
+            + " version";
 
     private TenantMapper() {
     }
 
     static Tenant toTenant(TenantRow row) {
         return new Tenant(new TenantId(row.tenantId()), row.replicationFactor(),
-                row.createdAt().truncatedTo(ChronoUnit.MILLIS), row.updatedAt().truncatedTo(ChronoUnit.MILLIS),
+                Optional.ofNullable(row.pendingReplicationFactor()), row.createdAt().truncatedTo(ChronoUnit.MILLIS), row.updatedAt().truncatedTo(ChronoUnit.MILLIS),
                 row.version());
     }
 
     static Tenant toTenant(ResultSet row) throws SQLException {
-        return new Tenant(new TenantId(row.getString("tenant_id")), row.getInt("replication_factor"),
-                Jdbc.toInstant(row.getObject("created_at", OffsetDateTime.class)),
+        int pending = row.getInt("pending_replication_factor");
+        Optional<Integer> pendingRf = row.wasNull() ? Optional.empty() : Optional.of(pending);
+        return new Tenant(new TenantId(row.getString("tenant_id")), row.getInt("replication_factor"), pendingRf, Jdbc.toInstant(row.getObject("created_at", OffsetDateTime.class)),
                 Jdbc.toInstant(row.getObject("updated_at", OffsetDateTime.class)),
                 row.getLong("version"));
     }
@@ -32,8 +35,9 @@ final class TenantMapper {
     static void bind(PreparedStatement statement, Tenant tenant) throws SQLException {
         statement.setString(1, tenant.id().value());
         statement.setInt(2, tenant.replicationFactor());
-        statement.setObject(3, Jdbc.toTimestamp(tenant.createdAt()));
-        statement.setObject(4, Jdbc.toTimestamp(tenant.updatedAt()));
-        statement.setLong(5, tenant.version());
+        statement.setObject(3, tenant.pendingReplicationFactor().orElse(null), java.sql.Types.INTEGER);
+        statement.setObject(4, Jdbc.toTimestamp(tenant.createdAt()));
+        statement.setObject(5, Jdbc.toTimestamp(tenant.updatedAt()));
+        statement.setLong(6, tenant.version());
     }
 }

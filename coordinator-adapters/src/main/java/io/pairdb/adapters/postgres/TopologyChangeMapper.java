@@ -15,6 +15,7 @@ import io.pairdb.core.topology.ChangeStatus;
 import io.pairdb.core.topology.ChangeType;
 import io.pairdb.core.topology.Lease;
 import io.pairdb.core.topology.RangeStream;
+import io.pairdb.core.topology.ReplicationChange;
 import io.pairdb.core.topology.StreamState;
 import io.pairdb.core.topology.TenantFilter;
 import io.pairdb.core.topology.TopologyChange;
@@ -35,7 +36,7 @@ import java.util.TreeSet;
  */
 final class TopologyChangeMapper {
     static final String COLUMNS = "change_id, change_type, node_id, status, ring_epoch, progress, started_at,"
-            + " updated_at, completed_at, error_message, lease_owner, lease_expires_at";
+            + " updated_at, completed_at, error_message, lease_owner, lease_expires_at, tenant_id";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,19 +50,35 @@ final class TopologyChangeMapper {
         String owner = row.getString("lease_owner");
         Optional<Lease> lease = owner == null ? Optional.empty()
                 : Optional.of(new Lease(owner, instant(row, "lease_expires_at")));
+        Optional<ReplicationChange> replication = Optional.empty();
+        String tenant = row.getString("tenant_id");
+        if (tenant != null) {
+            JsonNode r = progress.path("replication");
+            try {
+                replication = Optional.of(new ReplicationChange(new TenantId(tenant), r.path("from").asInt(),
+                        r.path("to").asInt()));
+            } catch (IllegalArgumentException e) {
+                throw new SQLException("change " + id + " has a replication subject this coordinator cannot read: "
+                        + e.getMessage(), e);
+            }
+        }
         return new TopologyChange(new ChangeId(id), ChangeType.valueOf(row.getString("change_type")),
-                new NodeId(row.getString("node_id")), ChangeStatus.valueOf(row.getString("status")),
+                Optional.ofNullable(row.getString("node_id")).map(NodeId::new), ChangeStatus.valueOf(row.getString("status")),
                 row.getLong("ring_epoch"), progress.path("force").asBoolean(false),
                 progress.path("unrecoverable_ranges").asInt(0), streams, instant(row, "started_at"),
                 instant(row, "updated_at"), Optional.ofNullable(row.getObject("completed_at", OffsetDateTime.class))
-                .map(Jdbc::toInstant), Optional.ofNullable(row.getString("error_message")), lease);
+                .map(Jdbc::toInstant), Optional.ofNullable(row.getString("error_message")), lease, replication);
     }
 
-    /** Binds the columns in {@link #COLUMNS} order but the lease (two more parameters), starting at 1. */
+    /**
+     * Binds the columns in {@link #COLUMNS} order, starting at 1, but the lease: parameters 11-13
+     * are the caller's (owner, and the lease's owner and length for its expiry); the tenant is 14.
+     */
     static void bind(PreparedStatement statement, TopologyChange change) throws SQLException {
         statement.setString(1, change.id().value());
         statement.setString(2, change.type().name());
-        statement.setString(3, change.node().value());
+        statement.setString(3, change.node().map(NodeId::value).orElse(null));
+        statement.setString(14, change.replication().map(r -> r.tenant().value()).orElse(null));
         statement.setString(4, change.status().name());
         statement.setLong(5, change.ringEpoch());
         statement.setString(6, progress(change));
@@ -75,6 +92,11 @@ final class TopologyChangeMapper {
         ObjectNode root = JSON.createObjectNode();
         root.put("force", change.force());
         root.put("unrecoverable_ranges", change.unrecoverableRanges());
+        change.replication().ifPresent(r -> {
+            ObjectNode replication = root.putObject("replication");
+            replication.put("from", r.from());
+            replication.put("to", r.to());
+        });
         root.set("streams", streamsJson(change.streams()));
         return write(root);
     }

@@ -10,7 +10,8 @@ class PostgresChangeStoreTest extends ChangeStoreContract {
     protected Stores emptyStores() {
         PostgresTestServer.reset();
         var context = PostgresTestServer.context();
-        return new Stores(context.getBean(PostgresTopologyStore.class), context.getBean(PostgresChangeStore.class));
+        return new Stores(context.getBean(PostgresTopologyStore.class), context.getBean(PostgresTenantStore.class),
+                context.getBean(PostgresChangeStore.class));
     }
 
     @Override

@@ -2,19 +2,25 @@ package io.pairdb.core.topology;
 
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.port.ChangeStore;
+import io.pairdb.core.tenant.TenantId;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The operator's view of topology changes: start an add or a removal, look changes up. Thread-safe. */
+/**
+ * The operator's view of topology changes: start an add, a removal or an RF change, look changes
+ * up. Thread-safe.
+ */
 public final class TopologyChanges {
     private final AddNode addNode;
     private final RemoveNode removeNode;
+    private final ChangeReplicationFactor changeRf;
     private final ChangeStore store;
 
-    public TopologyChanges(AddNode addNode, RemoveNode removeNode, ChangeStore store) {
+    public TopologyChanges(AddNode addNode, RemoveNode removeNode, ChangeReplicationFactor changeRf, ChangeStore store) {
         this.addNode = Objects.requireNonNull(addNode, "addNode");
         this.removeNode = Objects.requireNonNull(removeNode, "removeNode");
+        this.changeRf = Objects.requireNonNull(changeRf, "changeRf");
         this.store = Objects.requireNonNull(store, "store");
     }
 
@@ -26,6 +32,11 @@ public final class TopologyChanges {
     /** See {@link RemoveNode#remove}. */
     public StartOutcome remove(NodeId id, boolean force) {
         return removeNode.remove(id, force);
+    }
+
+    /** See {@link ChangeReplicationFactor#change}. */
+    public ChangeReplicationFactor.Outcome changeReplicationFactor(TenantId tenant, int rf) {
+        return changeRf.change(tenant, rf);
     }
 
     public Optional<TopologyChange> find(ChangeId id) {

@@ -80,7 +80,8 @@ class InMemoryPortsContractTest {
         @Override
         protected Stores emptyStores() {
             InMemoryTopologyStore nodes = new InMemoryTopologyStore();
-            return new Stores(nodes, new InMemoryChangeStore(nodes, clock));
+            InMemoryTenantStore tenants = new InMemoryTenantStore();
+            return new Stores(nodes, tenants, new InMemoryChangeStore(nodes, tenants, clock));
         }
 
         @Override

@@ -10,15 +10,18 @@ import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.ChangeStore.Finish;
 import io.pairdb.core.port.ChangeStore.Held;
 import io.pairdb.core.port.ChangeStore.Start;
+import io.pairdb.core.port.TenantStore;
 import io.pairdb.core.port.TopologyStore;
 import io.pairdb.core.ring.KeyPosition;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.ring.TokenRange;
+import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
 import io.pairdb.core.topology.ChangeType;
 import io.pairdb.core.topology.RangeStream;
+import io.pairdb.core.topology.ReplicationChange;
 import io.pairdb.core.topology.TenantFilter;
 import io.pairdb.core.topology.TopologyChange;
 import java.time.Duration;
@@ -38,8 +41,11 @@ import org.junit.jupiter.api.Test;
 
 /** What every {@link ChangeStore} does, beside its {@link TopologyStore}; each implementation's test extends this. */
 public abstract class ChangeStoreContract {
-    /** A change store and the topology store it shares nodes and the epoch with, both empty, at epoch 0. */
-    public record Stores(TopologyStore nodes, ChangeStore changes) {
+    /**
+     * A change store, the topology store it shares nodes and the epoch with, and the tenant store
+     * it changes RFs in, all empty, at epoch 0.
+     */
+    public record Stores(TopologyStore nodes, TenantStore tenants, ChangeStore changes) {
     }
 
     protected abstract Stores emptyStores();
@@ -51,11 +57,13 @@ public abstract class ChangeStoreContract {
     private final Instant now = Instant.parse("2026-01-02T03:04:05.123Z").truncatedTo(ChronoUnit.MILLIS);
     private TopologyStore nodes;
     private ChangeStore changes;
+    private TenantStore tenants;
 
     @BeforeEach
     public void freshStores() {
         Stores stores = emptyStores();
         nodes = stores.nodes();
+        tenants = stores.tenants();
         changes = stores.changes();
         for (int i = 1; i <= 3; i++) {
             nodes.insert(node("n" + i, NodeState.NORMAL));
@@ -259,5 +267,89 @@ public abstract class ChangeStoreContract {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    private Tenant tenant(String id, int rf) {
+        Tenant t = new Tenant(new TenantId(id), rf, now, now, 1);
+        assertThat(tenants.insert(t)).isEqualTo(TenantStore.InsertOutcome.INSERTED);
+        return t;
+    }
+
+    private TopologyChange rfChange(String tenant, int from, int to, long epoch, List<RangeStream> streams) {
+        ReplicationChange subject = new ReplicationChange(new TenantId(tenant), from, to);
+        return new TopologyChange(ChangeId.ofReplication(subject, epoch), ChangeType.CHANGE_RF, Optional.empty(),
+                ChangeStatus.IN_PROGRESS, epoch, false, 0, streams, now, now, Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of(subject));
+    }
+
+    @Test
+    public void raisingAnRfStoresThePendingRfTheChangeAndTheEpochTogether() {
+        Tenant before = tenant("orders", 2);
+        TopologyChange change = rfChange("orders", 2, 3, 4, streams("n3"));
+
+        Start start = changes.startReplication(change, before.raisingTo(3, now.plusSeconds(1)), 1, 3, "coord-a", LEASE);
+
+        assertThat(start).isInstanceOf(Start.Started.class);
+        assertThat(nodes.epoch()).isEqualTo(4);
+        Tenant stored = tenants.find(before.id()).orElseThrow();
+        assertThat(stored.replicationFactor()).isEqualTo(2);
+        assertThat(stored.pendingReplicationFactor()).contains(3);
+        assertThat(stored.version()).isEqualTo(2);
+        TopologyChange found = changes.find(change.id()).orElseThrow();
+        assertThat(found.withLease(Optional.empty())).isEqualTo(change);
+        assertThat(found.node()).isEmpty();
+        assertThat(found.lease().orElseThrow().owner()).isEqualTo("coord-a");
+        assertThat(changes.inProgress()).extracting(TopologyChange::id).containsExactly(change.id());
+    }
+
+    @Test
+    public void anRfChangePlannedAgainstAnOlderTenantOrEpochWritesNothing() {
+        Tenant before = tenant("orders", 2);
+        assertThat(changes.startReplication(rfChange("orders", 2, 3, 4, streams("n3")), before.raisingTo(3, now), 7, 3,
+                "coord-a", LEASE)).isEqualTo(new Start.EpochMoved(3));
+        assertThat(changes.startReplication(rfChange("orders", 2, 3, 3, streams("n3")), before.raisingTo(3, now), 1, 2,
+                "coord-a", LEASE)).isEqualTo(new Start.EpochMoved(3));
+        assertThat(tenants.find(before.id())).contains(before);
+        assertThat(changes.list(10)).isEmpty();
+        assertThat(nodes.epoch()).isEqualTo(3);
+    }
+
+    @Test
+    public void endingAnRfChangeAppliesOrDropsThePendingRfWithAnEpochBump() {
+        Tenant orders = tenant("orders", 2);
+        Tenant audit = tenant("audit", 1);
+        TopologyChange raise = rfChange("orders", 2, 3, 4, streams("n3"));
+        started(changes.startReplication(raise, orders.raisingTo(3, now), 1, 3, "coord-a", LEASE));
+
+        Finish finish = changes.finish(raise.id(), "coord-a", Optional.empty(), ChangeStatus.COMPLETED, Optional.empty(),
+                raise.streams(), now.plusSeconds(5));
+
+        assertThat(finish).isInstanceOfSatisfying(Finish.Finished.class, f -> assertThat(f.epoch()).isEqualTo(5));
+        Tenant raised = tenants.find(orders.id()).orElseThrow();
+        assertThat(raised.replicationFactor()).isEqualTo(3);
+        assertThat(raised.pendingReplicationFactor()).isEmpty();
+        assertThat(changes.find(raise.id()).orElseThrow().status()).isEqualTo(ChangeStatus.COMPLETED);
+
+        TopologyChange failing = rfChange("audit", 1, 2, 6, streams("n3"));
+        started(changes.startReplication(failing, audit.raisingTo(2, now), 1, 5, "coord-a", LEASE));
+        changes.finish(failing.id(), "coord-a", Optional.empty(), ChangeStatus.FAILED, Optional.of("stream 0 kept failing"),
+                failing.streams(), now.plusSeconds(9));
+        Tenant kept = tenants.find(audit.id()).orElseThrow();
+        assertThat(kept.replicationFactor()).isEqualTo(1);
+        assertThat(kept.pendingReplicationFactor()).isEmpty();
+        assertThat(nodes.epoch()).isEqualTo(7);
+    }
+
+    @Test
+    public void loweringAnRfStartsCompletedWithTheNewRf() {
+        Tenant orders = tenant("orders", 3);
+        TopologyChange lower = rfChange("orders", 3, 2, 4, List.of()).ended(ChangeStatus.COMPLETED, Optional.empty(),
+                List.of(), now);
+
+        started(changes.startReplication(lower, orders.withReplicationFactor(2, now), 1, 3, "coord-a", LEASE));
+
+        assertThat(tenants.find(orders.id()).orElseThrow().replicationFactor()).isEqualTo(2);
+        assertThat(changes.find(lower.id())).contains(lower);
+        assertThat(changes.inProgress()).isEmpty();
     }
 }

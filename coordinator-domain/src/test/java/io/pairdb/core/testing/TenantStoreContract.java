@@ -74,4 +74,19 @@ public abstract class TenantStoreContract {
     public void updatingAnUnknownTenantFindsNothing() {
         assertThat(store.update(new Tenant(new TenantId("ghost"), 3, now, now, 2), 1)).isEmpty();
     }
+
+    @Test
+    public void aPendingReplicationFactorIsStoredAndClearedWithTheVersion() {
+        Tenant acme = new Tenant(new TenantId("acme"), 2, now, now, 1);
+        store.insert(acme);
+
+        Tenant raising = acme.raisingTo(3, now.plusSeconds(1));
+        assertThat(store.update(raising, 1)).contains(raising);
+        assertThat(store.find(acme.id())).contains(raising);
+        assertThat(store.list()).containsExactly(raising);
+
+        Tenant raised = raising.withReplicationFactor(3, now.plusSeconds(2));
+        assertThat(store.update(raised, 2)).contains(raised);
+        assertThat(store.find(acme.id()).orElseThrow().pendingReplicationFactor()).isEmpty();
+    }
 }
