@@ -1,0 +1,251 @@
+package io.pairdb.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.pairdb.emulator.StorageNodeEmulator;
+import io.pairdb.proto.admin.v1.ChangeStatus;
+import io.pairdb.proto.admin.v1.ChangeType;
+import io.pairdb.proto.admin.v1.CreateTenantRequest;
+import io.pairdb.proto.admin.v1.ExplainKeyRequest;
+import io.pairdb.proto.admin.v1.ExplainKeyResponse;
+import io.pairdb.proto.admin.v1.GetChangeRequest;
+import io.pairdb.proto.admin.v1.GetTenantRequest;
+import io.pairdb.proto.admin.v1.TopologyChange;
+import io.pairdb.proto.admin.v1.UpdateReplicationFactorRequest;
+import io.pairdb.proto.admin.v1.UpdateReplicationFactorResponse;
+import io.pairdb.proto.coordinator.v1.ReadKeyValueRequest;
+import io.pairdb.proto.coordinator.v1.VectorClock;
+import io.pairdb.proto.coordinator.v1.WriteKeyValueRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Changing a tenant's replication factor while it is written to, end to end: a coordinator in
+ * front of four storage nodes. What a user notices: after a raise, every acknowledged key is on
+ * every one of its replicas at the new RF (checked in the storage nodes themselves, not through a
+ * read that repair could mask) and reads back at {@code all}; a lowering applies at once.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicationFactorChangeIT {
+    private static final String TENANT = "growing";
+    private static final int PRELOADED_KEYS = 2_000;
+    private static final Map<String, Object> TIMINGS = Map.ofEntries(
+            Map.entry("pairdb.topology-changes.heartbeat-interval", "300ms"),
+            Map.entry("pairdb.topology-changes.liveness-timeout", "3s"),
+            Map.entry("pairdb.topology-changes.settle-delay", "300ms"),
+            Map.entry("pairdb.topology-changes.checkpoint-interval", "100ms"),
+            Map.entry("pairdb.topology.refresh-interval", "1s"),
+            Map.entry("pairdb.failure-detector.timeout", "5s"));
+
+    private CoordinatorHarness coordinator;
+    private final Map<String, StorageNodeEmulator> nodes = new ConcurrentHashMap<>();
+    private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        coordinator = CoordinatorHarness.start(4, TIMINGS);
+        coordinator.cluster.nodes().forEach(n -> nodes.put(n.nodeId(), n));
+        coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT).setReplicationFactor(2)
+                .build());
+        ExecutorService loaders = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> writes = new ArrayList<>();
+            for (int i = 0; i < PRELOADED_KEYS; i++) {
+                String key = "pre-" + i;
+                writes.add(loaders.submit(() -> write(key)));
+            }
+            for (Future<?> f : writes) {
+                f.get();
+            }
+        } finally {
+            loaders.shutdownNow();
+        }
+        assertThat(acknowledged).hasSize(PRELOADED_KEYS);
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (coordinator != null) {
+            coordinator.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void raisingTheFactorUnderWritesPutsEveryAcknowledgedKeyOnAllItsNewReplicas() throws Exception {
+        TopologyChange change;
+        try (Writer writer = new Writer("during-raise-")) {
+            writer.awaitAcknowledged(100);
+            UpdateReplicationFactorResponse raised = setRf(3);
+            change = raised.getChange();
+            assertThat(change.getType()).isEqualTo(ChangeType.CHANGE_TYPE_CHANGE_RF);
+            assertThat(change.getTenantId()).isEqualTo(TENANT);
+            assertThat(change.getFromReplicationFactor()).isEqualTo(2);
+            assertThat(change.getToReplicationFactor()).isEqualTo(3);
+            assertThat(raised.getTenant().getReplicationFactor()).as("reads keep RF 2 while data moves").isEqualTo(2);
+            assertThat(raised.getTenant().getPendingReplicationFactor()).isEqualTo(3);
+
+            TopologyChange done = awaitEnd(change.getChangeId());
+            assertThat(done.getStatus()).as(done.getError()).isEqualTo(ChangeStatus.CHANGE_STATUS_COMPLETED);
+            assertThat(done.getTotals().getKeys()).as("keys streamed to the new replicas").isPositive();
+            writer.awaitAcknowledged(writer.acknowledgedCount() + 50);
+        }
+
+        var tenant = coordinator.admin().getTenant(GetTenantRequest.newBuilder().setTenantId(TENANT).build()).getTenant();
+        assertThat(tenant.getReplicationFactor()).isEqualTo(3);
+        assertThat(tenant.hasPendingReplicationFactor()).isFalse();
+        List<String> missing = new ArrayList<>();
+        for (String key : acknowledged.keySet()) {
+            ExplainKeyResponse where = coordinator.admin().explainKey(ExplainKeyRequest.newBuilder().setTenantId(TENANT)
+                    .setKey(key).build());
+            assertThat(where.getReplicaNodeIdsList()).hasSize(3);
+            for (String replica : where.getReplicaNodeIdsList()) {
+                var held = nodes.get(replica).store().get(TENANT, key);
+                if (held.isEmpty()) {
+                    missing.add(key + " on " + replica);
+                }
+            }
+        }
+        assertThat(missing).as("acknowledged keys missing from one of their 3 replicas").isEmpty();
+        assertEveryAcknowledgedKeyReadsAtAll();
+    }
+
+    @Test
+    @Order(2)
+    void loweringTheFactorAppliesAtOnceAndLosesNothing() throws Exception {
+        UpdateReplicationFactorResponse lowered = setRf(2);
+
+        assertThat(lowered.getChange().getStatus()).isEqualTo(ChangeStatus.CHANGE_STATUS_COMPLETED);
+        assertThat(lowered.getTenant().getReplicationFactor()).isEqualTo(2);
+        ExplainKeyResponse where = coordinator.admin().explainKey(ExplainKeyRequest.newBuilder().setTenantId(TENANT)
+                .setKey("pre-1").build());
+        assertThat(where.getReplicaNodeIdsList()).hasSize(2);
+        assertEveryAcknowledgedKeyReadsAtAll();
+    }
+
+    @Test
+    @Order(3)
+    void boundsAndNoOpsAreAnsweredClearly() {
+        assertThat(setRf(2).hasChange()).as("the same RF starts no change").isFalse();
+        assertThatThrownBy(() -> setRf(5)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).contains("exceeds the 4 storage nodes");
+        });
+        assertThatThrownBy(() -> setRf(0)).isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private UpdateReplicationFactorResponse setRf(int rf) {
+        return coordinator.admin().updateReplicationFactor(UpdateReplicationFactorRequest.newBuilder()
+                .setTenantId(TENANT).setReplicationFactor(rf).build());
+    }
+
+    private TopologyChange awaitEnd(String changeId) {
+        TopologyChange[] last = new TopologyChange[1];
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            last[0] = coordinator.admin().getChange(GetChangeRequest.newBuilder().setChangeId(changeId).build())
+                    .getChange();
+            return last[0].getStatus() != ChangeStatus.CHANGE_STATUS_IN_PROGRESS;
+        });
+        return last[0];
+    }
+
+    private void write(String key) {
+        String value = "value-of-" + key;
+        // every key is new: an empty causal context spares the coordinator its read-before-write
+        coordinator.data().writeKeyValue(WriteKeyValueRequest.newBuilder().setTenantId(TENANT).setKey(key)
+                .setValue(ByteString.copyFrom(value, StandardCharsets.UTF_8)).setConsistency("quorum")
+                .setCausalContext(VectorClock.getDefaultInstance()).build());
+        acknowledged.put(key, value);
+    }
+
+    private void assertEveryAcknowledgedKeyReadsAtAll() throws Exception {
+        ExecutorService readers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> reads = new ArrayList<>();
+            acknowledged.forEach((key, value) -> reads.add(readers.submit(() -> {
+                try {
+                    String read = coordinator.data().readKeyValue(ReadKeyValueRequest.newBuilder().setTenantId(TENANT)
+                            .setKey(key).setConsistency("all").build()).getValue().toStringUtf8();
+                    return read.equals(value) ? null : key + " read " + read;
+                } catch (StatusRuntimeException e) {
+                    return key + ": " + e.getStatus();
+                }
+            })));
+            List<String> lost = new ArrayList<>();
+            for (Future<String> f : reads) {
+                String problem = f.get();
+                if (problem != null) {
+                    lost.add(problem);
+                }
+            }
+            assertThat(lost).as("acknowledged writes that do not read back at all").isEmpty();
+        } finally {
+            readers.shutdownNow();
+        }
+    }
+
+    /** Writes new keys, two at a time, until closed. */
+    private final class Writer implements AutoCloseable {
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final ExecutorService threads = Executors.newFixedThreadPool(2);
+        private final Set<String> mine = ConcurrentHashMap.newKeySet();
+
+        Writer(String prefix) {
+            for (int t = 0; t < 2; t++) {
+                int thread = t;
+                threads.submit(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        String key = prefix + thread + "-" + i;
+                        try {
+                            write(key);
+                            mine.add(key);
+                        } catch (StatusRuntimeException e) {
+                            // not acknowledged: allowed to be lost, and not counted
+                        }
+                    }
+                });
+            }
+        }
+
+        int acknowledgedCount() {
+            return mine.size();
+        }
+
+        void awaitAcknowledged(int count) {
+            await().atMost(Duration.ofMinutes(1)).until(() -> mine.size() >= count);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            threads.shutdown();
+            assertThat(threads.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+}
