@@ -1,28 +1,28 @@
 package io.pairdb.adapters.grpc;
 
-import com.google.protobuf.Timestamp;
-import io.pairdb.core.node.Liveness;
-import io.pairdb.core.node.NodeState;
-import io.pairdb.core.node.StorageNode;
-import io.pairdb.core.tenant.Tenant;
-import io.pairdb.proto.admin.v1.NodeLiveness;
-import java.time.Instant;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
 import com.google.rpc.ErrorInfo;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.ring.RingDescription;
+import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.topology.PreviewChange;
 import io.pairdb.core.topology.StartOutcome;
 import io.pairdb.proto.admin.v1.ChangePlan;
 import io.pairdb.proto.admin.v1.DescribeRingResponse;
+import io.pairdb.proto.admin.v1.NodeLiveness;
 import io.pairdb.proto.admin.v1.NodeOwnership;
 import io.pairdb.proto.admin.v1.PlanWarning;
 import io.pairdb.proto.admin.v1.PlannedStream;
 import io.pairdb.proto.admin.v1.RingRange;
+import java.time.Instant;
 
-/** Domain tenants and nodes ↔ the admin API's messages. */
+/** Domain tenants, nodes, dry-run plans and ring descriptions ↔ the admin API's messages. */
 final class AdminProtoMapper {
     private AdminProtoMapper() {
     }
