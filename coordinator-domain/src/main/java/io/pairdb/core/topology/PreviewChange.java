@@ -110,17 +110,19 @@ public final class PreviewChange {
         Set<NodeId> unknown = new LinkedHashSet<>();
         List<PlannedStream> streams = new ArrayList<>();
         boolean allKnown = true;
-        long totalKeys = 0;
+        // summed before rounding: many small ranges of a few keys each add up
+        double totalKeys = 0;
         for (RangeStream s : change.streams()) {
-            OptionalLong keys = estimate(s, keyCounts, replicated, unknown);
+            OptionalDouble keys = estimate(s, keyCounts, replicated, unknown);
             if (keys.isPresent()) {
-                totalKeys += keys.getAsLong();
+                totalKeys += keys.getAsDouble();
             } else {
                 allKnown = false;
             }
-            streams.add(new PlannedStream(s, keys));
+            streams.add(new PlannedStream(s, keys.isPresent() ? OptionalLong.of(Math.round(keys.getAsDouble()))
+                    : OptionalLong.empty()));
         }
-        OptionalLong estimatedKeys = allKnown ? OptionalLong.of(totalKeys) : OptionalLong.empty();
+        OptionalLong estimatedKeys = allKnown ? OptionalLong.of(Math.round(totalKeys)) : OptionalLong.empty();
         OptionalLong estimatedBytes = estimatedKeys.isPresent() && bytesPerKey.isPresent()
                 ? OptionalLong.of(Math.round(estimatedKeys.getAsLong() * bytesPerKey.getAsDouble()))
                 : OptionalLong.empty();
@@ -200,8 +202,8 @@ public final class PreviewChange {
         return share;
     }
 
-    private static OptionalLong estimate(RangeStream s, Map<NodeId, Long> keyCounts, Map<NodeId, Double> replicated,
-                                         Set<NodeId> unknown) {
+    private static OptionalDouble estimate(RangeStream s, Map<NodeId, Long> keyCounts, Map<NodeId, Double> replicated,
+                                           Set<NodeId> unknown) {
         for (NodeId source : s.sources()) {
             Long count = keyCounts.get(source);
             if (count == null) {
@@ -210,11 +212,11 @@ public final class PreviewChange {
             }
             double share = replicated.getOrDefault(source, 0.0);
             if (share <= 0) {
-                return OptionalLong.of(0);
+                return OptionalDouble.of(0);
             }
-            return OptionalLong.of(Math.round(count * width(s.range()) / share));
+            return OptionalDouble.of(count * width(s.range()) / share);
         }
-        return OptionalLong.empty();
+        return OptionalDouble.empty();
     }
 
     private static double width(TokenRange range) {

@@ -207,7 +207,7 @@ public final class ChangeWatcher {
             ChangeView.Totals t = c.totals();
             bar.maxHint(Math.max(1, t.streams()));
             bar.stepTo(t.streams() == 0 ? 1 : t.done());
-            bar.setExtraMessage("%d keys, %s, %s".formatted(t.keys(), ChangeView.bytesText(t.bytes()),
+            bar.setExtraMessage(" | %d keys, %s, %s".formatted(t.keys(), ChangeView.bytesText(t.bytes()),
                     Rates.between(first, started, c, now).keysText()));
         }
 
