@@ -18,6 +18,7 @@ import io.pairdb.core.topology.ChangeSettings;
 import io.pairdb.core.topology.ChangeStores;
 import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.topology.DriveChanges;
+import io.pairdb.core.topology.DryRunChanges;
 import io.pairdb.core.topology.EpochFence;
 import io.pairdb.core.topology.RemoveNode;
 import io.pairdb.core.topology.StreamRanges;
@@ -88,12 +89,28 @@ public class TopologyFactory {
     }
 
     @Singleton
-    TopologyChanges topologyChanges(TopologyStore nodes, TenantStore tenants, ChangeStore changes, DriveChanges driver,
-                                    GrpcStorageNodes health, Environment env, ChangeSettings settings,
-                                    TenantService tenantService) {
-        ChangeStores stores = new ChangeStores(nodes, tenants, changes);
-        return new TopologyChanges(new AddNode(stores, driver, env.clock(), settings),
-                new RemoveNode(stores, health, driver, env.scheduler(), env.clock(), settings),
-                new ChangeReplicationFactor(stores, driver, env.clock(), tenantService.settings()), changes);
+    AddNode addNode(TopologyStore nodes, TenantStore tenants, ChangeStore changes, DriveChanges driver, Environment env,
+                    ChangeSettings settings) {
+        return new AddNode(new ChangeStores(nodes, tenants, changes), driver, env.clock(), settings);
+    }
+
+    @Singleton
+    RemoveNode removeNode(TopologyStore nodes, TenantStore tenants, ChangeStore changes, DriveChanges driver,
+                          GrpcStorageNodes health, Environment env, ChangeSettings settings) {
+        return new RemoveNode(new ChangeStores(nodes, tenants, changes), health, driver, env.scheduler(), env.clock(),
+                settings);
+    }
+
+    @Singleton
+    TopologyChanges topologyChanges(AddNode addNode, RemoveNode removeNode, TopologyStore nodes, TenantStore tenants,
+                                    ChangeStore changes, DriveChanges driver, Environment env, TenantService tenantService) {
+        return new TopologyChanges(addNode, removeNode, new ChangeReplicationFactor(new ChangeStores(nodes, tenants, changes),
+                driver, env.clock(), tenantService.settings()), changes);
+    }
+
+    @Singleton
+    DryRunChanges dryRunChanges(AddNode addNode, RemoveNode removeNode, ChangeStore changes, GrpcStorageNodes health,
+                                Environment env, ChangeSettings settings) {
+        return new DryRunChanges(addNode, removeNode, changes, health, env.scheduler(), settings);
     }
 }

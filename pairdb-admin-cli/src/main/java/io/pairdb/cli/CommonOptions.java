@@ -30,7 +30,7 @@ public final class CommonOptions {
     private CoordinatorAddress address;
 
     @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "table",
-            description = "Output format: table or json (default: table).")
+            description = "Output format: table, json or yaml (default: table).")
     private OutputFormat output;
 
     @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "DURATION", defaultValue = "10s", converter = TimeoutConverter.class,
@@ -64,10 +64,20 @@ public final class CommonOptions {
         return output;
     }
 
+    /** Where the command's result goes (stdout, or what a test captures). */
+    public PrintWriter out() {
+        return command.commandLine().getOut();
+    }
+
+    /** Where messages for the person running the command go (stderr). */
+    public PrintWriter err() {
+        return command.commandLine().getErr();
+    }
+
     /**
      * Prints the result in the chosen format.
      *
-     * @param document what {@code -o json} prints; its record components become the fields
+     * @param document what {@code -o json} and {@code -o yaml} print; its record components become the fields
      * @param text what {@code -o table} prints
      * @return the exit code of success, so commands can end with {@code return options.print(...)}
      */
@@ -76,6 +86,7 @@ public final class CommonOptions {
         switch (output) {
             case TABLE -> out.print(text.endsWith("\n") ? text : text + "\n");
             case JSON -> out.println(Json.write(document));
+            case YAML -> out.print(Json.yaml(document));
         }
         out.flush();
         return ExitCodes.OK;

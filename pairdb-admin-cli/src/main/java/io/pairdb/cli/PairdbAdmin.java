@@ -26,15 +26,17 @@ import picocli.CommandLine.ScopeType;
         // Subcommands inherit -h/-V, the version and the exit-status footer.
         scope = ScopeType.INHERIT,
         versionProvider = VersionProvider.class,
-        description = "Operates a PairDB coordinator: tenants, storage nodes, keys, hints.",
+        description = "Operates a PairDB coordinator: tenants, storage nodes, the ring, keys, hints.",
         subcommands = {
             TenantCommand.class,
             NodeCommand.class,
             KvCommand.class,
             ExplainKeyCommand.class,
+            io.pairdb.cli.ring.RingCommand.class,
             HintsCommand.class,
             io.pairdb.cli.change.ChangeCommand.class,
             io.pairdb.cli.bench.BenchCommand.class,
+            CompletionCommand.class,
             HelpCommand.class,
         },
         footerHeading = "%nExit status:%n",

@@ -40,7 +40,7 @@ class ChangeCommandsIT {
 
     @Test
     void removesANodeOnceConfirmedAndSaysWhichChangeToFollow() {
-        var result = cli().withStdin("y\n".getBytes(StandardCharsets.UTF_8))
+        var result = cli().onTerminal().withStdin("y\n".getBytes(StandardCharsets.UTF_8))
                 .run("node", "remove", "node-2", "--addr", coordinator.address());
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
@@ -55,6 +55,26 @@ class ChangeCommandsIT {
     @Test
     void removesNothingWithoutConfirmation() {
         var result = cli().run("node", "remove", "node-2", "--force", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.LOCAL_ERROR);
+        assertThat(result.stderr()).contains("not confirmed");
+        assertThat(coordinator.admin.lastRemove).isNull();
+    }
+
+    @Test
+    void withoutATerminalToAskOnItRefusesAndSaysToAddYes() {
+        var result = cli().withStdin("y\n".getBytes(StandardCharsets.UTF_8))
+                .run("node", "remove", "node-2", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.LOCAL_ERROR);
+        assertThat(result.stderr()).contains("stdin is not a terminal").contains("--yes");
+        assertThat(coordinator.admin.lastRemove).isNull();
+    }
+
+    @Test
+    void anAnswerOtherThanYesRemovesNothing() {
+        var result = cli().onTerminal().withStdin("n\n".getBytes(StandardCharsets.UTF_8))
+                .run("node", "remove", "node-2", "--addr", coordinator.address());
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.LOCAL_ERROR);
         assertThat(result.stderr()).contains("not confirmed");

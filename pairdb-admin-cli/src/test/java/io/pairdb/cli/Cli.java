@@ -12,6 +12,7 @@ final class Cli {
 
     private final Map<String, String> environment = new HashMap<>();
     private byte[] stdin = new byte[0];
+    private boolean terminal;
 
     static Cli cli() {
         return new Cli();
@@ -27,13 +28,19 @@ final class Cli {
         return this;
     }
 
+    /** As if stdin and stdout were a terminal: questions are asked, progress bars drawn. */
+    Cli onTerminal() {
+        terminal = true;
+        return this;
+    }
+
     Result run(String... args) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         int exitCode;
         try (var outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
                 var errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            exitCode = PairdbAdmin.run(new Host(new ByteArrayInputStream(stdin), outStream, errStream, environment), args);
+            exitCode = PairdbAdmin.run(new Host(new ByteArrayInputStream(stdin), outStream, errStream, environment, terminal, terminal), args);
         }
         return new Result(exitCode, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }

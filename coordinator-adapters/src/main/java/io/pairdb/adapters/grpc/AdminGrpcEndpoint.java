@@ -11,6 +11,7 @@ import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.ring.ReplicaSets;
+import io.pairdb.core.ring.RingDescription;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.Tenant;
@@ -19,6 +20,8 @@ import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeReplicationFactor;
 import io.pairdb.core.topology.ClusterTopology;
+import io.pairdb.core.topology.DryRunChanges;
+import io.pairdb.core.topology.PreviewChange;
 import io.pairdb.core.topology.StartOutcome;
 import io.pairdb.core.topology.TopologyChange;
 import io.pairdb.core.topology.TopologyChanges;
@@ -27,6 +30,8 @@ import io.pairdb.proto.admin.v1.AddStorageNodeResponse;
 import io.pairdb.proto.admin.v1.AdminServiceGrpc;
 import io.pairdb.proto.admin.v1.CreateTenantRequest;
 import io.pairdb.proto.admin.v1.CreateTenantResponse;
+import io.pairdb.proto.admin.v1.DescribeRingRequest;
+import io.pairdb.proto.admin.v1.DescribeRingResponse;
 import io.pairdb.proto.admin.v1.ExplainKeyRequest;
 import io.pairdb.proto.admin.v1.ExplainKeyResponse;
 import io.pairdb.proto.admin.v1.GetChangeRequest;
@@ -64,14 +69,16 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private final DescribeHints describeHints;
     private final ReplayHints replayHints;
     private final TopologyChanges changes;
+    private final DryRunChanges dryRuns;
 
     public AdminGrpcEndpoint(TenantService tenants, ClusterTopology topology, DescribeHints describeHints,
-                             ReplayHints replayHints, TopologyChanges changes) {
+                             ReplayHints replayHints, TopologyChanges changes, DryRunChanges dryRuns) {
         this.tenants = tenants;
         this.topology = topology;
         this.describeHints = describeHints;
         this.replayHints = replayHints;
         this.changes = changes;
+        this.dryRuns = dryRuns;
     }
 
     @Override
@@ -167,6 +174,13 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
                         "virtual_nodes must be 1-" + StorageNode.MAX_VIRTUAL_NODES + ", was " + vnodes);
             }
             NodeId id = new NodeId(request.getNodeId());
+            if (request.getDryRun()) {
+                PreviewChange.ChangePlan plan = planned(dryRuns.add(id, request.getHost(), request.getPort(), vnodes));
+                return AddStorageNodeResponse.newBuilder()
+                        .setNode(AdminProtoMapper.toProto(plan.node(), ownership(plan, id)))
+                        .setRingEpoch(plan.ringEpoch())
+                        .setPlan(AdminProtoMapper.toProto(plan)).build();
+            }
             StartOutcome.Started started = ChangeProtoMapper.startedOrThrow(
                     changes.add(id, request.getHost(), request.getPort(), vnodes));
             LOG.info("storage node {} added at {} with {} vnodes: change {} {}; ring epoch {}", id,
@@ -186,6 +200,13 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
                         "node_id must be 1-64 characters of letters, digits, '.', '_' or '-'");
             }
             NodeId id = new NodeId(request.getNodeId());
+            if (request.getDryRun()) {
+                PreviewChange.ChangePlan plan = planned(dryRuns.remove(id, request.getForce()));
+                return RemoveStorageNodeResponse.newBuilder()
+                        .setNode(AdminProtoMapper.toProto(plan.node(), ownership(plan, id)))
+                        .setRingEpoch(plan.ringEpoch())
+                        .setPlan(AdminProtoMapper.toProto(plan)).build();
+            }
             StartOutcome.Started started = ChangeProtoMapper.startedOrThrow(changes.remove(id, request.getForce()));
             LOG.info("storage node {} removal{}: change {} {}; ring epoch {}", id, request.getForce() ? " (forced)" : "",
                     started.change().id(), started.change().status(), started.epoch());
@@ -258,6 +279,32 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     }
 
     @Override
+    public void describeRing(DescribeRingRequest request, StreamObserver<DescribeRingResponse> observer) {
+        respond(observer, "describe ring", () -> {
+            boolean byTenant = !request.getTenantId().isEmpty();
+            if (byTenant == (request.getReplicationFactor() != 0)) {
+                throw GrpcErrors.invalid("INVALID_REPLICATION_FACTOR",
+                        "give either tenant_id or replication_factor, not " + (byTenant ? "both" : "neither"));
+            }
+            int rf;
+            if (byTenant) {
+                TenantId id = RequestValidation.tenant(request.getTenantId());
+                rf = tenants.find(id).orElseThrow(() -> CoordinatorGrpcEndpoint.tenantNotFound(id)).replicationFactor();
+            } else if (request.getReplicationFactor() < 1) {
+                throw GrpcErrors.invalid("INVALID_REPLICATION_FACTOR", "replication_factor must be at least 1, was "
+                        + request.getReplicationFactor());
+            } else {
+                rf = request.getReplicationFactor();
+            }
+            TopologyView view = topology.refresh();
+            RingDescription ring = RingDescription.of(view, rf).orElseThrow(() -> GrpcErrors.error(
+                    Status.Code.FAILED_PRECONDITION, "TOO_FEW_NODES", "the ring has " + view.currentNodeCount()
+                            + " nodes, fewer than replication factor " + rf));
+            return AdminProtoMapper.toProto(ring);
+        });
+    }
+
+    @Override
     public void getHintStats(GetHintStatsRequest request, StreamObserver<GetHintStatsResponse> observer) {
         respond(observer, "get hint stats", () -> {
             topology.refresh();
@@ -302,6 +349,22 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
             LOG.warn("node list without hint counts: {}", e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** The plan of a dry run, or the error the real request would have been refused with before planning. */
+    private static PreviewChange.ChangePlan planned(DryRunChanges.Outcome outcome) {
+        return switch (outcome) {
+            case DryRunChanges.Outcome.Planned p -> p.plan();
+            case DryRunChanges.Outcome.Refused r -> {
+                ChangeProtoMapper.startedOrThrow(r.outcome());
+                throw new IllegalStateException("a refused dry run carries a refusal, not " + r.outcome());
+            }
+        };
+    }
+
+    private static double ownership(PreviewChange.ChangePlan plan, NodeId id) {
+        return plan.ownership().stream().filter(o -> o.node().equals(id)).mapToDouble(PreviewChange.Ownership::afterPercent)
+                .findFirst().orElse(0.0);
     }
 
     private static double ownership(TopologyView view, NodeId id) {

@@ -1,14 +1,28 @@
 package io.pairdb.adapters.grpc;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
+import com.google.rpc.ErrorInfo;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import io.pairdb.core.node.Liveness;
+import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.ring.RingDescription;
 import io.pairdb.core.tenant.Tenant;
+import io.pairdb.core.topology.PreviewChange;
+import io.pairdb.core.topology.StartOutcome;
+import io.pairdb.proto.admin.v1.ChangePlan;
+import io.pairdb.proto.admin.v1.DescribeRingResponse;
 import io.pairdb.proto.admin.v1.NodeLiveness;
+import io.pairdb.proto.admin.v1.NodeOwnership;
+import io.pairdb.proto.admin.v1.PlanWarning;
+import io.pairdb.proto.admin.v1.PlannedStream;
+import io.pairdb.proto.admin.v1.RingRange;
 import java.time.Instant;
 
-/** Domain tenants and nodes ↔ the admin API's messages. */
+/** Domain tenants, nodes, dry-run plans and ring descriptions ↔ the admin API's messages. */
 final class AdminProtoMapper {
     private AdminProtoMapper() {
     }
@@ -45,6 +59,88 @@ final class AdminProtoMapper {
             case LEAVING -> io.pairdb.proto.admin.v1.NodeState.NODE_STATE_LEAVING;
             case LEFT -> io.pairdb.proto.admin.v1.NodeState.NODE_STATE_LEFT;
         };
+    }
+
+    /** A dry run's plan; warnings that would refuse the real request carry its error's reason and message. */
+    static ChangePlan toProto(PreviewChange.ChangePlan plan) {
+        var b = ChangePlan.newBuilder()
+                .setType(ChangeProtoMapper.toProto(plan.change().type()))
+                .setNodeId(plan.change().node().orElseThrow().value())
+                .setRingEpoch(plan.ringEpoch())
+                .setForce(plan.change().force())
+                .setUnrecoverableRanges(plan.change().unrecoverableRanges());
+        plan.ownership().forEach(o -> b.addOwnership(NodeOwnership.newBuilder().setNodeId(o.node().value())
+                .setBeforePercent(o.beforePercent()).setAfterPercent(o.afterPercent())));
+        plan.streams().forEach(s -> {
+            var stream = PlannedStream.newBuilder().setStream(ChangeProtoMapper.toProto(s.stream()));
+            s.estimatedKeys().ifPresent(stream::setEstimatedKeys);
+            b.addStreams(stream);
+        });
+        plan.estimatedKeys().ifPresent(b::setEstimatedKeys);
+        plan.estimatedBytes().ifPresent(b::setEstimatedBytes);
+        plan.warnings().forEach(w -> b.addWarnings(toProto(w)));
+        return b.build();
+    }
+
+    private static PlanWarning toProto(PreviewChange.Warning warning) {
+        return switch (warning) {
+            case PreviewChange.Warning.WouldRefuse refuse -> {
+                StatusRuntimeException error = refusal(refuse.refusal());
+                yield PlanWarning.newBuilder().setReason(reason(error)).setBlocking(true)
+                        .setMessage(String.valueOf(error.getStatus().getDescription())).build();
+            }
+            case PreviewChange.Warning.NodeDown d -> PlanWarning.newBuilder().setReason("NODE_DOWN")
+                    .setMessage("storage node '" + d.node() + "' does not answer: its ranges are streamed from the"
+                            + " surviving replicas").build();
+            case PreviewChange.Warning.ReplicasLost l -> PlanWarning.newBuilder().setReason("REPLICAS_LOST")
+                    .setMessage(l.ranges() + " ranges are held by no surviving replica: their data is lost with '"
+                            + l.node() + "'").build();
+            case PreviewChange.Warning.TooFewNodes t -> PlanWarning.newBuilder().setReason("TOO_FEW_NODES")
+                    .setMessage("removing '" + t.node() + "' leaves " + t.remaining()
+                            + " nodes for replication factor " + t.largestReplicationFactor()
+                            + ": tenants with that RF cannot be fully served").build();
+            case PreviewChange.Warning.KeyCountsUnknown u -> PlanWarning.newBuilder().setReason("KEY_COUNTS_UNKNOWN")
+                    .setMessage("no key count from " + u.nodes().stream().map(NodeId::value).toList()
+                            + ": estimates that depend on them are unknown").build();
+        };
+    }
+
+    /** The error the real request answers with for this refusal. */
+    private static StatusRuntimeException refusal(StartOutcome outcome) {
+        try {
+            ChangeProtoMapper.startedOrThrow(outcome);
+        } catch (StatusRuntimeException e) {
+            return e;
+        }
+        throw new IllegalArgumentException("not a refusal: " + outcome);
+    }
+
+    private static String reason(StatusRuntimeException error) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(error);
+        if (status != null) {
+            for (var detail : status.getDetailsList()) {
+                if (detail.is(ErrorInfo.class)) {
+                    try {
+                        return detail.unpack(ErrorInfo.class).getReason();
+                    } catch (InvalidProtocolBufferException e) {
+                        throw new IllegalStateException("an ErrorInfo built here does not parse", e);
+                    }
+                }
+            }
+        }
+        return error.getStatus().getCode().name();
+    }
+
+    static DescribeRingResponse toProto(RingDescription ring) {
+        var b = DescribeRingResponse.newBuilder().setRingEpoch(ring.epoch()).setReplicationFactor(ring.replicationFactor());
+        ring.ranges().forEach(r -> {
+            var range = RingRange.newBuilder().setStartExclusive(r.range().start().value())
+                    .setEndInclusive(r.range().end().value());
+            r.natural().forEach(n -> range.addReplicaNodeIds(n.value()));
+            r.pending().forEach(n -> range.addPendingNodeIds(n.value()));
+            b.addRanges(range);
+        });
+        return b.build();
     }
 
     static Timestamp timestamp(Instant i) {

@@ -43,7 +43,7 @@ final class ChangeProtoMapper {
         return b.build();
     }
 
-    private static io.pairdb.proto.admin.v1.RangeStream toProto(RangeStream s) {
+    static io.pairdb.proto.admin.v1.RangeStream toProto(RangeStream s) {
         var b = io.pairdb.proto.admin.v1.RangeStream.newBuilder()
                 .setIndex(s.index())
                 .setStartExclusive(s.range().start().value())

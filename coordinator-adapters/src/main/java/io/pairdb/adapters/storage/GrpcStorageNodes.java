@@ -91,6 +91,12 @@ public final class GrpcStorageNodes implements StorageNodes, StorageHealth, Auto
                 });
     }
 
+    @Override
+    public CompletableFuture<Long> keyCount(StorageNode node, Duration timeout) {
+        return call(node, "health", timeout, stub -> stub.health(HealthRequest.getDefaultInstance()),
+                response -> response.getKeyCount());
+    }
+
     private <R, T> CompletableFuture<T> call(StorageNode node, String what, Duration timeout,
                                              Function<StorageNodeServiceGrpc.StorageNodeServiceFutureStub, ListenableFuture<R>> rpc,
                                              Function<R, T> mapper) {

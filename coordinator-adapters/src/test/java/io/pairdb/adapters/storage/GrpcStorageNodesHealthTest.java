@@ -8,6 +8,10 @@ import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.version.VectorClock;
+import io.pairdb.core.version.Version;
 import io.pairdb.emulator.StorageNodeEmulator;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -50,6 +54,21 @@ class GrpcStorageNodesHealthTest {
         emulator = StorageNodeEmulator.start("node-1", 0);
 
         assertThat(storage.probe(node(emulator.port()), Duration.ofSeconds(2)).get(10, TimeUnit.SECONDS)).isNull();
+    }
+
+    @Test
+    void theKeyCountIsWhatTheNodesHealthAnswerReports() throws Exception {
+        emulator = StorageNodeEmulator.start("node-1", 0);
+        StorageNode node = node(emulator.port());
+        assertThat(storage.keyCount(node, Duration.ofSeconds(10)).get(30, TimeUnit.SECONDS)).isZero();
+
+        for (String key : new String[] {"a", "b"}) {
+            storage.write(node, new TenantId("t"), key, Token.forKey("t", key),
+                    Version.of(new byte[] {1}, VectorClock.of("coordinator-1", 1), 1L), Duration.ofSeconds(10))
+                    .get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(storage.keyCount(node, Duration.ofSeconds(10)).get(30, TimeUnit.SECONDS)).isEqualTo(2);
     }
 
     @Test

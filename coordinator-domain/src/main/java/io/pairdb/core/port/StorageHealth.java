@@ -15,4 +15,10 @@ public interface StorageHealth {
      * serving, or does not answer within {@code timeout}.
      */
     CompletableFuture<Void> probe(StorageNode node, Duration timeout);
+
+    /**
+     * How many keys the node holds, as its health answer reports them (all tenants, tombstones
+     * included): for estimates only. Fails like {@link #probe}. Idempotent.
+     */
+    CompletableFuture<Long> keyCount(StorageNode node, Duration timeout);
 }

@@ -9,6 +9,7 @@ import io.pairdb.core.port.Clock;
 import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.Tenant;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -50,17 +51,37 @@ public final class AddNode {
         return new StartOutcome.Contended(ATTEMPTS);
     }
 
+    /**
+     * Checks and plans the add as {@link #add} would, against the stored topology, and writes
+     * nothing: a dry run. A conflict with a change in flight is reported in the plan's refusals.
+     *
+     * @throws io.pairdb.core.PairDbException if a store cannot be reached
+     */
+    public PlannedChange.Check plan(NodeId id, String host, int port, int virtualNodes) {
+        return check(stores.nodes().load(), id, host, port, virtualNodes, true);
+    }
+
     private Optional<StartOutcome> attempt(NodeId id, String host, int port, int virtualNodes) {
         Topology topology = stores.nodes().load();
+        return switch (check(topology, id, host, port, virtualNodes, false)) {
+            case PlannedChange.Check.Refused refused -> Optional.of(refused.outcome());
+            case PlannedChange.Check.Planned planned -> driver.start(planned.plan().change(), planned.plan().node(),
+                    topology.epoch());
+        };
+    }
+
+    /** With {@code collectRefusals}, checks that leave a plan to show go into its refusals instead of ending it. */
+    private PlannedChange.Check check(Topology topology, NodeId id, String host, int port, int virtualNodes,
+                                      boolean collectRefusals) {
         Instant createdAt = clock.now();
         for (StorageNode existing : topology.nodes()) {
             if (existing.id().equals(id)) {
                 if (existing.state() != NodeState.LEFT) {
-                    return Optional.of(new StartOutcome.NodeExists(id));
+                    return new PlannedChange.Check.Refused(new StartOutcome.NodeExists(id));
                 }
                 createdAt = existing.createdAt();
             } else if (existing.state() != NodeState.LEFT && existing.host().equals(host) && existing.port() == port) {
-                return Optional.of(new StartOutcome.AddressInUse(existing.id(), existing.address()));
+                return new PlannedChange.Check.Refused(new StartOutcome.AddressInUse(existing.id(), existing.address()));
             }
         }
         Instant now = clock.now();
@@ -68,9 +89,14 @@ public final class AddNode {
                 createdAt, now);
         List<Tenant> tenants = stores.tenants().list();
         PlanChange.Plan plan = PlanChange.forAdd(TopologyView.of(topology), joining, tenants);
+        List<StartOutcome> refusals = new ArrayList<>();
         Optional<ChangeConflicts.Conflict> conflict = ChangeConflicts.find(id, plan.streams(), stores.changes().inProgress());
         if (conflict.isPresent()) {
-            return Optional.of(new StartOutcome.Conflicting(conflict.get().other(), conflict.get().reason()));
+            StartOutcome refusal = new StartOutcome.Conflicting(conflict.get().other(), conflict.get().reason());
+            if (!collectRefusals) {
+                return new PlannedChange.Check.Refused(refusal);
+            }
+            refusals.add(refusal);
         }
         long epoch = topology.epoch() + 1;
         TopologyChange change = new TopologyChange(ChangeId.of(ChangeType.ADD_NODE, id, epoch), ChangeType.ADD_NODE, id,
@@ -80,6 +106,6 @@ public final class AddNode {
             joining = joining.withState(NodeState.NORMAL, now);
             change = change.ended(ChangeStatus.COMPLETED, Optional.empty(), List.of(), now);
         }
-        return driver.start(change, joining, topology.epoch());
+        return new PlannedChange.Check.Planned(new PlannedChange(topology, tenants, change, joining, refusals));
     }
 }

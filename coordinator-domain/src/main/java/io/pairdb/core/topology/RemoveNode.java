@@ -12,6 +12,7 @@ import io.pairdb.core.port.StorageHealth;
 import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.Tenant;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,53 +52,101 @@ public final class RemoveNode {
 
     /** @throws PairDbException if a store cannot be reached */
     public StartOutcome remove(NodeId id, boolean force) {
-        Optional<String> down = Optional.empty();
+        Probe probe = new Probe();
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Topology topology = stores.nodes().load();
-            Optional<StorageNode> found = topology.nodes().stream().filter(n -> n.id().equals(id)).findFirst();
-            if (found.isEmpty()) {
-                return new StartOutcome.NodeNotFound(id);
-            }
-            StorageNode node = found.get();
-            if (node.state() != NodeState.NORMAL) {
-                return new StartOutcome.NodeNotNormal(id, node.state());
-            }
-            List<Tenant> tenants = stores.tenants().list();
-            int largestRf = tenants.stream().mapToInt(Tenant::replicationFactor).max().orElse(0);
-            int remaining = (int) topology.nodes().stream()
-                    .filter(n -> n.state() == NodeState.NORMAL && !n.id().equals(id)).count();
-            if (remaining < largestRf && !force) {
-                return new StartOutcome.TooFewNodes(id, remaining, largestRf);
-            }
-            if (attempt == 1) {
-                down = probe(node);
-            }
-            if (down.isPresent() && !force) {
-                return new StartOutcome.NodeDown(id, down.get());
-            }
-            PlanChange.Plan plan = PlanChange.forRemove(TopologyView.of(topology), id, tenants, down.isPresent());
-            Optional<ChangeConflicts.Conflict> conflict = ChangeConflicts.find(id, plan.streams(),
-                    stores.changes().inProgress());
-            if (conflict.isPresent()) {
-                return new StartOutcome.Conflicting(conflict.get().other(), conflict.get().reason());
-            }
-            Instant now = clock.now();
-            long epoch = topology.epoch() + 1;
-            TopologyChange change = new TopologyChange(ChangeId.of(ChangeType.REMOVE_NODE, id, epoch),
-                    ChangeType.REMOVE_NODE, id, ChangeStatus.IN_PROGRESS, epoch, down.isPresent(),
-                    plan.unrecoverableRanges(), plan.streams(), now, now, Optional.empty(), Optional.empty(),
-                    Optional.empty());
-            StorageNode leaving = node.withState(NodeState.LEAVING, now);
-            if (plan.streams().isEmpty()) {
-                leaving = node.withState(NodeState.LEFT, now);
-                change = change.ended(ChangeStatus.COMPLETED, Optional.empty(), List.of(), now);
-            }
-            Optional<StartOutcome> started = driver.start(change, leaving, topology.epoch());
-            if (started.isPresent()) {
-                return started.get();
+            switch (check(topology, id, force, probe, false)) {
+                case PlannedChange.Check.Refused refused -> {
+                    return refused.outcome();
+                }
+                case PlannedChange.Check.Planned planned -> {
+                    Optional<StartOutcome> started = driver.start(planned.plan().change(), planned.plan().node(),
+                            topology.epoch());
+                    if (started.isPresent()) {
+                        return started.get();
+                    }
+                }
             }
         }
         return new StartOutcome.Contended(ATTEMPTS);
+    }
+
+    /**
+     * Checks and plans the removal as {@link #remove} would (probing the node too), against the
+     * stored topology, and writes nothing: a dry run. Too few nodes, a node that does not answer
+     * and a conflict with a change in flight are reported in the plan's refusals.
+     *
+     * @throws PairDbException if a store cannot be reached
+     */
+    public PlannedChange.Check plan(NodeId id, boolean force) {
+        return check(stores.nodes().load(), id, force, new Probe(), true);
+    }
+
+    /** With {@code collectRefusals}, checks that leave a plan to show go into its refusals instead of ending it. */
+    private PlannedChange.Check check(Topology topology, NodeId id, boolean force, Probe probe,
+                                      boolean collectRefusals) {
+        Optional<StorageNode> found = topology.nodes().stream().filter(n -> n.id().equals(id)).findFirst();
+        if (found.isEmpty()) {
+            return new PlannedChange.Check.Refused(new StartOutcome.NodeNotFound(id));
+        }
+        StorageNode node = found.get();
+        if (node.state() != NodeState.NORMAL) {
+            return new PlannedChange.Check.Refused(new StartOutcome.NodeNotNormal(id, node.state()));
+        }
+        List<StartOutcome> refusals = new ArrayList<>();
+        List<Tenant> tenants = stores.tenants().list();
+        int largestRf = tenants.stream().mapToInt(Tenant::replicationFactor).max().orElse(0);
+        int remaining = (int) topology.nodes().stream()
+                .filter(n -> n.state() == NodeState.NORMAL && !n.id().equals(id)).count();
+        if (remaining < largestRf && !force) {
+            StartOutcome refusal = new StartOutcome.TooFewNodes(id, remaining, largestRf);
+            if (!collectRefusals) {
+                return new PlannedChange.Check.Refused(refusal);
+            }
+            refusals.add(refusal);
+        }
+        Optional<String> down = probe.of(node);
+        if (down.isPresent() && !force) {
+            StartOutcome refusal = new StartOutcome.NodeDown(id, down.get());
+            if (!collectRefusals) {
+                return new PlannedChange.Check.Refused(refusal);
+            }
+            refusals.add(refusal);
+        }
+        PlanChange.Plan plan = PlanChange.forRemove(TopologyView.of(topology), id, tenants, down.isPresent());
+        Optional<ChangeConflicts.Conflict> conflict = ChangeConflicts.find(id, plan.streams(),
+                stores.changes().inProgress());
+        if (conflict.isPresent()) {
+            StartOutcome refusal = new StartOutcome.Conflicting(conflict.get().other(), conflict.get().reason());
+            if (!collectRefusals) {
+                return new PlannedChange.Check.Refused(refusal);
+            }
+            refusals.add(refusal);
+        }
+        Instant now = clock.now();
+        long epoch = topology.epoch() + 1;
+        TopologyChange change = new TopologyChange(ChangeId.of(ChangeType.REMOVE_NODE, id, epoch),
+                ChangeType.REMOVE_NODE, id, ChangeStatus.IN_PROGRESS, epoch, down.isPresent(),
+                plan.unrecoverableRanges(), plan.streams(), now, now, Optional.empty(), Optional.empty(),
+                Optional.empty());
+        StorageNode leaving = node.withState(NodeState.LEAVING, now);
+        if (plan.streams().isEmpty()) {
+            leaving = node.withState(NodeState.LEFT, now);
+            change = change.ended(ChangeStatus.COMPLETED, Optional.empty(), List.of(), now);
+        }
+        return new PlannedChange.Check.Planned(new PlannedChange(topology, tenants, change, leaving, refusals));
+    }
+
+    /** The node is probed once per request, on the first attempt that gets that far; retries reuse the answer. */
+    private final class Probe {
+        private Optional<String> down;
+
+        Optional<String> of(StorageNode node) {
+            if (down == null) {
+                down = probe(node);
+            }
+            return down;
+        }
     }
 
     /** Why the node counts as down, or empty when it answers its health probe. */

@@ -123,6 +123,13 @@ public final class FakeStorageNodes implements StorageNodes, StorageHealth {
         return answer(node.id(), () -> null);
     }
 
+    /** The keys the node holds, tombstones included, like the storage contract's health answer. */
+    @Override
+    public CompletableFuture<Long> keyCount(StorageNode node, Duration timeout) {
+        calls.add(new Call(Kind.HEALTH, node.id(), null, null));
+        return answer(node.id(), () -> (long) replica(node.id()).size());
+    }
+
     private <T> CompletableFuture<T> answer(NodeId node, Supplier<T> work) {
         Fault fault = faults.get(node);
         if (fault == null) {

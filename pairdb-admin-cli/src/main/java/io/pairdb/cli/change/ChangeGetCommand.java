@@ -2,6 +2,7 @@ package io.pairdb.cli.change;
 
 import io.micronaut.context.annotation.Prototype;
 import io.pairdb.cli.CommonOptions;
+import io.pairdb.cli.Host;
 import io.pairdb.cli.output.TextTable;
 import io.pairdb.cli.output.Times;
 import io.pairdb.proto.admin.v1.GetChangeRequest;
@@ -22,12 +23,27 @@ final class ChangeGetCommand implements Callable<Integer> {
     @Option(names = "--streams", description = "Also list every range stream (the JSON output always has them).")
     private boolean streams;
 
-    ChangeGetCommand(CommonOptions options) {
+    @Option(names = {"-w", "--watch"}, description = {
+        "Follow the change until it ends: a progress bar (plain lines when stdout is not a terminal),",
+        "then its final status; exits 0 if it COMPLETED, 2 if it FAILED or was ROLLED_BACK."})
+    private boolean watch;
+
+    private final Host host;
+
+    ChangeGetCommand(CommonOptions options, Host host) {
         this.options = options;
+        this.host = host;
     }
 
     @Override
     public Integer call() {
+        if (watch) {
+            ChangeView last = ChangeWatcher.forCommand(options, host).follow(changeId);
+            if (options.output() != io.pairdb.cli.output.OutputFormat.TABLE) {
+                options.print(last, "");
+            }
+            return ChangeWatcher.exitCode(last.status());
+        }
         var response = options.admin().getChange(GetChangeRequest.newBuilder().setChangeId(changeId).build());
         ChangeView change = ChangeView.from(response.getChange());
         return options.print(change, text(change, streams));
@@ -38,7 +54,7 @@ final class ChangeGetCommand implements Callable<Integer> {
         String text = TextTable.fields(
                 "CHANGE", c.changeId(),
                 "TYPE", c.type() + (c.force() ? " (forced)" : ""),
-                "NODE", c.nodeId(),
+                c.tenantId() != null ? "TENANT" : "NODE", c.subject(),
                 "STATUS", c.status(),
                 "RING EPOCH", c.ringEpoch(),
                 "PROGRESS", c.rangesText() + " (" + c.percentText() + "): " + t.streaming() + " streaming, "

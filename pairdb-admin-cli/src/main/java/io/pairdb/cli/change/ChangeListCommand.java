@@ -51,8 +51,8 @@ final class ChangeListCommand implements Callable<Integer> {
         if (changes.isEmpty()) {
             return "No topology changes.";
         }
-        TextTable table = TextTable.withColumns("CHANGE", "TYPE", "NODE", "STATUS", "PROGRESS", "KEYS", "STARTED", "COMPLETED");
-        changes.forEach(c -> table.row(c.changeId(), c.type(), c.nodeId(), c.status(),
+        TextTable table = TextTable.withColumns("CHANGE", "TYPE", "SUBJECT", "STATUS", "PROGRESS", "KEYS", "STARTED", "COMPLETED");
+        changes.forEach(c -> table.row(c.changeId(), c.type(), c.subject(), c.status(),
                 c.rangesText() + " (" + c.percentText() + ")", c.totals().keys(), Times.text(c.startedAt()),
                 Times.text(c.completedAt())));
         return table.render();

@@ -13,12 +13,15 @@ import java.util.Locale;
 /**
  * A topology change as the CLI prints it.
  *
+ * @param nodeId the node of an ADD_NODE or REMOVE_NODE change, else null
  * @param streams the per-range detail; empty in a listing
+ * @param tenantId the tenant of a CHANGE_RF change, with its replication factors; else null
  */
 public record ChangeView(String changeId, String type, String nodeId, String status, long ringEpoch, boolean force,
                          int unrecoverableRanges, Totals totals, Instant startedAt, Instant updatedAt,
                          Instant completedAt, String error, String leaseOwner, Instant leaseExpiresAt,
-                         List<Stream> streams) {
+                         List<Stream> streams, String tenantId, Integer fromReplicationFactor,
+                         Integer toReplicationFactor) {
 
     public record Totals(int streams, int pending, int streaming, int done, long keys, long bytes) {
     }
@@ -39,14 +42,23 @@ public record ChangeView(String changeId, String type, String nodeId, String sta
 
     public static ChangeView from(TopologyChange c) {
         var t = c.getTotals();
-        return new ChangeView(c.getChangeId(), typeName(c.getType()), c.getNodeId(), statusName(c.getStatus()),
+        boolean rf = c.getType() == ChangeType.CHANGE_TYPE_CHANGE_RF;
+        return new ChangeView(c.getChangeId(), typeName(c.getType()), c.getNodeId().isEmpty() ? null : c.getNodeId(),
+                statusName(c.getStatus()),
                 c.getRingEpoch(), c.getForce(), c.getUnrecoverableRanges(),
                 new Totals(t.getStreams(), t.getPending(), t.getStreaming(), t.getDone(), t.getKeys(), t.getBytes()),
                 Times.instant(c.hasStartedAt(), c.getStartedAt()), Times.instant(c.hasUpdatedAt(), c.getUpdatedAt()),
                 Times.instant(c.hasCompletedAt(), c.getCompletedAt()), c.getError().isEmpty() ? null : c.getError(),
                 c.getLeaseOwner().isEmpty() ? null : c.getLeaseOwner(),
                 Times.instant(c.hasLeaseExpiresAt(), c.getLeaseExpiresAt()),
-                c.getStreamsList().stream().map(Stream::from).toList());
+                c.getStreamsList().stream().map(Stream::from).toList(), rf ? c.getTenantId() : null,
+                rf ? c.getFromReplicationFactor() : null, rf ? c.getToReplicationFactor() : null);
+    }
+
+    /** What the change is about: {@code n4}, or {@code tenant orders RF 2->3}. */
+    public String subject() {
+        return tenantId != null ? "tenant " + tenantId + " RF " + fromReplicationFactor + "->" + toReplicationFactor
+                : nodeId;
     }
 
     /** e.g. {@code 120/451 ranges} */
@@ -78,6 +90,7 @@ public record ChangeView(String changeId, String type, String nodeId, String sta
         return switch (type) {
             case CHANGE_TYPE_ADD_NODE -> "ADD_NODE";
             case CHANGE_TYPE_REMOVE_NODE -> "REMOVE_NODE";
+            case CHANGE_TYPE_CHANGE_RF -> "CHANGE_RF";
             case CHANGE_TYPE_UNSPECIFIED, UNRECOGNIZED -> "UNKNOWN";
         };
     }

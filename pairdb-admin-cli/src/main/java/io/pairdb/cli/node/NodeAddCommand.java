@@ -2,6 +2,7 @@ package io.pairdb.cli.node;
 
 import io.micronaut.context.annotation.Prototype;
 import io.pairdb.cli.CommonOptions;
+import io.pairdb.cli.Host;
 import io.pairdb.cli.change.ChangeView;
 import io.pairdb.proto.admin.v1.AddStorageNodeRequest;
 import java.util.concurrent.Callable;
@@ -38,8 +39,20 @@ final class NodeAddCommand implements Callable<Integer> {
     @Option(names = "--vnodes", paramLabel = "N", description = "Virtual nodes on the ring (default: the server's, 150).")
     private Integer virtualNodes;
 
-    NodeAddCommand(CommonOptions options) {
+    @Option(names = "--dry-run", description = {
+        "Print the plan (ownership before and after, ranges and estimated keys/bytes to move, warnings)",
+        "without changing anything; exits 2 if the coordinator would refuse the request."})
+    private boolean dryRun;
+
+    @Option(names = {"-w", "--watch"}, description = "Follow the bootstrap until it ends (see change get --watch).")
+    private boolean watch;
+
+    /** The process's streams (the field {@code host} is the node's). */
+    private final Host process;
+
+    NodeAddCommand(CommonOptions options, Host process) {
         this.options = options;
+        this.process = process;
     }
 
     /** The JSON document of {@code node add}. */
@@ -59,8 +72,12 @@ final class NodeAddCommand implements Callable<Integer> {
                 .setHost(host)
                 .setPort(port)
                 .setVirtualNodes(virtualNodes == null ? SERVER_DEFAULT_VNODES : virtualNodes)
+                .setDryRun(dryRun)
                 .build());
         NodeView node = NodeView.from(response.getNode());
+        if (dryRun) {
+            return PlanView.print(options, node, PlanView.from(response.getPlan()));
+        }
         ChangeView change = ChangeView.from(response.getChange());
         String text = "OK node %s added at %s with %d vnodes, state %s (ring epoch %d)".formatted(
                 node.nodeId(), node.address(), node.virtualNodes(), node.state(), response.getRingEpoch());
@@ -70,6 +87,7 @@ final class NodeAddCommand implements Callable<Integer> {
                     change.changeId(), change.totals().streams(), change.changeId())
                     : "%nchange %s %s: nothing to stream".formatted(change.changeId(), change.status());
         }
-        return options.print(new Added(node, response.getRingEpoch(), change), text);
+        return NodeRemoveCommand.printAndWatch(options, process, watch, new Added(node, response.getRingEpoch(), change),
+                text, change);
     }
 }

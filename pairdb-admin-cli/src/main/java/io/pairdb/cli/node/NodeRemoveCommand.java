@@ -1,15 +1,12 @@
 package io.pairdb.cli.node;
 
 import io.micronaut.context.annotation.Prototype;
-import io.pairdb.cli.CommandFailure;
+import io.pairdb.cli.Confirmation;
 import io.pairdb.cli.CommonOptions;
 import io.pairdb.cli.Host;
 import io.pairdb.cli.change.ChangeView;
+import io.pairdb.cli.change.ChangeWatcher;
 import io.pairdb.proto.admin.v1.RemoveStorageNodeRequest;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +15,7 @@ import picocli.CommandLine.Parameters;
 @Prototype
 @Command(name = "remove", description = {
     "Decommissions a storage node: it becomes LEAVING, its ranges are streamed to the nodes that",
-    "replace it, then it is LEFT. Asks for confirmation unless --yes is given."})
+    "replace it, then it is LEFT. Asks for confirmation unless --yes is given; --dry-run only shows the plan."})
 final class NodeRemoveCommand implements Callable<Integer> {
 
     private final CommonOptions options;
@@ -32,8 +29,17 @@ final class NodeRemoveCommand implements Callable<Integer> {
         "stream its ranges from the surviving replicas instead of from it."})
     private boolean force;
 
-    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation (required when stdin is not a terminal).")
     private boolean yes;
+
+    @Option(names = "--dry-run", description = {
+        "Print the plan (ownership before and after, ranges and estimated keys/bytes to move, warnings",
+        "such as replicas that would be lost) without changing anything; exits 2 if the coordinator",
+        "would refuse the request."})
+    private boolean dryRun;
+
+    @Option(names = {"-w", "--watch"}, description = "Follow the decommission until it ends (see change get --watch).")
+    private boolean watch;
 
     NodeRemoveCommand(CommonOptions options, Host host) {
         this.options = options;
@@ -46,9 +52,13 @@ final class NodeRemoveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!yes && !confirmed()) {
-            throw CommandFailure.local("not confirmed: storage node " + nodeId + " stays (pass --yes to skip the question)");
+        if (dryRun) {
+            var plan = options.admin().removeStorageNode(RemoveStorageNodeRequest.newBuilder()
+                    .setNodeId(nodeId).setForce(force).setDryRun(true).build());
+            return PlanView.print(options, NodeView.from(plan.getNode()), PlanView.from(plan.getPlan()));
         }
+        Confirmation.require(host, yes, "remove storage node " + nodeId,
+                "Remove storage node " + nodeId + (force ? " (forced)" : "") + "? Its ranges move to other nodes.");
         var response = options.admin().removeStorageNode(RemoveStorageNodeRequest.newBuilder()
                 .setNodeId(nodeId).setForce(force).build());
         NodeView node = NodeView.from(response.getNode());
@@ -59,18 +69,22 @@ final class NodeRemoveCommand implements Callable<Integer> {
                 : ("OK node %s is %s (ring epoch %d); change %s streams %d ranges to the nodes that replace it%n"
                 + "follow it with: pairdb-admin change get %s").formatted(node.nodeId(), node.state(),
                 response.getRingEpoch(), change.changeId(), change.totals().streams(), change.changeId());
-        return options.print(new Removing(node, response.getRingEpoch(), change), text);
+        return printAndWatch(options, host, watch, new Removing(node, response.getRingEpoch(), change), text, change);
     }
 
-    private boolean confirmed() {
-        host.err().print("Remove storage node " + nodeId + (force ? " (forced)" : "")
-                + "? Its ranges move to other nodes. [y/N] ");
-        host.err().flush();
-        try {
-            String answer = new BufferedReader(new InputStreamReader(host.in(), StandardCharsets.UTF_8)).readLine();
-            return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
-        } catch (IOException e) {
-            throw CommandFailure.local("could not read the confirmation: " + e.getMessage(), e);
+    /**
+     * Prints what the request started; with {@code --watch} follows the change (progress on stdout
+     * with {@code -o table}, else on stderr after the document) and exits by its outcome.
+     */
+    static int printAndWatch(CommonOptions options, Host host, boolean watch, Object document, String text,
+                             ChangeView change) {
+        int printed = options.print(document, text);
+        if (!watch || change.changeId().isEmpty()) {
+            return printed;
         }
+        if (!"IN_PROGRESS".equals(change.status())) {
+            return ChangeWatcher.exitCode(change.status());
+        }
+        return ChangeWatcher.forCommand(options, host).watch(change.changeId());
     }
 }

@@ -5,5 +5,7 @@ public enum OutputFormat {
     /** Aligned text for people. */
     TABLE,
     /** One JSON document with the proto's snake_case field names, for jq and scripts. */
-    JSON
+    JSON,
+    /** The same document as JSON, in YAML. */
+    YAML
 }

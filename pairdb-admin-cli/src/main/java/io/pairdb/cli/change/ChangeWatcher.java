@@ -1,0 +1,219 @@
+package io.pairdb.cli.change;
+
+import io.pairdb.cli.CommandFailure;
+import io.pairdb.cli.CommonOptions;
+import io.pairdb.cli.ExitCodes;
+import io.pairdb.cli.Host;
+import io.pairdb.cli.output.OutputFormat;
+import io.pairdb.proto.admin.v1.GetChangeRequest;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Function;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Follows a topology change until it ends ({@code --watch}): polls {@code GetChange}, shows
+ * ranges done of total, keys and bytes copied, the copy rate and an ETA — as a progress bar on a
+ * terminal, as a plain line every few seconds otherwise (logs, CI) — then prints the final status
+ * line and answers the exit code of the outcome: COMPLETED {@value ExitCodes#OK}, FAILED or
+ * ROLLED_BACK {@value ExitCodes#SERVER_ERROR}. A coordinator that cannot be reached ends the watch
+ * through the usual error (exit {@value ExitCodes#SERVER_ERROR}). Any command that gets a change id
+ * back (node add/remove, and RF changes) can follow it with {@link #forCommand}.
+ */
+public final class ChangeWatcher {
+
+    public static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration LINE_INTERVAL = Duration.ofSeconds(5);
+    private static final int BAR_WIDTH = 120;
+
+    /** Waits between polls; tests pass one that does not sleep. */
+    @FunctionalInterface
+    public interface Pause {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private final Function<String, ChangeView> poll;
+    private final Pause pause;
+    private final InstantSource clock;
+    private final PrintStream out;
+    private final boolean terminal;
+
+    public ChangeWatcher(Function<String, ChangeView> poll, Pause pause, InstantSource clock, PrintStream out,
+                         boolean terminal) {
+        this.poll = Objects.requireNonNull(poll, "poll");
+        this.pause = Objects.requireNonNull(pause, "pause");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.out = Objects.requireNonNull(out, "out");
+        this.terminal = terminal;
+    }
+
+    /**
+     * A watcher for a command: polls through its coordinator connection, draws on stdout with
+     * {@code -o table} (a bar only when stdout is a terminal) and on stderr otherwise, so stdout
+     * keeps one JSON or YAML document.
+     */
+    public static ChangeWatcher forCommand(CommonOptions options, Host host) {
+        boolean table = options.output() == OutputFormat.TABLE;
+        options.out().flush();
+        return new ChangeWatcher(
+                id -> ChangeView.from(options.admin().getChange(GetChangeRequest.newBuilder().setChangeId(id).build())
+                        .getChange()),
+                duration -> Thread.sleep(duration),
+                InstantSource.system(),
+                table ? host.out() : host.err(),
+                table && host.stdoutIsTerminal());
+    }
+
+    /** The outcome's exit code: 0 for COMPLETED, 2 for FAILED, ROLLED_BACK or a status this CLI does not know. */
+    public static int exitCode(String status) {
+        return "COMPLETED".equals(status) ? ExitCodes.OK : ExitCodes.SERVER_ERROR;
+    }
+
+    /** Polls until the change ends; returns the last state seen. */
+    public ChangeView follow(String changeId) {
+        Instant started = clock.instant();
+        ChangeView change = poll.apply(changeId);
+        try (Display display = terminal ? new Bar(change, started) : new Lines(started)) {
+            display.show(change, clock.instant());
+            while ("IN_PROGRESS".equals(change.status())) {
+                pause.sleep(POLL_INTERVAL);
+                change = poll.apply(changeId);
+                display.show(change, clock.instant());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CommandFailure.local("interrupted while watching change " + changeId
+                    + "; it goes on: pairdb-admin change get " + changeId);
+        }
+        out.println(finalLine(change, Duration.between(started, clock.instant())));
+        out.flush();
+        return change;
+    }
+
+    /** Polls until the change ends and answers the exit code of its outcome. */
+    public int watch(String changeId) {
+        return exitCode(follow(changeId).status());
+    }
+
+    static String finalLine(ChangeView c, Duration watched) {
+        ChangeView.Totals t = c.totals();
+        String line = "change %s %s: %s, %d keys, %s (watched %s)".formatted(c.changeId(), c.status(), c.rangesText(),
+                t.keys(), ChangeView.bytesText(t.bytes()), duration(watched));
+        return c.error() == null ? line : line + "; error: " + c.error();
+    }
+
+    /** e.g. {@code 45s}, {@code 3m07s}, {@code 1h02m}. */
+    static String duration(Duration d) {
+        long seconds = Math.max(0, d.toSeconds());
+        if (seconds < 60) {
+            return seconds + "s";
+        }
+        if (seconds < 3600) {
+            return "%dm%02ds".formatted(seconds / 60, seconds % 60);
+        }
+        return "%dh%02dm".formatted(seconds / 3600, (seconds % 3600) / 60);
+    }
+
+    private sealed interface Display extends AutoCloseable {
+        void show(ChangeView change, Instant now);
+
+        @Override
+        void close();
+    }
+
+    /** Rates over the watch so far: keys per second and the time left at the ranges' pace. */
+    record Rates(double keysPerSecond, Duration eta) {
+        static Rates between(ChangeView first, Instant firstAt, ChangeView now, Instant at) {
+            double seconds = Math.max(0.001, Duration.between(firstAt, at).toMillis() / 1000.0);
+            double keys = (now.totals().keys() - first.totals().keys()) / seconds;
+            int rangesDone = now.totals().done() - first.totals().done();
+            int rangesLeft = now.totals().streams() - now.totals().done();
+            Duration eta = rangesDone <= 0 ? null : Duration.ofMillis((long) (rangesLeft * seconds / rangesDone * 1000));
+            return new Rates(keys, eta);
+        }
+
+        String keysText() {
+            return String.format(Locale.ROOT, "%.0f keys/s", keysPerSecond);
+        }
+
+        String etaText() {
+            return eta == null ? "ETA ?" : "ETA " + duration(eta);
+        }
+    }
+
+    /** A line every {@link #LINE_INTERVAL}, and one for each status change. */
+    private final class Lines implements Display {
+        private final Instant started;
+        private ChangeView first;
+        private Instant lastLine;
+        private String lastStatus;
+
+        Lines(Instant started) {
+            this.started = started;
+        }
+
+        @Override
+        public void show(ChangeView c, Instant now) {
+            if (first == null) {
+                first = c;
+            }
+            boolean due = lastLine == null || !Duration.between(lastLine, now).minus(LINE_INTERVAL).isNegative();
+            if (!"IN_PROGRESS".equals(c.status()) || !(due || !c.status().equals(lastStatus))) {
+                return;
+            }
+            Rates rates = Rates.between(first, started, c, now);
+            ChangeView.Totals t = c.totals();
+            out.println("%s %s %s (%s), %d keys, %s, %s, %s".formatted(c.changeId(), c.status(), c.rangesText(),
+                    c.percentText(), t.keys(), ChangeView.bytesText(t.bytes()), rates.keysText(), rates.etaText()));
+            out.flush();
+            lastLine = now;
+            lastStatus = c.status();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** The progress bar of ranges done; the library draws the rate of ranges and the ETA. */
+    private final class Bar implements Display {
+        private final ProgressBar bar;
+        private final ChangeView first;
+        private final Instant started;
+
+        Bar(ChangeView first, Instant started) {
+            this.first = first;
+            this.started = started;
+            this.bar = new ProgressBarBuilder()
+                    .setTaskName(first.changeId())
+                    .setInitialMax(Math.max(1, first.totals().streams()))
+                    .setUnit(" ranges", 1)
+                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+                    .setConsumer(new ConsoleProgressBarConsumer(out, BAR_WIDTH))
+                    .setUpdateIntervalMillis((int) POLL_INTERVAL.toMillis())
+                    .showSpeed()
+                    .build();
+        }
+
+        @Override
+        public void show(ChangeView c, Instant now) {
+            ChangeView.Totals t = c.totals();
+            bar.maxHint(Math.max(1, t.streams()));
+            bar.stepTo(t.streams() == 0 ? 1 : t.done());
+            bar.setExtraMessage(" | %d keys, %s, %s".formatted(t.keys(), ChangeView.bytesText(t.bytes()),
+                    Rates.between(first, started, c, now).keysText()));
+        }
+
+        @Override
+        public void close() {
+            bar.close();
+        }
+    }
+}

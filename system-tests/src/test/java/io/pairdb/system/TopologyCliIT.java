@@ -1,0 +1,201 @@
+package io.pairdb.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Topology changes driven by the built {@code pairdb-admin} against a real coordinator: a dry run
+ * shows the plan the real change then carries out (same ranges, targets and sources), {@code --watch}
+ * ends with the change's outcome and exit code, and the JSON and YAML outputs parse. The ring grows
+ * from the dev cluster's three nodes to four and back, one step per test.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TopologyCliIT {
+    private static final int KEYS = 300;
+
+    private SystemCluster cluster;
+    private AdminCli cli;
+    private EmulatorNode n4;
+    private List<String> plannedAdd;
+
+    @BeforeAll
+    void startCluster() {
+        cluster = SystemCluster.startDev(3, SystemCluster.FAST_TOPOLOGY_CHANGES);
+        cli = cluster.cli();
+        cluster.write("default", "key-", KEYS);
+        n4 = cluster.startEmulator("n4");
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** Each stream as {@code (start, end] -> target <- sources}, in plan order. */
+    private static List<String> streams(JsonNode streams) {
+        List<String> described = new ArrayList<>();
+        for (JsonNode s : streams) {
+            JsonNode stream = s.has("stream") ? s.get("stream") : s;
+            described.add("(" + stream.get("start_exclusive").asText() + ", " + stream.get("end_inclusive").asText()
+                    + "] -> " + stream.get("target").asText() + " <- " + stream.get("sources"));
+        }
+        return described;
+    }
+
+    private JsonNode nodes() {
+        var list = cli.run("node", "list", "-o", "json");
+        assertThat(list.exitCode()).as(list.toString()).isZero();
+        return list.json().get("nodes");
+    }
+
+    private static JsonNode node(JsonNode nodes, String id) {
+        for (JsonNode n : nodes) {
+            if (n.get("node_id").asText().equals(id)) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    @Order(1)
+    void aDryRunOfAnAddPrintsThePlanAndChangesNothing() {
+        var result = cli.run("node", "add", "n4", "--host", "127.0.0.1", "--port", String.valueOf(n4.port()),
+                "--dry-run", "-o", "json");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        JsonNode plan = result.json().get("plan");
+        assertThat(plan.get("type").asText()).isEqualTo("ADD_NODE");
+        assertThat(plan.get("would_be_refused").asBoolean()).isFalse();
+        assertThat(plan.get("streams")).isNotEmpty().allSatisfy(s -> assertThat(s.get("target").asText()).isEqualTo("n4"));
+        double owned = 0;
+        for (JsonNode o : plan.get("ownership")) {
+            owned += o.get("after_percent").asDouble();
+            if (o.get("node_id").asText().equals("n4")) {
+                assertThat(o.get("before_percent").asDouble()).isZero();
+                assertThat(o.get("after_percent").asDouble()).isPositive();
+            }
+        }
+        assertThat(owned).isCloseTo(100.0, org.assertj.core.api.Assertions.within(0.01));
+        // the dev nodes answer Health with their key counts: RF 3 over 3 nodes, each holds every key
+        assertThat(plan.get("estimated_keys").asLong()).isBetween(1L, (long) KEYS * 3);
+        plannedAdd = streams(plan.get("streams"));
+
+        assertThat(node(nodes(), "n4")).as("nothing was added").isNull();
+        var changes = cli.run("change", "list", "-o", "yaml");
+        assertThat(changes.exitCode()).as(changes.toString()).isZero();
+        assertThat(changes.yaml().get("changes")).as("no change was started").isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void theRealAddStreamsThePlannedRangesAndWatchEndsWithItsOutcome() {
+        var result = cli.run("node", "add", "n4", "--host", "127.0.0.1", "--port", String.valueOf(n4.port()), "--watch");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        String last = result.stdout().strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertThat(last).startsWith("change add-n4-").contains(" COMPLETED: ");
+        String changeId = last.split(" ")[1];
+
+        var change = cli.run("change", "get", changeId, "-o", "yaml");
+        assertThat(change.exitCode()).as(change.toString()).isZero();
+        assertThat(change.yaml().get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(streams(change.yaml().get("streams"))).isEqualTo(plannedAdd);
+        assertThat(node(nodes(), "n4").get("state").asText()).isEqualTo("NORMAL");
+    }
+
+    @Test
+    @Order(3)
+    void theRingAndExplainKeyAgreeAndParseAsJsonAndYaml() {
+        var ring = cli.run("ring", "--tenant", "default", "-o", "yaml");
+        assertThat(ring.exitCode()).as(ring.toString()).isZero();
+        JsonNode ranges = ring.yaml().get("ranges");
+        assertThat(ring.yaml().get("replication_factor").asInt()).isEqualTo(3);
+        assertThat(ranges).hasSizeGreaterThan(4 * 100)
+                .allSatisfy(r -> assertThat(r.get("replica_node_ids")).hasSize(3))
+                .allSatisfy(r -> assertThat(r.get("pending_node_ids")).isEmpty());
+
+        var explained = cli.run("explain-key", "default", "key-7", "-o", "json");
+        assertThat(explained.exitCode()).as(explained.toString()).isZero();
+        BigInteger token = new BigInteger(explained.json().get("token").asText());
+        JsonNode holding = null;
+        for (JsonNode r : ranges) {
+            BigInteger start = new BigInteger(r.get("start_exclusive").asText());
+            BigInteger end = new BigInteger(r.get("end_inclusive").asText());
+            boolean inside = start.compareTo(end) < 0 ? token.compareTo(start) > 0 && token.compareTo(end) <= 0
+                    : token.compareTo(start) > 0 || token.compareTo(end) <= 0;
+            if (inside) {
+                holding = r;
+            }
+        }
+        assertThat(holding).as("a range holds token %s", token).isNotNull();
+        assertThat(explained.json().get("replica_node_ids")).isEqualTo(holding.get("replica_node_ids"));
+        assertThat(explained.json().get("ring_epoch")).isEqualTo(ring.yaml().get("ring_epoch"));
+    }
+
+    @Test
+    @Order(4)
+    void aRemovalWithoutATerminalToConfirmOnIsRefusedUntilYesIsGiven() {
+        var result = cli.run("node", "remove", "n4");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+        assertThat(result.stderr()).contains("--yes");
+        assertThat(node(nodes(), "n4").get("state").asText()).isEqualTo("NORMAL");
+    }
+
+    @Test
+    @Order(5)
+    void aDryRunOfARemovalShowsWhatTheRemovalThenDoes() {
+        var dryRun = cli.run("node", "remove", "n4", "--dry-run", "-o", "yaml");
+        assertThat(dryRun.exitCode()).as(dryRun.toString()).isZero();
+        JsonNode plan = dryRun.yaml().get("plan");
+        assertThat(plan.get("type").asText()).isEqualTo("REMOVE_NODE");
+        assertThat(plan.get("streams")).isNotEmpty();
+        assertThat(node(nodes(), "n4").get("state").asText()).as("still in the ring").isEqualTo("NORMAL");
+
+        var removal = cli.run("node", "remove", "n4", "--yes", "--watch", "-o", "json");
+        assertThat(removal.exitCode()).as(removal.toString()).isZero();
+        String changeId = removal.json().get("change").get("change_id").asText();
+        assertThat(removal.stderr()).contains("change " + changeId + " COMPLETED");
+
+        var change = cli.run("change", "get", changeId, "-o", "json");
+        assertThat(streams(change.json().get("streams"))).isEqualTo(streams(plan.get("streams")));
+        assertThat(node(nodes(), "n4").get("state").asText()).isEqualTo("LEFT");
+    }
+
+    @Test
+    @Order(6)
+    void watchingABootstrapThatFailsExitsTwoWithItsFinalStatus() {
+        int nobodyListens = FreePort.pick();
+        var result = cli.run("node", "add", "ghost", "--host", "127.0.0.1", "--port", String.valueOf(nobodyListens),
+                "--watch");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+        assertThat(result.stdout()).containsPattern("change add-ghost-\\S+ (FAILED|ROLLED_BACK)");
+    }
+
+    @Test
+    @Order(7)
+    void watchingACoordinatorThatCannotBeReachedExitsTwo() {
+        var result = AdminCli.runAsIs(Duration.ofMinutes(1), "change", "get", "add-n4-e1", "--watch",
+                "--addr", "127.0.0.1:" + FreePort.pick(), "--timeout", "2s");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+        assertThat(result.stderr()).contains("cannot reach the coordinator");
+    }
+}
