@@ -109,9 +109,9 @@ class ChangeCommandsIT {
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(coordinator.admin.lastListChanges.getInProgressOnly()).isTrue();
         assertThat(result.stdout()).isEqualTo("""
-                CHANGE            TYPE      NODE    STATUS       PROGRESS                 KEYS  STARTED               COMPLETED
-                remove-node-1-e7  ADD_NODE  node-4  IN_PROGRESS  100/400 ranges (25.0%)   1234  2025-01-01T00:00:00Z  -
-                add-node-4-e5     ADD_NODE  node-4  COMPLETED    451/451 ranges (100.0%)  5200  2025-01-01T00:00:00Z  2025-01-01T00:01:00Z
+                CHANGE            TYPE      SUBJECT  STATUS       PROGRESS                 KEYS  STARTED               COMPLETED
+                remove-node-1-e7  ADD_NODE  node-4   IN_PROGRESS  100/400 ranges (25.0%)   1234  2025-01-01T00:00:00Z  -
+                add-node-4-e5     ADD_NODE  node-4   COMPLETED    451/451 ranges (100.0%)  5200  2025-01-01T00:00:00Z  2025-01-01T00:01:00Z
                 """);
     }
 

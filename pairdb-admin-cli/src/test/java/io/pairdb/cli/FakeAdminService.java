@@ -92,9 +92,30 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
             StreamObserver<UpdateReplicationFactorResponse> responses) {
         answer(responses, () -> {
             Tenant old = existing(request.getTenantId());
-            Tenant updated = tenant(old.getTenantId(), request.getReplicationFactor(), old.getVersion() + 1);
+            int rf = request.getReplicationFactor();
+            if (rf == old.getReplicationFactor()) {
+                return UpdateReplicationFactorResponse.newBuilder().setTenant(old).build();
+            }
+            boolean raise = rf > old.getReplicationFactor();
+            Tenant updated = raise
+                    ? tenant(old.getTenantId(), old.getReplicationFactor(), old.getVersion() + 1).toBuilder()
+                            .setPendingReplicationFactor(rf).build()
+                    : tenant(old.getTenantId(), rf, old.getVersion() + 1);
             tenants.put(updated.getTenantId(), updated);
-            return UpdateReplicationFactorResponse.newBuilder().setTenant(updated).build();
+            var change = io.pairdb.proto.admin.v1.TopologyChange.newBuilder()
+                    .setChangeId("rf-" + old.getTenantId() + "-" + rf + "-e9")
+                    .setType(io.pairdb.proto.admin.v1.ChangeType.CHANGE_TYPE_CHANGE_RF)
+                    .setTenantId(old.getTenantId()).setFromReplicationFactor(old.getReplicationFactor())
+                    .setToReplicationFactor(rf).setRingEpoch(9)
+                    .setStatus(raise ? io.pairdb.proto.admin.v1.ChangeStatus.CHANGE_STATUS_IN_PROGRESS
+                            : io.pairdb.proto.admin.v1.ChangeStatus.CHANGE_STATUS_COMPLETED)
+                    .setTotals(io.pairdb.proto.admin.v1.ChangeTotals.newBuilder().setStreams(raise ? 48 : 0)
+                            .setPending(raise ? 48 : 0))
+                    .setStartedAt(CREATED).setUpdatedAt(CREATED);
+            if (!raise) {
+                change.setCompletedAt(CREATED);
+            }
+            return UpdateReplicationFactorResponse.newBuilder().setTenant(updated).setChange(change).build();
         });
     }
 

@@ -124,13 +124,41 @@ class TenantCommandsIT {
     }
 
     @Test
-    void changesATenantsRf() {
+    void raisingATenantsRfStartsAChangeAndSaysHowToFollowIt() {
         coordinator.admin.addTenant("acme", 3);
 
         var result = cli().run("tenant", "set-rf", "acme", "5", "--addr", coordinator.address());
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(result.stdout()).isEqualTo("OK tenant acme now has RF 5 (version 2)\n");
-        assertThat(coordinator.admin.tenants.get("acme").getReplicationFactor()).isEqualTo(5);
+        assertThat(result.stdout()).isEqualTo("""
+                OK tenant acme: RF 3 -> 5 started as change rf-acme-5-e9; writes use RF 5 now, reads once 48 ranges are copied
+                follow it with: pairdb-admin change get rf-acme-5-e9
+                """);
+        assertThat(coordinator.admin.tenants.get("acme").getPendingReplicationFactor()).isEqualTo(5);
+    }
+
+    @Test
+    void loweringATenantsRfNeedsConfirmation() {
+        coordinator.admin.addTenant("acme", 3);
+
+        var refused = cli().run("tenant", "set-rf", "acme", "2", "--addr", coordinator.address());
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.stderr()).contains("add --yes");
+        assertThat(coordinator.admin.tenants.get("acme").getReplicationFactor()).isEqualTo(3);
+
+        var lowered = cli().run("tenant", "set-rf", "acme", "2", "--yes", "-o", "json", "--addr", coordinator.address());
+        assertThat(lowered.exitCode()).as(lowered.toString()).isZero();
+        assertThat(lowered.stdout()).contains("\"to_replication_factor\" : 2").contains("\"status\" : \"COMPLETED\"");
+        assertThat(coordinator.admin.tenants.get("acme").getReplicationFactor()).isEqualTo(2);
+    }
+
+    @Test
+    void settingTheRfATenantHasChangesNothing() {
+        coordinator.admin.addTenant("acme", 3);
+
+        var result = cli().run("tenant", "set-rf", "acme", "3", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).isEqualTo("OK tenant acme already has RF 3; nothing to change\n");
     }
 }

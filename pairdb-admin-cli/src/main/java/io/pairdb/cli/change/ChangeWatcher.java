@@ -72,6 +72,22 @@ public final class ChangeWatcher {
     }
 
     /** The outcome's exit code: 0 for COMPLETED, 2 for FAILED, ROLLED_BACK or a status this CLI does not know. */
+    /**
+     * Prints a command's answer about a change it started, then, with {@code watch}, follows the
+     * change to its end: the exit code is the change's outcome's.
+     */
+    public static int printAndWatch(CommonOptions options, Host host, boolean watch, Object document, String text,
+                                    ChangeView change) {
+        int printed = options.print(document, text);
+        if (!watch || change.changeId().isEmpty()) {
+            return printed;
+        }
+        if (!"IN_PROGRESS".equals(change.status())) {
+            return exitCode(change.status());
+        }
+        return forCommand(options, host).watch(change.changeId());
+    }
+
     public static int exitCode(String status) {
         return "COMPLETED".equals(status) ? ExitCodes.OK : ExitCodes.SERVER_ERROR;
     }

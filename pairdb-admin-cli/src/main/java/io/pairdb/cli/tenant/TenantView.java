@@ -6,13 +6,19 @@ import io.pairdb.proto.admin.v1.Tenant;
 import java.time.Instant;
 import java.util.List;
 
-/** A tenant as the CLI prints it; in JSON its fields are the proto's. */
-record TenantView(String tenantId, int replicationFactor, Instant createdAt, Instant updatedAt, long version) {
+/**
+ * A tenant as the CLI prints it; in JSON its fields are the proto's.
+ *
+ * @param pendingReplicationFactor the RF a change in progress raises it to, else null
+ */
+record TenantView(String tenantId, int replicationFactor, Integer pendingReplicationFactor, Instant createdAt,
+                  Instant updatedAt, long version) {
 
     static TenantView from(Tenant tenant) {
         return new TenantView(
                 tenant.getTenantId(),
                 tenant.getReplicationFactor(),
+                tenant.hasPendingReplicationFactor() ? tenant.getPendingReplicationFactor() : null,
                 Times.instant(tenant.hasCreatedAt(), tenant.getCreatedAt()),
                 Times.instant(tenant.hasUpdatedAt(), tenant.getUpdatedAt()),
                 tenant.getVersion());
@@ -20,8 +26,14 @@ record TenantView(String tenantId, int replicationFactor, Instant createdAt, Ins
 
     static String table(List<TenantView> tenants) {
         TextTable table = TextTable.withColumns("TENANT", "RF", "VERSION", "CREATED", "UPDATED");
-        tenants.forEach(t -> table.row(t.tenantId, t.replicationFactor, t.version, Times.text(t.createdAt), Times.text(t.updatedAt)));
+        tenants.forEach(t -> table.row(t.tenantId, t.rfText(), t.version, Times.text(t.createdAt), Times.text(t.updatedAt)));
         return table.render();
+    }
+
+    /** e.g. {@code 3}, or {@code 2 (-> 3)} while a raise streams. */
+    String rfText() {
+        return pendingReplicationFactor == null ? String.valueOf(replicationFactor)
+                : replicationFactor + " (-> " + pendingReplicationFactor + ")";
     }
 
     /** The JSON document of commands that answer with one tenant. */
