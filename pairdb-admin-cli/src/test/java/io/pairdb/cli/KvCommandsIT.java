@@ -191,11 +191,22 @@ class KvCommandsIT {
     }
 
     @Test
+    void deleteWithoutYesAndNoTerminalDeletesNothing() {
+        coordinator.dataPlane.store("acme", "user:1", "hello".getBytes(StandardCharsets.UTF_8));
+
+        var result = cli().run("kv", "delete", "acme", "user:1", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.LOCAL_ERROR);
+        assertThat(result.stderr()).contains("add --yes");
+        assertThat(coordinator.dataPlane.lastDelete).isNull();
+    }
+
+    @Test
     void deleteSaysWhereTheTombstoneWasWritten() {
         coordinator.dataPlane.store("acme", "user:1", "hello".getBytes(StandardCharsets.UTF_8));
 
         var result = cli().run("kv", "delete", "acme", "user:1", "--consistency", "quorum", "--idempotency-key", "d-1",
-                "--addr", coordinator.address());
+                "--yes", "--addr", coordinator.address());
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout()).isEqualTo("OK acme/user:1 deleted on 3 replicas at quorum (clock coord-1:2)\n");

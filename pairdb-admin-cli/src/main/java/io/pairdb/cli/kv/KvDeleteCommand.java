@@ -1,8 +1,10 @@
 package io.pairdb.cli.kv;
 
-import io.pairdb.cli.CommandFailure;
 import io.micronaut.context.annotation.Prototype;
+import io.pairdb.cli.CommandFailure;
 import io.pairdb.cli.CommonOptions;
+import io.pairdb.cli.Confirmation;
+import io.pairdb.cli.Host;
 import io.pairdb.proto.coordinator.v1.DeleteKeyValueRequest;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Prototype
-@Command(name = "delete", description = "Deletes a key (writes a tombstone).")
+@Command(name = "delete", description = "Deletes a key (writes a tombstone). Asks for confirmation unless --yes is given.")
 final class KvDeleteCommand implements Callable<Integer> {
 
     private final CommonOptions options;
@@ -29,8 +31,14 @@ final class KvDeleteCommand implements Callable<Integer> {
             description = "Retrying with the same key returns the first delete's answer instead of deleting again.")
     private String idempotencyKey;
 
-    KvDeleteCommand(CommonOptions options) {
+    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation (required when stdin is not a terminal).")
+    private boolean yes;
+
+    private final Host host;
+
+    KvDeleteCommand(CommonOptions options, Host host) {
         this.options = options;
+        this.host = host;
     }
 
     /** The JSON document of {@code kv delete}. */
@@ -47,6 +55,7 @@ final class KvDeleteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Confirmation.require(host, yes, "delete " + tenantId + "/" + key, "Delete " + tenantId + "/" + key + "?");
         var request = DeleteKeyValueRequest.newBuilder()
                 .setTenantId(tenantId)
                 .setKey(key)
