@@ -78,13 +78,6 @@ final class NodeRemoveCommand implements Callable<Integer> {
      */
     static int printAndWatch(CommonOptions options, Host host, boolean watch, Object document, String text,
                              ChangeView change) {
-        int printed = options.print(document, text);
-        if (!watch || change.changeId().isEmpty()) {
-            return printed;
-        }
-        if (!"IN_PROGRESS".equals(change.status())) {
-            return ChangeWatcher.exitCode(change.status());
-        }
-        return ChangeWatcher.forCommand(options, host).watch(change.changeId());
+        return ChangeWatcher.printAndWatch(options, host, watch, document, text, change);
     }
 }
