@@ -198,4 +198,32 @@ class TopologyCliIT {
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
         assertThat(result.stderr()).contains("cannot reach the coordinator");
     }
+
+    @Test
+    @Order(8)
+    void raisingATenantsRfWithWatchEndsWhenItsDataIsCopiedAndLoweringNeedsYes() {
+        var created = cli.run("tenant", "create", "wide", "--rf", "2");
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        cluster.write("wide", "w-", 100);
+
+        var raised = cli.run("tenant", "set-rf", "wide", "3", "--watch");
+
+        assertThat(raised.exitCode()).as(raised.toString()).isZero();
+        String last = raised.stdout().strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertThat(last).startsWith("change rf-wide-3-").contains(" COMPLETED: ");
+        var tenant = cli.run("tenant", "get", "wide", "-o", "json");
+        assertThat(tenant.json().get("tenant").get("replication_factor").asInt()).isEqualTo(3);
+        var change = cli.run("change", "get", last.split(" ")[1], "-o", "json");
+        assertThat(change.json().get("type").asText()).isEqualTo("CHANGE_RF");
+        assertThat(change.json().get("tenant_id").asText()).isEqualTo("wide");
+        assertThat(change.json().get("totals").get("keys").asLong()).as("one new copy per key").isEqualTo(100);
+
+        var refused = cli.run("tenant", "set-rf", "wide", "2");
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.stderr()).contains("--yes");
+        var lowered = cli.run("tenant", "set-rf", "wide", "2", "--yes", "-o", "yaml");
+        assertThat(lowered.exitCode()).as(lowered.toString()).isZero();
+        assertThat(lowered.yaml().get("change").get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(lowered.yaml().get("tenant").get("replication_factor").asInt()).isEqualTo(2);
+    }
 }
