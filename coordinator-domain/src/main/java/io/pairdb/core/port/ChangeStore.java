@@ -4,6 +4,7 @@ import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
+import io.pairdb.core.topology.RangeRelease;
 import io.pairdb.core.topology.RangeStream;
 import io.pairdb.core.topology.TopologyChange;
 import java.time.Duration;
@@ -57,7 +58,17 @@ public interface ChangeStore {
      * already over (nothing to stream) gets no lease. Not idempotent: a retry after a failure
      * answers {@code EpochMoved} if the first attempt was applied.
      */
-    Start start(TopologyChange change, StorageNode node, long expectedEpoch, String owner, Duration lease);
+    default Start start(TopologyChange change, StorageNode node, long expectedEpoch, String owner, Duration lease) {
+        return start(change, List.of(), node, expectedEpoch, owner, lease);
+    }
+
+    /**
+     * {@link #start(TopologyChange, StorageNode, long, String, Duration)}, storing in the same
+     * transaction the ranges nodes stop replicating when the change completes: its cleanup (see
+     * {@link CleanupStore}), due once the change is COMPLETED, never when it FAILED.
+     */
+    Start start(TopologyChange change, List<RangeRelease> releases, StorageNode node, long expectedEpoch, String owner,
+                Duration lease);
 
     Optional<TopologyChange> find(ChangeId id);
 

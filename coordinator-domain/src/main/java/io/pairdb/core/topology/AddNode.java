@@ -80,6 +80,6 @@ public final class AddNode {
             joining = joining.withState(NodeState.NORMAL, now);
             change = change.ended(ChangeStatus.COMPLETED, Optional.empty(), List.of(), now);
         }
-        return driver.start(change, joining, topology.epoch());
+        return driver.start(change, plan.releases(), joining, topology.epoch());
     }
 }

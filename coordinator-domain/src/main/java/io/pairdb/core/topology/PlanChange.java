@@ -14,15 +14,19 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * The range streams of a change, from {@link RangeMovements}: the current ring (NORMAL and
+ * The range streams and releases of a change, from {@link RangeMovements}: the current ring (NORMAL and
  * LEAVING nodes) against the same ring with the node added or taken out, for every replication
  * factor the tenants use. Pure.
  */
 public final class PlanChange {
-    /** The streams, and how many ranges had no source left (see {@link TopologyChange#unrecoverableRanges()}). */
-    public record Plan(List<RangeStream> streams, int unrecoverableRanges) {
+    /**
+     * The streams, how many ranges had no source left (see {@link TopologyChange#unrecoverableRanges()}),
+     * and the ranges nodes stop replicating (for the cleanup once the change completes).
+     */
+    public record Plan(List<RangeStream> streams, int unrecoverableRanges, List<RangeRelease> releases) {
         public Plan {
             streams = List.copyOf(streams);
+            releases = List.copyOf(releases);
         }
     }
 
@@ -63,7 +67,18 @@ public final class PlanChange {
             streams.add(RangeStream.pending(streams.size(), s.range(), s.target(), sources, s.replicationFactors(),
                     filter(s.replicationFactors(), rfsInUse, tenants)));
         }
-        return new Plan(streams, unrecoverable);
+        List<RangeRelease> releases = new ArrayList<>();
+        Set<NodeId> staying = new java.util.HashSet<>();
+        future.ranges().forEach(r -> staying.add(r.primary()));
+        for (RangeMovements.Release r : movements.releases()) {
+            if (!staying.contains(r.node())) {
+                // a node leaving the ring takes its copies with it: nothing to clean up on it
+                continue;
+            }
+            releases.add(new RangeRelease(releases.size(), r.range(), r.node(), r.replicationFactors(),
+                    filter(r.replicationFactors(), rfsInUse, tenants)));
+        }
+        return new Plan(streams, unrecoverable, releases);
     }
 
     private static TenantFilter filter(SortedSet<Integer> streamRfs, SortedSet<Integer> rfsInUse, Collection<Tenant> tenants) {

@@ -92,7 +92,7 @@ public final class RemoveNode {
                 leaving = node.withState(NodeState.LEFT, now);
                 change = change.ended(ChangeStatus.COMPLETED, Optional.empty(), List.of(), now);
             }
-            Optional<StartOutcome> started = driver.start(change, leaving, topology.epoch());
+            Optional<StartOutcome> started = driver.start(change, plan.releases(), leaving, topology.epoch());
             if (started.isPresent()) {
                 return started.get();
             }

@@ -8,6 +8,7 @@ import io.pairdb.core.port.Clock;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
 import io.pairdb.core.topology.Lease;
+import io.pairdb.core.topology.RangeRelease;
 import io.pairdb.core.topology.RangeStream;
 import io.pairdb.core.topology.TopologyChange;
 import java.time.Duration;
@@ -30,14 +31,23 @@ public final class InMemoryChangeStore implements ChangeStore {
     private final InMemoryTopologyStore nodes;
     private final Clock clock;
     private final Map<ChangeId, TopologyChange> changes = new LinkedHashMap<>();
+    private final Map<ChangeId, List<RangeRelease>> releases = new LinkedHashMap<>();
 
     public InMemoryChangeStore(InMemoryTopologyStore nodes, Clock clock) {
         this.nodes = nodes;
         this.clock = clock;
     }
 
+    /** The ranges the change releases, as stored with it (for {@link InMemoryCleanupStore}). */
+    public List<RangeRelease> releases(ChangeId id) {
+        synchronized (nodes) {
+            return releases.getOrDefault(id, List.of());
+        }
+    }
+
     @Override
-    public Start start(TopologyChange change, StorageNode node, long expectedEpoch, String owner, Duration lease) {
+    public Start start(TopologyChange change, List<RangeRelease> changeReleases, StorageNode node, long expectedEpoch,
+                       String owner, Duration lease) {
         synchronized (nodes) {
             if (nodes.epoch() != expectedEpoch) {
                 return new Start.EpochMoved(nodes.epoch());
@@ -57,6 +67,7 @@ public final class InMemoryChangeStore implements ChangeStore {
                     ? change.withLease(Optional.of(new Lease(owner, clock.now().plus(lease))))
                     : change.withLease(Optional.empty());
             changes.put(stored.id(), stored);
+            releases.put(stored.id(), List.copyOf(changeReleases));
             return new Start.Started(stored, nodes.epoch());
         }
     }
