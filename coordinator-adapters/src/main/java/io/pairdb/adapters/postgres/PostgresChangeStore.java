@@ -6,6 +6,7 @@ import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
+import io.pairdb.core.topology.RangeRelease;
 import io.pairdb.core.topology.RangeStream;
 import io.pairdb.core.topology.TopologyChange;
 import jakarta.inject.Singleton;
@@ -24,7 +25,8 @@ import javax.sql.DataSource;
  * Topology changes in {@code pending_changes}, beside the nodes and the epoch of
  * {@link PostgresTopologyStore}. A start and a finish change the node, the change and the epoch
  * in one transaction, taking locks in the order the topology store does (node row, then epoch
- * row) so the two never deadlock. Leases are timed by PostgreSQL's clock.
+ * row) so the two never deadlock. Leases are timed by PostgreSQL's clock. The ranges a change
+ * releases go to {@code range_cleanups} with it (see {@link PostgresCleanupStore}).
  */
 @Singleton
 public final class PostgresChangeStore implements ChangeStore {
@@ -74,7 +76,8 @@ public final class PostgresChangeStore implements ChangeStore {
     }
 
     @Override
-    public Start start(TopologyChange change, StorageNode node, long expectedEpoch, String owner, Duration lease) {
+    public Start start(TopologyChange change, List<RangeRelease> releases, StorageNode node, long expectedEpoch,
+                       String owner, Duration lease) {
         if (change.ringEpoch() != expectedEpoch + 1 || !change.node().equals(node.id())) {
             throw new IllegalArgumentException("change " + change.id() + " must carry its node and the epoch it introduces");
         }
@@ -92,10 +95,13 @@ public final class PostgresChangeStore implements ChangeStore {
                     insert.setString(11, leaseOwner);
                     insert.setString(12, leaseOwner);
                     insert.setDouble(13, seconds(lease));
+                    TopologyChange stored;
                     try (ResultSet row = insert.executeQuery()) {
                         row.next();
-                        return new Start.Started(TopologyChangeMapper.toChange(row), expectedEpoch + 1);
+                        stored = TopologyChangeMapper.toChange(row);
                     }
+                    RangeCleanupMapper.insert(connection, change.id(), releases);
+                    return new Start.Started(stored, expectedEpoch + 1);
                 }
             });
         } catch (ConditionFailed moved) {

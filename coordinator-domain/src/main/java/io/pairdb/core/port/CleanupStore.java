@@ -54,7 +54,7 @@ public interface CleanupStore {
 
     /**
      * If {@code owner} still holds the claim on the range: stores {@code outcome}, counts the
-     * attempt (at {@code at}) and releases the claim. Idempotent for the same outcome.
+     * attempt (at {@code at}) and releases the claim. Not idempotent: a repeat answers LOST.
      */
     ChangeStore.Held record(ChangeId change, int index, String owner, CleanupOutcome outcome, Instant at);
 
