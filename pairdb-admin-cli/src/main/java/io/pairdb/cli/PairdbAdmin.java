@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
             ExplainKeyCommand.class,
             HintsCommand.class,
             io.pairdb.cli.change.ChangeCommand.class,
+            io.pairdb.cli.cleanup.CleanupCommand.class,
             io.pairdb.cli.bench.BenchCommand.class,
             HelpCommand.class,
         },

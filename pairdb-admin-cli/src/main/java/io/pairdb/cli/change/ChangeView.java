@@ -1,5 +1,6 @@
 package io.pairdb.cli.change;
 
+import io.pairdb.cli.cleanup.CleanupView;
 import io.pairdb.cli.output.Times;
 import io.pairdb.proto.admin.v1.ChangeStatus;
 import io.pairdb.proto.admin.v1.ChangeType;
@@ -14,11 +15,12 @@ import java.util.Locale;
  * A topology change as the CLI prints it.
  *
  * @param streams the per-range detail; empty in a listing
+ * @param cleanup  what became of the former owners' copies; only in {@code change get}, else null
  */
 public record ChangeView(String changeId, String type, String nodeId, String status, long ringEpoch, boolean force,
                          int unrecoverableRanges, Totals totals, Instant startedAt, Instant updatedAt,
                          Instant completedAt, String error, String leaseOwner, Instant leaseExpiresAt,
-                         List<Stream> streams) {
+                         List<Stream> streams, CleanupView cleanup) {
 
     public record Totals(int streams, int pending, int streaming, int done, long keys, long bytes) {
     }
@@ -46,7 +48,8 @@ public record ChangeView(String changeId, String type, String nodeId, String sta
                 Times.instant(c.hasCompletedAt(), c.getCompletedAt()), c.getError().isEmpty() ? null : c.getError(),
                 c.getLeaseOwner().isEmpty() ? null : c.getLeaseOwner(),
                 Times.instant(c.hasLeaseExpiresAt(), c.getLeaseExpiresAt()),
-                c.getStreamsList().stream().map(Stream::from).toList());
+                c.getStreamsList().stream().map(Stream::from).toList(),
+                c.hasCleanup() ? CleanupView.from(c.getCleanup()) : null);
     }
 
     /** e.g. {@code 120/451 ranges} */
