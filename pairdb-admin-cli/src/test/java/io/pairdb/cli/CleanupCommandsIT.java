@@ -113,7 +113,7 @@ class CleanupCommandsIT {
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout())
                 .contains("CLEANUP      1/3 ranges done: 1 deleted (40 keys), 0 kept, 1 skipped, 1 pending\n")
-                .contains("FORCED         by ")
+                .contains("FORCED       by ")
                 .contains(": disk full")
                 .contains("1  (100, 200]  node-2  2         replica node-3 of range (100, 200] of tenant t lacks key 'k'");
 
