@@ -35,6 +35,7 @@ import picocli.CommandLine.ScopeType;
             io.pairdb.cli.ring.RingCommand.class,
             HintsCommand.class,
             io.pairdb.cli.change.ChangeCommand.class,
+            io.pairdb.cli.cleanup.CleanupCommand.class,
             io.pairdb.cli.bench.BenchCommand.class,
             CompletionCommand.class,
             HelpCommand.class,

@@ -224,6 +224,32 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
         });
     }
 
+    volatile io.pairdb.proto.admin.v1.ForceCleanupRequest lastForce;
+
+    @Override
+    public void forceCleanup(io.pairdb.proto.admin.v1.ForceCleanupRequest request,
+            StreamObserver<io.pairdb.proto.admin.v1.ForceCleanupResponse> responses) {
+        answer(responses, () -> {
+            lastForce = request;
+            var change = changes.get(request.getChangeId());
+            if (change == null) {
+                throw ServerError.withReason(Status.Code.NOT_FOUND,
+                        "topology change '" + request.getChangeId() + "' does not exist", "CHANGE_NOT_FOUND");
+            }
+            if (change.getStatus() != io.pairdb.proto.admin.v1.ChangeStatus.CHANGE_STATUS_COMPLETED) {
+                throw ServerError.withReason(Status.Code.FAILED_PRECONDITION, "change " + request.getChangeId()
+                        + " is IN_PROGRESS: only a COMPLETED change has ranges to clean up", "CHANGE_NOT_COMPLETED");
+            }
+            var cleanup = change.getCleanup().toBuilder().setDueAt(CREATED)
+                    .setForced(io.pairdb.proto.admin.v1.ForcedCleanup.newBuilder().setReason(request.getReason())
+                            .setRequestedBy(request.getRequestedBy() + " via fake").setForcedAt(CREATED))
+                    .build();
+            changes.put(change.getChangeId(), change.toBuilder().setCleanup(cleanup).build());
+            return io.pairdb.proto.admin.v1.ForceCleanupResponse.newBuilder().setChangeId(change.getChangeId())
+                    .setCleanup(cleanup).build();
+        });
+    }
+
     private Tenant existing(String tenantId) {
         Tenant tenant = tenants.get(tenantId);
         if (tenant == null) {

@@ -17,6 +17,8 @@ import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.tenant.TenantService;
+import io.pairdb.core.cleanup.Cleanups;
+import io.pairdb.core.port.CleanupStore;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeReplicationFactor;
 import io.pairdb.core.topology.ClusterTopology;
@@ -34,6 +36,8 @@ import io.pairdb.proto.admin.v1.DescribeRingRequest;
 import io.pairdb.proto.admin.v1.DescribeRingResponse;
 import io.pairdb.proto.admin.v1.ExplainKeyRequest;
 import io.pairdb.proto.admin.v1.ExplainKeyResponse;
+import io.pairdb.proto.admin.v1.ForceCleanupRequest;
+import io.pairdb.proto.admin.v1.ForceCleanupResponse;
 import io.pairdb.proto.admin.v1.GetChangeRequest;
 import io.pairdb.proto.admin.v1.GetChangeResponse;
 import io.pairdb.proto.admin.v1.GetHintStatsRequest;
@@ -70,9 +74,12 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private final ReplayHints replayHints;
     private final TopologyChanges changes;
     private final DryRunChanges dryRuns;
+    private final Cleanups cleanups;
 
     public AdminGrpcEndpoint(TenantService tenants, ClusterTopology topology, DescribeHints describeHints,
-                             ReplayHints replayHints, TopologyChanges changes, DryRunChanges dryRuns) {
+                             ReplayHints replayHints, TopologyChanges changes, DryRunChanges dryRuns,
+                             Cleanups cleanups) {
+        this.cleanups = cleanups;
         this.tenants = tenants;
         this.topology = topology;
         this.describeHints = describeHints;
@@ -226,7 +233,39 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
             }
             TopologyChange change = changes.find(new ChangeId(request.getChangeId()))
                     .orElseThrow(() -> ChangeProtoMapper.changeNotFound(request.getChangeId()));
-            return GetChangeResponse.newBuilder().setChange(ChangeProtoMapper.toProto(change, true)).build();
+            var proto = ChangeProtoMapper.toProto(change, true).toBuilder();
+            cleanups.find(change.id()).ifPresent(c -> proto.setCleanup(CleanupProtoMapper.toProto(c,
+                    cleanups.dueAt(change, c))));
+            return GetChangeResponse.newBuilder().setChange(proto).build();
+        });
+    }
+
+    @Override
+    public void forceCleanup(ForceCleanupRequest request, StreamObserver<ForceCleanupResponse> observer) {
+        respond(observer, "force cleanup", () -> {
+            if (!ChangeId.isValid(request.getChangeId())) {
+                throw GrpcErrors.invalid("INVALID_CHANGE_ID", "change_id must be 1-128 characters of letters, digits,"
+                        + " '.', '_' or '-'");
+            }
+            if (request.getReason().isBlank()) {
+                throw GrpcErrors.invalid("REASON_REQUIRED", "a forced cleanup needs a reason: it skips the grace period"
+                        + " and the verification of the new replicas, and the reason is kept with the change");
+            }
+            ChangeId id = new ChangeId(request.getChangeId());
+            return switch (cleanups.force(id, request.getReason(), request.getRequestedBy())) {
+                case CleanupStore.Force.Forced forced -> {
+                    TopologyChange change = changes.find(id).orElseThrow(() -> ChangeProtoMapper.changeNotFound(
+                            request.getChangeId()));
+                    yield ForceCleanupResponse.newBuilder().setChangeId(id.value())
+                            .setCleanup(CleanupProtoMapper.toProto(forced.cleanup(),
+                                    cleanups.dueAt(change, forced.cleanup()))).build();
+                }
+                case CleanupStore.Force.NotFound n -> throw ChangeProtoMapper.changeNotFound(request.getChangeId());
+                case CleanupStore.Force.NotCompleted n -> throw GrpcErrors.error(Status.Code.FAILED_PRECONDITION,
+                        "CHANGE_NOT_COMPLETED", "change " + id + " is " + n.status()
+                                + ": only a COMPLETED change has ranges to clean up",
+                        java.util.Map.of("status", n.status().name()));
+            };
         });
     }
 

@@ -7,6 +7,7 @@ import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
+import io.pairdb.core.topology.RangeRelease;
 import io.pairdb.core.topology.RangeStream;
 import io.pairdb.core.topology.TopologyChange;
 import jakarta.inject.Singleton;
@@ -25,7 +26,8 @@ import javax.sql.DataSource;
  * Topology changes in {@code pending_changes}, beside the nodes and the epoch of
  * {@link PostgresTopologyStore}. A start and a finish change the node, the change and the epoch
  * in one transaction, taking locks in the order the topology store does (node row, then epoch
- * row) so the two never deadlock. Leases are timed by PostgreSQL's clock.
+ * row) so the two never deadlock. Leases are timed by PostgreSQL's clock. The ranges a change
+ * releases go to {@code range_cleanups} with it (see {@link PostgresCleanupStore}).
  */
 @Singleton
 public final class PostgresChangeStore implements ChangeStore {
@@ -82,7 +84,8 @@ public final class PostgresChangeStore implements ChangeStore {
     }
 
     @Override
-    public Start start(TopologyChange change, StorageNode node, long expectedEpoch, String owner, Duration lease) {
+    public Start start(TopologyChange change, List<RangeRelease> releases, StorageNode node, long expectedEpoch,
+                       String owner, Duration lease) {
         if (change.ringEpoch() != expectedEpoch + 1 || !change.node().equals(Optional.of(node.id()))) {
             throw new IllegalArgumentException("change " + change.id() + " must carry its node and the epoch it introduces");
         }
@@ -94,7 +97,9 @@ public final class PostgresChangeStore implements ChangeStore {
                 if (!bumpIf(connection, expectedEpoch)) {
                     throw new ConditionFailed();
                 }
-                return new Start.Started(insert(connection, change, owner, lease), expectedEpoch + 1);
+                TopologyChange stored = insert(connection, change, owner, lease);
+                RangeCleanupMapper.insert(connection, change.id(), releases);
+                return new Start.Started(stored, expectedEpoch + 1);
             });
         } catch (ConditionFailed moved) {
             return new Start.EpochMoved(epoch());
@@ -104,8 +109,8 @@ public final class PostgresChangeStore implements ChangeStore {
     }
 
     @Override
-    public Start startReplication(TopologyChange change, Tenant tenant, long expectedTenantVersion, long expectedEpoch,
-                                  String owner, Duration lease) {
+    public Start startReplication(TopologyChange change, List<RangeRelease> releases, Tenant tenant,
+                                  long expectedTenantVersion, long expectedEpoch, String owner, Duration lease) {
         if (change.ringEpoch() != expectedEpoch + 1
                 || !change.replication().map(r -> r.tenant().equals(tenant.id())).orElse(false)) {
             throw new IllegalArgumentException("change " + change.id() + " must carry its tenant and the epoch it introduces");
@@ -124,7 +129,9 @@ public final class PostgresChangeStore implements ChangeStore {
                 if (!bumpIf(connection, expectedEpoch)) {
                     throw new ConditionFailed();
                 }
-                return new Start.Started(insert(connection, change, owner, lease), expectedEpoch + 1);
+                TopologyChange stored = insert(connection, change, owner, lease);
+                RangeCleanupMapper.insert(connection, change.id(), releases);
+                return new Start.Started(stored, expectedEpoch + 1);
             });
         } catch (ConditionFailed moved) {
             return new Start.EpochMoved(epoch());

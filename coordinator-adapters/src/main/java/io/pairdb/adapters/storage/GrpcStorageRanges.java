@@ -18,6 +18,9 @@ import io.pairdb.core.ring.KeyPosition;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.ring.TokenRange;
 import io.pairdb.core.tenant.TenantId;
+import io.pairdb.proto.storage.v1.DeleteRangeRequest;
+import io.pairdb.proto.storage.v1.DeleteRangeResponse;
+import io.pairdb.proto.storage.v1.RangeDigestRequest;
 import io.pairdb.proto.storage.v1.StorageNodeServiceGrpc;
 import io.pairdb.proto.storage.v1.StreamPosition;
 import io.pairdb.proto.storage.v1.StreamRangeRequest;
@@ -26,6 +29,7 @@ import io.pairdb.proto.storage.v1.WriteBatchRequest;
 import io.pairdb.proto.storage.v1.WriteBatchResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -33,9 +37,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * {@code StreamRange} and {@code WriteBatch} over gRPC, on channels of their own: bulk range
+ * {@code StreamRange}, {@code WriteBatch}, {@code RangeDigest} and {@code DeleteRange} over gRPC, on channels of their own: bulk range
  * copies then queue behind each other rather than behind (or in front of) client requests on
  * the data path's channels. A scan reads one response message at a time (the stream's inbound
  * flow control), so the coordinator holds at most a batch or two of a range in memory.
@@ -98,6 +103,59 @@ public final class GrpcStorageRanges implements StorageRanges, AutoCloseable {
             @Override
             public void onFailure(Throwable error) {
                 result.completeExceptionally(failure(node, "batch write", error));
+            }
+        }, MoreExecutors.directExecutor());
+        return result;
+    }
+
+    @Override
+    public CompletableFuture<Digest> digest(StorageNode node, TokenRange range, TenantId tenant, Duration timeout) {
+        RangeDigestRequest request = RangeDigestRequest.newBuilder().setRange(toProto(range)).setTenantId(tenant.value())
+                .build();
+        return unary(node, "range digest", timeout, stub -> stub.rangeDigest(request),
+                r -> new Digest(HexFormat.of().formatHex(r.getDigest().toByteArray()), r.getKeyCount()));
+    }
+
+    @Override
+    public CompletableFuture<Long> deleteRange(StorageNode node, TokenRange range, TenantId tenant, Duration timeout) {
+        DeleteRangeRequest request = DeleteRangeRequest.newBuilder().setRange(toProto(range)).setTenantId(tenant.value())
+                .build();
+        return unary(node, "range delete", timeout, stub -> stub.deleteRange(request), DeleteRangeResponse::getDeleted);
+    }
+
+    private static io.pairdb.proto.storage.v1.TokenRange toProto(TokenRange range) {
+        return io.pairdb.proto.storage.v1.TokenRange.newBuilder().setStartExclusive(range.start().value())
+                .setEndInclusive(range.end().value()).build();
+    }
+
+    /** One unary call on the range channel, outside any caller's gRPC context, bounded by {@code timeout}. */
+    private <R, T> CompletableFuture<T> unary(StorageNode node, String what, Duration timeout,
+                                              Function<StorageNodeServiceGrpc.StorageNodeServiceFutureStub,
+                                                      ListenableFuture<R>> call, Function<R, T> answer) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        ListenableFuture<R> pending;
+        try {
+            var stub = StorageNodeServiceGrpc.newFutureStub(channel(node))
+                    .withDeadlineAfter(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            Context previous = Context.ROOT.attach();
+            try {
+                pending = call.apply(stub);
+            } finally {
+                Context.ROOT.detach(previous);
+            }
+        } catch (RuntimeException e) {
+            result.completeExceptionally(failure(node, what, e));
+            return result;
+        }
+        Futures.addCallback(pending, new FutureCallback<>() {
+            @Override
+            public void onSuccess(R r) {
+                result.complete(answer.apply(r));
+            }
+
+            @Override
+            public void onFailure(Throwable error) {
+                result.completeExceptionally(failure(node, what, error));
             }
         }, MoreExecutors.directExecutor());
         return result;

@@ -5,6 +5,7 @@ import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
+import io.pairdb.core.topology.RangeRelease;
 import io.pairdb.core.topology.RangeStream;
 import io.pairdb.core.topology.TopologyChange;
 import java.time.Duration;
@@ -58,7 +59,17 @@ public interface ChangeStore {
      * already over (nothing to stream) gets no lease. Not idempotent: a retry after a failure
      * answers {@code EpochMoved} if the first attempt was applied.
      */
-    Start start(TopologyChange change, StorageNode node, long expectedEpoch, String owner, Duration lease);
+    default Start start(TopologyChange change, StorageNode node, long expectedEpoch, String owner, Duration lease) {
+        return start(change, List.of(), node, expectedEpoch, owner, lease);
+    }
+
+    /**
+     * {@link #start(TopologyChange, StorageNode, long, String, Duration)}, storing in the same
+     * transaction the ranges nodes stop replicating when the change completes: its cleanup (see
+     * {@link CleanupStore}), due once the change is COMPLETED, never when it FAILED.
+     */
+    Start start(TopologyChange change, List<RangeRelease> releases, StorageNode node, long expectedEpoch, String owner,
+                Duration lease);
 
     /**
      * Starts a {@link io.pairdb.core.topology.ChangeType#CHANGE_RF} change the way {@link #start}
@@ -66,10 +77,11 @@ public interface ChangeStore {
      * stored version still {@code expectedTenantVersion}, in one transaction: replaces the tenant
      * row with {@code tenant} (its pending RF set while the RF is raised, or its new RF), inserts
      * {@code change} and bumps the epoch. {@code EpochMoved} when either moved: plan again. At
-     * most one change of a tenant's RF is in progress at a time.
+     * most one change of a tenant's RF is in progress at a time. {@code releases} are stored with
+     * it as {@link #start(TopologyChange, List, StorageNode, long, String, Duration)} stores them.
      */
-    Start startReplication(TopologyChange change, Tenant tenant, long expectedTenantVersion, long expectedEpoch,
-                           String owner, Duration lease);
+    Start startReplication(TopologyChange change, List<RangeRelease> releases, Tenant tenant, long expectedTenantVersion,
+                           long expectedEpoch, String owner, Duration lease);
 
     Optional<TopologyChange> find(ChangeId id);
 

@@ -39,6 +39,20 @@ public interface StorageRanges {
         }
     }
 
+    /**
+     * What a node holds of a range for one tenant: a SHA-256 (hex) over the token, tenant, key and
+     * clock of every entry in scan order, and how many entries. Two nodes holding the same keys
+     * under the same clocks answer the same digest however the keys got there.
+     */
+    record Digest(String sha256, long keys) {
+        public Digest {
+            Objects.requireNonNull(sha256, "sha256");
+            if (keys < 0) {
+                throw new IllegalArgumentException("key count must not be negative");
+            }
+        }
+    }
+
     /** How a node applied a batch (conditional apply, DESIGN.md §5). */
     record BatchApplied(int applied, int ignored, int merged) {
     }
@@ -76,4 +90,18 @@ public interface StorageRanges {
      * some entries.
      */
     CompletableFuture<BatchApplied> writeBatch(StorageNode node, List<Entry> entries, Duration timeout);
+
+    /**
+     * The node's digest of {@code range} for {@code tenant} ({@code RangeDigest}). Read-only. The
+     * future fails with a {@link io.pairdb.core.PairDbException} naming the node when the node
+     * fails or does not answer within {@code timeout}.
+     */
+    CompletableFuture<Digest> digest(StorageNode node, TokenRange range, TenantId tenant, Duration timeout);
+
+    /**
+     * Deletes every entry of {@code tenant} in {@code range} from the node ({@code DeleteRange})
+     * and answers how many went. Idempotent: a repeat deletes nothing more. A failed future may
+     * still have deleted some entries.
+     */
+    CompletableFuture<Long> deleteRange(StorageNode node, TokenRange range, TenantId tenant, Duration timeout);
 }

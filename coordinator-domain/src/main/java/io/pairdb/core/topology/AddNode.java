@@ -65,8 +65,8 @@ public final class AddNode {
         Topology topology = stores.nodes().load();
         return switch (check(topology, id, host, port, virtualNodes, false)) {
             case PlannedChange.Check.Refused refused -> Optional.of(refused.outcome());
-            case PlannedChange.Check.Planned planned -> driver.start(planned.plan().change(), planned.plan().node(),
-                    topology.epoch());
+            case PlannedChange.Check.Planned planned -> driver.start(planned.plan().change(), planned.plan().releases(),
+                    planned.plan().node(), topology.epoch());
         };
     }
 
@@ -106,6 +106,7 @@ public final class AddNode {
             joining = joining.withState(NodeState.NORMAL, now);
             change = change.ended(ChangeStatus.COMPLETED, Optional.empty(), List.of(), now);
         }
-        return new PlannedChange.Check.Planned(new PlannedChange(topology, tenants, change, joining, refusals));
+        return new PlannedChange.Check.Planned(new PlannedChange(topology, tenants, change, joining, refusals,
+                plan.releases()));
     }
 }

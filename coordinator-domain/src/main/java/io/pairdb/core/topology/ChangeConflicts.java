@@ -72,7 +72,7 @@ public final class ChangeConflicts {
     }
 
     /** Whether two ranges {@code (start, end]} share a token; each may wrap, and {@code start == end} is the whole ring. */
-    static boolean overlap(TokenRange a, TokenRange b) {
+    public static boolean overlap(TokenRange a, TokenRange b) {
         for (long[] x : segments(a)) {
             for (long[] y : segments(b)) {
                 // closed unsigned intervals [lo, hi]

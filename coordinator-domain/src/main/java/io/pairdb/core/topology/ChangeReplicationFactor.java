@@ -24,7 +24,8 @@ import java.util.Optional;
  *       epoch bump, the tenant's RF becomes {@code r'} and reads use it. A change that fails leaves
  *       the RF at {@code r} (the copies made are left for cleanup);</li>
  *   <li><b>lowered</b>: the new RF applies at once (one transaction, epoch bump); the change is
- *       COMPLETED at start, and the copies the extra replicas hold are left for cleanup.</li>
+ *       COMPLETED at start, with the ranges the extra replicas release stored for cleanup, which
+ *       deletes their copies after the grace period.</li>
  * </ul>
  *
  * <p>Bounds are the tenant service's ({@link TenantService.Settings#check}): 1 to the configured
@@ -120,8 +121,8 @@ public final class ChangeReplicationFactor {
         } else {
             stored = tenant.raisingTo(rf, now);
         }
-        Optional<ChangeStore.Start.Started> started = driver.startReplication(change, stored, tenant.version(),
-                topology.epoch());
+        Optional<ChangeStore.Start.Started> started = driver.startReplication(change, plan.releases(), stored,
+                tenant.version(), topology.epoch());
         return started.map(s -> new Outcome.Started(s.change(), stored, s.epoch()));
     }
 }

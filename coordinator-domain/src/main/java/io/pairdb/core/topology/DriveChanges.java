@@ -81,8 +81,8 @@ public final class DriveChanges {
      * Stores a new change (see {@link ChangeStore#start}), serves its epoch here at once and
      * drives it. Empty when the epoch moved since the change was planned: plan again.
      */
-    Optional<StartOutcome> start(TopologyChange change, StorageNode node, long expectedEpoch) {
-        switch (store.start(change, node, expectedEpoch, settings.coordinatorId(), settings.lease())) {
+    Optional<StartOutcome> start(TopologyChange change, List<RangeRelease> releases, StorageNode node, long expectedEpoch) {
+        switch (store.start(change, releases, node, expectedEpoch, settings.coordinatorId(), settings.lease())) {
             case ChangeStore.Start.Started started -> {
                 events.started(started.change());
                 drive(started.change());
@@ -101,10 +101,10 @@ public final class DriveChanges {
      * epoch here at once and drives it. Empty when the epoch or the tenant moved since the change
      * was planned: plan again.
      */
-    Optional<ChangeStore.Start.Started> startReplication(TopologyChange change, Tenant tenant, long expectedTenantVersion,
-                                                         long expectedEpoch) {
-        switch (store.startReplication(change, tenant, expectedTenantVersion, expectedEpoch, settings.coordinatorId(),
-                settings.lease())) {
+    Optional<ChangeStore.Start.Started> startReplication(TopologyChange change, List<RangeRelease> releases, Tenant tenant,
+                                                         long expectedTenantVersion, long expectedEpoch) {
+        switch (store.startReplication(change, releases, tenant, expectedTenantVersion, expectedEpoch,
+                settings.coordinatorId(), settings.lease())) {
             case ChangeStore.Start.Started started -> {
                 events.started(started.change());
                 drive(started.change());

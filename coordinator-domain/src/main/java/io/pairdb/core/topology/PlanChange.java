@@ -14,16 +14,20 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * The range streams of a change, from {@link RangeMovements}: the current ring (NORMAL and
+ * The range streams and releases of a change, from {@link RangeMovements}: the current ring (NORMAL and
  * LEAVING nodes) against the same ring with the node added or taken out, for every replication
  * factor the tenants use; or, for a tenant's RF raised, the same ring walked further. Node and
  * RF changes never run together ({@link ChangeConflicts}). Pure.
  */
 public final class PlanChange {
-    /** The streams, and how many ranges had no source left (see {@link TopologyChange#unrecoverableRanges()}). */
-    public record Plan(List<RangeStream> streams, int unrecoverableRanges) {
+    /**
+     * The streams, how many ranges had no source left (see {@link TopologyChange#unrecoverableRanges()}),
+     * and the ranges nodes stop replicating (for the cleanup once the change completes).
+     */
+    public record Plan(List<RangeStream> streams, int unrecoverableRanges, List<RangeRelease> releases) {
         public Plan {
             streams = List.copyOf(streams);
+            releases = List.copyOf(releases);
         }
     }
 
@@ -50,29 +54,38 @@ public final class PlanChange {
     }
 
     /**
-     * Streams that give the new replicas of a tenant whose RF is raised from {@code from} to
-     * {@code to} its ranges: for every range of the current ring, each node among the first
-     * {@code to} replicas but not the first {@code from} receives the tenant's data of the range
-     * from those first {@code from}. Nothing to stream when the RF is lowered (the extra replicas
-     * are released, see cleanup) or the ring has fewer than {@code to} nodes.
+     * The movements of a tenant's RF changing from {@code from} to {@code to}, range by range of
+     * the current ring. Raised: each node among the first {@code to} replicas but not the first
+     * {@code from} receives the tenant's data of the range from those first {@code from} (streams).
+     * Lowered: each node among the first {@code from} but not the first {@code to} releases the
+     * tenant's data of the range (for cleanup). Nothing when the ring has fewer nodes than either RF.
      */
     public static Plan forReplication(TopologyView view, ReplicationChange change) {
         Ring ring = view.currentRing();
-        if (!change.raises() || change.to() > ring.nodeCount()) {
-            return new Plan(List.of(), 0);
+        int widest = Math.max(change.from(), change.to());
+        if (widest > ring.nodeCount()) {
+            return new Plan(List.of(), 0, List.of());
         }
         List<RangeStream> streams = new ArrayList<>();
+        List<RangeRelease> releases = new ArrayList<>();
         TenantFilter only = new TenantFilter.Only(List.of(change.tenant()));
         for (var range : RangeMovements.elementaryRanges(ring, ring)) {
             List<NodeId> before = ring.replicasFor(range.end(), change.from());
-            for (NodeId target : ring.replicasFor(range.end(), change.to())) {
+            List<NodeId> after = ring.replicasFor(range.end(), change.to());
+            for (NodeId target : after) {
                 if (!before.contains(target)) {
                     streams.add(RangeStream.pending(streams.size(), range, target, before, new TreeSet<>(Set.of(change.to())),
                             only));
                 }
             }
+            for (NodeId former : before) {
+                if (!after.contains(former)) {
+                    releases.add(new RangeRelease(releases.size(), range, former, new TreeSet<>(Set.of(change.from())),
+                            only));
+                }
+            }
         }
-        return new Plan(streams, 0);
+        return new Plan(streams, 0, releases);
     }
 
     private static Plan plan(Ring current, Ring future, Collection<Tenant> tenants, Set<NodeId> unusableSources) {
@@ -90,7 +103,18 @@ public final class PlanChange {
             streams.add(RangeStream.pending(streams.size(), s.range(), s.target(), sources, s.replicationFactors(),
                     filter(s.replicationFactors(), rfsInUse, tenants)));
         }
-        return new Plan(streams, unrecoverable);
+        List<RangeRelease> releases = new ArrayList<>();
+        Set<NodeId> staying = new java.util.HashSet<>();
+        future.ranges().forEach(r -> staying.add(r.primary()));
+        for (RangeMovements.Release r : movements.releases()) {
+            if (!staying.contains(r.node())) {
+                // a node leaving the ring takes its copies with it: nothing to clean up on it
+                continue;
+            }
+            releases.add(new RangeRelease(releases.size(), r.range(), r.node(), r.replicationFactors(),
+                    filter(r.replicationFactors(), rfsInUse, tenants)));
+        }
+        return new Plan(streams, unrecoverable, releases);
     }
 
     private static TenantFilter filter(SortedSet<Integer> streamRfs, SortedSet<Integer> rfsInUse, Collection<Tenant> tenants) {

@@ -13,13 +13,14 @@ import java.util.Objects;
  * in the order it makes them (the first is the one it answers), empty when it would start. Immutable.
  */
 public record PlannedChange(Topology topology, List<Tenant> tenants, TopologyChange change, StorageNode node,
-                            List<StartOutcome> refusals) {
+                            List<StartOutcome> refusals, List<RangeRelease> releases) {
     public PlannedChange {
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(change, "change");
         Objects.requireNonNull(node, "node");
         tenants = List.copyOf(tenants);
         refusals = List.copyOf(refusals);
+        releases = List.copyOf(releases);
     }
 
     /** How planning ended: a refusal that leaves nothing to plan, or a plan. */

@@ -60,8 +60,8 @@ public final class RemoveNode {
                     return refused.outcome();
                 }
                 case PlannedChange.Check.Planned planned -> {
-                    Optional<StartOutcome> started = driver.start(planned.plan().change(), planned.plan().node(),
-                            topology.epoch());
+                    Optional<StartOutcome> started = driver.start(planned.plan().change(), planned.plan().releases(),
+                            planned.plan().node(), topology.epoch());
                     if (started.isPresent()) {
                         return started.get();
                     }
@@ -134,7 +134,8 @@ public final class RemoveNode {
             leaving = node.withState(NodeState.LEFT, now);
             change = change.ended(ChangeStatus.COMPLETED, Optional.empty(), List.of(), now);
         }
-        return new PlannedChange.Check.Planned(new PlannedChange(topology, tenants, change, leaving, refusals));
+        return new PlannedChange.Check.Planned(new PlannedChange(topology, tenants, change, leaving, refusals,
+                plan.releases()));
     }
 
     /** The node is probed once per request, on the first attempt that gets that far; retries reuse the answer. */

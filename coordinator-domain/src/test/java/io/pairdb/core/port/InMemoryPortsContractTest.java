@@ -91,6 +91,25 @@ class InMemoryPortsContractTest {
     }
 
     @Nested
+    class CleanupStoreFake extends io.pairdb.core.testing.CleanupStoreContract {
+        private final ManualClock clock = new ManualClock();
+        private io.pairdb.core.testing.InMemoryCleanupStore cleanups;
+
+        @Override
+        protected Stores emptyStores() {
+            InMemoryTopologyStore nodes = new InMemoryTopologyStore();
+            InMemoryChangeStore changes = new InMemoryChangeStore(nodes, clock);
+            cleanups = new io.pairdb.core.testing.InMemoryCleanupStore(changes, clock);
+            return new Stores(nodes, changes, cleanups);
+        }
+
+        @Override
+        protected void expireClaims() {
+            cleanups.expireClaims();
+        }
+    }
+
+    @Nested
     class CoordinatorRegistryFake extends CoordinatorRegistryContract {
         private final ManualClock clock = new ManualClock();
 

@@ -287,7 +287,8 @@ public abstract class ChangeStoreContract {
         Tenant before = tenant("orders", 2);
         TopologyChange change = rfChange("orders", 2, 3, 4, streams("n3"));
 
-        Start start = changes.startReplication(change, before.raisingTo(3, now.plusSeconds(1)), 1, 3, "coord-a", LEASE);
+        Start start = changes.startReplication(change, List.of(), before.raisingTo(3, now.plusSeconds(1)), 1, 3, "coord-a",
+                LEASE);
 
         assertThat(start).isInstanceOf(Start.Started.class);
         assertThat(nodes.epoch()).isEqualTo(4);
@@ -305,9 +306,9 @@ public abstract class ChangeStoreContract {
     @Test
     public void anRfChangePlannedAgainstAnOlderTenantOrEpochWritesNothing() {
         Tenant before = tenant("orders", 2);
-        assertThat(changes.startReplication(rfChange("orders", 2, 3, 4, streams("n3")), before.raisingTo(3, now), 7, 3,
+        assertThat(changes.startReplication(rfChange("orders", 2, 3, 4, streams("n3")), List.of(), before.raisingTo(3, now), 7, 3,
                 "coord-a", LEASE)).isEqualTo(new Start.EpochMoved(3));
-        assertThat(changes.startReplication(rfChange("orders", 2, 3, 3, streams("n3")), before.raisingTo(3, now), 1, 2,
+        assertThat(changes.startReplication(rfChange("orders", 2, 3, 3, streams("n3")), List.of(), before.raisingTo(3, now), 1, 2,
                 "coord-a", LEASE)).isEqualTo(new Start.EpochMoved(3));
         assertThat(tenants.find(before.id())).contains(before);
         assertThat(changes.list(10)).isEmpty();
@@ -319,7 +320,7 @@ public abstract class ChangeStoreContract {
         Tenant orders = tenant("orders", 2);
         Tenant audit = tenant("audit", 1);
         TopologyChange raise = rfChange("orders", 2, 3, 4, streams("n3"));
-        started(changes.startReplication(raise, orders.raisingTo(3, now), 1, 3, "coord-a", LEASE));
+        started(changes.startReplication(raise, List.of(), orders.raisingTo(3, now), 1, 3, "coord-a", LEASE));
 
         Finish finish = changes.finish(raise.id(), "coord-a", Optional.empty(), ChangeStatus.COMPLETED, Optional.empty(),
                 raise.streams(), now.plusSeconds(5));
@@ -331,7 +332,7 @@ public abstract class ChangeStoreContract {
         assertThat(changes.find(raise.id()).orElseThrow().status()).isEqualTo(ChangeStatus.COMPLETED);
 
         TopologyChange failing = rfChange("audit", 1, 2, 6, streams("n3"));
-        started(changes.startReplication(failing, audit.raisingTo(2, now), 1, 5, "coord-a", LEASE));
+        started(changes.startReplication(failing, List.of(), audit.raisingTo(2, now), 1, 5, "coord-a", LEASE));
         changes.finish(failing.id(), "coord-a", Optional.empty(), ChangeStatus.FAILED, Optional.of("stream 0 kept failing"),
                 failing.streams(), now.plusSeconds(9));
         Tenant kept = tenants.find(audit.id()).orElseThrow();
@@ -346,7 +347,8 @@ public abstract class ChangeStoreContract {
         TopologyChange lower = rfChange("orders", 3, 2, 4, List.of()).ended(ChangeStatus.COMPLETED, Optional.empty(),
                 List.of(), now);
 
-        started(changes.startReplication(lower, orders.withReplicationFactor(2, now), 1, 3, "coord-a", LEASE));
+        started(changes.startReplication(lower, List.of(), orders.withReplicationFactor(2, now), 1, 3, "coord-a",
+                LEASE));
 
         assertThat(tenants.find(orders.id()).orElseThrow().replicationFactor()).isEqualTo(2);
         assertThat(changes.find(lower.id())).contains(lower);

@@ -9,6 +9,7 @@ import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
 import io.pairdb.core.topology.Lease;
 import io.pairdb.core.tenant.Tenant;
+import io.pairdb.core.topology.RangeRelease;
 import io.pairdb.core.topology.RangeStream;
 import io.pairdb.core.topology.ReplicationChange;
 import io.pairdb.core.topology.TopologyChange;
@@ -33,6 +34,7 @@ public final class InMemoryChangeStore implements ChangeStore {
     private final InMemoryTenantStore tenants;
     private final Clock clock;
     private final Map<ChangeId, TopologyChange> changes = new LinkedHashMap<>();
+    private final Map<ChangeId, List<RangeRelease>> releases = new LinkedHashMap<>();
 
     public InMemoryChangeStore(InMemoryTopologyStore nodes, InMemoryTenantStore tenants, Clock clock) {
         this.nodes = nodes;
@@ -45,8 +47,16 @@ public final class InMemoryChangeStore implements ChangeStore {
         this(nodes, new InMemoryTenantStore(), clock);
     }
 
+    /** The ranges the change releases, as stored with it (for {@link InMemoryCleanupStore}). */
+    public List<RangeRelease> releases(ChangeId id) {
+        synchronized (nodes) {
+            return releases.getOrDefault(id, List.of());
+        }
+    }
+
     @Override
-    public Start start(TopologyChange change, StorageNode node, long expectedEpoch, String owner, Duration lease) {
+    public Start start(TopologyChange change, List<RangeRelease> changeReleases, StorageNode node, long expectedEpoch,
+                       String owner, Duration lease) {
         synchronized (nodes) {
             if (nodes.epoch() != expectedEpoch) {
                 return new Start.EpochMoved(nodes.epoch());
@@ -66,13 +76,14 @@ public final class InMemoryChangeStore implements ChangeStore {
                     ? change.withLease(Optional.of(new Lease(owner, clock.now().plus(lease))))
                     : change.withLease(Optional.empty());
             changes.put(stored.id(), stored);
+            releases.put(stored.id(), List.copyOf(changeReleases));
             return new Start.Started(stored, nodes.epoch());
         }
     }
 
     @Override
-    public Start startReplication(TopologyChange change, Tenant tenant, long expectedTenantVersion, long expectedEpoch,
-                                  String owner, Duration lease) {
+    public Start startReplication(TopologyChange change, List<RangeRelease> changeReleases, Tenant tenant,
+                                  long expectedTenantVersion, long expectedEpoch, String owner, Duration lease) {
         synchronized (nodes) {
             Invariants.argument(change.ringEpoch() == expectedEpoch + 1, "the change must carry the epoch it introduces");
             Invariants.argument(change.replication().map(r -> r.tenant().equals(tenant.id())).orElse(false),
@@ -91,6 +102,7 @@ public final class InMemoryChangeStore implements ChangeStore {
                     ? change.withLease(Optional.of(new Lease(owner, clock.now().plus(lease))))
                     : change.withLease(Optional.empty());
             changes.put(stored.id(), stored);
+            releases.put(stored.id(), List.copyOf(changeReleases));
             return new Start.Started(stored, nodes.epoch());
         }
     }

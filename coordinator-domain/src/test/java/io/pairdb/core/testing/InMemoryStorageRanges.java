@@ -10,7 +10,12 @@ import io.pairdb.core.ring.TokenRange;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.version.Resolution;
 import io.pairdb.core.version.Version;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -44,6 +49,7 @@ public final class InMemoryStorageRanges implements StorageRanges {
     private final Set<NodeId> failingWrites = ConcurrentHashMap.newKeySet();
     private final List<ScanOpened> scans = new CopyOnWriteArrayList<>();
     private final Map<NodeId, Long> written = new ConcurrentHashMap<>();
+    private final List<RangeDeleted> deletes = new CopyOnWriteArrayList<>();
 
     /** Stores the version on the node, conditionally, as a replica write would. */
     public void put(NodeId node, TenantId tenant, String key, Version version) {
@@ -132,6 +138,69 @@ public final class InMemoryStorageRanges implements StorageRanges {
         }
         written.merge(node.id(), (long) entries.size(), Long::sum);
         return CompletableFuture.completedFuture(new BatchApplied(applied, ignored, merged));
+    }
+
+    @Override
+    public CompletableFuture<Digest> digest(StorageNode node, TokenRange range, TenantId tenant, Duration timeout) {
+        if (failingScans.contains(node.id())) {
+            return CompletableFuture.failedFuture(new PairDbException("node " + node.id(),
+                    "digest on " + node.id() + " failed: injected"));
+        }
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long keys = 0;
+        for (Entry e : (Iterable<Entry>) inRange(node.id(), range, tenant)::iterator) {
+            sha256.update(ByteBuffer.allocate(Long.BYTES).putLong(e.token().value()).array());
+            update(sha256, e.tenant().value());
+            update(sha256, e.key());
+            sha256.update(ByteBuffer.allocate(Integer.BYTES).putInt(e.version().clock().size()).array());
+            e.version().clock().entries().forEach((id, counter) -> {
+                update(sha256, id);
+                sha256.update(ByteBuffer.allocate(Long.BYTES).putLong(counter).array());
+            });
+            keys++;
+        }
+        return CompletableFuture.completedFuture(new Digest(HexFormat.of().formatHex(sha256.digest()), keys));
+    }
+
+    private static void update(MessageDigest sha256, String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        sha256.update(ByteBuffer.allocate(Integer.BYTES).putInt(utf8.length).array());
+        sha256.update(utf8);
+    }
+
+    @Override
+    public CompletableFuture<Long> deleteRange(StorageNode node, TokenRange range, TenantId tenant, Duration timeout) {
+        if (failingWrites.contains(node.id())) {
+            return CompletableFuture.failedFuture(new PairDbException("node " + node.id(),
+                    "range delete on " + node.id() + " failed: injected"));
+        }
+        List<Entry> doomed = inRange(node.id(), range, tenant).toList();
+        doomed.forEach(e -> node(node.id()).remove(e.position()));
+        deletes.add(new RangeDeleted(node.id(), range, tenant, doomed.size()));
+        return CompletableFuture.completedFuture((long) doomed.size());
+    }
+
+    /** A range delete as done: where, of which tenant, how many entries went. */
+    public record RangeDeleted(NodeId node, TokenRange range, TenantId tenant, long deleted) {
+    }
+
+    public List<RangeDeleted> rangesDeleted() {
+        return List.copyOf(deletes);
+    }
+
+    /** Removes one key from the node, as if it never got there. */
+    public void remove(NodeId node, TenantId tenant, String key) {
+        node(node).remove(new KeyPosition(Token.forKey(tenant.value(), key), tenant, key));
+    }
+
+    private Stream<Entry> inRange(NodeId node, TokenRange range, TenantId tenant) {
+        return segments(node(node), range, Optional.empty()).flatMap(m -> m.values().stream())
+                .filter(e -> e.tenant().equals(tenant));
     }
 
     /** 0 applied, 1 ignored, 2 merged. */

@@ -156,4 +156,39 @@ public abstract class StorageRangesContract {
                 .hasMessageContaining(node.id().value());
         scan.close();
     }
+
+    @Test
+    public void nodesHoldingTheSameKeysUnderTheSameClocksAgreeOnTheDigestOfARangeForATenant() throws Exception {
+        StorageNode other = emptyNode();
+        List<Entry> entries = stored(30);
+        ranges.writeBatch(other, entries.reversed(), TIMEOUT).get();
+        TokenRange range = new TokenRange(Token.MIN, Token.MAX);
+
+        StorageRanges.Digest mine = ranges.digest(node, range, A, TIMEOUT).get();
+        assertThat(ranges.digest(other, range, A, TIMEOUT).get()).isEqualTo(mine);
+        assertThat(mine.keys()).isEqualTo(entries.stream().filter(e -> e.tenant().equals(A)).count());
+        assertThat(ranges.digest(node, range, B, TIMEOUT).get()).isNotEqualTo(mine);
+
+        Entry first = entries.stream().filter(e -> e.tenant().equals(A)).findFirst().orElseThrow();
+        ranges.writeBatch(other, List.of(entry(A, first.key(), first.token().value(), 1000)), TIMEOUT).get();
+        assertThat(ranges.digest(other, range, A, TIMEOUT).get()).as("a newer clock of one key")
+                .isNotEqualTo(mine).extracting(StorageRanges.Digest::keys).isEqualTo(mine.keys());
+        assertThat(ranges.digest(node, new TokenRange(new Token(1), new Token(2)), A, TIMEOUT).get().keys()).isZero();
+    }
+
+    @Test
+    public void aRangeDeleteRemovesOnlyTheTenantsEntriesInTheRange() throws Exception {
+        Entry inside = entry(A, "inside", 100, 1);
+        Entry otherTenant = entry(B, "other-tenant", 150, 2);
+        Entry outside = entry(A, "outside", 5000, 3);
+        Entry wrapped = entry(A, "wrapped", -10L, 4);
+        ranges.writeBatch(node, List.of(inside, otherTenant, outside, wrapped), TIMEOUT).get();
+
+        assertThat(ranges.deleteRange(node, new TokenRange(new Token(-100L), new Token(200)), A, TIMEOUT).get())
+                .isEqualTo(2);
+        assertThat(drain(ranges.scan(node, new TokenRange(Token.MIN, Token.MIN), Optional.empty(), Optional.empty(), 10)))
+                .containsExactlyInAnyOrder(otherTenant, outside);
+        assertThat(ranges.deleteRange(node, new TokenRange(new Token(-100L), new Token(200)), A, TIMEOUT).get())
+                .as("a repeat").isZero();
+    }
 }

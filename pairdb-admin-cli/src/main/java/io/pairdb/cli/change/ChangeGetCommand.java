@@ -66,6 +66,9 @@ final class ChangeGetCommand implements Callable<Integer> {
                 "COMPLETED", Times.text(c.completedAt()),
                 "DRIVER", c.leaseOwner() == null ? null : c.leaseOwner() + " (lease until " + Times.text(c.leaseExpiresAt()) + ")",
                 "ERROR", c.error());
+        if (c.cleanup() != null) {
+            text = text + "\n" + c.cleanup().text();
+        }
         if (!withStreams || c.streams().isEmpty()) {
             return text;
         }

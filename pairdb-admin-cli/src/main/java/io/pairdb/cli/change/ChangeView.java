@@ -1,5 +1,6 @@
 package io.pairdb.cli.change;
 
+import io.pairdb.cli.cleanup.CleanupView;
 import io.pairdb.cli.output.Times;
 import io.pairdb.proto.admin.v1.ChangeStatus;
 import io.pairdb.proto.admin.v1.ChangeType;
@@ -16,12 +17,13 @@ import java.util.Locale;
  * @param nodeId the node of an ADD_NODE or REMOVE_NODE change, else null
  * @param streams the per-range detail; empty in a listing
  * @param tenantId the tenant of a CHANGE_RF change, with its replication factors; else null
+ * @param cleanup  what became of the former owners' copies; only in {@code change get}, else null
  */
 public record ChangeView(String changeId, String type, String nodeId, String status, long ringEpoch, boolean force,
                          int unrecoverableRanges, Totals totals, Instant startedAt, Instant updatedAt,
                          Instant completedAt, String error, String leaseOwner, Instant leaseExpiresAt,
                          List<Stream> streams, String tenantId, Integer fromReplicationFactor,
-                         Integer toReplicationFactor) {
+                         Integer toReplicationFactor, CleanupView cleanup) {
 
     public record Totals(int streams, int pending, int streaming, int done, long keys, long bytes) {
     }
@@ -52,7 +54,8 @@ public record ChangeView(String changeId, String type, String nodeId, String sta
                 c.getLeaseOwner().isEmpty() ? null : c.getLeaseOwner(),
                 Times.instant(c.hasLeaseExpiresAt(), c.getLeaseExpiresAt()),
                 c.getStreamsList().stream().map(Stream::from).toList(), rf ? c.getTenantId() : null,
-                rf ? c.getFromReplicationFactor() : null, rf ? c.getToReplicationFactor() : null);
+                rf ? c.getFromReplicationFactor() : null, rf ? c.getToReplicationFactor() : null,
+                c.hasCleanup() ? CleanupView.from(c.getCleanup()) : null);
     }
 
     /** What the change is about: {@code n4}, or {@code tenant orders RF 2->3}. */

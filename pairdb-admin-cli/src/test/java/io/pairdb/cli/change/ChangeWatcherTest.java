@@ -25,7 +25,7 @@ class ChangeWatcherTest {
     private static ChangeView change(String status, int done, int total, long keys, long bytes, String error) {
         return new ChangeView("add-n4-e5", "ADD_NODE", "n4", status, 5, false, 0,
                 new ChangeView.Totals(total, total - done, 0, done, keys, bytes), START, START, null, error, null, null,
-                List.of(), null, null, null);
+                List.of(), null, null, null, null);
     }
 
     private ChangeWatcher watcher(boolean terminal, ChangeView... states) {

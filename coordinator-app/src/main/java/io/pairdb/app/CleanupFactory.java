@@ -1,0 +1,54 @@
+package io.pairdb.app;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pairdb.adapters.storage.GrpcStorageRanges;
+import io.pairdb.app.config.CleanupProperties;
+import io.pairdb.app.config.ConfigurationError;
+import io.pairdb.core.cleanup.CleanupSettings;
+import io.pairdb.core.cleanup.Cleanups;
+import io.pairdb.core.cleanup.ForceCleanup;
+import io.pairdb.core.cleanup.RunCleanup;
+import io.pairdb.core.port.ChangeStore;
+import io.pairdb.core.port.CleanupStore;
+import io.pairdb.core.port.TenantStore;
+import io.pairdb.core.port.TopologyStore;
+import io.pairdb.core.replication.Environment;
+import io.pairdb.core.topology.ChangeStores;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+
+/** Builds the cleanup after topology changes from {@code pairdb.cleanup.*}; {@link CleanupTasks} runs it. */
+@Factory
+public class CleanupFactory {
+
+    @Singleton
+    CleanupSettings cleanupSettings(CleanupProperties p, @Named("coordinator-instance") String instance) {
+        if (p.getInterval() == null || !p.getInterval().isPositive()) {
+            throw new ConfigurationError("pairdb.cleanup.interval", "must be a positive duration");
+        }
+        try {
+            return new CleanupSettings(instance, p.getGracePeriod(), p.getClaim(), p.getRangesPerClaim(),
+                    p.getStorageTimeout(), p.getScanBatch());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ConfigurationError("pairdb.cleanup", e.getMessage());
+        }
+    }
+
+    @Singleton
+    CleanupLog cleanupLog(MeterRegistry registry) {
+        return new CleanupLog(registry);
+    }
+
+    @Singleton
+    RunCleanup runCleanup(CleanupStore cleanups, TopologyStore nodes, TenantStore tenants, ChangeStore changes,
+                          GrpcStorageRanges ranges, Environment env, CleanupSettings settings, CleanupLog log) {
+        return new RunCleanup(cleanups, new ChangeStores(nodes, tenants, changes), ranges, env.clock(), settings, log);
+    }
+
+    @Singleton
+    Cleanups cleanups(CleanupStore cleanups, Environment env, CleanupSettings settings, CleanupLog log) {
+        return new Cleanups(cleanups, new ForceCleanup(cleanups, env.clock(), settings.coordinatorId(), log),
+                settings.gracePeriod());
+    }
+}

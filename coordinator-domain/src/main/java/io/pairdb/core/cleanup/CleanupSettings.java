@@ -1,0 +1,39 @@
+package io.pairdb.core.cleanup;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How cleanups after topology changes run.
+ *
+ * @param coordinatorId  this coordinator instance: who holds the claims on ranges
+ * @param gracePeriod    a change's released ranges are cleaned up no earlier than this after it
+ *                       completed (unless forced)
+ * @param claim          how long a range stays with the coordinator working on it
+ * @param rangesPerClaim most ranges claimed at once
+ * @param storageTimeout bound on each storage call (a digest, a scan batch, a range delete)
+ * @param scanBatch      entries per batch when comparing the former owner's copy with a replica's
+ */
+public record CleanupSettings(String coordinatorId, Duration gracePeriod, Duration claim, int rangesPerClaim,
+                              Duration storageTimeout, int scanBatch) {
+    public CleanupSettings {
+        Objects.requireNonNull(coordinatorId, "coordinatorId");
+        Objects.requireNonNull(gracePeriod, "gracePeriod");
+        Objects.requireNonNull(claim, "claim");
+        Objects.requireNonNull(storageTimeout, "storageTimeout");
+        if (gracePeriod.isNegative()) {
+            throw new IllegalArgumentException("grace period must not be negative, was " + gracePeriod);
+        }
+        if (!claim.isPositive() || !storageTimeout.isPositive()) {
+            throw new IllegalArgumentException("claim and storage timeout must be positive");
+        }
+        if (rangesPerClaim < 1 || scanBatch < 1) {
+            throw new IllegalArgumentException("ranges per claim and scan batch must be at least 1");
+        }
+    }
+
+    public static CleanupSettings defaults(String coordinatorId) {
+        return new CleanupSettings(coordinatorId, Duration.ofHours(24), Duration.ofMinutes(2), 32,
+                Duration.ofSeconds(30), 500);
+    }
+}

@@ -1,0 +1,209 @@
+package io.pairdb.core.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pairdb.core.cleanup.ChangeCleanup;
+import io.pairdb.core.cleanup.CleanupOutcome;
+import io.pairdb.core.cleanup.ForcedCleanup;
+import io.pairdb.core.cleanup.RangeCleanup;
+import io.pairdb.core.node.Liveness;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.ChangeStore;
+import io.pairdb.core.port.CleanupStore;
+import io.pairdb.core.port.CleanupStore.Claimed;
+import io.pairdb.core.port.CleanupStore.Force;
+import io.pairdb.core.port.TopologyStore;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.TokenRange;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.topology.ChangeId;
+import io.pairdb.core.topology.ChangeStatus;
+import io.pairdb.core.topology.ChangeType;
+import io.pairdb.core.topology.RangeRelease;
+import io.pairdb.core.topology.RangeStream;
+import io.pairdb.core.topology.TenantFilter;
+import io.pairdb.core.topology.TopologyChange;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link CleanupStore} does beside its {@link ChangeStore}; each implementation's test extends this. */
+public abstract class CleanupStoreContract {
+    /** The stores a cleanup reads and writes, empty, at epoch 0. */
+    public record Stores(TopologyStore nodes, ChangeStore changes, CleanupStore cleanups) {
+    }
+
+    protected abstract Stores emptyStores();
+
+    /** Lets every claim taken so far run out. */
+    protected abstract void expireClaims();
+
+    private static final Duration LEASE = Duration.ofMinutes(1);
+    private static final Instant FAR_FUTURE = Instant.parse("2100-01-01T00:00:00Z");
+    private final Instant completed = Instant.parse("2026-01-02T03:04:05.123Z").truncatedTo(ChronoUnit.MILLIS);
+    private TopologyStore nodes;
+    private ChangeStore changes;
+    private CleanupStore cleanups;
+
+    @BeforeEach
+    public void freshStores() {
+        Stores stores = emptyStores();
+        nodes = stores.nodes();
+        changes = stores.changes();
+        cleanups = stores.cleanups();
+        for (int i = 1; i <= 3; i++) {
+            nodes.insert(node("n" + i, NodeState.NORMAL));
+        }
+    }
+
+    private StorageNode node(String id, NodeState state) {
+        return new StorageNode(new NodeId(id), "127.0.0.1", 7000 + id.hashCode() % 100, 16, state, Liveness.UP,
+                completed, completed);
+    }
+
+    /** Releases exercising every field: unsigned tokens past 2^63, a wrapping range, both tenant filters. */
+    private static List<RangeRelease> releases() {
+        return List.of(
+                new RangeRelease(0, new TokenRange(new Token(10), new Token(2000)), new NodeId("n1"),
+                        new TreeSet<>(Set.of(3)), TenantFilter.ALL),
+                new RangeRelease(1, new TokenRange(Token.parseUnsigned("18446744073709551000"), new Token(5)),
+                        new NodeId("n2"), new TreeSet<>(Set.of(1, 2)),
+                        new TenantFilter.Only(List.of(new TenantId("b"), new TenantId("a")))));
+    }
+
+    /** Adds the node with the releases; completed at once unless {@code inProgress}. */
+    private ChangeId start(String node, boolean inProgress) {
+        long epoch = nodes.epoch() + 1;
+        ChangeId id = ChangeId.of(ChangeType.ADD_NODE, new NodeId(node), epoch);
+        List<RangeStream> streams = inProgress ? List.of(RangeStream.pending(0, new TokenRange(new Token(1),
+                new Token(2)), new NodeId(node), List.of(new NodeId("n1")), new TreeSet<>(Set.of(3)), TenantFilter.ALL))
+                : List.of();
+        TopologyChange change = new TopologyChange(id, ChangeType.ADD_NODE, new NodeId(node), ChangeStatus.IN_PROGRESS,
+                epoch, false, 0, streams, completed, completed, Optional.empty(), Optional.empty(), Optional.empty());
+        if (!inProgress) {
+            change = change.ended(ChangeStatus.COMPLETED, Optional.empty(), List.of(), completed);
+        }
+        ChangeStore.Start start = changes.start(change, releases(), node(node, inProgress ? NodeState.BOOTSTRAPPING
+                : NodeState.NORMAL), epoch - 1, "coord-a", LEASE);
+        assertThat(start).isInstanceOf(ChangeStore.Start.Started.class);
+        return id;
+    }
+
+    private List<Claimed> claim(String owner, Instant completedBefore) {
+        return cleanups.claimDue(completedBefore, FAR_FUTURE, owner, LEASE, 100);
+    }
+
+    @Test
+    public void theReleasesStoredWithAChangeArePendingUntilTried() {
+        ChangeId id = start("n4", false);
+        ChangeCleanup cleanup = cleanups.find(id).orElseThrow();
+        assertThat(cleanup.ranges()).extracting(RangeCleanup::release).containsExactlyElementsOf(releases());
+        assertThat(cleanup.ranges()).allSatisfy(r -> {
+            assertThat(r.outcome()).isEqualTo(CleanupOutcome.PENDING);
+            assertThat(r.attempts()).isZero();
+            assertThat(r.lastAttemptAt()).isEmpty();
+        });
+        assertThat(cleanup.forced()).isEmpty();
+        assertThat(cleanups.find(new ChangeId("add-n9-e9"))).isEmpty();
+    }
+
+    @Test
+    public void aRangeIsDueOnlyOnceItsChangeCompletedBeforeTheCutoff() {
+        start("n4", false);
+        assertThat(claim("coord-a", completed.minusMillis(1))).isEmpty();
+        assertThat(claim("coord-a", completed)).extracting(c -> c.cleanup().release().index()).containsExactly(0, 1);
+    }
+
+    @Test
+    public void theRangesOfAChangeInProgressOrFailedAreNeverDue() {
+        ChangeId failing = start("n4", true);
+        assertThat(claim("coord-a", completed.plus(Duration.ofDays(9)))).isEmpty();
+        assertThat(changes.finish(failing, "coord-a", Optional.of(NodeState.LEFT), ChangeStatus.FAILED,
+                Optional.of("boom"), List.of(), completed)).isInstanceOf(ChangeStore.Finish.Finished.class);
+        assertThat(claim("coord-a", completed.plus(Duration.ofDays(9)))).isEmpty();
+
+        ChangeId completing = start("n5", true);
+        changes.finish(completing, "coord-a", Optional.of(NodeState.NORMAL), ChangeStatus.COMPLETED, Optional.empty(),
+                List.of(), completed);
+        assertThat(claim("coord-a", completed)).extracting(c -> c.cleanup().change()).containsOnly(completing);
+    }
+
+    @Test
+    public void aClaimedRangeGoesToNobodyElseUntilTheClaimRunsOut() {
+        ChangeId id = start("n4", false);
+        assertThat(claim("coord-a", completed)).hasSize(2);
+        assertThat(claim("coord-b", completed)).isEmpty();
+
+        expireClaims();
+        assertThat(claim("coord-b", completed)).hasSize(2);
+        assertThat(cleanups.record(id, 0, "coord-a", new CleanupOutcome.Deleted(3, completed), completed))
+                .as("the claim went to coord-b").isEqualTo(ChangeStore.Held.LOST);
+        assertThat(cleanups.find(id).orElseThrow().ranges().getFirst().outcome()).isEqualTo(CleanupOutcome.PENDING);
+    }
+
+    @Test
+    public void aClaimTakesAtMostTheLimit() {
+        start("n4", false);
+        assertThat(cleanups.claimDue(completed, FAR_FUTURE, "coord-a", LEASE, 1)).hasSize(1);
+        assertThat(cleanups.claimDue(completed, FAR_FUTURE, "coord-a", LEASE, 1)).hasSize(1);
+        assertThat(cleanups.claimDue(completed, FAR_FUTURE, "coord-a", LEASE, 1)).isEmpty();
+    }
+
+    @Test
+    public void aDeletedRangeIsDoneAndASkippedOneIsTriedAgain() {
+        ChangeId id = start("n4", false);
+        claim("coord-a", completed);
+        Instant at = completed.plusSeconds(5);
+        assertThat(cleanups.record(id, 0, "coord-a", new CleanupOutcome.Deleted(42, at), at))
+                .isEqualTo(ChangeStore.Held.HELD);
+        String reason = "replica n3 of range (1, 2] lacks key 'ü'";
+        cleanups.record(id, 1, "coord-a", new CleanupOutcome.Skipped(reason, at), at);
+
+        List<RangeCleanup> ranges = cleanups.find(id).orElseThrow().ranges();
+        assertThat(ranges.get(0).outcome()).isEqualTo(new CleanupOutcome.Deleted(42, at));
+        assertThat(ranges.get(1).outcome()).isEqualTo(new CleanupOutcome.Skipped(reason, at));
+        assertThat(ranges).allSatisfy(r -> {
+            assertThat(r.attempts()).isEqualTo(1);
+            assertThat(r.lastAttemptAt()).contains(at);
+        });
+
+        assertThat(cleanups.claimDue(completed, at, "coord-b", LEASE, 100))
+                .as("not tried again by the run that skipped it").isEmpty();
+        List<Claimed> again = claim("coord-b", completed);
+        assertThat(again).extracting(c -> c.cleanup().release().index()).containsExactly(1);
+        cleanups.record(id, 1, "coord-b", new CleanupOutcome.Kept("node n2 replicates the range again", at), at);
+        assertThat(cleanups.find(id).orElseThrow().ranges().get(1).attempts()).isEqualTo(2);
+        assertThat(cleanups.find(id).orElseThrow().isDone()).isTrue();
+        assertThat(claim("coord-b", completed.plus(Duration.ofDays(1)))).isEmpty();
+    }
+
+    @Test
+    public void aForcedCleanupIsDueAtOnceAndRecordsWhyWhoAndWhen() {
+        ChangeId id = start("n4", false);
+        ForcedCleanup order = new ForcedCleanup("disk full on n1", "alice via coord-a", completed.plusSeconds(1));
+        Force forced = cleanups.force(id, order);
+
+        assertThat(forced).isInstanceOf(Force.Forced.class);
+        assertThat(((Force.Forced) forced).cleanup().forced()).contains(order);
+        assertThat(cleanups.find(id).orElseThrow().forced()).contains(order);
+        List<Claimed> due = claim("coord-a", completed.minus(Duration.ofDays(1)));
+        assertThat(due).hasSize(2).allSatisfy(c -> assertThat(c.forced()).contains(order));
+    }
+
+    @Test
+    public void onlyACompletedChangeCanBeForced() {
+        ForcedCleanup order = new ForcedCleanup("why", "bob via coord-a", completed);
+        assertThat(cleanups.force(new ChangeId("add-n9-e9"), order)).isEqualTo(new Force.NotFound());
+        ChangeId running = start("n4", true);
+        assertThat(cleanups.force(running, order)).isEqualTo(new Force.NotCompleted(ChangeStatus.IN_PROGRESS));
+        assertThat(cleanups.find(running).orElseThrow().forced()).isEmpty();
+    }
+}

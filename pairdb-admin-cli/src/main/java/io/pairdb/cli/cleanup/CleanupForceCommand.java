@@ -1,0 +1,79 @@
+package io.pairdb.cli.cleanup;
+
+import io.micronaut.context.annotation.Prototype;
+import io.pairdb.cli.CommandFailure;
+import io.pairdb.cli.CommonOptions;
+import io.pairdb.cli.Host;
+import io.pairdb.proto.admin.v1.ForceCleanupRequest;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Prototype
+@Command(name = "force", description = {
+    "Deletes what the former owners of a completed change's ranges still hold, at the next cleanup",
+    "run: without waiting for the grace period and without verifying the new replicas. The reason,",
+    "you and the time are recorded with the change. Asks for confirmation unless --yes is given."})
+final class CleanupForceCommand implements Callable<Integer> {
+
+    private final CommonOptions options;
+    private final Host host;
+
+    @Parameters(index = "0", paramLabel = "CHANGE_ID", description = "The completed change, as change list prints it.")
+    private String changeId;
+
+    @Option(names = "--reason", required = true, paramLabel = "TEXT",
+            description = "Why the grace period and the verification are skipped (recorded).")
+    private String reason;
+
+    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+    private boolean yes;
+
+    CleanupForceCommand(CommonOptions options, Host host) {
+        this.options = options;
+        this.host = host;
+    }
+
+    /** The JSON document of {@code cleanup force}. */
+    record Forced(String changeId, CleanupView cleanup) {
+    }
+
+    @Override
+    public Integer call() {
+        if (reason.isBlank()) {
+            throw CommandFailure.local("--reason must say why the cleanup is forced");
+        }
+        if (!yes && !confirmed()) {
+            throw CommandFailure.local("not confirmed: the cleanup of change " + changeId
+                    + " keeps waiting for its grace period (pass --yes to skip the question)");
+        }
+        var response = options.admin().forceCleanup(ForceCleanupRequest.newBuilder().setChangeId(changeId)
+                .setReason(reason).setRequestedBy(user()).build());
+        CleanupView cleanup = CleanupView.from(response.getCleanup());
+        String text = ("OK cleanup of change %s forced: %d of its %d ranges are deleted from their former owners at the"
+                + " next cleanup run%nfollow it with: pairdb-admin change get %s").formatted(response.getChangeId(),
+                cleanup.totals().pending() + cleanup.totals().skipped(), cleanup.totals().ranges(), response.getChangeId());
+        return options.print(new Forced(response.getChangeId(), cleanup), text);
+    }
+
+    private String user() {
+        return host.variable("USER").or(() -> host.variable("LOGNAME")).orElse(System.getProperty("user.name", "unknown"));
+    }
+
+    private boolean confirmed() {
+        host.err().print("Force the cleanup of change " + changeId + "? Former owners' copies are deleted without"
+                + " checking the new replicas. [y/N] ");
+        host.err().flush();
+        try {
+            String answer = new BufferedReader(new InputStreamReader(host.in(), StandardCharsets.UTF_8)).readLine();
+            return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
+        } catch (IOException e) {
+            throw CommandFailure.local("could not read the confirmation: " + e.getMessage(), e);
+        }
+    }
+}
