@@ -45,7 +45,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Changing a tenant's replication factor while it is written to, end to end: a coordinator in
  * front of four storage nodes. What a user notices: after a raise, every acknowledged key is on
  * every one of its replicas at the new RF (checked in the storage nodes themselves, not through a
- * read that repair could mask) and reads back at {@code all}; a lowering applies at once.
+ * read that repair could mask) and reads back at {@code all}; a lowering applies at once, and
+ * after the grace period the copies on the replicas no longer used are deleted, nothing lost.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -58,7 +59,9 @@ class ReplicationFactorChangeIT {
             Map.entry("pairdb.topology-changes.settle-delay", "300ms"),
             Map.entry("pairdb.topology-changes.checkpoint-interval", "100ms"),
             Map.entry("pairdb.topology.refresh-interval", "1s"),
-            Map.entry("pairdb.failure-detector.timeout", "5s"));
+            Map.entry("pairdb.failure-detector.timeout", "5s"),
+            Map.entry("pairdb.cleanup.grace-period", "3s"),
+            Map.entry("pairdb.cleanup.interval", "500ms"));
 
     private CoordinatorHarness coordinator;
     private final Map<String, StorageNodeEmulator> nodes = new ConcurrentHashMap<>();
@@ -135,14 +138,41 @@ class ReplicationFactorChangeIT {
 
     @Test
     @Order(2)
-    void loweringTheFactorAppliesAtOnceAndLosesNothing() throws Exception {
+    void loweringTheFactorAppliesAtOnceAndCleanupRemovesTheExtraCopiesAfterTheGracePeriod() throws Exception {
         UpdateReplicationFactorResponse lowered = setRf(2);
 
-        assertThat(lowered.getChange().getStatus()).isEqualTo(ChangeStatus.CHANGE_STATUS_COMPLETED);
+        TopologyChange change = lowered.getChange();
+        assertThat(change.getStatus()).isEqualTo(ChangeStatus.CHANGE_STATUS_COMPLETED);
         assertThat(lowered.getTenant().getReplicationFactor()).isEqualTo(2);
         ExplainKeyResponse where = coordinator.admin().explainKey(ExplainKeyRequest.newBuilder().setTenantId(TENANT)
                 .setKey("pre-1").build());
         assertThat(where.getReplicaNodeIdsList()).hasSize(2);
+        assertEveryAcknowledgedKeyReadsAtAll();
+
+        // after the (test-short) grace period the cleanup deletes the tenant's copies from the
+        // replicas RF 2 no longer uses, once the remaining replicas are verified to hold them
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            var cleanup = coordinator.admin().getChange(GetChangeRequest.newBuilder().setChangeId(change.getChangeId())
+                    .build()).getChange().getCleanup();
+            return cleanup.getTotals().getRanges() > 0 && cleanup.getTotals().getPending() == 0
+                    && cleanup.getTotals().getSkipped() == 0;
+        });
+        var cleanup = coordinator.admin().getChange(GetChangeRequest.newBuilder().setChangeId(change.getChangeId())
+                .build()).getChange().getCleanup();
+        assertThat(cleanup.getTotals().getDeleted()).as(cleanup.toString()).isPositive();
+        assertThat(cleanup.getTotals().getKeysDeleted()).as("one extra copy per key").isGreaterThanOrEqualTo(acknowledged.size());
+        List<String> wrong = new ArrayList<>();
+        for (String key : acknowledged.keySet()) {
+            List<String> replicas = coordinator.admin().explainKey(ExplainKeyRequest.newBuilder().setTenantId(TENANT)
+                    .setKey(key).build()).getReplicaNodeIdsList();
+            nodes.forEach((id, node) -> {
+                boolean held = node.store().get(TENANT, key).isPresent();
+                if (held != replicas.contains(id)) {
+                    wrong.add(key + (held ? " still on former replica " : " missing from replica ") + id);
+                }
+            });
+        }
+        assertThat(wrong).as("copies not where RF 2 puts them").isEmpty();
         assertEveryAcknowledgedKeyReadsAtAll();
     }
 
