@@ -32,7 +32,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Coordinates a write or delete (DESIGN.md §6): idempotency claim → tenant → replica sets →
@@ -75,38 +77,78 @@ public final class CoordinateWrite {
     }
 
     private CompletableFuture<WriteOutcome> claimAndWrite(WriteCommand command, Deadline deadline) {
-        boolean clientKey = command.idempotencyKey().isPresent();
-        String token = command.idempotencyKey().orElseGet(this::generateIdempotencyKey);
-        IdempotencyKey key = new IdempotencyKey(command.tenant(), command.key(), token);
         String fingerprint = fingerprint(command);
-        Claim claim;
+        if (command.idempotencyKey().isEmpty()) {
+            // Nobody can know a generated key before the answer, so there is nothing to claim: the write
+            // runs at once, and its record is stored before the answer, so a retry with the returned key
+            // is recognised. Without the store the write still runs (the client asked for no guarantee).
+            String token = generateIdempotencyKey();
+            IdempotencyKey key = new IdempotencyKey(command.tenant(), command.key(), token);
+            return write(command, token, deadline).thenCompose(o -> o instanceof WriteOutcome.Written w
+                    ? recordQuietly(() -> idempotency.complete(key, fingerprint, w.response(), idempotencyTtl()), o)
+                    : done(o));
+        }
+        String token = command.idempotencyKey().get();
+        IdempotencyKey key = new IdempotencyKey(command.tenant(), command.key(), token);
+        CompletableFuture<Claim> claim;
         try {
             claim = idempotency.claim(key, fingerprint, claimTtl());
-        } catch (PairDbException e) {
-            if (clientKey) {
-                // the client asked for exactly-once: without the store we cannot promise it
-                return done(new WriteOutcome.IdempotencyUnavailable(e.getMessage()));
-            }
-            return write(command, token, deadline);
+        } catch (RuntimeException e) {
+            claim = CompletableFuture.failedFuture(e);
         }
-        return switch (claim) {
-            case Claim.Completed c when c.fingerprint().equals(fingerprint) ->
-                    done(new WriteOutcome.Duplicate(c.response()));
-            case Claim.Completed c -> done(new WriteOutcome.IdempotencyConflict(token));
-            case Claim.InProgress p when p.fingerprint().equals(fingerprint) -> done(new WriteOutcome.InFlight(token));
-            case Claim.InProgress p -> done(new WriteOutcome.IdempotencyConflict(token));
-            case Claim.Claimed c -> writeOrFail(command, token, deadline).whenComplete((o, error) -> {
-                try {
-                    if (o instanceof WriteOutcome.Written w) {
-                        idempotency.complete(key, fingerprint, w.response(), env.settings().idempotencyTtl());
-                    } else {
-                        idempotency.release(key);
-                    }
-                } catch (PairDbException e) {
-                    // the write itself stands; a retry after this may apply again, which conditional apply tolerates
+        return claim.handle((found, error) -> {
+            if (error != null) {
+                if (unwrap(error) instanceof PairDbException e) {
+                    // the client asked for exactly-once: without the store we cannot promise it
+                    return done(new WriteOutcome.IdempotencyUnavailable(e.getMessage()));
                 }
-            });
-        };
+                return CompletableFuture.<WriteOutcome>failedFuture(unwrap(error));
+            }
+            return switch (found) {
+                case Claim.Completed completed when completed.fingerprint().equals(fingerprint) ->
+                        done(new WriteOutcome.Duplicate(completed.response()));
+                case Claim.Completed completed -> done(new WriteOutcome.IdempotencyConflict(token));
+                case Claim.InProgress p when p.fingerprint().equals(fingerprint) ->
+                        done(new WriteOutcome.InFlight(token));
+                case Claim.InProgress p -> done(new WriteOutcome.IdempotencyConflict(token));
+                case Claim.Claimed claimed -> writeOrFail(command, token, deadline).handle((o, failure) ->
+                        o instanceof WriteOutcome.Written w
+                                ? recordQuietly(() -> idempotency.complete(key, fingerprint, w.response(),
+                                        idempotencyTtl()), o)
+                                : recordQuietly(() -> idempotency.release(key), o).thenCompose(ignored ->
+                                        failure == null ? done(o) : CompletableFuture.<WriteOutcome>failedFuture(
+                                                unwrap(failure))))
+                        .thenCompose(answer -> answer);
+            };
+        }).thenCompose(answer -> answer);
+    }
+
+    /**
+     * Completes with {@code outcome} once the store has answered {@code record}. A store that fails
+     * leaves the write standing: a retry after this may apply again, which conditional apply tolerates.
+     */
+    private static CompletableFuture<WriteOutcome> recordQuietly(Supplier<CompletableFuture<Void>> record,
+                                                                 WriteOutcome outcome) {
+        CompletableFuture<Void> recorded;
+        try {
+            recorded = record.get();
+        } catch (RuntimeException e) {
+            recorded = CompletableFuture.failedFuture(e);
+        }
+        return recorded.handle((ignored, error) -> {
+            if (error != null && !(unwrap(error) instanceof PairDbException)) {
+                throw new CompletionException(unwrap(error));
+            }
+            return outcome;
+        });
+    }
+
+    private Duration idempotencyTtl() {
+        return env.settings().idempotencyTtl();
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     /** Like {@link #write}, but a store that throws fails the future, so a claim is always completed or released. */
