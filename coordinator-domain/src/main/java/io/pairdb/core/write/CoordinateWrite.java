@@ -161,7 +161,12 @@ public final class CoordinateWrite {
     }
 
     private CompletableFuture<WriteOutcome> write(WriteCommand command, String idempotencyKey, Deadline deadline) {
-        Optional<Tenant> tenant = tenants.find(command.tenant());
+        return tenants.findAsync(command.tenant(), env.scheduler())
+                .thenCompose(tenant -> write(command, tenant, idempotencyKey, deadline));
+    }
+
+    private CompletableFuture<WriteOutcome> write(WriteCommand command, Optional<Tenant> tenant, String idempotencyKey,
+                                                  Deadline deadline) {
         if (tenant.isEmpty()) {
             return done(new WriteOutcome.TenantNotFound(command.tenant()));
         }
