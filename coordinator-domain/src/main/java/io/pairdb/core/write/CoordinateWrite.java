@@ -49,6 +49,8 @@ public final class CoordinateWrite {
     private final HintStore hints;
     private final ClockIssuer clocks;
     private final Environment env;
+    private static final int SPECULATION_DIVISOR = 10;
+
     private final AtomicLong generatedKeys = new AtomicLong();
 
     public CoordinateWrite(TenantService tenants, ClusterTopology topology, StorageNodes nodes,
@@ -210,7 +212,12 @@ public final class CoordinateWrite {
         static final Base NOTHING = new Base(VectorClock.EMPTY, 0);
     }
 
-    /** The newest version the replicas hold (read-before-write), or the client's causal context. */
+    /**
+     * The newest version the replicas hold (read-before-write), or the client's causal context. The
+     * read asks a read quorum of the live natural replicas, which overlaps every write quorum
+     * (R + W > N); the other live replicas are asked only when one of those fails, or at a tenth
+     * of the write timeout (at most half the time left) when one is slow.
+     */
     private CompletableFuture<Base> baseVersion(WriteCommand command, ReplicaSets sets, Deadline deadline) {
         if (command.causalContext().isPresent()) {
             return CompletableFuture.completedFuture(new Base(command.causalContext().get(), 0));
@@ -220,7 +227,12 @@ public final class CoordinateWrite {
             return CompletableFuture.completedFuture(Base.NOTHING);
         }
         int wanted = Math.min(command.consistency().required(sets.natural().size()), readable.size());
-        return ReplicaReadRound.start(readable, wanted, nodes, command.tenant(), command.key(), deadline, env)
+        // a replica that is slow rather than failed is overtaken by the spares well before the deadline
+        Duration speculateAfter = Duration.ofMillis(Math.min(
+                env.settings().writeTimeout().toMillis() / SPECULATION_DIVISOR,
+                deadline.remaining(env.clock()).toMillis() / 2));
+        return ReplicaReadRound.startWithSpares(readable, wanted, speculateAfter, nodes, command.tenant(), command.key(),
+                        deadline, env)
                 .quorum()
                 .thenApply(replies -> Resolution.resolve(replies.versions())
                         .map(v -> new Base(v.clock(), v.timestampMs()))

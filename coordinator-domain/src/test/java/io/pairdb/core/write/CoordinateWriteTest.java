@@ -153,6 +153,67 @@ class CoordinateWriteTest {
     }
 
     @Test
+    void theReadBeforeAWriteAsksAReadQuorumNotEveryReplica() {
+        threeNodesWithTenant();
+        StoredResponse first = written(h.write(put("k", "v1", QUORUM)));
+        h.storage().forgetCalls();
+
+        StoredResponse second = written(h.write(put("k", "v2", QUORUM)));
+
+        assertThat(h.storage().calls(Kind.READ)).extracting(c -> c.node())
+                .containsExactlyInAnyOrderElementsOf(naturalFor("k").subList(0, 2));
+        assertThat(second.clock().compare(first.clock())).isEqualTo(Causality.AFTER);
+    }
+
+    @Test
+    void theReadQuorumOverlapsTheLastWriteQuorumEvenWhereAReplicaMissedThatWrite() {
+        threeNodesWithTenant();
+        NodeId missed = naturalFor("k").getFirst();
+        h.storage().failEveryCall(missed);
+        StoredResponse first = written(h.write(put("k", "v1", QUORUM)));
+        h.storage().heal(missed);
+
+        StoredResponse second = written(h.write(put("k", "v2", QUORUM)));
+
+        assertThat(second.clock().compare(first.clock())).isEqualTo(Causality.AFTER);
+        assertThat(second.timestampMs()).isGreaterThan(first.timestampMs());
+    }
+
+    @Test
+    void aReplicaThatFailsTheReadBeforeWriteIsReplacedByTheRemainingOne() {
+        threeNodesWithTenant();
+        List<NodeId> natural = naturalFor("k");
+        StoredResponse first = written(h.write(put("k", "v1", QUORUM)));
+        h.storage().failEveryCall(natural.getFirst());
+        h.storage().forgetCalls();
+
+        StoredResponse second = written(h.write(put("k", "v2", QUORUM)));
+
+        assertThat(h.storage().callsTo(natural.getLast())).extracting(c -> c.kind()).contains(Kind.READ);
+        assertThat(second.clock().compare(first.clock())).isEqualTo(Causality.AFTER);
+    }
+
+    @Test
+    void aSlowReplicaInTheReadBeforeWriteIsOvertakenWellBeforeTheDeadline() {
+        threeNodesWithTenant();
+        List<NodeId> natural = naturalFor("k");
+        StoredResponse first = written(h.write(put("k", "v1", QUORUM)));
+        CompletableFuture<Void> slow = h.storage().hold(natural.getFirst());
+        h.storage().forgetCalls();
+
+        StoredResponse second = written(h.write(put("k", "v2", QUORUM)));
+
+        assertThat(h.storage().callsTo(natural.getLast())).extracting(c -> c.kind()).contains(Kind.READ);
+        assertThat(second.clock().compare(first.clock())).isEqualTo(Causality.AFTER);
+        slow.complete(null);
+    }
+
+    private List<NodeId> naturalFor(String key) {
+        ReplicaSets sets = h.topology().current().replicasFor(Token.forKey(TENANT.value(), key), 3).orElseThrow();
+        return sets.natural().stream().map(n -> n.id()).toList();
+    }
+
+    @Test
     void aDeleteWritesATombstoneSoTheKeyIsNotFound() {
         threeNodesWithTenant();
         StoredResponse put = written(h.write(put("k", "v1", QUORUM)));
