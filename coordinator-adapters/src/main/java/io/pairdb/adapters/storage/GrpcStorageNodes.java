@@ -154,6 +154,9 @@ public final class GrpcStorageNodes implements StorageNodes, StorageHealth, Auto
             // scheduler).
             ManagedChannel channel = NettyChannelBuilder.forAddress(node.host(), node.port())
                     .directExecutor()
+                    // the quorum, spare reads and hints are the retry policy; gRPC's retry machinery
+                    // (buffering every call for a possible transparent retry) only costs here
+                    .disableRetry()
                     .usePlaintext()
                     .maxInboundMessageSize(64 * 1024 * 1024)
                     .build();
