@@ -51,6 +51,7 @@ public final class CoordinateWrite {
     private final Environment env;
     private static final int SPECULATION_DIVISOR = 10;
 
+    private final Duration claimTtl;
     private final AtomicLong generatedKeys = new AtomicLong();
 
     public CoordinateWrite(TenantService tenants, ClusterTopology topology, StorageNodes nodes,
@@ -62,6 +63,7 @@ public final class CoordinateWrite {
         this.hints = Objects.requireNonNull(hints, "hints");
         this.clocks = Objects.requireNonNull(clocks, "clocks");
         this.env = Objects.requireNonNull(env, "env");
+        this.claimTtl = claimTtl(env.settings().writeTimeout());
     }
 
     public CompletableFuture<WriteOutcome> execute(WriteCommand command) {
@@ -94,7 +96,7 @@ public final class CoordinateWrite {
         IdempotencyKey key = new IdempotencyKey(command.tenant(), command.key(), token);
         CompletableFuture<Claim> claim;
         try {
-            claim = idempotency.claim(key, fingerprint, claimTtl());
+            claim = idempotency.claim(key, fingerprint, claimTtl);
         } catch (RuntimeException e) {
             claim = CompletableFuture.failedFuture(e);
         }
@@ -252,8 +254,8 @@ public final class CoordinateWrite {
      * How long an in-progress claim lives: long enough to outlast the write it guards, short
      * enough that a coordinator that dies mid-write does not block retries for a day.
      */
-    private Duration claimTtl() {
-        Duration twiceTheDeadline = env.settings().writeTimeout().multipliedBy(2);
+    private static Duration claimTtl(Duration writeTimeout) {
+        Duration twiceTheDeadline = writeTimeout.multipliedBy(2);
         return twiceTheDeadline.compareTo(Duration.ofSeconds(10)) > 0 ? twiceTheDeadline : Duration.ofSeconds(10);
     }
 
