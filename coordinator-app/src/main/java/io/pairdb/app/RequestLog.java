@@ -104,11 +104,13 @@ public class RequestLog implements ServerInterceptor {
                 .addKeyValue("status", status.getCode().name())
                 .addKeyValue("reason", reason)
                 .addKeyValue("duration_ms", millis);
-        if (fields.tenant != null) {
-            line = line.addKeyValue("tenant", fields.tenant);
+        String tenant = fields.tenant();
+        String key = fields.key();
+        if (tenant != null) {
+            line = line.addKeyValue("tenant", tenant);
         }
-        if (fields.key != null) {
-            line = line.addKeyValue("key", fields.key);
+        if (key != null) {
+            line = line.addKeyValue("key", key);
         }
         line.log("{} failed: {} {} after {} ms{}: {}", method, status.getCode(), reason, millis, fields,
                 status.getDescription());
@@ -128,16 +130,23 @@ public class RequestLog implements ServerInterceptor {
         return "NONE";
     }
 
-    /** The tenant and key of a request, read by field name so admin requests that have them show them too. */
+    /**
+     * The request of a call, kept as it is; its tenant and key are read by field name (so admin
+     * requests that have them show them too) only when a failure is logged.
+     */
     private static final class RequestFields {
-        private volatile String tenant;
-        private volatile String key;
+        private volatile Object request;
 
         void capture(Object message) {
-            if (message instanceof Message m) {
-                tenant = stringField(m, "tenant_id");
-                key = stringField(m, "key");
-            }
+            request = message;
+        }
+
+        String tenant() {
+            return request instanceof Message m ? stringField(m, "tenant_id") : null;
+        }
+
+        String key() {
+            return request instanceof Message m ? stringField(m, "key") : null;
         }
 
         private static String stringField(Message message, String name) {
@@ -151,6 +160,8 @@ public class RequestLog implements ServerInterceptor {
 
         @Override
         public String toString() {
+            String tenant = tenant();
+            String key = key();
             if (tenant == null && key == null) {
                 return "";
             }

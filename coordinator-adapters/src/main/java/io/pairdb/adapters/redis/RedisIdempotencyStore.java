@@ -1,11 +1,10 @@
 package io.pairdb.adapters.redis;
 
-import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.idempotency.IdempotencyKey;
 import io.pairdb.core.idempotency.StoredResponse;
@@ -16,11 +15,17 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * Idempotency records in Redis, one string key per request ({@link IdempotencyKey#storageKey()})
- * with a TTL. Every call is bounded by the connection's command timeout; a timeout or a lost
- * connection surfaces as {@link PairDbException}, and then the call may or may not have been applied.
+ * with a TTL, through Lettuce's asynchronous API: no thread waits on Redis, and the futures
+ * complete on Lettuce's event loop. Every call is bounded by the connection's command timeout; a
+ * timeout or a lost connection fails the future with {@link PairDbException}, and then the call
+ * may or may not have been applied.
  */
 @Singleton
 public final class RedisIdempotencyStore implements IdempotencyStore {
@@ -45,63 +50,86 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public Claim claim(IdempotencyKey key, String fingerprint, Duration ttl) {
+    public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, Duration ttl) {
         String storageKey = key.storageKey();
         String marker = IdempotencyRecordMapper.inProgress(fingerprint);
         long ttlMillis = positiveMillis(ttl);
-        String existing;
-        try {
-            existing = evalClaim(storageKey, marker, ttlMillis);
-        } catch (RedisException e) {
-            throw new PairDbException(storageKey, "could not claim idempotency key " + storageKey + " in Redis", e);
-        }
-        if (existing == null) {
-            return new Claim.Claimed();
-        }
-        try {
-            return IdempotencyRecordMapper.toClaim(existing);
-        } catch (IllegalArgumentException e) {
-            throw new PairDbException(storageKey, "unreadable idempotency record at " + storageKey + " in Redis", e);
-        }
+        return call(() -> evalClaim(storageKey, marker, ttlMillis))
+                .handle((existing, error) -> {
+                    if (error != null) {
+                        throw new PairDbException(storageKey, "could not claim idempotency key " + storageKey
+                                + " in Redis", unwrap(error));
+                    }
+                    if (existing == null) {
+                        return new Claim.Claimed();
+                    }
+                    try {
+                        return IdempotencyRecordMapper.toClaim(existing);
+                    } catch (IllegalArgumentException e) {
+                        throw new PairDbException(storageKey, "unreadable idempotency record at " + storageKey
+                                + " in Redis", e);
+                    }
+                });
     }
 
     @Override
-    public void complete(IdempotencyKey key, String fingerprint, StoredResponse response, Duration ttl) {
+    public CompletableFuture<Void> complete(IdempotencyKey key, String fingerprint, StoredResponse response,
+                                            Duration ttl) {
         String storageKey = key.storageKey();
         String record = IdempotencyRecordMapper.completed(fingerprint, response);
         long ttlMillis = positiveMillis(ttl);
-        try {
-            commands().set(storageKey, record, SetArgs.Builder.px(ttlMillis));
-        } catch (RedisException e) {
-            throw new PairDbException(storageKey, "could not store the response for idempotency key "
-                    + storageKey + " in Redis", e);
-        }
+        return call(() -> commands().set(storageKey, record, SetArgs.Builder.px(ttlMillis)))
+                .handle((ok, error) -> {
+                    if (error != null) {
+                        throw new PairDbException(storageKey, "could not store the response for idempotency key "
+                                + storageKey + " in Redis", unwrap(error));
+                    }
+                    return null;
+                });
     }
 
     @Override
-    public void release(IdempotencyKey key) {
+    public CompletableFuture<Void> release(IdempotencyKey key) {
         String storageKey = key.storageKey();
-        try {
-            commands().del(storageKey);
-        } catch (RedisException e) {
-            throw new PairDbException(storageKey, "could not release idempotency key " + storageKey + " in Redis", e);
-        }
+        return call(() -> commands().del(storageKey))
+                .handle((deleted, error) -> {
+                    if (error != null) {
+                        throw new PairDbException(storageKey, "could not release idempotency key " + storageKey
+                                + " in Redis", unwrap(error));
+                    }
+                    return null;
+                });
     }
 
-    private String evalClaim(String storageKey, String marker, long ttlMillis) {
+    private CompletionStage<String> evalClaim(String storageKey, String marker, long ttlMillis) {
         String[] keys = {storageKey};
         String ttl = Long.toString(ttlMillis);
+        return commands().<String>evalsha(CLAIM_SCRIPT_SHA, ScriptOutputType.VALUE, keys, marker, ttl)
+                .exceptionallyCompose(error -> {
+                    if (unwrap(error) instanceof RedisNoScriptException) {
+                        // first use on this server, or it restarted: EVAL runs the script and caches it for
+                        // EVALSHA. The script did not run, so running it now is no second attempt.
+                        return commands().eval(CLAIM_SCRIPT, ScriptOutputType.VALUE, keys, marker, ttl);
+                    }
+                    return CompletableFuture.failedStage(error);
+                });
+    }
+
+    /** The command's future; a command refused before it was sent (e.g. while disconnected) fails it too. */
+    private static <T> CompletableFuture<T> call(Supplier<CompletionStage<T>> command) {
         try {
-            return commands().evalsha(CLAIM_SCRIPT_SHA, ScriptOutputType.VALUE, keys, marker, ttl);
-        } catch (RedisNoScriptException notCachedYet) {
-            // first use on this server, or it restarted: EVAL runs the script and caches it for EVALSHA.
-            // The script did not run, so running it now is no second attempt.
-            return commands().eval(CLAIM_SCRIPT, ScriptOutputType.VALUE, keys, marker, ttl);
+            return command.get().toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 
-    private RedisCommands<String, String> commands() {
-        return connection.sync();
+    private RedisAsyncCommands<String, String> commands() {
+        return connection.async();
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private static long positiveMillis(Duration ttl) {

@@ -31,7 +31,8 @@ import java.util.function.Function;
 
 /**
  * The storage contract over gRPC: one long-lived channel per node (gRPC multiplexes every
- * request over it), re-created only when the node's address changes.
+ * request over it), re-created only when the node's address changes. The futures complete on
+ * the channel's Netty event loop, so whatever is chained onto them must not block.
  */
 public final class GrpcStorageNodes implements StorageNodes, StorageHealth, AutoCloseable {
     private record Connection(String address, ManagedChannel channel, StorageNodeServiceGrpc.StorageNodeServiceFutureStub stub) {
@@ -154,7 +155,14 @@ public final class GrpcStorageNodes implements StorageNodes, StorageHealth, Auto
             if (current != null) {
                 current.channel().shutdown();
             }
+            // Answers complete the returned futures on the channel's event loop, without a hand-off to a
+            // pool thread: what the core chains onto them never blocks (hints and replays go through the
+            // scheduler).
             ManagedChannel channel = NettyChannelBuilder.forAddress(node.host(), node.port())
+                    .directExecutor()
+                    // the quorum, spare reads and hints are the retry policy; gRPC's retry machinery
+                    // (buffering every call for a possible transparent retry) only costs here
+                    .disableRetry()
                     .usePlaintext()
                     .maxInboundMessageSize(64 * 1024 * 1024)
                     .build();

@@ -10,10 +10,15 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.idempotency.IdempotencyKey;
+import io.pairdb.core.idempotency.StoredResponse;
 import io.pairdb.core.port.IdempotencyStore.Claim;
 import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.version.VectorClock;
 import io.pairdb.embedded.EmbeddedRedis;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +27,8 @@ import org.junit.jupiter.api.Test;
 class RedisIdempotencyStoreOutageTest {
     private final IdempotencyKey key = new IdempotencyKey(new TenantId("acme"), "user:1", "req-1");
     private final Duration ttl = Duration.ofHours(24);
+    private final StoredResponse response = new StoredResponse("user:1", "req-1", VectorClock.of("c1", 1),
+            1_700_000_000_000L, 3, "quorum", false);
 
     private EmbeddedRedis redis;
     private RedisClient client;
@@ -47,24 +54,34 @@ class RedisIdempotencyStoreOutageTest {
     }
 
     @Test
-    void everyCallFailsWithAPairDbExceptionNamingTheKeyWhileRedisIsDown() {
-        store.claim(key, "fp", ttl);
+    void everyCallFailsWithAPairDbExceptionNamingTheKeyWhileRedisIsDown() throws Exception {
+        done(store.claim(key, "fp", ttl));
         redis.stop();
 
-        assertThatThrownBy(() -> store.claim(key, "fp", ttl))
+        assertThatThrownBy(() -> done(store.claim(key, "fp", ttl)))
                 .isInstanceOfSatisfying(PairDbException.class,
                         e -> assertThat(e.subject()).isEqualTo(key.storageKey()));
-        assertThatThrownBy(() -> store.release(key)).isInstanceOf(PairDbException.class);
+        assertThatThrownBy(() -> done(store.complete(key, "fp", response, ttl))).isInstanceOf(PairDbException.class);
+        assertThatThrownBy(() -> done(store.release(key))).isInstanceOf(PairDbException.class);
     }
 
     @Test
     void claimsWorkAgainOnceRedisIsBack() {
         redis.stop();
-        assertThatThrownBy(() -> store.claim(key, "fp", ttl)).isInstanceOf(PairDbException.class);
+        assertThatThrownBy(() -> done(store.claim(key, "fp", ttl))).isInstanceOf(PairDbException.class);
 
         redis.start();
         // the client reconnects on its own; the restarted server has also forgotten the script
         await().atMost(Duration.ofSeconds(30)).ignoreException(PairDbException.class)
-                .until(() -> store.claim(key, "fp", ttl) instanceof Claim.Claimed);
+                .until(() -> done(store.claim(key, "fp", ttl)) instanceof Claim.Claimed);
+    }
+
+    /** What the future holds, or its failure's cause; bounded, so a future that never completes fails the test. */
+    private static <T> T done(CompletableFuture<T> future) throws Exception {
+        try {
+            return future.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 }

@@ -26,7 +26,7 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContract {
 
     @Test
     void anInFlightClaimIsAJsonMarkerThatExpiresAfterItsTtl() {
-        emptyStore().claim(key, "fp-1", Duration.ofMinutes(5));
+        done(emptyStore().claim(key, "fp-1", Duration.ofMinutes(5)));
         assertThat(redis.get(key.storageKey())).isEqualTo("{\"state\":\"in_progress\",\"fingerprint\":\"fp-1\"}");
         assertThat(redis.pttl(key.storageKey())).isBetween(1L, Duration.ofMinutes(5).toMillis());
     }
@@ -35,7 +35,7 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContract {
     void aRecordThisStoreCannotReadIsReportedAndLeftAlone() {
         IdempotencyStore store = emptyStore();
         redis.set(key.storageKey(), "not json");
-        assertThatThrownBy(() -> store.claim(key, "fp-1", Duration.ofMinutes(5)))
+        assertThatThrownBy(() -> done(store.claim(key, "fp-1", Duration.ofMinutes(5))))
                 .isInstanceOfSatisfying(PairDbException.class, e -> assertThat(e.subject()).isEqualTo(key.storageKey()));
         assertThat(redis.get(key.storageKey())).isEqualTo("not json");
     }
@@ -43,9 +43,9 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContract {
     @Test
     void aCompletedRecordKeepsTheResponseAsJsonWithANewTtl() {
         IdempotencyStore store = emptyStore();
-        store.claim(key, "fp-1", Duration.ofMinutes(5));
-        store.complete(key, "fp-1", new StoredResponse("user:1", "req-9", VectorClock.of("c1", 3), 1_700_000_000_000L,
-                3, "quorum", true), Duration.ofHours(24));
+        done(store.claim(key, "fp-1", Duration.ofMinutes(5)));
+        done(store.complete(key, "fp-1", new StoredResponse("user:1", "req-9", VectorClock.of("c1", 3),
+                1_700_000_000_000L, 3, "quorum", true), Duration.ofHours(24)));
         assertThat(redis.get(key.storageKey())).isEqualTo("{\"state\":\"completed\",\"fingerprint\":\"fp-1\","
                 + "\"response\":{\"key\":\"user:1\",\"idempotency_key\":\"req-9\",\"vector_clock\":{\"c1\":3},"
                 + "\"timestamp_ms\":1700000000000,\"replica_count\":3,\"consistency\":\"quorum\",\"tombstone\":true}}");

@@ -11,8 +11,13 @@ import java.time.Duration;
 public class FailureDetectorProperties {
     /** Time between two probe rounds. */
     private Duration interval = Duration.ofSeconds(1);
-    /** A probe not answered within this counts as failed. */
-    private Duration timeout = Duration.ofMillis(500);
+    /**
+     * A probe not answered within this counts as failed. Generous on purpose: a node that is only
+     * busy (its answers queued behind a request backlog on a saturated machine) must not be marked
+     * DOWN, which turns its writes into hints and its reads away; an unreachable node fails its
+     * probes at once (connection refused) whatever this is.
+     */
+    private Duration timeout = Duration.ofSeconds(2);
     /** Consecutive failed probes after which a node is marked DOWN; one success marks it UP. */
     private int failuresBeforeDown = 3;
 

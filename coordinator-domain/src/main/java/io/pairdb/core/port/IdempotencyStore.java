@@ -3,10 +3,14 @@ package io.pairdb.core.port;
 import io.pairdb.core.idempotency.IdempotencyKey;
 import io.pairdb.core.idempotency.StoredResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Records of idempotent writes, shared by every coordinator (Redis). Thread-safe. Every
- * method throws {@link io.pairdb.core.PairDbException} when the store cannot be reached.
+ * Records of idempotent writes, shared by every coordinator (Redis). Thread-safe and
+ * non-blocking: every method returns at once, and its future completes later, possibly on a
+ * thread of the store's client (so what a caller chains onto it must not block either). A
+ * future fails with {@link io.pairdb.core.PairDbException} when the store cannot be reached
+ * or does not answer in time; the operation may or may not have been applied then.
  */
 public interface IdempotencyStore {
     /** What a claim found. */
@@ -29,11 +33,14 @@ public interface IdempotencyStore {
      * fingerprint, in one round trip, unless a record exists; the marker expires after
      * {@code ttl} so a crashed coordinator does not hold the key forever.
      */
-    Claim claim(IdempotencyKey key, String fingerprint, Duration ttl);
+    CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, Duration ttl);
 
-    /** Stores the final response for a claimed key (overwrites the marker). Idempotent. */
-    void complete(IdempotencyKey key, String fingerprint, StoredResponse response, Duration ttl);
+    /**
+     * Stores the final response for a key (overwrites a marker, if any; no claim is needed for
+     * a key nobody else can know yet). Idempotent.
+     */
+    CompletableFuture<Void> complete(IdempotencyKey key, String fingerprint, StoredResponse response, Duration ttl);
 
     /** Drops a claim whose request failed, so a retry can run. Idempotent. */
-    void release(IdempotencyKey key);
+    CompletableFuture<Void> release(IdempotencyKey key);
 }

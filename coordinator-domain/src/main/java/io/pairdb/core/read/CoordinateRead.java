@@ -56,7 +56,10 @@ public final class CoordinateRead {
     }
 
     private CompletableFuture<ReadOutcome> read(ReadCommand command) {
-        Optional<Tenant> tenant = tenants.find(command.tenant());
+        return tenants.findAsync(command.tenant(), env.scheduler()).thenCompose(tenant -> read(command, tenant));
+    }
+
+    private CompletableFuture<ReadOutcome> read(ReadCommand command, Optional<Tenant> tenant) {
         if (tenant.isEmpty()) {
             return done(new ReadOutcome.TenantNotFound(command.tenant()));
         }

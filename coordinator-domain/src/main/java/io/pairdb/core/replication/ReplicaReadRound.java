@@ -5,6 +5,8 @@ import io.pairdb.core.port.Scheduler;
 import io.pairdb.core.port.StorageNodes;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.version.Version;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Reads one key from several replicas at once. {@link #quorum()} completes as soon as the
+ * Reads one key from several replicas at once, or from as many as the quorum needs with the
+ * others as spares. {@link #quorum()} completes as soon as the
  * required answers are in (or can no longer come, or the deadline passes);
  * {@link #settled()} completes when every replica has answered or failed, or at the
  * deadline — late answers are what read repair works from.
@@ -35,21 +38,59 @@ public final class ReplicaReadRound {
     private final Map<StorageNode, Optional<Version>> answers = new LinkedHashMap<>();
     private final CompletableFuture<Replies> quorum = new CompletableFuture<>();
     private final CompletableFuture<Replies> settled = new CompletableFuture<>();
+    private final StorageNodes nodes;
+    private final TenantId tenant;
+    private final String key;
+    private final Deadline deadline;
+    private final Environment env;
+    /** Replicas not asked yet, asked when one that was fails or at the speculation delay. Guarded by {@code this}. */
+    private final ArrayDeque<StorageNode> spares;
+    private int asked;
+    private int answered;
     private final Scheduler.Cancellable timer;
+    private final Scheduler.Cancellable speculation;
 
-    private ReplicaReadRound(List<StorageNode> targets, int required, StorageNodes nodes, TenantId tenant, String key,
-                             Deadline deadline, Environment env) {
+    private ReplicaReadRound(List<StorageNode> targets, int first, int required, Optional<Duration> speculateAfter,
+                             StorageNodes nodes, TenantId tenant, String key, Deadline deadline, Environment env) {
         this.tracker = new QuorumTracker(required, targets.size());
+        this.nodes = nodes;
+        this.tenant = tenant;
+        this.key = key;
+        this.deadline = deadline;
+        this.env = env;
+        List<StorageNode> asking = targets.subList(0, first);
+        synchronized (this) {
+            this.spares = new ArrayDeque<>(targets.subList(first, targets.size()));
+            this.asked = asking.size();
+        }
         this.timer = env.scheduler().schedule(deadline.remaining(env.clock()), this::deadlinePassed);
-        for (StorageNode node : targets) {
-            nodes.read(node, tenant, key, deadline.remaining(env.clock()))
-                    .whenComplete((version, error) -> answered(node, version, error));
+        this.speculation = spares.isEmpty() || speculateAfter.isEmpty()
+                ? () -> { }
+                : env.scheduler().schedule(speculateAfter.get(), this::askTheSpares);
+        for (StorageNode node : asking) {
+            ask(node);
         }
     }
 
+    /** Asks every target at once. */
     public static ReplicaReadRound start(List<StorageNode> targets, int required, StorageNodes nodes, TenantId tenant,
                                          String key, Deadline deadline, Environment env) {
-        return new ReplicaReadRound(targets, required, nodes, tenant, key, deadline, env);
+        return new ReplicaReadRound(targets, targets.size(), required, Optional.empty(), nodes, tenant, key, deadline,
+                env);
+    }
+
+    /**
+     * Asks only the first {@code required} targets; the others are spares: one is asked for each
+     * asked replica that fails, and all that are left once {@code speculateAfter} has passed
+     * without a quorum (a replica that is slow, not failed). The quorum counts the same replicas
+     * as {@link #start}, so R + W > N holds as before; {@link #settled()} completes once every
+     * replica asked has answered.
+     */
+    public static ReplicaReadRound startWithSpares(List<StorageNode> targets, int required, Duration speculateAfter,
+                                                   StorageNodes nodes, TenantId tenant, String key, Deadline deadline,
+                                                   Environment env) {
+        return new ReplicaReadRound(targets, Math.min(required, targets.size()), required, Optional.of(speculateAfter),
+                nodes, tenant, key, deadline, env);
     }
 
     public CompletableFuture<Replies> quorum() {
@@ -60,39 +101,74 @@ public final class ReplicaReadRound {
         return settled;
     }
 
+    private void ask(StorageNode node) {
+        CompletableFuture<Optional<Version>> read;
+        try {
+            read = nodes.read(node, tenant, key, deadline.remaining(env.clock()));
+        } catch (RuntimeException e) {
+            read = CompletableFuture.failedFuture(e);
+        }
+        read.whenComplete((version, error) -> answered(node, version, error));
+    }
+
+    private void askTheSpares() {
+        List<StorageNode> late;
+        synchronized (this) {
+            if (quorum.isDone()) {
+                return;
+            }
+            late = List.copyOf(spares);
+            spares.clear();
+            asked += late.size();
+        }
+        late.forEach(this::ask);
+    }
+
     private void answered(StorageNode node, Optional<Version> version, Throwable error) {
         Replies quorumReached = null;
         Replies allIn = null;
+        StorageNode replacement = null;
         synchronized (this) {
             if (settled.isDone()) {
                 return;
             }
+            answered++;
             QuorumTracker.Status status;
             if (error == null) {
                 answers.put(node, version);
                 status = tracker.success();
             } else {
                 status = tracker.failure();
+                if (status == QuorumTracker.Status.PENDING && !spares.isEmpty()) {
+                    replacement = spares.poll();
+                    asked++;
+                }
             }
             if (!quorum.isDone() && status != QuorumTracker.Status.PENDING) {
                 quorumReached = snapshot(status == QuorumTracker.Status.REACHED ? Status.REACHED : Status.FAILED);
             }
-            if (tracker.outstanding() == 0) {
+            // spares left once the quorum is decided are never asked
+            if (answered == asked && (spares.isEmpty() || quorumReached != null || quorum.isDone())) {
                 allIn = snapshot(quorumReached != null ? quorumReached.status()
                         : quorum.isDone() ? quorum.join().status() : Status.FAILED);
             }
         }
         // complete outside the lock: dependants run on this thread
         if (quorumReached != null) {
+            speculation.cancel();
             quorum.complete(quorumReached);
         }
         if (allIn != null) {
             timer.cancel();
             settled.complete(allIn);
         }
+        if (replacement != null) {
+            ask(replacement);
+        }
     }
 
     private void deadlinePassed() {
+        speculation.cancel();
         Replies timedOut;
         synchronized (this) {
             timedOut = snapshot(tracker.status() == QuorumTracker.Status.REACHED ? Status.REACHED : Status.TIMED_OUT);

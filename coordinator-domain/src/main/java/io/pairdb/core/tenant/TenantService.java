@@ -2,12 +2,14 @@ package io.pairdb.core.tenant;
 
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.CoordinatorMetrics;
+import io.pairdb.core.port.Scheduler;
 import io.pairdb.core.port.TenantStore;
 import io.pairdb.core.topology.ClusterTopology;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -116,6 +118,28 @@ public final class TenantService {
         loaded.ifPresentOrElse(
                 t -> cache.put(id, new Cached(t, now + settings.cacheTtl().toMillis(), epoch)),
                 () -> cache.remove(id));
+        return loaded;
+    }
+
+    /**
+     * The tenant like {@link #find}, without making the caller's thread wait on the store: a
+     * fresh cache entry answers at once, a miss is loaded on {@code loader}. The request path
+     * runs on event loops, which must never block on the database.
+     */
+    public CompletableFuture<Optional<Tenant>> findAsync(TenantId id, Scheduler loader) {
+        Cached cached = cache.get(id);
+        if (cached != null && cached.expiresAtMillis() > clock.nowMillis()) {
+            metrics.tenantCacheHit();
+            return CompletableFuture.completedFuture(Optional.of(cached.tenant()));
+        }
+        CompletableFuture<Optional<Tenant>> loaded = new CompletableFuture<>();
+        loader.execute(() -> {
+            try {
+                loaded.complete(find(id));
+            } catch (RuntimeException e) {
+                loaded.completeExceptionally(e);
+            }
+        });
         return loaded;
     }
 

@@ -88,7 +88,8 @@ public final class DetectFailures {
     private void probe(StorageNode node) {
         Timeouts.bound(scheduler, Timeouts.started(() -> health.probe(node, probeTimeout)), probeTimeout,
                         () -> new PairDbException("node " + node.id(), "no health answer within " + probeTimeout))
-                .whenComplete((ok, error) -> {
+                // off the transport's thread: a transition updates the topology and tells the listeners
+                .whenCompleteAsync((ok, error) -> {
                     try {
                         var transition = error == null ? detector.succeeded(node.id()) : detector.failed(node.id());
                         transition.ifPresent(now -> apply(node.id(), now, Optional.ofNullable(error).map(DetectFailures::why)));
@@ -96,7 +97,7 @@ public final class DetectFailures {
                         // only now: the next probe's transition must not overtake this one's
                         probing.remove(node.id());
                     }
-                });
+                }, scheduler::execute);
     }
 
     private void apply(NodeId id, Liveness now, Optional<String> lastFailure) {

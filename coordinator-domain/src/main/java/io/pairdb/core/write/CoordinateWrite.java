@@ -32,7 +32,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Coordinates a write or delete (DESIGN.md §6): idempotency claim → tenant → replica sets →
@@ -47,6 +49,9 @@ public final class CoordinateWrite {
     private final HintStore hints;
     private final ClockIssuer clocks;
     private final Environment env;
+    private static final int SPECULATION_DIVISOR = 10;
+
+    private final Duration claimTtl;
     private final AtomicLong generatedKeys = new AtomicLong();
 
     public CoordinateWrite(TenantService tenants, ClusterTopology topology, StorageNodes nodes,
@@ -58,6 +63,7 @@ public final class CoordinateWrite {
         this.hints = Objects.requireNonNull(hints, "hints");
         this.clocks = Objects.requireNonNull(clocks, "clocks");
         this.env = Objects.requireNonNull(env, "env");
+        this.claimTtl = claimTtl(env.settings().writeTimeout());
     }
 
     public CompletableFuture<WriteOutcome> execute(WriteCommand command) {
@@ -75,38 +81,78 @@ public final class CoordinateWrite {
     }
 
     private CompletableFuture<WriteOutcome> claimAndWrite(WriteCommand command, Deadline deadline) {
-        boolean clientKey = command.idempotencyKey().isPresent();
-        String token = command.idempotencyKey().orElseGet(this::generateIdempotencyKey);
-        IdempotencyKey key = new IdempotencyKey(command.tenant(), command.key(), token);
         String fingerprint = fingerprint(command);
-        Claim claim;
-        try {
-            claim = idempotency.claim(key, fingerprint, claimTtl());
-        } catch (PairDbException e) {
-            if (clientKey) {
-                // the client asked for exactly-once: without the store we cannot promise it
-                return done(new WriteOutcome.IdempotencyUnavailable(e.getMessage()));
-            }
-            return write(command, token, deadline);
+        if (command.idempotencyKey().isEmpty()) {
+            // Nobody can know a generated key before the answer, so there is nothing to claim: the write
+            // runs at once, and its record is stored before the answer, so a retry with the returned key
+            // is recognised. Without the store the write still runs (the client asked for no guarantee).
+            String token = generateIdempotencyKey();
+            IdempotencyKey key = new IdempotencyKey(command.tenant(), command.key(), token);
+            return write(command, token, deadline).thenCompose(o -> o instanceof WriteOutcome.Written w
+                    ? recordQuietly(() -> idempotency.complete(key, fingerprint, w.response(), idempotencyTtl()), o)
+                    : done(o));
         }
-        return switch (claim) {
-            case Claim.Completed c when c.fingerprint().equals(fingerprint) ->
-                    done(new WriteOutcome.Duplicate(c.response()));
-            case Claim.Completed c -> done(new WriteOutcome.IdempotencyConflict(token));
-            case Claim.InProgress p when p.fingerprint().equals(fingerprint) -> done(new WriteOutcome.InFlight(token));
-            case Claim.InProgress p -> done(new WriteOutcome.IdempotencyConflict(token));
-            case Claim.Claimed c -> writeOrFail(command, token, deadline).whenComplete((o, error) -> {
-                try {
-                    if (o instanceof WriteOutcome.Written w) {
-                        idempotency.complete(key, fingerprint, w.response(), env.settings().idempotencyTtl());
-                    } else {
-                        idempotency.release(key);
-                    }
-                } catch (PairDbException e) {
-                    // the write itself stands; a retry after this may apply again, which conditional apply tolerates
+        String token = command.idempotencyKey().get();
+        IdempotencyKey key = new IdempotencyKey(command.tenant(), command.key(), token);
+        CompletableFuture<Claim> claim;
+        try {
+            claim = idempotency.claim(key, fingerprint, claimTtl);
+        } catch (RuntimeException e) {
+            claim = CompletableFuture.failedFuture(e);
+        }
+        return claim.handle((found, error) -> {
+            if (error != null) {
+                if (unwrap(error) instanceof PairDbException e) {
+                    // the client asked for exactly-once: without the store we cannot promise it
+                    return done(new WriteOutcome.IdempotencyUnavailable(e.getMessage()));
                 }
-            });
-        };
+                return CompletableFuture.<WriteOutcome>failedFuture(unwrap(error));
+            }
+            return switch (found) {
+                case Claim.Completed completed when completed.fingerprint().equals(fingerprint) ->
+                        done(new WriteOutcome.Duplicate(completed.response()));
+                case Claim.Completed completed -> done(new WriteOutcome.IdempotencyConflict(token));
+                case Claim.InProgress p when p.fingerprint().equals(fingerprint) ->
+                        done(new WriteOutcome.InFlight(token));
+                case Claim.InProgress p -> done(new WriteOutcome.IdempotencyConflict(token));
+                case Claim.Claimed claimed -> writeOrFail(command, token, deadline).handle((o, failure) ->
+                        o instanceof WriteOutcome.Written w
+                                ? recordQuietly(() -> idempotency.complete(key, fingerprint, w.response(),
+                                        idempotencyTtl()), o)
+                                : recordQuietly(() -> idempotency.release(key), o).thenCompose(ignored ->
+                                        failure == null ? done(o) : CompletableFuture.<WriteOutcome>failedFuture(
+                                                unwrap(failure))))
+                        .thenCompose(answer -> answer);
+            };
+        }).thenCompose(answer -> answer);
+    }
+
+    /**
+     * Completes with {@code outcome} once the store has answered {@code record}. A store that fails
+     * leaves the write standing: a retry after this may apply again, which conditional apply tolerates.
+     */
+    private static CompletableFuture<WriteOutcome> recordQuietly(Supplier<CompletableFuture<Void>> record,
+                                                                 WriteOutcome outcome) {
+        CompletableFuture<Void> recorded;
+        try {
+            recorded = record.get();
+        } catch (RuntimeException e) {
+            recorded = CompletableFuture.failedFuture(e);
+        }
+        return recorded.handle((ignored, error) -> {
+            if (error != null && !(unwrap(error) instanceof PairDbException)) {
+                throw new CompletionException(unwrap(error));
+            }
+            return outcome;
+        });
+    }
+
+    private Duration idempotencyTtl() {
+        return env.settings().idempotencyTtl();
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     /** Like {@link #write}, but a store that throws fails the future, so a claim is always completed or released. */
@@ -119,7 +165,12 @@ public final class CoordinateWrite {
     }
 
     private CompletableFuture<WriteOutcome> write(WriteCommand command, String idempotencyKey, Deadline deadline) {
-        Optional<Tenant> tenant = tenants.find(command.tenant());
+        return tenants.findAsync(command.tenant(), env.scheduler())
+                .thenCompose(tenant -> write(command, tenant, idempotencyKey, deadline));
+    }
+
+    private CompletableFuture<WriteOutcome> write(WriteCommand command, Optional<Tenant> tenant, String idempotencyKey,
+                                                  Deadline deadline) {
         if (tenant.isEmpty()) {
             return done(new WriteOutcome.TenantNotFound(command.tenant()));
         }
@@ -163,7 +214,12 @@ public final class CoordinateWrite {
         static final Base NOTHING = new Base(VectorClock.EMPTY, 0);
     }
 
-    /** The newest version the replicas hold (read-before-write), or the client's causal context. */
+    /**
+     * The newest version the replicas hold (read-before-write), or the client's causal context. The
+     * read asks a read quorum of the live natural replicas, which overlaps every write quorum
+     * (R + W > N); the other live replicas are asked only when one of those fails, or at a tenth
+     * of the write timeout (at most half the time left) when one is slow.
+     */
     private CompletableFuture<Base> baseVersion(WriteCommand command, ReplicaSets sets, Deadline deadline) {
         if (command.causalContext().isPresent()) {
             return CompletableFuture.completedFuture(new Base(command.causalContext().get(), 0));
@@ -173,7 +229,12 @@ public final class CoordinateWrite {
             return CompletableFuture.completedFuture(Base.NOTHING);
         }
         int wanted = Math.min(command.consistency().required(sets.natural().size()), readable.size());
-        return ReplicaReadRound.start(readable, wanted, nodes, command.tenant(), command.key(), deadline, env)
+        // a replica that is slow rather than failed is overtaken by the spares well before the deadline
+        Duration speculateAfter = Duration.ofMillis(Math.min(
+                env.settings().writeTimeout().toMillis() / SPECULATION_DIVISOR,
+                deadline.remaining(env.clock()).toMillis() / 2));
+        return ReplicaReadRound.startWithSpares(readable, wanted, speculateAfter, nodes, command.tenant(), command.key(),
+                        deadline, env)
                 .quorum()
                 .thenApply(replies -> Resolution.resolve(replies.versions())
                         .map(v -> new Base(v.clock(), v.timestampMs()))
@@ -193,8 +254,8 @@ public final class CoordinateWrite {
      * How long an in-progress claim lives: long enough to outlast the write it guards, short
      * enough that a coordinator that dies mid-write does not block retries for a day.
      */
-    private Duration claimTtl() {
-        Duration twiceTheDeadline = env.settings().writeTimeout().multipliedBy(2);
+    private static Duration claimTtl(Duration writeTimeout) {
+        Duration twiceTheDeadline = writeTimeout.multipliedBy(2);
         return twiceTheDeadline.compareTo(Duration.ofSeconds(10)) > 0 ? twiceTheDeadline : Duration.ofSeconds(10);
     }
 

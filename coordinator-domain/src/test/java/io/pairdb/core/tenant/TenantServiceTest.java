@@ -7,10 +7,12 @@ import io.pairdb.core.testing.InMemoryTenantStore;
 import io.pairdb.core.testing.InMemoryTopologyStore;
 import io.pairdb.core.testing.ManualClock;
 import io.pairdb.core.testing.RecordingMetrics;
+import io.pairdb.core.testing.SteppedScheduler;
 import io.pairdb.core.tenant.TenantService.CreateOutcome;
 import io.pairdb.core.topology.ClusterTopology;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,22 @@ class TenantServiceTest {
         for (int i = 1; i <= 4; i++) {
             topology.register(new NodeId("node-" + i), "10.0.0." + i, 7000, 150);
         }
+    }
+
+    @Test
+    void aCachedTenantIsFoundAtOnceAndAMissIsLoadedOnTheSchedulerNotTheCallersThread() {
+        tenants.create(ACME, Optional.of(3));
+        SteppedScheduler loader = new SteppedScheduler(clock);
+
+        CompletableFuture<Optional<Tenant>> miss = tenants.findAsync(ACME, loader);
+        assertThat(miss).as("nothing loaded until the scheduler runs the load").isNotDone();
+        assertThat(loader.runOne()).isTrue();
+        assertThat(miss.join()).hasValueSatisfying(t -> assertThat(t.replicationFactor()).isEqualTo(3));
+
+        CompletableFuture<Optional<Tenant>> hit = tenants.findAsync(ACME, loader);
+        assertThat(hit).isDone();
+        assertThat(hit.join()).isEqualTo(miss.join());
+        assertThat(loader.runOne()).as("a fresh cache entry needs no load").isFalse();
     }
 
     @Test

@@ -12,9 +12,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,36 +38,54 @@ public abstract class IdempotencyStoreContract {
         store = emptyStore();
     }
 
+    /** Waits, boundedly, for what a call's future holds; a failed future throws its cause. */
+    protected static <T> T done(CompletableFuture<T> future) {
+        try {
+            return future.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new AssertionError("the store did not answer within 10 s", e);
+        }
+    }
+
     @Test
     public void theFirstClaimWins() {
-        assertThat(store.claim(key, "fp", Duration.ofHours(24))).isInstanceOf(Claim.Claimed.class);
+        assertThat(done(store.claim(key, "fp", Duration.ofHours(24)))).isInstanceOf(Claim.Claimed.class);
     }
 
     @Test
     public void aSecondClaimWhileInFlightSeesTheFirstFingerprint() {
-        store.claim(key, "fp-a", Duration.ofHours(24));
-        assertThat(store.claim(key, "fp-b", Duration.ofHours(24))).isEqualTo(new Claim.InProgress("fp-a"));
+        done(store.claim(key, "fp-a", Duration.ofHours(24)));
+        assertThat(done(store.claim(key, "fp-b", Duration.ofHours(24)))).isEqualTo(new Claim.InProgress("fp-a"));
     }
 
     @Test
     public void aClaimAfterCompletionReturnsTheStoredResponse() {
-        store.claim(key, "fp", Duration.ofHours(24));
-        store.complete(key, "fp", response, Duration.ofHours(24));
-        assertThat(store.claim(key, "fp", Duration.ofHours(24))).isEqualTo(new Claim.Completed("fp", response));
+        done(store.claim(key, "fp", Duration.ofHours(24)));
+        done(store.complete(key, "fp", response, Duration.ofHours(24)));
+        assertThat(done(store.claim(key, "fp", Duration.ofHours(24)))).isEqualTo(new Claim.Completed("fp", response));
+    }
+
+    @Test
+    public void aResponseStoredWithoutAClaimIsFoundByTheNextClaim() {
+        // a write without a client key stores its generated key's record without claiming it first
+        done(store.complete(key, "fp", response, Duration.ofHours(24)));
+        assertThat(done(store.claim(key, "fp", Duration.ofHours(24)))).isEqualTo(new Claim.Completed("fp", response));
     }
 
     @Test
     public void aReleasedClaimCanBeClaimedAgain() {
-        store.claim(key, "fp", Duration.ofHours(24));
-        store.release(key);
-        assertThat(store.claim(key, "fp", Duration.ofHours(24))).isInstanceOf(Claim.Claimed.class);
+        done(store.claim(key, "fp", Duration.ofHours(24)));
+        done(store.release(key));
+        assertThat(done(store.claim(key, "fp", Duration.ofHours(24)))).isInstanceOf(Claim.Claimed.class);
     }
 
     @Test
     public void keysOfDifferentTenantsDoNotCollide() {
-        store.claim(key, "fp", Duration.ofHours(24));
+        done(store.claim(key, "fp", Duration.ofHours(24)));
         IdempotencyKey other = new IdempotencyKey(new TenantId("globex"), "user:1", "req-1");
-        assertThat(store.claim(other, "fp", Duration.ofHours(24))).isInstanceOf(Claim.Claimed.class);
+        assertThat(done(store.claim(other, "fp", Duration.ofHours(24)))).isInstanceOf(Claim.Claimed.class);
     }
 
     @Test
@@ -72,7 +94,7 @@ public abstract class IdempotencyStoreContract {
         try {
             List<Callable<Claim>> attempts = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                attempts.add(() -> store.claim(key, "fp", Duration.ofHours(24)));
+                attempts.add(() -> done(store.claim(key, "fp", Duration.ofHours(24))));
             }
             int winners = 0;
             for (Future<Claim> f : pool.invokeAll(attempts)) {

@@ -5,6 +5,7 @@ import io.pairdb.core.idempotency.StoredResponse;
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.IdempotencyStore;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
@@ -19,7 +20,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public Claim claim(IdempotencyKey key, String fingerprint, Duration ttl) {
+    public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, Duration ttl) {
         long now = clock.nowMillis();
         Entry fresh = new Entry(fingerprint, null, now + ttl.toMillis());
         Entry[] found = new Entry[1];
@@ -32,20 +33,23 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         });
         Entry existing = found[0];
         if (existing == null) {
-            return new Claim.Claimed();
+            return CompletableFuture.completedFuture(new Claim.Claimed());
         }
-        return existing.response() == null
+        return CompletableFuture.completedFuture(existing.response() == null
                 ? new Claim.InProgress(existing.fingerprint())
-                : new Claim.Completed(existing.fingerprint(), existing.response());
+                : new Claim.Completed(existing.fingerprint(), existing.response()));
     }
 
     @Override
-    public void complete(IdempotencyKey key, String fingerprint, StoredResponse response, Duration ttl) {
+    public CompletableFuture<Void> complete(IdempotencyKey key, String fingerprint, StoredResponse response,
+                                            Duration ttl) {
         entries.put(key.storageKey(), new Entry(fingerprint, response, clock.nowMillis() + ttl.toMillis()));
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override
-    public void release(IdempotencyKey key) {
+    public CompletableFuture<Void> release(IdempotencyKey key) {
         entries.remove(key.storageKey());
+        return CompletableFuture.completedFuture(null);
     }
 }

@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -149,6 +150,67 @@ class CoordinateWriteTest {
         assertThat(h.storage().calls(Kind.READ)).isEmpty();
         assertThat(h.storage().calls(Kind.WRITE)).isNotEmpty();
         assertThat(second.clock().compare(context)).isEqualTo(Causality.AFTER);
+    }
+
+    @Test
+    void theReadBeforeAWriteAsksAReadQuorumNotEveryReplica() {
+        threeNodesWithTenant();
+        StoredResponse first = written(h.write(put("k", "v1", QUORUM)));
+        h.storage().forgetCalls();
+
+        StoredResponse second = written(h.write(put("k", "v2", QUORUM)));
+
+        assertThat(h.storage().calls(Kind.READ)).extracting(c -> c.node())
+                .containsExactlyInAnyOrderElementsOf(naturalFor("k").subList(0, 2));
+        assertThat(second.clock().compare(first.clock())).isEqualTo(Causality.AFTER);
+    }
+
+    @Test
+    void theReadQuorumOverlapsTheLastWriteQuorumEvenWhereAReplicaMissedThatWrite() {
+        threeNodesWithTenant();
+        NodeId missed = naturalFor("k").getFirst();
+        h.storage().failEveryCall(missed);
+        StoredResponse first = written(h.write(put("k", "v1", QUORUM)));
+        h.storage().heal(missed);
+
+        StoredResponse second = written(h.write(put("k", "v2", QUORUM)));
+
+        assertThat(second.clock().compare(first.clock())).isEqualTo(Causality.AFTER);
+        assertThat(second.timestampMs()).isGreaterThan(first.timestampMs());
+    }
+
+    @Test
+    void aReplicaThatFailsTheReadBeforeWriteIsReplacedByTheRemainingOne() {
+        threeNodesWithTenant();
+        List<NodeId> natural = naturalFor("k");
+        StoredResponse first = written(h.write(put("k", "v1", QUORUM)));
+        h.storage().failEveryCall(natural.getFirst());
+        h.storage().forgetCalls();
+
+        StoredResponse second = written(h.write(put("k", "v2", QUORUM)));
+
+        assertThat(h.storage().callsTo(natural.getLast())).extracting(c -> c.kind()).contains(Kind.READ);
+        assertThat(second.clock().compare(first.clock())).isEqualTo(Causality.AFTER);
+    }
+
+    @Test
+    void aSlowReplicaInTheReadBeforeWriteIsOvertakenWellBeforeTheDeadline() {
+        threeNodesWithTenant();
+        List<NodeId> natural = naturalFor("k");
+        StoredResponse first = written(h.write(put("k", "v1", QUORUM)));
+        CompletableFuture<Void> slow = h.storage().hold(natural.getFirst());
+        h.storage().forgetCalls();
+
+        StoredResponse second = written(h.write(put("k", "v2", QUORUM)));
+
+        assertThat(h.storage().callsTo(natural.getLast())).extracting(c -> c.kind()).contains(Kind.READ);
+        assertThat(second.clock().compare(first.clock())).isEqualTo(Causality.AFTER);
+        slow.complete(null);
+    }
+
+    private List<NodeId> naturalFor(String key) {
+        ReplicaSets sets = h.topology().current().replicasFor(Token.forKey(TENANT.value(), key), 3).orElseThrow();
+        return sets.natural().stream().map(n -> n.id()).toList();
     }
 
     @Test
@@ -393,7 +455,7 @@ class CoordinateWriteTest {
         WriteCommand command = put("k", "v1", QUORUM).withIdempotencyKey("req-1");
         // what a coordinator that crashed after claiming leaves behind
         h.idempotency().claim(new IdempotencyKey(CoordinatorHarness.TENANT, "k", "req-1"),
-                CoordinateWrite.fingerprint(command), Duration.ofSeconds(10));
+                CoordinateWrite.fingerprint(command), Duration.ofSeconds(10)).join();
         assertThat(h.write(command)).isEqualTo(new WriteOutcome.InFlight("req-1"));
 
         h.clock().advance(Duration.ofSeconds(11));
@@ -431,6 +493,20 @@ class CoordinateWriteTest {
     }
 
     @Test
+    void aWriteWithoutAKeyClaimsNothingYetARetryWithTheReturnedKeyIsADuplicate() {
+        CapturingIdempotencyStore store = new CapturingIdempotencyStore();
+        threeNodesWithTenant(CoordinatorHarness.builder().idempotency(store));
+        StoredResponse first = written(h.write(put("k", "v1", QUORUM)));
+        assertThat(store.claims).hasValue(0);
+        int writesAfterFirst = h.storage().calls(Kind.WRITE).size();
+
+        WriteOutcome retry = h.write(put("k", "v1", QUORUM).withIdempotencyKey(first.idempotencyKey()));
+
+        assertThat(retry).isEqualTo(new WriteOutcome.Duplicate(first));
+        assertThat(h.storage().calls(Kind.WRITE)).hasSize(writesAfterFirst);
+    }
+
+    @Test
     void writesWithoutAKeyGetDistinctGeneratedKeys() {
         threeNodesWithTenant();
 
@@ -444,41 +520,45 @@ class CoordinateWriteTest {
     private static final class CapturingIdempotencyStore implements IdempotencyStore {
         private final IdempotencyStore delegate = new io.pairdb.core.testing.InMemoryIdempotencyStore(
                 new io.pairdb.core.testing.ManualClock());
+        final AtomicInteger claims = new AtomicInteger();
         volatile Duration claimTtl;
         volatile Duration completeTtl;
 
         @Override
-        public Claim claim(IdempotencyKey key, String fingerprint, Duration ttl) {
+        public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, Duration ttl) {
+            claims.incrementAndGet();
             claimTtl = ttl;
             return delegate.claim(key, fingerprint, ttl);
         }
 
         @Override
-        public void complete(IdempotencyKey key, String fingerprint, StoredResponse response, Duration ttl) {
+        public CompletableFuture<Void> complete(IdempotencyKey key, String fingerprint, StoredResponse response,
+                                                Duration ttl) {
             completeTtl = ttl;
-            delegate.complete(key, fingerprint, response, ttl);
+            return delegate.complete(key, fingerprint, response, ttl);
         }
 
         @Override
-        public void release(IdempotencyKey key) {
-            delegate.release(key);
+        public CompletableFuture<Void> release(IdempotencyKey key) {
+            return delegate.release(key);
         }
     }
 
     private static final class UnreachableIdempotencyStore implements IdempotencyStore {
         @Override
-        public Claim claim(IdempotencyKey key, String fingerprint, Duration ttl) {
-            throw new PairDbException("redis", "connection refused");
+        public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, Duration ttl) {
+            return CompletableFuture.failedFuture(new PairDbException("redis", "connection refused"));
         }
 
         @Override
-        public void complete(IdempotencyKey key, String fingerprint, StoredResponse response, Duration ttl) {
-            throw new PairDbException("redis", "connection refused");
+        public CompletableFuture<Void> complete(IdempotencyKey key, String fingerprint, StoredResponse response,
+                                                Duration ttl) {
+            return CompletableFuture.failedFuture(new PairDbException("redis", "connection refused"));
         }
 
         @Override
-        public void release(IdempotencyKey key) {
-            throw new PairDbException("redis", "connection refused");
+        public CompletableFuture<Void> release(IdempotencyKey key) {
+            return CompletableFuture.failedFuture(new PairDbException("redis", "connection refused"));
         }
     }
 
