@@ -128,7 +128,8 @@ public final class TenantService {
      */
     public CompletableFuture<Optional<Tenant>> findAsync(TenantId id, Scheduler loader) {
         Cached cached = cache.get(id);
-        if (cached != null && cached.expiresAtMillis() > clock.nowMillis()) {
+        if (cached != null && cached.expiresAtMillis() > clock.nowMillis()
+                && cached.epoch() == topology.current().epoch()) {
             metrics.tenantCacheHit();
             return CompletableFuture.completedFuture(Optional.of(cached.tenant()));
         }
