@@ -22,7 +22,8 @@ import java.util.Optional;
  *       reads still to the first {@code r}. Once every coordinator serves the epoch, the tenant's
  *       data of every range streams from its {@code r} replicas to each new one; then, with another
  *       epoch bump, the tenant's RF becomes {@code r'} and reads use it. A change that fails leaves
- *       the RF at {@code r} (the copies made are left for cleanup);</li>
+ *       the RF at {@code r}; the copies it made stay on the would-be replicas (cleanup only follows
+ *       completed changes), where a later raise finds them;</li>
  *   <li><b>lowered</b>: the new RF applies at once (one transaction, epoch bump); the change is
  *       COMPLETED at start, with the ranges the extra replicas release stored for cleanup, which
  *       deletes their copies after the grace period.</li>
