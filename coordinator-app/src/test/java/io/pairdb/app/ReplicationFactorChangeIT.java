@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.pairdb.emulator.StorageNodeEmulator;
@@ -18,21 +17,14 @@ import io.pairdb.proto.admin.v1.GetTenantRequest;
 import io.pairdb.proto.admin.v1.TopologyChange;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorRequest;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorResponse;
-import io.pairdb.proto.coordinator.v1.ReadKeyValueRequest;
-import io.pairdb.proto.coordinator.v1.VectorClock;
-import io.pairdb.proto.coordinator.v1.WriteKeyValueRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -65,7 +57,8 @@ class ReplicationFactorChangeIT {
 
     private CoordinatorHarness coordinator;
     private final Map<String, StorageNodeEmulator> nodes = new ConcurrentHashMap<>();
-    private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
+    private final AcknowledgedWrites writes = new AcknowledgedWrites(TENANT);
+    private final Map<String, String> acknowledged = writes.acknowledged;
 
     @BeforeAll
     void startCluster() throws Exception {
@@ -75,12 +68,12 @@ class ReplicationFactorChangeIT {
                 .build());
         ExecutorService loaders = Executors.newFixedThreadPool(8);
         try {
-            List<Future<?>> writes = new ArrayList<>();
+            List<Future<?>> preload = new ArrayList<>();
             for (int i = 0; i < PRELOADED_KEYS; i++) {
                 String key = "pre-" + i;
-                writes.add(loaders.submit(() -> write(key)));
+                preload.add(loaders.submit(() -> writes.write(coordinator, key)));
             }
-            for (Future<?> f : writes) {
+            for (Future<?> f : preload) {
                 f.get();
             }
         } finally {
@@ -100,7 +93,7 @@ class ReplicationFactorChangeIT {
     @Order(1)
     void raisingTheFactorUnderWritesPutsEveryAcknowledgedKeyOnAllItsNewReplicas() throws Exception {
         TopologyChange change;
-        try (Writer writer = new Writer("during-raise-")) {
+        try (AcknowledgedWrites.Writer writer = writes.new Writer(coordinator, "during-raise-")) {
             writer.awaitAcknowledged(100);
             UpdateReplicationFactorResponse raised = setRf(3);
             change = raised.getChange();
@@ -133,7 +126,7 @@ class ReplicationFactorChangeIT {
             }
         }
         assertThat(missing).as("acknowledged keys missing from one of their 3 replicas").isEmpty();
-        assertEveryAcknowledgedKeyReadsAtAll();
+        writes.assertEveryAcknowledgedKeyReadsAtAll(coordinator);
     }
 
     @Test
@@ -147,7 +140,7 @@ class ReplicationFactorChangeIT {
         ExplainKeyResponse where = coordinator.admin().explainKey(ExplainKeyRequest.newBuilder().setTenantId(TENANT)
                 .setKey("pre-1").build());
         assertThat(where.getReplicaNodeIdsList()).hasSize(2);
-        assertEveryAcknowledgedKeyReadsAtAll();
+        writes.assertEveryAcknowledgedKeyReadsAtAll(coordinator);
 
         // after the (test-short) grace period the cleanup deletes the tenant's copies from the
         // replicas RF 2 no longer uses, once the remaining replicas are verified to hold them
@@ -173,7 +166,7 @@ class ReplicationFactorChangeIT {
             });
         }
         assertThat(wrong).as("copies not where RF 2 puts them").isEmpty();
-        assertEveryAcknowledgedKeyReadsAtAll();
+        writes.assertEveryAcknowledgedKeyReadsAtAll(coordinator);
     }
 
     @Test
@@ -203,79 +196,5 @@ class ReplicationFactorChangeIT {
             return last[0].getStatus() != ChangeStatus.CHANGE_STATUS_IN_PROGRESS;
         });
         return last[0];
-    }
-
-    private void write(String key) {
-        String value = "value-of-" + key;
-        // every key is new: an empty causal context spares the coordinator its read-before-write
-        coordinator.data().writeKeyValue(WriteKeyValueRequest.newBuilder().setTenantId(TENANT).setKey(key)
-                .setValue(ByteString.copyFrom(value, StandardCharsets.UTF_8)).setConsistency("quorum")
-                .setCausalContext(VectorClock.getDefaultInstance()).build());
-        acknowledged.put(key, value);
-    }
-
-    private void assertEveryAcknowledgedKeyReadsAtAll() throws Exception {
-        ExecutorService readers = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<String>> reads = new ArrayList<>();
-            acknowledged.forEach((key, value) -> reads.add(readers.submit(() -> {
-                try {
-                    String read = coordinator.data().readKeyValue(ReadKeyValueRequest.newBuilder().setTenantId(TENANT)
-                            .setKey(key).setConsistency("all").build()).getValue().toStringUtf8();
-                    return read.equals(value) ? null : key + " read " + read;
-                } catch (StatusRuntimeException e) {
-                    return key + ": " + e.getStatus();
-                }
-            })));
-            List<String> lost = new ArrayList<>();
-            for (Future<String> f : reads) {
-                String problem = f.get();
-                if (problem != null) {
-                    lost.add(problem);
-                }
-            }
-            assertThat(lost).as("acknowledged writes that do not read back at all").isEmpty();
-        } finally {
-            readers.shutdownNow();
-        }
-    }
-
-    /** Writes new keys, two at a time, until closed. */
-    private final class Writer implements AutoCloseable {
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final ExecutorService threads = Executors.newFixedThreadPool(2);
-        private final Set<String> mine = ConcurrentHashMap.newKeySet();
-
-        Writer(String prefix) {
-            for (int t = 0; t < 2; t++) {
-                int thread = t;
-                threads.submit(() -> {
-                    for (int i = 0; !stop.get(); i++) {
-                        String key = prefix + thread + "-" + i;
-                        try {
-                            write(key);
-                            mine.add(key);
-                        } catch (StatusRuntimeException e) {
-                            // not acknowledged: allowed to be lost, and not counted
-                        }
-                    }
-                });
-            }
-        }
-
-        int acknowledgedCount() {
-            return mine.size();
-        }
-
-        void awaitAcknowledged(int count) {
-            await().atMost(Duration.ofMinutes(1)).until(() -> mine.size() >= count);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop.set(true);
-            threads.shutdown();
-            assertThat(threads.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
-        }
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
 import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -37,9 +36,6 @@ import io.pairdb.proto.admin.v1.ListStorageNodesRequest;
 import io.pairdb.proto.admin.v1.NodeLiveness;
 import io.pairdb.proto.admin.v1.RemoveStorageNodeRequest;
 import io.pairdb.proto.admin.v1.TopologyChange;
-import io.pairdb.proto.coordinator.v1.ReadKeyValueRequest;
-import io.pairdb.proto.coordinator.v1.VectorClock;
-import io.pairdb.proto.coordinator.v1.WriteKeyValueRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -61,7 +57,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,9 +99,10 @@ class TopologyChangeIT {
     /** Every in-process storage node, by id: the dev cluster's three and those the tests add. */
     private final Map<String, StorageNodeEmulator> emulators = new LinkedHashMap<>();
     private final List<StorageNodeEmulator> started = new ArrayList<>();
+    private final AcknowledgedWrites writes = new AcknowledgedWrites(TENANT);
     /** Keys written, and those whose write was acknowledged: key → value. */
-    private final Map<String, String> attempted = new ConcurrentHashMap<>();
-    private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
+    private final Map<String, String> attempted = writes.attempted;
+    private final Map<String, String> acknowledged = writes.acknowledged;
 
     @BeforeAll
     void startCluster() throws Exception {
@@ -115,12 +111,12 @@ class TopologyChangeIT {
         first.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT).setReplicationFactor(RF).build());
         ExecutorService loaders = Executors.newFixedThreadPool(8);
         try {
-            List<Future<?>> writes = new ArrayList<>();
+            List<Future<?>> preload = new ArrayList<>();
             for (int i = 0; i < PRELOADED_KEYS; i++) {
                 String key = "pre-" + i;
-                writes.add(loaders.submit(() -> write(first, key)));
+                preload.add(loaders.submit(() -> writes.write(first, key)));
             }
-            for (Future<?> f : writes) {
+            for (Future<?> f : preload) {
                 f.get();
             }
         } finally {
@@ -144,7 +140,7 @@ class TopologyChangeIT {
     void aNodeAddedUnderLoadHoldsExactlyItsRangesAndNoAcknowledgedWriteIsLost() throws Exception {
         StorageNodeEmulator node4 = emulator("node-4");
         TopologyChange change;
-        try (Writer writer = new Writer(first, "during-add-")) {
+        try (AcknowledgedWrites.Writer writer = writes.new Writer(first, "during-add-")) {
             writer.awaitAcknowledged(200);
             AddStorageNodeResponse added = add(first, node4, 150);
             assertThat(added.getNode().getState().name()).isEqualTo("NODE_STATE_BOOTSTRAPPING");
@@ -159,7 +155,7 @@ class TopologyChangeIT {
         assertThat(normalNodes()).containsKey("node-4");
         assertHoldsExactlyItsKeys(node4);
         assertEveryKeyIsOnEachOfItsReplicas();
-        assertEveryAcknowledgedKeyReadsAtAll(first);
+        writes.assertEveryAcknowledgedKeyReadsAtAll(first);
     }
 
     @Test
@@ -171,7 +167,7 @@ class TopologyChangeIT {
             delaySources(Duration.ofMillis(15));
             TopologyChange change;
             Set<String> viaSecond;
-            try (Writer writer = new Writer(second, "via-second-")) {
+            try (AcknowledgedWrites.Writer writer = writes.new Writer(second, "via-second-")) {
                 writer.awaitAcknowledged(100);
                 AddStorageNodeResponse added = add(first, node5, 150);
                 long epoch = added.getRingEpoch();
@@ -191,7 +187,7 @@ class TopologyChangeIT {
             waiting().until(() -> second.context.getBean(ClusterTopology.class).current().epoch() == finalEpoch);
             assertHoldsExactlyItsKeys(node5);
             assertEveryKeyIsOnEachOfItsReplicas();
-            assertReadAtAll(second, viaSecond);
+            writes.assertReadAtAll(second, viaSecond);
         } finally {
             delaySources(Duration.ZERO);
         }
@@ -255,7 +251,7 @@ class TopologyChangeIT {
         emulators.values().forEach(e -> e.faults().setFailStreams(true));
         TopologyChange change;
         Set<String> during;
-        try (Writer writer = new Writer(first, "during-rollback-")) {
+        try (AcknowledgedWrites.Writer writer = writes.new Writer(first, "during-rollback-")) {
             writer.awaitAcknowledged(100);
             AddStorageNodeResponse added = add(first, node7, 150);
             change = awaitEnd(first, added.getChange().getChangeId());
@@ -271,7 +267,7 @@ class TopologyChangeIT {
         assertThat(normalNodes()).doesNotContainKey("node-7");
         // nothing acknowledged is lost: every key is on each of its replicas, and what was written meanwhile reads back
         assertEveryKeyIsOnEachOfItsReplicas();
-        assertReadAtAll(first, during);
+        writes.assertReadAtAll(first, during);
     }
 
     @Test
@@ -279,7 +275,7 @@ class TopologyChangeIT {
     void aDecommissionedNodeLeavesWithItsRangesHandedOver() throws Exception {
         TopologyChange change;
         Set<String> during;
-        try (Writer writer = new Writer(first, "during-remove-")) {
+        try (AcknowledgedWrites.Writer writer = writes.new Writer(first, "during-remove-")) {
             writer.awaitAcknowledged(100);
             var removing = first.admin().removeStorageNode(RemoveStorageNodeRequest.newBuilder().setNodeId("node-4").build());
             assertThat(removing.getNode().getState().name()).isEqualTo("NODE_STATE_LEAVING");
@@ -291,7 +287,7 @@ class TopologyChangeIT {
         assertThat(change.getStatus().name()).isEqualTo("CHANGE_STATUS_COMPLETED");
         assertThat(nodeState("node-4")).as("kept for audit").isEqualTo("NODE_STATE_LEFT");
         assertEveryKeyIsOnEachOfItsReplicas();
-        assertReadAtAll(first, during);
+        writes.assertReadAtAll(first, during);
     }
 
     @Test
@@ -304,7 +300,7 @@ class TopologyChangeIT {
             assertThat(joined.getStatus().name()).isEqualTo("CHANGE_STATUS_COMPLETED");
             TopologyChange removal;
             Set<String> during;
-            try (Writer writer = new Writer(first, "node-p-dead-")) {
+            try (AcknowledgedWrites.Writer writer = writes.new Writer(first, "node-p-dead-")) {
                 writer.awaitAcknowledged(50);
                 doomed.kill();
                 waiting().until(() -> first.admin().listStorageNodes(ListStorageNodesRequest.getDefaultInstance())
@@ -331,7 +327,7 @@ class TopologyChangeIT {
             waiting().until(() -> first.admin().getHintStats(GetHintStatsRequest.getDefaultInstance()).getNodesList()
                     .stream().noneMatch(n -> n.getNodeId().equals("node-p") && n.getPending() > 0));
             assertEveryKeyIsOnEachOfItsReplicas();
-            assertReadAtAll(first, during);
+            writes.assertReadAtAll(first, during);
         }
     }
 
@@ -539,99 +535,11 @@ class TopologyChangeIT {
         return keys;
     }
 
-    private void assertEveryAcknowledgedKeyReadsAtAll(CoordinatorHarness via) throws Exception {
-        assertReadAtAll(via, acknowledged.keySet());
-    }
-
-    private void assertReadAtAll(CoordinatorHarness via, Set<String> keys) throws Exception {
-        assertThat(keys).isNotEmpty();
-        ExecutorService readers = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<String>> reads = new ArrayList<>();
-            keys.forEach(key -> reads.add(readers.submit(() -> {
-                String value = acknowledged.get(key);
-                try {
-                    String read = via.data().readKeyValue(ReadKeyValueRequest.newBuilder().setTenantId(TENANT).setKey(key)
-                            .setConsistency("all").build()).getValue().toStringUtf8();
-                    return read.equals(value) ? null : key + " read " + read;
-                } catch (StatusRuntimeException e) {
-                    return key + ": " + e.getStatus();
-                }
-            })));
-            List<String> lost = new ArrayList<>();
-            for (Future<String> f : reads) {
-                String problem = f.get();
-                if (problem != null) {
-                    lost.add(problem);
-                }
-            }
-            assertThat(lost).as("acknowledged writes that do not read back at all").isEmpty();
-        } finally {
-            readers.shutdownNow();
-        }
-    }
-
     private static String reason(StatusRuntimeException e) {
         try {
             return StatusProto.fromThrowable(e).getDetailsList().getFirst().unpack(ErrorInfo.class).getReason();
         } catch (Exception ex) {
             throw new AssertionError("no ErrorInfo in " + e.getStatus(), ex);
-        }
-    }
-
-    // ---- writes -----------------------------------------------------------------------------------
-
-    private void write(CoordinatorHarness via, String key) {
-        String value = "value-of-" + key;
-        attempted.put(key, value);
-        // every key is new: an empty causal context spares the coordinator its read-before-write
-        via.data().writeKeyValue(WriteKeyValueRequest.newBuilder().setTenantId(TENANT).setKey(key)
-                .setValue(ByteString.copyFrom(value, StandardCharsets.UTF_8)).setConsistency("quorum")
-                .setCausalContext(VectorClock.getDefaultInstance()).build());
-        acknowledged.put(key, value);
-    }
-
-    /** Writes new keys through a coordinator, two at a time, until closed. */
-    private final class Writer implements AutoCloseable {
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final ExecutorService threads = Executors.newFixedThreadPool(2);
-        private final Set<String> mine = ConcurrentHashMap.newKeySet();
-
-        Writer(CoordinatorHarness via, String prefix) {
-            for (int t = 0; t < 2; t++) {
-                int thread = t;
-                threads.submit(() -> {
-                    for (int i = 0; !stop.get(); i++) {
-                        String key = prefix + thread + "-" + i;
-                        try {
-                            write(via, key);
-                            mine.add(key);
-                        } catch (StatusRuntimeException e) {
-                            // not acknowledged: allowed to be lost, and not counted
-                        }
-                    }
-                });
-            }
-        }
-
-        int acknowledgedCount() {
-            return mine.size();
-        }
-
-        /** The keys this writer got acknowledged. */
-        Set<String> keys() {
-            return Set.copyOf(mine);
-        }
-
-        void awaitAcknowledged(int count) {
-            waiting().until(() -> mine.size() >= count);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop.set(true);
-            threads.shutdown();
-            assertThat(threads.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
         }
     }
 
