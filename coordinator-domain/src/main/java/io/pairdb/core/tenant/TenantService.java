@@ -107,10 +107,9 @@ public final class TenantService {
     public Optional<Tenant> find(TenantId id) {
         long now = clock.nowMillis();
         long epoch = topology.current().epoch();
-        Cached cached = cache.get(id);
-        if (cached != null && cached.expiresAtMillis() > now && cached.epoch() == epoch) {
-            metrics.tenantCacheHit();
-            return Optional.of(cached.tenant());
+        Optional<Tenant> fresh = cached(id, now, epoch);
+        if (fresh.isPresent()) {
+            return fresh;
         }
         metrics.tenantCacheMiss();
         Optional<Tenant> loaded = store.find(id);
@@ -127,11 +126,9 @@ public final class TenantService {
      * runs on event loops, which must never block on the database.
      */
     public CompletableFuture<Optional<Tenant>> findAsync(TenantId id, Scheduler loader) {
-        Cached cached = cache.get(id);
-        if (cached != null && cached.expiresAtMillis() > clock.nowMillis()
-                && cached.epoch() == topology.current().epoch()) {
-            metrics.tenantCacheHit();
-            return CompletableFuture.completedFuture(Optional.of(cached.tenant()));
+        Optional<Tenant> fresh = cached(id, clock.nowMillis(), topology.current().epoch());
+        if (fresh.isPresent()) {
+            return CompletableFuture.completedFuture(fresh);
         }
         CompletableFuture<Optional<Tenant>> loaded = new CompletableFuture<>();
         loader.execute(() -> {
@@ -142,6 +139,16 @@ public final class TenantService {
             }
         });
         return loaded;
+    }
+
+    /** The cached tenant if its entry is within its TTL and of the ring epoch served now (a hit). */
+    private Optional<Tenant> cached(TenantId id, long nowMillis, long epoch) {
+        Cached cached = cache.get(id);
+        if (cached == null || cached.expiresAtMillis() <= nowMillis || cached.epoch() != epoch) {
+            return Optional.empty();
+        }
+        metrics.tenantCacheHit();
+        return Optional.of(cached.tenant());
     }
 
     public List<Tenant> list() {
