@@ -10,7 +10,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.pairdb.core.PairDbException;
-import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.StorageHealth;
 import io.pairdb.core.port.StorageNodes;
@@ -25,7 +24,6 @@ import io.pairdb.proto.storage.v1.WriteRequest;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -35,10 +33,11 @@ import java.util.function.Function;
  * the channel's Netty event loop, so whatever is chained onto them must not block.
  */
 public final class GrpcStorageNodes implements StorageNodes, StorageHealth, AutoCloseable {
-    private record Connection(String address, ManagedChannel channel, StorageNodeServiceGrpc.StorageNodeServiceFutureStub stub) {
+    private record Connection(ManagedChannel channel, StorageNodeServiceGrpc.StorageNodeServiceFutureStub stub) {
     }
 
-    private final ConcurrentHashMap<NodeId, Connection> connections = new ConcurrentHashMap<>();
+    private final NodeChannels<Connection> connections = new NodeChannels<>(GrpcStorageNodes::open,
+            channel -> new Connection(channel, StorageNodeServiceGrpc.newFutureStub(channel)));
 
     @Override
     public CompletableFuture<Applied> write(StorageNode node, TenantId tenant, String key, Token token, Version version,
@@ -144,45 +143,25 @@ public final class GrpcStorageNodes implements StorageNodes, StorageHealth, Auto
     }
 
     private Connection connection(StorageNode node) {
-        Connection existing = connections.get(node.id());
-        if (existing != null && existing.address().equals(node.address())) {
-            return existing;
-        }
-        return connections.compute(node.id(), (id, current) -> {
-            if (current != null && current.address().equals(node.address())) {
-                return current;
-            }
-            if (current != null) {
-                current.channel().shutdown();
-            }
-            // Answers complete the returned futures on the channel's event loop, without a hand-off to a
-            // pool thread: what the core chains onto them never blocks (hints and replays go through the
-            // scheduler).
-            ManagedChannel channel = NettyChannelBuilder.forAddress(node.host(), node.port())
-                    .directExecutor()
-                    // the quorum, spare reads and hints are the retry policy; gRPC's retry machinery
-                    // (buffering every call for a possible transparent retry) only costs here
-                    .disableRetry()
-                    .usePlaintext()
-                    .maxInboundMessageSize(64 * 1024 * 1024)
-                    .build();
-            return new Connection(node.address(), channel, StorageNodeServiceGrpc.newFutureStub(channel));
-        });
+        return connections.of(node);
+    }
+
+    private static ManagedChannel open(StorageNode node) {
+        // Answers complete the returned futures on the channel's event loop, without a hand-off to a
+        // pool thread: what the core chains onto them never blocks (hints and replays go through the
+        // scheduler).
+        return NettyChannelBuilder.forAddress(node.host(), node.port())
+                .directExecutor()
+                // the quorum, spare reads and hints are the retry policy; gRPC's retry machinery
+                // (buffering every call for a possible transparent retry) only costs here
+                .disableRetry()
+                .usePlaintext()
+                .maxInboundMessageSize(64 * 1024 * 1024)
+                .build();
     }
 
     @Override
     public void close() {
-        connections.values().forEach(c -> c.channel().shutdown());
-        for (Connection c : connections.values()) {
-            try {
-                if (!c.channel().awaitTermination(5, TimeUnit.SECONDS)) {
-                    c.channel().shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                c.channel().shutdownNow();
-            }
-        }
-        connections.clear();
+        connections.close();
     }
 }

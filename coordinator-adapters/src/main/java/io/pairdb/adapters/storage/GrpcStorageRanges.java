@@ -11,7 +11,6 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.pairdb.core.PairDbException;
-import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.StorageRanges;
 import io.pairdb.core.ring.KeyPosition;
@@ -34,7 +33,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -46,10 +44,12 @@ import java.util.function.Function;
  * flow control), so the coordinator holds at most a batch or two of a range in memory.
  */
 public final class GrpcStorageRanges implements StorageRanges, AutoCloseable {
-    private record Connection(String address, ManagedChannel channel) {
-    }
-
-    private final ConcurrentHashMap<NodeId, Connection> connections = new ConcurrentHashMap<>();
+    private final NodeChannels<ManagedChannel> channels = new NodeChannels<>(
+            node -> NettyChannelBuilder.forAddress(node.host(), node.port())
+                    .usePlaintext()
+                    .maxInboundMessageSize(64 * 1024 * 1024)
+                    .build(),
+            channel -> channel);
 
     @Override
     public Scan scan(StorageNode node, TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after,
@@ -270,37 +270,11 @@ public final class GrpcStorageRanges implements StorageRanges, AutoCloseable {
     }
 
     private ManagedChannel channel(StorageNode node) {
-        Connection existing = connections.get(node.id());
-        if (existing != null && existing.address().equals(node.address())) {
-            return existing.channel();
-        }
-        return connections.compute(node.id(), (id, current) -> {
-            if (current != null && current.address().equals(node.address())) {
-                return current;
-            }
-            if (current != null) {
-                current.channel().shutdown();
-            }
-            return new Connection(node.address(), NettyChannelBuilder.forAddress(node.host(), node.port())
-                    .usePlaintext()
-                    .maxInboundMessageSize(64 * 1024 * 1024)
-                    .build());
-        }).channel();
+        return channels.of(node);
     }
 
     @Override
     public void close() {
-        connections.values().forEach(c -> c.channel().shutdown());
-        for (Connection c : connections.values()) {
-            try {
-                if (!c.channel().awaitTermination(5, TimeUnit.SECONDS)) {
-                    c.channel().shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                c.channel().shutdownNow();
-            }
-        }
-        connections.clear();
+        channels.close();
     }
 }
