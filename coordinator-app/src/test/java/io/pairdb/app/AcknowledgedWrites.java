@@ -48,6 +48,23 @@ final class AcknowledgedWrites {
         acknowledged.put(key, value);
     }
 
+    /** Writes {@code count} new keys {@code prefix0..} eight at a time; each must be acknowledged. */
+    void preload(CoordinatorHarness via, String prefix, int count) throws Exception {
+        ExecutorService loaders = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> pending = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String key = prefix + i;
+                pending.add(loaders.submit(() -> write(via, key)));
+            }
+            for (Future<?> f : pending) {
+                f.get();
+            }
+        } finally {
+            loaders.shutdownNow();
+        }
+    }
+
     void assertEveryAcknowledgedKeyReadsAtAll(CoordinatorHarness via) throws Exception {
         assertReadAtAll(via, acknowledged.keySet());
     }

@@ -22,9 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -66,19 +63,7 @@ class ReplicationFactorChangeIT {
         coordinator.cluster.nodes().forEach(n -> nodes.put(n.nodeId(), n));
         coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT).setReplicationFactor(2)
                 .build());
-        ExecutorService loaders = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<?>> preload = new ArrayList<>();
-            for (int i = 0; i < PRELOADED_KEYS; i++) {
-                String key = "pre-" + i;
-                preload.add(loaders.submit(() -> writes.write(coordinator, key)));
-            }
-            for (Future<?> f : preload) {
-                f.get();
-            }
-        } finally {
-            loaders.shutdownNow();
-        }
+        writes.preload(coordinator, "pre-", PRELOADED_KEYS);
         assertThat(acknowledged).hasSize(PRELOADED_KEYS);
     }
 

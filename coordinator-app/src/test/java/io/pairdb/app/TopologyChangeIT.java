@@ -53,9 +53,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -109,19 +106,7 @@ class TopologyChangeIT {
         first = CoordinatorHarness.start(3, TIMINGS);
         first.cluster.nodes().forEach(n -> emulators.put(n.nodeId(), n));
         first.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT).setReplicationFactor(RF).build());
-        ExecutorService loaders = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<?>> preload = new ArrayList<>();
-            for (int i = 0; i < PRELOADED_KEYS; i++) {
-                String key = "pre-" + i;
-                preload.add(loaders.submit(() -> writes.write(first, key)));
-            }
-            for (Future<?> f : preload) {
-                f.get();
-            }
-        } finally {
-            loaders.shutdownNow();
-        }
+        writes.preload(first, "pre-", PRELOADED_KEYS);
         assertThat(acknowledged).hasSize(PRELOADED_KEYS);
     }
 
