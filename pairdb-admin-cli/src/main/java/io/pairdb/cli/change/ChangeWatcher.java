@@ -71,10 +71,10 @@ public final class ChangeWatcher {
                 table && host.stdoutIsTerminal());
     }
 
-    /** The outcome's exit code: 0 for COMPLETED, 2 for FAILED, ROLLED_BACK or a status this CLI does not know. */
     /**
      * Prints a command's answer about a change it started, then, with {@code watch}, follows the
-     * change to its end: the exit code is the change's outcome's.
+     * change to its end (progress on stdout with {@code -o table}, else on stderr after the
+     * document): the exit code is the change's outcome's.
      */
     public static int printAndWatch(CommonOptions options, Host host, boolean watch, Object document, String text,
                                     ChangeView change) {
@@ -88,6 +88,7 @@ public final class ChangeWatcher {
         return forCommand(options, host).watch(change.changeId());
     }
 
+    /** The outcome's exit code: 0 for COMPLETED, 2 for FAILED, ROLLED_BACK or a status this CLI does not know. */
     public static int exitCode(String status) {
         return "COMPLETED".equals(status) ? ExitCodes.OK : ExitCodes.SERVER_ERROR;
     }

@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Prototype;
 import io.pairdb.cli.CommonOptions;
 import io.pairdb.cli.Host;
 import io.pairdb.cli.change.ChangeView;
+import io.pairdb.cli.change.ChangeWatcher;
 import io.pairdb.proto.admin.v1.AddStorageNodeRequest;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -87,7 +88,7 @@ final class NodeAddCommand implements Callable<Integer> {
                     change.changeId(), change.totals().streams(), change.changeId())
                     : "%nchange %s %s: nothing to stream".formatted(change.changeId(), change.status());
         }
-        return NodeRemoveCommand.printAndWatch(options, process, watch, new Added(node, response.getRingEpoch(), change),
+        return ChangeWatcher.printAndWatch(options, process, watch, new Added(node, response.getRingEpoch(), change),
                 text, change);
     }
 }

@@ -69,15 +69,7 @@ final class NodeRemoveCommand implements Callable<Integer> {
                 : ("OK node %s is %s (ring epoch %d); change %s streams %d ranges to the nodes that replace it%n"
                 + "follow it with: pairdb-admin change get %s").formatted(node.nodeId(), node.state(),
                 response.getRingEpoch(), change.changeId(), change.totals().streams(), change.changeId());
-        return printAndWatch(options, host, watch, new Removing(node, response.getRingEpoch(), change), text, change);
-    }
-
-    /**
-     * Prints what the request started; with {@code --watch} follows the change (progress on stdout
-     * with {@code -o table}, else on stderr after the document) and exits by its outcome.
-     */
-    static int printAndWatch(CommonOptions options, Host host, boolean watch, Object document, String text,
-                             ChangeView change) {
-        return ChangeWatcher.printAndWatch(options, host, watch, document, text, change);
+        return ChangeWatcher.printAndWatch(options, host, watch, new Removing(node, response.getRingEpoch(), change), text,
+                change);
     }
 }
