@@ -1,5 +1,6 @@
 package io.pairdb.emulator;
 
+import io.pairdb.core.version.ConditionalApply;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -29,17 +30,21 @@ public final class InMemoryStore {
     private final ConcurrentSkipListMap<Position, StoredEntry> byPosition =
             new ConcurrentSkipListMap<>(Position.ORDER);
 
-    /** Conditional apply (DESIGN.md §5): the stored version only ever moves forward. */
+    /** Conditional apply (DESIGN.md §5), by the coordinator's own resolution rule. */
     public ApplyResult apply(StoredEntry incoming) {
         AtomicReference<ApplyResult> result = new AtomicReference<>();
         byKey.compute(keyOf(incoming), (key, stored) -> {
-            ApplyResult resolved = ConditionalApply.resolve(
-                    stored == null ? null : stored.version(), incoming.version());
-            result.set(resolved);
-            if (resolved.outcome() == ApplyResult.Outcome.IGNORED) {
-                return stored;
-            }
-            return replace(stored, incoming.withVersion(resolved.current()));
+            ConditionalApply.Result applied = ConditionalApply.apply(
+                    Optional.ofNullable(stored).map(entry -> entry.version().toVersion()),
+                    incoming.version().toVersion());
+            StoredVersion current = switch (applied.outcome()) {
+                case IGNORED -> stored.version();
+                case APPLIED -> incoming.version();
+                case MERGED -> StoredVersion.of(applied.current());
+            };
+            result.set(new ApplyResult(applied.outcome(), current));
+            return applied.outcome() == ConditionalApply.Outcome.IGNORED
+                    ? stored : replace(stored, incoming.withVersion(current));
         });
         return result.get();
     }

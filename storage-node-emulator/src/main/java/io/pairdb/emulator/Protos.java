@@ -2,6 +2,8 @@ package io.pairdb.emulator;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.pairdb.core.version.ConditionalApply;
+import io.pairdb.core.version.VectorClock;
 import io.pairdb.proto.storage.v1.ApplyOutcome;
 import io.pairdb.proto.storage.v1.Entry;
 import io.pairdb.proto.storage.v1.StreamPosition;
@@ -50,7 +52,11 @@ final class Protos {
             require(entries.put(coordinator, entry.getLogicalTimestamp()) == null,
                     where + "coordinator " + coordinator + " appears twice");
         }
-        return new VectorClock(entries);
+        try {
+            return new VectorClock(entries);
+        } catch (IllegalArgumentException e) {
+            throw invalidArgument(where + e.getMessage());
+        }
     }
 
     static TokenRange range(boolean present, io.pairdb.proto.storage.v1.TokenRange range) {
@@ -97,7 +103,7 @@ final class Protos {
                 .build();
     }
 
-    static ApplyOutcome toProto(ApplyResult.Outcome outcome) {
+    static ApplyOutcome toProto(ConditionalApply.Outcome outcome) {
         return switch (outcome) {
             case APPLIED -> ApplyOutcome.APPLY_OUTCOME_APPLIED;
             case IGNORED -> ApplyOutcome.APPLY_OUTCOME_IGNORED;

@@ -2,6 +2,7 @@ package io.pairdb.emulator;
 
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.pairdb.core.version.ConditionalApply;
 import io.pairdb.proto.storage.v1.DeleteRangeRequest;
 import io.pairdb.proto.storage.v1.DeleteRangeResponse;
 import io.pairdb.proto.storage.v1.DeleteRequest;
@@ -111,15 +112,15 @@ final class StorageNodeEndpoint extends StorageNodeServiceGrpc.StorageNodeServic
             for (int i = 0; i < request.getEntriesCount(); i++) {
                 entries.add(Protos.entry("entries[" + i + "].", request.getEntries(i)));
             }
-            int[] counts = new int[ApplyResult.Outcome.values().length];
+            int[] counts = new int[ConditionalApply.Outcome.values().length];
             for (StoredEntry entry : entries) {
                 counts[store.apply(entry).outcome().ordinal()]++;
             }
             stats.recordWrites(entries.size());
             return WriteBatchResponse.newBuilder()
-                    .setApplied(counts[ApplyResult.Outcome.APPLIED.ordinal()])
-                    .setIgnored(counts[ApplyResult.Outcome.IGNORED.ordinal()])
-                    .setMerged(counts[ApplyResult.Outcome.MERGED.ordinal()])
+                    .setApplied(counts[ConditionalApply.Outcome.APPLIED.ordinal()])
+                    .setIgnored(counts[ConditionalApply.Outcome.IGNORED.ordinal()])
+                    .setMerged(counts[ConditionalApply.Outcome.MERGED.ordinal()])
                     .build();
         });
     }

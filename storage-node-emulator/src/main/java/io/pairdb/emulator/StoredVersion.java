@@ -1,24 +1,16 @@
 package io.pairdb.emulator;
 
 import com.google.protobuf.ByteString;
-import java.util.Comparator;
+import io.pairdb.core.version.Version;
+import io.pairdb.core.version.VectorClock;
 import java.util.Objects;
 
 /**
  * A version as the node holds it: a value or a tombstone, its vector clock and the
- * coordinator's wall-clock timestamp.
+ * coordinator's wall-clock timestamp. The value stays a {@link ByteString} so that serving it
+ * copies nothing; {@link #toVersion()} gives the domain's version for conditional apply.
  */
 public record StoredVersion(ByteString value, boolean tombstone, VectorClock clock, long timestampMs) {
-
-    /**
-     * Orders concurrent versions for conflict resolution: the greater timestamp wins, then the
-     * greater value bytes (unsigned); a tombstone is below any value and two tombstones tie.
-     * Every node must pick the same winner, so this depends on nothing but the two versions.
-     */
-    static final Comparator<StoredVersion> RESOLUTION_ORDER =
-            Comparator.comparingLong(StoredVersion::timestampMs)
-                    .thenComparing(StoredVersion::tombstone, Comparator.reverseOrder())
-                    .thenComparing(StoredVersion::value, ByteString.unsignedLexicographicalComparator());
 
     public StoredVersion {
         Objects.requireNonNull(value, "value");
@@ -40,7 +32,12 @@ public record StoredVersion(ByteString value, boolean tombstone, VectorClock clo
         return new StoredVersion(ByteString.EMPTY, true, clock, timestampMs);
     }
 
-    StoredVersion withClock(VectorClock newClock) {
-        return new StoredVersion(value, tombstone, newClock, timestampMs);
+    public static StoredVersion of(Version version) {
+        return new StoredVersion(version.tombstone() ? ByteString.EMPTY : ByteString.copyFrom(version.value()),
+                version.tombstone(), version.clock(), version.timestampMs());
+    }
+
+    public Version toVersion() {
+        return new Version(tombstone ? null : value.toByteArray(), tombstone, clock, timestampMs);
     }
 }

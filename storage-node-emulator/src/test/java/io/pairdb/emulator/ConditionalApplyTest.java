@@ -57,14 +57,28 @@ class ConditionalApplyTest {
     }
 
     @Test
-    void ignoresAVersionWithTheSameClockAsTheStoredOne() {
+    void ignoresTheVersionItAlreadyHolds() {
         Version stored = aValue("first").clock("c1", 3).at(100).build();
         node.write("colour", stored);
 
-        WriteResponse response = node.write("colour", aValue("second").clock("c1", 3).at(999).build());
+        WriteResponse response = node.write("colour", stored);
 
         assertThat(response.getOutcome()).isEqualTo(ApplyOutcome.APPLY_OUTCOME_IGNORED);
         assertThat(node.read("colour").getVersion()).isEqualTo(stored);
+    }
+
+    @Test
+    void keepsTheWinnerOfTheResolutionOrderBetweenEqualClocksWithDifferentData() {
+        Version stored = aValue("first").clock("c1", 3).at(100).build();
+        node.write("colour", stored);
+        Version later = aValue("second").clock("c1", 3).at(999).build();
+
+        assertThat(node.write("colour", later).getOutcome()).isEqualTo(ApplyOutcome.APPLY_OUTCOME_APPLIED);
+        WriteResponse again = node.write("colour", stored);
+
+        // the coordinator resolves the two the same way, so a read finds the replicas agreeing
+        assertThat(again.getOutcome()).isEqualTo(ApplyOutcome.APPLY_OUTCOME_IGNORED);
+        assertThat(node.read("colour").getVersion()).isEqualTo(later);
     }
 
     @Test

@@ -13,7 +13,7 @@ import net.jqwik.api.Combinators;
  * counters 0–5, a handful of timestamps and values) so that dominance, concurrency, equal
  * clocks and tiebreak collisions all happen often.
  */
-final class VersionArbitraries {
+public final class VersionArbitraries {
     static final List<String> IDS = List.of("c1", "c2", "c3", "c4");
 
     private VersionArbitraries() {
@@ -55,7 +55,7 @@ final class VersionArbitraries {
     }
 
     /** Versions with independent random clocks. */
-    static Arbitrary<Version> versions() {
+    public static Arbitrary<Version> versions() {
         return versionsWith(clocks());
     }
 
@@ -80,7 +80,7 @@ final class VersionArbitraries {
      * version (or the merge of two) by incrementing one coordinator's entry, the way writes
      * through coordinators do. Every version in the list is kept, ancestors included.
      */
-    static Arbitrary<List<Version>> histories() {
+    public static Arbitrary<List<Version>> histories() {
         Arbitrary<List<Version>> roots = versionsWith(clocksOver(IDS, 1)).list().ofMinSize(1).ofMaxSize(2);
         return Combinators.combine(roots, steps().list().ofMaxSize(8)).as((start, steps) -> {
             List<Version> all = new ArrayList<>(start);
