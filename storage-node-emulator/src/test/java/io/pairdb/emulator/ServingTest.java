@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** What only the emulator serves; the storage contract itself is {@code EmulatorContractTest}'s. */
 class ServingTest {
 
     private final EmulatorFixture node = EmulatorFixture.start();
@@ -30,17 +31,6 @@ class ServingTest {
     }
 
     @Test
-    void reportsItsNodeIdAndKeyCountInHealth() {
-        node.write("colour", Fixtures.aValue("blue").clock("c1", 1).build());
-
-        HealthResponse health = node.storage().health(HealthRequest.getDefaultInstance());
-
-        assertThat(health.getNodeId()).isEqualTo("node-under-test");
-        assertThat(health.getServing()).isTrue();
-        assertThat(health.getKeyCount()).isEqualTo(1);
-    }
-
-    @Test
     void namesItselfAfterItsPortByDefault() throws IOException {
         try (StorageNodeEmulator unnamed = StorageNodeEmulator.builder().port(0).start()) {
             assertThat(unnamed.nodeId()).isEqualTo("emulator-" + unnamed.port());
@@ -48,17 +38,7 @@ class ServingTest {
     }
 
     @Test
-    void servesTheStandardGrpcHealthService() {
-        var health = HealthGrpc.newBlockingStub(node.channel).withDeadlineAfter(30, TimeUnit.SECONDS);
-        HealthCheckRequest storageService =
-                HealthCheckRequest.newBuilder().setService(StorageNodeServiceGrpc.SERVICE_NAME).build();
-
-        assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
-        assertThat(health.check(storageService).getStatus()).isEqualTo(ServingStatus.SERVING);
-    }
-
-    @Test
-    void listsItsServicesThroughReflection() throws Exception {
+    void listsItsControlServiceThroughReflection() throws Exception {
         CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
         StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(node.channel)
                 .withDeadlineAfter(30, TimeUnit.SECONDS)
@@ -84,7 +64,6 @@ class ServingTest {
                 .stream().map(ServiceResponse::getName).toList();
         requests.onCompleted();
 
-        assertThat(services).contains("pairdb.storage.v1.StorageNodeService", "pairdb.emulator.v1.EmulatorControl",
-                "grpc.health.v1.Health");
+        assertThat(services).contains("pairdb.emulator.v1.EmulatorControl");
     }
 }

@@ -1,4 +1,4 @@
-package io.pairdb.emulator;
+package io.pairdb.storage.server;
 
 import com.google.protobuf.ByteString;
 import io.pairdb.core.version.Version;

@@ -1,4 +1,4 @@
-package io.pairdb.emulator;
+package io.pairdb.storage.server;
 
 import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
@@ -17,7 +17,7 @@ import java.util.Iterator;
  */
 public record RangeDigest(ByteString digest, long keyCount) {
 
-    static RangeDigest of(Iterator<StoredEntry> entries) {
+    public static RangeDigest of(Iterator<StoredEntry> entries) {
         MessageDigest sha256 = newSha256();
         long count = 0;
         while (entries.hasNext()) {

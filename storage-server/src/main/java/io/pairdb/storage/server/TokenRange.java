@@ -1,4 +1,4 @@
-package io.pairdb.emulator;
+package io.pairdb.storage.server;
 
 /**
  * The token range {@code (startExclusive, endInclusive]} in unsigned order. When

@@ -1,10 +1,9 @@
-package io.pairdb.emulator;
+package io.pairdb.storage.server;
 
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.pairdb.proto.storage.v1.Entry;
 import io.pairdb.proto.storage.v1.StreamRangeResponse;
-import java.util.Iterator;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +24,7 @@ final class RangeStreamer {
     private static final int MAX_BATCH_BYTES = 1 << 20;
 
     private final ServerCallStreamObserver<StreamRangeResponse> call;
-    private Iterator<StoredEntry> entries;
+    private EntryScan entries;
     private int batchSize;
     private boolean finished;
 
@@ -35,17 +34,31 @@ final class RangeStreamer {
         call.setOnCancelHandler(this::cancelled);
     }
 
-    synchronized void start(Iterator<StoredEntry> entries, int batchSize) {
+    /** Takes over the scan: it is closed when the stream ends, however it ends. */
+    synchronized void start(EntryScan entries, int batchSize) {
+        Objects.requireNonNull(entries);
         if (batchSize < 1) {
+            entries.close();
             throw new IllegalArgumentException("batch size must be positive: " + batchSize);
         }
-        this.entries = Objects.requireNonNull(entries);
+        this.entries = entries;
         this.batchSize = batchSize;
+        if (finished) { // cancelled before the scan started
+            entries.close();
+            return;
+        }
         pump();
     }
 
     private synchronized void cancelled() {
+        finish();
+    }
+
+    private void finish() {
         finished = true;
+        if (entries != null) {
+            entries.close();
+        }
     }
 
     private synchronized void pump() {
@@ -59,13 +72,13 @@ final class RangeStreamer {
                     call.onNext(batch);
                 }
                 if (!entries.hasNext()) {
-                    finished = true;
+                    finish();
                     call.onCompleted();
                     return;
                 }
             }
         } catch (RuntimeException e) {
-            finished = true;
+            finish();
             log.error("range stream failed", e);
             call.onError(Status.INTERNAL.withDescription(e.toString()).withCause(e).asRuntimeException());
         }

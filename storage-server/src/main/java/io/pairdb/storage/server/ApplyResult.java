@@ -1,4 +1,4 @@
-package io.pairdb.emulator;
+package io.pairdb.storage.server;
 
 import io.pairdb.core.version.ConditionalApply;
 import java.util.Objects;

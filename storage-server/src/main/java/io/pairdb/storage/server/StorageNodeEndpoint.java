@@ -1,4 +1,4 @@
-package io.pairdb.emulator;
+package io.pairdb.storage.server;
 
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -27,19 +27,22 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** {@code pairdb.storage.v1.StorageNodeService} over the in-memory store. */
-final class StorageNodeEndpoint extends StorageNodeServiceGrpc.StorageNodeServiceImplBase {
+/**
+ * {@code pairdb.storage.v1.StorageNodeService} over a {@link StorageEngine}: validates each request,
+ * calls the engine, and answers. The same for every storage node implementation.
+ */
+public final class StorageNodeEndpoint extends StorageNodeServiceGrpc.StorageNodeServiceImplBase {
 
-    static final int DEFAULT_BATCH_SIZE = 500;
+    public static final int DEFAULT_BATCH_SIZE = 500;
 
-    private final Supplier<String> nodeId;
-    private final InMemoryStore store;
-    private final EmulatorStats stats;
-    private final FaultGate gate;
+    private final StorageEngine store;
+    private final Supplier<NodeHealth> health;
+    private final CallCounts stats;
+    private final CallGate gate;
 
-    StorageNodeEndpoint(Supplier<String> nodeId, InMemoryStore store, EmulatorStats stats, FaultGate gate) {
-        this.nodeId = Objects.requireNonNull(nodeId);
+    public StorageNodeEndpoint(StorageEngine store, Supplier<NodeHealth> health, CallCounts stats, CallGate gate) {
         this.store = Objects.requireNonNull(store);
+        this.health = Objects.requireNonNull(health);
         this.stats = Objects.requireNonNull(stats);
         this.gate = Objects.requireNonNull(gate);
     }
@@ -148,11 +151,18 @@ final class StorageNodeEndpoint extends StorageNodeServiceGrpc.StorageNodeServic
 
     @Override
     public void health(HealthRequest request, StreamObserver<HealthResponse> observer) {
-        gate.unary(CallKind.HEALTH, observer, () -> HealthResponse.newBuilder()
-                .setNodeId(nodeId.get())
-                .setServing(true)
-                .setKeyCount(store.keyCount())
-                .build());
+        gate.unary(CallKind.HEALTH, observer, () -> {
+            NodeHealth now = health.get();
+            return HealthResponse.newBuilder()
+                    .setNodeId(now.nodeId())
+                    // serving means "answers reads": a node that refuses writes (disk full) is still up
+                    .setServing(true)
+                    .setKeyCount(now.keyCount())
+                    .setTombstoneGcGraceMs(now.tombstoneGcGrace().toMillis())
+                    .setBytesOnDisk(now.bytesOnDisk())
+                    .setWritesRefused(now.writesRefused().orElse(""))
+                    .build();
+        });
     }
 
     private static StoredEntry entry(String tenantId, String key, long token, boolean hasVersion, Version version) {

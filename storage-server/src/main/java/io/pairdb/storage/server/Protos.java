@@ -1,7 +1,10 @@
-package io.pairdb.emulator;
+package io.pairdb.storage.server;
 
+import com.google.protobuf.Any;
+import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import io.pairdb.core.version.ConditionalApply;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.proto.storage.v1.ApplyOutcome;
@@ -17,24 +20,26 @@ import java.util.TreeMap;
  * Translates between the wire messages and the emulator's own types, and is the one place that
  * rejects malformed requests (INVALID_ARGUMENT naming the offending field).
  */
-final class Protos {
+public final class Protos {
+
+    private static final String ERROR_DOMAIN = "pairdb.io";
 
     private Protos() {
     }
 
-    static StoredEntry entry(String where, String tenantId, String key, long token, StoredVersion version) {
+    public static StoredEntry entry(String where, String tenantId, String key, long token, StoredVersion version) {
         require(!tenantId.isEmpty(), where + "tenant_id is required");
         require(!key.isEmpty(), where + "key is required");
         return new StoredEntry(tenantId, key, token, version);
     }
 
-    static StoredEntry entry(String where, Entry entry) {
+    public static StoredEntry entry(String where, Entry entry) {
         require(entry.hasVersion(), where + "version is required");
         return entry(where, entry.getTenantId(), entry.getKey(), entry.getToken(),
                 version(where + "version.", entry.getVersion()));
     }
 
-    static StoredVersion version(String where, Version version) {
+    public static StoredVersion version(String where, Version version) {
         require(version.getTimestampMs() >= 0, where + "timestamp_ms must not be negative");
         require(!version.getTombstone() || version.getValue().isEmpty(),
                 where + "value must be empty in a tombstone");
@@ -42,7 +47,7 @@ final class Protos {
                 clock(where + "vector_clock.", version.getVectorClock()), version.getTimestampMs());
     }
 
-    static VectorClock clock(String where, io.pairdb.proto.storage.v1.VectorClock clock) {
+    public static VectorClock clock(String where, io.pairdb.proto.storage.v1.VectorClock clock) {
         TreeMap<String, Long> entries = new TreeMap<>();
         for (VectorClockEntry entry : clock.getEntriesList()) {
             String coordinator = entry.getCoordinatorNodeId();
@@ -59,23 +64,23 @@ final class Protos {
         }
     }
 
-    static TokenRange range(boolean present, io.pairdb.proto.storage.v1.TokenRange range) {
+    public static TokenRange range(boolean present, io.pairdb.proto.storage.v1.TokenRange range) {
         // An unset range would read as (0, 0], the whole ring: too dangerous to guess for DeleteRange.
         require(present, "range is required");
         return new TokenRange(range.getStartExclusive(), range.getEndInclusive());
     }
 
-    static Optional<String> tenantFilter(String tenantId) {
+    public static Optional<String> tenantFilter(String tenantId) {
         return tenantId.isEmpty() ? Optional.empty() : Optional.of(tenantId);
     }
 
-    static Position position(TokenRange range, StreamPosition after) {
+    public static Position position(TokenRange range, StreamPosition after) {
         require(range.contains(after.getToken()),
                 "after.token " + Long.toUnsignedString(after.getToken()) + " is outside the range " + range);
         return Position.of(after.getToken(), after.getTenantId(), after.getKey());
     }
 
-    static Version toProto(StoredVersion version) {
+    public static Version toProto(StoredVersion version) {
         var clock = io.pairdb.proto.storage.v1.VectorClock.newBuilder();
         version.clock().entries().forEach((coordinator, timestamp) -> clock.addEntries(
                 VectorClockEntry.newBuilder().setCoordinatorNodeId(coordinator).setLogicalTimestamp(timestamp)));
@@ -87,7 +92,7 @@ final class Protos {
                 .build();
     }
 
-    static Entry toProto(StoredEntry entry) {
+    public static Entry toProto(StoredEntry entry) {
         return Entry.newBuilder()
                 .setTenantId(entry.tenantId())
                 .setKey(entry.key())
@@ -96,14 +101,14 @@ final class Protos {
                 .build();
     }
 
-    static WriteResponse toProto(ApplyResult result) {
+    public static WriteResponse toProto(ApplyResult result) {
         return WriteResponse.newBuilder()
                 .setOutcome(toProto(result.outcome()))
                 .setCurrent(toProto(result.current()))
                 .build();
     }
 
-    static ApplyOutcome toProto(ConditionalApply.Outcome outcome) {
+    public static ApplyOutcome toProto(ConditionalApply.Outcome outcome) {
         return switch (outcome) {
             case APPLIED -> ApplyOutcome.APPLY_OUTCOME_APPLIED;
             case IGNORED -> ApplyOutcome.APPLY_OUTCOME_IGNORED;
@@ -111,13 +116,23 @@ final class Protos {
         };
     }
 
-    static void require(boolean condition, String message) {
+    public static void require(boolean condition, String message) {
         if (!condition) {
             throw invalidArgument(message);
         }
     }
 
-    static StatusRuntimeException invalidArgument(String message) {
+    public static StatusRuntimeException invalidArgument(String message) {
         return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+    }
+
+    /** {@code RESOURCE_EXHAUSTED} with the refusal's reason as {@code ErrorInfo}, like the coordinator's errors. */
+    static StatusRuntimeException writesRefused(WritesRefusedException refusal) {
+        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+                .setCode(Status.Code.RESOURCE_EXHAUSTED.value())
+                .setMessage(refusal.getMessage())
+                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(refusal.reason()).setDomain(ERROR_DOMAIN).build()))
+                .build();
+        return StatusProto.toStatusRuntimeException(status);
     }
 }

@@ -1,4 +1,4 @@
-package io.pairdb.emulator;
+package io.pairdb.storage.server;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * exception escaping a handler into UNKNOWN, and one escaping a delayed task into a call that
  * never ends.
  */
-final class Calls {
+public final class Calls {
 
     private static final Logger log = LoggerFactory.getLogger(Calls.class);
 
@@ -21,18 +21,20 @@ final class Calls {
     }
 
     /** Runs {@code action}, which answers the call itself, and answers with its failure if it throws. */
-    static void respond(StreamObserver<?> observer, Runnable action) {
+    public static void respond(StreamObserver<?> observer, Runnable action) {
         try {
             action.run();
         } catch (StatusRuntimeException e) {
             observer.onError(e);
+        } catch (WritesRefusedException e) {
+            observer.onError(Protos.writesRefused(e));
         } catch (RuntimeException e) {
-            log.error("storage emulator call failed", e);
+            log.error("storage call failed", e);
             observer.onError(Status.INTERNAL.withDescription(e.toString()).withCause(e).asRuntimeException());
         }
     }
 
-    static <T> void unary(StreamObserver<T> observer, Supplier<T> handler) {
+    public static <T> void unary(StreamObserver<T> observer, Supplier<T> handler) {
         respond(observer, () -> send(observer, handler.get()));
     }
 
@@ -40,7 +42,7 @@ final class Calls {
      * Sends a unary response unless the client has gone (deadline or cancel): the work is done
      * either way, as on a real node, but there is no one left to tell.
      */
-    static <T> void send(StreamObserver<T> observer, T response) {
+    public static <T> void send(StreamObserver<T> observer, T response) {
         if (observer instanceof ServerCallStreamObserver<T> call && call.isCancelled()) {
             return;
         }

@@ -1,7 +1,7 @@
-package io.pairdb.emulator;
+package io.pairdb.storage.server;
 
 /** Which faults apply to a storage RPC. */
-enum CallKind {
+public enum CallKind {
     /** Read, RangeDigest. */
     QUERY,
     /** Write, Delete, Repair, WriteBatch: the calls {@code fail_next_writes} counts down on. */
@@ -13,7 +13,7 @@ enum CallKind {
     /** Health: answers UNAVAILABLE when the node is unavailable, and is never delayed. */
     HEALTH;
 
-    boolean delayed() {
+    public boolean delayed() {
         return this != HEALTH;
     }
 }

@@ -1,4 +1,4 @@
-package io.pairdb.emulator;
+package io.pairdb.storage.contract;
 
 import com.google.protobuf.ByteString;
 import io.pairdb.proto.storage.v1.Entry;
@@ -8,39 +8,39 @@ import io.pairdb.proto.storage.v1.VectorClockEntry;
 import io.pairdb.proto.storage.v1.Version;
 
 /** Builders for wire messages: {@code aValue("blue").clock("c1", 2).at(100).build()}. */
-final class Fixtures {
+public final class Fixtures {
 
-    static final String TENANT = "acme";
+    public static final String TENANT = "acme";
 
     private Fixtures() {
     }
 
-    static VersionBuilder aValue(String utf8) {
+    public static VersionBuilder aValue(String utf8) {
         return new VersionBuilder().value(ByteString.copyFromUtf8(utf8));
     }
 
-    static VersionBuilder aValue(byte... bytes) {
+    public static VersionBuilder aValue(byte... bytes) {
         return new VersionBuilder().value(ByteString.copyFrom(bytes));
     }
 
-    static VersionBuilder aTombstone() {
+    public static VersionBuilder aTombstone() {
         return new VersionBuilder().tombstone();
     }
 
-    static Entry entry(String tenantId, String key, long token, Version version) {
+    public static Entry entry(String tenantId, String key, long token, Version version) {
         return Entry.newBuilder().setTenantId(tenantId).setKey(key).setToken(token).setVersion(version).build();
     }
 
-    static TokenRange range(long startExclusive, long endInclusive) {
+    public static TokenRange range(long startExclusive, long endInclusive) {
         return TokenRange.newBuilder().setStartExclusive(startExclusive).setEndInclusive(endInclusive).build();
     }
 
     /** Any stable token will do where the test is not about ranges. */
-    static long tokenOf(String key) {
+    public static long tokenOf(String key) {
         return key.hashCode();
     }
 
-    static VectorClock clock(Object... coordinatorTimestampPairs) {
+    public static VectorClock clock(Object... coordinatorTimestampPairs) {
         VectorClock.Builder clock = VectorClock.newBuilder();
         for (int i = 0; i < coordinatorTimestampPairs.length; i += 2) {
             clock.addEntries(VectorClockEntry.newBuilder()
@@ -50,31 +50,31 @@ final class Fixtures {
         return clock.build();
     }
 
-    static final class VersionBuilder {
+    public static final class VersionBuilder {
         private final Version.Builder version = Version.newBuilder().setTimestampMs(1_000);
 
-        VersionBuilder value(ByteString value) {
+        public VersionBuilder value(ByteString value) {
             version.setValue(value).setTombstone(false);
             return this;
         }
 
-        VersionBuilder tombstone() {
+        public VersionBuilder tombstone() {
             version.setValue(ByteString.EMPTY).setTombstone(true);
             return this;
         }
 
-        VersionBuilder clock(String coordinator, long logicalTimestamp) {
+        public VersionBuilder clock(String coordinator, long logicalTimestamp) {
             version.getVectorClockBuilder().addEntries(VectorClockEntry.newBuilder()
                     .setCoordinatorNodeId(coordinator).setLogicalTimestamp(logicalTimestamp));
             return this;
         }
 
-        VersionBuilder at(long timestampMs) {
+        public VersionBuilder at(long timestampMs) {
             version.setTimestampMs(timestampMs);
             return this;
         }
 
-        Version build() {
+        public Version build() {
             return version.build();
         }
     }

@@ -1,4 +1,4 @@
-package io.pairdb.emulator;
+package io.pairdb.storage.server;
 
 import java.util.Objects;
 
@@ -15,7 +15,7 @@ public record StoredEntry(String tenantId, String key, long token, StoredVersion
         return Position.of(token, tenantId, key);
     }
 
-    StoredEntry withVersion(StoredVersion newVersion) {
+    public StoredEntry withVersion(StoredVersion newVersion) {
         return new StoredEntry(tenantId, key, token, newVersion);
     }
 }

@@ -1,4 +1,4 @@
-package io.pairdb.emulator;
+package io.pairdb.storage.server;
 
 import java.util.concurrent.atomic.LongAdder;
 
@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Counts of storage calls that reached the data (calls failed by a fault are not counted).
  * Writes count versions: one per Write or Delete, one per WriteBatch entry.
  */
-public final class EmulatorStats {
+public final class CallCounts {
 
     private final LongAdder writes = new LongAdder();
     private final LongAdder reads = new LongAdder();
@@ -24,15 +24,15 @@ public final class EmulatorStats {
         return repairs.sum();
     }
 
-    void recordWrites(int versions) {
+    public void recordWrites(int versions) {
         writes.add(versions);
     }
 
-    void recordRead() {
+    public void recordRead() {
         reads.increment();
     }
 
-    void recordRepair() {
+    public void recordRepair() {
         repairs.increment();
     }
 }
