@@ -3,19 +3,16 @@ package io.pairdb.emulator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import io.pairdb.storage.server.DurationConverter;
-import org.slf4j.LoggerFactory;
+import io.pairdb.storage.server.StopSignals;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 /**
  * {@code java -jar pairdb-storage-emulator.jar --port N [--node-id ID] [--host H] [--tombstone-gc-grace 10d]}.
@@ -105,25 +102,6 @@ public final class EmulatorMain implements Callable<Integer> {
     }
 
     private void installStopHandlers() {
-        // Left to the JVM, SIGTERM runs the shutdown hooks and exits 143. Handling it lets call()
-        // stop gracefully and return, so the process exits 0 as supervisors expect of a clean stop.
-        for (String signal : List.of("TERM", "INT")) {
-            try {
-                Signal.handle(new Signal(signal), received -> requestStop());
-            } catch (IllegalArgumentException e) {
-                LoggerFactory.getLogger(EmulatorMain.class)
-                        .warn("cannot handle SIG{} ({}); it will stop the emulator through the shutdown hook", signal,
-                                e.getMessage());
-            }
-        }
-        // Any other way the JVM goes down still gets a graceful stop.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            requestStop();
-            try {
-                stopped.await(StorageNodeEmulator.SHUTDOWN_GRACE.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "pairdb-emulator-shutdown"));
+        StopSignals.install("pairdb-emulator", this::requestStop, stopped, StorageNodeEmulator.SHUTDOWN_GRACE.multipliedBy(2));
     }
 }

@@ -4,6 +4,7 @@ import io.pairdb.storage.server.CallCounts;
 import io.pairdb.storage.server.NodeHealth;
 import io.pairdb.storage.server.NodeServer;
 import io.pairdb.storage.server.RunningNode;
+import io.pairdb.storage.server.Settings;
 import io.pairdb.storage.server.StorageNodeEndpoint;
 import java.io.IOException;
 import java.time.Clock;
@@ -208,12 +209,12 @@ public final class StorageNodeEmulator implements RunningNode {
 
         /** Default: {@code emulator-<port>}, with the port actually bound. */
         public Builder nodeId(String nodeId) {
-            this.nodeId = requireNonBlank(nodeId, "nodeId");
+            this.nodeId = Settings.nonBlank(nodeId, "nodeId");
             return this;
         }
 
         public Builder host(String host) {
-            this.host = requireNonBlank(host, "host");
+            this.host = Settings.nonBlank(host, "host");
             return this;
         }
 
@@ -222,16 +223,13 @@ public final class StorageNodeEmulator implements RunningNode {
          * without sockets (contract tests run both ways).
          */
         public Builder inProcess(String name) {
-            this.inProcessName = requireNonBlank(name, "name");
+            this.inProcessName = Settings.nonBlank(name, "name");
             return this;
         }
 
         /** 0 (the default) picks a free port. */
         public Builder port(int port) {
-            if (port < 0 || port > 65_535) {
-                throw new IllegalArgumentException("port must be within 0..65535: " + port);
-            }
-            this.port = port;
+            this.port = Settings.port(port);
             return this;
         }
 
@@ -242,46 +240,23 @@ public final class StorageNodeEmulator implements RunningNode {
         }
 
         public Builder tombstoneGcGrace(Duration grace) {
-            this.tombstoneGcGrace = requireNotNegative(grace, "tombstoneGcGrace");
+            this.tombstoneGcGrace = Settings.notNegative(grace, "tombstoneGcGrace");
             return this;
         }
 
         public Builder tombstoneSweepInterval(Duration interval) {
-            Objects.requireNonNull(interval, "tombstoneSweepInterval");
-            if (interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("tombstoneSweepInterval must be positive: " + interval);
-            }
-            this.tombstoneSweepInterval = interval;
+            this.tombstoneSweepInterval = Settings.positive(interval, "tombstoneSweepInterval");
             return this;
         }
 
         /** Threads that run RPC handlers, so none runs on the Netty event loop. */
         public Builder handlerThreads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("handlerThreads must be positive: " + threads);
-            }
-            this.handlerThreads = threads;
+            this.handlerThreads = Settings.positive(threads, "handlerThreads");
             return this;
         }
 
         public StorageNodeEmulator start() throws IOException {
             return new StorageNodeEmulator(this);
-        }
-
-        private static String requireNonBlank(String value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isBlank()) {
-                throw new IllegalArgumentException(name + " must not be blank");
-            }
-            return value;
-        }
-
-        private static Duration requireNotNegative(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative()) {
-                throw new IllegalArgumentException(name + " must not be negative: " + value);
-            }
-            return value;
         }
     }
 }

@@ -2,21 +2,8 @@ package io.pairdb.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.health.v1.HealthGrpc;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
-import io.grpc.reflection.v1.ServerReflectionRequest;
-import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.reflection.v1.ServiceResponse;
-import io.grpc.stub.StreamObserver;
-import io.pairdb.proto.storage.v1.HealthRequest;
-import io.pairdb.proto.storage.v1.HealthResponse;
-import io.pairdb.proto.storage.v1.StorageNodeServiceGrpc;
+import io.pairdb.storage.contract.StorageNodeContract;
 import java.io.IOException;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,31 +26,6 @@ class ServingTest {
 
     @Test
     void listsItsControlServiceThroughReflection() throws Exception {
-        CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(node.channel)
-                .withDeadlineAfter(30, TimeUnit.SECONDS)
-                .serverReflectionInfo(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ServerReflectionResponse response) {
-                        answer.complete(response);
-                    }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        answer.completeExceptionally(error);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        answer.completeExceptionally(new AssertionError("no reflection response"));
-                    }
-                });
-        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-
-        List<String> services = answer.get(30, TimeUnit.SECONDS).getListServicesResponse().getServiceList()
-                .stream().map(ServiceResponse::getName).toList();
-        requests.onCompleted();
-
-        assertThat(services).contains("pairdb.emulator.v1.EmulatorControl");
+        assertThat(StorageNodeContract.servicesListedByReflection(node.channel)).contains("pairdb.emulator.v1.EmulatorControl");
     }
 }

@@ -6,6 +6,7 @@ import io.pairdb.storage.server.CallGate;
 import io.pairdb.storage.server.NodeHealth;
 import io.pairdb.storage.server.NodeServer;
 import io.pairdb.storage.server.RunningNode;
+import io.pairdb.storage.server.Settings;
 import io.pairdb.storage.server.StorageNodeEndpoint;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -241,27 +242,24 @@ public final class DurableStorageNode implements RunningNode {
 
         /** Required for a new data directory; otherwise it must match the one the directory was created for. */
         public Builder nodeId(String nodeId) {
-            this.nodeId = requireNonBlank(nodeId, "nodeId");
+            this.nodeId = Settings.nonBlank(nodeId, "nodeId");
             return this;
         }
 
         public Builder host(String host) {
-            this.host = requireNonBlank(host, "host");
+            this.host = Settings.nonBlank(host, "host");
             return this;
         }
 
         /** 0 picks a free port; the default is {@value #DEFAULT_PORT}. */
         public Builder port(int port) {
-            if (port < 0 || port > 65_535) {
-                throw new IllegalArgumentException("port must be within 0..65535: " + port);
-            }
-            this.port = port;
+            this.port = Settings.port(port);
             return this;
         }
 
         /** Serves over gRPC's in-process transport under this name instead of TCP. */
         public Builder inProcess(String name) {
-            this.inProcessName = requireNonBlank(name, "name");
+            this.inProcessName = Settings.nonBlank(name, "name");
             return this;
         }
 
@@ -272,16 +270,12 @@ public final class DurableStorageNode implements RunningNode {
         }
 
         public Builder tombstoneGcGrace(Duration grace) {
-            Objects.requireNonNull(grace, "tombstoneGcGrace");
-            if (grace.isNegative()) {
-                throw new IllegalArgumentException("tombstoneGcGrace must not be negative: " + grace);
-            }
-            this.tombstoneGcGrace = grace;
+            this.tombstoneGcGrace = Settings.notNegative(grace, "tombstoneGcGrace");
             return this;
         }
 
         public Builder tombstoneSweepInterval(Duration interval) {
-            this.tombstoneSweepInterval = requirePositive(interval, "tombstoneSweepInterval");
+            this.tombstoneSweepInterval = Settings.positive(interval, "tombstoneSweepInterval");
             return this;
         }
 
@@ -292,38 +286,29 @@ public final class DurableStorageNode implements RunningNode {
 
         /** How often the log is synced under {@link SyncPolicy#PERIODIC}. */
         public Builder syncInterval(Duration interval) {
-            this.syncInterval = requirePositive(interval, "syncInterval");
+            this.syncInterval = Settings.positive(interval, "syncInterval");
             return this;
         }
 
         /** RocksDB's block cache. */
         public Builder cacheBytes(long bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("cacheBytes must not be negative: " + bytes);
-            }
-            this.cacheBytes = bytes;
+            this.cacheBytes = Settings.notNegative(bytes, "cacheBytes");
             return this;
         }
 
         /** Below this much free space on the data directory's file system, writes are refused. */
         public Builder minFreeDiskBytes(long bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("minFreeDiskBytes must not be negative: " + bytes);
-            }
-            this.minFreeDiskBytes = bytes;
+            this.minFreeDiskBytes = Settings.notNegative(bytes, "minFreeDiskBytes");
             return this;
         }
 
         public Builder diskCheckInterval(Duration interval) {
-            this.diskCheckInterval = requirePositive(interval, "diskCheckInterval");
+            this.diskCheckInterval = Settings.positive(interval, "diskCheckInterval");
             return this;
         }
 
         public Builder handlerThreads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("handlerThreads must be positive: " + threads);
-            }
-            this.handlerThreads = threads;
+            this.handlerThreads = Settings.positive(threads, "handlerThreads");
             return this;
         }
 
@@ -333,22 +318,6 @@ public final class DurableStorageNode implements RunningNode {
          */
         public DurableStorageNode start() throws IOException {
             return new DurableStorageNode(this);
-        }
-
-        private static String requireNonBlank(String value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isBlank()) {
-                throw new IllegalArgumentException(name + " must not be blank");
-            }
-            return value;
-        }
-
-        private static Duration requirePositive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive: " + value);
-            }
-            return value;
         }
     }
 }

@@ -1,23 +1,20 @@
 package io.pairdb.storage.node;
 
 import io.pairdb.storage.server.DurationConverter;
+import io.pairdb.storage.server.StopSignals;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 /**
  * {@code java -jar pairdb-storage-node.jar --data-dir DIR [--node-id ID] [--port 7000] ...}.
@@ -181,25 +178,7 @@ public final class StorageNodeMain implements Callable<Integer> {
     }
 
     private void installStopHandlers() {
-        // Left to the JVM, SIGTERM runs the shutdown hooks and exits 143. Handling it lets call() stop the
-        // node, close the database and return, so the process exits 0 as supervisors expect of a clean stop.
-        for (String signal : List.of("TERM", "INT")) {
-            try {
-                Signal.handle(new Signal(signal), received -> requestStop());
-            } catch (IllegalArgumentException e) {
-                LoggerFactory.getLogger(StorageNodeMain.class)
-                        .warn("cannot handle SIG{} ({}); it will stop the node through the shutdown hook", signal,
-                                e.getMessage());
-            }
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            requestStop();
-            try {
-                stopped.await(DurableStorageNode.SHUTDOWN_GRACE.multipliedBy(3).toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "pairdb-storage-node-shutdown"));
+        StopSignals.install("pairdb-storage-node", this::requestStop, stopped, DurableStorageNode.SHUTDOWN_GRACE.multipliedBy(3));
     }
 
     /** {@code always}, {@code periodic} or {@code none}, in any case. */

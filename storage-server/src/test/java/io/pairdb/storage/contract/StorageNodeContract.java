@@ -707,8 +707,14 @@ public abstract class StorageNodeContract {
 
     @Test
     void listsItsServicesThroughReflection() throws Exception {
+        assertThat(servicesListedByReflection(node().channel()))
+                .contains("pairdb.storage.v1.StorageNodeService", "grpc.health.v1.Health");
+    }
+
+    /** The services a node names through gRPC server reflection (what grpcurl lists). */
+    public static List<String> servicesListedByReflection(io.grpc.Channel channel) throws Exception {
         CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(node().channel())
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
                 .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
                 .serverReflectionInfo(new StreamObserver<>() {
                     @Override
@@ -727,12 +733,12 @@ public abstract class StorageNodeContract {
                     }
                 });
         requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-
-        List<String> services = answer.get(DEADLINE_SECONDS, TimeUnit.SECONDS).getListServicesResponse()
-                .getServiceList().stream().map(ServiceResponse::getName).toList();
-        requests.onCompleted();
-
-        assertThat(services).contains("pairdb.storage.v1.StorageNodeService", "grpc.health.v1.Health");
+        try {
+            return answer.get(DEADLINE_SECONDS, TimeUnit.SECONDS).getListServicesResponse()
+                    .getServiceList().stream().map(ServiceResponse::getName).toList();
+        } finally {
+            requests.onCompleted();
+        }
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
