@@ -34,7 +34,10 @@ final class DiskWatch {
         try {
             FileStore store = Files.getFileStore(directory);
             long free = store.getUsableSpace();
-            bytesOnDisk = sizeOf(directory);
+            long size = sizeOf(directory);
+            if (size >= 0) {
+                bytesOnDisk = size;
+            }
             refusal = free < minFreeBytes
                     ? Optional.of(new WritesRefusedException("DISK_FULL", "writes refused: " + Sizes.format(free)
                             + " free on the data directory's file system, below the reserve of " + Sizes.format(minFreeBytes)
@@ -53,6 +56,7 @@ final class DiskWatch {
         return refusal;
     }
 
+    /** Bytes of the files under {@code directory}, or -1 when it changed too much under the walk to say. */
     private static long sizeOf(Path directory) throws IOException {
         try (Stream<Path> files = Files.walk(directory)) {
             return files.mapToLong(file -> {
@@ -67,7 +71,7 @@ final class DiskWatch {
             }).sum();
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof NoSuchFileException) {
-                return 0;
+                return -1; // a directory RocksDB removed while we walked: keep the last figure
             }
             throw e.getCause();
         }
