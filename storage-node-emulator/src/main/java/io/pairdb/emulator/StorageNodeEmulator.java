@@ -1,16 +1,15 @@
 package io.pairdb.emulator;
 
 import io.pairdb.storage.server.CallCounts;
+import io.pairdb.storage.server.NodeBuilder;
 import io.pairdb.storage.server.NodeHealth;
 import io.pairdb.storage.server.NodeServer;
 import io.pairdb.storage.server.RunningNode;
-import io.pairdb.storage.server.Settings;
 import io.pairdb.storage.server.StorageNodeEndpoint;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,9 +35,9 @@ public final class StorageNodeEmulator implements RunningNode {
 
     private static final Logger log = LoggerFactory.getLogger(StorageNodeEmulator.class);
 
-    public static final String DEFAULT_HOST = "127.0.0.1";
-    public static final Duration DEFAULT_TOMBSTONE_GC_GRACE = Duration.ofDays(10);
-    public static final Duration DEFAULT_TOMBSTONE_SWEEP_INTERVAL = Duration.ofMinutes(1);
+    public static final String DEFAULT_HOST = NodeBuilder.DEFAULT_HOST;
+    public static final Duration DEFAULT_TOMBSTONE_GC_GRACE = NodeBuilder.DEFAULT_TOMBSTONE_GC_GRACE;
+    public static final Duration DEFAULT_TOMBSTONE_SWEEP_INTERVAL = NodeBuilder.DEFAULT_TOMBSTONE_SWEEP_INTERVAL;
     /** How long {@link #stop()} lets in-flight calls finish before cancelling them. */
     public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
@@ -55,19 +54,17 @@ public final class StorageNodeEmulator implements RunningNode {
     private volatile String nodeId;
 
     private StorageNodeEmulator(Builder builder) throws IOException {
-        this.host = builder.host;
-        this.clock = builder.clock;
-        this.tombstoneGcGrace = builder.tombstoneGcGrace;
-        this.nodeId = builder.nodeId != null ? builder.nodeId : defaultNodeId(builder.port);
-        ExecutorService handlers = NodeServer.handlerPool("pairdb-emulator-rpc-", builder.handlerThreads);
+        NodeBuilder.Common settings = builder.common();
+        this.host = settings.host();
+        this.clock = settings.clock();
+        this.tombstoneGcGrace = settings.tombstoneGcGrace();
+        this.nodeId = settings.nodeId().orElseGet(() -> defaultNodeId(settings.port()));
+        ExecutorService handlers = NodeServer.handlerPool("pairdb-emulator-rpc-", settings.handlerThreads());
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("pairdb-emulator-timer").daemon(true).factory());
         FaultGate gate = new FaultGate(faults, timer, handlers);
-        NodeServer.Transport transport = builder.inProcessName != null
-                ? new NodeServer.Transport.InProcess(builder.inProcessName)
-                : new NodeServer.Transport.Tcp(builder.host, builder.port);
         try {
-            this.server = NodeServer.start(transport, handlers, List.of(
+            this.server = NodeServer.start(settings.transport(), handlers, List.of(
                     new StorageNodeEndpoint(store, this::health, stats, gate),
                     new EmulatorControlEndpoint(store, faults, stats)));
         } catch (IOException | RuntimeException e) {
@@ -78,7 +75,7 @@ public final class StorageNodeEmulator implements RunningNode {
             nodeId = defaultNodeId(server.port());
         }
         timer.scheduleWithFixedDelay(this::sweepTombstones,
-                builder.tombstoneSweepInterval.toNanos(), builder.tombstoneSweepInterval.toNanos(),
+                settings.tombstoneSweepInterval().toNanos(), settings.tombstoneSweepInterval().toNanos(),
                 TimeUnit.NANOSECONDS);
         log.info("storage emulator {} listening on {}:{}", nodeId, host, port());
     }
@@ -194,64 +191,15 @@ public final class StorageNodeEmulator implements RunningNode {
         return port == 0 ? null : "emulator-" + port;
     }
 
-    public static final class Builder {
-        private String nodeId;
-        private String host = DEFAULT_HOST;
-        private int port;
-        private Clock clock = Clock.systemUTC();
-        private Duration tombstoneGcGrace = DEFAULT_TOMBSTONE_GC_GRACE;
-        private Duration tombstoneSweepInterval = DEFAULT_TOMBSTONE_SWEEP_INTERVAL;
-        private int handlerThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
-        private String inProcessName;
+    /** The common node settings; the node id defaults to {@code emulator-<port>}, with the port actually bound. */
+    public static final class Builder extends NodeBuilder<Builder> {
 
         private Builder() {
+            super(0, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
         }
 
-        /** Default: {@code emulator-<port>}, with the port actually bound. */
-        public Builder nodeId(String nodeId) {
-            this.nodeId = Settings.nonBlank(nodeId, "nodeId");
-            return this;
-        }
-
-        public Builder host(String host) {
-            this.host = Settings.nonBlank(host, "host");
-            return this;
-        }
-
-        /**
-         * Serves over gRPC's in-process transport under this name instead of TCP: the same node,
-         * without sockets (contract tests run both ways).
-         */
-        public Builder inProcess(String name) {
-            this.inProcessName = Settings.nonBlank(name, "name");
-            return this;
-        }
-
-        /** 0 (the default) picks a free port. */
-        public Builder port(int port) {
-            this.port = Settings.port(port);
-            return this;
-        }
-
-        /** The clock tombstone ages are measured against; tests inject one they can move. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        public Builder tombstoneGcGrace(Duration grace) {
-            this.tombstoneGcGrace = Settings.notNegative(grace, "tombstoneGcGrace");
-            return this;
-        }
-
-        public Builder tombstoneSweepInterval(Duration interval) {
-            this.tombstoneSweepInterval = Settings.positive(interval, "tombstoneSweepInterval");
-            return this;
-        }
-
-        /** Threads that run RPC handlers, so none runs on the Netty event loop. */
-        public Builder handlerThreads(int threads) {
-            this.handlerThreads = Settings.positive(threads, "handlerThreads");
+        @Override
+        protected Builder self() {
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.pairdb.storage.node;
 import io.grpc.ManagedChannel;
 import io.pairdb.storage.server.CallCounts;
 import io.pairdb.storage.server.CallGate;
+import io.pairdb.storage.server.NodeBuilder;
 import io.pairdb.storage.server.NodeHealth;
 import io.pairdb.storage.server.NodeServer;
 import io.pairdb.storage.server.RunningNode;
@@ -14,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,10 +38,9 @@ public final class DurableStorageNode implements RunningNode {
 
     private static final Logger log = LoggerFactory.getLogger(DurableStorageNode.class);
 
-    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final String DEFAULT_HOST = NodeBuilder.DEFAULT_HOST;
     public static final int DEFAULT_PORT = 7000;
-    public static final Duration DEFAULT_TOMBSTONE_GC_GRACE = Duration.ofDays(10);
-    public static final Duration DEFAULT_TOMBSTONE_SWEEP_INTERVAL = Duration.ofMinutes(1);
+    public static final Duration DEFAULT_TOMBSTONE_GC_GRACE = NodeBuilder.DEFAULT_TOMBSTONE_GC_GRACE;
     public static final SyncPolicy DEFAULT_SYNC_POLICY = SyncPolicy.PERIODIC;
     public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
     public static final long DEFAULT_CACHE_BYTES = 256L << 20;
@@ -64,10 +63,11 @@ public final class DurableStorageNode implements RunningNode {
 
     private DurableStorageNode(Builder builder) throws IOException {
         Objects.requireNonNull(builder.dataDirectory, "the data directory is required");
-        this.host = builder.host;
-        this.clock = builder.clock;
-        this.tombstoneGcGrace = builder.tombstoneGcGrace;
-        this.directory = DataDirectory.inspect(builder.dataDirectory, Optional.ofNullable(builder.nodeId));
+        NodeBuilder.Common settings = builder.common();
+        this.host = settings.host();
+        this.clock = settings.clock();
+        this.tombstoneGcGrace = settings.tombstoneGcGrace();
+        this.directory = DataDirectory.inspect(builder.dataDirectory, settings.nodeId());
         this.nodeId = directory.nodeId();
         if (directory.fresh()) {
             directory.createDatabaseDirectory();
@@ -80,18 +80,16 @@ public final class DurableStorageNode implements RunningNode {
         }
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("pairdb-storage-node-timer").daemon(true).factory());
-        NodeServer.Transport transport = builder.inProcessName != null
-                ? new NodeServer.Transport.InProcess(builder.inProcessName)
-                : new NodeServer.Transport.Tcp(builder.host, builder.port);
         try {
-            this.server = NodeServer.start(transport, NodeServer.handlerPool("pairdb-storage-rpc-", builder.handlerThreads),
+            this.server = NodeServer.start(settings.transport(),
+                    NodeServer.handlerPool("pairdb-storage-rpc-", settings.handlerThreads()),
                     List.of(new StorageNodeEndpoint(engine, this::health, stats, CallGate.direct())));
         } catch (IOException | RuntimeException e) {
             timer.shutdownNow();
             engine.close();
             throw e;
         }
-        every(builder.tombstoneSweepInterval, "tombstone sweep", this::sweepTombstones);
+        every(settings.tombstoneSweepInterval(), "tombstone sweep", this::sweepTombstones);
         every(builder.diskCheckInterval, "disk check", disk::refresh);
         if (builder.syncPolicy == SyncPolicy.PERIODIC) {
             every(builder.syncInterval, "WAL sync", engine::syncWal);
@@ -215,67 +213,28 @@ public final class DurableStorageNode implements RunningNode {
         }, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    public static final class Builder {
+    /** The common node settings (port {@value #DEFAULT_PORT} by default), a data directory, and RocksDB's. */
+    public static final class Builder extends NodeBuilder<Builder> {
         private Path dataDirectory;
-        private String nodeId;
-        private String host = DEFAULT_HOST;
-        private int port = DEFAULT_PORT;
-        private String inProcessName;
-        private Clock clock = Clock.systemUTC();
-        private Duration tombstoneGcGrace = DEFAULT_TOMBSTONE_GC_GRACE;
-        private Duration tombstoneSweepInterval = DEFAULT_TOMBSTONE_SWEEP_INTERVAL;
         private SyncPolicy syncPolicy = DEFAULT_SYNC_POLICY;
         private Duration syncInterval = DEFAULT_SYNC_INTERVAL;
         private long cacheBytes = DEFAULT_CACHE_BYTES;
         private long minFreeDiskBytes = DEFAULT_MIN_FREE_DISK_BYTES;
         private Duration diskCheckInterval = DISK_CHECK_INTERVAL;
-        private int handlerThreads = Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
 
         private Builder() {
+            super(DEFAULT_PORT, Math.max(16, 4 * Runtime.getRuntime().availableProcessors()));
         }
 
-        /** Required: where the node keeps its data (created when new). */
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /** Required: where the node keeps its data (created when new). The node id, required for a new
+         * directory, must otherwise match the one the directory was created for; by default it is that one. */
         public Builder dataDirectory(Path directory) {
             this.dataDirectory = Objects.requireNonNull(directory, "dataDirectory");
-            return this;
-        }
-
-        /** Required for a new data directory; otherwise it must match the one the directory was created for. */
-        public Builder nodeId(String nodeId) {
-            this.nodeId = Settings.nonBlank(nodeId, "nodeId");
-            return this;
-        }
-
-        public Builder host(String host) {
-            this.host = Settings.nonBlank(host, "host");
-            return this;
-        }
-
-        /** 0 picks a free port; the default is {@value #DEFAULT_PORT}. */
-        public Builder port(int port) {
-            this.port = Settings.port(port);
-            return this;
-        }
-
-        /** Serves over gRPC's in-process transport under this name instead of TCP. */
-        public Builder inProcess(String name) {
-            this.inProcessName = Settings.nonBlank(name, "name");
-            return this;
-        }
-
-        /** The clock tombstone ages are measured against; tests inject one they can move. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        public Builder tombstoneGcGrace(Duration grace) {
-            this.tombstoneGcGrace = Settings.notNegative(grace, "tombstoneGcGrace");
-            return this;
-        }
-
-        public Builder tombstoneSweepInterval(Duration interval) {
-            this.tombstoneSweepInterval = Settings.positive(interval, "tombstoneSweepInterval");
             return this;
         }
 
@@ -304,11 +263,6 @@ public final class DurableStorageNode implements RunningNode {
 
         public Builder diskCheckInterval(Duration interval) {
             this.diskCheckInterval = Settings.positive(interval, "diskCheckInterval");
-            return this;
-        }
-
-        public Builder handlerThreads(int threads) {
-            this.handlerThreads = Settings.positive(threads, "handlerThreads");
             return this;
         }
 
