@@ -8,6 +8,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.scheduling.TaskExecutors;
+import io.pairdb.adapters.security.CallSecurity;
 import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -20,7 +21,9 @@ import java.util.concurrent.ExecutorService;
  * Netty event loops instead of handing every call to a pool thread and back: nothing on their
  * path blocks (idempotency records go through Lettuce's asynchronous API, tenant-cache misses and
  * hints are loaded and stored on the scheduler, storage calls are asynchronous). Every other
- * service (admin, reflection) may block on PostgreSQL and keeps Micronaut's I/O executor.
+ * service (admin, reflection) may block on PostgreSQL and keeps Micronaut's I/O executor, and so
+ * does a data-plane call whose API key this coordinator has not checked lately: authenticating it
+ * reads the key from PostgreSQL.
  */
 @Singleton
 public class DataPlaneOnEventLoops implements BeanCreatedEventListener<ServerBuilder<?>> {
@@ -28,9 +31,11 @@ public class DataPlaneOnEventLoops implements BeanCreatedEventListener<ServerBui
             CoordinatorServiceGrpc.SERVICE_NAME, HealthGrpc.SERVICE_NAME);
 
     private final ExecutorService blocking;
+    private final CallSecurity security;
 
-    public DataPlaneOnEventLoops(@Named(TaskExecutors.IO) ExecutorService blocking) {
+    public DataPlaneOnEventLoops(@Named(TaskExecutors.IO) ExecutorService blocking, CallSecurity security) {
         this.blocking = blocking;
+        this.security = security;
     }
 
     @Override
@@ -41,7 +46,8 @@ public class DataPlaneOnEventLoops implements BeanCreatedEventListener<ServerBui
             @Override
             public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
                 // null: stay on the event loop
-                return NON_BLOCKING_SERVICES.contains(call.getMethodDescriptor().getServiceName()) ? null : blocking;
+                return NON_BLOCKING_SERVICES.contains(call.getMethodDescriptor().getServiceName())
+                        && security.decidesWithoutBlocking(call, headers) ? null : blocking;
             }
         });
         return builder;
