@@ -341,6 +341,24 @@ class DataPathIT {
                 put("redis-back", "keyed").toBuilder().setIdempotencyKey("rd-2").build()).getSuccess()).isTrue());
     }
 
+    @Test
+    void theDatabaseConnectionsHaveConnectSocketAndStatementTimeouts() throws Exception {
+        javax.sql.DataSource dataSource = coordinator.context.getBean(io.micronaut.jdbc.DataSourceResolver.class)
+                .resolve(coordinator.context.getBean(javax.sql.DataSource.class));
+        var hikari = (com.zaxxer.hikari.HikariDataSource) dataSource;
+        assertThat(hikari.getConnectionTimeout()).as("how long a request waits for a pooled connection (ms)")
+                .isEqualTo(3000);
+        assertThat(hikari.getDataSourceProperties()).as("driver properties (strings, or the driver ignores them)")
+                .containsEntry("connectTimeout", "5").containsEntry("socketTimeout", "60");
+        // the server's own default is 0, no timeout; here it is 30 s
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SHOW statement_timeout")) {
+            rs.next();
+            assertThat(rs.getString(1)).as("statement_timeout").isEqualTo("30s");
+            assertThat(c.getNetworkTimeout()).as("socket timeout (ms)").isEqualTo(60_000);
+        }
+    }
+
     // ---- validation -----------------------------------------------------------------------
 
     static Stream<Arguments> badWrites() {
