@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A tenant store that is slow, not broken: while the gate is closed every {@link #find} waits for
- * it to open (at most a minute, so a test that forgets to open it still ends), then answers from
- * memory. Inserts and updates are never held.
+ * A tenant store in memory that counts its lookups and can be made slow, not broken: while the
+ * gate is closed every {@link #find} waits for it to open (at most a minute, so a test that
+ * forgets to open it still ends). Inserts and updates are never held.
  */
 public final class GatedTenantStore implements TenantStore {
     private final InMemoryTenantStore delegate = new InMemoryTenantStore();
