@@ -1,12 +1,14 @@
 package io.pairdb.core.version;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pairdb.core.replication.CoordinatorSettings;
 import io.pairdb.core.testing.ManualClock;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -44,6 +46,15 @@ class ClockIssuerPropertiesTest {
 
         assertThat(issued.entries()).containsOnlyKeys(ME);
         assertThat(issued.get(ME)).isGreaterThan(base.get(ME));
+    }
+
+    @Example
+    void theConfigurationRefusesABoundWithoutRoomForTheIssuersEntry() {
+        var d = CoordinatorSettings.defaults();
+        assertThatThrownBy(() -> new CoordinatorSettings(d.writeTimeout(), d.readTimeout(), d.idempotencyTtl(),
+                d.maxValueBytes(), d.defaultConsistency(), d.repairAsync(), d.maxRepairsInFlight(),
+                CoordinatorSettings.MIN_CLOCK_ENTRIES - 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");
     }
 
     @Property(tries = 200)
