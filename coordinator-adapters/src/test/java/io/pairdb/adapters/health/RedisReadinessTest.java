@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthResult;
 import io.pairdb.embedded.EmbeddedRedis;
@@ -45,7 +46,7 @@ class RedisReadinessTest {
     void aRedisThatKeepsEveryKeyUntilItExpiresIsReady() throws Exception {
         connection.sync().configSet("maxmemory-policy", "noeviction");
 
-        HealthResult result = first(new RedisReadiness(connection, Duration.ofSeconds(5)).getResult());
+        HealthResult result = first(new RedisReadiness(connection, Duration.ofSeconds(5), new HealthMetrics(new SimpleMeterRegistry())).getResult());
 
         assertThat(result.getStatus()).isEqualTo(HealthStatus.UP);
     }
@@ -54,7 +55,7 @@ class RedisReadinessTest {
     void aRedisThatMayEvictRecordsIsNotReadyAndSaysWhy() throws Exception {
         connection.sync().configSet("maxmemory-policy", "volatile-lru");
 
-        HealthResult result = first(new RedisReadiness(connection, Duration.ofSeconds(5)).getResult());
+        HealthResult result = first(new RedisReadiness(connection, Duration.ofSeconds(5), new HealthMetrics(new SimpleMeterRegistry())).getResult());
 
         assertThat(result.getStatus()).isEqualTo(HealthStatus.DOWN);
         assertThat(String.valueOf(result.getDetails())).contains("volatile-lru").contains("noeviction");
