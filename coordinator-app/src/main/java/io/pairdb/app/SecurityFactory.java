@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -81,7 +82,8 @@ public class SecurityFactory {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationError("pairdb.security.certificate-identity", e.getMessage());
         }
-        return new CallSecurity(CallPermissions.standard(), authenticate, authorize, authenticationRequired(p), identity);
+        return new CallSecurity(CallPermissions.standard(), authenticate, authorize, authenticationRequired(p), identity,
+                adminPort(p));
     }
 
     /** The settings of TLS on the gRPC port; empty when no certificate file is configured. */
@@ -127,6 +129,17 @@ public class SecurityFactory {
             reloads.shutdownNow();
             throw new ConfigurationError("pairdb.security.tls", e.getMessage());
         }
+    }
+
+    /** {@code pairdb.security.admin-port}, when set. */
+    static OptionalInt adminPort(SecurityProperties p) {
+        if (p.getAdminPort() == null) {
+            return OptionalInt.empty();
+        }
+        if (p.getAdminPort() < 1 || p.getAdminPort() > 65535) {
+            throw new ConfigurationError("pairdb.security.admin-port", "must be 1-65535, was " + p.getAdminPort());
+        }
+        return OptionalInt.of(p.getAdminPort());
     }
 
     /** Parses {@code NAME=PERMISSION [PERMISSION…]} entries; a name given twice gets both lists. */

@@ -20,12 +20,14 @@ import io.pairdb.core.security.Credentials;
 import io.pairdb.core.security.Principal;
 import io.pairdb.core.security.Requirement;
 import io.pairdb.core.tenant.TenantId;
+import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -54,18 +56,21 @@ public final class CallSecurity implements ServerInterceptor, Ordered {
     private final Authorize authorize;
     private final boolean required;
     private final CertificateIdentity identity;
+    private final OptionalInt adminPort;
 
     /**
      * @param authenticate how callers are authenticated; ignored when {@code required} is false
      * @param identity how a client certificate names its holder
+     * @param adminPort when set, admin calls are taken on this port only, and data-plane calls not on it
      */
     public CallSecurity(CallPermissions permissions, Authenticate authenticate, Authorize authorize, boolean required,
-                        CertificateIdentity identity) {
+                        CertificateIdentity identity, OptionalInt adminPort) {
         this.permissions = Objects.requireNonNull(permissions, "permissions");
         this.authenticate = Objects.requireNonNull(authenticate, "authenticate");
         this.authorize = Objects.requireNonNull(authorize, "authorize");
         this.required = required;
         this.identity = Objects.requireNonNull(identity, "identity");
+        this.adminPort = Objects.requireNonNull(adminPort, "adminPort");
     }
 
     @Override
@@ -96,6 +101,10 @@ public final class CallSecurity implements ServerInterceptor, Ordered {
                     method + " has no permission rule on this coordinator, so nobody may call it"));
         }
         CallRule rule = found.get();
+        Optional<StatusRuntimeException> wrongPort = portCheck(call, rule);
+        if (wrongPort.isPresent()) {
+            return refuse(call, wrongPort.get());
+        }
         if (rule instanceof CallRule.Open) {
             return next.startCall(call, headers);
         }
@@ -120,6 +129,25 @@ public final class CallSecurity implements ServerInterceptor, Ordered {
         ServerCall.Listener<Q> listener = Contexts.interceptCall(context, served, headers, next);
         return new Guard<>(listener, served, request, rule instanceof CallRule.PerTenant perTenant
                 ? message -> tenantCheck(principal, perTenant, method, message) : message -> Optional.empty());
+    }
+
+    /** With a separate admin port: admin calls there only, data-plane calls anywhere else. */
+    private Optional<StatusRuntimeException> portCheck(ServerCall<?, ?> call, CallRule rule) {
+        if (adminPort.isEmpty() || rule instanceof CallRule.Open) {
+            return Optional.empty();
+        }
+        boolean onAdminPort = call.getAttributes().get(Grpc.TRANSPORT_ATTR_LOCAL_ADDR) instanceof InetSocketAddress local
+                && local.getPort() == adminPort.getAsInt();
+        String method = call.getMethodDescriptor().getFullMethodName();
+        if (rule.audited() && !onAdminPort) {
+            return Optional.of(GrpcErrors.error(Status.Code.PERMISSION_DENIED, "ADMIN_PORT_ONLY",
+                    method + " is an admin call, served on the admin port " + adminPort.getAsInt() + " only"));
+        }
+        if (!rule.audited() && rule instanceof CallRule.PerTenant && onAdminPort) {
+            return Optional.of(GrpcErrors.error(Status.Code.PERMISSION_DENIED, "NOT_ON_ADMIN_PORT",
+                    method + " is a data-plane call, not served on the admin port"));
+        }
+        return Optional.empty();
     }
 
     private Principal principal(ServerCall<?, ?> call, Metadata headers) {

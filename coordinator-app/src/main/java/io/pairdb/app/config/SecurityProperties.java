@@ -15,6 +15,7 @@ public class SecurityProperties {
     private int maxCachedKeys = 10_000;
     private String bootstrapTokenFile;
     private boolean reflection = true;
+    private Integer adminPort;
 
     /** {@code required} (the default) or {@code off}. */
     public String getAuthentication() {
@@ -75,5 +76,14 @@ public class SecurityProperties {
 
     public void setReflection(boolean reflection) {
         this.reflection = reflection;
+    }
+
+    /** A second gRPC port for the admin API; unset: admin calls share the main port. */
+    public Integer getAdminPort() {
+        return adminPort;
+    }
+
+    public void setAdminPort(Integer adminPort) {
+        this.adminPort = adminPort;
     }
 }
