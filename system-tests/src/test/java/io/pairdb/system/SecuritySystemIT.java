@@ -53,6 +53,8 @@ class SecuritySystemIT {
         var asDev = cli.run("tenant", "list");
         assertThat(asDev.exitCode()).as(asDev.toString()).isZero();
         assertThat(asDev.stdout()).contains("default");
+        // TLS loads Netty's native BoringSSL: the jar's manifest allows it, so no JDK warning on every command
+        assertThat(asDev.stderr()).doesNotContain("WARNING");
         assertThat(cli.run("auth", "whoami").stdout()).contains("(bootstrap-admin)").contains("cluster:admin");
 
         // without dev mode's CA the coordinator is not trusted; with it but without a credential, refused
