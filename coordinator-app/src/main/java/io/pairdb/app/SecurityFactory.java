@@ -117,7 +117,8 @@ public class SecurityFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    @Requires(property = "pairdb.security.tls.cert-file")
+    // not blank: an empty setting (an unset chart value, PAIRDB_SECURITY_TLS_CERT_FILE=) means no certificate
+    @Requires(property = "pairdb.security.tls.cert-file", pattern = "(?s).*\\S.*")
     ServerTls serverTls(TlsProperties p) {
         ServerTls.Settings settings = tlsSettings(p).orElseThrow();
         // one daemon thread re-reads the files; closing the ServerTls cancels its tasks

@@ -44,8 +44,10 @@ class SecureByDefaultIT {
         var warnings = capture(SecurityStartup.class);
         try (SecureChannels fx = new SecureChannels()) {
             Path token = fx.tokenFile("token");
+            // empty certificate settings (an unset chart value, PAIRDB_SECURITY_TLS_CERT_FILE=) are no certificate
             try (CoordinatorHarness coordinator = CoordinatorHarness.start(0, Map.of(
-                    "pairdb.security.authentication", "required", "pairdb.security.bootstrap-token-file", token.toString()))) {
+                    "pairdb.security.authentication", "required", "pairdb.security.bootstrap-token-file", token.toString(),
+                    "pairdb.security.tls.cert-file", "", "pairdb.security.tls.key-file", ""))) {
                 StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
                         () -> coordinator.admin().listTenants(ListTenantsRequest.getDefaultInstance()));
                 assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
