@@ -124,6 +124,24 @@ class CredentialsIT {
     }
 
     @Test
+    void grantAddsPermissionsToAKeyAndUngrantTakesThemAway() {
+        var granted = cli().run("auth", "grant", "abcdefghijklmnop", "tenant:beta:write", "cluster:read", "--addr",
+                plain.address());
+        assertThat(granted.exitCode()).as(granted.toString()).isZero();
+        assertThat(plain.auth.lastChange.getKeyId()).isEqualTo("abcdefghijklmnop");
+        assertThat(plain.auth.lastChange.getAddList()).containsExactly("tenant:beta:write", "cluster:read");
+        assertThat(plain.auth.lastChange.getRemoveList()).isEmpty();
+        assertThat(granted.stdout()).contains("OK API key abcdefghijklmnop (billing) now holds")
+                .contains("tenant:beta:write");
+
+        var ungranted = cli().run("auth", "ungrant", "abcdefghijklmnop", "tenant:acme:read", "--addr", plain.address());
+        assertThat(ungranted.exitCode()).as(ungranted.toString()).isZero();
+        assertThat(plain.auth.lastChange.getRemoveList()).containsExactly("tenant:acme:read");
+        assertThat(plain.auth.lastChange.getAddList()).isEmpty();
+        assertThat(ungranted.stdout()).doesNotContain("tenant:acme:read");
+    }
+
+    @Test
     void aGeneratedTokenHasTheCoordinatorsShapeAndIsNewEachTime() {
         var first = cli().run("auth", "token", "generate");
         var second = cli().run("auth", "token", "generate");

@@ -4,6 +4,8 @@ import com.google.protobuf.Timestamp;
 import io.grpc.stub.StreamObserver;
 import io.pairdb.proto.admin.v1.ApiKey;
 import io.pairdb.proto.admin.v1.AuthServiceGrpc;
+import io.pairdb.proto.admin.v1.ChangeGrantsRequest;
+import io.pairdb.proto.admin.v1.ChangeGrantsResponse;
 import io.pairdb.proto.admin.v1.CreateApiKeyRequest;
 import io.pairdb.proto.admin.v1.CreateApiKeyResponse;
 import io.pairdb.proto.admin.v1.ListApiKeysRequest;
@@ -17,6 +19,7 @@ final class FakeAuthService extends AuthServiceGrpc.AuthServiceImplBase {
     private static final Timestamp CREATED = Timestamp.newBuilder().setSeconds(1_767_225_600L).build();
 
     volatile CreateApiKeyRequest lastCreate;
+    volatile ChangeGrantsRequest lastChange;
 
     @Override
     public void createApiKey(CreateApiKeyRequest request, StreamObserver<CreateApiKeyResponse> observer) {
@@ -30,6 +33,16 @@ final class FakeAuthService extends AuthServiceGrpc.AuthServiceImplBase {
     public void listApiKeys(ListApiKeysRequest request, StreamObserver<ListApiKeysResponse> observer) {
         observer.onNext(ListApiKeysResponse.newBuilder().addKeys(key("billing", java.util.List.of("tenant:acme:read")))
                 .build());
+        observer.onCompleted();
+    }
+
+    @Override
+    public void changeGrants(ChangeGrantsRequest request, StreamObserver<ChangeGrantsResponse> observer) {
+        lastChange = request;
+        java.util.List<String> grants = new java.util.ArrayList<>(java.util.List.of("tenant:acme:read"));
+        grants.addAll(request.getAddList());
+        grants.removeAll(request.getRemoveList());
+        observer.onNext(ChangeGrantsResponse.newBuilder().setKey(key("billing", grants)).build());
         observer.onCompleted();
     }
 

@@ -3,35 +3,19 @@ package io.pairdb.cli.auth;
 import io.micronaut.context.annotation.Prototype;
 import io.pairdb.cli.CommonOptions;
 import io.pairdb.proto.admin.v1.ChangeGrantsRequest;
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 @Prototype
 @Command(name = "grant", description = "Gives an API key permissions; every coordinator applies them within seconds.")
-final class GrantCommand implements Callable<Integer> {
-
-    private final CommonOptions options;
-
-    @Parameters(index = "0", paramLabel = "KEY_ID", description = "The key's id (see auth key list).")
-    private String keyId;
-
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "PERMISSION",
-            description = "cluster:admin, cluster:read, tenant:ID:read, tenant:ID:write or tenant:ID:read-write.")
-    private List<String> permissions;
+final class GrantCommand extends GrantsChangeCommand {
 
     GrantCommand(CommonOptions options) {
-        this.options = options;
+        super(options);
     }
 
     @Override
-    public Integer call() {
-        var response = options.auth().changeGrants(ChangeGrantsRequest.newBuilder().setKeyId(keyId)
-                .addAllAdd(permissions).build());
-        ApiKeyView key = ApiKeyView.from(response.getKey(), Instant.now());
-        return options.print(new ApiKeyView.One(key), "OK API key " + key.keyId() + " (" + key.name() + ") now holds "
-                + key.grantsText());
+    void change(ChangeGrantsRequest.Builder request, List<String> permissions) {
+        request.addAllAdd(permissions);
     }
 }
