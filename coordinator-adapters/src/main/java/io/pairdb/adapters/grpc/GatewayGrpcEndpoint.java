@@ -107,7 +107,7 @@ public class GatewayGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorServi
      * Hands the v1 endpoint's answer to the gateway's client translated, and its failure as it is.
      * A translation that fails is a failure of the call, answered like any other.
      */
-    private static <V, G> StreamObserver<V> translated(StreamObserver<G> observer, String op, Function<V, G> translate) {
+    static <V, G> StreamObserver<V> translated(StreamObserver<G> observer, String op, Function<V, G> translate) {
         return new StreamObserver<>() {
             private volatile boolean failed;
 
