@@ -9,13 +9,14 @@ import io.pairdb.app.dev.DevCluster;
 import io.pairdb.embedded.FreePorts;
 import io.pairdb.proto.admin.v1.AdminServiceGrpc;
 import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A whole coordinator for end-to-end tests: dev mode's embedded PostgreSQL, Redis and
- * emulator nodes, the real Micronaut application on free ports, and gRPC stubs to it.
+ * storage nodes, the real Micronaut application on free ports, and gRPC stubs to it.
  */
 final class CoordinatorHarness implements AutoCloseable {
     final DevCluster cluster;
@@ -35,8 +36,32 @@ final class CoordinatorHarness implements AutoCloseable {
         this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
     }
 
+    /**
+     * Topology-change and failure-detector timings short enough for a test to see fences, takeovers
+     * and checkpoints within seconds, with {@code extra} on top.
+     */
+    static Map<String, Object> quickChanges(Map<String, Object> extra) {
+        Map<String, Object> timings = new HashMap<>(Map.of(
+                "pairdb.topology-changes.heartbeat-interval", "300ms",
+                "pairdb.topology-changes.liveness-timeout", "3s",
+                "pairdb.topology-changes.lease", "3s",
+                "pairdb.topology-changes.takeover-interval", "500ms",
+                "pairdb.topology-changes.settle-delay", "300ms",
+                "pairdb.topology-changes.checkpoint-interval", "100ms",
+                "pairdb.topology.refresh-interval", "1s",
+                "pairdb.failure-detector.interval", "200ms",
+                "pairdb.failure-detector.timeout", "1s"));
+        timings.putAll(extra);
+        return Map.copyOf(timings);
+    }
+
     static CoordinatorHarness start(int nodes, Map<String, Object> extra) {
-        DevCluster cluster = DevCluster.start(nodes, null);
+        return start(nodes, null, extra);
+    }
+
+    /** Dev mode with {@code --data-dir}: PostgreSQL, Redis and durable storage nodes keep their data there. */
+    static CoordinatorHarness start(int nodes, Path dataDirectory, Map<String, Object> extra) {
+        DevCluster cluster = DevCluster.start(nodes, dataDirectory);
         try {
             CoordinatorHarness harness = launch(cluster, extra, true);
             new DevBootstrap(harness.context, cluster).run(harness.grpcPort, harness.httpPort);

@@ -69,13 +69,9 @@ class GatewayCompatibilityIT {
     private static final int PRELOADED_KEYS = 300;
     private static final Set<String> MIGRATION_STATUSES = Set.of("pending", "in_progress", "completed", "failed",
             "cancelled");
-    private static final Map<String, Object> TIMINGS = Map.ofEntries(
-            Map.entry("pairdb.topology-changes.heartbeat-interval", "300ms"),
-            Map.entry("pairdb.topology-changes.liveness-timeout", "3s"),
-            Map.entry("pairdb.topology-changes.settle-delay", "300ms"),
-            Map.entry("pairdb.topology-changes.checkpoint-interval", "100ms"),
-            Map.entry("pairdb.topology.refresh-interval", "1s"),
-            Map.entry("pairdb.failure-detector.timeout", "5s"));
+    /** Quick changes; a patient failure detector, so a busy machine does not make a node look DOWN. */
+    private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
+            "pairdb.failure-detector.timeout", "5s"));
 
     private CoordinatorHarness coordinator;
     private StorageNodeEmulator node4;
