@@ -99,6 +99,16 @@ public interface StorageRanges {
     CompletableFuture<Digest> digest(StorageNode node, TokenRange range, TenantId tenant, Duration timeout);
 
     /**
+     * The node's digests of the consecutive sub-ranges of {@code range} cut after each token of
+     * {@code splitAfter} ({@code RangeDigests}): {@code (start, s1], (s1, s2], ..., (sk, end]}, one
+     * {@link Digest} per sub-range, each as {@link #digest} would answer for it, from one scan on
+     * the node. The splits lie inside the range short of its end, strictly increasing in the order
+     * a scan of the range meets them (at most 4096). Read-only. Fails like {@link #digest}.
+     */
+    CompletableFuture<List<Digest>> digests(StorageNode node, TokenRange range, TenantId tenant, List<Token> splitAfter,
+                                            Duration timeout);
+
+    /**
      * Deletes every entry of {@code tenant} in {@code range} from the node ({@code DeleteRange})
      * and answers how many went. Idempotent: a repeat deletes nothing more. A failed future may
      * still have deleted some entries.

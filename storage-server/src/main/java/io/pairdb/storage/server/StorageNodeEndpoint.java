@@ -10,6 +10,8 @@ import io.pairdb.proto.storage.v1.HealthRequest;
 import io.pairdb.proto.storage.v1.HealthResponse;
 import io.pairdb.proto.storage.v1.RangeDigestRequest;
 import io.pairdb.proto.storage.v1.RangeDigestResponse;
+import io.pairdb.proto.storage.v1.RangeDigestsRequest;
+import io.pairdb.proto.storage.v1.RangeDigestsResponse;
 import io.pairdb.proto.storage.v1.ReadRequest;
 import io.pairdb.proto.storage.v1.ReadResponse;
 import io.pairdb.proto.storage.v1.RepairRequest;
@@ -34,6 +36,8 @@ import java.util.function.Supplier;
 public final class StorageNodeEndpoint extends StorageNodeServiceGrpc.StorageNodeServiceImplBase {
 
     public static final int DEFAULT_BATCH_SIZE = 500;
+    /** The most sub-ranges one RangeDigests call may cut a range into, less one. */
+    public static final int MAX_SPLITS = 4096;
 
     private final StorageEngine store;
     private final Supplier<NodeHealth> health;
@@ -146,6 +150,26 @@ public final class StorageNodeEndpoint extends StorageNodeServiceGrpc.StorageNod
                     .setDigest(digest.digest())
                     .setKeyCount(digest.keyCount())
                     .build();
+        });
+    }
+
+    @Override
+    public void rangeDigests(RangeDigestsRequest request, StreamObserver<RangeDigestsResponse> observer) {
+        gate.unary(CallKind.QUERY, observer, () -> {
+            TokenRange range = Protos.range(request.hasRange(), request.getRange());
+            Protos.require(request.getSplitAfterCount() <= MAX_SPLITS,
+                    "split_after holds " + request.getSplitAfterCount() + " tokens; at most " + MAX_SPLITS);
+            List<RangeDigest> digests;
+            try {
+                digests = store.digests(range, Protos.tenantFilter(request.getTenantId()), request.getSplitAfterList());
+            } catch (IllegalArgumentException e) {
+                throw Protos.invalidArgument(e.getMessage());
+            }
+            RangeDigestsResponse.Builder response = RangeDigestsResponse.newBuilder();
+            digests.forEach(digest -> response.addDigests(RangeDigestResponse.newBuilder()
+                    .setDigest(digest.digest())
+                    .setKeyCount(digest.keyCount())));
+            return response.build();
         });
     }
 
