@@ -177,6 +177,27 @@ public abstract class StorageRangesContract {
     }
 
     @Test
+    public void digestsOfSubRangesEqualTheDigestOfEachSubRangeIncludingAcrossTheWrap() throws Exception {
+        Entry low = entry(A, "low", 100, 1);
+        Entry middle = entry(A, "middle", 5000, 2);
+        Entry high = entry(A, "high", -10L, 3);
+        ranges.writeBatch(node, List.of(low, middle, high, entry(B, "elsewhere", 101, 4)), TIMEOUT).get();
+        // (1000, 200] wraps: cut after -5 and after 150 it is (1000, -5], (-5, 150], (150, 200]
+        TokenRange wrapping = new TokenRange(new Token(1000), new Token(200));
+        List<Token> splits = List.of(new Token(-5L), new Token(150));
+
+        List<StorageRanges.Digest> digests = ranges.digests(node, wrapping, A, splits, TIMEOUT).get();
+
+        assertThat(digests).containsExactly(
+                ranges.digest(node, new TokenRange(new Token(1000), new Token(-5L)), A, TIMEOUT).get(),
+                ranges.digest(node, new TokenRange(new Token(-5L), new Token(150)), A, TIMEOUT).get(),
+                ranges.digest(node, new TokenRange(new Token(150), new Token(200)), A, TIMEOUT).get());
+        assertThat(digests).extracting(StorageRanges.Digest::keys).containsExactly(2L, 1L, 0L);
+        assertThat(ranges.digests(node, wrapping, A, List.of(), TIMEOUT).get())
+                .containsExactly(ranges.digest(node, wrapping, A, TIMEOUT).get());
+    }
+
+    @Test
     public void aRangeDeleteRemovesOnlyTheTenantsEntriesInTheRange() throws Exception {
         Entry inside = entry(A, "inside", 100, 1);
         Entry otherTenant = entry(B, "other-tenant", 150, 2);
