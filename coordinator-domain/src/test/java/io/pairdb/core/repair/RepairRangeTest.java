@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.StorageRanges;
-import io.pairdb.core.port.StorageRanges.Entry;
 import io.pairdb.core.ring.KeyPosition;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.ring.TokenRange;
@@ -14,10 +13,7 @@ import io.pairdb.core.testing.InMemoryStorageRanges;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.version.Version;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class RepairRangeTest {
@@ -50,7 +46,7 @@ class RepairRangeTest {
         nodes.put(N1.id(), ACME, "k", value("old", 1));
         Version newer = value("newer", 5);
         // the live write reaches n2 just before the repair's write does
-        StorageRanges racing = new RacingWrites(nodes, () -> nodes.put(N2.id(), ACME, "k", newer));
+        StorageRanges racing = new BeforeFirstWrite(nodes, () -> nodes.put(N2.id(), ACME, "k", newer));
 
         RangeRepairOutcome outcome = new RepairRange(racing, RepairSettings.DEFAULTS)
                 .repair(ACME, WHOLE_RING, List.of(N1, N2), false);
@@ -80,47 +76,5 @@ class RepairRangeTest {
 
     private static Version value(String text, long counter) {
         return Version.of(text.getBytes(StandardCharsets.UTF_8), VectorClock.of("c1", counter), counter);
-    }
-
-    /** Runs a live write just before the first batch write reaches the nodes. */
-    private static final class RacingWrites implements StorageRanges {
-        private final StorageRanges nodes;
-        private Runnable liveWrite;
-
-        RacingWrites(StorageRanges nodes, Runnable liveWrite) {
-            this.nodes = nodes;
-            this.liveWrite = liveWrite;
-        }
-
-        @Override
-        public Scan scan(StorageNode node, TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after,
-                         int batchSize) {
-            return nodes.scan(node, range, tenant, after, batchSize);
-        }
-
-        @Override
-        public CompletableFuture<BatchApplied> writeBatch(StorageNode node, List<Entry> entries, Duration timeout) {
-            if (liveWrite != null) {
-                liveWrite.run();
-                liveWrite = null;
-            }
-            return nodes.writeBatch(node, entries, timeout);
-        }
-
-        @Override
-        public CompletableFuture<Digest> digest(StorageNode node, TokenRange range, TenantId tenant, Duration timeout) {
-            return nodes.digest(node, range, tenant, timeout);
-        }
-
-        @Override
-        public CompletableFuture<List<Digest>> digests(StorageNode node, TokenRange range, TenantId tenant,
-                                                       List<Token> splitAfter, Duration timeout) {
-            return nodes.digests(node, range, tenant, splitAfter, timeout);
-        }
-
-        @Override
-        public CompletableFuture<Long> deleteRange(StorageNode node, TokenRange range, TenantId tenant, Duration timeout) {
-            return nodes.deleteRange(node, range, tenant, timeout);
-        }
     }
 }
