@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 
 /**
  * Anti-entropy for one token range of one tenant: the replicas compare digests of sub-ranges,
@@ -42,6 +43,8 @@ import java.util.concurrent.TimeoutException;
 public final class RepairRange {
     /** What one digest costs on the wire: 32 bytes of SHA-256 and a key count. */
     private static final long DIGEST_BYTES = 40;
+    /** Ranges whose digests are asked for at once during the descent (times the replicas: calls in flight). */
+    private static final int RANGES_IN_FLIGHT = 16;
 
     private final StorageRanges storage;
     private final RepairSettings settings;
@@ -80,42 +83,59 @@ public final class RepairRange {
         Deque<Pending> work = new ArrayDeque<>();
         work.add(new Pending(range, 0));
         while (!work.isEmpty()) {
-            Pending next = work.poll();
-            List<Token> splits = SubRanges.evenSplits(next.range(), settings.fanOut());
-            List<TokenRange> parts = SubRanges.cut(next.range(), splits);
-            Map<StorageNode, CompletableFuture<List<Digest>>> asked = new LinkedHashMap<>();
-            for (StorageNode replica : replicas) {
-                asked.put(replica, storage.digests(replica, next.range(), tenant, splits, settings.storageTimeout()));
+            // Several ranges' digests are asked for at once: a descent is mostly round trips.
+            record Asked(Pending pending, List<Token> splits, Map<StorageNode, CompletableFuture<List<Digest>>> answers) {
             }
-            List<List<Digest>> answers = new ArrayList<>();
-            for (var answer : asked.entrySet()) {
-                List<Digest> digests = await(answer.getKey(), answer.getValue());
-                if (digests.size() != parts.size()) {
-                    throw new ReplicaFailure(answer.getKey().id(), "node " + answer.getKey().id() + " answered "
-                            + digests.size() + " digests for " + parts.size() + " sub-ranges of " + next.range());
+            List<Asked> asked = new ArrayList<>();
+            while (!work.isEmpty() && asked.size() < RANGES_IN_FLIGHT) {
+                Pending next = work.poll();
+                List<Token> splits = SubRanges.evenSplits(next.range(), settings.fanOut());
+                Map<StorageNode, CompletableFuture<List<Digest>>> answers = new LinkedHashMap<>();
+                for (StorageNode replica : replicas) {
+                    answers.put(replica, storage.digests(replica, next.range(), tenant, splits, settings.storageTimeout()));
                 }
-                answers.add(digests);
+                asked.add(new Asked(next, splits, answers));
             }
-            tally.rangesCompared += parts.size();
-            tally.bytesRead += DIGEST_BYTES * parts.size() * replicas.size();
-            for (int i = 0; i < parts.size(); i++) {
-                int part = i;
-                boolean agree = answers.stream().map(d -> d.get(part).sha256()).distinct().count() == 1;
-                if (agree) {
-                    continue;
-                }
-                long mostKeys = answers.stream().mapToLong(d -> d.get(part).keys()).max().orElse(0);
-                boolean leaf = mostKeys <= settings.leafKeys() || next.depth() + 1 >= settings.maxDepth()
-                        || !SubRanges.divisible(parts.get(part));
-                if (leaf) {
-                    leaves.add(parts.get(part));
-                } else {
-                    work.add(new Pending(parts.get(part), next.depth() + 1));
-                }
+            for (Asked a : asked) {
+                compare(a.pending().range(), a.pending().depth(), a.splits(), a.answers(), tally, leaves,
+                        (part, depth) -> work.add(new Pending(part, depth)));
             }
         }
         tally.leavesDiffered += leaves.size();
         return leaves;
+    }
+
+    /** Sorts the sub-ranges of one digest call: agreeing (dropped), differing leaves, or to be cut again. */
+    private void compare(TokenRange range, int depth, List<Token> splits,
+                         Map<StorageNode, CompletableFuture<List<Digest>>> asked, Tally tally, List<TokenRange> leaves,
+                         BiConsumer<TokenRange, Integer> descend) {
+        List<TokenRange> parts = SubRanges.cut(range, splits);
+        List<List<Digest>> answers = new ArrayList<>();
+        for (var answer : asked.entrySet()) {
+            List<Digest> digests = await(answer.getKey(), answer.getValue());
+            if (digests.size() != parts.size()) {
+                throw new ReplicaFailure(answer.getKey().id(), "node " + answer.getKey().id() + " answered "
+                        + digests.size() + " digests for " + parts.size() + " sub-ranges of " + range);
+            }
+            answers.add(digests);
+        }
+        tally.rangesCompared += parts.size();
+        tally.bytesRead += DIGEST_BYTES * parts.size() * asked.size();
+        for (int i = 0; i < parts.size(); i++) {
+            int part = i;
+            boolean agree = answers.stream().map(d -> d.get(part).sha256()).distinct().count() == 1;
+            if (agree) {
+                continue;
+            }
+            long mostKeys = answers.stream().mapToLong(d -> d.get(part).keys()).max().orElse(0);
+            boolean leaf = mostKeys <= settings.leafKeys() || depth + 1 >= settings.maxDepth()
+                    || !SubRanges.divisible(parts.get(part));
+            if (leaf) {
+                leaves.add(parts.get(part));
+            } else {
+                descend.accept(parts.get(part), depth + 1);
+            }
+        }
     }
 
     /** Resolves every key of the leaf and writes the winner where it is missing or older. */
