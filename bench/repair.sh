@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Anti-entropy repair's efficiency on this machine: a range of 100 000 keys on three in-process
-# emulator nodes, 1 % of the keys missing on one replica, repaired over gRPC with leaves of 8, 32
-# and 128 keys. Prints, per leaf size, the divergent keys before and after, the time, and the bytes
+# emulator nodes, 1 % of the keys missing on one replica, repaired over gRPC with fan-outs of 16 and 4 and
+# leaves of 8 to 128 keys. Prints, per shape, the divergent keys before and after, the time, and the bytes
 # moved against a full copy of the range. Writes no file.
 #
 #   bench/repair.sh               100 000 keys
@@ -30,5 +30,5 @@ if ! ./mvnw -B -q -pl coordinator-app -am verify -Dtest=none -Dsurefire.failIfNo
   echo "bench/repair.sh: the benchmark failed; its output is in $log" >&2
   exit 1
 fi
-grep -h -e "^repair benchmark:" -e "^  leaf" "$log"
+grep -h -e "^repair benchmark:" -e "^  fan-out" "$log"
 rm -f "$log"

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * How much anti-entropy moves and how long it takes: a range of 100 000 keys on three replicas,
- * 1 % of them divergent on one replica, repaired with several leaf sizes. Prints the figures;
+ * 1 % of them divergent on one replica, repaired with several fan-outs and leaf sizes. Prints the figures;
  * asserts only that the repair converged. Run by {@code bench/repair.sh}, never by the CI.
  */
 @EnabledIfSystemProperty(named = "pairdb.bench.repair", matches = "true")
@@ -35,10 +35,12 @@ class RepairBenchmarkIT {
     void printsBytesMovedAgainstAFullCopyAndTheTimeForOneRange() {
         System.out.printf("repair benchmark: %d keys, %d-byte values, 3 replicas, 1 %% of keys divergent on one replica%n",
                 KEYS, VALUE_BYTES);
-        for (long leafKeys : new long[] {8, 32, 128}) {
+        for (int[] shape : new int[][] {{16, 8}, {16, 32}, {16, 128}, {4, 8}, {4, 32}}) {
+            int fanOut = shape[0];
+            long leafKeys = shape[1];
             try (Replicas replicas = new Replicas(3); GrpcStorageRanges ranges = new GrpcStorageRanges()) {
                 long fullCopy = load(replicas);
-                RepairSettings settings = new RepairSettings(16, leafKeys, 8, Duration.ofSeconds(30), 500);
+                RepairSettings settings = new RepairSettings(fanOut, leafKeys, 16, Duration.ofSeconds(30), 500);
                 long divergent = replicas.divergentKeys();
                 long started = System.nanoTime();
                 RangeRepairOutcome outcome = new RepairRange(ranges, settings)
@@ -46,9 +48,9 @@ class RepairBenchmarkIT {
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
                 RepairReport r = outcome.report();
                 assertThat(replicas.divergentKeys()).isZero();
-                System.out.printf("  leaf %3d keys: %d divergent before, %d after; %s; moved %,d bytes (%,d read, %,d written)"
+                System.out.printf("  fan-out %2d, leaf %3d keys: %d divergent before, %d after; %s; moved %,d bytes (%,d read, %,d written)"
                                 + " = %.2f %% of a full copy (%,d bytes); %d sub-ranges compared, %d leaves, %d keys compared%n",
-                        leafKeys, divergent, replicas.divergentKeys(), took, r.bytesMoved(), r.bytesRead(), r.bytesWritten(),
+                        fanOut, leafKeys, divergent, replicas.divergentKeys(), took, r.bytesMoved(), r.bytesRead(), r.bytesWritten(),
                         100.0 * r.bytesMoved() / fullCopy, fullCopy, r.rangesCompared(), r.leavesDiffered(), r.keysCompared());
             }
         }
