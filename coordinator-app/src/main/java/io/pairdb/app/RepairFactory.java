@@ -1,6 +1,8 @@
 package io.pairdb.app;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
+import io.pairdb.adapters.repair.MicrometerRepairEvents;
 import io.pairdb.adapters.storage.GrpcStorageRanges;
 import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.RepairProperties;
@@ -28,7 +30,8 @@ public class RepairFactory {
 
     @Singleton
     RepairTenants repairTenants(ClusterTopology topology, TenantService tenants, ChangeStore changes,
-                                GrpcStorageRanges ranges, RepairSettings settings) {
-        return new RepairTenants(topology, tenants, changes, new RepairRange(ranges, settings));
+                                GrpcStorageRanges ranges, RepairSettings settings, MeterRegistry registry) {
+        return new RepairTenants(topology, tenants, changes, new RepairRange(ranges, settings),
+                new MicrometerRepairEvents(registry));
     }
 }

@@ -18,6 +18,10 @@ import io.pairdb.storage.server.EntryScan;
 import io.pairdb.storage.server.StoredEntry;
 import io.pairdb.storage.server.StoredVersion;
 import io.pairdb.storage.server.TokenRange;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -56,7 +60,7 @@ class RepairIT {
     }
 
     @Test
-    void aWipedNodeAndAReplicaThatMissedDeletesAreRepairedAndADryRunOnlyCounts() {
+    void aWipedNodeAndAReplicaThatMissedDeletesAreRepairedAndADryRunOnlyCounts() throws Exception {
         for (int i = 0; i < KEYS; i++) {
             coordinator.data().writeKeyValue(WriteKeyValueRequest.newBuilder().setTenantId(TENANT).setKey("k" + i)
                     .setValue(ByteString.copyFromUtf8("v" + i)).setConsistency("all").build());
@@ -92,6 +96,11 @@ class RepairIT {
         assertThat(repaired.getFailuresList()).isEmpty();
         assertThat(repaired.getTotal().getKeysDiffering()).isEqualTo(before);
         assertThat(divergentKeys(nodes)).isZero();
+        PrometheusText metrics = scrape();
+        assertThat(metrics.value("coordinator_repair_keys_differing_total", Map.of("mode", "dry_run"))).isEqualTo(before);
+        assertThat(metrics.value("coordinator_repair_keys_repaired_total", Map.of("mode", "repair")))
+                .isEqualTo(repaired.getTotal().getEntriesWritten());
+        assertThat(metrics.value("coordinator_repair_ranges_total", Map.of("mode", "repair", "outcome", "failed"))).isZero();
         for (int i = 0; i < KEYS; i++) {
             ReadKeyValueRequest read = ReadKeyValueRequest.newBuilder().setTenantId(TENANT).setKey("k" + i)
                     .setConsistency("all").build();
@@ -113,6 +122,14 @@ class RepairIT {
         assertThatThrownBy(() -> coordinator.admin().repair(RepairRequest.newBuilder().setNodeId("node-9").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
                         assertThat(e.getStatus().getDescription()).contains("node-9"));
+    }
+
+    private PrometheusText scrape() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + coordinator.httpPort + "/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return PrometheusText.parse(response.body());
     }
 
     private static List<Map<String, VectorClock>> held(List<StorageNodeEmulator> nodes) {

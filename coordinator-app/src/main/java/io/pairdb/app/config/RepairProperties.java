@@ -12,7 +12,7 @@ public class RepairProperties {
     /** Sub-ranges each digest call cuts a differing range into. */
     private int fanOut = 16;
     /** A differing sub-range with at most this many keys on every replica is compared key by key. */
-    private long leafKeys = 32;
+    private long leafKeys = 8;
     /** How many times a range is cut at most before what still differs is compared key by key. */
     private int maxDepth = 8;
     /** Bound on each storage call of a repair: a digest call, a scan batch, a repair write. */

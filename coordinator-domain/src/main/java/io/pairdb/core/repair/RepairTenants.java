@@ -65,12 +65,15 @@ public final class RepairTenants {
     private final TenantService tenants;
     private final ChangeStore changes;
     private final RepairRange repairRange;
+    private final RepairEvents events;
 
-    public RepairTenants(ClusterTopology topology, TenantService tenants, ChangeStore changes, RepairRange repairRange) {
+    public RepairTenants(ClusterTopology topology, TenantService tenants, ChangeStore changes, RepairRange repairRange,
+                         RepairEvents events) {
         this.topology = Objects.requireNonNull(topology, "topology");
         this.tenants = Objects.requireNonNull(tenants, "tenants");
         this.changes = Objects.requireNonNull(changes, "changes");
         this.repairRange = Objects.requireNonNull(repairRange, "repairRange");
+        this.events = Objects.requireNonNull(events, "events");
     }
 
     /** Repairs (or, in a dry run, compares) and answers when every range is done. Blocks. */
@@ -111,6 +114,7 @@ public final class RepairTenants {
                     return new Outcome.TopologyChanged(view.epoch(), epoch, new Outcome.Done(dryRun, done));
                 }
                 RangeRepairOutcome outcome = repairRange.repair(t.id(), owned.range(), replicas.get(), dryRun);
+                events.rangeDone(t.id(), outcome, dryRun);
                 ranges++;
                 report = report.plus(outcome.report());
                 if (outcome instanceof RangeRepairOutcome.ReplicaFailed f) {

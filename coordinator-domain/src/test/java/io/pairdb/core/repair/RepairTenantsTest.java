@@ -43,8 +43,9 @@ class RepairTenantsTest {
             new TenantService.Settings(3, 5, Duration.ofMinutes(5)));
     private final InMemoryChangeStore changes = new InMemoryChangeStore(nodes, clock);
     private final InMemoryStorageRanges data = new InMemoryStorageRanges();
+    private final List<RangeRepairOutcome> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final RepairTenants repair = new RepairTenants(topology, tenants, changes,
-            new RepairRange(data, RepairSettings.DEFAULTS));
+            new RepairRange(data, RepairSettings.DEFAULTS), (tenant, outcome, dryRun) -> reported.add(outcome));
 
     @BeforeEach
     void fiveNodesAndATenantAtRf3WithEveryKeyOnItsReplicasButN1MissingSome() {
@@ -76,6 +77,9 @@ class RepairTenantsTest {
             assertThat(done.tenants().getFirst().failed()).isEmpty();
         });
         assertThat(missingCopies()).isZero();
+        assertThat(reported).hasSize(((RepairTenants.Outcome.Done) outcome).tenants().getFirst().ranges())
+                .allSatisfy(o -> assertThat(o).isInstanceOf(RangeRepairOutcome.Repaired.class));
+        assertThat(reported.stream().mapToLong(o -> o.report().entriesWritten()).sum()).isEqualTo(missing);
         for (int i = 1; i <= 5; i++) {
             NodeId node = new NodeId("n" + i);
             assertThat(data.held(node).keySet()).allSatisfy(position ->
@@ -129,7 +133,7 @@ class RepairTenantsTest {
     void stopsWhenTheRingChangesUnderIt() {
         // a change bumps the ring epoch while the first range is being repaired
         RepairTenants.Outcome outcome = new RepairTenants(topology, tenants, changes,
-                new RepairRange(new BeforeFirstWrite(data, nodes::bumpEpoch), RepairSettings.DEFAULTS))
+                new RepairRange(new BeforeFirstWrite(data, nodes::bumpEpoch), RepairSettings.DEFAULTS), RepairEvents.NONE)
                 .repair(Optional.of(ACME), Optional.empty(), false);
 
         assertThat(outcome).isInstanceOfSatisfying(RepairTenants.Outcome.TopologyChanged.class, changed ->
