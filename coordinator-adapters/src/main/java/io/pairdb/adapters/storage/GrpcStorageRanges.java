@@ -55,7 +55,18 @@ public final class GrpcStorageRanges implements StorageRanges, AutoCloseable {
     @Override
     public Scan scan(StorageNode node, TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after,
                      int batchSize) {
+        return scan(node, range, tenant, after, batchSize, false);
+    }
+
+    @Override
+    public Scan scanClocks(StorageNode node, TokenRange range, TenantId tenant, int batchSize) {
+        return scan(node, range, Optional.of(tenant), Optional.empty(), batchSize, true);
+    }
+
+    private Scan scan(StorageNode node, TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after,
+                      int batchSize, boolean withoutValues) {
         StreamRangeRequest.Builder request = StreamRangeRequest.newBuilder()
+                .setWithoutValues(withoutValues)
                 .setRange(io.pairdb.proto.storage.v1.TokenRange.newBuilder()
                         .setStartExclusive(range.start().value()).setEndInclusive(range.end().value()))
                 .setBatchSize(batchSize);

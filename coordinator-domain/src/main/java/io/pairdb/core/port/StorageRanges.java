@@ -85,6 +85,13 @@ public interface StorageRanges {
     Scan scan(StorageNode node, TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after, int batchSize);
 
     /**
+     * Like {@link #scan} of one tenant from the start of the range, with every value left out
+     * ({@code StreamRange} with {@code without_values}): each entry's version carries its clock,
+     * timestamp and tombstone flag and an empty value, for comparing replicas key by key cheaply.
+     */
+    Scan scanClocks(StorageNode node, TokenRange range, TenantId tenant, int batchSize);
+
+    /**
      * Applies every entry conditionally, as a write would. Idempotent: entries the node already
      * holds (or holds something newer of) are ignored. A failed future may still have applied
      * some entries.

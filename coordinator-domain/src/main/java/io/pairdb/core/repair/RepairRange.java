@@ -10,7 +10,9 @@ import io.pairdb.core.ring.SubRanges;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.ring.TokenRange;
 import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.version.Causality;
 import io.pairdb.core.version.Resolution;
+import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.version.Version;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -27,14 +29,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * Anti-entropy for one token range of one tenant: the replicas compare digests of sub-ranges,
  * descending into those that differ (a Merkle-style descent) until a differing part is small
- * enough to compare key by key; then every key of such a leaf is resolved by the usual rule and
- * the winner is written, conditionally, to each replica that lacks it or holds an older or
- * concurrent version. Tombstones are repaired like values. Ranges whose digests agree move
- * nothing but their digests.
+ * enough to compare key by key. A leaf is compared on clocks alone (values left out); only the
+ * keys that differ are fetched in full, resolved by the usual rule, and the winner is written,
+ * conditionally, to each replica that lacks it or holds an older or concurrent version. Tombstones
+ * are repaired like values. Ranges whose digests agree move nothing but their digests.
  *
  * <p>Safe while live writes run: every repair write is a conditional apply, so a replica that
  * took a newer write after the comparison keeps it. A dry run compares and counts, and writes
@@ -138,41 +141,50 @@ public final class RepairRange {
         }
     }
 
-    /** Resolves every key of the leaf and writes the winner where it is missing or older. */
+    /**
+     * Compares the leaf key by key on clocks alone, then fetches the full versions of the keys that
+     * differ only, resolves each and writes the winner where it is missing or older.
+     */
     private void reconcile(TenantId tenant, TokenRange leaf, List<StorageNode> replicas, boolean dryRun, Tally tally) {
         Map<StorageNode, Map<String, Entry>> held = new LinkedHashMap<>();
-        Map<String, Entry> anyCopy = new TreeMap<>();
+        Map<String, Token> keys = new TreeMap<>();
         for (StorageNode replica : replicas) {
-            Map<String, Entry> entries = scan(replica, tenant, leaf, tally);
-            held.put(replica, entries);
-            entries.forEach(anyCopy::putIfAbsent);
+            Map<String, Entry> clocks = scan(replica, leaf, tally,
+                    () -> storage.scanClocks(replica, leaf, tenant, settings.batchSize()));
+            held.put(replica, clocks);
+            clocks.values().forEach(e -> keys.putIfAbsent(e.key(), e.token()));
         }
         Map<StorageNode, List<Entry>> toWrite = new LinkedHashMap<>();
-        for (var key : anyCopy.entrySet()) {
-            List<Version> versions = new ArrayList<>();
-            held.values().forEach(entries -> {
-                Entry e = entries.get(key.getKey());
-                if (e != null) {
-                    versions.add(e.version());
-                }
-            });
-            Version winner = Resolution.resolve(versions).orElseThrow();
-            Entry resolved = new Entry(tenant, key.getKey(), key.getValue().token(), winner);
-            boolean differs = false;
+        for (var key : keys.entrySet()) {
+            tally.keysCompared++;
+            Map<VectorClock, StorageNode> holders = new LinkedHashMap<>();
+            boolean missing = false;
             for (var replica : held.entrySet()) {
                 Entry mine = replica.getValue().get(key.getKey());
-                if (mine == null || !mine.version().clock().equals(winner.clock())) {
-                    differs = true;
+                if (mine == null) {
+                    missing = true;
+                } else {
+                    holders.putIfAbsent(mine.version().clock(), replica.getKey());
+                }
+            }
+            if (!missing && holders.size() == 1) {
+                continue;
+            }
+            tally.keysDiffering++;
+            if (dryRun) {
+                continue;
+            }
+            Optional<Version> winner = resolve(tenant, key.getKey(), key.getValue(), holders, tally);
+            if (winner.isEmpty()) {
+                continue;
+            }
+            Entry resolved = new Entry(tenant, key.getKey(), key.getValue(), winner.get());
+            for (var replica : held.entrySet()) {
+                Entry mine = replica.getValue().get(key.getKey());
+                if (mine == null || !mine.version().clock().equals(winner.get().clock())) {
                     toWrite.computeIfAbsent(replica.getKey(), r -> new ArrayList<>()).add(resolved);
                 }
             }
-            tally.keysCompared++;
-            if (differs) {
-                tally.keysDiffering++;
-            }
-        }
-        if (dryRun) {
-            return;
         }
         for (var writes : toWrite.entrySet()) {
             List<Entry> entries = writes.getValue();
@@ -185,10 +197,35 @@ public final class RepairRange {
         }
     }
 
-    private Map<String, Entry> scan(StorageNode replica, TenantId tenant, TokenRange leaf, Tally tally) {
+    /**
+     * The resolution of a differing key: the full version of each clock no other copy's clock
+     * dominates, fetched from one replica holding it, resolved by the usual rule. Empty when every
+     * copy went meanwhile (a range delete).
+     */
+    private Optional<Version> resolve(TenantId tenant, String key, Token token, Map<VectorClock, StorageNode> holders,
+                                      Tally tally) {
+        List<Version> candidates = new ArrayList<>();
+        for (var holder : holders.entrySet()) {
+            boolean dominated = holders.keySet().stream()
+                    .anyMatch(other -> holder.getKey().compare(other) == Causality.BEFORE);
+            if (dominated) {
+                continue;
+            }
+            StorageNode replica = holder.getValue();
+            // the key's own token as a range of one token: a scan of exactly the keys at that token
+            TokenRange justTheKey = new TokenRange(new Token(token.value() - 1), token);
+            scan(replica, justTheKey, tally,
+                    () -> storage.scan(replica, justTheKey, Optional.of(tenant), Optional.empty(), settings.batchSize()))
+                    .values().stream().filter(e -> e.key().equals(key)).findFirst()
+                    .ifPresent(e -> candidates.add(e.version()));
+        }
+        return Resolution.resolve(candidates);
+    }
+
+    private Map<String, Entry> scan(StorageNode replica, TokenRange range, Tally tally,
+                                    Supplier<StorageRanges.Scan> open) {
         Map<String, Entry> entries = new LinkedHashMap<>();
-        try (StorageRanges.Scan scan = storage.scan(replica, leaf, Optional.of(tenant), Optional.empty(),
-                settings.batchSize())) {
+        try (StorageRanges.Scan scan = open.get()) {
             for (Optional<List<Entry>> batch = scan.next(settings.storageTimeout()); batch.isPresent();
                  batch = scan.next(settings.storageTimeout())) {
                 for (Entry e : batch.get()) {
@@ -197,7 +234,7 @@ public final class RepairRange {
                 }
             }
         } catch (PairDbException e) {
-            throw new ReplicaFailure(replica.id(), "scan of " + leaf + " on " + replica.id() + " failed: "
+            throw new ReplicaFailure(replica.id(), "scan of " + range + " on " + replica.id() + " failed: "
                     + e.getMessage());
         }
         return entries;

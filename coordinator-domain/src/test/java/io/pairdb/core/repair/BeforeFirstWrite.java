@@ -28,6 +28,11 @@ final class BeforeFirstWrite implements StorageRanges {
     }
 
     @Override
+    public Scan scanClocks(StorageNode node, TokenRange range, TenantId tenant, int batchSize) {
+        return nodes.scanClocks(node, range, tenant, batchSize);
+    }
+
+    @Override
     public CompletableFuture<BatchApplied> writeBatch(StorageNode node, List<Entry> entries, Duration timeout) {
         if (liveWrite != null) {
             liveWrite.run();

@@ -123,6 +123,25 @@ public final class InMemoryStorageRanges implements StorageRanges {
     }
 
     @Override
+    public Scan scanClocks(StorageNode node, TokenRange range, TenantId tenant, int batchSize) {
+        Scan scan = scan(node, range, Optional.of(tenant), Optional.empty(), batchSize);
+        return new Scan() {
+            @Override
+            public Optional<List<Entry>> next(Duration timeout) {
+                return scan.next(timeout).map(batch -> batch.stream()
+                        .map(e -> new Entry(e.tenant(), e.key(), e.token(), e.version().tombstone() ? e.version()
+                                : Version.of(new byte[0], e.version().clock(), e.version().timestampMs())))
+                        .toList());
+            }
+
+            @Override
+            public void close() {
+                scan.close();
+            }
+        };
+    }
+
+    @Override
     public CompletableFuture<BatchApplied> writeBatch(StorageNode node, List<Entry> entries, Duration timeout) {
         if (failingWrites.contains(node.id())) {
             return CompletableFuture.failedFuture(new PairDbException("node " + node.id(),

@@ -91,6 +91,22 @@ public abstract class StorageRangesContract {
     }
 
     @Test
+    public void aClockScanYieldsOneTenantsClocksTimestampsAndTombstonesWithoutValues() throws Exception {
+        List<Entry> expected = stored(30).stream().filter(e -> e.tenant().equals(A)).toList();
+        Entry deleted = new Entry(A, "deleted", new Token(77), Version.tombstone(VectorClock.of("coord-2", 4), 99));
+        ranges.writeBatch(node, List.of(deleted), TIMEOUT).get();
+
+        List<Entry> clocks = drain(ranges.scanClocks(node, new TokenRange(Token.MIN, Token.MIN), A, 4));
+
+        assertThat(clocks).hasSize(expected.size() + 1).contains(deleted);
+        assertThat(clocks).allSatisfy(e -> assertThat(e.version().valueSize()).isZero());
+        assertThat(clocks.stream().filter(e -> !e.key().equals("deleted"))
+                .map(e -> e.key() + "@" + e.version().clock() + "/" + e.version().timestampMs()).toList())
+                .containsExactlyElementsOf(expected.stream()
+                        .map(e -> e.key() + "@" + e.version().clock() + "/" + e.version().timestampMs()).toList());
+    }
+
+    @Test
     public void aScanResumesStrictlyAfterAPosition() throws Exception {
         List<Entry> expected = stored(30);
         TokenRange range = new TokenRange(Token.MIN, Token.MAX);

@@ -1,5 +1,6 @@
 package io.pairdb.storage.server;
 
+import com.google.protobuf.ByteString;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.pairdb.core.version.ConditionalApply;
@@ -107,7 +108,8 @@ public final class StorageNodeEndpoint extends StorageNodeServiceGrpc.StorageNod
                     ? Optional.of(Protos.position(range, request.getAfter()))
                     : Optional.empty();
             int batchSize = request.getBatchSize() == 0 ? DEFAULT_BATCH_SIZE : request.getBatchSize();
-            streamer.start(store.scan(range, Protos.tenantFilter(request.getTenantId()), after), batchSize);
+            EntryScan entries = store.scan(range, Protos.tenantFilter(request.getTenantId()), after);
+            streamer.start(request.getWithoutValues() ? withoutValues(entries) : entries, batchSize);
         });
     }
 
@@ -187,6 +189,29 @@ public final class StorageNodeEndpoint extends StorageNodeServiceGrpc.StorageNod
                     .setWritesRefused(now.writesRefused().orElse(""))
                     .build();
         });
+    }
+
+    /** The same scan with every value left out; clocks, timestamps and tombstone flags stay. */
+    private static EntryScan withoutValues(EntryScan entries) {
+        return new EntryScan() {
+            @Override
+            public boolean hasNext() {
+                return entries.hasNext();
+            }
+
+            @Override
+            public StoredEntry next() {
+                StoredEntry entry = entries.next();
+                StoredVersion version = entry.version();
+                return entry.withVersion(new StoredVersion(ByteString.EMPTY, version.tombstone(), version.clock(),
+                        version.timestampMs()));
+            }
+
+            @Override
+            public void close() {
+                entries.close();
+            }
+        };
     }
 
     private static StoredEntry entry(String tenantId, String key, long token, boolean hasVersion, Version version) {

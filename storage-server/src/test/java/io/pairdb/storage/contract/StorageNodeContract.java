@@ -544,6 +544,20 @@ public abstract class StorageNodeContract {
     }
 
     @Test
+    void streamsClocksTimestampsAndTombstonesButNoValuesWhenAskedWithoutValues() {
+        Version value = aValue("blue").clock("c1", 2).clock("c2", 1).at(123).build();
+        Version tombstone = aTombstone().clock("c1", 3).at(124).build();
+        writeBatch(entry("acme", "colour", 42, value), entry("acme", "gone", 43, tombstone));
+
+        List<Entry> streamed = stream(request(0, 0).toBuilder().setWithoutValues(true).build());
+
+        assertThat(streamed).containsExactly(
+                entry("acme", "colour", 42, value.toBuilder().clearValue().build()),
+                entry("acme", "gone", 43, tombstone));
+        assertThat(read("acme", "colour").getVersion().getValue().toStringUtf8()).isEqualTo("blue");
+    }
+
+    @Test
     void rejectsAResumePositionOutsideTheRange() {
         StreamRangeRequest outside = request(10, 20).toBuilder()
                 .setAfter(StreamPosition.newBuilder().setToken(25).setTenantId("acme").setKey("k")).build();
