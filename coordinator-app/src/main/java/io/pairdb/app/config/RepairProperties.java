@@ -10,11 +10,11 @@ import java.time.Duration;
 @ConfigurationProperties("pairdb.repair")
 public class RepairProperties {
     /** Sub-ranges each digest call cuts a differing range into. */
-    private int fanOut = 16;
+    private int fanOut = 4;
     /** A differing sub-range with at most this many keys on every replica is compared key by key. */
     private long leafKeys = 8;
     /** How many times a range is cut at most before what still differs is compared key by key. */
-    private int maxDepth = 8;
+    private int maxDepth = 12;
     /** Bound on each storage call of a repair: a digest call, a scan batch, a repair write. */
     private Duration storageTimeout = Duration.ofSeconds(30);
     /** Entries per scan batch and per repair write. */

@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param batchSize      entries per scan batch and per repair write
  */
 public record RepairSettings(int fanOut, long leafKeys, int maxDepth, Duration storageTimeout, int batchSize) {
-    public static final RepairSettings DEFAULTS = new RepairSettings(16, 8, 8, Duration.ofSeconds(30), 500);
+    public static final RepairSettings DEFAULTS = new RepairSettings(4, 8, 12, Duration.ofSeconds(30), 500);
 
     public RepairSettings {
         Objects.requireNonNull(storageTimeout, "storageTimeout");
