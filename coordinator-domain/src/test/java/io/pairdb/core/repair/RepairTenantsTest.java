@@ -2,7 +2,10 @@ package io.pairdb.core.repair;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.StorageRanges.Entry;
 import io.pairdb.core.ring.KeyPosition;
@@ -17,7 +20,12 @@ import io.pairdb.core.testing.InMemoryTenantStore;
 import io.pairdb.core.testing.InMemoryTopologyStore;
 import io.pairdb.core.testing.ManualClock;
 import io.pairdb.core.testing.RecordingMetrics;
+import io.pairdb.core.topology.ChangeId;
+import io.pairdb.core.topology.ChangeStatus;
+import io.pairdb.core.topology.ChangeType;
 import io.pairdb.core.topology.ClusterTopology;
+import io.pairdb.core.topology.PlanChange;
+import io.pairdb.core.topology.TopologyChange;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.version.Version;
 import java.nio.charset.StandardCharsets;
@@ -127,6 +135,24 @@ class RepairTenantsTest {
                 .isEqualTo(new RepairTenants.Outcome.TenantNotFound(new TenantId("nobody")));
         assertThat(repair.repair(Optional.empty(), Optional.of(new NodeId("n9")), false))
                 .isEqualTo(new RepairTenants.Outcome.NodeNotFound(new NodeId("n9")));
+    }
+
+    @Test
+    void isRefusedWhileATopologyChangeIsInFlightAndWritesNothing() {
+        long missing = missingCopies();
+        StorageNode joining = new StorageNode(new NodeId("n6"), "10.0.0.6", 7000, 8, NodeState.BOOTSTRAPPING,
+                Liveness.UP, clock.now(), clock.now());
+        PlanChange.Plan plan = PlanChange.forAdd(TopologyView.of(nodes.load()), joining, tenants.list());
+        long epoch = nodes.epoch() + 1;
+        ChangeId id = ChangeId.of(ChangeType.ADD_NODE, joining.id(), epoch);
+        assertThat(changes.start(new TopologyChange(id, ChangeType.ADD_NODE, joining.id(), ChangeStatus.IN_PROGRESS,
+                        epoch, false, 0, plan.streams(), clock.now(), clock.now(), Optional.empty(), Optional.empty(),
+                        Optional.empty()), plan.releases(), joining, epoch - 1, "coord-b", Duration.ofMinutes(5)))
+                .isInstanceOf(ChangeStore.Start.Started.class);
+
+        assertThat(repair.repair(Optional.of(ACME), Optional.empty(), false))
+                .isEqualTo(new RepairTenants.Outcome.ChangeInFlight(1));
+        assertThat(missingCopies()).isEqualTo(missing);
     }
 
     @Test
