@@ -36,7 +36,11 @@ import java.util.concurrent.TimeoutException;
  */
 final class Replicas implements AutoCloseable {
     static final TenantId TENANT = new TenantId("acme");
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Long enough that a write is never left undecided on a starved machine: a write that timed out
+     * here could still land on its node later, in the middle of a repair, and blur the counts.
+     */
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final List<StorageNodeEmulator> emulators = new ArrayList<>();
     private final List<StorageNode> nodes = new ArrayList<>();
