@@ -419,7 +419,8 @@ class SecurityIT {
                 service.getMethods().forEach(m -> served.add(m.getMethodDescriptor().getFullMethodName())));
         assertThat(served).as("the services registered on the gRPC server").contains(
                 "pairdb.admin.v1.AdminService/CreateTenant", "pairdb.coordinator.v1.CoordinatorService/WriteKeyValue",
-                "pairdb.admin.v1.AuthService/CreateApiKey", "grpc.health.v1.Health/Check");
+                "pairdb.admin.v1.AuthService/CreateApiKey", "grpc.health.v1.Health/Check",
+                "proto.CoordinatorService/WriteKeyValue", "proto.CoordinatorService/ListStorageNodes");
         assertThat(CallPermissions.standard().methods()).as("methods with a permission rule").containsAll(served);
         assertThat(served).as("rules for methods nobody serves are stale").containsAll(CallPermissions.standard().methods());
     }

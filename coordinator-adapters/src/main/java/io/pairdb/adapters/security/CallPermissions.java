@@ -71,6 +71,17 @@ public final class CallPermissions {
         b.admin(AdminServiceGrpc.getDescribeRingMethod(), READ);
         b.admin(AdminServiceGrpc.getGetHintStatsMethod(), READ);
         b.admin(AdminServiceGrpc.getReplayHintsMethod(), ADMIN);
+        b.admin(AdminServiceGrpc.getRepairMethod(), ADMIN);
+        // the original gateway's proto.CoordinatorService: each call needs what its v1 counterpart needs
+        b.data(io.pairdb.proto.gateway.CoordinatorServiceGrpc.getWriteKeyValueMethod(), TENANT_WRITE);
+        b.data(io.pairdb.proto.gateway.CoordinatorServiceGrpc.getReadKeyValueMethod(), TENANT_READ);
+        b.admin(io.pairdb.proto.gateway.CoordinatorServiceGrpc.getCreateTenantMethod(), ADMIN);
+        b.adminPerTenant(io.pairdb.proto.gateway.CoordinatorServiceGrpc.getGetTenantMethod(), TENANT_RECORD);
+        b.admin(io.pairdb.proto.gateway.CoordinatorServiceGrpc.getUpdateReplicationFactorMethod(), ADMIN);
+        b.admin(io.pairdb.proto.gateway.CoordinatorServiceGrpc.getAddStorageNodeMethod(), ADMIN);
+        b.admin(io.pairdb.proto.gateway.CoordinatorServiceGrpc.getRemoveStorageNodeMethod(), ADMIN);
+        b.admin(io.pairdb.proto.gateway.CoordinatorServiceGrpc.getGetMigrationStatusMethod(), READ);
+        b.admin(io.pairdb.proto.gateway.CoordinatorServiceGrpc.getListStorageNodesMethod(), READ);
         // keys are cluster administration
         b.admin(AuthServiceGrpc.getCreateApiKeyMethod(), ADMIN);
         b.admin(AuthServiceGrpc.getListApiKeysMethod(), ADMIN);
