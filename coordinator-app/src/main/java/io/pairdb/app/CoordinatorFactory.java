@@ -10,6 +10,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import io.pairdb.adapters.metrics.MicrometerCoordinatorMetrics;
 import io.pairdb.adapters.metrics.ObservedStorageNodes;
 import io.pairdb.adapters.metrics.TopologyMetrics;
@@ -180,7 +181,9 @@ public class CoordinatorFactory {
         return connection;
     }
 
+    /** Reflection (grpcurl's {@code list}, {@code describe}) for callers with cluster:read, unless switched off. */
     @Singleton
+    @Requires(property = "pairdb.security.reflection", notEquals = "false")
     BindableService reflection() {
         return ProtoReflectionServiceV1.newInstance();
     }

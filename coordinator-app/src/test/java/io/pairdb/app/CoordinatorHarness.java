@@ -12,6 +12,7 @@ import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -64,7 +65,7 @@ final class CoordinatorHarness implements AutoCloseable {
         DevCluster cluster = DevCluster.start(nodes, dataDirectory);
         try {
             CoordinatorHarness harness = launch(cluster, extra, true);
-            new DevBootstrap(harness.context, cluster).run(harness.grpcPort, harness.httpPort);
+            new DevBootstrap(harness.context, cluster, Optional.empty()).run(harness.grpcPort, harness.httpPort);
             return harness;
         } catch (RuntimeException e) {
             cluster.close();
@@ -83,6 +84,8 @@ final class CoordinatorHarness implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(cluster.properties());
         props.put("grpc.server.port", grpcPort);
         props.put("micronaut.server.port", httpPort);
+        // security is not what these tests are about; the security ITs set it up through extra
+        props.put("pairdb.security.authentication", "off");
         props.putAll(extra);
         ApplicationContext context = Micronaut.build(new String[0])
                 .mainClass(CoordinatorMain.class)

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 final class CoordinatorProcess implements AutoCloseable {
     static final Path JAR = Path.of("target", "pairdb-coordinator.jar");
     private static Path copy;
+    private static Path home;
 
     private final String name;
     private final Process process;
@@ -53,12 +54,27 @@ final class CoordinatorProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto", "-jar", jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // security is not what these tests are about (unless they say so): no authentication, and dev
+        // mode's credentials, if any, in a directory of the test's, never in the user's ~/.pairdb
+        builder.environment().put("PAIRDB_SECURITY_AUTHENTICATION", "off");
+        builder.environment().put("PAIRDB_HOME", home().toString());
         builder.environment().putAll(environment);
         try {
             return new CoordinatorProcess(name, builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static synchronized Path home() {
+        if (home == null) {
+            try {
+                home = Files.createTempDirectory("pairdb-home-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return home;
     }
 
     /**

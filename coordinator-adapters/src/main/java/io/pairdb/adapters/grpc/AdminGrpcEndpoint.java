@@ -3,6 +3,7 @@ package io.pairdb.adapters.grpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.pairdb.adapters.security.Callers;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.hints.DescribeHints;
 import io.pairdb.core.hints.HintReport;
@@ -11,6 +12,7 @@ import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.ring.ReplicaSets;
+import io.pairdb.core.security.Authorize;
 import io.pairdb.core.ring.RingDescription;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.ring.TopologyView;
@@ -78,6 +80,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private final TopologyChanges changes;
     private final DryRunChanges dryRuns;
     private final Cleanups cleanups;
+    private final Authorize authorize = new Authorize();
     private final RepairTenants repairs;
 
     public AdminGrpcEndpoint(TenantService tenants, ClusterTopology topology, DescribeHints describeHints,
@@ -129,7 +132,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     public void listTenants(ListTenantsRequest request, StreamObserver<ListTenantsResponse> observer) {
         respond(observer, "list tenants", () -> {
             var b = ListTenantsResponse.newBuilder();
-            tenants.list().forEach(t -> b.addTenants(AdminProtoMapper.toProto(t)));
+            authorize.visible(Callers.current(), tenants.list()).forEach(t -> b.addTenants(AdminProtoMapper.toProto(t)));
             return b.build();
         });
     }
@@ -257,7 +260,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
                         + " and the verification of the new replicas, and the reason is kept with the change");
             }
             ChangeId id = new ChangeId(request.getChangeId());
-            return switch (cleanups.force(id, request.getReason(), request.getRequestedBy())) {
+            return switch (cleanups.force(id, request.getReason(), Callers.current().toString())) {
                 case CleanupStore.Force.Forced forced -> {
                     TopologyChange change = changes.find(id).orElseThrow(() -> ChangeProtoMapper.changeNotFound(
                             request.getChangeId()));

@@ -1,6 +1,8 @@
 package io.pairdb.core.port;
 
+import io.pairdb.core.testing.ApiKeyStoreContract;
 import io.pairdb.core.testing.ChangeStoreContract;
+import io.pairdb.core.testing.InMemoryApiKeyStore;
 import io.pairdb.core.testing.CoordinatorIdsContract;
 import io.pairdb.core.testing.CoordinatorRegistryContract;
 import io.pairdb.core.testing.StorageRangesContract;
@@ -21,6 +23,14 @@ import org.junit.jupiter.api.Nested;
 
 /** The in-memory fakes honour the same contracts as the real adapters. */
 class InMemoryPortsContractTest {
+    @Nested
+    class ApiKeyStoreFake extends ApiKeyStoreContract {
+        @Override
+        protected ApiKeyStore emptyStore() {
+            return new InMemoryApiKeyStore();
+        }
+    }
+
     @Nested
     class TenantStoreFake extends TenantStoreContract {
         @Override
