@@ -16,6 +16,7 @@ import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.topology.ChangeConflicts;
 import io.pairdb.core.topology.ChangeStores;
+import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.topology.RangeRelease;
 import io.pairdb.core.topology.TenantFilter;
 import io.pairdb.core.topology.TopologyChange;
@@ -48,6 +49,9 @@ import java.util.concurrent.TimeoutException;
  *       (holds the key with an equal or later clock).</li>
  * </ul>
  *
+ * A former owner this coordinator's failure detector sees DOWN is not called at all: its ranges are
+ * skipped until it is seen UP (liveness is each coordinator's own, see {@link ClusterTopology}).
+ *
  * A range either passes for every piece and tenant and is deleted, or is skipped with the reason
  * (nothing deleted) and tried again at the next run. Outcomes are recorded per range. Not
  * thread-safe: one runner calls {@link #run()}; several coordinators may run at once (claims).
@@ -55,15 +59,17 @@ import java.util.concurrent.TimeoutException;
 public final class RunCleanup {
     private final CleanupStore cleanups;
     private final ChangeStores stores;
+    private final ClusterTopology topology;
     private final StorageRanges storage;
     private final Clock clock;
     private final CleanupSettings settings;
     private final CleanupEvents events;
 
-    public RunCleanup(CleanupStore cleanups, ChangeStores stores, StorageRanges storage, Clock clock,
-                      CleanupSettings settings, CleanupEvents events) {
+    public RunCleanup(CleanupStore cleanups, ChangeStores stores, ClusterTopology topology, StorageRanges storage,
+                      Clock clock, CleanupSettings settings, CleanupEvents events) {
         this.cleanups = Objects.requireNonNull(cleanups, "cleanups");
         this.stores = Objects.requireNonNull(stores, "stores");
+        this.topology = Objects.requireNonNull(topology, "topology");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -127,7 +133,8 @@ public final class RunCleanup {
     }
 
     private Context context() {
-        TopologyView view = TopologyView.of(stores.nodes().load());
+        // liveness as this coordinator's failure detector sees it: the store keeps ring membership only
+        TopologyView view = topology.refresh();
         List<TopologyChange> inFlight = stores.changes().inProgress();
         Map<TenantId, Tenant> tenants = new HashMap<>();
         stores.tenants().list().forEach(t -> tenants.put(t.id(), t));
@@ -209,6 +216,10 @@ public final class RunCleanup {
         Map<String, List<StorageNode>> byDigest = new HashMap<>();
         List<String> unanswered = new ArrayList<>();
         for (StorageNode replica : w.replicas()) {
+            if (replica.liveness() == Liveness.DOWN) {
+                unanswered.add(replica.id().value() + " (down)");
+                continue;
+            }
             try {
                 StorageRanges.Digest d = await(storage.digest(replica, w.piece(), w.tenant().id(),
                         settings.storageTimeout()));

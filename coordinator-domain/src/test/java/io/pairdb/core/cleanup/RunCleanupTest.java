@@ -25,6 +25,7 @@ import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
 import io.pairdb.core.topology.ChangeStores;
 import io.pairdb.core.topology.ChangeType;
+import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.topology.PlanChange;
 import io.pairdb.core.topology.RangeRelease;
 import io.pairdb.core.topology.TopologyChange;
@@ -53,8 +54,9 @@ class RunCleanupTest {
     private final InMemoryStorageRanges data = new InMemoryStorageRanges();
     private final CleanupSettings settings = new CleanupSettings("coord-a", GRACE, Duration.ofMinutes(1), 16,
             Duration.ofSeconds(5), 7);
-    private final RunCleanup cleanup = new RunCleanup(cleanups, new ChangeStores(nodes, tenants, changes), data, clock,
-            settings, CleanupEvents.NONE);
+    private final ClusterTopology topology = new ClusterTopology(nodes, clock);
+    private final RunCleanup cleanup = new RunCleanup(cleanups, new ChangeStores(nodes, tenants, changes), topology, data,
+            clock, settings, CleanupEvents.NONE);
     private final List<String> keys = new ArrayList<>();
     private ChangeId added;
 
@@ -308,6 +310,29 @@ class RunCleanupTest {
                 .hasMessageContaining("reason");
         assertThat(force.force(new ChangeId("add-n9-e9"), "why", "alice")).isEqualTo(new CleanupStore.Force.NotFound());
         assertThat(cleanups.find(added).orElseThrow().forced()).isEmpty();
+    }
+
+    @Test
+    void aFormerOwnerThisCoordinatorsFailureDetectorSeesDownIsSkippedWithoutBeingCalled() {
+        Moved moved = aMovedKey();
+        topology.reload();
+        topology.markLiveness(moved.former(), Liveness.DOWN);
+        clock.advance(GRACE);
+
+        cleanup.run();
+
+        List<RangeCleanup> ofFormer = ranges(added).stream().filter(r -> r.release().node().equals(moved.former()))
+                .toList();
+        assertThat(ofFormer).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.outcome()).isInstanceOfAny(CleanupOutcome.Skipped.class, CleanupOutcome.Kept.class);
+            if (r.outcome() instanceof CleanupOutcome.Skipped skipped) {
+                assertThat(skipped.reason()).isEqualTo("node " + moved.former() + " is down");
+            }
+        });
+        assertThat(ofFormer).anyMatch(r -> r.outcome() instanceof CleanupOutcome.Skipped);
+        assertThat(data.rangesDeleted()).noneMatch(d -> d.node().equals(moved.former()));
+        assertThat(data.callsTo(moved.former())).as("calls to the node seen down").isZero();
+        assertThat(ranges(added)).anyMatch(r -> r.outcome() instanceof CleanupOutcome.Deleted);
     }
 
     @Test

@@ -50,6 +50,7 @@ public final class InMemoryStorageRanges implements StorageRanges {
     private final List<ScanOpened> scans = new CopyOnWriteArrayList<>();
     private final Map<NodeId, Long> written = new ConcurrentHashMap<>();
     private final List<RangeDeleted> deletes = new CopyOnWriteArrayList<>();
+    private final Map<NodeId, Long> calls = new ConcurrentHashMap<>();
 
     /** Stores the version on the node, conditionally, as a replica write would. */
     public void put(NodeId node, TenantId tenant, String key, Version version) {
@@ -76,6 +77,15 @@ public final class InMemoryStorageRanges implements StorageRanges {
         }
     }
 
+    /** Every call made to the node: scans, batch writes, digests, range deletes. */
+    public long callsTo(NodeId node) {
+        return calls.getOrDefault(node, 0L);
+    }
+
+    private void called(StorageNode node) {
+        calls.merge(node.id(), 1L, Long::sum);
+    }
+
     public List<ScanOpened> scansOpened() {
         return List.copyOf(scans);
     }
@@ -88,6 +98,7 @@ public final class InMemoryStorageRanges implements StorageRanges {
     @Override
     public Scan scan(StorageNode node, TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after,
                      int batchSize) {
+        called(node);
         scans.add(new ScanOpened(node.id(), range, tenant, after));
         if (after.isPresent() && !range.contains(after.get().token())) {
             throw new IllegalArgumentException("resume position " + after.get() + " is outside " + range);
@@ -122,6 +133,7 @@ public final class InMemoryStorageRanges implements StorageRanges {
 
     @Override
     public CompletableFuture<BatchApplied> writeBatch(StorageNode node, List<Entry> entries, Duration timeout) {
+        called(node);
         if (failingWrites.contains(node.id())) {
             return CompletableFuture.failedFuture(new PairDbException("node " + node.id(),
                     "batch write to " + node.id() + " failed: injected"));
@@ -142,6 +154,7 @@ public final class InMemoryStorageRanges implements StorageRanges {
 
     @Override
     public CompletableFuture<Digest> digest(StorageNode node, TokenRange range, TenantId tenant, Duration timeout) {
+        called(node);
         if (failingScans.contains(node.id())) {
             return CompletableFuture.failedFuture(new PairDbException("node " + node.id(),
                     "digest on " + node.id() + " failed: injected"));
@@ -175,6 +188,7 @@ public final class InMemoryStorageRanges implements StorageRanges {
 
     @Override
     public CompletableFuture<Long> deleteRange(StorageNode node, TokenRange range, TenantId tenant, Duration timeout) {
+        called(node);
         if (failingWrites.contains(node.id())) {
             return CompletableFuture.failedFuture(new PairDbException("node " + node.id(),
                     "range delete on " + node.id() + " failed: injected"));
