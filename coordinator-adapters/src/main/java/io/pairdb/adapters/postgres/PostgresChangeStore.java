@@ -1,6 +1,7 @@
 package io.pairdb.adapters.postgres;
 
 import io.pairdb.core.PairDbException;
+import io.pairdb.core.PermanentFailureException;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.ChangeStore;
@@ -287,7 +288,7 @@ public final class PostgresChangeStore implements ChangeStore {
                     s.setString(2, TopologyChangeMapper.streams(streams));
                     s.setObject(3, Jdbc.toTimestamp(at));
                     s.setObject(4, Jdbc.toTimestamp(at));
-                    s.setString(5, error.orElse(null));
+                    s.setString(5, Jdbc.message(error.orElse(null)));
                     s.setString(6, id.value());
                     s.setString(7, owner);
                     try (ResultSet row = s.executeQuery()) {
@@ -354,6 +355,8 @@ public final class PostgresChangeStore implements ChangeStore {
     }
 
     private static PairDbException failure(ChangeId id, String message, SQLException cause) {
-        return new PairDbException("change " + id, message + " (tables pending_changes, storage_nodes, ring_epoch)", cause);
+        String text = message + " (tables pending_changes, storage_nodes, ring_epoch)";
+        return Jdbc.refusesTheData(cause) ? new PermanentFailureException("change " + id, text + ": " + cause.getMessage(),
+                cause) : new PairDbException("change " + id, text, cause);
     }
 }

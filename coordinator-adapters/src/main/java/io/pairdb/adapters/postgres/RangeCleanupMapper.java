@@ -94,13 +94,13 @@ final class RangeCleanupMapper {
             case CleanupOutcome.Skipped sk -> {
                 s.setString(first, "SKIPPED");
                 s.setNull(first + 1, java.sql.Types.BIGINT);
-                s.setString(first + 2, sk.reason());
+                s.setString(first + 2, Jdbc.message(sk.reason()));
                 s.setObject(first + 3, Jdbc.toTimestamp(sk.at()));
             }
             case CleanupOutcome.Kept k -> {
                 s.setString(first, "KEPT");
                 s.setNull(first + 1, java.sql.Types.BIGINT);
-                s.setString(first + 2, k.reason());
+                s.setString(first + 2, Jdbc.message(k.reason()));
                 s.setObject(first + 3, Jdbc.toTimestamp(k.at()));
             }
         }

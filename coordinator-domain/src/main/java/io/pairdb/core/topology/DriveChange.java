@@ -1,5 +1,6 @@
 package io.pairdb.core.topology;
 
+import io.pairdb.core.PermanentFailureException;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.Clock;
@@ -92,11 +93,25 @@ public final class DriveChange implements AutoCloseable {
         return change.withStreams(streams, change.updatedAt());
     }
 
-    /** Does one bounded piece of work. Throws only what the store threw; calling again retries. */
+    /**
+     * Does one bounded piece of work. Throws only what the store threw; calling again retries. A
+     * failure that retrying cannot fix ({@link PermanentFailureException}) fails the change instead,
+     * which is rolled back with the progress last saved.
+     */
     public Step step() {
         if (ended != null) {
             return new Step.Ended(ended);
         }
+        try {
+            return advance();
+        } catch (PermanentFailureException e) {
+            events.stepFailed(change.id(), e);
+            return end(ChangeStatus.FAILED, Optional.of("a step failed in a way retrying cannot fix: " + e.getMessage()),
+                    change.streams(), clock.now());
+        }
+    }
+
+    private Step advance() {
         Instant now = clock.now();
         if (!now.isBefore(lastSaved.plus(renewEvery())) && !save(now)) {
             return lost();
@@ -216,10 +231,14 @@ public final class DriveChange implements AutoCloseable {
     }
 
     private Step end(ChangeStatus status, Optional<String> error, Instant at) {
+        return end(status, error, List.copyOf(streams), at);
+    }
+
+    private Step end(ChangeStatus status, Optional<String> error, List<RangeStream> finalStreams, Instant at) {
         closeTransfer();
         Optional<NodeState> nodeState = !change.type().concernsNode() ? Optional.empty()
                 : Optional.of(status == ChangeStatus.COMPLETED ? change.type().onCompletion() : change.type().onRollback());
-        switch (store.finish(change.id(), settings.coordinatorId(), nodeState, status, error, List.copyOf(streams), at)) {
+        switch (store.finish(change.id(), settings.coordinatorId(), nodeState, status, error, finalStreams, at)) {
             case ChangeStore.Finish.Finished finished -> {
                 change = finished.change();
                 topology.reload();

@@ -169,6 +169,27 @@ public abstract class ChangeStoreContract {
     }
 
     @Test
+    public void everyKeyTheDataPlaneAcceptsCanBeCheckpointedAndEndedWith() {
+        TopologyChange change = started(changes.start(change(ChangeType.ADD_NODE, "n4", 4, streams("n4")),
+                node("n4", NodeState.BOOTSTRAPPING), 3, "coord-a", LEASE));
+        List<RangeStream> progress = new ArrayList<>(change.streams());
+        // U+0000 is valid UTF-8 and a valid key; JSON has to escape it, and jsonb refuses the escape
+        String key = "a\u0000b\\u0000\"\u0001\uD83D\uDE00";
+        progress.set(0, progress.get(0).copied(1, 10, new KeyPosition(Token.parseUnsigned("1500"), new TenantId("t"), key)));
+        progress.set(1, progress.get(1).failed(now.plusSeconds(1), "target n4 refused key '" + key + "'"));
+
+        assertThat(changes.checkpoint(change.id(), "coord-a", progress, now.plusSeconds(2), LEASE)).isEqualTo(Held.HELD);
+        assertThat(changes.find(change.id()).orElseThrow().streams().get(0).after().orElseThrow().key()).isEqualTo(key);
+
+        Finish finish = changes.finish(change.id(), "coord-a", Optional.of(NodeState.LEFT), ChangeStatus.FAILED,
+                Optional.of("stream 1 kept failing: key '" + key + "'"), progress, now.plusSeconds(3));
+        assertThat(finish).isInstanceOf(Finish.Finished.class);
+        TopologyChange ended = changes.find(change.id()).orElseThrow();
+        assertThat(ended.streams().get(0).after().orElseThrow().key()).isEqualTo(key);
+        assertThat(ended.error().orElseThrow()).startsWith("stream 1 kept failing: key 'a");
+    }
+
+    @Test
     public void anotherCoordinatorTakesAChangeOverOnlyOnceItsLeaseRanOut() {
         TopologyChange change = started(changes.start(change(ChangeType.ADD_NODE, "n4", 4, streams("n4")),
                 node("n4", NodeState.BOOTSTRAPPING), 3, "coord-a", LEASE));

@@ -35,6 +35,7 @@ public final class InMemoryChangeStore implements ChangeStore {
     private final Clock clock;
     private final Map<ChangeId, TopologyChange> changes = new LinkedHashMap<>();
     private final Map<ChangeId, List<RangeRelease>> releases = new LinkedHashMap<>();
+    private volatile RuntimeException checkpointFailure;
 
     public InMemoryChangeStore(InMemoryTopologyStore nodes, InMemoryTenantStore tenants, Clock clock) {
         this.nodes = nodes;
@@ -45,6 +46,11 @@ public final class InMemoryChangeStore implements ChangeStore {
     /** With tenants of its own: for tests of node changes only. */
     public InMemoryChangeStore(InMemoryTopologyStore nodes, Clock clock) {
         this(nodes, new InMemoryTenantStore(), clock);
+    }
+
+    /** From now on every checkpoint throws this (null: checkpoints work again). */
+    public void failCheckpoints(RuntimeException failure) {
+        checkpointFailure = failure;
     }
 
     /** The ranges the change releases, as stored with it (for {@link InMemoryCleanupStore}). */
@@ -143,6 +149,10 @@ public final class InMemoryChangeStore implements ChangeStore {
 
     @Override
     public Held checkpoint(ChangeId id, String owner, List<RangeStream> streams, Instant at, Duration lease) {
+        RuntimeException failure = checkpointFailure;
+        if (failure != null) {
+            throw failure;
+        }
         synchronized (nodes) {
             TopologyChange c = changes.get(id);
             if (!heldBy(c, owner)) {

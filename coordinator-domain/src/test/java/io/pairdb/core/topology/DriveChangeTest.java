@@ -2,6 +2,8 @@ package io.pairdb.core.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.PermanentFailureException;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.testing.InMemoryStorageRanges.ScanOpened;
@@ -75,6 +77,41 @@ class DriveChangeTest {
         cluster.runUntil(() -> !cluster.change(started.change().id()).inProgress(), Duration.ofSeconds(30), a, b);
         assertThat(cluster.change(started.change().id()).status()).isEqualTo(ChangeStatus.COMPLETED);
         assertThat(a.events).noneMatch(e -> e.startsWith("ended"));
+    }
+
+    @Test
+    public void aStepFailingWithAnErrorRetryingCannotFixFailsTheChangeAndRollsItBack() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        var started = a.add("n4", 16);
+        ChangeId id = started.change().id();
+        cluster.stepUntil(() -> cluster.change(id).totals().keys() >= 150, Duration.ofSeconds(5), a);
+        long saved = cluster.change(id).totals().keys();
+        cluster.changes.failCheckpoints(new PermanentFailureException("change " + id,
+                "could not checkpoint change " + id + ": unsupported Unicode escape sequence", null));
+
+        cluster.runUntil(() -> !cluster.change(id).inProgress(), Duration.ofSeconds(30), a);
+
+        TopologyChange failed = cluster.change(id);
+        assertThat(failed.status()).isEqualTo(ChangeStatus.FAILED);
+        assertThat(failed.error().orElseThrow()).contains("unsupported Unicode escape sequence");
+        assertThat(cluster.stored("n4").state()).as("rolled back").isEqualTo(NodeState.LEFT);
+        assertThat(failed.totals().keys()).as("the progress last saved").isEqualTo(saved);
+        assertThat(a.driver.driving()).isEmpty();
+    }
+
+    @Test
+    public void aStoreThatCannotBeReachedIsRetriedWithoutFailingTheChange() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        var started = a.add("n4", 16);
+        ChangeId id = started.change().id();
+        cluster.stepUntil(() -> cluster.change(id).totals().keys() >= 150, Duration.ofSeconds(5), a);
+        cluster.changes.failCheckpoints(new PairDbException("change " + id, "connection refused"));
+        cluster.runFor(Duration.ofSeconds(10), a);
+        assertThat(cluster.change(id).inProgress()).isTrue();
+
+        cluster.changes.failCheckpoints(null);
+        cluster.runUntil(() -> !cluster.change(id).inProgress(), Duration.ofSeconds(30), a);
+        assertThat(cluster.change(id).status()).isEqualTo(ChangeStatus.COMPLETED);
     }
 
     @Test

@@ -1,0 +1,13 @@
+-- Topology changes without loss or resurrection (issue 13).
+
+-- A key holding U+0000 is a valid key, but jsonb refuses its escape: a resume position with such
+-- a key names it by its UTF-8 bytes in base64 ("key_base64") instead of "key".
+COMMENT ON COLUMN pending_changes.progress IS
+    'Per-stream progress, written whole by the lease holder at each checkpoint: '
+    '{"force": bool, "unrecoverable_ranges": n, "replication": null | {"from": n, "to": n}, '
+    '"streams": [{"start": "<u64>", "end": "<u64>", '
+    '"target": "<node>", "sources": ["<node>", ...], "rfs": [n, ...], "tenants": null | ["<tenant>", ...], '
+    '"state": "PENDING|STREAMING|DONE", "keys": n, "bytes": n, '
+    '"after": null | {"token": "<u64>", "tenant": "<tenant>", "key": "<key>" | "key_base64": "<utf-8 in base64>"}, '
+    '"failing_since": null | "<ISO-8601>", "last_error": null | "<text>"}]}; '
+    'a stream''s index is its position in the array.';
