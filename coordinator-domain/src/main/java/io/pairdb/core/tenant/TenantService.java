@@ -113,6 +113,12 @@ public final class TenantService {
         }
         metrics.tenantCacheMiss();
         Optional<Tenant> loaded = store.find(id);
+        if (loaded.isPresent()) {
+            // a tenant is created with an epoch bump: refreshing the ring after reading the tenant serves at
+            // least that epoch, so no change started before the tenant existed misses its writes (the entry
+            // keeps the epoch read before the load: an RF changed in between must not be cached as current)
+            topology.refresh();
+        }
         // absent tenants are not cached, so a tenant created elsewhere is usable at once
         loaded.ifPresentOrElse(
                 t -> cache.put(id, new Cached(t, now + settings.cacheTtl().toMillis(), epoch)),

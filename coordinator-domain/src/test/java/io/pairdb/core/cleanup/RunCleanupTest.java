@@ -48,7 +48,7 @@ class RunCleanupTest {
 
     private final ManualClock clock = new ManualClock();
     private final InMemoryTopologyStore nodes = new InMemoryTopologyStore();
-    private final InMemoryTenantStore tenants = new InMemoryTenantStore();
+    private final InMemoryTenantStore tenants = new InMemoryTenantStore(nodes);
     private final InMemoryChangeStore changes = new InMemoryChangeStore(nodes, clock);
     private final InMemoryCleanupStore cleanups = new InMemoryCleanupStore(changes, clock);
     private final InMemoryStorageRanges data = new InMemoryStorageRanges();

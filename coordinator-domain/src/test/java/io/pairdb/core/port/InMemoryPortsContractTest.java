@@ -23,9 +23,17 @@ import org.junit.jupiter.api.Nested;
 class InMemoryPortsContractTest {
     @Nested
     class TenantStoreFake extends TenantStoreContract {
+        private InMemoryTenantStore store;
+
         @Override
         protected TenantStore emptyStore() {
-            return new InMemoryTenantStore();
+            store = new InMemoryTenantStore();
+            return store;
+        }
+
+        @Override
+        protected long ringEpoch() {
+            return store.ringEpoch();
         }
     }
 
@@ -80,7 +88,7 @@ class InMemoryPortsContractTest {
         @Override
         protected Stores emptyStores() {
             InMemoryTopologyStore nodes = new InMemoryTopologyStore();
-            InMemoryTenantStore tenants = new InMemoryTenantStore();
+            InMemoryTenantStore tenants = new InMemoryTenantStore(nodes);
             return new Stores(nodes, tenants, new InMemoryChangeStore(nodes, tenants, clock));
         }
 

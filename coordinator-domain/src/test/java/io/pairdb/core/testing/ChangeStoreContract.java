@@ -306,13 +306,14 @@ public abstract class ChangeStoreContract {
     @Test
     public void raisingAnRfStoresThePendingRfTheChangeAndTheEpochTogether() {
         Tenant before = tenant("orders", 2);
-        TopologyChange change = rfChange("orders", 2, 3, 4, streams("n3"));
+        long epoch = nodes.epoch();
+        TopologyChange change = rfChange("orders", 2, 3, epoch + 1, streams("n3"));
 
-        Start start = changes.startReplication(change, List.of(), before.raisingTo(3, now.plusSeconds(1)), 1, 3, "coord-a",
-                LEASE);
+        Start start = changes.startReplication(change, List.of(), before.raisingTo(3, now.plusSeconds(1)), 1, epoch,
+                "coord-a", LEASE);
 
         assertThat(start).isInstanceOf(Start.Started.class);
-        assertThat(nodes.epoch()).isEqualTo(4);
+        assertThat(nodes.epoch()).isEqualTo(epoch + 1);
         Tenant stored = tenants.find(before.id()).orElseThrow();
         assertThat(stored.replicationFactor()).isEqualTo(2);
         assertThat(stored.pendingReplicationFactor()).contains(3);
@@ -327,48 +328,61 @@ public abstract class ChangeStoreContract {
     @Test
     public void anRfChangePlannedAgainstAnOlderTenantOrEpochWritesNothing() {
         Tenant before = tenant("orders", 2);
-        assertThat(changes.startReplication(rfChange("orders", 2, 3, 4, streams("n3")), List.of(), before.raisingTo(3, now), 7, 3,
-                "coord-a", LEASE)).isEqualTo(new Start.EpochMoved(3));
-        assertThat(changes.startReplication(rfChange("orders", 2, 3, 3, streams("n3")), List.of(), before.raisingTo(3, now), 1, 2,
-                "coord-a", LEASE)).isEqualTo(new Start.EpochMoved(3));
+        long epoch = nodes.epoch();
+        assertThat(changes.startReplication(rfChange("orders", 2, 3, epoch + 1, streams("n3")), List.of(),
+                before.raisingTo(3, now), 7, epoch, "coord-a", LEASE)).isEqualTo(new Start.EpochMoved(epoch));
+        assertThat(changes.startReplication(rfChange("orders", 2, 3, epoch, streams("n3")), List.of(),
+                before.raisingTo(3, now), 1, epoch - 1, "coord-a", LEASE)).isEqualTo(new Start.EpochMoved(epoch));
         assertThat(tenants.find(before.id())).contains(before);
         assertThat(changes.list(10)).isEmpty();
-        assertThat(nodes.epoch()).isEqualTo(3);
+        assertThat(nodes.epoch()).isEqualTo(epoch);
+    }
+
+    @Test
+    public void aChangePlannedBeforeATenantWasCreatedWritesNothing() {
+        long planned = nodes.epoch();
+        tenant("late", 2);
+        TopologyChange change = change(ChangeType.ADD_NODE, "n4", planned + 1, streams("n4"));
+        assertThat(changes.start(change, node("n4", NodeState.BOOTSTRAPPING), planned, "coord-a", LEASE))
+                .isEqualTo(new Start.EpochMoved(planned + 1));
+        assertThat(changes.find(change.id())).isEmpty();
     }
 
     @Test
     public void endingAnRfChangeAppliesOrDropsThePendingRfWithAnEpochBump() {
         Tenant orders = tenant("orders", 2);
         Tenant audit = tenant("audit", 1);
-        TopologyChange raise = rfChange("orders", 2, 3, 4, streams("n3"));
-        started(changes.startReplication(raise, List.of(), orders.raisingTo(3, now), 1, 3, "coord-a", LEASE));
+        long epoch = nodes.epoch();
+        TopologyChange raise = rfChange("orders", 2, 3, epoch + 1, streams("n3"));
+        started(changes.startReplication(raise, List.of(), orders.raisingTo(3, now), 1, epoch, "coord-a", LEASE));
 
         Finish finish = changes.finish(raise.id(), "coord-a", Optional.empty(), ChangeStatus.COMPLETED, Optional.empty(),
                 raise.streams(), now.plusSeconds(5));
 
-        assertThat(finish).isInstanceOfSatisfying(Finish.Finished.class, f -> assertThat(f.epoch()).isEqualTo(5));
+        assertThat(finish).isInstanceOfSatisfying(Finish.Finished.class, f -> assertThat(f.epoch()).isEqualTo(epoch + 2));
         Tenant raised = tenants.find(orders.id()).orElseThrow();
         assertThat(raised.replicationFactor()).isEqualTo(3);
         assertThat(raised.pendingReplicationFactor()).isEmpty();
         assertThat(changes.find(raise.id()).orElseThrow().status()).isEqualTo(ChangeStatus.COMPLETED);
 
-        TopologyChange failing = rfChange("audit", 1, 2, 6, streams("n3"));
-        started(changes.startReplication(failing, List.of(), audit.raisingTo(2, now), 1, 5, "coord-a", LEASE));
+        TopologyChange failing = rfChange("audit", 1, 2, epoch + 3, streams("n3"));
+        started(changes.startReplication(failing, List.of(), audit.raisingTo(2, now), 1, epoch + 2, "coord-a", LEASE));
         changes.finish(failing.id(), "coord-a", Optional.empty(), ChangeStatus.FAILED, Optional.of("stream 0 kept failing"),
                 failing.streams(), now.plusSeconds(9));
         Tenant kept = tenants.find(audit.id()).orElseThrow();
         assertThat(kept.replicationFactor()).isEqualTo(1);
         assertThat(kept.pendingReplicationFactor()).isEmpty();
-        assertThat(nodes.epoch()).isEqualTo(7);
+        assertThat(nodes.epoch()).isEqualTo(epoch + 4);
     }
 
     @Test
     public void loweringAnRfStartsCompletedWithTheNewRf() {
         Tenant orders = tenant("orders", 3);
-        TopologyChange lower = rfChange("orders", 3, 2, 4, List.of()).ended(ChangeStatus.COMPLETED, Optional.empty(),
-                List.of(), now);
+        long epoch = nodes.epoch();
+        TopologyChange lower = rfChange("orders", 3, 2, epoch + 1, List.of()).ended(ChangeStatus.COMPLETED,
+                Optional.empty(), List.of(), now);
 
-        started(changes.startReplication(lower, List.of(), orders.withReplicationFactor(2, now), 1, 3, "coord-a",
+        started(changes.startReplication(lower, List.of(), orders.withReplicationFactor(2, now), 1, epoch, "coord-a",
                 LEASE));
 
         assertThat(tenants.find(orders.id()).orElseThrow().replicationFactor()).isEqualTo(2);

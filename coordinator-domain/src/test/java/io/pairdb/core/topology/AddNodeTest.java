@@ -54,6 +54,24 @@ class AddNodeTest {
     }
 
     @Test
+    public void aTenantCreatedBetweenPlanningAndStartIsStreamedToo() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        // created (with an RF no other tenant uses) right after the add read the tenants to plan
+        cluster.tenants.afterNextList(() -> {
+            cluster.tenant("late", 2);
+            cluster.load("late", 200);
+        });
+
+        var started = a.add("n4", 16);
+        cluster.runUntil(() -> !cluster.change(started.change().id()).inProgress(), Duration.ofSeconds(30), a);
+
+        assertThat(cluster.change(started.change().id()).status()).isEqualTo(ChangeStatus.COMPLETED);
+        Ring after = cluster.ring(NodeState.NORMAL);
+        assertThat(cluster.keysReplicatedBy(after, "n4")).anyMatch(k -> k.tenant().value().equals("late"));
+        assertThat(cluster.keysHeldBy("n4")).isEqualTo(cluster.keysReplicatedBy(after, "n4"));
+    }
+
+    @Test
     public void whileItJoinsTheNodeIsAPendingReplicaThatServesNoReads() {
         ChangeCluster.Coordinator a = threeNodesWithData();
         a.add("n4", 16);

@@ -42,7 +42,7 @@ final class ChangeCluster {
 
     final ManualClock clock = new ManualClock();
     final InMemoryTopologyStore nodes = new InMemoryTopologyStore();
-    final InMemoryTenantStore tenants = new InMemoryTenantStore();
+    final InMemoryTenantStore tenants = new InMemoryTenantStore(nodes);
     final InMemoryChangeStore changes = new InMemoryChangeStore(nodes, tenants, clock);
     final InMemoryCoordinatorRegistry registry = new InMemoryCoordinatorRegistry(clock);
     final InMemoryStorageRanges data = new InMemoryStorageRanges();
