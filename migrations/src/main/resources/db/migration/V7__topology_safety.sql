@@ -11,3 +11,13 @@ COMMENT ON COLUMN pending_changes.progress IS
     '"after": null | {"token": "<u64>", "tenant": "<tenant>", "key": "<key>" | "key_base64": "<utf-8 in base64>"}, '
     '"failing_since": null | "<ISO-8601>", "last_error": null | "<text>"}]}; '
     'a stream''s index is its position in the array.';
+
+-- A cleanup marks a range just before it sends the range's deletes, in a transaction that locks the
+-- ring_epoch row as every change start does; a change start refuses to run while a range it
+-- conflicts with is marked. A delete that failed or timed out may still run on the node, so the
+-- mark stays until the range is DELETED or KEPT.
+ALTER TABLE range_cleanups ADD COLUMN delete_begun_at timestamptz;
+COMMENT ON COLUMN range_cleanups.delete_begun_at IS
+    'Set (PostgreSQL''s clock) when the first delete of the range may have been sent to its node; '
+    'cleared when the range is DELETED or KEPT. While set, changes overlapping the range do not start.';
+CREATE INDEX range_cleanups_deleting ON range_cleanups (change_id, release_index) WHERE delete_begun_at IS NOT NULL;

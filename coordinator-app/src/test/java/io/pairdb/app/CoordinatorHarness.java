@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * A whole coordinator for end-to-end tests: dev mode's embedded PostgreSQL, Redis and
  * emulator nodes, the real Micronaut application on free ports, and gRPC stubs to it.
  */
-final class CoordinatorHarness implements AutoCloseable {
+final class CoordinatorHarness implements DataPlane, AutoCloseable {
     final DevCluster cluster;
     final ApplicationContext context;
     final ManagedChannel channel;
@@ -68,7 +68,8 @@ final class CoordinatorHarness implements AutoCloseable {
         return new CoordinatorHarness(cluster, context, grpcPort, httpPort, ownsCluster);
     }
 
-    CoordinatorServiceGrpc.CoordinatorServiceBlockingStub data() {
+    @Override
+    public CoordinatorServiceGrpc.CoordinatorServiceBlockingStub data() {
         return CoordinatorServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
     }
 

@@ -68,7 +68,7 @@ public final class StorageNodeEmulator implements AutoCloseable {
         FaultGate gate = new FaultGate(faults, timer, handlers);
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(builder.host, builder.port))
                 .executor(handlers)
-                .addService(new StorageNodeEndpoint(this::nodeId, store, stats, gate))
+                .addService(new StorageNodeEndpoint(this::nodeId, store, stats, gate, faults, tombstoneGcGrace))
                 .addService(new EmulatorControlEndpoint(store, faults, stats))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
@@ -135,6 +135,11 @@ public final class StorageNodeEmulator implements AutoCloseable {
      */
     public int purgeExpiredTombstones() {
         return store.purgeTombstonesOlderThan(clock.millis() - tombstoneGcGrace.toMillis());
+    }
+
+    /** Purges every tombstone now, whatever its age, as if the gc grace had passed; returns how many went. */
+    public int purgeAllTombstones() {
+        return store.purgeTombstonesOlderThan(Long.MAX_VALUE);
     }
 
     /**

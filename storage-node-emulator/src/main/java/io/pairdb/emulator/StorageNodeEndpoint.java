@@ -21,6 +21,7 @@ import io.pairdb.proto.storage.v1.WriteBatchRequest;
 import io.pairdb.proto.storage.v1.WriteBatchResponse;
 import io.pairdb.proto.storage.v1.WriteRequest;
 import io.pairdb.proto.storage.v1.WriteResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -36,12 +37,17 @@ final class StorageNodeEndpoint extends StorageNodeServiceGrpc.StorageNodeServic
     private final InMemoryStore store;
     private final EmulatorStats stats;
     private final FaultGate gate;
+    private final FaultHooks faults;
+    private final Duration tombstoneGcGrace;
 
-    StorageNodeEndpoint(Supplier<String> nodeId, InMemoryStore store, EmulatorStats stats, FaultGate gate) {
+    StorageNodeEndpoint(Supplier<String> nodeId, InMemoryStore store, EmulatorStats stats, FaultGate gate,
+                        FaultHooks faults, Duration tombstoneGcGrace) {
         this.nodeId = Objects.requireNonNull(nodeId);
         this.store = Objects.requireNonNull(store);
         this.stats = Objects.requireNonNull(stats);
         this.gate = Objects.requireNonNull(gate);
+        this.faults = Objects.requireNonNull(faults);
+        this.tombstoneGcGrace = Objects.requireNonNull(tombstoneGcGrace);
     }
 
     @Override
@@ -127,10 +133,10 @@ final class StorageNodeEndpoint extends StorageNodeServiceGrpc.StorageNodeServic
 
     @Override
     public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> observer) {
-        gate.unary(CallKind.CLEANUP, observer, () -> {
+        gate.run(CallKind.CLEANUP, observer, () -> {
             TokenRange range = Protos.range(request.hasRange(), request.getRange());
-            long deleted = store.deleteRange(range, Protos.tenantFilter(request.getTenantId()));
-            return DeleteRangeResponse.newBuilder().setDeleted(deleted).build();
+            faults.rangeDelete(request.getTenantId(), () -> Calls.unary(observer, () -> DeleteRangeResponse.newBuilder()
+                    .setDeleted(store.deleteRange(range, Protos.tenantFilter(request.getTenantId()))).build()));
         });
     }
 
@@ -152,6 +158,7 @@ final class StorageNodeEndpoint extends StorageNodeServiceGrpc.StorageNodeServic
                 .setNodeId(nodeId.get())
                 .setServing(true)
                 .setKeyCount(store.keyCount())
+                .setTombstoneGcGraceMs(tombstoneGcGrace.toMillis())
                 .build());
     }
 

@@ -2,10 +2,12 @@ package io.pairdb.adapters.postgres;
 
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.PermanentFailureException;
+import io.pairdb.core.cleanup.RangeCleanup;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.tenant.Tenant;
+import io.pairdb.core.topology.ChangeConflicts;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
 import io.pairdb.core.topology.RangeRelease;
@@ -72,9 +74,18 @@ public final class PostgresChangeStore implements ChangeStore {
             WHERE tenant_id = ?""";
 
     /** Unwinds a transaction whose condition no longer held; nothing it did is kept. */
-    private static final class ConditionFailed extends RuntimeException {
+    private static class ConditionFailed extends RuntimeException {
         ConditionFailed() {
             super(null, null, false, false);
+        }
+    }
+
+    /** Unwinds a start that a cleanup deleting a conflicting range refuses. */
+    private static final class CleanupRunning extends ConditionFailed {
+        private final Start.CleanupRunning answer;
+
+        CleanupRunning(Start.CleanupRunning answer) {
+            this.answer = answer;
         }
     }
 
@@ -98,10 +109,13 @@ public final class PostgresChangeStore implements ChangeStore {
                 if (!bumpIf(connection, expectedEpoch)) {
                     throw new ConditionFailed();
                 }
+                refuseIfACleanupDeletes(connection, change);
                 TopologyChange stored = insert(connection, change, owner, lease);
                 RangeCleanupMapper.insert(connection, change.id(), releases);
                 return new Start.Started(stored, expectedEpoch + 1);
             });
+        } catch (CleanupRunning refused) {
+            return refused.answer;
         } catch (ConditionFailed moved) {
             return new Start.EpochMoved(epoch());
         } catch (SQLException e) {
@@ -130,14 +144,30 @@ public final class PostgresChangeStore implements ChangeStore {
                 if (!bumpIf(connection, expectedEpoch)) {
                     throw new ConditionFailed();
                 }
+                refuseIfACleanupDeletes(connection, change);
                 TopologyChange stored = insert(connection, change, owner, lease);
                 RangeCleanupMapper.insert(connection, change.id(), releases);
                 return new Start.Started(stored, expectedEpoch + 1);
             });
+        } catch (CleanupRunning refused) {
+            return refused.answer;
         } catch (ConditionFailed moved) {
             return new Start.EpochMoved(epoch());
         } catch (SQLException e) {
             throw failure(change.id(), "could not start change " + change.id(), e);
+        }
+    }
+
+    /**
+     * Called holding the epoch row's lock, which a cleanup takes before it marks a range as being
+     * deleted: so either the mark is committed and seen here, or the cleanup sees the epoch moved.
+     */
+    private static void refuseIfACleanupDeletes(Connection connection, TopologyChange change) throws SQLException {
+        for (RangeCleanup deleting : RangeCleanupMapper.deleting(connection)) {
+            Optional<String> reason = ChangeConflicts.withCleanup(change, deleting.change(), deleting.release());
+            if (reason.isPresent()) {
+                throw new CleanupRunning(new Start.CleanupRunning(deleting.change(), reason.get()));
+            }
         }
     }
 

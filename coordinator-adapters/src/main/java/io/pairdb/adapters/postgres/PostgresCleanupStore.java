@@ -47,7 +47,13 @@ public final class PostgresCleanupStore implements CleanupStore {
             RETURNING\s""" + prefixed("r");
     private static final String RECORD = """
             UPDATE range_cleanups SET outcome = ?, keys_deleted = ?, reason = ?, outcome_at = ?,
-                   attempts = attempts + 1, last_attempt_at = ?, claimed_by = NULL, claim_expires_at = NULL
+                   attempts = attempts + 1, last_attempt_at = ?, claimed_by = NULL, claim_expires_at = NULL,
+                   delete_begun_at = CASE WHEN ? THEN NULL ELSE delete_begun_at END
+            WHERE change_id = ? AND release_index = ? AND claimed_by = ?""";
+    // the epoch row before the range row: a change start locks the epoch row, then reads the marks
+    private static final String LOCK_EPOCH = "SELECT epoch FROM ring_epoch FOR UPDATE";
+    private static final String BEGIN_DELETE = """
+            UPDATE range_cleanups SET delete_begun_at = coalesce(delete_begun_at, now())
             WHERE change_id = ? AND release_index = ? AND claimed_by = ?""";
     private static final String RANGES = "SELECT " + RangeCleanupMapper.COLUMNS
             + " FROM range_cleanups WHERE change_id = ? ORDER BY release_index";
@@ -104,15 +110,47 @@ public final class PostgresCleanupStore implements CleanupStore {
                 try (PreparedStatement s = connection.prepareStatement(RECORD)) {
                     RangeCleanupMapper.bindOutcome(s, 1, outcome);
                     s.setObject(5, Jdbc.toTimestamp(at));
-                    s.setString(6, change.value());
-                    s.setInt(7, index);
-                    s.setString(8, owner);
+                    s.setBoolean(6, outcome.isFinal());
+                    s.setString(7, change.value());
+                    s.setInt(8, index);
+                    s.setString(9, owner);
                     return s.executeUpdate();
                 }
             });
             return updated == 1 ? ChangeStore.Held.HELD : ChangeStore.Held.LOST;
         } catch (SQLException e) {
             throw failure("could not record the cleanup of range " + index + " of change " + change, e);
+        }
+    }
+
+    @Override
+    public Begin beginDelete(ChangeId change, int index, String owner, long epoch) {
+        try {
+            return Jdbc.inTransaction(dataSource, connection -> {
+                try (PreparedStatement lock = connection.prepareStatement(LOCK_EPOCH); ResultSet row = lock.executeQuery()) {
+                    row.next();
+                    if (row.getLong(1) != epoch) {
+                        return Begin.RING_MOVED;
+                    }
+                }
+                try (PreparedStatement s = connection.prepareStatement(BEGIN_DELETE)) {
+                    s.setString(1, change.value());
+                    s.setInt(2, index);
+                    s.setString(3, owner);
+                    return s.executeUpdate() == 1 ? Begin.BEGUN : Begin.LOST;
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("could not mark range " + index + " of change " + change + " as being deleted", e);
+        }
+    }
+
+    @Override
+    public List<RangeCleanup> deleting() {
+        try {
+            return Jdbc.autoCommit(dataSource, RangeCleanupMapper::deleting);
+        } catch (SQLException e) {
+            throw failure("could not read the ranges being deleted", e);
         }
     }
 

@@ -24,7 +24,9 @@ import java.util.TreeSet;
 /** Rows of {@code range_cleanups} and {@code forced_cleanups} to and from the domain's cleanup types. */
 final class RangeCleanupMapper {
     static final String COLUMNS = "change_id, release_index, start_token, end_token, node_id, replication_factors,"
-            + " tenant_ids, outcome, keys_deleted, reason, outcome_at, attempts, last_attempt_at";
+            + " tenant_ids, outcome, keys_deleted, reason, outcome_at, attempts, last_attempt_at, delete_begun_at";
+    private static final String DELETING = "SELECT " + COLUMNS + " FROM range_cleanups WHERE delete_begun_at IS NOT NULL"
+            + " ORDER BY change_id, release_index";
     static final String FORCED_COLUMNS = "reason, requested_by, forced_at";
     private static final String INSERT = "INSERT INTO range_cleanups (change_id, release_index, start_token, end_token,"
             + " node_id, replication_factors, tenant_ids) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -77,8 +79,20 @@ final class RangeCleanupMapper {
             default -> throw new IllegalStateException("unknown cleanup outcome " + row.getString("outcome"));
         };
         OffsetDateTime last = row.getObject("last_attempt_at", OffsetDateTime.class);
+        OffsetDateTime deleteBegun = row.getObject("delete_begun_at", OffsetDateTime.class);
         return new RangeCleanup(change, release, outcome, row.getInt("attempts"),
-                Optional.ofNullable(last).map(Jdbc::toInstant));
+                Optional.ofNullable(last).map(Jdbc::toInstant), Optional.ofNullable(deleteBegun).map(Jdbc::toInstant));
+    }
+
+    /** The ranges a cleanup may be deleting now (see {@code CleanupStore.beginDelete}). */
+    static List<RangeCleanup> deleting(Connection connection) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(DELETING); ResultSet rows = s.executeQuery()) {
+            List<RangeCleanup> deleting = new java.util.ArrayList<>();
+            while (rows.next()) {
+                deleting.add(toCleanup(rows));
+            }
+            return deleting;
+        }
     }
 
     /** Binds outcome, keys_deleted, reason, outcome_at from {@code first} on. */

@@ -53,8 +53,13 @@ import java.util.concurrent.TimeoutException;
  * skipped until it is seen UP (liveness is each coordinator's own, see {@link ClusterTopology}).
  *
  * A range either passes for every piece and tenant and is deleted, or is skipped with the reason
- * (nothing deleted) and tried again at the next run. Outcomes are recorded per range. Not
- * thread-safe: one runner calls {@link #run()}; several coordinators may run at once (claims).
+ * and tried again at the next run. Just before its first delete is sent, a range is marked in the
+ * store ({@link CleanupStore#beginDelete}), atomically with change starts and only if the ring is
+ * still the one it was verified against; from then on no change overlapping it can start until
+ * the range is recorded DELETED or KEPT. A delete that failed or timed out counts as possibly done:
+ * the mark stays and the next run finishes the delete without verifying again. Outcomes are
+ * recorded per range. Not thread-safe: one runner calls {@link #run()}; several coordinators may
+ * run at once (claims).
  */
 public final class RunCleanup {
     private final CleanupStore cleanups;
@@ -183,8 +188,12 @@ public final class RunCleanup {
         if (former.liveness() == Liveness.DOWN) {
             return new CleanupOutcome.Skipped("node " + former.id() + " is down", now);
         }
+        RangeCleanup range = claimed.cleanup();
+        // a delete sent before may have run: the range was verified then, and no change overlapping it has
+        // started since (the mark refuses them), so it is finished without verifying again
+        boolean finishing = range.deleteBegun().isPresent();
         try {
-            if (claimed.forced().isEmpty()) {
+            if (claimed.forced().isEmpty() && !finishing) {
                 for (Work w : work) {
                     Optional<String> failed = verify(former, w);
                     if (failed.isPresent()) {
@@ -192,17 +201,30 @@ public final class RunCleanup {
                     }
                 }
             }
-            if (stores.nodes().epoch() != context.view().epoch()) {
-                return new CleanupOutcome.Skipped("the ring changed while the range was verified", clock.now());
-            }
-            long deleted = 0;
-            for (Work w : work) {
-                deleted += await(storage.deleteRange(former, w.piece(), w.tenant().id(), settings.storageTimeout()));
-            }
-            return new CleanupOutcome.Deleted(deleted, clock.now());
         } catch (PairDbException e) {
             return new CleanupOutcome.Skipped(e.getMessage(), clock.now());
         }
+        switch (cleanups.beginDelete(range.change(), release.index(), settings.coordinatorId(), context.view().epoch())) {
+            case RING_MOVED -> {
+                return new CleanupOutcome.Skipped("the ring changed while the range was verified", clock.now());
+            }
+            case LOST -> {
+                return new CleanupOutcome.Skipped("the claim on the range ran out before its delete began", clock.now());
+            }
+            case BEGUN -> {
+                // changes overlapping the range are refused from here until a final outcome is recorded
+            }
+        }
+        long deleted = 0;
+        for (Work w : work) {
+            try {
+                deleted += await(storage.deleteRange(former, w.piece(), w.tenant().id(), settings.storageTimeout()));
+            } catch (PairDbException e) {
+                return new CleanupOutcome.Skipped(e.getMessage() + "; the delete may still run on node " + former.id()
+                        + ", so changes overlapping the range wait until a later run has deleted it", clock.now());
+            }
+        }
+        return new CleanupOutcome.Deleted(deleted, clock.now());
     }
 
     /** Why the piece's copy on the former owner must stay for the tenant, or empty when it may go. */

@@ -43,6 +43,30 @@ public interface CleanupStore {
         }
     }
 
+    /** Outcome of {@link #beginDelete}. */
+    enum Begin {
+        /** The range is marked as being deleted; send the deletes. */
+        BEGUN,
+        /** The ring epoch is no longer the one the range was checked against: nothing was marked. */
+        RING_MOVED,
+        /** {@code owner} no longer holds the claim on the range: nothing was marked. */
+        LOST
+    }
+
+    /**
+     * If {@code owner} still holds the claim on the range and the ring epoch is still {@code epoch}
+     * (the one the range was verified against), marks the range as being deleted from its node
+     * (see {@link RangeCleanup#deleteBegun()}), atomically with respect to every change start:
+     * from then on {@link ChangeStore#start} refuses a change that {@link
+     * io.pairdb.core.topology.ChangeConflicts#withCleanup conflicts} with the range, until an
+     * outcome DELETED or KEPT is recorded for it. A change that started first moved the epoch, so
+     * the answer is then RING_MOVED. Idempotent: a range marked already keeps its first mark.
+     */
+    Begin beginDelete(ChangeId change, int index, String owner, long epoch);
+
+    /** Every range marked as being deleted now (see {@link #beginDelete}). */
+    List<RangeCleanup> deleting();
+
     /**
      * Claims for {@code owner}, for {@code lease} from now, up to {@code limit} ranges still to
      * clean up (never attempted, or skipped last time before {@code triedBefore}) whose claim is
@@ -54,7 +78,8 @@ public interface CleanupStore {
 
     /**
      * If {@code owner} still holds the claim on the range: stores {@code outcome}, counts the
-     * attempt (at {@code at}) and releases the claim. Not idempotent: a repeat answers LOST.
+     * attempt (at {@code at}) and releases the claim; a final outcome (DELETED, KEPT) also clears
+     * the range's delete mark, a SKIPPED one keeps it. Not idempotent: a repeat answers LOST.
      */
     ChangeStore.Held record(ChangeId change, int index, String owner, CleanupOutcome outcome, Instant at);
 

@@ -122,8 +122,10 @@ public final class ChangeReplicationFactor {
         } else {
             stored = tenant.raisingTo(rf, now);
         }
-        Optional<ChangeStore.Start.Started> started = driver.startReplication(change, plan.releases(), stored,
-                tenant.version(), topology.epoch());
-        return started.map(s -> new Outcome.Started(s.change(), stored, s.epoch()));
+        return switch (driver.startReplication(change, plan.releases(), stored, tenant.version(), topology.epoch())) {
+            case ChangeStore.Start.Started s -> Optional.of(new Outcome.Started(s.change(), stored, s.epoch()));
+            case ChangeStore.Start.EpochMoved moved -> Optional.empty();
+            case ChangeStore.Start.CleanupRunning c -> Optional.of(new Outcome.Conflicting(c.cleanupOf(), c.reason()));
+        };
     }
 }

@@ -93,28 +93,26 @@ public final class DriveChanges {
             case ChangeStore.Start.EpochMoved moved -> {
                 return Optional.empty();
             }
+            case ChangeStore.Start.CleanupRunning cleanup -> {
+                return Optional.of(new StartOutcome.Conflicting(cleanup.cleanupOf(), cleanup.reason()));
+            }
         }
     }
 
     /**
-     * Stores a new replication factor change (see {@link ChangeStore#startReplication}), serves its
-     * epoch here at once and drives it. Empty when the epoch or the tenant moved since the change
-     * was planned: plan again.
+     * Stores a new replication factor change (see {@link ChangeStore#startReplication}) and, once
+     * it is stored, serves its epoch here at once and drives it. Answers what the store answered.
      */
-    Optional<ChangeStore.Start.Started> startReplication(TopologyChange change, List<RangeRelease> releases, Tenant tenant,
-                                                         long expectedTenantVersion, long expectedEpoch) {
-        switch (store.startReplication(change, releases, tenant, expectedTenantVersion, expectedEpoch,
-                settings.coordinatorId(), settings.lease())) {
-            case ChangeStore.Start.Started started -> {
-                events.started(started.change());
-                drive(started.change());
-                topology.reload();
-                return Optional.of(started);
-            }
-            case ChangeStore.Start.EpochMoved moved -> {
-                return Optional.empty();
-            }
+    ChangeStore.Start startReplication(TopologyChange change, List<RangeRelease> releases, Tenant tenant,
+                                       long expectedTenantVersion, long expectedEpoch) {
+        ChangeStore.Start start = store.startReplication(change, releases, tenant, expectedTenantVersion, expectedEpoch,
+                settings.coordinatorId(), settings.lease());
+        if (start instanceof ChangeStore.Start.Started started) {
+            events.started(started.change());
+            drive(started.change());
+            topology.reload();
         }
+        return start;
     }
 
     /**

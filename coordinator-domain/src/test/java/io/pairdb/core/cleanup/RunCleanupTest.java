@@ -335,6 +335,54 @@ class RunCleanupTest {
         assertThat(ranges(added)).anyMatch(r -> r.outcome() instanceof CleanupOutcome.Deleted);
     }
 
+    /** Removing n4 again: its streams give the moved ranges back to their former owners. */
+    private TopologyChange removingN4() {
+        StorageNode n4 = nodes.find(new NodeId("n4")).orElseThrow();
+        PlanChange.Plan plan = PlanChange.forRemove(TopologyView.of(nodes.load()), n4.id(), tenants.list(), false);
+        long epoch = nodes.epoch() + 1;
+        Instant now = clock.now();
+        return new TopologyChange(ChangeId.of(ChangeType.REMOVE_NODE, n4.id(), epoch), ChangeType.REMOVE_NODE, n4.id(),
+                ChangeStatus.IN_PROGRESS, epoch, false, 0, plan.streams(), now, now, Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
+
+    private ChangeStore.Start startRemovingN4() {
+        StorageNode n4 = nodes.find(new NodeId("n4")).orElseThrow();
+        return changes.start(removingN4(), n4.withState(NodeState.LEAVING, clock.now()), nodes.epoch(), "coord-b",
+                Duration.ofMinutes(1));
+    }
+
+    @Test
+    void aRangeWhoseDeleteFailedMayStillBeDeletedSoNoOverlappingChangeStartsUntilALaterRunDeletedIt() {
+        Moved moved = aMovedKey();
+        // the former owner's deletes fail, as a timed-out one would: each may still run on the node
+        data.failWrites(moved.former(), true);
+        clock.advance(GRACE);
+
+        cleanup.run();
+
+        assertThat(startRemovingN4()).as("a change giving the range back to its former owner")
+                .isInstanceOfSatisfying(ChangeStore.Start.CleanupRunning.class, running -> {
+                    assertThat(running.cleanupOf()).isEqualTo(added);
+                    assertThat(running.reason()).contains("from node " + moved.former());
+                });
+        RangeRelease held = releaseHolding(moved.key(), moved.former());
+        RangeCleanup range = ranges(added).get(held.index());
+        assertThat(range.outcome()).isInstanceOfSatisfying(CleanupOutcome.Skipped.class,
+                s -> assertThat(s.reason()).contains("may still run on node " + moved.former()));
+        assertThat(range.deleteBegun()).isPresent();
+
+        data.failWrites(moved.former(), false);
+        clock.advance(Duration.ofMinutes(5));
+        cleanup.run();
+
+        RangeCleanup after = ranges(added).get(held.index());
+        assertThat(after.outcome()).isInstanceOf(CleanupOutcome.Deleted.class);
+        assertThat(after.deleteBegun()).isEmpty();
+        assertThat(cleanups.deleting()).isEmpty();
+        assertThat(startRemovingN4()).isInstanceOf(ChangeStore.Start.Started.class);
+    }
+
     @Test
     void aRangeIsCutWhereTheRingNowHasVnodesInsideIt() {
         RangeRelease release = ranges(added).getFirst().release();

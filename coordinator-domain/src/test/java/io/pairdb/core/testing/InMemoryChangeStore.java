@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Changes in memory beside an {@link InMemoryTopologyStore}: every method holds that store's
@@ -36,6 +38,7 @@ public final class InMemoryChangeStore implements ChangeStore {
     private final Map<ChangeId, TopologyChange> changes = new LinkedHashMap<>();
     private final Map<ChangeId, List<RangeRelease>> releases = new LinkedHashMap<>();
     private volatile RuntimeException checkpointFailure;
+    private volatile Function<TopologyChange, Optional<Start.CleanupRunning>> startGuard = change -> Optional.empty();
 
     public InMemoryChangeStore(InMemoryTopologyStore nodes, InMemoryTenantStore tenants, Clock clock) {
         this.nodes = nodes;
@@ -46,6 +49,22 @@ public final class InMemoryChangeStore implements ChangeStore {
     /** With tenants of its own: for tests of node changes only. */
     public InMemoryChangeStore(InMemoryTopologyStore nodes, Clock clock) {
         this(nodes, new InMemoryTenantStore(), clock);
+    }
+
+    /** Consulted by every start, under this store's lock: a cleanup store refuses changes meanwhile (see beginDelete). */
+    void guardStarts(Function<TopologyChange, Optional<Start.CleanupRunning>> guard) {
+        startGuard = guard;
+    }
+
+    /** Runs {@code work} atomically with every start and end of a change, as one PostgreSQL transaction would. */
+    <T> T locked(Supplier<T> work) {
+        synchronized (nodes) {
+            return work.get();
+        }
+    }
+
+    long ringEpoch() {
+        return nodes.epoch();
     }
 
     /** From now on every checkpoint throws this (null: checkpoints work again). */
@@ -66,6 +85,10 @@ public final class InMemoryChangeStore implements ChangeStore {
         synchronized (nodes) {
             if (nodes.epoch() != expectedEpoch) {
                 return new Start.EpochMoved(nodes.epoch());
+            }
+            Optional<Start.CleanupRunning> cleanup = startGuard.apply(change);
+            if (cleanup.isPresent()) {
+                return cleanup.get();
             }
             Invariants.argument(change.ringEpoch() == expectedEpoch + 1, "the change must carry the epoch it introduces");
             Invariants.argument(change.node().equals(Optional.of(node.id())), "the change and the node disagree");
@@ -98,6 +121,10 @@ public final class InMemoryChangeStore implements ChangeStore {
             Optional<Tenant> current = tenants.find(tenant.id());
             if (nodes.epoch() != expectedEpoch || current.isEmpty() || current.get().version() != expectedTenantVersion) {
                 return new Start.EpochMoved(nodes.epoch());
+            }
+            Optional<Start.CleanupRunning> cleanup = startGuard.apply(change);
+            if (cleanup.isPresent()) {
+                return cleanup.get();
             }
             Invariants.check(changes.values().stream().noneMatch(c -> c.inProgress() && c.replication()
                     .map(r -> r.tenant().equals(tenant.id())).orElse(false)), "tenant " + tenant.id()
