@@ -51,11 +51,14 @@ class CleanupIT {
     private static final String TENANT = "cleaned";
     private static final int KEYS = 600;
     private static final Map<String, Object> TIMINGS = Map.ofEntries(
+            Map.entry("pairdb.coordinator.write-timeout", "2s"),
             Map.entry("pairdb.topology-changes.heartbeat-interval", "300ms"),
+            Map.entry("pairdb.topology-changes.stale-after", "2s"),
             Map.entry("pairdb.topology-changes.liveness-timeout", "3s"),
-            Map.entry("pairdb.topology-changes.lease", "3s"),
+            Map.entry("pairdb.topology-changes.lease", "6s"),
+            Map.entry("pairdb.topology-changes.storage-timeout", "3s"),
             Map.entry("pairdb.topology-changes.takeover-interval", "500ms"),
-            Map.entry("pairdb.topology-changes.settle-delay", "300ms"),
+            Map.entry("pairdb.topology-changes.settle-delay", "2s"),
             Map.entry("pairdb.topology-changes.checkpoint-interval", "100ms"),
             Map.entry("pairdb.topology.refresh-interval", "1s"),
             Map.entry("pairdb.failure-detector.interval", "200ms"),

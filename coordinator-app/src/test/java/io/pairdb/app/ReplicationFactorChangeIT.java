@@ -43,9 +43,11 @@ class ReplicationFactorChangeIT {
     private static final String TENANT = "growing";
     private static final int PRELOADED_KEYS = 2_000;
     private static final Map<String, Object> TIMINGS = Map.ofEntries(
+            Map.entry("pairdb.coordinator.write-timeout", "2s"),
             Map.entry("pairdb.topology-changes.heartbeat-interval", "300ms"),
+            Map.entry("pairdb.topology-changes.stale-after", "2s"),
             Map.entry("pairdb.topology-changes.liveness-timeout", "3s"),
-            Map.entry("pairdb.topology-changes.settle-delay", "300ms"),
+            Map.entry("pairdb.topology-changes.settle-delay", "2s"),
             Map.entry("pairdb.topology-changes.checkpoint-interval", "100ms"),
             Map.entry("pairdb.topology.refresh-interval", "1s"),
             Map.entry("pairdb.failure-detector.timeout", "5s"),

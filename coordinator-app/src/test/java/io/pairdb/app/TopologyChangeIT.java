@@ -78,16 +78,18 @@ class TopologyChangeIT {
     private static final int RF = 3;
     private static final int PRELOADED_KEYS = 5_000;
     private static final Map<String, Object> TIMINGS = Map.ofEntries(
+            Map.entry("pairdb.coordinator.write-timeout", "2s"),
             Map.entry("pairdb.topology-changes.heartbeat-interval", "300ms"),
+            Map.entry("pairdb.topology-changes.stale-after", "2s"),
             Map.entry("pairdb.topology-changes.liveness-timeout", "3s"),
-            Map.entry("pairdb.topology-changes.lease", "3s"),
+            Map.entry("pairdb.topology-changes.lease", "6s"),
             Map.entry("pairdb.topology-changes.takeover-interval", "500ms"),
-            Map.entry("pairdb.topology-changes.settle-delay", "300ms"),
+            Map.entry("pairdb.topology-changes.settle-delay", "2s"),
             Map.entry("pairdb.topology-changes.stream-failure-timeout", "4s"),
             Map.entry("pairdb.topology-changes.retry-backoff", "200ms"),
             Map.entry("pairdb.topology-changes.retry-backoff-max", "1s"),
             Map.entry("pairdb.topology-changes.checkpoint-interval", "100ms"),
-            Map.entry("pairdb.topology-changes.storage-timeout", "5s"),
+            Map.entry("pairdb.topology-changes.storage-timeout", "3s"),
             Map.entry("pairdb.topology.refresh-interval", "1s"),
             Map.entry("pairdb.failure-detector.interval", "200ms"),
             Map.entry("pairdb.failure-detector.timeout", "1s"));

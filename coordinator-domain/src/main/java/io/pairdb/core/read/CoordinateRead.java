@@ -47,7 +47,8 @@ public final class CoordinateRead {
         long started = env.clock().nowMillis();
         CompletableFuture<ReadOutcome> outcome;
         try {
-            outcome = read(command);
+            outcome = topology.freshness() instanceof ClusterTopology.Freshness.Stale stale
+                    ? done(new ReadOutcome.TopologyStale(stale)) : read(command);
         } catch (RuntimeException e) {
             outcome = CompletableFuture.failedFuture(e);
         }
@@ -128,6 +129,7 @@ public final class CoordinateRead {
             case ReadOutcome.Unavailable u -> "UNAVAILABLE";
             case ReadOutcome.QuorumNotReached q -> "QUORUM_NOT_REACHED";
             case ReadOutcome.TimedOut t -> "TIMEOUT";
+            case ReadOutcome.TopologyStale t -> "TOPOLOGY_STALE";
         };
     }
 

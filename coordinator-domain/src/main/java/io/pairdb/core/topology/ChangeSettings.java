@@ -41,6 +41,10 @@ public record ChangeSettings(String coordinatorId, Duration lease, Duration live
         positive(storageTimeout, "storage timeout");
         notNegative(checkpointInterval, "checkpoint interval");
         positive(healthTimeout, "health timeout");
+        if (lease.compareTo(storageTimeout.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("the lease (" + lease + ") must be at least twice the storage timeout ("
+                    + storageTimeout + "): a driver writes a batch only while its lease outlasts the write");
+        }
         if (retryBackoffMax.compareTo(retryBackoffInitial) < 0) {
             throw new IllegalArgumentException("maximum retry backoff must not be below the initial one");
         }
@@ -55,7 +59,7 @@ public record ChangeSettings(String coordinatorId, Duration lease, Duration live
     public static ChangeSettings defaults(String coordinatorId) {
         return new ChangeSettings(coordinatorId, Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofMinutes(2),
                 Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofSeconds(1), Duration.ofSeconds(30), 500,
-                1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(2));
+                1024 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(2));
     }
 
     /** The pause before attempt {@code failures + 1} of a stream that failed {@code failures} times in a row. */

@@ -71,7 +71,9 @@ public final class CoordinateWrite {
         Deadline deadline = Deadline.of(env.clock(), env.settings().writeTimeout(), command.clientDeadline());
         CompletableFuture<WriteOutcome> outcome;
         try {
-            outcome = claimAndWrite(command, deadline);
+            // a coordinator that could not confirm its ring lately writes nothing, not even an idempotency claim
+            outcome = topology.freshness() instanceof ClusterTopology.Freshness.Stale stale
+                    ? done(new WriteOutcome.TopologyStale(stale)) : claimAndWrite(command, deadline);
         } catch (RuntimeException e) {
             outcome = CompletableFuture.failedFuture(e);
         }
@@ -295,6 +297,7 @@ public final class CoordinateWrite {
             case WriteOutcome.IdempotencyConflict c -> "IDEMPOTENCY_KEY_CONFLICT";
             case WriteOutcome.InFlight i -> "IN_FLIGHT";
             case WriteOutcome.IdempotencyUnavailable i -> "IDEMPOTENCY_UNAVAILABLE";
+            case WriteOutcome.TopologyStale t -> "TOPOLOGY_STALE";
         };
     }
 

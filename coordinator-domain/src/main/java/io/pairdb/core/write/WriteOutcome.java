@@ -2,6 +2,7 @@ package io.pairdb.core.write;
 
 import io.pairdb.core.idempotency.StoredResponse;
 import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.topology.ClusterTopology;
 
 /** How a write or delete ended. */
 public sealed interface WriteOutcome {
@@ -38,5 +39,9 @@ public sealed interface WriteOutcome {
 
     /** The request carries an idempotency key but the idempotency store is unreachable. */
     record IdempotencyUnavailable(String reason) implements WriteOutcome {
+    }
+
+    /** This coordinator could not confirm lately that its ring is current; nothing was written. */
+    record TopologyStale(ClusterTopology.Freshness.Stale stale) implements WriteOutcome {
     }
 }

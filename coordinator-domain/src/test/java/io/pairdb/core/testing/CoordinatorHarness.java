@@ -38,7 +38,7 @@ public final class CoordinatorHarness implements AutoCloseable {
 
     private final ManualClock clock = new ManualClock();
     private final InMemoryTopologyStore topologyStore = new InMemoryTopologyStore();
-    private final ClusterTopology topology = new ClusterTopology(topologyStore, clock);
+    private final ClusterTopology topology;
     private final InMemoryHintStore hints = new InMemoryHintStore();
     private final FakeStorageNodes storage = new FakeStorageNodes();
     private final ThreadPoolScheduler scheduler = new ThreadPoolScheduler();
@@ -49,6 +49,8 @@ public final class CoordinatorHarness implements AutoCloseable {
     private final CoordinateRead reads;
 
     private CoordinatorHarness(Builder b) {
+        this.topology = b.confirmEpochWithin == null ? new ClusterTopology(topologyStore, clock)
+                : new ClusterTopology(topologyStore, clock, b.confirmEpochWithin);
         for (int i = 1; i <= b.nodes; i++) {
             topology.register(node(i), "10.0.0." + i, 7000, StorageNode.DEFAULT_VIRTUAL_NODES);
         }
@@ -173,6 +175,13 @@ public final class CoordinatorHarness implements AutoCloseable {
         private CoordinatorSettings settings = CoordinatorSettings.defaults();
         private TenantStore tenantStore = new InMemoryTenantStore();
         private Function<ManualClock, IdempotencyStore> idempotency = InMemoryIdempotencyStore::new;
+        private Duration confirmEpochWithin;
+
+        /** The coordinator serves only while it confirmed its ring within this bound (see ClusterTopology#confirm). */
+        public Builder confirmEpochWithin(Duration bound) {
+            this.confirmEpochWithin = bound;
+            return this;
+        }
 
         public Builder nodes(int count) {
             this.nodes = count;
