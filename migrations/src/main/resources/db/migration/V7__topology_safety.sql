@@ -21,3 +21,10 @@ COMMENT ON COLUMN range_cleanups.delete_begun_at IS
     'Set (PostgreSQL''s clock) when the first delete of the range may have been sent to its node; '
     'cleared when the range is DELETED or KEPT. While set, changes overlapping the range do not start.';
 CREATE INDEX range_cleanups_deleting ON range_cleanups (change_id, release_index) WHERE delete_begun_at IS NOT NULL;
+
+-- A change that fails is rolled back, but what it copied stays on nodes that do not replicate it;
+-- once tombstones are purged elsewhere such a stray copy brings deleted keys back. So a change
+-- stores, with the ranges nodes stop replicating when it COMPLETES, one release per stream that is
+-- due if it FAILS (or is ROLLED_BACK): the same grace period and verification apply.
+ALTER TABLE range_cleanups ADD COLUMN released_when text NOT NULL DEFAULT 'COMPLETED'
+    CONSTRAINT range_cleanups_released_when_known CHECK (released_when IN ('COMPLETED', 'FAILED'));

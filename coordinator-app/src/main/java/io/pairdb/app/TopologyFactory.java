@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.Factory;
 import io.pairdb.adapters.storage.GrpcStorageNodes;
 import io.pairdb.adapters.storage.GrpcStorageRanges;
 import io.pairdb.app.config.ConfigurationError;
+import io.pairdb.app.config.StorageProperties;
 import io.pairdb.app.config.TopologyChangeProperties;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.CoordinatorRegistry;
@@ -49,7 +50,8 @@ public class TopologyFactory {
     }
 
     @Singleton
-    ChangeSettings changeSettings(TopologyChangeProperties p, @Named("coordinator-instance") String instance) {
+    ChangeSettings changeSettings(TopologyChangeProperties p, StorageProperties storage,
+                                  @Named("coordinator-instance") String instance) {
         if (p.getHeartbeatInterval() == null || !p.getHeartbeatInterval().isPositive()) {
             throw new ConfigurationError("pairdb.topology-changes.heartbeat-interval", "must be a positive duration");
         }
@@ -64,7 +66,7 @@ public class TopologyFactory {
             return new ChangeSettings(instance, p.getLease(), p.getLivenessTimeout(), p.getEpochWaitTimeout(),
                     p.getSettleDelay(), p.getStreamFailureTimeout(), p.getRetryBackoff(), p.getRetryBackoffMax(),
                     p.getBatchEntries(), p.getBatchBytes(), p.getStorageTimeout(), p.getCheckpointInterval(),
-                    p.getHealthTimeout());
+                    p.getHealthTimeout(), storage.getTombstoneGcGrace());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigurationError("pairdb.topology-changes", e.getMessage());
         }
@@ -89,9 +91,10 @@ public class TopologyFactory {
     }
 
     @Singleton
-    AddNode addNode(TopologyStore nodes, TenantStore tenants, ChangeStore changes, DriveChanges driver, Environment env,
-                    ChangeSettings settings) {
-        return new AddNode(new ChangeStores(nodes, tenants, changes), driver, env.clock(), settings);
+    AddNode addNode(TopologyStore nodes, TenantStore tenants, ChangeStore changes, DriveChanges driver,
+                    GrpcStorageNodes health, Environment env, ChangeSettings settings) {
+        return new AddNode(new ChangeStores(nodes, tenants, changes), driver, health, env.scheduler(), env.clock(),
+                settings);
     }
 
     @Singleton

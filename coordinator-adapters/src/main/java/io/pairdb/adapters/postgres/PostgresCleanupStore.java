@@ -37,7 +37,9 @@ public final class PostgresCleanupStore implements CleanupStore {
             FROM (SELECT d.change_id, d.release_index FROM range_cleanups d
                   JOIN pending_changes c ON c.change_id = d.change_id
                   LEFT JOIN forced_cleanups f ON f.change_id = d.change_id
-                  WHERE c.status = 'COMPLETED' AND d.outcome IN ('PENDING', 'SKIPPED')
+                  WHERE (d.released_when = 'COMPLETED' AND c.status = 'COMPLETED'
+                         OR d.released_when = 'FAILED' AND c.status IN ('FAILED', 'ROLLED_BACK'))
+                    AND d.outcome IN ('PENDING', 'SKIPPED')
                     AND (d.claim_expires_at IS NULL OR d.claim_expires_at <= now())
                     AND (d.last_attempt_at IS NULL OR d.last_attempt_at < ?)
                     AND (f.change_id IS NOT NULL OR c.completed_at <= ?)

@@ -24,12 +24,13 @@ import java.util.TreeSet;
 /** Rows of {@code range_cleanups} and {@code forced_cleanups} to and from the domain's cleanup types. */
 final class RangeCleanupMapper {
     static final String COLUMNS = "change_id, release_index, start_token, end_token, node_id, replication_factors,"
-            + " tenant_ids, outcome, keys_deleted, reason, outcome_at, attempts, last_attempt_at, delete_begun_at";
+            + " tenant_ids, outcome, keys_deleted, reason, outcome_at, attempts, last_attempt_at, delete_begun_at,"
+            + " released_when";
     private static final String DELETING = "SELECT " + COLUMNS + " FROM range_cleanups WHERE delete_begun_at IS NOT NULL"
             + " ORDER BY change_id, release_index";
     static final String FORCED_COLUMNS = "reason, requested_by, forced_at";
     private static final String INSERT = "INSERT INTO range_cleanups (change_id, release_index, start_token, end_token,"
-            + " node_id, replication_factors, tenant_ids) VALUES (?, ?, ?, ?, ?, ?, ?)";
+            + " node_id, replication_factors, tenant_ids, released_when) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
     private RangeCleanupMapper() {
     }
@@ -51,6 +52,7 @@ final class RangeCleanupMapper {
                     case TenantFilter.Only only -> connection.createArrayOf("text",
                             only.tenants().stream().map(TenantId::value).toArray());
                 });
+                insert.setString(8, r.when().name());
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -68,7 +70,8 @@ final class RangeCleanupMapper {
                 Arrays.stream((Object[]) tenantArray.getArray()).map(t -> new TenantId((String) t)).toList());
         RangeRelease release = new RangeRelease(row.getInt("release_index"),
                 new TokenRange(new Token(row.getLong("start_token")), new Token(row.getLong("end_token"))),
-                new NodeId(row.getString("node_id")), rfs, tenants);
+                new NodeId(row.getString("node_id")), rfs, tenants,
+                RangeRelease.When.valueOf(row.getString("released_when")));
         OffsetDateTime outcomeAt = row.getObject("outcome_at", OffsetDateTime.class);
         String reason = row.getString("reason");
         CleanupOutcome outcome = switch (row.getString("outcome")) {

@@ -77,12 +77,14 @@ public final class DriveChanges {
         return run.ending();
     }
 
+
     /**
      * Stores a new change (see {@link ChangeStore#start}), serves its epoch here at once and
      * drives it. Empty when the epoch moved since the change was planned: plan again.
      */
     Optional<StartOutcome> start(TopologyChange change, List<RangeRelease> releases, StorageNode node, long expectedEpoch) {
-        switch (store.start(change, releases, node, expectedEpoch, settings.coordinatorId(), settings.lease())) {
+        switch (store.start(change, RangeRelease.withRollback(releases, change.streams()), node, expectedEpoch,
+                settings.coordinatorId(), settings.lease())) {
             case ChangeStore.Start.Started started -> {
                 events.started(started.change());
                 drive(started.change());
@@ -105,8 +107,8 @@ public final class DriveChanges {
      */
     ChangeStore.Start startReplication(TopologyChange change, List<RangeRelease> releases, Tenant tenant,
                                        long expectedTenantVersion, long expectedEpoch) {
-        ChangeStore.Start start = store.startReplication(change, releases, tenant, expectedTenantVersion, expectedEpoch,
-                settings.coordinatorId(), settings.lease());
+        ChangeStore.Start start = store.startReplication(change, RangeRelease.withRollback(releases, change.streams()),
+                tenant, expectedTenantVersion, expectedEpoch, settings.coordinatorId(), settings.lease());
         if (start instanceof ChangeStore.Start.Started started) {
             events.started(started.change());
             drive(started.change());

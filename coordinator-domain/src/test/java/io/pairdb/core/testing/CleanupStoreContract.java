@@ -197,6 +197,32 @@ public abstract class CleanupStoreContract {
     }
 
     @Test
+    public void theStrayCopiesOfAFailedChangeAreDueAndTheRangesItWouldHaveReleasedAreNot() {
+        long epoch = nodes.epoch() + 1;
+        ChangeId id = ChangeId.of(ChangeType.REMOVE_NODE, new NodeId("n3"), epoch);
+        RangeStream stream = RangeStream.pending(0, new TokenRange(new Token(1), new Token(2)), new NodeId("n2"),
+                List.of(new NodeId("n3")), new TreeSet<>(Set.of(3)), TenantFilter.ALL);
+        TopologyChange change = new TopologyChange(id, ChangeType.REMOVE_NODE, new NodeId("n3"), ChangeStatus.IN_PROGRESS,
+                epoch, false, 0, List.of(stream), completed, completed, Optional.empty(), Optional.empty(),
+                Optional.empty());
+        List<RangeRelease> releases = RangeRelease.withRollback(releases(), List.of(stream));
+        assertThat(changes.start(change, releases, node("n3", NodeState.LEAVING), epoch - 1, "coord-a", LEASE))
+                .isInstanceOf(ChangeStore.Start.Started.class);
+        assertThat(cleanups.find(id).orElseThrow().ranges()).extracting(RangeCleanup::release)
+                .containsExactlyElementsOf(releases);
+        assertThat(claim("coord-a", completed.plus(Duration.ofDays(9)))).isEmpty();
+
+        changes.finish(id, "coord-a", Optional.of(NodeState.NORMAL), ChangeStatus.FAILED, Optional.of("boom"),
+                List.of(stream), completed);
+
+        assertThat(claim("coord-a", completed)).singleElement().satisfies(c -> {
+            assertThat(c.cleanup().release().when()).isEqualTo(RangeRelease.When.FAILED);
+            assertThat(c.cleanup().release().node()).isEqualTo(new NodeId("n2"));
+            assertThat(c.cleanup().release().range()).isEqualTo(stream.range());
+        });
+    }
+
+    @Test
     public void aClaimedRangeGoesToNobodyElseUntilTheClaimRunsOut() {
         ChangeId id = start("n4", false);
         assertThat(claim("coord-a", completed)).hasSize(2);

@@ -94,7 +94,7 @@ public final class InMemoryCleanupStore implements CleanupStore {
     private List<Claimed> claim(Instant completedBefore, Instant triedBefore, String owner, Duration lease, int limit) {
         Instant now = clock.now();
         List<TopologyChange> due = changes.list(Integer.MAX_VALUE).stream()
-                .filter(c -> c.status() == ChangeStatus.COMPLETED)
+                .filter(c -> c.status().isFinal())
                 .filter(c -> forced.containsKey(c.id()) || !c.completedAt().orElseThrow().isAfter(completedBefore))
                 .sorted(Comparator.comparing((TopologyChange c) -> c.completedAt().orElseThrow())
                         .thenComparing(c -> c.id().value()))
@@ -102,6 +102,9 @@ public final class InMemoryCleanupStore implements CleanupStore {
         List<Claimed> claimed = new ArrayList<>();
         for (TopologyChange c : due) {
             for (RangeRelease r : changes.releases(c.id())) {
+                if (!r.dueAfter(c.status())) {
+                    continue;
+                }
                 if (claimed.size() == limit) {
                     return claimed;
                 }

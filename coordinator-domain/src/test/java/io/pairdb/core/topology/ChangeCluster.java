@@ -96,7 +96,7 @@ final class ChangeCluster {
                     events.add("step failed " + change + ": " + error);
                 }
             });
-            addNode = new AddNode(stores, driver, clock, settings);
+            addNode = new AddNode(stores, driver, health, scheduler, clock, settings);
             removeNode = new RemoveNode(stores, health, driver, scheduler, clock, settings);
             changeRf = new ChangeReplicationFactor(stores, driver, clock,
                     new io.pairdb.core.tenant.TenantService.Settings(3, 5, Duration.ofMinutes(5)));
