@@ -57,6 +57,9 @@ public final class PostgresChangeStore implements ChangeStore {
             UPDATE pending_changes SET progress = jsonb_set(progress, '{streams}', CAST(? AS jsonb)), updated_at = ?,
                    lease_expires_at = now() + make_interval(secs => ?)
             WHERE change_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?""";
+    private static final String RENEW = """
+            UPDATE pending_changes SET lease_expires_at = now() + make_interval(secs => ?)
+            WHERE change_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?""";
     private static final String HOLDER = "SELECT node_id, tenant_id FROM pending_changes"
             + " WHERE change_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?";
     private static final String END = """
@@ -280,6 +283,23 @@ public final class PostgresChangeStore implements ChangeStore {
             return updated == 1 ? Held.HELD : Held.LOST;
         } catch (SQLException e) {
             throw failure(id, "could not checkpoint change " + id, e);
+        }
+    }
+
+    @Override
+    public Held renew(ChangeId id, String owner, Duration lease) {
+        try {
+            int updated = Jdbc.autoCommit(dataSource, connection -> {
+                try (PreparedStatement s = connection.prepareStatement(RENEW)) {
+                    s.setDouble(1, seconds(lease));
+                    s.setString(2, id.value());
+                    s.setString(3, owner);
+                    return s.executeUpdate();
+                }
+            });
+            return updated == 1 ? Held.HELD : Held.LOST;
+        } catch (SQLException e) {
+            throw failure(id, "could not renew the lease on change " + id, e);
         }
     }
 

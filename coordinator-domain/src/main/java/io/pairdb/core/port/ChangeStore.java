@@ -115,6 +115,13 @@ public interface ChangeStore {
     Held checkpoint(ChangeId id, String owner, List<RangeStream> streams, Instant at, Duration lease);
 
     /**
+     * If {@code owner} holds the change's lease (as {@link #checkpoint} requires) and the change is in
+     * progress: extends the lease by {@code lease} from now, leaving the progress alone, so a driver
+     * can renew while one of its steps runs. Idempotent.
+     */
+    Held renew(ChangeId id, String owner, Duration lease);
+
+    /**
      * If {@code owner} holds the lease and the change is in progress, in one transaction: sets
      * the change's node to {@code nodeState} (a node change; empty for a replication factor
      * change, whose tenant gets the RF it moved to when COMPLETED, or keeps its RF, either way

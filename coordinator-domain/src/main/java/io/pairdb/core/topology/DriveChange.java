@@ -29,7 +29,9 @@ import java.util.Optional;
  * </ol>
  *
  * Every store write is conditional on the lease; once it is lost the step says so and does
- * nothing more. Not thread-safe: one runner calls it.
+ * nothing more. The lease is also renewed apart from the steps ({@link #renewLease()}), and a
+ * storage write starts only while the lease outlasts it, as this coordinator counts. Not
+ * thread-safe, but for {@link #renewLease()}: one runner calls it.
  */
 public final class DriveChange implements AutoCloseable {
     /** What to do after a step. */
@@ -69,6 +71,7 @@ public final class DriveChange implements AutoCloseable {
     private boolean unsaved;
     private StreamRanges.Transfer transfer;
     private Ending ended;
+    private final LeaseHold lease;
 
     public DriveChange(TopologyChange change, ChangeStore store, ClusterTopology topology, EpochFence fence,
                        StreamRanges streaming, Clock clock, ChangeSettings settings, ChangeEvents events) {
@@ -82,6 +85,8 @@ public final class DriveChange implements AutoCloseable {
         this.events = Objects.requireNonNull(events, "events");
         this.streams = new ArrayList<>(change.streams());
         this.lastSaved = clock.now();
+        // just started or claimed: the lease was granted no earlier than this
+        this.lease = new LeaseHold(clock, settings.lease(), lastSaved);
     }
 
     public ChangeId id() {
@@ -112,6 +117,9 @@ public final class DriveChange implements AutoCloseable {
     }
 
     private Step advance() {
+        if (lease.isLost()) {
+            return lost();
+        }
         Instant now = clock.now();
         if (!now.isBefore(lastSaved.plus(renewEvery())) && !save(now)) {
             return lost();
@@ -172,7 +180,7 @@ public final class DriveChange implements AutoCloseable {
     private Step copy(RangeStream stream, Instant now) {
         if (transfer == null || transfer.stream().index() != stream.index()) {
             closeTransfer();
-            transfer = streaming.resume(stream, topology::current);
+            transfer = streaming.resume(stream, topology::current, lease);
         }
         switch (transfer.next()) {
             case StreamRanges.Progress.Copied copied -> {
@@ -193,6 +201,10 @@ public final class DriveChange implements AutoCloseable {
                     return lost();
                 }
                 return new Step.Continue();
+            }
+            case StreamRanges.Progress.Stopped stopped -> {
+                closeTransfer();
+                return lost();
             }
             case StreamRanges.Progress.Failed failed -> {
                 closeTransfer();
@@ -222,8 +234,10 @@ public final class DriveChange implements AutoCloseable {
         ChangeStore.Held held = store.checkpoint(change.id(), settings.coordinatorId(), List.copyOf(streams), at,
                 settings.lease());
         if (held == ChangeStore.Held.LOST) {
+            lease.lose();
             return false;
         }
+        lease.renewed(at);
         change = change.withStreams(streams, at);
         lastSaved = at;
         unsaved = false;
@@ -261,6 +275,22 @@ public final class DriveChange implements AutoCloseable {
 
     private Duration renewEvery() {
         return settings.lease().dividedBy(3);
+    }
+
+    /**
+     * Renews the lease without touching the progress. Unlike the rest of this class it may run
+     * while a step does (the renewal task of {@link DriveChanges}): a step can take longer than the
+     * lease. A lease found lost ends the driving at the next step, and no write starts meanwhile.
+     *
+     * @throws io.pairdb.core.PairDbException if the store cannot be reached (the lease then runs
+     *                                        down, and writes stop before it ends)
+     */
+    public void renewLease() {
+        Instant since = clock.now();
+        switch (store.renew(change.id(), settings.coordinatorId(), settings.lease())) {
+            case HELD -> lease.renewed(since);
+            case LOST -> lease.lose();
+        }
     }
 
     /**

@@ -73,10 +73,25 @@ public final class DriveChanges {
                 new DriveChange(change, store, topology, fence, streaming, clock, settings, events)));
         if (run == created[0]) {
             scheduler.schedule(Duration.ZERO, () -> step(run));
+            renewWhileDriven(run);
         }
         return run.ending();
     }
 
+    /** Renews the change's lease every third of it, whether or not a step is under way, until the driving ends. */
+    private void renewWhileDriven(Running run) {
+        scheduler.schedule(settings.lease().dividedBy(3), () -> {
+            if (run.ending().isDone() || stopped) {
+                return;
+            }
+            try {
+                run.driver().renewLease();
+            } catch (RuntimeException e) {
+                events.stepFailed(run.driver().id(), e);
+            }
+            renewWhileDriven(run);
+        });
+    }
 
     /**
      * Stores a new change (see {@link ChangeStore#start}), serves its epoch here at once and

@@ -208,6 +208,21 @@ public abstract class ChangeStoreContract {
     }
 
     @Test
+    public void onlyTheLeaseHolderRenewsAndARenewalLeavesTheProgressAlone() {
+        TopologyChange change = started(changes.start(change(ChangeType.ADD_NODE, "n4", 4, streams("n4")),
+                node("n4", NodeState.BOOTSTRAPPING), 3, "coord-a", LEASE));
+        List<RangeStream> progress = new ArrayList<>(change.streams());
+        progress.set(0, progress.get(0).copied(2, 300, new KeyPosition(Token.parseUnsigned("1500"), new TenantId("t"), "k")));
+        changes.checkpoint(change.id(), "coord-a", progress, now.plusSeconds(1), LEASE);
+        expireLeases();
+
+        assertThat(changes.renew(change.id(), "coord-b", LEASE)).isEqualTo(Held.LOST);
+        assertThat(changes.renew(change.id(), "coord-a", LEASE)).isEqualTo(Held.HELD);
+        assertThat(changes.claimAbandoned("coord-b", LEASE)).as("renewed: not abandoned").isEmpty();
+        assertThat(changes.find(change.id()).orElseThrow().streams()).isEqualTo(progress);
+    }
+
+    @Test
     public void aHolderWhoseLeaseRanOutKeepsItUntilSomeoneClaimsIt() {
         TopologyChange change = started(changes.start(change(ChangeType.ADD_NODE, "n4", 4, streams("n4")),
                 node("n4", NodeState.BOOTSTRAPPING), 3, "coord-a", LEASE));

@@ -38,6 +38,7 @@ public final class InMemoryChangeStore implements ChangeStore {
     private final Map<ChangeId, TopologyChange> changes = new LinkedHashMap<>();
     private final Map<ChangeId, List<RangeRelease>> releases = new LinkedHashMap<>();
     private volatile RuntimeException checkpointFailure;
+    private volatile RuntimeException renewFailure;
     private volatile Function<TopologyChange, Optional<Start.CleanupRunning>> startGuard = change -> Optional.empty();
 
     public InMemoryChangeStore(InMemoryTopologyStore nodes, InMemoryTenantStore tenants, Clock clock) {
@@ -65,6 +66,11 @@ public final class InMemoryChangeStore implements ChangeStore {
 
     long ringEpoch() {
         return nodes.epoch();
+    }
+
+    /** From now on every renewal throws this (null: renewals work again). */
+    public void failRenewals(RuntimeException failure) {
+        renewFailure = failure;
     }
 
     /** From now on every checkpoint throws this (null: checkpoints work again). */
@@ -186,6 +192,22 @@ public final class InMemoryChangeStore implements ChangeStore {
                 return Held.LOST;
             }
             changes.put(id, c.withStreams(streams, at).withLease(Optional.of(new Lease(owner, clock.now().plus(lease)))));
+            return Held.HELD;
+        }
+    }
+
+    @Override
+    public Held renew(ChangeId id, String owner, Duration lease) {
+        RuntimeException failure = renewFailure;
+        if (failure != null) {
+            throw failure;
+        }
+        synchronized (nodes) {
+            TopologyChange c = changes.get(id);
+            if (!heldBy(c, owner)) {
+                return Held.LOST;
+            }
+            changes.put(id, c.withLease(Optional.of(new Lease(owner, clock.now().plus(lease)))));
             return Held.HELD;
         }
     }

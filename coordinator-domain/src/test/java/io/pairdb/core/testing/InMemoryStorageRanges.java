@@ -51,6 +51,34 @@ public final class InMemoryStorageRanges implements StorageRanges {
     private final Map<NodeId, Long> written = new ConcurrentHashMap<>();
     private final List<RangeDeleted> deletes = new CopyOnWriteArrayList<>();
     private final Map<NodeId, Long> calls = new ConcurrentHashMap<>();
+    private final Map<NodeId, Long> batchWrites = new ConcurrentHashMap<>();
+    private volatile NodeId blockedTarget;
+    private volatile java.util.concurrent.CountDownLatch unblocked = new java.util.concurrent.CountDownLatch(0);
+    private final java.util.concurrent.atomic.AtomicInteger blocked = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * From now on a batch write to the node blocks its caller inside the call (not in the future it
+     * returns) until {@link #unblockWrites()}: a step that takes as long as the test wants.
+     */
+    public void blockWritesTo(NodeId node) {
+        unblocked = new java.util.concurrent.CountDownLatch(1);
+        blockedTarget = node;
+    }
+
+    public void unblockWrites() {
+        blockedTarget = null;
+        unblocked.countDown();
+    }
+
+    /** Batch writes blocked so far (see {@link #blockWritesTo}). */
+    public int blockedWrites() {
+        return blocked.get();
+    }
+
+    /** Batch write calls the node received, blocked ones included. */
+    public long batchWritesTo(NodeId node) {
+        return batchWrites.getOrDefault(node, 0L);
+    }
 
     /** Stores the version on the node, conditionally, as a replica write would. */
     public void put(NodeId node, TenantId tenant, String key, Version version) {
@@ -134,6 +162,16 @@ public final class InMemoryStorageRanges implements StorageRanges {
     @Override
     public CompletableFuture<BatchApplied> writeBatch(StorageNode node, List<Entry> entries, Duration timeout) {
         called(node);
+        batchWrites.merge(node.id(), 1L, Long::sum);
+        if (node.id().equals(blockedTarget)) {
+            blocked.incrementAndGet();
+            try {
+                unblocked.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         if (failingWrites.contains(node.id())) {
             return CompletableFuture.failedFuture(new PairDbException("node " + node.id(),
                     "batch write to " + node.id() + " failed: injected"));
