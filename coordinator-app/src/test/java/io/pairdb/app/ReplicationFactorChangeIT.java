@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.pairdb.core.ring.Token;
 import io.pairdb.emulator.StorageNodeEmulator;
+import io.pairdb.emulator.TokenRange;
 import io.pairdb.proto.admin.v1.ChangeStatus;
 import io.pairdb.proto.admin.v1.ChangeType;
 import io.pairdb.proto.admin.v1.CreateTenantRequest;
@@ -21,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +38,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Changing a tenant's replication factor while it is written to, end to end: a coordinator in
  * front of four storage nodes. What a user notices: after a raise, every acknowledged key is on
  * every one of its replicas at the new RF (checked in the storage nodes themselves, not through a
- * read that repair could mask) and reads back at {@code all}; a lowering applies at once, and
- * after the grace period the copies on the replicas no longer used are deleted, nothing lost.
+ * read that repair could mask) and reads back at {@code all}; a lowering first brings the kept
+ * replicas up to date (a quorum write the kept replica missed still reads back at RF 1), and after
+ * the grace period the copies on the replicas no longer used are deleted, nothing lost.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -118,12 +123,15 @@ class ReplicationFactorChangeIT {
 
     @Test
     @Order(2)
-    void loweringTheFactorAppliesAtOnceAndCleanupRemovesTheExtraCopiesAfterTheGracePeriod() throws Exception {
+    void loweringTheFactorIsAChangeAndCleanupRemovesTheExtraCopiesAfterTheGracePeriod() throws Exception {
         UpdateReplicationFactorResponse lowered = setRf(2);
 
         TopologyChange change = lowered.getChange();
-        assertThat(change.getStatus()).isEqualTo(ChangeStatus.CHANGE_STATUS_COMPLETED);
-        assertThat(lowered.getTenant().getReplicationFactor()).isEqualTo(2);
+        assertThat(lowered.getTenant().getReplicationFactor()).as("the old RF serves while the kept replicas catch up")
+                .isEqualTo(3);
+        assertThat(awaitEnd(change.getChangeId()).getStatus()).isEqualTo(ChangeStatus.CHANGE_STATUS_COMPLETED);
+        assertThat(coordinator.admin().getTenant(GetTenantRequest.newBuilder().setTenantId(TENANT).build()).getTenant()
+                .getReplicationFactor()).isEqualTo(2);
         ExplainKeyResponse where = coordinator.admin().explainKey(ExplainKeyRequest.newBuilder().setTenantId(TENANT)
                 .setKey("pre-1").build());
         assertThat(where.getReplicaNodeIdsList()).hasSize(2);
@@ -158,6 +166,34 @@ class ReplicationFactorChangeIT {
 
     @Test
     @Order(3)
+    void loweringFromThreeToOneKeepsAQuorumWriteTheKeptReplicaMissed() throws Exception {
+        String tenant = "shrinking";
+        coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(tenant).setReplicationFactor(3)
+                .build());
+        AcknowledgedWrites shrinking = new AcknowledgedWrites(tenant);
+        shrinking.preload(coordinator, "k-", 200);
+        // the first replica of each of these keys, the one RF 1 keeps, missed its write
+        List<String> missed = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String key = "k-" + i;
+            String first = coordinator.admin().explainKey(ExplainKeyRequest.newBuilder().setTenantId(tenant).setKey(key)
+                    .build()).getReplicaNodeIdsList().getFirst();
+            long token = Token.forKey(tenant, key).value();
+            assertThat(nodes.get(first).store().deleteRange(new TokenRange(token - 1, token),
+                    Optional.of(tenant))).isEqualTo(1);
+            missed.add(key);
+        }
+
+        TopologyChange change = coordinator.admin().updateReplicationFactor(UpdateReplicationFactorRequest.newBuilder()
+                .setTenantId(tenant).setReplicationFactor(1).build()).getChange();
+        assertThat(awaitEnd(change.getChangeId()).getStatus()).isEqualTo(ChangeStatus.CHANGE_STATUS_COMPLETED);
+
+        shrinking.assertReadAtAll(coordinator, Set.copyOf(missed));
+        shrinking.assertEveryAcknowledgedKeyReadsAtAll(coordinator);
+    }
+
+    @Test
+    @Order(4)
     void boundsAndNoOpsAreAnsweredClearly() {
         assertThat(setRf(2).hasChange()).as("the same RF starts no change").isFalse();
         assertThatThrownBy(() -> setRf(5)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
