@@ -9,7 +9,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.pairdb.core.ring.Token;
 import io.pairdb.emulator.StorageNodeEmulator;
-import io.pairdb.emulator.TokenRange;
 import io.pairdb.proto.admin.v1.AddStorageNodeRequest;
 import io.pairdb.proto.admin.v1.ChangeCleanup;
 import io.pairdb.proto.admin.v1.CleanupOutcome;
@@ -22,6 +21,7 @@ import io.pairdb.proto.admin.v1.TopologyChange;
 import io.pairdb.proto.coordinator.v1.ReadKeyValueRequest;
 import io.pairdb.proto.coordinator.v1.VectorClock;
 import io.pairdb.proto.coordinator.v1.WriteKeyValueRequest;
+import io.pairdb.storage.server.TokenRange;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,21 +50,9 @@ import org.junit.jupiter.api.TestInstance;
 class CleanupIT {
     private static final String TENANT = "cleaned";
     private static final int KEYS = 600;
-    private static final Map<String, Object> TIMINGS = Map.ofEntries(
-            Map.entry("pairdb.coordinator.write-timeout", "2s"),
-            Map.entry("pairdb.topology-changes.heartbeat-interval", "300ms"),
-            Map.entry("pairdb.topology-changes.stale-after", "2s"),
-            Map.entry("pairdb.topology-changes.liveness-timeout", "3s"),
-            Map.entry("pairdb.topology-changes.lease", "6s"),
-            Map.entry("pairdb.topology-changes.storage-timeout", "3s"),
-            Map.entry("pairdb.topology-changes.takeover-interval", "500ms"),
-            Map.entry("pairdb.topology-changes.settle-delay", "2s"),
-            Map.entry("pairdb.topology-changes.checkpoint-interval", "100ms"),
-            Map.entry("pairdb.topology.refresh-interval", "1s"),
-            Map.entry("pairdb.failure-detector.interval", "200ms"),
-            Map.entry("pairdb.failure-detector.timeout", "1s"),
-            Map.entry("pairdb.cleanup.grace-period", "30s"),
-            Map.entry("pairdb.cleanup.interval", "500ms"));
+    private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
+            "pairdb.cleanup.grace-period", "30s",
+            "pairdb.cleanup.interval", "500ms"));
 
     /** Hosts the cluster (PostgreSQL, Redis, three storage nodes) and does no cleanup itself. */
     private CoordinatorHarness host;

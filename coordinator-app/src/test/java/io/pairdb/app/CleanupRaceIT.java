@@ -33,17 +33,8 @@ import org.junit.jupiter.api.Test;
  */
 class CleanupRaceIT {
     private static final String TENANT = "race";
-    private static final Map<String, Object> TIMINGS = Map.ofEntries(
-            Map.entry("pairdb.coordinator.write-timeout", "2s"),
-            Map.entry("pairdb.topology-changes.heartbeat-interval", "300ms"),
-            Map.entry("pairdb.topology-changes.stale-after", "2s"),
-            Map.entry("pairdb.topology-changes.liveness-timeout", "3s"),
-            Map.entry("pairdb.topology-changes.settle-delay", "2s"),
-            Map.entry("pairdb.topology-changes.checkpoint-interval", "100ms"),
-            Map.entry("pairdb.topology.refresh-interval", "1s"),
-            Map.entry("pairdb.failure-detector.interval", "200ms"),
-            Map.entry("pairdb.failure-detector.timeout", "1s"),
-            Map.entry("pairdb.cleanup.interval", "500ms"));
+    private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
+            "pairdb.cleanup.interval", "500ms"));
 
     @Test
     void aChangeStartedWhileARangeDeleteIsSlowWaitsForItAndLosesNothing() throws Exception {

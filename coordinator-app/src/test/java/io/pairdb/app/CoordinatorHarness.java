@@ -9,13 +9,14 @@ import io.pairdb.app.dev.DevCluster;
 import io.pairdb.embedded.FreePorts;
 import io.pairdb.proto.admin.v1.AdminServiceGrpc;
 import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A whole coordinator for end-to-end tests: dev mode's embedded PostgreSQL, Redis and
- * emulator nodes, the real Micronaut application on free ports, and gRPC stubs to it.
+ * storage nodes, the real Micronaut application on free ports, and gRPC stubs to it.
  */
 final class CoordinatorHarness implements DataPlane, AutoCloseable {
     final DevCluster cluster;
@@ -35,8 +36,37 @@ final class CoordinatorHarness implements DataPlane, AutoCloseable {
         this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
     }
 
+    /**
+     * Topology-change and failure-detector timings short enough for a test to see fences, takeovers
+     * and checkpoints within seconds, with {@code extra} on top. They keep the rules start-up enforces
+     * (LossSafety): the settle delay covers the write timeout, a coordinator goes stale before the
+     * fence stops waiting for it, and the lease outlasts two storage calls.
+     */
+    static Map<String, Object> quickChanges(Map<String, Object> extra) {
+        Map<String, Object> timings = new HashMap<>(Map.ofEntries(
+                Map.entry("pairdb.coordinator.write-timeout", "2s"),
+                Map.entry("pairdb.topology-changes.heartbeat-interval", "300ms"),
+                Map.entry("pairdb.topology-changes.stale-after", "2s"),
+                Map.entry("pairdb.topology-changes.liveness-timeout", "3s"),
+                Map.entry("pairdb.topology-changes.lease", "6s"),
+                Map.entry("pairdb.topology-changes.storage-timeout", "3s"),
+                Map.entry("pairdb.topology-changes.takeover-interval", "500ms"),
+                Map.entry("pairdb.topology-changes.settle-delay", "2s"),
+                Map.entry("pairdb.topology-changes.checkpoint-interval", "100ms"),
+                Map.entry("pairdb.topology.refresh-interval", "1s"),
+                Map.entry("pairdb.failure-detector.interval", "200ms"),
+                Map.entry("pairdb.failure-detector.timeout", "1s")));
+        timings.putAll(extra);
+        return Map.copyOf(timings);
+    }
+
     static CoordinatorHarness start(int nodes, Map<String, Object> extra) {
-        DevCluster cluster = DevCluster.start(nodes, null);
+        return start(nodes, null, extra);
+    }
+
+    /** Dev mode with {@code --data-dir}: PostgreSQL, Redis and durable storage nodes keep their data there. */
+    static CoordinatorHarness start(int nodes, Path dataDirectory, Map<String, Object> extra) {
+        DevCluster cluster = DevCluster.start(nodes, dataDirectory);
         try {
             CoordinatorHarness harness = launch(cluster, extra, true);
             new DevBootstrap(harness.context, cluster).run(harness.grpcPort, harness.httpPort);

@@ -101,7 +101,8 @@ class MetricsAndHealthIT {
         assertThat(metrics.value("coordinator_ring_epoch", Map.of())).isGreaterThanOrEqualTo(1);
         assertThat(metrics.value("coordinator_storage_nodes", Map.of("state", "normal", "liveness", "up"))).isEqualTo(3);
         for (String counter : List.of("coordinator_conflicts_detected_total", "coordinator_repairs_triggered_total",
-                "coordinator_repairs_dropped_total", "coordinator_hints_stored_total", "coordinator_hint_store_failures_total")) {
+                "coordinator_repairs_dropped_total", "coordinator_hints_stored_total", "coordinator_hint_store_failures_total",
+                "coordinator_idempotency_record_failures_total")) {
             assertThat(metrics.samples(counter)).as(counter).isNotEmpty();
         }
         assertThat(metrics.samples("coordinator_quorum_failures_total"))
@@ -173,10 +174,17 @@ class MetricsAndHealthIT {
                 assertThat(details.path("postgres").path("status").asText()).isEqualTo("UP");
             });
             assertThat(get("/health/liveness").statusCode()).as("liveness does not depend on Redis").isEqualTo(200);
+            PrometheusText down = PrometheusText.parse(get("/prometheus").body());
+            assertThat(down.value("coordinator_dependency_up", Map.of("dependency", "redis"))).isZero();
+            assertThat(down.value("coordinator_dependency_up", Map.of("dependency", "postgresql"))).isEqualTo(1);
+            assertThat(down.value("coordinator_readiness_transitions_total", Map.of("to", "not_ready"))).isEqualTo(1);
         } finally {
             redis.start();
         }
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(get("/health/readiness").statusCode()).isEqualTo(200));
+        PrometheusText back = PrometheusText.parse(get("/prometheus").body());
+        assertThat(back.value("coordinator_dependency_up", Map.of("dependency", "redis"))).isEqualTo(1);
+        assertThat(back.value("coordinator_readiness_transitions_total", Map.of("to", "ready"))).isEqualTo(1);
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -8,7 +8,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.pairdb.core.ring.Token;
 import io.pairdb.emulator.StorageNodeEmulator;
-import io.pairdb.emulator.TokenRange;
 import io.pairdb.proto.admin.v1.ChangeStatus;
 import io.pairdb.proto.admin.v1.ChangeType;
 import io.pairdb.proto.admin.v1.CreateTenantRequest;
@@ -19,6 +18,7 @@ import io.pairdb.proto.admin.v1.GetTenantRequest;
 import io.pairdb.proto.admin.v1.TopologyChange;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorRequest;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorResponse;
+import io.pairdb.storage.server.TokenRange;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,17 +47,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ReplicationFactorChangeIT {
     private static final String TENANT = "growing";
     private static final int PRELOADED_KEYS = 2_000;
-    private static final Map<String, Object> TIMINGS = Map.ofEntries(
-            Map.entry("pairdb.coordinator.write-timeout", "2s"),
-            Map.entry("pairdb.topology-changes.heartbeat-interval", "300ms"),
-            Map.entry("pairdb.topology-changes.stale-after", "2s"),
-            Map.entry("pairdb.topology-changes.liveness-timeout", "3s"),
-            Map.entry("pairdb.topology-changes.settle-delay", "2s"),
-            Map.entry("pairdb.topology-changes.checkpoint-interval", "100ms"),
-            Map.entry("pairdb.topology.refresh-interval", "1s"),
-            Map.entry("pairdb.failure-detector.timeout", "5s"),
-            Map.entry("pairdb.cleanup.grace-period", "3s"),
-            Map.entry("pairdb.cleanup.interval", "500ms"));
+    private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
+            "pairdb.failure-detector.timeout", "5s",
+            "pairdb.cleanup.grace-period", "3s",
+            "pairdb.cleanup.interval", "500ms"));
 
     private CoordinatorHarness coordinator;
     private final Map<String, StorageNodeEmulator> nodes = new ConcurrentHashMap<>();

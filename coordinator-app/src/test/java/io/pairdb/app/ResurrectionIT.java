@@ -36,23 +36,12 @@ import org.junit.jupiter.api.Test;
  */
 class ResurrectionIT {
     private static final String TENANT = "ghost";
-    private static final Map<String, Object> TIMINGS = Map.ofEntries(
-            Map.entry("pairdb.coordinator.write-timeout", "2s"),
-            Map.entry("pairdb.topology-changes.heartbeat-interval", "300ms"),
-            Map.entry("pairdb.topology-changes.stale-after", "2s"),
-            Map.entry("pairdb.topology-changes.liveness-timeout", "3s"),
-            Map.entry("pairdb.topology-changes.lease", "6s"),
-            Map.entry("pairdb.topology-changes.settle-delay", "2s"),
-            Map.entry("pairdb.topology-changes.stream-failure-timeout", "20s"),
-            Map.entry("pairdb.topology-changes.retry-backoff", "200ms"),
-            Map.entry("pairdb.topology-changes.retry-backoff-max", "1s"),
-            Map.entry("pairdb.topology-changes.checkpoint-interval", "100ms"),
-            Map.entry("pairdb.topology-changes.storage-timeout", "3s"),
-            Map.entry("pairdb.topology.refresh-interval", "1s"),
-            Map.entry("pairdb.failure-detector.interval", "200ms"),
-            Map.entry("pairdb.failure-detector.timeout", "1s"),
-            Map.entry("pairdb.cleanup.grace-period", "2s"),
-            Map.entry("pairdb.cleanup.interval", "500ms"));
+    private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
+            "pairdb.topology-changes.stream-failure-timeout", "20s",
+            "pairdb.topology-changes.retry-backoff", "200ms",
+            "pairdb.topology-changes.retry-backoff-max", "1s",
+            "pairdb.cleanup.grace-period", "2s",
+            "pairdb.cleanup.interval", "500ms"));
 
     @Test
     void aKeyDeletedAfterARemovalFailedStaysDeletedWhenTheNodeIsRemovedAgain() throws Exception {

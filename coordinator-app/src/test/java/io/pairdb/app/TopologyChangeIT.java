@@ -23,7 +23,6 @@ import io.pairdb.core.topology.ChangeType;
 import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.topology.PlanChange;
 import io.pairdb.emulator.StorageNodeEmulator;
-import io.pairdb.emulator.TokenRange;
 import io.pairdb.embedded.FreePorts;
 import io.pairdb.proto.admin.v1.AddStorageNodeRequest;
 import io.pairdb.proto.admin.v1.AddStorageNodeResponse;
@@ -36,6 +35,7 @@ import io.pairdb.proto.admin.v1.ListStorageNodesRequest;
 import io.pairdb.proto.admin.v1.NodeLiveness;
 import io.pairdb.proto.admin.v1.RemoveStorageNodeRequest;
 import io.pairdb.proto.admin.v1.TopologyChange;
+import io.pairdb.storage.server.TokenRange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -77,22 +77,10 @@ class TopologyChangeIT {
     private static final String TENANT = "movers";
     private static final int RF = 3;
     private static final int PRELOADED_KEYS = 5_000;
-    private static final Map<String, Object> TIMINGS = Map.ofEntries(
-            Map.entry("pairdb.coordinator.write-timeout", "2s"),
-            Map.entry("pairdb.topology-changes.heartbeat-interval", "300ms"),
-            Map.entry("pairdb.topology-changes.stale-after", "2s"),
-            Map.entry("pairdb.topology-changes.liveness-timeout", "3s"),
-            Map.entry("pairdb.topology-changes.lease", "6s"),
-            Map.entry("pairdb.topology-changes.takeover-interval", "500ms"),
-            Map.entry("pairdb.topology-changes.settle-delay", "2s"),
-            Map.entry("pairdb.topology-changes.stream-failure-timeout", "4s"),
-            Map.entry("pairdb.topology-changes.retry-backoff", "200ms"),
-            Map.entry("pairdb.topology-changes.retry-backoff-max", "1s"),
-            Map.entry("pairdb.topology-changes.checkpoint-interval", "100ms"),
-            Map.entry("pairdb.topology-changes.storage-timeout", "3s"),
-            Map.entry("pairdb.topology.refresh-interval", "1s"),
-            Map.entry("pairdb.failure-detector.interval", "200ms"),
-            Map.entry("pairdb.failure-detector.timeout", "1s"));
+    private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
+            "pairdb.topology-changes.stream-failure-timeout", "4s",
+            "pairdb.topology-changes.retry-backoff", "200ms",
+            "pairdb.topology-changes.retry-backoff-max", "1s"));
 
     private CoordinatorHarness first;
     /** Every in-process storage node, by id: the dev cluster's three and those the tests add. */
@@ -516,7 +504,7 @@ class TopologyChangeIT {
 
     private static Set<String> keysHeld(StorageNodeEmulator node) {
         Set<String> keys = new HashSet<>();
-        Iterator<io.pairdb.emulator.StoredEntry> entries = node.store().scan(TokenRange.fullRing(), Optional.of(TENANT),
+        Iterator<io.pairdb.storage.server.StoredEntry> entries = node.store().scan(TokenRange.fullRing(), Optional.of(TENANT),
                 Optional.empty());
         entries.forEachRemaining(e -> keys.add(e.key()));
         return keys;

@@ -1,5 +1,8 @@
 package io.pairdb.emulator;
 
+import io.pairdb.storage.server.CallGate;
+import io.pairdb.storage.server.CallKind;
+import io.pairdb.storage.server.Calls;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -16,7 +19,7 @@ import java.util.function.Supplier;
  * Faults are checked when the call runs, after the delay, as a node that went down while
  * the request was on its way would answer.
  */
-final class FaultGate {
+final class FaultGate implements CallGate {
 
     private final FaultHooks faults;
     private final ScheduledExecutorService timer;
@@ -28,12 +31,19 @@ final class FaultGate {
         this.handlers = Objects.requireNonNull(handlers);
     }
 
-    <T> void unary(CallKind kind, StreamObserver<T> observer, Supplier<T> handler) {
-        run(kind, observer, () -> Calls.send(observer, handler.get()));
+    /** A tenant's range deletes wait while the faults hold them (see {@link FaultHooks#holdRangeDeletes}). */
+    @Override
+    public <T> void unary(CallKind kind, String tenant, StreamObserver<T> observer, Supplier<T> handler) {
+        if (kind != CallKind.CLEANUP) {
+            unary(kind, observer, handler);
+            return;
+        }
+        faults.rangeDelete(tenant, () -> unary(kind, observer, handler));
     }
 
     /** Runs {@code action}, which answers the call itself, unless a fault answers it first. */
-    void run(CallKind kind, StreamObserver<?> observer, Runnable action) {
+    @Override
+    public void run(CallKind kind, StreamObserver<?> observer, Runnable action) {
         Runnable gated = () -> {
             Optional<Status> failure = faults.failureFor(kind);
             if (failure.isPresent()) {

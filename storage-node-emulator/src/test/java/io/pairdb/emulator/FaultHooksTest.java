@@ -1,11 +1,11 @@
 package io.pairdb.emulator;
 
-import static io.pairdb.emulator.Fixtures.TENANT;
-import static io.pairdb.emulator.Fixtures.aValue;
-import static io.pairdb.emulator.Fixtures.clock;
-import static io.pairdb.emulator.Fixtures.entry;
-import static io.pairdb.emulator.Fixtures.range;
-import static io.pairdb.emulator.Fixtures.tokenOf;
+import static io.pairdb.storage.contract.Fixtures.TENANT;
+import static io.pairdb.storage.contract.Fixtures.aValue;
+import static io.pairdb.storage.contract.Fixtures.clock;
+import static io.pairdb.storage.contract.Fixtures.entry;
+import static io.pairdb.storage.contract.Fixtures.range;
+import static io.pairdb.storage.contract.Fixtures.tokenOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,6 +29,8 @@ import io.pairdb.proto.storage.v1.StreamRangeRequest;
 import io.pairdb.proto.storage.v1.WriteBatchRequest;
 import io.pairdb.proto.storage.v1.WriteRequest;
 import io.pairdb.proto.storage.v1.WriteResponse;
+import io.pairdb.storage.server.StoredEntry;
+import io.pairdb.storage.server.StoredVersion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

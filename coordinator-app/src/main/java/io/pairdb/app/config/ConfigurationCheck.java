@@ -22,12 +22,14 @@ public final class ConfigurationCheck {
     /** Every {@code @ConfigurationProperties} class of this package; a test fails when one is missing. */
     private static final List<Class<?>> PROPERTIES = List.of(CoordinatorProperties.class, TenantProperties.class,
             RedisProperties.class, ShutdownProperties.class, HintsProperties.class, FailureDetectorProperties.class,
-            TopologyChangeProperties.class, CleanupProperties.class, StorageProperties.class);
+            TopologyChangeProperties.class, CleanupProperties.class, PostgresProperties.class,
+            StorageProperties.class);
     /** Settings read with {@code @Value} (scheduling and the readiness indicators). */
     private static final Map<String, Class<?>> VALUES = Map.of(
             "pairdb.topology.refresh-interval", Duration.class,
             "pairdb.health.check-timeout", Duration.class,
-            "pairdb.health.min-ring-nodes", int.class);
+            "pairdb.health.min-ring-nodes", int.class,
+            "pairdb.metrics.store-refresh-interval", Duration.class);
 
     private ConfigurationCheck() {
     }

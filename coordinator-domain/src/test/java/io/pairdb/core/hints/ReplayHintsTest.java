@@ -264,6 +264,20 @@ class ReplayHintsTest {
         assertThat(metrics.dropped(node(1), DropReason.EXPIRED)).isEqualTo(1);
     }
 
+    @Test
+    void theExpirySweepGoesOnBatchByBatchUntilEveryOldHintIsGone() {
+        int old = ExpireHints.BATCH + 7;
+        for (int i = 0; i < old; i++) {
+            storeHint(TARGET, "k" + i, version("v", 1), clock.now().minus(Duration.ofDays(8)));
+        }
+
+        var dropped = new ExpireHints(hints, tally, clock, settings.ttl()).expire();
+
+        assertThat(dropped).containsEntry(TARGET, (long) old);
+        assertThat(hints.count(TARGET)).isZero();
+        assertThat(tally.of(TARGET).dropped()).containsEntry(DropReason.EXPIRED, (long) old);
+    }
+
     // ---- which nodes ------------------------------------------------------------------------------
 
     @Test
@@ -398,5 +412,7 @@ class ReplayHintsTest {
         assertThat(one.sinceStart().replayed()).isEqualTo(1);
         assertThat(one.sinceStart().dropped()).containsEntry(DropReason.EXPIRED, 1L);
         assertThat(metrics.pending).containsEntry(TARGET, 2L).containsEntry(node(1), 0L).containsEntry(node(2), 0L);
+        assertThat(metrics.oldestPending).containsEntry(TARGET, Optional.of(Duration.ofSeconds(90)))
+                .containsEntry(node(1), Optional.empty());
     }
 }

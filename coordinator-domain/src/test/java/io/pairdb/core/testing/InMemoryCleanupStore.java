@@ -140,6 +140,52 @@ public final class InMemoryCleanupStore implements CleanupStore {
     }
 
     @Override
+    public Backlog backlog(Instant now, Duration gracePeriod) {
+        return changes.locked(() -> backlogLocked(now, gracePeriod));
+    }
+
+    private Backlog backlogLocked(Instant now, Duration gracePeriod) {
+        int pending = 0;
+        int skipped = 0;
+        int mostSkips = 0;
+        Instant oldest = null;
+        for (TopologyChange c : changes.list(Integer.MAX_VALUE)) {
+            if (!c.status().isFinal()) {
+                continue;
+            }
+            Instant dueAt = c.completedAt().orElseThrow().plus(gracePeriod);
+            ForcedCleanup order = forced.get(c.id());
+            if (order != null && order.at().isBefore(dueAt)) {
+                dueAt = order.at();
+            }
+            if (order == null && dueAt.isAfter(now)) {
+                continue;
+            }
+            for (RangeRelease r : changes.releases(c.id())) {
+                if (!r.dueAfter(c.status())) {
+                    continue;
+                }
+                RangeCleanup range = current(c.id(), r);
+                switch (range.outcome()) {
+                    case CleanupOutcome.Pending p -> pending++;
+                    case CleanupOutcome.Skipped sk -> skipped++;
+                    case CleanupOutcome.Deleted d -> {
+                        continue;
+                    }
+                    case CleanupOutcome.Kept k -> {
+                        continue;
+                    }
+                }
+                mostSkips = Math.max(mostSkips, range.attempts());
+                if (oldest == null || dueAt.isBefore(oldest)) {
+                    oldest = dueAt;
+                }
+            }
+        }
+        return new Backlog(pending, skipped, mostSkips, Optional.ofNullable(oldest));
+    }
+
+    @Override
     public Optional<ChangeCleanup> find(ChangeId change) {
         return changes.locked(() -> findLocked(change));
     }
