@@ -203,7 +203,8 @@ public final class PostgresCleanupStore implements CleanupStore {
     }
 
     private static Optional<ChangeCleanup> find(Connection connection, ChangeId change) throws SQLException {
-        if (status(connection, change).isEmpty()) {
+        Optional<ChangeStatus> status = status(connection, change);
+        if (status.isEmpty()) {
             return Optional.empty();
         }
         List<RangeCleanup> ranges = new ArrayList<>();
@@ -211,7 +212,10 @@ public final class PostgresCleanupStore implements CleanupStore {
             s.setString(1, change.value());
             try (ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
-                    ranges.add(RangeCleanupMapper.toCleanup(rows));
+                    RangeCleanup range = RangeCleanupMapper.toCleanup(rows);
+                    if (range.release().concerns(status.get())) {
+                        ranges.add(range);
+                    }
                 }
             }
         }

@@ -106,7 +106,10 @@ public interface CleanupStore {
      */
     Backlog backlog(Instant now, Duration gracePeriod);
 
-    /** The change's released ranges and their cleanup, or empty when no such change exists. */
+    /**
+     * The change's cleanup, or empty when no such change exists: the ranges it releases (while in
+     * progress or once COMPLETED) or, once it FAILED, its stray copies, each with its outcome.
+     */
     Optional<ChangeCleanup> find(ChangeId change);
 
     /**

@@ -54,6 +54,15 @@ public record RangeRelease(int index, TokenRange range, NodeId node, SortedSet<I
         return all;
     }
 
+    /**
+     * Whether the release is part of the cleanup of a change with {@code status}: its stray copies
+     * once it failed or was rolled back, the ranges it releases otherwise (in progress or completed).
+     */
+    public boolean concerns(ChangeStatus status) {
+        boolean failed = status == ChangeStatus.FAILED || status == ChangeStatus.ROLLED_BACK;
+        return (when == When.FAILED) == failed;
+    }
+
     /** Whether the release is to be cleaned up once its change ended with {@code status}. */
     public boolean dueAfter(ChangeStatus status) {
         return switch (when) {

@@ -191,10 +191,12 @@ public final class InMemoryCleanupStore implements CleanupStore {
     }
 
     private Optional<ChangeCleanup> findLocked(ChangeId change) {
-        if (changes.find(change).isEmpty()) {
+        Optional<TopologyChange> found = changes.find(change);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
-        List<RangeCleanup> ranges = changes.releases(change).stream().map(r -> current(change, r)).toList();
+        List<RangeCleanup> ranges = changes.releases(change).stream().filter(r -> r.concerns(found.get().status()))
+                .map(r -> current(change, r)).toList();
         return Optional.of(new ChangeCleanup(change, ranges, Optional.ofNullable(forced.get(change))));
     }
 
