@@ -13,11 +13,8 @@ import io.pairdb.proto.admin.v1.CreateTenantRequest;
 import io.pairdb.proto.admin.v1.GetChangeRequest;
 import io.pairdb.proto.admin.v1.RemoveStorageNodeRequest;
 import io.pairdb.proto.admin.v1.TopologyChange;
-import io.pairdb.proto.coordinator.v1.VectorClock;
-import io.pairdb.proto.coordinator.v1.WriteKeyValueRequest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,15 +51,9 @@ class StaleCoordinatorIT {
             Map<String, String> stale = new ConcurrentHashMap<>();
             TopologyChange change;
             try (TcpProxy proxy = TcpProxy.to(m.group(1), Integer.parseInt(m.group(2)));
-                 CoordinatorProcess cutOff = CoordinatorProcess.start("cutoff", Map.of(
-                                 "DATABASE_URL", url.substring(0, m.start()) + "//127.0.0.1:" + proxy.port() + "/"
-                                         + url.substring(m.end()),
-                                 "DATABASE_USER", db.get("datasources.default.username").toString(),
-                                 "DATABASE_PASSWORD", db.get("datasources.default.password").toString(),
-                                 "REDIS_URI", db.get("pairdb.redis.uri").toString(),
-                                 "GRPC_SERVER_PORT", String.valueOf(grpcPort),
-                                 "MICRONAUT_SERVER_PORT", String.valueOf(FreePorts.pick())),
-                         args.toArray(String[]::new))) {
+                 CoordinatorProcess cutOff = CoordinatorProcess.start("cutoff", CoordinatorProcess.beside(db,
+                         url.substring(0, m.start()) + "//127.0.0.1:" + proxy.port() + "/" + url.substring(m.end()),
+                         grpcPort), args.toArray(String[]::new))) {
                 cutOff.awaitLine("PairDB coordinator ready", Duration.ofMinutes(2));
                 ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
                 try {

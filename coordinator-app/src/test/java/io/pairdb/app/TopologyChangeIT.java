@@ -179,14 +179,8 @@ class TopologyChangeIT {
         TIMINGS.forEach((k, v) -> args.add("--" + k + "=" + v));
         String changeId;
         long keysAtKill;
-        try (CoordinatorProcess driver = CoordinatorProcess.start("driver", Map.of(
-                        "DATABASE_URL", db.get("datasources.default.url").toString(),
-                        "DATABASE_USER", db.get("datasources.default.username").toString(),
-                        "DATABASE_PASSWORD", db.get("datasources.default.password").toString(),
-                        "REDIS_URI", db.get("pairdb.redis.uri").toString(),
-                        "GRPC_SERVER_PORT", String.valueOf(grpcPort),
-                        "MICRONAUT_SERVER_PORT", String.valueOf(FreePorts.pick())),
-                args.toArray(String[]::new))) {
+        try (CoordinatorProcess driver = CoordinatorProcess.start("driver", CoordinatorProcess.beside(db,
+                db.get("datasources.default.url").toString(), grpcPort), args.toArray(String[]::new))) {
             driver.awaitLine("PairDB coordinator ready", Duration.ofMinutes(2));
             delaySources(Duration.ofMillis(25));
             var channel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();

@@ -269,37 +269,36 @@ public final class PostgresChangeStore implements ChangeStore {
 
     @Override
     public Held checkpoint(ChangeId id, String owner, List<RangeStream> streams, Instant at, Duration lease) {
-        try {
-            int updated = Jdbc.autoCommit(dataSource, connection -> {
-                try (PreparedStatement s = connection.prepareStatement(CHECKPOINT)) {
-                    s.setString(1, TopologyChangeMapper.streams(streams));
-                    s.setObject(2, Jdbc.toTimestamp(at));
-                    s.setDouble(3, seconds(lease));
-                    s.setString(4, id.value());
-                    s.setString(5, owner);
-                    return s.executeUpdate();
-                }
-            });
-            return updated == 1 ? Held.HELD : Held.LOST;
-        } catch (SQLException e) {
-            throw failure(id, "could not checkpoint change " + id, e);
-        }
+        return whileHeld(CHECKPOINT, id, "could not checkpoint change " + id, s -> {
+            s.setString(1, TopologyChangeMapper.streams(streams));
+            s.setObject(2, Jdbc.toTimestamp(at));
+            s.setDouble(3, seconds(lease));
+            s.setString(4, id.value());
+            s.setString(5, owner);
+        });
     }
 
     @Override
     public Held renew(ChangeId id, String owner, Duration lease) {
+        return whileHeld(RENEW, id, "could not renew the lease on change " + id, s -> {
+            s.setDouble(1, seconds(lease));
+            s.setString(2, id.value());
+            s.setString(3, owner);
+        });
+    }
+
+    /** Runs an update that applies only while its owner holds the change's lease. */
+    private Held whileHeld(String sql, ChangeId id, String what, Binder binder) {
         try {
             int updated = Jdbc.autoCommit(dataSource, connection -> {
-                try (PreparedStatement s = connection.prepareStatement(RENEW)) {
-                    s.setDouble(1, seconds(lease));
-                    s.setString(2, id.value());
-                    s.setString(3, owner);
+                try (PreparedStatement s = connection.prepareStatement(sql)) {
+                    binder.bind(s);
                     return s.executeUpdate();
                 }
             });
             return updated == 1 ? Held.HELD : Held.LOST;
         } catch (SQLException e) {
-            throw failure(id, "could not renew the lease on change " + id, e);
+            throw failure(id, what, e);
         }
     }
 

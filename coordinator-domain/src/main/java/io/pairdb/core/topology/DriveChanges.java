@@ -24,7 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Runs the {@link DriveChange}s of this coordinator on the {@link Scheduler}, each step
  * scheduled by the one before, and takes over changes whose driver went silent: whoever drives
  * it calls {@link #takeOverAbandoned()} on an interval, and the change resumes from its persisted
- * progress here. Thread-safe.
+ * progress here. Besides the steps, each change's lease is renewed every third of it, so a step
+ * that takes longer than the lease does not cost it (see {@link DriveChange#renewLease()}).
+ * Thread-safe.
  */
 public final class DriveChanges {
     /** A change driven here; the lock keeps its steps, and the stop, one at a time. */

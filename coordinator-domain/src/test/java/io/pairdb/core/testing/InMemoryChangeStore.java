@@ -182,32 +182,26 @@ public final class InMemoryChangeStore implements ChangeStore {
 
     @Override
     public Held checkpoint(ChangeId id, String owner, List<RangeStream> streams, Instant at, Duration lease) {
-        RuntimeException failure = checkpointFailure;
-        if (failure != null) {
-            throw failure;
-        }
-        synchronized (nodes) {
-            TopologyChange c = changes.get(id);
-            if (!heldBy(c, owner)) {
-                return Held.LOST;
-            }
-            changes.put(id, c.withStreams(streams, at).withLease(Optional.of(new Lease(owner, clock.now().plus(lease)))));
-            return Held.HELD;
-        }
+        return extendLease(checkpointFailure, id, owner, lease, c -> c.withStreams(streams, at));
     }
 
     @Override
     public Held renew(ChangeId id, String owner, Duration lease) {
-        RuntimeException failure = renewFailure;
-        if (failure != null) {
-            throw failure;
+        return extendLease(renewFailure, id, owner, lease, c -> c);
+    }
+
+    /** If {@code owner} holds the change: updates it and extends the lease, unless a failure is injected. */
+    private Held extendLease(RuntimeException injected, ChangeId id, String owner, Duration lease,
+                             Function<TopologyChange, TopologyChange> update) {
+        if (injected != null) {
+            throw injected;
         }
         synchronized (nodes) {
             TopologyChange c = changes.get(id);
             if (!heldBy(c, owner)) {
                 return Held.LOST;
             }
-            changes.put(id, c.withLease(Optional.of(new Lease(owner, clock.now().plus(lease)))));
+            changes.put(id, update.apply(c).withLease(Optional.of(new Lease(owner, clock.now().plus(lease)))));
             return Held.HELD;
         }
     }
