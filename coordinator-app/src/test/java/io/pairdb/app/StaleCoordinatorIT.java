@@ -58,6 +58,13 @@ class StaleCoordinatorIT {
                 ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
                 try {
                     DataPlane viaCutOff = DataPlane.over(channel);
+                    // a process just started looks the tenant up cold, which on a busy machine can take
+                    // longer than the test's 2 s write timeout: the preload starts once one write went through
+                    await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+                            .ignoreException(StatusRuntimeException.class).until(() -> {
+                                writes.write(viaCutOff, "warm-up");
+                                return true;
+                            });
                     writes.preload(viaCutOff, "before-", 300);
 
                     try (StaleWriter writer = new StaleWriter(writes, viaCutOff, stale)) {
