@@ -21,6 +21,7 @@ import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.CoordinatorProperties;
 import io.pairdb.app.config.RedisProperties;
 import io.pairdb.app.config.TenantProperties;
+import io.pairdb.app.config.TopologyChangeProperties;
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.CoordinatorIds;
 import io.pairdb.core.port.CoordinatorMetrics;
@@ -111,8 +112,9 @@ public class CoordinatorFactory {
     }
 
     @Singleton
-    ClusterTopology clusterTopology(TopologyStore store, Clock clock, MeterRegistry registry) {
-        ClusterTopology topology = new ClusterTopology(store, clock);
+    ClusterTopology clusterTopology(TopologyStore store, Clock clock, MeterRegistry registry,
+                                    TopologyChangeProperties changes) {
+        ClusterTopology topology = new ClusterTopology(store, clock, changes.getStaleAfter());
         topology.reload();
         // the gauges read the served view at scrape time, so they are bound once, here
         new TopologyMetrics(topology).bindTo(registry);

@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.Factory;
 import io.pairdb.adapters.storage.GrpcStorageNodes;
 import io.pairdb.adapters.storage.GrpcStorageRanges;
 import io.pairdb.app.config.ConfigurationError;
+import io.pairdb.app.config.StorageProperties;
 import io.pairdb.app.config.TopologyChangeProperties;
 import io.pairdb.core.node.CountKeys;
 import io.pairdb.core.port.ChangeStore;
@@ -50,7 +51,8 @@ public class TopologyFactory {
     }
 
     @Singleton
-    ChangeSettings changeSettings(TopologyChangeProperties p, @Named("coordinator-instance") String instance) {
+    ChangeSettings changeSettings(TopologyChangeProperties p, StorageProperties storage,
+                                  @Named("coordinator-instance") String instance) {
         if (p.getHeartbeatInterval() == null || !p.getHeartbeatInterval().isPositive()) {
             throw new ConfigurationError("pairdb.topology-changes.heartbeat-interval", "must be a positive duration");
         }
@@ -65,7 +67,7 @@ public class TopologyFactory {
             return new ChangeSettings(instance, p.getLease(), p.getLivenessTimeout(), p.getEpochWaitTimeout(),
                     p.getSettleDelay(), p.getStreamFailureTimeout(), p.getRetryBackoff(), p.getRetryBackoffMax(),
                     p.getBatchEntries(), p.getBatchBytes(), p.getStorageTimeout(), p.getCheckpointInterval(),
-                    p.getHealthTimeout());
+                    p.getHealthTimeout(), storage.getTombstoneGcGrace());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigurationError("pairdb.topology-changes", e.getMessage());
         }
@@ -90,9 +92,10 @@ public class TopologyFactory {
     }
 
     @Singleton
-    AddNode addNode(TopologyStore nodes, TenantStore tenants, ChangeStore changes, DriveChanges driver, Environment env,
-                    ChangeSettings settings) {
-        return new AddNode(new ChangeStores(nodes, tenants, changes), driver, env.clock(), settings);
+    AddNode addNode(TopologyStore nodes, TenantStore tenants, ChangeStore changes, DriveChanges driver,
+                    GrpcStorageNodes health, Environment env, ChangeSettings settings) {
+        return new AddNode(new ChangeStores(nodes, tenants, changes), driver, health, env.scheduler(), env.clock(),
+                settings);
     }
 
     @Singleton

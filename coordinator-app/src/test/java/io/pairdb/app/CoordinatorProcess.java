@@ -3,6 +3,7 @@ package io.pairdb.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pairdb.embedded.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -46,6 +47,21 @@ final class CoordinatorProcess implements AutoCloseable {
                 output.add("<output unreadable: " + e.getMessage() + ">");
             }
         });
+    }
+
+    /**
+     * The environment of a coordinator process beside an in-process cluster: its PostgreSQL (at
+     * {@code databaseUrl}, which may lead through a proxy) and Redis, on {@code grpcPort} and a free
+     * management port.
+     */
+    static Map<String, String> beside(Map<String, Object> cluster, String databaseUrl, int grpcPort) {
+        return Map.of(
+                "DATABASE_URL", databaseUrl,
+                "DATABASE_USER", cluster.get("datasources.default.username").toString(),
+                "DATABASE_PASSWORD", cluster.get("datasources.default.password").toString(),
+                "REDIS_URI", cluster.get("pairdb.redis.uri").toString(),
+                "GRPC_SERVER_PORT", String.valueOf(grpcPort),
+                "MICRONAUT_SERVER_PORT", String.valueOf(FreePorts.pick()));
     }
 
     /** Starts {@code java -jar pairdb-coordinator.jar args} with the JVM running the tests; stderr joins stdout. */

@@ -42,16 +42,18 @@ import java.util.concurrent.TimeUnit;
 public final class SystemCluster implements AutoCloseable {
     /** Test-short timings of topology changes, as coordinator properties. */
     public static final Map<String, String> FAST_TOPOLOGY_CHANGES = Map.ofEntries(
+            Map.entry("pairdb.coordinator.write-timeout", "2s"),
             Map.entry("pairdb.topology-changes.heartbeat-interval", "300ms"),
+            Map.entry("pairdb.topology-changes.stale-after", "2s"),
             Map.entry("pairdb.topology-changes.liveness-timeout", "3s"),
-            Map.entry("pairdb.topology-changes.lease", "3s"),
+            Map.entry("pairdb.topology-changes.lease", "6s"),
             Map.entry("pairdb.topology-changes.takeover-interval", "500ms"),
-            Map.entry("pairdb.topology-changes.settle-delay", "300ms"),
+            Map.entry("pairdb.topology-changes.settle-delay", "2s"),
             Map.entry("pairdb.topology-changes.stream-failure-timeout", "4s"),
             Map.entry("pairdb.topology-changes.retry-backoff", "200ms"),
             Map.entry("pairdb.topology-changes.retry-backoff-max", "1s"),
             Map.entry("pairdb.topology-changes.checkpoint-interval", "100ms"),
-            Map.entry("pairdb.topology-changes.storage-timeout", "5s"),
+            Map.entry("pairdb.topology-changes.storage-timeout", "3s"),
             Map.entry("pairdb.topology.refresh-interval", "1s"),
             Map.entry("pairdb.failure-detector.interval", "200ms"),
             Map.entry("pairdb.failure-detector.timeout", "1s"));

@@ -190,14 +190,15 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
             }
             NodeId id = new NodeId(request.getNodeId());
             if (request.getDryRun()) {
-                PreviewChange.ChangePlan plan = planned(dryRuns.add(id, request.getHost(), request.getPort(), vnodes));
+                PreviewChange.ChangePlan plan = planned(dryRuns.add(id, request.getHost(), request.getPort(), vnodes,
+                        request.getAllowExistingData()));
                 return AddStorageNodeResponse.newBuilder()
                         .setNode(AdminProtoMapper.toProto(plan.node(), ownership(plan, id)))
                         .setRingEpoch(plan.ringEpoch())
                         .setPlan(AdminProtoMapper.toProto(plan)).build();
             }
             StartOutcome.Started started = ChangeProtoMapper.startedOrThrow(
-                    changes.add(id, request.getHost(), request.getPort(), vnodes));
+                    changes.add(id, request.getHost(), request.getPort(), vnodes, request.getAllowExistingData()));
             LOG.info("storage node {} added at {} with {} vnodes: change {} {}; ring epoch {}", id,
                     started.node().address(), vnodes, started.change().id(), started.change().status(), started.epoch());
             return AddStorageNodeResponse.newBuilder()

@@ -92,6 +92,13 @@ public final class GrpcStorageNodes implements StorageNodes, StorageHealth, Auto
     }
 
     @Override
+    public CompletableFuture<Report> report(StorageNode node, Duration timeout) {
+        return call(node, "health", timeout, stub -> stub.health(HealthRequest.getDefaultInstance()),
+                response -> new Report(response.getKeyCount(), response.getTombstoneGcGraceMs() > 0
+                        ? Optional.of(Duration.ofMillis(response.getTombstoneGcGraceMs())) : Optional.empty()));
+    }
+
+    @Override
     public CompletableFuture<Long> keyCount(StorageNode node, Duration timeout) {
         return call(node, "health", timeout, stub -> stub.health(HealthRequest.getDefaultInstance()),
                 response -> response.getKeyCount());

@@ -33,9 +33,17 @@ class InMemoryPortsContractTest {
 
     @Nested
     class TenantStoreFake extends TenantStoreContract {
+        private InMemoryTenantStore store;
+
         @Override
         protected TenantStore emptyStore() {
-            return new InMemoryTenantStore();
+            store = new InMemoryTenantStore();
+            return store;
+        }
+
+        @Override
+        protected long ringEpoch() {
+            return store.ringEpoch();
         }
     }
 
@@ -90,7 +98,7 @@ class InMemoryPortsContractTest {
         @Override
         protected Stores emptyStores() {
             InMemoryTopologyStore nodes = new InMemoryTopologyStore();
-            InMemoryTenantStore tenants = new InMemoryTenantStore();
+            InMemoryTenantStore tenants = new InMemoryTenantStore(nodes);
             return new Stores(nodes, tenants, new InMemoryChangeStore(nodes, tenants, clock));
         }
 
