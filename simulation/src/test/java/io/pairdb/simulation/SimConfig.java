@@ -1,0 +1,236 @@
+package io.pairdb.simulation;
+
+import io.pairdb.core.replication.ConsistencyLevel;
+import io.pairdb.core.replication.CoordinatorSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * Everything a run is made of, chosen by its seed: the cluster's shape, the settings, which faults
+ * may fire and how often, and the workload's mix. Features that trigger a defect still listed in
+ * {@link KnownDefects} are left out, so the CI seeds stay green until the fix lands.
+ */
+final class SimConfig {
+    record TenantSpec(String id, int rf) {
+    }
+
+    final long seed;
+    int coordinators;
+    int nodes;
+    int spareNodes;
+    int vnodes;
+    final List<TenantSpec> tenants = new ArrayList<>();
+
+    // ---- timing of the run ----
+    Duration faultPhase;
+    Duration settleLimit = Duration.ofMinutes(30);
+
+    // ---- the core's settings ----
+    Duration writeTimeout;
+    Duration readTimeout;
+    boolean repairAsync;
+    int maxClockEntries = 10;
+    Duration idLease = Duration.ofSeconds(30);
+    Duration idRenewal = Duration.ofSeconds(10);
+    Duration probeInterval = Duration.ofSeconds(1);
+    Duration probeTimeout = Duration.ofSeconds(2);
+    int failuresBeforeDown = 3;
+    Duration refreshInterval = Duration.ofSeconds(5);
+    Duration heartbeatInterval = Duration.ofSeconds(5);
+    Duration takeoverInterval = Duration.ofSeconds(10);
+    Duration lease = Duration.ofSeconds(30);
+    Duration livenessTimeout = Duration.ofSeconds(15);
+    Duration settleDelay;
+    Duration streamFailureTimeout;
+    Duration storageTimeout = Duration.ofSeconds(5);
+    int batchEntries;
+    Duration hintReplayInterval = Duration.ofSeconds(10);
+    Duration hintExpiryInterval = Duration.ofSeconds(30);
+    Duration hintTtl;
+    Duration cleanupInterval = Duration.ofSeconds(15);
+    Duration cleanupGrace;
+    /** Storage nodes purge tombstones older than this (the gc grace). */
+    Duration tombstoneGcGrace;
+    Duration tombstoneGcInterval = Duration.ofSeconds(20);
+
+    // ---- faults ----
+    double messageLoss;
+    double messageTail;
+    /** Mean time between two faults during the fault phase. */
+    Duration faultEvery;
+    boolean partitionNodes;
+    boolean partitionStores;
+    /** Whether store partitions may cut a coordinator from PostgreSQL (else only from Redis). */
+    boolean partitionPostgres = true;
+    boolean crashNodes;
+    boolean loseData;
+    boolean pauseNodes;
+    boolean crashCoordinators;
+    boolean slowStores;
+    boolean failingStores;
+    long maxSkewMillis;
+    long maxDriftPpm;
+
+    // ---- topology changes ----
+    boolean addNodes;
+    boolean removeNodes;
+    boolean forceRemoveNodes;
+    boolean raiseRf;
+    boolean lowerRf;
+    Duration changeEvery;
+
+    // ---- workload ----
+    int clients;
+    int hotKeys;
+    Duration thinkTime;
+    double uniqueWrites;
+    double hotWrites;
+    double deletes;
+    double reads;
+    double clientIdempotencyKeys;
+    double causalContext;
+    double collidingIdempotencyKeys;
+    int maxRetries;
+    /** Chance that a write's answer is lost on its way back, so its client retries a write that may have succeeded. */
+    double answerLoss;
+
+    private SimConfig(long seed) {
+        this.seed = seed;
+    }
+
+    /** The run of {@code seed}: every choice is drawn from {@code random}, in a fixed order. */
+    static SimConfig choose(long seed, RandomGenerator random, KnownDefects open) {
+        SimConfig c = new SimConfig(seed);
+        c.coordinators = 2 + random.nextInt(3);
+        c.nodes = 4 + random.nextInt(4);
+        c.spareNodes = random.nextInt(3) == 0 ? 0 : 1;
+        c.vnodes = 4 + random.nextInt(13);
+        int tenantCount = 1 + random.nextInt(2);
+        for (int i = 0; i < tenantCount; i++) {
+            int rf = switch (random.nextInt(6)) {
+                case 0 -> 1;
+                case 1 -> 2;
+                case 2 -> Math.min(5, c.nodes);
+                default -> 3;
+            };
+            c.tenants.add(new TenantSpec("t" + (i + 1), rf));
+        }
+
+        c.faultPhase = Duration.ofSeconds(60 + random.nextInt(120));
+        c.writeTimeout = Duration.ofMillis(1000 + random.nextInt(4) * 1000L);
+        c.readTimeout = Duration.ofMillis(1000 + random.nextInt(3) * 1000L);
+        c.repairAsync = random.nextInt(4) != 0;
+        c.settleDelay = c.writeTimeout.plusSeconds(random.nextInt(3));
+        c.streamFailureTimeout = Duration.ofSeconds(60 + random.nextInt(240));
+        c.batchEntries = switch (random.nextInt(3)) {
+            case 0 -> 5;
+            case 1 -> 50;
+            default -> 500;
+        };
+        c.hintTtl = Duration.ofMinutes(5 + random.nextInt(10));
+        c.cleanupGrace = Duration.ofSeconds(20 + random.nextInt(100));
+        c.tombstoneGcGrace = random.nextBoolean() ? Duration.ofDays(10) : c.hintTtl.plusMinutes(1 + random.nextInt(5));
+
+        c.messageLoss = random.nextInt(3) == 0 ? 0 : random.nextDouble() * 0.02;
+        c.messageTail = random.nextDouble() * 0.01;
+        c.faultEvery = Duration.ofSeconds(3 + random.nextInt(20));
+        c.partitionNodes = random.nextInt(4) != 0;
+        c.partitionStores = random.nextInt(3) != 0;
+        c.crashNodes = random.nextInt(4) != 0;
+        c.loseData = random.nextInt(4) == 0;
+        c.pauseNodes = random.nextInt(3) != 0;
+        c.crashCoordinators = random.nextInt(3) != 0;
+        c.slowStores = random.nextInt(3) == 0;
+        c.failingStores = random.nextInt(3) == 0;
+        c.maxSkewMillis = random.nextInt(3) == 0 ? 0 : random.nextInt(3000);
+        c.maxDriftPpm = random.nextInt(3) == 0 ? 0 : random.nextInt(500);
+
+        c.addNodes = c.spareNodes > 0 && random.nextInt(3) != 0;
+        c.removeNodes = random.nextInt(3) != 0;
+        c.forceRemoveNodes = random.nextInt(4) == 0;
+        c.raiseRf = random.nextInt(3) == 0;
+        c.lowerRf = random.nextInt(3) == 0;
+        c.changeEvery = Duration.ofSeconds(20 + random.nextInt(60));
+
+        c.clients = 2 + random.nextInt(5);
+        c.hotKeys = 1 + random.nextInt(6);
+        c.thinkTime = Duration.ofMillis(50 + random.nextInt(400));
+        c.uniqueWrites = 1 + random.nextInt(4);
+        c.hotWrites = 1 + random.nextInt(4);
+        c.deletes = random.nextInt(3);
+        c.reads = 1 + random.nextInt(5);
+        c.clientIdempotencyKeys = random.nextDouble();
+        c.causalContext = random.nextDouble() * 0.5;
+        c.collidingIdempotencyKeys = random.nextInt(5) == 0 ? 0.2 : 0;
+        c.maxRetries = random.nextInt(4);
+        c.answerLoss = random.nextInt(3) == 0 ? 0.1 : 0;
+
+        open.exclude(c);
+        return c;
+    }
+
+    CoordinatorSettings coordinatorSettings() {
+        return new CoordinatorSettings(writeTimeout, readTimeout, Duration.ofMinutes(30), 1024 * 1024,
+                ConsistencyLevel.QUORUM, repairAsync, 1000, maxClockEntries);
+    }
+
+    boolean changesTopology() {
+        return addNodes || removeNodes || forceRemoveNodes || raiseRf || lowerRf;
+    }
+
+    int largestRf() {
+        return tenants.stream().mapToInt(TenantSpec::rf).max().orElse(1);
+    }
+
+    String describe() {
+        List<String> faults = new ArrayList<>();
+        if (partitionNodes) {
+            faults.add("node partitions");
+        }
+        if (partitionStores) {
+            faults.add(partitionPostgres ? "store partitions" : "Redis partitions");
+        }
+        if (crashNodes) {
+            faults.add(loseData ? "node crashes (data kept or lost)" : "node crashes");
+        }
+        if (pauseNodes) {
+            faults.add("node pauses");
+        }
+        if (crashCoordinators) {
+            faults.add("coordinator crashes");
+        }
+        if (slowStores) {
+            faults.add("slow stores");
+        }
+        if (failingStores) {
+            faults.add("failing stores");
+        }
+        List<String> changes = new ArrayList<>();
+        if (addNodes) {
+            changes.add("add");
+        }
+        if (removeNodes) {
+            changes.add("remove");
+        }
+        if (forceRemoveNodes) {
+            changes.add("forced remove");
+        }
+        if (raiseRf) {
+            changes.add("RF raise");
+        }
+        if (lowerRf) {
+            changes.add("RF lower");
+        }
+        return coordinators + " coordinators, " + nodes + " nodes (+" + spareNodes + " spare, " + vnodes + " vnodes), tenants "
+                + tenants.stream().map(t -> t.id() + " RF " + t.rf()).toList() + ", " + clients + " clients, "
+                + hotKeys + " hot keys; fault phase " + faultPhase.toSeconds() + " s, write/read timeout "
+                + writeTimeout.toMillis() + "/" + readTimeout.toMillis() + " ms, repair " + (repairAsync ? "async" : "blocking")
+                + ", loss " + String.format("%.3f", messageLoss) + ", tail " + String.format("%.4f", messageTail)
+                + ", skew <= " + maxSkewMillis + " ms, drift <= " + maxDriftPpm + " ppm, gc grace "
+                + (tombstoneGcGrace.toDays() > 1 ? "none" : tombstoneGcGrace.toSeconds() + " s") + ", hint TTL "
+                + hintTtl.toSeconds() + " s, cleanup grace " + cleanupGrace.toSeconds() + " s; faults " + faults
+                + "; changes " + changes;
+    }
+}

@@ -1,0 +1,233 @@
+package io.pairdb.simulation;
+
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.port.StorageNodes.Applied;
+import io.pairdb.core.port.StorageRanges.Digest;
+import io.pairdb.core.port.StorageRanges.Entry;
+import io.pairdb.core.ring.KeyPosition;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.TokenRange;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.testing.InMemoryStorageRanges;
+import io.pairdb.core.version.ConditionalApply;
+import io.pairdb.core.version.Version;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One simulated storage node: its data in scan order (unsigned token, tenant, key) and the storage
+ * contract's semantics — conditional apply by the core's own rule ({@link ConditionalApply}), range
+ * scans resumable after a position, digests, range deletes, and tombstones purged once they are
+ * older than the gc grace. A node process can crash (its data kept or lost), pause and restart;
+ * calls reach it only through the {@link Network}, from {@link SimStorage}.
+ */
+final class SimNode {
+    enum State { UP, CRASHED, PAUSED }
+
+    final NodeId id;
+    final String endpoint;
+    final String host;
+    final int port;
+    private final TreeMap<KeyPosition, Entry> data = new TreeMap<>(InMemoryStorageRanges.SCAN_ORDER);
+    private final List<Runnable> held = new ArrayList<>();
+    private Kernel.Owner process;
+    private State state = State.UP;
+    private int incarnation = 1;
+    /** Removed by force while it was down: it never comes back. */
+    private boolean gone;
+
+    SimNode(int number) {
+        this.id = new NodeId("n" + number);
+        this.endpoint = "n" + number;
+        this.host = "10.0.1." + number;
+        this.port = 7000;
+        this.process = new Kernel.Owner(endpoint + "#1");
+    }
+
+    State state() {
+        return state;
+    }
+
+    Kernel.Owner process() {
+        return process;
+    }
+
+    boolean gone() {
+        return gone;
+    }
+
+    void markGone() {
+        gone = true;
+    }
+
+    /** Crashes the process; its pending work is lost. With {@code loseData} its disk is gone too. */
+    void crash(Kernel kernel, boolean loseData) {
+        kernel.kill(process);
+        held.clear();
+        state = State.CRASHED;
+        if (loseData) {
+            data.clear();
+        }
+    }
+
+    void restart() {
+        incarnation++;
+        process = new Kernel.Owner(endpoint + "#" + incarnation);
+        state = State.UP;
+    }
+
+    void pause() {
+        state = State.PAUSED;
+    }
+
+    /** Resumes a paused process: what it received meanwhile is handled now, in order. */
+    List<Runnable> resume() {
+        state = State.UP;
+        List<Runnable> work = List.copyOf(held);
+        held.clear();
+        return work;
+    }
+
+    void hold(Runnable work) {
+        held.add(work);
+    }
+
+    // ---- the storage contract, as the node executes it --------------------------------------------
+
+    Applied apply(Entry incoming) {
+        Optional<Entry> stored = Optional.ofNullable(data.get(incoming.position()));
+        ConditionalApply.Result result = ConditionalApply.apply(stored.map(Entry::version), incoming.version());
+        if (result.outcome() != ConditionalApply.Outcome.IGNORED) {
+            data.put(incoming.position(), new Entry(incoming.tenant(), incoming.key(), incoming.token(), result.current()));
+        }
+        return switch (result.outcome()) {
+            case APPLIED -> Applied.APPLIED;
+            case IGNORED -> Applied.IGNORED;
+            case MERGED -> Applied.MERGED;
+        };
+    }
+
+    Optional<Version> read(TenantId tenant, String key) {
+        return Optional.ofNullable(data.get(new KeyPosition(Token.forKey(tenant.value(), key), tenant, key)))
+                .map(Entry::version);
+    }
+
+    /** Up to {@code limit} entries of the range in scan order, strictly after {@code after} when given. */
+    List<Entry> scan(TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after, int limit) {
+        List<Entry> batch = new ArrayList<>();
+        for (NavigableMap<KeyPosition, Entry> part : parts(range, after)) {
+            for (Entry e : part.values()) {
+                if (tenant.isEmpty() || e.tenant().equals(tenant.get())) {
+                    batch.add(e);
+                    if (batch.size() == limit) {
+                        return batch;
+                    }
+                }
+            }
+        }
+        return batch;
+    }
+
+    Digest digest(TokenRange range, TenantId tenant) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long keys = 0;
+        for (Entry e : scan(range, Optional.of(tenant), Optional.empty(), Integer.MAX_VALUE)) {
+            sha256.update(ByteBuffer.allocate(Long.BYTES).putLong(e.token().value()).array());
+            update(sha256, e.tenant().value());
+            update(sha256, e.key());
+            sha256.update(ByteBuffer.allocate(Integer.BYTES).putInt(e.version().clock().size()).array());
+            e.version().clock().entries().forEach((id, counter) -> {
+                update(sha256, id);
+                sha256.update(ByteBuffer.allocate(Long.BYTES).putLong(counter).array());
+            });
+            keys++;
+        }
+        return new Digest(HexFormat.of().formatHex(sha256.digest()), keys);
+    }
+
+    long deleteRange(TokenRange range, TenantId tenant) {
+        List<Entry> doomed = scan(range, Optional.of(tenant), Optional.empty(), Integer.MAX_VALUE);
+        doomed.forEach(e -> data.remove(e.position()));
+        return doomed.size();
+    }
+
+    /** Drops tombstones written before {@code cutoffMillis}; returns how many went. */
+    int purgeTombstones(long cutoffMillis) {
+        int before = data.size();
+        data.values().removeIf(e -> e.version().tombstone() && e.version().timestampMs() < cutoffMillis);
+        return before - data.size();
+    }
+
+    long keyCount() {
+        return data.size();
+    }
+
+    /** What the node holds, for the checker (not a storage call). */
+    Optional<Version> peek(TenantId tenant, String key) {
+        return read(tenant, key);
+    }
+
+    List<Entry> everything() {
+        return List.copyOf(data.values());
+    }
+
+    private static void update(MessageDigest sha256, String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        sha256.update(ByteBuffer.allocate(Integer.BYTES).putInt(utf8.length).array());
+        sha256.update(utf8);
+    }
+
+    /** The parts of the data in the range, in scan order, strictly after {@code after}. */
+    private List<NavigableMap<KeyPosition, Entry>> parts(TokenRange range, Optional<KeyPosition> after) {
+        List<NavigableMap<KeyPosition, Entry>> parts = new ArrayList<>();
+        long start = range.start().value();
+        long end = range.end().value();
+        if (!range.wraps()) {
+            parts.add(upTo(above(data, start), end));
+        } else {
+            parts.add(above(data, start));
+            parts.add(upTo(data, end));
+        }
+        if (after.isEmpty()) {
+            return parts;
+        }
+        KeyPosition from = after.get();
+        int partOfFrom = range.wraps() && Long.compareUnsigned(from.token().value(), start) <= 0 ? 1 : 0;
+        List<NavigableMap<KeyPosition, Entry>> resumed = new ArrayList<>();
+        resumed.add(parts.get(partOfFrom).tailMap(from, false));
+        resumed.addAll(parts.subList(partOfFrom + 1, parts.size()));
+        return resumed;
+    }
+
+    private static NavigableMap<KeyPosition, Entry> above(NavigableMap<KeyPosition, Entry> map, long token) {
+        if (token == -1L) {
+            return new TreeMap<>(InMemoryStorageRanges.SCAN_ORDER);
+        }
+        return map.tailMap(lowest(token + 1), true);
+    }
+
+    private static NavigableMap<KeyPosition, Entry> upTo(NavigableMap<KeyPosition, Entry> map, long token) {
+        if (token == -1L) {
+            return map;
+        }
+        return map.headMap(lowest(token + 1), false);
+    }
+
+    /** A position before every real entry at the token ("-" is the least tenant id, keys are never empty). */
+    private static KeyPosition lowest(long token) {
+        return new KeyPosition(new Token(token), new TenantId("-"), "");
+    }
+}
