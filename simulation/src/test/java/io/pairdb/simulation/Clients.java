@@ -9,7 +9,6 @@ import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.write.WriteCommand;
 import io.pairdb.core.write.WriteOutcome;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,9 +27,6 @@ import java.util.random.RandomGenerator;
  * into the {@link History}.
  */
 final class Clients {
-    /** A client gives up waiting for an answer after this long; the attempt is then indeterminate. */
-    static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
-
     /** A logical operation, as the client means it; each attempt of it is one {@link History.Op}. */
     private record Request(int logical, History.Kind kind, History.Key key, byte[] value, ConsistencyLevel consistency,
                            Optional<String> idempotencyKey, Optional<VectorClock> causalContext) {
@@ -181,6 +177,7 @@ final class Clients {
         inFlight.put(op.id, f);
         var p = process.get();
         kernel.after(world.network().delay(), p.owner, "request #" + op.id, () -> {
+            op.servedEpoch = p.servedEpoch();
             CompletableFuture<?> answer = switch (logical.kind()) {
                 case GET -> p.read(new ReadCommand(logical.key().tenant(), logical.key().key(), logical.consistency(),
                         Optional.empty()));
@@ -191,8 +188,8 @@ final class Clients {
             answer.whenComplete((outcome, error) -> kernel.after(world.network().delay(), kernel.world,
                     "answer #" + op.id, () -> answered(f, outcome, error)));
         });
-        kernel.after(CLIENT_TIMEOUT, kernel.world, "client timeout #" + op.id,
-                () -> finish(f, History.Outcome.INDETERMINATE, "no answer within " + CLIENT_TIMEOUT.toSeconds() + " s"));
+        kernel.after(config.clientTimeout, kernel.world, "client timeout #" + op.id, () -> finish(f,
+                History.Outcome.INDETERMINATE, "no answer within " + config.clientTimeout.toSeconds() + " s"));
     }
 
     private static Request withLogical(Request r, int logical) {
@@ -281,7 +278,9 @@ final class Clients {
                 && !detail.startsWith("IdempotencyConflict");
         Client client = f.client();
         if (retry) {
-            kernel.after(200_000 + random.nextLong(2_000_000), kernel.world, client.name + " retry",
+            // exponential backoff with jitter: 0.5 s, 1 s, 2 s, ...
+            long backoff = 500_000L << Math.min(op.attempt - 1, 6);
+            kernel.after(backoff / 2 + random.nextLong(backoff), kernel.world, client.name + " retry",
                     () -> send(client, request, op.attempt + 1));
             return;
         }

@@ -78,7 +78,10 @@ final class DataLoss {
             }
         }
         for (PendingHints p : world.stores().hints.stats()) {
-            if (p.target().equals(lostNode)) {
+            SimNode target = world.nodes().get(p.target());
+            boolean leftRing = world.stores().topology.find(p.target()).map(n -> n.state() == NodeState.LEFT).orElse(true);
+            if (p.target().equals(lostNode) || target == null || target.gone() || leftRing) {
+                // a hint for a node that is gone or has left is dropped, not delivered
                 continue;
             }
             for (Hint h : world.stores().hints.pending(p.target(), Integer.MAX_VALUE)) {

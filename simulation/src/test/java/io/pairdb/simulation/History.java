@@ -64,6 +64,8 @@ final class History {
         String serverOutcome;
         /** The clock the coordinator answered with (Written or Duplicate). */
         VectorClock serverClock;
+        /** The ring epoch the coordinator served when it began the request; -1 when it never did. */
+        long servedEpoch = -1;
 
         Op(int id, int logical, int attempt, String client, String coordinator, Kind kind, Key key, byte[] value,
            ConsistencyLevel consistency, Optional<String> idempotencyKey, Optional<VectorClock> causalContext,

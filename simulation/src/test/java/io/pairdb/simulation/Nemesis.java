@@ -64,6 +64,12 @@ final class Nemesis {
         if (config.slowStores || config.failingStores) {
             faults.add(this::troubleStore);
         }
+        if (config.nodeReadErrors) {
+            faults.add(this::failReads);
+        }
+        if (config.slowNodes) {
+            faults.add(this::slowNode);
+        }
         if (faults.isEmpty()) {
             return;
         }
@@ -84,10 +90,15 @@ final class Nemesis {
         return (min + random.nextLong(max - min + 1)) * 1_000_000L;
     }
 
+    /** How long a partition lasts: seconds, or, with long partitions, now and then longer than a lease. */
+    private long partitionLength(int max) {
+        return config.longPartitions && random.nextInt(4) == 0 ? seconds(30, 90) : seconds(1, max);
+    }
+
     private void partitionNode() {
         SimCoordinator c = anyCoordinator();
         SimNode n = anyNode();
-        long heal = seconds(1, 20);
+        long heal = partitionLength(20);
         world.network().cut(c.endpoint, n.endpoint);
         fault(c.endpoint + " ~/~ " + n.endpoint, heal);
         kernel.after(heal, kernel.world, "heal", () -> {
@@ -99,7 +110,7 @@ final class Nemesis {
     private void partitionStore() {
         SimCoordinator c = anyCoordinator();
         String store = random.nextInt(3) == 0 || !config.partitionPostgres ? SharedStores.REDIS : SharedStores.POSTGRES;
-        long heal = seconds(1, 25);
+        long heal = partitionLength(25);
         world.network().cut(c.endpoint, store);
         fault(c.endpoint + " ~/~ " + store, heal);
         kernel.after(heal, kernel.world, "heal", () -> {
@@ -118,7 +129,7 @@ final class Nemesis {
             return;
         }
         boolean lose = config.loseData && !dataLost && random.nextInt(3) == 0;
-        long restart = seconds(2, 40);
+        long restart = config.longOutages && random.nextInt(4) == 0 ? seconds(60, 200) : seconds(2, 40);
         fault("CRASH " + n.endpoint + (lose ? " (its data is lost)" : ""), restart);
         if (lose) {
             dataLost = true;
@@ -191,6 +202,34 @@ final class Nemesis {
         });
     }
 
+    private void failReads() {
+        SimNode n = anyNode();
+        if (n.failingReads()) {
+            return;
+        }
+        long heal = seconds(2, 20);
+        n.failReads(true);
+        fault(n.endpoint + " fails reads", heal);
+        kernel.after(heal, kernel.world, "heal", () -> {
+            n.failReads(false);
+            healed(n.endpoint + " reads again");
+        });
+    }
+
+    private void slowNode() {
+        SimNode n = anyNode();
+        if (n.slowness() > 0) {
+            return;
+        }
+        long heal = seconds(5, 30);
+        n.slowness(seconds(1, 5));
+        fault(n.endpoint + " slow (up to " + Trace.time(n.slowness()).trim() + " a message)", heal);
+        kernel.after(heal, kernel.world, "heal", () -> {
+            n.slowness(0);
+            healed(n.endpoint + " fast again");
+        });
+    }
+
     /** Ends every fault at once: links, stores, paused and crashed processes. */
     void healAll() {
         world.network().healAll();
@@ -199,6 +238,8 @@ final class Nemesis {
         world.stores().postgres = SharedStores.Health.HEALTHY;
         world.stores().redis = SharedStores.Health.HEALTHY;
         for (SimNode n : world.nodes().values()) {
+            n.failReads(false);
+            n.slowness(0);
             resumeNode(n);
             restartNode(n);
         }

@@ -5,6 +5,7 @@ import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ChangeReplicationFactor;
 import io.pairdb.core.topology.StartOutcome;
 import java.util.ArrayList;
@@ -68,6 +69,9 @@ final class Operator {
         if (config.lowerRf) {
             actions.add(() -> changeRf(-1));
         }
+        if (config.createTenants) {
+            actions.add(this::createTenant);
+        }
         if (!actions.isEmpty()) {
             actions.get(random.nextInt(actions.size())).run();
         }
@@ -80,7 +84,8 @@ final class Operator {
     private void addNode() {
         List<SimNode> candidates = world.nodes().values().stream()
                 .filter(n -> !n.gone() && n.state() == SimNode.State.UP)
-                .filter(n -> ring().stream().noneMatch(s -> s.id().equals(n.id)))
+                .filter(n -> ring().stream().noneMatch(s -> s.id().equals(n.id)
+                        && (s.state() != NodeState.LEFT || !config.readdLeftNodes)))
                 .toList();
         if (candidates.isEmpty()) {
             return;
@@ -121,6 +126,18 @@ final class Operator {
         }
         TenantId id = tenant.id();
         request("set RF of " + id + " to " + rf, p -> describe(p.changeRf(id, rf)));
+    }
+
+    private void createTenant() {
+        String id = "t" + (config.tenants.size() + 1);
+        int rf = 1 + random.nextInt(Math.min(3, config.nodes));
+        request("create tenant " + id + " with RF " + rf, p -> {
+            Object outcome = p.createTenant(new TenantId(id), rf);
+            if (outcome instanceof TenantService.CreateOutcome.Created) {
+                config.tenants.add(new SimConfig.TenantSpec(id, rf));
+            }
+            return outcome;
+        });
     }
 
     private static String describe(ChangeReplicationFactor.Outcome outcome) {

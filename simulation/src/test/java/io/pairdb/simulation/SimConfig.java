@@ -69,7 +69,17 @@ final class SimConfig {
     boolean pauseNodes;
     boolean crashCoordinators;
     boolean slowStores;
+    /** Whether a slow store's calls may take far longer than any deadline (10-40 s: lock waits, a stalled disk). */
+    boolean slowStoreStalls;
     boolean failingStores;
+    /** How long a PostgreSQL call waits when the server cannot be reached (Hikari's connection timeout: 30 s). */
+    Duration postgresTimeout;
+    boolean nodeReadErrors;
+    boolean slowNodes;
+    /** Whether a crashed node may stay down for minutes (long enough to fail a change's streams). */
+    boolean longOutages;
+    /** Whether a partition may last longer than a coordinator id's lease. */
+    boolean longPartitions;
     long maxSkewMillis;
     long maxDriftPpm;
 
@@ -79,6 +89,10 @@ final class SimConfig {
     boolean forceRemoveNodes;
     boolean raiseRf;
     boolean lowerRf;
+    /** Whether a node that has left may be added again (it still holds its old data). */
+    boolean readdLeftNodes;
+    /** Whether the operator creates tenants while changes run. */
+    boolean createTenants;
     Duration changeEvery;
 
     // ---- workload ----
@@ -93,6 +107,8 @@ final class SimConfig {
     double causalContext;
     double collidingIdempotencyKeys;
     int maxRetries;
+    /** How long a client waits for an answer before it gives up (and retries, when it has an idempotency key). */
+    Duration clientTimeout;
     /** Chance that a write's answer is lost on its way back, so its client retries a write that may have succeeded. */
     double answerLoss;
 
@@ -144,6 +160,16 @@ final class SimConfig {
         c.crashCoordinators = random.nextInt(3) != 0;
         c.slowStores = random.nextInt(3) == 0;
         c.failingStores = random.nextInt(3) == 0;
+        c.slowStoreStalls = random.nextBoolean();
+        c.postgresTimeout = Duration.ofSeconds(switch (random.nextInt(3)) {
+            case 0 -> 2;
+            case 1 -> 10;
+            default -> 30;
+        });
+        c.nodeReadErrors = random.nextInt(4) == 0;
+        c.slowNodes = random.nextInt(4) == 0;
+        c.longOutages = random.nextInt(4) == 0;
+        c.longPartitions = random.nextInt(4) == 0;
         c.maxSkewMillis = random.nextInt(3) == 0 ? 0 : random.nextInt(3000);
         c.maxDriftPpm = random.nextInt(3) == 0 ? 0 : random.nextInt(500);
 
@@ -152,6 +178,8 @@ final class SimConfig {
         c.forceRemoveNodes = random.nextInt(4) == 0;
         c.raiseRf = random.nextInt(3) == 0;
         c.lowerRf = random.nextInt(3) == 0;
+        c.readdLeftNodes = random.nextBoolean();
+        c.createTenants = random.nextInt(4) == 0;
         c.changeEvery = Duration.ofSeconds(20 + random.nextInt(60));
 
         c.clients = 2 + random.nextInt(5);
@@ -164,7 +192,12 @@ final class SimConfig {
         c.clientIdempotencyKeys = random.nextDouble();
         c.causalContext = random.nextDouble() * 0.5;
         c.collidingIdempotencyKeys = random.nextInt(5) == 0 ? 0.2 : 0;
-        c.maxRetries = random.nextInt(4);
+        c.maxRetries = random.nextInt(6);
+        c.clientTimeout = Duration.ofSeconds(switch (random.nextInt(3)) {
+            case 0 -> 2;
+            case 1 -> 5;
+            default -> 30;
+        });
         c.answerLoss = random.nextInt(3) == 0 ? 0.1 : 0;
 
         open.exclude(c);
@@ -202,10 +235,22 @@ final class SimConfig {
             faults.add("coordinator crashes");
         }
         if (slowStores) {
-            faults.add("slow stores");
+            faults.add(slowStoreStalls ? "slow stores (stalling)" : "slow stores");
         }
         if (failingStores) {
             faults.add("failing stores");
+        }
+        if (nodeReadErrors) {
+            faults.add("node read errors");
+        }
+        if (slowNodes) {
+            faults.add("slow nodes");
+        }
+        if (longOutages) {
+            faults.add("long outages");
+        }
+        if (longPartitions) {
+            faults.add("long partitions");
         }
         List<String> changes = new ArrayList<>();
         if (addNodes) {
@@ -223,12 +268,19 @@ final class SimConfig {
         if (lowerRf) {
             changes.add("RF lower");
         }
+        if (readdLeftNodes) {
+            changes.add("re-add left nodes");
+        }
+        if (createTenants) {
+            changes.add("create tenants");
+        }
         return coordinators + " coordinators, " + nodes + " nodes (+" + spareNodes + " spare, " + vnodes + " vnodes), tenants "
                 + tenants.stream().map(t -> t.id() + " RF " + t.rf()).toList() + ", " + clients + " clients, "
                 + hotKeys + " hot keys; fault phase " + faultPhase.toSeconds() + " s, write/read timeout "
                 + writeTimeout.toMillis() + "/" + readTimeout.toMillis() + " ms, repair " + (repairAsync ? "async" : "blocking")
                 + ", loss " + String.format("%.3f", messageLoss) + ", tail " + String.format("%.4f", messageTail)
-                + ", skew <= " + maxSkewMillis + " ms, drift <= " + maxDriftPpm + " ppm, gc grace "
+                + ", PostgreSQL timeout " + postgresTimeout.toSeconds() + " s, client timeout " + clientTimeout.toSeconds()
+                + " s, retries " + maxRetries + ", skew <= " + maxSkewMillis + " ms, drift <= " + maxDriftPpm + " ppm, gc grace "
                 + (tombstoneGcGrace.toDays() > 1 ? "none" : tombstoneGcGrace.toSeconds() + " s") + ", hint TTL "
                 + hintTtl.toSeconds() + " s, cleanup grace " + cleanupGrace.toSeconds() + " s; faults " + faults
                 + "; changes " + changes;

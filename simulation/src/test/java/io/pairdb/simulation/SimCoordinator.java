@@ -115,6 +115,7 @@ final class SimCoordinator {
         private ClusterTopology topology;
         private FailureDetector detector;
         private DetectFailures detection;
+        private TenantService tenants;
         private CoordinateWrite writes;
         private CoordinateRead reads;
         private ReplayHints replay;
@@ -151,7 +152,7 @@ final class SimCoordinator {
                     + ", clock " + clock);
             guarded("heartbeat", fence::reportServedEpoch);
             every("probe", config.probeInterval, config.probeInterval, detection::probeAll);
-            every("refresh", config.refreshInterval, config.refreshInterval, topology::refresh);
+            every("refresh", config.refreshInterval, config.refreshInterval, () -> refresh("polled"));
             every("heartbeat", config.heartbeatInterval, config.heartbeatInterval, fence::reportServedEpoch);
             every("take over", config.takeoverInterval, config.takeoverInterval, this::takeOver);
             every("replay hints", config.hintReplayInterval, config.hintReplayInterval, this::replayPending);
@@ -163,7 +164,7 @@ final class SimCoordinator {
         private void wire() {
             Scheduler scheduler = new SimScheduler(kernel, owner);
             Environment env = new Environment(clock, scheduler, new Metrics(), config.coordinatorSettings());
-            TenantService tenants = new TenantService(stores.tenants(), topology, clock, CoordinatorMetrics.NONE,
+            tenants = new TenantService(stores.tenants(), topology, clock, CoordinatorMetrics.NONE,
                     new TenantService.Settings(3, 5, Duration.ofMinutes(5)));
             ClockIssuer clocks = new ClockIssuer(id, clock, config.maxClockEntries);
             writes = new CoordinateWrite(tenants, topology, storage, stores.idempotency(), stores.hints(), clocks, env);
@@ -207,6 +208,10 @@ final class SimCoordinator {
             return reads.execute(command);
         }
 
+        TenantService.CreateOutcome createTenant(TenantId tenant, int rf) {
+            return tenants.create(tenant, Optional.of(rf));
+        }
+
         StartOutcome add(SimNode node) {
             return addNode.add(node.id, node.host, node.port, config.vnodes);
         }
@@ -225,7 +230,7 @@ final class SimCoordinator {
                 return;
             }
             guarded("epoch notification", () -> {
-                topology.refresh();
+                refresh("notified");
                 fence.reportServedEpoch();
             });
         }
@@ -239,6 +244,14 @@ final class SimCoordinator {
         }
 
         // ---- periodic tasks -----------------------------------------------------------------------------
+
+        private void refresh(String how) {
+            long before = topology.current().epoch();
+            long after = topology.refresh().epoch();
+            if (after != before) {
+                world.trace().line(endpoint, "serves ring epoch " + after + " (" + how + ")");
+            }
+        }
 
         private void takeOver() {
             List<TopologyChange> taken = driver.takeOverAbandoned();

@@ -1,5 +1,6 @@
 package io.pairdb.simulation;
 
+import io.pairdb.core.PairDbException;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.port.StorageNodes.Applied;
 import io.pairdb.core.port.StorageRanges.Digest;
@@ -43,6 +44,10 @@ final class SimNode {
     private int incarnation = 1;
     /** Removed by force while it was down: it never comes back. */
     private boolean gone;
+    /** Its disk fails reads (point reads, scans, digests) while writes still succeed. */
+    private boolean failingReads;
+    /** Most extra delay, in microseconds, each message to or from it takes (an overloaded node); 0 when healthy. */
+    private long slowness;
 
     SimNode(int number) {
         this.id = new NodeId("n" + number);
@@ -100,6 +105,29 @@ final class SimNode {
         held.add(work);
     }
 
+    boolean failingReads() {
+        return failingReads;
+    }
+
+    void failReads(boolean fail) {
+        failingReads = fail;
+    }
+
+    long slowness() {
+        return slowness;
+    }
+
+    void slowness(long micros) {
+        slowness = micros;
+    }
+
+    /** Answers an error instead of data, as a node whose disk fails reads does. */
+    private void readable() {
+        if (failingReads) {
+            throw new PairDbException("node " + id, "node " + id + " failed to read from its disk");
+        }
+    }
+
     // ---- the storage contract, as the node executes it --------------------------------------------
 
     Applied apply(Entry incoming) {
@@ -116,12 +144,23 @@ final class SimNode {
     }
 
     Optional<Version> read(TenantId tenant, String key) {
+        readable();
+        return peek(tenant, key);
+    }
+
+    /** What the node holds, for the checker (not a storage call). */
+    Optional<Version> peek(TenantId tenant, String key) {
         return Optional.ofNullable(data.get(new KeyPosition(Token.forKey(tenant.value(), key), tenant, key)))
                 .map(Entry::version);
     }
 
     /** Up to {@code limit} entries of the range in scan order, strictly after {@code after} when given. */
     List<Entry> scan(TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after, int limit) {
+        readable();
+        return entries(range, tenant, after, limit);
+    }
+
+    private List<Entry> entries(TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after, int limit) {
         List<Entry> batch = new ArrayList<>();
         for (NavigableMap<KeyPosition, Entry> part : parts(range, after)) {
             for (Entry e : part.values()) {
@@ -143,8 +182,9 @@ final class SimNode {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+        readable();
         long keys = 0;
-        for (Entry e : scan(range, Optional.of(tenant), Optional.empty(), Integer.MAX_VALUE)) {
+        for (Entry e : entries(range, Optional.of(tenant), Optional.empty(), Integer.MAX_VALUE)) {
             sha256.update(ByteBuffer.allocate(Long.BYTES).putLong(e.token().value()).array());
             update(sha256, e.tenant().value());
             update(sha256, e.key());
@@ -159,7 +199,7 @@ final class SimNode {
     }
 
     long deleteRange(TokenRange range, TenantId tenant) {
-        List<Entry> doomed = scan(range, Optional.of(tenant), Optional.empty(), Integer.MAX_VALUE);
+        List<Entry> doomed = entries(range, Optional.of(tenant), Optional.empty(), Integer.MAX_VALUE);
         doomed.forEach(e -> data.remove(e.position()));
         return doomed.size();
     }
@@ -173,11 +213,6 @@ final class SimNode {
 
     long keyCount() {
         return data.size();
-    }
-
-    /** What the node holds, for the checker (not a storage call). */
-    Optional<Version> peek(TenantId tenant, String key) {
-        return read(tenant, key);
     }
 
     List<Entry> everything() {

@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -102,8 +105,10 @@ class SimulationTest {
     }
 
     static String failure(Simulation.Result r) {
-        StringBuilder sb = new StringBuilder("seed " + r.seed() + " broke " + r.violations().size() + " promises ("
-                + r.config().describe() + "):\n");
+        Map<String, Long> kinds = r.violations().stream()
+                .collect(Collectors.groupingBy(Checker.Violation::kind, TreeMap::new, Collectors.counting()));
+        StringBuilder sb = new StringBuilder("seed " + r.seed() + " broke " + r.violations().size() + " promises " + kinds
+                + " (" + r.config().describe() + "):\n");
         r.violations().stream().limit(10).forEach(v -> sb.append("  - ").append(v).append('\n'));
         if (r.violations().size() > 10) {
             sb.append("  ... and ").append(r.violations().size() - 10).append(" more\n");

@@ -44,8 +44,6 @@ import java.util.function.Supplier;
  * call that threw may or may not have taken effect") is exercised both ways.
  */
 final class StoreClients {
-    /** A PostgreSQL call with no connection fails after the client's connect/statement timeout. */
-    private static final long POSTGRES_TIMEOUT_MICROS = 2_000_000;
     /** The Redis client's command timeout (the coordinator's default). */
     private static final Duration REDIS_TIMEOUT = Duration.ofMillis(500);
 
@@ -66,7 +64,7 @@ final class StoreClients {
     private <T> T postgres(String what, Supplier<T> call) {
         SharedStores stores = world.stores();
         if (!world.network().connected(from, SharedStores.POSTGRES)) {
-            kernel.sleep(POSTGRES_TIMEOUT_MICROS);
+            kernel.sleep(Kernel.toMicros(world.config().postgresTimeout));
             throw failure(what, "no connection to PostgreSQL");
         }
         kernel.sleep(latency(stores.postgres));
@@ -101,6 +99,9 @@ final class StoreClients {
 
     private long latency(SharedStores.Health health) {
         if (health == SharedStores.Health.SLOW) {
+            if (world.config().slowStoreStalls && world.random().nextInt(8) == 0) {
+                return 10_000_000 + world.random().nextLong(30_000_000);
+            }
             return 50_000 + world.random().nextLong(world.random().nextInt(4) == 0 ? 3_000_000 : 300_000);
         }
         return world.network().delay();

@@ -25,6 +25,11 @@ final class World {
         final List<TopologyChange> changesEnded = new ArrayList<>();
     }
 
+    /** A change that completed: the ring epoch it ended with, and when. */
+    record Completion(long epoch, long at) {
+    }
+
+
     private final SimConfig config;
     private final Kernel kernel;
     private final Trace trace;
@@ -35,6 +40,7 @@ final class World {
     private final Stats stats = new Stats();
     private final Map<NodeId, SimNode> nodes = new LinkedHashMap<>();
     private final List<SimCoordinator> coordinators = new ArrayList<>();
+    private final List<Completion> completions = new ArrayList<>();
     private Clients clients;
 
     World(SimConfig config, Kernel kernel, RandomGenerator random, Network network) {
@@ -120,7 +126,7 @@ final class World {
             trace.debug(from, () -> what + " to " + to + ": request lost");
             return answer;
         }
-        kernel.after(network.delay(), kernel.world, what + " to " + to, () -> arrive(caller, from, node, what, answer,
+        kernel.after(delay(node), kernel.world, what + " to " + to, () -> arrive(caller, from, node, what, answer,
                 handler));
         return answer;
     }
@@ -134,6 +140,13 @@ final class World {
                 T result;
                 try {
                     result = handler.apply(node);
+                } catch (PairDbException e) {
+                    // the node answers an error
+                    if (network.connected(from, node.endpoint)) {
+                        kernel.after(delay(node), caller, "error from " + node.id,
+                                () -> answer.completeExceptionally(e));
+                    }
+                    return;
                 } catch (RuntimeException e) {
                     kernel.unexpected(node.endpoint + ": " + what + " threw " + Trace.describe(e));
                     return;
@@ -143,9 +156,15 @@ final class World {
                     trace.debug(node.endpoint, () -> what + ": answer to " + from + " lost");
                     return;
                 }
-                kernel.after(network.delay(), caller, "answer to " + what, () -> answer.complete(result));
+                kernel.after(delay(node), caller, "answer to " + what, () -> answer.complete(result));
             }
         }
+    }
+
+    /** A message's delay to or from the node: the network's, plus what an overloaded node adds. */
+    private long delay(SimNode node) {
+        long delay = network.delay();
+        return node.slowness() > 0 ? delay + random.nextLong(node.slowness()) : delay;
     }
 
     private void refuse(Kernel.Owner caller, SimFuture<?> answer, NodeId to, String what, String why) {
@@ -166,5 +185,12 @@ final class World {
 
     void changeEnded(TopologyChange change) {
         stats.changesEnded.add(change);
+        if (change.status() == io.pairdb.core.topology.ChangeStatus.COMPLETED) {
+            completions.add(new Completion(stores.topology.epoch(), kernel.now()));
+        }
+    }
+
+    List<Completion> completions() {
+        return completions;
     }
 }
