@@ -102,6 +102,12 @@ final class Checker {
                         + "': it was acknowledged and never applied");
                 continue;
             }
+            if (resolved.isPresent() && resolved.get().clock().equals(w.clock) && !sameData(resolved.get(), w)) {
+                // only two coordinators issuing the same clock make this: one of the writes lost a tie it should not face
+                violation("lost", w + ": acknowledged with clock " + w.clock + ", but the replicas of " + key + " hold "
+                        + resolved.get() + ", other data under the very same clock");
+                continue;
+            }
             if (resolved.isPresent() && resolved.get().clock().covers(w.clock)) {
                 continue;
             }
@@ -112,6 +118,10 @@ final class Checker {
                     + ", but the replicas of " + key + " hold " + resolved.map(Version::toString).orElse("nothing")
                     + ", which does not descend from it");
         }
+    }
+
+    private static boolean sameData(Version v, History.Op w) {
+        return w.kind == History.Kind.DELETE ? v.tombstone() : !v.tombstone() && Arrays.equals(v.value(), w.value);
     }
 
     /** Answered with another request's response: reported once, and judged nowhere else. */

@@ -273,9 +273,11 @@ final class Clients {
         op.detail = detail;
         world.trace().line(op.client, op.toString());
         Request request = f.request();
+        long firstAttempt = world.history().ops().get(op.logical - 1).invokedAt;
         boolean retry = outcome != History.Outcome.OK && request.kind() != History.Kind.GET
                 && request.idempotencyKey().isPresent() && op.attempt <= config.maxRetries
-                && !detail.startsWith("IdempotencyConflict");
+                && !detail.startsWith("IdempotencyConflict")
+                && kernel.now() < firstAttempt + Kernel.toMicros(config.retryWindow);
         Client client = f.client();
         if (retry) {
             // exponential backoff with jitter: 0.5 s, 1 s, 2 s, ...

@@ -100,7 +100,9 @@ final class Operator {
             SimNode node = world.nodes().get(n.id());
             return force ? node.state() == SimNode.State.CRASHED : node.state() == SimNode.State.UP;
         }).toList();
-        if (candidates.isEmpty() || normal.size() <= config.largestRf()) {
+        int largestRf = world.stores().tenants.list().stream().mapToInt(Tenant::writeReplicationFactor).max().orElse(1);
+        if (candidates.isEmpty() || normal.size() <= largestRf) {
+            // a forced removal may leave fewer nodes than an RF, which makes its tenant unavailable by design
             return;
         }
         StorageNode target = candidates.get(random.nextInt(candidates.size()));

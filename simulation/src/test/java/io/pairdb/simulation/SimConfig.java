@@ -57,6 +57,8 @@ final class SimConfig {
 
     // ---- faults ----
     double messageLoss;
+    /** Whether the network loses point reads (and their answers) as it loses any other message. */
+    boolean loseReads = true;
     double messageTail;
     /** Mean time between two faults during the fault phase. */
     Duration faultEvery;
@@ -109,6 +111,8 @@ final class SimConfig {
     int maxRetries;
     /** How long a client waits for an answer before it gives up (and retries, when it has an idempotency key). */
     Duration clientTimeout;
+    /** A client retries a write only this long after its first attempt began. */
+    Duration retryWindow = Duration.ofHours(1);
     /** Chance that a write's answer is lost on its way back, so its client retries a write that may have succeeded. */
     double answerLoss;
 
@@ -134,7 +138,7 @@ final class SimConfig {
             c.tenants.add(new TenantSpec("t" + (i + 1), rf));
         }
 
-        c.faultPhase = Duration.ofSeconds(60 + random.nextInt(120));
+        c.faultPhase = Duration.ofSeconds(random.nextInt(4) == 0 ? 180 + random.nextInt(180) : 60 + random.nextInt(120));
         c.writeTimeout = Duration.ofMillis(1000 + random.nextInt(4) * 1000L);
         c.readTimeout = Duration.ofMillis(1000 + random.nextInt(3) * 1000L);
         c.repairAsync = random.nextInt(4) != 0;
@@ -145,9 +149,10 @@ final class SimConfig {
             case 1 -> 50;
             default -> 500;
         };
-        c.hintTtl = Duration.ofMinutes(5 + random.nextInt(10));
+        c.hintTtl = Duration.ofSeconds(240 + random.nextInt(360));
         c.cleanupGrace = Duration.ofSeconds(20 + random.nextInt(100));
-        c.tombstoneGcGrace = random.nextBoolean() ? Duration.ofDays(10) : c.hintTtl.plusMinutes(1 + random.nextInt(5));
+        // gc grace longer than the hint TTL (a configuration that refuses less allows resurrection, 13.8)
+        c.tombstoneGcGrace = random.nextBoolean() ? Duration.ofDays(10) : c.hintTtl.plusSeconds(30 + random.nextInt(120));
 
         c.messageLoss = random.nextInt(3) == 0 ? 0 : random.nextDouble() * 0.02;
         c.messageTail = random.nextDouble() * 0.01;

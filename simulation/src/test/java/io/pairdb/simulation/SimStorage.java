@@ -46,7 +46,8 @@ final class SimStorage implements StorageNodes, StorageRanges, StorageHealth {
 
     @Override
     public CompletableFuture<Optional<Version>> read(StorageNode node, TenantId tenant, String key, Duration timeout) {
-        return call(node.id(), "read " + tenant + "/" + key, timeout, n -> n.read(tenant, key));
+        return world.callNode(caller, from, node.id(), "read " + tenant + "/" + key, timeout, world.config().loseReads,
+                n -> n.read(tenant, key));
     }
 
     @Override

@@ -108,6 +108,12 @@ final class World {
      */
     <T> SimFuture<T> callNode(Kernel.Owner caller, String from, NodeId to, String what, Duration timeout,
                               Function<SimNode, T> handler) {
+        return callNode(caller, from, to, what, timeout, true, handler);
+    }
+
+    /** As above; a call that is not {@code lossy} is never lost by the network (it may still be refused or late). */
+    <T> SimFuture<T> callNode(Kernel.Owner caller, String from, NodeId to, String what, Duration timeout, boolean lossy,
+                              Function<SimNode, T> handler) {
         SimFuture<T> answer = new SimFuture<>(kernel);
         SimNode node = nodes.get(to);
         if (node == null) {
@@ -122,20 +128,20 @@ final class World {
             }
             return answer;
         }
-        if (network.lost()) {
+        if (lossy && network.lost()) {
             trace.debug(from, () -> what + " to " + to + ": request lost");
             return answer;
         }
-        kernel.after(delay(node), kernel.world, what + " to " + to, () -> arrive(caller, from, node, what, answer,
+        kernel.after(delay(node), kernel.world, what + " to " + to, () -> arrive(caller, from, node, what, lossy, answer,
                 handler));
         return answer;
     }
 
-    private <T> void arrive(Kernel.Owner caller, String from, SimNode node, String what, SimFuture<T> answer,
-                            Function<SimNode, T> handler) {
+    private <T> void arrive(Kernel.Owner caller, String from, SimNode node, String what, boolean lossy,
+                            SimFuture<T> answer, Function<SimNode, T> handler) {
         switch (node.state()) {
             case CRASHED -> refuse(caller, answer, node.id, what, "connection refused by " + node.id);
-            case PAUSED -> node.hold(() -> arrive(caller, from, node, what, answer, handler));
+            case PAUSED -> node.hold(() -> arrive(caller, from, node, what, lossy, answer, handler));
             case UP -> {
                 T result;
                 try {
@@ -152,7 +158,7 @@ final class World {
                     return;
                 }
                 trace.debug(node.endpoint, () -> what + " from " + from);
-                if (!network.connected(from, node.endpoint) || network.lost()) {
+                if (!network.connected(from, node.endpoint) || lossy && network.lost()) {
                     trace.debug(node.endpoint, () -> what + ": answer to " + from + " lost");
                     return;
                 }
