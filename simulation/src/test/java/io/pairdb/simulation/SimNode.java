@@ -73,6 +73,11 @@ final class SimNode {
         gone = true;
     }
 
+    /** Its forced removal failed (rolled back): it is back in the ring, and gets restarted like any crashed node. */
+    void markBack() {
+        gone = false;
+    }
+
     /** Crashes the process; its pending work is lost. With {@code loseData} its disk is gone too. */
     void crash(Kernel kernel, boolean loseData) {
         kernel.kill(process);

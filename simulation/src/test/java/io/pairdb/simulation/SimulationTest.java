@@ -121,8 +121,7 @@ class SimulationTest {
 
     static String replayCommand(long seed) {
         String open = OPEN.property();
-        return "./mvnw -B -pl simulation -am verify -Dtest=SimulationTest#everySeedKeepsEveryPromise"
-                + " -Dsurefire.failIfNoSpecifiedTests=false -Dsim.seed=" + seed
-                + (KnownDefects.fromProperty(null).property().equals(open) ? "" : " -Dsim.known-defects=" + open);
+        return "bin/simulate --seed " + seed
+                + (KnownDefects.fromProperty(null).property().equals(open) ? "" : " --known-defects " + open);
     }
 }

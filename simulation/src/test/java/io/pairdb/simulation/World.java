@@ -193,6 +193,8 @@ final class World {
         stats.changesEnded.add(change);
         if (change.status() == io.pairdb.core.topology.ChangeStatus.COMPLETED) {
             completions.add(new Completion(stores.topology.epoch(), kernel.now()));
+        } else if (change.force()) {
+            change.node().map(nodes::get).ifPresent(SimNode::markBack);
         }
     }
 
