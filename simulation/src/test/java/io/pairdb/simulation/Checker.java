@@ -12,10 +12,14 @@ import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.version.Version;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Judges a run once its faults healed and its hints, changes and cleanups finished, from the
@@ -151,18 +155,32 @@ final class Checker {
 
     // ---- reads ------------------------------------------------------------------------------------------
 
+    /**
+     * Reads, in the order they began, against the acknowledged writes completed before each began. Only
+     * the writes no other such write covers need checking: a read that returns a successor of one
+     * returns a successor of everything it covers.
+     */
     private void checkReads(List<History.Op> ops) {
-        for (History.Op r : ops) {
-            if (r.kind != History.Kind.GET || r.outcome != History.Outcome.OK) {
+        List<History.Op> writes = acknowledgedByCompletion(ops);
+        List<History.Op> reads = ops.stream().filter(r -> r.kind == History.Kind.GET && r.outcome == History.Outcome.OK)
+                .sorted(Comparator.comparingLong(r -> r.invokedAt)).toList();
+        Map<ConsistencyLevel, Latest> latest = new EnumMap<>(ConsistencyLevel.class);
+        // which writes a read at each level must see: at all every write, at quorum quorum and all writes, at one all writes
+        latest.put(ConsistencyLevel.ALL, new Latest(EnumSet.allOf(ConsistencyLevel.class)));
+        latest.put(ConsistencyLevel.QUORUM, new Latest(EnumSet.of(ConsistencyLevel.QUORUM, ConsistencyLevel.ALL)));
+        latest.put(ConsistencyLevel.ONE, new Latest(EnumSet.of(ConsistencyLevel.ALL)));
+        int next = 0;
+        for (History.Op r : reads) {
+            r.read.ifPresent(v -> checkWritten(r.key, v, r.toString(), r.completedAt));
+            for (; next < writes.size() && writes.get(next).completedAt < r.invokedAt; next++) {
+                History.Op w = writes.get(next);
+                latest.values().forEach(l -> l.add(w));
+            }
+            if (lagging(r) && open.isOpen(KnownDefects.Item.COMPLETION_NOT_FENCED)) {
                 continue;
             }
-            r.read.ifPresent(v -> checkWritten(r.key, v, r.toString(), r.completedAt));
-            for (History.Op w : ops) {
-                if (lagging(r) && open.isOpen(KnownDefects.Item.COMPLETION_NOT_FENCED)) {
-                    break;
-                }
-                if (!acknowledged(w) || w.completedAt >= r.invokedAt || !intersect(w, r)
-                        || dataLoss.anyBetween(w.invokedAt, r.completedAt) || w.clock == null) {
+            for (History.Op w : latest.get(r.consistency).writes) {
+                if (!intersect(w, r) || dataLoss.anyBetween(w.invokedAt, r.completedAt)) {
                     continue;
                 }
                 if (!explains(r, w)) {
@@ -170,6 +188,29 @@ final class Checker {
                     violation(kind, r + " after " + w + ": a read whose replicas intersect the write's must return it or a successor");
                 }
             }
+        }
+    }
+
+    private static List<History.Op> acknowledgedByCompletion(List<History.Op> ops) {
+        return ops.stream().filter(Checker::acknowledged).filter(w -> w.clock != null)
+                .sorted(Comparator.comparingLong(w -> w.completedAt)).toList();
+    }
+
+    /** The acknowledged writes of some levels that no other one covers (an antichain of clocks). */
+    private static final class Latest {
+        private final Set<ConsistencyLevel> levels;
+        private final List<History.Op> writes = new ArrayList<>();
+
+        Latest(Set<ConsistencyLevel> levels) {
+            this.levels = levels;
+        }
+
+        void add(History.Op w) {
+            if (!levels.contains(w.consistency) || writes.stream().anyMatch(o -> o.clock.covers(w.clock))) {
+                return;
+            }
+            writes.removeIf(o -> w.clock.covers(o.clock));
+            writes.add(w);
         }
     }
 
@@ -201,12 +242,13 @@ final class Checker {
         }
         List<Version> issued = world.history().issued(w.key).stream().filter(i -> i.at() <= r.completedAt)
                 .map(History.Issued::version).toList();
+        List<Version> tombstones = issued.stream().filter(Version::tombstone).toList();
+        if (tombstones.stream().anyMatch(t -> t.clock().covers(w.clock))) {
+            return true;
+        }
         List<Version> successors = new ArrayList<>(issued.stream().filter(v -> v.clock().covers(w.clock)).toList());
         successors.add(Version.of(w.value, w.clock, w.timestampMs));
-        for (Version t : issued) {
-            if (!t.tombstone()) {
-                continue;
-            }
+        for (Version t : tombstones) {
             for (Version v : successors) {
                 if (Resolution.resolve(v, t).tombstone()) {
                     return true;
@@ -242,20 +284,26 @@ final class Checker {
     // ---- writes follow what they read ----------------------------------------------------------------------
 
     private void checkCausalOrder(List<History.Op> ops) {
-        for (History.Op later : ops) {
-            if (!acknowledged(later) || later.duplicate || later.causalContext.isPresent() || later.clock == null
-                    || later.consistency == ConsistencyLevel.ONE && open.isOpen(KnownDefects.Item.ONE_WRITES_READ_ONE_REPLICA)
-                    || lagging(later) && open.isOpen(KnownDefects.Item.COMPLETION_NOT_FENCED)) {
+        List<History.Op> writes = acknowledgedByCompletion(ops);
+        List<History.Op> later = ops.stream().filter(Checker::acknowledged)
+                .filter(w -> !w.duplicate && w.causalContext.isEmpty() && w.clock != null)
+                .sorted(Comparator.comparingLong(w -> w.invokedAt)).toList();
+        Latest earlier = new Latest(EnumSet.of(ConsistencyLevel.QUORUM, ConsistencyLevel.ALL));
+        int next = 0;
+        for (History.Op l : later) {
+            for (; next < writes.size() && writes.get(next).completedAt < l.invokedAt; next++) {
+                earlier.add(writes.get(next));
+            }
+            if (l.consistency == ConsistencyLevel.ONE && open.isOpen(KnownDefects.Item.ONE_WRITES_READ_ONE_REPLICA)
+                    || lagging(l) && open.isOpen(KnownDefects.Item.COMPLETION_NOT_FENCED)) {
                 continue;
             }
-            for (History.Op earlier : ops) {
-                if (earlier == later || !acknowledged(earlier) || earlier.clock == null
-                        || earlier.completedAt >= later.invokedAt || earlier.consistency == ConsistencyLevel.ONE
-                        || dataLoss.anyBetween(earlier.invokedAt, later.completedAt)) {
+            for (History.Op e : earlier.writes) {
+                if (e == l || dataLoss.anyBetween(e.invokedAt, l.completedAt)) {
                     continue;
                 }
-                if (later.clock.compare(earlier.clock) != Causality.AFTER) {
-                    violation("not causal", later + " does not dominate " + earlier
+                if (l.clock.compare(e.clock) != Causality.AFTER) {
+                    violation("not causal", l + " does not dominate " + e
                             + ", acknowledged before it began: it was not built on a quorum read");
                 }
             }

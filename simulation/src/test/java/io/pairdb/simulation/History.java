@@ -7,6 +7,7 @@ import io.pairdb.core.version.Version;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +119,7 @@ final class History {
 
     private final List<Op> ops = new ArrayList<>();
     private final Map<Key, List<Issued>> issued = new LinkedHashMap<>();
+    private final Set<Version> seen = new HashSet<>();
 
     Op invoke(int logical, int attempt, String client, String coordinator, Kind kind, Key key, byte[] value,
               ConsistencyLevel consistency, Optional<String> idempotencyKey, Optional<VectorClock> causalContext,
@@ -129,13 +131,10 @@ final class History {
     }
 
     void issued(TenantId tenant, String key, Version version, long at) {
-        List<Issued> versions = issued.computeIfAbsent(new Key(tenant, key), k -> new ArrayList<>());
-        for (Issued i : versions) {
-            if (i.version().equals(version)) {
-                return;
-            }
+        // a version's clock carries its issuer's unique counter, so the same version is never issued for two keys
+        if (seen.add(version)) {
+            issued.computeIfAbsent(new Key(tenant, key), k -> new ArrayList<>()).add(new Issued(version, at));
         }
-        versions.add(new Issued(version, at));
     }
 
     List<Op> ops() {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class SimulationTest {
     /** The seeds CI runs: 1 to this. Sized to stay within about two minutes on a busy 2-core machine. */
-    static final int CI_SEEDS = 40;
+    static final int CI_SEEDS = 100;
 
     private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
 
@@ -99,8 +99,8 @@ class SimulationTest {
         } catch (IOException e) {
             throw new IllegalStateException("could not write the trace to " + file, e);
         }
-        System.out.printf("seed %d: %d client operations, %d events, %s simulated; trace in %s%n", seed, r.operations(),
-                r.events(), Trace.time(r.virtualMicros()).trim(), file.toAbsolutePath());
+        System.out.printf("seed %d: %d client operations, %d events, %s simulated, trace digest %016x; trace in %s%n", seed,
+                r.operations(), r.events(), Trace.time(r.virtualMicros()).trim(), r.traceDigest(), file.toAbsolutePath());
         assertThat(r.violations()).as(failure(r)).isEmpty();
     }
 
