@@ -11,9 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cleanup outcomes as log events and counters: {@code coordinator_cleanup_ranges_total{outcome}}
- * and {@code coordinator_cleanup_keys_deleted_total}. A skipped range is logged at each attempt
- * (it is tried once per run), so an operator sees why a cleanup does not finish.
+ * Cleanup outcomes as log events and counters: {@code coordinator_cleanup_ranges_total{outcome}},
+ * {@code coordinator_cleanup_keys_deleted_total} and {@code coordinator_cleanup_forced_total}. A
+ * skipped range is logged at each attempt (it is tried once per run), so an operator sees why a
+ * cleanup does not finish. The backlog (ranges due, the oldest, repeated skips) is read from the
+ * store by {@link WorkInFlightGauges}.
  */
 final class CleanupLog implements CleanupEvents {
     private static final Logger LOG = LoggerFactory.getLogger(CleanupLog.class);
@@ -22,6 +24,7 @@ final class CleanupLog implements CleanupEvents {
     private final Counter skipped;
     private final Counter kept;
     private final Counter keys;
+    private final Counter forced;
 
     CleanupLog(MeterRegistry registry) {
         deleted = ranges(registry, "deleted");
@@ -29,6 +32,8 @@ final class CleanupLog implements CleanupEvents {
         kept = ranges(registry, "kept");
         keys = Counter.builder("coordinator.cleanup.keys.deleted").description("Entries deleted from former owners")
                 .register(registry);
+        forced = Counter.builder("coordinator.cleanup.forced")
+                .description("Cleanups forced through this coordinator (pairdb-admin cleanup force)").register(registry);
     }
 
     private static Counter ranges(MeterRegistry registry, String outcome) {
@@ -61,6 +66,7 @@ final class CleanupLog implements CleanupEvents {
 
     @Override
     public void forced(ChangeCleanup cleanup, ForcedCleanup order) {
+        forced.increment();
         LOG.atWarn().addKeyValue("event", "cleanup_forced").addKeyValue("change_id", cleanup.change().value())
                 .addKeyValue("requested_by", order.requestedBy()).addKeyValue("reason", order.reason())
                 .log("cleanup of change {} forced by {}: {}", cleanup.change(), order.requestedBy(), order.reason());

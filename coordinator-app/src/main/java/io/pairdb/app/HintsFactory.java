@@ -1,5 +1,6 @@
 package io.pairdb.app;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import io.pairdb.adapters.hints.MicrometerHintMetrics;
@@ -46,7 +47,11 @@ public class HintsFactory {
     }
 
     @Singleton
-    HintMetrics hintMetrics(MeterRegistry registry) {
+    HintMetrics hintMetrics(MeterRegistry registry, HintSettings settings) {
+        // beside coordinator_hints_oldest_age_seconds, so an alert can say "near the TTL" without repeating it
+        Gauge.builder("coordinator.hints.ttl", settings, s -> s.ttl().toMillis() / 1000.0)
+                .description("Hints older than this are dropped (pairdb.hints.ttl)").baseUnit("seconds")
+                .strongReference(true).register(registry);
         return new MicrometerHintMetrics(registry);
     }
 

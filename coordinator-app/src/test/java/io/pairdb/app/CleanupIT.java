@@ -50,18 +50,9 @@ import org.junit.jupiter.api.TestInstance;
 class CleanupIT {
     private static final String TENANT = "cleaned";
     private static final int KEYS = 600;
-    private static final Map<String, Object> TIMINGS = Map.ofEntries(
-            Map.entry("pairdb.topology-changes.heartbeat-interval", "300ms"),
-            Map.entry("pairdb.topology-changes.liveness-timeout", "3s"),
-            Map.entry("pairdb.topology-changes.lease", "3s"),
-            Map.entry("pairdb.topology-changes.takeover-interval", "500ms"),
-            Map.entry("pairdb.topology-changes.settle-delay", "300ms"),
-            Map.entry("pairdb.topology-changes.checkpoint-interval", "100ms"),
-            Map.entry("pairdb.topology.refresh-interval", "1s"),
-            Map.entry("pairdb.failure-detector.interval", "200ms"),
-            Map.entry("pairdb.failure-detector.timeout", "1s"),
-            Map.entry("pairdb.cleanup.grace-period", "30s"),
-            Map.entry("pairdb.cleanup.interval", "500ms"));
+    private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
+            "pairdb.cleanup.grace-period", "30s",
+            "pairdb.cleanup.interval", "500ms"));
 
     /** Hosts the cluster (PostgreSQL, Redis, three storage nodes) and does no cleanup itself. */
     private CoordinatorHarness host;

@@ -35,6 +35,25 @@ final class CoordinatorHarness implements AutoCloseable {
         this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
     }
 
+    /**
+     * Topology-change and failure-detector timings short enough for a test to see fences, takeovers
+     * and checkpoints within seconds, with {@code extra} on top.
+     */
+    static Map<String, Object> quickChanges(Map<String, Object> extra) {
+        Map<String, Object> timings = new HashMap<>(Map.of(
+                "pairdb.topology-changes.heartbeat-interval", "300ms",
+                "pairdb.topology-changes.liveness-timeout", "3s",
+                "pairdb.topology-changes.lease", "3s",
+                "pairdb.topology-changes.takeover-interval", "500ms",
+                "pairdb.topology-changes.settle-delay", "300ms",
+                "pairdb.topology-changes.checkpoint-interval", "100ms",
+                "pairdb.topology.refresh-interval", "1s",
+                "pairdb.failure-detector.interval", "200ms",
+                "pairdb.failure-detector.timeout", "1s"));
+        timings.putAll(extra);
+        return Map.copyOf(timings);
+    }
+
     static CoordinatorHarness start(int nodes, Map<String, Object> extra) {
         DevCluster cluster = DevCluster.start(nodes, null);
         try {

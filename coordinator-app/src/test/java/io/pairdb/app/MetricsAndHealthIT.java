@@ -173,10 +173,17 @@ class MetricsAndHealthIT {
                 assertThat(details.path("postgres").path("status").asText()).isEqualTo("UP");
             });
             assertThat(get("/health/liveness").statusCode()).as("liveness does not depend on Redis").isEqualTo(200);
+            PrometheusText down = PrometheusText.parse(get("/prometheus").body());
+            assertThat(down.value("coordinator_dependency_up", Map.of("dependency", "redis"))).isZero();
+            assertThat(down.value("coordinator_dependency_up", Map.of("dependency", "postgresql"))).isEqualTo(1);
+            assertThat(down.value("coordinator_readiness_transitions_total", Map.of("to", "not_ready"))).isEqualTo(1);
         } finally {
             redis.start();
         }
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(get("/health/readiness").statusCode()).isEqualTo(200));
+        PrometheusText back = PrometheusText.parse(get("/prometheus").body());
+        assertThat(back.value("coordinator_dependency_up", Map.of("dependency", "redis"))).isEqualTo(1);
+        assertThat(back.value("coordinator_readiness_transitions_total", Map.of("to", "ready"))).isEqualTo(1);
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
 
 /**
@@ -23,11 +24,14 @@ final class BoundedCheck {
     private final String name;
     private final Duration timeout;
     private final Executor executor;
+    private final Consumer<Boolean> outcomes;
     private final AtomicReference<CompletableFuture<HealthResult>> running = new AtomicReference<>();
 
-    BoundedCheck(String name, Duration timeout) {
+    /** {@code outcomes} hears whether each check, as answered, found the dependency UP. */
+    BoundedCheck(String name, Duration timeout, Consumer<Boolean> outcomes) {
         this.name = Objects.requireNonNull(name, "name");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.outcomes = Objects.requireNonNull(outcomes, "outcomes");
         this.executor = task -> Thread.ofVirtual().name("pairdb-health-" + name).start(task);
     }
 
@@ -39,11 +43,11 @@ final class BoundedCheck {
     Publisher<HealthResult> run(Callable<Map<String, Object>> probe) {
         CompletableFuture<HealthResult> previous = running.get();
         if (previous != null && !previous.isDone()) {
-            return Publishers.just(down("the previous check has not finished after more than " + timeout));
+            return answered(down("the previous check has not finished after more than " + timeout));
         }
         CompletableFuture<HealthResult> attempt = new CompletableFuture<>();
         if (!running.compareAndSet(previous, attempt)) {
-            return Publishers.just(down("another check is running"));
+            return answered(down("another check is running"));
         }
         executor.execute(() -> {
             try {
@@ -54,7 +58,13 @@ final class BoundedCheck {
         });
         return Publishers.fromCompletableFuture(
                 attempt.copy().completeOnTimeout(down("no answer within " + timeout), timeout.toMillis(),
-                        java.util.concurrent.TimeUnit.MILLISECONDS));
+                        java.util.concurrent.TimeUnit.MILLISECONDS).whenComplete((result, error) ->
+                        outcomes.accept(error == null && result.getStatus() == HealthStatus.UP)));
+    }
+
+    private Publisher<HealthResult> answered(HealthResult result) {
+        outcomes.accept(result.getStatus() == HealthStatus.UP);
+        return Publishers.just(result);
     }
 
     HealthResult down(String error) {

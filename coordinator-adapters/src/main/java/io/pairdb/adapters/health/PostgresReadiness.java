@@ -28,10 +28,11 @@ public final class PostgresReadiness implements HealthIndicator {
     private final BoundedCheck check;
 
     public PostgresReadiness(DataSource dataSource, @Nullable DataSourceResolver resolver,
-                             @Value("${pairdb.health.check-timeout:2s}") Duration timeout) {
+                             @Value("${pairdb.health.check-timeout:2s}") Duration timeout, HealthMetrics metrics) {
         // the injected one is Micronaut Data's transaction-aware proxy, which only works inside a transaction
         this.dataSource = resolver != null ? resolver.resolve(dataSource) : dataSource;
-        this.check = new BoundedCheck("postgres", timeout);
+        this.check = new BoundedCheck("postgres", timeout,
+                up -> metrics.dependencyChecked(HealthMetrics.Dependency.POSTGRESQL, up));
     }
 
     @Override

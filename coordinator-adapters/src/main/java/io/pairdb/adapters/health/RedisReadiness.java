@@ -26,9 +26,10 @@ public final class RedisReadiness implements HealthIndicator {
     private final BoundedCheck check;
 
     public RedisReadiness(StatefulRedisConnection<String, String> connection,
-                          @Value("${pairdb.health.check-timeout:2s}") Duration timeout) {
+                          @Value("${pairdb.health.check-timeout:2s}") Duration timeout, HealthMetrics metrics) {
         this.connection = connection;
-        this.check = new BoundedCheck("redis", timeout);
+        this.check = new BoundedCheck("redis", timeout,
+                up -> metrics.dependencyChecked(HealthMetrics.Dependency.REDIS, up));
     }
 
     @Override

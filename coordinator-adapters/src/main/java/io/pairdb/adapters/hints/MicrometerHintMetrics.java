@@ -6,23 +6,30 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pairdb.core.hints.DropReason;
 import io.pairdb.core.hints.HintMetrics;
 import io.pairdb.core.node.NodeId;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Hint replay as Micrometer meters, per storage node (a bounded label: the nodes of the ring):
  * {@code coordinator_hints_replayed_total{node}}, {@code coordinator_hints_replay_failures_total{node}},
- * {@code coordinator_hints_dropped_total{node,reason}} and the gauge {@code coordinator_hints_pending{node}}.
- * Hints stored are {@code coordinator_hints_stored_total}, reported through the core's
- * {@link io.pairdb.core.port.CoordinatorMetrics}.
+ * {@code coordinator_hints_dropped_total{node,reason}} and the gauges {@code coordinator_hints_pending{node}} and
+ * {@code coordinator_hints_oldest_age_seconds{node}}. Hints stored are {@code coordinator_hints_stored_total},
+ * reported through the core's {@link io.pairdb.core.port.CoordinatorMetrics}.
+ *
+ * <p>A node's counters exist at zero from the moment its pending hints are first reported: Prometheus'
+ * {@code increase()} sees a counter's first increment only if the series existed before it, so an alert
+ * on drops would otherwise miss the first drop for a node.
  */
 public final class MicrometerHintMetrics implements HintMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<NodeId, AtomicLong> pending = new ConcurrentHashMap<>();
+    private final Map<NodeId, AtomicLong> oldestAgeMillis = new ConcurrentHashMap<>();
 
     public MicrometerHintMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -30,19 +37,17 @@ public final class MicrometerHintMetrics implements HintMetrics {
 
     @Override
     public void replayed(NodeId target, long count) {
-        counter("coordinator.hints.replayed", "Hints delivered to their node by replay", target, null).increment(count);
+        replayed(target).increment(count);
     }
 
     @Override
     public void replayFailed(NodeId target, long count) {
-        counter("coordinator.hints.replay.failures", "Hint deliveries that failed; each is an attempt of its hint",
-                target, null).increment(count);
+        replayFailures(target).increment(count);
     }
 
     @Override
     public void dropped(NodeId target, DropReason reason, long count) {
-        counter("coordinator.hints.dropped", "Hints given up on without delivery: too many attempts, expired, "
-                + "or their node left the ring", target, reason).increment(count);
+        dropped(target, reason).increment(count);
     }
 
     @Override
@@ -53,8 +58,41 @@ public final class MicrometerHintMetrics implements HintMetrics {
                     .description("Hints waiting for the node, as last read from PostgreSQL (shared by every coordinator)")
                     .tag("node", t.value())
                     .register(registry);
+            replayed(t);
+            replayFailures(t);
+            for (DropReason reason : DropReason.values()) {
+                dropped(t, reason);
+            }
             return value;
         }).set(count);
+    }
+
+    @Override
+    public void oldestPending(NodeId target, Optional<Duration> age) {
+        oldestAgeMillis.computeIfAbsent(target, t -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("coordinator.hints.oldest.age", value, v -> v.get() / 1000.0)
+                    .description("Age of the oldest hint waiting for the node (0 when none waits), as last read from "
+                            + "PostgreSQL; hints older than pairdb.hints.ttl are dropped")
+                    .tag("node", t.value())
+                    .baseUnit("seconds")
+                    .register(registry);
+            return value;
+        }).set(age.map(Duration::toMillis).orElse(0L));
+    }
+
+    private Counter replayed(NodeId target) {
+        return counter("coordinator.hints.replayed", "Hints delivered to their node by replay", target, null);
+    }
+
+    private Counter replayFailures(NodeId target) {
+        return counter("coordinator.hints.replay.failures", "Hint deliveries that failed; each is an attempt of its hint",
+                target, null);
+    }
+
+    private Counter dropped(NodeId target, DropReason reason) {
+        return counter("coordinator.hints.dropped", "Hints given up on without delivery: too many attempts, expired, "
+                + "or their node left the ring", target, reason);
     }
 
     private Counter counter(String name, String description, NodeId target, DropReason reason) {

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -45,6 +46,18 @@ public final class PostgresCleanupStore implements CleanupStore {
                   LIMIT ? FOR UPDATE OF d SKIP LOCKED) due
             WHERE r.change_id = due.change_id AND r.release_index = due.release_index
             RETURNING\s""" + prefixed("r");
+    // the same ranges as CLAIM, whoever holds them and whenever they were tried; the open-ranges index bounds it
+    private static final String BACKLOG = """
+            SELECT count(*) FILTER (WHERE d.outcome = 'PENDING') AS pending,
+                   count(*) FILTER (WHERE d.outcome = 'SKIPPED') AS skipped,
+                   coalesce(max(d.attempts), 0) AS most_skips,
+                   min(CASE WHEN f.forced_at < c.completed_at + make_interval(secs => ?) THEN f.forced_at
+                            ELSE c.completed_at + make_interval(secs => ?) END) AS oldest_due
+            FROM range_cleanups d
+            JOIN pending_changes c ON c.change_id = d.change_id
+            LEFT JOIN forced_cleanups f ON f.change_id = d.change_id
+            WHERE c.status = 'COMPLETED' AND d.outcome IN ('PENDING', 'SKIPPED')
+              AND (f.change_id IS NOT NULL OR c.completed_at <= ?)""";
     private static final String RECORD = """
             UPDATE range_cleanups SET outcome = ?, keys_deleted = ?, reason = ?, outcome_at = ?,
                    attempts = attempts + 1, last_attempt_at = ?, claimed_by = NULL, claim_expires_at = NULL
@@ -113,6 +126,28 @@ public final class PostgresCleanupStore implements CleanupStore {
             return updated == 1 ? ChangeStore.Held.HELD : ChangeStore.Held.LOST;
         } catch (SQLException e) {
             throw failure("could not record the cleanup of range " + index + " of change " + change, e);
+        }
+    }
+
+    @Override
+    public Backlog backlog(Instant now, Duration gracePeriod) {
+        try {
+            return Jdbc.autoCommit(dataSource, connection -> {
+                try (PreparedStatement s = connection.prepareStatement(BACKLOG)) {
+                    double grace = gracePeriod.toMillis() / 1000.0;
+                    s.setDouble(1, grace);
+                    s.setDouble(2, grace);
+                    s.setObject(3, Jdbc.toTimestamp(now.minus(gracePeriod)));
+                    try (ResultSet row = s.executeQuery()) {
+                        row.next();
+                        return new Backlog(row.getInt("pending"), row.getInt("skipped"), row.getInt("most_skips"),
+                                Optional.ofNullable(row.getObject("oldest_due", OffsetDateTime.class))
+                                        .map(Jdbc::toInstant));
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("could not read the cleanup backlog", e);
         }
     }
 

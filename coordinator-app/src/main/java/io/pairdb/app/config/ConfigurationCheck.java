@@ -27,7 +27,8 @@ public final class ConfigurationCheck {
     private static final Map<String, Class<?>> VALUES = Map.of(
             "pairdb.topology.refresh-interval", Duration.class,
             "pairdb.health.check-timeout", Duration.class,
-            "pairdb.health.min-ring-nodes", int.class);
+            "pairdb.health.min-ring-nodes", int.class,
+            "pairdb.metrics.store-refresh-interval", Duration.class);
 
     private ConfigurationCheck() {
     }

@@ -3,6 +3,8 @@ package io.pairdb.app.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
@@ -18,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +36,7 @@ import org.yaml.snakeyaml.Yaml;
  * (helm-java), and checks the objects a cluster would receive.
  */
 class HelmChartTest {
-    private static final Path CHART = Path.of("..", "charts", "pairdb-coordinator");
+    private static final Path CHART = OperationsArtifacts.CHART;
     private static final String RELEASE = "prod";
     private static final String NAMESPACE = "pairdb";
     private static final String FULLNAME = "prod-pairdb-coordinator";
@@ -50,6 +54,13 @@ class HelmChartTest {
      */
     private static final String HOOK_ANNOTATION = "helm.sh/hook:";
     private static final String HOOK_STAND_IN = "test.pairdb.io/hook-kept-in-manifest:";
+
+    /** One alert per problem the issue lists (repair and throttling alerts come with their metrics). */
+    private static final List<String> ALERTS = List.of("PairDBStorageNodeDown", "PairDBQuorumFailures",
+            "PairDBLatencyHigh", "PairDBHintBacklogGrowing", "PairDBHintsNearTTL", "PairDBHintsDropped",
+            "PairDBTopologyChangeStuck", "PairDBTopologyChangeFailed", "PairDBRingEpochDivergence",
+            "PairDBCleanupSkippedRepeatedly", "PairDBPostgresUnavailable", "PairDBRedisUnavailable",
+            "PairDBReadinessFlapping");
 
     private static final List<String> RECOMMENDED_LABELS = List.of(
             "app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",
@@ -251,6 +262,82 @@ class HelmChartTest {
     }
 
     @Test
+    void thePrometheusRuleAndTheDashboardAreOffByDefault() {
+        assertThat(defaults.all("PrometheusRule")).isEmpty();
+        assertThat(defaults.all("ConfigMap")).extracting(HelmChartTest::name).containsExactly(FULLNAME);
+    }
+
+    @Test
+    void theRulesAlertOnEveryProblemOfTheRunbooksWithASeveritySummaryAndAnExistingPage() throws IOException {
+        List<OperationsArtifacts.Alert> alerts = OperationsArtifacts.alerts(production.text());
+
+        assertThat(alerts).extracting(OperationsArtifacts.Alert::name).containsExactlyInAnyOrderElementsOf(ALERTS);
+        String base = "https://github.com/pairdb/pairdb-coordinator/blob/main/docs/runbooks/";
+        List<String> pages = new ArrayList<>();
+        for (OperationsArtifacts.Alert alert : alerts) {
+            assertThat(alert.severity()).as(alert.name()).isIn("critical", "warning");
+            assertThat(alert.summary()).as(alert.name()).isNotBlank();
+            assertThat(alert.runbookUrl()).as(alert.name()).startsWith(base).endsWith(".md");
+            String page = alert.runbookUrl().substring(base.length());
+            Path file = OperationsArtifacts.RUNBOOKS.resolve(page);
+            assertThat(file).as("runbook of %s", alert.name()).isRegularFile();
+            assertThat(Files.readString(file)).as(page).startsWith("# " + alert.name() + "\n")
+                    .contains("\n## What it means\n", "\n## How to confirm\n", "\n## What to do\n",
+                            "\n## What not to do\n", "pairdb-admin ");
+            assertThat(PromQl.metricNames(alert.expr())).as(alert.name()).isNotEmpty();
+            pages.add(page);
+        }
+        try (Stream<Path> files = Files.list(OperationsArtifacts.RUNBOOKS)) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(f -> !f.equals("README.md")))
+                    .as("every runbook belongs to an alert").containsExactlyInAnyOrderElementsOf(pages);
+        }
+        assertThat(labels(production.one("PrometheusRule", FULLNAME))).containsEntry("release", "kube-prometheus-stack");
+    }
+
+    @Test
+    void everyRuleReadsOnlyThisReleasesCoordinatorsAndCarriesTheExtraLabels() {
+        Map<String, Object> rule = production.one("PrometheusRule", FULLNAME);
+        for (Map<String, Object> group : list(rule, "spec", "groups")) {
+            for (Map<String, Object> alert : list(group, "rules")) {
+                assertThat(map(alert, "labels")).as("%s", alert.get("alert")).containsEntry("team", "storage");
+                assertThat(PromQl.selectors((String) alert.get("expr"))).as("%s", alert.get("alert"))
+                        .allSatisfy(s -> assertThat(s.matchers())
+                                .startsWith("namespace=\"" + NAMESPACE + "\",job=\"" + FULLNAME + "\""));
+            }
+        }
+
+        List<OperationsArtifacts.Alert> custom = OperationsArtifacts.alerts(OperationsArtifacts.render(t -> t
+                .set("prometheusRule.selector", "job=\"pairdb\",cluster=\"eu1\"")
+                .set("prometheusRule.runbookBaseUrl", "https://wiki.example.com/pairdb/")));
+        assertThat(custom).allSatisfy(a -> {
+            assertThat(PromQl.selectors(a.expr())).allSatisfy(s -> assertThat(s.matchers())
+                    .startsWith("job=\"pairdb\",cluster=\"eu1\""));
+            assertThat(a.runbookUrl()).matches("https://wiki\\.example\\.com/pairdb/[a-z-]+\\.md");
+        });
+    }
+
+    @Test
+    void theDashboardShipsAsAConfigMapForGrafanasSidecar() throws IOException {
+        Map<String, Object> configMap = production.one("ConfigMap", FULLNAME + "-dashboard");
+
+        assertThat(labels(configMap)).containsEntry("grafana_dashboard", "1");
+        assertThat(annotations(configMap)).containsEntry("grafana_folder", "PairDB");
+        String json = (String) at(configMap, "data", "pairdb-coordinator.json");
+        assertThat(json).isEqualTo(Files.readString(OperationsArtifacts.DASHBOARD).strip());
+        JsonNode dashboard = new ObjectMapper().readTree(json);
+        assertThat(dashboard.path("title").asText()).isEqualTo("PairDB coordinator");
+        List<String> expressions = OperationsArtifacts.dashboardExpressions(dashboard);
+        assertThat(expressions).hasSizeGreaterThan(20);
+        Set<String> metrics = new TreeSet<>();
+        expressions.forEach(e -> metrics.addAll(PromQl.metricNames(e)));
+        assertThat(metrics).as("request rate, errors, latency, replica calls, nodes, hints, changes, cleanup")
+                .contains("coordinator_requests_total", "coordinator_request_duration_seconds_bucket",
+                        "coordinator_replica_call_duration_seconds_bucket", "coordinator_storage_nodes",
+                        "coordinator_hints_pending", "coordinator_topology_changes_in_flight",
+                        "coordinator_cleanup_ranges_due");
+    }
+
+    @Test
     void theProductionValuesPinTheReplicasAndEnableMonitoringAndTheNetworkPolicy() {
         Map<String, Object> deployment = production.one("Deployment", FULLNAME);
         Map<String, Object> monitor = production.one("ServiceMonitor", FULLNAME);
@@ -356,6 +443,8 @@ class HelmChartTest {
         "config.defaultConsistency, most, /config/defaultConsistency",
         "service.ports.grpc, 70000, /service/ports/grpc",
         "image.pullPolicy, Sometimes, /image/pullPolicy",
+        "prometheusRule.thresholds.hintAgeOfTtl, 2, /prometheusRule/thresholds/hintAgeOfTtl",
+        "prometheusRule.selector, job, /prometheusRule/selector",
     })
     void theSchemaRejectsAnInvalidValue(String key, String value, String pointer) {
         assertThatThrownBy(() -> render(t -> t.set("postgresql.auth.password", PG_PASSWORD).set(key, value)))

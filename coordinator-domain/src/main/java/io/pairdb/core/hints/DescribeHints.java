@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Hints per node for the admin API and the pending-hints gauge: every node in the ring (with
+ * Hints per node for the admin API and the pending-hints gauges: every node in the ring (with
  * zero when nothing waits), plus any node that has hints or counts without being in it.
  * Thread-safe.
  */
@@ -37,7 +37,7 @@ public final class DescribeHints {
     }
 
     /**
-     * Reads the store once and reports every node's pending count to {@link HintMetrics}.
+     * Reads the store once and reports every node's pending count and oldest hint to {@link HintMetrics}.
      *
      * @throws io.pairdb.core.PairDbException if the hint store cannot be reached
      */
@@ -65,10 +65,12 @@ public final class DescribeHints {
         targets.forEach((id, liveness) -> {
             PendingHints p = pending.get(id);
             long count = p == null ? 0 : p.count();
-            metrics.pending(id, count);
-            lines.add(new HintReport.NodeHints(id, liveness, count,
+            HintReport.NodeHints line = new HintReport.NodeHints(id, liveness, count,
                     Optional.ofNullable(p).map(PendingHints::oldestCreatedAt),
-                    counts.getOrDefault(id, HintTally.Counts.NONE)));
+                    counts.getOrDefault(id, HintTally.Counts.NONE));
+            metrics.pending(id, count);
+            metrics.oldestPending(id, line.oldestAge(now));
+            lines.add(line);
         });
         return new HintReport(now, tally.coordinatorId(), tally.since(), lines);
     }

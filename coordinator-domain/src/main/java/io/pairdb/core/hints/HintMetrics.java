@@ -1,6 +1,8 @@
 package io.pairdb.core.hints;
 
 import io.pairdb.core.node.NodeId;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * What hint replay and expiry report; Micrometer lives in an adapter. Hints stored on the
@@ -18,6 +20,10 @@ public interface HintMetrics {
 
     /** How many hints wait for the node, as last seen. */
     void pending(NodeId target, long count);
+
+    /** How old the oldest hint waiting for the node was when last seen; empty when none waits. */
+    default void oldestPending(NodeId target, Optional<Duration> age) {
+    }
 
     HintMetrics NONE = new HintMetrics() {
         @Override

@@ -9,6 +9,7 @@ import io.pairdb.core.topology.ChangeStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -44,6 +45,22 @@ public interface CleanupStore {
     }
 
     /**
+     * The ranges due now and not done: never tried, or skipped at their last attempt (every
+     * attempt of such a range was a skip). {@code oldestDueSince} is when the longest-waiting of
+     * them became due: its change's completion plus the grace period, or the forcing if earlier.
+     */
+    record Backlog(int pending, int skipped, int mostSkips, Optional<Instant> oldestDueSince) {
+        public static final Backlog NONE = new Backlog(0, 0, 0, Optional.empty());
+
+        public Backlog {
+            Objects.requireNonNull(oldestDueSince, "oldestDueSince");
+            if (pending < 0 || skipped < 0 || mostSkips < 0) {
+                throw new IllegalArgumentException("backlog counts must not be negative");
+            }
+        }
+    }
+
+    /**
      * Claims for {@code owner}, for {@code lease} from now, up to {@code limit} ranges still to
      * clean up (never attempted, or skipped last time before {@code triedBefore}) whose claim is
      * free or ran out, of COMPLETED changes that completed at or before {@code completedBefore} or
@@ -57,6 +74,12 @@ public interface CleanupStore {
      * attempt (at {@code at}) and releases the claim. Not idempotent: a repeat answers LOST.
      */
     ChangeStore.Held record(ChangeId change, int index, String owner, CleanupOutcome outcome, Instant at);
+
+    /**
+     * What is due at {@code now} with {@code gracePeriod} after completion (see {@link #claimDue}:
+     * the same ranges, claimed or not, whenever they were last tried). One bounded read, for gauges.
+     */
+    Backlog backlog(Instant now, Duration gracePeriod);
 
     /** The change's released ranges and their cleanup, or empty when no such change exists. */
     Optional<ChangeCleanup> find(ChangeId change);

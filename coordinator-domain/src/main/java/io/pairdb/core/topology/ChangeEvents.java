@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What happens to topology changes on this coordinator, for logs and follow-up work (the app
- * logs them; dropping a removed node's hints hangs off {@link #ended}). Called on the driving
+ * What happens to topology changes on this coordinator, for logs, metrics and follow-up work
+ * (dropping a removed node's hints hangs off {@link #ended}). Called on the driving
  * thread: implementations must be quick and must not throw.
  */
 public interface ChangeEvents {
@@ -24,6 +24,13 @@ public interface ChangeEvents {
 
     /** Every live coordinator serves the change's epoch; streaming starts after the settle delay. */
     default void fenced(TopologyChange change) {
+    }
+
+    /**
+     * A stream moved on: a batch reached its target ({@code after} counts more keys and bytes than
+     * {@code before}), or its whole range did ({@code after.isDone()}). Called for every batch.
+     */
+    default void streamProgressed(TopologyChange change, RangeStream before, RangeStream after) {
     }
 
     /** An attempt of a stream failed; it is retried after {@code retryIn} unless the change fails. */

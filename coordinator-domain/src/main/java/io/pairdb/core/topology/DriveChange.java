@@ -162,6 +162,7 @@ public final class DriveChange implements AutoCloseable {
         switch (transfer.next()) {
             case StreamRanges.Progress.Copied copied -> {
                 streams.set(stream.index(), copied.stream());
+                events.streamProgressed(change, stream, copied.stream());
                 failures.remove(stream.index());
                 unsaved = true;
                 if (!clock.now().isBefore(lastSaved.plus(settings.checkpointInterval())) && !save(clock.now())) {
@@ -171,6 +172,7 @@ public final class DriveChange implements AutoCloseable {
             }
             case StreamRanges.Progress.Finished finished -> {
                 streams.set(stream.index(), finished.stream());
+                events.streamProgressed(change, stream, finished.stream());
                 failures.remove(stream.index());
                 closeTransfer();
                 unsaved = true;

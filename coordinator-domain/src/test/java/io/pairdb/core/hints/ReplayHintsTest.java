@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -361,5 +362,7 @@ class ReplayHintsTest {
         assertThat(one.sinceStart().replayed()).isEqualTo(1);
         assertThat(one.sinceStart().dropped()).containsEntry(DropReason.EXPIRED, 1L);
         assertThat(metrics.pending).containsEntry(TARGET, 2L).containsEntry(node(1), 0L).containsEntry(node(2), 0L);
+        assertThat(metrics.oldestPending).containsEntry(TARGET, Optional.of(Duration.ofSeconds(90)))
+                .containsEntry(node(1), Optional.empty());
     }
 }

@@ -199,6 +199,45 @@ public abstract class CleanupStoreContract {
     }
 
     @Test
+    public void theBacklogCountsTheRangesDueAndNotDoneAndSaysSinceWhenTheOldestIsDue() {
+        Duration grace = Duration.ofHours(24);
+        assertThat(cleanups.backlog(completed, grace)).isEqualTo(CleanupStore.Backlog.NONE);
+        ChangeId id = start("n4", false);
+        start("n5", true);
+        assertThat(cleanups.backlog(completed.plus(grace).minusMillis(1), grace))
+                .as("within the grace period nothing is due").isEqualTo(CleanupStore.Backlog.NONE);
+
+        Instant dueAt = completed.plus(grace);
+        assertThat(cleanups.backlog(dueAt, grace)).isEqualTo(new CleanupStore.Backlog(2, 0, 0, Optional.of(dueAt)));
+
+        // claimed or not makes no difference; a skip counts, twice makes two skips; a deletion is done
+        claim("coord-a", completed);
+        Instant at = dueAt.plusSeconds(60);
+        cleanups.record(id, 0, "coord-a", new CleanupOutcome.Skipped("only 1 of 3 replicas agree", at), at);
+        cleanups.record(id, 1, "coord-a", new CleanupOutcome.Skipped("node n2 is down", at), at);
+        claim("coord-a", completed);
+        cleanups.record(id, 1, "coord-a", new CleanupOutcome.Skipped("node n2 is down", at.plusSeconds(60)),
+                at.plusSeconds(60));
+        assertThat(cleanups.backlog(at, grace)).isEqualTo(new CleanupStore.Backlog(0, 2, 2, Optional.of(dueAt)));
+
+        claim("coord-a", completed);
+        cleanups.record(id, 0, "coord-a", new CleanupOutcome.Deleted(7, at), at);
+        cleanups.record(id, 1, "coord-a", new CleanupOutcome.Kept("node n2 replicates the range again", at), at);
+        assertThat(cleanups.backlog(at, grace)).isEqualTo(CleanupStore.Backlog.NONE);
+    }
+
+    @Test
+    public void aForcedCleanupIsDueFromTheMomentItWasForced() {
+        Duration grace = Duration.ofHours(24);
+        ChangeId id = start("n4", false);
+        Instant forcedAt = completed.plusSeconds(300);
+        cleanups.force(id, new ForcedCleanup("disk full on n1", "alice via coord-a", forcedAt));
+
+        assertThat(cleanups.backlog(forcedAt.plusSeconds(1), grace))
+                .isEqualTo(new CleanupStore.Backlog(2, 0, 0, Optional.of(forcedAt)));
+    }
+
+    @Test
     public void onlyACompletedChangeCanBeForced() {
         ForcedCleanup order = new ForcedCleanup("why", "bob via coord-a", completed);
         assertThat(cleanups.force(new ChangeId("add-n9-e9"), order)).isEqualTo(new Force.NotFound());

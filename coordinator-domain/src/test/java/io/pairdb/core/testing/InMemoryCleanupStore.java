@@ -90,6 +90,45 @@ public final class InMemoryCleanupStore implements CleanupStore {
     }
 
     @Override
+    public synchronized Backlog backlog(Instant now, Duration gracePeriod) {
+        int pending = 0;
+        int skipped = 0;
+        int mostSkips = 0;
+        Instant oldest = null;
+        for (TopologyChange c : changes.list(Integer.MAX_VALUE)) {
+            if (c.status() != ChangeStatus.COMPLETED) {
+                continue;
+            }
+            Instant dueAt = c.completedAt().orElseThrow().plus(gracePeriod);
+            ForcedCleanup order = forced.get(c.id());
+            if (order != null && order.at().isBefore(dueAt)) {
+                dueAt = order.at();
+            }
+            if (order == null && dueAt.isAfter(now)) {
+                continue;
+            }
+            for (RangeRelease r : changes.releases(c.id())) {
+                RangeCleanup range = current(c.id(), r);
+                switch (range.outcome()) {
+                    case CleanupOutcome.Pending p -> pending++;
+                    case CleanupOutcome.Skipped sk -> skipped++;
+                    case CleanupOutcome.Deleted d -> {
+                        continue;
+                    }
+                    case CleanupOutcome.Kept k -> {
+                        continue;
+                    }
+                }
+                mostSkips = Math.max(mostSkips, range.attempts());
+                if (oldest == null || dueAt.isBefore(oldest)) {
+                    oldest = dueAt;
+                }
+            }
+        }
+        return new Backlog(pending, skipped, mostSkips, Optional.ofNullable(oldest));
+    }
+
+    @Override
     public synchronized Optional<ChangeCleanup> find(ChangeId change) {
         if (changes.find(change).isEmpty()) {
             return Optional.empty();

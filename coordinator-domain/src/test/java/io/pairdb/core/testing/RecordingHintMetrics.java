@@ -3,7 +3,9 @@ package io.pairdb.core.testing;
 import io.pairdb.core.hints.DropReason;
 import io.pairdb.core.hints.HintMetrics;
 import io.pairdb.core.node.NodeId;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Keeps what hint replay and expiry report, so tests can assert on it. */
@@ -12,6 +14,7 @@ public final class RecordingHintMetrics implements HintMetrics {
     public final Map<NodeId, Long> replayFailures = new ConcurrentHashMap<>();
     public final Map<String, Long> dropped = new ConcurrentHashMap<>();
     public final Map<NodeId, Long> pending = new ConcurrentHashMap<>();
+    public final Map<NodeId, Optional<Duration>> oldestPending = new ConcurrentHashMap<>();
 
     @Override
     public void replayed(NodeId target, long count) {
@@ -31,6 +34,11 @@ public final class RecordingHintMetrics implements HintMetrics {
     @Override
     public void pending(NodeId target, long count) {
         pending.put(target, count);
+    }
+
+    @Override
+    public void oldestPending(NodeId target, Optional<Duration> age) {
+        oldestPending.put(target, age);
     }
 
     public long dropped(NodeId target, DropReason reason) {

@@ -68,6 +68,8 @@ final class ChangeCluster {
         final RemoveNode removeNode;
         final ChangeReplicationFactor changeRf;
         final List<String> events = new CopyOnWriteArrayList<>();
+        /** Keys, bytes and finished ranges as the progress events reported them. */
+        final java.util.concurrent.atomic.AtomicLongArray progress = new java.util.concurrent.atomic.AtomicLongArray(3);
 
         Coordinator(String id, ChangeSettings settings) {
             this.id = id;
@@ -79,6 +81,13 @@ final class ChangeCluster {
                 @Override
                 public void ended(TopologyChange change) {
                     events.add("ended " + change.id() + " " + change.status());
+                }
+
+                @Override
+                public void streamProgressed(TopologyChange change, RangeStream before, RangeStream after) {
+                    progress.addAndGet(0, after.keys() - before.keys());
+                    progress.addAndGet(1, after.bytes() - before.bytes());
+                    progress.addAndGet(2, after.isDone() && !before.isDone() ? 1 : 0);
                 }
 
                 @Override

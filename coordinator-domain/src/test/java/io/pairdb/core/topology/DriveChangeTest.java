@@ -61,6 +61,19 @@ class DriveChangeTest {
     }
 
     @Test
+    public void progressEventsAddUpToWhatTheChangeCopied() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        var started = a.add("n4", 16);
+        cluster.runUntil(() -> !cluster.change(started.change().id()).inProgress(), Duration.ofSeconds(30), a);
+
+        TopologyChange.Totals totals = cluster.change(started.change().id()).totals();
+        assertThat(totals.keys()).isPositive();
+        assertThat(a.progress.get(0)).as("keys").isEqualTo(totals.keys());
+        assertThat(a.progress.get(1)).as("bytes").isEqualTo(totals.bytes()).isPositive();
+        assertThat(a.progress.get(2)).as("ranges finished").isEqualTo(totals.streams());
+    }
+
+    @Test
     public void aDriverThatLostItsLeaseStopsAtItsNextWrite() {
         ChangeCluster.Coordinator a = threeNodesWithData();
         ChangeCluster.Coordinator b = cluster.coordinator("coord-b");
