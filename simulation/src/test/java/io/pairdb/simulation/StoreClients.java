@@ -271,6 +271,11 @@ final class StoreClients {
             }
 
             @Override
+            public Backlog backlog(Instant now, Duration gracePeriod) {
+                return postgres("cleanup backlog", () -> store.backlog(now, gracePeriod));
+            }
+
+            @Override
             public Optional<ChangeCleanup> find(ChangeId change) {
                 return postgres("find cleanup of " + change, () -> store.find(change));
             }
