@@ -115,6 +115,9 @@ final class Checker {
             if (resolved.isPresent() && resolved.get().clock().covers(w.clock)) {
                 continue;
             }
+            if (resolved.isEmpty() && deletedAndPurged(w)) {
+                continue;
+            }
             if (dataLoss.exempt(key, w.clock)) {
                 continue;
             }
@@ -126,6 +129,42 @@ final class Checker {
 
     private static boolean sameData(Version v, History.Op w) {
         return w.kind == History.Kind.DELETE ? v.tombstone() : !v.tombstone() && Arrays.equals(v.value(), w.value);
+    }
+
+    /**
+     * Whether nothing is what the write legitimately became: it (or a successor) was deleted, by a
+     * tombstone old enough for the nodes to have purged it since.
+     */
+    private boolean deletedAndPurged(History.Op w) {
+        long purgedBefore = Simulation.EPOCH_MILLIS + world.kernel().nowMillis()
+                - world.config().tombstoneGcGrace.toMillis();
+        return superseded(w, Long.MAX_VALUE, t -> t.timestampMs() < purgedBefore);
+    }
+
+    /**
+     * Whether a tombstone issued by {@code by} (and accepted by {@code tombstones}) covers the write,
+     * or wins over it or a successor of it by the documented resolution rule.
+     */
+    private boolean superseded(History.Op w, long by, java.util.function.Predicate<Version> tombstones) {
+        if (w.kind == History.Kind.DELETE) {
+            return tombstones.test(Version.tombstone(w.clock, w.timestampMs));
+        }
+        List<Version> issued = world.history().issued(w.key).stream().filter(i -> i.at() <= by)
+                .map(History.Issued::version).toList();
+        List<Version> deletes = issued.stream().filter(Version::tombstone).filter(tombstones).toList();
+        if (deletes.stream().anyMatch(t -> t.clock().covers(w.clock))) {
+            return true;
+        }
+        List<Version> successors = new ArrayList<>(issued.stream().filter(v -> v.clock().covers(w.clock)).toList());
+        successors.add(Version.of(w.value, w.clock, w.timestampMs));
+        for (Version t : deletes) {
+            for (Version v : successors) {
+                if (Resolution.resolve(v, t).tombstone()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Answered with another request's response: reported once, and judged nowhere else. */
@@ -237,25 +276,7 @@ final class Checker {
         if (r.read.isPresent()) {
             return r.read.get().clock().covers(w.clock);
         }
-        if (w.kind == History.Kind.DELETE) {
-            return true;
-        }
-        List<Version> issued = world.history().issued(w.key).stream().filter(i -> i.at() <= r.completedAt)
-                .map(History.Issued::version).toList();
-        List<Version> tombstones = issued.stream().filter(Version::tombstone).toList();
-        if (tombstones.stream().anyMatch(t -> t.clock().covers(w.clock))) {
-            return true;
-        }
-        List<Version> successors = new ArrayList<>(issued.stream().filter(v -> v.clock().covers(w.clock)).toList());
-        successors.add(Version.of(w.value, w.clock, w.timestampMs));
-        for (Version t : tombstones) {
-            for (Version v : successors) {
-                if (Resolution.resolve(v, t).tombstone()) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return w.kind == History.Kind.DELETE || superseded(w, r.completedAt, t -> true);
     }
 
     /** The version is one a client wrote to the key, by an attempt that may have taken effect. */

@@ -280,8 +280,8 @@ final class Clients {
                 && kernel.now() < firstAttempt + Kernel.toMicros(config.retryWindow);
         Client client = f.client();
         if (retry) {
-            // exponential backoff with jitter: 0.5 s, 1 s, 2 s, ...
-            long backoff = 500_000L << Math.min(op.attempt - 1, 6);
+            // exponential backoff with jitter: 0.5 s, 1 s, 2 s, ... 8 s
+            long backoff = 500_000L << Math.min(op.attempt - 1, 4);
             kernel.after(backoff / 2 + random.nextLong(backoff), kernel.world, client.name + " retry",
                     () -> send(client, request, op.attempt + 1));
             return;

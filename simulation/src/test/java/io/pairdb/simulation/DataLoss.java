@@ -3,7 +3,6 @@ package io.pairdb.simulation;
 import io.pairdb.core.hints.Hint;
 import io.pairdb.core.hints.PendingHints;
 import io.pairdb.core.node.NodeId;
-import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.StorageRanges.Entry;
 import io.pairdb.core.version.VectorClock;
@@ -62,10 +61,14 @@ final class DataLoss {
         return !times.isEmpty();
     }
 
-    /** Whether a node of the ring other than {@code lostNode}, or a hint for one, holds the version or a successor. */
+    /**
+     * Whether a node that stays in the ring, other than {@code lostNode}, or a hint for one, holds the
+     * version or a successor. A LEAVING node does not count: the ranges it already streamed (perhaps
+     * to the node that just lost them) are not streamed again, and it leaves with its copies.
+     */
     private boolean survives(NodeId lostNode, History.Key key, VectorClock clock) {
         for (StorageNode n : world.stores().topology.load().nodes()) {
-            if (n.id().equals(lostNode) || n.state() == NodeState.LEFT) {
+            if (n.id().equals(lostNode) || !n.state().inFutureRing()) {
                 continue;
             }
             SimNode node = world.nodes().get(n.id());
@@ -79,7 +82,7 @@ final class DataLoss {
         }
         for (PendingHints p : world.stores().hints.stats()) {
             SimNode target = world.nodes().get(p.target());
-            boolean leftRing = world.stores().topology.find(p.target()).map(n -> n.state() == NodeState.LEFT).orElse(true);
+            boolean leftRing = world.stores().topology.find(p.target()).map(n -> !n.state().inFutureRing()).orElse(true);
             if (p.target().equals(lostNode) || target == null || target.gone() || leftRing) {
                 // a hint for a node that is gone or has left is dropped, not delivered
                 continue;

@@ -152,6 +152,21 @@ final class Kernel {
         return after(toMicros(delay), owner, label, task);
     }
 
+    /**
+     * Runs {@code action} again and again, each time after a random pause of half to one and a half
+     * {@code mean}, until {@code stopAt} (the world's own activity: faults, operator requests).
+     */
+    void nowAndThen(java.util.random.RandomGenerator random, Duration mean, long stopAt, String label, Runnable action) {
+        long micros = toMicros(mean);
+        after(micros / 2 + random.nextLong(micros), world, label, () -> {
+            if (now >= stopAt) {
+                return;
+            }
+            action.run();
+            nowAndThen(random, mean, stopAt, label, action);
+        });
+    }
+
     static long toMicros(Duration d) {
         return d.isNegative() ? 0 : TimeUnit.NANOSECONDS.toMicros(Math.min(d.toNanos(), Long.MAX_VALUE / 2));
     }

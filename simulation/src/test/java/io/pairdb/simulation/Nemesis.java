@@ -17,7 +17,6 @@ final class Nemesis {
     private final SimConfig config;
     private final RandomGenerator random;
     private final DataLoss dataLoss;
-    private long stopAt;
     private boolean dataLost;
 
     Nemesis(World world, RandomGenerator random, DataLoss dataLoss) {
@@ -29,19 +28,7 @@ final class Nemesis {
     }
 
     void start(long stopAtMicros) {
-        this.stopAt = stopAtMicros;
-        schedule();
-    }
-
-    private void schedule() {
-        long mean = Kernel.toMicros(config.faultEvery);
-        kernel.after(mean / 2 + random.nextLong(mean), kernel.world, "nemesis", () -> {
-            if (kernel.now() >= stopAt) {
-                return;
-            }
-            strike();
-            schedule();
-        });
+        kernel.nowAndThen(random, config.faultEvery, stopAtMicros, "nemesis", this::strike);
     }
 
     private void strike() {

@@ -26,7 +26,6 @@ final class Operator {
     private final SimConfig config;
     private final RandomGenerator random;
     private final DataLoss dataLoss;
-    private long stopAt;
 
     Operator(World world, RandomGenerator random, DataLoss dataLoss) {
         this.world = world;
@@ -37,19 +36,7 @@ final class Operator {
     }
 
     void start(long stopAtMicros) {
-        this.stopAt = stopAtMicros;
-        schedule();
-    }
-
-    private void schedule() {
-        long mean = Kernel.toMicros(config.changeEvery);
-        kernel.after(mean / 2 + random.nextLong(mean), kernel.world, "operator", () -> {
-            if (kernel.now() >= stopAt) {
-                return;
-            }
-            act();
-            schedule();
-        });
+        kernel.nowAndThen(random, config.changeEvery, stopAtMicros, "operator", this::act);
     }
 
     private void act() {

@@ -54,6 +54,8 @@ final class SimConfig {
     /** Storage nodes purge tombstones older than this (the gc grace). */
     Duration tombstoneGcGrace;
     Duration tombstoneGcInterval = Duration.ofSeconds(20);
+    /** Minutes-long hint TTL and gc grace, and changes that fail after a short outage. */
+    boolean fastGc;
 
     // ---- faults ----
     double messageLoss;
@@ -153,6 +155,13 @@ final class SimConfig {
         c.cleanupGrace = Duration.ofSeconds(20 + random.nextInt(100));
         // gc grace longer than the hint TTL (a configuration that refuses less allows resurrection, 13.8)
         c.tombstoneGcGrace = random.nextBoolean() ? Duration.ofDays(10) : c.hintTtl.plusSeconds(30 + random.nextInt(120));
+        c.fastGc = random.nextInt(4) == 0;
+        if (c.fastGc) {
+            // tombstones go within minutes and changes fail fast: rolled-back copies and purged deletes meet
+            c.hintTtl = Duration.ofSeconds(60 + random.nextInt(60));
+            c.tombstoneGcGrace = c.hintTtl.plusSeconds(20 + random.nextInt(40));
+            c.streamFailureTimeout = Duration.ofSeconds(20 + random.nextInt(40));
+        }
 
         c.messageLoss = random.nextInt(3) == 0 ? 0 : random.nextDouble() * 0.02;
         c.messageTail = random.nextDouble() * 0.01;
@@ -173,7 +182,7 @@ final class SimConfig {
         });
         c.nodeReadErrors = random.nextInt(4) == 0;
         c.slowNodes = random.nextInt(4) == 0;
-        c.longOutages = random.nextInt(4) == 0;
+        c.longOutages = !c.fastGc && random.nextInt(4) == 0;
         c.longPartitions = random.nextInt(4) == 0;
         c.maxSkewMillis = random.nextInt(3) == 0 ? 0 : random.nextInt(3000);
         c.maxDriftPpm = random.nextInt(3) == 0 ? 0 : random.nextInt(500);
@@ -197,13 +206,18 @@ final class SimConfig {
         c.clientIdempotencyKeys = random.nextDouble();
         c.causalContext = random.nextDouble() * 0.5;
         c.collidingIdempotencyKeys = random.nextInt(5) == 0 ? 0.2 : 0;
-        c.maxRetries = random.nextInt(6);
+        c.maxRetries = switch (random.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> 2;
+            case 2 -> 5;
+            default -> 8;
+        };
         c.clientTimeout = Duration.ofSeconds(switch (random.nextInt(3)) {
             case 0 -> 2;
             case 1 -> 5;
             default -> 30;
         });
-        c.answerLoss = random.nextInt(3) == 0 ? 0.1 : 0;
+        c.answerLoss = random.nextBoolean() ? 0.05 + random.nextDouble() * 0.15 : 0;
 
         open.exclude(c);
         return c;
@@ -222,63 +236,27 @@ final class SimConfig {
         return tenants.stream().mapToInt(TenantSpec::rf).max().orElse(1);
     }
 
+    /** The names whose flag (the argument before each) is set. */
+    private static List<String> named(Object... flagsAndNames) {
+        List<String> named = new ArrayList<>();
+        for (int i = 0; i < flagsAndNames.length; i += 2) {
+            if ((Boolean) flagsAndNames[i]) {
+                named.add((String) flagsAndNames[i + 1]);
+            }
+        }
+        return named;
+    }
+
     String describe() {
-        List<String> faults = new ArrayList<>();
-        if (partitionNodes) {
-            faults.add("node partitions");
-        }
-        if (partitionStores) {
-            faults.add(partitionPostgres ? "store partitions" : "Redis partitions");
-        }
-        if (crashNodes) {
-            faults.add(loseData ? "node crashes (data kept or lost)" : "node crashes");
-        }
-        if (pauseNodes) {
-            faults.add("node pauses");
-        }
-        if (crashCoordinators) {
-            faults.add("coordinator crashes");
-        }
-        if (slowStores) {
-            faults.add(slowStoreStalls ? "slow stores (stalling)" : "slow stores");
-        }
-        if (failingStores) {
-            faults.add("failing stores");
-        }
-        if (nodeReadErrors) {
-            faults.add("node read errors");
-        }
-        if (slowNodes) {
-            faults.add("slow nodes");
-        }
-        if (longOutages) {
-            faults.add("long outages");
-        }
-        if (longPartitions) {
-            faults.add("long partitions");
-        }
-        List<String> changes = new ArrayList<>();
-        if (addNodes) {
-            changes.add("add");
-        }
-        if (removeNodes) {
-            changes.add("remove");
-        }
-        if (forceRemoveNodes) {
-            changes.add("forced remove");
-        }
-        if (raiseRf) {
-            changes.add("RF raise");
-        }
-        if (lowerRf) {
-            changes.add("RF lower");
-        }
-        if (readdLeftNodes) {
-            changes.add("re-add left nodes");
-        }
-        if (createTenants) {
-            changes.add("create tenants");
-        }
+        List<String> faults = named(partitionNodes, "node partitions", partitionStores,
+                partitionPostgres ? "store partitions" : "Redis partitions", crashNodes,
+                loseData ? "node crashes (data kept or lost)" : "node crashes", pauseNodes, "node pauses",
+                crashCoordinators, "coordinator crashes", slowStores,
+                slowStoreStalls ? "slow stores (stalling)" : "slow stores", failingStores, "failing stores",
+                nodeReadErrors, "node read errors", slowNodes, "slow nodes", longOutages, "long outages",
+                longPartitions, "long partitions");
+        List<String> changes = named(addNodes, "add", removeNodes, "remove", forceRemoveNodes, "forced remove", raiseRf,
+                "RF raise", lowerRf, "RF lower", readdLeftNodes, "re-add left nodes", createTenants, "create tenants");
         return coordinators + " coordinators, " + nodes + " nodes (+" + spareNodes + " spare, " + vnodes + " vnodes), tenants "
                 + tenants.stream().map(t -> t.id() + " RF " + t.rf()).toList() + ", " + clients + " clients, "
                 + hotKeys + " hot keys; fault phase " + faultPhase.toSeconds() + " s, write/read timeout "
@@ -286,7 +264,8 @@ final class SimConfig {
                 + ", loss " + String.format("%.3f", messageLoss) + ", tail " + String.format("%.4f", messageTail)
                 + ", PostgreSQL timeout " + postgresTimeout.toSeconds() + " s, client timeout " + clientTimeout.toSeconds()
                 + " s, retries " + maxRetries + ", skew <= " + maxSkewMillis + " ms, drift <= " + maxDriftPpm + " ppm, gc grace "
-                + (tombstoneGcGrace.toDays() > 1 ? "none" : tombstoneGcGrace.toSeconds() + " s") + ", hint TTL "
+                + (tombstoneGcGrace.toDays() > 1 ? "none" : tombstoneGcGrace.toSeconds() + " s") + ", stream failure timeout "
+                + streamFailureTimeout.toSeconds() + " s, answer loss " + String.format("%.2f", answerLoss) + ", hint TTL "
                 + hintTtl.toSeconds() + " s, cleanup grace " + cleanupGrace.toSeconds() + " s; faults " + faults
                 + "; changes " + changes;
     }

@@ -22,7 +22,6 @@ import io.pairdb.core.read.CoordinateRead;
 import io.pairdb.core.read.ReadCommand;
 import io.pairdb.core.read.ReadOutcome;
 import io.pairdb.core.read.RepairReplicas;
-import io.pairdb.core.replication.ConsistencyLevel;
 import io.pairdb.core.replication.Environment;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.tenant.TenantService;
@@ -163,7 +162,7 @@ final class SimCoordinator {
 
         private void wire() {
             Scheduler scheduler = new SimScheduler(kernel, owner);
-            Environment env = new Environment(clock, scheduler, new Metrics(), config.coordinatorSettings());
+            Environment env = new Environment(clock, scheduler, CoordinatorMetrics.NONE, config.coordinatorSettings());
             tenants = new TenantService(stores.tenants(), topology, clock, CoordinatorMetrics.NONE,
                     new TenantService.Settings(3, 5, Duration.ofMinutes(5)));
             ClockIssuer clocks = new ClockIssuer(id, clock, config.maxClockEntries);
@@ -319,48 +318,6 @@ final class SimCoordinator {
             if (!(cause instanceof PairDbException)) {
                 kernel.unexpected(endpoint + ": " + what + " failed with " + Trace.describe(cause));
             }
-        }
-    }
-
-    /** What the core reports on the request path, for the trace. */
-    private final class Metrics implements CoordinatorMetrics {
-        @Override
-        public void requestCompleted(Operation operation, ConsistencyLevel consistency, String status, Duration elapsed) {
-        }
-
-        @Override
-        public void tenantCacheHit() {
-        }
-
-        @Override
-        public void tenantCacheMiss() {
-        }
-
-        @Override
-        public void conflictDetected() {
-        }
-
-        @Override
-        public void repairTriggered() {
-        }
-
-        @Override
-        public void repairDropped() {
-            world.trace().debug(endpoint, () -> "read repair dropped");
-        }
-
-        @Override
-        public void quorumFailure(Operation operation) {
-        }
-
-        @Override
-        public void hintStored() {
-        }
-
-        @Override
-        public void hintStoreFailed() {
-            world.stats().hintStoreFailures++;
-            world.trace().line(endpoint, "a hint could not be stored");
         }
     }
 

@@ -12,12 +12,7 @@ import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.testing.InMemoryStorageRanges;
 import io.pairdb.core.version.ConditionalApply;
 import io.pairdb.core.version.Version;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -181,26 +176,8 @@ final class SimNode {
     }
 
     Digest digest(TokenRange range, TenantId tenant) {
-        MessageDigest sha256;
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
         readable();
-        long keys = 0;
-        for (Entry e : entries(range, Optional.of(tenant), Optional.empty(), Integer.MAX_VALUE)) {
-            sha256.update(ByteBuffer.allocate(Long.BYTES).putLong(e.token().value()).array());
-            update(sha256, e.tenant().value());
-            update(sha256, e.key());
-            sha256.update(ByteBuffer.allocate(Integer.BYTES).putInt(e.version().clock().size()).array());
-            e.version().clock().entries().forEach((id, counter) -> {
-                update(sha256, id);
-                sha256.update(ByteBuffer.allocate(Long.BYTES).putLong(counter).array());
-            });
-            keys++;
-        }
-        return new Digest(HexFormat.of().formatHex(sha256.digest()), keys);
+        return InMemoryStorageRanges.digestOf(entries(range, Optional.of(tenant), Optional.empty(), Integer.MAX_VALUE));
     }
 
     long deleteRange(TokenRange range, TenantId tenant) {
@@ -222,12 +199,6 @@ final class SimNode {
 
     List<Entry> everything() {
         return List.copyOf(data.values());
-    }
-
-    private static void update(MessageDigest sha256, String text) {
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        sha256.update(ByteBuffer.allocate(Integer.BYTES).putInt(utf8.length).array());
-        sha256.update(utf8);
     }
 
     /** The parts of the data in the range, in scan order, strictly after {@code after}. */

@@ -293,7 +293,14 @@ final class StoreClients {
             @Override
             public void store(Hint hint) {
                 world.history().issued(hint.tenant(), hint.key(), hint.version(), kernel.now());
-                postgresRun("store a hint for " + hint.target(), () -> store.store(hint));
+                try {
+                    postgresRun("store a hint for " + hint.target(), () -> store.store(hint));
+                } catch (PairDbException e) {
+                    world.stats().hintStoreFailures++;
+                    world.trace().line(from, "a hint for " + hint.target() + " (" + hint.tenant() + "/" + hint.key()
+                            + ") could not be stored");
+                    throw e;
+                }
             }
 
             @Override
