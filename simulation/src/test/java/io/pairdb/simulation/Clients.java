@@ -274,16 +274,16 @@ final class Clients {
         world.trace().line(op.client, op.toString());
         Request request = f.request();
         long firstAttempt = world.history().ops().get(op.logical - 1).invokedAt;
+        // exponential backoff with jitter: 0.5 s, 1 s, 2 s, ... 8 s
+        long backoff = 500_000L << Math.min(op.attempt - 1, 4);
+        long retryAt = kernel.now() + backoff / 2 + random.nextLong(backoff);
         boolean retry = outcome != History.Outcome.OK && request.kind() != History.Kind.GET
                 && request.idempotencyKey().isPresent() && op.attempt <= config.maxRetries
                 && !detail.startsWith("IdempotencyConflict")
-                && kernel.now() < firstAttempt + Kernel.toMicros(config.retryWindow);
+                && retryAt < firstAttempt + Kernel.toMicros(config.retryWindow);
         Client client = f.client();
         if (retry) {
-            // exponential backoff with jitter: 0.5 s, 1 s, 2 s, ... 8 s
-            long backoff = 500_000L << Math.min(op.attempt - 1, 4);
-            kernel.after(backoff / 2 + random.nextLong(backoff), kernel.world, client.name + " retry",
-                    () -> send(client, request, op.attempt + 1));
+            kernel.at(retryAt, kernel.world, client.name + " retry", () -> send(client, request, op.attempt + 1));
             return;
         }
         Request collision = pendingCollision.remove(client);

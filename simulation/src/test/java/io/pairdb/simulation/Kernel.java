@@ -255,11 +255,6 @@ final class Kernel {
         suspend(self);
     }
 
-    /** Whether the calling code runs on a fiber (and may therefore wait). */
-    boolean onFiber() {
-        return running != null && Thread.currentThread() == running.thread;
-    }
-
     private Fiber self() {
         Fiber self = running;
         if (self == null || Thread.currentThread() != self.thread) {

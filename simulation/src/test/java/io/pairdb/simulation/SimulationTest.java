@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class SimulationTest {
     /** The seeds CI runs: 1 to this. Sized to stay within about two minutes on a busy 2-core machine. */
-    static final int CI_SEEDS = 100;
+    static final int CI_SEEDS = 150;
 
     private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
 
@@ -57,6 +57,9 @@ class SimulationTest {
         long operations = 0;
         long events = 0;
         long virtualMicros = 0;
+        long faults = 0;
+        long changes = 0;
+        long completed = 0;
         int ran = 0;
         List<String> failures = new ArrayList<>();
         for (long seed = first; seed < first + count; seed++) {
@@ -65,6 +68,10 @@ class SimulationTest {
             operations += r.operations();
             events += r.events();
             virtualMicros += r.virtualMicros();
+            faults += r.stats().faults;
+            changes += r.stats().changesEnded.size();
+            completed += r.stats().changesEnded.stream()
+                    .filter(c -> c.status() == io.pairdb.core.topology.ChangeStatus.COMPLETED).count();
             if (!r.passed()) {
                 failures.add(failure(r));
                 System.out.println(failures.getLast());
@@ -74,9 +81,9 @@ class SimulationTest {
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf("simulation: %d seeds (%d..%d), %d client operations, %d events, %.1f simulated hours, "
-                        + "%.1f s; known defects left out: %s; %d failed%s%n", ran, first, first + ran - 1, operations, events,
-                virtualMicros / 3.6e9, seconds, OPEN.describe().isEmpty() ? "none" : OPEN.describe(), failures.size(),
+        System.out.printf("simulation: %d seeds (%d..%d), %d client operations, %d faults, %d topology changes (%d completed),"
+                        + " %d events, %.1f simulated hours, %.1f s; known defects left out: %s; %d failed%s%n", ran, first,
+                first + ran - 1, operations, faults, changes, completed, events, virtualMicros / 3.6e9, seconds, OPEN.describe().isEmpty() ? "none" : OPEN.describe(), failures.size(),
                 failures.isEmpty() ? "" : " (first failing seed: " + firstSeed(failures) + ", after " + ran + " seeds)");
         assertThat(failures).as("seeds that broke a promise").isEmpty();
     }
