@@ -63,6 +63,7 @@ public final class ResultsReport {
         md.append("- **Machine:** ").append(meta.getProperty("nproc")).append(" CPUs, ").append(meta.getProperty("cpu"))
                 .append(", ").append(meta.getProperty("memory")).append(" RAM, Linux ").append(meta.getProperty("kernel"))
                 .append(", ").append(meta.getProperty("java")).append('\n');
+        md.append("- **Storage nodes:** ").append(meta.getProperty("storage", "emulator")).append('\n');
         md.append("- **Jars:** ").append(meta.getProperty("jars", "-"))
                 .append(" (the commit above is the checkout's; a jar may have been built from another state)\n");
         md.append("- **Load average** (1, 5, 15 min) at the start: ").append(meta.getProperty("load_start"))

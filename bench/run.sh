@@ -2,9 +2,10 @@
 # The standard benchmark suite of the PairDB coordinator, against its own speed-of-light
 # baseline, on this machine, in one run.
 #
-# Starts three storage emulators, the coordinator in dev mode (embedded PostgreSQL and Redis,
-# the emulators registered as its nodes, a tenant 'bench' with RF 3) and the baseline proxy in
-# front of the same emulators; then runs quorum writes, quorum reads and a 90/10 mix at fixed
+# Starts three storage nodes (in-memory emulators, or with --storage durable the RocksDB storage
+# node, each with a data directory under the work directory), the coordinator in dev mode
+# (embedded PostgreSQL and Redis, the nodes registered as its nodes, a tenant 'bench' with RF 3) and the baseline proxy in
+# front of the same nodes; then runs quorum writes, quorum reads and a 90/10 mix at fixed
 # concurrencies against each, writes with causal context, and paced runs at 70 % of the
 # measured maximum. CPU per request comes from /proc/PID/stat. The results go into
 # bench/RESULTS.md (newest first) with the machine, the commit, the date and every command.
@@ -12,13 +13,15 @@
 #   bench/run.sh                 full suite, 15 s per run after a 5 s warm-up (about 10 minutes)
 #   bench/run.sh --quick         3 s per run after 1 s, a smaller key space; prints, writes no file
 #   options: --duration S  --warmup S  --concurrency "16 64"  --keys N  --label TEXT
+#            --storage emulator|durable (default emulator)  --sync always|periodic|none (durable
+#            nodes' WAL sync policy, default periodic)
 #            --out FILE (default bench/RESULTS.md; --quick: none)  --profile DIR (JFR of the
 #            coordinator during the write run at the highest concurrency, and its hot methods)
 #            --keep DIR (every run's JSON report and every process's log)
 #
 # Every process it starts is stopped on exit, whatever the exit. Needs a JDK 25 and the jars
 # (./mvnw -B package -DskipTests); uses only 127.0.0.1 and free ports. PAIRDB_COORDINATOR_JAR,
-# PAIRDB_EMULATOR_JAR and PAIRDB_ADMIN_JAR run other builds instead (e.g. before/after a change).
+# PAIRDB_EMULATOR_JAR, PAIRDB_STORAGE_NODE_JAR and PAIRDB_ADMIN_JAR run other builds instead.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,6 +34,8 @@ concurrencies="16 64"
 keys=10000
 value_size=128
 label=""
+storage=emulator
+sync=periodic
 out="$repo/bench/RESULTS.md"
 quick=0
 profile_dir=""
@@ -38,7 +43,8 @@ keep_dir=""
 out_given=0
 time_limit=900   # seconds; the suite stops there whatever it has done
 command_line="bench/run.sh$(printf ' %q' "$@")"
-for variable in PAIRDB_COORDINATOR_JAR PAIRDB_EMULATOR_JAR PAIRDB_ADMIN_JAR PAIRDB_FAILURE_DETECTOR_TIMEOUT; do
+for variable in PAIRDB_COORDINATOR_JAR PAIRDB_EMULATOR_JAR PAIRDB_STORAGE_NODE_JAR PAIRDB_ADMIN_JAR \
+    PAIRDB_FAILURE_DETECTOR_TIMEOUT; do
   if [ -n "${!variable:-}" ]; then
     command_line="$variable=${!variable} $command_line"
   fi
@@ -52,22 +58,30 @@ while [ $# -gt 0 ]; do
     --concurrency) concurrencies="$2"; shift ;;
     --keys) keys="$2"; shift ;;
     --label) label="$2"; shift ;;
+    --storage) storage="$2"; shift ;;
+    --sync) sync="$2"; shift ;;
     --out) out="$2"; out_given=1; shift ;;
     --profile) profile_dir="$2"; shift ;;
     --keep) keep_dir="$2"; shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (see --help)" >&2; exit 1 ;;
   esac
   shift
 done
+case "$storage" in emulator|durable) ;; *) echo "error: --storage is emulator or durable, not $storage" >&2; exit 1 ;; esac
+case "$sync" in always|periodic|none) ;; *) echo "error: --sync is always, periodic or none, not $sync" >&2; exit 1 ;; esac
 if [ "$quick" = 1 ] && [ "$out_given" = 0 ]; then
   out=""
 fi
 
 coordinator_source="${PAIRDB_COORDINATOR_JAR:-$repo/coordinator-app/target/pairdb-coordinator.jar}"
-emulator_source="${PAIRDB_EMULATOR_JAR:-$repo/storage-node-emulator/target/pairdb-storage-emulator.jar}"
+if [ "$storage" = durable ]; then
+  node_source="${PAIRDB_STORAGE_NODE_JAR:-$repo/storage-node/target/pairdb-storage-node.jar}"
+else
+  node_source="${PAIRDB_EMULATOR_JAR:-$repo/storage-node-emulator/target/pairdb-storage-emulator.jar}"
+fi
 admin_source="${PAIRDB_ADMIN_JAR:-$repo/pairdb-admin-cli/target/pairdb-admin.jar}"
-for jar in "$coordinator_source" "$emulator_source" "$admin_source"; do
+for jar in "$coordinator_source" "$node_source" "$admin_source"; do
   if [ ! -f "$jar" ]; then
     echo "error: $jar is missing; build the jars first: ./mvnw -B package -DskipTests" >&2
     exit 1
@@ -119,10 +133,10 @@ trap 'exit 130' INT TERM
 
 # The copies are what runs: a rebuild in the checkout meanwhile does not swap jars under the suite.
 coordinator_jar="$work/pairdb-coordinator.jar"
-emulator_jar="$work/pairdb-storage-emulator.jar"
+node_jar="$work/$(basename "$node_source")"
 admin_jar="$work/pairdb-admin.jar"
 cp "$coordinator_source" "$coordinator_jar"
-cp "$emulator_source" "$emulator_jar"
+cp "$node_source" "$node_jar"
 cp "$admin_source" "$admin_jar"
 # The bench client and the proxy run with the JIT and Netty's fast paths, like the coordinator
 # (the pairdb-admin launcher's C1-only flags suit one-shot commands, not a load generator).
@@ -188,8 +202,12 @@ node_ports=()
 storage_pids=()
 for n in 1 2 3; do
   free_port
-  "$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$emulator_jar" --port "$port" --node-id "node-$n" \
-    >"$work/emulator-$n.log" 2>&1 &
+  node_args=(--port "$port" --node-id "node-$n")
+  if [ "$storage" = durable ]; then
+    node_args+=(--data-dir "$work/data/node-$n" --sync "$sync")
+  fi
+  "$JAVA" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -jar "$node_jar" "${node_args[@]}" \
+    >"$work/node-$n.log" 2>&1 &
   pid=$!
   started_pids+=("$pid")
   storage_pids+=("$pid")
@@ -197,9 +215,9 @@ for n in 1 2 3; do
   node_ports+=("$port")
 done
 for n in 0 1 2; do
-  wait_for "$work/emulator-$((n + 1)).log" ready 60 "${storage_pids[$n]}"
+  wait_for "$work/node-$((n + 1)).log" ready 60 "${storage_pids[$n]}"
 done
-log "emulators ready on ports ${node_ports[*]}"
+log "$storage storage nodes ready on ports ${node_ports[*]}$([ "$storage" = durable ] && echo " (sync $sync)")"
 
 free_port; coordinator_port="$port"
 free_port; http_port="$port"
@@ -334,9 +352,10 @@ fi
 {
   echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "label=$label"
+  echo "storage=$storage$([ "$storage" = durable ] && echo " (sync $sync)")"
   echo "commit=$commit"
   echo "command=$command_line"
-  for jar in "$coordinator_source" "$emulator_source" "$admin_source"; do
+  for jar in "$coordinator_source" "$node_source" "$admin_source"; do
     printf '%s ' "$(basename "$jar"): $jar, modified $(date -u -r "$jar" +%Y-%m-%dT%H:%M:%SZ), sha256 $(sha256sum "$jar" | cut -c1-12);"
   done | sed 's/^/jars=/; s/; $//'
   echo

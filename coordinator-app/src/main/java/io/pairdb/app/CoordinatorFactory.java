@@ -69,7 +69,7 @@ public class CoordinatorFactory {
                 "pairdb.coordinator.default-consistency", "must be one, quorum or all, was '" + p.getDefaultConsistency() + "'"));
         return checked("pairdb.coordinator", () -> new CoordinatorSettings(p.getWriteTimeout(), p.getReadTimeout(),
                 p.getIdempotencyTtl(), p.getMaxValueBytes(), cl, p.isRepairAsync(), p.getMaxRepairsInFlight(),
-                p.getMaxClockEntries()));
+                p.getMaxClockEntries(), p.getMaxHintStoresInFlight(), p.getMaxClockSkew()));
     }
 
     @Singleton
@@ -80,12 +80,18 @@ public class CoordinatorFactory {
 
     @Singleton
     @Bean(preDestroy = "release")
-    CoordinatorIdentity coordinatorIdentity(CoordinatorProperties p, CoordinatorIds pool) {
+    CoordinatorIdentity coordinatorIdentity(CoordinatorProperties p, CoordinatorIds pool, Clock clock) {
         String id = p.getNodeId();
         if (id == null || id.isBlank()) {
-            return CoordinatorIdentity.leased(pool, hostname(), p.getIdLease());
+            if (p.getIdLease() == null || p.getIdRenewalInterval() == null
+                    || p.getIdRenewalInterval().compareTo(p.getIdLease()) >= 0) {
+                throw new ConfigurationError("pairdb.coordinator.id-renewal-interval", "must be shorter than "
+                        + "pairdb.coordinator.id-lease (" + p.getIdLease() + "), was " + p.getIdRenewalInterval()
+                        + ": a lease that runs out between renewals stops every write");
+            }
+            return CoordinatorIdentity.leased(pool, hostname(), p.getIdLease(), clock);
         }
-        if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
+        if (!ClockIssuer.isValidCoordinatorId(id)) {
             throw new ConfigurationError("pairdb.coordinator.node-id",
                     "must be 1-64 characters of letters, digits, '.', '_' or '-', was '" + id + "'");
         }
@@ -99,8 +105,8 @@ public class CoordinatorFactory {
     }
 
     @Singleton
-    ClockIssuer clockIssuer(@Named("coordinator-id") String coordinatorId, Clock clock, CoordinatorSettings settings) {
-        return new ClockIssuer(coordinatorId, clock, settings.maxClockEntries());
+    ClockIssuer clockIssuer(CoordinatorIdentity identity, Clock clock, CoordinatorSettings settings) {
+        return new ClockIssuer(identity.clockLease(), clock, settings.maxClockEntries());
     }
 
     @Singleton
@@ -116,7 +122,7 @@ public class CoordinatorFactory {
     TenantService tenantService(TenantStore store, ClusterTopology topology, Clock clock, CoordinatorMetrics metrics,
                                 TenantProperties p) {
         TenantService.Settings settings = checked("pairdb.tenants", () -> new TenantService.Settings(
-                p.getDefaultReplicationFactor(), p.getMaxReplicationFactor(), p.getCacheTtl()));
+                p.getDefaultReplicationFactor(), p.getMaxReplicationFactor(), p.getCacheTtl(), p.getMissingTtl()));
         return new TenantService(store, topology, clock, metrics, settings);
     }
 

@@ -21,7 +21,7 @@ import sun.misc.Signal;
 
 /**
  * Starts the coordinator. Without options it uses the PostgreSQL and Redis its configuration
- * names; {@code --dev} brings its own (embedded) servers and emulator storage nodes;
+ * names; {@code --dev} brings its own (embedded) servers and storage nodes;
  * {@code --migrate} only migrates the configured database and exits.
  * Any other {@code --key=value} argument is passed to Micronaut as configuration.
  *
@@ -36,10 +36,10 @@ public final class CoordinatorMain implements Callable<Integer> {
     @Option(names = "--dev", description = "Dev mode: embedded PostgreSQL and Redis, in-process emulator storage nodes, a 'default' tenant.")
     boolean dev;
 
-    @Option(names = "--nodes", defaultValue = "3", description = "Dev mode: how many in-process emulator nodes to start (default ${DEFAULT-VALUE}; 0 to add external ones with pairdb-admin node add).")
+    @Option(names = "--nodes", defaultValue = "3", description = "Dev mode: how many in-process storage nodes to start (default ${DEFAULT-VALUE}; 0 to add external ones with pairdb-admin node add).")
     int nodes;
 
-    @Option(names = "--data-dir", description = "Dev mode: keep PostgreSQL and Redis data here across restarts (default: throw-away).")
+    @Option(names = "--data-dir", description = "Dev mode: keep PostgreSQL, Redis and the storage nodes' data here across restarts; the nodes are then durable (RocksDB) nodes (default: throw-away data, in-memory emulator nodes).")
     Path dataDir;
 
     @Option(names = "--migrate", description = "Apply the schema migrations to the configured database and exit (0: done, 1: failed).")

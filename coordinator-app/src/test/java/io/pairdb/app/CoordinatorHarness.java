@@ -9,13 +9,14 @@ import io.pairdb.app.dev.DevCluster;
 import io.pairdb.embedded.FreePorts;
 import io.pairdb.proto.admin.v1.AdminServiceGrpc;
 import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A whole coordinator for end-to-end tests: dev mode's embedded PostgreSQL, Redis and
- * emulator nodes, the real Micronaut application on free ports, and gRPC stubs to it.
+ * storage nodes, the real Micronaut application on free ports, and gRPC stubs to it.
  */
 final class CoordinatorHarness implements AutoCloseable {
     final DevCluster cluster;
@@ -55,7 +56,12 @@ final class CoordinatorHarness implements AutoCloseable {
     }
 
     static CoordinatorHarness start(int nodes, Map<String, Object> extra) {
-        DevCluster cluster = DevCluster.start(nodes, null);
+        return start(nodes, null, extra);
+    }
+
+    /** Dev mode with {@code --data-dir}: PostgreSQL, Redis and durable storage nodes keep their data there. */
+    static CoordinatorHarness start(int nodes, Path dataDirectory, Map<String, Object> extra) {
+        DevCluster cluster = DevCluster.start(nodes, dataDirectory);
         try {
             CoordinatorHarness harness = launch(cluster, extra, true);
             new DevBootstrap(harness.context, cluster).run(harness.grpcPort, harness.httpPort);

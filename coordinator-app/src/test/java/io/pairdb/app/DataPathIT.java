@@ -11,6 +11,8 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.pairdb.emulator.StorageNodeEmulator;
 import io.pairdb.proto.admin.v1.CreateTenantRequest;
 import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
@@ -18,6 +20,7 @@ import io.pairdb.proto.coordinator.v1.DeleteKeyValueRequest;
 import io.pairdb.proto.coordinator.v1.ReadKeyValueRequest;
 import io.pairdb.proto.coordinator.v1.ReadKeyValueResponse;
 import io.pairdb.proto.coordinator.v1.VectorClock;
+import io.pairdb.proto.coordinator.v1.VectorClockEntry;
 import io.pairdb.proto.coordinator.v1.WriteKeyValueRequest;
 import io.pairdb.proto.coordinator.v1.WriteKeyValueResponse;
 import io.pairdb.proto.emulator.v1.EmulatorControlGrpc;
@@ -262,13 +265,13 @@ class DataPathIT {
     }
 
     @Test
-    void aServerGeneratedIdempotencyKeyMakesTheWriteRetryable() {
+    void aServerGeneratedIdempotencyKeyNamesTheWriteButKeepsNoRecord() {
         WriteKeyValueResponse first = coordinator.data().writeKeyValue(put("generated", "x"));
         assertThat(first.getIdempotencyKey()).isNotEmpty();
-        WriteKeyValueResponse retry = coordinator.data().writeKeyValue(put("generated", "x").toBuilder()
+        WriteKeyValueResponse again = coordinator.data().writeKeyValue(put("generated", "x").toBuilder()
                 .setIdempotencyKey(first.getIdempotencyKey()).build());
-        assertThat(retry.getIsDuplicate()).isTrue();
-        assertThat(retry.getVectorClock()).isEqualTo(first.getVectorClock());
+        assertThat(again.getIsDuplicate()).as("a new request with that key, not a retry").isFalse();
+        assertThat(again.getVectorClock()).isNotEqualTo(first.getVectorClock());
     }
 
     @Test
@@ -341,6 +344,76 @@ class DataPathIT {
                 put("redis-back", "keyed").toBuilder().setIdempotencyKey("rd-2").build()).getSuccess()).isTrue());
     }
 
+    @Test
+    void idempotencyKeysWhosePartsJoinToTheSameTextKeepTheirOwnRecords() {
+        // seen in dev mode: the second write was answered "already written" and never applied
+        WriteKeyValueResponse first = coordinator.data().writeKeyValue(put("a:b", "v1").toBuilder()
+                .setIdempotencyKey("c").build());
+        WriteKeyValueResponse second = coordinator.data().writeKeyValue(put("a", "v1").toBuilder()
+                .setIdempotencyKey("b:c").build());
+
+        assertThat(first.getIsDuplicate()).isFalse();
+        assertThat(second.getIsDuplicate()).as("a different request, not a retry").isFalse();
+        assertThat(second.getKey()).isEqualTo("a");
+        assertThat(coordinator.data().readKeyValue(get("a", "quorum")).getValue().toStringUtf8()).isEqualTo("v1");
+    }
+
+    @Test
+    void writesWithoutAKeyLeaveNothingInRedis() {
+        RedisClient client = RedisClient.create(coordinator.cluster.redis().uri());
+        try (StatefulRedisConnection<String, String> redis = client.connect()) {
+            long before = redis.sync().dbsize();
+            for (int i = 0; i < 20; i++) {
+                assertThat(coordinator.data().writeKeyValue(put("unkeyed-" + i, "v")).getIdempotencyKey()).isNotEmpty();
+            }
+            assertThat(redis.sync().dbsize()).as("Redis keys after 20 writes without an idempotency key")
+                    .isEqualTo(before);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void aCoordinatorWhoseIdIsTakenOverStopsIssuingClocksUnderIt() throws Exception {
+        Map<String, Object> pooled = Map.of("pairdb.coordinator.node-id", "", "pairdb.coordinator.id-renewal-interval", "500ms");
+        try (CoordinatorHarness victim = CoordinatorHarness.alongside(coordinator, pooled)) {
+            String leased = writerOf(victim, "lease-before");
+            int number = Integer.parseInt(leased.substring("coord-".length()));
+            Map<String, Object> db = coordinator.cluster.properties();
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection((String) db.get("datasources.default.url"),
+                    (String) db.get("datasources.default.username"), (String) db.get("datasources.default.password"));
+                 java.sql.PreparedStatement steal = c.prepareStatement("UPDATE coordinator_ids SET lease_owner = 'another "
+                         + "instance', lease_until = now() + interval '1 hour' WHERE id_number = ?")) {
+                // what another instance does once this one's lease has run out unrenewed (a long pause)
+                steal.setInt(1, number);
+                assertThat(steal.executeUpdate()).isEqualTo(1);
+            }
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(victim.data().writeKeyValue(put("lease-after-" + System.nanoTime(), "x")).getVectorClock()
+                            .getEntriesList()).as("clock entries issued after the id was taken over")
+                            .noneMatch(e -> e.getCoordinatorNodeId().equals(leased)));
+        }
+    }
+
+    @Test
+    void theDatabaseConnectionsHaveConnectSocketAndStatementTimeouts() throws Exception {
+        javax.sql.DataSource dataSource = coordinator.context.getBean(io.micronaut.jdbc.DataSourceResolver.class)
+                .resolve(coordinator.context.getBean(javax.sql.DataSource.class));
+        var hikari = (com.zaxxer.hikari.HikariDataSource) dataSource;
+        assertThat(hikari.getConnectionTimeout()).as("how long a request waits for a pooled connection (ms)")
+                .isEqualTo(3000);
+        assertThat(hikari.getDataSourceProperties()).as("driver properties (strings, or the driver ignores them)")
+                .containsEntry("connectTimeout", "5").containsEntry("socketTimeout", "60");
+        // the server's own default is 0, no timeout; here it is 30 s
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SHOW statement_timeout")) {
+            rs.next();
+            assertThat(rs.getString(1)).as("statement_timeout").isEqualTo("30s");
+            assertThat(c.getNetworkTimeout()).as("socket timeout (ms)").isEqualTo(60_000);
+        }
+    }
+
     // ---- validation -----------------------------------------------------------------------
 
     static Stream<Arguments> badWrites() {
@@ -364,7 +437,15 @@ class DataPathIT {
                 Arguments.of("idempotency key of 129 characters", put("k", "v").toBuilder()
                         .setIdempotencyKey("i".repeat(129)).build(), Status.Code.INVALID_ARGUMENT, "INVALID_IDEMPOTENCY_KEY"),
                 Arguments.of("unknown tenant", put("k", "v").toBuilder().setTenantId("ghost").build(),
-                        Status.Code.NOT_FOUND, "TENANT_NOT_FOUND"));
+                        Status.Code.NOT_FOUND, "TENANT_NOT_FOUND"),
+                Arguments.of("causal context at the end of the counter range", put("k", "v").toBuilder()
+                        .setCausalContext(VectorClock.newBuilder().addEntries(VectorClockEntry.newBuilder()
+                                .setCoordinatorNodeId("coord-1").setLogicalTimestamp(Long.MAX_VALUE - 1))).build(),
+                        Status.Code.INVALID_ARGUMENT, "INVALID_CAUSAL_CONTEXT"),
+                Arguments.of("causal context naming a malformed coordinator", put("k", "v").toBuilder()
+                        .setCausalContext(VectorClock.newBuilder().addEntries(VectorClockEntry.newBuilder()
+                                .setCoordinatorNodeId("no spaces allowed").setLogicalTimestamp(1))).build(),
+                        Status.Code.INVALID_ARGUMENT, "INVALID_CAUSAL_CONTEXT"));
     }
 
     @ParameterizedTest(name = "{0}")

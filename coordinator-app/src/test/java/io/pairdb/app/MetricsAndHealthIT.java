@@ -101,7 +101,8 @@ class MetricsAndHealthIT {
         assertThat(metrics.value("coordinator_ring_epoch", Map.of())).isGreaterThanOrEqualTo(1);
         assertThat(metrics.value("coordinator_storage_nodes", Map.of("state", "normal", "liveness", "up"))).isEqualTo(3);
         for (String counter : List.of("coordinator_conflicts_detected_total", "coordinator_repairs_triggered_total",
-                "coordinator_repairs_dropped_total", "coordinator_hints_stored_total", "coordinator_hint_store_failures_total")) {
+                "coordinator_repairs_dropped_total", "coordinator_hints_stored_total", "coordinator_hint_store_failures_total",
+                "coordinator_idempotency_record_failures_total")) {
             assertThat(metrics.samples(counter)).as(counter).isNotEmpty();
         }
         assertThat(metrics.samples("coordinator_quorum_failures_total"))

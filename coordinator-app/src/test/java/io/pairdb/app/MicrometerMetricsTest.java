@@ -12,6 +12,7 @@ import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.CoordinatorMetrics;
 import io.pairdb.core.port.CoordinatorMetrics.Operation;
 import io.pairdb.core.port.StorageNodes;
 import io.pairdb.core.replication.ConsistencyLevel;
@@ -43,7 +44,10 @@ class MicrometerMetricsTest {
         metrics.repairDropped();
         metrics.quorumFailure(Operation.DELETE);
         metrics.hintStored();
-        metrics.hintStoreFailed();
+        metrics.hintStoreFailed(CoordinatorMetrics.HintStoreFailure.DEADLINE);
+        metrics.hintStoreFailed(CoordinatorMetrics.HintStoreFailure.OVERLOADED);
+        metrics.hintStoreFailed(CoordinatorMetrics.HintStoreFailure.OVERLOADED);
+        metrics.idempotencyRecordFailed("the record of idempotency:acme:1:k:req-1 failed: connection reset");
 
         PrometheusText scrape = PrometheusText.parse(registry.scrape());
         assertThat(scrape.value("coordinator_requests_total", Map.of("operation", "write", "status", "OK"))).isEqualTo(2);
@@ -60,7 +64,10 @@ class MicrometerMetricsTest {
         assertThat(scrape.value("coordinator_quorum_failures_total", Map.of("operation", "delete"))).isEqualTo(1);
         assertThat(scrape.value("coordinator_quorum_failures_total", Map.of("operation", "write"))).isZero();
         assertThat(scrape.value("coordinator_hints_stored_total", Map.of())).isEqualTo(1);
-        assertThat(scrape.value("coordinator_hint_store_failures_total", Map.of())).isEqualTo(1);
+        assertThat(scrape.value("coordinator_hint_store_failures_total", Map.of("reason", "deadline"))).isEqualTo(1);
+        assertThat(scrape.value("coordinator_hint_store_failures_total", Map.of("reason", "overloaded"))).isEqualTo(2);
+        assertThat(scrape.value("coordinator_hint_store_failures_total", Map.of("reason", "error"))).isZero();
+        assertThat(scrape.value("coordinator_idempotency_record_failures_total", Map.of())).isEqualTo(1);
     }
 
     @Test

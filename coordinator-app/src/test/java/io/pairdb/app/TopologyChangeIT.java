@@ -23,7 +23,6 @@ import io.pairdb.core.topology.ChangeType;
 import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.topology.PlanChange;
 import io.pairdb.emulator.StorageNodeEmulator;
-import io.pairdb.emulator.TokenRange;
 import io.pairdb.embedded.FreePorts;
 import io.pairdb.proto.admin.v1.AddStorageNodeRequest;
 import io.pairdb.proto.admin.v1.AddStorageNodeResponse;
@@ -36,6 +35,7 @@ import io.pairdb.proto.admin.v1.ListStorageNodesRequest;
 import io.pairdb.proto.admin.v1.NodeLiveness;
 import io.pairdb.proto.admin.v1.RemoveStorageNodeRequest;
 import io.pairdb.proto.admin.v1.TopologyChange;
+import io.pairdb.storage.server.TokenRange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -514,7 +514,7 @@ class TopologyChangeIT {
 
     private static Set<String> keysHeld(StorageNodeEmulator node) {
         Set<String> keys = new HashSet<>();
-        Iterator<io.pairdb.emulator.StoredEntry> entries = node.store().scan(TokenRange.fullRing(), Optional.of(TENANT),
+        Iterator<io.pairdb.storage.server.StoredEntry> entries = node.store().scan(TokenRange.fullRing(), Optional.of(TENANT),
                 Optional.empty());
         entries.forEachRemaining(e -> keys.add(e.key()));
         return keys;

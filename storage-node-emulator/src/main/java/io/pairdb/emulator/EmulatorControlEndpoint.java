@@ -1,5 +1,8 @@
 package io.pairdb.emulator;
 
+import io.pairdb.storage.server.CallCounts;
+import io.pairdb.storage.server.Calls;
+import io.pairdb.storage.server.Protos;
 import io.grpc.stub.StreamObserver;
 import io.pairdb.proto.emulator.v1.ClearRequest;
 import io.pairdb.proto.emulator.v1.ClearResponse;
@@ -17,9 +20,9 @@ final class EmulatorControlEndpoint extends EmulatorControlGrpc.EmulatorControlI
 
     private final InMemoryStore store;
     private final FaultHooks faults;
-    private final EmulatorStats stats;
+    private final CallCounts stats;
 
-    EmulatorControlEndpoint(InMemoryStore store, FaultHooks faults, EmulatorStats stats) {
+    EmulatorControlEndpoint(InMemoryStore store, FaultHooks faults, CallCounts stats) {
         this.store = Objects.requireNonNull(store);
         this.faults = Objects.requireNonNull(faults);
         this.stats = Objects.requireNonNull(stats);

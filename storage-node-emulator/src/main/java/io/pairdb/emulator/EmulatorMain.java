@@ -3,21 +3,16 @@ package io.pairdb.emulator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.slf4j.LoggerFactory;
+import io.pairdb.storage.server.DurationConverter;
+import io.pairdb.storage.server.StopSignals;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 /**
  * {@code java -jar pairdb-storage-emulator.jar --port N [--node-id ID] [--host H] [--tombstone-gc-grace 10d]}.
@@ -107,55 +102,6 @@ public final class EmulatorMain implements Callable<Integer> {
     }
 
     private void installStopHandlers() {
-        // Left to the JVM, SIGTERM runs the shutdown hooks and exits 143. Handling it lets call()
-        // stop gracefully and return, so the process exits 0 as supervisors expect of a clean stop.
-        for (String signal : List.of("TERM", "INT")) {
-            try {
-                Signal.handle(new Signal(signal), received -> requestStop());
-            } catch (IllegalArgumentException e) {
-                LoggerFactory.getLogger(EmulatorMain.class)
-                        .warn("cannot handle SIG{} ({}); it will stop the emulator through the shutdown hook", signal,
-                                e.getMessage());
-            }
-        }
-        // Any other way the JVM goes down still gets a graceful stop.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            requestStop();
-            try {
-                stopped.await(StorageNodeEmulator.SHUTDOWN_GRACE.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "pairdb-emulator-shutdown"));
-    }
-
-    /** Accepts {@code 10d}, {@code 12h}, {@code 30m}, {@code 45s}, {@code 500ms} and ISO-8601 ({@code PT1H}). */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-
-        @Override
-        public Duration convert(String text) {
-            Matcher matcher = SHORT.matcher(text.trim());
-            if (matcher.matches()) {
-                long amount = Long.parseLong(matcher.group(1));
-                return switch (matcher.group(2)) {
-                    case "ms" -> Duration.ofMillis(amount);
-                    case "s" -> Duration.ofSeconds(amount);
-                    case "m" -> Duration.ofMinutes(amount);
-                    case "h" -> Duration.ofHours(amount);
-                    default -> Duration.ofDays(amount);
-                };
-            }
-            try {
-                Duration duration = Duration.parse(text.trim());
-                if (duration.isNegative()) {
-                    throw new CommandLine.TypeConversionException("must not be negative: " + text);
-                }
-                return duration;
-            } catch (DateTimeParseException e) {
-                throw new CommandLine.TypeConversionException(
-                        "'" + text + "' is not a duration like 10d, 12h, 30m, 45s, 500ms or PT1H");
-            }
-        }
+        StopSignals.install("pairdb-emulator", this::requestStop, stopped, StorageNodeEmulator.SHUTDOWN_GRACE.multipliedBy(2));
     }
 }

@@ -1,5 +1,8 @@
 package io.pairdb.emulator;
 
+import io.pairdb.storage.server.CallGate;
+import io.pairdb.storage.server.CallKind;
+import io.pairdb.storage.server.Calls;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -8,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * Puts the configured faults in front of a storage call. A delayed call waits on a timer, not on
@@ -16,7 +18,7 @@ import java.util.function.Supplier;
  * Faults are checked when the call runs, after the delay, as a node that went down while
  * the request was on its way would answer.
  */
-final class FaultGate {
+final class FaultGate implements CallGate {
 
     private final FaultHooks faults;
     private final ScheduledExecutorService timer;
@@ -28,12 +30,9 @@ final class FaultGate {
         this.handlers = Objects.requireNonNull(handlers);
     }
 
-    <T> void unary(CallKind kind, StreamObserver<T> observer, Supplier<T> handler) {
-        run(kind, observer, () -> Calls.send(observer, handler.get()));
-    }
-
     /** Runs {@code action}, which answers the call itself, unless a fault answers it first. */
-    void run(CallKind kind, StreamObserver<?> observer, Runnable action) {
+    @Override
+    public void run(CallKind kind, StreamObserver<?> observer, Runnable action) {
         Runnable gated = () -> {
             Optional<Status> failure = faults.failureFor(kind);
             if (failure.isPresent()) {

@@ -1,5 +1,6 @@
 package io.pairdb.emulator;
 
+import io.pairdb.storage.server.CallKind;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,5 +1,12 @@
 package io.pairdb.emulator;
 
+import io.pairdb.storage.server.ApplyResult;
+import io.pairdb.storage.server.EntryScan;
+import io.pairdb.storage.server.Position;
+import io.pairdb.storage.server.StorageEngine;
+import io.pairdb.storage.server.StoredEntry;
+import io.pairdb.storage.server.StoredVersion;
+import io.pairdb.storage.server.TokenRange;
 import io.pairdb.core.version.ConditionalApply;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,7 +28,7 @@ import java.util.function.Predicate;
  * operations; it is only changed inside those per-key computations, so for any one key the
  * two maps agree. Range operations see a weakly consistent view, like a real node's scan.
  */
-public final class InMemoryStore {
+public final class InMemoryStore implements StorageEngine {
 
     private record TenantKey(String tenantId, String key) {
     }
@@ -31,6 +38,7 @@ public final class InMemoryStore {
             new ConcurrentSkipListMap<>(Position.ORDER);
 
     /** Conditional apply (DESIGN.md §5), by the coordinator's own resolution rule. */
+    @Override
     public ApplyResult apply(StoredEntry incoming) {
         AtomicReference<ApplyResult> result = new AtomicReference<>();
         byKey.compute(keyOf(incoming), (key, stored) -> {
@@ -54,11 +62,13 @@ public final class InMemoryStore {
         byKey.compute(keyOf(entry), (key, stored) -> replace(stored, entry));
     }
 
+    @Override
     public Optional<StoredVersion> get(String tenantId, String key) {
         return Optional.ofNullable(byKey.get(new TenantKey(tenantId, key))).map(StoredEntry::version);
     }
 
-    /** Entries held, tombstones included. */
+    /** Entries held, tombstones included: an exact count. */
+    @Override
     public long keyCount() {
         return byKey.mappingCount();
     }
@@ -76,15 +86,17 @@ public final class InMemoryStore {
      *
      * @param after resume strictly after this position; its token must lie in {@code range}
      */
-    public Iterator<StoredEntry> scan(TokenRange range, Optional<String> tenantId, Optional<Position> after) {
+    @Override
+    public EntryScan scan(TokenRange range, Optional<String> tenantId, Optional<Position> after) {
         List<NavigableMap<Position, StoredEntry>> segments = segments(range);
         if (after.isPresent()) {
             segments = resumeAfter(range, segments, after.get());
         }
-        return new RangeScan(segments, tenantId);
+        return EntryScan.of(new RangeScan(segments, tenantId));
     }
 
     /** Removes every entry in the range; returns how many went. */
+    @Override
     public long deleteRange(TokenRange range, Optional<String> tenantId) {
         long deleted = 0;
         Iterator<StoredEntry> entries = scan(range, tenantId, Optional.empty());
@@ -99,11 +111,8 @@ public final class InMemoryStore {
         return deleted;
     }
 
-    public RangeDigest digest(TokenRange range, Optional<String> tenantId) {
-        return RangeDigest.of(scan(range, tenantId, Optional.empty()));
-    }
-
     /** Drops tombstones whose timestamp is before {@code cutoffMs}; returns how many went. */
+    @Override
     public int purgeTombstonesOlderThan(long cutoffMs) {
         int purged = 0;
         for (StoredEntry seen : byKey.values()) {

@@ -1,21 +1,19 @@
 package io.pairdb.emulator;
 
-import io.grpc.Server;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
-import io.pairdb.proto.storage.v1.StorageNodeServiceGrpc;
+import io.pairdb.storage.server.CallCounts;
+import io.pairdb.storage.server.NodeBuilder;
+import io.pairdb.storage.server.NodeHealth;
+import io.pairdb.storage.server.NodeServer;
+import io.pairdb.storage.server.RunningNode;
+import io.pairdb.storage.server.StorageNodeEndpoint;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Objects;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -33,13 +31,13 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class StorageNodeEmulator implements AutoCloseable {
+public final class StorageNodeEmulator implements RunningNode {
 
     private static final Logger log = LoggerFactory.getLogger(StorageNodeEmulator.class);
 
-    public static final String DEFAULT_HOST = "127.0.0.1";
-    public static final Duration DEFAULT_TOMBSTONE_GC_GRACE = Duration.ofDays(10);
-    public static final Duration DEFAULT_TOMBSTONE_SWEEP_INTERVAL = Duration.ofMinutes(1);
+    public static final String DEFAULT_HOST = NodeBuilder.DEFAULT_HOST;
+    public static final Duration DEFAULT_TOMBSTONE_GC_GRACE = NodeBuilder.DEFAULT_TOMBSTONE_GC_GRACE;
+    public static final Duration DEFAULT_TOMBSTONE_SWEEP_INTERVAL = NodeBuilder.DEFAULT_TOMBSTONE_SWEEP_INTERVAL;
     /** How long {@link #stop()} lets in-flight calls finish before cancelling them. */
     public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
@@ -47,45 +45,37 @@ public final class StorageNodeEmulator implements AutoCloseable {
     private final Clock clock;
     private final Duration tombstoneGcGrace;
     private final InMemoryStore store = new InMemoryStore();
-    private final EmulatorStats stats = new EmulatorStats();
-    private final HealthStatusManager health = new HealthStatusManager();
+    private final CallCounts stats = new CallCounts();
     private final FaultHooks faults = new FaultHooks(this::reportAvailability);
-    private final ExecutorService handlers;
     private final ScheduledExecutorService timer;
-    private final Server server;
+    private final NodeServer server;
     private final AtomicBoolean stopped = new AtomicBoolean();
     // Volatile, not final: with port 0 the default id names the port, known only after binding.
     private volatile String nodeId;
 
     private StorageNodeEmulator(Builder builder) throws IOException {
-        this.host = builder.host;
-        this.clock = builder.clock;
-        this.tombstoneGcGrace = builder.tombstoneGcGrace;
-        this.nodeId = builder.nodeId != null ? builder.nodeId : defaultNodeId(builder.port);
-        this.handlers = handlerPool(builder.handlerThreads);
+        NodeBuilder.Common settings = builder.common();
+        this.host = settings.host();
+        this.clock = settings.clock();
+        this.tombstoneGcGrace = settings.tombstoneGcGrace();
+        this.nodeId = settings.nodeId().orElseGet(() -> defaultNodeId(settings.port()));
+        ExecutorService handlers = NodeServer.handlerPool("pairdb-emulator-rpc-", settings.handlerThreads());
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("pairdb-emulator-timer").daemon(true).factory());
         FaultGate gate = new FaultGate(faults, timer, handlers);
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(builder.host, builder.port))
-                .executor(handlers)
-                .addService(new StorageNodeEndpoint(this::nodeId, store, stats, gate))
-                .addService(new EmulatorControlEndpoint(store, faults, stats))
-                .addService(health.getHealthService())
-                .addService(ProtoReflectionServiceV1.newInstance())
-                .build();
         try {
-            server.start();
+            this.server = NodeServer.start(settings.transport(), handlers, List.of(
+                    new StorageNodeEndpoint(store, this::health, stats, gate),
+                    new EmulatorControlEndpoint(store, faults, stats)));
         } catch (IOException | RuntimeException e) {
             timer.shutdownNow();
-            handlers.shutdownNow();
             throw e;
         }
         if (nodeId == null) {
-            nodeId = defaultNodeId(server.getPort());
+            nodeId = defaultNodeId(server.port());
         }
-        reportAvailability(true);
         timer.scheduleWithFixedDelay(this::sweepTombstones,
-                builder.tombstoneSweepInterval.toNanos(), builder.tombstoneSweepInterval.toNanos(),
+                settings.tombstoneSweepInterval().toNanos(), settings.tombstoneSweepInterval().toNanos(),
                 TimeUnit.NANOSECONDS);
         log.info("storage emulator {} listening on {}:{}", nodeId, host, port());
     }
@@ -99,22 +89,31 @@ public final class StorageNodeEmulator implements AutoCloseable {
         return new Builder();
     }
 
+    @Override
     public String nodeId() {
         return nodeId;
     }
 
+    @Override
     public String host() {
         return host;
     }
 
-    /** The port actually bound (useful when started with port 0). */
+    /** The port actually bound (useful when started with port 0); -1 in process. */
+    @Override
     public int port() {
-        return server.getPort();
+        return server.port();
     }
 
-    /** {@code host:port} ({@code [host]:port} for an IPv6 literal), for a channel builder. */
+    /** {@code host:port} ({@code [host]:port} for an IPv6 literal), or {@code in-process:NAME}. */
+    @Override
     public String target() {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+        return server.target();
+    }
+
+    /** A new channel to this node (TCP or in process); the caller shuts it down. */
+    public io.grpc.ManagedChannel newChannel() {
+        return server.newChannel();
     }
 
     public FaultHooks faults() {
@@ -125,7 +124,7 @@ public final class StorageNodeEmulator implements AutoCloseable {
         return store;
     }
 
-    public EmulatorStats stats() {
+    public CallCounts stats() {
         return stats;
     }
 
@@ -146,22 +145,9 @@ public final class StorageNodeEmulator implements AutoCloseable {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
-        health.enterTerminalState();
-        server.shutdown();
-        try {
-            if (!server.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("storage emulator {}: calls still running after {}, cancelling them", nodeId, SHUTDOWN_GRACE);
-                server.shutdownNow();
-                server.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            server.shutdownNow();
-            Thread.currentThread().interrupt();
-        } finally {
-            // Timer first: delayed calls still waiting are dropped rather than handed to the pool.
-            timer.shutdownNow();
-            handlers.shutdown();
-        }
+        // Timer first: delayed calls still waiting are dropped rather than handed to the pool.
+        timer.shutdownNow();
+        server.stop(SHUTDOWN_GRACE);
         log.info("storage emulator {} stopped", nodeId);
     }
 
@@ -178,18 +164,7 @@ public final class StorageNodeEmulator implements AutoCloseable {
 
     /** @return whether the server terminated within the timeout */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        return server.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    /**
-     * A fixed pool with an unbounded queue, so it rejects tasks only once stopped. gRPC may still
-     * hand it a stream's close bookkeeping after the server reports termination; that runs on the
-     * caller's thread rather than failing with a rejection.
-     */
-    private static ExecutorService handlerPool(int threads) {
-        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                Thread.ofPlatform().name("pairdb-emulator-rpc-", 0).daemon(true).factory(),
-                (lateTask, stoppedPool) -> lateTask.run());
+        return server.awaitTermination(timeout);
     }
 
     private void sweepTombstones() {
@@ -205,94 +180,31 @@ public final class StorageNodeEmulator implements AutoCloseable {
     }
 
     private void reportAvailability(boolean available) {
-        ServingStatus status = available ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
-        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
-        health.setStatus(StorageNodeServiceGrpc.SERVICE_NAME, status);
+        server.reportServing(available);
+    }
+
+    private NodeHealth health() {
+        return new NodeHealth(nodeId, store.keyCount(), tombstoneGcGrace, 0, Optional.empty());
     }
 
     private static String defaultNodeId(int port) {
         return port == 0 ? null : "emulator-" + port;
     }
 
-    public static final class Builder {
-        private String nodeId;
-        private String host = DEFAULT_HOST;
-        private int port;
-        private Clock clock = Clock.systemUTC();
-        private Duration tombstoneGcGrace = DEFAULT_TOMBSTONE_GC_GRACE;
-        private Duration tombstoneSweepInterval = DEFAULT_TOMBSTONE_SWEEP_INTERVAL;
-        private int handlerThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    /** The common node settings; the node id defaults to {@code emulator-<port>}, with the port actually bound. */
+    public static final class Builder extends NodeBuilder<Builder> {
 
         private Builder() {
+            super(0, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
         }
 
-        /** Default: {@code emulator-<port>}, with the port actually bound. */
-        public Builder nodeId(String nodeId) {
-            this.nodeId = requireNonBlank(nodeId, "nodeId");
-            return this;
-        }
-
-        public Builder host(String host) {
-            this.host = requireNonBlank(host, "host");
-            return this;
-        }
-
-        /** 0 (the default) picks a free port. */
-        public Builder port(int port) {
-            if (port < 0 || port > 65_535) {
-                throw new IllegalArgumentException("port must be within 0..65535: " + port);
-            }
-            this.port = port;
-            return this;
-        }
-
-        /** The clock tombstone ages are measured against; tests inject one they can move. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        public Builder tombstoneGcGrace(Duration grace) {
-            this.tombstoneGcGrace = requireNotNegative(grace, "tombstoneGcGrace");
-            return this;
-        }
-
-        public Builder tombstoneSweepInterval(Duration interval) {
-            Objects.requireNonNull(interval, "tombstoneSweepInterval");
-            if (interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("tombstoneSweepInterval must be positive: " + interval);
-            }
-            this.tombstoneSweepInterval = interval;
-            return this;
-        }
-
-        /** Threads that run RPC handlers, so none runs on the Netty event loop. */
-        public Builder handlerThreads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("handlerThreads must be positive: " + threads);
-            }
-            this.handlerThreads = threads;
+        @Override
+        protected Builder self() {
             return this;
         }
 
         public StorageNodeEmulator start() throws IOException {
             return new StorageNodeEmulator(this);
-        }
-
-        private static String requireNonBlank(String value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isBlank()) {
-                throw new IllegalArgumentException(name + " must not be blank");
-            }
-            return value;
-        }
-
-        private static Duration requireNotNegative(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative()) {
-                throw new IllegalArgumentException(name + " must not be negative: " + value);
-            }
-            return value;
         }
     }
 }

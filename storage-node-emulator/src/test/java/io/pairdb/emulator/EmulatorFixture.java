@@ -4,6 +4,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.pairdb.proto.emulator.v1.EmulatorControlGrpc;
+import io.pairdb.storage.contract.Fixtures;
 import io.pairdb.proto.storage.v1.Entry;
 import io.pairdb.proto.storage.v1.ReadRequest;
 import io.pairdb.proto.storage.v1.ReadResponse;

@@ -93,7 +93,7 @@ class EmulatorMainTest {
     @ParameterizedTest
     @CsvSource({"10d, PT240H", "12h, PT12H", "30m, PT30M", "45s, PT45S", "500ms, PT0.5S", "PT1H, PT1H"})
     void readsTheTombstoneGcGraceInShortOrIsoForm(String text, String expected) {
-        assertThat(new EmulatorMain.DurationConverter().convert(text)).isEqualTo(Duration.parse(expected));
+        assertThat(new io.pairdb.storage.server.DurationConverter().convert(text)).isEqualTo(Duration.parse(expected));
     }
 
     private static int readyPort(StringWriter out) {

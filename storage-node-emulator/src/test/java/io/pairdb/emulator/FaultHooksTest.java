@@ -1,11 +1,11 @@
 package io.pairdb.emulator;
 
-import static io.pairdb.emulator.Fixtures.TENANT;
-import static io.pairdb.emulator.Fixtures.aValue;
-import static io.pairdb.emulator.Fixtures.clock;
-import static io.pairdb.emulator.Fixtures.entry;
-import static io.pairdb.emulator.Fixtures.range;
-import static io.pairdb.emulator.Fixtures.tokenOf;
+import static io.pairdb.storage.contract.Fixtures.TENANT;
+import static io.pairdb.storage.contract.Fixtures.aValue;
+import static io.pairdb.storage.contract.Fixtures.clock;
+import static io.pairdb.storage.contract.Fixtures.entry;
+import static io.pairdb.storage.contract.Fixtures.range;
+import static io.pairdb.storage.contract.Fixtures.tokenOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

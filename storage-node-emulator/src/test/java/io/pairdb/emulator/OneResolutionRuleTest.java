@@ -6,6 +6,8 @@ import com.google.protobuf.ByteString;
 import io.pairdb.core.version.Resolution;
 import io.pairdb.core.version.Version;
 import io.pairdb.core.version.VersionArbitraries;
+import io.pairdb.storage.server.StoredEntry;
+import io.pairdb.storage.server.StoredVersion;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

@@ -2,24 +2,12 @@ package io.pairdb.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.health.v1.HealthGrpc;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
-import io.grpc.reflection.v1.ServerReflectionRequest;
-import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.reflection.v1.ServiceResponse;
-import io.grpc.stub.StreamObserver;
-import io.pairdb.proto.storage.v1.HealthRequest;
-import io.pairdb.proto.storage.v1.HealthResponse;
-import io.pairdb.proto.storage.v1.StorageNodeServiceGrpc;
+import io.pairdb.storage.contract.StorageNodeContract;
 import java.io.IOException;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** What only the emulator serves; the storage contract itself is {@code EmulatorContractTest}'s. */
 class ServingTest {
 
     private final EmulatorFixture node = EmulatorFixture.start();
@@ -30,17 +18,6 @@ class ServingTest {
     }
 
     @Test
-    void reportsItsNodeIdAndKeyCountInHealth() {
-        node.write("colour", Fixtures.aValue("blue").clock("c1", 1).build());
-
-        HealthResponse health = node.storage().health(HealthRequest.getDefaultInstance());
-
-        assertThat(health.getNodeId()).isEqualTo("node-under-test");
-        assertThat(health.getServing()).isTrue();
-        assertThat(health.getKeyCount()).isEqualTo(1);
-    }
-
-    @Test
     void namesItselfAfterItsPortByDefault() throws IOException {
         try (StorageNodeEmulator unnamed = StorageNodeEmulator.builder().port(0).start()) {
             assertThat(unnamed.nodeId()).isEqualTo("emulator-" + unnamed.port());
@@ -48,43 +25,7 @@ class ServingTest {
     }
 
     @Test
-    void servesTheStandardGrpcHealthService() {
-        var health = HealthGrpc.newBlockingStub(node.channel).withDeadlineAfter(30, TimeUnit.SECONDS);
-        HealthCheckRequest storageService =
-                HealthCheckRequest.newBuilder().setService(StorageNodeServiceGrpc.SERVICE_NAME).build();
-
-        assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
-        assertThat(health.check(storageService).getStatus()).isEqualTo(ServingStatus.SERVING);
-    }
-
-    @Test
-    void listsItsServicesThroughReflection() throws Exception {
-        CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(node.channel)
-                .withDeadlineAfter(30, TimeUnit.SECONDS)
-                .serverReflectionInfo(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ServerReflectionResponse response) {
-                        answer.complete(response);
-                    }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        answer.completeExceptionally(error);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        answer.completeExceptionally(new AssertionError("no reflection response"));
-                    }
-                });
-        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-
-        List<String> services = answer.get(30, TimeUnit.SECONDS).getListServicesResponse().getServiceList()
-                .stream().map(ServiceResponse::getName).toList();
-        requests.onCompleted();
-
-        assertThat(services).contains("pairdb.storage.v1.StorageNodeService", "pairdb.emulator.v1.EmulatorControl",
-                "grpc.health.v1.Health");
+    void listsItsControlServiceThroughReflection() throws Exception {
+        assertThat(StorageNodeContract.servicesListedByReflection(node.channel)).contains("pairdb.emulator.v1.EmulatorControl");
     }
 }

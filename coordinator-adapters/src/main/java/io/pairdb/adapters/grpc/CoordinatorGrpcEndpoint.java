@@ -126,6 +126,14 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
             case WriteOutcome.IdempotencyUnavailable u -> throw GrpcErrors.error(Status.Code.UNAVAILABLE,
                     "IDEMPOTENCY_STORE_UNAVAILABLE", "the idempotency store (Redis) is unreachable, so a write with an "
                             + "idempotency key cannot be guaranteed once; retry later or send it without a key");
+            case WriteOutcome.ReadBeforeWriteFailed r -> throw readBeforeWriteFailed(r);
+            case WriteOutcome.InvalidCausalContext i -> throw GrpcErrors.invalid("INVALID_CAUSAL_CONTEXT",
+                    "causal_context cannot be used: " + i.reason());
+            case WriteOutcome.CoordinatorIdNotHeld c -> throw GrpcErrors.error(Status.Code.UNAVAILABLE,
+                    "COORDINATOR_ID_NOT_HELD", "this coordinator no longer holds the lease on its id '"
+                            + c.coordinatorId() + "' (its renewals failed, or another instance took the id over), so "
+                            + "it cannot version writes until it holds an id again; nothing was written, retry",
+                    Map.of("coordinator_id", c.coordinatorId()));
         };
     }
 
@@ -156,6 +164,24 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
                 op + " at consistency " + cl + " needed " + required + " replica answers but got " + answered
                         + " before the others failed",
                 Map.of("required", String.valueOf(required), "received", String.valueOf(answered)));
+    }
+
+    /** The read that finds the version a write follows missed its quorum: say so, and that nothing was written. */
+    private static StatusRuntimeException readBeforeWriteFailed(WriteOutcome.ReadBeforeWriteFailed r) {
+        Map<String, String> counts = Map.of("required", String.valueOf(r.required()),
+                "received", String.valueOf(r.answered()));
+        return switch (r.cause()) {
+            case NOT_ENOUGH_REPLICAS -> GrpcErrors.error(Status.Code.UNAVAILABLE, "NOT_ENOUGH_REPLICAS",
+                    "a write first reads the current version from a read quorum of " + r.required()
+                            + " replicas, but only " + r.answered() + " are available; nothing was written (a write "
+                            + "that sends the causal_context it read needs no read)", counts);
+            case QUORUM_NOT_REACHED -> GrpcErrors.error(Status.Code.UNAVAILABLE, "QUORUM_NOT_REACHED",
+                    "the read before the write needed " + r.required() + " replica answers but got " + r.answered()
+                            + " before the others failed; nothing was written", counts);
+            case TIMED_OUT -> GrpcErrors.error(Status.Code.DEADLINE_EXCEEDED, "QUORUM_NOT_REACHED",
+                    "the read before the write needed " + r.required() + " replica answers but got " + r.answered()
+                            + " before the deadline; nothing was written", counts);
+        };
     }
 
     private static StatusRuntimeException timedOut(int required, int answered, String cl, String op) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pairdb.core.port.CoordinatorMetrics;
+import io.pairdb.core.port.CoordinatorMetrics.HintStoreFailure;
 import io.pairdb.core.replication.ConsistencyLevel;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * would grow without bound and leak who the customers are.
  *
  * <p>A hint that could not be stored is also one WARN line: that replica misses the write until
- * a read repairs it, which an operator should hear about, not only count.
+ * a read repairs it, which an operator should hear about, not only count. So is an idempotency
+ * record that could not be stored after its write.
  */
 public final class MicrometerCoordinatorMetrics implements CoordinatorMetrics {
     private static final Logger LOG = LoggerFactory.getLogger(MicrometerCoordinatorMetrics.class);
@@ -41,7 +43,8 @@ public final class MicrometerCoordinatorMetrics implements CoordinatorMetrics {
     private final Counter repairsTriggered;
     private final Counter repairsDropped;
     private final Counter hintsStored;
-    private final Counter hintStoreFailures;
+    private final Map<HintStoreFailure, Counter> hintStoreFailures = new EnumMap<>(HintStoreFailure.class);
+    private final Counter idempotencyRecordFailures;
 
     public MicrometerCoordinatorMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -66,8 +69,18 @@ public final class MicrometerCoordinatorMetrics implements CoordinatorMetrics {
                 .register(registry);
         hintsStored = Counter.builder("coordinator.hints.stored")
                 .description("Hints stored for replica writes that did not reach their node").register(registry);
-        hintStoreFailures = Counter.builder("coordinator.hint.store.failures")
-                .description("Hints that could not be stored: that replica misses the write until it is repaired")
+        for (HintStoreFailure reason : HintStoreFailure.values()) {
+            // coordinator_hint_store_failures_total{reason}
+            hintStoreFailures.put(reason, Counter.builder("coordinator.hint.store.failures")
+                    .description("Hints not stored (error: the store failed; deadline: not stored by the request's "
+                            + "deadline; overloaded: too many hint stores running): that replica misses the write "
+                            + "until it is repaired")
+                    .tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(registry));
+        }
+        // coordinator_idempotency_record_failures_total
+        idempotencyRecordFailures = Counter.builder("coordinator.idempotency.record.failures")
+                .description("Idempotency records or releases that could not be stored after the write ran: a retry "
+                        + "may run the write again once its in-progress marker expires")
                 .register(registry);
     }
 
@@ -122,11 +135,24 @@ public final class MicrometerCoordinatorMetrics implements CoordinatorMetrics {
     }
 
     @Override
-    public void hintStoreFailed() {
-        hintStoreFailures.increment();
-        LOG.atWarn().addKeyValue("event", "hint_store_failed")
-                .log("could not store a hint: a replica misses a write until a read repairs it "
-                        + "(coordinator_hint_store_failures_total)");
+    public void hintStoreFailed(HintStoreFailure reason) {
+        hintStoreFailures.get(reason).increment();
+        String why = switch (reason) {
+            case ERROR -> "the hint store failed";
+            case DEADLINE -> "the hint store had not finished by the request's deadline";
+            case OVERLOADED -> "too many hint stores were running";
+        };
+        LOG.atWarn().addKeyValue("event", "hint_store_failed").addKeyValue("reason", reason.name().toLowerCase(Locale.ROOT))
+                .log("could not store a hint ({}): a replica misses a write until a read repairs it "
+                        + "(coordinator_hint_store_failures_total)", why);
+    }
+
+    @Override
+    public void idempotencyRecordFailed(String detail) {
+        idempotencyRecordFailures.increment();
+        LOG.atWarn().addKeyValue("event", "idempotency_record_failed")
+                .log("{}; the write was answered as it ended, and a retry with its key may run it again once the "
+                        + "in-progress marker expires (coordinator_idempotency_record_failures_total)", detail);
     }
 
     private static String name(Operation operation) {

@@ -50,7 +50,8 @@ public final class PostgresHintStore implements HintStore {
             + " claimed_by = NULL, claimed_until = NULL"
             + " WHERE hint_id = ANY (?) AND claimed_by = ?"
             + " RETURNING " + RETURNED;
-    private static final String EXPIRE = "WITH gone AS (DELETE FROM hints WHERE created_at < ? RETURNING target_node_id)"
+    private static final String EXPIRE = "WITH gone AS (DELETE FROM hints WHERE hint_id IN (SELECT hint_id FROM hints"
+            + " WHERE created_at < ? LIMIT ?) RETURNING target_node_id)"
             + " SELECT target_node_id, count(*) FROM gone GROUP BY target_node_id";
     private static final String STATS = "SELECT target_node_id, count(*), min(created_at) FROM hints"
             + " GROUP BY target_node_id ORDER BY target_node_id";
@@ -181,11 +182,13 @@ public final class PostgresHintStore implements HintStore {
     }
 
     @Override
-    public Map<NodeId, Long> expire(Instant cutoff) {
+    public Map<NodeId, Long> expire(Instant cutoff, int limit) {
+        requireLimit(limit);
         try {
             return Jdbc.autoCommit(dataSource, connection -> {
                 try (PreparedStatement expire = connection.prepareStatement(EXPIRE)) {
                     expire.setObject(1, Jdbc.toTimestamp(cutoff));
+                    expire.setInt(2, limit);
                     try (ResultSet rows = expire.executeQuery()) {
                         Map<NodeId, Long> dropped = new TreeMap<>();
                         while (rows.next()) {

@@ -12,8 +12,8 @@ import java.util.SortedMap;
 
 /**
  * Idempotency records ↔ JSON. An in-flight request leaves
- * {@code {"state":"in_progress","fingerprint":…}}; a finished one
- * {@code {"state":"completed","fingerprint":…,"response":{…}}}. Field names are snake_case like
+ * {@code {"state":"in_progress","fingerprint":…,"owner":…}} (the attempt that may complete or
+ * release it); a finished one {@code {"state":"completed","fingerprint":…,"response":{…}}}. Field names are snake_case like
  * the wire API, since operators read these values with redis-cli.
  */
 final class IdempotencyRecordMapper {
@@ -24,7 +24,7 @@ final class IdempotencyRecordMapper {
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
 
-    private record StoredRecord(String state, String fingerprint, ResponseJson response) {
+    private record StoredRecord(String state, String fingerprint, String owner, ResponseJson response) {
     }
 
     private record ResponseJson(String key, String idempotencyKey, SortedMap<String, Long> vectorClock,
@@ -34,14 +34,14 @@ final class IdempotencyRecordMapper {
     private IdempotencyRecordMapper() {
     }
 
-    static String inProgress(String fingerprint) {
-        return write(new StoredRecord(IN_PROGRESS, fingerprint, null));
+    static String inProgress(String fingerprint, String owner) {
+        return write(new StoredRecord(IN_PROGRESS, fingerprint, owner, null));
     }
 
     static String completed(String fingerprint, StoredResponse response) {
         ResponseJson body = new ResponseJson(response.key(), response.idempotencyKey(), response.clock().entries(),
                 response.timestampMs(), response.replicaCount(), response.consistency(), response.tombstone());
-        return write(new StoredRecord(COMPLETED, fingerprint, body));
+        return write(new StoredRecord(COMPLETED, fingerprint, null, body));
     }
 
     /**

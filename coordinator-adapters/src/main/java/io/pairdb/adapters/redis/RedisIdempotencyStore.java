@@ -1,8 +1,6 @@
 package io.pairdb.adapters.redis;
 
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.pairdb.core.PairDbException;
@@ -10,11 +8,7 @@ import io.pairdb.core.idempotency.IdempotencyKey;
 import io.pairdb.core.idempotency.StoredResponse;
 import io.pairdb.core.port.IdempotencyStore;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -23,9 +17,10 @@ import java.util.function.Supplier;
 /**
  * Idempotency records in Redis, one string key per request ({@link IdempotencyKey#storageKey()})
  * with a TTL, through Lettuce's asynchronous API: no thread waits on Redis, and the futures
- * complete on Lettuce's event loop. Every call is bounded by the connection's command timeout; a
- * timeout or a lost connection fails the future with {@link PairDbException}, and then the call
- * may or may not have been applied.
+ * complete on Lettuce's event loop. Each call is one Lua script, so deciding and acting are one
+ * atomic step (an in-progress marker is completed or released only by the owner it names). Every
+ * call is bounded by the connection's command timeout; a timeout or a lost connection fails the
+ * future with {@link PairDbException}, and then the call may or may not have been applied.
  */
 @Singleton
 public final class RedisIdempotencyStore implements IdempotencyStore {
@@ -33,15 +28,41 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
      * GET-or-SET in one atomic round trip. {@code SET NX GET} would do, but only from Redis 7,
      * and the embedded Redis is 6.2. Returns the existing record, or nil once the marker is set.
      */
-    private static final String CLAIM_SCRIPT = """
+    private static final RedisScript CLAIM = RedisScript.of("""
             local existing = redis.call('GET', KEYS[1])
             if existing then
               return existing
             end
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
             return false
+            """, ScriptOutputType.VALUE);
+
+    /** True when the stored value is the in-progress marker of the owner ARGV[1]. */
+    private static final String HELD_BY_OWNER = """
+            local function held_by(value, owner)
+              local ok, record = pcall(cjson.decode, value)
+              return ok and type(record) == 'table' and record.state == 'in_progress' and record.owner == owner
+            end
             """;
-    private static final String CLAIM_SCRIPT_SHA = sha1(CLAIM_SCRIPT);
+
+    /** Stores the response over the owner's marker, or where nothing is stored any more; 1 when stored. */
+    private static final RedisScript COMPLETE = RedisScript.of(HELD_BY_OWNER + """
+            local existing = redis.call('GET', KEYS[1])
+            if existing and not held_by(existing, ARGV[1]) then
+              return 0
+            end
+            redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+            return 1
+            """, ScriptOutputType.INTEGER);
+
+    /** Deletes the owner's marker and nothing else; 1 when deleted. */
+    private static final RedisScript RELEASE = RedisScript.of(HELD_BY_OWNER + """
+            local existing = redis.call('GET', KEYS[1])
+            if existing and held_by(existing, ARGV[1]) then
+              return redis.call('DEL', KEYS[1])
+            end
+            return 0
+            """, ScriptOutputType.INTEGER);
 
     private final StatefulRedisConnection<String, String> connection;
 
@@ -50,11 +71,11 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, Duration ttl) {
+    public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
         String storageKey = key.storageKey();
-        String marker = IdempotencyRecordMapper.inProgress(fingerprint);
-        long ttlMillis = positiveMillis(ttl);
-        return call(() -> evalClaim(storageKey, marker, ttlMillis))
+        String marker = IdempotencyRecordMapper.inProgress(fingerprint, owner);
+        String ttlMillis = positiveMillis(ttl);
+        return call(() -> CLAIM.<String>run(commands(), new String[] {storageKey}, marker, ttlMillis))
                 .handle((existing, error) -> {
                     if (error != null) {
                         throw new PairDbException(storageKey, "could not claim idempotency key " + storageKey
@@ -73,13 +94,13 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public CompletableFuture<Void> complete(IdempotencyKey key, String fingerprint, StoredResponse response,
-                                            Duration ttl) {
+    public CompletableFuture<Void> complete(IdempotencyKey key, String owner, String fingerprint,
+                                            StoredResponse response, Duration ttl) {
         String storageKey = key.storageKey();
         String record = IdempotencyRecordMapper.completed(fingerprint, response);
-        long ttlMillis = positiveMillis(ttl);
-        return call(() -> commands().set(storageKey, record, SetArgs.Builder.px(ttlMillis)))
-                .handle((ok, error) -> {
+        String ttlMillis = positiveMillis(ttl);
+        return call(() -> COMPLETE.<Long>run(commands(), new String[] {storageKey}, owner, record, ttlMillis))
+                .handle((stored, error) -> {
                     if (error != null) {
                         throw new PairDbException(storageKey, "could not store the response for idempotency key "
                                 + storageKey + " in Redis", unwrap(error));
@@ -89,29 +110,15 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public CompletableFuture<Void> release(IdempotencyKey key) {
+    public CompletableFuture<Void> release(IdempotencyKey key, String owner) {
         String storageKey = key.storageKey();
-        return call(() -> commands().del(storageKey))
+        return call(() -> RELEASE.<Long>run(commands(), new String[] {storageKey}, owner))
                 .handle((deleted, error) -> {
                     if (error != null) {
                         throw new PairDbException(storageKey, "could not release idempotency key " + storageKey
                                 + " in Redis", unwrap(error));
                     }
                     return null;
-                });
-    }
-
-    private CompletionStage<String> evalClaim(String storageKey, String marker, long ttlMillis) {
-        String[] keys = {storageKey};
-        String ttl = Long.toString(ttlMillis);
-        return commands().<String>evalsha(CLAIM_SCRIPT_SHA, ScriptOutputType.VALUE, keys, marker, ttl)
-                .exceptionallyCompose(error -> {
-                    if (unwrap(error) instanceof RedisNoScriptException) {
-                        // first use on this server, or it restarted: EVAL runs the script and caches it for
-                        // EVALSHA. The script did not run, so running it now is no second attempt.
-                        return commands().eval(CLAIM_SCRIPT, ScriptOutputType.VALUE, keys, marker, ttl);
-                    }
-                    return CompletableFuture.failedStage(error);
                 });
     }
 
@@ -132,20 +139,11 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
-    private static long positiveMillis(Duration ttl) {
+    private static String positiveMillis(Duration ttl) {
         long millis = ttl.toMillis();
         if (millis < 1) {
             throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
         }
-        return millis;
-    }
-
-    private static String sha1(String script) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK provides SHA-1", e);
-        }
+        return Long.toString(millis);
     }
 }

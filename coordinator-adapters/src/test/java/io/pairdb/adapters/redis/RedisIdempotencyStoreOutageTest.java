@@ -55,25 +55,25 @@ class RedisIdempotencyStoreOutageTest {
 
     @Test
     void everyCallFailsWithAPairDbExceptionNamingTheKeyWhileRedisIsDown() throws Exception {
-        done(store.claim(key, "fp", ttl));
+        done(store.claim(key, "fp", "a", ttl));
         redis.stop();
 
-        assertThatThrownBy(() -> done(store.claim(key, "fp", ttl)))
+        assertThatThrownBy(() -> done(store.claim(key, "fp", "a", ttl)))
                 .isInstanceOfSatisfying(PairDbException.class,
                         e -> assertThat(e.subject()).isEqualTo(key.storageKey()));
-        assertThatThrownBy(() -> done(store.complete(key, "fp", response, ttl))).isInstanceOf(PairDbException.class);
-        assertThatThrownBy(() -> done(store.release(key))).isInstanceOf(PairDbException.class);
+        assertThatThrownBy(() -> done(store.complete(key, "a", "fp", response, ttl))).isInstanceOf(PairDbException.class);
+        assertThatThrownBy(() -> done(store.release(key, "a"))).isInstanceOf(PairDbException.class);
     }
 
     @Test
     void claimsWorkAgainOnceRedisIsBack() {
         redis.stop();
-        assertThatThrownBy(() -> done(store.claim(key, "fp", ttl))).isInstanceOf(PairDbException.class);
+        assertThatThrownBy(() -> done(store.claim(key, "fp", "a", ttl))).isInstanceOf(PairDbException.class);
 
         redis.start();
         // the client reconnects on its own; the restarted server has also forgotten the script
         await().atMost(Duration.ofSeconds(30)).ignoreException(PairDbException.class)
-                .until(() -> done(store.claim(key, "fp", ttl)) instanceof Claim.Claimed);
+                .until(() -> done(store.claim(key, "fp", "a", ttl)) instanceof Claim.Claimed);
     }
 
     /** What the future holds, or its failure's cause; bounded, so a future that never completes fails the test. */

@@ -26,8 +26,10 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContract {
 
     @Test
     void anInFlightClaimIsAJsonMarkerThatExpiresAfterItsTtl() {
-        done(emptyStore().claim(key, "fp-1", Duration.ofMinutes(5)));
-        assertThat(redis.get(key.storageKey())).isEqualTo("{\"state\":\"in_progress\",\"fingerprint\":\"fp-1\"}");
+        done(emptyStore().claim(key, "fp-1", "coord-1-a", Duration.ofMinutes(5)));
+        assertThat(key.storageKey()).isEqualTo("idempotency:acme:6:user:1:req-9");
+        assertThat(redis.get(key.storageKey()))
+                .isEqualTo("{\"state\":\"in_progress\",\"fingerprint\":\"fp-1\",\"owner\":\"coord-1-a\"}");
         assertThat(redis.pttl(key.storageKey())).isBetween(1L, Duration.ofMinutes(5).toMillis());
     }
 
@@ -35,16 +37,19 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContract {
     void aRecordThisStoreCannotReadIsReportedAndLeftAlone() {
         IdempotencyStore store = emptyStore();
         redis.set(key.storageKey(), "not json");
-        assertThatThrownBy(() -> done(store.claim(key, "fp-1", Duration.ofMinutes(5))))
+        assertThatThrownBy(() -> done(store.claim(key, "fp-1", "a", Duration.ofMinutes(5))))
                 .isInstanceOfSatisfying(PairDbException.class, e -> assertThat(e.subject()).isEqualTo(key.storageKey()));
+        done(store.release(key, "a"));
+        done(store.complete(key, "a", "fp-1", new StoredResponse("user:1", "req-9", VectorClock.of("c1", 3),
+                1_700_000_000_000L, 3, "quorum", false), Duration.ofHours(24)));
         assertThat(redis.get(key.storageKey())).isEqualTo("not json");
     }
 
     @Test
     void aCompletedRecordKeepsTheResponseAsJsonWithANewTtl() {
         IdempotencyStore store = emptyStore();
-        done(store.claim(key, "fp-1", Duration.ofMinutes(5)));
-        done(store.complete(key, "fp-1", new StoredResponse("user:1", "req-9", VectorClock.of("c1", 3),
+        done(store.claim(key, "fp-1", "a", Duration.ofMinutes(5)));
+        done(store.complete(key, "a", "fp-1", new StoredResponse("user:1", "req-9", VectorClock.of("c1", 3),
                 1_700_000_000_000L, 3, "quorum", true), Duration.ofHours(24)));
         assertThat(redis.get(key.storageKey())).isEqualTo("{\"state\":\"completed\",\"fingerprint\":\"fp-1\","
                 + "\"response\":{\"key\":\"user:1\",\"idempotency_key\":\"req-9\",\"vector_clock\":{\"c1\":3},"

@@ -20,6 +20,10 @@ public class CoordinatorProperties {
     private boolean repairAsync = true;
     private int maxRepairsInFlight = 1000;
     private int maxClockEntries = 10;
+    /** Hint stores running at once; more are refused and counted. */
+    private int maxHintStoresInFlight = 256;
+    /** How far ahead of this coordinator's clock a causal context's counters may be. */
+    private Duration maxClockSkew = Duration.ofMinutes(1);
 
     public String getNodeId() {
         return nodeId;
@@ -107,5 +111,21 @@ public class CoordinatorProperties {
 
     public void setMaxClockEntries(int maxClockEntries) {
         this.maxClockEntries = maxClockEntries;
+    }
+
+    public int getMaxHintStoresInFlight() {
+        return maxHintStoresInFlight;
+    }
+
+    public void setMaxHintStoresInFlight(int maxHintStoresInFlight) {
+        this.maxHintStoresInFlight = maxHintStoresInFlight;
+    }
+
+    public Duration getMaxClockSkew() {
+        return maxClockSkew;
+    }
+
+    public void setMaxClockSkew(Duration maxClockSkew) {
+        this.maxClockSkew = maxClockSkew;
     }
 }

@@ -5,12 +5,12 @@ import io.pairdb.core.node.NodeId;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ClusterTopology;
-import io.pairdb.emulator.StorageNodeEmulator;
+import io.pairdb.storage.server.RunningNode;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Registers dev mode's emulator nodes, creates the {@code default} tenant and says how to connect. */
+/** Registers dev mode's storage nodes, creates the {@code default} tenant and says how to connect. */
 public final class DevBootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(DevBootstrap.class);
     private static final TenantId DEFAULT_TENANT = new TenantId("default");
@@ -26,7 +26,7 @@ public final class DevBootstrap {
     public void run(int grpcPort, int httpPort) {
         ClusterTopology topology = context.getBean(ClusterTopology.class);
         TenantService tenants = context.getBean(TenantService.class);
-        for (StorageNodeEmulator node : cluster.nodes()) {
+        for (RunningNode node : cluster.storageNodes()) {
             // with --data-dir a restarted dev cluster finds its nodes registered, at their old ports
             var result = topology.register(new NodeId(node.nodeId()), node.host(), node.port(), 150);
             if (result instanceof ClusterTopology.Registration.AlreadyRegistered) {
@@ -52,13 +52,13 @@ public final class DevBootstrap {
                 .append("    management    http://localhost:").append(httpPort).append("/health/readiness   ")
                 .append("http://localhost:").append(httpPort).append("/prometheus\n")
                 .append("    storage nodes ").append(ringNodes).append(" in the ring");
-        cluster.nodes().forEach(n -> banner.append("\n                  ").append(n.nodeId()).append(" at ").append(n.target()));
+        cluster.storageNodes().forEach(n -> banner.append("\n                  ").append(n.nodeId()).append(" at ").append(n.target()));
         banner.append("\n    tenants       ");
         tenants.list().forEach(t -> banner.append(t.id()).append(" (RF ").append(t.replicationFactor()).append(") "));
         banner.append("\n\n  Try:  bin/pairdb-admin --addr ").append(addr).append(" kv put default user:1 hello\n")
                 .append("        bin/pairdb-admin --addr ").append(addr).append(" kv get default user:1\n");
         if (ringNodes == 0) {
-            banner.append("\n  No storage nodes yet: start emulators (java -jar storage-node-emulator/target/pairdb-storage-emulator.jar --port 7001)\n")
+            banner.append("\n  No storage nodes yet: start some (java -jar storage-node/target/pairdb-storage-node.jar --data-dir /tmp/node-1 --node-id node-1 --port 7001)\n")
                     .append("  and add them: bin/pairdb-admin node add node-1 --host 127.0.0.1 --port 7001\n");
         }
         LOG.info("{}", banner);

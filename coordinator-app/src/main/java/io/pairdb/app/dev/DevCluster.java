@@ -3,6 +3,8 @@ package io.pairdb.app.dev;
 import io.pairdb.embedded.EmbeddedPostgres;
 import io.pairdb.embedded.EmbeddedRedis;
 import io.pairdb.emulator.StorageNodeEmulator;
+import io.pairdb.storage.node.DurableStorageNode;
+import io.pairdb.storage.server.RunningNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -15,8 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything dev mode runs beside the coordinator: a real PostgreSQL and Redis from Maven
- * artifacts and in-process emulator storage nodes, all on free ports so several dev
- * instances can run side by side.
+ * artifacts and in-process storage nodes, all on free ports so several dev instances can run
+ * side by side. With a data directory everything keeps its data there: PostgreSQL, Redis and
+ * durable (RocksDB) storage nodes, so a restarted dev cluster has its nodes and data back;
+ * without one the nodes are in-memory emulators (with their fault hooks, for tests).
  */
 public final class DevCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DevCluster.class);
@@ -24,9 +28,9 @@ public final class DevCluster implements AutoCloseable {
 
     private final EmbeddedPostgres postgres;
     private final EmbeddedRedis redis;
-    private final List<StorageNodeEmulator> nodes;
+    private final List<RunningNode> nodes;
 
-    private DevCluster(EmbeddedPostgres postgres, EmbeddedRedis redis, List<StorageNodeEmulator> nodes) {
+    private DevCluster(EmbeddedPostgres postgres, EmbeddedRedis redis, List<RunningNode> nodes) {
         this.postgres = postgres;
         this.redis = redis;
         this.nodes = nodes;
@@ -36,7 +40,7 @@ public final class DevCluster implements AutoCloseable {
     public static DevCluster start(int nodeCount, Path dataDirectory) {
         EmbeddedPostgres postgres = null;
         EmbeddedRedis redis = null;
-        List<StorageNodeEmulator> nodes = new ArrayList<>();
+        List<RunningNode> nodes = new ArrayList<>();
         try {
             var pg = EmbeddedPostgres.builder();
             var rd = EmbeddedRedis.builder();
@@ -48,14 +52,17 @@ public final class DevCluster implements AutoCloseable {
             postgres.createDatabase(DATABASE);
             redis = rd.start();
             for (int i = 1; i <= nodeCount; i++) {
-                nodes.add(StorageNodeEmulator.start("node-" + i, 0));
+                String id = "node-" + i;
+                nodes.add(dataDirectory == null ? StorageNodeEmulator.start(id, 0)
+                        : DurableStorageNode.builder().dataDirectory(dataDirectory.resolve("storage").resolve(id))
+                                .nodeId(id).port(0).start());
             }
-            LOG.info("dev mode: PostgreSQL on 127.0.0.1:{}, Redis on 127.0.0.1:{}, {} emulator storage nodes",
-                    postgres.port(), redis.port(), nodeCount);
+            LOG.info("dev mode: PostgreSQL on 127.0.0.1:{}, Redis on 127.0.0.1:{}, {} {} storage nodes",
+                    postgres.port(), redis.port(), nodeCount, dataDirectory == null ? "in-memory emulator" : "durable");
             return new DevCluster(postgres, redis, nodes);
         } catch (IOException e) {
             new DevCluster(postgres, redis, nodes).close();
-            throw new UncheckedIOException("could not start an emulator storage node", e);
+            throw new UncheckedIOException("could not start a storage node", e);
         } catch (RuntimeException e) {
             new DevCluster(postgres, redis, nodes).close();
             throw e;
@@ -78,17 +85,23 @@ public final class DevCluster implements AutoCloseable {
         return redis;
     }
 
+    /** The in-memory emulators (none when the cluster keeps its data), with their fault hooks. */
     public List<StorageNodeEmulator> nodes() {
+        return nodes.stream().filter(StorageNodeEmulator.class::isInstance).map(StorageNodeEmulator.class::cast).toList();
+    }
+
+    /** Every storage node, emulator or durable. */
+    public List<RunningNode> storageNodes() {
         return List.copyOf(nodes);
     }
 
     @Override
     public void close() {
-        for (StorageNodeEmulator node : nodes) {
+        for (RunningNode node : nodes) {
             try {
                 node.close();
             } catch (RuntimeException e) {
-                LOG.warn("could not stop emulator {}: {}", node.nodeId(), e.getMessage());
+                LOG.warn("could not stop storage node {}: {}", node.nodeId(), e.getMessage());
             }
         }
         if (redis != null) {

@@ -4,7 +4,9 @@ import io.pairdb.core.node.NodeId;
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.HintStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 
 /**
@@ -25,14 +27,28 @@ public final class ExpireHints {
         this.ttl = Objects.requireNonNull(ttl, "ttl");
     }
 
+    /** Hints removed per call to the store: a short statement each, however many expired. */
+    static final int BATCH = 10_000;
+
     /**
-     * Drops every hint created more than the TTL ago; returns how many per node.
+     * Drops every hint created more than the TTL ago, a batch at a time, each batch counted as it
+     * goes; returns how many per node.
      *
-     * @throws io.pairdb.core.PairDbException if the hint store cannot be reached
+     * @throws io.pairdb.core.PairDbException if the hint store cannot be reached (the batches
+     *         dropped before are counted already; the next sweep goes on from there)
      */
     public Map<NodeId, Long> expire() {
-        Map<NodeId, Long> dropped = hints.expire(clock.now().minus(ttl));
-        dropped.forEach((target, count) -> tally.dropped(target, DropReason.EXPIRED, count));
+        Instant cutoff = clock.now().minus(ttl);
+        Map<NodeId, Long> dropped = new TreeMap<>();
+        long inBatch;
+        do {
+            Map<NodeId, Long> batch = hints.expire(cutoff, BATCH);
+            batch.forEach((target, count) -> {
+                tally.dropped(target, DropReason.EXPIRED, count);
+                dropped.merge(target, count, Long::sum);
+            });
+            inBatch = batch.values().stream().mapToLong(Long::longValue).sum();
+        } while (inBatch >= BATCH);
         return dropped;
     }
 }

@@ -1,6 +1,7 @@
 package io.pairdb.core.idempotency;
 
 import io.pairdb.core.tenant.TenantId;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /** Identifies one idempotent request: tenant, key and the client's idempotency key. */
@@ -16,8 +17,15 @@ public record IdempotencyKey(TenantId tenant, String key, String token) {
         }
     }
 
-    /** The storage key, {@code idempotency:{tenant}:{key}:{idempotency_key}}. */
+    /**
+     * The storage key, {@code idempotency:{tenant}:{key length}:{key}:{idempotency_key}}, the key's
+     * length in UTF-8 bytes. Keys and idempotency keys may hold any character, ':' included, so
+     * joining them alone is ambiguous ({@code a:b} + {@code c} and {@code a} + {@code b:c} would
+     * share a record); a tenant id holds no ':' and the length says where the key ends, so every
+     * request has a key of its own. Still readable with redis-cli.
+     */
     public String storageKey() {
-        return "idempotency:" + tenant.value() + ":" + key + ":" + token;
+        return "idempotency:" + tenant.value() + ":" + key.getBytes(StandardCharsets.UTF_8).length + ":" + key + ":"
+                + token;
     }
 }

@@ -7,6 +7,16 @@ import java.time.Duration;
 public interface CoordinatorMetrics {
     enum Operation { WRITE, READ, DELETE }
 
+    /** Why a hint was not stored. */
+    enum HintStoreFailure {
+        /** The store failed or could not be reached. */
+        ERROR,
+        /** The store had not finished when the request's deadline came (it may still finish later). */
+        DEADLINE,
+        /** Too many hint stores were running already; this one was never started. */
+        OVERLOADED
+    }
+
     void requestCompleted(Operation operation, ConsistencyLevel consistency, String status, Duration elapsed);
 
     void tenantCacheHit();
@@ -23,7 +33,14 @@ public interface CoordinatorMetrics {
 
     void hintStored();
 
-    void hintStoreFailed();
+    /** A hint that was not stored: its replica misses the write until a read repairs it. */
+    void hintStoreFailed(HintStoreFailure reason);
+
+    /**
+     * The idempotency record (or the release of the claim) of a write could not be stored after
+     * the write ran; {@code detail} says why.
+     */
+    void idempotencyRecordFailed(String detail);
 
     CoordinatorMetrics NONE = new CoordinatorMetrics() {
         @Override
@@ -59,7 +76,11 @@ public interface CoordinatorMetrics {
         }
 
         @Override
-        public void hintStoreFailed() {
+        public void hintStoreFailed(HintStoreFailure reason) {
+        }
+
+        @Override
+        public void idempotencyRecordFailed(String detail) {
         }
     };
 }

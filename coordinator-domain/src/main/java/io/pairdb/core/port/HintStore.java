@@ -52,10 +52,12 @@ public interface HintStore {
     List<Hint> recordFailure(Collection<Long> hintIds, String owner);
 
     /**
-     * Removes every hint created before {@code cutoff}, claimed or not, and says how many per
-     * target node. Idempotent in effect: a second call finds nothing more to remove.
+     * Removes up to {@code limit} hints created before {@code cutoff}, claimed or not, and says
+     * how many per target node (fewer than {@code limit} in all: none are left). Bounded so that
+     * one call stays short however many hints expired. Idempotent in effect: a second call finds
+     * nothing more to remove.
      */
-    Map<NodeId, Long> expire(Instant cutoff);
+    Map<NodeId, Long> expire(Instant cutoff, int limit);
 
     /** Per node that has any: how many hints wait and when the oldest was created. Sorted by node. */
     List<PendingHints> stats();

@@ -29,18 +29,27 @@ public interface IdempotencyStore {
     }
 
     /**
-     * Atomically claims the key with an in-progress marker carrying the request's
-     * fingerprint, in one round trip, unless a record exists; the marker expires after
-     * {@code ttl} so a crashed coordinator does not hold the key forever.
+     * Atomically claims the key for {@code owner} with an in-progress marker carrying the
+     * request's fingerprint, in one round trip, unless a marker or record exists; the marker
+     * expires after {@code ttl} so a crashed coordinator does not hold the key forever.
+     * {@code owner} is unique to this attempt: only it can {@link #complete} or {@link #release}
+     * the marker.
      */
-    CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, Duration ttl);
+    CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl);
 
     /**
-     * Stores the final response for a key (overwrites a marker, if any; no claim is needed for
-     * a key nobody else can know yet). Idempotent.
+     * Stores the final response for a key that {@code owner} claimed, replacing its marker. If the
+     * marker is gone (it expired and nobody claimed the key since) the response is stored all the
+     * same: the write did happen. If another request holds the key now (it claimed it after the
+     * marker expired) or a response is stored already, nothing changes. Idempotent.
      */
-    CompletableFuture<Void> complete(IdempotencyKey key, String fingerprint, StoredResponse response, Duration ttl);
+    CompletableFuture<Void> complete(IdempotencyKey key, String owner, String fingerprint, StoredResponse response,
+                                     Duration ttl);
 
-    /** Drops a claim whose request failed, so a retry can run. Idempotent. */
-    CompletableFuture<Void> release(IdempotencyKey key);
+    /**
+     * Drops {@code owner}'s marker after its request failed, so a retry can run. A marker of
+     * another owner and a stored response are left alone, so a late or repeated release never
+     * frees a key that another request holds. Idempotent.
+     */
+    CompletableFuture<Void> release(IdempotencyKey key, String owner);
 }

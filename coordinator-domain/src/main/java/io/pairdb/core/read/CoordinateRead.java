@@ -1,5 +1,7 @@
 package io.pairdb.core.read;
 
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.Timeouts;
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.CoordinatorMetrics.Operation;
@@ -19,13 +21,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Coordinates a read (DESIGN.md §6): tenant → natural replicas (bootstrapping nodes never
  * serve reads) → parallel reads → answer when CL replies are in → resolve → read repair of
  * every replica that answered with something else, including replies that arrive after the
- * client was answered. Repair runs in the background unless configured to block.
+ * client was answered. Repair runs in the background unless configured to block; then the
+ * answer waits for the repair of the replies it is built from, not for slower replicas (their
+ * replies are repaired in the background as they come).
+ *
+ * <p>The deadline starts when the request does: the tenant lookup, the replica reads and a
+ * blocking repair all end by it.
  */
 public final class CoordinateRead {
     private final TenantService tenants;
@@ -45,21 +53,20 @@ public final class CoordinateRead {
 
     public CompletableFuture<ReadOutcome> execute(ReadCommand command) {
         long started = env.clock().nowMillis();
-        CompletableFuture<ReadOutcome> outcome;
-        try {
-            outcome = read(command);
-        } catch (RuntimeException e) {
-            outcome = CompletableFuture.failedFuture(e);
-        }
+        Deadline deadline = Deadline.of(env.clock(), env.settings().readTimeout(), command.clientDeadline());
+        CompletableFuture<ReadOutcome> outcome = Timeouts.started(() -> read(command, deadline));
         return outcome.whenComplete((o, error) -> env.metrics().requestCompleted(Operation.READ, command.consistency(),
                 error != null ? "ERROR" : statusOf(o), Duration.ofMillis(env.clock().nowMillis() - started)));
     }
 
-    private CompletableFuture<ReadOutcome> read(ReadCommand command) {
-        return tenants.findAsync(command.tenant(), env.scheduler()).thenCompose(tenant -> read(command, tenant));
+    private CompletableFuture<ReadOutcome> read(ReadCommand command, Deadline deadline) {
+        return deadline.bound(Timeouts.started(() -> tenants.findAsync(command.tenant(), env.scheduler())),
+                        env.clock(), env.scheduler(), () -> new PairDbException("tenant " + command.tenant(),
+                                "the tenant store did not answer within the request's deadline"))
+                .thenCompose(tenant -> read(command, tenant, deadline));
     }
 
-    private CompletableFuture<ReadOutcome> read(ReadCommand command, Optional<Tenant> tenant) {
+    private CompletableFuture<ReadOutcome> read(ReadCommand command, Optional<Tenant> tenant, Deadline deadline) {
         if (tenant.isEmpty()) {
             return done(new ReadOutcome.TenantNotFound(command.tenant()));
         }
@@ -76,15 +83,38 @@ public final class CoordinateRead {
             env.metrics().quorumFailure(Operation.READ);
             return done(new ReadOutcome.Unavailable(required, readable.size()));
         }
-        Deadline deadline = Deadline.of(env.clock(), env.settings().readTimeout(), command.clientDeadline());
         ReplicaReadRound round = ReplicaReadRound.start(readable, required, nodes, command.tenant(), command.key(),
                 deadline, env);
-        CompletableFuture<ReadOutcome> answer = round.quorum().thenApply(replies -> answer(command, replies));
-        CompletableFuture<Void> repaired = round.settled().thenCompose(all -> repairAfter(command, all));
+        round.settled().thenAccept(all -> {
+            if (Resolution.hasConflict(all.versions())) {
+                env.metrics().conflictDetected();
+            }
+        });
         if (env.settings().repairAsync()) {
-            return answer;
+            round.settled().thenCompose(all -> repair(command, all, Set.of(), env.settings().readTimeout()));
+            return round.quorum().thenApply(replies -> answer(command, replies));
         }
-        return answer.thenCombine(repaired.exceptionally(e -> null), (a, ignored) -> a);
+        CompletableFuture<Replies> repairedFirst = round.quorum().thenCompose(replies ->
+                replies.status() != ReplicaReadRound.Status.REACHED ? CompletableFuture.completedFuture(replies)
+                        : deadline.bound(repair(command, replies, Set.of(), deadline.remaining(env.clock())),
+                                        env.clock(), env.scheduler(), () -> new PairDbException(
+                                                "tenant " + command.tenant(), "read repair did not finish in time"))
+                                .handle((ignored, error) -> replies));
+        // replies that come after the answer are repaired once the first repair is done (one per key at a time)
+        round.settled().thenCombine(repairedFirst, (all, first) -> repair(command, all, upToDate(first, all),
+                env.settings().readTimeout())).thenCompose(repaired -> repaired);
+        return repairedFirst.thenApply(replies -> answer(command, replies));
+    }
+
+    /**
+     * The replicas the blocking repair left holding what {@code all} resolves to: every one that
+     * answered the quorum, if the quorum was reached and the later replies resolve to the same
+     * version.
+     */
+    private static Set<StorageNode> upToDate(Replies quorum, Replies all) {
+        Optional<Version> first = Resolution.resolve(quorum.versions());
+        return quorum.status() == ReplicaReadRound.Status.REACHED && first.isPresent()
+                && first.equals(Resolution.resolve(all.versions())) ? quorum.answers().keySet() : Set.of();
     }
 
     private ReadOutcome answer(ReadCommand command, Replies replies) {
@@ -107,17 +137,16 @@ public final class CoordinateRead {
         };
     }
 
-    private CompletableFuture<Void> repairAfter(ReadCommand command, Replies all) {
-        List<Version> versions = all.versions();
-        Optional<Version> resolved = Resolution.resolve(versions);
+    /** Sends the resolved version to every replica that answered something else, except {@code skip}. */
+    private CompletableFuture<Void> repair(ReadCommand command, Replies replies, Set<StorageNode> skip,
+                                           Duration timeout) {
+        Optional<Version> resolved = Resolution.resolve(replies.versions());
         if (resolved.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        if (Resolution.hasConflict(versions)) {
-            env.metrics().conflictDetected();
-        }
-        return repairs.repair(command.tenant(), command.key(), resolved.get(),
-                RepairReplicas.stale(all.answers(), resolved.get()));
+        List<StorageNode> stale = RepairReplicas.stale(replies.answers(), resolved.get()).stream()
+                .filter(node -> !skip.contains(node)).toList();
+        return repairs.repair(command.tenant(), command.key(), resolved.get(), stale, timeout);
     }
 
     private static String statusOf(ReadOutcome o) {

@@ -1,11 +1,13 @@
 package io.pairdb.core.read;
 
+import io.pairdb.core.Timeouts;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.StorageNodes;
 import io.pairdb.core.replication.Environment;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.version.Version;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,12 @@ public final class RepairReplicas {
 
     /** Repairs the stale replicas; completes when every repair call has ended (or was dropped). */
     public CompletableFuture<Void> repair(TenantId tenant, String key, Version resolved, List<StorageNode> staleReplicas) {
+        return repair(tenant, key, resolved, staleReplicas, env.settings().readTimeout());
+    }
+
+    /** Like {@link #repair(TenantId, String, Version, List)}, each call bounded by {@code timeout}. */
+    public CompletableFuture<Void> repair(TenantId tenant, String key, Version resolved, List<StorageNode> staleReplicas,
+                                          Duration timeout) {
         if (staleReplicas.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -65,7 +73,7 @@ public final class RepairReplicas {
         for (StorageNode node : staleReplicas) {
             env.metrics().repairTriggered();
             // a failed repair is not retried here: the next read of the key finds the replica stale again
-            calls.add(nodes.repair(node, tenant, key, token, resolved, env.settings().readTimeout())
+            calls.add(Timeouts.started(() -> nodes.repair(node, tenant, key, token, resolved, timeout))
                     .exceptionally(error -> null));
         }
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {

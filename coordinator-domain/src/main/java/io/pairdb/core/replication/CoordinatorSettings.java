@@ -5,35 +5,69 @@ import java.util.Objects;
 
 /**
  * The data path's knobs. Defaults follow the seed: 5 s write deadline, 3 s read deadline,
- * 24 h idempotency records, 1 MiB values, quorum by default, async read repair.
+ * 24 h idempotency records, 1 MiB values, quorum by default, async read repair; and at most 256
+ * hint stores at once, clocks of at most 10 entries, causal contexts at most a minute ahead.
  */
 public record CoordinatorSettings(Duration writeTimeout, Duration readTimeout, Duration idempotencyTtl,
                                   int maxValueBytes, ConsistencyLevel defaultConsistency, boolean repairAsync,
-                                  int maxRepairsInFlight, int maxClockEntries) {
+                                  int maxRepairsInFlight, int maxClockEntries, int maxHintStoresInFlight,
+                                  Duration maxClockSkew) {
     public static final int MAX_KEY_BYTES = 1024;
+    /**
+     * The fewest clock entries a configuration may ask for: the issuer's own entry must fit, so that
+     * an issued clock is never at or below the clock it follows (one entry is enough for that).
+     */
+    public static final int MIN_CLOCK_ENTRIES = 1;
+    public static final int DEFAULT_MAX_HINT_STORES_IN_FLIGHT = 256;
+    public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(1);
+    /** A causal context may carry this many entries at least, however small the clock bound. */
+    private static final int MIN_CAUSAL_CONTEXT_ENTRIES = 64;
 
     public CoordinatorSettings {
         Objects.requireNonNull(writeTimeout, "writeTimeout");
         Objects.requireNonNull(readTimeout, "readTimeout");
         Objects.requireNonNull(idempotencyTtl, "idempotencyTtl");
         Objects.requireNonNull(defaultConsistency, "defaultConsistency");
+        Objects.requireNonNull(maxClockSkew, "maxClockSkew");
         positive(writeTimeout, "write timeout");
         positive(readTimeout, "read timeout");
         positive(idempotencyTtl, "idempotency TTL");
+        positive(maxClockSkew, "max clock skew");
         if (maxValueBytes < 1) {
             throw new IllegalArgumentException("max value size must be at least 1 byte");
         }
         if (maxRepairsInFlight < 1) {
             throw new IllegalArgumentException("max repairs in flight must be at least 1");
         }
-        if (maxClockEntries < 1) {
-            throw new IllegalArgumentException("max clock entries must be at least 1");
+        if (maxClockEntries < MIN_CLOCK_ENTRIES) {
+            throw new IllegalArgumentException("max clock entries must be at least " + MIN_CLOCK_ENTRIES
+                    + " (the issuing coordinator's own entry), was " + maxClockEntries);
         }
+        if (maxHintStoresInFlight < 1) {
+            throw new IllegalArgumentException("max hint stores in flight must be at least 1");
+        }
+    }
+
+    /** The settings before hint stores were bounded and causal contexts checked; those two get their defaults. */
+    public CoordinatorSettings(Duration writeTimeout, Duration readTimeout, Duration idempotencyTtl, int maxValueBytes,
+                               ConsistencyLevel defaultConsistency, boolean repairAsync, int maxRepairsInFlight,
+                               int maxClockEntries) {
+        this(writeTimeout, readTimeout, idempotencyTtl, maxValueBytes, defaultConsistency, repairAsync,
+                maxRepairsInFlight, maxClockEntries, DEFAULT_MAX_HINT_STORES_IN_FLIGHT, DEFAULT_MAX_CLOCK_SKEW);
     }
 
     public static CoordinatorSettings defaults() {
         return new CoordinatorSettings(Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofHours(24),
                 1024 * 1024, ConsistencyLevel.QUORUM, true, 1000, 10);
+    }
+
+    /**
+     * The most entries a client's causal context may carry: a clock this coordinator hands out has
+     * at most {@link #maxClockEntries}, and a read that resolved concurrent versions returns their
+     * merge, which can be a few times that.
+     */
+    public int maxCausalContextEntries() {
+        return Math.max(MIN_CAUSAL_CONTEXT_ENTRIES, 4 * maxClockEntries);
     }
 
     private static void positive(Duration d, String what) {

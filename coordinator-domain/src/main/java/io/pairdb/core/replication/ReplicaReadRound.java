@@ -53,8 +53,10 @@ public final class ReplicaReadRound {
     private final ArrayDeque<StorageNode> spares;
     private int asked;
     private int answered;
-    private final Scheduler.Cancellable timer;
-    private final Scheduler.Cancellable speculation;
+    private static final Scheduler.Cancellable NOTHING = () -> { };
+    /** Set once started; a timer that fires before its handle is stored finds a harmless no-op here. */
+    private volatile Scheduler.Cancellable timer = NOTHING;
+    private volatile Scheduler.Cancellable speculation = NOTHING;
 
     private ReplicaReadRound(List<StorageNode> targets, int first, int required, Optional<Duration> speculateAfter,
                              StorageNodes nodes, TenantId tenant, String key, Deadline deadline, Environment env) {
@@ -69,10 +71,18 @@ public final class ReplicaReadRound {
             this.spares = new ArrayDeque<>(targets.subList(first, targets.size()));
             this.asked = asking.size();
         }
+        if (deadline.expired(env.clock())) {
+            // no time left: asking a replica could not change the outcome
+            Replies none = snapshot(Status.TIMED_OUT);
+            quorum.complete(none);
+            settled.complete(none);
+            return;
+        }
+        // the speculation handle exists before the deadline timer, which cancels it and may fire at once
+        if (!spares.isEmpty() && speculateAfter.isPresent()) {
+            this.speculation = env.scheduler().schedule(speculateAfter.get(), this::askTheSpares);
+        }
         this.timer = env.scheduler().schedule(deadline.remaining(env.clock()), this::deadlinePassed);
-        this.speculation = spares.isEmpty() || speculateAfter.isEmpty()
-                ? () -> { }
-                : env.scheduler().schedule(speculateAfter.get(), this::askTheSpares);
         for (StorageNode node : asking) {
             ask(node);
         }

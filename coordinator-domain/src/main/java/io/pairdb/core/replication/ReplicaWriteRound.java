@@ -4,7 +4,6 @@ import io.pairdb.core.hints.Hint;
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
-import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.Scheduler;
 import io.pairdb.core.port.StorageNodes;
 import io.pairdb.core.ring.Token;
@@ -15,16 +14,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Writes one version to every member of a write set at once and answers as soon as the
  * required acknowledgements are in. A member that has failed by then (an error, or marked
- * DOWN so no call is made) has its hint stored before the answer; a member still in flight
- * does not delay the answer, and is hinted when it fails later or, at the latest, when the
- * deadline passes without its answer (a late success after that leaves a redundant hint, which
- * conditional apply makes harmless). A hint that cannot be stored is counted; it never fails
- * the write.
+ * DOWN so no call is made) has its hint stored before the answer, waited for until the
+ * deadline at most; a member still in flight does not delay the answer, and is hinted when it
+ * fails later or, at the latest, when the deadline passes without its answer (a late success
+ * after that leaves a redundant hint, which conditional apply makes harmless). A hint that
+ * cannot be stored (or not by the deadline) is counted; it never fails the write.
  */
 public final class ReplicaWriteRound {
     public enum Status { REACHED, FAILED, TIMED_OUT }
@@ -44,8 +44,9 @@ public final class ReplicaWriteRound {
 
 
     private final Mutation mutation;
+    private final Deadline deadline;
     private final Environment env;
-    private final HintStore hints;
+    private final StoreHints hints;
     private final QuorumTracker tracker;
     private final List<CompletableFuture<Void>> hintsBeforeAnswer = new ArrayList<>();
     /** Members called and not yet answered, or failed at the deadline. Guarded by {@code this}. */
@@ -55,8 +56,9 @@ public final class ReplicaWriteRound {
     private boolean answered;
 
     private ReplicaWriteRound(List<StorageNode> targets, int required, Mutation mutation, Deadline deadline,
-                              StorageNodes nodes, HintStore hints, Environment env) {
+                              StorageNodes nodes, StoreHints hints, Environment env) {
         this.mutation = mutation;
+        this.deadline = deadline;
         this.env = env;
         this.hints = hints;
         this.tracker = new QuorumTracker(required, targets.size());
@@ -81,7 +83,7 @@ public final class ReplicaWriteRound {
     }
 
     public static ReplicaWriteRound start(List<StorageNode> targets, int required, Mutation mutation, Deadline deadline,
-                                          StorageNodes nodes, HintStore hints, Environment env) {
+                                          StorageNodes nodes, StoreHints hints, Environment env) {
         return new ReplicaWriteRound(targets, required, mutation, deadline, nodes, hints, env);
     }
 
@@ -105,9 +107,10 @@ public final class ReplicaWriteRound {
                 status = tracker.success();
             } else {
                 status = tracker.failure();
-                CompletableFuture<Void> hinted = storeHint(node);
-                if (!answered) {
-                    hintsBeforeAnswer.add(hinted);
+                if (answered) {
+                    storeHint(node, Optional.empty());
+                } else {
+                    hintsBeforeAnswer.add(storeHint(node, Optional.of(deadline)));
                 }
             }
             if (!answered && status != QuorumTracker.Status.PENDING) {
@@ -133,7 +136,7 @@ public final class ReplicaWriteRound {
         synchronized (this) {
             for (StorageNode straggler : inFlight.values()) {
                 tracker.failure();
-                storeHint(straggler);
+                storeHint(straggler, Optional.empty());
             }
             inFlight.clear();
             if (answered) {
@@ -155,20 +158,9 @@ public final class ReplicaWriteRound {
         });
     }
 
-    private CompletableFuture<Void> storeHint(StorageNode node) {
+    private CompletableFuture<Void> storeHint(StorageNode node, Optional<Deadline> waitUntil) {
         Hint hint = Hint.forWrite(node.id(), mutation.tenant(), mutation.key(), mutation.token(), mutation.version(),
                 env.clock().now());
-        CompletableFuture<Void> stored = new CompletableFuture<>();
-        env.scheduler().execute(() -> {
-            try {
-                hints.store(hint);
-                env.metrics().hintStored();
-            } catch (RuntimeException e) {
-                env.metrics().hintStoreFailed();
-            } finally {
-                stored.complete(null);
-            }
-        });
-        return stored;
+        return hints.store(hint, waitUntil);
     }
 }

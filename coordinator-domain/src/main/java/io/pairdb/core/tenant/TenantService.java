@@ -20,10 +20,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * the change waits for before streaming. Changing an RF goes through that change, not through here.
  */
 public final class TenantService {
-    /** Bounds on replication factors, shared by every path that sets one. */
-    public record Settings(int defaultReplicationFactor, int maxReplicationFactor, Duration cacheTtl) {
+    /**
+     * Bounds on replication factors, shared by every path that sets one, and how long a tenant (or
+     * the fact that there is none) is remembered.
+     */
+    public record Settings(int defaultReplicationFactor, int maxReplicationFactor, Duration cacheTtl,
+                           Duration missingTtl) {
+        /** An unknown tenant is looked up again after this; short, as another coordinator may create it. */
+        public static final Duration DEFAULT_MISSING_TTL = Duration.ofSeconds(2);
+
         public Settings {
             Objects.requireNonNull(cacheTtl, "cacheTtl");
+            Objects.requireNonNull(missingTtl, "missingTtl");
+            if (cacheTtl.isNegative() || missingTtl.isNegative()) {
+                throw new IllegalArgumentException("cache TTLs must not be negative");
+            }
             if (maxReplicationFactor < 1) {
                 throw new IllegalArgumentException("max replication factor must be at least 1");
             }
@@ -47,6 +58,10 @@ public final class TenantService {
             return Optional.empty();
         }
 
+        public Settings(int defaultReplicationFactor, int maxReplicationFactor, Duration cacheTtl) {
+            this(defaultReplicationFactor, maxReplicationFactor, cacheTtl, DEFAULT_MISSING_TTL);
+        }
+
         public static Settings defaults() {
             return new Settings(3, 5, Duration.ofMinutes(5));
         }
@@ -63,8 +78,11 @@ public final class TenantService {
         }
     }
 
-    /** A cached tenant, as loaded while the coordinator served ring epoch {@code epoch}. */
-    private record Cached(Tenant tenant, long expiresAtMillis, long epoch) {
+    /**
+     * What the store said about a tenant (empty: there is none), as loaded while the coordinator
+     * served ring epoch {@code epoch}.
+     */
+    private record Cached(Optional<Tenant> tenant, long expiresAtMillis, long epoch) {
     }
 
     private final TenantStore store;
@@ -73,6 +91,8 @@ public final class TenantService {
     private final CoordinatorMetrics metrics;
     private final Settings settings;
     private final ConcurrentHashMap<TenantId, Cached> cache = new ConcurrentHashMap<>();
+    /** Loads running now, one per tenant, which concurrent lookups of that tenant share. */
+    private final ConcurrentHashMap<TenantId, CompletableFuture<Optional<Tenant>>> loading = new ConcurrentHashMap<>();
 
     public TenantService(TenantStore store, ClusterTopology topology, Clock clock, CoordinatorMetrics metrics,
                          Settings settings) {
@@ -103,52 +123,74 @@ public final class TenantService {
         return new CreateOutcome.Created(tenant);
     }
 
-    /** The tenant, from the cache when fresh. */
+    /**
+     * The tenant, from the cache when fresh. A tenant the store does not have is remembered as
+     * missing for {@link Settings#missingTtl()}, so requests naming it do not each go to the store;
+     * creating it here forgets that at once, another coordinator's creation is seen when it runs out.
+     */
     public Optional<Tenant> find(TenantId id) {
-        long now = clock.nowMillis();
-        long epoch = topology.current().epoch();
-        Optional<Tenant> fresh = cached(id, now, epoch);
+        Optional<Cached> fresh = cached(id, clock.nowMillis(), topology.current().epoch());
         if (fresh.isPresent()) {
-            return fresh;
+            return fresh.get().tenant();
         }
-        metrics.tenantCacheMiss();
-        Optional<Tenant> loaded = store.find(id);
-        // absent tenants are not cached, so a tenant created elsewhere is usable at once
-        loaded.ifPresentOrElse(
-                t -> cache.put(id, new Cached(t, now + settings.cacheTtl().toMillis(), epoch)),
-                () -> cache.remove(id));
-        return loaded;
+        return load(id);
     }
 
     /**
      * The tenant like {@link #find}, without making the caller's thread wait on the store: a
-     * fresh cache entry answers at once, a miss is loaded on {@code loader}. The request path
-     * runs on event loops, which must never block on the database.
+     * fresh cache entry answers at once, a miss is loaded on {@code loader}, and lookups of a
+     * tenant that is being loaded share that load. The request path runs on event loops, which
+     * must never block on the database; a caller bounds its own wait (the load goes on).
      */
     public CompletableFuture<Optional<Tenant>> findAsync(TenantId id, Scheduler loader) {
-        Optional<Tenant> fresh = cached(id, clock.nowMillis(), topology.current().epoch());
+        Optional<Cached> fresh = cached(id, clock.nowMillis(), topology.current().epoch());
         if (fresh.isPresent()) {
-            return CompletableFuture.completedFuture(fresh);
+            return CompletableFuture.completedFuture(fresh.get().tenant());
         }
-        CompletableFuture<Optional<Tenant>> loaded = new CompletableFuture<>();
-        loader.execute(() -> {
-            try {
-                loaded.complete(find(id));
-            } catch (RuntimeException e) {
-                loaded.completeExceptionally(e);
-            }
-        });
+        CompletableFuture<Optional<Tenant>> started = new CompletableFuture<>();
+        CompletableFuture<Optional<Tenant>> shared = loading.putIfAbsent(id, started);
+        if (shared != null) {
+            return shared.copy();
+        }
+        try {
+            loader.execute(() -> {
+                Optional<Tenant> loaded;
+                try {
+                    loaded = load(id);
+                } catch (RuntimeException e) {
+                    // gone from the shared loads before anyone hears of it, so a retry starts a fresh load
+                    loading.remove(id, started);
+                    started.completeExceptionally(e);
+                    return;
+                }
+                loading.remove(id, started);
+                started.complete(loaded);
+            });
+        } catch (RuntimeException e) {
+            loading.remove(id, started);
+            started.completeExceptionally(e);
+        }
+        return started.copy();
+    }
+
+    private Optional<Tenant> load(TenantId id) {
+        long now = clock.nowMillis();
+        long epoch = topology.current().epoch();
+        metrics.tenantCacheMiss();
+        Optional<Tenant> loaded = store.find(id);
+        Duration ttl = loaded.isPresent() ? settings.cacheTtl() : settings.missingTtl();
+        cache.put(id, new Cached(loaded, now + ttl.toMillis(), epoch));
         return loaded;
     }
 
-    /** The cached tenant if its entry is within its TTL and of the ring epoch served now (a hit). */
-    private Optional<Tenant> cached(TenantId id, long nowMillis, long epoch) {
+    /** The cache entry if it is within its TTL and of the ring epoch served now (a hit). */
+    private Optional<Cached> cached(TenantId id, long nowMillis, long epoch) {
         Cached cached = cache.get(id);
         if (cached == null || cached.expiresAtMillis() <= nowMillis || cached.epoch() != epoch) {
             return Optional.empty();
         }
         metrics.tenantCacheHit();
-        return Optional.of(cached.tenant());
+        return Optional.of(cached);
     }
 
     public List<Tenant> list() {

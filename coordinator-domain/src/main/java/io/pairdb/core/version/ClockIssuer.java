@@ -3,6 +3,7 @@ package io.pairdb.core.version;
 import io.pairdb.core.port.Clock;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 /**
  * Issues this coordinator's clock entries. A counter is a hybrid logical clock: at least
@@ -10,40 +11,83 @@ import java.util.concurrent.atomic.AtomicLong;
  * issued before and greater than the entry already in the clock it extends. Because it is seeded from wall
  * time, a restarted coordinator keeps issuing greater counters without storing anything
  * (as long as the wall clock does not step back by more than the process was down).
+ *
+ * <p>Counters are exact: a counter that would pass {@link Long#MAX_VALUE} is refused, never
+ * wrapped. Clocks are bounded to {@code maxEntries}; the issuer's own entry is always kept, so
+ * an issued clock is never dominated by, or equal to, the clock it follows (storage nodes would
+ * ignore it while the client is told its write succeeded).
  */
 public final class ClockIssuer {
+    /** What a coordinator id may look like, in configuration, in the pool and in a client's causal context. */
+    public static final Pattern COORDINATOR_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
     /**
      * Counters per millisecond of wall time. Issuing faster than this runs the counter ahead
      * of the wall clock, and a restart within that lead would issue counters already used;
      * a million per millisecond leaves room for any burst, and fits a long until 2262.
      */
-    private static final long COUNTERS_PER_MILLISECOND = 1_000_000L;
+    public static final long COUNTERS_PER_MILLISECOND = 1_000_000L;
 
-    private final String coordinatorId;
+    /** What issuing a clock gave. */
+    public sealed interface Issue {
+        record Issued(VectorClock clock) implements Issue {
+        }
+
+        /** The coordinator's id lease has run out or was taken over: nothing may be issued under it. */
+        record IdNotHeld(String id) implements Issue {
+        }
+    }
+
+    private final CoordinatorIdLease lease;
     private final Clock clock;
     private final int maxEntries;
     private final AtomicLong lastIssued = new AtomicLong();
 
     public ClockIssuer(String coordinatorId, Clock clock, int maxEntries) {
-        this.coordinatorId = Objects.requireNonNull(coordinatorId, "coordinatorId");
+        this(CoordinatorIdLease.fixed(coordinatorId), clock, maxEntries);
+    }
+
+    public ClockIssuer(CoordinatorIdLease lease, Clock clock, int maxEntries) {
+        this.lease = Objects.requireNonNull(lease, "lease");
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (coordinatorId.isBlank()) {
-            throw new IllegalArgumentException("coordinator id must not be blank");
-        }
         if (maxEntries < 1) {
             throw new IllegalArgumentException("max clock entries must be at least 1");
         }
         this.maxEntries = maxEntries;
     }
 
-    public String coordinatorId() {
-        return coordinatorId;
+    public static boolean isValidCoordinatorId(String id) {
+        return id != null && COORDINATOR_ID.matcher(id).matches();
     }
 
-    /** The clock of a new version that follows {@code base}. */
-    public VectorClock next(VectorClock base) {
-        long floor = Math.max(base.get(coordinatorId), clock.nowMillis() * COUNTERS_PER_MILLISECOND);
-        long issued = lastIssued.updateAndGet(last -> Math.max(last, floor) + 1);
-        return base.with(coordinatorId, issued).prune(maxEntries);
+    /** The id this coordinator issues under, or did last (for names and messages). */
+    public String coordinatorId() {
+        return lease.lastId();
+    }
+
+    /**
+     * The clock of a new version that follows {@code base}, unless this coordinator does not hold
+     * its id now.
+     *
+     * @throws IllegalStateException if the counter would pass {@link Long#MAX_VALUE} (only a
+     *         corrupt stored clock can ask for that; causal contexts are checked before)
+     */
+    public Issue next(VectorClock base) {
+        long now = clock.nowMillis();
+        var held = lease.idAt(now);
+        if (held.isEmpty()) {
+            return new Issue.IdNotHeld(lease.lastId());
+        }
+        String id = held.get();
+        long above = base.get(id);
+        long issued;
+        try {
+            long floor = Math.max(above, Math.multiplyExact(now, COUNTERS_PER_MILLISECOND));
+            issued = lastIssued.updateAndGet(last -> Math.addExact(Math.max(last, floor), 1));
+        } catch (ArithmeticException e) {
+            throw new IllegalStateException("cannot issue a clock entry for " + id + " above " + above
+                    + ": it would pass the largest counter", e);
+        }
+        return new Issue.Issued(base.with(id, issued).prune(maxEntries, id));
     }
 }

@@ -104,18 +104,32 @@ public record VectorClock(SortedMap<String, Long> entries) {
      * The rule depends only on the clock itself, so every path prunes alike.
      */
     public VectorClock prune(int maxEntries) {
+        return prune(maxEntries, null);
+    }
+
+    /**
+     * Like {@link #prune(int)}, but {@code keep}'s entry stays whatever its counter: an issuing
+     * coordinator must not drop the entry that makes its clock newer than the one it follows.
+     */
+    public VectorClock prune(int maxEntries, String keep) {
         if (maxEntries < 1) {
             throw new IllegalArgumentException("a clock keeps at least one entry");
         }
         if (entries.size() <= maxEntries) {
             return this;
         }
+        TreeMap<String, Long> kept = new TreeMap<>();
+        if (keep != null && entries.containsKey(keep)) {
+            kept.put(keep, entries.get(keep));
+        }
         List<Map.Entry<String, Long>> ordered = new ArrayList<>(entries.entrySet());
         ordered.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
                 .thenComparing(Map.Entry.comparingByKey()));
-        TreeMap<String, Long> kept = new TreeMap<>();
-        for (Map.Entry<String, Long> e : ordered.subList(0, maxEntries)) {
-            kept.put(e.getKey(), e.getValue());
+        for (Map.Entry<String, Long> e : ordered) {
+            if (kept.size() == maxEntries) {
+                break;
+            }
+            kept.putIfAbsent(e.getKey(), e.getValue());
         }
         return new VectorClock(kept);
     }

@@ -1,6 +1,7 @@
 package io.pairdb.core.write;
 
 import io.pairdb.core.PairDbException;
+import io.pairdb.core.Timeouts;
 import io.pairdb.core.idempotency.IdempotencyKey;
 import io.pairdb.core.idempotency.StoredResponse;
 import io.pairdb.core.node.Liveness;
@@ -10,19 +11,24 @@ import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.IdempotencyStore;
 import io.pairdb.core.port.IdempotencyStore.Claim;
 import io.pairdb.core.port.StorageNodes;
+import io.pairdb.core.replication.ConsistencyLevel;
 import io.pairdb.core.replication.Deadline;
 import io.pairdb.core.replication.Environment;
 import io.pairdb.core.replication.ReplicaReadRound;
 import io.pairdb.core.replication.ReplicaWriteRound;
+import io.pairdb.core.replication.StoreHints;
 import io.pairdb.core.ring.ReplicaSets;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ClusterTopology;
+import io.pairdb.core.version.CausalContexts;
 import io.pairdb.core.version.ClockIssuer;
 import io.pairdb.core.version.Resolution;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.version.Version;
+import io.pairdb.core.write.WriteOutcome.ReadBeforeWriteFailed.Cause;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,22 +43,32 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Coordinates a write or delete (DESIGN.md §6): idempotency claim → tenant → replica sets →
- * new version (read-modify-write, or the client's causal context) → parallel writes to
- * natural and pending replicas → answer at CL + |pending| acknowledgements → idempotency record.
+ * Coordinates a write or delete (DESIGN.md §6): causal context check → idempotency claim →
+ * tenant → replica sets → the version it follows (a read quorum, or the client's causal context)
+ * → new version → parallel writes to natural and pending replicas → answer at CL + |pending|
+ * acknowledgements → idempotency record.
+ *
+ * <p>Every wait ends by the request's deadline (the stricter of the write timeout and the
+ * client's): the claim, the tenant lookup, the read before the write, the replica writes, the
+ * hints stored before the answer and the record after it. A write whose deadline has passed
+ * sends nothing to the storage nodes, so its in-progress claim, which outlives the deadline,
+ * cannot expire while it still runs.
  */
 public final class CoordinateWrite {
     private final TenantService tenants;
     private final ClusterTopology topology;
     private final StorageNodes nodes;
     private final IdempotencyStore idempotency;
-    private final HintStore hints;
+    private final StoreHints hints;
     private final ClockIssuer clocks;
     private final Environment env;
     private static final int SPECULATION_DIVISOR = 10;
+    /** Backoff between tries of a record or release that failed, doubling up to the last. */
+    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    private static final Duration LAST_RETRY = Duration.ofSeconds(1);
 
     private final Duration claimTtl;
-    private final AtomicLong generatedKeys = new AtomicLong();
+    private final AtomicLong tokens = new AtomicLong();
 
     public CoordinateWrite(TenantService tenants, ClusterTopology topology, StorageNodes nodes,
                            IdempotencyStore idempotency, HintStore hints, ClockIssuer clocks, Environment env) {
@@ -60,48 +76,50 @@ public final class CoordinateWrite {
         this.topology = Objects.requireNonNull(topology, "topology");
         this.nodes = Objects.requireNonNull(nodes, "nodes");
         this.idempotency = Objects.requireNonNull(idempotency, "idempotency");
-        this.hints = Objects.requireNonNull(hints, "hints");
         this.clocks = Objects.requireNonNull(clocks, "clocks");
         this.env = Objects.requireNonNull(env, "env");
+        this.hints = new StoreHints(Objects.requireNonNull(hints, "hints"), env);
         this.claimTtl = claimTtl(env.settings().writeTimeout());
     }
 
     public CompletableFuture<WriteOutcome> execute(WriteCommand command) {
         long started = env.clock().nowMillis();
         Deadline deadline = Deadline.of(env.clock(), env.settings().writeTimeout(), command.clientDeadline());
-        CompletableFuture<WriteOutcome> outcome;
-        try {
-            outcome = claimAndWrite(command, deadline);
-        } catch (RuntimeException e) {
-            outcome = CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<WriteOutcome> outcome = Timeouts.started(() -> checkAndWrite(command, deadline));
         Operation op = command.isDelete() ? Operation.DELETE : Operation.WRITE;
         return outcome.whenComplete((o, error) -> env.metrics().requestCompleted(op, command.consistency(),
                 error != null ? "ERROR" : statusOf(o), Duration.ofMillis(env.clock().nowMillis() - started)));
     }
 
-    private CompletableFuture<WriteOutcome> claimAndWrite(WriteCommand command, Deadline deadline) {
-        String fingerprint = fingerprint(command);
+    private CompletableFuture<WriteOutcome> checkAndWrite(WriteCommand command, Deadline deadline) {
+        Optional<String> badContext = command.causalContext().flatMap(context -> CausalContexts.problem(context,
+                env.clock().nowMillis(), env.settings().maxCausalContextEntries(), env.settings().maxClockSkew()));
+        if (badContext.isPresent()) {
+            return done(new WriteOutcome.InvalidCausalContext(badContext.get()));
+        }
         if (command.idempotencyKey().isEmpty()) {
-            // Nobody can know a generated key before the answer, so there is nothing to claim: the write
-            // runs at once, and its record is stored before the answer, so a retry with the returned key
-            // is recognised. Without the store the write still runs (the client asked for no guarantee).
-            String token = generateIdempotencyKey();
-            IdempotencyKey key = new IdempotencyKey(command.tenant(), command.key(), token);
-            return write(command, token, deadline).thenCompose(o -> o instanceof WriteOutcome.Written w
-                    ? recordQuietly(() -> idempotency.complete(key, fingerprint, w.response(), idempotencyTtl()), o)
-                    : done(o));
+            // A generated key is known only to whoever gets the answer, and they have no reason to
+            // retry: nobody can ever look a record of it up, so none is stored (it would only fill
+            // Redis). It names the write in the answer; sent back, it is a new request's key.
+            return write(command, uniqueToken(), deadline);
         }
-        String token = command.idempotencyKey().get();
+        return claimAndWrite(command, command.idempotencyKey().get(), deadline);
+    }
+
+    private CompletableFuture<WriteOutcome> claimAndWrite(WriteCommand command, String token, Deadline deadline) {
+        String fingerprint = fingerprint(command);
         IdempotencyKey key = new IdempotencyKey(command.tenant(), command.key(), token);
-        CompletableFuture<Claim> claim;
-        try {
-            claim = idempotency.claim(key, fingerprint, claimTtl);
-        } catch (RuntimeException e) {
-            claim = CompletableFuture.failedFuture(e);
-        }
+        Claimant claimant = new Claimant(key, uniqueToken(), env.clock().nowMillis() + claimTtl.toMillis());
+        CompletableFuture<Claim> claim = deadline.bound(
+                Timeouts.started(() -> idempotency.claim(key, fingerprint, claimant.owner(), claimTtl)), env.clock(),
+                env.scheduler(), () -> new ClaimUnanswered(key));
         return claim.handle((found, error) -> {
             if (error != null) {
+                if (unwrap(error) instanceof ClaimUnanswered late) {
+                    // the claim may have been made all the same: give it back, nothing ran under it
+                    afterWrite(() -> idempotency.release(key, claimant.owner()), claimant, "release", deadline);
+                    return done(new WriteOutcome.IdempotencyUnavailable(late.getMessage()));
+                }
                 if (unwrap(error) instanceof PairDbException e) {
                     // the client asked for exactly-once: without the store we cannot promise it
                     return done(new WriteOutcome.IdempotencyUnavailable(e.getMessage()));
@@ -115,58 +133,87 @@ public final class CoordinateWrite {
                 case Claim.InProgress p when p.fingerprint().equals(fingerprint) ->
                         done(new WriteOutcome.InFlight(token));
                 case Claim.InProgress p -> done(new WriteOutcome.IdempotencyConflict(token));
-                case Claim.Claimed claimed -> writeOrFail(command, token, deadline).handle((o, failure) ->
-                        o instanceof WriteOutcome.Written w
-                                ? recordQuietly(() -> idempotency.complete(key, fingerprint, w.response(),
-                                        idempotencyTtl()), o)
-                                : recordQuietly(() -> idempotency.release(key), o).thenCompose(ignored ->
-                                        failure == null ? done(o) : CompletableFuture.<WriteOutcome>failedFuture(
-                                                unwrap(failure))))
-                        .thenCompose(answer -> answer);
+                case Claim.Claimed claimed -> writeAndRecord(command, claimant, fingerprint, deadline);
             };
         }).thenCompose(answer -> answer);
     }
 
+    /** Who claimed a key: the attempt's owner token, and when its in-progress marker expires at the earliest. */
+    private record Claimant(IdempotencyKey key, String owner, long markerExpiresAtMillis) {
+    }
+
     /**
-     * Completes with {@code outcome} once the store has answered {@code record}. A store that fails
-     * leaves the write standing: a retry after this may apply again, which conditional apply tolerates.
+     * Runs the claimed write, then stores its answer under the claim, or releases the claim when it
+     * failed (so a retry runs). Either way the answer stays the write's: a write that reached its
+     * replicas is acknowledged even if its record is lost (see {@link #afterWrite}).
      */
-    private static CompletableFuture<WriteOutcome> recordQuietly(Supplier<CompletableFuture<Void>> record,
-                                                                 WriteOutcome outcome) {
-        CompletableFuture<Void> recorded;
-        try {
-            recorded = record.get();
-        } catch (RuntimeException e) {
-            recorded = CompletableFuture.failedFuture(e);
-        }
-        return recorded.handle((ignored, error) -> {
-            if (error != null && !(unwrap(error) instanceof PairDbException)) {
-                throw new CompletionException(unwrap(error));
+    private CompletableFuture<WriteOutcome> writeAndRecord(WriteCommand command, Claimant claimant, String fingerprint,
+                                                           Deadline deadline) {
+        IdempotencyKey key = claimant.key();
+        return Timeouts.started(() -> write(command, key.token(), deadline)).handle((outcome, failure) -> {
+            if (outcome instanceof WriteOutcome.Written written) {
+                return afterWrite(() -> idempotency.complete(key, claimant.owner(), fingerprint, written.response(),
+                        env.settings().idempotencyTtl()), claimant, "record", deadline).thenApply(ignored -> outcome);
             }
-            return outcome;
+            return afterWrite(() -> idempotency.release(key, claimant.owner()), claimant, "release", deadline)
+                    .thenCompose(ignored -> failure == null ? done(outcome)
+                            : CompletableFuture.<WriteOutcome>failedFuture(unwrap(failure)));
+        }).thenCompose(answer -> answer);
+    }
+
+    /**
+     * Stores a record or releases a claim after the write ran; the future completes once that is
+     * done or given up, and by the deadline at most, and never fails. An attempt that fails (Redis
+     * slow or away) is tried again in the background, backing off, until the claim's marker would
+     * have expired: the store acts only on this attempt's own marker, so a late try never touches
+     * a claim another request made since. Only a record given up is counted and logged.
+     *
+     * <p>A lost record does not change the client's answer: a write that reached its replicas at
+     * its consistency level is acknowledged, because failing it would send the client to retry, and
+     * with its record lost a retry (once the marker expires) runs the write again as a new version
+     * that dominates the first — conditional apply does not absorb it. Answering success leaves
+     * that to a client that also lost the answer. A lost release leaves the marker until it
+     * expires: retries get REQUEST_IN_PROGRESS until then.
+     */
+    private CompletableFuture<Void> afterWrite(Supplier<CompletableFuture<Void>> call, Claimant claimant, String what,
+                                               Deadline deadline) {
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        attempt(call, claimant, what, FIRST_RETRY, settled);
+        return deadline.bound(settled, env.clock(), env.scheduler(), () -> new ClaimUnanswered(claimant.key()))
+                .handle((ignored, error) -> null);
+    }
+
+    private void attempt(Supplier<CompletableFuture<Void>> call, Claimant claimant, String what, Duration backoff,
+                         CompletableFuture<Void> settled) {
+        Timeouts.started(call).whenComplete((ignored, error) -> {
+            if (error == null) {
+                settled.complete(null);
+                return;
+            }
+            if (env.clock().nowMillis() + backoff.toMillis() >= claimant.markerExpiresAtMillis()) {
+                env.metrics().idempotencyRecordFailed("the " + what + " of " + claimant.key().storageKey()
+                        + " could not be stored before its in-progress marker expired: " + describe(unwrap(error)));
+                settled.complete(null);
+                return;
+            }
+            Duration next = backoff.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : backoff.multipliedBy(2);
+            try {
+                env.scheduler().schedule(backoff, () -> attempt(call, claimant, what, next, settled));
+            } catch (RuntimeException notScheduled) {
+                // the scheduler is shutting down: this was the last try
+                env.metrics().idempotencyRecordFailed("the " + what + " of " + claimant.key().storageKey()
+                        + " could not be stored: " + describe(unwrap(error)));
+                settled.complete(null);
+            }
         });
     }
 
-    private Duration idempotencyTtl() {
-        return env.settings().idempotencyTtl();
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    }
-
-    /** Like {@link #write}, but a store that throws fails the future, so a claim is always completed or released. */
-    private CompletableFuture<WriteOutcome> writeOrFail(WriteCommand command, String idempotencyKey, Deadline deadline) {
-        try {
-            return write(command, idempotencyKey, deadline);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
     private CompletableFuture<WriteOutcome> write(WriteCommand command, String idempotencyKey, Deadline deadline) {
-        return tenants.findAsync(command.tenant(), env.scheduler())
-                .thenCompose(tenant -> write(command, tenant, idempotencyKey, deadline));
+        CompletableFuture<Optional<Tenant>> tenant = deadline.bound(
+                Timeouts.started(() -> tenants.findAsync(command.tenant(), env.scheduler())), env.clock(),
+                env.scheduler(), () -> new PairDbException("tenant " + command.tenant(),
+                        "the tenant store did not answer within the request's deadline"));
+        return tenant.thenCompose(found -> write(command, found, idempotencyKey, deadline));
     }
 
     private CompletableFuture<WriteOutcome> write(WriteCommand command, Optional<Tenant> tenant, String idempotencyKey,
@@ -189,95 +236,154 @@ public final class CoordinateWrite {
             env.metrics().quorumFailure(operation(command));
             return done(new WriteOutcome.Unavailable(requiredAcks, (int) alive));
         }
-        return baseVersion(command, sets.get(), deadline).thenCompose(base -> {
-            Version version = newVersion(command, base);
-            var mutation = new ReplicaWriteRound.Mutation(command.tenant(), command.key(), token, version);
-            return ReplicaWriteRound.start(targets, requiredAcks, mutation, deadline, nodes, hints, env).result()
-                    .thenApply(result -> switch (result.status()) {
-                        case REACHED -> new WriteOutcome.Written(new StoredResponse(command.key(), idempotencyKey,
-                                version.clock(), version.timestampMs(), result.acknowledged(),
-                                command.consistency().wireName(), version.tombstone()));
-                        case FAILED -> {
-                            env.metrics().quorumFailure(operation(command));
-                            yield new WriteOutcome.QuorumNotReached(requiredAcks, result.acknowledged(), result.failed());
-                        }
-                        case TIMED_OUT -> {
-                            env.metrics().quorumFailure(operation(command));
-                            yield new WriteOutcome.TimedOut(requiredAcks, result.acknowledged());
-                        }
-                    });
+        return baseVersion(command, sets.get(), deadline).thenCompose(base -> switch (base) {
+            case BaseRead.Failed failed -> {
+                env.metrics().quorumFailure(operation(command));
+                yield done(failed.outcome());
+            }
+            case BaseRead.Found found -> writeVersion(command, found, targets, requiredAcks, token, idempotencyKey,
+                    deadline);
         });
     }
 
-    /** What a new version follows: the clock it must dominate and the timestamp it must exceed. */
-    private record Base(VectorClock clock, long timestampMs) {
-        static final Base NOTHING = new Base(VectorClock.EMPTY, 0);
+    private CompletableFuture<WriteOutcome> writeVersion(WriteCommand command, BaseRead.Found base,
+                                                         List<StorageNode> targets, int requiredAcks, Token token,
+                                                         String idempotencyKey, Deadline deadline) {
+        if (deadline.expired(env.clock())) {
+            env.metrics().quorumFailure(operation(command));
+            return done(new WriteOutcome.TimedOut(requiredAcks, 0));
+        }
+        VectorClock clock;
+        switch (clocks.next(base.clock())) {
+            case ClockIssuer.Issue.IdNotHeld notHeld -> {
+                return done(new WriteOutcome.CoordinatorIdNotHeld(notHeld.id()));
+            }
+            case ClockIssuer.Issue.Issued issued -> clock = issued.clock();
+        }
+        // a new version is never older than what it follows, so the timestamp tiebreak agrees with causality
+        long timestamp = Math.max(env.clock().nowMillis(), Math.addExact(base.timestampMs(), 1));
+        Version version = command.value()
+                .map(v -> Version.of(v, clock, timestamp))
+                .orElseGet(() -> Version.tombstone(clock, timestamp));
+        var mutation = new ReplicaWriteRound.Mutation(command.tenant(), command.key(), token, version);
+        return ReplicaWriteRound.start(targets, requiredAcks, mutation, deadline, nodes, hints, env).result()
+                .thenApply(result -> switch (result.status()) {
+                    case REACHED -> new WriteOutcome.Written(new StoredResponse(command.key(), idempotencyKey,
+                            version.clock(), version.timestampMs(), result.acknowledged(),
+                            command.consistency().wireName(), version.tombstone()));
+                    case FAILED -> {
+                        env.metrics().quorumFailure(operation(command));
+                        yield new WriteOutcome.QuorumNotReached(requiredAcks, result.acknowledged(), result.failed());
+                    }
+                    case TIMED_OUT -> {
+                        env.metrics().quorumFailure(operation(command));
+                        yield new WriteOutcome.TimedOut(requiredAcks, result.acknowledged());
+                    }
+                });
+    }
+
+    /** What the read before a write found: the version a new one follows, or why there is none to follow. */
+    private sealed interface BaseRead {
+        /** The clock a new version must dominate and the timestamp it must exceed. */
+        record Found(VectorClock clock, long timestampMs) implements BaseRead {
+        }
+
+        record Failed(WriteOutcome.ReadBeforeWriteFailed outcome) implements BaseRead {
+        }
     }
 
     /**
-     * The newest version the replicas hold (read-before-write), or the client's causal context. The
-     * read asks a read quorum of the live natural replicas, which overlaps every write quorum
-     * (R + W > N); the other live replicas are asked only when one of those fails, or at a tenth
-     * of the write timeout (at most half the time left) when one is slow.
+     * The newest version the replicas hold, or the client's causal context. Whatever the write's
+     * consistency level, the read must reach a read quorum of the natural replicas (⌊RF/2⌋+1),
+     * which overlaps every quorum write (R + W > N): a version built on fewer replies may miss the
+     * last acknowledged write, be concurrent with it and lose to it. Spares count: the other live
+     * natural replicas are asked when one of the quorum fails, or at a tenth of the write timeout
+     * (at most half the time left) when one is slow.
      */
-    private CompletableFuture<Base> baseVersion(WriteCommand command, ReplicaSets sets, Deadline deadline) {
+    private CompletableFuture<BaseRead> baseVersion(WriteCommand command, ReplicaSets sets, Deadline deadline) {
         if (command.causalContext().isPresent()) {
-            return CompletableFuture.completedFuture(new Base(command.causalContext().get(), 0));
+            return CompletableFuture.completedFuture(new BaseRead.Found(command.causalContext().get(), 0));
         }
         List<StorageNode> readable = sets.natural().stream().filter(n -> n.liveness() == Liveness.UP).toList();
-        if (readable.isEmpty()) {
-            return CompletableFuture.completedFuture(Base.NOTHING);
+        int readQuorum = ConsistencyLevel.QUORUM.required(sets.natural().size());
+        if (readable.size() < readQuorum) {
+            return CompletableFuture.completedFuture(new BaseRead.Failed(new WriteOutcome.ReadBeforeWriteFailed(
+                    Cause.NOT_ENOUGH_REPLICAS, readQuorum, readable.size())));
         }
-        int wanted = Math.min(command.consistency().required(sets.natural().size()), readable.size());
         // a replica that is slow rather than failed is overtaken by the spares well before the deadline
         Duration speculateAfter = Duration.ofMillis(Math.min(
                 env.settings().writeTimeout().toMillis() / SPECULATION_DIVISOR,
                 deadline.remaining(env.clock()).toMillis() / 2));
-        return ReplicaReadRound.startWithSpares(readable, wanted, speculateAfter, nodes, command.tenant(), command.key(),
-                        deadline, env)
+        return ReplicaReadRound.startWithSpares(readable, readQuorum, speculateAfter, nodes, command.tenant(),
+                        command.key(), deadline, env)
                 .quorum()
-                .thenApply(replies -> Resolution.resolve(replies.versions())
-                        .map(v -> new Base(v.clock(), v.timestampMs()))
-                        .orElse(Base.NOTHING));
-    }
-
-    private Version newVersion(WriteCommand command, Base base) {
-        VectorClock clock = clocks.next(base.clock());
-        // a new version is never older than what it follows, so the timestamp tiebreak agrees with causality
-        long timestamp = Math.max(env.clock().nowMillis(), base.timestampMs() + 1);
-        return command.value()
-                .map(v -> Version.of(v, clock, timestamp))
-                .orElseGet(() -> Version.tombstone(clock, timestamp));
+                .thenApply(replies -> switch (replies.status()) {
+                    case REACHED -> Resolution.resolve(replies.versions())
+                            .<BaseRead>map(v -> new BaseRead.Found(v.clock(), v.timestampMs()))
+                            .orElse(new BaseRead.Found(VectorClock.EMPTY, 0));
+                    case FAILED -> new BaseRead.Failed(new WriteOutcome.ReadBeforeWriteFailed(
+                            Cause.QUORUM_NOT_REACHED, readQuorum, replies.answers().size()));
+                    case TIMED_OUT -> new BaseRead.Failed(new WriteOutcome.ReadBeforeWriteFailed(
+                            Cause.TIMED_OUT, readQuorum, replies.answers().size()));
+                });
     }
 
     /**
-     * How long an in-progress claim lives: long enough to outlast the write it guards, short
-     * enough that a coordinator that dies mid-write does not block retries for a day.
+     * How long an in-progress claim lives: long enough to outlast the write it guards (which
+     * sends nothing after its deadline, at most one write timeout from its start, and then only
+     * records or releases), short enough that a coordinator that dies mid-write does not block
+     * retries for a day.
      */
     private static Duration claimTtl(Duration writeTimeout) {
         Duration twiceTheDeadline = writeTimeout.multipliedBy(2);
         return twiceTheDeadline.compareTo(Duration.ofSeconds(10)) > 0 ? twiceTheDeadline : Duration.ofSeconds(10);
     }
 
-    private String generateIdempotencyKey() {
-        // unique without randomness: coordinator ids are unique, and the time part survives restarts
+    /** A generated idempotency key or claim owner, unique without randomness: coordinator ids are unique, and the time part survives restarts. */
+    private String uniqueToken() {
         return clocks.coordinatorId() + "-" + Long.toString(env.clock().nowMillis(), 36) + "-"
-                + generatedKeys.incrementAndGet();
+                + tokens.incrementAndGet();
     }
 
-    /** What makes two requests "the same request" for idempotency. */
+    /**
+     * What makes two requests "the same request" for idempotency: tenant, key, operation, value
+     * and causal context, each prefixed by its length so that no two different requests feed the
+     * digest the same bytes.
+     */
     static String fingerprint(WriteCommand command) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((command.isDelete() ? "delete" : "put").getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            command.value().ifPresent(sha::update);
-            sha.update((byte) 0);
-            command.causalContext().ifPresent(c -> sha.update(c.toString().getBytes(StandardCharsets.UTF_8)));
+            field(sha, command.tenant().value().getBytes(StandardCharsets.UTF_8));
+            field(sha, command.key().getBytes(StandardCharsets.UTF_8));
+            field(sha, (command.isDelete() ? "delete" : "put").getBytes(StandardCharsets.UTF_8));
+            field(sha, command.value().orElse(new byte[0]));
+            field(sha, command.causalContext().map(c -> c.toString().getBytes(StandardCharsets.UTF_8))
+                    .orElse(new byte[0]));
             return HexFormat.of().formatHex(sha.digest(), 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK provides SHA-256", e);
         }
+    }
+
+    private static void field(MessageDigest sha, byte[] bytes) {
+        sha.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+        sha.update(bytes);
+    }
+
+    /** The idempotency store did not answer a claim, record or release within the request's deadline. */
+    private static final class ClaimUnanswered extends PairDbException {
+        ClaimUnanswered(IdempotencyKey key) {
+            super(key.storageKey(), "the idempotency store did not answer for " + key.storageKey()
+                    + " within the request's deadline");
+        }
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    private static String describe(Throwable error) {
+        return error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName();
     }
 
     private static Operation operation(WriteCommand command) {
@@ -295,6 +401,13 @@ public final class CoordinateWrite {
             case WriteOutcome.IdempotencyConflict c -> "IDEMPOTENCY_KEY_CONFLICT";
             case WriteOutcome.InFlight i -> "IN_FLIGHT";
             case WriteOutcome.IdempotencyUnavailable i -> "IDEMPOTENCY_UNAVAILABLE";
+            case WriteOutcome.ReadBeforeWriteFailed r -> switch (r.cause()) {
+                case NOT_ENOUGH_REPLICAS -> "UNAVAILABLE";
+                case QUORUM_NOT_REACHED -> "QUORUM_NOT_REACHED";
+                case TIMED_OUT -> "TIMEOUT";
+            };
+            case WriteOutcome.InvalidCausalContext i -> "INVALID_CAUSAL_CONTEXT";
+            case WriteOutcome.CoordinatorIdNotHeld c -> "COORDINATOR_ID_NOT_HELD";
         };
     }
 

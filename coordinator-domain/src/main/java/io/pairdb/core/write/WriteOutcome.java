@@ -39,4 +39,30 @@ public sealed interface WriteOutcome {
     /** The request carries an idempotency key but the idempotency store is unreachable. */
     record IdempotencyUnavailable(String reason) implements WriteOutcome {
     }
+
+    /**
+     * The read that finds the version a new one follows did not reach a read quorum of the
+     * natural replicas (spares included); nothing was written. {@code answered} replicas did.
+     */
+    record ReadBeforeWriteFailed(Cause cause, int required, int answered) implements WriteOutcome {
+        public enum Cause {
+            /** Fewer live natural replicas than a read quorum: nothing was asked. */
+            NOT_ENOUGH_REPLICAS,
+            /** Replicas failed, so a read quorum could not answer. */
+            QUORUM_NOT_REACHED,
+            /** The deadline passed first. */
+            TIMED_OUT
+        }
+    }
+
+    /** The client's causal context is not one the coordinators could have handed out; nothing was written. */
+    record InvalidCausalContext(String reason) implements WriteOutcome {
+    }
+
+    /**
+     * This coordinator does not hold a valid lease on its id (renewals failed for longer than the
+     * lease, or another instance took the id over), so it cannot version a write; nothing was written.
+     */
+    record CoordinatorIdNotHeld(String coordinatorId) implements WriteOutcome {
+    }
 }

@@ -257,6 +257,20 @@ class ReplayHintsTest {
         assertThat(metrics.dropped(node(1), DropReason.EXPIRED)).isEqualTo(1);
     }
 
+    @Test
+    void theExpirySweepGoesOnBatchByBatchUntilEveryOldHintIsGone() {
+        int old = ExpireHints.BATCH + 7;
+        for (int i = 0; i < old; i++) {
+            storeHint(TARGET, "k" + i, version("v", 1), clock.now().minus(Duration.ofDays(8)));
+        }
+
+        var dropped = new ExpireHints(hints, tally, clock, settings.ttl()).expire();
+
+        assertThat(dropped).containsEntry(TARGET, (long) old);
+        assertThat(hints.count(TARGET)).isZero();
+        assertThat(tally.of(TARGET).dropped()).containsEntry(DropReason.EXPIRED, (long) old);
+    }
+
     // ---- which nodes ------------------------------------------------------------------------------
 
     @Test

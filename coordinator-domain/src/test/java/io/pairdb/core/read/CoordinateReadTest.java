@@ -261,4 +261,41 @@ class CoordinateReadTest {
 
         assertThat(List.of(storedOn(node(2)), storedOn(node(3)))).containsOnly(Optional.of(NEW));
     }
+
+    @Test
+    void blockingRepairWaitsForTheRepliesItAnswersFromNotForTheSlowestReplica() {
+        var d = CoordinatorHarness.withBlockingRepair();
+        // a read deadline far beyond the test's patience: only the replies and repairs may hold the answer
+        threeNodesWithTenant(CoordinatorHarness.builder().settings(new io.pairdb.core.replication.CoordinatorSettings(
+                d.writeTimeout(), Duration.ofMinutes(5), d.idempotencyTtl(), d.maxValueBytes(), d.defaultConsistency(),
+                false, d.maxRepairsInFlight(), d.maxClockEntries())));
+        holding(NEW, OLD, null);
+        h.storage().neverAnswer(node(3));
+
+        assertThat(read(QUORUM)).isInstanceOfSatisfying(ReadOutcome.Found.class,
+                found -> assertThat(found.version()).isEqualTo(NEW));
+
+        assertThat(storedOn(node(2))).as("the stale replica it answered from is repaired before the answer")
+                .contains(NEW);
+    }
+
+    @Test
+    void theReadDeadlineCoversTheTenantLookup() {
+        io.pairdb.core.testing.GatedTenantStore tenants = new io.pairdb.core.testing.GatedTenantStore();
+        threeNodesWithTenant(CoordinatorHarness.builder().tenantStore(tenants)
+                .settings(CoordinatorHarness.withTimeouts(Duration.ofMillis(500))));
+        tenants.close();
+        try {
+            CompletableFuture<ReadOutcome> read = h.reads().execute(ReadCommand.of(TENANT, KEY, QUORUM));
+
+            Object ended = read.handle((outcome, error) -> error != null ? error : outcome)
+                    .completeOnTimeout("still waiting", 10, java.util.concurrent.TimeUnit.SECONDS).join();
+
+            assertThat(ended).as("the read ends by its deadline while the tenant store is slow")
+                    .isNotEqualTo("still waiting").isNotInstanceOf(ReadOutcome.Found.class);
+            assertThat(h.storage().calls()).isEmpty();
+        } finally {
+            tenants.open();
+        }
+    }
 }

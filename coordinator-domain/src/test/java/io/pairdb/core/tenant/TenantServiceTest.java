@@ -1,16 +1,21 @@
 package io.pairdb.core.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pairdb.core.node.NodeId;
+import io.pairdb.core.testing.GatedTenantStore;
 import io.pairdb.core.testing.InMemoryTenantStore;
 import io.pairdb.core.testing.InMemoryTopologyStore;
 import io.pairdb.core.testing.ManualClock;
 import io.pairdb.core.testing.RecordingMetrics;
 import io.pairdb.core.testing.SteppedScheduler;
+import io.pairdb.core.testing.VirtualThreadScheduler;
 import io.pairdb.core.tenant.TenantService.CreateOutcome;
 import io.pairdb.core.topology.ClusterTopology;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
@@ -153,10 +158,12 @@ class TenantServiceTest {
     }
 
     @Test
-    void anUnknownTenantIsNotCachedSoItIsUsableOnceCreatedElsewhere() {
+    void anUnknownTenantCreatedElsewhereIsUsableOnceItsAbsenceIsForgotten() {
         assertThat(tenants.find(ACME)).isEmpty();
         store.insert(new Tenant(ACME, 3, clock.now(), clock.now(), 1));
 
+        assertThat(tenants.find(ACME)).as("remembered as missing").isEmpty();
+        clock.advance(TenantService.Settings.DEFAULT_MISSING_TTL);
         assertThat(tenants.find(ACME)).isPresent();
     }
 
@@ -166,5 +173,51 @@ class TenantServiceTest {
         tenants.create(ACME, Optional.empty());
 
         assertThat(tenants.list()).extracting(t -> t.id().value()).containsExactly("acme", "zeta");
+    }
+
+    @Test
+    void concurrentLookupsOfOneTenantShareOneStoreCall() {
+        GatedTenantStore slow = new GatedTenantStore();
+        TenantService service = new TenantService(slow, topology, clock, metrics, TenantService.Settings.defaults());
+        service.create(ACME, Optional.of(3));
+        slow.close();
+        try (VirtualThreadScheduler loader = new VirtualThreadScheduler()) {
+            List<CompletableFuture<Optional<Tenant>>> lookups = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                lookups.add(service.findAsync(ACME, loader));
+            }
+            // every load that was started has reached the store by now (a lone one would, at once)
+            await().atMost(Duration.ofSeconds(10)).until(() -> slow.waiting() >= 1);
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(10)).until(() -> slow.finds() >= 1);
+
+            assertThat(slow.finds()).as("store lookups for 10 concurrent requests").isEqualTo(1);
+            slow.open();
+            lookups.forEach(l -> assertThat(l.join()).isPresent());
+        } finally {
+            slow.open();
+        }
+    }
+
+    @Test
+    void aMissingTenantIsRememberedBrieflyAndForgottenWhenCreated() {
+        GatedTenantStore counting = new GatedTenantStore();
+        TenantService service = new TenantService(counting, topology, clock, metrics, TenantService.Settings.defaults());
+        SteppedScheduler loader = new SteppedScheduler(clock);
+
+        for (int i = 0; i < 5; i++) {
+            CompletableFuture<Optional<Tenant>> lookup = service.findAsync(ACME, loader);
+            while (loader.runOne()) {
+                // load it
+            }
+            assertThat(lookup.join()).isEmpty();
+        }
+        assertThat(counting.finds()).as("an unknown tenant is not looked up on every request").isEqualTo(1);
+
+        service.create(ACME, Optional.of(3));
+        CompletableFuture<Optional<Tenant>> afterCreate = service.findAsync(ACME, loader);
+        while (loader.runOne()) {
+            // load it
+        }
+        assertThat(afterCreate.join()).as("created here: usable at once").isPresent();
     }
 }

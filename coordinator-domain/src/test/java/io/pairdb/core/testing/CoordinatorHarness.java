@@ -6,7 +6,9 @@ import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.IdempotencyStore;
+import io.pairdb.core.port.Scheduler;
 import io.pairdb.core.port.TenantStore;
 import io.pairdb.core.read.CoordinateRead;
 import io.pairdb.core.read.ReadCommand;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One coordinator wired to in-memory ports and {@link FakeStorageNodes}, the way the
@@ -41,7 +44,7 @@ public final class CoordinatorHarness implements AutoCloseable {
     private final ClusterTopology topology = new ClusterTopology(topologyStore, clock);
     private final InMemoryHintStore hints = new InMemoryHintStore();
     private final FakeStorageNodes storage = new FakeStorageNodes();
-    private final ThreadPoolScheduler scheduler = new ThreadPoolScheduler();
+    private final Scheduler scheduler;
     private final RecordingMetrics metrics = new RecordingMetrics();
     private final TenantService tenants;
     private final IdempotencyStore idempotency;
@@ -52,11 +55,12 @@ public final class CoordinatorHarness implements AutoCloseable {
         for (int i = 1; i <= b.nodes; i++) {
             topology.register(node(i), "10.0.0." + i, 7000, StorageNode.DEFAULT_VIRTUAL_NODES);
         }
+        this.scheduler = b.scheduler.get();
         Environment env = new Environment(clock, scheduler, metrics, b.settings);
         this.tenants = new TenantService(b.tenantStore, topology, clock, metrics, TenantService.Settings.defaults());
         this.idempotency = b.idempotency.apply(clock);
         ClockIssuer clocks = new ClockIssuer(COORDINATOR_ID, clock, b.settings.maxClockEntries());
-        this.writes = new CoordinateWrite(tenants, topology, storage, idempotency, hints, clocks, env);
+        this.writes = new CoordinateWrite(tenants, topology, storage, idempotency, b.hints.apply(hints), clocks, env);
         this.reads = new CoordinateRead(tenants, topology, storage, new RepairReplicas(storage, env), env);
     }
 
@@ -142,7 +146,13 @@ public final class CoordinatorHarness implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.close();
+        if (scheduler instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not close the scheduler", e);
+            }
+        }
     }
 
     /** Default settings with both deadlines set to {@code timeout}, for tests that let a deadline pass. */
@@ -173,6 +183,20 @@ public final class CoordinatorHarness implements AutoCloseable {
         private CoordinatorSettings settings = CoordinatorSettings.defaults();
         private TenantStore tenantStore = new InMemoryTenantStore();
         private Function<ManualClock, IdempotencyStore> idempotency = InMemoryIdempotencyStore::new;
+        private Function<InMemoryHintStore, HintStore> hints = memory -> memory;
+        private Supplier<Scheduler> scheduler = ThreadPoolScheduler::new;
+
+        /** The hint store the writes use, built around the in-memory one that {@link #hints()} shows. */
+        public Builder hints(Function<InMemoryHintStore, HintStore> wrap) {
+            this.hints = wrap;
+            return this;
+        }
+
+        /** The scheduler the core runs its timers and background work on (closed with the harness if closeable). */
+        public Builder scheduler(Supplier<Scheduler> scheduler) {
+            this.scheduler = scheduler;
+            return this;
+        }
 
         public Builder nodes(int count) {
             this.nodes = count;

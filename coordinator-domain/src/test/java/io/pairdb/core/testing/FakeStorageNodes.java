@@ -41,6 +41,9 @@ public final class FakeStorageNodes implements StorageNodes, StorageHealth {
 
         record AnswerWhenReleased(CompletableFuture<Void> gate) implements Fault {
         }
+
+        record FailReads() implements Fault {
+        }
     }
 
     private final Map<NodeId, Map<StoredKey, Version>> data = new ConcurrentHashMap<>();
@@ -50,6 +53,11 @@ public final class FakeStorageNodes implements StorageNodes, StorageHealth {
     /** Every call to the node fails, as if it could not be reached. */
     public void failEveryCall(NodeId node) {
         faults.put(node, new Fault.FailEveryCall());
+    }
+
+    /** Reads from the node fail; writes, repairs and probes succeed (an overloaded or half-broken node). */
+    public void failReads(NodeId node) {
+        faults.put(node, new Fault.FailReads());
     }
 
     /** Calls to the node never complete; only a deadline ends them. */
@@ -107,6 +115,9 @@ public final class FakeStorageNodes implements StorageNodes, StorageHealth {
     @Override
     public CompletableFuture<Optional<Version>> read(StorageNode node, TenantId tenant, String key, Duration timeout) {
         calls.add(new Call(Kind.READ, node.id(), tenant, key));
+        if (faults.get(node.id()) instanceof Fault.FailReads) {
+            return CompletableFuture.failedFuture(new PairDbException(node.id().value(), "injected read failure of " + node.id()));
+        }
         return answer(node.id(), () -> stored(node.id(), tenant, key));
     }
 
@@ -140,6 +151,7 @@ public final class FakeStorageNodes implements StorageNodes, StorageHealth {
                     CompletableFuture.failedFuture(new PairDbException(node.value(), "injected failure of " + node));
             case Fault.NeverAnswer n -> new CompletableFuture<>();
             case Fault.AnswerWhenReleased held -> held.gate().thenApply(ignored -> work.get());
+            case Fault.FailReads r -> CompletableFuture.completedFuture(work.get());
         };
     }
 

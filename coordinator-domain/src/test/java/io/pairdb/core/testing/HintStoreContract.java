@@ -230,12 +230,27 @@ public abstract class HintStoreContract {
         store.store(hint(n1, "young", value("4", 4), now.minus(Duration.ofDays(7))));
         store.claim(n1, 1, "c1", LONG_LEASE);
 
-        Map<NodeId, Long> dropped = store.expire(now.minus(Duration.ofDays(7)));
+        Map<NodeId, Long> dropped = store.expire(now.minus(Duration.ofDays(7)), 100);
 
         assertThat(dropped).containsExactlyInAnyOrderEntriesOf(Map.of(n1, 2L, n2, 1L));
         assertThat(store.pending(n1, 10)).extracting(Hint::key).containsExactly("young");
         assertThat(store.count(n2)).isZero();
-        assertThat(store.expire(now.minus(Duration.ofDays(7)))).as("nothing left to expire").isEmpty();
+        assertThat(store.expire(now.minus(Duration.ofDays(7)), 100)).as("nothing left to expire").isEmpty();
+    }
+
+    @Test
+    public void expiryRemovesAtMostTheLimitPerCall() {
+        for (int i = 0; i < 5; i++) {
+            store.store(hint(i % 2 == 0 ? n1 : n2, "old-" + i, value("v", i + 1), now.minus(Duration.ofDays(8))));
+        }
+        Instant cutoff = now.minus(Duration.ofDays(7));
+
+        Map<NodeId, Long> first = store.expire(cutoff, 3);
+        Map<NodeId, Long> rest = store.expire(cutoff, 3);
+
+        assertThat(first.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(3);
+        assertThat(rest.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(2);
+        assertThat(store.count(n1) + store.count(n2)).isZero();
     }
 
     @Test

@@ -28,6 +28,8 @@ public abstract class IdempotencyStoreContract {
     /** A store holding no records. */
     protected abstract IdempotencyStore emptyStore();
 
+    private static final Duration DAY = Duration.ofHours(24);
+
     private IdempotencyStore store;
     private final IdempotencyKey key = new IdempotencyKey(new TenantId("acme"), "user:1", "req-1");
     private final StoredResponse response = new StoredResponse("user:1", "req-1",
@@ -51,41 +53,89 @@ public abstract class IdempotencyStoreContract {
 
     @Test
     public void theFirstClaimWins() {
-        assertThat(done(store.claim(key, "fp", Duration.ofHours(24)))).isInstanceOf(Claim.Claimed.class);
+        assertThat(done(store.claim(key, "fp", "a", DAY))).isInstanceOf(Claim.Claimed.class);
     }
 
     @Test
     public void aSecondClaimWhileInFlightSeesTheFirstFingerprint() {
-        done(store.claim(key, "fp-a", Duration.ofHours(24)));
-        assertThat(done(store.claim(key, "fp-b", Duration.ofHours(24)))).isEqualTo(new Claim.InProgress("fp-a"));
+        done(store.claim(key, "fp-a", "a", DAY));
+        assertThat(done(store.claim(key, "fp-b", "b", DAY))).isEqualTo(new Claim.InProgress("fp-a"));
     }
 
     @Test
     public void aClaimAfterCompletionReturnsTheStoredResponse() {
-        done(store.claim(key, "fp", Duration.ofHours(24)));
-        done(store.complete(key, "fp", response, Duration.ofHours(24)));
-        assertThat(done(store.claim(key, "fp", Duration.ofHours(24)))).isEqualTo(new Claim.Completed("fp", response));
+        done(store.claim(key, "fp", "a", DAY));
+        done(store.complete(key, "a", "fp", response, DAY));
+        assertThat(done(store.claim(key, "fp", "b", DAY))).isEqualTo(new Claim.Completed("fp", response));
     }
 
     @Test
-    public void aResponseStoredWithoutAClaimIsFoundByTheNextClaim() {
-        // a write without a client key stores its generated key's record without claiming it first
-        done(store.complete(key, "fp", response, Duration.ofHours(24)));
-        assertThat(done(store.claim(key, "fp", Duration.ofHours(24)))).isEqualTo(new Claim.Completed("fp", response));
+    public void aResponseWhoseMarkerIsGoneIsStoredAllTheSame() {
+        // the marker expired (or was never seen) and nobody claimed the key since: the write did happen
+        done(store.complete(key, "a", "fp", response, DAY));
+        assertThat(done(store.claim(key, "fp", "b", DAY))).isEqualTo(new Claim.Completed("fp", response));
     }
 
     @Test
     public void aReleasedClaimCanBeClaimedAgain() {
-        done(store.claim(key, "fp", Duration.ofHours(24)));
-        done(store.release(key));
-        assertThat(done(store.claim(key, "fp", Duration.ofHours(24)))).isInstanceOf(Claim.Claimed.class);
+        done(store.claim(key, "fp", "a", DAY));
+        done(store.release(key, "a"));
+        assertThat(done(store.claim(key, "fp", "b", DAY))).isInstanceOf(Claim.Claimed.class);
     }
 
     @Test
     public void keysOfDifferentTenantsDoNotCollide() {
-        done(store.claim(key, "fp", Duration.ofHours(24)));
+        done(store.claim(key, "fp", "a", DAY));
         IdempotencyKey other = new IdempotencyKey(new TenantId("globex"), "user:1", "req-1");
-        assertThat(done(store.claim(other, "fp", Duration.ofHours(24)))).isInstanceOf(Claim.Claimed.class);
+        assertThat(done(store.claim(other, "fp", "b", DAY))).isInstanceOf(Claim.Claimed.class);
+    }
+
+    @Test
+    public void keysWhosePartsJoinToTheSameTextDoNotCollide() {
+        IdempotencyKey first = new IdempotencyKey(new TenantId("default"), "a:b", "c");
+        IdempotencyKey second = new IdempotencyKey(new TenantId("default"), "a", "b:c");
+        done(store.claim(first, "fp", "a", DAY));
+        done(store.complete(first, "a", "fp", response, DAY));
+
+        assertThat(done(store.claim(second, "fp", "b", DAY))).isInstanceOf(Claim.Claimed.class);
+    }
+
+    @Test
+    public void aLateSecondReleaseDoesNotDropAClaimMadeAfterTheFirst() {
+        done(store.claim(key, "fp", "a", DAY));
+        done(store.release(key, "a"));
+        done(store.claim(key, "fp", "b", DAY));
+
+        // the first request's release, repeated late (a retry of the call, or a request that outlived its claim)
+        done(store.release(key, "a"));
+
+        assertThat(done(store.claim(key, "fp", "c", DAY))).isEqualTo(new Claim.InProgress("fp"));
+    }
+
+    @Test
+    public void aLateCompleteDoesNotOverwriteTheClaimOfTheRequestThatTookTheKeyOver() {
+        StoredResponse theirs = new StoredResponse("user:1", "req-1", VectorClock.of("c1", 99), 1_700_000_009_000L, 3,
+                "quorum", false);
+        done(store.claim(key, "fp", "a", DAY));
+        done(store.release(key, "a")); // as if a's marker had expired
+        done(store.claim(key, "fp", "b", DAY));
+
+        done(store.complete(key, "a", "fp", response, DAY));
+
+        assertThat(done(store.claim(key, "fp", "c", DAY))).as("b still holds the key").isEqualTo(new Claim.InProgress("fp"));
+        done(store.complete(key, "b", "fp", theirs, DAY));
+        assertThat(done(store.claim(key, "fp", "c", DAY))).isEqualTo(new Claim.Completed("fp", theirs));
+    }
+
+    @Test
+    public void aReleaseByAnotherOwnerOrAfterCompletionChangesNothing() {
+        done(store.claim(key, "fp", "a", DAY));
+        done(store.release(key, "b"));
+        assertThat(done(store.claim(key, "fp", "c", DAY))).isEqualTo(new Claim.InProgress("fp"));
+
+        done(store.complete(key, "a", "fp", response, DAY));
+        done(store.release(key, "a"));
+        assertThat(done(store.claim(key, "fp", "c", DAY))).isEqualTo(new Claim.Completed("fp", response));
     }
 
     @Test
@@ -94,7 +144,8 @@ public abstract class IdempotencyStoreContract {
         try {
             List<Callable<Claim>> attempts = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                attempts.add(() -> done(store.claim(key, "fp", Duration.ofHours(24))));
+                int attempt = i;
+                attempts.add(() -> done(store.claim(key, "fp", "owner-" + attempt, DAY)));
             }
             int winners = 0;
             for (Future<Claim> f : pool.invokeAll(attempts)) {

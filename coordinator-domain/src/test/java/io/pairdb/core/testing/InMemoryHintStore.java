@@ -119,11 +119,13 @@ public final class InMemoryHintStore implements HintStore {
     }
 
     @Override
-    public synchronized Map<NodeId, Long> expire(Instant cutoff) {
+    public synchronized Map<NodeId, Long> expire(Instant cutoff, int limit) {
         reachable();
         Map<NodeId, Long> dropped = new TreeMap<>();
+        int[] left = {limit};
         hints.values().removeIf(h -> {
-            if (h.createdAt().isBefore(cutoff)) {
+            if (left[0] > 0 && h.createdAt().isBefore(cutoff)) {
+                left[0]--;
                 dropped.merge(h.target(), 1L, Long::sum);
                 claims.remove(h.id());
                 return true;

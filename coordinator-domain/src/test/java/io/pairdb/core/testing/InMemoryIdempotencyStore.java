@@ -5,11 +5,21 @@ import io.pairdb.core.idempotency.StoredResponse;
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.IdempotencyStore;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
+/** Idempotency records in memory, expiring by the given clock. */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
-    private record Entry(String fingerprint, StoredResponse response, long expiresAt) {
+    /** A marker ({@code response} null, held by {@code owner}) or a completed record. */
+    private record Entry(String fingerprint, String owner, StoredResponse response, long expiresAt) {
+        boolean liveAt(long now) {
+            return expiresAt > now;
+        }
+
+        boolean markerOf(String claimant) {
+            return response == null && owner.equals(claimant);
+        }
     }
 
     private final Clock clock;
@@ -20,12 +30,13 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, Duration ttl) {
+    public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
+        Objects.requireNonNull(owner, "owner");
         long now = clock.nowMillis();
-        Entry fresh = new Entry(fingerprint, null, now + ttl.toMillis());
+        Entry fresh = new Entry(fingerprint, owner, null, now + ttl.toMillis());
         Entry[] found = new Entry[1];
         entries.compute(key.storageKey(), (k, existing) -> {
-            if (existing != null && existing.expiresAt() > now) {
+            if (existing != null && existing.liveAt(now)) {
                 found[0] = existing;
                 return existing;
             }
@@ -41,15 +52,19 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public CompletableFuture<Void> complete(IdempotencyKey key, String fingerprint, StoredResponse response,
-                                            Duration ttl) {
-        entries.put(key.storageKey(), new Entry(fingerprint, response, clock.nowMillis() + ttl.toMillis()));
+    public CompletableFuture<Void> complete(IdempotencyKey key, String owner, String fingerprint,
+                                            StoredResponse response, Duration ttl) {
+        long now = clock.nowMillis();
+        entries.compute(key.storageKey(), (k, existing) ->
+                existing == null || !existing.liveAt(now) || existing.markerOf(owner)
+                        ? new Entry(fingerprint, owner, response, now + ttl.toMillis())
+                        : existing);
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
-    public CompletableFuture<Void> release(IdempotencyKey key) {
-        entries.remove(key.storageKey());
+    public CompletableFuture<Void> release(IdempotencyKey key, String owner) {
+        entries.computeIfPresent(key.storageKey(), (k, existing) -> existing.markerOf(owner) ? null : existing);
         return CompletableFuture.completedFuture(null);
     }
 }

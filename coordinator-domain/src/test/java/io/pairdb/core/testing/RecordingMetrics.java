@@ -20,6 +20,10 @@ public final class RecordingMetrics implements CoordinatorMetrics {
     public final AtomicInteger quorumFailures = new AtomicInteger();
     public final AtomicInteger hintsStored = new AtomicInteger();
     public final AtomicInteger hintStoreFailures = new AtomicInteger();
+    /** Hint stores not even started because too many were running already. */
+    public final AtomicInteger hintStoresRefused = new AtomicInteger();
+    /** Idempotency records (or releases) that could not be stored after the write ran. */
+    public final AtomicInteger idempotencyRecordFailures = new AtomicInteger();
     private final List<Completed> completed = new CopyOnWriteArrayList<>();
 
     public List<Completed> completed() {
@@ -67,7 +71,15 @@ public final class RecordingMetrics implements CoordinatorMetrics {
     }
 
     @Override
-    public void hintStoreFailed() {
+    public void hintStoreFailed(HintStoreFailure reason) {
         hintStoreFailures.incrementAndGet();
+        if (reason == HintStoreFailure.OVERLOADED) {
+            hintStoresRefused.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void idempotencyRecordFailed(String detail) {
+        idempotencyRecordFailures.incrementAndGet();
     }
 }

@@ -16,15 +16,22 @@ class ClockIssuerTest {
 
     private final ManualClock clock = new ManualClock();
 
+    /** The clock issued over {@code base}; the issuer holds its id in these tests. */
+    static VectorClock issue(ClockIssuer issuer, VectorClock base) {
+        ClockIssuer.Issue issue = issuer.next(base);
+        assertThat(issue).isInstanceOf(ClockIssuer.Issue.Issued.class);
+        return ((ClockIssuer.Issue.Issued) issue).clock();
+    }
+
     @Test
     void successiveClocksStrictlyDominateEachOther() {
         ClockIssuer issuer = new ClockIssuer(ME, clock, 10);
 
-        VectorClock previous = issuer.next(VectorClock.EMPTY);
+        VectorClock previous = issue(issuer, VectorClock.EMPTY);
         for (int i = 0; i < 1000; i++) {
-            VectorClock chained = issuer.next(previous);
+            VectorClock chained = issue(issuer, previous);
             assertThat(chained.compare(previous)).isEqualTo(Causality.AFTER);
-            VectorClock fresh = issuer.next(VectorClock.EMPTY);
+            VectorClock fresh = issue(issuer, VectorClock.EMPTY);
             assertThat(fresh.compare(chained)).as("an unrelated write still gets a greater entry").isEqualTo(Causality.AFTER);
             previous = fresh;
         }
@@ -35,7 +42,7 @@ class ClockIssuerTest {
         ClockIssuer issuer = new ClockIssuer(ME, clock, 10);
         VectorClock base = VectorClock.of(Map.of("coord-2", 7L, "coord-3", 2L));
 
-        VectorClock next = issuer.next(base);
+        VectorClock next = issue(issuer, base);
 
         assertThat(next.compare(base)).isEqualTo(Causality.AFTER);
         assertThat(next.get("coord-2")).isEqualTo(7);
@@ -47,12 +54,12 @@ class ClockIssuerTest {
         ClockIssuer beforeRestart = new ClockIssuer(ME, clock, 10);
         List<VectorClock> issued = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
-            issued.add(beforeRestart.next(VectorClock.EMPTY));
+            issued.add(issue(beforeRestart, VectorClock.EMPTY));
         }
 
         clock.advance(Duration.ofMillis(1));
         ClockIssuer afterRestart = new ClockIssuer(ME, clock, 10);
-        VectorClock first = afterRestart.next(VectorClock.EMPTY);
+        VectorClock first = issue(afterRestart, VectorClock.EMPTY);
 
         List<VectorClock> notDominated = issued.stream().filter(old -> first.compare(old) != Causality.AFTER).toList();
         assertThat(notDominated).as("clocks issued before the restart that %s does not dominate", first).isEmpty();
@@ -64,8 +71,8 @@ class ClockIssuerTest {
         long farAhead = Long.MAX_VALUE / 2; // far above any wall-clock-based counter
         VectorClock base = VectorClock.of(ME, farAhead);
 
-        VectorClock next = issuer.next(base);
-        VectorClock after = issuer.next(VectorClock.EMPTY);
+        VectorClock next = issue(issuer, base);
+        VectorClock after = issue(issuer, VectorClock.EMPTY);
 
         assertThat(next.get(ME)).isGreaterThan(farAhead);
         assertThat(next.compare(base)).isEqualTo(Causality.AFTER);
@@ -77,7 +84,7 @@ class ClockIssuerTest {
         ClockIssuer issuer = new ClockIssuer(ME, clock, 3);
         VectorClock base = VectorClock.of(Map.of("a", 5L, "b", 4L, "c", 3L, "d", 2L));
 
-        VectorClock next = issuer.next(base);
+        VectorClock next = issue(issuer, base);
 
         assertThat(next.size()).isEqualTo(3);
         assertThat(next.entries()).containsKeys(ME, "a", "b");

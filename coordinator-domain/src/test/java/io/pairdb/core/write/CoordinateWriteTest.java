@@ -33,6 +33,7 @@ import io.pairdb.core.testing.InMemoryTenantStore;
 import io.pairdb.core.version.Causality;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.version.Version;
+import io.pairdb.core.write.WriteOutcome.ReadBeforeWriteFailed.Cause;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -208,6 +209,107 @@ class CoordinateWriteTest {
         slow.complete(null);
     }
 
+
+    // ---- the base version: what a new version follows ---------------------------------------
+
+    /** A version acknowledged by a quorum through another coordinator whose wall clock runs a minute ahead. */
+    private Version aheadOfUs(String value) {
+        return Version.of(bytes(value), VectorClock.of("coord-9", 1_000), h.clock().nowMillis() + 60_000);
+    }
+
+    @Test
+    void aWriteWhoseReadBeforeWriteMissesItsReadQuorumFailsWithoutWritingAnything() {
+        threeNodesWithTenant();
+        List<NodeId> natural = naturalFor("k");
+        // the two replicas that hold the last quorum write cannot be read; the third missed that write
+        Version acknowledged = aheadOfUs("acknowledged");
+        h.storage().put(natural.get(0), TENANT, "k", acknowledged);
+        h.storage().put(natural.get(1), TENANT, "k", acknowledged);
+        h.storage().failReads(natural.get(0));
+        h.storage().failReads(natural.get(1));
+
+        WriteOutcome outcome = h.write(put("k", "new", QUORUM));
+
+        assertThat(outcome).as("a write that could not see the last quorum write is not acknowledged")
+                .isEqualTo(new WriteOutcome.ReadBeforeWriteFailed(Cause.QUORUM_NOT_REACHED, 2, 1));
+        assertThat(h.storage().calls(Kind.WRITE)).as("nothing is written").isEmpty();
+        assertThat(h.hints().total()).isZero();
+    }
+
+    @Test
+    void aWriteWhoseReadBeforeWriteTimesOutSendsNoWrite() {
+        threeNodesWithTenant(CoordinatorHarness.builder().settings(CoordinatorHarness.withTimeouts(Duration.ofMillis(300))));
+        List<NodeId> natural = naturalFor("k");
+        h.storage().neverAnswer(natural.get(0));
+        h.storage().neverAnswer(natural.get(1));
+
+        WriteOutcome outcome = h.write(put("k", "new", QUORUM));
+
+        assertThat(outcome).isInstanceOfSatisfying(WriteOutcome.ReadBeforeWriteFailed.class,
+                failed -> assertThat(failed.cause()).isEqualTo(Cause.TIMED_OUT));
+        assertThat(h.storage().calls(Kind.WRITE)).as("nothing is written").isEmpty();
+    }
+
+    @Test
+    void aOneWriteReadsAQuorumFirstSoItFollowsAQuorumWriteItsFirstReplicaMissed() {
+        threeNodesWithTenant();
+        List<NodeId> natural = naturalFor("k");
+        Version acknowledged = aheadOfUs("quorum write");
+        h.storage().put(natural.get(1), TENANT, "k", acknowledged);
+        h.storage().put(natural.get(2), TENANT, "k", acknowledged);
+
+        StoredResponse one = written(h.write(put("k", "one write", ONE)));
+
+        assertThat(one.clock().compare(acknowledged.clock())).as("the one write follows the quorum write")
+                .isEqualTo(Causality.AFTER);
+        assertThat(h.read(ReadCommand.of(TENANT, "k", ALL))).isInstanceOfSatisfying(ReadOutcome.Found.class,
+                found -> assertThat(found.version().value()).isEqualTo(bytes("one write")));
+    }
+
+    // ---- causal context -------------------------------------------------------------------
+
+    @Test
+    void aCausalContextAtTheEndOfTheCounterRangeIsRefusedAndLaterWritesStillWork() {
+        threeNodesWithTenant();
+
+        WriteOutcome poisoned = h.write(put("k1", "v", QUORUM)
+                .withCausalContext(VectorClock.of(CoordinatorHarness.COORDINATOR_ID, Long.MAX_VALUE - 1)));
+        WriteOutcome later = h.write(put("k2", "v", QUORUM));
+
+        assertThat(poisoned).isInstanceOfSatisfying(WriteOutcome.InvalidCausalContext.class,
+                invalid -> assertThat(invalid.reason()).contains("ahead of this coordinator's clock"));
+        assertThat(later).as("a write to another key, after that request").isInstanceOf(WriteOutcome.Written.class);
+    }
+
+    @Test
+    void aCausalContextFromTheFarFutureIsRefusedWithoutWriting() {
+        threeNodesWithTenant();
+        long anHourAhead = (h.clock().nowMillis() + Duration.ofHours(1).toMillis()) * 1_000_000L;
+
+        WriteOutcome outcome = h.write(put("k", "v", QUORUM).withCausalContext(VectorClock.of("coord-9", anHourAhead)));
+
+        assertThat(outcome).isInstanceOf(WriteOutcome.InvalidCausalContext.class);
+        assertThat(h.storage().calls()).isEmpty();
+        long withinTheSkew = (h.clock().nowMillis() + Duration.ofSeconds(30).toMillis()) * 1_000_000L;
+        assertThat(h.write(put("k", "v", QUORUM).withCausalContext(VectorClock.of("coord-9", withinTheSkew))))
+                .as("a coordinator whose clock runs 30 s ahead").isInstanceOf(WriteOutcome.Written.class);
+    }
+
+    @Test
+    void aCausalContextWithTooManyEntriesOrAMalformedIdIsRefusedWithoutWriting() {
+        threeNodesWithTenant();
+        java.util.TreeMap<String, Long> many = new java.util.TreeMap<>();
+        IntStream.range(0, 10_000).forEach(i -> many.put("coord-" + i, 1L));
+
+        assertThat(h.write(put("k", "v", QUORUM).withCausalContext(VectorClock.of(many))))
+                .isInstanceOfSatisfying(WriteOutcome.InvalidCausalContext.class,
+                        invalid -> assertThat(invalid.reason()).contains("10000 entries").contains("at most 64"));
+        assertThat(h.write(put("k", "v", QUORUM).withCausalContext(VectorClock.of("not an id!", 1L))))
+                .isInstanceOfSatisfying(WriteOutcome.InvalidCausalContext.class,
+                        invalid -> assertThat(invalid.reason()).contains("'not an id!'"));
+        assertThat(h.storage().calls()).isEmpty();
+    }
+
     private List<NodeId> naturalFor(String key) {
         ReplicaSets sets = h.topology().current().replicasFor(Token.forKey(TENANT.value(), key), 3).orElseThrow();
         return sets.natural().stream().map(n -> n.id()).toList();
@@ -325,7 +427,11 @@ class CoordinateWriteTest {
 
         assertThat(h.storage().calls()).isEmpty();
         assertThat(h.hints().total()).isZero();
-        assertThat(h.write(put("k", "v1", ONE))).isInstanceOf(WriteOutcome.Written.class);
+        assertThat(h.write(put("k", "v1", ONE))).as("a one write still reads a quorum first")
+                .isEqualTo(new WriteOutcome.ReadBeforeWriteFailed(WriteOutcome.ReadBeforeWriteFailed.Cause.NOT_ENOUGH_REPLICAS, 2, 1));
+        assertThat(h.storage().calls()).isEmpty();
+        assertThat(h.write(put("k", "v1", ONE).withCausalContext(VectorClock.EMPTY)))
+                .as("with the causal context it read, a one write needs one live replica").isInstanceOf(WriteOutcome.Written.class);
     }
 
     @Test
@@ -342,7 +448,9 @@ class CoordinateWriteTest {
         h.storage().neverAnswer(node(2));
         h.storage().neverAnswer(node(3));
 
-        assertThat(h.write(put("k", "v1", QUORUM))).isInstanceOfSatisfying(WriteOutcome.TimedOut.class, t -> {
+        // with the clock it read, the write needs no read first: the replica writes themselves time out
+        assertThat(h.write(put("k", "v1", QUORUM).withCausalContext(VectorClock.EMPTY)))
+                .isInstanceOfSatisfying(WriteOutcome.TimedOut.class, t -> {
             assertThat(t.required()).isEqualTo(2);
             assertThat(t.acknowledged()).isLessThan(2);
         });
@@ -455,7 +563,7 @@ class CoordinateWriteTest {
         WriteCommand command = put("k", "v1", QUORUM).withIdempotencyKey("req-1");
         // what a coordinator that crashed after claiming leaves behind
         h.idempotency().claim(new IdempotencyKey(CoordinatorHarness.TENANT, "k", "req-1"),
-                CoordinateWrite.fingerprint(command), Duration.ofSeconds(10)).join();
+                CoordinateWrite.fingerprint(command), "coordinator-that-died", Duration.ofSeconds(10)).join();
         assertThat(h.write(command)).isEqualTo(new WriteOutcome.InFlight("req-1"));
 
         h.clock().advance(Duration.ofSeconds(11));
@@ -493,17 +601,14 @@ class CoordinateWriteTest {
     }
 
     @Test
-    void aWriteWithoutAKeyClaimsNothingYetARetryWithTheReturnedKeyIsADuplicate() {
-        CapturingIdempotencyStore store = new CapturingIdempotencyStore();
-        threeNodesWithTenant(CoordinatorHarness.builder().idempotency(store));
+    void aGeneratedKeySentBackIsANewRequestsKeyNotARetry() {
+        threeNodesWithTenant();
         StoredResponse first = written(h.write(put("k", "v1", QUORUM)));
-        assertThat(store.claims).hasValue(0);
-        int writesAfterFirst = h.storage().calls(Kind.WRITE).size();
 
-        WriteOutcome retry = h.write(put("k", "v1", QUORUM).withIdempotencyKey(first.idempotencyKey()));
+        StoredResponse again = written(h.write(put("k", "v1", QUORUM).withIdempotencyKey(first.idempotencyKey())));
 
-        assertThat(retry).isEqualTo(new WriteOutcome.Duplicate(first));
-        assertThat(h.storage().calls(Kind.WRITE)).hasSize(writesAfterFirst);
+        assertThat(again.clock().compare(first.clock())).as("no record of the generated key: written again, after it")
+                .isEqualTo(Causality.AFTER);
     }
 
     @Test
@@ -517,47 +622,155 @@ class CoordinateWriteTest {
         assertThat(second.clock().compare(first.clock())).isEqualTo(Causality.AFTER);
     }
 
+
+    @Test
+    void idempotencyKeysWhosePartsJoinToTheSameTextStayApart() {
+        threeNodesWithTenant();
+        written(h.write(put("a:b", "v1", QUORUM).withIdempotencyKey("c")));
+
+        WriteOutcome second = h.write(put("a", "v1", QUORUM).withIdempotencyKey("b:c"));
+
+        assertThat(second).as("a different request, not a retry").isInstanceOf(WriteOutcome.Written.class);
+        assertThat(h.read(ReadCommand.of(TENANT, "a", QUORUM))).isInstanceOf(ReadOutcome.Found.class);
+    }
+
+    @Test
+    void theFingerprintNamesTheTenantAndTheKey() {
+        WriteCommand ab = put("a:b", "v1", QUORUM);
+        WriteCommand a = put("a", "v1", QUORUM);
+        WriteCommand otherTenant = WriteCommand.put(new TenantId("globex"), "a:b", bytes("v1"), QUORUM);
+
+        assertThat(CoordinateWrite.fingerprint(ab)).isNotEqualTo(CoordinateWrite.fingerprint(a))
+                .isNotEqualTo(CoordinateWrite.fingerprint(otherTenant));
+    }
+
+    @Test
+    void aRecordThatCannotBeStoredAfterTheWriteIsCountedAndARetryDoesNotApplyTheWriteAgain() {
+        RecordFailingIdempotencyStore store = new RecordFailingIdempotencyStore(Integer.MAX_VALUE);
+        threeNodesWithTenant(CoordinatorHarness.builder().idempotency(store));
+        WriteCommand command = put("k", "v1", QUORUM).withIdempotencyKey("req-1");
+
+        // Redis answers the claim, then fails before the record: the write has reached its replicas
+        StoredResponse first = written(h.write(command));
+        int writesAfterFirst = h.storage().calls(Kind.WRITE).size();
+
+        assertThat(first.idempotencyKey()).isEqualTo("req-1");
+        assertThat(h.write(command)).as("a retry while the claim lasts")
+                .isEqualTo(new WriteOutcome.InFlight("req-1"));
+        assertThat(h.storage().calls(Kind.WRITE)).hasSize(writesAfterFirst);
+        // the record is tried again until the marker would have expired; then the loss is counted, once
+        h.clock().advance(Duration.ofSeconds(11));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(h.metrics().idempotencyRecordFailures).as("the lost record is counted").hasValue(1));
+        assertThat(store.completeAttempts.get()).isGreaterThan(1);
+    }
+
+    @Test
+    void aRecordThatFailsAFewTimesIsStoredByALaterTryBeforeTheMarkerExpires() {
+        RecordFailingIdempotencyStore store = new RecordFailingIdempotencyStore(2);
+        threeNodesWithTenant(CoordinatorHarness.builder().idempotency(store));
+        WriteCommand command = put("k", "v1", QUORUM).withIdempotencyKey("req-1");
+
+        StoredResponse first = written(h.write(command));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(h.write(command)).isEqualTo(new WriteOutcome.Duplicate(first)));
+        assertThat(h.metrics().idempotencyRecordFailures).hasValue(0);
+        assertThat(store.completeAttempts).hasValue(3);
+    }
+
+    @Test
+    void aWriteWithoutAClientKeyLeavesNoRecordInTheIdempotencyStore() {
+        CapturingIdempotencyStore store = new CapturingIdempotencyStore();
+        threeNodesWithTenant(CoordinatorHarness.builder().idempotency(store));
+
+        for (int i = 0; i < 10; i++) {
+            written(h.write(put("k", "v" + i, QUORUM)));
+        }
+
+        assertThat(store.claims).hasValue(0);
+        assertThat(store.completes).as("records nobody can ever look up").hasValue(0);
+    }
+
     private static final class CapturingIdempotencyStore implements IdempotencyStore {
         private final IdempotencyStore delegate = new io.pairdb.core.testing.InMemoryIdempotencyStore(
                 new io.pairdb.core.testing.ManualClock());
         final AtomicInteger claims = new AtomicInteger();
+        final AtomicInteger completes = new AtomicInteger();
         volatile Duration claimTtl;
         volatile Duration completeTtl;
 
         @Override
-        public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, Duration ttl) {
+        public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
             claims.incrementAndGet();
             claimTtl = ttl;
-            return delegate.claim(key, fingerprint, ttl);
+            return delegate.claim(key, fingerprint, owner, ttl);
         }
 
         @Override
-        public CompletableFuture<Void> complete(IdempotencyKey key, String fingerprint, StoredResponse response,
-                                                Duration ttl) {
+        public CompletableFuture<Void> complete(IdempotencyKey key, String owner, String fingerprint,
+                                                StoredResponse response, Duration ttl) {
+            completes.incrementAndGet();
             completeTtl = ttl;
-            return delegate.complete(key, fingerprint, response, ttl);
+            return delegate.complete(key, owner, fingerprint, response, ttl);
         }
 
         @Override
-        public CompletableFuture<Void> release(IdempotencyKey key) {
-            return delegate.release(key);
+        public CompletableFuture<Void> release(IdempotencyKey key, String owner) {
+            return delegate.release(key, owner);
+        }
+    }
+
+
+    /** Answers claims like Redis would, then fails the first records and releases: Redis lost between the two. */
+    private static final class RecordFailingIdempotencyStore implements IdempotencyStore {
+        private final IdempotencyStore delegate = new io.pairdb.core.testing.InMemoryIdempotencyStore(
+                new io.pairdb.core.testing.ManualClock());
+        private final int failures;
+        final AtomicInteger completeAttempts = new AtomicInteger();
+        final AtomicInteger releaseAttempts = new AtomicInteger();
+
+        RecordFailingIdempotencyStore(int failures) {
+            this.failures = failures;
+        }
+
+        @Override
+        public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
+            return delegate.claim(key, fingerprint, owner, ttl);
+        }
+
+        @Override
+        public CompletableFuture<Void> complete(IdempotencyKey key, String owner, String fingerprint,
+                                                StoredResponse response, Duration ttl) {
+            if (completeAttempts.incrementAndGet() <= failures) {
+                return CompletableFuture.failedFuture(new PairDbException("redis", "connection reset"));
+            }
+            return delegate.complete(key, owner, fingerprint, response, ttl);
+        }
+
+        @Override
+        public CompletableFuture<Void> release(IdempotencyKey key, String owner) {
+            if (releaseAttempts.incrementAndGet() <= failures) {
+                return CompletableFuture.failedFuture(new PairDbException("redis", "connection reset"));
+            }
+            return delegate.release(key, owner);
         }
     }
 
     private static final class UnreachableIdempotencyStore implements IdempotencyStore {
         @Override
-        public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, Duration ttl) {
+        public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
             return CompletableFuture.failedFuture(new PairDbException("redis", "connection refused"));
         }
 
         @Override
-        public CompletableFuture<Void> complete(IdempotencyKey key, String fingerprint, StoredResponse response,
-                                                Duration ttl) {
+        public CompletableFuture<Void> complete(IdempotencyKey key, String owner, String fingerprint,
+                                                StoredResponse response, Duration ttl) {
             return CompletableFuture.failedFuture(new PairDbException("redis", "connection refused"));
         }
 
         @Override
-        public CompletableFuture<Void> release(IdempotencyKey key) {
+        public CompletableFuture<Void> release(IdempotencyKey key, String owner) {
             return CompletableFuture.failedFuture(new PairDbException("redis", "connection refused"));
         }
     }

@@ -1,0 +1,89 @@
+package io.pairdb.adapters.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micronaut.health.HealthStatus;
+import io.micronaut.management.health.indicator.HealthResult;
+import io.pairdb.embedded.EmbeddedRedis;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+
+/**
+ * Readiness refuses a Redis that may evict idempotency records. A Redis of its own, since the test
+ * changes the server's configuration.
+ */
+class RedisReadinessTest {
+    private EmbeddedRedis redis;
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> connection;
+
+    @BeforeEach
+    void startRedis() {
+        redis = EmbeddedRedis.builder().start();
+        client = RedisClient.create(RedisURI.builder().withHost(redis.host()).withPort(redis.port())
+                .withTimeout(Duration.ofSeconds(5)).build());
+        connection = client.connect();
+    }
+
+    @AfterEach
+    void stopRedis() {
+        client.shutdown();
+        redis.stop();
+    }
+
+    @Test
+    void aRedisThatKeepsEveryKeyUntilItExpiresIsReady() throws Exception {
+        connection.sync().configSet("maxmemory-policy", "noeviction");
+
+        HealthResult result = first(new RedisReadiness(connection, Duration.ofSeconds(5), new HealthMetrics(new SimpleMeterRegistry())).getResult());
+
+        assertThat(result.getStatus()).isEqualTo(HealthStatus.UP);
+    }
+
+    @Test
+    void aRedisThatMayEvictRecordsIsNotReadyAndSaysWhy() throws Exception {
+        connection.sync().configSet("maxmemory-policy", "volatile-lru");
+
+        HealthResult result = first(new RedisReadiness(connection, Duration.ofSeconds(5), new HealthMetrics(new SimpleMeterRegistry())).getResult());
+
+        assertThat(result.getStatus()).isEqualTo(HealthStatus.DOWN);
+        assertThat(String.valueOf(result.getDetails())).contains("volatile-lru").contains("noeviction");
+    }
+
+    private static HealthResult first(Publisher<HealthResult> publisher) throws Exception {
+        CompletableFuture<HealthResult> first = new CompletableFuture<>();
+        publisher.subscribe(new Subscriber<>() {
+            @Override
+            public void onSubscribe(Subscription s) {
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(HealthResult result) {
+                first.complete(result);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                first.completeExceptionally(t);
+            }
+
+            @Override
+            public void onComplete() {
+                first.completeExceptionally(new IllegalStateException("no health result"));
+            }
+        });
+        return first.get(10, TimeUnit.SECONDS);
+    }
+}

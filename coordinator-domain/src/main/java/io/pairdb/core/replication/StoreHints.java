@@ -1,0 +1,79 @@
+package io.pairdb.core.replication;
+
+import io.pairdb.core.hints.Hint;
+import io.pairdb.core.port.CoordinatorMetrics.HintStoreFailure;
+import io.pairdb.core.port.HintStore;
+import io.pairdb.core.port.Scheduler;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Stores hints for missed replica writes off the request's thread (the store blocks on the
+ * database), at most {@link CoordinatorSettings#maxHintStoresInFlight()} at once: each holds a
+ * whole version, up to a value's size, so a slow database must not make them pile up without a
+ * bound. One beyond the bound is refused at once. Every hint is counted exactly once: stored, or
+ * failed with its reason (an error, refused, or not stored by the deadline its request waits
+ * until, even if it lands later). Thread-safe; one per coordinator.
+ */
+public final class StoreHints {
+    private final HintStore store;
+    private final Environment env;
+    private final AtomicInteger running = new AtomicInteger();
+
+    public StoreHints(HintStore store, Environment env) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.env = Objects.requireNonNull(env, "env");
+    }
+
+    /**
+     * Stores the hint in the background. The future completes (never exceptionally) when the hint
+     * is stored or failed, at once when it is refused, and at the latest at {@code waitUntil}, so a
+     * request that waits for it never waits past its deadline.
+     */
+    public CompletableFuture<Void> store(Hint hint, Optional<Deadline> waitUntil) {
+        if (running.incrementAndGet() > env.settings().maxHintStoresInFlight()) {
+            running.decrementAndGet();
+            env.metrics().hintStoreFailed(HintStoreFailure.OVERLOADED);
+            return CompletableFuture.completedFuture(null);
+        }
+        AtomicBoolean counted = new AtomicBoolean();
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        Scheduler.Cancellable timer = waitUntil.<Scheduler.Cancellable>map(deadline ->
+                env.scheduler().schedule(deadline.remaining(env.clock()), () -> {
+                    if (counted.compareAndSet(false, true)) {
+                        env.metrics().hintStoreFailed(HintStoreFailure.DEADLINE);
+                    }
+                    settled.complete(null);
+                })).orElse(() -> { });
+        try {
+            env.scheduler().execute(() -> {
+                try {
+                    store.store(hint);
+                    if (counted.compareAndSet(false, true)) {
+                        env.metrics().hintStored();
+                    }
+                } catch (RuntimeException e) {
+                    if (counted.compareAndSet(false, true)) {
+                        env.metrics().hintStoreFailed(HintStoreFailure.ERROR);
+                    }
+                } finally {
+                    running.decrementAndGet();
+                    timer.cancel();
+                    settled.complete(null);
+                }
+            });
+        } catch (RuntimeException notStarted) {
+            // the scheduler refused the task (it is shutting down): the hint is not stored
+            running.decrementAndGet();
+            timer.cancel();
+            if (counted.compareAndSet(false, true)) {
+                env.metrics().hintStoreFailed(HintStoreFailure.ERROR);
+            }
+            settled.complete(null);
+        }
+        return settled;
+    }
+}
