@@ -120,6 +120,7 @@ final class History {
     private final List<Op> ops = new ArrayList<>();
     private final Map<Key, List<Issued>> issued = new LinkedHashMap<>();
     private final Set<Version> seen = new HashSet<>();
+    private final Map<String, Long> recorded = new LinkedHashMap<>();
 
     Op invoke(int logical, int attempt, String client, String coordinator, Kind kind, Key key, byte[] value,
               ConsistencyLevel consistency, Optional<String> idempotencyKey, Optional<VectorClock> causalContext,
@@ -135,6 +136,16 @@ final class History {
         if (seen.add(version)) {
             issued.computeIfAbsent(new Key(tenant, key), k -> new ArrayList<>()).add(new Issued(version, at));
         }
+    }
+
+    /** Redis ran a write's record of idempotency record {@code storageKey} (the first time, at {@code at}). */
+    void recorded(String storageKey, long at) {
+        recorded.putIfAbsent(storageKey, at);
+    }
+
+    boolean recordedBefore(String storageKey, long at) {
+        Long first = recorded.get(storageKey);
+        return first != null && first < at;
     }
 
     List<Op> ops() {

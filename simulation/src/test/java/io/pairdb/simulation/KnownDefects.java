@@ -27,7 +27,10 @@ final class KnownDefects {
         STALE_COORDINATOR_SERVES("13.1", "a coordinator that cannot confirm the ring epoch keeps serving on the old one"),
         LOWERING_RF_HIDES_WRITES("13.4", "lowering an RF applies at once: what only the dropped replicas hold is lost"),
         COMPLETION_NOT_FENCED("S1", "found by this simulation, not in 12 or 13: a change's last epoch is not fenced, so a"
-                + " coordinator still on the one before reads from the old owners, which no longer get writes");
+                + " coordinator still on the one before reads from the old owners, which no longer get writes"),
+        STREAM_SOURCE_OF_SMALLEST_RF("S2", "found by this simulation, not in 12 or 13: a stream that carries several RFs"
+                + " reads every tenant from the smallest RF's source, not from the replica each tenant loses; a stale or"
+                + " wiped source loses what only the replaced replica held");
 
         final String number;
         final String what;
@@ -38,11 +41,12 @@ final class KnownDefects {
         }
     }
 
-    /** The items open on main today: what the CI run leaves out. */
-    static final Set<Item> CI = EnumSet.of(Item.IDEMPOTENCY_KEYS_COLLIDE, Item.WRITE_ON_FAILED_BASE_READ,
-            Item.ONE_WRITES_READ_ONE_REPLICA, Item.UNBOUNDED_WAITS, Item.FAILED_RECORD_IS_SUCCESS,
-            Item.STALE_COORDINATOR_SERVES,
-            Item.LOWERING_RF_HIDES_WRITES, Item.COMPLETION_NOT_FENCED);
+    /**
+     * The items open on main today: what the CI run leaves out. Issue 12's items are fixed on main
+     * (their gates stay, to measure a reintroduced defect); issue 13's are not merged yet.
+     */
+    static final Set<Item> CI = EnumSet.of(Item.STALE_COORDINATOR_SERVES, Item.LOWERING_RF_HIDES_WRITES,
+            Item.COMPLETION_NOT_FENCED, Item.STREAM_SOURCE_OF_SMALLEST_RF);
 
     private final Set<Item> open;
 
@@ -95,6 +99,10 @@ final class KnownDefects {
         if (isOpen(Item.STALE_COORDINATOR_SERVES) && config.changesTopology()) {
             // a coordinator cut off from PostgreSQL misses the epoch a change ends with, and keeps serving
             config.partitionPostgres = false;
+        }
+        if (isOpen(Item.STREAM_SOURCE_OF_SMALLEST_RF) && (config.addNodes || config.removeNodes || config.forceRemoveNodes)) {
+            // a wiped replica is a stream's source when it holds the smallest RF's copy
+            config.loseData = false;
         }
         if (isOpen(Item.LOWERING_RF_HIDES_WRITES)) {
             config.lowerRf = false;

@@ -42,6 +42,7 @@ import io.pairdb.core.topology.StartOutcome;
 import io.pairdb.core.topology.StreamRanges;
 import io.pairdb.core.topology.TopologyChange;
 import io.pairdb.core.version.ClockIssuer;
+import io.pairdb.core.version.CoordinatorIdLease;
 import io.pairdb.core.write.CoordinateWrite;
 import io.pairdb.core.write.WriteCommand;
 import io.pairdb.core.write.WriteOutcome;
@@ -126,6 +127,8 @@ final class SimCoordinator {
         private ChangeReplicationFactor changeRf;
         private RunCleanup cleanup;
         private CoordinatorIds ids;
+        /** The id clock entries are issued under while its lease holds, kept as the application keeps it. */
+        private CoordinatorIdLease clockLease;
 
         Process(Kernel.Owner owner) {
             this.owner = owner;
@@ -137,7 +140,9 @@ final class SimCoordinator {
             storage = new SimStorage(world, owner, endpoint);
             ids = stores.ids();
             try {
+                long requested = clock.nowMillis();
                 id = ids.claim(instance, config.idLease);
+                clockLease = CoordinatorIdLease.leased(id, requested + config.idLease.toMillis());
                 topology = new ClusterTopology(stores.topology(), clock);
                 topology.reload();
             } catch (PairDbException e) {
@@ -165,7 +170,7 @@ final class SimCoordinator {
             Environment env = new Environment(clock, scheduler, CoordinatorMetrics.NONE, config.coordinatorSettings());
             tenants = new TenantService(stores.tenants(), topology, clock, CoordinatorMetrics.NONE,
                     new TenantService.Settings(3, 5, Duration.ofMinutes(5)));
-            ClockIssuer clocks = new ClockIssuer(id, clock, config.maxClockEntries);
+            ClockIssuer clocks = new ClockIssuer(clockLease, clock, config.maxClockEntries);
             writes = new CoordinateWrite(tenants, topology, storage, stores.idempotency(), stores.hints(), clocks, env);
             reads = new CoordinateRead(tenants, topology, storage, new RepairReplicas(storage, env), env);
 
@@ -270,9 +275,20 @@ final class SimCoordinator {
             }
         }
 
+        /** As the application renews its id: a lost id is replaced by a fresh one, and clocks follow it. */
         private void renewId() {
-            if (ids.renew(id, instance, config.idLease) == CoordinatorIds.Renewal.LOST) {
-                world.trace().line(endpoint, "lost the lease on coordinator id " + id);
+            String current = clockLease.lastId();
+            long requested = clock.nowMillis();
+            switch (ids.renew(current, instance, config.idLease)) {
+                case RENEWED -> clockLease.heldUntil(current, requested + config.idLease.toMillis());
+                case LOST -> {
+                    clockLease.lost();
+                    world.trace().line(endpoint, "lost the lease on coordinator id " + current);
+                    long claimed = clock.nowMillis();
+                    String fresh = ids.claim(instance, config.idLease);
+                    clockLease.heldUntil(fresh, claimed + config.idLease.toMillis());
+                    world.trace().line(endpoint, "issues clocks as " + fresh + " from now on");
+                }
             }
         }
 

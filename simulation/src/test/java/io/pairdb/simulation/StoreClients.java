@@ -334,8 +334,8 @@ final class StoreClients {
             }
 
             @Override
-            public Map<NodeId, Long> expire(Instant cutoff) {
-                return postgres("expire hints", () -> store.expire(cutoff));
+            public Map<NodeId, Long> expire(Instant cutoff, int limit) {
+                return postgres("expire hints", () -> store.expire(cutoff, limit));
             }
 
             @Override
@@ -389,19 +389,22 @@ final class StoreClients {
         var store = world.stores().idempotency;
         return new IdempotencyStore() {
             @Override
-            public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, Duration ttl) {
-                return redis("claim " + key.storageKey(), () -> store.claim(key, fingerprint, ttl).join());
+            public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
+                return redis("claim " + key.storageKey(), () -> store.claim(key, fingerprint, owner, ttl).join());
             }
 
             @Override
-            public CompletableFuture<Void> complete(IdempotencyKey key, String fingerprint, StoredResponse response,
-                                                    Duration ttl) {
-                return redis("complete " + key.storageKey(), () -> store.complete(key, fingerprint, response, ttl).join());
+            public CompletableFuture<Void> complete(IdempotencyKey key, String owner, String fingerprint,
+                                                    StoredResponse response, Duration ttl) {
+                return redis("complete " + key.storageKey(), () -> {
+                    world.history().recorded(key.storageKey(), kernel.now());
+                    return store.complete(key, owner, fingerprint, response, ttl).join();
+                });
             }
 
             @Override
-            public CompletableFuture<Void> release(IdempotencyKey key) {
-                return redis("release " + key.storageKey(), () -> store.release(key).join());
+            public CompletableFuture<Void> release(IdempotencyKey key, String owner) {
+                return redis("release " + key.storageKey(), () -> store.release(key, owner).join());
             }
         };
     }
