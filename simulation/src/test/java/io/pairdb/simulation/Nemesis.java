@@ -1,6 +1,5 @@
 package io.pairdb.simulation;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -32,36 +31,19 @@ final class Nemesis {
     }
 
     private void strike() {
-        List<Runnable> faults = new ArrayList<>();
-        if (config.partitionNodes) {
-            faults.add(this::partitionNode);
+        boolean struck = new Choices()
+                .when(config.partitionNodes, this::partitionNode)
+                .when(config.partitionStores, this::partitionStore)
+                .when(config.crashNodes, this::crashNode)
+                .when(config.pauseNodes, this::pauseNode)
+                .when(config.crashCoordinators, this::crashCoordinator)
+                .when(config.slowStores || config.failingStores, this::troubleStore)
+                .when(config.nodeReadErrors, this::failReads)
+                .when(config.slowNodes, this::slowNode)
+                .pickOne(random);
+        if (struck) {
+            world.stats().faults++;
         }
-        if (config.partitionStores) {
-            faults.add(this::partitionStore);
-        }
-        if (config.crashNodes) {
-            faults.add(this::crashNode);
-        }
-        if (config.pauseNodes) {
-            faults.add(this::pauseNode);
-        }
-        if (config.crashCoordinators) {
-            faults.add(this::crashCoordinator);
-        }
-        if (config.slowStores || config.failingStores) {
-            faults.add(this::troubleStore);
-        }
-        if (config.nodeReadErrors) {
-            faults.add(this::failReads);
-        }
-        if (config.slowNodes) {
-            faults.add(this::slowNode);
-        }
-        if (faults.isEmpty()) {
-            return;
-        }
-        world.stats().faults++;
-        faults.get(random.nextInt(faults.size())).run();
     }
 
     private SimCoordinator anyCoordinator() {

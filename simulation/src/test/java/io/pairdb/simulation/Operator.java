@@ -8,7 +8,6 @@ import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ChangeReplicationFactor;
 import io.pairdb.core.topology.StartOutcome;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -40,28 +39,14 @@ final class Operator {
     }
 
     private void act() {
-        List<Runnable> actions = new ArrayList<>();
-        if (config.addNodes) {
-            actions.add(this::addNode);
-        }
-        if (config.removeNodes) {
-            actions.add(() -> removeNode(false));
-        }
-        if (config.forceRemoveNodes) {
-            actions.add(() -> removeNode(true));
-        }
-        if (config.raiseRf) {
-            actions.add(() -> changeRf(+1));
-        }
-        if (config.lowerRf) {
-            actions.add(() -> changeRf(-1));
-        }
-        if (config.createTenants) {
-            actions.add(this::createTenant);
-        }
-        if (!actions.isEmpty()) {
-            actions.get(random.nextInt(actions.size())).run();
-        }
+        new Choices()
+                .when(config.addNodes, this::addNode)
+                .when(config.removeNodes, () -> removeNode(false))
+                .when(config.forceRemoveNodes, () -> removeNode(true))
+                .when(config.raiseRf, () -> changeRf(+1))
+                .when(config.lowerRf, () -> changeRf(-1))
+                .when(config.createTenants, this::createTenant)
+                .pickOne(random);
     }
 
     private List<StorageNode> ring() {
