@@ -220,7 +220,9 @@ final class Checker {
                 continue;
             }
             for (History.Op w : latest.get(r.consistency).writes) {
-                if (!intersect(w, r) || dataLoss.anyBetween(w.invokedAt, r.completedAt)) {
+                if (!intersect(w, r) || dataLoss.anyBetween(w.invokedAt, r.completedAt)
+                        || open.isOpen(KnownDefects.Item.MERGED_CLOCK_DOMINATES_UNSEEN)
+                        && world.history().dominatedButNewerBetween(r.key, w.invokedAt, r.completedAt)) {
                     continue;
                 }
                 if (!explains(r, w)) {

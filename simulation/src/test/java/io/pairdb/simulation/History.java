@@ -121,6 +121,7 @@ final class History {
     private final Map<Key, List<Issued>> issued = new LinkedHashMap<>();
     private final Set<Version> seen = new HashSet<>();
     private final Map<String, Long> recorded = new LinkedHashMap<>();
+    private final Map<Key, List<Long>> dominatedButNewer = new LinkedHashMap<>();
 
     Op invoke(int logical, int attempt, String client, String coordinator, Kind kind, Key key, byte[] value,
               ConsistencyLevel consistency, Optional<String> idempotencyKey, Optional<VectorClock> causalContext,
@@ -146,6 +147,15 @@ final class History {
     boolean recordedBefore(String storageKey, long at) {
         Long first = recorded.get(storageKey);
         return first != null && first < at;
+    }
+
+    /** A node ignored a version of the key as dominated, though it would have won had they been concurrent. */
+    void dominatedButNewer(Key key, long at) {
+        dominatedButNewer.computeIfAbsent(key, k -> new ArrayList<>()).add(at);
+    }
+
+    boolean dominatedButNewerBetween(Key key, long from, long to) {
+        return dominatedButNewer.getOrDefault(key, List.of()).stream().anyMatch(t -> t >= from && t <= to);
     }
 
     List<Op> ops() {

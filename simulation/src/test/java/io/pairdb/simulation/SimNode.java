@@ -11,6 +11,7 @@ import io.pairdb.core.ring.TokenRange;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.testing.InMemoryStorageRanges;
 import io.pairdb.core.version.ConditionalApply;
+import io.pairdb.core.version.Resolution;
 import io.pairdb.core.version.Version;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,9 +131,26 @@ final class SimNode {
 
     // ---- the storage contract, as the node executes it --------------------------------------------
 
+    /** Told when a version is ignored as dominated by one it would have beaten had their clocks been concurrent. */
+    interface Observer {
+        void dominatedButNewer(SimNode node, Entry incoming, Version stored);
+    }
+
+    private Observer observer = (node, incoming, stored) -> { };
+
+    void observe(Observer observer) {
+        this.observer = observer;
+    }
+
     Applied apply(Entry incoming) {
         Optional<Entry> stored = Optional.ofNullable(data.get(incoming.position()));
         ConditionalApply.Result result = ConditionalApply.apply(stored.map(Entry::version), incoming.version());
+        if (result.outcome() == ConditionalApply.Outcome.IGNORED && stored.isPresent()
+                && !stored.get().version().equals(incoming.version())
+                && Resolution.WINNER_ORDER.compare(incoming.version(), stored.get().version()) > 0) {
+            // a clock that dominates without the data having seen the write: what S3 describes
+            observer.dominatedButNewer(this, incoming, stored.get().version());
+        }
         if (result.outcome() != ConditionalApply.Outcome.IGNORED) {
             data.put(incoming.position(), new Entry(incoming.tenant(), incoming.key(), incoming.token(), result.current()));
         }

@@ -60,6 +60,7 @@ class SimulationTest {
         long faults = 0;
         long changes = 0;
         long completed = 0;
+        long dominatedButNewer = 0;
         int ran = 0;
         List<String> failures = new ArrayList<>();
         for (long seed = first; seed < first + count; seed++) {
@@ -69,6 +70,7 @@ class SimulationTest {
             events += r.events();
             virtualMicros += r.virtualMicros();
             faults += r.stats().faults;
+            dominatedButNewer += r.stats().dominatedButNewer;
             changes += r.stats().changesEnded.size();
             completed += r.stats().changesEnded.stream()
                     .filter(c -> c.status() == io.pairdb.core.topology.ChangeStatus.COMPLETED).count();
@@ -82,8 +84,10 @@ class SimulationTest {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("simulation: %d seeds (%d..%d), %d client operations, %d faults, %d topology changes (%d completed),"
-                        + " %d events, %.1f simulated hours, %.1f s; known defects left out: %s; %d failed%s%n", ran, first,
-                first + ran - 1, operations, faults, changes, completed, events, virtualMicros / 3.6e9, seconds, OPEN.describe().isEmpty() ? "none" : OPEN.describe(), failures.size(),
+                        + " %d versions ignored though newer (S3), %d events, %.1f simulated hours, %.1f s;"
+                        + " known defects left out: %s; %d failed%s%n", ran, first,
+                first + ran - 1, operations, faults, changes, completed, dominatedButNewer, events, virtualMicros / 3.6e9,
+                seconds, OPEN.describe().isEmpty() ? "none" : OPEN.describe(), failures.size(),
                 failures.isEmpty() ? "" : " (first failing seed: " + firstSeed(failures) + ", after " + ran + " seeds)");
         assertThat(failures).as("seeds that broke a promise").isEmpty();
     }

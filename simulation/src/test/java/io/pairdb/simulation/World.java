@@ -21,6 +21,8 @@ final class World {
     static final class Stats {
         int hintStoreFailures;
         int faults;
+        /** Versions a node ignored as dominated though they beat what it held by timestamp (see S3). */
+        int dominatedButNewer;
         int changesStarted;
         final List<TopologyChange> changesEnded = new ArrayList<>();
     }
