@@ -7,6 +7,7 @@ import io.pairdb.core.port.StorageHealth;
 import io.pairdb.core.port.StorageNodes;
 import io.pairdb.core.port.StorageRanges;
 import io.pairdb.core.ring.KeyPosition;
+import io.pairdb.core.ring.SubRanges;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.ring.TokenRange;
 import io.pairdb.core.tenant.TenantId;
@@ -73,6 +74,26 @@ final class SimStorage implements StorageNodes, StorageRanges, StorageHealth {
         return new PagedScan(node.id(), range, tenant, after, batchSize);
     }
 
+    /** Not used by any step the simulation runs yet (anti-entropy repair is not simulated); a scan with values emptied. */
+    @Override
+    public Scan scanClocks(StorageNode node, TokenRange range, TenantId tenant, int batchSize) {
+        Scan scan = scan(node, range, Optional.of(tenant), Optional.empty(), batchSize);
+        return new Scan() {
+            @Override
+            public Optional<List<Entry>> next(Duration timeout) {
+                return scan.next(timeout).map(batch -> batch.stream()
+                        .map(e -> e.version().tombstone() ? e : new Entry(e.tenant(), e.key(), e.token(),
+                                Version.of(new byte[0], e.version().clock(), e.version().timestampMs())))
+                        .toList());
+            }
+
+            @Override
+            public void close() {
+                scan.close();
+            }
+        };
+    }
+
     @Override
     public CompletableFuture<BatchApplied> writeBatch(StorageNode node, List<Entry> entries, Duration timeout) {
         List<Entry> batch = List.copyOf(entries);
@@ -94,6 +115,13 @@ final class SimStorage implements StorageNodes, StorageRanges, StorageHealth {
     @Override
     public CompletableFuture<Digest> digest(StorageNode node, TokenRange range, TenantId tenant, Duration timeout) {
         return call(node.id(), "digest " + range + " of " + tenant, timeout, n -> n.digest(range, tenant));
+    }
+
+    @Override
+    public CompletableFuture<List<Digest>> digests(StorageNode node, TokenRange range, TenantId tenant,
+                                                   List<Token> splitAfter, Duration timeout) {
+        return call(node.id(), "digests " + range + " of " + tenant + " at " + splitAfter.size() + " splits", timeout,
+                n -> SubRanges.cut(range, splitAfter).stream().map(part -> n.digest(part, tenant)).toList());
     }
 
     @Override
