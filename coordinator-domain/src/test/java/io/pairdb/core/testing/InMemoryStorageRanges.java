@@ -239,14 +239,21 @@ public final class InMemoryStorageRanges implements StorageRanges {
     }
 
     private Digest digestOf(NodeId node, TokenRange range, TenantId tenant) {
+        return digestOf(inRange(node, range, tenant).toList());
+    }
+
+    /**
+     * The storage contract's digest of entries in scan order: SHA-256 over each entry's token, tenant,
+     * key and clock. Shared with the simulation's storage nodes, so both compute it alike.
+     */
+    public static Digest digestOf(List<Entry> entries) {
         MessageDigest sha256;
         try {
             sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        long keys = 0;
-        for (Entry e : (Iterable<Entry>) inRange(node, range, tenant)::iterator) {
+        for (Entry e : entries) {
             sha256.update(ByteBuffer.allocate(Long.BYTES).putLong(e.token().value()).array());
             update(sha256, e.tenant().value());
             update(sha256, e.key());
@@ -255,9 +262,8 @@ public final class InMemoryStorageRanges implements StorageRanges {
                 update(sha256, id);
                 sha256.update(ByteBuffer.allocate(Long.BYTES).putLong(counter).array());
             });
-            keys++;
         }
-        return new Digest(HexFormat.of().formatHex(sha256.digest()), keys);
+        return new Digest(HexFormat.of().formatHex(sha256.digest()), entries.size());
     }
 
     private static void update(MessageDigest sha256, String text) {
