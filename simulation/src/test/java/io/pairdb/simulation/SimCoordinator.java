@@ -177,7 +177,7 @@ final class SimCoordinator {
             HintSettings hintSettings = new HintSettings(id, 100, Duration.ofSeconds(1), 3, config.hintTtl,
                     Duration.ofSeconds(20), Duration.ofSeconds(5));
             HintTally tally = new HintTally(id, HintMetrics.NONE, clock.now());
-            replay = new ReplayHints(stores.hints(), storage, topology, tally, env, hintSettings);
+            replay = new ReplayHints(stores.hints(), storage, topology, tenants, tally, env, hintSettings);
             replay.addListener(this::replayEnded);
             expiry = new ExpireHints(stores.hints(), tally, clock, config.hintTtl);
 
@@ -194,12 +194,12 @@ final class SimCoordinator {
             fence = new EpochFence(registry, topology, instance, config.livenessTimeout);
             driver = new DriveChanges(stores.changes(), topology, fence, new StreamRanges(storage, scheduler, changeSettings),
                     scheduler, clock, changeSettings, new Changes());
-            addNode = new AddNode(changeStores, driver, clock, changeSettings);
+            addNode = new AddNode(changeStores, driver, storage, scheduler, clock, changeSettings);
             removeNode = new RemoveNode(changeStores, storage, driver, scheduler, clock, changeSettings);
             changeRf = new ChangeReplicationFactor(changeStores, driver, clock, tenants.settings());
             CleanupSettings cleanupSettings = new CleanupSettings(instance, config.cleanupGrace, Duration.ofMinutes(2), 32,
                     config.storageTimeout, 500);
-            cleanup = new RunCleanup(stores.cleanups(), changeStores, storage, clock, cleanupSettings, new Cleanups());
+            cleanup = new RunCleanup(stores.cleanups(), changeStores, topology, storage, clock, cleanupSettings, new Cleanups());
         }
 
         // ---- requests ---------------------------------------------------------------------------------

@@ -68,6 +68,13 @@ final class SimStorage implements StorageNodes, StorageRanges, StorageHealth {
         return call(node.id(), "health", timeout, SimNode::keyCount);
     }
 
+    /** The node's key count and the tombstone gc grace every simulated node keeps. */
+    @Override
+    public CompletableFuture<Report> report(StorageNode node, Duration timeout) {
+        Duration grace = world.config().tombstoneGcGrace;
+        return call(node.id(), "health", timeout, n -> new Report(n.keyCount(), Optional.of(grace)));
+    }
+
     @Override
     public Scan scan(StorageNode node, TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after,
                      int batchSize) {

@@ -4,6 +4,7 @@ import io.pairdb.core.PairDbException;
 import io.pairdb.core.cleanup.ChangeCleanup;
 import io.pairdb.core.cleanup.CleanupOutcome;
 import io.pairdb.core.cleanup.ForcedCleanup;
+import io.pairdb.core.cleanup.RangeCleanup;
 import io.pairdb.core.hints.Hint;
 import io.pairdb.core.hints.PendingHints;
 import io.pairdb.core.idempotency.IdempotencyKey;
@@ -240,6 +241,11 @@ final class StoreClients {
             }
 
             @Override
+            public Held renew(ChangeId id, String owner, Duration lease) {
+                return postgres("renew change " + id, () -> store.renew(id, owner, lease));
+            }
+
+            @Override
             public Held checkpoint(ChangeId id, String owner, List<RangeStream> streams, Instant at, Duration lease) {
                 return postgres("checkpoint change " + id, () -> store.checkpoint(id, owner, streams, at, lease));
             }
@@ -268,6 +274,17 @@ final class StoreClients {
                                            Instant at) {
                 return postgres("record cleanup of " + change + "#" + index,
                         () -> store.record(change, index, owner, outcome, at));
+            }
+
+            @Override
+            public Begin beginDelete(ChangeId change, int index, String owner, long epoch) {
+                return postgres("begin deleting " + change + "#" + index,
+                        () -> store.beginDelete(change, index, owner, epoch));
+            }
+
+            @Override
+            public List<RangeCleanup> deleting() {
+                return postgres("list ranges being deleted", store::deleting);
             }
 
             @Override
