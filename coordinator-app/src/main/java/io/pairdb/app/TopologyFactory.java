@@ -5,7 +5,9 @@ import io.micronaut.context.annotation.Factory;
 import io.pairdb.adapters.storage.GrpcStorageNodes;
 import io.pairdb.adapters.storage.GrpcStorageRanges;
 import io.pairdb.app.config.ConfigurationError;
+import io.pairdb.app.config.StorageNodesProperties;
 import io.pairdb.app.config.TopologyChangeProperties;
+import io.pairdb.core.node.AllowedNodeAddresses;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.CoordinatorRegistry;
 import io.pairdb.core.port.TenantStore;
@@ -27,6 +29,7 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Builds topology changes (adding and removing storage nodes while serving) from
@@ -74,6 +77,15 @@ public class TopologyFactory {
     @Bean(preDestroy = "close")
     GrpcStorageRanges storageRanges() {
         return new GrpcStorageRanges();
+    }
+
+    @Singleton
+    AllowedNodeAddresses allowedNodeAddresses(StorageNodesProperties p) {
+        try {
+            return AllowedNodeAddresses.parse(p.getAllowedAddresses() == null ? List.of() : p.getAllowedAddresses());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError("pairdb.storage-nodes.allowed-addresses", e.getMessage());
+        }
     }
 
     @Singleton

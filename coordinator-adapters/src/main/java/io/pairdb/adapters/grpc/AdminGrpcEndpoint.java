@@ -56,6 +56,7 @@ import io.pairdb.proto.admin.v1.ReplayHintsRequest;
 import io.pairdb.proto.admin.v1.ReplayHintsResponse;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorRequest;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorResponse;
+import io.pairdb.core.node.AllowedNodeAddresses;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.Optional;
@@ -75,10 +76,12 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private final TopologyChanges changes;
     private final DryRunChanges dryRuns;
     private final Cleanups cleanups;
+    private final AllowedNodeAddresses allowedAddresses;
 
     public AdminGrpcEndpoint(TenantService tenants, ClusterTopology topology, DescribeHints describeHints,
                              ReplayHints replayHints, TopologyChanges changes, DryRunChanges dryRuns,
-                             Cleanups cleanups) {
+                             Cleanups cleanups, AllowedNodeAddresses allowedAddresses) {
+        this.allowedAddresses = allowedAddresses;
         this.cleanups = cleanups;
         this.tenants = tenants;
         this.topology = topology;
@@ -174,6 +177,11 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
             }
             if (request.getPort() < 1 || request.getPort() > 65535) {
                 throw GrpcErrors.invalid("INVALID_ADDRESS", "port must be 1-65535, was " + request.getPort());
+            }
+            if (!allowedAddresses.allows(request.getHost())) {
+                throw GrpcErrors.error(Status.Code.PERMISSION_DENIED, "NODE_ADDRESS_NOT_ALLOWED", "host '"
+                        + request.getHost() + "' is outside pairdb.storage-nodes.allowed-addresses ("
+                        + allowedAddresses.describe() + ")", Map.of("host", request.getHost()));
             }
             int vnodes = request.getVirtualNodes() == 0 ? StorageNode.DEFAULT_VIRTUAL_NODES : request.getVirtualNodes();
             if (vnodes < 1 || vnodes > StorageNode.MAX_VIRTUAL_NODES) {
