@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.pairdb.adapters.storage.GrpcStorageNodes;
 import io.pairdb.adapters.storage.GrpcStorageRanges;
+import io.pairdb.adapters.storage.StorageNodeTls;
 import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.StorageNodesProperties;
 import io.pairdb.app.config.TopologyChangeProperties;
@@ -75,8 +76,8 @@ public class TopologyFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    GrpcStorageRanges storageRanges() {
-        return new GrpcStorageRanges();
+    GrpcStorageRanges storageRanges(StorageNodeTls tls) {
+        return new GrpcStorageRanges(tls);
     }
 
     @Singleton
