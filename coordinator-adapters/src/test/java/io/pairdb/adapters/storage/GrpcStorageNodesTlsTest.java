@@ -13,6 +13,7 @@ import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.version.Version;
 import io.pairdb.embedded.tls.CertificateAuthority;
+import io.pairdb.embedded.tls.MutualTlsFiles;
 import io.pairdb.emulator.StorageNodeEmulator;
 import io.pairdb.storage.server.NodeTls;
 import java.nio.file.Path;
@@ -44,16 +45,9 @@ class GrpcStorageNodesTlsTest {
 
     @BeforeEach
     void start() throws Exception {
-        CertificateAuthority nodeCa = CertificateAuthority.create("node CA", Duration.ofDays(1));
-        CertificateAuthority clientCa = CertificateAuthority.create("coordinator CA", Duration.ofDays(1));
-        nodeCa.writeTo(dir.resolve("node-ca.pem"), dir.resolve("node-ca.key"));
-        clientCa.writeTo(dir.resolve("client-ca.pem"), dir.resolve("client-ca.key"));
-        nodeCa.issueServer(List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1))
-                .writeTo(dir.resolve("node.pem"), dir.resolve("node.key"));
-        clientCa.issueClient("coordinator", Optional.empty(), Instant.now().minusSeconds(60),
-                Instant.now().plus(Duration.ofDays(1))).writeTo(dir.resolve("client.pem"), dir.resolve("client.key"));
+        MutualTlsFiles.write(dir);
         emulator = StorageNodeEmulator.builder().nodeId("node-1").port(0)
-                .tls(new NodeTls.Files(dir.resolve("node.pem"), dir.resolve("node.key"),
+                .tls(new NodeTls.Files(dir.resolve("server.pem"), dir.resolve("server.key"),
                         Optional.of(dir.resolve("client-ca.pem")), Duration.ofSeconds(1)))
                 .start();
     }
@@ -88,7 +82,7 @@ class GrpcStorageNodesTlsTest {
 
     @Test
     void withItsClientCertificateTheCoordinatorWritesAndReadsOverTls() throws Exception {
-        GrpcStorageNodes storage = storage(withClientCertificate(dir.resolve("node-ca.pem")));
+        GrpcStorageNodes storage = storage(withClientCertificate(dir.resolve("server-ca.pem")));
         StorageNode node = node("127.0.0.1");
         Version version = Version.of(new byte[] {7}, VectorClock.of("coordinator-1", 1), 1L);
 
@@ -102,7 +96,7 @@ class GrpcStorageNodesTlsTest {
 
     @Test
     void withoutAClientCertificateTheNodeRefusesTheCoordinator() {
-        GrpcStorageNodes storage = storage(new StorageNodeTls.Files(dir.resolve("node-ca.pem"), Optional.empty(),
+        GrpcStorageNodes storage = storage(new StorageNodeTls.Files(dir.resolve("server-ca.pem"), Optional.empty(),
                 Optional.empty(), Duration.ofSeconds(1)));
 
         assertThatThrownBy(() -> storage.probe(node("127.0.0.1"), Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS))
@@ -121,16 +115,16 @@ class GrpcStorageNodesTlsTest {
 
     @Test
     void aNodeWhoseRenewedCertificateNoLongerNamesItsAddressIsRefusedWithoutARestart() throws Exception {
-        GrpcStorageNodes storage = storage(withClientCertificate(dir.resolve("node-ca.pem")));
+        GrpcStorageNodes storage = storage(withClientCertificate(dir.resolve("server-ca.pem")));
         assertThat(storage.probe(node("127.0.0.1"), Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS)).isNull();
 
-        CertificateAuthority.load(dir.resolve("node-ca.pem"), dir.resolve("node-ca.key"))
+        new MutualTlsFiles(dir).serverAuthority()
                 .issueServer(List.of("elsewhere.example"), List.of(), Duration.ofDays(1))
-                .writeTo(dir.resolve("node.pem"), dir.resolve("node.key"));
+                .writeTo(dir.resolve("server.pem"), dir.resolve("server.key"));
 
         // the node re-reads its files; a new connection then sees a certificate without 127.0.0.1
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            GrpcStorageNodes fresh = storage(withClientCertificate(dir.resolve("node-ca.pem")));
+            GrpcStorageNodes fresh = storage(withClientCertificate(dir.resolve("server-ca.pem")));
             try {
                 fresh.probe(node("127.0.0.1"), Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS);
                 return false;

@@ -9,15 +9,13 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
-import io.pairdb.embedded.tls.CertificateAuthority;
+import io.pairdb.embedded.tls.MutualTlsFiles;
 import io.pairdb.proto.storage.v1.HealthRequest;
 import io.pairdb.proto.storage.v1.StorageNodeServiceGrpc;
 import io.pairdb.storage.server.NodeTls;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -34,16 +32,9 @@ class DurableNodeTlsIT {
 
     @BeforeEach
     void start() throws IOException {
-        CertificateAuthority nodeCa = CertificateAuthority.create("node CA", Duration.ofDays(1));
-        CertificateAuthority clientCa = CertificateAuthority.create("coordinator CA", Duration.ofDays(1));
-        nodeCa.writeTo(dir.resolve("node-ca.pem"), dir.resolve("node-ca.key"));
-        clientCa.writeTo(dir.resolve("client-ca.pem"), dir.resolve("client-ca.key"));
-        nodeCa.issueServer(List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1))
-                .writeTo(dir.resolve("node.pem"), dir.resolve("node.key"));
-        clientCa.issueClient("coordinator", Optional.empty(), Instant.now().minusSeconds(60),
-                Instant.now().plus(Duration.ofDays(1))).writeTo(dir.resolve("client.pem"), dir.resolve("client.key"));
+        MutualTlsFiles.write(dir);
         node = DurableStorageNode.builder().nodeId("durable-1").dataDirectory(dir.resolve("data")).port(0)
-                .tls(new NodeTls.Files(dir.resolve("node.pem"), dir.resolve("node.key"),
+                .tls(new NodeTls.Files(dir.resolve("server.pem"), dir.resolve("server.key"),
                         Optional.of(dir.resolve("client-ca.pem")), Duration.ofSeconds(1)))
                 .start();
     }
@@ -68,7 +59,7 @@ class DurableNodeTlsIT {
     @Test
     void aClientWithACertificateFromTheClientCaIsServed() throws IOException {
         ChannelCredentials credentials = TlsChannelCredentials.newBuilder()
-                .trustManager(dir.resolve("node-ca.pem").toFile())
+                .trustManager(dir.resolve("server-ca.pem").toFile())
                 .keyManager(dir.resolve("client.pem").toFile(), dir.resolve("client.key").toFile()).build();
 
         assertThat(healthNodeId(credentials)).isEqualTo("durable-1");
@@ -77,7 +68,7 @@ class DurableNodeTlsIT {
     @Test
     void aClientWithoutACertificateIsRefused() throws IOException {
         ChannelCredentials credentials = TlsChannelCredentials.newBuilder()
-                .trustManager(dir.resolve("node-ca.pem").toFile()).build();
+                .trustManager(dir.resolve("server-ca.pem").toFile()).build();
 
         assertThatThrownBy(() -> healthNodeId(credentials)).isInstanceOfSatisfying(StatusRuntimeException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));

@@ -14,6 +14,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.pairdb.embedded.tls.CertificateAuthority;
+import io.pairdb.embedded.tls.MutualTlsFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,20 +37,11 @@ class NodeTlsIT {
     @TempDir
     Path dir;
 
-    private CertificateAuthority nodeCa;
-    private CertificateAuthority clientCa;
     private NodeServer server;
 
     @BeforeEach
     void issue() {
-        nodeCa = CertificateAuthority.create("node CA", Duration.ofDays(1));
-        clientCa = CertificateAuthority.create("client CA", Duration.ofDays(1));
-        nodeCa.writeTo(dir.resolve("node-ca.pem"), dir.resolve("node-ca.key"));
-        clientCa.writeTo(dir.resolve("client-ca.pem"), dir.resolve("client-ca.key"));
-        nodeCa.issueServer(List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1))
-                .writeTo(dir.resolve("node.pem"), dir.resolve("node.key"));
-        clientCa.issueClient("coordinator", Optional.empty(), Instant.now().minusSeconds(60),
-                Instant.now().plus(Duration.ofDays(1))).writeTo(dir.resolve("client.pem"), dir.resolve("client.key"));
+        MutualTlsFiles.write(dir);
     }
 
     @AfterEach
@@ -60,7 +52,7 @@ class NodeTlsIT {
     }
 
     private void startNode(Optional<Path> clientCaFile) throws IOException {
-        NodeTls.Files files = new NodeTls.Files(dir.resolve("node.pem"), dir.resolve("node.key"), clientCaFile,
+        NodeTls.Files files = new NodeTls.Files(dir.resolve("server.pem"), dir.resolve("server.key"), clientCaFile,
                 Duration.ofMillis(100));
         server = NodeServer.start(new NodeServer.Transport.Tcp("127.0.0.1", 0, Optional.of(files)),
                 NodeServer.handlerPool("tls-test", 2), List.of());
@@ -84,14 +76,14 @@ class NodeTlsIT {
     @Test
     void aClientWithACertificateFromTheClientCaIsServed() throws IOException {
         startNode(Optional.of(dir.resolve("client-ca.pem")));
-        assertThat(check(withClientCertificate(dir.resolve("node-ca.pem")))).isEqualTo(ServingStatus.SERVING);
+        assertThat(check(withClientCertificate(dir.resolve("server-ca.pem")))).isEqualTo(ServingStatus.SERVING);
     }
 
     @Test
     void aNodeRequiringClientCertificatesRefusesAClientWithoutOne() throws IOException {
         startNode(Optional.of(dir.resolve("client-ca.pem")));
         ChannelCredentials noCertificate = TlsChannelCredentials.newBuilder()
-                .trustManager(dir.resolve("node-ca.pem").toFile()).build();
+                .trustManager(dir.resolve("server-ca.pem").toFile()).build();
         assertThatThrownBy(() -> check(noCertificate)).isInstanceOfSatisfying(StatusRuntimeException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
     }
@@ -102,7 +94,7 @@ class NodeTlsIT {
         CertificateAuthority stranger = CertificateAuthority.create("stranger", Duration.ofDays(1));
         stranger.issueClient("intruder", Optional.empty(), Instant.now().minusSeconds(60),
                 Instant.now().plus(Duration.ofDays(1))).writeTo(dir.resolve("client.pem"), dir.resolve("client.key"));
-        assertThatThrownBy(() -> check(withClientCertificate(dir.resolve("node-ca.pem"))))
+        assertThatThrownBy(() -> check(withClientCertificate(dir.resolve("server-ca.pem"))))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
     }
@@ -110,7 +102,7 @@ class NodeTlsIT {
     @Test
     void withoutAClientCaAnyTlsClientIsServedButAPlaintextOneIsNot() throws IOException {
         startNode(Optional.empty());
-        ChannelCredentials tlsOnly = TlsChannelCredentials.newBuilder().trustManager(dir.resolve("node-ca.pem").toFile())
+        ChannelCredentials tlsOnly = TlsChannelCredentials.newBuilder().trustManager(dir.resolve("server-ca.pem").toFile())
                 .build();
         assertThat(check(tlsOnly)).isEqualTo(ServingStatus.SERVING);
         assertThatThrownBy(() -> check(io.grpc.InsecureChannelCredentials.create()))
@@ -120,14 +112,14 @@ class NodeTlsIT {
     @Test
     void aNodeCertificateReplacedOnDiskIsUsedWithoutARestart() throws IOException {
         startNode(Optional.of(dir.resolve("client-ca.pem")));
-        Path oldCa = dir.resolve("node-ca.pem");
+        Path oldCa = dir.resolve("server-ca.pem");
         assertThat(check(withClientCertificate(oldCa))).isEqualTo(ServingStatus.SERVING);
 
         CertificateAuthority renewedCa = CertificateAuthority.create("renewed node CA", Duration.ofDays(1));
         Path newCa = dir.resolve("renewed-ca.pem");
         Files.writeString(newCa, CertificateAuthority.pem(renewedCa.certificate()));
         renewedCa.issueServer(List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1))
-                .writeTo(dir.resolve("node.pem"), dir.resolve("node.key"));
+                .writeTo(dir.resolve("server.pem"), dir.resolve("server.key"));
 
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(() -> check(withClientCertificate(newCa)) == ServingStatus.SERVING);
@@ -136,7 +128,7 @@ class NodeTlsIT {
 
     @Test
     void unusableFilesAreRefusedAtStartNamingThem() {
-        NodeTls.Files missing = new NodeTls.Files(dir.resolve("absent.pem"), dir.resolve("node.key"), Optional.empty(),
+        NodeTls.Files missing = new NodeTls.Files(dir.resolve("absent.pem"), dir.resolve("server.key"), Optional.empty(),
                 Duration.ofSeconds(1));
         assertThatThrownBy(() -> NodeServer.start(new NodeServer.Transport.Tcp("127.0.0.1", 0, Optional.of(missing)),
                 NodeServer.handlerPool("tls-test", 1), List.of()))
