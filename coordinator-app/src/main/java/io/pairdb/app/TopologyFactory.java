@@ -4,9 +4,12 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.pairdb.adapters.storage.GrpcStorageNodes;
 import io.pairdb.adapters.storage.GrpcStorageRanges;
+import io.pairdb.adapters.storage.StorageNodeTls;
 import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.StorageProperties;
+import io.pairdb.app.config.StorageNodesProperties;
 import io.pairdb.app.config.TopologyChangeProperties;
+import io.pairdb.core.node.AllowedNodeAddresses;
 import io.pairdb.core.node.CountKeys;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.CoordinatorRegistry;
@@ -29,6 +32,7 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Builds topology changes (adding and removing storage nodes while serving) from
@@ -75,8 +79,17 @@ public class TopologyFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    GrpcStorageRanges storageRanges() {
-        return new GrpcStorageRanges();
+    GrpcStorageRanges storageRanges(StorageNodeTls tls) {
+        return new GrpcStorageRanges(tls);
+    }
+
+    @Singleton
+    AllowedNodeAddresses allowedNodeAddresses(StorageNodesProperties p) {
+        try {
+            return AllowedNodeAddresses.parse(p.getAllowedAddresses() == null ? List.of() : p.getAllowedAddresses());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError("pairdb.storage-nodes.allowed-addresses", e.getMessage());
+        }
     }
 
     @Singleton

@@ -61,6 +61,7 @@ import io.pairdb.core.repair.RepairTenants;
 import io.pairdb.proto.admin.v1.ReplayHintsResponse;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorRequest;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorResponse;
+import io.pairdb.core.node.AllowedNodeAddresses;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.Optional;
@@ -82,10 +83,12 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private final Cleanups cleanups;
     private final Authorize authorize = new Authorize();
     private final RepairTenants repairs;
+    private final AllowedNodeAddresses allowedAddresses;
 
     public AdminGrpcEndpoint(TenantService tenants, ClusterTopology topology, DescribeHints describeHints,
                              ReplayHints replayHints, TopologyChanges changes, DryRunChanges dryRuns,
-                             Cleanups cleanups, RepairTenants repairs) {
+                             Cleanups cleanups, RepairTenants repairs, AllowedNodeAddresses allowedAddresses) {
+        this.allowedAddresses = allowedAddresses;
         this.cleanups = cleanups;
         this.repairs = repairs;
         this.tenants = tenants;
@@ -182,6 +185,11 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
             }
             if (request.getPort() < 1 || request.getPort() > 65535) {
                 throw GrpcErrors.invalid("INVALID_ADDRESS", "port must be 1-65535, was " + request.getPort());
+            }
+            if (!allowedAddresses.allows(request.getHost())) {
+                throw GrpcErrors.error(Status.Code.PERMISSION_DENIED, "NODE_ADDRESS_NOT_ALLOWED", "host '"
+                        + request.getHost() + "' is outside pairdb.storage-nodes.allowed-addresses ("
+                        + allowedAddresses.describe() + ")", Map.of("host", request.getHost()));
             }
             int vnodes = request.getVirtualNodes() == 0 ? StorageNode.DEFAULT_VIRTUAL_NODES : request.getVirtualNodes();
             if (vnodes < 1 || vnodes > StorageNode.MAX_VIRTUAL_NODES) {

@@ -419,10 +419,56 @@ class HelmChartTest {
     }
 
     @Test
-    void aNetworkPolicyWithoutStorageNodePeersStillLetsTheCoordinatorReachItsStorageNodes() {
+    void aNetworkPolicyWithoutStorageNodePeersStillLetsTheCoordinatorReachItsStorageNodesOnTheirPortOnly() {
         Rendered rendered = render(t -> required(t).set("networkPolicy.enabled", true));
 
-        assertThat(list(rendered.one("NetworkPolicy", FULLNAME), "spec", "egress")).contains(Map.of());
+        assertThat(list(rendered.one("NetworkPolicy", FULLNAME), "spec", "egress"))
+                .contains(Map.of("ports", List.of(Map.of("port", 7000, "protocol", "TCP"))));
+    }
+
+    @Test
+    void storageNodesMayBeAddedAtInClusterNamesUnlessTheValuesSayOtherwise() {
+        assertThat(at(defaults.one("ConfigMap", FULLNAME), "data", "PAIRDB_STORAGE_NODES_ALLOWED_ADDRESSES"))
+                .isEqualTo(".svc.cluster.local");
+        Rendered rendered = render(t -> required(t)
+                .set("storageNodes.allowedAddresses[0]", "10.0.0.0/8").set("storageNodes.allowedAddresses[1]", ".nodes.example")
+                .set("redis.auth.username", "pairdb"));
+        assertThat(at(rendered.one("ConfigMap", FULLNAME), "data", "PAIRDB_STORAGE_NODES_ALLOWED_ADDRESSES"))
+                .isEqualTo("10.0.0.0/8,.nodes.example");
+        assertThat(at(rendered.one("ConfigMap", FULLNAME), "data", "PAIRDB_REDIS_USERNAME")).isEqualTo("pairdb");
+    }
+
+    @Test
+    void noNetworkPolicyRendersARuleThatAllowsEverything() {
+        String peer = "[0].ipBlock.cidr";
+        for (boolean nodePorts : new boolean[] {false, true}) {
+            for (boolean nodePeers : new boolean[] {false, true}) {
+                for (boolean otherPeers : new boolean[] {false, true}) {
+                    Rendered rendered = render(t -> {
+                        TemplateCommand c = required(t).set("networkPolicy.enabled", true);
+                        if (nodePorts) {
+                            c = c.set("networkPolicy.egress.storageNodes.ports[0]", 7100);
+                        }
+                        if (nodePeers) {
+                            c = c.set("networkPolicy.egress.storageNodes.to" + peer, "10.0.0.0/8");
+                        }
+                        if (otherPeers) {
+                            c = c.set("networkPolicy.egress.dns.to" + peer, "10.0.0.0/8")
+                                    .set("networkPolicy.egress.postgresql.to" + peer, "10.0.0.0/8")
+                                    .set("networkPolicy.egress.redis.to" + peer, "10.0.0.0/8");
+                        }
+                        return c;
+                    });
+                    Map<String, Object> spec = map(rendered.one("NetworkPolicy", FULLNAME), "spec");
+                    String combination = "storage ports " + nodePorts + ", storage peers " + nodePeers + ", other peers " + otherPeers;
+                    assertThat(list(spec, "egress")).as(combination)
+                            .allSatisfy(rule -> assertThat(rule).as(combination).containsKey("ports"));
+                    assertThat(list(spec, "ingress")).as(combination)
+                            .allSatisfy(rule -> assertThat(rule).as(combination).containsKey("ports"));
+                    assertThat(strings(spec, "policyTypes")).as(combination).containsExactly("Ingress", "Egress");
+                }
+            }
+        }
     }
 
     @Test
