@@ -42,6 +42,8 @@ final class SimConfig {
     Duration takeoverInterval = Duration.ofSeconds(10);
     Duration lease = Duration.ofSeconds(30);
     Duration livenessTimeout = Duration.ofSeconds(15);
+    /** A coordinator that has not confirmed its ring epoch for this long refuses data requests (the app's default). */
+    Duration staleAfter = Duration.ofSeconds(10);
     Duration settleDelay;
     Duration streamFailureTimeout;
     Duration storageTimeout = Duration.ofSeconds(5);

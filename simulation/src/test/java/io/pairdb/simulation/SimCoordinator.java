@@ -143,7 +143,7 @@ final class SimCoordinator {
                 long requested = clock.nowMillis();
                 id = ids.claim(instance, config.idLease);
                 clockLease = CoordinatorIdLease.leased(id, requested + config.idLease.toMillis());
-                topology = new ClusterTopology(stores.topology(), clock);
+                topology = new ClusterTopology(stores.topology(), clock, config.staleAfter);
                 topology.reload();
             } catch (PairDbException e) {
                 world.trace().line(endpoint, "start failed, retrying: " + e.getMessage());
@@ -154,10 +154,10 @@ final class SimCoordinator {
             serving = true;
             world.trace().line(endpoint, "serving as " + id + " (" + owner + "), ring epoch " + topology.current().epoch()
                     + ", clock " + clock);
-            guarded("heartbeat", fence::reportServedEpoch);
+            guarded("heartbeat", () -> confirm("started"));
             every("probe", config.probeInterval, config.probeInterval, detection::probeAll);
             every("refresh", config.refreshInterval, config.refreshInterval, () -> refresh("polled"));
-            every("heartbeat", config.heartbeatInterval, config.heartbeatInterval, fence::reportServedEpoch);
+            every("heartbeat", config.heartbeatInterval, config.heartbeatInterval, () -> confirm("heartbeat"));
             every("take over", config.takeoverInterval, config.takeoverInterval, this::takeOver);
             every("replay hints", config.hintReplayInterval, config.hintReplayInterval, this::replayPending);
             every("expire hints", config.hintExpiryInterval, config.hintExpiryInterval, expiry::expire);
@@ -233,10 +233,7 @@ final class SimCoordinator {
             if (!serving) {
                 return;
             }
-            guarded("epoch notification", () -> {
-                refresh("notified");
-                fence.reportServedEpoch();
-            });
+            guarded("epoch notification", () -> confirm("notified"));
         }
 
         Liveness liveness(NodeId node) {
@@ -251,7 +248,20 @@ final class SimCoordinator {
 
         private void refresh(String how) {
             long before = topology.current().epoch();
-            long after = topology.refresh().epoch();
+            traceEpoch(before, topology.refresh().epoch(), how);
+        }
+
+        /**
+         * As the application's heartbeat: reload the ring, report the epoch served, and only then count
+         * the view as confirmed; a coordinator that cannot for {@code staleAfter} answers TOPOLOGY_STALE.
+         */
+        private void confirm(String how) {
+            long before = topology.current().epoch();
+            fence.confirmServedEpoch();
+            traceEpoch(before, topology.current().epoch(), how);
+        }
+
+        private void traceEpoch(long before, long after, String how) {
             if (after != before) {
                 world.trace().line(endpoint, "serves ring epoch " + after + " (" + how + ")");
             }

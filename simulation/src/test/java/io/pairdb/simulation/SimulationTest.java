@@ -22,6 +22,14 @@ class SimulationTest {
     /** The seeds CI runs: 1 to this. About 40 s on a quiet 2-core machine, within two minutes on a busy one. */
     static final int CI_SEEDS = 200;
 
+    /**
+     * Seeds beyond {@link #CI_SEEDS} that once broke a promise, run in CI too so what they found
+     * cannot come back unnoticed. 603: a coordinator cut off from PostgreSQL during an RF 1 node
+     * removal kept serving its old ring epoch after the change completed (the simulation's
+     * coordinators did not refuse with TOPOLOGY_STALE as the application's do).
+     */
+    static final long[] REGRESSION_SEEDS = {603};
+
     private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
 
     @Test
@@ -37,6 +45,18 @@ class SimulationTest {
         int count = many.isBlank() ? CI_SEEDS : Integer.parseInt(many.trim());
         boolean keepGoing = Boolean.parseBoolean(System.getProperty("sim.keep-going", "false"));
         runSeeds(first, count, keepGoing);
+    }
+
+    @Test
+    void seedsThatOnceFoundADefectKeepEveryPromise() {
+        List<String> failures = new ArrayList<>();
+        for (long seed : REGRESSION_SEEDS) {
+            Simulation.Result r = Simulation.run(seed, OPEN, new Trace(Trace.Level.INFO, false, false));
+            if (!r.passed()) {
+                failures.add(failure(r));
+            }
+        }
+        assertThat(failures).as("regression seeds that broke a promise").isEmpty();
     }
 
     @Test
