@@ -23,9 +23,11 @@ import java.util.TreeSet;
  * takes over its share of every replica set it enters.
  *
  * <p>Ranges are the elementary ranges between consecutive vnode positions of both rings, so
- * every key in one range has the same replicas before and after. Because a key's replicas
- * for RF r are the first r of its replicas for RF r+1, a node holding a range for the smallest
- * RF of a stream holds it for every larger RF too; that is where a stream's sources come from.
+ * every key in one range has the same replicas before and after. A stream reads first from the
+ * replica its target replaces in that RF's replica set: only that one is sure to hold every write
+ * acknowledged there (a quorum may have left another replica without it). Replica sets of
+ * different RFs drop different members, so a target gaining a range for several RFs gets one
+ * stream per distinct source order, each carrying the RFs that share it.
  */
 public final class RangeMovements {
     /** Give {@code target} the range, reading from the first reachable of {@code sources}. */
@@ -71,9 +73,8 @@ public final class RangeMovements {
         List<Stream> streams = new ArrayList<>();
         List<Release> releases = new ArrayList<>();
         for (TokenRange range : elementaryRanges(current, future)) {
-            Map<NodeId, SortedSet<Integer>> gains = new LinkedHashMap<>();
+            Map<NodeId, Map<List<NodeId>, SortedSet<Integer>>> gains = new LinkedHashMap<>();
             Map<NodeId, SortedSet<Integer>> losses = new LinkedHashMap<>();
-            Map<NodeId, List<NodeId>> sourcesOf = new LinkedHashMap<>();
             for (int rf : rfs) {
                 if (rf > current.nodeCount() || rf > future.nodeCount()) {
                     continue;
@@ -82,9 +83,8 @@ public final class RangeMovements {
                 List<NodeId> after = future.replicasFor(range.end(), rf);
                 for (NodeId n : after) {
                     if (!before.contains(n)) {
-                        gains.computeIfAbsent(n, k -> new TreeSet<>()).add(rf);
-                        // the smallest RF comes first: its replicas hold the range for every RF of this stream
-                        sourcesOf.putIfAbsent(n, preferLeaving(before, after));
+                        gains.computeIfAbsent(n, k -> new LinkedHashMap<>())
+                                .computeIfAbsent(preferLeaving(before, after), k -> new TreeSet<>()).add(rf);
                     }
                 }
                 for (NodeId n : before) {
@@ -93,7 +93,8 @@ public final class RangeMovements {
                     }
                 }
             }
-            gains.forEach((target, rfsGained) -> streams.add(new Stream(range, target, sourcesOf.get(target), rfsGained)));
+            gains.forEach((target, bySources) -> bySources.forEach((sources, rfsGained) ->
+                    streams.add(new Stream(range, target, sources, rfsGained))));
             losses.forEach((node, rfsLost) -> releases.add(new Release(range, node, rfsLost)));
         }
         return new Plan(streams, releases);

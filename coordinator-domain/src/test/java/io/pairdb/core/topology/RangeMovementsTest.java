@@ -124,6 +124,33 @@ class RangeMovementsTest {
         assertThat(plan.releases()).allSatisfy(r -> assertThat(r.node()).isEqualTo(new NodeId("n3")));
     }
 
+    /**
+     * A replica set that takes in a joining node drops a different member for each RF, and only the
+     * dropped member is sure to hold everything acknowledged there (a write acknowledged by a quorum
+     * may be missing on another replica): each RF must stream from the replica it replaces.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {7, 8})
+    void everyReplicationFactorStreamsFirstFromTheReplicaItReplaces(long seed) {
+        Ring current = ring("n1", "n2", "n3", "n4", "n5");
+        List<Ring> futures = List.of(ring("n1", "n2", "n3", "n4", "n5", "n6"), ring("n1", "n2", "n4", "n5"));
+        for (Ring future : futures) {
+            RangeMovements.Plan plan = RangeMovements.plan(current, future, RFS);
+            assertThat(plan.streams()).isNotEmpty();
+            for (RangeMovements.Stream s : plan.streams()) {
+                for (int rf : s.replicationFactors()) {
+                    List<NodeId> before = current.replicasFor(s.range().end(), rf);
+                    List<NodeId> after = future.replicasFor(s.range().end(), rf);
+                    Set<NodeId> replaced = new HashSet<>(before);
+                    replaced.removeAll(after);
+                    assertThat(replaced).as("RF %d of %s to %s: first source %s", rf, s.range(), s.target(),
+                            s.sources().getFirst()).contains(s.sources().getFirst());
+                }
+            }
+            assertPlanDeliversTheFutureRing(current, future, keys(2000, seed));
+        }
+    }
+
     @Test
     void theElementaryRangesCoverTheRingExactlyOnce() {
         List<TokenRange> ranges = RangeMovements.elementaryRanges(ring("n1", "n2"), ring("n1", "n2", "n3"));
