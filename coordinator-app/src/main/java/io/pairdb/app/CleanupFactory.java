@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pairdb.adapters.storage.GrpcStorageRanges;
 import io.pairdb.app.config.CleanupProperties;
 import io.pairdb.app.config.ConfigurationError;
+import io.pairdb.app.config.StorageProperties;
 import io.pairdb.core.cleanup.CleanupSettings;
 import io.pairdb.core.cleanup.Cleanups;
 import io.pairdb.core.cleanup.ForceCleanup;
@@ -24,13 +25,15 @@ import jakarta.inject.Singleton;
 public class CleanupFactory {
 
     @Singleton
-    CleanupSettings cleanupSettings(CleanupProperties p, @Named("coordinator-instance") String instance) {
+    CleanupSettings cleanupSettings(CleanupProperties p, StorageProperties storage,
+                                    @Named("coordinator-instance") String instance) {
         if (p.getInterval() == null || !p.getInterval().isPositive()) {
             throw new ConfigurationError("pairdb.cleanup.interval", "must be a positive duration");
         }
         try {
             return new CleanupSettings(instance, p.getGracePeriod(), p.getClaim(), p.getRangesPerClaim(),
-                    p.getStorageTimeout(), p.getScanBatch());
+                    p.getStorageTimeout(), p.getScanBatch(),
+                    CleanupSettings.handoverWindowFor(storage.getTombstoneGcGrace()));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigurationError("pairdb.cleanup", e.getMessage());
         }

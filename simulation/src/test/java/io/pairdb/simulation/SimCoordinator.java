@@ -198,7 +198,7 @@ final class SimCoordinator {
             removeNode = new RemoveNode(changeStores, storage, driver, scheduler, clock, changeSettings);
             changeRf = new ChangeReplicationFactor(changeStores, driver, clock, tenants.settings());
             CleanupSettings cleanupSettings = new CleanupSettings(instance, config.cleanupGrace, Duration.ofMinutes(2), 32,
-                    config.storageTimeout, 500);
+                    config.storageTimeout, 500, CleanupSettings.handoverWindowFor(config.tombstoneGcGrace));
             cleanup = new RunCleanup(stores.cleanups(), changeStores, topology, storage, clock, cleanupSettings, new Cleanups());
         }
 

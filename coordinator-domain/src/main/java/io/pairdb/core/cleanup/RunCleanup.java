@@ -49,6 +49,14 @@ import java.util.concurrent.TimeoutException;
  *       (holds the key with an equal or later clock).</li>
  * </ul>
  *
+ * An entry of the former owner that the replicas do not cover may be a write acknowledged by it
+ * alone after its range had streamed (an RF lowering, or a write at {@code one} whose hint for the
+ * new replica could not be stored): when it was written within the handover window (see
+ * {@link CleanupSettings#handoverWindow}), it is written to the piece's replicas conditionally, as
+ * a hint would be, and the range is verified again at the next run. An older one keeps the range
+ * (skipped): a delete that superseded it may have been purged from the replicas since, and handing
+ * it over would bring the key back.
+ *
  * A former owner this coordinator's failure detector sees DOWN is not called at all: its ranges are
  * skipped until it is seen UP (liveness is each coordinator's own, see {@link ClusterTopology}).
  *
@@ -258,36 +266,74 @@ public final class RunCleanup {
                     + " agree on its digest, " + quorum + " needed"
                     + (unanswered.isEmpty() ? "" : " (no answer from " + String.join(", ", unanswered) + ")"));
         }
-        return uncovered(former, agreeing.getFirst(), w).map(missing -> "replica " + agreeing.getFirst().id()
-                + " of " + where + " " + missing + " that node " + former.id() + " holds");
+        StorageNode replica = agreeing.getFirst();
+        Uncovered uncovered = uncovered(former, replica, w);
+        if (uncovered.first().isEmpty()) {
+            return Optional.empty();
+        }
+        String missing = "replica " + replica.id() + " of " + where + " " + uncovered.first().get() + " that node "
+                + former.id() + " holds";
+        if (uncovered.handOver().isEmpty()) {
+            return Optional.of(missing + uncovered.tooOld().map(key -> "; key '" + key + "' was written before the "
+                    + "handover window (" + settings.handoverWindow() + "), so it is not handed over").orElse(""));
+        }
+        for (StorageNode target : w.replicas()) {
+            if (target.liveness() != Liveness.DOWN) {
+                await(storage.writeBatch(target, uncovered.handOver(), settings.storageTimeout()));
+            }
+        }
+        return Optional.of(missing + "; handed " + uncovered.handOver().size() + " such entries over to the replicas"
+                + " of the range, which is verified again at the next run");
+    }
+
+    /**
+     * What the replica does not cover of the former owner's copy: the first such entry (described),
+     * those written within the handover window (at most a scan batch), and the first older one.
+     */
+    private record Uncovered(Optional<String> first, List<StorageRanges.Entry> handOver, Optional<String> tooOld) {
     }
 
     /**
      * Walks the former owner's copy and the replica's side by side (both in scan order) and
-     * names the first entry the replica does not hold with an equal or later clock.
+     * collects the entries the replica does not hold with an equal or later clock.
      */
-    private Optional<String> uncovered(StorageNode former, StorageNode replica, Work w) {
+    private Uncovered uncovered(StorageNode former, StorageNode replica, Work w) {
         Comparator<StorageRanges.Entry> order = scanOrder(w.piece());
+        long handOverSince = clock.now().minus(settings.handoverWindow()).toEpochMilli();
+        Optional<String> first = Optional.empty();
+        Optional<String> tooOld = Optional.empty();
+        List<StorageRanges.Entry> handOver = new ArrayList<>();
         try (Cursor old = new Cursor(storage.scan(former, w.piece(), Optional.of(w.tenant().id()), Optional.empty(),
                 settings.scanBatch()));
              Cursor current = new Cursor(storage.scan(replica, w.piece(), Optional.of(w.tenant().id()), Optional.empty(),
                      settings.scanBatch()))) {
-            for (StorageRanges.Entry mine = old.next(); mine != null; mine = old.next()) {
+            for (StorageRanges.Entry mine = old.next(); mine != null && handOver.size() < settings.scanBatch();
+                 mine = old.next()) {
                 StorageRanges.Entry theirs = current.peek();
                 while (theirs != null && order.compare(theirs, mine) < 0) {
                     current.next();
                     theirs = current.peek();
                 }
+                String gap;
                 if (theirs == null || order.compare(theirs, mine) != 0) {
-                    return Optional.of("lacks key '" + mine.key() + "'");
+                    gap = "lacks key '" + mine.key() + "'";
+                } else if (!theirs.version().clock().covers(mine.version().clock())) {
+                    gap = "holds an older or concurrent version of key '" + mine.key() + "' ("
+                            + theirs.version().clock() + " against " + mine.version().clock() + ")";
+                } else {
+                    continue;
                 }
-                if (!theirs.version().clock().covers(mine.version().clock())) {
-                    return Optional.of("holds an older or concurrent version of key '" + mine.key() + "' ("
-                            + theirs.version().clock() + " against " + mine.version().clock() + ")");
+                if (first.isEmpty()) {
+                    first = Optional.of(gap);
+                }
+                if (mine.version().timestampMs() > handOverSince) {
+                    handOver.add(mine);
+                } else if (tooOld.isEmpty()) {
+                    tooOld = Optional.of(mine.key());
                 }
             }
         }
-        return Optional.empty();
+        return new Uncovered(first, handOver, tooOld);
     }
 
     /** Scan order inside a range, which may wrap: by distance from its start, then tenant, then key. */

@@ -52,8 +52,9 @@ class RunCleanupTest {
     private final InMemoryChangeStore changes = new InMemoryChangeStore(nodes, clock);
     private final InMemoryCleanupStore cleanups = new InMemoryCleanupStore(changes, clock);
     private final InMemoryStorageRanges data = new InMemoryStorageRanges();
+    private static final Duration HANDOVER = Duration.ofDays(5);
     private final CleanupSettings settings = new CleanupSettings("coord-a", GRACE, Duration.ofMinutes(1), 16,
-            Duration.ofSeconds(5), 7);
+            Duration.ofSeconds(5), 7, HANDOVER);
     private final ClusterTopology topology = new ClusterTopology(nodes, clock);
     private final RunCleanup cleanup = new RunCleanup(cleanups, new ChangeStores(nodes, tenants, changes), topology, data,
             clock, settings, CleanupEvents.NONE);
@@ -216,6 +217,68 @@ class RunCleanupTest {
         clock.advance(Duration.ofMinutes(5));
         cleanup.run();
         assertThat(ranges(added).get(blocked.index()).attempts()).as("a skipped range is tried again").isEqualTo(2);
+    }
+
+    /**
+     * A write acknowledged by the former owner alone after its range had streamed (an RF lowering,
+     * or a hint for the new replica that could not be stored): the replicas lack it. Young enough
+     * that no delete superseding it can have been purged, it is handed over, and then the range goes.
+     */
+    @Test
+    void anEntryTheNewReplicasLackWrittenWithinTheHandoverWindowIsHandedOverAndThenTheRangeGoes() {
+        Moved moved = aMovedKey();
+        clock.advance(GRACE);
+        Version late = Version.of("late".getBytes(StandardCharsets.UTF_8), VectorClock.of("coord-2", 1),
+                clock.nowMillis() - Duration.ofHours(1).toMillis());
+        for (NodeId n : moved.newReplicas()) {
+            data.remove(n, TENANT, moved.key());
+        }
+        data.remove(moved.former(), TENANT, moved.key());
+        data.put(moved.former(), TENANT, moved.key(), late);
+
+        cleanup.run();
+
+        RangeRelease release = releaseHolding(moved.key(), moved.former());
+        CleanupOutcome first = ranges(added).get(release.index()).outcome();
+        assertThat(first).isInstanceOf(CleanupOutcome.Skipped.class);
+        assertThat(((CleanupOutcome.Skipped) first).reason()).contains("lacks key '" + moved.key() + "'")
+                .contains("handed 1 such entries over");
+        KeyPosition position = new KeyPosition(Token.forKey(TENANT.value(), moved.key()), TENANT, moved.key());
+        for (NodeId n : moved.newReplicas()) {
+            assertThat(data.held(n).get(position)).as("handed over to " + n).isNotNull()
+                    .extracting(e -> e.version()).isEqualTo(late);
+        }
+
+        clock.advance(Duration.ofMinutes(5));
+        cleanup.run();
+
+        assertThat(ranges(added).get(release.index()).outcome()).isInstanceOf(CleanupOutcome.Deleted.class);
+        assertThat(data.held(moved.former()).get(position)).as("the former owner's copy went").isNull();
+    }
+
+    @Test
+    void anEntryTheNewReplicasLackWrittenBeforeTheHandoverWindowKeepsTheRangeAndIsNotHandedOver() {
+        Moved moved = aMovedKey();
+        clock.advance(GRACE);
+        Version old = Version.of("old".getBytes(StandardCharsets.UTF_8), VectorClock.of("coord-2", 1),
+                clock.nowMillis() - HANDOVER.plusHours(1).toMillis());
+        for (NodeId n : moved.newReplicas()) {
+            // as if a delete had superseded it there and been purged after the gc grace
+            data.remove(n, TENANT, moved.key());
+        }
+        data.remove(moved.former(), TENANT, moved.key());
+        data.put(moved.former(), TENANT, moved.key(), old);
+
+        cleanup.run();
+
+        CleanupOutcome outcome = ranges(added).get(releaseHolding(moved.key(), moved.former()).index()).outcome();
+        assertThat(outcome).isInstanceOf(CleanupOutcome.Skipped.class);
+        assertThat(((CleanupOutcome.Skipped) outcome).reason()).contains("before the handover window");
+        KeyPosition position = new KeyPosition(Token.forKey(TENANT.value(), moved.key()), TENANT, moved.key());
+        for (NodeId n : moved.newReplicas()) {
+            assertThat(data.held(n).get(position)).as("nothing brought back on " + n).isNull();
+        }
+        assertThat(data.held(moved.former()).get(position)).isNotNull();
     }
 
     @Test
