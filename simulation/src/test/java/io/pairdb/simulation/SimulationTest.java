@@ -26,9 +26,15 @@ class SimulationTest {
      * Seeds beyond {@link #CI_SEEDS} that once broke a promise, run in CI too so what they found
      * cannot come back unnoticed. 603: a coordinator cut off from PostgreSQL during an RF 1 node
      * removal kept serving its old ring epoch after the change completed (the simulation's
-     * coordinators did not refuse with TOPOLOGY_STALE as the application's do).
+     * coordinators did not refuse with TOPOLOGY_STALE as the application's do). 753: an RF 3 -> 1
+     * lowering; a write at one acknowledged by a dropped replica alone after its range had streamed,
+     * its hint for the kept one not stored, was never read at RF 1 (cleanup now hands it over). 1614:
+     * an RF 2 -> 1 lowering whose kept replica lost its disk after its stream; only the dropped
+     * replica still held the range. 1856: a removal whose leaving node failed reads for 8 s
+     * streamed from the other replica instead, which had lost its disk: what only the leaving node
+     * held was lost (streams now read from the replaced replica alone).
      */
-    static final long[] REGRESSION_SEEDS = {603};
+    static final long[] REGRESSION_SEEDS = {603, 753, 1614, 1856};
 
     private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
 

@@ -109,7 +109,12 @@ public final class PlanChange {
         List<RangeStream> streams = new ArrayList<>();
         int unrecoverable = 0;
         for (RangeMovements.Stream s : movements.streams()) {
-            List<NodeId> sources = s.sources().stream().filter(n -> !unusableSources.contains(n)).toList();
+            // only the replica the target replaces is sure to hold every write acknowledged in its replica set
+            // (a quorum may have left another without one): a change reads from it alone, and fails rather than
+            // fall back to one that may lack writes; a forced removal, whose leaving node cannot be read, falls
+            // back to the survivors (what they lack needs a repair)
+            List<NodeId> candidates = unusableSources.isEmpty() && !s.replaced().isEmpty() ? s.replaced() : s.sources();
+            List<NodeId> sources = candidates.stream().filter(n -> !unusableSources.contains(n)).toList();
             if (sources.isEmpty()) {
                 unrecoverable++;
                 continue;

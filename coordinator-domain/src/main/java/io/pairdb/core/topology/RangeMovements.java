@@ -30,12 +30,21 @@ import java.util.TreeSet;
  * stream per distinct source order, each carrying the RFs that share it.
  */
 public final class RangeMovements {
-    /** Give {@code target} the range, reading from the first reachable of {@code sources}. */
-    public record Stream(TokenRange range, NodeId target, List<NodeId> sources, SortedSet<Integer> replicationFactors) {
+    /**
+     * Give {@code target} the range. {@code sources} are the current replicas of the stream's RFs,
+     * those the target replaces first; {@code replaced} is that leading part: the replicas that
+     * leave the replica set the target enters (empty when none leaves it).
+     */
+    public record Stream(TokenRange range, NodeId target, List<NodeId> sources, List<NodeId> replaced,
+                         SortedSet<Integer> replicationFactors) {
         public Stream {
             Objects.requireNonNull(range, "range");
             Objects.requireNonNull(target, "target");
             sources = List.copyOf(sources);
+            replaced = List.copyOf(replaced);
+            if (!sources.subList(0, Math.min(replaced.size(), sources.size())).equals(replaced)) {
+                throw new IllegalArgumentException("the replaced replicas lead the sources");
+            }
             replicationFactors = new TreeSet<>(replicationFactors);
             if (sources.isEmpty()) {
                 throw new IllegalArgumentException("a stream needs at least one source");
@@ -93,8 +102,11 @@ public final class RangeMovements {
                     }
                 }
             }
-            gains.forEach((target, bySources) -> bySources.forEach((sources, rfsGained) ->
-                    streams.add(new Stream(range, target, sources, rfsGained))));
+            gains.forEach((target, bySources) -> bySources.forEach((sources, rfsGained) -> {
+                List<NodeId> after = future.replicasFor(range.end(), rfsGained.first());
+                List<NodeId> replaced = sources.stream().takeWhile(n -> !after.contains(n)).toList();
+                streams.add(new Stream(range, target, sources, replaced, rfsGained));
+            }));
             losses.forEach((node, rfsLost) -> releases.add(new Release(range, node, rfsLost)));
         }
         return new Plan(streams, releases);

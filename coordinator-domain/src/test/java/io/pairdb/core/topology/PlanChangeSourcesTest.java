@@ -1,0 +1,92 @@
+package io.pairdb.core.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pairdb.core.node.Liveness;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.node.Topology;
+import io.pairdb.core.ring.Ring;
+import io.pairdb.core.ring.TopologyView;
+import io.pairdb.core.tenant.Tenant;
+import io.pairdb.core.tenant.TenantId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where a change's streams read from. Only the replica a stream's target replaces is sure to hold
+ * every write acknowledged in that replica set: a quorum write may have left another replica
+ * without it, and one that lost its disk holds nothing. A stream that fell back to such a replica
+ * while the replaced one was briefly unreadable "succeeded" with writes missing, and once the
+ * leaving node was gone they were lost.
+ */
+class PlanChangeSourcesTest {
+    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+    private static final List<Tenant> TENANTS = List.of(tenant("a", 1), tenant("b", 2), tenant("c", 3));
+
+    private static StorageNode node(String id, NodeState state) {
+        return new StorageNode(new NodeId(id), "10.0.0." + id.substring(1), 7000, 8, state, Liveness.UP, NOW, NOW);
+    }
+
+    private static TopologyView fiveNodes() {
+        List<StorageNode> nodes = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            nodes.add(node("n" + i, NodeState.NORMAL));
+        }
+        return TopologyView.of(new Topology(1, nodes));
+    }
+
+    private static Tenant tenant(String id, int rf) {
+        return new Tenant(new TenantId(id), rf, NOW, NOW, 1);
+    }
+
+    /** Every stream reads only from replicas that leave the replica set its target enters, for each of its RFs. */
+    private static void assertOnlyReplacedReplicasAreSources(PlanChange.Plan plan, Ring current, Ring future) {
+        assertThat(plan.streams()).isNotEmpty();
+        for (RangeStream s : plan.streams()) {
+            for (int rf : s.replicationFactors()) {
+                Set<NodeId> replaced = new HashSet<>(current.replicasFor(s.range().end(), rf));
+                replaced.removeAll(future.replicasFor(s.range().end(), rf));
+                assertThat(s.sources()).as("sources of RF %d of %s to %s", rf, s.range(), s.target())
+                        .isNotEmpty().allSatisfy(source -> assertThat(replaced).contains(source));
+            }
+        }
+    }
+
+    @Test
+    void aRemovalReadsEveryRangeFromTheLeavingNodeAlone() {
+        TopologyView view = fiveNodes();
+        PlanChange.Plan plan = PlanChange.forRemove(view, new NodeId("n3"), TENANTS, false);
+
+        assertThat(plan.streams()).allSatisfy(s -> assertThat(s.sources()).containsExactly(new NodeId("n3")));
+        assertThat(plan.unrecoverableRanges()).isZero();
+    }
+
+    @Test
+    void anAdditionReadsEveryRangeFromTheReplicaTheJoiningNodeReplaces() {
+        TopologyView view = fiveNodes();
+        StorageNode joining = node("n6", NodeState.BOOTSTRAPPING);
+        PlanChange.Plan plan = PlanChange.forAdd(view, joining, TENANTS);
+
+        List<Ring.Member> members = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            members.add(new Ring.Member(new NodeId("n" + i), 8));
+        }
+        assertOnlyReplacedReplicasAreSources(plan, view.currentRing(), Ring.of(members));
+    }
+
+    @Test
+    void aForcedRemovalOfADownNodeReadsFromTheSurvivors() {
+        TopologyView view = fiveNodes();
+        PlanChange.Plan plan = PlanChange.forRemove(view, new NodeId("n3"), TENANTS, true);
+
+        assertThat(plan.streams()).isNotEmpty().allSatisfy(s -> assertThat(s.sources()).doesNotContain(new NodeId("n3")));
+        assertThat(plan.streams()).anySatisfy(s -> assertThat(s.sources()).hasSizeGreaterThan(1));
+        assertThat(plan.unrecoverableRanges()).as("the RF 1 tenant's ranges of n3").isPositive();
+    }
+}
