@@ -2,6 +2,7 @@ package io.pairdb.core.topology;
 
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.replication.ConsistencyLevel;
 import io.pairdb.core.ring.Ring;
 import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.Tenant;
@@ -56,7 +57,8 @@ public final class PlanChange {
     /**
      * The movements of a tenant's RF changing from {@code from} to {@code to}, range by range of
      * the current ring. Raised: each node among the first {@code to} replicas but not the first
-     * {@code from} receives the tenant's data of the range from those first {@code from} (streams).
+     * {@code from} receives the tenant's data of the range from a quorum of those first {@code from},
+     * one stream per source: a write acknowledged at quorum may be missing on any single one of them.
      * Lowered: each node kept (among the first {@code to}) receives the tenant's data of the range
      * from every node dropped (among the first {@code from}, not the first {@code to}), one stream
      * per pair: a write acknowledged by dropped replicas only must be on the kept ones, and no single
@@ -76,10 +78,15 @@ public final class PlanChange {
             List<NodeId> before = ring.replicasFor(range.end(), change.from());
             List<NodeId> after = ring.replicasFor(range.end(), change.to());
             if (change.raises()) {
+                // a write acknowledged at quorum may be missing on any one current replica, but every quorum of
+                // them holds it: each new replica reads from a quorum of the current ones, one stream per source
+                int quorum = ConsistencyLevel.QUORUM.required(change.from());
                 for (NodeId target : after) {
                     if (!before.contains(target)) {
-                        streams.add(RangeStream.pending(streams.size(), range, target, before,
-                                new TreeSet<>(Set.of(change.to())), only));
+                        for (NodeId source : before.subList(0, quorum)) {
+                            streams.add(RangeStream.pending(streams.size(), range, target, List.of(source),
+                                    new TreeSet<>(Set.of(change.to())), only));
+                        }
                     }
                 }
             } else {

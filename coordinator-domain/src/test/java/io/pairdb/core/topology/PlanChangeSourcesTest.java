@@ -80,6 +80,28 @@ class PlanChangeSourcesTest {
         assertOnlyReplacedReplicasAreSources(plan, view.currentRing(), Ring.of(members));
     }
 
+    /** RF 3 to 5: a quorum write may be on two of the three current replicas only, any two. */
+    @Test
+    void aRaisedReplicationFactorGivesEachNewReplicaTheRangeFromAQuorumOfTheCurrentOnes() {
+        TopologyView view = fiveNodes();
+        ReplicationChange raise = new ReplicationChange(new TenantId("c"), 3, 5);
+        PlanChange.Plan plan = PlanChange.forReplication(view, raise);
+
+        assertThat(plan.streams()).isNotEmpty();
+        Ring ring = view.currentRing();
+        for (RangeStream s : plan.streams()) {
+            List<NodeId> before = ring.replicasFor(s.range().end(), 3);
+            Set<NodeId> read = new HashSet<>();
+            plan.streams().stream().filter(o -> o.range().equals(s.range()) && o.target().equals(s.target()))
+                    .forEach(o -> {
+                        assertThat(o.sources()).as("one source per stream").hasSize(1);
+                        read.addAll(o.sources());
+                    });
+            assertThat(before).containsAll(read);
+            assertThat(read).as("%s reads %s from", s.target(), s.range()).hasSizeGreaterThanOrEqualTo(2);
+        }
+    }
+
     @Test
     void aForcedRemovalOfADownNodeReadsFromTheSurvivors() {
         TopologyView view = fiveNodes();
