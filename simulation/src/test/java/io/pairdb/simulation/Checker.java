@@ -220,9 +220,10 @@ final class Checker {
                 continue;
             }
             for (History.Op w : latest.get(r.consistency).writes) {
-                if (!intersect(w, r) || dataLoss.anyBetween(w.invokedAt, r.completedAt)
+                if (!intersect(w, r) || dataLoss.anyBetween(firstAttempt(w), r.completedAt)
                         || open.isOpen(KnownDefects.Item.MERGED_CLOCK_DOMINATES_UNSEEN)
-                        && world.history().dominatedButNewerBetween(r.key, w.invokedAt, r.completedAt)) {
+                        && (world.history().dominatedButNewerBetween(r.key, w.invokedAt, r.completedAt)
+                        || dominatesUnseen(w))) {
                     continue;
                 }
                 if (!explains(r, w)) {
@@ -299,6 +300,28 @@ final class Checker {
         }
     }
 
+    /**
+     * When the write's first attempt began: a retry answered as a duplicate acknowledges what an
+     * earlier attempt wrote, so a disk lost since then may have taken it.
+     */
+    private long firstAttempt(History.Op w) {
+        return byLogical.getOrDefault(w.logical, List.of(w)).stream().mapToLong(o -> o.invokedAt).min()
+                .orElse(w.invokedAt);
+    }
+
+    /**
+     * S3 seen from the writer: a write with a causal context whose clock still dominates a version of
+     * the key the context lacked (its coordinator's own later counter). Against that version alone it
+     * wins; against that version merged with a concurrent one it may lose by timestamp, so whether it
+     * is read back depends on the order the versions reach a replica.
+     */
+    private boolean dominatesUnseen(History.Op w) {
+        return w.causalContext.isPresent() && world.history().issued(w.key).stream()
+                .filter(i -> i.at() <= w.completedAt).map(History.Issued::version)
+                .anyMatch(v -> !v.clock().equals(w.clock) && w.clock.covers(v.clock())
+                        && !w.causalContext.get().covers(v.clock()));
+    }
+
     /** Whether the op's coordinator still served an epoch older than one a change had completed with by then. */
     private boolean lagging(History.Op op) {
         return op.servedEpoch >= 0 && world.completions().stream()
@@ -323,7 +346,7 @@ final class Checker {
                 continue;
             }
             for (History.Op e : earlier.writes) {
-                if (e == l || dataLoss.anyBetween(e.invokedAt, l.completedAt)) {
+                if (e == l || dataLoss.anyBetween(firstAttempt(e), l.completedAt)) {
                     continue;
                 }
                 if (l.clock.compare(e.clock) != Causality.AFTER) {

@@ -32,9 +32,11 @@ class SimulationTest {
      * an RF 2 -> 1 lowering whose kept replica lost its disk after its stream; only the dropped
      * replica still held the range. 1856: a removal whose leaving node failed reads for 8 s
      * streamed from the other replica instead, which had lost its disk: what only the leaving node
-     * held was lost (streams now read from the replaced replica alone).
+     * held was lost (streams now read from the replaced replica alone). 2166: a retry answered as
+     * the duplicate of a write whose only copy a disk loss took after the write's first attempt was
+     * judged as if written at the retry (the checker now dates it from the first attempt).
      */
-    static final long[] REGRESSION_SEEDS = {603, 753, 1614, 1856};
+    static final long[] REGRESSION_SEEDS = {603, 753, 1614, 1856, 2166};
 
     private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
 
