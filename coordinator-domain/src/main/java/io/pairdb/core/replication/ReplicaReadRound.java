@@ -76,7 +76,7 @@ public final class ReplicaReadRound {
         if (!spares.isEmpty() && speculateAfter.isPresent()) {
             this.speculation = env.scheduler().schedule(speculateAfter.get(), this::askTheSpares);
         }
-        this.timer = env.scheduler().schedule(deadline.remaining(env.clock()), this::deadlinePassed);
+        this.timer = env.scheduler().scheduleDeadline(deadline.remaining(env.clock()), this::deadlinePassed);
         for (StorageNode node : asking) {
             ask(node);
         }
