@@ -118,7 +118,13 @@ public final class ReplicaReadRound {
         } catch (RuntimeException e) {
             read = CompletableFuture.failedFuture(e);
         }
-        read.whenComplete((version, error) -> answered(node, version, error));
+        long askedAt = env.clock().nowMillis();
+        read.whenComplete((version, error) -> {
+            if (error == null) {
+                env.latencies().record(node.id(), Duration.ofMillis(Math.max(0, env.clock().nowMillis() - askedAt)));
+            }
+            answered(node, version, error);
+        });
     }
 
     private void askTheSpares() {

@@ -304,7 +304,9 @@ public final class CoordinateWrite {
         if (command.causalContext().isPresent()) {
             return CompletableFuture.completedFuture(new BaseRead.Found(command.causalContext().get(), 0));
         }
-        List<StorageNode> readable = sets.natural().stream().filter(n -> n.liveness() == Liveness.UP).toList();
+        // the replicas expected to answer first form the quorum asked; the others are the spares
+        List<StorageNode> readable = env.latencies().fastestFirst(
+                sets.natural().stream().filter(n -> n.liveness() == Liveness.UP).toList());
         int readQuorum = ConsistencyLevel.QUORUM.required(sets.natural().size());
         if (readable.size() < readQuorum) {
             return CompletableFuture.completedFuture(new BaseRead.Failed(new WriteOutcome.ReadBeforeWriteFailed(
