@@ -3,6 +3,7 @@ package io.pairdb.core.replication;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * This coordinator's recent latency of each storage node: an exponentially weighted moving average
- * of the durations of the replica reads it has answered, each new one weighing {@link #WEIGHT}.
+ * of the durations of the replica reads it has answered, each new one weighing {@link #WEIGHT}, and
+ * the last {@link #WINDOW} durations for percentiles.
  * Read rounds feed it (timed with the {@link io.pairdb.core.port.Clock} port, so a simulation
  * drives it deterministically) and order the replicas they ask with {@link #fastestFirst}.
  * Thread-safe.
@@ -21,7 +23,11 @@ public final class ReplicaLatencies {
     /** The weight of the newest duration: about the last ten answers dominate the estimate. */
     static final double WEIGHT = 0.2;
 
+    /** How many recent durations of a node {@link #percentile} looks at. */
+    static final int WINDOW = 128;
+
     private final Map<NodeId, Double> averageMillis = new ConcurrentHashMap<>();
+    private final Map<NodeId, Window> recent = new ConcurrentHashMap<>();
 
     /** Counts one answer of {@code node} that took {@code took}; a negative duration is refused. */
     public void record(NodeId node, Duration took) {
@@ -31,6 +37,21 @@ public final class ReplicaLatencies {
         }
         double millis = took.toNanos() / 1_000_000.0;
         averageMillis.merge(node, millis, (old, now) -> old + WEIGHT * (now - old));
+        recent.computeIfAbsent(node, n -> new Window()).add(took.toNanos());
+    }
+
+    /**
+     * The duration that {@code percentile} % of the node's last {@link #WINDOW} answers took at
+     * most (nearest rank), or empty if it has not answered yet.
+     *
+     * @param percentile in (0, 100]
+     */
+    public Optional<Duration> percentile(NodeId node, double percentile) {
+        if (!(percentile > 0 && percentile <= 100)) {
+            throw new IllegalArgumentException("a percentile is within (0, 100], was " + percentile);
+        }
+        Window window = recent.get(node);
+        return window == null ? Optional.empty() : window.percentile(percentile).map(Duration::ofNanos);
     }
 
     /** The node's recent latency, or empty if it has not answered this coordinator yet. */
@@ -48,5 +69,28 @@ public final class ReplicaLatencies {
         return nodes.stream()
                 .sorted(Comparator.comparingDouble(n -> averageMillis.getOrDefault(n.id(), 0.0)))
                 .toList();
+    }
+
+    /** The last {@link #WINDOW} durations of one node, in nanoseconds. */
+    private static final class Window {
+        private final long[] nanos = new long[WINDOW];
+        private int count;
+        private int next;
+
+        synchronized void add(long took) {
+            nanos[next] = took;
+            next = (next + 1) % WINDOW;
+            count = Math.min(count + 1, WINDOW);
+        }
+
+        synchronized Optional<Long> percentile(double percentile) {
+            if (count == 0) {
+                return Optional.empty();
+            }
+            long[] sorted = Arrays.copyOf(nanos, count);
+            Arrays.sort(sorted);
+            int rank = (int) Math.ceil(percentile / 100 * count);
+            return Optional.of(sorted[Math.max(rank, 1) - 1]);
+        }
     }
 }
