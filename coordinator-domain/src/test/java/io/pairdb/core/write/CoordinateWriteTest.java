@@ -209,6 +209,25 @@ class CoordinateWriteTest {
         slow.complete(null);
     }
 
+    @Test
+    void onceAReplicaHasBeenSlowTheReadBeforeWriteAsksTheFastOnesFirst() {
+        threeNodesWithTenant();
+        List<NodeId> natural = naturalFor("k");
+        CompletableFuture<Void> slow = h.storage().hold(natural.getFirst());
+        written(h.write(put("k", "v1", QUORUM)));
+        h.clock().advance(Duration.ofMillis(200));
+        slow.complete(null);
+        CompletableFuture<Void> slowAgain = h.storage().hold(natural.getFirst());
+        h.storage().forgetCalls();
+
+        written(h.write(put("k", "v2", QUORUM)));
+
+        assertThat(h.storage().callsTo(natural.getFirst())).extracting(c -> c.kind())
+                .as("the slow replica is a spare now: written to, not read").doesNotContain(Kind.READ);
+        assertThat(h.storage().calls(Kind.READ)).hasSize(2);
+        slowAgain.complete(null);
+    }
+
 
     // ---- the base version: what a new version follows ---------------------------------------
 
