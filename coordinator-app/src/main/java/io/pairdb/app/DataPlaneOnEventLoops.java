@@ -16,16 +16,21 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Runs the data plane ({@code CoordinatorService}) and the health service on the gRPC server's
- * Netty event loops instead of handing every call to a pool thread and back: nothing on their
- * path blocks (idempotency records go through Lettuce's asynchronous API, tenant-cache misses and
- * hints are loaded and stored on the scheduler, storage calls are asynchronous). Every other
- * service (admin, reflection) may block on PostgreSQL and keeps Micronaut's I/O executor.
+ * Runs the data plane ({@code CoordinatorService}, and the reads and writes of the original
+ * gateway's {@code proto.CoordinatorService}, which are the same calls) and the health service on
+ * the gRPC server's Netty event loops instead of handing every call to a pool thread and back:
+ * nothing on their path blocks (idempotency records go through Lettuce's asynchronous API,
+ * tenant-cache misses and hints are loaded and stored on the scheduler, storage calls are
+ * asynchronous). Every other call (admin, the gateway's tenant and node calls, reflection) may
+ * block on PostgreSQL and keeps Micronaut's I/O executor.
  */
 @Singleton
 public class DataPlaneOnEventLoops implements BeanCreatedEventListener<ServerBuilder<?>> {
     static final Set<String> NON_BLOCKING_SERVICES = Set.of(
             CoordinatorServiceGrpc.SERVICE_NAME, HealthGrpc.SERVICE_NAME);
+    static final Set<String> NON_BLOCKING_METHODS = Set.of(
+            io.pairdb.proto.gateway.CoordinatorServiceGrpc.getWriteKeyValueMethod().getFullMethodName(),
+            io.pairdb.proto.gateway.CoordinatorServiceGrpc.getReadKeyValueMethod().getFullMethodName());
 
     private final ExecutorService blocking;
 
@@ -41,7 +46,10 @@ public class DataPlaneOnEventLoops implements BeanCreatedEventListener<ServerBui
             @Override
             public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
                 // null: stay on the event loop
-                return NON_BLOCKING_SERVICES.contains(call.getMethodDescriptor().getServiceName()) ? null : blocking;
+                var method = call.getMethodDescriptor();
+                boolean nonBlocking = NON_BLOCKING_SERVICES.contains(method.getServiceName())
+                        || NON_BLOCKING_METHODS.contains(method.getFullMethodName());
+                return nonBlocking ? null : blocking;
             }
         });
         return builder;

@@ -8,6 +8,7 @@ import com.google.rpc.ErrorInfo;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * One structured log line for every gRPC call that ends in an error status: the method, the
- * status code, the {@code ErrorInfo} reason, the duration, and the tenant and key when the
+ * One structured log line for every gRPC call that ends in an error status: the service and
+ * method (so the v1 services and the original gateway's {@code proto.CoordinatorService}, which
+ * share method names, are told apart), the status code, the {@code ErrorInfo} reason, the duration, and the tenant and key when the
  * request has them. Never the value. Errors the client caused are logged at INFO, the others at
  * WARN. Also counts the calls in flight, for the shutdown log.
  */
@@ -45,7 +47,7 @@ public class RequestLog implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         long started = System.nanoTime();
-        String method = call.getMethodDescriptor().getBareMethodName();
+        MethodDescriptor<Q, R> method = call.getMethodDescriptor();
         AtomicBoolean finished = new AtomicBoolean();
         Runnable done = () -> {
             if (finished.compareAndSet(false, true)) {
@@ -95,12 +97,14 @@ public class RequestLog implements ServerInterceptor {
         };
     }
 
-    private static void log(String method, Status status, Metadata trailers, RequestFields fields, long millis) {
+    private static void log(MethodDescriptor<?, ?> method, Status status, Metadata trailers, RequestFields fields,
+                            long millis) {
         String reason = reason(status, trailers);
         Level level = CLIENT_ERRORS.contains(status.getCode()) ? Level.INFO : Level.WARN;
         var line = LOG.atLevel(level)
                 .addKeyValue("event", "request_failed")
-                .addKeyValue("operation", method)
+                .addKeyValue("service", method.getServiceName())
+                .addKeyValue("operation", method.getBareMethodName())
                 .addKeyValue("status", status.getCode().name())
                 .addKeyValue("reason", reason)
                 .addKeyValue("duration_ms", millis);
@@ -112,7 +116,7 @@ public class RequestLog implements ServerInterceptor {
         if (key != null) {
             line = line.addKeyValue("key", key);
         }
-        line.log("{} failed: {} {} after {} ms{}: {}", method, status.getCode(), reason, millis, fields,
+        line.log("{} failed: {} {} after {} ms{}: {}", method.getFullMethodName(), status.getCode(), reason, millis, fields,
                 status.getDescription());
     }
 

@@ -6,6 +6,7 @@ import io.pairdb.adapters.storage.GrpcStorageNodes;
 import io.pairdb.adapters.storage.GrpcStorageRanges;
 import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.TopologyChangeProperties;
+import io.pairdb.core.node.CountKeys;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.CoordinatorRegistry;
 import io.pairdb.core.port.TenantStore;
@@ -106,6 +107,12 @@ public class TopologyFactory {
                                     ChangeStore changes, DriveChanges driver, Environment env, TenantService tenantService) {
         return new TopologyChanges(addNode, removeNode, new ChangeReplicationFactor(new ChangeStores(nodes, tenants, changes),
                 driver, env.clock(), tenantService.settings()), changes);
+    }
+
+    /** Key counts for listings, asked within the same bound as the health probes of node changes. */
+    @Singleton
+    CountKeys countKeys(GrpcStorageNodes health, Environment env, ChangeSettings settings) {
+        return new CountKeys(health, env.scheduler(), settings.healthTimeout());
     }
 
     @Singleton

@@ -26,7 +26,7 @@ import picocli.CommandLine.ScopeType;
         // Subcommands inherit -h/-V, the version and the exit-status footer.
         scope = ScopeType.INHERIT,
         versionProvider = VersionProvider.class,
-        description = "Operates a PairDB coordinator: tenants, storage nodes, the ring, keys, hints.",
+        description = "Operates a PairDB coordinator: tenants, storage nodes, the ring, keys, hints, repair.",
         subcommands = {
             TenantCommand.class,
             NodeCommand.class,
@@ -36,6 +36,7 @@ import picocli.CommandLine.ScopeType;
             HintsCommand.class,
             io.pairdb.cli.change.ChangeCommand.class,
             io.pairdb.cli.cleanup.CleanupCommand.class,
+            io.pairdb.cli.repair.RepairCommand.class,
             io.pairdb.cli.bench.BenchCommand.class,
             CompletionCommand.class,
             HelpCommand.class,

@@ -23,6 +23,8 @@ import io.pairdb.proto.admin.v1.ListTenantsRequest;
 import io.pairdb.proto.admin.v1.ListTenantsResponse;
 import io.pairdb.proto.admin.v1.NodeLiveness;
 import io.pairdb.proto.admin.v1.NodeState;
+import io.pairdb.proto.admin.v1.RepairRequest;
+import io.pairdb.proto.admin.v1.RepairResponse;
 import io.pairdb.proto.admin.v1.ReplayHintsRequest;
 import io.pairdb.proto.admin.v1.ReplayHintsResponse;
 import io.pairdb.proto.admin.v1.StorageNode;
@@ -50,6 +52,8 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
     volatile AddStorageNodeRequest lastAdd;
     volatile ExplainKeyRequest lastExplain;
     volatile ReplayHintsRequest lastReplay;
+    volatile RepairResponse repair = RepairResponse.getDefaultInstance();
+    volatile RepairRequest lastRepair;
     volatile Deadline lastDeadline;
     private volatile boolean silent;
 
@@ -156,6 +160,18 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
     @Override
     public void getHintStats(GetHintStatsRequest request, StreamObserver<GetHintStatsResponse> responses) {
         answer(responses, () -> hintStats);
+    }
+
+    @Override
+    public void repair(RepairRequest request, StreamObserver<RepairResponse> responses) {
+        answer(responses, () -> {
+            lastRepair = request;
+            if (!request.getTenantId().isEmpty() && !tenants.containsKey(request.getTenantId())) {
+                throw ServerError.withReason(Status.Code.NOT_FOUND,
+                        "tenant '" + request.getTenantId() + "' not found", "TENANT_NOT_FOUND");
+            }
+            return repair.toBuilder().setDryRun(request.getDryRun()).build();
+        });
     }
 
     @Override

@@ -53,6 +53,9 @@ import io.pairdb.proto.admin.v1.ListTenantsResponse;
 import io.pairdb.proto.admin.v1.RemoveStorageNodeRequest;
 import io.pairdb.proto.admin.v1.RemoveStorageNodeResponse;
 import io.pairdb.proto.admin.v1.ReplayHintsRequest;
+import io.pairdb.proto.admin.v1.RepairRequest;
+import io.pairdb.proto.admin.v1.RepairResponse;
+import io.pairdb.core.repair.RepairTenants;
 import io.pairdb.proto.admin.v1.ReplayHintsResponse;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorRequest;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorResponse;
@@ -75,11 +78,13 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private final TopologyChanges changes;
     private final DryRunChanges dryRuns;
     private final Cleanups cleanups;
+    private final RepairTenants repairs;
 
     public AdminGrpcEndpoint(TenantService tenants, ClusterTopology topology, DescribeHints describeHints,
                              ReplayHints replayHints, TopologyChanges changes, DryRunChanges dryRuns,
-                             Cleanups cleanups) {
+                             Cleanups cleanups, RepairTenants repairs) {
         this.cleanups = cleanups;
+        this.repairs = repairs;
         this.tenants = tenants;
         this.topology = topology;
         this.describeHints = describeHints;
@@ -377,6 +382,30 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
             }
             observer.onNext(HintProtoMapper.toProto(report));
             observer.onCompleted();
+        });
+    }
+
+    @Override
+    public void repair(RepairRequest request, StreamObserver<RepairResponse> observer) {
+        respond(observer, "repair", () -> {
+            Optional<TenantId> tenant = request.getTenantId().isEmpty() ? Optional.empty()
+                    : Optional.of(RequestValidation.tenant(request.getTenantId()));
+            Optional<NodeId> node = Optional.empty();
+            if (!request.getNodeId().isEmpty()) {
+                if (!NodeId.isValid(request.getNodeId())) {
+                    throw GrpcErrors.invalid("INVALID_NODE_ID",
+                            "node_id must be 1-64 characters of letters, digits, '.', '_' or '-'");
+                }
+                node = Optional.of(new NodeId(request.getNodeId()));
+            }
+            LOG.info("{}repair of {} ({}) requested through the admin API", request.getDryRun() ? "dry-run " : "",
+                    tenant.map(t -> "tenant " + t).orElse("every tenant"),
+                    node.map(n -> "ranges of node " + n).orElse("every range"));
+            RepairResponse response = RepairProtoMapper.toProtoOrThrow(repairs.repair(tenant, node, request.getDryRun()));
+            LOG.info("repair done: {} keys differed, {} repair writes, {} ranges failed",
+                    response.getTotal().getKeysDiffering(), response.getTotal().getEntriesWritten(),
+                    response.getFailuresCount());
+            return response;
         });
     }
 

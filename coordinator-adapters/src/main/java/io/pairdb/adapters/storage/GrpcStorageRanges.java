@@ -20,6 +20,7 @@ import io.pairdb.core.tenant.TenantId;
 import io.pairdb.proto.storage.v1.DeleteRangeRequest;
 import io.pairdb.proto.storage.v1.DeleteRangeResponse;
 import io.pairdb.proto.storage.v1.RangeDigestRequest;
+import io.pairdb.proto.storage.v1.RangeDigestsRequest;
 import io.pairdb.proto.storage.v1.StorageNodeServiceGrpc;
 import io.pairdb.proto.storage.v1.StreamPosition;
 import io.pairdb.proto.storage.v1.StreamRangeRequest;
@@ -54,7 +55,18 @@ public final class GrpcStorageRanges implements StorageRanges, AutoCloseable {
     @Override
     public Scan scan(StorageNode node, TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after,
                      int batchSize) {
+        return scan(node, range, tenant, after, batchSize, false);
+    }
+
+    @Override
+    public Scan scanClocks(StorageNode node, TokenRange range, TenantId tenant, int batchSize) {
+        return scan(node, range, Optional.of(tenant), Optional.empty(), batchSize, true);
+    }
+
+    private Scan scan(StorageNode node, TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after,
+                      int batchSize, boolean withoutValues) {
         StreamRangeRequest.Builder request = StreamRangeRequest.newBuilder()
+                .setWithoutValues(withoutValues)
                 .setRange(io.pairdb.proto.storage.v1.TokenRange.newBuilder()
                         .setStartExclusive(range.start().value()).setEndInclusive(range.end().value()))
                 .setBatchSize(batchSize);
@@ -114,6 +126,18 @@ public final class GrpcStorageRanges implements StorageRanges, AutoCloseable {
                 .build();
         return unary(node, "range digest", timeout, stub -> stub.rangeDigest(request),
                 r -> new Digest(HexFormat.of().formatHex(r.getDigest().toByteArray()), r.getKeyCount()));
+    }
+
+    @Override
+    public CompletableFuture<List<Digest>> digests(StorageNode node, TokenRange range, TenantId tenant,
+                                                   List<Token> splitAfter, Duration timeout) {
+        RangeDigestsRequest.Builder request = RangeDigestsRequest.newBuilder().setRange(toProto(range))
+                .setTenantId(tenant.value());
+        splitAfter.forEach(split -> request.addSplitAfter(split.value()));
+        return unary(node, "range digests", timeout, stub -> stub.rangeDigests(request.build()),
+                r -> r.getDigestsList().stream()
+                        .map(d -> new Digest(HexFormat.of().formatHex(d.getDigest().toByteArray()), d.getKeyCount()))
+                        .toList());
     }
 
     @Override

@@ -22,7 +22,7 @@ public final class ConfigurationCheck {
     /** Every {@code @ConfigurationProperties} class of this package; a test fails when one is missing. */
     private static final List<Class<?>> PROPERTIES = List.of(CoordinatorProperties.class, TenantProperties.class,
             RedisProperties.class, ShutdownProperties.class, HintsProperties.class, FailureDetectorProperties.class,
-            TopologyChangeProperties.class, CleanupProperties.class, PostgresProperties.class);
+            TopologyChangeProperties.class, CleanupProperties.class, PostgresProperties.class, RepairProperties.class);
     /** Settings read with {@code @Value} (scheduling and the readiness indicators). */
     private static final Map<String, Class<?>> VALUES = Map.of(
             "pairdb.topology.refresh-interval", Duration.class,

@@ -85,6 +85,13 @@ public interface StorageRanges {
     Scan scan(StorageNode node, TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after, int batchSize);
 
     /**
+     * Like {@link #scan} of one tenant from the start of the range, with every value left out
+     * ({@code StreamRange} with {@code without_values}): each entry's version carries its clock,
+     * timestamp and tombstone flag and an empty value, for comparing replicas key by key cheaply.
+     */
+    Scan scanClocks(StorageNode node, TokenRange range, TenantId tenant, int batchSize);
+
+    /**
      * Applies every entry conditionally, as a write would. Idempotent: entries the node already
      * holds (or holds something newer of) are ignored. A failed future may still have applied
      * some entries.
@@ -97,6 +104,16 @@ public interface StorageRanges {
      * fails or does not answer within {@code timeout}.
      */
     CompletableFuture<Digest> digest(StorageNode node, TokenRange range, TenantId tenant, Duration timeout);
+
+    /**
+     * The node's digests of the consecutive sub-ranges of {@code range} cut after each token of
+     * {@code splitAfter} ({@code RangeDigests}): {@code (start, s1], (s1, s2], ..., (sk, end]}, one
+     * {@link Digest} per sub-range, each as {@link #digest} would answer for it, from one scan on
+     * the node. The splits lie inside the range short of its end, strictly increasing in the order
+     * a scan of the range meets them (at most 4096). Read-only. Fails like {@link #digest}.
+     */
+    CompletableFuture<List<Digest>> digests(StorageNode node, TokenRange range, TenantId tenant, List<Token> splitAfter,
+                                            Duration timeout);
 
     /**
      * Deletes every entry of {@code tenant} in {@code range} from the node ({@code DeleteRange})

@@ -1,22 +1,18 @@
 package io.pairdb.core.topology;
 
 import io.pairdb.core.PairDbException;
-import io.pairdb.core.Timeouts;
+import io.pairdb.core.node.CountKeys;
 import io.pairdb.core.node.NodeId;
-import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.Scheduler;
 import io.pairdb.core.port.StorageHealth;
 import io.pairdb.core.topology.PreviewChange.ChangePlan;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Dry runs of node additions and removals: the same checks and plan as the real request
@@ -40,18 +36,14 @@ public final class DryRunChanges {
     private final AddNode addNode;
     private final RemoveNode removeNode;
     private final ChangeStore changes;
-    private final StorageHealth health;
-    private final Scheduler scheduler;
-    private final ChangeSettings settings;
+    private final CountKeys countKeys;
 
     public DryRunChanges(AddNode addNode, RemoveNode removeNode, ChangeStore changes, StorageHealth health,
                          Scheduler scheduler, ChangeSettings settings) {
         this.addNode = Objects.requireNonNull(addNode, "addNode");
         this.removeNode = Objects.requireNonNull(removeNode, "removeNode");
         this.changes = Objects.requireNonNull(changes, "changes");
-        this.health = Objects.requireNonNull(health, "health");
-        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-        this.settings = Objects.requireNonNull(settings, "settings");
+        this.countKeys = new CountKeys(health, scheduler, settings.healthTimeout());
     }
 
     /** @throws PairDbException if a store cannot be reached */
@@ -75,26 +67,8 @@ public final class DryRunChanges {
     private Map<NodeId, Long> keyCounts(PlannedChange planned) {
         Set<NodeId> sources = new LinkedHashSet<>();
         planned.change().streams().forEach(s -> sources.addAll(s.sources()));
-        Map<NodeId, CompletableFuture<Long>> asked = new HashMap<>();
-        for (StorageNode n : planned.topology().nodes()) {
-            if (sources.contains(n.id())) {
-                asked.put(n.id(), Timeouts.bound(scheduler, Timeouts.started(() -> health.keyCount(n, settings.healthTimeout())),
-                        settings.healthTimeout(), () -> new PairDbException("node " + n.id(),
-                                "no health answer within " + settings.healthTimeout())));
-            }
-        }
-        Map<NodeId, Long> counts = new HashMap<>();
-        for (Map.Entry<NodeId, CompletableFuture<Long>> e : asked.entrySet()) {
-            try {
-                counts.put(e.getKey(), e.getValue().get());
-            } catch (ExecutionException unknown) {
-                // a node that cannot say is reported as unknown in the plan, not an error of the dry run
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw new PairDbException("dry run", "interrupted while asking nodes for their key counts", interrupted);
-            }
-        }
-        return counts;
+        // a node that cannot say is reported as unknown in the plan, not an error of the dry run
+        return countKeys.of(planned.topology().nodes().stream().filter(n -> sources.contains(n.id())).toList());
     }
 
     /** Bytes per entry over the recent changes that copied anything; empty before the first. */

@@ -5,6 +5,7 @@ import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.StorageRanges;
 import io.pairdb.core.ring.KeyPosition;
+import io.pairdb.core.ring.SubRanges;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.ring.TokenRange;
 import io.pairdb.core.tenant.TenantId;
@@ -50,6 +51,7 @@ public final class InMemoryStorageRanges implements StorageRanges {
     private final List<ScanOpened> scans = new CopyOnWriteArrayList<>();
     private final Map<NodeId, Long> written = new ConcurrentHashMap<>();
     private final List<RangeDeleted> deletes = new CopyOnWriteArrayList<>();
+    private final Map<NodeId, Long> digestCalls = new ConcurrentHashMap<>();
 
     /** Stores the version on the node, conditionally, as a replica write would. */
     public void put(NodeId node, TenantId tenant, String key, Version version) {
@@ -121,6 +123,25 @@ public final class InMemoryStorageRanges implements StorageRanges {
     }
 
     @Override
+    public Scan scanClocks(StorageNode node, TokenRange range, TenantId tenant, int batchSize) {
+        Scan scan = scan(node, range, Optional.of(tenant), Optional.empty(), batchSize);
+        return new Scan() {
+            @Override
+            public Optional<List<Entry>> next(Duration timeout) {
+                return scan.next(timeout).map(batch -> batch.stream()
+                        .map(e -> new Entry(e.tenant(), e.key(), e.token(), e.version().tombstone() ? e.version()
+                                : Version.of(new byte[0], e.version().clock(), e.version().timestampMs())))
+                        .toList());
+            }
+
+            @Override
+            public void close() {
+                scan.close();
+            }
+        };
+    }
+
+    @Override
     public CompletableFuture<BatchApplied> writeBatch(StorageNode node, List<Entry> entries, Duration timeout) {
         if (failingWrites.contains(node.id())) {
             return CompletableFuture.failedFuture(new PairDbException("node " + node.id(),
@@ -146,6 +167,27 @@ public final class InMemoryStorageRanges implements StorageRanges {
             return CompletableFuture.failedFuture(new PairDbException("node " + node.id(),
                     "digest on " + node.id() + " failed: injected"));
         }
+        return CompletableFuture.completedFuture(digestOf(node.id(), range, tenant));
+    }
+
+    @Override
+    public CompletableFuture<List<Digest>> digests(StorageNode node, TokenRange range, TenantId tenant,
+                                                   List<Token> splitAfter, Duration timeout) {
+        if (failingScans.contains(node.id())) {
+            return CompletableFuture.failedFuture(new PairDbException("node " + node.id(),
+                    "digests on " + node.id() + " failed: injected"));
+        }
+        digestCalls.merge(node.id(), 1L, Long::sum);
+        return CompletableFuture.completedFuture(SubRanges.cut(range, splitAfter).stream()
+                .map(part -> digestOf(node.id(), part, tenant)).toList());
+    }
+
+    /** How many RangeDigests calls the node answered. */
+    public long digestCalls(NodeId node) {
+        return digestCalls.getOrDefault(node, 0L);
+    }
+
+    private Digest digestOf(NodeId node, TokenRange range, TenantId tenant) {
         MessageDigest sha256;
         try {
             sha256 = MessageDigest.getInstance("SHA-256");
@@ -153,7 +195,7 @@ public final class InMemoryStorageRanges implements StorageRanges {
             throw new IllegalStateException(e);
         }
         long keys = 0;
-        for (Entry e : (Iterable<Entry>) inRange(node.id(), range, tenant)::iterator) {
+        for (Entry e : (Iterable<Entry>) inRange(node, range, tenant)::iterator) {
             sha256.update(ByteBuffer.allocate(Long.BYTES).putLong(e.token().value()).array());
             update(sha256, e.tenant().value());
             update(sha256, e.key());
@@ -164,7 +206,7 @@ public final class InMemoryStorageRanges implements StorageRanges {
             });
             keys++;
         }
-        return CompletableFuture.completedFuture(new Digest(HexFormat.of().formatHex(sha256.digest()), keys));
+        return new Digest(HexFormat.of().formatHex(sha256.digest()), keys);
     }
 
     private static void update(MessageDigest sha256, String text) {

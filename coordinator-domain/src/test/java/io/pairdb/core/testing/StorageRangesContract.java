@@ -91,6 +91,22 @@ public abstract class StorageRangesContract {
     }
 
     @Test
+    public void aClockScanYieldsOneTenantsClocksTimestampsAndTombstonesWithoutValues() throws Exception {
+        List<Entry> expected = stored(30).stream().filter(e -> e.tenant().equals(A)).toList();
+        Entry deleted = new Entry(A, "deleted", new Token(77), Version.tombstone(VectorClock.of("coord-2", 4), 99));
+        ranges.writeBatch(node, List.of(deleted), TIMEOUT).get();
+
+        List<Entry> clocks = drain(ranges.scanClocks(node, new TokenRange(Token.MIN, Token.MIN), A, 4));
+
+        assertThat(clocks).hasSize(expected.size() + 1).contains(deleted);
+        assertThat(clocks).allSatisfy(e -> assertThat(e.version().valueSize()).isZero());
+        assertThat(clocks.stream().filter(e -> !e.key().equals("deleted"))
+                .map(e -> e.key() + "@" + e.version().clock() + "/" + e.version().timestampMs()).toList())
+                .containsExactlyElementsOf(expected.stream()
+                        .map(e -> e.key() + "@" + e.version().clock() + "/" + e.version().timestampMs()).toList());
+    }
+
+    @Test
     public void aScanResumesStrictlyAfterAPosition() throws Exception {
         List<Entry> expected = stored(30);
         TokenRange range = new TokenRange(Token.MIN, Token.MAX);
@@ -174,6 +190,27 @@ public abstract class StorageRangesContract {
         assertThat(ranges.digest(other, range, A, TIMEOUT).get()).as("a newer clock of one key")
                 .isNotEqualTo(mine).extracting(StorageRanges.Digest::keys).isEqualTo(mine.keys());
         assertThat(ranges.digest(node, new TokenRange(new Token(1), new Token(2)), A, TIMEOUT).get().keys()).isZero();
+    }
+
+    @Test
+    public void digestsOfSubRangesEqualTheDigestOfEachSubRangeIncludingAcrossTheWrap() throws Exception {
+        Entry low = entry(A, "low", 100, 1);
+        Entry middle = entry(A, "middle", 5000, 2);
+        Entry high = entry(A, "high", -10L, 3);
+        ranges.writeBatch(node, List.of(low, middle, high, entry(B, "elsewhere", 101, 4)), TIMEOUT).get();
+        // (1000, 200] wraps: cut after -5 and after 150 it is (1000, -5], (-5, 150], (150, 200]
+        TokenRange wrapping = new TokenRange(new Token(1000), new Token(200));
+        List<Token> splits = List.of(new Token(-5L), new Token(150));
+
+        List<StorageRanges.Digest> digests = ranges.digests(node, wrapping, A, splits, TIMEOUT).get();
+
+        assertThat(digests).containsExactly(
+                ranges.digest(node, new TokenRange(new Token(1000), new Token(-5L)), A, TIMEOUT).get(),
+                ranges.digest(node, new TokenRange(new Token(-5L), new Token(150)), A, TIMEOUT).get(),
+                ranges.digest(node, new TokenRange(new Token(150), new Token(200)), A, TIMEOUT).get());
+        assertThat(digests).extracting(StorageRanges.Digest::keys).containsExactly(2L, 1L, 0L);
+        assertThat(ranges.digests(node, wrapping, A, List.of(), TIMEOUT).get())
+                .containsExactly(ranges.digest(node, wrapping, A, TIMEOUT).get());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.pairdb.storage.server;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,6 +40,16 @@ public interface StorageEngine {
     default RangeDigest digest(TokenRange range, Optional<String> tenantId) {
         try (EntryScan entries = scan(range, tenantId, Optional.empty())) {
             return RangeDigest.of(entries);
+        }
+    }
+
+    /**
+     * The digests of the sub-ranges of {@code range} cut at {@code splits} (see
+     * {@link RangeDigest#ofSubRanges}), each equal to what {@link #digest} answers for that sub-range.
+     */
+    default List<RangeDigest> digests(TokenRange range, Optional<String> tenantId, List<Long> splits) {
+        try (EntryScan entries = scan(range, tenantId, Optional.empty())) {
+            return RangeDigest.ofSubRanges(range, splits, entries);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.pairdb.storage.server;
 
+import com.google.protobuf.ByteString;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.pairdb.core.version.ConditionalApply;
@@ -10,6 +11,8 @@ import io.pairdb.proto.storage.v1.HealthRequest;
 import io.pairdb.proto.storage.v1.HealthResponse;
 import io.pairdb.proto.storage.v1.RangeDigestRequest;
 import io.pairdb.proto.storage.v1.RangeDigestResponse;
+import io.pairdb.proto.storage.v1.RangeDigestsRequest;
+import io.pairdb.proto.storage.v1.RangeDigestsResponse;
 import io.pairdb.proto.storage.v1.ReadRequest;
 import io.pairdb.proto.storage.v1.ReadResponse;
 import io.pairdb.proto.storage.v1.RepairRequest;
@@ -34,6 +37,8 @@ import java.util.function.Supplier;
 public final class StorageNodeEndpoint extends StorageNodeServiceGrpc.StorageNodeServiceImplBase {
 
     public static final int DEFAULT_BATCH_SIZE = 500;
+    /** The most sub-ranges one RangeDigests call may cut a range into, less one. */
+    public static final int MAX_SPLITS = 4096;
 
     private final StorageEngine store;
     private final Supplier<NodeHealth> health;
@@ -103,7 +108,8 @@ public final class StorageNodeEndpoint extends StorageNodeServiceGrpc.StorageNod
                     ? Optional.of(Protos.position(range, request.getAfter()))
                     : Optional.empty();
             int batchSize = request.getBatchSize() == 0 ? DEFAULT_BATCH_SIZE : request.getBatchSize();
-            streamer.start(store.scan(range, Protos.tenantFilter(request.getTenantId()), after), batchSize);
+            EntryScan entries = store.scan(range, Protos.tenantFilter(request.getTenantId()), after);
+            streamer.start(request.getWithoutValues() ? withoutValues(entries) : entries, batchSize);
         });
     }
 
@@ -150,6 +156,26 @@ public final class StorageNodeEndpoint extends StorageNodeServiceGrpc.StorageNod
     }
 
     @Override
+    public void rangeDigests(RangeDigestsRequest request, StreamObserver<RangeDigestsResponse> observer) {
+        gate.unary(CallKind.QUERY, observer, () -> {
+            TokenRange range = Protos.range(request.hasRange(), request.getRange());
+            Protos.require(request.getSplitAfterCount() <= MAX_SPLITS,
+                    "split_after holds " + request.getSplitAfterCount() + " tokens; at most " + MAX_SPLITS);
+            List<RangeDigest> digests;
+            try {
+                digests = store.digests(range, Protos.tenantFilter(request.getTenantId()), request.getSplitAfterList());
+            } catch (IllegalArgumentException e) {
+                throw Protos.invalidArgument(e.getMessage());
+            }
+            RangeDigestsResponse.Builder response = RangeDigestsResponse.newBuilder();
+            digests.forEach(digest -> response.addDigests(RangeDigestResponse.newBuilder()
+                    .setDigest(digest.digest())
+                    .setKeyCount(digest.keyCount())));
+            return response.build();
+        });
+    }
+
+    @Override
     public void health(HealthRequest request, StreamObserver<HealthResponse> observer) {
         gate.unary(CallKind.HEALTH, observer, () -> {
             NodeHealth now = health.get();
@@ -163,6 +189,29 @@ public final class StorageNodeEndpoint extends StorageNodeServiceGrpc.StorageNod
                     .setWritesRefused(now.writesRefused().orElse(""))
                     .build();
         });
+    }
+
+    /** The same scan with every value left out; clocks, timestamps and tombstone flags stay. */
+    private static EntryScan withoutValues(EntryScan entries) {
+        return new EntryScan() {
+            @Override
+            public boolean hasNext() {
+                return entries.hasNext();
+            }
+
+            @Override
+            public StoredEntry next() {
+                StoredEntry entry = entries.next();
+                StoredVersion version = entry.version();
+                return entry.withVersion(new StoredVersion(ByteString.EMPTY, version.tombstone(), version.clock(),
+                        version.timestampMs()));
+            }
+
+            @Override
+            public void close() {
+                entries.close();
+            }
+        };
     }
 
     private static StoredEntry entry(String tenantId, String key, long token, boolean hasVersion, Version version) {

@@ -31,6 +31,7 @@ import io.pairdb.proto.storage.v1.HealthRequest;
 import io.pairdb.proto.storage.v1.HealthResponse;
 import io.pairdb.proto.storage.v1.RangeDigestRequest;
 import io.pairdb.proto.storage.v1.RangeDigestResponse;
+import io.pairdb.proto.storage.v1.RangeDigestsRequest;
 import io.pairdb.proto.storage.v1.ReadRequest;
 import io.pairdb.proto.storage.v1.ReadResponse;
 import io.pairdb.proto.storage.v1.RepairRequest;
@@ -543,6 +544,20 @@ public abstract class StorageNodeContract {
     }
 
     @Test
+    void streamsClocksTimestampsAndTombstonesButNoValuesWhenAskedWithoutValues() {
+        Version value = aValue("blue").clock("c1", 2).clock("c2", 1).at(123).build();
+        Version tombstone = aTombstone().clock("c1", 3).at(124).build();
+        writeBatch(entry("acme", "colour", 42, value), entry("acme", "gone", 43, tombstone));
+
+        List<Entry> streamed = stream(request(0, 0).toBuilder().setWithoutValues(true).build());
+
+        assertThat(streamed).containsExactly(
+                entry("acme", "colour", 42, value.toBuilder().clearValue().build()),
+                entry("acme", "gone", 43, tombstone));
+        assertThat(read("acme", "colour").getVersion().getValue().toStringUtf8()).isEqualTo("blue");
+    }
+
+    @Test
     void rejectsAResumePositionOutsideTheRange() {
         StreamRangeRequest outside = request(10, 20).toBuilder()
                 .setAfter(StreamPosition.newBuilder().setToken(25).setTenantId("acme").setKey("k")).build();
@@ -675,6 +690,53 @@ public abstract class StorageNodeContract {
                 sampleData().get(3), entry("acme", "top", MAX, aValue("v").clock("c1", 1).build()), sampleData().get(0)),
                 25, 10));
         assertThat(acmeOnly.getDigest().size()).isEqualTo(32);
+    }
+
+    @Test
+    void digestsEachSubRangeOfAWrappingRangeAsRangeDigestDoesFromOneCall() {
+        sampleData().forEach(this::writeBatch);
+        writeBatch(entry("acme", "top", MAX, aValue("v").clock("c1", 1).build()));
+        writeBatch(entry("acme", "k5", 5, aValue("v").clock("c1", 1).build()));
+
+        // (25, 10] cut at MAX and 7: (25, MAX], (MAX, 7] (the wrap), (7, 10]; then (10, 20], (20, 25]
+        List<RangeDigestResponse> wrapping = storage().rangeDigests(RangeDigestsRequest.newBuilder()
+                .setRange(range(25, 10)).addSplitAfter(MAX).addSplitAfter(7).build()).getDigestsList();
+        List<RangeDigestResponse> inside = storage().rangeDigests(RangeDigestsRequest.newBuilder()
+                .setRange(range(10, 25)).addSplitAfter(20).build()).getDigestsList();
+
+        assertThat(wrapping).extracting(RangeDigestResponse::getKeyCount).containsExactly(2L, 1L, 1L);
+        assertThat(wrapping.get(0)).isEqualTo(digest(node(), 25, MAX));
+        assertThat(wrapping.get(1)).isEqualTo(digest(node(), MAX, 7));
+        assertThat(wrapping.get(2)).isEqualTo(digest(node(), 7, 10));
+        assertThat(inside).containsExactly(digest(node(), 10, 20), digest(node(), 20, 25));
+        assertThat(inside.get(0).getKeyCount()).isEqualTo(2);
+        assertThat(inside.get(1).getKeyCount()).isZero();
+    }
+
+    @Test
+    void digestsOnlyTheRequestedTenantInSubRangesAndTheWholeRangeWithoutSplits() {
+        sampleData().forEach(this::writeBatch);
+
+        List<RangeDigestResponse> acme = storage().rangeDigests(RangeDigestsRequest.newBuilder()
+                .setRange(range(0, 0)).setTenantId("acme").addSplitAfter(15).build()).getDigestsList();
+        List<RangeDigestResponse> whole = storage().rangeDigests(RangeDigestsRequest.newBuilder()
+                .setRange(range(0, 0)).build()).getDigestsList();
+
+        assertThat(acme).extracting(RangeDigestResponse::getKeyCount).containsExactly(1L, 2L);
+        assertThat(whole).containsExactly(digest(node(), 0, 0));
+    }
+
+    @Test
+    void refusesSplitsOutsideTheRangeOrOutOfOrderNamingTheSplit() {
+        assertInvalidArgument(() -> storage().rangeDigests(RangeDigestsRequest.newBuilder()
+                .setRange(range(10, 20)).addSplitAfter(30).build()), "split_after[0]");
+        assertInvalidArgument(() -> storage().rangeDigests(RangeDigestsRequest.newBuilder()
+                .setRange(range(10, 20)).addSplitAfter(20).build()), "split_after[0]");
+        assertInvalidArgument(() -> storage().rangeDigests(RangeDigestsRequest.newBuilder()
+                .setRange(range(25, 10)).addSplitAfter(5).addSplitAfter(30).build()), "split_after[1]");
+        assertInvalidArgument(() -> storage().rangeDigests(RangeDigestsRequest.newBuilder()
+                .setRange(range(10, 20)).addSplitAfter(15).addSplitAfter(15).build()), "split_after[1]");
+        assertInvalidArgument(() -> storage().rangeDigests(RangeDigestsRequest.getDefaultInstance()), "range");
     }
 
     // ---- health ----------------------------------------------------------------------------------

@@ -1,0 +1,62 @@
+package io.pairdb.app.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import java.time.Duration;
+
+/**
+ * {@code pairdb.repair.*}: how anti-entropy repair compares replicas and moves what differs. Every
+ * key also reads from its environment variable (PAIRDB_REPAIR_…).
+ */
+@ConfigurationProperties("pairdb.repair")
+public class RepairProperties {
+    /** Sub-ranges each digest call cuts a differing range into. */
+    private int fanOut = 4;
+    /** A differing sub-range with at most this many keys on every replica is compared key by key. */
+    private long leafKeys = 8;
+    /** How many times a range is cut at most before what still differs is compared key by key. */
+    private int maxDepth = 12;
+    /** Bound on each storage call of a repair: a digest call, a scan batch, a repair write. */
+    private Duration storageTimeout = Duration.ofSeconds(30);
+    /** Entries per scan batch and per repair write. */
+    private int batchSize = 500;
+
+    public int getFanOut() {
+        return fanOut;
+    }
+
+    public void setFanOut(int fanOut) {
+        this.fanOut = fanOut;
+    }
+
+    public long getLeafKeys() {
+        return leafKeys;
+    }
+
+    public void setLeafKeys(long leafKeys) {
+        this.leafKeys = leafKeys;
+    }
+
+    public int getMaxDepth() {
+        return maxDepth;
+    }
+
+    public void setMaxDepth(int maxDepth) {
+        this.maxDepth = maxDepth;
+    }
+
+    public Duration getStorageTimeout() {
+        return storageTimeout;
+    }
+
+    public void setStorageTimeout(Duration storageTimeout) {
+        this.storageTimeout = storageTimeout;
+    }
+
+    public int getBatchSize() {
+        return batchSize;
+    }
+
+    public void setBatchSize(int batchSize) {
+        this.batchSize = batchSize;
+    }
+}

@@ -1,0 +1,154 @@
+package io.pairdb.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.version.VectorClock;
+import io.pairdb.emulator.StorageNodeEmulator;
+import io.pairdb.proto.admin.v1.CreateTenantRequest;
+import io.pairdb.proto.admin.v1.RepairRequest;
+import io.pairdb.proto.admin.v1.RepairResponse;
+import io.pairdb.proto.coordinator.v1.ReadKeyValueRequest;
+import io.pairdb.proto.coordinator.v1.WriteKeyValueRequest;
+import io.pairdb.storage.server.EntryScan;
+import io.pairdb.storage.server.StoredEntry;
+import io.pairdb.storage.server.StoredVersion;
+import io.pairdb.storage.server.TokenRange;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * {@code Repair} through the admin API of a running coordinator in front of three emulator nodes:
+ * a node that lost its data and a replica that missed deletes (their hints long gone) become equal
+ * to the others again, counted on the nodes themselves; a dry run only counts.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RepairIT {
+    private static final String TENANT = "repaired";
+    private static final int KEYS = 1_500;
+
+    private CoordinatorHarness coordinator;
+
+    @BeforeAll
+    void start() {
+        coordinator = CoordinatorHarness.start(3, Map.of());
+        coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT).setReplicationFactor(3).build());
+    }
+
+    @AfterAll
+    void stop() {
+        if (coordinator != null) {
+            coordinator.close();
+        }
+    }
+
+    @Test
+    void aWipedNodeAndAReplicaThatMissedDeletesAreRepairedAndADryRunOnlyCounts() throws Exception {
+        for (int i = 0; i < KEYS; i++) {
+            coordinator.data().writeKeyValue(WriteKeyValueRequest.newBuilder().setTenantId(TENANT).setKey("k" + i)
+                    .setValue(ByteString.copyFromUtf8("v" + i)).setConsistency("all").build());
+        }
+        List<StorageNodeEmulator> nodes = coordinator.cluster.nodes();
+        nodes.get(0).store().clear();
+        // deletes that reached two replicas while the third was away, its hints dropped since
+        for (int i = 0; i < KEYS; i += 3) {
+            String key = "k" + i;
+            for (StorageNodeEmulator node : List.of(nodes.get(0), nodes.get(1))) {
+                StoredVersion held = nodes.get(2).store().get(TENANT, key).orElseThrow();
+                VectorClock later = held.clock().with("deleter", 1);
+                node.store().apply(new StoredEntry(TENANT, key, Token.forKey(TENANT, key).value(),
+                        StoredVersion.tombstone(later, held.timestampMs() + 1)));
+            }
+        }
+        long before = divergentKeys(nodes);
+        var heldBefore = held(nodes);
+
+        RepairResponse dryRun = coordinator.admin().repair(RepairRequest.newBuilder().setTenantId(TENANT)
+                .setDryRun(true).build());
+
+        assertThat(before).isEqualTo(KEYS);
+        assertThat(dryRun.getDryRun()).isTrue();
+        assertThat(dryRun.getTotal().getKeysDiffering()).isEqualTo(before);
+        assertThat(dryRun.getTotal().getEntriesWritten()).isZero();
+        assertThat(held(nodes)).isEqualTo(heldBefore);
+
+        RepairResponse repaired = coordinator.admin().repair(RepairRequest.newBuilder().setTenantId(TENANT).build());
+
+        System.out.printf("RepairIT: %d divergent keys before, %d after; %s%n", before, divergentKeys(nodes),
+                repaired.getTotal().toString().replace('\n', ' '));
+        assertThat(repaired.getFailuresList()).isEmpty();
+        assertThat(repaired.getTotal().getKeysDiffering()).isEqualTo(before);
+        assertThat(divergentKeys(nodes)).isZero();
+        PrometheusText metrics = scrape();
+        assertThat(metrics.value("coordinator_repair_keys_differing_total", Map.of("mode", "dry_run"))).isEqualTo(before);
+        assertThat(metrics.value("coordinator_repair_keys_repaired_total", Map.of("mode", "repair")))
+                .isEqualTo(repaired.getTotal().getEntriesWritten());
+        assertThat(metrics.value("coordinator_repair_ranges_total", Map.of("mode", "repair", "outcome", "failed"))).isZero();
+        for (int i = 0; i < KEYS; i++) {
+            ReadKeyValueRequest read = ReadKeyValueRequest.newBuilder().setTenantId(TENANT).setKey("k" + i)
+                    .setConsistency("all").build();
+            if (i % 3 == 0) {
+                assertThatThrownBy(() -> coordinator.data().readKeyValue(read)).as("k%d stays deleted", i)
+                        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+                                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+            } else {
+                assertThat(coordinator.data().readKeyValue(read).getValue().toStringUtf8()).isEqualTo("v" + i);
+            }
+        }
+    }
+
+    @Test
+    void anUnknownTenantOrNodeIsNotFound() {
+        assertThatThrownBy(() -> coordinator.admin().repair(RepairRequest.newBuilder().setTenantId("nobody").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        assertThatThrownBy(() -> coordinator.admin().repair(RepairRequest.newBuilder().setNodeId("node-9").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+                        assertThat(e.getStatus().getDescription()).contains("node-9"));
+    }
+
+    private PrometheusText scrape() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + coordinator.httpPort + "/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return PrometheusText.parse(response.body());
+    }
+
+    private static List<Map<String, VectorClock>> held(List<StorageNodeEmulator> nodes) {
+        List<Map<String, VectorClock>> held = new ArrayList<>();
+        for (StorageNodeEmulator node : nodes) {
+            Map<String, VectorClock> clocks = new HashMap<>();
+            try (EntryScan scan = node.store().scan(TokenRange.fullRing(), Optional.of(TENANT), Optional.empty())) {
+                scan.forEachRemaining(e -> clocks.put(e.key(), e.version().clock()));
+            }
+            held.add(clocks);
+        }
+        return held;
+    }
+
+    private static long divergentKeys(List<StorageNodeEmulator> nodes) {
+        List<Map<String, VectorClock>> held = held(nodes);
+        Set<String> keys = new HashSet<>();
+        held.forEach(m -> keys.addAll(m.keySet()));
+        return keys.stream().filter(k -> held.stream().map(m -> Optional.ofNullable(m.get(k))).distinct().count() > 1)
+                .count();
+    }
+}

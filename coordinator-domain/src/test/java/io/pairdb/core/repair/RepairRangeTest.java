@@ -1,0 +1,80 @@
+package io.pairdb.core.repair;
+
+import static io.pairdb.core.repair.RepairRangePropertiesTest.node;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.StorageRanges;
+import io.pairdb.core.ring.KeyPosition;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.TokenRange;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.testing.InMemoryStorageRanges;
+import io.pairdb.core.version.VectorClock;
+import io.pairdb.core.version.Version;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RepairRangeTest {
+    private static final TenantId ACME = new TenantId("acme");
+    private static final TokenRange WHOLE_RING = new TokenRange(Token.MIN, Token.MIN);
+    private static final StorageNode N1 = node("n1");
+    private static final StorageNode N2 = node("n2");
+    private static final StorageNode N3 = node("n3");
+
+    private final InMemoryStorageRanges nodes = new InMemoryStorageRanges();
+
+    @Test
+    void bringsBackATombstoneAReplicaMissedSoTheDeletedKeyCannotReturn() {
+        for (StorageNode n : List.of(N1, N2, N3)) {
+            nodes.put(n.id(), ACME, "gone", value("v", 1));
+        }
+        Version tombstone = Version.tombstone(VectorClock.of("c1", 2), 2);
+        nodes.put(N1.id(), ACME, "gone", tombstone);
+        nodes.put(N2.id(), ACME, "gone", tombstone);
+
+        RangeRepairOutcome outcome = new RepairRange(nodes, RepairSettings.DEFAULTS)
+                .repair(ACME, WHOLE_RING, List.of(N1, N2, N3), false);
+
+        assertThat(outcome.report().keysDiffering()).isEqualTo(1);
+        assertThat(held(N3, "gone")).isEqualTo(tombstone);
+    }
+
+    @Test
+    void aLiveWriteThatLandsBetweenComparisonAndRepairIsKept() {
+        nodes.put(N1.id(), ACME, "k", value("old", 1));
+        Version newer = value("newer", 5);
+        // the live write reaches n2 just before the repair's write does
+        StorageRanges racing = new BeforeFirstWrite(nodes, () -> nodes.put(N2.id(), ACME, "k", newer));
+
+        RangeRepairOutcome outcome = new RepairRange(racing, RepairSettings.DEFAULTS)
+                .repair(ACME, WHOLE_RING, List.of(N1, N2), false);
+
+        assertThat(outcome).isInstanceOf(RangeRepairOutcome.Repaired.class);
+        assertThat(held(N2, "k")).isEqualTo(newer);
+    }
+
+    @Test
+    void namesTheReplicaThatFailedAndStops() {
+        nodes.put(N1.id(), ACME, "k", value("v", 1));
+        nodes.failScans(N2.id(), true);
+
+        RangeRepairOutcome outcome = new RepairRange(nodes, RepairSettings.DEFAULTS)
+                .repair(ACME, WHOLE_RING, List.of(N1, N2), false);
+
+        assertThat(outcome).isInstanceOfSatisfying(RangeRepairOutcome.ReplicaFailed.class, failed -> {
+            assertThat(failed.node()).isEqualTo(N2.id());
+            assertThat(failed.reason()).contains("n2");
+        });
+        assertThat(nodes.held(N2.id())).isEmpty();
+    }
+
+    private Version held(StorageNode node, String key) {
+        return nodes.held(node.id()).get(new KeyPosition(Token.forKey(ACME.value(), key), ACME, key)).version();
+    }
+
+    private static Version value(String text, long counter) {
+        return Version.of(text.getBytes(StandardCharsets.UTF_8), VectorClock.of("c1", counter), counter);
+    }
+}

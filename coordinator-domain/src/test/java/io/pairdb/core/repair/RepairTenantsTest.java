@@ -1,0 +1,197 @@
+package io.pairdb.core.repair;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pairdb.core.node.Liveness;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.port.ChangeStore;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.StorageRanges.Entry;
+import io.pairdb.core.ring.KeyPosition;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.TopologyView;
+import io.pairdb.core.tenant.Tenant;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.tenant.TenantService;
+import io.pairdb.core.testing.InMemoryChangeStore;
+import io.pairdb.core.testing.InMemoryStorageRanges;
+import io.pairdb.core.testing.InMemoryTenantStore;
+import io.pairdb.core.testing.InMemoryTopologyStore;
+import io.pairdb.core.testing.ManualClock;
+import io.pairdb.core.testing.RecordingMetrics;
+import io.pairdb.core.topology.ChangeId;
+import io.pairdb.core.topology.ChangeStatus;
+import io.pairdb.core.topology.ChangeType;
+import io.pairdb.core.topology.ClusterTopology;
+import io.pairdb.core.topology.PlanChange;
+import io.pairdb.core.topology.TopologyChange;
+import io.pairdb.core.version.VectorClock;
+import io.pairdb.core.version.Version;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RepairTenantsTest {
+    private static final TenantId ACME = new TenantId("acme");
+    private static final NodeId N1 = new NodeId("n1");
+    private static final int KEYS = 400;
+
+    private final ManualClock clock = new ManualClock();
+    private final InMemoryTopologyStore nodes = new InMemoryTopologyStore();
+    private final ClusterTopology topology = new ClusterTopology(nodes, clock);
+    private final InMemoryTenantStore tenantStore = new InMemoryTenantStore();
+    private final TenantService tenants = new TenantService(tenantStore, topology, clock, new RecordingMetrics(),
+            new TenantService.Settings(3, 5, Duration.ofMinutes(5)));
+    private final InMemoryChangeStore changes = new InMemoryChangeStore(nodes, clock);
+    private final InMemoryStorageRanges data = new InMemoryStorageRanges();
+    private final List<RangeRepairOutcome> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final RepairTenants repair = new RepairTenants(topology, tenants, changes,
+            new RepairRange(data, RepairSettings.DEFAULTS), (tenant, outcome, dryRun) -> reported.add(outcome));
+
+    @BeforeEach
+    void fiveNodesAndATenantAtRf3WithEveryKeyOnItsReplicasButN1MissingSome() {
+        for (int i = 1; i <= 5; i++) {
+            topology.register(new NodeId("n" + i), "10.0.0." + i, 7000, 8);
+        }
+        tenantStore.insert(new Tenant(ACME, 3, clock.now(), clock.now(), 1));
+        for (int i = 0; i < KEYS; i++) {
+            String key = "k" + i;
+            for (StorageNode replica : replicas(key)) {
+                if (!(replica.id().equals(N1) && i % 3 == 0)) {
+                    data.put(replica.id(), ACME, key, Version.of("v".getBytes(StandardCharsets.UTF_8),
+                            VectorClock.of("c1", 1), 1));
+                }
+            }
+        }
+    }
+
+    @Test
+    void afterARepairEveryKeyIsOnAllItsReplicasAndNowhereElse() {
+        long missing = missingCopies();
+        assertThat(missing).isPositive();
+
+        RepairTenants.Outcome outcome = repair.repair(Optional.of(ACME), Optional.empty(), false);
+
+        assertThat(outcome).isInstanceOfSatisfying(RepairTenants.Outcome.Done.class, done -> {
+            assertThat(done.total().entriesWritten()).isEqualTo(missing);
+            assertThat(done.total().keysDiffering()).isEqualTo(missing);
+            assertThat(done.tenants().getFirst().failed()).isEmpty();
+        });
+        assertThat(missingCopies()).isZero();
+        assertThat(reported).hasSize(((RepairTenants.Outcome.Done) outcome).tenants().getFirst().ranges())
+                .allSatisfy(o -> assertThat(o).isInstanceOf(RangeRepairOutcome.Repaired.class));
+        assertThat(reported.stream().mapToLong(o -> o.report().entriesWritten()).sum()).isEqualTo(missing);
+        for (int i = 1; i <= 5; i++) {
+            NodeId node = new NodeId("n" + i);
+            assertThat(data.held(node).keySet()).allSatisfy(position ->
+                    assertThat(replicas(position.key()).stream().map(StorageNode::id)).contains(node));
+        }
+    }
+
+    @Test
+    void aDryRunCountsTheMissingCopiesAndWritesNothing() {
+        long missing = missingCopies();
+
+        RepairTenants.Outcome outcome = repair.repair(Optional.empty(), Optional.empty(), true);
+
+        assertThat(outcome).isInstanceOfSatisfying(RepairTenants.Outcome.Done.class, done -> {
+            assertThat(done.dryRun()).isTrue();
+            assertThat(done.total().keysDiffering()).isEqualTo(missing);
+            assertThat(done.total().entriesWritten()).isZero();
+        });
+        assertThat(missingCopies()).isEqualTo(missing);
+    }
+
+    @Test
+    void repairingOneNodesRangesLeavesTheOthersAlone() {
+        NodeId n2 = new NodeId("n2");
+        // n2 misses keys too, some of them in ranges n1 does not replicate
+        for (int i = 0; i < KEYS; i++) {
+            String key = "k" + i;
+            List<NodeId> ids = replicas(key).stream().map(StorageNode::id).toList();
+            if (ids.contains(n2) && !ids.contains(N1) && i % 2 == 0) {
+                data.remove(n2, ACME, key);
+            }
+        }
+        long n2MissingOutsideN1 = missingCopiesOn(n2, false);
+        assertThat(n2MissingOutsideN1).isPositive();
+
+        repair.repair(Optional.of(ACME), Optional.of(N1), false);
+
+        assertThat(missingCopiesOn(N1, true)).isZero();
+        assertThat(missingCopiesOn(n2, false)).isEqualTo(n2MissingOutsideN1);
+    }
+
+    @Test
+    void refusesAnUnknownTenantOrNode() {
+        assertThat(repair.repair(Optional.of(new TenantId("nobody")), Optional.empty(), false))
+                .isEqualTo(new RepairTenants.Outcome.TenantNotFound(new TenantId("nobody")));
+        assertThat(repair.repair(Optional.empty(), Optional.of(new NodeId("n9")), false))
+                .isEqualTo(new RepairTenants.Outcome.NodeNotFound(new NodeId("n9")));
+    }
+
+    @Test
+    void isRefusedWhileATopologyChangeIsInFlightAndWritesNothing() {
+        long missing = missingCopies();
+        StorageNode joining = new StorageNode(new NodeId("n6"), "10.0.0.6", 7000, 8, NodeState.BOOTSTRAPPING,
+                Liveness.UP, clock.now(), clock.now());
+        PlanChange.Plan plan = PlanChange.forAdd(TopologyView.of(nodes.load()), joining, tenants.list());
+        long epoch = nodes.epoch() + 1;
+        ChangeId id = ChangeId.of(ChangeType.ADD_NODE, joining.id(), epoch);
+        assertThat(changes.start(new TopologyChange(id, ChangeType.ADD_NODE, joining.id(), ChangeStatus.IN_PROGRESS,
+                        epoch, false, 0, plan.streams(), clock.now(), clock.now(), Optional.empty(), Optional.empty(),
+                        Optional.empty()), plan.releases(), joining, epoch - 1, "coord-b", Duration.ofMinutes(5)))
+                .isInstanceOf(ChangeStore.Start.Started.class);
+
+        assertThat(repair.repair(Optional.of(ACME), Optional.empty(), false))
+                .isEqualTo(new RepairTenants.Outcome.ChangeInFlight(1));
+        assertThat(missingCopies()).isEqualTo(missing);
+    }
+
+    @Test
+    void stopsWhenTheRingChangesUnderIt() {
+        // a change bumps the ring epoch while the first range is being repaired
+        RepairTenants.Outcome outcome = new RepairTenants(topology, tenants, changes,
+                new RepairRange(new BeforeFirstWrite(data, nodes::bumpEpoch), RepairSettings.DEFAULTS), RepairEvents.NONE)
+                .repair(Optional.of(ACME), Optional.empty(), false);
+
+        assertThat(outcome).isInstanceOfSatisfying(RepairTenants.Outcome.TopologyChanged.class, changed ->
+                assertThat(changed.nowAtEpoch()).isGreaterThan(changed.startedAtEpoch()));
+        assertThat(missingCopies()).isPositive();
+    }
+
+    private List<StorageNode> replicas(String key) {
+        TopologyView view = topology.current();
+        return view.replicasFor(Token.forKey(ACME.value(), key), 3).orElseThrow().natural();
+    }
+
+    /** Copies of keys a replica lacks. */
+    private long missingCopies() {
+        long missing = 0;
+        for (int i = 0; i < KEYS; i++) {
+            String key = "k" + i;
+            KeyPosition position = new KeyPosition(Token.forKey(ACME.value(), key), ACME, key);
+            missing += replicas(key).stream().filter(r -> !data.held(r.id()).containsKey(position)).count();
+        }
+        return missing;
+    }
+
+    /** Copies the node lacks of keys in ranges N1 replicates too ({@code withN1}) or in the others. */
+    private long missingCopiesOn(NodeId node, boolean withN1) {
+        Map<KeyPosition, Entry> held = data.held(node);
+        return java.util.stream.IntStream.range(0, KEYS).mapToObj(i -> "k" + i)
+                .filter(key -> {
+                    Set<NodeId> ids = replicas(key).stream().map(StorageNode::id).collect(Collectors.toSet());
+                    return ids.contains(node) && ids.contains(N1) == withN1;
+                })
+                .filter(key -> !held.containsKey(new KeyPosition(Token.forKey(ACME.value(), key), ACME, key)))
+                .count();
+    }
+}
