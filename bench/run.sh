@@ -12,6 +12,10 @@
 #
 #   bench/run.sh                 full suite, 15 s per run after a 5 s warm-up (about 10 minutes)
 #   bench/run.sh --quick         3 s per run after 1 s, a smaller key space; prints, writes no file
+#   bench/run.sh --security      instead of the suite: what security costs, quorum writes and reads at the
+#                                highest concurrency through three coordinators in front of the same nodes:
+#                                TLS + API key (dev mode as it comes), API key over plaintext, and
+#                                authentication off (plaintext); rounds alternate between the three
 #   options: --duration S  --warmup S  --concurrency "16 64"  --keys N  --label TEXT
 #            --storage emulator|durable (default emulator)  --sync always|periodic|none (durable
 #            nodes' WAL sync policy, default periodic)
@@ -42,6 +46,7 @@ profile_dir=""
 keep_dir=""
 out_given=0
 time_limit=900   # seconds; the suite stops there whatever it has done
+security=0
 command_line="bench/run.sh$(printf ' %q' "$@")"
 for variable in PAIRDB_COORDINATOR_JAR PAIRDB_EMULATOR_JAR PAIRDB_STORAGE_NODE_JAR PAIRDB_ADMIN_JAR \
     PAIRDB_FAILURE_DETECTOR_TIMEOUT; do
@@ -53,6 +58,7 @@ done
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; duration=3; warmup=1; keys=2000 ;;
+    --security) security=1 ;;
     --duration) duration="$2"; shift ;;
     --warmup) warmup="$2"; shift ;;
     --concurrency) concurrencies="$2"; shift ;;
@@ -63,7 +69,7 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; out_given=1; shift ;;
     --profile) profile_dir="$2"; shift ;;
     --keep) keep_dir="$2"; shift ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (see --help)" >&2; exit 1 ;;
   esac
   shift
@@ -93,10 +99,32 @@ clock_ticks="$(getconf CLK_TCK)"
 
 work="$(mktemp -d /tmp/pairdb-bench.XXXXXX)"
 mkdir -p "$work/runs"
+# dev mode's CA and admin token for this run only (the coordinators make them, pairdb-admin finds them)
+export PAIRDB_HOME="$work/pairdb-home"
 started_pids=()
 dependency_pids=""
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# publish FILE: prints a markdown section and, unless --quick, inserts it into $out under the marker (newest first)
+publish() {
+  local section="$1"
+  if [ -z "$out" ]; then
+    cat "$section"
+    return
+  fi
+  local marker='<!-- bench/run.sh inserts new results below this line -->'
+  if [ ! -f "$out" ] || ! grep -qF "$marker" "$out"; then
+    printf '# Benchmark results\n\nWritten by `bench/run.sh`, newest first.\n\n%s\n' "$marker" >>"$out"
+  fi
+  awk -v marker="$marker" -v section="$section" '
+    { print }
+    $0 == marker { print ""; while ((getline line < section) > 0) print line }
+  ' "$out" >"$work/out.md"
+  cp "$work/out.md" "$out"
+  log "results written to $out"
+  cat "$section"
+}
 
 cleanup() {
   local status=$?
@@ -184,10 +212,14 @@ descendants() {
   done
 }
 
-admin() {
+# admin_at PORT ARGS...: one pairdb-admin command against the coordinator on PORT
+admin_at() {
+  local at="$1"
+  shift
   "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --sun-misc-unsafe-memory-access=allow -jar "$admin_jar" \
-    --addr "127.0.0.1:$coordinator_port" "$@"
+    --addr "127.0.0.1:$at" "$@"
 }
+admin() { admin_at "$coordinator_port" "$@"; }
 
 check_time() {
   if [ "$SECONDS" -ge "$time_limit" ]; then
@@ -219,25 +251,52 @@ for n in 0 1 2; do
 done
 log "$storage storage nodes ready on ports ${node_ports[*]}$([ "$storage" = durable ] && echo " (sync $sync)")"
 
-free_port; coordinator_port="$port"
-free_port; http_port="$port"
-# A short shutdown grace: the suite has nothing in flight when it stops the coordinator. A long
-# probe timeout: the suite saturates every CPU on purpose, and health probes starved of CPU for
-# 0.5 s (the default) would mark healthy nodes DOWN and fail writes (see RESULTS.md).
-GRPC_SERVER_PORT="$coordinator_port" MICRONAUT_SERVER_PORT="$http_port" PAIRDB_SHUTDOWN_GRACE_PERIOD=5s \
-  PAIRDB_FAILURE_DETECTOR_TIMEOUT="${PAIRDB_FAILURE_DETECTOR_TIMEOUT:-5s}" \
-  "$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$coordinator_jar" --dev --nodes 0 >"$work/coordinator.log" 2>&1 &
-coordinator_pid=$!
-started_pids+=("$coordinator_pid")
-disown "$coordinator_pid"
-wait_for "$work/coordinator.log" ready 180 "$coordinator_pid"
-log "coordinator ready on port $coordinator_port (pid $coordinator_pid)"
-for n in 1 2 3; do
-  admin node add "node-$n" --host 127.0.0.1 --port "${node_ports[$((n - 1))]}" >>"$work/admin.log" 2>&1
-done
-admin tenant create bench --rf 3 >>"$work/admin.log" 2>&1
+# start_coordinator NAME [ARGUMENTS...]: a dev-mode coordinator (its own embedded PostgreSQL and Redis)
+# with the storage nodes registered and the tenant 'bench'; sets $port (gRPC) and $pid. ADMIN holds the
+# pairdb-admin options that reach it.
+start_coordinator() {
+  local name="$1"
+  shift
+  free_port; local grpc="$port"
+  free_port; local http="$port"
+  # A short shutdown grace: the suite has nothing in flight when it stops the coordinator. A long
+  # probe timeout: the suite saturates every CPU on purpose, and health probes starved of CPU for
+  # 0.5 s (the default) would mark healthy nodes DOWN and fail writes (see RESULTS.md).
+  GRPC_SERVER_PORT="$grpc" MICRONAUT_SERVER_PORT="$http" PAIRDB_SHUTDOWN_GRACE_PERIOD=5s \
+    PAIRDB_FAILURE_DETECTOR_TIMEOUT="${PAIRDB_FAILURE_DETECTOR_TIMEOUT:-5s}" \
+    "$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$coordinator_jar" --dev --nodes 0 "$@" >"$work/$name.log" 2>&1 &
+  pid=$!
+  started_pids+=("$pid")
+  disown "$pid"
+  wait_for "$work/$name.log" ready 180 "$pid"
+  log "$name ready on port $grpc (pid $pid)"
+  local tenant=bench
+  [ "$name" = coordinator ] || tenant="bench-$name"
+  for n in 1 2 3; do
+    admin_at "$grpc" "${ADMIN[@]}" node add "node-$n" --host 127.0.0.1 --port "${node_ports[$((n - 1))]}" \
+      >>"$work/admin.log" 2>&1
+  done
+  admin_at "$grpc" "${ADMIN[@]}" tenant create "$tenant" --rf 3 >>"$work/admin.log" 2>&1
+  port="$grpc"
+}
+
+ADMIN=()
+start_coordinator coordinator
+coordinator_port="$port"; coordinator_pid="$pid"
+
+declare -A security_port security_pid security_admin
+if [ "$security" = 1 ]; then
+  # The same dev mode with the API key over plaintext (no certificate: TLS off), and with authentication off.
+  ADMIN=(--plaintext --insecure --token-file "$PAIRDB_HOME/token")
+  start_coordinator plain --pairdb.security.tls.cert-file= --pairdb.security.tls.key-file=
+  security_port[plain]="$port"; security_pid[plain]="$pid"; security_admin[plain]="${ADMIN[*]}"
+  ADMIN=(--plaintext)
+  start_coordinator open --pairdb.security.authentication=off
+  security_port[open]="$port"; security_pid[open]="$pid"; security_admin[open]="${ADMIN[*]}"
+fi
 
 free_port; proxy_port="$port"
+if [ "$security" = 0 ]; then
 nodes_arg="127.0.0.1:${node_ports[0]},127.0.0.1:${node_ports[1]},127.0.0.1:${node_ports[2]}"
 "$JAVA" "${java_opts[@]}" -jar "$admin_jar" bench baseline-proxy --port "$proxy_port" --nodes "$nodes_arg" \
   >"$work/proxy.log" 2>&1 &
@@ -246,6 +305,7 @@ started_pids+=("$proxy_pid")
 disown "$proxy_pid"
 wait_for "$work/proxy.log" ready 60 "$proxy_pid"
 log "baseline proxy ready on port $proxy_port (pid $proxy_pid)"
+fi
 
 # PostgreSQL and Redis run as children of the coordinator (backends are children of the postmaster).
 dependency_pids="$(descendants "$coordinator_pid" | paste -sd, -)"
@@ -259,16 +319,23 @@ bench_run() {
   shift 3
   check_time
   local addr tenant cpu
-  if [ "$target" = coordinator ]; then
-    addr="127.0.0.1:$coordinator_port"; tenant=bench
-    cpu=(--measure-cpu "coordinator=$coordinator_pid" --measure-cpu "$storage_cpu")
-    [ -n "$dependency_pids" ] && cpu+=(--measure-cpu "postgres+redis=$dependency_pids")
-  else
-    addr="127.0.0.1:$proxy_port"; tenant=bench-baseline
-    cpu=(--measure-cpu "baseline=$proxy_pid" --measure-cpu "$storage_cpu")
-  fi
+  local transport=()
+  case "$target" in
+    coordinator)
+      addr="127.0.0.1:$coordinator_port"; tenant=bench
+      cpu=(--measure-cpu "coordinator=$coordinator_pid" --measure-cpu "$storage_cpu")
+      [ -n "$dependency_pids" ] && cpu+=(--measure-cpu "postgres+redis=$dependency_pids") ;;
+    baseline)
+      addr="127.0.0.1:$proxy_port"; tenant=bench-baseline
+      cpu=(--measure-cpu "baseline=$proxy_pid" --measure-cpu "$storage_cpu")
+      transport=(--plaintext) ;;
+    *)  # the other coordinators of --security
+      addr="127.0.0.1:${security_port[$target]}"; tenant="bench-$target"
+      cpu=(--measure-cpu "coordinator=${security_pid[$target]}" --measure-cpu "$storage_cpu")
+      read -r -a transport <<<"${security_admin[$target]}" ;;
+  esac
   local args=(bench "$workload" --addr "$addr" --tenant "$tenant" --keys "$keys" --value-size "$value_size"
-              --clock-ticks "$clock_ticks" "${cpu[@]}" -o json "$@")
+              --clock-ticks "$clock_ticks" "${cpu[@]}" ${transport[@]+"${transport[@]}"} -o json "$@")
   run_number=$((run_number + 1))
   log "run $run_number: $name"
   local status=0
@@ -289,6 +356,58 @@ ops_per_second() {
 timed=(--duration "${duration}s" --warmup "${warmup}s")
 load_at_start="$(uptime | sed 's/.*load average: //')"
 
+highest=0
+for c in $concurrencies; do
+  [ "$c" -gt "$highest" ] && highest="$c"
+done
+
+if [ "$security" = 1 ]; then
+  targets=(coordinator plain open)
+  for target in "${targets[@]}"; do
+    bench_run "preload-$target" "$target" write --preload on --ops 1 --warmup 0s --concurrency 64 --no-progress
+    bench_run "jit-warmup-$target" "$target" mixed --read-ratio 0.5 --concurrency 64 --preload off --no-progress \
+      --duration "$(( warmup * 4 ))s" --warmup 0s
+  done
+  # rounds alternate the three, so that a change in the machine's load falls on all of them alike
+  rounds=2
+  for round in $(seq 1 "$rounds"); do
+    for workload in write read; do
+      for target in "${targets[@]}"; do
+        bench_run "security-$workload-r$round-$target" "$target" "$workload" --concurrency "$highest" --preload off \
+          --no-progress "${timed[@]}"
+      done
+    done
+  done
+  mean() {  # mean WORKLOAD TARGET: ops/s over the rounds
+    local sum=0 round
+    for round in $(seq 1 "$rounds"); do
+      sum="$(awk -v a="$sum" -v b="$(ops_per_second "security-$1-r$round-$2")" 'BEGIN { print a + b }')"
+    done
+    awk -v s="$sum" -v n="$rounds" 'BEGIN { printf "%.0f", s / n }'
+  }
+  cost() { awk -v with="$1" -v without="$2" 'BEGIN { printf "%+.1f %%", (without - with) * 100 / without }'; }
+  {
+    echo "## Security on vs off, $(date -u +%Y-%m-%d) ($(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown))"
+    echo
+    echo "\`$command_line\`: quorum writes and reads at concurrency $highest, ${duration} s runs after ${warmup} s,"
+    echo "$keys keys, $value_size-byte values, $storage storage nodes, $(nproc) CPUs, load average at start $load_at_start;"
+    echo "ops/s are the mean of $rounds rounds alternating the three coordinators."
+    echo
+    echo "| workload | TLS + API key | API key, plaintext | authentication off, plaintext | permission check costs | TLS costs |"
+    echo "|---|---|---|---|---|---|"
+    for workload in write read; do
+      secure="$(mean "$workload" coordinator)"; plain="$(mean "$workload" plain)"; open="$(mean "$workload" open)"
+      echo "| quorum $workload | $secure | $plain | $open | $(cost "$plain" "$open") | $(cost "$secure" "$plain") |"
+    done
+    echo
+    echo "(A cost is the throughput lost to it: authentication and the permission check are API key vs off, TLS is"
+    echo "TLS + API key vs API key over plaintext. Negative: faster, within the noise of the run.)"
+  } >"$work/security.md"
+  publish "$work/security.md"
+  log "done in ${SECONDS}s"
+  exit 0
+fi
+
 # Every key exists before the suite: reads find them, writes overwrite (read-before-write finds a version).
 log "preloading $keys keys through each target"
 bench_run preload-coordinator coordinator write --preload on --ops 1 --warmup 0s --concurrency 64 --no-progress
@@ -300,10 +419,6 @@ for target in coordinator baseline; do
     --duration "$(( warmup * 4 ))s" --warmup 0s
 done
 
-highest=0
-for c in $concurrencies; do
-  [ "$c" -gt "$highest" ] && highest="$c"
-done
 for c in $concurrencies; do
   for workload in write read mixed; do
     for target in coordinator baseline; do
@@ -376,19 +491,5 @@ fi
 
 "$JAVA" -cp "$admin_jar" "$repo/bench/ResultsReport.java" "$work" >"$work/section.md"
 
-if [ -z "$out" ]; then
-  cat "$work/section.md"
-else
-  marker='<!-- bench/run.sh inserts new results below this line -->'
-  if [ ! -f "$out" ] || ! grep -qF "$marker" "$out"; then
-    printf '# Benchmark results\n\nWritten by `bench/run.sh`, newest first.\n\n%s\n' "$marker" >>"$out"
-  fi
-  awk -v marker="$marker" -v section="$work/section.md" '
-    { print }
-    $0 == marker { print ""; while ((getline line < section) > 0) print line }
-  ' "$out" >"$work/out.md"
-  cp "$work/out.md" "$out"
-  log "results written to $out"
-  cat "$work/section.md"
-fi
+publish "$work/section.md"
 log "done in ${SECONDS}s"

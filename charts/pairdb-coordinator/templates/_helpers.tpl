@@ -87,6 +87,17 @@ coordinator without them would only crash-loop. Fails rendering when neither is 
 {{- if and .Values.autoscaling.enabled (lt (int .Values.autoscaling.maxReplicas) (int .Values.autoscaling.minReplicas)) }}
 {{- fail "autoscaling.maxReplicas must not be smaller than autoscaling.minReplicas" }}
 {{- end }}
+{{- with .Values.security }}
+{{- if and (eq .authentication "required") (not .identities) }}
+{{- $_ := required "security.authentication is required but the pods get no admin credential: set security.bootstrapAdmin.existingSecret to a Secret holding a token (make one with `pairdb-admin auth token generate`), or map a client certificate to cluster:admin in security.identities with security.tls, or set security.authentication=off (not in production)" .bootstrapAdmin.existingSecret }}
+{{- end }}
+{{- if and .tls.enabled (not .tls.existingSecret) }}
+{{- fail "security.tls.enabled needs security.tls.existingSecret: a kubernetes.io/tls Secret (tls.crt, tls.key), e.g. a cert-manager Certificate's secretName" }}
+{{- end }}
+{{- if and (ne .tls.clientCertificates "none") (not .tls.enabled) }}
+{{- fail "security.tls.clientCertificates needs security.tls.enabled: client certificates come with TLS" }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{- define "pairdb-coordinator.redisHasPassword" -}}

@@ -60,3 +60,17 @@ app.kubernetes.io/component: storage-node
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
 {{- end }}
+
+{{/*
+What the probes check: the gRPC health service, or, with TLS, that the port accepts connections
+(the kubelet's gRPC probe cannot speak TLS).
+*/}}
+{{- define "pairdb-storage-node.probeTarget" -}}
+{{- if .Values.tls.secretName -}}
+tcpSocket:
+  port: {{ .Values.port }}
+{{- else -}}
+grpc:
+  port: {{ .Values.port }}
+{{- end -}}
+{{- end }}

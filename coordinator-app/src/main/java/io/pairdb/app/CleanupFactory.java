@@ -14,6 +14,7 @@ import io.pairdb.core.port.TenantStore;
 import io.pairdb.core.port.TopologyStore;
 import io.pairdb.core.replication.Environment;
 import io.pairdb.core.topology.ChangeStores;
+import io.pairdb.core.topology.ClusterTopology;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -42,8 +43,10 @@ public class CleanupFactory {
 
     @Singleton
     RunCleanup runCleanup(CleanupStore cleanups, TopologyStore nodes, TenantStore tenants, ChangeStore changes,
-                          GrpcStorageRanges ranges, Environment env, CleanupSettings settings, CleanupLog log) {
-        return new RunCleanup(cleanups, new ChangeStores(nodes, tenants, changes), ranges, env.clock(), settings, log);
+                          ClusterTopology topology, GrpcStorageRanges ranges, Environment env, CleanupSettings settings,
+                          CleanupLog log) {
+        return new RunCleanup(cleanups, new ChangeStores(nodes, tenants, changes), topology, ranges, env.clock(), settings,
+                log);
     }
 
     @Singleton

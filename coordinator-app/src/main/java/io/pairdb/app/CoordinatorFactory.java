@@ -2,24 +2,26 @@ package io.pairdb.app;
 
 import io.grpc.BindableService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import io.pairdb.adapters.metrics.MicrometerCoordinatorMetrics;
 import io.pairdb.adapters.metrics.ObservedStorageNodes;
 import io.pairdb.adapters.metrics.TopologyMetrics;
 import io.pairdb.adapters.runtime.ExecutorScheduler;
 import io.pairdb.adapters.runtime.SystemClock;
+import io.pairdb.adapters.redis.RedisClients;
 import io.pairdb.adapters.storage.GrpcStorageNodes;
+import io.pairdb.adapters.storage.StorageNodeTls;
 import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.CoordinatorProperties;
 import io.pairdb.app.config.RedisProperties;
+import io.pairdb.app.config.StorageNodesProperties;
 import io.pairdb.app.config.TenantProperties;
+import io.pairdb.app.config.TopologyChangeProperties;
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.CoordinatorIds;
 import io.pairdb.core.port.CoordinatorMetrics;
@@ -41,6 +43,8 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** Builds the core from configuration; the only place that knows both the core and Micronaut. */
@@ -110,8 +114,9 @@ public class CoordinatorFactory {
     }
 
     @Singleton
-    ClusterTopology clusterTopology(TopologyStore store, Clock clock, MeterRegistry registry) {
-        ClusterTopology topology = new ClusterTopology(store, clock);
+    ClusterTopology clusterTopology(TopologyStore store, Clock clock, MeterRegistry registry,
+                                    TopologyChangeProperties changes) {
+        ClusterTopology topology = new ClusterTopology(store, clock, changes.getStaleAfter());
         topology.reload();
         // the gauges read the served view at scrape time, so they are bound once, here
         new TopologyMetrics(topology).bindTo(registry);
@@ -129,8 +134,36 @@ public class CoordinatorFactory {
     /** Only its own type is exposed: the core gets the observed {@link #storageNodes} instead. */
     @Singleton
     @Bean(preDestroy = "close", typed = GrpcStorageNodes.class)
-    GrpcStorageNodes grpcStorageNodes() {
-        return new GrpcStorageNodes();
+    GrpcStorageNodes grpcStorageNodes(StorageNodeTls tls) {
+        return new GrpcStorageNodes(tls);
+    }
+
+    /** Plaintext unless {@code pairdb.storage-nodes.tls-ca-file} is set. */
+    @Singleton
+    @Bean(preDestroy = "close")
+    StorageNodeTls storageNodeTls(StorageNodesProperties p) {
+        if (isBlank(p.getTlsCaFile())) {
+            if (!isBlank(p.getTlsCertFile()) || !isBlank(p.getTlsKeyFile())) {
+                throw new ConfigurationError("pairdb.storage-nodes.tls-ca-file",
+                        "is needed with tls-cert-file and tls-key-file: TLS to the nodes verifies them against it");
+            }
+            return StorageNodeTls.plaintext();
+        }
+        if (isBlank(p.getTlsCertFile()) != isBlank(p.getTlsKeyFile())) {
+            throw new ConfigurationError("pairdb.storage-nodes.tls-cert-file", "and tls-key-file go together");
+        }
+        try {
+            return StorageNodeTls.start(new StorageNodeTls.Files(Path.of(p.getTlsCaFile()),
+                    Optional.ofNullable(p.getTlsCertFile()).filter(f -> !f.isBlank()).map(Path::of),
+                    Optional.ofNullable(p.getTlsKeyFile()).filter(f -> !f.isBlank()).map(Path::of),
+                    p.getTlsRefreshInterval()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError("pairdb.storage-nodes.tls-ca-file", e.getMessage());
+        }
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
     }
 
     @Singleton
@@ -158,18 +191,9 @@ public class CoordinatorFactory {
     @Singleton
     @Bean(preDestroy = "shutdown")
     RedisClient redisClient(RedisProperties p) {
-        RedisURI uri = checked("pairdb.redis.uri", () -> RedisURI.create(p.getUri()));
-        if (p.getPassword() != null && !p.getPassword().isEmpty()) {
-            uri.setPassword(p.getPassword().toCharArray());
-        }
-        RedisClient client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                // fail at once while Redis is away instead of queueing: the write path has a policy for that
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .autoReconnect(true)
-                .timeoutOptions(TimeoutOptions.enabled(p.getTimeout()))
-                .build());
-        return client;
+        return checked("pairdb.redis", () -> RedisClients.create(new RedisClients.Settings(p.getUri(),
+                Optional.ofNullable(p.getUsername()), Optional.ofNullable(p.getPassword()),
+                Optional.ofNullable(p.getCaFile()).filter(f -> !f.isBlank()).map(Path::of), p.getTimeout())));
     }
 
     @Singleton
@@ -180,7 +204,9 @@ public class CoordinatorFactory {
         return connection;
     }
 
+    /** Reflection (grpcurl's {@code list}, {@code describe}) for callers with cluster:read, unless switched off. */
     @Singleton
+    @Requires(property = "pairdb.security.reflection", notEquals = "false")
     BindableService reflection() {
         return ProtoReflectionServiceV1.newInstance();
     }

@@ -6,6 +6,9 @@ import io.micronaut.runtime.EmbeddedApplication;
 import io.pairdb.app.config.ConfigurationCheck;
 import io.pairdb.app.dev.DevBootstrap;
 import io.pairdb.app.dev.DevCluster;
+import io.pairdb.app.dev.DevCredentials;
+import io.micronaut.context.env.Environment;
+import java.util.Optional;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,6 +80,7 @@ public final class CoordinatorMain implements Callable<Integer> {
 
     private int serve() {
         DevCluster cluster = null;
+        DevCredentials credentials = null;
         ApplicationContext context = null;
         EmbeddedApplication<?> server;
         try {
@@ -84,6 +88,7 @@ public final class CoordinatorMain implements Callable<Integer> {
             if (dev) {
                 cluster = DevCluster.start(nodes, dataDir);
                 properties.putAll(cluster.properties());
+                credentials = devCredentials(properties);
             }
             // not Micronaut.run: it registers a shutdown hook of its own that would race this one
             context = ApplicationContext.builder()
@@ -103,11 +108,15 @@ public final class CoordinatorMain implements Callable<Integer> {
             System.err.println("pairdb-coordinator: could not start: " + StartupFailure.describe(e));
             LOG.debug("start-up failed", e);
             stopQuietly(context, cluster);
+            if (credentials != null) {
+                credentials.close();
+            }
             return 1;
         }
         GracefulShutdown shutdown = context.getBean(GracefulShutdown.class);
         ApplicationContext started = context;
         DevCluster devCluster = cluster;
+        DevCredentials devCredentials = credentials;
         // the one shutdown path: drain the gRPC server, then the HTTP server and the context, then dev mode's servers
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -117,6 +126,9 @@ public final class CoordinatorMain implements Callable<Integer> {
                 LOG.warn("error while stopping: {}", e.getMessage());
             } finally {
                 stopQuietly(started, devCluster);
+                if (devCredentials != null) {
+                    devCredentials.close();
+                }
             }
             LOG.atInfo().addKeyValue("event", "stopped").log("PairDB coordinator stopped");
         }, "pairdb-shutdown"));
@@ -127,7 +139,7 @@ public final class CoordinatorMain implements Callable<Integer> {
         int httpPort = context.getProperty("micronaut.server.port", Integer.class).orElse(8080);
         if (devCluster != null) {
             try {
-                new DevBootstrap(context, devCluster).run(grpcPort, httpPort);
+                new DevBootstrap(context, devCluster, Optional.ofNullable(devCredentials)).run(grpcPort, httpPort);
             } catch (RuntimeException e) {
                 System.err.println("pairdb-coordinator: could not set up dev mode: " + StartupFailure.describe(e));
                 LOG.debug("dev mode set-up failed", e);
@@ -138,6 +150,30 @@ public final class CoordinatorMain implements Callable<Integer> {
                     .log("PairDB coordinator ready: gRPC on port {}, management HTTP on port {}", grpcPort, httpPort);
         }
         return 0;
+    }
+
+    /**
+     * Dev mode's TLS and admin key (see {@link DevCredentials}), unless this run switches
+     * authentication off; settings given explicitly (a certificate, a token file) win.
+     */
+    private DevCredentials devCredentials(Map<String, Object> properties) {
+        Environment configuration = ApplicationContext.builder().mainClass(CoordinatorMain.class)
+                .args(micronautArgs.toArray(String[]::new)).environments("dev").build().getEnvironment().start();
+        try {
+            if ("off".equalsIgnoreCase(configuration.getProperty("pairdb.security.authentication", String.class)
+                    .orElse("required").strip())) {
+                return null;
+            }
+            DevCredentials credentials = DevCredentials.prepare(DevCredentials.home(System.getenv()));
+            credentials.properties().forEach((key, value) -> {
+                if (!configuration.containsProperty(key)) {
+                    properties.put(key, value);
+                }
+            });
+            return credentials;
+        } finally {
+            configuration.stop();
+        }
     }
 
     private static void stopQuietly(ApplicationContext context, DevCluster cluster) {

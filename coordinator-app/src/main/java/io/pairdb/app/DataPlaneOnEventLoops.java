@@ -8,6 +8,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.scheduling.TaskExecutors;
+import io.pairdb.adapters.security.CallSecurity;
 import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -22,7 +23,8 @@ import java.util.concurrent.ExecutorService;
  * nothing on their path blocks (idempotency records go through Lettuce's asynchronous API,
  * tenant-cache misses and hints are loaded and stored on the scheduler, storage calls are
  * asynchronous). Every other call (admin, the gateway's tenant and node calls, reflection) may
- * block on PostgreSQL and keeps Micronaut's I/O executor.
+ * block on PostgreSQL and keeps Micronaut's I/O executor, and so does a data-plane call whose API
+ * key this coordinator has not checked lately: authenticating it reads the key from PostgreSQL.
  */
 @Singleton
 public class DataPlaneOnEventLoops implements BeanCreatedEventListener<ServerBuilder<?>> {
@@ -33,9 +35,11 @@ public class DataPlaneOnEventLoops implements BeanCreatedEventListener<ServerBui
             io.pairdb.proto.gateway.CoordinatorServiceGrpc.getReadKeyValueMethod().getFullMethodName());
 
     private final ExecutorService blocking;
+    private final CallSecurity security;
 
-    public DataPlaneOnEventLoops(@Named(TaskExecutors.IO) ExecutorService blocking) {
+    public DataPlaneOnEventLoops(@Named(TaskExecutors.IO) ExecutorService blocking, CallSecurity security) {
         this.blocking = blocking;
+        this.security = security;
     }
 
     @Override
@@ -49,7 +53,7 @@ public class DataPlaneOnEventLoops implements BeanCreatedEventListener<ServerBui
                 var method = call.getMethodDescriptor();
                 boolean nonBlocking = NON_BLOCKING_SERVICES.contains(method.getServiceName())
                         || NON_BLOCKING_METHODS.contains(method.getFullMethodName());
-                return nonBlocking ? null : blocking;
+                return nonBlocking && security.decidesWithoutBlocking(call, headers) ? null : blocking;
             }
         });
         return builder;

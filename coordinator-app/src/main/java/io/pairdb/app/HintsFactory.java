@@ -18,6 +18,7 @@ import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.StorageNodes;
 import io.pairdb.core.replication.Environment;
+import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.topology.DetectFailures;
 import io.pairdb.core.topology.FailureDetector;
@@ -61,9 +62,9 @@ public class HintsFactory {
     }
 
     @Singleton
-    ReplayHints replayHints(HintStore hints, StorageNodes nodes, ClusterTopology topology, HintTally tally,
-                            Environment env, HintSettings settings) {
-        ReplayHints replay = new ReplayHints(hints, nodes, topology, tally, env, settings);
+    ReplayHints replayHints(HintStore hints, StorageNodes nodes, ClusterTopology topology, TenantService tenants,
+                            HintTally tally, Environment env, HintSettings settings) {
+        ReplayHints replay = new ReplayHints(hints, nodes, topology, tenants, tally, env, settings);
         replay.addListener(HintReplayLog::ended);
         return replay;
     }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The periodic side of topology changes, from the moment this coordinator serves requests: it
  * hears epoch changes through PostgreSQL LISTEN/NOTIFY (reloading the ring and reporting the
- * new epoch at once), reports the epoch it serves every {@code heartbeat-interval}, and every
+ * new epoch at once), confirms and reports the epoch it serves every {@code heartbeat-interval}
+ * (a coordinator that cannot stops serving data requests after {@code stale-after}), and every
  * {@code takeover-interval} resumes changes whose driver went silent. At an orderly stop it
  * saves the progress of the changes it drives (another coordinator resumes them once their
  * lease runs out) and leaves the registry, so nobody waits for it.
@@ -62,12 +63,12 @@ public class TopologyChangeTasks implements ApplicationEventListener<ServerStart
 
     private void epochChanged() {
         long before = topology.current().epoch();
-        long now = topology.refresh().epoch();
+        heartbeat();
+        long now = topology.current().epoch();
         if (now != before) {
             LOG.atInfo().addKeyValue("event", "ring_epoch_notified").addKeyValue("epoch", now)
                     .addKeyValue("previous_epoch", before).log("serving ring epoch {} (notified)", now);
         }
-        heartbeat();
     }
 
     @Scheduled(fixedDelay = "${pairdb.topology-changes.heartbeat-interval:5s}")
@@ -76,10 +77,11 @@ public class TopologyChangeTasks implements ApplicationEventListener<ServerStart
             return;
         }
         try {
-            fence.reportServedEpoch();
+            fence.confirmServedEpoch();
         } catch (PairDbException e) {
             LOG.atWarn().addKeyValue("event", "coordinator_heartbeat_failed")
-                    .log("could not report the served ring epoch: {}", e.getMessage());
+                    .log("could not confirm and report the served ring epoch (data requests are refused as "
+                            + "TOPOLOGY_STALE once this lasts pairdb.topology-changes.stale-after): {}", e.getMessage());
         } catch (RuntimeException e) {
             LOG.atError().addKeyValue("event", "coordinator_heartbeat_failed").setCause(e)
                     .log("could not report the served ring epoch");

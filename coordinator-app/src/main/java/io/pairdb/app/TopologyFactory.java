@@ -4,8 +4,12 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.pairdb.adapters.storage.GrpcStorageNodes;
 import io.pairdb.adapters.storage.GrpcStorageRanges;
+import io.pairdb.adapters.storage.StorageNodeTls;
 import io.pairdb.app.config.ConfigurationError;
+import io.pairdb.app.config.StorageProperties;
+import io.pairdb.app.config.StorageNodesProperties;
 import io.pairdb.app.config.TopologyChangeProperties;
+import io.pairdb.core.node.AllowedNodeAddresses;
 import io.pairdb.core.node.CountKeys;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.CoordinatorRegistry;
@@ -28,6 +32,7 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Builds topology changes (adding and removing storage nodes while serving) from
@@ -50,7 +55,8 @@ public class TopologyFactory {
     }
 
     @Singleton
-    ChangeSettings changeSettings(TopologyChangeProperties p, @Named("coordinator-instance") String instance) {
+    ChangeSettings changeSettings(TopologyChangeProperties p, StorageProperties storage,
+                                  @Named("coordinator-instance") String instance) {
         if (p.getHeartbeatInterval() == null || !p.getHeartbeatInterval().isPositive()) {
             throw new ConfigurationError("pairdb.topology-changes.heartbeat-interval", "must be a positive duration");
         }
@@ -65,7 +71,7 @@ public class TopologyFactory {
             return new ChangeSettings(instance, p.getLease(), p.getLivenessTimeout(), p.getEpochWaitTimeout(),
                     p.getSettleDelay(), p.getStreamFailureTimeout(), p.getRetryBackoff(), p.getRetryBackoffMax(),
                     p.getBatchEntries(), p.getBatchBytes(), p.getStorageTimeout(), p.getCheckpointInterval(),
-                    p.getHealthTimeout());
+                    p.getHealthTimeout(), storage.getTombstoneGcGrace());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigurationError("pairdb.topology-changes", e.getMessage());
         }
@@ -73,8 +79,17 @@ public class TopologyFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    GrpcStorageRanges storageRanges() {
-        return new GrpcStorageRanges();
+    GrpcStorageRanges storageRanges(StorageNodeTls tls) {
+        return new GrpcStorageRanges(tls);
+    }
+
+    @Singleton
+    AllowedNodeAddresses allowedNodeAddresses(StorageNodesProperties p) {
+        try {
+            return AllowedNodeAddresses.parse(p.getAllowedAddresses() == null ? List.of() : p.getAllowedAddresses());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError("pairdb.storage-nodes.allowed-addresses", e.getMessage());
+        }
     }
 
     @Singleton
@@ -90,9 +105,10 @@ public class TopologyFactory {
     }
 
     @Singleton
-    AddNode addNode(TopologyStore nodes, TenantStore tenants, ChangeStore changes, DriveChanges driver, Environment env,
-                    ChangeSettings settings) {
-        return new AddNode(new ChangeStores(nodes, tenants, changes), driver, env.clock(), settings);
+    AddNode addNode(TopologyStore nodes, TenantStore tenants, ChangeStore changes, DriveChanges driver,
+                    GrpcStorageNodes health, Environment env, ChangeSettings settings) {
+        return new AddNode(new ChangeStores(nodes, tenants, changes), driver, health, env.scheduler(), env.clock(),
+                settings);
     }
 
     @Singleton

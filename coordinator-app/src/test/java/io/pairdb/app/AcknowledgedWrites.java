@@ -38,7 +38,7 @@ final class AcknowledgedWrites {
     }
 
     /** Writes a new key at quorum; throws when the write is not acknowledged. */
-    void write(CoordinatorHarness via, String key) {
+    void write(DataPlane via, String key) {
         String value = "value-of-" + key;
         attempted.put(key, value);
         // every key is new: an empty causal context spares the coordinator its read-before-write
@@ -49,7 +49,7 @@ final class AcknowledgedWrites {
     }
 
     /** Writes {@code count} new keys {@code prefix0..} eight at a time; each must be acknowledged. */
-    void preload(CoordinatorHarness via, String prefix, int count) throws Exception {
+    void preload(DataPlane via, String prefix, int count) throws Exception {
         ExecutorService loaders = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> pending = new ArrayList<>();
@@ -65,12 +65,12 @@ final class AcknowledgedWrites {
         }
     }
 
-    void assertEveryAcknowledgedKeyReadsAtAll(CoordinatorHarness via) throws Exception {
+    void assertEveryAcknowledgedKeyReadsAtAll(DataPlane via) throws Exception {
         assertReadAtAll(via, acknowledged.keySet());
     }
 
     /** Each of the keys (acknowledged ones) reads back at {@code all} with the value written. */
-    void assertReadAtAll(CoordinatorHarness via, Set<String> keys) throws Exception {
+    void assertReadAtAll(DataPlane via, Set<String> keys) throws Exception {
         assertThat(keys).isNotEmpty();
         ExecutorService readers = Executors.newFixedThreadPool(8);
         try {
@@ -104,7 +104,7 @@ final class AcknowledgedWrites {
         private final ExecutorService threads = Executors.newFixedThreadPool(2);
         private final Set<String> mine = ConcurrentHashMap.newKeySet();
 
-        Writer(CoordinatorHarness via, String prefix) {
+        Writer(DataPlane via, String prefix) {
             for (int t = 0; t < 2; t++) {
                 int thread = t;
                 threads.submit(() -> {

@@ -12,13 +12,14 @@ import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A whole coordinator for end-to-end tests: dev mode's embedded PostgreSQL, Redis and
  * storage nodes, the real Micronaut application on free ports, and gRPC stubs to it.
  */
-final class CoordinatorHarness implements AutoCloseable {
+final class CoordinatorHarness implements DataPlane, AutoCloseable {
     final DevCluster cluster;
     final ApplicationContext context;
     final ManagedChannel channel;
@@ -38,19 +39,24 @@ final class CoordinatorHarness implements AutoCloseable {
 
     /**
      * Topology-change and failure-detector timings short enough for a test to see fences, takeovers
-     * and checkpoints within seconds, with {@code extra} on top.
+     * and checkpoints within seconds, with {@code extra} on top. They keep the rules start-up enforces
+     * (LossSafety): the settle delay covers the write timeout, a coordinator goes stale before the
+     * fence stops waiting for it, and the lease outlasts two storage calls.
      */
     static Map<String, Object> quickChanges(Map<String, Object> extra) {
-        Map<String, Object> timings = new HashMap<>(Map.of(
-                "pairdb.topology-changes.heartbeat-interval", "300ms",
-                "pairdb.topology-changes.liveness-timeout", "3s",
-                "pairdb.topology-changes.lease", "3s",
-                "pairdb.topology-changes.takeover-interval", "500ms",
-                "pairdb.topology-changes.settle-delay", "300ms",
-                "pairdb.topology-changes.checkpoint-interval", "100ms",
-                "pairdb.topology.refresh-interval", "1s",
-                "pairdb.failure-detector.interval", "200ms",
-                "pairdb.failure-detector.timeout", "1s"));
+        Map<String, Object> timings = new HashMap<>(Map.ofEntries(
+                Map.entry("pairdb.coordinator.write-timeout", "2s"),
+                Map.entry("pairdb.topology-changes.heartbeat-interval", "300ms"),
+                Map.entry("pairdb.topology-changes.stale-after", "2s"),
+                Map.entry("pairdb.topology-changes.liveness-timeout", "3s"),
+                Map.entry("pairdb.topology-changes.lease", "6s"),
+                Map.entry("pairdb.topology-changes.storage-timeout", "3s"),
+                Map.entry("pairdb.topology-changes.takeover-interval", "500ms"),
+                Map.entry("pairdb.topology-changes.settle-delay", "2s"),
+                Map.entry("pairdb.topology-changes.checkpoint-interval", "100ms"),
+                Map.entry("pairdb.topology.refresh-interval", "1s"),
+                Map.entry("pairdb.failure-detector.interval", "200ms"),
+                Map.entry("pairdb.failure-detector.timeout", "1s")));
         timings.putAll(extra);
         return Map.copyOf(timings);
     }
@@ -64,7 +70,7 @@ final class CoordinatorHarness implements AutoCloseable {
         DevCluster cluster = DevCluster.start(nodes, dataDirectory);
         try {
             CoordinatorHarness harness = launch(cluster, extra, true);
-            new DevBootstrap(harness.context, cluster).run(harness.grpcPort, harness.httpPort);
+            new DevBootstrap(harness.context, cluster, Optional.empty()).run(harness.grpcPort, harness.httpPort);
             return harness;
         } catch (RuntimeException e) {
             cluster.close();
@@ -83,6 +89,8 @@ final class CoordinatorHarness implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(cluster.properties());
         props.put("grpc.server.port", grpcPort);
         props.put("micronaut.server.port", httpPort);
+        // security is not what these tests are about; the security ITs set it up through extra
+        props.put("pairdb.security.authentication", "off");
         props.putAll(extra);
         ApplicationContext context = Micronaut.build(new String[0])
                 .mainClass(CoordinatorMain.class)
@@ -93,7 +101,8 @@ final class CoordinatorHarness implements AutoCloseable {
         return new CoordinatorHarness(cluster, context, grpcPort, httpPort, ownsCluster);
     }
 
-    CoordinatorServiceGrpc.CoordinatorServiceBlockingStub data() {
+    @Override
+    public CoordinatorServiceGrpc.CoordinatorServiceBlockingStub data() {
         return CoordinatorServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
     }
 

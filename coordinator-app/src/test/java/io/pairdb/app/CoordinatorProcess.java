@@ -3,6 +3,7 @@ package io.pairdb.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pairdb.embedded.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 final class CoordinatorProcess implements AutoCloseable {
     static final Path JAR = Path.of("target", "pairdb-coordinator.jar");
     private static Path copy;
+    private static Path home;
 
     private final String name;
     private final Process process;
@@ -47,18 +49,48 @@ final class CoordinatorProcess implements AutoCloseable {
         });
     }
 
+    /**
+     * The environment of a coordinator process beside an in-process cluster: its PostgreSQL (at
+     * {@code databaseUrl}, which may lead through a proxy) and Redis, on {@code grpcPort} and a free
+     * management port.
+     */
+    static Map<String, String> beside(Map<String, Object> cluster, String databaseUrl, int grpcPort) {
+        return Map.of(
+                "DATABASE_URL", databaseUrl,
+                "DATABASE_USER", cluster.get("datasources.default.username").toString(),
+                "DATABASE_PASSWORD", cluster.get("datasources.default.password").toString(),
+                "REDIS_URI", cluster.get("pairdb.redis.uri").toString(),
+                "GRPC_SERVER_PORT", String.valueOf(grpcPort),
+                "MICRONAUT_SERVER_PORT", String.valueOf(FreePorts.pick()));
+    }
+
     /** Starts {@code java -jar pairdb-coordinator.jar args} with the JVM running the tests; stderr joins stdout. */
     static CoordinatorProcess start(String name, Map<String, String> environment, String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto", "-jar", jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // security is not what these tests are about (unless they say so): no authentication, and dev
+        // mode's credentials, if any, in a directory of the test's, never in the user's ~/.pairdb
+        builder.environment().put("PAIRDB_SECURITY_AUTHENTICATION", "off");
+        builder.environment().put("PAIRDB_HOME", home().toString());
         builder.environment().putAll(environment);
         try {
             return new CoordinatorProcess(name, builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static synchronized Path home() {
+        if (home == null) {
+            try {
+                home = Files.createTempDirectory("pairdb-home-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return home;
     }
 
     /**

@@ -55,20 +55,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 class DurableNodesIT {
     private static final String TENANT = "durable";
     private static final int WRITES = 2_400;
-    private static final Map<String, Object> TIMINGS = Map.ofEntries(
-            Map.entry("pairdb.topology-changes.heartbeat-interval", "300ms"),
-            Map.entry("pairdb.topology-changes.liveness-timeout", "3s"),
-            Map.entry("pairdb.topology-changes.lease", "3s"),
-            Map.entry("pairdb.topology-changes.takeover-interval", "500ms"),
-            Map.entry("pairdb.topology-changes.settle-delay", "300ms"),
-            Map.entry("pairdb.topology-changes.checkpoint-interval", "100ms"),
-            Map.entry("pairdb.topology.refresh-interval", "1s"),
-            Map.entry("pairdb.failure-detector.interval", "200ms"),
-            Map.entry("pairdb.failure-detector.timeout", "1s"),
-            Map.entry("pairdb.hints.batch-pause", "50ms"),
-            Map.entry("pairdb.hints.replay-interval", "1s"),
-            Map.entry("pairdb.cleanup.grace-period", "5s"),
-            Map.entry("pairdb.cleanup.interval", "500ms"));
+    private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
+            "pairdb.hints.batch-pause", "50ms",
+            "pairdb.hints.replay-interval", "1s",
+            "pairdb.cleanup.grace-period", "5s",
+            "pairdb.cleanup.interval", "500ms"));
 
     private CoordinatorHarness coordinator;
     private Path data;

@@ -102,6 +102,20 @@ class MigrateModeIT {
         }
     }
 
+    @Test
+    void aSettingThatMakesLossPossibleStopsStartUpNamingIt() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(ports());
+        env.put("PAIRDB_TOPOLOGY_CHANGES_SETTLE_DELAY", "1s");
+        try (CoordinatorProcess coordinator = CoordinatorProcess.start("loss-prone", env, database())) {
+            assertThat(coordinator.awaitExit(Duration.ofMinutes(2))).isEqualTo(1);
+            List<String> errors = coordinator.output().stream().filter(l -> l.startsWith("pairdb-coordinator:")).toList();
+            assertThat(errors).singleElement().asString().startsWith("pairdb-coordinator: could not start: invalid "
+                    + "configuration pairdb.topology-changes.settle-delay: PT1S must be at least "
+                    + "pairdb.coordinator.write-timeout (PT5S)");
+            assertThat(coordinator.output()).noneMatch(l -> l.strip().startsWith("at "));
+        }
+    }
+
     private static Map<String, String> ports() {
         return Map.of("GRPC_SERVER_PORT", String.valueOf(FreePorts.pick()),
                 "MICRONAUT_SERVER_PORT", String.valueOf(FreePorts.pick()));

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.pairdb.core.ring.Token;
 import io.pairdb.emulator.StorageNodeEmulator;
 import io.pairdb.proto.admin.v1.ChangeStatus;
 import io.pairdb.proto.admin.v1.ChangeType;
@@ -17,10 +18,13 @@ import io.pairdb.proto.admin.v1.GetTenantRequest;
 import io.pairdb.proto.admin.v1.TopologyChange;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorRequest;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorResponse;
+import io.pairdb.storage.server.TokenRange;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,23 +38,19 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Changing a tenant's replication factor while it is written to, end to end: a coordinator in
  * front of four storage nodes. What a user notices: after a raise, every acknowledged key is on
  * every one of its replicas at the new RF (checked in the storage nodes themselves, not through a
- * read that repair could mask) and reads back at {@code all}; a lowering applies at once, and
- * after the grace period the copies on the replicas no longer used are deleted, nothing lost.
+ * read that repair could mask) and reads back at {@code all}; a lowering first brings the kept
+ * replicas up to date (a quorum write the kept replica missed still reads back at RF 1), and after
+ * the grace period the copies on the replicas no longer used are deleted, nothing lost.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicationFactorChangeIT {
     private static final String TENANT = "growing";
     private static final int PRELOADED_KEYS = 2_000;
-    private static final Map<String, Object> TIMINGS = Map.ofEntries(
-            Map.entry("pairdb.topology-changes.heartbeat-interval", "300ms"),
-            Map.entry("pairdb.topology-changes.liveness-timeout", "3s"),
-            Map.entry("pairdb.topology-changes.settle-delay", "300ms"),
-            Map.entry("pairdb.topology-changes.checkpoint-interval", "100ms"),
-            Map.entry("pairdb.topology.refresh-interval", "1s"),
-            Map.entry("pairdb.failure-detector.timeout", "5s"),
-            Map.entry("pairdb.cleanup.grace-period", "3s"),
-            Map.entry("pairdb.cleanup.interval", "500ms"));
+    private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
+            "pairdb.failure-detector.timeout", "5s",
+            "pairdb.cleanup.grace-period", "3s",
+            "pairdb.cleanup.interval", "500ms"));
 
     private CoordinatorHarness coordinator;
     private final Map<String, StorageNodeEmulator> nodes = new ConcurrentHashMap<>();
@@ -116,12 +116,15 @@ class ReplicationFactorChangeIT {
 
     @Test
     @Order(2)
-    void loweringTheFactorAppliesAtOnceAndCleanupRemovesTheExtraCopiesAfterTheGracePeriod() throws Exception {
+    void loweringTheFactorIsAChangeAndCleanupRemovesTheExtraCopiesAfterTheGracePeriod() throws Exception {
         UpdateReplicationFactorResponse lowered = setRf(2);
 
         TopologyChange change = lowered.getChange();
-        assertThat(change.getStatus()).isEqualTo(ChangeStatus.CHANGE_STATUS_COMPLETED);
-        assertThat(lowered.getTenant().getReplicationFactor()).isEqualTo(2);
+        assertThat(lowered.getTenant().getReplicationFactor()).as("the old RF serves while the kept replicas catch up")
+                .isEqualTo(3);
+        assertThat(awaitEnd(change.getChangeId()).getStatus()).isEqualTo(ChangeStatus.CHANGE_STATUS_COMPLETED);
+        assertThat(coordinator.admin().getTenant(GetTenantRequest.newBuilder().setTenantId(TENANT).build()).getTenant()
+                .getReplicationFactor()).isEqualTo(2);
         ExplainKeyResponse where = coordinator.admin().explainKey(ExplainKeyRequest.newBuilder().setTenantId(TENANT)
                 .setKey("pre-1").build());
         assertThat(where.getReplicaNodeIdsList()).hasSize(2);
@@ -156,6 +159,34 @@ class ReplicationFactorChangeIT {
 
     @Test
     @Order(3)
+    void loweringFromThreeToOneKeepsAQuorumWriteTheKeptReplicaMissed() throws Exception {
+        String tenant = "shrinking";
+        coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(tenant).setReplicationFactor(3)
+                .build());
+        AcknowledgedWrites shrinking = new AcknowledgedWrites(tenant);
+        shrinking.preload(coordinator, "k-", 200);
+        // the first replica of each of these keys, the one RF 1 keeps, missed its write
+        List<String> missed = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String key = "k-" + i;
+            String first = coordinator.admin().explainKey(ExplainKeyRequest.newBuilder().setTenantId(tenant).setKey(key)
+                    .build()).getReplicaNodeIdsList().getFirst();
+            long token = Token.forKey(tenant, key).value();
+            assertThat(nodes.get(first).store().deleteRange(new TokenRange(token - 1, token),
+                    Optional.of(tenant))).isEqualTo(1);
+            missed.add(key);
+        }
+
+        TopologyChange change = coordinator.admin().updateReplicationFactor(UpdateReplicationFactorRequest.newBuilder()
+                .setTenantId(tenant).setReplicationFactor(1).build()).getChange();
+        assertThat(awaitEnd(change.getChangeId()).getStatus()).isEqualTo(ChangeStatus.CHANGE_STATUS_COMPLETED);
+
+        shrinking.assertReadAtAll(coordinator, Set.copyOf(missed));
+        shrinking.assertEveryAcknowledgedKeyReadsAtAll(coordinator);
+    }
+
+    @Test
+    @Order(4)
     void boundsAndNoOpsAreAnsweredClearly() {
         assertThat(setRf(2).hasChange()).as("the same RF starts no change").isFalse();
         assertThatThrownBy(() -> setRf(5)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {

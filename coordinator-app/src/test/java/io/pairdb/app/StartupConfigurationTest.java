@@ -59,6 +59,43 @@ class StartupConfigurationTest {
     }
 
     @Test
+    void theDefaultsCannotLoseData() {
+        assertThatCode(() -> verify(Map.of())).doesNotThrowAnyException();
+    }
+
+    @Test
+    void settingsThatMakeLossPossibleAreRefusedNamingTheSettingToChange() {
+        assertThatThrownBy(() -> verify(Map.of("pairdb.topology-changes.settle-delay", "1s")))
+                .isInstanceOf(ConfigurationError.class)
+                .hasMessage("invalid configuration pairdb.topology-changes.settle-delay: PT1S must be at least "
+                        + "pairdb.coordinator.write-timeout (PT5S): a write begun on the previous ring epoch may still land "
+                        + "on the old replicas only after streaming started");
+        assertThatThrownBy(() -> verify(Map.of("pairdb.coordinator.write-timeout", "10s")))
+                .hasMessageStartingWith("invalid configuration pairdb.topology-changes.settle-delay: PT5S must be at least "
+                        + "pairdb.coordinator.write-timeout (PT10S)");
+        assertThatThrownBy(() -> verify(Map.of("pairdb.topology-changes.stale-after", "15s")))
+                .hasMessageStartingWith("invalid configuration pairdb.topology-changes.stale-after: PT15S must be shorter "
+                        + "than pairdb.topology-changes.liveness-timeout (PT15S)");
+        assertThatThrownBy(() -> verify(Map.of("pairdb.topology-changes.stale-after", "5s")))
+                .hasMessageStartingWith("invalid configuration pairdb.topology-changes.stale-after: PT5S must be longer "
+                        + "than pairdb.topology-changes.heartbeat-interval (PT5S)");
+        assertThatThrownBy(() -> verify(Map.of("pairdb.topology-changes.epoch-wait-timeout", "10s")))
+                .hasMessageStartingWith("invalid configuration pairdb.topology-changes.epoch-wait-timeout");
+        assertThatThrownBy(() -> verify(Map.of("pairdb.topology-changes.storage-timeout", "20s")))
+                .hasMessageStartingWith("invalid configuration pairdb.topology-changes.lease: PT30S must be at least twice "
+                        + "pairdb.topology-changes.storage-timeout (PT20S)");
+        assertThatThrownBy(() -> verify(Map.of("pairdb.hints.ttl", "10d")))
+                .hasMessageStartingWith("invalid configuration pairdb.hints.ttl: PT240H must be shorter than "
+                        + "pairdb.storage.tombstone-gc-grace (PT240H)");
+        assertThatThrownBy(() -> verify(Map.of("pairdb.storage.tombstone-gc-grace", "1d")))
+                .hasMessageStartingWith("invalid configuration pairdb.hints.ttl: PT168H must be shorter than "
+                        + "pairdb.storage.tombstone-gc-grace (PT24H)");
+        assertThatThrownBy(() -> verify(Map.of("pairdb.cleanup.grace-period", "6d")))
+                .hasMessageStartingWith("invalid configuration pairdb.cleanup.grace-period: PT144H must be at most half "
+                        + "of pairdb.storage.tombstone-gc-grace (PT240H)");
+    }
+
+    @Test
     void everySettingOfEveryPropertiesClassIsChecked() throws Exception {
         Path configPackage = Path.of("target", "classes", "io", "pairdb", "app", "config");
         List<Class<?>> propertiesClasses = new ArrayList<>();
@@ -72,10 +109,14 @@ class StartupConfigurationTest {
             }
         }
         assertThat(propertiesClasses).isNotEmpty();
+        List<String> prefixes = propertiesClasses.stream().map(t -> t.getAnnotation(ConfigurationProperties.class).value())
+                .toList();
         for (Class<?> type : propertiesClasses) {
             String prefix = type.getAnnotation(ConfigurationProperties.class).value();
             long setters = Stream.of(type.getMethods()).filter(m -> m.getName().startsWith("set")).count();
-            assertThat(ConfigurationCheck.keys().keySet().stream().filter(k -> k.startsWith(prefix + ".")))
+            // a key belongs to the class with the longest prefix (pairdb.security.tls.* is not pairdb.security's)
+            assertThat(ConfigurationCheck.keys().keySet().stream().filter(k -> k.startsWith(prefix + ".")
+                    && prefixes.stream().noneMatch(other -> other.length() > prefix.length() && k.startsWith(other + "."))))
                     .as("settings of %s checked by ConfigurationCheck (add the class to its list)", type.getSimpleName())
                     .hasSize((int) setters);
         }

@@ -77,20 +77,10 @@ class TopologyChangeIT {
     private static final String TENANT = "movers";
     private static final int RF = 3;
     private static final int PRELOADED_KEYS = 5_000;
-    private static final Map<String, Object> TIMINGS = Map.ofEntries(
-            Map.entry("pairdb.topology-changes.heartbeat-interval", "300ms"),
-            Map.entry("pairdb.topology-changes.liveness-timeout", "3s"),
-            Map.entry("pairdb.topology-changes.lease", "3s"),
-            Map.entry("pairdb.topology-changes.takeover-interval", "500ms"),
-            Map.entry("pairdb.topology-changes.settle-delay", "300ms"),
-            Map.entry("pairdb.topology-changes.stream-failure-timeout", "4s"),
-            Map.entry("pairdb.topology-changes.retry-backoff", "200ms"),
-            Map.entry("pairdb.topology-changes.retry-backoff-max", "1s"),
-            Map.entry("pairdb.topology-changes.checkpoint-interval", "100ms"),
-            Map.entry("pairdb.topology-changes.storage-timeout", "5s"),
-            Map.entry("pairdb.topology.refresh-interval", "1s"),
-            Map.entry("pairdb.failure-detector.interval", "200ms"),
-            Map.entry("pairdb.failure-detector.timeout", "1s"));
+    private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
+            "pairdb.topology-changes.stream-failure-timeout", "4s",
+            "pairdb.topology-changes.retry-backoff", "200ms",
+            "pairdb.topology-changes.retry-backoff-max", "1s"));
 
     private CoordinatorHarness first;
     /** Every in-process storage node, by id: the dev cluster's three and those the tests add. */
@@ -189,14 +179,8 @@ class TopologyChangeIT {
         TIMINGS.forEach((k, v) -> args.add("--" + k + "=" + v));
         String changeId;
         long keysAtKill;
-        try (CoordinatorProcess driver = CoordinatorProcess.start("driver", Map.of(
-                        "DATABASE_URL", db.get("datasources.default.url").toString(),
-                        "DATABASE_USER", db.get("datasources.default.username").toString(),
-                        "DATABASE_PASSWORD", db.get("datasources.default.password").toString(),
-                        "REDIS_URI", db.get("pairdb.redis.uri").toString(),
-                        "GRPC_SERVER_PORT", String.valueOf(grpcPort),
-                        "MICRONAUT_SERVER_PORT", String.valueOf(FreePorts.pick())),
-                args.toArray(String[]::new))) {
+        try (CoordinatorProcess driver = CoordinatorProcess.start("driver", CoordinatorProcess.beside(db,
+                db.get("datasources.default.url").toString(), grpcPort), args.toArray(String[]::new))) {
             driver.awaitLine("PairDB coordinator ready", Duration.ofMinutes(2));
             delaySources(Duration.ofMillis(25));
             var channel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();

@@ -17,12 +17,14 @@ public final class Timeouts {
 
     /**
      * A future that completes as {@code call} does, or fails with {@code onTimeout}'s exception
-     * once {@code timeout} has passed on the scheduler, whichever comes first.
+     * once {@code timeout} has passed on the scheduler, whichever comes first. It is of the call's
+     * own kind ({@link CompletableFuture#newIncompleteFuture}), so a port whose futures wait in their
+     * own way (a simulation's, on virtual time) is waited on that way through the bound too.
      */
     public static <T> CompletableFuture<T> bound(Scheduler scheduler, CompletableFuture<T> call, Duration timeout,
                                                  Supplier<? extends RuntimeException> onTimeout) {
         Objects.requireNonNull(call, "call");
-        CompletableFuture<T> bounded = new CompletableFuture<>();
+        CompletableFuture<T> bounded = call.newIncompleteFuture();
         Scheduler.Cancellable timer = scheduler.scheduleDeadline(timeout, () -> bounded.completeExceptionally(onTimeout.get()));
         call.whenComplete((value, error) -> {
             timer.cancel();

@@ -181,11 +181,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
             if (!Files.exists(data.resolve("PG_VERSION"))) {
                 initdb(install, data, root);
             }
+            List<String> settings = new ArrayList<>();
+            if (options.tlsCertificate != null) {
+                settings.addAll(installTls(options, data, root));
+            }
             Path logFile = data.resolve(LOG_FILE);
             for (int attempt = 1; ; attempt++) {
                 int port = options.port == 0 ? FreePorts.pick() : options.port;
                 long logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
-                Process postmaster = startPostmaster(install, data, port, temporary, root, logFile);
+                Process postmaster = startPostmaster(install, data, port, temporary, root, logFile, settings);
                 boolean ready;
                 try {
                     ready = awaitReady(postmaster, data, options.startupTimeout);
@@ -236,8 +240,27 @@ public final class EmbeddedPostgres implements AutoCloseable {
         log.debug("initialised PostgreSQL data directory {}", data);
     }
 
+    /**
+     * Copies the certificate and key into the data directory, where the server (which may run as
+     * another user) can read them and PostgreSQL accepts the key's ownership and mode (0600).
+     */
+    private static List<String> installTls(Builder options, Path data, boolean root) throws IOException {
+        Path certificate = data.resolve("server.crt");
+        Path key = data.resolve("server.key");
+        Files.copy(options.tlsCertificate, certificate, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(options.tlsKey, key, StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(key, FileTrees.permissions(0600));
+        if (root) {
+            for (Path file : List.of(certificate, key)) {
+                Files.setAttribute(file, "unix:uid", UNPRIVILEGED_ID, LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(file, "unix:gid", UNPRIVILEGED_ID, LinkOption.NOFOLLOW_LINKS);
+            }
+        }
+        return List.of("-c", "ssl=on", "-c", "ssl_cert_file=" + certificate, "-c", "ssl_key_file=" + key);
+    }
+
     private static Process startPostmaster(Path install, Path data, int port, boolean temporary, boolean root,
-                                           Path logFile) throws IOException {
+                                           Path logFile, List<String> settings) throws IOException {
         List<String> args = new ArrayList<>(List.of("-D", data.toString(), "-p", String.valueOf(port),
             "-c", "listen_addresses=127.0.0.1",
             // no unix socket: nothing to clash with another instance, and no socket file permissions to get right
@@ -246,6 +269,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             // throw-away data: durability only costs time
             args.addAll(List.of("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
         }
+        args.addAll(settings);
         return command(root, install, "postgres", args.toArray(String[]::new))
             .redirectErrorStream(true)
             .redirectOutput(Redirect.appendTo(logFile.toFile()))
@@ -432,8 +456,20 @@ public final class EmbeddedPostgres implements AutoCloseable {
         private int port;
         private Path cacheDirectory = Path.of(System.getProperty("java.io.tmpdir"), "pairdb-embedded-pg");
         private Duration startupTimeout = Duration.ofSeconds(60);
+        private Path tlsCertificate;
+        private Path tlsKey;
 
         private Builder() {
+        }
+
+        /**
+         * Serves TLS ({@code ssl=on}) with this certificate and key (PEM); plaintext connections
+         * are still accepted, as {@code pg_hba.conf} from initdb allows both.
+         */
+        public Builder tls(Path certificateFile, Path keyFile) {
+            this.tlsCertificate = Objects.requireNonNull(certificateFile, "certificateFile").toAbsolutePath();
+            this.tlsKey = Objects.requireNonNull(keyFile, "keyFile").toAbsolutePath();
+            return this;
         }
 
         /** Persistent data directory, reused if already initialised; without one a temporary directory is used

@@ -30,10 +30,12 @@ public final class EmbeddedRedis implements AutoCloseable {
 
     private final RedisServer server;
     private final int port;
+    private final boolean tls;
 
-    private EmbeddedRedis(RedisServer server, int port) {
+    private EmbeddedRedis(RedisServer server, int port, boolean tls) {
         this.server = server;
         this.port = port;
+        this.tls = tls;
     }
 
     public static Builder builder() {
@@ -48,9 +50,9 @@ public final class EmbeddedRedis implements AutoCloseable {
         return HOST;
     }
 
-    /** {@code redis://127.0.0.1:<port>}, as understood by Lettuce. */
+    /** {@code redis://127.0.0.1:<port>}, or {@code rediss://} when it serves TLS, as understood by Lettuce. */
     public String uri() {
-        return "redis://" + HOST + ":" + port;
+        return (tls ? "rediss://" : "redis://") + HOST + ":" + port;
     }
 
     public boolean isRunning() {
@@ -124,6 +126,11 @@ public final class EmbeddedRedis implements AutoCloseable {
         private int port;
         private Path dataDirectory;
         private Path cacheDirectory = Path.of(System.getProperty("java.io.tmpdir"), "pairdb-embedded-redis");
+        private Path tlsCertificate;
+        private Path tlsKey;
+        private Path tlsCa;
+        private String user;
+        private String userPassword;
 
         private Builder() {
         }
@@ -143,6 +150,28 @@ public final class EmbeddedRedis implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves TLS only (no plaintext port) with this certificate and key (PEM); the bundled
+         * redis-server is built with TLS, linked against the system's OpenSSL 3. Clients need no
+         * certificate; {@code caFile} is what Redis would verify them against.
+         */
+        public Builder tls(Path certificateFile, Path keyFile, Path caFile) {
+            this.tlsCertificate = certificateFile.toAbsolutePath();
+            this.tlsKey = keyFile.toAbsolutePath();
+            this.tlsCa = caFile.toAbsolutePath();
+            return this;
+        }
+
+        /** An ACL user with every permission and this password; the {@code default} user is then turned off. */
+        public Builder user(String name, String password) {
+            if (!name.matches("[A-Za-z0-9_-]+") || !password.matches("[A-Za-z0-9_-]+")) {
+                throw new IllegalArgumentException("user name and password: letters, digits, '_' and '-' only");
+            }
+            this.user = name;
+            this.userPassword = password;
+            return this;
+        }
+
         /** Where the redis-server binary is copied once and shared between runs. */
         public Builder cacheDirectory(Path cacheDirectory) {
             this.cacheDirectory = cacheDirectory;
@@ -153,7 +182,7 @@ public final class EmbeddedRedis implements AutoCloseable {
             for (int attempt = 1; ; attempt++) {
                 int chosen = port == 0 ? FreePorts.pick() : port;
                 try {
-                    return new EmbeddedRedis(configure(chosen), chosen).start();
+                    return new EmbeddedRedis(configure(chosen), chosen, tlsCertificate != null).start();
                 } catch (UncheckedIOException e) {
                     // the port we picked can be taken by someone else before redis binds it
                     if (port != 0 || attempt == PORT_ATTEMPTS) {
@@ -170,23 +199,39 @@ public final class EmbeddedRedis implements AutoCloseable {
                 RedisServerBuilder builder = RedisServer.newRedisServer()
                     .executableProvider(() -> cachedBinary(cache))
                     .bind(HOST)
-                    .port(chosen)
+                    // with TLS, no plaintext port at all
+                    .port(tlsCertificate == null ? chosen : 0)
                     // the library waits for the "ready" line on stdout and stops the process it started
                     .setting("daemonize no")
                     .setting("save \"\"")
                     .soutListener(line -> log.debug("redis[{}] {}", chosen, line))
                     .serrListener(line -> log.warn("redis[{}] {}", chosen, line));
+                if (tlsCertificate != null) {
+                    builder.setting("tls-port " + chosen)
+                        .setting("tls-cert-file " + quoted(tlsCertificate))
+                        .setting("tls-key-file " + quoted(tlsKey))
+                        .setting("tls-ca-cert-file " + quoted(tlsCa))
+                        .setting("tls-auth-clients no");
+                }
+                if (user != null) {
+                    builder.setting("user " + user + " on >" + userPassword + " ~* &* +@all")
+                        .setting("user default off");
+                }
                 if (dataDirectory == null) {
                     builder.setting("appendonly no");
                 } else {
                     Path dir = Files.createDirectories(dataDirectory).toAbsolutePath();
-                    builder.setting("dir \"" + dir.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                    builder.setting("dir " + quoted(dir))
                         .setting("appendonly yes");
                 }
                 return builder.build();
             } catch (IOException e) {
                 throw new UncheckedIOException("could not prepare Redis on port " + chosen, e);
             }
+        }
+
+        private static String quoted(Path path) {
+            return "\"" + path.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
         }
     }
 }

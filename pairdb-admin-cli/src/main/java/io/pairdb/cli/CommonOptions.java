@@ -3,10 +3,16 @@ package io.pairdb.cli;
 import io.pairdb.cli.output.Json;
 import io.pairdb.cli.output.OutputFormat;
 import io.pairdb.proto.admin.v1.AdminServiceGrpc.AdminServiceBlockingStub;
+import io.pairdb.proto.admin.v1.AuthServiceGrpc.AuthServiceBlockingStub;
 import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc.CoordinatorServiceBlockingStub;
 import jakarta.inject.Singleton;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -24,6 +30,9 @@ import picocli.CommandLine.Spec;
 public final class CommonOptions {
 
     public static final String ADDRESS_VARIABLE = "PAIRDB_ADDR";
+    public static final String TOKEN_VARIABLE = "PAIRDB_TOKEN";
+    /** Where dev mode leaves its CA ({@code ca.pem}) and admin token ({@code token}); default {@code ~/.pairdb}. */
+    public static final String HOME_VARIABLE = "PAIRDB_HOME";
 
     @Option(names = "--addr", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT", converter = CoordinatorAddress.Converter.class,
             description = "Coordinator to call (default: $" + ADDRESS_VARIABLE + ", else localhost:50051).")
@@ -37,9 +46,36 @@ public final class CommonOptions {
             description = "Deadline of each call, e.g. 500ms, 10s, 1m (default: ${DEFAULT-VALUE}).")
     private Duration timeout;
 
-    @Option(names = "--tls", scope = ScopeType.INHERIT,
-            description = "Connect with TLS, verifying the coordinator against the JVM's trusted CAs (default: plaintext).")
-    private boolean tls;
+    @Option(names = "--plaintext", scope = ScopeType.INHERIT,
+            description = "Connect without TLS (default: TLS), to a coordinator run without it. An API key given"
+                    + " with --token-file or $" + TOKEN_VARIABLE + " is then refused unless --insecure.")
+    private boolean plaintext;
+
+    @Option(names = "--insecure", scope = ScopeType.INHERIT,
+            description = "With --plaintext, send the API key anyway: anyone on the network can read it.")
+    private boolean insecure;
+
+    @Option(names = "--ca-cert", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Trust the coordinator's certificate when this CA (PEM) signed it (default: the JVM's CAs,"
+                    + " and $" + HOME_VARIABLE + "/ca.pem when it exists).")
+    private Path caCert;
+
+    @Option(names = "--cert", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Client certificate (PEM) for mutual TLS; needs --key.")
+    private Path cert;
+
+    @Option(names = "--key", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "The client certificate's private key (PKCS#8 PEM).")
+    private Path key;
+
+    @Option(names = "--server-name", scope = ScopeType.INHERIT, paramLabel = "NAME",
+            description = "The name the coordinator's certificate must carry (default: the host of --addr).")
+    private String serverName;
+
+    @Option(names = "--token-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Send the API key in this file (default: $" + TOKEN_VARIABLE + ", else $" + HOME_VARIABLE
+                    + "/token when no --ca-cert or --cert is given). Never give a token as an argument.")
+    private Path tokenFile;
 
     @Spec(Spec.Target.MIXEE)
     private CommandSpec command;
@@ -58,6 +94,10 @@ public final class CommonOptions {
 
     public CoordinatorServiceBlockingStub coordinator() {
         return connection.coordinator(endpoint());
+    }
+
+    public AuthServiceBlockingStub auth() {
+        return connection.auth(endpoint());
     }
 
     public OutputFormat output() {
@@ -93,7 +133,54 @@ public final class CommonOptions {
     }
 
     Endpoint endpoint() {
-        return new Endpoint(address(address, host), tls, timeout);
+        if ((cert == null) != (key == null)) {
+            throw CommandFailure.local("--cert and --key go together: give both for mutual TLS");
+        }
+        Path home = home(host);
+        Optional<Path> homeCa = Optional.of(home.resolve("ca.pem")).filter(Files::isRegularFile);
+        boolean ownCredentials = caCert != null || cert != null;
+        Transport transport = plaintext ? new Transport.Plaintext() : new Transport.Tls(Optional.ofNullable(caCert),
+                caCert == null ? homeCa : Optional.empty(),
+                cert == null ? Optional.empty() : Optional.of(new Transport.ClientCertificate(cert, key)),
+                Optional.ofNullable(serverName));
+        Optional<BearerToken> token = explicitToken();
+        if (token.isPresent() && plaintext && !insecure) {
+            throw CommandFailure.local("refusing to send an API key (" + token.get().source() + ") over plaintext:"
+                    + " anyone on the network could read it; connect with TLS (drop --plaintext), or add --insecure");
+        }
+        if (token.isEmpty() && !plaintext && !ownCredentials) {
+            // dev mode's admin token goes with dev mode's CA, and never in plaintext
+            token = readToken(home.resolve("token"), home.resolve("token").toString(), true);
+        }
+        return new Endpoint(address(address, host), transport, token, timeout);
+    }
+
+    private Optional<BearerToken> explicitToken() {
+        if (tokenFile != null) {
+            return readToken(tokenFile, "--token-file " + tokenFile, false);
+        }
+        return host.variable(TOKEN_VARIABLE).map(value -> new BearerToken(value.strip(), "$" + TOKEN_VARIABLE));
+    }
+
+    private static Optional<BearerToken> readToken(Path file, String source, boolean optional) {
+        if (optional && !Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            String value = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            if (value.isEmpty()) {
+                throw CommandFailure.local(source + ": the file is empty");
+            }
+            return Optional.of(new BearerToken(value, source));
+        } catch (IOException e) {
+            throw CommandFailure.local(source + ": cannot read it (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** {@code $PAIRDB_HOME}, else {@code ~/.pairdb}. */
+    static Path home(Host host) {
+        return host.variable(HOME_VARIABLE).map(Path::of)
+                .orElseGet(() -> Path.of(System.getProperty("user.home"), ".pairdb"));
     }
 
     /** {@code --addr} if given, else {@value #ADDRESS_VARIABLE} if set, else {@code localhost:50051}. */

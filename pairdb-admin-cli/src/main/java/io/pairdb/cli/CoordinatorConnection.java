@@ -1,12 +1,10 @@
 package io.pairdb.cli;
 
-import io.grpc.ChannelCredentials;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.TlsChannelCredentials;
 import io.pairdb.proto.admin.v1.AdminServiceGrpc;
 import io.pairdb.proto.admin.v1.AdminServiceGrpc.AdminServiceBlockingStub;
+import io.pairdb.proto.admin.v1.AuthServiceGrpc;
+import io.pairdb.proto.admin.v1.AuthServiceGrpc.AuthServiceBlockingStub;
 import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
 import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc.CoordinatorServiceBlockingStub;
 import jakarta.annotation.PreDestroy;
@@ -32,6 +30,12 @@ public final class CoordinatorConnection {
                 .withDeadlineAfter(endpoint.timeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** API keys, each call bounded by the endpoint's timeout. */
+    public AuthServiceBlockingStub auth(Endpoint endpoint) {
+        return AuthServiceGrpc.newBlockingStub(channelTo(endpoint))
+                .withDeadlineAfter(endpoint.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     /** The data plane, each call bounded by the endpoint's timeout. */
     public CoordinatorServiceBlockingStub coordinator(Endpoint endpoint) {
         return CoordinatorServiceGrpc.newBlockingStub(channelTo(endpoint))
@@ -45,10 +49,7 @@ public final class CoordinatorConnection {
 
     private synchronized ManagedChannel channelTo(Endpoint wanted) {
         if (channel == null) {
-            ChannelCredentials credentials = wanted.tls() ? TlsChannelCredentials.create() : InsecureChannelCredentials.create();
-            channel = Grpc.newChannelBuilderForAddress(wanted.address().host(), wanted.address().port(), credentials)
-                    .userAgent("pairdb-admin")
-                    .build();
+            channel = CoordinatorChannels.builder(wanted).userAgent("pairdb-admin").build();
             endpoint = wanted;
         } else if (!endpoint.equals(wanted)) {
             throw new IllegalStateException("one invocation talks to one endpoint: opened " + endpoint + ", asked for " + wanted);

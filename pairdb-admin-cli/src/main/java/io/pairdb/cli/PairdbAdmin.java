@@ -26,7 +26,7 @@ import picocli.CommandLine.ScopeType;
         // Subcommands inherit -h/-V, the version and the exit-status footer.
         scope = ScopeType.INHERIT,
         versionProvider = VersionProvider.class,
-        description = "Operates a PairDB coordinator: tenants, storage nodes, the ring, keys, hints, repair.",
+        description = "Operates a PairDB coordinator: tenants, storage nodes, the ring, keys, hints, repair, API keys.",
         subcommands = {
             TenantCommand.class,
             NodeCommand.class,
@@ -38,6 +38,7 @@ import picocli.CommandLine.ScopeType;
             io.pairdb.cli.cleanup.CleanupCommand.class,
             io.pairdb.cli.repair.RepairCommand.class,
             io.pairdb.cli.bench.BenchCommand.class,
+            io.pairdb.cli.auth.AuthCommand.class,
             CompletionCommand.class,
             HelpCommand.class,
         },

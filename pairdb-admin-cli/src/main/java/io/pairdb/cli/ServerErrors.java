@@ -37,8 +37,8 @@ public final class ServerErrors {
             if (tlsFailure.isPresent()) {
                 // Netty appends a hex dump of the bytes it could not read; the line is for a person.
                 String problem = String.valueOf(tlsFailure.get().getMessage()).replaceAll(":\\s*\\p{XDigit}{16,}$", "");
-                return "TLS handshake with the coordinator at " + where + " failed: " + problem
-                        + " (does it serve TLS? without --tls the CLI speaks plaintext)";
+                return "TLS handshake with the coordinator at " + where + " failed: " + problem + " ("
+                        + tlsHint(causes(tlsFailure.get())) + ")";
             }
             if (causedBy(error, ConnectException.class)) {
                 return "cannot reach the coordinator at " + where + " (is it running? set --addr or " + CommonOptions.ADDRESS_VARIABLE + ")";
@@ -55,7 +55,23 @@ public final class ServerErrors {
             line.append(": ").append(description.strip().replaceAll("\\s*\\R\\s*", " "));
         }
         reason.ifPresent(r -> line.append(" (").append(r).append(')'));
+        if (reason.filter("CREDENTIALS_REQUIRED"::equals).isPresent()) {
+            line.append("; give an API key with --token-file or $").append(CommonOptions.TOKEN_VARIABLE)
+                    .append(", or a client certificate with --cert and --key");
+        }
         return line.toString();
+    }
+
+    private static String tlsHint(String problem) {
+        if (problem.contains("not an SSL/TLS record")) {
+            return "does it serve TLS? for a coordinator without TLS add --plaintext";
+        }
+        if (problem.contains("PKIX") || problem.contains("certification path") || problem.contains("subject alternative")
+                || problem.contains("No name matching")) {
+            return "is its certificate signed by a CA you trust (--ca-cert) and made out to the name you use"
+                    + " (--server-name)?";
+        }
+        return "does it require a client certificate (--cert and --key) that it trusts?";
     }
 
     private static Optional<String> reason(StatusRuntimeException error) {
@@ -77,6 +93,15 @@ public final class ServerErrors {
             }
         }
         return Optional.empty();
+    }
+
+    /** The messages of the exception and all its causes: OpenSSL wraps the telling one in a general one. */
+    private static String causes(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            text.append(cause.getMessage()).append('\n');
+        }
+        return text.toString();
     }
 
     private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {

@@ -7,10 +7,10 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads durations the way operators type them: {@code 500ms}, {@code 10s}, {@code 2m}, or ISO-8601 {@code PT10S}. */
+/** Reads durations the way operators type them: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 90d}, or ISO-8601 {@code PT10S}. */
 public final class TimeoutConverter implements ITypeConverter<Duration> {
 
-    private static final Pattern SHORT_FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final Pattern SHORT_FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
     @Override
     public Duration convert(String value) {
@@ -30,6 +30,7 @@ public final class TimeoutConverter implements ITypeConverter<Duration> {
                 case "s" -> Duration.ofSeconds(amount);
                 case "m" -> Duration.ofMinutes(amount);
                 case "h" -> Duration.ofHours(amount);
+                case "d" -> Duration.ofDays(amount);
                 default -> throw new IllegalStateException("unhandled unit in " + value);
             };
         }

@@ -6,16 +6,29 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
-/** Runs pairdb-admin in this JVM with captured streams and its own environment variables. */
+/**
+ * Runs pairdb-admin in this JVM with captured streams and its own environment variables. The
+ * fake coordinators speak plaintext, so {@code --plaintext} is added unless {@link #overTls()};
+ * {@code PAIRDB_HOME} is an empty directory of the test's, never the user's {@code ~/.pairdb}.
+ */
 final class Cli {
 
-    private final Map<String, String> environment = new HashMap<>();
+    private final Map<String, String> environment = new HashMap<>(Map.of(CommonOptions.HOME_VARIABLE,
+            TestHome.EMPTY.toString()));
     private byte[] stdin = new byte[0];
     private boolean terminal;
+    private boolean plaintext = true;
 
     static Cli cli() {
         return new Cli();
+    }
+
+    /** Without {@code --plaintext}: the CLI's default, TLS. */
+    Cli overTls() {
+        plaintext = false;
+        return this;
     }
 
     Cli withVariable(String name, String value) {
@@ -34,7 +47,8 @@ final class Cli {
         return this;
     }
 
-    Result run(String... args) {
+    Result run(String... given) {
+        String[] args = plaintext ? Stream.concat(Stream.of(given), Stream.of("--plaintext")).toArray(String[]::new) : given;
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         int exitCode;

@@ -119,12 +119,12 @@ class ConnectionIT {
 
     @Test
     void tlsAgainstAPlaintextCoordinatorFailsOnOneLine() {
-        var result = cli().run("tenant", "list", "--tls", "--timeout", "5s", "--addr", coordinator.address());
+        var result = cli().overTls().run("tenant", "list", "--timeout", "5s", "--addr", coordinator.address());
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.SERVER_ERROR);
         assertThat(result.stderr())
                 .startsWith("error: TLS handshake with the coordinator at " + coordinator.address() + " failed: ")
-                .endsWith("(does it serve TLS? without --tls the CLI speaks plaintext)\n")
+                .endsWith("(does it serve TLS? for a coordinator without TLS add --plaintext)\n")
                 .hasLineCount(1);
     }
 

@@ -1,10 +1,24 @@
 package io.pairdb.cli;
 
 import io.grpc.Attributes;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerTransportFilter;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -28,20 +42,52 @@ final class FakeCoordinator implements AutoCloseable {
 
     final FakeAdminService admin = new FakeAdminService();
     final FakeDataPlane dataPlane = new FakeDataPlane();
+    final FakeAuthService auth = new FakeAuthService();
+    /** The authorization header of the last call, if it had one. */
+    volatile String lastAuthorization;
+    /** The subject of the client certificate of the last call, if it presented one. */
+    volatile String lastClientCertificate;
     private final Connections connections = new Connections();
     private final Server server;
 
-    private FakeCoordinator() throws IOException {
-        server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                .addService(admin)
-                .addService(dataPlane)
-                .addTransportFilter(connections)
-                .build()
-                .start();
+    private FakeCoordinator(SslContext tls) throws IOException {
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .addService(ServerInterceptors.intercept(admin, new Recorder()))
+                .addService(ServerInterceptors.intercept(dataPlane, new Recorder()))
+                .addService(ServerInterceptors.intercept(auth, new Recorder()))
+                .addTransportFilter(connections);
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        server = builder.build().start();
     }
 
     static FakeCoordinator start() throws IOException {
-        return new FakeCoordinator();
+        return new FakeCoordinator(null);
+    }
+
+    /** A fake serving TLS with this certificate and key, asking for (not requiring) client certificates from {@code clientCa}. */
+    static FakeCoordinator startTls(Path certificate, Path key, Path clientCa) throws IOException {
+        return new FakeCoordinator(GrpcSslContexts.configure(SslContextBuilder.forServer(certificate.toFile(), key.toFile()))
+                .trustManager(clientCa.toFile()).clientAuth(ClientAuth.OPTIONAL).build());
+    }
+
+    /** Keeps what each call presented: its authorization header and client certificate. */
+    private final class Recorder implements ServerInterceptor {
+        @Override
+        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+            lastAuthorization = headers.get(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER));
+            SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+            lastClientCertificate = null;
+            if (session != null) {
+                try {
+                    lastClientCertificate = ((X509Certificate) session.getPeerCertificates()[0]).getSubjectX500Principal().getName();
+                } catch (SSLPeerUnverifiedException e) {
+                    // no client certificate
+                }
+            }
+            return next.startCall(call, headers);
+        }
     }
 
     /** Client connections accepted so far. */

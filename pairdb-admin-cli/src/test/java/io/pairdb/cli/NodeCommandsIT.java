@@ -42,6 +42,16 @@ class NodeCommandsIT {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(coordinator.admin.lastAdd.getVirtualNodes()).isEqualTo(16);
+        assertThat(coordinator.admin.lastAdd.getAllowExistingData()).as("only when asked").isFalse();
+    }
+
+    @Test
+    void addsANodeThatHoldsDataOnlyWhenAskedTo() {
+        var result = cli().run("node", "add", "node-1", "--host", "10.0.0.1", "--port", "7001", "--allow-existing-data",
+                "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(coordinator.admin.lastAdd.getAllowExistingData()).isTrue();
     }
 
     @Test

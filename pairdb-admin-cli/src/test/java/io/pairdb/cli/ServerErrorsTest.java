@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class ServerErrorsTest {
 
     private static final Optional<Endpoint> ENDPOINT =
-            Optional.of(new Endpoint(new CoordinatorAddress("coord.example", 50051), false, Duration.ofSeconds(10)));
+            Optional.of(new Endpoint(new CoordinatorAddress("coord.example", 50051), new Transport.Plaintext(), Optional.empty(),
+                    Duration.ofSeconds(10)));
 
     @Test
     void showsTheCodeTheDescriptionAndTheErrorInfoReason() {
@@ -81,6 +82,6 @@ class ServerErrorsTest {
                 .withCause(new SSLException("not an SSL/TLS record: 00001204000000000000037fffffff")).asRuntimeException();
 
         assertThat(ServerErrors.describe(error, ENDPOINT)).isEqualTo("TLS handshake with the coordinator at coord.example:50051 failed: "
-                + "not an SSL/TLS record (does it serve TLS? without --tls the CLI speaks plaintext)");
+                + "not an SSL/TLS record (does it serve TLS? for a coordinator without TLS add --plaintext)");
     }
 }

@@ -38,6 +38,8 @@ class UsageTest {
             {"node", "add"}, {"node", "list"},
             {"kv", "put"}, {"kv", "get"}, {"kv", "delete"},
             {"explain-key"},
+            {"auth", "key", "create"}, {"auth", "key", "list"}, {"auth", "key", "revoke"}, {"auth", "grant"},
+            {"auth", "whoami"},
         }) {
             String[] args = new String[command.length + 1];
             System.arraycopy(command, 0, args, 0, command.length);
@@ -45,7 +47,8 @@ class UsageTest {
 
             var result = cli().run(args);
 
-            assertThat(result.stdout()).as(String.join(" ", command)).contains("--addr", "--output", "--timeout", "--tls");
+            assertThat(result.stdout()).as(String.join(" ", command)).contains("--addr", "--output", "--timeout", "--plaintext", "--ca-cert",
+                    "--token-file");
         }
     }
 

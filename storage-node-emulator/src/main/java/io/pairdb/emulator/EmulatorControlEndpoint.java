@@ -8,12 +8,15 @@ import io.pairdb.proto.emulator.v1.ClearRequest;
 import io.pairdb.proto.emulator.v1.ClearResponse;
 import io.pairdb.proto.emulator.v1.EmulatorControlGrpc;
 import io.pairdb.proto.emulator.v1.Faults;
+import io.pairdb.proto.emulator.v1.PurgeTombstonesRequest;
+import io.pairdb.proto.emulator.v1.PurgeTombstonesResponse;
 import io.pairdb.proto.emulator.v1.PutRawResponse;
 import io.pairdb.proto.emulator.v1.StatsRequest;
 import io.pairdb.proto.emulator.v1.StatsResponse;
 import io.pairdb.proto.storage.v1.Entry;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /** {@code pairdb.emulator.v1.EmulatorControl}: the fault hooks over gRPC. Never subject to faults. */
 final class EmulatorControlEndpoint extends EmulatorControlGrpc.EmulatorControlImplBase {
@@ -34,13 +37,15 @@ final class EmulatorControlEndpoint extends EmulatorControlGrpc.EmulatorControlI
             Protos.require(request.getDelayMs() >= 0, "delay_ms must not be negative");
             Protos.require(request.getFailNextWrites() >= 0, "fail_next_writes must not be negative");
             faults.replace(new FaultSettings(request.getUnavailable(), Duration.ofMillis(request.getDelayMs()),
-                    request.getFailNextWrites(), request.getFailStreams()));
+                    request.getFailNextWrites(), request.getFailStreams(),
+                    Optional.of(request.getHoldRangeDeletesOfTenant()).filter(t -> !t.isEmpty())));
             FaultSettings current = faults.current();
             return Faults.newBuilder()
                     .setUnavailable(current.unavailable())
                     .setDelayMs(current.delay().toMillis())
                     .setFailNextWrites(current.failNextWrites())
                     .setFailStreams(current.failStreams())
+                    .setHoldRangeDeletesOfTenant(current.holdRangeDeletesOf().orElse(""))
                     .build();
         });
     }
@@ -59,6 +64,12 @@ final class EmulatorControlEndpoint extends EmulatorControlGrpc.EmulatorControlI
             store.clear();
             return ClearResponse.getDefaultInstance();
         });
+    }
+
+    @Override
+    public void purgeTombstones(PurgeTombstonesRequest request, StreamObserver<PurgeTombstonesResponse> observer) {
+        Calls.unary(observer, () -> PurgeTombstonesResponse.newBuilder().setPurged(store.purgeTombstonesOlderThan(
+                Long.MAX_VALUE)).build());
     }
 
     @Override

@@ -7,15 +7,18 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import io.pairdb.storage.server.DurationConverter;
 import io.pairdb.storage.server.StopSignals;
+import io.pairdb.storage.server.TlsOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code java -jar pairdb-storage-emulator.jar --port N [--node-id ID] [--host H] [--tombstone-gc-grace 10d]}.
+ * {@code java -jar pairdb-storage-emulator.jar --port N [--node-id ID] [--host H] [--tombstone-gc-grace 10d]
+ * [--tls-cert F --tls-key F [--tls-client-ca F]]}.
  *
  * <p>Prints one line containing {@code ready} and the port to stdout once it serves (logs go to
  * stderr), so a script or test can wait for it. Stops gracefully and exits 0 on SIGTERM or
@@ -29,6 +32,9 @@ public final class EmulatorMain implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private TlsOptions tls;
 
     private int port;
 
@@ -72,6 +78,7 @@ public final class EmulatorMain implements Callable<Integer> {
                 .host(host)
                 .port(port)
                 .tombstoneGcGrace(tombstoneGcGrace);
+        tls.files(spec.commandLine()).ifPresent(builder::tls);
         if (nodeId != null) {
             builder.nodeId(nodeId);
         }
@@ -80,6 +87,9 @@ public final class EmulatorMain implements Callable<Integer> {
             emulator = builder.start();
         } catch (IOException e) {
             spec.commandLine().getErr().printf("cannot listen on %s:%d: %s%n", host, port, e.getMessage());
+            return 1;
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("pairdb-storage-emulator: " + e.getMessage());
             return 1;
         }
         try (emulator) {

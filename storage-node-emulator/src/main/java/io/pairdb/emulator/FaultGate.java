@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Puts the configured faults in front of a storage call. A delayed call waits on a timer, not on
@@ -28,6 +29,16 @@ final class FaultGate implements CallGate {
         this.faults = Objects.requireNonNull(faults);
         this.timer = Objects.requireNonNull(timer);
         this.handlers = Objects.requireNonNull(handlers);
+    }
+
+    /** A tenant's range deletes wait while the faults hold them (see {@link FaultHooks#holdRangeDeletes}). */
+    @Override
+    public <T> void unary(CallKind kind, String tenant, StreamObserver<T> observer, Supplier<T> handler) {
+        if (kind != CallKind.CLEANUP) {
+            unary(kind, observer, handler);
+            return;
+        }
+        faults.rangeDelete(tenant, () -> unary(kind, observer, handler));
     }
 
     /** Runs {@code action}, which answers the call itself, unless a fault answers it first. */

@@ -3,6 +3,8 @@ package io.pairdb.emulator;
 import io.pairdb.storage.server.CallKind;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +21,9 @@ public final class FaultHooks {
     private final AtomicInteger failNextWrites = new AtomicInteger();
     private volatile boolean failStreams;
     private final Consumer<Boolean> availabilityListener;
+    /** The tenant whose DeleteRange calls are held back, or null; and the deletes waiting. */
+    private String holdDeletesOf;
+    private final List<Runnable> heldDeletes = new ArrayList<>();
 
     /** @param availabilityListener told {@code true} when the node becomes available, {@code false} when not */
     FaultHooks(Consumer<Boolean> availabilityListener) {
@@ -26,7 +31,11 @@ public final class FaultHooks {
     }
 
     public FaultSettings current() {
-        return new FaultSettings(unavailable, delay, failNextWrites.get(), failStreams);
+        String held;
+        synchronized (this) {
+            held = holdDeletesOf;
+        }
+        return new FaultSettings(unavailable, delay, failNextWrites.get(), failStreams, Optional.ofNullable(held));
     }
 
     /** Replaces every setting, like {@code SetFaults}. */
@@ -35,10 +44,11 @@ public final class FaultHooks {
         delay = settings.delay();
         failNextWrites.set(settings.failNextWrites());
         failStreams = settings.failStreams();
+        settings.holdRangeDeletesOf().ifPresentOrElse(this::holdRangeDeletes, this::releaseRangeDeletes);
         setUnavailable(settings.unavailable());
     }
 
-    /** Back to a healthy node. */
+    /** Back to a healthy node (held deletes run). */
     public void clear() {
         replace(FaultSettings.NONE);
     }
@@ -66,6 +76,42 @@ public final class FaultHooks {
 
     public void setFailStreams(boolean failStreams) {
         this.failStreams = failStreams;
+    }
+
+    /**
+     * From now on a DeleteRange of {@code tenant} is held back: it neither runs nor answers until
+     * {@link #releaseRangeDeletes()} (a slow delete, as a large range on a busy disk would be).
+     * Another tenant's deletes run as usual.
+     */
+    public synchronized void holdRangeDeletes(String tenant) {
+        holdDeletesOf = Objects.requireNonNull(tenant, "tenant");
+    }
+
+    /** Runs the held deletes, in the order they came, and stops holding new ones. */
+    public void releaseRangeDeletes() {
+        List<Runnable> release;
+        synchronized (this) {
+            holdDeletesOf = null;
+            release = List.copyOf(heldDeletes);
+            heldDeletes.clear();
+        }
+        release.forEach(Runnable::run);
+    }
+
+    /** How many DeleteRange calls are held back now. */
+    public synchronized int heldRangeDeletes() {
+        return heldDeletes.size();
+    }
+
+    /** Runs {@code delete} now, or once released if the tenant's deletes are held. */
+    void rangeDelete(String tenant, Runnable delete) {
+        synchronized (this) {
+            if (tenant.equals(holdDeletesOf)) {
+                heldDeletes.add(delete);
+                return;
+            }
+        }
+        delete.run();
     }
 
     Duration delayFor(CallKind kind) {

@@ -136,6 +136,11 @@ public final class StorageNodeEmulator implements RunningNode {
         return store.purgeTombstonesOlderThan(clock.millis() - tombstoneGcGrace.toMillis());
     }
 
+    /** Purges every tombstone now, whatever its age, as if the gc grace had passed; returns how many went. */
+    public int purgeAllTombstones() {
+        return store.purgeTombstonesOlderThan(Long.MAX_VALUE);
+    }
+
     /**
      * Stops gracefully: refuses new calls, lets in-flight ones finish for up to
      * {@link #SHUTDOWN_GRACE}, then cancels the rest. Returns when the server is down.

@@ -29,6 +29,8 @@ import io.pairdb.proto.storage.v1.StreamRangeRequest;
 import io.pairdb.proto.storage.v1.WriteBatchRequest;
 import io.pairdb.proto.storage.v1.WriteRequest;
 import io.pairdb.proto.storage.v1.WriteResponse;
+import io.pairdb.storage.server.StoredEntry;
+import io.pairdb.storage.server.StoredVersion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +76,47 @@ class FaultHooksTest {
 
         node.emulator.faults().clear();
         assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+    }
+
+    @Test
+    void holdsATenantsRangeDeletesUntilReleasedWhileOtherTenantsDeletesRun() throws Exception {
+        node.write("colour", aValue("blue").clock("c1", 1).build());
+        node.emulator.store().apply(new StoredEntry("other", "colour", tokenOf("colour"),
+                StoredVersion.of(io.pairdb.core.version.Version.of(new byte[] {1},
+                        io.pairdb.core.version.VectorClock.of("c1", 1), 1))));
+        node.emulator.faults().holdRangeDeletes(TENANT);
+
+        Future<io.pairdb.proto.storage.v1.DeleteRangeResponse> held = node.storageAsync().deleteRange(
+                DeleteRangeRequest.newBuilder().setRange(range(0, 0)).setTenantId(TENANT).build());
+        assertThat(node.storage().deleteRange(DeleteRangeRequest.newBuilder().setRange(range(0, 0))
+                .setTenantId("other").build()).getDeleted()).isEqualTo(1);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> node.emulator.faults().heldRangeDeletes() == 1);
+        assertThat(held).isNotDone();
+        assertThat(node.read("colour").getFound()).as("not deleted while held").isTrue();
+        assertThat(node.emulator.faults().current().holdRangeDeletesOf()).contains(TENANT);
+
+        node.emulator.faults().releaseRangeDeletes();
+
+        assertThat(held.get(30, TimeUnit.SECONDS).getDeleted()).isEqualTo(1);
+        assertThat(node.read("colour").getFound()).isFalse();
+        assertThat(node.emulator.faults().heldRangeDeletes()).isZero();
+    }
+
+    @Test
+    void healthReportsTheTombstoneGcGraceAndPurgeTombstonesDropsThemAllNow() {
+        try (EmulatorFixture graceful = EmulatorFixture.start(b -> b.tombstoneGcGrace(Duration.ofHours(36)))) {
+            assertThat(graceful.storage().health(HealthRequest.getDefaultInstance()).getTombstoneGcGraceMs())
+                    .isEqualTo(Duration.ofHours(36).toMillis());
+            graceful.write("colour", aValue("blue").clock("c1", 1).build());
+            graceful.storage().delete(DeleteRequest.newBuilder().setTenantId(TENANT).setKey("colour")
+                    .setVectorClock(clock("c1", 2)).build());
+            assertThat(graceful.emulator.store().get(TENANT, "colour").orElseThrow().tombstone()).isTrue();
+
+            assertThat(graceful.control().purgeTombstones(io.pairdb.proto.emulator.v1.PurgeTombstonesRequest
+                    .getDefaultInstance()).getPurged()).isEqualTo(1);
+            assertThat(graceful.emulator.store().keyCount()).isZero();
+        }
     }
 
     @Test

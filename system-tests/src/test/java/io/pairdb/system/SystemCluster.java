@@ -3,8 +3,11 @@ package io.pairdb.system;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.MetadataUtils;
 import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
 import io.pairdb.proto.coordinator.v1.WriteKeyValueRequest;
 import java.io.BufferedReader;
@@ -12,6 +15,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * A PairDB cluster made of the built binaries, for tests that drive {@code pairdb-admin} as an
  * operator would: one coordinator process from {@code pairdb-coordinator.jar} in dev mode
  * ({@code --dev --nodes N}: embedded PostgreSQL and Redis, N in-process emulator nodes, a
- * {@code default} tenant with RF 3), plus emulator storage nodes as their own processes that
+ * {@code default} tenant with RF 3, TLS with dev mode's CA and its admin token in a directory of
+ * the cluster's), plus emulator storage nodes as their own processes that
  * tests add to the ring or kill. Start one per test class: a coordinator takes a while to start.
  *
  * <pre>{@code
@@ -36,16 +42,18 @@ import java.util.concurrent.TimeUnit;
 public final class SystemCluster implements AutoCloseable {
     /** Test-short timings of topology changes, as coordinator properties. */
     public static final Map<String, String> FAST_TOPOLOGY_CHANGES = Map.ofEntries(
+            Map.entry("pairdb.coordinator.write-timeout", "2s"),
             Map.entry("pairdb.topology-changes.heartbeat-interval", "300ms"),
+            Map.entry("pairdb.topology-changes.stale-after", "2s"),
             Map.entry("pairdb.topology-changes.liveness-timeout", "3s"),
-            Map.entry("pairdb.topology-changes.lease", "3s"),
+            Map.entry("pairdb.topology-changes.lease", "6s"),
             Map.entry("pairdb.topology-changes.takeover-interval", "500ms"),
-            Map.entry("pairdb.topology-changes.settle-delay", "300ms"),
+            Map.entry("pairdb.topology-changes.settle-delay", "2s"),
             Map.entry("pairdb.topology-changes.stream-failure-timeout", "4s"),
             Map.entry("pairdb.topology-changes.retry-backoff", "200ms"),
             Map.entry("pairdb.topology-changes.retry-backoff-max", "1s"),
             Map.entry("pairdb.topology-changes.checkpoint-interval", "100ms"),
-            Map.entry("pairdb.topology-changes.storage-timeout", "5s"),
+            Map.entry("pairdb.topology-changes.storage-timeout", "3s"),
             Map.entry("pairdb.topology.refresh-interval", "1s"),
             Map.entry("pairdb.failure-detector.interval", "200ms"),
             Map.entry("pairdb.failure-detector.timeout", "1s"));
@@ -54,13 +62,15 @@ public final class SystemCluster implements AutoCloseable {
 
     private final Process coordinator;
     private final int grpcPort;
+    private final Path home;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final List<EmulatorNode> emulators = new CopyOnWriteArrayList<>();
     private ManagedChannel channel;
 
-    private SystemCluster(Process coordinator, int grpcPort) {
+    private SystemCluster(Process coordinator, int grpcPort, Path home) {
         this.coordinator = coordinator;
         this.grpcPort = grpcPort;
+        this.home = home;
         Thread.ofPlatform().daemon().name("coordinator-output").start(() -> {
             try (var reader = new BufferedReader(new InputStreamReader(coordinator.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -88,7 +98,10 @@ public final class SystemCluster implements AutoCloseable {
         builder.environment().put("MICRONAUT_SERVER_PORT", String.valueOf(FreePort.pick()));
         SystemCluster cluster;
         try {
-            cluster = new SystemCluster(builder.start(), grpcPort);
+            // dev mode leaves its CA and admin token here, where the CLI of this cluster looks
+            Path home = Files.createTempDirectory("pairdb-system-home-");
+            builder.environment().put("PAIRDB_HOME", home.toString());
+            cluster = new SystemCluster(builder.start(), grpcPort, home);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -113,7 +126,12 @@ public final class SystemCluster implements AutoCloseable {
 
     /** The admin CLI pointed at this cluster's coordinator. */
     public AdminCli cli() {
-        return new AdminCli(address());
+        return new AdminCli(address(), home);
+    }
+
+    /** Where dev mode left its CA ({@code ca.pem}) and admin token ({@code token}). */
+    public Path home() {
+        return home;
     }
 
     /** Starts an emulator storage node process (not yet in the ring); stopped when the cluster closes. */
@@ -125,7 +143,15 @@ public final class SystemCluster implements AutoCloseable {
 
     /** Writes keys {@code prefix0 … prefix(count-1)} through the data plane at quorum. */
     public void write(String tenant, String prefix, int count) {
-        var stub = CoordinatorServiceGrpc.newBlockingStub(channel());
+        Metadata token = new Metadata();
+        try {
+            token.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+                    "Bearer " + Files.readString(home.resolve("token")).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        var stub = CoordinatorServiceGrpc.newBlockingStub(channel())
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(token));
         for (int i = 0; i < count; i++) {
             stub.withDeadlineAfter(20, TimeUnit.SECONDS).writeKeyValue(WriteKeyValueRequest.newBuilder()
                     .setTenantId(tenant).setKey(prefix + i).setValue(ByteString.copyFromUtf8("value-" + i))
@@ -139,7 +165,12 @@ public final class SystemCluster implements AutoCloseable {
 
     private synchronized ManagedChannel channel() {
         if (channel == null) {
-            channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+            try {
+                channel = Grpc.newChannelBuilderForAddress("127.0.0.1", grpcPort, TlsChannelCredentials.newBuilder()
+                        .trustManager(home.resolve("ca.pem").toFile()).build()).overrideAuthority("localhost").build();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         return channel;
     }

@@ -3,6 +3,7 @@ package io.pairdb.adapters.grpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.pairdb.adapters.security.Callers;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.hints.DescribeHints;
 import io.pairdb.core.hints.HintReport;
@@ -11,6 +12,7 @@ import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.ring.ReplicaSets;
+import io.pairdb.core.security.Authorize;
 import io.pairdb.core.ring.RingDescription;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.ring.TopologyView;
@@ -59,6 +61,7 @@ import io.pairdb.core.repair.RepairTenants;
 import io.pairdb.proto.admin.v1.ReplayHintsResponse;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorRequest;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorResponse;
+import io.pairdb.core.node.AllowedNodeAddresses;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.Optional;
@@ -78,11 +81,14 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private final TopologyChanges changes;
     private final DryRunChanges dryRuns;
     private final Cleanups cleanups;
+    private final Authorize authorize = new Authorize();
     private final RepairTenants repairs;
+    private final AllowedNodeAddresses allowedAddresses;
 
     public AdminGrpcEndpoint(TenantService tenants, ClusterTopology topology, DescribeHints describeHints,
                              ReplayHints replayHints, TopologyChanges changes, DryRunChanges dryRuns,
-                             Cleanups cleanups, RepairTenants repairs) {
+                             Cleanups cleanups, RepairTenants repairs, AllowedNodeAddresses allowedAddresses) {
+        this.allowedAddresses = allowedAddresses;
         this.cleanups = cleanups;
         this.repairs = repairs;
         this.tenants = tenants;
@@ -129,7 +135,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     public void listTenants(ListTenantsRequest request, StreamObserver<ListTenantsResponse> observer) {
         respond(observer, "list tenants", () -> {
             var b = ListTenantsResponse.newBuilder();
-            tenants.list().forEach(t -> b.addTenants(AdminProtoMapper.toProto(t)));
+            authorize.visible(Callers.current(), tenants.list()).forEach(t -> b.addTenants(AdminProtoMapper.toProto(t)));
             return b.build();
         });
     }
@@ -180,6 +186,11 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
             if (request.getPort() < 1 || request.getPort() > 65535) {
                 throw GrpcErrors.invalid("INVALID_ADDRESS", "port must be 1-65535, was " + request.getPort());
             }
+            if (!allowedAddresses.allows(request.getHost())) {
+                throw GrpcErrors.error(Status.Code.PERMISSION_DENIED, "NODE_ADDRESS_NOT_ALLOWED", "host '"
+                        + request.getHost() + "' is outside pairdb.storage-nodes.allowed-addresses ("
+                        + allowedAddresses.describe() + ")", Map.of("host", request.getHost()));
+            }
             int vnodes = request.getVirtualNodes() == 0 ? StorageNode.DEFAULT_VIRTUAL_NODES : request.getVirtualNodes();
             if (vnodes < 1 || vnodes > StorageNode.MAX_VIRTUAL_NODES) {
                 throw GrpcErrors.invalid("INVALID_VIRTUAL_NODES",
@@ -187,14 +198,15 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
             }
             NodeId id = new NodeId(request.getNodeId());
             if (request.getDryRun()) {
-                PreviewChange.ChangePlan plan = planned(dryRuns.add(id, request.getHost(), request.getPort(), vnodes));
+                PreviewChange.ChangePlan plan = planned(dryRuns.add(id, request.getHost(), request.getPort(), vnodes,
+                        request.getAllowExistingData()));
                 return AddStorageNodeResponse.newBuilder()
                         .setNode(AdminProtoMapper.toProto(plan.node(), ownership(plan, id)))
                         .setRingEpoch(plan.ringEpoch())
                         .setPlan(AdminProtoMapper.toProto(plan)).build();
             }
             StartOutcome.Started started = ChangeProtoMapper.startedOrThrow(
-                    changes.add(id, request.getHost(), request.getPort(), vnodes));
+                    changes.add(id, request.getHost(), request.getPort(), vnodes, request.getAllowExistingData()));
             LOG.info("storage node {} added at {} with {} vnodes: change {} {}; ring epoch {}", id,
                     started.node().address(), vnodes, started.change().id(), started.change().status(), started.epoch());
             return AddStorageNodeResponse.newBuilder()
@@ -257,7 +269,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
                         + " and the verification of the new replicas, and the reason is kept with the change");
             }
             ChangeId id = new ChangeId(request.getChangeId());
-            return switch (cleanups.force(id, request.getReason(), request.getRequestedBy())) {
+            return switch (cleanups.force(id, request.getReason(), Callers.current().toString())) {
                 case CleanupStore.Force.Forced forced -> {
                     TopologyChange change = changes.find(id).orElseThrow(() -> ChangeProtoMapper.changeNotFound(
                             request.getChangeId()));

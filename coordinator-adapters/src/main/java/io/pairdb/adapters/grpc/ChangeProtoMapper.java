@@ -106,6 +106,18 @@ final class ChangeProtoMapper {
             case StartOutcome.NodeDown d -> throw GrpcErrors.error(Status.Code.FAILED_PRECONDITION, "NODE_DOWN",
                     "storage node '" + d.id() + "' does not answer (" + d.reason()
                             + "); force removes it by streaming its ranges from the surviving replicas");
+            case StartOutcome.NodeUnreachable u -> throw GrpcErrors.error(Status.Code.FAILED_PRECONDITION, "NODE_DOWN",
+                    "storage node '" + u.id() + "' does not answer its health probe (" + u.reason()
+                            + "); a node is added once it can say whether it holds data");
+            case StartOutcome.HoldsData h -> throw GrpcErrors.error(Status.Code.FAILED_PRECONDITION, "NODE_HOLDS_DATA",
+                    "storage node '" + h.id() + "' already holds " + h.keys() + " entries (from an earlier membership or "
+                            + "another cluster); versions whose tombstones were purged elsewhere would bring deleted keys "
+                            + "back. Empty it, or add it with --allow-existing-data if its data may join",
+                    Map.of("keys", String.valueOf(h.keys())));
+            case StartOutcome.GcGraceTooShort g -> throw GrpcErrors.error(Status.Code.FAILED_PRECONDITION,
+                    "TOMBSTONE_GC_GRACE_TOO_SHORT", "storage node '" + g.id() + "' purges tombstones after " + g.reported()
+                            + ", less than pairdb.storage.tombstone-gc-grace (" + g.required() + "), within which hints "
+                            + "and cleanups are done; a deleted key could come back. Raise the node's gc grace");
             case StartOutcome.Conflicting c -> throw GrpcErrors.error(Status.Code.FAILED_PRECONDITION, "CHANGE_CONFLICT",
                     "refused: " + c.reason() + "; wait for change " + c.other() + " to end",
                     Map.of("change_id", c.other().value()));

@@ -4,6 +4,7 @@ import io.pairdb.core.cleanup.ChangeCleanup;
 import io.pairdb.core.cleanup.CleanupOutcome;
 import io.pairdb.core.cleanup.RangeCleanup;
 import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.topology.RangeRelease;
 import io.pairdb.core.topology.TenantFilter;
 import java.time.Instant;
 import java.util.Optional;
@@ -33,7 +34,9 @@ final class CleanupProtoMapper {
                 .setEndInclusive(r.release().range().end().value())
                 .setNodeId(r.release().node().value())
                 .addAllReplicationFactors(r.release().replicationFactors())
-                .setAttempts(r.attempts());
+                .setAttempts(r.attempts())
+                .setStrayCopy(r.release().when() == RangeRelease.When.FAILED)
+                .setDeleting(r.deleteBegun().isPresent());
         if (r.release().tenants() instanceof TenantFilter.Only only) {
             only.tenants().stream().map(TenantId::value).forEach(b::addTenantIds);
         }

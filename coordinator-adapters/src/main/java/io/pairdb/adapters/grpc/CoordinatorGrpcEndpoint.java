@@ -9,6 +9,7 @@ import io.pairdb.core.read.ReadCommand;
 import io.pairdb.core.read.ReadOutcome;
 import io.pairdb.core.replication.CoordinatorSettings;
 import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.write.CoordinateWrite;
 import io.pairdb.core.write.WriteCommand;
@@ -102,6 +103,7 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
                 case ReadOutcome.QuorumNotReached q -> throw quorumNotReached(q.required(), q.answered(),
                         consistency.wireName(), "read");
                 case ReadOutcome.TimedOut t -> throw timedOut(t.required(), t.answered(), consistency.wireName(), "read");
+                case ReadOutcome.TopologyStale t -> throw topologyStale(t.stale());
             });
         });
     }
@@ -134,6 +136,7 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
                             + c.coordinatorId() + "' (its renewals failed, or another instance took the id over), so "
                             + "it cannot version writes until it holds an id again; nothing was written, retry",
                     Map.of("coordinator_id", c.coordinatorId()));
+            case WriteOutcome.TopologyStale t -> throw topologyStale(t.stale());
         };
     }
 
@@ -151,6 +154,15 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
     static StatusRuntimeException tenantNotFound(TenantId tenant) {
         return GrpcErrors.error(Status.Code.NOT_FOUND, "TENANT_NOT_FOUND",
                 "tenant '" + tenant + "' does not exist; create it with `pairdb-admin tenant create " + tenant + "`");
+    }
+
+    private static StatusRuntimeException topologyStale(ClusterTopology.Freshness.Stale stale) {
+        String since = stale.confirmedAt().map(at -> "since " + at).orElse("since it started");
+        return GrpcErrors.error(Status.Code.UNAVAILABLE, "TOPOLOGY_STALE",
+                "this coordinator could not confirm that its ring (epoch " + stale.epoch() + ") is current " + since
+                        + " (bound " + stale.bound() + "), so it serves no data requests until it can reach PostgreSQL "
+                        + "again; retry on another coordinator",
+                Map.of("ring_epoch", String.valueOf(stale.epoch())));
     }
 
     private static StatusRuntimeException notEnoughReplicas(int required, int alive, String cl) {

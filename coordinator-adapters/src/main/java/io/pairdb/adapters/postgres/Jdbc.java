@@ -55,6 +55,24 @@ final class Jdbc {
     }
 
     /**
+     * Whether PostgreSQL refused the statement's data itself (SQLSTATE class 22, data exception, or
+     * 23, integrity constraint violation): sending the same data again fails the same way, unlike a
+     * lost connection, a timeout or a serialisation failure.
+     */
+    static boolean refusesTheData(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
+    }
+
+    /**
+     * A message for a text column: PostgreSQL text holds any character but U+0000, which a key
+     * named in a message may contain; it is written as the six characters {@code \u0000} instead.
+     */
+    static String message(String text) {
+        return text == null ? null : text.replace("\u0000", "\\u0000");
+    }
+
+    /**
      * PostgreSQL keeps microseconds, the domain compares milliseconds: storing the truncated
      * value means what is read back equals what was written.
      */

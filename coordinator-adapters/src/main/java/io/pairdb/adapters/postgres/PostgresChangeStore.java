@@ -1,10 +1,13 @@
 package io.pairdb.adapters.postgres;
 
 import io.pairdb.core.PairDbException;
+import io.pairdb.core.PermanentFailureException;
+import io.pairdb.core.cleanup.RangeCleanup;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.tenant.Tenant;
+import io.pairdb.core.topology.ChangeConflicts;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
 import io.pairdb.core.topology.RangeRelease;
@@ -54,6 +57,9 @@ public final class PostgresChangeStore implements ChangeStore {
             UPDATE pending_changes SET progress = jsonb_set(progress, '{streams}', CAST(? AS jsonb)), updated_at = ?,
                    lease_expires_at = now() + make_interval(secs => ?)
             WHERE change_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?""";
+    private static final String RENEW = """
+            UPDATE pending_changes SET lease_expires_at = now() + make_interval(secs => ?)
+            WHERE change_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?""";
     private static final String HOLDER = "SELECT node_id, tenant_id FROM pending_changes"
             + " WHERE change_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?";
     private static final String END = """
@@ -71,9 +77,18 @@ public final class PostgresChangeStore implements ChangeStore {
             WHERE tenant_id = ?""";
 
     /** Unwinds a transaction whose condition no longer held; nothing it did is kept. */
-    private static final class ConditionFailed extends RuntimeException {
+    private static class ConditionFailed extends RuntimeException {
         ConditionFailed() {
             super(null, null, false, false);
+        }
+    }
+
+    /** Unwinds a start that a cleanup deleting a conflicting range refuses. */
+    private static final class CleanupRunning extends ConditionFailed {
+        private final Start.CleanupRunning answer;
+
+        CleanupRunning(Start.CleanupRunning answer) {
+            this.answer = answer;
         }
     }
 
@@ -97,10 +112,13 @@ public final class PostgresChangeStore implements ChangeStore {
                 if (!bumpIf(connection, expectedEpoch)) {
                     throw new ConditionFailed();
                 }
+                refuseIfACleanupDeletes(connection, change);
                 TopologyChange stored = insert(connection, change, owner, lease);
                 RangeCleanupMapper.insert(connection, change.id(), releases);
                 return new Start.Started(stored, expectedEpoch + 1);
             });
+        } catch (CleanupRunning refused) {
+            return refused.answer;
         } catch (ConditionFailed moved) {
             return new Start.EpochMoved(epoch());
         } catch (SQLException e) {
@@ -129,14 +147,30 @@ public final class PostgresChangeStore implements ChangeStore {
                 if (!bumpIf(connection, expectedEpoch)) {
                     throw new ConditionFailed();
                 }
+                refuseIfACleanupDeletes(connection, change);
                 TopologyChange stored = insert(connection, change, owner, lease);
                 RangeCleanupMapper.insert(connection, change.id(), releases);
                 return new Start.Started(stored, expectedEpoch + 1);
             });
+        } catch (CleanupRunning refused) {
+            return refused.answer;
         } catch (ConditionFailed moved) {
             return new Start.EpochMoved(epoch());
         } catch (SQLException e) {
             throw failure(change.id(), "could not start change " + change.id(), e);
+        }
+    }
+
+    /**
+     * Called holding the epoch row's lock, which a cleanup takes before it marks a range as being
+     * deleted: so either the mark is committed and seen here, or the cleanup sees the epoch moved.
+     */
+    private static void refuseIfACleanupDeletes(Connection connection, TopologyChange change) throws SQLException {
+        for (RangeCleanup deleting : RangeCleanupMapper.deleting(connection)) {
+            Optional<String> reason = ChangeConflicts.withCleanup(change, deleting.change(), deleting.release());
+            if (reason.isPresent()) {
+                throw new CleanupRunning(new Start.CleanupRunning(deleting.change(), reason.get()));
+            }
         }
     }
 
@@ -235,20 +269,36 @@ public final class PostgresChangeStore implements ChangeStore {
 
     @Override
     public Held checkpoint(ChangeId id, String owner, List<RangeStream> streams, Instant at, Duration lease) {
+        return whileHeld(CHECKPOINT, id, "could not checkpoint change " + id, s -> {
+            s.setString(1, TopologyChangeMapper.streams(streams));
+            s.setObject(2, Jdbc.toTimestamp(at));
+            s.setDouble(3, seconds(lease));
+            s.setString(4, id.value());
+            s.setString(5, owner);
+        });
+    }
+
+    @Override
+    public Held renew(ChangeId id, String owner, Duration lease) {
+        return whileHeld(RENEW, id, "could not renew the lease on change " + id, s -> {
+            s.setDouble(1, seconds(lease));
+            s.setString(2, id.value());
+            s.setString(3, owner);
+        });
+    }
+
+    /** Runs an update that applies only while its owner holds the change's lease. */
+    private Held whileHeld(String sql, ChangeId id, String what, Binder binder) {
         try {
             int updated = Jdbc.autoCommit(dataSource, connection -> {
-                try (PreparedStatement s = connection.prepareStatement(CHECKPOINT)) {
-                    s.setString(1, TopologyChangeMapper.streams(streams));
-                    s.setObject(2, Jdbc.toTimestamp(at));
-                    s.setDouble(3, seconds(lease));
-                    s.setString(4, id.value());
-                    s.setString(5, owner);
+                try (PreparedStatement s = connection.prepareStatement(sql)) {
+                    binder.bind(s);
                     return s.executeUpdate();
                 }
             });
             return updated == 1 ? Held.HELD : Held.LOST;
         } catch (SQLException e) {
-            throw failure(id, "could not checkpoint change " + id, e);
+            throw failure(id, what, e);
         }
     }
 
@@ -287,7 +337,7 @@ public final class PostgresChangeStore implements ChangeStore {
                     s.setString(2, TopologyChangeMapper.streams(streams));
                     s.setObject(3, Jdbc.toTimestamp(at));
                     s.setObject(4, Jdbc.toTimestamp(at));
-                    s.setString(5, error.orElse(null));
+                    s.setString(5, Jdbc.message(error.orElse(null)));
                     s.setString(6, id.value());
                     s.setString(7, owner);
                     try (ResultSet row = s.executeQuery()) {
@@ -354,6 +404,8 @@ public final class PostgresChangeStore implements ChangeStore {
     }
 
     private static PairDbException failure(ChangeId id, String message, SQLException cause) {
-        return new PairDbException("change " + id, message + " (tables pending_changes, storage_nodes, ring_epoch)", cause);
+        String text = message + " (tables pending_changes, storage_nodes, ring_epoch)";
+        return Jdbc.refusesTheData(cause) ? new PermanentFailureException("change " + id, text + ": " + cause.getMessage(),
+                cause) : new PairDbException("change " + id, text, cause);
     }
 }

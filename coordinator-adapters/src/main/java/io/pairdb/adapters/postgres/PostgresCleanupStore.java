@@ -38,7 +38,9 @@ public final class PostgresCleanupStore implements CleanupStore {
             FROM (SELECT d.change_id, d.release_index FROM range_cleanups d
                   JOIN pending_changes c ON c.change_id = d.change_id
                   LEFT JOIN forced_cleanups f ON f.change_id = d.change_id
-                  WHERE c.status = 'COMPLETED' AND d.outcome IN ('PENDING', 'SKIPPED')
+                  WHERE (d.released_when = 'COMPLETED' AND c.status = 'COMPLETED'
+                         OR d.released_when = 'FAILED' AND c.status IN ('FAILED', 'ROLLED_BACK'))
+                    AND d.outcome IN ('PENDING', 'SKIPPED')
                     AND (d.claim_expires_at IS NULL OR d.claim_expires_at <= now())
                     AND (d.last_attempt_at IS NULL OR d.last_attempt_at < ?)
                     AND (f.change_id IS NOT NULL OR c.completed_at <= ?)
@@ -56,11 +58,19 @@ public final class PostgresCleanupStore implements CleanupStore {
             FROM range_cleanups d
             JOIN pending_changes c ON c.change_id = d.change_id
             LEFT JOIN forced_cleanups f ON f.change_id = d.change_id
-            WHERE c.status = 'COMPLETED' AND d.outcome IN ('PENDING', 'SKIPPED')
+            WHERE (d.released_when = 'COMPLETED' AND c.status = 'COMPLETED'
+                   OR d.released_when = 'FAILED' AND c.status IN ('FAILED', 'ROLLED_BACK'))
+              AND d.outcome IN ('PENDING', 'SKIPPED')
               AND (f.change_id IS NOT NULL OR c.completed_at <= ?)""";
     private static final String RECORD = """
             UPDATE range_cleanups SET outcome = ?, keys_deleted = ?, reason = ?, outcome_at = ?,
-                   attempts = attempts + 1, last_attempt_at = ?, claimed_by = NULL, claim_expires_at = NULL
+                   attempts = attempts + 1, last_attempt_at = ?, claimed_by = NULL, claim_expires_at = NULL,
+                   delete_begun_at = CASE WHEN ? THEN NULL ELSE delete_begun_at END
+            WHERE change_id = ? AND release_index = ? AND claimed_by = ?""";
+    // the epoch row before the range row: a change start locks the epoch row, then reads the marks
+    private static final String LOCK_EPOCH = "SELECT epoch FROM ring_epoch FOR UPDATE";
+    private static final String BEGIN_DELETE = """
+            UPDATE range_cleanups SET delete_begun_at = coalesce(delete_begun_at, now())
             WHERE change_id = ? AND release_index = ? AND claimed_by = ?""";
     private static final String RANGES = "SELECT " + RangeCleanupMapper.COLUMNS
             + " FROM range_cleanups WHERE change_id = ? ORDER BY release_index";
@@ -117,15 +127,47 @@ public final class PostgresCleanupStore implements CleanupStore {
                 try (PreparedStatement s = connection.prepareStatement(RECORD)) {
                     RangeCleanupMapper.bindOutcome(s, 1, outcome);
                     s.setObject(5, Jdbc.toTimestamp(at));
-                    s.setString(6, change.value());
-                    s.setInt(7, index);
-                    s.setString(8, owner);
+                    s.setBoolean(6, outcome.isFinal());
+                    s.setString(7, change.value());
+                    s.setInt(8, index);
+                    s.setString(9, owner);
                     return s.executeUpdate();
                 }
             });
             return updated == 1 ? ChangeStore.Held.HELD : ChangeStore.Held.LOST;
         } catch (SQLException e) {
             throw failure("could not record the cleanup of range " + index + " of change " + change, e);
+        }
+    }
+
+    @Override
+    public Begin beginDelete(ChangeId change, int index, String owner, long epoch) {
+        try {
+            return Jdbc.inTransaction(dataSource, connection -> {
+                try (PreparedStatement lock = connection.prepareStatement(LOCK_EPOCH); ResultSet row = lock.executeQuery()) {
+                    row.next();
+                    if (row.getLong(1) != epoch) {
+                        return Begin.RING_MOVED;
+                    }
+                }
+                try (PreparedStatement s = connection.prepareStatement(BEGIN_DELETE)) {
+                    s.setString(1, change.value());
+                    s.setInt(2, index);
+                    s.setString(3, owner);
+                    return s.executeUpdate() == 1 ? Begin.BEGUN : Begin.LOST;
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("could not mark range " + index + " of change " + change + " as being deleted", e);
+        }
+    }
+
+    @Override
+    public List<RangeCleanup> deleting() {
+        try {
+            return Jdbc.autoCommit(dataSource, RangeCleanupMapper::deleting);
+        } catch (SQLException e) {
+            throw failure("could not read the ranges being deleted", e);
         }
     }
 
@@ -161,7 +203,8 @@ public final class PostgresCleanupStore implements CleanupStore {
     }
 
     private static Optional<ChangeCleanup> find(Connection connection, ChangeId change) throws SQLException {
-        if (status(connection, change).isEmpty()) {
+        Optional<ChangeStatus> status = status(connection, change);
+        if (status.isEmpty()) {
             return Optional.empty();
         }
         List<RangeCleanup> ranges = new ArrayList<>();
@@ -169,7 +212,10 @@ public final class PostgresCleanupStore implements CleanupStore {
             s.setString(1, change.value());
             try (ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
-                    ranges.add(RangeCleanupMapper.toCleanup(rows));
+                    RangeCleanup range = RangeCleanupMapper.toCleanup(rows);
+                    if (range.release().concerns(status.get())) {
+                        ranges.add(range);
+                    }
                 }
             }
         }

@@ -17,8 +17,8 @@ import javax.sql.DataSource;
 
 /**
  * Tenants in PostgreSQL. Reads go through the Micronaut Data repository; the two writes are
- * plain SQL because each must decide and act in one statement: insert-unless-present and
- * compare-and-set on {@code version}.
+ * plain SQL because each must decide and act in one statement: insert-unless-present (with the
+ * ring epoch bump that goes with a new tenant) and compare-and-set on {@code version}.
  */
 @Singleton
 public final class PostgresTenantStore implements TenantStore {
@@ -28,6 +28,7 @@ public final class PostgresTenantStore implements TenantStore {
             + " SET replication_factor = ?, pending_replication_factor = ?, created_at = ?, updated_at = ?, version = ?"
             + " WHERE tenant_id = ? AND version = ?"
             + " RETURNING " + TenantMapper.COLUMNS;
+    private static final String BUMP_EPOCH = "UPDATE ring_epoch SET epoch = epoch + 1";
     private static final String SELECT = "SELECT " + TenantMapper.COLUMNS + " FROM tenants WHERE tenant_id = ?";
 
     private final TenantRepository repository;
@@ -41,11 +42,19 @@ public final class PostgresTenantStore implements TenantStore {
     @Override
     public InsertOutcome insert(Tenant tenant) {
         try {
-            int inserted = Jdbc.autoCommit(dataSource, connection -> {
+            int inserted = Jdbc.inTransaction(dataSource, connection -> {
+                int rows;
                 try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
                     TenantMapper.bind(insert, tenant);
-                    return insert.executeUpdate();
+                    rows = insert.executeUpdate();
                 }
+                if (rows == 1) {
+                    // the tenant row before the epoch row, as every change locks them
+                    try (PreparedStatement bump = connection.prepareStatement(BUMP_EPOCH)) {
+                        bump.executeUpdate();
+                    }
+                }
+                return rows;
             });
             return inserted == 1 ? InsertOutcome.INSERTED : InsertOutcome.ALREADY_EXISTS;
         } catch (SQLException e) {

@@ -24,10 +24,13 @@ import java.util.TreeSet;
 /** Rows of {@code range_cleanups} and {@code forced_cleanups} to and from the domain's cleanup types. */
 final class RangeCleanupMapper {
     static final String COLUMNS = "change_id, release_index, start_token, end_token, node_id, replication_factors,"
-            + " tenant_ids, outcome, keys_deleted, reason, outcome_at, attempts, last_attempt_at";
+            + " tenant_ids, outcome, keys_deleted, reason, outcome_at, attempts, last_attempt_at, delete_begun_at,"
+            + " released_when";
+    private static final String DELETING = "SELECT " + COLUMNS + " FROM range_cleanups WHERE delete_begun_at IS NOT NULL"
+            + " ORDER BY change_id, release_index";
     static final String FORCED_COLUMNS = "reason, requested_by, forced_at";
     private static final String INSERT = "INSERT INTO range_cleanups (change_id, release_index, start_token, end_token,"
-            + " node_id, replication_factors, tenant_ids) VALUES (?, ?, ?, ?, ?, ?, ?)";
+            + " node_id, replication_factors, tenant_ids, released_when) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
     private RangeCleanupMapper() {
     }
@@ -49,6 +52,7 @@ final class RangeCleanupMapper {
                     case TenantFilter.Only only -> connection.createArrayOf("text",
                             only.tenants().stream().map(TenantId::value).toArray());
                 });
+                insert.setString(8, r.when().name());
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -66,7 +70,8 @@ final class RangeCleanupMapper {
                 Arrays.stream((Object[]) tenantArray.getArray()).map(t -> new TenantId((String) t)).toList());
         RangeRelease release = new RangeRelease(row.getInt("release_index"),
                 new TokenRange(new Token(row.getLong("start_token")), new Token(row.getLong("end_token"))),
-                new NodeId(row.getString("node_id")), rfs, tenants);
+                new NodeId(row.getString("node_id")), rfs, tenants,
+                RangeRelease.When.valueOf(row.getString("released_when")));
         OffsetDateTime outcomeAt = row.getObject("outcome_at", OffsetDateTime.class);
         String reason = row.getString("reason");
         CleanupOutcome outcome = switch (row.getString("outcome")) {
@@ -77,8 +82,20 @@ final class RangeCleanupMapper {
             default -> throw new IllegalStateException("unknown cleanup outcome " + row.getString("outcome"));
         };
         OffsetDateTime last = row.getObject("last_attempt_at", OffsetDateTime.class);
+        OffsetDateTime deleteBegun = row.getObject("delete_begun_at", OffsetDateTime.class);
         return new RangeCleanup(change, release, outcome, row.getInt("attempts"),
-                Optional.ofNullable(last).map(Jdbc::toInstant));
+                Optional.ofNullable(last).map(Jdbc::toInstant), Optional.ofNullable(deleteBegun).map(Jdbc::toInstant));
+    }
+
+    /** The ranges a cleanup may be deleting now (see {@code CleanupStore.beginDelete}). */
+    static List<RangeCleanup> deleting(Connection connection) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(DELETING); ResultSet rows = s.executeQuery()) {
+            List<RangeCleanup> deleting = new java.util.ArrayList<>();
+            while (rows.next()) {
+                deleting.add(toCleanup(rows));
+            }
+            return deleting;
+        }
     }
 
     /** Binds outcome, keys_deleted, reason, outcome_at from {@code first} on. */
@@ -94,13 +111,13 @@ final class RangeCleanupMapper {
             case CleanupOutcome.Skipped sk -> {
                 s.setString(first, "SKIPPED");
                 s.setNull(first + 1, java.sql.Types.BIGINT);
-                s.setString(first + 2, sk.reason());
+                s.setString(first + 2, Jdbc.message(sk.reason()));
                 s.setObject(first + 3, Jdbc.toTimestamp(sk.at()));
             }
             case CleanupOutcome.Kept k -> {
                 s.setString(first, "KEPT");
                 s.setNull(first + 1, java.sql.Types.BIGINT);
-                s.setString(first + 2, k.reason());
+                s.setString(first + 2, Jdbc.message(k.reason()));
                 s.setObject(first + 3, Jdbc.toTimestamp(k.at()));
             }
         }

@@ -19,12 +19,14 @@ import io.pairdb.core.topology.ReplicationChange;
 import io.pairdb.core.topology.StreamState;
 import io.pairdb.core.topology.TenantFilter;
 import io.pairdb.core.topology.TopologyChange;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -85,7 +87,7 @@ final class TopologyChangeMapper {
         statement.setObject(7, Jdbc.toTimestamp(change.startedAt()));
         statement.setObject(8, Jdbc.toTimestamp(change.updatedAt()));
         statement.setObject(9, change.completedAt().map(Jdbc::toTimestamp).orElse(null));
-        statement.setString(10, change.error().orElse(null));
+        statement.setString(10, Jdbc.message(change.error().orElse(null)));
     }
 
     static String progress(TopologyChange change) {
@@ -131,12 +133,18 @@ final class TopologyChangeMapper {
                 ObjectNode after = o.putObject("after");
                 after.put("token", s.after().get().token().toString());
                 after.put("tenant", s.after().get().tenant().value());
-                after.put("key", s.after().get().key());
+                String key = s.after().get().key();
+                if (key.indexOf('\u0000') >= 0) {
+                    // jsonb refuses the escape of U+0000 (a valid key): such a key goes as its UTF-8 in base64
+                    after.put("key_base64", Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8)));
+                } else {
+                    after.put("key", key);
+                }
             } else {
                 o.putNull("after");
             }
             o.put("failing_since", s.failingSince().map(Instant::toString).orElse(null));
-            o.put("last_error", s.lastError().orElse(null));
+            o.put("last_error", s.lastError().map(Jdbc::message).orElse(null));
         }
         return array;
     }
@@ -158,7 +166,7 @@ final class TopologyChangeMapper {
                 JsonNode after = o.path("after");
                 Optional<KeyPosition> position = after.isObject()
                         ? Optional.of(new KeyPosition(Token.parseUnsigned(after.path("token").asText()),
-                        new TenantId(after.path("tenant").asText()), after.path("key").asText()))
+                        new TenantId(after.path("tenant").asText()), key(after)))
                         : Optional.empty();
                 streams.add(new RangeStream(streams.size(),
                         new TokenRange(Token.parseUnsigned(o.path("start").asText()), Token.parseUnsigned(o.path("end").asText())),
@@ -170,6 +178,12 @@ final class TopologyChangeMapper {
             throw new SQLException("change " + changeId + " has progress this coordinator cannot read: " + e.getMessage(), e);
         }
         return streams;
+    }
+
+    private static String key(JsonNode position) {
+        JsonNode encoded = position.path("key_base64");
+        return encoded.isTextual() ? new String(Base64.getDecoder().decode(encoded.asText()), StandardCharsets.UTF_8)
+                : position.path("key").asText();
     }
 
     private static Optional<String> text(JsonNode o, String field) {

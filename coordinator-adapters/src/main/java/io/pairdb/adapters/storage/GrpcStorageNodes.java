@@ -8,7 +8,6 @@ import io.grpc.ConnectivityState;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.NettyChannelBuilder;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.StorageHealth;
@@ -36,8 +35,19 @@ public final class GrpcStorageNodes implements StorageNodes, StorageHealth, Auto
     private record Connection(ManagedChannel channel, StorageNodeServiceGrpc.StorageNodeServiceFutureStub stub) {
     }
 
-    private final NodeChannels<Connection> connections = new NodeChannels<>(GrpcStorageNodes::open,
+    private final StorageNodeTls tls;
+    private final NodeChannels<Connection> connections = new NodeChannels<>(this::open,
             channel -> new Connection(channel, StorageNodeServiceGrpc.newFutureStub(channel)));
+
+    /** Plaintext channels. */
+    public GrpcStorageNodes() {
+        this(StorageNodeTls.plaintext());
+    }
+
+    /** Channels secured as {@code tls} says; the caller closes {@code tls} after this. */
+    public GrpcStorageNodes(StorageNodeTls tls) {
+        this.tls = java.util.Objects.requireNonNull(tls, "tls");
+    }
 
     @Override
     public CompletableFuture<Applied> write(StorageNode node, TenantId tenant, String key, Token token, Version version,
@@ -89,6 +99,13 @@ public final class GrpcStorageNodes implements StorageNodes, StorageHealth, Auto
                     }
                     return null;
                 });
+    }
+
+    @Override
+    public CompletableFuture<Report> report(StorageNode node, Duration timeout) {
+        return call(node, "health", timeout, stub -> stub.health(HealthRequest.getDefaultInstance()),
+                response -> new Report(response.getKeyCount(), response.getTombstoneGcGraceMs() > 0
+                        ? Optional.of(Duration.ofMillis(response.getTombstoneGcGraceMs())) : Optional.empty()));
     }
 
     @Override
@@ -146,16 +163,15 @@ public final class GrpcStorageNodes implements StorageNodes, StorageHealth, Auto
         return connections.of(node);
     }
 
-    private static ManagedChannel open(StorageNode node) {
+    private ManagedChannel open(StorageNode node) {
         // Answers complete the returned futures on the channel's event loop, without a hand-off to a
         // pool thread: what the core chains onto them never blocks (hints and replays go through the
         // scheduler).
-        return NettyChannelBuilder.forAddress(node.host(), node.port())
+        return tls.channelTo(node)
                 .directExecutor()
                 // the quorum, spare reads and hints are the retry policy; gRPC's retry machinery
                 // (buffering every call for a possible transparent retry) only costs here
                 .disableRetry()
-                .usePlaintext()
                 .maxInboundMessageSize(64 * 1024 * 1024)
                 .build();
     }

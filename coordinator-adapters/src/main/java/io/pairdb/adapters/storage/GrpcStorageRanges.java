@@ -7,7 +7,6 @@ import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.pairdb.core.PairDbException;
@@ -45,12 +44,18 @@ import java.util.function.Function;
  * flow control), so the coordinator holds at most a batch or two of a range in memory.
  */
 public final class GrpcStorageRanges implements StorageRanges, AutoCloseable {
-    private final NodeChannels<ManagedChannel> channels = new NodeChannels<>(
-            node -> NettyChannelBuilder.forAddress(node.host(), node.port())
-                    .usePlaintext()
-                    .maxInboundMessageSize(64 * 1024 * 1024)
-                    .build(),
-            channel -> channel);
+    private final NodeChannels<ManagedChannel> channels;
+
+    /** Plaintext channels. */
+    public GrpcStorageRanges() {
+        this(StorageNodeTls.plaintext());
+    }
+
+    /** Channels secured as {@code tls} says; the caller closes {@code tls} after this. */
+    public GrpcStorageRanges(StorageNodeTls tls) {
+        channels = new NodeChannels<>(node -> tls.channelTo(node).maxInboundMessageSize(64 * 1024 * 1024).build(),
+                channel -> channel);
+    }
 
     @Override
     public Scan scan(StorageNode node, TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after,

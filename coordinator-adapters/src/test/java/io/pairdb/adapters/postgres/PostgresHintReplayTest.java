@@ -17,6 +17,8 @@ import io.pairdb.core.replication.CoordinatorSettings;
 import io.pairdb.core.replication.Environment;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.tenant.TenantService;
+import io.pairdb.core.testing.InMemoryTenantStore;
 import io.pairdb.core.testing.InMemoryTopologyStore;
 import io.pairdb.core.testing.ThreadPoolScheduler;
 import io.pairdb.core.topology.ClusterTopology;
@@ -26,6 +28,7 @@ import io.pairdb.emulator.StorageNodeEmulator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -46,14 +49,20 @@ class PostgresHintReplayTest {
     private PostgresHintStore hints;
     private StorageNodeEmulator emulator;
     private ClusterTopology topology;
+    private TenantService tenants;
 
     @BeforeEach
     void startNode() throws Exception {
         PostgresTestServer.reset();
         hints = PostgresTestServer.context().getBean(PostgresHintStore.class);
         emulator = StorageNodeEmulator.start(NODE.value(), 0);
-        topology = new ClusterTopology(new InMemoryTopologyStore(), clock);
+        InMemoryTopologyStore ring = new InMemoryTopologyStore();
+        topology = new ClusterTopology(ring, clock);
         topology.register(NODE, emulator.host(), emulator.port(), 16);
+        tenants = new TenantService(new InMemoryTenantStore(ring), topology, clock, CoordinatorMetrics.NONE,
+                TenantService.Settings.defaults());
+        tenants.create(TENANT, Optional.of(1));
+        topology.reload();
     }
 
     @AfterEach
@@ -68,7 +77,7 @@ class PostgresHintReplayTest {
     private ReplayHints replayer(String coordinatorId) {
         Environment env = new Environment(clock, scheduler, CoordinatorMetrics.NONE, CoordinatorSettings.defaults());
         HintSettings settings = HintSettings.defaults(coordinatorId).withBatches(50, Duration.ofMillis(10));
-        return new ReplayHints(hints, storage, topology, new HintTally(coordinatorId, HintMetrics.NONE, Instant.now()),
+        return new ReplayHints(hints, storage, topology, tenants, new HintTally(coordinatorId, HintMetrics.NONE, Instant.now()),
                 env, settings);
     }
 

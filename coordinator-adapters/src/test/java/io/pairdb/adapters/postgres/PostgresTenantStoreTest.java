@@ -9,4 +9,9 @@ class PostgresTenantStoreTest extends TenantStoreContract {
         PostgresTestServer.reset();
         return PostgresTestServer.context().getBean(PostgresTenantStore.class);
     }
+
+    @Override
+    protected long ringEpoch() {
+        return PostgresTestServer.context().getBean(PostgresTopologyStore.class).epoch();
+    }
 }

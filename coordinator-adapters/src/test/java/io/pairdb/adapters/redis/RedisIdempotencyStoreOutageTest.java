@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.pairdb.core.PairDbException;
@@ -43,7 +44,9 @@ class RedisIdempotencyStoreOutageTest {
         // queueing commands until they time out
         client.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-        StatefulRedisConnection<String, String> connection = client.connect();
+        // the 1 s timeout also bounds the connection's handshake, which a busy machine can outlast
+        StatefulRedisConnection<String, String> connection = await().atMost(Duration.ofSeconds(30))
+                .ignoreException(RedisConnectionException.class).until(client::connect, c -> c != null);
         store = new RedisIdempotencyStore(connection);
     }
 

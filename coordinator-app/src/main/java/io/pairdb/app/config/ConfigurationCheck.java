@@ -22,7 +22,8 @@ public final class ConfigurationCheck {
     /** Every {@code @ConfigurationProperties} class of this package; a test fails when one is missing. */
     private static final List<Class<?>> PROPERTIES = List.of(CoordinatorProperties.class, TenantProperties.class,
             RedisProperties.class, ShutdownProperties.class, HintsProperties.class, FailureDetectorProperties.class,
-            TopologyChangeProperties.class, CleanupProperties.class, PostgresProperties.class, RepairProperties.class);
+            TopologyChangeProperties.class, CleanupProperties.class, PostgresProperties.class, RepairProperties.class,
+            SecurityProperties.class, TlsProperties.class, StorageProperties.class, StorageNodesProperties.class);
     /** Settings read with {@code @Value} (scheduling and the readiness indicators). */
     private static final Map<String, Class<?>> VALUES = Map.of(
             "pairdb.topology.refresh-interval", Duration.class,
@@ -48,10 +49,14 @@ public final class ConfigurationCheck {
         return keys;
     }
 
-    /** Throws a {@link ConfigurationError} naming the first key whose value cannot be read. */
+    /**
+     * Throws a {@link ConfigurationError} naming the first key whose value cannot be read, then the
+     * first whose value, with the others, makes losing data possible (see {@link LossSafety}).
+     */
     public static void verify(PropertyResolver configuration) {
         keys().forEach((key, type) -> configuration.getProperty(key, String.class)
                 .ifPresent(raw -> check(configuration, key, raw, type)));
+        LossSafety.verify(configuration);
     }
 
     private static void check(PropertyResolver configuration, String key, String raw, Class<?> type) {

@@ -10,6 +10,26 @@ public class RedisProperties {
     private Duration timeout = Duration.ofMillis(500);
     /** Kept apart from the URI so the URI can live in a ConfigMap and the password in a Secret. */
     private String password;
+    /** An ACL user (Redis 6+); unset, the password is the {@code default} user's. */
+    private String username;
+    /** The CA bundle (PEM) a {@code rediss://} server's certificate is verified against. */
+    private String caFile;
+
+    public String getUsername() {
+        return username;
+    }
+
+    public void setUsername(String username) {
+        this.username = username;
+    }
+
+    public String getCaFile() {
+        return caFile;
+    }
+
+    public void setCaFile(String caFile) {
+        this.caFile = caFile;
+    }
 
     public String getUri() {
         return uri;

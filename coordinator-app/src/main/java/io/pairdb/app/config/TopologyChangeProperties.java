@@ -14,6 +14,11 @@ public class TopologyChangeProperties {
     private Duration heartbeatInterval = Duration.ofSeconds(5);
     /** A coordinator whose last report is older is no longer waited for. */
     private Duration livenessTimeout = Duration.ofSeconds(15);
+    /**
+     * A coordinator that could not confirm the ring epoch (read it from PostgreSQL and report it)
+     * for this long stops serving data requests until it can; shorter than the liveness timeout.
+     */
+    private Duration staleAfter = Duration.ofSeconds(10);
     /** How long a change stays with the coordinator driving it without a renewal (renewed every third of it). */
     private Duration lease = Duration.ofSeconds(30);
     /** How often this coordinator looks for changes whose driver's lease ran out, to resume them. */
@@ -33,7 +38,7 @@ public class TopologyChangeProperties {
     /** Most bytes per batch write (storage nodes take messages up to 4 MiB). */
     private long batchBytes = 1024L * 1024;
     /** Bound on each storage call of a stream: one batch read or written. */
-    private Duration storageTimeout = Duration.ofSeconds(30);
+    private Duration storageTimeout = Duration.ofSeconds(10);
     /** Progress is persisted at least this often while streaming (and at an orderly stop). */
     private Duration checkpointInterval = Duration.ofSeconds(1);
     /** Bound on the health probe of a node about to be removed. */
@@ -55,6 +60,14 @@ public class TopologyChangeProperties {
 
     public void setLivenessTimeout(Duration livenessTimeout) {
         this.livenessTimeout = livenessTimeout;
+    }
+
+    public Duration getStaleAfter() {
+        return staleAfter;
+    }
+
+    public void setStaleAfter(Duration staleAfter) {
+        this.staleAfter = staleAfter;
     }
 
     public Duration getLease() {

@@ -17,10 +17,13 @@ public final class DevBootstrap {
 
     private final ApplicationContext context;
     private final DevCluster cluster;
+    private final Optional<DevCredentials> credentials;
 
-    public DevBootstrap(ApplicationContext context, DevCluster cluster) {
+    /** @param credentials dev mode's CA and admin token; empty when it runs without authentication */
+    public DevBootstrap(ApplicationContext context, DevCluster cluster, Optional<DevCredentials> credentials) {
         this.context = context;
         this.cluster = cluster;
+        this.credentials = credentials;
     }
 
     public void run(int grpcPort, int httpPort) {
@@ -46,17 +49,25 @@ public final class DevBootstrap {
             tenants.create(DEFAULT_TENANT, Optional.of(rf));
         }
         String addr = "localhost:" + grpcPort;
+        String grpcurl = credentials.map(c -> "grpcurl -cacert " + c.caFile() + " -H \"authorization: Bearer $(cat "
+                + c.tokenFile() + ")\" " + addr + " list").orElse("grpcurl -plaintext " + addr + " list");
         StringBuilder banner = new StringBuilder()
                 .append("\n\n  PairDB coordinator (dev mode) is ready\n")
-                .append("    gRPC          ").append(addr).append("   (grpcurl -plaintext ").append(addr).append(" list)\n")
+                .append("    gRPC          ").append(addr).append(credentials.isPresent() ? " (TLS)" : " (plaintext)")
+                .append("   (").append(grpcurl).append(")\n");
+        credentials.ifPresent(c -> banner
+                .append("    credentials   CA ").append(c.caFile()).append(", admin token ").append(c.tokenFile())
+                .append(" (pairdb-admin uses both by default)\n"));
+        banner
                 .append("    management    http://localhost:").append(httpPort).append("/health/readiness   ")
                 .append("http://localhost:").append(httpPort).append("/prometheus\n")
                 .append("    storage nodes ").append(ringNodes).append(" in the ring");
         cluster.storageNodes().forEach(n -> banner.append("\n                  ").append(n.nodeId()).append(" at ").append(n.target()));
         banner.append("\n    tenants       ");
         tenants.list().forEach(t -> banner.append(t.id()).append(" (RF ").append(t.replicationFactor()).append(") "));
-        banner.append("\n\n  Try:  bin/pairdb-admin --addr ").append(addr).append(" kv put default user:1 hello\n")
-                .append("        bin/pairdb-admin --addr ").append(addr).append(" kv get default user:1\n");
+        String cli = "bin/pairdb-admin --addr " + addr + (credentials.isPresent() ? "" : " --plaintext");
+        banner.append("\n\n  Try:  ").append(cli).append(" kv put default user:1 hello\n")
+                .append("        ").append(cli).append(" kv get default user:1\n");
         if (ringNodes == 0) {
             banner.append("\n  No storage nodes yet: start some (java -jar storage-node/target/pairdb-storage-node.jar --data-dir /tmp/node-1 --node-id node-1 --port 7001)\n")
                     .append("  and add them: bin/pairdb-admin node add node-1 --host 127.0.0.1 --port 7001\n");

@@ -44,6 +44,7 @@ class HelmChartTest {
     private static final String KUBE_VERSION = "1.30.0";
     private static final String PG_PASSWORD = "s3cr3t-pg-value";
     private static final String REDIS_PASSWORD = "s3cr3t-redis-value";
+    private static final String ADMIN_TOKEN_SECRET = "pairdb-admin-token";
 
     /*
      * helm-java's template command prints the release manifest without the hook manifests
@@ -82,7 +83,7 @@ class HelmChartTest {
                 HelmChartTest.class.getResource("/chart/values-production.yaml")).toURI());
         chartWithHooksInManifest = copyChart(work.resolve("hooks-in-manifest"),
                 template -> template.replace(HOOK_ANNOTATION, HOOK_STAND_IN));
-        defaults = render(t -> t.set("postgresql.auth.password", PG_PASSWORD));
+        defaults = render(t -> required(t));
         production = render(t -> t.withValuesFile(productionValues));
     }
 
@@ -173,14 +174,14 @@ class HelmChartTest {
 
     @Test
     void aConfigurationChangeRollsThePods() {
-        Rendered changed = render(t -> t.set("postgresql.auth.password", PG_PASSWORD).set("config.writeTimeout", "2s"));
+        Rendered changed = render(t -> required(t).set("config.writeTimeout", "2s"));
 
         assertThat(checksum(changed)).isNotBlank().isNotEqualTo(checksum(defaults));
     }
 
     @Test
     void passwordsGivenAsValuesAppearOnlyBase64EncodedInsideSecrets() {
-        Rendered rendered = render(t -> t.set("postgresql.auth.password", PG_PASSWORD)
+        Rendered rendered = render(t -> required(t)
                 .set("redis.auth.password", REDIS_PASSWORD));
 
         for (String password : List.of(PG_PASSWORD, REDIS_PASSWORD)) {
@@ -223,13 +224,19 @@ class HelmChartTest {
     }
 
     @Test
-    void theServiceExposesGrpcAndHttpToTheCoordinatorPodsOnly() {
+    void theClientServiceCarriesGrpcOnlyAndTheManagementPortHasAServiceOfItsOwn() {
         Map<String, Object> service = defaults.one("Service", FULLNAME);
+        Map<String, Object> management = defaults.one("Service", FULLNAME + "-management");
 
         assertThat(at(service, "spec", "type")).isEqualTo("ClusterIP");
-        assertThat(list(service, "spec", "ports")).containsExactlyInAnyOrder(
-                Map.of("name", "grpc", "port", 50051, "targetPort", "grpc", "protocol", "TCP", "appProtocol", "grpc"),
+        assertThat(list(service, "spec", "ports")).containsExactly(
+                Map.of("name", "grpc", "port", 50051, "targetPort", "grpc", "protocol", "TCP", "appProtocol", "grpc"));
+        assertThat(at(management, "spec", "type")).isEqualTo("ClusterIP");
+        assertThat(list(management, "spec", "ports")).containsExactly(
                 Map.of("name", "http", "port", 8080, "targetPort", "http", "protocol", "TCP", "appProtocol", "http"));
+        assertThat(at(management, "spec", "selector")).isEqualTo(at(service, "spec", "selector"));
+        assertThat(defaults.all("Service")).extracting(HelmChartTest::name)
+                .containsExactlyInAnyOrder(FULLNAME, FULLNAME + "-management");
         assertThat(at(service, "spec", "selector"))
                 .isEqualTo(at(defaults.one("Deployment", FULLNAME), "spec", "selector", "matchLabels"));
         assertThat(map(service, "spec", "selector")).containsEntry("app.kubernetes.io/component", "coordinator");
@@ -357,6 +364,14 @@ class HelmChartTest {
         assertThat(labels(monitor)).containsEntry("release", "kube-prometheus-stack");
         assertThat(list(monitor, "spec", "endpoints")).singleElement()
                 .satisfies(e -> assertThat(e).containsEntry("port", "http").containsEntry("path", "/prometheus"));
+        // the job label stays the full name, which the alert rules select on
+        assertThat(map(monitor, "spec")).containsEntry("jobLabel", "pairdb.io/job");
+        assertThat(labels(production.one("Service", FULLNAME + "-management"))).containsEntry("pairdb.io/job", FULLNAME);
+        assertThat(map(monitor, "spec", "selector", "matchLabels")).as("the management Service, the only one with http")
+                .isEqualTo(Map.copyOf(labels(production.one("Service", FULLNAME + "-management"))).entrySet().stream()
+                        .filter(e -> Set.of("app.kubernetes.io/name", "app.kubernetes.io/instance",
+                                "app.kubernetes.io/component").contains(e.getKey()))
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
 
         assertThat(at(policy, "spec", "podSelector", "matchLabels")).isEqualTo(at(deployment, "spec", "selector", "matchLabels"));
         assertThat(strings(policy, "spec", "policyTypes")).containsExactly("Ingress", "Egress");
@@ -396,7 +411,7 @@ class HelmChartTest {
 
     @Test
     void withoutTheMigrationJobEachPodMigratesAtStartUp() {
-        Rendered rendered = render(t -> t.set("postgresql.auth.password", PG_PASSWORD).set("migration.enabled", false));
+        Rendered rendered = render(t -> required(t).set("migration.enabled", false));
 
         assertThat(rendered.all("Job")).isEmpty();
         assertThat(rendered.all("Secret")).singleElement().satisfies(s -> assertThat(annotations(s)).isEmpty());
@@ -404,10 +419,56 @@ class HelmChartTest {
     }
 
     @Test
-    void aNetworkPolicyWithoutStorageNodePeersStillLetsTheCoordinatorReachItsStorageNodes() {
-        Rendered rendered = render(t -> t.set("postgresql.auth.password", PG_PASSWORD).set("networkPolicy.enabled", true));
+    void aNetworkPolicyWithoutStorageNodePeersStillLetsTheCoordinatorReachItsStorageNodesOnTheirPortOnly() {
+        Rendered rendered = render(t -> required(t).set("networkPolicy.enabled", true));
 
-        assertThat(list(rendered.one("NetworkPolicy", FULLNAME), "spec", "egress")).contains(Map.of());
+        assertThat(list(rendered.one("NetworkPolicy", FULLNAME), "spec", "egress"))
+                .contains(Map.of("ports", List.of(Map.of("port", 7000, "protocol", "TCP"))));
+    }
+
+    @Test
+    void storageNodesMayBeAddedAtInClusterNamesUnlessTheValuesSayOtherwise() {
+        assertThat(at(defaults.one("ConfigMap", FULLNAME), "data", "PAIRDB_STORAGE_NODES_ALLOWED_ADDRESSES"))
+                .isEqualTo(".svc.cluster.local");
+        Rendered rendered = render(t -> required(t)
+                .set("storageNodes.allowedAddresses[0]", "10.0.0.0/8").set("storageNodes.allowedAddresses[1]", ".nodes.example")
+                .set("redis.auth.username", "pairdb"));
+        assertThat(at(rendered.one("ConfigMap", FULLNAME), "data", "PAIRDB_STORAGE_NODES_ALLOWED_ADDRESSES"))
+                .isEqualTo("10.0.0.0/8,.nodes.example");
+        assertThat(at(rendered.one("ConfigMap", FULLNAME), "data", "PAIRDB_REDIS_USERNAME")).isEqualTo("pairdb");
+    }
+
+    @Test
+    void noNetworkPolicyRendersARuleThatAllowsEverything() {
+        String peer = "[0].ipBlock.cidr";
+        for (boolean nodePorts : new boolean[] {false, true}) {
+            for (boolean nodePeers : new boolean[] {false, true}) {
+                for (boolean otherPeers : new boolean[] {false, true}) {
+                    Rendered rendered = render(t -> {
+                        TemplateCommand c = required(t).set("networkPolicy.enabled", true);
+                        if (nodePorts) {
+                            c = c.set("networkPolicy.egress.storageNodes.ports[0]", 7100);
+                        }
+                        if (nodePeers) {
+                            c = c.set("networkPolicy.egress.storageNodes.to" + peer, "10.0.0.0/8");
+                        }
+                        if (otherPeers) {
+                            c = c.set("networkPolicy.egress.dns.to" + peer, "10.0.0.0/8")
+                                    .set("networkPolicy.egress.postgresql.to" + peer, "10.0.0.0/8")
+                                    .set("networkPolicy.egress.redis.to" + peer, "10.0.0.0/8");
+                        }
+                        return c;
+                    });
+                    Map<String, Object> spec = map(rendered.one("NetworkPolicy", FULLNAME), "spec");
+                    String combination = "storage ports " + nodePorts + ", storage peers " + nodePeers + ", other peers " + otherPeers;
+                    assertThat(list(spec, "egress")).as(combination)
+                            .allSatisfy(rule -> assertThat(rule).as(combination).containsKey("ports"));
+                    assertThat(list(spec, "ingress")).as(combination)
+                            .allSatisfy(rule -> assertThat(rule).as(combination).containsKey("ports"));
+                    assertThat(strings(spec, "policyTypes")).as(combination).containsExactly("Ingress", "Egress");
+                }
+            }
+        }
     }
 
     @Test
@@ -419,7 +480,7 @@ class HelmChartTest {
             Map<String, Object> container = list(pod, "spec", "containers").getFirst();
             assertThat((String) container.get("image")).startsWith("busybox:");
             assertThat(strings(container, "command")).contains("wget")
-                    .contains("http://" + FULLNAME + ":8080/health/readiness");
+                    .contains("http://" + FULLNAME + "-management:8080/health/readiness");
         });
     }
 
@@ -445,9 +506,11 @@ class HelmChartTest {
         "image.pullPolicy, Sometimes, /image/pullPolicy",
         "prometheusRule.thresholds.hintAgeOfTtl, 2, /prometheusRule/thresholds/hintAgeOfTtl",
         "prometheusRule.selector, job, /prometheusRule/selector",
+        "security.authentication, maybe, /security/authentication",
+        "security.tls.clientCertificates, sometimes, /security/tls/clientCertificates",
     })
     void theSchemaRejectsAnInvalidValue(String key, String value, String pointer) {
-        assertThatThrownBy(() -> render(t -> t.set("postgresql.auth.password", PG_PASSWORD).set(key, value)))
+        assertThatThrownBy(() -> render(t -> required(t).set(key, value)))
                 .hasMessageContaining("values don't meet the specifications of the schema")
                 .hasMessageContaining(pointer);
     }
@@ -461,13 +524,73 @@ class HelmChartTest {
     }
 
     @Test
+    void withoutAnAdminCredentialRenderingFailsWithAClearMessage() {
+        assertThatThrownBy(() -> render(t -> t.set("postgresql.auth.password", PG_PASSWORD)))
+                .hasMessageContaining("no admin credential")
+                .hasMessageContaining("security.bootstrapAdmin.existingSecret")
+                .hasMessageContaining("security.authentication=off");
+        assertThatThrownBy(() -> render(t -> required(t).set("security.tls.clientCertificates", "require")))
+                .hasMessageContaining("security.tls.clientCertificates needs security.tls.enabled");
+        assertThatThrownBy(() -> render(t -> required(t).set("security.tls.enabled", true)))
+                .hasMessageContaining("security.tls.enabled needs security.tls.existingSecret");
+    }
+
+    @Test
+    void theBootstrapTokenAndTheCertificatesComeFromSecretsMountedAsWholeDirectories() {
+        Map<String, Object> data = map(production.one("ConfigMap", FULLNAME), "data");
+        assertThat(data).containsEntry("PAIRDB_SECURITY_AUTHENTICATION", "required")
+                .containsEntry("PAIRDB_SECURITY_BOOTSTRAP_TOKEN_FILE", "/etc/pairdb/bootstrap/token")
+                .containsEntry("PAIRDB_SECURITY_TLS_CERT_FILE", "/etc/pairdb/tls/tls.crt")
+                .containsEntry("PAIRDB_SECURITY_TLS_KEY_FILE", "/etc/pairdb/tls/tls.key")
+                .containsEntry("PAIRDB_SECURITY_TLS_CLIENT_CA_FILE", "/etc/pairdb/client-ca/ca.crt")
+                .containsEntry("PAIRDB_SECURITY_TLS_CLIENT_CERTIFICATES", "optional")
+                .containsEntry("PAIRDB_SECURITY_IDENTITIES", "spiffe://pairdb/ops=cluster:admin,spiffe://pairdb/grafana=cluster:read");
+        Map<String, Object> pod = production.podSpec("Deployment", FULLNAME);
+        assertThat(list(pod, "volumes")).contains(
+                Map.of("name", "bootstrap-token", "secret", Map.of("secretName", "pairdb-admin-token", "defaultMode", 256,
+                        "items", List.of(Map.of("key", "token", "path", "token")))),
+                Map.of("name", "tls", "secret", Map.of("secretName", "pairdb-coordinator-tls", "defaultMode", 256,
+                        "items", List.of(Map.of("key", "tls.crt", "path", "tls.crt"), Map.of("key", "tls.key", "path", "tls.key")))),
+                Map.of("name", "client-ca", "secret", Map.of("secretName", "pairdb-coordinator-tls", "defaultMode", 292,
+                        "items", List.of(Map.of("key", "ca.crt", "path", "ca.crt")))));
+        // no subPath: the kubelet refreshes a whole-directory mount when cert-manager renews the Secret
+        assertThat(list(production.coordinatorContainer(), "volumeMounts")).allSatisfy(m -> assertThat(m).doesNotContainKey("subPath"))
+                .extracting(m -> m.get("mountPath"))
+                .contains("/etc/pairdb/bootstrap", "/etc/pairdb/tls", "/etc/pairdb/client-ca");
+        assertThat(production.text()).doesNotContain("BEGIN");
+    }
+
+    @Test
+    void theAdminPortHasAServiceOfItsOwnAndItsOwnNetworkPolicyRule() {
+        Map<String, Object> admin = production.one("Service", FULLNAME + "-admin");
+        assertThat(list(admin, "spec", "ports")).containsExactly(
+                Map.of("name", "admin", "port", 50052, "targetPort", "admin", "protocol", "TCP", "appProtocol", "grpc"));
+        assertThat(labels(admin)).containsEntry("app.kubernetes.io/component", "admin");
+        assertThat(list(production.coordinatorContainer(), "ports"))
+                .contains(Map.of("name", "admin", "containerPort", 50052, "protocol", "TCP"));
+        assertThat(map(production.one("ConfigMap", FULLNAME), "data")).containsEntry("PAIRDB_SECURITY_ADMIN_PORT", "50052");
+        assertThat(list(production.one("Service", FULLNAME), "spec", "ports")).extracting(p -> p.get("name"))
+                .containsExactly("grpc");
+        assertThat(list(production.one("NetworkPolicy", FULLNAME), "spec", "ingress")).anySatisfy(rule -> {
+            assertThat(list(rule, "ports")).containsExactly(Map.of("port", "admin", "protocol", "TCP"));
+            assertThat(list(rule, "from")).isNotEmpty();
+        });
+        assertThat(defaults.all("Service")).extracting(HelmChartTest::name).doesNotContain(FULLNAME + "-admin");
+    }
+
+    @Test
     void aRedisUriCarryingAPasswordIsRefused() {
-        assertThatThrownBy(() -> render(t -> t.set("postgresql.auth.password", PG_PASSWORD)
+        assertThatThrownBy(() -> render(t -> required(t)
                 .set("redis.uri", "redis://:" + REDIS_PASSWORD + "@redis-master:6379")))
                 .hasMessageContaining("redis.uri must not carry credentials");
     }
 
     // --- rendering -------------------------------------------------------------------------------
+
+    /** The values every install must give: PostgreSQL credentials and the first admin credential. */
+    private static TemplateCommand required(TemplateCommand t) {
+        return t.set("postgresql.auth.password", PG_PASSWORD).set("security.bootstrapAdmin.existingSecret", ADMIN_TOKEN_SECRET);
+    }
 
     private static Rendered render(UnaryOperator<TemplateCommand> values) {
         TemplateCommand command = new Helm(chartWithHooksInManifest).template()

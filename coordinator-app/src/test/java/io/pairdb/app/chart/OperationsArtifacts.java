@@ -38,6 +38,7 @@ public final class OperationsArtifacts {
     public static String render(UnaryOperator<TemplateCommand> values) {
         TemplateCommand command = new Helm(CHART).template().withName("prod").withNamespace("pairdb")
                 .withKubeVersion(KUBE_VERSION).set("postgresql.auth.password", "unused")
+                .set("security.bootstrapAdmin.existingSecret", "unused")
                 .set("prometheusRule.enabled", true);
         return values.apply(command).call();
     }

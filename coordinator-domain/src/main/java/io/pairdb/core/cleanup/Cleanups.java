@@ -2,7 +2,6 @@ package io.pairdb.core.cleanup;
 
 import io.pairdb.core.port.CleanupStore;
 import io.pairdb.core.topology.ChangeId;
-import io.pairdb.core.topology.ChangeStatus;
 import io.pairdb.core.topology.TopologyChange;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,9 +25,12 @@ public final class Cleanups {
         return store.find(change);
     }
 
-    /** When the change's ranges become due, or empty while it is not COMPLETED. */
+    /**
+     * When the change's cleanup becomes due (its released ranges once COMPLETED, its stray copies
+     * once FAILED), or empty while it is in progress.
+     */
     public Optional<Instant> dueAt(TopologyChange change, ChangeCleanup cleanup) {
-        if (change.status() != ChangeStatus.COMPLETED) {
+        if (!change.status().isFinal()) {
             return Optional.empty();
         }
         return cleanup.forced().map(ForcedCleanup::at).or(() -> change.completedAt().map(at -> at.plus(gracePeriod)));

@@ -16,6 +16,7 @@ import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.topology.ChangeConflicts;
 import io.pairdb.core.topology.ChangeStores;
+import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.topology.RangeRelease;
 import io.pairdb.core.topology.TenantFilter;
 import io.pairdb.core.topology.TopologyChange;
@@ -48,22 +49,32 @@ import java.util.concurrent.TimeoutException;
  *       (holds the key with an equal or later clock).</li>
  * </ul>
  *
+ * A former owner this coordinator's failure detector sees DOWN is not called at all: its ranges are
+ * skipped until it is seen UP (liveness is each coordinator's own, see {@link ClusterTopology}).
+ *
  * A range either passes for every piece and tenant and is deleted, or is skipped with the reason
- * (nothing deleted) and tried again at the next run. Outcomes are recorded per range. Not
- * thread-safe: one runner calls {@link #run()}; several coordinators may run at once (claims).
+ * and tried again at the next run. Just before its first delete is sent, a range is marked in the
+ * store ({@link CleanupStore#beginDelete}), atomically with change starts and only if the ring is
+ * still the one it was verified against; from then on no change overlapping it can start until
+ * the range is recorded DELETED or KEPT. A delete that failed or timed out counts as possibly done:
+ * the mark stays and the next run finishes the delete without verifying again. Outcomes are
+ * recorded per range. Not thread-safe: one runner calls {@link #run()}; several coordinators may
+ * run at once (claims).
  */
 public final class RunCleanup {
     private final CleanupStore cleanups;
     private final ChangeStores stores;
+    private final ClusterTopology topology;
     private final StorageRanges storage;
     private final Clock clock;
     private final CleanupSettings settings;
     private final CleanupEvents events;
 
-    public RunCleanup(CleanupStore cleanups, ChangeStores stores, StorageRanges storage, Clock clock,
-                      CleanupSettings settings, CleanupEvents events) {
+    public RunCleanup(CleanupStore cleanups, ChangeStores stores, ClusterTopology topology, StorageRanges storage,
+                      Clock clock, CleanupSettings settings, CleanupEvents events) {
         this.cleanups = Objects.requireNonNull(cleanups, "cleanups");
         this.stores = Objects.requireNonNull(stores, "stores");
+        this.topology = Objects.requireNonNull(topology, "topology");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -127,7 +138,8 @@ public final class RunCleanup {
     }
 
     private Context context() {
-        TopologyView view = TopologyView.of(stores.nodes().load());
+        // liveness as this coordinator's failure detector sees it: the store keeps ring membership only
+        TopologyView view = topology.refresh();
         List<TopologyChange> inFlight = stores.changes().inProgress();
         Map<TenantId, Tenant> tenants = new HashMap<>();
         stores.tenants().list().forEach(t -> tenants.put(t.id(), t));
@@ -176,8 +188,12 @@ public final class RunCleanup {
         if (former.liveness() == Liveness.DOWN) {
             return new CleanupOutcome.Skipped("node " + former.id() + " is down", now);
         }
+        RangeCleanup range = claimed.cleanup();
+        // a delete sent before may have run: the range was verified then, and no change overlapping it has
+        // started since (the mark refuses them), so it is finished without verifying again
+        boolean finishing = range.deleteBegun().isPresent();
         try {
-            if (claimed.forced().isEmpty()) {
+            if (claimed.forced().isEmpty() && !finishing) {
                 for (Work w : work) {
                     Optional<String> failed = verify(former, w);
                     if (failed.isPresent()) {
@@ -185,17 +201,30 @@ public final class RunCleanup {
                     }
                 }
             }
-            if (stores.nodes().epoch() != context.view().epoch()) {
-                return new CleanupOutcome.Skipped("the ring changed while the range was verified", clock.now());
-            }
-            long deleted = 0;
-            for (Work w : work) {
-                deleted += await(storage.deleteRange(former, w.piece(), w.tenant().id(), settings.storageTimeout()));
-            }
-            return new CleanupOutcome.Deleted(deleted, clock.now());
         } catch (PairDbException e) {
             return new CleanupOutcome.Skipped(e.getMessage(), clock.now());
         }
+        switch (cleanups.beginDelete(range.change(), release.index(), settings.coordinatorId(), context.view().epoch())) {
+            case RING_MOVED -> {
+                return new CleanupOutcome.Skipped("the ring changed while the range was verified", clock.now());
+            }
+            case LOST -> {
+                return new CleanupOutcome.Skipped("the claim on the range ran out before its delete began", clock.now());
+            }
+            case BEGUN -> {
+                // changes overlapping the range are refused from here until a final outcome is recorded
+            }
+        }
+        long deleted = 0;
+        for (Work w : work) {
+            try {
+                deleted += await(storage.deleteRange(former, w.piece(), w.tenant().id(), settings.storageTimeout()));
+            } catch (PairDbException e) {
+                return new CleanupOutcome.Skipped(e.getMessage() + "; the delete may still run on node " + former.id()
+                        + ", so changes overlapping the range wait until a later run has deleted it", clock.now());
+            }
+        }
+        return new CleanupOutcome.Deleted(deleted, clock.now());
     }
 
     /** Why the piece's copy on the former owner must stay for the tenant, or empty when it may go. */
@@ -209,6 +238,10 @@ public final class RunCleanup {
         Map<String, List<StorageNode>> byDigest = new HashMap<>();
         List<String> unanswered = new ArrayList<>();
         for (StorageNode replica : w.replicas()) {
+            if (replica.liveness() == Liveness.DOWN) {
+                unanswered.add(replica.id().value() + " (down)");
+                continue;
+            }
             try {
                 StorageRanges.Digest d = await(storage.digest(replica, w.piece(), w.tenant().id(),
                         settings.storageTimeout()));

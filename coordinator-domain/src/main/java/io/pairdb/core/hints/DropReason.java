@@ -10,5 +10,11 @@ public enum DropReason {
      */
     EXPIRED,
     /** Its node has left the ring; what it owned is someone else's now. */
-    NODE_LEFT
+    NODE_LEFT,
+    /**
+     * Its node no longer replicates the hint's key (a change moved the key away, or the tenant is
+     * gone): the node's copy of the key's range is on its way to being cleaned up, and an old
+     * version delivered there could bring back a key deleted since.
+     */
+    NOT_A_REPLICA
 }

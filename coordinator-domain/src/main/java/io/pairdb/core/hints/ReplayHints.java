@@ -10,7 +10,10 @@ import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.StorageNodes;
 import io.pairdb.core.replication.Environment;
+import io.pairdb.core.ring.ReplicaSets;
 import io.pairdb.core.ring.TopologyView;
+import io.pairdb.core.tenant.Tenant;
+import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ClusterTopology;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +22,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +39,9 @@ import java.util.function.Predicate;
  *
  * <p>A failed delivery counts an attempt and ends the run (the node is likely gone again; the
  * next UP transition or periodic run retries); a hint that reaches the attempt limit, outlives
- * the TTL or whose node has left the ring is dropped and counted. One run per node at a time
+ * the TTL, whose node has left the ring or no longer replicates the hint's key (its copy of the
+ * range is cleaned up, and a late old version there could bring back a key deleted since) is
+ * dropped and counted. One run per node at a time
  * on this coordinator; other coordinators' runs are kept off the same hints by the store's claims.
  * Thread-safe. Blocking store calls run on the {@link io.pairdb.core.port.Scheduler}.
  */
@@ -43,17 +49,19 @@ public final class ReplayHints {
     private final HintStore hints;
     private final StorageNodes nodes;
     private final ClusterTopology topology;
+    private final TenantService tenants;
     private final HintTally tally;
     private final Environment env;
     private final HintSettings settings;
     private final Map<NodeId, Run> running = new ConcurrentHashMap<>();
     private final List<Consumer<ReplayReport>> listeners = new CopyOnWriteArrayList<>();
 
-    public ReplayHints(HintStore hints, StorageNodes nodes, ClusterTopology topology, HintTally tally, Environment env,
-                       HintSettings settings) {
+    public ReplayHints(HintStore hints, StorageNodes nodes, ClusterTopology topology, TenantService tenants,
+                       HintTally tally, Environment env, HintSettings settings) {
         this.hints = Objects.requireNonNull(hints, "hints");
         this.nodes = Objects.requireNonNull(nodes, "nodes");
         this.topology = Objects.requireNonNull(topology, "topology");
+        this.tenants = Objects.requireNonNull(tenants, "tenants");
         this.tally = Objects.requireNonNull(tally, "tally");
         this.env = Objects.requireNonNull(env, "env");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -164,24 +172,43 @@ public final class ReplayHints {
             }
         }
 
-        /** Drops the expired hints and those already at the attempt limit; returns the rest. */
+        /**
+         * Drops the expired hints, those already at the attempt limit and those whose key the node no
+         * longer replicates (by the ring served now and the tenant's RF); returns the rest.
+         */
         private List<Hint> dropUndeliverable(List<Hint> batch) {
             Instant cutoff = env.clock().now().minus(settings.ttl());
+            TopologyView view = topology.current();
             List<Hint> expired = new ArrayList<>();
             List<Hint> exhausted = new ArrayList<>();
+            List<Hint> elsewhere = new ArrayList<>();
             List<Hint> deliverable = new ArrayList<>();
             for (Hint h : batch) {
                 if (h.createdAt().isBefore(cutoff)) {
                     expired.add(h);
                 } else if (h.attempts() >= settings.maxAttempts()) {
                     exhausted.add(h);
+                } else if (!replicates(view, h)) {
+                    elsewhere.add(h);
                 } else {
                     deliverable.add(h);
                 }
             }
             drop(expired, DropReason.EXPIRED);
             drop(exhausted, DropReason.MAX_ATTEMPTS);
+            drop(elsewhere, DropReason.NOT_A_REPLICA);
             return deliverable;
+        }
+
+        /** Whether the hint's node is a natural or pending replica of its key; a ring too small to tell keeps it. */
+        private boolean replicates(TopologyView view, Hint h) {
+            Optional<Tenant> tenant = tenants.find(h.tenant());
+            if (tenant.isEmpty()) {
+                return false;
+            }
+            Optional<ReplicaSets> sets = view.replicasFor(h.token(), tenant.get().replicationFactor(),
+                    tenant.get().writeReplicationFactor());
+            return sets.isEmpty() || sets.get().writeTargets().stream().anyMatch(n -> n.id().equals(target));
         }
 
         private CompletableFuture<Deliveries> deliver(StorageNode node, List<Hint> batch) {

@@ -37,6 +37,13 @@ public interface ChangeStore {
         /** The ring epoch was no longer the one the change was planned at; nothing was written. */
         record EpochMoved(long epoch) implements Start {
         }
+
+        /**
+         * A cleanup is deleting a range the change conflicts with (see {@link CleanupStore#beginDelete});
+         * nothing was written. {@code reason} says which.
+         */
+        record CleanupRunning(ChangeId cleanupOf, String reason) implements Start {
+        }
     }
 
     /** Outcome of {@link #finish}. */
@@ -52,7 +59,8 @@ public interface ChangeStore {
     enum Held { HELD, LOST }
 
     /**
-     * If the ring epoch is still {@code expectedEpoch}, in one transaction: stores {@code node}
+     * If the ring epoch is still {@code expectedEpoch} and no cleanup is deleting a range the change
+     * conflicts with ({@link io.pairdb.core.topology.ChangeConflicts#withCleanup}), in one transaction: stores {@code node}
      * (a new row, or replacing the row of a node that has LEFT), inserts {@code change}, and bumps
      * the epoch to {@code expectedEpoch + 1}, which must be the change's {@code ringEpoch}. An
      * IN_PROGRESS change is leased to {@code owner} for {@code lease}; a change that starts
@@ -78,7 +86,8 @@ public interface ChangeStore {
      * row with {@code tenant} (its pending RF set while the RF is raised, or its new RF), inserts
      * {@code change} and bumps the epoch. {@code EpochMoved} when either moved: plan again. At
      * most one change of a tenant's RF is in progress at a time. {@code releases} are stored with
-     * it as {@link #start(TopologyChange, List, StorageNode, long, String, Duration)} stores them.
+     * it as {@link #start(TopologyChange, List, StorageNode, long, String, Duration)} stores them, and
+     * a cleanup deleting a range the change conflicts with refuses it the same way.
      */
     Start startReplication(TopologyChange change, List<RangeRelease> releases, Tenant tenant, long expectedTenantVersion,
                            long expectedEpoch, String owner, Duration lease);
@@ -104,6 +113,13 @@ public interface ChangeStore {
      * {@code lease} from now. Idempotent.
      */
     Held checkpoint(ChangeId id, String owner, List<RangeStream> streams, Instant at, Duration lease);
+
+    /**
+     * If {@code owner} holds the change's lease (as {@link #checkpoint} requires) and the change is in
+     * progress: extends the lease by {@code lease} from now, leaving the progress alone, so a driver
+     * can renew while one of its steps runs. Idempotent.
+     */
+    Held renew(ChangeId id, String owner, Duration lease);
 
     /**
      * If {@code owner} holds the lease and the change is in progress, in one transaction: sets

@@ -44,6 +44,30 @@ public interface CleanupStore {
         }
     }
 
+    /** Outcome of {@link #beginDelete}. */
+    enum Begin {
+        /** The range is marked as being deleted; send the deletes. */
+        BEGUN,
+        /** The ring epoch is no longer the one the range was checked against: nothing was marked. */
+        RING_MOVED,
+        /** {@code owner} no longer holds the claim on the range: nothing was marked. */
+        LOST
+    }
+
+    /**
+     * If {@code owner} still holds the claim on the range and the ring epoch is still {@code epoch}
+     * (the one the range was verified against), marks the range as being deleted from its node
+     * (see {@link RangeCleanup#deleteBegun()}), atomically with respect to every change start:
+     * from then on {@link ChangeStore#start} refuses a change that {@link
+     * io.pairdb.core.topology.ChangeConflicts#withCleanup conflicts} with the range, until an
+     * outcome DELETED or KEPT is recorded for it. A change that started first moved the epoch, so
+     * the answer is then RING_MOVED. Idempotent: a range marked already keeps its first mark.
+     */
+    Begin beginDelete(ChangeId change, int index, String owner, long epoch);
+
+    /** Every range marked as being deleted now (see {@link #beginDelete}). */
+    List<RangeCleanup> deleting();
+
     /**
      * The ranges due now and not done: never tried, or skipped at their last attempt (every
      * attempt of such a range was a skip). {@code oldestDueSince} is when the longest-waiting of
@@ -71,7 +95,8 @@ public interface CleanupStore {
 
     /**
      * If {@code owner} still holds the claim on the range: stores {@code outcome}, counts the
-     * attempt (at {@code at}) and releases the claim. Not idempotent: a repeat answers LOST.
+     * attempt (at {@code at}) and releases the claim; a final outcome (DELETED, KEPT) also clears
+     * the range's delete mark, a SKIPPED one keeps it. Not idempotent: a repeat answers LOST.
      */
     ChangeStore.Held record(ChangeId change, int index, String owner, CleanupOutcome outcome, Instant at);
 
@@ -81,7 +106,10 @@ public interface CleanupStore {
      */
     Backlog backlog(Instant now, Duration gracePeriod);
 
-    /** The change's released ranges and their cleanup, or empty when no such change exists. */
+    /**
+     * The change's cleanup, or empty when no such change exists: the ranges it releases (while in
+     * progress or once COMPLETED) or, once it FAILED, its stray copies, each with its outcome.
+     */
     Optional<ChangeCleanup> find(ChangeId change);
 
     /**

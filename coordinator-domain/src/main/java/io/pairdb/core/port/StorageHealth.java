@@ -2,6 +2,8 @@ package io.pairdb.core.port;
 
 import io.pairdb.core.node.StorageNode;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -9,6 +11,16 @@ import java.util.concurrent.CompletableFuture;
  * detector. Thread-safe; never blocks the caller. Idempotent.
  */
 public interface StorageHealth {
+    /**
+     * What a node says of itself: how many keys it holds (all tenants, tombstones included) and
+     * how long it keeps a tombstone before purging it, if it says.
+     */
+    record Report(long keyCount, Optional<Duration> tombstoneGcGrace) {
+        public Report {
+            Objects.requireNonNull(tombstoneGcGrace, "tombstoneGcGrace");
+        }
+    }
+
     /**
      * Completes normally when the node answers that it is serving. Fails with
      * {@link io.pairdb.core.PairDbException} when it cannot be reached, answers that it is not
@@ -21,4 +33,7 @@ public interface StorageHealth {
      * included): for estimates only. Fails like {@link #probe}. Idempotent.
      */
     CompletableFuture<Long> keyCount(StorageNode node, Duration timeout);
+
+    /** The node's health answer: key count and tombstone gc grace. Fails like {@link #probe}. Idempotent. */
+    CompletableFuture<Report> report(StorageNode node, Duration timeout);
 }

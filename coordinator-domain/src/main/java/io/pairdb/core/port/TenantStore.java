@@ -13,7 +13,13 @@ import java.util.Optional;
 public interface TenantStore {
     enum InsertOutcome { INSERTED, ALREADY_EXISTS }
 
-    /** Inserts the tenant unless one with the same id exists. Not idempotent in its answer. */
+    /**
+     * Inserts the tenant unless one with the same id exists, and with it bumps the ring epoch of the
+     * {@link TopologyStore} (one transaction): routing depends on the tenants and their RFs, so a
+     * change planned against the tenants before sees the epoch move and plans again, and a
+     * coordinator that loads the tenant can tell it must serve at least that epoch. Not idempotent
+     * in its answer.
+     */
     InsertOutcome insert(Tenant tenant);
 
     Optional<Tenant> find(TenantId id);

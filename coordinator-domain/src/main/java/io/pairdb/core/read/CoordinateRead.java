@@ -54,7 +54,9 @@ public final class CoordinateRead {
     public CompletableFuture<ReadOutcome> execute(ReadCommand command) {
         long started = env.clock().nowMillis();
         Deadline deadline = Deadline.of(env.clock(), env.settings().readTimeout(), command.clientDeadline());
-        CompletableFuture<ReadOutcome> outcome = Timeouts.started(() -> read(command, deadline));
+        // a coordinator that could not confirm its ring lately asks no replica
+        CompletableFuture<ReadOutcome> outcome = topology.freshness() instanceof ClusterTopology.Freshness.Stale stale
+                ? done(new ReadOutcome.TopologyStale(stale)) : Timeouts.started(() -> read(command, deadline));
         return outcome.whenComplete((o, error) -> env.metrics().requestCompleted(Operation.READ, command.consistency(),
                 error != null ? "ERROR" : statusOf(o), Duration.ofMillis(env.clock().nowMillis() - started)));
     }
@@ -157,6 +159,7 @@ public final class CoordinateRead {
             case ReadOutcome.Unavailable u -> "UNAVAILABLE";
             case ReadOutcome.QuorumNotReached q -> "QUORUM_NOT_REACHED";
             case ReadOutcome.TimedOut t -> "TIMEOUT";
+            case ReadOutcome.TopologyStale t -> "TOPOLOGY_STALE";
         };
     }
 

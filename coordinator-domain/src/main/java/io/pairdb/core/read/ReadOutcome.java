@@ -1,6 +1,7 @@
 package io.pairdb.core.read;
 
 import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.version.Version;
 
 /** How a read ended. */
@@ -26,5 +27,9 @@ public sealed interface ReadOutcome {
 
     /** The deadline passed before enough replicas answered. */
     record TimedOut(int required, int answered) implements ReadOutcome {
+    }
+
+    /** This coordinator could not confirm lately that its ring is current; no replica was asked. */
+    record TopologyStale(ClusterTopology.Freshness.Stale stale) implements ReadOutcome {
     }
 }

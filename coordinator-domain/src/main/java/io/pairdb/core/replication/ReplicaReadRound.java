@@ -7,6 +7,7 @@ import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.version.Version;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +24,15 @@ import java.util.concurrent.CompletableFuture;
 public final class ReplicaReadRound {
     public enum Status { REACHED, FAILED, TIMED_OUT }
 
-    /** The answers so far: a replica's version (empty = it holds none) per node that answered. */
+    /**
+     * The answers so far: a replica's version (empty = it holds none) per node that answered, in
+     * the order they answered. The order is kept (not {@code Map.copyOf}, whose iteration order
+     * changes from one JVM to the next) because read repair calls the replicas in it, and a
+     * simulation replays a seed only if the core does the same things in the same order.
+     */
     public record Replies(Status status, Map<StorageNode, Optional<Version>> answers, int failures, int required) {
         public Replies {
-            answers = Map.copyOf(answers);
+            answers = Collections.unmodifiableMap(new LinkedHashMap<>(answers));
         }
 
         public List<Version> versions() {

@@ -178,6 +178,12 @@ public final class TenantService {
         long epoch = topology.current().epoch();
         metrics.tenantCacheMiss();
         Optional<Tenant> loaded = store.find(id);
+        if (loaded.isPresent()) {
+            // a tenant is created with an epoch bump: refreshing the ring after reading the tenant serves at
+            // least that epoch, so no change started before the tenant existed misses its writes (the entry
+            // keeps the epoch read before the load: an RF changed in between must not be cached as current)
+            topology.refresh();
+        }
         Duration ttl = loaded.isPresent() ? settings.cacheTtl() : settings.missingTtl();
         cache.put(id, new Cached(loaded, now + ttl.toMillis(), epoch));
         return loaded;

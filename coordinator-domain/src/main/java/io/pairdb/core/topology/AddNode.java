@@ -1,18 +1,24 @@
 package io.pairdb.core.topology;
 
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.Timeouts;
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.node.Topology;
 import io.pairdb.core.port.Clock;
+import io.pairdb.core.port.Scheduler;
+import io.pairdb.core.port.StorageHealth;
 import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.Tenant;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Bootstraps a storage node (DESIGN.md §6): plans the streams that give it every range it will
@@ -20,6 +26,13 @@ import java.util.Optional;
  * registers it BOOTSTRAPPING and stores the change, which this coordinator then drives. From that
  * epoch on the node is a pending replica: writes reach it, reads do not. With nothing to stream
  * (an empty ring, no tenants yet) the node joins NORMAL at once and the change is COMPLETED.
+ *
+ * <p>The node is asked for its health first. One that does not answer is refused (it could not say
+ * what it holds); one that keeps tombstones for less than the configured shortest gc grace is
+ * refused; and one that already holds entries is refused unless the operator says its data may
+ * join ({@code allowExistingData}): a node that left (or comes from elsewhere) may hold versions
+ * whose tombstones were purged on the nodes that kept serving, and streaming would not override
+ * them, so deleted keys would come back.
  *
  * <p>A node id that has LEFT may be added again. A change that conflicts with one in flight is
  * refused. The plan is checked and stored against the same epoch, so two coordinators starting
@@ -30,20 +43,31 @@ public final class AddNode {
 
     private final ChangeStores stores;
     private final DriveChanges driver;
+    private final StorageHealth health;
+    private final Scheduler scheduler;
     private final Clock clock;
     private final ChangeSettings settings;
 
-    public AddNode(ChangeStores stores, DriveChanges driver, Clock clock, ChangeSettings settings) {
+    public AddNode(ChangeStores stores, DriveChanges driver, StorageHealth health, Scheduler scheduler, Clock clock,
+                   ChangeSettings settings) {
         this.stores = Objects.requireNonNull(stores, "stores");
         this.driver = Objects.requireNonNull(driver, "driver");
+        this.health = Objects.requireNonNull(health, "health");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** @throws io.pairdb.core.PairDbException if a store cannot be reached */
+    /** Adds a node that must hold no data. See {@link #add(NodeId, String, int, int, boolean)}. */
     public StartOutcome add(NodeId id, String host, int port, int virtualNodes) {
+        return add(id, host, port, virtualNodes, false);
+    }
+
+    /** @throws io.pairdb.core.PairDbException if a store cannot be reached */
+    public StartOutcome add(NodeId id, String host, int port, int virtualNodes, boolean allowExistingData) {
+        Probe probe = new Probe(allowExistingData);
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            Optional<StartOutcome> outcome = attempt(id, host, port, virtualNodes);
+            Optional<StartOutcome> outcome = attempt(id, host, port, virtualNodes, probe);
             if (outcome.isPresent()) {
                 return outcome.get();
             }
@@ -51,19 +75,25 @@ public final class AddNode {
         return new StartOutcome.Contended(ATTEMPTS);
     }
 
+    /** A dry run of an add of a node that must hold no data. */
+    public PlannedChange.Check plan(NodeId id, String host, int port, int virtualNodes) {
+        return plan(id, host, port, virtualNodes, false);
+    }
+
     /**
-     * Checks and plans the add as {@link #add} would, against the stored topology, and writes
-     * nothing: a dry run. A conflict with a change in flight is reported in the plan's refusals.
+     * Checks and plans the add as {@link #add} would (asking the node too), against the stored
+     * topology, and writes nothing: a dry run. A conflict with a change in flight and what the
+     * node's health answer would refuse are reported in the plan's refusals.
      *
      * @throws io.pairdb.core.PairDbException if a store cannot be reached
      */
-    public PlannedChange.Check plan(NodeId id, String host, int port, int virtualNodes) {
-        return check(stores.nodes().load(), id, host, port, virtualNodes, true);
+    public PlannedChange.Check plan(NodeId id, String host, int port, int virtualNodes, boolean allowExistingData) {
+        return check(stores.nodes().load(), id, host, port, virtualNodes, new Probe(allowExistingData), true);
     }
 
-    private Optional<StartOutcome> attempt(NodeId id, String host, int port, int virtualNodes) {
+    private Optional<StartOutcome> attempt(NodeId id, String host, int port, int virtualNodes, Probe probe) {
         Topology topology = stores.nodes().load();
-        return switch (check(topology, id, host, port, virtualNodes, false)) {
+        return switch (check(topology, id, host, port, virtualNodes, probe, false)) {
             case PlannedChange.Check.Refused refused -> Optional.of(refused.outcome());
             case PlannedChange.Check.Planned planned -> driver.start(planned.plan().change(), planned.plan().releases(),
                     planned.plan().node(), topology.epoch());
@@ -72,7 +102,7 @@ public final class AddNode {
 
     /** With {@code collectRefusals}, checks that leave a plan to show go into its refusals instead of ending it. */
     private PlannedChange.Check check(Topology topology, NodeId id, String host, int port, int virtualNodes,
-                                      boolean collectRefusals) {
+                                      Probe probe, boolean collectRefusals) {
         Instant createdAt = clock.now();
         for (StorageNode existing : topology.nodes()) {
             if (existing.id().equals(id)) {
@@ -87,9 +117,16 @@ public final class AddNode {
         Instant now = clock.now();
         StorageNode joining = new StorageNode(id, host, port, virtualNodes, NodeState.BOOTSTRAPPING, Liveness.UP,
                 createdAt, now);
+        List<StartOutcome> refusals = new ArrayList<>();
+        Optional<StartOutcome> unfit = probe.of(joining);
+        if (unfit.isPresent()) {
+            if (!collectRefusals) {
+                return new PlannedChange.Check.Refused(unfit.get());
+            }
+            refusals.add(unfit.get());
+        }
         List<Tenant> tenants = stores.tenants().list();
         PlanChange.Plan plan = PlanChange.forAdd(TopologyView.of(topology), joining, tenants);
-        List<StartOutcome> refusals = new ArrayList<>();
         Optional<ChangeConflicts.Conflict> conflict = ChangeConflicts.find(id, plan.streams(), stores.changes().inProgress());
         if (conflict.isPresent()) {
             StartOutcome refusal = new StartOutcome.Conflicting(conflict.get().other(), conflict.get().reason());
@@ -108,5 +145,47 @@ public final class AddNode {
         }
         return new PlannedChange.Check.Planned(new PlannedChange(topology, tenants, change, joining, refusals,
                 plan.releases()));
+    }
+
+    /** The node is asked once per request, on the first attempt that gets that far; retries reuse the answer. */
+    private final class Probe {
+        private final boolean allowExistingData;
+        private Optional<StartOutcome> unfit;
+
+        Probe(boolean allowExistingData) {
+            this.allowExistingData = allowExistingData;
+        }
+
+        /** Why the node may not join, or empty when it may. */
+        Optional<StartOutcome> of(StorageNode node) {
+            if (unfit == null) {
+                unfit = ask(node);
+            }
+            return unfit;
+        }
+
+        private Optional<StartOutcome> ask(StorageNode node) {
+            StorageHealth.Report report;
+            try {
+                report = Timeouts.bound(scheduler, Timeouts.started(() -> health.report(node, settings.healthTimeout())),
+                        settings.healthTimeout(), () -> new PairDbException("node " + node.id(),
+                                "no health answer within " + settings.healthTimeout())).get();
+            } catch (ExecutionException e) {
+                return Optional.of(new StartOutcome.NodeUnreachable(node.id(),
+                        String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PairDbException("node " + node.id(), "interrupted while asking node " + node.id(), e);
+            }
+            Optional<Duration> grace = report.tombstoneGcGrace();
+            if (grace.isPresent() && grace.get().compareTo(settings.minTombstoneGcGrace()) < 0) {
+                return Optional.of(new StartOutcome.GcGraceTooShort(node.id(), grace.get(),
+                        settings.minTombstoneGcGrace()));
+            }
+            if (report.keyCount() > 0 && !allowExistingData) {
+                return Optional.of(new StartOutcome.HoldsData(node.id(), report.keyCount()));
+            }
+            return Optional.empty();
+        }
     }
 }

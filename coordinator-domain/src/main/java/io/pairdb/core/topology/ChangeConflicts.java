@@ -71,6 +71,26 @@ public final class ChangeConflicts {
                         + " is in progress; a replication factor change waits until no change is in flight"));
     }
 
+    /**
+     * Why a change may not start while a cleanup deletes {@code release}'s range from its node, or
+     * empty when it may: it may not when one of its streams overlaps the range (the node could
+     * become a replica of part of it again, and the delete would take what was streamed to it or
+     * written to it since) or when it concerns that node. Pure.
+     */
+    public static Optional<String> withCleanup(TopologyChange change, ChangeId cleanupOf, RangeRelease release) {
+        if (change.node().equals(Optional.of(release.node()))) {
+            return Optional.of("the cleanup of change " + cleanupOf + " is deleting range " + release.range()
+                    + " from node " + release.node());
+        }
+        for (RangeStream s : change.streams()) {
+            if (overlap(s.range(), release.range())) {
+                return Optional.of("the cleanup of change " + cleanupOf + " is deleting range " + release.range()
+                        + " from node " + release.node() + ", which overlaps range " + s.range() + " of this change");
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Whether two ranges {@code (start, end]} share a token; each may wrap, and {@code start == end} is the whole ring. */
     public static boolean overlap(TokenRange a, TokenRange b) {
         for (long[] x : segments(a)) {

@@ -24,9 +24,13 @@ import java.util.Optional;
  *       epoch bump, the tenant's RF becomes {@code r'} and reads use it. A change that fails leaves
  *       the RF at {@code r}; the copies it made stay on the would-be replicas (cleanup only follows
  *       completed changes), where a later raise finds them;</li>
- *   <li><b>lowered</b>: the new RF applies at once (one transaction, epoch bump); the change is
- *       COMPLETED at start, with the ranges the extra replicas release stored for cleanup, which
- *       deletes their copies after the grace period.</li>
+ *   <li><b>lowered</b> ({@code r → r'}): a change like a raise, but the tenant keeps RF {@code r}
+ *       for reads and writes while it runs. Once every coordinator serves its epoch, the tenant's
+ *       data of every range streams from each replica being dropped to each replica kept, so a
+ *       write acknowledged by dropped replicas only (possible whenever {@code Q(r) + Q(r') <= r})
+ *       is on the kept ones; then, with another epoch bump, the RF becomes {@code r'}. The ranges
+ *       the dropped replicas release are stored for cleanup, which deletes their copies after the
+ *       grace period. A lowering that fails leaves the RF at {@code r}.</li>
  * </ul>
  *
  * <p>Bounds are the tenant service's ({@link TenantService.Settings#check}): 1 to the configured
@@ -119,11 +123,16 @@ public final class ChangeReplicationFactor {
         if (plan.streams().isEmpty()) {
             stored = tenant.withReplicationFactor(rf, now);
             change = change.ended(ChangeStatus.COMPLETED, Optional.empty(), List.of(), now);
-        } else {
+        } else if (subject.raises()) {
             stored = tenant.raisingTo(rf, now);
+        } else {
+            // lowered: reads and writes keep the old RF until the kept replicas caught up (the change's end applies it)
+            stored = tenant.withReplicationFactor(tenant.replicationFactor(), now);
         }
-        Optional<ChangeStore.Start.Started> started = driver.startReplication(change, plan.releases(), stored,
-                tenant.version(), topology.epoch());
-        return started.map(s -> new Outcome.Started(s.change(), stored, s.epoch()));
+        return switch (driver.startReplication(change, plan.releases(), stored, tenant.version(), topology.epoch())) {
+            case ChangeStore.Start.Started s -> Optional.of(new Outcome.Started(s.change(), stored, s.epoch()));
+            case ChangeStore.Start.EpochMoved moved -> Optional.empty();
+            case ChangeStore.Start.CleanupRunning c -> Optional.of(new Outcome.Conflicting(c.cleanupOf(), c.reason()));
+        };
     }
 }

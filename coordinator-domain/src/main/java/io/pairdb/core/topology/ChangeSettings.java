@@ -20,12 +20,26 @@ import java.util.Objects;
  * @param batchBytes            most bytes per batch write
  * @param storageTimeout        bound on each storage call of a stream (one batch read or written)
  * @param checkpointInterval    progress is persisted at least this often while streaming
- * @param healthTimeout         bound on the health probe of a node about to be removed
+ * @param healthTimeout         bound on the health probe of a node about to be added or removed
+ * @param minTombstoneGcGrace   the shortest tombstone gc grace a node may report and still be added:
+ *                              hints and cleanups are sized to finish within it
  */
 public record ChangeSettings(String coordinatorId, Duration lease, Duration livenessTimeout, Duration epochWaitTimeout,
                              Duration settleDelay, Duration streamFailureTimeout, Duration retryBackoffInitial,
                              Duration retryBackoffMax, int batchEntries, long batchBytes, Duration storageTimeout,
-                             Duration checkpointInterval, Duration healthTimeout) {
+                             Duration checkpointInterval, Duration healthTimeout, Duration minTombstoneGcGrace) {
+    public static final Duration DEFAULT_MIN_TOMBSTONE_GC_GRACE = Duration.ofDays(10);
+
+    /** With the default shortest gc grace (10 days, the storage nodes' own default). */
+    public ChangeSettings(String coordinatorId, Duration lease, Duration livenessTimeout, Duration epochWaitTimeout,
+                          Duration settleDelay, Duration streamFailureTimeout, Duration retryBackoffInitial,
+                          Duration retryBackoffMax, int batchEntries, long batchBytes, Duration storageTimeout,
+                          Duration checkpointInterval, Duration healthTimeout) {
+        this(coordinatorId, lease, livenessTimeout, epochWaitTimeout, settleDelay, streamFailureTimeout,
+                retryBackoffInitial, retryBackoffMax, batchEntries, batchBytes, storageTimeout, checkpointInterval,
+                healthTimeout, DEFAULT_MIN_TOMBSTONE_GC_GRACE);
+    }
+
     public ChangeSettings {
         Objects.requireNonNull(coordinatorId, "coordinatorId");
         if (coordinatorId.isBlank()) {
@@ -41,6 +55,11 @@ public record ChangeSettings(String coordinatorId, Duration lease, Duration live
         positive(storageTimeout, "storage timeout");
         notNegative(checkpointInterval, "checkpoint interval");
         positive(healthTimeout, "health timeout");
+        positive(minTombstoneGcGrace, "shortest tombstone gc grace");
+        if (lease.compareTo(storageTimeout.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("the lease (" + lease + ") must be at least twice the storage timeout ("
+                    + storageTimeout + "): a driver writes a batch only while its lease outlasts the write");
+        }
         if (retryBackoffMax.compareTo(retryBackoffInitial) < 0) {
             throw new IllegalArgumentException("maximum retry backoff must not be below the initial one");
         }
@@ -55,7 +74,7 @@ public record ChangeSettings(String coordinatorId, Duration lease, Duration live
     public static ChangeSettings defaults(String coordinatorId) {
         return new ChangeSettings(coordinatorId, Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofMinutes(2),
                 Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofSeconds(1), Duration.ofSeconds(30), 500,
-                1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(2));
+                1024 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(2));
     }
 
     /** The pause before attempt {@code failures + 1} of a stream that failed {@code failures} times in a row. */

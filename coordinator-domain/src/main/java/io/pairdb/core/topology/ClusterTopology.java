@@ -8,16 +8,22 @@ import io.pairdb.core.node.Topology;
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.TopologyStore;
 import io.pairdb.core.ring.TopologyView;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 
 /**
  * This coordinator's view of the ring, rebuilt from the {@link TopologyStore} whenever the
  * epoch there moves, and node registration. Liveness is this coordinator's own: what its
  * failure detector observed ({@link #markLiveness}) overrides the stored value, and survives
- * reloads. Thread-safe: readers get the view swapped in atomically; changes are serialised.
+ * reloads. With a confirmation bound, the view also knows whether it may be served: a coordinator
+ * that could not confirm it recently (cut off from the store) must stop routing by it, see
+ * {@link #freshness()}. Thread-safe: readers get the view swapped in atomically; changes are serialised.
  */
 public final class ClusterTopology {
     /** Outcome of registering a node. */
@@ -32,15 +38,82 @@ public final class ClusterTopology {
         }
     }
 
+    /** Whether this coordinator may route requests by its view (see {@link #freshness()}). */
+    public sealed interface Freshness {
+        /** The view was confirmed current within the bound (or no bound applies). */
+        record Confirmed() implements Freshness {
+        }
+
+        /**
+         * The view was not confirmed current within {@code bound}: since {@code confirmedAt}, or
+         * never. Serving on it could route writes to replica sets a change has moved away from.
+         */
+        record Stale(long epoch, Optional<Instant> confirmedAt, Duration bound) implements Freshness {
+        }
+    }
+
+    private static final Freshness CONFIRMED = new Freshness.Confirmed();
+
     private final TopologyStore store;
     private final Clock clock;
+    private final Optional<Duration> confirmWithin;
     private final AtomicReference<TopologyView> view = new AtomicReference<>(TopologyView.empty());
     private final Map<NodeId, Liveness> observed = new ConcurrentHashMap<>();
     private final Object changes = new Object();
+    private final AtomicReference<Instant> confirmedAt = new AtomicReference<>();
 
+    /**
+     * @param confirmWithin the view counts as stale once it was not confirmed (see {@link #confirm})
+     *                      for this long; it must be safely shorter than the time after which the
+     *                      epoch fence stops waiting for a silent coordinator
+     */
+    public ClusterTopology(TopologyStore store, Clock clock, Duration confirmWithin) {
+        this(store, clock, Optional.of(confirmWithin));
+    }
+
+    /** A view that never counts as stale: for a coordinator that is alone with its store (tests, tools). */
     public ClusterTopology(TopologyStore store, Clock clock) {
+        this(store, clock, Optional.empty());
+    }
+
+    private ClusterTopology(TopologyStore store, Clock clock, Optional<Duration> confirmWithin) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.confirmWithin = Objects.requireNonNull(confirmWithin, "confirmWithin");
+        confirmWithin.ifPresent(bound -> {
+            if (!bound.isPositive()) {
+                throw new IllegalArgumentException("the confirmation bound must be positive, was " + bound);
+            }
+        });
+    }
+
+    /**
+     * Refreshes the view from the store and announces the epoch served ({@code announce}: the
+     * heartbeat the epoch fence reads); once both succeeded, the view counts as confirmed as of
+     * the moment this call began. Whoever stops waiting for this coordinator does so only after
+     * its heartbeat has been silent for the liveness timeout, by which time a coordinator that
+     * could not confirm has stopped serving. Throws what the store or {@code announce} threw
+     * (nothing is confirmed then).
+     */
+    public TopologyView confirm(LongConsumer announce) {
+        Instant since = clock.now();
+        TopologyView served = refresh();
+        announce.accept(served.epoch());
+        confirmedAt.accumulateAndGet(since, (a, b) -> a == null || b.isAfter(a) ? b : a);
+        return served;
+    }
+
+    /** Whether the view may be served now: confirmed within the bound. */
+    public Freshness freshness() {
+        if (confirmWithin.isEmpty()) {
+            return CONFIRMED;
+        }
+        Instant at = confirmedAt.get();
+        Duration bound = confirmWithin.get();
+        if (at != null && clock.now().isBefore(at.plus(bound))) {
+            return CONFIRMED;
+        }
+        return new Freshness.Stale(view.get().epoch(), Optional.ofNullable(at), bound);
     }
 
     public TopologyView current() {
@@ -104,15 +177,15 @@ public final class ClusterTopology {
      * Points a registered node at a new address (a storage node that moved host or port).
      * Ownership is unchanged; returns the node as stored, or empty if it is unknown.
      */
-    public java.util.Optional<StorageNode> relocate(NodeId id, String host, int port) {
-        java.util.Optional<StorageNode> existing = store.find(id);
+    public Optional<StorageNode> relocate(NodeId id, String host, int port) {
+        Optional<StorageNode> existing = store.find(id);
         if (existing.isEmpty()) {
             return existing;
         }
         StorageNode moved = existing.get().withAddress(host, port, clock.now());
         store.update(moved);
         reload();
-        return java.util.Optional.of(moved);
+        return Optional.of(moved);
     }
 
     /**

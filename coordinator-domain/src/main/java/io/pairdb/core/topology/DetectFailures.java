@@ -77,6 +77,11 @@ public final class DetectFailures {
         for (StorageNode node : topology.current().nodes()) {
             if (node.state() == NodeState.LEFT) {
                 detector.forget(node.id());
+                if (node.liveness() == Liveness.DOWN) {
+                    // forgotten means UP to the detector: the served view must agree, or if the id joins the ring
+                    // again no probe ever reports a transition and it stays DOWN here for good
+                    topology.markLiveness(node.id(), Liveness.UP);
+                }
                 continue;
             }
             if (probing.add(node.id())) {

@@ -1,5 +1,6 @@
 package io.pairdb.core.topology;
 
+import io.pairdb.core.PermanentFailureException;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.Clock;
@@ -28,7 +29,9 @@ import java.util.Optional;
  * </ol>
  *
  * Every store write is conditional on the lease; once it is lost the step says so and does
- * nothing more. Not thread-safe: one runner calls it.
+ * nothing more. The lease is also renewed apart from the steps ({@link #renewLease()}), and a
+ * storage write starts only while the lease outlasts it, as this coordinator counts. Not
+ * thread-safe, but for {@link #renewLease()}: one runner calls it.
  */
 public final class DriveChange implements AutoCloseable {
     /** What to do after a step. */
@@ -68,6 +71,7 @@ public final class DriveChange implements AutoCloseable {
     private boolean unsaved;
     private StreamRanges.Transfer transfer;
     private Ending ended;
+    private final LeaseHold lease;
 
     public DriveChange(TopologyChange change, ChangeStore store, ClusterTopology topology, EpochFence fence,
                        StreamRanges streaming, Clock clock, ChangeSettings settings, ChangeEvents events) {
@@ -81,6 +85,8 @@ public final class DriveChange implements AutoCloseable {
         this.events = Objects.requireNonNull(events, "events");
         this.streams = new ArrayList<>(change.streams());
         this.lastSaved = clock.now();
+        // just started or claimed: the lease was granted no earlier than this
+        this.lease = new LeaseHold(clock, settings.lease(), lastSaved);
     }
 
     public ChangeId id() {
@@ -92,10 +98,27 @@ public final class DriveChange implements AutoCloseable {
         return change.withStreams(streams, change.updatedAt());
     }
 
-    /** Does one bounded piece of work. Throws only what the store threw; calling again retries. */
+    /**
+     * Does one bounded piece of work. Throws only what the store threw; calling again retries. A
+     * failure that retrying cannot fix ({@link PermanentFailureException}) fails the change instead,
+     * which is rolled back with the progress last saved.
+     */
     public Step step() {
         if (ended != null) {
             return new Step.Ended(ended);
+        }
+        try {
+            return advance();
+        } catch (PermanentFailureException e) {
+            events.stepFailed(change.id(), e);
+            return end(ChangeStatus.FAILED, Optional.of("a step failed in a way retrying cannot fix: " + e.getMessage()),
+                    change.streams(), clock.now());
+        }
+    }
+
+    private Step advance() {
+        if (lease.isLost()) {
+            return lost();
         }
         Instant now = clock.now();
         if (!now.isBefore(lastSaved.plus(renewEvery())) && !save(now)) {
@@ -157,7 +180,7 @@ public final class DriveChange implements AutoCloseable {
     private Step copy(RangeStream stream, Instant now) {
         if (transfer == null || transfer.stream().index() != stream.index()) {
             closeTransfer();
-            transfer = streaming.resume(stream, topology::current);
+            transfer = streaming.resume(stream, topology::current, lease);
         }
         switch (transfer.next()) {
             case StreamRanges.Progress.Copied copied -> {
@@ -180,6 +203,10 @@ public final class DriveChange implements AutoCloseable {
                     return lost();
                 }
                 return new Step.Continue();
+            }
+            case StreamRanges.Progress.Stopped stopped -> {
+                closeTransfer();
+                return lost();
             }
             case StreamRanges.Progress.Failed failed -> {
                 closeTransfer();
@@ -209,8 +236,10 @@ public final class DriveChange implements AutoCloseable {
         ChangeStore.Held held = store.checkpoint(change.id(), settings.coordinatorId(), List.copyOf(streams), at,
                 settings.lease());
         if (held == ChangeStore.Held.LOST) {
+            lease.lose();
             return false;
         }
+        lease.renewed(at);
         change = change.withStreams(streams, at);
         lastSaved = at;
         unsaved = false;
@@ -218,10 +247,14 @@ public final class DriveChange implements AutoCloseable {
     }
 
     private Step end(ChangeStatus status, Optional<String> error, Instant at) {
+        return end(status, error, List.copyOf(streams), at);
+    }
+
+    private Step end(ChangeStatus status, Optional<String> error, List<RangeStream> finalStreams, Instant at) {
         closeTransfer();
         Optional<NodeState> nodeState = !change.type().concernsNode() ? Optional.empty()
                 : Optional.of(status == ChangeStatus.COMPLETED ? change.type().onCompletion() : change.type().onRollback());
-        switch (store.finish(change.id(), settings.coordinatorId(), nodeState, status, error, List.copyOf(streams), at)) {
+        switch (store.finish(change.id(), settings.coordinatorId(), nodeState, status, error, finalStreams, at)) {
             case ChangeStore.Finish.Finished finished -> {
                 change = finished.change();
                 topology.reload();
@@ -244,6 +277,22 @@ public final class DriveChange implements AutoCloseable {
 
     private Duration renewEvery() {
         return settings.lease().dividedBy(3);
+    }
+
+    /**
+     * Renews the lease without touching the progress. Unlike the rest of this class it may run
+     * while a step does (the renewal task of {@link DriveChanges}): a step can take longer than the
+     * lease. A lease found lost ends the driving at the next step, and no write starts meanwhile.
+     *
+     * @throws io.pairdb.core.PairDbException if the store cannot be reached (the lease then runs
+     *                                        down, and writes stop before it ends)
+     */
+    public void renewLease() {
+        Instant since = clock.now();
+        switch (store.renew(change.id(), settings.coordinatorId(), settings.lease())) {
+            case HELD -> lease.renewed(since);
+            case LOST -> lease.lose();
+        }
     }
 
     /**

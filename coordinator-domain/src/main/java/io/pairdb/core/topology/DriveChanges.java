@@ -24,7 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Runs the {@link DriveChange}s of this coordinator on the {@link Scheduler}, each step
  * scheduled by the one before, and takes over changes whose driver went silent: whoever drives
  * it calls {@link #takeOverAbandoned()} on an interval, and the change resumes from its persisted
- * progress here. Thread-safe.
+ * progress here. Besides the steps, each change's lease is renewed every third of it, so a step
+ * that takes longer than the lease does not cost it (see {@link DriveChange#renewLease()}).
+ * Thread-safe.
  */
 public final class DriveChanges {
     /** A change driven here; the lock keeps its steps, and the stop, one at a time. */
@@ -73,8 +75,24 @@ public final class DriveChanges {
                 new DriveChange(change, store, topology, fence, streaming, clock, settings, events)));
         if (run == created[0]) {
             scheduler.schedule(Duration.ZERO, () -> step(run));
+            renewWhileDriven(run);
         }
         return run.ending();
+    }
+
+    /** Renews the change's lease every third of it, whether or not a step is under way, until the driving ends. */
+    private void renewWhileDriven(Running run) {
+        scheduler.schedule(settings.lease().dividedBy(3), () -> {
+            if (run.ending().isDone() || stopped) {
+                return;
+            }
+            try {
+                run.driver().renewLease();
+            } catch (RuntimeException e) {
+                events.stepFailed(run.driver().id(), e);
+            }
+            renewWhileDriven(run);
+        });
     }
 
     /**
@@ -82,7 +100,8 @@ public final class DriveChanges {
      * drives it. Empty when the epoch moved since the change was planned: plan again.
      */
     Optional<StartOutcome> start(TopologyChange change, List<RangeRelease> releases, StorageNode node, long expectedEpoch) {
-        switch (store.start(change, releases, node, expectedEpoch, settings.coordinatorId(), settings.lease())) {
+        switch (store.start(change, RangeRelease.withRollback(releases, change.streams()), node, expectedEpoch,
+                settings.coordinatorId(), settings.lease())) {
             case ChangeStore.Start.Started started -> {
                 events.started(started.change());
                 drive(started.change());
@@ -93,28 +112,26 @@ public final class DriveChanges {
             case ChangeStore.Start.EpochMoved moved -> {
                 return Optional.empty();
             }
+            case ChangeStore.Start.CleanupRunning cleanup -> {
+                return Optional.of(new StartOutcome.Conflicting(cleanup.cleanupOf(), cleanup.reason()));
+            }
         }
     }
 
     /**
-     * Stores a new replication factor change (see {@link ChangeStore#startReplication}), serves its
-     * epoch here at once and drives it. Empty when the epoch or the tenant moved since the change
-     * was planned: plan again.
+     * Stores a new replication factor change (see {@link ChangeStore#startReplication}) and, once
+     * it is stored, serves its epoch here at once and drives it. Answers what the store answered.
      */
-    Optional<ChangeStore.Start.Started> startReplication(TopologyChange change, List<RangeRelease> releases, Tenant tenant,
-                                                         long expectedTenantVersion, long expectedEpoch) {
-        switch (store.startReplication(change, releases, tenant, expectedTenantVersion, expectedEpoch,
-                settings.coordinatorId(), settings.lease())) {
-            case ChangeStore.Start.Started started -> {
-                events.started(started.change());
-                drive(started.change());
-                topology.reload();
-                return Optional.of(started);
-            }
-            case ChangeStore.Start.EpochMoved moved -> {
-                return Optional.empty();
-            }
+    ChangeStore.Start startReplication(TopologyChange change, List<RangeRelease> releases, Tenant tenant,
+                                       long expectedTenantVersion, long expectedEpoch) {
+        ChangeStore.Start start = store.startReplication(change, RangeRelease.withRollback(releases, change.streams()),
+                tenant, expectedTenantVersion, expectedEpoch, settings.coordinatorId(), settings.lease());
+        if (start instanceof ChangeStore.Start.Started started) {
+            events.started(started.change());
+            drive(started.change());
+            topology.reload();
         }
+        return start;
     }
 
     /**

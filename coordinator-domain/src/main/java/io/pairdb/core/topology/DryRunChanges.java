@@ -47,8 +47,8 @@ public final class DryRunChanges {
     }
 
     /** @throws PairDbException if a store cannot be reached */
-    public Outcome add(NodeId id, String host, int port, int virtualNodes) {
-        return preview(addNode.plan(id, host, port, virtualNodes));
+    public Outcome add(NodeId id, String host, int port, int virtualNodes, boolean allowExistingData) {
+        return preview(addNode.plan(id, host, port, virtualNodes, allowExistingData));
     }
 
     /** @throws PairDbException if a store cannot be reached */

@@ -11,7 +11,9 @@ import java.util.Objects;
  * coordinator may still write to the old replica sets only, and a range streamed now could miss
  * those writes. This coordinator answers for itself from its own served view, which is fresher
  * than its last heartbeat; the others from theirs. A coordinator silent for longer than the
- * liveness timeout is not waited for. Thread-safe.
+ * liveness timeout is not waited for: that is safe because a coordinator stops serving once it has
+ * not confirmed its epoch ({@link #confirmServedEpoch}) for a bound shorter than that timeout,
+ * and every confirmation ends with a heartbeat. Thread-safe.
  */
 public final class EpochFence {
     /** Outcome of a check. */
@@ -49,9 +51,20 @@ public final class EpochFence {
         return behind.isEmpty() ? new Check.Serving() : new Check.Behind(behind);
     }
 
-    /** Tells the others which epoch this coordinator serves. Called on a timer and after each epoch change. */
+    /** Tells the others which epoch this coordinator serves, as it is now, without looking at the store. */
     public void reportServedEpoch() {
         registry.heartbeat(self, topology.current().epoch());
+    }
+
+    /**
+     * Refreshes this coordinator's view from the store and reports the epoch it then serves; when
+     * both succeed the view counts as confirmed (see {@link ClusterTopology#confirm}). Called on a
+     * timer and after each epoch change.
+     *
+     * @throws io.pairdb.core.PairDbException if the store or the registry cannot be reached
+     */
+    public void confirmServedEpoch() {
+        topology.confirm(epoch -> registry.heartbeat(self, epoch));
     }
 
     /** Leaves the registry at an orderly shutdown, so nobody waits out this coordinator's silence. */

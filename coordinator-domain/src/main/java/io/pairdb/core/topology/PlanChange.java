@@ -57,8 +57,11 @@ public final class PlanChange {
      * The movements of a tenant's RF changing from {@code from} to {@code to}, range by range of
      * the current ring. Raised: each node among the first {@code to} replicas but not the first
      * {@code from} receives the tenant's data of the range from those first {@code from} (streams).
-     * Lowered: each node among the first {@code from} but not the first {@code to} releases the
-     * tenant's data of the range (for cleanup). Nothing when the ring has fewer nodes than either RF.
+     * Lowered: each node kept (among the first {@code to}) receives the tenant's data of the range
+     * from every node dropped (among the first {@code from}, not the first {@code to}), one stream
+     * per pair: a write acknowledged by dropped replicas only must be on the kept ones, and no single
+     * dropped replica need hold every such write; then each dropped node releases the tenant's
+     * data of the range (for cleanup). Nothing when the ring has fewer nodes than either RF.
      */
     public static Plan forReplication(TopologyView view, ReplicationChange change) {
         Ring ring = view.currentRing();
@@ -72,10 +75,21 @@ public final class PlanChange {
         for (var range : RangeMovements.elementaryRanges(ring, ring)) {
             List<NodeId> before = ring.replicasFor(range.end(), change.from());
             List<NodeId> after = ring.replicasFor(range.end(), change.to());
-            for (NodeId target : after) {
-                if (!before.contains(target)) {
-                    streams.add(RangeStream.pending(streams.size(), range, target, before, new TreeSet<>(Set.of(change.to())),
-                            only));
+            if (change.raises()) {
+                for (NodeId target : after) {
+                    if (!before.contains(target)) {
+                        streams.add(RangeStream.pending(streams.size(), range, target, before,
+                                new TreeSet<>(Set.of(change.to())), only));
+                    }
+                }
+            } else {
+                for (NodeId kept : after) {
+                    for (NodeId dropped : before) {
+                        if (!after.contains(dropped)) {
+                            streams.add(RangeStream.pending(streams.size(), range, kept, List.of(dropped),
+                                    new TreeSet<>(Set.of(change.to())), only));
+                        }
+                    }
                 }
             }
             for (NodeId former : before) {

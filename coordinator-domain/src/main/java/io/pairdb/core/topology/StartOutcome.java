@@ -3,6 +3,7 @@ package io.pairdb.core.topology;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
+import java.time.Duration;
 
 /** How a request to add or remove a node ended. */
 public sealed interface StartOutcome {
@@ -33,6 +34,21 @@ public sealed interface StartOutcome {
 
     /** The node to remove does not answer; removing it means streaming from the survivors (force). */
     record NodeDown(NodeId id, String reason) implements StartOutcome {
+    }
+
+    /** The node to add does not answer its health probe, so it cannot tell whether it holds data. */
+    record NodeUnreachable(NodeId id, String reason) implements StartOutcome {
+    }
+
+    /**
+     * The node to add holds entries (left from an earlier membership, or from another cluster):
+     * versions whose tombstones were purged elsewhere would come back. Refused unless asked for.
+     */
+    record HoldsData(NodeId id, long keys) implements StartOutcome {
+    }
+
+    /** The node to add keeps tombstones for less time than the coordinators' hints and cleanups assume. */
+    record GcGraceTooShort(NodeId id, Duration reported, Duration required) implements StartOutcome {
     }
 
     /** The change would run into a change in flight (see {@link ChangeConflicts}). */

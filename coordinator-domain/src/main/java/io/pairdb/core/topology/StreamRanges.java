@@ -43,6 +43,13 @@ public final class StreamRanges {
         /** No source could be scanned, or the target did not take the batch. Nothing moved. */
         record Failed(String error) implements Progress {
         }
+
+        /**
+         * The lease on the change might run out before the next write to the target ended, so it was
+         * not sent: the driver stops, and whoever holds the lease next meets no late write of it.
+         */
+        record Stopped(String reason) implements Progress {
+        }
     }
 
     private final StorageRanges ranges;
@@ -55,23 +62,28 @@ public final class StreamRanges {
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** Starts copying a stream from where it got to. Close the transfer when done with it. */
-    public Transfer resume(RangeStream stream, Supplier<TopologyView> topology) {
-        return new Transfer(stream, topology);
+    /**
+     * Starts copying a stream from where it got to, writing only while {@code lease} holds for a
+     * whole write. Close the transfer when done with it.
+     */
+    Transfer resume(RangeStream stream, Supplier<TopologyView> topology, LeaseHold lease) {
+        return new Transfer(stream, topology, lease);
     }
 
     /** One stream's copy in progress: it keeps its scan open between calls. Not thread-safe. */
     public final class Transfer implements AutoCloseable {
         private final Supplier<TopologyView> topology;
+        private final LeaseHold lease;
         private RangeStream stream;
         private final List<TenantId> tenants;
         private int tenantIndex;
         private StorageRanges.Scan scan;
         private NodeId scanning;
 
-        private Transfer(RangeStream stream, Supplier<TopologyView> topology) {
+        private Transfer(RangeStream stream, Supplier<TopologyView> topology, LeaseHold lease) {
             this.stream = stream;
             this.topology = topology;
+            this.lease = lease;
             this.tenants = switch (stream.tenants()) {
                 case TenantFilter.AllTenants all -> List.of();
                 case TenantFilter.Only only -> only.tenants();
@@ -113,10 +125,10 @@ public final class StreamRanges {
                         stream = stream.done();
                         return new Progress.Finished(stream);
                     }
-                    Optional<String> refused = write(target.get(), batch.get());
+                    Optional<Progress> refused = write(target.get(), batch.get());
                     if (refused.isPresent()) {
                         closeScan();
-                        return new Progress.Failed(refused.get());
+                        return refused.get();
                     }
                     List<StorageRanges.Entry> entries = batch.get();
                     long bytes = entries.stream().mapToLong(StorageRanges.Entry::approximateBytes).sum();
@@ -157,14 +169,17 @@ public final class StreamRanges {
             return scan;
         }
 
-        /** Writes the batch to the target in pieces of at most the configured entries and bytes. */
-        private Optional<String> write(StorageNode target, List<StorageRanges.Entry> entries) {
+        /**
+         * Writes the batch to the target in pieces of at most the configured entries and bytes;
+         * what stopped it, if anything did.
+         */
+        private Optional<Progress> write(StorageNode target, List<StorageRanges.Entry> entries) {
             List<StorageRanges.Entry> piece = new ArrayList<>();
             long pieceBytes = 0;
             for (StorageRanges.Entry e : entries) {
                 long size = e.approximateBytes();
                 if (!piece.isEmpty() && (piece.size() >= settings.batchEntries() || pieceBytes + size > settings.batchBytes())) {
-                    Optional<String> refused = writePiece(target, piece);
+                    Optional<Progress> refused = writePiece(target, piece);
                     if (refused.isPresent()) {
                         return refused;
                     }
@@ -177,7 +192,11 @@ public final class StreamRanges {
             return piece.isEmpty() ? Optional.empty() : writePiece(target, piece);
         }
 
-        private Optional<String> writePiece(StorageNode target, List<StorageRanges.Entry> piece) {
+        private Optional<Progress> writePiece(StorageNode target, List<StorageRanges.Entry> piece) {
+            if (!lease.holdsFor(settings.storageTimeout())) {
+                return Optional.of(new Progress.Stopped("the lease on the change may run out before a batch write to "
+                        + target.id() + " ends (bound " + settings.storageTimeout() + ")"));
+            }
             List<StorageRanges.Entry> entries = List.copyOf(piece);
             try {
                 Timeouts.bound(scheduler, Timeouts.started(() -> ranges.writeBatch(target, entries, settings.storageTimeout())),
@@ -187,10 +206,11 @@ public final class StreamRanges {
                 return Optional.empty();
             } catch (ExecutionException | CompletionException e) {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
-                return Optional.of("target " + target.id() + " did not take a batch: " + cause.getMessage());
+                return Optional.of(new Progress.Failed("target " + target.id() + " did not take a batch: "
+                        + cause.getMessage()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return Optional.of("interrupted while writing to " + target.id());
+                return Optional.of(new Progress.Failed("interrupted while writing to " + target.id()));
             }
         }
 

@@ -24,9 +24,9 @@ public final class TopologyChanges {
         this.store = Objects.requireNonNull(store, "store");
     }
 
-    /** See {@link AddNode#add}. */
-    public StartOutcome add(NodeId id, String host, int port, int virtualNodes) {
-        return addNode.add(id, host, port, virtualNodes);
+    /** See {@link AddNode#add(NodeId, String, int, int, boolean)}. */
+    public StartOutcome add(NodeId id, String host, int port, int virtualNodes, boolean allowExistingData) {
+        return addNode.add(id, host, port, virtualNodes, allowExistingData);
     }
 
     /** See {@link RemoveNode#remove}. */

@@ -92,6 +92,10 @@ public final class CoordinateWrite {
     }
 
     private CompletableFuture<WriteOutcome> checkAndWrite(WriteCommand command, Deadline deadline) {
+        if (topology.freshness() instanceof ClusterTopology.Freshness.Stale stale) {
+            // a coordinator that could not confirm its ring lately writes nothing, not even an idempotency claim
+            return done(new WriteOutcome.TopologyStale(stale));
+        }
         Optional<String> badContext = command.causalContext().flatMap(context -> CausalContexts.problem(context,
                 env.clock().nowMillis(), env.settings().maxCausalContextEntries(), env.settings().maxClockSkew()));
         if (badContext.isPresent()) {
@@ -410,6 +414,7 @@ public final class CoordinateWrite {
             };
             case WriteOutcome.InvalidCausalContext i -> "INVALID_CAUSAL_CONTEXT";
             case WriteOutcome.CoordinatorIdNotHeld c -> "COORDINATOR_ID_NOT_HELD";
+            case WriteOutcome.TopologyStale t -> "TOPOLOGY_STALE";
         };
     }
 

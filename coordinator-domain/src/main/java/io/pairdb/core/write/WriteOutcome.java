@@ -2,6 +2,7 @@ package io.pairdb.core.write;
 
 import io.pairdb.core.idempotency.StoredResponse;
 import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.topology.ClusterTopology;
 
 /** How a write or delete ended. */
 public sealed interface WriteOutcome {
@@ -64,5 +65,9 @@ public sealed interface WriteOutcome {
      * lease, or another instance took the id over), so it cannot version a write; nothing was written.
      */
     record CoordinatorIdNotHeld(String coordinatorId) implements WriteOutcome {
+    }
+
+    /** This coordinator could not confirm lately that its ring is current; nothing was written. */
+    record TopologyStale(ClusterTopology.Freshness.Stale stale) implements WriteOutcome {
     }
 }

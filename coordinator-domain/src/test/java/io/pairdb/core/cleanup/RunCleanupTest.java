@@ -25,6 +25,7 @@ import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
 import io.pairdb.core.topology.ChangeStores;
 import io.pairdb.core.topology.ChangeType;
+import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.topology.PlanChange;
 import io.pairdb.core.topology.RangeRelease;
 import io.pairdb.core.topology.TopologyChange;
@@ -47,14 +48,15 @@ class RunCleanupTest {
 
     private final ManualClock clock = new ManualClock();
     private final InMemoryTopologyStore nodes = new InMemoryTopologyStore();
-    private final InMemoryTenantStore tenants = new InMemoryTenantStore();
+    private final InMemoryTenantStore tenants = new InMemoryTenantStore(nodes);
     private final InMemoryChangeStore changes = new InMemoryChangeStore(nodes, clock);
     private final InMemoryCleanupStore cleanups = new InMemoryCleanupStore(changes, clock);
     private final InMemoryStorageRanges data = new InMemoryStorageRanges();
     private final CleanupSettings settings = new CleanupSettings("coord-a", GRACE, Duration.ofMinutes(1), 16,
             Duration.ofSeconds(5), 7);
-    private final RunCleanup cleanup = new RunCleanup(cleanups, new ChangeStores(nodes, tenants, changes), data, clock,
-            settings, CleanupEvents.NONE);
+    private final ClusterTopology topology = new ClusterTopology(nodes, clock);
+    private final RunCleanup cleanup = new RunCleanup(cleanups, new ChangeStores(nodes, tenants, changes), topology, data,
+            clock, settings, CleanupEvents.NONE);
     private final List<String> keys = new ArrayList<>();
     private ChangeId added;
 
@@ -308,6 +310,77 @@ class RunCleanupTest {
                 .hasMessageContaining("reason");
         assertThat(force.force(new ChangeId("add-n9-e9"), "why", "alice")).isEqualTo(new CleanupStore.Force.NotFound());
         assertThat(cleanups.find(added).orElseThrow().forced()).isEmpty();
+    }
+
+    @Test
+    void aFormerOwnerThisCoordinatorsFailureDetectorSeesDownIsSkippedWithoutBeingCalled() {
+        Moved moved = aMovedKey();
+        topology.reload();
+        topology.markLiveness(moved.former(), Liveness.DOWN);
+        clock.advance(GRACE);
+
+        cleanup.run();
+
+        List<RangeCleanup> ofFormer = ranges(added).stream().filter(r -> r.release().node().equals(moved.former()))
+                .toList();
+        assertThat(ofFormer).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.outcome()).isInstanceOfAny(CleanupOutcome.Skipped.class, CleanupOutcome.Kept.class);
+            if (r.outcome() instanceof CleanupOutcome.Skipped skipped) {
+                assertThat(skipped.reason()).isEqualTo("node " + moved.former() + " is down");
+            }
+        });
+        assertThat(ofFormer).anyMatch(r -> r.outcome() instanceof CleanupOutcome.Skipped);
+        assertThat(data.rangesDeleted()).noneMatch(d -> d.node().equals(moved.former()));
+        assertThat(data.callsTo(moved.former())).as("calls to the node seen down").isZero();
+        assertThat(ranges(added)).anyMatch(r -> r.outcome() instanceof CleanupOutcome.Deleted);
+    }
+
+    /** Removing n4 again: its streams give the moved ranges back to their former owners. */
+    private TopologyChange removingN4() {
+        StorageNode n4 = nodes.find(new NodeId("n4")).orElseThrow();
+        PlanChange.Plan plan = PlanChange.forRemove(TopologyView.of(nodes.load()), n4.id(), tenants.list(), false);
+        long epoch = nodes.epoch() + 1;
+        Instant now = clock.now();
+        return new TopologyChange(ChangeId.of(ChangeType.REMOVE_NODE, n4.id(), epoch), ChangeType.REMOVE_NODE, n4.id(),
+                ChangeStatus.IN_PROGRESS, epoch, false, 0, plan.streams(), now, now, Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
+
+    private ChangeStore.Start startRemovingN4() {
+        StorageNode n4 = nodes.find(new NodeId("n4")).orElseThrow();
+        return changes.start(removingN4(), n4.withState(NodeState.LEAVING, clock.now()), nodes.epoch(), "coord-b",
+                Duration.ofMinutes(1));
+    }
+
+    @Test
+    void aRangeWhoseDeleteFailedMayStillBeDeletedSoNoOverlappingChangeStartsUntilALaterRunDeletedIt() {
+        Moved moved = aMovedKey();
+        // the former owner's deletes fail, as a timed-out one would: each may still run on the node
+        data.failWrites(moved.former(), true);
+        clock.advance(GRACE);
+
+        cleanup.run();
+
+        assertThat(startRemovingN4()).as("a change giving the range back to its former owner")
+                .isInstanceOfSatisfying(ChangeStore.Start.CleanupRunning.class, running -> {
+                    assertThat(running.cleanupOf()).isEqualTo(added);
+                    assertThat(running.reason()).contains("from node " + moved.former());
+                });
+        RangeRelease held = releaseHolding(moved.key(), moved.former());
+        RangeCleanup range = ranges(added).get(held.index());
+        assertThat(range.outcome()).isInstanceOfSatisfying(CleanupOutcome.Skipped.class,
+                s -> assertThat(s.reason()).contains("may still run on node " + moved.former()));
+        assertThat(range.deleteBegun()).isPresent();
+
+        data.failWrites(moved.former(), false);
+        clock.advance(Duration.ofMinutes(5));
+        cleanup.run();
+
+        RangeCleanup after = ranges(added).get(held.index());
+        assertThat(after.outcome()).isInstanceOf(CleanupOutcome.Deleted.class);
+        assertThat(after.deleteBegun()).isEmpty();
+        assertThat(cleanups.deleting()).isEmpty();
+        assertThat(startRemovingN4()).isInstanceOf(ChangeStore.Start.Started.class);
     }
 
     @Test

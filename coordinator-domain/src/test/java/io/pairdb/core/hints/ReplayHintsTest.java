@@ -15,6 +15,8 @@ import io.pairdb.core.ring.Token;
 import io.pairdb.core.testing.FakeStorageNodes;
 import io.pairdb.core.testing.FakeStorageNodes.Kind;
 import io.pairdb.core.testing.InMemoryHintStore;
+import io.pairdb.core.tenant.TenantService;
+import io.pairdb.core.testing.InMemoryTenantStore;
 import io.pairdb.core.testing.InMemoryTopologyStore;
 import io.pairdb.core.testing.ManualClock;
 import io.pairdb.core.testing.ManualScheduler;
@@ -26,6 +28,7 @@ import io.pairdb.core.version.Version;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -51,6 +54,8 @@ class ReplayHintsTest {
     private final RecordingHintMetrics metrics = new RecordingHintMetrics();
     private final HintTally tally = new HintTally("coord-1", metrics, clock.now());
     private final HintSettings settings = HintSettings.defaults("coord-1");
+    private final TenantService tenants = new TenantService(new InMemoryTenantStore(topologyStore), topology, clock,
+            CoordinatorMetrics.NONE, TenantService.Settings.defaults());
     private ReplayHints replay;
 
     @BeforeEach
@@ -58,6 +63,8 @@ class ReplayHintsTest {
         for (int i = 1; i <= 3; i++) {
             topology.register(node(i), "10.0.0." + i, 7000, 16);
         }
+        tenants.create(TENANT, Optional.of(3));
+        topology.reload();
         replay = replayer("coord-1");
     }
 
@@ -65,7 +72,7 @@ class ReplayHintsTest {
         Environment env = new Environment(clock, scheduler, CoordinatorMetrics.NONE, CoordinatorSettings.defaults());
         HintSettings s = new HintSettings(id, settings.batchSize(), settings.batchPause(), settings.maxAttempts(),
                 settings.ttl(), settings.claimLease(), settings.deliveryTimeout());
-        return new ReplayHints(hints, storage, topology, tally, env, s);
+        return new ReplayHints(hints, storage, topology, tenants, tally, env, s);
     }
 
     private static Version version(String value, long counter) {
@@ -122,7 +129,7 @@ class ReplayHintsTest {
 
     @Test
     void theBatchSizeAndPauseAreSettings() {
-        replay = new ReplayHints(hints, storage, topology, tally,
+        replay = new ReplayHints(hints, storage, topology, tenants, tally,
                 new Environment(clock, scheduler, CoordinatorMetrics.NONE, CoordinatorSettings.defaults()),
                 settings.withBatches(10, Duration.ofMillis(50)));
         storeHints(TARGET, 25);
@@ -298,6 +305,35 @@ class ReplayHintsTest {
 
         assertThat(report.dropped()).containsEntry(DropReason.NODE_LEFT, 3L);
         assertThat(storage.calls()).isEmpty();
+        assertThat(hints.total()).isZero();
+    }
+
+    @Test
+    void hintsForANodeThatNoLongerReplicatesTheirKeyAreDroppedAndCounted() {
+        // a fourth node joined: for some keys node 3 is no replica any more, its copy was moved (and cleaned up)
+        topology.register(node(4), "10.0.0.4", 7000, 16);
+        List<String> moved = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; moved.size() < 5 || kept.size() < 5; i++) {
+            String key = "k" + i;
+            boolean replica = topology.current().replicasFor(Token.forKey(TENANT.value(), key), 3).orElseThrow()
+                    .writeTargets().stream().anyMatch(n -> n.id().equals(TARGET));
+            if (replica && kept.size() < 5) {
+                kept.add(key);
+                storeHint(TARGET, key, version("v" + i, i + 1), clock.now());
+            } else if (!replica && moved.size() < 5) {
+                moved.add(key);
+                storeHint(TARGET, key, version("v" + i, i + 1), clock.now());
+            }
+        }
+
+        ReplayReport report = done(replay.replay(TARGET));
+
+        assertThat(keysWrittenTo(TARGET)).as("a replayed hint would bring an old value back where the key was moved away")
+                .containsExactlyInAnyOrderElementsOf(kept);
+        assertThat(report.delivered()).isEqualTo(5);
+        assertThat(report.dropped()).containsEntry(DropReason.NOT_A_REPLICA, 5L);
+        assertThat(metrics.dropped(TARGET, DropReason.NOT_A_REPLICA)).isEqualTo(5);
         assertThat(hints.total()).isZero();
     }
 

@@ -1,6 +1,8 @@
 package io.pairdb.core.port;
 
+import io.pairdb.core.testing.ApiKeyStoreContract;
 import io.pairdb.core.testing.ChangeStoreContract;
+import io.pairdb.core.testing.InMemoryApiKeyStore;
 import io.pairdb.core.testing.CoordinatorIdsContract;
 import io.pairdb.core.testing.CoordinatorRegistryContract;
 import io.pairdb.core.testing.StorageRangesContract;
@@ -22,10 +24,26 @@ import org.junit.jupiter.api.Nested;
 /** The in-memory fakes honour the same contracts as the real adapters. */
 class InMemoryPortsContractTest {
     @Nested
+    class ApiKeyStoreFake extends ApiKeyStoreContract {
+        @Override
+        protected ApiKeyStore emptyStore() {
+            return new InMemoryApiKeyStore();
+        }
+    }
+
+    @Nested
     class TenantStoreFake extends TenantStoreContract {
+        private InMemoryTenantStore store;
+
         @Override
         protected TenantStore emptyStore() {
-            return new InMemoryTenantStore();
+            store = new InMemoryTenantStore();
+            return store;
+        }
+
+        @Override
+        protected long ringEpoch() {
+            return store.ringEpoch();
         }
     }
 
@@ -80,7 +98,7 @@ class InMemoryPortsContractTest {
         @Override
         protected Stores emptyStores() {
             InMemoryTopologyStore nodes = new InMemoryTopologyStore();
-            InMemoryTenantStore tenants = new InMemoryTenantStore();
+            InMemoryTenantStore tenants = new InMemoryTenantStore(nodes);
             return new Stores(nodes, tenants, new InMemoryChangeStore(nodes, tenants, clock));
         }
 

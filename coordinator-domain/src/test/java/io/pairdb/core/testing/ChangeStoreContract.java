@@ -169,6 +169,27 @@ public abstract class ChangeStoreContract {
     }
 
     @Test
+    public void everyKeyTheDataPlaneAcceptsCanBeCheckpointedAndEndedWith() {
+        TopologyChange change = started(changes.start(change(ChangeType.ADD_NODE, "n4", 4, streams("n4")),
+                node("n4", NodeState.BOOTSTRAPPING), 3, "coord-a", LEASE));
+        List<RangeStream> progress = new ArrayList<>(change.streams());
+        // U+0000 is valid UTF-8 and a valid key; JSON has to escape it, and jsonb refuses the escape
+        String key = "a\u0000b\\u0000\"\u0001\uD83D\uDE00";
+        progress.set(0, progress.get(0).copied(1, 10, new KeyPosition(Token.parseUnsigned("1500"), new TenantId("t"), key)));
+        progress.set(1, progress.get(1).failed(now.plusSeconds(1), "target n4 refused key '" + key + "'"));
+
+        assertThat(changes.checkpoint(change.id(), "coord-a", progress, now.plusSeconds(2), LEASE)).isEqualTo(Held.HELD);
+        assertThat(changes.find(change.id()).orElseThrow().streams().get(0).after().orElseThrow().key()).isEqualTo(key);
+
+        Finish finish = changes.finish(change.id(), "coord-a", Optional.of(NodeState.LEFT), ChangeStatus.FAILED,
+                Optional.of("stream 1 kept failing: key '" + key + "'"), progress, now.plusSeconds(3));
+        assertThat(finish).isInstanceOf(Finish.Finished.class);
+        TopologyChange ended = changes.find(change.id()).orElseThrow();
+        assertThat(ended.streams().get(0).after().orElseThrow().key()).isEqualTo(key);
+        assertThat(ended.error().orElseThrow()).startsWith("stream 1 kept failing: key 'a");
+    }
+
+    @Test
     public void anotherCoordinatorTakesAChangeOverOnlyOnceItsLeaseRanOut() {
         TopologyChange change = started(changes.start(change(ChangeType.ADD_NODE, "n4", 4, streams("n4")),
                 node("n4", NodeState.BOOTSTRAPPING), 3, "coord-a", LEASE));
@@ -184,6 +205,21 @@ public abstract class ChangeStoreContract {
         assertThat(changes.finish(change.id(), "coord-a", Optional.of(NodeState.NORMAL), ChangeStatus.COMPLETED, Optional.empty(),
                 change.streams(), now)).isEqualTo(new Finish.LeaseLost());
         assertThat(changes.checkpoint(change.id(), "coord-b", change.streams(), now, LEASE)).isEqualTo(Held.HELD);
+    }
+
+    @Test
+    public void onlyTheLeaseHolderRenewsAndARenewalLeavesTheProgressAlone() {
+        TopologyChange change = started(changes.start(change(ChangeType.ADD_NODE, "n4", 4, streams("n4")),
+                node("n4", NodeState.BOOTSTRAPPING), 3, "coord-a", LEASE));
+        List<RangeStream> progress = new ArrayList<>(change.streams());
+        progress.set(0, progress.get(0).copied(2, 300, new KeyPosition(Token.parseUnsigned("1500"), new TenantId("t"), "k")));
+        changes.checkpoint(change.id(), "coord-a", progress, now.plusSeconds(1), LEASE);
+        expireLeases();
+
+        assertThat(changes.renew(change.id(), "coord-b", LEASE)).isEqualTo(Held.LOST);
+        assertThat(changes.renew(change.id(), "coord-a", LEASE)).isEqualTo(Held.HELD);
+        assertThat(changes.claimAbandoned("coord-b", LEASE)).as("renewed: not abandoned").isEmpty();
+        assertThat(changes.find(change.id()).orElseThrow().streams()).isEqualTo(progress);
     }
 
     @Test
@@ -285,13 +321,14 @@ public abstract class ChangeStoreContract {
     @Test
     public void raisingAnRfStoresThePendingRfTheChangeAndTheEpochTogether() {
         Tenant before = tenant("orders", 2);
-        TopologyChange change = rfChange("orders", 2, 3, 4, streams("n3"));
+        long epoch = nodes.epoch();
+        TopologyChange change = rfChange("orders", 2, 3, epoch + 1, streams("n3"));
 
-        Start start = changes.startReplication(change, List.of(), before.raisingTo(3, now.plusSeconds(1)), 1, 3, "coord-a",
-                LEASE);
+        Start start = changes.startReplication(change, List.of(), before.raisingTo(3, now.plusSeconds(1)), 1, epoch,
+                "coord-a", LEASE);
 
         assertThat(start).isInstanceOf(Start.Started.class);
-        assertThat(nodes.epoch()).isEqualTo(4);
+        assertThat(nodes.epoch()).isEqualTo(epoch + 1);
         Tenant stored = tenants.find(before.id()).orElseThrow();
         assertThat(stored.replicationFactor()).isEqualTo(2);
         assertThat(stored.pendingReplicationFactor()).contains(3);
@@ -306,48 +343,61 @@ public abstract class ChangeStoreContract {
     @Test
     public void anRfChangePlannedAgainstAnOlderTenantOrEpochWritesNothing() {
         Tenant before = tenant("orders", 2);
-        assertThat(changes.startReplication(rfChange("orders", 2, 3, 4, streams("n3")), List.of(), before.raisingTo(3, now), 7, 3,
-                "coord-a", LEASE)).isEqualTo(new Start.EpochMoved(3));
-        assertThat(changes.startReplication(rfChange("orders", 2, 3, 3, streams("n3")), List.of(), before.raisingTo(3, now), 1, 2,
-                "coord-a", LEASE)).isEqualTo(new Start.EpochMoved(3));
+        long epoch = nodes.epoch();
+        assertThat(changes.startReplication(rfChange("orders", 2, 3, epoch + 1, streams("n3")), List.of(),
+                before.raisingTo(3, now), 7, epoch, "coord-a", LEASE)).isEqualTo(new Start.EpochMoved(epoch));
+        assertThat(changes.startReplication(rfChange("orders", 2, 3, epoch, streams("n3")), List.of(),
+                before.raisingTo(3, now), 1, epoch - 1, "coord-a", LEASE)).isEqualTo(new Start.EpochMoved(epoch));
         assertThat(tenants.find(before.id())).contains(before);
         assertThat(changes.list(10)).isEmpty();
-        assertThat(nodes.epoch()).isEqualTo(3);
+        assertThat(nodes.epoch()).isEqualTo(epoch);
+    }
+
+    @Test
+    public void aChangePlannedBeforeATenantWasCreatedWritesNothing() {
+        long planned = nodes.epoch();
+        tenant("late", 2);
+        TopologyChange change = change(ChangeType.ADD_NODE, "n4", planned + 1, streams("n4"));
+        assertThat(changes.start(change, node("n4", NodeState.BOOTSTRAPPING), planned, "coord-a", LEASE))
+                .isEqualTo(new Start.EpochMoved(planned + 1));
+        assertThat(changes.find(change.id())).isEmpty();
     }
 
     @Test
     public void endingAnRfChangeAppliesOrDropsThePendingRfWithAnEpochBump() {
         Tenant orders = tenant("orders", 2);
         Tenant audit = tenant("audit", 1);
-        TopologyChange raise = rfChange("orders", 2, 3, 4, streams("n3"));
-        started(changes.startReplication(raise, List.of(), orders.raisingTo(3, now), 1, 3, "coord-a", LEASE));
+        long epoch = nodes.epoch();
+        TopologyChange raise = rfChange("orders", 2, 3, epoch + 1, streams("n3"));
+        started(changes.startReplication(raise, List.of(), orders.raisingTo(3, now), 1, epoch, "coord-a", LEASE));
 
         Finish finish = changes.finish(raise.id(), "coord-a", Optional.empty(), ChangeStatus.COMPLETED, Optional.empty(),
                 raise.streams(), now.plusSeconds(5));
 
-        assertThat(finish).isInstanceOfSatisfying(Finish.Finished.class, f -> assertThat(f.epoch()).isEqualTo(5));
+        assertThat(finish).isInstanceOfSatisfying(Finish.Finished.class, f -> assertThat(f.epoch()).isEqualTo(epoch + 2));
         Tenant raised = tenants.find(orders.id()).orElseThrow();
         assertThat(raised.replicationFactor()).isEqualTo(3);
         assertThat(raised.pendingReplicationFactor()).isEmpty();
         assertThat(changes.find(raise.id()).orElseThrow().status()).isEqualTo(ChangeStatus.COMPLETED);
 
-        TopologyChange failing = rfChange("audit", 1, 2, 6, streams("n3"));
-        started(changes.startReplication(failing, List.of(), audit.raisingTo(2, now), 1, 5, "coord-a", LEASE));
+        TopologyChange failing = rfChange("audit", 1, 2, epoch + 3, streams("n3"));
+        started(changes.startReplication(failing, List.of(), audit.raisingTo(2, now), 1, epoch + 2, "coord-a", LEASE));
         changes.finish(failing.id(), "coord-a", Optional.empty(), ChangeStatus.FAILED, Optional.of("stream 0 kept failing"),
                 failing.streams(), now.plusSeconds(9));
         Tenant kept = tenants.find(audit.id()).orElseThrow();
         assertThat(kept.replicationFactor()).isEqualTo(1);
         assertThat(kept.pendingReplicationFactor()).isEmpty();
-        assertThat(nodes.epoch()).isEqualTo(7);
+        assertThat(nodes.epoch()).isEqualTo(epoch + 4);
     }
 
     @Test
     public void loweringAnRfStartsCompletedWithTheNewRf() {
         Tenant orders = tenant("orders", 3);
-        TopologyChange lower = rfChange("orders", 3, 2, 4, List.of()).ended(ChangeStatus.COMPLETED, Optional.empty(),
-                List.of(), now);
+        long epoch = nodes.epoch();
+        TopologyChange lower = rfChange("orders", 3, 2, epoch + 1, List.of()).ended(ChangeStatus.COMPLETED,
+                Optional.empty(), List.of(), now);
 
-        started(changes.startReplication(lower, List.of(), orders.withReplicationFactor(2, now), 1, 3, "coord-a",
+        started(changes.startReplication(lower, List.of(), orders.withReplicationFactor(2, now), 1, epoch, "coord-a",
                 LEASE));
 
         assertThat(tenants.find(orders.id()).orElseThrow().replicationFactor()).isEqualTo(2);

@@ -136,6 +136,94 @@ public abstract class CleanupStoreContract {
         assertThat(claim("coord-a", completed)).extracting(c -> c.cleanup().change()).containsOnly(completing);
     }
 
+    /** A change that streams range 0 of {@link #releases()} (10, 2000] to n5, planned at the epoch now. */
+    private TopologyChange overlappingRange0() {
+        long epoch = nodes.epoch() + 1;
+        ChangeId id = ChangeId.of(ChangeType.ADD_NODE, new NodeId("n5"), epoch);
+        return new TopologyChange(id, ChangeType.ADD_NODE, new NodeId("n5"), ChangeStatus.IN_PROGRESS, epoch, false, 0,
+                List.of(RangeStream.pending(0, new TokenRange(new Token(1500), new Token(3000)), new NodeId("n5"),
+                        List.of(new NodeId("n3")), new TreeSet<>(Set.of(3)), TenantFilter.ALL)), completed, completed,
+                Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    @Test
+    public void aRangeBeingDeletedRefusesOverlappingChangesUntilItsOutcomeIsFinal() {
+        ChangeId id = start("n4", false);
+        claim("coord-a", completed);
+        long epoch = nodes.epoch();
+        assertThat(cleanups.beginDelete(id, 0, "coord-b", epoch)).isEqualTo(CleanupStore.Begin.LOST);
+        assertThat(cleanups.beginDelete(id, 0, "coord-a", epoch - 1)).isEqualTo(CleanupStore.Begin.RING_MOVED);
+        assertThat(cleanups.deleting()).isEmpty();
+
+        assertThat(cleanups.beginDelete(id, 0, "coord-a", epoch)).isEqualTo(CleanupStore.Begin.BEGUN);
+        assertThat(cleanups.deleting()).singleElement().satisfies(r -> {
+            assertThat(r.release().index()).isZero();
+            assertThat(r.deleteBegun()).isPresent();
+        });
+        TopologyChange overlapping = overlappingRange0();
+        assertThat(changes.start(overlapping, node("n5", NodeState.BOOTSTRAPPING), epoch, "coord-c", LEASE))
+                .isInstanceOfSatisfying(ChangeStore.Start.CleanupRunning.class, running -> {
+                    assertThat(running.cleanupOf()).isEqualTo(id);
+                    assertThat(running.reason()).contains("(10, 2000]").contains("n1");
+                });
+        assertThat(changes.find(overlapping.id())).isEmpty();
+        assertThat(nodes.epoch()).isEqualTo(epoch);
+
+        // a delete that failed may still run: the mark outlives a skip
+        cleanups.record(id, 0, "coord-a", new CleanupOutcome.Skipped("timed out", completed), completed);
+        assertThat(cleanups.deleting()).hasSize(1);
+        assertThat(changes.start(overlapping, node("n5", NodeState.BOOTSTRAPPING), epoch, "coord-c", LEASE))
+                .isInstanceOf(ChangeStore.Start.CleanupRunning.class);
+
+        expireClaims();
+        claim("coord-a", completed);
+        assertThat(cleanups.beginDelete(id, 0, "coord-a", epoch)).isEqualTo(CleanupStore.Begin.BEGUN);
+        cleanups.record(id, 0, "coord-a", new CleanupOutcome.Deleted(7, completed), completed);
+        assertThat(cleanups.deleting()).isEmpty();
+        assertThat(changes.start(overlapping, node("n5", NodeState.BOOTSTRAPPING), epoch, "coord-c", LEASE))
+                .isInstanceOf(ChangeStore.Start.Started.class);
+    }
+
+    @Test
+    public void aChangeStartedFirstMovesTheEpochSoTheDeleteDoesNotBegin() {
+        ChangeId id = start("n4", false);
+        claim("coord-a", completed);
+        long verifiedAt = nodes.epoch();
+        TopologyChange overlapping = overlappingRange0();
+        assertThat(changes.start(overlapping, node("n5", NodeState.BOOTSTRAPPING), verifiedAt, "coord-c", LEASE))
+                .isInstanceOf(ChangeStore.Start.Started.class);
+        assertThat(cleanups.beginDelete(id, 0, "coord-a", verifiedAt)).isEqualTo(CleanupStore.Begin.RING_MOVED);
+        assertThat(cleanups.deleting()).isEmpty();
+    }
+
+    @Test
+    public void theStrayCopiesOfAFailedChangeAreDueAndTheRangesItWouldHaveReleasedAreNot() {
+        long epoch = nodes.epoch() + 1;
+        ChangeId id = ChangeId.of(ChangeType.REMOVE_NODE, new NodeId("n3"), epoch);
+        RangeStream stream = RangeStream.pending(0, new TokenRange(new Token(1), new Token(2)), new NodeId("n2"),
+                List.of(new NodeId("n3")), new TreeSet<>(Set.of(3)), TenantFilter.ALL);
+        TopologyChange change = new TopologyChange(id, ChangeType.REMOVE_NODE, new NodeId("n3"), ChangeStatus.IN_PROGRESS,
+                epoch, false, 0, List.of(stream), completed, completed, Optional.empty(), Optional.empty(),
+                Optional.empty());
+        List<RangeRelease> releases = RangeRelease.withRollback(releases(), List.of(stream));
+        assertThat(changes.start(change, releases, node("n3", NodeState.LEAVING), epoch - 1, "coord-a", LEASE))
+                .isInstanceOf(ChangeStore.Start.Started.class);
+        assertThat(cleanups.find(id).orElseThrow().ranges()).as("in progress: what it releases if it completes")
+                .extracting(RangeCleanup::release).containsExactlyElementsOf(releases());
+        assertThat(claim("coord-a", completed.plus(Duration.ofDays(9)))).isEmpty();
+
+        changes.finish(id, "coord-a", Optional.of(NodeState.NORMAL), ChangeStatus.FAILED, Optional.of("boom"),
+                List.of(stream), completed);
+
+        assertThat(claim("coord-a", completed)).singleElement().satisfies(c -> {
+            assertThat(c.cleanup().release().when()).isEqualTo(RangeRelease.When.FAILED);
+            assertThat(c.cleanup().release().node()).isEqualTo(new NodeId("n2"));
+            assertThat(c.cleanup().release().range()).isEqualTo(stream.range());
+        });
+        assertThat(cleanups.find(id).orElseThrow().ranges()).as("failed: its stray copies")
+                .extracting(RangeCleanup::release).containsExactly(releases.getLast());
+    }
+
     @Test
     public void aClaimedRangeGoesToNobodyElseUntilTheClaimRunsOut() {
         ChangeId id = start("n4", false);

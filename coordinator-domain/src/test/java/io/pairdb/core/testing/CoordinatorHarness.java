@@ -41,7 +41,7 @@ public final class CoordinatorHarness implements AutoCloseable {
 
     private final ManualClock clock = new ManualClock();
     private final InMemoryTopologyStore topologyStore = new InMemoryTopologyStore();
-    private final ClusterTopology topology = new ClusterTopology(topologyStore, clock);
+    private final ClusterTopology topology;
     private final InMemoryHintStore hints = new InMemoryHintStore();
     private final FakeStorageNodes storage = new FakeStorageNodes();
     private final Scheduler scheduler;
@@ -52,6 +52,8 @@ public final class CoordinatorHarness implements AutoCloseable {
     private final CoordinateRead reads;
 
     private CoordinatorHarness(Builder b) {
+        this.topology = b.confirmEpochWithin == null ? new ClusterTopology(topologyStore, clock)
+                : new ClusterTopology(topologyStore, clock, b.confirmEpochWithin);
         for (int i = 1; i <= b.nodes; i++) {
             topology.register(node(i), "10.0.0." + i, 7000, StorageNode.DEFAULT_VIRTUAL_NODES);
         }
@@ -195,6 +197,14 @@ public final class CoordinatorHarness implements AutoCloseable {
         /** The scheduler the core runs its timers and background work on (closed with the harness if closeable). */
         public Builder scheduler(Supplier<Scheduler> scheduler) {
             this.scheduler = scheduler;
+            return this;
+        }
+
+        private Duration confirmEpochWithin;
+
+        /** The coordinator serves only while it confirmed its ring within this bound (see ClusterTopology#confirm). */
+        public Builder confirmEpochWithin(Duration bound) {
+            this.confirmEpochWithin = bound;
             return this;
         }
 

@@ -134,6 +134,20 @@ public final class FakeStorageNodes implements StorageNodes, StorageHealth {
         return answer(node.id(), () -> null);
     }
 
+    private final Map<NodeId, Duration> gcGraces = new ConcurrentHashMap<>();
+
+    /** The tombstone gc grace the node reports from now on (none is reported by default). */
+    public void reportGcGrace(NodeId node, Duration grace) {
+        gcGraces.put(node, grace);
+    }
+
+    @Override
+    public CompletableFuture<Report> report(StorageNode node, Duration timeout) {
+        calls.add(new Call(Kind.HEALTH, node.id(), null, null));
+        return answer(node.id(), () -> new Report(replica(node.id()).size(),
+                Optional.ofNullable(gcGraces.get(node.id()))));
+    }
+
     /** The keys the node holds, tombstones included, like the storage contract's health answer. */
     @Override
     public CompletableFuture<Long> keyCount(StorageNode node, Duration timeout) {

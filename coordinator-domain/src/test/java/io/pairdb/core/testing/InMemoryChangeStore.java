@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Changes in memory beside an {@link InMemoryTopologyStore}: every method holds that store's
@@ -35,6 +37,9 @@ public final class InMemoryChangeStore implements ChangeStore {
     private final Clock clock;
     private final Map<ChangeId, TopologyChange> changes = new LinkedHashMap<>();
     private final Map<ChangeId, List<RangeRelease>> releases = new LinkedHashMap<>();
+    private volatile RuntimeException checkpointFailure;
+    private volatile RuntimeException renewFailure;
+    private volatile Function<TopologyChange, Optional<Start.CleanupRunning>> startGuard = change -> Optional.empty();
 
     public InMemoryChangeStore(InMemoryTopologyStore nodes, InMemoryTenantStore tenants, Clock clock) {
         this.nodes = nodes;
@@ -45,6 +50,32 @@ public final class InMemoryChangeStore implements ChangeStore {
     /** With tenants of its own: for tests of node changes only. */
     public InMemoryChangeStore(InMemoryTopologyStore nodes, Clock clock) {
         this(nodes, new InMemoryTenantStore(), clock);
+    }
+
+    /** Consulted by every start, under this store's lock: a cleanup store refuses changes meanwhile (see beginDelete). */
+    void guardStarts(Function<TopologyChange, Optional<Start.CleanupRunning>> guard) {
+        startGuard = guard;
+    }
+
+    /** Runs {@code work} atomically with every start and end of a change, as one PostgreSQL transaction would. */
+    <T> T locked(Supplier<T> work) {
+        synchronized (nodes) {
+            return work.get();
+        }
+    }
+
+    long ringEpoch() {
+        return nodes.epoch();
+    }
+
+    /** From now on every renewal throws this (null: renewals work again). */
+    public void failRenewals(RuntimeException failure) {
+        renewFailure = failure;
+    }
+
+    /** From now on every checkpoint throws this (null: checkpoints work again). */
+    public void failCheckpoints(RuntimeException failure) {
+        checkpointFailure = failure;
     }
 
     /** The ranges the change releases, as stored with it (for {@link InMemoryCleanupStore}). */
@@ -60,6 +91,10 @@ public final class InMemoryChangeStore implements ChangeStore {
         synchronized (nodes) {
             if (nodes.epoch() != expectedEpoch) {
                 return new Start.EpochMoved(nodes.epoch());
+            }
+            Optional<Start.CleanupRunning> cleanup = startGuard.apply(change);
+            if (cleanup.isPresent()) {
+                return cleanup.get();
             }
             Invariants.argument(change.ringEpoch() == expectedEpoch + 1, "the change must carry the epoch it introduces");
             Invariants.argument(change.node().equals(Optional.of(node.id())), "the change and the node disagree");
@@ -92,6 +127,10 @@ public final class InMemoryChangeStore implements ChangeStore {
             Optional<Tenant> current = tenants.find(tenant.id());
             if (nodes.epoch() != expectedEpoch || current.isEmpty() || current.get().version() != expectedTenantVersion) {
                 return new Start.EpochMoved(nodes.epoch());
+            }
+            Optional<Start.CleanupRunning> cleanup = startGuard.apply(change);
+            if (cleanup.isPresent()) {
+                return cleanup.get();
             }
             Invariants.check(changes.values().stream().noneMatch(c -> c.inProgress() && c.replication()
                     .map(r -> r.tenant().equals(tenant.id())).orElse(false)), "tenant " + tenant.id()
@@ -143,12 +182,26 @@ public final class InMemoryChangeStore implements ChangeStore {
 
     @Override
     public Held checkpoint(ChangeId id, String owner, List<RangeStream> streams, Instant at, Duration lease) {
+        return extendLease(checkpointFailure, id, owner, lease, c -> c.withStreams(streams, at));
+    }
+
+    @Override
+    public Held renew(ChangeId id, String owner, Duration lease) {
+        return extendLease(renewFailure, id, owner, lease, c -> c);
+    }
+
+    /** If {@code owner} holds the change: updates it and extends the lease, unless a failure is injected. */
+    private Held extendLease(RuntimeException injected, ChangeId id, String owner, Duration lease,
+                             Function<TopologyChange, TopologyChange> update) {
+        if (injected != null) {
+            throw injected;
+        }
         synchronized (nodes) {
             TopologyChange c = changes.get(id);
             if (!heldBy(c, owner)) {
                 return Held.LOST;
             }
-            changes.put(id, c.withStreams(streams, at).withLease(Optional.of(new Lease(owner, clock.now().plus(lease)))));
+            changes.put(id, update.apply(c).withLease(Optional.of(new Lease(owner, clock.now().plus(lease)))));
             return Held.HELD;
         }
     }

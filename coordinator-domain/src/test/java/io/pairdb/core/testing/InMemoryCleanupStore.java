@@ -7,6 +7,7 @@ import io.pairdb.core.cleanup.RangeCleanup;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.CleanupStore;
 import io.pairdb.core.port.Clock;
+import io.pairdb.core.topology.ChangeConflicts;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
 import io.pairdb.core.topology.Lease;
@@ -38,19 +39,62 @@ public final class InMemoryCleanupStore implements CleanupStore {
     public InMemoryCleanupStore(InMemoryChangeStore changes, Clock clock) {
         this.changes = changes;
         this.clock = clock;
+        changes.guardStarts(this::conflictingDelete);
     }
 
     /** Lets every claim taken so far run out. */
-    public synchronized void expireClaims() {
-        claims.replaceAll((k, l) -> new Lease(l.owner(), Instant.MIN));
+    public void expireClaims() {
+        changes.locked(() -> {
+            claims.replaceAll((k, l) -> new Lease(l.owner(), Instant.MIN));
+            return null;
+        });
+    }
+
+    /** Called by the change store under its lock, at every start. */
+    private Optional<ChangeStore.Start.CleanupRunning> conflictingDelete(TopologyChange change) {
+        for (RangeCleanup r : deletingNow()) {
+            Optional<String> reason = ChangeConflicts.withCleanup(change, r.change(), r.release());
+            if (reason.isPresent()) {
+                return Optional.of(new ChangeStore.Start.CleanupRunning(r.change(), reason.get()));
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
-    public synchronized List<Claimed> claimDue(Instant completedBefore, Instant triedBefore, String owner, Duration lease,
-                                            int limit) {
+    public Begin beginDelete(ChangeId change, int index, String owner, long epoch) {
+        return changes.locked(() -> {
+            Key key = new Key(change, index);
+            Lease claim = claims.get(key);
+            if (claim == null || !claim.owner().equals(owner)) {
+                return Begin.LOST;
+            }
+            if (changes.ringEpoch() != epoch) {
+                return Begin.RING_MOVED;
+            }
+            attempts.put(key, current(change, changes.releases(change).get(index)).deleting(clock.now()));
+            return Begin.BEGUN;
+        });
+    }
+
+    @Override
+    public List<RangeCleanup> deleting() {
+        return changes.locked(this::deletingNow);
+    }
+
+    private List<RangeCleanup> deletingNow() {
+        return attempts.values().stream().filter(r -> r.deleteBegun().isPresent()).toList();
+    }
+
+    @Override
+    public List<Claimed> claimDue(Instant completedBefore, Instant triedBefore, String owner, Duration lease, int limit) {
+        return changes.locked(() -> claim(completedBefore, triedBefore, owner, lease, limit));
+    }
+
+    private List<Claimed> claim(Instant completedBefore, Instant triedBefore, String owner, Duration lease, int limit) {
         Instant now = clock.now();
         List<TopologyChange> due = changes.list(Integer.MAX_VALUE).stream()
-                .filter(c -> c.status() == ChangeStatus.COMPLETED)
+                .filter(c -> c.status().isFinal())
                 .filter(c -> forced.containsKey(c.id()) || !c.completedAt().orElseThrow().isAfter(completedBefore))
                 .sorted(Comparator.comparing((TopologyChange c) -> c.completedAt().orElseThrow())
                         .thenComparing(c -> c.id().value()))
@@ -58,6 +102,9 @@ public final class InMemoryCleanupStore implements CleanupStore {
         List<Claimed> claimed = new ArrayList<>();
         for (TopologyChange c : due) {
             for (RangeRelease r : changes.releases(c.id())) {
+                if (!r.dueAfter(c.status())) {
+                    continue;
+                }
                 if (claimed.size() == limit) {
                     return claimed;
                 }
@@ -76,8 +123,11 @@ public final class InMemoryCleanupStore implements CleanupStore {
     }
 
     @Override
-    public synchronized ChangeStore.Held record(ChangeId change, int index, String owner, CleanupOutcome outcome,
-                                                Instant at) {
+    public ChangeStore.Held record(ChangeId change, int index, String owner, CleanupOutcome outcome, Instant at) {
+        return changes.locked(() -> recordLocked(change, index, owner, outcome, at));
+    }
+
+    private ChangeStore.Held recordLocked(ChangeId change, int index, String owner, CleanupOutcome outcome, Instant at) {
         Key key = new Key(change, index);
         Lease claim = claims.get(key);
         if (claim == null || !claim.owner().equals(owner)) {
@@ -90,13 +140,17 @@ public final class InMemoryCleanupStore implements CleanupStore {
     }
 
     @Override
-    public synchronized Backlog backlog(Instant now, Duration gracePeriod) {
+    public Backlog backlog(Instant now, Duration gracePeriod) {
+        return changes.locked(() -> backlogLocked(now, gracePeriod));
+    }
+
+    private Backlog backlogLocked(Instant now, Duration gracePeriod) {
         int pending = 0;
         int skipped = 0;
         int mostSkips = 0;
         Instant oldest = null;
         for (TopologyChange c : changes.list(Integer.MAX_VALUE)) {
-            if (c.status() != ChangeStatus.COMPLETED) {
+            if (!c.status().isFinal()) {
                 continue;
             }
             Instant dueAt = c.completedAt().orElseThrow().plus(gracePeriod);
@@ -108,6 +162,9 @@ public final class InMemoryCleanupStore implements CleanupStore {
                 continue;
             }
             for (RangeRelease r : changes.releases(c.id())) {
+                if (!r.dueAfter(c.status())) {
+                    continue;
+                }
                 RangeCleanup range = current(c.id(), r);
                 switch (range.outcome()) {
                     case CleanupOutcome.Pending p -> pending++;
@@ -129,16 +186,26 @@ public final class InMemoryCleanupStore implements CleanupStore {
     }
 
     @Override
-    public synchronized Optional<ChangeCleanup> find(ChangeId change) {
-        if (changes.find(change).isEmpty()) {
+    public Optional<ChangeCleanup> find(ChangeId change) {
+        return changes.locked(() -> findLocked(change));
+    }
+
+    private Optional<ChangeCleanup> findLocked(ChangeId change) {
+        Optional<TopologyChange> found = changes.find(change);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
-        List<RangeCleanup> ranges = changes.releases(change).stream().map(r -> current(change, r)).toList();
+        List<RangeCleanup> ranges = changes.releases(change).stream().filter(r -> r.concerns(found.get().status()))
+                .map(r -> current(change, r)).toList();
         return Optional.of(new ChangeCleanup(change, ranges, Optional.ofNullable(forced.get(change))));
     }
 
     @Override
-    public synchronized Force force(ChangeId change, ForcedCleanup order) {
+    public Force force(ChangeId change, ForcedCleanup order) {
+        return changes.locked(() -> forceLocked(change, order));
+    }
+
+    private Force forceLocked(ChangeId change, ForcedCleanup order) {
         Optional<TopologyChange> found = changes.find(change);
         if (found.isEmpty()) {
             return new Force.NotFound();
@@ -147,7 +214,7 @@ public final class InMemoryCleanupStore implements CleanupStore {
             return new Force.NotCompleted(found.get().status());
         }
         forced.put(change, order);
-        return new Force.Forced(find(change).orElseThrow());
+        return new Force.Forced(findLocked(change).orElseThrow());
     }
 
     private RangeCleanup current(ChangeId change, RangeRelease release) {

@@ -51,6 +51,35 @@ public final class InMemoryStorageRanges implements StorageRanges {
     private final List<ScanOpened> scans = new CopyOnWriteArrayList<>();
     private final Map<NodeId, Long> written = new ConcurrentHashMap<>();
     private final List<RangeDeleted> deletes = new CopyOnWriteArrayList<>();
+    private final Map<NodeId, Long> calls = new ConcurrentHashMap<>();
+    private final Map<NodeId, Long> batchWrites = new ConcurrentHashMap<>();
+    private volatile NodeId blockedTarget;
+    private volatile java.util.concurrent.CountDownLatch unblocked = new java.util.concurrent.CountDownLatch(0);
+    private final java.util.concurrent.atomic.AtomicInteger blocked = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * From now on a batch write to the node blocks its caller inside the call (not in the future it
+     * returns) until {@link #unblockWrites()}: a step that takes as long as the test wants.
+     */
+    public void blockWritesTo(NodeId node) {
+        unblocked = new java.util.concurrent.CountDownLatch(1);
+        blockedTarget = node;
+    }
+
+    public void unblockWrites() {
+        blockedTarget = null;
+        unblocked.countDown();
+    }
+
+    /** Batch writes blocked so far (see {@link #blockWritesTo}). */
+    public int blockedWrites() {
+        return blocked.get();
+    }
+
+    /** Batch write calls the node received, blocked ones included. */
+    public long batchWritesTo(NodeId node) {
+        return batchWrites.getOrDefault(node, 0L);
+    }
     private final Map<NodeId, Long> digestCalls = new ConcurrentHashMap<>();
 
     /** Stores the version on the node, conditionally, as a replica write would. */
@@ -78,6 +107,15 @@ public final class InMemoryStorageRanges implements StorageRanges {
         }
     }
 
+    /** Every call made to the node: scans, batch writes, digests, range deletes. */
+    public long callsTo(NodeId node) {
+        return calls.getOrDefault(node, 0L);
+    }
+
+    private void called(StorageNode node) {
+        calls.merge(node.id(), 1L, Long::sum);
+    }
+
     public List<ScanOpened> scansOpened() {
         return List.copyOf(scans);
     }
@@ -90,6 +128,7 @@ public final class InMemoryStorageRanges implements StorageRanges {
     @Override
     public Scan scan(StorageNode node, TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after,
                      int batchSize) {
+        called(node);
         scans.add(new ScanOpened(node.id(), range, tenant, after));
         if (after.isPresent() && !range.contains(after.get().token())) {
             throw new IllegalArgumentException("resume position " + after.get() + " is outside " + range);
@@ -143,6 +182,17 @@ public final class InMemoryStorageRanges implements StorageRanges {
 
     @Override
     public CompletableFuture<BatchApplied> writeBatch(StorageNode node, List<Entry> entries, Duration timeout) {
+        called(node);
+        batchWrites.merge(node.id(), 1L, Long::sum);
+        if (node.id().equals(blockedTarget)) {
+            blocked.incrementAndGet();
+            try {
+                unblocked.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         if (failingWrites.contains(node.id())) {
             return CompletableFuture.failedFuture(new PairDbException("node " + node.id(),
                     "batch write to " + node.id() + " failed: injected"));
@@ -163,6 +213,7 @@ public final class InMemoryStorageRanges implements StorageRanges {
 
     @Override
     public CompletableFuture<Digest> digest(StorageNode node, TokenRange range, TenantId tenant, Duration timeout) {
+        called(node);
         if (failingScans.contains(node.id())) {
             return CompletableFuture.failedFuture(new PairDbException("node " + node.id(),
                     "digest on " + node.id() + " failed: injected"));
@@ -188,14 +239,21 @@ public final class InMemoryStorageRanges implements StorageRanges {
     }
 
     private Digest digestOf(NodeId node, TokenRange range, TenantId tenant) {
+        return digestOf(inRange(node, range, tenant).toList());
+    }
+
+    /**
+     * The storage contract's digest of entries in scan order: SHA-256 over each entry's token, tenant,
+     * key and clock. Shared with the simulation's storage nodes, so both compute it alike.
+     */
+    public static Digest digestOf(List<Entry> entries) {
         MessageDigest sha256;
         try {
             sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        long keys = 0;
-        for (Entry e : (Iterable<Entry>) inRange(node, range, tenant)::iterator) {
+        for (Entry e : entries) {
             sha256.update(ByteBuffer.allocate(Long.BYTES).putLong(e.token().value()).array());
             update(sha256, e.tenant().value());
             update(sha256, e.key());
@@ -204,9 +262,8 @@ public final class InMemoryStorageRanges implements StorageRanges {
                 update(sha256, id);
                 sha256.update(ByteBuffer.allocate(Long.BYTES).putLong(counter).array());
             });
-            keys++;
         }
-        return new Digest(HexFormat.of().formatHex(sha256.digest()), keys);
+        return new Digest(HexFormat.of().formatHex(sha256.digest()), entries.size());
     }
 
     private static void update(MessageDigest sha256, String text) {
@@ -217,6 +274,7 @@ public final class InMemoryStorageRanges implements StorageRanges {
 
     @Override
     public CompletableFuture<Long> deleteRange(StorageNode node, TokenRange range, TenantId tenant, Duration timeout) {
+        called(node);
         if (failingWrites.contains(node.id())) {
             return CompletableFuture.failedFuture(new PairDbException("node " + node.id(),
                     "range delete on " + node.id() + " failed: injected"));

@@ -7,13 +7,42 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
+/** Tenants in memory; creating one bumps the epoch of the ring store given, as in one PostgreSQL transaction. */
 public final class InMemoryTenantStore implements TenantStore {
     private final ConcurrentHashMap<TenantId, Tenant> tenants = new ConcurrentHashMap<>();
+    private final InMemoryTopologyStore ring;
+    private final AtomicReference<Runnable> afterNextList = new AtomicReference<>();
+
+    public InMemoryTenantStore(InMemoryTopologyStore ring) {
+        this.ring = ring;
+    }
+
+    /** With a ring of its own: for tests that do not look at the epoch. */
+    public InMemoryTenantStore() {
+        this(new InMemoryTopologyStore());
+    }
+
+    /** Runs {@code action} once, right after the next {@link #list()} has read the tenants. */
+    public void afterNextList(Runnable action) {
+        afterNextList.set(action);
+    }
 
     @Override
     public InsertOutcome insert(Tenant tenant) {
-        return tenants.putIfAbsent(tenant.id(), tenant) == null ? InsertOutcome.INSERTED : InsertOutcome.ALREADY_EXISTS;
+        synchronized (ring) {
+            if (tenants.putIfAbsent(tenant.id(), tenant) != null) {
+                return InsertOutcome.ALREADY_EXISTS;
+            }
+            ring.bumpEpoch();
+            return InsertOutcome.INSERTED;
+        }
+    }
+
+    /** The epoch of the ring this store bumps. */
+    public long ringEpoch() {
+        return ring.epoch();
     }
 
     @Override
@@ -23,7 +52,12 @@ public final class InMemoryTenantStore implements TenantStore {
 
     @Override
     public List<Tenant> list() {
-        return tenants.values().stream().sorted(Comparator.comparing(t -> t.id().value())).toList();
+        List<Tenant> listed = tenants.values().stream().sorted(Comparator.comparing(t -> t.id().value())).toList();
+        Runnable action = afterNextList.getAndSet(null);
+        if (action != null) {
+            action.run();
+        }
+        return listed;
     }
 
     @Override

@@ -15,6 +15,9 @@ public abstract class TenantStoreContract {
     /** A store with no tenants in it. */
     protected abstract TenantStore emptyStore();
 
+    /** The ring epoch of the store's {@link io.pairdb.core.port.TopologyStore}. */
+    protected abstract long ringEpoch();
+
     private TenantStore store;
     private final Instant now = Instant.parse("2026-01-02T03:04:05.123Z").truncatedTo(ChronoUnit.MILLIS);
 
@@ -28,6 +31,15 @@ public abstract class TenantStoreContract {
         Tenant acme = new Tenant(new TenantId("acme"), 3, now, now, 1);
         assertThat(store.insert(acme)).isEqualTo(TenantStore.InsertOutcome.INSERTED);
         assertThat(store.find(new TenantId("acme"))).contains(acme);
+    }
+
+    @Test
+    public void creatingATenantMovesTheRingEpochAndARefusedCreationDoesNot() {
+        long before = ringEpoch();
+        store.insert(new Tenant(new TenantId("acme"), 3, now, now, 1));
+        assertThat(ringEpoch()).isEqualTo(before + 1);
+        store.insert(new Tenant(new TenantId("acme"), 1, now, now, 1));
+        assertThat(ringEpoch()).isEqualTo(before + 1);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.pairdb.core.node.NodeState;
 import io.pairdb.core.ring.Ring;
 import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.ring.Token;
+import io.pairdb.core.tenant.TenantId;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -51,6 +52,65 @@ class AddNodeTest {
         for (String n : List.of("n1", "n2", "n3")) {
             assertThat(cluster.keysHeldBy(n)).containsAll(cluster.keysReplicatedBy(after, n));
         }
+    }
+
+    @Test
+    public void aNodeThatHoldsDataIsRefusedUnlessAskedAndNothingIsWritten() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        NodeId leftover = new NodeId("n4");
+        // what an earlier membership left on it: a version whose tombstone the cluster has purged since
+        cluster.health.put(leftover, new TenantId("big"), "deleted-long-ago", io.pairdb.core.version.Version.of(
+                "old".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                io.pairdb.core.version.VectorClock.of("coord-x", 1), 1));
+        long epoch = cluster.nodes.epoch();
+
+        assertThat(a.addNode.add(leftover, "10.1.9.4", 7000, 16)).isEqualTo(new StartOutcome.HoldsData(leftover, 1));
+        assertThat(cluster.nodes.find(leftover)).isEmpty();
+        assertThat(cluster.nodes.epoch()).isEqualTo(epoch);
+
+        assertThat(a.addNode.add(leftover, "10.1.9.4", 7000, 16, true)).isInstanceOf(StartOutcome.Started.class);
+    }
+
+    @Test
+    public void aNodeThatPurgesTombstonesSoonerThanTheCoordinatorsAssumeIsRefused() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        NodeId hasty = new NodeId("n4");
+        cluster.health.reportGcGrace(hasty, Duration.ofHours(1));
+
+        assertThat(a.addNode.add(hasty, "10.1.9.4", 7000, 16, true)).isEqualTo(new StartOutcome.GcGraceTooShort(hasty,
+                Duration.ofHours(1), ChangeSettings.DEFAULT_MIN_TOMBSTONE_GC_GRACE));
+        assertThat(cluster.nodes.find(hasty)).isEmpty();
+
+        cluster.health.reportGcGrace(hasty, Duration.ofDays(10));
+        assertThat(a.addNode.add(hasty, "10.1.9.4", 7000, 16)).isInstanceOf(StartOutcome.Started.class);
+    }
+
+    @Test
+    public void aNodeThatDoesNotAnswerIsRefused() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        cluster.health.failEveryCall(new NodeId("n4"));
+
+        assertThat(a.addNode.add(new NodeId("n4"), "10.1.9.4", 7000, 16))
+                .isInstanceOf(StartOutcome.NodeUnreachable.class);
+        assertThat(cluster.nodes.find(new NodeId("n4"))).isEmpty();
+    }
+
+    @Test
+    public void aTenantCreatedBetweenPlanningAndStartIsStreamedToo() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        // created (with an RF no other tenant uses) right after the add read the tenants to plan
+        cluster.tenants.afterNextList(() -> {
+            cluster.tenant("late", 2);
+            cluster.load("late", 200);
+        });
+
+        var started = a.add("n4", 16);
+        cluster.runUntil(() -> !cluster.change(started.change().id()).inProgress(), Duration.ofSeconds(30), a);
+
+        assertThat(cluster.change(started.change().id()).status()).isEqualTo(ChangeStatus.COMPLETED);
+        Ring after = cluster.ring(NodeState.NORMAL);
+        assertThat(cluster.keysReplicatedBy(after, "n4")).anyMatch(k -> k.tenant().value().equals("late"));
+        assertThat(cluster.keysHeldBy("n4")).isEqualTo(cluster.keysReplicatedBy(after, "n4"));
     }
 
     @Test

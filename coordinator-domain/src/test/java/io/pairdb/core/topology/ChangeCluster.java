@@ -42,7 +42,7 @@ final class ChangeCluster {
 
     final ManualClock clock = new ManualClock();
     final InMemoryTopologyStore nodes = new InMemoryTopologyStore();
-    final InMemoryTenantStore tenants = new InMemoryTenantStore();
+    final InMemoryTenantStore tenants = new InMemoryTenantStore(nodes);
     final InMemoryChangeStore changes = new InMemoryChangeStore(nodes, tenants, clock);
     final InMemoryCoordinatorRegistry registry = new InMemoryCoordinatorRegistry(clock);
     final InMemoryStorageRanges data = new InMemoryStorageRanges();
@@ -105,7 +105,7 @@ final class ChangeCluster {
                     events.add("step failed " + change + ": " + error);
                 }
             });
-            addNode = new AddNode(stores, driver, clock, settings);
+            addNode = new AddNode(stores, driver, health, scheduler, clock, settings);
             removeNode = new RemoveNode(stores, health, driver, scheduler, clock, settings);
             changeRf = new ChangeReplicationFactor(stores, driver, clock,
                     new io.pairdb.core.tenant.TenantService.Settings(3, 5, Duration.ofMinutes(5)));

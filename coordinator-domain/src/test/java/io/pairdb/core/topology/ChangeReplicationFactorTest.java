@@ -98,20 +98,40 @@ class ChangeReplicationFactorTest {
     }
 
     @Test
-    public void loweringTheFactorAppliesAtOnce() {
-        ChangeCluster.Coordinator a = fourNodesWithData();
+    public void loweringTheFactorBringsTheKeptReplicasUpToDateBeforeItApplies() {
+        for (int i = 1; i <= 4; i++) {
+            cluster.node("n" + i, 16);
+        }
+        cluster.tenant("orders", 3);
+        cluster.load("orders", 300);
+        ChangeCluster.Coordinator a = cluster.coordinator("coord-a");
+        // quorum writes the first replica missed: after the change it is the only one
+        Ring ring = cluster.ring(NodeState.NORMAL);
+        List<ChangeCluster.StoredKey> missed = cluster.keys.subList(0, 20);
+        for (ChangeCluster.StoredKey k : missed) {
+            cluster.data.remove(ring.replicasFor(k.token(), 3).getFirst(), ORDERS, k.key());
+        }
         long epochBefore = cluster.nodes.epoch();
 
         Outcome outcome = a.changeRf.change(ORDERS, 1);
 
-        assertThat(outcome).isInstanceOfSatisfying(Outcome.Started.class, s -> {
-            assertThat(s.change().status()).isEqualTo(ChangeStatus.COMPLETED);
-            assertThat(s.change().streams()).isEmpty();
-            assertThat(s.change().replication()).contains(new ReplicationChange(ORDERS, 2, 1));
-        });
-        assertThat(tenant(ORDERS).replicationFactor()).isEqualTo(1);
+        TopologyChange started = ((Outcome.Started) outcome).change();
+        assertThat(started.status()).isEqualTo(ChangeStatus.IN_PROGRESS);
+        assertThat(started.replication()).contains(new ReplicationChange(ORDERS, 3, 1));
+        assertThat(tenant(ORDERS).replicationFactor()).as("reads and writes keep RF 3 while the kept replica catches up")
+                .isEqualTo(3);
         assertThat(cluster.nodes.epoch()).isEqualTo(epochBefore + 1);
-        assertThat(cluster.changes.inProgress()).isEmpty();
+
+        cluster.runUntil(() -> !cluster.change(started.id()).inProgress(), Duration.ofSeconds(60), a);
+
+        assertThat(cluster.change(started.id()).status()).isEqualTo(ChangeStatus.COMPLETED);
+        assertThat(tenant(ORDERS).replicationFactor()).isEqualTo(1);
+        assertThat(cluster.nodes.epoch()).isEqualTo(epochBefore + 2);
+        for (int i = 1; i <= 4; i++) {
+            String n = "n" + i;
+            assertThat(held(n, ORDERS)).as("node %s holds every key it replicates at RF 1", n)
+                    .containsAll(replicated(ring, ORDERS, 1, n));
+        }
     }
 
     @Test

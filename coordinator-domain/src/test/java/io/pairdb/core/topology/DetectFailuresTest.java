@@ -126,6 +126,24 @@ class DetectFailuresTest {
         assertThat(storage.calls(Kind.HEALTH)).extracting(FakeStorageNodes.Call::node).containsExactlyInAnyOrder(node(1), node(2));
     }
 
+    /** Found by the simulation (seed 68): a node removed while DOWN and added again stayed DOWN for good. */
+    @Test
+    void aNodeThatLeftWhileDownIsSeenUpWhenItsIdJoinsAgain() {
+        storage.failEveryCall(node(3));
+        probeRounds(3);
+        StorageNode three = store.find(node(3)).orElseThrow();
+        store.update(three.withState(NodeState.LEFT, clock.now()));
+        topology.reload();
+        probeRounds(1);
+
+        storage.heal(node(3));
+        store.update(three.withState(NodeState.BOOTSTRAPPING, clock.now()));
+        topology.reload();
+        probeRounds(2);
+
+        assertThat(served(node(3))).as("the node answers every probe").isEqualTo(Liveness.UP);
+    }
+
     @Test
     void aNodeMarkedDownIsHintedWithoutACallAndSkippedByReads() {
         try (CoordinatorHarness h = CoordinatorHarness.withThreeNodes()) {

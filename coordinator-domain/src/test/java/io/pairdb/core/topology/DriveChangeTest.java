@@ -1,7 +1,10 @@
 package io.pairdb.core.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.PermanentFailureException;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.testing.InMemoryStorageRanges.ScanOpened;
@@ -88,6 +91,117 @@ class DriveChangeTest {
         cluster.runUntil(() -> !cluster.change(started.change().id()).inProgress(), Duration.ofSeconds(30), a, b);
         assertThat(cluster.change(started.change().id()).status()).isEqualTo(ChangeStatus.COMPLETED);
         assertThat(a.events).noneMatch(e -> e.startsWith("ended"));
+    }
+
+    @Test
+    public void aStepFailingWithAnErrorRetryingCannotFixFailsTheChangeAndRollsItBack() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        var started = a.add("n4", 16);
+        ChangeId id = started.change().id();
+        cluster.stepUntil(() -> cluster.change(id).totals().keys() >= 150, Duration.ofSeconds(5), a);
+        long saved = cluster.change(id).totals().keys();
+        cluster.changes.failCheckpoints(new PermanentFailureException("change " + id,
+                "could not checkpoint change " + id + ": unsupported Unicode escape sequence", null));
+
+        cluster.runUntil(() -> !cluster.change(id).inProgress(), Duration.ofSeconds(30), a);
+
+        TopologyChange failed = cluster.change(id);
+        assertThat(failed.status()).isEqualTo(ChangeStatus.FAILED);
+        assertThat(failed.error().orElseThrow()).contains("unsupported Unicode escape sequence");
+        assertThat(cluster.stored("n4").state()).as("rolled back").isEqualTo(NodeState.LEFT);
+        assertThat(failed.totals().keys()).as("the progress last saved").isEqualTo(saved);
+        assertThat(a.driver.driving()).isEmpty();
+    }
+
+    @Test
+    public void aStoreThatCannotBeReachedIsRetriedWithoutFailingTheChange() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        var started = a.add("n4", 16);
+        ChangeId id = started.change().id();
+        cluster.stepUntil(() -> cluster.change(id).totals().keys() >= 150, Duration.ofSeconds(5), a);
+        cluster.changes.failCheckpoints(new PairDbException("change " + id, "connection refused"));
+        cluster.runFor(Duration.ofSeconds(10), a);
+        assertThat(cluster.change(id).inProgress()).isTrue();
+
+        cluster.changes.failCheckpoints(null);
+        cluster.runUntil(() -> !cluster.change(id).inProgress(), Duration.ofSeconds(30), a);
+        assertThat(cluster.change(id).status()).isEqualTo(ChangeStatus.COMPLETED);
+    }
+
+    /** Steps the coordinator on a thread of its own until one of its batch writes blocks. */
+    private Thread stepUntilAWriteBlocks(ChangeCluster.Coordinator c) {
+        int before = cluster.data.blockedWrites();
+        Thread stepping = Thread.ofPlatform().name("stepping").start(() -> {
+            while (cluster.data.blockedWrites() == before && c.scheduler.runOne()) {
+                // the step that writes blocks inside the call
+            }
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.data.blockedWrites() > before);
+        return stepping;
+    }
+
+    /** Moves time forward, running on this thread whatever else the coordinator has due (its renewals). */
+    private void passWhileAStepRuns(Duration time, ChangeCluster.Coordinator c) {
+        for (long ms = 0; ms < time.toMillis(); ms += 100) {
+            cluster.clock.advance(Duration.ofMillis(100));
+            while (c.scheduler.runOne()) {
+                // renewals and timers; the blocked step holds its own task
+            }
+        }
+    }
+
+    @Test
+    public void theLeaseIsRenewedWhileAStepTakesLongerThanTheLease() throws Exception {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        ChangeCluster.Coordinator b = cluster.coordinator("coord-b");
+        ChangeId id = a.add("n4", 16).change().id();
+        cluster.stepUntil(() -> cluster.change(id).totals().keys() >= 150, Duration.ofSeconds(5), a);
+        cluster.data.blockWritesTo(new NodeId("n4"));
+        Thread stepping = stepUntilAWriteBlocks(a);
+
+        passWhileAStepRuns(Duration.ofSeconds(45), a);
+
+        assertThat(b.driver.takeOverAbandoned()).as("a's lease, renewed while its step runs").isEmpty();
+        cluster.data.unblockWrites();
+        stepping.join(Duration.ofSeconds(30));
+        cluster.runUntil(() -> !cluster.change(id).inProgress(), Duration.ofSeconds(30), a);
+        assertThat(cluster.change(id).status()).isEqualTo(ChangeStatus.COMPLETED);
+        assertThat(b.events).isEmpty();
+    }
+
+    @Test
+    public void aDriverWhoseLeaseRanOutSendsNoFurtherWriteEvenWithinTheStepUnderWay() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            cluster.node("n" + i, 16);
+        }
+        cluster.tenant("big", 3);
+        cluster.load("big", 3000);
+        ChangeSettings d = ChangeCluster.settings("coord-a");
+        // a scan batch of 100 entries goes out as several small batch writes
+        ChangeCluster.Coordinator a = cluster.coordinator(new ChangeSettings(d.coordinatorId(), d.lease(),
+                d.livenessTimeout(), d.epochWaitTimeout(), d.settleDelay(), d.streamFailureTimeout(),
+                d.retryBackoffInitial(), d.retryBackoffMax(), 100, 1024, d.storageTimeout(), d.checkpointInterval(),
+                d.healthTimeout()));
+        ChangeCluster.Coordinator b = cluster.coordinator("coord-b");
+        ChangeId id = a.add("n4", 16).change().id();
+        NodeId n4 = new NodeId("n4");
+        cluster.stepUntil(() -> cluster.change(id).totals().keys() >= 150, Duration.ofSeconds(5), a);
+        // a can no longer reach the store to renew, and its step is stuck in a write
+        cluster.changes.failRenewals(new PairDbException("changes", "PostgreSQL unreachable"));
+        cluster.data.blockWritesTo(n4);
+        Thread stepping = stepUntilAWriteBlocks(a);
+        passWhileAStepRuns(Duration.ofSeconds(31), a);
+        assertThat(b.driver.takeOverAbandoned()).extracting(TopologyChange::id).containsExactly(id);
+        long writesUnderWay = cluster.data.batchWritesTo(n4);
+
+        cluster.data.unblockWrites();
+        stepping.join(Duration.ofSeconds(30));
+        cluster.runFor(Duration.ofSeconds(5), a);
+
+        assertThat(cluster.data.batchWritesTo(n4)).as("batch writes a sent after its lease ran out")
+                .isEqualTo(writesUnderWay);
+        assertThat(a.events).contains("lease lost " + id);
+        assertThat(a.driver.driving()).isEmpty();
     }
 
     @Test

@@ -1,14 +1,11 @@
 package io.pairdb.cli.bench;
 
-import io.grpc.ChannelCredentials;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.TlsChannelCredentials;
 import io.pairdb.cli.CommandFailure;
 import io.pairdb.cli.CommonOptions;
+import io.pairdb.cli.CoordinatorChannels;
 import io.pairdb.cli.CoordinatorConnection;
 import io.pairdb.cli.Endpoint;
 import io.pairdb.cli.ExitCodes;
@@ -100,10 +97,9 @@ final class BenchRunner {
 
     /** Separate channels are separate connections, so requests spread over several event loops at both ends. */
     private static List<ManagedChannel> open(Endpoint endpoint, int count) {
-        ChannelCredentials credentials = endpoint.tls() ? TlsChannelCredentials.create() : InsecureChannelCredentials.create();
         List<ManagedChannel> channels = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            channels.add(Grpc.newChannelBuilderForAddress(endpoint.address().host(), endpoint.address().port(), credentials)
+            channels.add(CoordinatorChannels.builder(endpoint)
                     // the callbacks only record and release a permit: no need to hop to another thread
                     .directExecutor()
                     // a failed request is counted, never retried: retry support costs every call

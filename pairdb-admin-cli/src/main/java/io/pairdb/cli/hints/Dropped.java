@@ -3,13 +3,14 @@ package io.pairdb.cli.hints;
 import io.pairdb.proto.admin.v1.HintsDropped;
 
 /** Hints given up on, by reason, as the CLI prints them. */
-record Dropped(long maxAttempts, long expired, long nodeLeft) {
+record Dropped(long maxAttempts, long expired, long nodeLeft, long notAReplica) {
     static Dropped from(HintsDropped dropped) {
-        return new Dropped(dropped.getMaxAttempts(), dropped.getExpired(), dropped.getNodeLeft());
+        return new Dropped(dropped.getMaxAttempts(), dropped.getExpired(), dropped.getNodeLeft(),
+                dropped.getNotAReplica());
     }
 
     long total() {
-        return maxAttempts + expired + nodeLeft;
+        return maxAttempts + expired + nodeLeft + notAReplica;
     }
 
     /** {@code 0}, or the total with its reasons, e.g. {@code 3 (max attempts 1, expired 2)}. */
@@ -21,6 +22,7 @@ record Dropped(long maxAttempts, long expired, long nodeLeft) {
         append(reasons, "max attempts", maxAttempts);
         append(reasons, "expired", expired);
         append(reasons, "node left", nodeLeft);
+        append(reasons, "not a replica", notAReplica);
         return total() + " (" + reasons + ")";
     }
 

@@ -48,6 +48,11 @@ final class NodeAddCommand implements Callable<Integer> {
     @Option(names = {"-w", "--watch"}, description = "Follow the bootstrap until it ends (see change get --watch).")
     private boolean watch;
 
+    @Option(names = "--allow-existing-data", description = {
+        "Add the node even though it already holds entries (refused otherwise, NODE_HOLDS_DATA): only when its",
+        "data may join, since versions whose tombstones were purged on the other nodes would bring deleted keys back."})
+    private boolean allowExistingData;
+
     /** The process's streams (the field {@code host} is the node's). */
     private final Host process;
 
@@ -74,6 +79,7 @@ final class NodeAddCommand implements Callable<Integer> {
                 .setPort(port)
                 .setVirtualNodes(virtualNodes == null ? SERVER_DEFAULT_VNODES : virtualNodes)
                 .setDryRun(dryRun)
+                .setAllowExistingData(allowExistingData)
                 .build());
         NodeView node = NodeView.from(response.getNode());
         if (dryRun) {

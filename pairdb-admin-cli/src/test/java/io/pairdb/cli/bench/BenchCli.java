@@ -12,7 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** Runs pairdb-admin in this JVM with captured streams and no environment variables. */
+/** Runs pairdb-admin in this JVM against plaintext fakes, with captured streams and no environment variables of the user's. */
 final class BenchCli {
 
     private BenchCli() {
@@ -24,7 +24,11 @@ final class BenchCli {
         int exitCode;
         try (var outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
                 var errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            exitCode = PairdbAdmin.run(new Host(new ByteArrayInputStream(new byte[0]), outStream, errStream, Map.of()), args);
+            // the fakes speak plaintext; PAIRDB_HOME is empty, never the user's ~/.pairdb
+            String[] plaintext = java.util.stream.Stream.concat(java.util.stream.Stream.of(args),
+                    java.util.stream.Stream.of("--plaintext")).toArray(String[]::new);
+            exitCode = PairdbAdmin.run(new Host(new ByteArrayInputStream(new byte[0]), outStream, errStream,
+                    Map.of(io.pairdb.cli.CommonOptions.HOME_VARIABLE, io.pairdb.cli.TestHome.EMPTY.toString())), plaintext);
         }
         return new Result(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -2,6 +2,7 @@ package io.pairdb.storage.node;
 
 import io.pairdb.storage.server.DurationConverter;
 import io.pairdb.storage.server.StopSignals;
+import io.pairdb.storage.server.TlsOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -33,6 +35,9 @@ public final class StorageNodeMain implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private TlsOptions tls;
 
     @Option(names = "--data-dir", paramLabel = "DIR", required = true,
             description = "Where the node keeps its data; created when new. A directory of another node or of "
@@ -136,13 +141,14 @@ public final class StorageNodeMain implements Callable<Integer> {
                 .minFreeDiskBytes(minFreeDiskBytes)
                 .tombstoneGcGrace(tombstoneGcGrace)
                 .tombstoneSweepInterval(tombstoneSweepInterval);
+        tls.files(spec.commandLine()).ifPresent(builder::tls);
         if (nodeId != null) {
             builder.nodeId(nodeId);
         }
         DurableStorageNode node;
         try {
             node = builder.start();
-        } catch (DataDirectoryException e) {
+        } catch (DataDirectoryException | IllegalArgumentException e) {
             spec.commandLine().getErr().println("pairdb-storage-node: " + e.getMessage());
             return 1;
         } catch (IOException e) {

@@ -17,6 +17,15 @@ public interface CallGate {
         run(kind, observer, () -> Calls.send(observer, handler.get()));
     }
 
+    /**
+     * Like {@link #unary(CallKind, StreamObserver, Supplier)} for a call about one tenant's data
+     * (empty: every tenant), so a gate can treat it by tenant (the emulator holds a tenant's range
+     * deletes back on request).
+     */
+    default <T> void unary(CallKind kind, String tenant, StreamObserver<T> observer, Supplier<T> handler) {
+        unary(kind, observer, handler);
+    }
+
     /** Runs every call at once, on the thread that received it. */
     static CallGate direct() {
         return (kind, observer, action) -> Calls.respond(observer, action);

@@ -19,12 +19,13 @@ public abstract class NodeBuilder<B extends NodeBuilder<B>> {
 
     /** What the setters set, for the node that is built. */
     public record Common(Optional<String> nodeId, String host, int port, Optional<String> inProcessName, Clock clock,
-                         Duration tombstoneGcGrace, Duration tombstoneSweepInterval, int handlerThreads) {
+                         Duration tombstoneGcGrace, Duration tombstoneSweepInterval, int handlerThreads,
+                         Optional<NodeTls.Files> tls) {
 
-        /** TCP on host and port, or in process when a name is given. */
+        /** TCP on host and port (over TLS when set), or in process when a name is given. */
         public NodeServer.Transport transport() {
             return inProcessName.<NodeServer.Transport>map(NodeServer.Transport.InProcess::new)
-                    .orElseGet(() -> new NodeServer.Transport.Tcp(host, port));
+                    .orElseGet(() -> new NodeServer.Transport.Tcp(host, port, tls));
         }
     }
 
@@ -36,6 +37,7 @@ public abstract class NodeBuilder<B extends NodeBuilder<B>> {
     private Duration tombstoneGcGrace = DEFAULT_TOMBSTONE_GC_GRACE;
     private Duration tombstoneSweepInterval = DEFAULT_TOMBSTONE_SWEEP_INTERVAL;
     private int handlerThreads;
+    private NodeTls.Files tls;
 
     protected NodeBuilder(int defaultPort, int defaultHandlerThreads) {
         this.port = Settings.port(defaultPort);
@@ -91,8 +93,14 @@ public abstract class NodeBuilder<B extends NodeBuilder<B>> {
         return self();
     }
 
+    /** Serves TCP over TLS with these files (mutual TLS when they name a client CA); none by default. */
+    public B tls(NodeTls.Files files) {
+        this.tls = Objects.requireNonNull(files, "files");
+        return self();
+    }
+
     public Common common() {
         return new Common(Optional.ofNullable(nodeId), host, port, Optional.ofNullable(inProcessName), clock,
-                tombstoneGcGrace, tombstoneSweepInterval, handlerThreads);
+                tombstoneGcGrace, tombstoneSweepInterval, handlerThreads, Optional.ofNullable(tls));
     }
 }

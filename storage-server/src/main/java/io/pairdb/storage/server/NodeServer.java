@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -36,13 +37,19 @@ public final class NodeServer {
 
     /** Where a node listens. */
     public sealed interface Transport {
-        /** TCP on {@code host}; port 0 picks a free one. */
-        record Tcp(String host, int port) implements Transport {
+        /** TCP on {@code host}, over TLS when {@code tls} is given; port 0 picks a free one. */
+        record Tcp(String host, int port, Optional<NodeTls.Files> tls) implements Transport {
             public Tcp {
                 Objects.requireNonNull(host, "host");
+                Objects.requireNonNull(tls, "tls");
                 if (port < 0 || port > 65_535) {
                     throw new IllegalArgumentException("port must be within 0..65535: " + port);
                 }
+            }
+
+            /** Plaintext TCP. */
+            public Tcp(String host, int port) {
+                this(host, port, Optional.empty());
             }
         }
 
@@ -58,8 +65,11 @@ public final class NodeServer {
     private final Server server;
     private final ExecutorService handlers;
     private final HealthStatusManager health;
+    private final Optional<NodeTls> tls;
 
-    private NodeServer(Transport transport, Server server, ExecutorService handlers, HealthStatusManager health) {
+    private NodeServer(Transport transport, Server server, ExecutorService handlers, HealthStatusManager health,
+                       Optional<NodeTls> tls) {
+        this.tls = tls;
         this.transport = transport;
         this.server = server;
         this.handlers = handlers;
@@ -80,12 +90,23 @@ public final class NodeServer {
     /**
      * Starts serving; reports {@code SERVING} through the health service at once. The server owns
      * {@code handlers} from here on and shuts the pool down when it stops, also when it fails to start.
+     *
+     * @throws IllegalArgumentException when the TLS files cannot be used
      */
     public static NodeServer start(Transport transport, ExecutorService handlers, List<BindableService> services)
             throws IOException {
         HealthStatusManager health = new HealthStatusManager();
+        Optional<NodeTls> tls;
+        try {
+            tls = transport instanceof Transport.Tcp tcp ? tcp.tls().map(NodeTls::start) : Optional.empty();
+        } catch (RuntimeException e) {
+            handlers.shutdownNow();
+            throw e;
+        }
         ServerBuilder<?> builder = switch (transport) {
-            case Transport.Tcp tcp -> NettyServerBuilder.forAddress(new InetSocketAddress(tcp.host(), tcp.port()));
+            case Transport.Tcp tcp -> tls.isPresent()
+                    ? NettyServerBuilder.forAddress(new InetSocketAddress(tcp.host(), tcp.port()), tls.get().credentials())
+                    : NettyServerBuilder.forAddress(new InetSocketAddress(tcp.host(), tcp.port()));
             case Transport.InProcess inProcess -> InProcessServerBuilder.forName(inProcess.name());
         };
         builder.executor(handlers);
@@ -96,9 +117,10 @@ public final class NodeServer {
             server.start();
         } catch (IOException | RuntimeException e) {
             handlers.shutdownNow();
+            tls.ifPresent(NodeTls::close);
             throw e;
         }
-        NodeServer started = new NodeServer(transport, server, handlers, health);
+        NodeServer started = new NodeServer(transport, server, handlers, health, tls);
         started.reportServing(true);
         return started;
     }
@@ -116,7 +138,7 @@ public final class NodeServer {
         };
     }
 
-    /** A new plaintext channel to this server; the caller shuts it down. */
+    /** A new plaintext channel to this server (so none to a server with TLS); the caller shuts it down. */
     public ManagedChannel newChannel() {
         return switch (transport) {
             case Transport.Tcp tcp -> Grpc.newChannelBuilder(target(), InsecureChannelCredentials.create()).build();
@@ -149,6 +171,7 @@ public final class NodeServer {
             Thread.currentThread().interrupt();
         } finally {
             handlers.shutdown();
+            tls.ifPresent(NodeTls::close);
         }
     }
 

@@ -136,7 +136,7 @@ public final class StorageNodeEndpoint extends StorageNodeServiceGrpc.StorageNod
 
     @Override
     public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> observer) {
-        gate.unary(CallKind.CLEANUP, observer, () -> {
+        gate.unary(CallKind.CLEANUP, request.getTenantId(), observer, () -> {
             TokenRange range = Protos.range(request.hasRange(), request.getRange());
             long deleted = store.deleteRange(range, Protos.tenantFilter(request.getTenantId()));
             return DeleteRangeResponse.newBuilder().setDeleted(deleted).build();

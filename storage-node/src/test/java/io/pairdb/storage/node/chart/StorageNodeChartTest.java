@@ -116,6 +116,23 @@ class StorageNodeChartTest {
         assertThat(at(rendered.one("StatefulSet", FULLNAME), "spec", "replicas")).isEqualTo(5);
     }
 
+    @Test
+    void tlsFromSecretsReachesTheCommandLineAndTheProbesFallBackToTcp() {
+        Rendered rendered = render(t -> t.set("tls.secretName", "node-tls").set("tls.clientCaSecretName", "coordinator-ca"));
+        Map<String, Object> pod = map(rendered.one("StatefulSet", FULLNAME), "spec", "template", "spec");
+
+        assertThat(strings(rendered.container(), "args")).contains("--tls-cert=/etc/pairdb/tls/tls.crt",
+                "--tls-key=/etc/pairdb/tls/tls.key", "--tls-client-ca=/etc/pairdb/client-ca/ca.crt",
+                "--tls-refresh-interval=1m");
+        assertThat(list(pod, "volumes")).anySatisfy(v -> assertThat(at(v, "secret", "secretName")).isEqualTo("node-tls"))
+                .anySatisfy(v -> assertThat(at(v, "secret", "secretName")).isEqualTo("coordinator-ca"));
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            assertThat(at(rendered.container(), probe, "tcpSocket")).as(probe).isEqualTo(Map.of("port", 7000));
+            assertThat(at(rendered.container(), probe, "grpc")).as(probe).isNull();
+        }
+        assertThat(strings(defaults.container(), "args")).noneMatch(a -> a.startsWith("--tls"));
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({
         "config.sync, sometimes, /config/sync",

@@ -1,0 +1,89 @@
+package io.pairdb.app.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code pairdb.security.*}: who may call the coordinator (TLS is {@link TlsProperties}). */
+@ConfigurationProperties("pairdb.security")
+public class SecurityProperties {
+    private String authentication = "required";
+    private String certificateIdentity = "san-uri";
+    private List<String> identities = new ArrayList<>();
+    private Duration keyCacheTtl = Duration.ofSeconds(10);
+    private int maxCachedKeys = 10_000;
+    private String bootstrapTokenFile;
+    private boolean reflection = true;
+    private Integer adminPort;
+
+    /** {@code required} (the default) or {@code off}. */
+    public String getAuthentication() {
+        return authentication;
+    }
+
+    public void setAuthentication(String authentication) {
+        this.authentication = authentication;
+    }
+
+    /** How a client certificate names its holder: {@code san-uri} or {@code cn}. */
+    public String getCertificateIdentity() {
+        return certificateIdentity;
+    }
+
+    public void setCertificateIdentity(String certificateIdentity) {
+        this.certificateIdentity = certificateIdentity;
+    }
+
+    /** {@code NAME=PERMISSION [PERMISSION…]}: the grants of a client certificate name. */
+    public List<String> getIdentities() {
+        return identities;
+    }
+
+    public void setIdentities(List<String> identities) {
+        this.identities = identities;
+    }
+
+    public Duration getKeyCacheTtl() {
+        return keyCacheTtl;
+    }
+
+    public void setKeyCacheTtl(Duration keyCacheTtl) {
+        this.keyCacheTtl = keyCacheTtl;
+    }
+
+    public int getMaxCachedKeys() {
+        return maxCachedKeys;
+    }
+
+    public void setMaxCachedKeys(int maxCachedKeys) {
+        this.maxCachedKeys = maxCachedKeys;
+    }
+
+    /** A file holding the token of the first admin key, created at start unless it exists. */
+    public String getBootstrapTokenFile() {
+        return bootstrapTokenFile;
+    }
+
+    public void setBootstrapTokenFile(String bootstrapTokenFile) {
+        this.bootstrapTokenFile = bootstrapTokenFile;
+    }
+
+    /** Whether gRPC server reflection is served (to callers with cluster:read). */
+    public boolean isReflection() {
+        return reflection;
+    }
+
+    public void setReflection(boolean reflection) {
+        this.reflection = reflection;
+    }
+
+    /** A second gRPC port for the admin API; unset: admin calls share the main port. */
+    public Integer getAdminPort() {
+        return adminPort;
+    }
+
+    public void setAdminPort(Integer adminPort) {
+        this.adminPort = adminPort;
+    }
+}

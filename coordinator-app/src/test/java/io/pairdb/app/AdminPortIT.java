@@ -1,0 +1,59 @@
+package io.pairdb.app;
+
+import static io.pairdb.app.SecureChannels.reason;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.pairdb.embedded.FreePorts;
+import io.pairdb.proto.admin.v1.AdminServiceGrpc;
+import io.pairdb.proto.admin.v1.CreateTenantRequest;
+import io.pairdb.proto.admin.v1.ListTenantsRequest;
+import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
+import io.pairdb.proto.coordinator.v1.WriteKeyValueRequest;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** With {@code pairdb.security.admin-port} the admin API is on that port only, the data plane on the other only. */
+class AdminPortIT {
+
+    @Test
+    void adminCallsGoToTheAdminPortAndDataCallsToTheMainOne() {
+        int adminPort = FreePorts.pick();
+        try (CoordinatorHarness coordinator = CoordinatorHarness.start(3, Map.of("pairdb.security.admin-port", adminPort));
+             SecureChannels channels = new SecureChannels()) {
+            ManagedChannel main = channels.plaintext(coordinator.grpcPort);
+            ManagedChannel admin = channels.plaintext(adminPort);
+
+            StatusRuntimeException adminOnMain = catchThrowableOfType(StatusRuntimeException.class, () ->
+                    AdminServiceGrpc.newBlockingStub(main).withDeadlineAfter(20, TimeUnit.SECONDS)
+                            .listTenants(ListTenantsRequest.getDefaultInstance()));
+            assertThat(adminOnMain.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(reason(adminOnMain)).isEqualTo("ADMIN_PORT_ONLY");
+            assertThat(adminOnMain.getStatus().getDescription()).contains("admin port " + adminPort);
+
+            AdminServiceGrpc.newBlockingStub(admin).withDeadlineAfter(20, TimeUnit.SECONDS).createTenant(
+                    CreateTenantRequest.newBuilder().setTenantId("acme").setReplicationFactor(3).build());
+            var write = WriteKeyValueRequest.newBuilder().setTenantId("acme").setKey("k")
+                    .setValue(ByteString.copyFromUtf8("v")).build();
+            assertThat(CoordinatorServiceGrpc.newBlockingStub(main).withDeadlineAfter(20, TimeUnit.SECONDS)
+                    .writeKeyValue(write).getSuccess()).isTrue();
+            StatusRuntimeException dataOnAdmin = catchThrowableOfType(StatusRuntimeException.class, () ->
+                    CoordinatorServiceGrpc.newBlockingStub(admin).withDeadlineAfter(20, TimeUnit.SECONDS).writeKeyValue(write));
+            assertThat(reason(dataOnAdmin)).isEqualTo("NOT_ON_ADMIN_PORT");
+
+            for (ManagedChannel channel : new ManagedChannel[] {main, admin}) {
+                assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.getDefaultInstance()).getStatus())
+                        .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+            }
+        }
+    }
+}

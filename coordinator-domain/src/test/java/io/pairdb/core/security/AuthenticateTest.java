@@ -1,0 +1,115 @@
+package io.pairdb.core.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pairdb.core.testing.InMemoryApiKeyStore;
+import io.pairdb.core.testing.ManualClock;
+import io.pairdb.core.testing.SeededRandomBytes;
+import io.pairdb.core.tenant.TenantId;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class AuthenticateTest {
+    private static final Permission READ_ACME = new Permission.TenantRead(new TenantId("acme"));
+    private static final Principal ADMIN = new Principal("key:root", "root", Grants.of(Permission.CLUSTER_ADMIN));
+
+    private final ManualClock clock = new ManualClock();
+    private final InMemoryApiKeyStore store = new InMemoryApiKeyStore();
+    private final Authenticate authenticate = new Authenticate(store, clock,
+            Map.of("spiffe://pairdb/ops", Grants.of(Permission.CLUSTER_ADMIN)),
+            new Authenticate.Settings(Duration.ofSeconds(10), 100));
+    private final ManageApiKeys keys = new ManageApiKeys(store, clock, new SeededRandomBytes(3), authenticate);
+
+    private Authenticate.Outcome withToken(String token) {
+        return authenticate.authenticate(new Credentials.BearerToken(token));
+    }
+
+    @Test
+    void anIssuedTokenAuthenticatesAsItsKeyWithItsGrants() {
+        var issued = keys.issue("acme-app", Set.of(READ_ACME), Optional.empty(), ADMIN);
+        var outcome = (Authenticate.Outcome.Authenticated) withToken(issued.token().reveal());
+        assertThat(outcome.principal().name()).isEqualTo("key:" + issued.key().id());
+        assertThat(outcome.principal().label()).isEqualTo("acme-app");
+        assertThat(outcome.principal().grants()).isEqualTo(Grants.of(READ_ACME));
+    }
+
+    @Test
+    void garbageUnknownKeysAndWrongSecretsGetOneAnswer() {
+        var issued = keys.issue("acme-app", Set.of(READ_ACME), Optional.empty(), ADMIN);
+        String token = issued.token().reveal();
+        String wrongSecret = token.substring(0, token.length() - 2) + (token.endsWith("AA") ? "BB" : "AA");
+        String unknownKey = "pairdb_aaaaaaaaaaaaaaaa_" + token.substring(token.length() - 43);
+        for (String bad : new String[] {"not-a-token", wrongSecret, unknownKey}) {
+            assertThat(withToken(bad)).isEqualTo(new Authenticate.Outcome.Rejected(
+                    Authenticate.Reason.INVALID_CREDENTIALS, "the API key is not valid"));
+        }
+    }
+
+    @Test
+    void nothingPresentedIsRefused() {
+        assertThat(authenticate.authenticate(Credentials.NONE)).isInstanceOfSatisfying(Authenticate.Outcome.Rejected.class,
+                r -> assertThat(r.reason()).isEqualTo(Authenticate.Reason.CREDENTIALS_REQUIRED));
+    }
+
+    @Test
+    void anExpiredKeyIsRefusedFromItsExpiryOn() {
+        var issued = keys.issue("short", Set.of(READ_ACME), Optional.of(Duration.ofMinutes(5)), ADMIN);
+        assertThat(withToken(issued.token().reveal())).isInstanceOf(Authenticate.Outcome.Authenticated.class);
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(withToken(issued.token().reveal())).isInstanceOfSatisfying(Authenticate.Outcome.Rejected.class,
+                r -> assertThat(r.reason()).isEqualTo(Authenticate.Reason.API_KEY_EXPIRED));
+    }
+
+    @Test
+    void aRevocationHereTakesEffectHereAtOnce() {
+        var issued = keys.issue("ci", Set.of(READ_ACME), Optional.empty(), ADMIN);
+        assertThat(withToken(issued.token().reveal())).isInstanceOf(Authenticate.Outcome.Authenticated.class);
+        keys.revoke(issued.key().id(), ADMIN);
+        assertThat(withToken(issued.token().reveal())).isInstanceOfSatisfying(Authenticate.Outcome.Rejected.class,
+                r -> assertThat(r.reason()).isEqualTo(Authenticate.Reason.API_KEY_REVOKED));
+    }
+
+    @Test
+    void aRevocationElsewhereTakesEffectAfterTheCacheTtlAtTheLatest() {
+        var issued = keys.issue("ci", Set.of(READ_ACME), Optional.empty(), ADMIN);
+        withToken(issued.token().reveal());
+        // another coordinator revokes it: the shared store changes, this coordinator's cache does not hear of it
+        new ManageApiKeys(store, clock, new SeededRandomBytes(4), new Authenticate(store, clock, Map.of(),
+                new Authenticate.Settings(Duration.ofSeconds(10), 100))).revoke(issued.key().id(), ADMIN);
+
+        assertThat(withToken(issued.token().reveal())).isInstanceOf(Authenticate.Outcome.Authenticated.class);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(withToken(issued.token().reveal())).isInstanceOf(Authenticate.Outcome.Rejected.class);
+    }
+
+    @Test
+    void aBusyKeyIsLookedUpOncePerTtlAndAForgottenOneAtOnce() {
+        var issued = keys.issue("busy", Set.of(READ_ACME), Optional.empty(), ADMIN);
+        Credentials credentials = new Credentials.BearerToken(issued.token().reveal());
+        int before = store.finds();
+        for (int i = 0; i < 50; i++) {
+            authenticate.authenticate(credentials);
+        }
+        assertThat(store.finds() - before).isEqualTo(1);
+        assertThat(authenticate.answersFromMemory(credentials)).isTrue();
+        authenticate.forget(issued.key().id());
+        assertThat(authenticate.answersFromMemory(credentials)).isFalse();
+        clock.advance(Duration.ofSeconds(10));
+        authenticate.authenticate(credentials);
+        assertThat(store.finds() - before).isEqualTo(2);
+    }
+
+    @Test
+    void aClientCertificateGetsTheGrantsConfiguredForItsNameAndNoneOtherwise() {
+        var ops = (Authenticate.Outcome.Authenticated) authenticate.authenticate(
+                new Credentials.ClientCertificate("spiffe://pairdb/ops"));
+        assertThat(ops.principal().name()).isEqualTo("cert:spiffe://pairdb/ops");
+        assertThat(ops.principal().grants()).isEqualTo(Grants.of(Permission.CLUSTER_ADMIN));
+        var stranger = (Authenticate.Outcome.Authenticated) authenticate.authenticate(
+                new Credentials.ClientCertificate("someone"));
+        assertThat(stranger.principal().grants()).isEqualTo(Grants.NONE);
+    }
+}

@@ -1,0 +1,115 @@
+package io.pairdb.cli;
+
+import io.grpc.CallCredentials;
+import io.grpc.ChannelCredentials;
+import io.grpc.CompositeChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.Executor;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/** Channels to the coordinator as an {@link Endpoint} says: TLS or plaintext, a client certificate, a token. */
+public final class CoordinatorChannels {
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
+            Metadata.ASCII_STRING_MARSHALLER);
+
+    private CoordinatorChannels() {
+    }
+
+    /**
+     * A channel builder for the endpoint.
+     *
+     * @throws CommandFailure when a certificate or key file cannot be used
+     */
+    public static ManagedChannelBuilder<?> builder(Endpoint endpoint) {
+        ChannelCredentials credentials = switch (endpoint.transport()) {
+            case Transport.Plaintext p -> InsecureChannelCredentials.create();
+            case Transport.Tls tls -> tls(tls);
+        };
+        if (endpoint.token().isPresent()) {
+            credentials = CompositeChannelCredentials.create(credentials, bearer(endpoint.token().get()));
+        }
+        ManagedChannelBuilder<?> builder = Grpc.newChannelBuilderForAddress(endpoint.address().host(),
+                endpoint.address().port(), credentials);
+        if (endpoint.transport() instanceof Transport.Tls tls) {
+            tls.serverName().ifPresent(builder::overrideAuthority);
+        }
+        return builder;
+    }
+
+    private static ChannelCredentials tls(Transport.Tls tls) {
+        TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder();
+        if (tls.caFile().isPresent()) {
+            Path ca = tls.caFile().get();
+            try {
+                builder.trustManager(ca.toFile());
+            } catch (IOException | RuntimeException e) {
+                throw CommandFailure.local("--ca-cert: cannot use " + ca + " (" + e.getMessage() + ")", e);
+            }
+        } else if (tls.extraCaFile().isPresent()) {
+            builder.trustManager(systemCasAnd(tls.extraCaFile().get()));
+        }
+        tls.clientCertificate().ifPresent(client -> {
+            try {
+                builder.keyManager(client.certificateFile().toFile(), client.keyFile().toFile());
+            } catch (IOException | RuntimeException e) {
+                throw CommandFailure.local("--cert/--key: cannot use " + client.certificateFile() + " and "
+                        + client.keyFile() + " (" + e.getMessage() + ")", e);
+            }
+        });
+        return builder.build();
+    }
+
+    /** The JVM's trusted CAs and the certificates of {@code caFile}. */
+    private static TrustManager[] systemCasAnd(Path caFile) {
+        try {
+            TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            system.init((KeyStore) null);
+            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            int n = 0;
+            for (TrustManager manager : system.getTrustManagers()) {
+                if (manager instanceof X509TrustManager x509) {
+                    for (X509Certificate ca : x509.getAcceptedIssuers()) {
+                        trusted.setCertificateEntry("system-" + n++, ca);
+                    }
+                }
+            }
+            try (InputStream in = Files.newInputStream(caFile)) {
+                for (Certificate ca : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    trusted.setCertificateEntry("extra-" + n++, ca);
+                }
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trusted);
+            return factory.getTrustManagers();
+        } catch (IOException | GeneralSecurityException e) {
+            throw CommandFailure.local("cannot use the CA in " + caFile + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static CallCredentials bearer(BearerToken token) {
+        return new CallCredentials() {
+            @Override
+            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+                Metadata headers = new Metadata();
+                headers.put(AUTHORIZATION, "Bearer " + token.value());
+                applier.apply(headers);
+            }
+        };
+    }
+}

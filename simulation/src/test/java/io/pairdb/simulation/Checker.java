@@ -1,0 +1,414 @@
+package io.pairdb.simulation;
+
+import io.pairdb.core.idempotency.IdempotencyKey;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.replication.ConsistencyLevel;
+import io.pairdb.core.ring.ReplicaSets;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.TopologyView;
+import io.pairdb.core.tenant.Tenant;
+import io.pairdb.core.version.Causality;
+import io.pairdb.core.version.Resolution;
+import io.pairdb.core.version.VectorClock;
+import io.pairdb.core.version.Version;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Judges a run once its faults healed and its hints, changes and cleanups finished, from the
+ * history, the versions coordinators issued, the final read of every key at {@code all} and what
+ * the nodes hold:
+ *
+ * <ul>
+ *   <li><b>lost</b>: every acknowledged write is there — the final version's clock covers its
+ *       clock (it is that write, a later one, or the resolution of it with a concurrent one: the
+ *       documented rule merges the clocks), unless a node's data loss destroyed its last copy;</li>
+ *   <li><b>stale read</b>: a read after an acknowledged write whose quorums intersect (R + W > RF)
+ *       returns that write or a successor; after a delete, nothing or a successor
+ *       (<b>resurrected</b> otherwise);</li>
+ *   <li><b>not causal</b>: a write issued after an acknowledged quorum write, without a causal
+ *       context, dominates it (it read a quorum first, README "Versions and conflicts");</li>
+ *   <li><b>phantom</b>: no read returns a value no client wrote, or one whose every attempt failed
+ *       before it was sent;</li>
+ *   <li><b>diverged</b>: once every key was read at {@code all}, its replicas hold the same version;</li>
+ *   <li><b>applied twice</b>: an idempotency key is applied at most once (and answered as a
+ *       duplicate only with the response of its own request);</li>
+ *   <li><b>unexpected</b>: no exception other than an infrastructure failure escaped anywhere.</li>
+ * </ul>
+ */
+final class Checker {
+    record Violation(String kind, String message) {
+        @Override
+        public String toString() {
+            return kind + ": " + message;
+        }
+    }
+
+    private final World world;
+    private final DataLoss dataLoss;
+    private final KnownDefects open;
+    private final List<Violation> violations = new ArrayList<>();
+    private final Map<History.Key, List<History.Op>> byKey = new LinkedHashMap<>();
+    private final Map<Integer, List<History.Op>> byLogical = new LinkedHashMap<>();
+
+    Checker(World world, DataLoss dataLoss, KnownDefects open) {
+        this.world = world;
+        this.dataLoss = dataLoss;
+        this.open = open;
+    }
+
+    void violation(String kind, String message) {
+        violations.add(new Violation(kind, message));
+    }
+
+    List<Violation> violations() {
+        return List.copyOf(violations);
+    }
+
+    List<Violation> check(Map<History.Key, History.Op> finalReads) {
+        for (History.Op op : world.history().ops()) {
+            byKey.computeIfAbsent(op.key, k -> new ArrayList<>()).add(op);
+            byLogical.computeIfAbsent(op.logical, k -> new ArrayList<>()).add(op);
+        }
+        world.kernel().unexpected().forEach(u -> violation("unexpected", u));
+        TopologyView ring = TopologyView.of(world.stores().topology.load());
+        for (History.Key key : world.history().keys()) {
+            Optional<Version> resolved = resolvedOnReplicas(ring, key);
+            checkDurability(key, resolved);
+            checkFinalRead(key, resolved, finalReads.get(key));
+            checkConvergence(ring, key);
+            resolved.filter(v -> !v.tombstone()).ifPresent(v -> checkWritten(key, v, "the final version", Long.MAX_VALUE));
+        }
+        for (List<History.Op> ops : byKey.values()) {
+            checkReads(ops);
+            checkCausalOrder(ops);
+        }
+        byLogical.values().forEach(this::checkIdempotency);
+        return violations();
+    }
+
+    // ---- acknowledged writes survive --------------------------------------------------------------------
+
+    private void checkDurability(History.Key key, Optional<Version> resolved) {
+        for (History.Op w : byKey.getOrDefault(key, List.of())) {
+            if (!w.acknowledged()) {
+                continue;
+            }
+            if (wrongDuplicate(w)) {
+                violation("wrong duplicate", w + " was answered with the response of a request on key '" + w.answeredKey
+                        + "': it was acknowledged and never applied");
+                continue;
+            }
+            if (resolved.isPresent() && resolved.get().clock().equals(w.clock) && !sameData(resolved.get(), w)) {
+                // only two coordinators issuing the same clock make this: one of the writes lost a tie it should not face
+                violation("lost", w + ": acknowledged with clock " + w.clock + ", but the replicas of " + key + " hold "
+                        + resolved.get() + ", other data under the very same clock");
+                continue;
+            }
+            if (resolved.isPresent() && resolved.get().clock().covers(w.clock)) {
+                continue;
+            }
+            if (resolved.isEmpty() && deletedAndPurged(w)) {
+                continue;
+            }
+            if (dataLoss.exempt(key, w.clock)) {
+                continue;
+            }
+            violation(w.kind == History.Kind.DELETE ? "resurrected" : "lost", w + ": acknowledged with clock " + w.clock
+                    + ", but the replicas of " + key + " hold " + resolved.map(Version::toString).orElse("nothing")
+                    + ", which does not descend from it");
+        }
+    }
+
+    private static boolean sameData(Version v, History.Op w) {
+        return w.kind == History.Kind.DELETE ? v.tombstone() : !v.tombstone() && Arrays.equals(v.value(), w.value);
+    }
+
+    /**
+     * Whether nothing is what the write legitimately became: it (or a successor) was deleted, by a
+     * tombstone old enough for the nodes to have purged it since.
+     */
+    private boolean deletedAndPurged(History.Op w) {
+        long purgedBefore = Simulation.EPOCH_MILLIS + world.kernel().nowMillis()
+                - world.config().tombstoneGcGrace.toMillis();
+        return superseded(w, Long.MAX_VALUE, t -> t.timestampMs() < purgedBefore);
+    }
+
+    /**
+     * Whether a tombstone issued by {@code by} (and accepted by {@code tombstones}) covers the write,
+     * or wins over it or a successor of it by the documented resolution rule.
+     */
+    private boolean superseded(History.Op w, long by, java.util.function.Predicate<Version> tombstones) {
+        if (w.kind == History.Kind.DELETE) {
+            return tombstones.test(Version.tombstone(w.clock, w.timestampMs));
+        }
+        List<Version> issued = world.history().issued(w.key).stream().filter(i -> i.at() <= by)
+                .map(History.Issued::version).toList();
+        List<Version> deletes = issued.stream().filter(Version::tombstone).filter(tombstones).toList();
+        if (deletes.stream().anyMatch(t -> t.clock().covers(w.clock))) {
+            return true;
+        }
+        List<Version> successors = new ArrayList<>(issued.stream().filter(v -> v.clock().covers(w.clock)).toList());
+        successors.add(Version.of(w.value, w.clock, w.timestampMs));
+        for (Version t : deletes) {
+            for (Version v : successors) {
+                if (Resolution.resolve(v, t).tombstone()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Answered with another request's response: reported once, and judged nowhere else. */
+    private static boolean wrongDuplicate(History.Op w) {
+        return w.answeredKey != null && !w.answeredKey.equals(w.key.key());
+    }
+
+    private static boolean acknowledged(History.Op w) {
+        return w.acknowledged() && !wrongDuplicate(w);
+    }
+
+    private void checkFinalRead(History.Key key, Optional<Version> resolved, History.Op read) {
+        if (read == null || read.outcome != History.Outcome.OK) {
+            violation("unavailable", "the final read of " + key + " at all did not succeed"
+                    + (read == null ? "" : ": " + read.detail));
+            return;
+        }
+        Optional<Version> live = resolved.filter(v -> !v.tombstone());
+        boolean agrees = live.isEmpty() ? read.read.isEmpty()
+                : read.read.isPresent() && Arrays.equals(read.read.get().value(), live.get().value());
+        if (!agrees) {
+            violation("diverged", "the final read of " + key + " at all answered "
+                    + read.read.map(Version::toString).orElse("not found") + " while its replicas resolve to "
+                    + resolved.map(Version::toString).orElse("nothing"));
+        }
+    }
+
+    // ---- reads ------------------------------------------------------------------------------------------
+
+    /**
+     * Reads, in the order they began, against the acknowledged writes completed before each began. Only
+     * the writes no other such write covers need checking: a read that returns a successor of one
+     * returns a successor of everything it covers.
+     */
+    private void checkReads(List<History.Op> ops) {
+        List<History.Op> writes = acknowledgedByCompletion(ops);
+        List<History.Op> reads = ops.stream().filter(r -> r.kind == History.Kind.GET && r.outcome == History.Outcome.OK)
+                .sorted(Comparator.comparingLong(r -> r.invokedAt)).toList();
+        Map<ConsistencyLevel, Latest> latest = new EnumMap<>(ConsistencyLevel.class);
+        // which writes a read at each level must see: at all every write, at quorum quorum and all writes, at one all writes
+        latest.put(ConsistencyLevel.ALL, new Latest(EnumSet.allOf(ConsistencyLevel.class)));
+        latest.put(ConsistencyLevel.QUORUM, new Latest(EnumSet.of(ConsistencyLevel.QUORUM, ConsistencyLevel.ALL)));
+        latest.put(ConsistencyLevel.ONE, new Latest(EnumSet.of(ConsistencyLevel.ALL)));
+        int next = 0;
+        for (History.Op r : reads) {
+            r.read.ifPresent(v -> checkWritten(r.key, v, r.toString(), r.completedAt));
+            for (; next < writes.size() && writes.get(next).completedAt < r.invokedAt; next++) {
+                History.Op w = writes.get(next);
+                latest.values().forEach(l -> l.add(w));
+            }
+            if (lagging(r) && open.isOpen(KnownDefects.Item.COMPLETION_NOT_FENCED)) {
+                continue;
+            }
+            for (History.Op w : latest.get(r.consistency).writes) {
+                if (!intersect(w, r) || dataLoss.anyBetween(w.invokedAt, r.completedAt)
+                        || open.isOpen(KnownDefects.Item.MERGED_CLOCK_DOMINATES_UNSEEN)
+                        && world.history().dominatedButNewerBetween(r.key, w.invokedAt, r.completedAt)) {
+                    continue;
+                }
+                if (!explains(r, w)) {
+                    String kind = w.kind == History.Kind.DELETE ? "resurrected" : "stale read";
+                    violation(kind, r + " after " + w + ": a read whose replicas intersect the write's must return it or a successor");
+                }
+            }
+        }
+    }
+
+    private static List<History.Op> acknowledgedByCompletion(List<History.Op> ops) {
+        return ops.stream().filter(Checker::acknowledged).filter(w -> w.clock != null)
+                .sorted(Comparator.comparingLong(w -> w.completedAt)).toList();
+    }
+
+    /** The acknowledged writes of some levels that no other one covers (an antichain of clocks). */
+    private static final class Latest {
+        private final Set<ConsistencyLevel> levels;
+        private final List<History.Op> writes = new ArrayList<>();
+
+        Latest(Set<ConsistencyLevel> levels) {
+            this.levels = levels;
+        }
+
+        void add(History.Op w) {
+            if (!levels.contains(w.consistency) || writes.stream().anyMatch(o -> o.clock.covers(w.clock))) {
+                return;
+            }
+            writes.removeIf(o -> w.clock.covers(o.clock));
+            writes.add(w);
+        }
+    }
+
+    /** Whether the quorums of an acknowledged write and a later read share a replica (R + W > RF). */
+    private boolean intersect(History.Op w, History.Op r) {
+        int rf = world.config().tenants.stream().filter(t -> t.id().equals(w.key.tenant().value())).findFirst()
+                .map(SimConfig.TenantSpec::rf).orElseThrow();
+        for (Tenant t : world.stores().tenants.list()) {
+            if (t.id().equals(w.key.tenant())) {
+                rf = Math.max(rf, t.replicationFactor());
+            }
+        }
+        return w.consistency.required(rf) + r.consistency.required(rf) > rf
+                && (w.consistency == ConsistencyLevel.ALL || r.consistency == ConsistencyLevel.ALL
+                || w.consistency == ConsistencyLevel.QUORUM && r.consistency == ConsistencyLevel.QUORUM);
+    }
+
+    /**
+     * Whether what the read returned is the write, a successor of it, or (a delete) nothing. Nothing is
+     * also what a successor of the write resolves to against a concurrent tombstone that wins by the
+     * documented rule.
+     */
+    private boolean explains(History.Op r, History.Op w) {
+        if (r.read.isPresent()) {
+            return r.read.get().clock().covers(w.clock);
+        }
+        return w.kind == History.Kind.DELETE || superseded(w, r.completedAt, t -> true);
+    }
+
+    /** The version is one a client wrote to the key, by an attempt that may have taken effect. */
+    private void checkWritten(History.Key key, Version v, String where, long by) {
+        List<History.Op> writers = byKey.getOrDefault(key, List.of()).stream()
+                .filter(op -> op.kind == History.Kind.PUT && Arrays.equals(op.value, v.value()) && op.invokedAt <= by)
+                .toList();
+        if (writers.isEmpty()) {
+            violation("phantom", where + " holds " + v + ", a value no client wrote to " + key);
+            return;
+        }
+        boolean mayHaveTakenEffect = writers.stream().flatMap(op -> byLogical.get(op.logical).stream())
+                .anyMatch(op -> op.outcome != History.Outcome.FAILED);
+        if (!mayHaveTakenEffect) {
+            violation("phantom", where + " holds " + v + ", written only by attempts that failed before reaching a replica: "
+                    + writers);
+        }
+    }
+
+    /** Whether the op's coordinator still served an epoch older than one a change had completed with by then. */
+    private boolean lagging(History.Op op) {
+        return op.servedEpoch >= 0 && world.completions().stream()
+                .anyMatch(c -> c.at() <= op.completedAt && op.servedEpoch < c.epoch());
+    }
+
+    // ---- writes follow what they read ----------------------------------------------------------------------
+
+    private void checkCausalOrder(List<History.Op> ops) {
+        List<History.Op> writes = acknowledgedByCompletion(ops);
+        List<History.Op> later = ops.stream().filter(Checker::acknowledged)
+                .filter(w -> !w.duplicate && w.causalContext.isEmpty() && w.clock != null)
+                .sorted(Comparator.comparingLong(w -> w.invokedAt)).toList();
+        Latest earlier = new Latest(EnumSet.of(ConsistencyLevel.QUORUM, ConsistencyLevel.ALL));
+        int next = 0;
+        for (History.Op l : later) {
+            for (; next < writes.size() && writes.get(next).completedAt < l.invokedAt; next++) {
+                earlier.add(writes.get(next));
+            }
+            if (l.consistency == ConsistencyLevel.ONE && open.isOpen(KnownDefects.Item.ONE_WRITES_READ_ONE_REPLICA)
+                    || lagging(l) && open.isOpen(KnownDefects.Item.COMPLETION_NOT_FENCED)) {
+                continue;
+            }
+            for (History.Op e : earlier.writes) {
+                if (e == l || dataLoss.anyBetween(e.invokedAt, l.completedAt)) {
+                    continue;
+                }
+                if (l.clock.compare(e.clock) != Causality.AFTER) {
+                    violation("not causal", l + " does not dominate " + e
+                            + ", acknowledged before it began: it was not built on a quorum read");
+                }
+            }
+        }
+    }
+
+    // ---- idempotency --------------------------------------------------------------------------------------
+
+    /**
+     * An idempotency key is applied once. Applied again is what the README allows only when the first
+     * application's record never reached Redis (Redis trouble, or the coordinator died first): its
+     * marker then expires and a retry runs the write again. So an attempt that wrote after a record of
+     * the key was stored, or one that answered anything but "written" yet issued a version, is a
+     * violation.
+     */
+    private void checkIdempotency(List<History.Op> attempts) {
+        History.Op first = attempts.getFirst();
+        if (first.kind == History.Kind.GET || first.idempotencyKey.isEmpty()) {
+            return;
+        }
+        String record = new IdempotencyKey(first.key.tenant(), first.key.key(), first.idempotencyKey.get()).storageKey();
+        int written = 0;
+        int unknown = 0;
+        List<VectorClock> answered = new ArrayList<>();
+        for (History.Op a : attempts) {
+            String outcome = a.serverOutcome == null ? "" : a.serverOutcome;
+            if (outcome.equals("Written")) {
+                written++;
+                if (written > 1 && world.history().recordedBefore(record, a.invokedAt)) {
+                    violation("applied twice", a + " applied idempotency key '" + first.idempotencyKey.get() + "' of "
+                            + first.key + " again, although the first application's answer was recorded: " + attempts);
+                }
+            } else if (!outcome.equals("Duplicate") && !outcome.equals("Failed")) {
+                unknown++;
+            }
+            if (a.serverClock != null && !answered.contains(a.serverClock)) {
+                answered.add(a.serverClock);
+            }
+        }
+        long issued = world.history().issued(first.key).stream()
+                .filter(i -> first.value == null ? i.version().tombstone() && answered.contains(i.version().clock())
+                        : Arrays.equals(i.version().value(), first.value))
+                .map(i -> i.version().clock()).distinct().count();
+        if (first.value != null && issued > written + unknown) {
+            violation("applied twice", "idempotency key '" + first.idempotencyKey.get() + "' of " + first.key + " was applied "
+                    + issued + " times, by " + written + " attempts that answered written and " + unknown
+                    + " whose outcome is unknown: " + attempts);
+        }
+    }
+
+    // ---- replicas converge ----------------------------------------------------------------------------------
+
+    private List<StorageNode> naturalReplicas(TopologyView ring, History.Key key) {
+        int rf = world.stores().tenants.find(key.tenant()).orElseThrow().replicationFactor();
+        return ring.replicasFor(Token.forKey(key.tenant().value(), key.key()), rf).map(ReplicaSets::natural)
+                .orElse(List.of());
+    }
+
+    private Optional<Version> resolvedOnReplicas(TopologyView ring, History.Key key) {
+        List<Version> held = new ArrayList<>();
+        for (StorageNode n : naturalReplicas(ring, key)) {
+            world.nodes().get(n.id()).peek(key.tenant(), key.key()).ifPresent(held::add);
+        }
+        return Resolution.resolve(held);
+    }
+
+    private void checkConvergence(TopologyView ring, History.Key key) {
+        List<String> seen = new ArrayList<>();
+        Optional<Version> first = null;
+        boolean diverged = false;
+        for (StorageNode n : naturalReplicas(ring, key)) {
+            Optional<Version> v = world.nodes().get(n.id()).peek(key.tenant(), key.key()).filter(x -> !x.tombstone());
+            seen.add(n.id() + "=" + v.map(Version::toString).orElse("nothing"));
+            if (first == null) {
+                first = v;
+            } else if (!first.equals(v)) {
+                diverged = true;
+            }
+        }
+        if (diverged) {
+            violation("diverged", "after every key was read at all, the replicas of " + key + " still differ: " + seen);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.pairdb.simulation;
+
+import io.pairdb.core.replication.ConsistencyLevel;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.version.VectorClock;
+import io.pairdb.core.version.Version;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the clients did and saw: every operation attempt with its invocation, completion and
+ * outcome (ok, failed, or indeterminate: it may or may not have taken effect). Beside it, the
+ * simulation's own record of every version a coordinator issued (seen on its way to a node or a
+ * hint), which the checker needs to tell an explained read from an impossible one.
+ */
+final class History {
+    enum Kind { PUT, DELETE, GET }
+
+    enum Outcome { OK, FAILED, INDETERMINATE }
+
+    record Key(TenantId tenant, String key) {
+        @Override
+        public String toString() {
+            return tenant + "/" + key;
+        }
+    }
+
+    /** One attempt of a client's operation; retries of one logical operation share {@code logical}. */
+    static final class Op {
+        final int id;
+        final int logical;
+        final int attempt;
+        final String client;
+        final String coordinator;
+        final Kind kind;
+        final Key key;
+        /** The value a put writes (unique per logical operation), else null. */
+        final byte[] value;
+        final ConsistencyLevel consistency;
+        final Optional<String> idempotencyKey;
+        final Optional<VectorClock> causalContext;
+        final long invokedAt;
+        long completedAt = -1;
+        Outcome outcome;
+        String detail = "";
+        /** A write's acknowledged version (its clock, timestamp) and the key the answer named. */
+        VectorClock clock;
+        long timestampMs;
+        boolean duplicate;
+        String answeredKey;
+        /** A read's answer: the version found, or empty when it found nothing live. */
+        Optional<Version> read = Optional.empty();
+        /**
+         * How the coordinator ended the attempt, whether or not the client was still listening:
+         * {@code Written}, {@code Duplicate}, {@code Failed} (before any replica write), {@code Partial}
+         * (it may have reached replicas), or null when it never said (it crashed).
+         */
+        String serverOutcome;
+        /** The clock the coordinator answered with (Written or Duplicate). */
+        VectorClock serverClock;
+        /** The ring epoch the coordinator served when it began the request; -1 when it never did. */
+        long servedEpoch = -1;
+
+        Op(int id, int logical, int attempt, String client, String coordinator, Kind kind, Key key, byte[] value,
+           ConsistencyLevel consistency, Optional<String> idempotencyKey, Optional<VectorClock> causalContext,
+           long invokedAt) {
+            this.id = id;
+            this.logical = logical;
+            this.attempt = attempt;
+            this.client = client;
+            this.coordinator = coordinator;
+            this.kind = kind;
+            this.key = key;
+            this.value = value;
+            this.consistency = consistency;
+            this.idempotencyKey = idempotencyKey;
+            this.causalContext = causalContext;
+            this.invokedAt = invokedAt;
+        }
+
+        boolean done() {
+            return outcome != null;
+        }
+
+        boolean acknowledged() {
+            return outcome == Outcome.OK && kind != Kind.GET;
+        }
+
+        String valueText() {
+            return value == null ? "-" : new String(value, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            String what = switch (kind) {
+                case PUT -> "put " + key + "=" + valueText();
+                case DELETE -> "delete " + key;
+                case GET -> "get " + key;
+            };
+            return "#" + id + (attempt > 1 ? " (attempt " + attempt + " of #" + logical + ")" : "") + " " + client + "->"
+                    + coordinator + " " + what + " at " + consistency.wireName()
+                    + idempotencyKey.map(k -> " key '" + k + "'").orElse("")
+                    + causalContext.map(c -> " context " + c).orElse("")
+                    + " [" + Trace.time(invokedAt).trim() + " .. " + (completedAt < 0 ? "?" : Trace.time(completedAt).trim())
+                    + "] " + (outcome == null ? "pending" : outcome) + (detail.isEmpty() ? "" : " " + detail);
+        }
+    }
+
+    /** A version some coordinator issued for a key, and when it was first seen. */
+    record Issued(Version version, long at) {
+    }
+
+    private final List<Op> ops = new ArrayList<>();
+    private final Map<Key, List<Issued>> issued = new LinkedHashMap<>();
+    private final Set<Version> seen = new HashSet<>();
+    private final Map<String, Long> recorded = new LinkedHashMap<>();
+    private final Map<Key, List<Long>> dominatedButNewer = new LinkedHashMap<>();
+
+    Op invoke(int logical, int attempt, String client, String coordinator, Kind kind, Key key, byte[] value,
+              ConsistencyLevel consistency, Optional<String> idempotencyKey, Optional<VectorClock> causalContext,
+              long at) {
+        Op op = new Op(ops.size() + 1, logical == 0 ? ops.size() + 1 : logical, attempt, client, coordinator, kind, key,
+                value, consistency, idempotencyKey, causalContext, at);
+        ops.add(op);
+        return op;
+    }
+
+    void issued(TenantId tenant, String key, Version version, long at) {
+        // a version's clock carries its issuer's unique counter, so the same version is never issued for two keys
+        if (seen.add(version)) {
+            issued.computeIfAbsent(new Key(tenant, key), k -> new ArrayList<>()).add(new Issued(version, at));
+        }
+    }
+
+    /** Redis ran a write's record of idempotency record {@code storageKey} (the first time, at {@code at}). */
+    void recorded(String storageKey, long at) {
+        recorded.putIfAbsent(storageKey, at);
+    }
+
+    boolean recordedBefore(String storageKey, long at) {
+        Long first = recorded.get(storageKey);
+        return first != null && first < at;
+    }
+
+    /** A node ignored a version of the key as dominated, though it would have won had they been concurrent. */
+    void dominatedButNewer(Key key, long at) {
+        dominatedButNewer.computeIfAbsent(key, k -> new ArrayList<>()).add(at);
+    }
+
+    boolean dominatedButNewerBetween(Key key, long from, long to) {
+        return dominatedButNewer.getOrDefault(key, List.of()).stream().anyMatch(t -> t >= from && t <= to);
+    }
+
+    List<Op> ops() {
+        return ops;
+    }
+
+    List<Issued> issued(Key key) {
+        return issued.getOrDefault(key, List.of());
+    }
+
+    /** Every key a client wrote or deleted (or tried to), in the order first used. */
+    List<Key> keys() {
+        Set<Key> keys = new LinkedHashSet<>();
+        for (Op op : ops) {
+            if (op.kind != Kind.GET) {
+                keys.add(op.key);
+            }
+        }
+        keys.addAll(issued.keySet());
+        return List.copyOf(keys);
+    }
+}

@@ -1,0 +1,146 @@
+package io.pairdb.simulation;
+
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.tenant.Tenant;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.tenant.TenantService;
+import io.pairdb.core.topology.ChangeReplicationFactor;
+import io.pairdb.core.topology.StartOutcome;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+
+/**
+ * The operator: every so often during the fault phase it asks a coordinator to add a spare node,
+ * remove a node (by force when it is down), or raise or lower a tenant's replication factor —
+ * whichever the seed allows. A request the coordinator refuses (a change in flight, too few nodes)
+ * is part of the run like any other answer.
+ */
+final class Operator {
+    private final World world;
+    private final Kernel kernel;
+    private final SimConfig config;
+    private final RandomGenerator random;
+    private final DataLoss dataLoss;
+
+    Operator(World world, RandomGenerator random, DataLoss dataLoss) {
+        this.world = world;
+        this.kernel = world.kernel();
+        this.config = world.config();
+        this.random = random;
+        this.dataLoss = dataLoss;
+    }
+
+    void start(long stopAtMicros) {
+        kernel.nowAndThen(random, config.changeEvery, stopAtMicros, "operator", this::act);
+    }
+
+    private void act() {
+        new Choices()
+                .when(config.addNodes, this::addNode)
+                .when(config.removeNodes, () -> removeNode(false))
+                .when(config.forceRemoveNodes, () -> removeNode(true))
+                .when(config.raiseRf, () -> changeRf(+1))
+                .when(config.lowerRf, () -> changeRf(-1))
+                .when(config.createTenants, this::createTenant)
+                .pickOne(random);
+    }
+
+    private List<StorageNode> ring() {
+        return world.stores().topology.load().nodes();
+    }
+
+    private void addNode() {
+        List<SimNode> candidates = world.nodes().values().stream()
+                .filter(n -> !n.gone() && n.state() == SimNode.State.UP)
+                .filter(n -> ring().stream().noneMatch(s -> s.id().equals(n.id)
+                        && (s.state() != NodeState.LEFT || !config.readdLeftNodes)))
+                .toList();
+        if (candidates.isEmpty()) {
+            return;
+        }
+        SimNode node = candidates.get(random.nextInt(candidates.size()));
+        request("add " + node.id, p -> p.add(node));
+    }
+
+    private void removeNode(boolean force) {
+        List<StorageNode> normal = ring().stream().filter(n -> n.state() == NodeState.NORMAL).toList();
+        List<StorageNode> candidates = normal.stream().filter(n -> {
+            SimNode node = world.nodes().get(n.id());
+            return force ? node.state() == SimNode.State.CRASHED : node.state() == SimNode.State.UP;
+        }).toList();
+        int largestRf = world.stores().tenants.list().stream().mapToInt(Tenant::writeReplicationFactor).max().orElse(1);
+        if (candidates.isEmpty() || normal.size() <= largestRf) {
+            // a forced removal may leave fewer nodes than an RF, which makes its tenant unavailable by design
+            return;
+        }
+        StorageNode target = candidates.get(random.nextInt(candidates.size()));
+        SimNode node = world.nodes().get(target.id());
+        request((force ? "force-remove " : "remove ") + target.id(), p -> {
+            StartOutcome outcome = p.remove(target.id(), force);
+            if (force && outcome instanceof StartOutcome.Started) {
+                // the dead node is never read again: what only it held is lost for good
+                dataLoss.lost(node);
+                node.markGone();
+            }
+            return outcome;
+        });
+    }
+
+    private void changeRf(int by) {
+        List<Tenant> tenants = world.stores().tenants.list();
+        Tenant tenant = tenants.get(random.nextInt(tenants.size()));
+        long ringNodes = ring().stream().filter(n -> n.state().inCurrentRing()).count();
+        int rf = tenant.replicationFactor() + by;
+        if (rf < 1 || rf > Math.min(5, ringNodes)) {
+            return;
+        }
+        TenantId id = tenant.id();
+        request("set RF of " + id + " to " + rf, p -> describe(p.changeRf(id, rf)));
+    }
+
+    private void createTenant() {
+        String id = "t" + (config.tenants.size() + 1);
+        int rf = 1 + random.nextInt(Math.min(3, config.nodes));
+        request("create tenant " + id + " with RF " + rf, p -> {
+            Object outcome = p.createTenant(new TenantId(id), rf);
+            if (outcome instanceof TenantService.CreateOutcome.Created) {
+                config.tenants.add(new SimConfig.TenantSpec(id, rf));
+            }
+            return outcome;
+        });
+    }
+
+    private static String describe(ChangeReplicationFactor.Outcome outcome) {
+        return switch (outcome) {
+            case ChangeReplicationFactor.Outcome.Started s -> "started " + s.change().id() + " (" + s.change().status() + ")";
+            default -> outcome.toString();
+        };
+    }
+
+    /** Sends the request to a coordinator that serves, on its own process (the call may wait). */
+    private void request(String what, Function<SimCoordinator.Process, Object> call) {
+        List<SimCoordinator.Process> serving = world.coordinators().stream().flatMap(c -> c.serving().stream()).toList();
+        if (serving.isEmpty()) {
+            return;
+        }
+        SimCoordinator.Process p = serving.get(random.nextInt(serving.size()));
+        kernel.after(world.network().delay(), p.owner, "operator: " + what, () -> {
+            world.trace().line("operator", what + " via " + p.owner);
+            Object outcome;
+            try {
+                outcome = call.apply(p);
+            } catch (PairDbException e) {
+                outcome = "failed: " + e.getMessage();
+            }
+            if (outcome instanceof StartOutcome.Started s) {
+                world.stats().changesStarted++;
+                outcome = "started " + s.change().id() + " (" + s.change().status() + ")";
+            }
+            world.trace().line("operator", what + ": " + Optional.ofNullable(outcome).orElse("done"));
+        });
+    }
+}

@@ -1,0 +1,138 @@
+package io.pairdb.simulation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the whole-cluster simulation. With no option it runs the CI seeds; {@code -Dsim.seeds=N}
+ * runs N seeds from {@code -Dsim.first-seed} (default 1), stopping at the first failure unless
+ * {@code -Dsim.keep-going=true}; {@code -Dsim.seed=S} replays one seed and prints its trace
+ * ({@code -Dsim.trace=debug} adds every storage call). See simulation/README.md.
+ */
+class SimulationTest {
+    /** The seeds CI runs: 1 to this. About 40 s on a quiet 2-core machine, within two minutes on a busy one. */
+    static final int CI_SEEDS = 200;
+
+    private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
+
+    @Test
+    void everySeedKeepsEveryPromise() {
+        String one = System.getProperty("sim.seed", "");
+        if (!one.isBlank()) {
+            replay(Long.parseLong(one.trim()));
+            return;
+        }
+        String many = System.getProperty("sim.seeds", "");
+        long first = Long.parseLong(System.getProperty("sim.first-seed", "1").isBlank() ? "1"
+                : System.getProperty("sim.first-seed", "1").trim());
+        int count = many.isBlank() ? CI_SEEDS : Integer.parseInt(many.trim());
+        boolean keepGoing = Boolean.parseBoolean(System.getProperty("sim.keep-going", "false"));
+        runSeeds(first, count, keepGoing);
+    }
+
+    @Test
+    void aSeedReplaysExactly() {
+        long seed = 7;
+        Trace first = new Trace(Trace.Level.DEBUG, true, false);
+        Trace second = new Trace(Trace.Level.DEBUG, true, false);
+
+        Simulation.run(seed, OPEN, first);
+        Simulation.run(seed, OPEN, second);
+
+        assertThat(first.lines()).isGreaterThan(1000);
+        assertThat(second.all()).isEqualTo(first.all());
+    }
+
+    private void runSeeds(long first, int count, boolean keepGoing) {
+        long started = System.nanoTime();
+        long operations = 0;
+        long events = 0;
+        long virtualMicros = 0;
+        long faults = 0;
+        long changes = 0;
+        long completed = 0;
+        long dominatedButNewer = 0;
+        int ran = 0;
+        List<String> failures = new ArrayList<>();
+        for (long seed = first; seed < first + count; seed++) {
+            Simulation.Result r = Simulation.run(seed, OPEN, new Trace(Trace.Level.INFO, false, false));
+            ran++;
+            operations += r.operations();
+            events += r.events();
+            virtualMicros += r.virtualMicros();
+            faults += r.stats().faults;
+            dominatedButNewer += r.stats().dominatedButNewer;
+            changes += r.stats().changesEnded.size();
+            completed += r.stats().changesEnded.stream()
+                    .filter(c -> c.status() == io.pairdb.core.topology.ChangeStatus.COMPLETED).count();
+            if (!r.passed()) {
+                failures.add(failure(r));
+                System.out.println(failures.getLast());
+                if (!keepGoing) {
+                    break;
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf("simulation: %d seeds (%d..%d), %d client operations, %d faults, %d topology changes (%d completed),"
+                        + " %d versions ignored though newer (S3), %d events, %.1f simulated hours, %.1f s;"
+                        + " known defects left out: %s; %d failed%s%n", ran, first,
+                first + ran - 1, operations, faults, changes, completed, dominatedButNewer, events, virtualMicros / 3.6e9,
+                seconds, OPEN.describe().isEmpty() ? "none" : OPEN.describe(), failures.size(),
+                failures.isEmpty() ? "" : " (first failing seed: " + firstSeed(failures) + ", after " + ran + " seeds)");
+        assertThat(failures).as("seeds that broke a promise").isEmpty();
+    }
+
+    private static String firstSeed(List<String> failures) {
+        String f = failures.getFirst();
+        return f.substring("seed ".length(), f.indexOf(' ', "seed ".length()));
+    }
+
+    private void replay(long seed) {
+        boolean debug = "debug".equalsIgnoreCase(System.getProperty("sim.trace", ""));
+        Trace trace = new Trace(debug ? Trace.Level.DEBUG : Trace.Level.INFO, true, true);
+        Simulation.Result r = Simulation.run(seed, OPEN, trace);
+        Path file = Path.of("target", "sim-seed-" + seed + ".trace");
+        try {
+            Files.createDirectories(file.getParent());
+            List<String> lines = new ArrayList<>(trace.all());
+            r.violations().forEach(v -> lines.add("VIOLATION " + v));
+            Files.write(file, lines);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not write the trace to " + file, e);
+        }
+        System.out.printf("seed %d: %d client operations, %d events, %s simulated, trace digest %016x; trace in %s%n", seed,
+                r.operations(), r.events(), Trace.time(r.virtualMicros()).trim(), r.traceDigest(), file.toAbsolutePath());
+        assertThat(r.violations()).as(failure(r)).isEmpty();
+    }
+
+    static String failure(Simulation.Result r) {
+        Map<String, Long> kinds = r.violations().stream()
+                .collect(Collectors.groupingBy(Checker.Violation::kind, TreeMap::new, Collectors.counting()));
+        StringBuilder sb = new StringBuilder("seed " + r.seed() + " broke " + r.violations().size() + " promises " + kinds
+                + " (" + r.config().describe() + "):\n");
+        r.violations().stream().limit(10).forEach(v -> sb.append("  - ").append(v).append('\n'));
+        if (r.violations().size() > 10) {
+            sb.append("  ... and ").append(r.violations().size() - 10).append(" more\n");
+        }
+        sb.append("  replay it, with its trace: ").append(replayCommand(r.seed())).append('\n');
+        sb.append("  last trace lines:\n");
+        r.lastLines().stream().skip(Math.max(0, r.lastLines().size() - 25)).forEach(l -> sb.append("    ").append(l).append('\n'));
+        return sb.toString();
+    }
+
+    static String replayCommand(long seed) {
+        String open = OPEN.property();
+        return "bin/simulate --seed " + seed
+                + (KnownDefects.fromProperty(null).property().equals(open) ? "" : " --known-defects " + open);
+    }
+}
