@@ -84,6 +84,39 @@ class SpeculationPolicyTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
     }
 
+    @Test
+    void replicasFasterThanTheClocksResolutionAreWaitedForAMillisecondNotAskedPastAtOnce() {
+        latencies.record(fast.id(), Duration.ZERO);
+
+        assertThat(new SpeculationPolicy.Percentile(99).after(List.of(fast), latencies, UNMEASURED))
+                .isEqualTo(Duration.ofMillis(1));
+    }
+
+    @Test
+    void aPolicyIsReadFromItsTextAndWrittenBackTheSameWay() {
+        assertThat(SpeculationPolicy.parse("p99")).isEqualTo(new SpeculationPolicy.Percentile(99));
+        assertThat(SpeculationPolicy.parse("p99.9")).isEqualTo(new SpeculationPolicy.Percentile(99.9));
+        assertThat(SpeculationPolicy.parse("250ms")).isEqualTo(new SpeculationPolicy.Fixed(Duration.ofMillis(250)));
+        assertThat(SpeculationPolicy.parse("2s")).isEqualTo(new SpeculationPolicy.Fixed(Duration.ofSeconds(2)));
+        assertThat(SpeculationPolicy.parse(" p95 , 40ms "))
+                .isEqualTo(new SpeculationPolicy.LesserOf(95, Duration.ofMillis(40)));
+        for (String text : List.of("p99", "p99.9", "250ms", "p95,40ms")) {
+            assertThat(SpeculationPolicy.parse(text).text()).isEqualTo(text);
+        }
+    }
+
+    @Test
+    void aPolicyThatCannotBeReadSaysWhatIsWrong() {
+        assertThatThrownBy(() -> SpeculationPolicy.parse("fast")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'fast'").hasMessageContaining("250ms");
+        assertThatThrownBy(() -> SpeculationPolicy.parse("p101")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("(0, 100]");
+        assertThatThrownBy(() -> SpeculationPolicy.parse("40ms,p95")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("p99");
+        assertThatThrownBy(() -> SpeculationPolicy.parse("p99,1ms,2ms")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("p99,250ms");
+    }
+
     private static StorageNode node(int i) {
         Instant at = Instant.parse("2026-01-01T00:00:00Z");
         return new StorageNode(new NodeId("node-" + i), "10.0.0." + i, 7000, 8, NodeState.NORMAL, Liveness.UP, at, at);

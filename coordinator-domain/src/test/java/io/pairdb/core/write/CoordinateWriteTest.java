@@ -23,6 +23,7 @@ import io.pairdb.core.read.ReadCommand;
 import io.pairdb.core.read.ReadOutcome;
 import io.pairdb.core.replication.ConsistencyLevel;
 import io.pairdb.core.replication.CoordinatorSettings;
+import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.ring.ReplicaSets;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.tenant.Tenant;
@@ -77,6 +78,13 @@ class CoordinateWriteTest {
     private static StoredResponse written(WriteOutcome outcome) {
         assertThat(outcome).isInstanceOf(WriteOutcome.Written.class);
         return ((WriteOutcome.Written) outcome).response();
+    }
+
+    private static CoordinatorSettings speculatingAfter(Duration after) {
+        var d = CoordinatorSettings.defaults();
+        return new CoordinatorSettings(d.writeTimeout(), d.readTimeout(), d.idempotencyTtl(), d.maxValueBytes(),
+                d.defaultConsistency(), d.repairAsync(), d.maxRepairsInFlight(), d.maxClockEntries(),
+                d.maxHintStoresInFlight(), d.maxClockSkew(), new SpeculationPolicy.Fixed(after));
     }
 
     private Version storedOn(NodeId node, String key) {
@@ -210,8 +218,28 @@ class CoordinateWriteTest {
     }
 
     @Test
+    void underASlowReplicaTheSpeculativeReadEndsWithTheFastReplicasAnswerAndIsCounted() {
+        threeNodesWithTenant(CoordinatorHarness.builder().settings(speculatingAfter(Duration.ofMillis(20))));
+        List<NodeId> natural = naturalFor("k");
+        StoredResponse first = written(h.write(put("k", "v1", QUORUM)));
+        CompletableFuture<Void> slow = h.storage().hold(natural.getFirst());
+        h.storage().forgetCalls();
+
+        StoredResponse second = written(h.write(put("k", "v2", QUORUM)));
+
+        assertThat(h.storage().callsTo(natural.getLast())).extracting(c -> c.kind())
+                .as("the spare is asked").contains(Kind.READ);
+        assertThat(second.clock().compare(first.clock())).as("built on the fast replicas' answer")
+                .isEqualTo(Causality.AFTER);
+        assertThat(h.metrics().speculationsSent).hasValue(1);
+        assertThat(h.metrics().speculationsWon).hasValue(1);
+        slow.complete(null);
+    }
+
+    @Test
     void onceAReplicaHasBeenSlowTheReadBeforeWriteAsksTheFastOnesFirst() {
-        threeNodesWithTenant();
+        // no speculation within the test: the manual clock measures the fast replicas at 0 ms
+        threeNodesWithTenant(CoordinatorHarness.builder().settings(speculatingAfter(Duration.ofSeconds(5))));
         List<NodeId> natural = naturalFor("k");
         CompletableFuture<Void> slow = h.storage().hold(natural.getFirst());
         written(h.write(put("k", "v1", QUORUM)));
