@@ -17,6 +17,7 @@ import io.pairdb.core.replication.Deadline;
 import io.pairdb.core.replication.Environment;
 import io.pairdb.core.replication.ReplicaReadRound;
 import io.pairdb.core.replication.ReplicaWriteRound;
+import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.replication.StoreHints;
 import io.pairdb.core.ring.ReplicaSets;
 import io.pairdb.core.ring.Token;
@@ -241,7 +242,8 @@ public final class CoordinateWrite {
             env.metrics().quorumFailure(operation(command));
             return done(new WriteOutcome.Unavailable(requiredAcks, (int) alive));
         }
-        return baseVersion(command, sets.get(), deadline).thenCompose(base -> switch (base) {
+        return baseVersion(command, sets.get(), tenant.get().speculation().orElse(env.settings().speculation()), deadline)
+                .thenCompose(base -> switch (base) {
             case BaseRead.Failed failed -> {
                 env.metrics().quorumFailure(operation(command));
                 yield done(failed.outcome());
@@ -303,9 +305,11 @@ public final class CoordinateWrite {
      * which overlaps every quorum write (R + W > N): a version built on fewer replies may miss the
      * last acknowledged write, be concurrent with it and lose to it. Spares count: the other live
      * natural replicas are asked when one of the quorum fails, or when the quorum is late by the
-     * speculation policy ({@link CoordinatorSettings#speculation()}; at most half the time left).
+     * speculation policy (the tenant's, else {@link CoordinatorSettings#speculation()}; at most half
+     * the time left).
      */
-    private CompletableFuture<BaseRead> baseVersion(WriteCommand command, ReplicaSets sets, Deadline deadline) {
+    private CompletableFuture<BaseRead> baseVersion(WriteCommand command, ReplicaSets sets, SpeculationPolicy speculation,
+                                                    Deadline deadline) {
         if (command.causalContext().isPresent()) {
             return CompletableFuture.completedFuture(new BaseRead.Found(command.causalContext().get(), 0));
         }
@@ -319,7 +323,7 @@ public final class CoordinateWrite {
         }
         // a replica that is slow rather than failed is overtaken by a spare once the policy says the quorum
         // is late (until the asked replicas are measured: a tenth of the write timeout), at most half the time left
-        Duration byPolicy = env.settings().speculation().after(readable.subList(0, readQuorum), env.latencies(),
+        Duration byPolicy = speculation.after(readable.subList(0, readQuorum), env.latencies(),
                 env.settings().writeTimeout().dividedBy(SPECULATION_DIVISOR));
         Duration speculateAfter = Duration.ofMillis(Math.min(byPolicy.toMillis(),
                 deadline.remaining(env.clock()).toMillis() / 2));

@@ -28,6 +28,7 @@ import io.pairdb.core.ring.ReplicaSets;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.testing.CoordinatorHarness;
 import io.pairdb.core.testing.FakeStorageNodes.Kind;
 import io.pairdb.core.testing.InMemoryTenantStore;
@@ -233,6 +234,28 @@ class CoordinateWriteTest {
                 .isEqualTo(Causality.AFTER);
         assertThat(h.metrics().speculationsSent).hasValue(1);
         assertThat(h.metrics().speculationsWon).hasValue(1);
+        slow.complete(null);
+    }
+
+    @Test
+    void aTenantsOwnSpeculationPolicyOverridesTheCoordinatorsDefault() {
+        // by default the slow replica would be waited for half a minute: longer than the harness waits
+        var d = CoordinatorSettings.defaults();
+        threeNodesWithTenant(CoordinatorHarness.builder().settings(new CoordinatorSettings(Duration.ofMinutes(1),
+                d.readTimeout(), d.idempotencyTtl(), d.maxValueBytes(), d.defaultConsistency(), d.repairAsync(),
+                d.maxRepairsInFlight(), d.maxClockEntries(), d.maxHintStoresInFlight(), d.maxClockSkew(),
+                new SpeculationPolicy.Fixed(Duration.ofMinutes(1)))));
+        assertThat(h.tenants().setSpeculation(TENANT, Optional.of(new SpeculationPolicy.Fixed(Duration.ofMillis(20)))))
+                .isInstanceOf(TenantService.SetSpeculationOutcome.Updated.class);
+        List<NodeId> natural = naturalFor("k");
+        StoredResponse first = written(h.write(put("k", "v1", QUORUM)));
+        CompletableFuture<Void> slow = h.storage().hold(natural.getFirst());
+        h.storage().forgetCalls();
+
+        StoredResponse second = written(h.write(put("k", "v2", QUORUM)));
+
+        assertThat(second.clock().compare(first.clock())).isEqualTo(Causality.AFTER);
+        assertThat(h.metrics().speculationsSent).hasValue(1);
         slow.complete(null);
     }
 
