@@ -34,6 +34,7 @@ import io.pairdb.core.read.CoordinateRead;
 import io.pairdb.core.read.RepairReplicas;
 import io.pairdb.core.replication.ConsistencyLevel;
 import io.pairdb.core.replication.CoordinatorSettings;
+import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.replication.Environment;
 import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ClusterTopology;
@@ -73,7 +74,8 @@ public class CoordinatorFactory {
                 "pairdb.coordinator.default-consistency", "must be one, quorum or all, was '" + p.getDefaultConsistency() + "'"));
         return checked("pairdb.coordinator", () -> new CoordinatorSettings(p.getWriteTimeout(), p.getReadTimeout(),
                 p.getIdempotencyTtl(), p.getMaxValueBytes(), cl, p.isRepairAsync(), p.getMaxRepairsInFlight(),
-                p.getMaxClockEntries(), p.getMaxHintStoresInFlight(), p.getMaxClockSkew()));
+                p.getMaxClockEntries(), p.getMaxHintStoresInFlight(), p.getMaxClockSkew(),
+                SpeculationPolicy.parse(p.getSpeculation())));
     }
 
     @Singleton

@@ -59,6 +59,15 @@ class StartupConfigurationTest {
     }
 
     @Test
+    void aSpeculationPolicyThatCannotBeReadNamesItsKeyAndSaysWhatIsWrong() {
+        assertThatCode(() -> verify(Map.of("pairdb.coordinator.speculation", "p99.9,20ms"))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> verify(Map.of("pairdb.coordinator.speculation", "sometimes")))
+                .isInstanceOf(ConfigurationError.class)
+                .hasMessageStartingWith("invalid configuration pairdb.coordinator.speculation: speculation policy "
+                        + "'sometimes'");
+    }
+
+    @Test
     void theDefaultsCannotLoseData() {
         assertThatCode(() -> verify(Map.of())).doesNotThrowAnyException();
     }

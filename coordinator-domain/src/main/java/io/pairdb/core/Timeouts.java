@@ -25,7 +25,7 @@ public final class Timeouts {
                                                  Supplier<? extends RuntimeException> onTimeout) {
         Objects.requireNonNull(call, "call");
         CompletableFuture<T> bounded = call.newIncompleteFuture();
-        Scheduler.Cancellable timer = scheduler.schedule(timeout, () -> bounded.completeExceptionally(onTimeout.get()));
+        Scheduler.Cancellable timer = scheduler.scheduleDeadline(timeout, () -> bounded.completeExceptionally(onTimeout.get()));
         call.whenComplete((value, error) -> {
             timer.cancel();
             if (error != null) {

@@ -29,6 +29,8 @@ import io.pairdb.proto.admin.v1.ReplayHintsRequest;
 import io.pairdb.proto.admin.v1.ReplayHintsResponse;
 import io.pairdb.proto.admin.v1.StorageNode;
 import io.pairdb.proto.admin.v1.Tenant;
+import io.pairdb.proto.admin.v1.SetTenantSpeculationRequest;
+import io.pairdb.proto.admin.v1.SetTenantSpeculationResponse;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorRequest;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorResponse;
 import java.util.ArrayList;
@@ -89,6 +91,22 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
     @Override
     public void listTenants(ListTenantsRequest request, StreamObserver<ListTenantsResponse> responses) {
         answer(responses, () -> ListTenantsResponse.newBuilder().addAllTenants(tenants.values()).build());
+    }
+
+    @Override
+    public void setTenantSpeculation(SetTenantSpeculationRequest request,
+            StreamObserver<SetTenantSpeculationResponse> responses) {
+        answer(responses, () -> {
+            Tenant old = existing(request.getTenantId());
+            Tenant.Builder updated = old.toBuilder().setVersion(old.getVersion() + 1);
+            if (request.getSpeculation().isEmpty()) {
+                updated.clearSpeculation();
+            } else {
+                updated.setSpeculation(request.getSpeculation());
+            }
+            tenants.put(old.getTenantId(), updated.build());
+            return SetTenantSpeculationResponse.newBuilder().setTenant(updated).build();
+        });
     }
 
     @Override

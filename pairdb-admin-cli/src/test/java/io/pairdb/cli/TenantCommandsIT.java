@@ -161,4 +161,21 @@ class TenantCommandsIT {
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout()).isEqualTo("OK tenant acme already has RF 3; nothing to change\n");
     }
+
+    @Test
+    void settingATenantsSpeculationSendsThePolicyAndDefaultClearsIt() {
+        coordinator.admin.addTenant("acme", 3);
+
+        var set = cli().run("tenant", "set-speculation", "acme", "p99,40ms", "--addr", coordinator.address());
+
+        assertThat(set.exitCode()).as(set.toString()).isZero();
+        assertThat(set.stdout()).isEqualTo("OK tenant acme speculates at p99,40ms\n");
+        assertThat(coordinator.admin.tenants.get("acme").getSpeculation()).isEqualTo("p99,40ms");
+
+        var cleared = cli().run("tenant", "set-speculation", "acme", "default", "--addr", coordinator.address());
+
+        assertThat(cleared.exitCode()).as(cleared.toString()).isZero();
+        assertThat(cleared.stdout()).isEqualTo("OK tenant acme speculates by the coordinator's default\n");
+        assertThat(coordinator.admin.tenants.get("acme").hasSpeculation()).isFalse();
+    }
 }

@@ -34,7 +34,7 @@ class UsageTest {
     @Test
     void everyCommandTakesTheCommonOptions() {
         for (String[] command : new String[][] {
-            {"tenant", "create"}, {"tenant", "get"}, {"tenant", "list"}, {"tenant", "set-rf"},
+            {"tenant", "create"}, {"tenant", "get"}, {"tenant", "list"}, {"tenant", "set-rf"}, {"tenant", "set-speculation"},
             {"node", "add"}, {"node", "list"},
             {"kv", "put"}, {"kv", "get"}, {"kv", "delete"},
             {"explain-key"},

@@ -12,6 +12,7 @@ import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.ring.ReplicaSets;
+import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.security.Authorize;
 import io.pairdb.core.ring.RingDescription;
 import io.pairdb.core.ring.Token;
@@ -59,6 +60,8 @@ import io.pairdb.proto.admin.v1.RepairRequest;
 import io.pairdb.proto.admin.v1.RepairResponse;
 import io.pairdb.core.repair.RepairTenants;
 import io.pairdb.proto.admin.v1.ReplayHintsResponse;
+import io.pairdb.proto.admin.v1.SetTenantSpeculationRequest;
+import io.pairdb.proto.admin.v1.SetTenantSpeculationResponse;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorRequest;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorResponse;
 import io.pairdb.core.node.AllowedNodeAddresses;
@@ -137,6 +140,33 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
             var b = ListTenantsResponse.newBuilder();
             authorize.visible(Callers.current(), tenants.list()).forEach(t -> b.addTenants(AdminProtoMapper.toProto(t)));
             return b.build();
+        });
+    }
+
+    @Override
+    public void setTenantSpeculation(SetTenantSpeculationRequest request,
+                                     StreamObserver<SetTenantSpeculationResponse> observer) {
+        respond(observer, "set tenant speculation", () -> {
+            TenantId id = RequestValidation.tenant(request.getTenantId());
+            Optional<SpeculationPolicy> policy;
+            try {
+                policy = request.getSpeculation().isBlank() ? Optional.empty()
+                        : Optional.of(SpeculationPolicy.parse(request.getSpeculation()));
+            } catch (IllegalArgumentException e) {
+                throw GrpcErrors.invalid("INVALID_SPECULATION", e.getMessage());
+            }
+            return switch (tenants.setSpeculation(id, policy)) {
+                case TenantService.SetSpeculationOutcome.Updated u -> {
+                    LOG.atInfo().addKeyValue("event", "tenant_speculation_set").addKeyValue("tenant", id)
+                            .log("tenant {}: speculation {}", id, policy.map(SpeculationPolicy::text)
+                                    .orElse("the coordinator's default"));
+                    yield SetTenantSpeculationResponse.newBuilder().setTenant(AdminProtoMapper.toProto(u.tenant()))
+                            .build();
+                }
+                case TenantService.SetSpeculationOutcome.NotFound n -> throw CoordinatorGrpcEndpoint.tenantNotFound(id);
+                case TenantService.SetSpeculationOutcome.ConcurrentModification c -> throw GrpcErrors.error(
+                        Status.Code.ABORTED, "CONCURRENT_MODIFICATION", "tenant '" + id + "' kept changing; retry");
+            };
         });
     }
 

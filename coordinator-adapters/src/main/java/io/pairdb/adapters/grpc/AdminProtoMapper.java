@@ -35,6 +35,7 @@ final class AdminProtoMapper {
                 .setUpdatedAt(timestamp(t.updatedAt()))
                 .setVersion(t.version());
         t.pendingReplicationFactor().ifPresent(b::setPendingReplicationFactor);
+        t.speculation().ifPresent(policy -> b.setSpeculation(policy.text()));
         return b.build();
     }
 

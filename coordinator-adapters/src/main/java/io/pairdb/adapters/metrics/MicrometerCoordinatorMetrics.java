@@ -45,6 +45,8 @@ public final class MicrometerCoordinatorMetrics implements CoordinatorMetrics {
     private final Counter hintsStored;
     private final Map<HintStoreFailure, Counter> hintStoreFailures = new EnumMap<>(HintStoreFailure.class);
     private final Counter idempotencyRecordFailures;
+    private final Counter speculationsSent;
+    private final Counter speculationsWon;
 
     public MicrometerCoordinatorMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -77,6 +79,13 @@ public final class MicrometerCoordinatorMetrics implements CoordinatorMetrics {
                             + "until it is repaired")
                     .tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(registry));
         }
+        // coordinator_speculations_sent_total, coordinator_speculations_won_total
+        speculationsSent = Counter.builder("coordinator.speculations.sent")
+                .description("Read rounds that waited past their speculation policy and asked a spare replica")
+                .register(registry);
+        speculationsWon = Counter.builder("coordinator.speculations.won")
+                .description("Speculative reads whose spare gave one of the answers that completed the quorum")
+                .register(registry);
         // coordinator_idempotency_record_failures_total
         idempotencyRecordFailures = Counter.builder("coordinator.idempotency.record.failures")
                 .description("Idempotency records or releases that could not be stored after the write ran: a retry "
@@ -145,6 +154,16 @@ public final class MicrometerCoordinatorMetrics implements CoordinatorMetrics {
         LOG.atWarn().addKeyValue("event", "hint_store_failed").addKeyValue("reason", reason.name().toLowerCase(Locale.ROOT))
                 .log("could not store a hint ({}): a replica misses a write until a read repairs it "
                         + "(coordinator_hint_store_failures_total)", why);
+    }
+
+    @Override
+    public void speculationSent() {
+        speculationsSent.increment();
+    }
+
+    @Override
+    public void speculationWon() {
+        speculationsWon.increment();
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.micronaut.data.connection.jdbc.exceptions.CannotGetJdbcConnectionExcep
 import io.micronaut.data.exceptions.DataAccessException;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.port.TenantStore;
+import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import jakarta.inject.Singleton;
@@ -22,11 +23,11 @@ import javax.sql.DataSource;
  */
 @Singleton
 public final class PostgresTenantStore implements TenantStore {
-    private static final String INSERT = "INSERT INTO tenants (" + TenantMapper.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)"
+    private static final String INSERT = "INSERT INTO tenants (" + TenantMapper.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (tenant_id) DO NOTHING";
     static final String UPDATE_IF_VERSION = "UPDATE tenants"
-            + " SET replication_factor = ?, pending_replication_factor = ?, created_at = ?, updated_at = ?, version = ?"
-            + " WHERE tenant_id = ? AND version = ?"
+            + " SET replication_factor = ?, pending_replication_factor = ?, created_at = ?, updated_at = ?, version = ?,"
+            + " speculation = ? WHERE tenant_id = ? AND version = ?"
             + " RETURNING " + TenantMapper.COLUMNS;
     private static final String BUMP_EPOCH = "UPDATE ring_epoch SET epoch = epoch + 1";
     private static final String SELECT = "SELECT " + TenantMapper.COLUMNS + " FROM tenants WHERE tenant_id = ?";
@@ -113,8 +114,9 @@ public final class PostgresTenantStore implements TenantStore {
         update.setObject(3, Jdbc.toTimestamp(updated.createdAt()));
         update.setObject(4, Jdbc.toTimestamp(updated.updatedAt()));
         update.setLong(5, updated.version());
-        update.setString(6, updated.id().value());
-        update.setLong(7, expectedVersion);
+        update.setString(6, updated.speculation().map(SpeculationPolicy::text).orElse(null));
+        update.setString(7, updated.id().value());
+        update.setLong(8, expectedVersion);
     }
 
     private static PairDbException failure(TenantId id, String message, Exception cause) {

@@ -1,5 +1,6 @@
 package io.pairdb.adapters.postgres;
 
+import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import java.sql.PreparedStatement;
@@ -12,7 +13,7 @@ import java.util.Optional;
 /** {@code tenants} rows ↔ {@link Tenant}. */
 final class TenantMapper {
     static final String COLUMNS = "tenant_id, replication_factor, pending_replication_factor, created_at, updated_at,"
-            + " version";
+            + " version, speculation";
 
     private TenantMapper() {
     }
@@ -20,7 +21,7 @@ final class TenantMapper {
     static Tenant toTenant(TenantRow row) {
         return new Tenant(new TenantId(row.tenantId()), row.replicationFactor(),
                 Optional.ofNullable(row.pendingReplicationFactor()), row.createdAt().truncatedTo(ChronoUnit.MILLIS), row.updatedAt().truncatedTo(ChronoUnit.MILLIS),
-                row.version());
+                row.version(), speculation(row.speculation()));
     }
 
     static Tenant toTenant(ResultSet row) throws SQLException {
@@ -28,7 +29,12 @@ final class TenantMapper {
         Optional<Integer> pendingRf = row.wasNull() ? Optional.empty() : Optional.of(pending);
         return new Tenant(new TenantId(row.getString("tenant_id")), row.getInt("replication_factor"), pendingRf, Jdbc.toInstant(row.getObject("created_at", OffsetDateTime.class)),
                 Jdbc.toInstant(row.getObject("updated_at", OffsetDateTime.class)),
-                row.getLong("version"));
+                row.getLong("version"), speculation(row.getString("speculation")));
+    }
+
+    /** A stored policy; NULL is the coordinator's default. */
+    private static Optional<SpeculationPolicy> speculation(String text) {
+        return Optional.ofNullable(text).map(SpeculationPolicy::parse);
     }
 
     /** Binds the columns in {@link #COLUMNS} order, starting at parameter 1. */
@@ -39,5 +45,6 @@ final class TenantMapper {
         statement.setObject(4, Jdbc.toTimestamp(tenant.createdAt()));
         statement.setObject(5, Jdbc.toTimestamp(tenant.updatedAt()));
         statement.setLong(6, tenant.version());
+        statement.setString(7, tenant.speculation().map(SpeculationPolicy::text).orElse(null));
     }
 }

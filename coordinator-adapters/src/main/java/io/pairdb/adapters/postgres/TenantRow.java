@@ -8,5 +8,6 @@ import java.time.Instant;
 /** A row of {@code tenants}, as Micronaut Data maps it. */
 @MappedEntity("tenants")
 public record TenantRow(@Id String tenantId, int replicationFactor, @Nullable Integer pendingReplicationFactor,
-                        Instant createdAt, Instant updatedAt, long version) {
+                        Instant createdAt, Instant updatedAt, long version,
+                        @Nullable String speculation) {
 }

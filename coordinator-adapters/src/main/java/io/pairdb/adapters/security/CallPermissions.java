@@ -61,6 +61,7 @@ public final class CallPermissions {
         // every caller may ask; the answer holds only the tenants it may see
         b.admin(AdminServiceGrpc.getListTenantsMethod(), Requirement.AUTHENTICATED);
         b.admin(AdminServiceGrpc.getUpdateReplicationFactorMethod(), ADMIN);
+        b.admin(AdminServiceGrpc.getSetTenantSpeculationMethod(), ADMIN);
         b.admin(AdminServiceGrpc.getAddStorageNodeMethod(), ADMIN);
         b.admin(AdminServiceGrpc.getListStorageNodesMethod(), READ);
         b.admin(AdminServiceGrpc.getRemoveStorageNodeMethod(), ADMIN);

@@ -2,6 +2,7 @@ package io.pairdb.app.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.value.PropertyResolver;
+import io.pairdb.core.replication.SpeculationPolicy;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -30,6 +31,9 @@ public final class ConfigurationCheck {
             "pairdb.health.check-timeout", Duration.class,
             "pairdb.health.min-ring-nodes", int.class,
             "pairdb.metrics.store-refresh-interval", Duration.class);
+
+    /** A text setting with a syntax of its own, read by {@link SpeculationPolicy#parse}. */
+    private static final String SPECULATION = "pairdb.coordinator.speculation";
 
     private ConfigurationCheck() {
     }
@@ -60,6 +64,14 @@ public final class ConfigurationCheck {
     }
 
     private static void check(PropertyResolver configuration, String key, String raw, Class<?> type) {
+        if (key.equals(SPECULATION)) {
+            try {
+                SpeculationPolicy.parse(raw);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationError(key, e.getMessage());
+            }
+            return;
+        }
         if (type == String.class) {
             return;
         }

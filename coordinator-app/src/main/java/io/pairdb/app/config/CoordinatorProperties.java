@@ -24,6 +24,8 @@ public class CoordinatorProperties {
     private int maxHintStoresInFlight = 256;
     /** How far ahead of this coordinator's clock a causal context's counters may be. */
     private Duration maxClockSkew = Duration.ofMinutes(1);
+    /** When the read before a write asks a spare replica: p99, 250ms, or p99,250ms (the lesser). */
+    private String speculation = "p99,500ms";
 
     public String getNodeId() {
         return nodeId;
@@ -119,6 +121,14 @@ public class CoordinatorProperties {
 
     public void setMaxHintStoresInFlight(int maxHintStoresInFlight) {
         this.maxHintStoresInFlight = maxHintStoresInFlight;
+    }
+
+    public String getSpeculation() {
+        return speculation;
+    }
+
+    public void setSpeculation(String speculation) {
+        this.speculation = speculation;
     }
 
     public Duration getMaxClockSkew() {

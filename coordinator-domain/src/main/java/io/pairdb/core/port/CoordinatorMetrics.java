@@ -42,6 +42,12 @@ public interface CoordinatorMetrics {
      */
     void idempotencyRecordFailed(String detail);
 
+    /** A read round waited longer than its speculation policy for its quorum and asked a spare replica. */
+    void speculationSent();
+
+    /** A spare asked by speculation gave one of the answers that completed its round's quorum. */
+    void speculationWon();
+
     CoordinatorMetrics NONE = new CoordinatorMetrics() {
         @Override
         public void requestCompleted(Operation operation, ConsistencyLevel consistency, String status, Duration elapsed) {
@@ -81,6 +87,14 @@ public interface CoordinatorMetrics {
 
         @Override
         public void idempotencyRecordFailed(String detail) {
+        }
+
+        @Override
+        public void speculationSent() {
+        }
+
+        @Override
+        public void speculationWon() {
         }
     };
 }

@@ -11,7 +11,7 @@ import java.util.Objects;
 public record CoordinatorSettings(Duration writeTimeout, Duration readTimeout, Duration idempotencyTtl,
                                   int maxValueBytes, ConsistencyLevel defaultConsistency, boolean repairAsync,
                                   int maxRepairsInFlight, int maxClockEntries, int maxHintStoresInFlight,
-                                  Duration maxClockSkew) {
+                                  Duration maxClockSkew, SpeculationPolicy speculation) {
     public static final int MAX_KEY_BYTES = 1024;
     /**
      * The fewest clock entries a configuration may ask for: the issuer's own entry must fit, so that
@@ -20,6 +20,11 @@ public record CoordinatorSettings(Duration writeTimeout, Duration readTimeout, D
     public static final int MIN_CLOCK_ENTRIES = 1;
     public static final int DEFAULT_MAX_HINT_STORES_IN_FLIGHT = 256;
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(1);
+    /**
+     * When a read before a write asks a spare replica, unless the tenant says otherwise: once its
+     * quorum is later than the asked replicas' 99th percentile, or 500 ms, whichever comes first.
+     */
+    public static final SpeculationPolicy DEFAULT_SPECULATION = new SpeculationPolicy.LesserOf(99, Duration.ofMillis(500));
     /** A causal context may carry this many entries at least, however small the clock bound. */
     private static final int MIN_CAUSAL_CONTEXT_ENTRIES = 64;
 
@@ -29,6 +34,7 @@ public record CoordinatorSettings(Duration writeTimeout, Duration readTimeout, D
         Objects.requireNonNull(idempotencyTtl, "idempotencyTtl");
         Objects.requireNonNull(defaultConsistency, "defaultConsistency");
         Objects.requireNonNull(maxClockSkew, "maxClockSkew");
+        Objects.requireNonNull(speculation, "speculation");
         positive(writeTimeout, "write timeout");
         positive(readTimeout, "read timeout");
         positive(idempotencyTtl, "idempotency TTL");
@@ -46,6 +52,14 @@ public record CoordinatorSettings(Duration writeTimeout, Duration readTimeout, D
         if (maxHintStoresInFlight < 1) {
             throw new IllegalArgumentException("max hint stores in flight must be at least 1");
         }
+    }
+
+    /** The settings before speculation was configurable; it gets its default. */
+    public CoordinatorSettings(Duration writeTimeout, Duration readTimeout, Duration idempotencyTtl, int maxValueBytes,
+                               ConsistencyLevel defaultConsistency, boolean repairAsync, int maxRepairsInFlight,
+                               int maxClockEntries, int maxHintStoresInFlight, Duration maxClockSkew) {
+        this(writeTimeout, readTimeout, idempotencyTtl, maxValueBytes, defaultConsistency, repairAsync,
+                maxRepairsInFlight, maxClockEntries, maxHintStoresInFlight, maxClockSkew, DEFAULT_SPECULATION);
     }
 
     /** The settings before hint stores were bounded and causal contexts checked; those two get their defaults. */

@@ -8,10 +8,12 @@ import io.pairdb.core.version.Version;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -51,6 +53,8 @@ public final class ReplicaReadRound {
     private final Environment env;
     /** Replicas not asked yet, asked when one that was fails or at the speculation delay. Guarded by {@code this}. */
     private final ArrayDeque<StorageNode> spares;
+    /** Spares asked because the quorum was late (not to replace a failure). Guarded by {@code this}. */
+    private final Set<StorageNode> speculative = new HashSet<>();
     private int asked;
     private int answered;
     private static final Scheduler.Cancellable NOTHING = () -> { };
@@ -82,7 +86,7 @@ public final class ReplicaReadRound {
         if (!spares.isEmpty() && speculateAfter.isPresent()) {
             this.speculation = env.scheduler().schedule(speculateAfter.get(), this::askTheSpares);
         }
-        this.timer = env.scheduler().schedule(deadline.remaining(env.clock()), this::deadlinePassed);
+        this.timer = env.scheduler().scheduleDeadline(deadline.remaining(env.clock()), this::deadlinePassed);
         for (StorageNode node : asking) {
             ask(node);
         }
@@ -124,7 +128,13 @@ public final class ReplicaReadRound {
         } catch (RuntimeException e) {
             read = CompletableFuture.failedFuture(e);
         }
-        read.whenComplete((version, error) -> answered(node, version, error));
+        long askedAt = env.clock().nowMillis();
+        read.whenComplete((version, error) -> {
+            if (error == null) {
+                env.latencies().record(node.id(), Duration.ofMillis(Math.max(0, env.clock().nowMillis() - askedAt)));
+            }
+            answered(node, version, error);
+        });
     }
 
     private void askTheSpares() {
@@ -136,6 +146,10 @@ public final class ReplicaReadRound {
             late = List.copyOf(spares);
             spares.clear();
             asked += late.size();
+            speculative.addAll(late);
+        }
+        if (!late.isEmpty()) {
+            env.metrics().speculationSent();
         }
         late.forEach(this::ask);
     }
@@ -144,6 +158,7 @@ public final class ReplicaReadRound {
         Replies quorumReached = null;
         Replies allIn = null;
         StorageNode replacement = null;
+        boolean wonBySpeculation = false;
         synchronized (this) {
             if (settled.isDone()) {
                 return;
@@ -162,6 +177,8 @@ public final class ReplicaReadRound {
             }
             if (!quorum.isDone() && status != QuorumTracker.Status.PENDING) {
                 quorumReached = snapshot(status == QuorumTracker.Status.REACHED ? Status.REACHED : Status.FAILED);
+                wonBySpeculation = quorumReached.status() == Status.REACHED
+                        && answers.keySet().stream().anyMatch(speculative::contains);
             }
             // spares left once the quorum is decided are never asked
             if (answered == asked && (spares.isEmpty() || quorumReached != null || quorum.isDone())) {
@@ -170,6 +187,9 @@ public final class ReplicaReadRound {
             }
         }
         // complete outside the lock: dependants run on this thread
+        if (wonBySpeculation) {
+            env.metrics().speculationWon();
+        }
         if (quorumReached != null) {
             speculation.cancel();
             quorum.complete(quorumReached);

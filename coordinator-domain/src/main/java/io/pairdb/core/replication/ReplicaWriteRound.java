@@ -65,7 +65,7 @@ public final class ReplicaWriteRound {
         synchronized (this) {
             targets.stream().filter(n -> n.liveness() != Liveness.DOWN).forEach(n -> inFlight.put(n.id(), n));
         }
-        this.timer = env.scheduler().schedule(deadline.remaining(env.clock()), this::deadlinePassed);
+        this.timer = env.scheduler().scheduleDeadline(deadline.remaining(env.clock()), this::deadlinePassed);
         for (StorageNode node : targets) {
             if (node.liveness() == Liveness.DOWN) {
                 answered(node, new IllegalStateException("node " + node.id() + " is marked DOWN"));

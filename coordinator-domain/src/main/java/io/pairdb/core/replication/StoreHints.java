@@ -42,7 +42,7 @@ public final class StoreHints {
         AtomicBoolean counted = new AtomicBoolean();
         CompletableFuture<Void> settled = new CompletableFuture<>();
         Scheduler.Cancellable timer = waitUntil.<Scheduler.Cancellable>map(deadline ->
-                env.scheduler().schedule(deadline.remaining(env.clock()), () -> {
+                env.scheduler().scheduleDeadline(deadline.remaining(env.clock()), () -> {
                     if (counted.compareAndSet(false, true)) {
                         env.metrics().hintStoreFailed(HintStoreFailure.DEADLINE);
                     }

@@ -1,5 +1,6 @@
 package io.pairdb.core.tenant;
 
+import io.pairdb.core.replication.SpeculationPolicy;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -8,12 +9,14 @@ import java.util.Optional;
  * A tenant and its replication factor; {@code version} increases with every update. While a
  * change raising the RF streams the tenant's data to its new replicas, {@code pendingReplicationFactor}
  * holds the RF it is moving to: writes already go to the replicas of that RF (as pending
- * replicas), reads still use {@code replicationFactor}.
+ * replicas), reads still use {@code replicationFactor}. {@code speculation}, when set, is when the
+ * read before one of its writes asks a spare replica, instead of the coordinator's default.
  */
 public record Tenant(TenantId id, int replicationFactor, Optional<Integer> pendingReplicationFactor, Instant createdAt,
-                     Instant updatedAt, long version) {
+                     Instant updatedAt, long version, Optional<SpeculationPolicy> speculation) {
     public Tenant {
         Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(speculation, "speculation");
         Objects.requireNonNull(pendingReplicationFactor, "pendingReplicationFactor");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
@@ -26,18 +29,29 @@ public record Tenant(TenantId id, int replicationFactor, Optional<Integer> pendi
         }
     }
 
+    /** A tenant with the coordinator's default speculation. */
+    public Tenant(TenantId id, int replicationFactor, Optional<Integer> pendingReplicationFactor, Instant createdAt,
+                  Instant updatedAt, long version) {
+        this(id, replicationFactor, pendingReplicationFactor, createdAt, updatedAt, version, Optional.empty());
+    }
+
     /** A tenant with no change of RF under way. */
     public Tenant(TenantId id, int replicationFactor, Instant createdAt, Instant updatedAt, long version) {
         this(id, replicationFactor, Optional.empty(), createdAt, updatedAt, version);
     }
 
     public Tenant withReplicationFactor(int rf, Instant now) {
-        return new Tenant(id, rf, Optional.empty(), createdAt, now, version + 1);
+        return new Tenant(id, rf, Optional.empty(), createdAt, now, version + 1, speculation);
     }
 
     /** The tenant while its RF is being raised to {@code rf}. */
     public Tenant raisingTo(int rf, Instant now) {
-        return new Tenant(id, replicationFactor, Optional.of(rf), createdAt, now, version + 1);
+        return new Tenant(id, replicationFactor, Optional.of(rf), createdAt, now, version + 1, speculation);
+    }
+
+    /** The tenant with its own speculation policy, or (empty) the coordinator's default again. */
+    public Tenant withSpeculation(Optional<SpeculationPolicy> policy, Instant now) {
+        return new Tenant(id, replicationFactor, pendingReplicationFactor, createdAt, now, version + 1, policy);
     }
 
     /** The largest RF writes use: the pending one while it is being raised. */

@@ -4,6 +4,7 @@ import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.CoordinatorMetrics;
 import io.pairdb.core.port.Scheduler;
 import io.pairdb.core.port.TenantStore;
+import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.topology.ClusterTopology;
 import java.time.Duration;
 import java.util.List;
@@ -77,6 +78,21 @@ public final class TenantService {
         record InvalidReplicationFactor(String reason) implements CreateOutcome {
         }
     }
+
+    public sealed interface SetSpeculationOutcome {
+        record Updated(Tenant tenant) implements SetSpeculationOutcome {
+        }
+
+        record NotFound(TenantId id) implements SetSpeculationOutcome {
+        }
+
+        /** The tenant kept changing under the request (another update won every try). */
+        record ConcurrentModification(TenantId id) implements SetSpeculationOutcome {
+        }
+    }
+
+    /** Tries of a tenant update that loses to concurrent ones before it gives up. */
+    private static final int UPDATE_TRIES = 5;
 
     /**
      * What the store said about a tenant (empty: there is none), as loaded while the coordinator
@@ -197,6 +213,31 @@ public final class TenantService {
         }
         metrics.tenantCacheHit();
         return Optional.of(cached);
+    }
+
+    /**
+     * Sets when the read before one of the tenant's writes asks a spare replica ({@code policy}
+     * empty: the coordinator's default again). This coordinator uses it at once; others once their
+     * cache entry of the tenant runs out ({@link Settings#cacheTtl()}).
+     */
+    public SetSpeculationOutcome setSpeculation(TenantId id, Optional<SpeculationPolicy> policy) {
+        Objects.requireNonNull(policy, "policy");
+        for (int attempt = 0; attempt < UPDATE_TRIES; attempt++) {
+            Optional<Tenant> current = store.find(id);
+            if (current.isEmpty()) {
+                return new SetSpeculationOutcome.NotFound(id);
+            }
+            Tenant updated = current.get().withSpeculation(policy, clock.now());
+            Optional<Tenant> stored = store.update(updated, current.get().version());
+            if (stored.isEmpty()) {
+                return new SetSpeculationOutcome.NotFound(id);
+            }
+            if (stored.get().equals(updated)) {
+                cache.remove(id);
+                return new SetSpeculationOutcome.Updated(updated);
+            }
+        }
+        return new SetSpeculationOutcome.ConcurrentModification(id);
     }
 
     public List<Tenant> list() {

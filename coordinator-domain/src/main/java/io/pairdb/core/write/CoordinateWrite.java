@@ -12,10 +12,12 @@ import io.pairdb.core.port.IdempotencyStore;
 import io.pairdb.core.port.IdempotencyStore.Claim;
 import io.pairdb.core.port.StorageNodes;
 import io.pairdb.core.replication.ConsistencyLevel;
+import io.pairdb.core.replication.CoordinatorSettings;
 import io.pairdb.core.replication.Deadline;
 import io.pairdb.core.replication.Environment;
 import io.pairdb.core.replication.ReplicaReadRound;
 import io.pairdb.core.replication.ReplicaWriteRound;
+import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.replication.StoreHints;
 import io.pairdb.core.ring.ReplicaSets;
 import io.pairdb.core.ring.Token;
@@ -240,7 +242,8 @@ public final class CoordinateWrite {
             env.metrics().quorumFailure(operation(command));
             return done(new WriteOutcome.Unavailable(requiredAcks, (int) alive));
         }
-        return baseVersion(command, sets.get(), deadline).thenCompose(base -> switch (base) {
+        return baseVersion(command, sets.get(), tenant.get().speculation().orElse(env.settings().speculation()), deadline)
+                .thenCompose(base -> switch (base) {
             case BaseRead.Failed failed -> {
                 env.metrics().quorumFailure(operation(command));
                 yield done(failed.outcome());
@@ -301,22 +304,28 @@ public final class CoordinateWrite {
      * consistency level, the read must reach a read quorum of the natural replicas (⌊RF/2⌋+1),
      * which overlaps every quorum write (R + W > N): a version built on fewer replies may miss the
      * last acknowledged write, be concurrent with it and lose to it. Spares count: the other live
-     * natural replicas are asked when one of the quorum fails, or at a tenth of the write timeout
-     * (at most half the time left) when one is slow.
+     * natural replicas are asked when one of the quorum fails, or when the quorum is late by the
+     * speculation policy (the tenant's, else {@link CoordinatorSettings#speculation()}; at most half
+     * the time left).
      */
-    private CompletableFuture<BaseRead> baseVersion(WriteCommand command, ReplicaSets sets, Deadline deadline) {
+    private CompletableFuture<BaseRead> baseVersion(WriteCommand command, ReplicaSets sets, SpeculationPolicy speculation,
+                                                    Deadline deadline) {
         if (command.causalContext().isPresent()) {
             return CompletableFuture.completedFuture(new BaseRead.Found(command.causalContext().get(), 0));
         }
-        List<StorageNode> readable = sets.natural().stream().filter(n -> n.liveness() == Liveness.UP).toList();
+        // the replicas expected to answer first form the quorum asked; the others are the spares
+        List<StorageNode> readable = env.latencies().fastestFirst(
+                sets.natural().stream().filter(n -> n.liveness() == Liveness.UP).toList());
         int readQuorum = ConsistencyLevel.QUORUM.required(sets.natural().size());
         if (readable.size() < readQuorum) {
             return CompletableFuture.completedFuture(new BaseRead.Failed(new WriteOutcome.ReadBeforeWriteFailed(
                     Cause.NOT_ENOUGH_REPLICAS, readQuorum, readable.size())));
         }
-        // a replica that is slow rather than failed is overtaken by the spares well before the deadline
-        Duration speculateAfter = Duration.ofMillis(Math.min(
-                env.settings().writeTimeout().toMillis() / SPECULATION_DIVISOR,
+        // a replica that is slow rather than failed is overtaken by a spare once the policy says the quorum
+        // is late (until the asked replicas are measured: a tenth of the write timeout), at most half the time left
+        Duration byPolicy = speculation.after(readable.subList(0, readQuorum), env.latencies(),
+                env.settings().writeTimeout().dividedBy(SPECULATION_DIVISOR));
+        Duration speculateAfter = Duration.ofMillis(Math.min(byPolicy.toMillis(),
                 deadline.remaining(env.clock()).toMillis() / 2));
         return ReplicaReadRound.startWithSpares(readable, readQuorum, speculateAfter, nodes, command.tenant(),
                         command.key(), deadline, env)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pairdb.core.node.NodeId;
+import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.testing.GatedTenantStore;
 import io.pairdb.core.testing.InMemoryTenantStore;
 import io.pairdb.core.testing.InMemoryTopologyStore;
@@ -219,5 +220,26 @@ class TenantServiceTest {
             // load it
         }
         assertThat(afterCreate.join()).as("created here: usable at once").isPresent();
+    }
+
+    @Test
+    void aTenantsSpeculationPolicyIsStoredSeenAtOnceAndClearedAgain() {
+        tenants.create(ACME, Optional.of(3));
+        assertThat(tenants.find(ACME).orElseThrow().speculation()).isEmpty();
+        SpeculationPolicy fixed = new SpeculationPolicy.Fixed(Duration.ofMillis(15));
+
+        assertThat(tenants.setSpeculation(ACME, Optional.of(fixed)))
+                .isInstanceOf(TenantService.SetSpeculationOutcome.Updated.class);
+        assertThat(tenants.find(ACME).orElseThrow().speculation()).as("not the cached tenant").contains(fixed);
+        assertThat(store.find(ACME).orElseThrow().version()).isEqualTo(2);
+
+        tenants.setSpeculation(ACME, Optional.empty());
+        assertThat(tenants.find(ACME).orElseThrow().speculation()).isEmpty();
+    }
+
+    @Test
+    void settingTheSpeculationOfAnUnknownTenantSaysSo() {
+        assertThat(tenants.setSpeculation(ACME, Optional.of(new SpeculationPolicy.Percentile(99))))
+                .isEqualTo(new TenantService.SetSpeculationOutcome.NotFound(ACME));
     }
 }

@@ -24,6 +24,8 @@ public final class RecordingMetrics implements CoordinatorMetrics {
     public final AtomicInteger hintStoresRefused = new AtomicInteger();
     /** Idempotency records (or releases) that could not be stored after the write ran. */
     public final AtomicInteger idempotencyRecordFailures = new AtomicInteger();
+    public final AtomicInteger speculationsSent = new AtomicInteger();
+    public final AtomicInteger speculationsWon = new AtomicInteger();
     private final List<Completed> completed = new CopyOnWriteArrayList<>();
 
     public List<Completed> completed() {
@@ -81,5 +83,15 @@ public final class RecordingMetrics implements CoordinatorMetrics {
     @Override
     public void idempotencyRecordFailed(String detail) {
         idempotencyRecordFailures.incrementAndGet();
+    }
+
+    @Override
+    public void speculationSent() {
+        speculationsSent.incrementAndGet();
+    }
+
+    @Override
+    public void speculationWon() {
+        speculationsWon.incrementAndGet();
     }
 }

@@ -3,10 +3,13 @@ package io.pairdb.core.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pairdb.core.port.TenantStore;
+import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -100,5 +103,22 @@ public abstract class TenantStoreContract {
         Tenant raised = raising.withReplicationFactor(3, now.plusSeconds(2));
         assertThat(store.update(raised, 2)).contains(raised);
         assertThat(store.find(acme.id()).orElseThrow().pendingReplicationFactor()).isEmpty();
+    }
+
+    @Test
+    public void aTenantsSpeculationPolicyIsStoredAndClearedWithTheVersion() {
+        Tenant acme = new Tenant(new TenantId("acme"), 3, Optional.empty(), now, now, 1,
+                Optional.of(new SpeculationPolicy.LesserOf(99.9, Duration.ofMillis(40))));
+        store.insert(acme);
+        assertThat(store.find(acme.id())).contains(acme);
+
+        Tenant fixed = acme.withSpeculation(Optional.of(new SpeculationPolicy.Fixed(Duration.ofMillis(15))),
+                now.plusSeconds(1));
+        assertThat(store.update(fixed, 1)).contains(fixed);
+        assertThat(store.list()).containsExactly(fixed);
+
+        Tenant byDefault = fixed.withSpeculation(Optional.empty(), now.plusSeconds(2));
+        assertThat(store.update(byDefault, 2)).contains(byDefault);
+        assertThat(store.find(acme.id()).orElseThrow().speculation()).isEmpty();
     }
 }

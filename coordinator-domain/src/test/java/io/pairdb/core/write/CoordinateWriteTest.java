@@ -23,10 +23,12 @@ import io.pairdb.core.read.ReadCommand;
 import io.pairdb.core.read.ReadOutcome;
 import io.pairdb.core.replication.ConsistencyLevel;
 import io.pairdb.core.replication.CoordinatorSettings;
+import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.ring.ReplicaSets;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.testing.CoordinatorHarness;
 import io.pairdb.core.testing.FakeStorageNodes.Kind;
 import io.pairdb.core.testing.InMemoryTenantStore;
@@ -77,6 +79,13 @@ class CoordinateWriteTest {
     private static StoredResponse written(WriteOutcome outcome) {
         assertThat(outcome).isInstanceOf(WriteOutcome.Written.class);
         return ((WriteOutcome.Written) outcome).response();
+    }
+
+    private static CoordinatorSettings speculatingAfter(Duration after) {
+        var d = CoordinatorSettings.defaults();
+        return new CoordinatorSettings(d.writeTimeout(), d.readTimeout(), d.idempotencyTtl(), d.maxValueBytes(),
+                d.defaultConsistency(), d.repairAsync(), d.maxRepairsInFlight(), d.maxClockEntries(),
+                d.maxHintStoresInFlight(), d.maxClockSkew(), new SpeculationPolicy.Fixed(after));
     }
 
     private Version storedOn(NodeId node, String key) {
@@ -207,6 +216,67 @@ class CoordinateWriteTest {
         assertThat(h.storage().callsTo(natural.getLast())).extracting(c -> c.kind()).contains(Kind.READ);
         assertThat(second.clock().compare(first.clock())).isEqualTo(Causality.AFTER);
         slow.complete(null);
+    }
+
+    @Test
+    void underASlowReplicaTheSpeculativeReadEndsWithTheFastReplicasAnswerAndIsCounted() {
+        threeNodesWithTenant(CoordinatorHarness.builder().settings(speculatingAfter(Duration.ofMillis(20))));
+        List<NodeId> natural = naturalFor("k");
+        StoredResponse first = written(h.write(put("k", "v1", QUORUM)));
+        CompletableFuture<Void> slow = h.storage().hold(natural.getFirst());
+        h.storage().forgetCalls();
+
+        StoredResponse second = written(h.write(put("k", "v2", QUORUM)));
+
+        assertThat(h.storage().callsTo(natural.getLast())).extracting(c -> c.kind())
+                .as("the spare is asked").contains(Kind.READ);
+        assertThat(second.clock().compare(first.clock())).as("built on the fast replicas' answer")
+                .isEqualTo(Causality.AFTER);
+        assertThat(h.metrics().speculationsSent).hasValue(1);
+        assertThat(h.metrics().speculationsWon).hasValue(1);
+        slow.complete(null);
+    }
+
+    @Test
+    void aTenantsOwnSpeculationPolicyOverridesTheCoordinatorsDefault() {
+        // by default the slow replica would be waited for half a minute: longer than the harness waits
+        var d = CoordinatorSettings.defaults();
+        threeNodesWithTenant(CoordinatorHarness.builder().settings(new CoordinatorSettings(Duration.ofMinutes(1),
+                d.readTimeout(), d.idempotencyTtl(), d.maxValueBytes(), d.defaultConsistency(), d.repairAsync(),
+                d.maxRepairsInFlight(), d.maxClockEntries(), d.maxHintStoresInFlight(), d.maxClockSkew(),
+                new SpeculationPolicy.Fixed(Duration.ofMinutes(1)))));
+        assertThat(h.tenants().setSpeculation(TENANT, Optional.of(new SpeculationPolicy.Fixed(Duration.ofMillis(20)))))
+                .isInstanceOf(TenantService.SetSpeculationOutcome.Updated.class);
+        List<NodeId> natural = naturalFor("k");
+        StoredResponse first = written(h.write(put("k", "v1", QUORUM)));
+        CompletableFuture<Void> slow = h.storage().hold(natural.getFirst());
+        h.storage().forgetCalls();
+
+        StoredResponse second = written(h.write(put("k", "v2", QUORUM)));
+
+        assertThat(second.clock().compare(first.clock())).isEqualTo(Causality.AFTER);
+        assertThat(h.metrics().speculationsSent).hasValue(1);
+        slow.complete(null);
+    }
+
+    @Test
+    void onceAReplicaHasBeenSlowTheReadBeforeWriteAsksTheFastOnesFirst() {
+        // no speculation within the test: the manual clock measures the fast replicas at 0 ms
+        threeNodesWithTenant(CoordinatorHarness.builder().settings(speculatingAfter(Duration.ofSeconds(5))));
+        List<NodeId> natural = naturalFor("k");
+        CompletableFuture<Void> slow = h.storage().hold(natural.getFirst());
+        written(h.write(put("k", "v1", QUORUM)));
+        h.clock().advance(Duration.ofMillis(200));
+        slow.complete(null);
+        CompletableFuture<Void> slowAgain = h.storage().hold(natural.getFirst());
+        h.storage().forgetCalls();
+
+        written(h.write(put("k", "v2", QUORUM)));
+
+        assertThat(h.storage().callsTo(natural.getFirst())).extracting(c -> c.kind())
+                .as("the slow replica is a spare now: written to, not read").doesNotContain(Kind.READ);
+        assertThat(h.storage().calls(Kind.READ)).hasSize(2);
+        slowAgain.complete(null);
     }
 
 

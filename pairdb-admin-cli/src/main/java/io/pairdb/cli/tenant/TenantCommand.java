@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
             TenantGetCommand.class,
             TenantListCommand.class,
             TenantSetRfCommand.class,
+            TenantSetSpeculationCommand.class,
         })
 public final class TenantCommand {
 }

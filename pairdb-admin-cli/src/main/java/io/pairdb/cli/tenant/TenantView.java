@@ -10,9 +10,10 @@ import java.util.List;
  * A tenant as the CLI prints it; in JSON its fields are the proto's.
  *
  * @param pendingReplicationFactor the RF a change in progress raises it to, else null
+ * @param speculation the tenant's own speculation policy, else null (the coordinator's default)
  */
 record TenantView(String tenantId, int replicationFactor, Integer pendingReplicationFactor, Instant createdAt,
-                  Instant updatedAt, long version) {
+                  Instant updatedAt, long version, String speculation) {
 
     static TenantView from(Tenant tenant) {
         return new TenantView(
@@ -21,7 +22,8 @@ record TenantView(String tenantId, int replicationFactor, Integer pendingReplica
                 tenant.hasPendingReplicationFactor() ? tenant.getPendingReplicationFactor() : null,
                 Times.instant(tenant.hasCreatedAt(), tenant.getCreatedAt()),
                 Times.instant(tenant.hasUpdatedAt(), tenant.getUpdatedAt()),
-                tenant.getVersion());
+                tenant.getVersion(),
+                tenant.hasSpeculation() ? tenant.getSpeculation() : null);
     }
 
     static String table(List<TenantView> tenants) {

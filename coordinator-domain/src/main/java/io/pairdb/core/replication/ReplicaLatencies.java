@@ -1,0 +1,96 @@
+package io.pairdb.core.replication;
+
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.StorageNode;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * This coordinator's recent latency of each storage node: an exponentially weighted moving average
+ * of the durations of the replica reads it has answered, each new one weighing {@link #WEIGHT}, and
+ * the last {@link #WINDOW} durations for percentiles.
+ * Read rounds feed it (timed with the {@link io.pairdb.core.port.Clock} port, so a simulation
+ * drives it deterministically) and order the replicas they ask with {@link #fastestFirst}.
+ * Thread-safe.
+ */
+public final class ReplicaLatencies {
+    /** The weight of the newest duration: about the last ten answers dominate the estimate. */
+    static final double WEIGHT = 0.2;
+
+    /** How many recent durations of a node {@link #percentile} looks at. */
+    static final int WINDOW = 128;
+
+    private final Map<NodeId, Double> averageMillis = new ConcurrentHashMap<>();
+    private final Map<NodeId, Window> recent = new ConcurrentHashMap<>();
+
+    /** Counts one answer of {@code node} that took {@code took}; a negative duration is refused. */
+    public void record(NodeId node, Duration took) {
+        Objects.requireNonNull(node, "node");
+        if (took.isNegative()) {
+            throw new IllegalArgumentException("a replica call cannot take a negative time, was " + took);
+        }
+        double millis = took.toNanos() / 1_000_000.0;
+        averageMillis.merge(node, millis, (old, now) -> old + WEIGHT * (now - old));
+        recent.computeIfAbsent(node, n -> new Window()).add(took.toNanos());
+    }
+
+    /**
+     * The duration that {@code percentile} % of the node's last {@link #WINDOW} answers took at
+     * most (nearest rank), or empty if it has not answered yet.
+     *
+     * @param percentile in (0, 100]
+     */
+    public Optional<Duration> percentile(NodeId node, double percentile) {
+        if (!(percentile > 0 && percentile <= 100)) {
+            throw new IllegalArgumentException("a percentile is within (0, 100], was " + percentile);
+        }
+        Window window = recent.get(node);
+        return window == null ? Optional.empty() : window.percentile(percentile).map(Duration::ofNanos);
+    }
+
+    /** The node's recent latency, or empty if it has not answered this coordinator yet. */
+    public Optional<Duration> estimate(NodeId node) {
+        Double millis = averageMillis.get(node);
+        return millis == null ? Optional.empty() : Optional.of(Duration.ofNanos(Math.round(millis * 1_000_000)));
+    }
+
+    /**
+     * The same nodes, those expected to answer first in front. A node not measured yet counts as
+     * fastest, so that it gets measured; ties keep the given order (the ring's), so the order is
+     * deterministic. Filtering (liveness, consistency level) is the caller's: this only orders.
+     */
+    public List<StorageNode> fastestFirst(List<StorageNode> nodes) {
+        return nodes.stream()
+                .sorted(Comparator.comparingDouble(n -> averageMillis.getOrDefault(n.id(), 0.0)))
+                .toList();
+    }
+
+    /** The last {@link #WINDOW} durations of one node, in nanoseconds. */
+    private static final class Window {
+        private final long[] nanos = new long[WINDOW];
+        private int count;
+        private int next;
+
+        synchronized void add(long took) {
+            nanos[next] = took;
+            next = (next + 1) % WINDOW;
+            count = Math.min(count + 1, WINDOW);
+        }
+
+        synchronized Optional<Long> percentile(double percentile) {
+            if (count == 0) {
+                return Optional.empty();
+            }
+            long[] sorted = Arrays.copyOf(nanos, count);
+            Arrays.sort(sorted);
+            int rank = (int) Math.ceil(percentile / 100 * count);
+            return Optional.of(sorted[Math.max(rank, 1) - 1]);
+        }
+    }
+}
