@@ -353,6 +353,12 @@ ops_per_second() {
   sed -n 's/^  "ops_per_second" : \([0-9.]*\).*/\1/p' "$work/runs/$1.json" | head -1
 }
 
+# latency_us RUN PERCENTILE: that percentile of the run's latency in µs (p50, p99, ...)
+latency_us() {
+  awk -v key="\"$2\"" '/"latency_us"/ { inside = 1 }
+    inside && $1 == key { gsub(/[^0-9.]/, "", $3); print $3; exit }' "$work/runs/$1.json"
+}
+
 timed=(--duration "${duration}s" --warmup "${warmup}s")
 load_at_start="$(uptime | sed 's/.*load average: //')"
 
@@ -385,6 +391,13 @@ if [ "$security" = 1 ]; then
     done
     awk -v s="$sum" -v n="$rounds" 'BEGIN { printf "%.0f", s / n }'
   }
+  mean_ms() {  # mean_ms WORKLOAD TARGET PERCENTILE: its latency in ms over the rounds
+    local sum=0 round
+    for round in $(seq 1 "$rounds"); do
+      sum="$(awk -v a="$sum" -v b="$(latency_us "security-$1-r$round-$2" "$3")" 'BEGIN { print a + b }')"
+    done
+    awk -v s="$sum" -v n="$rounds" 'BEGIN { printf "%.2f", s / n / 1000 }'
+  }
   cost() { awk -v with="$1" -v without="$2" 'BEGIN { printf "%+.1f %%", (without - with) * 100 / without }'; }
   {
     echo "## Security on vs off, $(date -u +%Y-%m-%d) ($(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown))"
@@ -402,6 +415,20 @@ if [ "$security" = 1 ]; then
     echo
     echo "(A cost is the throughput lost to it: authentication and the permission check are API key vs off, TLS is"
     echo "TLS + API key vs API key over plaintext. Negative: faster, within the noise of the run.)"
+    echo
+    echo "| workload | coordinator | ops/s | p50 ms | p99 ms |"
+    echo "|---|---|---|---|---|"
+    for workload in write read; do
+      for target in coordinator plain open; do
+        case "$target" in
+          coordinator) what="TLS + API key" ;; plain) what="API key, plaintext" ;; open) what="authentication off" ;;
+        esac
+        echo "| quorum $workload | $what | $(mean "$workload" "$target") | $(mean_ms "$workload" "$target" p50) |" \
+          "$(mean_ms "$workload" "$target" p99) |"
+      done
+    done
+    echo
+    echo "Load average at the end: $(uptime | sed 's/.*load average: //')."
   } >"$work/security.md"
   publish "$work/security.md"
   log "done in ${SECONDS}s"

@@ -87,6 +87,20 @@ coordinator without them would only crash-loop. Fails rendering when neither is 
 {{- if and .Values.autoscaling.enabled (lt (int .Values.autoscaling.maxReplicas) (int .Values.autoscaling.minReplicas)) }}
 {{- fail "autoscaling.maxReplicas must not be smaller than autoscaling.minReplicas" }}
 {{- end }}
+{{- if and .Values.postgresql.tls.caSecret (regexMatch "(?i)[?&]ssl(mode|rootcert)=" .Values.postgresql.url) }}
+{{- fail "postgresql.tls.caSecret sets sslmode=verify-full and sslrootcert itself: remove sslmode and sslrootcert from postgresql.url" }}
+{{- end }}
+{{- if and .Values.redis.tls.caSecret (not (hasPrefix "rediss://" .Values.redis.uri)) }}
+{{- fail "redis.tls.caSecret needs a rediss:// redis.uri: the CA verifies a Redis that serves TLS" }}
+{{- end }}
+{{- with .Values.storageNodes.tls }}
+{{- if and .enabled (not (or .caSecret .clientCertificateSecret)) }}
+{{- fail "storageNodes.tls.enabled needs storageNodes.tls.caSecret: a Secret with the CA bundle that signs the storage nodes' certificates (or clientCertificateSecret, whose ca.crt is then used)" }}
+{{- end }}
+{{- if and (not .enabled) (or .caSecret .clientCertificateSecret) }}
+{{- fail "storageNodes.tls.caSecret and clientCertificateSecret need storageNodes.tls.enabled" }}
+{{- end }}
+{{- end }}
 {{- with .Values.security }}
 {{- if and (eq .authentication "required") (not .identities) }}
 {{- $_ := required "security.authentication is required but the pods get no admin credential: set security.bootstrapAdmin.existingSecret to a Secret holding a token (make one with `pairdb-admin auth token generate`), or map a client certificate to cluster:admin in security.identities with security.tls, or set security.authentication=off (not in production)" .bootstrapAdmin.existingSecret }}
@@ -148,4 +162,101 @@ chartSecret being the chart-created Secret to use when no existingSecret is name
 {{- $_ := set $data "redis-password" (.Values.redis.auth.password | b64enc) }}
 {{- end }}
 {{- if $data }}{{ toYaml $data }}{{ end }}
+{{- end }}
+
+{{/*
+DATABASE_URL: postgresql.url, with sslmode=verify-full and the mounted CA when postgresql.tls.caSecret is set.
+*/}}
+{{- define "pairdb-coordinator.databaseUrl" -}}
+{{- $url := .Values.postgresql.url }}
+{{- if .Values.postgresql.tls.caSecret }}
+{{- $url = printf "%s%ssslmode=verify-full&sslrootcert=/etc/pairdb/postgresql-ca/ca.crt" $url (ternary "&" "?" (contains "?" $url)) }}
+{{- end }}
+{{- $url }}
+{{- end }}
+
+{{/*
+The CA bundles of PostgreSQL, Redis and the storage nodes and the client certificate for the storage
+nodes, as volumes from their Secrets (whole-directory mounts, so renewals reach the pods).
+Called with (dict "context" . "only" "postgresql") by the migration Job, which needs only PostgreSQL's.
+*/}}
+{{- define "pairdb-coordinator.transportVolumes" -}}
+{{- $v := .context.Values }}
+{{- $all := not .only }}
+{{- with $v.postgresql.tls }}
+{{- if .caSecret }}
+- name: postgresql-ca
+  secret:
+    secretName: {{ .caSecret }}
+    defaultMode: 0444
+    items:
+      - key: {{ .caKey }}
+        path: ca.crt
+{{- end }}
+{{- end }}
+{{- if $all }}
+{{- with $v.redis.tls }}
+{{- if .caSecret }}
+- name: redis-ca
+  secret:
+    secretName: {{ .caSecret }}
+    defaultMode: 0444
+    items:
+      - key: {{ .caKey }}
+        path: ca.crt
+{{- end }}
+{{- end }}
+{{- with $v.storageNodes.tls }}
+{{- if .enabled }}
+- name: storage-nodes-ca
+  secret:
+    secretName: {{ default .clientCertificateSecret .caSecret }}
+    defaultMode: 0444
+    items:
+      - key: {{ .caKey }}
+        path: ca.crt
+{{- if .clientCertificateSecret }}
+- name: storage-nodes-client
+  secret:
+    secretName: {{ .clientCertificateSecret }}
+    defaultMode: 0400
+    items:
+      - key: tls.crt
+        path: tls.crt
+      - key: tls.key
+        path: tls.key
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Where the volumes of pairdb-coordinator.transportVolumes are mounted (same arguments).
+*/}}
+{{- define "pairdb-coordinator.transportVolumeMounts" -}}
+{{- $v := .context.Values }}
+{{- $all := not .only }}
+{{- if $v.postgresql.tls.caSecret }}
+- name: postgresql-ca
+  mountPath: /etc/pairdb/postgresql-ca
+  readOnly: true
+{{- end }}
+{{- if $all }}
+{{- if $v.redis.tls.caSecret }}
+- name: redis-ca
+  mountPath: /etc/pairdb/redis-ca
+  readOnly: true
+{{- end }}
+{{- if $v.storageNodes.tls.enabled }}
+- name: storage-nodes-ca
+  mountPath: /etc/pairdb/storage-nodes-ca
+  readOnly: true
+{{- if $v.storageNodes.tls.clientCertificateSecret }}
+- name: storage-nodes-client
+  mountPath: /etc/pairdb/storage-nodes-client
+  readOnly: true
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end }}

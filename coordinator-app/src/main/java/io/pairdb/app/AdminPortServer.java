@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * port only and data-plane calls on the other only. Started with the main gRPC server.
  */
 @Singleton
-@Requires(property = "pairdb.security.admin-port")
+// not blank: an empty setting (an unset chart value, PAIRDB_SECURITY_ADMIN_PORT=) means no admin port
+@Requires(property = "pairdb.security.admin-port", pattern = "(?s).*\\S.*")
 public class AdminPortServer implements ApplicationEventListener<ServerStartupEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(AdminPortServer.class);
 

@@ -132,15 +132,22 @@ public class SecurityFactory {
         }
     }
 
-    /** {@code pairdb.security.admin-port}, when set. */
+    /** {@code pairdb.security.admin-port}, when set and not blank. */
     static OptionalInt adminPort(SecurityProperties p) {
-        if (p.getAdminPort() == null) {
+        String value = p.getAdminPort() == null ? "" : p.getAdminPort().strip();
+        if (value.isEmpty()) {
             return OptionalInt.empty();
         }
-        if (p.getAdminPort() < 1 || p.getAdminPort() > 65535) {
-            throw new ConfigurationError("pairdb.security.admin-port", "must be 1-65535, was " + p.getAdminPort());
+        int port;
+        try {
+            port = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            port = -1;
         }
-        return OptionalInt.of(p.getAdminPort());
+        if (port < 1 || port > 65535) {
+            throw new ConfigurationError("pairdb.security.admin-port", "must be a port number 1-65535, was '" + value + "'");
+        }
+        return OptionalInt.of(port);
     }
 
     /** Parses {@code NAME=PERMISSION [PERMISSION…]} entries; a name given twice gets both lists. */

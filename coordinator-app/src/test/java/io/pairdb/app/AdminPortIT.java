@@ -56,4 +56,22 @@ class AdminPortIT {
             }
         }
     }
+
+    @Test
+    void aBlankAdminPortSettingMeansNoAdminPort() {
+        // an unset chart value or PAIRDB_SECURITY_ADMIN_PORT= is no admin port, as blank TLS settings are no TLS
+        try (CoordinatorHarness coordinator = CoordinatorHarness.start(0, Map.of("pairdb.security.admin-port", ""))) {
+            assertThat(coordinator.admin().withDeadlineAfter(20, TimeUnit.SECONDS)
+                    .listTenants(ListTenantsRequest.getDefaultInstance())).isNotNull();
+        }
+    }
+
+    @Test
+    void anAdminPortThatIsNoPortNumberStopsStartUpNamingTheSetting() {
+        RuntimeException failure = catchThrowableOfType(RuntimeException.class, () -> CoordinatorHarness.start(0,
+                Map.of("pairdb.security.admin-port", "admin")));
+        assertThat(failure).as("start-up failed").isNotNull();
+        assertThat(StartupFailure.describe(failure))
+                .contains("pairdb.security.admin-port", "must be a port number 1-65535, was 'admin'");
+    }
 }

@@ -40,6 +40,11 @@ public final class ServerErrors {
                 return "TLS handshake with the coordinator at " + where + " failed: " + problem + " ("
                         + tlsHint(causes(tlsFailure.get())) + ")";
             }
+            if (endpoint.isPresent() && !endpoint.get().tls() && closedWithoutAnswer(error)) {
+                // a TLS server drops a plaintext client's first bytes without a word; gRPC cannot tell why
+                return "the coordinator at " + where + " closed the connection without answering: does it serve TLS?"
+                        + " then drop --plaintext (and give --ca-cert if a private CA signed its certificate)";
+            }
             if (causedBy(error, ConnectException.class)) {
                 return "cannot reach the coordinator at " + where + " (is it running? set --addr or " + CommonOptions.ADDRESS_VARIABLE + ")";
             }
@@ -60,6 +65,12 @@ public final class ServerErrors {
                     .append(", or a client certificate with --cert and --key");
         }
         return line.toString();
+    }
+
+    private static boolean closedWithoutAnswer(StatusRuntimeException error) {
+        String description = String.valueOf(error.getStatus().getDescription());
+        return description.contains("Network closed for unknown reason")
+                || causes(error).contains("Connection reset by peer");
     }
 
     private static String tlsHint(String problem) {

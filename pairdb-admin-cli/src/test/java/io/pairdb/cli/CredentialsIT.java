@@ -76,6 +76,22 @@ class CredentialsIT {
     }
 
     @Test
+    void plaintextToATlsCoordinatorAndTlsToAPlaintextOneSayWhichFlagToChange() {
+        var plaintextToTls = cli().run("tenant", "list", "--timeout", "10s", "--addr", tls.address());
+        assertThat(plaintextToTls.exitCode()).as(plaintextToTls.toString()).isEqualTo(ExitCodes.SERVER_ERROR);
+        assertThat(plaintextToTls.stderr()).isEqualTo("error: the coordinator at " + tls.address()
+                + " closed the connection without answering: does it serve TLS? then drop --plaintext"
+                + " (and give --ca-cert if a private CA signed its certificate)\n");
+
+        var tlsToPlaintext = cli().overTls().run("tenant", "list", "--timeout", "10s", "--ca-cert", caFile.toString(),
+                "--addr", plain.address());
+        assertThat(tlsToPlaintext.exitCode()).as(tlsToPlaintext.toString()).isEqualTo(ExitCodes.SERVER_ERROR);
+        assertThat(tlsToPlaintext.stderr()).startsWith("error: TLS handshake with the coordinator at " + plain.address()
+                + " failed: ").endsWith("(does it serve TLS? for a coordinator without TLS add --plaintext)\n")
+                .hasLineCount(1);
+    }
+
+    @Test
     void presentsAClientCertificate() {
         ca.issueClient("ops", Optional.of("spiffe://pairdb/ops"), Instant.now().minusSeconds(60),
                 Instant.now().plusSeconds(3600)).writeTo(dir.resolve("ops.pem"), dir.resolve("ops-key.pem"));

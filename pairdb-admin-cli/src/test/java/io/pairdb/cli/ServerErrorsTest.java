@@ -52,6 +52,17 @@ class ServerErrorsTest {
     }
 
     @Test
+    void aConnectionClosedWithoutAnswerHintsAtTlsOnlyWhenTheCliSpokePlaintext() {
+        var error = Status.UNAVAILABLE.withDescription("Network closed for unknown reason").asRuntimeException();
+        var overTls = Optional.of(new Endpoint(new CoordinatorAddress("coord.example", 50051),
+                new Transport.Tls(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), Optional.empty(),
+                Duration.ofSeconds(10)));
+
+        assertThat(ServerErrors.describe(error, ENDPOINT)).contains("does it serve TLS? then drop --plaintext");
+        assertThat(ServerErrors.describe(error, overTls)).isEqualTo("UNAVAILABLE: Network closed for unknown reason");
+    }
+
+    @Test
     void anUnknownHostIsNamedAsSuch() {
         var error = Status.UNAVAILABLE.withDescription("Unable to resolve host coord.example")
                 .withCause(new RuntimeException(new UnknownHostException("coord.example"))).asRuntimeException();

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -27,12 +28,15 @@ public final class EmulatorNode implements AutoCloseable {
         this.process = process;
     }
 
-    static EmulatorNode start(String nodeId, int port) {
+    /** @param options more command-line options of the emulator, such as {@code --tls-cert FILE} */
+    static EmulatorNode start(String nodeId, int port, List<String> options) {
         try {
             Files.createDirectories(LOGS);
-            Process process = new ProcessBuilder(List.of(BuiltJars.java(), "-Xmx256m", "-XX:+UseSerialGC",
+            List<String> command = new ArrayList<>(List.of(BuiltJars.java(), "-Xmx256m", "-XX:+UseSerialGC",
                     "-XX:TieredStopAtLevel=1", "-jar", BuiltJars.copyOf(BuiltJars.EMULATOR).toString(), "--port",
-                    String.valueOf(port), "--node-id", nodeId))
+                    String.valueOf(port), "--node-id", nodeId));
+            command.addAll(options);
+            Process process = new ProcessBuilder(command)
                     .redirectError(ProcessBuilder.Redirect.appendTo(LOGS.resolve(nodeId + ".log").toFile()))
                     .start();
             EmulatorNode node = new EmulatorNode(nodeId, port, process);

@@ -134,9 +134,12 @@ public final class SystemCluster implements AutoCloseable {
         return home;
     }
 
-    /** Starts an emulator storage node process (not yet in the ring); stopped when the cluster closes. */
-    public EmulatorNode startEmulator(String nodeId) {
-        EmulatorNode node = EmulatorNode.start(nodeId, FreePort.pick());
+    /**
+     * Starts an emulator storage node process (not yet in the ring) with these more options, such
+     * as {@code --tls-cert FILE}; stopped when the cluster closes.
+     */
+    public EmulatorNode startEmulator(String nodeId, String... options) {
+        EmulatorNode node = EmulatorNode.start(nodeId, FreePort.pick(), List.of(options));
         emulators.add(node);
         return node;
     }

@@ -7,7 +7,6 @@ import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.ConnectivityState;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.StorageHealth;
@@ -152,11 +151,7 @@ public final class GrpcStorageNodes implements StorageNodes, StorageHealth, Auto
     }
 
     private static PairDbException failure(StorageNode node, String what, Throwable error) {
-        Status status = Status.fromThrowable(error);
-        String detail = status.getDescription() != null ? status.getDescription() : String.valueOf(error.getMessage());
-        return new PairDbException("node " + node.id(),
-                what + " on storage node " + node.id() + " (" + node.address() + ") failed: " + status.getCode() + " " + detail,
-                error);
+        return StorageCallFailures.failure(node, what, error);
     }
 
     private Connection connection(StorageNode node) {

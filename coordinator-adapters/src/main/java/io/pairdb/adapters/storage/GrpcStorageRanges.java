@@ -6,7 +6,6 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.pairdb.core.PairDbException;
@@ -291,11 +290,7 @@ public final class GrpcStorageRanges implements StorageRanges, AutoCloseable {
     }
 
     private static PairDbException failure(StorageNode node, String what, Throwable error) {
-        Status status = Status.fromThrowable(error);
-        String detail = status.getDescription() != null ? status.getDescription() : String.valueOf(error.getMessage());
-        return new PairDbException("node " + node.id(),
-                what + " on storage node " + node.id() + " (" + node.address() + ") failed: " + status.getCode() + " " + detail,
-                error);
+        return StorageCallFailures.failure(node, what, error);
     }
 
     private ManagedChannel channel(StorageNode node) {

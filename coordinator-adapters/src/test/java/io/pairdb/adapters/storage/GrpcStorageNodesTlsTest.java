@@ -100,7 +100,9 @@ class GrpcStorageNodesTlsTest {
                 Optional.empty(), Duration.ofSeconds(1)));
 
         assertThatThrownBy(() -> storage.probe(node("127.0.0.1"), Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class).hasMessageContaining("UNAVAILABLE");
+                .isInstanceOf(ExecutionException.class).hasMessageContaining("UNAVAILABLE")
+                .hasMessageContaining("TLS handshake with the node failed")
+                .hasMessageContaining("pairdb.storage-nodes.tls-cert-file");
     }
 
     @Test
@@ -110,7 +112,23 @@ class GrpcStorageNodesTlsTest {
         GrpcStorageNodes storage = storage(withClientCertificate(dir.resolve("other-ca.pem")));
 
         assertThatThrownBy(() -> storage.probe(node("127.0.0.1"), Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class).hasMessageContaining("UNAVAILABLE");
+                .isInstanceOf(ExecutionException.class).hasMessageContaining("UNAVAILABLE")
+                .hasMessageContaining("TLS handshake with the node failed")
+                .hasMessageContaining("not signed by a CA in pairdb.storage-nodes.tls-ca-file");
+    }
+
+    @Test
+    void aNodeThatServesNoTlsIsRefusedSayingSo() throws Exception {
+        try (StorageNodeEmulator plaintext = StorageNodeEmulator.builder().nodeId("node-2").port(0).start()) {
+            GrpcStorageNodes storage = storage(withClientCertificate(dir.resolve("server-ca.pem")));
+            StorageNode node = new StorageNode(new NodeId("node-2"), "127.0.0.1", plaintext.port(), 16, NodeState.NORMAL,
+                    Liveness.UP, Instant.EPOCH, Instant.EPOCH);
+
+            assertThatThrownBy(() -> storage.probe(node, Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).hasMessageContaining("UNAVAILABLE")
+                    .hasMessageContaining("TLS handshake with the node failed")
+                    .hasMessageContaining("does the node serve TLS (--tls-cert)?");
+        }
     }
 
     @Test

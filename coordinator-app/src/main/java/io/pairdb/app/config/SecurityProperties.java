@@ -15,7 +15,7 @@ public class SecurityProperties {
     private int maxCachedKeys = 10_000;
     private String bootstrapTokenFile;
     private boolean reflection = true;
-    private Integer adminPort;
+    private String adminPort;
 
     /** {@code required} (the default) or {@code off}. */
     public String getAuthentication() {
@@ -78,12 +78,15 @@ public class SecurityProperties {
         this.reflection = reflection;
     }
 
-    /** A second gRPC port for the admin API; unset: admin calls share the main port. */
-    public Integer getAdminPort() {
+    /**
+     * A second gRPC port for the admin API; unset or blank: admin calls share the main port. A
+     * string, so that a blank setting (an unset chart value) is no port rather than a failed start.
+     */
+    public String getAdminPort() {
         return adminPort;
     }
 
-    public void setAdminPort(Integer adminPort) {
+    public void setAdminPort(String adminPort) {
         this.adminPort = adminPort;
     }
 }

@@ -561,6 +561,73 @@ class HelmChartTest {
     }
 
     @Test
+    void theCasOfPostgresRedisAndTheStorageNodesAndTheStorageNodeClientCertificateComeFromSecrets() {
+        String databaseUrl = "jdbc:postgresql://pairdb-pg-rw.databases.svc:5432/pairdb?ApplicationName=pairdb"
+                + "&sslmode=verify-full&sslrootcert=/etc/pairdb/postgresql-ca/ca.crt";
+        assertThat(map(production.one("ConfigMap", FULLNAME), "data")).containsEntry("DATABASE_URL", databaseUrl)
+                .containsEntry("PAIRDB_REDIS_CA_FILE", "/etc/pairdb/redis-ca/ca.crt")
+                .containsEntry("PAIRDB_REDIS_USERNAME", "pairdb-coordinator")
+                .containsEntry("PAIRDB_STORAGE_NODES_TLS_CA_FILE", "/etc/pairdb/storage-nodes-ca/ca.crt")
+                .containsEntry("PAIRDB_STORAGE_NODES_TLS_CERT_FILE", "/etc/pairdb/storage-nodes-client/tls.crt")
+                .containsEntry("PAIRDB_STORAGE_NODES_TLS_KEY_FILE", "/etc/pairdb/storage-nodes-client/tls.key")
+                .containsEntry("PAIRDB_STORAGE_NODES_TLS_REFRESH_INTERVAL", "1m");
+        assertThat(list(production.podSpec("Deployment", FULLNAME), "volumes")).contains(
+                Map.of("name", "postgresql-ca", "secret", Map.of("secretName", "pairdb-pg-ca", "defaultMode", 292,
+                        "items", List.of(Map.of("key", "ca.crt", "path", "ca.crt")))),
+                Map.of("name", "redis-ca", "secret", Map.of("secretName", "pairdb-redis-ca", "defaultMode", 292,
+                        "items", List.of(Map.of("key", "ca.pem", "path", "ca.crt")))),
+                // no caSecret: the CA cert-manager put beside the client certificate
+                Map.of("name", "storage-nodes-ca", "secret", Map.of("secretName", "pairdb-coordinator-storage-client",
+                        "defaultMode", 292, "items", List.of(Map.of("key", "ca.crt", "path", "ca.crt")))),
+                Map.of("name", "storage-nodes-client", "secret", Map.of("secretName", "pairdb-coordinator-storage-client",
+                        "defaultMode", 256, "items", List.of(Map.of("key", "tls.crt", "path", "tls.crt"),
+                                Map.of("key", "tls.key", "path", "tls.key")))));
+        assertThat(list(production.coordinatorContainer(), "volumeMounts")).allSatisfy(m -> assertThat(m).doesNotContainKey("subPath"))
+                .extracting(m -> m.get("mountPath"))
+                .contains("/etc/pairdb/postgresql-ca", "/etc/pairdb/redis-ca", "/etc/pairdb/storage-nodes-ca",
+                        "/etc/pairdb/storage-nodes-client");
+
+        // the migration Job verifies PostgreSQL as the pods do, and mounts nothing else
+        assertThat(env(production.migrationContainer(), "DATABASE_URL")).containsEntry("value", databaseUrl);
+        assertThat(list(production.migrationContainer(), "volumeMounts")).extracting(m -> m.get("mountPath"))
+                .containsExactly("/tmp", "/etc/pairdb/postgresql-ca");
+        assertThat(list(production.podSpec("Job", FULLNAME + "-migrate"), "volumes")).extracting(v -> v.get("name"))
+                .containsExactly("tmp", "postgresql-ca");
+
+        Rendered withACaSecret = render(t -> required(t).set("storageNodes.tls.enabled", true)
+                .set("storageNodes.tls.caSecret", "pairdb-storage-ca"));
+        assertThat(map(withACaSecret.one("ConfigMap", FULLNAME), "data")).containsKey("PAIRDB_STORAGE_NODES_TLS_CA_FILE")
+                .doesNotContainKey("PAIRDB_STORAGE_NODES_TLS_CERT_FILE");
+        assertThat(list(withACaSecret.podSpec("Deployment", FULLNAME), "volumes")).extracting(v -> v.get("name"))
+                .contains("storage-nodes-ca").doesNotContain("storage-nodes-client", "postgresql-ca", "redis-ca");
+    }
+
+    @Test
+    void withoutTransportTlsValuesThePodsGetTheUrlsAsGivenAndNoCaFiles() {
+        Map<String, Object> data = map(defaults.one("ConfigMap", FULLNAME), "data");
+        assertThat(data).containsEntry("DATABASE_URL", "jdbc:postgresql://postgresql:5432/pairdb")
+                .doesNotContainKeys("PAIRDB_REDIS_CA_FILE", "PAIRDB_STORAGE_NODES_TLS_CA_FILE",
+                        "PAIRDB_STORAGE_NODES_TLS_CERT_FILE", "PAIRDB_STORAGE_NODES_TLS_KEY_FILE");
+        assertThat(list(defaults.podSpec("Deployment", FULLNAME), "volumes")).extracting(v -> v.get("name"))
+                .doesNotContain("postgresql-ca", "redis-ca", "storage-nodes-ca", "storage-nodes-client");
+        assertThat(list(defaults.podSpec("Job", FULLNAME + "-migrate"), "volumes")).extracting(v -> v.get("name"))
+                .containsExactly("tmp");
+    }
+
+    @Test
+    void transportTlsValuesThatCannotWorkAreRefusedWithAClearMessage() {
+        assertThatThrownBy(() -> render(t -> required(t).set("postgresql.tls.caSecret", "pg-ca")
+                .set("postgresql.url", "jdbc:postgresql://db:5432/pairdb?sslmode=require")))
+                .hasMessageContaining("remove sslmode and sslrootcert from postgresql.url");
+        assertThatThrownBy(() -> render(t -> required(t).set("redis.tls.caSecret", "redis-ca")))
+                .hasMessageContaining("redis.tls.caSecret needs a rediss:// redis.uri");
+        assertThatThrownBy(() -> render(t -> required(t).set("storageNodes.tls.enabled", true)))
+                .hasMessageContaining("storageNodes.tls.enabled needs storageNodes.tls.caSecret");
+        assertThatThrownBy(() -> render(t -> required(t).set("storageNodes.tls.clientCertificateSecret", "client")))
+                .hasMessageContaining("need storageNodes.tls.enabled");
+    }
+
+    @Test
     void theAdminPortHasAServiceOfItsOwnAndItsOwnNetworkPolicyRule() {
         Map<String, Object> admin = production.one("Service", FULLNAME + "-admin");
         assertThat(list(admin, "spec", "ports")).containsExactly(
