@@ -20,6 +20,9 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.MetadataUtils;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pairdb.proto.admin.v1.AddStorageNodeRequest;
+import io.pairdb.proto.admin.v1.ForceCleanupRequest;
+import io.pairdb.proto.admin.v1.ListChangesRequest;
 import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
 import io.pairdb.proto.coordinator.v1.ReadKeyValueRequest;
 import io.pairdb.proto.coordinator.v1.WriteKeyValueRequest;
@@ -136,6 +139,35 @@ class LimitsIT {
             } finally {
                 other.shutdownNow();
             }
+        }
+    }
+
+    @Test
+    void adminFieldsAreBounded() {
+        try (CoordinatorHarness coordinator = CoordinatorHarness.start(3, Map.of())) {
+            var admin = coordinator.admin();
+            for (String host : List.of("h".repeat(254), "node\u0000.example", "node 1", "node\n1")) {
+                StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () ->
+                        admin.addStorageNode(AddStorageNodeRequest.newBuilder().setNodeId("n9").setHost(host)
+                                .setPort(7000).setDryRun(true).build()));
+                assertThat(refused).as("host %s", host.length() > 20 ? host.length() + " characters" : host).isNotNull();
+                assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                assertThat(reason(refused)).isEqualTo("INVALID_ADDRESS");
+            }
+            for (String why : List.of("r".repeat(1025), "nul\u0000inside")) {
+                StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () ->
+                        admin.forceCleanup(ForceCleanupRequest.newBuilder().setChangeId("no-such-change")
+                                .setReason(why).build()));
+                assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                assertThat(reason(refused)).isEqualTo("INVALID_REASON");
+            }
+            StatusRuntimeException tooMany = catchThrowableOfType(StatusRuntimeException.class, () ->
+                    admin.listChanges(ListChangesRequest.newBuilder().setLimit(1001).build()));
+            assertThat(tooMany.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(reason(tooMany)).isEqualTo("INVALID_LIMIT");
+
+            assertThat(admin.listChanges(ListChangesRequest.newBuilder().setLimit(1000).build()).getChangesCount())
+                    .as("the bound itself is allowed").isZero();
         }
     }
 
