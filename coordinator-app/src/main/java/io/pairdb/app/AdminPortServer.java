@@ -13,6 +13,7 @@ import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.scheduling.TaskExecutors;
 import io.pairdb.adapters.security.ServerTls;
+import io.pairdb.app.config.LimitsProperties;
 import io.pairdb.app.config.SecurityProperties;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
@@ -45,17 +46,20 @@ public class AdminPortServer implements ApplicationEventListener<ServerStartupEv
     private final HealthStatusManager health;
     private final Optional<ServerTls> tls;
     private final ExecutorService executor;
+    private final LimitsProperties limits;
     private volatile Server server;
 
     public AdminPortServer(SecurityProperties properties, List<BindableService> services,
                            List<ServerInterceptor> interceptors, @Nullable HealthStatusManager health,
-                           Optional<ServerTls> tls, @Named(TaskExecutors.IO) ExecutorService executor) {
+                           Optional<ServerTls> tls, @Named(TaskExecutors.IO) ExecutorService executor,
+                           LimitsProperties limits) {
         this.port = SecurityFactory.adminPort(properties).orElseThrow();
         this.services = services;
         this.interceptors = new ArrayList<>(interceptors);
         this.health = health;
         this.tls = tls;
         this.executor = executor;
+        this.limits = limits;
     }
 
     @Override
@@ -64,6 +68,7 @@ public class AdminPortServer implements ApplicationEventListener<ServerStartupEv
             return;
         }
         NettyServerBuilder builder = NettyServerBuilder.forPort(port).executor(executor);
+        LimitsFactory.apply(limits, builder);
         services.forEach(builder::addService);
         if (health != null) {
             builder.addService(health.getHealthService());

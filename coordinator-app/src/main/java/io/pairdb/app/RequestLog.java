@@ -14,6 +14,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.protobuf.StatusProto;
+import io.pairdb.adapters.runtime.LogText;
 import jakarta.inject.Singleton;
 import java.util.EnumSet;
 import java.util.Set;
@@ -27,7 +28,7 @@ import org.slf4j.event.Level;
  * One structured log line for every gRPC call that ends in an error status: the service and
  * method (so the v1 services and the original gateway's {@code proto.CoordinatorService}, which
  * share method names, are told apart), the status code, the {@code ErrorInfo} reason, the duration, and the tenant and key when the
- * request has them. Never the value. Errors the client caused are logged at INFO, the others at
+ * request has them (escaped and cut, see {@link LogText}, as is the status description). Never the value. Errors the client caused are logged at INFO (a missing key at DEBUG), the others at
  * WARN. Also counts the calls in flight, for the shutdown log.
  */
 @Singleton
@@ -100,7 +101,9 @@ public class RequestLog implements ServerInterceptor {
     private static void log(MethodDescriptor<?, ?> method, Status status, Metadata trailers, RequestFields fields,
                             long millis) {
         String reason = reason(status, trailers);
-        Level level = CLIENT_ERRORS.contains(status.getCode()) ? Level.INFO : Level.WARN;
+        // a read of a key that is not there is an ordinary answer, not worth a line at INFO
+        Level level = "KEY_NOT_FOUND".equals(reason) ? Level.DEBUG
+                : CLIENT_ERRORS.contains(status.getCode()) ? Level.INFO : Level.WARN;
         var line = LOG.atLevel(level)
                 .addKeyValue("event", "request_failed")
                 .addKeyValue("service", method.getServiceName())
@@ -117,7 +120,7 @@ public class RequestLog implements ServerInterceptor {
             line = line.addKeyValue("key", key);
         }
         line.log("{} failed: {} {} after {} ms{}: {}", method.getFullMethodName(), status.getCode(), reason, millis, fields,
-                status.getDescription());
+                LogText.message(status.getDescription()));
     }
 
     private static String reason(Status status, Metadata trailers) {
@@ -159,7 +162,8 @@ public class RequestLog implements ServerInterceptor {
                 return null;
             }
             String value = (String) message.getField(field);
-            return value.isEmpty() ? null : value;
+            // chosen by the client: escaped and cut, so it can neither forge a line nor flood the log
+            return value.isEmpty() ? null : LogText.identifier(value);
         }
 
         @Override

@@ -210,9 +210,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
                 throw GrpcErrors.invalid("INVALID_NODE_ID",
                         "node_id must be 1-64 characters of letters, digits, '.', '_' or '-'");
             }
-            if (request.getHost().isBlank()) {
-                throw GrpcErrors.invalid("INVALID_ADDRESS", "host is required");
-            }
+            RequestValidation.host(request.getHost());
             if (request.getPort() < 1 || request.getPort() > 65535) {
                 throw GrpcErrors.invalid("INVALID_ADDRESS", "port must be 1-65535, was " + request.getPort());
             }
@@ -294,10 +292,8 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
                 throw GrpcErrors.invalid("INVALID_CHANGE_ID", "change_id must be 1-128 characters of letters, digits,"
                         + " '.', '_' or '-'");
             }
-            if (request.getReason().isBlank()) {
-                throw GrpcErrors.invalid("REASON_REQUIRED", "a forced cleanup needs a reason: it skips the grace period"
-                        + " and the verification of the new replicas, and the reason is kept with the change");
-            }
+            RequestValidation.reason(request.getReason(), "a forced cleanup needs a reason: it skips the grace period"
+                    + " and the verification of the new replicas, and the reason is kept with the change");
             ChangeId id = new ChangeId(request.getChangeId());
             return switch (cleanups.force(id, request.getReason(), Callers.current().toString())) {
                 case CleanupStore.Force.Forced forced -> {
@@ -319,10 +315,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     @Override
     public void listChanges(ListChangesRequest request, StreamObserver<ListChangesResponse> observer) {
         respond(observer, "list changes", () -> {
-            if (request.getLimit() < 0) {
-                throw GrpcErrors.invalid("INVALID_LIMIT", "limit must not be negative");
-            }
-            int limit = request.getLimit() == 0 ? 50 : request.getLimit();
+            int limit = RequestValidation.pageSize(request.getLimit(), 50);
             var b = ListChangesResponse.newBuilder();
             changes.list(limit, request.getInProgressOnly()).forEach(c -> b.addChanges(ChangeProtoMapper.toProto(c, false)));
             return b.build();

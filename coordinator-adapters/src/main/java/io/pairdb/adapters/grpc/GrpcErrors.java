@@ -37,11 +37,20 @@ public final class GrpcErrors {
 
     /** An ABORTED error that tells the client when to retry. */
     public static StatusRuntimeException retryLater(String reason, String message, java.time.Duration after) {
-        ErrorInfo info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason).build();
+        return retryLater(Status.Code.ABORTED, reason, message, Map.of(), after);
+    }
+
+    /**
+     * An error with a {@code google.rpc.RetryInfo} besides its {@code ErrorInfo}: the client may
+     * try again after {@code after}.
+     */
+    public static StatusRuntimeException retryLater(Status.Code code, String reason, String message,
+                                                    Map<String, String> metadata, java.time.Duration after) {
+        ErrorInfo info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason).putAllMetadata(metadata).build();
         RetryInfo retry = RetryInfo.newBuilder().setRetryDelay(Duration.newBuilder()
                 .setSeconds(after.toSeconds()).setNanos(after.toNanosPart())).build();
         com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
-                .setCode(Code.ABORTED.getNumber())
+                .setCode(Code.forNumber(code.value()).getNumber())
                 .setMessage(message)
                 .addDetails(Any.pack(info))
                 .addDetails(Any.pack(retry))

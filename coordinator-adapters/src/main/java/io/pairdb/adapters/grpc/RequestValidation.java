@@ -15,7 +15,53 @@ import java.util.concurrent.TimeUnit;
 
 /** Checks request fields at the boundary; every rejection names the field and the rule. */
 final class RequestValidation {
+    /** The longest host name DNS allows. */
+    static final int MAX_HOST_LENGTH = 253;
+    /** The longest reason an operator may give (a forced cleanup's). */
+    static final int MAX_REASON_LENGTH = 1024;
+    /** The most entries one list call returns. */
+    static final int MAX_PAGE_SIZE = 1000;
+
     private RequestValidation() {
+    }
+
+    /** A storage node's host: a name or address of at most 253 characters, without spaces or control characters. */
+    static String host(String host) {
+        if (host.isBlank()) {
+            throw GrpcErrors.invalid("INVALID_ADDRESS", "host is required");
+        }
+        if (host.length() > MAX_HOST_LENGTH) {
+            throw GrpcErrors.invalid("INVALID_ADDRESS", "host must be at most " + MAX_HOST_LENGTH
+                    + " characters, was " + host.length());
+        }
+        if (host.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            throw GrpcErrors.invalid("INVALID_ADDRESS", "host must not contain spaces or control characters");
+        }
+        return host;
+    }
+
+    /** An operator's reason: required, at most 1024 characters, no NUL (PostgreSQL text cannot hold one). */
+    static String reason(String reason, String required) {
+        if (reason.isBlank()) {
+            throw GrpcErrors.invalid("REASON_REQUIRED", required);
+        }
+        if (reason.length() > MAX_REASON_LENGTH) {
+            throw GrpcErrors.invalid("INVALID_REASON", "reason must be at most " + MAX_REASON_LENGTH
+                    + " characters, was " + reason.length());
+        }
+        if (reason.indexOf('\0') >= 0) {
+            throw GrpcErrors.invalid("INVALID_REASON", "reason must not contain NUL characters");
+        }
+        return reason;
+    }
+
+    /** A list call's page size: 0 means {@code defaultSize}, otherwise 1 to 1000. */
+    static int pageSize(int limit, int defaultSize) {
+        if (limit < 0 || limit > MAX_PAGE_SIZE) {
+            throw GrpcErrors.invalid("INVALID_LIMIT", "limit must be 0 (the default, " + defaultSize + ") to "
+                    + MAX_PAGE_SIZE + ", was " + limit);
+        }
+        return limit == 0 ? defaultSize : limit;
     }
 
     static TenantId tenant(String tenantId) {

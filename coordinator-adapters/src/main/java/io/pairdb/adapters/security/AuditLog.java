@@ -3,6 +3,7 @@ package io.pairdb.adapters.security;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.grpc.Status;
+import io.pairdb.adapters.runtime.LogText;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,7 @@ final class AuditLog {
             if (field != null && field.getJavaType() == FieldDescriptor.JavaType.STRING && !field.isRepeated()) {
                 String value = (String) message.getField(field);
                 if (!value.isEmpty()) {
-                    return value;
+                    return LogText.identifier(value);
                 }
             }
         }

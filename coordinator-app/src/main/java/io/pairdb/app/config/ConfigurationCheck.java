@@ -24,7 +24,8 @@ public final class ConfigurationCheck {
     private static final List<Class<?>> PROPERTIES = List.of(CoordinatorProperties.class, TenantProperties.class,
             RedisProperties.class, ShutdownProperties.class, HintsProperties.class, FailureDetectorProperties.class,
             TopologyChangeProperties.class, CleanupProperties.class, PostgresProperties.class, RepairProperties.class,
-            SecurityProperties.class, TlsProperties.class, StorageProperties.class, StorageNodesProperties.class);
+            SecurityProperties.class, TlsProperties.class, StorageProperties.class, StorageNodesProperties.class,
+            LimitsProperties.class);
     /** Settings read with {@code @Value} (scheduling and the readiness indicators). */
     private static final Map<String, Class<?>> VALUES = Map.of(
             "pairdb.topology.refresh-interval", Duration.class,

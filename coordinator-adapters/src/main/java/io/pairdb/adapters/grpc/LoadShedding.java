@@ -1,0 +1,172 @@
+package io.pairdb.adapters.grpc;
+
+import com.google.protobuf.MessageLite;
+import io.grpc.ForwardingServerCall;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.core.order.Ordered;
+import io.pairdb.core.limits.LoadBound;
+import io.pairdb.core.limits.LoadBound.Admission;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Sheds the calls a coordinator has no room for: a call that would pass the {@link LoadBound}
+ * (requests in flight, or the bytes of their request messages) is answered at once with
+ * {@code RESOURCE_EXHAUSTED}, reason {@code OVERLOADED} and a {@code RetryInfo}, before
+ * authentication, storage or database work. The request bound is checked when the call starts,
+ * the byte bound when its request message arrives, both before the handler sees anything. A call
+ * holds its share until it is answered or cancelled. Calls to the exempt services (health) are
+ * never counted nor shed, so probes stay answerable under overload.
+ *
+ * <p>Metrics: {@code coordinator_requests_shed_total{operation,limit}},
+ * {@code coordinator_requests_in_flight} and {@code coordinator_request_bytes_in_flight}.
+ */
+public final class LoadShedding implements ServerInterceptor, Ordered {
+    /** The ErrorInfo reason of a shed call. */
+    public static final String OVERLOADED = "OVERLOADED";
+    // after the request log (order 0), so that shed calls are logged; before security (100), which may read PostgreSQL
+    private static final int ORDER = 50;
+
+    private final LoadBound bound;
+    private final Duration retryAfter;
+    private final Set<String> exemptServices;
+    private final MeterRegistry registry;
+
+    /**
+     * @param retryAfter     the delay the {@code RetryInfo} of a shed call suggests
+     * @param exemptServices gRPC service names whose calls are never counted nor shed
+     */
+    public LoadShedding(LoadBound bound, Duration retryAfter, Set<String> exemptServices, MeterRegistry registry) {
+        this.bound = Objects.requireNonNull(bound, "bound");
+        this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
+        this.exemptServices = Set.copyOf(exemptServices);
+        this.registry = Objects.requireNonNull(registry, "registry");
+        Gauge.builder("coordinator.requests.in.flight", bound, LoadBound::requestsInFlight)
+                .description("Calls accepted by this coordinator and not yet answered (health calls not counted)")
+                .register(registry);
+        Gauge.builder("coordinator.request.bytes.in.flight", bound, LoadBound::bytesInFlight)
+                .description("Bytes of the request messages of the calls in flight").baseUnit("bytes")
+                .register(registry);
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                      ServerCallHandler<Q, R> next) {
+        if (exemptServices.contains(call.getMethodDescriptor().getServiceName())) {
+            return next.startCall(call, headers);
+        }
+        if (bound.admitRequest() instanceof Admission.Refused refused) {
+            StatusRuntimeException error = shed(call, refused);
+            call.close(error.getStatus(), error.getTrailers());
+            return new ServerCall.Listener<>() {
+            };
+        }
+        Share share = new Share();
+        ServerCall<Q, R> counted = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+                share.release();
+                super.close(status, trailers);
+            }
+        };
+        ServerCall.Listener<Q> listener;
+        try {
+            listener = next.startCall(counted, headers);
+        } catch (RuntimeException e) {
+            share.release();
+            throw e;
+        }
+        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+            private boolean refused;
+
+            @Override
+            public void onMessage(Q message) {
+                if (refused) {
+                    return;
+                }
+                long size = message instanceof MessageLite m ? m.getSerializedSize() : 0;
+                if (bound.admitBytes(size) instanceof Admission.Refused tooMuch) {
+                    refused = true;
+                    StatusRuntimeException error = shed(call, tooMuch);
+                    counted.close(error.getStatus(), error.getTrailers());
+                    return;
+                }
+                share.holdBytes(size);
+                super.onMessage(message);
+            }
+
+            @Override
+            public void onHalfClose() {
+                if (!refused) {
+                    super.onHalfClose();
+                }
+            }
+
+            @Override
+            public void onCancel() {
+                share.release();
+                super.onCancel();
+            }
+
+            @Override
+            public void onComplete() {
+                share.release();
+                super.onComplete();
+            }
+        };
+    }
+
+    private StatusRuntimeException shed(ServerCall<?, ?> call, Admission.Refused refused) {
+        String limit = refused.limit().name().toLowerCase(Locale.ROOT);
+        Counter.builder("coordinator.requests.shed")
+                .description("Calls answered RESOURCE_EXHAUSTED/OVERLOADED because the coordinator had no room for them")
+                .tag("operation", call.getMethodDescriptor().getBareMethodName())
+                .tag("limit", limit)
+                .register(registry).increment();
+        String what = refused.limit() == LoadBound.Limit.REQUESTS ? "requests" : "request bytes";
+        return GrpcErrors.retryLater(Status.Code.RESOURCE_EXHAUSTED, OVERLOADED,
+                "the coordinator is overloaded (" + refused.inFlight() + " " + what + " in flight, at most "
+                        + refused.max() + "); retry after " + retryAfter.toMillis() + " ms, or on another coordinator",
+                Map.of("limit", limit), retryAfter);
+    }
+
+    /** What one call holds of the bound; given back once, whichever of close, cancel or complete comes first. */
+    private final class Share {
+        private final AtomicBoolean released = new AtomicBoolean();
+        private final AtomicLong bytes = new AtomicLong();
+
+        void holdBytes(long size) {
+            bytes.addAndGet(size);
+            if (released.get()) {
+                // the call ended while its message was being admitted
+                bound.releaseBytes(bytes.getAndSet(0));
+            }
+        }
+
+        void release() {
+            if (released.compareAndSet(false, true)) {
+                bound.releaseRequest();
+                bound.releaseBytes(bytes.getAndSet(0));
+            }
+        }
+    }
+}

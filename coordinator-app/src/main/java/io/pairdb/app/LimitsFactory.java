@@ -1,0 +1,94 @@
+package io.pairdb.app;
+
+import io.grpc.ServerBuilder;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.event.BeanCreatedEvent;
+import io.micronaut.context.event.BeanCreatedEventListener;
+import io.pairdb.adapters.grpc.LoadShedding;
+import io.pairdb.app.config.ConfigurationError;
+import io.pairdb.app.config.LimitsProperties;
+import io.pairdb.core.limits.LoadBound;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds the coordinator's load bound ({@link LoadShedding}, a {@code ServerInterceptor} bean that
+ * the gRPC server, and the admin port, apply to every call) and puts the connection limits of
+ * {@code pairdb.limits.*} on the gRPC server.
+ */
+@Factory
+public class LimitsFactory {
+
+    @Singleton
+    LoadShedding loadShedding(LimitsProperties p, MeterRegistry registry) {
+        LoadBound.Settings settings;
+        try {
+            settings = new LoadBound.Settings(p.getMaxRequestsInFlight(), p.getMaxRequestBytesInFlight());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError(p.getMaxRequestsInFlight() < 1 ? "pairdb.limits.max-requests-in-flight"
+                    : "pairdb.limits.max-request-bytes-in-flight", e.getMessage());
+        }
+        positive("pairdb.limits.overload-retry-after", p.getOverloadRetryAfter());
+        return new LoadShedding(new LoadBound(settings), p.getOverloadRetryAfter(), Set.of(HealthGrpc.SERVICE_NAME),
+                registry);
+    }
+
+    /** Puts the connection limits on the main gRPC server as Micronaut builds it. */
+    @Singleton
+    static class MainPortLimits implements BeanCreatedEventListener<ServerBuilder<?>> {
+        private final LimitsProperties limits;
+
+        MainPortLimits(LimitsProperties limits) {
+            this.limits = limits;
+        }
+
+        @Override
+        public ServerBuilder<?> onCreated(BeanCreatedEvent<ServerBuilder<?>> event) {
+            if (!(event.getBean() instanceof NettyServerBuilder netty)) {
+                throw new IllegalStateException("the gRPC server is not Netty's (" + event.getBean().getClass().getName()
+                        + "), so pairdb.limits cannot be applied to it");
+            }
+            apply(limits, netty);
+            return netty;
+        }
+    }
+
+    /** The connection limits of {@code pairdb.limits.*} on {@code builder}; throws a ConfigurationError for a bad one. */
+    static void apply(LimitsProperties p, NettyServerBuilder builder) {
+        builder.maxInboundMetadataSize(atLeastOne("pairdb.limits.max-inbound-metadata-bytes", p.getMaxInboundMetadataBytes()));
+        builder.maxConcurrentCallsPerConnection(atLeastOne("pairdb.limits.max-concurrent-calls-per-connection",
+                p.getMaxConcurrentCallsPerConnection()));
+        builder.maxConnectionAge(millis("pairdb.limits.max-connection-age", p.getMaxConnectionAge()), TimeUnit.MILLISECONDS);
+        builder.maxConnectionAgeGrace(millis("pairdb.limits.max-connection-age-grace", p.getMaxConnectionAgeGrace()),
+                TimeUnit.MILLISECONDS);
+        builder.maxConnectionIdle(millis("pairdb.limits.max-connection-idle", p.getMaxConnectionIdle()), TimeUnit.MILLISECONDS);
+        // a client pinging more often than this is sent GOAWAY (too_many_pings); pings without calls are allowed
+        builder.permitKeepAliveTime(millis("pairdb.limits.permit-keep-alive-time", p.getPermitKeepAliveTime()),
+                TimeUnit.MILLISECONDS);
+        builder.permitKeepAliveWithoutCalls(true);
+        builder.handshakeTimeout(millis("pairdb.limits.handshake-timeout", p.getHandshakeTimeout()), TimeUnit.MILLISECONDS);
+    }
+
+    private static int atLeastOne(String key, int value) {
+        if (value < 1) {
+            throw new ConfigurationError(key, "must be at least 1, was " + value);
+        }
+        return value;
+    }
+
+    private static long millis(String key, Duration value) {
+        return positive(key, value).toMillis();
+    }
+
+    private static Duration positive(String key, Duration value) {
+        if (value == null || !value.isPositive()) {
+            throw new ConfigurationError(key, "must be a positive duration, was " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,103 @@
+package io.pairdb.app.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import java.time.Duration;
+
+/**
+ * {@code pairdb.limits.*}: how much work one coordinator takes on (beyond it, calls are shed with
+ * {@code RESOURCE_EXHAUSTED}/{@code OVERLOADED}) and the limits of its gRPC server's connections.
+ * The server limits apply to the main gRPC port and to the admin port.
+ */
+@ConfigurationProperties("pairdb.limits")
+public class LimitsProperties {
+    private int maxRequestsInFlight = 1000;
+    private long maxRequestBytesInFlight = 64L * 1024 * 1024;
+    private Duration overloadRetryAfter = Duration.ofMillis(200);
+    private int maxInboundMetadataBytes = 8192;
+    private int maxConcurrentCallsPerConnection = 200;
+    private Duration maxConnectionAge = Duration.ofMinutes(30);
+    private Duration maxConnectionAgeGrace = Duration.ofMinutes(1);
+    private Duration maxConnectionIdle = Duration.ofMinutes(15);
+    private Duration permitKeepAliveTime = Duration.ofSeconds(20);
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+    public int getMaxRequestsInFlight() {
+        return maxRequestsInFlight;
+    }
+
+    public void setMaxRequestsInFlight(int maxRequestsInFlight) {
+        this.maxRequestsInFlight = maxRequestsInFlight;
+    }
+
+    public long getMaxRequestBytesInFlight() {
+        return maxRequestBytesInFlight;
+    }
+
+    public void setMaxRequestBytesInFlight(long maxRequestBytesInFlight) {
+        this.maxRequestBytesInFlight = maxRequestBytesInFlight;
+    }
+
+    public Duration getOverloadRetryAfter() {
+        return overloadRetryAfter;
+    }
+
+    public void setOverloadRetryAfter(Duration overloadRetryAfter) {
+        this.overloadRetryAfter = overloadRetryAfter;
+    }
+
+    public int getMaxInboundMetadataBytes() {
+        return maxInboundMetadataBytes;
+    }
+
+    public void setMaxInboundMetadataBytes(int maxInboundMetadataBytes) {
+        this.maxInboundMetadataBytes = maxInboundMetadataBytes;
+    }
+
+    public int getMaxConcurrentCallsPerConnection() {
+        return maxConcurrentCallsPerConnection;
+    }
+
+    public void setMaxConcurrentCallsPerConnection(int maxConcurrentCallsPerConnection) {
+        this.maxConcurrentCallsPerConnection = maxConcurrentCallsPerConnection;
+    }
+
+    public Duration getMaxConnectionAge() {
+        return maxConnectionAge;
+    }
+
+    public void setMaxConnectionAge(Duration maxConnectionAge) {
+        this.maxConnectionAge = maxConnectionAge;
+    }
+
+    public Duration getMaxConnectionAgeGrace() {
+        return maxConnectionAgeGrace;
+    }
+
+    public void setMaxConnectionAgeGrace(Duration maxConnectionAgeGrace) {
+        this.maxConnectionAgeGrace = maxConnectionAgeGrace;
+    }
+
+    public Duration getMaxConnectionIdle() {
+        return maxConnectionIdle;
+    }
+
+    public void setMaxConnectionIdle(Duration maxConnectionIdle) {
+        this.maxConnectionIdle = maxConnectionIdle;
+    }
+
+    public Duration getPermitKeepAliveTime() {
+        return permitKeepAliveTime;
+    }
+
+    public void setPermitKeepAliveTime(Duration permitKeepAliveTime) {
+        this.permitKeepAliveTime = permitKeepAliveTime;
+    }
+
+    public Duration getHandshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    public void setHandshakeTimeout(Duration handshakeTimeout) {
+        this.handshakeTimeout = handshakeTimeout;
+    }
+}

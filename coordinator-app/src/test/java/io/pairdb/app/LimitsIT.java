@@ -1,0 +1,206 @@
+package io.pairdb.app;
+
+import static io.pairdb.app.SecureChannels.reason;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.protobuf.ByteString;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.MetadataUtils;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pairdb.proto.admin.v1.AddStorageNodeRequest;
+import io.pairdb.proto.admin.v1.ForceCleanupRequest;
+import io.pairdb.proto.admin.v1.ListChangesRequest;
+import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
+import io.pairdb.proto.coordinator.v1.ReadKeyValueRequest;
+import io.pairdb.proto.coordinator.v1.WriteKeyValueRequest;
+import io.pairdb.proto.coordinator.v1.WriteKeyValueResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The coordinator's limits against a real server: calls past the load bound are shed at once
+ * with RESOURCE_EXHAUSTED/OVERLOADED and a RetryInfo while health answers, oversized metadata is
+ * refused, and a connection gets no more concurrent calls than configured; the coordinator
+ * serves normally afterwards each time.
+ */
+class LimitsIT {
+    private static final Duration HELD = Duration.ofSeconds(60);
+    /** Held storage calls must outlast the test's checks, so the read and write timeouts are long. */
+    private static final Map<String, Object> LONG_WRITES = Map.of(
+            "pairdb.coordinator.write-timeout", "40s",
+            "pairdb.coordinator.read-timeout", "40s",
+            "pairdb.topology-changes.settle-delay", "40s");
+
+    @Test
+    void callsPastTheBoundAreShedAtOnceHealthStillAnswersAndOversizedMetadataIsRefused() {
+        Map<String, Object> settings = new java.util.HashMap<>(LONG_WRITES);
+        settings.put("pairdb.limits.max-requests-in-flight", 2);
+        settings.put("pairdb.limits.max-request-bytes-in-flight", 1000);
+        settings.put("pairdb.limits.overload-retry-after", "750ms");
+        settings.put("pairdb.limits.max-inbound-metadata-bytes", 1024);
+        try (CoordinatorHarness coordinator = CoordinatorHarness.start(3, settings)) {
+            var async = CoordinatorServiceGrpc.newFutureStub(coordinator.channel);
+            List<ListenableFuture<WriteKeyValueResponse>> held = new ArrayList<>();
+            holdStorage(coordinator, HELD);
+
+            // bytes: one large write in flight leaves no room for another
+            held.add(async.withDeadlineAfter(HELD.toSeconds(), TimeUnit.SECONDS).writeKeyValue(write("big-1", 800)));
+            waiting().until(() -> inFlight(coordinator) == 1);
+            StatusRuntimeException tooManyBytes = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> coordinator.data().writeKeyValue(write("big-2", 800)));
+            assertShed(tooManyBytes, "bytes");
+
+            // requests: with two in flight the third is shed
+            held.add(async.withDeadlineAfter(HELD.toSeconds(), TimeUnit.SECONDS).writeKeyValue(write("small-1", 10)));
+            waiting().until(() -> inFlight(coordinator) == 2);
+            StatusRuntimeException tooMany = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> coordinator.data().readKeyValue(ReadKeyValueRequest.newBuilder().setTenantId("default")
+                            .setKey("small-1").build()));
+            assertShed(tooMany, "requests");
+            assertThat(held).as("the shed calls were answered while the admitted ones still wait on storage")
+                    .noneMatch(java.util.concurrent.Future::isDone);
+
+            assertThat(HealthGrpc.newBlockingStub(coordinator.channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance()).getStatus())
+                    .as("health is not shed").isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+            MeterRegistry metrics = coordinator.context.getBean(MeterRegistry.class);
+            assertThat(metrics.get("coordinator.requests.shed").tag("operation", "WriteKeyValue").tag("limit", "bytes")
+                    .counter().count()).isEqualTo(1.0);
+            assertThat(metrics.get("coordinator.requests.shed").tag("operation", "ReadKeyValue").tag("limit", "requests")
+                    .counter().count()).isEqualTo(1.0);
+
+            // cancelled calls give their share back; then the coordinator serves as before
+            held.forEach(f -> f.cancel(true));
+            waiting().until(() -> inFlight(coordinator) == 0);
+            holdStorage(coordinator, Duration.ZERO);
+            assertThat(coordinator.data().writeKeyValue(write("after", 10)).getSuccess()).isTrue();
+            assertThat(coordinator.data().readKeyValue(ReadKeyValueRequest.newBuilder().setTenantId("default")
+                    .setKey("after").build()).getValue()).isEqualTo(value(10));
+
+            Metadata huge = new Metadata();
+            huge.put(Metadata.Key.of("x-padding", Metadata.ASCII_STRING_MARSHALLER), "p".repeat(4000));
+            StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () -> coordinator.data()
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(huge)).writeKeyValue(write("meta", 10)));
+            // the server advertises its metadata limit in HTTP/2 SETTINGS, so grpc-java refuses the call before
+            // sending it; 1024 is the configured figure (grpc-java's own default is 8192), so it came from the server
+            assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+            assertThat(refused.getStatus().getCause()).hasMessageContaining("Header size exceeded max allowed size (1024)");
+            assertThat(coordinator.data().writeKeyValue(write("meta", 10)).getSuccess()).isTrue();
+        }
+    }
+
+    @Test
+    void aConnectionGetsNoMoreConcurrentCallsThanConfigured() {
+        Map<String, Object> settings = new java.util.HashMap<>(LONG_WRITES);
+        settings.put("pairdb.limits.max-concurrent-calls-per-connection", 2);
+        try (CoordinatorHarness coordinator = CoordinatorHarness.start(3, settings)) {
+            ManagedChannel other = ManagedChannelBuilder.forAddress("127.0.0.1", coordinator.grpcPort).usePlaintext().build();
+            try {
+                var async = CoordinatorServiceGrpc.newFutureStub(coordinator.channel);
+                holdStorage(coordinator, HELD);
+                List<ListenableFuture<WriteKeyValueResponse>> held = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    held.add(async.withDeadlineAfter(HELD.toSeconds(), TimeUnit.SECONDS).writeKeyValue(write("c" + i, 10)));
+                }
+                waiting().until(() -> inFlight(coordinator) == 2);
+
+                // the third call on the same connection waits for a free stream and never reaches the server
+                StatusRuntimeException queued = catchThrowableOfType(StatusRuntimeException.class, () ->
+                        CoordinatorServiceGrpc.newBlockingStub(coordinator.channel).withDeadlineAfter(2, TimeUnit.SECONDS)
+                                .readKeyValue(ReadKeyValueRequest.newBuilder().setTenantId("default").setKey("c0").build()));
+                assertThat(queued.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+                assertThat(held).noneMatch(java.util.concurrent.Future::isDone);
+                assertThat(HealthGrpc.newBlockingStub(other).withDeadlineAfter(20, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.getDefaultInstance()).getStatus())
+                        .as("another connection is served").isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+
+                held.forEach(f -> f.cancel(true));
+                waiting().until(() -> inFlight(coordinator) == 0);
+                holdStorage(coordinator, Duration.ZERO);
+                assertThat(coordinator.data().writeKeyValue(write("after", 10)).getSuccess()).isTrue();
+            } finally {
+                other.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void adminFieldsAreBounded() {
+        try (CoordinatorHarness coordinator = CoordinatorHarness.start(3, Map.of())) {
+            var admin = coordinator.admin();
+            for (String host : List.of("h".repeat(254), "node\u0000.example", "node 1", "node\n1")) {
+                StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () ->
+                        admin.addStorageNode(AddStorageNodeRequest.newBuilder().setNodeId("n9").setHost(host)
+                                .setPort(7000).setDryRun(true).build()));
+                assertThat(refused).as("host %s", host.length() > 20 ? host.length() + " characters" : host).isNotNull();
+                assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                assertThat(reason(refused)).isEqualTo("INVALID_ADDRESS");
+            }
+            for (String why : List.of("r".repeat(1025), "nul\u0000inside")) {
+                StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () ->
+                        admin.forceCleanup(ForceCleanupRequest.newBuilder().setChangeId("no-such-change")
+                                .setReason(why).build()));
+                assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                assertThat(reason(refused)).isEqualTo("INVALID_REASON");
+            }
+            StatusRuntimeException tooMany = catchThrowableOfType(StatusRuntimeException.class, () ->
+                    admin.listChanges(ListChangesRequest.newBuilder().setLimit(1001).build()));
+            assertThat(tooMany.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(reason(tooMany)).isEqualTo("INVALID_LIMIT");
+
+            assertThat(admin.listChanges(ListChangesRequest.newBuilder().setLimit(1000).build()).getChangesCount())
+                    .as("the bound itself is allowed").isZero();
+        }
+    }
+
+    private static void assertShed(StatusRuntimeException e, String limit) throws AssertionError {
+        assertThat(e).as("the call was shed").isNotNull();
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(reason(e)).isEqualTo("OVERLOADED");
+        com.google.rpc.Status status = StatusProto.fromThrowable(e);
+        assertThat(status.getDetailsList()).anySatisfy(d -> {
+            assertThat(d.is(RetryInfo.class)).isTrue();
+            assertThat(d.unpack(RetryInfo.class).getRetryDelay().getNanos()).isEqualTo(750_000_000);
+        });
+        assertThat(status.getDetailsList()).anySatisfy(d ->
+                assertThat(d.unpack(ErrorInfo.class).getMetadataMap()).containsEntry("limit", limit));
+    }
+
+    private static double inFlight(CoordinatorHarness coordinator) {
+        return coordinator.context.getBean(MeterRegistry.class).get("coordinator.requests.in.flight").gauge().value();
+    }
+
+    private static void holdStorage(CoordinatorHarness coordinator, Duration delay) {
+        coordinator.cluster.nodes().forEach(n -> n.faults().setDelay(delay));
+    }
+
+    private static WriteKeyValueRequest write(String key, int bytes) {
+        return WriteKeyValueRequest.newBuilder().setTenantId("default").setKey(key).setValue(value(bytes)).build();
+    }
+
+    private static ByteString value(int bytes) {
+        return ByteString.copyFromUtf8("v".repeat(bytes));
+    }
+
+    private static ConditionFactory waiting() {
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50));
+    }
+}
