@@ -56,6 +56,14 @@ public record RepairRun(String id, Optional<TenantId> tenant, Optional<NodeId> n
                 Optional.empty());
     }
 
+    /**
+     * RUNNING, but its lease ran out by {@code now}: its coordinator stopped (or stalled) without
+     * recording its end, and it no longer holds changes back.
+     */
+    public boolean abandoned(Instant now) {
+        return state == State.RUNNING && lease.map(l -> !l.expiresAt().isAfter(now)).orElse(true);
+    }
+
     /** What it repairs, for messages: "tenant acme" or "every tenant", and the node if one. */
     public String scope() {
         return tenant.map(t -> "tenant " + t).orElse("every tenant") + node.map(n -> ", ranges of node " + n).orElse("");

@@ -15,6 +15,7 @@ import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ClusterTopology;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -113,6 +114,23 @@ public final class RepairTenants {
         this.events = Objects.requireNonNull(events, "events");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.runner = Objects.requireNonNull(runner, "runner");
+    }
+
+    /** Recorded runs, newest first; {@code at} is when they were read, to tell {@link RepairRun#abandoned} ones. */
+    public record Runs(List<RepairRun> runs, Instant at) {
+        public Runs {
+            runs = List.copyOf(runs);
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /** The run named, or the newest {@code limit} runs. */
+    public Runs runs(Optional<String> id, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, not " + limit);
+        }
+        List<RepairRun> found = id.isPresent() ? runs.find(id.get()).stream().toList() : runs.list(limit);
+        return new Runs(found, clock.now());
     }
 
     /** Repairs (or, in a dry run, compares) and answers when every range is done. Blocks. */
