@@ -6,12 +6,14 @@ import io.pairdb.adapters.repair.MicrometerRepairEvents;
 import io.pairdb.adapters.storage.GrpcStorageRanges;
 import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.RepairProperties;
-import io.pairdb.core.port.ChangeStore;
+import io.pairdb.core.port.RepairStore;
+import io.pairdb.core.replication.Environment;
 import io.pairdb.core.repair.RepairRange;
 import io.pairdb.core.repair.RepairSettings;
 import io.pairdb.core.repair.RepairTenants;
 import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ClusterTopology;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 /** Builds anti-entropy repair from {@code pairdb.repair.*}; the admin API runs it on demand. */
@@ -29,9 +31,19 @@ public class RepairFactory {
     }
 
     @Singleton
-    RepairTenants repairTenants(ClusterTopology topology, TenantService tenants, ChangeStore changes,
-                                GrpcStorageRanges ranges, RepairSettings settings, MeterRegistry registry) {
-        return new RepairTenants(topology, tenants, changes, new RepairRange(ranges, settings),
-                new MicrometerRepairEvents(registry));
+    RepairTenants.Runner repairRunner(RepairProperties p, @Named("coordinator-instance") String instance) {
+        try {
+            return new RepairTenants.Runner(instance, p.getLease());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ConfigurationError("pairdb.repair.lease", "must be a positive duration");
+        }
+    }
+
+    @Singleton
+    RepairTenants repairTenants(ClusterTopology topology, TenantService tenants, RepairStore runs,
+                                GrpcStorageRanges ranges, RepairSettings settings, MeterRegistry registry,
+                                Environment env, RepairTenants.Runner runner) {
+        return new RepairTenants(topology, tenants, runs, new RepairRange(ranges, settings),
+                new MicrometerRepairEvents(registry), env.clock(), runner);
     }
 }

@@ -56,6 +56,8 @@ import io.pairdb.proto.admin.v1.ListTenantsResponse;
 import io.pairdb.proto.admin.v1.RemoveStorageNodeRequest;
 import io.pairdb.proto.admin.v1.RemoveStorageNodeResponse;
 import io.pairdb.proto.admin.v1.ReplayHintsRequest;
+import io.pairdb.proto.admin.v1.ListRepairRunsRequest;
+import io.pairdb.proto.admin.v1.ListRepairRunsResponse;
 import io.pairdb.proto.admin.v1.RepairRequest;
 import io.pairdb.proto.admin.v1.RepairResponse;
 import io.pairdb.core.repair.RepairTenants;
@@ -196,6 +198,8 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
                         Status.Code.FAILED_PRECONDITION, "CHANGE_CONFLICT",
                         "refused: " + c.reason() + "; wait for change " + c.other() + " to end",
                         Map.of("change_id", c.other().value()));
+                case ChangeReplicationFactor.Outcome.RepairRunning r ->
+                        throw RepairProtoMapper.repairRunning(r.run(), r.reason());
                 case ChangeReplicationFactor.Outcome.Contended c -> throw GrpcErrors.error(Status.Code.ABORTED,
                         "CONCURRENT_MODIFICATION", "the ring or tenant '" + id + "' kept changing during "
                                 + c.attempts() + " attempts; retry");
@@ -441,6 +445,22 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
                     response.getTotal().getKeysDiffering(), response.getTotal().getEntriesWritten(),
                     response.getFailuresCount());
             return response;
+        });
+    }
+
+    @Override
+    public void listRepairRuns(ListRepairRunsRequest request, StreamObserver<ListRepairRunsResponse> observer) {
+        respond(observer, "list repair runs", () -> {
+            if (request.getLimit() < 0) {
+                throw GrpcErrors.invalid("INVALID_LIMIT", "limit must not be negative");
+            }
+            Optional<String> run = request.getRunId().isEmpty() ? Optional.empty() : Optional.of(request.getRunId());
+            RepairTenants.Runs runs = repairs.runs(run, request.getLimit() == 0 ? 20 : request.getLimit());
+            if (run.isPresent() && runs.runs().isEmpty()) {
+                throw GrpcErrors.error(Status.Code.NOT_FOUND, "REPAIR_RUN_NOT_FOUND",
+                        "repair run '" + run.get() + "' does not exist");
+            }
+            return RepairProtoMapper.toProto(runs);
         });
     }
 

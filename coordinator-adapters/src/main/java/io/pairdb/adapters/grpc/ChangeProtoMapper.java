@@ -121,6 +121,7 @@ final class ChangeProtoMapper {
             case StartOutcome.Conflicting c -> throw GrpcErrors.error(Status.Code.FAILED_PRECONDITION, "CHANGE_CONFLICT",
                     "refused: " + c.reason() + "; wait for change " + c.other() + " to end",
                     Map.of("change_id", c.other().value()));
+            case StartOutcome.RepairRunning r -> throw RepairProtoMapper.repairRunning(r.run(), r.reason());
             case StartOutcome.Contended c -> throw GrpcErrors.error(Status.Code.ABORTED, "CONCURRENT_MODIFICATION",
                     "the ring kept changing under the request (" + c.attempts() + " attempts); retry");
         };

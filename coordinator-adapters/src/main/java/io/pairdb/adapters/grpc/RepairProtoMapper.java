@@ -1,6 +1,10 @@
 package io.pairdb.adapters.grpc;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.pairdb.core.repair.RepairRun;
+import io.pairdb.proto.admin.v1.ListRepairRunsResponse;
+import java.util.Map;
 import io.pairdb.core.repair.RangeRepairOutcome;
 import io.pairdb.core.repair.RepairReport;
 import io.pairdb.core.repair.RepairTenants;
@@ -22,16 +26,45 @@ final class RepairProtoMapper {
             case RepairTenants.Outcome.NodeNotFound n -> throw GrpcErrors.error(Status.Code.NOT_FOUND, "NODE_NOT_FOUND",
                     "storage node '" + n.node() + "' is not in the ring");
             case RepairTenants.Outcome.ChangeInFlight c -> throw GrpcErrors.error(Status.Code.FAILED_PRECONDITION,
-                    "CHANGE_IN_FLIGHT", c.changes() + " topology change(s) in flight; repair once they have ended");
+                    "CHANGE_IN_FLIGHT", "topology change " + c.change() + " is in flight; repair once it has ended",
+                    Map.of("change_id", c.change().value()));
             case RepairTenants.Outcome.TopologyChanged t -> throw GrpcErrors.error(Status.Code.FAILED_PRECONDITION,
                     "TOPOLOGY_CHANGED", "the ring changed during the repair (epoch " + t.startedAtEpoch() + " -> "
                             + t.nowAtEpoch() + ") after " + t.sofar().total().entriesWritten()
                             + " repair writes, which stay; run the repair again");
+            case RepairTenants.Outcome.LeaseLost l -> throw GrpcErrors.error(Status.Code.ABORTED, "REPAIR_LEASE_LOST",
+                    "repair run " + l.sofar().run() + " stalled past its lease (pairdb.repair.lease), so a topology change "
+                            + "may have started; it stopped after " + l.sofar().total().entriesWritten()
+                            + " repair writes, which stay; run the repair again", Map.of("run_id", l.sofar().run()));
         };
     }
 
+    /** A topology change refused because a repair run writes to the replicas it would move. */
+    static StatusRuntimeException repairRunning(String run, String reason) {
+        return GrpcErrors.error(Status.Code.FAILED_PRECONDITION, "REPAIR_RUNNING", "refused: " + reason
+                + "; see pairdb-admin repair status", Map.of("run_id", run));
+    }
+
+    /** Runs for {@code repair status}; a RUNNING run whose lease ran out is ABANDONED. */
+    static ListRepairRunsResponse toProto(RepairTenants.Runs runs) {
+        ListRepairRunsResponse.Builder response = ListRepairRunsResponse.newBuilder();
+        for (RepairRun run : runs.runs()) {
+            boolean abandoned = run.abandoned(runs.at());
+            io.pairdb.proto.admin.v1.RepairRun.Builder b = io.pairdb.proto.admin.v1.RepairRun.newBuilder()
+                    .setRunId(run.id()).setDryRun(run.dryRun()).setState(abandoned ? "ABANDONED" : run.state().name())
+                    .setRingEpoch(run.epoch()).setRangesTotal(run.rangesTotal()).setRangesDone(run.rangesDone())
+                    .setKeysRepaired(run.keysRepaired()).setStartedAt(AdminProtoMapper.timestamp(run.startedAt()));
+            run.tenant().ifPresent(t -> b.setTenantId(t.value()));
+            run.node().ifPresent(n -> b.setNodeId(n.value()));
+            run.finishedAt().ifPresent(at -> b.setFinishedAt(AdminProtoMapper.timestamp(at)));
+            run.lease().ifPresent(l -> b.setCoordinatorId(l.owner()));
+            response.addRuns(b);
+        }
+        return response.build();
+    }
+
     private static RepairResponse toProto(RepairTenants.Outcome.Done done) {
-        RepairResponse.Builder response = RepairResponse.newBuilder().setDryRun(done.dryRun())
+        RepairResponse.Builder response = RepairResponse.newBuilder().setRunId(done.run()).setDryRun(done.dryRun())
                 .setTotal(toProto(done.total()));
         for (RepairTenants.TenantRepair tenant : done.tenants()) {
             response.addTenants(TenantRepair.newBuilder().setTenantId(tenant.tenant().value())

@@ -6,6 +6,7 @@ import io.pairdb.core.cleanup.RangeCleanup;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.ChangeStore;
+import io.pairdb.core.repair.RepairRun;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.topology.ChangeConflicts;
 import io.pairdb.core.topology.ChangeId;
@@ -83,11 +84,11 @@ public final class PostgresChangeStore implements ChangeStore {
         }
     }
 
-    /** Unwinds a start that a cleanup deleting a conflicting range refuses. */
-    private static final class CleanupRunning extends ConditionFailed {
-        private final Start.CleanupRunning answer;
+    /** Unwinds a start that a cleanup deleting a conflicting range, or a repair run, refuses. */
+    private static final class Refused extends ConditionFailed {
+        private final Start answer;
 
-        CleanupRunning(Start.CleanupRunning answer) {
+        Refused(Start answer) {
             this.answer = answer;
         }
     }
@@ -113,11 +114,12 @@ public final class PostgresChangeStore implements ChangeStore {
                     throw new ConditionFailed();
                 }
                 refuseIfACleanupDeletes(connection, change);
+                refuseIfARepairRuns(connection, change);
                 TopologyChange stored = insert(connection, change, owner, lease);
                 RangeCleanupMapper.insert(connection, change.id(), releases);
                 return new Start.Started(stored, expectedEpoch + 1);
             });
-        } catch (CleanupRunning refused) {
+        } catch (Refused refused) {
             return refused.answer;
         } catch (ConditionFailed moved) {
             return new Start.EpochMoved(epoch());
@@ -148,11 +150,12 @@ public final class PostgresChangeStore implements ChangeStore {
                     throw new ConditionFailed();
                 }
                 refuseIfACleanupDeletes(connection, change);
+                refuseIfARepairRuns(connection, change);
                 TopologyChange stored = insert(connection, change, owner, lease);
                 RangeCleanupMapper.insert(connection, change.id(), releases);
                 return new Start.Started(stored, expectedEpoch + 1);
             });
-        } catch (CleanupRunning refused) {
+        } catch (Refused refused) {
             return refused.answer;
         } catch (ConditionFailed moved) {
             return new Start.EpochMoved(epoch());
@@ -169,7 +172,21 @@ public final class PostgresChangeStore implements ChangeStore {
         for (RangeCleanup deleting : RangeCleanupMapper.deleting(connection)) {
             Optional<String> reason = ChangeConflicts.withCleanup(change, deleting.change(), deleting.release());
             if (reason.isPresent()) {
-                throw new CleanupRunning(new Start.CleanupRunning(deleting.change(), reason.get()));
+                throw new Refused(new Start.CleanupRunning(deleting.change(), reason.get()));
+            }
+        }
+    }
+
+    /**
+     * Called holding the epoch row's lock, which a repair run takes before it begins (see
+     * {@link PostgresRepairStore}): so either the run is committed and seen here, or the run sees
+     * the epoch moved.
+     */
+    private static void refuseIfARepairRuns(Connection connection, TopologyChange change) throws SQLException {
+        for (RepairRun run : RepairRunMapper.leased(connection)) {
+            Optional<String> reason = ChangeConflicts.withRepair(change, run);
+            if (reason.isPresent()) {
+                throw new Refused(new Start.RepairRunning(run.id(), reason.get()));
             }
         }
     }

@@ -73,6 +73,7 @@ public final class CallPermissions {
         b.admin(AdminServiceGrpc.getGetHintStatsMethod(), READ);
         b.admin(AdminServiceGrpc.getReplayHintsMethod(), ADMIN);
         b.admin(AdminServiceGrpc.getRepairMethod(), ADMIN);
+        b.admin(AdminServiceGrpc.getListRepairRunsMethod(), READ);
         // the original gateway's proto.CoordinatorService: each call needs what its v1 counterpart needs
         b.data(io.pairdb.proto.gateway.CoordinatorServiceGrpc.getWriteKeyValueMethod(), TENANT_WRITE);
         b.data(io.pairdb.proto.gateway.CoordinatorServiceGrpc.getReadKeyValueMethod(), TENANT_READ);

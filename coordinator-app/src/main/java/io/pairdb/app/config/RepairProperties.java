@@ -19,6 +19,11 @@ public class RepairProperties {
     private Duration storageTimeout = Duration.ofSeconds(30);
     /** Entries per scan batch and per repair write. */
     private int batchSize = 500;
+    /**
+     * How long a repair run holds topology changes back without renewing (it renews before each
+     * range): longer than one range's repair takes; a coordinator that dies blocks changes this long.
+     */
+    private Duration lease = Duration.ofMinutes(5);
 
     public int getFanOut() {
         return fanOut;
@@ -58,5 +63,13 @@ public class RepairProperties {
 
     public void setBatchSize(int batchSize) {
         this.batchSize = batchSize;
+    }
+
+    public Duration getLease() {
+        return lease;
+    }
+
+    public void setLease(Duration lease) {
+        this.lease = lease;
     }
 }

@@ -44,6 +44,13 @@ public interface ChangeStore {
          */
         record CleanupRunning(ChangeId cleanupOf, String reason) implements Start {
         }
+
+        /**
+         * A repair run the change conflicts with is running (see {@link RepairStore}); nothing was
+         * written. {@code reason} says which.
+         */
+        record RepairRunning(String run, String reason) implements Start {
+        }
     }
 
     /** Outcome of {@link #finish}. */
@@ -60,7 +67,8 @@ public interface ChangeStore {
 
     /**
      * If the ring epoch is still {@code expectedEpoch} and no cleanup is deleting a range the change
-     * conflicts with ({@link io.pairdb.core.topology.ChangeConflicts#withCleanup}), in one transaction: stores {@code node}
+     * conflicts with ({@link io.pairdb.core.topology.ChangeConflicts#withCleanup}) and no repair run it conflicts with
+     * is running ({@link io.pairdb.core.topology.ChangeConflicts#withRepair}), in one transaction: stores {@code node}
      * (a new row, or replacing the row of a node that has LEFT), inserts {@code change}, and bumps
      * the epoch to {@code expectedEpoch + 1}, which must be the change's {@code ringEpoch}. An
      * IN_PROGRESS change is leased to {@code owner} for {@code lease}; a change that starts
@@ -87,7 +95,7 @@ public interface ChangeStore {
      * {@code change} and bumps the epoch. {@code EpochMoved} when either moved: plan again. At
      * most one change of a tenant's RF is in progress at a time. {@code releases} are stored with
      * it as {@link #start(TopologyChange, List, StorageNode, long, String, Duration)} stores them, and
-     * a cleanup deleting a range the change conflicts with refuses it the same way.
+     * a cleanup deleting a range or a repair run the change conflicts with refuses it the same way.
      */
     Start startReplication(TopologyChange change, List<RangeRelease> releases, Tenant tenant, long expectedTenantVersion,
                            long expectedEpoch, String owner, Duration lease);

@@ -3,6 +3,10 @@ package io.pairdb.core.repair;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.ChangeStore;
+import io.pairdb.core.port.Clock;
+import io.pairdb.core.port.RepairStore;
+import io.pairdb.core.ring.TokenRange;
+import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.ring.ReplicaSets;
 import io.pairdb.core.ring.Ring;
 import io.pairdb.core.ring.TopologyView;
@@ -10,7 +14,12 @@ import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ClusterTopology;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,17 +28,21 @@ import java.util.Optional;
  * On-demand anti-entropy: repairs every range of the ring for one tenant or for every tenant,
  * across each range's natural replicas, or only the ranges one node replicates.
  *
- * <p>Repair yields to topology changes: it refuses to start while a change is in flight, and
- * stops before its next range once the ring epoch moved, because a range's replicas may then
- * be others than the ones it compares. Ranges repaired until then stay repaired (every write was
- * conditional). A range whose replica fails is reported and the others go on.
+ * <p>Repair and topology changes exclude each other through the {@link RepairStore}: a run
+ * begins only with no change in flight, at the ring epoch it planned with, and while it runs
+ * (under a lease it renews before each range) the changes it conflicts with are refused. It
+ * still stops before its next range if the ring epoch moved or its lease was lost (a change may
+ * have started since), because a range's replicas may then be others than the ones it compares.
+ * Ranges repaired until then stay repaired (every write was conditional). A range whose replica
+ * fails is reported and the others go on.
  */
 public final class RepairTenants {
     /** How an on-demand repair ended. */
     public sealed interface Outcome {
         /** Every range was compared (the failed ones are listed). */
-        record Done(boolean dryRun, List<TenantRepair> tenants) implements Outcome {
+        record Done(String run, boolean dryRun, List<TenantRepair> tenants) implements Outcome {
             public Done {
+                Objects.requireNonNull(run, "run");
                 tenants = List.copyOf(tenants);
             }
 
@@ -45,11 +58,18 @@ public final class RepairTenants {
         }
 
         /** Refused: a topology change is in flight; repair after it ends. */
-        record ChangeInFlight(int changes) implements Outcome {
+        record ChangeInFlight(ChangeId change) implements Outcome {
         }
 
         /** Stopped: the ring changed while the repair ran; what was repaired before stays. */
         record TopologyChanged(long startedAtEpoch, long nowAtEpoch, Done sofar) implements Outcome {
+        }
+
+        /**
+         * Stopped: the run's lease ran out before it was renewed (this coordinator stalled), so a
+         * change may have started; what was repaired before stays.
+         */
+        record LeaseLost(Done sofar) implements Outcome {
         }
     }
 
@@ -61,46 +81,99 @@ public final class RepairTenants {
         }
     }
 
+    /** Who runs repairs here and how long a run's lease lasts between two renewals (one per range). */
+    public record Runner(String coordinatorId, Duration lease) {
+        public Runner {
+            Objects.requireNonNull(coordinatorId, "coordinatorId");
+            Objects.requireNonNull(lease, "lease");
+            if (!lease.isPositive()) {
+                throw new IllegalArgumentException("a repair run's lease must be positive, not " + lease);
+            }
+        }
+    }
+
+    private record Work(Tenant tenant, TokenRange range, List<StorageNode> replicas) {
+    }
+
+    private static final int BEGIN_ATTEMPTS = 5;
+
     private final ClusterTopology topology;
     private final TenantService tenants;
-    private final ChangeStore changes;
+    private final RepairStore runs;
     private final RepairRange repairRange;
     private final RepairEvents events;
+    private final Clock clock;
+    private final Runner runner;
 
-    public RepairTenants(ClusterTopology topology, TenantService tenants, ChangeStore changes, RepairRange repairRange,
-                         RepairEvents events) {
+    public RepairTenants(ClusterTopology topology, TenantService tenants, RepairStore runs, RepairRange repairRange,
+                         RepairEvents events, Clock clock, Runner runner) {
         this.topology = Objects.requireNonNull(topology, "topology");
         this.tenants = Objects.requireNonNull(tenants, "tenants");
-        this.changes = Objects.requireNonNull(changes, "changes");
+        this.runs = Objects.requireNonNull(runs, "runs");
         this.repairRange = Objects.requireNonNull(repairRange, "repairRange");
         this.events = Objects.requireNonNull(events, "events");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.runner = Objects.requireNonNull(runner, "runner");
+    }
+
+    /** Recorded runs, newest first; {@code at} is when they were read, to tell {@link RepairRun#abandoned} ones. */
+    public record Runs(List<RepairRun> runs, Instant at) {
+        public Runs {
+            runs = List.copyOf(runs);
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /** The run named, or the newest {@code limit} runs. */
+    public Runs runs(Optional<String> id, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, not " + limit);
+        }
+        List<RepairRun> found = id.isPresent() ? runs.find(id.get()).stream().toList() : runs.list(limit);
+        return new Runs(found, clock.now());
     }
 
     /** Repairs (or, in a dry run, compares) and answers when every range is done. Blocks. */
     public Outcome repair(Optional<TenantId> tenant, Optional<NodeId> node, boolean dryRun) {
-        TopologyView view = topology.refresh();
-        if (node.isPresent() && view.node(node.get()).isEmpty()) {
-            return new Outcome.NodeNotFound(node.get());
-        }
-        List<Tenant> chosen;
-        if (tenant.isPresent()) {
-            Optional<Tenant> found = tenants.find(tenant.get());
-            if (found.isEmpty()) {
-                return new Outcome.TenantNotFound(tenant.get());
+        for (int attempt = 1; ; attempt++) {
+            TopologyView view = topology.refresh();
+            if (node.isPresent() && view.node(node.get()).isEmpty()) {
+                return new Outcome.NodeNotFound(node.get());
             }
-            chosen = List.of(found.get());
-        } else {
-            chosen = tenants.list();
+            List<Tenant> chosen;
+            if (tenant.isPresent()) {
+                Optional<Tenant> found = tenants.find(tenant.get());
+                if (found.isEmpty()) {
+                    return new Outcome.TenantNotFound(tenant.get());
+                }
+                chosen = List.of(found.get());
+            } else {
+                chosen = tenants.list();
+            }
+            List<Work> work = plan(view, chosen, node);
+            RepairRun planned = RepairRun.starting("repair-" + UUID.randomUUID(), tenant, node, dryRun, view.epoch(),
+                    work.size(), clock.now());
+            switch (runs.begin(planned, runner.coordinatorId(), runner.lease())) {
+                case RepairStore.Begin.Begun begun -> {
+                    return run(begun.run(), chosen, work, view.epoch());
+                }
+                case RepairStore.Begin.ChangeInFlight inFlight -> {
+                    return new Outcome.ChangeInFlight(inFlight.change());
+                }
+                case RepairStore.Begin.EpochMoved moved -> {
+                    if (attempt >= BEGIN_ATTEMPTS) {
+                        return new Outcome.TopologyChanged(view.epoch(), moved.epoch(),
+                                new Outcome.Done(planned.id(), dryRun, List.of()));
+                    }
+                }
+            }
         }
-        int inFlight = changes.inProgress().size();
-        if (inFlight > 0) {
-            return new Outcome.ChangeInFlight(inFlight);
-        }
-        List<TenantRepair> done = new ArrayList<>();
+    }
+
+    /** Each chosen tenant's ranges (only those {@code node} replicates, if given) with their natural replicas. */
+    private static List<Work> plan(TopologyView view, List<Tenant> chosen, Optional<NodeId> node) {
+        List<Work> work = new ArrayList<>();
         for (Tenant t : chosen) {
-            int ranges = 0;
-            RepairReport report = RepairReport.NONE;
-            List<RangeRepairOutcome.ReplicaFailed> failed = new ArrayList<>();
             for (Ring.OwnedRange owned : view.currentRing().ranges()) {
                 Optional<List<StorageNode>> replicas = view.replicasFor(owned.range().end(), t.replicationFactor())
                         .map(ReplicaSets::natural);
@@ -108,21 +181,46 @@ public final class RepairTenants {
                         && replicas.get().stream().noneMatch(r -> r.id().equals(node.get()))) {
                     continue;
                 }
-                long epoch = topology.refresh().epoch();
-                if (epoch != view.epoch()) {
-                    done.add(new TenantRepair(t.id(), ranges, failed, report));
-                    return new Outcome.TopologyChanged(view.epoch(), epoch, new Outcome.Done(dryRun, done));
-                }
-                RangeRepairOutcome outcome = repairRange.repair(t.id(), owned.range(), replicas.get(), dryRun);
-                events.rangeDone(t.id(), outcome, dryRun);
-                ranges++;
-                report = report.plus(outcome.report());
-                if (outcome instanceof RangeRepairOutcome.ReplicaFailed f) {
-                    failed.add(f);
-                }
+                work.add(new Work(t, owned.range(), replicas.get()));
             }
-            done.add(new TenantRepair(t.id(), ranges, failed, report));
         }
-        return new Outcome.Done(dryRun, done);
+        return work;
+    }
+
+    private Outcome run(RepairRun run, List<Tenant> chosen, List<Work> work, long epoch) {
+        Map<TenantId, TenantRepair> byTenant = new LinkedHashMap<>();
+        chosen.forEach(t -> byTenant.put(t.id(), new TenantRepair(t.id(), 0, List.of(), RepairReport.NONE)));
+        int done = 0;
+        long keys = 0;
+        boolean finished = false;
+        try {
+            for (Work w : work) {
+                long now = topology.refresh().epoch();
+                if (now != epoch) {
+                    return new Outcome.TopologyChanged(epoch, now, new Outcome.Done(run.id(), run.dryRun(),
+                            List.copyOf(byTenant.values())));
+                }
+                if (runs.progress(run.id(), runner.coordinatorId(), done, keys, runner.lease()) == ChangeStore.Held.LOST) {
+                    return new Outcome.LeaseLost(new Outcome.Done(run.id(), run.dryRun(), List.copyOf(byTenant.values())));
+                }
+                RangeRepairOutcome outcome = repairRange.repair(w.tenant().id(), w.range(), w.replicas(), run.dryRun());
+                events.rangeDone(w.tenant().id(), outcome, run.dryRun());
+                done++;
+                keys += outcome.report().keysDiffering();
+                byTenant.computeIfPresent(w.tenant().id(), (id, sofar) -> {
+                    List<RangeRepairOutcome.ReplicaFailed> failed = new ArrayList<>(sofar.failed());
+                    if (outcome instanceof RangeRepairOutcome.ReplicaFailed f) {
+                        failed.add(f);
+                    }
+                    return new TenantRepair(id, sofar.ranges() + 1, failed, sofar.report().plus(outcome.report()));
+                });
+            }
+            finished = true;
+            return new Outcome.Done(run.id(), run.dryRun(), List.copyOf(byTenant.values()));
+        } finally {
+            // the run ends either way, so changes need not wait for its lease to run out
+            runs.finish(run.id(), runner.coordinatorId(), finished ? RepairRun.State.DONE : RepairRun.State.STOPPED, done,
+                    keys, clock.now());
+        }
     }
 }

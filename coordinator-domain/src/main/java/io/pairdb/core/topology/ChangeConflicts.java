@@ -1,6 +1,7 @@
 package io.pairdb.core.topology;
 
 import io.pairdb.core.node.NodeId;
+import io.pairdb.core.repair.RepairRun;
 import io.pairdb.core.ring.TokenRange;
 import java.util.Collection;
 import java.util.HashSet;
@@ -89,6 +90,28 @@ public final class ChangeConflicts {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why a change may not start while {@code run} runs, or empty when it may. A run that writes
+     * compares each range across the replicas of the ring it began at and writes to them; a
+     * change would move ranges to other replicas under it (a key repaired onto a node after its
+     * range was streamed away would miss its new replica, and be deleted with the old one's
+     * cleanup). So no change starts while such a run is RUNNING, except a replication factor
+     * change of a tenant the run does not repair. A dry run writes nothing and excludes nothing.
+     * Only runs still leased are passed here. Pure.
+     */
+    public static Optional<String> withRepair(TopologyChange change, RepairRun run) {
+        if (run.dryRun() || run.state() != RepairRun.State.RUNNING) {
+            return Optional.empty();
+        }
+        if (change.type() == ChangeType.CHANGE_RF && run.tenant().isPresent()
+                && change.replication().map(r -> !r.tenant().equals(run.tenant().get())).orElse(false)) {
+            return Optional.empty();
+        }
+        return Optional.of("repair run " + run.id() + " of " + run.scope() + " is running (" + run.rangesDone() + " of "
+                + run.rangesTotal() + " ranges done); a change waits until it ends, or until its lease runs out if its "
+                + "coordinator stopped");
     }
 
     /** Whether two ranges {@code (start, end]} share a token; each may wrap, and {@code start == end} is the whole ring. */

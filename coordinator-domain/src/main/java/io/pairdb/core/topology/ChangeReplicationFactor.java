@@ -58,6 +58,10 @@ public final class ChangeReplicationFactor {
         record Conflicting(ChangeId other, String reason) implements Outcome {
         }
 
+        /** A repair run of this tenant (or of every tenant) is running; see {@link ChangeConflicts#withRepair}. */
+        record RepairRunning(String run, String reason) implements Outcome {
+        }
+
         /** The ring or the tenant kept changing under the request; nothing was started. Retrying is safe. */
         record Contended(int attempts) implements Outcome {
         }
@@ -133,6 +137,7 @@ public final class ChangeReplicationFactor {
             case ChangeStore.Start.Started s -> Optional.of(new Outcome.Started(s.change(), stored, s.epoch()));
             case ChangeStore.Start.EpochMoved moved -> Optional.empty();
             case ChangeStore.Start.CleanupRunning c -> Optional.of(new Outcome.Conflicting(c.cleanupOf(), c.reason()));
+            case ChangeStore.Start.RepairRunning r -> Optional.of(new Outcome.RepairRunning(r.run(), r.reason()));
         };
     }
 }

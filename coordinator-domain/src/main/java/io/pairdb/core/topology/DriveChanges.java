@@ -115,6 +115,9 @@ public final class DriveChanges {
             case ChangeStore.Start.CleanupRunning cleanup -> {
                 return Optional.of(new StartOutcome.Conflicting(cleanup.cleanupOf(), cleanup.reason()));
             }
+            case ChangeStore.Start.RepairRunning repair -> {
+                return Optional.of(new StartOutcome.RepairRunning(repair.run(), repair.reason()));
+            }
         }
     }
 

@@ -55,6 +55,10 @@ public sealed interface StartOutcome {
     record Conflicting(ChangeId other, String reason) implements StartOutcome {
     }
 
+    /** A repair run is writing to the replicas the change would move (see {@link ChangeConflicts#withRepair}). */
+    record RepairRunning(String run, String reason) implements StartOutcome {
+    }
+
     /** The ring kept changing under the request; nothing was started. Retrying is safe. */
     record Contended(int attempts) implements StartOutcome {
     }

@@ -128,6 +128,25 @@ class InMemoryPortsContractTest {
     }
 
     @Nested
+    class RepairStoreFake extends io.pairdb.core.testing.RepairStoreContract {
+        private final ManualClock clock = new ManualClock();
+        private io.pairdb.core.testing.InMemoryRepairStore runs;
+
+        @Override
+        protected Stores emptyStores() {
+            InMemoryTopologyStore nodes = new InMemoryTopologyStore();
+            InMemoryChangeStore changes = new InMemoryChangeStore(nodes, clock);
+            runs = new io.pairdb.core.testing.InMemoryRepairStore(changes, clock);
+            return new Stores(nodes, changes, runs);
+        }
+
+        @Override
+        protected void expireLeases() {
+            runs.expireLeases();
+        }
+    }
+
+    @Nested
     class CoordinatorRegistryFake extends CoordinatorRegistryContract {
         private final ManualClock clock = new ManualClock();
 

@@ -15,6 +15,7 @@ import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.testing.InMemoryChangeStore;
+import io.pairdb.core.testing.InMemoryRepairStore;
 import io.pairdb.core.testing.InMemoryStorageRanges;
 import io.pairdb.core.testing.InMemoryTenantStore;
 import io.pairdb.core.testing.InMemoryTopologyStore;
@@ -52,8 +53,8 @@ class RepairTenantsTest {
     private final InMemoryChangeStore changes = new InMemoryChangeStore(nodes, clock);
     private final InMemoryStorageRanges data = new InMemoryStorageRanges();
     private final List<RangeRepairOutcome> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final RepairTenants repair = new RepairTenants(topology, tenants, changes,
-            new RepairRange(data, RepairSettings.DEFAULTS), (tenant, outcome, dryRun) -> reported.add(outcome));
+    private final InMemoryRepairStore runs = new InMemoryRepairStore(changes, clock);
+    private final RepairTenants repair = repairOver(data, (tenant, outcome, dryRun) -> reported.add(outcome));
 
     @BeforeEach
     void fiveNodesAndATenantAtRf3WithEveryKeyOnItsReplicasButN1MissingSome() {
@@ -151,15 +152,73 @@ class RepairTenantsTest {
                 .isInstanceOf(ChangeStore.Start.Started.class);
 
         assertThat(repair.repair(Optional.of(ACME), Optional.empty(), false))
-                .isEqualTo(new RepairTenants.Outcome.ChangeInFlight(1));
+                .isEqualTo(new RepairTenants.Outcome.ChangeInFlight(id));
         assertThat(missingCopies()).isEqualTo(missing);
+    }
+
+    @Test
+    void aChangeStartingWhileARepairRunsIsRefusedAndTheRepairFinishes() {
+        long missing = missingCopies();
+        List<ChangeStore.Start> starts = new java.util.ArrayList<>();
+        RepairTenants.Outcome outcome = repairOver(new BeforeFirstWrite(data, () -> starts.add(startAddingN6())),
+                RepairEvents.NONE).repair(Optional.of(ACME), Optional.empty(), false);
+
+        assertThat(starts).singleElement().isInstanceOfSatisfying(ChangeStore.Start.RepairRunning.class, refused ->
+                assertThat(refused.reason()).contains("tenant acme"));
+        assertThat(outcome).isInstanceOfSatisfying(RepairTenants.Outcome.Done.class, done ->
+                assertThat(done.total().entriesWritten()).isEqualTo(missing));
+        assertThat(missingCopies()).isZero();
+        assertThat(changes.inProgress()).isEmpty();
+        // the run ended, so the change starts now
+        assertThat(startAddingN6()).isInstanceOf(ChangeStore.Start.Started.class);
+    }
+
+    @Test
+    void aRunIsRecordedWithItsProgressAndEnd() {
+        long missing = missingCopies();
+        RepairTenants.Outcome outcome = repair.repair(Optional.of(ACME), Optional.empty(), false);
+
+        String id = ((RepairTenants.Outcome.Done) outcome).run();
+        assertThat(runs.find(id)).hasValueSatisfying(run -> {
+            assertThat(run.state()).isEqualTo(RepairRun.State.DONE);
+            assertThat(run.rangesDone()).isEqualTo(run.rangesTotal())
+                    .isEqualTo(((RepairTenants.Outcome.Done) outcome).tenants().getFirst().ranges());
+            assertThat(run.keysRepaired()).isEqualTo(missing);
+            assertThat(run.finishedAt()).isPresent();
+            assertThat(run.lease()).isEmpty();
+        });
+    }
+
+    @Test
+    void stopsBeforeItsNextRangeOnceItsLeaseRanOut() {
+        RepairTenants.Outcome outcome = repairOver(new BeforeFirstWrite(data, runs::expireLeases), RepairEvents.NONE)
+                .repair(Optional.of(ACME), Optional.empty(), false);
+
+        assertThat(outcome).isInstanceOfSatisfying(RepairTenants.Outcome.LeaseLost.class, lost ->
+                assertThat(runs.find(lost.sofar().run()).orElseThrow().state()).isEqualTo(RepairRun.State.STOPPED));
+        assertThat(missingCopies()).isPositive();
+    }
+
+    private RepairTenants repairOver(io.pairdb.core.port.StorageRanges ranges, RepairEvents events) {
+        return new RepairTenants(topology, tenants, runs, new RepairRange(ranges, RepairSettings.DEFAULTS), events, clock,
+                new RepairTenants.Runner("coord-a", Duration.ofMinutes(1)));
+    }
+
+    private ChangeStore.Start startAddingN6() {
+        StorageNode joining = new StorageNode(new NodeId("n6"), "10.0.0.6", 7000, 8, NodeState.BOOTSTRAPPING,
+                Liveness.UP, clock.now(), clock.now());
+        PlanChange.Plan plan = PlanChange.forAdd(TopologyView.of(nodes.load()), joining, tenants.list());
+        long epoch = nodes.epoch() + 1;
+        ChangeId id = ChangeId.of(ChangeType.ADD_NODE, joining.id(), epoch);
+        return changes.start(new TopologyChange(id, ChangeType.ADD_NODE, joining.id(), ChangeStatus.IN_PROGRESS,
+                epoch, false, 0, plan.streams(), clock.now(), clock.now(), Optional.empty(), Optional.empty(),
+                Optional.empty()), plan.releases(), joining, epoch - 1, "coord-b", Duration.ofMinutes(5));
     }
 
     @Test
     void stopsWhenTheRingChangesUnderIt() {
         // a change bumps the ring epoch while the first range is being repaired
-        RepairTenants.Outcome outcome = new RepairTenants(topology, tenants, changes,
-                new RepairRange(new BeforeFirstWrite(data, nodes::bumpEpoch), RepairSettings.DEFAULTS), RepairEvents.NONE)
+        RepairTenants.Outcome outcome = repairOver(new BeforeFirstWrite(data, nodes::bumpEpoch), RepairEvents.NONE)
                 .repair(Optional.of(ACME), Optional.empty(), false);
 
         assertThat(outcome).isInstanceOfSatisfying(RepairTenants.Outcome.TopologyChanged.class, changed ->

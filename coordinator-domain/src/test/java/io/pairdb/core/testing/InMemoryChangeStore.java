@@ -39,7 +39,7 @@ public final class InMemoryChangeStore implements ChangeStore {
     private final Map<ChangeId, List<RangeRelease>> releases = new LinkedHashMap<>();
     private volatile RuntimeException checkpointFailure;
     private volatile RuntimeException renewFailure;
-    private volatile Function<TopologyChange, Optional<Start.CleanupRunning>> startGuard = change -> Optional.empty();
+    private final List<Function<TopologyChange, Optional<Start>>> startGuards = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public InMemoryChangeStore(InMemoryTopologyStore nodes, InMemoryTenantStore tenants, Clock clock) {
         this.nodes = nodes;
@@ -52,9 +52,16 @@ public final class InMemoryChangeStore implements ChangeStore {
         this(nodes, new InMemoryTenantStore(), clock);
     }
 
-    /** Consulted by every start, under this store's lock: a cleanup store refuses changes meanwhile (see beginDelete). */
-    void guardStarts(Function<TopologyChange, Optional<Start.CleanupRunning>> guard) {
-        startGuard = guard;
+    /**
+     * Consulted by every start, under this store's lock: a cleanup store (see beginDelete) or a
+     * repair store (see begin) refuses changes meanwhile with what the guard answers.
+     */
+    void guardStarts(Function<TopologyChange, Optional<Start>> guard) {
+        startGuards.add(guard);
+    }
+
+    private Optional<Start> refusal(TopologyChange change) {
+        return startGuards.stream().map(g -> g.apply(change)).flatMap(Optional::stream).findFirst();
     }
 
     /** Runs {@code work} atomically with every start and end of a change, as one PostgreSQL transaction would. */
@@ -92,9 +99,9 @@ public final class InMemoryChangeStore implements ChangeStore {
             if (nodes.epoch() != expectedEpoch) {
                 return new Start.EpochMoved(nodes.epoch());
             }
-            Optional<Start.CleanupRunning> cleanup = startGuard.apply(change);
-            if (cleanup.isPresent()) {
-                return cleanup.get();
+            Optional<Start> refused = refusal(change);
+            if (refused.isPresent()) {
+                return refused.get();
             }
             Invariants.argument(change.ringEpoch() == expectedEpoch + 1, "the change must carry the epoch it introduces");
             Invariants.argument(change.node().equals(Optional.of(node.id())), "the change and the node disagree");
@@ -128,9 +135,9 @@ public final class InMemoryChangeStore implements ChangeStore {
             if (nodes.epoch() != expectedEpoch || current.isEmpty() || current.get().version() != expectedTenantVersion) {
                 return new Start.EpochMoved(nodes.epoch());
             }
-            Optional<Start.CleanupRunning> cleanup = startGuard.apply(change);
-            if (cleanup.isPresent()) {
-                return cleanup.get();
+            Optional<Start> refused = refusal(change);
+            if (refused.isPresent()) {
+                return refused.get();
             }
             Invariants.check(changes.values().stream().noneMatch(c -> c.inProgress() && c.replication()
                     .map(r -> r.tenant().equals(tenant.id())).orElse(false)), "tenant " + tenant.id()

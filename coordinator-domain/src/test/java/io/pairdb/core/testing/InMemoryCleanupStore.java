@@ -51,7 +51,7 @@ public final class InMemoryCleanupStore implements CleanupStore {
     }
 
     /** Called by the change store under its lock, at every start. */
-    private Optional<ChangeStore.Start.CleanupRunning> conflictingDelete(TopologyChange change) {
+    private Optional<ChangeStore.Start> conflictingDelete(TopologyChange change) {
         for (RangeCleanup r : deletingNow()) {
             Optional<String> reason = ChangeConflicts.withCleanup(change, r.change(), r.release());
             if (reason.isPresent()) {

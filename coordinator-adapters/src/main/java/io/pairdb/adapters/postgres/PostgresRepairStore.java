@@ -1,0 +1,167 @@
+package io.pairdb.adapters.postgres;
+
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.port.ChangeStore;
+import io.pairdb.core.port.RepairStore;
+import io.pairdb.core.repair.RepairRun;
+import io.pairdb.core.topology.ChangeId;
+import jakarta.inject.Singleton;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Repair runs in {@code repair_runs}. A run begins holding the {@code ring_epoch} row's lock, as
+ * every change start does (see {@link PostgresChangeStore}), so a change start either sees the
+ * run or the run sees the change. Leases are timed by PostgreSQL's clock.
+ */
+@Singleton
+public final class PostgresRepairStore implements RepairStore {
+    private static final String LOCK_EPOCH = "SELECT epoch FROM ring_epoch FOR UPDATE";
+    private static final String CHANGE_IN_PROGRESS = "SELECT change_id FROM pending_changes WHERE status = 'IN_PROGRESS'"
+            + " ORDER BY started_at, change_id LIMIT 1";
+    private static final String INSERT = "INSERT INTO repair_runs (run_id, tenant_id, node_id, dry_run, state, ring_epoch,"
+            + " ranges_total, started_at, lease_owner, lease_expires_at)"
+            + " VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?, now() + make_interval(secs => ?))"
+            + " RETURNING " + RepairRunMapper.COLUMNS;
+    private static final String PROGRESS = """
+            UPDATE repair_runs SET ranges_done = ?, keys_repaired = ?, lease_expires_at = now() + make_interval(secs => ?)
+            WHERE run_id = ? AND state = 'RUNNING' AND lease_owner = ? AND lease_expires_at > now()""";
+    private static final String FINISH = """
+            UPDATE repair_runs SET state = ?, ranges_done = ?, keys_repaired = ?, finished_at = ?,
+                   lease_owner = NULL, lease_expires_at = NULL
+            WHERE run_id = ? AND state = 'RUNNING' AND lease_owner = ?""";
+    private static final String SELECT = "SELECT " + RepairRunMapper.COLUMNS + " FROM repair_runs";
+
+    private final DataSource dataSource;
+
+    public PostgresRepairStore(DataSource dataSource) {
+        this.dataSource = Jdbc.pool(dataSource);
+    }
+
+    @Override
+    public Begin begin(RepairRun run, String owner, Duration lease) {
+        if (run.state() != RepairRun.State.RUNNING) {
+            throw new IllegalArgumentException("repair run " + run.id() + " begins RUNNING, not " + run.state());
+        }
+        try {
+            return Jdbc.inTransaction(dataSource, connection -> {
+                try (PreparedStatement lock = connection.prepareStatement(LOCK_EPOCH); ResultSet row = lock.executeQuery()) {
+                    row.next();
+                    if (row.getLong(1) != run.epoch()) {
+                        return new Begin.EpochMoved(row.getLong(1));
+                    }
+                }
+                try (PreparedStatement s = connection.prepareStatement(CHANGE_IN_PROGRESS); ResultSet row = s.executeQuery()) {
+                    if (row.next()) {
+                        return new Begin.ChangeInFlight(new ChangeId(row.getString(1)));
+                    }
+                }
+                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                    insert.setString(1, run.id());
+                    insert.setString(2, run.tenant().map(Object::toString).orElse(null));
+                    insert.setString(3, run.node().map(Object::toString).orElse(null));
+                    insert.setBoolean(4, run.dryRun());
+                    insert.setLong(5, run.epoch());
+                    insert.setInt(6, run.rangesTotal());
+                    insert.setObject(7, Jdbc.toTimestamp(run.startedAt()));
+                    insert.setString(8, owner);
+                    insert.setDouble(9, seconds(lease));
+                    try (ResultSet row = insert.executeQuery()) {
+                        row.next();
+                        return new Begin.Begun(RepairRunMapper.toRun(row));
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("could not begin repair run " + run.id(), e);
+        }
+    }
+
+    @Override
+    public ChangeStore.Held progress(String id, String owner, int rangesDone, long keysRepaired, Duration lease) {
+        return update("could not record the progress of repair run " + id, PROGRESS, s -> {
+            s.setInt(1, rangesDone);
+            s.setLong(2, keysRepaired);
+            s.setDouble(3, seconds(lease));
+            s.setString(4, id);
+            s.setString(5, owner);
+        });
+    }
+
+    @Override
+    public ChangeStore.Held finish(String id, String owner, RepairRun.State state, int rangesDone, long keysRepaired,
+                                   Instant at) {
+        if (state == RepairRun.State.RUNNING) {
+            throw new IllegalArgumentException("a repair run ends DONE or STOPPED");
+        }
+        return update("could not end repair run " + id, FINISH, s -> {
+            s.setString(1, state.name());
+            s.setInt(2, rangesDone);
+            s.setLong(3, keysRepaired);
+            s.setObject(4, Jdbc.toTimestamp(at));
+            s.setString(5, id);
+            s.setString(6, owner);
+        });
+    }
+
+    @Override
+    public Optional<RepairRun> find(String id) {
+        return query(SELECT + " WHERE run_id = ?", s -> s.setString(1, id)).stream().findFirst();
+    }
+
+    @Override
+    public List<RepairRun> list(int limit) {
+        return query(SELECT + " ORDER BY seq DESC LIMIT ?", s -> s.setInt(1, limit));
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    private ChangeStore.Held update(String what, String sql, Binder binder) {
+        try {
+            return Jdbc.autoCommit(dataSource, connection -> {
+                try (PreparedStatement s = connection.prepareStatement(sql)) {
+                    binder.bind(s);
+                    return s.executeUpdate() == 1 ? ChangeStore.Held.HELD : ChangeStore.Held.LOST;
+                }
+            });
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    private List<RepairRun> query(String sql, Binder binder) {
+        try {
+            return Jdbc.autoCommit(dataSource, connection -> {
+                try (PreparedStatement s = connection.prepareStatement(sql)) {
+                    binder.bind(s);
+                    try (ResultSet rows = s.executeQuery()) {
+                        List<RepairRun> runs = new ArrayList<>();
+                        while (rows.next()) {
+                            runs.add(RepairRunMapper.toRun(rows));
+                        }
+                        return runs;
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("could not read repair runs", e);
+        }
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+
+    private static PairDbException failure(String message, SQLException cause) {
+        return new PairDbException("repair runs", message + " (table repair_runs)", cause);
+    }
+}

@@ -1,0 +1,65 @@
+package io.pairdb.core.port;
+
+import io.pairdb.core.repair.RepairRun;
+import io.pairdb.core.topology.ChangeId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Repair runs, shared by every coordinator, next to the ring epoch and the changes of the
+ * {@link ChangeStore}: a repair that writes and a topology change exclude each other through it.
+ * A run begins only with no change in progress and at the epoch it planned with; while a run
+ * that writes is RUNNING and its lease (the store's own clock) has not run out, {@link
+ * ChangeStore#start} and {@link ChangeStore#startReplication} refuse every change that {@link
+ * io.pairdb.core.topology.ChangeConflicts#withRepair conflicts} with it, answering {@link
+ * ChangeStore.Start.RepairRunning}. Both checks happen atomically with every change start.
+ *
+ * <p>A run's holder renews its lease as it goes; a coordinator that dies leaves its run RUNNING
+ * with a lease that runs out, after which changes start again. Thread-safe. Every method throws
+ * {@link io.pairdb.core.PairDbException} when the store cannot be reached; a call that threw may
+ * or may not have taken effect.
+ */
+public interface RepairStore {
+    /** Outcome of {@link #begin}. */
+    sealed interface Begin {
+        /** Stored, leased to the caller; {@code run} as stored. */
+        record Begun(RepairRun run) implements Begin {
+        }
+
+        /** The ring epoch is no longer the run's: plan again. Nothing was written. */
+        record EpochMoved(long epoch) implements Begin {
+        }
+
+        /** A topology change is in progress; nothing was written. */
+        record ChangeInFlight(ChangeId change) implements Begin {
+        }
+    }
+
+    /**
+     * If the ring epoch is still {@code run.epoch()} and no change is IN_PROGRESS, stores {@code
+     * run} (RUNNING, a new id) leased to {@code owner} for {@code lease} from now, atomically with
+     * respect to every change start. Not idempotent.
+     */
+    Begin begin(RepairRun run, String owner, Duration lease);
+
+    /**
+     * If {@code owner} still holds the run's lease and the lease has not run out and the run is
+     * RUNNING: stores its progress and extends the lease by {@code lease} from now. A run whose
+     * lease ran out is LOST: a change may have started since.
+     */
+    ChangeStore.Held progress(String id, String owner, int rangesDone, long keysRepaired, Duration lease);
+
+    /**
+     * If {@code owner} still holds the run's lease (run out or not) and the run is RUNNING: ends it
+     * with {@code state} (DONE or STOPPED) at {@code at} and its final progress, and releases the lease.
+     */
+    ChangeStore.Held finish(String id, String owner, RepairRun.State state, int rangesDone, long keysRepaired,
+                            Instant at);
+
+    Optional<RepairRun> find(String id);
+
+    /** The newest {@code limit} runs, newest first. */
+    List<RepairRun> list(int limit);
+}

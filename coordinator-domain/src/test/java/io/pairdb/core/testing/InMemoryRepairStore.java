@@ -1,0 +1,128 @@
+package io.pairdb.core.testing;
+
+import io.pairdb.core.port.ChangeStore;
+import io.pairdb.core.port.Clock;
+import io.pairdb.core.port.RepairStore;
+import io.pairdb.core.repair.RepairRun;
+import io.pairdb.core.topology.ChangeConflicts;
+import io.pairdb.core.topology.Lease;
+import io.pairdb.core.topology.TopologyChange;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Repair runs in memory beside an {@link InMemoryChangeStore}, whose starts they guard. Leases run on the given clock. */
+public final class InMemoryRepairStore implements RepairStore {
+    private final InMemoryChangeStore changes;
+    private final Clock clock;
+    private final Map<String, RepairRun> runs = new LinkedHashMap<>();
+
+    public InMemoryRepairStore(InMemoryChangeStore changes, Clock clock) {
+        this.changes = changes;
+        this.clock = clock;
+        changes.guardStarts(this::conflictingRun);
+    }
+
+    /** Lets every lease taken so far run out. */
+    public void expireLeases() {
+        changes.locked(() -> {
+            runs.replaceAll((id, r) -> r.lease().isEmpty() ? r : with(r, r.state(), r.rangesDone(), r.keysRepaired(),
+                    r.finishedAt(), Optional.of(new Lease(r.lease().get().owner(), Instant.MIN))));
+            return null;
+        });
+    }
+
+    /** Called by the change store under its lock, at every start. */
+    private Optional<ChangeStore.Start> conflictingRun(TopologyChange change) {
+        Instant now = clock.now();
+        for (RepairRun run : runs.values()) {
+            if (run.lease().isPresent() && run.lease().get().expiresAt().isAfter(now)) {
+                Optional<String> reason = ChangeConflicts.withRepair(change, run);
+                if (reason.isPresent()) {
+                    return Optional.of(new ChangeStore.Start.RepairRunning(run.id(), reason.get()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Begin begin(RepairRun run, String owner, Duration lease) {
+        return changes.locked(() -> {
+            if (changes.ringEpoch() != run.epoch()) {
+                return new Begin.EpochMoved(changes.ringEpoch());
+            }
+            List<TopologyChange> inFlight = changes.inProgress();
+            if (!inFlight.isEmpty()) {
+                return new Begin.ChangeInFlight(inFlight.getFirst().id());
+            }
+            if (runs.containsKey(run.id()) || run.state() != RepairRun.State.RUNNING) {
+                throw new IllegalArgumentException("repair run " + run.id() + " exists or is not RUNNING");
+            }
+            RepairRun stored = with(run, RepairRun.State.RUNNING, 0, 0, Optional.empty(),
+                    Optional.of(new Lease(owner, clock.now().plus(lease))));
+            runs.put(stored.id(), stored);
+            return new Begin.Begun(stored);
+        });
+    }
+
+    @Override
+    public ChangeStore.Held progress(String id, String owner, int rangesDone, long keysRepaired, Duration lease) {
+        return changes.locked(() -> {
+            RepairRun run = runs.get(id);
+            Instant now = clock.now();
+            if (!holds(run, owner) || !run.lease().get().expiresAt().isAfter(now)) {
+                return ChangeStore.Held.LOST;
+            }
+            runs.put(id, with(run, run.state(), rangesDone, keysRepaired, Optional.empty(),
+                    Optional.of(new Lease(owner, now.plus(lease)))));
+            return ChangeStore.Held.HELD;
+        });
+    }
+
+    @Override
+    public ChangeStore.Held finish(String id, String owner, RepairRun.State state, int rangesDone, long keysRepaired,
+                                   Instant at) {
+        if (state == RepairRun.State.RUNNING) {
+            throw new IllegalArgumentException("a run ends DONE or STOPPED");
+        }
+        return changes.locked(() -> {
+            RepairRun run = runs.get(id);
+            if (!holds(run, owner)) {
+                return ChangeStore.Held.LOST;
+            }
+            runs.put(id, with(run, state, rangesDone, keysRepaired, Optional.of(at), Optional.empty()));
+            return ChangeStore.Held.HELD;
+        });
+    }
+
+    @Override
+    public Optional<RepairRun> find(String id) {
+        return changes.locked(() -> Optional.ofNullable(runs.get(id)));
+    }
+
+    @Override
+    public List<RepairRun> list(int limit) {
+        return changes.locked(() -> {
+            List<RepairRun> newestFirst = new ArrayList<>(runs.values());
+            Collections.reverse(newestFirst);
+            return List.copyOf(newestFirst.subList(0, Math.min(limit, newestFirst.size())));
+        });
+    }
+
+    private static boolean holds(RepairRun run, String owner) {
+        return run != null && run.state() == RepairRun.State.RUNNING
+                && run.lease().map(l -> l.owner().equals(owner)).orElse(false);
+    }
+
+    private static RepairRun with(RepairRun r, RepairRun.State state, int rangesDone, long keysRepaired,
+                                  Optional<Instant> finishedAt, Optional<Lease> lease) {
+        return new RepairRun(r.id(), r.tenant(), r.node(), r.dryRun(), state, r.epoch(), r.rangesTotal(), rangesDone,
+                keysRepaired, r.startedAt(), finishedAt, lease);
+    }
+}

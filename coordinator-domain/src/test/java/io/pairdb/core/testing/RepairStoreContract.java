@@ -1,0 +1,176 @@
+package io.pairdb.core.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pairdb.core.node.Liveness;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.ChangeStore;
+import io.pairdb.core.port.RepairStore;
+import io.pairdb.core.port.TopologyStore;
+import io.pairdb.core.repair.RepairRun;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.TokenRange;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.topology.ChangeId;
+import io.pairdb.core.topology.ChangeStatus;
+import io.pairdb.core.topology.ChangeType;
+import io.pairdb.core.topology.RangeStream;
+import io.pairdb.core.topology.TenantFilter;
+import io.pairdb.core.topology.TopologyChange;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link RepairStore} does beside its {@link ChangeStore}; each implementation's test extends this. */
+public abstract class RepairStoreContract {
+    /** The stores a repair run and a change start touch, empty, at epoch 0. */
+    public record Stores(TopologyStore nodes, ChangeStore changes, RepairStore runs) {
+    }
+
+    protected abstract Stores emptyStores();
+
+    /** Lets every run's lease taken so far run out. */
+    protected abstract void expireLeases();
+
+    private static final Duration LEASE = Duration.ofMinutes(5);
+    private static final TenantId ACME = new TenantId("acme");
+    private final Instant now = Instant.parse("2026-01-02T03:04:05.123Z").truncatedTo(ChronoUnit.MILLIS);
+    private TopologyStore nodes;
+    private ChangeStore changes;
+    private RepairStore runs;
+
+    @BeforeEach
+    public void freshStores() {
+        Stores stores = emptyStores();
+        nodes = stores.nodes();
+        changes = stores.changes();
+        runs = stores.runs();
+        for (int i = 1; i <= 3; i++) {
+            nodes.insert(node("n" + i, NodeState.NORMAL));
+        }
+    }
+
+    private StorageNode node(String id, NodeState state) {
+        return new StorageNode(new NodeId(id), "127.0.0.1", 7000, 16, state, Liveness.UP, now, now);
+    }
+
+    private RepairRun run(String id, Optional<TenantId> tenant, boolean dryRun) {
+        return RepairRun.starting(id, tenant, Optional.of(new NodeId("n1")), dryRun, nodes.epoch(), 12, now);
+    }
+
+    private ChangeStore.Start addNode(String node) {
+        long epoch = nodes.epoch() + 1;
+        ChangeId id = ChangeId.of(ChangeType.ADD_NODE, new NodeId(node), epoch);
+        List<RangeStream> streams = List.of(RangeStream.pending(0, new TokenRange(new Token(1), new Token(2)),
+                new NodeId(node), List.of(new NodeId("n1")), new TreeSet<>(Set.of(3)), TenantFilter.ALL));
+        TopologyChange change = new TopologyChange(id, ChangeType.ADD_NODE, new NodeId(node), ChangeStatus.IN_PROGRESS,
+                epoch, false, 0, streams, now, now, Optional.empty(), Optional.empty(), Optional.empty());
+        return changes.start(change, List.of(), node(node, NodeState.BOOTSTRAPPING), epoch - 1, "coord-b", LEASE);
+    }
+
+    @Test
+    public void aBegunRunIsStoredRunningAndLeased() {
+        RepairStore.Begin begin = runs.begin(run("r1", Optional.of(ACME), false), "coord-a", LEASE);
+
+        assertThat(begin).isInstanceOfSatisfying(RepairStore.Begin.Begun.class, begun -> {
+            RepairRun run = begun.run();
+            assertThat(run.state()).isEqualTo(RepairRun.State.RUNNING);
+            assertThat(run.lease()).hasValueSatisfying(l -> assertThat(l.owner()).isEqualTo("coord-a"));
+            assertThat(run.tenant()).contains(ACME);
+            assertThat(run.node()).contains(new NodeId("n1"));
+            assertThat(run.rangesTotal()).isEqualTo(12);
+            assertThat(run.startedAt()).isEqualTo(now);
+            assertThat(runs.find("r1")).contains(run);
+        });
+        assertThat(runs.find("r9")).isEmpty();
+    }
+
+    @Test
+    public void aRunDoesNotBeginAtAnOldEpochNorWhileAChangeIsInProgress() {
+        RepairRun planned = run("r1", Optional.empty(), false);
+        ChangeStore.Start start = addNode("n4");
+        assertThat(start).isInstanceOf(ChangeStore.Start.Started.class);
+
+        assertThat(runs.begin(planned, "coord-a", LEASE)).isEqualTo(new RepairStore.Begin.EpochMoved(nodes.epoch()));
+        assertThat(runs.begin(run("r2", Optional.empty(), false), "coord-a", LEASE))
+                .isEqualTo(new RepairStore.Begin.ChangeInFlight(((ChangeStore.Start.Started) start).change().id()));
+        assertThat(runs.list(10)).isEmpty();
+    }
+
+    @Test
+    public void aChangeIsRefusedWhileARunThatWritesIsRunningAndStartsOnceItFinished() {
+        runs.begin(run("r1", Optional.of(ACME), false), "coord-a", LEASE);
+
+        assertThat(addNode("n4")).isInstanceOfSatisfying(ChangeStore.Start.RepairRunning.class, refused -> {
+            assertThat(refused.run()).isEqualTo("r1");
+            assertThat(refused.reason()).contains("r1", "tenant acme");
+        });
+        assertThat(changes.inProgress()).isEmpty();
+        assertThat(nodes.find(new NodeId("n4"))).isEmpty();
+
+        assertThat(runs.finish("r1", "coord-a", RepairRun.State.DONE, 12, 7, now.plusSeconds(1)))
+                .isEqualTo(ChangeStore.Held.HELD);
+        assertThat(addNode("n4")).isInstanceOf(ChangeStore.Start.Started.class);
+        assertThat(runs.find("r1")).hasValueSatisfying(r -> {
+            assertThat(r.state()).isEqualTo(RepairRun.State.DONE);
+            assertThat(r.rangesDone()).isEqualTo(12);
+            assertThat(r.keysRepaired()).isEqualTo(7);
+            assertThat(r.finishedAt()).contains(now.plusSeconds(1));
+            assertThat(r.lease()).isEmpty();
+        });
+    }
+
+    @Test
+    public void aDryRunExcludesNoChange() {
+        runs.begin(run("r1", Optional.empty(), true), "coord-a", LEASE);
+
+        assertThat(addNode("n4")).isInstanceOf(ChangeStore.Start.Started.class);
+    }
+
+    @Test
+    public void aRunWhoseLeaseRanOutNoLongerHoldsChangesBackAndCannotGoOn() {
+        runs.begin(run("r1", Optional.empty(), false), "coord-a", LEASE);
+        expireLeases();
+
+        assertThat(addNode("n4")).isInstanceOf(ChangeStore.Start.Started.class);
+        assertThat(runs.progress("r1", "coord-a", 3, 1, LEASE)).isEqualTo(ChangeStore.Held.LOST);
+        // its holder still records how it ended
+        assertThat(runs.finish("r1", "coord-a", RepairRun.State.STOPPED, 3, 1, now))
+                .isEqualTo(ChangeStore.Held.HELD);
+        assertThat(runs.find("r1").orElseThrow().state()).isEqualTo(RepairRun.State.STOPPED);
+    }
+
+    @Test
+    public void onlyTheHolderRecordsProgressAndEndsARun() {
+        runs.begin(run("r1", Optional.empty(), false), "coord-a", LEASE);
+
+        assertThat(runs.progress("r1", "coord-b", 3, 1, LEASE)).isEqualTo(ChangeStore.Held.LOST);
+        assertThat(runs.finish("r1", "coord-b", RepairRun.State.DONE, 3, 1, now)).isEqualTo(ChangeStore.Held.LOST);
+        assertThat(runs.progress("r1", "coord-a", 4, 2, LEASE)).isEqualTo(ChangeStore.Held.HELD);
+        assertThat(runs.find("r1")).hasValueSatisfying(r -> {
+            assertThat(r.rangesDone()).isEqualTo(4);
+            assertThat(r.keysRepaired()).isEqualTo(2);
+            assertThat(r.state()).isEqualTo(RepairRun.State.RUNNING);
+        });
+        assertThat(runs.finish("r1", "coord-a", RepairRun.State.DONE, 12, 2, now)).isEqualTo(ChangeStore.Held.HELD);
+        assertThat(runs.finish("r1", "coord-a", RepairRun.State.DONE, 12, 2, now)).isEqualTo(ChangeStore.Held.LOST);
+        assertThat(runs.progress("r1", "coord-a", 12, 2, LEASE)).isEqualTo(ChangeStore.Held.LOST);
+    }
+
+    @Test
+    public void listsTheNewestRunsFirst() {
+        runs.begin(run("r1", Optional.empty(), true), "coord-a", LEASE);
+        runs.begin(run("r2", Optional.empty(), true), "coord-a", LEASE);
+        runs.begin(run("r3", Optional.empty(), true), "coord-a", LEASE);
+
+        assertThat(runs.list(2)).extracting(RepairRun::id).containsExactly("r3", "r2");
+    }
+}
