@@ -407,6 +407,9 @@ class TopologyChangeIT {
         for (int i = 0; i < 100; i++) {
             StorageNode a = joining("solo-" + i, now);
             var planA = PlanChange.forAdd(view, a, tenants);
+            List<StorageNode> joined = new ArrayList<>(current);
+            joined.add(a);
+            TopologyView withA = TopologyView.of(new Topology(2, joined));
             var inFlight = new io.pairdb.core.topology.TopologyChange(new ChangeId("a"), ChangeType.ADD_NODE, a.id(),
                     ChangeStatus.IN_PROGRESS, 2, false, 0, planA.streams(), now, now, Optional.empty(), Optional.empty(),
                     Optional.empty());
@@ -416,7 +419,8 @@ class TopologyChangeIT {
             for (int j = i + 1; j < 100; j++) {
                 StorageNode b = joining("solo-" + j, now);
                 if (expectedKeys(plus(ring, b.id().value()), b.id().value()).size() >= 5
-                        && ChangeConflicts.find(b.id(), PlanChange.forAdd(view, b, tenants).streams(), List.of(inFlight))
+                        && ChangeConflicts.findForNode(withA, new io.pairdb.core.ring.Ring.Member(b.id(), b.virtualNodes()),
+                        ChangeType.ADD_NODE, PlanChange.forAdd(view, b, tenants).streams(), List.of(inFlight), List.of(RF))
                         .isEmpty()) {
                     return List.of(a.id().value(), b.id().value());
                 }

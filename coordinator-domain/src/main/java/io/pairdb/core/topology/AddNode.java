@@ -10,6 +10,7 @@ import io.pairdb.core.node.Topology;
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.Scheduler;
 import io.pairdb.core.port.StorageHealth;
+import io.pairdb.core.ring.Ring;
 import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.Tenant;
 import java.time.Duration;
@@ -126,8 +127,11 @@ public final class AddNode {
             refusals.add(unfit.get());
         }
         List<Tenant> tenants = stores.tenants().list();
-        PlanChange.Plan plan = PlanChange.forAdd(TopologyView.of(topology), joining, tenants);
-        Optional<ChangeConflicts.Conflict> conflict = ChangeConflicts.find(id, plan.streams(), stores.changes().inProgress());
+        TopologyView view = TopologyView.of(topology);
+        PlanChange.Plan plan = PlanChange.forAdd(view, joining, tenants);
+        Optional<ChangeConflicts.Conflict> conflict = ChangeConflicts.findForNode(view,
+                new Ring.Member(id, joining.virtualNodes()), ChangeType.ADD_NODE, plan.streams(),
+                stores.changes().inProgress(), tenants.stream().map(Tenant::writeReplicationFactor).toList());
         if (conflict.isPresent()) {
             StartOutcome refusal = new StartOutcome.Conflicting(conflict.get().other(), conflict.get().reason());
             if (!collectRefusals) {

@@ -2,12 +2,17 @@ package io.pairdb.core.topology;
 
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.repair.RepairRun;
+import io.pairdb.core.ring.Ring;
+import io.pairdb.core.ring.Token;
 import io.pairdb.core.ring.TokenRange;
+import io.pairdb.core.ring.TopologyView;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Whether a planned change may run beside the changes in flight (DESIGN.md §6). It may not when
@@ -15,8 +20,9 @@ import java.util.Set;
  * must not leave while it receives a range, nor be a source that is about to go), or when their
  * stream ranges overlap: two changes moving the same range would each plan it against a ring the
  * other is changing. A replication factor change runs alone (see {@link #findForReplication}).
- * Changes on disjoint ranges are independent: a key's replica set changes only
- * if a vnode of the changed node sits on its walk, so each key is affected by at most one. Pure.
+ * Disjoint stream ranges are not enough on their own: a removal lengthens the walk of the keys it
+ * moves by one node, which may be the other change's new vnode, so {@link #interfering} also checks
+ * the two changes on the rings ({@link #findForNode} does both). Pure.
  */
 public final class ChangeConflicts {
     /** Why the planned change must wait for {@code other}. */
@@ -66,6 +72,78 @@ public final class ChangeConflicts {
      * ranges all around the ring (a new replica for most of them), and a node change planned
      * against the old RF would miss the new replicas, so the two are serialised.
      */
+    /**
+     * {@link #find}, then {@link #interfering} with each change in flight: why adding or removing
+     * {@code node} with these streams must wait, if it must.
+     */
+    public static Optional<Conflict> findForNode(TopologyView view, Ring.Member node, ChangeType type,
+                                                 List<RangeStream> planned, Collection<TopologyChange> inFlight,
+                                                 Collection<Integer> replicationFactors) {
+        Optional<Conflict> found = find(node.node(), planned, inFlight);
+        for (TopologyChange other : inFlight) {
+            found = found.or(() -> interfering(view, node, type, other, replicationFactors));
+        }
+        return found;
+    }
+
+    /**
+     * Whether the planned node change and a node change in flight move the same keys, judged on the
+     * rings rather than on their streams: each was planned against the ring without the other, so
+     * they may run together only if, for every range and replication factor in use, at most one of
+     * them changes the replicas and the ring with both applied gives what that one planned. A removal
+     * lengthens the walk of the keys it moves by one node, which may be the other change's new vnode,
+     * although no stream of either names the other's node (found by the simulation).
+     */
+    public static Optional<Conflict> interfering(TopologyView view, Ring.Member planned, ChangeType type,
+                                                 TopologyChange other, Collection<Integer> replicationFactors) {
+        if (other.type() == ChangeType.CHANGE_RF || other.node().isEmpty() || !other.inProgress()) {
+            return Optional.empty();
+        }
+        Optional<Ring.Member> theirs = view.node(other.node().get())
+                .map(n -> new Ring.Member(n.id(), n.virtualNodes()));
+        if (theirs.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Ring.Member> members = new ArrayList<>();
+        view.nodes().stream().filter(n -> n.state().inCurrentRing())
+                .forEach(n -> members.add(new Ring.Member(n.id(), n.virtualNodes())));
+        Ring current = Ring.of(members);
+        Ring mine = Ring.of(applied(members, planned, type));
+        Ring other2 = Ring.of(applied(members, theirs.get(), other.type()));
+        Ring both = Ring.of(applied(applied(members, planned, type), theirs.get(), other.type()));
+        List<Ring> rings = List.of(current, mine, other2, both);
+        int nodes = rings.stream().mapToInt(Ring::nodeCount).min().orElse(0);
+        TreeSet<Token> positions = new TreeSet<>();
+        rings.forEach(r -> r.ranges().forEach(x -> positions.add(x.range().end())));
+        for (Token at : positions) {
+            for (int rf : new TreeSet<>(replicationFactors)) {
+                if (rf > nodes) {
+                    continue;
+                }
+                Set<NodeId> before = new HashSet<>(current.replicasFor(at, rf));
+                Set<NodeId> a = new HashSet<>(mine.replicasFor(at, rf));
+                Set<NodeId> b = new HashSet<>(other2.replicasFor(at, rf));
+                Set<NodeId> ab = new HashSet<>(both.replicasFor(at, rf));
+                boolean fine = a.equals(before) ? ab.equals(b) : b.equals(before) && ab.equals(a);
+                if (!fine) {
+                    return Optional.of(new Conflict(other.id(), "the keys at token " + Long.toUnsignedString(at.value())
+                            + " (RF " + rf + ") would move under both this change and change " + other.id()
+                            + "; node changes whose ranges meet run one after the other"));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<Ring.Member> applied(List<Ring.Member> members, Ring.Member node, ChangeType type) {
+        List<Ring.Member> out = new ArrayList<>(members);
+        out.removeIf(m -> m.node().equals(node.node()));
+        if (type == ChangeType.ADD_NODE) {
+            out.add(node);
+        }
+        return out;
+    }
+
     public static Optional<Conflict> findForReplication(Collection<TopologyChange> inFlight) {
         return inFlight.stream().filter(TopologyChange::inProgress).findFirst()
                 .map(other -> new Conflict(other.id(), "change " + other.id() + " of " + other.subject()

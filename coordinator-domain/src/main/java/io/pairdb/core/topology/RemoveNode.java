@@ -9,6 +9,7 @@ import io.pairdb.core.node.Topology;
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.Scheduler;
 import io.pairdb.core.port.StorageHealth;
+import io.pairdb.core.ring.Ring;
 import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.Tenant;
 import java.time.Instant;
@@ -113,9 +114,11 @@ public final class RemoveNode {
             }
             refusals.add(refusal);
         }
-        PlanChange.Plan plan = PlanChange.forRemove(TopologyView.of(topology), id, tenants, down.isPresent());
-        Optional<ChangeConflicts.Conflict> conflict = ChangeConflicts.find(id, plan.streams(),
-                stores.changes().inProgress());
+        TopologyView view = TopologyView.of(topology);
+        PlanChange.Plan plan = PlanChange.forRemove(view, id, tenants, down.isPresent());
+        Optional<ChangeConflicts.Conflict> conflict = ChangeConflicts.findForNode(view,
+                new Ring.Member(id, node.virtualNodes()), ChangeType.REMOVE_NODE, plan.streams(),
+                stores.changes().inProgress(), tenants.stream().map(Tenant::writeReplicationFactor).toList());
         if (conflict.isPresent()) {
             StartOutcome refusal = new StartOutcome.Conflicting(conflict.get().other(), conflict.get().reason());
             if (!collectRefusals) {
