@@ -50,9 +50,14 @@ import org.junit.jupiter.api.TestInstance;
 class CleanupIT {
     private static final String TENANT = "cleaned";
     private static final int KEYS = 600;
+    // a gc grace of 60 s makes the handover window 30 s: the lost key, written before the change and
+    // its 30 s grace period, is too old to be handed over, so its range stays skipped until forced
+    // (RunCleanupTest covers the handover of a young entry)
     private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
             "pairdb.cleanup.grace-period", "30s",
-            "pairdb.cleanup.interval", "500ms"));
+            "pairdb.cleanup.interval", "500ms",
+            "pairdb.storage.tombstone-gc-grace", "60s",
+            "pairdb.hints.ttl", "50s"));
 
     /** Hosts the cluster (PostgreSQL, Redis, three storage nodes) and does no cleanup itself. */
     private CoordinatorHarness host;
