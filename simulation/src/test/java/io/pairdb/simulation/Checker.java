@@ -41,6 +41,8 @@ import java.util.Set;
  *   <li><b>diverged</b>: once every key was read at {@code all}, its replicas hold the same version;</li>
  *   <li><b>applied twice</b>: an idempotency key is applied at most once (and answered as a
  *       duplicate only with the response of its own request);</li>
+ *   <li><b>id not held</b>: a version is issued under a coordinator id only by the process the
+ *       pool granted it to last;</li>
  *   <li><b>unexpected</b>: no exception other than an infrastructure failure escaped anywhere.</li>
  * </ul>
  */
@@ -92,7 +94,34 @@ final class Checker {
             checkCausalOrder(ops);
         }
         byLogical.values().forEach(this::checkIdempotency);
+        checkIdsHeld();
         return violations();
+    }
+
+    // ---- one holder per coordinator id ------------------------------------------------------------------
+
+    /**
+     * A coordinator id is issued under only by the process the pool granted it to last: once its
+     * lease ran out and another process claimed the id, two processes issuing under it could give
+     * two writes of a key the same clock, or one a clock that dominates a version it never saw
+     * (README "Versions and conflicts"). A version is charged to the process that sent it first.
+     */
+    private void checkIdsHeld() {
+        if (open.isOpen(KnownDefects.Item.ID_NOT_HELD_ISSUES)) {
+            return;
+        }
+        Map<String, List<History.IdClaim>> claims = new LinkedHashMap<>();
+        world.history().idClaims().forEach(c -> claims.computeIfAbsent(c.id(), k -> new ArrayList<>()).add(c));
+        for (History.IdUse use : world.history().idUses()) {
+            Optional<History.IdClaim> holder = claims.getOrDefault(use.id(), List.of()).stream()
+                    .filter(c -> c.at() <= use.at())
+                    .reduce((a, b) -> b);
+            if (holder.isPresent() && !holder.get().instance().equals(use.instance())) {
+                violation("id not held", use.instance() + " issued " + use.version() + " of " + use.key() + " under "
+                        + use.id() + " at " + Trace.time(use.at()).trim() + ", after " + holder.get().instance()
+                        + " was granted that id at " + Trace.time(holder.get().at()).trim());
+            }
+        }
     }
 
     // ---- acknowledged writes survive --------------------------------------------------------------------

@@ -139,6 +139,43 @@ final class History {
         }
     }
 
+    /** A coordinator process was granted coordinator id {@code id} by the pool (PostgreSQL) at {@code at}. */
+    record IdClaim(String id, String instance, long at) {
+    }
+
+    /** A version process {@code instance} issued under coordinator id {@code id}, first seen at {@code at}. */
+    record IdUse(String id, String instance, Key key, Version version, long at) {
+    }
+
+    private final List<IdClaim> idClaims = new ArrayList<>();
+    private final List<IdUse> idUses = new ArrayList<>();
+
+    void claimed(String id, String instance, long at) {
+        idClaims.add(new IdClaim(id, instance, at));
+    }
+
+    List<IdClaim> idClaims() {
+        return idClaims;
+    }
+
+    List<IdUse> idUses() {
+        return idUses;
+    }
+
+    /**
+     * Records a version on its way to a node; {@code issuer} (the sending process and the id it holds
+     * last) is kept with it when this is its first sending, which only its issuer does.
+     */
+    void issued(TenantId tenant, String key, Version version, long at, String instance, String heldId) {
+        if (seen.contains(version)) {
+            return;
+        }
+        issued(tenant, key, version, at);
+        if (heldId != null && version.clock().get(heldId) > 0) {
+            idUses.add(new IdUse(heldId, instance, new Key(tenant, key), version, at));
+        }
+    }
+
     /** Redis ran a write's record of idempotency record {@code storageKey} (the first time, at {@code at}). */
     void recorded(String storageKey, long at) {
         recorded.putIfAbsent(storageKey, at);

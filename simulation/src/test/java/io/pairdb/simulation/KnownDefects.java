@@ -24,6 +24,8 @@ final class KnownDefects {
         UNBOUNDED_WAITS("12.5", "waits on the request path outlast the deadline and the idempotency marker"),
         FAILED_RECORD_IS_SUCCESS("12.6", "a write whose idempotency record failed is answered as success; its marker"
                 + " expires and a retry applies it again"),
+        ID_NOT_HELD_ISSUES("12.9", "a coordinator whose id lease ran out (and was taken over) keeps issuing clocks"
+                + " under that id"),
         STALE_COORDINATOR_SERVES("13.1", "a coordinator that cannot confirm the ring epoch keeps serving on the old one"),
         LOWERING_RF_HIDES_WRITES("13.4", "lowering an RF applies at once: what only the dropped replicas hold is lost"),
         COMPLETION_NOT_FENCED("S1", "found by this simulation, not in 12 or 13: a change's last epoch is not fenced, so a"
@@ -102,6 +104,10 @@ final class KnownDefects {
         if (isOpen(Item.FAILED_RECORD_IS_SUCCESS)) {
             // a retry after the in-progress marker (at least 10 s) expired runs a write whose record was lost again
             config.retryWindow = java.time.Duration.ofSeconds(8);
+        }
+        if (isOpen(Item.ID_NOT_HELD_ISSUES)) {
+            // a coordinator cut off past its id lease while another claims ids issues under a taken id once it heals
+            config.takeOverIds = false;
         }
         if (isOpen(Item.STALE_COORDINATOR_SERVES) && config.changesTopology()) {
             // a coordinator cut off from PostgreSQL misses the epoch a change ends with, and keeps serving

@@ -40,6 +40,7 @@ final class Nemesis {
                 .when(config.slowStores || config.failingStores, this::troubleStore)
                 .when(config.nodeReadErrors, this::failReads)
                 .when(config.slowNodes, this::slowNode)
+                .when(config.takeOverIds && config.partitionPostgres, this::takeOverId)
                 .pickOne(random);
         if (struck) {
             world.stats().faults++;
@@ -152,6 +153,36 @@ final class Nemesis {
             if (!c.up()) {
                 c.start();
             }
+        });
+    }
+
+    /**
+     * Cuts a coordinator off from PostgreSQL for longer than its id lease, so it can renew neither its
+     * id nor its view of the ring, and restarts another one once the lease has run out: the restarted
+     * one claims the lowest expired id from the pool, often the cut-off one's. When the link heals,
+     * the cut-off coordinator must not issue a clock under that id again (12.9).
+     */
+    private void takeOverId() {
+        SimCoordinator cut = anyCoordinator();
+        List<SimCoordinator> others = world.coordinators().stream().filter(c -> c != cut && c.up()).toList();
+        if (!cut.up() || others.isEmpty() || !world.network().connected(cut.endpoint, SharedStores.POSTGRES)) {
+            return;
+        }
+        SimCoordinator claimer = others.get(random.nextInt(others.size()));
+        long lease = Kernel.toMicros(config.idLease);
+        long heal = lease + seconds(5, 20);
+        world.network().cut(cut.endpoint, SharedStores.POSTGRES);
+        fault(cut.endpoint + " ~/~ " + SharedStores.POSTGRES + " past its id lease, " + claimer.endpoint
+                + " restarts meanwhile", heal);
+        kernel.after(lease + seconds(1, 3), kernel.world, "restart", () -> {
+            if (claimer.up()) {
+                claimer.crash();
+                claimer.start();
+            }
+        });
+        kernel.after(heal, kernel.world, "heal", () -> {
+            world.network().heal(cut.endpoint, SharedStores.POSTGRES);
+            healed(cut.endpoint + " ~ " + SharedStores.POSTGRES);
         });
     }
 

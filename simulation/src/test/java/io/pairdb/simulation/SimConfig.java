@@ -86,6 +86,11 @@ final class SimConfig {
     boolean longOutages;
     /** Whether a partition may last longer than a coordinator id's lease. */
     boolean longPartitions;
+    /**
+     * Whether a coordinator is now and then cut off from PostgreSQL for longer than its id lease while
+     * another one restarts and claims an id, which may be the cut-off one's (12.9).
+     */
+    boolean takeOverIds;
     long maxSkewMillis;
     long maxDriftPpm;
 
@@ -220,6 +225,7 @@ final class SimConfig {
             default -> 30;
         });
         c.answerLoss = random.nextBoolean() ? 0.05 + random.nextDouble() * 0.15 : 0;
+        c.takeOverIds = c.coordinators > 1 && random.nextInt(3) == 0;
 
         open.exclude(c);
         return c;
@@ -256,7 +262,7 @@ final class SimConfig {
                 crashCoordinators, "coordinator crashes", slowStores,
                 slowStoreStalls ? "slow stores (stalling)" : "slow stores", failingStores, "failing stores",
                 nodeReadErrors, "node read errors", slowNodes, "slow nodes", longOutages, "long outages",
-                longPartitions, "long partitions");
+                longPartitions, "long partitions", takeOverIds, "id takeovers");
         List<String> changes = named(addNodes, "add", removeNodes, "remove", forceRemoveNodes, "forced remove", raiseRf,
                 "RF raise", lowerRf, "RF lower", readdLeftNodes, "re-add left nodes", createTenants, "create tenants");
         return coordinators + " coordinators, " + nodes + " nodes (+" + spareNodes + " spare, " + vnodes + " vnodes), tenants "

@@ -137,7 +137,7 @@ final class SimCoordinator {
 
         private void boot() {
             stores = new StoreClients(world, owner, endpoint);
-            storage = new SimStorage(world, owner, endpoint);
+            storage = new SimStorage(world, owner, endpoint, () -> clockLease == null ? null : clockLease.lastId());
             ids = stores.ids();
             try {
                 long requested = clock.nowMillis();

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The storage contract's client side for one coordinator process ({@link StorageNodes},
@@ -31,16 +32,20 @@ final class SimStorage implements StorageNodes, StorageRanges, StorageHealth {
     private final Kernel.Owner caller;
     private final String from;
 
-    SimStorage(World world, Kernel.Owner caller, String from) {
+    /** The coordinator id the calling process issues clocks under (or did last); none for other callers. */
+    private final Supplier<String> heldId;
+
+    SimStorage(World world, Kernel.Owner caller, String from, Supplier<String> heldId) {
         this.world = world;
         this.caller = caller;
         this.from = from;
+        this.heldId = heldId;
     }
 
     @Override
     public CompletableFuture<Applied> write(StorageNode node, TenantId tenant, String key, Token token, Version version,
                                             Duration timeout) {
-        world.history().issued(tenant, key, version, world.kernel().now());
+        world.history().issued(tenant, key, version, world.kernel().now(), caller.name, heldId.get());
         Entry entry = new Entry(tenant, key, token, version);
         return call(node.id(), "write " + tenant + "/" + key, timeout, n -> n.apply(entry));
     }

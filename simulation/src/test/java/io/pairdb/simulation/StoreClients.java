@@ -387,7 +387,11 @@ final class StoreClients {
         return new CoordinatorIds() {
             @Override
             public String claim(String instance, Duration lease) {
-                return postgres("claim a coordinator id", () -> store.claim(instance, lease));
+                return postgres("claim a coordinator id", () -> {
+                    String id = store.claim(instance, lease);
+                    world.history().claimed(id, instance, kernel.now());
+                    return id;
+                });
             }
 
             @Override
