@@ -45,6 +45,7 @@ final class Operator {
                 .when(config.forceRemoveNodes, () -> removeNode(true))
                 .when(config.raiseRf, () -> changeRf(+1))
                 .when(config.lowerRf, () -> changeRf(-1))
+                .when(config.lowerRf && config.lowerRfByTwo, () -> changeRf(-2))
                 .when(config.createTenants, this::createTenant)
                 .pickOne(random);
     }

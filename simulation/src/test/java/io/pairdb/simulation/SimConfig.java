@@ -91,6 +91,11 @@ final class SimConfig {
      * another one restarts and claims an id, which may be the cut-off one's (12.9).
      */
     boolean takeOverIds;
+    /**
+     * Whether the operator also lowers an RF by two (3 to 1, 5 to 3): only then can a quorum write
+     * acknowledged by the replicas being dropped be missing from a quorum of the new RF (13.4).
+     */
+    boolean lowerRfByTwo;
     long maxSkewMillis;
     long maxDriftPpm;
 
@@ -226,6 +231,7 @@ final class SimConfig {
         });
         c.answerLoss = random.nextBoolean() ? 0.05 + random.nextDouble() * 0.15 : 0;
         c.takeOverIds = c.coordinators > 1 && random.nextInt(3) == 0;
+        c.lowerRfByTwo = random.nextBoolean();
 
         open.exclude(c);
         return c;
@@ -264,7 +270,8 @@ final class SimConfig {
                 nodeReadErrors, "node read errors", slowNodes, "slow nodes", longOutages, "long outages",
                 longPartitions, "long partitions", takeOverIds, "id takeovers");
         List<String> changes = named(addNodes, "add", removeNodes, "remove", forceRemoveNodes, "forced remove", raiseRf,
-                "RF raise", lowerRf, "RF lower", readdLeftNodes, "re-add left nodes", createTenants, "create tenants");
+                "RF raise", lowerRf, lowerRfByTwo ? "RF lower (by one or two)" : "RF lower",
+                readdLeftNodes, "re-add left nodes", createTenants, "create tenants");
         return coordinators + " coordinators, " + nodes + " nodes (+" + spareNodes + " spare, " + vnodes + " vnodes), tenants "
                 + tenants.stream().map(t -> t.id() + " RF " + t.rf()).toList() + ", " + clients + " clients, "
                 + hotKeys + " hot keys; fault phase " + faultPhase.toSeconds() + " s, write/read timeout "
