@@ -108,10 +108,10 @@ public final class ChangeConflicts {
         view.nodes().stream().filter(n -> n.state().inCurrentRing())
                 .forEach(n -> members.add(new Ring.Member(n.id(), n.virtualNodes())));
         Ring current = Ring.of(members);
-        Ring mine = Ring.of(applied(members, planned, type));
-        Ring other2 = Ring.of(applied(members, theirs.get(), other.type()));
+        Ring withMine = Ring.of(applied(members, planned, type));
+        Ring withTheirs = Ring.of(applied(members, theirs.get(), other.type()));
         Ring both = Ring.of(applied(applied(members, planned, type), theirs.get(), other.type()));
-        List<Ring> rings = List.of(current, mine, other2, both);
+        List<Ring> rings = List.of(current, withMine, withTheirs, both);
         int nodes = rings.stream().mapToInt(Ring::nodeCount).min().orElse(0);
         TreeSet<Token> positions = new TreeSet<>();
         rings.forEach(r -> r.ranges().forEach(x -> positions.add(x.range().end())));
@@ -121,8 +121,8 @@ public final class ChangeConflicts {
                     continue;
                 }
                 Set<NodeId> before = new HashSet<>(current.replicasFor(at, rf));
-                Set<NodeId> a = new HashSet<>(mine.replicasFor(at, rf));
-                Set<NodeId> b = new HashSet<>(other2.replicasFor(at, rf));
+                Set<NodeId> a = new HashSet<>(withMine.replicasFor(at, rf));
+                Set<NodeId> b = new HashSet<>(withTheirs.replicasFor(at, rf));
                 Set<NodeId> ab = new HashSet<>(both.replicasFor(at, rf));
                 boolean fine = a.equals(before) ? ab.equals(b) : b.equals(before) && ab.equals(a);
                 if (!fine) {
