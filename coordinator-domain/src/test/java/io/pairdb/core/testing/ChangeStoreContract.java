@@ -354,6 +354,22 @@ public abstract class ChangeStoreContract {
     }
 
     @Test
+    public void aRetriedRfChangeThatLostTheRaceToItsOwnRetryIsToldTheEpochMoved() {
+        // an operator's request timed out and was retried; both were planned at the same epoch, so they
+        // carry the same change id. The retry started first; the original must hear that the epoch moved,
+        // not fail on the id it shares with the change the retry stored.
+        Tenant before = tenant("orders", 2);
+        long epoch = nodes.epoch();
+        TopologyChange change = rfChange("orders", 2, 3, epoch + 1, streams("n3"));
+        started(changes.startReplication(change, List.of(), before.raisingTo(3, now), 1, epoch, "coord-a", LEASE));
+
+        assertThat(changes.startReplication(change, List.of(), before.raisingTo(3, now), 1, epoch, "coord-a", LEASE))
+                .isEqualTo(new Start.EpochMoved(epoch + 1));
+        assertThat(changes.list(10)).extracting(TopologyChange::id).containsExactly(change.id());
+        assertThat(nodes.epoch()).isEqualTo(epoch + 1);
+    }
+
+    @Test
     public void aChangePlannedBeforeATenantWasCreatedWritesNothing() {
         long planned = nodes.epoch();
         tenant("late", 2);

@@ -130,11 +130,11 @@ public final class InMemoryChangeStore implements ChangeStore {
             Invariants.argument(change.ringEpoch() == expectedEpoch + 1, "the change must carry the epoch it introduces");
             Invariants.argument(change.replication().map(r -> r.tenant().equals(tenant.id())).orElse(false),
                     "the change and the tenant disagree");
-            Invariants.check(!changes.containsKey(change.id()), "change " + change.id() + " exists");
             Optional<Tenant> current = tenants.find(tenant.id());
             if (nodes.epoch() != expectedEpoch || current.isEmpty() || current.get().version() != expectedTenantVersion) {
                 return new Start.EpochMoved(nodes.epoch());
             }
+            Invariants.check(!changes.containsKey(change.id()), "change " + change.id() + " exists");
             Optional<Start> refused = refusal(change);
             if (refused.isPresent()) {
                 return refused.get();
