@@ -62,9 +62,12 @@ final class DataLoss {
     }
 
     /**
-     * Whether a node that stays in the ring, other than {@code lostNode}, or a hint for one, holds the
+     * Whether a node that stays in the ring, other than {@code lostNode}, or a pending hint holds the
      * version or a successor. A LEAVING node does not count: the ranges it already streamed (perhaps
-     * to the node that just lost them) are not streamed again, and it leaves with its copies.
+     * to the node that just lost them) are not streamed again, and it leaves with its copies. Every
+     * hint counts, whatever its node: a hint for a node that lost its disk is delivered when the node
+     * is back, and one for a node that left or no longer replicates the key goes to the key's
+     * current replicas.
      */
     private boolean survives(NodeId lostNode, History.Key key, VectorClock clock) {
         for (StorageNode n : world.stores().topology.load().nodes()) {
@@ -81,12 +84,6 @@ final class DataLoss {
             }
         }
         for (PendingHints p : world.stores().hints.stats()) {
-            SimNode target = world.nodes().get(p.target());
-            boolean leftRing = world.stores().topology.find(p.target()).map(n -> !n.state().inFutureRing()).orElse(true);
-            if (p.target().equals(lostNode) || target == null || target.gone() || leftRing) {
-                // a hint for a node that is gone or has left is dropped, not delivered
-                continue;
-            }
             for (Hint h : world.stores().hints.pending(p.target(), Integer.MAX_VALUE)) {
                 if (h.tenant().equals(key.tenant()) && h.key().equals(key.key()) && h.version().clock().covers(clock)) {
                     return true;

@@ -60,7 +60,6 @@ final class HintProtoMapper {
         return HintsDropped.newBuilder()
                 .setMaxAttempts(dropped.getOrDefault(DropReason.MAX_ATTEMPTS, 0L))
                 .setExpired(dropped.getOrDefault(DropReason.EXPIRED, 0L))
-                .setNodeLeft(dropped.getOrDefault(DropReason.NODE_LEFT, 0L))
                 .setNotAReplica(dropped.getOrDefault(DropReason.NOT_A_REPLICA, 0L))
                 .build();
     }

@@ -9,12 +9,9 @@ public enum DropReason {
      * tombstone the node has already purged, so it is dropped instead (Cassandra's reasoning).
      */
     EXPIRED,
-    /** Its node has left the ring; what it owned is someone else's now. */
-    NODE_LEFT,
     /**
-     * Its node no longer replicates the hint's key (a change moved the key away, or the tenant is
-     * gone): the node's copy of the key's range is on its way to being cleaned up, and an old
-     * version delivered there could bring back a key deleted since.
+     * No node replicates its key any more: its tenant is gone. (A hint whose node left the ring or
+     * no longer replicates the key is not dropped: it is handed to the key's current replicas.)
      */
     NOT_A_REPLICA
 }

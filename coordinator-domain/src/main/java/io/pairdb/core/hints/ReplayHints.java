@@ -37,11 +37,14 @@ import java.util.function.Predicate;
  * safe: a hint older than what the node holds is ignored there, so replay never regresses a
  * value, and a hint delivered twice (a claim that expired mid-delivery) changes nothing.
  *
- * <p>A failed delivery counts an attempt and ends the run (the node is likely gone again; the
- * next UP transition or periodic run retries); a hint that reaches the attempt limit, outlives
- * the TTL, whose node has left the ring or no longer replicates the hint's key (its copy of the
- * range is cleaned up, and a late old version there could bring back a key deleted since) is
- * dropped and counted. One run per node at a time
+ * <p>A hint whose node has left the ring or no longer replicates the hint's key is not delivered
+ * there (its copy of the range is cleaned up, and a late old version there could bring back a key
+ * deleted since): it is handed to the key's current replicas instead, through the same
+ * conditional write, because it may be the last copy of an acknowledged write (the range moved
+ * from the node that missed the write, or the replica that took it lost its disk). A failed
+ * delivery counts an attempt and ends the run (the node is likely gone again; the next UP
+ * transition or periodic run retries); a hint that reaches the attempt limit, outlives the TTL or
+ * whose tenant is gone is dropped and counted. One run per node at a time
  * on this coordinator; other coordinators' runs are kept off the same hints by the store's claims.
  * Thread-safe. Blocking store calls run on the {@link io.pairdb.core.port.Scheduler}.
  */
@@ -120,6 +123,17 @@ public final class ReplayHints {
 
     /** How a batch's deliveries went: acknowledged by the node, or not. */
     private record Deliveries(List<Hint> delivered, List<Hint> failed) {
+        Deliveries and(Deliveries other) {
+            List<Hint> d = new ArrayList<>(delivered);
+            d.addAll(other.delivered);
+            List<Hint> f = new ArrayList<>(failed);
+            f.addAll(other.failed);
+            return new Deliveries(List.copyOf(d), List.copyOf(f));
+        }
+    }
+
+    /** A batch sorted by where its hints go: to the node, or to their keys' current replicas. */
+    private record Sorted(List<Hint> forTheNode, List<Hint> elsewhere) {
     }
 
     /** One run for one node. Its steps run one after another, each scheduled by the one before. */
@@ -152,13 +166,10 @@ public final class ReplayHints {
                     finish(Ending.DRAINED);
                     return;
                 }
-                if (left) {
-                    drop(batch, DropReason.NODE_LEFT);
-                    next(batch.size());
-                    return;
-                }
-                List<Hint> deliverable = dropUndeliverable(batch);
-                deliver(node, deliverable).whenComplete((deliveries, error) -> env.scheduler().execute(() -> {
+                TopologyView view = topology.current();
+                Sorted sorted = sort(batch, view, left);
+                deliver(node, sorted.forTheNode()).thenCombine(handOver(view, sorted.elsewhere()), Deliveries::and)
+                        .whenComplete((deliveries, error) -> env.scheduler().execute(() -> {
                     if (error != null) {
                         fail(error);
                     } else {
@@ -173,42 +184,78 @@ public final class ReplayHints {
         }
 
         /**
-         * Drops the expired hints, those already at the attempt limit and those whose key the node no
-         * longer replicates (by the ring served now and the tenant's RF); returns the rest.
+         * Drops the expired hints, those already at the attempt limit and those whose tenant is gone;
+         * sorts the rest into those for the node and those whose key it no longer replicates (by the
+         * ring served now and the tenant's RF), all of them when it has left the ring.
          */
-        private List<Hint> dropUndeliverable(List<Hint> batch) {
+        private Sorted sort(List<Hint> batch, TopologyView view, boolean left) {
             Instant cutoff = env.clock().now().minus(settings.ttl());
-            TopologyView view = topology.current();
             List<Hint> expired = new ArrayList<>();
             List<Hint> exhausted = new ArrayList<>();
+            List<Hint> orphaned = new ArrayList<>();
+            List<Hint> forTheNode = new ArrayList<>();
             List<Hint> elsewhere = new ArrayList<>();
-            List<Hint> deliverable = new ArrayList<>();
             for (Hint h : batch) {
+                Optional<Tenant> tenant = tenants.find(h.tenant());
                 if (h.createdAt().isBefore(cutoff)) {
                     expired.add(h);
                 } else if (h.attempts() >= settings.maxAttempts()) {
                     exhausted.add(h);
-                } else if (!replicates(view, h)) {
+                } else if (tenant.isEmpty()) {
+                    orphaned.add(h);
+                } else if (left || !writeTargets(view, h, tenant.get()).map(t -> t.contains(target)).orElse(true)) {
                     elsewhere.add(h);
                 } else {
-                    deliverable.add(h);
+                    forTheNode.add(h);
                 }
             }
             drop(expired, DropReason.EXPIRED);
             drop(exhausted, DropReason.MAX_ATTEMPTS);
-            drop(elsewhere, DropReason.NOT_A_REPLICA);
-            return deliverable;
+            drop(orphaned, DropReason.NOT_A_REPLICA);
+            return new Sorted(forTheNode, elsewhere);
         }
 
-        /** Whether the hint's node is a natural or pending replica of its key; a ring too small to tell keeps it. */
-        private boolean replicates(TopologyView view, Hint h) {
-            Optional<Tenant> tenant = tenants.find(h.tenant());
-            if (tenant.isEmpty()) {
-                return false;
+        /** The ids of the key's natural and pending replicas; empty if the ring is too small to tell. */
+        private Optional<List<NodeId>> writeTargets(TopologyView view, Hint h, Tenant tenant) {
+            return view.replicasFor(h.token(), tenant.replicationFactor(), tenant.writeReplicationFactor())
+                    .map(sets -> sets.writeTargets().stream().map(StorageNode::id).toList());
+        }
+
+        /**
+         * Writes each hint to every current replica of its key that is not DOWN; a hint is delivered
+         * when all of them acknowledged it, and failed (an attempt) when one did not or none can take it.
+         */
+        private CompletableFuture<Deliveries> handOver(TopologyView view, List<Hint> batch) {
+            List<CompletableFuture<Deliveries>> each = new ArrayList<>(batch.size());
+            for (Hint h : batch) {
+                List<StorageNode> replicas = tenants.find(h.tenant())
+                        .flatMap(tenant -> view.replicasFor(h.token(), tenant.replicationFactor(),
+                                tenant.writeReplicationFactor()))
+                        .map(sets -> sets.writeTargets().stream()
+                                .filter(n -> !n.id().equals(target) && n.liveness() != Liveness.DOWN)
+                                .toList())
+                        .orElse(List.of());
+                if (replicas.isEmpty()) {
+                    each.add(CompletableFuture.completedFuture(new Deliveries(List.of(), List.of(h))));
+                    continue;
+                }
+                CompletableFuture<?>[] writes = replicas.stream().map(n -> write(n, h)).toArray(CompletableFuture[]::new);
+                each.add(CompletableFuture.allOf(writes).handle((ignored, error) -> error == null
+                        ? new Deliveries(List.of(h), List.of())
+                        : new Deliveries(List.of(), List.of(h))));
             }
-            Optional<ReplicaSets> sets = view.replicasFor(h.token(), tenant.get().replicationFactor(),
-                    tenant.get().writeReplicationFactor());
-            return sets.isEmpty() || sets.get().writeTargets().stream().anyMatch(n -> n.id().equals(target));
+            return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                    .thenApply(ignored -> each.stream().map(CompletableFuture::join)
+                            .reduce(new Deliveries(List.of(), List.of()), Deliveries::and));
+        }
+
+        private CompletableFuture<StorageNodes.Applied> write(StorageNode node, Hint h) {
+            return Timeouts.bound(env.scheduler(),
+                    Timeouts.started(() -> nodes.write(node, h.tenant(), h.key(), h.token(), h.version(),
+                            settings.deliveryTimeout())),
+                    settings.deliveryTimeout(),
+                    () -> new PairDbException("node " + node.id(), "hint " + h.id() + " was not acknowledged by node "
+                            + node.id() + " within " + settings.deliveryTimeout()));
         }
 
         private CompletableFuture<Deliveries> deliver(StorageNode node, List<Hint> batch) {
@@ -216,13 +263,7 @@ public final class ReplayHints {
             List<Hint> failed = Collections.synchronizedList(new ArrayList<>());
             List<CompletableFuture<?>> writes = new ArrayList<>(batch.size());
             for (Hint h : batch) {
-                CompletableFuture<StorageNodes.Applied> write = Timeouts.bound(env.scheduler(),
-                        Timeouts.started(() -> nodes.write(node, h.tenant(), h.key(), h.token(), h.version(),
-                                settings.deliveryTimeout())),
-                        settings.deliveryTimeout(),
-                        () -> new PairDbException("node " + target, "hint " + h.id() + " was not acknowledged by node "
-                                + target + " within " + settings.deliveryTimeout()));
-                writes.add(write.whenComplete((applied, error) -> (error == null ? delivered : failed).add(h)));
+                writes.add(write(node, h).whenComplete((applied, error) -> (error == null ? delivered : failed).add(h)));
             }
             return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
                     .handle((ignored, error) -> new Deliveries(List.copyOf(delivered), List.copyOf(failed)));
