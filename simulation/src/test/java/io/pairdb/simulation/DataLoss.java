@@ -3,13 +3,17 @@ package io.pairdb.simulation;
 import io.pairdb.core.hints.Hint;
 import io.pairdb.core.hints.PendingHints;
 import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.StorageRanges.Entry;
+import io.pairdb.core.topology.TopologyChange;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.version.Version;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,6 +29,8 @@ final class DataLoss {
 
     private final World world;
     private final Set<Lost> lost = new HashSet<>();
+    /** Versions whose only copies left are on joining nodes: lost if all of those joins fail. */
+    private final Map<Lost, Set<NodeId>> onJoiningOnly = new HashMap<>();
     private final List<Long> times = new ArrayList<>();
 
     DataLoss(World world) {
@@ -35,17 +41,62 @@ final class DataLoss {
     void lost(SimNode node) {
         times.add(world.kernel().now());
         int count = 0;
+        int joining = 0;
         for (Entry e : node.everything()) {
             History.Key key = new History.Key(e.tenant(), e.key());
             for (History.Issued issued : world.history().issued(key)) {
                 VectorClock clock = issued.version().clock();
-                if (e.version().clock().covers(clock) && !survives(node.id, key, clock)) {
-                    lost.add(new Lost(key, clock));
+                if (!e.version().clock().covers(clock)) {
+                    continue;
+                }
+                Set<NodeId> joiners = new HashSet<>();
+                if (!survives(node.id, key, clock, joiners)) {
+                    if (joiners.isEmpty()) {
+                        lost.add(new Lost(key, clock));
+                        count++;
+                    } else {
+                        onJoiningOnly.put(new Lost(key, clock), joiners);
+                        joining++;
+                    }
+                }
+            }
+        }
+        world.trace().line("nemesis", node.endpoint + " held the only copy of " + count + " versions"
+                + (joining == 0 ? "" : "; " + joining + " more are left only on joining nodes"));
+    }
+
+    /**
+     * A change ended: a joining node that did not make it into the ring takes its copies with it (they
+     * are never read); the versions only it still held are lost from now on.
+     */
+    void changeEnded(TopologyChange change) {
+        if (change.node().isEmpty() || onJoiningOnly.isEmpty()) {
+            return;
+        }
+        NodeId node = change.node().get();
+        boolean joined = world.stores().topology.find(node).map(n -> n.state() == NodeState.NORMAL).orElse(false);
+        var it = onJoiningOnly.entrySet().iterator();
+        int count = 0;
+        while (it.hasNext()) {
+            var e = it.next();
+            if (!e.getValue().contains(node)) {
+                continue;
+            }
+            if (joined) {
+                it.remove();
+            } else {
+                e.getValue().remove(node);
+                if (e.getValue().isEmpty()) {
+                    lost.add(e.getKey());
+                    it.remove();
                     count++;
                 }
             }
         }
-        world.trace().line("nemesis", node.endpoint + " held the only copy of " + count + " versions");
+        if (count > 0) {
+            times.add(world.kernel().now());
+            world.trace().line("nemesis", node + " did not join and held the only copy of " + count + " versions");
+        }
     }
 
     boolean exempt(History.Key key, VectorClock clock) {
@@ -63,13 +114,14 @@ final class DataLoss {
 
     /**
      * Whether a node that stays in the ring, other than {@code lostNode}, or a pending hint holds the
-     * version or a successor. A LEAVING node does not count: the ranges it already streamed (perhaps
+     * version or a successor; joining nodes that hold it go into {@code joiners} instead, as their copy
+     * survives only if they join. A LEAVING node does not count: the ranges it already streamed (perhaps
      * to the node that just lost them) are not streamed again, and it leaves with its copies. Every
      * hint counts, whatever its node: a hint for a node that lost its disk is delivered when the node
      * is back, and one for a node that left or no longer replicates the key goes to the key's
      * current replicas.
      */
-    private boolean survives(NodeId lostNode, History.Key key, VectorClock clock) {
+    private boolean survives(NodeId lostNode, History.Key key, VectorClock clock, Set<NodeId> joiners) {
         for (StorageNode n : world.stores().topology.load().nodes()) {
             if (n.id().equals(lostNode) || !n.state().inFutureRing()) {
                 continue;
@@ -80,7 +132,11 @@ final class DataLoss {
             }
             Optional<Version> held = node.peek(key.tenant(), key.key());
             if (held.isPresent() && held.get().clock().covers(clock)) {
-                return true;
+                if (n.state() == NodeState.BOOTSTRAPPING) {
+                    joiners.add(n.id());
+                } else {
+                    return true;
+                }
             }
         }
         for (PendingHints p : world.stores().hints.stats()) {

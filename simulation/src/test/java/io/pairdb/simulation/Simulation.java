@@ -61,6 +61,7 @@ final class Simulation {
         SplittableRandom clocks = root.split();
         trace.line("sim", "seed " + seed + ": " + config.describe());
         DataLoss dataLoss = new DataLoss(world);
+        world.dataLoss(dataLoss);
         Clients clients = new Clients(world, workload);
         world.clients(clients);
         Nemesis nemesis = new Nemesis(world, faults, dataLoss);

@@ -39,9 +39,14 @@ class SimulationTest {
      * after the removed vnode, while in the ring with both applied they belong to the joining node.
      * 2518: an operator's RF change stalled on a slow store and was retried; the retry started the
      * change, and the original, planned at the same epoch with the same change id, then failed on the
-     * id in the in-memory store instead of hearing that the epoch moved, as PostgreSQL answers.
+     * id in the in-memory store instead of hearing that the epoch moved, as PostgreSQL answers. 205:
+     * a write at one whose replica lost its disk lived on only as a hint for the other replica, which
+     * was then removed by force; the hint was dropped (hints now go to the key's current replicas).
+     * 20184: an RF 1 key whose only replica lost its disk during a node addition survived only on the
+     * joining node, whose addition then failed; the checker now counts such a copy as lost when the
+     * join fails, not as a survivor.
      */
-    static final long[] REGRESSION_SEEDS = {603, 753, 1614, 1856, 2166, 2518, 11284};
+    static final long[] REGRESSION_SEEDS = {205, 603, 753, 1614, 1856, 2166, 2518, 11284, 20184};
 
     private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
 

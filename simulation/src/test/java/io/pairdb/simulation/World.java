@@ -40,6 +40,7 @@ final class World {
     private final SharedStores stores;
     private final History history = new History();
     private final Stats stats = new Stats();
+    private DataLoss dataLoss;
     private final Map<NodeId, SimNode> nodes = new LinkedHashMap<>();
     private final List<SimCoordinator> coordinators = new ArrayList<>();
     private final List<Completion> completions = new ArrayList<>();
@@ -85,6 +86,10 @@ final class World {
 
     History history() {
         return history;
+    }
+
+    void dataLoss(DataLoss dataLoss) {
+        this.dataLoss = dataLoss;
     }
 
     Stats stats() {
@@ -193,6 +198,9 @@ final class World {
 
     void changeEnded(TopologyChange change) {
         stats.changesEnded.add(change);
+        if (dataLoss != null) {
+            dataLoss.changeEnded(change);
+        }
         if (change.status() == io.pairdb.core.topology.ChangeStatus.COMPLETED) {
             completions.add(new Completion(stores.topology.epoch(), kernel.now()));
         } else if (change.force()) {
