@@ -7,6 +7,7 @@ import io.pairdb.core.testing.InMemoryCoordinatorIds;
 import io.pairdb.core.testing.InMemoryCoordinatorRegistry;
 import io.pairdb.core.testing.InMemoryHintStore;
 import io.pairdb.core.testing.InMemoryIdempotencyStore;
+import io.pairdb.core.testing.InMemoryRepairStore;
 import io.pairdb.core.testing.InMemoryTenantStore;
 import io.pairdb.core.testing.InMemoryTopologyStore;
 
@@ -36,6 +37,7 @@ final class SharedStores {
     final InMemoryCoordinatorRegistry registry;
     final InMemoryCoordinatorIds ids;
     final InMemoryIdempotencyStore idempotency;
+    final InMemoryRepairStore repairs;
     Health postgres = Health.HEALTHY;
     Health redis = Health.HEALTHY;
 
@@ -46,6 +48,7 @@ final class SharedStores {
         this.registry = new InMemoryCoordinatorRegistry(serverClock);
         this.ids = new InMemoryCoordinatorIds(serverClock);
         this.idempotency = new InMemoryIdempotencyStore(serverClock);
+        this.repairs = new InMemoryRepairStore(changes, serverClock);
     }
 
     Health health(String server) {

@@ -58,6 +58,14 @@ final class SimConfig {
     Duration tombstoneGcInterval = Duration.ofSeconds(20);
     /** Minutes-long hint TTL and gc grace, and changes that fail after a short outage. */
     boolean fastGc;
+    /**
+     * Whether every coordinator runs anti-entropy repair of every tenant every {@link #repairEvery}
+     * (shorter than the gc grace, as the application's schedule must be). Without it the gc grace is
+     * made long enough that no tombstone is purged: a replica that missed a delete would bring the
+     * key back once the others purge it, which is what repair within the gc grace prevents.
+     */
+    boolean antiEntropy;
+    Duration repairEvery;
 
     // ---- faults ----
     double messageLoss;
@@ -232,6 +240,22 @@ final class SimConfig {
         c.answerLoss = random.nextBoolean() ? 0.05 + random.nextDouble() * 0.15 : 0;
         c.takeOverIds = c.coordinators > 1 && random.nextInt(3) == 0;
         c.lowerRfByTwo = random.nextBoolean();
+        // drawn last, so that every choice above stays what it was for a given seed
+        c.antiEntropy = random.nextInt(4) != 0;
+        if (c.antiEntropy) {
+            boolean purges = c.tombstoneGcGrace.toDays() < 1;
+            c.repairEvery = purges
+                    ? c.tombstoneGcGrace.dividedBy(4)
+                    : Duration.ofSeconds(30 + random.nextInt(90));
+            if (purges) {
+                // a node out of reach for longer than the gc grace must be rebuilt, not brought back: the
+                // schedule cannot repair what it cannot reach (the operator's rule, as with Cassandra)
+                c.longOutages = false;
+                c.longPartitions = false;
+            }
+        } else {
+            c.tombstoneGcGrace = Duration.ofDays(10);
+        }
 
         open.exclude(c);
         return c;
@@ -281,7 +305,8 @@ final class SimConfig {
                 + " s, retries " + maxRetries + ", skew <= " + maxSkewMillis + " ms, drift <= " + maxDriftPpm + " ppm, gc grace "
                 + (tombstoneGcGrace.toDays() > 1 ? "none" : tombstoneGcGrace.toSeconds() + " s") + ", stream failure timeout "
                 + streamFailureTimeout.toSeconds() + " s, answer loss " + String.format("%.2f", answerLoss) + ", hint TTL "
-                + hintTtl.toSeconds() + " s, cleanup grace " + cleanupGrace.toSeconds() + " s; faults " + faults
+                + hintTtl.toSeconds() + " s, cleanup grace " + cleanupGrace.toSeconds() + " s, anti-entropy "
+                + (antiEntropy ? "every " + repairEvery.toSeconds() + " s" : "off") + "; faults " + faults
                 + "; changes " + changes;
     }
 }

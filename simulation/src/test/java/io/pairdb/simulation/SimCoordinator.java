@@ -22,6 +22,9 @@ import io.pairdb.core.read.CoordinateRead;
 import io.pairdb.core.read.ReadCommand;
 import io.pairdb.core.read.ReadOutcome;
 import io.pairdb.core.read.RepairReplicas;
+import io.pairdb.core.repair.RepairRange;
+import io.pairdb.core.repair.RepairSettings;
+import io.pairdb.core.repair.RepairTenants;
 import io.pairdb.core.replication.Environment;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.tenant.TenantService;
@@ -126,6 +129,7 @@ final class SimCoordinator {
         private RemoveNode removeNode;
         private ChangeReplicationFactor changeRf;
         private RunCleanup cleanup;
+        private RepairTenants repairs;
         private CoordinatorIds ids;
         /** The id clock entries are issued under while its lease holds, kept as the application keeps it. */
         private CoordinatorIdLease clockLease;
@@ -163,6 +167,9 @@ final class SimCoordinator {
             every("expire hints", config.hintExpiryInterval, config.hintExpiryInterval, expiry::expire);
             every("cleanup", config.cleanupInterval, config.cleanupInterval, this::runCleanup);
             every("renew id", config.idRenewal, config.idRenewal, this::renewId);
+            if (config.antiEntropy) {
+                every("repair", config.repairEvery, config.repairEvery, this::repair);
+            }
         }
 
         private void wire() {
@@ -200,6 +207,10 @@ final class SimCoordinator {
             CleanupSettings cleanupSettings = new CleanupSettings(instance, config.cleanupGrace, Duration.ofMinutes(2), 32,
                     config.storageTimeout, 500, CleanupSettings.handoverWindowFor(config.tombstoneGcGrace));
             cleanup = new RunCleanup(stores.cleanups(), changeStores, topology, storage, clock, cleanupSettings, new Cleanups());
+            repairs = new RepairTenants(topology, tenants, stores.repairs(),
+                    new RepairRange(storage, new RepairSettings(4, 8, 12, config.storageTimeout, config.batchEntries)),
+                    (tenant, outcome, dryRun) -> world.trace().debug(endpoint, () -> "repair of " + tenant + ": " + outcome),
+                    clock, new RepairTenants.Runner(instance, config.lease));
         }
 
         // ---- requests ---------------------------------------------------------------------------------
@@ -283,6 +294,20 @@ final class SimCoordinator {
                 world.trace().line(endpoint, "cleanup: " + report.deleted() + " ranges deleted (" + report.keysDeleted()
                         + " entries), " + report.skipped() + " skipped, " + report.kept() + " kept");
             }
+        }
+
+        /** As the application's repair schedule: every tenant, every range, within the gc grace. */
+        private void repair() {
+            RepairTenants.Outcome outcome = repairs.repair(Optional.empty(), Optional.empty(), false);
+            world.trace().line(endpoint, "repair: " + switch (outcome) {
+                case RepairTenants.Outcome.Done done -> "done, " + done.total().keysDiffering() + " keys differed, "
+                        + done.tenants().stream().mapToInt(t -> t.failed().size()).sum() + " ranges failed";
+                case RepairTenants.Outcome.ChangeInFlight c -> "refused, change " + c.change() + " in flight";
+                case RepairTenants.Outcome.TopologyChanged t -> "stopped, the ring moved to epoch " + t.nowAtEpoch();
+                case RepairTenants.Outcome.LeaseLost l -> "stopped, lease lost";
+                case RepairTenants.Outcome.TenantNotFound t -> "tenant " + t.tenant() + " not found";
+                case RepairTenants.Outcome.NodeNotFound n -> "node " + n.node() + " not found";
+            });
         }
 
         /** As the application renews its id: a lost id is replaced by a fresh one, and clocks follow it. */

@@ -19,6 +19,8 @@ import io.pairdb.core.port.CoordinatorIds;
 import io.pairdb.core.port.CoordinatorRegistry;
 import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.IdempotencyStore;
+import io.pairdb.core.port.RepairStore;
+import io.pairdb.core.repair.RepairRun;
 import io.pairdb.core.port.TenantStore;
 import io.pairdb.core.port.TopologyStore;
 import io.pairdb.core.tenant.Tenant;
@@ -300,6 +302,37 @@ final class StoreClients {
             @Override
             public Force force(ChangeId change, ForcedCleanup order) {
                 return postgres("force cleanup of " + change, () -> store.force(change, order));
+            }
+        };
+    }
+
+    RepairStore repairs() {
+        var store = world.stores().repairs;
+        return new RepairStore() {
+            @Override
+            public Begin begin(RepairRun run, String owner, Duration lease) {
+                return postgres("begin repair", () -> store.begin(run, owner, lease));
+            }
+
+            @Override
+            public ChangeStore.Held progress(String id, String owner, int rangesDone, long keysRepaired, Duration lease) {
+                return postgres("record repair progress", () -> store.progress(id, owner, rangesDone, keysRepaired, lease));
+            }
+
+            @Override
+            public ChangeStore.Held finish(String id, String owner, RepairRun.State state, int rangesDone,
+                                           long keysRepaired, Instant at) {
+                return postgres("finish repair", () -> store.finish(id, owner, state, rangesDone, keysRepaired, at));
+            }
+
+            @Override
+            public Optional<RepairRun> find(String id) {
+                return postgres("find repair", () -> store.find(id));
+            }
+
+            @Override
+            public List<RepairRun> list(int limit) {
+                return postgres("list repairs", () -> store.list(limit));
             }
         };
     }
