@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,11 +26,24 @@ import java.util.concurrent.CompletableFuture;
  * fails later or, at the latest, when the deadline passes without its answer (a late success
  * after that leaves a redundant hint, which conditional apply makes harmless). A hint that
  * cannot be stored (or not by the deadline) is counted; it never fails the write.
+ *
+ * <p>A round may also require acknowledgements from a subset of the members ({@link AlsoAmong}):
+ * it is reached only once both counts are, and fails as soon as either can no longer be.
  */
 public final class ReplicaWriteRound {
     public enum Status { REACHED, FAILED, TIMED_OUT }
 
     public record Result(Status status, int acknowledged, int failed, int required) {
+    }
+
+    /** A further requirement: {@code required} acknowledgements from among {@code members}. */
+    public record AlsoAmong(Set<NodeId> members, int required) {
+        public AlsoAmong {
+            members = Set.copyOf(members);
+            if (required < 1 || required > members.size()) {
+                throw new IllegalArgumentException("cannot require " + required + " of " + members.size() + " members");
+            }
+        }
     }
 
     /** What is written where: the version and the key it belongs to. */
@@ -48,6 +62,8 @@ public final class ReplicaWriteRound {
     private final Environment env;
     private final StoreHints hints;
     private final QuorumTracker tracker;
+    private final Optional<AlsoAmong> subset;
+    private final Optional<QuorumTracker> subsetTracker;
     private final List<CompletableFuture<Void>> hintsBeforeAnswer = new ArrayList<>();
     /** Members called and not yet answered, or failed at the deadline. Guarded by {@code this}. */
     private final Map<NodeId, StorageNode> inFlight = new LinkedHashMap<>();
@@ -55,13 +71,16 @@ public final class ReplicaWriteRound {
     private final Scheduler.Cancellable timer;
     private boolean answered;
 
-    private ReplicaWriteRound(List<StorageNode> targets, int required, Mutation mutation, Deadline deadline,
-                              StorageNodes nodes, StoreHints hints, Environment env) {
+    private ReplicaWriteRound(List<StorageNode> targets, int required, Optional<AlsoAmong> subset, Mutation mutation,
+                              Deadline deadline, StorageNodes nodes, StoreHints hints, Environment env) {
         this.mutation = mutation;
         this.deadline = deadline;
         this.env = env;
         this.hints = hints;
         this.tracker = new QuorumTracker(required, targets.size());
+        this.subset = subset;
+        this.subsetTracker = subset.map(s -> new QuorumTracker(s.required(),
+                (int) targets.stream().filter(n -> s.members().contains(n.id())).count()));
         synchronized (this) {
             targets.stream().filter(n -> n.liveness() != Liveness.DOWN).forEach(n -> inFlight.put(n.id(), n));
         }
@@ -84,7 +103,28 @@ public final class ReplicaWriteRound {
 
     public static ReplicaWriteRound start(List<StorageNode> targets, int required, Mutation mutation, Deadline deadline,
                                           StorageNodes nodes, StoreHints hints, Environment env) {
-        return new ReplicaWriteRound(targets, required, mutation, deadline, nodes, hints, env);
+        return start(targets, required, Optional.empty(), mutation, deadline, nodes, hints, env);
+    }
+
+    public static ReplicaWriteRound start(List<StorageNode> targets, int required, Optional<AlsoAmong> subset,
+                                          Mutation mutation, Deadline deadline, StorageNodes nodes, StoreHints hints,
+                                          Environment env) {
+        return new ReplicaWriteRound(targets, required, subset, mutation, deadline, nodes, hints, env);
+    }
+
+    /** Counts an answer in the subset's tracker too, if the node is one of its members; the combined status. */
+    private QuorumTracker.Status count(StorageNode node, QuorumTracker.Status overall, boolean success) {
+        if (subsetTracker.isEmpty()) {
+            return overall;
+        }
+        QuorumTracker.Status inSubset = subset.orElseThrow().members().contains(node.id())
+                ? (success ? subsetTracker.get().success() : subsetTracker.get().failure())
+                : subsetTracker.get().status();
+        if (overall == QuorumTracker.Status.FAILED || inSubset == QuorumTracker.Status.FAILED) {
+            return QuorumTracker.Status.FAILED;
+        }
+        return overall == QuorumTracker.Status.REACHED && inSubset == QuorumTracker.Status.REACHED
+                ? QuorumTracker.Status.REACHED : QuorumTracker.Status.PENDING;
     }
 
     public CompletableFuture<Result> result() {
@@ -104,9 +144,9 @@ public final class ReplicaWriteRound {
             allSettled = inFlight.isEmpty();
             QuorumTracker.Status status;
             if (error == null) {
-                status = tracker.success();
+                status = count(node, tracker.success(), true);
             } else {
-                status = tracker.failure();
+                status = count(node, tracker.failure(), false);
                 if (answered) {
                     storeHint(node, Optional.empty());
                 } else {
@@ -135,7 +175,7 @@ public final class ReplicaWriteRound {
         List<CompletableFuture<Void>> waitFor;
         synchronized (this) {
             for (StorageNode straggler : inFlight.values()) {
-                tracker.failure();
+                count(straggler, tracker.failure(), false);
                 storeHint(straggler, Optional.empty());
             }
             inFlight.clear();

@@ -7,9 +7,12 @@ import java.util.Optional;
 
 /**
  * A tenant and its replication factor; {@code version} increases with every update. While a
- * change raising the RF streams the tenant's data to its new replicas, {@code pendingReplicationFactor}
- * holds the RF it is moving to: writes already go to the replicas of that RF (as pending
- * replicas), reads still use {@code replicationFactor}. {@code speculation}, when set, is when the
+ * change of the RF runs, {@code pendingReplicationFactor} holds the RF it is moving to. A raise
+ * streams the tenant's data to its new replicas: writes already go to the replicas of the higher
+ * RF (as pending replicas), reads still use {@code replicationFactor}. A lowering keeps reads and
+ * writes on {@code replicationFactor}'s replicas, and a quorum write also waits for a quorum of
+ * the replicas kept ({@link #lowering()}), so nothing acknowledged is missing there when the
+ * lower RF applies. {@code speculation}, when set, is when the
  * read before one of its writes asks a spare replica, instead of the coordinator's default.
  */
 public record Tenant(TenantId id, int replicationFactor, Optional<Integer> pendingReplicationFactor, Instant createdAt,
@@ -23,9 +26,10 @@ public record Tenant(TenantId id, int replicationFactor, Optional<Integer> pendi
         if (replicationFactor < 1) {
             throw new IllegalArgumentException("replication factor must be at least 1, was " + replicationFactor);
         }
-        if (pendingReplicationFactor.isPresent() && pendingReplicationFactor.get() <= replicationFactor) {
-            throw new IllegalArgumentException("a pending replication factor raises it: " + replicationFactor + " -> "
-                    + pendingReplicationFactor.get());
+        if (pendingReplicationFactor.isPresent()
+                && (pendingReplicationFactor.get() == replicationFactor || pendingReplicationFactor.get() < 1)) {
+            throw new IllegalArgumentException("a pending replication factor raises or lowers it: " + replicationFactor
+                    + " -> " + pendingReplicationFactor.get());
         }
     }
 
@@ -49,6 +53,16 @@ public record Tenant(TenantId id, int replicationFactor, Optional<Integer> pendi
         return new Tenant(id, replicationFactor, Optional.of(rf), createdAt, now, version + 1, speculation);
     }
 
+    /** The tenant while its RF is being lowered to {@code rf}. */
+    public Tenant loweringTo(int rf, Instant now) {
+        return new Tenant(id, replicationFactor, Optional.of(rf), createdAt, now, version + 1, speculation);
+    }
+
+    /** The RF a change under way lowers the tenant's to, if one does. */
+    public Optional<Integer> lowering() {
+        return pendingReplicationFactor.filter(rf -> rf < replicationFactor);
+    }
+
     /** The tenant with its own speculation policy, or (empty) the coordinator's default again. */
     public Tenant withSpeculation(Optional<SpeculationPolicy> policy, Instant now) {
         return new Tenant(id, replicationFactor, pendingReplicationFactor, createdAt, now, version + 1, policy);
@@ -56,6 +70,6 @@ public record Tenant(TenantId id, int replicationFactor, Optional<Integer> pendi
 
     /** The largest RF writes use: the pending one while it is being raised. */
     public int writeReplicationFactor() {
-        return pendingReplicationFactor.orElse(replicationFactor);
+        return Math.max(replicationFactor, pendingReplicationFactor.orElse(replicationFactor));
     }
 }

@@ -25,10 +25,12 @@ import java.util.Optional;
  *       the RF at {@code r}; the copies it made stay on the would-be replicas (cleanup only follows
  *       completed changes), where a later raise finds them;</li>
  *   <li><b>lowered</b> ({@code r → r'}): a change like a raise, but the tenant keeps RF {@code r}
- *       for reads and writes while it runs. Once every coordinator serves its epoch, the tenant's
- *       data of every range streams from each replica being dropped to each replica kept, so a
- *       write acknowledged by dropped replicas only (possible whenever {@code Q(r) + Q(r') <= r})
- *       is on the kept ones; then, with another epoch bump, the RF becomes {@code r'}. The ranges
+ *       for reads and writes while it runs, with pending RF {@code r'}: from its epoch on a quorum
+ *       write waits for a quorum of the {@code r'} replicas kept as well as of the {@code r}. Once
+ *       every coordinator serves that epoch, the tenant's data of every range streams from each
+ *       replica being dropped to each replica kept, so a write acknowledged by dropped replicas only
+ *       before (possible whenever {@code Q(r) + Q(r') <= r}) is on the kept ones; then, with another
+ *       epoch bump, the RF becomes {@code r'}. The ranges
  *       the dropped replicas release are stored for cleanup, which deletes their copies after the
  *       grace period. A lowering that fails leaves the RF at {@code r}.</li>
  * </ul>
@@ -130,8 +132,9 @@ public final class ChangeReplicationFactor {
         } else if (subject.raises()) {
             stored = tenant.raisingTo(rf, now);
         } else {
-            // lowered: reads and writes keep the old RF until the kept replicas caught up (the change's end applies it)
-            stored = tenant.withReplicationFactor(tenant.replicationFactor(), now);
+            // lowered: reads and writes keep the old RF until the kept replicas caught up (the change's end applies
+            // it); meanwhile quorum writes also wait for a quorum of the kept replicas
+            stored = tenant.loweringTo(rf, now);
         }
         return switch (driver.startReplication(change, plan.releases(), stored, tenant.version(), topology.epoch())) {
             case ChangeStore.Start.Started s -> Optional.of(new Outcome.Started(s.change(), stored, s.epoch()));

@@ -5,6 +5,7 @@ import io.pairdb.core.Timeouts;
 import io.pairdb.core.idempotency.IdempotencyKey;
 import io.pairdb.core.idempotency.StoredResponse;
 import io.pairdb.core.node.Liveness;
+import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.CoordinatorMetrics.Operation;
 import io.pairdb.core.port.HintStore;
@@ -39,10 +40,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Coordinates a write or delete (DESIGN.md §6): causal context check → idempotency claim →
@@ -238,9 +241,18 @@ public final class CoordinateWrite {
         List<StorageNode> targets = sets.get().writeTargets();
         int requiredAcks = required + sets.get().pending().size();
         long alive = targets.stream().filter(n -> n.liveness() == Liveness.UP).count();
+        Optional<ReplicaWriteRound.AlsoAmong> kept = keptQuorum(command, tenant.get(), sets.get());
         if (alive < requiredAcks) {
             env.metrics().quorumFailure(operation(command));
             return done(new WriteOutcome.Unavailable(requiredAcks, (int) alive));
+        }
+        if (kept.isPresent()) {
+            long keptAlive = targets.stream()
+                    .filter(n -> kept.get().members().contains(n.id()) && n.liveness() == Liveness.UP).count();
+            if (keptAlive < kept.get().required()) {
+                env.metrics().quorumFailure(operation(command));
+                return done(new WriteOutcome.Unavailable(kept.get().required(), (int) keptAlive));
+            }
         }
         return baseVersion(command, sets.get(), tenant.get().speculation().orElse(env.settings().speculation()), deadline)
                 .thenCompose(base -> switch (base) {
@@ -248,13 +260,14 @@ public final class CoordinateWrite {
                 env.metrics().quorumFailure(operation(command));
                 yield done(failed.outcome());
             }
-            case BaseRead.Found found -> writeVersion(command, found, targets, requiredAcks, token, idempotencyKey,
-                    deadline);
+            case BaseRead.Found found -> writeVersion(command, found, targets, requiredAcks, kept, token,
+                    idempotencyKey, deadline);
         });
     }
 
     private CompletableFuture<WriteOutcome> writeVersion(WriteCommand command, BaseRead.Found base,
-                                                         List<StorageNode> targets, int requiredAcks, Token token,
+                                                         List<StorageNode> targets, int requiredAcks,
+                                                         Optional<ReplicaWriteRound.AlsoAmong> kept, Token token,
                                                          String idempotencyKey, Deadline deadline) {
         if (deadline.expired(env.clock())) {
             env.metrics().quorumFailure(operation(command));
@@ -273,7 +286,7 @@ public final class CoordinateWrite {
                 .map(v -> Version.of(v, clock, timestamp))
                 .orElseGet(() -> Version.tombstone(clock, timestamp));
         var mutation = new ReplicaWriteRound.Mutation(command.tenant(), command.key(), token, version);
-        return ReplicaWriteRound.start(targets, requiredAcks, mutation, deadline, nodes, hints, env).result()
+        return ReplicaWriteRound.start(targets, requiredAcks, kept, mutation, deadline, nodes, hints, env).result()
                 .thenApply(result -> switch (result.status()) {
                     case REACHED -> new WriteOutcome.Written(new StoredResponse(command.key(), idempotencyKey,
                             version.clock(), version.timestampMs(), result.acknowledged(),
@@ -287,6 +300,25 @@ public final class CoordinateWrite {
                         yield new WriteOutcome.TimedOut(requiredAcks, result.acknowledged());
                     }
                 });
+    }
+
+    /**
+     * While the tenant's RF is lowered from {@code r} to {@code r'}, a quorum write must also reach a
+     * quorum of the {@code r'} replicas kept (the first {@code r'} of the natural ones): otherwise one
+     * acknowledged by dropped replicas alone, after its range streamed to the kept ones, would be
+     * missing there when reads switch to RF {@code r'}. Writes at {@code one} promise no such overlap;
+     * at {@code all} every replica acknowledges anyway.
+     */
+    private static Optional<ReplicaWriteRound.AlsoAmong> keptQuorum(WriteCommand command, Tenant tenant,
+                                                                    ReplicaSets sets) {
+        if (command.consistency() != ConsistencyLevel.QUORUM || tenant.lowering().isEmpty()
+                || sets.natural().size() < tenant.lowering().get()) {
+            return Optional.empty();
+        }
+        int lower = tenant.lowering().get();
+        Set<NodeId> keptReplicas = sets.natural().subList(0, lower).stream().map(StorageNode::id)
+                .collect(Collectors.toSet());
+        return Optional.of(new ReplicaWriteRound.AlsoAmong(keptReplicas, ConsistencyLevel.QUORUM.required(lower)));
     }
 
     /** What the read before a write found: the version a new one follows, or why there is none to follow. */

@@ -407,6 +407,33 @@ public abstract class ChangeStoreContract {
     }
 
     @Test
+    public void anRfLoweringThatStreamsKeepsItsTargetPendingUntilItsEnd() {
+        Tenant orders = tenant("orders", 3);
+        Tenant audit = tenant("audit", 3);
+        long epoch = nodes.epoch();
+        TopologyChange lower = rfChange("orders", 3, 1, epoch + 1, streams("n1"));
+        started(changes.startReplication(lower, List.of(), orders.loweringTo(1, now), 1, epoch, "coord-a", LEASE));
+
+        Tenant lowering = tenants.find(orders.id()).orElseThrow();
+        assertThat(lowering.replicationFactor()).as("reads and writes keep RF 3 meanwhile").isEqualTo(3);
+        assertThat(lowering.lowering()).contains(1);
+
+        changes.finish(lower.id(), "coord-a", Optional.empty(), ChangeStatus.COMPLETED, Optional.empty(),
+                lower.streams(), now.plusSeconds(5));
+        Tenant lowered = tenants.find(orders.id()).orElseThrow();
+        assertThat(lowered.replicationFactor()).isEqualTo(1);
+        assertThat(lowered.pendingReplicationFactor()).isEmpty();
+
+        TopologyChange failing = rfChange("audit", 3, 2, epoch + 3, streams("n1"));
+        started(changes.startReplication(failing, List.of(), audit.loweringTo(2, now), 1, epoch + 2, "coord-a", LEASE));
+        changes.finish(failing.id(), "coord-a", Optional.empty(), ChangeStatus.FAILED, Optional.of("stream 0 kept failing"),
+                failing.streams(), now.plusSeconds(9));
+        Tenant kept = tenants.find(audit.id()).orElseThrow();
+        assertThat(kept.replicationFactor()).isEqualTo(3);
+        assertThat(kept.pendingReplicationFactor()).isEmpty();
+    }
+
+    @Test
     public void loweringAnRfStartsCompletedWithTheNewRf() {
         Tenant orders = tenant("orders", 3);
         long epoch = nodes.epoch();

@@ -190,6 +190,31 @@ class CoordinateWriteTest {
     }
 
     @Test
+    void whileTheRfIsLoweredAQuorumWriteAlsoWaitsForAQuorumOfTheReplicasKept() {
+        // found by the simulation (seed 804): RF 3 -> 1, a quorum delete acknowledged by the two replicas
+        // being dropped, after its range had streamed to the kept one; when RF 1 applied, reads of the
+        // kept replica did not see it and the next write was not built on it
+        InMemoryTenantStore store = new InMemoryTenantStore();
+        threeNodesWithTenant(CoordinatorHarness.builder().tenantStore(store));
+        Tenant rf3 = store.find(TENANT).orElseThrow();
+        store.update(rf3.loweringTo(1, h.clock().now()), rf3.version());
+        h.clock().advance(Duration.ofHours(1));
+        NodeId kept = naturalFor("k").getFirst();
+        h.storage().failEveryCall(kept);
+
+        WriteOutcome missed = h.write(put("k", "v1", QUORUM));
+
+        assertThat(missed).as("two dropped replicas are a quorum of three, but not of the one kept")
+                .isInstanceOf(WriteOutcome.QuorumNotReached.class);
+        h.storage().heal(kept);
+        assertThat(written(h.write(put("k", "v2", QUORUM))).replicaCount()).isGreaterThanOrEqualTo(2);
+        assertThat(h.storage().stored(kept, TENANT, "k")).isPresent();
+        h.storage().failEveryCall(kept);
+        assertThat(h.write(put("k", "v3", ONE))).as("writes at one promise no overlap")
+                .isInstanceOf(WriteOutcome.Written.class);
+    }
+
+    @Test
     void aReplicaThatFailsTheReadBeforeWriteIsReplacedByTheRemainingOne() {
         threeNodesWithTenant();
         List<NodeId> natural = naturalFor("k");

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * A tenant as the CLI prints it; in JSON its fields are the proto's.
  *
- * @param pendingReplicationFactor the RF a change in progress raises it to, else null
+ * @param pendingReplicationFactor the RF a change in progress raises or lowers it to, else null
  * @param speculation the tenant's own speculation policy, else null (the coordinator's default)
  */
 record TenantView(String tenantId, int replicationFactor, Integer pendingReplicationFactor, Instant createdAt,
