@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * On-demand anti-entropy: repairs every range of the ring for one tenant or for every tenant,
@@ -35,6 +36,11 @@ import java.util.Optional;
  * have started since), because a range's replicas may then be others than the ones it compares.
  * Ranges repaired until then stay repaired (every write was conditional). A range whose replica
  * fails is reported and the others go on.
+ *
+ * <p>Each range is recorded in the store as it finishes. A run whose coordinator died (its lease
+ * ran out while it was RUNNING) is taken over by {@link #resumeAbandoned}, on any coordinator, and
+ * goes on at the same ring epoch with the ranges not recorded; ranges recorded are not compared
+ * again. If the ring moved meanwhile the run ends STOPPED instead: its ranges are no longer the ring's.
  */
 public final class RepairTenants {
     /** How an on-demand repair ended. */
@@ -70,6 +76,14 @@ public final class RepairTenants {
          * change may have started; what was repaired before stays.
          */
         record LeaseLost(Done sofar) implements Outcome {
+        }
+    }
+
+    /** A run taken over from a coordinator that died, and how it ended here. */
+    public record Resumed(RepairRun run, Outcome outcome) {
+        public Resumed {
+            Objects.requireNonNull(run, "run");
+            Objects.requireNonNull(outcome, "outcome");
         }
     }
 
@@ -170,6 +184,37 @@ public final class RepairTenants {
         }
     }
 
+    /**
+     * Takes over every run whose coordinator died (its lease ran out while RUNNING) and repairs the
+     * ranges it had not recorded, one run after the other; answers how each ended. Runs another
+     * coordinator takes over first are left to it. Blocks while it repairs.
+     */
+    public List<Resumed> resumeAbandoned() {
+        List<Resumed> resumed = new ArrayList<>();
+        for (RepairRun run : runs.abandoned()) {
+            resume(run).ifPresent(resumed::add);
+        }
+        return resumed;
+    }
+
+    private Optional<Resumed> resume(RepairRun run) {
+        TopologyView view = topology.refresh();
+        List<Tenant> chosen = run.tenant().isPresent() ? tenants.find(run.tenant().get()).stream().toList()
+                : tenants.list();
+        Set<RepairedRange> done = runs.rangesDone(run.id());
+        List<Work> remaining = view.epoch() != run.epoch() ? List.of() : plan(view, chosen, run.node()).stream()
+                .filter(w -> !done.contains(new RepairedRange(w.tenant().id(), w.range()))).toList();
+        return switch (runs.takeOver(run.id(), runner.coordinatorId(), runner.lease(), done.size(),
+                done.size() + remaining.size(), clock.now())) {
+            case RepairStore.TakeOver.TakenOver taken ->
+                    Optional.of(new Resumed(taken.run(), run(taken.run(), chosen, remaining, run.epoch())));
+            case RepairStore.TakeOver.RingMoved moved -> Optional.of(new Resumed(moved.stopped(),
+                    new Outcome.TopologyChanged(run.epoch(), moved.epoch(), new Outcome.Done(run.id(), run.dryRun(),
+                            List.of()))));
+            case RepairStore.TakeOver.NotAbandoned notAbandoned -> Optional.empty();
+        };
+    }
+
     /** Each chosen tenant's ranges (only those {@code node} replicates, if given) with their natural replicas. */
     private static List<Work> plan(TopologyView view, List<Tenant> chosen, Optional<NodeId> node) {
         List<Work> work = new ArrayList<>();
@@ -190,8 +235,8 @@ public final class RepairTenants {
     private Outcome run(RepairRun run, List<Tenant> chosen, List<Work> work, long epoch) {
         Map<TenantId, TenantRepair> byTenant = new LinkedHashMap<>();
         chosen.forEach(t -> byTenant.put(t.id(), new TenantRepair(t.id(), 0, List.of(), RepairReport.NONE)));
-        int done = 0;
-        long keys = 0;
+        int done = run.rangesDone();
+        long keys = run.keysRepaired();
         boolean finished = false;
         try {
             for (Work w : work) {
@@ -205,8 +250,8 @@ public final class RepairTenants {
                 }
                 RangeRepairOutcome outcome = repairRange.repair(w.tenant().id(), w.range(), w.replicas(), run.dryRun());
                 events.rangeDone(w.tenant().id(), outcome, run.dryRun());
-                done++;
-                keys += outcome.report().keysDiffering();
+                ChangeStore.Held recorded = runs.rangeDone(run.id(), runner.coordinatorId(),
+                        new RepairedRange(w.tenant().id(), w.range()), outcome.report().keysDiffering(), runner.lease());
                 byTenant.computeIfPresent(w.tenant().id(), (id, sofar) -> {
                     List<RangeRepairOutcome.ReplicaFailed> failed = new ArrayList<>(sofar.failed());
                     if (outcome instanceof RangeRepairOutcome.ReplicaFailed f) {
@@ -214,6 +259,11 @@ public final class RepairTenants {
                     }
                     return new TenantRepair(id, sofar.ranges() + 1, failed, sofar.report().plus(outcome.report()));
                 });
+                if (recorded == ChangeStore.Held.LOST) {
+                    return new Outcome.LeaseLost(new Outcome.Done(run.id(), run.dryRun(), List.copyOf(byTenant.values())));
+                }
+                done++;
+                keys += outcome.report().keysDiffering();
             }
             finished = true;
             return new Outcome.Done(run.id(), run.dryRun(), List.copyOf(byTenant.values()));
