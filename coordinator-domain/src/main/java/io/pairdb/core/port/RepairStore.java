@@ -50,8 +50,9 @@ public interface RepairStore {
 
     /**
      * If {@code owner} still holds the run's lease and the lease has not run out and the run is
-     * RUNNING: stores its progress and extends the lease by {@code lease} from now. A run whose
-     * lease ran out is LOST: a change may have started since.
+     * RUNNING: stores its progress and extends the lease by {@code lease} from now ({@link
+     * Duration#ZERO}: gives the lease up, so the run is {@link #abandoned} at once for another
+     * coordinator to take over). A run whose lease ran out is LOST: a change may have started since.
      */
     ChangeStore.Held progress(String id, String owner, int rangesDone, long keysRepaired, Duration lease);
 

@@ -77,6 +77,13 @@ public final class RepairTenants {
          */
         record LeaseLost(Done sofar) implements Outcome {
         }
+
+        /**
+         * Stopped: this coordinator is shutting down. The run stays RUNNING with its lease given up,
+         * so another coordinator (or this one after its restart) resumes it from the ranges recorded.
+         */
+        record HandedOver(Done sofar) implements Outcome {
+        }
     }
 
     /** A run taken over from a coordinator that died, and how it ended here. */
@@ -118,6 +125,7 @@ public final class RepairTenants {
     private final RepairEvents events;
     private final Clock clock;
     private final Runner runner;
+    private volatile boolean stopping;
 
     public RepairTenants(ClusterTopology topology, TenantService tenants, RepairStore runs, RepairRange repairRange,
                          RepairEvents events, Clock clock, Runner runner) {
@@ -185,6 +193,15 @@ public final class RepairTenants {
     }
 
     /**
+     * From now on, runs here stop before their next range and give up their lease at once,
+     * staying RUNNING for another coordinator to resume ({@link Outcome.HandedOver}); no run is
+     * begun or taken over any more. For a coordinator that shuts down.
+     */
+    public void stop() {
+        stopping = true;
+    }
+
+    /**
      * Takes over every run whose coordinator died (its lease ran out while RUNNING) and repairs the
      * ranges it had not recorded, one run after the other; answers how each ended. Runs another
      * coordinator takes over first are left to it. Blocks while it repairs.
@@ -192,6 +209,9 @@ public final class RepairTenants {
     public List<Resumed> resumeAbandoned() {
         List<Resumed> resumed = new ArrayList<>();
         for (RepairRun run : runs.abandoned()) {
+            if (stopping) {
+                break;
+            }
             resume(run).ifPresent(resumed::add);
         }
         return resumed;
@@ -238,8 +258,14 @@ public final class RepairTenants {
         int done = run.rangesDone();
         long keys = run.keysRepaired();
         boolean finished = false;
+        boolean handedOver = false;
         try {
             for (Work w : work) {
+                if (stopping) {
+                    handedOver = true;
+                    runs.progress(run.id(), runner.coordinatorId(), done, keys, Duration.ZERO);
+                    return new Outcome.HandedOver(new Outcome.Done(run.id(), run.dryRun(), List.copyOf(byTenant.values())));
+                }
                 long now = topology.refresh().epoch();
                 if (now != epoch) {
                     return new Outcome.TopologyChanged(epoch, now, new Outcome.Done(run.id(), run.dryRun(),
@@ -268,9 +294,11 @@ public final class RepairTenants {
             finished = true;
             return new Outcome.Done(run.id(), run.dryRun(), List.copyOf(byTenant.values()));
         } finally {
-            // the run ends either way, so changes need not wait for its lease to run out
-            runs.finish(run.id(), runner.coordinatorId(), finished ? RepairRun.State.DONE : RepairRun.State.STOPPED, done,
-                    keys, clock.now());
+            // the run ends either way (unless handed over), so changes need not wait for its lease to run out
+            if (!handedOver) {
+                runs.finish(run.id(), runner.coordinatorId(), finished ? RepairRun.State.DONE : RepairRun.State.STOPPED, done,
+                        keys, clock.now());
+            }
         }
     }
 }

@@ -275,6 +275,36 @@ class RepairTenantsTest {
     }
 
     @Test
+    void aCoordinatorShuttingDownHandsItsRunOverAtOnceAndAnotherFinishesIt() {
+        long missing = missingCopies();
+        AtomicInteger comparedByA = new AtomicInteger();
+        RepairTenants[] a = new RepairTenants[1];
+        a[0] = repairBy("coord-a", (tenant, outcome, dryRun) -> {
+            if (comparedByA.incrementAndGet() == 4) {
+                a[0].stop();
+            }
+        });
+
+        RepairTenants.Outcome outcome = a[0].repair(Optional.of(ACME), Optional.empty(), false);
+
+        assertThat(outcome).isInstanceOf(RepairTenants.Outcome.HandedOver.class);
+        String id = ((RepairTenants.Outcome.HandedOver) outcome).sofar().run();
+        assertThat(runs.find(id)).hasValueSatisfying(run -> {
+            assertThat(run.state()).isEqualTo(RepairRun.State.RUNNING);
+            assertThat(run.rangesDone()).isEqualTo(4);
+        });
+        assertThat(a[0].resumeAbandoned()).isEmpty();
+        // no lease to wait for
+        List<RangeRepairOutcome> comparedByB = new java.util.concurrent.CopyOnWriteArrayList<>();
+        assertThat(repairBy("coord-b", (tenant, o, dryRun) -> comparedByB.add(o)).resumeAbandoned()).hasSize(1);
+        RepairRun done = runs.find(id).orElseThrow();
+        assertThat(done.state()).isEqualTo(RepairRun.State.DONE);
+        assertThat(comparedByB).hasSize(done.rangesTotal() - 4);
+        assertThat(done.keysRepaired()).isEqualTo(missing);
+        assertThat(missingCopies()).isZero();
+    }
+
+    @Test
     void aRunWhoseCoordinatorDiedBeforeTheRingMovedIsStoppedNotResumed() {
         RepairRun abandoned = repairDyingAfter(3);
         runs.expireLeases();
