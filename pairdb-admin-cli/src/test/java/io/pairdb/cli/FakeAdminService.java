@@ -55,6 +55,8 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
     volatile ExplainKeyRequest lastExplain;
     volatile ReplayHintsRequest lastReplay;
     volatile RepairResponse repair = RepairResponse.getDefaultInstance();
+    /** What ListRepairRuns answers, newest first. */
+    volatile List<io.pairdb.proto.admin.v1.RepairRun> repairRuns = List.of();
     volatile RepairRequest lastRepair;
     volatile Deadline lastDeadline;
     private volatile boolean silent;
@@ -190,6 +192,15 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
             }
             return repair.toBuilder().setDryRun(request.getDryRun()).build();
         });
+    }
+
+    @Override
+    public void listRepairRuns(io.pairdb.proto.admin.v1.ListRepairRunsRequest request,
+                               StreamObserver<io.pairdb.proto.admin.v1.ListRepairRunsResponse> responses) {
+        answer(responses, () -> io.pairdb.proto.admin.v1.ListRepairRunsResponse.newBuilder()
+                .addAllRuns(repairRuns.stream().filter(r -> request.getRunId().isEmpty()
+                        || r.getRunId().equals(request.getRunId())).limit(request.getLimit() == 0 ? 20 : request.getLimit())
+                        .toList()).build());
     }
 
     @Override

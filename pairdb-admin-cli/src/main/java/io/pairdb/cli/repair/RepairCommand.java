@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Prototype
-@Command(name = "repair", description = {
+@Command(name = "repair", subcommands = RepairStatusCommand.class, description = {
     "Anti-entropy repair: the replicas of every range compare digests, and each key that differs is",
     "resolved and written where it is missing or older (never over a newer write). Waits until every",
     "range is done (raise --timeout for a large cluster). Run it after a node was down longer than hints",
