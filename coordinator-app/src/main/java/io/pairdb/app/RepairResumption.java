@@ -8,7 +8,10 @@ import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.RepairProperties;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.repair.RepairTenants;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * Every {@code pairdb.repair.resume-interval}, from the moment this coordinator serves requests,
  * takes over the repair runs whose coordinator died (their lease ran out while RUNNING) and
  * finishes them from the ranges they had not recorded. When this coordinator shuts down, its own
- * runs are handed over the same way, their lease given up at once.
+ * runs are handed over the same way, their lease given up at once. A run taken over may take
+ * hours, so it runs on a thread of its own, not on the scheduler's (which other tasks share); one
+ * look at a time.
  */
 @Singleton
 public class RepairResumption {
@@ -25,6 +30,9 @@ public class RepairResumption {
 
     private final RepairTenants repair;
     private final AtomicBoolean serving = new AtomicBoolean();
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("repair-resume").factory());
 
     public RepairResumption(RepairTenants repair, RepairProperties properties) {
         if (properties.getResumeInterval() == null || !properties.getResumeInterval().isPositive()) {
@@ -46,9 +54,24 @@ public class RepairResumption {
 
     @Scheduled(fixedDelay = "${pairdb.repair.resume-interval:30s}", initialDelay = "${pairdb.repair.resume-interval:30s}")
     void resume() {
-        if (!serving.get()) {
+        if (!serving.get() || !busy.compareAndSet(false, true)) {
             return;
         }
+        try {
+            worker.execute(this::resumeNow);
+        } catch (RuntimeException e) {
+            busy.set(false);
+            throw e;
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        repair.stop();
+        worker.shutdown();
+    }
+
+    private void resumeNow() {
         try {
             for (RepairTenants.Resumed resumed : repair.resumeAbandoned()) {
                 String how = switch (resumed.outcome()) {
@@ -70,6 +93,8 @@ public class RepairResumption {
             LOG.atWarn().addKeyValue("event", "repair_resume_failed").log("resuming repair runs failed: {}", e.getMessage());
         } catch (RuntimeException e) {
             LOG.atError().addKeyValue("event", "repair_resume_failed").setCause(e).log("resuming repair runs failed");
+        } finally {
+            busy.set(false);
         }
     }
 }
