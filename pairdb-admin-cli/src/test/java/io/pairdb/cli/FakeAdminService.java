@@ -57,6 +57,9 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
     volatile RepairResponse repair = RepairResponse.getDefaultInstance();
     /** What ListRepairRuns answers, newest first. */
     volatile List<io.pairdb.proto.admin.v1.RepairRun> repairRuns = List.of();
+    /** Later answers of ListRepairRuns: each call first moves to the next, if any (a run that progresses). */
+    final java.util.Queue<List<io.pairdb.proto.admin.v1.RepairRun>> laterRepairRuns =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     volatile RepairRequest lastRepair;
     volatile Deadline lastDeadline;
     private volatile boolean silent;
@@ -197,6 +200,10 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
     @Override
     public void listRepairRuns(io.pairdb.proto.admin.v1.ListRepairRunsRequest request,
                                StreamObserver<io.pairdb.proto.admin.v1.ListRepairRunsResponse> responses) {
+        List<io.pairdb.proto.admin.v1.RepairRun> next = laterRepairRuns.poll();
+        if (next != null) {
+            repairRuns = next;
+        }
         answer(responses, () -> io.pairdb.proto.admin.v1.ListRepairRunsResponse.newBuilder()
                 .addAllRuns(repairRuns.stream().filter(r -> request.getRunId().isEmpty()
                         || r.getRunId().equals(request.getRunId())).limit(request.getLimit() == 0 ? 20 : request.getLimit())

@@ -90,6 +90,34 @@ class RepairCommandsIT {
     }
 
     @Test
+    void statusWatchFollowsARunThroughItsTakeOverToItsEnd() {
+        coordinator.admin.repairRuns = List.of(RUNNING);
+        coordinator.admin.laterRepairRuns.addAll(List.of(List.of(RUNNING),
+                List.of(RUNNING.toBuilder().setState("ABANDONED").build()),
+                List.of(RUNNING.toBuilder().setRangesDone(300).setCoordinatorId("coord-2-cd34").build()),
+                List.of(RUNNING.toBuilder().setState("DONE").setRangesDone(450).setKeysRepaired(40).setCoordinatorId("")
+                        .setFinishedAt(Timestamp.newBuilder().setSeconds(1_767_225_700)).build())));
+
+        var result = cli().run("repair", "status", "repair-b", "--watch", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("repair-b  RUNNING").containsPattern(
+                "repair run repair-b DONE: 450/450 ranges, 40 keys repaired \\(watched \\d+s\\)\\n$");
+    }
+
+    @Test
+    void statusWatchExitsTwoForAStoppedRunAndNeedsARun() {
+        coordinator.admin.repairRuns = List.of(RUNNING.toBuilder().setState("STOPPED").build());
+
+        var stopped = cli().run("repair", "status", "repair-b", "--watch", "--addr", coordinator.address());
+        var noRun = cli().run("repair", "status", "--watch", "--addr", coordinator.address());
+
+        assertThat(stopped.exitCode()).as(stopped.toString()).isEqualTo(2);
+        assertThat(noRun.exitCode()).isEqualTo(1);
+        assertThat(noRun.stderr()).contains("--watch follows one run");
+    }
+
+    @Test
     void aDryRunAsksForOneAndSaysNothingWasWritten() throws Exception {
         var result = cli().run("repair", "--dry-run", "-o", "json", "--addr", coordinator.address());
 
