@@ -60,6 +60,9 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
     /** Later answers of ListRepairRuns: each call first moves to the next, if any (a run that progresses). */
     final java.util.Queue<List<io.pairdb.proto.admin.v1.RepairRun>> laterRepairRuns =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** When set, Repair answers only once every later answer of ListRepairRuns was given (as a real run ends). */
+    volatile boolean repairAnswersWhenRunsShown;
+    private final java.util.concurrent.CountDownLatch laterRunsShown = new java.util.concurrent.CountDownLatch(1);
     volatile RepairRequest lastRepair;
     volatile Deadline lastDeadline;
     private volatile boolean silent;
@@ -187,6 +190,18 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
 
     @Override
     public void repair(RepairRequest request, StreamObserver<RepairResponse> responses) {
+        if (repairAnswersWhenRunsShown) {
+            try {
+                if (!laterRunsShown.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    responses.onError(Status.DEADLINE_EXCEEDED.withDescription("runs never shown").asRuntimeException());
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                responses.onError(Status.CANCELLED.asRuntimeException());
+                return;
+            }
+        }
         answer(responses, () -> {
             lastRepair = request;
             if (!request.getTenantId().isEmpty() && !tenants.containsKey(request.getTenantId())) {
@@ -203,6 +218,9 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
         List<io.pairdb.proto.admin.v1.RepairRun> next = laterRepairRuns.poll();
         if (next != null) {
             repairRuns = next;
+        }
+        if (laterRepairRuns.isEmpty()) {
+            laterRunsShown.countDown();
         }
         answer(responses, () -> io.pairdb.proto.admin.v1.ListRepairRunsResponse.newBuilder()
                 .addAllRuns(repairRuns.stream().filter(r -> request.getRunId().isEmpty()

@@ -106,6 +106,23 @@ class RepairCommandsIT {
     }
 
     @Test
+    void repairWatchShowsTheProgressOfTheRunItBeganThenTheReport() {
+        RepairRun older = DONE.toBuilder().setRunId("repair-old").setTenantId("acme").setNodeId("").setDryRun(false).build();
+        RepairRun begun = RUNNING.toBuilder().setRangesDone(0).build();
+        coordinator.admin.repairRuns = List.of(older);
+        coordinator.admin.repairAnswersWhenRunsShown = true;
+        coordinator.admin.laterRepairRuns.addAll(List.of(List.of(older), List.of(begun, older),
+                List.of(begun.toBuilder().setRangesDone(200).build(), older),
+                List.of(begun.toBuilder().setState("DONE").setRangesDone(450).setKeysRepaired(40).build(), older)));
+
+        var result = cli().run("repair", "--tenant", "acme", "--watch", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("repair run repair-b DONE: 450/450 ranges, 40 keys repaired (watched")
+                .endsWith("40 keys differed; 41 repair writes; 52000 bytes read, 6100 written; 640 sub-ranges compared\n");
+    }
+
+    @Test
     void statusWatchExitsTwoForAStoppedRunAndNeedsARun() {
         coordinator.admin.repairRuns = List.of(RUNNING.toBuilder().setState("STOPPED").build());
 

@@ -126,10 +126,10 @@ final class RepairStatusCommand implements Callable<Integer> {
         if (!watch || !runs.getFirst().running()) {
             return watch ? (runs.getFirst().succeeded() ? printed : io.pairdb.cli.ExitCodes.SERVER_ERROR) : printed;
         }
-        return ChangeWatcher.forCommand(options, host, this::find).watch(runId);
+        return ChangeWatcher.forCommand(options, host, id -> find(options, id)).watch(runId);
     }
 
-    private Run find(String id) {
+    static Run find(CommonOptions options, String id) {
         return options.admin().listRepairRuns(ListRepairRunsRequest.newBuilder().setRunId(id).build()).getRunsList()
                 .stream().findFirst().map(Run::from)
                 .orElseThrow(() -> CommandFailure.server("repair run " + id + " is gone"));
