@@ -77,8 +77,8 @@ class RepairIT {
                         StoredVersion.tombstone(later, held.timestampMs() + 1)));
             }
         }
-        long before = divergentKeys(nodes);
-        var heldBefore = held(nodes);
+        long before = divergentKeys(nodes, TENANT);
+        var heldBefore = held(nodes, TENANT);
 
         RepairResponse dryRun = coordinator.admin().repair(RepairRequest.newBuilder().setTenantId(TENANT)
                 .setDryRun(true).build());
@@ -87,15 +87,15 @@ class RepairIT {
         assertThat(dryRun.getDryRun()).isTrue();
         assertThat(dryRun.getTotal().getKeysDiffering()).isEqualTo(before);
         assertThat(dryRun.getTotal().getEntriesWritten()).isZero();
-        assertThat(held(nodes)).isEqualTo(heldBefore);
+        assertThat(held(nodes, TENANT)).isEqualTo(heldBefore);
 
         RepairResponse repaired = coordinator.admin().repair(RepairRequest.newBuilder().setTenantId(TENANT).build());
 
-        System.out.printf("RepairIT: %d divergent keys before, %d after; %s%n", before, divergentKeys(nodes),
+        System.out.printf("RepairIT: %d divergent keys before, %d after; %s%n", before, divergentKeys(nodes, TENANT),
                 repaired.getTotal().toString().replace('\n', ' '));
         assertThat(repaired.getFailuresList()).isEmpty();
         assertThat(repaired.getTotal().getKeysDiffering()).isEqualTo(before);
-        assertThat(divergentKeys(nodes)).isZero();
+        assertThat(divergentKeys(nodes, TENANT)).isZero();
         PrometheusText metrics = scrape();
         assertThat(metrics.value("coordinator_repair_keys_differing_total", Map.of("mode", "dry_run"))).isEqualTo(before);
         assertThat(metrics.value("coordinator_repair_keys_repaired_total", Map.of("mode", "repair")))
@@ -132,11 +132,12 @@ class RepairIT {
         return PrometheusText.parse(response.body());
     }
 
-    private static List<Map<String, VectorClock>> held(List<StorageNodeEmulator> nodes) {
+    /** Each node's keys of the tenant with their clocks, read on the nodes themselves. */
+    static List<Map<String, VectorClock>> held(List<StorageNodeEmulator> nodes, String tenant) {
         List<Map<String, VectorClock>> held = new ArrayList<>();
         for (StorageNodeEmulator node : nodes) {
             Map<String, VectorClock> clocks = new HashMap<>();
-            try (EntryScan scan = node.store().scan(TokenRange.fullRing(), Optional.of(TENANT), Optional.empty())) {
+            try (EntryScan scan = node.store().scan(TokenRange.fullRing(), Optional.of(tenant), Optional.empty())) {
                 scan.forEachRemaining(e -> clocks.put(e.key(), e.version().clock()));
             }
             held.add(clocks);
@@ -144,8 +145,9 @@ class RepairIT {
         return held;
     }
 
-    private static long divergentKeys(List<StorageNodeEmulator> nodes) {
-        List<Map<String, VectorClock>> held = held(nodes);
+    /** Keys of the tenant that not every node holds in the same version (missing counts as different). */
+    static long divergentKeys(List<StorageNodeEmulator> nodes, String tenant) {
+        List<Map<String, VectorClock>> held = held(nodes, tenant);
         Set<String> keys = new HashSet<>();
         held.forEach(m -> keys.addAll(m.keySet()));
         return keys.stream().filter(k -> held.stream().map(m -> Optional.ofNullable(m.get(k))).distinct().count() > 1)

@@ -55,6 +55,14 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
     volatile ExplainKeyRequest lastExplain;
     volatile ReplayHintsRequest lastReplay;
     volatile RepairResponse repair = RepairResponse.getDefaultInstance();
+    /** What ListRepairRuns answers, newest first. */
+    volatile List<io.pairdb.proto.admin.v1.RepairRun> repairRuns = List.of();
+    /** Later answers of ListRepairRuns: each call first moves to the next, if any (a run that progresses). */
+    final java.util.Queue<List<io.pairdb.proto.admin.v1.RepairRun>> laterRepairRuns =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** When set, Repair answers only once every later answer of ListRepairRuns was given (as a real run ends). */
+    volatile boolean repairAnswersWhenRunsShown;
+    private final java.util.concurrent.CountDownLatch laterRunsShown = new java.util.concurrent.CountDownLatch(1);
     volatile RepairRequest lastRepair;
     volatile Deadline lastDeadline;
     private volatile boolean silent;
@@ -182,6 +190,18 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
 
     @Override
     public void repair(RepairRequest request, StreamObserver<RepairResponse> responses) {
+        if (repairAnswersWhenRunsShown) {
+            try {
+                if (!laterRunsShown.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    responses.onError(Status.DEADLINE_EXCEEDED.withDescription("runs never shown").asRuntimeException());
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                responses.onError(Status.CANCELLED.asRuntimeException());
+                return;
+            }
+        }
         answer(responses, () -> {
             lastRepair = request;
             if (!request.getTenantId().isEmpty() && !tenants.containsKey(request.getTenantId())) {
@@ -190,6 +210,22 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
             }
             return repair.toBuilder().setDryRun(request.getDryRun()).build();
         });
+    }
+
+    @Override
+    public void listRepairRuns(io.pairdb.proto.admin.v1.ListRepairRunsRequest request,
+                               StreamObserver<io.pairdb.proto.admin.v1.ListRepairRunsResponse> responses) {
+        List<io.pairdb.proto.admin.v1.RepairRun> next = laterRepairRuns.poll();
+        if (next != null) {
+            repairRuns = next;
+        }
+        if (laterRepairRuns.isEmpty()) {
+            laterRunsShown.countDown();
+        }
+        answer(responses, () -> io.pairdb.proto.admin.v1.ListRepairRunsResponse.newBuilder()
+                .addAllRuns(repairRuns.stream().filter(r -> request.getRunId().isEmpty()
+                        || r.getRunId().equals(request.getRunId())).limit(request.getLimit() == 0 ? 20 : request.getLimit())
+                        .toList()).build());
     }
 
     @Override

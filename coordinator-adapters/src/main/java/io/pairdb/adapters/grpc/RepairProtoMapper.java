@@ -36,6 +36,10 @@ final class RepairProtoMapper {
                     "repair run " + l.sofar().run() + " stalled past its lease (pairdb.repair.lease), so a topology change "
                             + "may have started; it stopped after " + l.sofar().total().entriesWritten()
                             + " repair writes, which stay; run the repair again", Map.of("run_id", l.sofar().run()));
+            case RepairTenants.Outcome.HandedOver h -> throw GrpcErrors.error(Status.Code.UNAVAILABLE, "REPAIR_HANDED_OVER",
+                    "this coordinator is shutting down; repair run " + h.sofar().run() + " is left to another coordinator,"
+                            + " which resumes it from the ranges done (see pairdb-admin repair status)",
+                    Map.of("run_id", h.sofar().run()));
         };
     }
 

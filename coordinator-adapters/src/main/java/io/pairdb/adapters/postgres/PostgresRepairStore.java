@@ -4,6 +4,10 @@ import io.pairdb.core.PairDbException;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.RepairStore;
 import io.pairdb.core.repair.RepairRun;
+import io.pairdb.core.repair.RepairedRange;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.TokenRange;
+import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.topology.ChangeId;
 import jakarta.inject.Singleton;
 import java.sql.PreparedStatement;
@@ -12,12 +16,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
- * Repair runs in {@code repair_runs}. A run begins holding the {@code ring_epoch} row's lock, as
+ * Repair runs in {@code repair_runs}, the ranges each has finished in {@code repair_run_ranges}. A run begins holding the {@code ring_epoch} row's lock, as
  * every change start does (see {@link PostgresChangeStore}), so a change start either sees the
  * run or the run sees the change. Leases are timed by PostgreSQL's clock.
  */
@@ -38,6 +44,21 @@ public final class PostgresRepairStore implements RepairStore {
                    lease_owner = NULL, lease_expires_at = NULL
             WHERE run_id = ? AND state = 'RUNNING' AND lease_owner = ?""";
     private static final String SELECT = "SELECT " + RepairRunMapper.COLUMNS + " FROM repair_runs";
+    private static final String HELD = " WHERE run_id = ? AND state = 'RUNNING' AND lease_owner = ? AND lease_expires_at > now()";
+    private static final String COUNT_RANGE = "UPDATE repair_runs SET ranges_done = ranges_done + 1,"
+            + " keys_repaired = keys_repaired + ?, lease_expires_at = now() + make_interval(secs => ?)" + HELD;
+    private static final String RENEW = "UPDATE repair_runs SET lease_expires_at = now() + make_interval(secs => ?)" + HELD;
+    private static final String INSERT_RANGE = "INSERT INTO repair_run_ranges (run_id, tenant_id, range_start, range_end)"
+            + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    private static final String RANGES = "SELECT tenant_id, range_start, range_end FROM repair_run_ranges WHERE run_id = ?";
+    private static final String ABANDONED = SELECT
+            + " WHERE state = 'RUNNING' AND (lease_expires_at IS NULL OR lease_expires_at <= now()) ORDER BY seq";
+    private static final String LOCK_ABANDONED = "SELECT ring_epoch, ranges_done FROM repair_runs WHERE run_id = ?"
+            + " AND state = 'RUNNING' AND (lease_expires_at IS NULL OR lease_expires_at <= now()) FOR UPDATE";
+    private static final String TAKE = "UPDATE repair_runs SET lease_owner = ?, lease_expires_at = now() + make_interval(secs => ?),"
+            + " ranges_total = ? WHERE run_id = ? RETURNING " + RepairRunMapper.COLUMNS;
+    private static final String STOP = "UPDATE repair_runs SET state = 'STOPPED', finished_at = ?, lease_owner = NULL,"
+            + " lease_expires_at = NULL WHERE run_id = ? RETURNING " + RepairRunMapper.COLUMNS;
 
     private final DataSource dataSource;
 
@@ -109,6 +130,116 @@ public final class PostgresRepairStore implements RepairStore {
             s.setString(5, id);
             s.setString(6, owner);
         });
+    }
+
+    @Override
+    public ChangeStore.Held rangeDone(String id, String owner, RepairedRange range, long keysRepaired, Duration lease) {
+        try {
+            return Jdbc.inTransaction(dataSource, connection -> {
+                int inserted;
+                try (PreparedStatement insert = connection.prepareStatement(INSERT_RANGE)) {
+                    insert.setString(1, id);
+                    insert.setString(2, range.tenant().toString());
+                    insert.setLong(3, range.range().start().value());
+                    insert.setLong(4, range.range().end().value());
+                    inserted = insert.executeUpdate();
+                }
+                // a range recorded before renews the lease but is not counted again
+                try (PreparedStatement update = connection.prepareStatement(inserted == 1 ? COUNT_RANGE : RENEW)) {
+                    int i = 1;
+                    if (inserted == 1) {
+                        update.setLong(i++, keysRepaired);
+                    }
+                    update.setDouble(i++, seconds(lease));
+                    update.setString(i++, id);
+                    update.setString(i, owner);
+                    if (update.executeUpdate() == 1) {
+                        return ChangeStore.Held.HELD;
+                    }
+                }
+                // not the holder (any more): the range stays unrecorded
+                connection.rollback();
+                return ChangeStore.Held.LOST;
+            });
+        } catch (SQLException e) {
+            throw failure("could not record a range of repair run " + id, e);
+        }
+    }
+
+    @Override
+    public Set<RepairedRange> rangesDone(String id) {
+        try {
+            return Jdbc.autoCommit(dataSource, connection -> {
+                try (PreparedStatement s = connection.prepareStatement(RANGES)) {
+                    s.setString(1, id);
+                    try (ResultSet rows = s.executeQuery()) {
+                        Set<RepairedRange> done = new HashSet<>();
+                        while (rows.next()) {
+                            done.add(new RepairedRange(new TenantId(rows.getString(1)),
+                                    new TokenRange(new Token(rows.getLong(2)), new Token(rows.getLong(3)))));
+                        }
+                        return Set.copyOf(done);
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("could not read the ranges of repair run " + id + " (table repair_run_ranges)", e);
+        }
+    }
+
+    @Override
+    public List<RepairRun> abandoned() {
+        return query(ABANDONED, s -> {
+        });
+    }
+
+    @Override
+    public TakeOver takeOver(String id, String owner, Duration lease, int rangesDone, int rangesTotal, Instant at) {
+        try {
+            return Jdbc.inTransaction(dataSource, connection -> {
+                long epoch;
+                try (PreparedStatement lock = connection.prepareStatement(LOCK_EPOCH); ResultSet row = lock.executeQuery()) {
+                    row.next();
+                    epoch = row.getLong(1);
+                }
+                long runEpoch;
+                try (PreparedStatement s = connection.prepareStatement(LOCK_ABANDONED)) {
+                    s.setString(1, id);
+                    try (ResultSet row = s.executeQuery()) {
+                        if (!row.next() || row.getInt(2) != rangesDone) {
+                            return new TakeOver.NotAbandoned();
+                        }
+                        runEpoch = row.getLong(1);
+                    }
+                }
+                boolean changeInFlight;
+                try (PreparedStatement c = connection.prepareStatement(CHANGE_IN_PROGRESS); ResultSet change = c.executeQuery()) {
+                    changeInFlight = change.next();
+                }
+                if (runEpoch != epoch || changeInFlight) {
+                    try (PreparedStatement stop = connection.prepareStatement(STOP)) {
+                        stop.setObject(1, Jdbc.toTimestamp(at));
+                        stop.setString(2, id);
+                        try (ResultSet stopped = stop.executeQuery()) {
+                            stopped.next();
+                            return new TakeOver.RingMoved(RepairRunMapper.toRun(stopped), epoch);
+                        }
+                    }
+                }
+                try (PreparedStatement take = connection.prepareStatement(TAKE)) {
+                    take.setString(1, owner);
+                    take.setDouble(2, seconds(lease));
+                    take.setInt(3, rangesTotal);
+                    take.setString(4, id);
+                    try (ResultSet row = take.executeQuery()) {
+                        row.next();
+                        return new TakeOver.TakenOver(RepairRunMapper.toRun(row));
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("could not take over repair run " + id, e);
+        }
     }
 
     @Override

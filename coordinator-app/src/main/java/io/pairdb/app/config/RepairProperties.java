@@ -24,6 +24,11 @@ public class RepairProperties {
      * range): longer than one range's repair takes; a coordinator that dies blocks changes this long.
      */
     private Duration lease = Duration.ofMinutes(5);
+    /**
+     * How often each coordinator looks for repair runs whose coordinator died (lease run out) and
+     * takes them over, going on from the ranges they recorded.
+     */
+    private Duration resumeInterval = Duration.ofSeconds(30);
 
     public int getFanOut() {
         return fanOut;
@@ -71,5 +76,13 @@ public class RepairProperties {
 
     public void setLease(Duration lease) {
         this.lease = lease;
+    }
+
+    public Duration getResumeInterval() {
+        return resumeInterval;
+    }
+
+    public void setResumeInterval(Duration resumeInterval) {
+        this.resumeInterval = resumeInterval;
     }
 }

@@ -1,11 +1,13 @@
 package io.pairdb.core.port;
 
 import io.pairdb.core.repair.RepairRun;
+import io.pairdb.core.repair.RepairedRange;
 import io.pairdb.core.topology.ChangeId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Repair runs, shared by every coordinator, next to the ring epoch and the changes of the
@@ -16,8 +18,10 @@ import java.util.Optional;
  * io.pairdb.core.topology.ChangeConflicts#withRepair conflicts} with it, answering {@link
  * ChangeStore.Start.RepairRunning}. Both checks happen atomically with every change start.
  *
- * <p>A run's holder renews its lease as it goes; a coordinator that dies leaves its run RUNNING
- * with a lease that runs out, after which changes start again. Thread-safe. Every method throws
+ * <p>A run's holder renews its lease as it goes and records each range it finished ({@link
+ * #rangeDone}); a coordinator that dies leaves its run RUNNING with a lease that runs out, after
+ * which changes start again and another coordinator may {@link #takeOver} the run and go on from
+ * the ranges not recorded. Thread-safe. Every method throws
  * {@link io.pairdb.core.PairDbException} when the store cannot be reached; a call that threw may
  * or may not have taken effect.
  */
@@ -46,8 +50,9 @@ public interface RepairStore {
 
     /**
      * If {@code owner} still holds the run's lease and the lease has not run out and the run is
-     * RUNNING: stores its progress and extends the lease by {@code lease} from now. A run whose
-     * lease ran out is LOST: a change may have started since.
+     * RUNNING: stores its progress and extends the lease by {@code lease} from now ({@link
+     * Duration#ZERO}: gives the lease up, so the run is {@link #abandoned} at once for another
+     * coordinator to take over). A run whose lease ran out is LOST: a change may have started since.
      */
     ChangeStore.Held progress(String id, String owner, int rangesDone, long keysRepaired, Duration lease);
 
@@ -57,6 +62,50 @@ public interface RepairStore {
      */
     ChangeStore.Held finish(String id, String owner, RepairRun.State state, int rangesDone, long keysRepaired,
                             Instant at);
+
+    /**
+     * If {@code owner} still holds the run's lease, the lease has not run out and the run is
+     * RUNNING: records {@code range} as finished (once: a range recorded before is not counted
+     * again), adds one to its ranges done and {@code keysRepaired} to its keys, and extends the
+     * lease by {@code lease} from now, all at once.
+     */
+    ChangeStore.Held rangeDone(String id, String owner, RepairedRange range, long keysRepaired, Duration lease);
+
+    /** The ranges recorded as finished for the run (empty for an unknown run). */
+    Set<RepairedRange> rangesDone(String id);
+
+    /** RUNNING runs whose lease ran out by the store's clock (their coordinator died or stalled), oldest first. */
+    List<RepairRun> abandoned();
+
+    /** Outcome of {@link #takeOver}. */
+    sealed interface TakeOver {
+        /** Leased to the caller now; {@code run} as stored, with the new total. */
+        record TakenOver(RepairRun run) implements TakeOver {
+        }
+
+        /**
+         * The ring moved since the run planned (a change started after its lease ran out), so its
+         * ranges are no longer the ring's: it is STOPPED now, as returned. Nothing else was written.
+         */
+        record RingMoved(RepairRun stopped, long epoch) implements TakeOver {
+        }
+
+        /**
+         * Not taken: the run is unknown, no longer RUNNING, leased (again) by someone whose lease
+         * has not run out, or recorded another range since the caller read {@code rangesDone}.
+         */
+        record NotAbandoned() implements TakeOver {
+        }
+    }
+
+    /**
+     * If the run is RUNNING, its lease ran out (by the store's clock), it still has {@code
+     * rangesDone} ranges recorded and the ring epoch is still the run's with no change IN_PROGRESS:
+     * leases it to {@code owner} for {@code lease} from now and sets its total to {@code rangesTotal}
+     * (the caller's plan at the run's epoch: the ranges recorded plus those still to do), atomically
+     * with respect to every change start. If the ring moved instead, ends the run STOPPED at {@code at}.
+     */
+    TakeOver takeOver(String id, String owner, Duration lease, int rangesDone, int rangesTotal, Instant at);
 
     Optional<RepairRun> find(String id);
 

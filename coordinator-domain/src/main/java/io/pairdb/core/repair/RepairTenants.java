@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * On-demand anti-entropy: repairs every range of the ring for one tenant or for every tenant,
@@ -35,6 +36,11 @@ import java.util.Optional;
  * have started since), because a range's replicas may then be others than the ones it compares.
  * Ranges repaired until then stay repaired (every write was conditional). A range whose replica
  * fails is reported and the others go on.
+ *
+ * <p>Each range is recorded in the store as it finishes. A run whose coordinator died (its lease
+ * ran out while it was RUNNING) is taken over by {@link #resumeAbandoned}, on any coordinator, and
+ * goes on at the same ring epoch with the ranges not recorded; ranges recorded are not compared
+ * again. If the ring moved meanwhile the run ends STOPPED instead: its ranges are no longer the ring's.
  */
 public final class RepairTenants {
     /** How an on-demand repair ended. */
@@ -71,6 +77,21 @@ public final class RepairTenants {
          */
         record LeaseLost(Done sofar) implements Outcome {
         }
+
+        /**
+         * Stopped: this coordinator is shutting down. The run stays RUNNING with its lease given up,
+         * so another coordinator (or this one after its restart) resumes it from the ranges recorded.
+         */
+        record HandedOver(Done sofar) implements Outcome {
+        }
+    }
+
+    /** A run taken over from a coordinator that died, and how it ended here. */
+    public record Resumed(RepairRun run, Outcome outcome) {
+        public Resumed {
+            Objects.requireNonNull(run, "run");
+            Objects.requireNonNull(outcome, "outcome");
+        }
     }
 
     /** One tenant's part of a repair. */
@@ -104,6 +125,7 @@ public final class RepairTenants {
     private final RepairEvents events;
     private final Clock clock;
     private final Runner runner;
+    private volatile boolean stopping;
 
     public RepairTenants(ClusterTopology topology, TenantService tenants, RepairStore runs, RepairRange repairRange,
                          RepairEvents events, Clock clock, Runner runner) {
@@ -170,6 +192,49 @@ public final class RepairTenants {
         }
     }
 
+    /**
+     * From now on, runs here stop before their next range and give up their lease at once,
+     * staying RUNNING for another coordinator to resume ({@link Outcome.HandedOver}); no run is
+     * begun or taken over any more. For a coordinator that shuts down.
+     */
+    public void stop() {
+        stopping = true;
+    }
+
+    /**
+     * Takes over every run whose coordinator died (its lease ran out while RUNNING) and repairs the
+     * ranges it had not recorded, one run after the other; answers how each ended. Runs another
+     * coordinator takes over first are left to it. Blocks while it repairs.
+     */
+    public List<Resumed> resumeAbandoned() {
+        List<Resumed> resumed = new ArrayList<>();
+        for (RepairRun run : runs.abandoned()) {
+            if (stopping) {
+                break;
+            }
+            resume(run).ifPresent(resumed::add);
+        }
+        return resumed;
+    }
+
+    private Optional<Resumed> resume(RepairRun run) {
+        TopologyView view = topology.refresh();
+        List<Tenant> chosen = run.tenant().isPresent() ? tenants.find(run.tenant().get()).stream().toList()
+                : tenants.list();
+        Set<RepairedRange> done = runs.rangesDone(run.id());
+        List<Work> remaining = view.epoch() != run.epoch() ? List.of() : plan(view, chosen, run.node()).stream()
+                .filter(w -> !done.contains(new RepairedRange(w.tenant().id(), w.range()))).toList();
+        return switch (runs.takeOver(run.id(), runner.coordinatorId(), runner.lease(), done.size(),
+                done.size() + remaining.size(), clock.now())) {
+            case RepairStore.TakeOver.TakenOver taken ->
+                    Optional.of(new Resumed(taken.run(), run(taken.run(), chosen, remaining, run.epoch())));
+            case RepairStore.TakeOver.RingMoved moved -> Optional.of(new Resumed(moved.stopped(),
+                    new Outcome.TopologyChanged(run.epoch(), moved.epoch(), new Outcome.Done(run.id(), run.dryRun(),
+                            List.of()))));
+            case RepairStore.TakeOver.NotAbandoned notAbandoned -> Optional.empty();
+        };
+    }
+
     /** Each chosen tenant's ranges (only those {@code node} replicates, if given) with their natural replicas. */
     private static List<Work> plan(TopologyView view, List<Tenant> chosen, Optional<NodeId> node) {
         List<Work> work = new ArrayList<>();
@@ -190,11 +255,17 @@ public final class RepairTenants {
     private Outcome run(RepairRun run, List<Tenant> chosen, List<Work> work, long epoch) {
         Map<TenantId, TenantRepair> byTenant = new LinkedHashMap<>();
         chosen.forEach(t -> byTenant.put(t.id(), new TenantRepair(t.id(), 0, List.of(), RepairReport.NONE)));
-        int done = 0;
-        long keys = 0;
+        int done = run.rangesDone();
+        long keys = run.keysRepaired();
         boolean finished = false;
+        boolean handedOver = false;
         try {
             for (Work w : work) {
+                if (stopping) {
+                    handedOver = true;
+                    runs.progress(run.id(), runner.coordinatorId(), done, keys, Duration.ZERO);
+                    return new Outcome.HandedOver(new Outcome.Done(run.id(), run.dryRun(), List.copyOf(byTenant.values())));
+                }
                 long now = topology.refresh().epoch();
                 if (now != epoch) {
                     return new Outcome.TopologyChanged(epoch, now, new Outcome.Done(run.id(), run.dryRun(),
@@ -205,8 +276,8 @@ public final class RepairTenants {
                 }
                 RangeRepairOutcome outcome = repairRange.repair(w.tenant().id(), w.range(), w.replicas(), run.dryRun());
                 events.rangeDone(w.tenant().id(), outcome, run.dryRun());
-                done++;
-                keys += outcome.report().keysDiffering();
+                ChangeStore.Held recorded = runs.rangeDone(run.id(), runner.coordinatorId(),
+                        new RepairedRange(w.tenant().id(), w.range()), outcome.report().keysDiffering(), runner.lease());
                 byTenant.computeIfPresent(w.tenant().id(), (id, sofar) -> {
                     List<RangeRepairOutcome.ReplicaFailed> failed = new ArrayList<>(sofar.failed());
                     if (outcome instanceof RangeRepairOutcome.ReplicaFailed f) {
@@ -214,13 +285,20 @@ public final class RepairTenants {
                     }
                     return new TenantRepair(id, sofar.ranges() + 1, failed, sofar.report().plus(outcome.report()));
                 });
+                if (recorded == ChangeStore.Held.LOST) {
+                    return new Outcome.LeaseLost(new Outcome.Done(run.id(), run.dryRun(), List.copyOf(byTenant.values())));
+                }
+                done++;
+                keys += outcome.report().keysDiffering();
             }
             finished = true;
             return new Outcome.Done(run.id(), run.dryRun(), List.copyOf(byTenant.values()));
         } finally {
-            // the run ends either way, so changes need not wait for its lease to run out
-            runs.finish(run.id(), runner.coordinatorId(), finished ? RepairRun.State.DONE : RepairRun.State.STOPPED, done,
-                    keys, clock.now());
+            // the run ends either way (unless handed over), so changes need not wait for its lease to run out
+            if (!handedOver) {
+                runs.finish(run.id(), runner.coordinatorId(), finished ? RepairRun.State.DONE : RepairRun.State.STOPPED, done,
+                        keys, clock.now());
+            }
         }
     }
 }

@@ -1,11 +1,13 @@
 package io.pairdb.core.repair;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.port.ChangeStore;
+import io.pairdb.core.port.RepairStore;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.StorageRanges.Entry;
 import io.pairdb.core.ring.KeyPosition;
@@ -29,12 +31,15 @@ import io.pairdb.core.topology.PlanChange;
 import io.pairdb.core.topology.TopologyChange;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.version.Version;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -197,6 +202,122 @@ class RepairTenantsTest {
         assertThat(outcome).isInstanceOfSatisfying(RepairTenants.Outcome.LeaseLost.class, lost ->
                 assertThat(runs.find(lost.sofar().run()).orElseThrow().state()).isEqualTo(RepairRun.State.STOPPED));
         assertThat(missingCopies()).isPositive();
+    }
+
+    /** A coordinator dying: it stops in the middle of a range and records nothing more, not even its end. */
+    private static final class Killed extends RuntimeException {
+        Killed() {
+            super("killed");
+        }
+    }
+
+    private static RepairStore neverFinishing(RepairStore store) {
+        return (RepairStore) Proxy.newProxyInstance(RepairStore.class.getClassLoader(), new Class<?>[] {RepairStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("finish")) {
+                        return ChangeStore.Held.LOST;
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** Starts a repair of ACME on coord-a that dies in the middle of its {@code rangesBeforeDeath + 1}th range. */
+    private RepairRun repairDyingAfter(int rangesBeforeDeath) {
+        AtomicInteger compared = new AtomicInteger();
+        RepairTenants dying = new RepairTenants(topology, tenants, neverFinishing(runs),
+                new RepairRange(data, RepairSettings.DEFAULTS), (tenant, outcome, dryRun) -> {
+                    if (compared.incrementAndGet() > rangesBeforeDeath) {
+                        throw new Killed();
+                    }
+                }, clock, new RepairTenants.Runner("coord-a", Duration.ofMinutes(1)));
+        assertThatThrownBy(() -> dying.repair(Optional.of(ACME), Optional.empty(), false)).isInstanceOf(Killed.class);
+        RepairRun abandoned = runs.list(1).getFirst();
+        assertThat(abandoned.state()).isEqualTo(RepairRun.State.RUNNING);
+        assertThat(abandoned.rangesDone()).isEqualTo(rangesBeforeDeath);
+        return abandoned;
+    }
+
+    private RepairTenants repairBy(String coordinator, RepairEvents events) {
+        return new RepairTenants(topology, tenants, runs, new RepairRange(data, RepairSettings.DEFAULTS), events, clock,
+                new RepairTenants.Runner(coordinator, Duration.ofMinutes(1)));
+    }
+
+    @Test
+    void aRunWhoseCoordinatorDiedIsResumedByAnotherFromItsFirstUnfinishedRange() {
+        long missing = missingCopies();
+        RepairRun abandoned = repairDyingAfter(7);
+        List<RangeRepairOutcome> comparedByB = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RepairTenants b = repairBy("coord-b", (tenant, outcome, dryRun) -> comparedByB.add(outcome));
+
+        // its lease has not run out yet: nobody takes it over
+        assertThat(b.resumeAbandoned()).isEmpty();
+        runs.expireLeases();
+        List<RepairTenants.Resumed> resumed = b.resumeAbandoned();
+
+        assertThat(resumed).singleElement().satisfies(r -> {
+            assertThat(r.run().id()).isEqualTo(abandoned.id());
+            assertThat(r.outcome()).isInstanceOf(RepairTenants.Outcome.Done.class);
+        });
+        // the seven recorded ranges were not compared again, the one it died in was
+        assertThat(comparedByB).hasSize(abandoned.rangesTotal() - 7);
+        assertThat(missingCopies()).isZero();
+        assertThat(runs.find(abandoned.id())).hasValueSatisfying(run -> {
+            assertThat(run.state()).isEqualTo(RepairRun.State.DONE);
+            assertThat(run.rangesDone()).isEqualTo(run.rangesTotal()).isEqualTo(abandoned.rangesTotal());
+            assertThat(run.keysRepaired()).isPositive().isLessThanOrEqualTo(missing);
+            assertThat(run.lease()).isEmpty();
+        });
+        assertThat(b.resumeAbandoned()).isEmpty();
+    }
+
+    @Test
+    void aCoordinatorShuttingDownHandsItsRunOverAtOnceAndAnotherFinishesIt() {
+        long missing = missingCopies();
+        AtomicInteger comparedByA = new AtomicInteger();
+        RepairTenants[] a = new RepairTenants[1];
+        a[0] = repairBy("coord-a", (tenant, outcome, dryRun) -> {
+            if (comparedByA.incrementAndGet() == 4) {
+                a[0].stop();
+            }
+        });
+
+        RepairTenants.Outcome outcome = a[0].repair(Optional.of(ACME), Optional.empty(), false);
+
+        assertThat(outcome).isInstanceOf(RepairTenants.Outcome.HandedOver.class);
+        String id = ((RepairTenants.Outcome.HandedOver) outcome).sofar().run();
+        assertThat(runs.find(id)).hasValueSatisfying(run -> {
+            assertThat(run.state()).isEqualTo(RepairRun.State.RUNNING);
+            assertThat(run.rangesDone()).isEqualTo(4);
+        });
+        assertThat(a[0].resumeAbandoned()).isEmpty();
+        // no lease to wait for
+        List<RangeRepairOutcome> comparedByB = new java.util.concurrent.CopyOnWriteArrayList<>();
+        assertThat(repairBy("coord-b", (tenant, o, dryRun) -> comparedByB.add(o)).resumeAbandoned()).hasSize(1);
+        RepairRun done = runs.find(id).orElseThrow();
+        assertThat(done.state()).isEqualTo(RepairRun.State.DONE);
+        assertThat(comparedByB).hasSize(done.rangesTotal() - 4);
+        assertThat(done.keysRepaired()).isEqualTo(missing);
+        assertThat(missingCopies()).isZero();
+    }
+
+    @Test
+    void aRunWhoseCoordinatorDiedBeforeTheRingMovedIsStoppedNotResumed() {
+        RepairRun abandoned = repairDyingAfter(3);
+        runs.expireLeases();
+        nodes.bumpEpoch();
+        List<RangeRepairOutcome> comparedByB = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        List<RepairTenants.Resumed> resumed = repairBy("coord-b", (tenant, outcome, dryRun) -> comparedByB.add(outcome))
+                .resumeAbandoned();
+
+        assertThat(resumed).singleElement().satisfies(r ->
+                assertThat(r.outcome()).isInstanceOf(RepairTenants.Outcome.TopologyChanged.class));
+        assertThat(comparedByB).isEmpty();
+        assertThat(runs.find(abandoned.id()).orElseThrow().state()).isEqualTo(RepairRun.State.STOPPED);
     }
 
     private RepairTenants repairOver(io.pairdb.core.port.StorageRanges ranges, RepairEvents events) {

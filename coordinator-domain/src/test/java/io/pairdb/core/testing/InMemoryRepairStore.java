@@ -4,6 +4,7 @@ import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.RepairStore;
 import io.pairdb.core.repair.RepairRun;
+import io.pairdb.core.repair.RepairedRange;
 import io.pairdb.core.topology.ChangeConflicts;
 import io.pairdb.core.topology.Lease;
 import io.pairdb.core.topology.TopologyChange;
@@ -11,16 +12,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Repair runs in memory beside an {@link InMemoryChangeStore}, whose starts they guard. Leases run on the given clock. */
 public final class InMemoryRepairStore implements RepairStore {
     private final InMemoryChangeStore changes;
     private final Clock clock;
     private final Map<String, RepairRun> runs = new LinkedHashMap<>();
+    private final Map<String, Set<RepairedRange>> done = new HashMap<>();
 
     public InMemoryRepairStore(InMemoryChangeStore changes, Clock clock) {
         this.changes = changes;
@@ -98,6 +103,52 @@ public final class InMemoryRepairStore implements RepairStore {
             }
             runs.put(id, with(run, state, rangesDone, keysRepaired, Optional.of(at), Optional.empty()));
             return ChangeStore.Held.HELD;
+        });
+    }
+
+    @Override
+    public ChangeStore.Held rangeDone(String id, String owner, RepairedRange range, long keysRepaired, Duration lease) {
+        return changes.locked(() -> {
+            RepairRun run = runs.get(id);
+            Instant now = clock.now();
+            if (!holds(run, owner) || !run.lease().get().expiresAt().isAfter(now)) {
+                return ChangeStore.Held.LOST;
+            }
+            boolean added = done.computeIfAbsent(id, k -> new LinkedHashSet<>()).add(range);
+            runs.put(id, with(run, run.state(), run.rangesDone() + (added ? 1 : 0), run.keysRepaired() + (added ? keysRepaired : 0),
+                    Optional.empty(), Optional.of(new Lease(owner, now.plus(lease)))));
+            return ChangeStore.Held.HELD;
+        });
+    }
+
+    @Override
+    public Set<RepairedRange> rangesDone(String id) {
+        return changes.locked(() -> Set.copyOf(done.getOrDefault(id, Set.of())));
+    }
+
+    @Override
+    public List<RepairRun> abandoned() {
+        return changes.locked(() -> runs.values().stream().filter(r -> r.abandoned(clock.now())).toList());
+    }
+
+    @Override
+    public TakeOver takeOver(String id, String owner, Duration lease, int rangesDone, int rangesTotal, Instant at) {
+        return changes.locked(() -> {
+            RepairRun run = runs.get(id);
+            if (run == null || !run.abandoned(clock.now()) || run.rangesDone() != rangesDone) {
+                return new TakeOver.NotAbandoned();
+            }
+            if (changes.ringEpoch() != run.epoch() || !changes.inProgress().isEmpty()) {
+                RepairRun stopped = with(run, RepairRun.State.STOPPED, run.rangesDone(), run.keysRepaired(),
+                        Optional.of(at), Optional.empty());
+                runs.put(id, stopped);
+                return new TakeOver.RingMoved(stopped, changes.ringEpoch());
+            }
+            RepairRun taken = new RepairRun(run.id(), run.tenant(), run.node(), run.dryRun(), run.state(), run.epoch(),
+                    rangesTotal, run.rangesDone(), run.keysRepaired(), run.startedAt(), Optional.empty(),
+                    Optional.of(new Lease(owner, clock.now().plus(lease))));
+            runs.put(id, taken);
+            return new TakeOver.TakenOver(taken);
         });
     }
 

@@ -10,6 +10,7 @@ import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.RepairStore;
 import io.pairdb.core.port.TopologyStore;
 import io.pairdb.core.repair.RepairRun;
+import io.pairdb.core.repair.RepairedRange;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.ring.TokenRange;
 import io.pairdb.core.tenant.TenantId;
@@ -163,6 +164,79 @@ public abstract class RepairStoreContract {
         assertThat(runs.finish("r1", "coord-a", RepairRun.State.DONE, 12, 2, now)).isEqualTo(ChangeStore.Held.HELD);
         assertThat(runs.finish("r1", "coord-a", RepairRun.State.DONE, 12, 2, now)).isEqualTo(ChangeStore.Held.LOST);
         assertThat(runs.progress("r1", "coord-a", 12, 2, LEASE)).isEqualTo(ChangeStore.Held.LOST);
+    }
+
+    private static RepairedRange range(String tenant, long start, long end) {
+        return new RepairedRange(new TenantId(tenant), new TokenRange(new Token(start), new Token(end)));
+    }
+
+    @Test
+    public void eachRangeIsRecordedOnceAndOnlyByTheHolder() {
+        runs.begin(run("r1", Optional.empty(), false), "coord-a", LEASE);
+        // tokens above 2^63 are negative longs
+        RepairedRange high = range("acme", Long.MIN_VALUE + 5, -7);
+
+        assertThat(runs.rangeDone("r1", "coord-a", high, 3, LEASE)).isEqualTo(ChangeStore.Held.HELD);
+        assertThat(runs.rangeDone("r1", "coord-a", range("other", 1, 2), 0, LEASE)).isEqualTo(ChangeStore.Held.HELD);
+        assertThat(runs.rangeDone("r1", "coord-a", high, 3, LEASE)).isEqualTo(ChangeStore.Held.HELD);
+        assertThat(runs.rangeDone("r1", "coord-b", range("acme", 2, 3), 1, LEASE)).isEqualTo(ChangeStore.Held.LOST);
+
+        assertThat(runs.rangesDone("r1")).containsExactlyInAnyOrder(high, range("other", 1, 2));
+        assertThat(runs.rangesDone("r9")).isEmpty();
+        assertThat(runs.find("r1")).hasValueSatisfying(r -> {
+            assertThat(r.rangesDone()).isEqualTo(2);
+            assertThat(r.keysRepaired()).isEqualTo(3);
+        });
+        assertThat(runs.abandoned()).isEmpty();
+    }
+
+    @Test
+    public void anAbandonedRunIsTakenOverOnceWithItsRangesAndItsFormerHolderCannotGoOn() {
+        runs.begin(run("r1", Optional.of(ACME), false), "coord-a", LEASE);
+        runs.rangeDone("r1", "coord-a", range("acme", 1, 2), 4, LEASE);
+        expireLeases();
+
+        assertThat(runs.abandoned()).extracting(RepairRun::id).containsExactly("r1");
+        // a count read before another range was recorded is stale
+        assertThat(runs.takeOver("r1", "coord-b", LEASE, 0, 12, now)).isEqualTo(new RepairStore.TakeOver.NotAbandoned());
+        RepairStore.TakeOver taken = runs.takeOver("r1", "coord-b", LEASE, 1, 11, now);
+
+        assertThat(taken).isInstanceOfSatisfying(RepairStore.TakeOver.TakenOver.class, t -> {
+            assertThat(t.run().state()).isEqualTo(RepairRun.State.RUNNING);
+            assertThat(t.run().lease()).hasValueSatisfying(l -> assertThat(l.owner()).isEqualTo("coord-b"));
+            assertThat(t.run().rangesDone()).isEqualTo(1);
+            assertThat(t.run().rangesTotal()).isEqualTo(11);
+            assertThat(t.run().keysRepaired()).isEqualTo(4);
+        });
+        assertThat(runs.abandoned()).isEmpty();
+        assertThat(runs.takeOver("r1", "coord-c", LEASE, 1, 11, now)).isEqualTo(new RepairStore.TakeOver.NotAbandoned());
+        assertThat(runs.rangeDone("r1", "coord-a", range("acme", 2, 3), 1, LEASE)).isEqualTo(ChangeStore.Held.LOST);
+        assertThat(runs.progress("r1", "coord-a", 2, 5, LEASE)).isEqualTo(ChangeStore.Held.LOST);
+        assertThat(runs.rangeDone("r1", "coord-b", range("acme", 3, 4), 2, LEASE)).isEqualTo(ChangeStore.Held.HELD);
+        assertThat(runs.rangesDone("r1")).containsExactlyInAnyOrder(range("acme", 1, 2), range("acme", 3, 4));
+        // the taken-over run holds changes back again
+        assertThat(addNode("n4")).isInstanceOf(ChangeStore.Start.RepairRunning.class);
+        assertThat(runs.finish("r1", "coord-b", RepairRun.State.DONE, 2, 6, now)).isEqualTo(ChangeStore.Held.HELD);
+        assertThat(runs.takeOver("r1", "coord-c", LEASE, 2, 2, now)).isEqualTo(new RepairStore.TakeOver.NotAbandoned());
+    }
+
+    @Test
+    public void aRunAbandonedBeforeTheRingMovedIsStoppedRatherThanTakenOver() {
+        runs.begin(run("r1", Optional.of(ACME), false), "coord-a", LEASE);
+        runs.rangeDone("r1", "coord-a", range("acme", 1, 2), 0, LEASE);
+        expireLeases();
+        assertThat(addNode("n4")).isInstanceOf(ChangeStore.Start.Started.class);
+
+        RepairStore.TakeOver outcome = runs.takeOver("r1", "coord-b", LEASE, 1, 12, now.plusSeconds(9));
+
+        assertThat(outcome).isInstanceOfSatisfying(RepairStore.TakeOver.RingMoved.class, moved -> {
+            assertThat(moved.epoch()).isEqualTo(nodes.epoch());
+            assertThat(moved.stopped().state()).isEqualTo(RepairRun.State.STOPPED);
+            assertThat(moved.stopped().finishedAt()).contains(now.plusSeconds(9));
+            assertThat(moved.stopped().lease()).isEmpty();
+        });
+        assertThat(runs.find("r1").orElseThrow().state()).isEqualTo(RepairRun.State.STOPPED);
+        assertThat(runs.abandoned()).isEmpty();
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.pairdb.proto.admin.v1.ChangeType;
 import io.pairdb.proto.admin.v1.RangeStream;
 import io.pairdb.proto.admin.v1.StreamState;
 import io.pairdb.proto.admin.v1.TopologyChange;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +24,7 @@ public record ChangeView(String changeId, String type, String nodeId, String sta
                          int unrecoverableRanges, Totals totals, Instant startedAt, Instant updatedAt,
                          Instant completedAt, String error, String leaseOwner, Instant leaseExpiresAt,
                          List<Stream> streams, String tenantId, Integer fromReplicationFactor,
-                         Integer toReplicationFactor, CleanupView cleanup) {
+                         Integer toReplicationFactor, CleanupView cleanup) implements Watched {
 
     public record Totals(int streams, int pending, int streaming, int done, long keys, long bytes) {
     }
@@ -62,6 +63,48 @@ public record ChangeView(String changeId, String type, String nodeId, String sta
     public String subject() {
         return tenantId != null ? "tenant " + tenantId + " RF " + fromReplicationFactor + "->" + toReplicationFactor
                 : nodeId;
+    }
+
+    @Override
+    public String id() {
+        return changeId;
+    }
+
+    @Override
+    public boolean running() {
+        return "IN_PROGRESS".equals(status);
+    }
+
+    @Override
+    public boolean succeeded() {
+        return "COMPLETED".equals(status);
+    }
+
+    @Override
+    public int rangesDone() {
+        return totals.done();
+    }
+
+    @Override
+    public int rangesTotal() {
+        return totals.streams();
+    }
+
+    @Override
+    public long keys() {
+        return totals.keys();
+    }
+
+    @Override
+    public String amounts() {
+        return "%d keys, %s".formatted(totals.keys(), bytesText(totals.bytes()));
+    }
+
+    @Override
+    public String finalLine(Duration watched) {
+        String line = "change %s %s: %s, %d keys, %s (watched %s)".formatted(changeId, status, rangesText(),
+                totals.keys(), bytesText(totals.bytes()), ChangeWatcher.duration(watched));
+        return error == null ? line : line + "; error: " + error;
     }
 
     /** e.g. {@code 120/451 ranges} */

@@ -19,7 +19,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Follows a topology change until it ends ({@code --watch}): polls {@code GetChange}, shows
+ * Follows a topology change (or a repair run: anything {@link Watched}) until it ends
+ * ({@code --watch}): polls {@code GetChange} (or what it is given), shows
  * ranges done of total, keys and bytes copied, the copy rate and an ETA — as a progress bar on a
  * terminal, as a plain line every few seconds otherwise (logs, CI) — then prints the final status
  * line and answers the exit code of the outcome: COMPLETED {@value ExitCodes#OK}, FAILED or
@@ -27,7 +28,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * through the usual error (exit {@value ExitCodes#SERVER_ERROR}). Any command that gets a change id
  * back (node add/remove, and RF changes) can follow it with {@link #forCommand}.
  */
-public final class ChangeWatcher {
+public final class ChangeWatcher<T extends Watched> {
 
     public static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
     public static final Duration LINE_INTERVAL = Duration.ofSeconds(5);
@@ -39,13 +40,13 @@ public final class ChangeWatcher {
         void sleep(Duration duration) throws InterruptedException;
     }
 
-    private final Function<String, ChangeView> poll;
+    private final Function<String, T> poll;
     private final Pause pause;
     private final InstantSource clock;
     private final PrintStream out;
     private final boolean terminal;
 
-    public ChangeWatcher(Function<String, ChangeView> poll, Pause pause, InstantSource clock, PrintStream out,
+    public ChangeWatcher(Function<String, T> poll, Pause pause, InstantSource clock, PrintStream out,
                          boolean terminal) {
         this.poll = Objects.requireNonNull(poll, "poll");
         this.pause = Objects.requireNonNull(pause, "pause");
@@ -59,12 +60,17 @@ public final class ChangeWatcher {
      * {@code -o table} (a bar only when stdout is a terminal) and on stderr otherwise, so stdout
      * keeps one JSON or YAML document.
      */
-    public static ChangeWatcher forCommand(CommonOptions options, Host host) {
+    public static ChangeWatcher<ChangeView> forCommand(CommonOptions options, Host host) {
+        return forCommand(options, host, id -> ChangeView.from(options.admin().getChange(
+                GetChangeRequest.newBuilder().setChangeId(id).build()).getChange()));
+    }
+
+    /** As {@link #forCommand(CommonOptions, Host)}, following what {@code poll} answers for an id. */
+    public static <W extends Watched> ChangeWatcher<W> forCommand(CommonOptions options, Host host,
+                                                                 Function<String, W> poll) {
         boolean table = options.output() == OutputFormat.TABLE;
         options.out().flush();
-        return new ChangeWatcher(
-                id -> ChangeView.from(options.admin().getChange(GetChangeRequest.newBuilder().setChangeId(id).build())
-                        .getChange()),
+        return new ChangeWatcher<>(poll,
                 duration -> Thread.sleep(duration),
                 InstantSource.system(),
                 table ? host.out() : host.err(),
@@ -94,40 +100,32 @@ public final class ChangeWatcher {
     }
 
     /** Polls until the change ends; returns the last state seen. */
-    public ChangeView follow(String changeId) {
+    public T follow(String changeId) {
         Instant started = clock.instant();
-        ChangeView change = poll.apply(changeId);
+        T change = poll.apply(changeId);
         try (Display display = terminal ? new Bar(change, started) : new Lines(started)) {
             display.show(change, clock.instant());
-            while ("IN_PROGRESS".equals(change.status())) {
+            while (change.running()) {
                 pause.sleep(POLL_INTERVAL);
                 change = poll.apply(changeId);
                 display.show(change, clock.instant());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw CommandFailure.local("interrupted while watching change " + changeId
-                    + "; it goes on: pairdb-admin change get " + changeId);
+            throw CommandFailure.local("interrupted while watching " + changeId + "; it goes on");
         }
-        out.println(finalLine(change, Duration.between(started, clock.instant())));
+        out.println(change.finalLine(Duration.between(started, clock.instant())));
         out.flush();
         return change;
     }
 
     /** Polls until the change ends and answers the exit code of its outcome. */
     public int watch(String changeId) {
-        return exitCode(follow(changeId).status());
-    }
-
-    static String finalLine(ChangeView c, Duration watched) {
-        ChangeView.Totals t = c.totals();
-        String line = "change %s %s: %s, %d keys, %s (watched %s)".formatted(c.changeId(), c.status(), c.rangesText(),
-                t.keys(), ChangeView.bytesText(t.bytes()), duration(watched));
-        return c.error() == null ? line : line + "; error: " + c.error();
+        return follow(changeId).succeeded() ? ExitCodes.OK : ExitCodes.SERVER_ERROR;
     }
 
     /** e.g. {@code 45s}, {@code 3m07s}, {@code 1h02m}. */
-    static String duration(Duration d) {
+    public static String duration(Duration d) {
         long seconds = Math.max(0, d.toSeconds());
         if (seconds < 60) {
             return seconds + "s";
@@ -139,7 +137,7 @@ public final class ChangeWatcher {
     }
 
     private sealed interface Display extends AutoCloseable {
-        void show(ChangeView change, Instant now);
+        void show(Watched watched, Instant now);
 
         @Override
         void close();
@@ -147,11 +145,11 @@ public final class ChangeWatcher {
 
     /** Rates over the watch so far: keys per second and the time left at the ranges' pace. */
     record Rates(double keysPerSecond, Duration eta) {
-        static Rates between(ChangeView first, Instant firstAt, ChangeView now, Instant at) {
+        static Rates between(Watched first, Instant firstAt, Watched now, Instant at) {
             double seconds = Math.max(0.001, Duration.between(firstAt, at).toMillis() / 1000.0);
-            double keys = (now.totals().keys() - first.totals().keys()) / seconds;
-            int rangesDone = now.totals().done() - first.totals().done();
-            int rangesLeft = now.totals().streams() - now.totals().done();
+            double keys = (now.keys() - first.keys()) / seconds;
+            int rangesDone = now.rangesDone() - first.rangesDone();
+            int rangesLeft = now.rangesTotal() - now.rangesDone();
             Duration eta = rangesDone <= 0 ? null : Duration.ofMillis((long) (rangesLeft * seconds / rangesDone * 1000));
             return new Rates(keys, eta);
         }
@@ -168,7 +166,7 @@ public final class ChangeWatcher {
     /** A line every {@link #LINE_INTERVAL}, and one for each status change. */
     private final class Lines implements Display {
         private final Instant started;
-        private ChangeView first;
+        private Watched first;
         private Instant lastLine;
         private String lastStatus;
 
@@ -177,18 +175,19 @@ public final class ChangeWatcher {
         }
 
         @Override
-        public void show(ChangeView c, Instant now) {
+        public void show(Watched c, Instant now) {
             if (first == null) {
                 first = c;
             }
             boolean due = lastLine == null || !Duration.between(lastLine, now).minus(LINE_INTERVAL).isNegative();
-            if (!"IN_PROGRESS".equals(c.status()) || !(due || !c.status().equals(lastStatus))) {
+            if (!c.running() || !(due || !c.status().equals(lastStatus))) {
                 return;
             }
             Rates rates = Rates.between(first, started, c, now);
-            ChangeView.Totals t = c.totals();
-            out.println("%s %s %s (%s), %d keys, %s, %s, %s".formatted(c.changeId(), c.status(), c.rangesText(),
-                    c.percentText(), t.keys(), ChangeView.bytesText(t.bytes()), rates.keysText(), rates.etaText()));
+            double share = c.rangesTotal() == 0 ? 100.0 : 100.0 * c.rangesDone() / c.rangesTotal();
+            out.println("%s %s %d/%d ranges (%s), %s, %s, %s".formatted(c.id(), c.status(), c.rangesDone(),
+                    c.rangesTotal(), String.format(Locale.ROOT, "%.1f%%", share), c.amounts(), rates.keysText(),
+                    rates.etaText()));
             out.flush();
             lastLine = now;
             lastStatus = c.status();
@@ -202,15 +201,15 @@ public final class ChangeWatcher {
     /** The progress bar of ranges done; the library draws the rate of ranges and the ETA. */
     private final class Bar implements Display {
         private final ProgressBar bar;
-        private final ChangeView first;
+        private final Watched first;
         private final Instant started;
 
-        Bar(ChangeView first, Instant started) {
+        Bar(Watched first, Instant started) {
             this.first = first;
             this.started = started;
             this.bar = new ProgressBarBuilder()
-                    .setTaskName(first.changeId())
-                    .setInitialMax(Math.max(1, first.totals().streams()))
+                    .setTaskName(first.id())
+                    .setInitialMax(Math.max(1, first.rangesTotal()))
                     .setUnit(" ranges", 1)
                     .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
                     .setConsumer(new ConsoleProgressBarConsumer(out, BAR_WIDTH))
@@ -220,12 +219,10 @@ public final class ChangeWatcher {
         }
 
         @Override
-        public void show(ChangeView c, Instant now) {
-            ChangeView.Totals t = c.totals();
-            bar.maxHint(Math.max(1, t.streams()));
-            bar.stepTo(t.streams() == 0 ? 1 : t.done());
-            bar.setExtraMessage(" | %d keys, %s, %s".formatted(t.keys(), ChangeView.bytesText(t.bytes()),
-                    Rates.between(first, started, c, now).keysText()));
+        public void show(Watched c, Instant now) {
+            bar.maxHint(Math.max(1, c.rangesTotal()));
+            bar.stepTo(c.rangesTotal() == 0 ? 1 : c.rangesDone());
+            bar.setExtraMessage(" | %s, %s".formatted(c.amounts(), Rates.between(first, started, c, now).keysText()));
         }
 
         @Override

@@ -3,23 +3,44 @@ package io.pairdb.cli.repair;
 import io.micronaut.context.annotation.Prototype;
 import io.pairdb.cli.CommonOptions;
 import io.pairdb.cli.ExitCodes;
+import io.pairdb.cli.Host;
+import io.pairdb.cli.change.ChangeWatcher;
+import io.pairdb.proto.admin.v1.ListRepairRunsRequest;
+import io.pairdb.proto.admin.v1.RepairRun;
 import io.pairdb.proto.admin.v1.RepairCounts;
 import io.pairdb.proto.admin.v1.RepairRequest;
 import io.pairdb.proto.admin.v1.RepairResponse;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Prototype
-@Command(name = "repair", description = {
+@Command(name = "repair", subcommands = RepairStatusCommand.class, description = {
     "Anti-entropy repair: the replicas of every range compare digests, and each key that differs is",
     "resolved and written where it is missing or older (never over a newer write). Waits until every",
     "range is done (raise --timeout for a large cluster). Run it after a node was down longer than hints",
     "are kept, after restoring a node's data, and at least once per tombstone gc grace period."})
 public final class RepairCommand implements Callable<Integer> {
 
+    /** How often --watch looks for the run its repair began, until it finds it or the repair answered. */
+    private static final Duration FIND_INTERVAL = Duration.ofMillis(200);
+
     private final CommonOptions options;
+    private final Host host;
+
+    @Option(names = {"-w", "--watch"}, description = {"Show the run's progress while it repairs (as repair status RUN",
+        "--watch), then the report."})
+    private boolean watch;
 
     @Option(names = "--tenant", paramLabel = "ID", description = "Repair only this tenant (default: every tenant).")
     private String tenantId;
@@ -30,8 +51,9 @@ public final class RepairCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Compare and count what differs; write nothing.")
     private boolean dryRun;
 
-    RepairCommand(CommonOptions options) {
+    RepairCommand(CommonOptions options, Host host) {
         this.options = options;
+        this.host = host;
     }
 
     /** The JSON document of {@code repair}. */
@@ -62,7 +84,7 @@ public final class RepairCommand implements Callable<Integer> {
         if (nodeId != null) {
             request.setNodeId(nodeId);
         }
-        RepairResponse response = options.admin().repair(request.build());
+        RepairResponse response = watch ? repairWatching(request.build()) : options.admin().repair(request.build());
         Repaired repaired = new Repaired(response.getDryRun(),
                 response.getTenantsList().stream().map(t -> new TenantDone(t.getTenantId(), t.getRanges(),
                         Counts.from(t.getCounts()))).toList(),
@@ -73,6 +95,38 @@ public final class RepairCommand implements Callable<Integer> {
         int printed = options.print(repaired, text(repaired));
         // a range left unrepaired is a failure the caller (a script, a cron job) must see
         return repaired.failures().isEmpty() ? printed : ExitCodes.SERVER_ERROR;
+    }
+
+    /**
+     * Asks for the repair in the background, finds the run it began (the newest run of this scope
+     * not listed before) and follows it until it ends, then answers the repair's response.
+     */
+    private RepairResponse repairWatching(RepairRequest request) {
+        Set<String> before = runs().stream().map(RepairRun::getRunId).collect(Collectors.toSet());
+        CompletableFuture<RepairResponse> repair = CompletableFuture.supplyAsync(() -> options.admin().repair(request));
+        try {
+            Optional<RepairRun> begun = Optional.empty();
+            while (begun.isEmpty()) {
+                try {
+                    return repair.get(FIND_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException stillRepairing) {
+                    begun = runs().stream().filter(r -> !before.contains(r.getRunId()) && r.getTenantId()
+                            .equals(request.getTenantId()) && r.getNodeId().equals(request.getNodeId())
+                            && r.getDryRun() == request.getDryRun()).findFirst();
+                }
+            }
+            ChangeWatcher.forCommand(options, host, id -> RepairStatusCommand.find(options, id)).follow(begun.get().getRunId());
+            return repair.join();
+        } catch (ExecutionException | CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw io.pairdb.cli.CommandFailure.local("interrupted; the repair goes on: pairdb-admin repair status");
+        }
+    }
+
+    private List<RepairRun> runs() {
+        return options.admin().listRepairRuns(ListRepairRunsRequest.newBuilder().setLimit(20).build()).getRunsList();
     }
 
     private static String text(Repaired r) {

@@ -28,9 +28,9 @@ class ChangeWatcherTest {
                 List.of(), null, null, null, null);
     }
 
-    private ChangeWatcher watcher(boolean terminal, ChangeView... states) {
+    private ChangeWatcher<ChangeView> watcher(boolean terminal, ChangeView... states) {
         Deque<ChangeView> polls = new ArrayDeque<>(List.of(states));
-        return new ChangeWatcher(id -> polls.size() > 1 ? polls.poll() : polls.peek(),
+        return new ChangeWatcher<>(id -> polls.size() > 1 ? polls.poll() : polls.peek(),
                 pause -> now.updateAndGet(t -> t.plus(pause)), now::get, out, terminal);
     }
 
