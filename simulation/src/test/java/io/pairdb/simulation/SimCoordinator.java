@@ -305,6 +305,7 @@ final class SimCoordinator {
                 case RepairTenants.Outcome.ChangeInFlight c -> "refused, change " + c.change() + " in flight";
                 case RepairTenants.Outcome.TopologyChanged t -> "stopped, the ring moved to epoch " + t.nowAtEpoch();
                 case RepairTenants.Outcome.LeaseLost l -> "stopped, lease lost";
+                case RepairTenants.Outcome.HandedOver h -> "handed over";
                 case RepairTenants.Outcome.TenantNotFound t -> "tenant " + t.tenant() + " not found";
                 case RepairTenants.Outcome.NodeNotFound n -> "node " + n.node() + " not found";
             });

@@ -21,6 +21,7 @@ import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.IdempotencyStore;
 import io.pairdb.core.port.RepairStore;
 import io.pairdb.core.repair.RepairRun;
+import io.pairdb.core.repair.RepairedRange;
 import io.pairdb.core.port.TenantStore;
 import io.pairdb.core.port.TopologyStore;
 import io.pairdb.core.tenant.Tenant;
@@ -36,6 +37,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -323,6 +325,28 @@ final class StoreClients {
             public ChangeStore.Held finish(String id, String owner, RepairRun.State state, int rangesDone,
                                            long keysRepaired, Instant at) {
                 return postgres("finish repair", () -> store.finish(id, owner, state, rangesDone, keysRepaired, at));
+            }
+
+            @Override
+            public ChangeStore.Held rangeDone(String id, String owner, RepairedRange range, long keysRepaired,
+                                              Duration lease) {
+                return postgres("record a repaired range", () -> store.rangeDone(id, owner, range, keysRepaired, lease));
+            }
+
+            @Override
+            public Set<RepairedRange> rangesDone(String id) {
+                return postgres("list repaired ranges", () -> store.rangesDone(id));
+            }
+
+            @Override
+            public List<RepairRun> abandoned() {
+                return postgres("list abandoned repairs", store::abandoned);
+            }
+
+            @Override
+            public TakeOver takeOver(String id, String owner, Duration lease, int rangesDone, int rangesTotal,
+                                     Instant at) {
+                return postgres("take over repair", () -> store.takeOver(id, owner, lease, rangesDone, rangesTotal, at));
             }
 
             @Override
