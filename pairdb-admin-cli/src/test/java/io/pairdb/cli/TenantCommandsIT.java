@@ -211,11 +211,11 @@ class TenantCommandsIT {
         coordinator.admin.addTenant("acme", 3);
 
         var negative = cli().run("tenant", "set-quota", "acme", "--bytes-per-second", "-5", "--addr", coordinator.address());
-        assertThat(negative.exitCode()).isEqualTo(2);
+        assertThat(negative.exitCode()).as("bad usage").isEqualTo(1);
         assertThat(negative.stderr()).contains("--bytes-per-second must be 0 (no limit) or more, not -5");
 
         var words = cli().run("tenant", "set-quota", "acme", "--ops-per-second", "lots", "--addr", coordinator.address());
-        assertThat(words.exitCode()).isEqualTo(2);
+        assertThat(words.exitCode()).as("bad usage").isEqualTo(1);
         assertThat(words.stderr()).contains("--ops-per-second").doesNotContain("Exception");
         assertThat(coordinator.admin.tenants.get("acme").getVersion()).as("not changed").isEqualTo(1);
     }
