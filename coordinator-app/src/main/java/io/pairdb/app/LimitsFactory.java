@@ -8,6 +8,11 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.pairdb.adapters.grpc.LoadShedding;
+import io.pairdb.adapters.limits.Bucket4jTenantRateLimiter;
+import io.pairdb.adapters.runtime.ExecutorScheduler;
+import io.pairdb.core.limits.AdmitTenantCall;
+import io.pairdb.core.port.TenantRateLimiter;
+import io.pairdb.core.tenant.TenantService;
 import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.LimitsProperties;
 import io.pairdb.core.limits.LoadBound;
@@ -19,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Builds the coordinator's load bound ({@link LoadShedding}, a {@code ServerInterceptor} bean that
  * the gRPC server, and the admin port, apply to every call) and puts the connection limits of
- * {@code pairdb.limits.*} on the gRPC server.
+ * {@code pairdb.limits.*} on the gRPC server; and what enforces tenants' quotas.
  */
 @Factory
 public class LimitsFactory {
@@ -36,6 +41,17 @@ public class LimitsFactory {
         positive("pairdb.limits.overload-retry-after", p.getOverloadRetryAfter());
         return new LoadShedding(new LoadBound(settings), p.getOverloadRetryAfter(), Set.of(HealthGrpc.SERVICE_NAME),
                 registry);
+    }
+
+    /** Whether a tenant is over this coordinator's share of its quota, on Bucket4j. */
+    @Singleton
+    TenantRateLimiter tenantRateLimiter() {
+        return new Bucket4jTenantRateLimiter();
+    }
+
+    @Singleton
+    AdmitTenantCall admitTenantCall(TenantService tenants, TenantRateLimiter limiter, ExecutorScheduler scheduler) {
+        return new AdmitTenantCall(tenants, limiter, scheduler);
     }
 
     /** Puts the connection limits on the main gRPC server as Micronaut builds it. */

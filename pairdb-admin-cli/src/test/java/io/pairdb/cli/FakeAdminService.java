@@ -29,6 +29,8 @@ import io.pairdb.proto.admin.v1.ReplayHintsRequest;
 import io.pairdb.proto.admin.v1.ReplayHintsResponse;
 import io.pairdb.proto.admin.v1.StorageNode;
 import io.pairdb.proto.admin.v1.Tenant;
+import io.pairdb.proto.admin.v1.SetTenantQuotaRequest;
+import io.pairdb.proto.admin.v1.SetTenantQuotaResponse;
 import io.pairdb.proto.admin.v1.SetTenantSpeculationRequest;
 import io.pairdb.proto.admin.v1.SetTenantSpeculationResponse;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorRequest;
@@ -76,6 +78,10 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
         silent = true;
     }
 
+    /** What getTenant says the coordinator saw lately. */
+    volatile double recentOpsPerSecond;
+    volatile long recentThrottled;
+
     @Override
     public void createTenant(CreateTenantRequest request, StreamObserver<CreateTenantResponse> responses) {
         answer(responses, () -> {
@@ -93,7 +99,9 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
 
     @Override
     public void getTenant(GetTenantRequest request, StreamObserver<GetTenantResponse> responses) {
-        answer(responses, () -> GetTenantResponse.newBuilder().setTenant(existing(request.getTenantId())).build());
+        answer(responses, () -> GetTenantResponse.newBuilder().setTenant(existing(request.getTenantId()))
+                .setRecentOpsPerSecond(recentOpsPerSecond).setRecentThrottled(recentThrottled).setLiveCoordinators(2)
+                .build());
     }
 
     @Override
@@ -114,6 +122,17 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
             }
             tenants.put(old.getTenantId(), updated.build());
             return SetTenantSpeculationResponse.newBuilder().setTenant(updated).build();
+        });
+    }
+
+    @Override
+    public void setTenantQuota(SetTenantQuotaRequest request, StreamObserver<SetTenantQuotaResponse> responses) {
+        answer(responses, () -> {
+            Tenant old = existing(request.getTenantId());
+            Tenant updated = old.toBuilder().setVersion(old.getVersion() + 1).setOpsPerSecond(request.getOpsPerSecond())
+                    .setBytesPerSecond(request.getBytesPerSecond()).build();
+            tenants.put(old.getTenantId(), updated);
+            return SetTenantQuotaResponse.newBuilder().setTenant(updated).build();
         });
     }
 

@@ -62,6 +62,8 @@ class TenantCommandsIT {
         assertThat(result.stdout()).isEqualTo("""
                 TENANT  RF  VERSION  CREATED               UPDATED
                 acme    3   1        2025-01-01T00:00:00Z  2025-01-01T00:00:00Z
+                quota: none across the cluster (each of 2 live coordinators lets through its share)
+                recent on this coordinator: 0.0 ops/s let through, 0 throttled
                 """);
     }
 
@@ -177,5 +179,44 @@ class TenantCommandsIT {
         assertThat(cleared.exitCode()).as(cleared.toString()).isZero();
         assertThat(cleared.stdout()).isEqualTo("OK tenant acme speculates by the coordinator's default\n");
         assertThat(coordinator.admin.tenants.get("acme").hasSpeculation()).isFalse();
+    }
+
+    @Test
+    void settingATenantsQuotaSendsItAndGetShowsItWithTheRecentRateAndThrottling() throws Exception {
+        coordinator.admin.addTenant("acme", 3);
+
+        var set = cli().run("tenant", "set-quota", "acme", "--ops-per-second", "100", "--addr", coordinator.address());
+
+        assertThat(set.exitCode()).as(set.toString()).isZero();
+        assertThat(set.stdout()).isEqualTo("OK tenant acme quota: 100 ops/s, no bytes/s limit\n");
+        assertThat(coordinator.admin.tenants.get("acme").getOpsPerSecond()).isEqualTo(100);
+        assertThat(coordinator.admin.tenants.get("acme").getBytesPerSecond()).isZero();
+
+        coordinator.admin.recentOpsPerSecond = 49.5;
+        coordinator.admin.recentThrottled = 7;
+        var shown = cli().run("tenant", "get", "acme", "-o", "json", "--addr", coordinator.address());
+        assertThat(shown.exitCode()).as(shown.toString()).isZero();
+        JsonNode got = json.readTree(shown.stdout());
+        assertThat(got.get("tenant").get("ops_per_second").asLong()).isEqualTo(100);
+        assertThat(got.get("recent_ops_per_second").asDouble()).isEqualTo(49.5);
+        assertThat(got.get("recent_throttled").asLong()).isEqualTo(7);
+
+        var cleared = cli().run("tenant", "set-quota", "acme", "--addr", coordinator.address());
+        assertThat(cleared.stdout()).isEqualTo("OK tenant acme quota: none\n");
+        assertThat(coordinator.admin.tenants.get("acme").getOpsPerSecond()).isZero();
+    }
+
+    @Test
+    void aNegativeOrNonNumericQuotaIsRefusedWithoutCallingTheCoordinator() {
+        coordinator.admin.addTenant("acme", 3);
+
+        var negative = cli().run("tenant", "set-quota", "acme", "--bytes-per-second", "-5", "--addr", coordinator.address());
+        assertThat(negative.exitCode()).as("bad usage").isEqualTo(1);
+        assertThat(negative.stderr()).contains("--bytes-per-second must be 0 (no limit) or more, not -5");
+
+        var words = cli().run("tenant", "set-quota", "acme", "--ops-per-second", "lots", "--addr", coordinator.address());
+        assertThat(words.exitCode()).as("bad usage").isEqualTo(1);
+        assertThat(words.stderr()).contains("--ops-per-second").doesNotContain("Exception");
+        assertThat(coordinator.admin.tenants.get("acme").getVersion()).as("not changed").isEqualTo(1);
     }
 }

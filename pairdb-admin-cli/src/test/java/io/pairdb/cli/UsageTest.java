@@ -35,6 +35,7 @@ class UsageTest {
     void everyCommandTakesTheCommonOptions() {
         for (String[] command : new String[][] {
             {"tenant", "create"}, {"tenant", "get"}, {"tenant", "list"}, {"tenant", "set-rf"}, {"tenant", "set-speculation"},
+            {"tenant", "set-quota"},
             {"node", "add"}, {"node", "list"},
             {"kv", "put"}, {"kv", "get"}, {"kv", "delete"},
             {"explain-key"},

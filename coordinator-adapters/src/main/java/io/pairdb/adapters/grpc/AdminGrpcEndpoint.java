@@ -62,6 +62,11 @@ import io.pairdb.proto.admin.v1.RepairRequest;
 import io.pairdb.proto.admin.v1.RepairResponse;
 import io.pairdb.core.repair.RepairTenants;
 import io.pairdb.proto.admin.v1.ReplayHintsResponse;
+import io.pairdb.core.limits.AdmitTenantCall;
+import io.pairdb.core.port.TenantRateLimiter;
+import io.pairdb.core.tenant.TenantQuota;
+import io.pairdb.proto.admin.v1.SetTenantQuotaRequest;
+import io.pairdb.proto.admin.v1.SetTenantQuotaResponse;
 import io.pairdb.proto.admin.v1.SetTenantSpeculationRequest;
 import io.pairdb.proto.admin.v1.SetTenantSpeculationResponse;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorRequest;
@@ -89,11 +94,14 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private final Authorize authorize = new Authorize();
     private final RepairTenants repairs;
     private final AllowedNodeAddresses allowedAddresses;
+    private final AdmitTenantCall quotas;
 
     public AdminGrpcEndpoint(TenantService tenants, ClusterTopology topology, DescribeHints describeHints,
                              ReplayHints replayHints, TopologyChanges changes, DryRunChanges dryRuns,
-                             Cleanups cleanups, RepairTenants repairs, AllowedNodeAddresses allowedAddresses) {
+                             Cleanups cleanups, RepairTenants repairs, AllowedNodeAddresses allowedAddresses,
+                             AdmitTenantCall quotas) {
         this.allowedAddresses = allowedAddresses;
+        this.quotas = quotas;
         this.cleanups = cleanups;
         this.repairs = repairs;
         this.tenants = tenants;
@@ -132,7 +140,10 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
         respond(observer, "get tenant", () -> {
             TenantId id = RequestValidation.tenant(request.getTenantId());
             Tenant tenant = tenants.find(id).orElseThrow(() -> CoordinatorGrpcEndpoint.tenantNotFound(id));
-            return GetTenantResponse.newBuilder().setTenant(AdminProtoMapper.toProto(tenant)).build();
+            TenantRateLimiter.Recent recent = quotas.recent(id);
+            return GetTenantResponse.newBuilder().setTenant(AdminProtoMapper.toProto(tenant))
+                    .setRecentOpsPerSecond(recent.admittedPerSecond()).setRecentThrottled(recent.throttled())
+                    .setLiveCoordinators(quotas.liveCoordinators()).build();
         });
     }
 
@@ -167,6 +178,30 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
                 }
                 case TenantService.SetSpeculationOutcome.NotFound n -> throw CoordinatorGrpcEndpoint.tenantNotFound(id);
                 case TenantService.SetSpeculationOutcome.ConcurrentModification c -> throw GrpcErrors.error(
+                        Status.Code.ABORTED, "CONCURRENT_MODIFICATION", "tenant '" + id + "' kept changing; retry");
+            };
+        });
+    }
+
+    @Override
+    public void setTenantQuota(SetTenantQuotaRequest request, StreamObserver<SetTenantQuotaResponse> observer) {
+        respond(observer, "set tenant quota", () -> {
+            TenantId id = RequestValidation.tenant(request.getTenantId());
+            TenantQuota quota;
+            try {
+                quota = new TenantQuota(request.getOpsPerSecond(), request.getBytesPerSecond());
+            } catch (IllegalArgumentException e) {
+                throw GrpcErrors.invalid("INVALID_QUOTA", e.getMessage());
+            }
+            return switch (tenants.setQuota(id, quota)) {
+                case TenantService.SetQuotaOutcome.Updated u -> {
+                    LOG.atInfo().addKeyValue("event", "tenant_quota_set").addKeyValue("tenant", id)
+                            .log("tenant {}: quota {} ops/s, {} bytes/s (0: no limit)", id, quota.opsPerSecond(),
+                                    quota.bytesPerSecond());
+                    yield SetTenantQuotaResponse.newBuilder().setTenant(AdminProtoMapper.toProto(u.tenant())).build();
+                }
+                case TenantService.SetQuotaOutcome.NotFound n -> throw CoordinatorGrpcEndpoint.tenantNotFound(id);
+                case TenantService.SetQuotaOutcome.ConcurrentModification c -> throw GrpcErrors.error(
                         Status.Code.ABORTED, "CONCURRENT_MODIFICATION", "tenant '" + id + "' kept changing; retry");
             };
         });

@@ -36,6 +36,7 @@ final class AdminProtoMapper {
                 .setVersion(t.version());
         t.pendingReplicationFactor().ifPresent(b::setPendingReplicationFactor);
         t.speculation().ifPresent(policy -> b.setSpeculation(policy.text()));
+        b.setOpsPerSecond(t.quota().opsPerSecond()).setBytesPerSecond(t.quota().bytesPerSecond());
         return b.build();
     }
 

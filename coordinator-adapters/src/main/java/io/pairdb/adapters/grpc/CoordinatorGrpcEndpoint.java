@@ -3,7 +3,11 @@ package io.pairdb.adapters.grpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pairdb.core.PairDbException;
+import io.pairdb.core.limits.AdmitTenantCall;
+import io.pairdb.core.port.TenantRateLimiter;
 import io.pairdb.core.read.CoordinateRead;
 import io.pairdb.core.read.ReadCommand;
 import io.pairdb.core.read.ReadOutcome;
@@ -28,6 +32,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,15 +40,22 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorServiceImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(CoordinatorGrpcEndpoint.class);
+    /** The ErrorInfo reason of a request refused because its tenant is over its quota. */
+    public static final String TENANT_RATE_LIMITED = "TENANT_RATE_LIMITED";
 
     private final CoordinateWrite writes;
     private final CoordinateRead reads;
     private final CoordinatorSettings settings;
+    private final AdmitTenantCall quotas;
+    private final MeterRegistry registry;
 
-    public CoordinatorGrpcEndpoint(CoordinateWrite writes, CoordinateRead reads, CoordinatorSettings settings) {
+    public CoordinatorGrpcEndpoint(CoordinateWrite writes, CoordinateRead reads, CoordinatorSettings settings,
+                                   AdmitTenantCall quotas, MeterRegistry registry) {
         this.writes = writes;
         this.reads = reads;
         this.settings = settings;
+        this.quotas = quotas;
+        this.registry = registry;
     }
 
     @Override
@@ -57,7 +69,8 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
                     RequestValidation.idempotencyKey(request.getIdempotencyKey()),
                     causalContext(request.hasCausalContext(), request.getCausalContext()),
                     RequestValidation.clientDeadline());
-            return writes.execute(command).thenApply(outcome -> writeAnswer(outcome, command,
+            return withinQuota("write", tenant, request.getSerializedSize(), () -> writes.execute(command))
+                    .thenApply(outcome -> writeAnswer(outcome, command,
                     r -> CoordinatorProtoMapper.toWriteResponse(r, false),
                     r -> CoordinatorProtoMapper.toWriteResponse(r, true)));
         });
@@ -73,7 +86,8 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
                     RequestValidation.idempotencyKey(request.getIdempotencyKey()),
                     causalContext(request.hasCausalContext(), request.getCausalContext()),
                     RequestValidation.clientDeadline());
-            return writes.execute(command).thenApply(outcome -> writeAnswer(outcome, command,
+            return withinQuota("delete", tenant, request.getSerializedSize(), () -> writes.execute(command))
+                    .thenApply(outcome -> writeAnswer(outcome, command,
                     r -> CoordinatorProtoMapper.toDeleteResponse(r, false),
                     r -> CoordinatorProtoMapper.toDeleteResponse(r, true)));
         });
@@ -86,7 +100,8 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
             String key = RequestValidation.key(request.getKey());
             var consistency = RequestValidation.consistency(request.getConsistency(), settings.defaultConsistency());
             ReadCommand command = new ReadCommand(tenant, key, consistency, RequestValidation.clientDeadline());
-            return reads.execute(command).thenApply(outcome -> switch (outcome) {
+            return withinQuota("read", tenant, request.getSerializedSize(), () -> reads.execute(command))
+                    .thenApply(outcome -> switch (outcome) {
                 case ReadOutcome.Found f -> ReadKeyValueResponse.newBuilder()
                         .setSuccess(true)
                         .setKey(key)
@@ -149,6 +164,27 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
         } catch (IllegalArgumentException e) {
             throw GrpcErrors.invalid("INVALID_CAUSAL_CONTEXT", "causal_context is malformed: " + e.getMessage());
         }
+    }
+
+    /**
+     * Runs {@code work} if the tenant is within this coordinator's share of its quota; otherwise
+     * fails with RESOURCE_EXHAUSTED (TENANT_RATE_LIMITED) and a RetryInfo, without running it.
+     */
+    private <T> CompletableFuture<T> withinQuota(String op, TenantId tenant, long bytes,
+                                                 Supplier<CompletableFuture<T>> work) {
+        return quotas.execute(tenant, bytes).thenCompose(decision -> switch (decision) {
+            case TenantRateLimiter.Decision.Admitted a -> work.get();
+            case TenantRateLimiter.Decision.Throttled t -> {
+                Counter.builder("coordinator.requests.throttled")
+                        .description("Data requests answered RESOURCE_EXHAUSTED/TENANT_RATE_LIMITED: the tenant was over "
+                                + "this coordinator's share of its quota")
+                        .tag("operation", op).register(registry).increment();
+                throw GrpcErrors.retryLater(Status.Code.RESOURCE_EXHAUSTED, TENANT_RATE_LIMITED, "tenant '" + tenant
+                                + "' is over its quota (" + t.limit() + " per second); retry after "
+                                + t.retryAfter().toMillis() + " ms",
+                        Map.of("limit", t.limit()), t.retryAfter());
+            }
+        });
     }
 
     static StatusRuntimeException tenantNotFound(TenantId tenant) {

@@ -23,11 +23,11 @@ import javax.sql.DataSource;
  */
 @Singleton
 public final class PostgresTenantStore implements TenantStore {
-    private static final String INSERT = "INSERT INTO tenants (" + TenantMapper.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)"
+    private static final String INSERT = "INSERT INTO tenants (" + TenantMapper.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (tenant_id) DO NOTHING";
     static final String UPDATE_IF_VERSION = "UPDATE tenants"
             + " SET replication_factor = ?, pending_replication_factor = ?, created_at = ?, updated_at = ?, version = ?,"
-            + " speculation = ? WHERE tenant_id = ? AND version = ?"
+            + " speculation = ?, ops_per_second = ?, bytes_per_second = ? WHERE tenant_id = ? AND version = ?"
             + " RETURNING " + TenantMapper.COLUMNS;
     private static final String BUMP_EPOCH = "UPDATE ring_epoch SET epoch = epoch + 1";
     private static final String SELECT = "SELECT " + TenantMapper.COLUMNS + " FROM tenants WHERE tenant_id = ?";
@@ -115,8 +115,10 @@ public final class PostgresTenantStore implements TenantStore {
         update.setObject(4, Jdbc.toTimestamp(updated.updatedAt()));
         update.setLong(5, updated.version());
         update.setString(6, updated.speculation().map(SpeculationPolicy::text).orElse(null));
-        update.setString(7, updated.id().value());
-        update.setLong(8, expectedVersion);
+        update.setLong(7, updated.quota().opsPerSecond());
+        update.setLong(8, updated.quota().bytesPerSecond());
+        update.setString(9, updated.id().value());
+        update.setLong(10, expectedVersion);
     }
 
     private static PairDbException failure(TenantId id, String message, Exception cause) {

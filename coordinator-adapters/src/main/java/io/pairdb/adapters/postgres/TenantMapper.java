@@ -3,6 +3,7 @@ package io.pairdb.adapters.postgres;
 import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.tenant.TenantQuota;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,7 +14,7 @@ import java.util.Optional;
 /** {@code tenants} rows ↔ {@link Tenant}. */
 final class TenantMapper {
     static final String COLUMNS = "tenant_id, replication_factor, pending_replication_factor, created_at, updated_at,"
-            + " version, speculation";
+            + " version, speculation, ops_per_second, bytes_per_second";
 
     private TenantMapper() {
     }
@@ -21,7 +22,7 @@ final class TenantMapper {
     static Tenant toTenant(TenantRow row) {
         return new Tenant(new TenantId(row.tenantId()), row.replicationFactor(),
                 Optional.ofNullable(row.pendingReplicationFactor()), row.createdAt().truncatedTo(ChronoUnit.MILLIS), row.updatedAt().truncatedTo(ChronoUnit.MILLIS),
-                row.version(), speculation(row.speculation()));
+                row.version(), speculation(row.speculation()), new TenantQuota(row.opsPerSecond(), row.bytesPerSecond()));
     }
 
     static Tenant toTenant(ResultSet row) throws SQLException {
@@ -29,7 +30,8 @@ final class TenantMapper {
         Optional<Integer> pendingRf = row.wasNull() ? Optional.empty() : Optional.of(pending);
         return new Tenant(new TenantId(row.getString("tenant_id")), row.getInt("replication_factor"), pendingRf, Jdbc.toInstant(row.getObject("created_at", OffsetDateTime.class)),
                 Jdbc.toInstant(row.getObject("updated_at", OffsetDateTime.class)),
-                row.getLong("version"), speculation(row.getString("speculation")));
+                row.getLong("version"), speculation(row.getString("speculation")),
+                new TenantQuota(row.getLong("ops_per_second"), row.getLong("bytes_per_second")));
     }
 
     /** A stored policy; NULL is the coordinator's default. */
@@ -46,5 +48,7 @@ final class TenantMapper {
         statement.setObject(5, Jdbc.toTimestamp(tenant.updatedAt()));
         statement.setLong(6, tenant.version());
         statement.setString(7, tenant.speculation().map(SpeculationPolicy::text).orElse(null));
+        statement.setLong(8, tenant.quota().opsPerSecond());
+        statement.setLong(9, tenant.quota().bytesPerSecond());
     }
 }

@@ -9,5 +9,5 @@ import java.time.Instant;
 @MappedEntity("tenants")
 public record TenantRow(@Id String tenantId, int replicationFactor, @Nullable Integer pendingReplicationFactor,
                         Instant createdAt, Instant updatedAt, long version,
-                        @Nullable String speculation) {
+                        @Nullable String speculation, long opsPerSecond, long bytesPerSecond) {
 }

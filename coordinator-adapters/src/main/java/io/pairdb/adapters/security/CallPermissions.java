@@ -62,6 +62,7 @@ public final class CallPermissions {
         b.admin(AdminServiceGrpc.getListTenantsMethod(), Requirement.AUTHENTICATED);
         b.admin(AdminServiceGrpc.getUpdateReplicationFactorMethod(), ADMIN);
         b.admin(AdminServiceGrpc.getSetTenantSpeculationMethod(), ADMIN);
+        b.admin(AdminServiceGrpc.getSetTenantQuotaMethod(), ADMIN);
         b.admin(AdminServiceGrpc.getAddStorageNodeMethod(), ADMIN);
         b.admin(AdminServiceGrpc.getListStorageNodesMethod(), READ);
         b.admin(AdminServiceGrpc.getRemoveStorageNodeMethod(), ADMIN);

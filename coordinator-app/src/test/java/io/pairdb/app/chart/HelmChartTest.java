@@ -161,6 +161,16 @@ class HelmChartTest {
                 .containsEntry("PAIRDB_COORDINATOR_DEFAULT_CONSISTENCY", "quorum")
                 .containsEntry("PAIRDB_COORDINATOR_MAX_VALUE_BYTES", "1048576")
                 .containsEntry("PAIRDB_TENANTS_DEFAULT_REPLICATION_FACTOR", "3")
+                .containsEntry("PAIRDB_LIMITS_MAX_REQUESTS_IN_FLIGHT", "1000")
+                .containsEntry("PAIRDB_LIMITS_MAX_REQUEST_BYTES_IN_FLIGHT", "67108864")
+                .containsEntry("PAIRDB_LIMITS_OVERLOAD_RETRY_AFTER", "200ms")
+                .containsEntry("PAIRDB_LIMITS_MAX_INBOUND_METADATA_BYTES", "8192")
+                .containsEntry("PAIRDB_LIMITS_MAX_CONCURRENT_CALLS_PER_CONNECTION", "200")
+                .containsEntry("PAIRDB_LIMITS_MAX_CONNECTION_AGE", "30m")
+                .containsEntry("PAIRDB_LIMITS_MAX_CONNECTION_AGE_GRACE", "1m")
+                .containsEntry("PAIRDB_LIMITS_MAX_CONNECTION_IDLE", "15m")
+                .containsEntry("PAIRDB_LIMITS_PERMIT_KEEP_ALIVE_TIME", "20s")
+                .containsEntry("PAIRDB_LIMITS_HANDSHAKE_TIMEOUT", "10s")
                 .containsKeys("PAIRDB_COORDINATOR_WRITE_TIMEOUT", "PAIRDB_COORDINATOR_READ_TIMEOUT",
                         "PAIRDB_COORDINATOR_IDEMPOTENCY_TTL", "PAIRDB_COORDINATOR_REPAIR_ASYNC",
                         "PAIRDB_COORDINATOR_MAX_REPAIRS_IN_FLIGHT", "PAIRDB_COORDINATOR_MAX_CLOCK_ENTRIES",

@@ -14,11 +14,14 @@ import java.util.Optional;
  * the replicas kept ({@link #lowering()}), so nothing acknowledged is missing there when the
  * lower RF applies. {@code speculation}, when set, is when the
  * read before one of its writes asks a spare replica, instead of the coordinator's default.
+ * {@code quota} is what the tenant may send to the cluster per second ({@link TenantQuota#UNLIMITED}
+ * by default).
  */
 public record Tenant(TenantId id, int replicationFactor, Optional<Integer> pendingReplicationFactor, Instant createdAt,
-                     Instant updatedAt, long version, Optional<SpeculationPolicy> speculation) {
+                     Instant updatedAt, long version, Optional<SpeculationPolicy> speculation, TenantQuota quota) {
     public Tenant {
         Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(quota, "quota");
         Objects.requireNonNull(speculation, "speculation");
         Objects.requireNonNull(pendingReplicationFactor, "pendingReplicationFactor");
         Objects.requireNonNull(createdAt, "createdAt");
@@ -33,6 +36,13 @@ public record Tenant(TenantId id, int replicationFactor, Optional<Integer> pendi
         }
     }
 
+    /** A tenant without a quota. */
+    public Tenant(TenantId id, int replicationFactor, Optional<Integer> pendingReplicationFactor, Instant createdAt,
+                  Instant updatedAt, long version, Optional<SpeculationPolicy> speculation) {
+        this(id, replicationFactor, pendingReplicationFactor, createdAt, updatedAt, version, speculation,
+                TenantQuota.UNLIMITED);
+    }
+
     /** A tenant with the coordinator's default speculation. */
     public Tenant(TenantId id, int replicationFactor, Optional<Integer> pendingReplicationFactor, Instant createdAt,
                   Instant updatedAt, long version) {
@@ -45,12 +55,12 @@ public record Tenant(TenantId id, int replicationFactor, Optional<Integer> pendi
     }
 
     public Tenant withReplicationFactor(int rf, Instant now) {
-        return new Tenant(id, rf, Optional.empty(), createdAt, now, version + 1, speculation);
+        return new Tenant(id, rf, Optional.empty(), createdAt, now, version + 1, speculation, quota);
     }
 
     /** The tenant while its RF is being raised to {@code rf}. */
     public Tenant raisingTo(int rf, Instant now) {
-        return new Tenant(id, replicationFactor, Optional.of(rf), createdAt, now, version + 1, speculation);
+        return new Tenant(id, replicationFactor, Optional.of(rf), createdAt, now, version + 1, speculation, quota);
     }
 
     /** The tenant while its RF is being lowered to {@code rf}. */
@@ -65,7 +75,13 @@ public record Tenant(TenantId id, int replicationFactor, Optional<Integer> pendi
 
     /** The tenant with its own speculation policy, or (empty) the coordinator's default again. */
     public Tenant withSpeculation(Optional<SpeculationPolicy> policy, Instant now) {
-        return new Tenant(id, replicationFactor, pendingReplicationFactor, createdAt, now, version + 1, policy);
+        return new Tenant(id, replicationFactor, pendingReplicationFactor, createdAt, now, version + 1, policy, quota);
+    }
+
+    /** The tenant with another quota ({@link TenantQuota#UNLIMITED}: none). */
+    public Tenant withQuota(TenantQuota newQuota, Instant now) {
+        return new Tenant(id, replicationFactor, pendingReplicationFactor, createdAt, now, version + 1, speculation,
+                newQuota);
     }
 
     /** The largest RF writes use: the pending one while it is being raised. */

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Tenants and their replication factor, with a cache in front of the store. An entry is used
@@ -88,6 +89,18 @@ public final class TenantService {
 
         /** The tenant kept changing under the request (another update won every try). */
         record ConcurrentModification(TenantId id) implements SetSpeculationOutcome {
+        }
+    }
+
+    public sealed interface SetQuotaOutcome {
+        record Updated(Tenant tenant) implements SetQuotaOutcome {
+        }
+
+        record NotFound(TenantId id) implements SetQuotaOutcome {
+        }
+
+        /** The tenant kept changing under the request (another update won every try). */
+        record ConcurrentModification(TenantId id) implements SetQuotaOutcome {
         }
     }
 
@@ -222,22 +235,57 @@ public final class TenantService {
      */
     public SetSpeculationOutcome setSpeculation(TenantId id, Optional<SpeculationPolicy> policy) {
         Objects.requireNonNull(policy, "policy");
+        return switch (update(id, t -> t.withSpeculation(policy, clock.now()))) {
+            case Updated u -> new SetSpeculationOutcome.Updated(u.tenant());
+            case Missing m -> new SetSpeculationOutcome.NotFound(id);
+            case Contended c -> new SetSpeculationOutcome.ConcurrentModification(id);
+        };
+    }
+
+    /**
+     * Sets what the tenant may send to the cluster per second ({@link TenantQuota#UNLIMITED}: no
+     * limit). This coordinator enforces it at once; others once their cache entry of the tenant runs
+     * out ({@link Settings#cacheTtl()}) or they serve a new ring epoch.
+     */
+    public SetQuotaOutcome setQuota(TenantId id, TenantQuota quota) {
+        Objects.requireNonNull(quota, "quota");
+        return switch (update(id, t -> t.withQuota(quota, clock.now()))) {
+            case Updated u -> new SetQuotaOutcome.Updated(u.tenant());
+            case Missing m -> new SetQuotaOutcome.NotFound(id);
+            case Contended c -> new SetQuotaOutcome.ConcurrentModification(id);
+        };
+    }
+
+    private sealed interface Update {
+    }
+
+    private record Updated(Tenant tenant) implements Update {
+    }
+
+    private record Missing() implements Update {
+    }
+
+    private record Contended() implements Update {
+    }
+
+    /** Applies {@code change} to the stored tenant under its version, trying again when another update wins. */
+    private Update update(TenantId id, UnaryOperator<Tenant> change) {
         for (int attempt = 0; attempt < UPDATE_TRIES; attempt++) {
             Optional<Tenant> current = store.find(id);
             if (current.isEmpty()) {
-                return new SetSpeculationOutcome.NotFound(id);
+                return new Missing();
             }
-            Tenant updated = current.get().withSpeculation(policy, clock.now());
+            Tenant updated = change.apply(current.get());
             Optional<Tenant> stored = store.update(updated, current.get().version());
             if (stored.isEmpty()) {
-                return new SetSpeculationOutcome.NotFound(id);
+                return new Missing();
             }
             if (stored.get().equals(updated)) {
                 cache.remove(id);
-                return new SetSpeculationOutcome.Updated(updated);
+                return new Updated(updated);
             }
         }
-        return new SetSpeculationOutcome.ConcurrentModification(id);
+        return new Contended();
     }
 
     public List<Tenant> list() {

@@ -242,4 +242,16 @@ class TenantServiceTest {
         assertThat(tenants.setSpeculation(ACME, Optional.of(new SpeculationPolicy.Percentile(99))))
                 .isEqualTo(new TenantService.SetSpeculationOutcome.NotFound(ACME));
     }
+
+    @Test
+    void aTenantsQuotaIsStoredSeenAtOnceAndAnUnknownTenantSaysSo() {
+        tenants.create(ACME, Optional.of(3));
+        tenants.find(ACME);
+        assertThat(tenants.setQuota(ACME, new TenantQuota(100, 0)))
+                .isInstanceOf(TenantService.SetQuotaOutcome.Updated.class);
+        assertThat(tenants.find(ACME).orElseThrow().quota()).as("not the cached tenant").isEqualTo(new TenantQuota(100, 0));
+        assertThat(store.find(ACME).orElseThrow().version()).isEqualTo(2);
+        assertThat(tenants.setQuota(new TenantId("nobody"), TenantQuota.UNLIMITED))
+                .isEqualTo(new TenantService.SetQuotaOutcome.NotFound(new TenantId("nobody")));
+    }
 }

@@ -6,6 +6,7 @@ import io.pairdb.core.port.TenantStore;
 import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.tenant.TenantQuota;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -120,5 +121,26 @@ public abstract class TenantStoreContract {
         Tenant byDefault = fixed.withSpeculation(Optional.empty(), now.plusSeconds(2));
         assertThat(store.update(byDefault, 2)).contains(byDefault);
         assertThat(store.find(acme.id()).orElseThrow().speculation()).isEmpty();
+    }
+
+    @Test
+    public void aTenantsQuotaIsStoredAndClearedWithTheVersion() {
+        Tenant acme = new Tenant(new TenantId("acme"), 3, now, now, 1);
+        store.insert(acme);
+        assertThat(store.find(acme.id()).orElseThrow().quota()).isEqualTo(TenantQuota.UNLIMITED);
+
+        Tenant limited = acme.withQuota(new TenantQuota(100, 1_000_000), now.plusSeconds(1));
+        assertThat(store.update(limited, 1)).contains(limited);
+        assertThat(store.find(acme.id())).contains(limited);
+        assertThat(store.list()).containsExactly(limited);
+
+        Tenant speculating = limited.withSpeculation(Optional.of(new SpeculationPolicy.Fixed(Duration.ofMillis(15))),
+                now.plusSeconds(2));
+        assertThat(store.update(speculating, 2)).as("another setting keeps the quota").contains(speculating);
+        assertThat(store.find(acme.id()).orElseThrow().quota()).isEqualTo(new TenantQuota(100, 1_000_000));
+
+        Tenant unlimited = speculating.withQuota(TenantQuota.UNLIMITED, now.plusSeconds(3));
+        assertThat(store.update(unlimited, 3)).contains(unlimited);
+        assertThat(store.find(acme.id()).orElseThrow().quota().unlimited()).isTrue();
     }
 }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
             TenantListCommand.class,
             TenantSetRfCommand.class,
             TenantSetSpeculationCommand.class,
+            TenantSetQuotaCommand.class,
         })
 public final class TenantCommand {
 }

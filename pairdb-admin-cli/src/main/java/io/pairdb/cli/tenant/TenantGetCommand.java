@@ -25,6 +25,19 @@ final class TenantGetCommand implements Callable<Integer> {
     public Integer call() {
         var response = options.admin().getTenant(GetTenantRequest.newBuilder().setTenantId(tenantId).build());
         TenantView tenant = TenantView.from(response.getTenant());
-        return options.print(new TenantView.One(tenant), TenantView.table(List.of(tenant)));
+        String text = TenantView.table(List.of(tenant))
+                + "quota: %s across the cluster (each of %d live coordinators lets through its share)%n".formatted(
+                        tenant.quotaText(), response.getLiveCoordinators())
+                + "recent on this coordinator: %.1f ops/s let through, %d throttled%n".formatted(
+                        response.getRecentOpsPerSecond(), response.getRecentThrottled());
+        return options.print(new Shown(tenant, response.getRecentOpsPerSecond(), response.getRecentThrottled(),
+                response.getLiveCoordinators()), text);
+    }
+
+    /**
+     * The JSON document of {@code tenant get}: the tenant, and what the answering coordinator saw of
+     * it lately (about the last minute) among how many live coordinators.
+     */
+    record Shown(TenantView tenant, double recentOpsPerSecond, long recentThrottled, int liveCoordinators) {
     }
 }

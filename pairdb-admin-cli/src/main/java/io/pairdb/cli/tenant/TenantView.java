@@ -11,9 +11,11 @@ import java.util.List;
  *
  * @param pendingReplicationFactor the RF a change in progress raises or lowers it to, else null
  * @param speculation the tenant's own speculation policy, else null (the coordinator's default)
+ * @param opsPerSecond   the tenant's quota of requests per second across the cluster, 0 for none
+ * @param bytesPerSecond the tenant's quota of request bytes per second across the cluster, 0 for none
  */
 record TenantView(String tenantId, int replicationFactor, Integer pendingReplicationFactor, Instant createdAt,
-                  Instant updatedAt, long version, String speculation) {
+                  Instant updatedAt, long version, String speculation, long opsPerSecond, long bytesPerSecond) {
 
     static TenantView from(Tenant tenant) {
         return new TenantView(
@@ -23,7 +25,9 @@ record TenantView(String tenantId, int replicationFactor, Integer pendingReplica
                 Times.instant(tenant.hasCreatedAt(), tenant.getCreatedAt()),
                 Times.instant(tenant.hasUpdatedAt(), tenant.getUpdatedAt()),
                 tenant.getVersion(),
-                tenant.hasSpeculation() ? tenant.getSpeculation() : null);
+                tenant.hasSpeculation() ? tenant.getSpeculation() : null,
+                tenant.getOpsPerSecond(),
+                tenant.getBytesPerSecond());
     }
 
     static String table(List<TenantView> tenants) {
@@ -36,6 +40,15 @@ record TenantView(String tenantId, int replicationFactor, Integer pendingReplica
     String rfText() {
         return pendingReplicationFactor == null ? String.valueOf(replicationFactor)
                 : replicationFactor + " (-> " + pendingReplicationFactor + ")";
+    }
+
+    /** e.g. {@code 100 ops/s, no bytes/s limit}, or {@code none}. */
+    String quotaText() {
+        if (opsPerSecond == 0 && bytesPerSecond == 0) {
+            return "none";
+        }
+        return (opsPerSecond == 0 ? "no ops/s limit" : opsPerSecond + " ops/s") + ", "
+                + (bytesPerSecond == 0 ? "no bytes/s limit" : bytesPerSecond + " bytes/s");
     }
 
     /** The JSON document of commands that answer with one tenant. */

@@ -1,0 +1,32 @@
+package io.pairdb.adapters.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pairdb.core.port.TenantRateLimiter;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.tenant.TenantQuota;
+import io.pairdb.core.testing.TenantRateLimiterContract;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class Bucket4jTenantRateLimiterTest extends TenantRateLimiterContract {
+    @Override
+    protected TenantRateLimiter newLimiter() {
+        return new Bucket4jTenantRateLimiter();
+    }
+
+    @Test
+    void theRecentRateIsTheLastWholeMinutesOnceThereIsOne() {
+        AtomicLong now = new AtomicLong();
+        var limiter = new Bucket4jTenantRateLimiter(now::get);
+        TenantId acme = new TenantId("acme");
+        for (int i = 0; i < 120; i++) {
+            limiter.tryAcquire(acme, new TenantQuota(1_000_000, 0), 0);
+        }
+        now.set(Duration.ofSeconds(61).toNanos());
+        assertThat(limiter.recent(acme)).isEqualTo(new TenantRateLimiter.Recent(2.0, 0));
+        now.set(Duration.ofMinutes(5).toNanos());
+        assertThat(limiter.recent(acme)).as("idle since").isEqualTo(new TenantRateLimiter.Recent(0, 0));
+    }
+}

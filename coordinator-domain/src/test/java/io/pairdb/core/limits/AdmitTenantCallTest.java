@@ -1,0 +1,91 @@
+package io.pairdb.core.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.port.TenantRateLimiter;
+import io.pairdb.core.port.TenantRateLimiter.Decision;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.tenant.TenantQuota;
+import io.pairdb.core.tenant.TenantService;
+import io.pairdb.core.testing.InMemoryTenantStore;
+import io.pairdb.core.testing.InMemoryTopologyStore;
+import io.pairdb.core.testing.ManualClock;
+import io.pairdb.core.testing.RecordingMetrics;
+import io.pairdb.core.testing.SteppedScheduler;
+import io.pairdb.core.topology.ClusterTopology;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AdmitTenantCallTest {
+    private static final TenantId ACME = new TenantId("acme");
+
+    private final ManualClock clock = new ManualClock();
+    private final ClusterTopology topology = new ClusterTopology(new InMemoryTopologyStore(), clock);
+    private final TenantService tenants = new TenantService(new InMemoryTenantStore(), topology, clock,
+            new RecordingMetrics(), new TenantService.Settings(3, 5, Duration.ofMinutes(5)));
+    private final SteppedScheduler loader = new SteppedScheduler(clock);
+    /** The shares asked about, and what it answers. */
+    private final List<TenantQuota> asked = new ArrayList<>();
+    private Decision answer = new Decision.Admitted();
+    private final TenantRateLimiter limiter = new TenantRateLimiter() {
+        @Override
+        public Decision tryAcquire(TenantId tenant, TenantQuota share, long bytes) {
+            asked.add(share);
+            return answer;
+        }
+
+        @Override
+        public Recent recent(TenantId tenant) {
+            return new Recent(0, 0);
+        }
+    };
+    private final AdmitTenantCall admit = new AdmitTenantCall(tenants, limiter, loader);
+
+    @BeforeEach
+    void threeNodes() {
+        for (int i = 1; i <= 3; i++) {
+            topology.register(new NodeId("node-" + i), "10.0.0." + i, 7000, 150);
+        }
+        tenants.create(ACME, Optional.of(3));
+    }
+
+    @Test
+    void aTenantWithAQuotaIsAskedAboutForThisCoordinatorsShare() {
+        tenants.setQuota(ACME, new TenantQuota(100, 3_000));
+        admit.liveCoordinators(3);
+        answer = new Decision.Throttled("ops", Duration.ofMillis(30));
+
+        assertThat(run(ACME)).isEqualTo(answer);
+        assertThat(asked).containsExactly(new TenantQuota(34, 1_000));
+    }
+
+    @Test
+    void tenantsWithoutAQuotaAndUnknownTenantsPassWithoutTheLimiter() {
+        assertThat(run(ACME)).isInstanceOf(Decision.Admitted.class);
+        assertThat(run(new TenantId("nobody"))).as("the request itself answers TENANT_NOT_FOUND")
+                .isInstanceOf(Decision.Admitted.class);
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void noLiveCoordinatorCountedMeansThisOneAlone() {
+        tenants.setQuota(ACME, new TenantQuota(100, 0));
+        admit.liveCoordinators(0);
+        run(ACME);
+        assertThat(asked).containsExactly(new TenantQuota(100, 0));
+    }
+
+    private Decision run(TenantId tenant) {
+        CompletableFuture<Decision> decision = admit.execute(tenant, 10);
+        while (loader.runOne()) {
+            // the tenant lookup
+        }
+        return decision.join();
+    }
+}
