@@ -65,7 +65,7 @@ public record Tenant(TenantId id, int replicationFactor, Optional<Integer> pendi
 
     /** The tenant while its RF is being lowered to {@code rf}. */
     public Tenant loweringTo(int rf, Instant now) {
-        return new Tenant(id, replicationFactor, Optional.of(rf), createdAt, now, version + 1, speculation);
+        return new Tenant(id, replicationFactor, Optional.of(rf), createdAt, now, version + 1, speculation, quota);
     }
 
     /** The RF a change under way lowers the tenant's to, if one does. */
