@@ -16,6 +16,10 @@
 #                                highest concurrency through three coordinators in front of the same nodes:
 #                                TLS + API key (dev mode as it comes), API key over plaintext, and
 #                                authentication off (plaintext); rounds alternate between the three
+#   bench/run.sh --slow-replica  instead of the suite: one slow replica (node-3, an emulator) — healthy, a
+#                                steady extra delay, rare long stalls — quorum writes and reads at the lowest
+#                                concurrency with speculation off and on (the tenant's policy), side by side;
+#                                --slow-delay MS (default 20), --stall P,MS (default 0.01,300)
 #   options: --duration S  --warmup S  --concurrency "16 64"  --keys N  --label TEXT
 #            --storage emulator|durable (default emulator)  --sync always|periodic|none (durable
 #            nodes' WAL sync policy, default periodic)
@@ -47,6 +51,9 @@ keep_dir=""
 out_given=0
 time_limit=900   # seconds; the suite stops there whatever it has done
 security=0
+slow_replica=0
+slow_delay_ms=20
+stall="0.01,300"
 command_line="bench/run.sh$(printf ' %q' "$@")"
 for variable in PAIRDB_COORDINATOR_JAR PAIRDB_EMULATOR_JAR PAIRDB_STORAGE_NODE_JAR PAIRDB_ADMIN_JAR \
     PAIRDB_FAILURE_DETECTOR_TIMEOUT; do
@@ -59,6 +66,9 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; duration=3; warmup=1; keys=2000 ;;
     --security) security=1 ;;
+    --slow-replica) slow_replica=1 ;;
+    --slow-delay) slow_delay_ms="$2"; shift ;;
+    --stall) stall="$2"; shift ;;
     --duration) duration="$2"; shift ;;
     --warmup) warmup="$2"; shift ;;
     --concurrency) concurrencies="$2"; shift ;;
@@ -76,6 +86,14 @@ while [ $# -gt 0 ]; do
 done
 case "$storage" in emulator|durable) ;; *) echo "error: --storage is emulator or durable, not $storage" >&2; exit 1 ;; esac
 case "$sync" in always|periodic|none) ;; *) echo "error: --sync is always, periodic or none, not $sync" >&2; exit 1 ;; esac
+if [ "$slow_replica" = 1 ] && { [ "$storage" != emulator ] || [ "$security" = 1 ]; }; then
+  echo "error: --slow-replica needs --storage emulator (its fault hooks) and cannot go with --security" >&2
+  exit 1
+fi
+if ! [[ "$slow_delay_ms" =~ ^[0-9]+$ ]] || ! [[ "$stall" =~ ^(0(\.[0-9]+)?|1(\.0+)?),[0-9]+$ ]]; then
+  echo "error: --slow-delay is milliseconds (e.g. 20), --stall a probability and milliseconds (e.g. 0.01,300)" >&2
+  exit 1
+fi
 if [ "$quick" = 1 ] && [ "$out_given" = 0 ]; then
   out=""
 fi
@@ -431,6 +449,70 @@ if [ "$security" = 1 ]; then
     echo "Load average at the end: $(uptime | sed 's/.*load average: //')."
   } >"$work/security.md"
   publish "$work/security.md"
+  log "done in ${SECONDS}s"
+  exit 0
+fi
+
+if [ "$slow_replica" = 1 ]; then
+  # node-3 is the slow replica; its faults change between phases through the emulator's SetFaults.
+  set_faults() {  # set_faults DELAY_MS STALL_PROBABILITY STALL_MS
+    "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --sun-misc-unsafe-memory-access=allow -cp "$node_jar" \
+      "$repo/bench/SetFaults.java" "127.0.0.1:${node_ports[2]}" "$@" >>"$work/admin.log" 2>&1
+  }
+  stall_probability="${stall%,*}"; stall_ms="${stall#*,}"
+  lowest="$highest"
+  for c in $concurrencies; do
+    [ "$c" -lt "$lowest" ] && lowest="$c"
+  done
+  # Speculation off: a fixed wait of an hour, which the coordinator caps at half the time the request
+  # has left — later than any stall here, so no read is ever sent to a spare in time to matter.
+  declare -A policy=([off]=3600s [on]=p99)
+  phases=(healthy steady stalls)
+  bench_run preload-coordinator coordinator write --preload on --ops 1 --warmup 0s --concurrency 64 --no-progress
+  bench_run jit-warmup-coordinator coordinator mixed --read-ratio 0.5 --concurrency 64 --preload off --no-progress \
+    --duration "$(( warmup * 4 ))s" --warmup 0s
+  for phase in "${phases[@]}"; do
+    case "$phase" in
+      healthy) set_faults 0 0 0 ;;
+      steady) set_faults "$slow_delay_ms" 0 0 ;;
+      stalls) set_faults 0 "$stall_probability" "$stall_ms" ;;
+    esac
+    for speculation in off on; do
+      admin tenant set-speculation bench "${policy[$speculation]}" >>"$work/admin.log" 2>&1 || { cat "$work/admin.log" >&2; exit 1; }
+      for workload in write read; do
+        bench_run "slow-$phase-$workload-$speculation" coordinator "$workload" --concurrency "$lowest" --preload off \
+          --no-progress "${timed[@]}"
+      done
+    done
+  done
+  set_faults 0 0 0
+  admin tenant set-speculation bench default >>"$work/admin.log" 2>&1
+  ms() { awk -v us="$(latency_us "$1" "$2")" 'BEGIN { printf "%.2f", us / 1000 }'; }
+  {
+    echo "## One slow replica, speculation off vs on, $(date -u +%Y-%m-%d) ($(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown))"
+    echo
+    echo "\`$command_line\`: quorum writes and reads at concurrency $lowest, ${duration} s runs after ${warmup} s,"
+    echo "$keys keys, $value_size-byte values, three emulators with RF 3, $(nproc) CPUs, load average at start $load_at_start."
+    echo "node-3 is the slow replica: *steady* adds ${slow_delay_ms} ms to each of its answers, *stalls* holds"
+    echo "an answer ${stall_ms} ms with probability ${stall_probability}. Speculation *off* is the tenant policy"
+    echo "\`3600s\` (capped at half the deadline, so never in time to matter), *on* is \`p99\`."
+    echo
+    echo "| node-3 | workload | speculation | ops/s | p50 ms | p99 ms | p99.9 ms | max ms |"
+    echo "|---|---|---|---|---|---|---|---|"
+    for phase in "${phases[@]}"; do
+      for workload in write read; do
+        for speculation in off on; do
+          run="slow-$phase-$workload-$speculation"
+          echo "| $phase | quorum $workload | $speculation | $(ops_per_second "$run") | $(ms "$run" p50) |" \
+            "$(ms "$run" p99) | $(ms "$run" p99_9) | $(ms "$run" max) |"
+        done
+      done
+    done
+    echo
+    echo "Load average at the end: $(uptime | sed 's/.*load average: //'). On a shared, loaded machine these"
+    echo "figures are dominated by noise; compare off and on within one phase, not across runs."
+  } >"$work/slow-replica.md"
+  publish "$work/slow-replica.md"
   log "done in ${SECONDS}s"
   exit 0
 fi

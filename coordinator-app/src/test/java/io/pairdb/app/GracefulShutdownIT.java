@@ -16,11 +16,8 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import io.pairdb.embedded.FreePorts;
-import io.pairdb.proto.admin.v1.AdminServiceGrpc;
-import io.pairdb.proto.admin.v1.ListStorageNodesRequest;
 import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
 import io.pairdb.proto.coordinator.v1.WriteKeyValueRequest;
-import io.pairdb.proto.emulator.v1.EmulatorControlGrpc;
 import io.pairdb.proto.emulator.v1.Faults;
 import java.time.Duration;
 import java.util.Map;
@@ -54,7 +51,7 @@ class GracefulShutdownIT {
             ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
             ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
             try {
-                slowDownStorageNodes(channel);
+                EveryStorageNode.setFaults(channel, Faults.newBuilder().setDelayMs(STORAGE_DELAY_MS).build());
                 Queue<ServingStatus> health = watchHealth(channel);
                 await().atMost(Duration.ofSeconds(30)).until(() -> health.contains(ServingStatus.SERVING));
 
@@ -116,21 +113,6 @@ class GracefulShutdownIT {
      * Every storage call takes {@value #STORAGE_DELAY_MS} ms, so a write (a read-before-write and
      * the write) takes over half a second and the signal always finds writes in flight.
      */
-    private static void slowDownStorageNodes(ManagedChannel coordinator) {
-        var nodes = AdminServiceGrpc.newBlockingStub(coordinator).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .listStorageNodes(ListStorageNodesRequest.getDefaultInstance()).getNodesList();
-        assertThat(nodes).hasSize(3);
-        for (var node : nodes) {
-            ManagedChannel channel = ManagedChannelBuilder.forAddress(node.getHost(), node.getPort()).usePlaintext().build();
-            try {
-                EmulatorControlGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .setFaults(Faults.newBuilder().setDelayMs(STORAGE_DELAY_MS).build());
-            } finally {
-                channel.shutdownNow();
-            }
-        }
-    }
-
     /**
      * Refused without being accepted: UNAVAILABLE from the transport (no connection, or the
      * server going away), which carries no {@code ErrorInfo}; every error PairDB itself returns

@@ -36,13 +36,19 @@ final class EmulatorControlEndpoint extends EmulatorControlGrpc.EmulatorControlI
         Calls.unary(observer, () -> {
             Protos.require(request.getDelayMs() >= 0, "delay_ms must not be negative");
             Protos.require(request.getFailNextWrites() >= 0, "fail_next_writes must not be negative");
+            Protos.require(request.getStallProbability() >= 0 && request.getStallProbability() <= 1,
+                    "stall_probability must be between 0 and 1");
+            Protos.require(request.getStallMs() >= 0, "stall_ms must not be negative");
             faults.replace(new FaultSettings(request.getUnavailable(), Duration.ofMillis(request.getDelayMs()),
+                    request.getStallProbability(), Duration.ofMillis(request.getStallMs()),
                     request.getFailNextWrites(), request.getFailStreams(),
                     Optional.of(request.getHoldRangeDeletesOfTenant()).filter(t -> !t.isEmpty())));
             FaultSettings current = faults.current();
             return Faults.newBuilder()
                     .setUnavailable(current.unavailable())
                     .setDelayMs(current.delay().toMillis())
+                    .setStallProbability(current.stallProbability())
+                    .setStallMs(current.stall().toMillis())
                     .setFailNextWrites(current.failNextWrites())
                     .setFailStreams(current.failStreams())
                     .setHoldRangeDeletesOfTenant(current.holdRangeDeletesOf().orElse(""))

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -18,6 +19,8 @@ public final class FaultHooks {
 
     private volatile boolean unavailable;
     private volatile Duration delay = Duration.ZERO;
+    /** The stall probability and length, set together so a call never sees one without the other. */
+    private volatile Stall stall = Stall.NONE;
     private final AtomicInteger failNextWrites = new AtomicInteger();
     private volatile boolean failStreams;
     private final Consumer<Boolean> availabilityListener;
@@ -35,13 +38,16 @@ public final class FaultHooks {
         synchronized (this) {
             held = holdDeletesOf;
         }
-        return new FaultSettings(unavailable, delay, failNextWrites.get(), failStreams, Optional.ofNullable(held));
+        Stall stalls = stall;
+        return new FaultSettings(unavailable, delay, stalls.probability(), stalls.length(), failNextWrites.get(),
+                failStreams, Optional.ofNullable(held));
     }
 
     /** Replaces every setting, like {@code SetFaults}. */
     public void replace(FaultSettings settings) {
         Objects.requireNonNull(settings, "settings");
         delay = settings.delay();
+        stall = new Stall(settings.stallProbability(), settings.stall());
         failNextWrites.set(settings.failNextWrites());
         failStreams = settings.failStreams();
         settings.holdRangeDeletesOf().ifPresentOrElse(this::holdRangeDeletes, this::releaseRangeDeletes);
@@ -64,6 +70,16 @@ public final class FaultHooks {
             throw new IllegalArgumentException("delay must not be negative: " + delay);
         }
         this.delay = delay;
+    }
+
+    /**
+     * Rare long stalls: from now on each data RPC, with {@code probability} (0 to 1), waits
+     * {@code length} on top of the steady {@link #setDelay delay}. Probability 0 stops them.
+     */
+    public void setStalls(double probability, Duration length) {
+        Objects.requireNonNull(length, "length");
+        FaultSettings.requireStall(probability, length);
+        this.stall = new Stall(probability, length);
     }
 
     /** The next {@code count} Write/Delete/Repair/WriteBatch calls answer UNAVAILABLE. */
@@ -114,8 +130,18 @@ public final class FaultHooks {
         delete.run();
     }
 
+    /** The steady delay, plus a stall drawn with the stall probability, for data calls; zero for others. */
     Duration delayFor(CallKind kind) {
-        return kind.delayed() ? delay : Duration.ZERO;
+        if (!kind.delayed()) {
+            return Duration.ZERO;
+        }
+        Stall stalls = stall;
+        boolean stalled = stalls.probability() > 0 && ThreadLocalRandom.current().nextDouble() < stalls.probability();
+        return stalled ? delay.plus(stalls.length()) : delay;
+    }
+
+    private record Stall(double probability, Duration length) {
+        static final Stall NONE = new Stall(0, Duration.ZERO);
     }
 
     /**

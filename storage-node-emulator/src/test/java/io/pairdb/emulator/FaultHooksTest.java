@@ -29,6 +29,7 @@ import io.pairdb.proto.storage.v1.StreamRangeRequest;
 import io.pairdb.proto.storage.v1.WriteBatchRequest;
 import io.pairdb.proto.storage.v1.WriteRequest;
 import io.pairdb.proto.storage.v1.WriteResponse;
+import io.pairdb.storage.server.CallKind;
 import io.pairdb.storage.server.StoredEntry;
 import io.pairdb.storage.server.StoredVersion;
 import java.time.Duration;
@@ -198,6 +199,68 @@ class FaultHooksTest {
         assertThat(node.emulator.faults().current())
                 .isEqualTo(new FaultSettings(false, Duration.ZERO, 0, true));
         assertThat(node.read("colour").getFound()).isFalse();
+    }
+
+    @Test
+    void stallsACallOnTopOfTheSteadyDelayWhenTheStallIsDrawn() {
+        node.emulator.faults().setDelay(Duration.ofMillis(100));
+        node.emulator.faults().setStalls(1.0, Duration.ofMillis(400));
+
+        long started = System.nanoTime();
+        node.read("colour");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void stallsAboutTheConfiguredShareOfDataCallsAndNeverHealthCalls() {
+        FaultHooks faults = node.emulator.faults();
+        faults.setDelay(Duration.ofMillis(3));
+        faults.setStalls(0.1, Duration.ofSeconds(2));
+
+        int draws = 2_000;
+        int stalled = 0;
+        for (int i = 0; i < draws; i++) {
+            Duration delay = faults.delayFor(i % 2 == 0 ? CallKind.QUERY : CallKind.WRITE);
+            assertThat(delay).isIn(Duration.ofMillis(3), Duration.ofMillis(2_003));
+            stalled += delay.equals(Duration.ofMillis(2_003)) ? 1 : 0;
+        }
+        // 200 expected; the bounds are more than 7 standard deviations (about 13) away.
+        assertThat(stalled).isBetween(100, 300);
+        assertThat(faults.delayFor(CallKind.HEALTH)).isZero();
+
+        faults.setStalls(0, Duration.ofSeconds(2));
+        for (int i = 0; i < draws; i++) {
+            assertThat(faults.delayFor(CallKind.QUERY)).isEqualTo(Duration.ofMillis(3));
+        }
+    }
+
+    @Test
+    void setsAndReportsStallsThroughTheControlService() {
+        Faults stalls = Faults.newBuilder().setDelayMs(20).setStallProbability(0.01).setStallMs(800).build();
+
+        assertThat(node.control().setFaults(stalls)).isEqualTo(stalls);
+
+        assertThat(node.emulator.faults().current()).isEqualTo(new FaultSettings(false, Duration.ofMillis(20), 0.01,
+                Duration.ofMillis(800), 0, false, java.util.Optional.empty()));
+        node.control().setFaults(Faults.getDefaultInstance());
+        assertThat(node.emulator.faults().current()).isEqualTo(FaultSettings.NONE);
+    }
+
+    @Test
+    void rejectsAStallProbabilityOutsideZeroToOneAndANegativeStall() {
+        for (Faults bad : List.of(Faults.newBuilder().setStallProbability(1.5).build(),
+                Faults.newBuilder().setStallProbability(-0.1).build(),
+                Faults.newBuilder().setStallProbability(Double.NaN).build(),
+                Faults.newBuilder().setStallProbability(0.5).setStallMs(-1).build())) {
+            assertThatThrownBy(() -> node.control().setFaults(bad))
+                    .as("%s", bad)
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        }
+        assertThatThrownBy(() -> node.emulator.faults().setStalls(2, Duration.ofMillis(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 0 and 1");
+        assertThat(node.emulator.faults().current()).isEqualTo(FaultSettings.NONE);
     }
 
     @Test
