@@ -8,9 +8,11 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.micronaut.core.order.Ordered;
 import java.io.InputStream;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +34,14 @@ public final class MalformedRequests implements ServerInterceptor, Ordered {
 
     /** {@code service} with request marshallers that give {@code null} for bytes that do not parse. */
     public static ServerServiceDefinition lenient(ServerServiceDefinition service) {
-        ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(service.getServiceDescriptor());
-        for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
-            builder.addMethod(lenient(method));
-        }
+        // a service descriptor must hold the very method descriptors its definition binds
+        List<ServerMethodDefinition<?, ?>> methods = service.getMethods().stream()
+                .<ServerMethodDefinition<?, ?>>map(MalformedRequests::lenient).toList();
+        ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(service.getServiceDescriptor().getName())
+                .setSchemaDescriptor(service.getServiceDescriptor().getSchemaDescriptor());
+        methods.forEach(m -> descriptor.addMethod(m.getMethodDescriptor()));
+        ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(descriptor.build());
+        methods.forEach(builder::addMethod);
         return builder.build();
     }
 

@@ -161,6 +161,8 @@ class HelmChartTest {
                 .containsEntry("PAIRDB_COORDINATOR_DEFAULT_CONSISTENCY", "quorum")
                 .containsEntry("PAIRDB_COORDINATOR_MAX_VALUE_BYTES", "1048576")
                 .containsEntry("PAIRDB_TENANTS_DEFAULT_REPLICATION_FACTOR", "3")
+                // one JSON object per log line for the cluster's log collector; text stays the default outside the chart
+                .containsEntry("PAIRDB_LOG_FORMAT", "json")
                 .containsKeys("PAIRDB_COORDINATOR_WRITE_TIMEOUT", "PAIRDB_COORDINATOR_READ_TIMEOUT",
                         "PAIRDB_COORDINATOR_IDEMPOTENCY_TTL", "PAIRDB_COORDINATOR_REPAIR_ASYNC",
                         "PAIRDB_COORDINATOR_MAX_REPAIRS_IN_FLIGHT", "PAIRDB_COORDINATOR_MAX_CLOCK_ENTRIES",
