@@ -69,7 +69,7 @@ public class AdminPortServer implements ApplicationEventListener<ServerStartupEv
         }
         NettyServerBuilder builder = NettyServerBuilder.forPort(port).executor(executor);
         LimitsFactory.apply(limits, builder);
-        services.forEach(builder::addService);
+        services.forEach(s -> builder.addService(io.pairdb.adapters.grpc.MalformedRequests.lenient(s.bindService())));
         if (health != null) {
             builder.addService(health.getHealthService());
         }

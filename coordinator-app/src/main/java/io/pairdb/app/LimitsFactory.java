@@ -88,6 +88,15 @@ public class LimitsFactory {
                 TimeUnit.MILLISECONDS);
         builder.permitKeepAliveWithoutCalls(true);
         builder.handshakeTimeout(millis("pairdb.limits.handshake-timeout", p.getHandshakeTimeout()), TimeUnit.MILLISECONDS);
+        // HTTP/2 rapid reset (CVE-2023-44487): a connection that opens and resets streams faster than this is
+        // closed with GOAWAY ENHANCE_YOUR_CALM; grpc-java's own default is no limit
+        Duration window = positive("pairdb.limits.reset-streams-window", p.getResetStreamsWindow());
+        if (window.toSeconds() < 1 || window.toNanosPart() != 0) {
+            throw new ConfigurationError("pairdb.limits.reset-streams-window", "must be a whole number of seconds, was "
+                    + window);
+        }
+        builder.maxRstFramesPerWindow(atLeastOne("pairdb.limits.max-reset-streams-per-window",
+                p.getMaxResetStreamsPerWindow()), Math.toIntExact(window.toSeconds()));
     }
 
     private static int atLeastOne(String key, int value) {

@@ -143,6 +143,52 @@ class LimitsIT {
     }
 
     @Test
+    void aConnectionThatResetsStreamsTooFastIsClosedAndTheServerServesOnAfterwards() {
+        Map<String, Object> settings = new java.util.HashMap<>(LONG_WRITES);
+        settings.put("pairdb.limits.max-reset-streams-per-window", 10);
+        settings.put("pairdb.limits.reset-streams-window", "60s");
+        try (CoordinatorHarness coordinator = CoordinatorHarness.start(3, settings)) {
+            ManagedChannel flooder = ManagedChannelBuilder.forAddress("127.0.0.1", coordinator.grpcPort).usePlaintext()
+                    .build();
+            try {
+                var async = CoordinatorServiceGrpc.newFutureStub(flooder);
+                holdStorage(coordinator, HELD);
+                ListenableFuture<WriteKeyValueResponse> bystander =
+                        async.withDeadlineAfter(HELD.toSeconds(), TimeUnit.SECONDS).writeKeyValue(write("bystander", 10));
+                waiting().until(() -> inFlight(coordinator) == 1);
+
+                // each call reaches the server and is then cancelled: one HEADERS and one RST_STREAM per stream
+                for (int i = 0; i < 11; i++) {
+                    ListenableFuture<WriteKeyValueResponse> opened =
+                            async.withDeadlineAfter(HELD.toSeconds(), TimeUnit.SECONDS).writeKeyValue(write("r" + i, 10));
+                    waiting().until(() -> inFlight(coordinator) >= 2 || bystander.isDone());
+                    opened.cancel(true);
+                    waiting().until(() -> inFlight(coordinator) <= 1);
+                    if (bystander.isDone()) {
+                        break;
+                    }
+                }
+
+                // past the tenth reset within the window the server closes the connection, calls on it included
+                Throwable closed = catchThrowableOfType(java.util.concurrent.ExecutionException.class,
+                        () -> bystander.get(HELD.toSeconds(), TimeUnit.SECONDS)).getCause();
+                assertThat(closed).isInstanceOf(StatusRuntimeException.class);
+                // grpc-java reports the server's GOAWAY ENHANCE_YOUR_CALM to the calls on the connection as RESOURCE_EXHAUSTED
+                assertThat(((StatusRuntimeException) closed).getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+
+                holdStorage(coordinator, Duration.ZERO);
+                assertThat(coordinator.data().writeKeyValue(write("after-flood", 10)).getSuccess())
+                        .as("other connections are served").isTrue();
+                assertThat(CoordinatorServiceGrpc.newBlockingStub(flooder).withDeadlineAfter(20, TimeUnit.SECONDS)
+                        .writeKeyValue(write("reconnected", 10)).getSuccess())
+                        .as("the flooding client may connect again").isTrue();
+            } finally {
+                flooder.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void adminFieldsAreBounded() {
         try (CoordinatorHarness coordinator = CoordinatorHarness.start(3, Map.of())) {
             var admin = coordinator.admin();

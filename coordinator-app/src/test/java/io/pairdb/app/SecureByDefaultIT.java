@@ -40,6 +40,25 @@ class SecureByDefaultIT {
     }
 
     @Test
+    void healthSaysUpOrDownButNotWhatFailedToAnAnonymousCaller() throws Exception {
+        // no storage nodes: the ring check fails, so readiness is DOWN and would name the failing check
+        try (CoordinatorHarness coordinator = CoordinatorHarness.start(0, Map.of("pairdb.security.authentication", "off"))) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            for (String path : java.util.List.of("/health", "/health/readiness")) {
+                java.net.http.HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + coordinator.httpPort + path))
+                        .timeout(java.time.Duration.ofSeconds(10)).GET().build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(path).isEqualTo(503);
+                com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(answer.body());
+                assertThat(body.path("status").asText()).as(path).isEqualTo("DOWN");
+                assertThat(body.has("details")).as("%s shows no details: %s", path, answer.body()).isFalse();
+            }
+        }
+    }
+
+    @Test
     void withAKeyButNoTlsCallsNeedTheKeyAndTheMissingTlsIsWarnedAbout() {
         var warnings = capture(SecurityStartup.class);
         try (SecureChannels fx = new SecureChannels()) {

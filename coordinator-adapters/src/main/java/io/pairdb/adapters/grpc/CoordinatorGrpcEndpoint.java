@@ -263,12 +263,27 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
             return sre;
         }
         if (cause instanceof PairDbException e) {
-            LOG.warn("{} failed for tenant {}: {}", op, tenant, e.getMessage());
+            // the detail (statements, tables, users, addresses) is for the operator, never for the client
+            LOG.warn("{} failed for tenant {}: {}{}", op, tenant, e.getMessage(),
+                    e.getCause() == null ? "" : " (" + e.getCause() + ")");
             return GrpcErrors.error(Status.Code.UNAVAILABLE, "DEPENDENCY_UNAVAILABLE",
-                    op + " could not complete: " + e.getMessage());
+                    op + " could not complete: " + dependency(e) + " is unavailable; the coordinator log has the detail");
         }
         LOG.error("{} failed unexpectedly for tenant {}", op, tenant, cause);
         return GrpcErrors.error(Status.Code.INTERNAL, "INTERNAL", op + " failed unexpectedly; see the coordinator log");
+    }
+
+    /** Which kind of dependency failed, as a client may be told it. */
+    private static String dependency(PairDbException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException) {
+                return "the metadata store (PostgreSQL)";
+            }
+            if (t instanceof io.lettuce.core.RedisException) {
+                return "the idempotency store (Redis)";
+            }
+        }
+        return "a storage node or another dependency";
     }
 
     @FunctionalInterface

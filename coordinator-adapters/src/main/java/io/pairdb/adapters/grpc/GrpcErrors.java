@@ -16,6 +16,13 @@ import java.util.Map;
  */
 public final class GrpcErrors {
     public static final String DOMAIN = "pairdb.io";
+    /**
+     * Longest message and ErrorInfo metadata value a client is sent. Messages quote what the client
+     * sent (a tenant id, a key, a change id); uncut, a huge one made the trailers larger than a
+     * client accepts (grpc-java: 8 KiB), and the client saw INTERNAL instead of the answer.
+     */
+    static final int MAX_MESSAGE_CHARS = 1024;
+    static final int MAX_METADATA_CHARS = 256;
 
     private GrpcErrors() {
     }
@@ -26,10 +33,10 @@ public final class GrpcErrors {
 
     public static StatusRuntimeException error(Status.Code code, String reason, String message,
                                                Map<String, String> metadata) {
-        ErrorInfo info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason).putAllMetadata(metadata).build();
+        ErrorInfo info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason).putAllMetadata(cut(metadata)).build();
         com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
                 .setCode(Code.forNumber(code.value()).getNumber())
-                .setMessage(message)
+                .setMessage(cut(message, MAX_MESSAGE_CHARS))
                 .addDetails(Any.pack(info))
                 .build();
         return StatusProto.toStatusRuntimeException(status);
@@ -46,12 +53,12 @@ public final class GrpcErrors {
      */
     public static StatusRuntimeException retryLater(Status.Code code, String reason, String message,
                                                     Map<String, String> metadata, java.time.Duration after) {
-        ErrorInfo info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason).putAllMetadata(metadata).build();
+        ErrorInfo info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason).putAllMetadata(cut(metadata)).build();
         RetryInfo retry = RetryInfo.newBuilder().setRetryDelay(Duration.newBuilder()
                 .setSeconds(after.toSeconds()).setNanos(after.toNanosPart())).build();
         com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
                 .setCode(Code.forNumber(code.value()).getNumber())
-                .setMessage(message)
+                .setMessage(cut(message, MAX_MESSAGE_CHARS))
                 .addDetails(Any.pack(info))
                 .addDetails(Any.pack(retry))
                 .build();
@@ -60,5 +67,24 @@ public final class GrpcErrors {
 
     public static StatusRuntimeException invalid(String reason, String message) {
         return error(Status.Code.INVALID_ARGUMENT, reason, message);
+    }
+
+    private static Map<String, String> cut(Map<String, String> metadata) {
+        Map<String, String> cut = new java.util.LinkedHashMap<>();
+        metadata.forEach((k, v) -> cut.put(cut(k, MAX_METADATA_CHARS), cut(v, MAX_METADATA_CHARS)));
+        return cut;
+    }
+
+    /** {@code text} if it is at most {@code max} characters, else its start and how much was cut. */
+    static String cut(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        String tail = "... (cut from " + text.length() + " characters)";
+        int end = max - tail.length();
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end) + tail;
     }
 }

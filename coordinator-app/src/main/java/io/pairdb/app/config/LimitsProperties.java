@@ -20,6 +20,8 @@ public class LimitsProperties {
     private Duration maxConnectionIdle = Duration.ofMinutes(15);
     private Duration permitKeepAliveTime = Duration.ofSeconds(20);
     private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private int maxResetStreamsPerWindow = 200;
+    private Duration resetStreamsWindow = Duration.ofSeconds(30);
 
     public int getMaxRequestsInFlight() {
         return maxRequestsInFlight;
@@ -99,5 +101,22 @@ public class LimitsProperties {
 
     public void setHandshakeTimeout(Duration handshakeTimeout) {
         this.handshakeTimeout = handshakeTimeout;
+    }
+
+    /** HTTP/2 RST_STREAM frames a connection may send per {@link #getResetStreamsWindow() window}; beyond, it is closed. */
+    public int getMaxResetStreamsPerWindow() {
+        return maxResetStreamsPerWindow;
+    }
+
+    public void setMaxResetStreamsPerWindow(int maxResetStreamsPerWindow) {
+        this.maxResetStreamsPerWindow = maxResetStreamsPerWindow;
+    }
+
+    public Duration getResetStreamsWindow() {
+        return resetStreamsWindow;
+    }
+
+    public void setResetStreamsWindow(Duration resetStreamsWindow) {
+        this.resetStreamsWindow = resetStreamsWindow;
     }
 }

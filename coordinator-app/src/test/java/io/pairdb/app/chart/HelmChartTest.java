@@ -171,6 +171,8 @@ class HelmChartTest {
                 .containsEntry("PAIRDB_LIMITS_MAX_CONNECTION_IDLE", "15m")
                 .containsEntry("PAIRDB_LIMITS_PERMIT_KEEP_ALIVE_TIME", "20s")
                 .containsEntry("PAIRDB_LIMITS_HANDSHAKE_TIMEOUT", "10s")
+                // one JSON object per log line for the cluster's log collector; text stays the default outside the chart
+                .containsEntry("PAIRDB_LOG_FORMAT", "json")
                 .containsKeys("PAIRDB_COORDINATOR_WRITE_TIMEOUT", "PAIRDB_COORDINATOR_READ_TIMEOUT",
                         "PAIRDB_COORDINATOR_IDEMPOTENCY_TTL", "PAIRDB_COORDINATOR_REPAIR_ASYNC",
                         "PAIRDB_COORDINATOR_MAX_REPAIRS_IN_FLIGHT", "PAIRDB_COORDINATOR_MAX_CLOCK_ENTRIES",
