@@ -18,7 +18,8 @@
 #                                authentication off (plaintext); rounds alternate between the three
 #   bench/run.sh --bootstrap     instead of the suite: a fourth emulator joins the three holding --keys keys of
 #                                --value-size bytes (node add --watch through the admin API); MiB/s, keys/s and
-#                                the time, against a bare StreamRange -> WriteBatch copy between the same emulators
+#                                the time, against a bare StreamRange -> WriteBatch copy between the same emulators;
+#                                --throttle MIB caps the coordinator's streaming first (pairdb-admin change throttle)
 #   options: --duration S  --value-size B (default 128)  --warmup S  --concurrency "16 64"  --keys N  --label TEXT
 #            --storage emulator|durable (default emulator)  --sync always|periodic|none (durable
 #            nodes' WAL sync policy, default periodic)
@@ -51,6 +52,7 @@ out_given=0
 time_limit=900   # seconds; the suite stops there whatever it has done
 security=0
 bootstrap=0
+throttle=""
 command_line="bench/run.sh$(printf ' %q' "$@")"
 for variable in PAIRDB_COORDINATOR_JAR PAIRDB_EMULATOR_JAR PAIRDB_STORAGE_NODE_JAR PAIRDB_ADMIN_JAR \
     PAIRDB_FAILURE_DETECTOR_TIMEOUT; do
@@ -64,6 +66,7 @@ while [ $# -gt 0 ]; do
     --quick) quick=1; duration=3; warmup=1; keys=2000 ;;
     --security) security=1 ;;
     --bootstrap) bootstrap=1 ;;
+    --throttle) throttle="$2"; shift ;;
     --value-size) value_size="$2"; shift ;;
     --duration) duration="$2"; shift ;;
     --warmup) warmup="$2"; shift ;;
@@ -75,7 +78,7 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; out_given=1; shift ;;
     --profile) profile_dir="$2"; shift ;;
     --keep) keep_dir="$2"; shift ;;
-    -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (see --help)" >&2; exit 1 ;;
   esac
   shift
@@ -459,6 +462,9 @@ if [ "$bootstrap" = 1 ]; then
     wait_for "$work/$1.log" ready 60 "$pid"
   }
   start_emulator node-4; joiner_port="$port"
+  if [ -n "$throttle" ]; then
+    admin change throttle --mib-per-second "$throttle" >>"$work/admin.log" 2>&1
+  fi
   load_before_join="$(uptime | sed 's/.*load average: //')"
   join_started="$(date +%s.%N)"
   admin node add node-4 --host 127.0.0.1 --port "$joiner_port" --watch >"$work/join.log" 2>&1
@@ -484,7 +490,7 @@ if [ "$bootstrap" = 1 ]; then
     echo
     echo "\`$command_line\`: node-4 joins three $storage nodes holding $keys keys of $value_size-byte values at RF 3"
     echo "(\`pairdb-admin node add node-4 --watch\`, timed from the command to the change's end, status $join_status,"
-    echo "$join_streams streams); the bare copy is \`pairdb-admin bench copy\`, one StreamRange -> WriteBatch loop over"
+    echo "$join_streams streams, streaming $([ -n "$throttle" ] && echo "capped at $throttle MiB/s" || echo "not capped")); the bare copy is \`pairdb-admin bench copy\`, one StreamRange -> WriteBatch loop over"
     echo "the whole ring of node-1 into an empty fifth emulator. $(nproc) CPUs; load average before the join"
     echo "$load_before_join, before the copy $load_before_copy."
     echo
