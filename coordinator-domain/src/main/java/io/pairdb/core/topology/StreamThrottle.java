@@ -46,13 +46,15 @@ public final class StreamThrottle {
         this.paidAt = null;
     }
 
-    /** How long the next batch must wait; zero when it may be copied now. */
+    /** How long the next batch must wait, in whole milliseconds; zero when it may be copied now. */
     public synchronized Duration delay() {
         if (bytesPerSecond == UNLIMITED || paidAt == null) {
             return Duration.ZERO;
         }
-        Duration owed = Duration.between(clock.now(), paidAt);
-        return owed.isNegative() ? Duration.ZERO : owed;
+        long owedNanos = Duration.between(clock.now(), paidAt).toNanos();
+        // whole milliseconds, rounded up: the clock counts milliseconds, and a wait shorter than one
+        // would wake up at the same instant, still owing, again and again
+        return owedNanos <= 0 ? Duration.ZERO : Duration.ofMillis(Math.ceilDiv(owedNanos, 1_000_000L));
     }
 
     /** Counts a batch of {@code bytes} just copied. */

@@ -43,6 +43,15 @@ class StreamThrottleTest {
     }
 
     @Test
+    public void aWaitIsNeverShorterThanTheClocksMillisecond() {
+        throttle.setBytesPerSecond(3000);
+        throttle.charge(1);
+        assertThat(throttle.delay()).as("a third of a millisecond owed").isEqualTo(Duration.ofMillis(1));
+        millis.addAndGet(1);
+        assertThat(throttle.delay()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
     public void aNegativeCapIsRefused() {
         assertThatThrownBy(() -> throttle.setBytesPerSecond(-1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("0 (unlimited) or more");
