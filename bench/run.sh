@@ -20,7 +20,11 @@
 #                                steady extra delay, rare long stalls — quorum writes and reads at the lowest
 #                                concurrency with speculation off and on (the tenant's policy), side by side;
 #                                --slow-delay MS (default 20), --stall P,MS (default 0.01,300)
-#   options: --duration S  --warmup S  --concurrency "16 64"  --keys N  --label TEXT
+#   bench/run.sh --bootstrap     instead of the suite: a fourth emulator joins the three holding --keys keys of
+#                                --value-size bytes (node add --watch through the admin API); MiB/s, keys/s and
+#                                the time, against a bare StreamRange -> WriteBatch copy between the same emulators;
+#                                --throttle MIB caps the coordinator's streaming first (pairdb-admin change throttle)
+#   options: --duration S  --value-size B (default 128)  --warmup S  --concurrency "16 64"  --keys N  --label TEXT
 #            --storage emulator|durable (default emulator)  --sync always|periodic|none (durable
 #            nodes' WAL sync policy, default periodic)
 #            --out FILE (default bench/RESULTS.md; --quick: none)  --profile DIR (JFR of the
@@ -54,6 +58,8 @@ security=0
 slow_replica=0
 slow_delay_ms=20
 stall="0.01,300"
+bootstrap=0
+throttle=""
 command_line="bench/run.sh$(printf ' %q' "$@")"
 for variable in PAIRDB_COORDINATOR_JAR PAIRDB_EMULATOR_JAR PAIRDB_STORAGE_NODE_JAR PAIRDB_ADMIN_JAR \
     PAIRDB_FAILURE_DETECTOR_TIMEOUT; do
@@ -69,6 +75,9 @@ while [ $# -gt 0 ]; do
     --slow-replica) slow_replica=1 ;;
     --slow-delay) slow_delay_ms="$2"; shift ;;
     --stall) stall="$2"; shift ;;
+    --bootstrap) bootstrap=1 ;;
+    --throttle) throttle="$2"; shift ;;
+    --value-size) value_size="$2"; shift ;;
     --duration) duration="$2"; shift ;;
     --warmup) warmup="$2"; shift ;;
     --concurrency) concurrencies="$2"; shift ;;
@@ -79,7 +88,7 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; out_given=1; shift ;;
     --profile) profile_dir="$2"; shift ;;
     --keep) keep_dir="$2"; shift ;;
-    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (see --help)" >&2; exit 1 ;;
   esac
   shift
@@ -93,6 +102,9 @@ fi
 if ! [[ "$slow_delay_ms" =~ ^[0-9]+$ ]] || ! [[ "$stall" =~ ^(0(\.[0-9]+)?|1(\.0+)?),[0-9]+$ ]]; then
   echo "error: --slow-delay is milliseconds (e.g. 20), --stall a probability and milliseconds (e.g. 0.01,300)" >&2
   exit 1
+fi
+if [ "$bootstrap" = 1 ] && [ "$storage" != emulator ]; then
+  echo "error: --bootstrap runs on emulator nodes only" >&2; exit 1
 fi
 if [ "$quick" = 1 ] && [ "$out_given" = 0 ]; then
   out=""
@@ -314,7 +326,7 @@ if [ "$security" = 1 ]; then
 fi
 
 free_port; proxy_port="$port"
-if [ "$security" = 0 ]; then
+if [ "$security" = 0 ] && [ "$bootstrap" = 0 ]; then
 nodes_arg="127.0.0.1:${node_ports[0]},127.0.0.1:${node_ports[1]},127.0.0.1:${node_ports[2]}"
 "$JAVA" "${java_opts[@]}" -jar "$admin_jar" bench baseline-proxy --port "$proxy_port" --nodes "$nodes_arg" \
   >"$work/proxy.log" 2>&1 &
@@ -513,6 +525,68 @@ if [ "$slow_replica" = 1 ]; then
     echo "figures are dominated by noise; compare off and on within one phase, not across runs."
   } >"$work/slow-replica.md"
   publish "$work/slow-replica.md"
+  log "done in ${SECONDS}s"
+  exit 0
+fi
+
+if [ "$bootstrap" = 1 ]; then
+  # A fourth emulator joins the three, which hold $keys keys of the tenant 'bench' at RF 3, through the
+  # admin API (node add --watch); then the reference: one bare StreamRange -> WriteBatch loop copies every
+  # entry of node-1 to a fifth, empty emulator, no coordinator in between.
+  log "preloading $keys keys of $value_size bytes"
+  bench_run preload-coordinator coordinator write --preload on --ops 1 --warmup 0s --concurrency 64 --no-progress
+  start_emulator() {  # start_emulator ID: a fresh emulator; sets $port
+    free_port
+    "$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$node_jar" --port "$port" --node-id "$1" >"$work/$1.log" 2>&1 &
+    pid=$!
+    started_pids+=("$pid")
+    disown "$pid"
+    wait_for "$work/$1.log" ready 60 "$pid"
+  }
+  start_emulator node-4; joiner_port="$port"
+  if [ -n "$throttle" ]; then
+    admin change throttle --mib-per-second "$throttle" >>"$work/admin.log" 2>&1
+  fi
+  load_before_join="$(uptime | sed 's/.*load average: //')"
+  join_started="$(date +%s.%N)"
+  admin node add node-4 --host 127.0.0.1 --port "$joiner_port" --watch >"$work/join.log" 2>&1
+  join_ended="$(date +%s.%N)"
+  change_id="$(sed -n 's/^change \([^ ]*\) .*/\1/p' "$work/join.log" | head -1)"
+  admin change get "$change_id" -o json >"$work/join.json"
+  join_keys="$(jq '.totals.keys' "$work/join.json")"
+  join_bytes="$(jq '.totals.bytes' "$work/join.json")"
+  join_status="$(jq -r '.status' "$work/join.json")"
+  join_streams="$(jq '.totals.streams' "$work/join.json")"
+  start_emulator node-5; copy_port="$port"
+  load_before_copy="$(uptime | sed 's/.*load average: //')"
+  "$JAVA" "${java_opts[@]}" -jar "$admin_jar" bench copy --from "127.0.0.1:${node_ports[0]}" --to "127.0.0.1:$copy_port" \
+    >"$work/copy.log" 2>&1
+  rate() {  # rate KEYS BYTES SECONDS: "MiB/s | keys/s"
+    awk -v k="$1" -v b="$2" -v s="$3" 'BEGIN { printf "%.1f | %.0f", b / 1048576 / s, k / s }'
+  }
+  join_seconds="$(awk -v a="$join_started" -v b="$join_ended" 'BEGIN { printf "%.2f", b - a }')"
+  read -r copy_keys copy_mib copy_seconds < <(sed -n 's/^copied \([0-9]*\) keys, \([0-9.]*\) MiB in \([0-9.]*\) s.*/\1 \2 \3/p' "$work/copy.log")
+  copy_bytes="$(awk -v m="$copy_mib" 'BEGIN { printf "%.0f", m * 1048576 }')"
+  {
+    echo "## Bootstrap, $(date -u +%Y-%m-%d) ($(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown))${label:+, $label}"
+    echo
+    echo "\`$command_line\`: node-4 joins three $storage nodes holding $keys keys of $value_size-byte values at RF 3"
+    echo "(\`pairdb-admin node add node-4 --watch\`, timed from the command to the change's end, status $join_status,"
+    echo "$join_streams streams, streaming $([ -n "$throttle" ] && echo "capped at $throttle MiB/s" || echo "not capped")); the bare copy is \`pairdb-admin bench copy\`, one StreamRange -> WriteBatch loop over"
+    echo "the whole ring of node-1 into an empty fifth emulator. $(nproc) CPUs; load average before the join"
+    echo "$load_before_join, before the copy $load_before_copy."
+    echo
+    echo "| what | keys | MiB | s | MiB/s | keys/s |"
+    echo "|---|---|---|---|---|---|"
+    echo "| node add (coordinator) | $join_keys | $(awk -v b="$join_bytes" 'BEGIN { printf "%.1f", b / 1048576 }') | $join_seconds | $(rate "$join_keys" "$join_bytes" "$join_seconds") |"
+    echo "| bare copy | $copy_keys | $copy_mib | $copy_seconds | $(rate "$copy_keys" "$copy_bytes" "$copy_seconds") |"
+    echo
+    echo "(The change counts its bytes as key, value and clock sizes, the copy as the entries' protobuf size;"
+    echo "the node add time includes the admin command's start and the end of the change after the last batch.)"
+    echo
+    echo "Load average at the end: $(uptime | sed 's/.*load average: //')."
+  } >"$work/bootstrap.md"
+  publish "$work/bootstrap.md"
   log "done in ${SECONDS}s"
   exit 0
 fi

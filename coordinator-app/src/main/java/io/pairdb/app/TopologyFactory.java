@@ -27,6 +27,7 @@ import io.pairdb.core.topology.DryRunChanges;
 import io.pairdb.core.topology.EpochFence;
 import io.pairdb.core.topology.RemoveNode;
 import io.pairdb.core.topology.StreamRanges;
+import io.pairdb.core.topology.StreamThrottle;
 import io.pairdb.core.topology.TopologyChanges;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -53,6 +54,8 @@ public class TopologyFactory {
         new SecureRandom().nextBytes(suffix);
         return coordinatorId + "-" + HexFormat.of().formatHex(suffix);
     }
+
+    private static final long MIB = 1024L * 1024;
 
     @Singleton
     ChangeSettings changeSettings(TopologyChangeProperties p, StorageProperties storage,
@@ -98,9 +101,19 @@ public class TopologyFactory {
     }
 
     @Singleton
+    StreamThrottle streamThrottle(TopologyChangeProperties p, Environment env) {
+        long mib = p.getStreamThroughputMibPerSecond();
+        if (mib < 0 || mib > Long.MAX_VALUE / MIB) {
+            throw new ConfigurationError("pairdb.topology-changes.stream-throughput-mib-per-second",
+                    "must be 0 (no cap) or a positive number of MiB per second, not " + mib);
+        }
+        return new StreamThrottle(env.clock(), mib * MIB);
+    }
+
+    @Singleton
     DriveChanges driveChanges(ChangeStore changes, ClusterTopology topology, EpochFence fence, GrpcStorageRanges ranges,
-                              Environment env, ChangeSettings settings, TopologyChangeLog log) {
-        StreamRanges streaming = new StreamRanges(ranges, env.scheduler(), settings);
+                              Environment env, ChangeSettings settings, TopologyChangeLog log, StreamThrottle throttle) {
+        StreamRanges streaming = new StreamRanges(ranges, env.scheduler(), settings, throttle);
         return new DriveChanges(changes, topology, fence, streaming, env.scheduler(), env.clock(), settings, log);
     }
 

@@ -162,4 +162,31 @@ class ChangeCommandsIT {
         }
         return b.build();
     }
+
+    @Test
+    void throttleSetsTheCoordinatorsCapAndChangeGetShowsIt() {
+        coordinator.admin.changes.put("add-node-4-e5", change("add-node-4-e5", ChangeStatus.CHANGE_STATUS_IN_PROGRESS, 2, 1, 10));
+
+        var set = cli().run("change", "throttle", "--mib-per-second", "8", "--addr", coordinator.address());
+
+        assertThat(set.exitCode()).as(set.toString()).isZero();
+        assertThat(set.stdout()).isEqualTo("OK stream throughput capped at 8.0 MiB/s (was no cap)\n");
+        assertThat(coordinator.admin.streamThroughput).isEqualTo(8L * 1024 * 1024);
+        var get = cli().run("change", "get", "add-node-4-e5", "--addr", coordinator.address());
+        assertThat(get.stdout()).contains("THROTTLE  capped at 8.0 MiB/s");
+
+        var lifted = cli().run("change", "throttle", "--mib-per-second", "0", "--addr", coordinator.address());
+        assertThat(lifted.stdout()).isEqualTo("OK stream throughput no cap (was capped at 8.0 MiB/s)\n");
+        assertThat(coordinator.admin.streamThroughput).isZero();
+    }
+
+    @Test
+    void aNegativeThrottleIsAUsageErrorAndChangesNothing() {
+        coordinator.admin.streamThroughput = 1024;
+        var result = cli().run("change", "throttle", "--mib-per-second", "-1", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.LOCAL_ERROR);
+        assertThat(result.stderr()).contains("--mib-per-second must be 0 (no cap) or a positive number");
+        assertThat(coordinator.admin.streamThroughput).isEqualTo(1024);
+    }
 }

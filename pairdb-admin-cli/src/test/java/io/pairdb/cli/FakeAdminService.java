@@ -297,7 +297,22 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
                 throw ServerError.withReason(Status.Code.NOT_FOUND,
                         "topology change '" + request.getChangeId() + "' does not exist", "CHANGE_NOT_FOUND");
             }
-            return io.pairdb.proto.admin.v1.GetChangeResponse.newBuilder().setChange(change).build();
+            return io.pairdb.proto.admin.v1.GetChangeResponse.newBuilder().setChange(change)
+                    .setStreamThroughputBytesPerSecond(streamThroughput).build();
+        });
+    }
+
+    /** The stream throughput cap as SetStreamThroughput last set it, bytes per second. */
+    volatile long streamThroughput;
+
+    @Override
+    public void setStreamThroughput(io.pairdb.proto.admin.v1.SetStreamThroughputRequest request,
+            StreamObserver<io.pairdb.proto.admin.v1.SetStreamThroughputResponse> responses) {
+        answer(responses, () -> {
+            long previous = streamThroughput;
+            streamThroughput = request.getBytesPerSecond();
+            return io.pairdb.proto.admin.v1.SetStreamThroughputResponse.newBuilder()
+                    .setBytesPerSecond(streamThroughput).setPreviousBytesPerSecond(previous).build();
         });
     }
 

@@ -43,6 +43,7 @@ import io.pairdb.core.topology.RangeStream;
 import io.pairdb.core.topology.RemoveNode;
 import io.pairdb.core.topology.StartOutcome;
 import io.pairdb.core.topology.StreamRanges;
+import io.pairdb.core.topology.StreamThrottle;
 import io.pairdb.core.topology.TopologyChange;
 import io.pairdb.core.version.ClockIssuer;
 import io.pairdb.core.version.CoordinatorIdLease;
@@ -199,7 +200,8 @@ final class SimCoordinator {
             ChangeStores changeStores = new ChangeStores(stores.topology(), stores.tenants(), stores.changes());
             CoordinatorRegistry registry = stores.registry();
             fence = new EpochFence(registry, topology, instance, config.livenessTimeout);
-            driver = new DriveChanges(stores.changes(), topology, fence, new StreamRanges(storage, scheduler, changeSettings),
+            driver = new DriveChanges(stores.changes(), topology, fence, new StreamRanges(storage, scheduler, changeSettings,
+                    new StreamThrottle(clock, StreamThrottle.UNLIMITED)),
                     scheduler, clock, changeSettings, new Changes());
             addNode = new AddNode(changeStores, driver, storage, scheduler, clock, changeSettings);
             removeNode = new RemoveNode(changeStores, storage, driver, scheduler, clock, changeSettings);

@@ -72,6 +72,9 @@ import io.pairdb.proto.admin.v1.SetTenantSpeculationResponse;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorRequest;
 import io.pairdb.proto.admin.v1.UpdateReplicationFactorResponse;
 import io.pairdb.core.node.AllowedNodeAddresses;
+import io.pairdb.core.topology.StreamThrottle;
+import io.pairdb.proto.admin.v1.SetStreamThroughputRequest;
+import io.pairdb.proto.admin.v1.SetStreamThroughputResponse;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.Optional;
@@ -95,11 +98,13 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private final RepairTenants repairs;
     private final AllowedNodeAddresses allowedAddresses;
     private final AdmitTenantCall quotas;
+    private final StreamThrottle throttle;
 
     public AdminGrpcEndpoint(TenantService tenants, ClusterTopology topology, DescribeHints describeHints,
                              ReplayHints replayHints, TopologyChanges changes, DryRunChanges dryRuns,
                              Cleanups cleanups, RepairTenants repairs, AllowedNodeAddresses allowedAddresses,
-                             AdmitTenantCall quotas) {
+                             AdmitTenantCall quotas, StreamThrottle throttle) {
+        this.throttle = throttle;
         this.allowedAddresses = allowedAddresses;
         this.quotas = quotas;
         this.cleanups = cleanups;
@@ -320,7 +325,23 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
             var proto = ChangeProtoMapper.toProto(change, true).toBuilder();
             cleanups.find(change.id()).ifPresent(c -> proto.setCleanup(CleanupProtoMapper.toProto(c,
                     cleanups.dueAt(change, c))));
-            return GetChangeResponse.newBuilder().setChange(proto).build();
+            return GetChangeResponse.newBuilder().setChange(proto)
+                    .setStreamThroughputBytesPerSecond(throttle.bytesPerSecond()).build();
+        });
+    }
+
+    @Override
+    public void setStreamThroughput(SetStreamThroughputRequest request, StreamObserver<SetStreamThroughputResponse> observer) {
+        respond(observer, "set stream throughput", () -> {
+            if (request.getBytesPerSecond() < 0) {
+                throw GrpcErrors.invalid("INVALID_THROUGHPUT", "bytes_per_second must be 0 (no cap) or more, not "
+                        + request.getBytesPerSecond());
+            }
+            long previous = throttle.bytesPerSecond();
+            throttle.setBytesPerSecond(request.getBytesPerSecond());
+            LOG.info("stream throughput cap set to {} bytes/s (was {})", request.getBytesPerSecond(), previous);
+            return SetStreamThroughputResponse.newBuilder().setBytesPerSecond(throttle.bytesPerSecond())
+                    .setPreviousBytesPerSecond(previous).build();
         });
     }
 

@@ -68,6 +68,7 @@ public final class CallPermissions {
         b.admin(AdminServiceGrpc.getRemoveStorageNodeMethod(), ADMIN);
         b.admin(AdminServiceGrpc.getGetChangeMethod(), READ);
         b.admin(AdminServiceGrpc.getListChangesMethod(), READ);
+        b.admin(AdminServiceGrpc.getSetStreamThroughputMethod(), ADMIN);
         b.admin(AdminServiceGrpc.getForceCleanupMethod(), ADMIN);
         b.admin(AdminServiceGrpc.getExplainKeyMethod(), READ);
         b.admin(AdminServiceGrpc.getDescribeRingMethod(), READ);

@@ -37,6 +37,11 @@ public class TopologyChangeProperties {
     private int batchEntries = 500;
     /** Most bytes per batch write (storage nodes take messages up to 4 MiB). */
     private long batchBytes = 1024L * 1024;
+    /**
+     * Most MiB per second this coordinator streams, over every change it drives; 0 is no cap.
+     * Changeable while running through the admin API ({@code pairdb-admin change throttle}).
+     */
+    private long streamThroughputMibPerSecond = 0;
     /** Bound on each storage call of a stream: one batch read or written. */
     private Duration storageTimeout = Duration.ofSeconds(10);
     /** Progress is persisted at least this often while streaming (and at an orderly stop). */
@@ -132,6 +137,14 @@ public class TopologyChangeProperties {
 
     public void setBatchEntries(int batchEntries) {
         this.batchEntries = batchEntries;
+    }
+
+    public long getStreamThroughputMibPerSecond() {
+        return streamThroughputMibPerSecond;
+    }
+
+    public void setStreamThroughputMibPerSecond(long streamThroughputMibPerSecond) {
+        this.streamThroughputMibPerSecond = streamThroughputMibPerSecond;
     }
 
     public long getBatchBytes() {

@@ -22,7 +22,8 @@ import java.util.Optional;
  *       for the settle delay, so no write still under way goes to the old replica sets only;</li>
  *   <li>copy the streams one batch at a time ({@link StreamRanges}), persisting progress at
  *       least every checkpoint interval and renewing the lease with it; a failed attempt is
- *       retried with backoff, and a stream failing for longer than the timeout fails the change;</li>
+ *       retried with backoff, and a stream failing for longer than the timeout fails the change;
+ *       no batch starts while the coordinator's {@link StreamThrottle} says to wait;</li>
  *   <li>end it: the node NORMAL (added) or LEFT (removed) — or, when it failed, LEFT (added)
  *       or NORMAL again (removed) — with an epoch bump, in one transaction with the change's
  *       final status.</li>
@@ -141,6 +142,10 @@ public final class DriveChange implements AutoCloseable {
             Instant soonest = streams.stream().filter(s -> !s.isDone())
                     .map(s -> retryAt.getOrDefault(s.index(), now)).min(Instant::compareTo).orElse(now);
             return new Step.Wait(Duration.between(now, soonest).isNegative() ? Duration.ZERO : Duration.between(now, soonest));
+        }
+        Duration throttled = streaming.throttle().delay();
+        if (throttled.isPositive()) {
+            return new Step.Wait(throttled);
         }
         return copy(next.get(), now);
     }

@@ -26,6 +26,9 @@ import java.util.function.Supplier;
  * once a batch is on the target, so a stream resumed from its last position ({@code after})
  * never skips an entry; entries copied twice are ignored by conditional apply.
  *
+ * <p>Every batch copied is charged to the coordinator's {@link StreamThrottle}; the driver waits
+ * for it before the next.
+ *
  * <p>With a tenant filter the tenants are scanned one after another, in id order; a stream's
  * position names the tenant it is in, which is where a resumed stream picks up.
  */
@@ -55,11 +58,18 @@ public final class StreamRanges {
     private final StorageRanges ranges;
     private final Scheduler scheduler;
     private final ChangeSettings settings;
+    private final StreamThrottle throttle;
 
-    public StreamRanges(StorageRanges ranges, Scheduler scheduler, ChangeSettings settings) {
+    public StreamRanges(StorageRanges ranges, Scheduler scheduler, ChangeSettings settings, StreamThrottle throttle) {
         this.ranges = Objects.requireNonNull(ranges, "ranges");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.throttle = Objects.requireNonNull(throttle, "throttle");
+    }
+
+    /** The cap on what this coordinator streams, shared by the changes it drives. */
+    public StreamThrottle throttle() {
+        return throttle;
     }
 
     /**
@@ -133,6 +143,7 @@ public final class StreamRanges {
                     List<StorageRanges.Entry> entries = batch.get();
                     long bytes = entries.stream().mapToLong(StorageRanges.Entry::approximateBytes).sum();
                     stream = stream.copied(entries.size(), bytes, entries.getLast().position());
+                    throttle.charge(bytes);
                     return new Progress.Copied(stream, entries.size());
                 }
             }

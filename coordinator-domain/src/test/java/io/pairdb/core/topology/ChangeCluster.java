@@ -61,6 +61,8 @@ final class ChangeCluster {
     final class Coordinator {
         final String id;
         final SteppedScheduler scheduler = new SteppedScheduler(clock);
+        /** The cap on what this coordinator streams (unlimited unless a test sets one). */
+        final StreamThrottle throttle = new StreamThrottle(clock, StreamThrottle.UNLIMITED);
         final ClusterTopology topology = new ClusterTopology(nodes, clock);
         final EpochFence fence;
         final DriveChanges driver;
@@ -76,7 +78,7 @@ final class ChangeCluster {
             topology.reload();
             ChangeStores stores = new ChangeStores(nodes, tenants, changes);
             fence = new EpochFence(registry, topology, id, settings.livenessTimeout());
-            StreamRanges streaming = new StreamRanges(data, scheduler, settings);
+            StreamRanges streaming = new StreamRanges(data, scheduler, settings, throttle);
             driver = new DriveChanges(changes, topology, fence, streaming, scheduler, clock, settings, new ChangeEvents() {
                 @Override
                 public void ended(TopologyChange change) {

@@ -237,4 +237,29 @@ class DriveChangeTest {
                 .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(4),
                         Duration.ofSeconds(4));
     }
+
+    @Test
+    public void theThrottleBoundsTheRateAChangeStreamsAtAndCanBeLiftedWhileItRuns() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        long rate = 2048; // bytes per second, a few batches a second
+        a.throttle.setBytesPerSecond(rate);
+        var started = a.add("n4", 16);
+        ChangeId id = started.change().id();
+        cluster.stepUntil(() -> cluster.change(id).totals().keys() > 0, Duration.ofSeconds(10), a);
+        long firstBatch = cluster.change(id).totals().bytes();
+        java.time.Instant from = cluster.clock.now();
+        cluster.runUntil(() -> cluster.change(id).totals().bytes() >= firstBatch + 8 * rate, Duration.ofSeconds(60), a);
+
+        double seconds = Duration.between(from, cluster.clock.now()).toMillis() / 1000.0;
+        long streamed = cluster.change(id).totals().bytes() - firstBatch;
+        // at most the rate over the span, plus the batch in flight when it ended (and the 100 ms steps)
+        assertThat(streamed).as("bytes streamed in %.1f s at %d B/s", seconds, rate)
+                .isLessThanOrEqualTo(Math.round(rate * (seconds + 0.2)) + firstBatch);
+        assertThat(cluster.change(id).inProgress()).as("still streaming under the cap").isTrue();
+
+        a.throttle.setBytesPerSecond(StreamThrottle.UNLIMITED);
+        cluster.runUntil(() -> !cluster.change(id).inProgress(), Duration.ofSeconds(2), a);
+        assertThat(cluster.change(id).status()).isEqualTo(ChangeStatus.COMPLETED);
+        assertThat(cluster.keysHeldBy("n4")).isEqualTo(cluster.keysReplicatedBy(cluster.ring(NodeState.NORMAL), "n4"));
+    }
 }

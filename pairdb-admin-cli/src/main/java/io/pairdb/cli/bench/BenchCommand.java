@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             BenchReadCommand.class,
             BenchMixedCommand.class,
             BaselineProxyCommand.class,
+            BenchCopyCommand.class,
         })
 public final class BenchCommand {
 }

@@ -5,6 +5,6 @@ import picocli.CommandLine.Command;
 @Command(
         name = "change",
         description = "Inspect topology changes: nodes being added or removed, and how far their range streaming got.",
-        subcommands = {ChangeListCommand.class, ChangeGetCommand.class})
+        subcommands = {ChangeListCommand.class, ChangeGetCommand.class, ChangeThrottleCommand.class})
 public final class ChangeCommand {
 }

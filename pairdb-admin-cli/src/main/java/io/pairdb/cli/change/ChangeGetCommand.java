@@ -46,7 +46,11 @@ final class ChangeGetCommand implements Callable<Integer> {
         }
         var response = options.admin().getChange(GetChangeRequest.newBuilder().setChangeId(changeId).build());
         ChangeView change = ChangeView.from(response.getChange());
-        return options.print(change, text(change, streams));
+        String text = text(change, streams);
+        text = (text.endsWith("\n") ? text : text + "\n") + TextTable.fields("THROTTLE",
+                ChangeThrottleCommand.capText(response.getStreamThroughputBytesPerSecond())
+                        + " (the answering coordinator's, over every change it drives)");
+        return options.print(change, text);
     }
 
     static String text(ChangeView c, boolean withStreams) {
