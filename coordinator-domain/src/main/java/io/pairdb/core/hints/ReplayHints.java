@@ -133,7 +133,11 @@ public final class ReplayHints {
     }
 
     /** A batch sorted by where its hints go: to the node, or to their keys' current replicas. */
-    private record Sorted(List<Hint> forTheNode, List<Hint> elsewhere) {
+    private record Sorted(List<Hint> forTheNode, List<HandOver> elsewhere) {
+    }
+
+    /** A hint for the key's current replicas (not DOWN, not the hint's node); none if the ring cannot tell. */
+    private record HandOver(Hint hint, List<StorageNode> replicas) {
     }
 
     /** One run for one node. Its steps run one after another, each scheduled by the one before. */
@@ -168,7 +172,7 @@ public final class ReplayHints {
                 }
                 TopologyView view = topology.current();
                 Sorted sorted = sort(batch, view, left);
-                deliver(node, sorted.forTheNode()).thenCombine(handOver(view, sorted.elsewhere()), Deliveries::and)
+                deliver(node, sorted.forTheNode()).thenCombine(handOver(sorted.elsewhere()), Deliveries::and)
                         .whenComplete((deliveries, error) -> env.scheduler().execute(() -> {
                     if (error != null) {
                         fail(error);
@@ -186,7 +190,8 @@ public final class ReplayHints {
         /**
          * Drops the expired hints, those already at the attempt limit and those whose tenant is gone;
          * sorts the rest into those for the node and those whose key it no longer replicates (by the
-         * ring served now and the tenant's RF), all of them when it has left the ring.
+         * ring served now and the tenant's RF), all of them when it has left the ring. A ring too
+         * small to tell keeps a hint for the node.
          */
         private Sorted sort(List<Hint> batch, TopologyView view, boolean left) {
             Instant cutoff = env.clock().now().minus(settings.ttl());
@@ -194,17 +199,29 @@ public final class ReplayHints {
             List<Hint> exhausted = new ArrayList<>();
             List<Hint> orphaned = new ArrayList<>();
             List<Hint> forTheNode = new ArrayList<>();
-            List<Hint> elsewhere = new ArrayList<>();
+            List<HandOver> elsewhere = new ArrayList<>();
             for (Hint h : batch) {
-                Optional<Tenant> tenant = tenants.find(h.tenant());
                 if (h.createdAt().isBefore(cutoff)) {
                     expired.add(h);
-                } else if (h.attempts() >= settings.maxAttempts()) {
+                    continue;
+                }
+                if (h.attempts() >= settings.maxAttempts()) {
                     exhausted.add(h);
-                } else if (tenant.isEmpty()) {
+                    continue;
+                }
+                Optional<Tenant> tenant = tenants.find(h.tenant());
+                if (tenant.isEmpty()) {
                     orphaned.add(h);
-                } else if (left || !writeTargets(view, h, tenant.get()).map(t -> t.contains(target)).orElse(true)) {
-                    elsewhere.add(h);
+                    continue;
+                }
+                Optional<ReplicaSets> sets = view.replicasFor(h.token(), tenant.get().replicationFactor(),
+                        tenant.get().writeReplicationFactor());
+                boolean replicates = sets.map(r -> r.writeTargets().stream().anyMatch(n -> n.id().equals(target)))
+                        .orElse(true);
+                if (left || !replicates) {
+                    elsewhere.add(new HandOver(h, sets.map(r -> r.writeTargets().stream()
+                            .filter(n -> !n.id().equals(target) && n.liveness() != Liveness.DOWN)
+                            .toList()).orElse(List.of())));
                 } else {
                     forTheNode.add(h);
                 }
@@ -215,34 +232,20 @@ public final class ReplayHints {
             return new Sorted(forTheNode, elsewhere);
         }
 
-        /** The ids of the key's natural and pending replicas; empty if the ring is too small to tell. */
-        private Optional<List<NodeId>> writeTargets(TopologyView view, Hint h, Tenant tenant) {
-            return view.replicasFor(h.token(), tenant.replicationFactor(), tenant.writeReplicationFactor())
-                    .map(sets -> sets.writeTargets().stream().map(StorageNode::id).toList());
-        }
-
         /**
          * Writes each hint to every current replica of its key that is not DOWN; a hint is delivered
          * when all of them acknowledged it, and failed (an attempt) when one did not or none can take it.
          */
-        private CompletableFuture<Deliveries> handOver(TopologyView view, List<Hint> batch) {
+        private CompletableFuture<Deliveries> handOver(List<HandOver> batch) {
             List<CompletableFuture<Deliveries>> each = new ArrayList<>(batch.size());
-            for (Hint h : batch) {
-                List<StorageNode> replicas = tenants.find(h.tenant())
-                        .flatMap(tenant -> view.replicasFor(h.token(), tenant.replicationFactor(),
-                                tenant.writeReplicationFactor()))
-                        .map(sets -> sets.writeTargets().stream()
-                                .filter(n -> !n.id().equals(target) && n.liveness() != Liveness.DOWN)
-                                .toList())
-                        .orElse(List.of());
-                if (replicas.isEmpty()) {
-                    each.add(CompletableFuture.completedFuture(new Deliveries(List.of(), List.of(h))));
-                    continue;
-                }
-                CompletableFuture<?>[] writes = replicas.stream().map(n -> write(n, h)).toArray(CompletableFuture[]::new);
-                each.add(CompletableFuture.allOf(writes).handle((ignored, error) -> error == null
-                        ? new Deliveries(List.of(h), List.of())
-                        : new Deliveries(List.of(), List.of(h))));
+            for (HandOver h : batch) {
+                CompletableFuture<?>[] writes = h.replicas().stream().map(n -> write(n, h.hint()))
+                        .toArray(CompletableFuture[]::new);
+                each.add(h.replicas().isEmpty()
+                        ? CompletableFuture.completedFuture(new Deliveries(List.of(), List.of(h.hint())))
+                        : CompletableFuture.allOf(writes).handle((ignored, error) -> error == null
+                                ? new Deliveries(List.of(h.hint()), List.of())
+                                : new Deliveries(List.of(), List.of(h.hint()))));
             }
             return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
                     .thenApply(ignored -> each.stream().map(CompletableFuture::join)
