@@ -46,6 +46,9 @@ public final class ReplicaWriteRound {
         }
     }
 
+    private record SubsetCount(Set<NodeId> members, QuorumTracker tracker) {
+    }
+
     /** What is written where: the version and the key it belongs to. */
     public record Mutation(TenantId tenant, String key, Token token, Version version) {
         public Mutation {
@@ -62,8 +65,8 @@ public final class ReplicaWriteRound {
     private final Environment env;
     private final StoreHints hints;
     private final QuorumTracker tracker;
-    private final Optional<AlsoAmong> subset;
-    private final Optional<QuorumTracker> subsetTracker;
+    /** The subset's members and their count of answers, if the round has an {@link AlsoAmong}. */
+    private final Optional<SubsetCount> subset;
     private final List<CompletableFuture<Void>> hintsBeforeAnswer = new ArrayList<>();
     /** Members called and not yet answered, or failed at the deadline. Guarded by {@code this}. */
     private final Map<NodeId, StorageNode> inFlight = new LinkedHashMap<>();
@@ -78,9 +81,8 @@ public final class ReplicaWriteRound {
         this.env = env;
         this.hints = hints;
         this.tracker = new QuorumTracker(required, targets.size());
-        this.subset = subset;
-        this.subsetTracker = subset.map(s -> new QuorumTracker(s.required(),
-                (int) targets.stream().filter(n -> s.members().contains(n.id())).count()));
+        this.subset = subset.map(s -> new SubsetCount(s.members(), new QuorumTracker(s.required(),
+                (int) targets.stream().filter(n -> s.members().contains(n.id())).count())));
         synchronized (this) {
             targets.stream().filter(n -> n.liveness() != Liveness.DOWN).forEach(n -> inFlight.put(n.id(), n));
         }
@@ -114,12 +116,13 @@ public final class ReplicaWriteRound {
 
     /** Counts an answer in the subset's tracker too, if the node is one of its members; the combined status. */
     private QuorumTracker.Status count(StorageNode node, QuorumTracker.Status overall, boolean success) {
-        if (subsetTracker.isEmpty()) {
+        if (subset.isEmpty()) {
             return overall;
         }
-        QuorumTracker.Status inSubset = subset.orElseThrow().members().contains(node.id())
-                ? (success ? subsetTracker.get().success() : subsetTracker.get().failure())
-                : subsetTracker.get().status();
+        QuorumTracker counted = subset.get().tracker();
+        QuorumTracker.Status inSubset = subset.get().members().contains(node.id())
+                ? (success ? counted.success() : counted.failure())
+                : counted.status();
         if (overall == QuorumTracker.Status.FAILED || inSubset == QuorumTracker.Status.FAILED) {
             return QuorumTracker.Status.FAILED;
         }
