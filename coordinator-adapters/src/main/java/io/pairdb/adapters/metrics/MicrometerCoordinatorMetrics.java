@@ -34,8 +34,9 @@ public final class MicrometerCoordinatorMetrics implements CoordinatorMetrics {
             Duration.ofSeconds(10)};
 
     private final MeterRegistry registry;
-    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
-    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+    /** Per operation, per status / consistency level: looked up on every request without building a key. */
+    private final Map<Operation, Map<String, Counter>> requests = new EnumMap<>(Operation.class);
+    private final Map<Operation, Map<ConsistencyLevel, Timer>> durations = new EnumMap<>(Operation.class);
     private final Map<Operation, Counter> quorumFailures = new EnumMap<>(Operation.class);
     private final Counter cacheHits;
     private final Counter cacheMisses;
@@ -51,6 +52,8 @@ public final class MicrometerCoordinatorMetrics implements CoordinatorMetrics {
     public MicrometerCoordinatorMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
         for (Operation op : Operation.values()) {
+            requests.put(op, new ConcurrentHashMap<>());
+            durations.put(op, new ConcurrentHashMap<>());
             // coordinator_quorum_failures_total{operation}
             quorumFailures.put(op, Counter.builder("coordinator.quorum.failures")
                     .description("Requests that could not reach their consistency level (too few live replicas, "
@@ -96,12 +99,12 @@ public final class MicrometerCoordinatorMetrics implements CoordinatorMetrics {
     @Override
     public void requestCompleted(Operation operation, ConsistencyLevel consistency, String status, Duration elapsed) {
         // coordinator_requests_total{operation,status}
-        requests.computeIfAbsent(name(operation) + '/' + status, k -> Counter.builder("coordinator.requests")
+        requests.get(operation).computeIfAbsent(status, k -> Counter.builder("coordinator.requests")
                 .description("Data-plane requests by outcome")
                 .tag("operation", name(operation)).tag("status", status)
                 .register(registry)).increment();
         // coordinator_request_duration_seconds{operation,consistency} (histogram)
-        durations.computeIfAbsent(name(operation) + '/' + consistency.wireName(), k -> Timer.builder("coordinator.request.duration")
+        durations.get(operation).computeIfAbsent(consistency, k -> Timer.builder("coordinator.request.duration")
                 .description("Data-plane request latency, whatever the outcome")
                 .tag("operation", name(operation)).tag("consistency", consistency.wireName())
                 .serviceLevelObjectives(LATENCY_BUCKETS)

@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.StorageNodes;
 import io.pairdb.core.ring.Token;
@@ -32,7 +33,8 @@ public final class ObservedStorageNodes implements StorageNodes {
 
     private final StorageNodes delegate;
     private final MeterRegistry registry;
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    /** Per call name, per node: looked up on every call without building a key. */
+    private final Map<String, Map<NodeId, Timer>> timers = new ConcurrentHashMap<>();
 
     public ObservedStorageNodes(StorageNodes delegate, MeterRegistry registry) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -85,7 +87,8 @@ public final class ObservedStorageNodes implements StorageNodes {
     }
 
     private Timer timer(StorageNode node, String call) {
-        return timers.computeIfAbsent(node.id().value() + '/' + call, k -> Timer.builder("coordinator.replica.call.duration")
+        return timers.computeIfAbsent(call, c -> new ConcurrentHashMap<>()).computeIfAbsent(node.id(),
+                id -> Timer.builder("coordinator.replica.call.duration")
                 .description("Latency of calls to storage nodes, failures included")
                 .tag("node", node.id().value()).tag("call", call)
                 .serviceLevelObjectives(MicrometerCoordinatorMetrics.LATENCY_BUCKETS)

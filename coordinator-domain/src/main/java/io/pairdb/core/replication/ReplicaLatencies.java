@@ -71,24 +71,37 @@ public final class ReplicaLatencies {
                 .toList();
     }
 
-    /** The last {@link #WINDOW} durations of one node, in nanoseconds. */
+    /**
+     * The last {@link #WINDOW} durations of one node, in nanoseconds: in the order they came (to
+     * know which one leaves the window next) and kept sorted as they come and go, so that a
+     * percentile, which every read round asks for, is a lookup rather than a sort of the window.
+     */
     private static final class Window {
-        private final long[] nanos = new long[WINDOW];
+        private final long[] arrivals = new long[WINDOW];
+        private final long[] sorted = new long[WINDOW];
         private int count;
         private int next;
 
         synchronized void add(long took) {
-            nanos[next] = took;
+            if (count == WINDOW) {
+                // the oldest leaves: any one of the equal values in the sorted copy will do
+                int leaving = Arrays.binarySearch(sorted, 0, count, arrivals[next]);
+                System.arraycopy(sorted, leaving + 1, sorted, leaving, count - leaving - 1);
+                count--;
+            }
+            int at = Arrays.binarySearch(sorted, 0, count, took);
+            int insert = at >= 0 ? at : -at - 1;
+            System.arraycopy(sorted, insert, sorted, insert + 1, count - insert);
+            sorted[insert] = took;
+            count++;
+            arrivals[next] = took;
             next = (next + 1) % WINDOW;
-            count = Math.min(count + 1, WINDOW);
         }
 
         synchronized Optional<Long> percentile(double percentile) {
             if (count == 0) {
                 return Optional.empty();
             }
-            long[] sorted = Arrays.copyOf(nanos, count);
-            Arrays.sort(sorted);
             int rank = (int) Math.ceil(percentile / 100 * count);
             return Optional.of(sorted[Math.max(rank, 1) - 1]);
         }

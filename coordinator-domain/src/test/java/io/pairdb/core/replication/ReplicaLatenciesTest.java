@@ -58,6 +58,30 @@ class ReplicaLatenciesTest {
     }
 
     @Test
+    void aPercentileIsTheNearestRankOfTheLastWindowOfAnswersOnly() {
+        // many repeats, so values leave the window while equal ones stay in it
+        java.util.Random random = new java.util.Random(20);
+        java.util.ArrayDeque<Long> lastWindow = new java.util.ArrayDeque<>();
+        for (int i = 0; i < ReplicaLatencies.WINDOW * 5; i++) {
+            long millis = i < ReplicaLatencies.WINDOW * 2 ? 500 + random.nextInt(40) : random.nextInt(40);
+            latencies.record(id(1), Duration.ofMillis(millis));
+            lastWindow.addLast(millis);
+            if (lastWindow.size() > ReplicaLatencies.WINDOW) {
+                lastWindow.removeFirst();
+            }
+            long[] sorted = lastWindow.stream().mapToLong(Long::longValue).sorted().toArray();
+            for (double p : new double[] {50, 90, 99, 99.9, 100}) {
+                int rank = Math.max(1, (int) Math.ceil(p / 100 * sorted.length));
+                assertThat(latencies.percentile(id(1), p)).as("p%s after %d answers", p, i + 1)
+                        .hasValue(Duration.ofMillis(sorted[rank - 1]));
+            }
+        }
+        assertThat(latencies.percentile(id(1), 100)).as("the slow early answers have left the window")
+                .hasValueSatisfying(d -> assertThat(d).isLessThan(Duration.ofMillis(40)));
+        assertThat(latencies.percentile(id(2), 99)).isEmpty();
+    }
+
+    @Test
     void refusesANegativeDuration() {
         assertThatThrownBy(() -> latencies.record(id(1), Duration.ofMillis(-1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
