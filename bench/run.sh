@@ -302,9 +302,18 @@ start_coordinator() {
   log "$name ready on port $grpc (pid $pid)"
   local tenant=bench
   [ "$name" = coordinator ] || tenant="bench-$name"
+  # on a busy machine a node's first health probe can miss its deadline: the node add is tried again
   for n in 1 2 3; do
-    admin_at "$grpc" "${ADMIN[@]}" node add "node-$n" --host 127.0.0.1 --port "${node_ports[$((n - 1))]}" \
-      >>"$work/admin.log" 2>&1
+    local try
+    for try in 1 2 3 4 5; do
+      if admin_at "$grpc" "${ADMIN[@]}" node add "node-$n" --host 127.0.0.1 --port "${node_ports[$((n - 1))]}" \
+          >>"$work/admin.log" 2>&1; then
+        break
+      fi
+      [ "$try" -lt 5 ] || { echo "error: node-$n could not be added; see $work/admin.log" >&2; return 1; }
+      log "node-$n not added (try $try; see admin.log); trying again"
+      sleep 2
+    done
   done
   admin_at "$grpc" "${ADMIN[@]}" tenant create "$tenant" --rf 3 >>"$work/admin.log" 2>&1
   port="$grpc"
