@@ -113,6 +113,27 @@ public final class RepairTenants {
         }
     }
 
+    /** Called around each range of a run, for a caller that paces its runs or holds something beside them. */
+    public interface Pacing {
+        /** Before each range; false stops the run there ({@link Outcome.LeaseLost}). May block to pace. */
+        boolean beforeRange();
+
+        /** After each range, with what it compared and moved. */
+        void afterRange(RepairReport report);
+
+        /** No pacing: every range goes at once. */
+        Pacing NONE = new Pacing() {
+            @Override
+            public boolean beforeRange() {
+                return true;
+            }
+
+            @Override
+            public void afterRange(RepairReport report) {
+            }
+        };
+    }
+
     private record Work(Tenant tenant, TokenRange range, List<StorageNode> replicas) {
     }
 
@@ -157,6 +178,12 @@ public final class RepairTenants {
 
     /** Repairs (or, in a dry run, compares) and answers when every range is done. Blocks. */
     public Outcome repair(Optional<TenantId> tenant, Optional<NodeId> node, boolean dryRun) {
+        return repair(tenant, node, dryRun, Pacing.NONE);
+    }
+
+    /** {@link #repair(Optional, Optional, boolean)}, paced: {@code pacing} is asked before and told after each range. */
+    public Outcome repair(Optional<TenantId> tenant, Optional<NodeId> node, boolean dryRun, Pacing pacing) {
+        Objects.requireNonNull(pacing, "pacing");
         for (int attempt = 1; ; attempt++) {
             TopologyView view = topology.refresh();
             if (node.isPresent() && view.node(node.get()).isEmpty()) {
@@ -177,7 +204,7 @@ public final class RepairTenants {
                     work.size(), clock.now());
             switch (runs.begin(planned, runner.coordinatorId(), runner.lease())) {
                 case RepairStore.Begin.Begun begun -> {
-                    return run(begun.run(), chosen, work, view.epoch());
+                    return run(begun.run(), chosen, work, view.epoch(), pacing);
                 }
                 case RepairStore.Begin.ChangeInFlight inFlight -> {
                     return new Outcome.ChangeInFlight(inFlight.change());
@@ -227,7 +254,7 @@ public final class RepairTenants {
         return switch (runs.takeOver(run.id(), runner.coordinatorId(), runner.lease(), done.size(),
                 done.size() + remaining.size(), clock.now())) {
             case RepairStore.TakeOver.TakenOver taken ->
-                    Optional.of(new Resumed(taken.run(), run(taken.run(), chosen, remaining, run.epoch())));
+                    Optional.of(new Resumed(taken.run(), run(taken.run(), chosen, remaining, run.epoch(), Pacing.NONE)));
             case RepairStore.TakeOver.RingMoved moved -> Optional.of(new Resumed(moved.stopped(),
                     new Outcome.TopologyChanged(run.epoch(), moved.epoch(), new Outcome.Done(run.id(), run.dryRun(),
                             List.of()))));
@@ -252,7 +279,7 @@ public final class RepairTenants {
         return work;
     }
 
-    private Outcome run(RepairRun run, List<Tenant> chosen, List<Work> work, long epoch) {
+    private Outcome run(RepairRun run, List<Tenant> chosen, List<Work> work, long epoch, Pacing pacing) {
         Map<TenantId, TenantRepair> byTenant = new LinkedHashMap<>();
         chosen.forEach(t -> byTenant.put(t.id(), new TenantRepair(t.id(), 0, List.of(), RepairReport.NONE)));
         int done = run.rangesDone();
@@ -271,11 +298,13 @@ public final class RepairTenants {
                     return new Outcome.TopologyChanged(epoch, now, new Outcome.Done(run.id(), run.dryRun(),
                             List.copyOf(byTenant.values())));
                 }
-                if (runs.progress(run.id(), runner.coordinatorId(), done, keys, runner.lease()) == ChangeStore.Held.LOST) {
+                if (!pacing.beforeRange()
+                        || runs.progress(run.id(), runner.coordinatorId(), done, keys, runner.lease()) == ChangeStore.Held.LOST) {
                     return new Outcome.LeaseLost(new Outcome.Done(run.id(), run.dryRun(), List.copyOf(byTenant.values())));
                 }
                 RangeRepairOutcome outcome = repairRange.repair(w.tenant().id(), w.range(), w.replicas(), run.dryRun());
                 events.rangeDone(w.tenant().id(), outcome, run.dryRun());
+                pacing.afterRange(outcome.report());
                 ChangeStore.Held recorded = runs.rangeDone(run.id(), runner.coordinatorId(),
                         new RepairedRange(w.tenant().id(), w.range()), outcome.report().keysDiffering(), runner.lease());
                 byTenant.computeIfPresent(w.tenant().id(), (id, sofar) -> {
