@@ -16,7 +16,10 @@ import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ClusterTopology;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -35,7 +38,8 @@ import java.util.Set;
  * still stops before its next range if the ring epoch moved or its lease was lost (a change may
  * have started since), because a range's replicas may then be others than the ones it compares.
  * Ranges repaired until then stay repaired (every write was conditional). A range whose replica
- * fails is reported and the others go on.
+ * fails is compared again after the others, up to {@link #RANGE_ATTEMPTS} times in all, and then
+ * reported failed; the others go on.
  *
  * <p>Each range is recorded in the store as it finishes. A run whose coordinator died (its lease
  * ran out while it was RUNNING) is taken over by {@link #resumeAbandoned}, on any coordinator, and
@@ -137,6 +141,11 @@ public final class RepairTenants {
     private record Work(Tenant tenant, TokenRange range, List<StorageNode> replicas) {
     }
 
+    /**
+     * How many times a run compares a range whose replica failed: once in turn, then again after the
+     * run's other ranges, before it is reported failed.
+     */
+    public static final int RANGE_ATTEMPTS = 3;
     private static final int BEGIN_ATTEMPTS = 5;
 
     private final ClusterTopology topology;
@@ -287,7 +296,10 @@ public final class RepairTenants {
         boolean finished = false;
         boolean handedOver = false;
         try {
-            for (Work w : work) {
+            Deque<Work> queue = new ArrayDeque<>(work);
+            Map<Work, Integer> attempts = new HashMap<>();
+            while (!queue.isEmpty()) {
+                Work w = queue.poll();
                 if (stopping) {
                     handedOver = true;
                     runs.progress(run.id(), runner.coordinatorId(), done, keys, Duration.ZERO);
@@ -305,15 +317,23 @@ public final class RepairTenants {
                 RangeRepairOutcome outcome = repairRange.repair(w.tenant().id(), w.range(), w.replicas(), run.dryRun());
                 events.rangeDone(w.tenant().id(), outcome, run.dryRun());
                 pacing.afterRange(outcome.report());
-                ChangeStore.Held recorded = runs.rangeDone(run.id(), runner.coordinatorId(),
-                        new RepairedRange(w.tenant().id(), w.range()), outcome.report().keysDiffering(), runner.lease());
+                // a failed range goes to the back of the run, so a replica that was briefly away gets time to return
+                boolean again = outcome instanceof RangeRepairOutcome.ReplicaFailed
+                        && attempts.merge(w, 1, Integer::sum) < RANGE_ATTEMPTS;
                 byTenant.computeIfPresent(w.tenant().id(), (id, sofar) -> {
                     List<RangeRepairOutcome.ReplicaFailed> failed = new ArrayList<>(sofar.failed());
-                    if (outcome instanceof RangeRepairOutcome.ReplicaFailed f) {
+                    if (outcome instanceof RangeRepairOutcome.ReplicaFailed f && !again) {
                         failed.add(f);
                     }
-                    return new TenantRepair(id, sofar.ranges() + 1, failed, sofar.report().plus(outcome.report()));
+                    return new TenantRepair(id, sofar.ranges() + (again ? 0 : 1), failed,
+                            sofar.report().plus(outcome.report()));
                 });
+                if (again) {
+                    queue.addLast(w);
+                    continue;
+                }
+                ChangeStore.Held recorded = runs.rangeDone(run.id(), runner.coordinatorId(),
+                        new RepairedRange(w.tenant().id(), w.range()), outcome.report().keysDiffering(), runner.lease());
                 if (recorded == ChangeStore.Held.LOST) {
                     return new Outcome.LeaseLost(new Outcome.Done(run.id(), run.dryRun(), List.copyOf(byTenant.values())));
                 }
