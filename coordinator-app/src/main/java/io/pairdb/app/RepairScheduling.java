@@ -13,9 +13,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +33,7 @@ public class RepairScheduling {
 
     private final RepairDueTenants schedule;
     private final boolean enabled;
-    private final AtomicBoolean serving = new AtomicBoolean();
-    private final AtomicBoolean busy = new AtomicBoolean();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().daemon().name("repair-schedule").factory());
+    private final LongLooks looks = new LongLooks("repair-schedule");
     private volatile double oldestAgeSeconds = Double.NaN;
     private boolean gaugeFailing;
 
@@ -58,25 +52,19 @@ public class RepairScheduling {
 
     @EventListener
     void serving(ServerStartupEvent event) {
-        serving.set(true);
+        looks.serving(true);
     }
 
     @EventListener
     void shuttingDown(ShutdownEvent event) {
-        serving.set(false);
+        looks.serving(false);
         schedule.stop();
     }
 
     @Scheduled(fixedDelay = "${pairdb.repair.schedule-interval:5m}", initialDelay = "${pairdb.repair.schedule-interval:5m}")
     void look() {
-        if (!enabled || !serving.get() || !busy.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            worker.execute(this::repairDue);
-        } catch (RuntimeException e) {
-            busy.set(false);
-            throw e;
+        if (enabled) {
+            looks.offer(this::repairDue);
         }
     }
 
@@ -99,7 +87,7 @@ public class RepairScheduling {
     @PreDestroy
     void close() {
         schedule.stop();
-        worker.shutdown();
+        looks.close();
     }
 
     private void repairDue() {
@@ -121,8 +109,6 @@ public class RepairScheduling {
             LOG.atWarn().addKeyValue("event", "scheduled_repair_failed").log("scheduled repair failed: {}", e.getMessage());
         } catch (RuntimeException e) {
             LOG.atError().addKeyValue("event", "scheduled_repair_failed").setCause(e).log("scheduled repair failed");
-        } finally {
-            busy.set(false);
         }
     }
 }

@@ -83,7 +83,7 @@ public final class PostgresRepairClaimStore implements RepairClaimStore {
                 }
                 try (PreparedStatement take = connection.prepareStatement(TAKE)) {
                     take.setString(1, owner);
-                    take.setDouble(2, seconds(lease));
+                    take.setDouble(2, Jdbc.seconds(lease));
                     take.setString(3, tenant.value());
                     take.executeUpdate();
                 }
@@ -97,7 +97,7 @@ public final class PostgresRepairClaimStore implements RepairClaimStore {
     @Override
     public ChangeStore.Held renew(TenantId tenant, String owner, Duration lease) {
         return update("could not renew the repair claim on tenant " + tenant, RENEW, s -> {
-            s.setDouble(1, seconds(lease));
+            s.setDouble(1, Jdbc.seconds(lease));
             s.setString(2, tenant.value());
             s.setString(3, owner);
         });
@@ -120,25 +120,12 @@ public final class PostgresRepairClaimStore implements RepairClaimStore {
         });
     }
 
-    private interface Binder {
-        void bind(PreparedStatement statement) throws SQLException;
-    }
-
-    private ChangeStore.Held update(String what, String sql, Binder binder) {
+    private ChangeStore.Held update(String what, String sql, Jdbc.Binder binder) {
         try {
-            return Jdbc.autoCommit(dataSource, connection -> {
-                try (PreparedStatement s = connection.prepareStatement(sql)) {
-                    binder.bind(s);
-                    return s.executeUpdate() == 1 ? ChangeStore.Held.HELD : ChangeStore.Held.LOST;
-                }
-            });
+            return Jdbc.updateHeld(dataSource, sql, binder);
         } catch (SQLException e) {
             throw failure(what, e);
         }
-    }
-
-    private static double seconds(Duration d) {
-        return d.toMillis() / 1000.0;
     }
 
     private static PairDbException failure(String message, SQLException cause) {
