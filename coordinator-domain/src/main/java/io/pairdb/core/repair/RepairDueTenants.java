@@ -177,7 +177,10 @@ public final class RepairDueTenants {
 
         @Override
         public boolean beforeRange() {
-            pause.pause(throttle.delay());
+            // at most half a lease at a time: the run's lease and the claim are renewed only between ranges
+            Duration owed = throttle.delay();
+            Duration halfLease = schedule.claimLease().dividedBy(2);
+            pause.pause(owed.compareTo(halfLease) > 0 ? halfLease : owed);
             return !stopping && claims.renew(tenant, owner, schedule.claimLease()) == ChangeStore.Held.HELD;
         }
 
