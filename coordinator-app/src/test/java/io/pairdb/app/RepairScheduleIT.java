@@ -79,8 +79,10 @@ class RepairScheduleIT {
             List<RepairRun> runs = doneRuns(tenant);
             System.out.printf("RepairScheduleIT: %s repaired by %s%n", tenant, runs.stream()
                     .map(r -> r.getRunId() + "@" + r.getStartedAt().getSeconds()).toList());
-            assertThat(runs.getFirst().getKeysRepaired() + runs.get(1).getKeysRepaired())
-                    .as("the wiped node's copies of %s were written back by a scheduled run", tenant).isPositive();
+            // a run before the wipe (the writes take long on a loaded machine) finds nothing to do
+            assertThat(runs.stream().mapToLong(RepairRun::getKeysRepaired).sum())
+                    .as("the wiped node's copies of %s were written back by scheduled runs", tenant)
+                    .isGreaterThanOrEqualTo(KEYS);
             for (int i = 1; i < runs.size(); i++) {
                 long gap = runs.get(i).getStartedAt().getSeconds() - runs.get(i - 1).getStartedAt().getSeconds();
                 // two coordinators repairing the same tenant in one period would start within a second or so;
