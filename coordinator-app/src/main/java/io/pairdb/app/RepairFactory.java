@@ -6,7 +6,10 @@ import io.pairdb.adapters.repair.MicrometerRepairEvents;
 import io.pairdb.adapters.storage.GrpcStorageRanges;
 import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.RepairProperties;
+import io.pairdb.core.port.RepairClaimStore;
 import io.pairdb.core.port.RepairStore;
+import io.pairdb.core.repair.RepairDueTenants;
+import io.pairdb.core.repair.RepairSchedule;
 import io.pairdb.core.replication.Environment;
 import io.pairdb.core.repair.RepairRange;
 import io.pairdb.core.repair.RepairSettings;
@@ -16,9 +19,13 @@ import io.pairdb.core.topology.ClusterTopology;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
-/** Builds anti-entropy repair from {@code pairdb.repair.*}; the admin API runs it on demand. */
+/**
+ * Builds anti-entropy repair from {@code pairdb.repair.*}; the admin API runs it on demand and
+ * {@link RepairScheduling} on the schedule.
+ */
 @Factory
 public class RepairFactory {
+    private static final long MIB = 1024L * 1024;
 
     @Singleton
     RepairSettings repairSettings(RepairProperties p) {
@@ -45,5 +52,28 @@ public class RepairFactory {
                                 Environment env, RepairTenants.Runner runner) {
         return new RepairTenants(topology, tenants, runs, new RepairRange(ranges, settings),
                 new MicrometerRepairEvents(registry), env.clock(), runner);
+    }
+
+    @Singleton
+    RepairSchedule repairSchedule(RepairProperties p) {
+        if (p.getScheduleThroughputMibPerSecond() < 0 || p.getScheduleThroughputMibPerSecond() > Long.MAX_VALUE / MIB) {
+            throw new ConfigurationError("pairdb.repair.schedule-throughput-mib-per-second",
+                    "must be 0 (no cap) or a positive number of MiB per second, not " + p.getScheduleThroughputMibPerSecond());
+        }
+        if (p.getScheduleInterval() == null || !p.getScheduleInterval().isPositive()) {
+            throw new ConfigurationError("pairdb.repair.schedule-interval", "must be a positive duration");
+        }
+        try {
+            return new RepairSchedule(p.getPeriod(), p.getLease(), p.getScheduleThroughputMibPerSecond() * MIB);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ConfigurationError("pairdb.repair.period", e.getMessage());
+        }
+    }
+
+    @Singleton
+    RepairDueTenants repairDueTenants(TenantService tenants, RepairClaimStore claims, RepairTenants repair,
+                                      Environment env, RepairSchedule schedule,
+                                      @Named("coordinator-instance") String instance) {
+        return new RepairDueTenants(tenants, claims, repair, env.clock(), new ThreadPause(), schedule, instance);
     }
 }

@@ -10,9 +10,6 @@ import io.pairdb.core.PairDbException;
 import io.pairdb.core.repair.RepairTenants;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +26,7 @@ public class RepairResumption {
     private static final Logger LOG = LoggerFactory.getLogger(RepairResumption.class);
 
     private final RepairTenants repair;
-    private final AtomicBoolean serving = new AtomicBoolean();
-    private final AtomicBoolean busy = new AtomicBoolean();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().daemon().name("repair-resume").factory());
+    private final LongLooks looks = new LongLooks("repair-resume");
 
     public RepairResumption(RepairTenants repair, RepairProperties properties) {
         if (properties.getResumeInterval() == null || !properties.getResumeInterval().isPositive()) {
@@ -43,32 +37,24 @@ public class RepairResumption {
 
     @EventListener
     void serving(ServerStartupEvent event) {
-        serving.set(true);
+        looks.serving(true);
     }
 
     @EventListener
     void shuttingDown(ShutdownEvent event) {
-        serving.set(false);
+        looks.serving(false);
         repair.stop();
     }
 
     @Scheduled(fixedDelay = "${pairdb.repair.resume-interval:30s}", initialDelay = "${pairdb.repair.resume-interval:30s}")
     void resume() {
-        if (!serving.get() || !busy.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            worker.execute(this::resumeNow);
-        } catch (RuntimeException e) {
-            busy.set(false);
-            throw e;
-        }
+        looks.offer(this::resumeNow);
     }
 
     @PreDestroy
     void close() {
         repair.stop();
-        worker.shutdown();
+        looks.close();
     }
 
     private void resumeNow() {
@@ -93,8 +79,6 @@ public class RepairResumption {
             LOG.atWarn().addKeyValue("event", "repair_resume_failed").log("resuming repair runs failed: {}", e.getMessage());
         } catch (RuntimeException e) {
             LOG.atError().addKeyValue("event", "repair_resume_failed").setCause(e).log("resuming repair runs failed");
-        } finally {
-            busy.set(false);
         }
     }
 }

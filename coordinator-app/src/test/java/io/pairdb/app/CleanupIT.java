@@ -57,7 +57,8 @@ class CleanupIT {
             "pairdb.cleanup.grace-period", "30s",
             "pairdb.cleanup.interval", "500ms",
             "pairdb.storage.tombstone-gc-grace", "60s",
-            "pairdb.hints.ttl", "50s"));
+            "pairdb.hints.ttl", "50s",
+            "pairdb.repair.period", "0s"));
 
     /** Hosts the cluster (PostgreSQL, Redis, three storage nodes) and does no cleanup itself. */
     private CoordinatorHarness host;

@@ -102,6 +102,19 @@ class StartupConfigurationTest {
         assertThatThrownBy(() -> verify(Map.of("pairdb.cleanup.grace-period", "6d")))
                 .hasMessageStartingWith("invalid configuration pairdb.cleanup.grace-period: PT144H must be at most half "
                         + "of pairdb.storage.tombstone-gc-grace (PT240H)");
+        assertThatThrownBy(() -> verify(Map.of("pairdb.repair.period", "10d")))
+                .hasMessage("invalid configuration pairdb.repair.period: PT240H must be shorter than "
+                        + "pairdb.storage.tombstone-gc-grace (PT240H), or 0 to turn scheduled repair off: a replica that "
+                        + "missed a delete must get the tombstone before the others purge it, or the deleted key comes back");
+        assertThatThrownBy(() -> verify(Map.of("pairdb.storage.tombstone-gc-grace", "6d", "pairdb.hints.ttl", "1d",
+                "pairdb.cleanup.grace-period", "1d")))
+                .as("the default period of 7 days against a shorter grace")
+                .hasMessageStartingWith("invalid configuration pairdb.repair.period: PT168H must be shorter than "
+                        + "pairdb.storage.tombstone-gc-grace (PT144H)");
+        assertThatCode(() -> verify(Map.of("pairdb.storage.tombstone-gc-grace", "6d", "pairdb.hints.ttl", "1d",
+                "pairdb.cleanup.grace-period", "1d", "pairdb.repair.period", "0s"))).as("0 turns it off")
+                .doesNotThrowAnyException();
+        assertThatCode(() -> verify(Map.of("pairdb.repair.period", "9d"))).doesNotThrowAnyException();
     }
 
     @Test

@@ -1,8 +1,11 @@
 package io.pairdb.adapters.postgres;
 
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import io.pairdb.core.port.ChangeStore;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -26,6 +29,29 @@ final class Jdbc {
      */
     static DataSource pool(DataSource dataSource) {
         return DelegatingDataSource.unwrapDataSource(dataSource);
+    }
+
+    /** Sets a statement's parameters. */
+    interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    /**
+     * Runs one statement that updates a leased row only while its holder holds it: {@link
+     * ChangeStore.Held#HELD} when it changed exactly one row, {@link ChangeStore.Held#LOST} otherwise.
+     */
+    static ChangeStore.Held updateHeld(DataSource dataSource, String sql, Binder binder) throws SQLException {
+        return autoCommit(dataSource, connection -> {
+            try (PreparedStatement s = connection.prepareStatement(sql)) {
+                binder.bind(s);
+                return s.executeUpdate() == 1 ? ChangeStore.Held.HELD : ChangeStore.Held.LOST;
+            }
+        });
+    }
+
+    /** A lease or interval as the seconds {@code make_interval(secs => ?)} takes, to the millisecond. */
+    static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
     }
 
     static <T> T autoCommit(DataSource dataSource, Work<T> work) throws SQLException {

@@ -93,7 +93,7 @@ public final class PostgresRepairStore implements RepairStore {
                     insert.setInt(6, run.rangesTotal());
                     insert.setObject(7, Jdbc.toTimestamp(run.startedAt()));
                     insert.setString(8, owner);
-                    insert.setDouble(9, seconds(lease));
+                    insert.setDouble(9, Jdbc.seconds(lease));
                     try (ResultSet row = insert.executeQuery()) {
                         row.next();
                         return new Begin.Begun(RepairRunMapper.toRun(row));
@@ -110,7 +110,7 @@ public final class PostgresRepairStore implements RepairStore {
         return update("could not record the progress of repair run " + id, PROGRESS, s -> {
             s.setInt(1, rangesDone);
             s.setLong(2, keysRepaired);
-            s.setDouble(3, seconds(lease));
+            s.setDouble(3, Jdbc.seconds(lease));
             s.setString(4, id);
             s.setString(5, owner);
         });
@@ -150,7 +150,7 @@ public final class PostgresRepairStore implements RepairStore {
                     if (inserted == 1) {
                         update.setLong(i++, keysRepaired);
                     }
-                    update.setDouble(i++, seconds(lease));
+                    update.setDouble(i++, Jdbc.seconds(lease));
                     update.setString(i++, id);
                     update.setString(i, owner);
                     if (update.executeUpdate() == 1) {
@@ -228,7 +228,7 @@ public final class PostgresRepairStore implements RepairStore {
                 }
                 try (PreparedStatement take = connection.prepareStatement(TAKE)) {
                     take.setString(1, owner);
-                    take.setDouble(2, seconds(lease));
+                    take.setDouble(2, Jdbc.seconds(lease));
                     take.setInt(3, rangesTotal);
                     take.setString(4, id);
                     try (ResultSet row = take.executeQuery()) {
@@ -252,24 +252,15 @@ public final class PostgresRepairStore implements RepairStore {
         return query(SELECT + " ORDER BY seq DESC LIMIT ?", s -> s.setInt(1, limit));
     }
 
-    private interface Binder {
-        void bind(PreparedStatement statement) throws SQLException;
-    }
-
-    private ChangeStore.Held update(String what, String sql, Binder binder) {
+    private ChangeStore.Held update(String what, String sql, Jdbc.Binder binder) {
         try {
-            return Jdbc.autoCommit(dataSource, connection -> {
-                try (PreparedStatement s = connection.prepareStatement(sql)) {
-                    binder.bind(s);
-                    return s.executeUpdate() == 1 ? ChangeStore.Held.HELD : ChangeStore.Held.LOST;
-                }
-            });
+            return Jdbc.updateHeld(dataSource, sql, binder);
         } catch (SQLException e) {
             throw failure(what, e);
         }
     }
 
-    private List<RepairRun> query(String sql, Binder binder) {
+    private List<RepairRun> query(String sql, Jdbc.Binder binder) {
         try {
             return Jdbc.autoCommit(dataSource, connection -> {
                 try (PreparedStatement s = connection.prepareStatement(sql)) {
@@ -286,10 +277,6 @@ public final class PostgresRepairStore implements RepairStore {
         } catch (SQLException e) {
             throw failure("could not read repair runs", e);
         }
-    }
-
-    private static double seconds(Duration d) {
-        return d.toMillis() / 1000.0;
     }
 
     private static PairDbException failure(String message, SQLException cause) {

@@ -19,6 +19,7 @@ final class LossSafety {
         HintsProperties hints = new HintsProperties();
         CleanupProperties cleanup = new CleanupProperties();
         StorageProperties storage = new StorageProperties();
+        RepairProperties repair = new RepairProperties();
         Duration writeTimeout = value(c, "pairdb.coordinator.write-timeout", coordinator.getWriteTimeout());
         Duration heartbeat = value(c, "pairdb.topology-changes.heartbeat-interval", changes.getHeartbeatInterval());
         Duration staleAfter = value(c, "pairdb.topology-changes.stale-after", changes.getStaleAfter());
@@ -30,6 +31,7 @@ final class LossSafety {
         Duration hintTtl = value(c, "pairdb.hints.ttl", hints.getTtl());
         Duration cleanupGrace = value(c, "pairdb.cleanup.grace-period", cleanup.getGracePeriod());
         Duration gcGrace = value(c, "pairdb.storage.tombstone-gc-grace", storage.getTombstoneGcGrace());
+        Duration repairPeriod = value(c, "pairdb.repair.period", repair.getPeriod());
 
         require(staleAfter.compareTo(heartbeat) > 0, "pairdb.topology-changes.stale-after", staleAfter,
                 "must be longer than pairdb.topology-changes.heartbeat-interval (" + heartbeat
@@ -53,6 +55,10 @@ final class LossSafety {
                 "must be at most half of pairdb.storage.tombstone-gc-grace (" + gcGrace + "): a range must be "
                         + "verified and cleaned up, retries included, while the new replicas still hold the tombstones "
                         + "of keys deleted since");
+        require(repairPeriod.isZero() || repairPeriod.compareTo(gcGrace) < 0, "pairdb.repair.period", repairPeriod,
+                "must be shorter than pairdb.storage.tombstone-gc-grace (" + gcGrace + "), or 0 to turn scheduled "
+                        + "repair off: a replica that missed a delete must get the tombstone before the others purge it, "
+                        + "or the deleted key comes back");
     }
 
     private static Duration value(PropertyResolver c, String key, Duration fallback) {

@@ -29,6 +29,15 @@ public class RepairProperties {
      * takes them over, going on from the ranges they recorded.
      */
     private Duration resumeInterval = Duration.ofSeconds(30);
+    /**
+     * Every tenant's scheduled repair begins at most this long after its last complete one began;
+     * shorter than {@code pairdb.storage.tombstone-gc-grace}. 0 turns the schedule off.
+     */
+    private Duration period = Duration.ofDays(7);
+    /** How often each coordinator looks for tenants due for their scheduled repair. */
+    private Duration scheduleInterval = Duration.ofMinutes(5);
+    /** Cap on what one coordinator's scheduled repairs read and write, in MiB per second; 0 for none. */
+    private long scheduleThroughputMibPerSecond = 16;
 
     public int getFanOut() {
         return fanOut;
@@ -84,5 +93,29 @@ public class RepairProperties {
 
     public void setResumeInterval(Duration resumeInterval) {
         this.resumeInterval = resumeInterval;
+    }
+
+    public Duration getPeriod() {
+        return period;
+    }
+
+    public void setPeriod(Duration period) {
+        this.period = period;
+    }
+
+    public Duration getScheduleInterval() {
+        return scheduleInterval;
+    }
+
+    public void setScheduleInterval(Duration scheduleInterval) {
+        this.scheduleInterval = scheduleInterval;
+    }
+
+    public long getScheduleThroughputMibPerSecond() {
+        return scheduleThroughputMibPerSecond;
+    }
+
+    public void setScheduleThroughputMibPerSecond(long scheduleThroughputMibPerSecond) {
+        this.scheduleThroughputMibPerSecond = scheduleThroughputMibPerSecond;
     }
 }

@@ -61,7 +61,7 @@ class HelmChartTest {
             "PairDBLatencyHigh", "PairDBHintBacklogGrowing", "PairDBHintsNearTTL", "PairDBHintsDropped",
             "PairDBTopologyChangeStuck", "PairDBTopologyChangeFailed", "PairDBRingEpochDivergence",
             "PairDBCleanupSkippedRepeatedly", "PairDBPostgresUnavailable", "PairDBRedisUnavailable",
-            "PairDBReadinessFlapping");
+            "PairDBReadinessFlapping", "PairDBRepairOverdue");
 
     private static final List<String> RECOMMENDED_LABELS = List.of(
             "app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",

@@ -16,7 +16,10 @@ import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ClusterTopology;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -35,7 +38,8 @@ import java.util.Set;
  * still stops before its next range if the ring epoch moved or its lease was lost (a change may
  * have started since), because a range's replicas may then be others than the ones it compares.
  * Ranges repaired until then stay repaired (every write was conditional). A range whose replica
- * fails is reported and the others go on.
+ * fails is compared again after the others, up to {@link #RANGE_ATTEMPTS} times in all, and then
+ * reported failed; the others go on.
  *
  * <p>Each range is recorded in the store as it finishes. A run whose coordinator died (its lease
  * ran out while it was RUNNING) is taken over by {@link #resumeAbandoned}, on any coordinator, and
@@ -113,9 +117,35 @@ public final class RepairTenants {
         }
     }
 
+    /** Called around each range of a run, for a caller that paces its runs or holds something beside them. */
+    public interface Pacing {
+        /** Before each range; false stops the run there ({@link Outcome.LeaseLost}). May block to pace. */
+        boolean beforeRange();
+
+        /** After each range, with what it compared and moved. */
+        void afterRange(RepairReport report);
+
+        /** No pacing: every range goes at once. */
+        Pacing NONE = new Pacing() {
+            @Override
+            public boolean beforeRange() {
+                return true;
+            }
+
+            @Override
+            public void afterRange(RepairReport report) {
+            }
+        };
+    }
+
     private record Work(Tenant tenant, TokenRange range, List<StorageNode> replicas) {
     }
 
+    /**
+     * How many times a run compares a range whose replica failed: once in turn, then again after the
+     * run's other ranges, before it is reported failed.
+     */
+    public static final int RANGE_ATTEMPTS = 3;
     private static final int BEGIN_ATTEMPTS = 5;
 
     private final ClusterTopology topology;
@@ -157,6 +187,12 @@ public final class RepairTenants {
 
     /** Repairs (or, in a dry run, compares) and answers when every range is done. Blocks. */
     public Outcome repair(Optional<TenantId> tenant, Optional<NodeId> node, boolean dryRun) {
+        return repair(tenant, node, dryRun, Pacing.NONE);
+    }
+
+    /** {@link #repair(Optional, Optional, boolean)}, paced: {@code pacing} is asked before and told after each range. */
+    public Outcome repair(Optional<TenantId> tenant, Optional<NodeId> node, boolean dryRun, Pacing pacing) {
+        Objects.requireNonNull(pacing, "pacing");
         for (int attempt = 1; ; attempt++) {
             TopologyView view = topology.refresh();
             if (node.isPresent() && view.node(node.get()).isEmpty()) {
@@ -177,7 +213,7 @@ public final class RepairTenants {
                     work.size(), clock.now());
             switch (runs.begin(planned, runner.coordinatorId(), runner.lease())) {
                 case RepairStore.Begin.Begun begun -> {
-                    return run(begun.run(), chosen, work, view.epoch());
+                    return run(begun.run(), chosen, work, view.epoch(), pacing);
                 }
                 case RepairStore.Begin.ChangeInFlight inFlight -> {
                     return new Outcome.ChangeInFlight(inFlight.change());
@@ -227,7 +263,7 @@ public final class RepairTenants {
         return switch (runs.takeOver(run.id(), runner.coordinatorId(), runner.lease(), done.size(),
                 done.size() + remaining.size(), clock.now())) {
             case RepairStore.TakeOver.TakenOver taken ->
-                    Optional.of(new Resumed(taken.run(), run(taken.run(), chosen, remaining, run.epoch())));
+                    Optional.of(new Resumed(taken.run(), run(taken.run(), chosen, remaining, run.epoch(), Pacing.NONE)));
             case RepairStore.TakeOver.RingMoved moved -> Optional.of(new Resumed(moved.stopped(),
                     new Outcome.TopologyChanged(run.epoch(), moved.epoch(), new Outcome.Done(run.id(), run.dryRun(),
                             List.of()))));
@@ -252,7 +288,7 @@ public final class RepairTenants {
         return work;
     }
 
-    private Outcome run(RepairRun run, List<Tenant> chosen, List<Work> work, long epoch) {
+    private Outcome run(RepairRun run, List<Tenant> chosen, List<Work> work, long epoch, Pacing pacing) {
         Map<TenantId, TenantRepair> byTenant = new LinkedHashMap<>();
         chosen.forEach(t -> byTenant.put(t.id(), new TenantRepair(t.id(), 0, List.of(), RepairReport.NONE)));
         int done = run.rangesDone();
@@ -260,7 +296,10 @@ public final class RepairTenants {
         boolean finished = false;
         boolean handedOver = false;
         try {
-            for (Work w : work) {
+            Deque<Work> queue = new ArrayDeque<>(work);
+            Map<Work, Integer> attempts = new HashMap<>();
+            while (!queue.isEmpty()) {
+                Work w = queue.poll();
                 if (stopping) {
                     handedOver = true;
                     runs.progress(run.id(), runner.coordinatorId(), done, keys, Duration.ZERO);
@@ -271,20 +310,30 @@ public final class RepairTenants {
                     return new Outcome.TopologyChanged(epoch, now, new Outcome.Done(run.id(), run.dryRun(),
                             List.copyOf(byTenant.values())));
                 }
-                if (runs.progress(run.id(), runner.coordinatorId(), done, keys, runner.lease()) == ChangeStore.Held.LOST) {
+                if (!pacing.beforeRange()
+                        || runs.progress(run.id(), runner.coordinatorId(), done, keys, runner.lease()) == ChangeStore.Held.LOST) {
                     return new Outcome.LeaseLost(new Outcome.Done(run.id(), run.dryRun(), List.copyOf(byTenant.values())));
                 }
                 RangeRepairOutcome outcome = repairRange.repair(w.tenant().id(), w.range(), w.replicas(), run.dryRun());
                 events.rangeDone(w.tenant().id(), outcome, run.dryRun());
-                ChangeStore.Held recorded = runs.rangeDone(run.id(), runner.coordinatorId(),
-                        new RepairedRange(w.tenant().id(), w.range()), outcome.report().keysDiffering(), runner.lease());
+                pacing.afterRange(outcome.report());
+                // a failed range goes to the back of the run, so a replica that was briefly away gets time to return
+                boolean again = outcome instanceof RangeRepairOutcome.ReplicaFailed
+                        && attempts.merge(w, 1, Integer::sum) < RANGE_ATTEMPTS;
                 byTenant.computeIfPresent(w.tenant().id(), (id, sofar) -> {
                     List<RangeRepairOutcome.ReplicaFailed> failed = new ArrayList<>(sofar.failed());
-                    if (outcome instanceof RangeRepairOutcome.ReplicaFailed f) {
+                    if (outcome instanceof RangeRepairOutcome.ReplicaFailed f && !again) {
                         failed.add(f);
                     }
-                    return new TenantRepair(id, sofar.ranges() + 1, failed, sofar.report().plus(outcome.report()));
+                    return new TenantRepair(id, sofar.ranges() + (again ? 0 : 1), failed,
+                            sofar.report().plus(outcome.report()));
                 });
+                if (again) {
+                    queue.addLast(w);
+                    continue;
+                }
+                ChangeStore.Held recorded = runs.rangeDone(run.id(), runner.coordinatorId(),
+                        new RepairedRange(w.tenant().id(), w.range()), outcome.report().keysDiffering(), runner.lease());
                 if (recorded == ChangeStore.Held.LOST) {
                     return new Outcome.LeaseLost(new Outcome.Done(run.id(), run.dryRun(), List.copyOf(byTenant.values())));
                 }

@@ -147,6 +147,22 @@ class InMemoryPortsContractTest {
     }
 
     @Nested
+    class RepairClaimStoreFake extends io.pairdb.core.testing.RepairClaimStoreContract {
+        private io.pairdb.core.testing.InMemoryRepairClaimStore store;
+
+        @Override
+        protected RepairClaimStore emptyStore() {
+            store = new io.pairdb.core.testing.InMemoryRepairClaimStore(new ManualClock());
+            return store;
+        }
+
+        @Override
+        protected void expireClaims() {
+            store.expireClaims();
+        }
+    }
+
+    @Nested
     class CoordinatorRegistryFake extends CoordinatorRegistryContract {
         private final ManualClock clock = new ManualClock();
 

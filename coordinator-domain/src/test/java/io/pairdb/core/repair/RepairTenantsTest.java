@@ -211,6 +211,51 @@ class RepairTenantsTest {
         }
     }
 
+    @Test
+    void aRangeWhoseReplicaFailedOnceIsTriedAgainLaterInTheRunSoTheRunEndsWithNothingLeftPartial() {
+        NodeId n2 = new NodeId("n2");
+        data.failScans(n2, true);
+        List<RangeRepairOutcome> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RepairTenants healing = repairOver(data, (tenant, outcome, dryRun) -> {
+            seen.add(outcome);
+            if (outcome instanceof RangeRepairOutcome.ReplicaFailed) {
+                // the node is back as soon as one range failed on it
+                data.failScans(n2, false);
+            }
+        });
+
+        RepairTenants.Outcome outcome = healing.repair(Optional.of(ACME), Optional.empty(), false);
+
+        assertThat(seen).filteredOn(o -> o instanceof RangeRepairOutcome.ReplicaFailed).hasSize(1);
+        assertThat(outcome).isInstanceOfSatisfying(RepairTenants.Outcome.Done.class, done ->
+                assertThat(done.tenants().getFirst().failed()).as("failed ranges left in the report").isEmpty());
+        assertThat(missingCopies()).isZero();
+        RepairRun stored = runs.list(1).getFirst();
+        assertThat(stored.rangesDone()).isEqualTo(stored.rangesTotal());
+    }
+
+    @Test
+    void aRangeWhoseReplicaKeepsFailingIsTriedABoundedNumberOfTimesAndReported() {
+        NodeId n2 = new NodeId("n2");
+        data.failScans(n2, true);
+        Map<io.pairdb.core.ring.TokenRange, Integer> attempts = new java.util.concurrent.ConcurrentHashMap<>();
+        RepairTenants failing = repairOver(data, (tenant, outcome, dryRun) -> {
+            if (outcome instanceof RangeRepairOutcome.ReplicaFailed) {
+                attempts.merge(outcome.range(), 1, Integer::sum);
+            }
+        });
+
+        RepairTenants.Outcome outcome = failing.repair(Optional.of(ACME), Optional.empty(), false);
+
+        assertThat(outcome).isInstanceOfSatisfying(RepairTenants.Outcome.Done.class, done -> {
+            assertThat(done.tenants().getFirst().failed()).hasSize(attempts.size());
+            assertThat(done.tenants().getFirst().ranges()).as("each range counted once")
+                    .isEqualTo(runs.list(1).getFirst().rangesTotal());
+        });
+        assertThat(attempts).isNotEmpty();
+        assertThat(attempts.values()).as("attempts per failing range").containsOnly(RepairTenants.RANGE_ATTEMPTS);
+    }
+
     private static RepairStore neverFinishing(RepairStore store) {
         return (RepairStore) Proxy.newProxyInstance(RepairStore.class.getClassLoader(), new Class<?>[] {RepairStore.class},
                 (proxy, method, args) -> {
