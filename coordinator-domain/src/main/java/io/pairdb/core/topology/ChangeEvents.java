@@ -37,6 +37,13 @@ public interface ChangeEvents {
     default void streamFailed(TopologyChange change, RangeStream stream, String error, Duration retryIn) {
     }
 
+    /**
+     * A node change's streams are done and reads moved to the ring as it will be, at
+     * {@code epoch}; it completes once every live coordinator serves that epoch.
+     */
+    default void handedOver(TopologyChange change, long epoch) {
+    }
+
     /** The change is over (COMPLETED or FAILED), as stored. */
     default void ended(TopologyChange change) {
     }
