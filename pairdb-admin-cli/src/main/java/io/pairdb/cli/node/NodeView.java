@@ -69,8 +69,7 @@ record NodeView(
     private static char stateLetter(NodeState state) {
         return switch (state) {
             case NODE_STATE_NORMAL -> 'N';
-            case NODE_STATE_BOOTSTRAPPING -> 'J';
-            case NODE_STATE_BOOTSTRAPPED -> 'J';
+            case NODE_STATE_BOOTSTRAPPING, NODE_STATE_BOOTSTRAPPED -> 'J';
             case NODE_STATE_LEAVING, NODE_STATE_HANDED_OVER -> 'L';
             case NODE_STATE_LEFT -> '-';
             case NODE_STATE_UNSPECIFIED, UNRECOGNIZED -> '?';
