@@ -18,8 +18,11 @@ public interface ChangeEvents {
     default void resumed(TopologyChange change) {
     }
 
-    /** The change waits for these coordinators to serve its epoch (reported once per wait). */
-    default void awaitingEpoch(TopologyChange change, List<CoordinatorRegistry.Member> behind) {
+    /**
+     * The change waits for these coordinators to serve {@code epoch}: its own before it streams, or
+     * its hand-over epoch before it ends (reported once per wait).
+     */
+    default void awaitingEpoch(TopologyChange change, long epoch, List<CoordinatorRegistry.Member> behind) {
     }
 
     /** Every live coordinator serves the change's epoch; streaming starts after the settle delay. */

@@ -169,7 +169,7 @@ public final class DriveChange implements AutoCloseable {
             case EpochFence.Check.Behind behind -> {
                 if (fenceWaitSince == null) {
                     fenceWaitSince = now;
-                    events.awaitingEpoch(change, behind.coordinators());
+                    events.awaitingEpoch(change, change.ringEpoch(), behind.coordinators());
                 }
                 if (Duration.between(fenceWaitSince, now).compareTo(settings.epochWaitTimeout()) >= 0) {
                     String who = String.join(", ", behind.coordinators().stream()
@@ -212,7 +212,7 @@ public final class DriveChange implements AutoCloseable {
                 case EpochFence.Check.Behind behind -> {
                     if (handOverWaitSince == null) {
                         handOverWaitSince = now;
-                        events.awaitingEpoch(change, behind.coordinators());
+                        events.awaitingEpoch(change, handOverEpoch.getAsLong(), behind.coordinators());
                     }
                     return new Step.Wait(FENCE_POLL);
                 }
