@@ -127,12 +127,20 @@ public class TopologyChangeLog implements ChangeEvents {
     }
 
     @Override
-    public void awaitingEpoch(TopologyChange change, List<CoordinatorRegistry.Member> behind) {
+    public void awaitingEpoch(TopologyChange change, long epoch, List<CoordinatorRegistry.Member> behind) {
         waitingForFence.putIfAbsent(change.id(), clock.now());
         String who = behind.stream().map(m -> m.coordinatorId() + "@" + m.servedEpoch()).collect(Collectors.joining(", "));
         LOG.atInfo().addKeyValue("event", "topology_change_awaiting_epoch").addKeyValue("change", change.id().value())
-                .addKeyValue("ring_epoch", change.ringEpoch()).addKeyValue("behind", who)
-                .log("change {} waits for coordinators to serve ring epoch {}: {}", change.id(), change.ringEpoch(), who);
+                .addKeyValue("ring_epoch", epoch).addKeyValue("behind", who)
+                .log("change {} waits for coordinators to serve ring epoch {}: {}", change.id(), epoch, who);
+    }
+
+    @Override
+    public void handedOver(TopologyChange change, long epoch) {
+        LOG.atInfo().addKeyValue("event", "topology_change_handed_over").addKeyValue("change", change.id().value())
+                .addKeyValue("ring_epoch", epoch)
+                .log("change {}: every range is streamed and reads moved at ring epoch {}; it ends once every live"
+                        + " coordinator serves that epoch", change.id(), epoch);
     }
 
     @Override

@@ -89,7 +89,7 @@ class TopologyChangeLogTest {
 
     @Test
     void aWaitForTheEpochFenceIsTimedUntilEveryCoordinatorServesTheEpoch() {
-        log.awaitingEpoch(change, List.of(new CoordinatorRegistry.Member("coord-b", 6, Instant.EPOCH)));
+        log.awaitingEpoch(change, change.ringEpoch(), List.of(new CoordinatorRegistry.Member("coord-b", 6, Instant.EPOCH)));
         clock.advance(Duration.ofSeconds(3));
         assertThat(scrape().value("coordinator_topology_epoch_fence_waiting", Map.of())).isEqualTo(1);
 
@@ -103,7 +103,7 @@ class TopologyChangeLogTest {
 
     @Test
     void aChangeThatFailedWaitingForTheFenceEndsItsWait() {
-        log.awaitingEpoch(change, List.of(new CoordinatorRegistry.Member("coord-b", 6, Instant.EPOCH)));
+        log.awaitingEpoch(change, change.ringEpoch(), List.of(new CoordinatorRegistry.Member("coord-b", 6, Instant.EPOCH)));
         clock.advance(Duration.ofMinutes(2));
         log.ended(change.ended(ChangeStatus.FAILED, Optional.of("coordinators still served an older epoch"), List.of(pending),
                 clock.now()));

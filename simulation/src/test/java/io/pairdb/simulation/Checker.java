@@ -245,7 +245,7 @@ final class Checker {
                 History.Op w = writes.get(next);
                 latest.values().forEach(l -> l.add(w));
             }
-            if (lagging(r) && open.isOpen(KnownDefects.Item.COMPLETION_NOT_FENCED)) {
+            if (lagging(r)) {
                 continue;
             }
             for (History.Op w : latest.get(r.consistency).writes) {
@@ -352,8 +352,15 @@ final class Checker {
     }
 
     /** Whether the op's coordinator still served an epoch older than one a change had completed with by then. */
+    /**
+     * Whether the operation ran on an epoch before one a change completed with, by then, and that
+     * change's last epoch is a known defect: a node change's while S1 is open, an RF change's of two or
+     * more steps while S5 is.
+     */
     private boolean lagging(History.Op op) {
         return op.servedEpoch >= 0 && world.completions().stream()
+                .filter(c -> c.rfStep() == 0 ? open.isOpen(KnownDefects.Item.COMPLETION_NOT_FENCED)
+                        : c.rfStep() >= 2 && open.isOpen(KnownDefects.Item.RF_COMPLETION_NOT_FENCED))
                 .anyMatch(c -> c.at() <= op.completedAt && op.servedEpoch < c.epoch());
     }
 
@@ -371,7 +378,7 @@ final class Checker {
                 earlier.add(writes.get(next));
             }
             if (l.consistency == ConsistencyLevel.ONE && open.isOpen(KnownDefects.Item.ONE_WRITES_READ_ONE_REPLICA)
-                    || lagging(l) && open.isOpen(KnownDefects.Item.COMPLETION_NOT_FENCED)) {
+                    || lagging(l)) {
                 continue;
             }
             for (History.Op e : earlier.writes) {

@@ -394,6 +394,12 @@ final class SimCoordinator {
         }
 
         @Override
+        public void handedOver(TopologyChange change, long epoch) {
+            world.trace().line(endpoint, "change " + change.id() + ": streamed, handed over at epoch " + epoch
+                    + "; ends once every coordinator serves it");
+        }
+
+        @Override
         public void streamFailed(TopologyChange change, RangeStream stream, String error, Duration retryIn) {
             world.trace().debug(endpoint, () -> "change " + change.id() + " stream " + stream.index() + " failed: " + error);
         }

@@ -255,6 +255,11 @@ final class StoreClients {
             }
 
             @Override
+            public HandOver handOver(ChangeId id, String owner, NodeState nodeState, Instant at) {
+                return postgres("hand change " + id + " over", () -> store.handOver(id, owner, nodeState, at));
+            }
+
+            @Override
             public Finish finish(ChangeId id, String owner, Optional<NodeState> nodeState, ChangeStatus status,
                                  Optional<String> error, List<RangeStream> streams, Instant at) {
                 return postgres("finish change " + id,

@@ -27,8 +27,11 @@ final class World {
         final List<TopologyChange> changesEnded = new ArrayList<>();
     }
 
-    /** A change that completed: the ring epoch it ended with, and when. */
-    record Completion(long epoch, long at) {
+    /**
+     * A change that completed: the ring epoch it ended with, when, and how far it moved a tenant's RF
+     * (0 for a node change).
+     */
+    record Completion(long epoch, long at, int rfStep) {
     }
 
 
@@ -202,7 +205,8 @@ final class World {
             dataLoss.changeEnded(change);
         }
         if (change.status() == io.pairdb.core.topology.ChangeStatus.COMPLETED) {
-            completions.add(new Completion(stores.topology.epoch(), kernel.now()));
+            int rfStep = change.replication().map(r -> Math.abs(r.to() - r.from())).orElse(0);
+            completions.add(new Completion(stores.topology.epoch(), kernel.now(), rfStep));
         } else if (change.force()) {
             change.node().map(nodes::get).ifPresent(SimNode::markBack);
         }

@@ -58,7 +58,9 @@ final class AdminProtoMapper {
         return switch (state) {
             case NORMAL -> io.pairdb.proto.admin.v1.NodeState.NODE_STATE_NORMAL;
             case BOOTSTRAPPING -> io.pairdb.proto.admin.v1.NodeState.NODE_STATE_BOOTSTRAPPING;
+            case BOOTSTRAPPED -> io.pairdb.proto.admin.v1.NodeState.NODE_STATE_BOOTSTRAPPED;
             case LEAVING -> io.pairdb.proto.admin.v1.NodeState.NODE_STATE_LEAVING;
+            case HANDED_OVER -> io.pairdb.proto.admin.v1.NodeState.NODE_STATE_HANDED_OVER;
             case LEFT -> io.pairdb.proto.admin.v1.NodeState.NODE_STATE_LEFT;
         };
     }

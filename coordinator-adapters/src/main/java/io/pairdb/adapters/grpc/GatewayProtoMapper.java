@@ -221,8 +221,8 @@ final class GatewayProtoMapper {
             return "inactive";
         }
         return switch (n.getState()) {
-            case NODE_STATE_NORMAL, NODE_STATE_BOOTSTRAPPING -> "active";
-            case NODE_STATE_LEAVING -> "draining";
+            case NODE_STATE_NORMAL, NODE_STATE_BOOTSTRAPPING, NODE_STATE_BOOTSTRAPPED -> "active";
+            case NODE_STATE_LEAVING, NODE_STATE_HANDED_OVER -> "draining";
             case NODE_STATE_LEFT, NODE_STATE_UNSPECIFIED, UNRECOGNIZED -> "inactive";
         };
     }

@@ -320,6 +320,57 @@ public final class PostgresChangeStore implements ChangeStore {
     }
 
     @Override
+    public HandOver handOver(ChangeId id, String owner, NodeState nodeState, Instant at) {
+        try {
+            return Jdbc.inTransaction(dataSource, connection -> {
+                String node;
+                try (PreparedStatement s = connection.prepareStatement(HOLDER)) {
+                    s.setString(1, id.value());
+                    s.setString(2, owner);
+                    try (ResultSet row = s.executeQuery()) {
+                        if (!row.next()) {
+                            throw new ConditionFailed();
+                        }
+                        node = row.getString(1);
+                    }
+                }
+                if (node == null) {
+                    throw new IllegalArgumentException("change " + id + " is a replication factor change; only a node"
+                            + " change hands over");
+                }
+                String before;
+                try (PreparedStatement lock = connection.prepareStatement(LOCK_NODE)) {
+                    lock.setString(1, node);
+                    try (ResultSet row = lock.executeQuery()) {
+                        row.next();
+                        before = row.getString(1);
+                    }
+                }
+                if (nodeState.name().equals(before)) {
+                    try (PreparedStatement s = connection.prepareStatement(EPOCH); ResultSet row = s.executeQuery()) {
+                        row.next();
+                        return new HandOver.HandedOver(row.getLong(1));
+                    }
+                }
+                try (PreparedStatement s = connection.prepareStatement(SET_STATE)) {
+                    s.setString(1, nodeState.name());
+                    s.setObject(2, Jdbc.toTimestamp(at));
+                    s.setString(3, node);
+                    s.executeUpdate();
+                }
+                try (PreparedStatement bump = connection.prepareStatement(BUMP); ResultSet row = bump.executeQuery()) {
+                    row.next();
+                    return new HandOver.HandedOver(row.getLong(1));
+                }
+            });
+        } catch (ConditionFailed lost) {
+            return new HandOver.LeaseLost();
+        } catch (SQLException e) {
+            throw failure(id, "could not hand change " + id + " over", e);
+        }
+    }
+
+    @Override
     public Finish finish(ChangeId id, String owner, Optional<NodeState> nodeState, ChangeStatus status,
                          Optional<String> error, List<RangeStream> streams, Instant at) {
         if (!status.isFinal()) {

@@ -63,6 +63,16 @@ public interface ChangeStore {
         }
     }
 
+    /** Outcome of {@link #handOver}. */
+    sealed interface HandOver {
+        /** The node has its hand-over state; {@code epoch} is the ring epoch that says so (or a later one). */
+        record HandedOver(long epoch) implements HandOver {
+        }
+
+        record LeaseLost() implements HandOver {
+        }
+    }
+
     enum Held { HELD, LOST }
 
     /**
@@ -128,6 +138,17 @@ public interface ChangeStore {
      * can renew while one of its steps runs. Idempotent.
      */
     Held renew(ChangeId id, String owner, Duration lease);
+
+    /**
+     * If {@code owner} holds the lease and the node change is in progress, in one transaction: sets
+     * the change's node to {@code nodeState} (its hand-over state,
+     * {@link NodeState#BOOTSTRAPPED} or {@link NodeState#HANDED_OVER}) and bumps the ring epoch;
+     * the change stays in progress and leased. Idempotent: when the node already has that state,
+     * nothing changes and the current epoch is answered.
+     *
+     * @throws IllegalArgumentException for a replication factor change
+     */
+    HandOver handOver(ChangeId id, String owner, NodeState nodeState, Instant at);
 
     /**
      * If {@code owner} holds the lease and the change is in progress, in one transaction: sets

@@ -12,19 +12,24 @@ import java.util.Optional;
 
 /**
  * The rings of one topology epoch (Cassandra's rules, DESIGN.md §4): the current ring holds
- * NORMAL and LEAVING nodes, the future ring NORMAL and BOOTSTRAPPING ones. Immutable.
+ * NORMAL and LEAVING nodes, the future ring NORMAL and BOOTSTRAPPING ones; a node whose change
+ * is handing over ({@link io.pairdb.core.node.NodeState#BOOTSTRAPPED},
+ * {@link io.pairdb.core.node.NodeState#HANDED_OVER}) is already in the current ring as it will
+ * be, and the previous ring keeps it as it was for writes. Immutable.
  */
 public final class TopologyView {
     private final Topology topology;
     private final Map<NodeId, StorageNode> nodes;
     private final Ring current;
     private final Ring future;
+    private final Ring previous;
 
     private TopologyView(Topology topology) {
         this.topology = topology;
         Map<NodeId, StorageNode> byId = new LinkedHashMap<>();
         List<Ring.Member> currentMembers = new ArrayList<>();
         List<Ring.Member> futureMembers = new ArrayList<>();
+        List<Ring.Member> previousMembers = new ArrayList<>();
         for (StorageNode n : topology.nodes()) {
             byId.put(n.id(), n);
             if (n.state().inCurrentRing()) {
@@ -33,10 +38,14 @@ public final class TopologyView {
             if (n.state().inFutureRing()) {
                 futureMembers.add(new Ring.Member(n.id(), n.virtualNodes()));
             }
+            if (n.state().inPreviousRing()) {
+                previousMembers.add(new Ring.Member(n.id(), n.virtualNodes()));
+            }
         }
         this.nodes = Collections.unmodifiableMap(byId);
         this.current = Ring.of(currentMembers);
         this.future = Ring.of(futureMembers);
+        this.previous = Ring.of(previousMembers);
     }
 
     public static TopologyView of(Topology topology) {
@@ -86,8 +95,10 @@ public final class TopologyView {
      * ({@code writeRf > rf} while its RF is being raised): natural replicas are the first
      * {@code rf} of the current ring; pending replicas are every other node among the first
      * {@code writeRf} of either ring (the future ring's when nodes are joining or leaving, the
-     * current ring's extra replicas while the RF grows). Empty when the current ring has fewer
-     * than {@code rf} nodes.
+     * current ring's extra replicas while the RF grows), and the first {@code rf} of the previous
+     * ring while a change hands over (so a write acknowledged by {@code required + pending}
+     * replicas holds a quorum of the replicas readers one epoch behind read from). Empty when the
+     * current ring has fewer than {@code rf} nodes.
      */
     public Optional<ReplicaSets> replicasFor(Token token, int rf, int writeRf) {
         if (rf > current.nodeCount()) {
@@ -101,6 +112,9 @@ public final class TopologyView {
         int futureRf = Math.min(Math.max(rf, writeRf), future.nodeCount());
         if (rf <= future.nodeCount()) {
             addPending(future.replicasFor(token, futureRf), natural, pending);
+        }
+        if (rf <= previous.nodeCount()) {
+            addPending(previous.replicasFor(token, rf), natural, pending);
         }
         return Optional.of(new ReplicaSets(token, natural, pending));
     }

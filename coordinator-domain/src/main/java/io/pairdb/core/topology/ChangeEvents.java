@@ -18,8 +18,11 @@ public interface ChangeEvents {
     default void resumed(TopologyChange change) {
     }
 
-    /** The change waits for these coordinators to serve its epoch (reported once per wait). */
-    default void awaitingEpoch(TopologyChange change, List<CoordinatorRegistry.Member> behind) {
+    /**
+     * The change waits for these coordinators to serve {@code epoch}: its own before it streams, or
+     * its hand-over epoch before it ends (reported once per wait).
+     */
+    default void awaitingEpoch(TopologyChange change, long epoch, List<CoordinatorRegistry.Member> behind) {
     }
 
     /** Every live coordinator serves the change's epoch; streaming starts after the settle delay. */
@@ -35,6 +38,13 @@ public interface ChangeEvents {
 
     /** An attempt of a stream failed; it is retried after {@code retryIn} unless the change fails. */
     default void streamFailed(TopologyChange change, RangeStream stream, String error, Duration retryIn) {
+    }
+
+    /**
+     * A node change's streams are done and reads moved to the ring as it will be, at
+     * {@code epoch}; it completes once every live coordinator serves that epoch.
+     */
+    default void handedOver(TopologyChange change, long epoch) {
     }
 
     /** The change is over (COMPLETED or FAILED), as stored. */

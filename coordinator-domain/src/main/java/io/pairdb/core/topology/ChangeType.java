@@ -28,6 +28,18 @@ public enum ChangeType {
         };
     }
 
+    /**
+     * The node's state once its streams are done, until every live coordinator serves the epoch
+     * that says so: reads already use the ring as it will be, writes still reach the ring as it was.
+     */
+    public NodeState onHandOver() {
+        return switch (this) {
+            case ADD_NODE -> NodeState.BOOTSTRAPPED;
+            case REMOVE_NODE -> NodeState.HANDED_OVER;
+            case CHANGE_RF -> throw new IllegalStateException("a replication factor change has no node");
+        };
+    }
+
     /** The node's state once the change completed. */
     public NodeState onCompletion() {
         return switch (this) {

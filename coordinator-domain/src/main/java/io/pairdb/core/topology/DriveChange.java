@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Drives one topology change that this coordinator holds the lease of, one bounded step at a
@@ -24,6 +25,11 @@ import java.util.Optional;
  *       least every checkpoint interval and renewing the lease with it; a failed attempt is
  *       retried with backoff, and a stream failing for longer than the timeout fails the change;
  *       no batch starts while the coordinator's {@link StreamThrottle} says to wait;</li>
+ *   <li>hand a node change over: the node BOOTSTRAPPED (added) or HANDED_OVER (removed) with
+ *       an epoch bump, so reads move to the ring as it will be while writes still reach the ring
+ *       as it was; wait until every live coordinator serves that epoch, then for the settle
+ *       delay, so no coordinator still reads from replicas that are about to stop getting
+ *       writes;</li>
  *   <li>end it: the node NORMAL (added) or LEFT (removed) — or, when it failed, LEFT (added)
  *       or NORMAL again (removed) — with an epoch bump, in one transaction with the change's
  *       final status.</li>
@@ -68,6 +74,9 @@ public final class DriveChange implements AutoCloseable {
     private final Map<Integer, Integer> failures = new HashMap<>();
     private Instant fenceWaitSince;
     private Instant streamingFrom;
+    private OptionalLong handOverEpoch = OptionalLong.empty();
+    private Instant handOverWaitSince;
+    private Instant completingFrom;
     private Instant lastSaved;
     private boolean unsaved;
     private StreamRanges.Transfer transfer;
@@ -137,7 +146,7 @@ public final class DriveChange implements AutoCloseable {
         Optional<RangeStream> next = nextReady(now);
         if (next.isEmpty()) {
             if (streams.stream().allMatch(RangeStream::isDone)) {
-                return end(ChangeStatus.COMPLETED, Optional.empty(), now);
+                return complete(now);
             }
             Instant soonest = streams.stream().filter(s -> !s.isDone())
                     .map(s -> retryAt.getOrDefault(s.index(), now)).min(Instant::compareTo).orElse(now);
@@ -160,7 +169,7 @@ public final class DriveChange implements AutoCloseable {
             case EpochFence.Check.Behind behind -> {
                 if (fenceWaitSince == null) {
                     fenceWaitSince = now;
-                    events.awaitingEpoch(change, behind.coordinators());
+                    events.awaitingEpoch(change, change.ringEpoch(), behind.coordinators());
                 }
                 if (Duration.between(fenceWaitSince, now).compareTo(settings.epochWaitTimeout()) >= 0) {
                     String who = String.join(", ", behind.coordinators().stream()
@@ -171,6 +180,48 @@ public final class DriveChange implements AutoCloseable {
                 return Optional.of(new Step.Wait(FENCE_POLL));
             }
         }
+    }
+
+    /**
+     * Ends a change whose streams are done. A node change first hands over and waits for every
+     * live coordinator to serve the hand-over epoch: until then a coordinator one epoch behind
+     * may read from the replicas the change retires, which the hand-over epoch still writes to
+     * and the final one no longer does. The wait has no timeout (failing now would undo a change
+     * whose reads already moved, which is the same hazard): a coordinator that stops
+     * heartbeating drops out of the fence after the liveness timeout, and stops serving by then.
+     */
+    private Step complete(Instant now) {
+        if (!change.type().concernsNode()) {
+            return end(ChangeStatus.COMPLETED, Optional.empty(), now);
+        }
+        if (handOverEpoch.isEmpty()) {
+            switch (store.handOver(change.id(), settings.coordinatorId(), change.type().onHandOver(), now)) {
+                case ChangeStore.HandOver.HandedOver handedOver -> {
+                    handOverEpoch = OptionalLong.of(handedOver.epoch());
+                    topology.reload();
+                    events.handedOver(change, handedOver.epoch());
+                }
+                case ChangeStore.HandOver.LeaseLost lost -> {
+                    return lost();
+                }
+            }
+        }
+        if (completingFrom == null) {
+            switch (fence.check(handOverEpoch.getAsLong())) {
+                case EpochFence.Check.Serving serving -> completingFrom = now.plus(settings.settleDelay());
+                case EpochFence.Check.Behind behind -> {
+                    if (handOverWaitSince == null) {
+                        handOverWaitSince = now;
+                        events.awaitingEpoch(change, handOverEpoch.getAsLong(), behind.coordinators());
+                    }
+                    return new Step.Wait(FENCE_POLL);
+                }
+            }
+        }
+        if (now.isBefore(completingFrom)) {
+            return new Step.Wait(Duration.between(now, completingFrom));
+        }
+        return end(ChangeStatus.COMPLETED, Optional.empty(), now);
     }
 
     private Optional<RangeStream> nextReady(Instant now) {

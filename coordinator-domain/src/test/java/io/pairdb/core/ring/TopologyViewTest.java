@@ -129,6 +129,62 @@ class TopologyViewTest {
         assertThat(TopologyView.empty().replicasFor(KEYS.getFirst(), 1)).isEmpty();
     }
 
+    /**
+     * While a change hands over, readers of the epoch before still read the ring as it was: a write
+     * acknowledged by {@code quorum + pending} replicas must hold a quorum of both rings.
+     */
+    @Test
+    void aBootstrappedNodeServesReadsWhileTheReplicasItTakesOverStillReceiveWrites() {
+        StorageNode joined = node("node-d", NodeState.BOOTSTRAPPED);
+        TopologyView before = view(A, B, C, node("node-d", NodeState.BOOTSTRAPPING));
+        TopologyView handingOver = view(A, B, C, joined);
+        TopologyView after = view(A, B, C, node("node-d", NodeState.NORMAL));
+
+        int displacedSomewhere = 0;
+        for (Token key : KEYS) {
+            ReplicaSets sets = handingOver.replicasFor(key, RF).orElseThrow();
+            assertThat(ids(sets.natural())).as("reads use the ring as it will be")
+                    .isEqualTo(ids(after.replicasFor(key, RF).orElseThrow().natural()));
+            List<NodeId> readBefore = ids(before.replicasFor(key, RF).orElseThrow().natural());
+            assertThat(ids(sets.writeTargets())).as("writes still reach the ring readers one epoch behind use")
+                    .containsAll(readBefore);
+            assertQuorumOfEach(sets, readBefore, ids(sets.natural()));
+            if (!ids(sets.natural()).containsAll(readBefore)) {
+                displacedSomewhere++;
+            }
+        }
+        assertThat(displacedSomewhere).as("keys whose old replica the joined node displaces").isPositive();
+    }
+
+    @Test
+    void aHandedOverNodeNoLongerServesReadsButStillReceivesWrites() {
+        StorageNode departed = node("node-c", NodeState.HANDED_OVER);
+        TopologyView before = view(A, B, node("node-c", NodeState.LEAVING), node("node-d", NodeState.NORMAL));
+        TopologyView handingOver = view(A, B, departed, node("node-d", NodeState.NORMAL));
+
+        int departedReplicates = 0;
+        for (Token key : KEYS) {
+            ReplicaSets sets = handingOver.replicasFor(key, RF).orElseThrow();
+            assertThat(sets.natural()).doesNotContain(departed);
+            List<NodeId> readBefore = ids(before.replicasFor(key, RF).orElseThrow().natural());
+            assertQuorumOfEach(sets, readBefore, ids(sets.natural()));
+            if (readBefore.contains(departed.id())) {
+                assertThat(sets.pending()).contains(departed);
+                departedReplicates++;
+            }
+        }
+        assertThat(departedReplicates).isPositive();
+    }
+
+    /** Any {@code quorum + pending} of the write targets include a quorum of each ring. */
+    private static void assertQuorumOfEach(ReplicaSets sets, List<NodeId> oneRing, List<NodeId> otherRing) {
+        int acks = RF / 2 + 1 + sets.pending().size();
+        int missing = sets.writeTargets().size() - acks;
+        for (List<NodeId> ring : List.of(oneRing, otherRing)) {
+            assertThat(ring.size() - missing).as("acknowledgements among " + ring + " at worst").isGreaterThanOrEqualTo(RF / 2 + 1);
+        }
+    }
+
     private static List<NodeId> ids(List<StorageNode> nodes) {
         return nodes.stream().map(StorageNode::id).toList();
     }

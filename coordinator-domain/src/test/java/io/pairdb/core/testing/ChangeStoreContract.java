@@ -258,6 +258,30 @@ public abstract class ChangeStoreContract {
     }
 
     @Test
+    public void handingOverSetsTheNodesStateWithAnEpochBumpOnceAndKeepsTheChangeLeased() {
+        TopologyChange change = started(changes.start(change(ChangeType.ADD_NODE, "n4", 4, streams("n4")),
+                node("n4", NodeState.BOOTSTRAPPING), 3, "coord-a", LEASE));
+
+        assertThat(changes.handOver(change.id(), "coord-b", NodeState.BOOTSTRAPPED, now.plusSeconds(30)))
+                .as("only the lease holder").isEqualTo(new ChangeStore.HandOver.LeaseLost());
+        assertThat(changes.handOver(change.id(), "coord-a", NodeState.BOOTSTRAPPED, now.plusSeconds(30)))
+                .isEqualTo(new ChangeStore.HandOver.HandedOver(5));
+        assertThat(nodes.find(id("n4")).orElseThrow().state()).isEqualTo(NodeState.BOOTSTRAPPED);
+        assertThat(changes.handOver(change.id(), "coord-a", NodeState.BOOTSTRAPPED, now.plusSeconds(31)))
+                .as("a retry bumps nothing").isEqualTo(new ChangeStore.HandOver.HandedOver(5));
+        assertThat(nodes.epoch()).isEqualTo(5);
+        assertThat(changes.find(change.id()).orElseThrow().inProgress()).isTrue();
+        assertThat(changes.checkpoint(change.id(), "coord-a", change.streams(), now.plusSeconds(32), LEASE)).isEqualTo(Held.HELD);
+
+        Finish finish = changes.finish(change.id(), "coord-a", Optional.of(NodeState.NORMAL), ChangeStatus.COMPLETED,
+                Optional.empty(), change.streams().stream().map(RangeStream::done).toList(), now.plusSeconds(40));
+        assertThat(((Finish.Finished) finish).epoch()).isEqualTo(6);
+        assertThat(nodes.find(id("n4")).orElseThrow().state()).isEqualTo(NodeState.NORMAL);
+        assertThat(changes.handOver(change.id(), "coord-a", NodeState.BOOTSTRAPPED, now.plusSeconds(41)))
+                .as("an ended change").isEqualTo(new ChangeStore.HandOver.LeaseLost());
+    }
+
+    @Test
     public void aFailedChangeKeepsItsReasonAndPutsTheNodeBack() {
         TopologyChange change = started(changes.start(change(ChangeType.REMOVE_NODE, "n2", 4, streams("n4")),
                 node("n2", NodeState.LEAVING), 3, "coord-a", LEASE));

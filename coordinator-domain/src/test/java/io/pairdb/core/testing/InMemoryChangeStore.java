@@ -214,6 +214,24 @@ public final class InMemoryChangeStore implements ChangeStore {
     }
 
     @Override
+    public HandOver handOver(ChangeId id, String owner, NodeState nodeState, Instant at) {
+        synchronized (nodes) {
+            TopologyChange c = changes.get(id);
+            if (!heldBy(c, owner)) {
+                return new HandOver.LeaseLost();
+            }
+            Invariants.argument(c.node().isPresent(), "only a node change hands over");
+            StorageNode node = nodes.find(c.node().get()).orElseThrow();
+            if (node.state() != nodeState) {
+                long before = nodes.epoch();
+                nodes.update(node.withState(nodeState, at));
+                Invariants.check(nodes.epoch() == before + 1, "handing over moves the ring by exactly one epoch");
+            }
+            return new HandOver.HandedOver(nodes.epoch());
+        }
+    }
+
+    @Override
     public Finish finish(ChangeId id, String owner, Optional<NodeState> nodeState, ChangeStatus status,
                          Optional<String> error, List<RangeStream> streams, Instant at) {
         synchronized (nodes) {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.ring.Ring;
-import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.TenantId;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +45,7 @@ class AddNodeTest {
         assertThat(done.completedAt()).isPresent();
         assertThat(done.streams()).allMatch(RangeStream::isDone);
         assertThat(cluster.stored("n4").state()).isEqualTo(NodeState.NORMAL);
-        assertThat(cluster.nodes.epoch()).isEqualTo(epochBefore + 2);
+        assertThat(cluster.nodes.epoch()).as("started, handed over, ended").isEqualTo(epochBefore + 3);
         Ring after = cluster.ring(NodeState.NORMAL);
         assertThat(cluster.keysHeldBy("n4")).isEqualTo(cluster.keysReplicatedBy(after, "n4"));
         assertThat(done.totals().keys()).isEqualTo(cluster.keysReplicatedBy(after, "n4").size());
@@ -168,6 +168,34 @@ class AddNodeTest {
     }
 
     @Test
+    public void aJoinedNodeBecomesNormalOnlyOnceEveryLiveCoordinatorServesTheHandOverEpoch() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        ChangeCluster.Coordinator b = cluster.coordinator("coord-b");
+        b.heartbeat();
+        var started = a.add("n4", 16);
+        b.topology.refresh();
+        b.heartbeat();
+        cluster.runUntil(() -> cluster.stored("n4").state() == NodeState.BOOTSTRAPPED, Duration.ofSeconds(30), a);
+        long handOver = cluster.nodes.epoch();
+        assertThat(handOver).as("streamed, then handed over with an epoch of its own").isEqualTo(started.epoch() + 1);
+        assertThat(a.topology.current().currentRing().nodeCount()).as("n4 serves reads").isEqualTo(4);
+
+        cluster.runFor(Duration.ofSeconds(5), a);
+        assertThat(cluster.change(started.change().id()).inProgress())
+                .as("b still serves the epoch before the hand-over, so it may read from the replicas n4 displaces")
+                .isTrue();
+        assertThat(cluster.stored("n4").state()).isEqualTo(NodeState.BOOTSTRAPPED);
+        assertThat(cluster.nodes.epoch()).isEqualTo(handOver);
+
+        b.topology.refresh();
+        b.heartbeat();
+        cluster.runUntil(() -> !cluster.change(started.change().id()).inProgress(), Duration.ofSeconds(30), a);
+        assertThat(cluster.change(started.change().id()).status()).isEqualTo(ChangeStatus.COMPLETED);
+        assertThat(cluster.stored("n4").state()).isEqualTo(NodeState.NORMAL);
+        assertThat(cluster.nodes.epoch()).isEqualTo(handOver + 1);
+    }
+
+    @Test
     public void aCoordinatorSilentPastTheLivenessTimeoutIsNotWaitedFor() {
         ChangeCluster.Coordinator a = threeNodesWithData();
         cluster.coordinator("coord-b").heartbeat();
@@ -212,7 +240,7 @@ class AddNodeTest {
         assertThat(failed.error().orElseThrow()).contains("kept failing").contains("injected");
         assertThat(failed.completedAt()).isPresent();
         assertThat(cluster.stored("n4").state()).isEqualTo(NodeState.LEFT);
-        assertThat(cluster.nodes.epoch()).isEqualTo(epochBefore + 2);
+        assertThat(cluster.nodes.epoch()).as("started, rolled back").isEqualTo(epochBefore + 2);
         assertThat(a.topology.current().currentNodeCount()).isEqualTo(3);
         assertThat(a.topology.current().futureRing().nodeCount()).as("no pending replica left").isEqualTo(3);
         assertThat(a.events).contains("ended " + failed.id() + " FAILED");

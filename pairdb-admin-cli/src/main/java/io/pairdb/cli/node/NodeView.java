@@ -58,7 +58,9 @@ record NodeView(
         return switch (state) {
             case NODE_STATE_NORMAL -> "NORMAL";
             case NODE_STATE_BOOTSTRAPPING -> "BOOTSTRAPPING";
+            case NODE_STATE_BOOTSTRAPPED -> "BOOTSTRAPPED";
             case NODE_STATE_LEAVING -> "LEAVING";
+            case NODE_STATE_HANDED_OVER -> "HANDED_OVER";
             case NODE_STATE_LEFT -> "LEFT";
             case NODE_STATE_UNSPECIFIED, UNRECOGNIZED -> "UNKNOWN";
         };
@@ -67,8 +69,8 @@ record NodeView(
     private static char stateLetter(NodeState state) {
         return switch (state) {
             case NODE_STATE_NORMAL -> 'N';
-            case NODE_STATE_BOOTSTRAPPING -> 'J';
-            case NODE_STATE_LEAVING -> 'L';
+            case NODE_STATE_BOOTSTRAPPING, NODE_STATE_BOOTSTRAPPED -> 'J';
+            case NODE_STATE_LEAVING, NODE_STATE_HANDED_OVER -> 'L';
             case NODE_STATE_LEFT -> '-';
             case NODE_STATE_UNSPECIFIED, UNRECOGNIZED -> '?';
         };
