@@ -84,17 +84,17 @@ public final class PostgresTenantStore implements TenantStore {
 
     @Override
     public Optional<Tenant> update(Tenant updated, long expectedVersion) {
-        try {
-            return Jdbc.autoCommit(dataSource, connection -> updateIfVersion(connection, updated, expectedVersion, false));
-        } catch (SQLException e) {
-            throw failure(updated.id(), "could not update tenant " + updated.id(), e);
-        }
+        return updateIfVersion(updated, expectedVersion, false);
     }
 
     @Override
     public Optional<Tenant> updateAndBumpEpoch(Tenant updated, long expectedVersion) {
+        return updateIfVersion(updated, expectedVersion, true);
+    }
+
+    private Optional<Tenant> updateIfVersion(Tenant updated, long expectedVersion, boolean bumpEpoch) {
         try {
-            return Jdbc.inTransaction(dataSource, connection -> updateIfVersion(connection, updated, expectedVersion, true));
+            return Jdbc.inTransaction(dataSource, connection -> updateIfVersion(connection, updated, expectedVersion, bumpEpoch));
         } catch (SQLException e) {
             throw failure(updated.id(), "could not update tenant " + updated.id(), e);
         }
