@@ -24,6 +24,14 @@
 #                                --value-size bytes (node add --watch through the admin API); MiB/s, keys/s and
 #                                the time, against a bare StreamRange -> WriteBatch copy between the same emulators;
 #                                --throttle MIB caps the coordinator's streaming first (pairdb-admin change throttle)
+#   bench/run.sh --quota         instead of the suite: tenant 'quota-limited' with a quota of --quota-ops ops/s (default
+#                                100) offered --offered-rate writes/s (default 1000), alongside tenant 'bench' without a
+#                                quota writing unpaced at the lowest concurrency; 'bench' alone first, then both at once
+#   bench/run.sh --overload      instead of the suite: the most quorum writes/s at concurrency 64, then unpaced writes at
+#                                --overload-concurrency (default 4000, over 32 channels) for 30 s (or --duration):
+#                                the share answered RESOURCE_EXHAUSTED and how fast, the accepted writes' p99 against
+#                                their --overload-deadline (default 2s), the coordinator's peak heap (jstat, 1 s samples)
+#                                and RSS; then /health/readiness and a normal write and read
 #   options: --duration S  --value-size B (default 128)  --warmup S  --concurrency "16 64"  --keys N  --label TEXT
 #            --storage emulator|durable (default emulator)  --sync always|periodic|none (durable
 #            nodes' WAL sync policy, default periodic)
@@ -60,6 +68,13 @@ slow_delay_ms=20
 stall="0.01,300"
 bootstrap=0
 throttle=""
+quota=0
+quota_ops=100
+offered_rate=1000
+overload=0
+overload_concurrency=4000
+overload_deadline=2s
+duration_given=0
 command_line="bench/run.sh$(printf ' %q' "$@")"
 for variable in PAIRDB_COORDINATOR_JAR PAIRDB_EMULATOR_JAR PAIRDB_STORAGE_NODE_JAR PAIRDB_ADMIN_JAR \
     PAIRDB_FAILURE_DETECTOR_TIMEOUT; do
@@ -77,8 +92,14 @@ while [ $# -gt 0 ]; do
     --stall) stall="$2"; shift ;;
     --bootstrap) bootstrap=1 ;;
     --throttle) throttle="$2"; shift ;;
+    --quota) quota=1 ;;
+    --quota-ops) quota_ops="$2"; shift ;;
+    --offered-rate) offered_rate="$2"; shift ;;
+    --overload) overload=1 ;;
+    --overload-concurrency) overload_concurrency="$2"; shift ;;
+    --overload-deadline) overload_deadline="$2"; shift ;;
     --value-size) value_size="$2"; shift ;;
-    --duration) duration="$2"; shift ;;
+    --duration) duration="$2"; duration_given=1; shift ;;
     --warmup) warmup="$2"; shift ;;
     --concurrency) concurrencies="$2"; shift ;;
     --keys) keys="$2"; shift ;;
@@ -88,7 +109,7 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; out_given=1; shift ;;
     --profile) profile_dir="$2"; shift ;;
     --keep) keep_dir="$2"; shift ;;
-    -h|--help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,44p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (see --help)" >&2; exit 1 ;;
   esac
   shift
@@ -105,6 +126,19 @@ if ! [[ "$slow_delay_ms" =~ ^[0-9]+$ ]] || ! [[ "$stall" =~ ^(0(\.[0-9]+)?|1(\.0
 fi
 if [ "$bootstrap" = 1 ] && [ "$storage" != emulator ]; then
   echo "error: --bootstrap runs on emulator nodes only" >&2; exit 1
+fi
+if [ $(( security + slow_replica + bootstrap + quota + overload )) -gt 1 ]; then
+  echo "error: --security, --slow-replica, --bootstrap, --quota and --overload each replace the suite; give one" >&2
+  exit 1
+fi
+if ! [[ "$quota_ops" =~ ^[1-9][0-9]*$ ]] || ! [[ "$offered_rate" =~ ^[1-9][0-9]*$ ]] \
+    || ! [[ "$overload_concurrency" =~ ^[1-9][0-9]*$ ]] || ! [[ "$overload_deadline" =~ ^[1-9][0-9]*(ms|s)$ ]]; then
+  echo "error: --quota-ops, --offered-rate and --overload-concurrency are positive whole numbers," \
+    "--overload-deadline a duration such as 2s or 500ms" >&2
+  exit 1
+fi
+if [ "$overload" = 1 ] && [ "$duration_given" = 0 ]; then
+  duration=30
 fi
 if [ "$quick" = 1 ] && [ "$out_given" = 0 ]; then
   out=""
@@ -242,12 +276,13 @@ descendants() {
   done
 }
 
-# admin_at PORT ARGS...: one pairdb-admin command against the coordinator on PORT
+# admin_at PORT ARGS...: one pairdb-admin command against the coordinator on PORT (a minute to answer: on a
+# machine loaded by others, a node add took more than the CLI's default 10 s)
 admin_at() {
   local at="$1"
   shift
   "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --sun-misc-unsafe-memory-access=allow -jar "$admin_jar" \
-    --addr "127.0.0.1:$at" "$@"
+    --addr "127.0.0.1:$at" --timeout 60s "$@"
 }
 admin() { admin_at "$coordinator_port" "$@"; }
 
@@ -317,11 +352,12 @@ start_coordinator() {
   done
   admin_at "$grpc" "${ADMIN[@]}" tenant create "$tenant" --rf 3 >>"$work/admin.log" 2>&1
   port="$grpc"
+  http_port="$http"
 }
 
 ADMIN=()
 start_coordinator coordinator
-coordinator_port="$port"; coordinator_pid="$pid"
+coordinator_port="$port"; coordinator_pid="$pid"; coordinator_http_port="$http_port"
 
 declare -A security_port security_pid security_admin
 if [ "$security" = 1 ]; then
@@ -335,7 +371,7 @@ if [ "$security" = 1 ]; then
 fi
 
 free_port; proxy_port="$port"
-if [ "$security" = 0 ] && [ "$bootstrap" = 0 ]; then
+if [ $(( security + bootstrap + quota + overload )) = 0 ]; then
 nodes_arg="127.0.0.1:${node_ports[0]},127.0.0.1:${node_ports[1]},127.0.0.1:${node_ports[2]}"
 "$JAVA" "${java_opts[@]}" -jar "$admin_jar" bench baseline-proxy --port "$proxy_port" --nodes "$nodes_arg" \
   >"$work/proxy.log" 2>&1 &
@@ -361,7 +397,7 @@ bench_run() {
   local transport=()
   case "$target" in
     coordinator)
-      addr="127.0.0.1:$coordinator_port"; tenant=bench
+      addr="127.0.0.1:$coordinator_port"; tenant="${run_tenant:-bench}"
       cpu=(--measure-cpu "coordinator=$coordinator_pid" --measure-cpu "$storage_cpu")
       [ -n "$dependency_pids" ] && cpu+=(--measure-cpu "postgres+redis=$dependency_pids") ;;
     baseline)
@@ -534,6 +570,147 @@ if [ "$slow_replica" = 1 ]; then
     echo "figures are dominated by noise; compare off and on within one phase, not across runs."
   } >"$work/slow-replica.md"
   publish "$work/slow-replica.md"
+  log "done in ${SECONDS}s"
+  exit 0
+fi
+
+# percent PART WHOLE, ms MICROS: figures for the reports below
+percent() { awk -v p="$1" -v w="$2" 'BEGIN { printf "%.1f", (w > 0 ? p * 100 / w : 0) }'; }
+ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
+# field RUN JQ_FILTER: a figure of a run's JSON report (0 when absent)
+field() { jq -r "($2) // 0" "$work/runs/$1.json"; }
+
+if [ "$quota" = 1 ]; then
+  # 'quota-limited' may send $quota_ops ops/s to the cluster; with one coordinator its share is all of it.
+  admin tenant create quota-limited --rf 3 >>"$work/admin.log" 2>&1
+  admin tenant set-quota quota-limited --ops-per-second "$quota_ops" >>"$work/admin.log" 2>&1 \
+    || { cat "$work/admin.log" >&2; exit 1; }
+  lowest="$highest"
+  for c in $concurrencies; do
+    [ "$c" -lt "$lowest" ] && lowest="$c"
+  done
+  bench_run jit-warmup-coordinator coordinator write --concurrency 64 --preload off --no-progress \
+    --duration "$(( warmup * 4 ))s" --warmup 0s
+  bench_run quota-bench-alone coordinator write --concurrency "$lowest" --preload off --no-progress "${timed[@]}"
+  # both at once: the limited tenant paced at the offered rate (a throttled request is answered at once, so
+  # its permits come back quickly), 'bench' as fast as its concurrency allows
+  run_tenant=quota-limited bench_run quota-limited coordinator write --concurrency 64 --rate "$offered_rate" \
+    --preload off --no-progress "${timed[@]}" &
+  limited_job=$!
+  bench_run quota-bench-alongside coordinator write --concurrency "$lowest" --preload off --no-progress "${timed[@]}"
+  wait "$limited_job"
+  offered="$(field quota-limited '(.ops + .errors) / .elapsed_seconds | floor')"
+  throttled="$(field quota-limited '.errors_by_status.RESOURCE_EXHAUSTED')"
+  {
+    echo "## Per-tenant quota, $(date -u +%Y-%m-%d) ($(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown))${label:+, $label}"
+    echo
+    echo "\`$command_line\`: one coordinator, three $storage nodes, RF 3, quorum writes of $value_size bytes, ${duration} s"
+    echo "runs after ${warmup} s. Tenant \`quota-limited\` has \`set-quota --ops-per-second $quota_ops\` and is offered"
+    echo "$offered_rate writes/s (paced, 64 in flight); tenant \`bench\` has no quota and writes unpaced at concurrency $lowest,"
+    echo "first alone, then alongside. $(nproc) CPUs, load average at start $load_at_start."
+    echo
+    echo "| tenant | run | offered/s | ops/s through | throttled (RESOURCE_EXHAUSTED) | other errors | p50 ms | p99 ms | throttled answered in p50 / p99 ms |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+    for run in quota-bench-alone quota-bench-alongside quota-limited; do
+      case "$run" in
+        quota-bench-alone) what="bench | alone" ;; quota-bench-alongside) what="bench | alongside quota-limited" ;;
+        quota-limited) what="quota-limited ($quota_ops ops/s) | alongside bench" ;;
+      esac
+      echo "| $what | $(field "$run" '(.ops + .errors) / .elapsed_seconds | floor') | $(ops_per_second "$run") |" \
+        "$(field "$run" '.errors_by_status.RESOURCE_EXHAUSTED') | $(field "$run" '.errors - (.errors_by_status.RESOURCE_EXHAUSTED // 0)') |" \
+        "$(ms "$(latency_us "$run" p50)") | $(ms "$(latency_us "$run" p99)") |" \
+        "$(ms "$(field "$run" '.error_latency_us.RESOURCE_EXHAUSTED.p50')") / $(ms "$(field "$run" '.error_latency_us.RESOURCE_EXHAUSTED.p99')") |"
+    done
+    echo
+    echo "\`quota-limited\` got $(ops_per_second quota-limited) ops/s through of $offered offered ($throttled throttled);"
+    echo "\`bench\` wrote $(ops_per_second quota-bench-alone) ops/s alone and $(ops_per_second quota-bench-alongside) alongside"
+    echo "($(awk -v a="$(ops_per_second quota-bench-alone)" -v b="$(ops_per_second quota-bench-alongside)" \
+      'BEGIN { printf "%+.1f %%", (a > 0 ? (b - a) * 100 / a : 0) }')): the two share one machine's CPUs, so some of"
+    echo "that difference is the throttled tenant's load itself, answered or not."
+    echo
+    echo "Load average at the end: $(uptime | sed 's/.*load average: //'). On a shared, loaded machine these"
+    echo "figures are dominated by noise."
+  } >"$work/quota.md"
+  publish "$work/quota.md"
+  log "done in ${SECONDS}s"
+  exit 0
+fi
+
+if [ "$overload" = 1 ]; then
+  JSTAT="$JAVA_HOME/bin/jstat"
+  bench_run jit-warmup-coordinator coordinator write --concurrency 64 --preload off --no-progress \
+    --duration "$(( warmup * 4 ))s" --warmup 0s
+  bench_run overload-max coordinator write --concurrency 64 --preload off --no-progress --duration 10s \
+    --warmup "${warmup}s"
+  rss_before_kib="$(awk '/^VmRSS/ { print $2 }' "/proc/$coordinator_pid/status")"
+  # the heap every second while the overload runs (young + old generation used, KiB)
+  "$JSTAT" -gc "$coordinator_pid" 1000 >"$work/jstat.log" 2>&1 &
+  jstat_pid=$!
+  started_pids+=("$jstat_pid")
+  disown "$jstat_pid"
+  # the readiness probe every 5 s meanwhile: its HTTP status and seconds
+  (
+    for _ in $(seq 1 $(( (duration + warmup) / 5 ))); do
+      sleep 5
+      curl -s -o /dev/null -m 10 -w '%{http_code} %{time_total}\n' \
+        "http://127.0.0.1:$coordinator_http_port/health/readiness" || echo "000 10"
+    done
+  ) >"$work/health-during.log" 2>&1 &
+  probe_job=$!
+  bench_run overload coordinator write --concurrency "$overload_concurrency" --channels 32 \
+    --timeout "$overload_deadline" --preload off --no-progress "${timed[@]}"
+  wait "$probe_job" || true
+  kill -TERM "$jstat_pid" 2>/dev/null || true
+  peak_heap_kib="$(awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    $1 ~ /^[0-9.]+$/ { used = $col["S0U"] + $col["S1U"] + $col["EU"] + $col["OU"]; if (used > peak) peak = used }
+    END { printf "%.0f", peak }' "$work/jstat.log")"
+  max_heap_bytes="$("$JCMD" "$coordinator_pid" VM.flags 2>/dev/null | tr ' ' '\n' | sed -n 's/^-XX:MaxHeapSize=//p')"
+  peak_rss_kib="$(awk '/^VmHWM/ { print $2 }' "/proc/$coordinator_pid/status")"
+  health_during="$(awk '{ n++; if ($1 == 200) ok++; if ($2 > worst) worst = $2 }
+    END { printf "%d of %d probes 200, slowest %.2f s", ok, n, worst }' "$work/health-during.log")"
+  # afterwards: still up, ready, and a normal write and read
+  alive=no; kill -0 "$coordinator_pid" 2>/dev/null && alive=yes
+  ready_after="$(curl -s -o /dev/null -m 10 -w '%{http_code}' "http://127.0.0.1:$coordinator_http_port/health/readiness" || echo 000)"
+  after=failed
+  if admin kv put bench after-overload still-serving >>"$work/admin.log" 2>&1 \
+      && [ "$(admin kv get bench after-overload --raw 2>>"$work/admin.log")" = still-serving ]; then
+    after="written and read back"
+  fi
+  requests="$(field overload '.ops + .errors')"
+  shed="$(field overload '.errors_by_status.RESOURCE_EXHAUSTED')"
+  mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+  {
+    echo "## Overload, $(date -u +%Y-%m-%d) ($(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown))${label:+, $label}"
+    echo
+    echo "\`$command_line\`: one coordinator (default limits: 1 000 requests in flight), three $storage nodes, RF 3,"
+    echo "quorum writes of $value_size bytes. First the most it does: concurrency 64 for 10 s; then unpaced writes at"
+    echo "concurrency $overload_concurrency over 32 channels for ${duration} s after ${warmup} s, each with a deadline of"
+    echo "$overload_deadline. $(nproc) CPUs, load average at start $load_at_start."
+    echo
+    echo "| run | requests/s sent | ops/s accepted and written | RESOURCE_EXHAUSTED | other errors | accepted p50 ms | p99 ms | p99.9 ms | max ms |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+    for run in overload-max overload; do
+      echo "| $run (c $(field "$run" .concurrency)) | $(field "$run" '(.ops + .errors) / .elapsed_seconds | floor') |" \
+        "$(ops_per_second "$run") | $(field "$run" '.errors_by_status.RESOURCE_EXHAUSTED') |" \
+        "$(field "$run" '.errors - (.errors_by_status.RESOURCE_EXHAUSTED // 0)') $(field "$run" '.errors_by_status | del(.RESOURCE_EXHAUSTED) | tostring') |" \
+        "$(ms "$(latency_us "$run" p50)") | $(ms "$(latency_us "$run" p99)") | $(ms "$(latency_us "$run" p99_9)") | $(ms "$(latency_us "$run" max)") |"
+    done
+    echo
+    echo "- Offered $(awk -v a="$(field overload '(.ops + .errors) / .elapsed_seconds')" -v b="$(ops_per_second overload-max)" \
+      'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')× the most measured; $(percent "$shed" "$requests") % of the requests"
+    echo "  ($shed of $requests) were answered \`RESOURCE_EXHAUSTED\`, in p50 $(ms "$(field overload '.error_latency_us.RESOURCE_EXHAUSTED.p50')") ms,"
+    echo "  p99 $(ms "$(field overload '.error_latency_us.RESOURCE_EXHAUSTED.p99')") ms (at the client, including its own queueing)."
+    echo "- Accepted writes: p99 $(ms "$(latency_us overload p99)") ms against their $overload_deadline deadline;"
+    echo "  $(field overload '.errors_by_status.DEADLINE_EXCEEDED') ended \`DEADLINE_EXCEEDED\`."
+    echo "- Coordinator heap: peak $(mib "$peak_heap_kib") MiB used (jstat every second) of a $(( ${max_heap_bytes:-0} / 1048576 )) MiB"
+    echo "  maximum; RSS $(mib "$rss_before_kib") MiB before the run, peak $(mib "$peak_rss_kib") MiB over its life."
+    echo "- \`/health/readiness\` during the run: $health_during."
+    echo "- Afterwards: process alive $alive, \`/health/readiness\` $ready_after, a normal write and read: $after."
+    echo
+    echo "Load average at the end: $(uptime | sed 's/.*load average: //'). The load generator runs on the same"
+    echo "machine and takes CPU from the coordinator; on a shared, loaded machine these figures are dominated by noise."
+  } >"$work/overload.md"
+  publish "$work/overload.md"
   log "done in ${SECONDS}s"
   exit 0
 fi

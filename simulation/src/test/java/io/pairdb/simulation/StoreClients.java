@@ -204,6 +204,11 @@ final class StoreClients {
             public Optional<Tenant> update(Tenant updated, long expectedVersion) {
                 return postgres("update tenant " + updated.id(), () -> store.update(updated, expectedVersion));
             }
+
+            @Override
+            public Optional<Tenant> updateAndBumpEpoch(Tenant updated, long expectedVersion) {
+                return postgres("update tenant " + updated.id(), () -> store.updateAndBumpEpoch(updated, expectedVersion));
+            }
         };
     }
 

@@ -9,6 +9,7 @@ import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import jakarta.inject.Singleton;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -83,27 +84,46 @@ public final class PostgresTenantStore implements TenantStore {
 
     @Override
     public Optional<Tenant> update(Tenant updated, long expectedVersion) {
+        return updateIfVersion(updated, expectedVersion, false);
+    }
+
+    @Override
+    public Optional<Tenant> updateAndBumpEpoch(Tenant updated, long expectedVersion) {
+        return updateIfVersion(updated, expectedVersion, true);
+    }
+
+    private Optional<Tenant> updateIfVersion(Tenant updated, long expectedVersion, boolean bumpEpoch) {
         try {
-            return Jdbc.autoCommit(dataSource, connection -> {
-                try (PreparedStatement update = connection.prepareStatement(UPDATE_IF_VERSION)) {
-                    bindUpdate(update, updated, expectedVersion);
-                    try (ResultSet applied = update.executeQuery()) {
-                        if (applied.next()) {
-                            return Optional.of(TenantMapper.toTenant(applied));
-                        }
-                    }
-                }
-                // stale or absent: a new statement sees the latest committed row, which is what
-                // the caller needs to retry against
-                try (PreparedStatement select = connection.prepareStatement(SELECT)) {
-                    select.setString(1, updated.id().value());
-                    try (ResultSet current = select.executeQuery()) {
-                        return current.next() ? Optional.of(TenantMapper.toTenant(current)) : Optional.empty();
-                    }
-                }
-            });
+            return Jdbc.inTransaction(dataSource, connection -> updateIfVersion(connection, updated, expectedVersion, bumpEpoch));
         } catch (SQLException e) {
             throw failure(updated.id(), "could not update tenant " + updated.id(), e);
+        }
+    }
+
+    /** The compare-and-set of {@link #update}; when applied and {@code bumpEpoch}, the epoch row after the tenant row. */
+    private static Optional<Tenant> updateIfVersion(Connection connection, Tenant updated, long expectedVersion,
+                                                    boolean bumpEpoch) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(UPDATE_IF_VERSION)) {
+            bindUpdate(update, updated, expectedVersion);
+            try (ResultSet applied = update.executeQuery()) {
+                if (applied.next()) {
+                    Tenant stored = TenantMapper.toTenant(applied);
+                    if (bumpEpoch) {
+                        try (PreparedStatement bump = connection.prepareStatement(BUMP_EPOCH)) {
+                            bump.executeUpdate();
+                        }
+                    }
+                    return Optional.of(stored);
+                }
+            }
+        }
+        // stale or absent: a new statement sees the latest committed row, which is what
+        // the caller needs to retry against
+        try (PreparedStatement select = connection.prepareStatement(SELECT)) {
+            select.setString(1, updated.id().value());
+            try (ResultSet current = select.executeQuery()) {
+                return current.next() ? Optional.of(TenantMapper.toTenant(current)) : Optional.empty();
+            }
         }
     }
 

@@ -171,6 +171,8 @@ class HelmChartTest {
                 .containsEntry("PAIRDB_LIMITS_MAX_CONNECTION_IDLE", "15m")
                 .containsEntry("PAIRDB_LIMITS_PERMIT_KEEP_ALIVE_TIME", "20s")
                 .containsEntry("PAIRDB_LIMITS_HANDSHAKE_TIMEOUT", "10s")
+                .containsEntry("PAIRDB_LIMITS_MAX_RESET_STREAMS_PER_WINDOW", "200")
+                .containsEntry("PAIRDB_LIMITS_RESET_STREAMS_WINDOW", "30s")
                 // one JSON object per log line for the cluster's log collector; text stays the default outside the chart
                 .containsEntry("PAIRDB_LOG_FORMAT", "json")
                 .containsKeys("PAIRDB_COORDINATOR_WRITE_TIMEOUT", "PAIRDB_COORDINATOR_READ_TIMEOUT",
@@ -182,6 +184,17 @@ class HelmChartTest {
                         "DATASOURCES_DEFAULT_MAXIMUM_POOL_SIZE", "MICRONAUT_SERVER_PORT");
         assertThat(list(defaults.coordinatorContainer(), "envFrom"))
                 .contains(Map.of("configMapRef", Map.of("name", FULLNAME)));
+    }
+
+    @Test
+    void theResetFloodProtectionIsSetFromItsValues() {
+        Rendered rendered = render(t -> required(t)
+                .set("config.limits.maxResetStreamsPerWindow", "50")
+                .set("config.limits.resetStreamsWindow", "1m"));
+
+        assertThat(map(rendered.one("ConfigMap", FULLNAME), "data"))
+                .containsEntry("PAIRDB_LIMITS_MAX_RESET_STREAMS_PER_WINDOW", "50")
+                .containsEntry("PAIRDB_LIMITS_RESET_STREAMS_WINDOW", "1m");
     }
 
     @Test
@@ -520,6 +533,8 @@ class HelmChartTest {
         "prometheusRule.selector, job, /prometheusRule/selector",
         "security.authentication, maybe, /security/authentication",
         "security.tls.clientCertificates, sometimes, /security/tls/clientCertificates",
+        "config.limits.resetStreamsWindow, 1500ms, /config/limits/resetStreamsWindow",
+        "config.limits.maxResetStreamsPerWindow, 0, /config/limits/maxResetStreamsPerWindow",
     })
     void theSchemaRejectsAnInvalidValue(String key, String value, String pointer) {
         assertThatThrownBy(() -> render(t -> required(t).set(key, value)))

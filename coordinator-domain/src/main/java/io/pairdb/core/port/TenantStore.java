@@ -33,4 +33,13 @@ public interface TenantStore {
      * was applied, the current one when the version did not match, empty when absent.
      */
     Optional<Tenant> update(Tenant updated, long expectedVersion);
+
+    /**
+     * {@link #update}, and when the update is applied the ring epoch of the {@link TopologyStore} is
+     * bumped with it (one transaction). Every coordinator hears of a new epoch at once (and by polling
+     * at worst) and drops its cached tenants when it serves it, so a setting that each coordinator
+     * enforces on its own, such as a quota, reaches them all without waiting out their cache TTL.
+     * A refused update (stale version, absent tenant) leaves the epoch alone.
+     */
+    Optional<Tenant> updateAndBumpEpoch(Tenant updated, long expectedVersion);
 }

@@ -235,7 +235,7 @@ public final class TenantService {
      */
     public SetSpeculationOutcome setSpeculation(TenantId id, Optional<SpeculationPolicy> policy) {
         Objects.requireNonNull(policy, "policy");
-        return switch (update(id, t -> t.withSpeculation(policy, clock.now()))) {
+        return switch (update(id, t -> t.withSpeculation(policy, clock.now()), store::update)) {
             case Updated u -> new SetSpeculationOutcome.Updated(u.tenant());
             case Missing m -> new SetSpeculationOutcome.NotFound(id);
             case Contended c -> new SetSpeculationOutcome.ConcurrentModification(id);
@@ -244,12 +244,12 @@ public final class TenantService {
 
     /**
      * Sets what the tenant may send to the cluster per second ({@link TenantQuota#UNLIMITED}: no
-     * limit). This coordinator enforces it at once; others once their cache entry of the tenant runs
-     * out ({@link Settings#cacheTtl()}) or they serve a new ring epoch.
+     * limit). This coordinator enforces it at once; the change bumps the ring epoch, so every other
+     * coordinator enforces it as soon as it serves that epoch (not after its cache TTL).
      */
     public SetQuotaOutcome setQuota(TenantId id, TenantQuota quota) {
         Objects.requireNonNull(quota, "quota");
-        return switch (update(id, t -> t.withQuota(quota, clock.now()))) {
+        return switch (update(id, t -> t.withQuota(quota, clock.now()), store::updateAndBumpEpoch)) {
             case Updated u -> new SetQuotaOutcome.Updated(u.tenant());
             case Missing m -> new SetQuotaOutcome.NotFound(id);
             case Contended c -> new SetQuotaOutcome.ConcurrentModification(id);
@@ -268,15 +268,21 @@ public final class TenantService {
     private record Contended() implements Update {
     }
 
+    /** How an update is stored: {@link TenantStore#update} or {@link TenantStore#updateAndBumpEpoch}. */
+    @FunctionalInterface
+    private interface StoreUpdate {
+        Optional<Tenant> apply(Tenant updated, long expectedVersion);
+    }
+
     /** Applies {@code change} to the stored tenant under its version, trying again when another update wins. */
-    private Update update(TenantId id, UnaryOperator<Tenant> change) {
+    private Update update(TenantId id, UnaryOperator<Tenant> change, StoreUpdate storing) {
         for (int attempt = 0; attempt < UPDATE_TRIES; attempt++) {
             Optional<Tenant> current = store.find(id);
             if (current.isEmpty()) {
                 return new Missing();
             }
             Tenant updated = change.apply(current.get());
-            Optional<Tenant> stored = store.update(updated, current.get().version());
+            Optional<Tenant> stored = storing.apply(updated, current.get().version());
             if (stored.isEmpty()) {
                 return new Missing();
             }

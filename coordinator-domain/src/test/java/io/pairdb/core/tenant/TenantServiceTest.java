@@ -244,6 +244,27 @@ class TenantServiceTest {
     }
 
     @Test
+    void aQuotaSetOnAnotherCoordinatorIsEnforcedHereOnceThisOneServesTheNextEpochNotAfterTheTtl() {
+        InMemoryTopologyStore ring = new InMemoryTopologyStore();
+        InMemoryTenantStore shared = new InMemoryTenantStore(ring);
+        ClusterTopology thereTopology = new ClusterTopology(ring, clock);
+        thereTopology.register(new NodeId("node-1"), "10.0.0.1", 7000, 150);
+        ClusterTopology hereTopology = new ClusterTopology(ring, clock);
+        TenantService.Settings fiveMinutes = new TenantService.Settings(3, 5, Duration.ofMinutes(5));
+        TenantService there = new TenantService(shared, thereTopology, clock, metrics, fiveMinutes);
+        TenantService here = new TenantService(shared, hereTopology, clock, metrics, fiveMinutes);
+        there.create(ACME, Optional.of(1));
+        hereTopology.refresh();
+        assertThat(here.find(ACME).orElseThrow().quota()).isEqualTo(TenantQuota.UNLIMITED);
+
+        there.setQuota(ACME, new TenantQuota(100, 0));
+        hereTopology.refresh(); // what LISTEN/NOTIFY, or the poll, makes every coordinator do
+
+        assertThat(here.find(ACME).orElseThrow().quota()).as("well within the TTL of the cached copy")
+                .isEqualTo(new TenantQuota(100, 0));
+    }
+
+    @Test
     void aTenantsQuotaIsStoredSeenAtOnceAndAnUnknownTenantSaysSo() {
         tenants.create(ACME, Optional.of(3));
         tenants.find(ACME);

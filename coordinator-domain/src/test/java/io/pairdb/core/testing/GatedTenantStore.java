@@ -70,4 +70,9 @@ public final class GatedTenantStore implements TenantStore {
     public Optional<Tenant> update(Tenant updated, long expectedVersion) {
         return delegate.update(updated, expectedVersion);
     }
+
+    @Override
+    public Optional<Tenant> updateAndBumpEpoch(Tenant updated, long expectedVersion) {
+        return delegate.updateAndBumpEpoch(updated, expectedVersion);
+    }
 }

@@ -65,4 +65,15 @@ public final class InMemoryTenantStore implements TenantStore {
         return Optional.ofNullable(tenants.computeIfPresent(updated.id(),
                 (id, current) -> current.version() == expectedVersion ? updated : current));
     }
+
+    @Override
+    public Optional<Tenant> updateAndBumpEpoch(Tenant updated, long expectedVersion) {
+        synchronized (ring) {
+            Optional<Tenant> stored = update(updated, expectedVersion);
+            if (stored.isPresent() && stored.get().equals(updated)) {
+                ring.bumpEpoch();
+            }
+            return stored;
+        }
+    }
 }

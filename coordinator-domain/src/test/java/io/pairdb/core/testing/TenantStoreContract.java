@@ -87,6 +87,25 @@ public abstract class TenantStoreContract {
     }
 
     @Test
+    public void anUpdateThatBumpsTheEpochMovesItOnlyWhenApplied() {
+        Tenant acme = new Tenant(new TenantId("acme"), 3, now, now, 1);
+        store.insert(acme);
+        long before = ringEpoch();
+
+        Tenant limited = acme.withQuota(new TenantQuota(100, 0), now.plusSeconds(1));
+        assertThat(store.updateAndBumpEpoch(limited, 1)).contains(limited);
+        assertThat(store.find(acme.id())).contains(limited);
+        assertThat(ringEpoch()).isEqualTo(before + 1);
+
+        Tenant lateWriter = acme.withQuota(TenantQuota.UNLIMITED, now.plusSeconds(2));
+        assertThat(store.updateAndBumpEpoch(lateWriter, 1)).as("a stale version").contains(limited);
+        assertThat(store.updateAndBumpEpoch(new Tenant(new TenantId("ghost"), 3, now, now, 2), 1)).isEmpty();
+        assertThat(store.update(limited.withQuota(new TenantQuota(5, 0), now.plusSeconds(3)), limited.version()))
+                .as("a plain update").isPresent();
+        assertThat(ringEpoch()).as("refused updates and plain ones leave the epoch").isEqualTo(before + 1);
+    }
+
+    @Test
     public void updatingAnUnknownTenantFindsNothing() {
         assertThat(store.update(new Tenant(new TenantId("ghost"), 3, now, now, 2), 1)).isEmpty();
     }

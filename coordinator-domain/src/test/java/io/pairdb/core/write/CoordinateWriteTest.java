@@ -897,5 +897,10 @@ class CoordinateWriteTest {
         public Optional<Tenant> update(Tenant updated, long expectedVersion) {
             return delegate.update(updated, expectedVersion);
         }
+
+        @Override
+        public Optional<Tenant> updateAndBumpEpoch(Tenant updated, long expectedVersion) {
+            return delegate.updateAndBumpEpoch(updated, expectedVersion);
+        }
     }
 }

@@ -14,7 +14,9 @@ import org.HdrHistogram.Histogram;
  * {@code ops} over {@code elapsed_seconds}; {@code cpu_us_per_op} is CPU time over every
  * measured request (successes and errors), per {@code --measure-cpu} name, for {@code client}
  * (this process) and for {@code machine} (every process on the machine, where Linux tells).
- * {@code target_rate} is the {@code --rate} asked for, 0 when unpaced.
+ * {@code target_rate} is the {@code --rate} asked for, 0 when unpaced. {@code error_latency_us} is
+ * how long the failures took to come back, per status code (e.g. how fast an overloaded
+ * coordinator sheds: {@code RESOURCE_EXHAUSTED}); {@code latency_us} counts successes only.
  */
 record BenchReport(
         String workload,
@@ -40,6 +42,7 @@ record BenchReport(
         LatencySummary latencyUs,
         Map<String, Long> errorsByStatus,
         Map<String, String> errorSamples,
+        Map<String, LatencySummary> errorLatencyUs,
         Map<String, OperationReport> operations,
         Map<String, Double> cpuUsPerOp,
         Instant startedAt) {
@@ -54,6 +57,7 @@ record BenchReport(
         Histogram all = LatencyHistograms.concurrent();
         Map<String, Long> errorsByStatus = new TreeMap<>();
         Map<String, String> errorSamples = new TreeMap<>();
+        Map<String, Histogram> errorLatencies = new TreeMap<>();
         Map<String, OperationReport> operations = new LinkedHashMap<>();
         long ops = 0;
         long errors = 0;
@@ -67,12 +71,16 @@ record BenchReport(
             all.add(stats.latencies());
             stats.errorsByStatus().forEach((status, count) -> errorsByStatus.merge(status, count, Long::sum));
             stats.firstErrors().forEach(errorSamples::putIfAbsent);
+            stats.errorLatencies().forEach((status, latencies) ->
+                    errorLatencies.computeIfAbsent(status, s -> LatencyHistograms.concurrent()).add(latencies));
             ops += stats.successes();
             errors += stats.errorCount();
             operations.put(operation.label(), new OperationReport(stats.successes(), stats.errorCount(),
                     rate(stats.successes(), seconds), LatencySummary.of(stats.latencies()), stats.errorsByStatus()));
         }
         long requests = ops + errors;
+        Map<String, LatencySummary> errorLatencyUs = new TreeMap<>();
+        errorLatencies.forEach((status, latencies) -> errorLatencyUs.put(status, LatencySummary.of(latencies)));
         Map<String, Double> cpu = new LinkedHashMap<>();
         List<String> names = plan.measureCpu().stream().map(CpuTarget::name).distinct().toList();
         for (String name : names) {
@@ -86,7 +94,7 @@ record BenchReport(
                 plan.workload().readRatio(), plan.valueSize(), plan.keys(), plan.distribution().name().toLowerCase(java.util.Locale.ROOT),
                 plan.concurrency(), plan.channels(), plan.rate().orElse(0.0), plan.idempotencyKeys(), plan.causalContext(), result.preloaded(),
                 plan.seed(), plan.warmup().toMillis() / 1e3, round(seconds, 3), ops, errors, rate(ops, seconds),
-                LatencySummary.of(all), errorsByStatus, errorSamples, operations, cpu, startedAt);
+                LatencySummary.of(all), errorsByStatus, errorSamples, errorLatencyUs, operations, cpu, startedAt);
     }
 
     private static double rate(long count, double seconds) {

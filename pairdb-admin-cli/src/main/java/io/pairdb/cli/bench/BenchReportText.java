@@ -42,7 +42,9 @@ final class BenchReportText {
         if (!report.errorsByStatus().isEmpty()) {
             text.append("\nerrors by status:\n");
             for (Map.Entry<String, Long> entry : report.errorsByStatus().entrySet()) {
-                text.append(String.format(Locale.ROOT, "  %s  %d  (first: %s)%n", entry.getKey(), entry.getValue(),
+                LatencySummary latency = report.errorLatencyUs().getOrDefault(entry.getKey(), LatencySummary.EMPTY);
+                text.append(String.format(Locale.ROOT, "  %s  %d  answered in p50 %s ms, p99 %s ms  (first: %s)%n",
+                        entry.getKey(), entry.getValue(), millis(latency.p50()), millis(latency.p99()),
                         report.errorSamples().getOrDefault(entry.getKey(), "-")));
             }
         }

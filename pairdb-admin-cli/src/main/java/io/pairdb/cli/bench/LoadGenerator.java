@@ -206,7 +206,8 @@ final class LoadGenerator {
         } catch (RuntimeException e) {
             // gRPC reports failures through the callback; this is a bug here, counted rather than lost
             if (stats != null) {
-                stats.failed(Status.Code.INTERNAL.name(), "the request could not be sent: " + e);
+                stats.failed(Status.Code.INTERNAL.name(), "the request could not be sent: " + e,
+                        (System.nanoTime() - started) / 1_000);
             }
             progress.failed();
             inFlight.release();
@@ -261,12 +262,14 @@ final class LoadGenerator {
 
         @Override
         public void onError(Throwable error) {
+            long micros = (System.nanoTime() - started) / 1_000;
             if (stats != null) {
                 StatusRuntimeException failure = Status.fromThrowable(error).asRuntimeException();
                 if (error instanceof StatusRuntimeException sre) {
                     failure = sre;
                 }
-                stats.failed(failure.getStatus().getCode().name(), ServerErrors.describe(failure, Optional.of(endpoint)));
+                stats.failed(failure.getStatus().getCode().name(), ServerErrors.describe(failure, Optional.of(endpoint)),
+                        micros);
             }
             progress.failed();
             inFlight.release();
@@ -285,7 +288,7 @@ final class LoadGenerator {
                 progress.succeeded(micros);
             } else {
                 if (stats != null) {
-                    stats.failed("UNSUCCESSFUL", response == null ? "no response" : errorMessage(response));
+                    stats.failed("UNSUCCESSFUL", response == null ? "no response" : errorMessage(response), micros);
                 }
                 progress.failed();
             }

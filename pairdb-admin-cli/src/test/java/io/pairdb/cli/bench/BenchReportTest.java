@@ -72,9 +72,9 @@ class BenchReportTest {
     @Test
     void errorsAreCountedByStatusWithTheFirstMessage() {
         OperationStats writes = writes(100, 0);
-        writes.failed("UNAVAILABLE", "UNAVAILABLE: write at consistency quorum needed 2 (QUORUM_NOT_REACHED)");
-        writes.failed("UNAVAILABLE", "a later one");
-        writes.failed("DEADLINE_EXCEEDED", "too slow");
+        writes.failed("UNAVAILABLE", "UNAVAILABLE: write at consistency quorum needed 2 (QUORUM_NOT_REACHED)", 3_000);
+        writes.failed("UNAVAILABLE", "a later one", 3_000);
+        writes.failed("DEADLINE_EXCEEDED", "too slow", 2_000_000);
 
         BenchReport report = BenchReport.of(plan(Workload.WRITE), "t", result(writes, reads(0, 0)), Instant.EPOCH);
 
@@ -82,7 +82,31 @@ class BenchReportTest {
         assertThat(report.errorsByStatus()).containsExactly(Map.entry("DEADLINE_EXCEEDED", 1L), Map.entry("UNAVAILABLE", 2L));
         assertThat(report.errorSamples()).containsEntry("UNAVAILABLE",
                 "UNAVAILABLE: write at consistency quorum needed 2 (QUORUM_NOT_REACHED)");
-        assertThat(BenchReportText.render(report)).contains("UNAVAILABLE  2  (first: UNAVAILABLE: write at consistency quorum");
+        assertThat(BenchReportText.render(report))
+                .contains("UNAVAILABLE  2  answered in p50 3.00 ms, p99 3.00 ms  (first: UNAVAILABLE: write at consistency quorum");
+    }
+
+    @Test
+    void howFastFailuresComeBackIsReportedPerStatusApartFromTheSuccesses() {
+        OperationStats writes = writes(100, 0);
+        OperationStats reads = reads(100, 0);
+        for (int i = 1; i <= 100; i++) {
+            writes.failed("RESOURCE_EXHAUSTED", "shed", i * 10);
+            reads.failed("RESOURCE_EXHAUSTED", "shed", i * 10);
+        }
+        reads.failed("DEADLINE_EXCEEDED", "too slow", 2_000_000);
+
+        BenchReport report = BenchReport.of(plan(Workload.mixed(0.5)), "t", result(writes, reads), Instant.EPOCH);
+
+        assertThat(report.errorLatencyUs()).containsOnlyKeys("DEADLINE_EXCEEDED", "RESOURCE_EXHAUSTED");
+        LatencySummary shed = report.errorLatencyUs().get("RESOURCE_EXHAUSTED");
+        assertThat(shed.count()).isEqualTo(200);
+        assertThat(shed.p50()).isEqualTo(500);
+        assertThat(shed.p99()).isEqualTo(990);
+        assertThat(report.errorLatencyUs().get("DEADLINE_EXCEEDED").max()).isBetween(1_999_000L, 2_001_000L);
+        // the successes' latencies are not mixed with the failures'
+        assertThat(report.latencyUs().count()).isEqualTo(200);
+        assertThat(report.latencyUs().max()).isLessThan(1_100);
     }
 
     @Test
@@ -120,7 +144,7 @@ class BenchReportTest {
         assertThat(json.fieldNames()).toIterable().contains("workload", "target", "tenant", "consistency", "read_ratio",
                 "value_size", "keys", "distribution", "concurrency", "channels", "target_rate", "idempotency_keys", "causal_context",
                 "preloaded", "seed", "warmup_seconds", "elapsed_seconds", "ops", "errors", "ops_per_second", "latency_us",
-                "errors_by_status", "error_samples", "operations", "cpu_us_per_op", "started_at");
+                "errors_by_status", "error_samples", "error_latency_us", "operations", "cpu_us_per_op", "started_at");
         assertThat(json.get("latency_us").fieldNames()).toIterable()
                 .containsExactly("count", "mean", "p50", "p95", "p99", "p99_9", "max");
         assertThat(json.get("operations").get("read").fieldNames()).toIterable()
@@ -145,7 +169,7 @@ class BenchReportTest {
             stats.succeeded(1_000 + i % 100);
         }
         for (int i = 0; i < errors; i++) {
-            stats.failed("UNAVAILABLE", "down");
+            stats.failed("UNAVAILABLE", "down", 5_000);
         }
         return stats;
     }
