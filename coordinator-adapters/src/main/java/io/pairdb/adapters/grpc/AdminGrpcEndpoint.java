@@ -14,7 +14,7 @@ import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.ring.ReplicaSets;
 import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.security.Authorize;
-import io.pairdb.core.ring.RingDescription;
+import io.pairdb.core.ring.DescribeRing;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.Tenant;
@@ -99,11 +99,14 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private final AllowedNodeAddresses allowedAddresses;
     private final AdmitTenantCall quotas;
     private final StreamThrottle throttle;
+    private final DescribeRing describeRing;
 
     public AdminGrpcEndpoint(TenantService tenants, ClusterTopology topology, DescribeHints describeHints,
                              ReplayHints replayHints, TopologyChanges changes, DryRunChanges dryRuns,
                              Cleanups cleanups, RepairTenants repairs, AllowedNodeAddresses allowedAddresses,
-                             AdmitTenantCall quotas, StreamThrottle throttle) {
+                             AdmitTenantCall quotas, StreamThrottle throttle,
+                             DescribeRing describeRing) {
+        this.describeRing = describeRing;
         this.throttle = throttle;
         this.allowedAddresses = allowedAddresses;
         this.quotas = quotas;
@@ -420,27 +423,33 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     @Override
     public void describeRing(DescribeRingRequest request, StreamObserver<DescribeRingResponse> observer) {
         respond(observer, "describe ring", () -> {
-            boolean byTenant = !request.getTenantId().isEmpty();
-            if (byTenant == (request.getReplicationFactor() != 0)) {
-                throw GrpcErrors.invalid("INVALID_REPLICATION_FACTOR",
-                        "give either tenant_id or replication_factor, not " + (byTenant ? "both" : "neither"));
-            }
-            int rf;
-            if (byTenant) {
-                TenantId id = RequestValidation.tenant(request.getTenantId());
-                rf = tenants.find(id).orElseThrow(() -> CoordinatorGrpcEndpoint.tenantNotFound(id)).replicationFactor();
-            } else if (request.getReplicationFactor() < 1) {
-                throw GrpcErrors.invalid("INVALID_REPLICATION_FACTOR", "replication_factor must be at least 1, was "
-                        + request.getReplicationFactor());
-            } else {
-                rf = request.getReplicationFactor();
-            }
-            TopologyView view = topology.refresh();
-            RingDescription ring = RingDescription.of(view, rf).orElseThrow(() -> GrpcErrors.error(
-                    Status.Code.FAILED_PRECONDITION, "TOO_FEW_NODES", "the ring has " + view.currentNodeCount()
-                            + " nodes, fewer than replication factor " + rf));
-            return AdminProtoMapper.toProto(ring);
+            DescribeRing.Factor factor = ringFactor(request);
+            return switch (describeRing.describe(factor)) {
+                case DescribeRing.Outcome.Described d -> AdminProtoMapper.toProto(d.ring());
+                case DescribeRing.Outcome.TenantNotFound n -> throw CoordinatorGrpcEndpoint.tenantNotFound(n.tenant());
+                case DescribeRing.Outcome.NoTenants n -> throw GrpcErrors.error(Status.Code.FAILED_PRECONDITION,
+                        "NO_TENANTS", "no tenant exists, so no replication factor is in use; give replication_factor");
+                case DescribeRing.Outcome.TooFewNodes t -> throw GrpcErrors.error(Status.Code.FAILED_PRECONDITION,
+                        "TOO_FEW_NODES", "the ring has " + t.nodes() + " nodes, fewer than replication factor "
+                                + t.replicationFactor());
+            };
         });
+    }
+
+    private static DescribeRing.Factor ringFactor(DescribeRingRequest request) {
+        boolean byTenant = !request.getTenantId().isEmpty();
+        if (byTenant && request.getReplicationFactor() != 0) {
+            throw GrpcErrors.invalid("INVALID_REPLICATION_FACTOR", "give either tenant_id or replication_factor, not both");
+        }
+        if (byTenant) {
+            return new DescribeRing.Factor.OfTenant(RequestValidation.tenant(request.getTenantId()));
+        }
+        if (request.getReplicationFactor() < 0) {
+            throw GrpcErrors.invalid("INVALID_REPLICATION_FACTOR", "replication_factor must be at least 1, was "
+                    + request.getReplicationFactor());
+        }
+        return request.getReplicationFactor() == 0 ? new DescribeRing.Factor.LargestInUse()
+                : new DescribeRing.Factor.Given(request.getReplicationFactor());
     }
 
     @Override
