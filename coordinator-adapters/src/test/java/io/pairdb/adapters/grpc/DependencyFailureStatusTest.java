@@ -1,11 +1,10 @@
 package io.pairdb.adapters.grpc;
 
+import static io.pairdb.proto.testing.ErrorReasons.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.lettuce.core.RedisConnectionException;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.PermanentFailureException;
@@ -54,13 +53,5 @@ class DependencyFailureStatusTest {
         assertThat(reason(e)).isEqualTo("DEPENDENCY_UNAVAILABLE");
         assertThat(e.getStatus().getDescription()).isEqualTo("add storage node could not complete: a storage node or "
                 + "another dependency is unavailable; the coordinator log has the detail");
-    }
-
-    private static String reason(StatusRuntimeException e) {
-        try {
-            return StatusProto.fromThrowable(e).getDetails(0).unpack(ErrorInfo.class).getReason();
-        } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
-            throw new AssertionError(ex);
-        }
     }
 }
