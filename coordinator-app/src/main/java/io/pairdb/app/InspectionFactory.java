@@ -2,6 +2,7 @@ package io.pairdb.app;
 
 import io.micronaut.context.annotation.Factory;
 import io.pairdb.core.ring.DescribeRing;
+import io.pairdb.core.ring.ExplainKey;
 import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ClusterTopology;
 import jakarta.inject.Singleton;
@@ -13,5 +14,10 @@ public class InspectionFactory {
     @Singleton
     DescribeRing describeRing(TenantService tenants, ClusterTopology topology) {
         return new DescribeRing(tenants, topology);
+    }
+
+    @Singleton
+    ExplainKey explainKey(TenantService tenants, ClusterTopology topology) {
+        return new ExplainKey(tenants, topology);
     }
 }

@@ -8,14 +8,14 @@ import io.pairdb.core.PairDbException;
 import io.pairdb.core.hints.DescribeHints;
 import io.pairdb.core.hints.HintReport;
 import io.pairdb.core.hints.ReplayHints;
-import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
-import io.pairdb.core.ring.ReplicaSets;
 import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.security.Authorize;
 import io.pairdb.core.ring.DescribeRing;
-import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.ExplainKey;
+import io.pairdb.core.hints.ReplayReport;
+import java.util.concurrent.CompletableFuture;
 import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
@@ -100,13 +100,15 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private final AdmitTenantCall quotas;
     private final StreamThrottle throttle;
     private final DescribeRing describeRing;
+    private final ExplainKey explainKey;
 
     public AdminGrpcEndpoint(TenantService tenants, ClusterTopology topology, DescribeHints describeHints,
                              ReplayHints replayHints, TopologyChanges changes, DryRunChanges dryRuns,
                              Cleanups cleanups, RepairTenants repairs, AllowedNodeAddresses allowedAddresses,
                              AdmitTenantCall quotas, StreamThrottle throttle,
-                             DescribeRing describeRing) {
+                             DescribeRing describeRing, ExplainKey explainKey) {
         this.describeRing = describeRing;
+        this.explainKey = explainKey;
         this.throttle = throttle;
         this.allowedAddresses = allowedAddresses;
         this.quotas = quotas;
@@ -129,7 +131,6 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
             }
             Optional<Integer> rf = request.getReplicationFactor() == 0 ? Optional.empty()
                     : Optional.of(request.getReplicationFactor());
-            topology.refresh();
             return switch (tenants.create(id, rf)) {
                 case TenantService.CreateOutcome.Created c -> {
                     LOG.info("tenant {} created with replication factor {}", id, c.tenant().replicationFactor());
@@ -372,17 +373,10 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
         respond(observer, "explain key", () -> {
             TenantId id = RequestValidation.tenant(request.getTenantId());
             String key = RequestValidation.key(request.getKey());
-            Tenant tenant = tenants.find(id).orElseThrow(() -> OutcomeErrors.tenantNotFound(id));
-            TopologyView view = topology.refresh();
-            Token token = Token.forKey(id.value(), key);
-            var b = ExplainKeyResponse.newBuilder().setToken(token.value())
-                    .setReplicationFactor(tenant.replicationFactor()).setRingEpoch(view.epoch());
-            Optional<ReplicaSets> sets = view.replicasFor(token, tenant.replicationFactor());
-            sets.ifPresent(s -> {
-                s.natural().forEach(n -> b.addReplicaNodeIds(n.id().value()));
-                s.pending().forEach(n -> b.addPendingNodeIds(n.id().value()));
-            });
-            return b.build();
+            return switch (explainKey.explain(id, key)) {
+                case ExplainKey.Outcome.Explained e -> AdminProtoMapper.toProto(e);
+                case ExplainKey.Outcome.TenantNotFound n -> throw OutcomeErrors.tenantNotFound(n.tenant());
+            };
         });
     }
 
@@ -415,29 +409,26 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
 
     @Override
     public void getHintStats(GetHintStatsRequest request, StreamObserver<GetHintStatsResponse> observer) {
-        respond(observer, "get hint stats", () -> {
-            topology.refresh();
-            return HintProtoMapper.toProto(describeHints.describe());
-        });
+        respond(observer, "get hint stats", () -> HintProtoMapper.toProto(describeHints.describe()));
     }
 
     @Override
     public void replayHints(ReplayHintsRequest request, StreamObserver<ReplayHintsResponse> observer) {
-        NodeId id;
+        CompletableFuture<ReplayReport> run;
         try {
-            id = RequestValidation.nodeId(request.getNodeId());
-            var node = topology.refresh().node(id).orElseThrow(() -> GrpcErrors.error(Status.Code.NOT_FOUND,
-                    "NODE_NOT_FOUND", "storage node '" + request.getNodeId() + "' is not in the ring"));
-            if (node.liveness() == Liveness.DOWN) {
-                throw GrpcErrors.error(Status.Code.FAILED_PRECONDITION, "NODE_DOWN", "storage node '" + id
-                        + "' is marked DOWN; its hints are replayed as soon as it is seen UP again");
-            }
+            NodeId id = RequestValidation.nodeId(request.getNodeId());
+            run = switch (replayHints.request(id)) {
+                case ReplayHints.Request.Started started -> {
+                    LOG.info("hint replay for node {} requested through the admin API", id);
+                    yield started.report();
+                }
+                case ReplayHints.Request refused -> throw OutcomeErrors.of(refused);
+            };
         } catch (RuntimeException e) {
             observer.onError(OutcomeErrors.failure("replay hints", "-", e));
             return;
         }
-        LOG.info("hint replay for node {} requested through the admin API", id);
-        replayHints.replay(id).whenComplete((report, error) -> {
+        run.whenComplete((report, error) -> {
             if (error != null) {
                 observer.onError(OutcomeErrors.failure("replay hints", "-", error));
                 return;

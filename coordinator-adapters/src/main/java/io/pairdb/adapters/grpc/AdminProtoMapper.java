@@ -5,11 +5,13 @@ import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.ring.ExplainKey;
 import io.pairdb.core.ring.RingDescription;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.topology.PreviewChange;
 import io.pairdb.proto.admin.v1.ChangePlan;
 import io.pairdb.proto.admin.v1.DescribeRingResponse;
+import io.pairdb.proto.admin.v1.ExplainKeyResponse;
 import io.pairdb.proto.admin.v1.NodeLiveness;
 import io.pairdb.proto.admin.v1.NodeOwnership;
 import io.pairdb.proto.admin.v1.PlanWarning;
@@ -100,6 +102,14 @@ final class AdminProtoMapper {
                     .setMessage("no key count from " + u.nodes().stream().map(NodeId::value).toList()
                             + ": estimates that depend on them are unknown").build();
         };
+    }
+
+    static ExplainKeyResponse toProto(ExplainKey.Outcome.Explained explained) {
+        var b = ExplainKeyResponse.newBuilder().setToken(explained.token().value())
+                .setReplicationFactor(explained.replicationFactor()).setRingEpoch(explained.ringEpoch());
+        explained.natural().forEach(n -> b.addReplicaNodeIds(n.value()));
+        explained.pending().forEach(n -> b.addPendingNodeIds(n.value()));
+        return b.build();
     }
 
     static DescribeRingResponse toProto(RingDescription ring) {

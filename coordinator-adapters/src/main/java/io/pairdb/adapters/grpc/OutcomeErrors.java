@@ -3,6 +3,7 @@ package io.pairdb.adapters.grpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.pairdb.core.PairDbException;
+import io.pairdb.core.hints.ReplayHints;
 import io.pairdb.core.port.CleanupStore;
 import io.pairdb.core.read.ReadOutcome;
 import io.pairdb.core.ring.DescribeRing;
@@ -174,6 +175,16 @@ final class OutcomeErrors {
             case CleanupStore.Force.NotCompleted n -> GrpcErrors.error(Status.Code.FAILED_PRECONDITION,
                     "CHANGE_NOT_COMPLETED", "change " + change + " is " + n.status()
                             + ": only a COMPLETED change has ranges to clean up", Map.of("status", n.status().name()));
+        };
+    }
+
+    static StatusRuntimeException of(ReplayHints.Request request) {
+        return switch (request) {
+            case ReplayHints.Request.Started s -> notAFailure(s);
+            case ReplayHints.Request.NodeNotFound n -> GrpcErrors.error(Status.Code.NOT_FOUND, "NODE_NOT_FOUND",
+                    "storage node '" + n.node() + "' is not in the ring");
+            case ReplayHints.Request.NodeDown d -> GrpcErrors.error(Status.Code.FAILED_PRECONDITION, "NODE_DOWN",
+                    "storage node '" + d.node() + "' is marked DOWN; its hints are replayed as soon as it is seen UP again");
         };
     }
 
