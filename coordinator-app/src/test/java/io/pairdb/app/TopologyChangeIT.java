@@ -76,7 +76,9 @@ class TopologyChangeIT {
     private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
             "pairdb.topology-changes.stream-failure-timeout", "4s",
             "pairdb.topology-changes.retry-backoff", "200ms",
-            "pairdb.topology-changes.retry-backoff-max", "1s"));
+            "pairdb.topology-changes.retry-backoff-max", "1s",
+            // a node process just started answers its first health probe late on a loaded machine
+            "pairdb.topology-changes.health-timeout", "15s"));
 
     private CoordinatorHarness first;
     /** Every in-process storage node, by id: the dev cluster's three and those the tests add. */
