@@ -31,7 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,37 +60,39 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
 
     @Override
     public void writeKeyValue(WriteKeyValueRequest request, StreamObserver<WriteKeyValueResponse> observer) {
-        respond(observer, "write", request.getTenantId(), () -> {
-            TenantId tenant = RequestValidation.tenant(request.getTenantId());
-            String key = RequestValidation.key(request.getKey());
-            WriteCommand command = new WriteCommand(tenant, key,
-                    Optional.of(RequestValidation.value(request.getValue(), settings.maxValueBytes())),
-                    RequestValidation.consistency(request.getConsistency(), settings.defaultConsistency()),
-                    RequestValidation.idempotencyKey(request.getIdempotencyKey()),
-                    causalContext(request.hasCausalContext(), request.getCausalContext()),
-                    RequestValidation.clientDeadline());
-            return withinQuota("write", tenant, request.getSerializedSize(), () -> writes.execute(command))
-                    .thenApply(outcome -> writeAnswer(outcome, command,
-                    r -> CoordinatorProtoMapper.toWriteResponse(r, false),
-                    r -> CoordinatorProtoMapper.toWriteResponse(r, true)));
-        });
+        respond(observer, "write", request.getTenantId(), () -> write("write", request.getTenantId(), request.getKey(),
+                Optional.of(request.getValue()), request.getConsistency(), request.getIdempotencyKey(),
+                request.hasCausalContext(), request.getCausalContext(), request.getSerializedSize(),
+                CoordinatorProtoMapper::toWriteResponse));
     }
 
     @Override
     public void deleteKeyValue(DeleteKeyValueRequest request, StreamObserver<DeleteKeyValueResponse> observer) {
-        respond(observer, "delete", request.getTenantId(), () -> {
-            TenantId tenant = RequestValidation.tenant(request.getTenantId());
-            String key = RequestValidation.key(request.getKey());
-            WriteCommand command = new WriteCommand(tenant, key, Optional.empty(),
-                    RequestValidation.consistency(request.getConsistency(), settings.defaultConsistency()),
-                    RequestValidation.idempotencyKey(request.getIdempotencyKey()),
-                    causalContext(request.hasCausalContext(), request.getCausalContext()),
-                    RequestValidation.clientDeadline());
-            return withinQuota("delete", tenant, request.getSerializedSize(), () -> writes.execute(command))
-                    .thenApply(outcome -> writeAnswer(outcome, command,
-                    r -> CoordinatorProtoMapper.toDeleteResponse(r, false),
-                    r -> CoordinatorProtoMapper.toDeleteResponse(r, true)));
-        });
+        respond(observer, "delete", request.getTenantId(), () -> write("delete", request.getTenantId(), request.getKey(),
+                Optional.empty(), request.getConsistency(), request.getIdempotencyKey(),
+                request.hasCausalContext(), request.getCausalContext(), request.getSerializedSize(),
+                CoordinatorProtoMapper::toDeleteResponse));
+    }
+
+    /** A write, or a delete (no value: a tombstone), answered through {@code answer} (stored response, duplicate). */
+    private <T> CompletableFuture<T> write(String op, String tenantId, String rawKey,
+                                           Optional<com.google.protobuf.ByteString> value, String consistency,
+                                           String idempotencyKey, boolean hasCausalContext,
+                                           io.pairdb.proto.coordinator.v1.VectorClock causal, long requestBytes,
+                                           BiFunction<io.pairdb.core.idempotency.StoredResponse, Boolean, T> answer) {
+        TenantId tenant = RequestValidation.tenant(tenantId);
+        String key = RequestValidation.key(rawKey);
+        WriteCommand command = new WriteCommand(tenant, key,
+                value.map(v -> RequestValidation.value(v, settings.maxValueBytes())),
+                RequestValidation.consistency(consistency, settings.defaultConsistency()),
+                RequestValidation.idempotencyKey(idempotencyKey), causalContext(hasCausalContext, causal),
+                RequestValidation.clientDeadline());
+        return withinQuota(op, tenant, requestBytes, () -> writes.execute(command))
+                .thenApply(outcome -> switch (outcome) {
+                    case WriteOutcome.Written w -> answer.apply(w.response(), false);
+                    case WriteOutcome.Duplicate d -> answer.apply(d.response(), true);
+                    default -> throw OutcomeErrors.of(outcome, command.consistency().wireName());
+                });
     }
 
     @Override
@@ -114,16 +116,6 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
                 default -> throw OutcomeErrors.of(outcome, tenant, key, consistency.wireName());
             });
         });
-    }
-
-    private <T> T writeAnswer(WriteOutcome outcome, WriteCommand command,
-                              Function<io.pairdb.core.idempotency.StoredResponse, T> written,
-                              Function<io.pairdb.core.idempotency.StoredResponse, T> duplicate) {
-        return switch (outcome) {
-            case WriteOutcome.Written w -> written.apply(w.response());
-            case WriteOutcome.Duplicate d -> duplicate.apply(d.response());
-            default -> throw OutcomeErrors.of(outcome, command.consistency().wireName());
-        };
     }
 
     private static Optional<VectorClock> causalContext(boolean present, io.pairdb.proto.coordinator.v1.VectorClock clock) {
