@@ -1,6 +1,6 @@
 package io.pairdb.app;
 
-import static io.pairdb.app.SecureChannels.reason;
+import static io.pairdb.proto.testing.ErrorReasons.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

@@ -1,12 +1,11 @@
 package io.pairdb.app;
 
+import static io.pairdb.proto.testing.ErrorReasons.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
-import com.google.rpc.ErrorInfo;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.pairdb.core.ring.Token;
 import io.pairdb.emulator.StorageNodeEmulator;
 import io.pairdb.proto.admin.v1.AddStorageNodeRequest;
@@ -235,14 +234,6 @@ class CleanupIT {
             return e;
         }
         throw new AssertionError("the call succeeded");
-    }
-
-    private static String reason(StatusRuntimeException e) {
-        try {
-            return StatusProto.fromThrowable(e).getDetailsList().getFirst().unpack(ErrorInfo.class).getReason();
-        } catch (Exception ex) {
-            throw new AssertionError("no ErrorInfo in " + e.getStatus(), ex);
-        }
     }
 
     private static ConditionFactory waiting() {

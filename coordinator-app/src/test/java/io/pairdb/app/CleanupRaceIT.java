@@ -1,11 +1,10 @@
 package io.pairdb.app;
 
+import static io.pairdb.proto.testing.ErrorReasons.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.rpc.ErrorInfo;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.ring.Ring;
 import io.pairdb.core.ring.Token;
@@ -121,17 +120,5 @@ class CleanupRaceIT {
 
     private static ConditionFactory waiting() {
         return await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200));
-    }
-
-    private static String reason(StatusRuntimeException e) {
-        var status = StatusProto.fromThrowable(e);
-        return status == null ? null : status.getDetailsList().stream().filter(d -> d.is(ErrorInfo.class)).findFirst()
-                .map(d -> {
-                    try {
-                        return d.unpack(ErrorInfo.class).getReason();
-                    } catch (Exception ex) {
-                        return null;
-                    }
-                }).orElse(null);
     }
 }

@@ -1,16 +1,15 @@
 package io.pairdb.app;
 
+import static io.pairdb.proto.testing.ErrorReasons.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
-import com.google.rpc.ErrorInfo;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.pairdb.emulator.StorageNodeEmulator;
@@ -89,14 +88,6 @@ class DataPathIT {
             throw new AssertionError(e);
         }
         return fail("expected the call to fail");
-    }
-
-    private static String reason(StatusRuntimeException e) {
-        try {
-            return StatusProto.fromThrowable(e).getDetailsList().getFirst().unpack(ErrorInfo.class).getReason();
-        } catch (Exception ex) {
-            throw new AssertionError("no ErrorInfo in " + e.getStatus(), ex);
-        }
     }
 
     /** What every storage node holds for a key, straight from the nodes. */

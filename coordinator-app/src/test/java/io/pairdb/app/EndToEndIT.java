@@ -1,13 +1,12 @@
 package io.pairdb.app;
 
+import static io.pairdb.proto.testing.ErrorReasons.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.pairdb.proto.admin.v1.CreateTenantRequest;
 import io.pairdb.proto.coordinator.v1.ReadKeyValueRequest;
 import io.pairdb.proto.coordinator.v1.ReadKeyValueResponse;
@@ -53,12 +52,6 @@ class EndToEndIT {
     private ReadKeyValueResponse read(String key, String consistency) {
         return coordinator.data().readKeyValue(ReadKeyValueRequest.newBuilder().setTenantId("acme").setKey(key)
                 .setConsistency(consistency).build());
-    }
-
-    private static String reason(StatusRuntimeException e) throws Exception {
-        com.google.rpc.Status status = StatusProto.fromThrowable(e);
-        assertThat(status).as("status carries details").isNotNull();
-        return status.getDetailsList().getFirst().unpack(ErrorInfo.class).getReason();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.pairdb.app;
 
+import static io.pairdb.proto.testing.ErrorReasons.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -17,7 +18,6 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.ProtoMethodDescriptorSupplier;
-import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCalls;
 import io.pairdb.proto.admin.v1.CreateTenantRequest;
 import io.pairdb.proto.admin.v1.ListChangesRequest;
@@ -242,20 +242,6 @@ class FuzzIT {
             }
         }
         OUTCOMES.computeIfAbsent(outcome, k -> new LongAdder()).increment();
-    }
-
-    private static String reason(StatusRuntimeException e) {
-        com.google.rpc.Status status = StatusProto.fromThrowable(e);
-        if (status == null) {
-            return null;
-        }
-        return status.getDetailsList().stream().filter(d -> d.is(ErrorInfo.class)).findFirst().map(d -> {
-            try {
-                return d.unpack(ErrorInfo.class).getReason();
-            } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
-                throw new AssertionError("an ErrorInfo detail that does not parse", ex);
-            }
-        }).orElse(null);
     }
 
     @Provide

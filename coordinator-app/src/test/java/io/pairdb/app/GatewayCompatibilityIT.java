@@ -1,5 +1,6 @@
 package io.pairdb.app;
 
+import static io.pairdb.proto.testing.ErrorReasons.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
@@ -8,7 +9,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.google.protobuf.ByteString;
-import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -123,10 +123,6 @@ class GatewayCompatibilityIT {
         com.google.rpc.Status status = StatusProto.fromThrowable(e);
         assertThat(status).as("with details").isNotNull();
         return status;
-    }
-
-    private static String reason(com.google.rpc.Status status) throws Exception {
-        return status.getDetailsList().getFirst().unpack(ErrorInfo.class).getReason();
     }
 
     private static io.pairdb.proto.coordinator.v1.VectorClock asV1(VectorClock clock) throws Exception {

@@ -1,5 +1,6 @@
 package io.pairdb.app;
 
+import static io.pairdb.proto.testing.ErrorReasons.errorInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -42,7 +43,7 @@ class NodeAddressAllowListIT {
                             .setNodeId("outsider").setHost(host).setPort(7001).build()));
             assertThat(refused).as(host).isNotNull();
             assertThat(refused.getStatus().getCode()).as(host).isEqualTo(Status.Code.PERMISSION_DENIED);
-            ErrorInfo info = StatusProto.fromThrowable(refused).getDetailsList().getFirst().unpack(ErrorInfo.class);
+            ErrorInfo info = errorInfo(StatusProto.fromThrowable(refused));
             assertThat(info.getReason()).isEqualTo("NODE_ADDRESS_NOT_ALLOWED");
             assertThat(info.getMetadataMap()).containsEntry("host", host);
             assertThat(refused.getStatus().getDescription()).contains(host, "10.20.0.0/16", ".pairdb.svc.cluster.local");

@@ -1,6 +1,5 @@
 package io.pairdb.app;
 
-import com.google.rpc.ErrorInfo;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -8,7 +7,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
-import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 import io.pairdb.adapters.runtime.SecureRandomBytes;
@@ -118,21 +116,6 @@ final class SecureChannels implements AutoCloseable {
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .withDeadlineAfter(20, TimeUnit.SECONDS);
-    }
-
-    /** The {@code ErrorInfo} reason of a failed call, or "NONE". */
-    static String reason(StatusRuntimeException e) {
-        com.google.rpc.Status status = StatusProto.fromThrowable(e);
-        if (status == null) {
-            return "NONE";
-        }
-        return status.getDetailsList().stream().filter(d -> d.is(ErrorInfo.class)).findFirst().map(d -> {
-            try {
-                return d.unpack(ErrorInfo.class).getReason();
-            } catch (com.google.protobuf.InvalidProtocolBufferException x) {
-                throw new IllegalStateException(x);
-            }
-        }).orElse("NONE");
     }
 
     @Override

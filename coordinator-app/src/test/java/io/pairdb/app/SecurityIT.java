@@ -1,7 +1,7 @@
 package io.pairdb.app;
 
 import static io.pairdb.app.SecureChannels.bearer;
-import static io.pairdb.app.SecureChannels.reason;
+import static io.pairdb.proto.testing.ErrorReasons.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;

@@ -1,13 +1,12 @@
 package io.pairdb.app;
 
+import static io.pairdb.proto.testing.ErrorReasons.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.rpc.ErrorInfo;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.pairdb.embedded.FreePorts;
 import io.pairdb.proto.admin.v1.CreateTenantRequest;
 import io.pairdb.proto.admin.v1.GetChangeRequest;
@@ -129,19 +128,5 @@ class StaleCoordinatorIT {
             stop = true;
             thread.join(Duration.ofSeconds(60));
         }
-    }
-
-    private static String reason(StatusRuntimeException e) {
-        var status = StatusProto.fromThrowable(e);
-        if (status == null) {
-            return null;
-        }
-        return status.getDetailsList().stream().filter(d -> d.is(ErrorInfo.class)).findFirst().map(d -> {
-            try {
-                return d.unpack(ErrorInfo.class).getReason();
-            } catch (Exception ex) {
-                return null;
-            }
-        }).orElse(null);
     }
 }

@@ -55,6 +55,9 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
     volatile CreateTenantRequest lastCreate;
     volatile AddStorageNodeRequest lastAdd;
     volatile ExplainKeyRequest lastExplain;
+    volatile io.pairdb.proto.admin.v1.DescribeRingRequest lastDescribeRing;
+    /** The ranges DescribeRing answers with, whatever the replication factor. */
+    volatile List<io.pairdb.proto.admin.v1.RingRange> ringRanges = List.of();
     volatile ReplayHintsRequest lastReplay;
     volatile RepairResponse repair = RepairResponse.getDefaultInstance();
     /** What ListRepairRuns answers, newest first. */
@@ -199,6 +202,22 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
             lastExplain = request;
             existing(request.getTenantId());
             return explanation;
+        });
+    }
+
+    /** Like the coordinator: a tenant's RF, the one given, or with neither the largest any tenant has. */
+    @Override
+    public void describeRing(io.pairdb.proto.admin.v1.DescribeRingRequest request,
+                             StreamObserver<io.pairdb.proto.admin.v1.DescribeRingResponse> responses) {
+        answer(responses, () -> {
+            lastDescribeRing = request;
+            int rf = !request.getTenantId().isEmpty() ? existing(request.getTenantId()).getReplicationFactor()
+                    : request.getReplicationFactor() != 0 ? request.getReplicationFactor()
+                    : tenants.values().stream().mapToInt(Tenant::getReplicationFactor).max().orElseThrow(() ->
+                            ServerError.withReason(Status.Code.FAILED_PRECONDITION,
+                                    "no tenant exists, so no replication factor is in use", "NO_TENANTS"));
+            return io.pairdb.proto.admin.v1.DescribeRingResponse.newBuilder().setRingEpoch(ringEpoch)
+                    .setReplicationFactor(rf).addAllRanges(ringRanges).build();
         });
     }
 

@@ -28,6 +28,7 @@ final class FakeDataPlane extends CoordinatorServiceGrpc.CoordinatorServiceImplB
 
     private final Map<String, Stored> values = new HashMap<>();
     private final Map<String, WriteKeyValueResponse> writesByIdempotencyKey = new HashMap<>();
+    private final Map<String, DeleteKeyValueResponse> deletesByIdempotencyKey = new HashMap<>();
     private long logicalTime;
     private StatusRuntimeException nextError;
 
@@ -106,8 +107,14 @@ final class FakeDataPlane extends CoordinatorServiceGrpc.CoordinatorServiceImplB
         if (failed(responses)) {
             return;
         }
+        DeleteKeyValueResponse first = deletesByIdempotencyKey.get(request.getIdempotencyKey());
+        if (first != null) {
+            responses.onNext(first.toBuilder().setIsDuplicate(true).build());
+            responses.onCompleted();
+            return;
+        }
         values.remove(request.getTenantId() + "/" + request.getKey());
-        responses.onNext(DeleteKeyValueResponse.newBuilder()
+        DeleteKeyValueResponse response = DeleteKeyValueResponse.newBuilder()
                 .setSuccess(true)
                 .setKey(request.getKey())
                 .setIdempotencyKey(request.getIdempotencyKey())
@@ -115,7 +122,11 @@ final class FakeDataPlane extends CoordinatorServiceGrpc.CoordinatorServiceImplB
                 .setReplicaCount(REPLICAS)
                 .setConsistency(consistency(request.getConsistency()))
                 .setTimestampMs(TIMESTAMP_MS)
-                .build());
+                .build();
+        if (!request.getIdempotencyKey().isEmpty()) {
+            deletesByIdempotencyKey.put(request.getIdempotencyKey(), response);
+        }
+        responses.onNext(response);
         responses.onCompleted();
     }
 

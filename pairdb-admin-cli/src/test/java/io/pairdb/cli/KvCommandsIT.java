@@ -214,4 +214,32 @@ class KvCommandsIT {
         assertThat(cli().run("kv", "get", "acme", "user:1", "--addr", coordinator.address()).exitCode())
                 .isEqualTo(ExitCodes.SERVER_ERROR);
     }
+
+    @Test
+    void deleteTellsARetryFromAFirstDelete() {
+        cli().run("kv", "delete", "acme", "user:1", "--idempotency-key", "d-1", "--yes", "--addr", coordinator.address());
+
+        var retry = cli().run("kv", "delete", "acme", "user:1", "--idempotency-key", "d-1", "--yes",
+                "--addr", coordinator.address());
+
+        assertThat(retry.exitCode()).as(retry.toString()).isZero();
+        assertThat(retry.stdout()).isEqualTo(
+                "OK acme/user:1 was already deleted with idempotency key d-1: 3 replicas at quorum (clock coord-1:1)\n");
+    }
+
+    @Test
+    void deleteAsJsonIsTheDocumentOfAPutWithTheTombstonesClock() throws Exception {
+        JsonNode written = json.readTree(cli().run("kv", "put", "acme", "user:1", "hello", "-o", "json",
+                "--addr", coordinator.address()).stdout());
+
+        var result = cli().run("kv", "delete", "acme", "user:1", "--idempotency-key", "d-1", "--yes", "-o", "json",
+                "--addr", coordinator.address());
+
+        JsonNode deleted = json.readTree(result.stdout());
+        assertThat(deleted.properties()).extracting(java.util.Map.Entry::getKey)
+                .containsExactlyElementsOf(written.properties().stream().map(java.util.Map.Entry::getKey).toList());
+        assertThat(deleted.get("idempotency_key").asText()).isEqualTo("d-1");
+        assertThat(deleted.get("is_duplicate").asBoolean()).isFalse();
+        assertThat(deleted.get("vector_clock").get(0).get("logical_timestamp").asLong()).isEqualTo(2);
+    }
 }

@@ -8,6 +8,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.MetadataUtils;
+import io.pairdb.embedded.FreePorts;
 import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
 import io.pairdb.proto.coordinator.v1.WriteKeyValueRequest;
 import java.io.BufferedReader;
@@ -88,14 +89,14 @@ public final class SystemCluster implements AutoCloseable {
      * given properties (as {@code -D} system properties), and returns once it is ready.
      */
     public static SystemCluster startDev(int devNodes, Map<String, String> properties) {
-        int grpcPort = FreePort.pick();
+        int grpcPort = FreePorts.pick();
         List<String> command = new ArrayList<>(List.of(BuiltJars.java(), "-Xshare:auto", "-XX:+UseSerialGC"));
         properties.forEach((name, value) -> command.add("-D" + name + "=" + value));
         command.addAll(List.of("-jar", BuiltJars.copyOf(BuiltJars.COORDINATOR).toString(), "--dev", "--nodes",
                 String.valueOf(devNodes)));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("GRPC_SERVER_PORT", String.valueOf(grpcPort));
-        builder.environment().put("MICRONAUT_SERVER_PORT", String.valueOf(FreePort.pick()));
+        builder.environment().put("MICRONAUT_SERVER_PORT", String.valueOf(FreePorts.pick()));
         SystemCluster cluster;
         try {
             // dev mode leaves its CA and admin token here, where the CLI of this cluster looks
@@ -139,7 +140,7 @@ public final class SystemCluster implements AutoCloseable {
      * as {@code --tls-cert FILE}; stopped when the cluster closes.
      */
     public EmulatorNode startEmulator(String nodeId, String... options) {
-        EmulatorNode node = EmulatorNode.start(nodeId, FreePort.pick(), List.of(options));
+        EmulatorNode node = EmulatorNode.start(nodeId, FreePorts.pick(), List.of(options));
         emulators.add(node);
         return node;
     }

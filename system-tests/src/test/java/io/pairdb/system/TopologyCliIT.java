@@ -3,6 +3,7 @@ package io.pairdb.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pairdb.embedded.FreePorts;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -181,7 +182,7 @@ class TopologyCliIT {
     @Test
     @Order(6)
     void aNodeThatDoesNotAnswerIsRefusedBeforeAnyChangeStarts() {
-        int nobodyListens = FreePort.pick();
+        int nobodyListens = FreePorts.pick();
         var result = cli.run("node", "add", "ghost", "--host", "127.0.0.1", "--port", String.valueOf(nobodyListens),
                 "--watch");
 
@@ -195,7 +196,7 @@ class TopologyCliIT {
     @Order(7)
     void watchingACoordinatorThatCannotBeReachedExitsTwo() {
         var result = AdminCli.runAsIs(Duration.ofMinutes(1), "change", "get", "add-n4-e1", "--watch",
-                "--addr", "127.0.0.1:" + FreePort.pick(), "--timeout", "2s");
+                "--addr", "127.0.0.1:" + FreePorts.pick(), "--timeout", "2s");
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
         assertThat(result.stderr()).contains("cannot reach the coordinator");

@@ -8,14 +8,14 @@ import io.pairdb.core.PairDbException;
 import io.pairdb.core.hints.DescribeHints;
 import io.pairdb.core.hints.HintReport;
 import io.pairdb.core.hints.ReplayHints;
-import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
-import io.pairdb.core.ring.ReplicaSets;
 import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.security.Authorize;
-import io.pairdb.core.ring.RingDescription;
-import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.DescribeRing;
+import io.pairdb.core.ring.ExplainKey;
+import io.pairdb.core.hints.ReplayReport;
+import java.util.concurrent.CompletableFuture;
 import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
@@ -99,11 +99,16 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private final AllowedNodeAddresses allowedAddresses;
     private final AdmitTenantCall quotas;
     private final StreamThrottle throttle;
+    private final DescribeRing describeRing;
+    private final ExplainKey explainKey;
 
     public AdminGrpcEndpoint(TenantService tenants, ClusterTopology topology, DescribeHints describeHints,
                              ReplayHints replayHints, TopologyChanges changes, DryRunChanges dryRuns,
                              Cleanups cleanups, RepairTenants repairs, AllowedNodeAddresses allowedAddresses,
-                             AdmitTenantCall quotas, StreamThrottle throttle) {
+                             AdmitTenantCall quotas, StreamThrottle throttle,
+                             DescribeRing describeRing, ExplainKey explainKey) {
+        this.describeRing = describeRing;
+        this.explainKey = explainKey;
         this.throttle = throttle;
         this.allowedAddresses = allowedAddresses;
         this.quotas = quotas;
@@ -126,16 +131,12 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
             }
             Optional<Integer> rf = request.getReplicationFactor() == 0 ? Optional.empty()
                     : Optional.of(request.getReplicationFactor());
-            topology.refresh();
             return switch (tenants.create(id, rf)) {
                 case TenantService.CreateOutcome.Created c -> {
                     LOG.info("tenant {} created with replication factor {}", id, c.tenant().replicationFactor());
                     yield CreateTenantResponse.newBuilder().setTenant(AdminProtoMapper.toProto(c.tenant())).build();
                 }
-                case TenantService.CreateOutcome.AlreadyExists e -> throw GrpcErrors.error(Status.Code.ALREADY_EXISTS,
-                        "TENANT_ALREADY_EXISTS", "tenant '" + id + "' already exists");
-                case TenantService.CreateOutcome.InvalidReplicationFactor i ->
-                        throw GrpcErrors.invalid("INVALID_REPLICATION_FACTOR", i.reason());
+                case TenantService.CreateOutcome refused -> throw OutcomeErrors.of(refused, id);
             };
         });
     }
@@ -144,7 +145,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     public void getTenant(GetTenantRequest request, StreamObserver<GetTenantResponse> observer) {
         respond(observer, "get tenant", () -> {
             TenantId id = RequestValidation.tenant(request.getTenantId());
-            Tenant tenant = tenants.find(id).orElseThrow(() -> CoordinatorGrpcEndpoint.tenantNotFound(id));
+            Tenant tenant = tenants.find(id).orElseThrow(() -> OutcomeErrors.tenantNotFound(id));
             TenantRateLimiter.Recent recent = quotas.recent(id);
             return GetTenantResponse.newBuilder().setTenant(AdminProtoMapper.toProto(tenant))
                     .setRecentOpsPerSecond(recent.admittedPerSecond()).setRecentThrottled(recent.throttled())
@@ -181,9 +182,9 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
                     yield SetTenantSpeculationResponse.newBuilder().setTenant(AdminProtoMapper.toProto(u.tenant()))
                             .build();
                 }
-                case TenantService.SetSpeculationOutcome.NotFound n -> throw CoordinatorGrpcEndpoint.tenantNotFound(id);
-                case TenantService.SetSpeculationOutcome.ConcurrentModification c -> throw GrpcErrors.error(
-                        Status.Code.ABORTED, "CONCURRENT_MODIFICATION", "tenant '" + id + "' kept changing; retry");
+                case TenantService.SetSpeculationOutcome.NotFound n -> throw OutcomeErrors.tenantNotFound(id);
+                case TenantService.SetSpeculationOutcome.ConcurrentModification c ->
+                        throw OutcomeErrors.concurrentModification("tenant '" + id + "' kept changing; retry");
             };
         });
     }
@@ -205,9 +206,9 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
                                     quota.bytesPerSecond());
                     yield SetTenantQuotaResponse.newBuilder().setTenant(AdminProtoMapper.toProto(u.tenant())).build();
                 }
-                case TenantService.SetQuotaOutcome.NotFound n -> throw CoordinatorGrpcEndpoint.tenantNotFound(id);
-                case TenantService.SetQuotaOutcome.ConcurrentModification c -> throw GrpcErrors.error(
-                        Status.Code.ABORTED, "CONCURRENT_MODIFICATION", "tenant '" + id + "' kept changing; retry");
+                case TenantService.SetQuotaOutcome.NotFound n -> throw OutcomeErrors.tenantNotFound(id);
+                case TenantService.SetQuotaOutcome.ConcurrentModification c ->
+                        throw OutcomeErrors.concurrentModification("tenant '" + id + "' kept changing; retry");
             };
         });
     }
@@ -231,18 +232,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
                 }
                 case ChangeReplicationFactor.Outcome.Unchanged u ->
                         UpdateReplicationFactorResponse.newBuilder().setTenant(AdminProtoMapper.toProto(u.tenant())).build();
-                case ChangeReplicationFactor.Outcome.NotFound n -> throw CoordinatorGrpcEndpoint.tenantNotFound(id);
-                case ChangeReplicationFactor.Outcome.InvalidReplicationFactor i ->
-                        throw GrpcErrors.invalid("INVALID_REPLICATION_FACTOR", i.reason());
-                case ChangeReplicationFactor.Outcome.Conflicting c -> throw GrpcErrors.error(
-                        Status.Code.FAILED_PRECONDITION, "CHANGE_CONFLICT",
-                        "refused: " + c.reason() + "; wait for change " + c.other() + " to end",
-                        Map.of("change_id", c.other().value()));
-                case ChangeReplicationFactor.Outcome.RepairRunning r ->
-                        throw RepairProtoMapper.repairRunning(r.run(), r.reason());
-                case ChangeReplicationFactor.Outcome.Contended c -> throw GrpcErrors.error(Status.Code.ABORTED,
-                        "CONCURRENT_MODIFICATION", "the ring or tenant '" + id + "' kept changing during "
-                                + c.attempts() + " attempts; retry");
+                case ChangeReplicationFactor.Outcome refused -> throw OutcomeErrors.of(refused, id);
             };
         });
     }
@@ -250,10 +240,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     @Override
     public void addStorageNode(AddStorageNodeRequest request, StreamObserver<AddStorageNodeResponse> observer) {
         respond(observer, "add storage node", () -> {
-            if (!NodeId.isValid(request.getNodeId())) {
-                throw GrpcErrors.invalid("INVALID_NODE_ID",
-                        "node_id must be 1-64 characters of letters, digits, '.', '_' or '-'");
-            }
+            NodeId id = RequestValidation.nodeId(request.getNodeId());
             RequestValidation.host(request.getHost());
             if (request.getPort() < 1 || request.getPort() > 65535) {
                 throw GrpcErrors.invalid("INVALID_ADDRESS", "port must be 1-65535, was " + request.getPort());
@@ -268,7 +255,6 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
                 throw GrpcErrors.invalid("INVALID_VIRTUAL_NODES",
                         "virtual_nodes must be 1-" + StorageNode.MAX_VIRTUAL_NODES + ", was " + vnodes);
             }
-            NodeId id = new NodeId(request.getNodeId());
             if (request.getDryRun()) {
                 PreviewChange.ChangePlan plan = planned(dryRuns.add(id, request.getHost(), request.getPort(), vnodes,
                         request.getAllowExistingData()));
@@ -277,7 +263,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
                         .setRingEpoch(plan.ringEpoch())
                         .setPlan(AdminProtoMapper.toProto(plan)).build();
             }
-            StartOutcome.Started started = ChangeProtoMapper.startedOrThrow(
+            StartOutcome.Started started = OutcomeErrors.startedOrThrow(
                     changes.add(id, request.getHost(), request.getPort(), vnodes, request.getAllowExistingData()));
             LOG.info("storage node {} added at {} with {} vnodes: change {} {}; ring epoch {}", id,
                     started.node().address(), vnodes, started.change().id(), started.change().status(), started.epoch());
@@ -291,11 +277,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     @Override
     public void removeStorageNode(RemoveStorageNodeRequest request, StreamObserver<RemoveStorageNodeResponse> observer) {
         respond(observer, "remove storage node", () -> {
-            if (!NodeId.isValid(request.getNodeId())) {
-                throw GrpcErrors.invalid("INVALID_NODE_ID",
-                        "node_id must be 1-64 characters of letters, digits, '.', '_' or '-'");
-            }
-            NodeId id = new NodeId(request.getNodeId());
+            NodeId id = RequestValidation.nodeId(request.getNodeId());
             if (request.getDryRun()) {
                 PreviewChange.ChangePlan plan = planned(dryRuns.remove(id, request.getForce()));
                 return RemoveStorageNodeResponse.newBuilder()
@@ -303,7 +285,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
                         .setRingEpoch(plan.ringEpoch())
                         .setPlan(AdminProtoMapper.toProto(plan)).build();
             }
-            StartOutcome.Started started = ChangeProtoMapper.startedOrThrow(changes.remove(id, request.getForce()));
+            StartOutcome.Started started = OutcomeErrors.startedOrThrow(changes.remove(id, request.getForce()));
             LOG.info("storage node {} removal{}: change {} {}; ring epoch {}", id, request.getForce() ? " (forced)" : "",
                     started.change().id(), started.change().status(), started.epoch());
             return RemoveStorageNodeResponse.newBuilder()
@@ -316,12 +298,8 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     @Override
     public void getChange(GetChangeRequest request, StreamObserver<GetChangeResponse> observer) {
         respond(observer, "get change", () -> {
-            if (!ChangeId.isValid(request.getChangeId())) {
-                throw GrpcErrors.invalid("INVALID_CHANGE_ID", "change_id must be 1-128 characters of letters, digits,"
-                        + " '.', '_' or '-'");
-            }
-            TopologyChange change = changes.find(new ChangeId(request.getChangeId()))
-                    .orElseThrow(() -> ChangeProtoMapper.changeNotFound(request.getChangeId()));
+            TopologyChange change = changes.find(RequestValidation.changeId(request.getChangeId()))
+                    .orElseThrow(() -> OutcomeErrors.changeNotFound(request.getChangeId()));
             var proto = ChangeProtoMapper.toProto(change, true).toBuilder();
             cleanups.find(change.id()).ifPresent(c -> proto.setCleanup(CleanupProtoMapper.toProto(c,
                     cleanups.dueAt(change, c))));
@@ -348,26 +326,18 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     @Override
     public void forceCleanup(ForceCleanupRequest request, StreamObserver<ForceCleanupResponse> observer) {
         respond(observer, "force cleanup", () -> {
-            if (!ChangeId.isValid(request.getChangeId())) {
-                throw GrpcErrors.invalid("INVALID_CHANGE_ID", "change_id must be 1-128 characters of letters, digits,"
-                        + " '.', '_' or '-'");
-            }
+            ChangeId id = RequestValidation.changeId(request.getChangeId());
             RequestValidation.reason(request.getReason(), "a forced cleanup needs a reason: it skips the grace period"
                     + " and the verification of the new replicas, and the reason is kept with the change");
-            ChangeId id = new ChangeId(request.getChangeId());
             return switch (cleanups.force(id, request.getReason(), Callers.current().toString())) {
                 case CleanupStore.Force.Forced forced -> {
-                    TopologyChange change = changes.find(id).orElseThrow(() -> ChangeProtoMapper.changeNotFound(
+                    TopologyChange change = changes.find(id).orElseThrow(() -> OutcomeErrors.changeNotFound(
                             request.getChangeId()));
                     yield ForceCleanupResponse.newBuilder().setChangeId(id.value())
                             .setCleanup(CleanupProtoMapper.toProto(forced.cleanup(),
                                     cleanups.dueAt(change, forced.cleanup()))).build();
                 }
-                case CleanupStore.Force.NotFound n -> throw ChangeProtoMapper.changeNotFound(request.getChangeId());
-                case CleanupStore.Force.NotCompleted n -> throw GrpcErrors.error(Status.Code.FAILED_PRECONDITION,
-                        "CHANGE_NOT_COMPLETED", "change " + id + " is " + n.status()
-                                + ": only a COMPLETED change has ranges to clean up",
-                        java.util.Map.of("status", n.status().name()));
+                case CleanupStore.Force refused -> throw OutcomeErrors.of(refused, id);
             };
         });
     }
@@ -403,76 +373,64 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
         respond(observer, "explain key", () -> {
             TenantId id = RequestValidation.tenant(request.getTenantId());
             String key = RequestValidation.key(request.getKey());
-            Tenant tenant = tenants.find(id).orElseThrow(() -> CoordinatorGrpcEndpoint.tenantNotFound(id));
-            TopologyView view = topology.refresh();
-            Token token = Token.forKey(id.value(), key);
-            var b = ExplainKeyResponse.newBuilder().setToken(token.value())
-                    .setReplicationFactor(tenant.replicationFactor()).setRingEpoch(view.epoch());
-            Optional<ReplicaSets> sets = view.replicasFor(token, tenant.replicationFactor());
-            sets.ifPresent(s -> {
-                s.natural().forEach(n -> b.addReplicaNodeIds(n.id().value()));
-                s.pending().forEach(n -> b.addPendingNodeIds(n.id().value()));
-            });
-            return b.build();
+            return switch (explainKey.explain(id, key)) {
+                case ExplainKey.Outcome.Explained e -> AdminProtoMapper.toProto(e);
+                case ExplainKey.Outcome.TenantNotFound n -> throw OutcomeErrors.tenantNotFound(n.tenant());
+            };
         });
     }
 
     @Override
     public void describeRing(DescribeRingRequest request, StreamObserver<DescribeRingResponse> observer) {
         respond(observer, "describe ring", () -> {
-            boolean byTenant = !request.getTenantId().isEmpty();
-            if (byTenant == (request.getReplicationFactor() != 0)) {
-                throw GrpcErrors.invalid("INVALID_REPLICATION_FACTOR",
-                        "give either tenant_id or replication_factor, not " + (byTenant ? "both" : "neither"));
-            }
-            int rf;
-            if (byTenant) {
-                TenantId id = RequestValidation.tenant(request.getTenantId());
-                rf = tenants.find(id).orElseThrow(() -> CoordinatorGrpcEndpoint.tenantNotFound(id)).replicationFactor();
-            } else if (request.getReplicationFactor() < 1) {
-                throw GrpcErrors.invalid("INVALID_REPLICATION_FACTOR", "replication_factor must be at least 1, was "
-                        + request.getReplicationFactor());
-            } else {
-                rf = request.getReplicationFactor();
-            }
-            TopologyView view = topology.refresh();
-            RingDescription ring = RingDescription.of(view, rf).orElseThrow(() -> GrpcErrors.error(
-                    Status.Code.FAILED_PRECONDITION, "TOO_FEW_NODES", "the ring has " + view.currentNodeCount()
-                            + " nodes, fewer than replication factor " + rf));
-            return AdminProtoMapper.toProto(ring);
+            DescribeRing.Factor factor = ringFactor(request);
+            return switch (describeRing.describe(factor)) {
+                case DescribeRing.Outcome.Described d -> AdminProtoMapper.toProto(d.ring());
+                case DescribeRing.Outcome refused -> throw OutcomeErrors.of(refused);
+            };
         });
+    }
+
+    private static DescribeRing.Factor ringFactor(DescribeRingRequest request) {
+        boolean byTenant = !request.getTenantId().isEmpty();
+        if (byTenant && request.getReplicationFactor() != 0) {
+            throw GrpcErrors.invalid("INVALID_REPLICATION_FACTOR", "give either tenant_id or replication_factor, not both");
+        }
+        if (byTenant) {
+            return new DescribeRing.Factor.OfTenant(RequestValidation.tenant(request.getTenantId()));
+        }
+        if (request.getReplicationFactor() < 0) {
+            throw GrpcErrors.invalid("INVALID_REPLICATION_FACTOR", "replication_factor must be at least 1, was "
+                    + request.getReplicationFactor());
+        }
+        return request.getReplicationFactor() == 0 ? new DescribeRing.Factor.LargestInUse()
+                : new DescribeRing.Factor.Given(request.getReplicationFactor());
     }
 
     @Override
     public void getHintStats(GetHintStatsRequest request, StreamObserver<GetHintStatsResponse> observer) {
-        respond(observer, "get hint stats", () -> {
-            topology.refresh();
-            return HintProtoMapper.toProto(describeHints.describe());
-        });
+        respond(observer, "get hint stats", () -> HintProtoMapper.toProto(describeHints.describe()));
     }
 
     @Override
     public void replayHints(ReplayHintsRequest request, StreamObserver<ReplayHintsResponse> observer) {
-        NodeId id;
+        CompletableFuture<ReplayReport> run;
         try {
-            if (!NodeId.isValid(request.getNodeId())) {
-                throw GrpcErrors.invalid("INVALID_NODE_ID", "node_id must be 1-64 characters of letters, digits, '.', '_' or '-'");
-            }
-            id = new NodeId(request.getNodeId());
-            var node = topology.refresh().node(id).orElseThrow(() -> GrpcErrors.error(Status.Code.NOT_FOUND,
-                    "NODE_NOT_FOUND", "storage node '" + request.getNodeId() + "' is not in the ring"));
-            if (node.liveness() == Liveness.DOWN) {
-                throw GrpcErrors.error(Status.Code.FAILED_PRECONDITION, "NODE_DOWN", "storage node '" + id
-                        + "' is marked DOWN; its hints are replayed as soon as it is seen UP again");
-            }
+            NodeId id = RequestValidation.nodeId(request.getNodeId());
+            run = switch (replayHints.request(id)) {
+                case ReplayHints.Request.Started started -> {
+                    LOG.info("hint replay for node {} requested through the admin API", id);
+                    yield started.report();
+                }
+                case ReplayHints.Request refused -> throw OutcomeErrors.of(refused);
+            };
         } catch (RuntimeException e) {
-            observer.onError(CoordinatorGrpcEndpoint.toStatus("replay hints", "-", e));
+            observer.onError(OutcomeErrors.failure("replay hints", "-", e));
             return;
         }
-        LOG.info("hint replay for node {} requested through the admin API", id);
-        replayHints.replay(id).whenComplete((report, error) -> {
+        run.whenComplete((report, error) -> {
             if (error != null) {
-                observer.onError(CoordinatorGrpcEndpoint.toStatus("replay hints", "-", error));
+                observer.onError(OutcomeErrors.failure("replay hints", "-", error));
                 return;
             }
             observer.onNext(HintProtoMapper.toProto(report));
@@ -487,11 +445,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
                     : Optional.of(RequestValidation.tenant(request.getTenantId()));
             Optional<NodeId> node = Optional.empty();
             if (!request.getNodeId().isEmpty()) {
-                if (!NodeId.isValid(request.getNodeId())) {
-                    throw GrpcErrors.invalid("INVALID_NODE_ID",
-                            "node_id must be 1-64 characters of letters, digits, '.', '_' or '-'");
-                }
-                node = Optional.of(new NodeId(request.getNodeId()));
+                node = Optional.of(RequestValidation.nodeId(request.getNodeId()));
             }
             LOG.info("{}repair of {} ({}) requested through the admin API", request.getDryRun() ? "dry-run " : "",
                     tenant.map(t -> "tenant " + t).orElse("every tenant"),
@@ -534,10 +488,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private static PreviewChange.ChangePlan planned(DryRunChanges.Outcome outcome) {
         return switch (outcome) {
             case DryRunChanges.Outcome.Planned p -> p.plan();
-            case DryRunChanges.Outcome.Refused r -> {
-                ChangeProtoMapper.startedOrThrow(r.outcome());
-                throw new IllegalStateException("a refused dry run carries a refusal, not " + r.outcome());
-            }
+            case DryRunChanges.Outcome.Refused r -> throw OutcomeErrors.refusal(r.outcome()).exception();
         };
     }
 
@@ -555,7 +506,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
         try {
             response = call.get();
         } catch (RuntimeException e) {
-            StatusRuntimeException status = CoordinatorGrpcEndpoint.toStatus(op, "-", e);
+            StatusRuntimeException status = OutcomeErrors.failure(op, "-", e);
             observer.onError(status);
             return;
         }

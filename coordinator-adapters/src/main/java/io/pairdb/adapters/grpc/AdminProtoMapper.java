@@ -1,20 +1,17 @@
 package io.pairdb.adapters.grpc;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
-import com.google.rpc.ErrorInfo;
-import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.ring.ExplainKey;
 import io.pairdb.core.ring.RingDescription;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.topology.PreviewChange;
-import io.pairdb.core.topology.StartOutcome;
 import io.pairdb.proto.admin.v1.ChangePlan;
 import io.pairdb.proto.admin.v1.DescribeRingResponse;
+import io.pairdb.proto.admin.v1.ExplainKeyResponse;
 import io.pairdb.proto.admin.v1.NodeLiveness;
 import io.pairdb.proto.admin.v1.NodeOwnership;
 import io.pairdb.proto.admin.v1.PlanWarning;
@@ -89,9 +86,9 @@ final class AdminProtoMapper {
     private static PlanWarning toProto(PreviewChange.Warning warning) {
         return switch (warning) {
             case PreviewChange.Warning.WouldRefuse refuse -> {
-                StatusRuntimeException error = refusal(refuse.refusal());
-                yield PlanWarning.newBuilder().setReason(reason(error)).setBlocking(true)
-                        .setMessage(String.valueOf(error.getStatus().getDescription())).build();
+                OutcomeErrors.Refusal refusal = OutcomeErrors.refusal(refuse.refusal());
+                yield PlanWarning.newBuilder().setReason(refusal.reason()).setBlocking(true)
+                        .setMessage(GrpcErrors.cut(refusal.message(), GrpcErrors.MAX_MESSAGE_CHARS)).build();
             }
             case PreviewChange.Warning.NodeDown d -> PlanWarning.newBuilder().setReason("NODE_DOWN")
                     .setMessage("storage node '" + d.node() + "' does not answer: its ranges are streamed from the"
@@ -109,30 +106,12 @@ final class AdminProtoMapper {
         };
     }
 
-    /** The error the real request answers with for this refusal. */
-    private static StatusRuntimeException refusal(StartOutcome outcome) {
-        try {
-            ChangeProtoMapper.startedOrThrow(outcome);
-        } catch (StatusRuntimeException e) {
-            return e;
-        }
-        throw new IllegalArgumentException("not a refusal: " + outcome);
-    }
-
-    private static String reason(StatusRuntimeException error) {
-        com.google.rpc.Status status = StatusProto.fromThrowable(error);
-        if (status != null) {
-            for (var detail : status.getDetailsList()) {
-                if (detail.is(ErrorInfo.class)) {
-                    try {
-                        return detail.unpack(ErrorInfo.class).getReason();
-                    } catch (InvalidProtocolBufferException e) {
-                        throw new IllegalStateException("an ErrorInfo built here does not parse", e);
-                    }
-                }
-            }
-        }
-        return error.getStatus().getCode().name();
+    static ExplainKeyResponse toProto(ExplainKey.Outcome.Explained explained) {
+        var b = ExplainKeyResponse.newBuilder().setToken(explained.token().value())
+                .setReplicationFactor(explained.replicationFactor()).setRingEpoch(explained.ringEpoch());
+        explained.natural().forEach(n -> b.addReplicaNodeIds(n.value()));
+        explained.pending().forEach(n -> b.addPendingNodeIds(n.value()));
+        return b.build();
     }
 
     static DescribeRingResponse toProto(RingDescription ring) {

@@ -134,7 +134,7 @@ public class AuthGrpcEndpoint extends AuthServiceGrpc.AuthServiceImplBase {
         try {
             response = call.get();
         } catch (RuntimeException e) {
-            observer.onError(CoordinatorGrpcEndpoint.toStatus(op, "-", e));
+            observer.onError(OutcomeErrors.failure(op, "-", e));
             return;
         }
         observer.onNext(response);

@@ -31,7 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,37 +60,39 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
 
     @Override
     public void writeKeyValue(WriteKeyValueRequest request, StreamObserver<WriteKeyValueResponse> observer) {
-        respond(observer, "write", request.getTenantId(), () -> {
-            TenantId tenant = RequestValidation.tenant(request.getTenantId());
-            String key = RequestValidation.key(request.getKey());
-            WriteCommand command = new WriteCommand(tenant, key,
-                    Optional.of(RequestValidation.value(request.getValue(), settings.maxValueBytes())),
-                    RequestValidation.consistency(request.getConsistency(), settings.defaultConsistency()),
-                    RequestValidation.idempotencyKey(request.getIdempotencyKey()),
-                    causalContext(request.hasCausalContext(), request.getCausalContext()),
-                    RequestValidation.clientDeadline());
-            return withinQuota("write", tenant, request.getSerializedSize(), () -> writes.execute(command))
-                    .thenApply(outcome -> writeAnswer(outcome, command,
-                    r -> CoordinatorProtoMapper.toWriteResponse(r, false),
-                    r -> CoordinatorProtoMapper.toWriteResponse(r, true)));
-        });
+        respond(observer, "write", request.getTenantId(), () -> write("write", request.getTenantId(), request.getKey(),
+                Optional.of(request.getValue()), request.getConsistency(), request.getIdempotencyKey(),
+                request.hasCausalContext(), request.getCausalContext(), request.getSerializedSize(),
+                CoordinatorProtoMapper::toWriteResponse));
     }
 
     @Override
     public void deleteKeyValue(DeleteKeyValueRequest request, StreamObserver<DeleteKeyValueResponse> observer) {
-        respond(observer, "delete", request.getTenantId(), () -> {
-            TenantId tenant = RequestValidation.tenant(request.getTenantId());
-            String key = RequestValidation.key(request.getKey());
-            WriteCommand command = new WriteCommand(tenant, key, Optional.empty(),
-                    RequestValidation.consistency(request.getConsistency(), settings.defaultConsistency()),
-                    RequestValidation.idempotencyKey(request.getIdempotencyKey()),
-                    causalContext(request.hasCausalContext(), request.getCausalContext()),
-                    RequestValidation.clientDeadline());
-            return withinQuota("delete", tenant, request.getSerializedSize(), () -> writes.execute(command))
-                    .thenApply(outcome -> writeAnswer(outcome, command,
-                    r -> CoordinatorProtoMapper.toDeleteResponse(r, false),
-                    r -> CoordinatorProtoMapper.toDeleteResponse(r, true)));
-        });
+        respond(observer, "delete", request.getTenantId(), () -> write("delete", request.getTenantId(), request.getKey(),
+                Optional.empty(), request.getConsistency(), request.getIdempotencyKey(),
+                request.hasCausalContext(), request.getCausalContext(), request.getSerializedSize(),
+                CoordinatorProtoMapper::toDeleteResponse));
+    }
+
+    /** A write, or a delete (no value: a tombstone), answered through {@code answer} (stored response, duplicate). */
+    private <T> CompletableFuture<T> write(String op, String tenantId, String rawKey,
+                                           Optional<com.google.protobuf.ByteString> value, String consistency,
+                                           String idempotencyKey, boolean hasCausalContext,
+                                           io.pairdb.proto.coordinator.v1.VectorClock causal, long requestBytes,
+                                           BiFunction<io.pairdb.core.idempotency.StoredResponse, Boolean, T> answer) {
+        TenantId tenant = RequestValidation.tenant(tenantId);
+        String key = RequestValidation.key(rawKey);
+        WriteCommand command = new WriteCommand(tenant, key,
+                value.map(v -> RequestValidation.value(v, settings.maxValueBytes())),
+                RequestValidation.consistency(consistency, settings.defaultConsistency()),
+                RequestValidation.idempotencyKey(idempotencyKey), causalContext(hasCausalContext, causal),
+                RequestValidation.clientDeadline());
+        return withinQuota(op, tenant, requestBytes, () -> writes.execute(command))
+                .thenApply(outcome -> switch (outcome) {
+                    case WriteOutcome.Written w -> answer.apply(w.response(), false);
+                    case WriteOutcome.Duplicate d -> answer.apply(d.response(), true);
+                    default -> throw OutcomeErrors.of(outcome, command.consistency().wireName());
+                });
     }
 
     @Override
@@ -111,48 +113,9 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
                         .setReplicaCount(f.replicaCount())
                         .setConsistency(consistency.wireName())
                         .build();
-                case ReadOutcome.NotFound n -> throw GrpcErrors.error(Status.Code.NOT_FOUND, "KEY_NOT_FOUND",
-                        "key '" + key + "' not found in tenant '" + tenant + "'");
-                case ReadOutcome.TenantNotFound t -> throw tenantNotFound(t.tenant());
-                case ReadOutcome.Unavailable u -> throw notEnoughReplicas(u.required(), u.alive(), consistency.wireName());
-                case ReadOutcome.QuorumNotReached q -> throw quorumNotReached(q.required(), q.answered(),
-                        consistency.wireName(), "read");
-                case ReadOutcome.TimedOut t -> throw timedOut(t.required(), t.answered(), consistency.wireName(), "read");
-                case ReadOutcome.TopologyStale t -> throw topologyStale(t.stale());
+                default -> throw OutcomeErrors.of(outcome, tenant, key, consistency.wireName());
             });
         });
-    }
-
-    private <T> T writeAnswer(WriteOutcome outcome, WriteCommand command,
-                              Function<io.pairdb.core.idempotency.StoredResponse, T> written,
-                              Function<io.pairdb.core.idempotency.StoredResponse, T> duplicate) {
-        String cl = command.consistency().wireName();
-        return switch (outcome) {
-            case WriteOutcome.Written w -> written.apply(w.response());
-            case WriteOutcome.Duplicate d -> duplicate.apply(d.response());
-            case WriteOutcome.TenantNotFound t -> throw tenantNotFound(t.tenant());
-            case WriteOutcome.Unavailable u -> throw notEnoughReplicas(u.required(), u.alive(), cl);
-            case WriteOutcome.QuorumNotReached q -> throw quorumNotReached(q.required(), q.acknowledged(), cl, "write");
-            case WriteOutcome.TimedOut t -> throw timedOut(t.required(), t.acknowledged(), cl, "write");
-            case WriteOutcome.IdempotencyConflict c -> throw GrpcErrors.error(Status.Code.FAILED_PRECONDITION,
-                    "IDEMPOTENCY_KEY_CONFLICT", "idempotency key '" + c.idempotencyKey()
-                            + "' was already used for a different request on this key; use a new key");
-            case WriteOutcome.InFlight i -> throw GrpcErrors.retryLater("REQUEST_IN_PROGRESS",
-                    "a request with idempotency key '" + i.idempotencyKey() + "' is still in progress; retry shortly",
-                    Duration.ofMillis(200));
-            case WriteOutcome.IdempotencyUnavailable u -> throw GrpcErrors.error(Status.Code.UNAVAILABLE,
-                    "IDEMPOTENCY_STORE_UNAVAILABLE", "the idempotency store (Redis) is unreachable, so a write with an "
-                            + "idempotency key cannot be guaranteed once; retry later or send it without a key");
-            case WriteOutcome.ReadBeforeWriteFailed r -> throw readBeforeWriteFailed(r);
-            case WriteOutcome.InvalidCausalContext i -> throw GrpcErrors.invalid("INVALID_CAUSAL_CONTEXT",
-                    "causal_context cannot be used: " + i.reason());
-            case WriteOutcome.CoordinatorIdNotHeld c -> throw GrpcErrors.error(Status.Code.UNAVAILABLE,
-                    "COORDINATOR_ID_NOT_HELD", "this coordinator no longer holds the lease on its id '"
-                            + c.coordinatorId() + "' (its renewals failed, or another instance took the id over), so "
-                            + "it cannot version writes until it holds an id again; nothing was written, retry",
-                    Map.of("coordinator_id", c.coordinatorId()));
-            case WriteOutcome.TopologyStale t -> throw topologyStale(t.stale());
-        };
     }
 
     private static Optional<VectorClock> causalContext(boolean present, io.pairdb.proto.coordinator.v1.VectorClock clock) {
@@ -187,58 +150,6 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
         });
     }
 
-    static StatusRuntimeException tenantNotFound(TenantId tenant) {
-        return GrpcErrors.error(Status.Code.NOT_FOUND, "TENANT_NOT_FOUND",
-                "tenant '" + tenant + "' does not exist; create it with `pairdb-admin tenant create " + tenant + "`");
-    }
-
-    private static StatusRuntimeException topologyStale(ClusterTopology.Freshness.Stale stale) {
-        String since = stale.confirmedAt().map(at -> "since " + at).orElse("since it started");
-        return GrpcErrors.error(Status.Code.UNAVAILABLE, "TOPOLOGY_STALE",
-                "this coordinator could not confirm that its ring (epoch " + stale.epoch() + ") is current " + since
-                        + " (bound " + stale.bound() + "), so it serves no data requests until it can reach PostgreSQL "
-                        + "again; retry on another coordinator",
-                Map.of("ring_epoch", String.valueOf(stale.epoch())));
-    }
-
-    private static StatusRuntimeException notEnoughReplicas(int required, int alive, String cl) {
-        return GrpcErrors.error(Status.Code.UNAVAILABLE, "NOT_ENOUGH_REPLICAS",
-                "consistency " + cl + " needs " + required + " replicas but only " + alive + " are available",
-                Map.of("required", String.valueOf(required), "alive", String.valueOf(alive)));
-    }
-
-    private static StatusRuntimeException quorumNotReached(int required, int answered, String cl, String op) {
-        return GrpcErrors.error(Status.Code.UNAVAILABLE, "QUORUM_NOT_REACHED",
-                op + " at consistency " + cl + " needed " + required + " replica answers but got " + answered
-                        + " before the others failed",
-                Map.of("required", String.valueOf(required), "received", String.valueOf(answered)));
-    }
-
-    /** The read that finds the version a write follows missed its quorum: say so, and that nothing was written. */
-    private static StatusRuntimeException readBeforeWriteFailed(WriteOutcome.ReadBeforeWriteFailed r) {
-        Map<String, String> counts = Map.of("required", String.valueOf(r.required()),
-                "received", String.valueOf(r.answered()));
-        return switch (r.cause()) {
-            case NOT_ENOUGH_REPLICAS -> GrpcErrors.error(Status.Code.UNAVAILABLE, "NOT_ENOUGH_REPLICAS",
-                    "a write first reads the current version from a read quorum of " + r.required()
-                            + " replicas, but only " + r.answered() + " are available; nothing was written (a write "
-                            + "that sends the causal_context it read needs no read)", counts);
-            case QUORUM_NOT_REACHED -> GrpcErrors.error(Status.Code.UNAVAILABLE, "QUORUM_NOT_REACHED",
-                    "the read before the write needed " + r.required() + " replica answers but got " + r.answered()
-                            + " before the others failed; nothing was written", counts);
-            case TIMED_OUT -> GrpcErrors.error(Status.Code.DEADLINE_EXCEEDED, "QUORUM_NOT_REACHED",
-                    "the read before the write needed " + r.required() + " replica answers but got " + r.answered()
-                            + " before the deadline; nothing was written", counts);
-        };
-    }
-
-    private static StatusRuntimeException timedOut(int required, int answered, String cl, String op) {
-        return GrpcErrors.error(Status.Code.DEADLINE_EXCEEDED, "QUORUM_NOT_REACHED",
-                op + " at consistency " + cl + " needed " + required + " replica answers but got " + answered
-                        + " before the deadline",
-                Map.of("required", String.valueOf(required), "received", String.valueOf(answered)));
-    }
-
     /** Runs a call and turns whatever it ends with into exactly one response or status. */
     private <T> void respond(StreamObserver<T> observer, String op, String tenant, Call<T> call) {
         CompletableFuture<T> answer;
@@ -252,38 +163,9 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
                 observer.onNext(response);
                 observer.onCompleted();
             } else {
-                observer.onError(toStatus(op, tenant, error));
+                observer.onError(OutcomeErrors.failure(op, tenant, error));
             }
         });
-    }
-
-    static StatusRuntimeException toStatus(String op, String tenant, Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof StatusRuntimeException sre) {
-            return sre;
-        }
-        if (cause instanceof PairDbException e) {
-            // the detail (statements, tables, users, addresses) is for the operator, never for the client
-            LOG.warn("{} failed for tenant {}: {}{}", op, tenant, e.getMessage(),
-                    e.getCause() == null ? "" : " (" + e.getCause() + ")");
-            return GrpcErrors.error(Status.Code.UNAVAILABLE, "DEPENDENCY_UNAVAILABLE",
-                    op + " could not complete: " + dependency(e) + " is unavailable; the coordinator log has the detail");
-        }
-        LOG.error("{} failed unexpectedly for tenant {}", op, tenant, cause);
-        return GrpcErrors.error(Status.Code.INTERNAL, "INTERNAL", op + " failed unexpectedly; see the coordinator log");
-    }
-
-    /** Which kind of dependency failed, as a client may be told it. */
-    private static String dependency(PairDbException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException) {
-                return "the metadata store (PostgreSQL)";
-            }
-            if (t instanceof io.lettuce.core.RedisException) {
-                return "the idempotency store (Redis)";
-            }
-        }
-        return "a storage node or another dependency";
     }
 
     @FunctionalInterface

@@ -118,7 +118,7 @@ public class GatewayGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorServi
                     translatedAnswer = translate.apply(answer);
                 } catch (RuntimeException e) {
                     failed = true;
-                    observer.onError(CoordinatorGrpcEndpoint.toStatus(op, "-", e));
+                    observer.onError(OutcomeErrors.failure(op, "-", e));
                     return;
                 }
                 observer.onNext(translatedAnswer);

@@ -1,7 +1,6 @@
 package io.pairdb.adapters.grpc;
 
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.pairdb.core.repair.RepairRun;
 import io.pairdb.proto.admin.v1.ListRepairRunsResponse;
 import java.util.Map;
@@ -22,7 +21,7 @@ final class RepairProtoMapper {
     static RepairResponse toProtoOrThrow(RepairTenants.Outcome outcome) {
         return switch (outcome) {
             case RepairTenants.Outcome.Done done -> toProto(done);
-            case RepairTenants.Outcome.TenantNotFound t -> throw CoordinatorGrpcEndpoint.tenantNotFound(t.tenant());
+            case RepairTenants.Outcome.TenantNotFound t -> throw OutcomeErrors.tenantNotFound(t.tenant());
             case RepairTenants.Outcome.NodeNotFound n -> throw GrpcErrors.error(Status.Code.NOT_FOUND, "NODE_NOT_FOUND",
                     "storage node '" + n.node() + "' is not in the ring");
             case RepairTenants.Outcome.ChangeInFlight c -> throw GrpcErrors.error(Status.Code.FAILED_PRECONDITION,
@@ -41,12 +40,6 @@ final class RepairProtoMapper {
                             + " which resumes it from the ranges done (see pairdb-admin repair status)",
                     Map.of("run_id", h.sofar().run()));
         };
-    }
-
-    /** A topology change refused because a repair run writes to the replicas it would move. */
-    static StatusRuntimeException repairRunning(String run, String reason) {
-        return GrpcErrors.error(Status.Code.FAILED_PRECONDITION, "REPAIR_RUNNING", "refused: " + reason
-                + "; see pairdb-admin repair status", Map.of("run_id", run));
     }
 
     /** Runs for {@code repair status}; a RUNNING run whose lease ran out is ABANDONED. */

@@ -5,9 +5,11 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.pairdb.core.idempotency.IdempotencyKey;
+import io.pairdb.core.node.NodeId;
 import io.pairdb.core.replication.ConsistencyLevel;
 import io.pairdb.core.replication.CoordinatorSettings;
 import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.topology.ChangeId;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -73,6 +75,21 @@ final class RequestValidation {
                     "tenant_id must be 1-64 characters of letters, digits, '.', '_' or '-'");
         }
         return new TenantId(tenantId);
+    }
+
+    static NodeId nodeId(String nodeId) {
+        if (!NodeId.isValid(nodeId)) {
+            throw GrpcErrors.invalid("INVALID_NODE_ID", "node_id must be 1-64 characters of letters, digits, '.', '_' or '-'");
+        }
+        return new NodeId(nodeId);
+    }
+
+    static ChangeId changeId(String changeId) {
+        if (!ChangeId.isValid(changeId)) {
+            throw GrpcErrors.invalid("INVALID_CHANGE_ID", "change_id must be 1-128 characters of letters, digits,"
+                    + " '.', '_' or '-'");
+        }
+        return new ChangeId(changeId);
     }
 
     static String key(String key) {

@@ -1,11 +1,10 @@
 package io.pairdb.adapters.grpc;
 
+import static io.pairdb.proto.testing.ErrorReasons.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.lettuce.core.RedisConnectionException;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.PermanentFailureException;
@@ -23,7 +22,7 @@ class DependencyFailureStatusTest {
     @Test
     void aPostgresqlFailureIsTheMetadataStoreWithoutItsDetail() {
         SQLException sql = new SQLException("FATAL: password authentication failed for user \"pairdb\" at 10.1.2.3", "28P01");
-        StatusRuntimeException e = CoordinatorGrpcEndpoint.toStatus("list changes", "-",
+        StatusRuntimeException e = OutcomeErrors.failure("list changes", "-",
                 new PermanentFailureException("change c1", "could not read changes (table pending_changes): "
                         + sql.getMessage(), sql));
 
@@ -36,7 +35,7 @@ class DependencyFailureStatusTest {
 
     @Test
     void aRedisFailureIsTheIdempotencyStoreWithoutItsDetail() {
-        StatusRuntimeException e = CoordinatorGrpcEndpoint.toStatus("write", "t1", new CompletionException(
+        StatusRuntimeException e = OutcomeErrors.failure("write", "t1", new CompletionException(
                 new PairDbException("pairdb:idem:t1:abc", "could not claim idempotency key pairdb:idem:t1:abc",
                         new RedisConnectionException("Unable to connect to 10.9.8.7:6379"))));
 
@@ -47,20 +46,12 @@ class DependencyFailureStatusTest {
 
     @Test
     void anyOtherDependencyFailureIsGeneric() {
-        StatusRuntimeException e = CoordinatorGrpcEndpoint.toStatus("add storage node", "-",
+        StatusRuntimeException e = OutcomeErrors.failure("add storage node", "-",
                 new PairDbException("node n4", "no health answer from 10.0.0.4:7000 within 2s"));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(reason(e)).isEqualTo("DEPENDENCY_UNAVAILABLE");
         assertThat(e.getStatus().getDescription()).isEqualTo("add storage node could not complete: a storage node or "
                 + "another dependency is unavailable; the coordinator log has the detail");
-    }
-
-    private static String reason(StatusRuntimeException e) {
-        try {
-            return StatusProto.fromThrowable(e).getDetails(0).unpack(ErrorInfo.class).getReason();
-        } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
-            throw new AssertionError(ex);
-        }
     }
 }

@@ -12,8 +12,8 @@ import io.pairdb.core.ring.Token;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.version.Version;
+import io.pairdb.embedded.FreePorts;
 import io.pairdb.emulator.StorageNodeEmulator;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -82,10 +82,7 @@ class GrpcStorageNodesHealthTest {
 
     @Test
     void aNodeThatCameBackIsFoundWithinAProbeOrTwoDespiteGrpcsReconnectBackoff() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = FreePorts.pick();
         StorageNode away = node(port);
         // probed, and failing, for six seconds: long enough for gRPC's own reconnect backoff to grow past a few seconds
         long started = System.nanoTime();

@@ -37,13 +37,14 @@ public final class DescribeHints {
     }
 
     /**
-     * Reads the store once and reports every node's pending count and oldest hint to {@link HintMetrics}.
+     * Reads the store once and reports every node's pending count and oldest hint to {@link HintMetrics};
+     * the nodes are those of the ring the store holds now.
      *
      * @throws io.pairdb.core.PairDbException if the hint store cannot be reached
      */
     public HintReport describe() {
         Instant now = clock.now();
-        TopologyView view = topology.current();
+        TopologyView view = topology.refresh();
         Map<NodeId, PendingHints> pending = new TreeMap<>();
         hints.stats().forEach(p -> pending.put(p.target(), p));
         Map<NodeId, HintTally.Counts> counts = tally.all();

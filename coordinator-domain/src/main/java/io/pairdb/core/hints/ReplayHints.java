@@ -75,6 +75,37 @@ public final class ReplayHints {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /** What an operator's request to replay a node's hints now came to. */
+    public sealed interface Request {
+        /** A run for the node started, or the one under way is joined; {@code report} completes when it ends. */
+        record Started(CompletableFuture<ReplayReport> report) implements Request {
+        }
+
+        record NodeNotFound(NodeId node) implements Request {
+        }
+
+        /** The node is marked DOWN: its hints are replayed as soon as it is seen UP again, not before. */
+        record NodeDown(NodeId node) implements Request {
+        }
+    }
+
+    /**
+     * An operator's request to replay the node's hints now (the admin API): refused for a node not
+     * in the ring, as this coordinator finds it in the store, and for one marked DOWN; otherwise
+     * {@link #replay}.
+     */
+    public Request request(NodeId target) {
+        Objects.requireNonNull(target, "target");
+        var node = topology.refresh().node(target);
+        if (node.isEmpty()) {
+            return new Request.NodeNotFound(target);
+        }
+        if (node.get().liveness() == Liveness.DOWN) {
+            return new Request.NodeDown(target);
+        }
+        return new Request.Started(replay(target));
+    }
+
     /**
      * Replays the node's hints now. If a run for the node is already under way on this
      * coordinator, answers with that run's report instead of starting a second one.

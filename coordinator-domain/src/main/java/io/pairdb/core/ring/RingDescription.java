@@ -46,7 +46,8 @@ public record RingDescription(long epoch, int replicationFactor, List<Range> ran
         return Optional.of(new RingDescription(view.epoch(), rf, ranges));
     }
 
-    private static List<NodeId> ids(List<StorageNode> nodes) {
+    /** The nodes' ids, in order. */
+    static List<NodeId> ids(List<StorageNode> nodes) {
         return nodes.stream().map(StorageNode::id).toList();
     }
 }

@@ -298,7 +298,8 @@ public final class TenantService {
         return store.list();
     }
 
+    /** Against the ring the store holds now: a node another coordinator registered counts. */
     private Optional<String> checkReplicationFactor(int rf) {
-        return settings.check(rf, topology.current().currentNodeCount());
+        return settings.check(rf, topology.refresh().currentNodeCount());
     }
 }

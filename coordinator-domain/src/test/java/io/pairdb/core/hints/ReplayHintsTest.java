@@ -281,6 +281,20 @@ class ReplayHintsTest {
     // ---- which nodes ------------------------------------------------------------------------------
 
     @Test
+    void anOperatorsReplayIsRefusedForANodeOutsideTheRingAndForOneMarkedDown() {
+        storeHints(TARGET, 5);
+        assertThat(replay.request(new NodeId("node-9"))).isEqualTo(new ReplayHints.Request.NodeNotFound(new NodeId("node-9")));
+
+        topology.markLiveness(TARGET, Liveness.DOWN);
+        assertThat(replay.request(TARGET)).isEqualTo(new ReplayHints.Request.NodeDown(TARGET));
+        assertThat(storage.calls()).isEmpty();
+
+        topology.markLiveness(TARGET, Liveness.UP);
+        assertThat(replay.request(TARGET)).isInstanceOfSatisfying(ReplayHints.Request.Started.class,
+                started -> assertThat(done(started.report()).delivered()).isEqualTo(5));
+    }
+
+    @Test
     void hintsForANodeMarkedDownWaitUntilItIsUp() {
         storeHints(TARGET, 5);
         topology.markLiveness(TARGET, Liveness.DOWN);

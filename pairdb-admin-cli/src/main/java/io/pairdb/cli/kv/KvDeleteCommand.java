@@ -6,7 +6,6 @@ import io.pairdb.cli.CommonOptions;
 import io.pairdb.cli.Confirmation;
 import io.pairdb.cli.Host;
 import io.pairdb.proto.coordinator.v1.DeleteKeyValueRequest;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,18 +40,6 @@ final class KvDeleteCommand implements Callable<Integer> {
         this.host = host;
     }
 
-    /** The JSON document of {@code kv delete}. */
-    record Deleted(
-            String tenantId,
-            String key,
-            String idempotencyKey,
-            List<ClockEntry> vectorClock,
-            int replicaCount,
-            String consistency,
-            boolean isDuplicate,
-            long timestampMs) {
-    }
-
     @Override
     public Integer call() {
         Confirmation.require(host, yes, "delete " + tenantId + "/" + key, "Delete " + tenantId + "/" + key + "?");
@@ -67,12 +54,6 @@ final class KvDeleteCommand implements Callable<Integer> {
         if (!response.getSuccess()) {
             throw CommandFailure.server("the coordinator did not delete " + tenantId + "/" + key);
         }
-        var deleted = new Deleted(tenantId, key, response.getIdempotencyKey(), ClockEntry.from(response.getVectorClock()),
-                response.getReplicaCount(), response.getConsistency(), response.getIsDuplicate(), response.getTimestampMs());
-        String where = "%d replicas at %s (clock %s)".formatted(
-                deleted.replicaCount(), Consistency.text(deleted.consistency()), ClockEntry.text(deleted.vectorClock()));
-        return options.print(deleted, deleted.isDuplicate()
-                ? "OK %s/%s was already deleted with idempotency key %s: %s".formatted(tenantId, key, deleted.idempotencyKey(), where)
-                : "OK %s/%s deleted on %s".formatted(tenantId, key, where));
+        return Acknowledged.of(tenantId, key, response).print(options, Acknowledged.Done.DELETED);
     }
 }

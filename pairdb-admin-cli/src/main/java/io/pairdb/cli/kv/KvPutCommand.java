@@ -12,7 +12,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,18 +58,6 @@ final class KvPutCommand implements Callable<Integer> {
         this.host = host;
     }
 
-    /** The JSON document of {@code kv put}. */
-    record Written(
-            String tenantId,
-            String key,
-            String idempotencyKey,
-            List<ClockEntry> vectorClock,
-            int replicaCount,
-            String consistency,
-            boolean isDuplicate,
-            long timestampMs) {
-    }
-
     @Override
     public Integer call() {
         var request = WriteKeyValueRequest.newBuilder()
@@ -85,18 +72,7 @@ final class KvPutCommand implements Callable<Integer> {
         if (!response.getSuccess()) {
             throw CommandFailure.server("the coordinator did not write " + tenantId + "/" + key + ": " + response.getErrorMessage());
         }
-        var written = new Written(tenantId, key, response.getIdempotencyKey(), ClockEntry.from(response.getVectorClock()),
-                response.getReplicaCount(), response.getConsistency(), response.getIsDuplicate(), response.getTimestampMs());
-        return options.print(written, text(written));
-    }
-
-    private static String text(Written written) {
-        String where = "%d replicas at %s (clock %s)".formatted(
-                written.replicaCount(), Consistency.text(written.consistency()), ClockEntry.text(written.vectorClock()));
-        return written.isDuplicate()
-                ? "OK %s/%s was already written with idempotency key %s: %s".formatted(
-                        written.tenantId(), written.key(), written.idempotencyKey(), where)
-                : "OK %s/%s written to %s".formatted(written.tenantId(), written.key(), where);
+        return Acknowledged.of(tenantId, key, response).print(options, Acknowledged.Done.WRITTEN);
     }
 
     private byte[] readValue() {

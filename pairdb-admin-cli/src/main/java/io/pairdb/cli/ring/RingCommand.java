@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 @Prototype
 @Command(name = "ring", description = {
     "Shows the token ranges of the ring with their replicas and pending replicas, like nodetool describering,",
-    "for a tenant's replication factor (--tenant) or a given one (--rf)."})
+    "for a tenant's replication factor (--tenant), a given one (--rf), or by default the largest any tenant has."})
 public final class RingCommand implements Callable<Integer> {
 
     private final CommonOptions options;
@@ -32,7 +32,7 @@ public final class RingCommand implements Callable<Integer> {
         Integer replicationFactor;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     private Factor factor;
 
     public RingCommand(CommonOptions options) {
@@ -42,9 +42,10 @@ public final class RingCommand implements Callable<Integer> {
     /**
      * The JSON document of {@code ring}.
      *
+     * @param largestInUse the replication factor is the largest any tenant has (neither --tenant nor --rf given)
      * @param ranges in token order; tokens as unsigned decimal strings (jq loses precision above 2^53)
      */
-    record Described(long ringEpoch, int replicationFactor, List<Range> ranges) {
+    record Described(long ringEpoch, int replicationFactor, boolean largestInUse, List<Range> ranges) {
     }
 
     record Range(String startExclusive, String endInclusive, List<String> replicaNodeIds, List<String> pendingNodeIds) {
@@ -52,20 +53,22 @@ public final class RingCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (factor.replicationFactor != null && factor.replicationFactor < 1) {
-            throw new ParameterException(spec.commandLine(), "--rf must be at least 1, not " + factor.replicationFactor);
-        }
         var request = DescribeRingRequest.newBuilder();
-        if (factor.tenantId != null) {
+        if (factor != null && factor.tenantId != null) {
             request.setTenantId(factor.tenantId);
-        } else {
+        } else if (factor != null) {
+            if (factor.replicationFactor < 1) {
+                throw new ParameterException(spec.commandLine(), "--rf must be at least 1, not " + factor.replicationFactor);
+            }
             request.setReplicationFactor(factor.replicationFactor);
         }
+        // neither: the coordinator picks the largest replication factor any tenant has
         var response = options.admin().describeRing(request.build());
         List<Range> ranges = response.getRangesList().stream().map(r -> new Range(
                 Long.toUnsignedString(r.getStartExclusive()), Long.toUnsignedString(r.getEndInclusive()),
                 List.copyOf(r.getReplicaNodeIdsList()), List.copyOf(r.getPendingNodeIdsList()))).toList();
-        var described = new Described(response.getRingEpoch(), response.getReplicationFactor(), ranges);
+        var described = new Described(response.getRingEpoch(), response.getReplicationFactor(), factor == null,
+                ranges);
         return options.print(described, text(described));
     }
 
@@ -74,7 +77,8 @@ public final class RingCommand implements Callable<Integer> {
         ring.ranges().forEach(r -> table.row(r.startExclusive(), r.endInclusive(), String.join(",", r.replicaNodeIds()),
                 r.pendingNodeIds().isEmpty() ? null : String.join(",", r.pendingNodeIds())));
         long pending = ring.ranges().stream().filter(r -> !r.pendingNodeIds().isEmpty()).count();
-        return "Ring epoch %d, replication factor %d: %d ranges, %d with pending replicas%n".formatted(ring.ringEpoch(),
-                ring.replicationFactor(), ring.ranges().size(), pending) + table.render();
+        return "Ring epoch %d, replication factor %d%s: %d ranges, %d with pending replicas%n".formatted(ring.ringEpoch(),
+                ring.replicationFactor(), ring.largestInUse() ? " (the largest any tenant has; --tenant or --rf for another)"
+                        : "", ring.ranges().size(), pending) + table.render();
     }
 }

@@ -1,5 +1,6 @@
 package io.pairdb.storage.node;
 
+import static io.pairdb.proto.testing.ErrorReasons.reason;
 import static io.pairdb.storage.contract.Fixtures.aTombstone;
 import static io.pairdb.storage.contract.Fixtures.aValue;
 import static io.pairdb.storage.contract.Fixtures.entry;
@@ -8,11 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.google.rpc.ErrorInfo;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.pairdb.proto.storage.v1.Entry;
 import io.pairdb.proto.storage.v1.HealthRequest;
 import io.pairdb.proto.storage.v1.HealthResponse;
@@ -200,14 +199,6 @@ class DurableStorageNodeTest {
         return Files.readAllLines(directory.resolve(DataDirectory.MANIFEST), StandardCharsets.UTF_8).stream()
                 .filter(line -> line.startsWith("node-id=")).map(line -> line.substring("node-id=".length()))
                 .findFirst().orElseThrow();
-    }
-
-    private static String reason(StatusRuntimeException e) {
-        try {
-            return StatusProto.fromThrowable(e).getDetailsList().getFirst().unpack(ErrorInfo.class).getReason();
-        } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
-            throw new AssertionError("no ErrorInfo in " + e.getStatus(), ex);
-        }
     }
 
     /** A channel to the node and the calls the tests make. */

@@ -1,0 +1,65 @@
+package io.pairdb.adapters.grpc;
+
+import static io.pairdb.proto.testing.ErrorReasons.reason;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.rpc.RetryInfo;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.topology.ChangeId;
+import io.pairdb.core.topology.StartOutcome;
+import io.pairdb.core.write.WriteOutcome;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The reasons clients see for core outcomes, as the README's *Errors* documents them. */
+class OutcomeErrorsTest {
+
+    @Test
+    void aWriteThatTimedOutIsDeadlineExceededWithTheQuorumReasonAndTheCounts() {
+        StatusRuntimeException e = OutcomeErrors.of(new WriteOutcome.TimedOut(2, 1), "quorum");
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        assertThat(reason(e)).isEqualTo("QUORUM_NOT_REACHED");
+        assertThat(e.getStatus().getDescription())
+                .isEqualTo("write at consistency quorum needed 2 replica answers but got 1 before the deadline");
+    }
+
+    @Test
+    void aRetryOfAWriteStillInFlightIsAbortedWithARetryDelay() {
+        StatusRuntimeException e = OutcomeErrors.of(new WriteOutcome.InFlight("k-1"), "quorum");
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
+        assertThat(reason(e)).isEqualTo("REQUEST_IN_PROGRESS");
+        assertThat(StatusProto.fromThrowable(e).getDetailsList()).anyMatch(d -> d.is(RetryInfo.class));
+    }
+
+    @Test
+    void aDryRunWarnsWithTheReasonAndMessageTheRealRequestIsRefusedWith() {
+        List<StartOutcome> refusals = List.of(new StartOutcome.NodeDown(new NodeId("n3"), "connection refused"),
+                new StartOutcome.TooFewNodes(new NodeId("n3"), 2, 3), new StartOutcome.HoldsData(new NodeId("n4"), 7),
+                new StartOutcome.Conflicting(new ChangeId("add-n5-e4"), "change add-n5-e4 moves the same ranges"),
+                new StartOutcome.RepairRunning("run-1", "repair run run-1 writes to these replicas"),
+                new StartOutcome.Contended(5));
+        for (StartOutcome refused : refusals) {
+            OutcomeErrors.Refusal warning = OutcomeErrors.refusal(refused);
+
+            assertThatThrownBy(() -> OutcomeErrors.startedOrThrow(refused)).isInstanceOfSatisfying(
+                    StatusRuntimeException.class, e -> {
+                        assertThat(reason(e)).as("%s", refused).isEqualTo(warning.reason());
+                        assertThat(e.getStatus().getCode()).isEqualTo(warning.code());
+                        assertThat(e.getStatus().getDescription()).isEqualTo(warning.message());
+                    });
+        }
+        assertThat(OutcomeErrors.refusal(new StartOutcome.NodeDown(new NodeId("n3"), "x")).reason()).isEqualTo("NODE_DOWN");
+    }
+
+    @Test
+    void anAnswerIsNotTurnedIntoAnError() {
+        assertThatThrownBy(() -> OutcomeErrors.of(new WriteOutcome.Written(null), "quorum"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
