@@ -36,6 +36,8 @@ class DriveChangeTest {
         long copiedBeforeTheCrash = partway.totals().keys();
         assertThat(copiedBeforeTheCrash).isPositive();
         assertThat(partway.totals().done()).isLessThan(partway.totals().streams());
+        assertThat(partway.streams()).as("several streams copying at once when a dies")
+                .filteredOn(s -> s.state() == StreamState.STREAMING).hasSizeGreaterThan(1);
         a.scheduler.kill();
 
         assertThat(b.driver.takeOverAbandoned()).as("the lease is still a's").isEmpty();
@@ -61,6 +63,28 @@ class DriveChangeTest {
             }
         }
         assertThat(b.events).contains("resumed " + done.id(), "ended " + done.id() + " COMPLETED");
+    }
+
+    @Test
+    public void aFailingSourceHoldsUpOnlyItsOwnStreamsAndTheChangeCompletesOnceItRecovers() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        NodeId failing = new NodeId("n1");
+        cluster.data.failScans(failing, true);
+        ChangeId id = a.add("n4", 16).change().id();
+
+        cluster.runFor(Duration.ofSeconds(15), a);
+
+        TopologyChange meanwhile = cluster.change(id);
+        assertThat(meanwhile.inProgress()).isTrue();
+        assertThat(meanwhile.streams()).filteredOn(s -> !s.sources().contains(failing)).isNotEmpty()
+                .as("the streams from the other sources went on").allMatch(RangeStream::isDone);
+        assertThat(meanwhile.streams()).filteredOn(s -> s.sources().equals(List.of(failing))).isNotEmpty()
+                .noneMatch(RangeStream::isDone);
+
+        cluster.data.failScans(failing, false);
+        cluster.runUntil(() -> !cluster.change(id).inProgress(), Duration.ofSeconds(60), a);
+        assertThat(cluster.change(id).status()).isEqualTo(ChangeStatus.COMPLETED);
+        assertThat(cluster.keysHeldBy("n4")).isEqualTo(cluster.keysReplicatedBy(cluster.ring(NodeState.NORMAL), "n4"));
     }
 
     @Test
