@@ -17,12 +17,16 @@ class DriveChangeTest {
     private final ChangeCluster cluster = new ChangeCluster();
 
     private ChangeCluster.Coordinator threeNodesWithData() {
+        return threeNodesWithData(ChangeCluster.settings("coord-a"));
+    }
+
+    private ChangeCluster.Coordinator threeNodesWithData(ChangeSettings settings) {
         for (int i = 1; i <= 3; i++) {
             cluster.node("n" + i, 16);
         }
         cluster.tenant("big", 3);
         cluster.load("big", 600);
-        return cluster.coordinator("coord-a");
+        return cluster.coordinator(settings);
     }
 
     @Test
@@ -176,7 +180,8 @@ class DriveChangeTest {
 
     @Test
     public void theLeaseIsRenewedWhileAStepTakesLongerThanTheLease() throws Exception {
-        ChangeCluster.Coordinator a = threeNodesWithData();
+        // one stream at a time: the test runs the blocked batch on a thread of its own and the rest on this one
+        ChangeCluster.Coordinator a = threeNodesWithData(ChangeCluster.settings("coord-a").withStreamConcurrency(1));
         ChangeCluster.Coordinator b = cluster.coordinator("coord-b");
         ChangeId id = a.add("n4", 16).change().id();
         cluster.stepUntil(() -> cluster.change(id).totals().keys() >= 150, Duration.ofSeconds(5), a);
@@ -201,11 +206,12 @@ class DriveChangeTest {
         cluster.tenant("big", 3);
         cluster.load("big", 3000);
         ChangeSettings d = ChangeCluster.settings("coord-a");
-        // a scan batch of 100 entries goes out as several small batch writes
+        // a scan batch of 100 entries goes out as several small batch writes; one stream at a time, as
+        // the test runs the blocked batch on a thread of its own and the rest on this one
         ChangeCluster.Coordinator a = cluster.coordinator(new ChangeSettings(d.coordinatorId(), d.lease(),
                 d.livenessTimeout(), d.epochWaitTimeout(), d.settleDelay(), d.streamFailureTimeout(),
                 d.retryBackoffInitial(), d.retryBackoffMax(), 100, 1024, d.storageTimeout(), d.checkpointInterval(),
-                d.healthTimeout()));
+                d.healthTimeout()).withStreamConcurrency(1));
         ChangeCluster.Coordinator b = cluster.coordinator("coord-b");
         ChangeId id = a.add("n4", 16).change().id();
         NodeId n4 = new NodeId("n4");
