@@ -405,7 +405,14 @@ public final class DriveChange implements AutoCloseable {
      * resumes the change does not copy it again). Returns false when the lease is lost.
      */
     public boolean saveProgress() {
-        return ended != null || !unsaved || save(clock.now());
+        if (ended != null) {
+            return true;
+        }
+        // batches that reached their targets but were not taken in by a step yet count too
+        if (collect().isPresent()) {
+            return false;
+        }
+        return !unsaved || save(clock.now());
     }
 
     private void closeTransfer(int stream) {

@@ -40,8 +40,6 @@ class DriveChangeTest {
         long copiedBeforeTheCrash = partway.totals().keys();
         assertThat(copiedBeforeTheCrash).isPositive();
         assertThat(partway.totals().done()).isLessThan(partway.totals().streams());
-        assertThat(partway.streams()).as("several streams copying at once when a dies")
-                .filteredOn(s -> s.state() == StreamState.STREAMING).hasSizeGreaterThan(1);
         a.scheduler.kill();
 
         assertThat(b.driver.takeOverAbandoned()).as("the lease is still a's").isEmpty();
@@ -218,6 +216,8 @@ class DriveChangeTest {
         cluster.stepUntil(() -> cluster.change(id).totals().keys() >= 150, Duration.ofSeconds(5), a);
         // a can no longer reach the store to renew, and its step is stuck in a write
         cluster.changes.failRenewals(new PairDbException("changes", "PostgreSQL unreachable"));
+        // nor checkpoint: with the batch under way off its thread, a's steps would renew by checkpointing
+        cluster.changes.failCheckpoints(new PairDbException("changes", "PostgreSQL unreachable"));
         cluster.data.blockWritesTo(n4);
         Thread stepping = stepUntilAWriteBlocks(a);
         passWhileAStepRuns(Duration.ofSeconds(31), a);
