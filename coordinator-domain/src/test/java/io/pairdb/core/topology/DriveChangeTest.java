@@ -222,6 +222,8 @@ class DriveChangeTest {
         Thread stepping = stepUntilAWriteBlocks(a);
         passWhileAStepRuns(Duration.ofSeconds(31), a);
         assertThat(b.driver.takeOverAbandoned()).extracting(TopologyChange::id).containsExactly(id);
+        // the store is back: a's next checkpoint finds the lease is b's
+        cluster.changes.failCheckpoints(null);
         long writesUnderWay = cluster.data.batchWritesTo(n4);
 
         cluster.data.unblockWrites();
