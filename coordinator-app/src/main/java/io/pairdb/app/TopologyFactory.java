@@ -70,11 +70,15 @@ public class TopologyFactory {
             throw new ConfigurationError("pairdb.topology-changes.liveness-timeout",
                     "must be longer than the heartbeat interval, or every coordinator looks gone between two heartbeats");
         }
+        if (p.getStreamConcurrency() < 1) {
+            throw new ConfigurationError("pairdb.topology-changes.stream-concurrency",
+                    "must be at least 1 (streams of a change copied at once), not " + p.getStreamConcurrency());
+        }
         try {
             return new ChangeSettings(instance, p.getLease(), p.getLivenessTimeout(), p.getEpochWaitTimeout(),
                     p.getSettleDelay(), p.getStreamFailureTimeout(), p.getRetryBackoff(), p.getRetryBackoffMax(),
                     p.getBatchEntries(), p.getBatchBytes(), p.getStorageTimeout(), p.getCheckpointInterval(),
-                    p.getHealthTimeout(), storage.getTombstoneGcGrace());
+                    p.getHealthTimeout(), storage.getTombstoneGcGrace(), p.getStreamConcurrency());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigurationError("pairdb.topology-changes", e.getMessage());
         }

@@ -42,6 +42,8 @@ public class TopologyChangeProperties {
      * Changeable while running through the admin API ({@code pairdb-admin change throttle}).
      */
     private long streamThroughputMibPerSecond = 0;
+    /** How many range streams of a change copy at once, spread over the nodes they read from. */
+    private int streamConcurrency = 4;
     /** Bound on each storage call of a stream: one batch read or written. */
     private Duration storageTimeout = Duration.ofSeconds(10);
     /** Progress is persisted at least this often while streaming (and at an orderly stop). */
@@ -185,5 +187,13 @@ public class TopologyChangeProperties {
 
     public void setListen(boolean listen) {
         this.listen = listen;
+    }
+
+    public int getStreamConcurrency() {
+        return streamConcurrency;
+    }
+
+    public void setStreamConcurrency(int streamConcurrency) {
+        this.streamConcurrency = streamConcurrency;
     }
 }

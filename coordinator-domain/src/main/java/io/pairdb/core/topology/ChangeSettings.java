@@ -23,14 +23,33 @@ import java.util.Objects;
  * @param healthTimeout         bound on the health probe of a node about to be added or removed
  * @param minTombstoneGcGrace   the shortest tombstone gc grace a node may report and still be added:
  *                              hints and cleanups are sized to finish within it
+ * @param streamConcurrency     how many streams of a change copy at once (spread over the source
+ *                              nodes, see {@link PickStreams})
  */
 public record ChangeSettings(String coordinatorId, Duration lease, Duration livenessTimeout, Duration epochWaitTimeout,
                              Duration settleDelay, Duration streamFailureTimeout, Duration retryBackoffInitial,
                              Duration retryBackoffMax, int batchEntries, long batchBytes, Duration storageTimeout,
-                             Duration checkpointInterval, Duration healthTimeout, Duration minTombstoneGcGrace) {
+                             Duration checkpointInterval, Duration healthTimeout, Duration minTombstoneGcGrace,
+                             int streamConcurrency) {
     public static final Duration DEFAULT_MIN_TOMBSTONE_GC_GRACE = Duration.ofDays(10);
 
-    /** With the default shortest gc grace (10 days, the storage nodes' own default). */
+    /**
+     * Streams of a change copied at once by default: enough to hide each batch's round trips behind
+     * the others' on a handful of source nodes, few enough that live traffic keeps its share.
+     */
+    public static final int DEFAULT_STREAM_CONCURRENCY = 4;
+
+    /** With the default stream concurrency. */
+    public ChangeSettings(String coordinatorId, Duration lease, Duration livenessTimeout, Duration epochWaitTimeout,
+                          Duration settleDelay, Duration streamFailureTimeout, Duration retryBackoffInitial,
+                          Duration retryBackoffMax, int batchEntries, long batchBytes, Duration storageTimeout,
+                          Duration checkpointInterval, Duration healthTimeout, Duration minTombstoneGcGrace) {
+        this(coordinatorId, lease, livenessTimeout, epochWaitTimeout, settleDelay, streamFailureTimeout,
+                retryBackoffInitial, retryBackoffMax, batchEntries, batchBytes, storageTimeout, checkpointInterval,
+                healthTimeout, minTombstoneGcGrace, DEFAULT_STREAM_CONCURRENCY);
+    }
+
+    /** With the default shortest gc grace (10 days, the storage nodes' own default) and stream concurrency. */
     public ChangeSettings(String coordinatorId, Duration lease, Duration livenessTimeout, Duration epochWaitTimeout,
                           Duration settleDelay, Duration streamFailureTimeout, Duration retryBackoffInitial,
                           Duration retryBackoffMax, int batchEntries, long batchBytes, Duration storageTimeout,
@@ -69,6 +88,16 @@ public record ChangeSettings(String coordinatorId, Duration lease, Duration live
         if (batchBytes < 1024) {
             throw new IllegalArgumentException("batch bytes must be at least 1024, was " + batchBytes);
         }
+        if (streamConcurrency < 1) {
+            throw new IllegalArgumentException("stream concurrency must be at least 1, was " + streamConcurrency);
+        }
+    }
+
+    /** These settings with {@code streams} streams of a change copied at once. */
+    public ChangeSettings withStreamConcurrency(int streams) {
+        return new ChangeSettings(coordinatorId, lease, livenessTimeout, epochWaitTimeout, settleDelay,
+                streamFailureTimeout, retryBackoffInitial, retryBackoffMax, batchEntries, batchBytes, storageTimeout,
+                checkpointInterval, healthTimeout, minTombstoneGcGrace, streams);
     }
 
     public static ChangeSettings defaults(String coordinatorId) {

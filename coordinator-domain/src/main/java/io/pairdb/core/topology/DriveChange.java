@@ -7,12 +7,18 @@ import io.pairdb.core.port.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import io.pairdb.core.node.Liveness;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.ring.TopologyView;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * Drives one topology change that this coordinator holds the lease of, one bounded step at a
@@ -21,10 +27,13 @@ import java.util.OptionalLong;
  * <ol>
  *   <li>wait until every live coordinator serves the change's epoch ({@link EpochFence}), then
  *       for the settle delay, so no write still under way goes to the old replica sets only;</li>
- *   <li>copy the streams one batch at a time ({@link StreamRanges}), persisting progress at
- *       least every checkpoint interval and renewing the lease with it; a failed attempt is
- *       retried with backoff, and a stream failing for longer than the timeout fails the change;
- *       no batch starts while the coordinator's {@link StreamThrottle} says to wait;</li>
+ *   <li>copy the streams ({@link StreamRanges}), up to the stream concurrency of them at once,
+ *       each one batch at a time off the driver's thread, chosen so the source nodes share the
+ *       reads ({@link PickStreams}); progress is taken in by the steps (a batch counts once it is
+ *       on its target) and persisted at least every checkpoint interval, renewing the lease with
+ *       it; a failed attempt is retried with backoff while the other streams go on, and a stream
+ *       failing for longer than the timeout fails the change once no batch is under way; no batch
+ *       starts while the coordinator's {@link StreamThrottle} says to wait;</li>
  *   <li>hand a node change over: the node BOOTSTRAPPED (added) or HANDED_OVER (removed) with
  *       an epoch bump, so reads move to the ring as it will be while writes still reach the ring
  *       as it was; wait until every live coordinator serves that epoch, then for the settle
@@ -51,6 +60,17 @@ public final class DriveChange implements AutoCloseable {
         record Wait(Duration pause) implements Step {
         }
 
+        /**
+         * Call again once {@code event} completes (a batch under way ended), or after {@code atMost},
+         * whichever comes first; once, not for both.
+         */
+        record WaitFor(CompletableFuture<?> event, Duration atMost) implements Step {
+            public WaitFor {
+                Objects.requireNonNull(event, "event");
+                Objects.requireNonNull(atMost, "atMost");
+            }
+        }
+
         /** The change is no longer this coordinator's to drive. */
         record Ended(Ending ending) implements Step {
         }
@@ -59,6 +79,18 @@ public final class DriveChange implements AutoCloseable {
     public enum Ending { COMPLETED, FAILED, LEASE_LOST }
 
     private static final Duration FENCE_POLL = Duration.ofMillis(200);
+
+    /** A batch of one stream being copied off the driver's thread. */
+    private record Lane(int stream, CompletableFuture<StreamRanges.Progress> result) {
+    }
+
+    /**
+     * How the change is to end, once no batch is under way any more (a change never ends while a
+     * write of it may still reach a target). {@code lastSaved}: end it with the progress last
+     * saved rather than the progress made.
+     */
+    private record Finishing(ChangeStatus status, String error, boolean lastSaved) {
+    }
 
     private final ChangeStore store;
     private final ClusterTopology topology;
@@ -79,7 +111,12 @@ public final class DriveChange implements AutoCloseable {
     private Instant completingFrom;
     private Instant lastSaved;
     private boolean unsaved;
-    private StreamRanges.Transfer transfer;
+    /** The copies begun and not ended, by stream index: their scans stay open between batches. */
+    private final Map<Integer, StreamRanges.Transfer> transfers = new HashMap<>();
+    /** The batches under way, by stream index. */
+    private final Map<Integer, Lane> lanes = new LinkedHashMap<>();
+    private final PickStreams picking;
+    private Finishing finishing;
     private Ending ended;
     private final LeaseHold lease;
 
@@ -94,6 +131,7 @@ public final class DriveChange implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.events = Objects.requireNonNull(events, "events");
         this.streams = new ArrayList<>(change.streams());
+        this.picking = new PickStreams(settings.streamConcurrency());
         this.lastSaved = clock.now();
         // just started or claimed: the lease was granted no earlier than this
         this.lease = new LeaseHold(clock, settings.lease(), lastSaved);
@@ -118,11 +156,12 @@ public final class DriveChange implements AutoCloseable {
             return new Step.Ended(ended);
         }
         try {
-            return advance();
+            return finishing != null ? finish() : advance();
         } catch (PermanentFailureException e) {
             events.stepFailed(change.id(), e);
-            return end(ChangeStatus.FAILED, Optional.of("a step failed in a way retrying cannot fix: " + e.getMessage()),
-                    change.streams(), clock.now());
+            finishing = new Finishing(ChangeStatus.FAILED, "a step failed in a way retrying cannot fix: " + e.getMessage(),
+                    true);
+            return finish();
         }
     }
 
@@ -143,20 +182,30 @@ public final class DriveChange implements AutoCloseable {
         if (now.isBefore(streamingFrom)) {
             return new Step.Wait(Duration.between(now, streamingFrom));
         }
-        Optional<RangeStream> next = nextReady(now);
-        if (next.isEmpty()) {
-            if (streams.stream().allMatch(RangeStream::isDone)) {
-                return complete(now);
-            }
-            Instant soonest = streams.stream().filter(s -> !s.isDone())
-                    .map(s -> retryAt.getOrDefault(s.index(), now)).min(Instant::compareTo).orElse(now);
-            return new Step.Wait(Duration.between(now, soonest).isNegative() ? Duration.ZERO : Duration.between(now, soonest));
+        Optional<Step> stop = collect();
+        if (stop.isPresent()) {
+            return stop.get();
+        }
+        if (finishing != null) {
+            return finish();
+        }
+        now = clock.now();
+        if (unsaved && !now.isBefore(lastSaved.plus(settings.checkpointInterval())) && !save(now)) {
+            return lost();
+        }
+        if (lanes.isEmpty() && streams.stream().allMatch(RangeStream::isDone)) {
+            return complete(now);
         }
         Duration throttled = streaming.throttle().delay();
-        if (throttled.isPositive()) {
-            return new Step.Wait(throttled);
+        if (!throttled.isPositive()) {
+            launch(now);
         }
-        return copy(next.get(), now);
+        Duration pause = throttled.isPositive() ? throttled : untilRetry(now).orElse(renewEvery());
+        if (lanes.isEmpty()) {
+            return new Step.Wait(pause);
+        }
+        return new Step.WaitFor(CompletableFuture.anyOf(lanes.values().stream().map(Lane::result)
+                .toArray(CompletableFuture[]::new)), pause.compareTo(renewEvery()) < 0 ? pause : renewEvery());
     }
 
     private Optional<Step> awaitFence(Instant now) {
@@ -224,67 +273,116 @@ public final class DriveChange implements AutoCloseable {
         return end(ChangeStatus.COMPLETED, Optional.empty(), now);
     }
 
-    private Optional<RangeStream> nextReady(Instant now) {
+    /** Starts a batch of as many streams as the concurrency allows, chosen by {@link PickStreams}. */
+    private void launch(Instant now) {
+        List<RangeStream> ready = new ArrayList<>();
+        List<RangeStream> running = new ArrayList<>();
         for (RangeStream s : streams) {
-            if (!s.isDone() && !now.isBefore(retryAt.getOrDefault(s.index(), Instant.MIN))) {
-                return Optional.of(s);
+            if (lanes.containsKey(s.index())) {
+                running.add(s);
+            } else if (!s.isDone() && !now.isBefore(retryAt.getOrDefault(s.index(), Instant.MIN))) {
+                ready.add(s);
+            }
+        }
+        if (ready.isEmpty()) {
+            return;
+        }
+        TopologyView view = topology.current();
+        Function<RangeStream, NodeId> sourceOf = s -> s.sources().stream()
+                .filter(id -> view.node(id).map(n -> n.liveness() == Liveness.UP).orElse(false))
+                .findFirst().orElse(s.sources().getFirst());
+        long sources = streams.stream().filter(s -> !s.isDone()).map(sourceOf).distinct().count();
+        for (RangeStream s : picking.pick(ready, running, transfers.keySet(), sourceOf, (int) sources)) {
+            StreamRanges.Transfer transfer = transfers.computeIfAbsent(s.index(),
+                    i -> streaming.resume(s, topology::current, lease));
+            lanes.put(s.index(), new Lane(s.index(), transfer.nextElsewhere()));
+        }
+    }
+
+    /** How long until the next stream waiting out a backoff may be retried, if one is. */
+    private Optional<Duration> untilRetry(Instant now) {
+        return streams.stream().filter(s -> !s.isDone() && !lanes.containsKey(s.index()))
+                .map(s -> retryAt.get(s.index())).filter(at -> at != null && at.isAfter(now))
+                .min(Instant::compareTo).map(at -> Duration.between(now, at));
+    }
+
+    /** Takes in the batches that ended; a step to return at once if one of them ends the driving here. */
+    private Optional<Step> collect() {
+        List<Lane> ended = lanes.values().stream().filter(l -> l.result().isDone()).toList();
+        for (Lane lane : ended) {
+            lanes.remove(lane.stream());
+            Optional<Step> stop = took(lane, lane.result().join());
+            if (stop.isPresent()) {
+                return stop;
             }
         }
         return Optional.empty();
     }
 
-    private Step copy(RangeStream stream, Instant now) {
-        if (transfer == null || transfer.stream().index() != stream.index()) {
-            closeTransfer();
-            transfer = streaming.resume(stream, topology::current, lease);
-        }
-        switch (transfer.next()) {
+    private Optional<Step> took(Lane lane, StreamRanges.Progress progress) {
+        int index = lane.stream();
+        RangeStream before = streams.get(index);
+        switch (progress) {
             case StreamRanges.Progress.Copied copied -> {
-                streams.set(stream.index(), copied.stream());
-                events.streamProgressed(change, stream, copied.stream());
-                failures.remove(stream.index());
+                streams.set(index, copied.stream());
+                events.streamProgressed(change, before, copied.stream());
+                failures.remove(index);
                 unsaved = true;
-                if (!clock.now().isBefore(lastSaved.plus(settings.checkpointInterval())) && !save(clock.now())) {
-                    return lost();
-                }
-                return new Step.Continue();
             }
             case StreamRanges.Progress.Finished finished -> {
-                streams.set(stream.index(), finished.stream());
-                events.streamProgressed(change, stream, finished.stream());
-                failures.remove(stream.index());
-                closeTransfer();
+                streams.set(index, finished.stream());
+                events.streamProgressed(change, before, finished.stream());
+                failures.remove(index);
+                closeTransfer(index);
                 unsaved = true;
-                if (!clock.now().isBefore(lastSaved.plus(settings.checkpointInterval())) && !save(clock.now())) {
-                    return lost();
-                }
-                return new Step.Continue();
             }
             case StreamRanges.Progress.Stopped stopped -> {
-                closeTransfer();
-                return lost();
+                return Optional.of(lost());
             }
             case StreamRanges.Progress.Failed failed -> {
-                closeTransfer();
+                closeTransfer(index);
                 Instant at = clock.now();
-                RangeStream failing = stream.failed(at, failed.error());
-                streams.set(stream.index(), failing);
-                int count = failures.merge(stream.index(), 1, Integer::sum);
+                RangeStream failing = before.failed(at, failed.error());
+                streams.set(index, failing);
+                unsaved = true;
+                int count = failures.merge(index, 1, Integer::sum);
                 Duration failingFor = Duration.between(failing.failingSince().orElse(at), at);
                 if (failingFor.compareTo(settings.streamFailureTimeout()) >= 0) {
-                    return end(ChangeStatus.FAILED, Optional.of("stream " + stream.index() + " of range " + stream.range()
-                            + " to " + stream.target() + " kept failing for " + failingFor + ": " + failed.error()), at);
+                    if (finishing == null) {
+                        finishing = new Finishing(ChangeStatus.FAILED, "stream " + index + " of range " + before.range()
+                                + " to " + before.target() + " kept failing for " + failingFor + ": " + failed.error(), false);
+                    }
+                    return Optional.empty();
                 }
                 Duration pause = settings.backoff(count);
-                retryAt.put(stream.index(), at.plus(pause));
+                retryAt.put(index, at.plus(pause));
                 events.streamFailed(change(), failing, failed.error(), pause);
-                unsaved = true;
-                if (!at.isBefore(lastSaved.plus(settings.checkpointInterval())) && !save(at)) {
-                    return lost();
-                }
-                return new Step.Continue();
             }
         }
+        return Optional.empty();
+    }
+
+    /**
+     * Ends the change as {@link #finishing} says once no batch of it is under way; until then starts
+     * none and waits for those that are.
+     */
+    private Step finish() {
+        if (lease.isLost()) {
+            return lost();
+        }
+        for (Lane lane : List.copyOf(lanes.values())) {
+            if (lane.result().isDone()) {
+                lanes.remove(lane.stream());
+                closeTransfer(lane.stream());
+            }
+        }
+        if (!lanes.isEmpty()) {
+            return new Step.WaitFor(CompletableFuture.anyOf(lanes.values().stream().map(Lane::result)
+                    .toArray(CompletableFuture[]::new)), renewEvery());
+        }
+        Finishing f = finishing;
+        return end(f.status(), Optional.of(f.error()), f.lastSaved() ? change.streams() : List.copyOf(streams),
+                clock.now());
     }
 
     /** Persists progress and renews the lease; false when the lease is lost. */
@@ -307,7 +405,7 @@ public final class DriveChange implements AutoCloseable {
     }
 
     private Step end(ChangeStatus status, Optional<String> error, List<RangeStream> finalStreams, Instant at) {
-        closeTransfer();
+        closeTransfers();
         Optional<NodeState> nodeState = !change.type().concernsNode() ? Optional.empty()
                 : Optional.of(status == ChangeStatus.COMPLETED ? change.type().onCompletion() : change.type().onRollback());
         switch (store.finish(change.id(), settings.coordinatorId(), nodeState, status, error, finalStreams, at)) {
@@ -325,7 +423,9 @@ public final class DriveChange implements AutoCloseable {
     }
 
     private Step lost() {
-        closeTransfer();
+        // no batch under way starts another write: the next driver must meet none of this one's
+        lease.lose();
+        closeTransfers();
         ended = Ending.LEASE_LOST;
         events.leaseLost(change.id());
         return new Step.Ended(ended);
@@ -356,19 +456,42 @@ public final class DriveChange implements AutoCloseable {
      * resumes the change does not copy it again). Returns false when the lease is lost.
      */
     public boolean saveProgress() {
-        return ended != null || !unsaved || save(clock.now());
+        if (ended != null) {
+            return true;
+        }
+        // batches that reached their targets but were not taken in by a step yet count too
+        if (collect().isPresent()) {
+            return false;
+        }
+        return !unsaved || save(clock.now());
     }
 
-    private void closeTransfer() {
+    private void closeTransfer(int stream) {
+        StreamRanges.Transfer transfer = transfers.remove(stream);
         if (transfer != null) {
             transfer.close();
-            transfer = null;
         }
+    }
+
+    /** Closes every copy: at once if no batch of it is under way, else as soon as that batch ends. */
+    private void closeTransfers() {
+        for (Map.Entry<Integer, StreamRanges.Transfer> open : transfers.entrySet()) {
+            Lane lane = lanes.get(open.getKey());
+            StreamRanges.Transfer transfer = open.getValue();
+            if (lane == null) {
+                transfer.close();
+            } else {
+                lane.result().whenComplete((progress, error) -> transfer.close());
+            }
+        }
+        transfers.clear();
+        lanes.clear();
     }
 
     /** Stops driving without ending the change (shutdown): the lease runs out and another coordinator resumes. */
     @Override
     public void close() {
-        closeTransfer();
+        lease.lose();
+        closeTransfers();
     }
 }

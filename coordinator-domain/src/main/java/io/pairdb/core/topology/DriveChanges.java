@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -222,6 +223,19 @@ public final class DriveChanges {
         switch (next) {
             case Step.Continue c -> scheduler.schedule(Duration.ZERO, () -> step(run));
             case Step.Wait w -> scheduler.schedule(w.pause(), () -> step(run));
+            case Step.WaitFor w -> {
+                AtomicBoolean once = new AtomicBoolean();
+                Runnable again = () -> {
+                    if (once.compareAndSet(false, true)) {
+                        step(run);
+                    }
+                };
+                Scheduler.Cancellable timer = scheduler.schedule(w.atMost(), again);
+                w.event().whenComplete((value, error) -> {
+                    timer.cancel();
+                    scheduler.execute(again);
+                });
+            }
             case Step.Ended e -> throw new IllegalStateException("handled above");
         }
     }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
@@ -22,9 +23,11 @@ import java.util.function.Supplier;
 /**
  * Copies a stream's range from one of its sources to its target, one batch per call: a
  * {@code StreamRange} scan of the first source that answers (sources marked DOWN are tried last),
- * then a conditional {@code WriteBatch} of what it yielded to the target. Progress moves only
- * once a batch is on the target, so a stream resumed from its last position ({@code after})
- * never skips an entry; entries copied twice are ignored by conditional apply.
+ * then a conditional {@code WriteBatch} of what it yielded to the target, during which the next
+ * batch is already read from the source (pipelining: a stream waits for one round trip per batch,
+ * not two). Progress moves only once a batch is on the target, so a stream resumed from its last
+ * position ({@code after}) never skips an entry; entries copied twice are ignored by conditional
+ * apply.
  *
  * <p>Every batch copied is charged to the coordinator's {@link StreamThrottle}; the driver waits
  * for it before the next.
@@ -89,6 +92,8 @@ public final class StreamRanges {
         private int tenantIndex;
         private StorageRanges.Scan scan;
         private NodeId scanning;
+        /** The batch read from {@code scanning} while the one before it was written; null when none is. */
+        private List<StorageRanges.Entry> ahead;
 
         private Transfer(RangeStream stream, Supplier<TopologyView> topology, LeaseHold lease) {
             this.stream = stream;
@@ -98,57 +103,143 @@ public final class StreamRanges {
                 case TenantFilter.AllTenants all -> List.of();
                 case TenantFilter.Only only -> only.tenants();
             };
-            this.tenantIndex = stream.after().map(p -> Math.max(0, tenants.indexOf(p.tenant()))).orElse(0);
+            this.tenantIndex = startingTenant();
         }
 
         public RangeStream stream() {
             return stream;
         }
 
-        /** Copies the next batch; blocks for at most about two storage timeouts. */
+        /**
+         * {@link #next} on the scheduler, off the caller's thread (so that several streams copy at
+         * once). The future completes with what it achieved; an unexpected error is a {@link
+         * Progress.Failed} naming it. The transfer must not be used again before it completes.
+         */
+        public CompletableFuture<Progress> nextElsewhere() {
+            CompletableFuture<Progress> result = new CompletableFuture<>();
+            scheduler.execute(() -> {
+                try {
+                    result.complete(next());
+                } catch (RuntimeException e) {
+                    result.complete(new Progress.Failed("copying a batch failed: " + e));
+                }
+            });
+            return result;
+        }
+
+        /**
+         * Copies the next batch, reading the one after it from the source while it is written to
+         * the target (it is kept for the next call). Blocks for at most about three storage timeouts.
+         */
         public Progress next() {
             TopologyView view = topology.get();
             Optional<StorageNode> target = view.node(stream.target()).filter(n -> n.state() != NodeState.LEFT);
             if (target.isEmpty()) {
+                rewind();
                 return new Progress.Failed("target node " + stream.target() + " is not in the ring");
             }
+            List<StorageNode> sources = candidates(view);
+            if (scanning != null && sources.stream().noneMatch(n -> n.id().equals(scanning))) {
+                rewind();
+            }
             List<String> errors = new ArrayList<>();
-            for (StorageNode source : candidates(view)) {
-                while (true) {
-                    Optional<List<StorageRanges.Entry>> batch;
-                    try {
-                        batch = open(source).next(settings.storageTimeout());
-                    } catch (PairDbException e) {
-                        closeScan();
-                        errors.add(e.getMessage());
-                        break;
-                    }
-                    if (batch.isPresent() && batch.get().isEmpty()) {
-                        continue;
-                    }
-                    if (batch.isEmpty()) {
-                        closeScan();
-                        if (tenantIndex + 1 < tenants.size()) {
-                            tenantIndex++;
-                            continue;
-                        }
-                        stream = stream.done();
-                        return new Progress.Finished(stream);
-                    }
-                    Optional<Progress> refused = write(target.get(), batch.get());
-                    if (refused.isPresent()) {
-                        closeScan();
-                        return refused.get();
-                    }
-                    List<StorageRanges.Entry> entries = batch.get();
-                    long bytes = entries.stream().mapToLong(StorageRanges.Entry::approximateBytes).sum();
-                    stream = stream.copied(entries.size(), bytes, entries.getLast().position());
-                    throttle.charge(bytes);
-                    return new Progress.Copied(stream, entries.size());
+            for (StorageNode source : sources) {
+                Optional<List<StorageRanges.Entry>> batch;
+                try {
+                    batch = read(source);
+                } catch (PairDbException e) {
+                    rewind();
+                    errors.add(e.getMessage());
+                    continue;
                 }
+                if (batch.isEmpty()) {
+                    stream = stream.done();
+                    return new Progress.Finished(stream);
+                }
+                return copy(source, target.get(), batch.get());
             }
             return new Progress.Failed(errors.isEmpty() ? "no source of the range is in the ring"
                     : "no source could be scanned: " + String.join("; ", errors));
+        }
+
+        /**
+         * Writes the batch to the target and meanwhile reads the next from the source. Progress moves
+         * once the batch is on the target; what was read ahead is only kept, so a failed write loses
+         * nothing and a failed read ahead is read again (from the stream's position) next time.
+         */
+        private Progress copy(StorageNode source, StorageNode target, List<StorageRanges.Entry> entries) {
+            List<List<StorageRanges.Entry>> pieces = pieces(entries);
+            if (!lease.holdsFor(settings.storageTimeout())) {
+                rewind();
+                return stopped(target);
+            }
+            CompletableFuture<StorageRanges.BatchApplied> first = writing(target, pieces.getFirst());
+            boolean exhausted = false;
+            try {
+                Optional<List<StorageRanges.Entry>> following = read(source);
+                following.ifPresent(batch -> ahead = batch);
+                exhausted = following.isEmpty();
+            } catch (PairDbException e) {
+                // the source failed the read ahead: the next call reads again from the stream's position
+                closeScan();
+            }
+            Optional<Progress> refused = awaited(target, first);
+            for (int i = 1; refused.isEmpty() && i < pieces.size(); i++) {
+                refused = lease.holdsFor(settings.storageTimeout())
+                        ? awaited(target, writing(target, pieces.get(i))) : Optional.of(stopped(target));
+            }
+            if (refused.isPresent()) {
+                rewind();
+                return refused.get();
+            }
+            long bytes = entries.stream().mapToLong(StorageRanges.Entry::approximateBytes).sum();
+            stream = stream.copied(entries.size(), bytes, entries.getLast().position());
+            throttle.charge(bytes);
+            if (exhausted) {
+                stream = stream.done();
+                return new Progress.Finished(stream);
+            }
+            return new Progress.Copied(stream, entries.size());
+        }
+
+        /**
+         * The stream's next batch from {@code source} (the one read ahead, if any), or empty once its
+         * every tenant is scanned to the end; throws what the scan threw.
+         */
+        private Optional<List<StorageRanges.Entry>> read(StorageNode source) {
+            if (ahead != null && source.id().equals(scanning)) {
+                List<StorageRanges.Entry> batch = ahead;
+                ahead = null;
+                return Optional.of(batch);
+            }
+            while (true) {
+                Optional<List<StorageRanges.Entry>> batch = open(source).next(settings.storageTimeout());
+                if (batch.isPresent() && batch.get().isEmpty()) {
+                    continue;
+                }
+                if (batch.isEmpty()) {
+                    closeScan();
+                    if (tenantIndex + 1 < tenants.size()) {
+                        tenantIndex++;
+                        continue;
+                    }
+                    return Optional.empty();
+                }
+                return batch;
+            }
+        }
+
+        /**
+         * Forgets the open scan and what was read ahead, and goes back to the tenant of the stream's
+         * position: the next read starts from what reached the target, never past it.
+         */
+        private void rewind() {
+            closeScan();
+            tenantIndex = startingTenant();
+        }
+
+        private int startingTenant() {
+            return stream.after().map(p -> Math.max(0, tenants.indexOf(p.tenant()))).orElse(0);
         }
 
         /** The stream's sources that are still in the ring, those marked UP first. */
@@ -180,40 +271,41 @@ public final class StreamRanges {
             return scan;
         }
 
-        /**
-         * Writes the batch to the target in pieces of at most the configured entries and bytes;
-         * what stopped it, if anything did.
-         */
-        private Optional<Progress> write(StorageNode target, List<StorageRanges.Entry> entries) {
+        /** The batch cut into writes of at most the configured entries and bytes. */
+        private List<List<StorageRanges.Entry>> pieces(List<StorageRanges.Entry> entries) {
+            List<List<StorageRanges.Entry>> pieces = new ArrayList<>();
             List<StorageRanges.Entry> piece = new ArrayList<>();
             long pieceBytes = 0;
             for (StorageRanges.Entry e : entries) {
                 long size = e.approximateBytes();
                 if (!piece.isEmpty() && (piece.size() >= settings.batchEntries() || pieceBytes + size > settings.batchBytes())) {
-                    Optional<Progress> refused = writePiece(target, piece);
-                    if (refused.isPresent()) {
-                        return refused;
-                    }
+                    pieces.add(List.copyOf(piece));
                     piece = new ArrayList<>();
                     pieceBytes = 0;
                 }
                 piece.add(e);
                 pieceBytes += size;
             }
-            return piece.isEmpty() ? Optional.empty() : writePiece(target, piece);
+            pieces.add(List.copyOf(piece));
+            return pieces;
         }
 
-        private Optional<Progress> writePiece(StorageNode target, List<StorageRanges.Entry> piece) {
-            if (!lease.holdsFor(settings.storageTimeout())) {
-                return Optional.of(new Progress.Stopped("the lease on the change may run out before a batch write to "
-                        + target.id() + " ends (bound " + settings.storageTimeout() + ")"));
-            }
-            List<StorageRanges.Entry> entries = List.copyOf(piece);
+        private Progress stopped(StorageNode target) {
+            return new Progress.Stopped("the lease on the change may run out before a batch write to "
+                    + target.id() + " ends (bound " + settings.storageTimeout() + ")");
+        }
+
+        /** A batch write under way, bounded by the storage timeout; start it only while the lease outlasts that. */
+        private CompletableFuture<StorageRanges.BatchApplied> writing(StorageNode target, List<StorageRanges.Entry> piece) {
+            return Timeouts.bound(scheduler, Timeouts.started(() -> ranges.writeBatch(target, piece, settings.storageTimeout())),
+                    settings.storageTimeout(), () -> new PairDbException("node " + target.id(),
+                            "batch write to " + target.id() + " not acknowledged within " + settings.storageTimeout()));
+        }
+
+        /** Waits for a batch write; what stopped it, if anything did. */
+        private Optional<Progress> awaited(StorageNode target, CompletableFuture<StorageRanges.BatchApplied> write) {
             try {
-                Timeouts.bound(scheduler, Timeouts.started(() -> ranges.writeBatch(target, entries, settings.storageTimeout())),
-                        settings.storageTimeout(), () -> new PairDbException("node " + target.id(),
-                                "batch write to " + target.id() + " not acknowledged within " + settings.storageTimeout()))
-                        .get();
+                write.get();
                 return Optional.empty();
             } catch (ExecutionException | CompletionException e) {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -226,6 +318,7 @@ public final class StreamRanges {
         }
 
         private void closeScan() {
+            ahead = null;
             if (scan != null) {
                 scan.close();
                 scan = null;

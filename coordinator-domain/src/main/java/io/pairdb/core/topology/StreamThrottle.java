@@ -9,7 +9,7 @@ import java.util.Objects;
  * The cap on the bytes per second one coordinator streams, shared by every change it drives (like
  * Cassandra's outbound stream throughput): each copied batch is paid for by time, and the next batch
  * of any stream waits until the bytes copied so far are paid. Over any span {@code T} at most
- * {@code rate × T} plus one batch is copied. Changeable at any time, taking effect from the next
+ * {@code rate × T} plus one batch per stream copying at once is copied. Changeable at any time, taking effect from the next
  * batch; {@link #UNLIMITED} (0) turns it off. Thread-safe.
  */
 public final class StreamThrottle {

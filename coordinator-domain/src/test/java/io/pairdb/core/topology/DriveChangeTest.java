@@ -17,12 +17,16 @@ class DriveChangeTest {
     private final ChangeCluster cluster = new ChangeCluster();
 
     private ChangeCluster.Coordinator threeNodesWithData() {
+        return threeNodesWithData(ChangeCluster.settings("coord-a"));
+    }
+
+    private ChangeCluster.Coordinator threeNodesWithData(ChangeSettings settings) {
         for (int i = 1; i <= 3; i++) {
             cluster.node("n" + i, 16);
         }
         cluster.tenant("big", 3);
         cluster.load("big", 600);
-        return cluster.coordinator("coord-a");
+        return cluster.coordinator(settings);
     }
 
     @Test
@@ -61,6 +65,28 @@ class DriveChangeTest {
             }
         }
         assertThat(b.events).contains("resumed " + done.id(), "ended " + done.id() + " COMPLETED");
+    }
+
+    @Test
+    public void aFailingSourceHoldsUpOnlyItsOwnStreamsAndTheChangeCompletesOnceItRecovers() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        NodeId failing = new NodeId("n1");
+        cluster.data.failScans(failing, true);
+        ChangeId id = a.add("n4", 16).change().id();
+
+        cluster.runFor(Duration.ofSeconds(15), a);
+
+        TopologyChange meanwhile = cluster.change(id);
+        assertThat(meanwhile.inProgress()).isTrue();
+        assertThat(meanwhile.streams()).filteredOn(s -> !s.sources().contains(failing)).isNotEmpty()
+                .as("the streams from the other sources went on").allMatch(RangeStream::isDone);
+        assertThat(meanwhile.streams()).filteredOn(s -> s.sources().equals(List.of(failing))).isNotEmpty()
+                .noneMatch(RangeStream::isDone);
+
+        cluster.data.failScans(failing, false);
+        cluster.runUntil(() -> !cluster.change(id).inProgress(), Duration.ofSeconds(60), a);
+        assertThat(cluster.change(id).status()).isEqualTo(ChangeStatus.COMPLETED);
+        assertThat(cluster.keysHeldBy("n4")).isEqualTo(cluster.keysReplicatedBy(cluster.ring(NodeState.NORMAL), "n4"));
     }
 
     @Test
@@ -152,7 +178,8 @@ class DriveChangeTest {
 
     @Test
     public void theLeaseIsRenewedWhileAStepTakesLongerThanTheLease() throws Exception {
-        ChangeCluster.Coordinator a = threeNodesWithData();
+        // one stream at a time: the test runs the blocked batch on a thread of its own and the rest on this one
+        ChangeCluster.Coordinator a = threeNodesWithData(ChangeCluster.settings("coord-a").withStreamConcurrency(1));
         ChangeCluster.Coordinator b = cluster.coordinator("coord-b");
         ChangeId id = a.add("n4", 16).change().id();
         cluster.stepUntil(() -> cluster.change(id).totals().keys() >= 150, Duration.ofSeconds(5), a);
@@ -177,21 +204,26 @@ class DriveChangeTest {
         cluster.tenant("big", 3);
         cluster.load("big", 3000);
         ChangeSettings d = ChangeCluster.settings("coord-a");
-        // a scan batch of 100 entries goes out as several small batch writes
+        // a scan batch of 100 entries goes out as several small batch writes; one stream at a time, as
+        // the test runs the blocked batch on a thread of its own and the rest on this one
         ChangeCluster.Coordinator a = cluster.coordinator(new ChangeSettings(d.coordinatorId(), d.lease(),
                 d.livenessTimeout(), d.epochWaitTimeout(), d.settleDelay(), d.streamFailureTimeout(),
                 d.retryBackoffInitial(), d.retryBackoffMax(), 100, 1024, d.storageTimeout(), d.checkpointInterval(),
-                d.healthTimeout()));
+                d.healthTimeout()).withStreamConcurrency(1));
         ChangeCluster.Coordinator b = cluster.coordinator("coord-b");
         ChangeId id = a.add("n4", 16).change().id();
         NodeId n4 = new NodeId("n4");
         cluster.stepUntil(() -> cluster.change(id).totals().keys() >= 150, Duration.ofSeconds(5), a);
         // a can no longer reach the store to renew, and its step is stuck in a write
         cluster.changes.failRenewals(new PairDbException("changes", "PostgreSQL unreachable"));
+        // nor checkpoint: with the batch under way off its thread, a's steps would renew by checkpointing
+        cluster.changes.failCheckpoints(new PairDbException("changes", "PostgreSQL unreachable"));
         cluster.data.blockWritesTo(n4);
         Thread stepping = stepUntilAWriteBlocks(a);
         passWhileAStepRuns(Duration.ofSeconds(31), a);
         assertThat(b.driver.takeOverAbandoned()).extracting(TopologyChange::id).containsExactly(id);
+        // the store is back: a's next checkpoint finds the lease is b's
+        cluster.changes.failCheckpoints(null);
         long writesUnderWay = cluster.data.batchWritesTo(n4);
 
         cluster.data.unblockWrites();
