@@ -290,7 +290,8 @@ class DriveChangeTest {
         assertThat(cluster.change(id).inProgress()).as("still streaming under the cap").isTrue();
 
         a.throttle.setBytesPerSecond(StreamThrottle.UNLIMITED);
-        cluster.runUntil(() -> !cluster.change(id).inProgress(), Duration.ofSeconds(2), a);
+        // the rest streams at once; the hand-over then waits for the fence and the settle delay
+        cluster.runUntil(() -> !cluster.change(id).inProgress(), Duration.ofSeconds(30), a);
         assertThat(cluster.change(id).status()).isEqualTo(ChangeStatus.COMPLETED);
         assertThat(cluster.keysHeldBy("n4")).isEqualTo(cluster.keysReplicatedBy(cluster.ring(NodeState.NORMAL), "n4"));
     }
