@@ -743,6 +743,18 @@ if [ "$bootstrap" = 1 ]; then
   join_bytes="$(jq '.totals.bytes' "$work/join.json")"
   join_status="$(jq -r '.status' "$work/join.json")"
   join_streams="$(jq '.totals.streams' "$work/join.json")"
+  # the streaming alone, from the coordinator's log: from the fence plus the settle delay to the hand-over
+  # (the node add's time also holds the admin command's start, both fences and both settle delays)
+  log_seconds() {  # log_seconds TEXT: seconds since midnight of the first coordinator log line holding TEXT
+    grep -m1 -F "$1" "$work/coordinator.log" | awk '{ split($1, t, ":"); printf "%.3f", t[1] * 3600 + t[2] * 60 + t[3] }'
+  }
+  fenced_at="$(log_seconds "change $change_id: every live coordinator serves")"
+  handed_over_at="$(log_seconds "change $change_id: every range is streamed")"
+  settle="${PAIRDB_TOPOLOGY_CHANGES_SETTLE_DELAY:-5s}"
+  stream_seconds=""
+  if [ -n "$fenced_at" ] && [ -n "$handed_over_at" ] && [[ "$settle" =~ ^[0-9]+s$ ]]; then
+    stream_seconds="$(awk -v a="$fenced_at" -v b="$handed_over_at" -v s="${settle%s}" 'BEGIN { printf "%.2f", b - a - s }')"
+  fi
   start_emulator node-5; copy_port="$port"
   load_before_copy="$(uptime | sed 's/.*load average: //')"
   "$JAVA" "${java_opts[@]}" -jar "$admin_jar" bench copy --from "127.0.0.1:${node_ports[0]}" --to "127.0.0.1:$copy_port" \
@@ -765,10 +777,15 @@ if [ "$bootstrap" = 1 ]; then
     echo "| what | keys | MiB | s | MiB/s | keys/s |"
     echo "|---|---|---|---|---|---|"
     echo "| node add (coordinator) | $join_keys | $(awk -v b="$join_bytes" 'BEGIN { printf "%.1f", b / 1048576 }') | $join_seconds | $(rate "$join_keys" "$join_bytes" "$join_seconds") |"
+    if [ -n "$stream_seconds" ]; then
+      echo "| its streaming alone | $join_keys | $(awk -v b="$join_bytes" 'BEGIN { printf "%.1f", b / 1048576 }') | $stream_seconds | $(rate "$join_keys" "$join_bytes" "$stream_seconds") |"
+    fi
     echo "| bare copy | $copy_keys | $copy_mib | $copy_seconds | $(rate "$copy_keys" "$copy_bytes" "$copy_seconds") |"
     echo
     echo "(The change counts its bytes as key, value and clock sizes, the copy as the entries' protobuf size;"
-    echo "the node add time includes the admin command's start and the end of the change after the last batch.)"
+    echo "the node add time includes the admin command's start, the fence and settle delay ($settle) before streaming and"
+    echo "those of the hand-over after it; its streaming alone runs from the first fence plus the settle delay to the"
+    echo "hand-over, from the coordinator's log.)"
     echo
     echo "Load average at the end: $(uptime | sed 's/.*load average: //')."
   } >"$work/bootstrap.md"
