@@ -16,10 +16,14 @@ import java.util.function.LongSupplier;
  * bytes, each holding a second's worth and refilled greedily at the share's rate. A tenant's
  * buckets are rebuilt when its share changes. The recent rate is counted in whole-minute windows
  * (the last complete one, or the current one while there is none). Tenants are few (each is
- * created by an operator), so the map is not bounded.
+ * created by an operator), so the map is not bounded. A share above {@link #MAX_ENFORCED_PER_SECOND}
+ * (Bucket4j refills at most one token a nanosecond) is not limited: no coordinator serves that
+ * much, and a bucket for it cannot be built.
  */
 public final class Bucket4jTenantRateLimiter implements TenantRateLimiter {
     private static final long WINDOW_NANOS = Duration.ofMinutes(1).toNanos();
+    /** The largest rate a bucket refills at: one token a nanosecond. */
+    static final long MAX_ENFORCED_PER_SECOND = Duration.ofSeconds(1).toNanos();
 
     private final ConcurrentHashMap<TenantId, Buckets> buckets = new ConcurrentHashMap<>();
     private final LongSupplier nanoTime;
@@ -63,8 +67,8 @@ public final class Bucket4jTenantRateLimiter implements TenantRateLimiter {
 
         Buckets(TenantQuota share, Buckets before) {
             this.share = share;
-            this.ops = share.opsPerSecond() == 0 ? null : bucket(share.opsPerSecond());
-            this.bytes = share.bytesPerSecond() == 0 ? null : bucket(share.bytesPerSecond());
+            this.ops = bucket(share.opsPerSecond());
+            this.bytes = bucket(share.bytesPerSecond());
             if (before != null) {
                 synchronized (before) {
                     windowStart = before.windowStart;
@@ -78,7 +82,11 @@ public final class Bucket4jTenantRateLimiter implements TenantRateLimiter {
             }
         }
 
+        /** A bucket for the rate, or null when it is 0 (unlimited) or too high to enforce. */
         private static Bucket bucket(long perSecond) {
+            if (perSecond == 0 || perSecond > MAX_ENFORCED_PER_SECOND) {
+                return null;
+            }
             return Bucket.builder()
                     .addLimit(limit -> limit.capacity(perSecond).refillGreedy(perSecond, Duration.ofSeconds(1)))
                     .build();

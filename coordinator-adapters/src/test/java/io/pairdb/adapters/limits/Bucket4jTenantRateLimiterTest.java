@@ -29,4 +29,18 @@ class Bucket4jTenantRateLimiterTest extends TenantRateLimiterContract {
         now.set(Duration.ofMinutes(5).toNanos());
         assertThat(limiter.recent(acme)).as("idle since").isEqualTo(new TenantRateLimiter.Recent(0, 0));
     }
+
+    /** The fuzzer set a quota of Long.MAX_VALUE: every later call of that tenant failed INTERNAL. */
+    @Test
+    void aQuotaAboveWhatABucketCanRefillAdmitsInsteadOfFailing() {
+        var limiter = new Bucket4jTenantRateLimiter();
+        TenantId acme = new TenantId("acme");
+        for (TenantQuota huge : new TenantQuota[] {new TenantQuota(Long.MAX_VALUE, 0), new TenantQuota(0, Long.MAX_VALUE),
+                new TenantQuota(Long.MAX_VALUE, Long.MAX_VALUE), new TenantQuota(2_000_000_000L, 5_000_000_000L)}) {
+            assertThat(limiter.tryAcquire(acme, huge, 1_000_000)).as("%s", huge).isEqualTo(new TenantRateLimiter.Decision.Admitted());
+        }
+        assertThat(limiter.tryAcquire(acme, new TenantQuota(1, 0), 0)).isEqualTo(new TenantRateLimiter.Decision.Admitted());
+        assertThat(limiter.tryAcquire(acme, new TenantQuota(1, 0), 0))
+                .as("a quota within reach is still enforced").isInstanceOf(TenantRateLimiter.Decision.Throttled.class);
+    }
 }
