@@ -85,6 +85,15 @@ public final class TopologyView {
         return current.nodeCount();
     }
 
+    /**
+     * The nodes that stay in the ring whatever the changes under way do: those of the current ring
+     * less any leaving, and none still joining. A tenant's RF must not exceed it (a decommission under
+     * way was allowed for the RFs there were when it started).
+     */
+    public int lastingNodeCount() {
+        return Math.min(current.nodeCount(), future.nodeCount());
+    }
+
     /** The key's replica sets, or empty when the current ring has fewer than {@code rf} nodes. */
     public Optional<ReplicaSets> replicasFor(Token token, int rf) {
         return replicasFor(token, rf, rf);

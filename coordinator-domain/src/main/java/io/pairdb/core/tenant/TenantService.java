@@ -298,8 +298,11 @@ public final class TenantService {
         return store.list();
     }
 
-    /** Against the ring the store holds now: a node another coordinator registered counts. */
+    /**
+     * Against the ring the store holds now: a node another coordinator registered counts, a node
+     * being decommissioned does not.
+     */
     private Optional<String> checkReplicationFactor(int rf) {
-        return settings.check(rf, topology.refresh().currentNodeCount());
+        return settings.check(rf, topology.refresh().lastingNodeCount());
     }
 }

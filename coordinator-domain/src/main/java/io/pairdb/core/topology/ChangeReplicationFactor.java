@@ -102,7 +102,7 @@ public final class ChangeReplicationFactor {
         }
         Tenant tenant = found.get();
         TopologyView view = TopologyView.of(topology);
-        Optional<String> invalid = bounds.check(rf, view.currentNodeCount());
+        Optional<String> invalid = bounds.check(rf, view.lastingNodeCount());
         if (invalid.isPresent()) {
             return Optional.of(new Outcome.InvalidReplicationFactor(invalid.get()));
         }

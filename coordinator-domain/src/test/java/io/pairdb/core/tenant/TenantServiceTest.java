@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
 import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.testing.GatedTenantStore;
 import io.pairdb.core.testing.InMemoryTenantStore;
@@ -151,6 +152,18 @@ class TenantServiceTest {
         assertThat(settings.check(6, 9)).hasValueSatisfying(r -> assertThat(r).contains("between 1 and 5"));
         assertThat(settings.check(5, 4)).hasValueSatisfying(r -> assertThat(r).contains("exceeds the 4 storage nodes"));
         assertThat(settings.check(4, 4)).isEmpty();
+    }
+
+    @Test
+    void aTenantsReplicationFactorMustFitTheNodesLeftOnceALeavingNodeHasLeft() {
+        // node-4 is being decommissioned: three nodes will be left
+        topologyStore.update(topologyStore.find(new NodeId("node-4")).orElseThrow().withState(NodeState.LEAVING,
+                clock.now()));
+
+        assertThat(tenants.create(ACME, Optional.of(4))).isInstanceOfSatisfying(CreateOutcome.InvalidReplicationFactor.class,
+                invalid -> assertThat(invalid.reason()).contains("exceeds the 3 storage nodes"));
+        assertThat(store.find(ACME)).isEmpty();
+        assertThat(tenants.create(ACME, Optional.of(3))).isInstanceOf(CreateOutcome.Created.class);
     }
 
     @Test
