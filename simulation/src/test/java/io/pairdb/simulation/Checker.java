@@ -351,16 +351,14 @@ final class Checker {
                         && !w.causalContext.get().covers(v.clock()));
     }
 
-    /** Whether the op's coordinator still served an epoch older than one a change had completed with by then. */
     /**
      * Whether the operation ran on an epoch before one a change completed with, by then, and that
-     * change's last epoch is a known defect: a node change's while S1 is open, an RF change's of two or
-     * more steps while S5 is.
+     * change's last epoch is a known defect: a node change's while S1 is open, an RF change's while S5 is.
      */
     private boolean lagging(History.Op op) {
         return op.servedEpoch >= 0 && world.completions().stream()
                 .filter(c -> c.rfStep() == 0 ? open.isOpen(KnownDefects.Item.COMPLETION_NOT_FENCED)
-                        : c.rfStep() >= 2 && open.isOpen(KnownDefects.Item.RF_COMPLETION_NOT_FENCED))
+                        : open.isOpen(KnownDefects.Item.RF_COMPLETION_NOT_FENCED))
                 .anyMatch(c -> c.at() <= op.completedAt && op.servedEpoch < c.epoch());
     }
 

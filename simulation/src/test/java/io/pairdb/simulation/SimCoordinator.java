@@ -291,6 +291,9 @@ final class SimCoordinator {
         }
 
         private void runCleanup() {
+            if (world.cleanupStopped()) {
+                return;
+            }
             RunCleanup.Report report = cleanup.run();
             if (report.attempted() > 0) {
                 world.trace().line(endpoint, "cleanup: " + report.deleted() + " ranges deleted (" + report.keysDeleted()

@@ -47,9 +47,16 @@ class SimulationTest {
      * join fails, not as a survivor. 804: during an RF 3 -> 1 lowering, a quorum delete was
      * acknowledged by the two replicas being dropped after its range had streamed to the kept one;
      * once RF 1 applied the next write did not build on it (quorum writes now also wait for a quorum
-     * of the replicas kept).
+     * of the replicas kept). 50469: S1, a quorum read on the epoch before a node change's last missed a
+     * write to the new replicas (the change now hands over and fences that epoch). 63316: S5 for a move
+     * by one, RF 3 -> 2: a coordinator still on the change's epoch read at one from the dropped replica
+     * after a write at all of the two kept (reads and writes now count their level among both RFs'
+     * replicas while the RF moves). 60595: a tenant of RF 2 was created while a decommission left one
+     * node (an RF is now checked against the nodes that stay). 62251: a skipped cleanup handed a
+     * retired replica's copies back after the final reads (cleanup now stops before them).
      */
-    static final long[] REGRESSION_SEEDS = {205, 603, 753, 804, 1614, 1856, 2166, 2518, 11284, 20184};
+    static final long[] REGRESSION_SEEDS = {205, 603, 753, 804, 1614, 1856, 2166, 2518, 11284, 20184, 50469, 60595,
+        62251, 63316};
 
     private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
 

@@ -44,6 +44,7 @@ final class World {
     private final History history = new History();
     private final Stats stats = new Stats();
     private DataLoss dataLoss;
+    private boolean cleanupStopped;
     private final Map<NodeId, SimNode> nodes = new LinkedHashMap<>();
     private final List<SimCoordinator> coordinators = new ArrayList<>();
     private final List<Completion> completions = new ArrayList<>();
@@ -56,6 +57,15 @@ final class World {
         this.random = random;
         this.network = network;
         this.stores = new SharedStores(() -> Simulation.EPOCH_MILLIS + kernel.nowMillis());
+    }
+
+    /** Cleanup runs no more from now on (before the final reads). */
+    void stopCleanup() {
+        cleanupStopped = true;
+    }
+
+    boolean cleanupStopped() {
+        return cleanupStopped;
     }
 
     void clients(Clients clients) {

@@ -8,9 +8,9 @@ import io.pairdb.core.port.CoordinatorMetrics.Operation;
 import io.pairdb.core.port.StorageNodes;
 import io.pairdb.core.replication.Deadline;
 import io.pairdb.core.replication.Environment;
+import io.pairdb.core.replication.ReplicaQuorum;
 import io.pairdb.core.replication.ReplicaReadRound;
 import io.pairdb.core.replication.ReplicaReadRound.Replies;
-import io.pairdb.core.ring.ReplicaSets;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantService;
@@ -72,21 +72,26 @@ public final class CoordinateRead {
         if (tenant.isEmpty()) {
             return done(new ReadOutcome.TenantNotFound(command.tenant()));
         }
-        int rf = tenant.get().replicationFactor();
-        int required = command.consistency().required(rf);
         Token token = Token.forKey(command.tenant().value(), command.key());
-        Optional<ReplicaSets> sets = topology.current().replicasFor(token, rf);
-        if (sets.isEmpty()) {
+        Optional<ReplicaQuorum> replicas = ReplicaQuorum.of(topology.current(), token, tenant.get(),
+                command.consistency());
+        if (replicas.isEmpty()) {
             env.metrics().quorumFailure(Operation.READ);
-            return done(new ReadOutcome.Unavailable(required, topology.current().currentNodeCount()));
+            return done(new ReadOutcome.Unavailable(command.consistency().required(tenant.get().replicationFactor()),
+                    topology.current().currentNodeCount()));
         }
-        List<StorageNode> readable = sets.get().natural().stream().filter(n -> n.liveness() == Liveness.UP).toList();
-        if (readable.size() < required) {
+        ReplicaQuorum quorum = replicas.get();
+        List<StorageNode> readable = quorum.replicas().stream().filter(n -> n.liveness() == Liveness.UP).toList();
+        if (readable.size() < quorum.required()) {
             env.metrics().quorumFailure(Operation.READ);
-            return done(new ReadOutcome.Unavailable(required, readable.size()));
+            return done(new ReadOutcome.Unavailable(quorum.required(), readable.size()));
         }
-        ReplicaReadRound round = ReplicaReadRound.start(readable, required, nodes, command.tenant(), command.key(),
-                deadline, env);
+        if (quorum.amongAlso(readable) < quorum.alsoRequired()) {
+            env.metrics().quorumFailure(Operation.READ);
+            return done(new ReadOutcome.Unavailable(quorum.alsoRequired(), (int) quorum.amongAlso(readable)));
+        }
+        ReplicaReadRound round = ReplicaReadRound.start(readable, quorum.required(), quorum.also(), nodes,
+                command.tenant(), command.key(), deadline, env);
         round.settled().thenAccept(all -> {
             if (Resolution.hasConflict(all.versions())) {
                 env.metrics().conflictDetected();

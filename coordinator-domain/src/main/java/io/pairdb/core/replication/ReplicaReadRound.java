@@ -7,6 +7,7 @@ import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.version.Version;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,6 +23,10 @@ import java.util.concurrent.CompletableFuture;
  * required answers are in (or can no longer come, or the deadline passes);
  * {@link #settled()} completes when every replica has answered or failed, or at the
  * deadline — late answers are what read repair works from.
+ *
+ * <p>A round may also need answers from a subset of the replicas ({@link AlsoAmong}, a read while
+ * the tenant's RF changes): its quorum is reached once both counts are, and fails as soon as either
+ * can no longer be.
  */
 public final class ReplicaReadRound {
     public enum Status { REACHED, FAILED, TIMED_OUT }
@@ -43,6 +48,9 @@ public final class ReplicaReadRound {
     }
 
     private final QuorumTracker tracker;
+    /** The subset's members and their count of answers, if the round has an {@link AlsoAmong}. */
+    private final Optional<AlsoAmong> also;
+    private final QuorumTracker alsoTracker;
     private final Map<StorageNode, Optional<Version>> answers = new LinkedHashMap<>();
     private final CompletableFuture<Replies> quorum = new CompletableFuture<>();
     private final CompletableFuture<Replies> settled = new CompletableFuture<>();
@@ -62,9 +70,15 @@ public final class ReplicaReadRound {
     private volatile Scheduler.Cancellable timer = NOTHING;
     private volatile Scheduler.Cancellable speculation = NOTHING;
 
-    private ReplicaReadRound(List<StorageNode> targets, int first, int required, Optional<Duration> speculateAfter,
-                             StorageNodes nodes, TenantId tenant, String key, Deadline deadline, Environment env) {
+    private ReplicaReadRound(List<StorageNode> given, int firstGiven, int required, Optional<AlsoAmong> also,
+                             Optional<Duration> speculateAfter, StorageNodes nodes, TenantId tenant, String key,
+                             Deadline deadline, Environment env) {
+        List<StorageNode> targets = also.map(a -> membersFirst(given, a)).orElse(given);
+        int first = also.map(a -> Math.max(firstGiven, Math.min(given.size(), a.required()))).orElse(firstGiven);
         this.tracker = new QuorumTracker(required, targets.size());
+        this.also = also;
+        this.alsoTracker = also.map(a -> new QuorumTracker(a.required(),
+                (int) targets.stream().filter(n -> a.members().contains(n.id())).count())).orElse(null);
         this.nodes = nodes;
         this.tenant = tenant;
         this.key = key;
@@ -92,11 +106,29 @@ public final class ReplicaReadRound {
         }
     }
 
+    /**
+     * The targets with as many members of the subset first as it needs, the others after them in their
+     * order: the replicas asked first can meet both counts.
+     */
+    private static List<StorageNode> membersFirst(List<StorageNode> targets, AlsoAmong also) {
+        List<StorageNode> ordered = new ArrayList<>();
+        targets.stream().filter(n -> also.members().contains(n.id())).limit(also.required()).forEach(ordered::add);
+        targets.stream().filter(n -> !ordered.contains(n)).forEach(ordered::add);
+        return ordered;
+    }
+
     /** Asks every target at once. */
     public static ReplicaReadRound start(List<StorageNode> targets, int required, StorageNodes nodes, TenantId tenant,
                                          String key, Deadline deadline, Environment env) {
-        return new ReplicaReadRound(targets, targets.size(), required, Optional.empty(), nodes, tenant, key, deadline,
-                env);
+        return start(targets, required, Optional.empty(), nodes, tenant, key, deadline, env);
+    }
+
+    /** Asks every target at once; the quorum also needs what {@code also} says, if anything. */
+    public static ReplicaReadRound start(List<StorageNode> targets, int required, Optional<AlsoAmong> also,
+                                         StorageNodes nodes, TenantId tenant, String key, Deadline deadline,
+                                         Environment env) {
+        return new ReplicaReadRound(targets, targets.size(), required, also, Optional.empty(), nodes, tenant, key,
+                deadline, env);
     }
 
     /**
@@ -109,8 +141,18 @@ public final class ReplicaReadRound {
     public static ReplicaReadRound startWithSpares(List<StorageNode> targets, int required, Duration speculateAfter,
                                                    StorageNodes nodes, TenantId tenant, String key, Deadline deadline,
                                                    Environment env) {
-        return new ReplicaReadRound(targets, Math.min(required, targets.size()), required, Optional.of(speculateAfter),
-                nodes, tenant, key, deadline, env);
+        return startWithSpares(targets, required, Optional.empty(), speculateAfter, nodes, tenant, key, deadline, env);
+    }
+
+    /**
+     * {@link #startWithSpares(List, int, Duration, StorageNodes, TenantId, String, Deadline, Environment)} whose
+     * quorum also needs what {@code also} says: the members of its subset are asked first, as many as it needs.
+     */
+    public static ReplicaReadRound startWithSpares(List<StorageNode> targets, int required, Optional<AlsoAmong> also,
+                                                   Duration speculateAfter, StorageNodes nodes, TenantId tenant,
+                                                   String key, Deadline deadline, Environment env) {
+        return new ReplicaReadRound(targets, Math.min(required, targets.size()), required, also,
+                Optional.of(speculateAfter), nodes, tenant, key, deadline, env);
     }
 
     public CompletableFuture<Replies> quorum() {
@@ -167,11 +209,11 @@ public final class ReplicaReadRound {
             QuorumTracker.Status status;
             if (error == null) {
                 answers.put(node, version);
-                status = tracker.success();
+                status = counted(node, tracker.success(), true);
             } else {
-                status = tracker.failure();
+                status = counted(node, tracker.failure(), false);
                 if (status == QuorumTracker.Status.PENDING && !spares.isEmpty()) {
-                    replacement = spares.poll();
+                    replacement = nextSpare();
                     asked++;
                 }
             }
@@ -203,11 +245,43 @@ public final class ReplicaReadRound {
         }
     }
 
+    /** Counts an answer in the subset's tracker too, if the node is one of its members; the combined status. */
+    private QuorumTracker.Status counted(StorageNode node, QuorumTracker.Status overall, boolean success) {
+        if (also.isEmpty()) {
+            return overall;
+        }
+        QuorumTracker.Status inSubset = also.get().members().contains(node.id())
+                ? (success ? alsoTracker.success() : alsoTracker.failure()) : alsoTracker.status();
+        if (overall == QuorumTracker.Status.FAILED || inSubset == QuorumTracker.Status.FAILED) {
+            return QuorumTracker.Status.FAILED;
+        }
+        return overall == QuorumTracker.Status.REACHED && inSubset == QuorumTracker.Status.REACHED
+                ? QuorumTracker.Status.REACHED : QuorumTracker.Status.PENDING;
+    }
+
+    /** The spare to ask for one that failed: a member of the subset while the subset still needs answers. */
+    private StorageNode nextSpare() {
+        if (also.isPresent() && alsoTracker.status() == QuorumTracker.Status.PENDING) {
+            for (StorageNode spare : spares) {
+                if (also.get().members().contains(spare.id())) {
+                    spares.remove(spare);
+                    return spare;
+                }
+            }
+        }
+        return spares.poll();
+    }
+
+    private boolean reached() {
+        return tracker.status() == QuorumTracker.Status.REACHED
+                && (also.isEmpty() || alsoTracker.status() == QuorumTracker.Status.REACHED);
+    }
+
     private void deadlinePassed() {
         speculation.cancel();
         Replies timedOut;
         synchronized (this) {
-            timedOut = snapshot(tracker.status() == QuorumTracker.Status.REACHED ? Status.REACHED : Status.TIMED_OUT);
+            timedOut = snapshot(reached() ? Status.REACHED : Status.TIMED_OUT);
         }
         quorum.complete(timedOut);
         settled.complete(timedOut);

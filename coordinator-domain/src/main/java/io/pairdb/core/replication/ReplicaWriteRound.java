@@ -27,23 +27,12 @@ import java.util.concurrent.CompletableFuture;
  * after that leaves a redundant hint, which conditional apply makes harmless). A hint that
  * cannot be stored (or not by the deadline) is counted; it never fails the write.
  *
- * <p>A round may also require acknowledgements from a subset of the members ({@link AlsoAmong}):
- * it is reached only once both counts are, and fails as soon as either can no longer be.
+ * <p>A round may also require acknowledgements from a subset of the members ({@link AlsoAmong}).
  */
 public final class ReplicaWriteRound {
     public enum Status { REACHED, FAILED, TIMED_OUT }
 
     public record Result(Status status, int acknowledged, int failed, int required) {
-    }
-
-    /** A further requirement: {@code required} acknowledgements from among {@code members}. */
-    public record AlsoAmong(Set<NodeId> members, int required) {
-        public AlsoAmong {
-            members = Set.copyOf(members);
-            if (required < 1 || required > members.size()) {
-                throw new IllegalArgumentException("cannot require " + required + " of " + members.size() + " members");
-            }
-        }
     }
 
     private record SubsetCount(Set<NodeId> members, QuorumTracker tracker) {

@@ -12,10 +12,12 @@ import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.IdempotencyStore;
 import io.pairdb.core.port.IdempotencyStore.Claim;
 import io.pairdb.core.port.StorageNodes;
+import io.pairdb.core.replication.AlsoAmong;
 import io.pairdb.core.replication.ConsistencyLevel;
 import io.pairdb.core.replication.CoordinatorSettings;
 import io.pairdb.core.replication.Deadline;
 import io.pairdb.core.replication.Environment;
+import io.pairdb.core.replication.ReplicaQuorum;
 import io.pairdb.core.replication.ReplicaReadRound;
 import io.pairdb.core.replication.ReplicaWriteRound;
 import io.pairdb.core.replication.SpeculationPolicy;
@@ -241,7 +243,7 @@ public final class CoordinateWrite {
         List<StorageNode> targets = sets.get().writeTargets();
         int requiredAcks = required + sets.get().pending().size();
         long alive = targets.stream().filter(n -> n.liveness() == Liveness.UP).count();
-        Optional<ReplicaWriteRound.AlsoAmong> kept = keptQuorum(command, tenant.get(), sets.get());
+        Optional<AlsoAmong> kept = keptQuorum(command, tenant.get(), sets.get());
         if (alive < requiredAcks) {
             env.metrics().quorumFailure(operation(command));
             return done(new WriteOutcome.Unavailable(requiredAcks, (int) alive));
@@ -254,7 +256,8 @@ public final class CoordinateWrite {
                 return done(new WriteOutcome.Unavailable(kept.get().required(), (int) keptAlive));
             }
         }
-        return baseVersion(command, sets.get(), tenant.get().speculation().orElse(env.settings().speculation()), deadline)
+        return baseVersion(command, tenant.get(), token, tenant.get().speculation().orElse(env.settings().speculation()),
+                deadline)
                 .thenCompose(base -> switch (base) {
             case BaseRead.Failed failed -> {
                 env.metrics().quorumFailure(operation(command));
@@ -267,7 +270,7 @@ public final class CoordinateWrite {
 
     private CompletableFuture<WriteOutcome> writeVersion(WriteCommand command, BaseRead.Found base,
                                                          List<StorageNode> targets, int requiredAcks,
-                                                         Optional<ReplicaWriteRound.AlsoAmong> kept, Token token,
+                                                         Optional<AlsoAmong> kept, Token token,
                                                          String idempotencyKey, Deadline deadline) {
         if (deadline.expired(env.clock())) {
             env.metrics().quorumFailure(operation(command));
@@ -303,22 +306,23 @@ public final class CoordinateWrite {
     }
 
     /**
-     * While the tenant's RF is lowered from {@code r} to {@code r'}, a quorum write must also reach a
-     * quorum of the {@code r'} replicas kept (the first {@code r'} of the natural ones): otherwise one
-     * acknowledged by dropped replicas alone, after its range streamed to the kept ones, would be
-     * missing there when reads switch to RF {@code r'}. Writes at {@code one} promise no such overlap;
-     * at {@code all} every replica acknowledges anyway.
+     * While the tenant's RF is lowered from {@code r} to {@code r'}, a write must also reach the
+     * level's count of the {@code r'} replicas kept (the first {@code r'} of the natural ones), as
+     * reads do ({@link ReplicaQuorum}): otherwise one acknowledged by dropped replicas alone, after its
+     * range streamed to the kept ones, would be missing there when reads switch to RF {@code r'}, and
+     * a coordinator still on the change's epoch after it completed would write past the readers of
+     * the new one. (A raise needs no such count: its write set is every replica of the higher RF,
+     * and the acknowledgements it needs, the level's count plus one per pending replica, include the
+     * level's count of each RF's replicas.)
      */
-    private static Optional<ReplicaWriteRound.AlsoAmong> keptQuorum(WriteCommand command, Tenant tenant,
-                                                                    ReplicaSets sets) {
-        if (command.consistency() != ConsistencyLevel.QUORUM || tenant.lowering().isEmpty()
-                || sets.natural().size() < tenant.lowering().get()) {
+    private static Optional<AlsoAmong> keptQuorum(WriteCommand command, Tenant tenant, ReplicaSets sets) {
+        if (tenant.lowering().isEmpty() || sets.natural().size() < tenant.lowering().get()) {
             return Optional.empty();
         }
         int lower = tenant.lowering().get();
         Set<NodeId> keptReplicas = sets.natural().subList(0, lower).stream().map(StorageNode::id)
                 .collect(Collectors.toSet());
-        return Optional.of(new ReplicaWriteRound.AlsoAmong(keptReplicas, ConsistencyLevel.QUORUM.required(lower)));
+        return Optional.of(new AlsoAmong(keptReplicas, command.consistency().required(lower)));
     }
 
     /** What the read before a write found: the version a new one follows, or why there is none to follow. */
@@ -340,16 +344,19 @@ public final class CoordinateWrite {
      * speculation policy (the tenant's, else {@link CoordinatorSettings#speculation()}; at most half
      * the time left).
      */
-    private CompletableFuture<BaseRead> baseVersion(WriteCommand command, ReplicaSets sets, SpeculationPolicy speculation,
-                                                    Deadline deadline) {
+    private CompletableFuture<BaseRead> baseVersion(WriteCommand command, Tenant tenant, Token token,
+                                                    SpeculationPolicy speculation, Deadline deadline) {
         if (command.causalContext().isPresent()) {
             return CompletableFuture.completedFuture(new BaseRead.Found(command.causalContext().get(), 0));
         }
+        // the same replicas as a read at quorum: while the RF changes, a quorum of the old RF's and of the new one's
+        ReplicaQuorum quorum = ReplicaQuorum.of(topology.current(), token, tenant, ConsistencyLevel.QUORUM)
+                .orElseThrow();
         // the replicas expected to answer first form the quorum asked; the others are the spares
         List<StorageNode> readable = env.latencies().fastestFirst(
-                sets.natural().stream().filter(n -> n.liveness() == Liveness.UP).toList());
-        int readQuorum = ConsistencyLevel.QUORUM.required(sets.natural().size());
-        if (readable.size() < readQuorum) {
+                quorum.replicas().stream().filter(n -> n.liveness() == Liveness.UP).toList());
+        int readQuorum = quorum.required();
+        if (readable.size() < readQuorum || quorum.amongAlso(readable) < quorum.alsoRequired()) {
             return CompletableFuture.completedFuture(new BaseRead.Failed(new WriteOutcome.ReadBeforeWriteFailed(
                     Cause.NOT_ENOUGH_REPLICAS, readQuorum, readable.size())));
         }
@@ -359,8 +366,8 @@ public final class CoordinateWrite {
                 env.settings().writeTimeout().dividedBy(SPECULATION_DIVISOR));
         Duration speculateAfter = Duration.ofMillis(Math.min(byPolicy.toMillis(),
                 deadline.remaining(env.clock()).toMillis() / 2));
-        return ReplicaReadRound.startWithSpares(readable, readQuorum, speculateAfter, nodes, command.tenant(),
-                        command.key(), deadline, env)
+        return ReplicaReadRound.startWithSpares(readable, readQuorum, quorum.also(), speculateAfter, nodes,
+                        command.tenant(), command.key(), deadline, env)
                 .quorum()
                 .thenApply(replies -> switch (replies.status()) {
                     case REACHED -> Resolution.resolve(replies.versions())

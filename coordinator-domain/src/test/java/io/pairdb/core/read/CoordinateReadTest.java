@@ -9,9 +9,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
+import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.replication.ConsistencyLevel;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.testing.CoordinatorHarness;
 import io.pairdb.core.testing.FakeStorageNodes.Kind;
+import io.pairdb.core.testing.InMemoryTenantStore;
 import io.pairdb.core.version.Causality;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.version.Version;
@@ -159,6 +163,68 @@ class CoordinateReadTest {
 
         assertThat(read(QUORUM)).isInstanceOfSatisfying(ReadOutcome.Found.class,
                 found -> assertThat(found.replicaCount()).isEqualTo(2));
+    }
+
+    // ---- while the RF changes ------------------------------------------------------------
+
+    /** The key's first {@code count} replicas of the current ring, in ring order. */
+    private List<NodeId> firstReplicas(int count) {
+        return h.topology().current().replicasFor(Token.forKey(TENANT.value(), KEY), count).orElseThrow()
+                .natural().stream().map(StorageNode::id).toList();
+    }
+
+    /** The tenant at {@code rf} on three nodes, its RF moving to {@code to} (the cache past its TTL). */
+    private void movingRf(int rf, int to) {
+        InMemoryTenantStore store = new InMemoryTenantStore();
+        h = CoordinatorHarness.builder().tenantStore(store).build();
+        h.createTenant(rf);
+        Tenant tenant = store.find(TENANT).orElseThrow();
+        store.update(to < rf ? tenant.loweringTo(to, h.clock().now()) : tenant.raisingTo(to, h.clock().now()),
+                tenant.version());
+        h.clock().advance(Duration.ofHours(1));
+    }
+
+    @Test
+    void whileTheRfIsLoweredAReadAtOneNeedsAReplicaKept() {
+        // found by the simulation (seed 63316): RF 3 -> 2; once the change completed, a write at all
+        // reached the two replicas kept, and a coordinator still on the change's epoch read at one
+        // from the dropped replica and answered the version before it
+        movingRf(3, 2);
+        List<NodeId> replicas = firstReplicas(3);
+        h.storage().put(replicas.get(0), TENANT, KEY, NEW);
+        h.storage().put(replicas.get(1), TENANT, KEY, NEW);
+        h.storage().put(replicas.get(2), TENANT, KEY, OLD);
+        h.storage().failEveryCall(replicas.get(0));
+        h.storage().failEveryCall(replicas.get(1));
+
+        assertThat(read(ConsistencyLevel.ONE)).as("the dropped replica alone is not a replica kept")
+                .isInstanceOf(ReadOutcome.QuorumNotReached.class);
+        h.storage().heal(replicas.get(1));
+        assertThat(read(ConsistencyLevel.ONE)).isInstanceOfSatisfying(ReadOutcome.Found.class,
+                found -> assertThat(found.version()).isEqualTo(NEW));
+        h.markDown(replicas.get(0));
+        h.markDown(replicas.get(1));
+        assertThat(read(ConsistencyLevel.ONE)).as("no replica kept is up")
+                .isEqualTo(new ReadOutcome.Unavailable(1, 0));
+    }
+
+    @Test
+    void whileTheRfIsRaisedAReadAtQuorumNeedsAQuorumOfTheNewReplicasToo() {
+        // RF 1 -> 3: once the change completed, a write at quorum of three may miss the one replica of
+        // RF 1, which a coordinator still on the change's epoch would read alone
+        movingRf(1, 3);
+        List<NodeId> replicas = firstReplicas(3);
+        h.storage().put(replicas.get(0), TENANT, KEY, OLD);
+        h.storage().put(replicas.get(1), TENANT, KEY, NEW);
+        h.storage().put(replicas.get(2), TENANT, KEY, NEW);
+        h.storage().failEveryCall(replicas.get(1));
+        h.storage().failEveryCall(replicas.get(2));
+
+        assertThat(read(QUORUM)).as("the replica of RF 1 alone is no quorum of three")
+                .isInstanceOf(ReadOutcome.QuorumNotReached.class);
+        h.storage().heal(replicas.get(2));
+        assertThat(read(QUORUM)).isInstanceOfSatisfying(ReadOutcome.Found.class,
+                found -> assertThat(found.version()).isEqualTo(NEW));
     }
 
     // ---- read repair ----------------------------------------------------------------------
