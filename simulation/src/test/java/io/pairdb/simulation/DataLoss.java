@@ -6,6 +6,9 @@ import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.StorageRanges.Entry;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.TopologyView;
+import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.topology.TopologyChange;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.version.Version;
@@ -22,6 +25,14 @@ import java.util.Set;
  * down, so its copies are never read again), every version it was the last holder of is gone for a
  * reason no protocol can undo. The checker does not count those against the system; everything
  * else must survive.
+ *
+ * <p>A copy counts as surviving where the system reads it: on a replica of its key (natural or
+ * pending), or in a hint. A copy only on a joining node survives if the join succeeds. A copy on a
+ * node that no longer replicates the key (its range moved, or the RF was lowered, and cleanup has
+ * not deleted it yet) does not count: cleanup may hand it back to the replicas (it verifies they
+ * hold what it deletes), but only if it gets to that range before the node leaves, within the
+ * handover window, which is a chance, not a promise (RF 1 whose one replica lost its disk has
+ * lost the write).
  */
 final class DataLoss {
     private record Lost(History.Key key, VectorClock clock) {
@@ -40,8 +51,9 @@ final class DataLoss {
     /** Called just before {@code node}'s copies become unreachable for good. */
     void lost(SimNode node) {
         times.add(world.kernel().now());
-        int count = 0;
+        int count = forget(node.id);
         int joining = 0;
+        TopologyView ring = TopologyView.of(world.stores().topology.load());
         for (Entry e : node.everything()) {
             History.Key key = new History.Key(e.tenant(), e.key());
             for (History.Issued issued : world.history().issued(key)) {
@@ -50,12 +62,15 @@ final class DataLoss {
                     continue;
                 }
                 Set<NodeId> joiners = new HashSet<>();
-                if (!survives(node.id, key, clock, joiners)) {
+                if (!survives(ring, node.id, key, clock, joiners)) {
                     if (joiners.isEmpty()) {
                         lost.add(new Lost(key, clock));
                         count++;
                     } else {
-                        onJoiningOnly.put(new Lost(key, clock), joiners);
+                        onJoiningOnly.merge(new Lost(key, clock), joiners, (a, b) -> {
+                            a.addAll(b);
+                            return a;
+                        });
                         joining++;
                     }
                 }
@@ -67,7 +82,8 @@ final class DataLoss {
 
     /**
      * A change ended: a joining node that did not make it into the ring takes its copies with it (they
-     * are never read); the versions only it still held are lost from now on.
+     * are never read); the versions only it still held are lost from now on. A node that joined keeps
+     * what it holds as a replica.
      */
     void changeEnded(TopologyChange change) {
         if (change.node().isEmpty() || onJoiningOnly.isEmpty()) {
@@ -75,28 +91,31 @@ final class DataLoss {
         }
         NodeId node = change.node().get();
         boolean joined = world.stores().topology.find(node).map(n -> n.state() == NodeState.NORMAL).orElse(false);
-        var it = onJoiningOnly.entrySet().iterator();
-        int count = 0;
-        while (it.hasNext()) {
-            var e = it.next();
-            if (!e.getValue().contains(node)) {
-                continue;
-            }
-            if (joined) {
-                it.remove();
-            } else {
-                e.getValue().remove(node);
-                if (e.getValue().isEmpty()) {
-                    lost.add(e.getKey());
-                    it.remove();
-                    count++;
-                }
-            }
+        if (joined) {
+            onJoiningOnly.values().removeIf(joiners -> joiners.contains(node));
+            return;
         }
+        int count = forget(node);
         if (count > 0) {
             times.add(world.kernel().now());
             world.trace().line("nemesis", node + " did not join and held the only copy of " + count + " versions");
         }
+    }
+
+    /** The joining node's copies are gone: the versions only it still held are lost; how many. */
+    private int forget(NodeId node) {
+        int count = 0;
+        var it = onJoiningOnly.entrySet().iterator();
+        while (it.hasNext()) {
+            var e = it.next();
+            e.getValue().remove(node);
+            if (e.getValue().isEmpty()) {
+                lost.add(e.getKey());
+                it.remove();
+                count++;
+            }
+        }
+        return count;
     }
 
     boolean exempt(History.Key key, VectorClock clock) {
@@ -113,16 +132,17 @@ final class DataLoss {
     }
 
     /**
-     * Whether a node that stays in the ring, other than {@code lostNode}, or a pending hint holds the
-     * version or a successor; joining nodes that hold it go into {@code joiners} instead, as their copy
-     * survives only if they join. A LEAVING node does not count: the ranges it already streamed (perhaps
-     * to the node that just lost them) are not streamed again, and it leaves with its copies. Every
-     * hint counts, whatever its node: a hint for a node that lost its disk is delivered when the node
-     * is back, and one for a node that left or no longer replicates the key goes to the key's
-     * current replicas.
+     * Whether a replica of the key (natural or pending) other than {@code lostNode}, or a pending
+     * hint, holds the version or a successor; joining nodes that hold it go into {@code joiners}
+     * instead, as their copy survives only if they join. A LEAVING node does not count: the ranges it already
+     * streamed (perhaps to the node that just lost them) are not streamed again, and it leaves with its
+     * copies. Every hint counts, whatever its node: a hint for a node that lost its disk is delivered
+     * when the node is back, and one for a node that left or no longer replicates the key goes to the
+     * key's current replicas.
      */
-    private boolean survives(NodeId lostNode, History.Key key, VectorClock clock, Set<NodeId> joiners) {
-        for (StorageNode n : world.stores().topology.load().nodes()) {
+    private boolean survives(TopologyView ring, NodeId lostNode, History.Key key, VectorClock clock, Set<NodeId> joiners) {
+        Set<NodeId> replicas = replicas(ring, key);
+        for (StorageNode n : ring.nodes()) {
             if (n.id().equals(lostNode) || !n.state().inFutureRing()) {
                 continue;
             }
@@ -134,7 +154,7 @@ final class DataLoss {
             if (held.isPresent() && held.get().clock().covers(clock)) {
                 if (n.state() == NodeState.BOOTSTRAPPING) {
                     joiners.add(n.id());
-                } else {
+                } else if (replicas.contains(n.id())) {
                     return true;
                 }
             }
@@ -147,5 +167,20 @@ final class DataLoss {
             }
         }
         return false;
+    }
+
+    /** The key's replicas, natural and pending, at the tenant's RF and any RF it is moving to. */
+    private Set<NodeId> replicas(TopologyView ring, History.Key key) {
+        Optional<Tenant> tenant = world.stores().tenants.find(key.tenant());
+        if (tenant.isEmpty() || ring.currentNodeCount() == 0) {
+            return Set.of();
+        }
+        Token token = Token.forKey(key.tenant().value(), key.key());
+        int rf = tenant.get().replicationFactor();
+        int widest = Math.max(rf, tenant.get().pendingReplicationFactor().orElse(rf));
+        Set<NodeId> ids = new HashSet<>();
+        ring.replicasFor(token, Math.min(rf, ring.currentNodeCount()), Math.min(widest, ring.currentNodeCount()))
+                .ifPresent(sets -> sets.writeTargets().forEach(n -> ids.add(n.id())));
+        return ids;
     }
 }

@@ -24,14 +24,12 @@ final class Operator {
     private final Kernel kernel;
     private final SimConfig config;
     private final RandomGenerator random;
-    private final DataLoss dataLoss;
 
-    Operator(World world, RandomGenerator random, DataLoss dataLoss) {
+    Operator(World world, RandomGenerator random) {
         this.world = world;
         this.kernel = world.kernel();
         this.config = world.config();
         this.random = random;
-        this.dataLoss = dataLoss;
     }
 
     void start(long stopAtMicros) {
@@ -79,15 +77,10 @@ final class Operator {
             return;
         }
         StorageNode target = candidates.get(random.nextInt(candidates.size()));
-        SimNode node = world.nodes().get(target.id());
         request((force ? "force-remove " : "remove ") + target.id(), p -> {
-            StartOutcome outcome = p.remove(target.id(), force);
-            if (force && outcome instanceof StartOutcome.Started) {
-                // the dead node is never read again: what only it held is lost for good
-                dataLoss.lost(node);
-                node.markGone();
-            }
-            return outcome;
+            // a forced removal's loss is recorded when the store commits it (World.forcedOut), which may be
+            // well before its answer arrives, or without one
+            return p.remove(target.id(), force);
         });
     }
 

@@ -71,7 +71,7 @@ final class Simulation {
             long faultsEnd = kernel.now() + Kernel.toMicros(config.faultPhase);
             clients.start(faultsEnd);
             nemesis.start(faultsEnd);
-            new Operator(world, operator, dataLoss).start(faultsEnd);
+            new Operator(world, operator).start(faultsEnd);
             kernel.runUntil(faultsEnd);
 
             nemesis.healAll();

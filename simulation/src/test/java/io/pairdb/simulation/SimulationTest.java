@@ -53,10 +53,13 @@ class SimulationTest {
      * after a write at all of the two kept (reads and writes now count their level among both RFs'
      * replicas while the RF moves). 60595: a tenant of RF 2 was created while a decommission left one
      * node (an RF is now checked against the nodes that stay). 62251: a skipped cleanup handed a
-     * retired replica's copies back after the final reads (cleanup now stops before them).
+     * retired replica's copies back after the final reads (cleanup now stops before them). 69501, 65269:
+     * RF lowered, then the one replica left lost its disk; the checker counted the dropped replica's
+     * copy, awaiting cleanup, as surviving (only replicas and hints count now). 71122: a forced removal
+     * committed long before its slow answer reached the operator; its loss now dates from the commit.
      */
     static final long[] REGRESSION_SEEDS = {205, 603, 753, 804, 1614, 1856, 2166, 2518, 11284, 20184, 50469, 60595,
-        62251, 63316};
+        62251, 63316, 65269, 69501, 71122};
 
     private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
 

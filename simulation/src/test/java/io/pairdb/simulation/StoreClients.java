@@ -218,8 +218,14 @@ final class StoreClients {
             @Override
             public Start start(TopologyChange change, List<RangeRelease> releases, StorageNode node, long expectedEpoch,
                                String owner, Duration lease) {
-                return postgres("start change " + change.id(),
-                        () -> store.start(change, releases, node, expectedEpoch, owner, lease));
+                return postgres("start change " + change.id(), () -> {
+                    Start started = store.start(change, releases, node, expectedEpoch, owner, lease);
+                    if (change.force() && started instanceof Start.Started) {
+                        // committed now, whether or not the answer reaches the operator
+                        world.forcedOut(node.id());
+                    }
+                    return started;
+                });
             }
 
             @Override

@@ -209,6 +209,20 @@ final class World {
         }
     }
 
+    /**
+     * A node was removed by force (committed in the store): it is never read again, so what only it
+     * held is lost for good, from this moment.
+     */
+    void forcedOut(NodeId id) {
+        SimNode node = nodes.get(id);
+        if (node != null && !node.gone()) {
+            if (dataLoss != null) {
+                dataLoss.lost(node);
+            }
+            node.markGone();
+        }
+    }
+
     void changeEnded(TopologyChange change) {
         stats.changesEnded.add(change);
         if (dataLoss != null) {
