@@ -167,10 +167,14 @@ class CoordinateReadTest {
 
     // ---- while the RF changes ------------------------------------------------------------
 
-    /** The key's first {@code count} replicas of the current ring, in ring order. */
-    private List<NodeId> firstReplicas(int count) {
-        return h.topology().current().replicasFor(Token.forKey(TENANT.value(), KEY), count).orElseThrow()
+    /** The key's first three replicas of the current ring, in ring order, holding {@code held} in that order. */
+    private List<NodeId> threeReplicasHolding(Version... held) {
+        List<NodeId> replicas = h.topology().current().replicasFor(Token.forKey(TENANT.value(), KEY), 3).orElseThrow()
                 .natural().stream().map(StorageNode::id).toList();
+        for (int i = 0; i < held.length; i++) {
+            h.storage().put(replicas.get(i), TENANT, KEY, held[i]);
+        }
+        return replicas;
     }
 
     /** The tenant at {@code rf} on three nodes, its RF moving to {@code to} (the cache past its TTL). */
@@ -190,12 +194,8 @@ class CoordinateReadTest {
         // reached the two replicas kept, and a coordinator still on the change's epoch read at one
         // from the dropped replica and answered the version before it
         movingRf(3, 2);
-        List<NodeId> replicas = firstReplicas(3);
-        h.storage().put(replicas.get(0), TENANT, KEY, NEW);
-        h.storage().put(replicas.get(1), TENANT, KEY, NEW);
-        h.storage().put(replicas.get(2), TENANT, KEY, OLD);
-        h.storage().failEveryCall(replicas.get(0));
-        h.storage().failEveryCall(replicas.get(1));
+        List<NodeId> replicas = threeReplicasHolding(NEW, NEW, OLD);
+        replicas.subList(0, 2).forEach(h.storage()::failEveryCall);
 
         assertThat(read(ConsistencyLevel.ONE)).as("the dropped replica alone is not a replica kept")
                 .isInstanceOf(ReadOutcome.QuorumNotReached.class);
@@ -213,12 +213,8 @@ class CoordinateReadTest {
         // RF 1 -> 3: once the change completed, a write at quorum of three may miss the one replica of
         // RF 1, which a coordinator still on the change's epoch would read alone
         movingRf(1, 3);
-        List<NodeId> replicas = firstReplicas(3);
-        h.storage().put(replicas.get(0), TENANT, KEY, OLD);
-        h.storage().put(replicas.get(1), TENANT, KEY, NEW);
-        h.storage().put(replicas.get(2), TENANT, KEY, NEW);
-        h.storage().failEveryCall(replicas.get(1));
-        h.storage().failEveryCall(replicas.get(2));
+        List<NodeId> replicas = threeReplicasHolding(OLD, NEW, NEW);
+        replicas.subList(1, 3).forEach(h.storage()::failEveryCall);
 
         assertThat(read(QUORUM)).as("the replica of RF 1 alone is no quorum of three")
                 .isInstanceOf(ReadOutcome.QuorumNotReached.class);
