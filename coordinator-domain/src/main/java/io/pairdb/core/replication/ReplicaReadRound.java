@@ -47,10 +47,7 @@ public final class ReplicaReadRound {
         }
     }
 
-    private final QuorumTracker tracker;
-    /** The subset's members and their count of answers, if the round has an {@link AlsoAmong}. */
-    private final Optional<AlsoAmong> also;
-    private final QuorumTracker alsoTracker;
+    private final JointCount count;
     private final Map<StorageNode, Optional<Version>> answers = new LinkedHashMap<>();
     private final CompletableFuture<Replies> quorum = new CompletableFuture<>();
     private final CompletableFuture<Replies> settled = new CompletableFuture<>();
@@ -75,10 +72,7 @@ public final class ReplicaReadRound {
                              Deadline deadline, Environment env) {
         List<StorageNode> targets = also.map(a -> membersFirst(given, a)).orElse(given);
         int first = also.map(a -> Math.max(firstGiven, Math.min(given.size(), a.required()))).orElse(firstGiven);
-        this.tracker = new QuorumTracker(required, targets.size());
-        this.also = also;
-        this.alsoTracker = also.map(a -> new QuorumTracker(a.required(),
-                (int) targets.stream().filter(n -> a.members().contains(n.id())).count())).orElse(null);
+        this.count = new JointCount(required, targets, also);
         this.nodes = nodes;
         this.tenant = tenant;
         this.key = key;
@@ -209,9 +203,9 @@ public final class ReplicaReadRound {
             QuorumTracker.Status status;
             if (error == null) {
                 answers.put(node, version);
-                status = counted(node, tracker.success(), true);
+                status = count.success(node);
             } else {
-                status = counted(node, tracker.failure(), false);
+                status = count.failure(node);
                 if (status == QuorumTracker.Status.PENDING && !spares.isEmpty()) {
                     replacement = nextSpare();
                     asked++;
@@ -245,49 +239,28 @@ public final class ReplicaReadRound {
         }
     }
 
-    /** Counts an answer in the subset's tracker too, if the node is one of its members; the combined status. */
-    private QuorumTracker.Status counted(StorageNode node, QuorumTracker.Status overall, boolean success) {
-        if (also.isEmpty()) {
-            return overall;
-        }
-        QuorumTracker.Status inSubset = also.get().members().contains(node.id())
-                ? (success ? alsoTracker.success() : alsoTracker.failure()) : alsoTracker.status();
-        if (overall == QuorumTracker.Status.FAILED || inSubset == QuorumTracker.Status.FAILED) {
-            return QuorumTracker.Status.FAILED;
-        }
-        return overall == QuorumTracker.Status.REACHED && inSubset == QuorumTracker.Status.REACHED
-                ? QuorumTracker.Status.REACHED : QuorumTracker.Status.PENDING;
-    }
-
     /** The spare to ask for one that failed: a member of the subset while the subset still needs answers. */
     private StorageNode nextSpare() {
-        if (also.isPresent() && alsoTracker.status() == QuorumTracker.Status.PENDING) {
-            for (StorageNode spare : spares) {
-                if (also.get().members().contains(spare.id())) {
-                    spares.remove(spare);
-                    return spare;
-                }
+        for (StorageNode spare : spares) {
+            if (count.wantedBySubset(spare.id())) {
+                spares.remove(spare);
+                return spare;
             }
         }
         return spares.poll();
-    }
-
-    private boolean reached() {
-        return tracker.status() == QuorumTracker.Status.REACHED
-                && (also.isEmpty() || alsoTracker.status() == QuorumTracker.Status.REACHED);
     }
 
     private void deadlinePassed() {
         speculation.cancel();
         Replies timedOut;
         synchronized (this) {
-            timedOut = snapshot(reached() ? Status.REACHED : Status.TIMED_OUT);
+            timedOut = snapshot(count.status() == QuorumTracker.Status.REACHED ? Status.REACHED : Status.TIMED_OUT);
         }
         quorum.complete(timedOut);
         settled.complete(timedOut);
     }
 
     private Replies snapshot(Status status) {
-        return new Replies(status, answers, tracker.failures(), tracker.required());
+        return new Replies(status, answers, count.overall().failures(), count.overall().required());
     }
 }

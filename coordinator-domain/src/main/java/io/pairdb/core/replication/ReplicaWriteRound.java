@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -35,9 +34,6 @@ public final class ReplicaWriteRound {
     public record Result(Status status, int acknowledged, int failed, int required) {
     }
 
-    private record SubsetCount(Set<NodeId> members, QuorumTracker tracker) {
-    }
-
     /** What is written where: the version and the key it belongs to. */
     public record Mutation(TenantId tenant, String key, Token token, Version version) {
         public Mutation {
@@ -53,9 +49,7 @@ public final class ReplicaWriteRound {
     private final Deadline deadline;
     private final Environment env;
     private final StoreHints hints;
-    private final QuorumTracker tracker;
-    /** The subset's members and their count of answers, if the round has an {@link AlsoAmong}. */
-    private final Optional<SubsetCount> subset;
+    private final JointCount count;
     private final List<CompletableFuture<Void>> hintsBeforeAnswer = new ArrayList<>();
     /** Members called and not yet answered, or failed at the deadline. Guarded by {@code this}. */
     private final Map<NodeId, StorageNode> inFlight = new LinkedHashMap<>();
@@ -69,9 +63,7 @@ public final class ReplicaWriteRound {
         this.deadline = deadline;
         this.env = env;
         this.hints = hints;
-        this.tracker = new QuorumTracker(required, targets.size());
-        this.subset = subset.map(s -> new SubsetCount(s.members(), new QuorumTracker(s.required(),
-                (int) targets.stream().filter(n -> s.members().contains(n.id())).count())));
+        this.count = new JointCount(required, targets, subset);
         synchronized (this) {
             targets.stream().filter(n -> n.liveness() != Liveness.DOWN).forEach(n -> inFlight.put(n.id(), n));
         }
@@ -103,22 +95,6 @@ public final class ReplicaWriteRound {
         return new ReplicaWriteRound(targets, required, subset, mutation, deadline, nodes, hints, env);
     }
 
-    /** Counts an answer in the subset's tracker too, if the node is one of its members; the combined status. */
-    private QuorumTracker.Status count(StorageNode node, QuorumTracker.Status overall, boolean success) {
-        if (subset.isEmpty()) {
-            return overall;
-        }
-        QuorumTracker counted = subset.get().tracker();
-        QuorumTracker.Status inSubset = subset.get().members().contains(node.id())
-                ? (success ? counted.success() : counted.failure())
-                : counted.status();
-        if (overall == QuorumTracker.Status.FAILED || inSubset == QuorumTracker.Status.FAILED) {
-            return QuorumTracker.Status.FAILED;
-        }
-        return overall == QuorumTracker.Status.REACHED && inSubset == QuorumTracker.Status.REACHED
-                ? QuorumTracker.Status.REACHED : QuorumTracker.Status.PENDING;
-    }
-
     public CompletableFuture<Result> result() {
         return result;
     }
@@ -136,9 +112,9 @@ public final class ReplicaWriteRound {
             allSettled = inFlight.isEmpty();
             QuorumTracker.Status status;
             if (error == null) {
-                status = count(node, tracker.success(), true);
+                status = count.success(node);
             } else {
-                status = count(node, tracker.failure(), false);
+                status = count.failure(node);
                 if (answered) {
                     storeHint(node, Optional.empty());
                 } else {
@@ -167,7 +143,7 @@ public final class ReplicaWriteRound {
         List<CompletableFuture<Void>> waitFor;
         synchronized (this) {
             for (StorageNode straggler : inFlight.values()) {
-                count(straggler, tracker.failure(), false);
+                count.failure(straggler);
                 storeHint(straggler, Optional.empty());
             }
             inFlight.clear();
@@ -184,7 +160,7 @@ public final class ReplicaWriteRound {
         CompletableFuture.allOf(waitFor.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
             Result r;
             synchronized (this) {
-                r = new Result(status, tracker.successes(), tracker.failures(), tracker.required());
+                r = new Result(status, count.overall().successes(), count.overall().failures(), count.overall().required());
             }
             result.complete(r);
         });
