@@ -5,7 +5,6 @@ import io.pairdb.core.Timeouts;
 import io.pairdb.core.idempotency.IdempotencyKey;
 import io.pairdb.core.idempotency.StoredResponse;
 import io.pairdb.core.node.Liveness;
-import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.CoordinatorMetrics.Operation;
 import io.pairdb.core.port.HintStore;
@@ -42,12 +41,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * Coordinates a write or delete (DESIGN.md §6): causal context check → idempotency claim →
@@ -243,7 +240,7 @@ public final class CoordinateWrite {
         List<StorageNode> targets = sets.get().writeTargets();
         int requiredAcks = required + sets.get().pending().size();
         long alive = targets.stream().filter(n -> n.liveness() == Liveness.UP).count();
-        Optional<AlsoAmong> kept = keptQuorum(command, tenant.get(), sets.get());
+        Optional<AlsoAmong> kept = keptQuorum(command, tenant.get(), token);
         if (alive < requiredAcks) {
             env.metrics().quorumFailure(operation(command));
             return done(new WriteOutcome.Unavailable(requiredAcks, (int) alive));
@@ -315,14 +312,10 @@ public final class CoordinateWrite {
      * and the acknowledgements it needs, the level's count plus one per pending replica, include the
      * level's count of each RF's replicas.)
      */
-    private static Optional<AlsoAmong> keptQuorum(WriteCommand command, Tenant tenant, ReplicaSets sets) {
-        if (tenant.lowering().isEmpty() || sets.natural().size() < tenant.lowering().get()) {
-            return Optional.empty();
-        }
-        int lower = tenant.lowering().get();
-        Set<NodeId> keptReplicas = sets.natural().subList(0, lower).stream().map(StorageNode::id)
-                .collect(Collectors.toSet());
-        return Optional.of(new AlsoAmong(keptReplicas, command.consistency().required(lower)));
+    private Optional<AlsoAmong> keptQuorum(WriteCommand command, Tenant tenant, Token token) {
+        // the smaller of the two replica sets a read counts among is the one kept
+        return tenant.lowering().isEmpty() ? Optional.empty()
+                : ReplicaQuorum.of(topology.current(), token, tenant, command.consistency()).flatMap(ReplicaQuorum::also);
     }
 
     /** What the read before a write found: the version a new one follows, or why there is none to follow. */
