@@ -16,6 +16,7 @@ import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,6 +34,7 @@ public final class InMemoryStore implements StorageEngine {
     private record TenantKey(String tenantId, String key) {
     }
 
+    private volatile String dataId = UUID.randomUUID().toString();
     private final ConcurrentHashMap<TenantKey, StoredEntry> byKey = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Position, StoredEntry> byPosition =
             new ConcurrentSkipListMap<>(Position.ORDER);
@@ -73,7 +75,16 @@ public final class InMemoryStore implements StorageEngine {
         return byKey.mappingCount();
     }
 
+    /**
+     * Names this copy of data (the health answer's {@code data_id}): a new one for every store,
+     * and again after {@link #clear}, as a node that lost its disk would.
+     */
+    public String dataId() {
+        return dataId;
+    }
+
     public void clear() {
+        dataId = UUID.randomUUID().toString();
         byKey.keySet().forEach(key -> byKey.computeIfPresent(key, (k, stored) -> {
             byPosition.remove(stored.position());
             return null;

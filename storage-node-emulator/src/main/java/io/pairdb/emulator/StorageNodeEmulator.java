@@ -189,7 +189,7 @@ public final class StorageNodeEmulator implements RunningNode {
     }
 
     private NodeHealth health() {
-        return new NodeHealth(nodeId, store.keyCount(), tombstoneGcGrace, 0, Optional.empty());
+        return new NodeHealth(nodeId, store.keyCount(), tombstoneGcGrace, 0, Optional.empty(), store.dataId());
     }
 
     private static String defaultNodeId(int port) {

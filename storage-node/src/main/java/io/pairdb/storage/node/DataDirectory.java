@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -31,11 +32,14 @@ final class DataDirectory {
     private final Path root;
     private final String nodeId;
     private final boolean fresh;
+    /** Names this directory's data: made once with the directory, kept in the manifest. */
+    private final String dataId;
 
-    private DataDirectory(Path root, String nodeId, boolean fresh) {
+    private DataDirectory(Path root, String nodeId, boolean fresh, String dataId) {
         this.root = root;
         this.nodeId = nodeId;
         this.fresh = fresh;
+        this.dataId = dataId;
     }
 
     /**
@@ -56,7 +60,7 @@ final class DataDirectory {
             }
             String id = nodeId.orElseThrow(() -> new DataDirectoryException(
                     root + " is a new data directory: give the node's id with --node-id"));
-            return new DataDirectory(root, id, true);
+            return new DataDirectory(root, id, true, UUID.randomUUID().toString());
         }
         Properties properties = read(manifest);
         String format = properties.getProperty("format");
@@ -81,11 +85,23 @@ final class DataDirectory {
             throw new DataDirectoryException(root + ": the manifest is there but the database (" + DATABASE
                     + "/) is missing; the node's data is gone. Remove the directory to start this node empty");
         }
-        return new DataDirectory(root, owner, false);
+        // a directory written before data ids were recorded is named by its creation time, as unique
+        String dataId = Optional.ofNullable(properties.getProperty("data-id"))
+                .orElseGet(() -> owner + "@" + properties.getProperty("created", "unknown"));
+        return new DataDirectory(root, owner, false, dataId);
     }
 
     String nodeId() {
         return nodeId;
+    }
+
+    /**
+     * Names the data this directory holds (the health answer's {@code data_id}): the same for as long
+     * as the directory lives, another for a new one, so coordinators can tell a node that started
+     * over empty.
+     */
+    String dataId() {
+        return dataId;
     }
 
     /** True when nothing was ever stored here: the database is to be created. */
@@ -111,6 +127,7 @@ final class DataDirectory {
         properties.setProperty("format-version", String.valueOf(FORMAT_VERSION));
         properties.setProperty("node-id", nodeId);
         properties.setProperty("created", Instant.now().toString());
+        properties.setProperty("data-id", dataId);
         try {
             Path temporary = root.resolve(MANIFEST + ".tmp");
             try (var out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {

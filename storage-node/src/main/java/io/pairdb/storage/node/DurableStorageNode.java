@@ -192,7 +192,7 @@ public final class DurableStorageNode implements RunningNode {
 
     private NodeHealth health() {
         return new NodeHealth(nodeId, engine.keyCount(), tombstoneGcGrace, disk.bytesOnDisk(),
-                disk.refusal().map(Throwable::getMessage));
+                disk.refusal().map(Throwable::getMessage), directory.dataId());
     }
 
     private void sweepTombstones() {

@@ -75,6 +75,27 @@ class DurableStorageNodeTest {
     }
 
     @Test
+    void keepsItsDataIdAcrossARestartAndTakesANewOneWhenItStartsOverEmpty() throws Exception {
+        Path directory = temp.resolve("node-1");
+        String first;
+        try (DurableStorageNode node = start(directory, UnaryOperator.identity()); Client client = new Client(node)) {
+            first = client.health().getDataId();
+        }
+        assertThat(first).isNotBlank();
+        try (DurableStorageNode node = start(directory, UnaryOperator.identity()); Client client = new Client(node)) {
+            assertThat(client.health().getDataId()).as("restarted on the same data").isEqualTo(first);
+        }
+
+        // the disk is lost: the same node starts over on an empty directory
+        try (var files = Files.walk(directory)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+        try (DurableStorageNode node = start(directory, UnaryOperator.identity()); Client client = new Client(node)) {
+            assertThat(client.health().getDataId()).as("started over empty").isNotBlank().isNotEqualTo(first);
+        }
+    }
+
+    @Test
     void takesItsNodeIdFromItsDataDirectoryAndRefusesAnother() throws Exception {
         Path directory = temp.resolve("node-1");
         start(directory, UnaryOperator.identity()).close();

@@ -187,6 +187,7 @@ public final class StorageNodeEndpoint extends StorageNodeServiceGrpc.StorageNod
                     .setTombstoneGcGraceMs(now.tombstoneGcGrace().toMillis())
                     .setBytesOnDisk(now.bytesOnDisk())
                     .setWritesRefused(now.writesRefused().orElse(""))
+                    .setDataId(now.dataId())
                     .build();
         });
     }

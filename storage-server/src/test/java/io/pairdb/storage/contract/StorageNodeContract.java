@@ -755,6 +755,7 @@ public abstract class StorageNodeContract {
         assertThat(health.getKeyCount()).isEqualTo(3);
         assertThat(health.getTombstoneGcGraceMs()).isEqualTo(Duration.ofHours(36).toMillis());
         assertThat(health.getWritesRefused()).isEmpty();
+        assertThat(health.getDataId()).as("names its data").isNotBlank().isEqualTo(health().getDataId());
     }
 
     @Test
