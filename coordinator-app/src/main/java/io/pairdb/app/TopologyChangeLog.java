@@ -172,6 +172,14 @@ public class TopologyChangeLog implements ChangeEvents {
     }
 
     @Override
+    public void streamLost(TopologyChange change, RangeStream stream, String why) {
+        LOG.atWarn().addKeyValue("event", "range_stream_lost").addKeyValue("change", change.id().value())
+                .addKeyValue("stream", stream.index()).addKeyValue("range", stream.range().toString())
+                .addKeyValue("target", stream.target().value())
+                .log("change {}: stream {}: {}", change.id(), stream.index(), why);
+    }
+
+    @Override
     public void ended(TopologyChange change) {
         fenceWaitEnded(change.id());
         Counter endedAs = meters.get(change.type()).ended().get(change.status());

@@ -397,6 +397,11 @@ final class SimCoordinator {
         }
 
         @Override
+        public void streamLost(TopologyChange change, RangeStream stream, String why) {
+            world.trace().line(endpoint, "change " + change.id() + " stream " + stream.index() + ": " + why);
+        }
+
+        @Override
         public void handedOver(TopologyChange change, long epoch) {
             world.trace().line(endpoint, "change " + change.id() + ": streamed, handed over at epoch " + epoch
                     + "; ends once every coordinator serves it");

@@ -38,6 +38,8 @@ final class SimNode {
     private Kernel.Owner process;
     private State state = State.UP;
     private int incarnation = 1;
+    /** How many times its disk was lost: its data id ({@link #dataId}) changes with each. */
+    private int disksLost;
     /** Removed by force while it was down: it never comes back. */
     private boolean gone;
     /** Its disk fails reads (point reads, scans, digests) while writes still succeed. */
@@ -81,7 +83,13 @@ final class SimNode {
         state = State.CRASHED;
         if (loseData) {
             data.clear();
+            disksLost++;
         }
+    }
+
+    /** Names the copy of data it holds, as its health answer does: another once its disk was lost. */
+    String dataId() {
+        return id.value() + "/disk-" + disksLost;
     }
 
     void restart() {

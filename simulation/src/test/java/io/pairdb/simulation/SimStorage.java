@@ -81,6 +81,11 @@ final class SimStorage implements StorageNodes, StorageRanges, StorageHealth {
     }
 
     @Override
+    public CompletableFuture<Optional<String>> dataId(StorageNode node, Duration timeout) {
+        return call(node.id(), "health", timeout, n -> Optional.of(n.dataId()));
+    }
+
+    @Override
     public Scan scan(StorageNode node, TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after,
                      int batchSize) {
         return new PagedScan(node.id(), range, tenant, after, batchSize);

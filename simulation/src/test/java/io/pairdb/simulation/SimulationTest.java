@@ -59,9 +59,11 @@ class SimulationTest {
      * committed long before its slow answer reached the operator; its loss now dates from the commit.
      * 1200, 1732: the first seeds (of 1..3000) that catch S5 when the joint count is taken out (a write
      * built on a base read of the old RF's replicas alone misses a write at the new RF: "not causal").
+     * 73055, 73404: a change's target lost its disk after its ranges were copied and before the change
+     * ended, which then retired the only other copies (a change now copies them again first).
      */
     static final long[] REGRESSION_SEEDS = {205, 603, 753, 804, 1614, 1856, 2166, 2518, 11284, 20184, 50469, 60595,
-        62251, 63316, 65269, 69501, 71122, 1200, 1732};
+        62251, 63316, 65269, 69501, 71122, 1200, 1732, 73055, 73404};
 
     private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
 

@@ -145,6 +145,7 @@ final class TopologyChangeMapper {
             }
             o.put("failing_since", s.failingSince().map(Instant::toString).orElse(null));
             o.put("last_error", s.lastError().map(Jdbc::message).orElse(null));
+            o.put("target_data", s.targetData().orElse(null));
         }
         return array;
     }
@@ -172,7 +173,8 @@ final class TopologyChangeMapper {
                         new TokenRange(Token.parseUnsigned(o.path("start").asText()), Token.parseUnsigned(o.path("end").asText())),
                         new NodeId(o.path("target").asText()), sources, rfs, tenants,
                         StreamState.valueOf(o.path("state").asText()), o.path("keys").asLong(), o.path("bytes").asLong(),
-                        position, text(o, "failing_since").map(Instant::parse), text(o, "last_error")));
+                        position, text(o, "failing_since").map(Instant::parse), text(o, "last_error"),
+                        text(o, "target_data")));
             }
         } catch (RuntimeException e) {
             throw new SQLException("change " + changeId + " has progress this coordinator cannot read: " + e.getMessage(), e);

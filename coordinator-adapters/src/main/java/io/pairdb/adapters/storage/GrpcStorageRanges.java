@@ -17,6 +17,7 @@ import io.pairdb.core.ring.TokenRange;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.proto.storage.v1.DeleteRangeRequest;
 import io.pairdb.proto.storage.v1.DeleteRangeResponse;
+import io.pairdb.proto.storage.v1.HealthRequest;
 import io.pairdb.proto.storage.v1.RangeDigestRequest;
 import io.pairdb.proto.storage.v1.RangeDigestsRequest;
 import io.pairdb.proto.storage.v1.StorageNodeServiceGrpc;
@@ -142,6 +143,12 @@ public final class GrpcStorageRanges implements StorageRanges, AutoCloseable {
                 r -> r.getDigestsList().stream()
                         .map(d -> new Digest(HexFormat.of().formatHex(d.getDigest().toByteArray()), d.getKeyCount()))
                         .toList());
+    }
+
+    @Override
+    public CompletableFuture<Optional<String>> dataId(StorageNode node, Duration timeout) {
+        return unary(node, "health", timeout, stub -> stub.health(HealthRequest.getDefaultInstance()),
+                r -> r.getDataId().isEmpty() ? Optional.empty() : Optional.of(r.getDataId()));
     }
 
     @Override

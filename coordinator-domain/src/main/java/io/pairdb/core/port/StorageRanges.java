@@ -99,6 +99,14 @@ public interface StorageRanges {
     CompletableFuture<BatchApplied> writeBatch(StorageNode node, List<Entry> entries, Duration timeout);
 
     /**
+     * Names the copy of data the node holds (the {@code data_id} of its {@code Health} answer): it
+     * stays the same across restarts that keep the data and changes when the node starts over
+     * empty (its disk lost or replaced). Empty when the node does not say. Read-only; fails like
+     * {@link #digest}.
+     */
+    CompletableFuture<Optional<String>> dataId(StorageNode node, Duration timeout);
+
+    /**
      * The node's digest of {@code range} for {@code tenant} ({@code RangeDigest}). Read-only. The
      * future fails with a {@link io.pairdb.core.PairDbException} naming the node when the node
      * fails or does not answer within {@code timeout}.

@@ -41,6 +41,13 @@ public interface ChangeEvents {
     }
 
     /**
+     * A done stream's target started over with no data since the stream was copied to it (its disk
+     * was lost or replaced): the stream is copied again before the change hands over or ends.
+     */
+    default void streamLost(TopologyChange change, RangeStream stream, String why) {
+    }
+
+    /**
      * A node change's streams are done and reads moved to the ring as it will be, at
      * {@code epoch}; it completes once every live coordinator serves that epoch.
      */

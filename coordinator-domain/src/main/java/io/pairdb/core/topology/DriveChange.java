@@ -1,5 +1,6 @@
 package io.pairdb.core.topology;
 
+import io.pairdb.core.PairDbException;
 import io.pairdb.core.PermanentFailureException;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.port.ChangeStore;
@@ -39,6 +40,10 @@ import java.util.function.Function;
  *       as it was; wait until every live coordinator serves that epoch, then for the settle
  *       delay, so no coordinator still reads from replicas that are about to stop getting
  *       writes;</li>
+ *   <li>before handing over, and again before ending: copy again the streams whose target started
+ *       over empty since they were copied to it (its disk lost or replaced), as its data id tells
+ *       ({@link StreamRanges#lostOnTheirTargets}); the replicas streamed from still get every
+ *       write until the change ends, so they hold all the target lost;</li>
  *   <li>end it: the node NORMAL (added) or LEFT (removed) — or, when it failed, LEFT (added)
  *       or NORMAL again (removed) — with an epoch bump, in one transaction with the change's
  *       final status.</li>
@@ -109,6 +114,8 @@ public final class DriveChange implements AutoCloseable {
     private OptionalLong handOverEpoch = OptionalLong.empty();
     private Instant handOverWaitSince;
     private Instant completingFrom;
+    /** Attempts in a row that could not ask the targets whether they still hold what was copied. */
+    private int unconfirmed;
     private Instant lastSaved;
     private boolean unsaved;
     /** The copies begun and not ended, by stream index: their scans stay open between batches. */
@@ -241,9 +248,13 @@ public final class DriveChange implements AutoCloseable {
      */
     private Step complete(Instant now) {
         if (!change.type().concernsNode()) {
-            return end(ChangeStatus.COMPLETED, Optional.empty(), now);
+            return copyAgainWhatTargetsLost(now).orElseGet(() -> end(ChangeStatus.COMPLETED, Optional.empty(), now));
         }
         if (handOverEpoch.isEmpty()) {
+            Optional<Step> again = copyAgainWhatTargetsLost(now);
+            if (again.isPresent()) {
+                return again.get();
+            }
             switch (store.handOver(change.id(), settings.coordinatorId(), change.type().onHandOver(), now)) {
                 case ChangeStore.HandOver.HandedOver handedOver -> {
                     handOverEpoch = OptionalLong.of(handedOver.epoch());
@@ -270,7 +281,41 @@ public final class DriveChange implements AutoCloseable {
         if (now.isBefore(completingFrom)) {
             return new Step.Wait(Duration.between(now, completingFrom));
         }
-        return end(ChangeStatus.COMPLETED, Optional.empty(), now);
+        return copyAgainWhatTargetsLost(now).orElseGet(() -> end(ChangeStatus.COMPLETED, Optional.empty(), now));
+    }
+
+    /**
+     * Before a change hands over and again before it ends: the done streams whose target started
+     * over empty since they were copied to it (a disk lost or replaced) are copied again. Until the
+     * change ends, writes still reach the replicas it streams from, so these hold everything the
+     * target lost; once it has ended they are no longer replicas, and what the target lost would be
+     * lost. A target that cannot be asked is asked again after a backoff, the change waiting
+     * meanwhile. The step to return unless every target still holds what it was given.
+     */
+    private Optional<Step> copyAgainWhatTargetsLost(Instant now) {
+        List<RangeStream> lost;
+        try {
+            lost = streaming.lostOnTheirTargets(streams, topology.current());
+        } catch (PairDbException e) {
+            int count = ++unconfirmed;
+            Duration pause = settings.backoff(count);
+            events.stepFailed(change.id(), new PairDbException(e.subject(), "cannot confirm that the change's targets "
+                    + "still hold what was copied to them, asking again in " + pause + ": " + e.getMessage(), e));
+            return Optional.of(new Step.Wait(pause));
+        }
+        unconfirmed = 0;
+        if (lost.isEmpty()) {
+            return Optional.empty();
+        }
+        for (RangeStream s : lost) {
+            String why = "node " + s.target() + " started over with no data after range " + s.range()
+                    + " was copied to it; copying the range again";
+            RangeStream again = s.again(why);
+            streams.set(s.index(), again);
+            events.streamLost(change(), again, why);
+        }
+        unsaved = true;
+        return Optional.of(new Step.Continue());
     }
 
     /** Starts a batch of as many streams as the concurrency allows, chosen by {@link PickStreams}. */

@@ -12,7 +12,9 @@ import io.pairdb.core.ring.KeyPosition;
 import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.TenantId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -83,6 +85,52 @@ public final class StreamRanges {
         return new Transfer(stream, topology, lease);
     }
 
+    /**
+     * The done streams among {@code streams} whose target holds another copy of data now than the
+     * one their first batch was written onto: it started over empty since (its disk was lost or
+     * replaced), so what they copied is gone and they must be copied again. Each such target is
+     * asked once; streams whose target did not say, or is no longer in the ring, are not counted.
+     * Blocks for at most about a storage timeout per target.
+     *
+     * @throws PairDbException naming a target that could not be asked
+     */
+    List<RangeStream> lostOnTheirTargets(List<RangeStream> streams, TopologyView view) {
+        Map<NodeId, Optional<String>> holding = new HashMap<>();
+        List<RangeStream> lost = new ArrayList<>();
+        for (RangeStream s : streams) {
+            if (!s.isDone() || s.targetData().isEmpty()) {
+                continue;
+            }
+            Optional<StorageNode> target = view.node(s.target()).filter(n -> n.state() != NodeState.LEFT);
+            if (target.isEmpty()) {
+                continue;
+            }
+            Optional<String> now = holding.computeIfAbsent(s.target(), id -> dataId(target.get()));
+            if (now.isPresent() && !now.equals(s.targetData())) {
+                lost.add(s);
+            }
+        }
+        return lost;
+    }
+
+    /** The node's data id, waited for at most the storage timeout; throws what the call failed with. */
+    private Optional<String> dataId(StorageNode node) {
+        CompletableFuture<Optional<String>> call = Timeouts.bound(scheduler,
+                Timeouts.started(() -> ranges.dataId(node, settings.storageTimeout())), settings.storageTimeout(),
+                () -> new PairDbException("node " + node.id(), "node " + node.id()
+                        + " did not say which data it holds within " + settings.storageTimeout()));
+        try {
+            return call.get();
+        } catch (ExecutionException | CompletionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw cause instanceof PairDbException p ? p
+                    : new PairDbException("node " + node.id(), "asking " + node.id() + " for its data id failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PairDbException("node " + node.id(), "interrupted while asking " + node.id() + " for its data id", e);
+        }
+    }
+
     /** One stream's copy in progress: it keeps its scan open between calls. Not thread-safe. */
     public final class Transfer implements AutoCloseable {
         private final Supplier<TopologyView> topology;
@@ -94,6 +142,8 @@ public final class StreamRanges {
         private NodeId scanning;
         /** The batch read from {@code scanning} while the one before it was written; null when none is. */
         private List<StorageRanges.Entry> ahead;
+        /** Whether the target was asked for its data id and did not say. */
+        private boolean targetAsked;
 
         private Transfer(RangeStream stream, Supplier<TopologyView> topology, LeaseHold lease) {
             this.stream = stream;
@@ -156,10 +206,34 @@ public final class StreamRanges {
                     stream = stream.done();
                     return new Progress.Finished(stream);
                 }
+                Optional<Progress> unnamed = nameTargetData(target.get());
+                if (unnamed.isPresent()) {
+                    rewind();
+                    return unnamed.get();
+                }
                 return copy(source, target.get(), batch.get());
             }
             return new Progress.Failed(errors.isEmpty() ? "no source of the range is in the ring"
                     : "no source could be scanned: " + String.join("; ", errors));
+        }
+
+        /**
+         * Before the stream's first batch is written: which copy of data the target holds, so that
+         * one started over empty since can be told ({@link #lostOnTheirTargets}). A target that does
+         * not say is asked once per transfer. What stopped the copy, if anything did.
+         */
+        private Optional<Progress> nameTargetData(StorageNode target) {
+            if (stream.targetData().isPresent() || targetAsked) {
+                return Optional.empty();
+            }
+            try {
+                dataId(target).ifPresent(data -> stream = stream.writingOnto(data));
+                targetAsked = true;
+                return Optional.empty();
+            } catch (PairDbException e) {
+                return Optional.of(new Progress.Failed("target " + target.id() + " did not say which data it holds: "
+                        + e.getMessage()));
+            }
         }
 
         /**

@@ -42,6 +42,11 @@ final class BeforeFirstWrite implements StorageRanges {
     }
 
     @Override
+    public CompletableFuture<Optional<String>> dataId(StorageNode node, Duration timeout) {
+        return nodes.dataId(node, timeout);
+    }
+
+    @Override
     public CompletableFuture<Digest> digest(StorageNode node, TokenRange range, TenantId tenant, Duration timeout) {
         return nodes.digest(node, range, tenant, timeout);
     }

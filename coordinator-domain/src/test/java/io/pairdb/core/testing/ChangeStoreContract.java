@@ -154,7 +154,7 @@ public abstract class ChangeStoreContract {
         TopologyChange change = started(changes.start(change(ChangeType.ADD_NODE, "n4", 4, streams("n4")),
                 node("n4", NodeState.BOOTSTRAPPING), 3, "coord-a", LEASE));
         List<RangeStream> progress = new ArrayList<>(change.streams());
-        progress.set(0, progress.get(0).copied(2, 300,
+        progress.set(0, progress.get(0).writingOnto("n4-data-7f3c").copied(2, 300,
                 new KeyPosition(Token.parseUnsigned("1500"), new TenantId("t-1"), "user:ü")));
         progress.set(1, progress.get(1).failed(now.plusSeconds(3), "source n3 unavailable"));
 
@@ -164,6 +164,7 @@ public abstract class ChangeStoreContract {
         assertThat(changes.checkpoint(change.id(), "coord-a", progress, now.plusSeconds(4), LEASE)).isEqualTo(Held.HELD);
         TopologyChange stored = changes.find(change.id()).orElseThrow();
         assertThat(stored.streams()).isEqualTo(progress);
+        assertThat(stored.streams().get(0).targetData()).contains("n4-data-7f3c");
         assertThat(stored.updatedAt()).isEqualTo(now.plusSeconds(4));
         assertThat(stored.totals().keys()).isEqualTo(2);
     }

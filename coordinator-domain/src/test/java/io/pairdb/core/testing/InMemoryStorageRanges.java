@@ -82,6 +82,15 @@ public final class InMemoryStorageRanges implements StorageRanges {
     }
     private final Map<NodeId, Long> digestCalls = new ConcurrentHashMap<>();
 
+    /** How many times each node started over empty ({@link #wipe}): part of its data id. */
+    private final Map<NodeId, Integer> startsOver = new ConcurrentHashMap<>();
+
+    /** The node loses everything it holds and starts over empty, under a new data id (a disk lost). */
+    public void wipe(NodeId node) {
+        data.remove(node);
+        startsOver.merge(node, 1, Integer::sum);
+    }
+
     /** Stores the version on the node, conditionally, as a replica write would. */
     public void put(NodeId node, TenantId tenant, String key, Version version) {
         apply(node, new Entry(tenant, key, Token.forKey(tenant.value(), key), version));
@@ -209,6 +218,12 @@ public final class InMemoryStorageRanges implements StorageRanges {
         }
         written.merge(node.id(), (long) entries.size(), Long::sum);
         return CompletableFuture.completedFuture(new BatchApplied(applied, ignored, merged));
+    }
+
+    @Override
+    public CompletableFuture<Optional<String>> dataId(StorageNode node, Duration timeout) {
+        called(node);
+        return CompletableFuture.completedFuture(Optional.of(node.id().value() + "/" + startsOver.getOrDefault(node.id(), 0)));
     }
 
     @Override

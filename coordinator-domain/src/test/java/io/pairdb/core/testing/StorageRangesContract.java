@@ -75,6 +75,16 @@ public abstract class StorageRangesContract {
     }
 
     @Test
+    public void aNodeNamesItsDataTheSameWhileItKeepsItAndEveryNodeNamesItsOwn() throws Exception {
+        Optional<String> before = ranges.dataId(node, TIMEOUT).get();
+        stored(5);
+
+        assertThat(before).isPresent();
+        assertThat(ranges.dataId(node, TIMEOUT).get()).as("writes keep the data id").isEqualTo(before);
+        assertThat(ranges.dataId(emptyNode(), TIMEOUT).get()).as("another node's data").isPresent().isNotEqualTo(before);
+    }
+
+    @Test
     public void aScanYieldsTheWholeRangeInScanOrderBatchByBatch() throws Exception {
         List<Entry> expected = stored(40);
         TokenRange wholeRing = new TokenRange(Token.MIN, Token.MIN);

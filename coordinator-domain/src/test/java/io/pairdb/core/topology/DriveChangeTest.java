@@ -90,6 +90,40 @@ class DriveChangeTest {
     }
 
     @Test
+    public void aJoiningNodeThatLosesItsDataAfterItsStreamsIsGivenThemAgainBeforeTheChangeEnds() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        ChangeId id = a.add("n4", 16).change().id();
+        // every stream copied and reads moved to n4, but the change has not ended: n4 loses its disk
+        cluster.stepUntil(() -> cluster.stored("n4").state() == NodeState.BOOTSTRAPPED, Duration.ofSeconds(30), a);
+        var expected = cluster.keysReplicatedBy(cluster.ring(NodeState.NORMAL, NodeState.BOOTSTRAPPED), "n4");
+        assertThat(cluster.keysHeldBy("n4")).isEqualTo(expected).isNotEmpty();
+        cluster.data.wipe(new NodeId("n4"));
+
+        cluster.runUntil(() -> !cluster.change(id).inProgress(), Duration.ofSeconds(60), a);
+
+        assertThat(cluster.change(id).status()).isEqualTo(ChangeStatus.COMPLETED);
+        assertThat(cluster.keysHeldBy("n4")).as("once the change ended, its former replicas are no longer read")
+                .isEqualTo(cluster.keysReplicatedBy(cluster.ring(NodeState.NORMAL), "n4"));
+    }
+
+    @Test
+    public void readsMoveOnlyToAJoiningNodeThatStillHoldsWhatWasStreamedToIt() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        ChangeId id = a.add("n4", 16).change().id();
+        // some streams copied, the hand-over not begun: n4 loses its disk
+        cluster.stepUntil(() -> a.progress.get(2) >= 3, Duration.ofSeconds(30), a);
+        assertThat(cluster.stored("n4").state()).isEqualTo(NodeState.BOOTSTRAPPING);
+        cluster.data.wipe(new NodeId("n4"));
+
+        cluster.stepUntil(() -> cluster.stored("n4").state() == NodeState.BOOTSTRAPPED, Duration.ofSeconds(30), a);
+
+        assertThat(cluster.keysHeldBy("n4"))
+                .isEqualTo(cluster.keysReplicatedBy(cluster.ring(NodeState.NORMAL, NodeState.BOOTSTRAPPED), "n4"));
+        cluster.runUntil(() -> !cluster.change(id).inProgress(), Duration.ofSeconds(60), a);
+        assertThat(cluster.change(id).status()).isEqualTo(ChangeStatus.COMPLETED);
+    }
+
+    @Test
     public void progressEventsAddUpToWhatTheChangeCopied() {
         ChangeCluster.Coordinator a = threeNodesWithData();
         var started = a.add("n4", 16);
