@@ -281,12 +281,15 @@ class FaultHooksTest {
     }
 
     @Test
-    void clearDropsEveryEntry() {
+    void clearDropsEveryEntryAndStartsOverUnderANewDataId() {
         node.write("a", aValue("v").clock("c1", 1).build());
         node.write("b", aValue("v").clock("c1", 1).build());
+        String before = node.storage().health(HealthRequest.getDefaultInstance()).getDataId();
 
         node.control().clear(ClearRequest.getDefaultInstance());
 
+        assertThat(node.storage().health(HealthRequest.getDefaultInstance()).getDataId())
+                .as("a coordinator can tell the node lost its data").isNotBlank().isNotEqualTo(before);
         assertThat(node.read("a").getFound()).isFalse();
         assertThat(node.emulator.store().keyCount()).isZero();
         assertThat(node.storage().streamRange(streamAll()).hasNext()).isFalse();
