@@ -100,6 +100,27 @@ class ChangeReplicationFactorTest {
     }
 
     @Test
+    public void aNewReplicaThatLosesItsDataBeforeTheRaiseEndsIsGivenItsRangesAgain() {
+        ChangeCluster.Coordinator a = fourNodesWithData();
+        TopologyChange started = ((Outcome.Started) a.changeRf.change(ORDERS, 3)).change();
+        cluster.stepUntil(() -> cluster.change(started.id()).streams().stream().anyMatch(RangeStream::isDone),
+                Duration.ofSeconds(30), a);
+        assertThat(cluster.change(started.id()).inProgress()).isTrue();
+        NodeId lost = cluster.change(started.id()).streams().stream().filter(RangeStream::isDone).findFirst()
+                .orElseThrow().target();
+        cluster.data.wipe(lost);
+
+        cluster.runUntil(() -> !cluster.change(started.id()).inProgress(), Duration.ofSeconds(60), a);
+
+        assertThat(cluster.change(started.id()).status()).isEqualTo(ChangeStatus.COMPLETED);
+        Ring ring = cluster.ring(NodeState.NORMAL);
+        Set<KeyPosition> gained = new HashSet<>(replicated(ring, ORDERS, 3, lost.value()));
+        gained.removeAll(replicated(ring, ORDERS, 2, lost.value()));
+        assertThat(gained).isNotEmpty();
+        assertThat(held(lost.value(), ORDERS)).as("what %s gained at RF 3, copied again", lost).containsAll(gained);
+    }
+
+    @Test
     public void loweringTheFactorBringsTheKeptReplicasUpToDateBeforeItApplies() {
         for (int i = 1; i <= 4; i++) {
             cluster.node("n" + i, 16);
