@@ -36,13 +36,4 @@ public final class Timeouts {
         });
         return bounded;
     }
-
-    /** The call's future, or a failed one if starting the call threw. */
-    public static <T> CompletableFuture<T> started(Supplier<CompletableFuture<T>> call) {
-        try {
-            return Objects.requireNonNull(call.get(), "a port call returned no future");
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
 }

@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pairdb.core.Futures;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.limits.AdmitTenantCall;
 import io.pairdb.core.port.TenantRateLimiter;
@@ -30,7 +31,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -152,12 +152,7 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
 
     /** Runs a call and turns whatever it ends with into exactly one response or status. */
     private <T> void respond(StreamObserver<T> observer, String op, String tenant, Call<T> call) {
-        CompletableFuture<T> answer;
-        try {
-            answer = call.run();
-        } catch (RuntimeException e) {
-            answer = CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<T> answer = Futures.started(call::run);
         answer.whenComplete((response, error) -> {
             if (error == null) {
                 observer.onNext(response);

@@ -2,6 +2,7 @@ package io.pairdb.adapters.grpc;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.pairdb.core.Futures;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.hints.ReplayHints;
 import io.pairdb.core.port.CleanupStore;
@@ -16,7 +17,6 @@ import io.pairdb.core.topology.StartOutcome;
 import io.pairdb.core.write.WriteOutcome;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -207,7 +207,7 @@ final class OutcomeErrors {
      * the log), or a defect. A status already made is passed through.
      */
     static StatusRuntimeException failure(String op, String tenant, Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Futures.cause(error);
         if (cause instanceof StatusRuntimeException sre) {
             return sre;
         }

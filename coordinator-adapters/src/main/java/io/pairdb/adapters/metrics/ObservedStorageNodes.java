@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.pairdb.core.Futures;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.StorageNodes;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -69,12 +69,7 @@ public final class ObservedStorageNodes implements StorageNodes {
 
     private <T> CompletableFuture<T> observe(StorageNode node, String call, Supplier<CompletableFuture<T>> rpc) {
         long started = System.nanoTime();
-        CompletableFuture<T> pending;
-        try {
-            pending = rpc.get();
-        } catch (RuntimeException e) {
-            pending = CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<T> pending = Futures.started(rpc);
         return pending.whenComplete((result, error) -> {
             timer(node, call).record(Duration.ofNanos(System.nanoTime() - started));
             if (error != null) {
@@ -97,7 +92,7 @@ public final class ObservedStorageNodes implements StorageNodes {
 
     /** The gRPC status code of a failed call (the storage client keeps the gRPC error as the cause). */
     static String code(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Futures.cause(error);
         return Status.fromThrowable(cause).getCode().name();
     }
 }

@@ -3,6 +3,7 @@ package io.pairdb.adapters.redis;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.pairdb.core.Futures;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.idempotency.IdempotencyKey;
 import io.pairdb.core.idempotency.StoredResponse;
@@ -10,7 +11,6 @@ import io.pairdb.core.port.IdempotencyStore;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
@@ -79,7 +79,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
                 .handle((existing, error) -> {
                     if (error != null) {
                         throw new PairDbException(storageKey, "could not claim idempotency key " + storageKey
-                                + " in Redis", unwrap(error));
+                                + " in Redis", Futures.cause(error));
                     }
                     if (existing == null) {
                         return new Claim.Claimed();
@@ -103,7 +103,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
                 .handle((stored, error) -> {
                     if (error != null) {
                         throw new PairDbException(storageKey, "could not store the response for idempotency key "
-                                + storageKey + " in Redis", unwrap(error));
+                                + storageKey + " in Redis", Futures.cause(error));
                     }
                     return null;
                 });
@@ -116,7 +116,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
                 .handle((deleted, error) -> {
                     if (error != null) {
                         throw new PairDbException(storageKey, "could not release idempotency key " + storageKey
-                                + " in Redis", unwrap(error));
+                                + " in Redis", Futures.cause(error));
                     }
                     return null;
                 });
@@ -124,20 +124,13 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     /** The command's future; a command refused before it was sent (e.g. while disconnected) fails it too. */
     private static <T> CompletableFuture<T> call(Supplier<CompletionStage<T>> command) {
-        try {
-            return command.get().toCompletableFuture();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return Futures.started(() -> command.get().toCompletableFuture());
     }
 
     private RedisAsyncCommands<String, String> commands() {
         return connection.async();
     }
 
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    }
 
     private static String positiveMillis(Duration ttl) {
         long millis = ttl.toMillis();

@@ -3,12 +3,12 @@ package io.pairdb.adapters.redis;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.pairdb.core.Futures;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /** A Lua script run by its SHA, sent in full only when the server does not know it yet. */
@@ -19,7 +19,7 @@ record RedisScript(String source, String sha, ScriptOutputType output) {
 
     <T> CompletionStage<T> run(RedisAsyncCommands<String, String> commands, String[] keys, String... args) {
         return commands.<T>evalsha(sha, output, keys, args).exceptionallyCompose(error -> {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = Futures.cause(error);
             if (cause instanceof RedisNoScriptException) {
                 // first use on this server, or it restarted: EVAL runs the script and caches it for
                 // EVALSHA. The script did not run, so running it now is no second attempt.

@@ -1,5 +1,6 @@
 package io.pairdb.core.hints;
 
+import io.pairdb.core.Futures;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.Timeouts;
 import io.pairdb.core.hints.ReplayReport.Ending;
@@ -285,7 +286,7 @@ public final class ReplayHints {
 
         private CompletableFuture<StorageNodes.Applied> write(StorageNode node, Hint h) {
             return Timeouts.bound(env.scheduler(),
-                    Timeouts.started(() -> nodes.write(node, h.tenant(), h.key(), h.token(), h.version(),
+                    Futures.started(() -> nodes.write(node, h.tenant(), h.key(), h.token(), h.version(),
                             settings.deliveryTimeout())),
                     settings.deliveryTimeout(),
                     () -> new PairDbException("node " + node.id(), "hint " + h.id() + " was not acknowledged by node "

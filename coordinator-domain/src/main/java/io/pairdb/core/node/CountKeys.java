@@ -1,5 +1,6 @@
 package io.pairdb.core.node;
 
+import io.pairdb.core.Futures;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.Timeouts;
 import io.pairdb.core.port.Scheduler;
@@ -37,7 +38,7 @@ public final class CountKeys {
     public Map<NodeId, Long> of(Collection<StorageNode> nodes) {
         Map<NodeId, CompletableFuture<Long>> asked = new LinkedHashMap<>();
         for (StorageNode n : nodes) {
-            asked.put(n.id(), Timeouts.bound(scheduler, Timeouts.started(() -> health.keyCount(n, timeout)), timeout,
+            asked.put(n.id(), Timeouts.bound(scheduler, Futures.started(() -> health.keyCount(n, timeout)), timeout,
                     () -> new PairDbException("node " + n.id(), "no health answer within " + timeout)));
         }
         Map<NodeId, Long> counts = new HashMap<>();

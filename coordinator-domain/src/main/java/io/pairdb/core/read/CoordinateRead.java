@@ -1,7 +1,7 @@
 package io.pairdb.core.read;
 
+import io.pairdb.core.Futures;
 import io.pairdb.core.PairDbException;
-import io.pairdb.core.Timeouts;
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.CoordinatorMetrics.Operation;
@@ -56,13 +56,13 @@ public final class CoordinateRead {
         Deadline deadline = Deadline.of(env.clock(), env.settings().readTimeout(), command.clientDeadline());
         // a coordinator that could not confirm its ring lately asks no replica
         CompletableFuture<ReadOutcome> outcome = topology.freshness() instanceof ClusterTopology.Freshness.Stale stale
-                ? done(new ReadOutcome.TopologyStale(stale)) : Timeouts.started(() -> read(command, deadline));
+                ? done(new ReadOutcome.TopologyStale(stale)) : Futures.started(() -> read(command, deadline));
         return outcome.whenComplete((o, error) -> env.metrics().requestCompleted(Operation.READ, command.consistency(),
                 error != null ? "ERROR" : statusOf(o), Duration.ofMillis(env.clock().nowMillis() - started)));
     }
 
     private CompletableFuture<ReadOutcome> read(ReadCommand command, Deadline deadline) {
-        return deadline.bound(Timeouts.started(() -> tenants.findAsync(command.tenant(), env.scheduler())),
+        return deadline.bound(Futures.started(() -> tenants.findAsync(command.tenant(), env.scheduler())),
                         env.clock(), env.scheduler(), () -> new PairDbException("tenant " + command.tenant(),
                                 "the tenant store did not answer within the request's deadline"))
                 .thenCompose(tenant -> read(command, tenant, deadline));

@@ -1,6 +1,6 @@
 package io.pairdb.core.read;
 
-import io.pairdb.core.Timeouts;
+import io.pairdb.core.Futures;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.StorageNodes;
 import io.pairdb.core.replication.Environment;
@@ -73,7 +73,7 @@ public final class RepairReplicas {
         for (StorageNode node : staleReplicas) {
             env.metrics().repairTriggered();
             // a failed repair is not retried here: the next read of the key finds the replica stale again
-            calls.add(Timeouts.started(() -> nodes.repair(node, tenant, key, token, resolved, timeout))
+            calls.add(Futures.started(() -> nodes.repair(node, tenant, key, token, resolved, timeout))
                     .exceptionally(error -> null));
         }
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {

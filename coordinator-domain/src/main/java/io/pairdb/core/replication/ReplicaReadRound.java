@@ -1,5 +1,6 @@
 package io.pairdb.core.replication;
 
+import io.pairdb.core.Futures;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.Scheduler;
 import io.pairdb.core.port.StorageNodes;
@@ -158,12 +159,8 @@ public final class ReplicaReadRound {
     }
 
     private void ask(StorageNode node) {
-        CompletableFuture<Optional<Version>> read;
-        try {
-            read = nodes.read(node, tenant, key, deadline.remaining(env.clock()));
-        } catch (RuntimeException e) {
-            read = CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<Optional<Version>> read = Futures.started(
+                () -> nodes.read(node, tenant, key, deadline.remaining(env.clock())));
         long askedAt = env.clock().nowMillis();
         read.whenComplete((version, error) -> {
             if (error == null) {

@@ -1,5 +1,6 @@
 package io.pairdb.core.replication;
 
+import io.pairdb.core.Futures;
 import io.pairdb.core.hints.Hint;
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
@@ -72,13 +73,9 @@ public final class ReplicaWriteRound {
             if (node.liveness() == Liveness.DOWN) {
                 answered(node, new IllegalStateException("node " + node.id() + " is marked DOWN"));
             } else {
-                CompletableFuture<StorageNodes.Applied> write;
-                try {
-                    write = nodes.write(node, mutation.tenant(), mutation.key(), mutation.token(), mutation.version(),
-                            deadline.remaining(env.clock()));
-                } catch (RuntimeException e) {
-                    write = CompletableFuture.failedFuture(e);
-                }
+                CompletableFuture<StorageNodes.Applied> write = Futures.started(() -> nodes.write(node,
+                        mutation.tenant(), mutation.key(), mutation.token(), mutation.version(),
+                        deadline.remaining(env.clock())));
                 write.whenComplete((applied, error) -> answered(node, error));
             }
         }

@@ -1,5 +1,6 @@
 package io.pairdb.core.topology;
 
+import io.pairdb.core.Futures;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.Timeouts;
 import io.pairdb.core.node.Liveness;
@@ -171,7 +172,7 @@ public final class AddNode {
         private Optional<StartOutcome> ask(StorageNode node) {
             StorageHealth.Report report;
             try {
-                report = Timeouts.bound(scheduler, Timeouts.started(() -> health.report(node, settings.healthTimeout())),
+                report = Timeouts.bound(scheduler, Futures.started(() -> health.report(node, settings.healthTimeout())),
                         settings.healthTimeout(), () -> new PairDbException("node " + node.id(),
                                 "no health answer within " + settings.healthTimeout())).get();
             } catch (ExecutionException e) {

@@ -1,5 +1,6 @@
 package io.pairdb.core.topology;
 
+import io.pairdb.core.Futures;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.Timeouts;
 import io.pairdb.core.node.Liveness;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -91,7 +91,7 @@ public final class DetectFailures {
     }
 
     private void probe(StorageNode node) {
-        Timeouts.bound(scheduler, Timeouts.started(() -> health.probe(node, probeTimeout)), probeTimeout,
+        Timeouts.bound(scheduler, Futures.started(() -> health.probe(node, probeTimeout)), probeTimeout,
                         () -> new PairDbException("node " + node.id(), "no health answer within " + probeTimeout))
                 // off the transport's thread: a transition updates the topology and tells the listeners
                 .whenCompleteAsync((ok, error) -> {
@@ -116,7 +116,7 @@ public final class DetectFailures {
     }
 
     private static String why(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Futures.cause(error);
         return String.valueOf(cause.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package io.pairdb.core.topology;
 
+import io.pairdb.core.Futures;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.Timeouts;
 import io.pairdb.core.node.NodeId;
@@ -156,7 +157,7 @@ public final class RemoveNode {
     /** Why the node counts as down, or empty when it answers its health probe. */
     private Optional<String> probe(StorageNode node) {
         try {
-            Timeouts.bound(scheduler, Timeouts.started(() -> health.probe(node, settings.healthTimeout())),
+            Timeouts.bound(scheduler, Futures.started(() -> health.probe(node, settings.healthTimeout())),
                     settings.healthTimeout(), () -> new PairDbException("node " + node.id(),
                             "no health answer within " + settings.healthTimeout())).get();
             return Optional.empty();

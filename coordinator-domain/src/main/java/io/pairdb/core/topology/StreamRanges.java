@@ -1,5 +1,6 @@
 package io.pairdb.core.topology;
 
+import io.pairdb.core.Futures;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.Timeouts;
 import io.pairdb.core.node.Liveness;
@@ -116,13 +117,13 @@ public final class StreamRanges {
     /** The node's data id, waited for at most the storage timeout; throws what the call failed with. */
     private Optional<String> dataId(StorageNode node) {
         CompletableFuture<Optional<String>> call = Timeouts.bound(scheduler,
-                Timeouts.started(() -> ranges.dataId(node, settings.storageTimeout())), settings.storageTimeout(),
+                Futures.started(() -> ranges.dataId(node, settings.storageTimeout())), settings.storageTimeout(),
                 () -> new PairDbException("node " + node.id(), "node " + node.id()
                         + " did not say which data it holds within " + settings.storageTimeout()));
         try {
             return call.get();
         } catch (ExecutionException | CompletionException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            Throwable cause = Futures.cause(e);
             throw cause instanceof PairDbException p ? p
                     : new PairDbException("node " + node.id(), "asking " + node.id() + " for its data id failed: " + cause, cause);
         } catch (InterruptedException e) {
@@ -371,7 +372,7 @@ public final class StreamRanges {
 
         /** A batch write under way, bounded by the storage timeout; start it only while the lease outlasts that. */
         private CompletableFuture<StorageRanges.BatchApplied> writing(StorageNode target, List<StorageRanges.Entry> piece) {
-            return Timeouts.bound(scheduler, Timeouts.started(() -> ranges.writeBatch(target, piece, settings.storageTimeout())),
+            return Timeouts.bound(scheduler, Futures.started(() -> ranges.writeBatch(target, piece, settings.storageTimeout())),
                     settings.storageTimeout(), () -> new PairDbException("node " + target.id(),
                             "batch write to " + target.id() + " not acknowledged within " + settings.storageTimeout()));
         }
@@ -382,7 +383,7 @@ public final class StreamRanges {
                 write.get();
                 return Optional.empty();
             } catch (ExecutionException | CompletionException e) {
-                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                Throwable cause = Futures.cause(e);
                 return Optional.of(new Progress.Failed("target " + target.id() + " did not take a batch: "
                         + cause.getMessage()));
             } catch (InterruptedException e) {

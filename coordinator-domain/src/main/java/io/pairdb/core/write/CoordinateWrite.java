@@ -1,7 +1,7 @@
 package io.pairdb.core.write;
 
+import io.pairdb.core.Futures;
 import io.pairdb.core.PairDbException;
-import io.pairdb.core.Timeouts;
 import io.pairdb.core.idempotency.IdempotencyKey;
 import io.pairdb.core.idempotency.StoredResponse;
 import io.pairdb.core.node.Liveness;
@@ -42,7 +42,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -89,7 +88,7 @@ public final class CoordinateWrite {
     public CompletableFuture<WriteOutcome> execute(WriteCommand command) {
         long started = env.clock().nowMillis();
         Deadline deadline = Deadline.of(env.clock(), env.settings().writeTimeout(), command.clientDeadline());
-        CompletableFuture<WriteOutcome> outcome = Timeouts.started(() -> checkAndWrite(command, deadline));
+        CompletableFuture<WriteOutcome> outcome = Futures.started(() -> checkAndWrite(command, deadline));
         Operation op = command.isDelete() ? Operation.DELETE : Operation.WRITE;
         return outcome.whenComplete((o, error) -> env.metrics().requestCompleted(op, command.consistency(),
                 error != null ? "ERROR" : statusOf(o), Duration.ofMillis(env.clock().nowMillis() - started)));
@@ -119,20 +118,20 @@ public final class CoordinateWrite {
         IdempotencyKey key = new IdempotencyKey(command.tenant(), command.key(), token);
         Claimant claimant = new Claimant(key, uniqueToken(), env.clock().nowMillis() + claimTtl.toMillis());
         CompletableFuture<Claim> claim = deadline.bound(
-                Timeouts.started(() -> idempotency.claim(key, fingerprint, claimant.owner(), claimTtl)), env.clock(),
+                Futures.started(() -> idempotency.claim(key, fingerprint, claimant.owner(), claimTtl)), env.clock(),
                 env.scheduler(), () -> new ClaimUnanswered(key));
         return claim.handle((found, error) -> {
             if (error != null) {
-                if (unwrap(error) instanceof ClaimUnanswered late) {
+                if (Futures.cause(error) instanceof ClaimUnanswered late) {
                     // the claim may have been made all the same: give it back, nothing ran under it
                     afterWrite(() -> idempotency.release(key, claimant.owner()), claimant, "release", deadline);
                     return done(new WriteOutcome.IdempotencyUnavailable(late.getMessage()));
                 }
-                if (unwrap(error) instanceof PairDbException e) {
+                if (Futures.cause(error) instanceof PairDbException e) {
                     // the client asked for exactly-once: without the store we cannot promise it
                     return done(new WriteOutcome.IdempotencyUnavailable(e.getMessage()));
                 }
-                return CompletableFuture.<WriteOutcome>failedFuture(unwrap(error));
+                return CompletableFuture.<WriteOutcome>failedFuture(Futures.cause(error));
             }
             return switch (found) {
                 case Claim.Completed completed when completed.fingerprint().equals(fingerprint) ->
@@ -158,14 +157,14 @@ public final class CoordinateWrite {
     private CompletableFuture<WriteOutcome> writeAndRecord(WriteCommand command, Claimant claimant, String fingerprint,
                                                            Deadline deadline) {
         IdempotencyKey key = claimant.key();
-        return Timeouts.started(() -> write(command, key.token(), deadline)).handle((outcome, failure) -> {
+        return Futures.started(() -> write(command, key.token(), deadline)).handle((outcome, failure) -> {
             if (outcome instanceof WriteOutcome.Written written) {
                 return afterWrite(() -> idempotency.complete(key, claimant.owner(), fingerprint, written.response(),
                         env.settings().idempotencyTtl()), claimant, "record", deadline).thenApply(ignored -> outcome);
             }
             return afterWrite(() -> idempotency.release(key, claimant.owner()), claimant, "release", deadline)
                     .thenCompose(ignored -> failure == null ? done(outcome)
-                            : CompletableFuture.<WriteOutcome>failedFuture(unwrap(failure)));
+                            : CompletableFuture.<WriteOutcome>failedFuture(Futures.cause(failure)));
         }).thenCompose(answer -> answer);
     }
 
@@ -193,14 +192,14 @@ public final class CoordinateWrite {
 
     private void attempt(Supplier<CompletableFuture<Void>> call, Claimant claimant, String what, Duration backoff,
                          CompletableFuture<Void> settled) {
-        Timeouts.started(call).whenComplete((ignored, error) -> {
+        Futures.started(call).whenComplete((ignored, error) -> {
             if (error == null) {
                 settled.complete(null);
                 return;
             }
             if (env.clock().nowMillis() + backoff.toMillis() >= claimant.markerExpiresAtMillis()) {
                 env.metrics().idempotencyRecordFailed("the " + what + " of " + claimant.key().storageKey()
-                        + " could not be stored before its in-progress marker expired: " + describe(unwrap(error)));
+                        + " could not be stored before its in-progress marker expired: " + describe(Futures.cause(error)));
                 settled.complete(null);
                 return;
             }
@@ -210,7 +209,7 @@ public final class CoordinateWrite {
             } catch (RuntimeException notScheduled) {
                 // the scheduler is shutting down: this was the last try
                 env.metrics().idempotencyRecordFailed("the " + what + " of " + claimant.key().storageKey()
-                        + " could not be stored: " + describe(unwrap(error)));
+                        + " could not be stored: " + describe(Futures.cause(error)));
                 settled.complete(null);
             }
         });
@@ -218,7 +217,7 @@ public final class CoordinateWrite {
 
     private CompletableFuture<WriteOutcome> write(WriteCommand command, String idempotencyKey, Deadline deadline) {
         CompletableFuture<Optional<Tenant>> tenant = deadline.bound(
-                Timeouts.started(() -> tenants.findAsync(command.tenant(), env.scheduler())), env.clock(),
+                Futures.started(() -> tenants.findAsync(command.tenant(), env.scheduler())), env.clock(),
                 env.scheduler(), () -> new PairDbException("tenant " + command.tenant(),
                         "the tenant store did not answer within the request's deadline"));
         return tenant.thenCompose(found -> write(command, found, idempotencyKey, deadline));
@@ -423,9 +422,6 @@ public final class CoordinateWrite {
         }
     }
 
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    }
 
     private static String describe(Throwable error) {
         return error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName();
