@@ -30,7 +30,8 @@ final class SharedStores {
     static final String REDIS = "redis";
 
     final InMemoryTopologyStore topology = new InMemoryTopologyStore();
-    final InMemoryTenantStore tenants = new InMemoryTenantStore();
+    /** Creating a tenant moves the ring epoch, as in PostgreSQL's one transaction. */
+    final InMemoryTenantStore tenants = new InMemoryTenantStore(topology);
     final InMemoryChangeStore changes;
     final InMemoryCleanupStore cleanups;
     final InMemoryHintStore hints;

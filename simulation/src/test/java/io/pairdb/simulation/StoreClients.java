@@ -191,6 +191,12 @@ final class StoreClients {
             }
 
             @Override
+            public InsertOutcome insertAt(Tenant tenant, long ringEpoch) {
+                return postgres("insert tenant " + tenant.id() + " at epoch " + ringEpoch,
+                        () -> store.insertAt(tenant, ringEpoch));
+            }
+
+            @Override
             public Optional<Tenant> find(TenantId id) {
                 return postgres("find tenant " + id, () -> store.find(id));
             }

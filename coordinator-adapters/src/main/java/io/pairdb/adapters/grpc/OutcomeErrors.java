@@ -153,6 +153,8 @@ final class OutcomeErrors {
                     "TENANT_ALREADY_EXISTS", "tenant '" + tenant + "' already exists");
             case TenantService.CreateOutcome.InvalidReplicationFactor i ->
                     GrpcErrors.invalid("INVALID_REPLICATION_FACTOR", i.reason());
+            case TenantService.CreateOutcome.RingKeptMoving m -> concurrentModification("the ring kept changing while "
+                    + "the replication factor of tenant '" + tenant + "' was checked (" + m.attempts() + " attempts); retry");
         };
     }
 

@@ -236,7 +236,8 @@ public final class PostgresChangeStore implements ChangeStore {
         return true;
     }
 
-    private static boolean bumpIf(Connection connection, long expectedEpoch) throws SQLException {
+    /** Moves the ring epoch on by one, and locks its row, if it is still {@code expectedEpoch}. */
+    static boolean bumpIf(Connection connection, long expectedEpoch) throws SQLException {
         try (PreparedStatement bump = connection.prepareStatement(BUMP_IF)) {
             bump.setLong(1, expectedEpoch);
             try (ResultSet row = bump.executeQuery()) {

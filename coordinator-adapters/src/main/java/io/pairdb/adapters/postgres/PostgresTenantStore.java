@@ -65,6 +65,36 @@ public final class PostgresTenantStore implements TenantStore {
     }
 
     @Override
+    public InsertOutcome insertAt(Tenant tenant, long ringEpoch) {
+        try {
+            return Jdbc.inTransaction(dataSource, connection -> {
+                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                    TenantMapper.bind(insert, tenant);
+                    if (insert.executeUpdate() == 0) {
+                        return InsertOutcome.ALREADY_EXISTS;
+                    }
+                }
+                // the tenant row before the epoch row, as every change locks them
+                if (!PostgresChangeStore.bumpIf(connection, ringEpoch)) {
+                    throw new RingMoved();
+                }
+                return InsertOutcome.INSERTED;
+            });
+        } catch (RingMoved moved) {
+            return InsertOutcome.RING_MOVED;
+        } catch (SQLException e) {
+            throw failure(tenant.id(), "could not insert tenant " + tenant.id(), e);
+        }
+    }
+
+    /** Rolls back an insert whose ring epoch moved. */
+    private static final class RingMoved extends RuntimeException {
+        RingMoved() {
+            super(null, null, false, false);
+        }
+    }
+
+    @Override
     public Optional<Tenant> find(TenantId id) {
         try {
             return repository.findById(id.value()).map(TenantMapper::toTenant);

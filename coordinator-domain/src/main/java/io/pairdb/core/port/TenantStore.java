@@ -11,7 +11,12 @@ import java.util.Optional;
  * reached; a thrown call may or may not have been applied.
  */
 public interface TenantStore {
-    enum InsertOutcome { INSERTED, ALREADY_EXISTS }
+    enum InsertOutcome {
+        INSERTED,
+        ALREADY_EXISTS,
+        /** {@link #insertAt}: the ring epoch was no longer the one given; nothing was stored. */
+        RING_MOVED
+    }
 
     /**
      * Inserts the tenant unless one with the same id exists, and with it bumps the ring epoch of the
@@ -21,6 +26,15 @@ public interface TenantStore {
      * in its answer.
      */
     InsertOutcome insert(Tenant tenant);
+
+    /**
+     * Like {@link #insert}, only while the ring epoch is still {@code ringEpoch}, the one the
+     * tenant's RF was checked against (one transaction with the epoch bump): a topology change
+     * started since (a decommission that leaves fewer nodes than the RF) moved the epoch, and the
+     * answer is {@link InsertOutcome#RING_MOVED} with nothing stored. An existing tenant is
+     * {@link InsertOutcome#ALREADY_EXISTS} whatever the epoch.
+     */
+    InsertOutcome insertAt(Tenant tenant, long ringEpoch);
 
     Optional<Tenant> find(TenantId id);
 

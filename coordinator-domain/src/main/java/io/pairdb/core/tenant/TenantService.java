@@ -5,6 +5,7 @@ import io.pairdb.core.port.CoordinatorMetrics;
 import io.pairdb.core.port.Scheduler;
 import io.pairdb.core.port.TenantStore;
 import io.pairdb.core.replication.SpeculationPolicy;
+import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.topology.ClusterTopology;
 import java.time.Duration;
 import java.util.List;
@@ -78,6 +79,10 @@ public final class TenantService {
 
         record InvalidReplicationFactor(String reason) implements CreateOutcome {
         }
+
+        /** The ring changed under each of the {@code attempts} checks of the RF; nothing was created. */
+        record RingKeptMoving(TenantId id, int attempts) implements CreateOutcome {
+        }
     }
 
     public sealed interface SetSpeculationOutcome {
@@ -106,6 +111,8 @@ public final class TenantService {
 
     /** Tries of a tenant update that loses to concurrent ones before it gives up. */
     private static final int UPDATE_TRIES = 5;
+    /** Checks of a new tenant's RF against a ring that keeps moving before creating it is given up. */
+    private static final int CREATE_ATTEMPTS = 3;
 
     /**
      * What the store said about a tenant (empty: there is none), as loaded while the coordinator
@@ -136,20 +143,38 @@ public final class TenantService {
         return settings;
     }
 
-    /** Creates a tenant; {@code replicationFactor} empty means the default. */
+    /**
+     * Creates a tenant; {@code replicationFactor} empty means the default. The RF is checked against
+     * the ring as stored, and the tenant is stored only while the ring is still at that epoch: a
+     * decommission started meanwhile (by any coordinator) is seen, and the check made again.
+     */
     public CreateOutcome create(TenantId id, Optional<Integer> replicationFactor) {
         int rf = replicationFactor.orElse(settings.defaultReplicationFactor());
-        Optional<String> invalid = checkReplicationFactor(rf);
-        if (invalid.isPresent()) {
-            return new CreateOutcome.InvalidReplicationFactor(invalid.get());
+        for (int attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
+            // the ring as stored: a node another coordinator registered counts, one being decommissioned does not
+            TopologyView ring = topology.refresh();
+            Optional<String> invalid = settings.check(rf, ring.lastingNodeCount());
+            if (invalid.isPresent()) {
+                return new CreateOutcome.InvalidReplicationFactor(invalid.get());
+            }
+            var now = clock.now();
+            Tenant tenant = new Tenant(id, rf, now, now, 1);
+            switch (store.insertAt(tenant, ring.epoch())) {
+                case INSERTED -> {
+                    cache.remove(id);
+                    // the insert moved the ring epoch: this coordinator serves it at once
+                    topology.reload();
+                    return new CreateOutcome.Created(tenant);
+                }
+                case ALREADY_EXISTS -> {
+                    return new CreateOutcome.AlreadyExists(id);
+                }
+                case RING_MOVED -> {
+                    // checked again against the ring as it is now
+                }
+            }
         }
-        var now = clock.now();
-        Tenant tenant = new Tenant(id, rf, now, now, 1);
-        if (store.insert(tenant) == TenantStore.InsertOutcome.ALREADY_EXISTS) {
-            return new CreateOutcome.AlreadyExists(id);
-        }
-        cache.remove(id);
-        return new CreateOutcome.Created(tenant);
+        return new CreateOutcome.RingKeptMoving(id, CREATE_ATTEMPTS);
     }
 
     /**
@@ -298,11 +323,4 @@ public final class TenantService {
         return store.list();
     }
 
-    /**
-     * Against the ring the store holds now: a node another coordinator registered counts, a node
-     * being decommissioned does not.
-     */
-    private Optional<String> checkReplicationFactor(int rf) {
-        return settings.check(rf, topology.refresh().lastingNodeCount());
-    }
 }

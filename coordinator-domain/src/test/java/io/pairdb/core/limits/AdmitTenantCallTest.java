@@ -26,8 +26,9 @@ class AdmitTenantCallTest {
     private static final TenantId ACME = new TenantId("acme");
 
     private final ManualClock clock = new ManualClock();
-    private final ClusterTopology topology = new ClusterTopology(new InMemoryTopologyStore(), clock);
-    private final TenantService tenants = new TenantService(new InMemoryTenantStore(), topology, clock,
+    private final InMemoryTopologyStore ring = new InMemoryTopologyStore();
+    private final ClusterTopology topology = new ClusterTopology(ring, clock);
+    private final TenantService tenants = new TenantService(new InMemoryTenantStore(ring), topology, clock,
             new RecordingMetrics(), new TenantService.Settings(3, 5, Duration.ofMinutes(5)));
     private final SteppedScheduler loader = new SteppedScheduler(clock);
     /** The shares asked about, and what it answers. */

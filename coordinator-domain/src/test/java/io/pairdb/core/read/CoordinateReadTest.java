@@ -179,8 +179,9 @@ class CoordinateReadTest {
 
     /** The tenant at {@code rf} on three nodes, its RF moving to {@code to} (the cache past its TTL). */
     private void movingRf(int rf, int to) {
-        InMemoryTenantStore store = new InMemoryTenantStore();
-        h = CoordinatorHarness.builder().tenantStore(store).build();
+        CoordinatorHarness.Builder builder = CoordinatorHarness.builder();
+        InMemoryTenantStore store = new InMemoryTenantStore(builder.ring());
+        h = builder.tenantStore(store).build();
         h.createTenant(rf);
         Tenant tenant = store.find(TENANT).orElseThrow();
         store.update(to < rf ? tenant.loweringTo(to, h.clock().now()) : tenant.raisingTo(to, h.clock().now()),
@@ -343,8 +344,9 @@ class CoordinateReadTest {
 
     @Test
     void theReadDeadlineCoversTheTenantLookup() {
-        io.pairdb.core.testing.GatedTenantStore tenants = new io.pairdb.core.testing.GatedTenantStore();
-        threeNodesWithTenant(CoordinatorHarness.builder().tenantStore(tenants)
+        CoordinatorHarness.Builder builder = CoordinatorHarness.builder();
+        io.pairdb.core.testing.GatedTenantStore tenants = new io.pairdb.core.testing.GatedTenantStore(builder.ring());
+        threeNodesWithTenant(builder.tenantStore(tenants)
                 .settings(CoordinatorHarness.withTimeouts(Duration.ofMillis(500))));
         tenants.close();
         try {

@@ -27,8 +27,8 @@ class TenantServiceTest {
     private static final TenantId ACME = new TenantId("acme");
 
     private final ManualClock clock = new ManualClock();
-    private final InMemoryTenantStore store = new InMemoryTenantStore();
     private final InMemoryTopologyStore topologyStore = new InMemoryTopologyStore();
+    private final InMemoryTenantStore store = new InMemoryTenantStore(topologyStore);
     private final ClusterTopology topology = new ClusterTopology(topologyStore, clock);
     private final RecordingMetrics metrics = new RecordingMetrics();
     private final TenantService tenants = new TenantService(store, topology, clock, metrics,
@@ -167,6 +167,20 @@ class TenantServiceTest {
     }
 
     @Test
+    void aTenantIsNotCreatedWithAnRfTheRingCannotKeepWhenADecommissionStartsWhileItIsChecked() {
+        InMemoryTenantStore shared = new InMemoryTenantStore(topologyStore);
+        TenantService service = new TenantService(shared, topology, clock, metrics,
+                new TenantService.Settings(3, 5, Duration.ofMinutes(5)));
+        // after the RF was checked against four nodes, another coordinator starts decommissioning node-4
+        shared.beforeNextInsert(() -> topologyStore.update(topologyStore.find(new NodeId("node-4")).orElseThrow()
+                .withState(NodeState.LEAVING, clock.now())));
+
+        assertThat(service.create(ACME, Optional.of(4))).isInstanceOfSatisfying(CreateOutcome.InvalidReplicationFactor.class,
+                invalid -> assertThat(invalid.reason()).contains("exceeds the 3 storage nodes"));
+        assertThat(shared.find(ACME)).isEmpty();
+    }
+
+    @Test
     void anUnknownTenantIsNotFound() {
         assertThat(tenants.find(ACME)).isEmpty();
     }
@@ -191,7 +205,7 @@ class TenantServiceTest {
 
     @Test
     void concurrentLookupsOfOneTenantShareOneStoreCall() {
-        GatedTenantStore slow = new GatedTenantStore();
+        GatedTenantStore slow = new GatedTenantStore(topologyStore);
         TenantService service = new TenantService(slow, topology, clock, metrics, TenantService.Settings.defaults());
         service.create(ACME, Optional.of(3));
         slow.close();
@@ -214,7 +228,7 @@ class TenantServiceTest {
 
     @Test
     void aMissingTenantIsRememberedBrieflyAndForgottenWhenCreated() {
-        GatedTenantStore counting = new GatedTenantStore();
+        GatedTenantStore counting = new GatedTenantStore(topologyStore);
         TenantService service = new TenantService(counting, topology, clock, metrics, TenantService.Settings.defaults());
         SteppedScheduler loader = new SteppedScheduler(clock);
 

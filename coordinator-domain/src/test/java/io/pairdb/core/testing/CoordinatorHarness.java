@@ -40,7 +40,7 @@ public final class CoordinatorHarness implements AutoCloseable {
     public static final String COORDINATOR_ID = "coord-1";
 
     private final ManualClock clock = new ManualClock();
-    private final InMemoryTopologyStore topologyStore = new InMemoryTopologyStore();
+    private final InMemoryTopologyStore topologyStore;
     private final ClusterTopology topology;
     private final InMemoryHintStore hints = new InMemoryHintStore();
     private final FakeStorageNodes storage = new FakeStorageNodes();
@@ -52,6 +52,7 @@ public final class CoordinatorHarness implements AutoCloseable {
     private final CoordinateRead reads;
 
     private CoordinatorHarness(Builder b) {
+        this.topologyStore = b.ring;
         this.topology = b.confirmEpochWithin == null ? new ClusterTopology(topologyStore, clock)
                 : new ClusterTopology(topologyStore, clock, b.confirmEpochWithin);
         for (int i = 1; i <= b.nodes; i++) {
@@ -59,7 +60,8 @@ public final class CoordinatorHarness implements AutoCloseable {
         }
         this.scheduler = b.scheduler.get();
         Environment env = new Environment(clock, scheduler, metrics, b.settings);
-        this.tenants = new TenantService(b.tenantStore, topology, clock, metrics, TenantService.Settings.defaults());
+        this.tenants = new TenantService(b.tenantStore != null ? b.tenantStore
+                : new InMemoryTenantStore(b.ring), topology, clock, metrics, TenantService.Settings.defaults());
         this.idempotency = b.idempotency.apply(clock);
         ClockIssuer clocks = new ClockIssuer(COORDINATOR_ID, clock, b.settings.maxClockEntries());
         this.writes = new CoordinateWrite(tenants, topology, storage, idempotency, b.hints.apply(hints), clocks, env);
@@ -183,7 +185,17 @@ public final class CoordinatorHarness implements AutoCloseable {
     public static final class Builder {
         private int nodes = 3;
         private CoordinatorSettings settings = CoordinatorSettings.defaults();
-        private TenantStore tenantStore = new InMemoryTenantStore();
+        private final InMemoryTopologyStore ring = new InMemoryTopologyStore();
+        /** Null: an in-memory one sharing the harness's ring, as PostgreSQL holds both. */
+        private TenantStore tenantStore;
+
+        /**
+         * The harness's ring store: a tenant store given to {@link #tenantStore} shares it, since
+         * tenants are created only at the epoch of the ring served.
+         */
+        public InMemoryTopologyStore ring() {
+            return ring;
+        }
         private Function<ManualClock, IdempotencyStore> idempotency = InMemoryIdempotencyStore::new;
         private Function<InMemoryHintStore, HintStore> hints = memory -> memory;
         private Supplier<Scheduler> scheduler = ThreadPoolScheduler::new;

@@ -15,7 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * forgets to open it still ends). Inserts and updates are never held.
  */
 public final class GatedTenantStore implements TenantStore {
-    private final InMemoryTenantStore delegate = new InMemoryTenantStore();
+    private final InMemoryTenantStore delegate;
+
+    /** Tenants whose creation moves the epoch of {@code ring}, as in PostgreSQL's one transaction. */
+    public GatedTenantStore(InMemoryTopologyStore ring) {
+        this.delegate = new InMemoryTenantStore(ring);
+    }
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private final AtomicInteger finds = new AtomicInteger();
     private final AtomicInteger waiting = new AtomicInteger();
@@ -42,6 +47,11 @@ public final class GatedTenantStore implements TenantStore {
     @Override
     public InsertOutcome insert(Tenant tenant) {
         return delegate.insert(tenant);
+    }
+
+    @Override
+    public InsertOutcome insertAt(Tenant tenant, long ringEpoch) {
+        return delegate.insertAt(tenant, ringEpoch);
     }
 
     @Override

@@ -19,9 +19,19 @@ public final class InMemoryTenantStore implements TenantStore {
         this.ring = ring;
     }
 
-    /** With a ring of its own: for tests that do not look at the epoch. */
+    /**
+     * With a ring of its own: for tests that do not look at the epoch. {@code TenantService} creates
+     * tenants only at the epoch of the ring it serves, so tests creating tenants through it share it.
+     */
     public InMemoryTenantStore() {
         this(new InMemoryTopologyStore());
+    }
+
+    private final AtomicReference<Runnable> beforeNextInsert = new AtomicReference<>();
+
+    /** Runs {@code action} once, right before the next insert: what another coordinator did meanwhile. */
+    public void beforeNextInsert(Runnable action) {
+        beforeNextInsert.set(action);
     }
 
     /** Runs {@code action} once, right after the next {@link #list()} has read the tenants. */
@@ -31,13 +41,32 @@ public final class InMemoryTenantStore implements TenantStore {
 
     @Override
     public InsertOutcome insert(Tenant tenant) {
+        Optional.ofNullable(beforeNextInsert.getAndSet(null)).ifPresent(Runnable::run);
         synchronized (ring) {
-            if (tenants.putIfAbsent(tenant.id(), tenant) != null) {
+            return insertLocked(tenant);
+        }
+    }
+
+    @Override
+    public InsertOutcome insertAt(Tenant tenant, long ringEpoch) {
+        Optional.ofNullable(beforeNextInsert.getAndSet(null)).ifPresent(Runnable::run);
+        synchronized (ring) {
+            if (tenants.containsKey(tenant.id())) {
                 return InsertOutcome.ALREADY_EXISTS;
             }
-            ring.bumpEpoch();
-            return InsertOutcome.INSERTED;
+            if (ring.epoch() != ringEpoch) {
+                return InsertOutcome.RING_MOVED;
+            }
+            return insertLocked(tenant);
         }
+    }
+
+    private InsertOutcome insertLocked(Tenant tenant) {
+        if (tenants.putIfAbsent(tenant.id(), tenant) != null) {
+            return InsertOutcome.ALREADY_EXISTS;
+        }
+        ring.bumpEpoch();
+        return InsertOutcome.INSERTED;
     }
 
     /** The epoch of the ring this store bumps. */

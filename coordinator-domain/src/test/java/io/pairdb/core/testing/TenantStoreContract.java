@@ -47,6 +47,22 @@ public abstract class TenantStoreContract {
     }
 
     @Test
+    public void aTenantIsInsertedAtAnEpochOnlyWhileTheRingIsStillThere() {
+        long epoch = ringEpoch();
+        Tenant acme = new Tenant(new TenantId("acme"), 3, now, now, 1);
+        assertThat(store.insertAt(acme, epoch - 1)).isEqualTo(TenantStore.InsertOutcome.RING_MOVED);
+        assertThat(store.find(acme.id())).isEmpty();
+        assertThat(ringEpoch()).as("a refused insert leaves the epoch").isEqualTo(epoch);
+
+        assertThat(store.insertAt(acme, epoch)).isEqualTo(TenantStore.InsertOutcome.INSERTED);
+        assertThat(store.find(acme.id())).contains(acme);
+        assertThat(ringEpoch()).isEqualTo(epoch + 1);
+        assertThat(store.insertAt(new Tenant(acme.id(), 1, now, now, 1), epoch))
+                .as("an existing tenant, whatever the epoch").isEqualTo(TenantStore.InsertOutcome.ALREADY_EXISTS);
+        assertThat(ringEpoch()).isEqualTo(epoch + 1);
+    }
+
+    @Test
     public void refusesASecondTenantWithTheSameId() {
         store.insert(new Tenant(new TenantId("acme"), 3, now, now, 1));
         assertThat(store.insert(new Tenant(new TenantId("acme"), 1, now, now, 1)))

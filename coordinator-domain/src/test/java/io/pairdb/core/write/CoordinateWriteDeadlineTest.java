@@ -84,10 +84,10 @@ class CoordinateWriteDeadlineTest {
 
     @Test
     void aSlowTenantStoreDoesNotHoldTheAnswerPastTheDeadlineAndNothingIsWrittenLate() {
-        GatedTenantStore tenants = new GatedTenantStore();
+        CoordinatorHarness.Builder builder = CoordinatorHarness.builder();
+        GatedTenantStore tenants = new GatedTenantStore(builder.ring());
         // long enough that the second request is sure to arrive while the first still waits, on a busy machine
-        h = CoordinatorHarness.builder().settings(CoordinatorHarness.withTimeouts(Duration.ofSeconds(3))).tenantStore(tenants)
-                .build();
+        h = builder.settings(CoordinatorHarness.withTimeouts(Duration.ofSeconds(3))).tenantStore(tenants).build();
         h.createTenant(3);
         tenants.close();
         toOpen.add(tenants::open);

@@ -32,6 +32,7 @@ import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.testing.CoordinatorHarness;
 import io.pairdb.core.testing.FakeStorageNodes.Kind;
 import io.pairdb.core.testing.InMemoryTenantStore;
+import io.pairdb.core.testing.InMemoryTopologyStore;
 import io.pairdb.core.version.Causality;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.version.Version;
@@ -196,8 +197,9 @@ class CoordinateWriteTest {
         // kept replica did not see it and the next write was not built on it. At one too (seed 63316's
         // kind): a coordinator still on the change's epoch after it completed must not write past the
         // readers of the new RF
-        InMemoryTenantStore store = new InMemoryTenantStore();
-        threeNodesWithTenant(CoordinatorHarness.builder().tenantStore(store));
+        CoordinatorHarness.Builder builder = CoordinatorHarness.builder();
+        InMemoryTenantStore store = new InMemoryTenantStore(builder.ring());
+        threeNodesWithTenant(builder.tenantStore(store));
         Tenant rf3 = store.find(TENANT).orElseThrow();
         store.update(rf3.loweringTo(1, h.clock().now()), rf3.version());
         h.clock().advance(Duration.ofHours(1));
@@ -644,8 +646,9 @@ class CoordinateWriteTest {
 
     @Test
     void aWriteThatThrowsReleasesItsIdempotencyKeySoARetryRuns() {
-        FlakyTenantStore tenants = new FlakyTenantStore();
-        threeNodesWithTenant(CoordinatorHarness.builder().tenantStore(tenants));
+        CoordinatorHarness.Builder builder = CoordinatorHarness.builder();
+        FlakyTenantStore tenants = new FlakyTenantStore(builder.ring());
+        threeNodesWithTenant(builder.tenantStore(tenants));
         WriteCommand command = put("k", "v1", QUORUM).withIdempotencyKey("req-1");
 
         tenants.down = true;
@@ -876,12 +879,21 @@ class CoordinateWriteTest {
 
     /** A tenant store whose reads fail while {@code down}, like PostgreSQL during a failover. */
     private static final class FlakyTenantStore implements TenantStore {
-        private final InMemoryTenantStore delegate = new InMemoryTenantStore();
+        private final InMemoryTenantStore delegate;
         volatile boolean down;
+
+        FlakyTenantStore(InMemoryTopologyStore ring) {
+            this.delegate = new InMemoryTenantStore(ring);
+        }
 
         @Override
         public InsertOutcome insert(Tenant tenant) {
             return delegate.insert(tenant);
+        }
+
+        @Override
+        public InsertOutcome insertAt(Tenant tenant, long ringEpoch) {
+            return delegate.insertAt(tenant, ringEpoch);
         }
 
         @Override
