@@ -45,7 +45,18 @@ final class Operator {
                 .when(config.lowerRf, () -> changeRf(-1))
                 .when(config.lowerRf && config.lowerRfByTwo, () -> changeRf(-2))
                 .when(config.createTenants, this::createTenant)
+                .when(config.createTenants && config.addNodes, this::createTenantWhileANodeJoins)
                 .pickOne(random);
+    }
+
+    /**
+     * Two operators at once: a tenant is created while a node is added, each request sent to a
+     * coordinator of its own, so the tenant may be stored between the change's planning and its
+     * start (issue 13 item 7: a change planned without the tenant must not start).
+     */
+    private void createTenantWhileANodeJoins() {
+        createTenant();
+        addNode();
     }
 
     private List<StorageNode> ring() {
