@@ -76,7 +76,7 @@ final class Simulation {
 
             nemesis.healAll();
             Checker checker = new Checker(world, dataLoss, open);
-            settle(world, faultsEnd, checker);
+            settle(world, faultsEnd, checker, nemesis);
             // a cleanup that was skipped may yet hand a retired replica's entries back to the replicas
             // of their range (one that lost its data meanwhile, say): what the final reads find must
             // still be what the nodes hold when they are judged
@@ -142,7 +142,7 @@ final class Simulation {
     }
 
     /** Runs until the cluster is quiet, or notes what never settled. */
-    private static void settle(World world, long faultsEnd, Checker checker) {
+    private static void settle(World world, long faultsEnd, Checker checker, Nemesis nemesis) {
         Kernel kernel = world.kernel();
         SimConfig config = world.config();
         long earliest = faultsEnd + Kernel.toMicros(config.cleanupGrace.plus(config.cleanupInterval.multipliedBy(2))
@@ -150,6 +150,9 @@ final class Simulation {
         long limit = faultsEnd + Kernel.toMicros(config.settleLimit);
         List<String> pending = List.of();
         while (kernel.now() < limit) {
+            // a node whose forced removal failed after the faults healed is back in the ring, crashed since
+            // before the removal: it is restarted like any other crashed node was when the faults healed
+            world.nodes().values().forEach(nemesis::restartNode);
             kernel.runUntil(kernel.now() + 5 * SECOND);
             pending = unsettled(world);
             if (pending.isEmpty() && kernel.now() >= earliest) {
