@@ -78,7 +78,7 @@ public final class PostgresChangeStore implements ChangeStore {
             WHERE tenant_id = ?""";
 
     /** Unwinds a transaction whose condition no longer held; nothing it did is kept. */
-    private static class ConditionFailed extends RuntimeException {
+    static class ConditionFailed extends RuntimeException {
         ConditionFailed() {
             super(null, null, false, false);
         }

@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 /**
@@ -43,29 +44,16 @@ public final class PostgresTenantStore implements TenantStore {
 
     @Override
     public InsertOutcome insert(Tenant tenant) {
-        try {
-            int inserted = Jdbc.inTransaction(dataSource, connection -> {
-                int rows;
-                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                    TenantMapper.bind(insert, tenant);
-                    rows = insert.executeUpdate();
-                }
-                if (rows == 1) {
-                    // the tenant row before the epoch row, as every change locks them
-                    try (PreparedStatement bump = connection.prepareStatement(BUMP_EPOCH)) {
-                        bump.executeUpdate();
-                    }
-                }
-                return rows;
-            });
-            return inserted == 1 ? InsertOutcome.INSERTED : InsertOutcome.ALREADY_EXISTS;
-        } catch (SQLException e) {
-            throw failure(tenant.id(), "could not insert tenant " + tenant.id(), e);
-        }
+        return insert(tenant, OptionalLong.empty());
     }
 
     @Override
     public InsertOutcome insertAt(Tenant tenant, long ringEpoch) {
+        return insert(tenant, OptionalLong.of(ringEpoch));
+    }
+
+    /** Inserts the tenant and bumps the ring epoch in one transaction, if the epoch is still {@code ringEpoch} when given. */
+    private InsertOutcome insert(Tenant tenant, OptionalLong ringEpoch) {
         try {
             return Jdbc.inTransaction(dataSource, connection -> {
                 try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
@@ -75,22 +63,19 @@ public final class PostgresTenantStore implements TenantStore {
                     }
                 }
                 // the tenant row before the epoch row, as every change locks them
-                if (!PostgresChangeStore.bumpIf(connection, ringEpoch)) {
-                    throw new RingMoved();
+                if (ringEpoch.isEmpty()) {
+                    try (PreparedStatement bump = connection.prepareStatement(BUMP_EPOCH)) {
+                        bump.executeUpdate();
+                    }
+                } else if (!PostgresChangeStore.bumpIf(connection, ringEpoch.getAsLong())) {
+                    throw new PostgresChangeStore.ConditionFailed();
                 }
                 return InsertOutcome.INSERTED;
             });
-        } catch (RingMoved moved) {
+        } catch (PostgresChangeStore.ConditionFailed moved) {
             return InsertOutcome.RING_MOVED;
         } catch (SQLException e) {
             throw failure(tenant.id(), "could not insert tenant " + tenant.id(), e);
-        }
-    }
-
-    /** Rolls back an insert whose ring epoch moved. */
-    private static final class RingMoved extends RuntimeException {
-        RingMoved() {
-            super(null, null, false, false);
         }
     }
 
