@@ -143,7 +143,7 @@ public final class StreamRanges {
         private NodeId scanning;
         /** The batch read from {@code scanning} while the one before it was written; null when none is. */
         private List<StorageRanges.Entry> ahead;
-        /** Whether the target was asked for its data id and did not say. */
+        /** Whether the target was asked for its data id in this transfer (one that does not say is asked once). */
         private boolean targetAsked;
 
         private Transfer(RangeStream stream, Supplier<TopologyView> topology, LeaseHold lease) {
