@@ -4,9 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pairdb.cli.ExitCodes;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Short real runs against an in-test coordinator that answers every request with success. */
 class BenchSmokeIT {
@@ -85,6 +92,31 @@ class BenchSmokeIT {
         assertThat(result.json().get("target_rate").asDouble()).isEqualTo(200.0);
         // one request every 5 ms for a second, and a few due before the clock said so
         assertThat(result.json().get("ops").asLong()).isBetween(150L, 210L);
+    }
+
+    @Test
+    void theLatencyLogHoldsEveryMeasuredRequestPerTagInWallClockIntervals(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("latency.hlog");
+        long before = System.currentTimeMillis();
+        var result = bench("mixed", "--read-ratio", "0.5", "--keys", "20", "--preload", "on", "--latency-log",
+                log.toString(), "-o", "json");
+        long after = System.currentTimeMillis();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        Map<String, Long> counts = new TreeMap<>();
+        HistogramLogReader reader = new HistogramLogReader(log.toFile());
+        EncodableHistogram interval;
+        while ((interval = reader.nextIntervalHistogram()) != null) {
+            assertThat(interval.getStartTimeStamp()).isBetween(before, after);
+            assertThat(interval.getEndTimeStamp()).isBetween(interval.getStartTimeStamp(), after);
+            counts.merge(interval.getTag(), ((Histogram) interval).getTotalCount(), Long::sum);
+        }
+        // the measured requests only: not the 20 preloaded writes
+        JsonNode operations = result.json().get("operations");
+        assertThat(counts).containsOnly(
+                Map.entry("read", operations.get("read").get("ops").asLong()),
+                Map.entry("write", operations.get("write").get("ops").asLong()));
+        assertThat(counts.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(400);
     }
 
     @Test
