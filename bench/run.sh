@@ -684,10 +684,21 @@ if [ "$overload" = 1 ]; then
     done
   ) >"$work/health-during.log" 2>&1 &
   probe_job=$!
+  # the calls the coordinator holds in flight, every second meanwhile (coordinator_requests_in_flight)
+  (
+    for _ in $(seq 1 $(( duration + warmup + 10 ))); do
+      curl -s -m 2 "http://127.0.0.1:$coordinator_http_port/prometheus" \
+        | awk '/^coordinator_requests_in_flight/ { printf "%.0f\n", $NF }'
+      sleep 1
+    done
+  ) >"$work/in-flight.log" 2>&1 &
+  in_flight_job=$!
   bench_run overload coordinator write --concurrency "$overload_concurrency" --channels 32 \
     --timeout "$overload_deadline" --preload off --no-progress "${timed[@]}"
   wait "$probe_job" || true
   shed_after="$(shed_by_coordinator)"
+  kill -TERM "$in_flight_job" 2>/dev/null || true
+  peak_in_flight="$(awk '$1 ~ /^[0-9]+$/ && $1 > peak { peak = $1 } END { print peak + 0 }' "$work/in-flight.log")"
   kill -TERM "$jstat_pid" 2>/dev/null || true
   peak_heap_kib="$(awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
     $1 ~ /^[0-9.]+$/ { used = $col["S0U"] + $col["S1U"] + $col["EU"] + $col["OU"]; if (used > peak) peak = used }
@@ -730,7 +741,8 @@ if [ "$overload" = 1 ]; then
     echo "  p99 $(ms "$(field overload '.error_latency_us.RESOURCE_EXHAUSTED.p99')") ms (at the client, including its own queueing)."
     echo "- The coordinator itself counted $(awk -v a="$shed_after" -v b="$shed_before" \
       'BEGIN { if (a ~ /^[0-9]+$/ && b ~ /^[0-9]+$/) print a - b; else print "an unknown number of" }') calls shed"
-    echo "  (\`coordinator_requests_shed_total\`, from \`/prometheus\`, over the run)."
+    echo "  (\`coordinator_requests_shed_total\`, from \`/prometheus\`, over the run); at most $peak_in_flight calls in flight"
+    echo "  at once (\`coordinator_requests_in_flight\`, sampled every second; the limit is 1 000)."
     echo "- Accepted writes: p99 $(ms "$(latency_us overload p99)") ms against their $overload_deadline deadline;"
     echo "  $(field overload '.errors_by_status.DEADLINE_EXCEEDED') ended \`DEADLINE_EXCEEDED\`."
     echo "- Coordinator heap: peak $(mib "$peak_heap_kib") MiB used (jstat every second) of a $(( ${max_heap_bytes:-0} / 1048576 )) MiB"
