@@ -664,10 +664,12 @@ if [ "$overload" = 1 ]; then
     --warmup "${warmup}s"
   rss_before_kib="$(awk '/^VmRSS/ { print $2 }' "/proc/$coordinator_pid/status")"
   # shed_by_coordinator: the calls the coordinator itself counts as shed (coordinator_requests_shed_total, all
-  # labels), from /prometheus; tells its shedding apart from requests that waited for their deadline elsewhere
+  # labels; absent until the first), from /prometheus ("?" when it does not answer); tells its shedding apart
+  # from requests that waited for their deadline elsewhere
   shed_by_coordinator() {
-    curl -s -m 10 "http://127.0.0.1:$coordinator_http_port/prometheus" \
-      | awk '/^coordinator_requests_shed_total/ { n += $NF; seen = 1 } END { if (seen) printf "%.0f", n; else print "?" }'
+    curl -s -f -m 10 "http://127.0.0.1:$coordinator_http_port/prometheus" >"$work/prometheus.txt" 2>/dev/null \
+      || { echo "?"; return; }
+    awk '/^coordinator_requests_shed_total/ { n += $NF } END { printf "%.0f", n }' "$work/prometheus.txt"
   }
   shed_before="$(shed_by_coordinator)"
   # the heap every second while the overload runs (young + old generation used, KiB)
@@ -743,7 +745,11 @@ if [ "$overload" = 1 ]; then
       'BEGIN { if (a ~ /^[0-9]+$/ && b ~ /^[0-9]+$/) print a - b; else print "an unknown number of" }') calls shed"
     echo "  (\`coordinator_requests_shed_total\`, from \`/prometheus\`, over the run); at most $peak_in_flight calls in flight"
     echo "  at once (\`coordinator_requests_in_flight\`, sampled every second; the limit is 1 000)."
-    echo "- Accepted writes: p99 $(ms "$(latency_us overload p99)") ms against their $overload_deadline deadline;"
+    if [ "$(field overload .ops)" -gt 0 ]; then
+      echo "- Accepted writes: $(field overload .ops), p99 $(ms "$(latency_us overload p99)") ms against their $overload_deadline deadline;"
+    else
+      echo "- Accepted writes: none succeeded within their $overload_deadline deadline;"
+    fi
     echo "  $(field overload '.errors_by_status.DEADLINE_EXCEEDED') ended \`DEADLINE_EXCEEDED\`."
     echo "- Coordinator heap: peak $(mib "$peak_heap_kib") MiB used (jstat every second) of a $(( ${max_heap_bytes:-0} / 1048576 )) MiB"
     echo "  maximum; RSS $(mib "$rss_before_kib") MiB before the run, peak $(mib "$peak_rss_kib") MiB over its life."
