@@ -39,10 +39,10 @@ final class BenchRunner {
         checkTenant(plan.tenant(), load.createTenant, load.replicationFactor);
         // The admin call above opened the invocation's channel, so the endpoint is known.
         Endpoint endpoint = connection.endpoint().orElseThrow();
+        Optional<LatencyLog> latencyLog = Optional.ofNullable(load.latencyLog).map(LatencyLog::to);
         List<ManagedChannel> channels = open(endpoint, plan.channels());
         LoadGenerator.Result result;
         Instant startedAt = Instant.now();
-        Optional<LatencyLog> latencyLog = Optional.ofNullable(load.latencyLog).map(LatencyLog::to);
         try (Progress progress = load.noProgress ? Progress.silent() : Progress.to(host.err())) {
             result = new LoadGenerator(plan, channels, endpoint, progress, latencyLog).run();
         } finally {

@@ -1,8 +1,8 @@
 package io.pairdb.cli.bench;
 
+import io.pairdb.cli.CommandFailure;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ final class LatencyLog implements AutoCloseable {
         try {
             this.out = new PrintStream(Files.newOutputStream(file), false, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the latency log " + file, e);
+            throw CommandFailure.local("cannot write the latency log " + file + ": " + e.getMessage(), e);
         }
         this.writer = new HistogramLogWriter(out);
         for (Operation operation : Operation.values()) {
@@ -101,7 +101,7 @@ final class LatencyLog implements AutoCloseable {
         }
         out.close();
         if (out.checkError()) {
-            throw new UncheckedIOException(new IOException("the latency log could not be written completely"));
+            throw CommandFailure.local("the latency log could not be written completely");
         }
     }
 }

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Short real runs against an in-test coordinator that answers every request with success. */
 class BenchSmokeIT {
 
-    // Every run is bounded by both: a few hundred requests, or two seconds.
-    private static final String[] SHORT = {"--ops", "400", "--duration", "2s", "--warmup", "0s", "--no-progress"};
+    // A few hundred requests end every run; the duration only bounds a run that hangs (two seconds were too few
+    // for 400 requests on a loaded machine, and the tests that count them failed).
+    private static final String[] SHORT = {"--ops", "400", "--duration", "30s", "--warmup", "0s", "--no-progress"};
 
     private EchoCoordinator coordinator;
 
@@ -117,6 +118,17 @@ class BenchSmokeIT {
                 Map.entry("read", operations.get("read").get("ops").asLong()),
                 Map.entry("write", operations.get("write").get("ops").asLong()));
         assertThat(counts.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(400);
+    }
+
+    @Test
+    void aLatencyLogThatCannotBeWrittenStopsTheRunBeforeAnyRequest(@TempDir Path dir) {
+        Path log = dir.resolve("missing-directory").resolve("latency.hlog");
+
+        var result = bench("write", "--latency-log", log.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isNotZero();
+        assertThat(result.firstErrorLine()).startsWith("error: cannot write the latency log " + log);
+        assertThat(coordinator.writes.sum()).isZero();
     }
 
     @Test
