@@ -904,6 +904,11 @@ if [ "$bootstrap_traffic" = 1 ]; then
     echo "node-5 joining capped at half that rate, writes $(ratio "$(figure throttled write 5)" "$(figure idle write 5)")," \
       "reads $(ratio "$(figure throttled read 5)" "$(figure idle read 5)") (issue 23's goal: within 2× with the cap)."
     echo "Failed: the window's requests that ended in an error (any status, timeouts included)."
+    for phase in "${phases[@]}"; do
+      if awk -v s="$(figure "$phase" window 2)" 'BEGIN { exit !(s < 2) }'; then
+        echo "**The window \"${window_what[$phase]}\" holds under 2 s of the load: too short to tell; raise --keys.**"
+      fi
+    done
     echo
     echo "Load average at the end: $(uptime | sed 's/.*load average: //'). On a shared, loaded machine these"
     echo "figures are dominated by noise; a window of a few seconds holds few requests, so size --keys for longer joins."
