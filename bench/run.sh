@@ -24,6 +24,11 @@
 #                                --value-size bytes (node add --watch through the admin API); MiB/s, keys/s and
 #                                the time, against a bare StreamRange -> WriteBatch copy between the same emulators;
 #                                --throttle MIB caps the coordinator's streaming first (pairdb-admin change throttle)
+#   bench/run.sh --bootstrap-traffic  instead of the suite: quorum write and read latency of a steady paced load (50/50,
+#                                --traffic-rate ops/s, default a quarter of the most measured) three ways: no change
+#                                running (--duration s), while node-4 joins unthrottled, and while node-5 joins with the
+#                                throttle at half the unthrottled streaming rate; each join's window is its streaming
+#                                (from the coordinator's log). Size --keys so that a join streams for several seconds
 #   bench/run.sh --quota         instead of the suite: tenant 'quota-limited' with a quota of --quota-ops ops/s (default
 #                                100) offered --offered-rate writes/s (default 1000), alongside tenant 'bench' without a
 #                                quota writing unpaced at the lowest concurrency; 'bench' alone first, then both at once
@@ -38,6 +43,7 @@
 #            --out FILE (default bench/RESULTS.md; --quick: none)  --profile DIR (JFR of the
 #            coordinator during the write run at the highest concurrency, and its hot methods)
 #            --keep DIR (every run's JSON report and every process's log)
+#            --traffic-rate N (--bootstrap-traffic: the steady load, requests per second)
 #
 # Every process it starts is stopped on exit, whatever the exit. Needs a JDK 25 and the jars
 # (./mvnw -B package -DskipTests); uses only 127.0.0.1 and free ports. PAIRDB_COORDINATOR_JAR,
@@ -67,6 +73,8 @@ slow_replica=0
 slow_delay_ms=20
 stall="0.01,300"
 bootstrap=0
+bootstrap_traffic=0
+traffic_rate=""
 throttle=""
 quota=0
 quota_ops=100
@@ -91,6 +99,8 @@ while [ $# -gt 0 ]; do
     --slow-delay) slow_delay_ms="$2"; shift ;;
     --stall) stall="$2"; shift ;;
     --bootstrap) bootstrap=1 ;;
+    --bootstrap-traffic) bootstrap_traffic=1 ;;
+    --traffic-rate) traffic_rate="$2"; shift ;;
     --throttle) throttle="$2"; shift ;;
     --quota) quota=1 ;;
     --quota-ops) quota_ops="$2"; shift ;;
@@ -109,7 +119,7 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; out_given=1; shift ;;
     --profile) profile_dir="$2"; shift ;;
     --keep) keep_dir="$2"; shift ;;
-    -h|--help) sed -n '2,44p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,50p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (see --help)" >&2; exit 1 ;;
   esac
   shift
@@ -124,12 +134,16 @@ if ! [[ "$slow_delay_ms" =~ ^[0-9]+$ ]] || ! [[ "$stall" =~ ^(0(\.[0-9]+)?|1(\.0
   echo "error: --slow-delay is milliseconds (e.g. 20), --stall a probability and milliseconds (e.g. 0.01,300)" >&2
   exit 1
 fi
-if [ "$bootstrap" = 1 ] && [ "$storage" != emulator ]; then
-  echo "error: --bootstrap runs on emulator nodes only" >&2; exit 1
+if [ $(( bootstrap + bootstrap_traffic )) -gt 0 ] && [ "$storage" != emulator ]; then
+  echo "error: --bootstrap and --bootstrap-traffic run on emulator nodes only" >&2; exit 1
 fi
-if [ $(( security + slow_replica + bootstrap + quota + overload )) -gt 1 ]; then
-  echo "error: --security, --slow-replica, --bootstrap, --quota and --overload each replace the suite; give one" >&2
+if [ $(( security + slow_replica + bootstrap + bootstrap_traffic + quota + overload )) -gt 1 ]; then
+  echo "error: --security, --slow-replica, --bootstrap, --bootstrap-traffic, --quota and --overload each replace" \
+    "the suite; give one" >&2
   exit 1
+fi
+if [ -n "$traffic_rate" ] && ! [[ "$traffic_rate" =~ ^[1-9][0-9]*$ ]]; then
+  echo "error: --traffic-rate is a positive whole number of requests per second, not $traffic_rate" >&2; exit 1
 fi
 if ! [[ "$quota_ops" =~ ^[1-9][0-9]*$ ]] || ! [[ "$offered_rate" =~ ^[1-9][0-9]*$ ]] \
     || ! [[ "$overload_concurrency" =~ ^[1-9][0-9]*$ ]] || ! [[ "$overload_deadline" =~ ^[1-9][0-9]*(ms|s)$ ]]; then
@@ -371,7 +385,7 @@ if [ "$security" = 1 ]; then
 fi
 
 free_port; proxy_port="$port"
-if [ $(( security + bootstrap + quota + overload )) = 0 ]; then
+if [ $(( security + bootstrap + bootstrap_traffic + quota + overload )) = 0 ]; then
 nodes_arg="127.0.0.1:${node_ports[0]},127.0.0.1:${node_ports[1]},127.0.0.1:${node_ports[2]}"
 "$JAVA" "${java_opts[@]}" -jar "$admin_jar" bench baseline-proxy --port "$proxy_port" --nodes "$nodes_arg" \
   >"$work/proxy.log" 2>&1 &
@@ -592,10 +606,13 @@ if [ "$quota" = 1 ]; then
   bench_run jit-warmup-coordinator coordinator write --concurrency 64 --preload off --no-progress \
     --duration "$(( warmup * 4 ))s" --warmup 0s
   bench_run quota-bench-alone coordinator write --concurrency "$lowest" --preload off --no-progress "${timed[@]}"
-  # both at once: the limited tenant paced at the offered rate (a throttled request is answered at once, so
-  # its permits come back quickly), 'bench' as fast as its concurrency allows
-  run_tenant=quota-limited bench_run quota-limited coordinator write --concurrency 64 --rate "$offered_rate" \
-    --preload off --no-progress "${timed[@]}" &
+  # both at once: the limited tenant paced at the offered rate, 'bench' as fast as its concurrency allows. A
+  # throttled request is answered at once, but an accepted one takes a write's time: with as many requests in
+  # flight as are offered per second, the offered rate holds while the accepted writes take under a second
+  # (with 64, a loaded machine's slow writes held it to about 115/s of 1 000)
+  limited_concurrency=$(( offered_rate < 10000 ? offered_rate : 10000 ))
+  run_tenant=quota-limited bench_run quota-limited coordinator write --concurrency "$limited_concurrency" \
+    --channels 8 --rate "$offered_rate" --preload off --no-progress "${timed[@]}" &
   limited_job=$!
   bench_run quota-bench-alongside coordinator write --concurrency "$lowest" --preload off --no-progress "${timed[@]}"
   wait "$limited_job"
@@ -606,7 +623,7 @@ if [ "$quota" = 1 ]; then
     echo
     echo "\`$command_line\`: one coordinator, three $storage nodes, RF 3, quorum writes of $value_size bytes, ${duration} s"
     echo "runs after ${warmup} s. Tenant \`quota-limited\` has \`set-quota --ops-per-second $quota_ops\` and is offered"
-    echo "$offered_rate writes/s (paced, 64 in flight); tenant \`bench\` has no quota and writes unpaced at concurrency $lowest,"
+    echo "$offered_rate writes/s (paced, up to $limited_concurrency in flight); tenant \`bench\` has no quota and writes unpaced at concurrency $lowest,"
     echo "first alone, then alongside. $(nproc) CPUs, load average at start $load_at_start."
     echo
     echo "| tenant | run | offered/s | ops/s through | throttled (RESOURCE_EXHAUSTED) | other errors | p50 ms | p99 ms | throttled answered in p50 / p99 ms |"
@@ -622,11 +639,14 @@ if [ "$quota" = 1 ]; then
         "$(ms "$(field "$run" '.error_latency_us.RESOURCE_EXHAUSTED.p50')") / $(ms "$(field "$run" '.error_latency_us.RESOURCE_EXHAUSTED.p99')") |"
     done
     echo
-    echo "\`quota-limited\` got $(ops_per_second quota-limited) ops/s through of $offered offered ($throttled throttled);"
+    echo "\`quota-limited\` got $(ops_per_second quota-limited) ops/s through against its quota of $quota_ops, of $offered offered"
+    echo "($throttled throttled$(awk -v o="$offered" -v a="$offered_rate" 'BEGIN { if (o < a * 0.9) printf \
+      "; the client sent less than the %d/s asked: the machine could not keep up", a }'));"
     echo "\`bench\` wrote $(ops_per_second quota-bench-alone) ops/s alone and $(ops_per_second quota-bench-alongside) alongside"
     echo "($(awk -v a="$(ops_per_second quota-bench-alone)" -v b="$(ops_per_second quota-bench-alongside)" \
       'BEGIN { printf "%+.1f %%", (a > 0 ? (b - a) * 100 / a : 0) }')): the two share one machine's CPUs, so some of"
-    echo "that difference is the throttled tenant's load itself, answered or not."
+    echo "that difference is the throttled tenant's load itself, answered or not. Paced, a latency counts from when"
+    echo "the request was due, so the throttled answers' times include any wait in the client for a free slot."
     echo
     echo "Load average at the end: $(uptime | sed 's/.*load average: //'). On a shared, loaded machine these"
     echo "figures are dominated by noise."
@@ -643,6 +663,15 @@ if [ "$overload" = 1 ]; then
   bench_run overload-max coordinator write --concurrency 64 --preload off --no-progress --duration 10s \
     --warmup "${warmup}s"
   rss_before_kib="$(awk '/^VmRSS/ { print $2 }' "/proc/$coordinator_pid/status")"
+  # shed_by_coordinator: the calls the coordinator itself counts as shed (coordinator_requests_shed_total, all
+  # labels; absent until the first), from /prometheus ("?" when it does not answer); tells its shedding apart
+  # from requests that waited for their deadline elsewhere
+  shed_by_coordinator() {
+    curl -s -f -m 10 "http://127.0.0.1:$coordinator_http_port/prometheus" >"$work/prometheus.txt" 2>/dev/null \
+      || { echo "?"; return; }
+    awk '/^coordinator_requests_shed_total/ { n += $NF } END { printf "%.0f", n }' "$work/prometheus.txt"
+  }
+  shed_before="$(shed_by_coordinator)"
   # the heap every second while the overload runs (young + old generation used, KiB)
   "$JSTAT" -gc "$coordinator_pid" 1000 >"$work/jstat.log" 2>&1 &
   jstat_pid=$!
@@ -657,9 +686,21 @@ if [ "$overload" = 1 ]; then
     done
   ) >"$work/health-during.log" 2>&1 &
   probe_job=$!
+  # the calls the coordinator holds in flight, every second meanwhile (coordinator_requests_in_flight)
+  (
+    for _ in $(seq 1 $(( duration + warmup + 10 ))); do
+      curl -s -m 2 "http://127.0.0.1:$coordinator_http_port/prometheus" \
+        | awk '/^coordinator_requests_in_flight/ { printf "%.0f\n", $NF }'
+      sleep 1
+    done
+  ) >"$work/in-flight.log" 2>&1 &
+  in_flight_job=$!
   bench_run overload coordinator write --concurrency "$overload_concurrency" --channels 32 \
     --timeout "$overload_deadline" --preload off --no-progress "${timed[@]}"
   wait "$probe_job" || true
+  shed_after="$(shed_by_coordinator)"
+  kill -TERM "$in_flight_job" 2>/dev/null || true
+  peak_in_flight="$(awk '$1 ~ /^[0-9]+$/ && $1 > peak { peak = $1 } END { print peak + 0 }' "$work/in-flight.log")"
   kill -TERM "$jstat_pid" 2>/dev/null || true
   peak_heap_kib="$(awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
     $1 ~ /^[0-9.]+$/ { used = $col["S0U"] + $col["S1U"] + $col["EU"] + $col["OU"]; if (used > peak) peak = used }
@@ -700,7 +741,15 @@ if [ "$overload" = 1 ]; then
       'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')× the most measured; $(percent "$shed" "$requests") % of the requests"
     echo "  ($shed of $requests) were answered \`RESOURCE_EXHAUSTED\`, in p50 $(ms "$(field overload '.error_latency_us.RESOURCE_EXHAUSTED.p50')") ms,"
     echo "  p99 $(ms "$(field overload '.error_latency_us.RESOURCE_EXHAUSTED.p99')") ms (at the client, including its own queueing)."
-    echo "- Accepted writes: p99 $(ms "$(latency_us overload p99)") ms against their $overload_deadline deadline;"
+    echo "- The coordinator itself counted $(awk -v a="$shed_after" -v b="$shed_before" \
+      'BEGIN { if (a ~ /^[0-9]+$/ && b ~ /^[0-9]+$/) print a - b; else print "an unknown number of" }') calls shed"
+    echo "  (\`coordinator_requests_shed_total\`, from \`/prometheus\`, over the run); at most $peak_in_flight calls in flight"
+    echo "  at once (\`coordinator_requests_in_flight\`, sampled every second; the limit is 1 000)."
+    if [ "$(field overload .ops)" -gt 0 ]; then
+      echo "- Accepted writes: $(field overload .ops), p99 $(ms "$(latency_us overload p99)") ms against their $overload_deadline deadline;"
+    else
+      echo "- Accepted writes: none succeeded within their $overload_deadline deadline;"
+    fi
     echo "  $(field overload '.errors_by_status.DEADLINE_EXCEEDED') ended \`DEADLINE_EXCEEDED\`."
     echo "- Coordinator heap: peak $(mib "$peak_heap_kib") MiB used (jstat every second) of a $(( ${max_heap_bytes:-0} / 1048576 )) MiB"
     echo "  maximum; RSS $(mib "$rss_before_kib") MiB before the run, peak $(mib "$peak_rss_kib") MiB over its life."
@@ -715,12 +764,7 @@ if [ "$overload" = 1 ]; then
   exit 0
 fi
 
-if [ "$bootstrap" = 1 ]; then
-  # A fourth emulator joins the three, which hold $keys keys of the tenant 'bench' at RF 3, through the
-  # admin API (node add --watch); then the reference: one bare StreamRange -> WriteBatch loop copies every
-  # entry of node-1 to a fifth, empty emulator, no coordinator in between.
-  log "preloading $keys keys of $value_size bytes"
-  bench_run preload-coordinator coordinator write --preload on --ops 1 --warmup 0s --concurrency 64 --no-progress
+if [ $(( bootstrap + bootstrap_traffic )) -gt 0 ]; then
   start_emulator() {  # start_emulator ID: a fresh emulator; sets $port
     free_port
     "$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$node_jar" --port "$port" --node-id "$1" >"$work/$1.log" 2>&1 &
@@ -729,32 +773,160 @@ if [ "$bootstrap" = 1 ]; then
     disown "$pid"
     wait_for "$work/$1.log" ready 60 "$pid"
   }
-  start_emulator node-4; joiner_port="$port"
+  log_epoch() {  # log_epoch TEXT: when the coordinator logged TEXT first, in seconds since the epoch (empty: never)
+    local at
+    at="$(grep -m1 -F "$1" "$work/coordinator.log" | cut -d' ' -f1)"
+    # the log's clock is the local time of day, like date's (a join across midnight would be misread)
+    if [ -n "$at" ]; then date -d "$(date +%F) $at" +%s.%N; fi
+  }
+  settle="${PAIRDB_TOPOLOGY_CHANGES_SETTLE_DELAY:-5s}"
+  # join NODE: a fresh emulator NODE joins (node add --watch through the admin API). Sets change_id,
+  # join_status, join_keys, join_bytes, join_streams, join_seconds (from the command to the change's end), and
+  # streaming_from, streaming_to, stream_seconds: the streaming alone, from the coordinator's log, from the first
+  # fence plus the settle delay to the hand-over (empty when the log does not tell)
+  join() {
+    local node="$1" started ended
+    start_emulator "$node"
+    started="$(date +%s.%N)"
+    admin node add "$node" --host 127.0.0.1 --port "$port" --watch >"$work/join-$node.log" 2>&1
+    ended="$(date +%s.%N)"
+    join_seconds="$(awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.2f", b - a }')"
+    change_id="$(sed -n 's/^change \([^ ]*\) .*/\1/p' "$work/join-$node.log" | head -1)"
+    admin change get "$change_id" -o json >"$work/join-$node.json"
+    join_keys="$(jq '.totals.keys' "$work/join-$node.json")"
+    join_bytes="$(jq '.totals.bytes' "$work/join-$node.json")"
+    join_status="$(jq -r '.status' "$work/join-$node.json")"
+    join_streams="$(jq '.totals.streams' "$work/join-$node.json")"
+    streaming_from=""; streaming_to=""; stream_seconds=""
+    local fenced_at handed_over_at
+    fenced_at="$(log_epoch "change $change_id: every live coordinator serves")"
+    handed_over_at="$(log_epoch "change $change_id: every range is streamed")"
+    if [ -n "$fenced_at" ] && [ -n "$handed_over_at" ] && [[ "$settle" =~ ^[0-9]+s$ ]]; then
+      streaming_from="$(awk -v a="$fenced_at" -v s="${settle%s}" 'BEGIN { printf "%.3f", a + s }')"
+      streaming_to="$handed_over_at"
+      stream_seconds="$(awk -v a="$streaming_from" -v b="$streaming_to" 'BEGIN { printf "%.2f", b - a }')"
+    fi
+  }
+  mib_per_second() {  # mib_per_second BYTES SECONDS
+    awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", (s > 0 ? b / 1048576 / s : 0) }'
+  }
+  log "preloading $keys keys of $value_size bytes"
+  bench_run preload-coordinator coordinator write --preload on --ops 1 --warmup 0s --concurrency 64 --no-progress
+fi
+
+if [ "$bootstrap_traffic" = 1 ]; then
+  # One steady paced load (quorum writes and reads, 50/50) runs through three windows: no change, node-4
+  # joining with no cap, node-5 joining with the cap at half node-4's streaming rate. Its latencies go to an
+  # interval log, from which each window's percentiles are taken.
+  bench_run jit-warmup-coordinator coordinator mixed --read-ratio 0.5 --concurrency 64 --preload off --no-progress \
+    --duration "$(( warmup * 4 ))s" --warmup 0s
+  most="$(ops_per_second jit-warmup-coordinator)"
+  rate="${traffic_rate:-$(awk -v m="$most" 'BEGIN { r = int(m / 4); print (r > 0 ? r : 1) }')}"
+  traffic_log="$work/runs/traffic.hlog"
+  traffic_args=(bench mixed --read-ratio 0.5 --addr "127.0.0.1:$coordinator_port" --tenant bench --keys "$keys"
+                --value-size "$value_size" --rate "$rate" --concurrency 512 --preload off --warmup "${warmup}s"
+                --duration "${time_limit}s" --latency-log "$traffic_log" --no-progress -o json)
+  log "steady load of $rate requests/s (the most measured: $most ops/s at concurrency 64)"
+  "$JAVA" "${java_opts[@]}" -jar "$admin_jar" "${traffic_args[@]}" >"$work/runs/traffic.json" 2>"$work/runs/traffic.err" &
+  traffic_pid=$!
+  started_pids+=("$traffic_pid")
+  disown "$traffic_pid"
+  printf '%s\t%s\t%s\t%s\n' traffic coordinator "$(uptime | sed 's/.*load average: //')" \
+    "java ${java_opts[*]} -jar pairdb-admin.jar ${traffic_args[*]}" >>"$work/runs.tsv"
+  # its first interval is written half a second after the warm-up
+  wait_for "$traffic_log" '^Tag=' $(( warmup + 120 )) "$traffic_pid"
+  declare -A window_from window_to window_mib window_what
+  window_from[idle]="$(date +%s.%N)"
+  sleep "$duration"   # the window with no change: as long as asked
+  window_to[idle]="$(date +%s.%N)"
+  window_mib[idle]="-"; window_what[idle]="no change"
+  admin change throttle --mib-per-second 0 >>"$work/admin.log" 2>&1
+  for phase in unthrottled throttled; do
+    check_time
+    node="node-4"
+    if [ "$phase" = throttled ]; then
+      node="node-5"
+      cap="$(awk -v r="${window_mib[unthrottled]}" 'BEGIN { printf "%.2f", r / 2 }')"
+      admin change throttle --mib-per-second "$cap" >>"$work/admin.log" 2>&1
+    fi
+    log "$node joins ($phase) under the load"
+    join "$node"
+    if [ "$join_status" != COMPLETED ] || [ -z "$stream_seconds" ]; then
+      echo "error: the join of $node ended $join_status, or its streaming is not in the coordinator's log;" \
+        "see $work/join-$node.log and $work/coordinator.log" >&2
+      exit 1
+    fi
+    window_from[$phase]="$streaming_from"; window_to[$phase]="$streaming_to"
+    window_mib[$phase]="$(mib_per_second "$join_bytes" "$stream_seconds")"
+    window_what[$phase]="$node joins, $join_keys keys, $(mib_per_second "$join_bytes" 1) MiB, $join_streams streams,"
+    window_what[$phase]+=" $([ "$phase" = throttled ] && echo "capped at $cap MiB/s" || echo "no cap")"
+  done
+  admin change throttle --mib-per-second 0 >>"$work/admin.log" 2>&1
+  kill -TERM "$traffic_pid" 2>/dev/null || true   # its interval log is whole up to the last half second
+  for _ in $(seq 1 100); do
+    kill -0 "$traffic_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  # window PHASE: "TAG COUNT RATE P50 P99 MAX" lines and "window SECONDS" of the load in that phase's window
+  window() {
+    "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$admin_jar" "$repo/bench/LatencyWindow.java" \
+      "$traffic_log" "${window_from[$1]}" "${window_to[$1]}" >"$work/runs/window-$1.txt"
+  }
+  # figure PHASE TAG COLUMN: one figure of window PHASE (COLUMN 2 count, 3 per second, 4 p50 µs, 5 p99 µs)
+  figure() { awk -v tag="$2" -v column="$3" '$1 == tag { print $column; found = 1 } END { if (!found) print 0 }' \
+    "$work/runs/window-$1.txt"; }
+  phases=(idle unthrottled throttled)
+  for phase in "${phases[@]}"; do window "$phase"; done
+  ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f×", (b > 0 ? a / b : 0) }'; }
+  {
+    echo "## Live traffic during a bootstrap, $(date -u +%Y-%m-%d) ($(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown))${label:+, $label}"
+    echo
+    echo "\`$command_line\`: three emulator nodes holding $keys keys of $value_size-byte values at RF 3, one"
+    echo "coordinator; a steady paced load of $rate requests/s, quorum writes and reads half and half (a quarter"
+    echo "of the $most ops/s measured at concurrency 64 unless \`--traffic-rate\`), latency from when each request"
+    echo "was due. Windows: ${duration} s with no change; node-4's streaming (\`node add --watch\`, no cap); node-5's"
+    echo "streaming with \`pairdb-admin change throttle\` at half node-4's rate (node-5 joins four nodes, so it takes"
+    echo "a smaller share than node-4). A join's window runs from its first fence plus the settle delay ($settle) to"
+    echo "the hand-over, from the coordinator's log; only the load's half-second intervals wholly inside count."
+    echo "$(nproc) CPUs, load average at start $load_at_start."
+    echo
+    echo "| window | s | streaming MiB/s | writes/s | write p50 ms | write p99 ms | reads/s | read p50 ms | read p99 ms | failed |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
+    for phase in "${phases[@]}"; do
+      failed=$(( $(figure "$phase" write-error 2) + $(figure "$phase" read-error 2) ))
+      echo "| ${window_what[$phase]} | $(figure "$phase" window 2) | ${window_mib[$phase]} | $(figure "$phase" write 3) |" \
+        "$(ms "$(figure "$phase" write 4)") | $(ms "$(figure "$phase" write 5)") | $(figure "$phase" read 3) |" \
+        "$(ms "$(figure "$phase" read 4)") | $(ms "$(figure "$phase" read 5)") | $failed |"
+    done
+    echo
+    echo "p99 against no change: node-4 joining with no cap, writes $(ratio "$(figure unthrottled write 5)" "$(figure idle write 5)")," \
+      "reads $(ratio "$(figure unthrottled read 5)" "$(figure idle read 5)");"
+    echo "node-5 joining capped at half that rate, writes $(ratio "$(figure throttled write 5)" "$(figure idle write 5)")," \
+      "reads $(ratio "$(figure throttled read 5)" "$(figure idle read 5)") (issue 23's goal: within 2× with the cap)."
+    echo "Failed: the window's requests that ended in an error (any status, timeouts included)."
+    for phase in "${phases[@]}"; do
+      if awk -v s="$(figure "$phase" window 2)" 'BEGIN { exit !(s < 2) }'; then
+        echo "**The window \"${window_what[$phase]}\" holds under 2 s of the load: too short to tell; raise --keys.**"
+      fi
+    done
+    echo
+    echo "Load average at the end: $(uptime | sed 's/.*load average: //'). On a shared, loaded machine these"
+    echo "figures are dominated by noise; a window of a few seconds holds few requests, so size --keys for longer joins."
+  } >"$work/bootstrap-traffic.md"
+  publish "$work/bootstrap-traffic.md"
+  log "done in ${SECONDS}s"
+  exit 0
+fi
+
+if [ "$bootstrap" = 1 ]; then
+  # A fourth emulator joins the three, which hold $keys keys of the tenant 'bench' at RF 3, through the
+  # admin API (node add --watch); then the reference: one bare StreamRange -> WriteBatch loop copies every
+  # entry of node-1 to a fifth, empty emulator, no coordinator in between.
   if [ -n "$throttle" ]; then
     admin change throttle --mib-per-second "$throttle" >>"$work/admin.log" 2>&1
   fi
   load_before_join="$(uptime | sed 's/.*load average: //')"
-  join_started="$(date +%s.%N)"
-  admin node add node-4 --host 127.0.0.1 --port "$joiner_port" --watch >"$work/join.log" 2>&1
-  join_ended="$(date +%s.%N)"
-  change_id="$(sed -n 's/^change \([^ ]*\) .*/\1/p' "$work/join.log" | head -1)"
-  admin change get "$change_id" -o json >"$work/join.json"
-  join_keys="$(jq '.totals.keys' "$work/join.json")"
-  join_bytes="$(jq '.totals.bytes' "$work/join.json")"
-  join_status="$(jq -r '.status' "$work/join.json")"
-  join_streams="$(jq '.totals.streams' "$work/join.json")"
-  # the streaming alone, from the coordinator's log: from the fence plus the settle delay to the hand-over
-  # (the node add's time also holds the admin command's start, both fences and both settle delays)
-  log_seconds() {  # log_seconds TEXT: seconds since midnight of the first coordinator log line holding TEXT
-    grep -m1 -F "$1" "$work/coordinator.log" | awk '{ split($1, t, ":"); printf "%.3f", t[1] * 3600 + t[2] * 60 + t[3] }'
-  }
-  fenced_at="$(log_seconds "change $change_id: every live coordinator serves")"
-  handed_over_at="$(log_seconds "change $change_id: every range is streamed")"
-  settle="${PAIRDB_TOPOLOGY_CHANGES_SETTLE_DELAY:-5s}"
-  stream_seconds=""
-  if [ -n "$fenced_at" ] && [ -n "$handed_over_at" ] && [[ "$settle" =~ ^[0-9]+s$ ]]; then
-    stream_seconds="$(awk -v a="$fenced_at" -v b="$handed_over_at" -v s="${settle%s}" 'BEGIN { printf "%.2f", b - a - s }')"
-  fi
+  join node-4
   start_emulator node-5; copy_port="$port"
   load_before_copy="$(uptime | sed 's/.*load average: //')"
   "$JAVA" "${java_opts[@]}" -jar "$admin_jar" bench copy --from "127.0.0.1:${node_ports[0]}" --to "127.0.0.1:$copy_port" \
@@ -762,7 +934,6 @@ if [ "$bootstrap" = 1 ]; then
   rate() {  # rate KEYS BYTES SECONDS: "MiB/s | keys/s"
     awk -v k="$1" -v b="$2" -v s="$3" 'BEGIN { printf "%.1f | %.0f", b / 1048576 / s, k / s }'
   }
-  join_seconds="$(awk -v a="$join_started" -v b="$join_ended" 'BEGIN { printf "%.2f", b - a }')"
   read -r copy_keys copy_mib copy_seconds < <(sed -n 's/^copied \([0-9]*\) keys, \([0-9.]*\) MiB in \([0-9.]*\) s.*/\1 \2 \3/p' "$work/copy.log")
   copy_bytes="$(awk -v m="$copy_mib" 'BEGIN { printf "%.0f", m * 1048576 }')"
   {

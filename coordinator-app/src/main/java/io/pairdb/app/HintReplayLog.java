@@ -1,10 +1,10 @@
 package io.pairdb.app;
 
+import io.pairdb.core.Futures;
 import io.pairdb.core.hints.DropReason;
 import io.pairdb.core.hints.ReplayReport;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -39,7 +39,7 @@ final class HintReplayLog {
 
     /** For {@code whenComplete}: a run that ended by throwing is a bug, and must not go unnoticed. */
     static void failedIfSo(Object ignored, Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Futures.cause(error);
         if (cause instanceof RejectedExecutionException) {
             // the scheduler stopped with the coordinator; claims left behind expire with their lease
             LOG.debug("hint replay stopped by shutdown");

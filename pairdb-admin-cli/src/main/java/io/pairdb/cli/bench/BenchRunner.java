@@ -16,6 +16,7 @@ import io.pairdb.proto.admin.v1.GetTenantRequest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Runs one load plan against the coordinator the common options name, and prints its report. */
@@ -38,13 +39,15 @@ final class BenchRunner {
         checkTenant(plan.tenant(), load.createTenant, load.replicationFactor);
         // The admin call above opened the invocation's channel, so the endpoint is known.
         Endpoint endpoint = connection.endpoint().orElseThrow();
+        Optional<LatencyLog> latencyLog = Optional.ofNullable(load.latencyLog).map(LatencyLog::to);
         List<ManagedChannel> channels = open(endpoint, plan.channels());
         LoadGenerator.Result result;
         Instant startedAt = Instant.now();
         try (Progress progress = load.noProgress ? Progress.silent() : Progress.to(host.err())) {
-            result = new LoadGenerator(plan, channels, endpoint, progress).run();
+            result = new LoadGenerator(plan, channels, endpoint, progress, latencyLog).run();
         } finally {
             close(channels);
+            latencyLog.ifPresent(LatencyLog::close);
         }
         BenchReport report = BenchReport.of(plan, endpoint.address().toString(), result, startedAt);
         options.print(report, BenchReportText.render(report));

@@ -56,6 +56,7 @@ final class LoadGenerator {
     private final Endpoint endpoint;
     private final Progress progress;
     private final ProcessCpu cpu;
+    private final Optional<LatencyLog> latencyLog;
     private final Semaphore inFlight;
     private final KeyChooser chooser;
     private final SplittableRandom random;
@@ -66,8 +67,11 @@ final class LoadGenerator {
     private long idempotencySequence;
     private int nextStub;
 
-    LoadGenerator(LoadPlan plan, List<? extends Channel> channels, Endpoint endpoint, Progress progress) {
+    /** @param latencyLog where the measured requests' latencies also go, interval by interval */
+    LoadGenerator(LoadPlan plan, List<? extends Channel> channels, Endpoint endpoint, Progress progress,
+                  Optional<LatencyLog> latencyLog) {
         this.plan = plan;
+        this.latencyLog = latencyLog;
         this.stubs = channels.stream().map(CoordinatorServiceGrpc::newStub).toList();
         this.callTimeout = endpoint.timeout();
         this.endpoint = endpoint;
@@ -120,6 +124,7 @@ final class LoadGenerator {
                 // requests the warm-up fell behind on are not the measured phase's latency
                 nextDue = now;
                 cpuBefore = cpu.start();
+                latencyLog.ifPresent(LatencyLog::start);
                 progress.phase("run", plan.duration().map(d -> "/" + d.toSeconds() + "s").orElse(""));
             }
             if (measuring && (plan.duration().isPresent() && now - measureStart >= plan.duration().get().toNanos()
@@ -238,12 +243,14 @@ final class LoadGenerator {
 
     /** The callback of one request. */
     private abstract class Call<R> implements StreamObserver<R> {
+        private final Operation operation;
         private final int key;
         private final long started;
         private final OperationStats stats;
         private R response;
 
-        Call(int key, long started, OperationStats stats) {
+        Call(Operation operation, int key, long started, OperationStats stats) {
+            this.operation = operation;
             this.key = key;
             this.started = started;
             this.stats = stats;
@@ -270,6 +277,7 @@ final class LoadGenerator {
                 }
                 stats.failed(failure.getStatus().getCode().name(), ServerErrors.describe(failure, Optional.of(endpoint)),
                         micros);
+                logLatency(false, micros);
             }
             progress.failed();
             inFlight.release();
@@ -284,21 +292,28 @@ final class LoadGenerator {
                 }
                 if (stats != null) {
                     stats.succeeded(micros);
+                    logLatency(true, micros);
                 }
                 progress.succeeded(micros);
             } else {
                 if (stats != null) {
                     stats.failed("UNSUCCESSFUL", response == null ? "no response" : errorMessage(response), micros);
+                    logLatency(false, micros);
                 }
                 progress.failed();
             }
             inFlight.release();
         }
+
+        /** Only measured requests (those with stats) reach the log. */
+        private void logLatency(boolean succeeded, long micros) {
+            latencyLog.ifPresent(log -> log.record(operation, succeeded, micros));
+        }
     }
 
     private final class WriteCall extends Call<WriteKeyValueResponse> {
         WriteCall(int key, long started, OperationStats stats) {
-            super(key, started, stats);
+            super(Operation.WRITE, key, started, stats);
         }
 
         @Override
@@ -319,7 +334,7 @@ final class LoadGenerator {
 
     private final class ReadCall extends Call<ReadKeyValueResponse> {
         ReadCall(int key, long started, OperationStats stats) {
-            super(key, started, stats);
+            super(Operation.READ, key, started, stats);
         }
 
         @Override

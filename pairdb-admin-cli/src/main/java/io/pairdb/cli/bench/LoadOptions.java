@@ -1,5 +1,6 @@
 package io.pairdb.cli.bench;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,6 +96,12 @@ final class LoadOptions {
     @Option(names = "--clock-ticks", paramLabel = "N", defaultValue = "100",
             description = "Clock ticks per second of /proc/PID/stat, from `getconf CLK_TCK` (default: ${DEFAULT-VALUE}).")
     long clockTicks;
+
+    @Option(names = "--latency-log", paramLabel = "FILE",
+            description = "Also write the measured requests' latencies to FILE as an HdrHistogram interval log, one "
+                    + "histogram per 0.5 s and per tag (write, read, write-error, read-error), in wall-clock time: "
+                    + "the percentiles of any window of the run (bench/LatencyWindow.java reads it).")
+    Path latencyLog;
 
     @Option(names = "--no-progress", description = "Do not print the progress line on stderr.")
     boolean noProgress;

@@ -4,15 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pairdb.cli.ExitCodes;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Short real runs against an in-test coordinator that answers every request with success. */
 class BenchSmokeIT {
 
-    // Every run is bounded by both: a few hundred requests, or two seconds.
-    private static final String[] SHORT = {"--ops", "400", "--duration", "2s", "--warmup", "0s", "--no-progress"};
+    // A few hundred requests end every run; the duration only bounds a run that hangs (two seconds were too few
+    // for 400 requests on a loaded machine, and the tests that count them failed).
+    private static final String[] SHORT = {"--ops", "400", "--duration", "30s", "--warmup", "0s", "--no-progress"};
 
     private EchoCoordinator coordinator;
 
@@ -85,6 +93,42 @@ class BenchSmokeIT {
         assertThat(result.json().get("target_rate").asDouble()).isEqualTo(200.0);
         // one request every 5 ms for a second, and a few due before the clock said so
         assertThat(result.json().get("ops").asLong()).isBetween(150L, 210L);
+    }
+
+    @Test
+    void theLatencyLogHoldsEveryMeasuredRequestPerTagInWallClockIntervals(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("latency.hlog");
+        long before = System.currentTimeMillis();
+        var result = bench("mixed", "--read-ratio", "0.5", "--keys", "20", "--preload", "on", "--latency-log",
+                log.toString(), "-o", "json");
+        long after = System.currentTimeMillis();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        Map<String, Long> counts = new TreeMap<>();
+        HistogramLogReader reader = new HistogramLogReader(log.toFile());
+        EncodableHistogram interval;
+        while ((interval = reader.nextIntervalHistogram()) != null) {
+            assertThat(interval.getStartTimeStamp()).isBetween(before, after);
+            assertThat(interval.getEndTimeStamp()).isBetween(interval.getStartTimeStamp(), after);
+            counts.merge(interval.getTag(), ((Histogram) interval).getTotalCount(), Long::sum);
+        }
+        // the measured requests only: not the 20 preloaded writes
+        JsonNode operations = result.json().get("operations");
+        assertThat(counts).containsOnly(
+                Map.entry("read", operations.get("read").get("ops").asLong()),
+                Map.entry("write", operations.get("write").get("ops").asLong()));
+        assertThat(counts.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(400);
+    }
+
+    @Test
+    void aLatencyLogThatCannotBeWrittenStopsTheRunBeforeAnyRequest(@TempDir Path dir) {
+        Path log = dir.resolve("missing-directory").resolve("latency.hlog");
+
+        var result = bench("write", "--latency-log", log.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isNotZero();
+        assertThat(result.firstErrorLine()).startsWith("error: cannot write the latency log " + log);
+        assertThat(coordinator.writes.sum()).isZero();
     }
 
     @Test
