@@ -89,6 +89,26 @@ public final class SystemCluster implements AutoCloseable {
      * given properties (as {@code -D} system properties), and returns once it is ready.
      */
     public static SystemCluster startDev(int devNodes, Map<String, String> properties) {
+        // the ports are picked free before the coordinator binds them, and dev mode's own servers (storage
+        // nodes on ephemeral ports) may take one first: a start that lost its port is tried again on others
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startDevOnce(devNodes, properties);
+            } catch (PortTaken e) {
+                if (attempt == 3) {
+                    throw new IllegalStateException("the coordinator lost its picked ports three times", e);
+                }
+            }
+        }
+    }
+
+    private static final class PortTaken extends RuntimeException {
+        PortTaken(String output) {
+            super(output);
+        }
+    }
+
+    private static SystemCluster startDevOnce(int devNodes, Map<String, String> properties) {
         int grpcPort = FreePorts.pick();
         List<String> command = new ArrayList<>(List.of(BuiltJars.java(), "-Xshare:auto", "-XX:+UseSerialGC"));
         properties.forEach((name, value) -> command.add("-D" + name + "=" + value));
@@ -110,6 +130,9 @@ public final class SystemCluster implements AutoCloseable {
             await().atMost(STARTUP).pollInterval(Duration.ofMillis(200))
                     .until(() -> cluster.printed("PairDB coordinator ready") || !cluster.coordinator.isAlive());
             if (!cluster.printed("PairDB coordinator ready")) {
+                if (cluster.printed("Failed to bind to address")) {
+                    throw new PortTaken(String.join("\n", cluster.output));
+                }
                 throw new IllegalStateException("the coordinator exited before it was ready:\n"
                         + String.join("\n", cluster.output));
             }

@@ -11,9 +11,7 @@ import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.version.Version;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.pairdb.embedded.FreePorts;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -25,11 +23,8 @@ class PostgresUnreachableTest {
     private static ApplicationContext context;
 
     @BeforeAll
-    static void pointTheDatasourceAtAClosedPort() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
+    static void pointTheDatasourceAtAClosedPort() {
+        int closedPort = FreePorts.pick();
         context = ApplicationContext.run(Map.of(
                 "datasources.default.url", "jdbc:postgresql://127.0.0.1:" + closedPort + "/pairdb",
                 "datasources.default.username", "postgres",
