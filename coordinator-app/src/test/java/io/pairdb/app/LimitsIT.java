@@ -1,5 +1,6 @@
 package io.pairdb.app;
 
+import static io.pairdb.proto.testing.ErrorReasons.errorInfo;
 import static io.pairdb.proto.testing.ErrorReasons.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -7,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
-import com.google.rpc.ErrorInfo;
 import com.google.rpc.RetryInfo;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -226,8 +226,7 @@ class LimitsIT {
             assertThat(d.is(RetryInfo.class)).isTrue();
             assertThat(d.unpack(RetryInfo.class).getRetryDelay().getNanos()).isEqualTo(750_000_000);
         });
-        assertThat(status.getDetailsList()).anySatisfy(d ->
-                assertThat(d.unpack(ErrorInfo.class).getMetadataMap()).containsEntry("limit", limit));
+        assertThat(errorInfo(status).getMetadataMap()).containsEntry("limit", limit);
     }
 
     private static double inFlight(CoordinatorHarness coordinator) {

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.pairdb.proto.admin.v1.AddStorageNodeRequest;
 import io.pairdb.proto.admin.v1.AddStorageNodeResponse;
 import io.pairdb.proto.admin.v1.ListStorageNodesRequest;
@@ -43,7 +42,7 @@ class NodeAddressAllowListIT {
                             .setNodeId("outsider").setHost(host).setPort(7001).build()));
             assertThat(refused).as(host).isNotNull();
             assertThat(refused.getStatus().getCode()).as(host).isEqualTo(Status.Code.PERMISSION_DENIED);
-            ErrorInfo info = errorInfo(StatusProto.fromThrowable(refused));
+            ErrorInfo info = errorInfo(refused);
             assertThat(info.getReason()).isEqualTo("NODE_ADDRESS_NOT_ALLOWED");
             assertThat(info.getMetadataMap()).containsEntry("host", host);
             assertThat(refused.getStatus().getDescription()).contains(host, "10.20.0.0/16", ".pairdb.svc.cluster.local");

@@ -20,6 +20,12 @@ public final class ErrorReasons {
         return errorInfo(status) == null ? null : errorInfo(status).getReason();
     }
 
+    /** The failure's {@code google.rpc.ErrorInfo}, or null when it carries none. */
+    public static ErrorInfo errorInfo(Throwable failure) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(failure);
+        return status == null ? null : errorInfo(status);
+    }
+
     /** The status's {@code google.rpc.ErrorInfo}, or null when it has none. */
     public static ErrorInfo errorInfo(com.google.rpc.Status status) {
         for (var detail : status.getDetailsList()) {
