@@ -14,7 +14,7 @@ import io.pairdb.core.port.CleanupStore;
 import io.pairdb.core.port.TenantStore;
 import io.pairdb.core.port.TopologyStore;
 import io.pairdb.core.replication.Environment;
-import io.pairdb.core.topology.ChangeStores;
+import io.pairdb.core.topology.ClusterStores;
 import io.pairdb.core.topology.ClusterTopology;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Named;
@@ -48,7 +48,7 @@ public class CleanupFactory {
     RunCleanup runCleanup(CleanupStore cleanups, TopologyStore nodes, TenantStore tenants, ChangeStore changes,
                           ClusterTopology topology, GrpcStorageRanges ranges, Environment env, CleanupSettings settings,
                           CleanupLog log) {
-        return new RunCleanup(cleanups, new ChangeStores(nodes, tenants, changes), topology, ranges, env.clock(), settings,
+        return new RunCleanup(cleanups, new ClusterStores(nodes, tenants, changes), topology, ranges, env.clock(), settings,
                 log);
     }
 

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pairdb.core.cleanup.ChangeCleanup;
 import io.pairdb.core.cleanup.CleanupEvents;
 import io.pairdb.core.cleanup.CleanupOutcome;
-import io.pairdb.core.cleanup.ForcedCleanup;
+import io.pairdb.core.cleanup.CleanupOrder;
 import io.pairdb.core.cleanup.RangeCleanup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +65,7 @@ final class CleanupLog implements CleanupEvents {
     }
 
     @Override
-    public void forced(ChangeCleanup cleanup, ForcedCleanup order) {
+    public void forced(ChangeCleanup cleanup, CleanupOrder order) {
         forced.increment();
         LOG.atWarn().addKeyValue("event", "cleanup_forced").addKeyValue("change_id", cleanup.change().value())
                 .addKeyValue("requested_by", order.requestedBy()).addKeyValue("reason", order.reason())

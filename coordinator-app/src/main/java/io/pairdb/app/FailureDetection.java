@@ -4,7 +4,7 @@ import io.micronaut.scheduling.annotation.Scheduled;
 import io.pairdb.core.hints.ReplayHints;
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.StorageNode;
-import io.pairdb.core.topology.DetectFailures;
+import io.pairdb.core.liveness.DetectFailures;
 import jakarta.inject.Singleton;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;

@@ -6,7 +6,7 @@ import io.pairdb.core.hints.DescribeHints;
 import io.pairdb.core.hints.ExpireHints;
 import io.pairdb.core.hints.ReplayHints;
 import io.pairdb.core.node.NodeId;
-import io.pairdb.core.topology.FailureDetector;
+import io.pairdb.core.liveness.FailureDetector;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import org.slf4j.Logger;

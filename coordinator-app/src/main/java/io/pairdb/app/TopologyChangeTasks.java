@@ -7,7 +7,7 @@ import io.pairdb.adapters.postgres.PostgresRingEpochListener;
 import io.pairdb.app.config.TopologyChangeProperties;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.topology.ClusterTopology;
-import io.pairdb.core.topology.DriveChanges;
+import io.pairdb.core.topology.RunChangeDrivers;
 import io.pairdb.core.topology.EpochFence;
 import io.pairdb.core.topology.TopologyChange;
 import jakarta.annotation.PreDestroy;
@@ -33,14 +33,14 @@ public class TopologyChangeTasks implements ApplicationEventListener<ServerStart
     private static final Logger LOG = LoggerFactory.getLogger(TopologyChangeTasks.class);
 
     private final EpochFence fence;
-    private final DriveChanges driver;
+    private final RunChangeDrivers driver;
     private final ClusterTopology topology;
     private final DataSource dataSource;
     private final TopologyChangeProperties properties;
     private final AtomicBoolean serving = new AtomicBoolean();
     private volatile PostgresRingEpochListener listener;
 
-    public TopologyChangeTasks(EpochFence fence, DriveChanges driver, ClusterTopology topology, DataSource dataSource,
+    public TopologyChangeTasks(EpochFence fence, RunChangeDrivers driver, ClusterTopology topology, DataSource dataSource,
                                TopologyChangeProperties properties) {
         this.fence = fence;
         this.driver = driver;

@@ -20,9 +20,9 @@ import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.AddNode;
 import io.pairdb.core.topology.ChangeReplicationFactor;
 import io.pairdb.core.topology.ChangeSettings;
-import io.pairdb.core.topology.ChangeStores;
+import io.pairdb.core.topology.ClusterStores;
 import io.pairdb.core.topology.ClusterTopology;
-import io.pairdb.core.topology.DriveChanges;
+import io.pairdb.core.topology.RunChangeDrivers;
 import io.pairdb.core.topology.DryRunChanges;
 import io.pairdb.core.topology.EpochFence;
 import io.pairdb.core.topology.RemoveNode;
@@ -115,30 +115,30 @@ public class TopologyFactory {
     }
 
     @Singleton
-    DriveChanges driveChanges(ChangeStore changes, ClusterTopology topology, EpochFence fence, GrpcStorageRanges ranges,
+    RunChangeDrivers driveChanges(ChangeStore changes, ClusterTopology topology, EpochFence fence, GrpcStorageRanges ranges,
                               Environment env, ChangeSettings settings, TopologyChangeLog log, StreamThrottle throttle) {
         StreamRanges streaming = new StreamRanges(ranges, env.scheduler(), settings, throttle);
-        return new DriveChanges(changes, topology, fence, streaming, env.scheduler(), env.clock(), settings, log);
+        return new RunChangeDrivers(changes, topology, fence, streaming, env.scheduler(), env.clock(), settings, log);
     }
 
     @Singleton
-    AddNode addNode(TopologyStore nodes, TenantStore tenants, ChangeStore changes, DriveChanges driver,
+    AddNode addNode(TopologyStore nodes, TenantStore tenants, ChangeStore changes, RunChangeDrivers driver,
                     GrpcStorageNodes health, Environment env, ChangeSettings settings) {
-        return new AddNode(new ChangeStores(nodes, tenants, changes), driver, health, env.scheduler(), env.clock(),
+        return new AddNode(new ClusterStores(nodes, tenants, changes), driver, health, env.scheduler(), env.clock(),
                 settings);
     }
 
     @Singleton
-    RemoveNode removeNode(TopologyStore nodes, TenantStore tenants, ChangeStore changes, DriveChanges driver,
+    RemoveNode removeNode(TopologyStore nodes, TenantStore tenants, ChangeStore changes, RunChangeDrivers driver,
                           GrpcStorageNodes health, Environment env, ChangeSettings settings) {
-        return new RemoveNode(new ChangeStores(nodes, tenants, changes), health, driver, env.scheduler(), env.clock(),
+        return new RemoveNode(new ClusterStores(nodes, tenants, changes), health, driver, env.scheduler(), env.clock(),
                 settings);
     }
 
     @Singleton
     TopologyChanges topologyChanges(AddNode addNode, RemoveNode removeNode, TopologyStore nodes, TenantStore tenants,
-                                    ChangeStore changes, DriveChanges driver, Environment env, TenantService tenantService) {
-        return new TopologyChanges(addNode, removeNode, new ChangeReplicationFactor(new ChangeStores(nodes, tenants, changes),
+                                    ChangeStore changes, RunChangeDrivers driver, Environment env, TenantService tenantService) {
+        return new TopologyChanges(addNode, removeNode, new ChangeReplicationFactor(new ClusterStores(nodes, tenants, changes),
                 driver, env.clock(), tenantService.settings()), changes);
     }
 

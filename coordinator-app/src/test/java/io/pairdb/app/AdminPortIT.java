@@ -27,7 +27,7 @@ class AdminPortIT {
     @Test
     void adminCallsGoToTheAdminPortAndDataCallsToTheMainOne() {
         int adminPort = FreePorts.pick();
-        try (CoordinatorHarness coordinator = CoordinatorHarness.start(3, Map.of("pairdb.security.admin-port", adminPort));
+        try (InProcessCoordinator coordinator = InProcessCoordinator.start(3, Map.of("pairdb.security.admin-port", adminPort));
              SecureChannels channels = new SecureChannels()) {
             ManagedChannel main = channels.plaintext(coordinator.grpcPort);
             ManagedChannel admin = channels.plaintext(adminPort);
@@ -60,7 +60,7 @@ class AdminPortIT {
     @Test
     void aBlankAdminPortSettingMeansNoAdminPort() {
         // an unset chart value or PAIRDB_SECURITY_ADMIN_PORT= is no admin port, as blank TLS settings are no TLS
-        try (CoordinatorHarness coordinator = CoordinatorHarness.start(0, Map.of("pairdb.security.admin-port", ""))) {
+        try (InProcessCoordinator coordinator = InProcessCoordinator.start(0, Map.of("pairdb.security.admin-port", ""))) {
             assertThat(coordinator.admin().withDeadlineAfter(20, TimeUnit.SECONDS)
                     .listTenants(ListTenantsRequest.getDefaultInstance())).isNotNull();
         }
@@ -68,7 +68,7 @@ class AdminPortIT {
 
     @Test
     void anAdminPortThatIsNoPortNumberStopsStartUpNamingTheSetting() {
-        RuntimeException failure = catchThrowableOfType(RuntimeException.class, () -> CoordinatorHarness.start(0,
+        RuntimeException failure = catchThrowableOfType(RuntimeException.class, () -> InProcessCoordinator.start(0,
                 Map.of("pairdb.security.admin-port", "admin")));
         assertThat(failure).as("start-up failed").isNotNull();
         assertThat(StartupFailure.describe(failure))

@@ -52,7 +52,7 @@ class CleanupIT {
     // a gc grace of 60 s makes the handover window 30 s: the lost key, written before the change and
     // its 30 s grace period, is too old to be handed over, so its range stays skipped until forced
     // (RunCleanupTest covers the handover of a young entry)
-    private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
+    private static final Map<String, Object> TIMINGS = InProcessCoordinator.quickChanges(Map.of(
             "pairdb.cleanup.grace-period", "30s",
             "pairdb.cleanup.interval", "500ms",
             "pairdb.storage.tombstone-gc-grace", "60s",
@@ -60,7 +60,7 @@ class CleanupIT {
             "pairdb.repair.period", "0s"));
 
     /** Hosts the cluster (PostgreSQL, Redis, three storage nodes) and does no cleanup itself. */
-    private CoordinatorHarness host;
+    private InProcessCoordinator host;
     private final Map<String, StorageNodeEmulator> emulators = new LinkedHashMap<>();
     private StorageNodeEmulator node4;
 
@@ -68,7 +68,7 @@ class CleanupIT {
     void startCluster() throws Exception {
         Map<String, Object> noCleanup = new HashMap<>(TIMINGS);
         noCleanup.put("pairdb.cleanup.enabled", "false");
-        host = CoordinatorHarness.start(3, noCleanup);
+        host = InProcessCoordinator.start(3, noCleanup);
         host.cluster.nodes().forEach(n -> emulators.put(n.nodeId(), n));
         host.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT).setReplicationFactor(3).build());
         ExecutorService writers = Executors.newFixedThreadPool(8);
@@ -110,7 +110,7 @@ class CleanupIT {
         TopologyChange change;
         String victim;
         String former;
-        try (CoordinatorHarness driver = CoordinatorHarness.alongside(host, TIMINGS)) {
+        try (InProcessCoordinator driver = InProcessCoordinator.alongside(host, TIMINGS)) {
             String id = driver.admin().addStorageNode(AddStorageNodeRequest.newBuilder().setNodeId("node-4")
                     .setHost(node4.host()).setPort(node4.port()).setVirtualNodes(150).build()).getChange().getChangeId();
             waiting().until(() -> change(driver, id).getStatus().name().equals("CHANGE_STATUS_COMPLETED"));
@@ -143,7 +143,7 @@ class CleanupIT {
             assertThat(before.hasDueAt()).isTrue();
         }
         // the coordinator that drove the change is gone before the grace period ended; another cleans up
-        try (CoordinatorHarness successor = CoordinatorHarness.alongside(host, TIMINGS)) {
+        try (InProcessCoordinator successor = InProcessCoordinator.alongside(host, TIMINGS)) {
             String id = change.getChangeId();
             ChangeCleanup cleanup = waiting().until(() -> change(successor, id).getCleanup(),
                     c -> c.getTotals().getPending() == 0);
@@ -186,7 +186,7 @@ class CleanupIT {
         }
     }
 
-    private TopologyChange change(CoordinatorHarness via, String id) {
+    private TopologyChange change(InProcessCoordinator via, String id) {
         return via.admin().getChange(GetChangeRequest.newBuilder().setChangeId(id).build()).getChange();
     }
 
@@ -210,7 +210,7 @@ class CleanupIT {
         return count;
     }
 
-    private void assertEveryKeyReadsAtAll(CoordinatorHarness via) {
+    private void assertEveryKeyReadsAtAll(InProcessCoordinator via) {
         List<String> lost = new ArrayList<>();
         for (int i = 0; i < KEYS; i++) {
             String key = "key-" + i;

@@ -32,12 +32,12 @@ import org.junit.jupiter.api.Test;
  */
 class CleanupRaceIT {
     private static final String TENANT = "race";
-    private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
+    private static final Map<String, Object> TIMINGS = InProcessCoordinator.quickChanges(Map.of(
             "pairdb.cleanup.interval", "500ms"));
 
     @Test
     void aChangeStartedWhileARangeDeleteIsSlowWaitsForItAndLosesNothing() throws Exception {
-        try (CoordinatorHarness host = CoordinatorHarness.start(3, TIMINGS);
+        try (InProcessCoordinator host = InProcessCoordinator.start(3, TIMINGS);
              StorageNodeEmulator node4 = StorageNodeEmulator.start("node-4", 0)) {
             host.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT).setReplicationFactor(1).build());
             AcknowledgedWrites writes = new AcknowledgedWrites(TENANT);
@@ -84,7 +84,7 @@ class CleanupRaceIT {
     }
 
     /** Starts removing node-4; its change id, or null when refused (the refusal kept in {@code refused}). */
-    private static String tryRemoveNode4(CoordinatorHarness host, AtomicReference<StatusRuntimeException> refused) {
+    private static String tryRemoveNode4(InProcessCoordinator host, AtomicReference<StatusRuntimeException> refused) {
         try {
             return host.admin().removeStorageNode(RemoveStorageNodeRequest.newBuilder().setNodeId("node-4").build())
                     .getChange().getChangeId();
@@ -97,7 +97,7 @@ class CleanupRaceIT {
         }
     }
 
-    private static List<String> keysNode4WillOwn(CoordinatorHarness host, int count) {
+    private static List<String> keysNode4WillOwn(InProcessCoordinator host, int count) {
         List<Ring.Member> members = new ArrayList<>();
         host.admin().listStorageNodes(ListStorageNodesRequest.getDefaultInstance()).getNodesList()
                 .forEach(n -> members.add(new Ring.Member(new NodeId(n.getNodeId()), n.getVirtualNodes())));
@@ -113,7 +113,7 @@ class CleanupRaceIT {
         return keys;
     }
 
-    private static TopologyChange awaitEnd(CoordinatorHarness host, String id) {
+    private static TopologyChange awaitEnd(InProcessCoordinator host, String id) {
         return waiting().until(() -> host.admin().getChange(GetChangeRequest.newBuilder().setChangeId(id).build())
                 .getChange(), c -> !c.getStatus().name().equals("CHANGE_STATUS_IN_PROGRESS"));
     }

@@ -53,11 +53,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DataPathIT {
-    private CoordinatorHarness coordinator;
+    private InProcessCoordinator coordinator;
 
     @BeforeAll
     void start() {
-        coordinator = CoordinatorHarness.start(3, Map.of());
+        coordinator = InProcessCoordinator.start(3, Map.of());
         coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId("acme").setReplicationFactor(3).build());
     }
 
@@ -115,7 +115,7 @@ class DataPathIT {
 
     @Test
     void twoCoordinatorsWritingOneKeyConvergeOnOneWinnerEverywhere() throws Exception {
-        try (CoordinatorHarness second = CoordinatorHarness.alongside(coordinator,
+        try (InProcessCoordinator second = InProcessCoordinator.alongside(coordinator,
                 Map.of("pairdb.coordinator.node-id", "second-coordinator"))) {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
@@ -150,12 +150,12 @@ class DataPathIT {
     void aRestartedCoordinatorKeepsIssuingClocksThatDominateItsEarlierOnes() {
         Map<String, Object> sameId = Map.of("pairdb.coordinator.node-id", "restarting-coordinator");
         long before;
-        try (CoordinatorHarness first = CoordinatorHarness.alongside(coordinator, sameId)) {
+        try (InProcessCoordinator first = InProcessCoordinator.alongside(coordinator, sameId)) {
             before = entry(first.data().writeKeyValue(put("restart", "one")).getVectorClock(), "restarting-coordinator");
             // the restarted instance writes a different key: no read-before-write can carry the old counter over
             first.data().writeKeyValue(put("restart-2", "x"));
         }
-        try (CoordinatorHarness restarted = CoordinatorHarness.alongside(coordinator, sameId)) {
+        try (InProcessCoordinator restarted = InProcessCoordinator.alongside(coordinator, sameId)) {
             long after = entry(restarted.data().writeKeyValue(put("restart-other", "two")).getVectorClock(),
                     "restarting-coordinator");
             assertThat(after).isGreaterThan(before);
@@ -165,22 +165,22 @@ class DataPathIT {
     @Test
     void coordinatorsWithoutAConfiguredIdLeaseFewStableIdsThatARestartReuses() {
         Map<String, Object> pooled = Map.of("pairdb.coordinator.node-id", "");
-        try (CoordinatorHarness a = CoordinatorHarness.alongside(coordinator, pooled)) {
-            CoordinatorHarness b = CoordinatorHarness.alongside(coordinator, pooled);
+        try (InProcessCoordinator a = InProcessCoordinator.alongside(coordinator, pooled)) {
+            InProcessCoordinator b = InProcessCoordinator.alongside(coordinator, pooled);
             String idA = writerOf(a, "pooled-a");
             String idB = writerOf(b, "pooled-b");
             assertThat(idA).startsWith("coord-");
             assertThat(idB).startsWith("coord-").isNotEqualTo(idA);
 
             b.close();
-            try (CoordinatorHarness restarted = CoordinatorHarness.alongside(coordinator, pooled)) {
+            try (InProcessCoordinator restarted = InProcessCoordinator.alongside(coordinator, pooled)) {
                 assertThat(writerOf(restarted, "pooled-c")).as("the restarted instance reuses the freed id").isEqualTo(idB);
             }
         }
     }
 
     /** The coordinator id in the clock of a first write to a fresh key: the writer's own. */
-    private static String writerOf(CoordinatorHarness via, String freshKey) {
+    private static String writerOf(InProcessCoordinator via, String freshKey) {
         VectorClock clock = via.data().writeKeyValue(put(freshKey, "x")).getVectorClock();
         assertThat(clock.getEntriesCount()).isEqualTo(1);
         return clock.getEntries(0).getCoordinatorNodeId();
@@ -367,7 +367,7 @@ class DataPathIT {
     @Test
     void aCoordinatorWhoseIdIsTakenOverStopsIssuingClocksUnderIt() throws Exception {
         Map<String, Object> pooled = Map.of("pairdb.coordinator.node-id", "", "pairdb.coordinator.id-renewal-interval", "500ms");
-        try (CoordinatorHarness victim = CoordinatorHarness.alongside(coordinator, pooled)) {
+        try (InProcessCoordinator victim = InProcessCoordinator.alongside(coordinator, pooled)) {
             String leased = writerOf(victim, "lease-before");
             int number = Integer.parseInt(leased.substring("coord-".length()));
             Map<String, Object> db = coordinator.cluster.properties();

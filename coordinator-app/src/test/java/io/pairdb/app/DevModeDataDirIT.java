@@ -27,11 +27,11 @@ class DevModeDataDirIT {
         Path dataDirectory = Files.createTempDirectory("pairdb-dev-data-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         AcknowledgedWrites writes = new AcknowledgedWrites("default");
-        try (CoordinatorHarness first = CoordinatorHarness.start(3, dataDirectory, PATIENT)) {
+        try (InProcessCoordinator first = InProcessCoordinator.start(3, dataDirectory, PATIENT)) {
             writes.preload(first, "kept-", 120);
         }
 
-        try (CoordinatorHarness again = CoordinatorHarness.start(3, dataDirectory, PATIENT)) {
+        try (InProcessCoordinator again = InProcessCoordinator.start(3, dataDirectory, PATIENT)) {
             List<StorageNode> nodes = again.admin().listStorageNodes(ListStorageNodesRequest.getDefaultInstance())
                     .getNodesList();
             assertThat(nodes).extracting(StorageNode::getNodeId).containsExactlyInAnyOrder("node-1", "node-2", "node-3");

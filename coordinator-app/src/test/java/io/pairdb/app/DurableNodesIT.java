@@ -55,13 +55,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 class DurableNodesIT {
     private static final String TENANT = "durable";
     private static final int WRITES = 2_400;
-    private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
+    private static final Map<String, Object> TIMINGS = InProcessCoordinator.quickChanges(Map.of(
             "pairdb.hints.batch-pause", "50ms",
             "pairdb.hints.replay-interval", "1s",
             "pairdb.cleanup.grace-period", "5s",
             "pairdb.cleanup.interval", "500ms"));
 
-    private CoordinatorHarness coordinator;
+    private InProcessCoordinator coordinator;
     private Path data;
     /** The node processes by id; node-3 is reached by the coordinator through {@link #proxy}. */
     private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
@@ -71,7 +71,7 @@ class DurableNodesIT {
     @BeforeAll
     void startCluster() throws IOException {
         data = Files.createTempDirectory("pairdb-durable-it-");
-        coordinator = CoordinatorHarness.start(0, TIMINGS);
+        coordinator = InProcessCoordinator.start(0, TIMINGS);
         for (String id : List.of("node-1", "node-2", "node-3")) {
             nodes.put(id, NodeProcess.durable(id, FreePorts.pick(), data.resolve(id)));
         }

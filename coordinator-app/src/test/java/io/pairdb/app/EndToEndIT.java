@@ -29,11 +29,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndIT {
-    private CoordinatorHarness coordinator;
+    private InProcessCoordinator coordinator;
 
     @BeforeAll
     void startCoordinator() {
-        coordinator = CoordinatorHarness.start(3, Map.of());
+        coordinator = InProcessCoordinator.start(3, Map.of());
         coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId("acme").setReplicationFactor(3).build());
     }
 

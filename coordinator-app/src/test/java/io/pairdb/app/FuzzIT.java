@@ -77,7 +77,7 @@ class FuzzIT {
         }
     };
 
-    private static CoordinatorHarness coordinator;
+    private static InProcessCoordinator coordinator;
     private static List<Rpc> rpcs;
     private static final Map<String, LongAdder> OUTCOMES = new ConcurrentHashMap<>();
     private static final Map<String, LongAdder> CALLS_PER_RPC = new ConcurrentHashMap<>();
@@ -99,7 +99,7 @@ class FuzzIT {
 
     @BeforeContainer
     static void start() {
-        coordinator = CoordinatorHarness.start(3, Map.of());
+        coordinator = InProcessCoordinator.start(3, Map.of());
         rpcs = rpcsOf(coordinator.context.getBeansOfType(BindableService.class).stream()
                 .map(BindableService::bindService).toList());
         assertThat(rpcs).extracting(Rpc::toString)

@@ -70,10 +70,10 @@ class GatewayCompatibilityIT {
     private static final Set<String> MIGRATION_STATUSES = Set.of("pending", "in_progress", "completed", "failed",
             "cancelled");
     /** Quick changes; a patient failure detector, so a busy machine does not make a node look DOWN. */
-    private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
+    private static final Map<String, Object> TIMINGS = InProcessCoordinator.quickChanges(Map.of(
             "pairdb.failure-detector.timeout", "5s"));
 
-    private CoordinatorHarness coordinator;
+    private InProcessCoordinator coordinator;
     private StorageNodeEmulator node4;
     /** Keys written through the gateway, with their values. */
     private final Map<String, String> written = new LinkedHashMap<>();
@@ -82,7 +82,7 @@ class GatewayCompatibilityIT {
     @BeforeAll
     void startCoordinator() throws Exception {
         testStartedSeconds = System.currentTimeMillis() / 1000;
-        coordinator = CoordinatorHarness.start(3, TIMINGS);
+        coordinator = InProcessCoordinator.start(3, TIMINGS);
         node4 = StorageNodeEmulator.start("node-4", 0);
     }
 

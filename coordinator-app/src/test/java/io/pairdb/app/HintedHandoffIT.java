@@ -75,7 +75,7 @@ class HintedHandoffIT {
     private static final int WRITER_THREADS = 8;
 
     private final Map<String, EmulatorProcess> nodes = new LinkedHashMap<>();
-    private CoordinatorHarness coordinator;
+    private InProcessCoordinator coordinator;
 
     @BeforeAll
     void startCluster() {
@@ -88,7 +88,7 @@ class HintedHandoffIT {
             EmulatorProcess node = f.join();
             nodes.put(node.nodeId, node);
         });
-        coordinator = CoordinatorHarness.start(0, Map.of(
+        coordinator = InProcessCoordinator.start(0, Map.of(
                 "pairdb.failure-detector.interval", "200ms",
                 // generous: on two busy cores a healthy node can take a while to answer, and a false DOWN of
                 // two nodes at once would fail writes fast

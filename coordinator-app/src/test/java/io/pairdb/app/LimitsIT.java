@@ -56,7 +56,7 @@ class LimitsIT {
         settings.put("pairdb.limits.max-request-bytes-in-flight", 1000);
         settings.put("pairdb.limits.overload-retry-after", "750ms");
         settings.put("pairdb.limits.max-inbound-metadata-bytes", 1024);
-        try (CoordinatorHarness coordinator = CoordinatorHarness.start(3, settings)) {
+        try (InProcessCoordinator coordinator = InProcessCoordinator.start(3, settings)) {
             var async = CoordinatorServiceGrpc.newFutureStub(coordinator.channel);
             List<ListenableFuture<WriteKeyValueResponse>> held = new ArrayList<>();
             holdStorage(coordinator, HELD);
@@ -111,7 +111,7 @@ class LimitsIT {
     void aConnectionGetsNoMoreConcurrentCallsThanConfigured() {
         Map<String, Object> settings = new java.util.HashMap<>(LONG_WRITES);
         settings.put("pairdb.limits.max-concurrent-calls-per-connection", 2);
-        try (CoordinatorHarness coordinator = CoordinatorHarness.start(3, settings)) {
+        try (InProcessCoordinator coordinator = InProcessCoordinator.start(3, settings)) {
             ManagedChannel other = ManagedChannelBuilder.forAddress("127.0.0.1", coordinator.grpcPort).usePlaintext().build();
             try {
                 var async = CoordinatorServiceGrpc.newFutureStub(coordinator.channel);
@@ -147,7 +147,7 @@ class LimitsIT {
         Map<String, Object> settings = new java.util.HashMap<>(LONG_WRITES);
         settings.put("pairdb.limits.max-reset-streams-per-window", 10);
         settings.put("pairdb.limits.reset-streams-window", "60s");
-        try (CoordinatorHarness coordinator = CoordinatorHarness.start(3, settings)) {
+        try (InProcessCoordinator coordinator = InProcessCoordinator.start(3, settings)) {
             ManagedChannel flooder = ManagedChannelBuilder.forAddress("127.0.0.1", coordinator.grpcPort).usePlaintext()
                     .build();
             try {
@@ -190,7 +190,7 @@ class LimitsIT {
 
     @Test
     void adminFieldsAreBounded() {
-        try (CoordinatorHarness coordinator = CoordinatorHarness.start(3, Map.of())) {
+        try (InProcessCoordinator coordinator = InProcessCoordinator.start(3, Map.of())) {
             var admin = coordinator.admin();
             for (String host : List.of("h".repeat(254), "node\u0000.example", "node 1", "node\n1")) {
                 StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () ->
@@ -229,11 +229,11 @@ class LimitsIT {
         assertThat(errorInfo(status).getMetadataMap()).containsEntry("limit", limit);
     }
 
-    private static double inFlight(CoordinatorHarness coordinator) {
+    private static double inFlight(InProcessCoordinator coordinator) {
         return coordinator.context.getBean(MeterRegistry.class).get("coordinator.requests.in.flight").gauge().value();
     }
 
-    private static void holdStorage(CoordinatorHarness coordinator, Duration delay) {
+    private static void holdStorage(InProcessCoordinator coordinator, Duration delay) {
         coordinator.cluster.nodes().forEach(n -> n.faults().setDelay(delay));
     }
 

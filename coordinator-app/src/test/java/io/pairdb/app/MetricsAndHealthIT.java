@@ -50,12 +50,12 @@ class MetricsAndHealthIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private CoordinatorHarness coordinator;
+    private InProcessCoordinator coordinator;
 
     @BeforeAll
     void startCoordinator() {
         // the checks below read which dependency is down from the details, which are not shown by default
-        coordinator = CoordinatorHarness.start(3, Map.of("endpoints.health.details-visible", "ANONYMOUS"));
+        coordinator = InProcessCoordinator.start(3, Map.of("endpoints.health.details-visible", "ANONYMOUS"));
         coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT).setReplicationFactor(3).build());
     }
 

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.TestInstance;
 /** AddStorageNode accepts only the addresses {@code pairdb.storage-nodes.allowed-addresses} lists. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NodeAddressAllowListIT {
-    private CoordinatorHarness coordinator;
+    private InProcessCoordinator coordinator;
 
     @BeforeAll
     void start() {
-        coordinator = CoordinatorHarness.start(1,
+        coordinator = InProcessCoordinator.start(1,
                 Map.of("pairdb.storage-nodes.allowed-addresses", "10.20.0.0/16,.pairdb.svc.cluster.local"));
     }
 

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.TestInstance;
 class OperationsMetricsIT {
     private static final String TENANT = "observed";
     private static final int KEYS = 150;
-    private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
+    private static final Map<String, Object> TIMINGS = InProcessCoordinator.quickChanges(Map.of(
             "pairdb.topology-changes.retry-backoff", "100ms",
             "pairdb.topology-changes.retry-backoff-max", "200ms",
             "pairdb.cleanup.grace-period", "2s",
@@ -48,12 +48,12 @@ class OperationsMetricsIT {
             "pairdb.metrics.store-refresh-interval", "500ms"));
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private CoordinatorHarness coordinator;
+    private InProcessCoordinator coordinator;
     private StorageNodeEmulator node4;
 
     @BeforeAll
     void startCluster() {
-        coordinator = CoordinatorHarness.start(3, TIMINGS);
+        coordinator = InProcessCoordinator.start(3, TIMINGS);
         coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT).setReplicationFactor(3)
                 .build());
         for (int i = 0; i < KEYS; i++) {

@@ -37,7 +37,7 @@ class QuotaIT {
 
     @Test
     void aTenantOverItsQuotaIsThrottledWhileAnotherTenantIsServed() throws Exception {
-        try (CoordinatorHarness coordinator = CoordinatorHarness.start(3, Map.of())) {
+        try (InProcessCoordinator coordinator = InProcessCoordinator.start(3, Map.of())) {
             coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId("limited").build());
             coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId("free").build());
             var set = coordinator.admin().setTenantQuota(SetTenantQuotaRequest.newBuilder().setTenantId("limited")
@@ -85,8 +85,8 @@ class QuotaIT {
     @Test
     void aQuotaSetOnOneCoordinatorReachesAnotherWhichEnforcesItsShare() throws Exception {
         // the second caches tenants for an hour: only the epoch the quota change bumps can bring it there in time
-        try (CoordinatorHarness first = CoordinatorHarness.start(3, Map.of());
-             CoordinatorHarness second = CoordinatorHarness.alongside(first, Map.of("pairdb.tenants.cache-ttl", "1h"))) {
+        try (InProcessCoordinator first = InProcessCoordinator.start(3, Map.of());
+             InProcessCoordinator second = InProcessCoordinator.alongside(first, Map.of("pairdb.tenants.cache-ttl", "1h"))) {
             first.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId("shared").build());
             assertThat(burst(second, "shared")).as("no quota yet").allMatch(WriteKeyValueResponse.class::isInstance);
 
@@ -104,7 +104,7 @@ class QuotaIT {
     }
 
     /** {@link #BURST} writes of the tenant sent at once: each answer, or the error it got. */
-    private static List<Object> burst(CoordinatorHarness coordinator, String tenant) throws InterruptedException {
+    private static List<Object> burst(InProcessCoordinator coordinator, String tenant) throws InterruptedException {
         var async = CoordinatorServiceGrpc.newFutureStub(coordinator.channel);
         List<ListenableFuture<WriteKeyValueResponse>> sent = new ArrayList<>();
         for (int i = 0; i < BURST; i++) {

@@ -44,11 +44,11 @@ class RepairIT {
     private static final String TENANT = "repaired";
     private static final int KEYS = 1_500;
 
-    private CoordinatorHarness coordinator;
+    private InProcessCoordinator coordinator;
 
     @BeforeAll
     void start() {
-        coordinator = CoordinatorHarness.start(3, Map.of());
+        coordinator = InProcessCoordinator.start(3, Map.of());
         coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT).setReplicationFactor(3).build());
     }
 

@@ -38,11 +38,11 @@ class RepairResumeIT {
     private static final int KEYS = 1_500;
     private static final int RANGES_BEFORE_KILL = 40;
 
-    private CoordinatorHarness survivor;
+    private InProcessCoordinator survivor;
 
     @BeforeAll
     void start() {
-        survivor = CoordinatorHarness.start(3, Map.of("pairdb.repair.lease", "3s", "pairdb.repair.resume-interval", "500ms"));
+        survivor = InProcessCoordinator.start(3, Map.of("pairdb.repair.lease", "3s", "pairdb.repair.resume-interval", "500ms"));
         survivor.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT).setReplicationFactor(3).build());
     }
 

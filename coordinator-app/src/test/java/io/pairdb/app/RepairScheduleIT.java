@@ -33,13 +33,13 @@ class RepairScheduleIT {
     private static final Map<String, Object> SCHEDULE = Map.of("pairdb.repair.period", PERIOD.toSeconds() + "s",
             "pairdb.repair.schedule-interval", "300ms", "pairdb.metrics.store-refresh-interval", "300ms");
 
-    private CoordinatorHarness first;
-    private CoordinatorHarness second;
+    private InProcessCoordinator first;
+    private InProcessCoordinator second;
 
     @BeforeAll
     void start() {
-        first = CoordinatorHarness.start(3, SCHEDULE);
-        second = CoordinatorHarness.alongside(first, SCHEDULE);
+        first = InProcessCoordinator.start(3, SCHEDULE);
+        second = InProcessCoordinator.alongside(first, SCHEDULE);
     }
 
     @AfterAll
@@ -92,7 +92,7 @@ class RepairScheduleIT {
         }
         assertThat(TENANTS.stream().mapToLong(t -> RepairIT.divergentKeys(nodes, t)).sum()).isZero();
         assertThat(before).isPositive();
-        for (CoordinatorHarness coordinator : List.of(first, second)) {
+        for (InProcessCoordinator coordinator : List.of(first, second)) {
             double age = coordinator.context.getBean(MeterRegistry.class).get("coordinator.repair.oldest.unrepaired.age")
                     .gauge().value();
             assertThat(age).as("oldest unrepaired age, seconds").isBetween(0.0, (double) Duration.ofMinutes(2).toSeconds());

@@ -47,19 +47,19 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ReplicationFactorChangeIT {
     private static final String TENANT = "growing";
     private static final int PRELOADED_KEYS = 2_000;
-    private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
+    private static final Map<String, Object> TIMINGS = InProcessCoordinator.quickChanges(Map.of(
             "pairdb.failure-detector.timeout", "5s",
             "pairdb.cleanup.grace-period", "3s",
             "pairdb.cleanup.interval", "500ms"));
 
-    private CoordinatorHarness coordinator;
+    private InProcessCoordinator coordinator;
     private final Map<String, StorageNodeEmulator> nodes = new ConcurrentHashMap<>();
     private final AcknowledgedWrites writes = new AcknowledgedWrites(TENANT);
     private final Map<String, String> acknowledged = writes.acknowledged;
 
     @BeforeAll
     void startCluster() throws Exception {
-        coordinator = CoordinatorHarness.start(4, TIMINGS);
+        coordinator = InProcessCoordinator.start(4, TIMINGS);
         coordinator.cluster.nodes().forEach(n -> nodes.put(n.nodeId(), n));
         coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT).setReplicationFactor(2)
                 .build());

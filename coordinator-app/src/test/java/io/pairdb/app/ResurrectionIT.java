@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class ResurrectionIT {
     private static final String TENANT = "ghost";
-    private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
+    private static final Map<String, Object> TIMINGS = InProcessCoordinator.quickChanges(Map.of(
             "pairdb.topology-changes.stream-failure-timeout", "20s",
             "pairdb.topology-changes.retry-backoff", "200ms",
             "pairdb.topology-changes.retry-backoff-max", "1s",
@@ -45,7 +45,7 @@ class ResurrectionIT {
 
     @Test
     void aKeyDeletedAfterARemovalFailedStaysDeletedWhenTheNodeIsRemovedAgain() throws Exception {
-        try (CoordinatorHarness host = CoordinatorHarness.start(4, TIMINGS)) {
+        try (InProcessCoordinator host = InProcessCoordinator.start(4, TIMINGS)) {
             host.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT).setReplicationFactor(1).build());
             Map<String, StorageNodeEmulator> nodes = new HashMap<>();
             host.cluster.nodes().forEach(n -> nodes.put(n.nodeId(), n));
@@ -94,7 +94,7 @@ class ResurrectionIT {
         }
     }
 
-    private static String remove(CoordinatorHarness host) {
+    private static String remove(InProcessCoordinator host) {
         return host.admin().removeStorageNode(RemoveStorageNodeRequest.newBuilder().setNodeId("node-4").build())
                 .getChange().getChangeId();
     }
@@ -106,11 +106,11 @@ class ResurrectionIT {
         return Ring.of(members).replicasFor(Token.forKey(TENANT, key), 1).getFirst().value();
     }
 
-    private static TopologyChange change(CoordinatorHarness host, String id) {
+    private static TopologyChange change(InProcessCoordinator host, String id) {
         return host.admin().getChange(GetChangeRequest.newBuilder().setChangeId(id).build()).getChange();
     }
 
-    private static TopologyChange awaitEnd(CoordinatorHarness host, String id) {
+    private static TopologyChange awaitEnd(InProcessCoordinator host, String id) {
         return waiting().until(() -> change(host, id), c -> !c.getStatus().name().equals("CHANGE_STATUS_IN_PROGRESS"));
     }
 

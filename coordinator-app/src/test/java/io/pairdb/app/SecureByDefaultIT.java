@@ -23,7 +23,7 @@ class SecureByDefaultIT {
 
     @Test
     void withNothingConfiguredItRefusesToStartAndSaysWhatToConfigure() {
-        RuntimeException failure = catchThrowableOfType(RuntimeException.class, () -> CoordinatorHarness.start(0,
+        RuntimeException failure = catchThrowableOfType(RuntimeException.class, () -> InProcessCoordinator.start(0,
                 Map.of("pairdb.security.authentication", "required")));
         assertThat(failure).as("start-up failed").isNotNull();
         assertThat(StartupFailure.describe(failure)).startsWith("invalid configuration pairdb.security:")
@@ -33,7 +33,7 @@ class SecureByDefaultIT {
     @Test
     void authenticationOffIsWarnedAboutAndLetsEveryoneIn() {
         var warnings = capture(SecurityStartup.class);
-        try (CoordinatorHarness coordinator = CoordinatorHarness.start(0, Map.of("pairdb.security.authentication", "off"))) {
+        try (InProcessCoordinator coordinator = InProcessCoordinator.start(0, Map.of("pairdb.security.authentication", "off"))) {
             assertThat(coordinator.admin().listTenants(ListTenantsRequest.getDefaultInstance())).isNotNull();
             assertThat(warnings.get()).anySatisfy(l -> assertThat(l).contains("authentication is OFF"));
         }
@@ -42,7 +42,7 @@ class SecureByDefaultIT {
     @Test
     void healthSaysUpOrDownButNotWhatFailedToAnAnonymousCaller() throws Exception {
         // no storage nodes: the ring check fails, so readiness is DOWN and would name the failing check
-        try (CoordinatorHarness coordinator = CoordinatorHarness.start(0, Map.of("pairdb.security.authentication", "off"))) {
+        try (InProcessCoordinator coordinator = InProcessCoordinator.start(0, Map.of("pairdb.security.authentication", "off"))) {
             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
             for (String path : java.util.List.of("/health", "/health/readiness")) {
                 java.net.http.HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(
@@ -64,7 +64,7 @@ class SecureByDefaultIT {
         try (SecureChannels fx = new SecureChannels()) {
             Path token = fx.tokenFile("token");
             // empty certificate settings (an unset chart value, PAIRDB_SECURITY_TLS_CERT_FILE=) are no certificate
-            try (CoordinatorHarness coordinator = CoordinatorHarness.start(0, Map.of(
+            try (InProcessCoordinator coordinator = InProcessCoordinator.start(0, Map.of(
                     "pairdb.security.authentication", "required", "pairdb.security.bootstrap-token-file", token.toString(),
                     "pairdb.security.tls.cert-file", "", "pairdb.security.tls.key-file", ""))) {
                 StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,

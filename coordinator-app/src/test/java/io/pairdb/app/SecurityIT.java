@@ -78,8 +78,8 @@ class SecurityIT {
     private SecureChannels fx;
     private Path[] serverA;
     private Path clientCaA;
-    private CoordinatorHarness a;
-    private CoordinatorHarness b;
+    private InProcessCoordinator a;
+    private InProcessCoordinator b;
     private String adminToken;
     private String acmeToken;
     private String acmeKeyId;
@@ -110,13 +110,13 @@ class SecurityIT {
         onA.putAll(Map.of("pairdb.security.tls.cert-file", serverA[0].toString(),
                 "pairdb.security.tls.key-file", serverA[1].toString(),
                 "pairdb.security.tls.client-ca-file", clientCaA.toString()));
-        a = CoordinatorHarness.start(3, onA);
+        a = InProcessCoordinator.start(3, onA);
         Map<String, Object> onB = new HashMap<>(common);
         onB.putAll(Map.of("pairdb.security.tls.cert-file", serverB[0].toString(),
                 "pairdb.security.tls.key-file", serverB[1].toString(),
                 "pairdb.security.tls.client-ca-file", fx.caFile.toString(),
                 "pairdb.security.tls.client-certificates", "require"));
-        b = CoordinatorHarness.alongside(a, onB);
+        b = InProcessCoordinator.alongside(a, onB);
 
         tlsA = fx.tls(a.grpcPort, null);
         admin(tlsA).createTenant(CreateTenantRequest.newBuilder().setTenantId("acme").setReplicationFactor(3).build());

@@ -31,13 +31,13 @@ import org.junit.jupiter.api.Test;
  */
 class StaleCoordinatorIT {
     private static final String TENANT = "cutoff";
-    private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
+    private static final Map<String, Object> TIMINGS = InProcessCoordinator.quickChanges(Map.of(
             "pairdb.topology-changes.liveness-timeout", "4s"));
     private static final Pattern HOST_PORT = Pattern.compile("//([^:/]+):(\\d+)/");
 
     @Test
     void aCoordinatorCutOffFromPostgresDuringAnRf1RemovalStopsServingAndNoAcknowledgedWriteIsLost() throws Exception {
-        try (CoordinatorHarness driver = CoordinatorHarness.start(4, TIMINGS)) {
+        try (InProcessCoordinator driver = InProcessCoordinator.start(4, TIMINGS)) {
             driver.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT).setReplicationFactor(1).build());
             Map<String, Object> db = driver.cluster.properties();
             String url = db.get("datasources.default.url").toString();
@@ -89,7 +89,7 @@ class StaleCoordinatorIT {
         }
     }
 
-    private static TopologyChange change(CoordinatorHarness via, String id) {
+    private static TopologyChange change(InProcessCoordinator via, String id) {
         return via.admin().getChange(GetChangeRequest.newBuilder().setChangeId(id).build()).getChange();
     }
 

@@ -20,7 +20,7 @@ import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
 import io.pairdb.core.topology.ChangeType;
 import io.pairdb.core.topology.ClusterTopology;
-import io.pairdb.core.topology.PlanChange;
+import io.pairdb.core.topology.PlanRangeStreams;
 import io.pairdb.emulator.StorageNodeEmulator;
 import io.pairdb.embedded.FreePorts;
 import io.pairdb.proto.admin.v1.AddStorageNodeRequest;
@@ -73,14 +73,14 @@ class TopologyChangeIT {
     private static final String TENANT = "movers";
     private static final int RF = 3;
     private static final int PRELOADED_KEYS = 5_000;
-    private static final Map<String, Object> TIMINGS = CoordinatorHarness.quickChanges(Map.of(
+    private static final Map<String, Object> TIMINGS = InProcessCoordinator.quickChanges(Map.of(
             "pairdb.topology-changes.stream-failure-timeout", "4s",
             "pairdb.topology-changes.retry-backoff", "200ms",
             "pairdb.topology-changes.retry-backoff-max", "1s",
             // a node process just started answers its first health probe late on a loaded machine
             "pairdb.topology-changes.health-timeout", "15s"));
 
-    private CoordinatorHarness first;
+    private InProcessCoordinator first;
     /** Every in-process storage node, by id: the dev cluster's three and those the tests add. */
     private final Map<String, StorageNodeEmulator> emulators = new LinkedHashMap<>();
     private final List<StorageNodeEmulator> started = new ArrayList<>();
@@ -91,7 +91,7 @@ class TopologyChangeIT {
 
     @BeforeAll
     void startCluster() throws Exception {
-        first = CoordinatorHarness.start(3, TIMINGS);
+        first = InProcessCoordinator.start(3, TIMINGS);
         first.cluster.nodes().forEach(n -> emulators.put(n.nodeId(), n));
         first.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT).setReplicationFactor(RF).build());
         writes.preload(first, "pre-", PRELOADED_KEYS);
@@ -133,7 +133,7 @@ class TopologyChangeIT {
     @Test
     void aSecondCoordinatorWritingDuringTheChangeLosesNothing() throws Exception {
         StorageNodeEmulator node5 = emulator("node-5");
-        try (CoordinatorHarness second = CoordinatorHarness.alongside(first, TIMINGS)) {
+        try (InProcessCoordinator second = InProcessCoordinator.alongside(first, TIMINGS)) {
             // slow streaming down, so the change is still running while the second coordinator takes writes
             delaySources(Duration.ofMillis(15));
             TopologyChange change;
@@ -338,7 +338,7 @@ class TopologyChangeIT {
         return node;
     }
 
-    private AddStorageNodeResponse add(CoordinatorHarness via, StorageNodeEmulator node, int vnodes) {
+    private AddStorageNodeResponse add(InProcessCoordinator via, StorageNodeEmulator node, int vnodes) {
         return via.admin().addStorageNode(AddStorageNodeRequest.newBuilder().setNodeId(node.nodeId())
                 .setHost(node.host()).setPort(node.port()).setVirtualNodes(vnodes).build());
     }
@@ -353,11 +353,11 @@ class TopologyChangeIT {
         });
     }
 
-    private TopologyChange change(CoordinatorHarness via, String id) {
+    private TopologyChange change(InProcessCoordinator via, String id) {
         return via.admin().getChange(GetChangeRequest.newBuilder().setChangeId(id).build()).getChange();
     }
 
-    private TopologyChange awaitEnd(CoordinatorHarness via, String id) {
+    private TopologyChange awaitEnd(InProcessCoordinator via, String id) {
         waiting().until(() -> !change(via, id).getStatus().name().equals("CHANGE_STATUS_IN_PROGRESS"));
         return change(via, id);
     }
@@ -401,7 +401,7 @@ class TopologyChangeIT {
         List<Tenant> tenants = List.of(new Tenant(new TenantId(TENANT), RF, now, now, 1));
         for (int i = 0; i < 100; i++) {
             StorageNode a = joining("solo-" + i, now);
-            var planA = PlanChange.forAdd(view, a, tenants);
+            var planA = PlanRangeStreams.forAdd(view, a, tenants);
             List<StorageNode> joined = new ArrayList<>(current);
             joined.add(a);
             TopologyView withA = TopologyView.of(new Topology(2, joined));
@@ -415,7 +415,7 @@ class TopologyChangeIT {
                 StorageNode b = joining("solo-" + j, now);
                 if (expectedKeys(plus(ring, b.id().value()), b.id().value()).size() >= 5
                         && ChangeConflicts.findForNode(withA, new io.pairdb.core.ring.Ring.Member(b.id(), b.virtualNodes()),
-                        ChangeType.ADD_NODE, PlanChange.forAdd(view, b, tenants).streams(), List.of(inFlight), List.of(RF))
+                        ChangeType.ADD_NODE, PlanRangeStreams.forAdd(view, b, tenants).streams(), List.of(inFlight), List.of(RF))
                         .isEmpty()) {
                     return List.of(a.id().value(), b.id().value());
                 }

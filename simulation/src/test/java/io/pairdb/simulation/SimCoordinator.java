@@ -33,12 +33,12 @@ import io.pairdb.core.topology.ChangeEvents;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeReplicationFactor;
 import io.pairdb.core.topology.ChangeSettings;
-import io.pairdb.core.topology.ChangeStores;
+import io.pairdb.core.topology.ClusterStores;
 import io.pairdb.core.topology.ClusterTopology;
-import io.pairdb.core.topology.DetectFailures;
-import io.pairdb.core.topology.DriveChanges;
+import io.pairdb.core.liveness.DetectFailures;
+import io.pairdb.core.topology.RunChangeDrivers;
 import io.pairdb.core.topology.EpochFence;
-import io.pairdb.core.topology.FailureDetector;
+import io.pairdb.core.liveness.FailureDetector;
 import io.pairdb.core.topology.RangeStream;
 import io.pairdb.core.topology.RemoveNode;
 import io.pairdb.core.topology.StartOutcome;
@@ -125,7 +125,7 @@ final class SimCoordinator {
         private ReplayHints replay;
         private ExpireHints expiry;
         private EpochFence fence;
-        private DriveChanges driver;
+        private RunChangeDrivers driver;
         private AddNode addNode;
         private RemoveNode removeNode;
         private ChangeReplicationFactor changeRf;
@@ -197,10 +197,10 @@ final class SimCoordinator {
                     Duration.ofMinutes(2), config.settleDelay, config.streamFailureTimeout, Duration.ofSeconds(1),
                     Duration.ofSeconds(10), config.batchEntries, 1024 * 1024, config.storageTimeout, Duration.ofSeconds(1),
                     Duration.ofSeconds(2));
-            ChangeStores changeStores = new ChangeStores(stores.topology(), stores.tenants(), stores.changes());
+            ClusterStores changeStores = new ClusterStores(stores.topology(), stores.tenants(), stores.changes());
             CoordinatorRegistry registry = stores.registry();
             fence = new EpochFence(registry, topology, instance, config.livenessTimeout);
-            driver = new DriveChanges(stores.changes(), topology, fence, new StreamRanges(storage, scheduler, changeSettings,
+            driver = new RunChangeDrivers(stores.changes(), topology, fence, new StreamRanges(storage, scheduler, changeSettings,
                     new StreamThrottle(clock, StreamThrottle.UNLIMITED)),
                     scheduler, clock, changeSettings, new Changes());
             addNode = new AddNode(changeStores, driver, storage, scheduler, clock, changeSettings);

@@ -3,7 +3,7 @@ package io.pairdb.simulation;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.cleanup.ChangeCleanup;
 import io.pairdb.core.cleanup.CleanupOutcome;
-import io.pairdb.core.cleanup.ForcedCleanup;
+import io.pairdb.core.cleanup.CleanupOrder;
 import io.pairdb.core.cleanup.RangeCleanup;
 import io.pairdb.core.hints.Hint;
 import io.pairdb.core.hints.PendingHints;
@@ -324,7 +324,7 @@ final class StoreClients {
             }
 
             @Override
-            public Force force(ChangeId change, ForcedCleanup order) {
+            public Force force(ChangeId change, CleanupOrder order) {
                 return postgres("force cleanup of " + change, () -> store.force(change, order));
             }
         };

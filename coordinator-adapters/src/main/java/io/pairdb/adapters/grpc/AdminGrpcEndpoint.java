@@ -26,7 +26,7 @@ import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeReplicationFactor;
 import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.topology.DryRunChanges;
-import io.pairdb.core.topology.PreviewChange;
+import io.pairdb.core.topology.EstimateChange;
 import io.pairdb.core.topology.StartOutcome;
 import io.pairdb.core.topology.TopologyChange;
 import io.pairdb.core.topology.TopologyChanges;
@@ -256,7 +256,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
                         "virtual_nodes must be 1-" + StorageNode.MAX_VIRTUAL_NODES + ", was " + vnodes);
             }
             if (request.getDryRun()) {
-                PreviewChange.ChangePlan plan = planned(dryRuns.add(id, request.getHost(), request.getPort(), vnodes,
+                EstimateChange.ChangePlan plan = planned(dryRuns.add(id, request.getHost(), request.getPort(), vnodes,
                         request.getAllowExistingData()));
                 return AddStorageNodeResponse.newBuilder()
                         .setNode(AdminProtoMapper.toProto(plan.node(), ownership(plan, id)))
@@ -279,7 +279,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
         respond(observer, "remove storage node", () -> {
             NodeId id = RequestValidation.nodeId(request.getNodeId());
             if (request.getDryRun()) {
-                PreviewChange.ChangePlan plan = planned(dryRuns.remove(id, request.getForce()));
+                EstimateChange.ChangePlan plan = planned(dryRuns.remove(id, request.getForce()));
                 return RemoveStorageNodeResponse.newBuilder()
                         .setNode(AdminProtoMapper.toProto(plan.node(), ownership(plan, id)))
                         .setRingEpoch(plan.ringEpoch())
@@ -485,15 +485,15 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     }
 
     /** The plan of a dry run, or the error the real request would have been refused with before planning. */
-    private static PreviewChange.ChangePlan planned(DryRunChanges.Outcome outcome) {
+    private static EstimateChange.ChangePlan planned(DryRunChanges.Outcome outcome) {
         return switch (outcome) {
             case DryRunChanges.Outcome.Planned p -> p.plan();
             case DryRunChanges.Outcome.Refused r -> throw OutcomeErrors.refusal(r.outcome()).exception();
         };
     }
 
-    private static double ownership(PreviewChange.ChangePlan plan, NodeId id) {
-        return plan.ownership().stream().filter(o -> o.node().equals(id)).mapToDouble(PreviewChange.Ownership::afterPercent)
+    private static double ownership(EstimateChange.ChangePlan plan, NodeId id) {
+        return plan.ownership().stream().filter(o -> o.node().equals(id)).mapToDouble(EstimateChange.Ownership::afterPercent)
                 .findFirst().orElse(0.0);
     }
 

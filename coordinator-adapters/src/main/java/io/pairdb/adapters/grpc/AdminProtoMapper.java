@@ -8,7 +8,7 @@ import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.ring.ExplainKey;
 import io.pairdb.core.ring.RingDescription;
 import io.pairdb.core.tenant.Tenant;
-import io.pairdb.core.topology.PreviewChange;
+import io.pairdb.core.topology.EstimateChange;
 import io.pairdb.proto.admin.v1.ChangePlan;
 import io.pairdb.proto.admin.v1.DescribeRingResponse;
 import io.pairdb.proto.admin.v1.ExplainKeyResponse;
@@ -63,7 +63,7 @@ final class AdminProtoMapper {
     }
 
     /** A dry run's plan; warnings that would refuse the real request carry its error's reason and message. */
-    static ChangePlan toProto(PreviewChange.ChangePlan plan) {
+    static ChangePlan toProto(EstimateChange.ChangePlan plan) {
         var b = ChangePlan.newBuilder()
                 .setType(ChangeProtoMapper.toProto(plan.change().type()))
                 .setNodeId(plan.change().node().orElseThrow().value())
@@ -83,24 +83,24 @@ final class AdminProtoMapper {
         return b.build();
     }
 
-    private static PlanWarning toProto(PreviewChange.Warning warning) {
+    private static PlanWarning toProto(EstimateChange.Warning warning) {
         return switch (warning) {
-            case PreviewChange.Warning.WouldRefuse refuse -> {
+            case EstimateChange.Warning.WouldRefuse refuse -> {
                 OutcomeErrors.Refusal refusal = OutcomeErrors.refusal(refuse.refusal());
                 yield PlanWarning.newBuilder().setReason(refusal.reason()).setBlocking(true)
                         .setMessage(GrpcErrors.cut(refusal.message(), GrpcErrors.MAX_MESSAGE_CHARS)).build();
             }
-            case PreviewChange.Warning.NodeDown d -> PlanWarning.newBuilder().setReason("NODE_DOWN")
+            case EstimateChange.Warning.NodeDown d -> PlanWarning.newBuilder().setReason("NODE_DOWN")
                     .setMessage("storage node '" + d.node() + "' does not answer: its ranges are streamed from the"
                             + " surviving replicas").build();
-            case PreviewChange.Warning.ReplicasLost l -> PlanWarning.newBuilder().setReason("REPLICAS_LOST")
+            case EstimateChange.Warning.ReplicasLost l -> PlanWarning.newBuilder().setReason("REPLICAS_LOST")
                     .setMessage(l.ranges() + " ranges are held by no surviving replica: their data is lost with '"
                             + l.node() + "'").build();
-            case PreviewChange.Warning.TooFewNodes t -> PlanWarning.newBuilder().setReason("TOO_FEW_NODES")
+            case EstimateChange.Warning.TooFewNodes t -> PlanWarning.newBuilder().setReason("TOO_FEW_NODES")
                     .setMessage("removing '" + t.node() + "' leaves " + t.remaining()
                             + " nodes for replication factor " + t.largestReplicationFactor()
                             + ": tenants with that RF cannot be fully served").build();
-            case PreviewChange.Warning.KeyCountsUnknown u -> PlanWarning.newBuilder().setReason("KEY_COUNTS_UNKNOWN")
+            case EstimateChange.Warning.KeyCountsUnknown u -> PlanWarning.newBuilder().setReason("KEY_COUNTS_UNKNOWN")
                     .setMessage("no key count from " + u.nodes().stream().map(NodeId::value).toList()
                             + ": estimates that depend on them are unknown").build();
         };

@@ -3,7 +3,7 @@ package io.pairdb.adapters.postgres;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.cleanup.ChangeCleanup;
 import io.pairdb.core.cleanup.CleanupOutcome;
-import io.pairdb.core.cleanup.ForcedCleanup;
+import io.pairdb.core.cleanup.CleanupOrder;
 import io.pairdb.core.cleanup.RangeCleanup;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.CleanupStore;
@@ -111,7 +111,7 @@ public final class PostgresCleanupStore implements CleanupStore {
                 }
                 claimed.sort(Comparator.comparing((RangeCleanup r) -> r.change().value())
                         .thenComparingInt(r -> r.release().index()));
-                Map<ChangeId, ForcedCleanup> forced = forced(connection,
+                Map<ChangeId, CleanupOrder> forced = forced(connection,
                         claimed.stream().map(RangeCleanup::change).distinct().toList());
                 return claimed.stream().map(r -> new Claimed(r, Optional.ofNullable(forced.get(r.change())))).toList();
             });
@@ -224,7 +224,7 @@ public final class PostgresCleanupStore implements CleanupStore {
     }
 
     @Override
-    public Force force(ChangeId change, ForcedCleanup order) {
+    public Force force(ChangeId change, CleanupOrder order) {
         try {
             return Jdbc.inTransaction(dataSource, connection -> {
                 Optional<ChangeStatus> status = status(connection, change);
@@ -257,9 +257,9 @@ public final class PostgresCleanupStore implements CleanupStore {
         }
     }
 
-    private static Map<ChangeId, ForcedCleanup> forced(Connection connection, List<ChangeId> changes)
+    private static Map<ChangeId, CleanupOrder> forced(Connection connection, List<ChangeId> changes)
             throws SQLException {
-        Map<ChangeId, ForcedCleanup> forced = new HashMap<>();
+        Map<ChangeId, CleanupOrder> forced = new HashMap<>();
         if (changes.isEmpty()) {
             return forced;
         }

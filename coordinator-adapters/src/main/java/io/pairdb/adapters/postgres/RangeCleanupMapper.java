@@ -1,7 +1,7 @@
 package io.pairdb.adapters.postgres;
 
 import io.pairdb.core.cleanup.CleanupOutcome;
-import io.pairdb.core.cleanup.ForcedCleanup;
+import io.pairdb.core.cleanup.CleanupOrder;
 import io.pairdb.core.cleanup.RangeCleanup;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.ring.Token;
@@ -123,8 +123,8 @@ final class RangeCleanupMapper {
         }
     }
 
-    static ForcedCleanup toForced(ResultSet row) throws SQLException {
-        return new ForcedCleanup(row.getString("reason"), row.getString("requested_by"),
+    static CleanupOrder toForced(ResultSet row) throws SQLException {
+        return new CleanupOrder(row.getString("reason"), row.getString("requested_by"),
                 Jdbc.toInstant(row.getObject("forced_at", OffsetDateTime.class)));
     }
 }

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** Every released range of one change and its cleanup, and whether the cleanup was forced. */
-public record ChangeCleanup(ChangeId change, List<RangeCleanup> ranges, Optional<ForcedCleanup> forced) {
+public record ChangeCleanup(ChangeId change, List<RangeCleanup> ranges, Optional<CleanupOrder> forced) {
     public ChangeCleanup {
         Objects.requireNonNull(change, "change");
         Objects.requireNonNull(forced, "forced");

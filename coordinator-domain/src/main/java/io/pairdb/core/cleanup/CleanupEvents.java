@@ -10,7 +10,7 @@ public interface CleanupEvents {
     }
 
     /** The cleanup of the change was forced. */
-    default void forced(ChangeCleanup cleanup, ForcedCleanup order) {
+    default void forced(ChangeCleanup cleanup, CleanupOrder order) {
     }
 
     CleanupEvents NONE = new CleanupEvents() {

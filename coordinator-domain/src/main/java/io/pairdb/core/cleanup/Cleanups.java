@@ -33,7 +33,7 @@ public final class Cleanups {
         if (!change.status().isFinal()) {
             return Optional.empty();
         }
-        return cleanup.forced().map(ForcedCleanup::at).or(() -> change.completedAt().map(at -> at.plus(gracePeriod)));
+        return cleanup.forced().map(CleanupOrder::at).or(() -> change.completedAt().map(at -> at.plus(gracePeriod)));
     }
 
     /** See {@link ForceCleanup#force}. */

@@ -36,7 +36,7 @@ public final class ForceCleanup {
         }
         String who = (requestedBy == null || requestedBy.isBlank() ? "unknown" : requestedBy.strip())
                 + " via " + coordinatorId;
-        ForcedCleanup order = new ForcedCleanup(reason.strip(), who, clock.now());
+        CleanupOrder order = new CleanupOrder(reason.strip(), who, clock.now());
         CleanupStore.Force outcome = cleanups.force(change, order);
         if (outcome instanceof CleanupStore.Force.Forced forced) {
             events.forced(forced.cleanup(), order);

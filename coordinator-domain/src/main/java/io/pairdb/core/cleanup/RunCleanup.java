@@ -15,7 +15,7 @@ import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.topology.ChangeConflicts;
-import io.pairdb.core.topology.ChangeStores;
+import io.pairdb.core.topology.ClusterStores;
 import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.topology.RangeRelease;
 import io.pairdb.core.topology.TenantFilter;
@@ -71,14 +71,14 @@ import java.util.concurrent.TimeoutException;
  */
 public final class RunCleanup {
     private final CleanupStore cleanups;
-    private final ChangeStores stores;
+    private final ClusterStores stores;
     private final ClusterTopology topology;
     private final StorageRanges storage;
     private final Clock clock;
     private final CleanupSettings settings;
     private final CleanupEvents events;
 
-    public RunCleanup(CleanupStore cleanups, ChangeStores stores, ClusterTopology topology, StorageRanges storage,
+    public RunCleanup(CleanupStore cleanups, ClusterStores stores, ClusterTopology topology, StorageRanges storage,
                       Clock clock, CleanupSettings settings, CleanupEvents events) {
         this.cleanups = Objects.requireNonNull(cleanups, "cleanups");
         this.stores = Objects.requireNonNull(stores, "stores");

@@ -2,7 +2,7 @@ package io.pairdb.core.port;
 
 import io.pairdb.core.cleanup.ChangeCleanup;
 import io.pairdb.core.cleanup.CleanupOutcome;
-import io.pairdb.core.cleanup.ForcedCleanup;
+import io.pairdb.core.cleanup.CleanupOrder;
 import io.pairdb.core.cleanup.RangeCleanup;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
@@ -27,7 +27,7 @@ import java.util.Optional;
  */
 public interface CleanupStore {
     /** A range to clean up now, and the forced cleanup of its change if there is one. */
-    record Claimed(RangeCleanup cleanup, Optional<ForcedCleanup> forced) {
+    record Claimed(RangeCleanup cleanup, Optional<CleanupOrder> forced) {
     }
 
     /** Outcome of {@link #force}. */
@@ -116,5 +116,5 @@ public interface CleanupStore {
      * Records that the change's cleanup is forced (replacing an earlier order): its ranges are due
      * at once and are not verified. Idempotent apart from the recorded order.
      */
-    Force force(ChangeId change, ForcedCleanup order);
+    Force force(ChangeId change, CleanupOrder order);
 }

@@ -43,14 +43,14 @@ import java.util.concurrent.ExecutionException;
 public final class AddNode {
     private static final int ATTEMPTS = 10;
 
-    private final ChangeStores stores;
-    private final DriveChanges driver;
+    private final ClusterStores stores;
+    private final RunChangeDrivers driver;
     private final StorageHealth health;
     private final Scheduler scheduler;
     private final Clock clock;
     private final ChangeSettings settings;
 
-    public AddNode(ChangeStores stores, DriveChanges driver, StorageHealth health, Scheduler scheduler, Clock clock,
+    public AddNode(ClusterStores stores, RunChangeDrivers driver, StorageHealth health, Scheduler scheduler, Clock clock,
                    ChangeSettings settings) {
         this.stores = Objects.requireNonNull(stores, "stores");
         this.driver = Objects.requireNonNull(driver, "driver");
@@ -78,7 +78,7 @@ public final class AddNode {
     }
 
     /** A dry run of an add of a node that must hold no data. */
-    public PlannedChange.Check plan(NodeId id, String host, int port, int virtualNodes) {
+    public ChangeProposal.Check plan(NodeId id, String host, int port, int virtualNodes) {
         return plan(id, host, port, virtualNodes, false);
     }
 
@@ -89,31 +89,31 @@ public final class AddNode {
      *
      * @throws io.pairdb.core.PairDbException if a store cannot be reached
      */
-    public PlannedChange.Check plan(NodeId id, String host, int port, int virtualNodes, boolean allowExistingData) {
+    public ChangeProposal.Check plan(NodeId id, String host, int port, int virtualNodes, boolean allowExistingData) {
         return check(stores.nodes().load(), id, host, port, virtualNodes, new Probe(allowExistingData), true);
     }
 
     private Optional<StartOutcome> attempt(NodeId id, String host, int port, int virtualNodes, Probe probe) {
         Topology topology = stores.nodes().load();
         return switch (check(topology, id, host, port, virtualNodes, probe, false)) {
-            case PlannedChange.Check.Refused refused -> Optional.of(refused.outcome());
-            case PlannedChange.Check.Planned planned -> driver.start(planned.plan().change(), planned.plan().releases(),
+            case ChangeProposal.Check.Refused refused -> Optional.of(refused.outcome());
+            case ChangeProposal.Check.Planned planned -> driver.start(planned.plan().change(), planned.plan().releases(),
                     planned.plan().node(), topology.epoch());
         };
     }
 
     /** With {@code collectRefusals}, checks that leave a plan to show go into its refusals instead of ending it. */
-    private PlannedChange.Check check(Topology topology, NodeId id, String host, int port, int virtualNodes,
+    private ChangeProposal.Check check(Topology topology, NodeId id, String host, int port, int virtualNodes,
                                       Probe probe, boolean collectRefusals) {
         Instant createdAt = clock.now();
         for (StorageNode existing : topology.nodes()) {
             if (existing.id().equals(id)) {
                 if (existing.state() != NodeState.LEFT) {
-                    return new PlannedChange.Check.Refused(new StartOutcome.NodeExists(id));
+                    return new ChangeProposal.Check.Refused(new StartOutcome.NodeExists(id));
                 }
                 createdAt = existing.createdAt();
             } else if (existing.state() != NodeState.LEFT && existing.host().equals(host) && existing.port() == port) {
-                return new PlannedChange.Check.Refused(new StartOutcome.AddressInUse(existing.id(), existing.address()));
+                return new ChangeProposal.Check.Refused(new StartOutcome.AddressInUse(existing.id(), existing.address()));
             }
         }
         Instant now = clock.now();
@@ -123,20 +123,20 @@ public final class AddNode {
         Optional<StartOutcome> unfit = probe.of(joining);
         if (unfit.isPresent()) {
             if (!collectRefusals) {
-                return new PlannedChange.Check.Refused(unfit.get());
+                return new ChangeProposal.Check.Refused(unfit.get());
             }
             refusals.add(unfit.get());
         }
         List<Tenant> tenants = stores.tenants().list();
         TopologyView view = TopologyView.of(topology);
-        PlanChange.Plan plan = PlanChange.forAdd(view, joining, tenants);
+        PlanRangeStreams.Plan plan = PlanRangeStreams.forAdd(view, joining, tenants);
         Optional<ChangeConflicts.Conflict> conflict = ChangeConflicts.findForNode(view,
                 new Ring.Member(id, joining.virtualNodes()), ChangeType.ADD_NODE, plan.streams(),
                 stores.changes().inProgress(), tenants.stream().map(Tenant::writeReplicationFactor).toList());
         if (conflict.isPresent()) {
             StartOutcome refusal = new StartOutcome.Conflicting(conflict.get().other(), conflict.get().reason());
             if (!collectRefusals) {
-                return new PlannedChange.Check.Refused(refusal);
+                return new ChangeProposal.Check.Refused(refusal);
             }
             refusals.add(refusal);
         }
@@ -148,7 +148,7 @@ public final class AddNode {
             joining = joining.withState(NodeState.NORMAL, now);
             change = change.ended(ChangeStatus.COMPLETED, Optional.empty(), List.of(), now);
         }
-        return new PlannedChange.Check.Planned(new PlannedChange(topology, tenants, change, joining, refusals,
+        return new ChangeProposal.Check.Planned(new ChangeProposal(topology, tenants, change, joining, refusals,
                 plan.releases()));
     }
 

@@ -71,12 +71,12 @@ public final class ChangeReplicationFactor {
 
     private static final int ATTEMPTS = 10;
 
-    private final ChangeStores stores;
-    private final DriveChanges driver;
+    private final ClusterStores stores;
+    private final RunChangeDrivers driver;
     private final Clock clock;
     private final TenantService.Settings bounds;
 
-    public ChangeReplicationFactor(ChangeStores stores, DriveChanges driver, Clock clock, TenantService.Settings bounds) {
+    public ChangeReplicationFactor(ClusterStores stores, RunChangeDrivers driver, Clock clock, TenantService.Settings bounds) {
         this.stores = Objects.requireNonNull(stores, "stores");
         this.driver = Objects.requireNonNull(driver, "driver");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -120,7 +120,7 @@ public final class ChangeReplicationFactor {
         }
         ReplicationChange subject = new ReplicationChange(id, tenant.replicationFactor(), rf);
         long epoch = topology.epoch() + 1;
-        PlanChange.Plan plan = PlanChange.forReplication(view, subject);
+        PlanRangeStreams.Plan plan = PlanRangeStreams.forReplication(view, subject);
         Instant now = clock.now();
         TopologyChange change = new TopologyChange(ChangeId.ofReplication(subject, epoch), ChangeType.CHANGE_RF,
                 Optional.empty(), ChangeStatus.IN_PROGRESS, epoch, false, 0, plan.streams(), now, now, Optional.empty(),

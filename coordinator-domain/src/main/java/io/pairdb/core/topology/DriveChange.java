@@ -482,7 +482,7 @@ public final class DriveChange implements AutoCloseable {
 
     /**
      * Renews the lease without touching the progress. Unlike the rest of this class it may run
-     * while a step does (the renewal task of {@link DriveChanges}): a step can take longer than the
+     * while a step does (the renewal task of {@link RunChangeDrivers}): a step can take longer than the
      * lease. A lease found lost ends the driving at the next step, and no write starts meanwhile.
      *
      * @throws io.pairdb.core.PairDbException if the store cannot be reached (the lease then runs

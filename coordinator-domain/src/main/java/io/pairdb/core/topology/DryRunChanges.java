@@ -6,7 +6,7 @@ import io.pairdb.core.node.NodeId;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.Scheduler;
 import io.pairdb.core.port.StorageHealth;
-import io.pairdb.core.topology.PreviewChange.ChangePlan;
+import io.pairdb.core.topology.EstimateChange.ChangePlan;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * Dry runs of node additions and removals: the same checks and plan as the real request
- * ({@link AddNode#plan}, {@link RemoveNode#plan}), figures from {@link PreviewChange}, and nothing
+ * ({@link AddNode#plan}, {@link RemoveNode#plan}), figures from {@link EstimateChange}, and nothing
  * written. Key counts come from the health answers of the plan's source nodes, asked in parallel
  * within the health timeout; a node that does not answer in time counts as unknown. Thread-safe.
  */
@@ -56,15 +56,15 @@ public final class DryRunChanges {
         return preview(removeNode.plan(id, force));
     }
 
-    private Outcome preview(PlannedChange.Check check) {
+    private Outcome preview(ChangeProposal.Check check) {
         return switch (check) {
-            case PlannedChange.Check.Refused refused -> new Outcome.Refused(refused.outcome());
-            case PlannedChange.Check.Planned planned -> new Outcome.Planned(
-                    PreviewChange.of(planned.plan(), keyCounts(planned.plan()), bytesPerKey()));
+            case ChangeProposal.Check.Refused refused -> new Outcome.Refused(refused.outcome());
+            case ChangeProposal.Check.Planned planned -> new Outcome.Planned(
+                    EstimateChange.of(planned.plan(), keyCounts(planned.plan()), bytesPerKey()));
         };
     }
 
-    private Map<NodeId, Long> keyCounts(PlannedChange planned) {
+    private Map<NodeId, Long> keyCounts(ChangeProposal planned) {
         Set<NodeId> sources = new LinkedHashSet<>();
         planned.change().streams().forEach(s -> sources.addAll(s.sources()));
         // a node that cannot say is reported as unknown in the plan, not an error of the dry run

@@ -35,14 +35,14 @@ import java.util.concurrent.ExecutionException;
 public final class RemoveNode {
     private static final int ATTEMPTS = 10;
 
-    private final ChangeStores stores;
+    private final ClusterStores stores;
     private final StorageHealth health;
-    private final DriveChanges driver;
+    private final RunChangeDrivers driver;
     private final Scheduler scheduler;
     private final Clock clock;
     private final ChangeSettings settings;
 
-    public RemoveNode(ChangeStores stores, StorageHealth health, DriveChanges driver, Scheduler scheduler, Clock clock,
+    public RemoveNode(ClusterStores stores, StorageHealth health, RunChangeDrivers driver, Scheduler scheduler, Clock clock,
                       ChangeSettings settings) {
         this.stores = Objects.requireNonNull(stores, "stores");
         this.health = Objects.requireNonNull(health, "health");
@@ -58,10 +58,10 @@ public final class RemoveNode {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Topology topology = stores.nodes().load();
             switch (check(topology, id, force, probe, false)) {
-                case PlannedChange.Check.Refused refused -> {
+                case ChangeProposal.Check.Refused refused -> {
                     return refused.outcome();
                 }
-                case PlannedChange.Check.Planned planned -> {
+                case ChangeProposal.Check.Planned planned -> {
                     Optional<StartOutcome> started = driver.start(planned.plan().change(), planned.plan().releases(),
                             planned.plan().node(), topology.epoch());
                     if (started.isPresent()) {
@@ -80,20 +80,20 @@ public final class RemoveNode {
      *
      * @throws PairDbException if a store cannot be reached
      */
-    public PlannedChange.Check plan(NodeId id, boolean force) {
+    public ChangeProposal.Check plan(NodeId id, boolean force) {
         return check(stores.nodes().load(), id, force, new Probe(), true);
     }
 
     /** With {@code collectRefusals}, checks that leave a plan to show go into its refusals instead of ending it. */
-    private PlannedChange.Check check(Topology topology, NodeId id, boolean force, Probe probe,
+    private ChangeProposal.Check check(Topology topology, NodeId id, boolean force, Probe probe,
                                       boolean collectRefusals) {
         Optional<StorageNode> found = topology.nodes().stream().filter(n -> n.id().equals(id)).findFirst();
         if (found.isEmpty()) {
-            return new PlannedChange.Check.Refused(new StartOutcome.NodeNotFound(id));
+            return new ChangeProposal.Check.Refused(new StartOutcome.NodeNotFound(id));
         }
         StorageNode node = found.get();
         if (node.state() != NodeState.NORMAL) {
-            return new PlannedChange.Check.Refused(new StartOutcome.NodeNotNormal(id, node.state()));
+            return new ChangeProposal.Check.Refused(new StartOutcome.NodeNotNormal(id, node.state()));
         }
         List<StartOutcome> refusals = new ArrayList<>();
         List<Tenant> tenants = stores.tenants().list();
@@ -103,7 +103,7 @@ public final class RemoveNode {
         if (remaining < largestRf && !force) {
             StartOutcome refusal = new StartOutcome.TooFewNodes(id, remaining, largestRf);
             if (!collectRefusals) {
-                return new PlannedChange.Check.Refused(refusal);
+                return new ChangeProposal.Check.Refused(refusal);
             }
             refusals.add(refusal);
         }
@@ -111,19 +111,19 @@ public final class RemoveNode {
         if (down.isPresent() && !force) {
             StartOutcome refusal = new StartOutcome.NodeDown(id, down.get());
             if (!collectRefusals) {
-                return new PlannedChange.Check.Refused(refusal);
+                return new ChangeProposal.Check.Refused(refusal);
             }
             refusals.add(refusal);
         }
         TopologyView view = TopologyView.of(topology);
-        PlanChange.Plan plan = PlanChange.forRemove(view, id, tenants, down.isPresent());
+        PlanRangeStreams.Plan plan = PlanRangeStreams.forRemove(view, id, tenants, down.isPresent());
         Optional<ChangeConflicts.Conflict> conflict = ChangeConflicts.findForNode(view,
                 new Ring.Member(id, node.virtualNodes()), ChangeType.REMOVE_NODE, plan.streams(),
                 stores.changes().inProgress(), tenants.stream().map(Tenant::writeReplicationFactor).toList());
         if (conflict.isPresent()) {
             StartOutcome refusal = new StartOutcome.Conflicting(conflict.get().other(), conflict.get().reason());
             if (!collectRefusals) {
-                return new PlannedChange.Check.Refused(refusal);
+                return new ChangeProposal.Check.Refused(refusal);
             }
             refusals.add(refusal);
         }
@@ -138,7 +138,7 @@ public final class RemoveNode {
             leaving = node.withState(NodeState.LEFT, now);
             change = change.ended(ChangeStatus.COMPLETED, Optional.empty(), List.of(), now);
         }
-        return new PlannedChange.Check.Planned(new PlannedChange(topology, tenants, change, leaving, refusals,
+        return new ChangeProposal.Check.Planned(new ChangeProposal(topology, tenants, change, leaving, refusals,
                 plan.releases()));
     }
 

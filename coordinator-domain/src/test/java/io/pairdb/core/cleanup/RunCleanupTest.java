@@ -23,10 +23,10 @@ import io.pairdb.core.testing.InMemoryTopologyStore;
 import io.pairdb.core.testing.ManualClock;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
-import io.pairdb.core.topology.ChangeStores;
+import io.pairdb.core.topology.ClusterStores;
 import io.pairdb.core.topology.ChangeType;
 import io.pairdb.core.topology.ClusterTopology;
-import io.pairdb.core.topology.PlanChange;
+import io.pairdb.core.topology.PlanRangeStreams;
 import io.pairdb.core.topology.RangeRelease;
 import io.pairdb.core.topology.TopologyChange;
 import io.pairdb.core.version.VectorClock;
@@ -56,7 +56,7 @@ class RunCleanupTest {
     private final CleanupSettings settings = new CleanupSettings("coord-a", GRACE, Duration.ofMinutes(1), 16,
             Duration.ofSeconds(5), 7, HANDOVER);
     private final ClusterTopology topology = new ClusterTopology(nodes, clock);
-    private final RunCleanup cleanup = new RunCleanup(cleanups, new ChangeStores(nodes, tenants, changes), topology, data,
+    private final RunCleanup cleanup = new RunCleanup(cleanups, new ClusterStores(nodes, tenants, changes), topology, data,
             clock, settings, CleanupEvents.NONE);
     private final List<String> keys = new ArrayList<>();
     private ChangeId added;
@@ -95,7 +95,7 @@ class RunCleanupTest {
     private ChangeId addCompleted(String id) {
         long epoch = nodes.epoch() + 1;
         StorageNode joining = node(id, NodeState.BOOTSTRAPPING);
-        PlanChange.Plan plan = PlanChange.forAdd(TopologyView.of(nodes.load()), joining, tenants.list());
+        PlanRangeStreams.Plan plan = PlanRangeStreams.forAdd(TopologyView.of(nodes.load()), joining, tenants.list());
         ChangeId changeId = ChangeId.of(ChangeType.ADD_NODE, joining.id(), epoch);
         Instant now = clock.now();
         TopologyChange change = new TopologyChange(changeId, ChangeType.ADD_NODE, joining.id(), ChangeStatus.IN_PROGRESS,
@@ -304,7 +304,7 @@ class RunCleanupTest {
     @Test
     void aRangeOverlappingAChangeInFlightWaitsForIt() {
         StorageNode joining = node("n5", NodeState.BOOTSTRAPPING);
-        PlanChange.Plan plan = PlanChange.forAdd(TopologyView.of(nodes.load()), joining, tenants.list());
+        PlanRangeStreams.Plan plan = PlanRangeStreams.forAdd(TopologyView.of(nodes.load()), joining, tenants.list());
         Instant now = clock.now();
         long epoch = nodes.epoch() + 1;
         ChangeId inFlight = ChangeId.of(ChangeType.ADD_NODE, joining.id(), epoch);
@@ -350,7 +350,7 @@ class RunCleanupTest {
         CleanupStore.Force forced = force.force(added, "n1's disk is full", "alice");
 
         assertThat(forced).isInstanceOf(CleanupStore.Force.Forced.class);
-        ForcedCleanup order = cleanups.find(added).orElseThrow().forced().orElseThrow();
+        CleanupOrder order = cleanups.find(added).orElseThrow().forced().orElseThrow();
         assertThat(order.reason()).isEqualTo("n1's disk is full");
         assertThat(order.requestedBy()).isEqualTo("alice via coord-a");
         assertThat(order.at()).isEqualTo(clock.now());
@@ -401,7 +401,7 @@ class RunCleanupTest {
     /** Removing n4 again: its streams give the moved ranges back to their former owners. */
     private TopologyChange removingN4() {
         StorageNode n4 = nodes.find(new NodeId("n4")).orElseThrow();
-        PlanChange.Plan plan = PlanChange.forRemove(TopologyView.of(nodes.load()), n4.id(), tenants.list(), false);
+        PlanRangeStreams.Plan plan = PlanRangeStreams.forRemove(TopologyView.of(nodes.load()), n4.id(), tenants.list(), false);
         long epoch = nodes.epoch() + 1;
         Instant now = clock.now();
         return new TopologyChange(ChangeId.of(ChangeType.REMOVE_NODE, n4.id(), epoch), ChangeType.REMOVE_NODE, n4.id(),

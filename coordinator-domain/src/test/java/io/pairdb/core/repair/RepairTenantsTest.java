@@ -27,7 +27,7 @@ import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
 import io.pairdb.core.topology.ChangeType;
 import io.pairdb.core.topology.ClusterTopology;
-import io.pairdb.core.topology.PlanChange;
+import io.pairdb.core.topology.PlanRangeStreams;
 import io.pairdb.core.topology.TopologyChange;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.version.Version;
@@ -148,7 +148,7 @@ class RepairTenantsTest {
         long missing = missingCopies();
         StorageNode joining = new StorageNode(new NodeId("n6"), "10.0.0.6", 7000, 8, NodeState.BOOTSTRAPPING,
                 Liveness.UP, clock.now(), clock.now());
-        PlanChange.Plan plan = PlanChange.forAdd(TopologyView.of(nodes.load()), joining, tenants.list());
+        PlanRangeStreams.Plan plan = PlanRangeStreams.forAdd(TopologyView.of(nodes.load()), joining, tenants.list());
         long epoch = nodes.epoch() + 1;
         ChangeId id = ChangeId.of(ChangeType.ADD_NODE, joining.id(), epoch);
         assertThat(changes.start(new TopologyChange(id, ChangeType.ADD_NODE, joining.id(), ChangeStatus.IN_PROGRESS,
@@ -373,7 +373,7 @@ class RepairTenantsTest {
     private ChangeStore.Start startAddingN6() {
         StorageNode joining = new StorageNode(new NodeId("n6"), "10.0.0.6", 7000, 8, NodeState.BOOTSTRAPPING,
                 Liveness.UP, clock.now(), clock.now());
-        PlanChange.Plan plan = PlanChange.forAdd(TopologyView.of(nodes.load()), joining, tenants.list());
+        PlanRangeStreams.Plan plan = PlanRangeStreams.forAdd(TopologyView.of(nodes.load()), joining, tenants.list());
         long epoch = nodes.epoch() + 1;
         ChangeId id = ChangeId.of(ChangeType.ADD_NODE, joining.id(), epoch);
         return changes.start(new TopologyChange(id, ChangeType.ADD_NODE, joining.id(), ChangeStatus.IN_PROGRESS,

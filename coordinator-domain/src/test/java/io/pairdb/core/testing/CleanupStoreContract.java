@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pairdb.core.cleanup.ChangeCleanup;
 import io.pairdb.core.cleanup.CleanupOutcome;
-import io.pairdb.core.cleanup.ForcedCleanup;
+import io.pairdb.core.cleanup.CleanupOrder;
 import io.pairdb.core.cleanup.RangeCleanup;
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
@@ -276,7 +276,7 @@ public abstract class CleanupStoreContract {
     @Test
     public void aForcedCleanupIsDueAtOnceAndRecordsWhyWhoAndWhen() {
         ChangeId id = start("n4", false);
-        ForcedCleanup order = new ForcedCleanup("disk full on n1", "alice via coord-a", completed.plusSeconds(1));
+        CleanupOrder order = new CleanupOrder("disk full on n1", "alice via coord-a", completed.plusSeconds(1));
         Force forced = cleanups.force(id, order);
 
         assertThat(forced).isInstanceOf(Force.Forced.class);
@@ -319,7 +319,7 @@ public abstract class CleanupStoreContract {
         Duration grace = Duration.ofHours(24);
         ChangeId id = start("n4", false);
         Instant forcedAt = completed.plusSeconds(300);
-        cleanups.force(id, new ForcedCleanup("disk full on n1", "alice via coord-a", forcedAt));
+        cleanups.force(id, new CleanupOrder("disk full on n1", "alice via coord-a", forcedAt));
 
         assertThat(cleanups.backlog(forcedAt.plusSeconds(1), grace))
                 .isEqualTo(new CleanupStore.Backlog(2, 0, 0, Optional.of(forcedAt)));
@@ -327,7 +327,7 @@ public abstract class CleanupStoreContract {
 
     @Test
     public void onlyACompletedChangeCanBeForced() {
-        ForcedCleanup order = new ForcedCleanup("why", "bob via coord-a", completed);
+        CleanupOrder order = new CleanupOrder("why", "bob via coord-a", completed);
         assertThat(cleanups.force(new ChangeId("add-n9-e9"), order)).isEqualTo(new Force.NotFound());
         ChangeId running = start("n4", true);
         assertThat(cleanups.force(running, order)).isEqualTo(new Force.NotCompleted(ChangeStatus.IN_PROGRESS));

@@ -2,7 +2,7 @@ package io.pairdb.core.testing;
 
 import io.pairdb.core.cleanup.ChangeCleanup;
 import io.pairdb.core.cleanup.CleanupOutcome;
-import io.pairdb.core.cleanup.ForcedCleanup;
+import io.pairdb.core.cleanup.CleanupOrder;
 import io.pairdb.core.cleanup.RangeCleanup;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.CleanupStore;
@@ -34,7 +34,7 @@ public final class InMemoryCleanupStore implements CleanupStore {
     private final Clock clock;
     private final Map<Key, RangeCleanup> attempts = new HashMap<>();
     private final Map<Key, Lease> claims = new HashMap<>();
-    private final Map<ChangeId, ForcedCleanup> forced = new HashMap<>();
+    private final Map<ChangeId, CleanupOrder> forced = new HashMap<>();
 
     public InMemoryCleanupStore(InMemoryChangeStore changes, Clock clock) {
         this.changes = changes;
@@ -154,7 +154,7 @@ public final class InMemoryCleanupStore implements CleanupStore {
                 continue;
             }
             Instant dueAt = c.completedAt().orElseThrow().plus(gracePeriod);
-            ForcedCleanup order = forced.get(c.id());
+            CleanupOrder order = forced.get(c.id());
             if (order != null && order.at().isBefore(dueAt)) {
                 dueAt = order.at();
             }
@@ -201,11 +201,11 @@ public final class InMemoryCleanupStore implements CleanupStore {
     }
 
     @Override
-    public Force force(ChangeId change, ForcedCleanup order) {
+    public Force force(ChangeId change, CleanupOrder order) {
         return changes.locked(() -> forceLocked(change, order));
     }
 
-    private Force forceLocked(ChangeId change, ForcedCleanup order) {
+    private Force forceLocked(ChangeId change, CleanupOrder order) {
         Optional<TopologyChange> found = changes.find(change);
         if (found.isEmpty()) {
             return new Force.NotFound();

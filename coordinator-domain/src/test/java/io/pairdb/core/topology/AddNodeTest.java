@@ -312,9 +312,9 @@ class AddNodeTest {
         String second = null;
         outer:
         for (int i = 0; i < 200; i++) {
-            var p1 = PlanChange.forAdd(view, candidate("x" + i), tenants);
+            var p1 = PlanRangeStreams.forAdd(view, candidate("x" + i), tenants);
             for (int j = i + 1; j < 200; j++) {
-                var p2 = PlanChange.forAdd(view, candidate("x" + j), tenants);
+                var p2 = PlanRangeStreams.forAdd(view, candidate("x" + j), tenants);
                 TopologyChange inFlight = new TopologyChange(new ChangeId("c"), ChangeType.ADD_NODE, new NodeId("x" + i),
                         ChangeStatus.IN_PROGRESS, 1, false, 0, p1.streams(), cluster.clock.now(), cluster.clock.now(),
                         Optional.empty(), Optional.empty(), Optional.empty());

@@ -65,7 +65,7 @@ final class ChangeCluster {
         final StreamThrottle throttle = new StreamThrottle(clock, StreamThrottle.UNLIMITED);
         final ClusterTopology topology = new ClusterTopology(nodes, clock);
         final EpochFence fence;
-        final DriveChanges driver;
+        final RunChangeDrivers driver;
         final AddNode addNode;
         final RemoveNode removeNode;
         final ChangeReplicationFactor changeRf;
@@ -76,10 +76,10 @@ final class ChangeCluster {
         Coordinator(String id, ChangeSettings settings) {
             this.id = id;
             topology.reload();
-            ChangeStores stores = new ChangeStores(nodes, tenants, changes);
+            ClusterStores stores = new ClusterStores(nodes, tenants, changes);
             fence = new EpochFence(registry, topology, id, settings.livenessTimeout());
             StreamRanges streaming = new StreamRanges(data, scheduler, settings, throttle);
-            driver = new DriveChanges(changes, topology, fence, streaming, scheduler, clock, settings, new ChangeEvents() {
+            driver = new RunChangeDrivers(changes, topology, fence, streaming, scheduler, clock, settings, new ChangeEvents() {
                 @Override
                 public void ended(TopologyChange change) {
                     events.add("ended " + change.id() + " " + change.status());

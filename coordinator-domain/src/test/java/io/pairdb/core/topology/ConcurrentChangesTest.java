@@ -88,12 +88,12 @@ class ConcurrentChangesTest {
                 members.forEach(m -> nodes.add(node(m, NodeState.NORMAL)));
                 nodes.add(node(joining, NodeState.BOOTSTRAPPING));
                 TopologyView view = TopologyView.of(new Topology(2, nodes));
-                PlanChange.Plan add = PlanChange.forAdd(TopologyView.of(new Topology(1, nodes.subList(0, members.size()))),
+                PlanRangeStreams.Plan add = PlanRangeStreams.forAdd(TopologyView.of(new Topology(1, nodes.subList(0, members.size()))),
                         node(joining, NodeState.BOOTSTRAPPING), tenants);
                 TopologyChange inFlight = new TopologyChange(new ChangeId("add"), ChangeType.ADD_NODE, new NodeId(joining),
                         ChangeStatus.IN_PROGRESS, 2, false, 0, add.streams(), NOW, NOW, Optional.empty(), Optional.empty(),
                         Optional.empty());
-                PlanChange.Plan remove = PlanChange.forRemove(view, new NodeId(leaving), tenants, false);
+                PlanRangeStreams.Plan remove = PlanRangeStreams.forRemove(view, new NodeId(leaving), tenants, false);
                 boolean admittedTogether = ChangeConflicts.find(new NodeId(leaving), remove.streams(), List.of(inFlight))
                         .isEmpty()
                         && ChangeConflicts.interfering(view, new Ring.Member(new NodeId(leaving), VNODES), ChangeType.REMOVE_NODE, inFlight,

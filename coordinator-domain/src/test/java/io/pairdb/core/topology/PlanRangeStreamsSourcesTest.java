@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * while the replaced one was briefly unreadable "succeeded" with writes missing, and once the
  * leaving node was gone they were lost.
  */
-class PlanChangeSourcesTest {
+class PlanRangeStreamsSourcesTest {
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     private static final List<Tenant> TENANTS = List.of(tenant("a", 1), tenant("b", 2), tenant("c", 3));
 
@@ -46,7 +46,7 @@ class PlanChangeSourcesTest {
     }
 
     /** Every stream reads only from replicas that leave the replica set its target enters, for each of its RFs. */
-    private static void assertOnlyReplacedReplicasAreSources(PlanChange.Plan plan, Ring current, Ring future) {
+    private static void assertOnlyReplacedReplicasAreSources(PlanRangeStreams.Plan plan, Ring current, Ring future) {
         assertThat(plan.streams()).isNotEmpty();
         for (RangeStream s : plan.streams()) {
             for (int rf : s.replicationFactors()) {
@@ -61,7 +61,7 @@ class PlanChangeSourcesTest {
     @Test
     void aRemovalReadsEveryRangeFromTheLeavingNodeAlone() {
         TopologyView view = fiveNodes();
-        PlanChange.Plan plan = PlanChange.forRemove(view, new NodeId("n3"), TENANTS, false);
+        PlanRangeStreams.Plan plan = PlanRangeStreams.forRemove(view, new NodeId("n3"), TENANTS, false);
 
         assertThat(plan.streams()).allSatisfy(s -> assertThat(s.sources()).containsExactly(new NodeId("n3")));
         assertThat(plan.unrecoverableRanges()).isZero();
@@ -71,7 +71,7 @@ class PlanChangeSourcesTest {
     void anAdditionReadsEveryRangeFromTheReplicaTheJoiningNodeReplaces() {
         TopologyView view = fiveNodes();
         StorageNode joining = node("n6", NodeState.BOOTSTRAPPING);
-        PlanChange.Plan plan = PlanChange.forAdd(view, joining, TENANTS);
+        PlanRangeStreams.Plan plan = PlanRangeStreams.forAdd(view, joining, TENANTS);
 
         List<Ring.Member> members = new ArrayList<>();
         for (int i = 1; i <= 6; i++) {
@@ -85,7 +85,7 @@ class PlanChangeSourcesTest {
     void aRaisedReplicationFactorGivesEachNewReplicaTheRangeFromAQuorumOfTheCurrentOnes() {
         TopologyView view = fiveNodes();
         ReplicationChange raise = new ReplicationChange(new TenantId("c"), 3, 5);
-        PlanChange.Plan plan = PlanChange.forReplication(view, raise);
+        PlanRangeStreams.Plan plan = PlanRangeStreams.forReplication(view, raise);
 
         assertThat(plan.streams()).isNotEmpty();
         Ring ring = view.currentRing();
@@ -105,7 +105,7 @@ class PlanChangeSourcesTest {
     @Test
     void aForcedRemovalOfADownNodeReadsFromTheSurvivors() {
         TopologyView view = fiveNodes();
-        PlanChange.Plan plan = PlanChange.forRemove(view, new NodeId("n3"), TENANTS, true);
+        PlanRangeStreams.Plan plan = PlanRangeStreams.forRemove(view, new NodeId("n3"), TENANTS, true);
 
         assertThat(plan.streams()).isNotEmpty().allSatisfy(s -> assertThat(s.sources()).doesNotContain(new NodeId("n3")));
         assertThat(plan.streams()).anySatisfy(s -> assertThat(s.sources()).hasSizeGreaterThan(1));

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * A whole coordinator for end-to-end tests: dev mode's embedded PostgreSQL, Redis and
  * storage nodes, the real Micronaut application on free ports, and gRPC stubs to it.
  */
-final class CoordinatorHarness implements DataPlane, AutoCloseable {
+final class InProcessCoordinator implements DataPlane, AutoCloseable {
     final DevCluster cluster;
     final ApplicationContext context;
     final ManagedChannel channel;
@@ -27,7 +27,7 @@ final class CoordinatorHarness implements DataPlane, AutoCloseable {
     final int httpPort;
     private final boolean ownsCluster;
 
-    private CoordinatorHarness(DevCluster cluster, ApplicationContext context, int grpcPort, int httpPort,
+    private InProcessCoordinator(DevCluster cluster, ApplicationContext context, int grpcPort, int httpPort,
                                boolean ownsCluster) {
         this.cluster = cluster;
         this.context = context;
@@ -61,15 +61,15 @@ final class CoordinatorHarness implements DataPlane, AutoCloseable {
         return Map.copyOf(timings);
     }
 
-    static CoordinatorHarness start(int nodes, Map<String, Object> extra) {
+    static InProcessCoordinator start(int nodes, Map<String, Object> extra) {
         return start(nodes, null, extra);
     }
 
     /** Dev mode with {@code --data-dir}: PostgreSQL, Redis and durable storage nodes keep their data there. */
-    static CoordinatorHarness start(int nodes, Path dataDirectory, Map<String, Object> extra) {
+    static InProcessCoordinator start(int nodes, Path dataDirectory, Map<String, Object> extra) {
         DevCluster cluster = DevCluster.start(nodes, dataDirectory);
         try {
-            CoordinatorHarness harness = launch(cluster, extra, true);
+            InProcessCoordinator harness = launch(cluster, extra, true);
             new DevBootstrap(harness.context, cluster, Optional.empty()).run(harness.grpcPort, harness.httpPort);
             return harness;
         } catch (RuntimeException e) {
@@ -79,11 +79,11 @@ final class CoordinatorHarness implements DataPlane, AutoCloseable {
     }
 
     /** Another coordinator over the same PostgreSQL, Redis and storage nodes; closing it leaves them running. */
-    static CoordinatorHarness alongside(CoordinatorHarness first, Map<String, Object> extra) {
+    static InProcessCoordinator alongside(InProcessCoordinator first, Map<String, Object> extra) {
         return launch(first.cluster, extra, false);
     }
 
-    private static CoordinatorHarness launch(DevCluster cluster, Map<String, Object> extra, boolean ownsCluster) {
+    private static InProcessCoordinator launch(DevCluster cluster, Map<String, Object> extra, boolean ownsCluster) {
         int grpcPort = FreePorts.pick();
         int httpPort = FreePorts.pick();
         Map<String, Object> props = new HashMap<>(cluster.properties());
@@ -98,7 +98,7 @@ final class CoordinatorHarness implements DataPlane, AutoCloseable {
                 .environments("dev")
                 .banner(false)
                 .start();
-        return new CoordinatorHarness(cluster, context, grpcPort, httpPort, ownsCluster);
+        return new InProcessCoordinator(cluster, context, grpcPort, httpPort, ownsCluster);
     }
 
     @Override

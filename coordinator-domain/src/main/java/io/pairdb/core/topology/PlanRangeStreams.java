@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * factor the tenants use; or, for a tenant's RF raised, the same ring walked further. Node and
  * RF changes never run together ({@link ChangeConflicts}). Pure.
  */
-public final class PlanChange {
+public final class PlanRangeStreams {
     /**
      * The streams, how many ranges had no source left (see {@link TopologyChange#unrecoverableRanges()}),
      * and the ranges nodes stop replicating (for the cleanup once the change completes).
@@ -32,7 +32,7 @@ public final class PlanChange {
         }
     }
 
-    private PlanChange() {
+    private PlanRangeStreams() {
     }
 
     /** Streams that give the joining node every range it will replicate. */

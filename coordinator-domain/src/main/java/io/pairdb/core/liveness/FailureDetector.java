@@ -1,4 +1,4 @@
-package io.pairdb.core.topology;
+package io.pairdb.core.liveness;
 
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;

@@ -12,9 +12,9 @@ import java.util.Objects;
  * (BOOTSTRAPPING or LEAVING); {@code refusals} are the checks that would refuse the real request,
  * in the order it makes them (the first is the one it answers), empty when it would start. Immutable.
  */
-public record PlannedChange(Topology topology, List<Tenant> tenants, TopologyChange change, StorageNode node,
+public record ChangeProposal(Topology topology, List<Tenant> tenants, TopologyChange change, StorageNode node,
                             List<StartOutcome> refusals, List<RangeRelease> releases) {
-    public PlannedChange {
+    public ChangeProposal {
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(change, "change");
         Objects.requireNonNull(node, "node");
@@ -29,7 +29,7 @@ public record PlannedChange(Topology topology, List<Tenant> tenants, TopologyCha
         record Refused(StartOutcome outcome) implements Check {
         }
 
-        record Planned(PlannedChange plan) implements Check {
+        record Planned(ChangeProposal plan) implements Check {
         }
     }
 }

@@ -8,8 +8,8 @@ import java.util.Objects;
  * verifying the new replicas: why, who asked (the operator and the coordinator that took the
  * order) and when. Kept with the change for audit.
  */
-public record ForcedCleanup(String reason, String requestedBy, Instant at) {
-    public ForcedCleanup {
+public record CleanupOrder(String reason, String requestedBy, Instant at) {
+    public CleanupOrder {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(requestedBy, "requestedBy");
         Objects.requireNonNull(at, "at");

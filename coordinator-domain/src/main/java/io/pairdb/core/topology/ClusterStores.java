@@ -6,8 +6,8 @@ import io.pairdb.core.port.TopologyStore;
 import java.util.Objects;
 
 /** The stores a topology change reads and writes: nodes and epoch, tenants (their RFs), changes. */
-public record ChangeStores(TopologyStore nodes, TenantStore tenants, ChangeStore changes) {
-    public ChangeStores {
+public record ClusterStores(TopologyStore nodes, TenantStore tenants, ChangeStore changes) {
+    public ClusterStores {
         Objects.requireNonNull(nodes, "nodes");
         Objects.requireNonNull(tenants, "tenants");
         Objects.requireNonNull(changes, "changes");

@@ -1,4 +1,4 @@
-package io.pairdb.core.topology;
+package io.pairdb.core.liveness;
 
 import io.pairdb.core.Futures;
 import io.pairdb.core.PairDbException;
@@ -9,6 +9,7 @@ import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.Scheduler;
 import io.pairdb.core.port.StorageHealth;
+import io.pairdb.core.topology.ClusterTopology;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -31,7 +31,7 @@ import java.util.Set;
  * whose sources reported a count has no estimate, and then neither has the total. Bytes are the keys
  * times {@code bytesPerKey} (the average entry size of the changes streamed so far), unknown without it.
  */
-public final class PreviewChange {
+public final class EstimateChange {
     /** A node's share of the token space it is primary for, in percent, before and after the change. */
     public record Ownership(NodeId node, double beforePercent, double afterPercent) {
     }
@@ -90,14 +90,14 @@ public final class PreviewChange {
         }
     }
 
-    private PreviewChange() {
+    private EstimateChange() {
     }
 
     /**
      * @param keyCounts keys each node holds, for the nodes that answered; the others are unknown
      * @param bytesPerKey average bytes of a streamed entry, when known
      */
-    public static ChangePlan of(PlannedChange planned, Map<NodeId, Long> keyCounts, OptionalDouble bytesPerKey) {
+    public static ChangePlan of(ChangeProposal planned, Map<NodeId, Long> keyCounts, OptionalDouble bytesPerKey) {
         TopologyView before = TopologyView.of(planned.topology());
         TopologyChange change = planned.change();
         Ring current = before.currentRing();
@@ -143,7 +143,7 @@ public final class PreviewChange {
     }
 
     /** What a forced removal goes ahead with despite the checks that would refuse it unforced. */
-    private static void forcedRemovalWarnings(PlannedChange planned, List<Warning> warnings) {
+    private static void forcedRemovalWarnings(ChangeProposal planned, List<Warning> warnings) {
         TopologyChange change = planned.change();
         if (change.force()) {
             warnings.add(new Warning.NodeDown(change.node().orElseThrow(), "it does not answer its health probe"));
@@ -158,7 +158,7 @@ public final class PreviewChange {
     }
 
     /** The current ring as the change leaves it: the node added, or taken out. */
-    private static Ring after(TopologyView before, PlannedChange planned) {
+    private static Ring after(TopologyView before, ChangeProposal planned) {
         List<Ring.Member> members = new ArrayList<>();
         NodeId changed = planned.change().node().orElseThrow();
         for (StorageNode n : before.nodes()) {

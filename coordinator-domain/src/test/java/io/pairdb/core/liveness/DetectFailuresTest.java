@@ -1,4 +1,4 @@
-package io.pairdb.core.topology;
+package io.pairdb.core.liveness;
 
 import static io.pairdb.core.testing.CoordinatorHarness.TENANT;
 import static io.pairdb.core.testing.CoordinatorHarness.node;
@@ -17,6 +17,7 @@ import io.pairdb.core.testing.FakeStorageNodes.Kind;
 import io.pairdb.core.testing.InMemoryTopologyStore;
 import io.pairdb.core.testing.ManualClock;
 import io.pairdb.core.testing.ManualScheduler;
+import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.write.WriteCommand;
 import io.pairdb.core.write.WriteOutcome;
 import java.nio.charset.StandardCharsets;

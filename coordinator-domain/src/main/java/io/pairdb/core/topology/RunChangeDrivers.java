@@ -29,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * that takes longer than the lease does not cost it (see {@link DriveChange#renewLease()}).
  * Thread-safe.
  */
-public final class DriveChanges {
+public final class RunChangeDrivers {
     /** A change driven here; the lock keeps its steps, and the stop, one at a time. */
     private record Running(DriveChange driver, CompletableFuture<Ending> ending, ReentrantLock lock) {
         Running(DriveChange driver) {
@@ -51,7 +51,7 @@ public final class DriveChanges {
     private final Map<ChangeId, Running> running = new ConcurrentHashMap<>();
     private volatile boolean stopped;
 
-    public DriveChanges(ChangeStore store, ClusterTopology topology, EpochFence fence, StreamRanges streaming,
+    public RunChangeDrivers(ChangeStore store, ClusterTopology topology, EpochFence fence, StreamRanges streaming,
                         Scheduler scheduler, Clock clock, ChangeSettings settings, ChangeEvents events) {
         this.store = Objects.requireNonNull(store, "store");
         this.topology = Objects.requireNonNull(topology, "topology");

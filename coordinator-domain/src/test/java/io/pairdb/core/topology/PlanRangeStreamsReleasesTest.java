@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-class PlanChangeReleasesTest {
+class PlanRangeStreamsReleasesTest {
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
     private static StorageNode node(String id, NodeState state) {
@@ -40,7 +40,7 @@ class PlanChangeReleasesTest {
     @Test
     void anAddedNodeReleasesEveryRangeItTakesFromTheNodeItReplacesPerReplicationFactor() {
         TopologyView view = threeNodes();
-        PlanChange.Plan plan = PlanChange.forAdd(view, node("n4", NodeState.BOOTSTRAPPING),
+        PlanRangeStreams.Plan plan = PlanRangeStreams.forAdd(view, node("n4", NodeState.BOOTSTRAPPING),
                 List.of(tenant("a", 1), tenant("b", 3)));
 
         assertThat(plan.releases()).isNotEmpty();
@@ -66,7 +66,7 @@ class PlanChangeReleasesTest {
 
     @Test
     void aRemovedNodeReleasesNothingItTakesItsCopiesOutOfTheRing() {
-        PlanChange.Plan plan = PlanChange.forRemove(threeNodes(), new NodeId("n3"), List.of(tenant("a", 2)), false);
+        PlanRangeStreams.Plan plan = PlanRangeStreams.forRemove(threeNodes(), new NodeId("n3"), List.of(tenant("a", 2)), false);
 
         assertThat(plan.streams()).isNotEmpty();
         assertThat(plan.releases()).isEmpty();

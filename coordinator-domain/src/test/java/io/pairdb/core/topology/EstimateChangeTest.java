@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * Dry-run figures against a ring small enough to work out by hand: one vnode per node, so each
  * node owns exactly the arc from its predecessor's position to its own.
  */
-class PreviewChangeTest {
+class EstimateChangeTest {
     private static final BigInteger RING = BigInteger.ONE.shiftLeft(64);
 
     private final ChangeCluster cluster = new ChangeCluster();
@@ -55,9 +55,9 @@ class PreviewChangeTest {
         return cluster.coordinator("coord-a");
     }
 
-    private static PlannedChange planned(PlannedChange.Check check) {
-        assertThat(check).isInstanceOf(PlannedChange.Check.Planned.class);
-        return ((PlannedChange.Check.Planned) check).plan();
+    private static ChangeProposal planned(ChangeProposal.Check check) {
+        assertThat(check).isInstanceOf(ChangeProposal.Check.Planned.class);
+        return ((ChangeProposal.Check.Planned) check).plan();
     }
 
     @Test
@@ -68,8 +68,8 @@ class PreviewChangeTest {
         // d's arc was the start of the arc of the node after it
         String previousOwner = successor(after, "d");
 
-        PlannedChange plan = planned(coordinator.addNode.plan(new NodeId("d"), "10.9.9.9", 7000, 1));
-        PreviewChange.ChangePlan preview = PreviewChange.of(plan, Map.of(new NodeId(previousOwner), 1000L),
+        ChangeProposal plan = planned(coordinator.addNode.plan(new NodeId("d"), "10.9.9.9", 7000, 1));
+        EstimateChange.ChangePlan preview = EstimateChange.of(plan, Map.of(new NodeId(previousOwner), 1000L),
                 OptionalDouble.of(50.0));
 
         // the only range that moves at RF 1: (predecessor of d, d], from the node that owned it
@@ -79,7 +79,7 @@ class PreviewChangeTest {
         assertThat(stream.target()).isEqualTo(new NodeId("d"));
         assertThat(stream.sources()).containsExactly(new NodeId(previousOwner));
 
-        for (PreviewChange.Ownership o : preview.ownership()) {
+        for (EstimateChange.Ownership o : preview.ownership()) {
             String n = o.node().value();
             assertThat(o.beforePercent()).as("before, " + n)
                     .isCloseTo(before.contains(n) ? arcPercent(predecessor(before, n), n) : 0.0, within(1e-9));
@@ -101,12 +101,12 @@ class PreviewChangeTest {
     public void aStreamWhoseSourcesGaveNoKeyCountHasNoEstimateAndSaysWhy() {
         ChangeCluster.Coordinator coordinator = threeNodesAtRf1();
 
-        PlannedChange plan = planned(coordinator.addNode.plan(new NodeId("d"), "10.9.9.9", 7000, 1));
-        PreviewChange.ChangePlan preview = PreviewChange.of(plan, Map.of(), OptionalDouble.empty());
+        ChangeProposal plan = planned(coordinator.addNode.plan(new NodeId("d"), "10.9.9.9", 7000, 1));
+        EstimateChange.ChangePlan preview = EstimateChange.of(plan, Map.of(), OptionalDouble.empty());
 
         assertThat(preview.estimatedKeys()).isEmpty();
         assertThat(preview.estimatedBytes()).isEmpty();
-        assertThat(preview.warnings()).singleElement().isInstanceOf(PreviewChange.Warning.KeyCountsUnknown.class);
+        assertThat(preview.warnings()).singleElement().isInstanceOf(EstimateChange.Warning.KeyCountsUnknown.class);
     }
 
     @Test
@@ -120,7 +120,7 @@ class PreviewChangeTest {
         var outcome = dryRuns.remove(new NodeId("b"), false);
 
         assertThat(outcome).isInstanceOf(DryRunChanges.Outcome.Planned.class);
-        PreviewChange.ChangePlan preview = ((DryRunChanges.Outcome.Planned) outcome).plan();
+        EstimateChange.ChangePlan preview = ((DryRunChanges.Outcome.Planned) outcome).plan();
         assertThat(cluster.nodes.epoch()).as("nothing written").isEqualTo(epoch);
         assertThat(cluster.changes.list(10)).isEmpty();
         assertThat(preview.ownership()).filteredOn(o -> o.node().value().equals("b"))
@@ -138,8 +138,8 @@ class PreviewChangeTest {
         cluster.tenant("wide", 3);
         cluster.health.failEveryCall(new NodeId("c"));
 
-        PlannedChange plan = planned(coordinator.removeNode.plan(new NodeId("c"), false));
-        PreviewChange.ChangePlan preview = PreviewChange.of(plan, Map.of(), OptionalDouble.empty());
+        ChangeProposal plan = planned(coordinator.removeNode.plan(new NodeId("c"), false));
+        EstimateChange.ChangePlan preview = EstimateChange.of(plan, Map.of(), OptionalDouble.empty());
 
         assertThat(preview.wouldBeRefused()).isTrue();
         assertThat(plan.refusals()).first().isEqualTo(coordinator.removeNode.remove(new NodeId("c"), false));
@@ -153,12 +153,12 @@ class PreviewChangeTest {
         ChangeCluster.Coordinator coordinator = threeNodesAtRf1();
         cluster.health.failEveryCall(new NodeId("c"));
 
-        PlannedChange plan = planned(coordinator.removeNode.plan(new NodeId("c"), true));
-        PreviewChange.ChangePlan preview = PreviewChange.of(plan, Map.of(), OptionalDouble.empty());
+        ChangeProposal plan = planned(coordinator.removeNode.plan(new NodeId("c"), true));
+        EstimateChange.ChangePlan preview = EstimateChange.of(plan, Map.of(), OptionalDouble.empty());
 
         assertThat(preview.wouldBeRefused()).isFalse();
         assertThat(preview.change().unrecoverableRanges()).isEqualTo(1);
-        assertThat(preview.warnings()).hasAtLeastOneElementOfType(PreviewChange.Warning.NodeDown.class)
-                .hasAtLeastOneElementOfType(PreviewChange.Warning.ReplicasLost.class);
+        assertThat(preview.warnings()).hasAtLeastOneElementOfType(EstimateChange.Warning.NodeDown.class)
+                .hasAtLeastOneElementOfType(EstimateChange.Warning.ReplicasLost.class);
     }
 }

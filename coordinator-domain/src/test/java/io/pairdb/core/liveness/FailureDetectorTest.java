@@ -1,4 +1,4 @@
-package io.pairdb.core.topology;
+package io.pairdb.core.liveness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
