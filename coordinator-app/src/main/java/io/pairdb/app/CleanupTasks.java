@@ -4,7 +4,6 @@ import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.pairdb.app.config.CleanupProperties;
-import io.pairdb.core.PairDbException;
 import io.pairdb.core.cleanup.RunCleanup;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -40,7 +39,7 @@ public class CleanupTasks implements ApplicationEventListener<ServerStartupEvent
         if (!serving.get()) {
             return;
         }
-        try {
+        PeriodicRound.run(LOG, "cleanup_run_failed", "cleanup run failed", () -> {
             RunCleanup.Report report = cleanup.run();
             if (report.attempted() > 0) {
                 LOG.atInfo().addKeyValue("event", "cleanup_run").addKeyValue("deleted", report.deleted())
@@ -49,11 +48,7 @@ public class CleanupTasks implements ApplicationEventListener<ServerStartupEvent
                         .log("cleanup: {} ranges deleted ({} entries), {} skipped, {} kept", report.deleted(),
                                 report.keysDeleted(), report.skipped(), report.kept());
             }
-        } catch (PairDbException e) {
-            LOG.atWarn().addKeyValue("event", "cleanup_run_failed").log("cleanup run failed: {}", e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.atError().addKeyValue("event", "cleanup_run_failed").setCause(e).log("cleanup run failed");
-        }
+        });
     }
 
     @PreDestroy

@@ -6,7 +6,6 @@ import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.liveness.DetectFailures;
 import jakarta.inject.Singleton;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,14 +34,7 @@ public class FailureDetection {
 
     @Scheduled(fixedDelay = "${pairdb.failure-detector.interval:1s}")
     void probe() {
-        try {
-            detection.probeAll();
-        } catch (RejectedExecutionException e) {
-            // the scheduler is stopping with the coordinator: there is nothing left to probe for
-        } catch (RuntimeException e) {
-            // a scheduled task that throws is not run again; the next round must still happen
-            LOG.atError().addKeyValue("event", "probe_round_failed").setCause(e).log("a probe round failed");
-        }
+        PeriodicRound.run(LOG, "probe_round_failed", "a probe round failed", detection::probeAll);
     }
 
     private void livenessChanged(DetectFailures.Transition transition) {

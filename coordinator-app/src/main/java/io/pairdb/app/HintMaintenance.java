@@ -1,7 +1,6 @@
 package io.pairdb.app;
 
 import io.micronaut.scheduling.annotation.Scheduled;
-import io.pairdb.core.PairDbException;
 import io.pairdb.core.hints.DescribeHints;
 import io.pairdb.core.hints.ExpireHints;
 import io.pairdb.core.hints.ReplayHints;
@@ -36,30 +35,21 @@ public class HintMaintenance {
 
     @Scheduled(fixedDelay = "${pairdb.hints.replay-interval:60s}", initialDelay = "${pairdb.hints.replay-interval:60s}")
     void replayPending() {
-        try {
+        PeriodicRound.run(LOG, "hint_replay_failed", "periodic hint replay failed", () -> {
             describe.describe();
             // a node whose last probe failed is likely going DOWN: replaying to it would only spend its
             // hints' attempts. Each run's end is logged by HintReplayLog.
             replay.replayPending(node -> detector.consecutiveFailures(node) == 0).whenComplete(HintReplayLog::failedIfSo);
-        } catch (PairDbException e) {
-            LOG.atWarn().addKeyValue("event", "hint_replay_skipped")
-                    .log("periodic hint replay skipped: {}", e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.atError().addKeyValue("event", "hint_replay_failed").setCause(e).log("periodic hint replay failed");
-        }
+        });
     }
 
     @Scheduled(fixedDelay = "${pairdb.hints.expiry-interval:1h}")
     void expire() {
-        try {
+        PeriodicRound.run(LOG, "hint_expiry_failed", "hint expiry failed", () -> {
             Map<NodeId, Long> dropped = expiry.expire();
             dropped.forEach((node, count) -> LOG.atWarn().addKeyValue("event", "hints_dropped")
                     .addKeyValue("node", node.value()).addKeyValue("reason", "expired").addKeyValue("count", count)
                     .log("dropped {} hints for node {}: older than the hint TTL", count, node));
-        } catch (PairDbException e) {
-            LOG.atWarn().addKeyValue("event", "hint_expiry_skipped").log("hint expiry skipped: {}", e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.atError().addKeyValue("event", "hint_expiry_failed").setCause(e).log("hint expiry failed");
-        }
+        });
     }
 }

@@ -2,7 +2,6 @@ package io.pairdb.app;
 
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.pairdb.app.config.TopologyChangeProperties;
-import io.pairdb.core.PairDbException;
 import io.pairdb.core.limits.AdmitTenantCall;
 import io.pairdb.core.port.CoordinatorRegistry;
 import jakarta.inject.Singleton;
@@ -31,12 +30,8 @@ public class QuotaShares {
 
     @Scheduled(fixedDelay = "${pairdb.topology-changes.heartbeat-interval:5s}")
     void count() {
-        try {
-            quotas.liveCoordinators(registry.live(properties.getLivenessTimeout()).size());
-        } catch (PairDbException e) {
-            LOG.atWarn().addKeyValue("event", "live_coordinators_count_failed")
-                    .log("could not count the live coordinators; tenant quotas keep the share of {} coordinators: {}",
-                            quotas.liveCoordinators(), e.getMessage());
-        }
+        PeriodicRound.run(LOG, "live_coordinators_count_failed", "could not count the live coordinators; tenant "
+                + "quotas keep the share of " + quotas.liveCoordinators() + " coordinators",
+                () -> quotas.liveCoordinators(registry.live(properties.getLivenessTimeout()).size()));
     }
 }

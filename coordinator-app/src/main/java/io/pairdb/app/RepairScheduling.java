@@ -91,7 +91,7 @@ public class RepairScheduling {
     }
 
     private void repairDue() {
-        try {
+        PeriodicRound.run(LOG, "scheduled_repair_failed", "scheduled repair failed", () -> {
             for (RepairDueTenants.Scheduled done : schedule.repairDue()) {
                 switch (done) {
                     case RepairDueTenants.Scheduled.Repaired r -> LOG.atInfo()
@@ -105,10 +105,6 @@ public class RepairScheduling {
                             .log("scheduled repair of tenant {} incomplete, it stays due: {}", i.tenant(), i.why());
                 }
             }
-        } catch (PairDbException e) {
-            LOG.atWarn().addKeyValue("event", "scheduled_repair_failed").log("scheduled repair failed: {}", e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.atError().addKeyValue("event", "scheduled_repair_failed").setCause(e).log("scheduled repair failed");
-        }
+        });
     }
 }

@@ -5,7 +5,6 @@ import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.pairdb.adapters.postgres.PostgresRingEpochListener;
 import io.pairdb.app.config.TopologyChangeProperties;
-import io.pairdb.core.PairDbException;
 import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.topology.RunChangeDrivers;
 import io.pairdb.core.topology.EpochFence;
@@ -13,7 +12,6 @@ import io.pairdb.core.topology.TopologyChange;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -76,16 +74,9 @@ public class TopologyChangeTasks implements ApplicationEventListener<ServerStart
         if (!serving.get()) {
             return;
         }
-        try {
-            fence.confirmServedEpoch();
-        } catch (PairDbException e) {
-            LOG.atWarn().addKeyValue("event", "coordinator_heartbeat_failed")
-                    .log("could not confirm and report the served ring epoch (data requests are refused as "
-                            + "TOPOLOGY_STALE once this lasts pairdb.topology-changes.stale-after): {}", e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.atError().addKeyValue("event", "coordinator_heartbeat_failed").setCause(e)
-                    .log("could not report the served ring epoch");
-        }
+        PeriodicRound.run(LOG, "coordinator_heartbeat_failed", "could not confirm and report the served ring epoch "
+                + "(data requests are refused as TOPOLOGY_STALE once this lasts pairdb.topology-changes.stale-after)",
+                fence::confirmServedEpoch);
     }
 
     @Scheduled(fixedDelay = "${pairdb.topology-changes.takeover-interval:10s}",
@@ -94,21 +85,13 @@ public class TopologyChangeTasks implements ApplicationEventListener<ServerStart
         if (!serving.get()) {
             return;
         }
-        try {
+        PeriodicRound.run(LOG, "topology_change_takeover_failed", "could not look for abandoned topology changes", () -> {
             List<TopologyChange> taken = driver.takeOverAbandoned();
             if (!taken.isEmpty()) {
                 LOG.atInfo().addKeyValue("event", "topology_changes_taken_over").addKeyValue("count", taken.size())
                         .log("took over {} topology changes", taken.size());
             }
-        } catch (RejectedExecutionException e) {
-            // the scheduler is stopping with the coordinator
-        } catch (PairDbException e) {
-            LOG.atWarn().addKeyValue("event", "topology_change_takeover_failed")
-                    .log("could not look for abandoned topology changes: {}", e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.atError().addKeyValue("event", "topology_change_takeover_failed").setCause(e)
-                    .log("could not look for abandoned topology changes");
-        }
+        });
     }
 
     @PreDestroy

@@ -1,7 +1,6 @@
 package io.pairdb.app;
 
 import io.micronaut.scheduling.annotation.Scheduled;
-import io.pairdb.core.PairDbException;
 import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.topology.ClusterTopology;
 import jakarta.inject.Singleton;
@@ -22,7 +21,7 @@ public class TopologyRefresher {
 
     @Scheduled(fixedDelay = "${pairdb.topology.refresh-interval:5s}", initialDelay = "${pairdb.topology.refresh-interval:5s}")
     void refresh() {
-        try {
+        PeriodicRound.run(LOG, "ring_refresh_failed", "could not refresh the ring from PostgreSQL", () -> {
             TopologyView view = topology.refresh();
             if (view.epoch() != servedEpoch) {
                 String nodes = view.nodes().stream()
@@ -33,9 +32,6 @@ public class TopologyRefresher {
                         .log("serving ring epoch {}: {}", view.epoch(), nodes.isEmpty() ? "no storage nodes" : nodes);
                 servedEpoch = view.epoch();
             }
-        } catch (PairDbException e) {
-            LOG.atWarn().addKeyValue("event", "ring_refresh_failed")
-                    .log("could not refresh the ring from PostgreSQL: {}", e.getMessage());
-        }
+        });
     }
 }
