@@ -1,7 +1,6 @@
 package io.pairdb.app;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pairdb.adapters.storage.GrpcStorageRanges;
 import io.pairdb.app.config.CleanupProperties;
 import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.StorageProperties;
@@ -9,10 +8,8 @@ import io.pairdb.core.cleanup.CleanupSettings;
 import io.pairdb.core.cleanup.Cleanups;
 import io.pairdb.core.cleanup.ForceCleanup;
 import io.pairdb.core.cleanup.RunCleanup;
-import io.pairdb.core.port.ChangeStore;
+import io.pairdb.core.port.StorageRanges;
 import io.pairdb.core.port.CleanupStore;
-import io.pairdb.core.port.TenantStore;
-import io.pairdb.core.port.TopologyStore;
 import io.pairdb.core.replication.Environment;
 import io.pairdb.core.topology.ClusterStores;
 import io.pairdb.core.topology.ClusterTopology;
@@ -45,11 +42,9 @@ public class CleanupFactory {
     }
 
     @Singleton
-    RunCleanup runCleanup(CleanupStore cleanups, TopologyStore nodes, TenantStore tenants, ChangeStore changes,
-                          ClusterTopology topology, GrpcStorageRanges ranges, Environment env, CleanupSettings settings,
-                          CleanupLog log) {
-        return new RunCleanup(cleanups, new ClusterStores(nodes, tenants, changes), topology, ranges, env.clock(), settings,
-                log);
+    RunCleanup runCleanup(CleanupStore cleanups, ClusterStores stores, ClusterTopology topology, StorageRanges ranges,
+                          Environment env, CleanupSettings settings, CleanupLog log) {
+        return new RunCleanup(cleanups, stores, topology, ranges, env.clock(), settings, log);
     }
 
     @Singleton

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import io.pairdb.adapters.hints.MicrometerHintMetrics;
-import io.pairdb.adapters.storage.GrpcStorageNodes;
 import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.FailureDetectorProperties;
 import io.pairdb.app.config.HintsProperties;
@@ -14,6 +13,7 @@ import io.pairdb.core.hints.HintMetrics;
 import io.pairdb.core.hints.HintSettings;
 import io.pairdb.core.hints.HintTally;
 import io.pairdb.core.hints.ReplayHints;
+import io.pairdb.core.port.StorageHealth;
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.StorageNodes;
@@ -91,7 +91,7 @@ public class HintsFactory {
     }
 
     @Singleton
-    DetectFailures detectFailures(ClusterTopology topology, GrpcStorageNodes health, FailureDetector detector,
+    DetectFailures detectFailures(ClusterTopology topology, StorageHealth health, FailureDetector detector,
                                   Environment env, FailureDetectorProperties p) {
         positive("pairdb.failure-detector.timeout", p.getTimeout());
         return new DetectFailures(topology, health, detector, env.scheduler(), p.getTimeout());

@@ -3,9 +3,9 @@ package io.pairdb.app;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import io.pairdb.adapters.repair.MicrometerRepairEvents;
-import io.pairdb.adapters.storage.GrpcStorageRanges;
 import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.RepairProperties;
+import io.pairdb.core.port.StorageRanges;
 import io.pairdb.core.port.RepairClaimStore;
 import io.pairdb.core.port.RepairStore;
 import io.pairdb.core.repair.RepairDueTenants;
@@ -48,7 +48,7 @@ public class RepairFactory {
 
     @Singleton
     RepairTenants repairTenants(ClusterTopology topology, TenantService tenants, RepairStore runs,
-                                GrpcStorageRanges ranges, RepairSettings settings, MeterRegistry registry,
+                                StorageRanges ranges, RepairSettings settings, MeterRegistry registry,
                                 Environment env, RepairTenants.Runner runner) {
         return new RepairTenants(topology, tenants, runs, new RepairRange(ranges, settings),
                 new MicrometerRepairEvents(registry), env.clock(), runner);

@@ -2,7 +2,6 @@ package io.pairdb.app;
 
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
-import io.pairdb.adapters.storage.GrpcStorageNodes;
 import io.pairdb.adapters.storage.GrpcStorageRanges;
 import io.pairdb.adapters.storage.StorageNodeTls;
 import io.pairdb.app.config.ConfigurationError;
@@ -11,6 +10,8 @@ import io.pairdb.app.config.StorageNodesProperties;
 import io.pairdb.app.config.TopologyChangeProperties;
 import io.pairdb.core.node.AllowedNodeAddresses;
 import io.pairdb.core.node.CountKeys;
+import io.pairdb.core.port.StorageHealth;
+import io.pairdb.core.port.StorageRanges;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.CoordinatorRegistry;
 import io.pairdb.core.port.TenantStore;
@@ -115,41 +116,45 @@ public class TopologyFactory {
     }
 
     @Singleton
-    RunChangeDrivers driveChanges(ChangeStore changes, ClusterTopology topology, EpochFence fence, GrpcStorageRanges ranges,
+    RunChangeDrivers driveChanges(ChangeStore changes, ClusterTopology topology, EpochFence fence, StorageRanges ranges,
                               Environment env, ChangeSettings settings, TopologyChangeLog log, StreamThrottle throttle) {
         StreamRanges streaming = new StreamRanges(ranges, env.scheduler(), settings, throttle);
         return new RunChangeDrivers(changes, topology, fence, streaming, env.scheduler(), env.clock(), settings, log);
     }
 
+    /** The stores every topology change and cleanup reads and writes, built once. */
     @Singleton
-    AddNode addNode(TopologyStore nodes, TenantStore tenants, ChangeStore changes, RunChangeDrivers driver,
-                    GrpcStorageNodes health, Environment env, ChangeSettings settings) {
-        return new AddNode(new ClusterStores(nodes, tenants, changes), driver, health, env.scheduler(), env.clock(),
-                settings);
+    ClusterStores clusterStores(TopologyStore nodes, TenantStore tenants, ChangeStore changes) {
+        return new ClusterStores(nodes, tenants, changes);
     }
 
     @Singleton
-    RemoveNode removeNode(TopologyStore nodes, TenantStore tenants, ChangeStore changes, RunChangeDrivers driver,
-                          GrpcStorageNodes health, Environment env, ChangeSettings settings) {
-        return new RemoveNode(new ClusterStores(nodes, tenants, changes), health, driver, env.scheduler(), env.clock(),
-                settings);
+    AddNode addNode(ClusterStores stores, RunChangeDrivers driver, StorageHealth health, Environment env,
+                    ChangeSettings settings) {
+        return new AddNode(stores, driver, health, env.scheduler(), env.clock(), settings);
     }
 
     @Singleton
-    TopologyChanges topologyChanges(AddNode addNode, RemoveNode removeNode, TopologyStore nodes, TenantStore tenants,
-                                    ChangeStore changes, RunChangeDrivers driver, Environment env, TenantService tenantService) {
-        return new TopologyChanges(addNode, removeNode, new ChangeReplicationFactor(new ClusterStores(nodes, tenants, changes),
-                driver, env.clock(), tenantService.settings()), changes);
+    RemoveNode removeNode(ClusterStores stores, RunChangeDrivers driver, StorageHealth health, Environment env,
+                          ChangeSettings settings) {
+        return new RemoveNode(stores, health, driver, env.scheduler(), env.clock(), settings);
+    }
+
+    @Singleton
+    TopologyChanges topologyChanges(AddNode addNode, RemoveNode removeNode, ClusterStores stores, RunChangeDrivers driver,
+                                    Environment env, TenantService tenantService) {
+        return new TopologyChanges(addNode, removeNode, new ChangeReplicationFactor(stores, driver, env.clock(),
+                tenantService.settings()), stores.changes());
     }
 
     /** Key counts for listings, asked within the same bound as the health probes of node changes. */
     @Singleton
-    CountKeys countKeys(GrpcStorageNodes health, Environment env, ChangeSettings settings) {
+    CountKeys countKeys(StorageHealth health, Environment env, ChangeSettings settings) {
         return new CountKeys(health, env.scheduler(), settings.healthTimeout());
     }
 
     @Singleton
-    DryRunChanges dryRunChanges(AddNode addNode, RemoveNode removeNode, ChangeStore changes, GrpcStorageNodes health,
+    DryRunChanges dryRunChanges(AddNode addNode, RemoveNode removeNode, ChangeStore changes, StorageHealth health,
                                 Environment env, ChangeSettings settings) {
         return new DryRunChanges(addNode, removeNode, changes, health, env.scheduler(), settings);
     }
