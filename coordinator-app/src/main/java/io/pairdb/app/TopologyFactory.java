@@ -76,10 +76,13 @@ public class TopologyFactory {
                     "must be at least 1 (streams of a change copied at once), not " + p.getStreamConcurrency());
         }
         try {
-            return new ChangeSettings(instance, p.getLease(), p.getLivenessTimeout(), p.getEpochWaitTimeout(),
-                    p.getSettleDelay(), p.getStreamFailureTimeout(), p.getRetryBackoff(), p.getRetryBackoffMax(),
-                    p.getBatchEntries(), p.getBatchBytes(), p.getStorageTimeout(), p.getCheckpointInterval(),
-                    p.getHealthTimeout(), storage.getTombstoneGcGrace(), p.getStreamConcurrency());
+            return new ChangeSettings(instance,
+                    new ChangeSettings.Coordination(p.getLease(), p.getLivenessTimeout(), p.getEpochWaitTimeout(),
+                            p.getSettleDelay()),
+                    new ChangeSettings.Streaming(p.getStreamFailureTimeout(), p.getRetryBackoff(), p.getRetryBackoffMax(),
+                            p.getBatchEntries(), p.getBatchBytes(), p.getStorageTimeout(), p.getCheckpointInterval(),
+                            p.getStreamConcurrency()),
+                    new ChangeSettings.NodeChecks(p.getHealthTimeout(), storage.getTombstoneGcGrace()));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigurationError("pairdb.topology-changes", e.getMessage());
         }
@@ -102,7 +105,7 @@ public class TopologyFactory {
 
     @Singleton
     EpochFence epochFence(CoordinatorRegistry registry, ClusterTopology topology, ChangeSettings settings) {
-        return new EpochFence(registry, topology, settings.coordinatorId(), settings.livenessTimeout());
+        return new EpochFence(registry, topology, settings.coordinatorId(), settings.coordination().livenessTimeout());
     }
 
     @Singleton
@@ -150,7 +153,7 @@ public class TopologyFactory {
     /** Key counts for listings, asked within the same bound as the health probes of node changes. */
     @Singleton
     CountKeys countKeys(StorageHealth health, Environment env, ChangeSettings settings) {
-        return new CountKeys(health, env.scheduler(), settings.healthTimeout());
+        return new CountKeys(health, env.scheduler(), settings.nodeChecks().healthTimeout());
     }
 
     @Singleton

@@ -193,10 +193,13 @@ final class SimCoordinator {
             detection = new DetectFailures(topology, storage, detector, scheduler, config.probeTimeout);
             detection.addListener(this::livenessChanged);
 
-            ChangeSettings changeSettings = new ChangeSettings(instance, config.lease, config.livenessTimeout,
-                    Duration.ofMinutes(2), config.settleDelay, config.streamFailureTimeout, Duration.ofSeconds(1),
-                    Duration.ofSeconds(10), config.batchEntries, 1024 * 1024, config.storageTimeout, Duration.ofSeconds(1),
-                    Duration.ofSeconds(2));
+            ChangeSettings changeSettings = new ChangeSettings(instance,
+                    new ChangeSettings.Coordination(config.lease, config.livenessTimeout, Duration.ofMinutes(2),
+                            config.settleDelay),
+                    new ChangeSettings.Streaming(config.streamFailureTimeout, Duration.ofSeconds(1), Duration.ofSeconds(10),
+                            config.batchEntries, 1024 * 1024, config.storageTimeout, Duration.ofSeconds(1),
+                            ChangeSettings.DEFAULT_STREAM_CONCURRENCY),
+                    new ChangeSettings.NodeChecks(Duration.ofSeconds(2)));
             ClusterStores changeStores = new ClusterStores(stores.topology(), stores.tenants(), stores.changes());
             CoordinatorRegistry registry = stores.registry();
             fence = new EpochFence(registry, topology, instance, config.livenessTimeout);

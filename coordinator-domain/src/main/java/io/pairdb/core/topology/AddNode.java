@@ -172,9 +172,9 @@ public final class AddNode {
         private Optional<StartOutcome> ask(StorageNode node) {
             StorageHealth.Report report;
             try {
-                report = Timeouts.bound(scheduler, Futures.started(() -> health.report(node, settings.healthTimeout())),
-                        settings.healthTimeout(), () -> new PairDbException("node " + node.id(),
-                                "no health answer within " + settings.healthTimeout())).get();
+                report = Timeouts.bound(scheduler, Futures.started(() -> health.report(node, settings.nodeChecks().healthTimeout())),
+                        settings.nodeChecks().healthTimeout(), () -> new PairDbException("node " + node.id(),
+                                "no health answer within " + settings.nodeChecks().healthTimeout())).get();
             } catch (ExecutionException e) {
                 return Optional.of(new StartOutcome.NodeUnreachable(node.id(),
                         String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage())));
@@ -183,9 +183,9 @@ public final class AddNode {
                 throw new PairDbException("node " + node.id(), "interrupted while asking node " + node.id(), e);
             }
             Optional<Duration> grace = report.tombstoneGcGrace();
-            if (grace.isPresent() && grace.get().compareTo(settings.minTombstoneGcGrace()) < 0) {
+            if (grace.isPresent() && grace.get().compareTo(settings.nodeChecks().minTombstoneGcGrace()) < 0) {
                 return Optional.of(new StartOutcome.GcGraceTooShort(node.id(), grace.get(),
-                        settings.minTombstoneGcGrace()));
+                        settings.nodeChecks().minTombstoneGcGrace()));
             }
             if (report.keyCount() > 0 && !allowExistingData) {
                 return Optional.of(new StartOutcome.HoldsData(node.id(), report.keyCount()));

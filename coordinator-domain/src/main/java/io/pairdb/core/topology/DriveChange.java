@@ -138,10 +138,10 @@ public final class DriveChange implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.events = Objects.requireNonNull(events, "events");
         this.streams = new ArrayList<>(change.streams());
-        this.picking = new PickStreams(settings.streamConcurrency());
+        this.picking = new PickStreams(settings.streaming().concurrency());
         this.lastSaved = clock.now();
         // just started or claimed: the lease was granted no earlier than this
-        this.lease = new LeaseHold(clock, settings.lease(), lastSaved);
+        this.lease = new LeaseHold(clock, settings.coordination().lease(), lastSaved);
     }
 
     public ChangeId id() {
@@ -197,7 +197,7 @@ public final class DriveChange implements AutoCloseable {
             return finish();
         }
         now = clock.now();
-        if (unsaved && !now.isBefore(lastSaved.plus(settings.checkpointInterval())) && !save(now)) {
+        if (unsaved && !now.isBefore(lastSaved.plus(settings.streaming().checkpointInterval())) && !save(now)) {
             return lost();
         }
         if (lanes.isEmpty() && streams.stream().allMatch(RangeStream::isDone)) {
@@ -219,7 +219,7 @@ public final class DriveChange implements AutoCloseable {
         switch (fence.check(change.ringEpoch())) {
             case EpochFence.Check.Serving serving -> {
                 events.fenced(change);
-                streamingFrom = now.plus(settings.settleDelay());
+                streamingFrom = now.plus(settings.coordination().settleDelay());
                 return Optional.empty();
             }
             case EpochFence.Check.Behind behind -> {
@@ -227,11 +227,11 @@ public final class DriveChange implements AutoCloseable {
                     fenceWaitSince = now;
                     events.awaitingEpoch(change, change.ringEpoch(), behind.coordinators());
                 }
-                if (Duration.between(fenceWaitSince, now).compareTo(settings.epochWaitTimeout()) >= 0) {
+                if (Duration.between(fenceWaitSince, now).compareTo(settings.coordination().epochWaitTimeout()) >= 0) {
                     String who = String.join(", ", behind.coordinators().stream()
                             .map(m -> m.coordinatorId() + " (epoch " + m.servedEpoch() + ")").toList());
                     return Optional.of(end(ChangeStatus.FAILED, Optional.of("coordinators still served an older epoch than "
-                            + change.ringEpoch() + " after " + settings.epochWaitTimeout() + ": " + who), now));
+                            + change.ringEpoch() + " after " + settings.coordination().epochWaitTimeout() + ": " + who), now));
                 }
                 return Optional.of(new Step.Wait(FENCE_POLL));
             }
@@ -268,7 +268,7 @@ public final class DriveChange implements AutoCloseable {
         }
         if (completingFrom == null) {
             switch (fence.check(handOverEpoch.getAsLong())) {
-                case EpochFence.Check.Serving serving -> completingFrom = now.plus(settings.settleDelay());
+                case EpochFence.Check.Serving serving -> completingFrom = now.plus(settings.coordination().settleDelay());
                 case EpochFence.Check.Behind behind -> {
                     if (handOverWaitSince == null) {
                         handOverWaitSince = now;
@@ -298,7 +298,7 @@ public final class DriveChange implements AutoCloseable {
             lost = streaming.lostOnTheirTargets(streams, topology.current());
         } catch (PairDbException e) {
             int count = ++unconfirmed;
-            Duration pause = settings.backoff(count);
+            Duration pause = settings.streaming().backoff(count);
             events.stepFailed(change.id(), new PairDbException(e.subject(), "cannot confirm that the change's targets "
                     + "still hold what was copied to them, asking again in " + pause + ": " + e.getMessage(), e));
             return Optional.of(new Step.Wait(pause));
@@ -392,14 +392,14 @@ public final class DriveChange implements AutoCloseable {
                 unsaved = true;
                 int count = failures.merge(index, 1, Integer::sum);
                 Duration failingFor = Duration.between(failing.failingSince().orElse(at), at);
-                if (failingFor.compareTo(settings.streamFailureTimeout()) >= 0) {
+                if (failingFor.compareTo(settings.streaming().failureTimeout()) >= 0) {
                     if (finishing == null) {
                         finishing = new Finishing(ChangeStatus.FAILED, "stream " + index + " of range " + before.range()
                                 + " to " + before.target() + " kept failing for " + failingFor + ": " + failed.error(), false);
                     }
                     return Optional.empty();
                 }
-                Duration pause = settings.backoff(count);
+                Duration pause = settings.streaming().backoff(count);
                 retryAt.put(index, at.plus(pause));
                 events.streamFailed(change(), failing, failed.error(), pause);
             }
@@ -433,7 +433,7 @@ public final class DriveChange implements AutoCloseable {
     /** Persists progress and renews the lease; false when the lease is lost. */
     private boolean save(Instant at) {
         ChangeStore.Held held = store.checkpoint(change.id(), settings.coordinatorId(), List.copyOf(streams), at,
-                settings.lease());
+                settings.coordination().lease());
         if (held == ChangeStore.Held.LOST) {
             lease.lose();
             return false;
@@ -477,7 +477,7 @@ public final class DriveChange implements AutoCloseable {
     }
 
     private Duration renewEvery() {
-        return settings.lease().dividedBy(3);
+        return settings.coordination().lease().dividedBy(3);
     }
 
     /**
@@ -490,7 +490,7 @@ public final class DriveChange implements AutoCloseable {
      */
     public void renewLease() {
         Instant since = clock.now();
-        switch (store.renew(change.id(), settings.coordinatorId(), settings.lease())) {
+        switch (store.renew(change.id(), settings.coordinatorId(), settings.coordination().lease())) {
             case HELD -> lease.renewed(since);
             case LOST -> lease.lose();
         }

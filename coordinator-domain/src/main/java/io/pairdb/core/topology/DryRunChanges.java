@@ -43,7 +43,7 @@ public final class DryRunChanges {
         this.addNode = Objects.requireNonNull(addNode, "addNode");
         this.removeNode = Objects.requireNonNull(removeNode, "removeNode");
         this.changes = Objects.requireNonNull(changes, "changes");
-        this.countKeys = new CountKeys(health, scheduler, settings.healthTimeout());
+        this.countKeys = new CountKeys(health, scheduler, settings.nodeChecks().healthTimeout());
     }
 
     /** @throws PairDbException if a store cannot be reached */

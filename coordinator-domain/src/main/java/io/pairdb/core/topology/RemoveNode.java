@@ -157,9 +157,9 @@ public final class RemoveNode {
     /** Why the node counts as down, or empty when it answers its health probe. */
     private Optional<String> probe(StorageNode node) {
         try {
-            Timeouts.bound(scheduler, Futures.started(() -> health.probe(node, settings.healthTimeout())),
-                    settings.healthTimeout(), () -> new PairDbException("node " + node.id(),
-                            "no health answer within " + settings.healthTimeout())).get();
+            Timeouts.bound(scheduler, Futures.started(() -> health.probe(node, settings.nodeChecks().healthTimeout())),
+                    settings.nodeChecks().healthTimeout(), () -> new PairDbException("node " + node.id(),
+                            "no health answer within " + settings.nodeChecks().healthTimeout())).get();
             return Optional.empty();
         } catch (ExecutionException e) {
             return Optional.of(String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));

@@ -83,7 +83,7 @@ public final class RunChangeDrivers {
 
     /** Renews the change's lease every third of it, whether or not a step is under way, until the driving ends. */
     private void renewWhileDriven(Running run) {
-        scheduler.schedule(settings.lease().dividedBy(3), () -> {
+        scheduler.schedule(settings.coordination().lease().dividedBy(3), () -> {
             if (run.ending().isDone() || stopped) {
                 return;
             }
@@ -102,7 +102,7 @@ public final class RunChangeDrivers {
      */
     Optional<StartOutcome> start(TopologyChange change, List<RangeRelease> releases, StorageNode node, long expectedEpoch) {
         switch (store.start(change, RangeRelease.withRollback(releases, change.streams()), node, expectedEpoch,
-                settings.coordinatorId(), settings.lease())) {
+                settings.coordinatorId(), settings.coordination().lease())) {
             case ChangeStore.Start.Started started -> {
                 events.started(started.change());
                 drive(started.change());
@@ -129,7 +129,7 @@ public final class RunChangeDrivers {
     ChangeStore.Start startReplication(TopologyChange change, List<RangeRelease> releases, Tenant tenant,
                                        long expectedTenantVersion, long expectedEpoch) {
         ChangeStore.Start start = store.startReplication(change, RangeRelease.withRollback(releases, change.streams()),
-                tenant, expectedTenantVersion, expectedEpoch, settings.coordinatorId(), settings.lease());
+                tenant, expectedTenantVersion, expectedEpoch, settings.coordinatorId(), settings.coordination().lease());
         if (start instanceof ChangeStore.Start.Started started) {
             events.started(started.change());
             drive(started.change());
@@ -146,7 +146,7 @@ public final class RunChangeDrivers {
     public List<TopologyChange> takeOverAbandoned() {
         List<TopologyChange> taken = new ArrayList<>();
         while (!stopped) {
-            Optional<TopologyChange> claimed = store.claimAbandoned(settings.coordinatorId(), settings.lease());
+            Optional<TopologyChange> claimed = store.claimAbandoned(settings.coordinatorId(), settings.coordination().lease());
             if (claimed.isEmpty()) {
                 break;
             }
@@ -211,7 +211,7 @@ public final class RunChangeDrivers {
                 next = run.driver().step();
             } catch (RuntimeException e) {
                 events.stepFailed(run.driver().id(), e);
-                next = new Step.Wait(settings.retryBackoffInitial());
+                next = new Step.Wait(settings.streaming().retryBackoffInitial());
             }
             if (next instanceof Step.Ended ended) {
                 end(run, ended.ending());

@@ -117,9 +117,9 @@ public final class StreamRanges {
     /** The node's data id, waited for at most the storage timeout; throws what the call failed with. */
     private Optional<String> dataId(StorageNode node) {
         CompletableFuture<Optional<String>> call = Timeouts.bound(scheduler,
-                Futures.started(() -> ranges.dataId(node, settings.storageTimeout())), settings.storageTimeout(),
+                Futures.started(() -> ranges.dataId(node, settings.streaming().storageTimeout())), settings.streaming().storageTimeout(),
                 () -> new PairDbException("node " + node.id(), "node " + node.id()
-                        + " did not say which data it holds within " + settings.storageTimeout()));
+                        + " did not say which data it holds within " + settings.streaming().storageTimeout()));
         try {
             return call.get();
         } catch (ExecutionException | CompletionException e) {
@@ -244,7 +244,7 @@ public final class StreamRanges {
          */
         private Progress copy(StorageNode source, StorageNode target, List<StorageRanges.Entry> entries) {
             List<List<StorageRanges.Entry>> pieces = pieces(entries);
-            if (!lease.holdsFor(settings.storageTimeout())) {
+            if (!lease.holdsFor(settings.streaming().storageTimeout())) {
                 rewind();
                 return stopped(target);
             }
@@ -260,7 +260,7 @@ public final class StreamRanges {
             }
             Optional<Progress> refused = awaited(target, first);
             for (int i = 1; refused.isEmpty() && i < pieces.size(); i++) {
-                refused = lease.holdsFor(settings.storageTimeout())
+                refused = lease.holdsFor(settings.streaming().storageTimeout())
                         ? awaited(target, writing(target, pieces.get(i))) : Optional.of(stopped(target));
             }
             if (refused.isPresent()) {
@@ -288,7 +288,7 @@ public final class StreamRanges {
                 return Optional.of(batch);
             }
             while (true) {
-                Optional<List<StorageRanges.Entry>> batch = open(source).next(settings.storageTimeout());
+                Optional<List<StorageRanges.Entry>> batch = open(source).next(settings.streaming().storageTimeout());
                 if (batch.isPresent() && batch.get().isEmpty()) {
                     continue;
                 }
@@ -341,7 +341,7 @@ public final class StreamRanges {
             Optional<TenantId> tenant = tenants.isEmpty() ? Optional.empty() : Optional.of(tenants.get(tenantIndex));
             Optional<KeyPosition> after = stream.after()
                     .filter(p -> tenant.isEmpty() || p.tenant().equals(tenant.get()));
-            scan = ranges.scan(source, stream.range(), tenant, after, settings.batchEntries());
+            scan = ranges.scan(source, stream.range(), tenant, after, settings.streaming().batchEntries());
             scanning = source.id();
             return scan;
         }
@@ -353,7 +353,7 @@ public final class StreamRanges {
             long pieceBytes = 0;
             for (StorageRanges.Entry e : entries) {
                 long size = e.approximateBytes();
-                if (!piece.isEmpty() && (piece.size() >= settings.batchEntries() || pieceBytes + size > settings.batchBytes())) {
+                if (!piece.isEmpty() && (piece.size() >= settings.streaming().batchEntries() || pieceBytes + size > settings.streaming().batchBytes())) {
                     pieces.add(List.copyOf(piece));
                     piece = new ArrayList<>();
                     pieceBytes = 0;
@@ -367,14 +367,14 @@ public final class StreamRanges {
 
         private Progress stopped(StorageNode target) {
             return new Progress.Stopped("the lease on the change may run out before a batch write to "
-                    + target.id() + " ends (bound " + settings.storageTimeout() + ")");
+                    + target.id() + " ends (bound " + settings.streaming().storageTimeout() + ")");
         }
 
         /** A batch write under way, bounded by the storage timeout; start it only while the lease outlasts that. */
         private CompletableFuture<StorageRanges.BatchApplied> writing(StorageNode target, List<StorageRanges.Entry> piece) {
-            return Timeouts.bound(scheduler, Futures.started(() -> ranges.writeBatch(target, piece, settings.storageTimeout())),
-                    settings.storageTimeout(), () -> new PairDbException("node " + target.id(),
-                            "batch write to " + target.id() + " not acknowledged within " + settings.storageTimeout()));
+            return Timeouts.bound(scheduler, Futures.started(() -> ranges.writeBatch(target, piece, settings.streaming().storageTimeout())),
+                    settings.streaming().storageTimeout(), () -> new PairDbException("node " + target.id(),
+                            "batch write to " + target.id() + " not acknowledged within " + settings.streaming().storageTimeout()));
         }
 
         /** Waits for a batch write; what stopped it, if anything did. */

@@ -53,9 +53,12 @@ final class ChangeCluster {
 
     /** Short timings, so tests cover timeouts in a few simulated seconds. */
     static ChangeSettings settings(String coordinatorId) {
-        return new ChangeSettings(coordinatorId, Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofSeconds(60),
-                Duration.ofSeconds(1), Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofSeconds(4), 10,
-                1024 * 1024, Duration.ofSeconds(5), Duration.ZERO, Duration.ofSeconds(1));
+        return new ChangeSettings(coordinatorId,
+                new ChangeSettings.Coordination(Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofSeconds(60),
+                        Duration.ofSeconds(1)),
+                new ChangeSettings.Streaming(Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofSeconds(4), 10,
+                        1024 * 1024, Duration.ofSeconds(5), Duration.ZERO, ChangeSettings.DEFAULT_STREAM_CONCURRENCY),
+                new ChangeSettings.NodeChecks(Duration.ofSeconds(1)));
     }
 
     final class Coordinator {
@@ -77,7 +80,7 @@ final class ChangeCluster {
             this.id = id;
             topology.reload();
             ClusterStores stores = new ClusterStores(nodes, tenants, changes);
-            fence = new EpochFence(registry, topology, id, settings.livenessTimeout());
+            fence = new EpochFence(registry, topology, id, settings.coordination().livenessTimeout());
             StreamRanges streaming = new StreamRanges(data, scheduler, settings, throttle);
             driver = new RunChangeDrivers(changes, topology, fence, streaming, scheduler, clock, settings, new ChangeEvents() {
                 @Override

@@ -240,10 +240,8 @@ class DriveChangeTest {
         ChangeSettings d = ChangeCluster.settings("coord-a");
         // a scan batch of 100 entries goes out as several small batch writes; one stream at a time, as
         // the test runs the blocked batch on a thread of its own and the rest on this one
-        ChangeCluster.Coordinator a = cluster.coordinator(new ChangeSettings(d.coordinatorId(), d.lease(),
-                d.livenessTimeout(), d.epochWaitTimeout(), d.settleDelay(), d.streamFailureTimeout(),
-                d.retryBackoffInitial(), d.retryBackoffMax(), 100, 1024, d.storageTimeout(), d.checkpointInterval(),
-                d.healthTimeout()).withStreamConcurrency(1));
+        ChangeCluster.Coordinator a = cluster.coordinator(d.withStreaming(d.streaming().withBatches(100, 1024)
+                .withConcurrency(1)));
         ChangeCluster.Coordinator b = cluster.coordinator("coord-b");
         ChangeId id = a.add("n4", 16).change().id();
         NodeId n4 = new NodeId("n4");
@@ -278,10 +276,7 @@ class DriveChangeTest {
         cluster.tenant("big", 3);
         cluster.load("big", 600);
         ChangeSettings rarely = ChangeCluster.settings("coord-a");
-        rarely = new ChangeSettings(rarely.coordinatorId(), rarely.lease(), rarely.livenessTimeout(),
-                rarely.epochWaitTimeout(), rarely.settleDelay(), rarely.streamFailureTimeout(), rarely.retryBackoffInitial(),
-                rarely.retryBackoffMax(), rarely.batchEntries(), rarely.batchBytes(), rarely.storageTimeout(),
-                Duration.ofHours(1), rarely.healthTimeout());
+        rarely = rarely.withStreaming(rarely.streaming().withCheckpointInterval(Duration.ofHours(1)));
         ChangeCluster.Coordinator a = cluster.coordinator(rarely);
         var started = a.add("n4", 16);
         NodeId n4 = new NodeId("n4");
@@ -298,7 +293,7 @@ class DriveChangeTest {
 
     @Test
     public void backoffDoublesUpToItsMaximum() {
-        ChangeSettings s = ChangeCluster.settings("c");
+        ChangeSettings.Streaming s = ChangeCluster.settings("c").streaming();
         assertThat(List.of(s.backoff(1), s.backoff(2), s.backoff(3), s.backoff(4), s.backoff(9)))
                 .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(4),
                         Duration.ofSeconds(4));
