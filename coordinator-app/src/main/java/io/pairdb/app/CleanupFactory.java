@@ -1,8 +1,10 @@
 package io.pairdb.app;
 
+import static io.pairdb.app.config.ConfigurationError.checked;
+import static io.pairdb.app.config.ConfigurationError.positive;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pairdb.app.config.CleanupProperties;
-import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.StorageProperties;
 import io.pairdb.core.cleanup.CleanupSettings;
 import io.pairdb.core.cleanup.Cleanups;
@@ -24,16 +26,10 @@ public class CleanupFactory {
     @Singleton
     CleanupSettings cleanupSettings(CleanupProperties p, StorageProperties storage,
                                     @Named("coordinator-instance") String instance) {
-        if (p.getInterval() == null || !p.getInterval().isPositive()) {
-            throw new ConfigurationError("pairdb.cleanup.interval", "must be a positive duration");
-        }
-        try {
-            return new CleanupSettings(instance, p.getGracePeriod(), p.getClaim(), p.getRangesPerClaim(),
-                    p.getStorageTimeout(), p.getScanBatch(),
-                    CleanupSettings.handoverWindowFor(storage.getTombstoneGcGrace()));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new ConfigurationError("pairdb.cleanup", e.getMessage());
-        }
+        positive("pairdb.cleanup.interval", p.getInterval());
+        return checked("pairdb.cleanup", () -> new CleanupSettings(instance, p.getGracePeriod(), p.getClaim(),
+                p.getRangesPerClaim(), p.getStorageTimeout(), p.getScanBatch(),
+                    CleanupSettings.handoverWindowFor(storage.getTombstoneGcGrace())));
     }
 
     @Singleton

@@ -1,5 +1,7 @@
 package io.pairdb.app;
 
+import static io.pairdb.app.config.ConfigurationError.checked;
+
 import io.grpc.BindableService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.lettuce.core.RedisClient;
@@ -154,14 +156,11 @@ public class CoordinatorFactory {
         if (isBlank(p.getTlsCertFile()) != isBlank(p.getTlsKeyFile())) {
             throw new ConfigurationError("pairdb.storage-nodes.tls-cert-file", "and tls-key-file go together");
         }
-        try {
-            return StorageNodeTls.start(new StorageNodeTls.Files(Path.of(p.getTlsCaFile()),
+        return checked("pairdb.storage-nodes.tls-ca-file", () -> StorageNodeTls.start(new StorageNodeTls.Files(
+                    Path.of(p.getTlsCaFile()),
                     Optional.ofNullable(p.getTlsCertFile()).filter(f -> !f.isBlank()).map(Path::of),
                     Optional.ofNullable(p.getTlsKeyFile()).filter(f -> !f.isBlank()).map(Path::of),
-                    p.getTlsRefreshInterval()));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationError("pairdb.storage-nodes.tls-ca-file", e.getMessage());
-        }
+                    p.getTlsRefreshInterval())));
     }
 
     private static boolean isBlank(String value) {

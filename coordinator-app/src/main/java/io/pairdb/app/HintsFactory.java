@@ -1,5 +1,8 @@
 package io.pairdb.app;
 
+import static io.pairdb.app.config.ConfigurationError.checked;
+import static io.pairdb.app.config.ConfigurationError.positive;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
@@ -24,7 +27,6 @@ import io.pairdb.core.liveness.DetectFailures;
 import io.pairdb.core.liveness.FailureDetector;
 import io.pairdb.core.version.ClockIssuer;
 import jakarta.inject.Singleton;
-import java.time.Duration;
 
 /**
  * Builds hinted handoff and failure detection from {@code pairdb.hints.*} and
@@ -83,11 +85,7 @@ public class HintsFactory {
     @Singleton
     FailureDetector failureDetector(FailureDetectorProperties p) {
         positive("pairdb.failure-detector.interval", p.getInterval());
-        try {
-            return new FailureDetector(p.getFailuresBeforeDown());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationError("pairdb.failure-detector.failures-before-down", e.getMessage());
-        }
+        return checked("pairdb.failure-detector.failures-before-down", () -> new FailureDetector(p.getFailuresBeforeDown()));
     }
 
     @Singleton
@@ -97,9 +95,4 @@ public class HintsFactory {
         return new DetectFailures(topology, health, detector, env.scheduler(), p.getTimeout());
     }
 
-    private static void positive(String key, Duration value) {
-        if (value == null || !value.isPositive()) {
-            throw new ConfigurationError(key, "must be a positive duration, was " + value);
-        }
-    }
 }

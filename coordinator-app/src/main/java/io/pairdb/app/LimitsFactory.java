@@ -1,5 +1,8 @@
 package io.pairdb.app;
 
+import static io.pairdb.app.config.ConfigurationError.atLeastOne;
+import static io.pairdb.app.config.ConfigurationError.positive;
+
 import io.grpc.ServerBuilder;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyServerBuilder;
@@ -99,21 +102,9 @@ public class LimitsFactory {
                 p.getMaxResetStreamsPerWindow()), Math.toIntExact(window.toSeconds()));
     }
 
-    private static int atLeastOne(String key, int value) {
-        if (value < 1) {
-            throw new ConfigurationError(key, "must be at least 1, was " + value);
-        }
-        return value;
-    }
 
     private static long millis(String key, Duration value) {
         return positive(key, value).toMillis();
     }
 
-    private static Duration positive(String key, Duration value) {
-        if (value == null || !value.isPositive()) {
-            throw new ConfigurationError(key, "must be a positive duration, was " + value);
-        }
-        return value;
-    }
 }

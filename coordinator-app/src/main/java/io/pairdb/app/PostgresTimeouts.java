@@ -1,5 +1,7 @@
 package io.pairdb.app;
 
+import static io.pairdb.app.config.ConfigurationError.positive;
+
 import io.micronaut.configuration.jdbc.hikari.DatasourceConfiguration;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
@@ -44,10 +46,4 @@ public class PostgresTimeouts implements BeanCreatedEventListener<DatasourceConf
         return Math.max(1, (timeout.toMillis() + 999) / 1000);
     }
 
-    private static Duration positive(String key, Duration value) {
-        if (value == null || !value.isPositive()) {
-            throw new ConfigurationError(key, "must be a positive duration, was " + value);
-        }
-        return value;
-    }
 }

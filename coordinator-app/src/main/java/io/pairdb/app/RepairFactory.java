@@ -1,5 +1,8 @@
 package io.pairdb.app;
 
+import static io.pairdb.app.config.ConfigurationError.checked;
+import static io.pairdb.app.config.ConfigurationError.positive;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import io.pairdb.adapters.repair.MicrometerRepairEvents;
@@ -29,21 +32,13 @@ public class RepairFactory {
 
     @Singleton
     RepairSettings repairSettings(RepairProperties p) {
-        try {
-            return new RepairSettings(p.getFanOut(), p.getLeafKeys(), p.getMaxDepth(), p.getStorageTimeout(),
-                    p.getBatchSize());
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new ConfigurationError("pairdb.repair", e.getMessage());
-        }
+        return checked("pairdb.repair", () -> new RepairSettings(p.getFanOut(), p.getLeafKeys(), p.getMaxDepth(),
+                p.getStorageTimeout(), p.getBatchSize()));
     }
 
     @Singleton
     RepairTenants.Runner repairRunner(RepairProperties p, @Named("coordinator-instance") String instance) {
-        try {
-            return new RepairTenants.Runner(instance, p.getLease());
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new ConfigurationError("pairdb.repair.lease", "must be a positive duration");
-        }
+        return new RepairTenants.Runner(instance, positive("pairdb.repair.lease", p.getLease()));
     }
 
     @Singleton
@@ -60,14 +55,9 @@ public class RepairFactory {
             throw new ConfigurationError("pairdb.repair.schedule-throughput-mib-per-second",
                     "must be 0 (no cap) or a positive number of MiB per second, not " + p.getScheduleThroughputMibPerSecond());
         }
-        if (p.getScheduleInterval() == null || !p.getScheduleInterval().isPositive()) {
-            throw new ConfigurationError("pairdb.repair.schedule-interval", "must be a positive duration");
-        }
-        try {
-            return new RepairSchedule(p.getPeriod(), p.getLease(), p.getScheduleThroughputMibPerSecond() * MIB);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new ConfigurationError("pairdb.repair.period", e.getMessage());
-        }
+        positive("pairdb.repair.schedule-interval", p.getScheduleInterval());
+        return checked("pairdb.repair.period", () -> new RepairSchedule(p.getPeriod(), p.getLease(),
+                p.getScheduleThroughputMibPerSecond() * MIB));
     }
 
     @Singleton

@@ -1,10 +1,11 @@
 package io.pairdb.app;
 
+import static io.pairdb.app.config.ConfigurationError.positive;
+
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.scheduling.annotation.Scheduled;
-import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.RepairProperties;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.repair.RepairTenants;
@@ -29,9 +30,7 @@ public class RepairResumption {
     private final LongLooks looks = new LongLooks("repair-resume");
 
     public RepairResumption(RepairTenants repair, RepairProperties properties) {
-        if (properties.getResumeInterval() == null || !properties.getResumeInterval().isPositive()) {
-            throw new ConfigurationError("pairdb.repair.resume-interval", "must be a positive duration");
-        }
+        positive("pairdb.repair.resume-interval", properties.getResumeInterval());
         this.repair = repair;
     }
 

@@ -1,5 +1,7 @@
 package io.pairdb.app;
 
+import static io.pairdb.app.config.ConfigurationError.checked;
+
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
@@ -56,12 +58,8 @@ public class SecurityFactory {
     @Singleton
     Authenticate authenticate(ApiKeyStore store, Clock clock, SecurityProperties p) {
         Map<String, Grants> identities = identities(p.getIdentities());
-        try {
-            return new Authenticate(store, clock, identities, new Authenticate.Settings(p.getKeyCacheTtl(),
-                    p.getMaxCachedKeys()));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationError("pairdb.security", e.getMessage());
-        }
+        return checked("pairdb.security", () -> new Authenticate(store, clock, identities,
+                new Authenticate.Settings(p.getKeyCacheTtl(), p.getMaxCachedKeys())));
     }
 
     @Singleton
@@ -107,12 +105,8 @@ public class SecurityFactory {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationError("pairdb.security.tls.client-certificates", e.getMessage());
         }
-        try {
-            return Optional.of(new ServerTls.Settings(Path.of(p.getCertFile()), Path.of(p.getKeyFile()), clientCa, clients,
-                    p.getRefreshInterval()));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationError("pairdb.security.tls", e.getMessage());
-        }
+        return checked("pairdb.security.tls", () -> Optional.of(new ServerTls.Settings(Path.of(p.getCertFile()),
+                Path.of(p.getKeyFile()), clientCa, clients, p.getRefreshInterval())));
     }
 
     @Singleton

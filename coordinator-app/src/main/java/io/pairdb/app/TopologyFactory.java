@@ -1,5 +1,8 @@
 package io.pairdb.app;
 
+import static io.pairdb.app.config.ConfigurationError.checked;
+import static io.pairdb.app.config.ConfigurationError.positive;
+
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.pairdb.adapters.storage.GrpcStorageRanges;
@@ -61,12 +64,8 @@ public class TopologyFactory {
     @Singleton
     ChangeSettings changeSettings(TopologyChangeProperties p, StorageProperties storage,
                                   @Named("coordinator-instance") String instance) {
-        if (p.getHeartbeatInterval() == null || !p.getHeartbeatInterval().isPositive()) {
-            throw new ConfigurationError("pairdb.topology-changes.heartbeat-interval", "must be a positive duration");
-        }
-        if (p.getTakeoverInterval() == null || !p.getTakeoverInterval().isPositive()) {
-            throw new ConfigurationError("pairdb.topology-changes.takeover-interval", "must be a positive duration");
-        }
+        positive("pairdb.topology-changes.heartbeat-interval", p.getHeartbeatInterval());
+        positive("pairdb.topology-changes.takeover-interval", p.getTakeoverInterval());
         if (p.getLivenessTimeout() != null && p.getLivenessTimeout().compareTo(p.getHeartbeatInterval()) <= 0) {
             throw new ConfigurationError("pairdb.topology-changes.liveness-timeout",
                     "must be longer than the heartbeat interval, or every coordinator looks gone between two heartbeats");
@@ -75,17 +74,13 @@ public class TopologyFactory {
             throw new ConfigurationError("pairdb.topology-changes.stream-concurrency",
                     "must be at least 1 (streams of a change copied at once), not " + p.getStreamConcurrency());
         }
-        try {
-            return new ChangeSettings(instance,
+        return checked("pairdb.topology-changes", () -> new ChangeSettings(instance,
                     new ChangeSettings.Coordination(p.getLease(), p.getLivenessTimeout(), p.getEpochWaitTimeout(),
                             p.getSettleDelay()),
                     new ChangeSettings.Streaming(p.getStreamFailureTimeout(), p.getRetryBackoff(), p.getRetryBackoffMax(),
                             p.getBatchEntries(), p.getBatchBytes(), p.getStorageTimeout(), p.getCheckpointInterval(),
                             p.getStreamConcurrency()),
-                    new ChangeSettings.NodeChecks(p.getHealthTimeout(), storage.getTombstoneGcGrace()));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new ConfigurationError("pairdb.topology-changes", e.getMessage());
-        }
+                    new ChangeSettings.NodeChecks(p.getHealthTimeout(), storage.getTombstoneGcGrace())));
     }
 
     @Singleton
@@ -96,11 +91,8 @@ public class TopologyFactory {
 
     @Singleton
     AllowedNodeAddresses allowedNodeAddresses(StorageNodesProperties p) {
-        try {
-            return AllowedNodeAddresses.parse(p.getAllowedAddresses() == null ? List.of() : p.getAllowedAddresses());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationError("pairdb.storage-nodes.allowed-addresses", e.getMessage());
-        }
+        return checked("pairdb.storage-nodes.allowed-addresses", () -> AllowedNodeAddresses.parse(
+                p.getAllowedAddresses() == null ? List.of() : p.getAllowedAddresses()));
     }
 
     @Singleton

@@ -1,10 +1,11 @@
 package io.pairdb.app;
 
+import static io.pairdb.app.config.ConfigurationError.positive;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
-import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.cleanup.CleanupSettings;
 import io.pairdb.core.port.ChangeStore;
@@ -61,9 +62,7 @@ public class WorkInFlightGauges {
     public WorkInFlightGauges(ChangeStore changes, CleanupStore cleanups, Clock clock, CleanupSettings cleanup,
                               MeterRegistry registry,
                               @Value("${pairdb.metrics.store-refresh-interval:30s}") Duration refreshInterval) {
-        if (refreshInterval == null || !refreshInterval.isPositive()) {
-            throw new ConfigurationError("pairdb.metrics.store-refresh-interval", "must be a positive duration");
-        }
+        positive("pairdb.metrics.store-refresh-interval", refreshInterval);
         this.changes = changes;
         this.cleanups = cleanups;
         this.clock = clock;
