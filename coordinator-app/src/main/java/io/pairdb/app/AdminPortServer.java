@@ -27,6 +27,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.pairdb.app.limits.LimitsFactory;
+import io.pairdb.app.security.SecurityFactory;
 
 /**
  * The admin API on a port of its own ({@code pairdb.security.admin-port}), so that a network

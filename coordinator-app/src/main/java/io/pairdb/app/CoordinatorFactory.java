@@ -49,6 +49,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Supplier;
+import io.pairdb.app.identity.CoordinatorIdentity;
 
 /** Builds the core from configuration; the only place that knows both the core and Micronaut. */
 @Factory

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
  * coordinator is stopping, nothing. Nothing escapes to the scheduler, so a round's failure never
  * reaches the next round or the framework's anonymous handler.
  */
-final class PeriodicRound {
+public final class PeriodicRound {
     private PeriodicRound() {
     }
 
@@ -20,7 +20,7 @@ final class PeriodicRound {
      * Runs {@code round}; a failure is logged on {@code log} with {@code event} and {@code what}
      * (what could not be done, e.g. "cleanup run failed").
      */
-    static void run(Logger log, String event, String what, Runnable round) {
+    public static void run(Logger log, String event, String what, Runnable round) {
         try {
             round.run();
         } catch (RejectedExecutionException e) {

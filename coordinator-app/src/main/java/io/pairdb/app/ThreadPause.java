@@ -4,7 +4,7 @@ import io.pairdb.core.port.Pause;
 import java.time.Duration;
 
 /** Pauses by sleeping the calling thread, which is a worker of its own (the repair schedule's). */
-final class ThreadPause implements Pause {
+public final class ThreadPause implements Pause {
     @Override
     public void pause(Duration duration) {
         if (!duration.isPositive()) {

@@ -8,14 +8,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The samples of a Prometheus text exposition, enough to look series up by name and labels. */
-record PrometheusText(List<Sample> all) {
-    record Sample(String name, Map<String, String> labels, double value) {
+public record PrometheusText(List<Sample> all) {
+    public record Sample(String name, Map<String, String> labels, double value) {
     }
 
     private static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)(?:\\s+\\S+)?$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
 
-    static PrometheusText parse(String text) {
+    public static PrometheusText parse(String text) {
         List<Sample> samples = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
@@ -45,12 +45,12 @@ record PrometheusText(List<Sample> all) {
         };
     }
 
-    List<Sample> samples(String name) {
+    public List<Sample> samples(String name) {
         return all.stream().filter(s -> s.name().equals(name)).toList();
     }
 
     /** The value of the one series with this name whose labels include {@code labels}. */
-    double value(String name, Map<String, String> labels) {
+    public double value(String name, Map<String, String> labels) {
         List<Sample> matching = matching(name, labels);
         if (matching.size() != 1) {
             throw new AssertionError("expected one series " + name + labels + ", found " + matching);
@@ -59,7 +59,7 @@ record PrometheusText(List<Sample> all) {
     }
 
     /** The sum over every series with this name whose labels include {@code labels}. */
-    double sum(String name, Map<String, String> labels) {
+    public double sum(String name, Map<String, String> labels) {
         return matching(name, labels).stream().mapToDouble(Sample::value).sum();
     }
 

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import io.pairdb.app.security.SecurityStartup;
 
 /** A coordinator is secure unless its configuration says otherwise, and then it says so at every start. */
 class SecureByDefaultIT {

@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.topology;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.pairdb.app.hints.HintReplayLog;
 
 /**
  * What happens to topology changes on this coordinator, as one structured log line per event and

@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.hints;
 
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.pairdb.core.hints.ReplayHints;
@@ -8,6 +8,7 @@ import io.pairdb.core.liveness.DetectFailures;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.pairdb.app.PeriodicRound;
 
 /**
  * Probes every storage node each {@code pairdb.failure-detector.interval}, logs each node that

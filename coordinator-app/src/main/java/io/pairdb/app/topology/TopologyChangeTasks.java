@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.topology;
 
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.pairdb.app.PeriodicRound;
 
 /**
  * The periodic side of topology changes, from the moment this coordinator serves requests: it

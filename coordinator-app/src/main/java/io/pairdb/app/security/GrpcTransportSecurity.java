@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.security;
 
 import io.grpc.ServerBuilder;
 import io.grpc.netty.NettyServerBuilder;

@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.repair;
 
 import static io.pairdb.app.config.ConfigurationError.checked;
 import static io.pairdb.app.config.ConfigurationError.positive;
@@ -21,6 +21,7 @@ import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ClusterTopology;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import io.pairdb.app.ThreadPause;
 
 /**
  * Builds anti-entropy repair from {@code pairdb.repair.*}; the admin API runs it on demand and

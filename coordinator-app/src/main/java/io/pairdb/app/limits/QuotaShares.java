@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.limits;
 
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.pairdb.app.config.TopologyChangeProperties;
@@ -7,6 +7,7 @@ import io.pairdb.core.port.CoordinatorRegistry;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.pairdb.app.PeriodicRound;
 
 /**
  * Counts the live coordinators (those heard from within {@code pairdb.topology-changes.liveness-timeout})

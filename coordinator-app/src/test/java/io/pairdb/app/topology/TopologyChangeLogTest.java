@@ -1,9 +1,10 @@
-package io.pairdb.app;
+package io.pairdb.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pairdb.app.PrometheusText;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.port.CoordinatorRegistry;
 import io.pairdb.core.ring.KeyPosition;

@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.limits;
 
 import io.grpc.BindableService;
 import io.grpc.ServerBuilder;
@@ -8,6 +8,7 @@ import io.micronaut.context.event.BeanCreatedEventListener;
 import io.pairdb.adapters.grpc.MalformedRequests;
 import jakarta.inject.Singleton;
 import java.util.List;
+import io.pairdb.app.AdminPortServer;
 
 /**
  * Requests that do not parse are answered {@code INVALID_ARGUMENT}/{@code MALFORMED_REQUEST}

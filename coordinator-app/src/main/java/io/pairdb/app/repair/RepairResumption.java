@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.repair;
 
 import static io.pairdb.app.config.ConfigurationError.positive;
 

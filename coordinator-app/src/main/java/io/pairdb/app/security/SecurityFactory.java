@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.security;
 
 import static io.pairdb.app.config.ConfigurationError.checked;
 
@@ -127,7 +127,7 @@ public class SecurityFactory {
     }
 
     /** {@code pairdb.security.admin-port}, when set and not blank. */
-    static OptionalInt adminPort(SecurityProperties p) {
+    public static OptionalInt adminPort(SecurityProperties p) {
         String value = p.getAdminPort() == null ? "" : p.getAdminPort().strip();
         if (value.isEmpty()) {
             return OptionalInt.empty();

@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.hints;
 
 import io.pairdb.core.Futures;
 import io.pairdb.core.hints.DropReason;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * One log line per hint replay run that did something or stopped early, whoever started it.
  * Drops and early stops are WARN: drops are writes a replica will miss until it is repaired.
  */
-final class HintReplayLog {
+public final class HintReplayLog {
     private static final Logger LOG = LoggerFactory.getLogger(HintReplayLog.class);
 
     private HintReplayLog() {
@@ -38,7 +38,7 @@ final class HintReplayLog {
     }
 
     /** For {@code whenComplete}: a run that ended by throwing is a bug, and must not go unnoticed. */
-    static void failedIfSo(Object ignored, Throwable error) {
+    public static void failedIfSo(Object ignored, Throwable error) {
         Throwable cause = Futures.cause(error);
         if (cause instanceof RejectedExecutionException) {
             // the scheduler stopped with the coordinator; claims left behind expire with their lease

@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.cleanup;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,6 +9,7 @@ import io.pairdb.core.cleanup.CleanupOrder;
 import io.pairdb.core.cleanup.RangeCleanup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.pairdb.app.WorkInFlightGauges;
 
 /**
  * Cleanup outcomes as log events and counters: {@code coordinator_cleanup_ranges_total{outcome}},

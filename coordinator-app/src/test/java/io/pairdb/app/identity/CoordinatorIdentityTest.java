@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

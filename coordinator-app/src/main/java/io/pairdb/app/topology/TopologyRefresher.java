@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.topology;
 
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.pairdb.core.ring.TopologyView;
@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.pairdb.app.PeriodicRound;
 
 /** Polls the ring epoch so a node registered through another coordinator is used here too. */
 @Singleton

@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.repair;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

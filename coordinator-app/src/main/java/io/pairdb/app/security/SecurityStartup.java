@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.security;
 
 import io.micronaut.context.annotation.Context;
 import io.pairdb.adapters.postgres.PostgresNotificationListener;

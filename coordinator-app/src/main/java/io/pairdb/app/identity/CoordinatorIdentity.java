@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.identity;
 
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.port.Clock;
@@ -40,12 +40,12 @@ public final class CoordinatorIdentity {
         this.clock = clock;
     }
 
-    static CoordinatorIdentity configured(String id) {
+    public static CoordinatorIdentity configured(String id) {
         return new CoordinatorIdentity(id, CoordinatorIdLease.fixed(id), Optional.empty(), id, Duration.ZERO,
                 System::currentTimeMillis);
     }
 
-    static CoordinatorIdentity leased(CoordinatorIds pool, String host, Duration lease, Clock clock) {
+    public static CoordinatorIdentity leased(CoordinatorIds pool, String host, Duration lease, Clock clock) {
         // the instance name only has to be unique among running coordinators
         String instance = host + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
         long requested = clock.nowMillis();

@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.repair;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.pairdb.app.PeriodicRound;
 
 /**
  * The repair schedule's driver: every {@code pairdb.repair.schedule-interval}, from the moment this

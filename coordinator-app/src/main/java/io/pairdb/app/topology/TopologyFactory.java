@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.topology;
 
 import static io.pairdb.app.config.ConfigurationError.checked;
 import static io.pairdb.app.config.ConfigurationError.positive;

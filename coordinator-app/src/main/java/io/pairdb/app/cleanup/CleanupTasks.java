@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.cleanup;
 
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.pairdb.app.PeriodicRound;
 
 /**
  * Every {@code pairdb.cleanup.interval}, from the moment this coordinator serves requests, cleans

@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.identity;
 
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;

@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.hints;
 
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.pairdb.core.hints.DescribeHints;
@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.pairdb.app.PeriodicRound;
 
 /**
  * The periodic side of hinted handoff: every {@code pairdb.hints.replay-interval} the

@@ -1,4 +1,4 @@
-package io.pairdb.app;
+package io.pairdb.app.limits;
 
 import static io.pairdb.app.config.ConfigurationError.atLeastOne;
 import static io.pairdb.app.config.ConfigurationError.positive;
@@ -78,7 +78,7 @@ public class LimitsFactory {
     }
 
     /** The connection limits of {@code pairdb.limits.*} on {@code builder}; throws a ConfigurationError for a bad one. */
-    static void apply(LimitsProperties p, NettyServerBuilder builder) {
+    public static void apply(LimitsProperties p, NettyServerBuilder builder) {
         builder.maxInboundMetadataSize(atLeastOne("pairdb.limits.max-inbound-metadata-bytes", p.getMaxInboundMetadataBytes()));
         builder.maxConcurrentCallsPerConnection(atLeastOne("pairdb.limits.max-concurrent-calls-per-connection",
                 p.getMaxConcurrentCallsPerConnection()));
