@@ -6,8 +6,9 @@ import io.pairdb.core.cleanup.CleanupOutcome;
 import io.pairdb.core.cleanup.CleanupSettings;
 import io.pairdb.core.cleanup.RangeCleanup;
 import io.pairdb.core.cleanup.RunCleanup;
+import io.pairdb.core.hints.DropReason;
 import io.pairdb.core.hints.ExpireHints;
-import io.pairdb.core.hints.HintMetrics;
+import io.pairdb.core.hints.HintEvents;
 import io.pairdb.core.hints.HintSettings;
 import io.pairdb.core.hints.HintTally;
 import io.pairdb.core.hints.ReplayHints;
@@ -184,14 +185,12 @@ final class SimCoordinator {
 
             HintSettings hintSettings = new HintSettings(id, 100, Duration.ofSeconds(1), 3, config.hintTtl,
                     Duration.ofSeconds(20), Duration.ofSeconds(5));
-            HintTally tally = new HintTally(id, HintMetrics.NONE, clock.now());
+            HintTally tally = new HintTally(id, new TracedHintEvents(), clock.now());
             replay = new ReplayHints(stores.hints(), storage, topology, tenants, tally, env, hintSettings);
-            replay.addListener(this::replayEnded);
             expiry = new ExpireHints(stores.hints(), tally, clock, config.hintTtl);
 
             detector = new FailureDetector(config.failuresBeforeDown);
-            detection = new DetectFailures(topology, storage, detector, scheduler, config.probeTimeout);
-            detection.addListener(this::livenessChanged);
+            detection = new DetectFailures(topology, storage, detector, scheduler, config.probeTimeout, this::livenessChanged);
 
             ChangeSettings changeSettings = new ChangeSettings(instance,
                     new ChangeSettings.Coordination(config.lease, config.livenessTimeout, Duration.ofMinutes(2),
@@ -344,10 +343,34 @@ final class SimCoordinator {
             }
         }
 
-        private void replayEnded(ReplayReport r) {
-            if (r.delivered() + r.failed() + r.droppedTotal() > 0) {
-                world.trace().line(endpoint, "hint replay to " + r.target() + " ended " + r.ending() + ": "
-                        + r.delivered() + " delivered, " + r.failed() + " failed, " + r.droppedTotal() + " dropped");
+        /** The end of each hint replay run goes into the trace; the counts the simulation does not need. */
+        private final class TracedHintEvents implements HintEvents {
+            @Override
+            public void replayEnded(ReplayReport r) {
+                if (r.delivered() + r.failed() + r.droppedTotal() > 0) {
+                    world.trace().line(endpoint, "hint replay to " + r.target() + " ended " + r.ending() + ": "
+                            + r.delivered() + " delivered, " + r.failed() + " failed, " + r.droppedTotal() + " dropped");
+                }
+            }
+
+            @Override
+            public void replayed(NodeId target, long count) {
+            }
+
+            @Override
+            public void replayFailed(NodeId target, long count) {
+            }
+
+            @Override
+            public void dropped(NodeId target, DropReason reason, long count) {
+            }
+
+            @Override
+            public void pending(NodeId target, long count) {
+            }
+
+            @Override
+            public void oldestPending(NodeId target, Optional<Duration> age) {
             }
         }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pairdb.adapters.storage.GrpcStorageNodes;
 import io.pairdb.core.hints.Hint;
-import io.pairdb.core.hints.HintMetrics;
+import io.pairdb.core.hints.HintEvents;
 import io.pairdb.core.hints.HintSettings;
 import io.pairdb.core.hints.HintTally;
 import io.pairdb.core.hints.ReplayHints;
@@ -77,7 +77,7 @@ class PostgresHintReplayTest {
     private ReplayHints replayer(String coordinatorId) {
         Environment env = new Environment(clock, scheduler, CoordinatorMetrics.NONE, CoordinatorSettings.defaults());
         HintSettings settings = HintSettings.defaults(coordinatorId).withBatches(50, Duration.ofMillis(10));
-        return new ReplayHints(hints, storage, topology, tenants, new HintTally(coordinatorId, HintMetrics.NONE, Instant.now()),
+        return new ReplayHints(hints, storage, topology, tenants, new HintTally(coordinatorId, HintEvents.NONE, Instant.now()),
                 env, settings);
     }
 

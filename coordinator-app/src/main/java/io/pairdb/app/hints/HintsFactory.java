@@ -6,13 +6,13 @@ import static io.pairdb.app.config.ConfigurationError.positive;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
-import io.pairdb.adapters.hints.MicrometerHintMetrics;
+import io.pairdb.adapters.hints.ObservedHints;
 import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.FailureDetectorProperties;
 import io.pairdb.app.config.HintsProperties;
 import io.pairdb.core.hints.DescribeHints;
 import io.pairdb.core.hints.ExpireHints;
-import io.pairdb.core.hints.HintMetrics;
+import io.pairdb.core.hints.HintEvents;
 import io.pairdb.core.hints.HintSettings;
 import io.pairdb.core.hints.HintTally;
 import io.pairdb.core.hints.ReplayHints;
@@ -24,13 +24,14 @@ import io.pairdb.core.replication.Environment;
 import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.liveness.DetectFailures;
+import io.pairdb.core.liveness.LivenessEvents;
 import io.pairdb.core.liveness.FailureDetector;
 import io.pairdb.core.version.ClockIssuer;
 import jakarta.inject.Singleton;
 
 /**
  * Builds hinted handoff and failure detection from {@code pairdb.hints.*} and
- * {@code pairdb.failure-detector.*}. {@link FailureDetection} and {@link HintMaintenance}
+ * {@code pairdb.failure-detector.*}. {@link FailureDetection}, {@link LivenessLog} and {@link HintMaintenance}
  * drive them on their intervals.
  */
 @Factory
@@ -50,25 +51,23 @@ public class HintsFactory {
     }
 
     @Singleton
-    HintMetrics hintMetrics(MeterRegistry registry, HintSettings settings) {
+    HintEvents hintEvents(MeterRegistry registry, HintSettings settings) {
         // beside coordinator_hints_oldest_age_seconds, so an alert can say "near the TTL" without repeating it
         Gauge.builder("coordinator.hints.ttl", settings, s -> s.ttl().toMillis() / 1000.0)
                 .description("Hints older than this are dropped (pairdb.hints.ttl)").baseUnit("seconds")
                 .strongReference(true).register(registry);
-        return new MicrometerHintMetrics(registry);
+        return new ObservedHints(registry);
     }
 
     @Singleton
-    HintTally hintTally(HintSettings settings, HintMetrics metrics, Clock clock) {
-        return new HintTally(settings.replayerId(), metrics, clock.now());
+    HintTally hintTally(HintSettings settings, HintEvents events, Clock clock) {
+        return new HintTally(settings.replayerId(), events, clock.now());
     }
 
     @Singleton
     ReplayHints replayHints(HintStore hints, StorageNodes nodes, ClusterTopology topology, TenantService tenants,
                             HintTally tally, Environment env, HintSettings settings) {
-        ReplayHints replay = new ReplayHints(hints, nodes, topology, tenants, tally, env, settings);
-        replay.addListener(HintReplayLog::ended);
-        return replay;
+        return new ReplayHints(hints, nodes, topology, tenants, tally, env, settings);
     }
 
     @Singleton
@@ -77,7 +76,7 @@ public class HintsFactory {
     }
 
     @Singleton
-    DescribeHints describeHints(HintStore hints, ClusterTopology topology, HintTally tally, HintMetrics metrics,
+    DescribeHints describeHints(HintStore hints, ClusterTopology topology, HintTally tally, HintEvents metrics,
                                 Clock clock) {
         return new DescribeHints(hints, topology, tally, metrics, clock);
     }
@@ -90,9 +89,9 @@ public class HintsFactory {
 
     @Singleton
     DetectFailures detectFailures(ClusterTopology topology, StorageHealth health, FailureDetector detector,
-                                  Environment env, FailureDetectorProperties p) {
+                                  Environment env, FailureDetectorProperties p, LivenessEvents events) {
         positive("pairdb.failure-detector.timeout", p.getTimeout());
-        return new DetectFailures(topology, health, detector, env.scheduler(), p.getTimeout());
+        return new DetectFailures(topology, health, detector, env.scheduler(), p.getTimeout(), events);
     }
 
 }

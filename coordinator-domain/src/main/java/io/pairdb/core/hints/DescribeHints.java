@@ -25,10 +25,10 @@ public final class DescribeHints {
     private final HintStore hints;
     private final ClusterTopology topology;
     private final HintTally tally;
-    private final HintMetrics metrics;
+    private final HintEvents metrics;
     private final Clock clock;
 
-    public DescribeHints(HintStore hints, ClusterTopology topology, HintTally tally, HintMetrics metrics, Clock clock) {
+    public DescribeHints(HintStore hints, ClusterTopology topology, HintTally tally, HintEvents metrics, Clock clock) {
         this.hints = Objects.requireNonNull(hints, "hints");
         this.topology = Objects.requireNonNull(topology, "topology");
         this.tally = Objects.requireNonNull(tally, "tally");
@@ -37,7 +37,7 @@ public final class DescribeHints {
     }
 
     /**
-     * Reads the store once and reports every node's pending count and oldest hint to {@link HintMetrics};
+     * Reads the store once and reports every node's pending count and oldest hint to {@link HintEvents};
      * the nodes are those of the ring the store holds now.
      *
      * @throws io.pairdb.core.PairDbException if the hint store cannot be reached

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What this coordinator has replayed and dropped since it started, per node, for the admin
- * API; every count is passed on to {@link HintMetrics} too. Thread-safe.
+ * API; every count is passed on to {@link HintEvents} too. Thread-safe.
  */
 public final class HintTally {
     /** One node's counts. */
@@ -50,14 +50,19 @@ public final class HintTally {
     }
 
     private final String coordinatorId;
-    private final HintMetrics metrics;
+    private final HintEvents events;
     private final Instant since;
     private final Map<NodeId, NodeCounters> nodes = new ConcurrentHashMap<>();
 
-    public HintTally(String coordinatorId, HintMetrics metrics, Instant since) {
+    public HintTally(String coordinatorId, HintEvents events, Instant since) {
         this.coordinatorId = Objects.requireNonNull(coordinatorId, "coordinatorId");
-        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.events = Objects.requireNonNull(events, "events");
         this.since = Objects.requireNonNull(since, "since");
+    }
+
+    /** Reports a replay run's end to the {@link HintEvents}. */
+    public void ended(ReplayReport report) {
+        events.replayEnded(report);
     }
 
     /** Whose counts these are. */
@@ -73,21 +78,21 @@ public final class HintTally {
     public void replayed(NodeId target, long count) {
         if (count > 0) {
             counters(target).replayed.add(count);
-            metrics.replayed(target, count);
+            events.replayed(target, count);
         }
     }
 
     public void replayFailed(NodeId target, long count) {
         if (count > 0) {
             counters(target).failed.add(count);
-            metrics.replayFailed(target, count);
+            events.replayFailed(target, count);
         }
     }
 
     public void dropped(NodeId target, DropReason reason, long count) {
         if (count > 0) {
             counters(target).dropped.get(reason).add(count);
-            metrics.dropped(target, reason, count);
+            events.dropped(target, reason, count);
         }
     }
 

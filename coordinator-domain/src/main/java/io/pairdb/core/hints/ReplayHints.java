@@ -27,8 +27,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -58,7 +56,6 @@ public final class ReplayHints {
     private final Environment env;
     private final HintSettings settings;
     private final Map<NodeId, Run> running = new ConcurrentHashMap<>();
-    private final List<Consumer<ReplayReport>> listeners = new CopyOnWriteArrayList<>();
 
     public ReplayHints(HintStore hints, StorageNodes nodes, ClusterTopology topology, TenantService tenants,
                        HintTally tally, Environment env, HintSettings settings) {
@@ -69,11 +66,6 @@ public final class ReplayHints {
         this.tally = Objects.requireNonNull(tally, "tally");
         this.env = Objects.requireNonNull(env, "env");
         this.settings = Objects.requireNonNull(settings, "settings");
-    }
-
-    /** Told once of every run's report when it ends, whoever asked for the run. Must not block. */
-    public void addListener(Consumer<ReplayReport> listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** What an operator's request to replay a node's hints now came to. */
@@ -359,7 +351,7 @@ public final class ReplayHints {
             running.remove(target, this);
             ReplayReport report = new ReplayReport(target, ending, delivered, failed, dropped, remaining);
             result.complete(report);
-            listeners.forEach(listener -> listener.accept(report));
+            tally.ended(report);
         }
 
         private void fail(Throwable error) {

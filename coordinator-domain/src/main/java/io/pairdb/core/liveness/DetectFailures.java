@@ -11,18 +11,16 @@ import io.pairdb.core.port.Scheduler;
 import io.pairdb.core.port.StorageHealth;
 import io.pairdb.core.topology.ClusterTopology;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Probes every storage node of the ring and feeds the answers to the {@link FailureDetector};
  * a transition is applied to the {@link ClusterTopology} at once (so the write path hints a DOWN
- * node without calling it and reads skip it) and then announced to the listeners (hint replay
- * on UP). Each coordinator keeps its own view from its own probes. Whoever drives it calls
+ * node without calling it and reads skip it) and then reported to the {@link LivenessEvents}
+ * (hint replay on UP). Each coordinator keeps its own view from its own probes. Whoever drives it calls
  * {@link #probeAll()} on an interval. Thread-safe.
  */
 public final class DetectFailures {
@@ -39,34 +37,25 @@ public final class DetectFailures {
         }
     }
 
-    /** Told of every liveness transition, after the topology shows it. Must not block. */
-    @FunctionalInterface
-    public interface Listener {
-        void livenessChanged(Transition transition);
-    }
-
     private final ClusterTopology topology;
     private final StorageHealth health;
     private final FailureDetector detector;
     private final Scheduler scheduler;
     private final Duration probeTimeout;
-    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final LivenessEvents events;
     private final Set<NodeId> probing = ConcurrentHashMap.newKeySet();
 
     public DetectFailures(ClusterTopology topology, StorageHealth health, FailureDetector detector, Scheduler scheduler,
-                          Duration probeTimeout) {
+                          Duration probeTimeout, LivenessEvents events) {
         this.topology = Objects.requireNonNull(topology, "topology");
         this.health = Objects.requireNonNull(health, "health");
         this.detector = Objects.requireNonNull(detector, "detector");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.probeTimeout = Objects.requireNonNull(probeTimeout, "probeTimeout");
+        this.events = Objects.requireNonNull(events, "events");
         if (!probeTimeout.isPositive()) {
             throw new IllegalArgumentException("probe timeout must be positive, was " + probeTimeout);
         }
-    }
-
-    public void addListener(Listener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -94,7 +83,7 @@ public final class DetectFailures {
     private void probe(StorageNode node) {
         Timeouts.bound(scheduler, Futures.started(() -> health.probe(node, probeTimeout)), probeTimeout,
                         () -> new PairDbException("node " + node.id(), "no health answer within " + probeTimeout))
-                // off the transport's thread: a transition updates the topology and tells the listeners
+                // off the transport's thread: a transition updates the topology and is reported
                 .whenCompleteAsync((ok, error) -> {
                     try {
                         var transition = error == null ? detector.succeeded(node.id()) : detector.failed(node.id());
@@ -108,12 +97,8 @@ public final class DetectFailures {
 
     private void apply(NodeId id, Liveness now, Optional<String> lastFailure) {
         int failures = detector.consecutiveFailures(id);
-        topology.markLiveness(id, now).node(id).ifPresent(node -> {
-            Transition transition = new Transition(node, now, failures, lastFailure);
-            for (Listener listener : listeners) {
-                listener.livenessChanged(transition);
-            }
-        });
+        topology.markLiveness(id, now).node(id).ifPresent(node ->
+                events.changed(new Transition(node, now, failures, lastFailure)));
     }
 
     private static String why(Throwable error) {

@@ -20,7 +20,7 @@ import io.pairdb.core.testing.InMemoryTenantStore;
 import io.pairdb.core.testing.InMemoryTopologyStore;
 import io.pairdb.core.testing.ManualClock;
 import io.pairdb.core.testing.ManualScheduler;
-import io.pairdb.core.testing.RecordingHintMetrics;
+import io.pairdb.core.testing.RecordingHintEvents;
 import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.version.Causality;
 import io.pairdb.core.version.VectorClock;
@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +50,7 @@ class ReplayHintsTest {
     private final ClusterTopology topology = new ClusterTopology(topologyStore, clock);
     private final InMemoryHintStore hints = new InMemoryHintStore(clock);
     private final FakeStorageNodes storage = new FakeStorageNodes();
-    private final RecordingHintMetrics metrics = new RecordingHintMetrics();
+    private final RecordingHintEvents metrics = new RecordingHintEvents();
     private final HintTally tally = new HintTally("coord-1", metrics, clock.now());
     private final HintSettings settings = HintSettings.defaults("coord-1");
     private final TenantService tenants = new TenantService(new InMemoryTenantStore(topologyStore), topology, clock,
@@ -145,8 +144,7 @@ class ReplayHintsTest {
     void aSecondTriggerDuringARunJoinsItInsteadOfStartingAnother() {
         storeHints(TARGET, 150);
 
-        List<ReplayReport> ended = new CopyOnWriteArrayList<>();
-        replay.addListener(ended::add);
+        List<ReplayReport> ended = metrics.ended;
         CompletableFuture<ReplayReport> first = replay.replay(TARGET);
         CompletableFuture<ReplayReport> second = replay.replay(TARGET);
         assertThat(replay.replaying()).containsExactly(TARGET);

@@ -46,9 +46,10 @@ class DetectFailuresTest {
         for (int i = 1; i <= 3; i++) {
             topology.register(node(i), "10.0.0." + i, 7000, 16);
         }
-        detection = new DetectFailures(topology, storage, new FailureDetector(3), scheduler, Duration.ofMillis(500));
-        detection.addListener(t -> transitions.add(new Seen(t.node().id(), t.now())));
-        detection.addListener(heard::add);
+        detection = new DetectFailures(topology, storage, new FailureDetector(3), scheduler, Duration.ofMillis(500), t -> {
+            transitions.add(new Seen(t.node().id(), t.now()));
+            heard.add(t);
+        });
     }
 
     private Liveness served(NodeId id) {

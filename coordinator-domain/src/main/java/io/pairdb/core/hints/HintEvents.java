@@ -5,11 +5,12 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * What hint replay and expiry report; Micrometer lives in an adapter. Hints stored on the
- * write path are counted by {@link io.pairdb.core.port.CoordinatorMetrics#hintStored()}.
- * Thread-safe; never throws.
+ * What hint replay and expiry report: what each run delivered, failed to deliver and dropped, the
+ * hints waiting per node, and the end of every replay run, whoever started it. One adapter records
+ * them as metrics and logs them. Hints stored on the write path are counted by
+ * {@link io.pairdb.core.port.CoordinatorMetrics#hintStored()}. Thread-safe; never throws.
  */
-public interface HintMetrics {
+public interface HintEvents {
     /** Hints delivered to their node (applied, or ignored as already superseded there). */
     void replayed(NodeId target, long count);
 
@@ -22,10 +23,12 @@ public interface HintMetrics {
     void pending(NodeId target, long count);
 
     /** How old the oldest hint waiting for the node was when last seen; empty when none waits. */
-    default void oldestPending(NodeId target, Optional<Duration> age) {
-    }
+    void oldestPending(NodeId target, Optional<Duration> age);
 
-    HintMetrics NONE = new HintMetrics() {
+    /** A replay run ended (drained, stopped early, or nothing to do), with what it did. */
+    void replayEnded(ReplayReport report);
+
+    HintEvents NONE = new HintEvents() {
         @Override
         public void replayed(NodeId target, long count) {
         }
@@ -40,6 +43,14 @@ public interface HintMetrics {
 
         @Override
         public void pending(NodeId target, long count) {
+        }
+
+        @Override
+        public void oldestPending(NodeId target, Optional<Duration> age) {
+        }
+
+        @Override
+        public void replayEnded(ReplayReport report) {
         }
     };
 }

@@ -1,20 +1,25 @@
 package io.pairdb.core.testing;
 
 import io.pairdb.core.hints.DropReason;
-import io.pairdb.core.hints.HintMetrics;
+import io.pairdb.core.hints.HintEvents;
+import io.pairdb.core.hints.ReplayReport;
 import io.pairdb.core.node.NodeId;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Keeps what hint replay and expiry report, so tests can assert on it. */
-public final class RecordingHintMetrics implements HintMetrics {
+public final class RecordingHintEvents implements HintEvents {
     public final Map<NodeId, Long> replayed = new ConcurrentHashMap<>();
     public final Map<NodeId, Long> replayFailures = new ConcurrentHashMap<>();
     public final Map<String, Long> dropped = new ConcurrentHashMap<>();
     public final Map<NodeId, Long> pending = new ConcurrentHashMap<>();
     public final Map<NodeId, Optional<Duration>> oldestPending = new ConcurrentHashMap<>();
+    /** Every replay run's report, in the order the runs ended. */
+    public final List<ReplayReport> ended = new CopyOnWriteArrayList<>();
 
     @Override
     public void replayed(NodeId target, long count) {
@@ -39,6 +44,11 @@ public final class RecordingHintMetrics implements HintMetrics {
     @Override
     public void oldestPending(NodeId target, Optional<Duration> age) {
         oldestPending.put(target, age);
+    }
+
+    @Override
+    public void replayEnded(ReplayReport report) {
+        ended.add(report);
     }
 
     public long dropped(NodeId target, DropReason reason) {

@@ -4,7 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pairdb.core.hints.DropReason;
-import io.pairdb.core.hints.HintMetrics;
+import io.pairdb.core.hints.HintEvents;
+import io.pairdb.core.hints.ReplayReport;
 import io.pairdb.core.node.NodeId;
 import java.time.Duration;
 import java.util.Locale;
@@ -13,9 +14,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Hint replay as Micrometer meters, per storage node (a bounded label: the nodes of the ring):
+ * What hint replay reports, as the operator sees it: one log line per replay run that did something
+ * or stopped early, whoever started it (drops and early stops are WARN: drops are writes a replica
+ * will miss until it is repaired), and Micrometer meters per storage node (a bounded label: the nodes of the ring):
  * {@code coordinator_hints_replayed_total{node}}, {@code coordinator_hints_replay_failures_total{node}},
  * {@code coordinator_hints_dropped_total{node,reason}} and the gauges {@code coordinator_hints_pending{node}} and
  * {@code coordinator_hints_oldest_age_seconds{node}}. Hints stored are {@code coordinator_hints_stored_total},
@@ -25,14 +31,41 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code increase()} sees a counter's first increment only if the series existed before it, so an alert
  * on drops would otherwise miss the first drop for a node.
  */
-public final class MicrometerHintMetrics implements HintMetrics {
+public final class ObservedHints implements HintEvents {
+    private static final Logger LOG = LoggerFactory.getLogger(ObservedHints.class);
+
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<NodeId, AtomicLong> pending = new ConcurrentHashMap<>();
     private final Map<NodeId, AtomicLong> oldestAgeMillis = new ConcurrentHashMap<>();
 
-    public MicrometerHintMetrics(MeterRegistry registry) {
+    public ObservedHints(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    @Override
+    public void replayEnded(ReplayReport report) {
+        boolean drained = report.ending() == ReplayReport.Ending.DRAINED;
+        if (drained && report.delivered() == 0 && report.droppedTotal() == 0) {
+            return;
+        }
+        String ending = report.ending().name().toLowerCase(Locale.ROOT);
+        String left = report.remaining().isPresent() ? String.valueOf(report.remaining().getAsLong()) : "unknown";
+        (drained && report.droppedTotal() == 0 ? LOG.atInfo() : LOG.atWarn())
+                .addKeyValue("event", "hint_replay").addKeyValue("node", report.target().value())
+                .addKeyValue("ending", ending).addKeyValue("delivered", report.delivered())
+                .addKeyValue("failed", report.failed()).addKeyValue("dropped", report.droppedTotal())
+                .addKeyValue("remaining", left)
+                .log("hint replay to node {}: {} delivered, {} failed, {} dropped{}, {} left ({})", report.target(),
+                        report.delivered(), report.failed(), report.droppedTotal(), reasons(report.dropped()), left,
+                        ending);
+    }
+
+    private static String reasons(Map<DropReason, Long> dropped) {
+        String reasons = dropped.entrySet().stream().filter(e -> e.getValue() > 0)
+                .map(e -> e.getKey().name().toLowerCase(Locale.ROOT) + " " + e.getValue())
+                .collect(Collectors.joining(", "));
+        return reasons.isEmpty() ? "" : " (" + reasons + ")";
     }
 
     @Override

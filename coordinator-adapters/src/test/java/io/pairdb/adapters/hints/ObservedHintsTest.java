@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class MicrometerHintMetricsTest {
+class ObservedHintsTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final MicrometerHintMetrics metrics = new MicrometerHintMetrics(registry);
+    private final ObservedHints metrics = new ObservedHints(registry);
     private final NodeId node = new NodeId("node-3");
 
     @Test
