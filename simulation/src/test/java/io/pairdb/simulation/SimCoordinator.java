@@ -1,7 +1,9 @@
 package io.pairdb.simulation;
 
 import io.pairdb.core.PairDbException;
+import io.pairdb.core.cleanup.ChangeCleanup;
 import io.pairdb.core.cleanup.CleanupEvents;
+import io.pairdb.core.cleanup.CleanupOrder;
 import io.pairdb.core.cleanup.CleanupOutcome;
 import io.pairdb.core.cleanup.CleanupSettings;
 import io.pairdb.core.cleanup.RangeCleanup;
@@ -417,6 +419,17 @@ final class SimCoordinator {
         }
 
         @Override
+        public void awaitingEpoch(TopologyChange change, long epoch, List<CoordinatorRegistry.Member> behind) {
+            world.trace().debug(endpoint, () -> "change " + change.id() + " waits for " + behind.size()
+                    + " coordinators to serve epoch " + epoch);
+        }
+
+        @Override
+        public void streamProgressed(TopologyChange change, RangeStream before, RangeStream after) {
+            // every batch: the trace keeps the streams' starts, failures and losses, not their progress
+        }
+
+        @Override
         public void fenced(TopologyChange change) {
             world.trace().line(endpoint, "change " + change.id() + ": every coordinator serves epoch "
                     + change.ringEpoch() + ", streaming after the settle delay");
@@ -465,6 +478,11 @@ final class SimCoordinator {
         public void attempted(RangeCleanup range, CleanupOutcome outcome) {
             world.trace().debug(endpoint, () -> "cleanup of " + range.change() + "#" + range.release().index() + " on "
                     + range.release().node() + ": " + outcome);
+        }
+
+        @Override
+        public void forced(ChangeCleanup cleanup, CleanupOrder order) {
+            world.trace().line(endpoint, "cleanup of " + cleanup.change() + " forced: " + order.reason());
         }
     }
 }

@@ -6,13 +6,19 @@ package io.pairdb.core.cleanup;
  */
 public interface CleanupEvents {
     /** The range's outcome as recorded after an attempt. */
-    default void attempted(RangeCleanup range, CleanupOutcome outcome) {
-    }
+    void attempted(RangeCleanup range, CleanupOutcome outcome);
 
     /** The cleanup of the change was forced. */
-    default void forced(ChangeCleanup cleanup, CleanupOrder order) {
-    }
+    void forced(ChangeCleanup cleanup, CleanupOrder order);
 
+    /** Reports nothing. */
     CleanupEvents NONE = new CleanupEvents() {
+        @Override
+        public void attempted(RangeCleanup range, CleanupOutcome outcome) {
+        }
+
+        @Override
+        public void forced(ChangeCleanup cleanup, CleanupOrder order) {
+        }
     };
 }

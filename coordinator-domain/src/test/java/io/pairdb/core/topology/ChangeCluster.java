@@ -11,6 +11,7 @@ import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.testing.FakeStorageNodes;
 import io.pairdb.core.testing.InMemoryChangeStore;
+import io.pairdb.core.port.CoordinatorRegistry;
 import io.pairdb.core.testing.InMemoryCoordinatorRegistry;
 import io.pairdb.core.testing.InMemoryStorageRanges;
 import io.pairdb.core.testing.InMemoryTenantStore;
@@ -108,6 +109,30 @@ final class ChangeCluster {
                 @Override
                 public void stepFailed(ChangeId change, RuntimeException error) {
                     events.add("step failed " + change + ": " + error);
+                }
+
+                @Override
+                public void started(TopologyChange change) {
+                }
+
+                @Override
+                public void awaitingEpoch(TopologyChange change, long epoch, List<CoordinatorRegistry.Member> behind) {
+                }
+
+                @Override
+                public void fenced(TopologyChange change) {
+                }
+
+                @Override
+                public void streamFailed(TopologyChange change, RangeStream stream, String error, Duration retryIn) {
+                }
+
+                @Override
+                public void streamLost(TopologyChange change, RangeStream stream, String why) {
+                }
+
+                @Override
+                public void handedOver(TopologyChange change, long epoch) {
                 }
             });
             addNode = new AddNode(stores, driver, health, scheduler, clock, settings);
