@@ -300,7 +300,7 @@ class DataPathIT {
                     StatusRuntimeException e = (StatusRuntimeException) answer;
                     assertThat(e.getStatus().getCode() + "/" + reason(e))
                             .isIn("ABORTED/REQUEST_IN_PROGRESS", "UNAVAILABLE/IDEMPOTENCY_STORE_UNAVAILABLE",
-                                    "UNAVAILABLE/QUORUM_NOT_REACHED", "DEADLINE_EXCEEDED/QUORUM_NOT_REACHED");
+                                    "UNAVAILABLE/QUORUM_NOT_REACHED", "DEADLINE_EXCEEDED/QUORUM_TIMED_OUT");
                     inFlight++;
                 }
             }

@@ -271,7 +271,7 @@ final class OutcomeErrors {
     }
 
     private static StatusRuntimeException timedOut(int required, int answered, String cl, String op) {
-        return GrpcErrors.error(Status.Code.DEADLINE_EXCEEDED, "QUORUM_NOT_REACHED",
+        return GrpcErrors.error(Status.Code.DEADLINE_EXCEEDED, "QUORUM_TIMED_OUT",
                 op + " at consistency " + cl + " needed " + required + " replica answers but got " + answered
                         + " before the deadline",
                 Map.of("required", String.valueOf(required), "received", String.valueOf(answered)));
@@ -289,7 +289,7 @@ final class OutcomeErrors {
             case QUORUM_NOT_REACHED -> GrpcErrors.error(Status.Code.UNAVAILABLE, "QUORUM_NOT_REACHED",
                     "the read before the write needed " + r.required() + " replica answers but got " + r.answered()
                             + " before the others failed; nothing was written", counts);
-            case TIMED_OUT -> GrpcErrors.error(Status.Code.DEADLINE_EXCEEDED, "QUORUM_NOT_REACHED",
+            case TIMED_OUT -> GrpcErrors.error(Status.Code.DEADLINE_EXCEEDED, "QUORUM_TIMED_OUT",
                     "the read before the write needed " + r.required() + " replica answers but got " + r.answered()
                             + " before the deadline; nothing was written", counts);
         };

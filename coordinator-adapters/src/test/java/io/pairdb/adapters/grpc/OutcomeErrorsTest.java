@@ -8,22 +8,55 @@ import com.google.rpc.RetryInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.pairdb.core.OutcomeNames;
 import io.pairdb.core.node.NodeId;
+import io.pairdb.core.read.ReadOutcome;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.StartOutcome;
 import io.pairdb.core.write.WriteOutcome;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The reasons clients see for core outcomes, as the README's *Errors* documents them. */
 class OutcomeErrorsTest {
+    private static final ClusterTopology.Freshness.Stale STALE =
+            new ClusterTopology.Freshness.Stale(7, Optional.empty(), Duration.ofSeconds(10));
 
     @Test
-    void aWriteThatTimedOutIsDeadlineExceededWithTheQuorumReasonAndTheCounts() {
+    void everyFailedOutcomeIsAnsweredWithTheNameItIsCountedUnder() {
+        List<WriteOutcome> writes = List.of(new WriteOutcome.TenantNotFound(new TenantId("t")),
+                new WriteOutcome.Unavailable(2, 1), new WriteOutcome.QuorumNotReached(2, 1, 1),
+                new WriteOutcome.TimedOut(2, 1), new WriteOutcome.IdempotencyConflict("k"),
+                new WriteOutcome.InFlight("k"), new WriteOutcome.IdempotencyUnavailable("down"),
+                new WriteOutcome.ReadBeforeWriteFailed(WriteOutcome.ReadBeforeWriteFailed.Cause.NOT_ENOUGH_REPLICAS, 2, 1),
+                new WriteOutcome.ReadBeforeWriteFailed(WriteOutcome.ReadBeforeWriteFailed.Cause.QUORUM_NOT_REACHED, 2, 1),
+                new WriteOutcome.ReadBeforeWriteFailed(WriteOutcome.ReadBeforeWriteFailed.Cause.TIMED_OUT, 2, 1),
+                new WriteOutcome.InvalidCausalContext("bad"), new WriteOutcome.CoordinatorIdNotHeld("c1"),
+                new WriteOutcome.TopologyStale(STALE));
+        for (WriteOutcome outcome : writes) {
+            assertThat(reason(OutcomeErrors.of(outcome, "quorum"))).as(outcome.toString())
+                    .isEqualTo(OutcomeNames.of(outcome));
+        }
+        List<ReadOutcome> reads = List.of(new ReadOutcome.NotFound("k", 3),
+                new ReadOutcome.TenantNotFound(new TenantId("t")), new ReadOutcome.Unavailable(2, 1),
+                new ReadOutcome.QuorumNotReached(2, 1, 1), new ReadOutcome.TimedOut(2, 1),
+                new ReadOutcome.TopologyStale(STALE));
+        for (ReadOutcome outcome : reads) {
+            assertThat(reason(OutcomeErrors.of(outcome, new TenantId("t"), "k", "quorum"))).as(outcome.toString())
+                    .isEqualTo(OutcomeNames.of(outcome));
+        }
+    }
+
+    @Test
+    void aWriteThatTimedOutIsDeadlineExceededWithItsOwnReasonAndTheCounts() {
         StatusRuntimeException e = OutcomeErrors.of(new WriteOutcome.TimedOut(2, 1), "quorum");
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-        assertThat(reason(e)).isEqualTo("QUORUM_NOT_REACHED");
+        assertThat(reason(e)).isEqualTo("QUORUM_TIMED_OUT");
         assertThat(e.getStatus().getDescription())
                 .isEqualTo("write at consistency quorum needed 2 replica answers but got 1 before the deadline");
     }

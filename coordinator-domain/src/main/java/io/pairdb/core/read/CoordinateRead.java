@@ -1,5 +1,6 @@
 package io.pairdb.core.read;
 
+import io.pairdb.core.OutcomeNames;
 import io.pairdb.core.Futures;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.node.Liveness;
@@ -58,7 +59,7 @@ public final class CoordinateRead {
         CompletableFuture<ReadOutcome> outcome = topology.freshness() instanceof ClusterTopology.Freshness.Stale stale
                 ? done(new ReadOutcome.TopologyStale(stale)) : Futures.started(() -> read(command, deadline));
         return outcome.whenComplete((o, error) -> env.metrics().requestCompleted(Operation.READ, command.consistency(),
-                error != null ? "ERROR" : statusOf(o), Duration.ofMillis(env.clock().nowMillis() - started)));
+                error != null ? "ERROR" : OutcomeNames.of(o), Duration.ofMillis(env.clock().nowMillis() - started)));
     }
 
     private CompletableFuture<ReadOutcome> read(ReadCommand command, Deadline deadline) {
@@ -154,18 +155,6 @@ public final class CoordinateRead {
         List<StorageNode> stale = RepairReplicas.stale(replies.answers(), resolved.get()).stream()
                 .filter(node -> !skip.contains(node)).toList();
         return repairs.repair(command.tenant(), command.key(), resolved.get(), stale, timeout);
-    }
-
-    private static String statusOf(ReadOutcome o) {
-        return switch (o) {
-            case ReadOutcome.Found f -> "OK";
-            case ReadOutcome.NotFound n -> "KEY_NOT_FOUND";
-            case ReadOutcome.TenantNotFound t -> "TENANT_NOT_FOUND";
-            case ReadOutcome.Unavailable u -> "UNAVAILABLE";
-            case ReadOutcome.QuorumNotReached q -> "QUORUM_NOT_REACHED";
-            case ReadOutcome.TimedOut t -> "TIMEOUT";
-            case ReadOutcome.TopologyStale t -> "TOPOLOGY_STALE";
-        };
     }
 
     private static CompletableFuture<ReadOutcome> done(ReadOutcome outcome) {

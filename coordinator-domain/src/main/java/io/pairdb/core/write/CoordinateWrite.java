@@ -1,5 +1,6 @@
 package io.pairdb.core.write;
 
+import io.pairdb.core.OutcomeNames;
 import io.pairdb.core.Futures;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.idempotency.IdempotencyKey;
@@ -91,7 +92,7 @@ public final class CoordinateWrite {
         CompletableFuture<WriteOutcome> outcome = Futures.started(() -> checkAndWrite(command, deadline));
         Operation op = command.isDelete() ? Operation.DELETE : Operation.WRITE;
         return outcome.whenComplete((o, error) -> env.metrics().requestCompleted(op, command.consistency(),
-                error != null ? "ERROR" : statusOf(o), Duration.ofMillis(env.clock().nowMillis() - started)));
+                error != null ? "ERROR" : OutcomeNames.of(o), Duration.ofMillis(env.clock().nowMillis() - started)));
     }
 
     private CompletableFuture<WriteOutcome> checkAndWrite(WriteCommand command, Deadline deadline) {
@@ -429,28 +430,6 @@ public final class CoordinateWrite {
 
     private static Operation operation(WriteCommand command) {
         return command.isDelete() ? Operation.DELETE : Operation.WRITE;
-    }
-
-    private static String statusOf(WriteOutcome o) {
-        return switch (o) {
-            case WriteOutcome.Written w -> "OK";
-            case WriteOutcome.Duplicate d -> "DUPLICATE";
-            case WriteOutcome.TenantNotFound t -> "TENANT_NOT_FOUND";
-            case WriteOutcome.Unavailable u -> "UNAVAILABLE";
-            case WriteOutcome.QuorumNotReached q -> "QUORUM_NOT_REACHED";
-            case WriteOutcome.TimedOut t -> "TIMEOUT";
-            case WriteOutcome.IdempotencyConflict c -> "IDEMPOTENCY_KEY_CONFLICT";
-            case WriteOutcome.InFlight i -> "IN_FLIGHT";
-            case WriteOutcome.IdempotencyUnavailable i -> "IDEMPOTENCY_UNAVAILABLE";
-            case WriteOutcome.ReadBeforeWriteFailed r -> switch (r.cause()) {
-                case NOT_ENOUGH_REPLICAS -> "UNAVAILABLE";
-                case QUORUM_NOT_REACHED -> "QUORUM_NOT_REACHED";
-                case TIMED_OUT -> "TIMEOUT";
-            };
-            case WriteOutcome.InvalidCausalContext i -> "INVALID_CAUSAL_CONTEXT";
-            case WriteOutcome.CoordinatorIdNotHeld c -> "COORDINATOR_ID_NOT_HELD";
-            case WriteOutcome.TopologyStale t -> "TOPOLOGY_STALE";
-        };
     }
 
     private static CompletableFuture<WriteOutcome> done(WriteOutcome outcome) {
