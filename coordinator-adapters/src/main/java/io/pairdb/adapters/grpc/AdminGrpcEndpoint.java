@@ -218,7 +218,6 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
                                         StreamObserver<UpdateReplicationFactorResponse> observer) {
         respond(observer, "update replication factor", () -> {
             TenantId id = RequestValidation.tenant(request.getTenantId());
-            topology.refresh();
             return switch (changes.changeReplicationFactor(id, request.getReplicationFactor())) {
                 case ChangeReplicationFactor.Outcome.Started started -> {
                     TopologyChange change = started.change();

@@ -137,9 +137,9 @@ public class TopologyFactory {
 
     @Singleton
     TopologyChanges topologyChanges(AddNode addNode, RemoveNode removeNode, ClusterStores stores, RunChangeDrivers driver,
-                                    Environment env, TenantService tenantService) {
+                                    Environment env, TenantService tenantService, ClusterTopology topology) {
         return new TopologyChanges(addNode, removeNode, new ChangeReplicationFactor(stores, driver, env.clock(),
-                tenantService.settings()), stores.changes());
+                tenantService.settings()), stores.changes(), topology);
     }
 
     /** Key counts for listings, asked within the same bound as the health probes of node changes. */

@@ -16,12 +16,15 @@ public final class TopologyChanges {
     private final RemoveNode removeNode;
     private final ChangeReplicationFactor changeRf;
     private final ChangeStore store;
+    private final ClusterTopology topology;
 
-    public TopologyChanges(AddNode addNode, RemoveNode removeNode, ChangeReplicationFactor changeRf, ChangeStore store) {
+    public TopologyChanges(AddNode addNode, RemoveNode removeNode, ChangeReplicationFactor changeRf, ChangeStore store,
+                           ClusterTopology topology) {
         this.addNode = Objects.requireNonNull(addNode, "addNode");
         this.removeNode = Objects.requireNonNull(removeNode, "removeNode");
         this.changeRf = Objects.requireNonNull(changeRf, "changeRf");
         this.store = Objects.requireNonNull(store, "store");
+        this.topology = Objects.requireNonNull(topology, "topology");
     }
 
     /** See {@link AddNode#add(NodeId, String, int, int, boolean)}. */
@@ -34,8 +37,9 @@ public final class TopologyChanges {
         return removeNode.remove(id, force);
     }
 
-    /** See {@link ChangeReplicationFactor#change}. */
+    /** See {@link ChangeReplicationFactor#change}; this coordinator serves the newest ring first. */
     public ChangeReplicationFactor.Outcome changeReplicationFactor(TenantId tenant, int rf) {
+        topology.refresh();
         return changeRf.change(tenant, rf);
     }
 
