@@ -29,6 +29,7 @@ import io.pairdb.core.port.CoordinatorIds;
 import io.pairdb.core.port.CoordinatorMetrics;
 import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.IdempotencyStore;
+import io.pairdb.core.port.StorageHealth;
 import io.pairdb.core.port.StorageNodes;
 import io.pairdb.core.port.TenantStore;
 import io.pairdb.core.port.TopologyStore;
@@ -136,9 +137,12 @@ public class CoordinatorFactory {
         return new TenantService(store, topology, clock, metrics, settings);
     }
 
-    /** Only its own type is exposed: the core gets the observed {@link #storageNodes} instead. */
+    /**
+     * Exposed as itself and as the health port only: for per-key calls the core gets the observed
+     * {@link #storageNodes} instead.
+     */
     @Singleton
-    @Bean(preDestroy = "close", typed = GrpcStorageNodes.class)
+    @Bean(preDestroy = "close", typed = {GrpcStorageNodes.class, StorageHealth.class})
     GrpcStorageNodes grpcStorageNodes(StorageNodeTls tls) {
         return new GrpcStorageNodes(tls);
     }

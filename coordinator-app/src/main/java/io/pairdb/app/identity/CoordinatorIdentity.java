@@ -106,7 +106,7 @@ public final class CoordinatorIdentity {
     }
 
     /** Hands the id back so the next instance (a rolling restart) takes it at once. */
-    void release() {
+    public void release() {
         pool.ifPresent(p -> {
             for (String held : clockLease.lastId().equals(id) ? new String[] {id} : new String[] {clockLease.lastId(), id}) {
                 try {
