@@ -1,6 +1,7 @@
 package io.pairdb.app;
 
 import io.micronaut.context.annotation.Factory;
+import io.pairdb.core.ring.DescribeNodes;
 import io.pairdb.core.ring.DescribeRing;
 import io.pairdb.core.ring.ExplainKey;
 import io.pairdb.core.tenant.TenantService;
@@ -14,6 +15,11 @@ public class InspectionFactory {
     @Singleton
     DescribeRing describeRing(TenantService tenants, ClusterTopology topology) {
         return new DescribeRing(tenants, topology);
+    }
+
+    @Singleton
+    DescribeNodes describeNodes(ClusterTopology topology) {
+        return new DescribeNodes(topology);
     }
 
     @Singleton

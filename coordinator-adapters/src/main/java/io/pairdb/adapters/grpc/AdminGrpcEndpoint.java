@@ -12,6 +12,7 @@ import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.security.Authorize;
+import io.pairdb.core.ring.DescribeNodes;
 import io.pairdb.core.ring.DescribeRing;
 import io.pairdb.core.ring.ExplainKey;
 import io.pairdb.core.hints.ReplayReport;
@@ -101,13 +102,15 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private final StreamThrottle throttle;
     private final DescribeRing describeRing;
     private final ExplainKey explainKey;
+    private final DescribeNodes describeNodes;
 
     public AdminGrpcEndpoint(TenantService tenants, ClusterTopology topology, DescribeHints describeHints,
                              ReplayHints replayHints, TopologyChanges changes, DryRunChanges dryRuns,
                              Cleanups cleanups, RepairTenants repairs, AllowedNodeAddresses allowedAddresses,
                              AdmitTenantCall quotas, StreamThrottle throttle,
-                             DescribeRing describeRing, ExplainKey explainKey) {
+                             DescribeRing describeRing, ExplainKey explainKey, DescribeNodes describeNodes) {
         this.describeRing = describeRing;
+        this.describeNodes = describeNodes;
         this.explainKey = explainKey;
         this.throttle = throttle;
         this.allowedAddresses = allowedAddresses;
@@ -354,13 +357,13 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     @Override
     public void listStorageNodes(ListStorageNodesRequest request, StreamObserver<ListStorageNodesResponse> observer) {
         respond(observer, "list storage nodes", () -> {
-            TopologyView view = topology.refresh();
-            Map<NodeId, Double> share = view.currentRing().ownershipPercent();
+            DescribeNodes.Listing listing = describeNodes.describe();
             Optional<HintReport> hints = hintReport();
-            var b = ListStorageNodesResponse.newBuilder().setRingEpoch(view.epoch());
-            view.nodes().forEach(n -> {
-                var node = AdminProtoMapper.toProto(n, share.getOrDefault(n.id(), 0.0)).toBuilder();
-                hints.ifPresent(r -> node.setHintsPending(r.node(n.id()).map(HintReport.NodeHints::pending).orElse(0L)));
+            var b = ListStorageNodesResponse.newBuilder().setRingEpoch(listing.ringEpoch());
+            listing.nodes().forEach(listed -> {
+                var node = AdminProtoMapper.toProto(listed.node(), listed.ownershipPercent()).toBuilder();
+                hints.ifPresent(r -> node.setHintsPending(
+                        r.node(listed.node().id()).map(HintReport.NodeHints::pending).orElse(0L)));
                 b.addNodes(node);
             });
             return b.build();
