@@ -109,11 +109,15 @@ class HintedHandoffIT {
 
     @AfterAll
     void stopCluster() throws Exception {
-        if (coordinator != null) {
-            coordinator.close();
-        }
-        for (EmulatorProcess node : nodes.values()) {
-            node.close();
+        try {
+            if (coordinator != null) {
+                coordinator.close();
+            }
+        } finally {
+            // the node processes go even if the coordinator's shutdown throws, or they outlive the build
+            for (EmulatorProcess node : nodes.values()) {
+                node.close();
+            }
         }
     }
 
