@@ -50,11 +50,7 @@ public class AuthGrpcEndpoint extends AuthServiceGrpc.AuthServiceImplBase {
             Set<Permission> grants = permissions(request.getGrantsList());
             Optional<Duration> validFor = Optional.empty();
             if (request.hasValidFor()) {
-                Duration d = Duration.ofSeconds(request.getValidFor().getSeconds(), request.getValidFor().getNanos());
-                if (d.isNegative() || d.isZero()) {
-                    throw GrpcErrors.invalid("INVALID_VALIDITY", "valid_for must be positive, was " + d);
-                }
-                validFor = Optional.of(d);
+                validFor = Optional.of(validity(request.getValidFor()));
             }
             ManageApiKeys.Issued issued = keys.issue(request.getName(), grants, validFor, Callers.current());
             LOG.atInfo().addKeyValue("event", "api_key_created").addKeyValue("key_id", issued.key().id())
@@ -63,6 +59,26 @@ public class AuthGrpcEndpoint extends AuthServiceGrpc.AuthServiceImplBase {
             return CreateApiKeyResponse.newBuilder().setKey(ApiKeyProtoMapper.toProto(issued.key()))
                     .setToken(issued.token().reveal()).build();
         });
+    }
+
+    /** The most a google.protobuf.Duration may hold (about 10 000 years): beyond it the request means nothing. */
+    private static final long MAX_DURATION_SECONDS = 315_576_000_000L;
+
+    /** A key's validity: positive, and a well-formed google.protobuf.Duration (so no arithmetic on it overflows). */
+    private static Duration validity(com.google.protobuf.Duration validFor) {
+        long seconds = validFor.getSeconds();
+        int nanos = validFor.getNanos();
+        boolean wellFormed = Math.abs(seconds) <= MAX_DURATION_SECONDS && Math.abs(nanos) <= 999_999_999
+                && (seconds == 0 || nanos == 0 || (seconds > 0) == (nanos > 0));
+        if (!wellFormed) {
+            throw GrpcErrors.invalid("INVALID_VALIDITY", "valid_for must be a duration of at most "
+                    + MAX_DURATION_SECONDS + " seconds with nanos of the same sign, was " + seconds + " s " + nanos + " ns");
+        }
+        Duration d = Duration.ofSeconds(seconds, nanos);
+        if (d.isNegative() || d.isZero()) {
+            throw GrpcErrors.invalid("INVALID_VALIDITY", "valid_for must be positive, was " + d);
+        }
+        return d;
     }
 
     @Override
