@@ -49,7 +49,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.function.Supplier;
 import io.pairdb.app.identity.CoordinatorIdentity;
 
 /** Builds the core from configuration; the only place that knows both the core and Micronaut. */
@@ -215,14 +214,6 @@ public class CoordinatorFactory {
     @Requires(property = "pairdb.security.reflection", notEquals = "false")
     BindableService reflection() {
         return ProtoReflectionServiceV1.newInstance();
-    }
-
-    private static <T> T checked(String key, Supplier<T> build) {
-        try {
-            return build.get();
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationError(key, e.getMessage());
-        }
     }
 
     private static String hostname() {

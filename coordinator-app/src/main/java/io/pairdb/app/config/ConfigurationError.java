@@ -31,14 +31,27 @@ public final class ConfigurationError extends RuntimeException {
 
     /**
      * The core's settings record that {@code build} makes from the settings under {@code key}; the
-     * record's own check of a value (an {@link IllegalArgumentException} or a missing value) is told
-     * as a ConfigurationError of {@code key}.
+     * record's own check of a value is told as a ConfigurationError of {@code key}: an
+     * {@link IllegalArgumentException}, or a value the record requires and did not get (its
+     * {@link java.util.Objects#requireNonNull(Object, String)} names the value). Any other exception
+     * is a defect, not a setting to change, and goes on as it is.
      */
     public static <T> T checked(String key, Supplier<T> build) {
         try {
             return build.get();
-        } catch (IllegalArgumentException | NullPointerException e) {
+        } catch (IllegalArgumentException e) {
             throw new ConfigurationError(key, e.getMessage());
+        } catch (NullPointerException e) {
+            if (thrownByRequireNonNull(e) && e.getMessage() != null) {
+                throw new ConfigurationError(key, e.getMessage() + " is missing");
+            }
+            throw e;
         }
+    }
+
+    private static boolean thrownByRequireNonNull(NullPointerException e) {
+        StackTraceElement[] stack = e.getStackTrace();
+        return stack.length > 0 && stack[0].getClassName().equals("java.util.Objects")
+                && stack[0].getMethodName().equals("requireNonNull");
     }
 }
