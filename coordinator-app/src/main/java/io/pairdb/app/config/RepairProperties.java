@@ -25,6 +25,11 @@ public class RepairProperties {
      */
     private Duration lease = Duration.ofMinutes(5);
     /**
+     * How many ranges of a repair run (on demand or scheduled) are compared at once; more repair
+     * sooner and load the storage nodes more.
+     */
+    private int rangesInParallel = 1;
+    /**
      * How often each coordinator looks for repair runs whose coordinator died (lease run out) and
      * takes them over, going on from the ranges they recorded.
      */
@@ -85,6 +90,14 @@ public class RepairProperties {
 
     public void setLease(Duration lease) {
         this.lease = lease;
+    }
+
+    public int getRangesInParallel() {
+        return rangesInParallel;
+    }
+
+    public void setRangesInParallel(int rangesInParallel) {
+        this.rangesInParallel = rangesInParallel;
     }
 
     public Duration getResumeInterval() {

@@ -1,5 +1,6 @@
 package io.pairdb.app.repair;
 
+import static io.pairdb.app.config.ConfigurationError.atLeastOne;
 import static io.pairdb.app.config.ConfigurationError.checked;
 import static io.pairdb.app.config.ConfigurationError.positive;
 
@@ -21,6 +22,7 @@ import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ClusterTopology;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import java.util.concurrent.Executors;
 import io.pairdb.app.ThreadPause;
 
 /**
@@ -39,15 +41,21 @@ public class RepairFactory {
 
     @Singleton
     RepairTenants.Runner repairRunner(RepairProperties p, @Named("coordinator-instance") String instance) {
-        return new RepairTenants.Runner(instance, positive("pairdb.repair.lease", p.getLease()));
+        return new RepairTenants.Runner(instance, positive("pairdb.repair.lease", p.getLease()),
+                atLeastOne("pairdb.repair.ranges-in-parallel", p.getRangesInParallel()));
     }
 
+    /**
+     * A run's ranges beyond the first are compared on virtual threads of their own, one per range
+     * worker, for as long as the run (nothing is pooled, so nothing needs shutting down).
+     */
     @Singleton
     RepairTenants repairTenants(ClusterTopology topology, TenantService tenants, RepairStore runs,
                                 StorageRanges ranges, RepairSettings settings, MeterRegistry registry,
                                 Environment env, RepairTenants.Runner runner) {
         return new RepairTenants(topology, tenants, runs, new RepairRange(ranges, settings),
-                new MicrometerRepairEvents(registry), env.clock(), runner);
+                new MicrometerRepairEvents(registry), env.clock(), runner,
+                Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("repair-range-", 0).factory()));
     }
 
     @Singleton

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * On-demand anti-entropy: repairs every range of the ring for one tenant or for every tenant,
@@ -106,14 +108,25 @@ public final class RepairTenants {
         }
     }
 
-    /** Who runs repairs here and how long a run's lease lasts between two renewals (one per range). */
-    public record Runner(String coordinatorId, Duration lease) {
+    /**
+     * Who runs repairs here, how long a run's lease lasts between two renewals (one per range), and
+     * how many of a run's ranges are compared at once.
+     */
+    public record Runner(String coordinatorId, Duration lease, int rangesInParallel) {
         public Runner {
             Objects.requireNonNull(coordinatorId, "coordinatorId");
             Objects.requireNonNull(lease, "lease");
             if (!lease.isPositive()) {
                 throw new IllegalArgumentException("a repair run's lease must be positive, not " + lease);
             }
+            if (rangesInParallel < 1) {
+                throw new IllegalArgumentException("a repair compares at least 1 range at a time, not " + rangesInParallel);
+            }
+        }
+
+        /** One range at a time. */
+        public Runner(String coordinatorId, Duration lease) {
+            this(coordinatorId, lease, 1);
         }
     }
 
@@ -155,10 +168,28 @@ public final class RepairTenants {
     private final RepairEvents events;
     private final Clock clock;
     private final Runner runner;
+    private final Executor rangeWorkers;
     private volatile boolean stopping;
 
+    /** A repair that compares one range at a time, on the caller's thread ({@code runner} must say 1). */
     public RepairTenants(ClusterTopology topology, TenantService tenants, RepairStore runs, RepairRange repairRange,
                          RepairEvents events, Clock clock, Runner runner) {
+        this(topology, tenants, runs, repairRange, events, clock, runner, task -> {
+            throw new IllegalStateException("no executor for ranges in parallel");
+        });
+        if (runner.rangesInParallel() > 1) {
+            throw new IllegalArgumentException("ranges in parallel need an executor for them");
+        }
+    }
+
+    /**
+     * @param rangeWorkers runs the {@link Runner#rangesInParallel() ranges in parallel} beyond the
+     *                     caller's own (the caller's thread compares ranges too and waits for them);
+     *                     each task it is given compares ranges until the run's are done, so it must
+     *                     run each at once, on a thread of its own
+     */
+    public RepairTenants(ClusterTopology topology, TenantService tenants, RepairStore runs, RepairRange repairRange,
+                         RepairEvents events, Clock clock, Runner runner, Executor rangeWorkers) {
         this.topology = Objects.requireNonNull(topology, "topology");
         this.tenants = Objects.requireNonNull(tenants, "tenants");
         this.runs = Objects.requireNonNull(runs, "runs");
@@ -166,6 +197,7 @@ public final class RepairTenants {
         this.events = Objects.requireNonNull(events, "events");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.runner = Objects.requireNonNull(runner, "runner");
+        this.rangeWorkers = Objects.requireNonNull(rangeWorkers, "rangeWorkers");
     }
 
     /** Recorded runs, newest first; {@code at} is when they were read, to tell {@link RepairRun#abandoned} ones. */
@@ -289,65 +321,173 @@ public final class RepairTenants {
     }
 
     private Outcome run(RepairRun run, List<Tenant> chosen, List<Work> work, long epoch, Pacing pacing) {
-        Map<TenantId, TenantRepair> byTenant = new LinkedHashMap<>();
-        chosen.forEach(t -> byTenant.put(t.id(), new TenantRepair(t.id(), 0, List.of(), RepairReport.NONE)));
-        int done = run.rangesDone();
-        long keys = run.keysRepaired();
-        boolean finished = false;
+        Ranges ranges = new Ranges(run, chosen, work, epoch, pacing);
         boolean handedOver = false;
         try {
-            Deque<Work> queue = new ArrayDeque<>(work);
-            Map<Work, Integer> attempts = new HashMap<>();
-            while (!queue.isEmpty()) {
-                Work w = queue.poll();
-                if (stopping) {
-                    handedOver = true;
-                    runs.progress(run.id(), runner.coordinatorId(), done, keys, Duration.ZERO);
-                    return new Outcome.HandedOver(new Outcome.Done(run.id(), run.dryRun(), List.copyOf(byTenant.values())));
-                }
-                long now = topology.refresh().epoch();
-                if (now != epoch) {
-                    return new Outcome.TopologyChanged(epoch, now, new Outcome.Done(run.id(), run.dryRun(),
-                            List.copyOf(byTenant.values())));
-                }
-                if (!pacing.beforeRange()
-                        || runs.progress(run.id(), runner.coordinatorId(), done, keys, runner.lease()) == ChangeStore.Held.LOST) {
-                    return new Outcome.LeaseLost(new Outcome.Done(run.id(), run.dryRun(), List.copyOf(byTenant.values())));
-                }
-                RangeRepairOutcome outcome = repairRange.repair(w.tenant().id(), w.range(), w.replicas(), run.dryRun());
-                events.rangeDone(w.tenant().id(), outcome, run.dryRun());
-                pacing.afterRange(outcome.report());
-                // a failed range goes to the back of the run, so a replica that was briefly away gets time to return
-                boolean again = outcome instanceof RangeRepairOutcome.ReplicaFailed
-                        && attempts.merge(w, 1, Integer::sum) < RANGE_ATTEMPTS;
-                byTenant.computeIfPresent(w.tenant().id(), (id, sofar) -> {
-                    List<RangeRepairOutcome.ReplicaFailed> failed = new ArrayList<>(sofar.failed());
-                    if (outcome instanceof RangeRepairOutcome.ReplicaFailed f && !again) {
-                        failed.add(f);
-                    }
-                    return new TenantRepair(id, sofar.ranges() + (again ? 0 : 1), failed,
-                            sofar.report().plus(outcome.report()));
-                });
-                if (again) {
-                    queue.addLast(w);
-                    continue;
-                }
-                ChangeStore.Held recorded = runs.rangeDone(run.id(), runner.coordinatorId(),
-                        new RepairedRange(w.tenant().id(), w.range()), outcome.report().keysDiffering(), runner.lease());
-                if (recorded == ChangeStore.Held.LOST) {
-                    return new Outcome.LeaseLost(new Outcome.Done(run.id(), run.dryRun(), List.copyOf(byTenant.values())));
-                }
-                done++;
-                keys += outcome.report().keysDiffering();
+            List<CompletableFuture<Void>> others = new ArrayList<>();
+            for (int i = 1; i < Math.min(runner.rangesInParallel(), work.size()); i++) {
+                others.add(CompletableFuture.runAsync(ranges::compare, rangeWorkers));
             }
-            finished = true;
-            return new Outcome.Done(run.id(), run.dryRun(), List.copyOf(byTenant.values()));
+            ranges.compare();
+            for (CompletableFuture<Void> other : others) {
+                other.join();
+            }
+            ranges.rethrowFailure();
+            handedOver = ranges.ending instanceof Ending.HandedOver;
+            return ranges.outcome();
         } finally {
             // the run ends either way (unless handed over), so changes need not wait for its lease to run out
-            if (!handedOver) {
-                runs.finish(run.id(), runner.coordinatorId(), finished ? RepairRun.State.DONE : RepairRun.State.STOPPED, done,
-                        keys, clock.now());
+            if (handedOver) {
+                runs.progress(run.id(), runner.coordinatorId(), ranges.done, ranges.keys, Duration.ZERO);
+            } else {
+                runs.finish(run.id(), runner.coordinatorId(),
+                        ranges.ending == null && ranges.failure == null ? RepairRun.State.DONE : RepairRun.State.STOPPED,
+                        ranges.done, ranges.keys, clock.now());
             }
+        }
+    }
+
+    /** Why a run stopped before its last range. */
+    private sealed interface Ending {
+        record HandedOver() implements Ending {
+        }
+
+        record TopologyChanged(long nowAtEpoch) implements Ending {
+        }
+
+        record LeaseLost() implements Ending {
+        }
+    }
+
+    /**
+     * A run's ranges, compared by as many workers as the runner allows: each takes the next range,
+     * compares it, records it and takes the next, until none is left or one of them found a reason to
+     * stop the run (the others then stop before their next range). The bookkeeping is shared under
+     * this object's lock; a range is compared outside it.
+     */
+    private final class Ranges {
+        private final RepairRun run;
+        private final long epoch;
+        private final Pacing pacing;
+        private final Deque<Work> queue;
+        private final Map<Work, Integer> attempts = new HashMap<>();
+        private final Map<TenantId, TenantRepair> byTenant = new LinkedHashMap<>();
+        private int done;
+        private long keys;
+        private Ending ending;
+        private RuntimeException failure;
+
+        Ranges(RepairRun run, List<Tenant> chosen, List<Work> work, long epoch, Pacing pacing) {
+            this.run = run;
+            this.epoch = epoch;
+            this.pacing = pacing;
+            this.queue = new ArrayDeque<>(work);
+            chosen.forEach(t -> byTenant.put(t.id(), new TenantRepair(t.id(), 0, List.of(), RepairReport.NONE)));
+            this.done = run.rangesDone();
+            this.keys = run.keysRepaired();
+        }
+
+        /** One worker: compares ranges until none is left or the run stops. */
+        void compare() {
+            try {
+                while (true) {
+                    Optional<Work> next = next();
+                    if (next.isEmpty()) {
+                        return;
+                    }
+                    Work w = next.get();
+                    if (!pacing.beforeRange() || !renewed()) {
+                        stop(new Ending.LeaseLost());
+                        return;
+                    }
+                    RangeRepairOutcome outcome = repairRange.repair(w.tenant().id(), w.range(), w.replicas(), run.dryRun());
+                    events.rangeDone(w.tenant().id(), outcome, run.dryRun());
+                    pacing.afterRange(outcome.report());
+                    if (!took(w, outcome)) {
+                        return;
+                    }
+                }
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+        }
+
+        /** The next range to compare, or empty when none is left or the run is to stop. */
+        private synchronized Optional<Work> next() {
+            if (ending != null || failure != null || queue.isEmpty()) {
+                return Optional.empty();
+            }
+            if (stopping) {
+                ending = new Ending.HandedOver();
+                return Optional.empty();
+            }
+            long now = topology.refresh().epoch();
+            if (now != epoch) {
+                ending = new Ending.TopologyChanged(now);
+                return Optional.empty();
+            }
+            return Optional.of(queue.poll());
+        }
+
+        private synchronized boolean renewed() {
+            return ending == null
+                    && runs.progress(run.id(), runner.coordinatorId(), done, keys, runner.lease()) == ChangeStore.Held.HELD;
+        }
+
+        private synchronized void stop(Ending why) {
+            if (ending == null) {
+                ending = why;
+            }
+        }
+
+        /** Takes in a compared range; false if the run lost its lease recording it. */
+        private synchronized boolean took(Work w, RangeRepairOutcome outcome) {
+            // a failed range goes to the back of the run, so a replica that was briefly away gets time to return
+            boolean again = outcome instanceof RangeRepairOutcome.ReplicaFailed
+                    && attempts.merge(w, 1, Integer::sum) < RANGE_ATTEMPTS;
+            byTenant.computeIfPresent(w.tenant().id(), (id, sofar) -> {
+                List<RangeRepairOutcome.ReplicaFailed> failed = new ArrayList<>(sofar.failed());
+                if (outcome instanceof RangeRepairOutcome.ReplicaFailed f && !again) {
+                    failed.add(f);
+                }
+                return new TenantRepair(id, sofar.ranges() + (again ? 0 : 1), failed,
+                        sofar.report().plus(outcome.report()));
+            });
+            if (again) {
+                queue.addLast(w);
+                return true;
+            }
+            ChangeStore.Held recorded = runs.rangeDone(run.id(), runner.coordinatorId(),
+                    new RepairedRange(w.tenant().id(), w.range()), outcome.report().keysDiffering(), runner.lease());
+            if (recorded == ChangeStore.Held.LOST) {
+                stop(new Ending.LeaseLost());
+                return false;
+            }
+            done++;
+            keys += outcome.report().keysDiffering();
+            return true;
+        }
+
+        synchronized void rethrowFailure() {
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        synchronized Outcome outcome() {
+            Outcome.Done sofar = new Outcome.Done(run.id(), run.dryRun(), List.copyOf(byTenant.values()));
+            return switch (ending) {
+                case null -> sofar;
+                case Ending.HandedOver handedOver -> new Outcome.HandedOver(sofar);
+                case Ending.TopologyChanged moved -> new Outcome.TopologyChanged(epoch, moved.nowAtEpoch(), sofar);
+                case Ending.LeaseLost lost -> new Outcome.LeaseLost(sofar);
+            };
         }
     }
 }

@@ -39,6 +39,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,6 +102,64 @@ class RepairTenantsTest {
             assertThat(data.held(node).keySet()).allSatisfy(position ->
                     assertThat(replicas(position.key()).stream().map(StorageNode::id)).contains(node));
         }
+    }
+
+    @Test
+    void rangesInParallelAreComparedThatManyAtOnceNeverMoreAndEachRecordedOnce() {
+        long missing = missingCopies();
+        int parallel = 4;
+        RepairTenants fourAtOnce = new RepairTenants(topology, tenants, runs, new RepairRange(data, RepairSettings.DEFAULTS),
+                (tenant, outcome, dryRun) -> reported.add(outcome), clock,
+                new RepairTenants.Runner("coord-a", Duration.ofMinutes(1), parallel),
+                Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory()));
+        AtomicInteger comparing = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        CountDownLatch firstFour = new CountDownLatch(parallel);
+        RepairTenants.Pacing watching = new RepairTenants.Pacing() {
+            @Override
+            public boolean beforeRange() {
+                most.accumulateAndGet(comparing.incrementAndGet(), Math::max);
+                // the first ranges wait (boundedly) for each other: one at a time, the first waits alone and in vain
+                firstFour.countDown();
+                try {
+                    firstFour.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return true;
+            }
+
+            @Override
+            public void afterRange(RepairReport report) {
+                comparing.decrementAndGet();
+            }
+        };
+
+        RepairTenants.Outcome outcome = fourAtOnce.repair(Optional.of(ACME), Optional.empty(), false, watching);
+
+        assertThat(most.get()).as("ranges compared at once at most").isEqualTo(parallel);
+        assertThat(outcome).isInstanceOfSatisfying(RepairTenants.Outcome.Done.class, done -> {
+            assertThat(done.total().keysDiffering()).isEqualTo(missing);
+            assertThat(done.total().entriesWritten()).isEqualTo(missing);
+            int ranges = done.tenants().getFirst().ranges();
+            assertThat(ranges).isGreaterThan(parallel);
+            assertThat(reported).hasSize(ranges);
+            assertThat(runs.rangesDone(done.run())).hasSize(ranges);
+            RepairRun stored = runs.find(done.run()).orElseThrow();
+            assertThat(stored.state()).isEqualTo(RepairRun.State.DONE);
+            assertThat(stored.rangesDone()).isEqualTo(ranges).isEqualTo(stored.rangesTotal());
+            assertThat(stored.keysRepaired()).isEqualTo(missing);
+        });
+        assertThat(missingCopies()).isZero();
+    }
+
+    @Test
+    void rangesInParallelNeedSomewhereToRun() {
+        assertThatThrownBy(() -> new RepairTenants(topology, tenants, runs, new RepairRange(data, RepairSettings.DEFAULTS),
+                RepairEvents.NONE, clock, new RepairTenants.Runner("coord-a", Duration.ofMinutes(1), 2)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RepairTenants.Runner("coord-a", Duration.ofMinutes(1), 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
