@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The bearer token of an API key: {@code pairdb_<key id>_<secret>}, the secret being 32 random
@@ -19,6 +20,8 @@ public final class ApiKeyToken {
     public static final int ID_BYTES = 10;
     private static final String PREFIX = "pairdb_";
     private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+    // compiled once: every authenticated call parses a token (String.matches compiled it per call)
+    private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9_-]{43}");
 
     private final ApiKeyId id;
     private final String secret;
@@ -51,7 +54,7 @@ public final class ApiKeyToken {
         String id = rest.substring(0, separator);
         String secret = rest.substring(separator + 1);
         // 32 bytes are 43 base64url characters; base64url's alphabet includes '_' and '-'
-        if (!ApiKeyId.isValid(id) || secret.length() != 43 || !secret.matches("[A-Za-z0-9_-]{43}")) {
+        if (!ApiKeyId.isValid(id) || secret.length() != 43 || !SECRET.matcher(secret).matches()) {
             return Optional.empty();
         }
         return Optional.of(new ApiKeyToken(new ApiKeyId(id), secret));
