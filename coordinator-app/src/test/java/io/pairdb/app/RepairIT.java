@@ -48,7 +48,8 @@ class RepairIT {
 
     @BeforeAll
     void start() {
-        coordinator = InProcessCoordinator.start(3, Map.of());
+        // four ranges at a time (the other repair tests run the default of one)
+        coordinator = InProcessCoordinator.start(3, Map.of("pairdb.repair.ranges-in-parallel", 4));
         coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT).setReplicationFactor(3).build());
     }
 
