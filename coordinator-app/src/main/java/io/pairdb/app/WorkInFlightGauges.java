@@ -1,5 +1,6 @@
 package io.pairdb.app;
 
+import io.micronaut.context.annotation.Context;
 import static io.pairdb.app.config.ConfigurationError.positive;
 
 import io.micrometer.core.instrument.Gauge;
@@ -14,7 +15,6 @@ import io.pairdb.core.port.Clock;
 import io.pairdb.core.topology.ChangeType;
 import io.pairdb.core.topology.ChangesInFlight;
 import io.pairdb.core.topology.StreamState;
-import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * or due. Until the first read, and while the stores cannot be read, every gauge is NaN: no alert
  * fires on stale figures. Not thread-safe beyond that: one scheduled task refreshes.
  */
-@Singleton
+// made with the context, not by the scheduler: a bad setting then stops start-up in one line
+@Context
 public class WorkInFlightGauges {
     private static final Logger LOG = LoggerFactory.getLogger(WorkInFlightGauges.class);
 

@@ -116,6 +116,21 @@ class MigrateModeIT {
         }
     }
 
+    @Test
+    void aBadSettingOfABackgroundTaskStopsStartUpInOneLine() throws Exception {
+        // repair's beans were first made by the scheduler after start-up, which logged a page of stack instead
+        Map<String, String> env = new java.util.HashMap<>(ports());
+        env.put("PAIRDB_REPAIR_FAN_OUT", "1");
+        // dev mode: everything else it needs is there, so only the setting can stop it
+        try (CoordinatorProcess coordinator = CoordinatorProcess.start("bad-repair-setting", env, "--dev")) {
+            assertThat(coordinator.awaitExit(Duration.ofMinutes(2))).isEqualTo(1);
+            List<String> errors = coordinator.output().stream().filter(l -> l.startsWith("pairdb-coordinator:")).toList();
+            assertThat(errors).singleElement().asString().isEqualTo("pairdb-coordinator: could not start: invalid "
+                    + "configuration pairdb.repair: fan-out must be within 2..4096, not 1");
+            assertThat(coordinator.output()).noneMatch(l -> l.strip().startsWith("at "));
+        }
+    }
+
     private static Map<String, String> ports() {
         return Map.of("GRPC_SERVER_PORT", String.valueOf(FreePorts.pick()),
                 "MICRONAUT_SERVER_PORT", String.valueOf(FreePorts.pick()));

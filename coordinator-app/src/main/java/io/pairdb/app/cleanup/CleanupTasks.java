@@ -1,12 +1,12 @@
 package io.pairdb.app.cleanup;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.pairdb.app.config.CleanupProperties;
 import io.pairdb.core.cleanup.RunCleanup;
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +17,8 @@ import io.pairdb.app.PeriodicRound;
  * up the ranges that are due (see {@link RunCleanup}). Coordinators share the work through claims
  * in PostgreSQL, so a cleanup survives the restart of any of them.
  */
-@Singleton
+// made with the context, not by the scheduler: a bad setting then stops start-up in one line
+@Context
 public class CleanupTasks implements ApplicationEventListener<ServerStartupEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(CleanupTasks.class);
 

@@ -1,9 +1,9 @@
 package io.pairdb.app.hints;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.pairdb.app.PeriodicRound;
 import io.pairdb.core.liveness.DetectFailures;
-import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * the shared database for every flap; the ring membership stays the only shared state, as in
  * Cassandra, where each node runs its own failure detector over gossip.
  */
-@Singleton
+// made with the context, not by the scheduler: a bad setting then stops start-up in one line
+@Context
 public class FailureDetection {
     private static final Logger LOG = LoggerFactory.getLogger(FailureDetection.class);
 

@@ -1,12 +1,12 @@
 package io.pairdb.app.hints;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.pairdb.core.hints.DescribeHints;
 import io.pairdb.core.hints.ExpireHints;
 import io.pairdb.core.hints.ReplayHints;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.liveness.FailureDetector;
-import jakarta.inject.Singleton;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +18,8 @@ import io.pairdb.app.PeriodicRound;
  * safety net behind the replay on UP); every {@code pairdb.hints.expiry-interval} hints older
  * than the TTL are dropped. Every drop is logged and counted.
  */
-@Singleton
+// made with the context, not by the scheduler: a bad setting then stops start-up in one line
+@Context
 public class HintMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(HintMaintenance.class);
 

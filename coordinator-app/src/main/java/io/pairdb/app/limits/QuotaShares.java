@@ -1,10 +1,10 @@
 package io.pairdb.app.limits;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.pairdb.app.config.TopologyChangeProperties;
 import io.pairdb.core.limits.AdmitTenantCall;
 import io.pairdb.core.port.CoordinatorRegistry;
-import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.pairdb.app.PeriodicRound;
@@ -15,7 +15,8 @@ import io.pairdb.app.PeriodicRound;
  * quota. Until the first count, and while the registry cannot be read, the last count stands
  * (at start: this coordinator alone, so a quota is never exceeded by more than the count lags).
  */
-@Singleton
+// made with the context, not by the scheduler: a bad setting then stops start-up in one line
+@Context
 public class QuotaShares {
     private static final Logger LOG = LoggerFactory.getLogger(QuotaShares.class);
 

@@ -1,5 +1,6 @@
 package io.pairdb.app.repair;
 
+import io.micronaut.context.annotation.Context;
 import static io.pairdb.app.config.ConfigurationError.positive;
 
 import io.micronaut.context.event.ShutdownEvent;
@@ -10,7 +11,6 @@ import io.pairdb.app.config.RepairProperties;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.repair.RepairTenants;
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * hours, so it runs on a thread of its own, not on the scheduler's (which other tasks share); one
  * look at a time.
  */
-@Singleton
+// made with the context, not by the scheduler: a bad setting then stops start-up in one line
+@Context
 public class RepairResumption {
     private static final Logger LOG = LoggerFactory.getLogger(RepairResumption.class);
 

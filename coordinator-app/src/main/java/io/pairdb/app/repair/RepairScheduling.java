@@ -1,5 +1,6 @@
 package io.pairdb.app.repair;
 
+import io.micronaut.context.annotation.Context;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.event.ShutdownEvent;
@@ -10,7 +11,6 @@ import io.pairdb.core.PairDbException;
 import io.pairdb.core.repair.RepairDueTenants;
 import io.pairdb.core.repair.RepairSchedule;
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -28,7 +28,8 @@ import io.pairdb.app.PeriodicRound;
  * {@code max}; 0 without tenants; NaN until read and while PostgreSQL cannot be read), refreshed
  * every {@code pairdb.metrics.store-refresh-interval}, and {@code coordinator_repair_period_seconds}.
  */
-@Singleton
+// made with the context, not by the scheduler: a bad setting then stops start-up in one line
+@Context
 public class RepairScheduling {
     private static final Logger LOG = LoggerFactory.getLogger(RepairScheduling.class);
 

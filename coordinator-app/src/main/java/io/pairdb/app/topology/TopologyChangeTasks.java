@@ -1,5 +1,6 @@
 package io.pairdb.app.topology;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.scheduling.annotation.Scheduled;
@@ -10,7 +11,6 @@ import io.pairdb.core.topology.RunChangeDrivers;
 import io.pairdb.core.topology.EpochFence;
 import io.pairdb.core.topology.TopologyChange;
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
@@ -27,7 +27,8 @@ import io.pairdb.app.PeriodicRound;
  * saves the progress of the changes it drives (another coordinator resumes them once their
  * lease runs out) and leaves the registry, so nobody waits for it.
  */
-@Singleton
+// made with the context, not by the scheduler: a bad setting then stops start-up in one line
+@Context
 public class TopologyChangeTasks implements ApplicationEventListener<ServerStartupEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(TopologyChangeTasks.class);
 

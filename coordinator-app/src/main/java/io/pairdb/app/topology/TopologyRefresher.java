@@ -1,16 +1,17 @@
 package io.pairdb.app.topology;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.topology.ClusterTopology;
-import jakarta.inject.Singleton;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.pairdb.app.PeriodicRound;
 
 /** Polls the ring epoch so a node registered through another coordinator is used here too. */
-@Singleton
+// made with the context, not by the scheduler: a bad setting then stops start-up in one line
+@Context
 public class TopologyRefresher {
     private static final Logger LOG = LoggerFactory.getLogger(TopologyRefresher.class);
     private final ClusterTopology topology;
