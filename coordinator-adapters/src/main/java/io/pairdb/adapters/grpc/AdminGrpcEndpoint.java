@@ -17,7 +17,6 @@ import io.pairdb.core.ring.DescribeRing;
 import io.pairdb.core.ring.ExplainKey;
 import io.pairdb.core.hints.ReplayReport;
 import java.util.concurrent.CompletableFuture;
-import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.tenant.TenantService;
@@ -25,7 +24,6 @@ import io.pairdb.core.cleanup.Cleanups;
 import io.pairdb.core.port.CleanupStore;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeReplicationFactor;
-import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.topology.DryRunChanges;
 import io.pairdb.core.topology.EstimateChange;
 import io.pairdb.core.topology.StartOutcome;
@@ -89,7 +87,6 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(AdminGrpcEndpoint.class);
 
     private final TenantService tenants;
-    private final ClusterTopology topology;
     private final DescribeHints describeHints;
     private final ReplayHints replayHints;
     private final TopologyChanges changes;
@@ -104,7 +101,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private final ExplainKey explainKey;
     private final DescribeNodes describeNodes;
 
-    public AdminGrpcEndpoint(TenantService tenants, ClusterTopology topology, DescribeHints describeHints,
+    public AdminGrpcEndpoint(TenantService tenants, DescribeHints describeHints,
                              ReplayHints replayHints, TopologyChanges changes, DryRunChanges dryRuns,
                              Cleanups cleanups, RepairTenants repairs, AllowedNodeAddresses allowedAddresses,
                              AdmitTenantCall quotas, StreamThrottle throttle,
@@ -118,7 +115,6 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
         this.cleanups = cleanups;
         this.repairs = repairs;
         this.tenants = tenants;
-        this.topology = topology;
         this.describeHints = describeHints;
         this.replayHints = replayHints;
         this.changes = changes;
@@ -270,7 +266,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
             LOG.info("storage node {} added at {} with {} vnodes: change {} {}; ring epoch {}", id,
                     started.node().address(), vnodes, started.change().id(), started.change().status(), started.epoch());
             return AddStorageNodeResponse.newBuilder()
-                    .setNode(AdminProtoMapper.toProto(started.node(), ownership(topology.current(), id)))
+                    .setNode(AdminProtoMapper.toProto(started.node(), started.ownershipPercent()))
                     .setRingEpoch(started.epoch())
                     .setChange(ChangeProtoMapper.toProto(started.change(), false)).build();
         });
@@ -291,7 +287,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
             LOG.info("storage node {} removal{}: change {} {}; ring epoch {}", id, request.getForce() ? " (forced)" : "",
                     started.change().id(), started.change().status(), started.epoch());
             return RemoveStorageNodeResponse.newBuilder()
-                    .setNode(AdminProtoMapper.toProto(started.node(), ownership(topology.current(), id)))
+                    .setNode(AdminProtoMapper.toProto(started.node(), started.ownershipPercent()))
                     .setRingEpoch(started.epoch())
                     .setChange(ChangeProtoMapper.toProto(started.change(), false)).build();
         });
@@ -497,10 +493,6 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private static double ownership(EstimateChange.ChangePlan plan, NodeId id) {
         return plan.ownership().stream().filter(o -> o.node().equals(id)).mapToDouble(EstimateChange.Ownership::afterPercent)
                 .findFirst().orElse(0.0);
-    }
-
-    private static double ownership(TopologyView view, NodeId id) {
-        return view.currentRing().ownershipPercent().getOrDefault(id, 0.0);
     }
 
     private <T> void respond(StreamObserver<T> observer, String op, Supplier<T> call) {

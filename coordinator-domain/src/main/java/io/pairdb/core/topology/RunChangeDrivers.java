@@ -107,8 +107,8 @@ public final class RunChangeDrivers {
                 events.started(started.change());
                 drive(started.change());
                 // after drive(): if the reload fails, the change is still driven (it waits for this epoch anyway)
-                topology.reload();
-                return Optional.of(new StartOutcome.Started(started.change(), node, started.epoch()));
+                double share = topology.reload().currentRing().ownershipPercent().getOrDefault(node.id(), 0.0);
+                return Optional.of(new StartOutcome.Started(started.change(), node, started.epoch(), share));
             }
             case ChangeStore.Start.EpochMoved moved -> {
                 return Optional.empty();

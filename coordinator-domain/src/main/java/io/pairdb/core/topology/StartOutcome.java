@@ -9,9 +9,10 @@ import java.time.Duration;
 public sealed interface StartOutcome {
     /**
      * The change is stored and this coordinator drives it; or, with nothing to stream, it is
-     * already COMPLETED. {@code node} and {@code epoch} as of the start.
+     * already COMPLETED. {@code node}, {@code epoch} and the node's share of the ring
+     * ({@code ownershipPercent}, 0 for a node leaving it) as of the start.
      */
-    record Started(TopologyChange change, StorageNode node, long epoch) implements StartOutcome {
+    record Started(TopologyChange change, StorageNode node, long epoch, double ownershipPercent) implements StartOutcome {
     }
 
     /** A node with this id is registered and has not left. */

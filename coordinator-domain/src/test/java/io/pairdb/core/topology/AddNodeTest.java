@@ -36,6 +36,8 @@ class AddNodeTest {
 
         assertThat(started.node().state()).isEqualTo(NodeState.BOOTSTRAPPING);
         assertThat(started.epoch()).isEqualTo(epochBefore + 1);
+        assertThat(started.ownershipPercent()).as("a joining node is primary for no token until it holds its ranges")
+                .isZero();
         assertThat(a.topology.current().epoch()).as("the starting coordinator serves the new epoch at once")
                 .isEqualTo(epochBefore + 1);
         cluster.runUntil(() -> !cluster.change(started.change().id()).inProgress(), Duration.ofSeconds(30), a);

@@ -33,6 +33,8 @@ class RemoveNodeTest {
         assertThat(started).isInstanceOf(StartOutcome.Started.class);
         TopologyChange change = ((StartOutcome.Started) started).change();
         assertThat(cluster.stored("n2").state()).isEqualTo(NodeState.LEAVING);
+        assertThat(((StartOutcome.Started) started).ownershipPercent())
+                .as("a leaving node is still primary for its share until it has handed its ranges over").isPositive();
         assertThat(change.streams()).allSatisfy(s -> assertThat(s.sources().getFirst()).isEqualTo(new NodeId("n2")));
         cluster.runUntil(() -> !cluster.change(change.id()).inProgress(), Duration.ofSeconds(30), a);
 
