@@ -35,8 +35,9 @@
 #   bench/run.sh --overload      instead of the suite: the most quorum writes/s at concurrency 64, then unpaced writes at
 #                                --overload-concurrency (default 4000, over 32 channels) for 30 s (or --duration):
 #                                the share answered RESOURCE_EXHAUSTED and how fast, the accepted writes' p99 against
-#                                their --overload-deadline (default 2s), the coordinator's peak heap (jstat, 1 s samples)
-#                                and RSS; then /health/readiness and a normal write and read
+#                                their --overload-deadline (default 2s) at the client and inside the coordinator (its
+#                                latency histogram), the coordinator's peak heap (jstat, 1 s samples) and RSS; then
+#                                /health/readiness and a normal write and read
 #   options: --duration S  --value-size B (default 128)  --warmup S  --concurrency "16 64"  --keys N  --label TEXT
 #            --storage emulator|durable (default emulator)  --sync always|periodic|none (durable
 #            nodes' WAL sync policy, default periodic)
@@ -672,6 +673,16 @@ if [ "$overload" = 1 ]; then
     awk '/^coordinator_requests_shed_total/ { n += $NF } END { printf "%.0f", n }' "$work/prometheus.txt"
   }
   shed_before="$(shed_by_coordinator)"
+  # write_histogram FILE: the coordinator's own write latencies (coordinator_request_duration_seconds, operation
+  # write, every consistency), one "bound count" line per bucket, cumulative: the time from its handler's start to
+  # its answer, so without the queueing in the client and the transport before a call reaches the coordinator
+  write_histogram() {
+    curl -s -f -m 10 "http://127.0.0.1:$coordinator_http_port/prometheus" 2>/dev/null \
+      | awk '/^coordinator_request_duration_seconds_bucket\{/ && /operation="write"/ {
+          match($0, /le="[^"]+"/); le = substr($0, RSTART + 4, RLENGTH - 5); n[le] += $NF }
+        END { for (le in n) print le, n[le] }' >"$1"
+  }
+  write_histogram "$work/writes-before.txt"
   # the heap every second while the overload runs (young + old generation used, KiB)
   "$JSTAT" -gc "$coordinator_pid" 1000 >"$work/jstat.log" 2>&1 &
   jstat_pid=$!
@@ -699,6 +710,28 @@ if [ "$overload" = 1 ]; then
     --timeout "$overload_deadline" --preload off --no-progress "${timed[@]}"
   wait "$probe_job" || true
   shed_after="$(shed_by_coordinator)"
+  write_histogram "$work/writes-after.txt"
+  # of the writes the coordinator handled during the run: how many it answered within the deadline, and the
+  # bucket bounds of their p50 and p99
+  inside="$(awk -v deadline="$overload_deadline" '
+    function seconds(d) { if (d ~ /ms$/) return substr(d, 1, length(d) - 2) / 1000; sub(/s$/, "", d); return d + 0 }
+    function bound(le) { return le == "+Inf" ? 1e300 : le + 0 }
+    NR == FNR { before[$1] = $2; next }
+    { le[$1] = 1; count[$1] = $2 - before[$1] }
+    END {
+      n = 0; for (b in le) order[++n] = b
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && bound(order[j]) < bound(order[j - 1]); j--) {
+        t = order[j]; order[j] = order[j - 1]; order[j - 1] = t }
+      total = n > 0 ? count[order[n]] : 0; within = 0; limit = seconds(deadline)
+      for (i = 1; i <= n; i++) {
+        if (bound(order[i]) <= limit) within = count[order[i]]
+        if (p50 == "" && count[order[i]] >= 0.5 * total) p50 = order[i]
+        if (p99 == "" && count[order[i]] >= 0.99 * total) p99 = order[i]
+      }
+      if (total <= 0) { print "none"; exit }
+      printf "%d of %d (%.2f %%) within %s; p50 at most %s s, p99 at most %s s", within, total, 100 * within / total,
+        deadline, p50, p99
+    }' "$work/writes-before.txt" "$work/writes-after.txt" 2>/dev/null || echo "unknown")"
   kill -TERM "$in_flight_job" 2>/dev/null || true
   peak_in_flight="$(awk '$1 ~ /^[0-9]+$/ && $1 > peak { peak = $1 } END { print peak + 0 }' "$work/in-flight.log")"
   kill -TERM "$jstat_pid" 2>/dev/null || true
@@ -751,6 +784,8 @@ if [ "$overload" = 1 ]; then
       echo "- Accepted writes: none succeeded within their $overload_deadline deadline;"
     fi
     echo "  $(field overload '.errors_by_status.DEADLINE_EXCEEDED') ended \`DEADLINE_EXCEEDED\`."
+    echo "- Inside the coordinator (\`coordinator_request_duration_seconds\`, operation write, from its handler's start to"
+    echo "  its answer, by bucket): of the writes it handled during the run, $inside."
     echo "- Coordinator heap: peak $(mib "$peak_heap_kib") MiB used (jstat every second) of a $(( ${max_heap_bytes:-0} / 1048576 )) MiB"
     echo "  maximum; RSS $(mib "$rss_before_kib") MiB before the run, peak $(mib "$peak_rss_kib") MiB over its life."
     echo "- \`/health/readiness\` during the run: $health_during."
