@@ -11,6 +11,10 @@ import org.slf4j.Logger;
  * anything else an ERROR line with the stack trace; a scheduler that refuses work because the
  * coordinator is stopping, nothing. Nothing escapes to the scheduler, so a round's failure never
  * reaches the next round or the framework's anonymous handler.
+ *
+ * <p>The beans that hold {@code @Scheduled} tasks are {@code @Context} beans: made with the context,
+ * not by the scheduler after it, so that a bad setting only they read stops start-up with its one
+ * line instead of a page of the scheduler's stack.
  */
 public final class PeriodicRound {
     private PeriodicRound() {

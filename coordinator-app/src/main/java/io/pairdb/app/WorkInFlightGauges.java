@@ -44,7 +44,6 @@ import org.slf4j.LoggerFactory;
  * or due. Until the first read, and while the stores cannot be read, every gauge is NaN: no alert
  * fires on stale figures. Not thread-safe beyond that: one scheduled task refreshes.
  */
-// made with the context, not by the scheduler: a bad setting then stops start-up in one line
 @Context
 public class WorkInFlightGauges {
     private static final Logger LOG = LoggerFactory.getLogger(WorkInFlightGauges.class);

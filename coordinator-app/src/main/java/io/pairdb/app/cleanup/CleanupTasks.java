@@ -17,7 +17,6 @@ import io.pairdb.app.PeriodicRound;
  * up the ranges that are due (see {@link RunCleanup}). Coordinators share the work through claims
  * in PostgreSQL, so a cleanup survives the restart of any of them.
  */
-// made with the context, not by the scheduler: a bad setting then stops start-up in one line
 @Context
 public class CleanupTasks implements ApplicationEventListener<ServerStartupEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(CleanupTasks.class);

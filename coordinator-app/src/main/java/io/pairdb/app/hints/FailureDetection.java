@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
  * the shared database for every flap; the ring membership stays the only shared state, as in
  * Cassandra, where each node runs its own failure detector over gossip.
  */
-// made with the context, not by the scheduler: a bad setting then stops start-up in one line
 @Context
 public class FailureDetection {
     private static final Logger LOG = LoggerFactory.getLogger(FailureDetection.class);

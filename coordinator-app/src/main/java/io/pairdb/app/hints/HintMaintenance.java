@@ -18,7 +18,6 @@ import io.pairdb.app.PeriodicRound;
  * safety net behind the replay on UP); every {@code pairdb.hints.expiry-interval} hints older
  * than the TTL are dropped. Every drop is logged and counted.
  */
-// made with the context, not by the scheduler: a bad setting then stops start-up in one line
 @Context
 public class HintMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(HintMaintenance.class);

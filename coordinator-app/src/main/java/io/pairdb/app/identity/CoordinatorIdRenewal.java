@@ -4,7 +4,6 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.scheduling.annotation.Scheduled;
 
 /** Keeps a leased coordinator id; a third of the lease between renewals rides out a missed one. */
-// made with the context, not by the scheduler: a bad setting then stops start-up in one line
 @Context
 public class CoordinatorIdRenewal {
     private final CoordinatorIdentity identity;

@@ -15,7 +15,6 @@ import io.pairdb.app.PeriodicRound;
  * quota. Until the first count, and while the registry cannot be read, the last count stands
  * (at start: this coordinator alone, so a quota is never exceeded by more than the count lags).
  */
-// made with the context, not by the scheduler: a bad setting then stops start-up in one line
 @Context
 public class QuotaShares {
     private static final Logger LOG = LoggerFactory.getLogger(QuotaShares.class);

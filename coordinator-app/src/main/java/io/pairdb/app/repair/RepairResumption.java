@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
  * hours, so it runs on a thread of its own, not on the scheduler's (which other tasks share); one
  * look at a time.
  */
-// made with the context, not by the scheduler: a bad setting then stops start-up in one line
 @Context
 public class RepairResumption {
     private static final Logger LOG = LoggerFactory.getLogger(RepairResumption.class);

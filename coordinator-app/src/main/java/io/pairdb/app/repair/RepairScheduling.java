@@ -28,7 +28,6 @@ import io.pairdb.app.PeriodicRound;
  * {@code max}; 0 without tenants; NaN until read and while PostgreSQL cannot be read), refreshed
  * every {@code pairdb.metrics.store-refresh-interval}, and {@code coordinator_repair_period_seconds}.
  */
-// made with the context, not by the scheduler: a bad setting then stops start-up in one line
 @Context
 public class RepairScheduling {
     private static final Logger LOG = LoggerFactory.getLogger(RepairScheduling.class);

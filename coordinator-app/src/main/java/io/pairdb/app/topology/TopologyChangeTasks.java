@@ -27,7 +27,6 @@ import io.pairdb.app.PeriodicRound;
  * saves the progress of the changes it drives (another coordinator resumes them once their
  * lease runs out) and leaves the registry, so nobody waits for it.
  */
-// made with the context, not by the scheduler: a bad setting then stops start-up in one line
 @Context
 public class TopologyChangeTasks implements ApplicationEventListener<ServerStartupEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(TopologyChangeTasks.class);

@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import io.pairdb.app.PeriodicRound;
 
 /** Polls the ring epoch so a node registered through another coordinator is used here too. */
-// made with the context, not by the scheduler: a bad setting then stops start-up in one line
 @Context
 public class TopologyRefresher {
     private static final Logger LOG = LoggerFactory.getLogger(TopologyRefresher.class);
