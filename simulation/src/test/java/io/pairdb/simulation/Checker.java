@@ -85,8 +85,12 @@ final class Checker {
         for (History.Key key : world.history().keys()) {
             Optional<Version> resolved = resolvedOnReplicas(ring, key);
             checkDurability(key, resolved);
-            checkFinalRead(key, resolved, finalReads.get(key));
-            checkConvergence(ring, key);
+            if (rf(key) > ring.currentNodeCount()) {
+                checkRefusedFinalRead(key, finalReads.get(key));
+            } else {
+                checkFinalRead(key, resolved, finalReads.get(key));
+                checkConvergence(ring, key);
+            }
             resolved.filter(v -> !v.tombstone()).ifPresent(v -> checkWritten(key, v, "the final version", Long.MAX_VALUE));
         }
         for (List<History.Op> ops : byKey.values()) {
@@ -204,6 +208,19 @@ final class Checker {
 
     private static boolean acknowledged(History.Op w) {
         return w.acknowledged() && !wrongDuplicate(w);
+    }
+
+    /**
+     * A tenant whose RF exceeds the nodes left is unavailable by design (README "Topology changes"):
+     * its final read must be refused as such, not answered from fewer replicas than the level names.
+     * Its replicas are not compared either: no read can repair them.
+     */
+    private void checkRefusedFinalRead(History.Key key, History.Op read) {
+        if (read == null || read.outcome != History.Outcome.FAILED || !read.detail.startsWith("Unavailable")) {
+            violation("unavailable", "the final read of " + key + " at all, whose RF " + rf(key)
+                    + " exceeds the nodes left, was not refused as unavailable: "
+                    + (read == null ? "no answer" : read.outcome + " " + read.detail));
+        }
     }
 
     private void checkFinalRead(History.Key key, Optional<Version> resolved, History.Op read) {
@@ -437,9 +454,17 @@ final class Checker {
 
     // ---- replicas converge ----------------------------------------------------------------------------------
 
+    private int rf(History.Key key) {
+        return world.stores().tenants.find(key.tenant()).orElseThrow().replicationFactor();
+    }
+
+    /**
+     * The key's replicas in the final ring: its first RF nodes, or every node when a forced removal
+     * left fewer than the RF (the operator's check ran before another change removed a node too).
+     */
     private List<StorageNode> naturalReplicas(TopologyView ring, History.Key key) {
-        int rf = world.stores().tenants.find(key.tenant()).orElseThrow().replicationFactor();
-        return ring.replicasFor(Token.forKey(key.tenant().value(), key.key()), rf).map(ReplicaSets::natural)
+        int replicas = Math.min(rf(key), ring.currentNodeCount());
+        return ring.replicasFor(Token.forKey(key.tenant().value(), key.key()), replicas).map(ReplicaSets::natural)
                 .orElse(List.of());
     }
 

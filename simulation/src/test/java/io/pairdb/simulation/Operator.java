@@ -84,7 +84,8 @@ final class Operator {
         }).toList();
         int largestRf = world.stores().tenants.list().stream().mapToInt(Tenant::writeReplicationFactor).max().orElse(1);
         if (candidates.isEmpty() || normal.size() <= largestRf) {
-            // a forced removal may leave fewer nodes than an RF, which makes its tenant unavailable by design
+            // a forced removal may leave fewer nodes than an RF, which makes its tenant unavailable by design;
+            // it still can when another removal completes before this one starts (Checker.naturalReplicas)
             return;
         }
         StorageNode target = candidates.get(random.nextInt(candidates.size()));
