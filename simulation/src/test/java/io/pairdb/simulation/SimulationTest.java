@@ -67,10 +67,14 @@ class SimulationTest {
      * another removal completed, then left two: the tenant was unavailable by design, its data whole
      * on both, and the checker, finding no replicas in a ring smaller than the RF, called every write
      * lost (it now looks at the nodes left and expects the final reads refused as unavailable).
+     * 417475: an RF 1 tenant created just before a node addition had nothing to stream; its first
+     * write then reached the joining node as a pending replica, which lost its disk, and the range,
+     * found empty, had named no copy of the target's data, so it was not copied again (streams now
+     * name it before their first scan).
      */
     static final long[] REGRESSION_SEEDS = {205, 603, 753, 804, 1614, 1856, 2166, 2518, 11284, 20184, 50469, 60595,
         62251, 63316, 65269, 69501, 71122, 1200, 1732, 73055, 73404, 150297,
-        467467};
+        467467, 417475};
 
     private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
 

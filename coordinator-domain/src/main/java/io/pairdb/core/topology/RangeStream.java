@@ -15,10 +15,10 @@ import java.util.TreeSet;
  * persisted and resumed. {@code sources} are tried in order (the replica being replaced first);
  * {@code after} is the last position copied, so a resumed stream scans strictly after it.
  * {@code failingSince} is set while attempts keep failing and cleared by the next batch copied.
- * {@code targetData} names the copy of data the target held when the stream's first batch was
- * written to it ({@link io.pairdb.core.port.StorageRanges#dataId}); a target naming another one
- * later started over empty and lost what was streamed to it. Empty until then, or when the target
- * does not say. Immutable.
+ * {@code targetData} names the copy of data the target held when the stream's first scan began
+ * ({@link io.pairdb.core.port.StorageRanges#dataId}); a target naming another one later started
+ * over empty and lost what was streamed or written to it, even when the range was found empty.
+ * Empty until then, or when the target does not say. Immutable.
  */
 public record RangeStream(int index, TokenRange range, NodeId target, List<NodeId> sources,
                           SortedSet<Integer> replicationFactors, TenantFilter tenants, StreamState state, long keys,
@@ -78,7 +78,7 @@ public record RangeStream(int index, TokenRange range, NodeId target, List<NodeI
                 Optional.of(failingSince.orElse(at)), Optional.of(error), targetData);
     }
 
-    /** Before its first batch is written: the copy of data the target holds then. */
+    /** Before its first scan: the copy of data the target holds then. */
     public RangeStream writingOnto(String data) {
         return new RangeStream(index, range, target, sources, replicationFactors, tenants, state, keys, bytes, after,
                 failingSince, lastError, Optional.of(data));

@@ -88,7 +88,7 @@ public final class StreamRanges {
 
     /**
      * The done streams among {@code streams} whose target holds another copy of data now than the
-     * one their first batch was written onto: it started over empty since (its disk was lost or
+     * one named before their first scan: it started over empty since (its disk was lost or
      * replaced), so what they copied is gone and they must be copied again. Each such target is
      * asked once; streams whose target did not say, or is no longer in the ring, are not counted.
      * Blocks for at most about a storage timeout per target.
@@ -189,6 +189,13 @@ public final class StreamRanges {
                 rewind();
                 return new Progress.Failed("target node " + stream.target() + " is not in the ring");
             }
+            // named before the first scan, not the first batch: a range found empty is done at once, yet the
+            // target took writes to it as a pending replica, which a later loss of its disk takes too
+            Optional<Progress> unnamed = nameTargetData(target.get());
+            if (unnamed.isPresent()) {
+                rewind();
+                return unnamed.get();
+            }
             List<StorageNode> sources = candidates(view);
             if (scanning != null && sources.stream().noneMatch(n -> n.id().equals(scanning))) {
                 rewind();
@@ -207,11 +214,6 @@ public final class StreamRanges {
                     stream = stream.done();
                     return new Progress.Finished(stream);
                 }
-                Optional<Progress> unnamed = nameTargetData(target.get());
-                if (unnamed.isPresent()) {
-                    rewind();
-                    return unnamed.get();
-                }
                 return copy(source, target.get(), batch.get());
             }
             return new Progress.Failed(errors.isEmpty() ? "no source of the range is in the ring"
@@ -219,7 +221,7 @@ public final class StreamRanges {
         }
 
         /**
-         * Before the stream's first batch is written: which copy of data the target holds, so that
+         * Before the stream's first scan: which copy of data the target holds, so that
          * one started over empty since can be told ({@link #lostOnTheirTargets}). A target that does
          * not say is asked once per transfer. What stopped the copy, if anything did.
          */

@@ -196,6 +196,19 @@ final class ChangeCluster {
         }
     }
 
+    /** Puts on {@code node} the keys it replicates on {@code ring} (as writes to a pending replica do). */
+    void copyTo(String node, Ring ring) {
+        NodeId target = new NodeId(node);
+        for (StoredKey k : keys) {
+            if (ring.replicasFor(k.token(), k.rf()).contains(target)) {
+                NodeId holder = ring(NodeState.NORMAL, NodeState.LEAVING).replicasFor(k.token(), k.rf()).getFirst();
+                data.held(holder).entrySet().stream()
+                        .filter(e -> e.getKey().tenant().equals(k.tenant()) && e.getKey().key().equals(k.key()))
+                        .findFirst().ifPresent(e -> data.put(target, k.tenant(), k.key(), e.getValue().version()));
+            }
+        }
+    }
+
     /** The ring of the stored nodes in these states, built from scratch. */
     Ring ring(NodeState... states) {
         Set<NodeState> wanted = Set.of(states);

@@ -7,6 +7,7 @@ import io.pairdb.core.PairDbException;
 import io.pairdb.core.PermanentFailureException;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
+import io.pairdb.core.ring.Ring;
 import io.pairdb.core.testing.InMemoryStorageRanges.ScanOpened;
 import java.time.Duration;
 import java.util.List;
@@ -104,6 +105,27 @@ class DriveChangeTest {
         assertThat(cluster.change(id).status()).isEqualTo(ChangeStatus.COMPLETED);
         assertThat(cluster.keysHeldBy("n4")).as("once the change ended, its former replicas are no longer read")
                 .isEqualTo(cluster.keysReplicatedBy(cluster.ring(NodeState.NORMAL), "n4"));
+    }
+
+    @Test
+    public void aJoiningNodeThatLosesWritesItTookAfterAnEmptyStreamIsGivenThemAgainBeforeTheChangeEnds() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        cluster.tenant("late", 1);
+        ChangeId id = a.add("n4", 16).change().id();
+        // the RF 1 tenant's streams find nothing to copy; its first writes come after them, to the
+        // replicas and (as a pending replica) to n4, which then loses its disk before the change ends
+        cluster.stepUntil(() -> cluster.stored("n4").state() == NodeState.BOOTSTRAPPED, Duration.ofSeconds(30), a);
+        cluster.load("late", 200);
+        Ring future = cluster.ring(NodeState.NORMAL, NodeState.BOOTSTRAPPED);
+        cluster.copyTo("n4", future);
+        var expected = cluster.keysReplicatedBy(future, "n4");
+        assertThat(expected).anyMatch(k -> k.tenant().value().equals("late"));
+        cluster.data.wipe(new NodeId("n4"));
+
+        cluster.runUntil(() -> !cluster.change(id).inProgress(), Duration.ofSeconds(60), a);
+
+        assertThat(cluster.change(id).status()).isEqualTo(ChangeStatus.COMPLETED);
+        assertThat(cluster.keysHeldBy("n4")).isEqualTo(expected);
     }
 
     @Test
