@@ -11,9 +11,14 @@ import io.pairdb.core.ring.SubRanges;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.ring.TokenRange;
 import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.version.Causality;
+import io.pairdb.core.version.Resolution;
 import io.pairdb.core.version.Version;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -35,6 +40,9 @@ final class SimStorage implements StorageNodes, StorageRanges, StorageHealth {
     /** The coordinator id the calling process issues clocks under (or did last); none for other callers. */
     private final Supplier<String> heldId;
 
+    /** The versions replicas answered this process's reads with lately, per key (S3's gate). */
+    private final Map<History.Key, List<Answered>> recentAnswers = new HashMap<>();
+
     SimStorage(World world, Kernel.Owner caller, String from, Supplier<String> heldId) {
         this.world = world;
         this.caller = caller;
@@ -53,7 +61,43 @@ final class SimStorage implements StorageNodes, StorageRanges, StorageHealth {
     @Override
     public CompletableFuture<Optional<Version>> read(StorageNode node, TenantId tenant, String key, Duration timeout) {
         return world.callNode(caller, from, node.id(), "read " + tenant + "/" + key, timeout, world.config().loseReads,
-                n -> n.read(tenant, key));
+                n -> n.read(tenant, key)).thenApply(answer -> {
+                    answer.ifPresent(v -> noticeDominatedButNewer(node.id(), new History.Key(tenant, key), v));
+                    return answer;
+                });
+    }
+
+    /**
+     * S3 as a read's resolution meets it: of two answers this process got for the key within a read
+     * timeout, one dominates the other by clock, yet the other would win were they concurrent (the
+     * dominating clock is a merge that need not have seen it). {@link SimNode#apply} tells the same
+     * of a node that ignores a version.
+     */
+    private void noticeDominatedButNewer(NodeId node, History.Key key, Version answer) {
+        long now = world.kernel().now();
+        long window = Kernel.toMicros(world.config().readTimeout);
+        List<Answered> answers = recentAnswers.computeIfAbsent(key, k -> new ArrayList<>());
+        answers.removeIf(a -> a.at() < now - window);
+        for (Answered other : answers) {
+            if (other.node().equals(node)) {
+                continue;
+            }
+            Causality order = answer.clock().compare(other.version().clock());
+            Version dominating = order == Causality.AFTER ? answer : other.version();
+            Version dominated = order == Causality.AFTER ? other.version() : answer;
+            if ((order == Causality.AFTER || order == Causality.BEFORE)
+                    && Resolution.WINNER_ORDER.compare(dominated, dominating) > 0) {
+                world.history().dominatedButNewer(key, now);
+                world.stats().dominatedButNewer++;
+                world.trace().line(from, "read of " + key + " answered " + dominated + " and " + dominating
+                        + ", which dominates it by clock but not by timestamp");
+                break;
+            }
+        }
+        answers.add(new Answered(node, now, answer));
+    }
+
+    private record Answered(NodeId node, long at, Version version) {
     }
 
     @Override
