@@ -110,9 +110,11 @@ final class DataLoss {
             var e = it.next();
             e.getValue().remove(node);
             if (e.getValue().isEmpty()) {
-                lost.add(e.getKey());
                 it.remove();
-                count++;
+                if (!hinted(e.getKey())) {
+                    lost.add(e.getKey());
+                    count++;
+                }
             }
         }
         return count;
@@ -138,7 +140,7 @@ final class DataLoss {
      * streamed (perhaps to the node that just lost them) are not streamed again, and it leaves with its
      * copies. Every hint counts, whatever its node: a hint for a node that lost its disk is delivered
      * when the node is back, and one for a node that left or no longer replicates the key goes to the
-     * key's current replicas.
+     * key's current replicas; one for a joining node counts as that node's copy once delivered.
      */
     private boolean survives(TopologyView ring, NodeId lostNode, History.Key key, VectorClock clock, Set<NodeId> joiners) {
         Set<NodeId> replicas = replicas(ring, key);
@@ -162,6 +164,26 @@ final class DataLoss {
         for (PendingHints p : world.stores().hints.stats()) {
             for (Hint h : world.stores().hints.pending(p.target(), Integer.MAX_VALUE)) {
                 if (h.tenant().equals(key.tenant()) && h.key().equals(key.key()) && h.version().clock().covers(clock)) {
+                    Optional<StorageNode> target = ring.node(p.target());
+                    if (target.isPresent() && target.get().state() == NodeState.BOOTSTRAPPING) {
+                        // delivered to the joining node, it survives only if the node joins (or the hint is still
+                        // pending when the join fails, and goes to the key's replicas: forget looks again)
+                        joiners.add(p.target());
+                    } else {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether a hint still pending holds the version or a successor. */
+    private boolean hinted(Lost version) {
+        for (PendingHints p : world.stores().hints.stats()) {
+            for (Hint h : world.stores().hints.pending(p.target(), Integer.MAX_VALUE)) {
+                if (h.tenant().equals(version.key().tenant()) && h.key().equals(version.key().key())
+                        && h.version().clock().covers(version.clock())) {
                     return true;
                 }
             }
