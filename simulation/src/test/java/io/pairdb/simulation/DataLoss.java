@@ -62,7 +62,7 @@ final class DataLoss {
                     continue;
                 }
                 Set<NodeId> joiners = new HashSet<>();
-                if (!survives(ring, node.id, key, clock, joiners)) {
+                if (!survives(ring, node.id, e.version(), key, clock, joiners)) {
                     if (joiners.isEmpty()) {
                         lost.add(new Lost(key, clock));
                         count++;
@@ -140,9 +140,11 @@ final class DataLoss {
      * streamed (perhaps to the node that just lost them) are not streamed again, and it leaves with its
      * copies. Every hint counts, whatever its node: a hint for a node that lost its disk is delivered
      * when the node is back, and one for a node that left or no longer replicates the key goes to the
-     * key's current replicas; one for a joining node counts as that node's copy once delivered.
+     * key's current replicas; one for a joining node counts as that node's copy once delivered. A hint
+     * for {@code lostNode} that it already held does not count: a replay that delivered it deletes it.
      */
-    private boolean survives(TopologyView ring, NodeId lostNode, History.Key key, VectorClock clock, Set<NodeId> joiners) {
+    private boolean survives(TopologyView ring, NodeId lostNode, Version lostHeld, History.Key key, VectorClock clock,
+                             Set<NodeId> joiners) {
         Set<NodeId> replicas = replicas(ring, key);
         for (StorageNode n : ring.nodes()) {
             if (n.id().equals(lostNode) || !n.state().inFutureRing()) {
@@ -164,6 +166,10 @@ final class DataLoss {
         for (PendingHints p : world.stores().hints.stats()) {
             for (Hint h : world.stores().hints.pending(p.target(), Integer.MAX_VALUE)) {
                 if (h.tenant().equals(key.tenant()) && h.key().equals(key.key()) && h.version().clock().covers(clock)) {
+                    if (p.target().equals(lostNode) && lostHeld.clock().covers(h.version().clock())) {
+                        // the node held it: a replay that delivered it deletes it once its batch is done
+                        continue;
+                    }
                     Optional<StorageNode> target = ring.node(p.target());
                     if (target.isPresent() && target.get().state() == NodeState.BOOTSTRAPPING) {
                         // delivered to the joining node, it survives only if the node joins (or the hint is still

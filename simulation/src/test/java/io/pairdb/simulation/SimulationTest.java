@@ -77,10 +77,14 @@ class SimulationTest {
      * 420209: an RF 1 key's one replica lost its disk while the only other copy was a hint for the
      * joining node; the hint was delivered, the join failed, and the checker still counted the hint
      * as surviving (a hint for a joining node now counts as that node's copy).
+     * 453662: an RF 1 replica lost its disk just after a hint replay delivered to it, before the replay
+     * deleted the delivered hints; the checker counted them as surviving copies. 404173: 417475's defect
+     * in an RF 2 -> 1 lowering, the kept replica the target. Both now take other paths (a stream asks its
+     * target first); their runs on 8be5fa2 show the defects.
      */
     static final long[] REGRESSION_SEEDS = {205, 603, 753, 804, 1614, 1856, 2166, 2518, 11284, 20184, 50469, 60595,
         62251, 63316, 65269, 69501, 71122, 1200, 1732, 73055, 73404, 150297,
-        467467, 417475, 418899, 420209};
+        467467, 417475, 418899, 420209, 453662, 404173};
 
     private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
 
