@@ -83,6 +83,10 @@ class RepairScheduleIT {
             assertThat(runs.stream().mapToLong(RepairRun::getKeysRepaired).sum())
                     .as("the wiped node's copies of %s were written back by scheduled runs", tenant)
                     .isGreaterThanOrEqualTo(KEYS);
+            // every run reads digests at least; the one that wrote the wiped copies back moved them too
+            assertThat(runs).allMatch(r -> r.getBytesMoved() > 0);
+            assertThat(runs.stream().mapToLong(RepairRun::getBytesMoved).max().orElseThrow())
+                    .as("bytes moved by the run that repaired %s", tenant).isGreaterThan(KEYS * 10L);
             for (int i = 1; i < runs.size(); i++) {
                 long gap = runs.get(i).getStartedAt().getSeconds() - runs.get(i - 1).getStartedAt().getSeconds();
                 // two coordinators repairing the same tenant in one period would start within a second or so;

@@ -54,7 +54,7 @@ class RepairCommandsIT {
 
     private static final RepairRun RUNNING = RepairRun.newBuilder().setRunId("repair-b").setState("RUNNING")
             .setTenantId("acme").setRingEpoch(7).setRangesTotal(450).setRangesDone(120).setKeysRepaired(33)
-            .setStartedAt(Timestamp.newBuilder().setSeconds(1_767_225_600)).setCoordinatorId("coord-1-ab12").build();
+            .setBytesMoved(2_621_440).setStartedAt(Timestamp.newBuilder().setSeconds(1_767_225_600)).setCoordinatorId("coord-1-ab12").build();
     private static final RepairRun DONE = RepairRun.newBuilder().setRunId("repair-a").setState("DONE")
             .setNodeId("node-2").setDryRun(true).setRingEpoch(6).setRangesTotal(900).setRangesDone(900).setKeysRepaired(5)
             .setStartedAt(Timestamp.newBuilder().setSeconds(1_767_222_000))
@@ -68,9 +68,9 @@ class RepairCommandsIT {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout().lines().map(String::strip).toList()).containsExactly(
-                "RUN       STATE    SCOPE                                RANGES   KEYS REPAIRED  STARTED               FINISHED              COORDINATOR",
-                "repair-b  RUNNING  tenant acme                          120/450  33             2026-01-01T00:00:00Z  -                     coord-1-ab12",
-                "repair-a  DONE     every tenant, node node-2 (dry run)  900/900  5              2025-12-31T23:00:00Z  2025-12-31T23:01:30Z  -");
+                "RUN       STATE    SCOPE                                RANGES   KEYS REPAIRED  MOVED    STARTED               FINISHED              COORDINATOR",
+                "repair-b  RUNNING  tenant acme                          120/450  33             2.5 MiB  2026-01-01T00:00:00Z  -                     coord-1-ab12",
+                "repair-a  DONE     every tenant, node node-2 (dry run)  900/900  5              0 B      2025-12-31T23:00:00Z  2025-12-31T23:01:30Z  -");
     }
 
     @Test
@@ -85,6 +85,7 @@ class RepairCommandsIT {
         assertThat(runs).hasSize(1);
         assertThat(runs.get(0).get("run_id").asText()).isEqualTo("repair-a");
         assertThat(runs.get(0).get("ranges_done").asInt()).isEqualTo(900);
+        assertThat(runs.get(0).get("bytes_moved").asLong()).isZero();
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.stderr()).contains("no repair run repair-z");
     }
@@ -102,7 +103,7 @@ class RepairCommandsIT {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout()).contains("repair-b  RUNNING").containsPattern(
-                "repair run repair-b DONE: 450/450 ranges, 40 keys repaired \\(watched \\d+s\\)\\n$");
+                "repair run repair-b DONE: 450/450 ranges, 40 keys repaired, 2.5 MiB moved \\(watched \\d+s\\)\\n$");
     }
 
     @Test
@@ -118,7 +119,7 @@ class RepairCommandsIT {
         var result = cli().run("repair", "--tenant", "acme", "--watch", "--addr", coordinator.address());
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(result.stdout()).contains("repair run repair-b DONE: 450/450 ranges, 40 keys repaired (watched")
+        assertThat(result.stdout()).contains("repair run repair-b DONE: 450/450 ranges, 40 keys repaired, 2.5 MiB moved (watched")
                 .endsWith("40 keys differed; 41 repair writes; 52000 bytes read, 6100 written; 640 sub-ranges compared\n");
     }
 

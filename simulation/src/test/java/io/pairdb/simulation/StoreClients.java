@@ -339,20 +339,24 @@ final class StoreClients {
             }
 
             @Override
-            public ChangeStore.Held progress(String id, String owner, int rangesDone, long keysRepaired, Duration lease) {
-                return postgres("record repair progress", () -> store.progress(id, owner, rangesDone, keysRepaired, lease));
+            public ChangeStore.Held progress(String id, String owner, int rangesDone, long keysRepaired, long bytesMoved,
+                                             Duration lease) {
+                return postgres("record repair progress",
+                        () -> store.progress(id, owner, rangesDone, keysRepaired, bytesMoved, lease));
             }
 
             @Override
             public ChangeStore.Held finish(String id, String owner, RepairRun.State state, int rangesDone,
-                                           long keysRepaired, Instant at) {
-                return postgres("finish repair", () -> store.finish(id, owner, state, rangesDone, keysRepaired, at));
+                                           long keysRepaired, long bytesMoved, Instant at) {
+                return postgres("finish repair",
+                        () -> store.finish(id, owner, state, rangesDone, keysRepaired, bytesMoved, at));
             }
 
             @Override
             public ChangeStore.Held rangeDone(String id, String owner, RepairedRange range, long keysRepaired,
-                                              Duration lease) {
-                return postgres("record a repaired range", () -> store.rangeDone(id, owner, range, keysRepaired, lease));
+                                              long bytesMoved, Duration lease) {
+                return postgres("record a repaired range",
+                        () -> store.rangeDone(id, owner, range, keysRepaired, bytesMoved, lease));
             }
 
             @Override

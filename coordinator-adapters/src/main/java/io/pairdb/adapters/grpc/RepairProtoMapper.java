@@ -50,7 +50,7 @@ final class RepairProtoMapper {
             io.pairdb.proto.admin.v1.RepairRun.Builder b = io.pairdb.proto.admin.v1.RepairRun.newBuilder()
                     .setRunId(run.id()).setDryRun(run.dryRun()).setState(abandoned ? "ABANDONED" : run.state().name())
                     .setRingEpoch(run.epoch()).setRangesTotal(run.rangesTotal()).setRangesDone(run.rangesDone())
-                    .setKeysRepaired(run.keysRepaired()).setStartedAt(AdminProtoMapper.timestamp(run.startedAt()));
+                    .setKeysRepaired(run.keysRepaired()).setBytesMoved(run.bytesMoved()).setStartedAt(AdminProtoMapper.timestamp(run.startedAt()));
             run.tenant().ifPresent(t -> b.setTenantId(t.value()));
             run.node().ifPresent(n -> b.setNodeId(n.value()));
             run.finishedAt().ifPresent(at -> b.setFinishedAt(AdminProtoMapper.timestamp(at)));

@@ -37,16 +37,18 @@ public final class PostgresRepairStore implements RepairStore {
             + " VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?, now() + make_interval(secs => ?))"
             + " RETURNING " + RepairRunMapper.COLUMNS;
     private static final String PROGRESS = """
-            UPDATE repair_runs SET ranges_done = ?, keys_repaired = ?, lease_expires_at = now() + make_interval(secs => ?)
+            UPDATE repair_runs SET ranges_done = ?, keys_repaired = ?, bytes_moved = ?,
+                   lease_expires_at = now() + make_interval(secs => ?)
             WHERE run_id = ? AND state = 'RUNNING' AND lease_owner = ? AND lease_expires_at > now()""";
     private static final String FINISH = """
-            UPDATE repair_runs SET state = ?, ranges_done = ?, keys_repaired = ?, finished_at = ?,
+            UPDATE repair_runs SET state = ?, ranges_done = ?, keys_repaired = ?, bytes_moved = ?, finished_at = ?,
                    lease_owner = NULL, lease_expires_at = NULL
             WHERE run_id = ? AND state = 'RUNNING' AND lease_owner = ?""";
     private static final String SELECT = "SELECT " + RepairRunMapper.COLUMNS + " FROM repair_runs";
     private static final String HELD = " WHERE run_id = ? AND state = 'RUNNING' AND lease_owner = ? AND lease_expires_at > now()";
     private static final String COUNT_RANGE = "UPDATE repair_runs SET ranges_done = ranges_done + 1,"
-            + " keys_repaired = keys_repaired + ?, lease_expires_at = now() + make_interval(secs => ?)" + HELD;
+            + " keys_repaired = keys_repaired + ?, bytes_moved = bytes_moved + ?,"
+            + " lease_expires_at = now() + make_interval(secs => ?)" + HELD;
     private static final String RENEW = "UPDATE repair_runs SET lease_expires_at = now() + make_interval(secs => ?)" + HELD;
     private static final String INSERT_RANGE = "INSERT INTO repair_run_ranges (run_id, tenant_id, range_start, range_end)"
             + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
@@ -106,19 +108,21 @@ public final class PostgresRepairStore implements RepairStore {
     }
 
     @Override
-    public ChangeStore.Held progress(String id, String owner, int rangesDone, long keysRepaired, Duration lease) {
+    public ChangeStore.Held progress(String id, String owner, int rangesDone, long keysRepaired, long bytesMoved,
+                                     Duration lease) {
         return update("could not record the progress of repair run " + id, PROGRESS, s -> {
             s.setInt(1, rangesDone);
             s.setLong(2, keysRepaired);
-            s.setDouble(3, Jdbc.seconds(lease));
-            s.setString(4, id);
-            s.setString(5, owner);
+            s.setLong(3, bytesMoved);
+            s.setDouble(4, Jdbc.seconds(lease));
+            s.setString(5, id);
+            s.setString(6, owner);
         });
     }
 
     @Override
     public ChangeStore.Held finish(String id, String owner, RepairRun.State state, int rangesDone, long keysRepaired,
-                                   Instant at) {
+                                   long bytesMoved, Instant at) {
         if (state == RepairRun.State.RUNNING) {
             throw new IllegalArgumentException("a repair run ends DONE or STOPPED");
         }
@@ -126,14 +130,16 @@ public final class PostgresRepairStore implements RepairStore {
             s.setString(1, state.name());
             s.setInt(2, rangesDone);
             s.setLong(3, keysRepaired);
-            s.setObject(4, Jdbc.toTimestamp(at));
-            s.setString(5, id);
-            s.setString(6, owner);
+            s.setLong(4, bytesMoved);
+            s.setObject(5, Jdbc.toTimestamp(at));
+            s.setString(6, id);
+            s.setString(7, owner);
         });
     }
 
     @Override
-    public ChangeStore.Held rangeDone(String id, String owner, RepairedRange range, long keysRepaired, Duration lease) {
+    public ChangeStore.Held rangeDone(String id, String owner, RepairedRange range, long keysRepaired, long bytesMoved,
+                                      Duration lease) {
         try {
             return Jdbc.inTransaction(dataSource, connection -> {
                 int inserted;
@@ -149,6 +155,7 @@ public final class PostgresRepairStore implements RepairStore {
                     int i = 1;
                     if (inserted == 1) {
                         update.setLong(i++, keysRepaired);
+                        update.setLong(i++, bytesMoved);
                     }
                     update.setDouble(i++, Jdbc.seconds(lease));
                     update.setString(i++, id);

@@ -50,26 +50,28 @@ public interface RepairStore {
 
     /**
      * If {@code owner} still holds the run's lease and the lease has not run out and the run is
-     * RUNNING: stores its progress and extends the lease by {@code lease} from now ({@link
+     * RUNNING: stores its progress (ranges, keys and bytes moved so far) and extends the lease by {@code lease} from now ({@link
      * Duration#ZERO}: gives the lease up, so the run is {@link #abandoned} at once for another
      * coordinator to take over). A run whose lease ran out is LOST: a change may have started since.
      */
-    ChangeStore.Held progress(String id, String owner, int rangesDone, long keysRepaired, Duration lease);
+    ChangeStore.Held progress(String id, String owner, int rangesDone, long keysRepaired, long bytesMoved,
+                              Duration lease);
 
     /**
      * If {@code owner} still holds the run's lease (run out or not) and the run is RUNNING: ends it
      * with {@code state} (DONE or STOPPED) at {@code at} and its final progress, and releases the lease.
      */
     ChangeStore.Held finish(String id, String owner, RepairRun.State state, int rangesDone, long keysRepaired,
-                            Instant at);
+                            long bytesMoved, Instant at);
 
     /**
      * If {@code owner} still holds the run's lease, the lease has not run out and the run is
      * RUNNING: records {@code range} as finished (once: a range recorded before is not counted
-     * again), adds one to its ranges done and {@code keysRepaired} to its keys, and extends the
-     * lease by {@code lease} from now, all at once.
+     * again), adds one to its ranges done, {@code keysRepaired} to its keys and {@code bytesMoved}
+     * to its bytes, and extends the lease by {@code lease} from now, all at once.
      */
-    ChangeStore.Held rangeDone(String id, String owner, RepairedRange range, long keysRepaired, Duration lease);
+    ChangeStore.Held rangeDone(String id, String owner, RepairedRange range, long keysRepaired, long bytesMoved,
+                               Duration lease);
 
     /** The ranges recorded as finished for the run (empty for an unknown run). */
     Set<RepairedRange> rangesDone(String id);

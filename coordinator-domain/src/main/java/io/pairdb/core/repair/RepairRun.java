@@ -17,9 +17,11 @@ import java.util.Optional;
  * @param rangesTotal  ranges of the ring times tenants it repairs (one node's only, with {@code node})
  * @param rangesDone   of those, ranges compared so far (repaired, or failed on a replica)
  * @param keysRepaired keys some replica lacked or held older (in a dry run: would have been repaired)
+ * @param bytesMoved   roughly what the run moved so far, both ways: digests, clocks and keys read,
+ *                     repair writes sent ({@link RepairReport#bytesMoved()}, failed attempts included)
  */
 public record RepairRun(String id, Optional<TenantId> tenant, Optional<NodeId> node, boolean dryRun, State state,
-                        long epoch, int rangesTotal, int rangesDone, long keysRepaired, Instant startedAt,
+                        long epoch, int rangesTotal, int rangesDone, long keysRepaired, long bytesMoved, Instant startedAt,
                         Optional<Instant> finishedAt, Optional<Lease> lease) {
     public enum State {
         RUNNING,
@@ -40,9 +42,9 @@ public record RepairRun(String id, Optional<TenantId> tenant, Optional<NodeId> n
         if (id.isBlank()) {
             throw new IllegalArgumentException("a repair run needs an id");
         }
-        if (rangesTotal < 0 || rangesDone < 0 || rangesDone > rangesTotal || keysRepaired < 0) {
+        if (rangesTotal < 0 || rangesDone < 0 || rangesDone > rangesTotal || keysRepaired < 0 || bytesMoved < 0) {
             throw new IllegalArgumentException("repair run " + id + ": " + rangesDone + " of " + rangesTotal
-                    + " ranges, " + keysRepaired + " keys");
+                    + " ranges, " + keysRepaired + " keys, " + bytesMoved + " bytes");
         }
         if ((state == State.RUNNING) == finishedAt.isPresent()) {
             throw new IllegalArgumentException("repair run " + id + " is " + state + " but finished at " + finishedAt);
@@ -52,7 +54,7 @@ public record RepairRun(String id, Optional<TenantId> tenant, Optional<NodeId> n
     /** A run about to begin: RUNNING, nothing done yet, not leased (the store leases it). */
     public static RepairRun starting(String id, Optional<TenantId> tenant, Optional<NodeId> node, boolean dryRun,
                                      long epoch, int rangesTotal, Instant now) {
-        return new RepairRun(id, tenant, node, dryRun, State.RUNNING, epoch, rangesTotal, 0, 0, now, Optional.empty(),
+        return new RepairRun(id, tenant, node, dryRun, State.RUNNING, epoch, rangesTotal, 0, 0, 0, now, Optional.empty(),
                 Optional.empty());
     }
 

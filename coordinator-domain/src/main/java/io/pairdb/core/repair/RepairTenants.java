@@ -338,11 +338,11 @@ public final class RepairTenants {
         } finally {
             // the run ends either way (unless handed over), so changes need not wait for its lease to run out
             if (handedOver) {
-                runs.progress(run.id(), runner.coordinatorId(), ranges.done, ranges.keys, Duration.ZERO);
+                runs.progress(run.id(), runner.coordinatorId(), ranges.done, ranges.keys, ranges.bytes, Duration.ZERO);
             } else {
                 runs.finish(run.id(), runner.coordinatorId(),
                         ranges.ending == null && ranges.failure == null ? RepairRun.State.DONE : RepairRun.State.STOPPED,
-                        ranges.done, ranges.keys, clock.now());
+                        ranges.done, ranges.keys, ranges.bytes, clock.now());
             }
         }
     }
@@ -371,9 +371,12 @@ public final class RepairTenants {
         private final Pacing pacing;
         private final Deque<Work> queue;
         private final Map<Work, Integer> attempts = new HashMap<>();
+        /** Bytes moved by a range's attempts that failed and go again, recorded with the range. */
+        private final Map<Work, Long> failedAttemptBytes = new HashMap<>();
         private final Map<TenantId, TenantRepair> byTenant = new LinkedHashMap<>();
         private int done;
         private long keys;
+        private long bytes;
         private Ending ending;
         private RuntimeException failure;
 
@@ -385,6 +388,7 @@ public final class RepairTenants {
             chosen.forEach(t -> byTenant.put(t.id(), new TenantRepair(t.id(), 0, List.of(), RepairReport.NONE)));
             this.done = run.rangesDone();
             this.keys = run.keysRepaired();
+            this.bytes = run.bytesMoved();
         }
 
         /** One worker: compares ranges until none is left or the run stops. */
@@ -437,7 +441,8 @@ public final class RepairTenants {
 
         private synchronized boolean renewed() {
             return ending == null
-                    && runs.progress(run.id(), runner.coordinatorId(), done, keys, runner.lease()) == ChangeStore.Held.HELD;
+                    && runs.progress(run.id(), runner.coordinatorId(), done, keys, bytes, runner.lease())
+                    == ChangeStore.Held.HELD;
         }
 
         private synchronized void stop(Ending why) {
@@ -459,18 +464,23 @@ public final class RepairTenants {
                 return new TenantRepair(id, sofar.ranges() + (again ? 0 : 1), failed,
                         sofar.report().plus(outcome.report()));
             });
+            long moved = outcome.report().bytesMoved();
             if (again) {
+                failedAttemptBytes.merge(w, moved, Long::sum);
                 queue.addLast(w);
                 return true;
             }
+            long rangeBytes = moved + Optional.ofNullable(failedAttemptBytes.remove(w)).orElse(0L);
             ChangeStore.Held recorded = runs.rangeDone(run.id(), runner.coordinatorId(),
-                    new RepairedRange(w.tenant().id(), w.range()), outcome.report().keysDiffering(), runner.lease());
+                    new RepairedRange(w.tenant().id(), w.range()), outcome.report().keysDiffering(), rangeBytes,
+                    runner.lease());
             if (recorded == ChangeStore.Held.LOST) {
                 stop(new Ending.LeaseLost());
                 return false;
             }
             done++;
             keys += outcome.report().keysDiffering();
+            bytes += rangeBytes;
             return true;
         }
 

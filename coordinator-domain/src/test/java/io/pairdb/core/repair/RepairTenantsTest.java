@@ -149,6 +149,7 @@ class RepairTenantsTest {
             assertThat(stored.state()).isEqualTo(RepairRun.State.DONE);
             assertThat(stored.rangesDone()).isEqualTo(ranges).isEqualTo(stored.rangesTotal());
             assertThat(stored.keysRepaired()).isEqualTo(missing);
+            assertThat(stored.bytesMoved()).isPositive().isEqualTo(done.total().bytesMoved());
         });
         assertThat(missingCopies()).isZero();
     }
@@ -384,8 +385,10 @@ class RepairTenantsTest {
     void aCoordinatorShuttingDownHandsItsRunOverAtOnceAndAnotherFinishesIt() {
         long missing = missingCopies();
         AtomicInteger comparedByA = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong movedByA = new java.util.concurrent.atomic.AtomicLong();
         RepairTenants[] a = new RepairTenants[1];
         a[0] = repairBy("coord-a", (tenant, outcome, dryRun) -> {
+            movedByA.addAndGet(outcome.report().bytesMoved());
             if (comparedByA.incrementAndGet() == 4) {
                 a[0].stop();
             }
@@ -407,6 +410,8 @@ class RepairTenantsTest {
         assertThat(done.state()).isEqualTo(RepairRun.State.DONE);
         assertThat(comparedByB).hasSize(done.rangesTotal() - 4);
         assertThat(done.keysRepaired()).isEqualTo(missing);
+        assertThat(done.bytesMoved()).as("what both coordinators moved")
+                .isEqualTo(movedByA.get() + comparedByB.stream().mapToLong(o -> o.report().bytesMoved()).sum());
         assertThat(missingCopies()).isZero();
     }
 

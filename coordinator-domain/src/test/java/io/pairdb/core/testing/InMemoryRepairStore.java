@@ -37,7 +37,7 @@ public final class InMemoryRepairStore implements RepairStore {
     public void expireLeases() {
         changes.locked(() -> {
             runs.replaceAll((id, r) -> r.lease().isEmpty() ? r : with(r, r.state(), r.rangesDone(), r.keysRepaired(),
-                    r.finishedAt(), Optional.of(new Lease(r.lease().get().owner(), Instant.MIN))));
+                    r.bytesMoved(), r.finishedAt(), Optional.of(new Lease(r.lease().get().owner(), Instant.MIN))));
             return null;
         });
     }
@@ -69,7 +69,7 @@ public final class InMemoryRepairStore implements RepairStore {
             if (runs.containsKey(run.id()) || run.state() != RepairRun.State.RUNNING) {
                 throw new IllegalArgumentException("repair run " + run.id() + " exists or is not RUNNING");
             }
-            RepairRun stored = with(run, RepairRun.State.RUNNING, 0, 0, Optional.empty(),
+            RepairRun stored = with(run, RepairRun.State.RUNNING, 0, 0, 0, Optional.empty(),
                     Optional.of(new Lease(owner, clock.now().plus(lease))));
             runs.put(stored.id(), stored);
             return new Begin.Begun(stored);
@@ -77,14 +77,15 @@ public final class InMemoryRepairStore implements RepairStore {
     }
 
     @Override
-    public ChangeStore.Held progress(String id, String owner, int rangesDone, long keysRepaired, Duration lease) {
+    public ChangeStore.Held progress(String id, String owner, int rangesDone, long keysRepaired, long bytesMoved,
+                                     Duration lease) {
         return changes.locked(() -> {
             RepairRun run = runs.get(id);
             Instant now = clock.now();
             if (!holds(run, owner) || !run.lease().get().expiresAt().isAfter(now)) {
                 return ChangeStore.Held.LOST;
             }
-            runs.put(id, with(run, run.state(), rangesDone, keysRepaired, Optional.empty(),
+            runs.put(id, with(run, run.state(), rangesDone, keysRepaired, bytesMoved, Optional.empty(),
                     Optional.of(new Lease(owner, now.plus(lease)))));
             return ChangeStore.Held.HELD;
         });
@@ -92,7 +93,7 @@ public final class InMemoryRepairStore implements RepairStore {
 
     @Override
     public ChangeStore.Held finish(String id, String owner, RepairRun.State state, int rangesDone, long keysRepaired,
-                                   Instant at) {
+                                   long bytesMoved, Instant at) {
         if (state == RepairRun.State.RUNNING) {
             throw new IllegalArgumentException("a run ends DONE or STOPPED");
         }
@@ -101,13 +102,14 @@ public final class InMemoryRepairStore implements RepairStore {
             if (!holds(run, owner)) {
                 return ChangeStore.Held.LOST;
             }
-            runs.put(id, with(run, state, rangesDone, keysRepaired, Optional.of(at), Optional.empty()));
+            runs.put(id, with(run, state, rangesDone, keysRepaired, bytesMoved, Optional.of(at), Optional.empty()));
             return ChangeStore.Held.HELD;
         });
     }
 
     @Override
-    public ChangeStore.Held rangeDone(String id, String owner, RepairedRange range, long keysRepaired, Duration lease) {
+    public ChangeStore.Held rangeDone(String id, String owner, RepairedRange range, long keysRepaired, long bytesMoved,
+                                      Duration lease) {
         return changes.locked(() -> {
             RepairRun run = runs.get(id);
             Instant now = clock.now();
@@ -116,7 +118,7 @@ public final class InMemoryRepairStore implements RepairStore {
             }
             boolean added = done.computeIfAbsent(id, k -> new LinkedHashSet<>()).add(range);
             runs.put(id, with(run, run.state(), run.rangesDone() + (added ? 1 : 0), run.keysRepaired() + (added ? keysRepaired : 0),
-                    Optional.empty(), Optional.of(new Lease(owner, now.plus(lease)))));
+                    run.bytesMoved() + (added ? bytesMoved : 0), Optional.empty(), Optional.of(new Lease(owner, now.plus(lease)))));
             return ChangeStore.Held.HELD;
         });
     }
@@ -140,12 +142,12 @@ public final class InMemoryRepairStore implements RepairStore {
             }
             if (changes.ringEpoch() != run.epoch() || !changes.inProgress().isEmpty()) {
                 RepairRun stopped = with(run, RepairRun.State.STOPPED, run.rangesDone(), run.keysRepaired(),
-                        Optional.of(at), Optional.empty());
+                        run.bytesMoved(), Optional.of(at), Optional.empty());
                 runs.put(id, stopped);
                 return new TakeOver.RingMoved(stopped, changes.ringEpoch());
             }
             RepairRun taken = new RepairRun(run.id(), run.tenant(), run.node(), run.dryRun(), run.state(), run.epoch(),
-                    rangesTotal, run.rangesDone(), run.keysRepaired(), run.startedAt(), Optional.empty(),
+                    rangesTotal, run.rangesDone(), run.keysRepaired(), run.bytesMoved(), run.startedAt(), Optional.empty(),
                     Optional.of(new Lease(owner, clock.now().plus(lease))));
             runs.put(id, taken);
             return new TakeOver.TakenOver(taken);
@@ -171,9 +173,9 @@ public final class InMemoryRepairStore implements RepairStore {
                 && run.lease().map(l -> l.owner().equals(owner)).orElse(false);
     }
 
-    private static RepairRun with(RepairRun r, RepairRun.State state, int rangesDone, long keysRepaired,
+    private static RepairRun with(RepairRun r, RepairRun.State state, int rangesDone, long keysRepaired, long bytesMoved,
                                   Optional<Instant> finishedAt, Optional<Lease> lease) {
         return new RepairRun(r.id(), r.tenant(), r.node(), r.dryRun(), state, r.epoch(), r.rangesTotal(), rangesDone,
-                keysRepaired, r.startedAt(), finishedAt, lease);
+                keysRepaired, bytesMoved, r.startedAt(), finishedAt, lease);
     }
 }

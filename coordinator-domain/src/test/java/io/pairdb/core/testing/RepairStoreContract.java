@@ -117,13 +117,14 @@ public abstract class RepairStoreContract {
         assertThat(changes.inProgress()).isEmpty();
         assertThat(nodes.find(new NodeId("n4"))).isEmpty();
 
-        assertThat(runs.finish("r1", "coord-a", RepairRun.State.DONE, 12, 7, now.plusSeconds(1)))
+        assertThat(runs.finish("r1", "coord-a", RepairRun.State.DONE, 12, 7, 70_000, now.plusSeconds(1)))
                 .isEqualTo(ChangeStore.Held.HELD);
         assertThat(addNode("n4")).isInstanceOf(ChangeStore.Start.Started.class);
         assertThat(runs.find("r1")).hasValueSatisfying(r -> {
             assertThat(r.state()).isEqualTo(RepairRun.State.DONE);
             assertThat(r.rangesDone()).isEqualTo(12);
             assertThat(r.keysRepaired()).isEqualTo(7);
+            assertThat(r.bytesMoved()).isEqualTo(70_000);
             assertThat(r.finishedAt()).contains(now.plusSeconds(1));
             assertThat(r.lease()).isEmpty();
         });
@@ -142,9 +143,9 @@ public abstract class RepairStoreContract {
         expireLeases();
 
         assertThat(addNode("n4")).isInstanceOf(ChangeStore.Start.Started.class);
-        assertThat(runs.progress("r1", "coord-a", 3, 1, LEASE)).isEqualTo(ChangeStore.Held.LOST);
+        assertThat(runs.progress("r1", "coord-a", 3, 1, 300, LEASE)).isEqualTo(ChangeStore.Held.LOST);
         // its holder still records how it ended
-        assertThat(runs.finish("r1", "coord-a", RepairRun.State.STOPPED, 3, 1, now))
+        assertThat(runs.finish("r1", "coord-a", RepairRun.State.STOPPED, 3, 1, 300, now))
                 .isEqualTo(ChangeStore.Held.HELD);
         assertThat(runs.find("r1").orElseThrow().state()).isEqualTo(RepairRun.State.STOPPED);
     }
@@ -153,17 +154,18 @@ public abstract class RepairStoreContract {
     public void onlyTheHolderRecordsProgressAndEndsARun() {
         runs.begin(run("r1", Optional.empty(), false), "coord-a", LEASE);
 
-        assertThat(runs.progress("r1", "coord-b", 3, 1, LEASE)).isEqualTo(ChangeStore.Held.LOST);
-        assertThat(runs.finish("r1", "coord-b", RepairRun.State.DONE, 3, 1, now)).isEqualTo(ChangeStore.Held.LOST);
-        assertThat(runs.progress("r1", "coord-a", 4, 2, LEASE)).isEqualTo(ChangeStore.Held.HELD);
+        assertThat(runs.progress("r1", "coord-b", 3, 1, 300, LEASE)).isEqualTo(ChangeStore.Held.LOST);
+        assertThat(runs.finish("r1", "coord-b", RepairRun.State.DONE, 3, 1, 300, now)).isEqualTo(ChangeStore.Held.LOST);
+        assertThat(runs.progress("r1", "coord-a", 4, 2, 4_096, LEASE)).isEqualTo(ChangeStore.Held.HELD);
         assertThat(runs.find("r1")).hasValueSatisfying(r -> {
             assertThat(r.rangesDone()).isEqualTo(4);
             assertThat(r.keysRepaired()).isEqualTo(2);
+            assertThat(r.bytesMoved()).isEqualTo(4_096);
             assertThat(r.state()).isEqualTo(RepairRun.State.RUNNING);
         });
-        assertThat(runs.finish("r1", "coord-a", RepairRun.State.DONE, 12, 2, now)).isEqualTo(ChangeStore.Held.HELD);
-        assertThat(runs.finish("r1", "coord-a", RepairRun.State.DONE, 12, 2, now)).isEqualTo(ChangeStore.Held.LOST);
-        assertThat(runs.progress("r1", "coord-a", 12, 2, LEASE)).isEqualTo(ChangeStore.Held.LOST);
+        assertThat(runs.finish("r1", "coord-a", RepairRun.State.DONE, 12, 2, 9_000, now)).isEqualTo(ChangeStore.Held.HELD);
+        assertThat(runs.finish("r1", "coord-a", RepairRun.State.DONE, 12, 2, 9_000, now)).isEqualTo(ChangeStore.Held.LOST);
+        assertThat(runs.progress("r1", "coord-a", 12, 2, 9_000, LEASE)).isEqualTo(ChangeStore.Held.LOST);
     }
 
     private static RepairedRange range(String tenant, long start, long end) {
@@ -176,16 +178,17 @@ public abstract class RepairStoreContract {
         // tokens above 2^63 are negative longs
         RepairedRange high = range("acme", Long.MIN_VALUE + 5, -7);
 
-        assertThat(runs.rangeDone("r1", "coord-a", high, 3, LEASE)).isEqualTo(ChangeStore.Held.HELD);
-        assertThat(runs.rangeDone("r1", "coord-a", range("other", 1, 2), 0, LEASE)).isEqualTo(ChangeStore.Held.HELD);
-        assertThat(runs.rangeDone("r1", "coord-a", high, 3, LEASE)).isEqualTo(ChangeStore.Held.HELD);
-        assertThat(runs.rangeDone("r1", "coord-b", range("acme", 2, 3), 1, LEASE)).isEqualTo(ChangeStore.Held.LOST);
+        assertThat(runs.rangeDone("r1", "coord-a", high, 3, 1_000, LEASE)).isEqualTo(ChangeStore.Held.HELD);
+        assertThat(runs.rangeDone("r1", "coord-a", range("other", 1, 2), 0, 200, LEASE)).isEqualTo(ChangeStore.Held.HELD);
+        assertThat(runs.rangeDone("r1", "coord-a", high, 3, 1_000, LEASE)).isEqualTo(ChangeStore.Held.HELD);
+        assertThat(runs.rangeDone("r1", "coord-b", range("acme", 2, 3), 1, 50, LEASE)).isEqualTo(ChangeStore.Held.LOST);
 
         assertThat(runs.rangesDone("r1")).containsExactlyInAnyOrder(high, range("other", 1, 2));
         assertThat(runs.rangesDone("r9")).isEmpty();
         assertThat(runs.find("r1")).hasValueSatisfying(r -> {
             assertThat(r.rangesDone()).isEqualTo(2);
             assertThat(r.keysRepaired()).isEqualTo(3);
+            assertThat(r.bytesMoved()).as("a range recorded twice counts once").isEqualTo(1_200);
         });
         assertThat(runs.abandoned()).isEmpty();
     }
@@ -193,7 +196,7 @@ public abstract class RepairStoreContract {
     @Test
     public void anAbandonedRunIsTakenOverOnceWithItsRangesAndItsFormerHolderCannotGoOn() {
         runs.begin(run("r1", Optional.of(ACME), false), "coord-a", LEASE);
-        runs.rangeDone("r1", "coord-a", range("acme", 1, 2), 4, LEASE);
+        runs.rangeDone("r1", "coord-a", range("acme", 1, 2), 4, 800, LEASE);
         expireLeases();
 
         assertThat(runs.abandoned()).extracting(RepairRun::id).containsExactly("r1");
@@ -207,23 +210,24 @@ public abstract class RepairStoreContract {
             assertThat(t.run().rangesDone()).isEqualTo(1);
             assertThat(t.run().rangesTotal()).isEqualTo(11);
             assertThat(t.run().keysRepaired()).isEqualTo(4);
+            assertThat(t.run().bytesMoved()).isEqualTo(800);
         });
         assertThat(runs.abandoned()).isEmpty();
         assertThat(runs.takeOver("r1", "coord-c", LEASE, 1, 11, now)).isEqualTo(new RepairStore.TakeOver.NotAbandoned());
-        assertThat(runs.rangeDone("r1", "coord-a", range("acme", 2, 3), 1, LEASE)).isEqualTo(ChangeStore.Held.LOST);
-        assertThat(runs.progress("r1", "coord-a", 2, 5, LEASE)).isEqualTo(ChangeStore.Held.LOST);
-        assertThat(runs.rangeDone("r1", "coord-b", range("acme", 3, 4), 2, LEASE)).isEqualTo(ChangeStore.Held.HELD);
+        assertThat(runs.rangeDone("r1", "coord-a", range("acme", 2, 3), 1, 10, LEASE)).isEqualTo(ChangeStore.Held.LOST);
+        assertThat(runs.progress("r1", "coord-a", 2, 5, 810, LEASE)).isEqualTo(ChangeStore.Held.LOST);
+        assertThat(runs.rangeDone("r1", "coord-b", range("acme", 3, 4), 2, 20, LEASE)).isEqualTo(ChangeStore.Held.HELD);
         assertThat(runs.rangesDone("r1")).containsExactlyInAnyOrder(range("acme", 1, 2), range("acme", 3, 4));
         // the taken-over run holds changes back again
         assertThat(addNode("n4")).isInstanceOf(ChangeStore.Start.RepairRunning.class);
-        assertThat(runs.finish("r1", "coord-b", RepairRun.State.DONE, 2, 6, now)).isEqualTo(ChangeStore.Held.HELD);
+        assertThat(runs.finish("r1", "coord-b", RepairRun.State.DONE, 2, 6, 820, now)).isEqualTo(ChangeStore.Held.HELD);
         assertThat(runs.takeOver("r1", "coord-c", LEASE, 2, 2, now)).isEqualTo(new RepairStore.TakeOver.NotAbandoned());
     }
 
     @Test
     public void aRunAbandonedBeforeTheRingMovedIsStoppedRatherThanTakenOver() {
         runs.begin(run("r1", Optional.of(ACME), false), "coord-a", LEASE);
-        runs.rangeDone("r1", "coord-a", range("acme", 1, 2), 0, LEASE);
+        runs.rangeDone("r1", "coord-a", range("acme", 1, 2), 0, 0, LEASE);
         expireLeases();
         assertThat(addNode("n4")).isInstanceOf(ChangeStore.Start.Started.class);
 

@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Prototype;
 import io.pairdb.cli.CommandFailure;
 import io.pairdb.cli.CommonOptions;
 import io.pairdb.cli.Host;
+import io.pairdb.cli.change.ChangeView;
 import io.pairdb.cli.change.ChangeWatcher;
 import io.pairdb.cli.change.Watched;
 import io.pairdb.cli.output.TextTable;
@@ -51,11 +52,12 @@ final class RepairStatusCommand implements Callable<Integer> {
 
     /** One run as {@code repair status} shows it. */
     record Run(String runId, String state, String tenantId, String nodeId, boolean dryRun, long ringEpoch,
-               int rangesDone, int rangesTotal, long keysRepaired, Instant startedAt, Instant finishedAt,
-               String coordinatorId) implements Watched {
+               int rangesDone, int rangesTotal, long keysRepaired, long bytesMoved, Instant startedAt,
+               Instant finishedAt, String coordinatorId) implements Watched {
         static Run from(RepairRun r) {
             return new Run(r.getRunId(), r.getState(), r.getTenantId(), r.getNodeId(), r.getDryRun(), r.getRingEpoch(),
-                    r.getRangesDone(), r.getRangesTotal(), r.getKeysRepaired(), Times.instant(true, r.getStartedAt()),
+                    r.getRangesDone(), r.getRangesTotal(), r.getKeysRepaired(), r.getBytesMoved(),
+                    Times.instant(true, r.getStartedAt()),
                     Times.instant(r.hasFinishedAt(), r.getFinishedAt()), r.getCoordinatorId());
         }
 
@@ -87,7 +89,8 @@ final class RepairStatusCommand implements Callable<Integer> {
 
         @Override
         public String amounts() {
-            return keysRepaired + (dryRun ? " keys differing" : " keys repaired");
+            return keysRepaired + (dryRun ? " keys differing, " : " keys repaired, ") + ChangeView.bytesText(bytesMoved)
+                    + " moved";
         }
 
         @Override
@@ -139,10 +142,10 @@ final class RepairStatusCommand implements Callable<Integer> {
         if (runs.isEmpty()) {
             return "No repair runs.";
         }
-        TextTable table = TextTable.withColumns("RUN", "STATE", "SCOPE", "RANGES", "KEYS REPAIRED", "STARTED", "FINISHED",
-                "COORDINATOR");
+        TextTable table = TextTable.withColumns("RUN", "STATE", "SCOPE", "RANGES", "KEYS REPAIRED", "MOVED", "STARTED",
+                "FINISHED", "COORDINATOR");
         runs.forEach(r -> table.row(r.runId(), r.state(), r.scope(), r.rangesDone() + "/" + r.rangesTotal(),
-                r.keysRepaired(), Times.text(r.startedAt()), Times.text(r.finishedAt()),
+                r.keysRepaired(), ChangeView.bytesText(r.bytesMoved()), Times.text(r.startedAt()), Times.text(r.finishedAt()),
                 r.coordinatorId().isEmpty() ? "-" : r.coordinatorId()));
         return table.render();
     }
