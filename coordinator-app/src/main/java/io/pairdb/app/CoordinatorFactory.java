@@ -10,7 +10,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
-import io.pairdb.adapters.metrics.MicrometerCoordinatorMetrics;
+import io.pairdb.adapters.metrics.MicrometerRequestEvents;
+import io.pairdb.adapters.metrics.MicrometerTenantEvents;
 import io.pairdb.adapters.metrics.ObservedStorageNodes;
 import io.pairdb.adapters.metrics.TopologyMetrics;
 import io.pairdb.adapters.runtime.ExecutorScheduler;
@@ -26,7 +27,6 @@ import io.pairdb.app.config.TenantProperties;
 import io.pairdb.app.config.TopologyChangeProperties;
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.CoordinatorIds;
-import io.pairdb.core.port.CoordinatorMetrics;
 import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.IdempotencyStore;
 import io.pairdb.core.port.StorageHealth;
@@ -39,6 +39,8 @@ import io.pairdb.core.replication.ConsistencyLevel;
 import io.pairdb.core.replication.CoordinatorSettings;
 import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.replication.Environment;
+import io.pairdb.core.replication.RequestEvents;
+import io.pairdb.core.tenant.TenantEvents;
 import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.version.ClockIssuer;
@@ -67,8 +69,13 @@ public class CoordinatorFactory {
     }
 
     @Singleton
-    CoordinatorMetrics metrics(MeterRegistry registry) {
-        return new MicrometerCoordinatorMetrics(registry);
+    RequestEvents requestEvents(MeterRegistry registry) {
+        return new MicrometerRequestEvents(registry);
+    }
+
+    @Singleton
+    TenantEvents tenantEvents(MeterRegistry registry) {
+        return new MicrometerTenantEvents(registry);
     }
 
     @Singleton
@@ -82,9 +89,9 @@ public class CoordinatorFactory {
     }
 
     @Singleton
-    Environment environment(Clock clock, ExecutorScheduler scheduler, CoordinatorMetrics metrics,
+    Environment environment(Clock clock, ExecutorScheduler scheduler, RequestEvents events,
                             CoordinatorSettings settings) {
-        return new Environment(clock, scheduler, metrics, settings);
+        return new Environment(clock, scheduler, events, settings);
     }
 
     @Singleton
@@ -129,11 +136,11 @@ public class CoordinatorFactory {
     }
 
     @Singleton
-    TenantService tenantService(TenantStore store, ClusterTopology topology, Clock clock, CoordinatorMetrics metrics,
+    TenantService tenantService(TenantStore store, ClusterTopology topology, Clock clock, TenantEvents events,
                                 TenantProperties p) {
         TenantService.Settings settings = checked("pairdb.tenants", () -> new TenantService.Settings(
                 p.getDefaultReplicationFactor(), p.getMaxReplicationFactor(), p.getCacheTtl(), p.getMissingTtl()));
-        return new TenantService(store, topology, clock, metrics, settings);
+        return new TenantService(store, topology, clock, events, settings);
     }
 
     /**

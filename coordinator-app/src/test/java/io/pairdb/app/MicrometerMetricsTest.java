@@ -5,15 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grpc.Status;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.pairdb.adapters.metrics.MicrometerCoordinatorMetrics;
+import io.pairdb.adapters.metrics.MicrometerRequestEvents;
+import io.pairdb.adapters.metrics.MicrometerTenantEvents;
 import io.pairdb.adapters.metrics.ObservedStorageNodes;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
-import io.pairdb.core.port.CoordinatorMetrics;
-import io.pairdb.core.port.CoordinatorMetrics.Operation;
+import io.pairdb.core.replication.RequestEvents.HintStoreFailure;
+import io.pairdb.core.replication.RequestEvents.Operation;
 import io.pairdb.core.port.StorageNodes;
 import io.pairdb.core.replication.ConsistencyLevel;
 import io.pairdb.core.ring.Token;
@@ -33,20 +34,21 @@ class MicrometerMetricsTest {
 
     @Test
     void theCoreCountersAppearUnderTheirPrometheusNames() {
-        var metrics = new MicrometerCoordinatorMetrics(registry);
+        var metrics = new MicrometerRequestEvents(registry);
+        var tenants = new MicrometerTenantEvents(registry);
         metrics.requestCompleted(Operation.WRITE, ConsistencyLevel.QUORUM, "OK", Duration.ofMillis(3));
         metrics.requestCompleted(Operation.WRITE, ConsistencyLevel.QUORUM, "OK", Duration.ofMillis(30));
         metrics.requestCompleted(Operation.READ, ConsistencyLevel.ONE, "KEY_NOT_FOUND", Duration.ofMillis(1));
-        metrics.tenantCacheHit();
-        metrics.tenantCacheMiss();
+        tenants.cacheHit();
+        tenants.cacheMiss();
         metrics.conflictDetected();
         metrics.repairTriggered();
         metrics.repairDropped();
         metrics.quorumFailure(Operation.DELETE);
         metrics.hintStored();
-        metrics.hintStoreFailed(CoordinatorMetrics.HintStoreFailure.DEADLINE);
-        metrics.hintStoreFailed(CoordinatorMetrics.HintStoreFailure.OVERLOADED);
-        metrics.hintStoreFailed(CoordinatorMetrics.HintStoreFailure.OVERLOADED);
+        metrics.hintStoreFailed(HintStoreFailure.DEADLINE);
+        metrics.hintStoreFailed(HintStoreFailure.OVERLOADED);
+        metrics.hintStoreFailed(HintStoreFailure.OVERLOADED);
         metrics.idempotencyRecordFailed("the record of idempotency:acme:1:k:req-1 failed: connection reset");
 
         PrometheusText scrape = PrometheusText.parse(registry.scrape());

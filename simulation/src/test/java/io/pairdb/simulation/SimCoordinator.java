@@ -18,7 +18,8 @@ import io.pairdb.core.hints.ReplayReport;
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.port.CoordinatorIds;
-import io.pairdb.core.port.CoordinatorMetrics;
+import io.pairdb.core.replication.RequestEvents;
+import io.pairdb.core.tenant.TenantEvents;
 import io.pairdb.core.port.CoordinatorRegistry;
 import io.pairdb.core.port.Scheduler;
 import io.pairdb.core.read.CoordinateRead;
@@ -178,8 +179,8 @@ final class SimCoordinator {
 
         private void wire() {
             Scheduler scheduler = new SimScheduler(kernel, owner);
-            Environment env = new Environment(clock, scheduler, CoordinatorMetrics.NONE, config.coordinatorSettings());
-            tenants = new TenantService(stores.tenants(), topology, clock, CoordinatorMetrics.NONE,
+            Environment env = new Environment(clock, scheduler, RequestEvents.NONE, config.coordinatorSettings());
+            tenants = new TenantService(stores.tenants(), topology, clock, TenantEvents.NONE,
                     new TenantService.Settings(3, 5, Duration.ofMinutes(5)));
             ClockIssuer clocks = new ClockIssuer(clockLease, clock, config.maxClockEntries);
             writes = new CoordinateWrite(tenants, topology, storage, stores.idempotency(), stores.hints(), clocks, env);

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@code coordinator_hints_replayed_total{node}}, {@code coordinator_hints_replay_failures_total{node}},
  * {@code coordinator_hints_dropped_total{node,reason}} and the gauges {@code coordinator_hints_pending{node}} and
  * {@code coordinator_hints_oldest_age_seconds{node}}. Hints stored are {@code coordinator_hints_stored_total},
- * reported through the core's {@link io.pairdb.core.port.CoordinatorMetrics}.
+ * reported on the write path through the core's {@link io.pairdb.core.replication.RequestEvents}.
  *
  * <p>A node's counters exist at zero from the moment its pending hints are first reported: Prometheus'
  * {@code increase()} sees a counter's first increment only if the series existed before it, so an alert

@@ -86,7 +86,7 @@ public final class ObservedStorageNodes implements StorageNodes {
                 id -> Timer.builder("coordinator.replica.call.duration")
                 .description("Latency of calls to storage nodes, failures included")
                 .tag("node", node.id().value()).tag("call", call)
-                .serviceLevelObjectives(MicrometerCoordinatorMetrics.LATENCY_BUCKETS)
+                .serviceLevelObjectives(MicrometerRequestEvents.LATENCY_BUCKETS)
                 .register(registry));
     }
 

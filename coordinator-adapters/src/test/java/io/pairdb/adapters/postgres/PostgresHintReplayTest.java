@@ -12,7 +12,8 @@ import io.pairdb.core.hints.ReplayReport;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.Clock;
-import io.pairdb.core.port.CoordinatorMetrics;
+import io.pairdb.core.replication.RequestEvents;
+import io.pairdb.core.tenant.TenantEvents;
 import io.pairdb.core.replication.CoordinatorSettings;
 import io.pairdb.core.replication.Environment;
 import io.pairdb.core.ring.Token;
@@ -59,7 +60,7 @@ class PostgresHintReplayTest {
         InMemoryTopologyStore ring = new InMemoryTopologyStore();
         topology = new ClusterTopology(ring, clock);
         topology.register(NODE, emulator.host(), emulator.port(), 16);
-        tenants = new TenantService(new InMemoryTenantStore(ring), topology, clock, CoordinatorMetrics.NONE,
+        tenants = new TenantService(new InMemoryTenantStore(ring), topology, clock, TenantEvents.NONE,
                 TenantService.Settings.defaults());
         tenants.create(TENANT, Optional.of(1));
         topology.reload();
@@ -75,7 +76,7 @@ class PostgresHintReplayTest {
     }
 
     private ReplayHints replayer(String coordinatorId) {
-        Environment env = new Environment(clock, scheduler, CoordinatorMetrics.NONE, CoordinatorSettings.defaults());
+        Environment env = new Environment(clock, scheduler, RequestEvents.NONE, CoordinatorSettings.defaults());
         HintSettings settings = HintSettings.defaults(coordinatorId).withBatches(50, Duration.ofMillis(10));
         return new ReplayHints(hints, storage, topology, tenants, new HintTally(coordinatorId, HintEvents.NONE, Instant.now()),
                 env, settings);

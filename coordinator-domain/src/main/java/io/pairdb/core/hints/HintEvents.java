@@ -8,7 +8,7 @@ import java.util.Optional;
  * What hint replay and expiry report: what each run delivered, failed to deliver and dropped, the
  * hints waiting per node, and the end of every replay run, whoever started it. One adapter records
  * them as metrics and logs them. Hints stored on the write path are counted by
- * {@link io.pairdb.core.port.CoordinatorMetrics#hintStored()}. Thread-safe; never throws.
+ * {@link io.pairdb.core.replication.RequestEvents#hintStored()}, with the request that stored them. Thread-safe; never throws.
  */
 public interface HintEvents {
     /** Hints delivered to their node (applied, or ignored as already superseded there). */

@@ -5,7 +5,7 @@ import io.pairdb.core.Futures;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.StorageNode;
-import io.pairdb.core.port.CoordinatorMetrics.Operation;
+import io.pairdb.core.replication.RequestEvents.Operation;
 import io.pairdb.core.port.StorageNodes;
 import io.pairdb.core.replication.Deadline;
 import io.pairdb.core.replication.Environment;
@@ -58,7 +58,7 @@ public final class CoordinateRead {
         // a coordinator that could not confirm its ring lately asks no replica
         CompletableFuture<ReadOutcome> outcome = topology.freshness() instanceof ClusterTopology.Freshness.Stale stale
                 ? done(new ReadOutcome.TopologyStale(stale)) : Futures.started(() -> read(command, deadline));
-        return outcome.whenComplete((o, error) -> env.metrics().requestCompleted(Operation.READ, command.consistency(),
+        return outcome.whenComplete((o, error) -> env.events().requestCompleted(Operation.READ, command.consistency(),
                 error != null ? "ERROR" : OutcomeNames.of(o), Duration.ofMillis(env.clock().nowMillis() - started)));
     }
 
@@ -77,25 +77,25 @@ public final class CoordinateRead {
         Optional<ReplicaQuorum> replicas = ReplicaQuorum.of(topology.current(), token, tenant.get(),
                 command.consistency());
         if (replicas.isEmpty()) {
-            env.metrics().quorumFailure(Operation.READ);
+            env.events().quorumFailure(Operation.READ);
             return done(new ReadOutcome.Unavailable(command.consistency().required(tenant.get().replicationFactor()),
                     topology.current().currentNodeCount()));
         }
         ReplicaQuorum quorum = replicas.get();
         List<StorageNode> readable = quorum.replicas().stream().filter(n -> n.liveness() == Liveness.UP).toList();
         if (readable.size() < quorum.required()) {
-            env.metrics().quorumFailure(Operation.READ);
+            env.events().quorumFailure(Operation.READ);
             return done(new ReadOutcome.Unavailable(quorum.required(), readable.size()));
         }
         if (quorum.amongAlso(readable) < quorum.alsoRequired()) {
-            env.metrics().quorumFailure(Operation.READ);
+            env.events().quorumFailure(Operation.READ);
             return done(new ReadOutcome.Unavailable(quorum.alsoRequired(), (int) quorum.amongAlso(readable)));
         }
         ReplicaReadRound round = ReplicaReadRound.start(readable, quorum.required(), quorum.also(), nodes,
                 command.tenant(), command.key(), deadline, env);
         round.settled().thenAccept(all -> {
             if (Resolution.hasConflict(all.versions())) {
-                env.metrics().conflictDetected();
+                env.events().conflictDetected();
             }
         });
         if (env.settings().repairAsync()) {
@@ -128,11 +128,11 @@ public final class CoordinateRead {
     private ReadOutcome answer(ReadCommand command, Replies replies) {
         return switch (replies.status()) {
             case FAILED -> {
-                env.metrics().quorumFailure(Operation.READ);
+                env.events().quorumFailure(Operation.READ);
                 yield new ReadOutcome.QuorumNotReached(replies.required(), replies.answers().size(), replies.failures());
             }
             case TIMED_OUT -> {
-                env.metrics().quorumFailure(Operation.READ);
+                env.events().quorumFailure(Operation.READ);
                 yield new ReadOutcome.TimedOut(replies.required(), replies.answers().size());
             }
             case REACHED -> {

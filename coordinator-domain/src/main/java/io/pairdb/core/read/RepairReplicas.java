@@ -59,19 +59,19 @@ public final class RepairReplicas {
         }
         String keyId = tenant.value() + ":" + key;
         if (!keysInFlight.add(keyId)) {
-            env.metrics().repairDropped();
+            env.events().repairDropped();
             return CompletableFuture.completedFuture(null);
         }
         if (inFlight.incrementAndGet() > env.settings().maxRepairsInFlight()) {
             inFlight.decrementAndGet();
             keysInFlight.remove(keyId);
-            env.metrics().repairDropped();
+            env.events().repairDropped();
             return CompletableFuture.completedFuture(null);
         }
         Token token = Token.forKey(tenant.value(), key);
         List<CompletableFuture<?>> calls = new ArrayList<>();
         for (StorageNode node : staleReplicas) {
-            env.metrics().repairTriggered();
+            env.events().repairTriggered();
             // a failed repair is not retried here: the next read of the key finds the replica stale again
             calls.add(Futures.started(() -> nodes.repair(node, tenant, key, token, resolved, timeout))
                     .exceptionally(error -> null));

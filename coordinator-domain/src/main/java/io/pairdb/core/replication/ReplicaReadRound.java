@@ -182,7 +182,7 @@ public final class ReplicaReadRound {
             speculative.addAll(late);
         }
         if (!late.isEmpty()) {
-            env.metrics().speculationSent();
+            env.events().speculationSent();
         }
         late.forEach(this::ask);
     }
@@ -221,7 +221,7 @@ public final class ReplicaReadRound {
         }
         // complete outside the lock: dependants run on this thread
         if (wonBySpeculation) {
-            env.metrics().speculationWon();
+            env.events().speculationWon();
         }
         if (quorumReached != null) {
             speculation.cancel();

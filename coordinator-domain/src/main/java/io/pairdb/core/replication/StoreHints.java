@@ -1,7 +1,7 @@
 package io.pairdb.core.replication;
 
 import io.pairdb.core.hints.Hint;
-import io.pairdb.core.port.CoordinatorMetrics.HintStoreFailure;
+import io.pairdb.core.replication.RequestEvents.HintStoreFailure;
 import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.Scheduler;
 import java.util.Objects;
@@ -36,7 +36,7 @@ public final class StoreHints {
     public CompletableFuture<Void> store(Hint hint, Optional<Deadline> waitUntil) {
         if (running.incrementAndGet() > env.settings().maxHintStoresInFlight()) {
             running.decrementAndGet();
-            env.metrics().hintStoreFailed(HintStoreFailure.OVERLOADED);
+            env.events().hintStoreFailed(HintStoreFailure.OVERLOADED);
             return CompletableFuture.completedFuture(null);
         }
         AtomicBoolean counted = new AtomicBoolean();
@@ -44,7 +44,7 @@ public final class StoreHints {
         Scheduler.Cancellable timer = waitUntil.<Scheduler.Cancellable>map(deadline ->
                 env.scheduler().scheduleDeadline(deadline.remaining(env.clock()), () -> {
                     if (counted.compareAndSet(false, true)) {
-                        env.metrics().hintStoreFailed(HintStoreFailure.DEADLINE);
+                        env.events().hintStoreFailed(HintStoreFailure.DEADLINE);
                     }
                     settled.complete(null);
                 })).orElse(() -> { });
@@ -53,11 +53,11 @@ public final class StoreHints {
                 try {
                     store.store(hint);
                     if (counted.compareAndSet(false, true)) {
-                        env.metrics().hintStored();
+                        env.events().hintStored();
                     }
                 } catch (RuntimeException e) {
                     if (counted.compareAndSet(false, true)) {
-                        env.metrics().hintStoreFailed(HintStoreFailure.ERROR);
+                        env.events().hintStoreFailed(HintStoreFailure.ERROR);
                     }
                 } finally {
                     running.decrementAndGet();
@@ -70,7 +70,7 @@ public final class StoreHints {
             running.decrementAndGet();
             timer.cancel();
             if (counted.compareAndSet(false, true)) {
-                env.metrics().hintStoreFailed(HintStoreFailure.ERROR);
+                env.events().hintStoreFailed(HintStoreFailure.ERROR);
             }
             settled.complete(null);
         }

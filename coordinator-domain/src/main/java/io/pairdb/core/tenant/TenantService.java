@@ -1,7 +1,6 @@
 package io.pairdb.core.tenant;
 
 import io.pairdb.core.port.Clock;
-import io.pairdb.core.port.CoordinatorMetrics;
 import io.pairdb.core.port.Scheduler;
 import io.pairdb.core.port.TenantStore;
 import io.pairdb.core.replication.SpeculationPolicy;
@@ -124,18 +123,18 @@ public final class TenantService {
     private final TenantStore store;
     private final ClusterTopology topology;
     private final Clock clock;
-    private final CoordinatorMetrics metrics;
+    private final TenantEvents events;
     private final Settings settings;
     private final ConcurrentHashMap<TenantId, Cached> cache = new ConcurrentHashMap<>();
     /** Loads running now, one per tenant, which concurrent lookups of that tenant share. */
     private final ConcurrentHashMap<TenantId, CompletableFuture<Optional<Tenant>>> loading = new ConcurrentHashMap<>();
 
-    public TenantService(TenantStore store, ClusterTopology topology, Clock clock, CoordinatorMetrics metrics,
+    public TenantService(TenantStore store, ClusterTopology topology, Clock clock, TenantEvents events,
                          Settings settings) {
         this.store = Objects.requireNonNull(store, "store");
         this.topology = Objects.requireNonNull(topology, "topology");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.events = Objects.requireNonNull(events, "events");
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
@@ -230,7 +229,7 @@ public final class TenantService {
     private Optional<Tenant> load(TenantId id) {
         long now = clock.nowMillis();
         long epoch = topology.current().epoch();
-        metrics.tenantCacheMiss();
+        events.cacheMiss();
         Optional<Tenant> loaded = store.find(id);
         if (loaded.isPresent()) {
             // a tenant is created with an epoch bump: refreshing the ring after reading the tenant serves at
@@ -249,7 +248,7 @@ public final class TenantService {
         if (cached == null || cached.expiresAtMillis() <= nowMillis || cached.epoch() != epoch) {
             return Optional.empty();
         }
-        metrics.tenantCacheHit();
+        events.cacheHit();
         return Optional.of(cached);
     }
 

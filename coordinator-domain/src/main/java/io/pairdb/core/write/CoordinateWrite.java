@@ -7,7 +7,7 @@ import io.pairdb.core.idempotency.IdempotencyKey;
 import io.pairdb.core.idempotency.StoredResponse;
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.StorageNode;
-import io.pairdb.core.port.CoordinatorMetrics.Operation;
+import io.pairdb.core.replication.RequestEvents.Operation;
 import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.IdempotencyStore;
 import io.pairdb.core.port.IdempotencyStore.Claim;
@@ -91,7 +91,7 @@ public final class CoordinateWrite {
         Deadline deadline = Deadline.of(env.clock(), env.settings().writeTimeout(), command.clientDeadline());
         CompletableFuture<WriteOutcome> outcome = Futures.started(() -> checkAndWrite(command, deadline));
         Operation op = command.isDelete() ? Operation.DELETE : Operation.WRITE;
-        return outcome.whenComplete((o, error) -> env.metrics().requestCompleted(op, command.consistency(),
+        return outcome.whenComplete((o, error) -> env.events().requestCompleted(op, command.consistency(),
                 error != null ? "ERROR" : OutcomeNames.of(o), Duration.ofMillis(env.clock().nowMillis() - started)));
     }
 
@@ -199,7 +199,7 @@ public final class CoordinateWrite {
                 return;
             }
             if (env.clock().nowMillis() + backoff.toMillis() >= claimant.markerExpiresAtMillis()) {
-                env.metrics().idempotencyRecordFailed("the " + what + " of " + claimant.key().storageKey()
+                env.events().idempotencyRecordFailed("the " + what + " of " + claimant.key().storageKey()
                         + " could not be stored before its in-progress marker expired: " + describe(Futures.cause(error)));
                 settled.complete(null);
                 return;
@@ -209,7 +209,7 @@ public final class CoordinateWrite {
                 env.scheduler().schedule(backoff, () -> attempt(call, claimant, what, next, settled));
             } catch (RuntimeException notScheduled) {
                 // the scheduler is shutting down: this was the last try
-                env.metrics().idempotencyRecordFailed("the " + what + " of " + claimant.key().storageKey()
+                env.events().idempotencyRecordFailed("the " + what + " of " + claimant.key().storageKey()
                         + " could not be stored: " + describe(Futures.cause(error)));
                 settled.complete(null);
             }
@@ -234,7 +234,7 @@ public final class CoordinateWrite {
         Optional<ReplicaSets> sets = topology.current().replicasFor(token, rf, tenant.get().writeReplicationFactor());
         int required = command.consistency().required(rf);
         if (sets.isEmpty()) {
-            env.metrics().quorumFailure(operation(command));
+            env.events().quorumFailure(operation(command));
             return done(new WriteOutcome.Unavailable(required, topology.current().currentNodeCount()));
         }
         List<StorageNode> targets = sets.get().writeTargets();
@@ -242,14 +242,14 @@ public final class CoordinateWrite {
         long alive = targets.stream().filter(n -> n.liveness() == Liveness.UP).count();
         Optional<AlsoAmong> kept = keptQuorum(command, tenant.get(), token);
         if (alive < requiredAcks) {
-            env.metrics().quorumFailure(operation(command));
+            env.events().quorumFailure(operation(command));
             return done(new WriteOutcome.Unavailable(requiredAcks, (int) alive));
         }
         if (kept.isPresent()) {
             long keptAlive = targets.stream()
                     .filter(n -> kept.get().members().contains(n.id()) && n.liveness() == Liveness.UP).count();
             if (keptAlive < kept.get().required()) {
-                env.metrics().quorumFailure(operation(command));
+                env.events().quorumFailure(operation(command));
                 return done(new WriteOutcome.Unavailable(kept.get().required(), (int) keptAlive));
             }
         }
@@ -257,7 +257,7 @@ public final class CoordinateWrite {
                 deadline)
                 .thenCompose(base -> switch (base) {
             case BaseRead.Failed failed -> {
-                env.metrics().quorumFailure(operation(command));
+                env.events().quorumFailure(operation(command));
                 yield done(failed.outcome());
             }
             case BaseRead.Found found -> writeVersion(command, found, targets, requiredAcks, kept, token,
@@ -270,7 +270,7 @@ public final class CoordinateWrite {
                                                          Optional<AlsoAmong> kept, Token token,
                                                          String idempotencyKey, Deadline deadline) {
         if (deadline.expired(env.clock())) {
-            env.metrics().quorumFailure(operation(command));
+            env.events().quorumFailure(operation(command));
             return done(new WriteOutcome.TimedOut(requiredAcks, 0));
         }
         VectorClock clock;
@@ -292,11 +292,11 @@ public final class CoordinateWrite {
                             version.clock(), version.timestampMs(), result.acknowledged(),
                             command.consistency().wireName(), version.tombstone()));
                     case FAILED -> {
-                        env.metrics().quorumFailure(operation(command));
+                        env.events().quorumFailure(operation(command));
                         yield new WriteOutcome.QuorumNotReached(requiredAcks, result.acknowledged(), result.failed());
                     }
                     case TIMED_OUT -> {
-                        env.metrics().quorumFailure(operation(command));
+                        env.events().quorumFailure(operation(command));
                         yield new WriteOutcome.TimedOut(requiredAcks, result.acknowledged());
                     }
                 });

@@ -8,7 +8,8 @@ import io.pairdb.core.hints.ReplayReport.Ending;
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
-import io.pairdb.core.port.CoordinatorMetrics;
+import io.pairdb.core.replication.RequestEvents;
+import io.pairdb.core.tenant.TenantEvents;
 import io.pairdb.core.replication.CoordinatorSettings;
 import io.pairdb.core.replication.Environment;
 import io.pairdb.core.ring.Token;
@@ -54,7 +55,7 @@ class ReplayHintsTest {
     private final HintTally tally = new HintTally("coord-1", metrics, clock.now());
     private final HintSettings settings = HintSettings.defaults("coord-1");
     private final TenantService tenants = new TenantService(new InMemoryTenantStore(topologyStore), topology, clock,
-            CoordinatorMetrics.NONE, TenantService.Settings.defaults());
+            TenantEvents.NONE, TenantService.Settings.defaults());
     private ReplayHints replay;
 
     @BeforeEach
@@ -68,7 +69,7 @@ class ReplayHintsTest {
     }
 
     private ReplayHints replayer(String id) {
-        Environment env = new Environment(clock, scheduler, CoordinatorMetrics.NONE, CoordinatorSettings.defaults());
+        Environment env = new Environment(clock, scheduler, RequestEvents.NONE, CoordinatorSettings.defaults());
         HintSettings s = new HintSettings(id, settings.batchSize(), settings.batchPause(), settings.maxAttempts(),
                 settings.ttl(), settings.claimLease(), settings.deliveryTimeout());
         return new ReplayHints(hints, storage, topology, tenants, tally, env, s);
@@ -129,7 +130,7 @@ class ReplayHintsTest {
     @Test
     void theBatchSizeAndPauseAreSettings() {
         replay = new ReplayHints(hints, storage, topology, tenants, tally,
-                new Environment(clock, scheduler, CoordinatorMetrics.NONE, CoordinatorSettings.defaults()),
+                new Environment(clock, scheduler, RequestEvents.NONE, CoordinatorSettings.defaults()),
                 settings.withBatches(10, Duration.ofMillis(50)));
         storeHints(TARGET, 25);
 

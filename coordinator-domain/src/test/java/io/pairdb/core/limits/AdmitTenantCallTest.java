@@ -11,7 +11,7 @@ import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.testing.InMemoryTenantStore;
 import io.pairdb.core.testing.InMemoryTopologyStore;
 import io.pairdb.core.testing.ManualClock;
-import io.pairdb.core.testing.RecordingMetrics;
+import io.pairdb.core.testing.RecordingEvents;
 import io.pairdb.core.testing.SteppedScheduler;
 import io.pairdb.core.topology.ClusterTopology;
 import java.time.Duration;
@@ -29,7 +29,7 @@ class AdmitTenantCallTest {
     private final InMemoryTopologyStore ring = new InMemoryTopologyStore();
     private final ClusterTopology topology = new ClusterTopology(ring, clock);
     private final TenantService tenants = new TenantService(new InMemoryTenantStore(ring), topology, clock,
-            new RecordingMetrics(), new TenantService.Settings(3, 5, Duration.ofMinutes(5)));
+            new RecordingEvents(), new TenantService.Settings(3, 5, Duration.ofMinutes(5)));
     private final SteppedScheduler loader = new SteppedScheduler(clock);
     /** The shares asked about, and what it answers. */
     private final List<TenantQuota> asked = new ArrayList<>();

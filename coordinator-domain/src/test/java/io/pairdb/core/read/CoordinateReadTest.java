@@ -142,7 +142,7 @@ class CoordinateReadTest {
             assertThat(q.required()).isEqualTo(2);
             assertThat(q.failed()).isEqualTo(2);
         });
-        assertThat(h.metrics().quorumFailures).hasValue(1);
+        assertThat(h.events().quorumFailures).hasValue(1);
     }
 
     @Test
@@ -236,7 +236,7 @@ class CoordinateReadTest {
 
         eventually(() -> assertThat(storedOn(node(3))).contains(NEW));
         assertThat(h.storage().calls(Kind.REPAIR)).extracting(c -> c.node()).containsExactly(node(3));
-        assertThat(h.metrics().repairsTriggered).hasValue(1);
+        assertThat(h.events().repairsTriggered).hasValue(1);
     }
 
     @Test
@@ -258,7 +258,7 @@ class CoordinateReadTest {
         read(QUORUM);
 
         assertThat(h.storage().calls(Kind.REPAIR)).isEmpty();
-        assertThat(h.metrics().repairsTriggered).hasValue(0);
+        assertThat(h.events().repairsTriggered).hasValue(0);
     }
 
     @Test
@@ -282,7 +282,7 @@ class CoordinateReadTest {
         });
         assertThat(answered.clock().compare(apple.clock())).isEqualTo(Causality.AFTER);
         assertThat(answered.clock().compare(banana.clock())).isEqualTo(Causality.AFTER);
-        assertThat(h.metrics().conflicts).hasValue(1);
+        assertThat(h.events().conflicts).hasValue(1);
         assertThat(read(ALL)).isEqualTo(outcome);
     }
 

@@ -22,7 +22,7 @@ import io.pairdb.core.testing.InMemoryStorageRanges;
 import io.pairdb.core.testing.InMemoryTenantStore;
 import io.pairdb.core.testing.InMemoryTopologyStore;
 import io.pairdb.core.testing.ManualClock;
-import io.pairdb.core.testing.RecordingMetrics;
+import io.pairdb.core.testing.RecordingEvents;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
 import io.pairdb.core.topology.ChangeType;
@@ -56,7 +56,7 @@ class RepairTenantsTest {
     private final InMemoryTopologyStore nodes = new InMemoryTopologyStore();
     private final ClusterTopology topology = new ClusterTopology(nodes, clock);
     private final InMemoryTenantStore tenantStore = new InMemoryTenantStore();
-    private final TenantService tenants = new TenantService(tenantStore, topology, clock, new RecordingMetrics(),
+    private final TenantService tenants = new TenantService(tenantStore, topology, clock, new RecordingEvents(),
             new TenantService.Settings(3, 5, Duration.ofMinutes(5)));
     private final InMemoryChangeStore changes = new InMemoryChangeStore(nodes, clock);
     private final InMemoryStorageRanges data = new InMemoryStorageRanges();

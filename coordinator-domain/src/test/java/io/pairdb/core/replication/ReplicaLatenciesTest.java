@@ -7,7 +7,6 @@ import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
-import io.pairdb.core.port.CoordinatorMetrics;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.testing.FakeStorageNodes;
 import io.pairdb.core.testing.ManualClock;
@@ -90,7 +89,7 @@ class ReplicaLatenciesTest {
     @Test
     void aReadRoundFeedsTheEstimatesSoTheNextRoundAsksTheFastReplicasFirst() {
         ManualClock clock = new ManualClock();
-        Environment env = new Environment(clock, new ManualScheduler(clock), CoordinatorMetrics.NONE,
+        Environment env = new Environment(clock, new ManualScheduler(clock), RequestEvents.NONE,
                 CoordinatorSettings.defaults());
         FakeStorageNodes storage = new FakeStorageNodes();
         CompletableFuture<Void> slow = storage.hold(id(1));

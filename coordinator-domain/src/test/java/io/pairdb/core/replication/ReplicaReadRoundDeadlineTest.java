@@ -6,7 +6,6 @@ import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
-import io.pairdb.core.port.CoordinatorMetrics;
 import io.pairdb.core.port.Scheduler;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.testing.FakeStorageNodes;
@@ -42,7 +41,7 @@ class ReplicaReadRoundDeadlineTest {
         }
     };
     private final FakeStorageNodes storage = new FakeStorageNodes();
-    private final Environment env = new Environment(clock, dueAtOnce, CoordinatorMetrics.NONE,
+    private final Environment env = new Environment(clock, dueAtOnce, RequestEvents.NONE,
             CoordinatorSettings.defaults());
 
     @Test

@@ -6,7 +6,6 @@ import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
-import io.pairdb.core.port.CoordinatorMetrics;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.testing.FakeStorageNodes;
 import io.pairdb.core.testing.ManualClock;
@@ -24,7 +23,7 @@ class ReplicaReadRoundTest {
     @Test
     void answersAreListedInTheOrderTheReplicasAnswered() {
         ManualClock clock = new ManualClock();
-        Environment env = new Environment(clock, new ManualScheduler(clock), CoordinatorMetrics.NONE,
+        Environment env = new Environment(clock, new ManualScheduler(clock), RequestEvents.NONE,
                 CoordinatorSettings.defaults());
         FakeStorageNodes storage = new FakeStorageNodes();
         List<StorageNode> replicas = IntStream.rangeClosed(1, 6).mapToObj(ReplicaReadRoundTest::node).toList();

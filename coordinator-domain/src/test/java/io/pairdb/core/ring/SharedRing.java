@@ -5,7 +5,7 @@ import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.testing.InMemoryTenantStore;
 import io.pairdb.core.testing.InMemoryTopologyStore;
 import io.pairdb.core.testing.ManualClock;
-import io.pairdb.core.testing.RecordingMetrics;
+import io.pairdb.core.testing.RecordingEvents;
 import io.pairdb.core.topology.ClusterTopology;
 import java.time.Duration;
 
@@ -19,7 +19,7 @@ final class SharedRing {
     final ClusterTopology topology = new ClusterTopology(store, clock);
     final ClusterTopology elsewhere = new ClusterTopology(store, clock);
     final TenantService tenants = new TenantService(new InMemoryTenantStore(store), topology, clock,
-            new RecordingMetrics(), new TenantService.Settings(2, 5, Duration.ofMinutes(5)));
+            new RecordingEvents(), new TenantService.Settings(2, 5, Duration.ofMinutes(5)));
 
     /** Registers node-1 … node-{@code count}, 8 vnodes each, through the coordinator under test. */
     SharedRing withNodes(int count) {

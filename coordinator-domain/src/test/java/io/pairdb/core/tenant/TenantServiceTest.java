@@ -10,7 +10,7 @@ import io.pairdb.core.testing.GatedTenantStore;
 import io.pairdb.core.testing.InMemoryTenantStore;
 import io.pairdb.core.testing.InMemoryTopologyStore;
 import io.pairdb.core.testing.ManualClock;
-import io.pairdb.core.testing.RecordingMetrics;
+import io.pairdb.core.testing.RecordingEvents;
 import io.pairdb.core.testing.SteppedScheduler;
 import io.pairdb.core.testing.VirtualThreadScheduler;
 import io.pairdb.core.tenant.TenantService.CreateOutcome;
@@ -30,8 +30,8 @@ class TenantServiceTest {
     private final InMemoryTopologyStore topologyStore = new InMemoryTopologyStore();
     private final InMemoryTenantStore store = new InMemoryTenantStore(topologyStore);
     private final ClusterTopology topology = new ClusterTopology(topologyStore, clock);
-    private final RecordingMetrics metrics = new RecordingMetrics();
-    private final TenantService tenants = new TenantService(store, topology, clock, metrics,
+    private final RecordingEvents events = new RecordingEvents();
+    private final TenantService tenants = new TenantService(store, topology, clock, events,
             new TenantService.Settings(3, 5, Duration.ofMinutes(5)));
 
     @BeforeEach
@@ -108,8 +108,8 @@ class TenantServiceTest {
         Optional<Tenant> second = tenants.find(ACME);
 
         assertThat(second).isEqualTo(first).isPresent();
-        assertThat(metrics.tenantCacheMisses).hasValue(1);
-        assertThat(metrics.tenantCacheHits).hasValue(1);
+        assertThat(events.tenantCacheMisses).hasValue(1);
+        assertThat(events.tenantCacheHits).hasValue(1);
     }
 
     @Test
@@ -122,11 +122,11 @@ class TenantServiceTest {
 
         clock.advance(Duration.ofMinutes(5).minusMillis(1));
         assertThat(tenants.find(ACME)).hasValueSatisfying(t -> assertThat(t.replicationFactor()).isEqualTo(3));
-        assertThat(metrics.tenantCacheHits).hasValue(1);
+        assertThat(events.tenantCacheHits).hasValue(1);
 
         clock.advance(Duration.ofMillis(1));
         assertThat(tenants.find(ACME)).hasValueSatisfying(t -> assertThat(t.replicationFactor()).isEqualTo(2));
-        assertThat(metrics.tenantCacheMisses).hasValue(2);
+        assertThat(events.tenantCacheMisses).hasValue(2);
     }
 
     @Test
@@ -169,7 +169,7 @@ class TenantServiceTest {
     @Test
     void aTenantIsNotCreatedWithAnRfTheRingCannotKeepWhenADecommissionStartsWhileItIsChecked() {
         InMemoryTenantStore shared = new InMemoryTenantStore(topologyStore);
-        TenantService service = new TenantService(shared, topology, clock, metrics,
+        TenantService service = new TenantService(shared, topology, clock, events,
                 new TenantService.Settings(3, 5, Duration.ofMinutes(5)));
         // after the RF was checked against four nodes, another coordinator starts decommissioning node-4
         shared.beforeNextInsert(() -> topologyStore.update(topologyStore.find(new NodeId("node-4")).orElseThrow()
@@ -206,7 +206,7 @@ class TenantServiceTest {
     @Test
     void concurrentLookupsOfOneTenantShareOneStoreCall() {
         GatedTenantStore slow = new GatedTenantStore(topologyStore);
-        TenantService service = new TenantService(slow, topology, clock, metrics, TenantService.Settings.defaults());
+        TenantService service = new TenantService(slow, topology, clock, events, TenantService.Settings.defaults());
         service.create(ACME, Optional.of(3));
         slow.close();
         try (VirtualThreadScheduler loader = new VirtualThreadScheduler()) {
@@ -229,7 +229,7 @@ class TenantServiceTest {
     @Test
     void aMissingTenantIsRememberedBrieflyAndForgottenWhenCreated() {
         GatedTenantStore counting = new GatedTenantStore(topologyStore);
-        TenantService service = new TenantService(counting, topology, clock, metrics, TenantService.Settings.defaults());
+        TenantService service = new TenantService(counting, topology, clock, events, TenantService.Settings.defaults());
         SteppedScheduler loader = new SteppedScheduler(clock);
 
         for (int i = 0; i < 5; i++) {
@@ -278,8 +278,8 @@ class TenantServiceTest {
         thereTopology.register(new NodeId("node-1"), "10.0.0.1", 7000, 150);
         ClusterTopology hereTopology = new ClusterTopology(ring, clock);
         TenantService.Settings fiveMinutes = new TenantService.Settings(3, 5, Duration.ofMinutes(5));
-        TenantService there = new TenantService(shared, thereTopology, clock, metrics, fiveMinutes);
-        TenantService here = new TenantService(shared, hereTopology, clock, metrics, fiveMinutes);
+        TenantService there = new TenantService(shared, thereTopology, clock, events, fiveMinutes);
+        TenantService here = new TenantService(shared, hereTopology, clock, events, fiveMinutes);
         there.create(ACME, Optional.of(1));
         hereTopology.refresh();
         assertThat(here.find(ACME).orElseThrow().quota()).isEqualTo(TenantQuota.UNLIMITED);

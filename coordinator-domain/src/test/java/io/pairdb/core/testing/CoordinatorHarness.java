@@ -45,7 +45,7 @@ public final class CoordinatorHarness implements AutoCloseable {
     private final InMemoryHintStore hints = new InMemoryHintStore();
     private final FakeStorageNodes storage = new FakeStorageNodes();
     private final Scheduler scheduler;
-    private final RecordingMetrics metrics = new RecordingMetrics();
+    private final RecordingEvents events = new RecordingEvents();
     private final TenantService tenants;
     private final IdempotencyStore idempotency;
     private final CoordinateWrite writes;
@@ -59,9 +59,9 @@ public final class CoordinatorHarness implements AutoCloseable {
             topology.register(node(i), "10.0.0." + i, 7000, StorageNode.DEFAULT_VIRTUAL_NODES);
         }
         this.scheduler = b.scheduler.get();
-        Environment env = new Environment(clock, scheduler, metrics, b.settings);
+        Environment env = new Environment(clock, scheduler, events, b.settings);
         this.tenants = new TenantService(b.tenantStore != null ? b.tenantStore
-                : new InMemoryTenantStore(b.ring), topology, clock, metrics, TenantService.Settings.defaults());
+                : new InMemoryTenantStore(b.ring), topology, clock, events, TenantService.Settings.defaults());
         this.idempotency = b.idempotency.apply(clock);
         ClockIssuer clocks = new ClockIssuer(COORDINATOR_ID, clock, b.settings.maxClockEntries());
         this.writes = new CoordinateWrite(tenants, topology, storage, idempotency, b.hints.apply(hints), clocks, env);
@@ -128,8 +128,8 @@ public final class CoordinatorHarness implements AutoCloseable {
         return storage;
     }
 
-    public RecordingMetrics metrics() {
-        return metrics;
+    public RecordingEvents events() {
+        return events;
     }
 
     public TenantService tenants() {

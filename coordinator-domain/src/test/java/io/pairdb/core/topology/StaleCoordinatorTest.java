@@ -56,7 +56,7 @@ class StaleCoordinatorTest {
         });
         assertThat(get("before")).isInstanceOf(ReadOutcome.TopologyStale.class);
         assertThat(h.storage().calls()).as("no replica is called").isEmpty();
-        assertThat(h.metrics().completed()).extracting(c -> c.operation() + " " + c.status())
+        assertThat(h.events().completed()).extracting(c -> c.operation() + " " + c.status())
                 .contains("WRITE TOPOLOGY_STALE", "READ TOPOLOGY_STALE");
 
         h.topology().confirm(epoch -> {

@@ -76,7 +76,7 @@ class CoordinateWriteDeadlineTest {
 
         assertThat(during).isEqualTo(new WriteOutcome.InFlight("req-1"));
         assertThat(answer).as("answered by its consistency level at the deadline").isInstanceOf(WriteOutcome.Written.class);
-        assertThat(h.metrics().hintStoreFailures).as("a hint not stored by the deadline is a failure").hasValue(1);
+        assertThat(h.events().hintStoreFailures).as("a hint not stored by the deadline is a failure").hasValue(1);
         StoredResponse response = ((WriteOutcome.Written) answer).response();
         assertThat(h.write(command)).as("a retry after the answer").isEqualTo(new WriteOutcome.Duplicate(response));
         assertThat(h.storage().calls(Kind.WRITE)).as("applied once, on the two live replicas").hasSize(2);
@@ -136,10 +136,10 @@ class CoordinateWriteDeadlineTest {
             outcomes.add(h.writes().execute(put("key-" + i, "v")));
         }
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> slow.started() + h.metrics().hintStoresRefused.get() >= writes);
+                .until(() -> slow.started() + h.events().hintStoresRefused.get() >= writes);
 
         assertThat(slow.mostRunningAtOnce()).as("hint stores running at once").isLessThanOrEqualTo(bound);
-        assertThat(h.metrics().hintStoresRefused).hasValue(writes - bound);
+        assertThat(h.events().hintStoresRefused).hasValue(writes - bound);
         outcomes.forEach(o -> assertThat(ending(o)).isInstanceOf(WriteOutcome.Written.class));
     }
 }

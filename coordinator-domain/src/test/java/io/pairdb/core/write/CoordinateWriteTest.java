@@ -263,8 +263,8 @@ class CoordinateWriteTest {
                 .as("the spare is asked").contains(Kind.READ);
         assertThat(second.clock().compare(first.clock())).as("built on the fast replicas' answer")
                 .isEqualTo(Causality.AFTER);
-        assertThat(h.metrics().speculationsSent).hasValue(1);
-        assertThat(h.metrics().speculationsWon).hasValue(1);
+        assertThat(h.events().speculationsSent).hasValue(1);
+        assertThat(h.events().speculationsWon).hasValue(1);
         slow.complete(null);
     }
 
@@ -286,7 +286,7 @@ class CoordinateWriteTest {
         StoredResponse second = written(h.write(put("k", "v2", QUORUM)));
 
         assertThat(second.clock().compare(first.clock())).isEqualTo(Causality.AFTER);
-        assertThat(h.metrics().speculationsSent).hasValue(1);
+        assertThat(h.events().speculationsSent).hasValue(1);
         slow.complete(null);
     }
 
@@ -449,7 +449,7 @@ class CoordinateWriteTest {
         assertThat(hint.token()).isEqualTo(Token.forKey(TENANT.value(), "k"));
         assertThat(hint.version().clock()).isEqualTo(response.clock());
         assertThat(hint.version().value()).isEqualTo(bytes("v1"));
-        assertThat(h.metrics().hintsStored).hasValue(1);
+        assertThat(h.events().hintsStored).hasValue(1);
     }
 
     @Test
@@ -477,7 +477,7 @@ class CoordinateWriteTest {
             assertThat(q.failed()).isEqualTo(1);
         });
         assertThat(h.hints().count(node(3))).isEqualTo(1);
-        assertThat(h.metrics().quorumFailures).hasValue(1);
+        assertThat(h.events().quorumFailures).hasValue(1);
     }
 
     @Test
@@ -514,8 +514,8 @@ class CoordinateWriteTest {
         StoredResponse response = written(h.write(put("k", "v1", QUORUM)));
 
         assertThat(response.replicaCount()).isEqualTo(2);
-        assertThat(h.metrics().hintStoreFailures).hasValue(1);
-        assertThat(h.metrics().hintsStored).hasValue(0);
+        assertThat(h.events().hintStoreFailures).hasValue(1);
+        assertThat(h.events().hintsStored).hasValue(0);
     }
 
     @Test
@@ -763,7 +763,7 @@ class CoordinateWriteTest {
         // the record is tried again until the marker would have expired; then the loss is counted, once
         h.clock().advance(Duration.ofSeconds(11));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(h.metrics().idempotencyRecordFailures).as("the lost record is counted").hasValue(1));
+                assertThat(h.events().idempotencyRecordFailures).as("the lost record is counted").hasValue(1));
         assertThat(store.completeAttempts.get()).isGreaterThan(1);
     }
 
@@ -777,7 +777,7 @@ class CoordinateWriteTest {
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(h.write(command)).isEqualTo(new WriteOutcome.Duplicate(first)));
-        assertThat(h.metrics().idempotencyRecordFailures).hasValue(0);
+        assertThat(h.events().idempotencyRecordFailures).hasValue(0);
         assertThat(store.completeAttempts).hasValue(3);
     }
 

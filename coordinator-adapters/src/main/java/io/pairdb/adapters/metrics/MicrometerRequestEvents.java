@@ -3,9 +3,8 @@ package io.pairdb.adapters.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.pairdb.core.port.CoordinatorMetrics;
-import io.pairdb.core.port.CoordinatorMetrics.HintStoreFailure;
 import io.pairdb.core.replication.ConsistencyLevel;
+import io.pairdb.core.replication.RequestEvents;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -16,16 +15,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The core's metrics as Micrometer meters (Prometheus names in the comments). Labels are
- * bounded sets only: operation, consistency, status. Never the tenant: one series per tenant
+ * What the data path reports ({@link RequestEvents}) as Micrometer meters (Prometheus names in the
+ * comments). Labels are bounded sets only: operation, consistency, status. Never the tenant: one series per tenant
  * would grow without bound and leak who the customers are.
  *
  * <p>A hint that could not be stored is also one WARN line: that replica misses the write until
  * a read repairs it, which an operator should hear about, not only count. So is an idempotency
  * record that could not be stored after its write.
  */
-public final class MicrometerCoordinatorMetrics implements CoordinatorMetrics {
-    private static final Logger LOG = LoggerFactory.getLogger(MicrometerCoordinatorMetrics.class);
+public final class MicrometerRequestEvents implements RequestEvents {
+    private static final Logger LOG = LoggerFactory.getLogger(MicrometerRequestEvents.class);
     /** Request latency buckets: from a cache-hot read to past the 5 s write deadline. */
     static final Duration[] LATENCY_BUCKETS = {
             Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
@@ -38,8 +37,6 @@ public final class MicrometerCoordinatorMetrics implements CoordinatorMetrics {
     private final Map<Operation, Map<String, Counter>> requests = new EnumMap<>(Operation.class);
     private final Map<Operation, Map<ConsistencyLevel, Timer>> durations = new EnumMap<>(Operation.class);
     private final Map<Operation, Counter> quorumFailures = new EnumMap<>(Operation.class);
-    private final Counter cacheHits;
-    private final Counter cacheMisses;
     private final Counter conflicts;
     private final Counter repairsTriggered;
     private final Counter repairsDropped;
@@ -49,7 +46,7 @@ public final class MicrometerCoordinatorMetrics implements CoordinatorMetrics {
     private final Counter speculationsSent;
     private final Counter speculationsWon;
 
-    public MicrometerCoordinatorMetrics(MeterRegistry registry) {
+    public MicrometerRequestEvents(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
         for (Operation op : Operation.values()) {
             requests.put(op, new ConcurrentHashMap<>());
@@ -60,11 +57,6 @@ public final class MicrometerCoordinatorMetrics implements CoordinatorMetrics {
                             + "replica failures or the deadline)")
                     .tag("operation", name(op)).register(registry));
         }
-        // coordinator_cache_hits_total / coordinator_cache_misses_total
-        cacheHits = Counter.builder("coordinator.cache.hits").description("Tenant lookups answered from the cache")
-                .tag("cache", "tenant").register(registry);
-        cacheMisses = Counter.builder("coordinator.cache.misses").description("Tenant lookups that went to PostgreSQL")
-                .tag("cache", "tenant").register(registry);
         conflicts = Counter.builder("coordinator.conflicts.detected")
                 .description("Reads whose replicas held concurrent versions").register(registry);
         repairsTriggered = Counter.builder("coordinator.repairs.triggered")
@@ -109,16 +101,6 @@ public final class MicrometerCoordinatorMetrics implements CoordinatorMetrics {
                 .tag("operation", name(operation)).tag("consistency", consistency.wireName())
                 .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry)).record(elapsed);
-    }
-
-    @Override
-    public void tenantCacheHit() {
-        cacheHits.increment();
-    }
-
-    @Override
-    public void tenantCacheMiss() {
-        cacheMisses.increment();
     }
 
     @Override

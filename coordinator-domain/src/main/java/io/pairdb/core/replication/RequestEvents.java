@@ -1,10 +1,14 @@
-package io.pairdb.core.port;
+package io.pairdb.core.replication;
 
-import io.pairdb.core.replication.ConsistencyLevel;
 import java.time.Duration;
 
-/** What the core reports; Micrometer lives in an adapter. Thread-safe; never throws. */
-public interface CoordinatorMetrics {
+/**
+ * What the data path reports: each request's outcome and time, quorums not reached, conflicts met
+ * and read repairs sent, speculative reads, hints stored for replicas a write missed, and
+ * idempotency records lost. One adapter records them as metrics (and logs what an operator must
+ * hear about). Thread-safe; never throws.
+ */
+public interface RequestEvents {
     enum Operation { WRITE, READ, DELETE }
 
     /** Why a hint was not stored. */
@@ -18,10 +22,6 @@ public interface CoordinatorMetrics {
     }
 
     void requestCompleted(Operation operation, ConsistencyLevel consistency, String status, Duration elapsed);
-
-    void tenantCacheHit();
-
-    void tenantCacheMiss();
 
     void conflictDetected();
 
@@ -48,17 +48,9 @@ public interface CoordinatorMetrics {
     /** A spare asked by speculation gave one of the answers that completed its round's quorum. */
     void speculationWon();
 
-    CoordinatorMetrics NONE = new CoordinatorMetrics() {
+    RequestEvents NONE = new RequestEvents() {
         @Override
         public void requestCompleted(Operation operation, ConsistencyLevel consistency, String status, Duration elapsed) {
-        }
-
-        @Override
-        public void tenantCacheHit() {
-        }
-
-        @Override
-        public void tenantCacheMiss() {
         }
 
         @Override

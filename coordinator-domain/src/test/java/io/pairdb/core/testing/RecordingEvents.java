@@ -1,14 +1,15 @@
 package io.pairdb.core.testing;
 
-import io.pairdb.core.port.CoordinatorMetrics;
 import io.pairdb.core.replication.ConsistencyLevel;
+import io.pairdb.core.replication.RequestEvents;
+import io.pairdb.core.tenant.TenantEvents;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Counts what the core reports, so tests can assert on it. */
-public final class RecordingMetrics implements CoordinatorMetrics {
+/** Counts what the data path and the tenant lookups report, so tests can assert on it. */
+public final class RecordingEvents implements RequestEvents, TenantEvents {
     public record Completed(Operation operation, ConsistencyLevel consistency, String status) {
     }
 
@@ -38,12 +39,12 @@ public final class RecordingMetrics implements CoordinatorMetrics {
     }
 
     @Override
-    public void tenantCacheHit() {
+    public void cacheHit() {
         tenantCacheHits.incrementAndGet();
     }
 
     @Override
-    public void tenantCacheMiss() {
+    public void cacheMiss() {
         tenantCacheMisses.incrementAndGet();
     }
 
