@@ -52,7 +52,8 @@ final class Operator {
     /**
      * Two operators at once: a tenant is created while a node is added, each request sent to a
      * coordinator of its own, so the tenant may be stored between the change's planning and its
-     * start (issue 13 item 7: a change planned without the tenant must not start).
+     * start (issue 13 item 7: a change planned without the tenant must not start), or the change may
+     * start first, and then the tenant is refused until it ends (seed 454109).
      */
     private void createTenantWhileANodeJoins() {
         createTenant();

@@ -155,6 +155,10 @@ final class OutcomeErrors {
                     GrpcErrors.invalid("INVALID_REPLICATION_FACTOR", i.reason());
             case TenantService.CreateOutcome.RingKeptMoving m -> concurrentModification("the ring kept changing while "
                     + "the replication factor of tenant '" + tenant + "' was checked (" + m.attempts() + " attempts); retry");
+            case TenantService.CreateOutcome.NodeChangeInFlight c -> GrpcErrors.error(Status.Code.FAILED_PRECONDITION,
+                    "CHANGE_IN_FLIGHT", "tenant '" + tenant + "' is not created while node " + c.node() + " is "
+                            + c.state() + ": a node change copies only the tenants that existed when it started; "
+                            + "create it once the change has ended (pairdb-admin change list)");
         };
     }
 

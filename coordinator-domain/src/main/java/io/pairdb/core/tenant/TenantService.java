@@ -1,5 +1,8 @@
 package io.pairdb.core.tenant;
 
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.Scheduler;
 import io.pairdb.core.port.TenantStore;
@@ -7,6 +10,7 @@ import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.topology.ClusterTopology;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -82,6 +86,15 @@ public final class TenantService {
         /** The ring changed under each of the {@code attempts} checks of the RF; nothing was created. */
         record RingKeptMoving(TenantId id, int attempts) implements CreateOutcome {
         }
+
+        /**
+         * A node is joining or leaving ({@code state}); nothing was created. A change's streams are
+         * planned for the tenants that exist when it starts, and are what it copies again to a new
+         * replica that lost its disk before the change ended: a tenant created meanwhile would have
+         * its writes to that replica lost. Retry once the change has ended.
+         */
+        record NodeChangeInFlight(TenantId id, NodeId node, NodeState state) implements CreateOutcome {
+        }
     }
 
     public sealed interface SetSpeculationOutcome {
@@ -143,15 +156,23 @@ public final class TenantService {
     }
 
     /**
-     * Creates a tenant; {@code replicationFactor} empty means the default. The RF is checked against
-     * the ring as stored, and the tenant is stored only while the ring is still at that epoch: a
-     * decommission started meanwhile (by any coordinator) is seen, and the check made again.
+     * Creates a tenant; {@code replicationFactor} empty means the default. Refused while a node joins
+     * or leaves ({@link CreateOutcome.NodeChangeInFlight}). The RF is checked against the ring as
+     * stored, and the tenant is stored only while the ring is still at that epoch: a node change
+     * started meanwhile (by any coordinator) is seen, and the checks made again.
      */
     public CreateOutcome create(TenantId id, Optional<Integer> replicationFactor) {
         int rf = replicationFactor.orElse(settings.defaultReplicationFactor());
         for (int attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
             // the ring as stored: a node another coordinator registered counts, one being decommissioned does not
             TopologyView ring = topology.refresh();
+            Optional<StorageNode> moving = ring.nodes().stream()
+                    .filter(n -> n.state() != NodeState.NORMAL && n.state() != NodeState.LEFT)
+                    .min(Comparator.comparing(n -> n.id().value()));
+            if (moving.isPresent()) {
+                // checked at the epoch the insert requires: a change that starts meanwhile moves it, and is seen
+                return new CreateOutcome.NodeChangeInFlight(id, moving.get().id(), moving.get().state());
+            }
             Optional<String> invalid = settings.check(rf, ring.lastingNodeCount());
             if (invalid.isPresent()) {
                 return new CreateOutcome.InvalidReplicationFactor(invalid.get());

@@ -156,8 +156,8 @@ class TenantServiceTest {
 
     @Test
     void aTenantsReplicationFactorMustFitTheNodesLeftOnceALeavingNodeHasLeft() {
-        // node-4 is being decommissioned: three nodes will be left
-        topologyStore.update(topologyStore.find(new NodeId("node-4")).orElseThrow().withState(NodeState.LEAVING,
+        // node-4 was decommissioned: three nodes are left
+        topologyStore.update(topologyStore.find(new NodeId("node-4")).orElseThrow().withState(NodeState.LEFT,
                 clock.now()));
 
         assertThat(tenants.create(ACME, Optional.of(4))).isInstanceOfSatisfying(CreateOutcome.InvalidReplicationFactor.class,
@@ -167,16 +167,33 @@ class TenantServiceTest {
     }
 
     @Test
-    void aTenantIsNotCreatedWithAnRfTheRingCannotKeepWhenADecommissionStartsWhileItIsChecked() {
+    void aTenantIsNotCreatedWhileANodeJoinsOrLeavesAndIsOnceTheChangeEnded() {
+        // a change's streams are planned for the tenants that exist when it starts
+        for (NodeState moving : List.of(NodeState.BOOTSTRAPPING, NodeState.BOOTSTRAPPED, NodeState.LEAVING,
+                NodeState.HANDED_OVER)) {
+            topologyStore.update(topologyStore.find(new NodeId("node-4")).orElseThrow().withState(moving, clock.now()));
+
+            assertThat(tenants.create(ACME, Optional.of(3))).as("node-4 %s", moving)
+                    .isEqualTo(new CreateOutcome.NodeChangeInFlight(ACME, new NodeId("node-4"), moving));
+            assertThat(store.find(ACME)).isEmpty();
+        }
+        topologyStore.update(topologyStore.find(new NodeId("node-4")).orElseThrow().withState(NodeState.NORMAL,
+                clock.now()));
+
+        assertThat(tenants.create(ACME, Optional.of(3))).isInstanceOf(CreateOutcome.Created.class);
+    }
+
+    @Test
+    void aTenantIsNotCreatedWhenADecommissionStartsWhileItIsChecked() {
         InMemoryTenantStore shared = new InMemoryTenantStore(topologyStore);
         TenantService service = new TenantService(shared, topology, clock, events,
                 new TenantService.Settings(3, 5, Duration.ofMinutes(5)));
-        // after the RF was checked against four nodes, another coordinator starts decommissioning node-4
+        // after the checks against four NORMAL nodes, another coordinator starts decommissioning node-4
         shared.beforeNextInsert(() -> topologyStore.update(topologyStore.find(new NodeId("node-4")).orElseThrow()
                 .withState(NodeState.LEAVING, clock.now())));
 
-        assertThat(service.create(ACME, Optional.of(4))).isInstanceOfSatisfying(CreateOutcome.InvalidReplicationFactor.class,
-                invalid -> assertThat(invalid.reason()).contains("exceeds the 3 storage nodes"));
+        assertThat(service.create(ACME, Optional.of(4)))
+                .isEqualTo(new CreateOutcome.NodeChangeInFlight(ACME, new NodeId("node-4"), NodeState.LEAVING));
         assertThat(shared.find(ACME)).isEmpty();
     }
 
