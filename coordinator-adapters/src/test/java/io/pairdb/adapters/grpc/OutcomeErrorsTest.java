@@ -10,8 +10,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.pairdb.core.OutcomeNames;
 import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
 import io.pairdb.core.read.ReadOutcome;
 import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.StartOutcome;
@@ -88,6 +90,17 @@ class OutcomeErrorsTest {
                     });
         }
         assertThat(OutcomeErrors.refusal(new StartOutcome.NodeDown(new NodeId("n3"), "x")).reason()).isEqualTo("NODE_DOWN");
+    }
+
+    @Test
+    void aTenantNotCreatedWhileANodeJoinsSaysWhichNodeAndWhenToRetry() {
+        StatusRuntimeException e = OutcomeErrors.of(new TenantService.CreateOutcome.NodeChangeInFlight(
+                new TenantId("acme"), new NodeId("node-4"), NodeState.BOOTSTRAPPING), new TenantId("acme"));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(reason(e)).isEqualTo("CHANGE_IN_FLIGHT");
+        assertThat(e.getStatus().getDescription()).contains("tenant 'acme'", "node node-4 is BOOTSTRAPPING",
+                "once the change has ended");
     }
 
     @Test
