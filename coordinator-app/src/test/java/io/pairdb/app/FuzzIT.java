@@ -224,6 +224,35 @@ class FuzzIT {
         }
     }
 
+    /**
+     * The fuzzer's third find (CI, CreateApiKey, 33 bytes): a valid_for of the most negative seconds
+     * and nanos passed the range check (their absolute values are negative too) and overflowed, INTERNAL.
+     * Every duration and timestamp of every request is sent at those extremes, beside fields that are
+     * otherwise well-formed, so that the check of the duration is what answers.
+     */
+    @Example
+    void everyRpcAnswersTheMostNegativeDurationsAndTimestampsWithAReason() {
+        for (Rpc rpc : rpcs) {
+            for (long[] extreme : new long[][] {{Long.MIN_VALUE, -1}, {Long.MIN_VALUE, Integer.MIN_VALUE},
+                    {0, Integer.MIN_VALUE}, {Long.MAX_VALUE, Integer.MAX_VALUE}}) {
+                DynamicMessage.Builder request = DynamicMessage.newBuilder(rpc.input());
+                for (FieldDescriptor field : rpc.input().getFields()) {
+                    if (field.getJavaType() == FieldDescriptor.JavaType.STRING && !field.isRepeated()) {
+                        request.setField(field, "fuzz-extremes");
+                    } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !field.isRepeated()
+                            && List.of("google.protobuf.Duration", "google.protobuf.Timestamp")
+                            .contains(field.getMessageType().getFullName())) {
+                        Descriptor type = field.getMessageType();
+                        request.setField(field, DynamicMessage.newBuilder(type)
+                                .setField(type.findFieldByName("seconds"), extreme[0])
+                                .setField(type.findFieldByName("nanos"), (int) extreme[1]).build());
+                    }
+                }
+                assertAnswerIsDocumented(rpc, request.build().toByteArray());
+            }
+        }
+    }
+
     private static Rpc rpcNamed(String name) {
         return rpcs.stream().filter(r -> r.toString().equals(name)).findFirst().orElseThrow();
     }

@@ -68,7 +68,9 @@ public class AuthGrpcEndpoint extends AuthServiceGrpc.AuthServiceImplBase {
     private static Duration validity(com.google.protobuf.Duration validFor) {
         long seconds = validFor.getSeconds();
         int nanos = validFor.getNanos();
-        boolean wellFormed = Math.abs(seconds) <= MAX_DURATION_SECONDS && Math.abs(nanos) <= 999_999_999
+        // compared to both bounds, not through Math.abs: the most negative long and int have no positive twin
+        boolean wellFormed = seconds >= -MAX_DURATION_SECONDS && seconds <= MAX_DURATION_SECONDS
+                && nanos >= -999_999_999 && nanos <= 999_999_999
                 && (seconds == 0 || nanos == 0 || (seconds > 0) == (nanos > 0));
         if (!wellFormed) {
             throw GrpcErrors.invalid("INVALID_VALIDITY", "valid_for must be a duration of at most "

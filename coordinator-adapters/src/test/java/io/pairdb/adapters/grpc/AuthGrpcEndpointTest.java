@@ -32,7 +32,12 @@ class AuthGrpcEndpointTest {
                 Duration.newBuilder().setSeconds(Long.MAX_VALUE).build(),
                 Duration.newBuilder().setSeconds(315_576_000_001L).build(),
                 Duration.newBuilder().setSeconds(1).setNanos(-5).build(),
-                Duration.newBuilder().setSeconds(0).setNanos(0).build()}) {
+                Duration.newBuilder().setSeconds(0).setNanos(0).build(),
+                // the most negative values: their absolute value is negative too (found by FuzzIT)
+                Duration.newBuilder().setSeconds(Long.MIN_VALUE).setNanos(-1).build(),
+                Duration.newBuilder().setSeconds(Long.MIN_VALUE).setNanos(Integer.MIN_VALUE).build(),
+                Duration.newBuilder().setSeconds(Long.MIN_VALUE).build(),
+                Duration.newBuilder().setSeconds(0).setNanos(Integer.MIN_VALUE).build()}) {
             StatusRuntimeException refused = refusal(CreateApiKeyRequest.newBuilder().setName("app")
                     .addGrants("tenant:acme:read").setValidFor(validFor).build());
 

@@ -61,6 +61,17 @@ public abstract class ApiKeyStoreContract {
         assertThat(token.matches(stored.secretHash())).isTrue();
     }
 
+    /** The gRPC API takes validities up to about 10 000 years: such a key's expiry is stored and read back. */
+    @Test
+    public void keepsAnExpiryTenThousandYearsAhead() {
+        ApiKeyToken token = token();
+        ApiKey key = key(token, "long-lived", Grants.of(READ_ACME), Optional.of(now.plusSeconds(315_576_000_000L)));
+        assertThat(store.insert(key, token.secretHash())).isEqualTo(ApiKeyStore.InsertOutcome.INSERTED);
+
+        assertThat(store.find(token.id()).orElseThrow().key()).isEqualTo(key);
+        assertThat(store.list()).containsExactly(key);
+    }
+
     @Test
     public void findsNothingForAnUnknownId() {
         assertThat(store.find(new ApiKeyId("aaaaaaaaaaaaaaaa"))).isEmpty();
