@@ -9,6 +9,9 @@ import io.pairdb.core.port.StorageRanges.Entry;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.Tenant;
+import io.pairdb.core.tenant.TenantId;
+import io.pairdb.core.topology.ChangeStatus;
+import io.pairdb.core.topology.ReplicationChange;
 import io.pairdb.core.topology.TopologyChange;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.version.Version;
@@ -27,7 +30,9 @@ import java.util.Set;
  * else must survive.
  *
  * <p>A copy counts as surviving where the system reads it: on a replica of its key (natural or
- * pending), or in a hint. A copy only on a joining node survives if the join succeeds. A copy on a
+ * pending), or in a hint until the hint is delivered or dropped (its TTL or attempts ran out). A
+ * copy only on a joining node survives if the join succeeds, one only on a replica an RF raise adds
+ * if the raise completes. A copy on a
  * node that no longer replicates the key (its range moved, or the RF was lowered, and cleanup has
  * not deleted it yet) does not count: cleanup may hand it back to the replicas (it verifies they
  * hold what it deletes), but only if it gets to that range before the node leaves, within the
@@ -38,20 +43,56 @@ final class DataLoss {
     private record Lost(History.Key key, VectorClock clock) {
     }
 
+    /** What a copy left only on a node that is not yet a replica waits for to count. */
+    private sealed interface Pending {
+    }
+
+    /** The node joins the ring. */
+    private record Joins(NodeId node) implements Pending {
+    }
+
+    /** The tenant's RF raise, which made the node a pending replica, completes. */
+    private record Raises(TenantId tenant) implements Pending {
+    }
+
     private final World world;
     private final Set<Lost> lost = new HashSet<>();
-    /** Versions whose only copies left are on joining nodes: lost if all of those joins fail. */
-    private final Map<Lost, Set<NodeId>> onJoiningOnly = new HashMap<>();
+    /**
+     * Versions whose only copies left are on joining nodes or on the new replicas of an RF raise: lost if
+     * all of those joins and raises fail.
+     */
+    private final Map<Lost, Set<Pending>> onJoiningOnly = new HashMap<>();
+    /**
+     * Versions whose only copies left are in hints, with the node whose loss left them there: looked
+     * at again as each hint of their key leaves the store. Delivered, it put the version on a replica;
+     * dropped (its TTL ran out, its attempts did), the version is lost.
+     */
+    private final Map<Lost, LostFrom> onHintsOnly = new HashMap<>();
     private final List<Long> times = new ArrayList<>();
+
+    /** The node whose copies were lost, and what it held of the key. */
+    private record LostFrom(NodeId node, Optional<Version> held) {
+    }
+
+    /** Where a version is left once a node's copies are gone. */
+    private enum Fate {
+        /** On a replica of its key. */
+        KEPT,
+        /** In a hint, and on no replica. */
+        HINTED,
+        /** Nowhere, unless on joining nodes or new replicas of an RF raise. */
+        NOWHERE
+    }
 
     DataLoss(World world) {
         this.world = world;
+        world.stores().hints.whenDeleted(this::hintLeft);
     }
 
     /** Called just before {@code node}'s copies become unreachable for good. */
     void lost(SimNode node) {
         times.add(world.kernel().now());
-        int count = forget(node.id);
+        int count = forget(new Joins(node.id));
         int joining = 0;
         TopologyView ring = TopologyView.of(world.stores().topology.load());
         for (Entry e : node.everything()) {
@@ -61,63 +102,137 @@ final class DataLoss {
                 if (!e.version().clock().covers(clock)) {
                     continue;
                 }
-                Set<NodeId> joiners = new HashSet<>();
-                if (!survives(ring, node.id, e.version(), key, clock, joiners)) {
-                    if (joiners.isEmpty()) {
-                        lost.add(new Lost(key, clock));
-                        count++;
-                    } else {
-                        onJoiningOnly.merge(new Lost(key, clock), joiners, (a, b) -> {
-                            a.addAll(b);
-                            return a;
-                        });
-                        joining++;
+                Set<Pending> joiners = new HashSet<>();
+                Lost version = new Lost(key, clock);
+                switch (fate(ring, node.id, node.id, Optional.of(e.version()), key, clock, joiners)) {
+                    case KEPT -> {
+                    }
+                    case HINTED -> onHintsOnly.put(version, new LostFrom(node.id, Optional.of(e.version())));
+                    case NOWHERE -> {
+                        if (joiners.isEmpty()) {
+                            lost.add(version);
+                            count++;
+                        } else {
+                            waitFor(version, joiners);
+                            joining++;
+                        }
                     }
                 }
             }
         }
         world.trace().line("nemesis", node.endpoint + " held the only copy of " + count + " versions"
-                + (joining == 0 ? "" : "; " + joining + " more are left only on joining nodes"));
+                + (joining == 0 ? "" : "; " + joining + " more are left only on joining nodes or new replicas of an RF"
+                + " raise"));
     }
 
     /**
      * A change ended: a joining node that did not make it into the ring takes its copies with it (they
      * are never read); the versions only it still held are lost from now on. A node that joined keeps
-     * what it holds as a replica.
+     * what it holds as a replica. Likewise the new replicas of an RF raise that failed: the tenant is
+     * read at its old RF, never from them.
      */
     void changeEnded(TopologyChange change) {
-        if (change.node().isEmpty() || onJoiningOnly.isEmpty()) {
+        if (onJoiningOnly.isEmpty()) {
             return;
         }
-        NodeId node = change.node().get();
-        boolean joined = world.stores().topology.find(node).map(n -> n.state() == NodeState.NORMAL).orElse(false);
-        if (joined) {
-            onJoiningOnly.values().removeIf(joiners -> joiners.contains(node));
+        Pending pending;
+        boolean made;
+        if (change.replication().isPresent()) {
+            ReplicationChange rf = change.replication().get();
+            if (rf.to() < rf.from()) {
+                return;
+            }
+            pending = new Raises(rf.tenant());
+            made = change.status() == ChangeStatus.COMPLETED;
+        } else if (change.node().isPresent()) {
+            NodeId node = change.node().get();
+            pending = new Joins(node);
+            made = world.stores().topology.find(node).map(n -> n.state() == NodeState.NORMAL).orElse(false);
+        } else {
             return;
         }
-        int count = forget(node);
+        if (made) {
+            onJoiningOnly.values().removeIf(waits -> waits.contains(pending));
+            return;
+        }
+        int count = forget(pending);
         if (count > 0) {
             times.add(world.kernel().now());
-            world.trace().line("nemesis", node + " did not join and held the only copy of " + count + " versions");
+            world.trace().line("nemesis", (pending instanceof Joins j ? j.node() + " did not join"
+                    : "the RF raise of " + ((Raises) pending).tenant() + " failed") + " and the only copy of "
+                    + count + " versions was there");
         }
     }
 
-    /** The joining node's copies are gone: the versions only it still held are lost; how many. */
-    private int forget(NodeId node) {
+    /** The copies that waited for {@code pending} are gone: the versions only they still held are lost; how many. */
+    private int forget(Pending pending) {
         int count = 0;
         var it = onJoiningOnly.entrySet().iterator();
         while (it.hasNext()) {
             var e = it.next();
-            e.getValue().remove(node);
+            e.getValue().remove(pending);
             if (e.getValue().isEmpty()) {
                 it.remove();
-                if (!hinted(e.getKey())) {
+                if (hinted(e.getKey())) {
+                    NodeId from = pending instanceof Joins j ? j.node() : null;
+                    onHintsOnly.put(e.getKey(), new LostFrom(from, Optional.empty()));
+                } else {
                     lost.add(e.getKey());
                     count++;
                 }
             }
         }
         return count;
+    }
+
+    private void waitFor(Lost version, Set<Pending> joiners) {
+        onJoiningOnly.merge(version, joiners, (a, b) -> {
+            a.addAll(b);
+            return a;
+        });
+    }
+
+    /**
+     * A hint left the store: each version of its key that only hints still held is looked at again,
+     * now that the hint is delivered (on a replica) or dropped (gone).
+     */
+    private void hintLeft(Hint hint) {
+        if (onHintsOnly.isEmpty()) {
+            return;
+        }
+        History.Key key = new History.Key(hint.tenant(), hint.key());
+        TopologyView ring = null;
+        int count = 0;
+        var it = onHintsOnly.entrySet().iterator();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (!e.getKey().key().equals(key)) {
+                continue;
+            }
+            if (ring == null) {
+                ring = TopologyView.of(world.stores().topology.load());
+            }
+            Set<Pending> joiners = new HashSet<>();
+            // the lost node counts again: what it holds now came after the loss (a hint delivered to it)
+            Fate fate = fate(ring, null, e.getValue().node(), e.getValue().held(), key, e.getKey().clock(), joiners);
+            if (fate == Fate.HINTED) {
+                continue;
+            }
+            it.remove();
+            if (fate == Fate.NOWHERE) {
+                if (joiners.isEmpty()) {
+                    lost.add(e.getKey());
+                    count++;
+                } else {
+                    waitFor(e.getKey(), joiners);
+                }
+            }
+        }
+        if (count > 0) {
+            times.add(world.kernel().now());
+            world.trace().line("nemesis", "a hint for " + hint.target() + " left the store undelivered, and with it"
+                    + " the only copy of " + count + " versions");
+        }
     }
 
     boolean exempt(History.Key key, VectorClock clock) {
@@ -134,20 +249,24 @@ final class DataLoss {
     }
 
     /**
-     * Whether a replica of the key (natural or pending) other than {@code lostNode}, or a pending
-     * hint, holds the version or a successor; joining nodes that hold it go into {@code joiners}
-     * instead, as their copy survives only if they join. A LEAVING node does not count: the ranges it already
-     * streamed (perhaps to the node that just lost them) are not streamed again, and it leaves with its
-     * copies. Every hint counts, whatever its node: a hint for a node that lost its disk is delivered
-     * when the node is back, and one for a node that left or no longer replicates the key goes to the
-     * key's current replicas; one for a joining node counts as that node's copy once delivered. A hint
-     * for {@code lostNode} that it already held does not count: a replay that delivered it deletes it.
+     * Where the version is: on a replica of the key (natural or pending) other than {@code skip}
+     * (KEPT), else in a pending hint (HINTED), else NOWHERE. Joining nodes that hold it go into
+     * {@code joiners} instead, as their copy survives only if they join, and so does the raise of the
+     * tenant's RF for a replica it adds, as that copy survives only if the raise completes. A LEAVING
+     * node does not count: the ranges it already streamed (perhaps to the node that just lost them)
+     * are not streamed again, and it leaves with its copies. A hint counts whatever its node, until
+     * it leaves the store ({@link #hintLeft}): a hint for a node that lost its disk is delivered when
+     * the node is back, and one for a node that left or no longer replicates the key goes to the key's
+     * current replicas; one for a joining node counts as that node's copy once delivered. A hint for
+     * {@code lostNode} that it already held ({@code lostHeld}) does not count: a replay that
+     * delivered it deletes it.
      */
-    private boolean survives(TopologyView ring, NodeId lostNode, Version lostHeld, History.Key key, VectorClock clock,
-                             Set<NodeId> joiners) {
-        Set<NodeId> replicas = replicas(ring, key);
+    private Fate fate(TopologyView ring, NodeId skip, NodeId lostNode, Optional<Version> lostHeld, History.Key key,
+                      VectorClock clock, Set<Pending> joiners) {
+        Set<NodeId> replicas = replicas(ring, key, true);
+        Set<NodeId> kept = replicas(ring, key, false);
         for (StorageNode n : ring.nodes()) {
-            if (n.id().equals(lostNode) || !n.state().inFutureRing()) {
+            if (n.id().equals(skip) || !n.state().inFutureRing()) {
                 continue;
             }
             SimNode node = world.nodes().get(n.id());
@@ -157,16 +276,20 @@ final class DataLoss {
             Optional<Version> held = node.peek(key.tenant(), key.key());
             if (held.isPresent() && held.get().clock().covers(clock)) {
                 if (n.state() == NodeState.BOOTSTRAPPING) {
-                    joiners.add(n.id());
+                    joiners.add(new Joins(n.id()));
+                } else if (kept.contains(n.id())) {
+                    return Fate.KEPT;
                 } else if (replicas.contains(n.id())) {
-                    return true;
+                    joiners.add(new Raises(key.tenant()));
                 }
             }
         }
+        boolean hinted = false;
         for (PendingHints p : world.stores().hints.stats()) {
             for (Hint h : world.stores().hints.pending(p.target(), Integer.MAX_VALUE)) {
                 if (h.tenant().equals(key.tenant()) && h.key().equals(key.key()) && h.version().clock().covers(clock)) {
-                    if (p.target().equals(lostNode) && lostHeld.clock().covers(h.version().clock())) {
+                    if (p.target().equals(lostNode) && lostHeld.isPresent()
+                            && lostHeld.get().clock().covers(h.version().clock())) {
                         // the node held it: a replay that delivered it deletes it once its batch is done
                         continue;
                     }
@@ -174,14 +297,14 @@ final class DataLoss {
                     if (target.isPresent() && target.get().state() == NodeState.BOOTSTRAPPING) {
                         // delivered to the joining node, it survives only if the node joins (or the hint is still
                         // pending when the join fails, and goes to the key's replicas: forget looks again)
-                        joiners.add(p.target());
+                        joiners.add(new Joins(p.target()));
                     } else {
-                        return true;
+                        hinted = true;
                     }
                 }
             }
         }
-        return false;
+        return hinted ? Fate.HINTED : Fate.NOWHERE;
     }
 
     /** Whether a hint still pending holds the version or a successor. */
@@ -197,15 +320,18 @@ final class DataLoss {
         return false;
     }
 
-    /** The key's replicas, natural and pending, at the tenant's RF and any RF it is moving to. */
-    private Set<NodeId> replicas(TopologyView ring, History.Key key) {
+    /**
+     * The key's replicas, natural and pending, at the tenant's RF and, with {@code raised}, any RF it
+     * is moving to.
+     */
+    private Set<NodeId> replicas(TopologyView ring, History.Key key, boolean raised) {
         Optional<Tenant> tenant = world.stores().tenants.find(key.tenant());
         if (tenant.isEmpty() || ring.currentNodeCount() == 0) {
             return Set.of();
         }
         Token token = Token.forKey(key.tenant().value(), key.key());
         int rf = tenant.get().replicationFactor();
-        int widest = Math.max(rf, tenant.get().pendingReplicationFactor().orElse(rf));
+        int widest = raised ? Math.max(rf, tenant.get().pendingReplicationFactor().orElse(rf)) : rf;
         Set<NodeId> ids = new HashSet<>();
         ring.replicasFor(token, Math.min(rf, ring.currentNodeCount()), Math.min(widest, ring.currentNodeCount()))
                 .ifPresent(sets -> sets.writeTargets().forEach(n -> ids.add(n.id())));

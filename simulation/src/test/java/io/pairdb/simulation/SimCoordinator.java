@@ -456,7 +456,6 @@ final class SimCoordinator {
         public void ended(TopologyChange change) {
             world.trace().line(endpoint, "change " + change.id() + " ended " + change.status()
                     + change.error().map(e -> ": " + e).orElse(""));
-            world.changeEnded(change);
         }
 
         @Override

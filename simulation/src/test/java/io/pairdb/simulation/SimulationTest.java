@@ -85,10 +85,19 @@ class SimulationTest {
      * node took its writes as a pending replica, then lost its disk after the hand-over; the change
      * copied its 48 streams again, none of them the new tenant's, and ended. A tenant is now not
      * created while a node joins or leaves.
+     * 470237: an RF 1 tenant's raise to 2 copied a range to its new replica, the one natural replica
+     * then lost its disk, and the raise failed; the checker counted the new replica's copy as
+     * surviving (a copy only on a replica an RF raise adds now survives only if the raise completes).
+     * 481776: a node addition was ended by a coordinator whose answer from the store was lost; the
+     * checker heard of change endings from coordinators only, and so never learnt that the joining
+     * node, holding the only copy left, did not join (it now watches the store).
+     * 471136: an RF 1 key's one replica was removed by force while down; the only copy left was a hint
+     * for it, which outlived its TTL before the removal completed and was dropped; the checker counted
+     * any hint as surviving (a version left only in hints is now lost when they all leave undelivered).
      */
     static final long[] REGRESSION_SEEDS = {205, 603, 753, 804, 1614, 1856, 2166, 2518, 11284, 20184, 50469, 60595,
         62251, 63316, 65269, 69501, 71122, 1200, 1732, 73055, 73404, 150297,
-        467467, 417475, 418899, 420209, 453662, 404173, 454109};
+        467467, 417475, 418899, 420209, 453662, 404173, 454109, 470237, 481776, 471136};
 
     private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
 

@@ -57,6 +57,8 @@ final class World {
         this.random = random;
         this.network = network;
         this.stores = new SharedStores(() -> Simulation.EPOCH_MILLIS + kernel.nowMillis());
+        // when it is stored, not when its coordinator hears back: that answer may be lost (seed 481776)
+        stores.changes.whenEnded(this::changeEnded);
     }
 
     /** Cleanup runs no more from now on (before the final reads). */

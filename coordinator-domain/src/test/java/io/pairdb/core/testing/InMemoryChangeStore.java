@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -40,6 +41,7 @@ public final class InMemoryChangeStore implements ChangeStore {
     private volatile RuntimeException checkpointFailure;
     private volatile RuntimeException renewFailure;
     private final List<Function<TopologyChange, Optional<Start>>> startGuards = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<TopologyChange>> endWatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public InMemoryChangeStore(InMemoryTopologyStore nodes, InMemoryTenantStore tenants, Clock clock) {
         this.nodes = nodes;
@@ -76,6 +78,14 @@ public final class InMemoryChangeStore implements ChangeStore {
     }
 
     /** From now on every renewal throws this (null: renewals work again). */
+    /**
+     * Tells {@code watcher} of every change as it ends, in the same step as its node's state and the
+     * epoch: whether or not the answer then reaches the coordinator that ended it.
+     */
+    public void whenEnded(Consumer<TopologyChange> watcher) {
+        endWatchers.add(watcher);
+    }
+
     public void failRenewals(RuntimeException failure) {
         renewFailure = failure;
     }
@@ -255,6 +265,7 @@ public final class InMemoryChangeStore implements ChangeStore {
             Invariants.check(nodes.epoch() == before + 1, "ending a change moves the ring by exactly one epoch");
             TopologyChange ended = c.ended(status, error, streams, at);
             changes.put(id, ended);
+            endWatchers.forEach(w -> w.accept(ended));
             return new Finish.Finished(ended, nodes.epoch());
         }
     }

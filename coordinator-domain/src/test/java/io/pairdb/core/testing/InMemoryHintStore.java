@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Hints in memory, with claims timed by the given clock (the PostgreSQL store uses the
@@ -30,6 +31,7 @@ public final class InMemoryHintStore implements HintStore {
     private final Map<Long, Claim> claims = new HashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean failing;
+    private final List<Consumer<Hint>> deleteWatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public InMemoryHintStore(Clock clock) {
         this.clock = clock;
@@ -38,6 +40,14 @@ public final class InMemoryHintStore implements HintStore {
     /** Claims expire by the machine's clock. */
     public InMemoryHintStore() {
         this(System::currentTimeMillis);
+    }
+
+    /**
+     * Tells {@code watcher} of every hint as it leaves the store, delivered, dropped or expired (after
+     * the call that removed it has removed all it removes).
+     */
+    public void whenDeleted(Consumer<Hint> watcher) {
+        deleteWatchers.add(watcher);
     }
 
     /** From now on every call throws, as if the store could not be reached (or works again). */
@@ -61,18 +71,25 @@ public final class InMemoryHintStore implements HintStore {
 
     @Override
     public synchronized void delete(long hintId) {
-        reachable();
-        hints.remove(hintId);
-        claims.remove(hintId);
+        delete(List.of(hintId));
     }
 
     @Override
     public synchronized void delete(Collection<Long> hintIds) {
         reachable();
+        List<Hint> removed = new ArrayList<>();
         hintIds.forEach(id -> {
-            hints.remove(id);
+            Hint h = hints.remove(id);
             claims.remove(id);
+            if (h != null) {
+                removed.add(h);
+            }
         });
+        deleted(removed);
+    }
+
+    private void deleted(List<Hint> removed) {
+        removed.forEach(h -> deleteWatchers.forEach(w -> w.accept(h)));
     }
 
     @Override
@@ -122,16 +139,19 @@ public final class InMemoryHintStore implements HintStore {
     public synchronized Map<NodeId, Long> expire(Instant cutoff, int limit) {
         reachable();
         Map<NodeId, Long> dropped = new TreeMap<>();
+        List<Hint> removed = new ArrayList<>();
         int[] left = {limit};
         hints.values().removeIf(h -> {
             if (left[0] > 0 && h.createdAt().isBefore(cutoff)) {
                 left[0]--;
                 dropped.merge(h.target(), 1L, Long::sum);
                 claims.remove(h.id());
+                removed.add(h);
                 return true;
             }
             return false;
         });
+        deleted(removed);
         return dropped;
     }
 
