@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * will miss until it is repaired), and Micrometer meters per storage node (a bounded label: the nodes of the ring):
  * {@code coordinator_hints_replayed_total{node}}, {@code coordinator_hints_replay_failures_total{node}},
  * {@code coordinator_hints_dropped_total{node,reason}} and the gauges {@code coordinator_hints_pending{node}} and
- * {@code coordinator_hints_oldest_age_seconds{node}}. Hints stored are {@code coordinator_hints_stored_total},
+ * {@code coordinator_hints_oldest_age_seconds{node}}, beside {@code coordinator_hints_ttl_seconds} (so an alert
+ * can say "near the TTL" without repeating it). Hints stored are {@code coordinator_hints_stored_total},
  * reported on the write path through the core's {@link io.pairdb.core.replication.RequestEvents}.
  *
  * <p>A node's counters exist at zero from the moment its pending hints are first reported: Prometheus'
@@ -39,8 +40,13 @@ public final class ObservedHints implements HintEvents {
     private final Map<NodeId, AtomicLong> pending = new ConcurrentHashMap<>();
     private final Map<NodeId, AtomicLong> oldestAgeMillis = new ConcurrentHashMap<>();
 
-    public ObservedHints(MeterRegistry registry) {
+    /** @param ttl the hint TTL, shown as a gauge */
+    public ObservedHints(MeterRegistry registry, Duration ttl) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(ttl, "ttl");
+        Gauge.builder("coordinator.hints.ttl", () -> ttl.toMillis() / 1000.0)
+                .description("Hints older than this are dropped (pairdb.hints.ttl)").baseUnit("seconds")
+                .register(registry);
     }
 
     @Override

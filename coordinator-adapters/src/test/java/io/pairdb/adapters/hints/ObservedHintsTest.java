@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class ObservedHintsTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final ObservedHints metrics = new ObservedHints(registry);
+    private final ObservedHints metrics = new ObservedHints(registry, java.time.Duration.ofHours(1));
     private final NodeId node = new NodeId("node-3");
 
     @Test

@@ -4,8 +4,10 @@ import static io.pairdb.app.config.ConfigurationError.checked;
 import static io.pairdb.app.config.ConfigurationError.positive;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pairdb.adapters.cleanup.CleanupLog;
 import io.pairdb.app.config.CleanupProperties;
 import io.pairdb.app.config.StorageProperties;
+import io.pairdb.core.cleanup.CleanupEvents;
 import io.pairdb.core.cleanup.CleanupSettings;
 import io.pairdb.core.cleanup.Cleanups;
 import io.pairdb.core.cleanup.ForceCleanup;
@@ -33,18 +35,18 @@ public class CleanupFactory {
     }
 
     @Singleton
-    CleanupLog cleanupLog(MeterRegistry registry) {
+    CleanupEvents cleanupEvents(MeterRegistry registry) {
         return new CleanupLog(registry);
     }
 
     @Singleton
     RunCleanup runCleanup(CleanupStore cleanups, ClusterStores stores, ClusterTopology topology, StorageRanges ranges,
-                          Environment env, CleanupSettings settings, CleanupLog log) {
+                          Environment env, CleanupSettings settings, CleanupEvents log) {
         return new RunCleanup(cleanups, stores, topology, ranges, env.clock(), settings, log);
     }
 
     @Singleton
-    Cleanups cleanups(CleanupStore cleanups, Environment env, CleanupSettings settings, CleanupLog log) {
+    Cleanups cleanups(CleanupStore cleanups, Environment env, CleanupSettings settings, CleanupEvents log) {
         return new Cleanups(cleanups, new ForceCleanup(cleanups, env.clock(), settings.coordinatorId(), log),
                 settings.gracePeriod());
     }

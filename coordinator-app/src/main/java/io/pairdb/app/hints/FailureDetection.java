@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Probes every storage node each {@code pairdb.failure-detector.interval}; {@link LivenessLog}
- * logs each node that goes DOWN or comes back UP and replays a node's hints as soon as it is seen UP.
+ * Probes every storage node each {@code pairdb.failure-detector.interval}; each node that goes DOWN
+ * or comes back UP is logged ({@code LivenessLog}), and a node seen UP has its hints replayed at once
+ * ({@code ReplayHintsWhenNodesReturn}).
  *
  * <p>Each coordinator judges liveness from its own probes and keeps it in memory; nothing is
  * written to PostgreSQL. A shared flag would need every coordinator to agree on who may flip

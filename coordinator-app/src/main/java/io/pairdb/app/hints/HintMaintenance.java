@@ -11,6 +11,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.pairdb.app.PeriodicRound;
+import io.pairdb.adapters.hints.HintReplayLog;
 
 /**
  * The periodic side of hinted handoff: every {@code pairdb.hints.replay-interval} the

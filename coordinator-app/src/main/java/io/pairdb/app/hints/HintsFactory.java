@@ -3,10 +3,11 @@ package io.pairdb.app.hints;
 import static io.pairdb.app.config.ConfigurationError.checked;
 import static io.pairdb.app.config.ConfigurationError.positive;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
+import io.pairdb.adapters.hints.HintReplayLog;
 import io.pairdb.adapters.hints.ObservedHints;
+import io.pairdb.adapters.liveness.LivenessLog;
 import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.FailureDetectorProperties;
 import io.pairdb.app.config.HintsProperties;
@@ -15,7 +16,9 @@ import io.pairdb.core.hints.ExpireHints;
 import io.pairdb.core.hints.HintEvents;
 import io.pairdb.core.hints.HintSettings;
 import io.pairdb.core.hints.HintTally;
+import io.pairdb.core.hints.ImmediateReplay;
 import io.pairdb.core.hints.ReplayHints;
+import io.pairdb.core.hints.ReplayHintsWhenNodesReturn;
 import io.pairdb.core.port.StorageHealth;
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.HintStore;
@@ -31,8 +34,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Builds hinted handoff and failure detection from {@code pairdb.hints.*} and
- * {@code pairdb.failure-detector.*}. {@link FailureDetection}, {@link LivenessLog} and {@link HintMaintenance}
- * drive them on their intervals.
+ * {@code pairdb.failure-detector.*}. {@link FailureDetection} and {@link HintMaintenance} drive them on
+ * their intervals; a node seen UP again has its hints replayed at once, and is logged ({@link LivenessLog}).
  */
 @Factory
 public class HintsFactory {
@@ -52,11 +55,17 @@ public class HintsFactory {
 
     @Singleton
     HintEvents hintEvents(MeterRegistry registry, HintSettings settings) {
-        // beside coordinator_hints_oldest_age_seconds, so an alert can say "near the TTL" without repeating it
-        Gauge.builder("coordinator.hints.ttl", settings, s -> s.ttl().toMillis() / 1000.0)
-                .description("Hints older than this are dropped (pairdb.hints.ttl)").baseUnit("seconds")
-                .strongReference(true).register(registry);
-        return new ObservedHints(registry);
+        return new ObservedHints(registry, settings.ttl());
+    }
+
+    @Singleton
+    ImmediateReplay immediateReplay(ReplayHints replay) {
+        return new ImmediateReplay(replay, HintReplayLog::failedIfSo);
+    }
+
+    @Singleton
+    LivenessEvents livenessEvents(ImmediateReplay replay) {
+        return new ReplayHintsWhenNodesReturn(new LivenessLog(), replay);
     }
 
     @Singleton

@@ -5,12 +5,16 @@ import static io.pairdb.app.config.ConfigurationError.positive;
 
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pairdb.adapters.storage.GrpcStorageRanges;
+import io.pairdb.adapters.topology.TopologyChangeLog;
 import io.pairdb.adapters.storage.StorageNodeTls;
 import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.StorageProperties;
 import io.pairdb.app.config.StorageNodesProperties;
 import io.pairdb.app.config.TopologyChangeProperties;
+import io.pairdb.core.hints.ImmediateReplay;
+import io.pairdb.core.hints.ReplayHintsWhenNodesLeave;
 import io.pairdb.core.node.AllowedNodeAddresses;
 import io.pairdb.core.node.CountKeys;
 import io.pairdb.core.port.StorageHealth;
@@ -112,9 +116,12 @@ public class TopologyFactory {
 
     @Singleton
     RunChangeDrivers driveChanges(ChangeStore changes, ClusterTopology topology, EpochFence fence, StorageRanges ranges,
-                              Environment env, ChangeSettings settings, TopologyChangeLog log, StreamThrottle throttle) {
+                              Environment env, ChangeSettings settings, StreamThrottle throttle, ImmediateReplay replay,
+                              MeterRegistry registry) {
         StreamRanges streaming = new StreamRanges(ranges, env.scheduler(), settings, throttle);
-        return new RunChangeDrivers(changes, topology, fence, streaming, env.scheduler(), env.clock(), settings, log);
+        // a removed node's hints go to their keys' replicas as soon as its removal completes
+        var events = new ReplayHintsWhenNodesLeave(new TopologyChangeLog(registry, env.clock()), replay);
+        return new RunChangeDrivers(changes, topology, fence, streaming, env.scheduler(), env.clock(), settings, events);
     }
 
     /** The stores every topology change and cleanup reads and writes, built once. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pairdb.adapters.topology.TopologyChangeLog;
 import io.pairdb.app.PrometheusText;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.port.CoordinatorRegistry;
@@ -31,8 +32,7 @@ import org.junit.jupiter.api.Test;
 class TopologyChangeLogTest {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ManualClock clock = new ManualClock();
-    // no removal completes here, so the hint replay it would start is never reached
-    private final TopologyChangeLog log = new TopologyChangeLog(null, registry, clock);
+    private final TopologyChangeLog log = new TopologyChangeLog(registry, clock);
 
     private final RangeStream pending = RangeStream.pending(0, new TokenRange(new Token(0), new Token(100)),
             new NodeId("n4"), List.of(new NodeId("n1")), new TreeSet<>(Set.of(3)), TenantFilter.ALL);

@@ -23,6 +23,12 @@ import io.pairdb.core.testing.ManualClock;
 import io.pairdb.core.testing.ManualScheduler;
 import io.pairdb.core.testing.RecordingHintEvents;
 import io.pairdb.core.topology.ClusterTopology;
+import io.pairdb.core.liveness.DetectFailures;
+import io.pairdb.core.topology.ChangeEvents;
+import io.pairdb.core.topology.ChangeId;
+import io.pairdb.core.topology.ChangeStatus;
+import io.pairdb.core.topology.ChangeType;
+import io.pairdb.core.topology.TopologyChange;
 import io.pairdb.core.version.Causality;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.version.Version;
@@ -465,5 +471,148 @@ class ReplayHintsTest {
         assertThat(metrics.pending).containsEntry(TARGET, 2L).containsEntry(node(1), 0L).containsEntry(node(2), 0L);
         assertThat(metrics.oldestPending).containsEntry(TARGET, Optional.of(Duration.ofSeconds(90)))
                 .containsEntry(node(1), Optional.empty());
+    }
+    // ---- replayed at once: a node seen UP again, a removal completed ---------------------------------
+
+    private TopologyChange change(ChangeType type, ChangeStatus status) {
+        return new TopologyChange(new ChangeId("c-e9"), type, TARGET, status, 9, false, 0, List.of(), clock.now(),
+                clock.now(), status.isFinal() ? Optional.of(clock.now()) : Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
+
+    private ImmediateReplay immediate(List<Object> runsEnded) {
+        return new ImmediateReplay(replay, (report, error) -> runsEnded.add(error == null ? report : error));
+    }
+
+    /** A fourth node, and three hints for {@link #TARGET}; the hints' keys are on n4 once TARGET has left. */
+    private void fourNodesWithThreeHints() {
+        topology.register(node(4), "10.0.0.4", 7000, 16);
+        topology.reload();
+        storeHints(TARGET, 3);
+    }
+
+    private ReplayHintsWhenNodesLeave onLeaving(List<TopologyChange> passedOn, List<Object> runsEnded) {
+        return new ReplayHintsWhenNodesLeave(new ChangeEventsThatRecordEndings(passedOn), immediate(runsEnded));
+    }
+
+    @Test
+    void aRemovalThatCompletedHandsTheNodesHintsToItsKeysReplicasAtOnce() {
+        fourNodesWithThreeHints();
+        List<TopologyChange> passedOn = new ArrayList<>();
+        List<Object> runsEnded = new ArrayList<>();
+        topologyStore.update(topologyStore.find(TARGET).orElseThrow().withState(NodeState.LEFT, clock.now()));
+        topology.reload();
+
+        onLeaving(passedOn, runsEnded).ended(change(ChangeType.REMOVE_NODE, ChangeStatus.COMPLETED));
+
+        assertThat(passedOn).as("the log and meters still hear of it").hasSize(1);
+        assertThat(hints.total()).as("handed over, not left for the periodic pass").isZero();
+        for (int i = 0; i < 3; i++) {
+            assertThat(storage.stored(node(4), TENANT, "k" + i)).as("k%d on n4", i).isPresent();
+        }
+        assertThat(runsEnded).singleElement().isInstanceOf(ReplayReport.class);
+    }
+
+    @Test
+    void aRemovalDoneAtOnceHandsTheHintsOverFromItsStart() {
+        fourNodesWithThreeHints();
+        topologyStore.update(topologyStore.find(TARGET).orElseThrow().withState(NodeState.LEFT, clock.now()));
+        topology.reload();
+
+        onLeaving(new ArrayList<>(), new ArrayList<>()).started(change(ChangeType.REMOVE_NODE, ChangeStatus.COMPLETED));
+
+        assertThat(hints.total()).isZero();
+    }
+
+    @Test
+    void otherEndingsLeaveTheHintsForTheNode() {
+        fourNodesWithThreeHints();
+        List<TopologyChange> passedOn = new ArrayList<>();
+        List<Object> runsEnded = new ArrayList<>();
+        ReplayHintsWhenNodesLeave events = onLeaving(passedOn, runsEnded);
+
+        events.ended(change(ChangeType.REMOVE_NODE, ChangeStatus.FAILED));
+        events.ended(change(ChangeType.ADD_NODE, ChangeStatus.COMPLETED));
+        events.started(change(ChangeType.REMOVE_NODE, ChangeStatus.IN_PROGRESS));
+
+        assertThat(passedOn).hasSize(2);
+        assertThat(hints.total()).isEqualTo(3);
+        assertThat(runsEnded).isEmpty();
+    }
+
+    @Test
+    void aNodeSeenUpAgainHasItsHintsReplayedAtOnceAndOneSeenDownDoesNot() {
+        fourNodesWithThreeHints();
+        List<DetectFailures.Transition> logged = new ArrayList<>();
+        List<Object> runsEnded = new ArrayList<>();
+        var events = new ReplayHintsWhenNodesReturn(logged::add, immediate(runsEnded));
+        var target = topology.current().node(TARGET).orElseThrow();
+
+        events.changed(new DetectFailures.Transition(target, Liveness.DOWN, 3, Optional.of("timed out")));
+        assertThat(hints.total()).isEqualTo(3);
+
+        events.changed(new DetectFailures.Transition(target, Liveness.UP, 0, Optional.empty()));
+        assertThat(logged).extracting(DetectFailures.Transition::now).containsExactly(Liveness.DOWN, Liveness.UP);
+        assertThat(hints.total()).isZero();
+        assertThat(runsEnded).singleElement().isInstanceOf(ReplayReport.class);
+        assertThat(((ReplayReport) runsEnded.getFirst()).delivered()).as("to the node, or to the key's replicas where"
+                + " it no longer replicates the key (four nodes, RF 3)").isEqualTo(3);
+    }
+
+    /** Records the endings passed on; reports nothing else. */
+    private static final class ChangeEventsThatRecordEndings implements ChangeEvents {
+        private final List<TopologyChange> ended;
+
+        ChangeEventsThatRecordEndings(List<TopologyChange> ended) {
+            this.ended = ended;
+        }
+
+        @Override
+        public void ended(TopologyChange change) {
+            ended.add(change);
+        }
+
+        @Override
+        public void started(TopologyChange change) {
+        }
+
+        @Override
+        public void resumed(TopologyChange change) {
+        }
+
+        @Override
+        public void awaitingEpoch(TopologyChange change, long epoch,
+                                  List<io.pairdb.core.port.CoordinatorRegistry.Member> behind) {
+        }
+
+        @Override
+        public void fenced(TopologyChange change) {
+        }
+
+        @Override
+        public void streamProgressed(TopologyChange change, io.pairdb.core.topology.RangeStream before,
+                                     io.pairdb.core.topology.RangeStream after) {
+        }
+
+        @Override
+        public void streamFailed(TopologyChange change, io.pairdb.core.topology.RangeStream stream, String error,
+                                 java.time.Duration retryIn) {
+        }
+
+        @Override
+        public void streamLost(TopologyChange change, io.pairdb.core.topology.RangeStream stream, String why) {
+        }
+
+        @Override
+        public void handedOver(TopologyChange change, long epoch) {
+        }
+
+        @Override
+        public void leaseLost(ChangeId change) {
+        }
+
+        @Override
+        public void stepFailed(ChangeId change, RuntimeException error) {
+        }
     }
 }

@@ -1,4 +1,4 @@
-package io.pairdb.app.cleanup;
+package io.pairdb.adapters.cleanup;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,16 +9,15 @@ import io.pairdb.core.cleanup.CleanupOrder;
 import io.pairdb.core.cleanup.RangeCleanup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.pairdb.app.WorkInFlightGauges;
 
 /**
  * Cleanup outcomes as log events and counters: {@code coordinator_cleanup_ranges_total{outcome}},
  * {@code coordinator_cleanup_keys_deleted_total} and {@code coordinator_cleanup_forced_total}. A
  * skipped range is logged at each attempt (it is tried once per run), so an operator sees why a
  * cleanup does not finish. The backlog (ranges due, the oldest, repeated skips) is read from the
- * store by {@link WorkInFlightGauges}.
+ * store by the app's work-in-flight gauges.
  */
-final class CleanupLog implements CleanupEvents {
+public final class CleanupLog implements CleanupEvents {
     private static final Logger LOG = LoggerFactory.getLogger(CleanupLog.class);
 
     private final Counter deleted;
@@ -27,7 +26,7 @@ final class CleanupLog implements CleanupEvents {
     private final Counter keys;
     private final Counter forced;
 
-    CleanupLog(MeterRegistry registry) {
+    public CleanupLog(MeterRegistry registry) {
         deleted = ranges(registry, "deleted");
         skipped = ranges(registry, "skipped");
         kept = ranges(registry, "kept");

@@ -1,27 +1,19 @@
-package io.pairdb.app.hints;
+package io.pairdb.adapters.liveness;
 
-import io.pairdb.core.hints.ReplayHints;
 import io.pairdb.core.liveness.DetectFailures;
 import io.pairdb.core.liveness.LivenessEvents;
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.StorageNode;
-import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What failure detection reports, as the operator sees it: a WARN line for each node that goes
- * DOWN, an INFO line for each that comes back UP, whose hints are then replayed at once.
+ * DOWN, an INFO line for each that comes back UP (whose hints the core then replays at once, see
+ * {@code ReplayHintsWhenNodesReturn}).
  */
-@Singleton
-public class LivenessLog implements LivenessEvents {
+public final class LivenessLog implements LivenessEvents {
     private static final Logger LOG = LoggerFactory.getLogger(LivenessLog.class);
-
-    private final ReplayHints replay;
-
-    public LivenessLog(ReplayHints replay) {
-        this.replay = replay;
-    }
 
     @Override
     public void changed(DetectFailures.Transition transition) {
@@ -38,7 +30,5 @@ public class LivenessLog implements LivenessEvents {
         LOG.atInfo().addKeyValue("event", "node_up").addKeyValue("node", node.id().value())
                 .addKeyValue("address", node.address())
                 .log("storage node {} ({}) is UP again; replaying its hints", node.id(), node.address());
-        // the run's end is logged by HintReplayLog
-        replay.replay(node.id()).whenComplete(HintReplayLog::failedIfSo);
     }
 }

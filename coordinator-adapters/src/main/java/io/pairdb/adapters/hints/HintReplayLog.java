@@ -1,4 +1,4 @@
-package io.pairdb.app.hints;
+package io.pairdb.adapters.hints;
 
 import io.pairdb.core.Futures;
 import java.util.concurrent.RejectedExecutionException;
@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * For the futures of the hint replay runs this app starts: a run that ended by throwing is logged.
+ * For the futures of the hint replay runs the coordinator starts: a run that ended by throwing is logged.
  * What a run did is reported through the core's {@code HintEvents} ({@code ObservedHints}).
  */
 public final class HintReplayLog {

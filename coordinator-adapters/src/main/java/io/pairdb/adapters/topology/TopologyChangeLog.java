@@ -1,11 +1,10 @@
-package io.pairdb.app.topology;
+package io.pairdb.adapters.topology;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.pairdb.core.hints.ReplayHints;
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.CoordinatorRegistry;
 import io.pairdb.core.topology.ChangeEvents;
@@ -14,7 +13,6 @@ import io.pairdb.core.topology.ChangeStatus;
 import io.pairdb.core.topology.ChangeType;
 import io.pairdb.core.topology.RangeStream;
 import io.pairdb.core.topology.TopologyChange;
-import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -25,12 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.pairdb.app.hints.HintReplayLog;
 
 /**
  * What happens to topology changes on this coordinator, as one structured log line per event and
- * as counters; it also drops the hints of a node once its removal completed (they are counted as
- * dropped: what they carried reached the node's successors through streaming).
+ * as counters.
  *
  * <p>Counters, labelled by the change's {@code type} ({@code add_node}, {@code remove_node},
  * {@code change_rf}) and never by change, node or tenant: {@code coordinator_topology_changes_started_total},
@@ -41,11 +37,9 @@ import io.pairdb.app.hints.HintReplayLog;
  * coordinator to serve their epoch) and {@code coordinator_topology_epoch_fence_waiting} (changes
  * waiting now). Every series exists at zero from the start, so {@code increase()} sees the first event.
  */
-@Singleton
-public class TopologyChangeLog implements ChangeEvents {
+public final class TopologyChangeLog implements ChangeEvents {
     private static final Logger LOG = LoggerFactory.getLogger(TopologyChangeLog.class);
 
-    private final ReplayHints replayHints;
     private final Clock clock;
     private final Map<ChangeType, TypeMeters> meters = new EnumMap<>(ChangeType.class);
     private final Timer fenceWaits;
@@ -81,8 +75,7 @@ public class TopologyChangeLog implements ChangeEvents {
         }
     }
 
-    public TopologyChangeLog(ReplayHints replayHints, MeterRegistry registry, Clock clock) {
-        this.replayHints = replayHints;
+    public TopologyChangeLog(MeterRegistry registry, Clock clock) {
         this.clock = clock;
         for (ChangeType type : ChangeType.values()) {
             meters.put(type, TypeMeters.register(registry, type));
@@ -195,10 +188,6 @@ public class TopologyChangeLog implements ChangeEvents {
         change.error().ifPresent(e -> line.addKeyValue("error", e));
         line.log("change {} {}: {} of {}; {} keys ({} bytes) copied{}", change.id(), change.status(), change.type(),
                 change.subject(), t.keys(), t.bytes(), change.error().map(e -> "; rolled back: " + e).orElse(""));
-        if (change.type() == ChangeType.REMOVE_NODE && change.status() == ChangeStatus.COMPLETED) {
-            // the node is LEFT: a replay run drops its hints, each counted as dropped (node left)
-            replayHints.replay(change.node().orElseThrow()).whenComplete(HintReplayLog::failedIfSo);
-        }
     }
 
     @Override
