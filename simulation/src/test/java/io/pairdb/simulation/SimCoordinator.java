@@ -9,6 +9,9 @@ import io.pairdb.core.cleanup.CleanupSettings;
 import io.pairdb.core.cleanup.RangeCleanup;
 import io.pairdb.core.cleanup.RunCleanup;
 import io.pairdb.core.hints.DropReason;
+import io.pairdb.core.hints.ImmediateReplay;
+import io.pairdb.core.hints.ReplayHintsWhenNodesLeave;
+import io.pairdb.core.hints.ReplayHintsWhenNodesReturn;
 import io.pairdb.core.hints.ExpireHints;
 import io.pairdb.core.hints.HintEvents;
 import io.pairdb.core.hints.HintSettings;
@@ -193,7 +196,10 @@ final class SimCoordinator {
             expiry = new ExpireHints(stores.hints(), tally, clock, config.hintTtl);
 
             detector = new FailureDetector(config.failuresBeforeDown);
-            detection = new DetectFailures(topology, storage, detector, scheduler, config.probeTimeout, this::livenessChanged);
+            // the core's decisions as the app wires them: a node seen UP or removed has its hints replayed at once
+            ImmediateReplay immediate = new ImmediateReplay(replay, (report, error) -> expected("hint replay", error));
+            detection = new DetectFailures(topology, storage, detector, scheduler, config.probeTimeout,
+                    new ReplayHintsWhenNodesReturn(this::livenessChanged, immediate));
 
             ChangeSettings changeSettings = new ChangeSettings(instance,
                     new ChangeSettings.Coordination(config.lease, config.livenessTimeout, Duration.ofMinutes(2),
@@ -207,7 +213,7 @@ final class SimCoordinator {
             fence = new EpochFence(registry, topology, instance, config.livenessTimeout);
             driver = new RunChangeDrivers(stores.changes(), topology, fence, new StreamRanges(storage, scheduler, changeSettings,
                     new StreamThrottle(clock, StreamThrottle.UNLIMITED)),
-                    scheduler, clock, changeSettings, new Changes());
+                    scheduler, clock, changeSettings, new ReplayHintsWhenNodesLeave(new Changes(), immediate));
             addNode = new AddNode(changeStores, driver, storage, scheduler, clock, changeSettings);
             removeNode = new RemoveNode(changeStores, storage, driver, scheduler, clock, changeSettings);
             changeRf = new ChangeReplicationFactor(changeStores, driver, clock, tenants.settings());
@@ -341,9 +347,6 @@ final class SimCoordinator {
         private void livenessChanged(DetectFailures.Transition t) {
             world.trace().line(endpoint, "sees " + t.node().id() + " " + t.now()
                     + t.lastFailure().map(w -> " (" + w + ")").orElse(""));
-            if (t.now() == Liveness.UP) {
-                replay.replay(t.node().id()).whenComplete((report, error) -> expected("hint replay", error));
-            }
         }
 
         /** The end of each hint replay run goes into the trace; the counts the simulation does not need. */
