@@ -37,6 +37,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import io.pairdb.adapters.metrics.MicrometerWorkInFlight;
+import io.pairdb.core.topology.ReadWorkInFlight;
 import org.junit.jupiter.api.Test;
 
 /** The gauges of changes in flight and of the cleanup backlog, read from the stores on refresh only. */
@@ -49,9 +51,9 @@ class WorkInFlightGaugesTest {
     private final InMemoryChangeStore changes = new InMemoryChangeStore(nodes, clock);
     private final InMemoryCleanupStore cleanups = new InMemoryCleanupStore(changes, clock);
 
-    private WorkInFlightGauges gauges(ChangeStore changeStore, CleanupStore cleanupStore) {
-        return new WorkInFlightGauges(changeStore, cleanupStore, clock, CleanupSettings.defaults("coord-a"), registry,
-                Duration.ofSeconds(30));
+    private ReadWorkInFlight gauges(ChangeStore changeStore, CleanupStore cleanupStore) {
+        return new ReadWorkInFlight(changeStore, cleanupStore, clock, CleanupSettings.defaults("coord-a").gracePeriod(),
+                new MicrometerWorkInFlight(registry, clock));
     }
 
     private PrometheusText scrape() {
@@ -80,7 +82,7 @@ class WorkInFlightGaugesTest {
 
     @Test
     void changesInFlightAreCountedByTypeAndStateAndTheirAgeGrowsBetweenReads() {
-        WorkInFlightGauges gauges = gauges(changes, cleanups);
+        ReadWorkInFlight gauges = gauges(changes, cleanups);
         RangeStream copied = stream(1).copied(10, 100, new KeyPosition(new Token(101), new TenantId("t"), "k"));
         startAdding("n4", List.of(stream(0), copied, stream(2).copied(3, 30,
                 new KeyPosition(new Token(201), new TenantId("t"), "k")).done()));
@@ -102,7 +104,7 @@ class WorkInFlightGaugesTest {
 
     @Test
     void theCleanupBacklogShowsRangesDueTheirSkipsAndHowLongTheOldestHasBeenDue() {
-        WorkInFlightGauges gauges = gauges(changes, cleanups);
+        ReadWorkInFlight gauges = gauges(changes, cleanups);
         ChangeId id = startAdding("n4", List.of(stream(0)));
         changes.finish(id, "coord-a", Optional.of(NodeState.NORMAL), ChangeStatus.COMPLETED, Optional.empty(),
                 List.of(stream(0).done()), clock.now());
@@ -132,7 +134,7 @@ class WorkInFlightGaugesTest {
                 new Class<?>[] {ChangeStore.class}, (proxy, method, args) -> {
                     throw new PairDbException("changes", "connection refused");
                 });
-        WorkInFlightGauges gauges = gauges(unreachable, cleanups);
+        ReadWorkInFlight gauges = gauges(unreachable, cleanups);
         assertThat(scrape().value("coordinator_topology_streams_failing", Map.of())).isNaN();
 
         gauges.refresh();
@@ -145,8 +147,7 @@ class WorkInFlightGaugesTest {
 
     @Test
     void aRefreshIntervalThatIsNotPositiveIsRefused() {
-        assertThatThrownBy(() -> new WorkInFlightGauges(changes, cleanups, clock, CleanupSettings.defaults("coord-a"),
-                registry, Duration.ZERO))
+        assertThatThrownBy(() -> new WorkInFlightRefresh(gauges(changes, cleanups), Duration.ZERO))
                 .isInstanceOf(ConfigurationError.class).hasMessageContaining("pairdb.metrics.store-refresh-interval");
     }
 }

@@ -6,12 +6,14 @@ import static io.pairdb.app.config.ConfigurationError.positive;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
+import io.pairdb.adapters.repair.MicrometerRepairAge;
 import io.pairdb.adapters.repair.MicrometerRepairEvents;
 import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.RepairProperties;
 import io.pairdb.core.port.StorageRanges;
 import io.pairdb.core.port.RepairClaimStore;
 import io.pairdb.core.port.RepairStore;
+import io.pairdb.core.repair.ReadRepairAge;
 import io.pairdb.core.repair.RepairDueTenants;
 import io.pairdb.core.repair.RepairSchedule;
 import io.pairdb.core.replication.Environment;
@@ -74,5 +76,10 @@ public class RepairFactory {
                                       Environment env, RepairSchedule schedule,
                                       @Named("coordinator-instance") String instance) {
         return new RepairDueTenants(tenants, claims, repair, env.clock(), new ThreadPause(), schedule, instance);
+    }
+
+    @Singleton
+    ReadRepairAge readRepairAge(RepairDueTenants due, RepairSchedule schedule, MeterRegistry registry) {
+        return new ReadRepairAge(due, new MicrometerRepairAge(registry, schedule.period()));
     }
 }
