@@ -11,6 +11,7 @@ import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.topology.ChangeStatus;
+import io.pairdb.core.topology.ChangeType;
 import io.pairdb.core.topology.ReplicationChange;
 import io.pairdb.core.topology.TopologyChange;
 import io.pairdb.core.version.VectorClock;
@@ -32,7 +33,8 @@ import java.util.Set;
  * <p>A copy counts as surviving where the system reads it: on a replica of its key (natural or
  * pending), or in a hint until the hint is delivered or dropped (its TTL or attempts ran out). A
  * copy only on a joining node survives if the join succeeds, one only on a replica an RF raise adds
- * if the raise completes. A copy on a
+ * if the raise completes, one only on the node taking over a leaving node's range if the removal
+ * completes (a failed removal gives the range back to the leaving node). A copy on a
  * node that no longer replicates the key (its range moved, or the RF was lowered, and cleanup has
  * not deleted it yet) does not count: cleanup may hand it back to the replicas (it verifies they
  * hold what it deletes), but only if it gets to that range before the node leaves, within the
@@ -53,6 +55,10 @@ final class DataLoss {
 
     /** The tenant's RF raise, which made the node a pending replica, completes. */
     private record Raises(TenantId tenant) implements Pending {
+    }
+
+    /** The node's removal, which made another node a pending replica of its ranges, completes. */
+    private record Leaves(NodeId node) implements Pending {
     }
 
     private final World world;
@@ -121,8 +127,8 @@ final class DataLoss {
             }
         }
         world.trace().line("nemesis", node.endpoint + " held the only copy of " + count + " versions"
-                + (joining == 0 ? "" : "; " + joining + " more are left only on joining nodes or new replicas of an RF"
-                + " raise"));
+                + (joining == 0 ? "" : "; " + joining + " more are left only on replicas a change in flight would"
+                + " make"));
     }
 
     /**
@@ -144,6 +150,9 @@ final class DataLoss {
             }
             pending = new Raises(rf.tenant());
             made = change.status() == ChangeStatus.COMPLETED;
+        } else if (change.node().isPresent() && change.type() == ChangeType.REMOVE_NODE) {
+            pending = new Leaves(change.node().get());
+            made = change.status() == ChangeStatus.COMPLETED;
         } else if (change.node().isPresent()) {
             NodeId node = change.node().get();
             pending = new Joins(node);
@@ -158,9 +167,13 @@ final class DataLoss {
         int count = forget(pending);
         if (count > 0) {
             times.add(world.kernel().now());
-            world.trace().line("nemesis", (pending instanceof Joins j ? j.node() + " did not join"
-                    : "the RF raise of " + ((Raises) pending).tenant() + " failed") + " and the only copy of "
-                    + count + " versions was there");
+            String what = switch (pending) {
+                case Joins j -> j.node() + " did not join";
+                case Raises r -> "the RF raise of " + r.tenant() + " failed";
+                case Leaves l -> "the removal of " + l.node() + " failed";
+            };
+            world.trace().line("nemesis", what + " and the only copy of " + count + " versions was on the replicas it"
+                    + " would have made");
         }
     }
 
@@ -252,7 +265,8 @@ final class DataLoss {
      * Where the version is: on a replica of the key (natural or pending) other than {@code skip}
      * (KEPT), else in a pending hint (HINTED), else NOWHERE. Joining nodes that hold it go into
      * {@code joiners} instead, as their copy survives only if they join, and so does the raise of the
-     * tenant's RF for a replica it adds, as that copy survives only if the raise completes. A LEAVING
+     * tenant's RF for a replica it adds, as that copy survives only if the raise completes, and so
+     * does a node's removal for the node taking over its range (pending). A LEAVING
      * node does not count: the ranges it already streamed (perhaps to the node that just lost them)
      * are not streamed again, and it leaves with its copies. A hint counts whatever its node, until
      * it leaves the store ({@link #hintLeft}): a hint for a node that lost its disk is delivered when
@@ -265,6 +279,7 @@ final class DataLoss {
                       VectorClock clock, Set<Pending> joiners) {
         Set<NodeId> replicas = replicas(ring, key, true);
         Set<NodeId> kept = replicas(ring, key, false);
+        Set<NodeId> natural = naturalReplicas(ring, key);
         for (StorageNode n : ring.nodes()) {
             if (n.id().equals(skip) || !n.state().inFutureRing()) {
                 continue;
@@ -277,8 +292,16 @@ final class DataLoss {
             if (held.isPresent() && held.get().clock().covers(clock)) {
                 if (n.state() == NodeState.BOOTSTRAPPING) {
                     joiners.add(new Joins(n.id()));
-                } else if (kept.contains(n.id())) {
+                } else if (natural.contains(n.id())) {
                     return Fate.KEPT;
+                } else if (kept.contains(n.id())) {
+                    // pending: it takes over a range of a leaving node, and keeps it only if that node leaves
+                    Optional<NodeId> leaving = ring.nodes().stream().filter(l -> l.state() == NodeState.LEAVING)
+                            .map(StorageNode::id).findFirst();
+                    if (leaving.isEmpty()) {
+                        return Fate.KEPT;
+                    }
+                    joiners.add(new Leaves(leaving.get()));
                 } else if (replicas.contains(n.id())) {
                     joiners.add(new Raises(key.tenant()));
                 }
@@ -318,6 +341,19 @@ final class DataLoss {
             }
         }
         return false;
+    }
+
+    /** The key's natural replicas at the tenant's RF. */
+    private Set<NodeId> naturalReplicas(TopologyView ring, History.Key key) {
+        Optional<Tenant> tenant = world.stores().tenants.find(key.tenant());
+        if (tenant.isEmpty() || ring.currentNodeCount() == 0) {
+            return Set.of();
+        }
+        int rf = Math.min(tenant.get().replicationFactor(), ring.currentNodeCount());
+        Set<NodeId> ids = new HashSet<>();
+        ring.replicasFor(Token.forKey(key.tenant().value(), key.key()), rf, rf)
+                .ifPresent(sets -> sets.natural().forEach(n -> ids.add(n.id())));
+        return ids;
     }
 
     /**

@@ -94,10 +94,14 @@ class SimulationTest {
      * 471136: an RF 1 key's one replica was removed by force while down; the only copy left was a hint
      * for it, which outlived its TTL before the removal completed and was dropped; the checker counted
      * any hint as surviving (a version left only in hints is now lost when they all leave undelivered).
+     * 501489: an RF 1 node being removed lost its disk after streaming most of its ranges; its removal
+     * then failed (a range's only source had lost it) and gave the ranges back to it, empty; the
+     * checker counted the copies on the nodes taking them over as surviving (they now survive only
+     * if the removal completes).
      */
     static final long[] REGRESSION_SEEDS = {205, 603, 753, 804, 1614, 1856, 2166, 2518, 11284, 20184, 50469, 60595,
         62251, 63316, 65269, 69501, 71122, 1200, 1732, 73055, 73404, 150297,
-        467467, 417475, 418899, 420209, 453662, 404173, 454109, 470237, 481776, 471136};
+        467467, 417475, 418899, 420209, 453662, 404173, 454109, 470237, 481776, 471136, 501489};
 
     private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
 
