@@ -76,7 +76,10 @@ final class DataLoss {
     private final Map<Lost, LostFrom> onHintsOnly = new HashMap<>();
     private final List<Long> times = new ArrayList<>();
 
-    /** The node whose copies were lost, and what it held of the key. */
+    /**
+     * The node whose copies were lost and what it held of the key, for the rule on hints for it; no
+     * node and nothing held when the version came to hints otherwise (a join or RF raise that ended).
+     */
     private record LostFrom(NodeId node, Optional<Version> held) {
     }
 
@@ -161,7 +164,20 @@ final class DataLoss {
             return;
         }
         if (made) {
-            onJoiningOnly.values().removeIf(waits -> waits.contains(pending));
+            // on a replica now; or, where only a hint for the joined node held it, as safe as that hint
+            TopologyView ring = TopologyView.of(world.stores().topology.load());
+            var it = onJoiningOnly.entrySet().iterator();
+            while (it.hasNext()) {
+                var e = it.next();
+                if (e.getValue().contains(pending)) {
+                    it.remove();
+                    Lost version = e.getKey();
+                    if (fate(ring, null, null, Optional.empty(), version.key(), version.clock(), new HashSet<>())
+                            == Fate.HINTED) {
+                        onHintsOnly.put(version, new LostFrom(null, Optional.empty()));
+                    }
+                }
+            }
             return;
         }
         int count = forget(pending);

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * {@code coordinator_cleanup_keys_deleted_total} and {@code coordinator_cleanup_forced_total}. A
  * skipped range is logged at each attempt (it is tried once per run), so an operator sees why a
  * cleanup does not finish. The backlog (ranges due, the oldest, repeated skips) is read from the
- * store by the app's work-in-flight gauges.
+ * store by {@code ReadWorkInFlight} for the gauges of {@code MicrometerWorkInFlight}.
  */
 public final class CleanupLog implements CleanupEvents {
     private static final Logger LOG = LoggerFactory.getLogger(CleanupLog.class);

@@ -131,7 +131,7 @@ public final class ObservedHints implements HintEvents {
 
     private Counter dropped(NodeId target, DropReason reason) {
         return counter("coordinator.hints.dropped", "Hints given up on without delivery: too many attempts, expired, "
-                + "or their node left the ring", target, reason);
+                + "or no node replicates their key any more", target, reason);
     }
 
     private Counter counter(String name, String description, NodeId target, DropReason reason) {

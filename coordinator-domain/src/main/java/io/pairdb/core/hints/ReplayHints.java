@@ -120,7 +120,7 @@ public final class ReplayHints {
 
     /**
      * The safety net: replays every node that has hints waiting and can take them (UP and
-     * {@code healthy}, or gone from the ring so its hints are dropped). Catches what no UP
+     * {@code healthy}, or gone from the ring so its hints go to their keys' current replicas). Catches what no UP
      * transition announced: hints stored after a run ended, a node whose failures never reached
      * the DOWN threshold, runs that stopped on a failed delivery, another coordinator's hints.
      *

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * What happens to topology changes on this coordinator, for logs, metrics and follow-up work
- * (dropping a removed node's hints hangs off {@link #ended}). Called on the driving
+ * (handing a removed node's hints to their keys' replicas: {@code ReplayHintsWhenNodesLeave}). Called on the driving
  * thread: implementations must be quick and must not throw.
  */
 public interface ChangeEvents {

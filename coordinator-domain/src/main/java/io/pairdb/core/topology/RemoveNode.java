@@ -25,7 +25,7 @@ import java.util.concurrent.ExecutionException;
  * to the node that replaces it in each replica set (the leaving node is the preferred source),
  * then — in one transaction with an epoch bump — makes it LEAVING and stores the change, which
  * this coordinator then drives. It keeps serving until the streams are done; then it is LEFT
- * (kept for audit) and its hints are dropped.
+ * (kept for audit) and its hints are handed to their keys' current replicas.
  *
  * <p>Refused without {@code force}: a removal that would leave fewer NORMAL nodes than the
  * largest replication factor in use, and the removal of a node that does not answer its health

@@ -77,15 +77,16 @@ public final class InMemoryChangeStore implements ChangeStore {
         return nodes.epoch();
     }
 
-    /** From now on every renewal throws this (null: renewals work again). */
     /**
-     * Tells {@code watcher} of every change as it ends, in the same step as its node's state and the
-     * epoch: whether or not the answer then reaches the coordinator that ended it.
+     * Tells {@code watcher} of every change {@link #finish} ends, in the same step as its node's state
+     * and the epoch: whether or not the answer then reaches the coordinator that ended it. (A change
+     * stored already ended, done at once, is not reported.)
      */
     public void whenEnded(Consumer<TopologyChange> watcher) {
         endWatchers.add(watcher);
     }
 
+    /** From now on every renewal throws this (null: renewals work again). */
     public void failRenewals(RuntimeException failure) {
         renewFailure = failure;
     }
