@@ -253,6 +253,31 @@ class FuzzIT {
         }
     }
 
+    /**
+     * The fuzzer's fourth find (CI, ListRepairRuns): a run_id with a NUL character went to PostgreSQL,
+     * which refused it, and the client was told the metadata store was unavailable. Bad input is the
+     * client's to fix, never a dependency failure: every string field of every RPC is sent with a NUL.
+     */
+    @Example
+    void aNulInAnyStringIsTheClientsErrorNotAnUnavailableStore() {
+        for (Rpc rpc : rpcs) {
+            DynamicMessage.Builder request = DynamicMessage.newBuilder(rpc.input());
+            for (FieldDescriptor field : rpc.input().getFields()) {
+                if (field.getJavaType() == FieldDescriptor.JavaType.STRING && !field.isRepeated()) {
+                    request.setField(field, "nul\u0000here");
+                }
+            }
+            StatusRuntimeException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(coordinator.channel,
+                            rpc.method(), CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
+                            request.build().toByteArray()));
+            if (refused != null) {
+                assertThat(refused.getStatus().getCode()).as(rpc + " answered " + refused.getStatus())
+                        .isNotEqualTo(Status.Code.UNAVAILABLE);
+            }
+        }
+    }
+
     private static Rpc rpcNamed(String name) {
         return rpcs.stream().filter(r -> r.toString().equals(name)).findFirst().orElseThrow();
     }

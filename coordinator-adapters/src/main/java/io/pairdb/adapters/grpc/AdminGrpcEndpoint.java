@@ -459,11 +459,10 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     @Override
     public void listRepairRuns(ListRepairRunsRequest request, StreamObserver<ListRepairRunsResponse> observer) {
         respond(observer, "list repair runs", () -> {
-            if (request.getLimit() < 0) {
-                throw GrpcErrors.invalid("INVALID_LIMIT", "limit must not be negative");
-            }
-            Optional<String> run = request.getRunId().isEmpty() ? Optional.empty() : Optional.of(request.getRunId());
-            RepairTenants.Runs runs = repairs.runs(run, request.getLimit() == 0 ? 20 : request.getLimit());
+            int limit = RequestValidation.pageSize(request.getLimit(), 20);
+            Optional<String> run = request.getRunId().isEmpty() ? Optional.empty()
+                    : Optional.of(RequestValidation.repairRunId(request.getRunId()));
+            RepairTenants.Runs runs = repairs.runs(run, limit);
             if (run.isPresent() && runs.runs().isEmpty()) {
                 throw GrpcErrors.error(Status.Code.NOT_FOUND, "REPAIR_RUN_NOT_FOUND",
                         "repair run '" + run.get() + "' does not exist");

@@ -92,6 +92,17 @@ final class RequestValidation {
         return new ChangeId(changeId);
     }
 
+    private static final java.util.regex.Pattern RUN_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+    /** A repair run's id, as {@code repair} printed it ({@code repair-<uuid>}). */
+    static String repairRunId(String runId) {
+        if (!RUN_ID.matcher(runId).matches()) {
+            throw GrpcErrors.invalid("INVALID_RUN_ID", "run_id must be 1-128 characters of letters, digits,"
+                    + " '.', '_' or '-'");
+        }
+        return runId;
+    }
+
     static String key(String key) {
         if (key.isEmpty()) {
             throw GrpcErrors.invalid("INVALID_KEY", "key is required");
