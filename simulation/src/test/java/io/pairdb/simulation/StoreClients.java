@@ -20,6 +20,7 @@ import io.pairdb.core.port.CoordinatorRegistry;
 import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.IdempotencyStore;
 import io.pairdb.core.port.RepairStore;
+import io.pairdb.core.repair.RangeRepairedAsOf;
 import io.pairdb.core.repair.RepairRun;
 import io.pairdb.core.repair.RepairedRange;
 import io.pairdb.core.port.TenantStore;
@@ -353,15 +354,21 @@ final class StoreClients {
             }
 
             @Override
-            public ChangeStore.Held rangeDone(String id, String owner, RepairedRange range, long keysRepaired,
-                                              long bytesMoved, Duration lease) {
+            public ChangeStore.Held rangeDone(String id, String owner, RepairedRange range,
+                                              Optional<Instant> repairedAsOf, long keysRepaired, long bytesMoved,
+                                              Duration lease) {
                 return postgres("record a repaired range",
-                        () -> store.rangeDone(id, owner, range, keysRepaired, bytesMoved, lease));
+                        () -> store.rangeDone(id, owner, range, repairedAsOf, keysRepaired, bytesMoved, lease));
             }
 
             @Override
             public Set<RepairedRange> rangesDone(String id) {
                 return postgres("list repaired ranges", () -> store.rangesDone(id));
+            }
+
+            @Override
+            public List<RangeRepairedAsOf> repairedRanges() {
+                return postgres("read the repair history", store::repairedRanges);
             }
 
             @Override

@@ -16,8 +16,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * The repair schedule in {@code repair_schedule}: one row per tenant ever claimed, with its last
- * complete repair and its claim. A claim locks the tenant's row, so concurrent claims are decided
+ * The repair schedule in {@code repair_schedule}: one row per tenant ever claimed, with as of when
+ * its whole ring was repaired at the end of its last scheduled run, and its claim. A claim locks the tenant's row, so concurrent claims are decided
  * one after the other. Leases are timed by PostgreSQL's clock.
  */
 @Singleton

@@ -3,6 +3,7 @@ package io.pairdb.adapters.postgres;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.RepairStore;
+import io.pairdb.core.repair.RangeRepairedAsOf;
 import io.pairdb.core.repair.RepairRun;
 import io.pairdb.core.repair.RepairedRange;
 import io.pairdb.core.ring.Token;
@@ -15,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -53,6 +55,11 @@ public final class PostgresRepairStore implements RepairStore {
     private static final String INSERT_RANGE = "INSERT INTO repair_run_ranges (run_id, tenant_id, range_start, range_end)"
             + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String RANGES = "SELECT tenant_id, range_start, range_end FROM repair_run_ranges WHERE run_id = ?";
+    private static final String RECORD_HISTORY = """
+            INSERT INTO repair_range_history (tenant_id, range_start, range_end, repaired_as_of) VALUES (?, ?, ?, ?)
+            ON CONFLICT (tenant_id, range_start, range_end)
+            DO UPDATE SET repaired_as_of = GREATEST(repair_range_history.repaired_as_of, EXCLUDED.repaired_as_of)""";
+    private static final String HISTORY = "SELECT tenant_id, range_start, range_end, repaired_as_of FROM repair_range_history";
     private static final String ABANDONED = SELECT
             + " WHERE state = 'RUNNING' AND (lease_expires_at IS NULL OR lease_expires_at <= now()) ORDER BY seq";
     private static final String LOCK_ABANDONED = "SELECT ring_epoch, ranges_done FROM repair_runs WHERE run_id = ?"
@@ -138,8 +145,8 @@ public final class PostgresRepairStore implements RepairStore {
     }
 
     @Override
-    public ChangeStore.Held rangeDone(String id, String owner, RepairedRange range, long keysRepaired, long bytesMoved,
-                                      Duration lease) {
+    public ChangeStore.Held rangeDone(String id, String owner, RepairedRange range, Optional<Instant> repairedAsOf,
+                                      long keysRepaired, long bytesMoved, Duration lease) {
         try {
             return Jdbc.inTransaction(dataSource, connection -> {
                 int inserted;
@@ -149,6 +156,15 @@ public final class PostgresRepairStore implements RepairStore {
                     insert.setLong(3, range.range().start().value());
                     insert.setLong(4, range.range().end().value());
                     inserted = insert.executeUpdate();
+                }
+                if (repairedAsOf.isPresent()) {
+                    try (PreparedStatement history = connection.prepareStatement(RECORD_HISTORY)) {
+                        history.setString(1, range.tenant().toString());
+                        history.setLong(2, range.range().start().value());
+                        history.setLong(3, range.range().end().value());
+                        history.setObject(4, Jdbc.toTimestamp(repairedAsOf.get()));
+                        history.executeUpdate();
+                    }
                 }
                 // a range recorded before renews the lease but is not counted again
                 try (PreparedStatement update = connection.prepareStatement(inserted == 1 ? COUNT_RANGE : RENEW)) {
@@ -191,6 +207,26 @@ public final class PostgresRepairStore implements RepairStore {
             });
         } catch (SQLException e) {
             throw failure("could not read the ranges of repair run " + id + " (table repair_run_ranges)", e);
+        }
+    }
+
+    @Override
+    public List<RangeRepairedAsOf> repairedRanges() {
+        try {
+            return Jdbc.autoCommit(dataSource, connection -> {
+                try (PreparedStatement s = connection.prepareStatement(HISTORY);
+                     ResultSet rows = s.executeQuery()) {
+                    List<RangeRepairedAsOf> history = new ArrayList<>();
+                    while (rows.next()) {
+                        history.add(new RangeRepairedAsOf(new TenantId(rows.getString(1)),
+                                new TokenRange(new Token(rows.getLong(2)), new Token(rows.getLong(3))),
+                                Jdbc.toInstant(rows.getObject(4, OffsetDateTime.class))));
+                    }
+                    return history;
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("could not read the repair history (table repair_range_history)", e);
         }
     }
 

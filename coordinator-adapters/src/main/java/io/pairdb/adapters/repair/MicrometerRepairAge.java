@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code coordinator_repair_oldest_unrepaired_age_seconds}: how long the tenant repaired longest ago
- * has gone without a complete repair, as {@code ReadRepairAge} last read it (the same on every
+ * {@code coordinator_repair_oldest_unrepaired_age_seconds}: how long the least recently repaired
+ * range of any tenant has gone unrepaired, as {@code ReadRepairAge} last read it (the same on every
  * coordinator: aggregate with {@code max}; 0 without tenants; NaN until read and while PostgreSQL
  * cannot be read, with one WARN line saying why), beside {@code coordinator_repair_period_seconds}.
  */
@@ -25,12 +25,12 @@ public final class MicrometerRepairAge implements RepairAgeEvents {
     public MicrometerRepairAge(MeterRegistry registry, Duration period) {
         Objects.requireNonNull(registry, "registry");
         Gauge.builder("coordinator.repair.oldest.unrepaired.age", this, s -> s.oldestAgeSeconds)
-                .description("How long the tenant repaired longest ago has gone without a complete repair"
-                        + " (a tenant never repaired counts from its creation)")
+                .description("How long the least recently repaired range of any tenant has gone unrepaired"
+                        + " (a range never repaired counts from its tenant's creation)")
                 .baseUnit("seconds").register(registry);
         double seconds = period.toMillis() / 1000.0;
         Gauge.builder("coordinator.repair.period", () -> seconds)
-                .description("pairdb.repair.period: every tenant's repair is due this long after its last (0: off)")
+                .description("pairdb.repair.period: every range's repair is due this long after its last (0: off)")
                 .baseUnit("seconds").register(registry);
     }
 

@@ -67,7 +67,7 @@ final class PostgresTestServer {
     /** Empties every table and puts the ring back at epoch 0, so each test starts from a fresh schema. */
     static void reset() {
         try (Connection connection = endpoint().connect(); Statement statement = connection.createStatement()) {
-            statement.execute("TRUNCATE tenants, storage_nodes, pending_changes, hints, coordinators, coordinator_ids, api_keys, repair_runs, repair_schedule"
+            statement.execute("TRUNCATE tenants, storage_nodes, pending_changes, hints, coordinators, coordinator_ids, api_keys, repair_runs, repair_schedule, repair_range_history"
                     + " RESTART IDENTITY CASCADE");
             statement.execute("UPDATE ring_epoch SET epoch = 0");
         } catch (SQLException e) {

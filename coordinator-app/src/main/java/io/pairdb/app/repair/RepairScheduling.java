@@ -74,8 +74,11 @@ public class RepairScheduling {
                             .addKeyValue("event", "scheduled_repair_done").addKeyValue("tenant", r.tenant().value())
                             .addKeyValue("keys_repaired", r.report().keysDiffering())
                             .addKeyValue("bytes_moved", r.report().bytesMoved())
-                            .log("scheduled repair of tenant {} complete: {} keys differed, {} repair writes",
-                                    r.tenant(), r.report().keysDiffering(), r.report().entriesWritten());
+                            .addKeyValue("repaired_as_of", r.repairedAsOf().toString())
+                            .log("scheduled repair of tenant {} complete: {} keys differed, {} repair writes;"
+                                            + " its least recently repaired range is repaired as of {}",
+                                    r.tenant(), r.report().keysDiffering(), r.report().entriesWritten(),
+                                    r.repairedAsOf());
                     case RepairDueTenants.Scheduled.Incomplete i -> LOG.atWarn()
                             .addKeyValue("event", "scheduled_repair_incomplete").addKeyValue("tenant", i.tenant().value())
                             .log("scheduled repair of tenant {} incomplete, it stays due: {}", i.tenant(), i.why());

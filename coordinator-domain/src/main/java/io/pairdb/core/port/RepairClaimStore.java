@@ -6,8 +6,9 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * The repair schedule every coordinator shares: when each tenant's last complete repair began, and
- * which coordinator has claimed the tenant's next one. A claim is a lease (timed by the store's own
+ * The repair schedule every coordinator shares: as of when each tenant's whole ring was repaired by
+ * the end of its last scheduled run (the {@link io.pairdb.core.repair.RepairHistory} then), and which
+ * coordinator has claimed the tenant's next one. A claim is a lease (timed by the store's own
  * clock) that is granted only while the tenant is still due, so of several coordinators that find
  * the same tenant due, exactly one repairs it; the others are answered {@link Claim.Held} or
  * {@link Claim.NotDue}. A claim whose holder died runs out and the tenant is claimed again.
@@ -26,19 +27,19 @@ public interface RepairClaimStore {
         record Held(String owner) implements Claim {
         }
 
-        /** The tenant's last complete repair began at {@code lastRepaired}, not before the bound: nothing to do. */
+        /** The tenant is repaired as of {@code lastRepaired}, not before the bound: nothing to do. */
         record NotDue(Instant lastRepaired) implements Claim {
         }
     }
 
     /**
-     * When each tenant's last complete repair began, for every tenant repaired at least once
-     * (tenants deleted since may be among them). Reads only.
+     * As of when each tenant's whole ring was repaired, as last {@link #repaired recorded}, for every
+     * tenant recorded at least once (tenants deleted since may be among them). Reads only.
      */
     Map<TenantId, Instant> lastRepaired();
 
     /**
-     * If the tenant's last complete repair began before {@code dueIfRepairedBefore} (or it has none)
+     * If the tenant is repaired only as of before {@code dueIfRepairedBefore} (or was never recorded)
      * and no other owner holds an unexpired claim on it: leases the claim to {@code owner} for
      * {@code lease} from now, atomically. The caller may claim again what it holds (renewing it).
      */
@@ -52,7 +53,7 @@ public interface RepairClaimStore {
 
     /**
      * If {@code owner} still holds the claim (its lease run out or not, as long as nobody claimed it
-     * since): records that a complete repair of the tenant began at {@code startedAt} (kept only if
+     * since): records that the tenant's whole ring is repaired as of {@code startedAt} (kept only if
      * later than the one recorded) and releases the claim. {@link ChangeStore.Held#LOST} and nothing
      * written otherwise, so a second call answers LOST.
      */

@@ -1,5 +1,6 @@
 package io.pairdb.core.port;
 
+import io.pairdb.core.repair.RangeRepairedAsOf;
 import io.pairdb.core.repair.RepairRun;
 import io.pairdb.core.repair.RepairedRange;
 import io.pairdb.core.topology.ChangeId;
@@ -68,13 +69,22 @@ public interface RepairStore {
      * If {@code owner} still holds the run's lease, the lease has not run out and the run is
      * RUNNING: records {@code range} as finished (once: a range recorded before is not counted
      * again), adds one to its ranges done, {@code keysRepaired} to its keys and {@code bytesMoved}
-     * to its bytes, and extends the lease by {@code lease} from now, all at once.
+     * to its bytes, and extends the lease by {@code lease} from now, all at once. If {@code
+     * repairedAsOf} is given (the range was made equal on all its replicas), it also goes into the
+     * tenant's repair history ({@link #repairedRanges}) in the same step, unless an entry for the same
+     * range is later.
      */
-    ChangeStore.Held rangeDone(String id, String owner, RepairedRange range, long keysRepaired, long bytesMoved,
-                               Duration lease);
+    ChangeStore.Held rangeDone(String id, String owner, RepairedRange range, Optional<Instant> repairedAsOf,
+                               long keysRepaired, long bytesMoved, Duration lease);
 
     /** The ranges recorded as finished for the run (empty for an unknown run). */
     Set<RepairedRange> rangesDone(String id);
+
+    /**
+     * The repair history of every tenant: for each range ever recorded with a {@code repairedAsOf}
+     * (in whichever ring it was then), the latest such time. Tenants deleted since may be among them.
+     */
+    List<RangeRepairedAsOf> repairedRanges();
 
     /** RUNNING runs whose lease ran out by the store's clock (their coordinator died or stalled), oldest first. */
     List<RepairRun> abandoned();

@@ -18,11 +18,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The repair schedule: every tenant whose last complete repair began more than a {@link RepairSchedule#period}
- * ago (a tenant never repaired counts from its creation) is due, and is repaired by whichever
- * coordinator claims it first in the {@link RepairClaimStore}; the others skip it. A repair that
- * compared every range of the tenant, none failing, is recorded as complete as of when it began, so
- * the next one is due a period later; one that did not is released and due again at the next look.
+ * The repair schedule: a tenant is due when a range of it has gone unrepaired for more than a
+ * {@link RepairSchedule#period} (by the ranges repairs recorded, on demand or scheduled: the {@link
+ * RepairHistory}; a token never repaired counts from the tenant's creation), and is repaired by
+ * whichever coordinator claims it first in the {@link RepairClaimStore}; the others skip it. The run
+ * compares only the tenant's ranges not repaired in the last half period, so the ranges of a tenant
+ * stay together in one run and a range repaired meanwhile (on demand, or before a run that stopped
+ * part-way) is not compared again. After the run the claim store is told as of when the tenant's whole
+ * ring is now repaired, which is what its claims go by; a range that failed keeps the tenant due.
  *
  * <p>Its runs are ordinary repair runs ({@link RepairTenants}), excluding topology changes the same
  * way, paced to the schedule's bytes per second (shared by the runs of this coordinator) and stopped
@@ -33,11 +36,17 @@ public final class RepairDueTenants {
     public sealed interface Scheduled {
         TenantId tenant();
 
-        /** Every range compared and repaired; recorded as complete as of {@code startedAt}. */
-        record Repaired(TenantId tenant, Instant startedAt, RepairReport report) implements Scheduled {
+        /**
+         * Every range the run chose was compared and repaired; the tenant's whole ring is now repaired
+         * as of {@code repairedAsOf}.
+         */
+        record Repaired(TenantId tenant, Instant repairedAsOf, RepairReport report) implements Scheduled {
         }
 
-        /** Not every range was repaired ({@code why}); the claim is released and the tenant stays due. */
+        /**
+         * Not every range the run chose was repaired ({@code why}); those that were stay recorded, the
+         * claim is released and the tenant stays due.
+         */
         record Incomplete(TenantId tenant, String why) implements Scheduled {
         }
     }
@@ -65,9 +74,10 @@ public final class RepairDueTenants {
     }
 
     /**
-     * The tenants due at {@code now}, the longest unrepaired first: those whose last complete repair
-     * (or, never repaired, whose creation) is more than {@code period} before {@code now}. None when
-     * the period is zero (the schedule is off).
+     * The tenants due at {@code now}, the longest unrepaired first: those whose ring is repaired only
+     * as of more than {@code period} before {@code now} ({@code lastRepaired}; a tenant missing from it,
+     * or repaired as of before its creation, counts from its creation). None when the period is zero
+     * (the schedule is off).
      */
     public static List<TenantId> due(List<Tenant> tenants, Map<TenantId, Instant> lastRepaired, Instant now,
                                      Duration period) {
@@ -80,7 +90,7 @@ public final class RepairDueTenants {
                 .map(Tenant::id).toList();
     }
 
-    /** How long the tenant repaired longest ago has gone unrepaired at {@code now}; empty without tenants. */
+    /** How long the range repaired longest ago, of any tenant, has gone unrepaired at {@code now}; empty without tenants. */
     public static Optional<Duration> oldestUnrepaired(List<Tenant> tenants, Map<TenantId, Instant> lastRepaired,
                                                       Instant now) {
         return tenants.stream().map(t -> since(t, lastRepaired)).min(Comparator.naturalOrder())
@@ -89,7 +99,8 @@ public final class RepairDueTenants {
 
     /** {@link #oldestUnrepaired} for the tenants and repairs stored now. */
     public Optional<Duration> oldestUnrepaired() {
-        return oldestUnrepaired(tenants.list(), claims.lastRepaired(), clock.now());
+        List<Tenant> all = tenants.list();
+        return oldestUnrepaired(all, repair.oldestRepaired(all), clock.now());
     }
 
     private static Instant since(Tenant tenant, Map<TenantId, Instant> lastRepaired) {
@@ -106,7 +117,8 @@ public final class RepairDueTenants {
             return List.of();
         }
         List<Scheduled> done = new ArrayList<>();
-        for (TenantId tenant : due(tenants.list(), claims.lastRepaired(), clock.now(), schedule.period())) {
+        List<Tenant> all = tenants.list();
+        for (TenantId tenant : due(all, repair.oldestRepaired(all), clock.now(), schedule.period())) {
             if (stopping) {
                 break;
             }
@@ -131,17 +143,25 @@ public final class RepairDueTenants {
     private Scheduled repairClaimed(TenantId tenant, Instant startedAt) {
         boolean recorded = false;
         try {
-            RepairTenants.Outcome outcome = repair.repair(Optional.of(tenant), Optional.empty(), false,
-                    new ClaimPacing(tenant));
+            RepairTenants.Outcome outcome = repair.repairOlderThan(tenant,
+                    startedAt.minus(schedule.period().dividedBy(2)), new ClaimPacing(tenant));
             Optional<String> incomplete = incomplete(outcome);
-            if (incomplete.isPresent()) {
-                return new Scheduled.Incomplete(tenant, incomplete.get());
+            if (outcome instanceof RepairTenants.Outcome.TenantNotFound) {
+                return new Scheduled.Incomplete(tenant, incomplete.orElseThrow());
             }
-            if (claims.repaired(tenant, owner, startedAt) == ChangeStore.Held.LOST) {
+            Optional<Instant> repairedAsOf = tenants.find(tenant)
+                    .map(t -> repair.oldestRepaired(List.of(t)).get(tenant));
+            if (repairedAsOf.isEmpty()) {
+                return new Scheduled.Incomplete(tenant, "the tenant was deleted");
+            }
+            if (claims.repaired(tenant, owner, repairedAsOf.get()) == ChangeStore.Held.LOST) {
                 return new Scheduled.Incomplete(tenant, "its claim was taken over by another coordinator meanwhile");
             }
             recorded = true;
-            return new Scheduled.Repaired(tenant, startedAt, ((RepairTenants.Outcome.Done) outcome).total());
+            if (incomplete.isPresent()) {
+                return new Scheduled.Incomplete(tenant, incomplete.get());
+            }
+            return new Scheduled.Repaired(tenant, repairedAsOf.get(), ((RepairTenants.Outcome.Done) outcome).total());
         } finally {
             if (!recorded) {
                 claims.release(tenant, owner);

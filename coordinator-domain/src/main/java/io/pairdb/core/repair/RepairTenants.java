@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
 
 /**
  * On-demand anti-entropy: repairs every range of the ring for one tenant or for every tenant,
@@ -224,6 +225,36 @@ public final class RepairTenants {
 
     /** {@link #repair(Optional, Optional, boolean)}, paced: {@code pacing} is asked before and told after each range. */
     public Outcome repair(Optional<TenantId> tenant, Optional<NodeId> node, boolean dryRun, Pacing pacing) {
+        return repair(tenant, node, dryRun, pacing, Optional.empty());
+    }
+
+    /**
+     * Repairs, paced, only those ranges of {@code tenant} not repaired since {@code repairedBefore}
+     * by its {@link RepairHistory}: what a schedule owes. Ranges repaired later are left out of the run.
+     */
+    public Outcome repairOlderThan(TenantId tenant, Instant repairedBefore, Pacing pacing) {
+        return repair(Optional.of(tenant), Optional.empty(), false, pacing, Optional.of(repairedBefore));
+    }
+
+    /**
+     * As of when each chosen tenant's whole ring was last repaired ({@link RepairHistory#oldest}):
+     * the age of its least recently repaired range, by the ranges repairs recorded.
+     */
+    public Map<TenantId, Instant> oldestRepaired(List<Tenant> chosen) {
+        Map<TenantId, List<RangeRepairedAsOf>> recorded = recordedByTenant();
+        Map<TenantId, Instant> oldest = new LinkedHashMap<>();
+        for (Tenant t : chosen) {
+            oldest.put(t.id(), RepairHistory.of(recorded.getOrDefault(t.id(), List.of()), t.createdAt()).oldest());
+        }
+        return oldest;
+    }
+
+    private Map<TenantId, List<RangeRepairedAsOf>> recordedByTenant() {
+        return runs.repairedRanges().stream().collect(Collectors.groupingBy(RangeRepairedAsOf::tenant));
+    }
+
+    private Outcome repair(Optional<TenantId> tenant, Optional<NodeId> node, boolean dryRun, Pacing pacing,
+                           Optional<Instant> onlyRepairedBefore) {
         Objects.requireNonNull(pacing, "pacing");
         for (int attempt = 1; ; attempt++) {
             TopologyView view = topology.refresh();
@@ -241,6 +272,9 @@ public final class RepairTenants {
                 chosen = tenants.list();
             }
             List<Work> work = plan(view, chosen, node);
+            if (onlyRepairedBefore.isPresent()) {
+                work = olderThan(work, view, onlyRepairedBefore.get());
+            }
             RepairRun planned = RepairRun.starting("repair-" + UUID.randomUUID(), tenant, node, dryRun, view.epoch(),
                     work.size(), clock.now());
             switch (runs.begin(planned, runner.coordinatorId(), runner.lease())) {
@@ -318,6 +352,16 @@ public final class RepairTenants {
             }
         }
         return work;
+    }
+
+    /** Of {@code work}, the ranges whose every token was not repaired since {@code bound}. */
+    private List<Work> olderThan(List<Work> work, TopologyView view, Instant bound) {
+        List<TokenRange> ring = view.currentRing().ranges().stream().map(Ring.OwnedRange::range).toList();
+        Map<TenantId, List<RangeRepairedAsOf>> recorded = recordedByTenant();
+        Map<TenantId, RepairHistory> histories = new HashMap<>();
+        return work.stream().filter(w -> histories.computeIfAbsent(w.tenant().id(),
+                        id -> new RepairHistory(recorded.getOrDefault(id, List.of()), ring, w.tenant().createdAt()))
+                .repairedAsOf(w.range()).isBefore(bound)).toList();
     }
 
     private Outcome run(RepairRun run, List<Tenant> chosen, List<Work> work, long epoch, Pacing pacing) {
@@ -404,10 +448,11 @@ public final class RepairTenants {
                         stop(new Ending.LeaseLost());
                         return;
                     }
+                    Instant comparedFrom = clock.now();
                     RangeRepairOutcome outcome = repairRange.repair(w.tenant().id(), w.range(), w.replicas(), run.dryRun());
                     events.rangeDone(w.tenant().id(), outcome, run.dryRun());
                     pacing.afterRange(outcome.report());
-                    if (!took(w, outcome)) {
+                    if (!took(w, outcome, comparedFrom)) {
                         return;
                     }
                 }
@@ -451,8 +496,11 @@ public final class RepairTenants {
             }
         }
 
-        /** Takes in a compared range; false if the run lost its lease recording it. */
-        private synchronized boolean took(Work w, RangeRepairOutcome outcome) {
+        /**
+         * Takes in a range compared from {@code comparedFrom} on; false if the run lost its lease
+         * recording it. A range made equal on all its replicas goes into the tenant's history.
+         */
+        private synchronized boolean took(Work w, RangeRepairOutcome outcome, Instant comparedFrom) {
             // a failed range goes to the back of the run, so a replica that was briefly away gets time to return
             boolean again = outcome instanceof RangeRepairOutcome.ReplicaFailed
                     && attempts.merge(w, 1, Integer::sum) < RANGE_ATTEMPTS;
@@ -471,9 +519,11 @@ public final class RepairTenants {
                 return true;
             }
             long rangeBytes = moved + Optional.ofNullable(failedAttemptBytes.remove(w)).orElse(0L);
+            Optional<Instant> repairedAsOf = !run.dryRun() && outcome instanceof RangeRepairOutcome.Repaired
+                    ? Optional.of(comparedFrom) : Optional.empty();
             ChangeStore.Held recorded = runs.rangeDone(run.id(), runner.coordinatorId(),
-                    new RepairedRange(w.tenant().id(), w.range()), outcome.report().keysDiffering(), rangeBytes,
-                    runner.lease());
+                    new RepairedRange(w.tenant().id(), w.range()), repairedAsOf, outcome.report().keysDiffering(),
+                    rangeBytes, runner.lease());
             if (recorded == ChangeStore.Held.LOST) {
                 stop(new Ending.LeaseLost());
                 return false;

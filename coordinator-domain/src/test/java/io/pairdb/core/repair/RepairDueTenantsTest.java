@@ -131,20 +131,56 @@ class RepairDueTenantsTest {
     }
 
     @Test
-    void aRepairWithAFailedRangeIsNotRecordedSoTheTenantStaysDueUntilARepairCompletes() {
+    void rangesThatFailedKeepTheTenantDueAndTheNextRunComparesOnlyThem() {
         RepairDueTenants a = coordinator("coord-a");
         clock.advance(PERIOD.plusHours(1));
         data.failScans(new NodeId("n2"), true);
 
         assertThat(a.repairDue()).allSatisfy(s -> assertThat(s).isInstanceOfSatisfying(
                 RepairDueTenants.Scheduled.Incomplete.class, i -> assertThat(i.why()).contains("ranges failed")));
-        assertThat(claims.lastRepaired()).isEmpty();
-        assertThat(a.oldestUnrepaired()).as("acme was made an hour before globex").contains(PERIOD.plusHours(2));
+        RepairRun first = runs.list(1).getFirst();
+        assertThat(first.tenant()).contains(GLOBEX);
+        assertThat(a.oldestUnrepaired()).as("n2's ranges of acme, made an hour before globex, are still unrepaired")
+                .contains(PERIOD.plusHours(2));
+        assertThat(claims.lastRepaired()).as("as of each tenant's creation: a range of each failed")
+                .containsEntry(ACME, tenants.find(ACME).orElseThrow().createdAt());
 
         data.failScans(new NodeId("n2"), false);
+        clock.advance(Duration.ofMinutes(5));
         assertThat(coordinator("coord-b").repairDue()).as("released, so another coordinator takes it")
                 .hasSize(2).allSatisfy(s -> assertThat(s).isInstanceOf(RepairDueTenants.Scheduled.Repaired.class));
-        assertThat(missingCopies(ACME)).isZero();
+        RepairRun second = runs.list(1).getFirst();
+        assertThat(second.tenant()).contains(GLOBEX);
+        assertThat(second.rangesTotal()).as("only the ranges n2 replicates, not those repaired five minutes ago")
+                .isPositive().isLessThan(first.rangesTotal());
+        assertThat(missingCopies(ACME) + missingCopies(GLOBEX)).isZero();
+        assertThat(a.oldestUnrepaired()).as("the ranges repaired in the first run").contains(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void anOnDemandRepairCountsForTheScheduleRangeByRange() {
+        RepairDueTenants a = coordinator("coord-a");
+        RepairTenants onDemand = new RepairTenants(topology, tenants, runs, new RepairRange(data, RepairSettings.DEFAULTS),
+                RepairEvents.NONE, clock, new RepairTenants.Runner("admin", Duration.ofMinutes(1)));
+        clock.advance(PERIOD.minusDays(1));
+        assertThat(onDemand.repair(Optional.of(ACME), Optional.empty(), false))
+                .isInstanceOf(RepairTenants.Outcome.Done.class);
+        clock.advance(Duration.ofDays(2));
+        assertThat(onDemand.repair(Optional.of(GLOBEX), Optional.of(N1), false))
+                .isInstanceOf(RepairTenants.Outcome.Done.class);
+
+        assertThat(a.oldestUnrepaired()).as("globex's ranges n1 does not replicate, since globex was made")
+                .contains(PERIOD.plusDays(1));
+        List<RepairDueTenants.Scheduled> done = a.repairDue();
+
+        assertThat(done).as("acme was repaired on demand two days ago").extracting(RepairDueTenants.Scheduled::tenant)
+                .containsExactly(GLOBEX);
+        RepairRun scheduled = runs.list(1).getFirst();
+        RepairRun byNode = runs.list(2).getLast();
+        assertThat(scheduled.rangesTotal() + byNode.rangesTotal()).as("n1's ranges of globex are not compared again")
+                .isEqualTo(runs.list(3).getLast().rangesTotal());
+        assertThat(a.oldestUnrepaired()).as("acme's repair, two days ago").contains(Duration.ofDays(2));
+        assertThat(missingCopies(ACME) + missingCopies(GLOBEX)).isZero();
     }
 
     @Test

@@ -105,6 +105,31 @@ class RepairTenantsTest {
     }
 
     @Test
+    void theHistoryGetsEachRangeMadeEqualAsOfItsComparisonNotThoseThatFailedNorThoseOfADryRun() {
+        Tenant acme = tenants.find(ACME).orElseThrow();
+        clock.advance(Duration.ofHours(1));
+        assertThat(repair.repair(Optional.of(ACME), Optional.empty(), true)).isInstanceOf(RepairTenants.Outcome.Done.class);
+        assertThat(runs.repairedRanges()).as("a dry run").isEmpty();
+
+        data.failScans(new NodeId("n2"), true);
+        RepairTenants.Outcome.Done partly = (RepairTenants.Outcome.Done) repair.repair(Optional.of(ACME),
+                Optional.empty(), false);
+        int failed = partly.tenants().getFirst().failed().size();
+        int ranges = partly.tenants().getFirst().ranges();
+        assertThat(failed).isPositive().isLessThan(ranges);
+        assertThat(runs.repairedRanges()).hasSize(ranges - failed)
+                .allSatisfy(r -> assertThat(r.asOf()).isEqualTo(clock.now()));
+        assertThat(repair.oldestRepaired(List.of(acme))).as("n2's ranges are not repaired")
+                .containsEntry(ACME, acme.createdAt());
+
+        data.failScans(new NodeId("n2"), false);
+        clock.advance(Duration.ofMinutes(3));
+        repair.repair(Optional.of(ACME), Optional.of(new NodeId("n2")), false);
+        assertThat(repair.oldestRepaired(List.of(acme))).as("n2's ranges now, the others three minutes before")
+                .containsEntry(ACME, clock.now().minus(Duration.ofMinutes(3)));
+    }
+
+    @Test
     void rangesInParallelAreComparedThatManyAtOnceNeverMoreAndEachRecordedOnce() {
         long missing = missingCopies();
         int parallel = 4;

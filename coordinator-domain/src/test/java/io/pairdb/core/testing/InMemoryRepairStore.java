@@ -3,6 +3,7 @@ package io.pairdb.core.testing;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.RepairStore;
+import io.pairdb.core.repair.RangeRepairedAsOf;
 import io.pairdb.core.repair.RepairRun;
 import io.pairdb.core.repair.RepairedRange;
 import io.pairdb.core.topology.ChangeConflicts;
@@ -26,6 +27,7 @@ public final class InMemoryRepairStore implements RepairStore {
     private final Clock clock;
     private final Map<String, RepairRun> runs = new LinkedHashMap<>();
     private final Map<String, Set<RepairedRange>> done = new HashMap<>();
+    private final Map<RepairedRange, Instant> history = new LinkedHashMap<>();
 
     public InMemoryRepairStore(InMemoryChangeStore changes, Clock clock) {
         this.changes = changes;
@@ -108,8 +110,8 @@ public final class InMemoryRepairStore implements RepairStore {
     }
 
     @Override
-    public ChangeStore.Held rangeDone(String id, String owner, RepairedRange range, long keysRepaired, long bytesMoved,
-                                      Duration lease) {
+    public ChangeStore.Held rangeDone(String id, String owner, RepairedRange range, Optional<Instant> repairedAsOf,
+                                      long keysRepaired, long bytesMoved, Duration lease) {
         return changes.locked(() -> {
             RepairRun run = runs.get(id);
             Instant now = clock.now();
@@ -117,6 +119,7 @@ public final class InMemoryRepairStore implements RepairStore {
                 return ChangeStore.Held.LOST;
             }
             boolean added = done.computeIfAbsent(id, k -> new LinkedHashSet<>()).add(range);
+            repairedAsOf.ifPresent(at -> history.merge(range, at, (was, later) -> later.isAfter(was) ? later : was));
             runs.put(id, with(run, run.state(), run.rangesDone() + (added ? 1 : 0), run.keysRepaired() + (added ? keysRepaired : 0),
                     run.bytesMoved() + (added ? bytesMoved : 0), Optional.empty(), Optional.of(new Lease(owner, now.plus(lease)))));
             return ChangeStore.Held.HELD;
@@ -126,6 +129,12 @@ public final class InMemoryRepairStore implements RepairStore {
     @Override
     public Set<RepairedRange> rangesDone(String id) {
         return changes.locked(() -> Set.copyOf(done.getOrDefault(id, Set.of())));
+    }
+
+    @Override
+    public List<RangeRepairedAsOf> repairedRanges() {
+        return changes.locked(() -> history.entrySet().stream()
+                .map(e -> new RangeRepairedAsOf(e.getKey().tenant(), e.getKey().range(), e.getValue())).toList());
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.RepairStore;
 import io.pairdb.core.port.TopologyStore;
+import io.pairdb.core.repair.RangeRepairedAsOf;
 import io.pairdb.core.repair.RepairRun;
 import io.pairdb.core.repair.RepairedRange;
 import io.pairdb.core.ring.Token;
@@ -178,10 +179,10 @@ public abstract class RepairStoreContract {
         // tokens above 2^63 are negative longs
         RepairedRange high = range("acme", Long.MIN_VALUE + 5, -7);
 
-        assertThat(runs.rangeDone("r1", "coord-a", high, 3, 1_000, LEASE)).isEqualTo(ChangeStore.Held.HELD);
-        assertThat(runs.rangeDone("r1", "coord-a", range("other", 1, 2), 0, 200, LEASE)).isEqualTo(ChangeStore.Held.HELD);
-        assertThat(runs.rangeDone("r1", "coord-a", high, 3, 1_000, LEASE)).isEqualTo(ChangeStore.Held.HELD);
-        assertThat(runs.rangeDone("r1", "coord-b", range("acme", 2, 3), 1, 50, LEASE)).isEqualTo(ChangeStore.Held.LOST);
+        assertThat(runs.rangeDone("r1", "coord-a", high, Optional.empty(), 3, 1_000, LEASE)).isEqualTo(ChangeStore.Held.HELD);
+        assertThat(runs.rangeDone("r1", "coord-a", range("other", 1, 2), Optional.empty(), 0, 200, LEASE)).isEqualTo(ChangeStore.Held.HELD);
+        assertThat(runs.rangeDone("r1", "coord-a", high, Optional.empty(), 3, 1_000, LEASE)).isEqualTo(ChangeStore.Held.HELD);
+        assertThat(runs.rangeDone("r1", "coord-b", range("acme", 2, 3), Optional.empty(), 1, 50, LEASE)).isEqualTo(ChangeStore.Held.LOST);
 
         assertThat(runs.rangesDone("r1")).containsExactlyInAnyOrder(high, range("other", 1, 2));
         assertThat(runs.rangesDone("r9")).isEmpty();
@@ -194,9 +195,34 @@ public abstract class RepairStoreContract {
     }
 
     @Test
+    public void theHistoryKeepsEachRangesLatestRepairOnlyFromTheHolderAndOnlyWhenGiven() {
+        runs.begin(run("r1", Optional.empty(), false), "coord-a", LEASE);
+        RepairedRange high = range("acme", Long.MIN_VALUE + 5, -7);
+        Instant earlier = now.minusSeconds(60);
+        assertThat(runs.repairedRanges()).isEmpty();
+
+        runs.rangeDone("r1", "coord-a", high, Optional.of(now), 1, 10, LEASE);
+        // the same range again with an earlier time (another run's, finishing late) does not set it back
+        runs.rangeDone("r1", "coord-a", high, Optional.of(earlier), 0, 0, LEASE);
+        runs.rangeDone("r1", "coord-a", range("acme", 1, 2), Optional.empty(), 0, 0, LEASE);
+        runs.rangeDone("r1", "coord-a", range("other", 1, 2), Optional.of(earlier), 0, 0, LEASE);
+        assertThat(runs.rangeDone("r1", "coord-b", range("acme", 2, 3), Optional.of(now), 0, 0, LEASE))
+                .isEqualTo(ChangeStore.Held.LOST);
+
+        assertThat(runs.repairedRanges()).containsExactlyInAnyOrder(
+                new RangeRepairedAsOf(new TenantId("acme"), high.range(), now),
+                new RangeRepairedAsOf(new TenantId("other"), new TokenRange(new Token(1), new Token(2)), earlier));
+
+        runs.begin(run("r2", Optional.empty(), false), "coord-b", LEASE);
+        runs.rangeDone("r2", "coord-b", high, Optional.of(now.plusSeconds(5)), 0, 0, LEASE);
+        assertThat(runs.repairedRanges()).contains(
+                new RangeRepairedAsOf(new TenantId("acme"), high.range(), now.plusSeconds(5)));
+    }
+
+    @Test
     public void anAbandonedRunIsTakenOverOnceWithItsRangesAndItsFormerHolderCannotGoOn() {
         runs.begin(run("r1", Optional.of(ACME), false), "coord-a", LEASE);
-        runs.rangeDone("r1", "coord-a", range("acme", 1, 2), 4, 800, LEASE);
+        runs.rangeDone("r1", "coord-a", range("acme", 1, 2), Optional.empty(), 4, 800, LEASE);
         expireLeases();
 
         assertThat(runs.abandoned()).extracting(RepairRun::id).containsExactly("r1");
@@ -214,9 +240,9 @@ public abstract class RepairStoreContract {
         });
         assertThat(runs.abandoned()).isEmpty();
         assertThat(runs.takeOver("r1", "coord-c", LEASE, 1, 11, now)).isEqualTo(new RepairStore.TakeOver.NotAbandoned());
-        assertThat(runs.rangeDone("r1", "coord-a", range("acme", 2, 3), 1, 10, LEASE)).isEqualTo(ChangeStore.Held.LOST);
+        assertThat(runs.rangeDone("r1", "coord-a", range("acme", 2, 3), Optional.empty(), 1, 10, LEASE)).isEqualTo(ChangeStore.Held.LOST);
         assertThat(runs.progress("r1", "coord-a", 2, 5, 810, LEASE)).isEqualTo(ChangeStore.Held.LOST);
-        assertThat(runs.rangeDone("r1", "coord-b", range("acme", 3, 4), 2, 20, LEASE)).isEqualTo(ChangeStore.Held.HELD);
+        assertThat(runs.rangeDone("r1", "coord-b", range("acme", 3, 4), Optional.empty(), 2, 20, LEASE)).isEqualTo(ChangeStore.Held.HELD);
         assertThat(runs.rangesDone("r1")).containsExactlyInAnyOrder(range("acme", 1, 2), range("acme", 3, 4));
         // the taken-over run holds changes back again
         assertThat(addNode("n4")).isInstanceOf(ChangeStore.Start.RepairRunning.class);
@@ -227,7 +253,7 @@ public abstract class RepairStoreContract {
     @Test
     public void aRunAbandonedBeforeTheRingMovedIsStoppedRatherThanTakenOver() {
         runs.begin(run("r1", Optional.of(ACME), false), "coord-a", LEASE);
-        runs.rangeDone("r1", "coord-a", range("acme", 1, 2), 0, 0, LEASE);
+        runs.rangeDone("r1", "coord-a", range("acme", 1, 2), Optional.empty(), 0, 0, LEASE);
         expireLeases();
         assertThat(addNode("n4")).isInstanceOf(ChangeStore.Start.Started.class);
 
