@@ -168,7 +168,8 @@ class FuzzIT {
         }
     }
 
-    @Property(tries = 10_000, shrinking = ShrinkingMode.BOUNDED)
+    // tries: pairdb.fuzz.tries (4 000 in a build, coordinator-app/pom.xml)
+    @Property(shrinking = ShrinkingMode.BOUNDED)
     void everyAnswerIsADocumentedStatusWithAReason(@ForAll("rpc") int rpcIndex, @ForAll Shape shape,
                                                    @ForAll("strings") List<String> strings, @ForAll long seed) {
         Rpc rpc = rpcs.get(rpcIndex % rpcs.size());

@@ -35,11 +35,11 @@ public class RepairProperties {
      */
     private Duration resumeInterval = Duration.ofSeconds(30);
     /**
-     * Every tenant's scheduled repair begins at most this long after its last complete one began;
-     * shorter than {@code pairdb.storage.tombstone-gc-grace}. 0 turns the schedule off.
+     * Every range of every tenant is due for its scheduled repair this long after its last repair
+     * began; shorter than {@code pairdb.storage.tombstone-gc-grace}. 0 turns the schedule off.
      */
     private Duration period = Duration.ofDays(7);
-    /** How often each coordinator looks for tenants due for their scheduled repair. */
+    /** How often each coordinator looks for tenants with a range due for its scheduled repair. */
     private Duration scheduleInterval = Duration.ofMinutes(5);
     /** Cap on what one coordinator's scheduled repairs read and write, in MiB per second; 0 for none. */
     private long scheduleThroughputMibPerSecond = 16;

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Reads how long the tenant repaired longest ago has gone without a complete repair, for the gauge
+ * Reads how long the least recently repaired range of any tenant has gone unrepaired, for the gauge
  * every coordinator shows of it; run on an interval, not at each scrape.
  */
 public final class ReadRepairAge {
