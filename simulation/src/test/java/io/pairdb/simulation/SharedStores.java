@@ -7,6 +7,7 @@ import io.pairdb.core.testing.InMemoryCoordinatorIds;
 import io.pairdb.core.testing.InMemoryCoordinatorRegistry;
 import io.pairdb.core.testing.InMemoryHintStore;
 import io.pairdb.core.testing.InMemoryIdempotencyStore;
+import io.pairdb.core.testing.InMemoryRepairClaimStore;
 import io.pairdb.core.testing.InMemoryRepairStore;
 import io.pairdb.core.testing.InMemoryTenantStore;
 import io.pairdb.core.testing.InMemoryTopologyStore;
@@ -39,6 +40,7 @@ final class SharedStores {
     final InMemoryCoordinatorIds ids;
     final InMemoryIdempotencyStore idempotency;
     final InMemoryRepairStore repairs;
+    final InMemoryRepairClaimStore repairClaims;
     Health postgres = Health.HEALTHY;
     Health redis = Health.HEALTHY;
 
@@ -50,6 +52,7 @@ final class SharedStores {
         this.ids = new InMemoryCoordinatorIds(serverClock);
         this.idempotency = new InMemoryIdempotencyStore(serverClock);
         this.repairs = new InMemoryRepairStore(changes, serverClock);
+        this.repairClaims = new InMemoryRepairClaimStore(serverClock);
     }
 
     Health health(String server) {

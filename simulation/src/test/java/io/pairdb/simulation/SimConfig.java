@@ -59,8 +59,8 @@ final class SimConfig {
     /** Minutes-long hint TTL and gc grace, and changes that fail after a short outage. */
     boolean fastGc;
     /**
-     * Whether every coordinator runs anti-entropy repair of every tenant every {@link #repairEvery}
-     * (shorter than the gc grace, as the application's schedule must be). Without it the gc grace is
+     * Whether the coordinators run the application's anti-entropy repair schedule with a period of
+     * {@link #repairEvery} (shorter than the gc grace, as the application's must be). Without it the gc grace is
      * made long enough that no tombstone is purged: a replica that missed a delete would bring the
      * key back once the others purge it, which is what repair within the gc grace prevents.
      */

@@ -29,7 +29,9 @@ import io.pairdb.core.read.CoordinateRead;
 import io.pairdb.core.read.ReadCommand;
 import io.pairdb.core.read.ReadOutcome;
 import io.pairdb.core.read.RepairReplicas;
+import io.pairdb.core.repair.RepairDueTenants;
 import io.pairdb.core.repair.RepairRange;
+import io.pairdb.core.repair.RepairSchedule;
 import io.pairdb.core.repair.RepairSettings;
 import io.pairdb.core.repair.RepairTenants;
 import io.pairdb.core.replication.Environment;
@@ -138,6 +140,7 @@ final class SimCoordinator {
         private ChangeReplicationFactor changeRf;
         private RunCleanup cleanup;
         private RepairTenants repairs;
+        private RepairDueTenants schedule;
         private CoordinatorIds ids;
         /** The id clock entries are issued under while its lease holds, kept as the application keeps it. */
         private CoordinatorIdLease clockLease;
@@ -176,7 +179,8 @@ final class SimCoordinator {
             every("cleanup", config.cleanupInterval, config.cleanupInterval, this::runCleanup);
             every("renew id", config.idRenewal, config.idRenewal, this::renewId);
             if (config.antiEntropy) {
-                every("repair", config.repairEvery, config.repairEvery, this::repair);
+                Duration look = config.repairEvery.dividedBy(4);
+                every("repair", look, look, this::repairDue);
             }
         }
 
@@ -224,6 +228,9 @@ final class SimCoordinator {
                     new RepairRange(storage, new RepairSettings(4, 8, 12, config.storageTimeout, config.batchEntries)),
                     (tenant, outcome, dryRun) -> world.trace().debug(endpoint, () -> "repair of " + tenant + ": " + outcome),
                     clock, new RepairTenants.Runner(instance, config.lease));
+            // as the application's: unthrottled here (the simulation's storage has no bandwidth to share)
+            schedule = new RepairDueTenants(tenants, stores.repairClaims(), repairs, clock, pause -> {
+            }, new RepairSchedule(config.antiEntropy ? config.repairEvery : Duration.ZERO, config.lease, 0), instance);
         }
 
         // ---- requests ---------------------------------------------------------------------------------
@@ -312,19 +319,19 @@ final class SimCoordinator {
             }
         }
 
-        /** As the application's repair schedule: every tenant, every range, within the gc grace. */
-        private void repair() {
-            RepairTenants.Outcome outcome = repairs.repair(Optional.empty(), Optional.empty(), false);
-            world.trace().line(endpoint, "repair: " + switch (outcome) {
-                case RepairTenants.Outcome.Done done -> "done, " + done.total().keysDiffering() + " keys differed, "
-                        + done.tenants().stream().mapToInt(t -> t.failed().size()).sum() + " ranges failed";
-                case RepairTenants.Outcome.ChangeInFlight c -> "refused, change " + c.change() + " in flight";
-                case RepairTenants.Outcome.TopologyChanged t -> "stopped, the ring moved to epoch " + t.nowAtEpoch();
-                case RepairTenants.Outcome.LeaseLost l -> "stopped, lease lost";
-                case RepairTenants.Outcome.HandedOver h -> "handed over";
-                case RepairTenants.Outcome.TenantNotFound t -> "tenant " + t.tenant() + " not found";
-                case RepairTenants.Outcome.NodeNotFound n -> "node " + n.node() + " not found";
-            });
+        /**
+         * The application's repair schedule, its state in the shared stores (PostgreSQL's): each
+         * coordinator looks four times a period for tenants with a range unrepaired for a period, and
+         * repairs those it claims first.
+         */
+        private void repairDue() {
+            for (RepairDueTenants.Scheduled done : schedule.repairDue()) {
+                world.trace().line(endpoint, "scheduled repair of " + done.tenant() + ": " + switch (done) {
+                    case RepairDueTenants.Scheduled.Repaired r -> "done, " + r.report().keysDiffering()
+                            + " keys differed; every range repaired as of " + r.repairedAsOf();
+                    case RepairDueTenants.Scheduled.Incomplete i -> "incomplete, " + i.why();
+                });
+            }
         }
 
         /** As the application renews its id: a lost id is replaced by a fresh one, and clocks follow it. */

@@ -19,6 +19,7 @@ import io.pairdb.core.port.CoordinatorIds;
 import io.pairdb.core.port.CoordinatorRegistry;
 import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.IdempotencyStore;
+import io.pairdb.core.port.RepairClaimStore;
 import io.pairdb.core.port.RepairStore;
 import io.pairdb.core.repair.RangeRepairedAsOf;
 import io.pairdb.core.repair.RepairRun;
@@ -327,6 +328,37 @@ final class StoreClients {
             @Override
             public Force force(ChangeId change, CleanupOrder order) {
                 return postgres("force cleanup of " + change, () -> store.force(change, order));
+            }
+        };
+    }
+
+    RepairClaimStore repairClaims() {
+        var store = world.stores().repairClaims;
+        return new RepairClaimStore() {
+            @Override
+            public Map<TenantId, Instant> lastRepaired() {
+                return postgres("read the repair schedule", store::lastRepaired);
+            }
+
+            @Override
+            public Claim claim(TenantId tenant, String owner, Instant dueIfRepairedBefore, Duration lease) {
+                return postgres("claim the repair of " + tenant,
+                        () -> store.claim(tenant, owner, dueIfRepairedBefore, lease));
+            }
+
+            @Override
+            public ChangeStore.Held renew(TenantId tenant, String owner, Duration lease) {
+                return postgres("renew the repair claim on " + tenant, () -> store.renew(tenant, owner, lease));
+            }
+
+            @Override
+            public ChangeStore.Held repaired(TenantId tenant, String owner, Instant startedAt) {
+                return postgres("record the repair of " + tenant, () -> store.repaired(tenant, owner, startedAt));
+            }
+
+            @Override
+            public void release(TenantId tenant, String owner) {
+                postgresRun("release the repair claim on " + tenant, () -> store.release(tenant, owner));
             }
         };
     }
