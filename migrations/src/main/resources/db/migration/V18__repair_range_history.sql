@@ -13,3 +13,9 @@ CREATE TABLE repair_range_history (
     repaired_as_of timestamptz NOT NULL,
     PRIMARY KEY (tenant_id, range_start, range_end)
 );
+
+-- A tenant's last complete repair before this migration covered its whole ring: it carries over as a
+-- whole-ring row (start = end), so an upgrade neither makes every tenant due at once nor the age
+-- metric jump to the tenants' ages.
+INSERT INTO repair_range_history (tenant_id, range_start, range_end, repaired_as_of)
+SELECT tenant_id, 0, 0, last_repaired_at FROM repair_schedule WHERE last_repaired_at IS NOT NULL;

@@ -352,8 +352,8 @@ final class StoreClients {
             }
 
             @Override
-            public ChangeStore.Held repaired(TenantId tenant, String owner, Instant startedAt) {
-                return postgres("record the repair of " + tenant, () -> store.repaired(tenant, owner, startedAt));
+            public ChangeStore.Held repaired(TenantId tenant, String owner, Instant repairedAsOf) {
+                return postgres("record the repair of " + tenant, () -> store.repaired(tenant, owner, repairedAsOf));
             }
 
             @Override

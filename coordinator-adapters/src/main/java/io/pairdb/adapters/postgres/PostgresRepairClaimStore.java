@@ -104,9 +104,9 @@ public final class PostgresRepairClaimStore implements RepairClaimStore {
     }
 
     @Override
-    public ChangeStore.Held repaired(TenantId tenant, String owner, Instant startedAt) {
+    public ChangeStore.Held repaired(TenantId tenant, String owner, Instant repairedAsOf) {
         return update("could not record the repair of tenant " + tenant, REPAIRED, s -> {
-            s.setObject(1, Jdbc.toTimestamp(startedAt));
+            s.setObject(1, Jdbc.toTimestamp(repairedAsOf));
             s.setString(2, tenant.value());
             s.setString(3, owner);
         });

@@ -3,10 +3,15 @@ package io.pairdb.adapters.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pairdb.core.repair.RangeRepairedAsOf;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.TokenRange;
+import io.pairdb.core.tenant.TenantId;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,6 +20,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.junit.jupiter.api.BeforeAll;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,6 +54,29 @@ class PostgresSchemaTest {
         assertThat(query("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
                 + " AND table_name IN ('tenants', 'storage_nodes', 'ring_epoch', 'pending_changes', 'hints',"
                 + " 'coordinators')")).isEqualTo(6);
+    }
+
+    @Test
+    void anUpgradeCarriesEachTenantsLastCompleteRepairOverAsAWholeRingRepair() throws SQLException {
+        PostgresTestServer.Endpoint old = PostgresTestServer.createDatabase(
+                "upgrade_" + UUID.randomUUID().toString().replace("-", ""), "");
+        Flyway.configure().dataSource(old.jdbcUrl(), old.user(), old.password()).locations("classpath:db/migration")
+                .target("17").load().migrate();
+        try (Connection connection = old.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO repair_schedule (tenant_id, last_repaired_at) VALUES"
+                    + " ('acme', '2026-11-30T10:00:00Z'), ('globex', NULL)");
+        }
+
+        Flyway.configure().dataSource(old.jdbcUrl(), old.user(), old.password()).locations("classpath:db/migration")
+                .load().migrate();
+
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setURL(old.jdbcUrl());
+        source.setUser(old.user());
+        source.setPassword(old.password());
+        assertThat(new PostgresRepairStore(source).repairedRanges()).containsExactly(
+                new RangeRepairedAsOf(new TenantId("acme"), new TokenRange(Token.MIN, Token.MIN),
+                        Instant.parse("2026-11-30T10:00:00Z")));
     }
 
     @Test

@@ -53,11 +53,11 @@ public interface RepairClaimStore {
 
     /**
      * If {@code owner} still holds the claim (its lease run out or not, as long as nobody claimed it
-     * since): records that the tenant's whole ring is repaired as of {@code startedAt} (kept only if
+     * since): records that the tenant's whole ring is repaired as of {@code repairedAsOf} (kept only if
      * later than the one recorded) and releases the claim. {@link ChangeStore.Held#LOST} and nothing
      * written otherwise, so a second call answers LOST.
      */
-    ChangeStore.Held repaired(TenantId tenant, String owner, Instant startedAt);
+    ChangeStore.Held repaired(TenantId tenant, String owner, Instant repairedAsOf);
 
     /** Gives up {@code owner}'s claim, if it holds one, without recording a repair. Idempotent. */
     void release(TenantId tenant, String owner);

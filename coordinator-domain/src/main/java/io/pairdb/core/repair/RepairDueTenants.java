@@ -143,11 +143,10 @@ public final class RepairDueTenants {
     private Scheduled repairClaimed(TenantId tenant, Instant startedAt) {
         boolean recorded = false;
         try {
-            RepairTenants.Outcome outcome = repair.repairOlderThan(tenant,
+            Optional<RepairTenants.Outcome> outcome = repair.repairOlderThan(tenant,
                     startedAt.minus(schedule.period().dividedBy(2)), new ClaimPacing(tenant));
-            Optional<String> incomplete = incomplete(outcome);
-            if (outcome instanceof RepairTenants.Outcome.TenantNotFound) {
-                return new Scheduled.Incomplete(tenant, incomplete.orElseThrow());
+            if (outcome.isPresent() && outcome.get() instanceof RepairTenants.Outcome.TenantNotFound) {
+                return new Scheduled.Incomplete(tenant, "the tenant was deleted");
             }
             Optional<Instant> repairedAsOf = tenants.find(tenant)
                     .map(t -> repair.oldestRepaired(List.of(t)).get(tenant));
@@ -158,10 +157,16 @@ public final class RepairDueTenants {
                 return new Scheduled.Incomplete(tenant, "its claim was taken over by another coordinator meanwhile");
             }
             recorded = true;
+            Optional<String> incomplete = outcome.isPresent() ? incomplete(outcome.get())
+                    : repairedAsOf.get().isBefore(startedAt.minus(schedule.period()))
+                    ? Optional.of("no range of it that is due has replicas to compare: the ring has fewer nodes than"
+                            + " its replication factor")
+                    : Optional.empty();
             if (incomplete.isPresent()) {
                 return new Scheduled.Incomplete(tenant, incomplete.get());
             }
-            return new Scheduled.Repaired(tenant, repairedAsOf.get(), ((RepairTenants.Outcome.Done) outcome).total());
+            RepairReport report = outcome.map(o -> ((RepairTenants.Outcome.Done) o).total()).orElse(RepairReport.NONE);
+            return new Scheduled.Repaired(tenant, repairedAsOf.get(), report);
         } finally {
             if (!recorded) {
                 claims.release(tenant, owner);

@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * How the scheduled anti-entropy repair runs.
  *
- * @param period         every tenant's repair begins at most this long after its previous complete
- *                       one began; {@link Duration#ZERO} turns the schedule off
+ * @param period         every range of every tenant is due for repair this long after its last
+ *                       repair began; {@link Duration#ZERO} turns the schedule off
  * @param claimLease     how long a coordinator's claim on a tenant lasts without renewal (it renews
  *                       before each range)
  * @param bytesPerSecond the cap on what one coordinator's scheduled repairs move, read and written

@@ -225,14 +225,16 @@ public final class RepairTenants {
 
     /** {@link #repair(Optional, Optional, boolean)}, paced: {@code pacing} is asked before and told after each range. */
     public Outcome repair(Optional<TenantId> tenant, Optional<NodeId> node, boolean dryRun, Pacing pacing) {
-        return repair(tenant, node, dryRun, pacing, Optional.empty());
+        return repair(tenant, node, dryRun, pacing, Optional.empty()).orElseThrow();
     }
 
     /**
      * Repairs, paced, only those ranges of {@code tenant} not repaired since {@code repairedBefore}
      * by its {@link RepairHistory}: what a schedule owes. Ranges repaired later are left out of the run.
+     * Empty, and no run begun, when no such range has replicas to compare (every range was repaired
+     * since, or the ring has fewer nodes than the tenant's replication factor).
      */
-    public Outcome repairOlderThan(TenantId tenant, Instant repairedBefore, Pacing pacing) {
+    public Optional<Outcome> repairOlderThan(TenantId tenant, Instant repairedBefore, Pacing pacing) {
         return repair(Optional.of(tenant), Optional.empty(), false, pacing, Optional.of(repairedBefore));
     }
 
@@ -253,19 +255,20 @@ public final class RepairTenants {
         return runs.repairedRanges().stream().collect(Collectors.groupingBy(RangeRepairedAsOf::tenant));
     }
 
-    private Outcome repair(Optional<TenantId> tenant, Optional<NodeId> node, boolean dryRun, Pacing pacing,
-                           Optional<Instant> onlyRepairedBefore) {
+    /** Empty only for {@code onlyRepairedBefore} with no range left to compare: then no run is begun. */
+    private Optional<Outcome> repair(Optional<TenantId> tenant, Optional<NodeId> node, boolean dryRun, Pacing pacing,
+                                     Optional<Instant> onlyRepairedBefore) {
         Objects.requireNonNull(pacing, "pacing");
         for (int attempt = 1; ; attempt++) {
             TopologyView view = topology.refresh();
             if (node.isPresent() && view.node(node.get()).isEmpty()) {
-                return new Outcome.NodeNotFound(node.get());
+                return Optional.of(new Outcome.NodeNotFound(node.get()));
             }
             List<Tenant> chosen;
             if (tenant.isPresent()) {
                 Optional<Tenant> found = tenants.find(tenant.get());
                 if (found.isEmpty()) {
-                    return new Outcome.TenantNotFound(tenant.get());
+                    return Optional.of(new Outcome.TenantNotFound(tenant.get()));
                 }
                 chosen = List.of(found.get());
             } else {
@@ -274,20 +277,23 @@ public final class RepairTenants {
             List<Work> work = plan(view, chosen, node);
             if (onlyRepairedBefore.isPresent()) {
                 work = olderThan(work, view, onlyRepairedBefore.get());
+                if (work.isEmpty()) {
+                    return Optional.empty();
+                }
             }
             RepairRun planned = RepairRun.starting("repair-" + UUID.randomUUID(), tenant, node, dryRun, view.epoch(),
                     work.size(), clock.now());
             switch (runs.begin(planned, runner.coordinatorId(), runner.lease())) {
                 case RepairStore.Begin.Begun begun -> {
-                    return run(begun.run(), chosen, work, view.epoch(), pacing);
+                    return Optional.of(run(begun.run(), chosen, work, view.epoch(), pacing));
                 }
                 case RepairStore.Begin.ChangeInFlight inFlight -> {
-                    return new Outcome.ChangeInFlight(inFlight.change());
+                    return Optional.of(new Outcome.ChangeInFlight(inFlight.change()));
                 }
                 case RepairStore.Begin.EpochMoved moved -> {
                     if (attempt >= BEGIN_ATTEMPTS) {
-                        return new Outcome.TopologyChanged(view.epoch(), moved.epoch(),
-                                new Outcome.Done(planned.id(), dryRun, List.of()));
+                        return Optional.of(new Outcome.TopologyChanged(view.epoch(), moved.epoch(),
+                                new Outcome.Done(planned.id(), dryRun, List.of())));
                     }
                 }
             }

@@ -136,14 +136,15 @@ class RepairDueTenantsTest {
         clock.advance(PERIOD.plusHours(1));
         data.failScans(new NodeId("n2"), true);
 
-        assertThat(a.repairDue()).allSatisfy(s -> assertThat(s).isInstanceOfSatisfying(
+        assertThat(a.repairDue()).hasSize(2).allSatisfy(s -> assertThat(s).isInstanceOfSatisfying(
                 RepairDueTenants.Scheduled.Incomplete.class, i -> assertThat(i.why()).contains("ranges failed")));
         RepairRun first = runs.list(1).getFirst();
         assertThat(first.tenant()).contains(GLOBEX);
         assertThat(a.oldestUnrepaired()).as("n2's ranges of acme, made an hour before globex, are still unrepaired")
                 .contains(PERIOD.plusHours(2));
         assertThat(claims.lastRepaired()).as("as of each tenant's creation: a range of each failed")
-                .containsEntry(ACME, tenants.find(ACME).orElseThrow().createdAt());
+                .containsEntry(ACME, tenants.find(ACME).orElseThrow().createdAt())
+                .containsEntry(GLOBEX, tenants.find(GLOBEX).orElseThrow().createdAt());
 
         data.failScans(new NodeId("n2"), false);
         clock.advance(Duration.ofMinutes(5));
@@ -181,6 +182,26 @@ class RepairDueTenantsTest {
                 .isEqualTo(runs.list(3).getLast().rangesTotal());
         assertThat(a.oldestUnrepaired()).as("acme's repair, two days ago").contains(Duration.ofDays(2));
         assertThat(missingCopies(ACME) + missingCopies(GLOBEX)).isZero();
+    }
+
+    @Test
+    void aTenantWithMoreReplicasThanNodesIsReportedIncompleteAtEachLookWithoutAnEmptyRun() {
+        TenantId wide = new TenantId("wide");
+        tenantStore.insert(new Tenant(wide, 6, clock.now(), clock.now(), 1));
+        RepairDueTenants a = coordinator("coord-a");
+        clock.advance(PERIOD.plusHours(1));
+
+        List<RepairDueTenants.Scheduled> first = a.repairDue();
+        clock.advance(Duration.ofMinutes(5));
+        List<RepairDueTenants.Scheduled> second = a.repairDue();
+
+        assertThat(first).extracting(RepairDueTenants.Scheduled::tenant).containsExactly(ACME, GLOBEX, wide);
+        assertThat(second).singleElement().isInstanceOfSatisfying(RepairDueTenants.Scheduled.Incomplete.class, i -> {
+            assertThat(i.tenant()).isEqualTo(wide);
+            assertThat(i.why()).contains("fewer nodes than its replication factor");
+        });
+        assertThat(runs.list(10)).as("one run each for acme and globex, none for wide")
+                .extracting(r -> r.tenant().orElseThrow()).containsExactlyInAnyOrder(ACME, GLOBEX);
     }
 
     @Test

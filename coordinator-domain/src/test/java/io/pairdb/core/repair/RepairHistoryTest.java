@@ -81,6 +81,19 @@ class RepairHistoryTest {
     }
 
     @Test
+    void theEndsOfTheTokenSpaceAndAOneRangeRingAreRangesLikeAnyOther() {
+        List<TokenRange> edges = List.of(range(0, 1), range(1, -1), range(-1, 0));
+        RepairHistory history = new RepairHistory(List.of(repaired(-1, 0, day(2)), repaired(0, -1, day(4))), edges,
+                CREATED);
+        assertThat(edges).extracting(history::repairedAsOf).containsExactly(day(4), day(4), day(2));
+
+        List<TokenRange> oneNode = List.of(range(-5, -5));
+        RepairHistory whole = new RepairHistory(List.of(repaired(0, 100, day(3)), repaired(100, 0, day(1))), oneNode,
+                CREATED);
+        assertThat(whole.repairedAsOf(range(-5, -5))).isEqualTo(day(1));
+    }
+
+    @Test
     void onlyTheRangesNamedCanBeAskedAbout() {
         RepairHistory history = new RepairHistory(List.of(repaired(0, 100, day(3))), RING, CREATED);
 

@@ -55,12 +55,12 @@ public final class InMemoryRepairClaimStore implements RepairClaimStore {
     }
 
     @Override
-    public synchronized ChangeStore.Held repaired(TenantId tenant, String owner, Instant startedAt) {
+    public synchronized ChangeStore.Held repaired(TenantId tenant, String owner, Instant repairedAsOf) {
         Lease claim = claims.get(tenant);
         if (claim == null || !claim.owner().equals(owner)) {
             return ChangeStore.Held.LOST;
         }
-        repaired.merge(tenant, startedAt, (a, b) -> a.isAfter(b) ? a : b);
+        repaired.merge(tenant, repairedAsOf, (a, b) -> a.isAfter(b) ? a : b);
         claims.remove(tenant);
         return ChangeStore.Held.HELD;
     }

@@ -217,6 +217,13 @@ public abstract class RepairStoreContract {
         runs.rangeDone("r2", "coord-b", high, Optional.of(now.plusSeconds(5)), 0, 0, LEASE);
         assertThat(runs.repairedRanges()).contains(
                 new RangeRepairedAsOf(new TenantId("acme"), high.range(), now.plusSeconds(5)));
+
+        // a holder whose lease ran out records nothing, not even a later time for a range already there
+        expireLeases();
+        assertThat(runs.rangeDone("r2", "coord-b", high, Optional.of(now.plusSeconds(50)), 0, 0, LEASE))
+                .isEqualTo(ChangeStore.Held.LOST);
+        assertThat(runs.repairedRanges()).contains(
+                new RangeRepairedAsOf(new TenantId("acme"), high.range(), now.plusSeconds(5)));
     }
 
     @Test
