@@ -35,7 +35,8 @@ import java.util.function.Function;
  *       it; a failed attempt is retried with backoff while the other streams go on, and a stream
  *       failing for longer than the timeout fails the change once no batch is under way; no batch
  *       starts while the coordinator's {@link StreamThrottle} says to wait;</li>
- *   <li>hand a node change over: the node BOOTSTRAPPED (added) or HANDED_OVER (removed) with
+ *   <li>hand a node change over, once the streams' progress is saved (a coordinator resuming the
+ *       change later must not stream again): the node BOOTSTRAPPED (added) or HANDED_OVER (removed) with
  *       an epoch bump, so reads move to the ring as it will be while writes still reach the ring
  *       as it was; wait until every live coordinator serves that epoch, then for the settle
  *       delay, so no coordinator still reads from replicas that are about to stop getting
@@ -254,6 +255,11 @@ public final class DriveChange implements AutoCloseable {
             Optional<Step> again = copyAgainWhatTargetsLost(now);
             if (again.isPresent()) {
                 return again.get();
+            }
+            // the streams' progress first: a coordinator resuming the change after the hand-over must not
+            // copy from a source again, nor fail the change if that source is down, once reads have moved
+            if (unsaved && !save(now)) {
+                return lost();
             }
             switch (store.handOver(change.id(), settings.coordinatorId(), change.type().onHandOver(), now)) {
                 case ChangeStore.HandOver.HandedOver handedOver -> {

@@ -68,6 +68,38 @@ class DriveChangeTest {
         assertThat(b.events).contains("resumed " + done.id(), "ended " + done.id() + " COMPLETED");
     }
 
+    /**
+     * Found by the simulation (seed 31350 with purges on): a driver that handed over and died before its
+     * next checkpoint left progress saved from before some streams finished. The coordinator resuming
+     * it streamed those again and, with their source down for longer than the stream failure timeout,
+     * failed the change after its reads had moved: the removed node, wiped meanwhile, was the only
+     * replica again.
+     */
+    @Test
+    public void aHandOverSavesTheStreamsFirstSoACoordinatorResumingItNeitherCopiesAgainNorFailsTheChange() {
+        ChangeSettings rarely = ChangeCluster.settings("coord-a");
+        rarely = rarely.withStreaming(rarely.streaming().withCheckpointInterval(Duration.ofHours(1)));
+        ChangeCluster.Coordinator a = threeNodesWithData(rarely);
+        ChangeCluster.Coordinator b = cluster.coordinator("coord-b");
+        ChangeId id = a.add("n4", 16).change().id();
+        cluster.stepUntil(() -> cluster.stored("n4").state() == NodeState.BOOTSTRAPPED, Duration.ofSeconds(30), a);
+        a.scheduler.kill();
+
+        assertThat(cluster.change(id).streams()).as("the progress saved with the hand-over").isNotEmpty()
+                .allMatch(RangeStream::isDone);
+        for (int i = 1; i <= 3; i++) {
+            cluster.data.failScans(new NodeId("n" + i), true);
+        }
+        long written = cluster.data.entriesWritten(new NodeId("n4"));
+        cluster.clock.advance(Duration.ofSeconds(31));
+        assertThat(b.driver.takeOverAbandoned()).extracting(TopologyChange::id).containsExactly(id);
+        cluster.runUntil(() -> !cluster.change(id).inProgress(), Duration.ofSeconds(120), b);
+
+        assertThat(cluster.change(id).status()).isEqualTo(ChangeStatus.COMPLETED);
+        assertThat(cluster.data.entriesWritten(new NodeId("n4"))).as("nothing copied again").isEqualTo(written);
+        assertThat(cluster.keysHeldBy("n4")).isEqualTo(cluster.keysReplicatedBy(cluster.ring(NodeState.NORMAL), "n4"));
+    }
+
     @Test
     public void aFailingSourceHoldsUpOnlyItsOwnStreamsAndTheChangeCompletesOnceItRecovers() {
         ChangeCluster.Coordinator a = threeNodesWithData();
