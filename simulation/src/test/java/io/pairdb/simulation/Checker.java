@@ -35,7 +35,8 @@ import java.util.Set;
  *       returns that write or a successor; after a delete, nothing or a successor
  *       (<b>resurrected</b> otherwise);</li>
  *   <li><b>not causal</b>: a write issued after an acknowledged quorum write, without a causal
- *       context, dominates it (it read a quorum first, README "Versions and conflicts");</li>
+ *       context, dominates it (it read a quorum first, README "Versions and conflicts"), unless a
+ *       tombstone of that write was old enough by then for the nodes to have purged it;</li>
  *   <li><b>phantom</b>: no read returns a value no client wrote, or one whose every attempt failed
  *       before it was sent;</li>
  *   <li><b>diverged</b>: once every key was read at {@code all}, its replicas hold the same version;</li>
@@ -170,9 +171,16 @@ final class Checker {
      * tombstone old enough for the nodes to have purged it since.
      */
     private boolean deletedAndPurged(History.Op w) {
-        long purgedBefore = Simulation.EPOCH_MILLIS + world.kernel().nowMillis()
-                - world.config().tombstoneGcGrace.toMillis();
-        return superseded(w, Long.MAX_VALUE, t -> t.timestampMs() < purgedBefore);
+        return superseded(w, Long.MAX_VALUE, purgeableBy(world.kernel().now()));
+    }
+
+    /**
+     * The tombstones a node may have purged by {@code at} (simulated microseconds): those older than the
+     * gc grace then, as the nodes' compaction judges them.
+     */
+    private java.util.function.Predicate<Version> purgeableBy(long at) {
+        long cutoff = Simulation.EPOCH_MILLIS + Math.floorDiv(at, 1000) - world.config().tombstoneGcGrace.toMillis();
+        return t -> t.timestampMs() < cutoff;
     }
 
     /**
@@ -397,7 +405,7 @@ final class Checker {
                 continue;
             }
             for (History.Op e : earlier.writes) {
-                if (e == l || dataLoss.anyBetween(firstAttempt(e), l.completedAt)) {
+                if (e == l || dataLoss.anyBetween(firstAttempt(e), l.completedAt) || purgedBefore(e, l)) {
                     continue;
                 }
                 if (l.clock.compare(e.clock) != Causality.AFTER) {
@@ -406,6 +414,15 @@ final class Checker {
                 }
             }
         }
+    }
+
+    /**
+     * Whether {@code e} was deleted, by its own or a winning tombstone that the nodes may have purged
+     * before {@code l} ended: its base read may then find nothing, and it starts the key's history
+     * afresh with a clock that need not dominate what was deleted (README "Versions and conflicts").
+     */
+    private boolean purgedBefore(History.Op e, History.Op l) {
+        return superseded(e, l.completedAt, purgeableBy(l.completedAt));
     }
 
     // ---- idempotency --------------------------------------------------------------------------------------
