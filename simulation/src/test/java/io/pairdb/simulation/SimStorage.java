@@ -135,7 +135,7 @@ final class SimStorage implements StorageNodes, StorageRanges, StorageHealth {
         return new PagedScan(node.id(), range, tenant, after, batchSize);
     }
 
-    /** Not used by any step the simulation runs yet (anti-entropy repair is not simulated); a scan with values emptied. */
+    /** What anti-entropy repair compares a range by: a scan with values emptied. */
     @Override
     public Scan scanClocks(StorageNode node, TokenRange range, TenantId tenant, int batchSize) {
         Scan scan = scan(node, range, Optional.of(tenant), Optional.empty(), batchSize);
