@@ -42,7 +42,8 @@
 #            --storage emulator|durable (default emulator)  --sync always|periodic|none (durable
 #            nodes' WAL sync policy, default periodic)
 #            --out FILE (default bench/RESULTS.md; --quick: none)  --profile DIR (JFR of the
-#            coordinator during the write run at the highest concurrency, and its hot methods)
+#            coordinator during the write run at the highest concurrency, or with --bootstrap during the
+#            join, and its hot methods)
 #            --keep DIR (every run's JSON report and every process's log)
 #            --traffic-rate N (--bootstrap-traffic: the steady load, requests per second)
 #
@@ -961,7 +962,17 @@ if [ "$bootstrap" = 1 ]; then
     admin change throttle --mib-per-second "$throttle" >>"$work/admin.log" 2>&1
   fi
   load_before_join="$(uptime | sed 's/.*load average: //')"
+  if [ -n "$profile_dir" ]; then
+    "$JCMD" "$coordinator_pid" JFR.start name=bench settings=profile filename="$work/coordinator-join.jfr" >/dev/null
+  fi
   join node-4
+  if [ -n "$profile_dir" ]; then
+    "$JCMD" "$coordinator_pid" JFR.stop name=bench >/dev/null
+    mkdir -p "$profile_dir"
+    cp "$work/coordinator-join.jfr" "$profile_dir/"
+    "$JFR" view --width 200 hot-methods "$profile_dir/coordinator-join.jfr" >"$profile_dir/hot-methods.txt" 2>&1 || true
+    "$JFR" summary "$profile_dir/coordinator-join.jfr" >"$profile_dir/summary.txt" 2>&1 || true
+  fi
   start_emulator node-5; copy_port="$port"
   load_before_copy="$(uptime | sed 's/.*load average: //')"
   "$JAVA" "${java_opts[@]}" -jar "$admin_jar" bench copy --from "127.0.0.1:${node_ports[0]}" --to "127.0.0.1:$copy_port" \
