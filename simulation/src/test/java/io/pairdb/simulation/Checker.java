@@ -35,8 +35,9 @@ import java.util.Set;
  *       returns that write or a successor; after a delete, nothing or a successor
  *       (<b>resurrected</b> otherwise);</li>
  *   <li><b>not causal</b>: a write issued after an acknowledged quorum write, without a causal
- *       context, dominates it (it read a quorum first, README "Versions and conflicts"), unless a
- *       tombstone of that write was old enough by then for the nodes to have purged it;</li>
+ *       context, dominates it (it read a quorum first, README "Versions and conflicts"), unless by the
+ *       time the later write completed a tombstone that covers the earlier one, or wins over it or a
+ *       successor of it by the resolution rule, was old enough for the nodes to have purged it;</li>
  *   <li><b>phantom</b>: no read returns a value no client wrote, or one whose every attempt failed
  *       before it was sent;</li>
  *   <li><b>diverged</b>: once every key was read at {@code all}, its replicas hold the same version;</li>

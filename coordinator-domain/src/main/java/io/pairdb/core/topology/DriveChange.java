@@ -27,13 +27,16 @@ import java.util.function.Function;
  *
  * <ol>
  *   <li>wait until every live coordinator serves the change's epoch ({@link EpochFence}), then
- *       for the settle delay, so no write still under way goes to the old replica sets only;</li>
+ *       for the settle delay, so no write still under way goes to the old replica sets only (a
+ *       coordinator still behind after the epoch wait timeout fails the change, unless it has handed
+ *       over already: one resumed after its hand-over waits on);</li>
  *   <li>copy the streams ({@link StreamRanges}), up to the stream concurrency of them at once,
  *       each one batch at a time off the driver's thread, chosen so the source nodes share the
  *       reads ({@link PickStreams}); progress is taken in by the steps (a batch counts once it is
  *       on its target) and persisted at least every checkpoint interval, renewing the lease with
  *       it; a failed attempt is retried with backoff while the other streams go on, and a stream
- *       failing for longer than the timeout fails the change once no batch is under way; no batch
+ *       failing for longer than the timeout fails the change once no batch is under way (before the
+ *       hand-over; a range copied again after it is retried until it succeeds); no batch
  *       starts while the coordinator's {@link StreamThrottle} says to wait;</li>
  *   <li>hand a node change over, once the streams' progress is saved (a coordinator resuming the
  *       change later must not stream again): the node BOOTSTRAPPED (added) or HANDED_OVER (removed) with
@@ -228,7 +231,8 @@ public final class DriveChange implements AutoCloseable {
                     fenceWaitSince = now;
                     events.awaitingEpoch(change, change.ringEpoch(), behind.coordinators());
                 }
-                if (Duration.between(fenceWaitSince, now).compareTo(settings.coordination().epochWaitTimeout()) >= 0) {
+                if (!handedOver()
+                        && Duration.between(fenceWaitSince, now).compareTo(settings.coordination().epochWaitTimeout()) >= 0) {
                     String who = String.join(", ", behind.coordinators().stream()
                             .map(m -> m.coordinatorId() + " (epoch " + m.servedEpoch() + ")").toList());
                     return Optional.of(end(ChangeStatus.FAILED, Optional.of("coordinators still served an older epoch than "
@@ -237,6 +241,24 @@ public final class DriveChange implements AutoCloseable {
                 return Optional.of(new Step.Wait(FENCE_POLL));
             }
         }
+    }
+
+    /**
+     * Whether reads have moved: this driver handed the change over, or (a change resumed) its node is
+     * in its hand-over state already. From then on nothing ends the change as FAILED for taking long —
+     * neither a stream failing past the timeout nor a coordinator behind the change's epoch — since
+     * rolling it back would undo a change whose reads already moved, the hazard the hand-over fence
+     * avoids; it retries instead.
+     */
+    private boolean handedOver() {
+        if (handOverEpoch.isPresent()) {
+            return true;
+        }
+        if (!change.type().concernsNode() || change.node().isEmpty()) {
+            return false;
+        }
+        NodeState handOver = change.type().onHandOver();
+        return topology.current().node(change.node().get()).map(n -> n.state() == handOver).orElse(false);
     }
 
     /**
@@ -398,7 +420,7 @@ public final class DriveChange implements AutoCloseable {
                 unsaved = true;
                 int count = failures.merge(index, 1, Integer::sum);
                 Duration failingFor = Duration.between(failing.failingSince().orElse(at), at);
-                if (failingFor.compareTo(settings.streaming().failureTimeout()) >= 0) {
+                if (failingFor.compareTo(settings.streaming().failureTimeout()) >= 0 && !handedOver()) {
                     if (finishing == null) {
                         finishing = new Finishing(ChangeStatus.FAILED, "stream " + index + " of range " + before.range()
                                 + " to " + before.target() + " kept failing for " + failingFor + ": " + failed.error(), false);
