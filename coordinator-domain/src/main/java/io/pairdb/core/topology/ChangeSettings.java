@@ -42,7 +42,8 @@ public record ChangeSettings(String coordinatorId, Coordination coordination, St
     /**
      * How a change's range streams copy.
      *
-     * @param failureTimeout      a stream failing for this long fails the change (rolled back)
+     * @param failureTimeout      a stream failing for this long fails the change (rolled back) before its
+     *                            hand-over; after it the stream is retried until it succeeds
      * @param retryBackoffInitial first pause after a failed stream attempt; doubles per failure
      * @param retryBackoffMax     the longest pause between attempts
      * @param batchEntries        most entries per scanned batch and per batch write
