@@ -33,7 +33,8 @@ import java.util.Set;
  *       documented rule merges the clocks), unless a node's data loss destroyed its last copy;</li>
  *   <li><b>stale read</b>: a read after an acknowledged write whose quorums intersect (R + W > RF)
  *       returns that write or a successor; after a delete, nothing or a successor
- *       (<b>resurrected</b> otherwise);</li>
+ *       (<b>resurrected</b> otherwise); here and for <b>lost</b>, a version issued once a tombstone
+ *       of the write was old enough to be purged counts as a successor: it starts the key afresh;</li>
  *   <li><b>not causal</b>: a write issued after an acknowledged quorum write, without a causal
  *       context, dominates it (it read a quorum first, README "Versions and conflicts"), unless by the
  *       time the later write completed a tombstone that covers the earlier one, or wins over it or a
@@ -152,6 +153,9 @@ final class Checker {
                 continue;
             }
             if (resolved.isEmpty() && deletedAndPurged(w)) {
+                continue;
+            }
+            if (resolved.isPresent() && issuedAfterPurgeOf(w, resolved.get())) {
                 continue;
             }
             if (dataLoss.exempt(key, w.clock)) {
@@ -281,7 +285,7 @@ final class Checker {
                         || dominatesUnseen(w))) {
                     continue;
                 }
-                if (!explains(r, w)) {
+                if (!explains(r, w) && !r.read.filter(v -> issuedAfterPurgeOf(w, v)).isPresent()) {
                     String kind = w.kind == History.Kind.DELETE ? "resurrected" : "stale read";
                     violation(kind, r + " after " + w + ": a read whose replicas intersect the write's must return it or a successor");
                 }
@@ -415,6 +419,19 @@ final class Checker {
                 }
             }
         }
+    }
+
+    /**
+     * Whether {@code v} was issued when a tombstone of {@code w} — its own, or one that covers it or
+     * wins over it or a successor by the resolution rule — was old enough for the nodes to have purged
+     * it: the write that issued {@code v} may have found nothing, and started the key's history afresh
+     * (a base read that found nothing, or a client's causal context from before the delete), so
+     * {@code v} need not descend from {@code w} (README "Versions and conflicts"). A version no write
+     * issued (a resolution's merge) is not excused.
+     */
+    private boolean issuedAfterPurgeOf(History.Op w, Version v) {
+        return world.history().issued(w.key).stream().filter(i -> i.version().clock().equals(v.clock()))
+                .anyMatch(i -> superseded(w, i.at(), purgeableBy(i.at())));
     }
 
     /**
