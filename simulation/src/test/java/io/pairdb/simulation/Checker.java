@@ -34,7 +34,8 @@ import java.util.Set;
  *   <li><b>stale read</b>: a read after an acknowledged write whose quorums intersect (R + W > RF)
  *       returns that write or a successor; after a delete, nothing or a successor
  *       (<b>resurrected</b> otherwise); here and for <b>lost</b>, a version issued once a tombstone
- *       of the write was old enough to be purged counts as a successor: it starts the key afresh;</li>
+ *       of the write was old enough to be purged counts as a successor: it starts the key afresh (a
+ *       merge, by the version whose data won it);</li>
  *   <li><b>not causal</b>: a write issued after an acknowledged quorum write, without a causal
  *       context, dominates it (it read a quorum first, README "Versions and conflicts"), unless by the
  *       time the later write completed a tombstone that covers the earlier one, or wins over it or a
@@ -426,11 +427,13 @@ final class Checker {
      * wins over it or a successor by the resolution rule — was old enough for the nodes to have purged
      * it: the write that issued {@code v} may have found nothing, and started the key's history afresh
      * (a base read that found nothing, or a client's causal context from before the delete), so
-     * {@code v} need not descend from {@code w} (README "Versions and conflicts"). A version no write
-     * issued (a resolution's merge) is not excused.
+     * {@code v} need not descend from {@code w} (README "Versions and conflicts"). A resolution's merge
+     * carries its winner's data and timestamp: it is judged by the version that won.
      */
     private boolean issuedAfterPurgeOf(History.Op w, Version v) {
-        return world.history().issued(w.key).stream().filter(i -> i.version().clock().equals(v.clock()))
+        return world.history().issued(w.key).stream().filter(i -> i.version().clock().equals(v.clock())
+                        || i.version().tombstone() == v.tombstone() && i.version().timestampMs() == v.timestampMs()
+                        && Arrays.equals(i.version().value(), v.value()))
                 .anyMatch(i -> superseded(w, i.at(), purgeableBy(i.at())));
     }
 

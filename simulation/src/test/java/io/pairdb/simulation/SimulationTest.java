@@ -110,10 +110,13 @@ class SimulationTest {
      * write whose base read found nothing; in 1059987 by one with a client's causal context from before
      * the delete); the final version and a later read were judged against the deleted writes, which they
      * need not descend from (a version issued after such a purge now counts as a successor).
+     * 1014094, 1019811 (the same run): the same, where the fresh write's version was then merged by
+     * the resolution rule with a concurrent one; the merge carries the winner's data, and is now
+     * judged by the version that won.
      */
     static final long[] REGRESSION_SEEDS = {205, 603, 753, 804, 1614, 1856, 2166, 2518, 11284, 20184, 50469, 60595,
         62251, 63316, 65269, 69501, 71122, 1200, 1732, 73055, 73404, 150297,
-        467467, 417475, 418899, 420209, 453662, 404173, 454109, 470237, 481776, 471136, 501489, 2105, 31350, 1006834, 1059987};
+        467467, 417475, 418899, 420209, 453662, 404173, 454109, 470237, 481776, 471136, 501489, 2105, 31350, 1006834, 1059987, 1014094, 1019811};
 
     private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
 
