@@ -7,6 +7,7 @@ import io.pairdb.app.config.ConfigurationCheck;
 import io.pairdb.app.dev.DevBootstrap;
 import io.pairdb.app.dev.DevCluster;
 import io.pairdb.app.dev.DevCredentials;
+import io.pairdb.core.node.StorageNode;
 import io.micronaut.context.env.Environment;
 import java.util.Optional;
 import java.nio.file.Path;
@@ -42,6 +43,9 @@ public final class CoordinatorMain implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "3", description = "Dev mode: how many in-process storage nodes to start (default ${DEFAULT-VALUE}; 0 to add external ones with pairdb-admin node add).")
     int nodes;
 
+    @Option(names = "--vnodes", defaultValue = "" + DevBootstrap.DEFAULT_VIRTUAL_NODES, description = "Dev mode: each in-process storage node's virtual nodes (positions on the ring), 1-" + StorageNode.MAX_VIRTUAL_NODES + ", when it is first registered (default ${DEFAULT-VALUE}, as pairdb-admin node add).")
+    int vnodes;
+
     @Option(names = "--data-dir", description = "Dev mode: keep PostgreSQL, Redis and the storage nodes' data here across restarts; the nodes are then durable (RocksDB) nodes (default: throw-away data, in-memory emulator nodes).")
     Path dataDir;
 
@@ -66,6 +70,10 @@ public final class CoordinatorMain implements Callable<Integer> {
     public Integer call() {
         if (nodes < 0) {
             System.err.println("error: --nodes must not be negative");
+            return 1;
+        }
+        if (vnodes < 1 || vnodes > StorageNode.MAX_VIRTUAL_NODES) {
+            System.err.println("error: --vnodes must be 1-" + StorageNode.MAX_VIRTUAL_NODES + ", not " + vnodes);
             return 1;
         }
         if (migrate) {
@@ -139,7 +147,7 @@ public final class CoordinatorMain implements Callable<Integer> {
         int httpPort = context.getProperty("micronaut.server.port", Integer.class).orElse(8080);
         if (devCluster != null) {
             try {
-                new DevBootstrap(context, devCluster, Optional.ofNullable(devCredentials)).run(grpcPort, httpPort);
+                new DevBootstrap(context, devCluster, Optional.ofNullable(devCredentials), vnodes).run(grpcPort, httpPort);
             } catch (RuntimeException e) {
                 System.err.println("pairdb-coordinator: could not set up dev mode: " + StartupFailure.describe(e));
                 LOG.debug("dev mode set-up failed", e);

@@ -67,10 +67,20 @@ final class InProcessCoordinator implements DataPlane, AutoCloseable {
 
     /** Dev mode with {@code --data-dir}: PostgreSQL, Redis and durable storage nodes keep their data there. */
     static InProcessCoordinator start(int nodes, Path dataDirectory, Map<String, Object> extra) {
+        return start(nodes, dataDirectory, DevBootstrap.DEFAULT_VIRTUAL_NODES, extra);
+    }
+
+    /** Dev mode with {@code --vnodes}: each node has {@code virtualNodes} positions on the ring. */
+    static InProcessCoordinator withVirtualNodes(int nodes, int virtualNodes, Map<String, Object> extra) {
+        return start(nodes, null, virtualNodes, extra);
+    }
+
+    private static InProcessCoordinator start(int nodes, Path dataDirectory, int virtualNodes, Map<String, Object> extra) {
         DevCluster cluster = DevCluster.start(nodes, dataDirectory);
         try {
             InProcessCoordinator harness = launch(cluster, extra, true);
-            new DevBootstrap(harness.context, cluster, Optional.empty()).run(harness.grpcPort, harness.httpPort);
+            new DevBootstrap(harness.context, cluster, Optional.empty(), virtualNodes)
+                    .run(harness.grpcPort, harness.httpPort);
             return harness;
         } catch (RuntimeException e) {
             cluster.close();

@@ -117,6 +117,18 @@ class MigrateModeIT {
     }
 
     @Test
+    void devModeRefusesVirtualNodesOutsideWhatANodeMayHave() throws Exception {
+        for (String vnodes : List.of("0", "4097")) {
+            try (CoordinatorProcess coordinator = CoordinatorProcess.start("bad-vnodes-" + vnodes, ports(), "--dev",
+                    "--vnodes", vnodes)) {
+                assertThat(coordinator.awaitExit(Duration.ofMinutes(2))).isEqualTo(1);
+                assertThat(coordinator.output()).contains("error: --vnodes must be 1-4096, not " + vnodes);
+                assertThat(coordinator.output()).noneMatch(l -> l.strip().startsWith("at "));
+            }
+        }
+    }
+
+    @Test
     void aBadSettingOfABackgroundTaskStopsStartUpInOneLine() throws Exception {
         // repair's beans were first made by the scheduler after start-up, which logged a page of stack instead
         Map<String, String> env = new java.util.HashMap<>(ports());

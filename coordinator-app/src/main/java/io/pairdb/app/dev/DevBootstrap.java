@@ -15,15 +15,24 @@ public final class DevBootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(DevBootstrap.class);
     private static final TenantId DEFAULT_TENANT = new TenantId("default");
 
+    /** Each dev node's positions on the ring unless {@code --vnodes} says otherwise, as {@code node add}'s default. */
+    public static final int DEFAULT_VIRTUAL_NODES = 150;
+
     private final ApplicationContext context;
     private final DevCluster cluster;
     private final Optional<DevCredentials> credentials;
+    private final int virtualNodes;
 
-    /** @param credentials dev mode's CA and admin token; empty when it runs without authentication */
-    public DevBootstrap(ApplicationContext context, DevCluster cluster, Optional<DevCredentials> credentials) {
+    /**
+     * @param credentials  dev mode's CA and admin token; empty when it runs without authentication
+     * @param virtualNodes each dev node's positions on the ring when it is first registered
+     */
+    public DevBootstrap(ApplicationContext context, DevCluster cluster, Optional<DevCredentials> credentials,
+                        int virtualNodes) {
         this.context = context;
         this.cluster = cluster;
         this.credentials = credentials;
+        this.virtualNodes = virtualNodes;
     }
 
     public void run(int grpcPort, int httpPort) {
@@ -31,7 +40,7 @@ public final class DevBootstrap {
         TenantService tenants = context.getBean(TenantService.class);
         for (RunningNode node : cluster.storageNodes()) {
             // with --data-dir a restarted dev cluster finds its nodes registered, at their old ports
-            var result = topology.register(new NodeId(node.nodeId()), node.host(), node.port(), 150);
+            var result = topology.register(new NodeId(node.nodeId()), node.host(), node.port(), virtualNodes);
             if (result instanceof ClusterTopology.Registration.AlreadyRegistered) {
                 topology.current().node(new NodeId(node.nodeId())).ifPresent(existing -> {
                     if (existing.port() != node.port() || !existing.host().equals(node.host())) {
