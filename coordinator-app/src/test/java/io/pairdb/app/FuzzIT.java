@@ -20,6 +20,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.ProtoMethodDescriptorSupplier;
 import io.grpc.stub.ClientCalls;
 import io.pairdb.proto.admin.v1.CreateTenantRequest;
+import io.pairdb.proto.admin.v1.DescribeRingRequest;
 import io.pairdb.proto.admin.v1.ListChangesRequest;
 import io.pairdb.proto.coordinator.v1.ReadKeyValueRequest;
 import io.pairdb.proto.coordinator.v1.WriteKeyValueRequest;
@@ -79,10 +80,13 @@ class FuzzIT {
 
     /** The tenant of the write and read after fuzzing, made before it. */
     private static final String AFTER_FUZZING = "after-fuzzing";
+    /** Each node's positions on the ring (dev mode's {@code --vnodes}). */
+    private static final int VIRTUAL_NODES = 8;
     private static InProcessCoordinator coordinator;
     private static List<Rpc> rpcs;
     private static final Map<String, LongAdder> OUTCOMES = new ConcurrentHashMap<>();
     private static final Map<String, LongAdder> CALLS_PER_RPC = new ConcurrentHashMap<>();
+    private static final Map<String, LongAdder> NANOS_PER_RPC = new ConcurrentHashMap<>();
     private static final AtomicLong SENT = new AtomicLong();
 
     /** One RPC as the fuzzer sends it: raw bytes in and out, and the request's protobuf type. */
@@ -101,7 +105,11 @@ class FuzzIT {
 
     @BeforeContainer
     static void start() {
-        coordinator = InProcessCoordinator.start(3, Map.of());
+        // a small ring: a fuzzed Repair that is valid compares every range of every tenant (fuzzed
+        // CreateTenant calls add some) before it answers, which at 150 vnodes a node took most of the run
+        coordinator = InProcessCoordinator.withVirtualNodes(3, VIRTUAL_NODES, Map.of());
+        assertThat(coordinator.admin().describeRing(DescribeRingRequest.getDefaultInstance()).getRangesCount())
+                .as("the ring's positions").isEqualTo(3 * VIRTUAL_NODES);
         rpcs = rpcsOf(coordinator.context.getBeansOfType(BindableService.class).stream()
                 .map(BindableService::bindService).toList());
         assertThat(rpcs).extracting(Rpc::toString)
@@ -149,6 +157,10 @@ class FuzzIT {
         try {
             System.out.println("FuzzIT: " + SENT.get() + " requests over " + rpcs.size() + " RPCs; answers seen:");
             new TreeMap<>(OUTCOMES).forEach((outcome, n) -> System.out.println("  " + outcome + ": " + n.sum()));
+            System.out.println("FuzzIT: where the time went (the five slowest RPCs in all):");
+            NANOS_PER_RPC.entrySet().stream().sorted(Comparator.comparingLong(e -> -e.getValue().sum())).limit(5)
+                    .forEach(e -> System.out.printf("  %s: %d calls, %.1f s%n", e.getKey(),
+                            CALLS_PER_RPC.getOrDefault(e.getKey(), new LongAdder()).sum(), e.getValue().sum() / 1e9));
             assertThat(rpcs).as("every RPC was fuzzed").allSatisfy(rpc ->
                     assertThat(CALLS_PER_RPC.getOrDefault(rpc.toString(), new LongAdder()).sum()).as(rpc.toString())
                             .isPositive());
@@ -168,7 +180,7 @@ class FuzzIT {
         }
     }
 
-    // tries: pairdb.fuzz.tries (4 000 in a build, coordinator-app/pom.xml)
+    // tries: pairdb.fuzz.tries (10 000 in a build, coordinator-app/pom.xml)
     @Property(shrinking = ShrinkingMode.BOUNDED)
     void everyAnswerIsADocumentedStatusWithAReason(@ForAll("rpc") int rpcIndex, @ForAll Shape shape,
                                                    @ForAll("strings") List<String> strings, @ForAll long seed) {
@@ -176,7 +188,7 @@ class FuzzIT {
         byte[] request = request(rpc.input(), shape, strings, new Random(seed));
         CALLS_PER_RPC.computeIfAbsent(rpc.toString(), k -> new LongAdder()).increment();
         SENT.incrementAndGet();
-        assertAnswerIsDocumented(rpc, request);
+        sendTimed(rpc, request);
     }
 
     /**
@@ -302,6 +314,16 @@ class FuzzIT {
             }
         }
         OUTCOMES.computeIfAbsent(outcome, k -> new LongAdder()).increment();
+    }
+
+    /** {@link #assertAnswerIsDocumented}, timed per RPC. */
+    private static void sendTimed(Rpc rpc, byte[] request) {
+        long start = System.nanoTime();
+        try {
+            assertAnswerIsDocumented(rpc, request);
+        } finally {
+            NANOS_PER_RPC.computeIfAbsent(rpc.toString(), k -> new LongAdder()).add(System.nanoTime() - start);
+        }
     }
 
     @Provide
