@@ -43,7 +43,7 @@ public final class CoordinatorMain implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "3", description = "Dev mode: how many in-process storage nodes to start (default ${DEFAULT-VALUE}; 0 to add external ones with pairdb-admin node add).")
     int nodes;
 
-    @Option(names = "--vnodes", defaultValue = "" + DevBootstrap.DEFAULT_VIRTUAL_NODES, description = "Dev mode: each in-process storage node's virtual nodes (positions on the ring), 1-" + StorageNode.MAX_VIRTUAL_NODES + ", when it is first registered (default ${DEFAULT-VALUE}, as pairdb-admin node add).")
+    @Option(names = "--vnodes", defaultValue = "" + StorageNode.DEFAULT_VIRTUAL_NODES, description = "Dev mode: each in-process storage node's virtual nodes (positions on the ring), 1-" + StorageNode.MAX_VIRTUAL_NODES + ", when it is first registered (default ${DEFAULT-VALUE}, as pairdb-admin node add).")
     int vnodes;
 
     @Option(names = "--data-dir", description = "Dev mode: keep PostgreSQL, Redis and the storage nodes' data here across restarts; the nodes are then durable (RocksDB) nodes (default: throw-away data, in-memory emulator nodes).")

@@ -6,6 +6,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import io.pairdb.app.dev.DevBootstrap;
 import io.pairdb.app.dev.DevCluster;
+import io.pairdb.core.node.StorageNode;
 import io.pairdb.embedded.FreePorts;
 import io.pairdb.proto.admin.v1.AdminServiceGrpc;
 import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
@@ -67,7 +68,7 @@ final class InProcessCoordinator implements DataPlane, AutoCloseable {
 
     /** Dev mode with {@code --data-dir}: PostgreSQL, Redis and durable storage nodes keep their data there. */
     static InProcessCoordinator start(int nodes, Path dataDirectory, Map<String, Object> extra) {
-        return start(nodes, dataDirectory, DevBootstrap.DEFAULT_VIRTUAL_NODES, extra);
+        return start(nodes, dataDirectory, StorageNode.DEFAULT_VIRTUAL_NODES, extra);
     }
 
     /** Dev mode with {@code --vnodes}: each node has {@code virtualNodes} positions on the ring. */

@@ -15,9 +15,6 @@ public final class DevBootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(DevBootstrap.class);
     private static final TenantId DEFAULT_TENANT = new TenantId("default");
 
-    /** Each dev node's positions on the ring unless {@code --vnodes} says otherwise, as {@code node add}'s default. */
-    public static final int DEFAULT_VIRTUAL_NODES = 150;
-
     private final ApplicationContext context;
     private final DevCluster cluster;
     private final Optional<DevCredentials> credentials;
