@@ -217,7 +217,7 @@ final class SimCoordinator {
             fence = new EpochFence(registry, topology, instance, config.livenessTimeout);
             driver = new RunChangeDrivers(stores.changes(), topology, fence, new StreamRanges(storage, scheduler, changeSettings,
                     new StreamThrottle(clock, StreamThrottle.UNLIMITED)),
-                    scheduler, clock, changeSettings, new ReplayHintsWhenNodesLeave(new Changes(), immediate));
+                    storage, scheduler, clock, changeSettings, new ReplayHintsWhenNodesLeave(new Changes(), immediate));
             addNode = new AddNode(changeStores, driver, storage, scheduler, clock, changeSettings);
             removeNode = new RemoveNode(changeStores, storage, driver, scheduler, clock, changeSettings);
             changeRf = new ChangeReplicationFactor(changeStores, driver, clock, tenants.settings());

@@ -113,10 +113,15 @@ class SimulationTest {
      * 1014094, 1019811 (the same run): the same, where the fresh write's version was then merged by
      * the resolution rule with a concurrent one; the merge carries the winner's data, and is now
      * judged by the version that won.
+     * 1340236: a forced removal asked for while its node was down committed, on a slow store, after the
+     * node had come back; a coordinator one epoch behind gave the node an RF 1 write at `one`, and the
+     * removal streamed from the survivors only, so the write left with the node (a forced removal whose
+     * node answers again before its streams start is now rolled back).
      */
     static final long[] REGRESSION_SEEDS = {205, 603, 753, 804, 1614, 1856, 2166, 2518, 11284, 20184, 50469, 60595,
         62251, 63316, 65269, 69501, 71122, 1200, 1732, 73055, 73404, 150297,
-        467467, 417475, 418899, 420209, 453662, 404173, 454109, 470237, 481776, 471136, 501489, 2105, 31350, 1006834, 1059987, 1014094, 1019811};
+        467467, 417475, 418899, 420209, 453662, 404173, 454109, 470237, 481776, 471136, 501489, 2105, 31350, 1006834, 1059987, 1014094, 1019811,
+        1340236};
 
     private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
 

@@ -116,12 +116,12 @@ public class TopologyFactory {
 
     @Singleton
     RunChangeDrivers driveChanges(ChangeStore changes, ClusterTopology topology, EpochFence fence, StorageRanges ranges,
-                              Environment env, ChangeSettings settings, StreamThrottle throttle, ImmediateReplay replay,
-                              MeterRegistry registry) {
+                                  StorageHealth health, Environment env, ChangeSettings settings, StreamThrottle throttle,
+                                  ImmediateReplay replay, MeterRegistry registry) {
         StreamRanges streaming = new StreamRanges(ranges, env.scheduler(), settings, throttle);
         // a removed node's hints go to their keys' replicas as soon as its removal completes
         var events = new ReplayHintsWhenNodesLeave(new TopologyChangeLog(registry, env.clock()), replay);
-        return new RunChangeDrivers(changes, topology, fence, streaming, env.scheduler(), env.clock(), settings, events);
+        return new RunChangeDrivers(changes, topology, fence, streaming, health, env.scheduler(), env.clock(), settings, events);
     }
 
     /** The stores every topology change and cleanup reads and writes, built once. */

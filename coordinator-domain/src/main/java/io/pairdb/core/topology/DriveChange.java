@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.ring.TopologyView;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,7 +30,8 @@ import java.util.function.Function;
  *   <li>wait until every live coordinator serves the change's epoch ({@link EpochFence}), then
  *       for the settle delay, so no write still under way goes to the old replica sets only (a
  *       coordinator still behind after the epoch wait timeout fails the change, unless it has handed
- *       over already: one resumed after its hand-over waits on);</li>
+ *       over already: one resumed after its hand-over waits on); a forced removal whose node answers
+ *       its health probe again by then fails, since the node may hold writes its survivors lack;</li>
  *   <li>copy the streams ({@link StreamRanges}), up to the stream concurrency of them at once,
  *       each one batch at a time off the driver's thread, chosen so the source nodes share the
  *       reads ({@link PickStreams}); progress is taken in by the steps (a batch counts once it is
@@ -108,6 +110,7 @@ public final class DriveChange implements AutoCloseable {
     private final Clock clock;
     private final ChangeSettings settings;
     private final ChangeEvents events;
+    private final NodeProbe probe;
 
     private TopologyChange change;
     private final List<RangeStream> streams;
@@ -115,6 +118,8 @@ public final class DriveChange implements AutoCloseable {
     private final Map<Integer, Integer> failures = new HashMap<>();
     private Instant fenceWaitSince;
     private Instant streamingFrom;
+    /** Whether this driver asked the node of a forced removal if it answers again ({@link #rollBackIfTheForcedNodeAnswers}). */
+    private boolean forcedNodeAsked;
     private OptionalLong handOverEpoch = OptionalLong.empty();
     private Instant handOverWaitSince;
     private Instant completingFrom;
@@ -131,13 +136,14 @@ public final class DriveChange implements AutoCloseable {
     private Ending ended;
     private final LeaseHold lease;
 
-    public DriveChange(TopologyChange change, ChangeStore store, ClusterTopology topology, EpochFence fence,
-                       StreamRanges streaming, Clock clock, ChangeSettings settings, ChangeEvents events) {
+    DriveChange(TopologyChange change, ChangeStore store, ClusterTopology topology, EpochFence fence,
+                StreamRanges streaming, NodeProbe probe, Clock clock, ChangeSettings settings, ChangeEvents events) {
         this.change = Objects.requireNonNull(change, "change");
         this.store = Objects.requireNonNull(store, "store");
         this.topology = Objects.requireNonNull(topology, "topology");
         this.fence = Objects.requireNonNull(fence, "fence");
         this.streaming = Objects.requireNonNull(streaming, "streaming");
+        this.probe = Objects.requireNonNull(probe, "probe");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.events = Objects.requireNonNull(events, "events");
@@ -193,6 +199,13 @@ public final class DriveChange implements AutoCloseable {
         if (now.isBefore(streamingFrom)) {
             return new Step.Wait(Duration.between(now, streamingFrom));
         }
+        if (!forcedNodeAsked) {
+            Optional<Step> back = rollBackIfTheForcedNodeAnswers(now);
+            if (back.isPresent()) {
+                return back.get();
+            }
+            forcedNodeAsked = true;
+        }
         Optional<Step> stop = collect();
         if (stop.isPresent()) {
             return stop.get();
@@ -217,6 +230,30 @@ public final class DriveChange implements AutoCloseable {
         }
         return new Step.WaitFor(CompletableFuture.anyOf(lanes.values().stream().map(Lane::result)
                 .toArray(CompletableFuture[]::new)), pause.compareTo(renewEvery()) < 0 ? pause : renewEvery());
+    }
+
+    /**
+     * A forced removal streams from the surviving replicas only: its node did not answer when the
+     * removal was asked for. If it answers now, before anything streams here and before the
+     * hand-over, it may hold acknowledged writes that no survivor has — a coordinator still on the
+     * epoch before the change's can have given it one after it came back, for a key only it
+     * replicates — and streaming from the survivors would leave those behind. So the change fails
+     * and is rolled back: the node is NORMAL again, with everything it holds. Removing it without
+     * force then streams from it. Asked once per driver, so a coordinator resuming the change asks
+     * again; a node that does not answer lets the change go on.
+     */
+    private Optional<Step> rollBackIfTheForcedNodeAnswers(Instant now) {
+        if (!change.force() || change.type() != ChangeType.REMOVE_NODE || handedOver()) {
+            return Optional.empty();
+        }
+        NodeId id = change.node().orElseThrow();
+        Optional<StorageNode> node = topology.current().node(id);
+        if (node.isEmpty() || probe.whyDown(node.get()).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(end(ChangeStatus.FAILED, Optional.of("node " + id + " answers its health probe again, so it may "
+                + "hold writes that its surviving replicas lack (a forced removal streams from those only); the removal was "
+                + "rolled back: remove " + id + " again without --force, which streams from the node itself"), now));
     }
 
     private Optional<Step> awaitFence(Instant now) {

@@ -1,8 +1,6 @@
 package io.pairdb.core.topology;
 
-import io.pairdb.core.Futures;
 import io.pairdb.core.PairDbException;
-import io.pairdb.core.Timeouts;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
@@ -18,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Decommissions a storage node (DESIGN.md §6): plans the streams that give each range it holds
@@ -30,26 +27,23 @@ import java.util.concurrent.ExecutionException;
  * <p>Refused without {@code force}: a removal that would leave fewer NORMAL nodes than the
  * largest replication factor in use, and the removal of a node that does not answer its health
  * probe. With {@code force}, a node that does not answer is no source: every range comes from a
- * surviving replica. Thread-safe.
+ * surviving replica — unless it answers again before the streams start, when the change is rolled
+ * back instead ({@link DriveChange}). Thread-safe.
  */
 public final class RemoveNode {
     private static final int ATTEMPTS = 10;
 
     private final ClusterStores stores;
-    private final StorageHealth health;
+    private final NodeProbe nodeProbe;
     private final RunChangeDrivers driver;
-    private final Scheduler scheduler;
     private final Clock clock;
-    private final ChangeSettings settings;
 
     public RemoveNode(ClusterStores stores, StorageHealth health, RunChangeDrivers driver, Scheduler scheduler, Clock clock,
                       ChangeSettings settings) {
         this.stores = Objects.requireNonNull(stores, "stores");
-        this.health = Objects.requireNonNull(health, "health");
         this.driver = Objects.requireNonNull(driver, "driver");
-        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.settings = Objects.requireNonNull(settings, "settings");
+        this.nodeProbe = new NodeProbe(health, scheduler, settings.nodeChecks().healthTimeout());
     }
 
     /** @throws PairDbException if a store cannot be reached */
@@ -148,24 +142,9 @@ public final class RemoveNode {
 
         Optional<String> of(StorageNode node) {
             if (down == null) {
-                down = probe(node);
+                down = nodeProbe.whyDown(node);
             }
             return down;
-        }
-    }
-
-    /** Why the node counts as down, or empty when it answers its health probe. */
-    private Optional<String> probe(StorageNode node) {
-        try {
-            Timeouts.bound(scheduler, Futures.started(() -> health.probe(node, settings.nodeChecks().healthTimeout())),
-                    settings.nodeChecks().healthTimeout(), () -> new PairDbException("node " + node.id(),
-                            "no health answer within " + settings.nodeChecks().healthTimeout())).get();
-            return Optional.empty();
-        } catch (ExecutionException e) {
-            return Optional.of(String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PairDbException("node " + node.id(), "interrupted while probing node " + node.id(), e);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.Scheduler;
+import io.pairdb.core.port.StorageHealth;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.topology.DriveChange.Ending;
 import io.pairdb.core.topology.DriveChange.Step;
@@ -44,6 +45,7 @@ public final class RunChangeDrivers {
     private final ClusterTopology topology;
     private final EpochFence fence;
     private final StreamRanges streaming;
+    private final NodeProbe probe;
     private final Scheduler scheduler;
     private final Clock clock;
     private final ChangeSettings settings;
@@ -51,8 +53,10 @@ public final class RunChangeDrivers {
     private final Map<ChangeId, Running> running = new ConcurrentHashMap<>();
     private volatile boolean stopped;
 
+    /** {@code health} asks the node of a forced removal whether it answers again before the removal streams. */
     public RunChangeDrivers(ChangeStore store, ClusterTopology topology, EpochFence fence, StreamRanges streaming,
-                        Scheduler scheduler, Clock clock, ChangeSettings settings, ChangeEvents events) {
+                            StorageHealth health, Scheduler scheduler, Clock clock, ChangeSettings settings,
+                            ChangeEvents events) {
         this.store = Objects.requireNonNull(store, "store");
         this.topology = Objects.requireNonNull(topology, "topology");
         this.fence = Objects.requireNonNull(fence, "fence");
@@ -61,6 +65,7 @@ public final class RunChangeDrivers {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.events = Objects.requireNonNull(events, "events");
+        this.probe = new NodeProbe(health, scheduler, settings.nodeChecks().healthTimeout());
     }
 
     /**
@@ -73,7 +78,7 @@ public final class RunChangeDrivers {
         }
         Running[] created = new Running[1];
         Running run = running.computeIfAbsent(change.id(), id -> created[0] = new Running(
-                new DriveChange(change, store, topology, fence, streaming, clock, settings, events)));
+                new DriveChange(change, store, topology, fence, streaming, probe, clock, settings, events)));
         if (run == created[0]) {
             scheduler.schedule(Duration.ZERO, () -> step(run));
             renewWhileDriven(run);

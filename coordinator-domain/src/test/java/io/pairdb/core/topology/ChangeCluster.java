@@ -83,7 +83,7 @@ final class ChangeCluster {
             ClusterStores stores = new ClusterStores(nodes, tenants, changes);
             fence = new EpochFence(registry, topology, id, settings.coordination().livenessTimeout());
             StreamRanges streaming = new StreamRanges(data, scheduler, settings, throttle);
-            driver = new RunChangeDrivers(changes, topology, fence, streaming, scheduler, clock, settings, new ChangeEvents() {
+            driver = new RunChangeDrivers(changes, topology, fence, streaming, health, scheduler, clock, settings, new ChangeEvents() {
                 @Override
                 public void ended(TopologyChange change) {
                     events.add("ended " + change.id() + " " + change.status());

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
+import io.pairdb.core.ring.KeyPosition;
 import io.pairdb.core.ring.Ring;
+import io.pairdb.core.version.VectorClock;
+import io.pairdb.core.version.Version;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -87,6 +91,44 @@ class RemoveNodeTest {
                 }
             }
         }
+    }
+
+    /**
+     * Found by the simulation (seed 1340236): a forced removal was asked for while its node was down
+     * and committed, on a slow store, after the node had come back. A coordinator still on the epoch
+     * before then acknowledged a write at {@code one} that only the node took (its key at RF 1). The
+     * removal streamed from the survivors only, never from the node, and the write was lost when the
+     * node left. A node that answers again before its streams start may hold writes nobody else has.
+     */
+    @Test
+    public void aForcedRemovalWhoseNodeAnswersAgainBeforeItsStreamsStartIsRolledBack() {
+        ChangeCluster.Coordinator a = nodesWithData(4);
+        NodeId dead = new NodeId("n2");
+        cluster.health.failEveryCall(dead);
+        var started = (StartOutcome.Started) a.removeNode.remove(dead, true);
+        assertThat(started.change().force()).isTrue();
+        // the node is back before the change's epoch is served everywhere: a coordinator one epoch behind
+        // gives it a write for a key only it replicates
+        cluster.health.heal(dead);
+        ChangeCluster.StoredKey onlyOnN2 = cluster.keys.stream()
+                .filter(k -> k.rf() == 1 && cluster.ring(NodeState.NORMAL, NodeState.LEAVING)
+                        .replicasFor(k.token(), 1).equals(List.of(dead)))
+                .findFirst().orElseThrow();
+        Version late = Version.of("late".getBytes(StandardCharsets.UTF_8), VectorClock.of("coord-x", 100_000), 5000L);
+        cluster.data.put(dead, onlyOnN2.tenant(), onlyOnN2.key(), late);
+
+        cluster.runUntil(() -> !cluster.change(started.change().id()).inProgress(), Duration.ofSeconds(30), a);
+
+        TopologyChange ended = cluster.change(started.change().id());
+        assertThat(ended.status()).isEqualTo(ChangeStatus.FAILED);
+        assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e).contains("n2 answers its health probe again")
+                .contains("without --force"));
+        assertThat(cluster.stored("n2").state()).as("back in the ring, with what it took meanwhile")
+                .isEqualTo(NodeState.NORMAL);
+        assertThat(cluster.data.held(dead).get(new KeyPosition(onlyOnN2.token(), onlyOnN2.tenant(), onlyOnN2.key()))
+                .version()).isEqualTo(late);
+        assertThat(a.removeNode.remove(dead, false)).as("and now removed the ordinary way, from itself")
+                .isInstanceOf(StartOutcome.Started.class);
     }
 
     @Test
