@@ -193,6 +193,25 @@ final class DataLoss {
         }
     }
 
+    /**
+     * A forced removal failed: its node is in the ring again with every copy it held when the removal
+     * was committed (nothing deletes from a node that is out), so the versions counted lost that are on
+     * a replica of their key again are no longer exempt — a loss of them now is the system's.
+     */
+    void back(SimNode node) {
+        TopologyView ring = TopologyView.of(world.stores().topology.load());
+        int count = 0;
+        for (var it = lost.iterator(); it.hasNext();) {
+            Lost version = it.next();
+            if (fate(ring, null, null, Optional.empty(), version.key(), version.clock(), new HashSet<>()) == Fate.KEPT) {
+                it.remove();
+                count++;
+            }
+        }
+        world.trace().line("nemesis", node.endpoint + " is back in the ring: " + count
+                + " versions counted lost are on a replica of their key again");
+    }
+
     /** The copies that waited for {@code pending} are gone: the versions only they still held are lost; how many. */
     private int forget(Pending pending) {
         int count = 0;

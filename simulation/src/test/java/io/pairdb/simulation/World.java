@@ -234,7 +234,12 @@ final class World {
             int rfStep = change.replication().map(r -> Math.abs(r.to() - r.from())).orElse(0);
             completions.add(new Completion(stores.topology.epoch(), kernel.now(), rfStep));
         } else if (change.force()) {
-            change.node().map(nodes::get).ifPresent(SimNode::markBack);
+            change.node().map(nodes::get).ifPresent(node -> {
+                node.markBack();
+                if (dataLoss != null) {
+                    dataLoss.back(node);
+                }
+            });
         }
     }
 
