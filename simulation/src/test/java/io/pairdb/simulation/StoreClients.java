@@ -404,6 +404,11 @@ final class StoreClients {
             }
 
             @Override
+            public int forgetRepairedRanges(List<RangeRepairedAsOf> entries) {
+                return postgres("prune the repair history", () -> store.forgetRepairedRanges(entries));
+            }
+
+            @Override
             public List<RepairRun> abandoned() {
                 return postgres("list abandoned repairs", store::abandoned);
             }

@@ -60,6 +60,8 @@ public final class PostgresRepairStore implements RepairStore {
             ON CONFLICT (tenant_id, range_start, range_end)
             DO UPDATE SET repaired_as_of = GREATEST(repair_range_history.repaired_as_of, EXCLUDED.repaired_as_of)""";
     private static final String HISTORY = "SELECT tenant_id, range_start, range_end, repaired_as_of FROM repair_range_history";
+    private static final String FORGET_HISTORY = "DELETE FROM repair_range_history"
+            + " WHERE tenant_id = ? AND range_start = ? AND range_end = ? AND repaired_as_of <= ?";
     private static final String ABANDONED = SELECT
             + " WHERE state = 'RUNNING' AND (lease_expires_at IS NULL OR lease_expires_at <= now()) ORDER BY seq";
     private static final String LOCK_ABANDONED = "SELECT ring_epoch, ranges_done FROM repair_runs WHERE run_id = ?"
@@ -227,6 +229,33 @@ public final class PostgresRepairStore implements RepairStore {
             });
         } catch (SQLException e) {
             throw failure("could not read the repair history (table repair_range_history)", e);
+        }
+    }
+
+    @Override
+    public int forgetRepairedRanges(List<RangeRepairedAsOf> entries) {
+        if (entries.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Jdbc.inTransaction(dataSource, connection -> {
+                try (PreparedStatement delete = connection.prepareStatement(FORGET_HISTORY)) {
+                    for (RangeRepairedAsOf e : entries) {
+                        delete.setString(1, e.tenant().toString());
+                        delete.setLong(2, e.range().start().value());
+                        delete.setLong(3, e.range().end().value());
+                        delete.setObject(4, Jdbc.toTimestamp(e.asOf()));
+                        delete.addBatch();
+                    }
+                    int forgotten = 0;
+                    for (int n : delete.executeBatch()) {
+                        forgotten += Math.max(n, 0);
+                    }
+                    return forgotten;
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("could not prune the repair history (table repair_range_history)", e);
         }
     }
 

@@ -7,6 +7,7 @@ import io.pairdb.core.repair.RepairEvents;
 import io.pairdb.core.repair.RepairReport;
 import io.pairdb.core.tenant.TenantId;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * {@code coordinator_repair_subranges_differed_total} (leaves compared key by key),
  * {@code coordinator_repair_keys_differing_total}, {@code coordinator_repair_keys_repaired_total} (repair
  * writes) and {@code coordinator_repair_bytes_total{mode,direction}} ({@code read}, {@code written}).
- * A failed range is also logged with its replica and reason. Every series exists at zero from the
+ * A failed range is also logged with its replica and reason, and a pruning of the repair history
+ * with what it forgot or why it could not. Every series exists at zero from the
  * start, so {@code increase()} sees the first repair.
  */
 public final class MicrometerRepairEvents implements RepairEvents {
@@ -49,6 +51,16 @@ public final class MicrometerRepairEvents implements RepairEvents {
         meters.keysRepaired.increment(report.entriesWritten());
         meters.bytesRead.increment(report.bytesRead());
         meters.bytesWritten.increment(report.bytesWritten());
+    }
+
+    @Override
+    public void historyPruned(int forgotten, Optional<RuntimeException> failure) {
+        if (failure.isPresent()) {
+            LOG.warn("could not prune the repair history (the next repair run tries again): {}",
+                    failure.get().getMessage());
+        } else if (forgotten > 0) {
+            LOG.info("forgot {} repair history entries that no longer decide any range's age", forgotten);
+        }
     }
 
     /** One mode's counters. */

@@ -86,6 +86,12 @@ public interface RepairStore {
      */
     List<RangeRepairedAsOf> repairedRanges();
 
+    /**
+     * Deletes each given entry of the repair history, unless it is later now than given (a repair
+     * recorded the range again since). How many went. Idempotent.
+     */
+    int forgetRepairedRanges(List<RangeRepairedAsOf> entries);
+
     /** RUNNING runs whose lease ran out by the store's clock (their coordinator died or stalled), oldest first. */
     List<RepairRun> abandoned();
 

@@ -3,8 +3,10 @@ package io.pairdb.core.repair;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.ring.TokenRange;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.LongStream;
@@ -66,6 +68,40 @@ public final class RepairHistory {
             }
         });
         return oldest[0] == null ? createdAt : oldest[0];
+    }
+
+    /**
+     * The recorded ranges that decide no token's time any more, so forgetting them changes no answer
+     * of any {@code RepairHistory}: each token is decided by the latest range holding it (one of them
+     * when several are as late), and a range no later than the tenant's creation decides nothing.
+     * Typically the ranges of an earlier ring, repaired again since in today's. Pure.
+     *
+     * @param recorded  one tenant's recorded ranges
+     * @param createdAt when the tenant was created
+     */
+    public static List<RangeRepairedAsOf> superseded(Collection<RangeRepairedAsOf> recorded, Instant createdAt) {
+        RepairHistory history = new RepairHistory(recorded, List.of(), createdAt);
+        // latest first, so each segment goes to the latest range holding it; ties in a fixed order
+        List<RangeRepairedAsOf> latestFirst = recorded.stream().sorted(Comparator.comparing(RangeRepairedAsOf::asOf)
+                .reversed().thenComparing(r -> ordered(r.range().start().value()))
+                .thenComparing(r -> ordered(r.range().end().value()))).toList();
+        boolean[] decided = new boolean[history.bounds.length];
+        List<RangeRepairedAsOf> superseded = new ArrayList<>();
+        for (RangeRepairedAsOf r : latestFirst) {
+            boolean[] decides = {false};
+            if (r.asOf().isAfter(createdAt)) {
+                history.forEachSegment(r.range(), i -> {
+                    if (!decided[i]) {
+                        decided[i] = true;
+                        decides[0] = true;
+                    }
+                });
+            }
+            if (!decides[0]) {
+                superseded.add(r);
+            }
+        }
+        return superseded;
     }
 
     /** As of when every token of the ring was repaired: the least recently repaired token's time. */

@@ -1,5 +1,6 @@
 package io.pairdb.core.repair;
 
+import io.pairdb.core.PairDbException;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.ChangeStore;
@@ -390,10 +391,33 @@ public final class RepairTenants {
             if (handedOver) {
                 runs.progress(run.id(), runner.coordinatorId(), ranges.done, ranges.keys, ranges.bytes, Duration.ZERO);
             } else {
-                runs.finish(run.id(), runner.coordinatorId(),
-                        ranges.ending == null && ranges.failure == null ? RepairRun.State.DONE : RepairRun.State.STOPPED,
-                        ranges.done, ranges.keys, ranges.bytes, clock.now());
+                RepairRun.State state = ranges.ending == null && ranges.failure == null ? RepairRun.State.DONE
+                        : RepairRun.State.STOPPED;
+                runs.finish(run.id(), runner.coordinatorId(), state, ranges.done, ranges.keys, ranges.bytes, clock.now());
+                if (state == RepairRun.State.DONE && !run.dryRun()) {
+                    forgetSupersededHistory();
+                }
             }
+        }
+    }
+
+    /**
+     * Deletes the history entries that decide no range's age any more ({@link RepairHistory#superseded}):
+     * typically those of an earlier ring, repaired again since in today's. Without it every topology change would leave its ranges in the
+     * history for good, and every reading of it (the schedule, the age gauge) would read them all. Best
+     * effort: a store failure is reported and the next run tries again. Two coordinators pruning at
+     * once can at worst make a range look older than it is, so it is repaired again sooner.
+     */
+    private void forgetSupersededHistory() {
+        try {
+            Map<TenantId, List<RangeRepairedAsOf>> recorded = recordedByTenant();
+            List<RangeRepairedAsOf> forget = new ArrayList<>();
+            for (Tenant tenant : tenants.list()) {
+                forget.addAll(RepairHistory.superseded(recorded.getOrDefault(tenant.id(), List.of()), tenant.createdAt()));
+            }
+            events.historyPruned(runs.forgetRepairedRanges(forget), Optional.empty());
+        } catch (PairDbException e) {
+            events.historyPruned(0, Optional.of(e));
         }
     }
 

@@ -94,6 +94,44 @@ class RepairHistoryTest {
     }
 
     @Test
+    void theRangesSupersededAreThoseNoTokenTakesItsTimeFrom() {
+        RangeRepairedAsOf oldRing = repaired(0, 200, day(2));
+        RangeRepairedAsOf halfCovered = repaired(200, -1000, day(3));
+        RangeRepairedAsOf beforeTheTenant = repaired(-1000, 0, CREATED);
+        List<RangeRepairedAsOf> today = List.of(repaired(0, 100, day(5)), repaired(100, 200, day(5)),
+                repaired(200, 500, day(6)));
+        List<RangeRepairedAsOf> recorded = new java.util.ArrayList<>(today);
+        recorded.addAll(List.of(oldRing, halfCovered, beforeTheTenant));
+
+        List<RangeRepairedAsOf> superseded = RepairHistory.superseded(recorded, CREATED);
+
+        assertThat(superseded).containsExactlyInAnyOrder(oldRing, beforeTheTenant);
+        List<RangeRepairedAsOf> kept = recorded.stream().filter(r -> !superseded.contains(r)).toList();
+        RepairHistory all = new RepairHistory(recorded, RING, CREATED);
+        RepairHistory pruned = new RepairHistory(kept, RING, CREATED);
+        assertThat(RING).as("every answer as before").extracting(pruned::repairedAsOf)
+                .containsExactlyElementsOf(RING.stream().map(all::repairedAsOf).toList());
+    }
+
+    @Test
+    void ofRangesAsLateAsEachOtherOneKeepsEachTokenWhateverOrderTheyAreReadIn() {
+        RangeRepairedAsOf whole = repaired(0, 200, day(4));
+        RangeRepairedAsOf low = repaired(0, 100, day(4));
+        RangeRepairedAsOf high = repaired(100, 200, day(4));
+        List<RangeRepairedAsOf> recorded = List.of(low, whole, high);
+
+        List<RangeRepairedAsOf> superseded = RepairHistory.superseded(recorded, CREATED);
+
+        assertThat(superseded).hasSize(1);
+        assertThat(RepairHistory.superseded(List.of(high, whole, low), CREATED)).isEqualTo(superseded);
+        List<RangeRepairedAsOf> kept = recorded.stream().filter(r -> !superseded.contains(r)).toList();
+        RepairHistory pruned = new RepairHistory(kept, RING, CREATED);
+        assertThat(pruned.repairedAsOf(range(0, 100))).isEqualTo(day(4));
+        assertThat(pruned.repairedAsOf(range(100, 200))).isEqualTo(day(4));
+        assertThat(RepairHistory.superseded(List.of(), CREATED)).isEmpty();
+    }
+
+    @Test
     void onlyTheRangesNamedCanBeAskedAbout() {
         RepairHistory history = new RepairHistory(List.of(repaired(0, 100, day(3))), RING, CREATED);
 

@@ -62,7 +62,19 @@ class RepairTenantsTest {
     private final InMemoryStorageRanges data = new InMemoryStorageRanges();
     private final List<RangeRepairOutcome> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final InMemoryRepairStore runs = new InMemoryRepairStore(changes, clock);
-    private final RepairTenants repair = repairOver(data, (tenant, outcome, dryRun) -> reported.add(outcome));
+    private final List<Long> prunedTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final RepairTenants repair = repairOver(data, new RepairEvents() {
+        @Override
+        public void rangeDone(TenantId tenant, RangeRepairOutcome outcome, boolean dryRun) {
+            reported.add(outcome);
+        }
+
+        @Override
+        public void historyPruned(int forgotten, Optional<RuntimeException> failure) {
+            assertThat(failure).isEmpty();
+            prunedTimes.add((long) forgotten);
+        }
+    });
 
     @BeforeEach
     void fiveNodesAndATenantAtRf3WithEveryKeyOnItsReplicasButN1MissingSome() {
@@ -127,6 +139,34 @@ class RepairTenantsTest {
         repair.repair(Optional.of(ACME), Optional.of(new NodeId("n2")), false);
         assertThat(repair.oldestRepaired(List.of(acme))).as("n2's ranges now, the others three minutes before")
                 .containsEntry(ACME, clock.now().minus(Duration.ofMinutes(3)));
+    }
+
+    /**
+     * Every topology change gives the ring new ranges; without pruning, the history would keep every
+     * ring's ranges for good and every reading of it would read them all.
+     */
+    @Test
+    void aRunThatRepairedTodaysRingForgetsTheHistoryOfTheRingBefore() {
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(repair.repair(Optional.of(ACME), Optional.empty(), false)).isInstanceOf(RepairTenants.Outcome.Done.class);
+        var before = ringRanges();
+        assertThat(runs.repairedRanges()).extracting(RangeRepairedAsOf::range).containsExactlyInAnyOrderElementsOf(before);
+        topology.register(new NodeId("n6"), "10.0.0.6", 7000, 8);
+        var today = ringRanges();
+        assertThat(today).as("the ring moved").isNotEqualTo(before);
+        clock.advance(Duration.ofHours(1));
+        java.time.Instant secondRun = clock.now();
+
+        assertThat(repair.repair(Optional.of(ACME), Optional.empty(), false)).isInstanceOf(RepairTenants.Outcome.Done.class);
+
+        assertThat(runs.repairedRanges()).as("the ranges of the ring before are gone")
+                .extracting(RangeRepairedAsOf::range).containsExactlyInAnyOrderElementsOf(today);
+        assertThat(runs.repairedRanges()).allSatisfy(r -> assertThat(r.asOf()).isAfterOrEqualTo(secondRun));
+        assertThat(prunedTimes).containsExactly(0L, before.stream().filter(r -> !today.contains(r)).count());
+    }
+
+    private List<io.pairdb.core.ring.TokenRange> ringRanges() {
+        return topology.refresh().currentRing().ranges().stream().map(io.pairdb.core.ring.Ring.OwnedRange::range).toList();
     }
 
     @Test

@@ -138,6 +138,22 @@ public final class InMemoryRepairStore implements RepairStore {
     }
 
     @Override
+    public int forgetRepairedRanges(List<RangeRepairedAsOf> entries) {
+        return changes.locked(() -> {
+            int forgotten = 0;
+            for (RangeRepairedAsOf e : entries) {
+                RepairedRange range = new RepairedRange(e.tenant(), e.range());
+                Instant at = history.get(range);
+                if (at != null && !at.isAfter(e.asOf())) {
+                    history.remove(range);
+                    forgotten++;
+                }
+            }
+            return forgotten;
+        });
+    }
+
+    @Override
     public List<RepairRun> abandoned() {
         return changes.locked(() -> runs.values().stream().filter(r -> r.abandoned(clock.now())).toList());
     }

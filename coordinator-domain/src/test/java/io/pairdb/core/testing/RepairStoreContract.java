@@ -227,6 +227,30 @@ public abstract class RepairStoreContract {
     }
 
     @Test
+    public void aHistoryEntryIsForgottenOnlyAsOfTheTimeGivenAndOnce() {
+        runs.begin(run("r1", Optional.empty(), false), "coord-a", LEASE);
+        RepairedRange a = range("acme", 1, 2);
+        RepairedRange b = range("acme", 2, 3);
+        RepairedRange c = range("other", Long.MIN_VALUE + 5, -7);
+        for (RepairedRange r : List.of(a, b, c)) {
+            runs.rangeDone("r1", "coord-a", r, Optional.of(now), 0, 0, LEASE);
+        }
+        List<RangeRepairedAsOf> read = runs.repairedRanges();
+        RangeRepairedAsOf aAsRead = read.stream().filter(e -> e.range().equals(a.range())).findFirst().orElseThrow();
+        RangeRepairedAsOf bAsRead = read.stream().filter(e -> e.range().equals(b.range())).findFirst().orElseThrow();
+        RangeRepairedAsOf cAsRead = read.stream().filter(e -> e.tenant().equals(c.tenant())).findFirst().orElseThrow();
+        // b is repaired again after it was read: the entry read is out of date and stays
+        runs.rangeDone("r1", "coord-a", b, Optional.of(now.plusSeconds(30)), 0, 0, LEASE);
+
+        assertThat(runs.forgetRepairedRanges(List.of(aAsRead, bAsRead, cAsRead))).isEqualTo(2);
+
+        assertThat(runs.repairedRanges()).containsExactly(
+                new RangeRepairedAsOf(new TenantId("acme"), b.range(), now.plusSeconds(30)));
+        assertThat(runs.forgetRepairedRanges(List.of(aAsRead, cAsRead))).as("once").isZero();
+        assertThat(runs.forgetRepairedRanges(List.of())).isZero();
+    }
+
+    @Test
     public void anAbandonedRunIsTakenOverOnceWithItsRangesAndItsFormerHolderCannotGoOn() {
         runs.begin(run("r1", Optional.of(ACME), false), "coord-a", LEASE);
         runs.rangeDone("r1", "coord-a", range("acme", 1, 2), Optional.empty(), 4, 800, LEASE);
