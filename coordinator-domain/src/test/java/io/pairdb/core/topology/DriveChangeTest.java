@@ -30,6 +30,13 @@ class DriveChangeTest {
         return cluster.coordinator(settings);
     }
 
+    /** Adds n4 and drives the change until its hand-over: every stream copied, reads moved to n4, not ended. */
+    private ChangeId addN4UntilItsHandOver(ChangeCluster.Coordinator a) {
+        ChangeId id = a.add("n4", 16).change().id();
+        cluster.stepUntil(() -> cluster.stored("n4").state() == NodeState.BOOTSTRAPPED, Duration.ofSeconds(30), a);
+        return id;
+    }
+
     @Test
     public void anotherCoordinatorResumesFromTheLastCheckpointWithoutCopyingAgain() {
         ChangeCluster.Coordinator a = threeNodesWithData();
@@ -81,8 +88,7 @@ class DriveChangeTest {
         rarely = rarely.withStreaming(rarely.streaming().withCheckpointInterval(Duration.ofHours(1)));
         ChangeCluster.Coordinator a = threeNodesWithData(rarely);
         ChangeCluster.Coordinator b = cluster.coordinator("coord-b");
-        ChangeId id = a.add("n4", 16).change().id();
-        cluster.stepUntil(() -> cluster.stored("n4").state() == NodeState.BOOTSTRAPPED, Duration.ofSeconds(30), a);
+        ChangeId id = addN4UntilItsHandOver(a);
         a.scheduler.kill();
 
         assertThat(cluster.change(id).streams()).as("the progress saved with the hand-over").isNotEmpty()
@@ -125,9 +131,8 @@ class DriveChangeTest {
     @Test
     public void aJoiningNodeThatLosesItsDataAfterItsStreamsIsGivenThemAgainBeforeTheChangeEnds() {
         ChangeCluster.Coordinator a = threeNodesWithData();
-        ChangeId id = a.add("n4", 16).change().id();
         // every stream copied and reads moved to n4, but the change has not ended: n4 loses its disk
-        cluster.stepUntil(() -> cluster.stored("n4").state() == NodeState.BOOTSTRAPPED, Duration.ofSeconds(30), a);
+        ChangeId id = addN4UntilItsHandOver(a);
         var expected = cluster.keysReplicatedBy(cluster.ring(NodeState.NORMAL, NodeState.BOOTSTRAPPED), "n4");
         assertThat(cluster.keysHeldBy("n4")).isEqualTo(expected).isNotEmpty();
         cluster.data.wipe(new NodeId("n4"));
@@ -148,8 +153,7 @@ class DriveChangeTest {
     public void aChangeResumedAfterItsHandOverWaitsForALaggingCoordinatorInsteadOfFailing() {
         ChangeCluster.Coordinator a = threeNodesWithData();
         ChangeCluster.Coordinator b = cluster.coordinator("coord-b");
-        ChangeId id = a.add("n4", 16).change().id();
-        cluster.stepUntil(() -> cluster.stored("n4").state() == NodeState.BOOTSTRAPPED, Duration.ofSeconds(30), a);
+        ChangeId id = addN4UntilItsHandOver(a);
         a.scheduler.kill();
         long behind = cluster.change(id).ringEpoch() - 1;
         cluster.registry.heartbeat("coord-z", behind);
@@ -177,8 +181,7 @@ class DriveChangeTest {
     @Test
     public void aRangeCopiedAgainAfterTheHandOverKeepsBeingRetriedInsteadOfRollingTheChangeBack() {
         ChangeCluster.Coordinator a = threeNodesWithData();
-        ChangeId id = a.add("n4", 16).change().id();
-        cluster.stepUntil(() -> cluster.stored("n4").state() == NodeState.BOOTSTRAPPED, Duration.ofSeconds(30), a);
+        ChangeId id = addN4UntilItsHandOver(a);
         var expected = cluster.keysReplicatedBy(cluster.ring(NodeState.NORMAL, NodeState.BOOTSTRAPPED), "n4");
         cluster.data.wipe(new NodeId("n4"));
         for (int i = 1; i <= 3; i++) {
