@@ -26,7 +26,8 @@ final class NodeRemoveCommand implements Callable<Integer> {
 
     @Option(names = "--force", description = {
         "Remove even if fewer nodes than the largest RF remain; if the node does not answer,",
-        "stream its ranges from the surviving replicas instead of from it."})
+        "stream its ranges from the surviving replicas instead of from it (if it answers again",
+        "before the streams start, the removal is rolled back: remove it again without --force)."})
     private boolean force;
 
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation (required when stdin is not a terminal).")
