@@ -1,6 +1,5 @@
 package io.pairdb.core.repair;
 
-import io.pairdb.core.PairDbException;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.ChangeStore;
@@ -405,8 +404,9 @@ public final class RepairTenants {
      * Deletes the history entries that decide no range's age any more ({@link RepairHistory#superseded}):
      * typically those of an earlier ring, repaired again since in today's. Without it every topology change would leave its ranges in the
      * history for good, and every reading of it (the schedule, the age gauge) would read them all. Best
-     * effort: a store failure is reported and the next run tries again. Two coordinators pruning at
-     * once can at worst make a range look older than it is, so it is repaired again sooner.
+     * effort: a failure is reported and the next run tries again. Two coordinators pruning at once are
+     * safe: an entry's time only grows, a delete is conditional on the time read, and entries as late as
+     * each other are ordered the same way by both, so no token loses every entry that decides it.
      */
     private void forgetSupersededHistory() {
         try {
@@ -416,7 +416,8 @@ public final class RepairTenants {
                 forget.addAll(RepairHistory.superseded(recorded.getOrDefault(tenant.id(), List.of()), tenant.createdAt()));
             }
             events.historyPruned(runs.forgetRepairedRanges(forget), Optional.empty());
-        } catch (PairDbException e) {
+        } catch (RuntimeException e) {
+            // housekeeping after a run that ended DONE: whatever went wrong, the run's outcome stands
             events.historyPruned(0, Optional.of(e));
         }
     }

@@ -200,7 +200,7 @@ public final class DriveChange implements AutoCloseable {
             return new Step.Wait(Duration.between(now, streamingFrom));
         }
         if (!forcedNodeAsked) {
-            Optional<Step> back = rollBackIfTheForcedNodeAnswers(now);
+            Optional<Step> back = rollBackIfTheForcedNodeAnswers();
             if (back.isPresent()) {
                 return back.get();
             }
@@ -242,18 +242,20 @@ public final class DriveChange implements AutoCloseable {
      * force then streams from it. Asked once per driver, so a coordinator resuming the change asks
      * again; a node that does not answer lets the change go on.
      */
-    private Optional<Step> rollBackIfTheForcedNodeAnswers(Instant now) {
+    private Optional<Step> rollBackIfTheForcedNodeAnswers() {
         if (!change.force() || change.type() != ChangeType.REMOVE_NODE || handedOver()) {
             return Optional.empty();
         }
         NodeId id = change.node().orElseThrow();
-        Optional<StorageNode> node = topology.current().node(id);
-        if (node.isEmpty() || probe.whyDown(node.get()).isPresent()) {
+        // as stored, not as served here: a coordinator resuming the change may serve the ring from before
+        // its hand-over still, and the hand-over, once made, must never be rolled back
+        Optional<StorageNode> node = topology.reload().node(id);
+        if (node.isEmpty() || node.get().state() != NodeState.LEAVING || probe.whyDown(node.get()).isPresent()) {
             return Optional.empty();
         }
         return Optional.of(end(ChangeStatus.FAILED, Optional.of("node " + id + " answers its health probe again, so it may "
                 + "hold writes that its surviving replicas lack (a forced removal streams from those only); the removal was "
-                + "rolled back: remove " + id + " again without --force, which streams from the node itself"), now));
+                + "rolled back: remove " + id + " again without --force, which streams from the node itself"), clock.now()));
     }
 
     private Optional<Step> awaitFence(Instant now) {

@@ -131,6 +131,32 @@ class RemoveNodeTest {
                 .isInstanceOf(StartOutcome.Started.class);
     }
 
+    /**
+     * Once a forced removal has handed over, reads have moved off its node: a coordinator resuming the
+     * change then must not roll it back because the node answers again, even when the ring it serves
+     * is still the one from before the hand-over.
+     */
+    @Test
+    public void aForcedRemovalResumedAfterItsHandOverIsNotRolledBackWhenItsNodeAnswers() {
+        ChangeCluster.Coordinator a = nodesWithData(4);
+        NodeId dead = new NodeId("n2");
+        cluster.health.failEveryCall(dead);
+        ChangeId id = ((StartOutcome.Started) a.removeNode.remove(dead, true)).change().id();
+        // b serves the change's epoch, not yet the hand-over's
+        ChangeCluster.Coordinator b = cluster.coordinator("coord-b");
+        cluster.stepUntil(() -> cluster.stored("n2").state() == NodeState.HANDED_OVER, Duration.ofSeconds(30), a);
+        a.scheduler.kill();
+        assertThat(b.topology.current().node(dead).orElseThrow().state()).isEqualTo(NodeState.LEAVING);
+        cluster.health.heal(dead);
+        cluster.clock.advance(Duration.ofSeconds(31));
+        assertThat(b.driver.takeOverAbandoned()).extracting(TopologyChange::id).containsExactly(id);
+
+        cluster.runUntil(() -> !cluster.change(id).inProgress(), Duration.ofSeconds(60), b);
+
+        assertThat(cluster.change(id).status()).isEqualTo(ChangeStatus.COMPLETED);
+        assertThat(cluster.stored("n2").state()).isEqualTo(NodeState.LEFT);
+    }
+
     @Test
     public void aRemovalWhoseStreamsKeepFailingPutsTheNodeBackToNormal() {
         ChangeCluster.Coordinator a = nodesWithData(4);
