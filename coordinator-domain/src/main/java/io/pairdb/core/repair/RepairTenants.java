@@ -402,8 +402,9 @@ public final class RepairTenants {
 
     /**
      * Deletes the history entries that decide no range's age any more ({@link RepairHistory#superseded}):
-     * typically those of an earlier ring, repaired again since in today's. Without it every topology change would leave its ranges in the
-     * history for good, and every reading of it (the schedule, the age gauge) would read them all. Best
+     * typically those of an earlier ring, repaired again since in today's. Without it every topology
+     * change would leave its ranges in the history for good, and every reading of it (the schedule, the
+     * age gauge) would read them all. Best
      * effort: a failure is reported and the next run tries again. Two coordinators pruning at once are
      * safe: an entry's time only grows, a delete is conditional on the time read, and entries as late as
      * each other are ordered the same way by both, so no token loses every entry that decides it.
