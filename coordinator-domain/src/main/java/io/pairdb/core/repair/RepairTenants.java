@@ -394,14 +394,15 @@ public final class RepairTenants {
                         : RepairRun.State.STOPPED;
                 runs.finish(run.id(), runner.coordinatorId(), state, ranges.done, ranges.keys, ranges.bytes, clock.now());
                 if (state == RepairRun.State.DONE && !run.dryRun()) {
-                    forgetSupersededHistory();
+                    forgetSupersededHistory(chosen);
                 }
             }
         }
     }
 
     /**
-     * Deletes the history entries that decide no range's age any more ({@link RepairHistory#superseded}):
+     * Deletes the history entries of the tenants just repaired that decide no range's age any more
+     * ({@link RepairHistory#superseded}) — only a run of a tenant records what can supersede its entries:
      * typically those of an earlier ring, repaired again since in today's. Without it every topology
      * change would leave its ranges in the history for good, and every reading of it (the schedule, the
      * age gauge) would read them all. Best
@@ -409,11 +410,11 @@ public final class RepairTenants {
      * safe: an entry's time only grows, a delete is conditional on the time read, and entries as late as
      * each other are ordered the same way by both, so no token loses every entry that decides it.
      */
-    private void forgetSupersededHistory() {
+    private void forgetSupersededHistory(List<Tenant> repaired) {
         try {
             Map<TenantId, List<RangeRepairedAsOf>> recorded = recordedByTenant();
             List<RangeRepairedAsOf> forget = new ArrayList<>();
-            for (Tenant tenant : tenants.list()) {
+            for (Tenant tenant : repaired) {
                 forget.addAll(RepairHistory.superseded(recorded.getOrDefault(tenant.id(), List.of()), tenant.createdAt()));
             }
             events.historyPruned(runs.forgetRepairedRanges(forget), Optional.empty());
