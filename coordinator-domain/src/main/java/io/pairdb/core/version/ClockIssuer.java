@@ -30,7 +30,8 @@ public final class ClockIssuer {
 
     /** What issuing a clock gave. */
     public sealed interface Issue {
-        record Issued(VectorClock clock) implements Issue {
+        /** The new version's clock and its timestamp. */
+        record Issued(VectorClock clock, long timestampMs) implements Issue {
         }
 
         /** The coordinator's id lease has run out or was taken over: nothing may be issued under it. */
@@ -65,14 +66,19 @@ public final class ClockIssuer {
         return lease.lastId();
     }
 
+    /** {@link #next(VectorClock, long)} over a base whose timestamp is not known (a client's causal context). */
+    public Issue next(VectorClock base) {
+        return next(base, 0);
+    }
+
     /**
-     * The clock of a new version that follows {@code base}, unless this coordinator does not hold
-     * its id now.
+     * The clock and timestamp of a new version that follows the version with clock {@code base}
+     * and timestamp {@code baseTimestampMs}, unless this coordinator does not hold its id now.
      *
      * @throws IllegalStateException if the counter would pass {@link Long#MAX_VALUE} (only a
      *         corrupt stored clock can ask for that; causal contexts are checked before)
      */
-    public Issue next(VectorClock base) {
+    public Issue next(VectorClock base, long baseTimestampMs) {
         long now = clock.nowMillis();
         var held = lease.idAt(now);
         if (held.isEmpty()) {
@@ -88,6 +94,8 @@ public final class ClockIssuer {
             throw new IllegalStateException("cannot issue a clock entry for " + id + " above " + above
                     + ": it would pass the largest counter", e);
         }
-        return new Issue.Issued(base.with(id, issued).prune(maxEntries, id));
+        // a new version is never older than what it follows, so the timestamp tiebreak agrees with causality
+        long timestamp = Math.max(now, Math.addExact(baseTimestampMs, 1));
+        return new Issue.Issued(base.with(id, issued).prune(maxEntries, id), timestamp);
     }
 }

@@ -274,14 +274,16 @@ public final class CoordinateWrite {
             return done(new WriteOutcome.TimedOut(requiredAcks, 0));
         }
         VectorClock clock;
-        switch (clocks.next(base.clock())) {
+        long timestamp;
+        switch (clocks.next(base.clock(), base.timestampMs())) {
             case ClockIssuer.Issue.IdNotHeld notHeld -> {
                 return done(new WriteOutcome.CoordinatorIdNotHeld(notHeld.id()));
             }
-            case ClockIssuer.Issue.Issued issued -> clock = issued.clock();
+            case ClockIssuer.Issue.Issued issued -> {
+                clock = issued.clock();
+                timestamp = issued.timestampMs();
+            }
         }
-        // a new version is never older than what it follows, so the timestamp tiebreak agrees with causality
-        long timestamp = Math.max(env.clock().nowMillis(), Math.addExact(base.timestampMs(), 1));
         Version version = command.value()
                 .map(v -> Version.of(v, clock, timestamp))
                 .orElseGet(() -> Version.tombstone(clock, timestamp));
