@@ -117,11 +117,17 @@ class SimulationTest {
      * node had come back; a coordinator one epoch behind gave the node an RF 1 write at `one`, and the
      * removal streamed from the survivors only, so the write left with the node (a forced removal whose
      * node answers again before its streams start is now rolled back).
+     * 1310: S3. Within one millisecond a coordinator issued a put built on a quorum read and then a delete
+     * built on an older causal context; the delete's counter covered the put's. A replica that had merged
+     * the delete into an earlier tombstone ignored the put as dominated, though the put beat the delete
+     * alone, so a read at `all` after the put acknowledged at `one` found nothing only by that order (a
+     * counter now exceeds every entry of the clock it extends, and ties of timestamp go to the greater
+     * counter, so the delete wins in every order).
      */
     static final long[] REGRESSION_SEEDS = {205, 603, 753, 804, 1614, 1856, 2166, 2518, 11284, 20184, 50469, 60595,
         62251, 63316, 65269, 69501, 71122, 1200, 1732, 73055, 73404, 150297,
         467467, 417475, 418899, 420209, 453662, 404173, 454109, 470237, 481776, 471136, 501489, 2105, 31350, 1006834, 1059987, 1014094, 1019811,
-        1340236};
+        1340236, 1310};
 
     private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
 

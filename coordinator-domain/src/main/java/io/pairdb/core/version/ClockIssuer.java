@@ -8,9 +8,11 @@ import java.util.regex.Pattern;
 /**
  * Issues this coordinator's clock entries. A counter is a hybrid logical clock: at least
  * the wall time (a million counters per millisecond), greater than anything this coordinator
- * issued before and greater than the entry already in the clock it extends. Because it is seeded from wall
- * time, a restarted coordinator keeps issuing greater counters without storing anything
- * (as long as the wall clock does not step back by more than the process was down).
+ * issued before and greater than every entry already in the clock it extends (not only its own:
+ * see {@link Resolution} for why). The new version's timestamp is the counter's millisecond.
+ * Because it is seeded from wall time, a restarted coordinator keeps issuing greater counters
+ * without storing anything, as long as its wall clock does not step back by more than the process
+ * was down, and the clocks it extended were not further ahead of its wall clock than that either.
  *
  * <p>Counters are exact: a counter that would pass {@link Long#MAX_VALUE} is refused, never
  * wrapped. Clocks are bounded to {@code maxEntries}; the issuer's own entry is always kept, so
@@ -85,17 +87,18 @@ public final class ClockIssuer {
             return new Issue.IdNotHeld(lease.lastId());
         }
         String id = held.get();
-        long above = base.get(id);
+        long above = base.maxCounter();
         long issued;
         try {
-            long floor = Math.max(above, Math.multiplyExact(now, COUNTERS_PER_MILLISECOND));
+            long floor = Math.max(Math.max(above, Math.multiplyExact(baseTimestampMs, COUNTERS_PER_MILLISECOND)),
+                    Math.multiplyExact(now, COUNTERS_PER_MILLISECOND));
             issued = lastIssued.updateAndGet(last -> Math.addExact(Math.max(last, floor), 1));
         } catch (ArithmeticException e) {
             throw new IllegalStateException("cannot issue a clock entry for " + id + " above " + above
-                    + ": it would pass the largest counter", e);
+                    + " (base timestamp " + baseTimestampMs + "): it would pass the largest counter", e);
         }
-        // a new version is never older than what it follows, so the timestamp tiebreak agrees with causality
-        long timestamp = Math.max(now, Math.addExact(baseTimestampMs, 1));
-        return new Issue.Issued(base.with(id, issued).prune(maxEntries, id), timestamp);
+        // the counter's own millisecond: never before the base's timestamp, and never before a version whose
+        // counter this clock covers, so resolution's order agrees with the clocks (see Resolution)
+        return new Issue.Issued(base.with(id, issued).prune(maxEntries, id), issued / COUNTERS_PER_MILLISECOND);
     }
 }

@@ -11,16 +11,24 @@ import java.util.Optional;
  * Deterministic conflict resolution (DESIGN.md §5).
  *
  * <p>A version dominated by another one is discarded. Among the versions left (mutually
- * concurrent), the winner has the greatest timestamp; ties go to the greater value bytes
- * (unsigned, lexicographic; a tombstone is lower than any value). The result carries the
- * winner's data and the merge of every clock, so it dominates every loser and every replica
- * that receives it through repair converges. The result depends only on the set of
- * versions, never on the order they arrived in.
+ * concurrent), the winner has the greatest timestamp; ties go to the clock with the greater
+ * greatest counter, then to the greater value bytes (unsigned, lexicographic; a tombstone is lower
+ * than any value). The result carries the winner's data and the merge of every clock, so it
+ * dominates every loser and every replica that receives it through repair converges. The result
+ * depends only on the set of versions, never on the order they arrived in.
+ *
+ * <p>The counter tiebreak is what makes a node's incremental resolution agree with this whole-set
+ * one. A coordinator's counter covers every counter it issued before, also for writes a new one did
+ * not see, so a clock can dominate a version it never followed. {@link ClockIssuer} issues a
+ * counter above every counter of the base and a timestamp of that counter's millisecond, so a
+ * version that dominates another, truly or so, is also greater in {@link #WINNER_ORDER}: whether a
+ * replica meets the two alone, or one of them merged into a third, the same data wins.
  */
 public final class Resolution {
     /** Orders concurrent versions: the greatest wins. */
     public static final Comparator<Version> WINNER_ORDER = Comparator
             .comparingLong(Version::timestampMs)
+            .thenComparingLong((Version v) -> v.clock().maxCounter())
             .thenComparing(Resolution::compareData);
 
     private Resolution() {

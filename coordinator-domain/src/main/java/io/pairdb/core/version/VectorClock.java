@@ -47,6 +47,15 @@ public record VectorClock(SortedMap<String, Long> entries) {
         return entries.getOrDefault(id, 0L);
     }
 
+    /** The greatest counter in the clock, 0 for an empty one. */
+    public long maxCounter() {
+        long max = 0;
+        for (long counter : entries.values()) {
+            max = Math.max(max, counter);
+        }
+        return max;
+    }
+
     public boolean isEmpty() {
         return entries.isEmpty();
     }

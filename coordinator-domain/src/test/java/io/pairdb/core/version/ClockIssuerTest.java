@@ -79,6 +79,37 @@ class ClockIssuerTest {
         assertThat(after.get(ME)).as("later clocks stay above the highest seen").isGreaterThan(next.get(ME));
     }
 
+    /**
+     * Another coordinator's clock may run ahead of this one's. The new entry still exceeds its counter,
+     * so the new version also wins the resolution order against every version its clock covers.
+     */
+    @Test
+    void theIssuedEntryExceedsEveryEntryOfTheBaseAndTheTimestampIsItsMillisecond() {
+        ClockIssuer issuer = new ClockIssuer(ME, clock, 10);
+        long aheadMillis = clock.nowMillis() + 700;
+        VectorClock base = VectorClock.of(Map.of(ME, 5L, "coord-2", aheadMillis * ClockIssuer.COUNTERS_PER_MILLISECOND + 3));
+
+        var next = (ClockIssuer.Issue.Issued) issuer.next(base, clock.nowMillis() - 10);
+
+        assertThat(next.clock().get(ME)).isGreaterThan(base.get("coord-2"));
+        assertThat(next.timestampMs()).isEqualTo(aheadMillis);
+        assertThat(Resolution.WINNER_ORDER.compare(Version.tombstone(next.clock(), next.timestampMs()),
+                Version.of(new byte[] {(byte) 0xff}, base, aheadMillis))).isPositive();
+    }
+
+    @Test
+    void theTimestampIsNeverBeforeTheBasesOrTheWallClocks() {
+        ClockIssuer issuer = new ClockIssuer(ME, clock, 10);
+        long later = clock.nowMillis() + 60_000;
+
+        var overALaterBase = (ClockIssuer.Issue.Issued) issuer.next(VectorClock.of("coord-2", 1), later);
+        var overNothing = (ClockIssuer.Issue.Issued) new ClockIssuer(ME, clock, 10).next(VectorClock.EMPTY);
+
+        assertThat(overALaterBase.timestampMs()).isEqualTo(later);
+        assertThat(overALaterBase.clock().get(ME)).isGreaterThan(later * ClockIssuer.COUNTERS_PER_MILLISECOND);
+        assertThat(overNothing.timestampMs()).isEqualTo(clock.nowMillis());
+    }
+
     @Test
     void issuedClocksAreBoundedAndKeepTheIssuersEntry() {
         ClockIssuer issuer = new ClockIssuer(ME, clock, 3);

@@ -2,13 +2,20 @@ package io.pairdb.core.version;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pairdb.core.testing.ManualClock;
 import io.pairdb.core.version.ConditionalApply.Outcome;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -83,6 +90,98 @@ class ConditionalApplyPropertiesTest {
         Version readBack = Resolution.resolve(List.of(forwards, backwards)).orElseThrow();
         assertThat(ConditionalApply.apply(Optional.of(forwards), readBack).current()).isEqualTo(readBack);
         assertThat(ConditionalApply.apply(Optional.of(backwards), readBack).current()).isEqualTo(readBack);
+    }
+
+    /**
+     * Seed 1310 of the simulation, reduced. One coordinator issues, within one millisecond, a put built
+     * on a quorum read and a delete built on an older causal context, which did not see the put. The
+     * delete's clock covers the put's counter, though not the put's other entries; a replica that holds
+     * an earlier tombstone merges the delete into it and then ignores the put as dominated. Another
+     * replica that meets the put and the delete alone must end with the same version.
+     */
+    @Example
+    void aVersionIssuedAfterAnotherItDidNotSeeWinsOverItInEveryOrder() {
+        ManualClock wall = new ManualClock(1_800_000_009_812L);
+        ClockIssuer c1 = new ClockIssuer("coord-1", wall, 10);
+        Version earlierDelete = Version.tombstone(VectorClock.of(Map.of("coord-1", 1_800_000_009_339_000_001L,
+                "coord-2", 1_800_000_007_655_000_001L, "coord-3", 1_800_000_006_738_000_001L)), 1_800_000_009_339L);
+        Version put = issue(c1, earlierDelete, "v170");
+        Version delete = issue(c1, new Version(null, true, VectorClock.of(Map.of("coord-1", 1_800_000_004_131_000_001L,
+                "coord-2", 1_800_000_003_052_000_001L)), 0), null);
+
+        Version metAlone = applyAll(List.of(put, delete));
+        Version metAfterTheEarlierDelete = applyAll(List.of(earlierDelete, delete, put));
+
+        assertThat(delete.clock().get("coord-1")).isGreaterThan(put.clock().get("coord-1"));
+        assertThat(metAfterTheEarlierDelete).isEqualTo(metAlone);
+        assertThat(applyAll(List.of(delete, earlierDelete, put))).isEqualTo(metAlone);
+        assertThat(applyAll(List.of(put, earlierDelete, delete))).isEqualTo(metAlone);
+    }
+
+    /** A write: what {@code issuer} issues over {@code base} (a tombstone when {@code value} is null). */
+    private static Version issue(ClockIssuer issuer, Version base, String value) {
+        var issued = (ClockIssuer.Issue.Issued) issuer.next(base.clock(), base.timestampMs());
+        return value == null ? Version.tombstone(issued.clock(), issued.timestampMs())
+                : Version.of(value.getBytes(StandardCharsets.UTF_8), issued.clock(), issued.timestampMs());
+    }
+
+    /** One write of a generated history: through which coordinator, after how long, built on what. */
+    record Write(int coordinator, int advanceMicros, int base, int parent, int other, String value) {
+    }
+
+    /**
+     * Writes as coordinators issue them, through the real {@link ClockIssuer}: three coordinators
+     * whose wall clocks differ by up to a few milliseconds, writes often within one millisecond,
+     * each built on nothing, on a quorum read (the resolution of one or two earlier versions) or on
+     * a causal context (an earlier version's clock, its timestamp unknown).
+     */
+    @Provide
+    Arbitrary<List<Write>> writes() {
+        Arbitrary<Write> write = Combinators.combine(Arbitraries.integers().between(0, 2),
+                Arbitraries.integers().between(0, 1500), Arbitraries.integers().between(0, 3),
+                Arbitraries.integers().between(0, 1000), Arbitraries.integers().between(0, 1000),
+                Arbitraries.of("a", "b", "z").injectNull(0.3)).as(Write::new);
+        return write.list().ofMinSize(2).ofMaxSize(10);
+    }
+
+    @Property
+    void replicasThatTookTheSameIssuedVersionsInAnyOrderHoldTheSameVersion(
+            @ForAll("writes") List<Write> writes, @ForAll("skews") List<Integer> skews, @ForAll Random random) {
+        long start = 1_800_000_000_000L;
+        List<ManualClock> walls = skews.stream().map(skew -> new ManualClock(start + skew)).toList();
+        List<ClockIssuer> issuers = List.of(new ClockIssuer("coord-1", walls.get(0), 10),
+                new ClockIssuer("coord-2", walls.get(1), 10), new ClockIssuer("coord-3", walls.get(2), 10));
+        List<Version> issued = new ArrayList<>();
+        long micros = 0;
+        for (Write w : writes) {
+            micros += w.advanceMicros();
+            for (int i = 0; i < walls.size(); i++) {
+                walls.get(i).set(start + skews.get(i) + micros / 1000);
+            }
+            Version base = new Version(null, true, VectorClock.EMPTY, 0);
+            if (!issued.isEmpty() && w.base() > 0) {
+                Version parent = issued.get(w.parent() % issued.size());
+                Version other = issued.get(w.other() % issued.size());
+                base = switch (w.base()) {
+                    case 1 -> parent;
+                    case 2 -> Resolution.resolve(parent, other);
+                    default -> new Version(null, true, parent.clock(), 0);
+                };
+            }
+            issued.add(issue(issuers.get(w.coordinator()), base, w.value()));
+        }
+
+        Version expected = applyAll(issued);
+        List<Version> shuffled = new ArrayList<>(issued);
+        for (int i = 0; i < 5; i++) {
+            Collections.shuffle(shuffled, random);
+            assertThat(applyAll(shuffled)).as("took %s", shuffled).isEqualTo(expected);
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Integer>> skews() {
+        return Arbitraries.integers().between(0, 3).list().ofSize(3);
     }
 
     private static Version applyAll(List<Version> versions) {

@@ -19,7 +19,7 @@ import net.jqwik.api.Provide;
 
 /**
  * Conflict resolution (DESIGN.md §5) against a model written from the spec: drop dominated
- * versions, pick the greatest (timestamp, data) among the rest, carry the merge of their clocks.
+ * versions, pick the greatest (timestamp, greatest counter, data) among the rest, carry the merge of their clocks.
  */
 class ResolutionPropertiesTest {
 
@@ -68,8 +68,13 @@ class ResolutionPropertiesTest {
         return Integer.compare(a.length, b.length);
     }
 
-    /** Greatest timestamp, then a value over a tombstone, then greater value bytes (unsigned). */
+    private static long greatestCounter(Version v) {
+        return v.clock().entries().values().stream().mapToLong(Long::longValue).max().orElse(0);
+    }
+
+    /** Greatest timestamp, then greatest counter, then a value over a tombstone, then greater value bytes (unsigned). */
     private static final Comparator<Version> MODEL_ORDER = Comparator.comparingLong(Version::timestampMs)
+            .thenComparingLong(ResolutionPropertiesTest::greatestCounter)
             .thenComparing((Version v) -> !v.tombstone())
             .thenComparing(Version::value, ResolutionPropertiesTest::compareUnsignedBytes);
 

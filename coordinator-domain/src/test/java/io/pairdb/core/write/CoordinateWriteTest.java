@@ -128,7 +128,9 @@ class CoordinateWriteTest {
         StoredResponse second = written(h.write(put("k", "v2", QUORUM)));
 
         assertThat(second.clock().compare(first.clock())).isEqualTo(Causality.AFTER);
-        assertThat(second.timestampMs()).isGreaterThan(first.timestampMs());
+        assertThat(second.timestampMs()).isGreaterThanOrEqualTo(first.timestampMs());
+        assertThat(second.clock().maxCounter()).as("within one millisecond the greater counter wins")
+                .isGreaterThan(first.clock().maxCounter());
         assertThat(h.read(ReadCommand.of(TENANT, "k", ALL))).isInstanceOfSatisfying(ReadOutcome.Found.class,
                 found -> assertThat(found.version().value()).isEqualTo(bytes("v2")));
     }
@@ -145,7 +147,10 @@ class CoordinateWriteTest {
         StoredResponse response = written(h.write(put("k", "new", QUORUM)));
 
         assertThat(response.clock().compare(foreign)).isEqualTo(Causality.AFTER);
-        assertThat(response.timestampMs()).as("never older than what it replaces").isGreaterThan(existing.timestampMs());
+        assertThat(response.timestampMs()).as("never older than what it replaces")
+                .isGreaterThanOrEqualTo(existing.timestampMs());
+        assertThat(response.clock().maxCounter()).as("and at an equal timestamp its greater counter wins")
+                .isGreaterThan(foreign.maxCounter());
         assertThat(storedOn(node(1), "k").value()).isEqualTo(bytes("new"));
     }
 
@@ -187,7 +192,9 @@ class CoordinateWriteTest {
         StoredResponse second = written(h.write(put("k", "v2", QUORUM)));
 
         assertThat(second.clock().compare(first.clock())).isEqualTo(Causality.AFTER);
-        assertThat(second.timestampMs()).isGreaterThan(first.timestampMs());
+        assertThat(second.timestampMs()).isGreaterThanOrEqualTo(first.timestampMs());
+        assertThat(second.clock().maxCounter()).as("within one millisecond the greater counter wins")
+                .isGreaterThan(first.clock().maxCounter());
     }
 
     @Test
