@@ -121,7 +121,11 @@ final class History {
     private final Map<Key, List<Issued>> issued = new LinkedHashMap<>();
     private final Set<Version> seen = new HashSet<>();
     private final Map<String, Long> recorded = new LinkedHashMap<>();
-    private final Map<Key, List<Long>> dominatedButNewer = new LinkedHashMap<>();
+    /** A version ignored as covered by a clock, though it beats that clock's version in the resolution order. */
+    record CoveredYetNewer(Key key, long at, String what) {
+    }
+
+    private final List<CoveredYetNewer> coveredYetNewer = new ArrayList<>();
 
     Op invoke(int logical, int attempt, String client, String coordinator, Kind kind, Key key, byte[] value,
               ConsistencyLevel consistency, Optional<String> idempotencyKey, Optional<VectorClock> causalContext,
@@ -187,12 +191,16 @@ final class History {
     }
 
     /** A node ignored a version of the key as dominated, though it would have won had they been concurrent. */
-    void dominatedButNewer(Key key, long at) {
-        dominatedButNewer.computeIfAbsent(key, k -> new ArrayList<>()).add(at);
+    void dominatedButNewer(Key key, long at, String what) {
+        coveredYetNewer.add(new CoveredYetNewer(key, at, what));
     }
 
     boolean dominatedButNewerBetween(Key key, long from, long to) {
-        return dominatedButNewer.getOrDefault(key, List.of()).stream().anyMatch(t -> t >= from && t <= to);
+        return coveredYetNewer.stream().anyMatch(c -> c.key().equals(key) && c.at() >= from && c.at() <= to);
+    }
+
+    List<CoveredYetNewer> coveredYetNewer() {
+        return List.copyOf(coveredYetNewer);
     }
 
     List<Op> ops() {

@@ -99,10 +99,12 @@ final class Simulation {
         for (int i = 1; i <= config.nodes + config.spareNodes; i++) {
             SimNode node = new SimNode(i);
             node.observe((n, incoming, stored) -> {
-                world.history().dominatedButNewer(new History.Key(incoming.tenant(), incoming.key()), world.kernel().now());
+                String what = n.endpoint + " ignored " + incoming.version() + " of " + incoming.tenant() + "/"
+                        + incoming.key() + " as dominated by " + stored + ", which it beats by timestamp";
+                world.history().dominatedButNewer(new History.Key(incoming.tenant(), incoming.key()), world.kernel().now(),
+                        what);
                 world.stats().dominatedButNewer++;
-                world.trace().line(n.endpoint, "ignored " + incoming.version() + " of " + incoming.tenant() + "/"
-                        + incoming.key() + " as dominated by " + stored + ", which it beats by timestamp");
+                world.trace().line(n.endpoint, what.substring(n.endpoint.length() + 1));
             });
             world.nodes().put(node.id, node);
             if (i <= config.nodes) {
