@@ -26,6 +26,9 @@ final class Kernel {
     static final class Owner {
         final String name;
         private boolean alive = true;
+        /** While paused, until when; its events wait in {@link #held}, in the order they were due. */
+        private long pausedUntil;
+        private final List<Event> held = new ArrayList<>();
 
         Owner(String name) {
             this.name = name;
@@ -57,8 +60,8 @@ final class Kernel {
 
     /** A scheduled event; {@link #cancel()} keeps it from running. */
     static final class Event {
-        private final long at;
-        private final long seq;
+        private long at;
+        private long seq;
         private final Owner owner;
         private final String label;
         private final Runnable task;
@@ -183,6 +186,34 @@ final class Kernel {
     }
 
     /**
+     * Stops an owner until {@code untilMicros}, its memory kept (a long GC pause, a frozen VM): its events,
+     * and the wake-ups of its waiting fibers, are held and run once it resumes, in the order they were due.
+     */
+    void pause(Owner owner, long untilMicros) {
+        owner.pausedUntil = Math.max(owner.pausedUntil, untilMicros);
+        at(untilMicros, world, "resume " + owner, () -> {
+            if (owner.pausedUntil <= now) {
+                resume(owner);
+            }
+        });
+    }
+
+    boolean paused(Owner owner) {
+        return owner.pausedUntil > now;
+    }
+
+    /** Ends an owner's pause now: what it held runs from now on, in order. */
+    void resume(Owner owner) {
+        owner.pausedUntil = 0;
+        for (Event e : owner.held) {
+            e.at = now;
+            e.seq = ++seq;
+            queue.add(e);
+        }
+        owner.held.clear();
+    }
+
+    /**
      * Runs every event due up to {@code untilMicros} (the clock then stands there), on fibers, and
      * returns on the caller's (non-fiber) thread once no such event is left.
      */
@@ -288,9 +319,15 @@ final class Kernel {
 
     /** Runs in an event: hands the baton to the waiting fiber and takes it back once it waits again or is done. */
     private void wake(Fiber target, long ticket) {
-        if (target.ticket != ticket || !parked.remove(target)) {
+        if (target.ticket != ticket || !parked.contains(target)) {
             return;
         }
+        if (target.owner != null && paused(target.owner)) {
+            target.owner.held.add(new Event(now, ++seq, world, "wake fiber " + target.number + " after a pause",
+                    () -> wake(target, ticket)));
+            return;
+        }
+        parked.remove(target);
         Fiber me = running;
         target.resumer = me;
         running = target;
@@ -349,9 +386,14 @@ final class Kernel {
                 return null;
             }
             queue.poll();
-            if (!e.cancelled && e.owner.alive) {
-                return e;
+            if (e.cancelled || !e.owner.alive) {
+                continue;
             }
+            if (e.owner.pausedUntil > e.at) {
+                e.owner.held.add(e);
+                continue;
+            }
+            return e;
         }
         return null;
     }

@@ -104,6 +104,23 @@ class KernelTest {
     }
 
     @Test
+    void aPausedProcessRunsWhatCameDueMeanwhileOnceItResumesInOrder() {
+        Kernel.Owner process = new Kernel.Owner("c1");
+        kernel.at(10, process, "step", () -> {
+            kernel.sleep(30);
+            note("slept");
+        });
+        kernel.at(20, kernel.world, "pause", () -> kernel.pause(process, 100));
+        kernel.at(50, process, "due meanwhile", () -> note("due meanwhile"));
+        kernel.at(60, kernel.world, "others go on", () -> note("others go on"));
+        kernel.at(150, process, "after", () -> note("after"));
+
+        kernel.runUntil(1000);
+
+        assertThat(seen).containsExactly("60 others go on", "100 slept", "100 due meanwhile", "150 after");
+    }
+
+    @Test
     void anExceptionEscapingAnEventIsReportedAndTheRunGoesOn() {
         kernel.at(10, kernel.world, "bad", () -> {
             throw new IllegalStateException("boom");

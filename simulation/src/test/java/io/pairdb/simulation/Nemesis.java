@@ -6,7 +6,7 @@ import java.util.random.RandomGenerator;
 /**
  * Injects the faults the seed chose, one every so often during the fault phase, each healed after
  * a while: partitions between a coordinator and a node or a store, node crashes (data kept or
- * lost), node pauses, coordinator crashes and restarts, slow or failing stores. It keeps enough of
+ * lost), node pauses, coordinator crashes and restarts, coordinator pauses, slow or failing stores. It keeps enough of
  * the cluster standing that progress is possible (at most two nodes and all but one coordinator
  * down at once; a node loses its data at most once per run), and {@link #healAll} ends every fault.
  */
@@ -41,6 +41,7 @@ final class Nemesis {
                 .when(config.nodeReadErrors, this::failReads)
                 .when(config.slowNodes, this::slowNode)
                 .when(config.takeOverIds && config.partitionPostgres, this::takeOverId)
+                .when(config.pauseCoordinators, this::pauseCoordinator)
                 .pickOne(random);
         if (struck) {
             world.stats().faults++;
@@ -157,6 +158,22 @@ final class Nemesis {
     }
 
     /**
+     * Stops a coordinator process with its memory kept (a long GC pause, a frozen VM): its timers, the
+     * answers it awaits and the requests sent to it run late, in order, once it resumes. One pause in
+     * four outlasts the leases it may hold (its id's, a change driver's, a repair or cleanup claim), so
+     * another coordinator can take its work over meanwhile, and the paused one resumes mid-step.
+     */
+    private void pauseCoordinator() {
+        SimCoordinator c = anyCoordinator();
+        if (!c.up()) {
+            return;
+        }
+        long resume = random.nextInt(4) == 0 ? seconds(35, 70) : 200_000 + random.nextLong(3_000_000);
+        fault("PAUSE " + c.endpoint, resume);
+        c.pause(kernel.now() + resume);
+    }
+
+    /**
      * Cuts a coordinator off from PostgreSQL for longer than its id lease, so it can renew neither its
      * id nor its view of the ring, and restarts another one once the lease has run out: the restarted
      * one claims the lowest expired id from the pool, often the cut-off one's. When the link heals,
@@ -247,6 +264,7 @@ final class Nemesis {
             if (!c.up()) {
                 c.start();
             }
+            c.resume();
         }
         world.trace().line("nemesis", "every fault healed");
     }

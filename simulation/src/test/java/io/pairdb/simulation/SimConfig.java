@@ -82,6 +82,7 @@ final class SimConfig {
     boolean loseData;
     boolean pauseNodes;
     boolean crashCoordinators;
+    boolean pauseCoordinators;
     boolean slowStores;
     /** Whether a slow store's calls may take far longer than any deadline (10-40 s: lock waits, a stalled disk). */
     boolean slowStoreStalls;
@@ -257,6 +258,9 @@ final class SimConfig {
             c.tombstoneGcGrace = Duration.ofDays(10);
         }
 
+        // drawn after everything else, so that the runs without it stay what they were for a given seed
+        c.pauseCoordinators = random.nextInt(3) == 0;
+
         open.exclude(c);
         return c;
     }
@@ -292,7 +296,7 @@ final class SimConfig {
                 crashCoordinators, "coordinator crashes", slowStores,
                 slowStoreStalls ? "slow stores (stalling)" : "slow stores", failingStores, "failing stores",
                 nodeReadErrors, "node read errors", slowNodes, "slow nodes", longOutages, "long outages",
-                longPartitions, "long partitions", takeOverIds, "id takeovers");
+                longPartitions, "long partitions", takeOverIds, "id takeovers", pauseCoordinators, "coordinator pauses");
         List<String> changes = named(addNodes, "add", removeNodes, "remove", forceRemoveNodes, "forced remove", raiseRf,
                 "RF raise", lowerRf, lowerRfByTwo ? "RF lower (by one or two)" : "RF lower",
                 readdLeftNodes, "re-add left nodes", createTenants, "create tenants");

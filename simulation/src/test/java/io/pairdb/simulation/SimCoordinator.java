@@ -106,6 +106,24 @@ final class SimCoordinator {
         kernel.after(0, p.owner, "start", p::boot);
     }
 
+    /** Stops this coordinator's process until {@code untilMicros}, its memory kept (see {@link Kernel#pause}). */
+    void pause(long untilMicros) {
+        Process p = process;
+        if (p != null) {
+            world.trace().line(endpoint, "PAUSE (" + p.owner + ") until " + Trace.time(untilMicros).trim());
+            kernel.pause(p.owner, untilMicros);
+        }
+    }
+
+    /** Ends a pause now. */
+    void resume() {
+        Process p = process;
+        if (p != null && kernel.paused(p.owner)) {
+            kernel.resume(p.owner);
+            world.trace().line(endpoint, "resumed (" + p.owner + ")");
+        }
+    }
+
     void crash() {
         Process p = process;
         if (p == null) {
