@@ -161,14 +161,17 @@ final class Nemesis {
      * Stops a coordinator process with its memory kept (a long GC pause, a frozen VM): its timers, the
      * answers it awaits and the requests sent to it run late, in order, once it resumes. One pause in
      * four outlasts the leases it may hold (its id's, a change driver's, a repair or cleanup claim), so
-     * another coordinator can take its work over meanwhile, and the paused one resumes mid-step.
+     * another coordinator can take its work over meanwhile, and the paused one resumes mid-step. Half
+     * the pauses stop a change's driver when there is one, and half of those outlast its lease.
      */
     private void pauseCoordinator() {
-        SimCoordinator c = anyCoordinator();
+        List<SimCoordinator> drivers = world.coordinators().stream().filter(SimCoordinator::drivesAChange).toList();
+        boolean driver = !drivers.isEmpty() && random.nextBoolean();
+        SimCoordinator c = driver ? drivers.get(random.nextInt(drivers.size())) : anyCoordinator();
         if (!c.up()) {
             return;
         }
-        long resume = random.nextInt(4) == 0 ? seconds(35, 70) : 200_000 + random.nextLong(3_000_000);
+        long resume = random.nextInt(driver ? 2 : 4) == 0 ? seconds(35, 70) : 200_000 + random.nextLong(3_000_000);
         fault("PAUSE " + c.endpoint, resume);
         c.pause(kernel.now() + resume);
     }

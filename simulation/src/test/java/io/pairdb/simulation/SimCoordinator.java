@@ -60,8 +60,10 @@ import io.pairdb.core.write.CoordinateWrite;
 import io.pairdb.core.write.WriteCommand;
 import io.pairdb.core.write.WriteOutcome;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -80,6 +82,8 @@ final class SimCoordinator {
     private final SimConfig config;
     private int incarnations;
     private Process process;
+    /** The changes this coordinator's process drives, as it believes (a paused driver still does). */
+    private final Set<ChangeId> driving = new LinkedHashSet<>();
 
     SimCoordinator(World world, int number, SkewedClock clock) {
         this.world = world;
@@ -98,8 +102,14 @@ final class SimCoordinator {
         return process != null;
     }
 
+    /** Whether this coordinator's process drives a topology change. */
+    boolean drivesAChange() {
+        return process != null && !driving.isEmpty();
+    }
+
     /** Starts a new process (after a crash, or at the beginning); it serves once it has an id and the ring. */
     void start() {
+        driving.clear();
         incarnations++;
         Process p = new Process(new Kernel.Owner(endpoint + "#" + incarnations));
         process = p;
@@ -438,12 +448,14 @@ final class SimCoordinator {
     private final class Changes implements ChangeEvents {
         @Override
         public void started(TopologyChange change) {
+            driving.add(change.id());
             world.trace().line(endpoint, "started change " + change.id() + " (" + change.subject() + ", "
                     + change.streams().size() + " streams, epoch " + change.ringEpoch() + ")");
         }
 
         @Override
         public void resumed(TopologyChange change) {
+            driving.add(change.id());
             world.trace().line(endpoint, "resumed change " + change.id());
         }
 
@@ -482,12 +494,14 @@ final class SimCoordinator {
 
         @Override
         public void ended(TopologyChange change) {
+            driving.remove(change.id());
             world.trace().line(endpoint, "change " + change.id() + " ended " + change.status()
                     + change.error().map(e -> ": " + e).orElse(""));
         }
 
         @Override
         public void leaseLost(ChangeId change) {
+            driving.remove(change);
             world.trace().line(endpoint, "lost the lease of change " + change);
         }
 
