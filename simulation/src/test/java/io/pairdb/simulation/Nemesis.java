@@ -162,7 +162,8 @@ final class Nemesis {
      * answers it awaits and the requests sent to it run late, in order, once it resumes. One pause in
      * four outlasts the leases it may hold (its id's, a change driver's, a repair or cleanup claim), so
      * another coordinator can take its work over meanwhile, and the paused one resumes mid-step. Half
-     * the pauses stop a change's driver when there is one, and half of those outlast its lease.
+     * the pauses stop a change's driver when there is one, and half of those outlast its lease. Runs
+     * that purge tombstones pause for 3 s at most (see {@link SimConfig#longCoordinatorPauses}).
      */
     private void pauseCoordinator() {
         List<SimCoordinator> drivers = world.coordinators().stream().filter(SimCoordinator::drivesAChange).toList();
@@ -171,7 +172,8 @@ final class Nemesis {
         if (!c.up()) {
             return;
         }
-        long resume = random.nextInt(driver ? 2 : 4) == 0 ? seconds(35, 70) : 200_000 + random.nextLong(3_000_000);
+        boolean pastTheLeases = config.longCoordinatorPauses && random.nextInt(driver ? 2 : 4) == 0;
+        long resume = pastTheLeases ? seconds(35, 70) : 200_000 + random.nextLong(3_000_000);
         fault("PAUSE " + c.endpoint, resume);
         c.pause(kernel.now() + resume);
     }
