@@ -105,9 +105,10 @@ class ConditionalApplyPropertiesTest {
         ClockIssuer c1 = new ClockIssuer("coord-1", wall, 10);
         Version earlierDelete = Version.tombstone(VectorClock.of(Map.of("coord-1", 1_800_000_009_339_000_001L,
                 "coord-2", 1_800_000_007_655_000_001L, "coord-3", 1_800_000_006_738_000_001L)), 1_800_000_009_339L);
-        Version put = issue(c1, earlierDelete, "v170");
-        Version delete = issue(c1, new Version(null, true, VectorClock.of(Map.of("coord-1", 1_800_000_004_131_000_001L,
-                "coord-2", 1_800_000_003_052_000_001L)), 0), null);
+        Version put = issue(c1, earlierDelete.clock(), earlierDelete.timestampMs(), "v170");
+        VectorClock olderContext = VectorClock.of(Map.of("coord-1", 1_800_000_004_131_000_001L,
+                "coord-2", 1_800_000_003_052_000_001L));
+        Version delete = issue(c1, olderContext, 0, null);
 
         Version metAlone = applyAll(List.of(put, delete));
         Version metAfterTheEarlierDelete = applyAll(List.of(earlierDelete, delete, put));
@@ -118,9 +119,12 @@ class ConditionalApplyPropertiesTest {
         assertThat(applyAll(List.of(put, earlierDelete, delete))).isEqualTo(metAlone);
     }
 
-    /** A write: what {@code issuer} issues over {@code base} (a tombstone when {@code value} is null). */
-    private static Version issue(ClockIssuer issuer, Version base, String value) {
-        var issued = (ClockIssuer.Issue.Issued) issuer.next(base.clock(), base.timestampMs());
+    /**
+     * A write: what {@code issuer} issues over the base clock and timestamp (0 for a causal context), a
+     * tombstone when {@code value} is null.
+     */
+    private static Version issue(ClockIssuer issuer, VectorClock base, long baseTimestampMs, String value) {
+        var issued = (ClockIssuer.Issue.Issued) issuer.next(base, baseTimestampMs);
         return value == null ? Version.tombstone(issued.clock(), issued.timestampMs())
                 : Version.of(value.getBytes(StandardCharsets.UTF_8), issued.clock(), issued.timestampMs());
     }
@@ -158,20 +162,19 @@ class ConditionalApplyPropertiesTest {
             for (int i = 0; i < walls.size(); i++) {
                 walls.get(i).set(start + skews.get(i) + micros / 1000);
             }
-            Version base = new Version(null, true, VectorClock.EMPTY, 0);
-            if (!issued.isEmpty() && w.base() > 0) {
-                Version parent = issued.get(w.parent() % issued.size());
-                Version other = issued.get(w.other() % issued.size());
-                base = switch (w.base()) {
-                    case 1 -> parent;
-                    case 2 -> Resolution.resolve(parent, other);
-                    default -> new Version(null, true, parent.clock(), 0);
-                };
+            ClockIssuer issuer = issuers.get(w.coordinator());
+            if (issued.isEmpty() || w.base() == 0) {
+                issued.add(issue(issuer, VectorClock.EMPTY, 0, w.value()));
+                continue;
             }
-            issued.add(issue(issuers.get(w.coordinator()), base, w.value()));
+            Version parent = issued.get(w.parent() % issued.size());
+            Version read = w.base() == 2 ? Resolution.resolve(parent, issued.get(w.other() % issued.size())) : parent;
+            issued.add(w.base() == 3 ? issue(issuer, parent.clock(), 0, w.value())
+                    : issue(issuer, read.clock(), read.timestampMs(), w.value()));
         }
 
         Version expected = applyAll(issued);
+        assertThat(expected).as("one replica took them in the order issued").isEqualTo(Resolution.resolve(issued).orElseThrow());
         List<Version> shuffled = new ArrayList<>(issued);
         for (int i = 0; i < 5; i++) {
             Collections.shuffle(shuffled, random);
