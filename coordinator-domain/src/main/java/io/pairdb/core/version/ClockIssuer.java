@@ -78,7 +78,7 @@ public final class ClockIssuer {
      * and timestamp {@code baseTimestampMs}, unless this coordinator does not hold its id now.
      *
      * @throws IllegalStateException if the counter would pass {@link Long#MAX_VALUE} (only a
-     *         corrupt stored clock can ask for that; causal contexts are checked before)
+     *         corrupt stored clock or timestamp can ask for that; causal contexts are checked before)
      */
     public Issue next(VectorClock base, long baseTimestampMs) {
         long now = clock.nowMillis();

@@ -6,8 +6,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One version of a key: a value or a tombstone, its vector clock and the wall-clock
- * timestamp used to break ties between concurrent versions.
+ * One version of a key: a value or a tombstone, its vector clock and the timestamp used to
+ * order concurrent versions (the millisecond of the counter its coordinator issued: see
+ * {@link ClockIssuer}).
  */
 public record Version(byte[] value, boolean tombstone, VectorClock clock, long timestampMs) {
     public Version {

@@ -322,7 +322,7 @@ public final class CoordinateWrite {
 
     /** What the read before a write found: the version a new one follows, or why there is none to follow. */
     private sealed interface BaseRead {
-        /** The clock a new version must dominate and the timestamp it must exceed. */
+        /** The clock a new version must dominate and the timestamp it must not precede. */
         record Found(VectorClock clock, long timestampMs) implements BaseRead {
         }
 

@@ -6,8 +6,8 @@ import io.pairdb.core.version.VectorClock;
 import java.util.Objects;
 
 /**
- * A version as the node holds it: a value or a tombstone, its vector clock and the
- * coordinator's wall-clock timestamp. The value stays a {@link ByteString} so that serving it
+ * A version as the node holds it: a value or a tombstone, its vector clock and its
+ * timestamp (the millisecond of the counter the coordinator issued). The value stays a {@link ByteString} so that serving it
  * copies nothing; {@link #toVersion()} gives the domain's version for conditional apply.
  */
 public record StoredVersion(ByteString value, boolean tombstone, VectorClock clock, long timestampMs) {
