@@ -123,11 +123,16 @@ class SimulationTest {
      * alone, so a read at `all` after the put acknowledged at `one` found nothing only by that order (a
      * counter now exceeds every entry of the clock it extends, and ties of timestamp go to the greater
      * counter, so the delete wins in every order).
+     * 29827: 1340236 again with nothing to stream. A forced removal of an RF 1 tenant's node, asked
+     * for while the node was down, had no survivor to stream from and so completed as it started: no
+     * epoch fence and no second probe. The node had come back; a coordinator cut off from the store,
+     * still on the epoch before, gave it a quorum write, which left with it (a removal with nothing
+     * to stream is now driven like any other).
      */
     static final long[] REGRESSION_SEEDS = {205, 603, 753, 804, 1614, 1856, 2166, 2518, 11284, 20184, 50469, 60595,
         62251, 63316, 65269, 69501, 71122, 1200, 1732, 73055, 73404, 150297,
         467467, 417475, 418899, 420209, 453662, 404173, 454109, 470237, 481776, 471136, 501489, 2105, 31350, 1006834, 1059987, 1014094, 1019811,
-        1340236, 1310};
+        1340236, 1310, 29827};
 
     private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
 

@@ -27,11 +27,8 @@ public final class ReplayHintsWhenNodesLeave implements ChangeEvents {
 
     @Override
     public void started(TopologyChange change) {
+        // a removal never ends when it starts (it is driven even with nothing to stream): its ending comes later
         next.started(change);
-        if (!change.inProgress()) {
-            // done at once (nothing to stream): no ended event follows
-            handOver(change);
-        }
     }
 
     @Override

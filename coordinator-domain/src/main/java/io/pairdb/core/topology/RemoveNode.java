@@ -28,7 +28,8 @@ import java.util.Optional;
  * largest replication factor in use, and the removal of a node that does not answer its health
  * probe. With {@code force}, a node that does not answer is no source: every range comes from a
  * surviving replica — unless it answers again before the streams start, when the change is rolled
- * back instead ({@link DriveChange}). Thread-safe.
+ * back instead ({@link DriveChange}). A removal with nothing to stream is driven too, through the
+ * epoch fence and the hand-over: it never ends when it starts. Thread-safe.
  */
 public final class RemoveNode {
     private static final int ATTEMPTS = 10;
@@ -127,11 +128,9 @@ public final class RemoveNode {
                 ChangeType.REMOVE_NODE, id, ChangeStatus.IN_PROGRESS, epoch, down.isPresent(),
                 plan.unrecoverableRanges(), plan.streams(), now, now, Optional.empty(), Optional.empty(),
                 Optional.empty());
+        // driven even with nothing to stream: a coordinator still on the epoch before may give the node writes
+        // until the epoch fence, and a forced removal's node that answers again by then must be rolled back
         StorageNode leaving = node.withState(NodeState.LEAVING, now);
-        if (plan.streams().isEmpty()) {
-            leaving = node.withState(NodeState.LEFT, now);
-            change = change.ended(ChangeStatus.COMPLETED, Optional.empty(), List.of(), now);
-        }
         return new ChangeProposal.Check.Planned(new ChangeProposal(topology, tenants, change, leaving, refusals,
                 plan.releases()));
     }

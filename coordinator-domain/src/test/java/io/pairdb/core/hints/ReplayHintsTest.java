@@ -514,17 +514,6 @@ class ReplayHintsTest {
     }
 
     @Test
-    void aRemovalDoneAtOnceHandsTheHintsOverFromItsStart() {
-        fourNodesWithThreeHints();
-        topologyStore.update(topologyStore.find(TARGET).orElseThrow().withState(NodeState.LEFT, clock.now()));
-        topology.reload();
-
-        onLeaving(new ArrayList<>(), new ArrayList<>()).started(change(ChangeType.REMOVE_NODE, ChangeStatus.COMPLETED));
-
-        assertThat(hints.total()).isZero();
-    }
-
-    @Test
     void otherEndingsLeaveTheHintsForTheNode() {
         fourNodesWithThreeHints();
         List<TopologyChange> passedOn = new ArrayList<>();

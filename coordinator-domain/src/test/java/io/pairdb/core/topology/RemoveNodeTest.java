@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RemoveNodeTest {
     private final ChangeCluster cluster = new ChangeCluster();
@@ -23,6 +25,16 @@ class RemoveNodeTest {
         cluster.tenant("big", 3);
         cluster.tenant("small", 1);
         cluster.load("big", 300);
+        cluster.load("small", 200);
+        return cluster.coordinator("coord-a");
+    }
+
+    /** Only an RF 1 tenant: the ranges of a node that does not answer have no other replica to stream from. */
+    private ChangeCluster.Coordinator rf1NodesWithData(int nodes) {
+        for (int i = 1; i <= nodes; i++) {
+            cluster.node("n" + i, 16);
+        }
+        cluster.tenant("small", 1);
         cluster.load("small", 200);
         return cluster.coordinator("coord-a");
     }
@@ -100,13 +112,19 @@ class RemoveNodeTest {
      * removal streamed from the survivors only, never from the node, and the write was lost when the
      * node left. A node that answers again before its streams start may hold writes nobody else has.
      */
-    @Test
-    public void aForcedRemovalWhoseNodeAnswersAgainBeforeItsStreamsStartIsRolledBack() {
-        ChangeCluster.Coordinator a = nodesWithData(4);
+    @ParameterizedTest(name = "nothing to stream: {0}")
+    @ValueSource(booleans = {false, true})
+    public void aForcedRemovalWhoseNodeAnswersAgainBeforeItsStreamsStartIsRolledBack(boolean onlyRf1) {
+        ChangeCluster.Coordinator a = onlyRf1 ? rf1NodesWithData(4) : nodesWithData(4);
         NodeId dead = new NodeId("n2");
         cluster.health.failEveryCall(dead);
         var started = (StartOutcome.Started) a.removeNode.remove(dead, true);
         assertThat(started.change().force()).isTrue();
+        // seed 29827: with only RF 1 tenants a dead node's ranges have no survivor to stream from; the removal
+        // must still wait for the epoch fence and ask the node again before it ends
+        assertThat(started.change().streams().isEmpty()).isEqualTo(onlyRf1);
+        assertThat(started.change().inProgress()).as("not ended before every coordinator serves its epoch").isTrue();
+        assertThat(cluster.stored("n2").state()).isEqualTo(NodeState.LEAVING);
         // the node is back before the change's epoch is served everywhere: a coordinator one epoch behind
         // gives it a write for a key only it replicates
         cluster.health.heal(dead);
@@ -129,6 +147,27 @@ class RemoveNodeTest {
                 .version()).isEqualTo(late);
         assertThat(a.removeNode.remove(dead, false)).as("and now removed the ordinary way, from itself")
                 .isInstanceOf(StartOutcome.Started.class);
+    }
+
+    /**
+     * A forced removal with nothing to stream (its node's ranges have no surviving replica) whose node
+     * stays down ends the way every removal does: after the epoch fence, through the hand-over.
+     */
+    @Test
+    public void aForcedRemovalWithNothingToStreamEndsThroughTheFenceAndTheHandOver() {
+        ChangeCluster.Coordinator a = rf1NodesWithData(4);
+        NodeId dead = new NodeId("n2");
+        cluster.health.failEveryCall(dead);
+        long epochBefore = cluster.nodes.epoch();
+        var started = (StartOutcome.Started) a.removeNode.remove(dead, true);
+        assertThat(started.change().streams()).isEmpty();
+        assertThat(started.change().unrecoverableRanges()).isPositive();
+
+        cluster.runUntil(() -> !cluster.change(started.change().id()).inProgress(), Duration.ofSeconds(30), a);
+
+        assertThat(cluster.change(started.change().id()).status()).isEqualTo(ChangeStatus.COMPLETED);
+        assertThat(cluster.stored("n2").state()).isEqualTo(NodeState.LEFT);
+        assertThat(cluster.nodes.epoch()).as("started, handed over, ended").isEqualTo(epochBefore + 3);
     }
 
     /**

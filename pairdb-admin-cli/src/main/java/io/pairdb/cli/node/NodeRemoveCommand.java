@@ -64,12 +64,12 @@ final class NodeRemoveCommand implements Callable<Integer> {
                 .setNodeId(nodeId).setForce(force).build());
         NodeView node = NodeView.from(response.getNode());
         ChangeView change = ChangeView.from(response.getChange());
-        String text = "COMPLETED".equals(change.status())
-                ? "OK node %s removed, state %s (ring epoch %d): nothing to stream; change %s".formatted(
-                node.nodeId(), node.state(), response.getRingEpoch(), change.changeId())
-                : ("OK node %s is %s (ring epoch %d); change %s streams %d ranges to the nodes that replace it%n"
+        String streams = change.totals().streams() == 0
+                ? "has nothing to stream; it ends once every coordinator serves its epoch"
+                : "streams %d ranges to the nodes that replace it".formatted(change.totals().streams());
+        String text = ("OK node %s is %s (ring epoch %d); change %s %s%n"
                 + "follow it with: pairdb-admin change get %s").formatted(node.nodeId(), node.state(),
-                response.getRingEpoch(), change.changeId(), change.totals().streams(), change.changeId());
+                response.getRingEpoch(), change.changeId(), streams, change.changeId());
         return ChangeWatcher.printAndWatch(options, host, watch, new Removing(node, response.getRingEpoch(), change), text,
                 change);
     }
