@@ -27,7 +27,9 @@ import java.util.concurrent.ExecutionException;
  * replicate, for every replication factor in use, then — in one transaction with an epoch bump —
  * registers it BOOTSTRAPPING and stores the change, which this coordinator then drives. From that
  * epoch on the node is a pending replica: writes reach it, reads do not. With nothing to stream
- * (an empty ring, no tenants yet) the node joins NORMAL at once and the change is COMPLETED.
+ * (an empty ring, no tenants yet) and no other coordinator live, the node joins NORMAL at once and
+ * the change is COMPLETED; with another coordinator live it is driven all the same, so no tenant
+ * is created (and written on the ring without the node) before every coordinator serves it.
  *
  * <p>The node is asked for its health first. One that does not answer is refused (it could not say
  * what it holds); one that keeps tombstones for less than the configured shortest gc grace is
@@ -144,7 +146,9 @@ public final class AddNode {
         TopologyChange change = new TopologyChange(ChangeId.of(ChangeType.ADD_NODE, id, epoch), ChangeType.ADD_NODE, id,
                 ChangeStatus.IN_PROGRESS, epoch, false, 0, plan.streams(), now, now, Optional.empty(), Optional.empty(),
                 Optional.empty());
-        if (plan.streams().isEmpty()) {
+        // at once only when no other coordinator is live: one still on the ring without the node could be given
+        // writes on that ring for a tenant created meanwhile, which a joining node holds off
+        if (plan.streams().isEmpty() && !driver.othersLive()) {
             joining = joining.withState(NodeState.NORMAL, now);
             change = change.ended(ChangeStatus.COMPLETED, Optional.empty(), List.of(), now);
         }

@@ -51,6 +51,16 @@ public final class EpochFence {
         return behind.isEmpty() ? new Check.Serving() : new Check.Behind(behind);
     }
 
+    /**
+     * Whether any coordinator but this one is live: one that may serve an older epoch than this
+     * one's after a change this one makes.
+     *
+     * @throws io.pairdb.core.PairDbException if the registry cannot be read
+     */
+    public boolean othersLive() {
+        return registry.live(livenessTimeout).stream().anyMatch(m -> !m.coordinatorId().equals(self));
+    }
+
     /** Tells the others which epoch this coordinator serves, as it is now, without looking at the store. */
     public void reportServedEpoch() {
         registry.heartbeat(self, topology.current().epoch());

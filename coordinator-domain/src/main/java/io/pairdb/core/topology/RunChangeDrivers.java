@@ -101,6 +101,11 @@ public final class RunChangeDrivers {
         });
     }
 
+    /** Whether another coordinator is live, so a change started here must wait for it to serve the change's epochs. */
+    boolean othersLive() {
+        return fence.othersLive();
+    }
+
     /**
      * Stores a new change (see {@link ChangeStore#start}), serves its epoch here at once and
      * drives it. Empty when the epoch moved since the change was planned: plan again.

@@ -9,7 +9,8 @@ import java.time.Duration;
 public sealed interface StartOutcome {
     /**
      * The change is stored and this coordinator drives it; or, a node added with nothing to
-     * stream, it is already COMPLETED (a removal is always driven). {@code node}, {@code epoch} and the node's share of the ring
+     * stream while no other coordinator is live, it is already COMPLETED (a removal is always
+     * driven). {@code node}, {@code epoch} and the node's share of the ring
      * ({@code ownershipPercent}, 0 for a node leaving it) as of the start.
      */
     record Started(TopologyChange change, StorageNode node, long epoch, double ownershipPercent) implements StartOutcome {

@@ -144,6 +144,39 @@ class AddNodeTest {
         assertThat(cluster.changes.inProgress()).isEmpty();
     }
 
+    /**
+     * Found by reading, after seed 29827: an add with nothing to stream (no tenant yet) that ended as
+     * it started left another coordinator on the ring without the node until its next refresh. A
+     * tenant created meanwhile (nothing stopped it: no node was joining any more) was then written
+     * there on that ring, and read everywhere else on the new one: an RF 1 write acknowledged and
+     * then not found. With another coordinator live the add is driven: the node is BOOTSTRAPPING,
+     * which holds tenant creation off, until every live coordinator serves its epochs.
+     */
+    @Test
+    public void anAddWithNothingToStreamWaitsForTheOtherLiveCoordinatorsToServeItsEpoch() {
+        cluster.node("n1", 16);
+        ChangeCluster.Coordinator a = cluster.coordinator("coord-a");
+        ChangeCluster.Coordinator b = cluster.coordinator("coord-b");
+        b.heartbeat();
+
+        var started = a.add("n2", 16);
+
+        assertThat(started.change().streams()).isEmpty();
+        assertThat(started.change().inProgress()).as("b serves the ring without n2").isTrue();
+        assertThat(cluster.stored("n2").state()).isEqualTo(NodeState.BOOTSTRAPPING);
+        cluster.runFor(Duration.ofSeconds(5), a);
+        assertThat(cluster.change(started.change().id()).inProgress()).isTrue();
+
+        b.topology.refresh();
+        b.heartbeat();
+        cluster.runUntil(() -> cluster.stored("n2").state() == NodeState.BOOTSTRAPPED, Duration.ofSeconds(30), a);
+        b.topology.refresh();
+        b.heartbeat();
+        cluster.runUntil(() -> !cluster.change(started.change().id()).inProgress(), Duration.ofSeconds(30), a);
+        assertThat(cluster.change(started.change().id()).status()).isEqualTo(ChangeStatus.COMPLETED);
+        assertThat(cluster.stored("n2").state()).isEqualTo(NodeState.NORMAL);
+    }
+
     @Test
     public void aNodeThatIsRegisteredOrAnAddressInUseIsRefused() {
         ChangeCluster.Coordinator a = threeNodesWithData();

@@ -89,9 +89,12 @@ final class NodeAddCommand implements Callable<Integer> {
         String text = "OK node %s added at %s with %d vnodes, state %s (ring epoch %d)".formatted(
                 node.nodeId(), node.address(), node.virtualNodes(), node.state(), response.getRingEpoch());
         if (!change.changeId().isEmpty()) {
+            String streams = change.totals().streams() == 0
+                    ? "has nothing to stream; it ends once every coordinator serves its epoch"
+                    : "streams %d ranges to it".formatted(change.totals().streams());
             text += "IN_PROGRESS".equals(change.status())
-                    ? "%nchange %s streams %d ranges to it; follow it with: pairdb-admin change get %s".formatted(
-                    change.changeId(), change.totals().streams(), change.changeId())
+                    ? "%nchange %s %s; follow it with: pairdb-admin change get %s".formatted(
+                    change.changeId(), streams, change.changeId())
                     : "%nchange %s %s: nothing to stream".formatted(change.changeId(), change.status());
         }
         return ChangeWatcher.printAndWatch(options, process, watch, new Added(node, response.getRingEpoch(), change),
