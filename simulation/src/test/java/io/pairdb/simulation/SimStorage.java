@@ -87,11 +87,8 @@ final class SimStorage implements StorageNodes, StorageRanges, StorageHealth {
             Version dominated = order == Causality.AFTER ? other.version() : answer;
             if ((order == Causality.AFTER || order == Causality.BEFORE)
                     && Resolution.WINNER_ORDER.compare(dominated, dominating) > 0) {
-                String what = "read of " + key + " answered " + dominated + " and " + dominating
-                        + ", which dominates it by clock but not by timestamp";
-                world.history().dominatedButNewer(key, now, from + " " + what);
-                world.stats().dominatedButNewer++;
-                world.trace().line(from, what);
+                world.dominatedButNewer(from, key, "read of " + key + " answered " + dominated + " and " + dominating
+                        + ", which dominates it by clock but not in the resolution order");
                 break;
             }
         }

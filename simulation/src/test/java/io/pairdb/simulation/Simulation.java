@@ -98,14 +98,10 @@ final class Simulation {
         Instant at = Instant.ofEpochMilli(EPOCH_MILLIS);
         for (int i = 1; i <= config.nodes + config.spareNodes; i++) {
             SimNode node = new SimNode(i);
-            node.observe((n, incoming, stored) -> {
-                String what = n.endpoint + " ignored " + incoming.version() + " of " + incoming.tenant() + "/"
-                        + incoming.key() + " as dominated by " + stored + ", which it beats by timestamp";
-                world.history().dominatedButNewer(new History.Key(incoming.tenant(), incoming.key()), world.kernel().now(),
-                        what);
-                world.stats().dominatedButNewer++;
-                world.trace().line(n.endpoint, what.substring(n.endpoint.length() + 1));
-            });
+            node.observe((n, incoming, stored) -> world.dominatedButNewer(n.endpoint,
+                    new History.Key(incoming.tenant(), incoming.key()), "ignored " + incoming.version() + " of "
+                            + incoming.tenant() + "/" + incoming.key() + " as dominated by " + stored
+                            + ", which it beats in the resolution order"));
             world.nodes().put(node.id, node);
             if (i <= config.nodes) {
                 world.stores().topology.insert(new StorageNode(node.id, node.host, node.port, config.vnodes,

@@ -103,6 +103,17 @@ final class World {
         return history;
     }
 
+    /**
+     * S3 met: {@code who} (a node applying a version, or a process resolving a read's answers) saw
+     * a version of the key dominated by clock that the resolution order puts first. Recorded for the
+     * checker's {@code covered yet newer} rule, counted and traced.
+     */
+    void dominatedButNewer(String who, History.Key key, String what) {
+        history.dominatedButNewer(key, kernel.now(), who + " " + what);
+        stats.dominatedButNewer++;
+        trace.line(who, what);
+    }
+
     void dataLoss(DataLoss dataLoss) {
         this.dataLoss = dataLoss;
     }
