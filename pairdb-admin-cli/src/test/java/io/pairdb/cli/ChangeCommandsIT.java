@@ -53,6 +53,19 @@ class ChangeCommandsIT {
     }
 
     @Test
+    void aRemovalWithNothingToStreamSaysWhatItWaitsFor() {
+        coordinator.admin.removalStreams = 0;
+        var result = cli().run("node", "remove", "node-2", "--force", "--yes", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).isEqualTo("""
+                OK node node-2 is LEAVING (ring epoch 2); change remove-node-2-e2 has nothing to stream; it ends once \
+                every coordinator serves its epoch
+                follow it with: pairdb-admin change get remove-node-2-e2
+                """);
+    }
+
+    @Test
     void removesNothingWithoutConfirmation() {
         var result = cli().run("node", "remove", "node-2", "--force", "--addr", coordinator.address());
 

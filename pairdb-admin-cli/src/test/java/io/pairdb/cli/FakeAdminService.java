@@ -281,6 +281,8 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
     // topology changes: node remove, change list|get
     final Map<String, io.pairdb.proto.admin.v1.TopologyChange> changes = new LinkedHashMap<>();
     volatile io.pairdb.proto.admin.v1.RemoveStorageNodeRequest lastRemove;
+    /** The streams of the removals this fake starts. */
+    volatile int removalStreams = 12;
     volatile io.pairdb.proto.admin.v1.ListChangesRequest lastListChanges;
 
     @Override
@@ -299,7 +301,8 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
                     .setNodeId(node.getNodeId()).setForce(request.getForce())
                     .setStatus(io.pairdb.proto.admin.v1.ChangeStatus.CHANGE_STATUS_IN_PROGRESS)
                     .setRingEpoch(ringEpoch).setStartedAt(CREATED).setUpdatedAt(CREATED)
-                    .setTotals(io.pairdb.proto.admin.v1.ChangeTotals.newBuilder().setStreams(12).setPending(12))
+                    .setTotals(io.pairdb.proto.admin.v1.ChangeTotals.newBuilder().setStreams(removalStreams)
+                            .setPending(removalStreams))
                     .build();
             changes.put(change.getChangeId(), change);
             return io.pairdb.proto.admin.v1.RemoveStorageNodeResponse.newBuilder().setNode(node).setRingEpoch(ringEpoch)

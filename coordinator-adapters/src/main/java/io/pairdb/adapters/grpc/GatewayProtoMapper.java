@@ -147,11 +147,10 @@ final class GatewayProtoMapper {
 
     static RemoveStorageNodeResponse toGateway(io.pairdb.proto.admin.v1.RemoveStorageNodeResponse r) {
         TopologyChange c = r.getChange();
-        String message = ended(c)
-                ? "node " + c.getNodeId() + " left the ring at once: it had nothing to hand over"
-                : "node " + c.getNodeId() + " is draining" + (c.getForce() ? " (forced: its ranges are copied from the"
-                        + " surviving replicas)" : "") + ": " + c.getTotals().getStreams()
-                        + " ranges to hand over; follow migration " + c.getChangeId();
+        // a removal is always driven, never ended as it starts
+        String message = "node " + c.getNodeId() + " is draining" + (c.getForce() ? " (forced: its ranges are copied"
+                + " from the surviving replicas)" : "") + ": " + c.getTotals().getStreams()
+                + " ranges to hand over; follow migration " + c.getChangeId();
         return RemoveStorageNodeResponse.newBuilder().setSuccess(true).setNodeId(r.getNode().getNodeId())
                 .setMigrationId(c.getChangeId()).setMessage(message).setEstimatedCompletion(endedAt(c)).build();
     }
