@@ -61,6 +61,8 @@ public final class ClusterTopology {
     private final Map<NodeId, Liveness> observed = new ConcurrentHashMap<>();
     private final Object changes = new Object();
     private final AtomicReference<Instant> confirmedAt = new AtomicReference<>();
+    /** Refresh-and-announce rounds one confirmation makes while the stored epoch keeps moving. */
+    private static final int CONFIRM_ROUNDS = 3;
 
     /**
      * @param confirmWithin the view counts as stale once it was not confirmed (see {@link #confirm})
@@ -89,16 +91,27 @@ public final class ClusterTopology {
 
     /**
      * Refreshes the view from the store and announces the epoch served ({@code announce}: the
-     * heartbeat the epoch fence reads); once both succeeded, the view counts as confirmed as of
-     * the moment this call began. Whoever stops waiting for this coordinator does so only after
-     * its heartbeat has been silent for the liveness timeout, by which time a coordinator that
-     * could not confirm has stopped serving. Throws what the store or {@code announce} threw
-     * (nothing is confirmed then).
+     * heartbeat the epoch fence reads); once both succeeded, and the store's epoch read after the
+     * announcement is still the one announced, the view counts as confirmed as of the moment this
+     * call began. Whoever stops waiting for this coordinator does so only after its heartbeat has
+     * been silent for the liveness timeout, by which time a coordinator that could not confirm has
+     * stopped serving. An epoch that moved while it was announced is refreshed and announced in
+     * turn (up to {@value #CONFIRM_ROUNDS} rounds; past them nothing is confirmed this time): a
+     * change committed between the refresh and the announcement may have found nobody behind its
+     * epoch, this coordinator's heartbeat not written yet. Throws what the store or
+     * {@code announce} threw (nothing is confirmed then).
      */
     public TopologyView confirm(LongConsumer announce) {
         Instant since = clock.now();
         TopologyView served = refresh();
         announce.accept(served.epoch());
+        for (int round = 1; store.epoch() != served.epoch(); round++) {
+            if (round == CONFIRM_ROUNDS) {
+                return served;
+            }
+            served = refresh();
+            announce.accept(served.epoch());
+        }
         confirmedAt.accumulateAndGet(since, (a, b) -> a == null || b.isAfter(a) ? b : a);
         return served;
     }

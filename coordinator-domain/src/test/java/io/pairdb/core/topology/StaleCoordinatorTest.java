@@ -2,15 +2,22 @@ package io.pairdb.core.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pairdb.core.node.Liveness;
+import io.pairdb.core.node.NodeId;
+import io.pairdb.core.node.NodeState;
+import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.read.ReadCommand;
 import io.pairdb.core.read.ReadOutcome;
 import io.pairdb.core.replication.ConsistencyLevel;
 import io.pairdb.core.testing.CoordinatorHarness;
+import io.pairdb.core.testing.InMemoryTopologyStore;
 import io.pairdb.core.write.WriteCommand;
 import io.pairdb.core.write.WriteOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +70,54 @@ class StaleCoordinatorTest {
         });
         assertThat(put("after")).isInstanceOf(WriteOutcome.Written.class);
         assertThat(get("before")).isInstanceOf(ReadOutcome.Found.class);
+    }
+
+    /**
+     * Found by reading (after seed 29827): a coordinator refreshes its ring, another commits a change
+     * and finds no coordinator behind its epoch, since this one has not announced yet, and only then
+     * does this one announce the epoch it refreshed. Counted as confirmed, it would serve the ring
+     * the change moved past with nobody waiting for it. The store's epoch is read again after the
+     * announcement, and a moved one is refreshed and announced before the view counts.
+     */
+    @Test
+    void aRingThatMovesWhileTheEpochIsAnnouncedIsServedAndAnnouncedBeforeTheViewCounts() {
+        var builder = CoordinatorHarness.builder().confirmEpochWithin(BOUND);
+        InMemoryTopologyStore ring = builder.ring();
+        try (CoordinatorHarness starting = builder.build()) {
+            long before = starting.topology().refresh().epoch();
+            List<Long> announced = new ArrayList<>();
+
+            starting.topology().confirm(epoch -> {
+                announced.add(epoch);
+                if (announced.size() == 1) {
+                    // another coordinator's change commits between this one's refresh and its heartbeat
+                    ring.insert(new StorageNode(new NodeId("n9"), "10.0.9.9", 7000, 16, NodeState.BOOTSTRAPPING,
+                            Liveness.UP, starting.clock().now(), starting.clock().now()));
+                }
+            });
+
+            assertThat(ring.epoch()).isEqualTo(before + 1);
+            assertThat(announced).as("the moved epoch announced last").containsExactly(before, before + 1);
+            assertThat(starting.topology().current().epoch()).isEqualTo(before + 1);
+            assertThat(starting.topology().freshness()).isInstanceOf(ClusterTopology.Freshness.Confirmed.class);
+        }
+    }
+
+    @Test
+    void aRingThatKeepsMovingWhileTheEpochIsAnnouncedConfirmsNothingThisTime() {
+        var builder = CoordinatorHarness.builder().confirmEpochWithin(BOUND);
+        InMemoryTopologyStore ring = builder.ring();
+        try (CoordinatorHarness starting = builder.build()) {
+            List<Long> announced = new ArrayList<>();
+
+            starting.topology().confirm(epoch -> {
+                announced.add(epoch);
+                ring.bumpEpoch();
+            });
+
+            assertThat(announced).as("a bounded number of rounds").hasSize(3);
+            assertThat(starting.topology().freshness()).isInstanceOf(ClusterTopology.Freshness.Stale.class);
+        }
     }
 
     @Test
