@@ -1,6 +1,8 @@
 package io.pairdb.simulation;
 
 import io.pairdb.core.replication.ConsistencyLevel;
+import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.TokenRange;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.version.Version;
@@ -188,6 +190,23 @@ final class History {
     boolean recordedBefore(String storageKey, long at) {
         Long first = recorded.get(storageKey);
         return first != null && first < at;
+    }
+
+    /** A repair recorded in PostgreSQL that it made a tenant's range equal on all its replicas, at {@code at}. */
+    record RangeRepaired(TenantId tenant, TokenRange range, long at) {
+    }
+
+    private final List<RangeRepaired> rangesRepaired = new ArrayList<>();
+
+    void rangeRepaired(TenantId tenant, TokenRange range, long at) {
+        rangesRepaired.add(new RangeRepaired(tenant, range, at));
+    }
+
+    /** Whether a repair recorded a range of the key's tenant holding its token within {@code (from, to]}. */
+    boolean repairedBetween(Key key, long from, long to) {
+        Token token = Token.forKey(key.tenant().value(), key.key());
+        return rangesRepaired.stream().anyMatch(r -> r.tenant().equals(key.tenant()) && r.at() > from && r.at() <= to
+                && r.range().contains(token));
     }
 
     /** A node ignored a version of the key as dominated, though it would have won had they been concurrent. */

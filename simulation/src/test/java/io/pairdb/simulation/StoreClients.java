@@ -389,8 +389,14 @@ final class StoreClients {
             public ChangeStore.Held rangeDone(String id, String owner, RepairedRange range,
                                               Optional<Instant> repairedAsOf, long keysRepaired, long bytesMoved,
                                               Duration lease) {
-                return postgres("record a repaired range",
-                        () -> store.rangeDone(id, owner, range, repairedAsOf, keysRepaired, bytesMoved, lease));
+                return postgres("record a repaired range", () -> {
+                    ChangeStore.Held held = store.rangeDone(id, owner, range, repairedAsOf, keysRepaired, bytesMoved,
+                            lease);
+                    if (held == ChangeStore.Held.HELD && repairedAsOf.isPresent()) {
+                        world.history().rangeRepaired(range.tenant(), range.range(), kernel.now());
+                    }
+                    return held;
+                });
             }
 
             @Override

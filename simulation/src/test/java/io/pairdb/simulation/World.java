@@ -24,6 +24,8 @@ final class World {
         /** Versions a node ignored as dominated though they beat what it held by timestamp (see S3). */
         int dominatedButNewer;
         int changesStarted;
+        /** Acknowledged deletes undone after no repair of their range ran within the gc grace (see Checker). */
+        int resurrectionsAfterRepairOverdue;
         final List<TopologyChange> changesEnded = new ArrayList<>();
     }
 
