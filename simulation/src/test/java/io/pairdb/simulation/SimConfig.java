@@ -120,6 +120,12 @@ final class SimConfig {
     boolean readdLeftNodes;
     /** Whether the operator creates tenants while changes run. */
     boolean createTenants;
+    /**
+     * Whether a tenant created while a node joins lands between the change's plan and its start: the
+     * start statement waits on a slow PostgreSQL while another coordinator creates an RF 1 tenant
+     * (issue 13 item 7).
+     */
+    boolean tenantBetweenPlanAndStart;
     Duration changeEvery;
 
     // ---- workload ----
@@ -266,6 +272,8 @@ final class SimConfig {
         // 6e50376: crashes, cut-offs and a 48 s pause kept both away for 126 s of a 97 s grace), and a replica that
         // missed a delete brings the key back: the operator's rule, as for nodes away longer than the grace
         c.longCoordinatorPauses = c.tombstoneGcGrace.toDays() >= 1;
+        // drawn last, so that the runs without it stay what they were for a given seed
+        c.tenantBetweenPlanAndStart = c.createTenants && c.addNodes && random.nextBoolean();
 
         open.exclude(c);
         return c;
@@ -305,7 +313,8 @@ final class SimConfig {
                 longPartitions, "long partitions", takeOverIds, "id takeovers", pauseCoordinators, "coordinator pauses");
         List<String> changes = named(addNodes, "add", removeNodes, "remove", forceRemoveNodes, "forced remove", raiseRf,
                 "RF raise", lowerRf, lowerRfByTwo ? "RF lower (by one or two)" : "RF lower",
-                readdLeftNodes, "re-add left nodes", createTenants, "create tenants");
+                readdLeftNodes, "re-add left nodes", createTenants,
+                tenantBetweenPlanAndStart ? "create tenants (between a plan and its start)" : "create tenants");
         return coordinators + " coordinators, " + nodes + " nodes (+" + spareNodes + " spare, " + vnodes + " vnodes), tenants "
                 + tenants.stream().map(t -> t.id() + " RF " + t.rf()).toList() + ", " + clients + " clients, "
                 + hotKeys + " hot keys; fault phase " + faultPhase.toSeconds() + " s, write/read timeout "

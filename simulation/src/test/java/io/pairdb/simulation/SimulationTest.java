@@ -84,7 +84,9 @@ class SimulationTest {
      * 454109: a tenant of RF 1 created while a node joined had no stream in the change; the joining
      * node took its writes as a pending replica, then lost its disk after the hand-over; the change
      * copied its 48 streams again, none of them the new tenant's, and ended. A tenant is now not
-     * created while a node joins or leaves.
+     * created while a node joins or leaves. Since the plan-to-start window was added (SimConfig
+     * tenantBetweenPlanAndStart), 454109 and 417475 draw it: their tenant is now created while the add's
+     * start waits, and the paths above no longer run.
      * 470237: an RF 1 tenant's raise to 2 copied a range to its new replica, the one natural replica
      * then lost its disk, and the raise failed; the checker counted the new replica's copy as
      * surviving (a copy only on a replica an RF raise adds now survives only if the raise completes).

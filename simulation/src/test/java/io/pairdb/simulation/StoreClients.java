@@ -51,6 +51,9 @@ import java.util.function.Supplier;
  * call that threw may or may not have taken effect") is exercised both ways.
  */
 final class StoreClients {
+    /** How long a change's start statement waits when a tenant is created between its plan and its start. */
+    private static final Duration START_WAIT = Duration.ofSeconds(3);
+
     /** The Redis client's command timeout (the coordinator's default). */
     private static final Duration REDIS_TIMEOUT = Duration.ofMillis(500);
 
@@ -226,6 +229,13 @@ final class StoreClients {
             @Override
             public Start start(TopologyChange change, List<RangeRelease> releases, StorageNode node, long expectedEpoch,
                                String owner, Duration lease) {
+                Runnable meanwhile = change.type().concernsNode() ? world.takeBeforeNextNodeChangeStart() : null;
+                if (meanwhile != null) {
+                    world.trace().line(from, "start change " + change.id() + " waits " + START_WAIT.toSeconds()
+                            + " s on a slow PostgreSQL, while the operator creates a tenant elsewhere");
+                    meanwhile.run();
+                    kernel.sleep(Kernel.toMicros(START_WAIT));
+                }
                 return postgres("start change " + change.id(), () -> {
                     Start started = store.start(change, releases, node, expectedEpoch, owner, lease);
                     if (change.force() && started instanceof Start.Started) {

@@ -47,6 +47,7 @@ final class World {
     private final Stats stats = new Stats();
     private DataLoss dataLoss;
     private boolean cleanupStopped;
+    private Runnable beforeNextNodeChangeStart;
     private final Map<NodeId, SimNode> nodes = new LinkedHashMap<>();
     private final List<SimCoordinator> coordinators = new ArrayList<>();
     private final List<Completion> completions = new ArrayList<>();
@@ -118,6 +119,18 @@ final class World {
 
     void dataLoss(DataLoss dataLoss) {
         this.dataLoss = dataLoss;
+    }
+
+    /** Runs {@code action} when the next node change's start statement reaches PostgreSQL, which then waits. */
+    void beforeNextNodeChangeStart(Runnable action) {
+        beforeNextNodeChangeStart = action;
+    }
+
+    /** The action waiting for the next node change's start, taken (or null). */
+    Runnable takeBeforeNextNodeChangeStart() {
+        Runnable action = beforeNextNodeChangeStart;
+        beforeNextNodeChangeStart = null;
+        return action;
     }
 
     Stats stats() {
