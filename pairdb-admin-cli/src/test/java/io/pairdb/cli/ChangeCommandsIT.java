@@ -157,6 +157,21 @@ class ChangeCommandsIT {
     }
 
     @Test
+    void aChangeInProgressWithEveryRangeCopiedSaysWhatItWaitsFor() {
+        coordinator.admin.changes.put("add-node-4-e5", change("add-node-4-e5", ChangeStatus.CHANGE_STATUS_IN_PROGRESS, 0, 0, 0));
+        coordinator.admin.changes.put("add-node-5-e6", change("add-node-5-e6", ChangeStatus.CHANGE_STATUS_IN_PROGRESS, 3, 3, 9));
+
+        var nothing = cli().run("change", "get", "add-node-4-e5", "--addr", coordinator.address());
+        var copied = cli().run("change", "get", "add-node-5-e6", "--addr", coordinator.address());
+
+        assertThat(nothing.exitCode()).as(nothing.toString()).isZero();
+        assertThat(nothing.stdout()).contains("PROGRESS       0/0 ranges (100.0%): nothing to copy; it ends once every"
+                + " live coordinator serves its last ring epoch\n");
+        assertThat(copied.stdout()).contains("PROGRESS       3/3 ranges (100.0%): every range copied; it ends once every"
+                + " live coordinator serves its last ring epoch\n");
+    }
+
+    @Test
     void anUnknownChangeIsTheServersError() {
         var result = cli().run("change", "get", "nope", "--addr", coordinator.address());
 

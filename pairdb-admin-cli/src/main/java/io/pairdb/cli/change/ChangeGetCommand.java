@@ -53,6 +53,16 @@ final class ChangeGetCommand implements Callable<Integer> {
         return options.print(change, text);
     }
 
+    /** What the ranges are doing; for a change still in progress with all of them copied, what it waits for. */
+    private static String progress(ChangeView c) {
+        ChangeView.Totals t = c.totals();
+        if ("IN_PROGRESS".equals(c.status()) && t.done() == t.streams()) {
+            return (t.streams() == 0 ? "nothing to copy" : "every range copied")
+                    + "; it ends once every live coordinator serves its last ring epoch";
+        }
+        return t.streaming() + " streaming, " + t.pending() + " pending";
+    }
+
     static String text(ChangeView c, boolean withStreams) {
         ChangeView.Totals t = c.totals();
         String text = TextTable.fields(
@@ -61,8 +71,7 @@ final class ChangeGetCommand implements Callable<Integer> {
                 c.tenantId() != null ? "TENANT" : "NODE", c.subject(),
                 "STATUS", c.status(),
                 "RING EPOCH", c.ringEpoch(),
-                "PROGRESS", c.rangesText() + " (" + c.percentText() + "): " + t.streaming() + " streaming, "
-                        + t.pending() + " pending",
+                "PROGRESS", c.rangesText() + " (" + c.percentText() + "): " + progress(c),
                 "COPIED", t.keys() + " keys, " + ChangeView.bytesText(t.bytes()),
                 "UNRECOVERABLE", c.unrecoverableRanges() == 0 ? null : c.unrecoverableRanges() + " ranges",
                 "STARTED", Times.text(c.startedAt()),
