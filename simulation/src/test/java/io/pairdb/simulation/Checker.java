@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,8 @@ final class Checker {
     private final List<Violation> violations = new ArrayList<>();
     private final Map<History.Key, List<History.Op>> byKey = new LinkedHashMap<>();
     private final Map<Integer, List<History.Op>> byLogical = new LinkedHashMap<>();
+    /** The deletes excused as undone after a repair overdue, each counted once. */
+    private final Set<History.Op> repairOverdue = new HashSet<>();
 
     Checker(World world, DataLoss dataLoss, KnownDefects open) {
         this.world = world;
@@ -215,10 +218,12 @@ final class Checker {
         if (purgeable > by || world.history().repairedBetween(w.key, w.completedAt, purgeable)) {
             return false;
         }
-        world.stats().resurrectionsAfterRepairOverdue++;
-        world.trace().line("check", w + ": its tombstone could be purged from " + Trace.time(purgeable).trim()
-                + " and no repair of its range was recorded after it was acknowledged and before then: a replica that"
-                + " missed it may bring the key back (repair overdue, the operator's rule)");
+        if (repairOverdue.add(w)) {
+            world.stats().resurrectionsAfterRepairOverdue++;
+            world.trace().line("check", w + ": its tombstone could be purged from " + Trace.time(purgeable).trim()
+                    + " and no repair of its range was recorded after it was acknowledged and before then: a replica"
+                    + " that missed it may bring the key back (repair overdue, the operator's rule)");
+        }
         return true;
     }
 

@@ -1,13 +1,17 @@
 package io.pairdb.simulation;
 
 import io.pairdb.core.PairDbException;
+import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.tenant.TenantService;
+import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeReplicationFactor;
+import io.pairdb.core.topology.ReplicationChange;
 import io.pairdb.core.topology.StartOutcome;
+import io.pairdb.core.topology.TopologyChange;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -65,6 +69,40 @@ final class Operator {
         }
         createTenant();
         addNode();
+    }
+
+    /**
+     * Asks for the change that makes a completed change's former owners replicas again: the added
+     * node removed, the removed node added again, the lowered RF raised back (nothing for a raise).
+     */
+    void giveBack(ChangeId id) {
+        Optional<TopologyChange> found = world.stores().changes.find(id);
+        if (found.isEmpty()) {
+            return;
+        }
+        TopologyChange change = found.get();
+        switch (change.type()) {
+            case ADD_NODE -> {
+                NodeId node = change.node().orElseThrow();
+                long normal = ring().stream().filter(n -> n.state() == NodeState.NORMAL).count();
+                if (normal > world.stores().tenants.list().stream().mapToInt(Tenant::writeReplicationFactor).max().orElse(1)) {
+                    request("remove " + node + " (giving its ranges back)", p -> p.remove(node, false));
+                }
+            }
+            case REMOVE_NODE -> {
+                SimNode node = world.nodes().get(change.node().orElseThrow());
+                if (!node.gone() && node.state() == SimNode.State.UP) {
+                    request("add " + node.id + " again (taking its ranges back)", p -> p.add(node));
+                }
+            }
+            case CHANGE_RF -> {
+                ReplicationChange rf = change.replication().orElseThrow();
+                if (rf.to() < rf.from()) {
+                    request("set RF of " + rf.tenant() + " back to " + rf.from(),
+                            p -> describe(p.changeRf(rf.tenant(), rf.from())));
+                }
+            }
+        }
     }
 
     private List<StorageNode> ring() {

@@ -126,6 +126,12 @@ final class SimConfig {
      * (issue 13 item 7).
      */
     boolean tenantBetweenPlanAndStart;
+    /**
+     * Whether the first range a cleanup marks for deletion waits 15 s before its delete is sent (a slow
+     * PostgreSQL answer), while the operator asks for the change that gives the range back to its
+     * former owner (issue 13 item 2: cleanup and changes exclude each other).
+     */
+    boolean changeDuringSlowDelete;
     Duration changeEvery;
 
     // ---- workload ----
@@ -274,6 +280,8 @@ final class SimConfig {
         c.longCoordinatorPauses = c.tombstoneGcGrace.toDays() >= 1;
         // drawn last, so that the runs without it stay what they were for a given seed
         c.tenantBetweenPlanAndStart = c.createTenants && c.addNodes && random.nextBoolean();
+        // drawn last, so that the runs without it stay what they were for a given seed
+        c.changeDuringSlowDelete = c.changesTopology() && random.nextInt(3) == 0;
 
         open.exclude(c);
         return c;
@@ -310,7 +318,8 @@ final class SimConfig {
                 crashCoordinators, "coordinator crashes", slowStores,
                 slowStoreStalls ? "slow stores (stalling)" : "slow stores", failingStores, "failing stores",
                 nodeReadErrors, "node read errors", slowNodes, "slow nodes", longOutages, "long outages",
-                longPartitions, "long partitions", takeOverIds, "id takeovers", pauseCoordinators, "coordinator pauses");
+                longPartitions, "long partitions", takeOverIds, "id takeovers", pauseCoordinators, "coordinator pauses",
+                changeDuringSlowDelete, "a change during a slow cleanup delete");
         List<String> changes = named(addNodes, "add", removeNodes, "remove", forceRemoveNodes, "forced remove", raiseRf,
                 "RF raise", lowerRf, lowerRfByTwo ? "RF lower (by one or two)" : "RF lower",
                 readdLeftNodes, "re-add left nodes", createTenants,

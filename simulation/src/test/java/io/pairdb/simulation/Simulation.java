@@ -71,7 +71,9 @@ final class Simulation {
             long faultsEnd = kernel.now() + Kernel.toMicros(config.faultPhase);
             clients.start(faultsEnd);
             nemesis.start(faultsEnd);
-            new Operator(world, operator).start(faultsEnd);
+            Operator theOperator = new Operator(world, operator);
+            world.operator(theOperator);
+            theOperator.start(faultsEnd);
             kernel.runUntil(faultsEnd);
 
             nemesis.healAll();

@@ -53,6 +53,8 @@ import java.util.function.Supplier;
 final class StoreClients {
     /** How long a change's start statement waits when a tenant is created between its plan and its start. */
     private static final Duration START_WAIT = Duration.ofSeconds(3);
+    /** How long a cleanup's marked delete waits when a change is asked for meanwhile. */
+    private static final Duration DELETE_WAIT = Duration.ofSeconds(15);
 
     /** The Redis client's command timeout (the coordinator's default). */
     private static final Duration REDIS_TIMEOUT = Duration.ofMillis(500);
@@ -316,8 +318,16 @@ final class StoreClients {
 
             @Override
             public Begin beginDelete(ChangeId change, int index, String owner, long epoch) {
-                return postgres("begin deleting " + change + "#" + index,
+                Begin begun = postgres("begin deleting " + change + "#" + index,
                         () -> store.beginDelete(change, index, owner, epoch));
+                if (begun == Begin.BEGUN && world.takeSlowDelete()) {
+                    world.trace().line(from, "the delete of " + change + "#" + index + " waits "
+                            + DELETE_WAIT.toSeconds() + " s on a slow PostgreSQL answer, while the operator asks for"
+                            + " the change that gives its range back");
+                    world.operator().giveBack(change);
+                    kernel.sleep(Kernel.toMicros(DELETE_WAIT));
+                }
+                return begun;
             }
 
             @Override

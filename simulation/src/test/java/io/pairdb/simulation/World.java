@@ -48,6 +48,8 @@ final class World {
     private DataLoss dataLoss;
     private boolean cleanupStopped;
     private Runnable beforeNextNodeChangeStart;
+    private Operator operator;
+    private boolean slowDeleteTaken;
     private final Map<NodeId, SimNode> nodes = new LinkedHashMap<>();
     private final List<SimCoordinator> coordinators = new ArrayList<>();
     private final List<Completion> completions = new ArrayList<>();
@@ -119,6 +121,23 @@ final class World {
 
     void dataLoss(DataLoss dataLoss) {
         this.dataLoss = dataLoss;
+    }
+
+    void operator(Operator operator) {
+        this.operator = operator;
+    }
+
+    Operator operator() {
+        return operator;
+    }
+
+    /** Whether this is the run's first cleanup delete to be held (see SimConfig#changeDuringSlowDelete). */
+    boolean takeSlowDelete() {
+        if (!config.changeDuringSlowDelete || slowDeleteTaken) {
+            return false;
+        }
+        slowDeleteTaken = true;
+        return true;
     }
 
     /** Runs {@code action} when the next node change's start statement reaches PostgreSQL, which then waits. */
