@@ -160,15 +160,23 @@ class ChangeCommandsIT {
     void aChangeInProgressWithEveryRangeCopiedSaysWhatItWaitsFor() {
         coordinator.admin.changes.put("add-node-4-e5", change("add-node-4-e5", ChangeStatus.CHANGE_STATUS_IN_PROGRESS, 0, 0, 0));
         coordinator.admin.changes.put("add-node-5-e6", change("add-node-5-e6", ChangeStatus.CHANGE_STATUS_IN_PROGRESS, 3, 3, 9));
+        coordinator.admin.changes.put("rf-acme-e7", change("rf-acme-e7", ChangeStatus.CHANGE_STATUS_IN_PROGRESS, 2, 2, 4)
+                .toBuilder().setType(ChangeType.CHANGE_TYPE_CHANGE_RF).clearNodeId().setTenantId("acme")
+                .setFromReplicationFactor(2).setToReplicationFactor(3).build());
 
         var nothing = cli().run("change", "get", "add-node-4-e5", "--addr", coordinator.address());
         var copied = cli().run("change", "get", "add-node-5-e6", "--addr", coordinator.address());
+        var raised = cli().run("change", "get", "rf-acme-e7", "--addr", coordinator.address());
 
         assertThat(nothing.exitCode()).as(nothing.toString()).isZero();
-        assertThat(nothing.stdout()).contains("PROGRESS       0/0 ranges (100.0%): nothing to copy; it ends once every"
-                + " live coordinator serves its last ring epoch\n");
-        assertThat(copied.stdout()).contains("PROGRESS       3/3 ranges (100.0%): every range copied; it ends once every"
-                + " live coordinator serves its last ring epoch\n");
+        assertThat(copied.exitCode()).as(copied.toString()).isZero();
+        assertThat(raised.exitCode()).as(raised.toString()).isZero();
+        assertThat(nothing.stdout()).contains("PROGRESS       0/0 ranges (100.0%): nothing to copy; what is left is the"
+                + " hand-over and every live coordinator serving its epochs\n");
+        assertThat(copied.stdout()).contains("PROGRESS       3/3 ranges (100.0%): every range copied; what is left is the"
+                + " hand-over and every live coordinator serving its epochs\n");
+        assertThat(raised.stdout()).contains("PROGRESS       2/2 ranges (100.0%): every range copied; it completes at its"
+                + " driver's next step\n");
     }
 
     @Test

@@ -53,12 +53,13 @@ final class ChangeGetCommand implements Callable<Integer> {
         return options.print(change, text);
     }
 
-    /** What the ranges are doing; for a change still in progress with all of them copied, what it waits for. */
+    /** What the ranges are doing; for a change still in progress with all of them copied, what is left. */
     private static String progress(ChangeView c) {
         ChangeView.Totals t = c.totals();
         if ("IN_PROGRESS".equals(c.status()) && t.done() == t.streams()) {
-            return (t.streams() == 0 ? "nothing to copy" : "every range copied")
-                    + "; it ends once every live coordinator serves its last ring epoch";
+            String copied = t.streams() == 0 ? "nothing to copy" : "every range copied";
+            return c.tenantId() != null ? copied + "; it completes at its driver's next step"
+                    : copied + "; what is left is the hand-over and every live coordinator serving its epochs";
         }
         return t.streaming() + " streaming, " + t.pending() + " pending";
     }
