@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -36,7 +37,9 @@ import java.util.Set;
  *       returns that write or a successor; after a delete, nothing or a successor
  *       (<b>resurrected</b> otherwise); here and for <b>lost</b>, a version issued once a tombstone
  *       of the write was old enough to be purged counts as a successor: it starts the key afresh (a
- *       merge, by the version whose data won it);</li>
+ *       merge, by the version whose data won it); a delete undone after a node purged its tombstone
+ *       with no repair of its range finished in between, while the repair schedule ran, is the
+ *       operator's rule (repair within the gc grace), counted and not a violation;</li>
  *   <li><b>not causal</b>: a write issued after an acknowledged quorum write, without a causal
  *       context, dominates it (it read a quorum first, README "Versions and conflicts"), unless by the
  *       time the later write completed a tombstone that covers the earlier one, or wins over it or a
@@ -201,28 +204,31 @@ final class Checker {
     }
 
     /**
-     * Whether a delete's tombstone may have been purged by {@code by} while the repair schedule ran and
-     * yet recorded no repair of its key's range between the delete's acknowledgment and its tombstone's
-     * gc grace running out: a replica that missed the delete may then bring the key back. The README's
-     * rule, as Cassandra's: a range must be repaired within the gc grace. The schedule's period is a
-     * quarter of the grace here, so such a range went four periods unrepaired, and
+     * Whether, by {@code by}, a node purged a tombstone of the delete's key that covers the delete,
+     * while the repair schedule ran and no repair of the key's range finished between the delete's
+     * first attempt and that purge: a replica that missed the delete may then bring the key back. The
+     * README's rule, as Cassandra's: a range must be repaired within the gc grace. The schedule's
+     * period is a quarter of the grace here, so such a range went about four periods unrepaired, and
      * {@code PairDBRepairOverdue} (at 1.2 periods) told the operator (a run's faults can keep every
-     * repair from finishing that long). Counted and traced, not a violation. Without the schedule
-     * nothing excuses it: that is the defect a repair schedule exists to prevent (S4 in the README).
+     * repair from finishing that long). Counted and traced, not a violation. A repair counts when it
+     * made the range equal on all its replicas and asked PostgreSQL to record it, whether or not that
+     * reached the store. Without the schedule nothing excuses it: that is the defect a repair schedule
+     * exists to prevent (S4 in the README).
      */
     private boolean repairOverdue(History.Op w, long by) {
         if (w.kind != History.Kind.DELETE || !world.config().antiEntropy) {
             return false;
         }
-        long purgeable = (w.timestampMs + world.config().tombstoneGcGrace.toMillis() - Simulation.EPOCH_MILLIS) * 1000;
-        if (purgeable > by || world.history().repairedBetween(w.key, w.completedAt, purgeable)) {
+        OptionalLong purged = world.history().firstPurgeCovering(w.key, w.clock, by);
+        long from = firstAttempt(w);
+        if (purged.isEmpty() || world.history().repairedBetween(w.key, from, purged.getAsLong())) {
             return false;
         }
         if (repairOverdue.add(w)) {
             world.stats().resurrectionsAfterRepairOverdue++;
-            world.trace().line("check", w + ": its tombstone could be purged from " + Trace.time(purgeable).trim()
-                    + " and no repair of its range was recorded after it was acknowledged and before then: a replica"
-                    + " that missed it may bring the key back (repair overdue, the operator's rule)");
+            world.trace().line("check", w + ": a node purged its tombstone at " + Trace.time(purged.getAsLong()).trim()
+                    + " and no repair of its range finished between its first attempt and then: a replica that missed"
+                    + " it may bring the key back (repair overdue, the operator's rule)");
         }
         return true;
     }

@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -192,8 +193,24 @@ final class History {
         return first != null && first < at;
     }
 
-    /** A repair recorded in PostgreSQL that it made a tenant's range equal on all its replicas, at {@code at}. */
+    /** A repair made a tenant's range equal on all its replicas and asked PostgreSQL to record it, at {@code at}. */
     record RangeRepaired(TenantId tenant, TokenRange range, long at) {
+    }
+
+    /** A node purged a tombstone of the key with clock {@code clock} at {@code at}. */
+    record Purged(Key key, VectorClock clock, long at) {
+    }
+
+    private final List<Purged> purges = new ArrayList<>();
+
+    void purged(Key key, VectorClock clock, long at) {
+        purges.add(new Purged(key, clock, at));
+    }
+
+    /** When a node first purged, by {@code by}, a tombstone of the key whose clock covers {@code clock}. */
+    OptionalLong firstPurgeCovering(Key key, VectorClock clock, long by) {
+        return purges.stream().filter(p -> p.key().equals(key) && p.at() <= by && p.clock().covers(clock))
+                .mapToLong(Purged::at).min();
     }
 
     private final List<RangeRepaired> rangesRepaired = new ArrayList<>();
@@ -202,7 +219,7 @@ final class History {
         rangesRepaired.add(new RangeRepaired(tenant, range, at));
     }
 
-    /** Whether a repair recorded a range of the key's tenant holding its token within {@code (from, to]}. */
+    /** Whether a repair finished a range of the key's tenant holding its token within {@code (from, to]}. */
     boolean repairedBetween(Key key, long from, long to) {
         Token token = Token.forKey(key.tenant().value(), key.key());
         return rangesRepaired.stream().anyMatch(r -> r.tenant().equals(key.tenant()) && r.at() > from && r.at() <= to

@@ -9,6 +9,7 @@ import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeReplicationFactor;
+import io.pairdb.core.topology.ChangeType;
 import io.pairdb.core.topology.ReplicationChange;
 import io.pairdb.core.topology.StartOutcome;
 import io.pairdb.core.topology.TopologyChange;
@@ -28,6 +29,7 @@ final class Operator {
     private final Kernel kernel;
     private final SimConfig config;
     private final RandomGenerator random;
+    private long stopAtMicros = Long.MAX_VALUE;
 
     Operator(World world, RandomGenerator random) {
         this.world = world;
@@ -37,6 +39,7 @@ final class Operator {
     }
 
     void start(long stopAtMicros) {
+        this.stopAtMicros = stopAtMicros;
         kernel.nowAndThen(random, config.changeEvery, stopAtMicros, "operator", this::act);
     }
 
@@ -61,10 +64,18 @@ final class Operator {
      */
     private void createTenantWhileANodeJoins() {
         if (config.tenantBetweenPlanAndStart) {
-            // certain to land in the window: created while the add's start statement waits on PostgreSQL, with
-            // RF 1, whose one replica a missed stream leaves without its data
-            world.beforeNextNodeChangeStart(() -> createTenant(1));
-            addNode();
+            // in the window unless PostgreSQL is slow, failing or cut off: created (RF 1, whose one replica a missed
+            // stream leaves without its data) while the add's start statement waits; disarmed once the add is answered
+            joinCandidate().ifPresent(node -> {
+                world.beforeNextNodeChangeStart(() -> createTenant(1));
+                request("add " + node.id, p -> {
+                    try {
+                        return p.add(node);
+                    } finally {
+                        world.takeBeforeNextNodeChangeStart();
+                    }
+                });
+            });
             return;
         }
         createTenant();
@@ -72,37 +83,30 @@ final class Operator {
     }
 
     /**
-     * Asks for the change that makes a completed change's former owners replicas again: the added
-     * node removed, the removed node added again, the lowered RF raised back (nothing for a raise).
+     * Asks for the change that makes a completed change's former owners replicas again, if there is
+     * one: the added node removed, the lowered RF raised back. (A removal leaves nothing to clean up,
+     * and a raise gives its former owners nothing back.) Nothing once the fault phase is over.
+     *
+     * @return whether it asked for one
      */
-    void giveBack(ChangeId id) {
+    boolean giveBack(ChangeId id) {
         Optional<TopologyChange> found = world.stores().changes.find(id);
-        if (found.isEmpty()) {
-            return;
+        if (found.isEmpty() || kernel.now() >= stopAtMicros) {
+            return false;
         }
         TopologyChange change = found.get();
-        switch (change.type()) {
-            case ADD_NODE -> {
-                NodeId node = change.node().orElseThrow();
-                long normal = ring().stream().filter(n -> n.state() == NodeState.NORMAL).count();
-                if (normal > world.stores().tenants.list().stream().mapToInt(Tenant::writeReplicationFactor).max().orElse(1)) {
-                    request("remove " + node + " (giving its ranges back)", p -> p.remove(node, false));
-                }
-            }
-            case REMOVE_NODE -> {
-                SimNode node = world.nodes().get(change.node().orElseThrow());
-                if (!node.gone() && node.state() == SimNode.State.UP) {
-                    request("add " + node.id + " again (taking its ranges back)", p -> p.add(node));
-                }
-            }
-            case CHANGE_RF -> {
-                ReplicationChange rf = change.replication().orElseThrow();
-                if (rf.to() < rf.from()) {
-                    request("set RF of " + rf.tenant() + " back to " + rf.from(),
-                            p -> describe(p.changeRf(rf.tenant(), rf.from())));
-                }
-            }
+        if (change.type() == ChangeType.ADD_NODE && canRemoveANode()) {
+            NodeId node = change.node().orElseThrow();
+            request("remove " + node + " (giving its ranges back)", p -> p.remove(node, false));
+            return true;
         }
+        if (change.type() == ChangeType.CHANGE_RF && change.replication().orElseThrow().to()
+                < change.replication().orElseThrow().from()) {
+            ReplicationChange rf = change.replication().orElseThrow();
+            request("set RF of " + rf.tenant() + " back to " + rf.from(), p -> describe(p.changeRf(rf.tenant(), rf.from())));
+            return true;
+        }
+        return false;
     }
 
     private List<StorageNode> ring() {
@@ -110,16 +114,22 @@ final class Operator {
     }
 
     private void addNode() {
+        joinCandidate().ifPresent(node -> request("add " + node.id, p -> p.add(node)));
+    }
+
+    private Optional<SimNode> joinCandidate() {
         List<SimNode> candidates = world.nodes().values().stream()
                 .filter(n -> !n.gone() && n.state() == SimNode.State.UP)
                 .filter(n -> ring().stream().noneMatch(s -> s.id().equals(n.id)
                         && (s.state() != NodeState.LEFT || !config.readdLeftNodes)))
                 .toList();
-        if (candidates.isEmpty()) {
-            return;
-        }
-        SimNode node = candidates.get(random.nextInt(candidates.size()));
-        request("add " + node.id, p -> p.add(node));
+        return candidates.isEmpty() ? Optional.empty() : Optional.of(candidates.get(random.nextInt(candidates.size())));
+    }
+
+    /** Whether a node can leave: more NORMAL nodes than the largest RF. */
+    private boolean canRemoveANode() {
+        long normal = ring().stream().filter(n -> n.state() == NodeState.NORMAL).count();
+        return normal > world.stores().tenants.list().stream().mapToInt(Tenant::writeReplicationFactor).max().orElse(1);
     }
 
     private void removeNode(boolean force) {
@@ -128,8 +138,7 @@ final class Operator {
             SimNode node = world.nodes().get(n.id());
             return force ? node.state() == SimNode.State.CRASHED : node.state() == SimNode.State.UP;
         }).toList();
-        int largestRf = world.stores().tenants.list().stream().mapToInt(Tenant::writeReplicationFactor).max().orElse(1);
-        if (candidates.isEmpty() || normal.size() <= largestRf) {
+        if (candidates.isEmpty() || !canRemoveANode()) {
             // a forced removal may leave fewer nodes than an RF, which makes its tenant unavailable by design;
             // it still can when another removal completes before this one starts (Checker.naturalReplicas)
             return;

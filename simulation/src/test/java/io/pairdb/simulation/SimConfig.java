@@ -127,9 +127,10 @@ final class SimConfig {
      */
     boolean tenantBetweenPlanAndStart;
     /**
-     * Whether the first range a cleanup marks for deletion waits 15 s before its delete is sent (a slow
-     * PostgreSQL answer), while the operator asks for the change that gives the range back to its
-     * former owner (issue 13 item 2: cleanup and changes exclude each other).
+     * Whether, once in the fault phase, a range a cleanup marks for deletion waits 15 s before its delete
+     * is sent (a slow PostgreSQL answer), while the operator asks for the change that gives the range
+     * back to its former owner: the added node removed, or a lowered RF raised back (issue 13 item 2:
+     * cleanup and changes exclude each other).
      */
     boolean changeDuringSlowDelete;
     Duration changeEvery;
@@ -278,9 +279,8 @@ final class SimConfig {
         // 6e50376: crashes, cut-offs and a 48 s pause kept both away for 126 s of a 97 s grace), and a replica that
         // missed a delete brings the key back: the operator's rule, as for nodes away longer than the grace
         c.longCoordinatorPauses = c.tombstoneGcGrace.toDays() >= 1;
-        // drawn last, so that the runs without it stay what they were for a given seed
+        // drawn last, so that the runs without them stay what they were for a given seed
         c.tenantBetweenPlanAndStart = c.createTenants && c.addNodes && random.nextBoolean();
-        // drawn last, so that the runs without it stay what they were for a given seed
         c.changeDuringSlowDelete = c.changesTopology() && random.nextInt(3) == 0;
 
         open.exclude(c);

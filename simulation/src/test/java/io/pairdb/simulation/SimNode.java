@@ -212,11 +212,12 @@ final class SimNode {
         return doomed.size();
     }
 
-    /** Drops tombstones written before {@code cutoffMillis}; returns how many went. */
-    int purgeTombstones(long cutoffMillis) {
-        int before = data.size();
-        data.values().removeIf(e -> e.version().tombstone() && e.version().timestampMs() < cutoffMillis);
-        return before - data.size();
+    /** Drops tombstones written before {@code cutoffMillis}; returns those that went. */
+    List<Entry> purgeTombstones(long cutoffMillis) {
+        List<Entry> purged = data.values().stream()
+                .filter(e -> e.version().tombstone() && e.version().timestampMs() < cutoffMillis).toList();
+        purged.forEach(e -> data.remove(e.position()));
+        return purged;
     }
 
     long keyCount() {

@@ -3,6 +3,7 @@ package io.pairdb.simulation;
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.port.StorageRanges;
 import io.pairdb.core.read.ReadCommand;
 import io.pairdb.core.read.ReadOutcome;
 import io.pairdb.core.replication.ConsistencyLevel;
@@ -132,9 +133,11 @@ final class Simulation {
             @Override
             public void run() {
                 long cutoff = EPOCH_MILLIS + kernel.nowMillis() - world.config().tombstoneGcGrace.toMillis();
-                int purged = node.purgeTombstones(cutoff);
-                if (purged > 0) {
-                    world.trace().line(node.endpoint, "purged " + purged + " tombstones");
+                List<StorageRanges.Entry> purged = node.purgeTombstones(cutoff);
+                purged.forEach(e -> world.history().purged(new History.Key(e.tenant(), e.key()), e.version().clock(),
+                        kernel.now()));
+                if (!purged.isEmpty()) {
+                    world.trace().line(node.endpoint, "purged " + purged.size() + " tombstones");
                 }
                 kernel.after(interval, process, "tombstone gc", this);
             }

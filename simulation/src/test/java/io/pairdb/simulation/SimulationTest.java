@@ -84,9 +84,7 @@ class SimulationTest {
      * 454109: a tenant of RF 1 created while a node joined had no stream in the change; the joining
      * node took its writes as a pending replica, then lost its disk after the hand-over; the change
      * copied its 48 streams again, none of them the new tenant's, and ended. A tenant is now not
-     * created while a node joins or leaves. Since the plan-to-start window was added (SimConfig
-     * tenantBetweenPlanAndStart), 454109 and 417475 draw it: their tenant is now created while the add's
-     * start waits, and the paths above no longer run.
+     * created while a node joins or leaves.
      * 470237: an RF 1 tenant's raise to 2 copied a range to its new replica, the one natural replica
      * then lost its disk, and the raise failed; the checker counted the new replica's copy as
      * surviving (a copy only on a replica an RF raise adds now survives only if the raise completes).
@@ -136,15 +134,16 @@ class SimulationTest {
      * gc grace ran out, and the nodes purged the tombstones. The checker called it `resurrected`; it is
      * the operator's rule (repair within the gc grace, told by PairDBRepairOverdue), now counted, not a
      * violation, while the repair schedule runs.
-     * 334: the teeth of 13.2 (cleanup and changes exclude each other through PostgreSQL). With the
-     * in-memory cleanup store's two checks reverted (a start refused while a range's delete runs, a
-     * delete refused once the ring moved), cleanups deleted ranges while a removal streamed, and a read
-     * at `one` found nothing after a write at `all`: the first of 1..2000 to catch it.
      */
+    // A seed found before a fault was added may draw it (each new one is drawn last, so seeds that do not
+    // keep their runs) and then take another path than the one described. Of these, the plan-to-start
+    // window (2026-12-06) is drawn by 603, 11284, 69501, 420209, 454109 and 417475, and the change during a
+    // slow cleanup delete by 205, 1856, 2166, 20184, 60595, 65269, 71122, 150297, 417475, 420209, 454109,
+    // 470237, 471136, 31350 and 1340236. They still run, as seeds whose runs once broke a promise.
     static final long[] REGRESSION_SEEDS = {205, 603, 753, 804, 1614, 1856, 2166, 2518, 11284, 20184, 50469, 60595,
         62251, 63316, 65269, 69501, 71122, 1200, 1732, 73055, 73404, 150297,
         467467, 417475, 418899, 420209, 453662, 404173, 454109, 470237, 481776, 471136, 501489, 2105, 31350, 1006834, 1059987, 1014094, 1019811,
-        1340236, 1310, 29827, 51566, 1677236, 334};
+        1340236, 1310, 29827, 51566, 1677236};
 
     private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
 
@@ -183,7 +182,7 @@ class SimulationTest {
         assertThat(r.passed()).as(failure(r)).isTrue();
         assertThat(r.stats().resurrectionsAfterRepairOverdue).isEqualTo(1);
         assertThat(trace.all()).anyMatch(line -> line.contains(" check: ") && line.contains("delete t1/h3")
-                && line.contains("no repair of its range was recorded after it was acknowledged"));
+                && line.contains("no repair of its range finished between its first attempt and then"));
     }
 
     @Test

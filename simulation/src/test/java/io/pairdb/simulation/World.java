@@ -131,13 +131,13 @@ final class World {
         return operator;
     }
 
-    /** Whether this is the run's first cleanup delete to be held (see SimConfig#changeDuringSlowDelete). */
-    boolean takeSlowDelete() {
-        if (!config.changeDuringSlowDelete || slowDeleteTaken) {
-            return false;
-        }
+    /** Whether the run still holds a cleanup delete back (see SimConfig#changeDuringSlowDelete). */
+    boolean slowDeleteWanted() {
+        return config.changeDuringSlowDelete && !slowDeleteTaken;
+    }
+
+    void slowDeleteTaken() {
         slowDeleteTaken = true;
-        return true;
     }
 
     /** Runs {@code action} when the next node change's start statement reaches PostgreSQL, which then waits. */
