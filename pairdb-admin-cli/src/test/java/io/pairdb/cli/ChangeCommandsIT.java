@@ -171,12 +171,12 @@ class ChangeCommandsIT {
         assertThat(nothing.exitCode()).as(nothing.toString()).isZero();
         assertThat(copied.exitCode()).as(copied.toString()).isZero();
         assertThat(raised.exitCode()).as(raised.toString()).isZero();
-        assertThat(nothing.stdout()).contains("PROGRESS       0/0 ranges (100.0%): nothing to copy; what is left is the"
-                + " hand-over and every live coordinator serving its epochs\n");
-        assertThat(copied.stdout()).contains("PROGRESS       3/3 ranges (100.0%): every range copied; what is left is the"
-                + " hand-over and every live coordinator serving its epochs\n");
-        assertThat(raised.stdout()).contains("PROGRESS       2/2 ranges (100.0%): every range copied; it completes at its"
-                + " driver's next step\n");
+        assertThat(nothing.stdout()).contains("PROGRESS       0/0 ranges (100.0%): nothing to copy; what is left: its"
+                + " targets confirmed, the hand-over if not made yet, and every live coordinator serving its epochs\n");
+        assertThat(copied.stdout()).contains("PROGRESS       3/3 ranges (100.0%): every range copied; what is left: its"
+                + " targets confirmed, the hand-over if not made yet, and every live coordinator serving its epochs\n");
+        assertThat(raised.stdout()).contains("PROGRESS       2/2 ranges (100.0%): every range copied; it completes once its"
+                + " driver finds every target still holds its copies\n");
     }
 
     @Test

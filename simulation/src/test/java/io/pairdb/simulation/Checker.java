@@ -210,10 +210,11 @@ final class Checker {
      * README's rule, as Cassandra's: a range must be repaired within the gc grace. The schedule's
      * period is a quarter of the grace here, so such a range went about four periods unrepaired, and
      * {@code PairDBRepairOverdue} (at 1.2 periods) told the operator (a run's faults can keep every
-     * repair from finishing that long). Counted and traced, not a violation. A repair counts when it
-     * made the range equal on all its replicas and asked PostgreSQL to record it, whether or not that
-     * reached the store. Without the schedule nothing excuses it: that is the defect a repair schedule
-     * exists to prevent (S4 in the README).
+     * repair from finishing that long). Counted and traced, not a violation. A repair counts when its
+     * comparison began after the delete's first attempt and it made the range equal on all its
+     * replicas and asked for its record before the purge, whether or not PostgreSQL took the record.
+     * Without the schedule nothing excuses it: that is the defect a repair schedule exists to prevent
+     * (S4 in the README).
      */
     private boolean repairOverdue(History.Op w, long by) {
         if (w.kind != History.Kind.DELETE || !world.config().antiEntropy) {
@@ -227,8 +228,8 @@ final class Checker {
         if (repairOverdue.add(w)) {
             world.stats().resurrectionsAfterRepairOverdue++;
             world.trace().line("check", w + ": a node purged its tombstone at " + Trace.time(purged.getAsLong()).trim()
-                    + " and no repair of its range finished between its first attempt and then: a replica that missed"
-                    + " it may bring the key back (repair overdue, the operator's rule)");
+                    + " and no repair of its range began after its first attempt and finished by then: a replica that"
+                    + " missed it may bring the key back (repair overdue, the operator's rule)");
         }
         return true;
     }

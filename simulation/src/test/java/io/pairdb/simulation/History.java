@@ -193,8 +193,11 @@ final class History {
         return first != null && first < at;
     }
 
-    /** A repair made a tenant's range equal on all its replicas and asked PostgreSQL to record it, at {@code at}. */
-    record RangeRepaired(TenantId tenant, TokenRange range, long at) {
+    /**
+     * A repair whose comparison began at {@code began} made a tenant's range equal on all its replicas
+     * and asked PostgreSQL to record it at {@code finished}.
+     */
+    record RangeRepaired(TenantId tenant, TokenRange range, long began, long finished) {
     }
 
     /** A node purged a tombstone of the key with clock {@code clock} at {@code at}. */
@@ -215,15 +218,15 @@ final class History {
 
     private final List<RangeRepaired> rangesRepaired = new ArrayList<>();
 
-    void rangeRepaired(TenantId tenant, TokenRange range, long at) {
-        rangesRepaired.add(new RangeRepaired(tenant, range, at));
+    void rangeRepaired(TenantId tenant, TokenRange range, long began, long finished) {
+        rangesRepaired.add(new RangeRepaired(tenant, range, began, finished));
     }
 
-    /** Whether a repair finished a range of the key's tenant holding its token within {@code (from, to]}. */
+    /** Whether a repair of a range of the key's tenant holding its token began at or after {@code from} and finished by {@code to}. */
     boolean repairedBetween(Key key, long from, long to) {
         Token token = Token.forKey(key.tenant().value(), key.key());
-        return rangesRepaired.stream().anyMatch(r -> r.tenant().equals(key.tenant()) && r.at() > from && r.at() <= to
-                && r.range().contains(token));
+        return rangesRepaired.stream().anyMatch(r -> r.tenant().equals(key.tenant()) && r.began() >= from
+                && r.finished() <= to && r.range().contains(token));
     }
 
     /** A node ignored a version of the key as dominated, though it would have won had they been concurrent. */

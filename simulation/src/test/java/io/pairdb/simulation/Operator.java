@@ -65,17 +65,17 @@ final class Operator {
     private void createTenantWhileANodeJoins() {
         if (config.tenantBetweenPlanAndStart) {
             // in the window unless PostgreSQL is slow, failing or cut off: created (RF 1, whose one replica a missed
-            // stream leaves without its data) while the add's start statement waits; disarmed once the add is answered
-            joinCandidate().ifPresent(node -> {
-                world.beforeNextNodeChangeStart(() -> createTenant(1));
-                request("add " + node.id, p -> {
-                    try {
-                        return p.add(node);
-                    } finally {
-                        world.takeBeforeNextNodeChangeStart();
-                    }
-                });
-            });
+            // stream leaves without its data) while the add's start statement waits; armed as the add is sent, and
+            // disarmed once it is answered
+            joinCandidate().ifPresent(node -> request("add " + node.id, p -> {
+                Runnable create = () -> createTenant(1);
+                world.beforeNextNodeChangeStart(create);
+                try {
+                    return p.add(node);
+                } finally {
+                    world.disarmNodeChangeStart(create);
+                }
+            }));
             return;
         }
         createTenant();
@@ -97,14 +97,13 @@ final class Operator {
         TopologyChange change = found.get();
         if (change.type() == ChangeType.ADD_NODE && canRemoveANode()) {
             NodeId node = change.node().orElseThrow();
-            request("remove " + node + " (giving its ranges back)", p -> p.remove(node, false));
-            return true;
+            return request("remove " + node + " (giving its ranges back)", p -> p.remove(node, false));
         }
         if (change.type() == ChangeType.CHANGE_RF && change.replication().orElseThrow().to()
                 < change.replication().orElseThrow().from()) {
             ReplicationChange rf = change.replication().orElseThrow();
-            request("set RF of " + rf.tenant() + " back to " + rf.from(), p -> describe(p.changeRf(rf.tenant(), rf.from())));
-            return true;
+            return request("set RF of " + rf.tenant() + " back to " + rf.from(),
+                    p -> describe(p.changeRf(rf.tenant(), rf.from())));
         }
         return false;
     }
@@ -186,10 +185,10 @@ final class Operator {
     }
 
     /** Sends the request to a coordinator that serves, on its own process (the call may wait). */
-    private void request(String what, Function<SimCoordinator.Process, Object> call) {
+    private boolean request(String what, Function<SimCoordinator.Process, Object> call) {
         List<SimCoordinator.Process> serving = world.coordinators().stream().flatMap(c -> c.serving().stream()).toList();
         if (serving.isEmpty()) {
-            return;
+            return false;
         }
         SimCoordinator.Process p = serving.get(random.nextInt(serving.size()));
         kernel.after(world.network().delay(), p.owner, "operator: " + what, () -> {
@@ -206,5 +205,6 @@ final class Operator {
             }
             world.trace().line("operator", what + ": " + Optional.ofNullable(outcome).orElse("done"));
         });
+        return true;
     }
 }

@@ -179,7 +179,7 @@ final class SimCoordinator {
         }
 
         private void boot() {
-            stores = new StoreClients(world, owner, endpoint);
+            stores = new StoreClients(world, owner, endpoint, clock);
             storage = new SimStorage(world, owner, endpoint, () -> clockLease == null ? null : clockLease.lastId());
             ids = stores.ids();
             try {

@@ -130,10 +130,10 @@ class SimulationTest {
      * to stream is now driven like any other).
      * 51566, 1677236 (the 56 000-seed run of 2026-12-06): a delete acknowledged at `quorum` (51566) or
      * `one` (1677236) missed a replica; faults (coordinators cut off from PostgreSQL or finding it
-     * failing, replicas not answering) kept every repair of its range from being recorded before the
-     * gc grace ran out, and the nodes purged the tombstones. The checker called it `resurrected`; it is
-     * the operator's rule (repair within the gc grace, told by PairDBRepairOverdue), now counted, not a
-     * violation, while the repair schedule runs.
+     * failing, replicas not answering) kept every repair of its range from finishing before the nodes
+     * purged its tombstone. The checker called it `resurrected`; it is the operator's rule (repair
+     * within the gc grace, told by PairDBRepairOverdue), now counted, not a violation, while the repair
+     * schedule runs.
      */
     // A seed found before a fault was added may draw it (each new one is drawn last, so seeds that do not
     // keep their runs) and then take another path than the one described. Of these, the plan-to-start
@@ -182,7 +182,7 @@ class SimulationTest {
         assertThat(r.passed()).as(failure(r)).isTrue();
         assertThat(r.stats().resurrectionsAfterRepairOverdue).isEqualTo(1);
         assertThat(trace.all()).anyMatch(line -> line.contains(" check: ") && line.contains("delete t1/h3")
-                && line.contains("no repair of its range finished between its first attempt and then"));
+                && line.contains("no repair of its range began after its first attempt and finished by then"));
     }
 
     @Test

@@ -63,9 +63,12 @@ final class StoreClients {
     private final Kernel kernel;
     private final Kernel.Owner caller;
     private final String from;
+    /** The calling coordinator's clock, to tell when something it timed happened. */
+    private final io.pairdb.core.port.Clock clock;
 
-    StoreClients(World world, Kernel.Owner caller, String from) {
+    StoreClients(World world, Kernel.Owner caller, String from, io.pairdb.core.port.Clock clock) {
         this.world = world;
+        this.clock = clock;
         this.kernel = world.kernel();
         this.caller = caller;
         this.from = from;
@@ -410,8 +413,10 @@ final class StoreClients {
                                               Optional<Instant> repairedAsOf, long keysRepaired, long bytesMoved,
                                               Duration lease) {
                 if (repairedAsOf.isPresent()) {
-                    // the range is equal on all its replicas now, whether or not the record reaches the store
-                    world.history().rangeRepaired(range.tenant(), range.range(), kernel.now());
+                    // the range is equal on all its replicas now, whether or not the record reaches the store, for
+                    // what was acknowledged before its comparison began (as of then by the coordinator's clock)
+                    long began = kernel.now() - (clock.nowMillis() - repairedAsOf.get().toEpochMilli()) * 1000;
+                    world.history().rangeRepaired(range.tenant(), range.range(), began, kernel.now());
                 }
                 return postgres("record a repaired range",
                         () -> store.rangeDone(id, owner, range, repairedAsOf, keysRepaired, bytesMoved, lease));

@@ -24,7 +24,7 @@ final class World {
         /** Versions a node ignored as dominated though they beat what it held by timestamp (see S3). */
         int dominatedButNewer;
         int changesStarted;
-        /** Acknowledged deletes undone after no repair of their range ran within the gc grace (see Checker). */
+        /** Acknowledged deletes undone after a purge with no repair of their range in between (see Checker). */
         int resurrectionsAfterRepairOverdue;
         final List<TopologyChange> changesEnded = new ArrayList<>();
     }
@@ -143,6 +143,13 @@ final class World {
     /** Runs {@code action} when the next node change's start statement reaches PostgreSQL, which then waits. */
     void beforeNextNodeChangeStart(Runnable action) {
         beforeNextNodeChangeStart = action;
+    }
+
+    /** Disarms {@code action} if it still waits for a node change's start. */
+    void disarmNodeChangeStart(Runnable action) {
+        if (beforeNextNodeChangeStart == action) {
+            beforeNextNodeChangeStart = null;
+        }
     }
 
     /** The action waiting for the next node change's start, taken (or null). */

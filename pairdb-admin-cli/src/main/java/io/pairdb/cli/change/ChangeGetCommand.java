@@ -58,8 +58,10 @@ final class ChangeGetCommand implements Callable<Integer> {
         ChangeView.Totals t = c.totals();
         if ("IN_PROGRESS".equals(c.status()) && t.done() == t.streams()) {
             String copied = t.streams() == 0 ? "nothing to copy" : "every range copied";
-            return c.tenantId() != null ? copied + "; it completes at its driver's next step"
-                    : copied + "; what is left is the hand-over and every live coordinator serving its epochs";
+            return c.tenantId() != null
+                    ? copied + "; it completes once its driver finds every target still holds its copies"
+                    : copied + "; what is left: its targets confirmed, the hand-over if not made yet, and every live"
+                            + " coordinator serving its epochs";
         }
         return t.streaming() + " streaming, " + t.pending() + " pending";
     }
