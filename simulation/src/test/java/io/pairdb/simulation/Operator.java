@@ -99,10 +99,9 @@ final class Operator {
             NodeId node = change.node().orElseThrow();
             return request("remove " + node + " (giving its ranges back)", p -> p.remove(node, false));
         }
-        if (change.type() == ChangeType.CHANGE_RF && change.replication().orElseThrow().to()
-                < change.replication().orElseThrow().from()) {
+        if (change.type() == ChangeType.CHANGE_RF) {
             ReplicationChange rf = change.replication().orElseThrow();
-            return request("set RF of " + rf.tenant() + " back to " + rf.from(),
+            return rf.to() < rf.from() && request("set RF of " + rf.tenant() + " back to " + rf.from(),
                     p -> describe(p.changeRf(rf.tenant(), rf.from())));
         }
         return false;

@@ -122,8 +122,8 @@ final class SimConfig {
     boolean createTenants;
     /**
      * Whether a tenant created while a node joins lands between the change's plan and its start: the
-     * start statement waits on a slow PostgreSQL while another coordinator creates an RF 1 tenant
-     * (issue 13 item 7).
+     * start statement waits 3 s on a slow PostgreSQL while the operator creates an RF 1 tenant through
+     * another request (issue 13 item 7).
      */
     boolean tenantBetweenPlanAndStart;
     /**
