@@ -108,6 +108,69 @@ class LimitsIT {
     }
 
     @Test
+    void aCallWhoseDeadlineIsShorterThanTheQueueAheadOfItIsShedAtOnceOneWithTimeEnoughIsTaken() {
+        Map<String, Object> settings = new java.util.HashMap<>(LONG_WRITES);
+        settings.put("pairdb.limits.overload-retry-after", "750ms");
+        // a long window, so that the rate of the answers below is still what the window holds when the probes come
+        settings.put("pairdb.limits.answer-rate-window", "120s");
+        settings.put("pairdb.limits.answer-rate-min-answers", 20);
+        try (InProcessCoordinator coordinator = InProcessCoordinator.start(3, settings)) {
+            var async = CoordinatorServiceGrpc.newFutureStub(coordinator.channel);
+            StatusRuntimeException early = catchThrowableOfType(StatusRuntimeException.class, () -> {
+                holdStorage(coordinator, HELD);
+                List<ListenableFuture<WriteKeyValueResponse>> queue = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    queue.add(async.withDeadlineAfter(HELD.toSeconds(), TimeUnit.SECONDS).writeKeyValue(write("q" + i, 10)));
+                }
+                waiting().until(() -> inFlight(coordinator) == 5);
+                try {
+                    coordinator.data().withDeadlineAfter(1, TimeUnit.SECONDS).writeKeyValue(write("early", 10));
+                } finally {
+                    queue.forEach(f -> f.cancel(true));
+                    waiting().until(() -> inFlight(coordinator) == 0);
+                    holdStorage(coordinator, Duration.ZERO);
+                }
+            });
+            assertThat(early).as("the early call failed").isNotNull();
+            assertThat(early.getStatus().getCode()).as("too few answers yet to know the rate: the call is taken")
+                    .isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+
+            // 20 answers in a 120 s window: about 6 s a call, whatever this machine's speed
+            for (int i = 0; i < 20; i++) {
+                assertThat(coordinator.data().writeKeyValue(write("warm-" + i, 10)).getSuccess()).isTrue();
+            }
+            holdStorage(coordinator, HELD);
+            List<ListenableFuture<WriteKeyValueResponse>> held = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                held.add(async.withDeadlineAfter(HELD.toSeconds(), TimeUnit.SECONDS).writeKeyValue(write("held-" + i, 10)));
+            }
+            waiting().until(() -> inFlight(coordinator) == 5);
+
+            // five calls ahead at that rate take far longer than 5 s: shed at once
+            long start = System.nanoTime();
+            StatusRuntimeException late = catchThrowableOfType(StatusRuntimeException.class, () -> coordinator.data()
+                    .withDeadlineAfter(5, TimeUnit.SECONDS).writeKeyValue(write("late", 10)));
+            assertShed(late, "deadline");
+            assertThat(late.getStatus().getDescription()).contains("5 calls ahead").contains("ms left of its deadline");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("answered before its deadline")
+                    .isLessThan(Duration.ofSeconds(5));
+            assertThat(coordinator.context.getBean(MeterRegistry.class).get("coordinator.requests.shed")
+                    .tag("operation", "WriteKeyValue").tag("limit", "deadline").counter().count()).isEqualTo(1.0);
+
+            // a call with time enough, and one with no deadline, are taken
+            held.add(async.withDeadlineAfter(HELD.toSeconds(), TimeUnit.SECONDS).writeKeyValue(write("in-time", 10)));
+            held.add(async.writeKeyValue(write("no-deadline", 10)));
+            waiting().until(() -> inFlight(coordinator) == 7);
+            assertThat(held).noneMatch(java.util.concurrent.Future::isDone);
+
+            held.forEach(f -> f.cancel(true));
+            waiting().until(() -> inFlight(coordinator) == 0);
+            holdStorage(coordinator, Duration.ZERO);
+            assertThat(coordinator.data().writeKeyValue(write("after", 10)).getSuccess()).isTrue();
+        }
+    }
+
+    @Test
     void aConnectionGetsNoMoreConcurrentCallsThanConfigured() {
         Map<String, Object> settings = new java.util.HashMap<>(LONG_WRITES);
         settings.put("pairdb.limits.max-concurrent-calls-per-connection", 2);

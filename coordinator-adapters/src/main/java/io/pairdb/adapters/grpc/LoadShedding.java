@@ -1,6 +1,8 @@
 package io.pairdb.adapters.grpc;
 
 import com.google.protobuf.MessageLite;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -13,6 +15,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.order.Ordered;
+import io.pairdb.core.limits.DeadlineAdmission;
+import io.pairdb.core.limits.DeadlineAdmission.Verdict;
 import io.pairdb.core.limits.LoadBound;
 import io.pairdb.core.limits.LoadBound.Admission;
 import java.time.Duration;
@@ -20,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,6 +37,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * holds its share until it is answered or cancelled. Calls to the exempt services (health) are
  * never counted nor shed, so probes stay answerable under overload.
  *
+ * <p>With a {@link DeadlineAdmission}, a call within the bound is shed too (limit {@code deadline})
+ * when what is left of its deadline is shorter than the calls in flight ahead of it take to be
+ * answered at the recent rate: it would most likely end {@code DEADLINE_EXCEEDED} after taking
+ * its share of the machine from calls that can still meet theirs. Calls without a deadline are
+ * never shed for it.
+ *
  * <p>Metrics: {@code coordinator_requests_shed_total{operation,limit}},
  * {@code coordinator_requests_in_flight} and {@code coordinator_request_bytes_in_flight}.
  */
@@ -42,16 +53,21 @@ public final class LoadShedding implements ServerInterceptor, Ordered {
     private static final int ORDER = 50;
 
     private final LoadBound bound;
+    private final DeadlineAdmission deadlines;
     private final Duration retryAfter;
     private final Set<String> exemptServices;
     private final MeterRegistry registry;
 
     /**
+     * @param deadlines      judges whether a call can still meet its deadline; {@code null}: calls are
+     *                       not shed for their deadline
      * @param retryAfter     the delay the {@code RetryInfo} of a shed call suggests
      * @param exemptServices gRPC service names whose calls are never counted nor shed
      */
-    public LoadShedding(LoadBound bound, Duration retryAfter, Set<String> exemptServices, MeterRegistry registry) {
+    public LoadShedding(LoadBound bound, DeadlineAdmission deadlines, Duration retryAfter, Set<String> exemptServices,
+                        MeterRegistry registry) {
         this.bound = Objects.requireNonNull(bound, "bound");
+        this.deadlines = deadlines;
         this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
         this.exemptServices = Set.copyOf(exemptServices);
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -75,10 +91,11 @@ public final class LoadShedding implements ServerInterceptor, Ordered {
             return next.startCall(call, headers);
         }
         if (bound.admitRequest() instanceof Admission.Refused refused) {
-            StatusRuntimeException error = shed(call, refused);
-            call.close(error.getStatus(), error.getTrailers());
-            return new ServerCall.Listener<>() {
-            };
+            return refuse(call, shed(call, refused));
+        }
+        if (tooLate() instanceof Verdict.TooLate late) {
+            bound.releaseRequest();
+            return refuse(call, shed(call, late));
         }
         Share share = new Share();
         ServerCall<Q, R> counted = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
@@ -135,17 +152,45 @@ public final class LoadShedding implements ServerInterceptor, Ordered {
         };
     }
 
+    /** Whether the call about to start, admitted by the bound, can still meet its deadline. */
+    private Verdict tooLate() {
+        Deadline deadline = Context.current().getDeadline();
+        if (deadlines == null || deadline == null) {
+            return null;
+        }
+        // the calls ahead: those in flight besides this one, which the bound has just counted
+        return deadlines.judge(bound.requestsInFlight() - 1L, deadline.timeRemaining(TimeUnit.NANOSECONDS),
+                System.nanoTime());
+    }
+
+    private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, StatusRuntimeException error) {
+        call.close(error.getStatus(), error.getTrailers());
+        return new ServerCall.Listener<>() {
+        };
+    }
+
     private StatusRuntimeException shed(ServerCall<?, ?> call, Admission.Refused refused) {
         String limit = refused.limit().name().toLowerCase(Locale.ROOT);
+        String what = refused.limit() == LoadBound.Limit.REQUESTS ? "requests" : "request bytes";
+        return shed(call, limit, "the coordinator is overloaded (" + refused.inFlight() + " " + what
+                + " in flight, at most " + refused.max() + ")");
+    }
+
+    private StatusRuntimeException shed(ServerCall<?, ?> call, Verdict.TooLate late) {
+        return shed(call, "deadline", "the coordinator is overloaded: the " + late.callsAhead()
+                + " calls ahead of this one take about " + late.expectedWait().toMillis()
+                + " ms to be answered at the recent rate, longer than the " + late.remaining().toMillis()
+                + " ms left of its deadline");
+    }
+
+    private StatusRuntimeException shed(ServerCall<?, ?> call, String limit, String why) {
         Counter.builder("coordinator.requests.shed")
                 .description("Calls answered RESOURCE_EXHAUSTED/OVERLOADED because the coordinator had no room for them")
                 .tag("operation", call.getMethodDescriptor().getBareMethodName())
                 .tag("limit", limit)
                 .register(registry).increment();
-        String what = refused.limit() == LoadBound.Limit.REQUESTS ? "requests" : "request bytes";
         return GrpcErrors.retryLater(Status.Code.RESOURCE_EXHAUSTED, OVERLOADED,
-                "the coordinator is overloaded (" + refused.inFlight() + " " + what + " in flight, at most "
-                        + refused.max() + "); retry after " + retryAfter.toMillis() + " ms, or on another coordinator",
+                why + "; retry after " + retryAfter.toMillis() + " ms, or on another coordinator",
                 Map.of("limit", limit), retryAfter);
     }
 
@@ -165,6 +210,9 @@ public final class LoadShedding implements ServerInterceptor, Ordered {
         void release() {
             if (released.compareAndSet(false, true)) {
                 bound.releaseRequest();
+                if (deadlines != null) {
+                    deadlines.answered(System.nanoTime());
+                }
                 bound.releaseBytes(bytes.getAndSet(0));
             }
         }

@@ -13,6 +13,9 @@ public class LimitsProperties {
     private int maxRequestsInFlight = 1000;
     private long maxRequestBytesInFlight = 64L * 1024 * 1024;
     private Duration overloadRetryAfter = Duration.ofMillis(200);
+    private boolean shedCallsPastDeadline = true;
+    private Duration answerRateWindow = Duration.ofSeconds(1);
+    private int answerRateMinAnswers = 50;
     private int maxInboundMetadataBytes = 8192;
     private int maxConcurrentCallsPerConnection = 200;
     private Duration maxConnectionAge = Duration.ofMinutes(30);
@@ -118,5 +121,35 @@ public class LimitsProperties {
 
     public void setResetStreamsWindow(Duration resetStreamsWindow) {
         this.resetStreamsWindow = resetStreamsWindow;
+    }
+
+    /**
+     * Whether a call is shed when what is left of its deadline is shorter than the calls ahead of it
+     * take to be answered at the recent rate.
+     */
+    public boolean isShedCallsPastDeadline() {
+        return shedCallsPastDeadline;
+    }
+
+    public void setShedCallsPastDeadline(boolean shedCallsPastDeadline) {
+        this.shedCallsPastDeadline = shedCallsPastDeadline;
+    }
+
+    /** How far back the rate of answered calls is counted, for shedding calls past their deadline. */
+    public Duration getAnswerRateWindow() {
+        return answerRateWindow;
+    }
+
+    public void setAnswerRateWindow(Duration answerRateWindow) {
+        this.answerRateWindow = answerRateWindow;
+    }
+
+    /** Answers the rate window must hold before calls are shed for their deadline. */
+    public int getAnswerRateMinAnswers() {
+        return answerRateMinAnswers;
+    }
+
+    public void setAnswerRateMinAnswers(int answerRateMinAnswers) {
+        this.answerRateMinAnswers = answerRateMinAnswers;
     }
 }

@@ -18,6 +18,7 @@ import io.pairdb.core.port.TenantRateLimiter;
 import io.pairdb.core.tenant.TenantService;
 import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.LimitsProperties;
+import io.pairdb.core.limits.DeadlineAdmission;
 import io.pairdb.core.limits.LoadBound;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -42,8 +43,18 @@ public class LimitsFactory {
                     : "pairdb.limits.max-request-bytes-in-flight", e.getMessage());
         }
         positive("pairdb.limits.overload-retry-after", p.getOverloadRetryAfter());
-        return new LoadShedding(new LoadBound(settings), p.getOverloadRetryAfter(), Set.of(HealthGrpc.SERVICE_NAME),
-                registry);
+        DeadlineAdmission deadlines = null;
+        if (p.isShedCallsPastDeadline()) {
+            try {
+                deadlines = new DeadlineAdmission(new DeadlineAdmission.Settings(p.getAnswerRateWindow(),
+                        p.getAnswerRateMinAnswers()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationError(p.getAnswerRateMinAnswers() < 1 ? "pairdb.limits.answer-rate-min-answers"
+                        : "pairdb.limits.answer-rate-window", e.getMessage());
+            }
+        }
+        return new LoadShedding(new LoadBound(settings), deadlines, p.getOverloadRetryAfter(),
+                Set.of(HealthGrpc.SERVICE_NAME), registry);
     }
 
     /** Whether a tenant is over this coordinator's share of its quota, on Bucket4j. */

@@ -1,0 +1,100 @@
+package io.pairdb.core.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pairdb.core.limits.DeadlineAdmission.Verdict;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DeadlineAdmissionTest {
+    private static final long MS = 1_000_000L;
+    private static final long START = 5_000 * MS;
+
+    private final DeadlineAdmission admission = new DeadlineAdmission(
+            new DeadlineAdmission.Settings(Duration.ofSeconds(1), 50));
+
+    /**
+     * Answers at {@code perSecond} over the 900 ms before {@code end} (a bucket boundary): the part of
+     * a 1 s window, in tenths, that has passed when {@code end} starts the tenth.
+     */
+    private void answerAtRateUntil(long end, int perSecond) {
+        for (long t = end - 900 * MS; t < end; t += 1_000 * MS / perSecond) {
+            admission.answered(t);
+        }
+    }
+
+    @Test
+    void aCallWhoseDeadlineIsShorterThanTheQueueAheadOfItIsJudgedTooLate() {
+        answerAtRateUntil(START, 500); // 500 answers a second
+
+        // 1 000 calls ahead at 500 a second: about 2 s of waiting
+        Verdict verdict = admission.judge(1000, 1500 * MS, START);
+
+        assertThat(verdict).isInstanceOf(Verdict.TooLate.class);
+        Verdict.TooLate late = (Verdict.TooLate) verdict;
+        assertThat(late.callsAhead()).isEqualTo(1000);
+        assertThat(late.expectedWait()).isBetween(Duration.ofMillis(1900), Duration.ofMillis(2100));
+        assertThat(late.remaining()).isEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void aCallWithTimeEnoughForTheQueueAheadIsInTime() {
+        answerAtRateUntil(START, 500);
+
+        assertThat(admission.judge(1000, 2500 * MS, START)).isInstanceOf(Verdict.InTime.class);
+        assertThat(admission.judge(100, 300 * MS, START)).as("100 ahead take about 200 ms")
+                .isInstanceOf(Verdict.InTime.class);
+        assertThat(admission.judge(100, 150 * MS, START)).isInstanceOf(Verdict.TooLate.class);
+    }
+
+    @Test
+    void aCallWithNothingAheadIsAlwaysInTimeHoweverShortItsDeadline() {
+        answerAtRateUntil(START, 500);
+
+        assertThat(admission.judge(0, 1, START)).isInstanceOf(Verdict.InTime.class);
+    }
+
+    @Test
+    void withTooFewAnswersInTheWindowTheRateIsUnknownAndEveryCallIsAdmitted() {
+        answerAtRateUntil(START, 54); // 49 answers
+
+        assertThat(admission.answersInWindow(START)).isEqualTo(49);
+        assertThat(admission.judge(10_000, MS, START)).as("49 answers are fewer than the 50 needed")
+                .isInstanceOf(Verdict.InTime.class);
+
+        admission.answered(START);
+        assertThat(admission.judge(10_000, MS, START)).isInstanceOf(Verdict.TooLate.class);
+    }
+
+    @Test
+    void answersOlderThanTheWindowNoLongerCount() {
+        answerAtRateUntil(START, 500);
+        assertThat(admission.answersInWindow(START)).isEqualTo(450);
+
+        long later = START + 1500 * MS;
+        assertThat(admission.answersInWindow(later)).isZero();
+        assertThat(admission.judge(1000, MS, later)).as("after an idle spell nothing is known of the rate")
+                .isInstanceOf(Verdict.InTime.class);
+    }
+
+    @Test
+    void aSlowerRateMakesTheSameQueueTooLongForTheSameDeadline() {
+        answerAtRateUntil(START, 2000);
+        assertThat(admission.judge(1000, 1000 * MS, START)).as("2 000 a second: 0.5 s ahead")
+                .isInstanceOf(Verdict.InTime.class);
+
+        long later = START + 2000 * MS;
+        answerAtRateUntil(later, 400);
+        assertThat(admission.judge(1000, 1000 * MS, later)).as("400 a second: 2.5 s ahead")
+                .isInstanceOf(Verdict.TooLate.class);
+    }
+
+    @Test
+    void refusesSettingsThatCannotWork() {
+        assertThatThrownBy(() -> new DeadlineAdmission.Settings(Duration.ofMillis(5), 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 10 ms");
+        assertThatThrownBy(() -> new DeadlineAdmission.Settings(Duration.ofSeconds(1), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");
+    }
+}
