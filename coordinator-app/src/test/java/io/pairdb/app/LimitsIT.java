@@ -113,7 +113,7 @@ class LimitsIT {
         settings.put("pairdb.limits.overload-retry-after", "750ms");
         // a long window, so that the rate of the answers below is still what the window holds when the probes come
         settings.put("pairdb.limits.answer-rate-window", "120s");
-        settings.put("pairdb.limits.answer-rate-min-answers", 20);
+        settings.put("pairdb.limits.answer-rate-min-calls", 20);
         try (InProcessCoordinator coordinator = InProcessCoordinator.start(3, settings)) {
             var async = CoordinatorServiceGrpc.newFutureStub(coordinator.channel);
             StatusRuntimeException early = catchThrowableOfType(StatusRuntimeException.class, () -> {
@@ -135,32 +135,33 @@ class LimitsIT {
             assertThat(early.getStatus().getCode()).as("too few answers yet to know the rate: the call is taken")
                     .isEqualTo(Status.Code.DEADLINE_EXCEEDED);
 
-            // 20 answers in a 120 s window: about 6 s a call, whatever this machine's speed
+            // 20 answers one after another, each held 300 ms by storage: at most about 3 a second
+            holdStorage(coordinator, Duration.ofMillis(300));
             for (int i = 0; i < 20; i++) {
                 assertThat(coordinator.data().writeKeyValue(write("warm-" + i, 10)).getSuccess()).isTrue();
             }
             holdStorage(coordinator, HELD);
             List<ListenableFuture<WriteKeyValueResponse>> held = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                held.add(async.withDeadlineAfter(HELD.toSeconds(), TimeUnit.SECONDS).writeKeyValue(write("held-" + i, 10)));
+            for (int i = 0; i < 50; i++) {
+                held.add(async.withDeadlineAfter(10, TimeUnit.MINUTES).writeKeyValue(write("held-" + i, 10)));
             }
-            waiting().until(() -> inFlight(coordinator) == 5);
+            waiting().until(() -> inFlight(coordinator) == 50);
 
-            // five calls ahead at that rate take far longer than 5 s: shed at once
+            // fifty calls ahead at that rate take far longer than 3 s: shed at once
             long start = System.nanoTime();
             StatusRuntimeException late = catchThrowableOfType(StatusRuntimeException.class, () -> coordinator.data()
-                    .withDeadlineAfter(5, TimeUnit.SECONDS).writeKeyValue(write("late", 10)));
+                    .withDeadlineAfter(3, TimeUnit.SECONDS).writeKeyValue(write("late", 10)));
             assertShed(late, "deadline");
-            assertThat(late.getStatus().getDescription()).contains("5 calls ahead").contains("ms left of its deadline");
+            assertThat(late.getStatus().getDescription()).contains("50 calls ahead").contains("ms left of its deadline");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("answered before its deadline")
-                    .isLessThan(Duration.ofSeconds(5));
+                    .isLessThan(Duration.ofSeconds(3));
             assertThat(coordinator.context.getBean(MeterRegistry.class).get("coordinator.requests.shed")
                     .tag("operation", "WriteKeyValue").tag("limit", "deadline").counter().count()).isEqualTo(1.0);
 
             // a call with time enough, and one with no deadline, are taken
-            held.add(async.withDeadlineAfter(HELD.toSeconds(), TimeUnit.SECONDS).writeKeyValue(write("in-time", 10)));
+            held.add(async.withDeadlineAfter(10, TimeUnit.MINUTES).writeKeyValue(write("in-time", 10)));
             held.add(async.writeKeyValue(write("no-deadline", 10)));
-            waiting().until(() -> inFlight(coordinator) == 7);
+            waiting().until(() -> inFlight(coordinator) == 52);
             assertThat(held).noneMatch(java.util.concurrent.Future::isDone);
 
             held.forEach(f -> f.cancel(true));

@@ -101,7 +101,8 @@ public final class LoadShedding implements ServerInterceptor, Ordered {
         ServerCall<Q, R> counted = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {
-                share.release();
+                share.release(status.getCode() != Status.Code.DEADLINE_EXCEEDED
+                        && status.getCode() != Status.Code.CANCELLED);
                 super.close(status, trailers);
             }
         };
@@ -109,7 +110,7 @@ public final class LoadShedding implements ServerInterceptor, Ordered {
         try {
             listener = next.startCall(counted, headers);
         } catch (RuntimeException e) {
-            share.release();
+            share.release(false);
             throw e;
         }
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
@@ -140,13 +141,13 @@ public final class LoadShedding implements ServerInterceptor, Ordered {
 
             @Override
             public void onCancel() {
-                share.release();
+                share.release(false);
                 super.onCancel();
             }
 
             @Override
             public void onComplete() {
-                share.release();
+                share.release(true);
                 super.onComplete();
             }
         };
@@ -177,9 +178,11 @@ public final class LoadShedding implements ServerInterceptor, Ordered {
     }
 
     private StatusRuntimeException shed(ServerCall<?, ?> call, Verdict.TooLate late) {
+        String wait = late.expectedWait()
+                .map(w -> "take about " + w.toMillis() + " ms to be answered at the recent rate, longer than")
+                .orElse("may not be answered in time: none of the calls that ended lately was, nor within");
         return shed(call, "deadline", "the coordinator is overloaded: the " + late.callsAhead()
-                + " calls ahead of this one take about " + late.expectedWait().toMillis()
-                + " ms to be answered at the recent rate, longer than the " + late.remaining().toMillis()
+                + " calls ahead of this one " + wait + " the " + late.remaining().toMillis()
                 + " ms left of its deadline");
     }
 
@@ -207,11 +210,12 @@ public final class LoadShedding implements ServerInterceptor, Ordered {
             }
         }
 
-        void release() {
+        /** @param inTime whether the call was answered before its deadline passed (or it had none) */
+        void release(boolean inTime) {
             if (released.compareAndSet(false, true)) {
                 bound.releaseRequest();
                 if (deadlines != null) {
-                    deadlines.answered(System.nanoTime());
+                    deadlines.ended(System.nanoTime(), inTime);
                 }
                 bound.releaseBytes(bytes.getAndSet(0));
             }

@@ -15,7 +15,7 @@ public class LimitsProperties {
     private Duration overloadRetryAfter = Duration.ofMillis(200);
     private boolean shedCallsPastDeadline = true;
     private Duration answerRateWindow = Duration.ofSeconds(1);
-    private int answerRateMinAnswers = 50;
+    private int answerRateMinCalls = 50;
     private int maxInboundMetadataBytes = 8192;
     private int maxConcurrentCallsPerConnection = 200;
     private Duration maxConnectionAge = Duration.ofMinutes(30);
@@ -144,12 +144,12 @@ public class LimitsProperties {
         this.answerRateWindow = answerRateWindow;
     }
 
-    /** Answers the rate window must hold before calls are shed for their deadline. */
-    public int getAnswerRateMinAnswers() {
-        return answerRateMinAnswers;
+    /** Calls that must have ended within the rate window before calls are shed for their deadline. */
+    public int getAnswerRateMinCalls() {
+        return answerRateMinCalls;
     }
 
-    public void setAnswerRateMinAnswers(int answerRateMinAnswers) {
-        this.answerRateMinAnswers = answerRateMinAnswers;
+    public void setAnswerRateMinCalls(int answerRateMinCalls) {
+        this.answerRateMinCalls = answerRateMinCalls;
     }
 }

@@ -47,9 +47,9 @@ public class LimitsFactory {
         if (p.isShedCallsPastDeadline()) {
             try {
                 deadlines = new DeadlineAdmission(new DeadlineAdmission.Settings(p.getAnswerRateWindow(),
-                        p.getAnswerRateMinAnswers()));
+                        p.getAnswerRateMinCalls()));
             } catch (IllegalArgumentException e) {
-                throw new ConfigurationError(p.getAnswerRateMinAnswers() < 1 ? "pairdb.limits.answer-rate-min-answers"
+                throw new ConfigurationError(p.getAnswerRateMinCalls() < 1 ? "pairdb.limits.answer-rate-min-calls"
                         : "pairdb.limits.answer-rate-window", e.getMessage());
             }
         }

@@ -2,6 +2,7 @@ package io.pairdb.core.limits;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Whether a call can still be answered within its deadline, judged before any work is done for
@@ -12,28 +13,35 @@ import java.util.Arrays;
  * share to the calls that can still make it, and tells its client to go elsewhere while there is
  * time.
  *
- * <p>The rate is counted over a sliding window of the last {@link Settings#window()}. Until the
- * window holds {@link Settings#minAnswers()} answers (after an idle spell, at start) nothing is
- * known about the rate and every call is admitted; so is every call with no call ahead of it.
- * Times are {@code System.nanoTime()}-style readings passed in by the caller. Thread-safe.
+ * <p>Only calls answered in time count towards the rate: a call that ran out its deadline (or was
+ * cancelled) left without its answer, and counting it would hide the very overload this is for,
+ * since under it calls leave at their deadline and the time in flight that Little's law gives can
+ * never exceed it. So the rate falls as calls start missing their deadlines, and more calls are
+ * refused until those admitted meet theirs again; when none of the calls that ended in the window
+ * was answered in time, every call with a call ahead of it is refused, until the calls in flight
+ * have drained.
+ *
+ * <p>Both are counted over a sliding window of the last {@link Settings#window()}. Until
+ * {@link Settings#minCalls()} calls have ended in it (after an idle spell, at start) nothing is
+ * known and every call is admitted; so is every call with no call ahead of it. Times are
+ * {@code System.nanoTime()}-style readings passed in by the caller. Thread-safe.
  */
 public final class DeadlineAdmission {
     private static final int BUCKETS = 10;
 
     /**
-     * @param window     how far back the rate of answers is counted (at least 10 ms)
-     * @param minAnswers answers the window must hold before its rate is trusted (at least 1)
+     * @param window   how far back the calls that ended are counted (at least 10 ms)
+     * @param minCalls calls that must have ended in the window before it is trusted (at least 1)
      */
-    public record Settings(Duration window, int minAnswers) {
-        public static final Settings DEFAULT = new Settings(Duration.ofSeconds(1), 50);
+    public record Settings(Duration window, int minCalls) {
 
         public Settings {
             if (window == null || window.compareTo(Duration.ofMillis(10)) < 0) {
                 throw new IllegalArgumentException("the answer-rate window must be at least 10 ms, was " + window);
             }
-            if (minAnswers < 1) {
-                throw new IllegalArgumentException("the answers needed to trust the rate must be at least 1, was "
-                        + minAnswers);
+            if (minCalls < 1) {
+                throw new IllegalArgumentException("the calls needed to trust the rate must be at least 1, was "
+                        + minCalls);
             }
         }
     }
@@ -48,10 +56,11 @@ public final class DeadlineAdmission {
          * It would most likely miss it.
          *
          * @param callsAhead   the calls in flight ahead of it
-         * @param expectedWait how long those take to be answered at the recent rate
+         * @param expectedWait how long those take to be answered at the recent rate; empty when no
+         *                     call that ended in the window was answered in time
          * @param remaining    what was left of its deadline
          */
-        record TooLate(long callsAhead, Duration expectedWait, Duration remaining) implements Verdict {
+        record TooLate(long callsAhead, Optional<Duration> expectedWait, Duration remaining) implements Verdict {
         }
     }
 
@@ -59,8 +68,9 @@ public final class DeadlineAdmission {
 
     private final Settings settings;
     private final long bucketNanos;
-    // answers counted per slice of the window; slice i counts the answers of bucket number stamps[i]
-    private final long[] counts = new long[BUCKETS];
+    // calls counted per slice of the window; slice i counts those that ended in bucket number stamps[i]
+    private final long[] ended = new long[BUCKETS];
+    private final long[] inTime = new long[BUCKETS];
     private final long[] stamps = new long[BUCKETS];
 
     public DeadlineAdmission(Settings settings) {
@@ -76,15 +86,24 @@ public final class DeadlineAdmission {
         return settings;
     }
 
-    /** Counts one call answered (or cancelled) at {@code nowNanos}. */
-    public synchronized void answered(long nowNanos) {
+    /**
+     * Counts one call that ended at {@code nowNanos}.
+     *
+     * @param answeredInTime whether it was answered before its deadline (false: it ran out its
+     *                       deadline, or was cancelled)
+     */
+    public synchronized void ended(long nowNanos, boolean answeredInTime) {
         long bucket = Math.floorDiv(nowNanos, bucketNanos);
         int slot = (int) Math.floorMod(bucket, BUCKETS);
         if (stamps[slot] != bucket) {
             stamps[slot] = bucket;
-            counts[slot] = 0;
+            ended[slot] = 0;
+            inTime[slot] = 0;
         }
-        counts[slot]++;
+        ended[slot]++;
+        if (answeredInTime) {
+            inTime[slot]++;
+        }
     }
 
     /**
@@ -95,29 +114,49 @@ public final class DeadlineAdmission {
         if (callsAhead <= 0) {
             return IN_TIME;
         }
-        long answers = answersInWindow(nowNanos);
-        if (answers < settings.minAnswers()) {
+        Counted counted = counted(nowNanos);
+        if (counted.ended() < settings.minCalls()) {
             return IN_TIME;
         }
-        // the window's whole slices plus the part of the current one elapsed so far
-        long spanNanos = (BUCKETS - 1) * bucketNanos + Math.floorMod(nowNanos, bucketNanos) + 1;
-        double waitNanos = (double) callsAhead * spanNanos / answers;
+        Duration remaining = Duration.ofNanos(Math.max(0, remainingNanos));
+        if (counted.inTime() == 0) {
+            return new Verdict.TooLate(callsAhead, Optional.empty(), remaining);
+        }
+        double waitNanos = (double) callsAhead * counted.spanNanos() / counted.inTime();
         if (waitNanos <= remainingNanos) {
             return IN_TIME;
         }
-        return new Verdict.TooLate(callsAhead, Duration.ofNanos((long) Math.min(waitNanos, Long.MAX_VALUE)),
-                Duration.ofNanos(Math.max(0, remainingNanos)));
+        return new Verdict.TooLate(callsAhead, Optional.of(Duration.ofNanos((long) Math.min(waitNanos, Long.MAX_VALUE))),
+                remaining);
     }
 
-    /** The answers counted within the window that ends at {@code nowNanos}. */
-    synchronized long answersInWindow(long nowNanos) {
+    /** The calls counted as answered in time within the window that ends at {@code nowNanos}. */
+    long answeredInTime(long nowNanos) {
+        return counted(nowNanos).inTime();
+    }
+
+    /**
+     * @param ended     the calls that ended in the window
+     * @param inTime    those of them answered in time
+     * @param spanNanos the time they were counted over: from the start of the oldest slice of the
+     *                  window that holds any (so that a burst after an idle spell is measured over
+     *                  its own length, not the whole window's) to now
+     */
+    private record Counted(long ended, long inTime, long spanNanos) {
+    }
+
+    private synchronized Counted counted(long nowNanos) {
         long current = Math.floorDiv(nowNanos, bucketNanos);
-        long sum = 0;
+        long endedSum = 0;
+        long inTimeSum = 0;
+        long oldest = current;
         for (int i = 0; i < BUCKETS; i++) {
-            if (stamps[i] > current - BUCKETS && stamps[i] <= current) {
-                sum += counts[i];
+            if (stamps[i] > current - BUCKETS && stamps[i] <= current && ended[i] > 0) {
+                endedSum += ended[i];
+                inTimeSum += inTime[i];
+                oldest = Math.min(oldest, stamps[i]);
             }
         }
-        return sum;
+        return new Counted(endedSum, inTimeSum, nowNanos - oldest * bucketNanos + 1);
     }
 }

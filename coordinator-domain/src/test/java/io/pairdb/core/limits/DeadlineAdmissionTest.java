@@ -20,7 +20,7 @@ class DeadlineAdmissionTest {
      */
     private void answerAtRateUntil(long end, int perSecond) {
         for (long t = end - 900 * MS; t < end; t += 1_000 * MS / perSecond) {
-            admission.answered(t);
+            admission.ended(t, true);
         }
     }
 
@@ -34,7 +34,8 @@ class DeadlineAdmissionTest {
         assertThat(verdict).isInstanceOf(Verdict.TooLate.class);
         Verdict.TooLate late = (Verdict.TooLate) verdict;
         assertThat(late.callsAhead()).isEqualTo(1000);
-        assertThat(late.expectedWait()).isBetween(Duration.ofMillis(1900), Duration.ofMillis(2100));
+        assertThat(late.expectedWait()).hasValueSatisfying(
+                wait -> assertThat(wait).isBetween(Duration.ofMillis(1900), Duration.ofMillis(2100)));
         assertThat(late.remaining()).isEqualTo(Duration.ofMillis(1500));
     }
 
@@ -59,21 +60,21 @@ class DeadlineAdmissionTest {
     void withTooFewAnswersInTheWindowTheRateIsUnknownAndEveryCallIsAdmitted() {
         answerAtRateUntil(START, 54); // 49 answers
 
-        assertThat(admission.answersInWindow(START)).isEqualTo(49);
+        assertThat(admission.answeredInTime(START)).isEqualTo(49);
         assertThat(admission.judge(10_000, MS, START)).as("49 answers are fewer than the 50 needed")
                 .isInstanceOf(Verdict.InTime.class);
 
-        admission.answered(START);
+        admission.ended(START, true);
         assertThat(admission.judge(10_000, MS, START)).isInstanceOf(Verdict.TooLate.class);
     }
 
     @Test
     void answersOlderThanTheWindowNoLongerCount() {
         answerAtRateUntil(START, 500);
-        assertThat(admission.answersInWindow(START)).isEqualTo(450);
+        assertThat(admission.answeredInTime(START)).isEqualTo(450);
 
         long later = START + 1500 * MS;
-        assertThat(admission.answersInWindow(later)).isZero();
+        assertThat(admission.answeredInTime(later)).isZero();
         assertThat(admission.judge(1000, MS, later)).as("after an idle spell nothing is known of the rate")
                 .isInstanceOf(Verdict.InTime.class);
     }
@@ -88,6 +89,48 @@ class DeadlineAdmissionTest {
         answerAtRateUntil(later, 400);
         assertThat(admission.judge(1000, 1000 * MS, later)).as("400 a second: 2.5 s ahead")
                 .isInstanceOf(Verdict.TooLate.class);
+    }
+
+    @Test
+    void aBurstAfterAnIdleSpellIsMeasuredOverItsOwnLengthNotTheWholeWindows() {
+        // 100 answers in the first 50 ms of a tenth: 2 000 a second, though the window is 1 s long
+        long burst = START + 10_000 * MS;
+        for (int i = 0; i < 100; i++) {
+            admission.ended(burst + i * MS / 2, true);
+        }
+        long now = burst + 50 * MS;
+
+        assertThat(admission.judge(900, 600 * MS, now)).as("900 ahead at 2 000 a second: 0.45 s")
+                .isInstanceOf(Verdict.InTime.class);
+        assertThat(admission.judge(900, 400 * MS, now)).isInstanceOf(Verdict.TooLate.class);
+    }
+
+    @Test
+    void callsThatRanOutTheirDeadlineCountTowardsTrustingTheWindowButNotTowardsTheRate() {
+        answerAtRateUntil(START, 100); // 90 answered in time: 100 a second
+        assertThat(admission.judge(100, 1500 * MS, START)).as("100 ahead at 100 a second: about 1 s")
+                .isInstanceOf(Verdict.InTime.class);
+
+        // as many again ran out their deadline: the rate of answers in time is the same, the calls ended double
+        for (long t = START - 900 * MS; t < START; t += 10 * MS) {
+            admission.ended(t, false);
+        }
+        assertThat(admission.judge(100, 1500 * MS, START)).as("those that ran out do not speed the queue up")
+                .isInstanceOf(Verdict.InTime.class);
+        assertThat(admission.judge(100, 900 * MS, START)).isInstanceOf(Verdict.TooLate.class);
+    }
+
+    @Test
+    void whenNoCallThatEndedLatelyWasAnsweredInTimeEveryCallWithOneAheadIsRefused() {
+        for (long t = START - 900 * MS; t < START; t += 10 * MS) {
+            admission.ended(t, false); // 90 ran out their deadline, none answered in time
+        }
+
+        Verdict verdict = admission.judge(1, 60_000 * MS, START);
+        assertThat(verdict).isInstanceOf(Verdict.TooLate.class);
+        assertThat(((Verdict.TooLate) verdict).expectedWait()).as("no rate to tell a wait by").isEmpty();
+        assertThat(admission.judge(0, MS, START)).as("with nothing ahead, a call is taken")
+                .isInstanceOf(Verdict.InTime.class);
     }
 
     @Test
