@@ -674,6 +674,7 @@ if [ "$overload" = 1 ]; then
     awk '/^coordinator_requests_shed_total/ { n += $NF } END { printf "%.0f", n }' "$work/prometheus.txt"
   }
   shed_before="$(shed_by_coordinator)"
+  cp "$work/prometheus.txt" "$work/prometheus-before.txt" 2>/dev/null || true
   # write_histogram FILE: the coordinator's own write latencies (coordinator_request_duration_seconds, operation
   # write, every consistency), one "bound count" line per bucket, cumulative: the time from its handler's start to
   # its answer, so without the queueing in the client and the transport before a call reaches the coordinator
@@ -711,6 +712,14 @@ if [ "$overload" = 1 ]; then
     --timeout "$overload_deadline" --preload off --no-progress "${timed[@]}"
   wait "$probe_job" || true
   shed_after="$(shed_by_coordinator)"
+  # the calls shed over the run by the limit that shed them (requests, bytes, deadline), e.g. "requests 4100, deadline 20"
+  shed_by_limit="$(awk '
+    /^coordinator_requests_shed_total/ && match($0, /limit="[a-z]+"/) {
+      limit = substr($0, RSTART + 7, RLENGTH - 8)
+      n[limit] += (FILENAME ~ /before/ ? -$NF : $NF)
+    }
+    END { sep = ""; for (l in n) { printf "%s%s %.0f", sep, l, n[l]; sep = ", " } }
+  ' "$work/prometheus-before.txt" "$work/prometheus.txt" 2>/dev/null || true)"
   write_histogram "$work/writes-after.txt"
   # of the writes the coordinator handled during the run: how many it answered within the deadline, and the
   # bucket bounds of their p50 and p99
@@ -776,7 +785,7 @@ if [ "$overload" = 1 ]; then
     echo "  ($shed of $requests) were answered \`RESOURCE_EXHAUSTED\`, in p50 $(ms "$(field overload '.error_latency_us.RESOURCE_EXHAUSTED.p50')") ms,"
     echo "  p99 $(ms "$(field overload '.error_latency_us.RESOURCE_EXHAUSTED.p99')") ms (at the client, including its own queueing)."
     echo "- The coordinator itself counted $(awk -v a="$shed_after" -v b="$shed_before" \
-      'BEGIN { if (a ~ /^[0-9]+$/ && b ~ /^[0-9]+$/) print a - b; else print "an unknown number of" }') calls shed"
+      'BEGIN { if (a ~ /^[0-9]+$/ && b ~ /^[0-9]+$/) print a - b; else print "an unknown number of" }') calls shed${shed_by_limit:+ (by limit: $shed_by_limit)}"
     echo "  (\`coordinator_requests_shed_total\`, from \`/prometheus\`, over the run); at most $peak_in_flight calls in flight"
     echo "  at once (\`coordinator_requests_in_flight\`, sampled every second; the limit is 1 000)."
     if [ "$(field overload .ops)" -gt 0 ]; then
