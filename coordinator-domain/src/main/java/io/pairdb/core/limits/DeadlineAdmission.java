@@ -37,7 +37,8 @@ public final class DeadlineAdmission {
 
         public Settings {
             if (window == null || window.compareTo(Duration.ofMillis(10)) < 0) {
-                throw new IllegalArgumentException("the answer-rate window must be at least 10 ms, was " + window);
+                throw new IllegalArgumentException("the answer-rate window must be at least 10 ms, was "
+                        + (window == null ? "none" : window.toMillis() + " ms"));
             }
             if (minCalls < 1) {
                 throw new IllegalArgumentException("the calls needed to trust the rate must be at least 1, was "

@@ -136,7 +136,7 @@ class DeadlineAdmissionTest {
     @Test
     void refusesSettingsThatCannotWork() {
         assertThatThrownBy(() -> new DeadlineAdmission.Settings(Duration.ofMillis(5), 10))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 10 ms");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 10 ms, was 5 ms");
         assertThatThrownBy(() -> new DeadlineAdmission.Settings(Duration.ofSeconds(1), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");
     }
