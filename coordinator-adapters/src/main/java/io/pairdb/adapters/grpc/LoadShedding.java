@@ -178,12 +178,13 @@ public final class LoadShedding implements ServerInterceptor, Ordered {
     }
 
     private StatusRuntimeException shed(ServerCall<?, ?> call, Verdict.TooLate late) {
-        String wait = late.expectedWait()
-                .map(w -> "take about " + w.toMillis() + " ms to be answered at the recent rate, longer than")
-                .orElse("may not be answered in time: none of the calls that ended lately was, nor within");
-        return shed(call, "deadline", "the coordinator is overloaded: the " + late.callsAhead()
-                + " calls ahead of this one " + wait + " the " + late.remaining().toMillis()
-                + " ms left of its deadline");
+        String left = late.remaining().toMillis() + " ms left of its deadline";
+        String why = late.expectedWait()
+                .map(w -> "the " + late.callsAhead() + " calls ahead of this one take about " + w.toMillis()
+                        + " ms to be answered at the recent rate, longer than the " + left)
+                .orElse("none of the calls that ended lately was answered in time, so the " + late.callsAhead()
+                        + " calls ahead of this one are not expected to be within the " + left);
+        return shed(call, "deadline", "the coordinator is overloaded: " + why);
     }
 
     private StatusRuntimeException shed(ServerCall<?, ?> call, String limit, String why) {
