@@ -505,7 +505,8 @@ final class Checker {
 
     /**
      * An idempotency key is applied once. Applied again is what the README allows only when the first
-     * application's record never reached Redis (Redis trouble, or the coordinator died first): its
+     * application's record never reached Redis (Redis trouble, the coordinator died first, or it was
+     * held up past its marker's life, so that a retry had claimed the key when its record came): its
      * marker then expires and a retry runs the write again. So an attempt that wrote after a record of
      * the key was stored, or one that answered anything but "written" yet issued a version, is a
      * violation.

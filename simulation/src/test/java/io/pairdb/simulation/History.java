@@ -183,7 +183,7 @@ final class History {
         }
     }
 
-    /** Redis ran a write's record of idempotency record {@code storageKey} (the first time, at {@code at}). */
+    /** Redis stored a write's answer as idempotency record {@code storageKey} (the first time, at {@code at}). */
     void recorded(String storageKey, long at) {
         recorded.putIfAbsent(storageKey, at);
     }

@@ -28,6 +28,8 @@ final class Kernel {
         private boolean alive = true;
         /** While paused, until when; its events wait in {@link #held}, in the order they were due. */
         private long pausedUntil;
+        /** When it last resumed from a pause (-1: never paused). */
+        private long resumedAt = -1;
         private final List<Event> held = new ArrayList<>();
 
         Owner(String name) {
@@ -36,6 +38,11 @@ final class Kernel {
 
         boolean alive() {
             return alive;
+        }
+
+        /** When it last resumed from a pause; -1 if it never was paused. */
+        long resumedAt() {
+            return resumedAt;
         }
 
         @Override
@@ -205,6 +212,7 @@ final class Kernel {
     /** Ends an owner's pause now: what it held runs from now on, in order. */
     void resume(Owner owner) {
         owner.pausedUntil = 0;
+        owner.resumedAt = now;
         for (Event e : owner.held) {
             e.at = now;
             e.seq = ++seq;

@@ -134,6 +134,11 @@ class SimulationTest {
      * purged its tombstone. The checker called it `resurrected`; it is the operator's rule (repair
      * within the gc grace, told by PairDBRepairOverdue), now counted, not a violation, while the repair
      * schedule runs.
+     * 1700850 (2026-12-06): a coordinator froze for 15 s (a pause) just after its keyed write reached the
+     * replicas; a retry on another coordinator claimed the key once the marker had expired, and the frozen
+     * coordinator's record, when it resumed, was not stored over that claim, as the README says. The
+     * checker counted the record all the same and called the retry's second application `applied twice`;
+     * it now counts a refused record only when its process was not paused since its claim.
      */
     // A seed found before a fault was added may draw it (each new one is drawn last, so seeds that do not
     // keep their runs) and then take another path than the one described. Of these, the plan-to-start
@@ -143,7 +148,7 @@ class SimulationTest {
     static final long[] REGRESSION_SEEDS = {205, 603, 753, 804, 1614, 1856, 2166, 2518, 11284, 20184, 50469, 60595,
         62251, 63316, 65269, 69501, 71122, 1200, 1732, 73055, 73404, 150297,
         467467, 417475, 418899, 420209, 453662, 404173, 454109, 470237, 481776, 471136, 501489, 2105, 31350, 1006834, 1059987, 1014094, 1019811,
-        1340236, 1310, 29827, 51566, 1677236};
+        1340236, 1310, 29827, 51566, 1677236, 1700850};
 
     private static final KnownDefects OPEN = KnownDefects.fromProperty(System.getProperty("sim.known-defects"));
 

@@ -36,6 +36,7 @@ import io.pairdb.core.topology.TopologyChange;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +66,8 @@ final class StoreClients {
     private final String from;
     /** The calling coordinator's clock, to tell when something it timed happened. */
     private final io.pairdb.core.port.Clock clock;
+    /** When each of this process's idempotency claims (storage key and owner) reached Redis. */
+    private final Map<String, Long> claimedAt = new HashMap<>();
 
     StoreClients(World world, Kernel.Owner caller, String from, io.pairdb.core.port.Clock clock) {
         this.world = world;
@@ -567,21 +570,39 @@ final class StoreClients {
         return new IdempotencyStore() {
             @Override
             public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
-                return redis("claim " + key.storageKey(), () -> store.claim(key, fingerprint, owner, ttl).join());
+                return redis("claim " + key.storageKey(), () -> {
+                    Claim claim = store.claim(key, fingerprint, owner, ttl).join();
+                    if (claim instanceof Claim.Claimed) {
+                        claimedAt.put(key.storageKey() + "\n" + owner, kernel.now());
+                    }
+                    return claim;
+                });
             }
 
             @Override
             public CompletableFuture<Void> complete(IdempotencyKey key, String owner, String fingerprint,
                                                     StoredResponse response, Duration ttl) {
                 return redis("complete " + key.storageKey(), () -> {
-                    world.history().recorded(key.storageKey(), kernel.now());
-                    return store.complete(key, owner, fingerprint, response, ttl).join();
+                    Void done = store.complete(key, owner, fingerprint, response, ttl).join();
+                    // A record that came after another request claimed the key is not stored: the README allows
+                    // that when this process was paused since its claim, past its marker's life, so it does not
+                    // count as recorded then. Refused without a pause (a wait that outlasted the marker) it
+                    // does, and a second application of the key is a violation.
+                    Long claimed = claimedAt.remove(key.storageKey() + "\n" + owner);
+                    boolean heldUp = claimed != null && caller.resumedAt() >= claimed;
+                    if (store.holdsAnswerOf(key, owner) || !heldUp) {
+                        world.history().recorded(key.storageKey(), kernel.now());
+                    }
+                    return done;
                 });
             }
 
             @Override
             public CompletableFuture<Void> release(IdempotencyKey key, String owner) {
-                return redis("release " + key.storageKey(), () -> store.release(key, owner).join());
+                return redis("release " + key.storageKey(), () -> {
+                    claimedAt.remove(key.storageKey() + "\n" + owner);
+                    return store.release(key, owner).join();
+                });
             }
         };
     }

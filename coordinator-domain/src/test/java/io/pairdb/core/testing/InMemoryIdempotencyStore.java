@@ -62,6 +62,17 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         return CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * Whether the live record of {@code key} is the answer {@code owner} stored: false while it is a
+     * marker, and when another request's answer or marker is there (a late {@link #complete} of an
+     * attempt whose marker expired, after another claimed the key, stores nothing).
+     */
+    public boolean holdsAnswerOf(IdempotencyKey key, String owner) {
+        Entry entry = entries.get(key.storageKey());
+        return entry != null && entry.liveAt(clock.nowMillis()) && entry.response() != null
+                && entry.owner().equals(owner);
+    }
+
     @Override
     public CompletableFuture<Void> release(IdempotencyKey key, String owner) {
         entries.computeIfPresent(key.storageKey(), (k, existing) -> existing.markerOf(owner) ? null : existing);
