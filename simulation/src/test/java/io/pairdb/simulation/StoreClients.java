@@ -580,20 +580,20 @@ final class StoreClients {
             }
 
             @Override
-            public CompletableFuture<Void> complete(IdempotencyKey key, String owner, String fingerprint,
-                                                    StoredResponse response, Duration ttl) {
+            public CompletableFuture<Boolean> complete(IdempotencyKey key, String owner, String fingerprint,
+                                                       StoredResponse response, Duration ttl) {
                 return redis("complete " + key.storageKey(), () -> {
-                    Void done = store.complete(key, owner, fingerprint, response, ttl).join();
+                    boolean stored = store.complete(key, owner, fingerprint, response, ttl).join();
                     // A record that came after another request claimed the key is not stored: the README allows
                     // that when this process was paused since its claim, past its marker's life, so it does not
                     // count as recorded then. Refused without a pause (a wait that outlasted the marker) it
                     // does, and a second application of the key is a violation.
                     Long claimed = claimedAt.remove(key.storageKey() + "\n" + owner);
                     boolean heldUp = claimed != null && caller.resumedAt() >= claimed;
-                    if (store.holdsAnswerOf(key, owner) || !heldUp) {
+                    if (stored || !heldUp) {
                         world.history().recorded(key.storageKey(), kernel.now());
                     }
-                    return done;
+                    return stored;
                 });
             }
 

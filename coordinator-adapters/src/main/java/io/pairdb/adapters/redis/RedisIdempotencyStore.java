@@ -45,9 +45,15 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
             end
             """;
 
-    /** Stores the response over the owner's marker, or where nothing is stored any more; 1 when stored. */
+    /**
+     * Stores the response over the owner's marker, or where nothing is stored any more; 1 when stored,
+     * or when the same record is there already (a retry whose first try's answer was lost), else 0.
+     */
     private static final RedisScript COMPLETE = RedisScript.of(HELD_BY_OWNER + """
             local existing = redis.call('GET', KEYS[1])
+            if existing == ARGV[2] then
+              return 1
+            end
             if existing and not held_by(existing, ARGV[1]) then
               return 0
             end
@@ -94,8 +100,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public CompletableFuture<Void> complete(IdempotencyKey key, String owner, String fingerprint,
-                                            StoredResponse response, Duration ttl) {
+    public CompletableFuture<Boolean> complete(IdempotencyKey key, String owner, String fingerprint,
+                                               StoredResponse response, Duration ttl) {
         String storageKey = key.storageKey();
         String record = IdempotencyRecordMapper.completed(fingerprint, response);
         String ttlMillis = positiveMillis(ttl);
@@ -105,7 +111,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
                         throw new PairDbException(storageKey, "could not store the response for idempotency key "
                                 + storageKey + " in Redis", Futures.cause(error));
                     }
-                    return null;
+                    return stored != null && stored == 1L;
                 });
     }
 

@@ -41,9 +41,13 @@ public interface IdempotencyStore {
      * Stores the final response for a key that {@code owner} claimed, replacing its marker. If the
      * marker is gone (it expired and nobody claimed the key since) the response is stored all the
      * same: the write did happen. If another request holds the key now (it claimed it after the
-     * marker expired) or a response is stored already, nothing changes. Idempotent.
+     * marker expired) or another response is stored already, nothing changes. Idempotent: storing
+     * the same response again is a success.
+     *
+     * @return whether the response is stored; false when it was refused for another request's
+     *         claim or response (its write may then be run again by a retry)
      */
-    CompletableFuture<Void> complete(IdempotencyKey key, String owner, String fingerprint, StoredResponse response,
+    CompletableFuture<Boolean> complete(IdempotencyKey key, String owner, String fingerprint, StoredResponse response,
                                      Duration ttl);
 
     /**

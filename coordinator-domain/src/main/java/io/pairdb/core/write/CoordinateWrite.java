@@ -161,7 +161,14 @@ public final class CoordinateWrite {
         return Futures.started(() -> write(command, key.token(), deadline)).handle((outcome, failure) -> {
             if (outcome instanceof WriteOutcome.Written written) {
                 return afterWrite(() -> idempotency.complete(key, claimant.owner(), fingerprint, written.response(),
-                        env.settings().idempotencyTtl()), claimant, "record", deadline).thenApply(ignored -> outcome);
+                        env.settings().idempotencyTtl()).thenAccept(stored -> {
+                            if (!stored) {
+                                env.events().idempotencyRecordFailed("the record of " + key.storageKey()
+                                        + " was refused: another request claimed the key after this write's"
+                                        + " in-progress marker expired (this coordinator was held up past it);"
+                                        + " a retry may run the write again");
+                            }
+                        }), claimant, "record", deadline).thenApply(ignored -> outcome);
             }
             return afterWrite(() -> idempotency.release(key, claimant.owner()), claimant, "release", deadline)
                     .thenCompose(ignored -> failure == null ? done(outcome)

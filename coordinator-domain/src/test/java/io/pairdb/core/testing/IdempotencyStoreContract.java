@@ -65,14 +65,27 @@ public abstract class IdempotencyStoreContract {
     @Test
     public void aClaimAfterCompletionReturnsTheStoredResponse() {
         done(store.claim(key, "fp", "a", DAY));
-        done(store.complete(key, "a", "fp", response, DAY));
+        assertThat(done(store.complete(key, "a", "fp", response, DAY))).as("stored").isTrue();
         assertThat(done(store.claim(key, "fp", "b", DAY))).isEqualTo(new Claim.Completed("fp", response));
+    }
+
+    @Test
+    public void storingTheSameResponseAgainIsASuccessAnotherIsRefused() {
+        done(store.claim(key, "fp", "a", DAY));
+        done(store.complete(key, "a", "fp", response, DAY));
+
+        assertThat(done(store.complete(key, "a", "fp", response, DAY))).as("a retry whose first answer was lost")
+                .isTrue();
+        StoredResponse other = new StoredResponse("user:1", "req-1", VectorClock.of("c2", 5), 1_700_000_009_000L, 3,
+                "quorum", false);
+        assertThat(done(store.complete(key, "b", "fp", other, DAY))).isFalse();
+        assertThat(done(store.claim(key, "fp", "c", DAY))).isEqualTo(new Claim.Completed("fp", response));
     }
 
     @Test
     public void aResponseWhoseMarkerIsGoneIsStoredAllTheSame() {
         // the marker expired (or was never seen) and nobody claimed the key since: the write did happen
-        done(store.complete(key, "a", "fp", response, DAY));
+        assertThat(done(store.complete(key, "a", "fp", response, DAY))).isTrue();
         assertThat(done(store.claim(key, "fp", "b", DAY))).isEqualTo(new Claim.Completed("fp", response));
     }
 
@@ -120,10 +133,10 @@ public abstract class IdempotencyStoreContract {
         done(store.release(key, "a")); // as if a's marker had expired
         done(store.claim(key, "fp", "b", DAY));
 
-        done(store.complete(key, "a", "fp", response, DAY));
+        assertThat(done(store.complete(key, "a", "fp", response, DAY))).as("a's record is refused").isFalse();
 
         assertThat(done(store.claim(key, "fp", "c", DAY))).as("b still holds the key").isEqualTo(new Claim.InProgress("fp"));
-        done(store.complete(key, "b", "fp", theirs, DAY));
+        assertThat(done(store.complete(key, "b", "fp", theirs, DAY))).isTrue();
         assertThat(done(store.claim(key, "fp", "c", DAY))).isEqualTo(new Claim.Completed("fp", theirs));
     }
 

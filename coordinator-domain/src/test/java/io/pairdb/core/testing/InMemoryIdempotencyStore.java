@@ -52,25 +52,20 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public CompletableFuture<Void> complete(IdempotencyKey key, String owner, String fingerprint,
-                                            StoredResponse response, Duration ttl) {
+    public CompletableFuture<Boolean> complete(IdempotencyKey key, String owner, String fingerprint,
+                                               StoredResponse response, Duration ttl) {
         long now = clock.nowMillis();
-        entries.compute(key.storageKey(), (k, existing) ->
-                existing == null || !existing.liveAt(now) || existing.markerOf(owner)
-                        ? new Entry(fingerprint, owner, response, now + ttl.toMillis())
-                        : existing);
-        return CompletableFuture.completedFuture(null);
-    }
-
-    /**
-     * Whether the live record of {@code key} is the answer {@code owner} stored: false while it is a
-     * marker, and when another request's answer or marker is there (a late {@link #complete} of an
-     * attempt whose marker expired, after another claimed the key, stores nothing).
-     */
-    public boolean holdsAnswerOf(IdempotencyKey key, String owner) {
-        Entry entry = entries.get(key.storageKey());
-        return entry != null && entry.liveAt(clock.nowMillis()) && entry.response() != null
-                && entry.owner().equals(owner);
+        boolean[] stored = new boolean[1];
+        entries.compute(key.storageKey(), (k, existing) -> {
+            if (existing == null || !existing.liveAt(now) || existing.markerOf(owner)) {
+                stored[0] = true;
+                return new Entry(fingerprint, owner, response, now + ttl.toMillis());
+            }
+            // the same response stored again (a retry whose first try's answer was lost) is a success
+            stored[0] = response.equals(existing.response()) && fingerprint.equals(existing.fingerprint());
+            return existing;
+        });
+        return CompletableFuture.completedFuture(stored[0]);
     }
 
     @Override

@@ -789,6 +789,22 @@ class CoordinateWriteTest {
     }
 
     @Test
+    void aRecordRefusedBecauseARetryClaimedTheKeyAfterTheMarkerExpiredIsCounted() {
+        TakenOverIdempotencyStore store = new TakenOverIdempotencyStore();
+        threeNodesWithTenant(CoordinatorHarness.builder().idempotency(store));
+        WriteCommand command = put("k", "v1", QUORUM).withIdempotencyKey("req-1");
+
+        // the write reached its replicas, but by the time its record comes a retry holds the key (this
+        // coordinator was held up past its marker's life): the record is not stored, and that is a lost record
+        StoredResponse first = written(h.write(command));
+
+        assertThat(first.idempotencyKey()).as("the client still gets the write's answer").isEqualTo("req-1");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(h.events().idempotencyRecordFailures).as("the refused record is counted").hasValue(1));
+        assertThat(store.completes).as("a refusal is not tried again").hasValue(1);
+    }
+
+    @Test
     void aWriteWithoutAClientKeyLeavesNoRecordInTheIdempotencyStore() {
         CapturingIdempotencyStore store = new CapturingIdempotencyStore();
         threeNodesWithTenant(CoordinatorHarness.builder().idempotency(store));
@@ -817,8 +833,8 @@ class CoordinateWriteTest {
         }
 
         @Override
-        public CompletableFuture<Void> complete(IdempotencyKey key, String owner, String fingerprint,
-                                                StoredResponse response, Duration ttl) {
+        public CompletableFuture<Boolean> complete(IdempotencyKey key, String owner, String fingerprint,
+                                                   StoredResponse response, Duration ttl) {
             completes.incrementAndGet();
             completeTtl = ttl;
             return delegate.complete(key, owner, fingerprint, response, ttl);
@@ -849,8 +865,8 @@ class CoordinateWriteTest {
         }
 
         @Override
-        public CompletableFuture<Void> complete(IdempotencyKey key, String owner, String fingerprint,
-                                                StoredResponse response, Duration ttl) {
+        public CompletableFuture<Boolean> complete(IdempotencyKey key, String owner, String fingerprint,
+                                                   StoredResponse response, Duration ttl) {
             if (completeAttempts.incrementAndGet() <= failures) {
                 return CompletableFuture.failedFuture(new PairDbException("redis", "connection reset"));
             }
@@ -866,6 +882,32 @@ class CoordinateWriteTest {
         }
     }
 
+    /** Before each record, lets another request claim the key, as a retry does once a marker expired. */
+    private static final class TakenOverIdempotencyStore implements IdempotencyStore {
+        private final IdempotencyStore delegate = new io.pairdb.core.testing.InMemoryIdempotencyStore(
+                new io.pairdb.core.testing.ManualClock());
+        final AtomicInteger completes = new AtomicInteger();
+
+        @Override
+        public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
+            return delegate.claim(key, fingerprint, owner, ttl);
+        }
+
+        @Override
+        public CompletableFuture<Boolean> complete(IdempotencyKey key, String owner, String fingerprint,
+                                                   StoredResponse response, Duration ttl) {
+            completes.incrementAndGet();
+            delegate.release(key, owner).join();
+            delegate.claim(key, fingerprint, "a-retry", ttl).join();
+            return delegate.complete(key, owner, fingerprint, response, ttl);
+        }
+
+        @Override
+        public CompletableFuture<Void> release(IdempotencyKey key, String owner) {
+            return delegate.release(key, owner);
+        }
+    }
+
     private static final class UnreachableIdempotencyStore implements IdempotencyStore {
         @Override
         public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
@@ -873,8 +915,8 @@ class CoordinateWriteTest {
         }
 
         @Override
-        public CompletableFuture<Void> complete(IdempotencyKey key, String owner, String fingerprint,
-                                                StoredResponse response, Duration ttl) {
+        public CompletableFuture<Boolean> complete(IdempotencyKey key, String owner, String fingerprint,
+                                                   StoredResponse response, Duration ttl) {
             return CompletableFuture.failedFuture(new PairDbException("redis", "connection refused"));
         }
 
