@@ -848,7 +848,7 @@ class CoordinateWriteTest {
 
 
     /** Answers claims like Redis would, then fails the first records and releases: Redis lost between the two. */
-    private static final class RecordFailingIdempotencyStore implements IdempotencyStore {
+    private static class RecordFailingIdempotencyStore implements IdempotencyStore {
         private final IdempotencyStore delegate = new io.pairdb.core.testing.InMemoryIdempotencyStore(
                 new io.pairdb.core.testing.ManualClock());
         private final int failures;
@@ -883,28 +883,20 @@ class CoordinateWriteTest {
     }
 
     /** Before each record, lets another request claim the key, as a retry does once a marker expired. */
-    private static final class TakenOverIdempotencyStore implements IdempotencyStore {
-        private final IdempotencyStore delegate = new io.pairdb.core.testing.InMemoryIdempotencyStore(
-                new io.pairdb.core.testing.ManualClock());
+    private static final class TakenOverIdempotencyStore extends RecordFailingIdempotencyStore {
         final AtomicInteger completes = new AtomicInteger();
 
-        @Override
-        public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
-            return delegate.claim(key, fingerprint, owner, ttl);
+        TakenOverIdempotencyStore() {
+            super(0);
         }
 
         @Override
         public CompletableFuture<Boolean> complete(IdempotencyKey key, String owner, String fingerprint,
                                                    StoredResponse response, Duration ttl) {
             completes.incrementAndGet();
-            delegate.release(key, owner).join();
-            delegate.claim(key, fingerprint, "a-retry", ttl).join();
-            return delegate.complete(key, owner, fingerprint, response, ttl);
-        }
-
-        @Override
-        public CompletableFuture<Void> release(IdempotencyKey key, String owner) {
-            return delegate.release(key, owner);
+            release(key, owner).join();
+            claim(key, fingerprint, "a-retry", ttl).join();
+            return super.complete(key, owner, fingerprint, response, ttl);
         }
     }
 
