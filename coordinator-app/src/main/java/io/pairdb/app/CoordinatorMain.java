@@ -2,7 +2,9 @@ package io.pairdb.app;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.management.health.indicator.HealthIndicator;
+import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.runtime.EmbeddedApplication;
+import io.micronaut.runtime.server.EmbeddedServer;
 import io.pairdb.app.config.ConfigurationCheck;
 import io.pairdb.app.dev.DevBootstrap;
 import io.pairdb.app.dev.DevCluster;
@@ -143,8 +145,11 @@ public final class CoordinatorMain implements Callable<Integer> {
         // SIGTERM is how Kubernetes asks for a stop: an orderly one is a success, not "killed by signal" (143)
         Signal.handle(new Signal("TERM"), signal -> System.exit(0));
 
-        int grpcPort = context.getProperty("grpc.server.port", Integer.class).orElse(50051);
-        int httpPort = context.getProperty("micronaut.server.port", Integer.class).orElse(8080);
+        // the ports the servers got, which differ from the settings when those ask for any free port (0)
+        int grpcPort = started.findBean(GrpcEmbeddedServer.class).map(GrpcEmbeddedServer::getPort)
+                .orElseGet(() -> started.getProperty("grpc.server.port", Integer.class).orElse(50051));
+        int httpPort = server instanceof EmbeddedServer http ? http.getPort()
+                : context.getProperty("micronaut.server.port", Integer.class).orElse(8080);
         if (devCluster != null) {
             try {
                 new DevBootstrap(context, devCluster, Optional.ofNullable(devCredentials), vnodes).run(grpcPort, httpPort);
