@@ -149,7 +149,7 @@ public final class CoordinatorMain implements Callable<Integer> {
         int grpcPort = started.findBean(GrpcEmbeddedServer.class).map(GrpcEmbeddedServer::getPort)
                 .orElseGet(() -> started.getProperty("grpc.server.port", Integer.class).orElse(50051));
         int httpPort = server instanceof EmbeddedServer http ? http.getPort()
-                : context.getProperty("micronaut.server.port", Integer.class).orElse(8080);
+                : started.getProperty("micronaut.server.port", Integer.class).orElse(8080);
         if (devCluster != null) {
             try {
                 new DevBootstrap(context, devCluster, Optional.ofNullable(devCredentials), vnodes).run(grpcPort, httpPort);

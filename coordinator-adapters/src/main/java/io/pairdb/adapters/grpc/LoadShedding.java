@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -93,9 +94,10 @@ public final class LoadShedding implements ServerInterceptor, Ordered {
         if (bound.admitRequest() instanceof Admission.Refused refused) {
             return refuse(call, shed(call, refused));
         }
-        if (tooLate() instanceof Verdict.TooLate late) {
+        Optional<Verdict.TooLate> late = tooLate();
+        if (late.isPresent()) {
             bound.releaseRequest();
-            return refuse(call, shed(call, late));
+            return refuse(call, shed(call, late.get()));
         }
         Share share = new Share();
         ServerCall<Q, R> counted = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
@@ -153,15 +155,15 @@ public final class LoadShedding implements ServerInterceptor, Ordered {
         };
     }
 
-    /** Whether the call about to start, admitted by the bound, can still meet its deadline. */
-    private Verdict tooLate() {
+    /** Why the call about to start, admitted by the bound, would most likely miss its deadline, if it would. */
+    private Optional<Verdict.TooLate> tooLate() {
         Deadline deadline = Context.current().getDeadline();
         if (deadlines == null || deadline == null) {
-            return null;
+            return Optional.empty();
         }
         // the calls ahead: those in flight besides this one, which the bound has just counted
         return deadlines.judge(bound.requestsInFlight() - 1L, deadline.timeRemaining(TimeUnit.NANOSECONDS),
-                System.nanoTime());
+                System.nanoTime()) instanceof Verdict.TooLate late ? Optional.of(late) : Optional.empty();
     }
 
     private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, StatusRuntimeException error) {

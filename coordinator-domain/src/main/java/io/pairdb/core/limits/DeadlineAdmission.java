@@ -83,10 +83,6 @@ public final class DeadlineAdmission {
         Arrays.fill(stamps, Long.MIN_VALUE);
     }
 
-    public Settings settings() {
-        return settings;
-    }
-
     /**
      * Counts one call that ended at {@code nowNanos}.
      *

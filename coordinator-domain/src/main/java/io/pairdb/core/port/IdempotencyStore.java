@@ -48,7 +48,7 @@ public interface IdempotencyStore {
      *         claim or response (its write may then be run again by a retry)
      */
     CompletableFuture<Boolean> complete(IdempotencyKey key, String owner, String fingerprint, StoredResponse response,
-                                     Duration ttl);
+                                        Duration ttl);
 
     /**
      * Drops {@code owner}'s marker after its request failed, so a retry can run. A marker of
