@@ -56,7 +56,8 @@ final class FaultGate implements CallGate {
         if (delay.isZero()) {
             gated.run();
         } else {
-            timer.schedule(() -> handlers.execute(gated), delay.toNanos(), TimeUnit.NANOSECONDS);
+            Runnable waiting = faults.delayed(() -> handlers.execute(gated));
+            timer.schedule(waiting, delay.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 }

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -27,6 +30,8 @@ public final class FaultHooks {
     /** The tenant whose DeleteRange calls are held back, or null; and the deletes waiting. */
     private String holdDeletesOf;
     private final List<Runnable> heldDeletes = new ArrayList<>();
+    /** Data calls waiting out their delay; each runs once, at the end of its delay or when released. */
+    private final Set<Runnable> delayed = ConcurrentHashMap.newKeySet();
 
     /** @param availabilityListener told {@code true} when the node becomes available, {@code false} when not */
     FaultHooks(Consumer<Boolean> availabilityListener) {
@@ -112,6 +117,43 @@ public final class FaultHooks {
             heldDeletes.clear();
         }
         release.forEach(Runnable::run);
+    }
+
+    /**
+     * Lets the data calls waiting out a delay or a stall now go on at once (a node that recovers),
+     * without changing the delay of calls to come.
+     */
+    public void releaseDelayedCalls() {
+        List.copyOf(delayed).forEach(Runnable::run);
+    }
+
+    /** How many data calls are waiting out a delay or a stall now. */
+    public int delayedCalls() {
+        return delayed.size();
+    }
+
+    /** A call to run after its delay, or earlier if {@link #releaseDelayedCalls() released}; runs once. */
+    Runnable delayed(Runnable call) {
+        Delayed waiting = new Delayed(call);
+        delayed.add(waiting);
+        return waiting;
+    }
+
+    private final class Delayed implements Runnable {
+        private final Runnable call;
+        private final AtomicBoolean ran = new AtomicBoolean();
+
+        Delayed(Runnable call) {
+            this.call = call;
+        }
+
+        @Override
+        public void run() {
+            if (ran.compareAndSet(false, true)) {
+                delayed.remove(this);
+                call.run();
+            }
+        }
     }
 
     /** How many DeleteRange calls are held back now. */

@@ -8,6 +8,7 @@ import static io.pairdb.storage.contract.Fixtures.range;
 import static io.pairdb.storage.contract.Fixtures.tokenOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.Status;
@@ -187,6 +188,24 @@ class FaultHooksTest {
         assertThat(node.storage().health(HealthRequest.getDefaultInstance()).getServing()).isTrue();
         assertThat(parked).noneMatch(Future::isDone);
         parked.forEach(call -> call.cancel(true));
+    }
+
+    @Test
+    void releasingDelayedCallsLetsThemRunAtOnceWhileLaterCallsStillWait() throws Exception {
+        node.read("warm-up");
+        node.emulator.faults().setDelay(Duration.ofHours(1));
+        ListenableFuture<WriteResponse> parked = node.storageAsync().write(WriteRequest.newBuilder().setTenantId(TENANT)
+                .setKey("released").setToken(tokenOf("released")).setVersion(aValue("v").clock("c1", 1).build()).build());
+        await().atMost(Duration.ofSeconds(30)).until(() -> node.emulator.faults().delayedCalls() == 1);
+        node.emulator.faults().releaseDelayedCalls();
+
+        assertThat(parked.get(30, TimeUnit.SECONDS).getCurrent().getValue().toStringUtf8())
+                .as("the released write ran").isEqualTo("v");
+        ListenableFuture<WriteResponse> later = node.storageAsync().write(WriteRequest.newBuilder().setTenantId(TENANT)
+                .setKey("later").setToken(tokenOf("later")).setVersion(aValue("v").clock("c1", 1).build()).build());
+        assertThat(node.storage().health(HealthRequest.getDefaultInstance()).getServing()).isTrue();
+        assertThat(later).as("the delay still holds calls that come after the release").isNotDone();
+        later.cancel(true);
     }
 
     @Test
