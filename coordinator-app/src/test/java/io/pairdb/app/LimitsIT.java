@@ -87,10 +87,11 @@ class LimitsIT {
             assertThat(metrics.get("coordinator.requests.shed").tag("operation", "ReadKeyValue").tag("limit", "requests")
                     .counter().count()).isEqualTo(1.0);
 
-            // cancelled calls give their share back; then the coordinator serves as before
+            // once storage answers, the cancelled calls' work ends and gives their share back; then the coordinator
+            // serves as before
             held.forEach(f -> f.cancel(true));
-            waiting().until(() -> inFlight(coordinator) == 0);
             holdStorage(coordinator, Duration.ZERO);
+            waiting().until(() -> inFlight(coordinator) == 0);
             assertThat(coordinator.data().writeKeyValue(write("after", 10)).getSuccess()).isTrue();
             assertThat(coordinator.data().readKeyValue(ReadKeyValueRequest.newBuilder().setTenantId("default")
                     .setKey("after").build()).getValue()).isEqualTo(value(10));
@@ -127,8 +128,8 @@ class LimitsIT {
                     coordinator.data().withDeadlineAfter(1, TimeUnit.SECONDS).writeKeyValue(write("early", 10));
                 } finally {
                     queue.forEach(f -> f.cancel(true));
-                    waiting().until(() -> inFlight(coordinator) == 0);
                     holdStorage(coordinator, Duration.ZERO);
+                    waiting().until(() -> inFlight(coordinator) == 0);
                 }
             });
             assertThat(early).as("the early call failed").isNotNull();
@@ -165,8 +166,8 @@ class LimitsIT {
             assertThat(held).noneMatch(java.util.concurrent.Future::isDone);
 
             held.forEach(f -> f.cancel(true));
-            waiting().until(() -> inFlight(coordinator) == 0);
             holdStorage(coordinator, Duration.ZERO);
+            waiting().until(() -> inFlight(coordinator) == 0);
             assertThat(coordinator.data().writeKeyValue(write("after", 10)).getSuccess()).isTrue();
         }
     }
@@ -197,11 +198,85 @@ class LimitsIT {
                         .as("another connection is served").isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
 
                 held.forEach(f -> f.cancel(true));
-                waiting().until(() -> inFlight(coordinator) == 0);
                 holdStorage(coordinator, Duration.ZERO);
+                waiting().until(() -> inFlight(coordinator) == 0);
                 assertThat(coordinator.data().writeKeyValue(write("after", 10)).getSuccess()).isTrue();
             } finally {
                 other.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aCallItsClientCancelsKeepsItsPlaceInTheBoundUntilTheCoordinatorsWorkForItEnds() throws Exception {
+        Map<String, Object> settings = new java.util.HashMap<>(LONG_WRITES);
+        settings.put("pairdb.limits.max-requests-in-flight", 2);
+        settings.put("pairdb.limits.overload-retry-after", "750ms");
+        try (InProcessCoordinator coordinator = InProcessCoordinator.start(3, settings)) {
+            var async = CoordinatorServiceGrpc.newFutureStub(coordinator.channel);
+            RequestLog calls = coordinator.context.getBean(RequestLog.class);
+            holdStorage(coordinator, HELD);
+            ListenableFuture<WriteKeyValueResponse> cancelled =
+                    async.withDeadlineAfter(HELD.toSeconds(), TimeUnit.SECONDS).writeKeyValue(write("cancelled", 10));
+            waiting().until(() -> inFlight(coordinator) == 1);
+            cancelled.cancel(true);
+            waiting().until(() -> calls.inFlight() == 0);
+
+            // the client has gone, but the write it started still waits on storage: it still takes its place,
+            // or a client resetting its calls could have the coordinator work on any number of them at once
+            assertThat(inFlight(coordinator)).as("the cancelled call's work still counts").isEqualTo(1);
+            ListenableFuture<WriteKeyValueResponse> second =
+                    async.withDeadlineAfter(HELD.toSeconds(), TimeUnit.SECONDS).writeKeyValue(write("second", 10));
+            waiting().until(() -> inFlight(coordinator) == 2);
+            StatusRuntimeException third = catchThrowableOfType(StatusRuntimeException.class, () ->
+                    coordinator.data().withDeadlineAfter(5, TimeUnit.SECONDS).writeKeyValue(write("third", 10)));
+            assertShed(third, "requests");
+
+            // once storage answers, the cancelled call's work ends and its place is given back
+            holdStorage(coordinator, Duration.ZERO);
+            assertThat(second.get(HELD.toSeconds(), TimeUnit.SECONDS).getSuccess()).isTrue();
+            waiting().until(() -> inFlight(coordinator) == 0);
+            assertThat(coordinator.data().readKeyValue(ReadKeyValueRequest.newBuilder().setTenantId("default")
+                    .setKey("cancelled").build()).getValue()).as("the cancelled write went on").isEqualTo(value(10));
+        }
+    }
+
+    @Test
+    void aClientWhoseCallsAreCancelledByTheHundredIsNotDisconnectedByTheResetGuard() throws Exception {
+        // the default guard: a client whose calls run out their deadlines, as under overload, resets each of them
+        Map<String, Object> settings = new java.util.HashMap<>(LONG_WRITES);
+        // the calls below are cancelled, not answered in time; this test is not about the deadline check
+        settings.put("pairdb.limits.shed-calls-past-deadline", false);
+        try (InProcessCoordinator coordinator = InProcessCoordinator.start(3, settings)) {
+            ManagedChannel client = ManagedChannelBuilder.forAddress("127.0.0.1", coordinator.grpcPort).usePlaintext()
+                    .build();
+            try {
+                var async = CoordinatorServiceGrpc.newFutureStub(client);
+                RequestLog calls = coordinator.context.getBean(RequestLog.class);
+                holdStorage(coordinator, HELD);
+                ListenableFuture<WriteKeyValueResponse> bystander =
+                        async.withDeadlineAfter(HELD.toSeconds(), TimeUnit.SECONDS).writeKeyValue(write("bystander", 10));
+                waiting().until(() -> calls.inFlight() == 1);
+
+                // three rounds of 100 calls that reach the server and are then cancelled: 300 RST_STREAM frames
+                for (int round = 0; round < 3; round++) {
+                    List<ListenableFuture<WriteKeyValueResponse>> batch = new ArrayList<>();
+                    for (int i = 0; i < 100; i++) {
+                        batch.add(async.withDeadlineAfter(HELD.toSeconds(), TimeUnit.SECONDS)
+                                .writeKeyValue(write("c" + round + "-" + i, 10)));
+                    }
+                    waiting().until(() -> calls.inFlight() == 101 || bystander.isDone());
+                    batch.forEach(f -> f.cancel(true));
+                    waiting().until(() -> calls.inFlight() == 1 || bystander.isDone());
+                }
+
+                assertThat(bystander).as("the connection is still open, the call on it still waits").isNotDone();
+                holdStorage(coordinator, Duration.ZERO);
+                assertThat(bystander.get(HELD.toSeconds(), TimeUnit.SECONDS).getSuccess()).isTrue();
+                assertThat(CoordinatorServiceGrpc.newBlockingStub(client).withDeadlineAfter(20, TimeUnit.SECONDS)
+                        .writeKeyValue(write("after", 10)).getSuccess()).isTrue();
+            } finally {
+                client.shutdownNow();
             }
         }
     }
@@ -216,18 +291,19 @@ class LimitsIT {
                     .build();
             try {
                 var async = CoordinatorServiceGrpc.newFutureStub(flooder);
+                RequestLog calls = coordinator.context.getBean(RequestLog.class);
                 holdStorage(coordinator, HELD);
                 ListenableFuture<WriteKeyValueResponse> bystander =
                         async.withDeadlineAfter(HELD.toSeconds(), TimeUnit.SECONDS).writeKeyValue(write("bystander", 10));
-                waiting().until(() -> inFlight(coordinator) == 1);
+                waiting().until(() -> calls.inFlight() == 1);
 
                 // each call reaches the server and is then cancelled: one HEADERS and one RST_STREAM per stream
                 for (int i = 0; i < 11; i++) {
                     ListenableFuture<WriteKeyValueResponse> opened =
                             async.withDeadlineAfter(HELD.toSeconds(), TimeUnit.SECONDS).writeKeyValue(write("r" + i, 10));
-                    waiting().until(() -> inFlight(coordinator) >= 2 || bystander.isDone());
+                    waiting().until(() -> calls.inFlight() >= 2 || bystander.isDone());
                     opened.cancel(true);
-                    waiting().until(() -> inFlight(coordinator) <= 1);
+                    waiting().until(() -> calls.inFlight() <= 1);
                     if (bystander.isDone()) {
                         break;
                     }
@@ -297,8 +373,14 @@ class LimitsIT {
         return coordinator.context.getBean(MeterRegistry.class).get("coordinator.requests.in.flight").gauge().value();
     }
 
+    /** Storage calls from now on wait {@code delay}; with zero, the calls waiting now go on at once too. */
     private static void holdStorage(InProcessCoordinator coordinator, Duration delay) {
-        coordinator.cluster.nodes().forEach(n -> n.faults().setDelay(delay));
+        coordinator.cluster.nodes().forEach(n -> {
+            n.faults().setDelay(delay);
+            if (delay.isZero()) {
+                n.faults().releaseDelayedCalls();
+            }
+        });
     }
 
     private static WriteKeyValueRequest write(String key, int bytes) {

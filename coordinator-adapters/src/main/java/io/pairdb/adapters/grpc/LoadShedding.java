@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code RESOURCE_EXHAUSTED}, reason {@code OVERLOADED} and a {@code RetryInfo}, before
  * authentication, storage or database work. The request bound is checked when the call starts,
  * the byte bound when its request message arrives, both before the handler sees anything. A call
- * holds its share until it is answered or cancelled. Calls to the exempt services (health) are
+ * holds its share until it is answered; a call its client cancels holds it until the handler,
+ * whose work goes on, answers, unless the handler did not have the request yet. Calls to the exempt services (health) are
  * never counted nor shed, so probes stay answerable under overload.
  *
  * <p>With a {@link DeadlineAdmission}, a call within the bound is shed too (limit {@code deadline})
@@ -108,6 +109,8 @@ public final class LoadShedding implements ServerInterceptor, Ordered {
                 super.close(status, trailers);
             }
         };
+        // A unary handler answers (closes the call) even after its client went away; a streaming one may not.
+        boolean answersAfterCancel = call.getMethodDescriptor().getType().serverSendsOneMessage();
         ServerCall.Listener<Q> listener;
         try {
             listener = next.startCall(counted, headers);
@@ -137,13 +140,26 @@ public final class LoadShedding implements ServerInterceptor, Ordered {
             @Override
             public void onHalfClose() {
                 if (!refused) {
-                    super.onHalfClose();
+                    share.working = answersAfterCancel;
+                    try {
+                        super.onHalfClose();
+                    } catch (RuntimeException | Error e) {
+                        share.working = false;
+                        throw e;
+                    }
                 }
             }
 
             @Override
             public void onCancel() {
-                share.release(false);
+                // The client went away (its deadline passed, or it cancelled). If the handler has the request, its
+                // work goes on (storage calls are not cancelled with the client's call), so the call keeps its place
+                // until the handler answers: otherwise a client resetting its calls as fast as it makes them would
+                // have the coordinator work on any number of them at once (HTTP/2 "rapid reset").
+                share.cancelled = true;
+                if (!share.working) {
+                    share.release(false);
+                }
                 super.onCancel();
             }
 
@@ -200,10 +216,17 @@ public final class LoadShedding implements ServerInterceptor, Ordered {
                 Map.of("limit", limit), retryAfter);
     }
 
-    /** What one call holds of the bound; given back once, whichever of close, cancel or complete comes first. */
+    /**
+     * What one call holds of the bound; given back once: when the call is answered or completes, or when its client
+     * cancels it before the handler has its request.
+     */
     private final class Share {
         private final AtomicBoolean released = new AtomicBoolean();
         private final AtomicLong bytes = new AtomicLong();
+        /** The handler has the request and will answer the call, cancelled or not. */
+        private volatile boolean working;
+        /** The client cancelled the call: an answer after that was not in time for it. */
+        private volatile boolean cancelled;
 
         void holdBytes(long size) {
             bytes.addAndGet(size);
@@ -218,7 +241,7 @@ public final class LoadShedding implements ServerInterceptor, Ordered {
             if (released.compareAndSet(false, true)) {
                 bound.releaseRequest();
                 if (deadlines != null) {
-                    deadlines.ended(System.nanoTime(), inTime);
+                    deadlines.ended(System.nanoTime(), inTime && !cancelled);
                 }
                 bound.releaseBytes(bytes.getAndSet(0));
             }

@@ -23,8 +23,8 @@ public class LimitsProperties {
     private Duration maxConnectionIdle = Duration.ofMinutes(15);
     private Duration permitKeepAliveTime = Duration.ofSeconds(20);
     private Duration handshakeTimeout = Duration.ofSeconds(10);
-    private int maxResetStreamsPerWindow = 200;
-    private Duration resetStreamsWindow = Duration.ofSeconds(30);
+    private int maxResetStreamsPerWindow = 20_000;
+    private Duration resetStreamsWindow = Duration.ofSeconds(10);
 
     public int getMaxRequestsInFlight() {
         return maxRequestsInFlight;

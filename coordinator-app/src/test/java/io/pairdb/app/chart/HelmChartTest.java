@@ -171,8 +171,8 @@ class HelmChartTest {
                 .containsEntry("PAIRDB_LIMITS_MAX_CONNECTION_IDLE", "15m")
                 .containsEntry("PAIRDB_LIMITS_PERMIT_KEEP_ALIVE_TIME", "20s")
                 .containsEntry("PAIRDB_LIMITS_HANDSHAKE_TIMEOUT", "10s")
-                .containsEntry("PAIRDB_LIMITS_MAX_RESET_STREAMS_PER_WINDOW", "200")
-                .containsEntry("PAIRDB_LIMITS_RESET_STREAMS_WINDOW", "30s")
+                .containsEntry("PAIRDB_LIMITS_MAX_RESET_STREAMS_PER_WINDOW", "20000")
+                .containsEntry("PAIRDB_LIMITS_RESET_STREAMS_WINDOW", "10s")
                 // one JSON object per log line for the cluster's log collector; text stays the default outside the chart
                 .containsEntry("PAIRDB_LOG_FORMAT", "json")
                 .containsKeys("PAIRDB_COORDINATOR_WRITE_TIMEOUT", "PAIRDB_COORDINATOR_READ_TIMEOUT",
