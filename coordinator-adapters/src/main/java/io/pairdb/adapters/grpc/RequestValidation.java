@@ -4,6 +4,7 @@ import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.pairdb.core.Identifiers;
 import io.pairdb.core.idempotency.IdempotencyKey;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.replication.ConsistencyLevel;
@@ -92,11 +93,9 @@ final class RequestValidation {
         return new ChangeId(changeId);
     }
 
-    private static final java.util.regex.Pattern RUN_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,128}");
-
     /** A repair run's id, as {@code repair} printed it ({@code repair-<uuid>}). */
     static String repairRunId(String runId) {
-        if (!RUN_ID.matcher(runId).matches()) {
+        if (!Identifiers.isPlainName(runId, 128)) {
             throw GrpcErrors.invalid("INVALID_RUN_ID", "run_id must be 1-128 characters of letters, digits,"
                     + " '.', '_' or '-'");
         }

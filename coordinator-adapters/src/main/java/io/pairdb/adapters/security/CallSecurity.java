@@ -23,7 +23,6 @@ import io.pairdb.core.tenant.TenantId;
 import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -175,7 +174,7 @@ public final class CallSecurity implements ServerInterceptor, Ordered {
     private Optional<Credentials> credentials(ServerCall<?, ?> call, Metadata headers) {
         String authorization = headers.get(AUTHORIZATION);
         if (authorization != null) {
-            if (!authorization.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
+            if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
                 return Optional.empty();
             }
             return Optional.of(new Credentials.BearerToken(authorization.substring(BEARER.length()).strip()));

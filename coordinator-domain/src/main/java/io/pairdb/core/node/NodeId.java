@@ -1,22 +1,20 @@
 package io.pairdb.core.node;
 
+import io.pairdb.core.Identifiers;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /** A storage node's stable identifier: 1–64 characters of {@code [A-Za-z0-9._-]}. */
 public record NodeId(String value) implements Comparable<NodeId> {
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-
     public NodeId {
         Objects.requireNonNull(value, "node id");
-        if (!VALID.matcher(value).matches()) {
+        if (!isValid(value)) {
             throw new IllegalArgumentException(
                     "node id must be 1-64 characters of letters, digits, '.', '_' or '-': '" + value + "'");
         }
     }
 
     public static boolean isValid(String value) {
-        return value != null && VALID.matcher(value).matches();
+        return Identifiers.isPlainName(value, 64);
     }
 
     @Override

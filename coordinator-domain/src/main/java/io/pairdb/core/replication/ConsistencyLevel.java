@@ -5,7 +5,14 @@ import java.util.Optional;
 
 /** How many replicas must answer: one, a majority, or all of RF. */
 public enum ConsistencyLevel {
-    ONE, QUORUM, ALL;
+    ONE("one"), QUORUM("quorum"), ALL("all");
+
+    /** The lower-case name, as on the wire; kept rather than made on every write that reports it. */
+    private final String wireName;
+
+    ConsistencyLevel(String wireName) {
+        this.wireName = wireName;
+    }
 
     public int required(int replicationFactor) {
         if (replicationFactor < 1) {
@@ -32,6 +39,6 @@ public enum ConsistencyLevel {
     }
 
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 }

@@ -1,9 +1,9 @@
 package io.pairdb.core.security;
 
+import io.pairdb.core.Identifiers;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * An API key as stored, without its secret (only the secret's hash is ever stored, see
@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
  */
 public record ApiKey(ApiKeyId id, String name, Grants grants, Instant createdAt, String createdBy,
                      Optional<Instant> expiresAt, Optional<Revocation> revoked) {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     /** Who revoked the key and when. */
     public record Revocation(Instant at, String by) {
@@ -41,7 +40,7 @@ public record ApiKey(ApiKeyId id, String name, Grants grants, Instant createdAt,
     }
 
     public static boolean isValidName(String name) {
-        return name != null && NAME.matcher(name).matches();
+        return Identifiers.isPlainName(name, 64);
     }
 
     public boolean expiredAt(Instant now) {

@@ -1,14 +1,13 @@
 package io.pairdb.core.security;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * An API key's public identifier: 16 characters of lower-case base32, the part of a token that is
  * not secret. Lookups go by it, so checking a token never scans the stored keys.
  */
 public record ApiKeyId(String value) {
-    private static final Pattern VALID = Pattern.compile("[a-z2-7]{16}");
+    private static final int LENGTH = 16;
 
     public ApiKeyId {
         Objects.requireNonNull(value, "api key id");
@@ -18,7 +17,18 @@ public record ApiKeyId(String value) {
     }
 
     public static boolean isValid(String value) {
-        return value != null && VALID.matcher(value).matches();
+        // checked on every authenticated call, so by hand rather than with a regular expression (3 % of a
+        // coordinator's CPU under load went to the matcher)
+        if (value == null || value.length() != LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < LENGTH; i++) {
+            char c = value.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '2' && c <= '7')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

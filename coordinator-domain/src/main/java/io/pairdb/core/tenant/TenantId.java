@@ -1,12 +1,10 @@
 package io.pairdb.core.tenant;
 
+import io.pairdb.core.Identifiers;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /** A tenant's identifier: 1–64 characters of {@code [A-Za-z0-9._-]}. */
 public record TenantId(String value) {
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-
     public TenantId {
         Objects.requireNonNull(value, "tenant id");
         if (!isValid(value)) {
@@ -16,7 +14,7 @@ public record TenantId(String value) {
     }
 
     public static boolean isValid(String value) {
-        return value != null && VALID.matcher(value).matches();
+        return Identifiers.isPlainName(value, 64);
     }
 
     @Override

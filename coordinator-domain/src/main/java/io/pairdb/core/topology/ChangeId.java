@@ -1,8 +1,8 @@
 package io.pairdb.core.topology;
 
+import io.pairdb.core.Identifiers;
 import io.pairdb.core.node.NodeId;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A topology change's identifier, e.g. {@code add-node-4-e17}: its type, its node (or tenant) and the ring
@@ -10,18 +10,17 @@ import java.util.regex.Pattern;
  * from one epoch to the next, and only one change can do that.
  */
 public record ChangeId(String value) {
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     public ChangeId {
         Objects.requireNonNull(value, "change id");
-        if (!VALID.matcher(value).matches()) {
+        if (!isValid(value)) {
             throw new IllegalArgumentException("change id must be 1-128 characters of letters, digits, '.', '_' or '-': '"
                     + value + "'");
         }
     }
 
     public static boolean isValid(String value) {
-        return value != null && VALID.matcher(value).matches();
+        return Identifiers.isPlainName(value, 128);
     }
 
     public static ChangeId of(ChangeType type, NodeId node, long ringEpoch) {

@@ -1,9 +1,9 @@
 package io.pairdb.core.version;
 
+import io.pairdb.core.Identifiers;
 import io.pairdb.core.port.Clock;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 /**
  * Issues this coordinator's clock entries. A counter is a hybrid logical clock: at least
@@ -20,8 +20,6 @@ import java.util.regex.Pattern;
  * ignore it while the client is told its write succeeded).
  */
 public final class ClockIssuer {
-    /** What a coordinator id may look like, in configuration, in the pool and in a client's causal context. */
-    public static final Pattern COORDINATOR_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     /**
      * Counters per millisecond of wall time. Issuing faster than this runs the counter ahead
@@ -59,8 +57,9 @@ public final class ClockIssuer {
         this.maxEntries = maxEntries;
     }
 
+    /** What a coordinator id may look like, in configuration, in the pool and in a client's causal context. */
     public static boolean isValidCoordinatorId(String id) {
-        return id != null && COORDINATOR_ID.matcher(id).matches();
+        return Identifiers.isPlainName(id, 64);
     }
 
     /** The id this coordinator issues under, or did last (for names and messages). */
