@@ -36,8 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * authentication, storage or database work. The request bound is checked when the call starts,
  * the byte bound when its request message arrives, both before the handler sees anything. A call
  * holds its share until it is answered; a call its client cancels holds it until the handler,
- * whose work goes on, answers, unless the handler did not have the request yet. Calls to the exempt services (health) are
- * never counted nor shed, so probes stay answerable under overload.
+ * whose work goes on, answers, unless the handler did not have the request yet. Calls to the
+ * exempt services (health) are never counted nor shed, so probes stay answerable under overload.
  *
  * <p>With a {@link DeadlineAdmission}, a call within the bound is shed too (limit {@code deadline})
  * when what is left of its deadline is shorter than the calls in flight ahead of it take to be
