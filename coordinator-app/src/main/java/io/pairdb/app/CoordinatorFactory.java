@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
 import io.pairdb.adapters.metrics.MicrometerRequestEvents;
 import io.pairdb.adapters.metrics.MicrometerTenantEvents;
 import io.pairdb.adapters.metrics.ObservedStorageNodes;
@@ -69,8 +70,11 @@ public class CoordinatorFactory {
     }
 
     @Singleton
-    RequestEvents requestEvents(MeterRegistry registry) {
-        return new MicrometerRequestEvents(registry);
+    RequestEvents requestEvents(MeterRegistry registry,
+                                @Value("${pairdb.log.max-lines-per-second:" + RequestLog.DEFAULT_LINES_PER_SECOND + "}")
+                                long linesPerSecond) {
+        return new MicrometerRequestEvents(registry, RequestLog.logBudget(linesPerSecond),
+                RequestLog.logBudget(linesPerSecond));
     }
 
     @Singleton

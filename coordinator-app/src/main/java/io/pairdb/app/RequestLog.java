@@ -14,7 +14,11 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.protobuf.StatusProto;
+import io.micronaut.context.annotation.Value;
+import io.pairdb.adapters.runtime.LogBudget;
 import io.pairdb.adapters.runtime.LogText;
+import io.pairdb.app.config.ConfigurationError;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.EnumSet;
 import java.util.Set;
@@ -29,7 +33,9 @@ import org.slf4j.event.Level;
  * method (so the v1 services and the original gateway's {@code proto.CoordinatorService}, which
  * share method names, are told apart), the status code, the {@code ErrorInfo} reason, the duration, and the tenant and key when the
  * request has them (escaped and cut, see {@link LogText}, as is the status description). Never the value. Errors the client caused are logged at INFO (a missing key at DEBUG), the others at
- * WARN. Also counts the calls in flight, for the shutdown log.
+ * WARN. At most {@code pairdb.log.max-lines-per-second} INFO and WARN lines a second (see {@link LogBudget}): under overload
+ * calls fail by the thousand a second, and the request metrics count every one. Also counts the calls in flight, for
+ * the shutdown log.
  */
 @Singleton
 public class RequestLog implements ServerInterceptor {
@@ -38,7 +44,28 @@ public class RequestLog implements ServerInterceptor {
             Status.Code.NOT_FOUND, Status.Code.ALREADY_EXISTS, Status.Code.FAILED_PRECONDITION, Status.Code.ABORTED,
             Status.Code.OUT_OF_RANGE, Status.Code.RESOURCE_EXHAUSTED);
 
+    /** The budget when none is configured. */
+    public static final long DEFAULT_LINES_PER_SECOND = 20;
+
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final LogBudget budget;
+
+    public RequestLog() {
+        this(DEFAULT_LINES_PER_SECOND);
+    }
+
+    @Inject
+    public RequestLog(@Value("${pairdb.log.max-lines-per-second:" + DEFAULT_LINES_PER_SECOND + "}") long linesPerSecond) {
+        this.budget = logBudget(linesPerSecond);
+    }
+
+    /** A budget of {@code pairdb.log.max-lines-per-second}, or a clear error when the setting is not at least 1. */
+    public static LogBudget logBudget(long linesPerSecond) {
+        if (linesPerSecond < 1) {
+            throw new ConfigurationError("pairdb.log.max-lines-per-second", "must be at least 1, was " + linesPerSecond);
+        }
+        return new LogBudget(linesPerSecond);
+    }
 
     /** Calls accepted and not yet answered or cancelled. */
     public int inFlight() {
@@ -98,12 +125,24 @@ public class RequestLog implements ServerInterceptor {
         };
     }
 
-    private static void log(MethodDescriptor<?, ?> method, Status status, Metadata trailers, RequestFields fields,
-                            long millis) {
+    private void log(MethodDescriptor<?, ?> method, Status status, Metadata trailers, RequestFields fields,
+                     long millis) {
         String reason = reason(status, trailers);
         // a read of a key that is not there is an ordinary answer, not worth a line at INFO
         Level level = "KEY_NOT_FOUND".equals(reason) ? Level.DEBUG
                 : CLIENT_ERRORS.contains(status.getCode()) ? Level.INFO : Level.WARN;
+        if (!LOG.isEnabledForLevel(level)) {
+            return;
+        }
+        // DEBUG is asked for on purpose, line by line: only the lines written by default have a budget
+        long leftOut = 0;
+        if (level != Level.DEBUG) {
+            var admitted = budget.admit();
+            if (admitted.isEmpty()) {
+                return;
+            }
+            leftOut = admitted.getAsLong();
+        }
         var line = LOG.atLevel(level)
                 .addKeyValue("event", "request_failed")
                 .addKeyValue("service", method.getServiceName())
@@ -119,8 +158,11 @@ public class RequestLog implements ServerInterceptor {
         if (key != null) {
             line = line.addKeyValue("key", key);
         }
-        line.log("{} failed: {} {} after {} ms{}: {}", method.getFullMethodName(), status.getCode(), reason, millis, fields,
-                LogText.message(status.getDescription()));
+        if (leftOut > 0) {
+            line = line.addKeyValue("lines_left_out", leftOut);
+        }
+        line.log("{} failed: {} {} after {} ms{}: {}{}", method.getFullMethodName(), status.getCode(), reason, millis,
+                fields, LogText.message(status.getDescription()), LogBudget.leftOutNote(leftOut));
     }
 
     private static String reason(Status status, Metadata trailers) {

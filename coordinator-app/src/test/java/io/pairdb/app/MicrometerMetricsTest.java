@@ -2,6 +2,9 @@ package io.pairdb.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.grpc.Status;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -27,10 +30,34 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The names and labels the Prometheus scrape shows for what the core and the storage client report. */
 class MicrometerMetricsTest {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    @Test
+    void hintsNotStoredByTheThousandAreAllCountedButOnlySomeLogged() {
+        var metrics = new MicrometerRequestEvents(registry);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        Logger log = (Logger) LoggerFactory.getLogger(MicrometerRequestEvents.class);
+        lines.start();
+        log.addAppender(lines);
+        try {
+            for (int i = 0; i < 2_000; i++) {
+                metrics.hintStoreFailed(HintStoreFailure.OVERLOADED);
+                metrics.idempotencyRecordFailed("the record of key k" + i + " was refused");
+            }
+        } finally {
+            log.detachAppender(lines);
+        }
+
+        assertThat(registry.get("coordinator.hint.store.failures").tag("reason", "overloaded").counter().count())
+                .isEqualTo(2_000.0);
+        assertThat(registry.get("coordinator.idempotency.record.failures").counter().count()).isEqualTo(2_000.0);
+        // 20 lines a second of each kind, in bursts of as many: far fewer than 4 000 for a loop of milliseconds
+        assertThat(lines.list).as("WARN lines for 2 000 + 2 000 failures").hasSizeLessThan(200);
+    }
 
     @Test
     void theCoreCountersAppearUnderTheirPrometheusNames() {

@@ -2,6 +2,7 @@ package io.pairdb.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -19,6 +20,7 @@ import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
 import io.pairdb.proto.coordinator.v1.ReadKeyValueRequest;
 import io.pairdb.proto.coordinator.v1.ReadKeyValueResponse;
 import java.io.IOException;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,6 +76,27 @@ class RequestLogTest {
         ILoggingEvent line = onlyLine();
         assertThat(line.getFormattedMessage().length()).isLessThan(2_000);
         assertThat(line.getFormattedMessage()).contains("more)");
+    }
+
+    @Test
+    void aFloodOfFailedCallsIsCutToTheBudgetAndALaterLineSaysHowManyWereLeftOut() {
+        for (int i = 0; i < 500; i++) {
+            read("acme", "k" + i);
+        }
+        // 20 a second (the default), in bursts of as many; the calls above take well under a few seconds
+        assertThat(lines.list).as("lines written for 500 failed calls").hasSizeLessThan(100);
+
+        // once the budget refills, the next line written says how many were left out before it
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            read("acme", "later");
+            return lines.list.stream().anyMatch(l -> l.getFormattedMessage().contains("left out"));
+        });
+        ILoggingEvent note = lines.list.stream().filter(l -> l.getFormattedMessage().contains("left out")).findFirst()
+                .orElseThrow();
+        assertThat(note.getKeyValuePairs()).anySatisfy(kv -> {
+            assertThat(kv.key).isEqualTo("lines_left_out");
+            assertThat(((Number) kv.value).longValue()).isPositive();
+        });
     }
 
     private void read(String tenant, String key) {

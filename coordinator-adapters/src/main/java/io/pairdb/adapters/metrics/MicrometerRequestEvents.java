@@ -3,6 +3,7 @@ package io.pairdb.adapters.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.pairdb.adapters.runtime.LogBudget;
 import io.pairdb.core.replication.ConsistencyLevel;
 import io.pairdb.core.replication.RequestEvents;
 import java.time.Duration;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A hint that could not be stored is also one WARN line: that replica misses the write until
  * a read repairs it, which an operator should hear about, not only count. So is an idempotency
- * record that could not be stored after its write.
+ * record that could not be stored after its write. Each kind of line has a {@link LogBudget}: under overload hints
+ * fail by the thousand a second, and the counters have every one.
  */
 public final class MicrometerRequestEvents implements RequestEvents {
     private static final Logger LOG = LoggerFactory.getLogger(MicrometerRequestEvents.class);
@@ -33,6 +35,8 @@ public final class MicrometerRequestEvents implements RequestEvents {
             Duration.ofSeconds(10)};
 
     private final MeterRegistry registry;
+    private final LogBudget hintLines;
+    private final LogBudget idempotencyLines;
     /** Per operation, per status / consistency level: looked up on every request without building a key. */
     private final Map<Operation, Map<String, Counter>> requests = new EnumMap<>(Operation.class);
     private final Map<Operation, Map<ConsistencyLevel, Timer>> durations = new EnumMap<>(Operation.class);
@@ -46,8 +50,16 @@ public final class MicrometerRequestEvents implements RequestEvents {
     private final Counter speculationsSent;
     private final Counter speculationsWon;
 
+    /** With a budget of 20 lines a second for each kind of WARN line. */
     public MicrometerRequestEvents(MeterRegistry registry) {
+        this(registry, new LogBudget(20), new LogBudget(20));
+    }
+
+    /** @param hintLines budget of the lines on hints not stored; {@code idempotencyLines}, on idempotency records */
+    public MicrometerRequestEvents(MeterRegistry registry, LogBudget hintLines, LogBudget idempotencyLines) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.hintLines = Objects.requireNonNull(hintLines, "hintLines");
+        this.idempotencyLines = Objects.requireNonNull(idempotencyLines, "idempotencyLines");
         for (Operation op : Operation.values()) {
             requests.put(op, new ConcurrentHashMap<>());
             durations.put(op, new ConcurrentHashMap<>());
@@ -136,9 +148,18 @@ public final class MicrometerRequestEvents implements RequestEvents {
             case DEADLINE -> "the hint store had not finished by the request's deadline";
             case OVERLOADED -> "too many hint stores were running";
         };
-        LOG.atWarn().addKeyValue("event", "hint_store_failed").addKeyValue("reason", reason.name().toLowerCase(Locale.ROOT))
-                .log("could not store a hint ({}): a replica misses a write until a read repairs it "
-                        + "(coordinator_hint_store_failures_total)", why);
+        var admitted = hintLines.admit();
+        if (admitted.isEmpty()) {
+            return;
+        }
+        long leftOut = admitted.getAsLong();
+        var line = LOG.atWarn().addKeyValue("event", "hint_store_failed")
+                .addKeyValue("reason", reason.name().toLowerCase(Locale.ROOT));
+        if (leftOut > 0) {
+            line = line.addKeyValue("lines_left_out", leftOut);
+        }
+        line.log("could not store a hint ({}): a replica misses a write until a read repairs it "
+                + "(coordinator_hint_store_failures_total){}", why, LogBudget.leftOutNote(leftOut));
     }
 
     @Override
@@ -154,9 +175,18 @@ public final class MicrometerRequestEvents implements RequestEvents {
     @Override
     public void idempotencyRecordFailed(String detail) {
         idempotencyRecordFailures.increment();
-        LOG.atWarn().addKeyValue("event", "idempotency_record_failed")
-                .log("{}; the write was answered as it ended, and a retry with its key may run it again once the "
-                        + "in-progress marker expires (coordinator_idempotency_record_failures_total)", detail);
+        var admitted = idempotencyLines.admit();
+        if (admitted.isEmpty()) {
+            return;
+        }
+        long leftOut = admitted.getAsLong();
+        var line = LOG.atWarn().addKeyValue("event", "idempotency_record_failed");
+        if (leftOut > 0) {
+            line = line.addKeyValue("lines_left_out", leftOut);
+        }
+        line.log("{}; the write was answered as it ended, and a retry with its key may run it again once the "
+                + "in-progress marker expires (coordinator_idempotency_record_failures_total){}", detail,
+                LogBudget.leftOutNote(leftOut));
     }
 
     private static String name(Operation operation) {

@@ -26,12 +26,13 @@ public final class ConfigurationCheck {
             TopologyChangeProperties.class, CleanupProperties.class, PostgresProperties.class, RepairProperties.class,
             SecurityProperties.class, TlsProperties.class, StorageProperties.class, StorageNodesProperties.class,
             LimitsProperties.class);
-    /** Settings read with {@code @Value} (scheduling and the readiness indicators). */
+    /** Settings read with {@code @Value} (scheduling, the readiness indicators, the log's budget). */
     private static final Map<String, Class<?>> VALUES = Map.of(
             "pairdb.topology.refresh-interval", Duration.class,
             "pairdb.health.check-timeout", Duration.class,
             "pairdb.health.min-ring-nodes", int.class,
-            "pairdb.metrics.store-refresh-interval", Duration.class);
+            "pairdb.metrics.store-refresh-interval", Duration.class,
+            "pairdb.log.max-lines-per-second", long.class);
 
     /** A text setting with a syntax of its own, read by {@link SpeculationPolicy#parse}. */
     private static final String SPECULATION = "pairdb.coordinator.speculation";

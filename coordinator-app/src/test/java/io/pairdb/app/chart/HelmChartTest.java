@@ -175,6 +175,7 @@ class HelmChartTest {
                 .containsEntry("PAIRDB_LIMITS_RESET_STREAMS_WINDOW", "10s")
                 // one JSON object per log line for the cluster's log collector; text stays the default outside the chart
                 .containsEntry("PAIRDB_LOG_FORMAT", "json")
+                .containsEntry("PAIRDB_LOG_MAX_LINES_PER_SECOND", "20")
                 .containsKeys("PAIRDB_COORDINATOR_WRITE_TIMEOUT", "PAIRDB_COORDINATOR_READ_TIMEOUT",
                         "PAIRDB_COORDINATOR_IDEMPOTENCY_TTL", "PAIRDB_COORDINATOR_REPAIR_ASYNC",
                         "PAIRDB_COORDINATOR_MAX_REPAIRS_IN_FLIGHT", "PAIRDB_COORDINATOR_MAX_CLOCK_ENTRIES",
