@@ -16,6 +16,7 @@ import io.pairdb.adapters.metrics.MicrometerTenantEvents;
 import io.pairdb.adapters.metrics.ObservedStorageNodes;
 import io.pairdb.adapters.metrics.TopologyMetrics;
 import io.pairdb.adapters.runtime.ExecutorScheduler;
+import io.pairdb.adapters.runtime.LogBudget;
 import io.pairdb.adapters.runtime.SystemClock;
 import io.pairdb.adapters.redis.RedisClients;
 import io.pairdb.adapters.storage.GrpcStorageNodes;
@@ -71,7 +72,7 @@ public class CoordinatorFactory {
 
     @Singleton
     RequestEvents requestEvents(MeterRegistry registry,
-                                @Value("${pairdb.log.max-lines-per-second:" + RequestLog.DEFAULT_LINES_PER_SECOND + "}")
+                                @Value("${pairdb.log.max-lines-per-second:" + LogBudget.DEFAULT_LINES_PER_SECOND + "}")
                                 long linesPerSecond) {
         return new MicrometerRequestEvents(registry, RequestLog.logBudget(linesPerSecond),
                 RequestLog.logBudget(linesPerSecond));

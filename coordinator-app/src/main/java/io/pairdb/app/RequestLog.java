@@ -44,18 +44,16 @@ public class RequestLog implements ServerInterceptor {
             Status.Code.NOT_FOUND, Status.Code.ALREADY_EXISTS, Status.Code.FAILED_PRECONDITION, Status.Code.ABORTED,
             Status.Code.OUT_OF_RANGE, Status.Code.RESOURCE_EXHAUSTED);
 
-    /** The budget when none is configured. */
-    public static final long DEFAULT_LINES_PER_SECOND = 20;
-
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LogBudget budget;
 
     public RequestLog() {
-        this(DEFAULT_LINES_PER_SECOND);
+        this(LogBudget.DEFAULT_LINES_PER_SECOND);
     }
 
     @Inject
-    public RequestLog(@Value("${pairdb.log.max-lines-per-second:" + DEFAULT_LINES_PER_SECOND + "}") long linesPerSecond) {
+    public RequestLog(@Value("${pairdb.log.max-lines-per-second:" + LogBudget.DEFAULT_LINES_PER_SECOND + "}")
+                      long linesPerSecond) {
         this.budget = logBudget(linesPerSecond);
     }
 

@@ -57,6 +57,14 @@ class MicrometerMetricsTest {
         assertThat(registry.get("coordinator.idempotency.record.failures").counter().count()).isEqualTo(2_000.0);
         // 20 lines a second of each kind, in bursts of as many: far fewer than 4 000 for a loop of milliseconds
         assertThat(lines.list).as("WARN lines for 2 000 + 2 000 failures").hasSizeLessThan(200);
+        ILoggingEvent hint = lines.list.getFirst();
+        assertThat(hint.getFormattedMessage()).isEqualTo("could not store a hint (too many hint stores were running): "
+                + "a replica misses a write until a read repairs it (coordinator_hint_store_failures_total)");
+        assertThat(hint.getKeyValuePairs()).anySatisfy(kv -> {
+            assertThat(kv.key).isEqualTo("reason");
+            assertThat(kv.value).isEqualTo("overloaded");
+        });
+        assertThat(lines.list.get(1).getFormattedMessage()).startsWith("the record of key k0 was refused; the write was");
     }
 
     @Test

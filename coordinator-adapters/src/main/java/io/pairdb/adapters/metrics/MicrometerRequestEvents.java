@@ -50,9 +50,10 @@ public final class MicrometerRequestEvents implements RequestEvents {
     private final Counter speculationsSent;
     private final Counter speculationsWon;
 
-    /** With a budget of 20 lines a second for each kind of WARN line. */
+    /** With the default budget for each kind of WARN line. */
     public MicrometerRequestEvents(MeterRegistry registry) {
-        this(registry, new LogBudget(20), new LogBudget(20));
+        this(registry, new LogBudget(LogBudget.DEFAULT_LINES_PER_SECOND),
+                new LogBudget(LogBudget.DEFAULT_LINES_PER_SECOND));
     }
 
     /** @param hintLines budget of the lines on hints not stored; {@code idempotencyLines}, on idempotency records */
@@ -148,18 +149,9 @@ public final class MicrometerRequestEvents implements RequestEvents {
             case DEADLINE -> "the hint store had not finished by the request's deadline";
             case OVERLOADED -> "too many hint stores were running";
         };
-        var admitted = hintLines.admit();
-        if (admitted.isEmpty()) {
-            return;
-        }
-        long leftOut = admitted.getAsLong();
-        var line = LOG.atWarn().addKeyValue("event", "hint_store_failed")
-                .addKeyValue("reason", reason.name().toLowerCase(Locale.ROOT));
-        if (leftOut > 0) {
-            line = line.addKeyValue("lines_left_out", leftOut);
-        }
-        line.log("could not store a hint ({}): a replica misses a write until a read repairs it "
-                + "(coordinator_hint_store_failures_total){}", why, LogBudget.leftOutNote(leftOut));
+        warn(hintLines, "hint_store_failed", reason.name().toLowerCase(Locale.ROOT),
+                "could not store a hint (" + why + "): a replica misses a write until a read repairs it "
+                        + "(coordinator_hint_store_failures_total)");
     }
 
     @Override
@@ -175,18 +167,26 @@ public final class MicrometerRequestEvents implements RequestEvents {
     @Override
     public void idempotencyRecordFailed(String detail) {
         idempotencyRecordFailures.increment();
-        var admitted = idempotencyLines.admit();
+        warn(idempotencyLines, "idempotency_record_failed", null, detail + "; the write was answered as it ended, "
+                + "and a retry with its key may run it again once the in-progress marker expires "
+                + "(coordinator_idempotency_record_failures_total)");
+    }
+
+    /** One WARN line of an event, if its budget has room; the line says how many like it were left out before it. */
+    private static void warn(LogBudget budget, String event, String reason, String message) {
+        var admitted = budget.admit();
         if (admitted.isEmpty()) {
             return;
         }
         long leftOut = admitted.getAsLong();
-        var line = LOG.atWarn().addKeyValue("event", "idempotency_record_failed");
+        var line = LOG.atWarn().addKeyValue("event", event);
+        if (reason != null) {
+            line = line.addKeyValue("reason", reason);
+        }
         if (leftOut > 0) {
             line = line.addKeyValue("lines_left_out", leftOut);
         }
-        line.log("{}; the write was answered as it ended, and a retry with its key may run it again once the "
-                + "in-progress marker expires (coordinator_idempotency_record_failures_total){}", detail,
-                LogBudget.leftOutNote(leftOut));
+        line.log("{}{}", message, LogBudget.leftOutNote(leftOut));
     }
 
     private static String name(Operation operation) {

@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * many were left out. Thread-safe.
  */
 public final class LogBudget {
+    /** The budget when none is configured ({@code pairdb.log.max-lines-per-second}). */
+    public static final long DEFAULT_LINES_PER_SECOND = 20;
     private final Bucket bucket;
     private final AtomicLong leftOut = new AtomicLong();
 
