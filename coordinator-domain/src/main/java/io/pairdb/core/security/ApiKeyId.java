@@ -1,5 +1,6 @@
 package io.pairdb.core.security;
 
+import io.pairdb.core.Identifiers;
 import java.util.Objects;
 
 /**
@@ -17,17 +18,7 @@ public record ApiKeyId(String value) {
     }
 
     public static boolean isValid(String value) {
-        // checked on every authenticated call, so by hand rather than with a regular expression (see Identifiers)
-        if (value == null || value.length() != LENGTH) {
-            return false;
-        }
-        for (int i = 0; i < LENGTH; i++) {
-            char c = value.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= '2' && c <= '7')) {
-                return false;
-            }
-        }
-        return true;
+        return Identifiers.consistsOf(value, LENGTH, LENGTH, c -> c >= 'a' && c <= 'z' || c >= '2' && c <= '7');
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.pairdb.core.security;
 
+import io.pairdb.core.Identifiers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -58,21 +59,10 @@ public final class ApiKeyToken {
         return Optional.of(new ApiKeyToken(new ApiKeyId(id), secret));
     }
 
-    /**
-     * Whether {@code text} is {@value #SECRET_LENGTH} characters of base64url (whose alphabet includes '_' and '-').
-     * Every authenticated call parses a token, so this is checked by hand rather than with a regular expression.
-     */
+    /** Whether {@code text} is {@value #SECRET_LENGTH} characters of base64url (whose alphabet includes '_' and '-'). */
     private static boolean isSecret(String text) {
-        if (text.length() != SECRET_LENGTH) {
-            return false;
-        }
-        for (int i = 0; i < SECRET_LENGTH; i++) {
-            char c = text.charAt(i);
-            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
-                return false;
-            }
-        }
-        return true;
+        return Identifiers.consistsOf(text, SECRET_LENGTH, SECRET_LENGTH,
+                c -> Identifiers.isAsciiLetterOrDigit(c) || c == '_' || c == '-');
     }
 
     public ApiKeyId id() {
