@@ -37,7 +37,8 @@
 #                                the share answered RESOURCE_EXHAUSTED and how fast, the accepted writes' p99 against
 #                                their --overload-deadline (default 2s) at the client and inside the coordinator (its
 #                                latency histogram), the coordinator's peak heap (jstat, 1 s samples) and RSS; then
-#                                /health/readiness and a normal write and read
+#                                /health/readiness and a normal write and read; --overload-honour-retry-delay: each of
+#                                the 4000 waits out the RetryInfo delay of a shed write before its next (default: at once)
 #   options: --duration S  --value-size B (default 128)  --warmup S  --concurrency "16 64"  --keys N  --label TEXT
 #            --storage emulator|durable (default emulator)  --sync always|periodic|none (durable
 #            nodes' WAL sync policy, default periodic)
@@ -84,6 +85,7 @@ offered_rate=1000
 overload=0
 overload_concurrency=4000
 overload_deadline=2s
+overload_retry_delay=off
 duration_given=0
 command_line="bench/run.sh$(printf ' %q' "$@")"
 for variable in PAIRDB_COORDINATOR_JAR PAIRDB_EMULATOR_JAR PAIRDB_STORAGE_NODE_JAR PAIRDB_ADMIN_JAR \
@@ -110,6 +112,7 @@ while [ $# -gt 0 ]; do
     --overload) overload=1 ;;
     --overload-concurrency) overload_concurrency="$2"; shift ;;
     --overload-deadline) overload_deadline="$2"; shift ;;
+    --overload-honour-retry-delay) overload_retry_delay=on ;;
     --value-size) value_size="$2"; shift ;;
     --duration) duration="$2"; duration_given=1; shift ;;
     --warmup) warmup="$2"; shift ;;
@@ -709,7 +712,7 @@ if [ "$overload" = 1 ]; then
   ) >"$work/in-flight.log" 2>&1 &
   in_flight_job=$!
   bench_run overload coordinator write --concurrency "$overload_concurrency" --channels 32 \
-    --timeout "$overload_deadline" --preload off --no-progress "${timed[@]}"
+    --timeout "$overload_deadline" --honour-retry-delay "$overload_retry_delay" --preload off --no-progress "${timed[@]}"
   wait "$probe_job" || true
   shed_after="$(shed_by_coordinator)"
   # the calls shed over the run by the limit that shed them (requests, bytes, deadline), e.g. "requests 4100, deadline 20"
@@ -769,7 +772,8 @@ if [ "$overload" = 1 ]; then
     echo "\`$command_line\`: one coordinator (default limits: 1 000 requests in flight), three $storage nodes, RF 3,"
     echo "quorum writes of $value_size bytes. First the most it does: concurrency 64 for 10 s; then unpaced writes at"
     echo "concurrency $overload_concurrency over 32 channels for ${duration} s after ${warmup} s, each with a deadline of"
-    echo "$overload_deadline. $(nproc) CPUs, load average at start $load_at_start."
+    echo "$overload_deadline$([ "$overload_retry_delay" = on ] && echo ", each waiting out a shed write's retry delay before its next")."
+    echo "$(nproc) CPUs, load average at start $load_at_start."
     echo
     echo "| run | requests/s sent | ops/s accepted and written | RESOURCE_EXHAUSTED | other errors | accepted p50 ms | p99 ms | p99.9 ms | max ms |"
     echo "|---|---|---|---|---|---|---|---|---|"

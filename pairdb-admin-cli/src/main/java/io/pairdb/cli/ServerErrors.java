@@ -2,13 +2,16 @@ package io.pairdb.cli;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
 
@@ -86,19 +89,32 @@ public final class ServerErrors {
     }
 
     private static Optional<String> reason(StatusRuntimeException error) {
+        return detail(error, ErrorInfo.class).map(ErrorInfo::getReason).filter(reason -> !reason.isBlank());
+    }
+
+    /**
+     * The delay the server asked for before a retry ({@code google.rpc.RetryInfo}), if it sent one
+     * that is not negative.
+     */
+    public static Optional<Duration> retryDelay(Throwable error) {
+        return detail(error, RetryInfo.class)
+                .filter(RetryInfo::hasRetryDelay)
+                .map(info -> Duration.ofSeconds(info.getRetryDelay().getSeconds(), info.getRetryDelay().getNanos()))
+                .filter(delay -> !delay.isNegative());
+    }
+
+    /** The first detail of this type in the error's {@code google.rpc.Status}. */
+    private static <T extends Message> Optional<T> detail(Throwable error, Class<T> type) {
         com.google.rpc.Status details = StatusProto.fromThrowable(error);
         if (details == null) {
             return Optional.empty();
         }
         for (Any detail : details.getDetailsList()) {
-            if (detail.is(ErrorInfo.class)) {
+            if (detail.is(type)) {
                 try {
-                    String reason = detail.unpack(ErrorInfo.class).getReason();
-                    if (!reason.isBlank()) {
-                        return Optional.of(reason);
-                    }
+                    return Optional.of(detail.unpack(type));
                 } catch (InvalidProtocolBufferException e) {
-                    // A garbled detail must not hide the status itself; the line goes without a reason.
+                    // A garbled detail must not hide the status itself; the line goes without it.
                     return Optional.empty();
                 }
             }

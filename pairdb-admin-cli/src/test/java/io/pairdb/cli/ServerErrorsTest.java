@@ -95,4 +95,21 @@ class ServerErrorsTest {
         assertThat(ServerErrors.describe(error, ENDPOINT)).isEqualTo("TLS handshake with the coordinator at coord.example:50051 failed: "
                 + "not an SSL/TLS record (does it serve TLS? for a coordinator without TLS add --plaintext)");
     }
+
+    @Test
+    void theRetryDelayIsReadFromTheRetryInfoBesideTheReason() {
+        var shed = ServerError.retryAfter(Status.Code.RESOURCE_EXHAUSTED, "OVERLOADED", 1, 250_000_000);
+
+        assertThat(ServerErrors.retryDelay(shed)).contains(Duration.ofMillis(1_250));
+        assertThat(ServerErrors.describe(shed, ENDPOINT)).isEqualTo("RESOURCE_EXHAUSTED: try later (OVERLOADED)");
+    }
+
+    @Test
+    void anErrorWithoutARetryInfoOrWithANegativeDelayHasNoRetryDelay() {
+        assertThat(ServerErrors.retryDelay(ServerError.withReason(Status.Code.NOT_FOUND, "no such tenant", "TENANT_NOT_FOUND")))
+                .isEmpty();
+        assertThat(ServerErrors.retryDelay(Status.UNAVAILABLE.asRuntimeException())).isEmpty();
+        assertThat(ServerErrors.retryDelay(ServerError.retryAfter(Status.Code.ABORTED, "REQUEST_IN_PROGRESS", -1, 0)))
+                .isEmpty();
+    }
 }

@@ -14,7 +14,8 @@ import org.HdrHistogram.Histogram;
  * {@code ops} over {@code elapsed_seconds}; {@code cpu_us_per_op} is CPU time over every
  * measured request (successes and errors), per {@code --measure-cpu} name, for {@code client}
  * (this process) and for {@code machine} (every process on the machine, where Linux tells).
- * {@code target_rate} is the {@code --rate} asked for, 0 when unpaced. {@code error_latency_us} is
+ * {@code target_rate} is the {@code --rate} asked for, 0 when unpaced; {@code honour_retry_delay}
+ * whether a failed request's retry delay held its place back. {@code error_latency_us} is
  * how long the failures took to come back, per status code (e.g. how fast an overloaded
  * coordinator sheds: {@code RESOURCE_EXHAUSTED}); {@code latency_us} counts successes only.
  */
@@ -32,6 +33,7 @@ record BenchReport(
         double targetRate,
         boolean idempotencyKeys,
         boolean causalContext,
+        boolean honourRetryDelay,
         long preloaded,
         long seed,
         double warmupSeconds,
@@ -92,7 +94,8 @@ record BenchReport(
         }
         return new BenchReport(plan.workload().name(), target, plan.tenant(), plan.consistency().wireValue(),
                 plan.workload().readRatio(), plan.valueSize(), plan.keys(), plan.distribution().name().toLowerCase(java.util.Locale.ROOT),
-                plan.concurrency(), plan.channels(), plan.rate().orElse(0.0), plan.idempotencyKeys(), plan.causalContext(), result.preloaded(),
+                plan.concurrency(), plan.channels(), plan.rate().orElse(0.0), plan.idempotencyKeys(), plan.causalContext(), plan.honourRetryDelay(),
+                result.preloaded(),
                 plan.seed(), plan.warmup().toMillis() / 1e3, round(seconds, 3), ops, errors, rate(ops, seconds),
                 LatencySummary.of(all), errorsByStatus, errorSamples, errorLatencyUs, operations, cpu, startedAt);
     }

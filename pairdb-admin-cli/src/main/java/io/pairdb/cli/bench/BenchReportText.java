@@ -20,7 +20,8 @@ final class BenchReportText {
                 report.targetRate() > 0 ? String.format(Locale.ROOT, ", paced at %.0f/s", report.targetRate()) : "",
                 report.workload().equals("mixed") ? String.format(Locale.ROOT, ", %.0f %% reads", report.readRatio() * 100) : "",
                 (report.idempotencyKeys() ? ", client idempotency keys" : "")
-                        + (report.causalContext() ? ", causal context" : "")));
+                        + (report.causalContext() ? ", causal context" : "")
+                        + (report.honourRetryDelay() ? ", retry delays honoured" : "")));
         text.append(String.format(Locale.ROOT, "measured %.1f s after %s warm-up%s; seed %d%n%n",
                 report.elapsedSeconds(), report.warmupSeconds() == 0 ? "no" : seconds(report.warmupSeconds()) + " of",
                 report.preloaded() > 0 ? " and a preload of " + report.preloaded() + " keys" : "", report.seed()));

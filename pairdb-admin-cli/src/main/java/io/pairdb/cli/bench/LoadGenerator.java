@@ -22,6 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +46,10 @@ import java.util.concurrent.locks.LockSupport;
  * ({@code --rate}), requests fall due at fixed intervals and each one's latency counts from when
  * it was due, not from when a permit let it go, so that a server that falls behind shows in
  * the percentiles instead of hiding in a slower send rate (coordinated omission).
+ *
+ * <p>With {@link LoadPlan#honourRetryDelay()}, a request that failed with a retry delay (a
+ * {@code RetryInfo}) gives its permit back only once that delay has passed, as a client that
+ * honours the server's push-back would; otherwise at once, like a client that retries eagerly.
  */
 final class LoadGenerator {
 
@@ -49,6 +57,8 @@ final class LoadGenerator {
     private static final long RECHECK_MILLIS = 50;
     /** Beyond the per-call deadline, how long to wait for answers before giving up on a run. */
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(10);
+    /** The longest retry delay honoured; well within {@link #DRAIN_GRACE}, so a run still drains. */
+    static final long MAX_RETRY_DELAY_SECONDS = 5;
 
     private final LoadPlan plan;
     private final List<CoordinatorServiceStub> stubs;
@@ -64,6 +74,8 @@ final class LoadGenerator {
     private final String consistency;
     private final AtomicReferenceArray<VectorClock> clocks;
     private final String idempotencyPrefix;
+    /** Gives permits back after a retry delay; only when the plan honours them. */
+    private final Optional<ScheduledExecutorService> retryDelays;
     private long idempotencySequence;
     private int nextStub;
 
@@ -87,6 +99,9 @@ final class LoadGenerator {
         this.clocks = plan.causalContext() ? new AtomicReferenceArray<>(plan.keys()) : null;
         // Unique across runs whatever the seed: a repeated key would be answered as a duplicate.
         this.idempotencyPrefix = "bench-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + "-";
+        this.retryDelays = plan.honourRetryDelay()
+                ? Optional.of(Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("bench-retry-delay").factory()))
+                : Optional.empty();
     }
 
     /** What a run measured. */
@@ -98,6 +113,14 @@ final class LoadGenerator {
     }
 
     Result run() throws InterruptedException {
+        try {
+            return runPhases();
+        } finally {
+            retryDelays.ifPresent(ExecutorService::shutdownNow);
+        }
+    }
+
+    private Result runPhases() throws InterruptedException {
         long preloaded = 0;
         if (plan.preload()) {
             preloaded = preload();
@@ -280,7 +303,17 @@ final class LoadGenerator {
                 logLatency(false, micros);
             }
             progress.failed();
-            inFlight.release();
+            Optional<Duration> delay = retryDelays.isEmpty() ? Optional.empty() : ServerErrors.retryDelay(error);
+            if (delay.isPresent() && delay.get().isPositive()) {
+                long nanos = Math.min(delay.get().toNanos(), TimeUnit.SECONDS.toNanos(MAX_RETRY_DELAY_SECONDS));
+                try {
+                    retryDelays.get().schedule((Runnable) inFlight::release, nanos, TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException runOver) {
+                    inFlight.release();
+                }
+            } else {
+                inFlight.release();
+            }
         }
 
         @Override

@@ -86,6 +86,13 @@ final class LoadOptions {
                     + "and for write with --causal-context on).")
     Toggle preload;
 
+    @Option(names = "--honour-retry-delay", paramLabel = "on|off", defaultValue = "off",
+            description = "After an error that asks for a retry delay (a RetryInfo, as when an overloaded coordinator "
+                    + "sheds a request), wait that long, at most " + LoadGenerator.MAX_RETRY_DELAY_SECONDS
+                    + "s, before sending the next request in its place, as a well-behaved client would (default: "
+                    + "${DEFAULT-VALUE}: at once).")
+    Toggle honourRetryDelay;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the key choices (default: random, printed).")
     Long seed;
 
@@ -130,6 +137,7 @@ final class LoadOptions {
         boolean preloadKeys = preload != null ? preload.isOn() : workload.reads() || causalContext.isOn();
         return new LoadPlan(workload, tenant, consistency, valueSize, keys, distribution, concurrency, channels,
                 measureFor, Optional.ofNullable(ops), Optional.ofNullable(rate), warmup, idempotencyKeys.isOn(), causalContext.isOn(), preloadKeys,
+                honourRetryDelay.isOn(),
                 seed != null ? seed : ThreadLocalRandom.current().nextLong(), measureCpu, clockTicks);
     }
 

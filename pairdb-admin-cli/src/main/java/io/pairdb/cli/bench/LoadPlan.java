@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param ops how many requests to measure; empty when only {@code duration} bounds the run
  * @param rate requests per second to send at; empty: as fast as the concurrency allows
  * @param preload whether every key is written once before the warm-up
+ * @param honourRetryDelay whether a place whose request failed with a retry delay waits that long
+ *                         before it sends again
  */
 record LoadPlan(
         Workload workload,
@@ -29,6 +31,7 @@ record LoadPlan(
         boolean idempotencyKeys,
         boolean causalContext,
         boolean preload,
+        boolean honourRetryDelay,
         long seed,
         List<CpuTarget> measureCpu,
         long clockTicks) {

@@ -187,6 +187,6 @@ class BenchReportTest {
 
     private static LoadPlan plan(Workload workload, CpuTarget... cpu) {
         return new LoadPlan(workload, "bench", Consistency.QUORUM, 128, 10_000, Distribution.UNIFORM, 16, 4,
-                Optional.of(Duration.ofSeconds(10)), Optional.empty(), Optional.empty(), Duration.ZERO, false, false, false, 1, List.of(cpu), 100);
+                Optional.of(Duration.ofSeconds(10)), Optional.empty(), Optional.empty(), Duration.ZERO, false, false, false, false, 1, List.of(cpu), 100);
     }
 }

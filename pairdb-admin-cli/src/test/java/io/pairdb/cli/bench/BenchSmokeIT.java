@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pairdb.cli.ExitCodes;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import org.HdrHistogram.EncodableHistogram;
@@ -93,6 +94,27 @@ class BenchSmokeIT {
         assertThat(result.json().get("target_rate").asDouble()).isEqualTo(200.0);
         // one request every 5 ms for a second, and a few due before the clock said so
         assertThat(result.json().get("ops").asLong()).isBetween(150L, 210L);
+    }
+
+    @Test
+    void honouringRetryDelaysHoldsAShedRequestsPlaceForTheDelayInsteadOfSendingAgainAtOnce() {
+        coordinator.shedWritesWithRetryDelay = Duration.ofMillis(400);
+
+        var polite = BenchCli.run("bench", "write", "--addr", coordinator.address(), "--concurrency", "2",
+                "--duration", "1s", "--warmup", "0s", "--honour-retry-delay", "on", "--no-progress", "-o", "json");
+        long politeSent = coordinator.writes.sumThenReset();
+        var eager = BenchCli.run("bench", "write", "--addr", coordinator.address(), "--concurrency", "2",
+                "--duration", "1s", "--warmup", "0s", "--no-progress", "-o", "json");
+        long eagerSent = coordinator.writes.sum();
+
+        assertThat(polite.exitCode()).as(polite.toString()).isEqualTo(ExitCodes.SERVER_ERROR);
+        assertThat(polite.json().get("honour_retry_delay").asBoolean()).isTrue();
+        assertThat(polite.json().get("errors_by_status").get("RESOURCE_EXHAUSTED").asLong()).isEqualTo(politeSent);
+        // each of the 2 places sends at 0 s, then no sooner than 0.4 s and 0.8 s: at most 3 each in the second
+        assertThat(politeSent).isBetween(2L, 6L);
+        assertThat(eager.json().get("honour_retry_delay").asBoolean()).isFalse();
+        // at once again: far more than the 6 a place that waits could send (hundreds, even on a busy machine)
+        assertThat(eagerSent).isGreaterThan(30);
     }
 
     @Test

@@ -1,8 +1,14 @@
 package io.pairdb.cli.bench;
 
+import com.google.protobuf.Any;
+import com.google.rpc.Code;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.grpc.Server;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import io.pairdb.proto.admin.v1.AdminServiceGrpc;
 import io.pairdb.proto.admin.v1.CreateTenantRequest;
@@ -40,6 +46,8 @@ final class EchoCoordinator implements AutoCloseable {
     final Set<String> consistencies = ConcurrentHashMap.newKeySet();
     final Set<String> keys = ConcurrentHashMap.newKeySet();
     volatile CreateTenantRequest lastCreate;
+    /** When set, every write is counted and then refused as an overloaded coordinator sheds it, with this retry delay. */
+    volatile java.time.Duration shedWritesWithRetryDelay;
     private final AtomicLong clock = new AtomicLong();
     private final Server server;
 
@@ -84,6 +92,11 @@ final class EchoCoordinator implements AutoCloseable {
             }
             consistencies.add(request.getConsistency());
             keys.add(request.getKey());
+            java.time.Duration retryDelay = shedWritesWithRetryDelay;
+            if (retryDelay != null) {
+                responses.onError(overloaded(retryDelay));
+                return;
+            }
             responses.onNext(WriteKeyValueResponse.newBuilder()
                     .setSuccess(true).setKey(request.getKey()).setVectorClock(nextClock()).setReplicaCount(2).build());
             responses.onCompleted();
@@ -98,6 +111,16 @@ final class EchoCoordinator implements AutoCloseable {
                     .setSuccess(true).setKey(request.getKey()).setVectorClock(nextClock()).setReplicaCount(2).build());
             responses.onCompleted();
         }
+    }
+
+    private static StatusRuntimeException overloaded(java.time.Duration retryDelay) {
+        return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                .setCode(Code.RESOURCE_EXHAUSTED.getNumber())
+                .setMessage("coordinator overloaded")
+                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("OVERLOADED").setDomain("pairdb.io").build()))
+                .addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(com.google.protobuf.Duration.newBuilder()
+                        .setSeconds(retryDelay.toSeconds()).setNanos(retryDelay.toNanosPart())).build()))
+                .build());
     }
 
     private final class Admin extends AdminServiceGrpc.AdminServiceImplBase {
