@@ -56,6 +56,8 @@ class StartupConfigurationTest {
                 .hasMessageContaining("pairdb.topology.refresh-interval");
         assertThatThrownBy(() -> verify(Map.of("pairdb.health.check-timeout", "quick")))
                 .hasMessageContaining("pairdb.health.check-timeout");
+        assertThatThrownBy(() -> verify(Map.of("pairdb.limits.deadline-wait-share", "half")))
+                .hasMessage("invalid configuration pairdb.limits.deadline-wait-share: 'half' is not a number");
         assertThatThrownBy(() -> verify(Map.of("pairdb.log.max-lines-per-second", "many")))
                 .hasMessageContaining("pairdb.log.max-lines-per-second").hasMessageContaining("'many'");
         assertThatThrownBy(() -> new RequestLog(0)).isInstanceOf(ConfigurationError.class)

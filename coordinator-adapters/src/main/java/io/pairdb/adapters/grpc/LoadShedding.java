@@ -40,8 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * exempt services (health) are never counted nor shed, so probes stay answerable under overload.
  *
  * <p>With a {@link DeadlineAdmission}, a call within the bound is shed too (limit {@code deadline})
- * when what is left of its deadline is shorter than the calls in flight ahead of it take to be
- * answered at the recent rate: it would most likely end {@code DEADLINE_EXCEEDED} after taking
+ * when the calls in flight ahead of it take longer to be answered at the recent rate than the share
+ * of its remaining deadline the admission allows: it would most likely end {@code DEADLINE_EXCEEDED} after taking
  * its share of the machine from calls that can still meet theirs. Calls without a deadline are
  * never shed for it.
  *
@@ -196,7 +196,9 @@ public final class LoadShedding implements ServerInterceptor, Ordered {
     }
 
     private StatusRuntimeException shed(ServerCall<?, ?> call, Verdict.TooLate late) {
-        String left = late.remaining().toMillis() + " ms left of its deadline";
+        String left = late.mayWait().equals(late.remaining())
+                ? late.remaining().toMillis() + " ms left of its deadline"
+                : late.mayWait().toMillis() + " ms it may wait of the " + late.remaining().toMillis() + " ms left of its deadline";
         String why = late.expectedWait()
                 .map(w -> "the " + late.callsAhead() + " calls ahead of this one take about " + w.toMillis()
                         + " ms to be answered at the recent rate, longer than the " + left)

@@ -101,6 +101,9 @@ public final class ConfigurationCheck {
         if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
             return "a whole number";
         }
+        if (type == double.class || type == Double.class) {
+            return "a number";
+        }
         return "a valid " + type.getSimpleName();
     }
 

@@ -16,6 +16,7 @@ public class LimitsProperties {
     private boolean shedCallsPastDeadline = true;
     private Duration answerRateWindow = Duration.ofSeconds(1);
     private int answerRateMinCalls = 50;
+    private double deadlineWaitShare = 0.5;
     private int maxInboundMetadataBytes = 8192;
     private int maxConcurrentCallsPerConnection = 200;
     private Duration maxConnectionAge = Duration.ofMinutes(30);
@@ -124,8 +125,8 @@ public class LimitsProperties {
     }
 
     /**
-     * Whether a call is shed when what is left of its deadline is shorter than the calls ahead of it
-     * take to be answered at the recent rate.
+     * Whether a call is shed when the calls ahead of it take longer to be answered at the recent rate
+     * than {@link #getDeadlineWaitShare()} of what is left of its deadline.
      */
     public boolean isShedCallsPastDeadline() {
         return shedCallsPastDeadline;
@@ -133,6 +134,18 @@ public class LimitsProperties {
 
     public void setShedCallsPastDeadline(boolean shedCallsPastDeadline) {
         this.shedCallsPastDeadline = shedCallsPastDeadline;
+    }
+
+    /**
+     * The share of what is left of a call's deadline that the wait for the calls ahead of it may take,
+     * for shedding calls past their deadline; the rest is for its own work and its answer's way back.
+     */
+    public double getDeadlineWaitShare() {
+        return deadlineWaitShare;
+    }
+
+    public void setDeadlineWaitShare(double deadlineWaitShare) {
+        this.deadlineWaitShare = deadlineWaitShare;
     }
 
     /** How far back the rate of answered calls is counted, for shedding calls past their deadline. */

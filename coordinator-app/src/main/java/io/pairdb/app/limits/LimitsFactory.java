@@ -47,10 +47,12 @@ public class LimitsFactory {
         if (p.isShedCallsPastDeadline()) {
             try {
                 deadlines = new DeadlineAdmission(new DeadlineAdmission.Settings(p.getAnswerRateWindow(),
-                        p.getAnswerRateMinCalls()));
+                        p.getAnswerRateMinCalls(), p.getDeadlineWaitShare()));
             } catch (IllegalArgumentException e) {
-                throw new ConfigurationError(p.getAnswerRateMinCalls() < 1 ? "pairdb.limits.answer-rate-min-calls"
-                        : "pairdb.limits.answer-rate-window", e.getMessage());
+                String setting = p.getAnswerRateMinCalls() < 1 ? "pairdb.limits.answer-rate-min-calls"
+                        : !(p.getDeadlineWaitShare() > 0 && p.getDeadlineWaitShare() <= 1) ? "pairdb.limits.deadline-wait-share"
+                        : "pairdb.limits.answer-rate-window";
+                throw new ConfigurationError(setting, e.getMessage());
             }
         }
         return new LoadShedding(new LoadBound(settings), deadlines, p.getOverloadRetryAfter(),

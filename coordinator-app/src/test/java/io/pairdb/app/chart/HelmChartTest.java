@@ -164,6 +164,7 @@ class HelmChartTest {
                 .containsEntry("PAIRDB_LIMITS_MAX_REQUESTS_IN_FLIGHT", "1000")
                 .containsEntry("PAIRDB_LIMITS_MAX_REQUEST_BYTES_IN_FLIGHT", "67108864")
                 .containsEntry("PAIRDB_LIMITS_OVERLOAD_RETRY_AFTER", "200ms")
+                .containsEntry("PAIRDB_LIMITS_DEADLINE_WAIT_SHARE", "0.5")
                 .containsEntry("PAIRDB_LIMITS_MAX_INBOUND_METADATA_BYTES", "8192")
                 .containsEntry("PAIRDB_LIMITS_MAX_CONCURRENT_CALLS_PER_CONNECTION", "200")
                 .containsEntry("PAIRDB_LIMITS_MAX_CONNECTION_AGE", "30m")
@@ -196,6 +197,14 @@ class HelmChartTest {
         assertThat(map(rendered.one("ConfigMap", FULLNAME), "data"))
                 .containsEntry("PAIRDB_LIMITS_MAX_RESET_STREAMS_PER_WINDOW", "50")
                 .containsEntry("PAIRDB_LIMITS_RESET_STREAMS_WINDOW", "1m");
+    }
+
+    @Test
+    void theDeadlineWaitShareIsSetFromItsValue() {
+        Rendered rendered = render(t -> required(t).set("config.limits.deadlineWaitShare", "0.25"));
+
+        assertThat(map(rendered.one("ConfigMap", FULLNAME), "data"))
+                .containsEntry("PAIRDB_LIMITS_DEADLINE_WAIT_SHARE", "0.25");
     }
 
     @Test
@@ -536,6 +545,9 @@ class HelmChartTest {
         "security.tls.clientCertificates, sometimes, /security/tls/clientCertificates",
         "config.limits.resetStreamsWindow, 1500ms, /config/limits/resetStreamsWindow",
         "config.limits.maxResetStreamsPerWindow, 0, /config/limits/maxResetStreamsPerWindow",
+        "config.limits.deadlineWaitShare, 0, /config/limits/deadlineWaitShare",
+        "config.limits.deadlineWaitShare, 1.5, /config/limits/deadlineWaitShare",
+        "config.limits.deadlineWaitShare, half, /config/limits/deadlineWaitShare",
     })
     void theSchemaRejectsAnInvalidValue(String key, String value, String pointer) {
         assertThatThrownBy(() -> render(t -> required(t).set(key, value)))

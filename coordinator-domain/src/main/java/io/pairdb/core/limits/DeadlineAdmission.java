@@ -8,7 +8,8 @@ import java.util.Optional;
  * Whether a call can still be answered within its deadline, judged before any work is done for
  * it. By Little's law, the calls already in flight ahead of a new one, divided by the rate at
  * which calls have lately been answered, is about how long the new one will wait for its turn. A
- * call whose remaining deadline is shorter than that would most likely end in
+ * call for which that wait is longer than {@link Settings#waitShare()} of its remaining deadline (the
+ * rest is for its own work and its answer's way back) would most likely end in
  * {@code DEADLINE_EXCEEDED} after taking its share of the machine; refusing it at once leaves that
  * share to the calls that can still make it, and tells its client to go elsewhere while there is
  * time.
@@ -30,10 +31,13 @@ public final class DeadlineAdmission {
     private static final int BUCKETS = 10;
 
     /**
-     * @param window   how far back the calls that ended are counted (at least 10 ms)
-     * @param minCalls calls that must have ended in the window before it is trusted (at least 1)
+     * @param window    how far back the calls that ended are counted (at least 10 ms)
+     * @param minCalls  calls that must have ended in the window before it is trusted (at least 1)
+     * @param waitShare the share of a call's remaining deadline that the wait for the calls ahead of it
+     *                  may take (above 0, at most 1): the wait is an average, and the rest is for the
+     *                  call's own work and for its answer's way back to the client
      */
-    public record Settings(Duration window, int minCalls) {
+    public record Settings(Duration window, int minCalls, double waitShare) {
 
         public Settings {
             if (window == null || window.compareTo(Duration.ofMillis(10)) < 0) {
@@ -43,6 +47,10 @@ public final class DeadlineAdmission {
             if (minCalls < 1) {
                 throw new IllegalArgumentException("the calls needed to trust the rate must be at least 1, was "
                         + minCalls);
+            }
+            if (!(waitShare > 0 && waitShare <= 1)) {
+                throw new IllegalArgumentException("the share of the deadline for the wait must be above 0 and at most 1, was "
+                        + waitShare);
             }
         }
     }
@@ -60,8 +68,10 @@ public final class DeadlineAdmission {
          * @param expectedWait how long those take to be answered at the recent rate; empty when no
          *                     call that ended in the window was answered in time
          * @param remaining    what was left of its deadline
+         * @param mayWait      how much of that the wait could have taken ({@link Settings#waitShare()} of it)
          */
-        record TooLate(long callsAhead, Optional<Duration> expectedWait, Duration remaining) implements Verdict {
+        record TooLate(long callsAhead, Optional<Duration> expectedWait, Duration remaining, Duration mayWait)
+                implements Verdict {
         }
     }
 
@@ -116,15 +126,16 @@ public final class DeadlineAdmission {
             return IN_TIME;
         }
         Duration remaining = Duration.ofNanos(Math.max(0, remainingNanos));
+        Duration mayWait = Duration.ofNanos((long) (remaining.toNanos() * settings.waitShare()));
         if (counted.inTime() == 0) {
-            return new Verdict.TooLate(callsAhead, Optional.empty(), remaining);
+            return new Verdict.TooLate(callsAhead, Optional.empty(), remaining, mayWait);
         }
         double waitNanos = (double) callsAhead * counted.spanNanos() / counted.inTime();
-        if (waitNanos <= remainingNanos) {
+        if (waitNanos <= mayWait.toNanos()) {
             return IN_TIME;
         }
         return new Verdict.TooLate(callsAhead, Optional.of(Duration.ofNanos((long) Math.min(waitNanos, Long.MAX_VALUE))),
-                remaining);
+                remaining, mayWait);
     }
 
     /** The calls counted as answered in time within the window that ends at {@code nowNanos}. */

@@ -12,7 +12,7 @@ class DeadlineAdmissionTest {
     private static final long START = 5_000 * MS;
 
     private final DeadlineAdmission admission = new DeadlineAdmission(
-            new DeadlineAdmission.Settings(Duration.ofSeconds(1), 50));
+            new DeadlineAdmission.Settings(Duration.ofSeconds(1), 50, 1.0));
 
     /**
      * Answers at {@code perSecond} over the 900 ms before {@code end} (a bucket boundary): the part of
@@ -47,6 +47,23 @@ class DeadlineAdmissionTest {
         assertThat(admission.judge(100, 300 * MS, START)).as("100 ahead take about 200 ms")
                 .isInstanceOf(Verdict.InTime.class);
         assertThat(admission.judge(100, 150 * MS, START)).isInstanceOf(Verdict.TooLate.class);
+    }
+
+    @Test
+    void withAShareOfTheDeadlineForTheWaitTheQueueAheadMustFitInThatShare() {
+        DeadlineAdmission half = new DeadlineAdmission(new DeadlineAdmission.Settings(Duration.ofSeconds(1), 50, 0.5));
+        for (long t = START - 900 * MS; t < START; t += 2 * MS) {
+            half.ended(t, true); // 500 answers a second
+        }
+
+        // 100 ahead take about 200 ms: in time with 500 ms left, not with 300 ms (of which it may wait 150)
+        assertThat(half.judge(100, 500 * MS, START)).isInstanceOf(Verdict.InTime.class);
+        Verdict verdict = half.judge(100, 300 * MS, START);
+        assertThat(verdict).isInstanceOf(Verdict.TooLate.class);
+        assertThat(((Verdict.TooLate) verdict).mayWait()).isEqualTo(Duration.ofMillis(150));
+        assertThat(((Verdict.TooLate) verdict).remaining()).isEqualTo(Duration.ofMillis(300));
+        assertThat(admission.judge(100, 300 * MS, START)).as("the same call, the whole deadline for the wait")
+                .isInstanceOf(Verdict.InTime.class);
     }
 
     @Test
@@ -135,9 +152,15 @@ class DeadlineAdmissionTest {
 
     @Test
     void refusesSettingsThatCannotWork() {
-        assertThatThrownBy(() -> new DeadlineAdmission.Settings(Duration.ofMillis(5), 10))
+        assertThatThrownBy(() -> new DeadlineAdmission.Settings(Duration.ofMillis(5), 10, 1.0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 10 ms, was 5 ms");
-        assertThatThrownBy(() -> new DeadlineAdmission.Settings(Duration.ofSeconds(1), 0))
+        assertThatThrownBy(() -> new DeadlineAdmission.Settings(Duration.ofSeconds(1), 0, 1.0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> new DeadlineAdmission.Settings(Duration.ofSeconds(1), 50, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("above 0 and at most 1, was 0.0");
+        assertThatThrownBy(() -> new DeadlineAdmission.Settings(Duration.ofSeconds(1), 50, 1.5))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 1.5");
+        assertThatThrownBy(() -> new DeadlineAdmission.Settings(Duration.ofSeconds(1), 50, Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was NaN");
     }
 }
