@@ -41,9 +41,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>With a {@link DeadlineAdmission}, a call within the bound is shed too (limit {@code deadline})
  * when the calls in flight ahead of it take longer to be answered at the recent rate than the share
- * of its remaining deadline the admission allows: it would most likely end {@code DEADLINE_EXCEEDED} after taking
- * its share of the machine from calls that can still meet theirs. Calls without a deadline are
- * never shed for it.
+ * of its remaining deadline the admission allows: it would most likely end
+ * {@code DEADLINE_EXCEEDED} after taking its share of the machine from calls that can still meet
+ * theirs. Calls without a deadline are never shed for it.
  *
  * <p>Metrics: {@code coordinator_requests_shed_total{operation,limit}},
  * {@code coordinator_requests_in_flight} and {@code coordinator_request_bytes_in_flight}.
