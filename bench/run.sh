@@ -711,8 +711,11 @@ if [ "$overload" = 1 ]; then
     done
   ) >"$work/in-flight.log" 2>&1 &
   in_flight_job=$!
+  # only when asked for, so that an older admin jar (PAIRDB_ADMIN_JAR) without the option still runs the default
+  retry_delay_option=()
+  if [ "$overload_retry_delay" = on ]; then retry_delay_option=(--honour-retry-delay on); fi
   bench_run overload coordinator write --concurrency "$overload_concurrency" --channels 32 \
-    --timeout "$overload_deadline" --honour-retry-delay "$overload_retry_delay" --preload off --no-progress "${timed[@]}"
+    --timeout "$overload_deadline" "${retry_delay_option[@]}" --preload off --no-progress "${timed[@]}"
   wait "$probe_job" || true
   shed_after="$(shed_by_coordinator)"
   # the calls shed over the run by the limit that shed them (requests, bytes, deadline), e.g. "requests 4100, deadline 20"

@@ -49,9 +49,11 @@ public class LimitsFactory {
                 deadlines = new DeadlineAdmission(new DeadlineAdmission.Settings(p.getAnswerRateWindow(),
                         p.getAnswerRateMinCalls(), p.getDeadlineWaitShare()));
             } catch (IllegalArgumentException e) {
-                String setting = p.getAnswerRateMinCalls() < 1 ? "pairdb.limits.answer-rate-min-calls"
-                        : !(p.getDeadlineWaitShare() > 0 && p.getDeadlineWaitShare() <= 1) ? "pairdb.limits.deadline-wait-share"
-                        : "pairdb.limits.answer-rate-window";
+                // the settings in the order Settings checks them, so that the one named is the one the message is about
+                Duration window = p.getAnswerRateWindow();
+                String setting = window == null || window.compareTo(Duration.ofMillis(10)) < 0 ? "pairdb.limits.answer-rate-window"
+                        : p.getAnswerRateMinCalls() < 1 ? "pairdb.limits.answer-rate-min-calls"
+                        : "pairdb.limits.deadline-wait-share";
                 throw new ConfigurationError(setting, e.getMessage());
             }
         }

@@ -39,6 +39,11 @@ class LimitsFactoryTest {
     void anAnswerRateWindowOrMinimumThatCannotWorkNamesItsSetting() {
         limits.setAnswerRateWindow(Duration.ofMillis(1));
         assertThatThrownBy(this::build).hasMessageStartingWith("invalid configuration pairdb.limits.answer-rate-window: ");
+        limits.setDeadlineWaitShare(2);
+        assertThatThrownBy(this::build).as("two bad settings: the window's message, under its name")
+                .hasMessageStartingWith("invalid configuration pairdb.limits.answer-rate-window: ")
+                .hasMessageContaining("at least 10 ms");
+        limits.setDeadlineWaitShare(0.5);
         limits.setAnswerRateWindow(Duration.ofSeconds(1));
         limits.setAnswerRateMinCalls(0);
         assertThatThrownBy(this::build).hasMessageStartingWith("invalid configuration pairdb.limits.answer-rate-min-calls: ");

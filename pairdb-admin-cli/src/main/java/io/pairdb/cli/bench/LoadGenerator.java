@@ -29,6 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
@@ -59,6 +60,7 @@ final class LoadGenerator {
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(10);
     /** The longest retry delay honoured; well within {@link #DRAIN_GRACE}, so a run still drains. */
     static final long MAX_RETRY_DELAY_SECONDS = 5;
+    private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(MAX_RETRY_DELAY_SECONDS);
 
     private final LoadPlan plan;
     private final List<CoordinatorServiceStub> stubs;
@@ -76,6 +78,8 @@ final class LoadGenerator {
     private final String idempotencyPrefix;
     /** Gives permits back after a retry delay; only when the plan honours them. */
     private final Optional<ScheduledExecutorService> retryDelays;
+    /** When the latest answer arrived, in {@link System#nanoTime()}. */
+    private final AtomicLong lastAnswer = new AtomicLong(System.nanoTime());
     private long idempotencySequence;
     private int nextStub;
 
@@ -171,7 +175,9 @@ final class LoadGenerator {
             issue(operation, chooser.next(random), started, measuring ? measured.get(operation) : null);
         }
         awaitAnswers();
-        long elapsed = System.nanoTime() - measureStart;
+        // to the last answer, not to the last permit's return: a held retry delay is not the run's time
+        long last = lastAnswer.get();
+        long elapsed = last - measureStart > 0 ? last - measureStart : System.nanoTime() - measureStart;
         return new Result(elapsed, measured, cpu.usedSince(cpuBefore), preloaded);
     }
 
@@ -260,6 +266,11 @@ final class LoadGenerator {
         return request.build();
     }
 
+    private void answered() {
+        long now = System.nanoTime();
+        lastAnswer.accumulateAndGet(now, (previous, current) -> current - previous > 0 ? current : previous);
+    }
+
     static String keyName(int key) {
         return "key-" + key;
     }
@@ -303,9 +314,10 @@ final class LoadGenerator {
                 logLatency(false, micros);
             }
             progress.failed();
+            answered();
             Optional<Duration> delay = retryDelays.isEmpty() ? Optional.empty() : ServerErrors.retryDelay(error);
             if (delay.isPresent() && delay.get().isPositive()) {
-                long nanos = Math.min(delay.get().toNanos(), TimeUnit.SECONDS.toNanos(MAX_RETRY_DELAY_SECONDS));
+                long nanos = delay.get().compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY.toNanos() : delay.get().toNanos();
                 try {
                     retryDelays.get().schedule((Runnable) inFlight::release, nanos, TimeUnit.NANOSECONDS);
                 } catch (RejectedExecutionException runOver) {
@@ -318,6 +330,7 @@ final class LoadGenerator {
 
         @Override
         public void onCompleted() {
+            answered();
             long micros = (System.nanoTime() - started) / 1_000;
             if (response != null && successful(response)) {
                 if (clocks != null && clock(response).getEntriesCount() > 0) {

@@ -133,6 +133,9 @@ final class LoadOptions {
         require(spec, duration == null || !duration.isZero(), "--duration must be longer than 0");
         require(spec, rate == null || rate > 0 && rate <= 1e7, "--rate must be above 0 and at most 10000000, not " + rate);
         require(spec, clockTicks >= 1, "--clock-ticks must be at least 1, not " + clockTicks);
+        require(spec, rate == null || !honourRetryDelay.isOn(),
+                "--honour-retry-delay on cannot be used with --rate: a paced request is due when it is due, and a "
+                        + "held place would show the client's own wait as the server's latency");
         Optional<Duration> measureFor = Optional.ofNullable(duration).or(() -> ops == null ? Optional.of(DEFAULT_DURATION) : Optional.empty());
         boolean preloadKeys = preload != null ? preload.isOn() : workload.reads() || causalContext.isOn();
         return new LoadPlan(workload, tenant, consistency, valueSize, keys, distribution, concurrency, channels,

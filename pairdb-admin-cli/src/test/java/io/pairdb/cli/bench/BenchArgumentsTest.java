@@ -50,6 +50,14 @@ class BenchArgumentsTest {
     }
 
     @Test
+    void aPacedRunCannotHonourRetryDelays() {
+        var result = BenchCli.run("bench", "write", "--addr", "127.0.0.1:1", "--rate", "100", "--honour-retry-delay", "on");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.LOCAL_ERROR);
+        assertThat(result.firstErrorLine()).startsWith("error: --honour-retry-delay on cannot be used with --rate");
+    }
+
+    @Test
     void theProxyNeedsItsNodes() {
         var result = BenchCli.run("bench", "baseline-proxy", "--port", "0");
 
