@@ -1,5 +1,6 @@
 package io.pairdb.cli.bench;
 
+import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -13,6 +14,7 @@ import io.pairdb.cli.Host;
 import io.pairdb.proto.admin.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import io.pairdb.proto.admin.v1.CreateTenantRequest;
 import io.pairdb.proto.admin.v1.GetTenantRequest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 final class BenchRunner {
 
     private static final long CHANNEL_SHUTDOWN_SECONDS = 5;
+    /** The least time the tenant check (and creation) before a run gets. */
+    private static final Duration SET_UP_TIMEOUT = Duration.ofSeconds(10);
 
     private final CommonOptions options;
     private final CoordinatorConnection connection;
@@ -66,6 +70,12 @@ final class BenchRunner {
      */
     private void checkTenant(String tenant, boolean create, Integer replicationFactor) {
         AdminServiceBlockingStub admin = options.admin();
+        // --timeout is the load's per-call deadline, which may be short on purpose (--overload-deadline
+        // 500ms); the set-up, which also connects, gets at least SET_UP_TIMEOUT on a busy machine
+        Deadline given = admin.getCallOptions().getDeadline();
+        if (given == null || given.timeRemaining(TimeUnit.MILLISECONDS) < SET_UP_TIMEOUT.toMillis()) {
+            admin = admin.withDeadlineAfter(SET_UP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
         try {
             admin.getTenant(GetTenantRequest.newBuilder().setTenantId(tenant).build());
         } catch (StatusRuntimeException e) {

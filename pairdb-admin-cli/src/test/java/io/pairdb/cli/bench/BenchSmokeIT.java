@@ -118,6 +118,16 @@ class BenchSmokeIT {
     }
 
     @Test
+    void aShortPerCallTimeoutForTheLoadDoesNotCutTheTenantCheckBeforeIt() {
+        coordinator.tenantLookupDelay = Duration.ofMillis(800);
+
+        var result = bench("write", "--timeout", "300ms", "-o", "json");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.json().get("ops").asLong()).isEqualTo(400);
+    }
+
+    @Test
     void theLatencyLogHoldsEveryMeasuredRequestPerTagInWallClockIntervals(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("latency.hlog");
         long before = System.currentTimeMillis();

@@ -48,6 +48,8 @@ final class EchoCoordinator implements AutoCloseable {
     volatile CreateTenantRequest lastCreate;
     /** When set, every write is counted and then refused as an overloaded coordinator sheds it, with this retry delay. */
     volatile java.time.Duration shedWritesWithRetryDelay;
+    /** How long a tenant lookup takes to be answered (zero: at once), as on a busy coordinator. */
+    volatile java.time.Duration tenantLookupDelay = java.time.Duration.ZERO;
     private final AtomicLong clock = new AtomicLong();
     private final Server server;
 
@@ -126,6 +128,16 @@ final class EchoCoordinator implements AutoCloseable {
     private final class Admin extends AdminServiceGrpc.AdminServiceImplBase {
         @Override
         public void getTenant(GetTenantRequest request, StreamObserver<GetTenantResponse> responses) {
+            java.time.Duration delay = tenantLookupDelay;
+            if (delay.isPositive()) {
+                java.util.concurrent.CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS)
+                        .execute(() -> answerTenant(request, responses));
+            } else {
+                answerTenant(request, responses);
+            }
+        }
+
+        private void answerTenant(GetTenantRequest request, StreamObserver<GetTenantResponse> responses) {
             if (!tenants.contains(request.getTenantId())) {
                 responses.onError(Status.NOT_FOUND.withDescription("tenant '" + request.getTenantId() + "' not found").asRuntimeException());
                 return;
