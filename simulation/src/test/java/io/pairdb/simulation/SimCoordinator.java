@@ -231,7 +231,7 @@ final class SimCoordinator {
             // the core's decisions as the app wires them: a node seen UP or removed has its hints replayed at once
             ImmediateReplay immediate = new ImmediateReplay(replay, (report, error) -> expected("hint replay", error));
             detection = new DetectFailures(topology, storage, detector, scheduler, config.probeTimeout,
-                    new ReplayHintsWhenNodesReturn(this::livenessChanged, immediate));
+                    new ReplayHintsWhenNodesReturn(this::livenessChanged, immediate), env.latencies()::answers);
 
             ChangeSettings changeSettings = new ChangeSettings(instance,
                     new ChangeSettings.Coordination(config.lease, config.livenessTimeout, Duration.ofMinutes(2),

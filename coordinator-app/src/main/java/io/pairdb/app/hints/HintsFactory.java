@@ -100,7 +100,9 @@ public class HintsFactory {
     DetectFailures detectFailures(ClusterTopology topology, StorageHealth health, FailureDetector detector,
                                   Environment env, FailureDetectorProperties p, LivenessEvents events) {
         positive("pairdb.failure-detector.timeout", p.getTimeout());
-        return new DetectFailures(topology, health, detector, env.scheduler(), p.getTimeout(), events);
+        // a node still answering this coordinator's data calls is busy, not DOWN
+        return new DetectFailures(topology, health, detector, env.scheduler(), p.getTimeout(), events,
+                env.latencies()::answers);
     }
 
 }

@@ -10,13 +10,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * This coordinator's recent latency of each storage node: an exponentially weighted moving average
  * of the durations of the replica reads it has answered, each new one weighing {@link #WEIGHT}, and
  * the last {@link #WINDOW} durations for percentiles.
  * Read rounds feed it (timed with the {@link io.pairdb.core.port.Clock} port, so a simulation
- * drives it deterministically) and order the replicas they ask with {@link #fastestFirst}.
+ * drives it deterministically) and order the replicas they ask with {@link #fastestFirst}. It
+ * also counts every successful answer of a node, reads' and writes' alike ({@link #answers}):
+ * the failure detector's evidence that a node whose health probe is late is busy, not gone.
  * Thread-safe.
  */
 public final class ReplicaLatencies {
@@ -28,6 +31,7 @@ public final class ReplicaLatencies {
 
     private final Map<NodeId, Double> averageMillis = new ConcurrentHashMap<>();
     private final Map<NodeId, Window> recent = new ConcurrentHashMap<>();
+    private final Map<NodeId, LongAdder> answers = new ConcurrentHashMap<>();
 
     /** Counts one answer of {@code node} that took {@code took}; a negative duration is refused. */
     public void record(NodeId node, Duration took) {
@@ -35,9 +39,21 @@ public final class ReplicaLatencies {
         if (took.isNegative()) {
             throw new IllegalArgumentException("a replica call cannot take a negative time, was " + took);
         }
+        answered(node);
         double millis = took.toNanos() / 1_000_000.0;
         averageMillis.merge(node, millis, (old, now) -> old + WEIGHT * (now - old));
         recent.computeIfAbsent(node, n -> new Window()).add(took.toNanos());
+    }
+
+    /** Counts one successful answer of {@code node} to a data call, not timed (a replica write's). */
+    public void answered(NodeId node) {
+        answers.computeIfAbsent(Objects.requireNonNull(node, "node"), n -> new LongAdder()).increment();
+    }
+
+    /** How many data calls {@code node} has answered successfully so far: a count that only grows. */
+    public long answers(NodeId node) {
+        LongAdder count = answers.get(node);
+        return count == null ? 0 : count.sum();
     }
 
     /**

@@ -76,7 +76,12 @@ public final class ReplicaWriteRound {
                 CompletableFuture<StorageNodes.Applied> write = Futures.started(() -> nodes.write(node,
                         mutation.tenant(), mutation.key(), mutation.token(), mutation.version(),
                         deadline.remaining(env.clock())));
-                write.whenComplete((applied, error) -> answered(node, error));
+                write.whenComplete((applied, error) -> {
+                    if (error == null) {
+                        env.latencies().answered(node.id());
+                    }
+                    answered(node, error);
+                });
             }
         }
     }

@@ -23,7 +23,10 @@ import io.pairdb.core.write.WriteOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +42,8 @@ class DetectFailuresTest {
     private final FakeStorageNodes storage = new FakeStorageNodes();
     private final List<Seen> transitions = new CopyOnWriteArrayList<>();
     private final List<DetectFailures.Transition> heard = new CopyOnWriteArrayList<>();
+    /** The data calls each node has answered, as the replica rounds count them. */
+    private final Map<NodeId, AtomicLong> answered = new ConcurrentHashMap<>();
     private DetectFailures detection;
 
     @BeforeEach
@@ -49,7 +54,7 @@ class DetectFailuresTest {
         detection = new DetectFailures(topology, storage, new FailureDetector(3), scheduler, Duration.ofMillis(500), t -> {
             transitions.add(new Seen(t.node().id(), t.now()));
             heard.add(t);
-        });
+        }, id -> answered.computeIfAbsent(id, n -> new AtomicLong()).get());
     }
 
     private Liveness served(NodeId id) {
@@ -104,6 +109,28 @@ class DetectFailuresTest {
         probeRounds(2);
 
         assertThat(served(node(1))).isEqualTo(Liveness.DOWN);
+    }
+
+    /** Found under overload on a saturated machine: every busy storage node was marked DOWN, and every call failed. */
+    @Test
+    void aProbeThatRunsOutWhileTheNodeAnswersDataCallsCountsAsASuccessNotAFailure() {
+        storage.neverAnswer(node(1)); // its probes wait behind the data calls queued at the node
+
+        for (int round = 0; round < 5; round++) {
+            detection.probeAll();
+            answered.computeIfAbsent(node(1), n -> new AtomicLong()).incrementAndGet(); // meanwhile a data call answered
+            scheduler.advance(Duration.ofSeconds(1)); // and the probe ran out
+        }
+
+        assertThat(storage.calls(Kind.HEALTH).stream().filter(c -> c.node().equals(node(1)))).as("probed each round")
+                .hasSize(5);
+        assertThat(served(node(1))).as("busy, not gone").isEqualTo(Liveness.UP);
+        assertThat(transitions).isEmpty();
+
+        // once it answers nothing at all, the probes that run out mark it DOWN as before
+        probeRounds(3);
+        assertThat(served(node(1))).isEqualTo(Liveness.DOWN);
+        assertThat(transitions).containsExactly(new Seen(node(1), Liveness.DOWN));
     }
 
     @Test

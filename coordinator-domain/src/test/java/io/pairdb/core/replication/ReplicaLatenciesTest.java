@@ -25,6 +25,18 @@ class ReplicaLatenciesTest {
     private final ReplicaLatencies latencies = new ReplicaLatencies();
 
     @Test
+    void countsEveryAnswerOfANodeTimedOrNot() {
+        latencies.record(id(1), Duration.ofMillis(3));
+        latencies.answered(id(1));
+        latencies.answered(id(2));
+
+        assertThat(latencies.answers(id(1))).isEqualTo(2);
+        assertThat(latencies.answers(id(2))).isEqualTo(1);
+        assertThat(latencies.answers(id(3))).isZero();
+        assertThat(latencies.estimate(id(2))).as("an untimed answer is no latency").isEmpty();
+    }
+
+    @Test
     void ordersTheReplicasByRecentLatencyFastestFirst() {
         latencies.record(id(1), Duration.ofMillis(40));
         latencies.record(id(2), Duration.ofMillis(2));

@@ -16,6 +16,7 @@ import io.pairdb.core.read.ReadOutcome;
 import io.pairdb.core.read.RepairReplicas;
 import io.pairdb.core.replication.CoordinatorSettings;
 import io.pairdb.core.replication.Environment;
+import io.pairdb.core.replication.ReplicaLatencies;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.tenant.TenantService;
@@ -39,6 +40,7 @@ public final class CoordinatorHarness implements AutoCloseable {
     public static final TenantId TENANT = new TenantId("acme");
     public static final String COORDINATOR_ID = "coord-1";
 
+    private final Environment env;
     private final ManualClock clock = new ManualClock();
     private final InMemoryTopologyStore topologyStore;
     private final ClusterTopology topology;
@@ -59,7 +61,7 @@ public final class CoordinatorHarness implements AutoCloseable {
             topology.register(node(i), "10.0.0." + i, 7000, StorageNode.DEFAULT_VIRTUAL_NODES);
         }
         this.scheduler = b.scheduler.get();
-        Environment env = new Environment(clock, scheduler, events, b.settings);
+        this.env = new Environment(clock, scheduler, events, b.settings);
         this.tenants = new TenantService(b.tenantStore != null ? b.tenantStore
                 : new InMemoryTenantStore(b.ring), topology, clock, events, TenantService.Settings.defaults());
         this.idempotency = b.idempotency.apply(clock);
@@ -122,6 +124,11 @@ public final class CoordinatorHarness implements AutoCloseable {
 
     public InMemoryHintStore hints() {
         return hints;
+    }
+
+    /** The replicas' recent latencies and answer counts, as the rounds feed them. */
+    public ReplicaLatencies latencies() {
+        return env.latencies();
     }
 
     public FakeStorageNodes storage() {

@@ -182,6 +182,22 @@ class CoordinateWriteTest {
     }
 
     @Test
+    void everyReplicaAnswerIsCountedAsEvidenceThatItsNodeIsAliveAndNoFailure() {
+        threeNodesWithTenant();
+        NodeId readsFail = naturalFor("k").getFirst();
+        h.storage().failReads(readsFail);
+
+        written(h.write(put("k", "v", QUORUM)));
+
+        // its read failed and its write succeeded: one answer, the write's
+        assertThat(h.latencies().answers(readsFail)).isEqualTo(1);
+        for (NodeId other : naturalFor("k").subList(1, 3)) {
+            assertThat(h.latencies().answers(other)).as("%s: its write, and its read if it was asked", other)
+                    .isBetween(1L, 2L);
+        }
+    }
+
+    @Test
     void theReadQuorumOverlapsTheLastWriteQuorumEvenWhereAReplicaMissedThatWrite() {
         threeNodesWithTenant();
         NodeId missed = naturalFor("k").getFirst();
