@@ -57,7 +57,24 @@ public final class CoordinatorMain implements Callable<Integer> {
     @CommandLine.Unmatched
     List<String> micronautArgs = new ArrayList<>();
 
+    /** Netty's per-thread pool of recycled objects; 0 turns it off. */
+    static final String NETTY_RECYCLER = "io.netty.recycler.maxCapacityPerThread";
+
+    /**
+     * JVM-wide settings the coordinator runs best with, each only where the operator has not set it
+     * ({@code -D...} or {@code JAVA_TOOL_OPTIONS}); must run before any Netty class loads. Netty's
+     * object recycler is off: with it off the coordinator spent 4-16 % less CPU per quorum write, read
+     * and mixed call in three benchmark pairs (bench/RESULTS.md, issue 20); its pooled objects are
+     * cheaper to allocate afresh than to hand back across event loops.
+     */
+    static void applyJvmDefaults(java.util.Properties system) {
+        if (system.getProperty(NETTY_RECYCLER) == null) {
+            system.setProperty(NETTY_RECYCLER, "0");
+        }
+    }
+
     public static void main(String[] args) {
+        applyJvmDefaults(System.getProperties());
         CoordinatorMain main = new CoordinatorMain();
         CommandLine cli = new CommandLine(main);
         cli.setUnmatchedArgumentsAllowed(true);
