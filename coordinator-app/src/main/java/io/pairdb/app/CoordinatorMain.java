@@ -64,8 +64,8 @@ public final class CoordinatorMain implements Callable<Integer> {
      * JVM-wide settings the coordinator runs best with, each only where the operator has not set it
      * ({@code -D...} or {@code JAVA_TOOL_OPTIONS}); must run before any Netty class loads. Netty's
      * object recycler is off: with it off the coordinator spent 4-16 % less CPU per quorum write, read
-     * and mixed call in three benchmark pairs (bench/RESULTS.md, issue 20); its pooled objects are
-     * cheaper to allocate afresh than to hand back across event loops.
+     * and mixed call in three benchmark pairs (bench/RESULTS.md, issue 20). Why was not measured;
+     * likely its pooled objects cost less to allocate afresh than to hand back across event loops.
      */
     static void applyJvmDefaults(java.util.Properties system) {
         if (system.getProperty(NETTY_RECYCLER) == null) {
