@@ -13,6 +13,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
@@ -26,6 +27,7 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.pairdb.adapters.security.CallPermissions;
 import io.pairdb.embedded.tls.CertificateAuthority;
@@ -35,6 +37,7 @@ import io.pairdb.proto.admin.v1.CreateApiKeyRequest;
 import io.pairdb.proto.admin.v1.CreateTenantRequest;
 import io.pairdb.proto.admin.v1.ListStorageNodesRequest;
 import io.pairdb.proto.admin.v1.ListTenantsRequest;
+import io.pairdb.proto.admin.v1.ListTenantsResponse;
 import io.pairdb.proto.admin.v1.RevokeApiKeyRequest;
 import io.pairdb.proto.admin.v1.WhoAmIRequest;
 import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
@@ -258,6 +261,40 @@ class SecurityIT {
         assertThat(reason(bad)).isEqualTo("INVALID_CREDENTIALS");
         assertThat(HealthGrpc.newBlockingStub(tlsA).withDeadlineAfter(20, TimeUnit.SECONDS)
                 .check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    }
+
+    /**
+     * Every call counts against the coordinator's load bound until it is answered. An admin call
+     * without credentials that never sends its request must not be left waiting for it: a
+     * stranger opening such calls by the thousand would fill the bound and shed every tenant's
+     * traffic.
+     */
+    @Test
+    void anAdminCallWithoutCredentialsIsRefusedWithoutWaitingForItsRequest() {
+        MeterRegistry metrics = a.context.getBean(MeterRegistry.class);
+        List<CompletableFuture<Status>> ends = new ArrayList<>();
+        // grpc-java holds a unary call's headers back until its message; a client that calls it a stream sends them
+        // at once, as any HTTP/2 client may
+        MethodDescriptor<ListTenantsRequest, ListTenantsResponse> listTenants = AdminServiceGrpc.getListTenantsMethod()
+                .toBuilder().setType(MethodDescriptor.MethodType.BIDI_STREAMING).build();
+        for (int i = 0; i < 5; i++) {
+            ClientCall<ListTenantsRequest, ListTenantsResponse> call = tlsA.newCall(listTenants,
+                    CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS));
+            CompletableFuture<Status> end = new CompletableFuture<>();
+            call.start(new ClientCall.Listener<>() {
+                @Override
+                public void onClose(Status status, io.grpc.Metadata trailers) {
+                    end.complete(status);
+                }
+            }, new io.grpc.Metadata());
+            call.request(1);
+            // no message, no half-close: the call stays open as long as the server lets it
+            ends.add(end);
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> ends.stream().allMatch(CompletableFuture::isDone));
+        assertThat(ends).allSatisfy(end -> assertThat(end.join().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(metrics
+                .get("coordinator.requests.in.flight").gauge().value()).as("places held in the load bound").isZero());
     }
 
     @Test

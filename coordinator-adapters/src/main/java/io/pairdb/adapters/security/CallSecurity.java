@@ -115,7 +115,10 @@ public final class CallSecurity implements ServerInterceptor, Ordered {
         try {
             principal = principal(served, headers);
         } catch (StatusRuntimeException refused) {
-            return rule.audited() ? refuseOnRequest(served, refused, request) : refuse(served, refused);
+            // At once, without the request: a call counts against the load bound until it is answered, so waiting
+            // for a message a stranger need never send would let anyone who reaches the port fill the bound. The
+            // audit line of such a refusal names no target.
+            return refuse(served, refused);
         }
         who.set(principal.toString());
         if (rule instanceof CallRule.Fixed fixed) {
@@ -225,7 +228,10 @@ public final class CallSecurity implements ServerInterceptor, Ordered {
         };
     }
 
-    /** Refuses once the request has arrived, so that the audit line can say what it was about. */
+    /**
+     * Refuses once the request has arrived, so that the audit line can say what it was about. Only for
+     * callers who proved who they are: the call holds its place in the load bound until then.
+     */
     private static <Q, R> ServerCall.Listener<Q> refuseOnRequest(ServerCall<Q, R> call, StatusRuntimeException error,
                                                                AtomicReference<Object> request) {
         call.request(1);
