@@ -137,13 +137,15 @@ public final class CommonOptions {
             throw CommandFailure.local("--cert and --key go together: give both for mutual TLS");
         }
         Path home = home(host);
-        Optional<Path> homeCa = Optional.of(home.resolve("ca.pem")).filter(Files::isRegularFile);
-        boolean ownCredentials = caCert != null || cert != null;
-        Transport transport = plaintext ? new Transport.Plaintext() : new Transport.Tls(Optional.ofNullable(caCert),
-                caCert == null ? homeCa : Optional.empty(),
-                cert == null ? Optional.empty() : Optional.of(new Transport.ClientCertificate(cert, key)),
-                Optional.ofNullable(serverName));
         Optional<BearerToken> token = explicitToken();
+        // dev mode's CA goes with dev mode's token only: its key sits beside it, so whoever can read that file could
+        // pose as any coordinator, and must not be handed credentials meant for a real one
+        boolean ownCredentials = caCert != null || cert != null || token.isPresent();
+        Optional<Path> homeCa = Optional.of(home.resolve("ca.pem")).filter(Files::isRegularFile)
+                .filter(ca -> !ownCredentials);
+        Transport transport = plaintext ? new Transport.Plaintext() : new Transport.Tls(Optional.ofNullable(caCert),
+                homeCa, cert == null ? Optional.empty() : Optional.of(new Transport.ClientCertificate(cert, key)),
+                Optional.ofNullable(serverName));
         if (token.isPresent() && plaintext && !insecure) {
             throw CommandFailure.local("refusing to send an API key (" + token.get().source() + ") over plaintext:"
                     + " anyone on the network could read it; connect with TLS (drop --plaintext), or add --insecure");

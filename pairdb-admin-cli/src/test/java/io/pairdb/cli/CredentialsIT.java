@@ -128,6 +128,26 @@ class CredentialsIT {
         assertThat(tls.lastAuthorization).isNull();
     }
 
+    /**
+     * Dev mode's CA is trusted only with dev mode's token: anyone holding that CA's key (it sits beside it)
+     * could otherwise pose as the coordinator a real API key is meant for.
+     */
+    @Test
+    void aTokenOfYourOwnIsNotSentToACoordinatorThatOnlyDevModesCaVouchesFor() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Files.copy(caFile, home.resolve("ca.pem"));
+        var fromVariable = cli().overTls().withVariable("PAIRDB_HOME", home.toString()).withVariable("PAIRDB_TOKEN", TOKEN)
+                .run("tenant", "list", "--timeout", "10s", "--addr", tls.address(), "--server-name", "localhost");
+        var fromFile = cli().overTls().withVariable("PAIRDB_HOME", home.toString()).run("tenant", "list", "--timeout",
+                "10s", "--token-file", tokenFile().toString(), "--addr", tls.address(), "--server-name", "localhost");
+        for (var result : List.of(fromVariable, fromFile)) {
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.SERVER_ERROR);
+            assertThat(result.stderr()).startsWith("error: TLS handshake with the coordinator at " + tls.address())
+                    .contains("signed by a CA you trust (--ca-cert)");
+        }
+        assertThat(tls.lastAuthorization).as("the token was sent").isNull();
+    }
+
     @Test
     void aNewKeysTokenIsAloneOnStdoutAndTheRestOnStderr() {
         var result = cli().run("auth", "key", "create", "billing", "--grant", "tenant:acme:read-write", "--valid-for",
