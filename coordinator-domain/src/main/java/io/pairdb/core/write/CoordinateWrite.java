@@ -123,13 +123,13 @@ public final class CoordinateWrite {
                 env.scheduler(), () -> new ClaimUnanswered(key));
         return claim.handle((found, error) -> {
             if (error != null) {
-                if (Futures.cause(error) instanceof ClaimUnanswered late) {
-                    // the claim may have been made all the same: give it back, nothing ran under it
-                    afterWrite(() -> idempotency.release(key, claimant.owner()), claimant, "release", deadline);
-                    return done(new WriteOutcome.IdempotencyUnavailable(late.getMessage()));
-                }
                 if (Futures.cause(error) instanceof PairDbException e) {
-                    // the client asked for exactly-once: without the store we cannot promise it
+                    // The client asked for exactly-once: without the store we cannot promise it. The claim may
+                    // have been made all the same (unanswered by the deadline, or answered after the store
+                    // client's own timeout): give it back, nothing ran under it, or every retry would be told
+                    // the write is in progress until the marker expires. A release drops this attempt's marker
+                    // only. Giving up is not counted as a lost record: no write ran, and a marker expires unaided.
+                    giveBack(() -> idempotency.release(key, claimant.owner()), claimant, "release", false, deadline);
                     return done(new WriteOutcome.IdempotencyUnavailable(e.getMessage()));
                 }
                 return CompletableFuture.<WriteOutcome>failedFuture(Futures.cause(error));
@@ -192,32 +192,43 @@ public final class CoordinateWrite {
      */
     private CompletableFuture<Void> afterWrite(Supplier<CompletableFuture<Void>> call, Claimant claimant, String what,
                                                Deadline deadline) {
+        return giveBack(call, claimant, what, true, deadline);
+    }
+
+    /** {@link #afterWrite}, whose giving up is counted and logged only if {@code counted}. */
+    private CompletableFuture<Void> giveBack(Supplier<CompletableFuture<Void>> call, Claimant claimant, String what,
+                                             boolean counted, Deadline deadline) {
         CompletableFuture<Void> settled = new CompletableFuture<>();
-        attempt(call, claimant, what, FIRST_RETRY, settled);
+        attempt(call, claimant, what, counted, FIRST_RETRY, settled);
         return deadline.bound(settled, env.clock(), env.scheduler(), () -> new ClaimUnanswered(claimant.key()))
                 .handle((ignored, error) -> null);
     }
 
-    private void attempt(Supplier<CompletableFuture<Void>> call, Claimant claimant, String what, Duration backoff,
-                         CompletableFuture<Void> settled) {
+    private void attempt(Supplier<CompletableFuture<Void>> call, Claimant claimant, String what, boolean counted,
+                         Duration backoff, CompletableFuture<Void> settled) {
         Futures.started(call).whenComplete((ignored, error) -> {
             if (error == null) {
                 settled.complete(null);
                 return;
             }
             if (env.clock().nowMillis() + backoff.toMillis() >= claimant.markerExpiresAtMillis()) {
-                env.events().idempotencyRecordFailed("the " + what + " of " + claimant.key().storageKey()
-                        + " could not be stored before its in-progress marker expired: " + describe(Futures.cause(error)));
+                if (counted) {
+                    env.events().idempotencyRecordFailed("the " + what + " of " + claimant.key().storageKey()
+                            + " could not be stored before its in-progress marker expired: "
+                            + describe(Futures.cause(error)));
+                }
                 settled.complete(null);
                 return;
             }
             Duration next = backoff.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : backoff.multipliedBy(2);
             try {
-                env.scheduler().schedule(backoff, () -> attempt(call, claimant, what, next, settled));
+                env.scheduler().schedule(backoff, () -> attempt(call, claimant, what, counted, next, settled));
             } catch (RuntimeException notScheduled) {
                 // the scheduler is shutting down: this was the last try
-                env.events().idempotencyRecordFailed("the " + what + " of " + claimant.key().storageKey()
-                        + " could not be stored: " + describe(Futures.cause(error)));
+                if (counted) {
+                    env.events().idempotencyRecordFailed("the " + what + " of " + claimant.key().storageKey()
+                            + " could not be stored: " + describe(Futures.cause(error)));
+                }
                 settled.complete(null);
             }
         });

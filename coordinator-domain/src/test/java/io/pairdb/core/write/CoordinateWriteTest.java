@@ -716,6 +716,33 @@ class CoordinateWriteTest {
     }
 
     @Test
+    void aClaimTheStoreMadeButAnsweredAsFailedIsGivenBackSoARetryRuns() {
+        // Redis ran the claim, but its answer came after the client library's command timeout: the coordinator sees
+        // a failure, well before the request's deadline
+        RecordFailingIdempotencyStore store = new RecordFailingIdempotencyStore(0) {
+            private final AtomicInteger claims = new AtomicInteger();
+
+            @Override
+            public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
+                CompletableFuture<Claim> made = super.claim(key, fingerprint, owner, ttl);
+                return claims.incrementAndGet() == 1
+                        ? made.thenCompose(c -> CompletableFuture.failedFuture(new PairDbException("redis", "timed out")))
+                        : made;
+            }
+        };
+        threeNodesWithTenant(CoordinatorHarness.builder().idempotency(store));
+        WriteCommand command = put("k", "v1", QUORUM).withIdempotencyKey("req-1");
+
+        assertThat(h.write(command)).isInstanceOf(WriteOutcome.IdempotencyUnavailable.class);
+        assertThat(h.storage().calls(Kind.WRITE)).as("nothing was written").isEmpty();
+
+        // nothing runs under that claim, so a retry must not be told that the write is in progress until it expires
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(h.write(command)).isInstanceOf(WriteOutcome.Written.class));
+        assertThat(storedOn(node(1), "k").value()).isEqualTo(bytes("v1"));
+    }
+
+    @Test
     void anUnreachableIdempotencyStoreDoesNotStopWritesWithoutAKey() {
         threeNodesWithTenant(CoordinatorHarness.builder().idempotency(new UnreachableIdempotencyStore()));
 
