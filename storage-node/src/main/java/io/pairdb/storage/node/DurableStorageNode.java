@@ -15,9 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
@@ -56,7 +53,7 @@ public final class DurableStorageNode implements RunningNode {
     private final DataDirectory directory;
     private final DiskWatch disk;
     private final RocksDbEngine engine;
-    private final ScheduledExecutorService timer;
+    private final BackgroundTasks background;
     private final NodeServer server;
     private final CallCounts stats = new CallCounts();
     private final AtomicBoolean stopped = new AtomicBoolean();
@@ -78,21 +75,20 @@ public final class DurableStorageNode implements RunningNode {
         if (directory.fresh()) {
             directory.sealFresh();
         }
-        this.timer = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("pairdb-storage-node-timer").daemon(true).factory());
+        this.background = new BackgroundTasks("pairdb-storage-node-",
+                (what, e) -> log.error("storage node {}: {} failed", nodeId, what, e));
         try {
             this.server = NodeServer.start(settings.transport(),
                     NodeServer.handlerPool("pairdb-storage-rpc-", settings.handlerThreads()),
                     List.of(new StorageNodeEndpoint(engine, this::health, stats, CallGate.direct())));
         } catch (IOException | RuntimeException e) {
-            timer.shutdownNow();
             engine.close();
             throw e;
         }
-        every(settings.tombstoneSweepInterval(), "tombstone sweep", this::sweepTombstones);
-        every(builder.diskCheckInterval, "disk check", disk::refresh);
+        background.every(settings.tombstoneSweepInterval(), "tombstone sweep", this::sweepTombstones);
+        background.every(builder.diskCheckInterval, "disk check", disk::refresh);
         if (builder.syncPolicy == SyncPolicy.PERIODIC) {
-            every(builder.syncInterval, "WAL sync", engine::syncWal);
+            background.every(builder.syncInterval, "WAL sync", engine::syncWal);
         }
         log.info("storage node {} serving {} on {} (sync {}, gc grace {})", nodeId, directory.root(), target(),
                 builder.syncPolicy.name().toLowerCase(), tombstoneGcGrace);
@@ -161,22 +157,32 @@ public final class DurableStorageNode implements RunningNode {
      * Stops gracefully: refuses new calls, lets in-flight ones finish for up to {@link #SHUTDOWN_GRACE}
      * (then cancels them), stops the background tasks, syncs the log and closes the database. Returns
      * when all of that is done. Calling it again does nothing.
+     *
+     * <p>A handler or background task still running after that (a range delete or a tombstone sweep
+     * over a large backlog) still uses the database: closing it under them would free what they are
+     * reading. The log is synced and the database left open instead; the next start recovers it from
+     * the log, as after a crash.
      */
     public void stop() {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
-        server.stop(SHUTDOWN_GRACE);
-        timer.shutdown();
+        boolean handlersDone = server.stop(SHUTDOWN_GRACE);
+        boolean tasksDone = false;
         try {
-            if (!timer.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("storage node {}: a background task still runs after {}", nodeId, SHUTDOWN_GRACE);
-            }
+            tasksDone = background.stop(SHUTDOWN_GRACE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        engine.close();
-        log.info("storage node {} stopped; {} closed cleanly", nodeId, directory.root());
+        if (handlersDone && tasksDone) {
+            engine.close();
+            log.info("storage node {} stopped; {} closed cleanly", nodeId, directory.root());
+            return;
+        }
+        engine.syncWal();
+        log.warn("storage node {} stopped with {} still running after {}: its log is synced, the database is left"
+                + " open under it and recovers from the log at the next start", nodeId,
+                handlersDone ? "a background task" : "a call's handler", SHUTDOWN_GRACE);
     }
 
     /** Same as {@link #stop()}. */
@@ -200,17 +206,6 @@ public final class DurableStorageNode implements RunningNode {
         if (purged > 0) {
             log.debug("storage node {} purged {} expired tombstones", nodeId, purged);
         }
-    }
-
-    private void every(Duration interval, String what, Runnable task) {
-        // An exception escaping a periodic task would silently cancel every later run.
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                log.error("storage node {}: {} failed", nodeId, what, e);
-            }
-        }, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** The common node settings (port {@value #DEFAULT_PORT} by default), a data directory, and RocksDB's. */

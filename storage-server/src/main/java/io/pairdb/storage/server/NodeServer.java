@@ -155,17 +155,25 @@ public final class NodeServer {
 
     /**
      * Stops gracefully: {@code NOT_SERVING}, no new calls, in-flight ones get up to {@code grace} to
-     * finish, then the rest are cancelled. Returns when the server is down and the handler pool shut.
+     * finish, then the rest are cancelled, and their handlers get another {@code grace} to return
+     * (a cancelled call's handler runs on until it looks). Returns when the server is down and the
+     * handler pool shut.
+     *
+     * @return whether every handler had returned by then; if not, one still uses what the services
+     *         serve from, which must then not be closed under it
      */
-    public void stop(Duration grace) {
+    public boolean stop(Duration grace) {
         health.enterTerminalState();
         server.shutdown();
+        boolean handlersDone = false;
         try {
             if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("storage node at {}: calls still running after {}, cancelling them", target(), grace);
                 server.shutdownNow();
                 server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
             }
+            handlers.shutdown();
+            handlersDone = handlers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             server.shutdownNow();
             Thread.currentThread().interrupt();
@@ -173,6 +181,7 @@ public final class NodeServer {
             handlers.shutdown();
             tls.ifPresent(NodeTls::close);
         }
+        return handlersDone;
     }
 
     /** @return whether the server terminated within the timeout */
