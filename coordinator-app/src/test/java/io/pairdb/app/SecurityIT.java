@@ -413,6 +413,28 @@ class SecurityIT {
         }
     }
 
+    /** The handshake checks a certificate once, but a connection lives for up to max-connection-age. */
+    @Test
+    void aClientCertificateThatExpiresWhileItsConnectionIsOpenIsRefusedFromThenOn() {
+        Path[] shortLived = fx.clientCertificate(fx.ca, "short-lived-ops", OPS, Instant.now().minusSeconds(60),
+                Instant.now().plusSeconds(15));
+        ManagedChannel channel = fx.tls(b.grpcPort, shortLived);
+        var admin = (java.util.function.Supplier<AdminServiceGrpc.AdminServiceBlockingStub>) () -> AdminServiceGrpc
+                .newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+        try {
+            admin.get().listStorageNodes(ListStorageNodesRequest.getDefaultInstance());
+
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                StatusRuntimeException e = refused(() -> admin.get().listStorageNodes(
+                        ListStorageNodesRequest.getDefaultInstance()));
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+                assertThat(reason(e)).isEqualTo("CERTIFICATE_EXPIRED");
+            });
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
     @Test
     void rewrittenCertificateFilesAreUsedWithoutARestart() throws Exception {
         BigInteger before = serverSerial(a.grpcPort);

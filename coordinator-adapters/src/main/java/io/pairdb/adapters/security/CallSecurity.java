@@ -14,6 +14,7 @@ import io.grpc.StatusRuntimeException;
 import io.micronaut.core.order.Ordered;
 import io.pairdb.adapters.grpc.GrpcErrors;
 import io.pairdb.core.PairDbException;
+import io.pairdb.core.port.Clock;
 import io.pairdb.core.security.Authenticate;
 import io.pairdb.core.security.Authorize;
 import io.pairdb.core.security.Credentials;
@@ -47,6 +48,8 @@ public final class CallSecurity implements ServerInterceptor, Ordered {
     private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
             Metadata.ASCII_STRING_MARSHALLER);
     private static final String BEARER = "bearer ";
+    /** The ErrorInfo reason of a call whose connection's client certificate is past its validity. */
+    static final String CERTIFICATE_EXPIRED = "CERTIFICATE_EXPIRED";
     // after the request log (order 0), so that refusals are logged like every other failure
     private static final int ORDER = 100;
 
@@ -56,20 +59,24 @@ public final class CallSecurity implements ServerInterceptor, Ordered {
     private final boolean required;
     private final CertificateIdentity identity;
     private final OptionalInt adminPort;
+    private final Clock clock;
 
     /**
      * @param authenticate how callers are authenticated; ignored when {@code required} is false
      * @param identity how a client certificate names its holder
      * @param adminPort when set, admin calls are taken on this port only, and data-plane calls not on it
+     * @param clock against which a client certificate's validity is checked at every call (a connection
+     *              outlives the handshake that checked it)
      */
     public CallSecurity(CallPermissions permissions, Authenticate authenticate, Authorize authorize, boolean required,
-                        CertificateIdentity identity, OptionalInt adminPort) {
+                        CertificateIdentity identity, OptionalInt adminPort, Clock clock) {
         this.permissions = Objects.requireNonNull(permissions, "permissions");
         this.authenticate = Objects.requireNonNull(authenticate, "authenticate");
         this.authorize = Objects.requireNonNull(authorize, "authorize");
         this.required = required;
         this.identity = Objects.requireNonNull(identity, "identity");
         this.adminPort = Objects.requireNonNull(adminPort, "adminPort");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
@@ -158,6 +165,11 @@ public final class CallSecurity implements ServerInterceptor, Ordered {
         }
         Credentials credentials = credentials(call, headers).orElseThrow(() -> unauthenticated(
                 Authenticate.Reason.INVALID_CREDENTIALS.name(), "the authorization header must be 'Bearer <token>'"));
+        if (credentials instanceof Credentials.ClientCertificate) {
+            outOfDate(call).ifPresent(refusal -> {
+                throw refusal;
+            });
+        }
         Authenticate.Outcome outcome;
         try {
             outcome = authenticate.authenticate(credentials);
@@ -173,6 +185,39 @@ public final class CallSecurity implements ServerInterceptor, Ordered {
         };
     }
 
+    /**
+     * Why the client certificate of the call's connection no longer counts, if it does not: the TLS
+     * handshake checked it when the connection opened, and a connection lives for up to
+     * {@code max-connection-age}.
+     */
+    private Optional<StatusRuntimeException> outOfDate(ServerCall<?, ?> call) {
+        Optional<X509Certificate> leaf = peerCertificate(call);
+        long now = clock.nowMillis();
+        if (leaf.isPresent() && leaf.get().getNotAfter().getTime() < now) {
+            return Optional.of(unauthenticated(CERTIFICATE_EXPIRED, "the client certificate expired at "
+                    + leaf.get().getNotAfter().toInstant() + "; connect again with a current one"));
+        }
+        if (leaf.isPresent() && leaf.get().getNotBefore().getTime() > now) {
+            return Optional.of(unauthenticated(CERTIFICATE_EXPIRED, "the client certificate is not valid before "
+                    + leaf.get().getNotBefore().toInstant()));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<X509Certificate> peerCertificate(ServerCall<?, ?> call) {
+        SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+        if (session == null) {
+            return Optional.empty();
+        }
+        try {
+            Certificate[] chain = session.getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? Optional.of(leaf) : Optional.empty();
+        } catch (SSLPeerUnverifiedException e) {
+            // TLS without a client certificate
+            return Optional.empty();
+        }
+    }
+
     /** What the caller presented; empty when its authorization header is not a bearer token. */
     private Optional<Credentials> credentials(ServerCall<?, ?> call, Metadata headers) {
         String authorization = headers.get(AUTHORIZATION);
@@ -182,21 +227,8 @@ public final class CallSecurity implements ServerInterceptor, Ordered {
             }
             return Optional.of(new Credentials.BearerToken(authorization.substring(BEARER.length()).strip()));
         }
-        SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
-        if (session == null) {
-            return Optional.of(Credentials.NONE);
-        }
-        try {
-            Certificate[] chain = session.getPeerCertificates();
-            if (chain.length > 0 && chain[0] instanceof X509Certificate leaf) {
-                return Optional.of(identity.of(leaf).<Credentials>map(Credentials.ClientCertificate::new)
-                        .orElse(Credentials.NONE));
-            }
-            return Optional.of(Credentials.NONE);
-        } catch (SSLPeerUnverifiedException e) {
-            // TLS without a client certificate
-            return Optional.of(Credentials.NONE);
-        }
+        return Optional.of(peerCertificate(call).flatMap(identity::of).<Credentials>map(Credentials.ClientCertificate::new)
+                .orElse(Credentials.NONE));
     }
 
     private Optional<StatusRuntimeException> tenantCheck(Principal principal, CallRule.PerTenant rule, String method,

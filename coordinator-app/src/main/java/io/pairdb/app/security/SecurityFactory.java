@@ -73,7 +73,7 @@ public class SecurityFactory {
     }
 
     @Singleton
-    CallSecurity callSecurity(Authenticate authenticate, Authorize authorize, SecurityProperties p) {
+    CallSecurity callSecurity(Authenticate authenticate, Authorize authorize, SecurityProperties p, Clock clock) {
         CertificateIdentity identity;
         try {
             identity = CertificateIdentity.parse(p.getCertificateIdentity());
@@ -81,7 +81,7 @@ public class SecurityFactory {
             throw new ConfigurationError("pairdb.security.certificate-identity", e.getMessage());
         }
         return new CallSecurity(CallPermissions.standard(), authenticate, authorize, authenticationRequired(p), identity,
-                adminPort(p));
+                adminPort(p), clock);
     }
 
     /** The settings of TLS on the gRPC port; empty when no certificate file is configured. */
