@@ -108,6 +108,9 @@ class MetricsAndHealthIT {
         }
         assertThat(metrics.samples("coordinator_quorum_failures_total"))
                 .extracting(s -> s.labels().get("operation")).contains("write", "read", "delete");
+        for (String gauge : List.of("coordinator_requests_in_flight", "coordinator_request_bytes_in_flight")) {
+            assertThat(metrics.samples(gauge)).as("%s, under the name the README gives", gauge).isNotEmpty();
+        }
 
         assertThat(metrics.all()).as("no series is labelled by tenant")
                 .allSatisfy(s -> assertThat(s.labels()).doesNotContainKey("tenant").doesNotContainValue(TENANT));

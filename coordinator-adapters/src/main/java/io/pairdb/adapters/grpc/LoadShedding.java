@@ -77,8 +77,8 @@ public final class LoadShedding implements ServerInterceptor, Ordered {
                 .description("Calls accepted by this coordinator and not yet answered (health calls not counted)")
                 .register(registry);
         Gauge.builder("coordinator.request.bytes.in.flight", bound, LoadBound::bytesInFlight)
-                .description("Bytes of the request messages of the calls in flight").baseUnit("bytes")
-                .register(registry);
+                // no base unit: Prometheus would name it ..._in_flight_bytes, not the documented name
+                .description("Bytes of the request messages of the calls in flight").register(registry);
     }
 
     @Override
