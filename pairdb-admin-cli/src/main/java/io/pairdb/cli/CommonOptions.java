@@ -57,7 +57,7 @@ public final class CommonOptions {
 
     @Option(names = "--ca-cert", scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "Trust the coordinator's certificate when this CA (PEM) signed it (default: the JVM's CAs,"
-                    + " and $" + HOME_VARIABLE + "/ca.pem when it exists).")
+                    + " and, with no --cert, --token-file or $PAIRDB_TOKEN, dev mode's $" + HOME_VARIABLE + "/ca.pem).")
     private Path caCert;
 
     @Option(names = "--cert", scope = ScopeType.INHERIT, paramLabel = "FILE",
