@@ -104,7 +104,7 @@ public final class CoordinateRead {
         }
         CompletableFuture<Replies> repairedFirst = round.quorum().thenCompose(replies ->
                 replies.status() != ReplicaReadRound.Status.REACHED ? CompletableFuture.completedFuture(replies)
-                        : deadline.bound(repair(command, replies, Set.of(), deadline.remaining(env.clock())),
+                        : deadline.bound(repairBeforeAnswering(command, replies, deadline.remaining(env.clock())),
                                         env.clock(), env.scheduler(), () -> new PairDbException(
                                                 "tenant " + command.tenant(), "read repair did not finish in time"))
                                 .handle((ignored, error) -> replies));
@@ -143,6 +143,14 @@ public final class CoordinateRead {
                         .orElseGet(() -> new ReadOutcome.NotFound(command.key(), count));
             }
         };
+    }
+
+    /** Sends the resolved version to every replica of {@code replies} that answered something else, and waits. */
+    private CompletableFuture<Void> repairBeforeAnswering(ReadCommand command, Replies replies, Duration timeout) {
+        Optional<Version> resolved = Resolution.resolve(replies.versions());
+        return resolved.isEmpty() ? CompletableFuture.completedFuture(null)
+                : repairs.repairBeforeAnswering(command.tenant(), command.key(), resolved.get(),
+                        RepairReplicas.stale(replies.answers(), resolved.get()), timeout);
     }
 
     /** Sends the resolved version to every replica that answered something else, except {@code skip}. */

@@ -20,9 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Read repair: sends the resolved version to every replica that answered with something
- * else (older, a losing concurrent version, or nothing). At most one repair per key is in
- * flight and at most {@code maxRepairsInFlight} overall; repairs beyond that are dropped and
- * counted (the next read of the key repairs it again).
+ * else (older, a losing concurrent version, or nothing). At most one background repair per key
+ * is in flight and at most {@code maxRepairsInFlight} overall; repairs beyond that are dropped
+ * and counted (the next read of the key repairs it again). A repair a read waits for before it
+ * answers ({@link #repairBeforeAnswering}) is never dropped.
  */
 public final class RepairReplicas {
     private final StorageNodes nodes;
@@ -68,6 +69,26 @@ public final class RepairReplicas {
             env.events().repairDropped();
             return CompletableFuture.completedFuture(null);
         }
+        return send(tenant, key, resolved, staleReplicas, timeout).whenComplete((v, e) -> {
+            inFlight.decrementAndGet();
+            keysInFlight.remove(keyId);
+        });
+    }
+
+    /**
+     * The repair of the replicas a read answers from, which the read waits for (blocking read
+     * repair): sent even while another repair of the key is in flight (it may be repairing other
+     * replicas, and the read must not answer from one still stale) and whatever the number in
+     * flight (each read waits for its own, so the reads in flight bound them).
+     */
+    public CompletableFuture<Void> repairBeforeAnswering(TenantId tenant, String key, Version resolved,
+                                                         List<StorageNode> staleReplicas, Duration timeout) {
+        return staleReplicas.isEmpty() ? CompletableFuture.completedFuture(null)
+                : send(tenant, key, resolved, staleReplicas, timeout);
+    }
+
+    private CompletableFuture<Void> send(TenantId tenant, String key, Version resolved, List<StorageNode> staleReplicas,
+                                         Duration timeout) {
         Token token = Token.forKey(tenant.value(), key);
         List<CompletableFuture<?>> calls = new ArrayList<>();
         for (StorageNode node : staleReplicas) {
@@ -76,9 +97,6 @@ public final class RepairReplicas {
             calls.add(Futures.started(() -> nodes.repair(node, tenant, key, token, resolved, timeout))
                     .exceptionally(error -> null));
         }
-        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
-            inFlight.decrementAndGet();
-            keysInFlight.remove(keyId);
-        });
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
     }
 }

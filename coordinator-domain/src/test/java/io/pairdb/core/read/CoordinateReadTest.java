@@ -343,6 +343,34 @@ class CoordinateReadTest {
     }
 
     @Test
+    void withBlockingRepairEveryReadWaitsForItsOwnRepairEvenWhileAnotherRepairsTheKey() {
+        var d = CoordinatorHarness.withBlockingRepair();
+        threeNodesWithTenant(CoordinatorHarness.builder().settings(new io.pairdb.core.replication.CoordinatorSettings(
+                d.writeTimeout(), Duration.ofMinutes(5), d.idempotencyTtl(), d.maxValueBytes(), d.defaultConsistency(),
+                false, d.maxRepairsInFlight(), d.maxClockEntries())));
+        // a write of NEW that reached node-1 only
+        holding(NEW, OLD, OLD);
+        CompletableFuture<Void> repairsOfNode2 = h.storage().holdRepairs(node(2));
+        h.storage().neverAnswer(node(3));
+
+        CompletableFuture<ReadOutcome> first = h.readAsync(ReadCommand.of(TENANT, KEY, QUORUM));
+        eventually(() -> assertThat(h.storage().calls(Kind.REPAIR)).hasSize(1));
+        // a second read of the key while the first one's repair is under way: what node-2 holds when it answers
+        CompletableFuture<Optional<Version>> node2WhenAnswered = h.readAsync(ReadCommand.of(TENANT, KEY, QUORUM))
+                .thenApply(answer -> {
+                    assertThat(answer).isInstanceOfSatisfying(ReadOutcome.Found.class,
+                            found -> assertThat(found.version()).isEqualTo(NEW));
+                    return storedOn(node(2));
+                });
+        eventually(() -> assertThat(node2WhenAnswered.isDone() || h.storage().calls(Kind.REPAIR).size() == 2).isTrue());
+        repairsOfNode2.complete(null);
+
+        assertThat(node2WhenAnswered.join()).as("the replica the second read answered from, when it answered")
+                .contains(NEW);
+        assertThat(first.join()).isInstanceOf(ReadOutcome.Found.class);
+    }
+
+    @Test
     void theReadDeadlineCoversTheTenantLookup() {
         CoordinatorHarness.Builder builder = CoordinatorHarness.builder();
         io.pairdb.core.testing.GatedTenantStore tenants = new io.pairdb.core.testing.GatedTenantStore(builder.ring());

@@ -96,7 +96,12 @@ public final class CoordinatorHarness implements AutoCloseable {
     }
 
     public ReadOutcome read(ReadCommand command) {
-        return await(reads.execute(command));
+        return await(readAsync(command));
+    }
+
+    /** The read's answer, when it comes. */
+    public CompletableFuture<ReadOutcome> readAsync(ReadCommand command) {
+        return reads.execute(command);
     }
 
     public void markDown(NodeId id) {

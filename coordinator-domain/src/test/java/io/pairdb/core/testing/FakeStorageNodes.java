@@ -44,6 +44,9 @@ public final class FakeStorageNodes implements StorageNodes, StorageHealth {
 
         record FailReads() implements Fault {
         }
+
+        record HoldRepairs(CompletableFuture<Void> gate) implements Fault {
+        }
     }
 
     private final Map<NodeId, Map<StoredKey, Version>> data = new ConcurrentHashMap<>();
@@ -72,6 +75,16 @@ public final class FakeStorageNodes implements StorageNodes, StorageHealth {
     public CompletableFuture<Void> hold(NodeId node) {
         CompletableFuture<Void> gate = new CompletableFuture<>();
         faults.put(node, new Fault.AnswerWhenReleased(gate));
+        return gate;
+    }
+
+    /**
+     * Repairs sent to the node are applied and answered only once the returned gate is completed, on
+     * the releasing thread; its other calls are answered as usual.
+     */
+    public CompletableFuture<Void> holdRepairs(NodeId node) {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        faults.put(node, new Fault.HoldRepairs(gate));
         return gate;
     }
 
@@ -125,6 +138,9 @@ public final class FakeStorageNodes implements StorageNodes, StorageHealth {
     public CompletableFuture<Applied> repair(StorageNode node, TenantId tenant, String key, Token token,
                                              Version version, Duration timeout) {
         calls.add(new Call(Kind.REPAIR, node.id(), tenant, key));
+        if (faults.get(node.id()) instanceof Fault.HoldRepairs held) {
+            return held.gate().thenApply(ignored -> apply(node.id(), new StoredKey(tenant, key), version));
+        }
         return answer(node.id(), () -> apply(node.id(), new StoredKey(tenant, key), version));
     }
 
@@ -166,6 +182,7 @@ public final class FakeStorageNodes implements StorageNodes, StorageHealth {
             case Fault.NeverAnswer n -> new CompletableFuture<>();
             case Fault.AnswerWhenReleased held -> held.gate().thenApply(ignored -> work.get());
             case Fault.FailReads r -> CompletableFuture.completedFuture(work.get());
+            case Fault.HoldRepairs r -> CompletableFuture.completedFuture(work.get());
         };
     }
 
