@@ -225,11 +225,14 @@ public final class DriveChange implements AutoCloseable {
             launch(now);
         }
         Duration pause = throttled.isPositive() ? throttled : untilRetry(now).orElse(renewEvery());
+        // never longer than a lease renewal: a cap raised meanwhile (change throttle) forgives what the old one
+        // asked for, and the next step sees it
+        Duration bounded = pause.compareTo(renewEvery()) < 0 ? pause : renewEvery();
         if (lanes.isEmpty()) {
-            return new Step.Wait(pause);
+            return new Step.Wait(bounded);
         }
         return new Step.WaitFor(CompletableFuture.anyOf(lanes.values().stream().map(Lane::result)
-                .toArray(CompletableFuture[]::new)), pause.compareTo(renewEvery()) < 0 ? pause : renewEvery());
+                .toArray(CompletableFuture[]::new)), bounded);
     }
 
     /**

@@ -439,4 +439,19 @@ class DriveChangeTest {
         assertThat(cluster.change(id).status()).isEqualTo(ChangeStatus.COMPLETED);
         assertThat(cluster.keysHeldBy("n4")).isEqualTo(cluster.keysReplicatedBy(cluster.ring(NodeState.NORMAL), "n4"));
     }
+
+    @Test
+    public void raisingTheThrottleEndsAPauseTheOldCapImposed() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        // one byte per second: the first batch owes hours of waiting
+        a.throttle.setBytesPerSecond(1);
+        var started = a.add("n4", 16);
+        ChangeId id = started.change().id();
+        cluster.stepUntil(() -> cluster.change(id).totals().keys() > 0, Duration.ofSeconds(10), a);
+        long firstBatch = cluster.change(id).totals().keys();
+
+        a.throttle.setBytesPerSecond(StreamThrottle.UNLIMITED);
+        // not after the hours the old cap asked for: within a renewal of the lease
+        cluster.runUntil(() -> cluster.change(id).totals().keys() > firstBatch, Duration.ofSeconds(60), a);
+    }
 }
