@@ -17,8 +17,8 @@ import picocli.CommandLine.Parameters;
 
 @Prototype
 @Command(name = "create", description = {
-    "Issues an API key and prints its token, the only time it is shown (with -o table: the token alone on stdout,",
-    "so `pairdb-admin auth key create app --grant tenant:acme:read-write > app.token` keeps it; the rest on stderr)."})
+    "Issues an API key and prints its token, the only time it is shown (with -o table: the token alone on stdout, "
+    + "so `pairdb-admin auth key create app --grant tenant:acme:read-write > app.token` keeps it; the rest on stderr)."})
 final class KeyCreateCommand implements Callable<Integer> {
 
     private final CommonOptions options;

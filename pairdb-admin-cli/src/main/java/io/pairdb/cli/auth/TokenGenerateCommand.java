@@ -14,8 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Prototype
 @Command(name = "generate", description = {
-    "Prints a new random token, made on this machine, for a coordinator's bootstrap admin key",
-    "(pairdb.security.bootstrap-token-file), e.g.",
+    "Prints a new random token, made on this machine, for a coordinator's bootstrap admin key "
+    + "(pairdb.security.bootstrap-token-file), e.g.",
     "  kubectl create secret generic pairdb-admin-token --from-literal=token=$(pairdb-admin auth token generate)"})
 final class TokenGenerateCommand implements Callable<Integer> {
     private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";

@@ -20,10 +20,10 @@ import sun.misc.Signal;
 @Prototype
 @Command(name = "baseline-proxy",
         description = {
-            "Serves the data-plane API as a bare fan-out to storage nodes, the reference `bench` compares a",
-            "coordinator with: a write reads one node (or takes the causal context) and writes every node,",
-            "a read reads every node; each answers once the consistency level's count of nodes has (2 of 3",
-            "at quorum). No tenants, ring, idempotency, hints or repair. Runs until SIGTERM or SIGINT.",
+            "Serves the data-plane API as a bare fan-out to storage nodes, the reference `bench` compares a "
+            + "coordinator with: a write reads one node (or takes the causal context) and writes every node, "
+            + "a read reads every node; each answers once the consistency level's count of nodes has (2 of 3 "
+            + "at quorum). No tenants, ring, idempotency, hints or repair. Runs until SIGTERM or SIGINT.",
         })
 final class BaselineProxyCommand implements Callable<Integer> {
 

@@ -33,9 +33,9 @@ import picocli.CommandLine.Spec;
 @Prototype
 @Command(name = "copy",
         description = {
-            "Copies every entry of a storage node to another, StreamRange -> WriteBatch, one batch at a",
-            "time and nothing else: the reference a topology change's streaming rate is compared with.",
-            "Prints the keys, the bytes (protobuf size of the entries), the time, MiB/s and keys/s.",
+            "Copies every entry of a storage node to another, StreamRange -> WriteBatch, one batch at a "
+            + "time and nothing else: the reference a topology change's streaming rate is compared with. "
+            + "Prints the keys, the bytes (protobuf size of the entries), the time, MiB/s and keys/s.",
         })
 final class BenchCopyCommand implements Callable<Integer> {
 

@@ -24,8 +24,8 @@ final class ChangeGetCommand implements Callable<Integer> {
     private boolean streams;
 
     @Option(names = {"-w", "--watch"}, description = {
-        "Follow the change until it ends: a progress bar (plain lines when stdout is not a terminal),",
-        "then its final status; exits 0 if it COMPLETED, 2 if it FAILED or was ROLLED_BACK."})
+        "Follow the change until it ends: a progress bar (plain lines when stdout is not a terminal), "
+        + "then its final status; exits 0 if it COMPLETED, 2 if it FAILED or was ROLLED_BACK."})
     private boolean watch;
 
     private final Host host;

@@ -13,9 +13,9 @@ import picocli.CommandLine.Spec;
 
 @Prototype
 @Command(name = "throttle", description = {
-    "Caps the MiB per second the coordinator it reaches streams, over every topology change it drives,",
-    "from the next batch on; 0 lifts the cap. Held until set again or the coordinator restarts (then",
-    "pairdb.topology-changes.stream-throughput-mib-per-second holds). change get shows it."})
+    "Caps the MiB per second the coordinator it reaches streams, over every topology change it drives, "
+    + "from the next batch on; 0 lifts the cap. Held until set again or the coordinator restarts (then "
+    + "pairdb.topology-changes.stream-throughput-mib-per-second holds). change get shows it."})
 final class ChangeThrottleCommand implements Callable<Integer> {
     private static final double MIB = 1024 * 1024;
 

@@ -16,9 +16,9 @@ import picocli.CommandLine.Parameters;
 
 @Prototype
 @Command(name = "force", description = {
-    "Deletes what the former owners of a completed change's ranges still hold, at the next cleanup",
-    "run: without waiting for the grace period and without verifying the new replicas. The reason,",
-    "you and the time are recorded with the change. Asks for confirmation unless --yes is given."})
+    "Deletes what the former owners of a completed change's ranges still hold, at the next cleanup "
+    + "run: without waiting for the grace period and without verifying the new replicas. The reason, "
+    + "you and the time are recorded with the change. Asks for confirmation unless --yes is given."})
 final class CleanupForceCommand implements Callable<Integer> {
 
     private final CommonOptions options;

@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 
 @Prototype
 @Command(name = "replay", description = {
-    "Replays a node's hints now and prints what was delivered, dropped and left.",
-    "Waits for the run to end (batches are paced; raise --timeout for a large backlog)."})
+    "Replays a node's hints now and prints what was delivered, dropped and left. "
+    + "Waits for the run to end (batches are paced; raise --timeout for a large backlog)."})
 final class HintsReplayCommand implements Callable<Integer> {
 
     private final CommonOptions options;

@@ -15,8 +15,8 @@ import picocli.CommandLine.Command;
 
 @Prototype
 @Command(name = "stats", description = {
-    "Shows the hints waiting for each storage node and the age of the oldest,",
-    "and what the answering coordinator has replayed and dropped since it started."})
+    "Shows the hints waiting for each storage node and the age of the oldest, "
+    + "and what the answering coordinator has replayed and dropped since it started."})
 final class HintsStatsCommand implements Callable<Integer> {
 
     private final CommonOptions options;

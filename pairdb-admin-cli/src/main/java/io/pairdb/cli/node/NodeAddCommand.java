@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
 
 @Prototype
 @Command(name = "add", description = {
-    "Adds a storage node: it joins BOOTSTRAPPING, receives the ranges it will replicate, then becomes NORMAL.",
-    "Prints the id of the change that streams them (see change get)."})
+    "Adds a storage node: it joins BOOTSTRAPPING, receives the ranges it will replicate, then becomes NORMAL. "
+    + "Prints the id of the change that streams them (see change get)."})
 final class NodeAddCommand implements Callable<Integer> {
 
     /** What the wire sends for "let the server choose". */
@@ -41,16 +41,16 @@ final class NodeAddCommand implements Callable<Integer> {
     private Integer virtualNodes;
 
     @Option(names = "--dry-run", description = {
-        "Print the plan (ownership before and after, ranges and estimated keys/bytes to move, warnings)",
-        "without changing anything; exits 2 if the coordinator would refuse the request."})
+        "Print the plan (ownership before and after, ranges and estimated keys/bytes to move, warnings) "
+        + "without changing anything; exits 2 if the coordinator would refuse the request."})
     private boolean dryRun;
 
     @Option(names = {"-w", "--watch"}, description = "Follow the bootstrap until it ends (see change get --watch).")
     private boolean watch;
 
     @Option(names = "--allow-existing-data", description = {
-        "Add the node even though it already holds entries (refused otherwise, NODE_HOLDS_DATA): only when its",
-        "data may join, since versions whose tombstones were purged on the other nodes would bring deleted keys back."})
+        "Add the node even though it already holds entries (refused otherwise, NODE_HOLDS_DATA): only when its "
+        + "data may join, since versions whose tombstones were purged on the other nodes would bring deleted keys back."})
     private boolean allowExistingData;
 
     /** The process's streams (the field {@code host} is the node's). */

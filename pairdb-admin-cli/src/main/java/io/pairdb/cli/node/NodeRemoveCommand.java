@@ -14,8 +14,8 @@ import picocli.CommandLine.Parameters;
 
 @Prototype
 @Command(name = "remove", description = {
-    "Decommissions a storage node: it becomes LEAVING, its ranges are streamed to the nodes that",
-    "replace it, then it is LEFT. Asks for confirmation unless --yes is given; --dry-run only shows the plan."})
+    "Decommissions a storage node: it becomes LEAVING, its ranges are streamed to the nodes that "
+    + "replace it, then it is LEFT. Asks for confirmation unless --yes is given; --dry-run only shows the plan."})
 final class NodeRemoveCommand implements Callable<Integer> {
 
     private final CommonOptions options;
@@ -25,18 +25,18 @@ final class NodeRemoveCommand implements Callable<Integer> {
     private String nodeId;
 
     @Option(names = "--force", description = {
-        "Remove even if fewer nodes than the largest RF remain; if the node does not answer,",
-        "stream its ranges from the surviving replicas instead of from it (if it answers again",
-        "before the streams start, the removal is rolled back: remove it again without --force)."})
+        "Remove even if fewer nodes than the largest RF remain; if the node does not answer, "
+        + "stream its ranges from the surviving replicas instead of from it (if it answers again "
+        + "before the streams start, the removal is rolled back: remove it again without --force)."})
     private boolean force;
 
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation (required when stdin is not a terminal).")
     private boolean yes;
 
     @Option(names = "--dry-run", description = {
-        "Print the plan (ownership before and after, ranges and estimated keys/bytes to move, warnings",
-        "such as replicas that would be lost) without changing anything; exits 2 if the coordinator",
-        "would refuse the request."})
+        "Print the plan (ownership before and after, ranges and estimated keys/bytes to move, warnings "
+        + "such as replicas that would be lost) without changing anything; exits 2 if the coordinator "
+        + "would refuse the request."})
     private boolean dryRun;
 
     @Option(names = {"-w", "--watch"}, description = "Follow the decommission until it ends (see change get --watch).")

@@ -26,10 +26,10 @@ import picocli.CommandLine.Option;
 
 @Prototype
 @Command(name = "repair", subcommands = RepairStatusCommand.class, description = {
-    "Anti-entropy repair: the replicas of every range compare digests, and each key that differs is",
-    "resolved and written where it is missing or older (never over a newer write). Waits until every",
-    "range is done (raise --timeout for a large cluster). Run it after a node was down longer than hints",
-    "are kept, after restoring a node's data, and at least once per tombstone gc grace period."})
+    "Anti-entropy repair: the replicas of every range compare digests, and each key that differs is "
+    + "resolved and written where it is missing or older (never over a newer write). Waits until every "
+    + "range is done (raise --timeout for a large cluster). Run it after a node was down longer than hints "
+    + "are kept, after restoring a node's data, and at least once per tombstone gc grace period."})
 public final class RepairCommand implements Callable<Integer> {
 
     /** How often --watch looks for the run its repair began, until it finds it or the repair answered. */
@@ -38,8 +38,8 @@ public final class RepairCommand implements Callable<Integer> {
     private final CommonOptions options;
     private final Host host;
 
-    @Option(names = {"-w", "--watch"}, description = {"Show the run's progress while it repairs (as repair status RUN",
-        "--watch), then the report."})
+    @Option(names = {"-w", "--watch"}, description = {"Show the run's progress while it repairs (as repair status RUN "
+        + "--watch), then the report."})
     private boolean watch;
 
     @Option(names = "--tenant", paramLabel = "ID", description = "Repair only this tenant (default: every tenant).")

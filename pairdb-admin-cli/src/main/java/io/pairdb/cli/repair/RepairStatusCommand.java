@@ -24,10 +24,10 @@ import picocli.CommandLine.Spec;
 
 @Prototype
 @Command(name = "status", description = {
-    "Lists repair runs, newest first (or the one named): state, what it repairs, ranges done of total, keys",
-    "repaired, when it started and ended, and the coordinator running it. ABANDONED: its coordinator stopped",
-    "without ending it; another coordinator takes it over and goes on from the ranges done.",
-    "With RUN and --watch, follows the run until it ends (exit 0 when DONE, 2 when STOPPED)."})
+    "Lists repair runs, newest first (or the one named): state, what it repairs, ranges done of total, keys "
+    + "repaired, when it started and ended, and the coordinator running it. ABANDONED: its coordinator stopped "
+    + "without ending it; another coordinator takes it over and goes on from the ranges done. "
+    + "With RUN and --watch, follows the run until it ends (exit 0 when DONE, 2 when STOPPED)."})
 final class RepairStatusCommand implements Callable<Integer> {
 
     private final CommonOptions options;

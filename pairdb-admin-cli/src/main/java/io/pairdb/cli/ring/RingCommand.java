@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
 
 @Prototype
 @Command(name = "ring", description = {
-    "Shows the token ranges of the ring with their replicas and pending replicas, like nodetool describering,",
-    "for a tenant's replication factor (--tenant), a given one (--rf), or by default the largest any tenant has."})
+    "Shows the token ranges of the ring with their replicas and pending replicas, like nodetool describering, "
+    + "for a tenant's replication factor (--tenant), a given one (--rf), or by default the largest any tenant has."})
 public final class RingCommand implements Callable<Integer> {
 
     private final CommonOptions options;

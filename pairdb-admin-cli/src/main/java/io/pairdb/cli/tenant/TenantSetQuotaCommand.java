@@ -13,10 +13,10 @@ import picocli.CommandLine.Spec;
 
 @Prototype
 @Command(name = "set-quota", description = {
-    "Sets what a tenant may send to the whole cluster per second; a limit left out or 0 is no limit, so",
-    "'set-quota T' alone removes the quota. Each coordinator lets through its share (the quota divided by the",
-    "live coordinators) and answers the rest RESOURCE_EXHAUSTED (TENANT_RATE_LIMITED) with a retry delay.",
-    "Every coordinator applies it as soon as it serves the ring epoch the change bumps (within seconds)."})
+    "Sets what a tenant may send to the whole cluster per second; a limit left out or 0 is no limit, so "
+    + "'set-quota T' alone removes the quota. Each coordinator lets through its share (the quota divided by the "
+    + "live coordinators) and answers the rest RESOURCE_EXHAUSTED (TENANT_RATE_LIMITED) with a retry delay. "
+    + "Every coordinator applies it as soon as it serves the ring epoch the change bumps (within seconds)."})
 public final class TenantSetQuotaCommand implements Callable<Integer> {
     private final CommonOptions options;
 

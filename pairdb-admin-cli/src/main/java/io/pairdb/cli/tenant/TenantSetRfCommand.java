@@ -18,10 +18,10 @@ import picocli.CommandLine.Spec;
 
 @Prototype
 @Command(name = "set-rf", description = {
-    "Changes a tenant's replication factor, as a topology change (see change get).",
-    "Raised: the tenant's data streams to its new replicas, which get its writes meanwhile; reads use the new RF once",
-    "the change completes. Lowered: applies at once; the extra replicas' copies are deleted by cleanup after the grace",
-    "period, so lowering asks for confirmation unless --yes is given."})
+    "Changes a tenant's replication factor, as a topology change (see change get). "
+    + "Raised: the tenant's data streams to its new replicas, which get its writes meanwhile; reads use the new RF once "
+    + "the change completes. Lowered: applies at once; the extra replicas' copies are deleted by cleanup after the grace "
+    + "period, so lowering asks for confirmation unless --yes is given."})
 public final class TenantSetRfCommand implements Callable<Integer> {
 
     private final CommonOptions options;

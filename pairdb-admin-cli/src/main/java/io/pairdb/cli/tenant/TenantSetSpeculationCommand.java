@@ -9,10 +9,10 @@ import picocli.CommandLine.Parameters;
 
 @Prototype
 @Command(name = "set-speculation", description = {
-    "Sets when the read before one of the tenant's writes asks a spare replica (speculative retry):",
-    "pN (once the quorum is later than that percentile of the asked replicas' recent answers, e.g. p99),",
-    "a time (250ms, 2s), or both (p99,250ms: whichever comes first). 'default' goes back to the",
-    "coordinator's pairdb.coordinator.speculation. Other coordinators see it within their tenant cache TTL."})
+    "Sets when the read before one of the tenant's writes asks a spare replica (speculative retry): "
+    + "pN (once the quorum is later than that percentile of the asked replicas' recent answers, e.g. p99), "
+    + "a time (250ms, 2s), or both (p99,250ms: whichever comes first). 'default' goes back to the "
+    + "coordinator's pairdb.coordinator.speculation. Other coordinators see it within their tenant cache TTL."})
 public final class TenantSetSpeculationCommand implements Callable<Integer> {
     private final CommonOptions options;
 
