@@ -13,19 +13,26 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a blocking health probe on its own virtual thread and answers within a bound: a
  * dependency that hangs (a JDBC pool waiting 30 s for a connection) makes the check DOWN
  * after {@code timeout} instead of making the probe itself time out. At most one probe per
- * check runs at a time; while a hung one is still running, the check is DOWN at once.
+ * check runs at a time; while a hung one is still running, the check is DOWN at once. A check
+ * that turns DOWN is logged once with why (the readiness answer shows it only where its details
+ * are visible), and once when it is UP again.
  */
 final class BoundedCheck {
+    private static final Logger LOG = LoggerFactory.getLogger(BoundedCheck.class);
     private final String name;
     private final Duration timeout;
     private final Executor executor;
     private final Consumer<Boolean> outcomes;
     private final AtomicReference<CompletableFuture<HealthResult>> running = new AtomicReference<>();
+    /** Whether the last answer was UP; null before the first. */
+    private final AtomicReference<Boolean> lastUp = new AtomicReference<>();
 
     /** {@code outcomes} hears whether each check, as answered, found the dependency UP. */
     BoundedCheck(String name, Duration timeout, Consumer<Boolean> outcomes) {
@@ -59,12 +66,26 @@ final class BoundedCheck {
         return Publishers.fromCompletableFuture(
                 attempt.copy().completeOnTimeout(down("no answer within " + timeout), timeout.toMillis(),
                         java.util.concurrent.TimeUnit.MILLISECONDS).whenComplete((result, error) ->
-                        outcomes.accept(error == null && result.getStatus() == HealthStatus.UP)));
+                        report(error == null ? result : down(String.valueOf(error)))));
     }
 
     private Publisher<HealthResult> answered(HealthResult result) {
-        outcomes.accept(result.getStatus() == HealthStatus.UP);
+        report(result);
         return Publishers.just(result);
+    }
+
+    private void report(HealthResult result) {
+        boolean up = result.getStatus() == HealthStatus.UP;
+        outcomes.accept(up);
+        Boolean before = lastUp.getAndSet(up);
+        if (up && Boolean.FALSE.equals(before)) {
+            LOG.atInfo().addKeyValue("event", "readiness_check_up").addKeyValue("check", name)
+                    .log("readiness check {} is UP again", name);
+        } else if (!up && !Boolean.FALSE.equals(before)) {
+            Object error = result.getDetails() instanceof Map<?, ?> details ? details.get("error") : null;
+            LOG.atWarn().addKeyValue("event", "readiness_check_down").addKeyValue("check", name)
+                    .log("readiness check {} is DOWN: {}", name, error);
+        }
     }
 
     HealthResult down(String error) {

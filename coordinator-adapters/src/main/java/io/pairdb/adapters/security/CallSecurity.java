@@ -193,13 +193,10 @@ public final class CallSecurity implements ServerInterceptor, Ordered {
     private Optional<StatusRuntimeException> outOfDate(ServerCall<?, ?> call) {
         Optional<X509Certificate> leaf = peerCertificate(call);
         long now = clock.nowMillis();
+        // (one not yet valid never got through the handshake)
         if (leaf.isPresent() && leaf.get().getNotAfter().getTime() < now) {
             return Optional.of(unauthenticated(CERTIFICATE_EXPIRED, "the client certificate expired at "
                     + leaf.get().getNotAfter().toInstant() + "; connect again with a current one"));
-        }
-        if (leaf.isPresent() && leaf.get().getNotBefore().getTime() > now) {
-            return Optional.of(unauthenticated(CERTIFICATE_EXPIRED, "the client certificate is not valid before "
-                    + leaf.get().getNotBefore().toInstant()));
         }
         return Optional.empty();
     }

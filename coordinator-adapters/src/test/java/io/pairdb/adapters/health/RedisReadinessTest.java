@@ -61,6 +61,34 @@ class RedisReadinessTest {
         assertThat(String.valueOf(result.getDetails())).contains("volatile-lru").contains("noeviction");
     }
 
+    @Test
+    void aCheckThatTurnsDownIsLoggedOnceWithWhyAndOnceWhenItIsUpAgain() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(BoundedCheck.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            RedisReadiness readiness = new RedisReadiness(connection, Duration.ofSeconds(5),
+                    new HealthMetrics(new SimpleMeterRegistry()));
+            connection.sync().configSet("maxmemory-policy", "allkeys-lru");
+            first(readiness.getResult());
+            first(readiness.getResult());
+            connection.sync().configSet("maxmemory-policy", "noeviction");
+            first(readiness.getResult());
+            first(readiness.getResult());
+
+            assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .hasSize(2)
+                    .satisfies(all -> assertThat(all.get(0)).startsWith("readiness check redis is DOWN: ")
+                            .contains("allkeys-lru"))
+                    .satisfies(all -> assertThat(all.get(1)).isEqualTo("readiness check redis is UP again"));
+        } finally {
+            logger.detachAppender(lines);
+        }
+    }
+
     private static HealthResult first(Publisher<HealthResult> publisher) throws Exception {
         CompletableFuture<HealthResult> first = new CompletableFuture<>();
         publisher.subscribe(new Subscriber<>() {

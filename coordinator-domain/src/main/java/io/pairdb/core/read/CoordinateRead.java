@@ -145,24 +145,26 @@ public final class CoordinateRead {
         };
     }
 
-    /** Sends the resolved version to every replica of {@code replies} that answered something else, and waits. */
+    /** Sends the resolved version to every replica of {@code replies} that answered something else; reads wait. */
     private CompletableFuture<Void> repairBeforeAnswering(ReadCommand command, Replies replies, Duration timeout) {
-        Optional<Version> resolved = Resolution.resolve(replies.versions());
-        return resolved.isEmpty() ? CompletableFuture.completedFuture(null)
-                : repairs.repairBeforeAnswering(command.tenant(), command.key(), resolved.get(),
-                        RepairReplicas.stale(replies.answers(), resolved.get()), timeout);
+        return stale(replies, Set.of()).map(stale -> repairs.repairBeforeAnswering(command.tenant(), command.key(),
+                stale.resolved(), stale.replicas(), timeout)).orElse(CompletableFuture.completedFuture(null));
     }
 
     /** Sends the resolved version to every replica that answered something else, except {@code skip}. */
     private CompletableFuture<Void> repair(ReadCommand command, Replies replies, Set<StorageNode> skip,
                                            Duration timeout) {
-        Optional<Version> resolved = Resolution.resolve(replies.versions());
-        if (resolved.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        List<StorageNode> stale = RepairReplicas.stale(replies.answers(), resolved.get()).stream()
-                .filter(node -> !skip.contains(node)).toList();
-        return repairs.repair(command.tenant(), command.key(), resolved.get(), stale, timeout);
+        return stale(replies, skip).map(stale -> repairs.repair(command.tenant(), command.key(), stale.resolved(),
+                stale.replicas(), timeout)).orElse(CompletableFuture.completedFuture(null));
+    }
+
+    /** What {@code replies} resolve to, and the replicas among them, but {@code skip}, that answered something else. */
+    private record Stale(Version resolved, List<StorageNode> replicas) {
+    }
+
+    private static Optional<Stale> stale(Replies replies, Set<StorageNode> skip) {
+        return Resolution.resolve(replies.versions()).map(resolved -> new Stale(resolved, RepairReplicas
+                .stale(replies.answers(), resolved).stream().filter(node -> !skip.contains(node)).toList()));
     }
 
     private static CompletableFuture<ReadOutcome> done(ReadOutcome outcome) {

@@ -129,7 +129,8 @@ public final class CoordinateWrite {
                     // client's own timeout): give it back, nothing ran under it, or every retry would be told
                     // the write is in progress until the marker expires. A release drops this attempt's marker
                     // only. Giving up is not counted as a lost record: no write ran, and a marker expires unaided.
-                    giveBack(() -> idempotency.release(key, claimant.owner()), claimant, "release", false, deadline);
+                    settleInBackground(() -> idempotency.release(key, claimant.owner()), claimant, "release", false,
+                            deadline);
                     return done(new WriteOutcome.IdempotencyUnavailable(e.getMessage()));
                 }
                 return CompletableFuture.<WriteOutcome>failedFuture(Futures.cause(error));
@@ -192,12 +193,12 @@ public final class CoordinateWrite {
      */
     private CompletableFuture<Void> afterWrite(Supplier<CompletableFuture<Void>> call, Claimant claimant, String what,
                                                Deadline deadline) {
-        return giveBack(call, claimant, what, true, deadline);
+        return settleInBackground(call, claimant, what, true, deadline);
     }
 
     /** {@link #afterWrite}, whose giving up is counted and logged only if {@code counted}. */
-    private CompletableFuture<Void> giveBack(Supplier<CompletableFuture<Void>> call, Claimant claimant, String what,
-                                             boolean counted, Deadline deadline) {
+    private CompletableFuture<Void> settleInBackground(Supplier<CompletableFuture<Void>> call, Claimant claimant,
+                                                       String what, boolean counted, Deadline deadline) {
         CompletableFuture<Void> settled = new CompletableFuture<>();
         attempt(call, claimant, what, counted, FIRST_RETRY, settled);
         return deadline.bound(settled, env.clock(), env.scheduler(), () -> new ClaimUnanswered(claimant.key()))

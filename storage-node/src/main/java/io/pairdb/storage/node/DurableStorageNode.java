@@ -158,15 +158,18 @@ public final class DurableStorageNode implements RunningNode {
      * (then cancels them), stops the background tasks, syncs the log and closes the database. Returns
      * when all of that is done. Calling it again does nothing.
      *
-     * <p>A handler or background task still running after that (a range delete or a tombstone sweep
-     * over a large backlog) still uses the database: closing it under them would free what they are
-     * reading. The log is synced and the database left open instead; the next start recovers it from
-     * the log, as after a crash.
+     * <p>A range delete or tombstone purge under way ends at once (the coordinator deletes the range
+     * again later; the purge goes on at the next start). A handler or background task still running
+     * after the grace (a call stuck in a disk) still uses the database, and closing it under them
+     * would free what they are reading: the log is synced and the database closed as soon as they
+     * end, by then in the background; a process that exits first recovers from the log at its next
+     * start, as after a crash.
      */
     public void stop() {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
+        engine.stopBulkWork();
         boolean handlersDone = server.stop(SHUTDOWN_GRACE);
         boolean tasksDone = false;
         try {
@@ -180,9 +183,19 @@ public final class DurableStorageNode implements RunningNode {
             return;
         }
         engine.syncWal();
-        log.warn("storage node {} stopped with {} still running after {}: its log is synced, the database is left"
-                + " open under it and recovers from the log at the next start", nodeId,
-                handlersDone ? "a background task" : "a call's handler", SHUTDOWN_GRACE);
+        log.warn("storage node {} stopped with {} still running after {}: its log is synced, and the database"
+                + " is closed once it ends", nodeId, handlersDone ? "a background task" : "a call's handler",
+                SHUTDOWN_GRACE);
+        Thread.ofPlatform().daemon(true).name("pairdb-storage-node-close").start(() -> {
+            try {
+                server.awaitHandlers();
+                background.stop(Duration.ofDays(1));
+                engine.close();
+                log.info("storage node {}: {} closed cleanly, late", nodeId, directory.root());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     /** Same as {@link #stop()}. */

@@ -87,6 +87,8 @@ final class RocksDbEngine implements StorageEngine, AutoCloseable {
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
     /** One bulk operation (range delete, purge) at a time. */
     private final ReentrantLock bulk = new ReentrantLock();
+    /** Set when the node stops: a bulk operation under way ends at its next entry. */
+    private volatile boolean bulkStopped;
     private final Set<Scan> openScans = ConcurrentHashMap.newKeySet();
     private final Supplier<Optional<WritesRefusedException>> writeRefusal;
 
@@ -196,6 +198,11 @@ final class RocksDbEngine implements StorageEngine, AutoCloseable {
         try (EntryScan entries = scan(range, tenantId, Optional.empty())) {
             long deleted = 0;
             while (entries.hasNext()) {
+                if (bulkStopped) {
+                    // not a partial success: the caller must delete the range again
+                    throw new IllegalStateException("storage range delete stopped after " + deleted
+                            + " entries: the node is stopping");
+                }
                 StoredEntry seen = entries.next();
                 byte[] position = KeyLayout.position(seen.position());
                 // The key may have been rewritten since the scan saw it; it still goes if it is still in
@@ -234,7 +241,7 @@ final class RocksDbEngine implements StorageEngine, AutoCloseable {
         bulk.lock();
         try (RocksIterator index = db.newIterator(tombstones)) {
             int purged = 0;
-            for (index.seekToFirst(); index.isValid(); index.next()) {
+            for (index.seekToFirst(); index.isValid() && !bulkStopped; index.next()) {
                 byte[] indexKey = index.key();
                 long timestamp = KeyLayout.tombstoneTimestamp(indexKey);
                 if (timestamp >= cutoffMs) {
@@ -257,6 +264,15 @@ final class RocksDbEngine implements StorageEngine, AutoCloseable {
         } finally {
             bulk.unlock();
         }
+    }
+
+    /**
+     * Ends the range delete or tombstone purge under way at its next entry, and every later one at its
+     * first: the node is stopping. A range delete so ended fails (the caller deletes the range again);
+     * a purge leaves the rest for the next start.
+     */
+    void stopBulkWork() {
+        bulkStopped = true;
     }
 
     /** Forces the write-ahead log to disk (the periodic sync). */

@@ -184,7 +184,7 @@ public final class StorageNodeMain implements Callable<Integer> {
     }
 
     private void installStopHandlers() {
-        StopSignals.install("pairdb-storage-node", this::requestStop, stopped, DurableStorageNode.SHUTDOWN_GRACE.multipliedBy(3));
+        StopSignals.install("pairdb-storage-node", this::requestStop, stopped, DurableStorageNode.SHUTDOWN_GRACE.multipliedBy(5));
     }
 
     /** {@code always}, {@code periodic} or {@code none}, in any case. */

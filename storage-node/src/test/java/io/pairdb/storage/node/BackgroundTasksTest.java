@@ -27,8 +27,8 @@ class BackgroundTasksTest {
         tasks.every(Duration.ofMillis(10), "wal sync", syncs::countDown);
         try {
             assertThat(sweepStarted.await(30, TimeUnit.SECONDS)).isTrue();
+            // the sweep cannot end before the finally block lets it
             assertThat(syncs.await(30, TimeUnit.SECONDS)).as("the WAL sync runs while the sweep does").isTrue();
-            assertThat(sweepMayEnd.getCount()).as("the sweep was still running").isEqualTo(1);
         } finally {
             sweepMayEnd.countDown();
             tasks.stop(Duration.ofSeconds(30));

@@ -184,6 +184,11 @@ public final class NodeServer {
         return handlersDone;
     }
 
+    /** Waits, however long it takes, until every handler has returned; call after {@link #stop}. */
+    public void awaitHandlers() throws InterruptedException {
+        handlers.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+    }
+
     /** @return whether the server terminated within the timeout */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         return server.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
