@@ -50,8 +50,14 @@ final class Simulation {
     }
 
     static Result run(long seed, KnownDefects open, Trace trace) {
+        return run(seed, open, trace, config -> { });
+    }
+
+    /** A run whose configuration, as the seed chose it, {@code adjust} changes before anything starts. */
+    static Result run(long seed, KnownDefects open, Trace trace, java.util.function.Consumer<SimConfig> adjust) {
         SplittableRandom root = new SplittableRandom(seed);
         SimConfig config = SimConfig.choose(seed, root.split(), open);
+        adjust.accept(config);
         Kernel kernel = new Kernel(trace);
         trace.clock(kernel::now);
         Network network = new Network(root.split(), new Network.Profile(config.messageLoss, config.messageTail));

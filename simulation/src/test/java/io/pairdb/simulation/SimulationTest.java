@@ -179,15 +179,30 @@ class SimulationTest {
         assertThat(failures).as("regression seeds that broke a promise").isEmpty();
     }
 
+    /**
+     * The operator's rule, not a violation: counted and traced. The case is rare under the schedule a seed
+     * chooses (one seed in tens of thousands), and which seed shows it moves with any change to the core, so
+     * this run makes the schedule slower than the gc grace.
+     */
     @Test
     void aDeleteUndoneAfterItsRangeWentUnrepairedThroughTheGcGraceIsCountedAndTraced() {
         Trace trace = new Trace(Trace.Level.INFO, true, false);
-        Simulation.Result r = Simulation.run(51566, OPEN, trace);
+        Simulation.Result r = Simulation.run(6288, OPEN, trace, SimulationTest::repairSlowerThanTheGcGrace);
 
         assertThat(r.passed()).as(failure(r)).isTrue();
-        assertThat(r.stats().resurrectionsAfterRepairOverdue).isEqualTo(1);
-        assertThat(trace.all()).anyMatch(line -> line.contains(" check: ") && line.contains("delete t1/h3")
-                && line.contains("no repair of its range began after its first attempt and finished by then"));
+        assertThat(r.stats().resurrectionsAfterRepairOverdue).isEqualTo(2);
+        assertThat(trace.all()).filteredOn(line -> line.contains(" check: ") && line.contains(": a node purged its tombstone")
+                && line.contains("no repair of its range began after its first attempt and finished by then")).hasSize(2);
+    }
+
+    /**
+     * A repair schedule three times slower than the gc grace, where the seed chose a grace the nodes purge
+     * within (start-up refuses such a schedule; here it makes a rare case common).
+     */
+    private static void repairSlowerThanTheGcGrace(SimConfig config) {
+        if (config.antiEntropy && config.tombstoneGcGrace.toDays() < 1) {
+            config.repairEvery = config.tombstoneGcGrace.multipliedBy(3);
+        }
     }
 
     @Test
