@@ -48,6 +48,14 @@ class CoordinateReadTest {
         h.createTenant(3);
     }
 
+    /** Blocking repair, with a read deadline far beyond the test's patience: only replies and repairs hold an answer. */
+    private void threeNodesWithTenantAndBlockingRepairThatOnlyRepliesHoldUp() {
+        var d = CoordinatorHarness.withBlockingRepair();
+        threeNodesWithTenant(CoordinatorHarness.builder().settings(new io.pairdb.core.replication.CoordinatorSettings(
+                d.writeTimeout(), Duration.ofMinutes(5), d.idempotencyTtl(), d.maxValueBytes(), d.defaultConsistency(),
+                false, d.maxRepairsInFlight(), d.maxClockEntries())));
+    }
+
     private void threeNodesWithTenant() {
         threeNodesWithTenant(CoordinatorHarness.builder());
     }
@@ -327,11 +335,7 @@ class CoordinateReadTest {
 
     @Test
     void blockingRepairWaitsForTheRepliesItAnswersFromNotForTheSlowestReplica() {
-        var d = CoordinatorHarness.withBlockingRepair();
-        // a read deadline far beyond the test's patience: only the replies and repairs may hold the answer
-        threeNodesWithTenant(CoordinatorHarness.builder().settings(new io.pairdb.core.replication.CoordinatorSettings(
-                d.writeTimeout(), Duration.ofMinutes(5), d.idempotencyTtl(), d.maxValueBytes(), d.defaultConsistency(),
-                false, d.maxRepairsInFlight(), d.maxClockEntries())));
+        threeNodesWithTenantAndBlockingRepairThatOnlyRepliesHoldUp();
         holding(NEW, OLD, null);
         h.storage().neverAnswer(node(3));
 
@@ -344,10 +348,7 @@ class CoordinateReadTest {
 
     @Test
     void withBlockingRepairEveryReadWaitsForItsOwnRepairEvenWhileAnotherRepairsTheKey() {
-        var d = CoordinatorHarness.withBlockingRepair();
-        threeNodesWithTenant(CoordinatorHarness.builder().settings(new io.pairdb.core.replication.CoordinatorSettings(
-                d.writeTimeout(), Duration.ofMinutes(5), d.idempotencyTtl(), d.maxValueBytes(), d.defaultConsistency(),
-                false, d.maxRepairsInFlight(), d.maxClockEntries())));
+        threeNodesWithTenantAndBlockingRepairThatOnlyRepliesHoldUp();
         // a write of NEW that reached node-1 only
         holding(NEW, OLD, OLD);
         CompletableFuture<Void> repairsOfNode2 = h.storage().holdRepairs(node(2));
