@@ -182,7 +182,10 @@ class SimulationTest {
     /**
      * The operator's rule, not a violation: counted and traced. The case is rare under the schedule a seed
      * chooses (one seed in tens of thousands), and which seed shows it moves with any change to the core, so
-     * this run makes the schedule slower than the gc grace.
+     * this run makes the schedule slower than the gc grace. When a change to the core moves this seed's run
+     * too, look for another: run seeds with this adjustment and take one whose run passes and counts the case
+     * (a few seeds per ten thousand do; some of them also lose writes to the same forbidden schedule, which
+     * the checker reports, so they will not do).
      */
     @Test
     void aDeleteUndoneAfterItsRangeWentUnrepairedThroughTheGcGraceIsCountedAndTraced() {
