@@ -41,7 +41,8 @@ import java.util.Set;
  *       with no repair of its range finished in between, while the repair schedule ran, is the
  *       operator's rule (repair within the gc grace), counted and not a violation;</li>
  *   <li><b>not causal</b>: a write issued after an acknowledged quorum write, without a causal
- *       context, dominates it (it read a quorum first, README "Versions and conflicts"), unless by the
+ *       context, dominates it (it read a quorum first, README "Versions and conflicts") but for the
+ *       oldest entries a full clock pruned, unless by the
  *       time the later write completed a tombstone that covers the earlier one, or wins over it or a
  *       successor of it by the resolution rule, was old enough for the nodes to have purged it;</li>
  *   <li><b>phantom</b>: no read returns a value no client wrote, or one whose every attempt failed
@@ -469,12 +470,28 @@ final class Checker {
                 if (e == l || dataLoss.anyBetween(firstAttempt(e), l.completedAt) || purgedBefore(e, l)) {
                     continue;
                 }
-                if (l.clock.compare(e.clock) != Causality.AFTER) {
+                if (l.clock.compare(e.clock) != Causality.AFTER && !prunedPast(l.clock, e.clock)) {
                     violation("not causal", l + " does not dominate " + e
                             + ", acknowledged before it began: it was not built on a quorum read");
                 }
             }
         }
+    }
+
+    /**
+     * Whether {@code later} follows {@code earlier} but for entries pruning dropped (README "Versions and
+     * conflicts"): a full clock drops its smallest counters, so an entry of {@code earlier} that
+     * {@code later} lacks is excused when {@code later} is full and the entry's counter is no greater than
+     * any it kept. Every other entry must be covered, and something in {@code later} must be newer.
+     */
+    private boolean prunedPast(VectorClock later, VectorClock earlier) {
+        if (later.size() < world.config().maxClockEntries) {
+            return false;
+        }
+        long smallestKept = later.entries().values().stream().mapToLong(Long::longValue).min().orElse(0);
+        boolean newer = later.entries().entrySet().stream().anyMatch(k -> k.getValue() > earlier.get(k.getKey()));
+        return newer && earlier.entries().entrySet().stream().allMatch(k -> later.get(k.getKey()) >= k.getValue()
+                || !later.entries().containsKey(k.getKey()) && k.getValue() <= smallestKept);
     }
 
     /**
