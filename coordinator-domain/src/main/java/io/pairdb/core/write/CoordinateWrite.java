@@ -136,7 +136,8 @@ public final class CoordinateWrite {
                 return CompletableFuture.<WriteOutcome>failedFuture(Futures.cause(error));
             }
             return switch (found) {
-                case Claim.Completed completed when completed.fingerprint().equals(fingerprint) ->
+                case Claim.Completed completed when completed.fingerprint().equals(fingerprint)
+                        && promisesAsMuch(completed.response(), command.consistency()) ->
                         done(new WriteOutcome.Duplicate(completed.response()));
                 case Claim.Completed completed -> done(new WriteOutcome.IdempotencyConflict(token));
                 case Claim.InProgress p when p.fingerprint().equals(fingerprint) ->
@@ -145,6 +146,15 @@ public final class CoordinateWrite {
                 case Claim.Claimed claimed -> writeAndRecord(command, claimant, fingerprint, deadline);
             };
         }).thenCompose(answer -> answer);
+    }
+
+    /**
+     * Whether a stored answer may stand for a retry at {@code asked}: it was acknowledged at that level or
+     * a stronger one. An answer for {@code one} says nothing of a quorum, so a retry asking for more is told
+     * the key was used for a different request rather than acknowledged by replicas that never confirmed it.
+     */
+    private static boolean promisesAsMuch(StoredResponse answer, ConsistencyLevel asked) {
+        return ConsistencyLevel.parse(answer.consistency()).map(level -> level.compareTo(asked) >= 0).orElse(false);
     }
 
     /** Who claimed a key: the attempt's owner token, and when its in-progress marker expires at the earliest. */

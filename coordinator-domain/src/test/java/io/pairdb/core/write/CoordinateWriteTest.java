@@ -640,6 +640,22 @@ class CoordinateWriteTest {
     }
 
     @Test
+    void aRetryAskingForMoreReplicasThanTheFirstAnswerPromisedIsAConflict() {
+        threeNodesWithTenant();
+        StoredResponse first = written(h.write(put("k", "v1", ONE).withIdempotencyKey("req-1")));
+
+        // an answer for ONE says nothing of a quorum: handing it to a retry at ALL would acknowledge
+        // replicas that never confirmed the write
+        assertThat(h.write(put("k", "v1", ALL).withIdempotencyKey("req-1")))
+                .isEqualTo(new WriteOutcome.IdempotencyConflict("req-1"));
+        assertThat(h.write(put("k", "v1", ONE).withIdempotencyKey("req-1")))
+                .isEqualTo(new WriteOutcome.Duplicate(first));
+        StoredResponse strong = written(h.write(put("k2", "v1", ALL).withIdempotencyKey("req-2")));
+        assertThat(h.write(put("k2", "v1", QUORUM).withIdempotencyKey("req-2")))
+                .isEqualTo(new WriteOutcome.Duplicate(strong));
+    }
+
+    @Test
     void aRequestStillInFlightElsewhereIsReportedAsSuch() {
         threeNodesWithTenant();
         WriteCommand command = put("k", "v1", QUORUM).withIdempotencyKey("req-1");
