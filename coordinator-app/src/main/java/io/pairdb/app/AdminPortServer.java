@@ -6,6 +6,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.OrderUtil;
@@ -49,12 +50,14 @@ public class AdminPortServer implements ApplicationEventListener<ServerStartupEv
     private final Optional<ServerTls> tls;
     private final ExecutorService executor;
     private final LimitsProperties limits;
+    private final int maxInboundMessageSize;
     private volatile Server server;
 
     public AdminPortServer(SecurityProperties properties, List<BindableService> services,
                            List<ServerInterceptor> interceptors, @Nullable HealthStatusManager health,
                            Optional<ServerTls> tls, @Named(TaskExecutors.IO) ExecutorService executor,
-                           LimitsProperties limits) {
+                           LimitsProperties limits,
+                           @Value("${grpc.server.max-inbound-message-size:4194304}") int maxInboundMessageSize) {
         this.port = SecurityFactory.adminPort(properties).orElseThrow();
         this.services = services;
         this.interceptors = new ArrayList<>(interceptors);
@@ -62,6 +65,7 @@ public class AdminPortServer implements ApplicationEventListener<ServerStartupEv
         this.tls = tls;
         this.executor = executor;
         this.limits = limits;
+        this.maxInboundMessageSize = maxInboundMessageSize;
     }
 
     @Override
@@ -71,6 +75,8 @@ public class AdminPortServer implements ApplicationEventListener<ServerStartupEv
         }
         NettyServerBuilder builder = NettyServerBuilder.forPort(port).executor(executor);
         LimitsFactory.apply(limits, builder);
+        // the main port's limit, which Micronaut applies to its own server only
+        builder.maxInboundMessageSize(maxInboundMessageSize);
         services.forEach(s -> builder.addService(io.pairdb.adapters.grpc.MalformedRequests.lenient(s.bindService())));
         if (health != null) {
             builder.addService(health.getHealthService());

@@ -58,6 +58,22 @@ class AdminPortIT {
     }
 
     @Test
+    void theAdminPortRefusesMessagesAboveTheConfiguredSizeAsTheMainPortDoes() {
+        int adminPort = FreePorts.pick();
+        try (InProcessCoordinator coordinator = InProcessCoordinator.start(0, Map.of("pairdb.security.admin-port",
+                adminPort, "grpc.server.max-inbound-message-size", 64 * 1024));
+             SecureChannels channels = new SecureChannels()) {
+            // above the configured 64 KiB, below gRPC's own default of 4 MiB
+            var tooLarge = CreateTenantRequest.newBuilder().setTenantId("t".repeat(128 * 1024)).setReplicationFactor(1)
+                    .build();
+            StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () ->
+                    AdminServiceGrpc.newBlockingStub(channels.plaintext(adminPort)).withDeadlineAfter(20, TimeUnit.SECONDS)
+                            .createTenant(tooLarge));
+            assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        }
+    }
+
+    @Test
     void aBlankAdminPortSettingMeansNoAdminPort() {
         // an unset chart value or PAIRDB_SECURITY_ADMIN_PORT= is no admin port, as blank TLS settings are no TLS
         try (InProcessCoordinator coordinator = InProcessCoordinator.start(0, Map.of("pairdb.security.admin-port", ""))) {
