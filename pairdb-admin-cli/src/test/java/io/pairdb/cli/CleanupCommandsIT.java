@@ -60,7 +60,7 @@ class CleanupCommandsIT {
 
     @Test
     void forcesACleanupOnceConfirmedAndSendsTheReasonAndTheUser() {
-        var result = cli().withVariable("USER", "alice").withStdin("yes\n".getBytes(StandardCharsets.UTF_8))
+        var result = cli().withVariable("USER", "alice").onTerminal().withStdin("yes\n".getBytes(StandardCharsets.UTF_8))
                 .run("cleanup", "force", "add-node-4-e5", "--reason", "node-1's disk is full", "--addr",
                         coordinator.address());
 
@@ -80,6 +80,17 @@ class CleanupCommandsIT {
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.LOCAL_ERROR);
         assertThat(result.stderr()).contains("not confirmed").contains("--yes");
+        assertThat(coordinator.admin.lastForce).isNull();
+    }
+
+    @Test
+    void aLineFromAPipeIsNoConsent() {
+        // a stray "y" in a script's here-doc must not delete the former owners' copies unverified
+        var result = cli().withStdin("y\n".getBytes(StandardCharsets.UTF_8))
+                .run("cleanup", "force", "add-node-4-e5", "--reason", "why", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.LOCAL_ERROR);
+        assertThat(result.stderr()).contains("stdin is not a terminal").contains("--yes");
         assertThat(coordinator.admin.lastForce).isNull();
     }
 

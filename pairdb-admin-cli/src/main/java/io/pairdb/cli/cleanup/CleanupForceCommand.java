@@ -3,12 +3,9 @@ package io.pairdb.cli.cleanup;
 import io.micronaut.context.annotation.Prototype;
 import io.pairdb.cli.CommandFailure;
 import io.pairdb.cli.CommonOptions;
+import io.pairdb.cli.Confirmation;
 import io.pairdb.cli.Host;
 import io.pairdb.proto.admin.v1.ForceCleanupRequest;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,10 +45,8 @@ final class CleanupForceCommand implements Callable<Integer> {
         if (reason.isBlank()) {
             throw CommandFailure.local("--reason must say why the cleanup is forced");
         }
-        if (!yes && !confirmed()) {
-            throw CommandFailure.local("not confirmed: the cleanup of change " + changeId
-                    + " keeps waiting for its grace period (pass --yes to skip the question)");
-        }
+        Confirmation.require(host, yes, "force the cleanup of change " + changeId, "Force the cleanup of change "
+                + changeId + "? Former owners' copies are deleted without checking the new replicas.");
         var response = options.admin().forceCleanup(ForceCleanupRequest.newBuilder().setChangeId(changeId)
                 .setReason(reason).setRequestedBy(user()).build());
         CleanupView cleanup = CleanupView.from(response.getCleanup());
@@ -63,17 +58,5 @@ final class CleanupForceCommand implements Callable<Integer> {
 
     private String user() {
         return host.variable("USER").or(() -> host.variable("LOGNAME")).orElse(System.getProperty("user.name", "unknown"));
-    }
-
-    private boolean confirmed() {
-        host.err().print("Force the cleanup of change " + changeId + "? Former owners' copies are deleted without"
-                + " checking the new replicas. [y/N] ");
-        host.err().flush();
-        try {
-            String answer = new BufferedReader(new InputStreamReader(host.in(), StandardCharsets.UTF_8)).readLine();
-            return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
-        } catch (IOException e) {
-            throw CommandFailure.local("could not read the confirmation: " + e.getMessage(), e);
-        }
     }
 }
