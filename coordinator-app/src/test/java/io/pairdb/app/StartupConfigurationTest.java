@@ -65,6 +65,24 @@ class StartupConfigurationTest {
     }
 
     @Test
+    void aDurationThatCannotWorkNamesItsKey() {
+        // a readiness check given no time is always DOWN; a schedule with no interval cannot be started
+        for (String key : List.of("pairdb.health.check-timeout", "pairdb.redis.timeout", "pairdb.topology.refresh-interval",
+                "pairdb.coordinator.id-renewal-interval", "pairdb.failure-detector.interval", "pairdb.cleanup.interval",
+                "pairdb.metrics.store-refresh-interval")) {
+            assertThatThrownBy(() -> verify(Map.of(key, "0s"))).as(key).isInstanceOf(ConfigurationError.class)
+                    .hasMessage("invalid configuration " + key + ": must be a positive duration, was 0s");
+        }
+        // no duration means anything below zero
+        assertThatThrownBy(() -> verify(Map.of("pairdb.shutdown.grace-period", "-5s")))
+                .isInstanceOf(ConfigurationError.class)
+                .hasMessage("invalid configuration pairdb.shutdown.grace-period: must not be negative, was -5s");
+        // where zero means "none", it stays allowed
+        assertThatCode(() -> verify(Map.of("pairdb.tenants.cache-ttl", "0s", "pairdb.shutdown.grace-period", "0s",
+                "pairdb.repair.period", "0s"))).doesNotThrowAnyException();
+    }
+
+    @Test
     void aSpeculationPolicyThatCannotBeReadNamesItsKeyAndSaysWhatIsWrong() {
         assertThatCode(() -> verify(Map.of("pairdb.coordinator.speculation", "p99.9,20ms"))).doesNotThrowAnyException();
         assertThatThrownBy(() -> verify(Map.of("pairdb.coordinator.speculation", "sometimes")))

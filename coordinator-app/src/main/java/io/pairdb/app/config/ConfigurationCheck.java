@@ -92,6 +92,23 @@ public final class ConfigurationCheck {
         if (value.isEmpty()) {
             throw new ConfigurationError(key, "'" + raw + "' is not " + describe(type));
         }
+        if (value.get() instanceof Duration d) {
+            if (d.isNegative()) {
+                throw new ConfigurationError(key, "must not be negative, was " + raw);
+            }
+            if (d.isZero() && mustBePositive(key)) {
+                throw new ConfigurationError(key, "must be a positive duration, was " + raw);
+            }
+        }
+    }
+
+    /**
+     * The durations zero cannot mean "none" for: a schedule's interval (the scheduler refuses it) and a
+     * check's or a call's timeout (it would always fail). Elsewhere zero is a choice: no cache, no pause,
+     * no drain, no scheduled repair.
+     */
+    private static boolean mustBePositive(String key) {
+        return key.endsWith("interval") || key.endsWith("timeout") && !key.startsWith("pairdb.postgres.");
     }
 
     private static String describe(Class<?> type) {

@@ -548,6 +548,10 @@ class HelmChartTest {
         "config.limits.deadlineWaitShare, 0, /config/limits/deadlineWaitShare",
         "config.limits.deadlineWaitShare, 1.5, /config/limits/deadlineWaitShare",
         "config.limits.deadlineWaitShare, half, /config/limits/deadlineWaitShare",
+        "config.maxRepairsInFlight, 0, /config/maxRepairsInFlight",
+        "config.health.checkTimeout, 0s, /config/health/checkTimeout",
+        "config.topologyRefreshInterval, 0ms, /config/topologyRefreshInterval",
+        "config.writeTimeout, PT0S, /config/writeTimeout",
     })
     void theSchemaRejectsAnInvalidValue(String key, String value, String pointer) {
         assertThatThrownBy(() -> render(t -> required(t).set(key, value)))
