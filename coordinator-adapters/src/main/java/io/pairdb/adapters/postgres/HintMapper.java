@@ -9,6 +9,7 @@ import io.pairdb.core.ring.Token;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.core.version.Version;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,8 +23,8 @@ import java.util.TreeMap;
  */
 final class HintMapper {
     static final String COLUMNS = "target_node_id, tenant_id, key, token, value, tombstone, vector_clock,"
-            + " timestamp_ms, created_at, attempts";
-    static final String PLACEHOLDERS = "?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?";
+            + " timestamp_ms, created_at, attempts, key_utf8";
+    static final String PLACEHOLDERS = "?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<TreeMap<String, Long>> CLOCK = new TypeReference<>() {
@@ -40,7 +41,7 @@ final class HintMapper {
                 ? Version.tombstone(clock, timestampMs)
                 : Version.of(row.getBytes("value"), clock, timestampMs);
         return new Hint(row.getLong("hint_id"), new NodeId(row.getString("target_node_id")),
-                new TenantId(row.getString("tenant_id")), row.getString("key"), new Token(row.getLong("token")),
+                new TenantId(row.getString("tenant_id")), key(row), new Token(row.getLong("token")),
                 version, Jdbc.toInstant(row.getObject("created_at", OffsetDateTime.class)), row.getInt("attempts"));
     }
 
@@ -49,7 +50,9 @@ final class HintMapper {
         Version version = hint.version();
         statement.setString(1, hint.target().value());
         statement.setString(2, hint.tenant().value());
-        statement.setString(3, hint.key());
+        // text holds any character but U+0000: a key with one goes as its UTF-8 too (V19)
+        boolean nul = hint.key().indexOf('\u0000') >= 0;
+        statement.setString(3, nul ? Jdbc.message(hint.key()) : hint.key());
         statement.setLong(4, hint.token().value());
         if (version.tombstone()) {
             statement.setNull(5, Types.BINARY);
@@ -61,6 +64,16 @@ final class HintMapper {
         statement.setLong(8, version.timestampMs());
         statement.setObject(9, Jdbc.toTimestamp(hint.createdAt()));
         statement.setInt(10, hint.attempts());
+        if (nul) {
+            statement.setBytes(11, hint.key().getBytes(StandardCharsets.UTF_8));
+        } else {
+            statement.setNull(11, Types.BINARY);
+        }
+    }
+
+    private static String key(ResultSet row) throws SQLException {
+        byte[] utf8 = row.getBytes("key_utf8");
+        return utf8 == null ? row.getString("key") : new String(utf8, StandardCharsets.UTF_8);
     }
 
     private static String writeClock(VectorClock clock) throws SQLException {

@@ -70,6 +70,16 @@ public abstract class HintStoreContract {
     }
 
     @Test
+    public void keepsAKeyOfAnyCharacters() {
+        // a key may hold U+0000 and any other Unicode: its hint must reach the replica all the same
+        for (String key : List.of("a\u0000b", "\u0000", "back\\slash", "\\u0000", "ключ🔑")) {
+            store.store(hint(n1, key, value("v", 1), now));
+        }
+        assertThat(store.claim(n1, 10, "r", LONG_LEASE)).extracting(Hint::key)
+                .containsExactly("a\u0000b", "\u0000", "back\\slash", "\\u0000", "ключ🔑");
+    }
+
+    @Test
     public void returnsHintsOldestFirstAndOnlyForTheTarget() {
         store.store(hint(n1, "first", value("1", 1), now));
         store.store(hint(n2, "other", value("x", 1), now));
