@@ -2,3 +2,15 @@
 -- and key keeps a readable form with each U+0000 written as the six characters \u0000. Every other key
 -- stays in key alone, as before, so rows written before this migration read back unchanged.
 ALTER TABLE hints ADD COLUMN key_utf8 bytea;
+
+-- V16 and V17 restated pending_changes.progress without V7's key_base64, which the code still writes
+-- for a resume position whose key holds U+0000: the comment says so again.
+COMMENT ON COLUMN pending_changes.progress IS
+    'Per-stream progress, written whole by the lease holder at each checkpoint: '
+    '{"force": bool, "unrecoverable_ranges": n, "streams": [{"start": "<u64>", "end": "<u64>", '
+    '"target": "<node>", "sources": ["<node>", ...], "rfs": [n, ...], "tenants": null | ["<tenant>", ...], '
+    '"state": "PENDING|STREAMING|DONE", "keys": n, "bytes": n, '
+    '"after": null | {"token": "<u64>", "tenant": "<tenant>", "key": "<key>" | "key_base64": "<utf-8 in base64>"}, '
+    '"failing_since": null | "<ISO-8601>", "last_error": null | "<text>", '
+    '"target_data": null | "<data id of the target before the stream first scanned its range>"}]}; '
+    'a stream''s index is its position in the array.';
