@@ -140,7 +140,11 @@ public final class TenantService {
     private final Settings settings;
     private final ConcurrentHashMap<TenantId, Cached> cache = new ConcurrentHashMap<>();
     /** Loads running now, one per tenant, which concurrent lookups of that tenant share. */
-    private final ConcurrentHashMap<TenantId, CompletableFuture<Optional<Tenant>>> loading = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<TenantId, Load> loading = new ConcurrentHashMap<>();
+
+    /** A load under way, and the ring epoch served when it began: only a lookup at that epoch may share it. */
+    private record Load(long epoch, CompletableFuture<Optional<Tenant>> result) {
+    }
 
     public TenantService(TenantStore store, ClusterTopology topology, Clock clock, TenantEvents events,
                          Settings settings) {
@@ -217,15 +221,20 @@ public final class TenantService {
      * must never block on the database; a caller bounds its own wait (the load goes on).
      */
     public CompletableFuture<Optional<Tenant>> findAsync(TenantId id, Scheduler loader) {
-        Optional<Cached> fresh = cached(id, clock.nowMillis(), topology.current().epoch());
+        long epoch = topology.current().epoch();
+        Optional<Cached> fresh = cached(id, clock.nowMillis(), epoch);
         if (fresh.isPresent()) {
             return CompletableFuture.completedFuture(fresh.get().tenant());
         }
-        CompletableFuture<Optional<Tenant>> started = new CompletableFuture<>();
-        CompletableFuture<Optional<Tenant>> shared = loading.putIfAbsent(id, started);
-        if (shared != null) {
-            return shared.copy();
+        // A load begun at an earlier epoch may have read the tenant before a change of that epoch committed
+        // (an RF raise): a request this coordinator takes once it serves the new epoch must not route by it,
+        // or its write can miss the streams the change starts once every coordinator reported the epoch.
+        Load mine = new Load(epoch, new CompletableFuture<>());
+        Load shared = loading.compute(id, (k, running) -> running != null && running.epoch() == epoch ? running : mine);
+        if (shared != mine) {
+            return shared.result().copy();
         }
+        CompletableFuture<Optional<Tenant>> started = mine.result();
         try {
             loader.execute(() -> {
                 Optional<Tenant> loaded;
@@ -233,15 +242,15 @@ public final class TenantService {
                     loaded = load(id);
                 } catch (RuntimeException e) {
                     // gone from the shared loads before anyone hears of it, so a retry starts a fresh load
-                    loading.remove(id, started);
+                    loading.remove(id, mine);
                     started.completeExceptionally(e);
                     return;
                 }
-                loading.remove(id, started);
+                loading.remove(id, mine);
                 started.complete(loaded);
             });
         } catch (RuntimeException e) {
-            loading.remove(id, started);
+            loading.remove(id, mine);
             started.completeExceptionally(e);
         }
         return started.copy();

@@ -1,6 +1,7 @@
 package io.pairdb.core.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 
 import io.pairdb.core.node.NodeId;
@@ -238,6 +239,31 @@ class TenantServiceTest {
             assertThat(slow.finds()).as("store lookups for 10 concurrent requests").isEqualTo(1);
             slow.open();
             lookups.forEach(l -> assertThat(l.join()).isPresent());
+        } finally {
+            slow.open();
+        }
+    }
+
+    @Test
+    void aLookupMadeOnceANewEpochIsServedDoesNotShareALoadThatReadTheTenantBeforeIt() throws Exception {
+        GatedTenantStore slow = new GatedTenantStore(topologyStore);
+        TenantService service = new TenantService(slow, topology, clock, events, TenantService.Settings.defaults());
+        Tenant created = ((CreateOutcome.Created) service.create(ACME, Optional.of(3))).tenant();
+        slow.closeAfterReading();
+        try (VirtualThreadScheduler loader = new VirtualThreadScheduler()) {
+            CompletableFuture<Optional<Tenant>> early = service.findAsync(ACME, loader);
+            await().atMost(Duration.ofSeconds(10)).until(() -> slow.waiting() == 1);
+
+            // an RF raise commits (another coordinator's, with its epoch), and this coordinator serves that
+            // epoch: a request it takes from now on must route with the pending RF, or its write can miss
+            // the stream that copies the key to the new replicas
+            slow.updateAndBumpEpoch(created.raisingTo(5, clock.now()), created.version());
+            topology.refresh();
+            CompletableFuture<Optional<Tenant>> late = service.findAsync(ACME, loader);
+            slow.open();
+
+            assertThat(late.get(10, SECONDS).orElseThrow().pendingReplicationFactor()).contains(5);
+            assertThat(early.get(10, SECONDS)).isPresent();
         } finally {
             slow.open();
         }

@@ -22,12 +22,22 @@ public final class GatedTenantStore implements TenantStore {
         this.delegate = new InMemoryTenantStore(ring);
     }
     private volatile CountDownLatch gate = new CountDownLatch(0);
+    private volatile boolean holdAfterReading;
     private final AtomicInteger finds = new AtomicInteger();
     private final AtomicInteger waiting = new AtomicInteger();
 
     /** From now on lookups wait until {@link #open()}. */
     public void close() {
         gate = new CountDownLatch(1);
+    }
+
+    /**
+     * From now on lookups read the tenant, then wait until {@link #open()} to answer with what they
+     * read: a store that was slow to deliver an answer while the tenant changed.
+     */
+    public void closeAfterReading() {
+        holdAfterReading = true;
+        close();
     }
 
     public void open() {
@@ -57,6 +67,7 @@ public final class GatedTenantStore implements TenantStore {
     @Override
     public Optional<Tenant> find(TenantId id) {
         finds.incrementAndGet();
+        Optional<Tenant> read = holdAfterReading ? delegate.find(id) : Optional.empty();
         waiting.incrementAndGet();
         try {
             if (!gate.await(1, TimeUnit.MINUTES)) {
@@ -68,7 +79,7 @@ public final class GatedTenantStore implements TenantStore {
         } finally {
             waiting.decrementAndGet();
         }
-        return delegate.find(id);
+        return holdAfterReading ? read : delegate.find(id);
     }
 
     @Override
