@@ -155,7 +155,7 @@ class CoordinateReadTest {
 
     @Test
     void replicasThatNeverAnswerTimeTheReadOut() {
-        threeNodesWithTenant(CoordinatorHarness.builder().settings(CoordinatorHarness.withTimeouts(Duration.ofMillis(500))));
+        threeNodesWithTenant(CoordinatorHarness.builder().settings(CoordinatorHarness.withTimeouts(Duration.ofSeconds(3))));
         holding(NEW, NEW, NEW);
         h.storage().neverAnswer(node(2));
         h.storage().neverAnswer(node(3));
@@ -165,7 +165,7 @@ class CoordinateReadTest {
 
     @Test
     void oneSlowReplicaDoesNotHoldUpAQuorumRead() {
-        threeNodesWithTenant(CoordinatorHarness.builder().settings(CoordinatorHarness.withTimeouts(Duration.ofMillis(500))));
+        threeNodesWithTenant(CoordinatorHarness.builder().settings(CoordinatorHarness.withTimeouts(Duration.ofSeconds(3))));
         holding(NEW, NEW, NEW);
         h.storage().neverAnswer(node(3));
 
