@@ -291,7 +291,11 @@ class FuzzIT {
                             request.build().toByteArray()));
             if (refused != null) {
                 assertThat(refused.getStatus().getCode()).as(rpc + " answered " + refused.getStatus())
-                        .isNotEqualTo(Status.Code.UNAVAILABLE);
+                        .isNotIn(Status.Code.UNAVAILABLE, Status.Code.INTERNAL, Status.Code.UNKNOWN);
+            }
+            if (rpc.toString().endsWith("/ListRepairRuns")) {
+                assertThat(refused).as("ListRepairRuns with a NUL in its run id").isNotNull();
+                assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
             }
         }
     }

@@ -92,8 +92,9 @@ class BenchSmokeIT {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.json().get("target_rate").asDouble()).isEqualTo(200.0);
-        // one request every 5 ms for a second, and a few due before the clock said so
-        assertThat(result.json().get("ops").asLong()).isBetween(150L, 210L);
+        // one request every 5 ms for a second, and a few due before the clock said so: never faster; slower
+        // only as much as a busy machine holds the sender up
+        assertThat(result.json().get("ops").asLong()).isBetween(100L, 210L);
     }
 
     @Test
