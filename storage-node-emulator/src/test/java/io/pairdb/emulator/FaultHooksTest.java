@@ -184,6 +184,7 @@ class FaultHooksTest {
             parked.add(node.storageAsync().write(WriteRequest.newBuilder().setTenantId(TENANT).setKey("k" + i)
                     .setToken(tokenOf("k" + i)).setVersion(aValue("v").clock("c1", 1).build()).build()));
         }
+        await().atMost(Duration.ofSeconds(30)).until(() -> node.emulator.faults().delayedCalls() == 3);
 
         assertThat(node.storage().health(HealthRequest.getDefaultInstance()).getServing()).isTrue();
         assertThat(parked).noneMatch(Future::isDone);

@@ -78,6 +78,8 @@ class TopologyCliIT {
         assertThat(plan.get("type").asText()).isEqualTo("ADD_NODE");
         assertThat(plan.get("would_be_refused").asBoolean()).isFalse();
         assertThat(plan.get("streams")).isNotEmpty().allSatisfy(s -> assertThat(s.get("target").asText()).isEqualTo("n4"));
+        assertThat(plan.get("ownership")).as("the new node's share is shown")
+                .anySatisfy(o -> assertThat(o.get("node_id").asText()).isEqualTo("n4"));
         double owned = 0;
         for (JsonNode o : plan.get("ownership")) {
             owned += o.get("after_percent").asDouble();

@@ -48,6 +48,8 @@ class DriveChangeTest {
         long copiedBeforeTheCrash = partway.totals().keys();
         assertThat(copiedBeforeTheCrash).isPositive();
         assertThat(partway.totals().done()).isLessThan(partway.totals().streams());
+        assertThat(partway.streams()).as("streams finished, and ones checkpointed part of the way")
+                .anyMatch(RangeStream::isDone).anyMatch(s -> !s.isDone() && s.after().isPresent());
         a.scheduler.kill();
 
         assertThat(b.driver.takeOverAbandoned()).as("the lease is still a's").isEmpty();

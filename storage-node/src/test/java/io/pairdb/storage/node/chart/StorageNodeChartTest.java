@@ -104,7 +104,11 @@ class StorageNodeChartTest {
 
         assertThat(map(pdb, "spec")).containsEntry("maxUnavailable", 1)
                 .containsEntry("selector", at(defaults.one("StatefulSet", FULLNAME), "spec", "selector"));
-        assertThat(at(pod, "affinity", "podAntiAffinity")).isNotNull();
+        List<?> preferred = (List<?>) at(pod, "affinity", "podAntiAffinity", "preferredDuringSchedulingIgnoredDuringExecution");
+        assertThat(preferred).hasSize(1);
+        assertThat(at(preferred.get(0), "podAffinityTerm", "topologyKey")).isEqualTo("kubernetes.io/hostname");
+        assertThat(at(preferred.get(0), "podAffinityTerm", "labelSelector", "matchLabels"))
+                .isEqualTo(at(defaults.one("StatefulSet", FULLNAME), "spec", "selector", "matchLabels"));
     }
 
     @Test
