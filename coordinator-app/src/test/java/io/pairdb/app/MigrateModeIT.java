@@ -103,6 +103,17 @@ class MigrateModeIT {
     }
 
     @Test
+    void anUnknownLogFormatStopsStartUpRatherThanLeavingTheCoordinatorWithoutLogs() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(ports());
+        env.put("PAIRDB_LOG_FORMAT", "JSON");
+        try (CoordinatorProcess coordinator = CoordinatorProcess.start("bad-log-format", env, database())) {
+            assertThat(coordinator.awaitExit(Duration.ofMinutes(2))).isEqualTo(1);
+            assertThat(coordinator.output()).anyMatch(l -> l.startsWith("pairdb-coordinator: could not start: invalid "
+                    + "configuration PAIRDB_LOG_FORMAT: 'JSON' is neither text nor json"));
+        }
+    }
+
+    @Test
     void aSettingThatMakesLossPossibleStopsStartUpNamingIt() throws Exception {
         Map<String, String> env = new java.util.HashMap<>(ports());
         env.put("PAIRDB_TOPOLOGY_CHANGES_SETTLE_DELAY", "1s");

@@ -60,9 +60,23 @@ public final class ConfigurationCheck {
      * first whose value, with the others, makes losing data possible (see {@link LossSafety}).
      */
     public static void verify(PropertyResolver configuration) {
+        verifyLogFormat(System.getenv(LOG_FORMAT));
         keys().forEach((key, type) -> configuration.getProperty(key, String.class)
                 .ifPresent(raw -> check(configuration, key, raw, type)));
         LossSafety.verify(configuration);
+    }
+
+    /** Read by logback.xml from the environment only: it picks logback-{format}.xml. */
+    private static final String LOG_FORMAT = "PAIRDB_LOG_FORMAT";
+
+    /**
+     * Throws a {@link ConfigurationError} for a log format logback has no file for: it would leave the
+     * coordinator without any log, saying so only in logback's own status lines.
+     */
+    static void verifyLogFormat(String format) {
+        if (format != null && !format.equals("text") && !format.equals("json")) {
+            throw new ConfigurationError(LOG_FORMAT, "'" + format + "' is neither text nor json");
+        }
     }
 
     private static void check(PropertyResolver configuration, String key, String raw, Class<?> type) {
