@@ -102,7 +102,16 @@ coordinator without them would only crash-loop. Fails rendering when neither is 
 {{- end }}
 {{- end }}
 {{- with .Values.security }}
-{{- if and (eq .authentication "required") (not .identities) }}
+{{- /* a certificate administers only when one is asked for and an identity holds cluster:admin */}}
+{{- $certificateAdmin := false }}
+{{- if and .tls.enabled (ne .tls.clientCertificates "none") }}
+{{- range .identities }}
+{{- if regexMatch "=(.*[[:space:]])?cluster:admin([[:space:]]|$)" . }}
+{{- $certificateAdmin = true }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if and (eq .authentication "required") (not $certificateAdmin) }}
 {{- $_ := required "security.authentication is required but the pods get no admin credential: set security.bootstrapAdmin.existingSecret to a Secret holding a token (make one with `pairdb-admin auth token generate`), or map a client certificate to cluster:admin in security.identities with security.tls, or set security.authentication=off (not in production)" .bootstrapAdmin.existingSecret }}
 {{- end }}
 {{- if and .tls.enabled (not .tls.existingSecret) }}

@@ -577,6 +577,18 @@ class HelmChartTest {
                 .hasMessageContaining("security.tls.clientCertificates needs security.tls.enabled");
         assertThatThrownBy(() -> render(t -> required(t).set("security.tls.enabled", true)))
                 .hasMessageContaining("security.tls.enabled needs security.tls.existingSecret");
+        // an identity is an admin credential only with cluster:admin, and only where client certificates are asked for
+        UnaryOperator<TemplateCommand> mutualTls = t -> t.set("postgresql.auth.password", PG_PASSWORD)
+                .set("security.tls.enabled", true).set("security.tls.existingSecret", "coordinator-tls")
+                .set("security.tls.clientCertificates", "require");
+        assertThatThrownBy(() -> render(t -> mutualTls.apply(t).set("security.identities[0]",
+                "spiffe://pairdb/app=tenant:acme:write")))
+                .hasMessageContaining("no admin credential");
+        assertThatThrownBy(() -> render(t -> t.set("postgresql.auth.password", PG_PASSWORD)
+                .set("security.identities[0]", "spiffe://pairdb/ops=cluster:admin")))
+                .hasMessageContaining("no admin credential");
+        assertThat(render(t -> mutualTls.apply(t).set("security.identities[0]",
+                "spiffe://pairdb/ops=tenant:acme:read cluster:admin")).one("ConfigMap", FULLNAME)).isNotNull();
     }
 
     @Test
