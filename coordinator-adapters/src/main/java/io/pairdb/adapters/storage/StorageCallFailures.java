@@ -1,8 +1,12 @@
 package io.pairdb.adapters.storage;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
+import io.grpc.protobuf.StatusProto;
 import io.pairdb.core.PairDbException;
 import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.node.WritesRefusedException;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -24,9 +28,31 @@ final class StorageCallFailures {
         Status status = Status.fromThrowable(error);
         String detail = handshakeFailure(error).orElseGet(() -> status.getDescription() != null
                 ? status.getDescription() : String.valueOf(error.getMessage()));
-        return new PairDbException("node " + node.id(),
-                what + " on storage node " + node.id() + " (" + node.address() + ") failed: " + status.getCode() + " " + detail,
-                error);
+        String message = what + " on storage node " + node.id() + " (" + node.address() + ") failed: " + status.getCode()
+                + " " + detail;
+        Optional<String> refusal = status.getCode() == Status.Code.RESOURCE_EXHAUSTED ? reason(error) : Optional.empty();
+        if (refusal.isPresent()) {
+            return new WritesRefusedException("node " + node.id(), refusal.get(), message, error);
+        }
+        return new PairDbException("node " + node.id(), message, error);
+    }
+
+    /**
+     * The {@code ErrorInfo} reason of a node's answer: a node that refuses writes for now (its disk is
+     * full) says why; gRPC's own {@code RESOURCE_EXHAUSTED} (a message too large) carries none.
+     */
+    private static Optional<String> reason(Throwable error) {
+        com.google.rpc.Status details = StatusProto.fromThrowable(error);
+        if (details == null) {
+            return Optional.empty();
+        }
+        return details.getDetailsList().stream().filter(d -> d.is(ErrorInfo.class)).findFirst().flatMap(d -> {
+            try {
+                return Optional.of(d.unpack(ErrorInfo.class).getReason()).filter(r -> !r.isBlank());
+            } catch (InvalidProtocolBufferException e) {
+                return Optional.empty();
+            }
+        });
     }
 
     private static Optional<String> handshakeFailure(Throwable error) {

@@ -8,6 +8,7 @@ import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
+import io.pairdb.core.node.WritesRefusedException;
 import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.StorageNodes;
 import io.pairdb.core.replication.Environment;
@@ -18,7 +19,6 @@ import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ClusterTopology;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +42,9 @@ import java.util.function.Predicate;
  * conditional write, because it may be the last copy of an acknowledged write (the range moved
  * from the node that missed the write, or the replica that took it lost its disk). A failed
  * delivery counts an attempt and ends the run (the node is likely gone again; the next UP
- * transition or periodic run retries); a hint that reaches the attempt limit, outlives the TTL or
+ * transition or periodic run retries), except a node's refusal of writes for lack of room, which
+ * counts none: the hint's claim runs out and it waits for a run after the operator made room;
+ * a hint that reaches the attempt limit, outlives the TTL or
  * whose tenant is gone is dropped and counted. One run per node at a time
  * on this coordinator; other coordinators' runs are kept off the same hints by the store's claims.
  * Thread-safe. Blocking store calls run on the {@link io.pairdb.core.port.Scheduler}.
@@ -145,14 +147,32 @@ public final class ReplayHints {
         return List.copyOf(running.keySet());
     }
 
-    /** How a batch's deliveries went: acknowledged by the node, or not. */
-    private record Deliveries(List<Hint> delivered, List<Hint> failed) {
+    /**
+     * How a batch's deliveries went: acknowledged by the node; failed (an attempt); or refused by a node
+     * that answers but takes no writes for now, a full disk (no attempt: its claim runs out, and a later
+     * run delivers it once the operator made room, however long that takes within the TTL).
+     */
+    private record Deliveries(List<Hint> delivered, List<Hint> failed, List<Hint> refused) {
+        static final Deliveries NONE = new Deliveries(List.of(), List.of(), List.of());
+
+        static Deliveries of(Hint hint, Throwable error) {
+            if (error == null) {
+                return new Deliveries(List.of(hint), List.of(), List.of());
+            }
+            return Futures.cause(error) instanceof WritesRefusedException
+                    ? new Deliveries(List.of(), List.of(), List.of(hint))
+                    : new Deliveries(List.of(), List.of(hint), List.of());
+        }
+
         Deliveries and(Deliveries other) {
-            List<Hint> d = new ArrayList<>(delivered);
-            d.addAll(other.delivered);
-            List<Hint> f = new ArrayList<>(failed);
-            f.addAll(other.failed);
-            return new Deliveries(List.copyOf(d), List.copyOf(f));
+            return new Deliveries(joined(delivered, other.delivered), joined(failed, other.failed),
+                    joined(refused, other.refused));
+        }
+
+        private static List<Hint> joined(List<Hint> a, List<Hint> b) {
+            List<Hint> all = new ArrayList<>(a);
+            all.addAll(b);
+            return List.copyOf(all);
         }
     }
 
@@ -266,14 +286,12 @@ public final class ReplayHints {
                 CompletableFuture<?>[] writes = h.replicas().stream().map(n -> write(n, h.hint()))
                         .toArray(CompletableFuture[]::new);
                 each.add(h.replicas().isEmpty()
-                        ? CompletableFuture.completedFuture(new Deliveries(List.of(), List.of(h.hint())))
-                        : CompletableFuture.allOf(writes).handle((ignored, error) -> error == null
-                                ? new Deliveries(List.of(h.hint()), List.of())
-                                : new Deliveries(List.of(), List.of(h.hint()))));
+                        ? CompletableFuture.completedFuture(new Deliveries(List.of(), List.of(h.hint()), List.of()))
+                        : CompletableFuture.allOf(writes).handle((ignored, error) -> Deliveries.of(h.hint(), error)));
             }
             return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
                     .thenApply(ignored -> each.stream().map(CompletableFuture::join)
-                            .reduce(new Deliveries(List.of(), List.of()), Deliveries::and));
+                            .reduce(Deliveries.NONE, Deliveries::and));
         }
 
         private CompletableFuture<StorageNodes.Applied> write(StorageNode node, Hint h) {
@@ -286,32 +304,33 @@ public final class ReplayHints {
         }
 
         private CompletableFuture<Deliveries> deliver(StorageNode node, List<Hint> batch) {
-            List<Hint> delivered = Collections.synchronizedList(new ArrayList<>());
-            List<Hint> failed = Collections.synchronizedList(new ArrayList<>());
-            List<CompletableFuture<?>> writes = new ArrayList<>(batch.size());
+            List<CompletableFuture<Deliveries>> writes = new ArrayList<>(batch.size());
             for (Hint h : batch) {
-                writes.add(write(node, h).whenComplete((applied, error) -> (error == null ? delivered : failed).add(h)));
+                writes.add(write(node, h).handle((applied, error) -> Deliveries.of(h, error)));
             }
             return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-                    .handle((ignored, error) -> new Deliveries(List.copyOf(delivered), List.copyOf(failed)));
+                    .thenApply(ignored -> writes.stream().map(CompletableFuture::join).reduce(Deliveries.NONE, Deliveries::and));
         }
 
         private synchronized void delivered(int claimed, Deliveries deliveries) {
             try {
                 List<Long> done = deliveries.delivered().stream().map(Hint::id).toList();
                 List<Long> notDone = deliveries.failed().stream().map(Hint::id).toList();
+                int refused = deliveries.refused().size();
                 delivered += done.size();
                 tally.replayed(target, done.size());
                 if (!done.isEmpty()) {
                     hints.delete(done);
                 }
-                if (!notDone.isEmpty()) {
-                    failed += notDone.size();
-                    tally.replayFailed(target, notDone.size());
-                    List<Hint> exhausted = hints.recordFailure(notDone, settings.replayerId()).stream()
-                            .filter(h -> h.attempts() >= settings.maxAttempts())
-                            .toList();
-                    drop(exhausted, DropReason.MAX_ATTEMPTS);
+                if (!notDone.isEmpty() || refused > 0) {
+                    failed += notDone.size() + refused;
+                    tally.replayFailed(target, notDone.size() + refused);
+                    if (!notDone.isEmpty()) {
+                        List<Hint> exhausted = hints.recordFailure(notDone, settings.replayerId()).stream()
+                                .filter(h -> h.attempts() >= settings.maxAttempts())
+                                .toList();
+                        drop(exhausted, DropReason.MAX_ATTEMPTS);
+                    }
                     finish(Ending.DELIVERY_FAILED);
                     return;
                 }

@@ -229,6 +229,30 @@ class ReplayHintsTest {
     }
 
     @Test
+    void aNodeThatRefusesWritesForLackOfRoomSpendsNoAttemptsAndGetsItsHintsOnceItHasRoom() {
+        // a full disk: the node answers, is UP and passes its probes, and refuses every write until the operator
+        // makes room, which may take longer than three replay rounds
+        storeHints(TARGET, 2);
+        storage.refuseWrites(TARGET);
+        for (int round = 0; round < 5; round++) {
+            ReplayReport report = done(replay.replay(TARGET));
+            assertThat(report.ending()).isEqualTo(Ending.DELIVERY_FAILED);
+            assertThat(report.failed()).isEqualTo(2);
+            assertThat(report.droppedTotal()).isZero();
+            clock.advance(settings.claimLease());
+        }
+        assertThat(hints.pending(TARGET, 10)).as("no attempt spent").hasSize(2)
+                .allSatisfy(h -> assertThat(h.attempts()).isZero());
+
+        storage.heal(TARGET);
+        ReplayReport report = done(replay.replay(TARGET));
+
+        assertThat(report.ending()).isEqualTo(Ending.DRAINED);
+        assertThat(report.delivered()).isEqualTo(2);
+        assertThat(storage.stored(TARGET, TENANT, "k1")).contains(version("v1", 2));
+    }
+
+    @Test
     void aNodeThatNeverAnswersFailsTheDeliveryAtTheDeliveryTimeout() {
         storeHints(TARGET, 1);
         storage.neverAnswer(TARGET);

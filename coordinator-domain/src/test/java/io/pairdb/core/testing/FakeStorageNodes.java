@@ -1,6 +1,7 @@
 package io.pairdb.core.testing;
 
 import io.pairdb.core.PairDbException;
+import io.pairdb.core.node.WritesRefusedException;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.port.StorageHealth;
@@ -47,6 +48,9 @@ public final class FakeStorageNodes implements StorageNodes, StorageHealth {
 
         record HoldRepairs(CompletableFuture<Void> gate) implements Fault {
         }
+
+        record RefuseWrites() implements Fault {
+        }
     }
 
     private final Map<NodeId, Map<StoredKey, Version>> data = new ConcurrentHashMap<>();
@@ -61,6 +65,11 @@ public final class FakeStorageNodes implements StorageNodes, StorageHealth {
     /** Reads from the node fail; writes, repairs and probes succeed (an overloaded or half-broken node). */
     public void failReads(NodeId node) {
         faults.put(node, new Fault.FailReads());
+    }
+
+    /** Writes and repairs to the node are refused, as by a full disk; reads and probes succeed. */
+    public void refuseWrites(NodeId node) {
+        faults.put(node, new Fault.RefuseWrites());
     }
 
     /** Calls to the node never complete; only a deadline ends them. */
@@ -122,6 +131,9 @@ public final class FakeStorageNodes implements StorageNodes, StorageHealth {
     public CompletableFuture<Applied> write(StorageNode node, TenantId tenant, String key, Token token, Version version,
                                             Duration timeout) {
         calls.add(new Call(Kind.WRITE, node.id(), tenant, key));
+        if (faults.get(node.id()) instanceof Fault.RefuseWrites) {
+            return refused(node.id());
+        }
         return answer(node.id(), () -> apply(node.id(), new StoredKey(tenant, key), version));
     }
 
@@ -138,6 +150,9 @@ public final class FakeStorageNodes implements StorageNodes, StorageHealth {
     public CompletableFuture<Applied> repair(StorageNode node, TenantId tenant, String key, Token token,
                                              Version version, Duration timeout) {
         calls.add(new Call(Kind.REPAIR, node.id(), tenant, key));
+        if (faults.get(node.id()) instanceof Fault.RefuseWrites) {
+            return refused(node.id());
+        }
         if (faults.get(node.id()) instanceof Fault.HoldRepairs held) {
             return held.gate().thenApply(ignored -> apply(node.id(), new StoredKey(tenant, key), version));
         }
@@ -183,7 +198,13 @@ public final class FakeStorageNodes implements StorageNodes, StorageHealth {
             case Fault.AnswerWhenReleased held -> held.gate().thenApply(ignored -> work.get());
             case Fault.FailReads r -> CompletableFuture.completedFuture(work.get());
             case Fault.HoldRepairs r -> CompletableFuture.completedFuture(work.get());
+            case Fault.RefuseWrites r -> CompletableFuture.completedFuture(work.get());
         };
+    }
+
+    private static <T> CompletableFuture<T> refused(NodeId node) {
+        return CompletableFuture.failedFuture(new WritesRefusedException(node.value(), "DISK_FULL",
+                "injected refusal of writes by " + node + ": its disk is full", null));
     }
 
     private Applied apply(NodeId node, StoredKey key, Version incoming) {
