@@ -88,7 +88,8 @@ public final class ServerErrors {
         return "does it require a client certificate (--cert and --key) that it trusts?";
     }
 
-    private static Optional<String> reason(StatusRuntimeException error) {
+    /** The {@code ErrorInfo} reason the coordinator gave, if any. */
+    public static Optional<String> reason(StatusRuntimeException error) {
         return detail(error, ErrorInfo.class).map(ErrorInfo::getReason).filter(reason -> !reason.isBlank());
     }
 

@@ -11,6 +11,8 @@ import io.pairdb.cli.CoordinatorConnection;
 import io.pairdb.cli.Endpoint;
 import io.pairdb.cli.ExitCodes;
 import io.pairdb.cli.Host;
+import io.pairdb.cli.ServerErrors;
+import io.pairdb.proto.admin.v1.AdminServiceGrpc;
 import io.pairdb.proto.admin.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import io.pairdb.proto.admin.v1.CreateTenantRequest;
 import io.pairdb.proto.admin.v1.GetTenantRequest;
@@ -40,7 +42,20 @@ final class BenchRunner {
 
     /** @return the exit code: success when every measured request succeeded */
     int run(LoadPlan plan, LoadOptions load) throws InterruptedException {
-        checkTenant(plan.tenant(), load.createTenant, load.replicationFactor);
+        if (load.adminAddress == null) {
+            checkTenant(options.admin(), plan.tenant(), load.createTenant, load.replicationFactor);
+        } else {
+            options.coordinator(); // opens the invocation's channel to --addr, so the endpoint is known
+            Endpoint main = connection.endpoint().orElseThrow();
+            ManagedChannel admin = CoordinatorChannels.builder(new Endpoint(load.adminAddress, main.transport(), main.token(),
+                    main.timeout())).userAgent("pairdb-admin-bench").build();
+            try {
+                checkTenant(AdminServiceGrpc.newBlockingStub(admin), plan.tenant(), load.createTenant,
+                        load.replicationFactor);
+            } finally {
+                close(List.of(admin));
+            }
+        }
         // The admin call above opened the invocation's channel, so the endpoint is known.
         Endpoint endpoint = connection.endpoint().orElseThrow();
         Optional<LatencyLog> latencyLog = Optional.ofNullable(load.latencyLog).map(LatencyLog::to);
@@ -68,8 +83,7 @@ final class BenchRunner {
      * The tenant must exist, unless asked to create it. A target without the admin API (the
      * baseline proxy, which has no tenants) is not checked.
      */
-    private void checkTenant(String tenant, boolean create, Integer replicationFactor) {
-        AdminServiceBlockingStub admin = options.admin();
+    private void checkTenant(AdminServiceBlockingStub admin, String tenant, boolean create, Integer replicationFactor) {
         // --timeout is the load's per-call deadline, which may be short on purpose (--overload-deadline
         // 500ms); the set-up, which also connects, gets at least SET_UP_TIMEOUT on a busy machine
         Deadline given = admin.getCallOptions().getDeadline();
@@ -88,6 +102,13 @@ final class BenchRunner {
                                 + tenant + " --rf 3`, or pass --create-tenant");
                     }
                     createTenant(admin, tenant, replicationFactor);
+                }
+                case PERMISSION_DENIED -> {
+                    if (ServerErrors.reason(e).filter("ADMIN_PORT_ONLY"::equals).isPresent()) {
+                        throw CommandFailure.server(e.getStatus().getDescription() + ": give bench that port with"
+                                + " --admin-addr HOST:PORT; the load still goes to --addr");
+                    }
+                    throw e;
                 }
                 default -> throw e;
             }

@@ -1,5 +1,6 @@
 package io.pairdb.cli.bench;
 
+import io.pairdb.cli.CoordinatorAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,12 @@ final class LoadOptions {
 
     @Option(names = "--create-tenant", description = "Create the tenant first if it does not exist.")
     boolean createTenant;
+
+    @Option(names = "--admin-addr", paramLabel = "HOST:PORT", converter = CoordinatorAddress.Converter.class,
+            description = "Where the tenant is checked and created when the coordinator serves its admin API on a port"
+                    + " of its own (pairdb.security.admin-port); the load still goes to --addr, with the same TLS"
+                    + " options and API key (default: --addr).")
+    CoordinatorAddress adminAddress;
 
     @Option(names = "--rf", paramLabel = "N",
             description = "Replication factor of a tenant --create-tenant creates (default: the server's, 3).")

@@ -86,6 +86,20 @@ class BenchSmokeIT {
     }
 
     @Test
+    void withTheAdminApiOnItsOwnPortTheTenantIsCheckedThereAndTheLoadGoesToTheMainPort() throws Exception {
+        // a coordinator with pairdb.security.admin-port: the main port takes no admin calls
+        try (EchoCoordinator admin = EchoCoordinator.start(); EchoCoordinator main = EchoCoordinator.withoutAdminApi()) {
+            var result = BenchCli.run(args(main.address(), "write", "--admin-addr", admin.address(), "--tenant", "canary",
+                    "--create-tenant", "--keys", "10", "-o", "json"));
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(admin.lastCreate.getTenantId()).isEqualTo("canary");
+            assertThat(main.writes.sum()).isEqualTo(400);
+            assertThat(admin.writes.sum()).isZero();
+        }
+    }
+
+    @Test
     void aPacedRunSendsAtTheAskedRate() {
         var result = BenchCli.run("bench", "write", "--addr", coordinator.address(), "--rate", "200", "--duration", "1s",
                 "--warmup", "0s", "--no-progress", "-o", "json");
