@@ -22,8 +22,9 @@ import java.util.Optional;
  *       reads still to the first {@code r}. Once every coordinator serves the epoch, the tenant's
  *       data of every range streams from its {@code r} replicas to each new one; then, with another
  *       epoch bump, the tenant's RF becomes {@code r'} and reads use it. A change that fails leaves
- *       the RF at {@code r}; the copies it made stay on the would-be replicas (cleanup only follows
- *       completed changes), where a later raise finds them;</li>
+ *       the RF at {@code r}; the copies it made are released from the would-be replicas by the cleanup
+ *       of the failed change ({@link RangeRelease#withRollback}), so that no stray copy outlives the
+ *       tombstones purged elsewhere;</li>
  *   <li><b>lowered</b> ({@code r → r'}): a change like a raise, but the tenant keeps RF {@code r}
  *       for reads and writes while it runs, with pending RF {@code r'}: from its epoch on a quorum
  *       write waits for a quorum of the {@code r'} replicas kept as well as of the {@code r}. Once
