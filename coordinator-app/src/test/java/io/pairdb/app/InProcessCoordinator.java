@@ -95,6 +95,30 @@ final class InProcessCoordinator implements DataPlane, AutoCloseable {
     }
 
     private static InProcessCoordinator launch(DevCluster cluster, Map<String, Object> extra, boolean ownsCluster) {
+        // a port found free may be taken before the server binds it (by another test's outgoing connection, say):
+        // try fresh ones then, unless the test chose its ports
+        boolean portsChosen = extra.containsKey("grpc.server.port") || extra.containsKey("micronaut.server.port");
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return launchOnce(cluster, extra, ownsCluster);
+            } catch (RuntimeException e) {
+                if (portsChosen || attempt == 3 || !portTaken(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean portTaken(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static InProcessCoordinator launchOnce(DevCluster cluster, Map<String, Object> extra, boolean ownsCluster) {
         int grpcPort = FreePorts.pick();
         int httpPort = FreePorts.pick();
         Map<String, Object> props = new HashMap<>(cluster.properties());
