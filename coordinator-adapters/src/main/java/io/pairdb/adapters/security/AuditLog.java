@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 final class AuditLog {
     private static final Logger LOG = LoggerFactory.getLogger("pairdb.audit");
     // the fields that say what an admin request is about, in the order they are looked for
-    private static final List<String> TARGET_FIELDS = List.of("tenant_id", "node_id", "change_id", "key_id", "name");
+    private static final List<String> TARGET_FIELDS = List.of("tenant_id", "node_id", "change_id", "key_id", "name",
+            "migration_id");
 
     private AuditLog() {
     }
@@ -32,7 +33,7 @@ final class AuditLog {
                         status.getCode());
     }
 
-    private static String target(Object request) {
+    static String target(Object request) {
         if (!(request instanceof Message message)) {
             return "";
         }
