@@ -139,6 +139,8 @@ public final class CoordinateWrite {
                 case Claim.Completed completed when completed.fingerprint().equals(fingerprint)
                         && promisesAsMuch(completed.response(), command.consistency()) ->
                         done(new WriteOutcome.Duplicate(completed.response()));
+                case Claim.Completed completed when completed.fingerprint().equals(fingerprint) ->
+                        duplicateIfAcknowledgedEnough(command, completed.response(), token, deadline);
                 case Claim.Completed completed -> done(new WriteOutcome.IdempotencyConflict(token));
                 case Claim.InProgress p when p.fingerprint().equals(fingerprint) ->
                         done(new WriteOutcome.InFlight(token));
@@ -155,6 +157,20 @@ public final class CoordinateWrite {
      */
     private static boolean promisesAsMuch(StoredResponse answer, ConsistencyLevel asked) {
         return ConsistencyLevel.parse(answer.consistency()).map(level -> level.compareTo(asked) >= 0).orElse(false);
+    }
+
+    /**
+     * A retry at a stronger level than the stored answer's: still that answer when as many replicas
+     * acknowledged the first as the retry asks for at the tenant's RF (with RF 1 every level is one
+     * replica), or the key was used for a different request. Telling such a client to use a new key
+     * would have it apply the write a second time.
+     */
+    private CompletableFuture<WriteOutcome> duplicateIfAcknowledgedEnough(WriteCommand command, StoredResponse answer,
+                                                                          String token, Deadline deadline) {
+        CompletableFuture<Optional<Tenant>> tenant = tenantOf(command, deadline);
+        return tenant.thenApply(found -> found.filter(t -> command.consistency().required(t.replicationFactor())
+                        <= answer.replicaCount()).<WriteOutcome>map(t -> new WriteOutcome.Duplicate(answer))
+                .orElseGet(() -> new WriteOutcome.IdempotencyConflict(token)));
     }
 
     /** Who claimed a key: the attempt's owner token, and when its in-progress marker expires at the earliest. */
@@ -245,11 +261,15 @@ public final class CoordinateWrite {
         });
     }
 
-    private CompletableFuture<WriteOutcome> write(WriteCommand command, String idempotencyKey, Deadline deadline) {
-        CompletableFuture<Optional<Tenant>> tenant = deadline.bound(
-                Futures.started(() -> tenants.findAsync(command.tenant(), env.scheduler())), env.clock(),
+    /** The command's tenant, from the cache or the store, by the request's deadline. */
+    private CompletableFuture<Optional<Tenant>> tenantOf(WriteCommand command, Deadline deadline) {
+        return deadline.bound(Futures.started(() -> tenants.findAsync(command.tenant(), env.scheduler())), env.clock(),
                 env.scheduler(), () -> new PairDbException("tenant " + command.tenant(),
                         "the tenant store did not answer within the request's deadline"));
+    }
+
+    private CompletableFuture<WriteOutcome> write(WriteCommand command, String idempotencyKey, Deadline deadline) {
+        CompletableFuture<Optional<Tenant>> tenant = tenantOf(command, deadline);
         return tenant.thenCompose(found -> write(command, found, idempotencyKey, deadline));
     }
 

@@ -656,6 +656,17 @@ class CoordinateWriteTest {
     }
 
     @Test
+    void aRetryAskingForNoMoreReplicasThanAcknowledgedTheFirstIsADuplicateWhateverItsLevel() {
+        h = CoordinatorHarness.builder().build();
+        h.createTenant(1);
+        StoredResponse first = written(h.write(put("k", "v1", ONE).withIdempotencyKey("req-1")));
+
+        // with RF 1, all is one replica, which acknowledged the first: a conflict would have the client write again
+        assertThat(h.write(put("k", "v1", ALL).withIdempotencyKey("req-1")))
+                .isEqualTo(new WriteOutcome.Duplicate(first));
+    }
+
+    @Test
     void aRequestStillInFlightElsewhereIsReportedAsSuch() {
         threeNodesWithTenant();
         WriteCommand command = put("k", "v1", QUORUM).withIdempotencyKey("req-1");
