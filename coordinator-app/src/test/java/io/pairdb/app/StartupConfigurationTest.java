@@ -79,7 +79,8 @@ class StartupConfigurationTest {
                 .hasMessage("invalid configuration pairdb.shutdown.grace-period: must not be negative, was -5s");
         // where zero means "none", it stays allowed
         assertThatCode(() -> verify(Map.of("pairdb.tenants.cache-ttl", "0s", "pairdb.shutdown.grace-period", "0s",
-                "pairdb.repair.period", "0s"))).doesNotThrowAnyException();
+                "pairdb.repair.period", "0s", "pairdb.topology-changes.checkpoint-interval", "0s")))
+                .doesNotThrowAnyException();
     }
 
     @Test

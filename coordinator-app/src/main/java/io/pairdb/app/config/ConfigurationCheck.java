@@ -122,8 +122,12 @@ public final class ConfigurationCheck {
      * no drain, no scheduled repair.
      */
     private static boolean mustBePositive(String key) {
-        return key.endsWith("interval") || key.endsWith("timeout") && !key.startsWith("pairdb.postgres.");
+        return (key.endsWith("interval") || key.endsWith("timeout")) && !key.startsWith("pairdb.postgres.")
+                && !key.equals(CHECKPOINT_INTERVAL);
     }
+
+    /** Zero means a checkpoint after every batch a stream copies. */
+    private static final String CHECKPOINT_INTERVAL = "pairdb.topology-changes.checkpoint-interval";
 
     private static String describe(Class<?> type) {
         if (type == Duration.class) {
