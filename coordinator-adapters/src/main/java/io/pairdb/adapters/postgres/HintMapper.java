@@ -50,9 +50,13 @@ final class HintMapper {
         Version version = hint.version();
         statement.setString(1, hint.target().value());
         statement.setString(2, hint.tenant().value());
-        // text holds any character but U+0000: a key with one goes as its UTF-8 too (V19)
+        // text holds any character but U+0000: a key with one goes as its UTF-8 instead (V19)
         boolean nul = hint.key().indexOf('\u0000') >= 0;
-        statement.setString(3, nul ? Jdbc.message(hint.key()) : hint.key());
+        if (nul) {
+            statement.setNull(3, Types.VARCHAR);
+        } else {
+            statement.setString(3, hint.key());
+        }
         statement.setLong(4, hint.token().value());
         if (version.tombstone()) {
             statement.setNull(5, Types.BINARY);
