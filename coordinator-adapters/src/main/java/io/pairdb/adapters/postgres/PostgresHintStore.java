@@ -50,6 +50,8 @@ public final class PostgresHintStore implements HintStore {
             + " claimed_by = NULL, claimed_until = NULL"
             + " WHERE hint_id = ANY (?) AND claimed_by = ?"
             + " RETURNING " + RETURNED;
+    private static final String RELEASE = "UPDATE hints SET claimed_by = NULL, claimed_until = NULL"
+            + " WHERE hint_id = ANY (?) AND claimed_by = ?";
     private static final String EXPIRE = "WITH gone AS (DELETE FROM hints WHERE hint_id IN (SELECT hint_id FROM hints"
             + " WHERE created_at < ? LIMIT ?) RETURNING target_node_id)"
             + " SELECT target_node_id, count(*) FROM gone GROUP BY target_node_id";
@@ -177,6 +179,25 @@ public final class PostgresHintStore implements HintStore {
             });
         } catch (SQLException e) {
             throw new PairDbException("hints", "could not record failed deliveries of " + hintIds.size()
+                    + " hints (table hints)", e);
+        }
+    }
+
+    @Override
+    public void release(Collection<Long> hintIds, String owner) {
+        if (hintIds.isEmpty()) {
+            return;
+        }
+        try {
+            Jdbc.autoCommit(dataSource, connection -> {
+                try (PreparedStatement update = connection.prepareStatement(RELEASE)) {
+                    update.setArray(1, ids(connection, hintIds));
+                    update.setString(2, owner);
+                    return update.executeUpdate();
+                }
+            });
+        } catch (SQLException e) {
+            throw new PairDbException("hints", "could not release the claims of " + hintIds.size()
                     + " hints (table hints)", e);
         }
     }

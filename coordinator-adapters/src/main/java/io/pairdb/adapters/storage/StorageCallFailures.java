@@ -20,6 +20,8 @@ import javax.net.ssl.SSLException;
 final class StorageCallFailures {
     // Netty appends a hex dump of bytes it could not read; the message is for a person
     private static final Pattern HEX_DUMP = Pattern.compile(":\\s*\\p{XDigit}{16,}$");
+    /** The ErrorInfo domain of a PairDB storage node's refusals (storage-server's Protos). */
+    private static final String NODE_DOMAIN = "pairdb.io";
 
     private StorageCallFailures() {
     }
@@ -48,7 +50,8 @@ final class StorageCallFailures {
         }
         return details.getDetailsList().stream().filter(d -> d.is(ErrorInfo.class)).findFirst().flatMap(d -> {
             try {
-                return Optional.of(d.unpack(ErrorInfo.class).getReason()).filter(r -> !r.isBlank());
+                ErrorInfo info = d.unpack(ErrorInfo.class);
+                return Optional.of(info.getReason()).filter(r -> !r.isBlank() && NODE_DOMAIN.equals(info.getDomain()));
             } catch (InvalidProtocolBufferException e) {
                 return Optional.empty();
             }

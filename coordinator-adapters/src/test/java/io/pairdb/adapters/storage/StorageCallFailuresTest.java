@@ -40,6 +40,11 @@ class StorageCallFailuresTest {
     void otherFailuresAreNoRefusal() {
         assertThat(StorageCallFailures.failure(NODE, "write", Status.UNAVAILABLE.withDescription("io exception")
                 .asRuntimeException())).isNotInstanceOf(WritesRefusedException.class);
+        // a reason from elsewhere (a proxy in between, say) is not the node's refusal
+        assertThat(StorageCallFailures.failure(NODE, "write", StatusProto.toStatusRuntimeException(
+                com.google.rpc.Status.newBuilder().setCode(Status.Code.RESOURCE_EXHAUSTED.value()).setMessage("quota")
+                        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("RATE_LIMITED").setDomain("proxy.example")
+                                .build())).build()))).isNotInstanceOf(WritesRefusedException.class);
         // gRPC's own RESOURCE_EXHAUSTED (a message too large) names no reason: not a node out of room
         assertThat(StorageCallFailures.failure(NODE, "write", Status.RESOURCE_EXHAUSTED
                 .withDescription("message too large").asRuntimeException())).isNotInstanceOf(WritesRefusedException.class);

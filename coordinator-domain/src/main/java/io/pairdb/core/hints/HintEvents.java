@@ -14,7 +14,7 @@ public interface HintEvents {
     /** Hints delivered to their node (applied, or ignored as already superseded there). */
     void replayed(NodeId target, long count);
 
-    /** Deliveries that failed; each counts as one attempt of its hint. */
+    /** Deliveries that failed; each counts as one attempt of its hint, but a refusal for lack of room. */
     void replayFailed(NodeId target, long count);
 
     void dropped(NodeId target, DropReason reason, long count);

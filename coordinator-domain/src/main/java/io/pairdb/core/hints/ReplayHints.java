@@ -43,7 +43,7 @@ import java.util.function.Predicate;
  * from the node that missed the write, or the replica that took it lost its disk). A failed
  * delivery counts an attempt and ends the run (the node is likely gone again; the next UP
  * transition or periodic run retries), except a node's refusal of writes for lack of room, which
- * counts none: the hint's claim runs out and it waits for a run after the operator made room;
+ * counts none: the hint is released and waits for a run after the operator made room;
  * a hint that reaches the attempt limit, outlives the TTL or
  * whose tenant is gone is dropped and counted. One run per node at a time
  * on this coordinator; other coordinators' runs are kept off the same hints by the store's claims.
@@ -149,17 +149,22 @@ public final class ReplayHints {
 
     /**
      * How a batch's deliveries went: acknowledged by the node; failed (an attempt); or refused by a node
-     * that answers but takes no writes for now, a full disk (no attempt: its claim runs out, and a later
-     * run delivers it once the operator made room, however long that takes within the TTL).
+     * that answers but takes no writes for now, a full disk (no attempt: its claim is released, and a
+     * later run delivers it once the operator made room, however long that takes within the TTL).
      */
     private record Deliveries(List<Hint> delivered, List<Hint> failed, List<Hint> refused) {
         static final Deliveries NONE = new Deliveries(List.of(), List.of(), List.of());
 
         static Deliveries of(Hint hint, Throwable error) {
-            if (error == null) {
+            return of(hint, error == null ? List.of() : List.of(error));
+        }
+
+        /** A hint written to several replicas: refused only when every failure was a refusal. */
+        static Deliveries of(Hint hint, List<Throwable> errors) {
+            if (errors.isEmpty()) {
                 return new Deliveries(List.of(hint), List.of(), List.of());
             }
-            return Futures.cause(error) instanceof WritesRefusedException
+            return errors.stream().allMatch(e -> Futures.cause(e) instanceof WritesRefusedException)
                     ? new Deliveries(List.of(), List.of(), List.of(hint))
                     : new Deliveries(List.of(), List.of(hint), List.of());
         }
@@ -283,11 +288,13 @@ public final class ReplayHints {
         private CompletableFuture<Deliveries> handOver(List<HandOver> batch) {
             List<CompletableFuture<Deliveries>> each = new ArrayList<>(batch.size());
             for (HandOver h : batch) {
-                CompletableFuture<?>[] writes = h.replicas().stream().map(n -> write(n, h.hint()))
-                        .toArray(CompletableFuture[]::new);
+                List<CompletableFuture<Optional<Throwable>>> writes = h.replicas().stream()
+                        .map(n -> write(n, h.hint()).handle((applied, error) -> Optional.ofNullable(error))).toList();
                 each.add(h.replicas().isEmpty()
                         ? CompletableFuture.completedFuture(new Deliveries(List.of(), List.of(h.hint()), List.of()))
-                        : CompletableFuture.allOf(writes).handle((ignored, error) -> Deliveries.of(h.hint(), error)));
+                        : CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(ignored ->
+                                Deliveries.of(h.hint(), writes.stream().map(CompletableFuture::join)
+                                        .flatMap(Optional::stream).toList())));
             }
             return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
                     .thenApply(ignored -> each.stream().map(CompletableFuture::join)
@@ -325,6 +332,7 @@ public final class ReplayHints {
                 if (!notDone.isEmpty() || refused > 0) {
                     failed += notDone.size() + refused;
                     tally.replayFailed(target, notDone.size() + refused);
+                    hints.release(deliveries.refused().stream().map(Hint::id).toList(), settings.replayerId());
                     if (!notDone.isEmpty()) {
                         List<Hint> exhausted = hints.recordFailure(notDone, settings.replayerId()).stream()
                                 .filter(h -> h.attempts() >= settings.maxAttempts())

@@ -52,6 +52,13 @@ public interface HintStore {
     List<Hint> recordFailure(Collection<Long> hintIds, String owner);
 
     /**
+     * Releases {@code owner}'s claims of these hints without counting an attempt (their node refused
+     * them for lack of room, which no retry soon mends): they can be claimed again at once. Hints no
+     * longer stored or held by someone else are left alone. Idempotent.
+     */
+    void release(Collection<Long> hintIds, String owner);
+
+    /**
      * Removes up to {@code limit} hints created before {@code cutoff}, claimed or not, and says
      * how many per target node (fewer than {@code limit} in all: none are left). Bounded so that
      * one call stays short however many hints expired. Idempotent in effect: a second call finds

@@ -234,12 +234,12 @@ class ReplayHintsTest {
         // makes room, which may take longer than three replay rounds
         storeHints(TARGET, 2);
         storage.refuseWrites(TARGET);
-        for (int round = 0; round < 5; round++) {
+        for (int round = 1; round <= 5; round++) {
             ReplayReport report = done(replay.replay(TARGET));
             assertThat(report.ending()).isEqualTo(Ending.DELIVERY_FAILED);
             assertThat(report.failed()).isEqualTo(2);
             assertThat(report.droppedTotal()).isZero();
-            clock.advance(settings.claimLease());
+            assertThat(keysWrittenTo(TARGET)).as("released at once: the next run tries them again").hasSize(2 * round);
         }
         assertThat(hints.pending(TARGET, 10)).as("no attempt spent").hasSize(2)
                 .allSatisfy(h -> assertThat(h.attempts()).isZero());
@@ -359,6 +359,23 @@ class ReplayHintsTest {
         assertThat(report.delivered()).isEqualTo(3);
         assertThat(report.droppedTotal()).isZero();
         assertThat(hints.total()).isZero();
+    }
+
+    @Test
+    void aHandedOverHintSpendsNoAttemptOnlyWhenEveryReplicaThatFailedRefusedForLackOfRoom() {
+        topology.register(node(4), "10.0.0.4", 7000, 16);
+        storeHints(TARGET, 2);
+        topologyStore.update(topologyStore.find(TARGET).orElseThrow().withState(NodeState.LEFT, clock.now()));
+        topology.reload();
+
+        storage.refuseWrites(node(4));
+        done(replay.replay(TARGET));
+        assertThat(hints.pending(TARGET, 10)).as("refused only: no attempt").allSatisfy(h -> assertThat(h.attempts()).isZero());
+
+        storage.failEveryCall(node(1));
+        done(replay.replay(TARGET));
+        assertThat(hints.pending(TARGET, 10)).as("one replica unreachable: an attempt")
+                .allSatisfy(h -> assertThat(h.attempts()).isEqualTo(1));
     }
 
     @Test

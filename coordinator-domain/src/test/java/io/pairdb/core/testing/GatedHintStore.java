@@ -94,6 +94,11 @@ public final class GatedHintStore implements HintStore {
     }
 
     @Override
+    public void release(Collection<Long> hintIds, String owner) {
+        delegate.release(hintIds, owner);
+    }
+
+    @Override
     public Map<NodeId, Long> expire(Instant cutoff, int limit) {
         return delegate.expire(cutoff, limit);
     }

@@ -212,6 +212,19 @@ public abstract class HintStoreContract {
     }
 
     @Test
+    public void aReleasedClaimCanBeTakenAgainAtOnceWithNoAttemptCounted() {
+        List<Long> ids = storeHints(n1, 2);
+        store.claim(n1, 10, "c1", LONG_LEASE);
+
+        store.release(ids, "c2");
+        assertThat(store.claim(n1, 10, "c2", LONG_LEASE)).as("only its holder releases a claim").isEmpty();
+        store.release(ids, "c1");
+        store.release(ids, "c1");
+
+        assertThat(store.claim(n1, 10, "c2", LONG_LEASE)).hasSize(2).allSatisfy(h -> assertThat(h.attempts()).isZero());
+    }
+
+    @Test
     public void recordingAFailureOfADeletedHintChangesNothing() {
         List<Long> both = storeHints(n1, 2);
         store.claim(n1, 10, "c1", LONG_LEASE);

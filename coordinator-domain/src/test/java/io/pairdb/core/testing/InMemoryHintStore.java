@@ -136,6 +136,17 @@ public final class InMemoryHintStore implements HintStore {
     }
 
     @Override
+    public synchronized void release(Collection<Long> hintIds, String owner) {
+        reachable();
+        for (long id : hintIds) {
+            Claim held = claims.get(id);
+            if (held != null && held.owner().equals(owner)) {
+                claims.remove(id);
+            }
+        }
+    }
+
+    @Override
     public synchronized Map<NodeId, Long> expire(Instant cutoff, int limit) {
         reachable();
         Map<NodeId, Long> dropped = new TreeMap<>();

@@ -58,7 +58,8 @@ final class HintsReplayCommand implements Callable<Integer> {
             case REPLAY_ENDING_DRAINED -> "nothing left to replay";
             case REPLAY_ENDING_NODE_DOWN -> "the node went DOWN; its hints are replayed when it is UP again";
             case REPLAY_ENDING_NODE_UNKNOWN -> "the node left the coordinator's ring";
-            case REPLAY_ENDING_DELIVERY_FAILED -> "a delivery failed; it counts as an attempt and is retried later";
+            case REPLAY_ENDING_DELIVERY_FAILED ->
+                    "a delivery failed; it counts as an attempt (unless the node's disk is full) and is retried later";
             case REPLAY_ENDING_STORE_UNAVAILABLE -> "the hint store could not be reached";
             case REPLAY_ENDING_UNSPECIFIED, UNRECOGNIZED -> "the coordinator did not say why it stopped";
         };
