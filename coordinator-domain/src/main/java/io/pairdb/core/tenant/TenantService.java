@@ -139,7 +139,10 @@ public final class TenantService {
     private final TenantEvents events;
     private final Settings settings;
     private final ConcurrentHashMap<TenantId, Cached> cache = new ConcurrentHashMap<>();
-    /** Loads running now, one per tenant, which concurrent lookups of that tenant share. */
+    /**
+     * Loads running now, the latest per tenant, which lookups of that tenant at the epoch it began
+     * (or an earlier one) share.
+     */
     private final ConcurrentHashMap<TenantId, Load> loading = new ConcurrentHashMap<>();
 
     /** A load under way, and the ring epoch served when it began: only a lookup at that epoch may share it. */
@@ -230,7 +233,7 @@ public final class TenantService {
         // (an RF raise): a request this coordinator takes once it serves the new epoch must not route by it,
         // or its write can miss the streams the change starts once every coordinator reported the epoch.
         Load mine = new Load(epoch, new CompletableFuture<>());
-        Load shared = loading.compute(id, (k, running) -> running != null && running.epoch() == epoch ? running : mine);
+        Load shared = loading.compute(id, (k, running) -> running != null && running.epoch() >= epoch ? running : mine);
         if (shared != mine) {
             return shared.result().copy();
         }
@@ -240,10 +243,13 @@ public final class TenantService {
                 Optional<Tenant> loaded;
                 try {
                     loaded = load(id);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     // gone from the shared loads before anyone hears of it, so a retry starts a fresh load
                     loading.remove(id, mine);
                     started.completeExceptionally(e);
+                    if (e instanceof Error error) {
+                        throw error;
+                    }
                     return;
                 }
                 loading.remove(id, mine);
