@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Ready only while Redis answers PING within {@code pairdb.health.check-timeout} and keeps
@@ -32,8 +34,12 @@ public final class RedisReadiness implements HealthIndicator {
     /** The only policy under which Redis never drops a key before its TTL. */
     static final String REQUIRED_POLICY = "noeviction";
 
+    private static final Logger LOG = LoggerFactory.getLogger(RedisReadiness.class);
+
     private final StatefulRedisConnection<String, String> connection;
     private final BoundedCheck check;
+    /** Whether the warning about a Redis without an append-only file was logged since it was last seen with one. */
+    private volatile boolean warnedVolatile;
 
     public RedisReadiness(StatefulRedisConnection<String, String> connection,
                           @Value("${pairdb.health.check-timeout:2s}") Duration timeout, HealthMetrics metrics) {
@@ -66,7 +72,39 @@ public final class RedisReadiness implements HealthIndicator {
                         + "a write twice");
             }
             details.put("maxmemory-policy", policy);
+            details.put("persistence", persistence(timeout));
             return details;
         });
+    }
+
+    /**
+     * Whether Redis keeps its keys across its own restarts: not a readiness condition (dev mode's
+     * Redis keeps nothing, and a Redis with snapshots only is a choice), but said in the details and
+     * logged once, since without an append-only file a restart forgets recent idempotency records and
+     * a retry of one of those writes runs it again (README, "Idempotency").
+     */
+    private String persistence(long timeoutMillis) throws Exception {
+        String info;
+        try {
+            info = connection.async().info("persistence").get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof RedisCommandExecutionException refused)) {
+                throw e;
+            }
+            return "unknown: INFO refused (" + refused.getMessage() + ")";
+        }
+        boolean appendOnly = info.lines().anyMatch(l -> l.strip().equals("aof_enabled:1"));
+        if (appendOnly) {
+            warnedVolatile = false;
+            return "appendonly yes";
+        }
+        if (!warnedVolatile) {
+            warnedVolatile = true;
+            LOG.atWarn().addKeyValue("event", "redis_not_persistent")
+                    .log("Redis runs without an append-only file (appendonly no): a Redis restart forgets the "
+                            + "idempotency records of recent writes, and a retry of one of them runs it again; "
+                            + "run Redis with appendonly yes");
+        }
+        return "appendonly no: a Redis restart forgets recent idempotency records";
     }
 }

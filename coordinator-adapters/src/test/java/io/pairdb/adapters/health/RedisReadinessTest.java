@@ -9,12 +9,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthResult;
 import io.pairdb.embedded.EmbeddedRedis;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -49,6 +51,28 @@ class RedisReadinessTest {
         HealthResult result = first(new RedisReadiness(connection, Duration.ofSeconds(5), new HealthMetrics(new SimpleMeterRegistry())).getResult());
 
         assertThat(result.getStatus()).isEqualTo(HealthStatus.UP);
+    }
+
+    @Test
+    void whetherRedisKeepsItsKeysAcrossARestartIsSaidButDoesNotDecideReadiness(@TempDir Path dir) throws Exception {
+        connection.sync().configSet("maxmemory-policy", "noeviction");
+        connection.sync().configSet("dir", dir.toString()); // where the append-only file goes
+        connection.sync().configSet("appendonly", "no");
+        RedisReadiness readiness = new RedisReadiness(connection, Duration.ofSeconds(5),
+                new HealthMetrics(new SimpleMeterRegistry()));
+
+        HealthResult volatileRedis = first(readiness.getResult());
+        assertThat(volatileRedis.getStatus()).isEqualTo(HealthStatus.UP);
+        assertThat(String.valueOf(volatileRedis.getDetails())).contains("appendonly no");
+
+        connection.sync().configSet("appendonly", "yes");
+        try {
+            HealthResult persistent = first(readiness.getResult());
+            assertThat(String.valueOf(persistent.getDetails())).contains("persistence=appendonly yes");
+        } finally {
+            // an embedded Redis writing an append-only file does not stop when asked
+            connection.sync().configSet("appendonly", "no");
+        }
     }
 
     @Test
