@@ -95,6 +95,14 @@ class ReplayHintsTest {
         }
     }
 
+    /** n4 joins, {@code count} hints wait for the target, and the target leaves the ring. */
+    private void hintsForATargetThatLeftForN4(int count) {
+        topology.register(node(4), "10.0.0.4", 7000, 16);
+        storeHints(TARGET, count);
+        topologyStore.update(topologyStore.find(TARGET).orElseThrow().withState(NodeState.LEFT, clock.now()));
+        topology.reload();
+    }
+
     private List<String> keysWrittenTo(NodeId target) {
         return storage.calls(Kind.WRITE).stream().filter(c -> c.node().equals(target)).map(FakeStorageNodes.Call::key).toList();
     }
@@ -342,10 +350,7 @@ class ReplayHintsTest {
     void hintsForANodeThatLeftTheRingAreHandedToTheirKeysCurrentReplicas() {
         // the hint may be the last copy of an acknowledged write (the replica that took the write lost
         // its disk, and the node was then removed by force): dropping it would lose the write
-        topology.register(node(4), "10.0.0.4", 7000, 16);
-        storeHints(TARGET, 3);
-        topologyStore.update(topologyStore.find(TARGET).orElseThrow().withState(NodeState.LEFT, clock.now()));
-        topology.reload();
+        hintsForATargetThatLeftForN4(3);
 
         ReplayReport report = done(replay.replay(TARGET));
 
@@ -363,10 +368,7 @@ class ReplayHintsTest {
 
     @Test
     void aHandedOverHintSpendsNoAttemptOnlyWhenEveryReplicaThatFailedRefusedForLackOfRoom() {
-        topology.register(node(4), "10.0.0.4", 7000, 16);
-        storeHints(TARGET, 2);
-        topologyStore.update(topologyStore.find(TARGET).orElseThrow().withState(NodeState.LEFT, clock.now()));
-        topology.reload();
+        hintsForATargetThatLeftForN4(2);
 
         storage.refuseWrites(node(4));
         done(replay.replay(TARGET));
@@ -380,10 +382,7 @@ class ReplayHintsTest {
 
     @Test
     void aHandedOverHintWhoseReplicasCannotTakeItWaitsForTheNextRun() {
-        topology.register(node(4), "10.0.0.4", 7000, 16);
-        storeHints(TARGET, 3);
-        topologyStore.update(topologyStore.find(TARGET).orElseThrow().withState(NodeState.LEFT, clock.now()));
-        topology.reload();
+        hintsForATargetThatLeftForN4(3);
         storage.failEveryCall(node(4));
 
         ReplayReport failed = done(replay.replay(TARGET));
