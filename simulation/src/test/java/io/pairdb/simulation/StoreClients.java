@@ -510,6 +510,11 @@ final class StoreClients {
             }
 
             @Override
+            public void release(Collection<Long> hintIds, String owner) {
+                postgresRun("release hint claims", () -> store.release(hintIds, owner));
+            }
+
+            @Override
             public Map<NodeId, Long> expire(Instant cutoff, int limit) {
                 return postgres("expire hints", () -> store.expire(cutoff, limit));
             }

@@ -332,12 +332,15 @@ public final class ReplayHints {
                 if (!notDone.isEmpty() || refused > 0) {
                     failed += notDone.size() + refused;
                     tally.replayFailed(target, notDone.size() + refused);
-                    hints.release(deliveries.refused().stream().map(Hint::id).toList(), settings.replayerId());
                     if (!notDone.isEmpty()) {
                         List<Hint> exhausted = hints.recordFailure(notDone, settings.replayerId()).stream()
                                 .filter(h -> h.attempts() >= settings.maxAttempts())
                                 .toList();
                         drop(exhausted, DropReason.MAX_ATTEMPTS);
+                    }
+                    if (refused > 0) {
+                        // after the attempts: a store failing here leaves only these to their claims' expiry
+                        hints.release(deliveries.refused().stream().map(Hint::id).toList(), settings.replayerId());
                     }
                     finish(Ending.DELIVERY_FAILED);
                     return;

@@ -145,7 +145,10 @@ public final class TenantService {
      */
     private final ConcurrentHashMap<TenantId, Load> loading = new ConcurrentHashMap<>();
 
-    /** A load under way, and the ring epoch served when it began: only a lookup at that epoch may share it. */
+    /**
+     * A load under way, and the ring epoch served when it began: only lookups at that epoch or an
+     * earlier one share it.
+     */
     private record Load(long epoch, CompletableFuture<Optional<Tenant>> result) {
     }
 
