@@ -140,7 +140,7 @@ public final class CoordinateWrite {
                         && promisesAsMuch(completed.response(), command.consistency()) ->
                         done(new WriteOutcome.Duplicate(completed.response()));
                 case Claim.Completed completed when completed.fingerprint().equals(fingerprint) ->
-                        duplicateIfAcknowledgedEnough(command, completed.response(), token, deadline);
+                        duplicateIfAskingNoMore(command, completed.response(), token, deadline);
                 case Claim.Completed completed -> done(new WriteOutcome.IdempotencyConflict(token));
                 case Claim.InProgress p when p.fingerprint().equals(fingerprint) ->
                         done(new WriteOutcome.InFlight(token));
@@ -160,16 +160,21 @@ public final class CoordinateWrite {
     }
 
     /**
-     * A retry at a stronger level than the stored answer's: still that answer when as many replicas
-     * acknowledged the first as the retry asks for at the tenant's RF (with RF 1 every level is one
-     * replica), or the key was used for a different request. Telling such a client to use a new key
-     * would have it apply the write a second time.
+     * A retry at a stronger level than the stored answer's: still that answer when, at the tenant's
+     * RF and with no change of it under way, the first's level asked for as many replicas as the
+     * retry's does (with RF 1 every level is one replica, with RF 2 quorum is all), or the key was
+     * used for a different request. Telling such a client to use a new key would have it apply the
+     * write a second time. Counted by levels, not by the replicas that happened to acknowledge: those
+     * may include a pending replica or one an RF change drops.
      */
-    private CompletableFuture<WriteOutcome> duplicateIfAcknowledgedEnough(WriteCommand command, StoredResponse answer,
+    private CompletableFuture<WriteOutcome> duplicateIfAskingNoMore(WriteCommand command, StoredResponse answer,
                                                                           String token, Deadline deadline) {
-        CompletableFuture<Optional<Tenant>> tenant = tenantOf(command, deadline);
-        return tenant.thenApply(found -> found.filter(t -> command.consistency().required(t.replicationFactor())
-                        <= answer.replicaCount()).<WriteOutcome>map(t -> new WriteOutcome.Duplicate(answer))
+        Optional<ConsistencyLevel> first = ConsistencyLevel.parse(answer.consistency());
+        return tenantOf(command, deadline).thenApply(found -> found
+                .filter(t -> t.pendingReplicationFactor().isEmpty() && first.isPresent()
+                        && first.get().required(t.replicationFactor())
+                        >= command.consistency().required(t.replicationFactor()))
+                .<WriteOutcome>map(t -> new WriteOutcome.Duplicate(answer))
                 .orElseGet(() -> new WriteOutcome.IdempotencyConflict(token)));
     }
 

@@ -656,7 +656,7 @@ class CoordinateWriteTest {
     }
 
     @Test
-    void aRetryAskingForNoMoreReplicasThanAcknowledgedTheFirstIsADuplicateWhateverItsLevel() {
+    void aRetryAskingForNoMoreReplicasThanTheFirstDidAtTheTenantsRfIsADuplicateWhateverItsLevel() {
         h = CoordinatorHarness.builder().build();
         h.createTenant(1);
         StoredResponse first = written(h.write(put("k", "v1", ONE).withIdempotencyKey("req-1")));
@@ -664,6 +664,18 @@ class CoordinateWriteTest {
         // with RF 1, all is one replica, which acknowledged the first: a conflict would have the client write again
         assertThat(h.write(put("k", "v1", ALL).withIdempotencyKey("req-1")))
                 .isEqualTo(new WriteOutcome.Duplicate(first));
+    }
+
+    @Test
+    void withRf2AQuorumAnswerStandsForARetryAtAll() {
+        h = CoordinatorHarness.builder().build();
+        h.createTenant(2);
+        StoredResponse quorum = written(h.write(put("k", "v1", QUORUM).withIdempotencyKey("req-1")));
+        written(h.write(put("k2", "v1", ONE).withIdempotencyKey("req-2")));
+
+        assertThat(h.write(put("k", "v1", ALL).withIdempotencyKey("req-1"))).isEqualTo(new WriteOutcome.Duplicate(quorum));
+        assertThat(h.write(put("k2", "v1", ALL).withIdempotencyKey("req-2")))
+                .isEqualTo(new WriteOutcome.IdempotencyConflict("req-2"));
     }
 
     @Test
