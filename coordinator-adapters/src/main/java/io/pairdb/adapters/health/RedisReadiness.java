@@ -64,6 +64,7 @@ public final class RedisReadiness implements HealthIndicator {
                 }
                 details.put("maxmemory-policy", "unknown: CONFIG GET refused (" + refused.getMessage()
                         + "); it must be " + REQUIRED_POLICY);
+                details.put("persistence", persistence(timeout));
                 return details;
             }
             if (!REQUIRED_POLICY.equals(policy)) {

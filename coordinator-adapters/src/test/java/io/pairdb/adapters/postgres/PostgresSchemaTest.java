@@ -140,6 +140,14 @@ class PostgresSchemaTest {
                 CHECK_VIOLATION);
     }
 
+    @Test
+    void refusesAHintWithNoKeyOrTwoKeys() {
+        String columns = "INSERT INTO hints (target_node_id, tenant_id, key, key_utf8, token, value, tombstone,"
+                + " vector_clock, timestamp_ms, created_at) VALUES ('n1', 'acme', ";
+        assertRefused(columns + "NULL, NULL, 1, NULL, true, '{\"c1\": 1}', 1, now())", CHECK_VIOLATION);
+        assertRefused(columns + "'k', '\\x6b', 1, NULL, true, '{\"c1\": 1}', 1, now())", CHECK_VIOLATION);
+    }
+
     private static String tenant(String id, int rf) {
         return "INSERT INTO tenants (tenant_id, replication_factor, created_at, updated_at, version)"
                 + " VALUES ('" + id + "', " + rf + ", now(), now(), 1)";
