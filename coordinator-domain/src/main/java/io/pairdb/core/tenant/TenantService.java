@@ -246,13 +246,10 @@ public final class TenantService {
                 Optional<Tenant> loaded;
                 try {
                     loaded = load(id);
-                } catch (RuntimeException | Error e) {
+                } catch (RuntimeException e) {
                     // gone from the shared loads before anyone hears of it, so a retry starts a fresh load
                     loading.remove(id, mine);
                     started.completeExceptionally(e);
-                    if (e instanceof Error error) {
-                        throw error;
-                    }
                     return;
                 }
                 loading.remove(id, mine);
