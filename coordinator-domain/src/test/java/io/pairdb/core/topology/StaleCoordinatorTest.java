@@ -1,6 +1,7 @@
 package io.pairdb.core.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
@@ -123,13 +124,10 @@ class StaleCoordinatorTest {
     @Test
     void aConfirmationWhoseAnnouncementFailedConfirmsNothing() {
         h.createTenant(3);
-        try {
-            h.topology().confirm(epoch -> {
-                throw new io.pairdb.core.PairDbException("registry", "PostgreSQL unreachable");
-            });
-        } catch (io.pairdb.core.PairDbException expected) {
-            // the heartbeat did not reach the registry
-        }
+        // the heartbeat did not reach the registry, and the caller hears of it
+        assertThatThrownBy(() -> h.topology().confirm(epoch -> {
+            throw new io.pairdb.core.PairDbException("registry", "PostgreSQL unreachable");
+        })).isInstanceOf(io.pairdb.core.PairDbException.class).hasMessageContaining("PostgreSQL unreachable");
         assertThat(put("k")).isInstanceOf(WriteOutcome.TopologyStale.class);
         assertThat(h.topology().freshness()).isInstanceOfSatisfying(ClusterTopology.Freshness.Stale.class,
                 stale -> assertThat(stale.confirmedAt()).isEmpty());
