@@ -256,6 +256,19 @@ class DataPathIT {
     }
 
     @Test
+    void aRetryAskingForMoreReplicasThanTheFirstGotIsAConflictThatSaysSo() {
+        WriteKeyValueRequest atOne = put("idem-cl", "v").toBuilder().setIdempotencyKey("idem-2").setConsistency("one")
+                .build();
+        coordinator.data().writeKeyValue(atOne);
+
+        StatusRuntimeException e = failure(() -> coordinator.data().writeKeyValue(atOne.toBuilder()
+                .setConsistency("all").build()));
+        assertThat(reason(e)).isEqualTo("IDEMPOTENCY_KEY_CONFLICT");
+        assertThat(e.getStatus().getDescription()).contains("fewer replicas", "resend the first request as it was");
+        assertThat(coordinator.data().writeKeyValue(atOne).getIsDuplicate()).isTrue();
+    }
+
+    @Test
     void aServerGeneratedIdempotencyKeyNamesTheWriteButKeepsNoRecord() {
         WriteKeyValueResponse first = coordinator.data().writeKeyValue(put("generated", "x"));
         assertThat(first.getIdempotencyKey()).isNotEmpty();

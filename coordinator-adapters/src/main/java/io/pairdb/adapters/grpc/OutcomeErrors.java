@@ -54,8 +54,9 @@ final class OutcomeErrors {
             case WriteOutcome.TimedOut t -> timedOut(t.required(), t.acknowledged(), cl, "write");
             case WriteOutcome.IdempotencyConflict c -> GrpcErrors.error(Status.Code.FAILED_PRECONDITION,
                     "IDEMPOTENCY_KEY_CONFLICT", "idempotency key '" + c.idempotencyKey()
-                            + "' was already used for a different request on this key (another value, operation or"
-                            + " causal context, or a weaker consistency level); use a new key");
+                            + "' was already used on this key for a different request (another value, operation or"
+                            + " causal context) or at a consistency level asking for fewer replicas; a retry must"
+                            + " resend the first request as it was, a new write needs a new key");
             case WriteOutcome.InFlight i -> GrpcErrors.retryLater("REQUEST_IN_PROGRESS",
                     "a request with idempotency key '" + i.idempotencyKey() + "' is still in progress; retry shortly",
                     Duration.ofMillis(200));
