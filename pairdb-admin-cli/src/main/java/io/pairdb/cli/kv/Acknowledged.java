@@ -48,8 +48,8 @@ record Acknowledged(
     }
 
     String text(Done done) {
-        String where = "%d replicas at %s (clock %s)".formatted(replicaCount, Consistency.text(consistency),
-                ClockEntry.text(vectorClock));
+        String where = "%d %s at %s (clock %s)".formatted(replicaCount, replicaCount == 1 ? "replica" : "replicas",
+                Consistency.text(consistency), ClockEntry.text(vectorClock));
         return isDuplicate
                 ? "OK %s/%s was already %s with idempotency key %s: %s".formatted(tenantId, key, done.verb, idempotencyKey,
                         where)
