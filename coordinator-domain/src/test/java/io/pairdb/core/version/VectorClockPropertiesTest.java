@@ -77,11 +77,22 @@ class VectorClockPropertiesTest {
     }
 
     @Property
-    void dominanceIsTransitive(@ForAll("clocks") VectorClock a, @ForAll("clocks") VectorClock b,
-                               @ForAll("clocks") VectorClock c) {
-        if (a.compare(b) == Causality.AFTER && b.compare(c) == Causality.AFTER) {
-            assertThat(a.compare(c)).isEqualTo(Causality.AFTER);
-        }
+    void dominanceIsTransitive(@ForAll("clocks") VectorClock c, @ForAll("clocks") VectorClock x,
+                               @ForAll("clocks") VectorClock y, @ForAll("ids") String first,
+                               @ForAll("ids") String second, @ForAll @IntRange(min = 1, max = 3) int by) {
+        // chains built to dominate, as writes make them (merge what was seen, then advance one entry),
+        // so that every try asserts rather than the few where three random clocks happen to be ordered
+        VectorClock b = advance(c.merge(x), first, by);
+        VectorClock a = advance(b.merge(y), second, by);
+
+        assertThat(b.compare(c)).isEqualTo(Causality.AFTER);
+        assertThat(a.compare(b)).isEqualTo(Causality.AFTER);
+        assertThat(a.compare(c)).isEqualTo(Causality.AFTER);
+        assertThat(c.compare(a)).isEqualTo(Causality.BEFORE);
+    }
+
+    private static VectorClock advance(VectorClock clock, String id, int by) {
+        return clock.with(id, clock.get(id) + by);
     }
 
     @Example
