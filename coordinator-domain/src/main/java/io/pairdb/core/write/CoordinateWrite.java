@@ -151,9 +151,9 @@ public final class CoordinateWrite {
     }
 
     /**
-     * Whether a stored answer may stand for a retry at {@code asked}: it was acknowledged at that level or
-     * a stronger one. An answer for {@code one} says nothing of a quorum, so a retry asking for more is told
-     * the key was used for a different request rather than acknowledged by replicas that never confirmed it.
+     * Whether a stored answer stands for a retry at {@code asked} on its level alone: it was acknowledged
+     * at that level or a stronger one, whatever the tenant's RF. Otherwise {@link #duplicateIfAskingNoMore}
+     * decides by replica counts, which needs the tenant; this spares the lookup for most retries.
      */
     private static boolean promisesAsMuch(StoredResponse answer, ConsistencyLevel asked) {
         return ConsistencyLevel.parse(answer.consistency()).map(level -> level.compareTo(asked) >= 0).orElse(false);
