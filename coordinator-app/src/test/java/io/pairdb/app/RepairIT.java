@@ -116,6 +116,61 @@ class RepairIT {
     }
 
     @Test
+    void largeValuesAReplicaLacksAreRepairedInBatchesANodeTakes() {
+        String tenant = "large-values";
+        coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(tenant).setReplicationFactor(3).build());
+        List<StorageNodeEmulator> nodes = coordinator.cluster.nodes();
+        // six values of 900 kB that one leaf of the descent holds: sent as one batch, 5.4 MB, over the
+        // 4 MiB a node's gRPC server takes in a request
+        List<String> keys = keysInTheFirstQuarterOfARange(tenant, nodes, 6);
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i);
+            StoredEntry large = new StoredEntry(tenant, key, Token.forKey(tenant, key).value(),
+                    StoredVersion.value(ByteString.copyFrom(new byte[900_000]), VectorClock.of("writer", i + 1), i + 1));
+            nodes.get(1).store().apply(large);
+            nodes.get(2).store().apply(large);
+        }
+
+        RepairResponse repaired = coordinator.admin().repair(RepairRequest.newBuilder().setTenantId(tenant).build());
+
+        assertThat(repaired.getFailuresList()).isEmpty();
+        assertThat(repaired.getTotal().getKeysDiffering()).isEqualTo(6);
+        assertThat(divergentKeys(nodes, tenant)).isZero();
+        assertThat(held(nodes, tenant).getFirst()).containsOnlyKeys(keys);
+    }
+
+    /**
+     * Keys of the tenant in the first quarter of the widest range of the nodes' ring (their virtual
+     * nodes' tokens, as the coordinator places them): with no other keys there, a repair's descent
+     * finds them all in one leaf.
+     */
+    private static List<String> keysInTheFirstQuarterOfARange(String tenant, List<StorageNodeEmulator> nodes, int count) {
+        List<Long> tokens = new ArrayList<>();
+        for (StorageNodeEmulator node : nodes) {
+            for (int i = 0; i < io.pairdb.core.node.StorageNode.DEFAULT_VIRTUAL_NODES; i++) {
+                tokens.add(Token.forVnode(node.nodeId(), i).value());
+            }
+        }
+        tokens.sort(Long::compareUnsigned);
+        long from = 0;
+        long width = 0;
+        for (int i = 1; i < tokens.size(); i++) {
+            if (Long.compareUnsigned(tokens.get(i) - tokens.get(i - 1), width) > 0) {
+                from = tokens.get(i - 1);
+                width = tokens.get(i) - tokens.get(i - 1);
+            }
+        }
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; keys.size() < count; i++) {
+            long offset = Token.forKey(tenant, "large-" + i).value() - from;
+            if (offset != 0 && Long.compareUnsigned(offset, Long.divideUnsigned(width, 4)) <= 0) {
+                keys.add("large-" + i);
+            }
+        }
+        return keys;
+    }
+
+    @Test
     void anUnknownTenantOrNodeIsNotFound() {
         assertThatThrownBy(() -> coordinator.admin().repair(RepairRequest.newBuilder().setTenantId("nobody").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e ->

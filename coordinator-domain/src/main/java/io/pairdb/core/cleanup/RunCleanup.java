@@ -279,7 +279,10 @@ public final class RunCleanup {
         }
         for (StorageNode target : w.replicas()) {
             if (target.liveness() != Liveness.DOWN) {
-                await(storage.writeBatch(target, uncovered.handOver(), settings.storageTimeout()));
+                for (List<StorageRanges.Entry> batch : StorageRanges.batches(uncovered.handOver(), settings.scanBatch(),
+                        StorageRanges.DEFAULT_BATCH_BYTES)) {
+                    await(storage.writeBatch(target, batch, settings.storageTimeout()));
+                }
             }
         }
         return Optional.of(missing + "; handed " + uncovered.handOver().size() + " such entries over to the replicas"

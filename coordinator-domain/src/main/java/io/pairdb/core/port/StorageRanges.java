@@ -8,6 +8,7 @@ import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.version.Version;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -94,9 +95,49 @@ public interface StorageRanges {
     /**
      * Applies every entry conditionally, as a write would. Idempotent: entries the node already
      * holds (or holds something newer of) are ignored. A failed future may still have applied
-     * some entries.
+     * some entries. A node refuses a request over {@link #NODE_REQUEST_LIMIT_BYTES}: cut the
+     * entries with {@link #batches} first.
      */
     CompletableFuture<BatchApplied> writeBatch(StorageNode node, List<Entry> entries, Duration timeout);
+
+    /** The largest request a storage node takes (gRPC's inbound limit, which its server keeps). */
+    long NODE_REQUEST_LIMIT_BYTES = 4L << 20;
+
+    /**
+     * The most {@link Entry#approximateBytes() bytes} a batch write may be given: well under
+     * {@link #NODE_REQUEST_LIMIT_BYTES}, which counts the encoding's overhead as well.
+     */
+    long MAX_BATCH_BYTES = 3L << 20;
+
+    /** What batch writes send when nothing else is configured: 1 MiB. */
+    long DEFAULT_BATCH_BYTES = 1L << 20;
+
+    /**
+     * The entries, in order, cut into batches of at most {@code maxEntries} entries and {@code maxBytes}
+     * bytes; an entry larger than {@code maxBytes} alone goes as a batch of its own.
+     */
+    static List<List<Entry>> batches(List<Entry> entries, int maxEntries, long maxBytes) {
+        if (maxEntries < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("a batch holds at least one entry and one byte");
+        }
+        List<List<Entry>> batches = new ArrayList<>();
+        List<Entry> batch = new ArrayList<>();
+        long bytes = 0;
+        for (Entry e : entries) {
+            long size = e.approximateBytes();
+            if (!batch.isEmpty() && (batch.size() >= maxEntries || bytes + size > maxBytes)) {
+                batches.add(List.copyOf(batch));
+                batch = new ArrayList<>();
+                bytes = 0;
+            }
+            batch.add(e);
+            bytes += size;
+        }
+        if (!batch.isEmpty()) {
+            batches.add(List.copyOf(batch));
+        }
+        return batches;
+    }
 
     /**
      * Names the copy of data the node holds (the {@code data_id} of its {@code Health} answer): it

@@ -187,9 +187,8 @@ public final class RepairRange {
             }
         }
         for (var writes : toWrite.entrySet()) {
-            List<Entry> entries = writes.getValue();
-            for (int from = 0; from < entries.size(); from += settings.batchSize()) {
-                List<Entry> batch = entries.subList(from, Math.min(entries.size(), from + settings.batchSize()));
+            for (List<Entry> batch : StorageRanges.batches(writes.getValue(), settings.batchSize(),
+                    StorageRanges.DEFAULT_BATCH_BYTES)) {
                 await(writes.getKey(), storage.writeBatch(writes.getKey(), batch, settings.storageTimeout()));
                 tally.entriesWritten += batch.size();
                 tally.bytesWritten += batch.stream().mapToLong(Entry::approximateBytes).sum();

@@ -1,5 +1,7 @@
 package io.pairdb.core.topology;
 
+import io.pairdb.core.port.StorageRanges;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -68,8 +70,9 @@ public record ChangeSettings(String coordinatorId, Coordination coordination, St
             if (batchEntries < 1) {
                 throw new IllegalArgumentException("batch entries must be at least 1, was " + batchEntries);
             }
-            if (batchBytes < 1024) {
-                throw new IllegalArgumentException("batch bytes must be at least 1024, was " + batchBytes);
+            if (batchBytes < 1024 || batchBytes > StorageRanges.MAX_BATCH_BYTES) {
+                throw new IllegalArgumentException("batch bytes must be within 1024.." + StorageRanges.MAX_BATCH_BYTES
+                        + " (a storage node takes requests of up to 4 MiB), was " + batchBytes);
             }
             if (concurrency < 1) {
                 throw new IllegalArgumentException("stream concurrency must be at least 1, was " + concurrency);

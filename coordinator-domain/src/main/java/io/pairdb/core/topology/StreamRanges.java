@@ -348,23 +348,10 @@ public final class StreamRanges {
             return scan;
         }
 
-        /** The batch cut into writes of at most the configured entries and bytes. */
+        /** The batch cut into writes of at most the configured entries and bytes (an empty batch: one empty write). */
         private List<List<StorageRanges.Entry>> pieces(List<StorageRanges.Entry> entries) {
-            List<List<StorageRanges.Entry>> pieces = new ArrayList<>();
-            List<StorageRanges.Entry> piece = new ArrayList<>();
-            long pieceBytes = 0;
-            for (StorageRanges.Entry e : entries) {
-                long size = e.approximateBytes();
-                if (!piece.isEmpty() && (piece.size() >= settings.streaming().batchEntries() || pieceBytes + size > settings.streaming().batchBytes())) {
-                    pieces.add(List.copyOf(piece));
-                    piece = new ArrayList<>();
-                    pieceBytes = 0;
-                }
-                piece.add(e);
-                pieceBytes += size;
-            }
-            pieces.add(List.copyOf(piece));
-            return pieces;
+            return entries.isEmpty() ? List.of(List.of())
+                    : StorageRanges.batches(entries, settings.streaming().batchEntries(), settings.streaming().batchBytes());
         }
 
         private Progress stopped(StorageNode target) {

@@ -257,6 +257,35 @@ class RunCleanupTest {
     }
 
     @Test
+    void largeEntriesAreHandedOverInBatchesANodeTakes() {
+        Moved moved = aMovedKey();
+        clock.advance(GRACE);
+        RangeRelease release = releaseHolding(moved.key(), moved.former());
+        // six late values of 900 kB in the range the former owner gave up: one batch of them would be
+        // over the 4 MiB a node takes in a request
+        List<KeyPosition> large = new ArrayList<>();
+        for (int i = 0; large.size() < 6; i++) {
+            Token token = Token.forKey(TENANT.value(), "large-" + i);
+            if (release.range().contains(token)) {
+                large.add(new KeyPosition(token, TENANT, "large-" + i));
+            }
+        }
+        Version late = Version.of(new byte[900_000], VectorClock.of("coord-2", 1),
+                clock.nowMillis() - Duration.ofHours(1).toMillis());
+        large.forEach(p -> data.put(moved.former(), TENANT, p.key(), late));
+
+        cleanup.run();
+
+        assertThat(((CleanupOutcome.Skipped) ranges(added).get(release.index()).outcome()).reason())
+                .contains("handed 6 such entries over");
+        for (KeyPosition position : large) {
+            for (NodeId n : moved.newReplicas()) {
+                assertThat(data.held(n).get(position)).as(position.key() + " handed over to " + n).isNotNull();
+            }
+        }
+    }
+
+    @Test
     void anEntryTheNewReplicasLackWrittenBeforeTheHandoverWindowKeepsTheRangeAndIsNotHandedOver() {
         Moved moved = aMovedKey();
         clock.advance(GRACE);

@@ -70,6 +70,35 @@ class RepairRangeTest {
         assertThat(nodes.held(N2.id())).isEmpty();
     }
 
+    @Test
+    void largeValuesAReplicaLacksAreWrittenInBatchesANodeTakes() {
+        // six values of 900 kB in one leaf: written as one batch, they would be over the 4 MiB a node takes
+        List<String> keys = keysNearTheStartOfTheRing(6);
+        for (int i = 0; i < keys.size(); i++) {
+            Version large = Version.of(new byte[900_000], VectorClock.of("c1", i + 1), i + 1);
+            nodes.put(N1.id(), ACME, keys.get(i), large);
+            nodes.put(N2.id(), ACME, keys.get(i), large);
+        }
+
+        RangeRepairOutcome outcome = new RepairRange(nodes, RepairSettings.DEFAULTS)
+                .repair(ACME, WHOLE_RING, List.of(N1, N2, N3), false);
+
+        assertThat(outcome).isInstanceOf(RangeRepairOutcome.Repaired.class);
+        assertThat(outcome.report().keysDiffering()).isEqualTo(6);
+        assertThat(nodes.held(N3.id())).hasSize(6);
+    }
+
+    /** Keys whose tokens lie in the first 1/4096 of the ring: one sub-range at any fan-out the settings allow. */
+    private static List<String> keysNearTheStartOfTheRing(int count) {
+        List<String> keys = new java.util.ArrayList<>();
+        for (int i = 0; keys.size() < count; i++) {
+            if (Token.forKey(ACME.value(), "large-" + i).value() >>> 52 == 0) {
+                keys.add("large-" + i);
+            }
+        }
+        return keys;
+    }
+
     private Version held(StorageNode node, String key) {
         return nodes.held(node.id()).get(new KeyPosition(Token.forKey(ACME.value(), key), ACME, key)).version();
     }

@@ -206,6 +206,12 @@ public final class InMemoryStorageRanges implements StorageRanges {
             return CompletableFuture.failedFuture(new PairDbException("node " + node.id(),
                     "batch write to " + node.id() + " failed: injected"));
         }
+        long bytes = entries.stream().mapToLong(Entry::approximateBytes).sum();
+        if (bytes > NODE_REQUEST_LIMIT_BYTES) {
+            // as a real node's gRPC server does with a request over its 4 MiB inbound limit
+            return CompletableFuture.failedFuture(new PairDbException("node " + node.id(), "batch write to "
+                    + node.id() + " refused: RESOURCE_EXHAUSTED: a batch of " + bytes + " bytes is over 4 MiB"));
+        }
         int applied = 0;
         int ignored = 0;
         int merged = 0;
