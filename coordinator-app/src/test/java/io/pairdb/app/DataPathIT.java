@@ -343,6 +343,9 @@ class DataPathIT {
                     put("redis-down", "keyed").toBuilder().setIdempotencyKey("rd-1").build()));
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
             assertThat(reason(e)).isEqualTo("IDEMPOTENCY_STORE_UNAVAILABLE");
+            // an earlier attempt with the key may have been applied: the advice is to keep the key
+            assertThat(e.getStatus().getDescription()).contains("Retry later with the same key")
+                    .doesNotContain("or send it without a key");
 
             WriteKeyValueResponse unkeyed = coordinator.data().writeKeyValue(put("redis-down", "unkeyed"));
             assertThat(unkeyed.getSuccess()).isTrue();

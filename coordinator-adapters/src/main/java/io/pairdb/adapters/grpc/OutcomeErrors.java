@@ -62,7 +62,9 @@ final class OutcomeErrors {
                     Duration.ofMillis(200));
             case WriteOutcome.IdempotencyUnavailable u -> GrpcErrors.error(Status.Code.UNAVAILABLE,
                     "IDEMPOTENCY_STORE_UNAVAILABLE", "the idempotency store (Redis) is unreachable, so a write with an "
-                            + "idempotency key cannot be guaranteed once; retry later or send it without a key");
+                            + "idempotency key cannot be guaranteed once; this attempt wrote nothing. Retry later with"
+                            + " the same key: an earlier attempt with it may have been applied, and the write sent"
+                            + " without a key would be applied again");
             case WriteOutcome.ReadBeforeWriteFailed r -> readBeforeWriteFailed(r);
             case WriteOutcome.InvalidCausalContext i -> GrpcErrors.invalid("INVALID_CAUSAL_CONTEXT",
                     "causal_context cannot be used: " + i.reason());

@@ -24,26 +24,30 @@ import java.util.function.Supplier;
  */
 @Singleton
 public final class RedisIdempotencyStore implements IdempotencyStore {
-    /**
-     * GET-or-SET in one atomic round trip. {@code SET NX GET} would do, but only from Redis 7,
-     * and the embedded Redis is 6.2. Returns the existing record, or nil once the marker is set.
-     */
-    private static final RedisScript CLAIM = RedisScript.of("""
-            local existing = redis.call('GET', KEYS[1])
-            if existing then
-              return existing
-            end
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            return false
-            """, ScriptOutputType.VALUE);
-
-    /** True when the stored value is the in-progress marker of the owner ARGV[1]. */
+    /** True when the stored value is the in-progress marker of the owner given. */
     private static final String HELD_BY_OWNER = """
             local function held_by(value, owner)
               local ok, record = pcall(cjson.decode, value)
               return ok and type(record) == 'table' and record.state == 'in_progress' and record.owner == owner
             end
             """;
+
+    /**
+     * GET-or-SET in one atomic round trip. {@code SET NX GET} would do, but only from Redis 7,
+     * and the embedded Redis is 6.2. Returns the existing record, or nil once the marker is set or
+     * when it is the caller's own already (ARGV[3]): Lettuce resends a command whose answer a dropped
+     * connection lost, and that resend must not find the attempt's marker to be another request's.
+     */
+    private static final RedisScript CLAIM = RedisScript.of(HELD_BY_OWNER + """
+            local existing = redis.call('GET', KEYS[1])
+            if existing and not held_by(existing, ARGV[3]) then
+              return existing
+            end
+            if not existing then
+              redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            end
+            return false
+            """, ScriptOutputType.VALUE);
 
     /**
      * Stores the response over the owner's marker, or where nothing is stored any more; 1 when stored,
@@ -81,7 +85,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         String storageKey = key.storageKey();
         String marker = IdempotencyRecordMapper.inProgress(fingerprint, owner);
         String ttlMillis = positiveMillis(ttl);
-        return call(() -> CLAIM.<String>run(commands(), new String[] {storageKey}, marker, ttlMillis))
+        return call(() -> CLAIM.<String>run(commands(), new String[] {storageKey}, marker, ttlMillis, owner))
                 .handle((existing, error) -> {
                     if (error != null) {
                         throw new PairDbException(storageKey, "could not claim idempotency key " + storageKey

@@ -33,7 +33,8 @@ public interface IdempotencyStore {
      * request's fingerprint, in one round trip, unless a marker or record exists; the marker
      * expires after {@code ttl} so a crashed coordinator does not hold the key forever.
      * {@code owner} is unique to this attempt: only it can {@link #complete} or {@link #release}
-     * the marker.
+     * the marker. A claim by the owner of the marker found is {@link Claim.Claimed} (the same claim
+     * sent again, its first answer lost), and leaves the marker as it is.
      */
     CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl);
 

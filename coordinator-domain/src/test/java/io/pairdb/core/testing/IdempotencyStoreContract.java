@@ -63,6 +63,17 @@ public abstract class IdempotencyStoreContract {
     }
 
     @Test
+    public void aClaimSentAgainByTheSameOwnerIsStillItsClaim() {
+        // a client library resends a claim whose answer a dropped connection lost: the marker it
+        // set the first time is the attempt's own, not another request's in flight
+        done(store.claim(key, "fp", "a", DAY));
+        assertThat(done(store.claim(key, "fp", "a", DAY))).isInstanceOf(Claim.Claimed.class);
+        assertThat(done(store.claim(key, "fp", "b", DAY))).isEqualTo(new Claim.InProgress("fp"));
+        assertThat(done(store.complete(key, "a", "fp", response, DAY))).isTrue();
+        assertThat(done(store.claim(key, "fp", "a", DAY))).isEqualTo(new Claim.Completed("fp", response));
+    }
+
+    @Test
     public void aClaimAfterCompletionReturnsTheStoredResponse() {
         done(store.claim(key, "fp", "a", DAY));
         assertThat(done(store.complete(key, "a", "fp", response, DAY))).as("stored").isTrue();

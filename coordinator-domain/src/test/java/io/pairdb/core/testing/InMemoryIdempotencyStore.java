@@ -43,7 +43,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
             return fresh;
         });
         Entry existing = found[0];
-        if (existing == null) {
+        if (existing == null || existing.markerOf(owner)) {
             return CompletableFuture.completedFuture(new Claim.Claimed());
         }
         return CompletableFuture.completedFuture(existing.response() == null
