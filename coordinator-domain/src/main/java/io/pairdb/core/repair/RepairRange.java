@@ -157,14 +157,14 @@ public final class RepairRange {
         Map<StorageNode, List<Entry>> toWrite = new LinkedHashMap<>();
         for (var key : keys.entrySet()) {
             tally.keysCompared++;
-            Map<VectorClock, StorageNode> holders = new LinkedHashMap<>();
+            Map<VectorClock, List<StorageNode>> holders = new LinkedHashMap<>();
             boolean missing = false;
             for (var replica : held.entrySet()) {
                 Entry mine = replica.getValue().get(key.getKey());
                 if (mine == null) {
                     missing = true;
                 } else {
-                    holders.putIfAbsent(mine.version().clock(), replica.getKey());
+                    holders.computeIfAbsent(mine.version().clock(), c -> new ArrayList<>()).add(replica.getKey());
                 }
             }
             if (!missing && holders.size() == 1) {
@@ -198,25 +198,30 @@ public final class RepairRange {
 
     /**
      * The resolution of a differing key: the full version of each clock no other copy's clock
-     * dominates, fetched from one replica holding it, resolved by the usual rule. Empty when every
-     * copy went meanwhile (a range delete).
+     * dominates, fetched from a replica holding it (the next one when a holder no longer has the key:
+     * a tombstone its purge took meanwhile may still be on another), resolved by the usual rule.
+     * Empty when every holder's copy went meanwhile (a range delete, or purges everywhere).
      */
-    private Optional<Version> resolve(TenantId tenant, String key, Token token, Map<VectorClock, StorageNode> holders,
-                                      Tally tally) {
+    private Optional<Version> resolve(TenantId tenant, String key, Token token,
+                                      Map<VectorClock, List<StorageNode>> holders, Tally tally) {
         List<Version> candidates = new ArrayList<>();
+        // the key's own token as a range of one token: a scan of exactly the keys at that token
+        TokenRange justTheKey = new TokenRange(new Token(token.value() - 1), token);
         for (var holder : holders.entrySet()) {
             boolean dominated = holders.keySet().stream()
                     .anyMatch(other -> holder.getKey().compare(other) == Causality.BEFORE);
             if (dominated) {
                 continue;
             }
-            StorageNode replica = holder.getValue();
-            // the key's own token as a range of one token: a scan of exactly the keys at that token
-            TokenRange justTheKey = new TokenRange(new Token(token.value() - 1), token);
-            scan(replica, justTheKey, tally,
-                    () -> storage.scan(replica, justTheKey, Optional.of(tenant), Optional.empty(), settings.batchSize()))
-                    .values().stream().filter(e -> e.key().equals(key)).findFirst()
-                    .ifPresent(e -> candidates.add(e.version()));
+            for (StorageNode replica : holder.getValue()) {
+                Optional<Version> found = scan(replica, justTheKey, tally,
+                        () -> storage.scan(replica, justTheKey, Optional.of(tenant), Optional.empty(), settings.batchSize()))
+                        .values().stream().filter(e -> e.key().equals(key)).findFirst().map(Entry::version);
+                if (found.isPresent()) {
+                    candidates.add(found.get());
+                    break;
+                }
+            }
         }
         return Resolution.resolve(candidates);
     }

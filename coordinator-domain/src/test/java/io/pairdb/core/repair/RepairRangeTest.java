@@ -46,13 +46,32 @@ class RepairRangeTest {
         nodes.put(N1.id(), ACME, "k", value("old", 1));
         Version newer = value("newer", 5);
         // the live write reaches n2 just before the repair's write does
-        StorageRanges racing = new BeforeFirstWrite(nodes, () -> nodes.put(N2.id(), ACME, "k", newer));
+        StorageRanges racing = RacingRanges.beforeFirstWrite(nodes, () -> nodes.put(N2.id(), ACME, "k", newer));
 
         RangeRepairOutcome outcome = new RepairRange(racing, RepairSettings.DEFAULTS)
                 .repair(ACME, WHOLE_RING, List.of(N1, N2), false);
 
         assertThat(outcome).isInstanceOf(RangeRepairOutcome.Repaired.class);
         assertThat(held(N2, "k")).isEqualTo(newer);
+    }
+
+    @Test
+    void aTombstoneOneHolderPurgesMeanwhileIsFetchedFromAnotherHolder() {
+        // n3 missed the delete, its hint long gone; n1 and n2 hold the tombstone, and n1's purge
+        // (the gc grace is running out) takes it between the comparison and the fetch
+        for (StorageNode n : List.of(N1, N2, N3)) {
+            nodes.put(n.id(), ACME, "gone", value("v", 1));
+        }
+        Version tombstone = Version.tombstone(VectorClock.of("c1", 2), 2);
+        nodes.put(N1.id(), ACME, "gone", tombstone);
+        nodes.put(N2.id(), ACME, "gone", tombstone);
+        StorageRanges purging = RacingRanges.beforeFirstScan(nodes, () -> nodes.remove(N1.id(), ACME, "gone"));
+
+        RangeRepairOutcome outcome = new RepairRange(purging, RepairSettings.DEFAULTS)
+                .repair(ACME, WHOLE_RING, List.of(N1, N2, N3), false);
+
+        assertThat(outcome).isInstanceOf(RangeRepairOutcome.Repaired.class);
+        assertThat(held(N3, "gone")).as("n2 still had the tombstone to give").isEqualTo(tombstone);
     }
 
     @Test

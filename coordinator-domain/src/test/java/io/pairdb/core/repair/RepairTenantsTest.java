@@ -292,7 +292,7 @@ class RepairTenantsTest {
     void aChangeStartingWhileARepairRunsIsRefusedAndTheRepairFinishes() {
         long missing = missingCopies();
         List<ChangeStore.Start> starts = new java.util.ArrayList<>();
-        RepairTenants.Outcome outcome = repairOver(new BeforeFirstWrite(data, () -> starts.add(startAddingN6())),
+        RepairTenants.Outcome outcome = repairOver(RacingRanges.beforeFirstWrite(data, () -> starts.add(startAddingN6())),
                 RepairEvents.NONE).repair(Optional.of(ACME), Optional.empty(), false);
 
         assertThat(starts).singleElement().isInstanceOfSatisfying(ChangeStore.Start.RepairRunning.class, refused ->
@@ -323,7 +323,7 @@ class RepairTenantsTest {
 
     @Test
     void stopsBeforeItsNextRangeOnceItsLeaseRanOut() {
-        RepairTenants.Outcome outcome = repairOver(new BeforeFirstWrite(data, runs::expireLeases), RepairEvents.NONE)
+        RepairTenants.Outcome outcome = repairOver(RacingRanges.beforeFirstWrite(data, runs::expireLeases), RepairEvents.NONE)
                 .repair(Optional.of(ACME), Optional.empty(), false);
 
         assertThat(outcome).isInstanceOfSatisfying(RepairTenants.Outcome.LeaseLost.class, lost ->
@@ -515,7 +515,7 @@ class RepairTenantsTest {
     @Test
     void stopsWhenTheRingChangesUnderIt() {
         // a change bumps the ring epoch while the first range is being repaired
-        RepairTenants.Outcome outcome = repairOver(new BeforeFirstWrite(data, nodes::bumpEpoch), RepairEvents.NONE)
+        RepairTenants.Outcome outcome = repairOver(RacingRanges.beforeFirstWrite(data, nodes::bumpEpoch), RepairEvents.NONE)
                 .repair(Optional.of(ACME), Optional.empty(), false);
 
         assertThat(outcome).isInstanceOfSatisfying(RepairTenants.Outcome.TopologyChanged.class, changed ->

@@ -11,19 +11,36 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** Storage ranges that run something (a live write, a ring change) once, just before the first batch write. */
-final class BeforeFirstWrite implements StorageRanges {
+/**
+ * Storage ranges that run something (a live write, a ring change, a purge) once, just before the
+ * first batch write or the first full scan (one with values; clock scans pass untouched).
+ */
+final class RacingRanges implements StorageRanges {
     private final StorageRanges nodes;
-    private Runnable liveWrite;
+    private Runnable beforeWrite;
+    private Runnable beforeScan;
 
-    BeforeFirstWrite(StorageRanges nodes, Runnable liveWrite) {
+    private RacingRanges(StorageRanges nodes, Runnable beforeWrite, Runnable beforeScan) {
         this.nodes = nodes;
-        this.liveWrite = liveWrite;
+        this.beforeWrite = beforeWrite;
+        this.beforeScan = beforeScan;
+    }
+
+    static RacingRanges beforeFirstWrite(StorageRanges nodes, Runnable race) {
+        return new RacingRanges(nodes, race, null);
+    }
+
+    static RacingRanges beforeFirstScan(StorageRanges nodes, Runnable race) {
+        return new RacingRanges(nodes, null, race);
     }
 
     @Override
     public Scan scan(StorageNode node, TokenRange range, Optional<TenantId> tenant, Optional<KeyPosition> after,
                      int batchSize) {
+        if (beforeScan != null) {
+            beforeScan.run();
+            beforeScan = null;
+        }
         return nodes.scan(node, range, tenant, after, batchSize);
     }
 
@@ -34,9 +51,9 @@ final class BeforeFirstWrite implements StorageRanges {
 
     @Override
     public CompletableFuture<BatchApplied> writeBatch(StorageNode node, List<Entry> entries, Duration timeout) {
-        if (liveWrite != null) {
-            liveWrite.run();
-            liveWrite = null;
+        if (beforeWrite != null) {
+            beforeWrite.run();
+            beforeWrite = null;
         }
         return nodes.writeBatch(node, entries, timeout);
     }
