@@ -3,6 +3,7 @@ package io.pairdb.adapters.limits;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import io.pairdb.core.port.TenantRateLimiter;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.tenant.TenantQuota;
@@ -32,7 +33,7 @@ public final class Bucket4jTenantRateLimiter implements TenantRateLimiter {
         this(System::nanoTime);
     }
 
-    /** With the clock that the recent rate is measured on (Bucket4j refills on the system clock). */
+    /** With the clock that the buckets refill on and the recent rate is measured on. */
     Bucket4jTenantRateLimiter(LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
     }
@@ -83,12 +84,23 @@ public final class Bucket4jTenantRateLimiter implements TenantRateLimiter {
         }
 
         /** A bucket for the rate, or null when it is 0 (unlimited) or too high to enforce. */
-        private static Bucket bucket(long perSecond) {
+        private Bucket bucket(long perSecond) {
             if (perSecond == 0 || perSecond > MAX_ENFORCED_PER_SECOND) {
                 return null;
             }
             return Bucket.builder()
                     .addLimit(limit -> limit.capacity(perSecond).refillGreedy(perSecond, Duration.ofSeconds(1)))
+                    .withCustomTimePrecision(new TimeMeter() {
+                        @Override
+                        public long currentTimeNanos() {
+                            return nanoTime.getAsLong();
+                        }
+
+                        @Override
+                        public boolean isWallClockBased() {
+                            return false;
+                        }
+                    })
                     .build();
         }
 
@@ -100,7 +112,8 @@ public final class Bucket4jTenantRateLimiter implements TenantRateLimiter {
                 }
             }
             if (bytes != null && size > 0) {
-                // a request larger than a second's worth waits for a full bucket rather than never passing
+                // a request larger than a second's worth waits for a full bucket rather than never passing,
+                // and is then counted in full: the bucket goes into debt, which later requests wait out
                 long take = Math.min(size, share.bytesPerSecond());
                 ConsumptionProbe probe = bytes.tryConsumeAndReturnRemaining(take);
                 if (!probe.isConsumed()) {
@@ -108,6 +121,9 @@ public final class Bucket4jTenantRateLimiter implements TenantRateLimiter {
                         ops.addTokens(1);
                     }
                     return throttled("bytes", probe.getNanosToWaitForRefill());
+                }
+                if (size > take) {
+                    bytes.consumeIgnoringRateLimits(size - take);
                 }
             }
             return new Decision.Admitted();

@@ -30,6 +30,29 @@ class Bucket4jTenantRateLimiterTest extends TenantRateLimiterContract {
         assertThat(limiter.recent(acme)).as("idle since").isEqualTo(new TenantRateLimiter.Recent(0, 0));
     }
 
+    @Test
+    void requestsLargerThanASecondsWorthAreCountedInFull() {
+        AtomicLong now = new AtomicLong();
+        var limiter = new Bucket4jTenantRateLimiter(now::get);
+        TenantId acme = new TenantId("acme");
+        TenantQuota kilobyteASecond = new TenantQuota(0, 1_000);
+        long admittedBytes = 0;
+        // a megabyte every 100 ms for 10 s against a quota of 1 000 bytes a second
+        for (int i = 0; i < 100; i++) {
+            if (limiter.tryAcquire(acme, kilobyteASecond, 1_000_000) instanceof TenantRateLimiter.Decision.Admitted) {
+                admittedBytes += 1_000_000;
+            }
+            now.addAndGet(Duration.ofMillis(100).toNanos());
+        }
+
+        // one may pass on a full budget; the rest wait until the quota has paid for it
+        assertThat(admittedBytes).isEqualTo(1_000_000);
+        assertThat(limiter.tryAcquire(acme, kilobyteASecond, 10)).isInstanceOfSatisfying(
+                TenantRateLimiter.Decision.Throttled.class, t -> assertThat(t.retryAfter()).isGreaterThan(Duration.ofMinutes(16)));
+        now.addAndGet(Duration.ofSeconds(1_000).toNanos());
+        assertThat(limiter.tryAcquire(acme, kilobyteASecond, 1_000_000)).isInstanceOf(TenantRateLimiter.Decision.Admitted.class);
+    }
+
     /** The fuzzer set a quota of Long.MAX_VALUE: every later call of that tenant failed INTERNAL. */
     @Test
     void aQuotaAboveWhatABucketCanRefillAdmitsInsteadOfFailing() {
