@@ -139,7 +139,12 @@ public final class Authenticate {
         long loadedAt = clock.nowMillis();
         Optional<ApiKeyStore.StoredKey> loaded = store.find(id);
         if (cache.size() >= settings.maxCachedKeys()) {
-            cache.clear();
+            // full: drop what is stale and the unknown ids first (a flood of made-up keys must not push
+            // the real ones out, sending every caller's next call to the store), then, if still full, all
+            cache.values().removeIf(c -> c.key().isEmpty() || !fresh(c));
+            if (cache.size() >= settings.maxCachedKeys()) {
+                cache.clear();
+            }
         }
         cache.put(id, new Cached(loaded, loadedAt));
         if (forgets.get() != forgetsBefore) {

@@ -49,6 +49,25 @@ class AuthenticateTest {
     }
 
     @Test
+    void aFloodOfMadeUpKeysDoesNotDropTheCachedRealOnes() {
+        var issued = keys.issue("acme-app", Set.of(READ_ACME), Optional.empty(), ADMIN);
+        String token = issued.token().reveal();
+        assertThat(withToken(token)).isInstanceOf(Authenticate.Outcome.Authenticated.class);
+        int findsBefore = store.finds();
+
+        // more made-up key ids than the cache holds (100 here), each well formed and unknown
+        String base32 = "abcdefghijklmnopqrstuvwxyz234567";
+        for (int i = 0; i < 150; i++) {
+            String id = "aaaaaaaaaaaaaa" + base32.charAt(i / 32) + base32.charAt(i % 32);
+            withToken("pairdb_" + id + "_" + token.substring(token.length() - 43));
+        }
+        assertThat(withToken(token)).isInstanceOf(Authenticate.Outcome.Authenticated.class);
+
+        assertThat(store.finds() - findsBefore).as("lookups: the made-up ones only, not the real key again")
+                .isEqualTo(150);
+    }
+
+    @Test
     void nothingPresentedIsRefused() {
         assertThat(authenticate.authenticate(Credentials.NONE)).isInstanceOfSatisfying(Authenticate.Outcome.Rejected.class,
                 r -> assertThat(r.reason()).isEqualTo(Authenticate.Reason.CREDENTIALS_REQUIRED));
