@@ -15,7 +15,7 @@ import java.util.Optional;
  * {@link io.pairdb.core.topology.ChangeConflicts#withRepair}).
  *
  * @param rangesTotal  ranges of the ring times tenants it repairs (one node's only, with {@code node})
- * @param rangesDone   of those, ranges compared so far (repaired, or failed on a replica)
+ * @param rangesDone   of those, ranges compared so far (a range that failed on a replica is not done)
  * @param keysRepaired keys some replica lacked or held older (in a dry run: would have been repaired)
  * @param bytesMoved   roughly what the run moved so far, both ways: digests, clocks and keys read,
  *                     repair writes sent ({@link RepairReport#bytesMoved()}, failed attempts included)
@@ -27,7 +27,10 @@ public record RepairRun(String id, Optional<TenantId> tenant, Optional<NodeId> n
         RUNNING,
         /** Every range was compared. */
         DONE,
-        /** Ended before every range was compared (the ring changed, its lease was lost, or it failed). */
+        /**
+         * Ended before every range was compared (the ring changed, its lease was lost, or it failed), or
+         * with ranges that failed on a replica at every attempt (not counted in {@code rangesDone}).
+         */
         STOPPED
     }
 

@@ -390,8 +390,8 @@ public final class RepairTenants {
             if (handedOver) {
                 runs.progress(run.id(), runner.coordinatorId(), ranges.done, ranges.keys, ranges.bytes, Duration.ZERO);
             } else {
-                RepairRun.State state = ranges.ending == null && ranges.failure == null ? RepairRun.State.DONE
-                        : RepairRun.State.STOPPED;
+                RepairRun.State state = ranges.ending == null && ranges.failure == null && ranges.failed == 0
+                        ? RepairRun.State.DONE : RepairRun.State.STOPPED;
                 runs.finish(run.id(), runner.coordinatorId(), state, ranges.done, ranges.keys, ranges.bytes, clock.now());
                 if (state == RepairRun.State.DONE && !run.dryRun()) {
                     forgetSupersededHistory(chosen);
@@ -452,6 +452,8 @@ public final class RepairTenants {
         private final Map<Work, Long> failedAttemptBytes = new HashMap<>();
         private final Map<TenantId, TenantRepair> byTenant = new LinkedHashMap<>();
         private int done;
+        /** Ranges that failed on a replica at every attempt: not done, so the run cannot end DONE. */
+        private int failed;
         private long keys;
         private long bytes;
         private Ending ending;
@@ -552,6 +554,18 @@ public final class RepairTenants {
                 return true;
             }
             long rangeBytes = moved + Optional.ofNullable(failedAttemptBytes.remove(w)).orElse(0L);
+            if (outcome instanceof RangeRepairOutcome.ReplicaFailed) {
+                // not recorded as done: `repair status` must not say DONE over it, and a coordinator that
+                // takes the run over tries it again
+                failed++;
+                bytes += rangeBytes;
+                if (runs.progress(run.id(), runner.coordinatorId(), done, keys, bytes, runner.lease())
+                        == ChangeStore.Held.LOST) {
+                    stop(new Ending.LeaseLost());
+                    return false;
+                }
+                return true;
+            }
             Optional<Instant> repairedAsOf = !run.dryRun() && outcome instanceof RangeRepairOutcome.Repaired
                     ? Optional.of(comparedFrom) : Optional.empty();
             ChangeStore.Held recorded = runs.rangeDone(run.id(), runner.coordinatorId(),

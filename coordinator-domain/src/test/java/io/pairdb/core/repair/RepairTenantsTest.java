@@ -381,6 +381,12 @@ class RepairTenantsTest {
         });
         assertThat(attempts).isNotEmpty();
         assertThat(attempts.values()).as("attempts per failing range").containsOnly(RepairTenants.RANGE_ATTEMPTS);
+        // what `repair status` shows: not DONE, and the failed ranges not among those done, so a
+        // coordinator taking the run over would try them again
+        RepairRun stored = runs.list(1).getFirst();
+        assertThat(stored.state()).isEqualTo(RepairRun.State.STOPPED);
+        assertThat(stored.rangesDone()).isEqualTo(stored.rangesTotal() - attempts.size());
+        assertThat(runs.rangesDone(stored.id())).extracting(RepairedRange::range).doesNotContainAnyElementsOf(attempts.keySet());
     }
 
     private static RepairStore neverFinishing(RepairStore store) {
