@@ -118,16 +118,28 @@ public final class PlanRangeStreams {
         for (RangeMovements.Stream s : movements.streams()) {
             // only the replica the target replaces is sure to hold every write acknowledged in its replica set
             // (a quorum may have left another without one): a change reads from it alone, and fails rather than
-            // fall back to one that may lack writes; a forced removal, whose leaving node cannot be read, falls
-            // back to the survivors (what they lack needs a repair)
+            // fall back to one that may lack writes
             List<NodeId> candidates = unusableSources.isEmpty() && !s.replaced().isEmpty() ? s.replaced() : s.sources();
             List<NodeId> sources = candidates.stream().filter(n -> !unusableSources.contains(n)).toList();
             if (sources.isEmpty()) {
                 unrecoverable++;
                 continue;
             }
-            streams.add(RangeStream.pending(streams.size(), s.range(), s.target(), sources, s.replicationFactors(),
-                    filter(s.replicationFactors(), rfsInUse, tenants)));
+            TenantFilter only = filter(s.replicationFactors(), rfsInUse, tenants);
+            if (unusableSources.isEmpty()) {
+                streams.add(RangeStream.pending(streams.size(), s.range(), s.target(), sources, s.replicationFactors(),
+                        only));
+                continue;
+            }
+            // a forced removal cannot read the node the target replaces, and a write acknowledged at quorum with
+            // it may be on any one survivor only: the target reads the range from every survivor, one stream
+            // each, the others after it in case that one does not answer (then what they lack needs a repair)
+            for (int first = 0; first < sources.size(); first++) {
+                List<NodeId> order = new ArrayList<>(sources.subList(first, sources.size()));
+                order.addAll(sources.subList(0, first));
+                streams.add(RangeStream.pending(streams.size(), s.range(), s.target(), order, s.replicationFactors(),
+                        only));
+            }
         }
         List<RangeRelease> releases = new ArrayList<>();
         Set<NodeId> staying = new java.util.HashSet<>();

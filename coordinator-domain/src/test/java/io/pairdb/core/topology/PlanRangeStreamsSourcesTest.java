@@ -102,6 +102,31 @@ class PlanRangeStreamsSourcesTest {
         }
     }
 
+    /**
+     * RF 3: a write acknowledged at quorum by the dead node and one other replica is on that one
+     * survivor only, either of the two. Each range is read from every survivor of its replica set
+     * (one stream each), or the new replica may miss such a write.
+     */
+    @Test
+    void aForcedRemovalReadsEachRangeFromEverySurvivorOfItsReplicaSet() {
+        TopologyView view = fiveNodes();
+        NodeId dead = new NodeId("n3");
+        PlanRangeStreams.Plan plan = PlanRangeStreams.forRemove(view, dead, TENANTS, true);
+
+        Ring ring = view.currentRing();
+        assertThat(plan.streams()).isNotEmpty();
+        for (RangeStream s : plan.streams()) {
+            Set<NodeId> readFirst = new HashSet<>();
+            plan.streams().stream().filter(o -> o.range().equals(s.range()) && o.target().equals(s.target()))
+                    .forEach(o -> readFirst.add(o.sources().getFirst()));
+            for (int rf : s.replicationFactors()) {
+                Set<NodeId> survivors = new HashSet<>(ring.replicasFor(s.range().end(), rf));
+                survivors.remove(dead);
+                assertThat(readFirst).as("RF %d: %s reads %s from", rf, s.target(), s.range()).containsAll(survivors);
+            }
+        }
+    }
+
     @Test
     void aForcedRemovalOfADownNodeReadsFromTheSurvivors() {
         TopologyView view = fiveNodes();
