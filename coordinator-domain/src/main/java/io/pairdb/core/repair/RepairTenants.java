@@ -393,7 +393,8 @@ public final class RepairTenants {
                 RepairRun.State state = ranges.ending == null && ranges.failure == null && ranges.failed == 0
                         ? RepairRun.State.DONE : RepairRun.State.STOPPED;
                 runs.finish(run.id(), runner.coordinatorId(), state, ranges.done, ranges.keys, ranges.bytes, clock.now());
-                if (state == RepairRun.State.DONE && !run.dryRun()) {
+                if (ranges.ending == null && ranges.failure == null && !run.dryRun()) {
+                    // every range compared (some may have failed: their history stays as it was)
                     forgetSupersededHistory(chosen);
                 }
             }
@@ -558,6 +559,7 @@ public final class RepairTenants {
                 // not recorded as done: `repair status` must not say DONE over it, and a coordinator that
                 // takes the run over tries it again
                 failed++;
+                keys += outcome.report().keysDiffering();
                 bytes += rangeBytes;
                 if (runs.progress(run.id(), runner.coordinatorId(), done, keys, bytes, runner.lease())
                         == ChangeStore.Held.LOST) {

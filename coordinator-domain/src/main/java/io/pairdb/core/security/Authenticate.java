@@ -21,8 +21,9 @@ public final class Authenticate {
 
     /**
      * @param cacheTtl how long a key's record is used without asking the store again
-     * @param maxCachedKeys beyond this many cached keys the cache starts over (callers sending
-     *                      random key ids cannot grow it without bound)
+     * @param maxCachedKeys beyond this many cached keys the stale entries and unknown ids go, and if
+     *                      that is not enough the cache starts over (callers sending random key ids
+     *                      cannot grow it without bound, nor push the real keys out)
      */
     public record Settings(Duration cacheTtl, int maxCachedKeys) {
         public Settings {
