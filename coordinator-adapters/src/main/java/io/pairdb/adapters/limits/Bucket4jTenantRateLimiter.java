@@ -2,8 +2,10 @@ package io.pairdb.adapters.limits;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.TokensInheritanceStrategy;
 import io.pairdb.core.port.TenantRateLimiter;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.tenant.TenantQuota;
@@ -68,8 +70,8 @@ public final class Bucket4jTenantRateLimiter implements TenantRateLimiter {
 
         Buckets(TenantQuota share, Buckets before) {
             this.share = share;
-            this.ops = bucket(share.opsPerSecond());
-            this.bytes = bucket(share.bytesPerSecond());
+            this.ops = carried(before == null ? null : before.ops, share.opsPerSecond());
+            this.bytes = carried(before == null ? null : before.bytes, share.bytesPerSecond());
             if (before != null) {
                 synchronized (before) {
                     windowStart = before.windowStart;
@@ -83,13 +85,22 @@ public final class Bucket4jTenantRateLimiter implements TenantRateLimiter {
             }
         }
 
-        /** A bucket for the rate, or null when it is 0 (unlimited) or too high to enforce. */
-        private Bucket bucket(long perSecond) {
+        /**
+         * A bucket for the rate, or null when it is 0 (unlimited) or too high to enforce. The tenant's bucket
+         * before, if any, goes on at the new rate with what was used of it (a debt included): the share
+         * changes whenever a coordinator joins or leaves, and must not hand out a fresh budget each time.
+         */
+        private Bucket carried(Bucket before, long perSecond) {
             if (perSecond == 0 || perSecond > MAX_ENFORCED_PER_SECOND) {
                 return null;
             }
+            if (before != null) {
+                before.replaceConfiguration(BucketConfiguration.builder().addLimit(limit(perSecond)).build(),
+                        TokensInheritanceStrategy.ADDITIVE);
+                return before;
+            }
             return Bucket.builder()
-                    .addLimit(limit -> limit.capacity(perSecond).refillGreedy(perSecond, Duration.ofSeconds(1)))
+                    .addLimit(limit(perSecond))
                     .withCustomTimePrecision(new TimeMeter() {
                         @Override
                         public long currentTimeNanos() {
@@ -102,6 +113,10 @@ public final class Bucket4jTenantRateLimiter implements TenantRateLimiter {
                         }
                     })
                     .build();
+        }
+
+        private static Bandwidth limit(long perSecond) {
+            return Bandwidth.builder().capacity(perSecond).refillGreedy(perSecond, Duration.ofSeconds(1)).build();
         }
 
         Decision tryAcquire(long size) {

@@ -53,6 +53,26 @@ class Bucket4jTenantRateLimiterTest extends TenantRateLimiterContract {
         assertThat(limiter.tryAcquire(acme, kilobyteASecond, 1_000_000)).isInstanceOf(TenantRateLimiter.Decision.Admitted.class);
     }
 
+    @Test
+    void aShareThatChangesKeepsWhatWasUsedOfTheBudget() {
+        AtomicLong now = new AtomicLong();
+        var limiter = new Bucket4jTenantRateLimiter(now::get);
+        TenantId acme = new TenantId("acme");
+        TenantQuota quota = new TenantQuota(10, 2_000);
+        assertThat(limiter.tryAcquire(acme, quota, 1_000_000)).isInstanceOf(TenantRateLimiter.Decision.Admitted.class);
+        for (int i = 0; i < 9; i++) {
+            limiter.tryAcquire(acme, quota, 0);
+        }
+
+        // a coordinator joins or leaves: the share changes, and neither the debt nor the spent operations are forgiven
+        for (TenantQuota share : new TenantQuota[] {quota.share(2), quota, quota.share(3)}) {
+            assertThat(limiter.tryAcquire(acme, share, 10)).as("%s", share)
+                    .isInstanceOf(TenantRateLimiter.Decision.Throttled.class);
+        }
+        assertThat(limiter.tryAcquire(acme, new TenantQuota(1_000, 2_000_000), 10)).as("a quota raised far enough")
+                .isInstanceOf(TenantRateLimiter.Decision.Admitted.class);
+    }
+
     /** The fuzzer set a quota of Long.MAX_VALUE: every later call of that tenant failed INTERNAL. */
     @Test
     void aQuotaAboveWhatABucketCanRefillAdmitsInsteadOfFailing() {
