@@ -15,6 +15,7 @@ public final class InMemoryCoordinatorRegistry implements CoordinatorRegistry {
 
     private final Clock clock;
     private final Map<String, Member> members = new ConcurrentHashMap<>();
+    private volatile Runnable beforeLive;
 
     public InMemoryCoordinatorRegistry(Clock clock) {
         this.clock = clock;
@@ -27,8 +28,18 @@ public final class InMemoryCoordinatorRegistry implements CoordinatorRegistry {
         members.values().removeIf(m -> m.heartbeatAt().isBefore(now.minus(FORGET_AFTER)));
     }
 
+    /** Runs {@code slowness} once, at the start of the next {@link #live} (a registry read held up). */
+    public void beforeNextLive(Runnable slowness) {
+        this.beforeLive = slowness;
+    }
+
     @Override
     public List<Member> live(Duration within) {
+        Runnable slowness = beforeLive;
+        if (slowness != null) {
+            beforeLive = null;
+            slowness.run();
+        }
         Instant since = clock.now().minus(within);
         return members.values().stream().filter(m -> !m.heartbeatAt().isBefore(since))
                 .sorted(Comparator.comparing(Member::coordinatorId)).toList();

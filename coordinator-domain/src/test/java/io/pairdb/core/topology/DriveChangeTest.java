@@ -10,6 +10,7 @@ import io.pairdb.core.node.NodeState;
 import io.pairdb.core.ring.Ring;
 import io.pairdb.core.testing.InMemoryStorageRanges.ScanOpened;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,27 @@ class DriveChangeTest {
         ChangeId id = a.add("n4", 16).change().id();
         cluster.stepUntil(() -> cluster.stored("n4").state() == NodeState.BOOTSTRAPPED, Duration.ofSeconds(30), a);
         return id;
+    }
+
+    /**
+     * The settle delay lets writes begun under the epoch before end before streaming starts: it runs
+     * from when the fence was seen passed, not from before a registry read that was slow to answer.
+     */
+    @Test
+    public void theSettleDelayRunsFromWhenTheFenceCheckAnswered() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        a.add("n4", 16);
+        Instant[] answered = new Instant[1];
+        cluster.registry.beforeNextLive(() -> {
+            cluster.clock.advance(Duration.ofSeconds(3));
+            answered[0] = cluster.clock.now();
+        });
+
+        cluster.stepUntil(() -> !cluster.data.scansOpened().isEmpty(), Duration.ofSeconds(30), a);
+
+        assertThat(answered[0]).as("the fence was checked").isNotNull();
+        assertThat(cluster.clock.now()).as("first scan")
+                .isAfterOrEqualTo(answered[0].plus(ChangeCluster.settings("coord-a").coordination().settleDelay()));
     }
 
     @Test
