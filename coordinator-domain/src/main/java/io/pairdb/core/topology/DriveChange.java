@@ -166,7 +166,8 @@ public final class DriveChange implements AutoCloseable {
     /**
      * Does one bounded piece of work. Throws only what the store threw; calling again retries. A
      * failure that retrying cannot fix ({@link PermanentFailureException}) fails the change instead,
-     * which is rolled back with the progress last saved.
+     * which is rolled back with the progress last saved, unless it was handed over (then it is
+     * thrown like any other, and retried: see {@link #handedOver()}).
      */
     public Step step() {
         if (ended != null) {
@@ -175,6 +176,10 @@ public final class DriveChange implements AutoCloseable {
         try {
             return finishing != null ? finish() : advance();
         } catch (PermanentFailureException e) {
+            if (handedOver()) {
+                // reads moved already: rolling the change back now is the hazard the hand-over avoids; retry
+                throw e;
+            }
             events.stepFailed(change.id(), e);
             finishing = new Finishing(ChangeStatus.FAILED, "a step failed in a way retrying cannot fix: " + e.getMessage(),
                     true);

@@ -40,6 +40,7 @@ public final class InMemoryChangeStore implements ChangeStore {
     private final Map<ChangeId, List<RangeRelease>> releases = new LinkedHashMap<>();
     private volatile RuntimeException checkpointFailure;
     private volatile RuntimeException renewFailure;
+    private volatile RuntimeException completionFailure;
     private final List<Function<TopologyChange, Optional<Start>>> startGuards = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Consumer<TopologyChange>> endWatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -94,6 +95,11 @@ public final class InMemoryChangeStore implements ChangeStore {
     /** From now on every checkpoint throws this (null: checkpoints work again). */
     public void failCheckpoints(RuntimeException failure) {
         checkpointFailure = failure;
+    }
+
+    /** From now on every finish as COMPLETED throws this (null: such finishes work again). */
+    public void failCompletions(RuntimeException failure) {
+        completionFailure = failure;
     }
 
     /** The ranges the change releases, as stored with it (for {@link InMemoryCleanupStore}). */
@@ -245,6 +251,10 @@ public final class InMemoryChangeStore implements ChangeStore {
     @Override
     public Finish finish(ChangeId id, String owner, Optional<NodeState> nodeState, ChangeStatus status,
                          Optional<String> error, List<RangeStream> streams, Instant at) {
+        RuntimeException failing = completionFailure;
+        if (failing != null && status == ChangeStatus.COMPLETED) {
+            throw failing;
+        }
         synchronized (nodes) {
             TopologyChange c = changes.get(id);
             if (!heldBy(c, owner)) {

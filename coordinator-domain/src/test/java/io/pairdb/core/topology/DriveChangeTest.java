@@ -312,6 +312,25 @@ class DriveChangeTest {
         assertThat(a.driver.driving()).isEmpty();
     }
 
+    /** Once reads moved to the new node, rolling the change back could hide writes only it and one other took. */
+    @Test
+    public void anErrorRetryingCannotFixAfterTheHandOverDoesNotRollTheChangeBack() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        ChangeId id = addN4UntilItsHandOver(a);
+        PermanentFailureException failure = new PermanentFailureException("change " + id,
+                "could not finish change " + id + ": unsupported Unicode escape sequence", null);
+        cluster.changes.failCompletions(failure);
+
+        cluster.runFor(Duration.ofSeconds(40), a);
+
+        assertThat(a.events).as("the failure was met").anyMatch(e -> e.startsWith("step failed"));
+        assertThat(cluster.change(id).status()).isNotEqualTo(ChangeStatus.FAILED);
+        assertThat(cluster.stored("n4").state()).as("not rolled back").isNotEqualTo(NodeState.LEFT);
+        cluster.changes.failCompletions(null);
+        cluster.runUntil(() -> !cluster.change(id).inProgress(), Duration.ofSeconds(60), a);
+        assertThat(cluster.change(id).status()).isEqualTo(ChangeStatus.COMPLETED);
+    }
+
     @Test
     public void aStoreThatCannotBeReachedIsRetriedWithoutFailingTheChange() {
         ChangeCluster.Coordinator a = threeNodesWithData();
