@@ -25,14 +25,20 @@ class RepairRangeTest {
 
     private final InMemoryStorageRanges nodes = new InMemoryStorageRanges();
 
-    @Test
-    void bringsBackATombstoneAReplicaMissedSoTheDeletedKeyCannotReturn() {
+    /** Key "gone" deleted on n1 and n2; n3 missed the delete (its hint long gone) and holds the value. */
+    private Version aDeleteN3Missed() {
         for (StorageNode n : List.of(N1, N2, N3)) {
             nodes.put(n.id(), ACME, "gone", value("v", 1));
         }
         Version tombstone = Version.tombstone(VectorClock.of("c1", 2), 2);
         nodes.put(N1.id(), ACME, "gone", tombstone);
         nodes.put(N2.id(), ACME, "gone", tombstone);
+        return tombstone;
+    }
+
+    @Test
+    void bringsBackATombstoneAReplicaMissedSoTheDeletedKeyCannotReturn() {
+        Version tombstone = aDeleteN3Missed();
 
         RangeRepairOutcome outcome = new RepairRange(nodes, RepairSettings.DEFAULTS)
                 .repair(ACME, WHOLE_RING, List.of(N1, N2, N3), false);
@@ -57,14 +63,8 @@ class RepairRangeTest {
 
     @Test
     void aTombstoneOneHolderPurgesMeanwhileIsFetchedFromAnotherHolder() {
-        // n3 missed the delete, its hint long gone; n1 and n2 hold the tombstone, and n1's purge
-        // (the gc grace is running out) takes it between the comparison and the fetch
-        for (StorageNode n : List.of(N1, N2, N3)) {
-            nodes.put(n.id(), ACME, "gone", value("v", 1));
-        }
-        Version tombstone = Version.tombstone(VectorClock.of("c1", 2), 2);
-        nodes.put(N1.id(), ACME, "gone", tombstone);
-        nodes.put(N2.id(), ACME, "gone", tombstone);
+        // n1's purge (the gc grace is running out) takes the tombstone between the comparison and the fetch
+        Version tombstone = aDeleteN3Missed();
         StorageRanges purging = RacingRanges.beforeFirstScan(nodes, () -> nodes.remove(N1.id(), ACME, "gone"));
 
         RangeRepairOutcome outcome = new RepairRange(purging, RepairSettings.DEFAULTS)
