@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -52,6 +53,13 @@ public final class RepairRange {
     private final StorageRanges storage;
     private final RepairSettings settings;
 
+    /** A repair stopped before a write because the caller no longer may write (its lease ran out). */
+    public static final class WritesStopped extends RuntimeException {
+        WritesStopped() {
+            super("the repair may no longer write", null, false, false);
+        }
+    }
+
     public RepairRange(StorageRanges storage, RepairSettings settings) {
         this.storage = Objects.requireNonNull(storage, "storage");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -62,6 +70,16 @@ public final class RepairRange {
      * nothing to compare.
      */
     public RangeRepairOutcome repair(TenantId tenant, TokenRange range, List<StorageNode> replicas, boolean dryRun) {
+        return repair(tenant, range, replicas, dryRun, () -> true);
+    }
+
+    /**
+     * Like {@link #repair(TenantId, TokenRange, List, boolean)}, asking {@code mayWrite} before each
+     * batch write: when it says no (the run's lease ran out), the repair stops at once with
+     * {@link WritesStopped}, and what it wrote before stays (every write was conditional).
+     */
+    public RangeRepairOutcome repair(TenantId tenant, TokenRange range, List<StorageNode> replicas, boolean dryRun,
+                                     BooleanSupplier mayWrite) {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(range, "range");
         Tally tally = new Tally();
@@ -70,7 +88,7 @@ public final class RepairRange {
         }
         try {
             for (TokenRange leaf : differingLeaves(tenant, range, replicas, tally)) {
-                reconcile(tenant, leaf, replicas, dryRun, tally);
+                reconcile(tenant, leaf, replicas, dryRun, tally, mayWrite);
             }
             return new RangeRepairOutcome.Repaired(range, tally.report());
         } catch (ReplicaFailure failure) {
@@ -145,7 +163,8 @@ public final class RepairRange {
      * Compares the leaf key by key on clocks alone, then fetches the full versions of the keys that
      * differ only, resolves each and writes the winner where it is missing or older.
      */
-    private void reconcile(TenantId tenant, TokenRange leaf, List<StorageNode> replicas, boolean dryRun, Tally tally) {
+    private void reconcile(TenantId tenant, TokenRange leaf, List<StorageNode> replicas, boolean dryRun, Tally tally,
+                           BooleanSupplier mayWrite) {
         Map<StorageNode, Map<String, Entry>> held = new LinkedHashMap<>();
         Map<String, Token> keys = new TreeMap<>();
         for (StorageNode replica : replicas) {
@@ -189,6 +208,9 @@ public final class RepairRange {
         for (var writes : toWrite.entrySet()) {
             for (List<Entry> batch : StorageRanges.batches(writes.getValue(), settings.batchSize(),
                     StorageRanges.DEFAULT_BATCH_BYTES)) {
+                if (!mayWrite.getAsBoolean()) {
+                    throw new WritesStopped();
+                }
                 await(writes.getKey(), storage.writeBatch(writes.getKey(), batch, settings.storageTimeout()));
                 tally.entriesWritten += batch.size();
                 tally.bytesWritten += batch.stream().mapToLong(Entry::approximateBytes).sum();

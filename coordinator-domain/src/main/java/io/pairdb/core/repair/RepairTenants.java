@@ -453,6 +453,8 @@ public final class RepairTenants {
         private final Map<Work, Long> failedAttemptBytes = new HashMap<>();
         private final Map<TenantId, TenantRepair> byTenant = new LinkedHashMap<>();
         private int done;
+        /** When the lease was last renewed (null: not by this worker set yet). */
+        private Instant renewedAt;
         /** Ranges that failed on a replica at every attempt: not done, so the run cannot end DONE. */
         private int failed;
         private long keys;
@@ -485,7 +487,14 @@ public final class RepairTenants {
                         return;
                     }
                     Instant comparedFrom = clock.now();
-                    RangeRepairOutcome outcome = repairRange.repair(w.tenant().id(), w.range(), w.replicas(), run.dryRun());
+                    RangeRepairOutcome outcome;
+                    try {
+                        outcome = repairRange.repair(w.tenant().id(), w.range(), w.replicas(), run.dryRun(),
+                                this::mayWrite);
+                    } catch (RepairRange.WritesStopped stopped) {
+                        stop(new Ending.LeaseLost());
+                        return;
+                    }
                     events.rangeDone(w.tenant().id(), outcome, run.dryRun());
                     pacing.afterRange(outcome.report());
                     if (!took(w, outcome, comparedFrom)) {
@@ -521,9 +530,33 @@ public final class RepairTenants {
         }
 
         private synchronized boolean renewed() {
-            return ending == null
+            Instant asked = clock.now();
+            boolean held = ending == null
                     && runs.progress(run.id(), runner.coordinatorId(), done, keys, bytes, runner.lease())
                     == ChangeStore.Held.HELD;
+            if (held) {
+                renewedAt = asked;
+            }
+            return held;
+        }
+
+        /**
+         * Whether a repair write may go out now: the lease was renewed less than a third of its length ago,
+         * or is renewed now. A range can take longer than the lease, and once it ran out a topology change
+         * may start, or another coordinator take the run over.
+         */
+        private synchronized boolean mayWrite() {
+            if (ending != null) {
+                return false;
+            }
+            if (renewedAt != null && clock.now().isBefore(renewedAt.plus(runner.lease().dividedBy(3)))) {
+                return true;
+            }
+            if (!renewed()) {
+                stop(new Ending.LeaseLost());
+                return false;
+            }
+            return true;
         }
 
         private synchronized void stop(Ending why) {

@@ -331,6 +331,25 @@ class RepairTenantsTest {
         assertThat(missingCopies()).isPositive();
     }
 
+    /**
+     * A range whose repair outlasts the run's lease: once the lease ran out a topology change may start
+     * (and another coordinator take the run over), so no repair write may follow within the range either.
+     */
+    @Test
+    void stopsWritingWithinARangeOnceItsLeaseRanOut() {
+        RepairTenants.Outcome outcome = repairOver(RacingRanges.beforeFirstWrite(data, () -> {
+            runs.expireLeases();
+            clock.advance(Duration.ofHours(1));
+        }), RepairEvents.NONE).repair(Optional.of(ACME), Optional.empty(), false);
+
+        assertThat(outcome).isInstanceOf(RepairTenants.Outcome.LeaseLost.class);
+        long batchWrites = 0;
+        for (int i = 1; i <= 5; i++) {
+            batchWrites += data.batchWritesTo(new NodeId("n" + i));
+        }
+        assertThat(batchWrites).as("the write under way when the lease ran out, and none after it").isEqualTo(1);
+    }
+
     /** A coordinator dying: it stops in the middle of a range and records nothing more, not even its end. */
     private static final class Killed extends RuntimeException {
         Killed() {
