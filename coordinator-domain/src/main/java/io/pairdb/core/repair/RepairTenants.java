@@ -588,32 +588,35 @@ public final class RepairTenants {
                 return true;
             }
             long rangeBytes = moved + Optional.ofNullable(failedAttemptBytes.remove(w)).orElse(0L);
-            if (outcome instanceof RangeRepairOutcome.ReplicaFailed) {
-                // not recorded as done: `repair status` must not say DONE over it, and a coordinator that
-                // takes the run over tries it again
-                failed++;
-                keys += outcome.report().keysDiffering();
-                bytes += rangeBytes;
-                if (runs.progress(run.id(), runner.coordinatorId(), done, keys, bytes, runner.lease())
-                        == ChangeStore.Held.LOST) {
-                    stop(new Ending.LeaseLost());
-                    return false;
-                }
-                return true;
-            }
-            Optional<Instant> repairedAsOf = !run.dryRun() && outcome instanceof RangeRepairOutcome.Repaired
-                    ? Optional.of(comparedFrom) : Optional.empty();
-            ChangeStore.Held recorded = runs.rangeDone(run.id(), runner.coordinatorId(),
-                    new RepairedRange(w.tenant().id(), w.range()), repairedAsOf, outcome.report().keysDiffering(),
-                    rangeBytes, runner.lease());
+            long rangeKeys = outcome.report().keysDiffering();
+            boolean rangeFailed = outcome instanceof RangeRepairOutcome.ReplicaFailed;
+            Instant asked = clock.now();
+            // both record the range's figures and extend the lease; a failed range is not recorded as done:
+            // `repair status` must not say DONE over it, and a coordinator that takes the run over tries it again
+            ChangeStore.Held recorded = rangeFailed
+                    ? runs.progress(run.id(), runner.coordinatorId(), done, keys + rangeKeys, bytes + rangeBytes,
+                            runner.lease())
+                    : runs.rangeDone(run.id(), runner.coordinatorId(), new RepairedRange(w.tenant().id(), w.range()),
+                            repairedAsOf(outcome, comparedFrom), rangeKeys, rangeBytes, runner.lease());
             if (recorded == ChangeStore.Held.LOST) {
                 stop(new Ending.LeaseLost());
                 return false;
             }
-            done++;
-            keys += outcome.report().keysDiffering();
+            renewedAt = asked;
+            if (rangeFailed) {
+                failed++;
+            } else {
+                done++;
+            }
+            keys += rangeKeys;
             bytes += rangeBytes;
             return true;
+        }
+
+        /** When the range was made equal on all its replicas, if it was: it goes into the tenant's history. */
+        private Optional<Instant> repairedAsOf(RangeRepairOutcome outcome, Instant comparedFrom) {
+            return !run.dryRun() && outcome instanceof RangeRepairOutcome.Repaired
+                    ? Optional.of(comparedFrom) : Optional.empty();
         }
 
         synchronized void rethrowFailure() {

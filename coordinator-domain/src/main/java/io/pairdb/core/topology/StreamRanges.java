@@ -245,7 +245,8 @@ public final class StreamRanges {
          * nothing and a failed read ahead is read again (from the stream's position) next time.
          */
         private Progress copy(StorageNode source, StorageNode target, List<StorageRanges.Entry> entries) {
-            List<List<StorageRanges.Entry>> pieces = pieces(entries);
+            List<List<StorageRanges.Entry>> pieces = StorageRanges.batches(entries,
+                    settings.streaming().batchEntries(), settings.streaming().batchBytes());
             if (!lease.holdsFor(settings.streaming().storageTimeout())) {
                 rewind();
                 return stopped(target);
@@ -349,11 +350,6 @@ public final class StreamRanges {
         }
 
         /** The batch cut into writes of at most the configured entries and bytes (an empty batch: one empty write). */
-        private List<List<StorageRanges.Entry>> pieces(List<StorageRanges.Entry> entries) {
-            return entries.isEmpty() ? List.of(List.of())
-                    : StorageRanges.batches(entries, settings.streaming().batchEntries(), settings.streaming().batchBytes());
-        }
-
         private Progress stopped(StorageNode target) {
             return new Progress.Stopped("the lease on the change may run out before a batch write to "
                     + target.id() + " ends (bound " + settings.streaming().storageTimeout() + ")");
