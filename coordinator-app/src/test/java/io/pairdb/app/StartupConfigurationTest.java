@@ -93,6 +93,19 @@ class StartupConfigurationTest {
     }
 
     @Test
+    void aValueLimitNoStorageNodeCouldTakeIsRefusedNamingItsKey() {
+        assertThatThrownBy(() -> verify(Map.of("pairdb.coordinator.max-value-bytes", "5242880")))
+                .isInstanceOf(ConfigurationError.class)
+                .hasMessage("invalid configuration pairdb.coordinator.max-value-bytes: 5242880 must be between 1 and "
+                        + "3145728 (3 MiB): a storage node takes requests of up to 4 MiB, so a larger value could be "
+                        + "written to no replica");
+        assertThatThrownBy(() -> verify(Map.of("pairdb.coordinator.max-value-bytes", "0")))
+                .isInstanceOf(ConfigurationError.class)
+                .hasMessageStartingWith("invalid configuration pairdb.coordinator.max-value-bytes: 0 must be between 1 and");
+        assertThatCode(() -> verify(Map.of("pairdb.coordinator.max-value-bytes", "3145728"))).doesNotThrowAnyException();
+    }
+
+    @Test
     void theDefaultsCannotLoseData() {
         assertThatCode(() -> verify(Map.of())).doesNotThrowAnyException();
     }

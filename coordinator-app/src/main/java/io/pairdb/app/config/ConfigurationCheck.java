@@ -2,6 +2,7 @@ package io.pairdb.app.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.value.PropertyResolver;
+import io.pairdb.core.replication.CoordinatorSettings;
 import io.pairdb.core.replication.SpeculationPolicy;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -63,7 +64,21 @@ public final class ConfigurationCheck {
         verifyLogFormat(System.getenv(LOG_FORMAT));
         keys().forEach((key, type) -> configuration.getProperty(key, String.class)
                 .ifPresent(raw -> check(configuration, key, raw, type)));
+        verifyValueLimit(configuration);
         LossSafety.verify(configuration);
+    }
+
+    private static final String MAX_VALUE_BYTES = "pairdb.coordinator.max-value-bytes";
+
+    /** Throws a {@link ConfigurationError} for a value limit no storage node could take a write of. */
+    private static void verifyValueLimit(PropertyResolver configuration) {
+        configuration.getProperty(MAX_VALUE_BYTES, Integer.class).ifPresent(bytes -> {
+            if (bytes < 1 || bytes > CoordinatorSettings.MAX_VALUE_BYTES_LIMIT) {
+                throw new ConfigurationError(MAX_VALUE_BYTES, bytes + " must be between 1 and "
+                        + CoordinatorSettings.MAX_VALUE_BYTES_LIMIT + " (3 MiB): a storage node takes requests of up "
+                        + "to 4 MiB, so a larger value could be written to no replica");
+            }
+        });
     }
 
     /** Read by logback.xml from the environment only: it picks logback-{format}.xml. */

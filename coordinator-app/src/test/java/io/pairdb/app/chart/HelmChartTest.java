@@ -549,6 +549,7 @@ class HelmChartTest {
         "config.limits.deadlineWaitShare, 1.5, /config/limits/deadlineWaitShare",
         "config.limits.deadlineWaitShare, half, /config/limits/deadlineWaitShare",
         "config.maxRepairsInFlight, 0, /config/maxRepairsInFlight",
+        "config.maxValueBytes, 5242880, /config/maxValueBytes",
         "config.health.checkTimeout, 0s, /config/health/checkTimeout",
         "config.topologyRefreshInterval, 0ms, /config/topologyRefreshInterval",
         "config.writeTimeout, PT0S, /config/writeTimeout",

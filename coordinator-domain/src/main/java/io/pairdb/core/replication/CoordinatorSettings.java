@@ -1,5 +1,6 @@
 package io.pairdb.core.replication;
 
+import io.pairdb.core.port.StorageRanges;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,6 +14,11 @@ public record CoordinatorSettings(Duration writeTimeout, Duration readTimeout, D
                                   int maxRepairsInFlight, int maxClockEntries, int maxHintStoresInFlight,
                                   Duration maxClockSkew, SpeculationPolicy speculation) {
     public static final int MAX_KEY_BYTES = 1024;
+    /**
+     * The largest value a configuration may allow: a storage node takes requests of up to {@link
+     * StorageRanges#NODE_REQUEST_LIMIT_BYTES}, which must hold the key, the clock and the encoding as well.
+     */
+    public static final int MAX_VALUE_BYTES_LIMIT = (int) StorageRanges.MAX_BATCH_BYTES;
     /**
      * The fewest clock entries a configuration may ask for: the issuer's own entry must fit, so that
      * an issued clock is never at or below the clock it follows (one entry is enough for that).
@@ -39,8 +45,9 @@ public record CoordinatorSettings(Duration writeTimeout, Duration readTimeout, D
         positive(readTimeout, "read timeout");
         positive(idempotencyTtl, "idempotency TTL");
         positive(maxClockSkew, "max clock skew");
-        if (maxValueBytes < 1) {
-            throw new IllegalArgumentException("max value size must be at least 1 byte");
+        if (maxValueBytes < 1 || maxValueBytes > MAX_VALUE_BYTES_LIMIT) {
+            throw new IllegalArgumentException("max value size " + maxValueBytes + " must be between 1 and "
+                    + MAX_VALUE_BYTES_LIMIT + " bytes");
         }
         if (maxRepairsInFlight < 1) {
             throw new IllegalArgumentException("max repairs in flight must be at least 1");
