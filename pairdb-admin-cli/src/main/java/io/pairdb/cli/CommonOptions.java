@@ -92,6 +92,11 @@ public final class CommonOptions {
         return connection.admin(endpoint());
     }
 
+    /** The deadline of each call ({@code --timeout}). */
+    public Duration timeout() {
+        return timeout;
+    }
+
     public CoordinatorServiceBlockingStub coordinator() {
         return connection.coordinator(endpoint());
     }

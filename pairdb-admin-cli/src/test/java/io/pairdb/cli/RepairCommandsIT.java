@@ -124,6 +124,37 @@ class RepairCommandsIT {
     }
 
     @Test
+    void repairWatchWaitsForARunLongerThanTheCallTimeout() {
+        RepairRun begun = RUNNING.toBuilder().setRangesDone(0).build();
+        coordinator.admin.repairAnswersWhenRunsShown = true;
+        // each answer after the run is found comes one poll (1 s) later: the run lasts well past --timeout 1s
+        coordinator.admin.laterRepairRuns.addAll(List.of(List.of(), List.of(begun),
+                List.of(begun.toBuilder().setRangesDone(100).build()),
+                List.of(begun.toBuilder().setRangesDone(200).build()),
+                List.of(begun.toBuilder().setState("DONE").setRangesDone(450).setKeysRepaired(40).build())));
+
+        var result = cli().run("repair", "--tenant", "acme", "--watch", "--timeout", "1s", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("repair run repair-b DONE: 450/450 ranges")
+                .endsWith("40 keys differed; 41 repair writes; 52000 bytes read, 6100 written; 640 sub-ranges compared\n");
+    }
+
+    @Test
+    void aRepairLongerThanTheTimeoutSaysItGoesOnAndHowToFollowIt() {
+        coordinator.admin.repairAnswersWhenRunsShown = true;
+        coordinator.admin.laterRepairRuns.add(List.of(RUNNING));
+
+        var result = cli().run("repair", "--tenant", "acme", "--timeout", "1s", "--addr", coordinator.address());
+        var status = cli().run("repair", "status", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+        assertThat(result.stderr()).isEqualTo("error: the repair did not end within 1s; it goes on in the coordinator: "
+                + "follow it with pairdb-admin repair status, or repair with --watch\n");
+        assertThat(status.stdout()).contains("repair-b  RUNNING");
+    }
+
+    @Test
     void statusWatchExitsTwoForAStoppedRunAndNeedsARun() {
         coordinator.admin.repairRuns = List.of(RUNNING.toBuilder().setState("STOPPED").build());
 

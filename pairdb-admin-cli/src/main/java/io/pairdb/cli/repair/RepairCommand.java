@@ -1,9 +1,13 @@
 package io.pairdb.cli.repair;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.micronaut.context.annotation.Prototype;
+import io.pairdb.cli.CommandFailure;
 import io.pairdb.cli.CommonOptions;
 import io.pairdb.cli.ExitCodes;
 import io.pairdb.cli.Host;
+import io.pairdb.cli.TimeoutConverter;
 import io.pairdb.cli.change.ChangeWatcher;
 import io.pairdb.proto.admin.v1.ListRepairRunsRequest;
 import io.pairdb.proto.admin.v1.RepairRun;
@@ -84,7 +88,7 @@ public final class RepairCommand implements Callable<Integer> {
         if (nodeId != null) {
             request.setNodeId(nodeId);
         }
-        RepairResponse response = watch ? repairWatching(request.build()) : options.admin().repair(request.build());
+        RepairResponse response = watch ? repairWatching(request.build()) : repair(request.build());
         Repaired repaired = new Repaired(response.getDryRun(),
                 response.getTenantsList().stream().map(t -> new TenantDone(t.getTenantId(), t.getRanges(),
                         Counts.from(t.getCounts()))).toList(),
@@ -97,13 +101,31 @@ public final class RepairCommand implements Callable<Integer> {
         return repaired.failures().isEmpty() ? printed : ExitCodes.SERVER_ERROR;
     }
 
+    /** Asks for the repair and waits for its report, at most {@code --timeout}. */
+    private RepairResponse repair(RepairRequest request) {
+        try {
+            return options.admin().repair(request);
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED) {
+                throw e;
+            }
+            // the run does not stop with the call: say so, or a rerun with a longer timeout starts a second one
+            throw CommandFailure.server("the repair did not end within " + TimeoutConverter.format(options.timeout())
+                    + "; it goes on in the coordinator: follow it with pairdb-admin repair status, or repair with "
+                    + "--watch");
+        }
+    }
+
     /**
      * Asks for the repair in the background, finds the run it began (the newest run of this scope
-     * not listed before) and follows it until it ends, then answers the repair's response.
+     * not listed before) and follows it until it ends, then answers the repair's response. The
+     * repair call itself has no deadline (a run takes as long as it takes; the calls that follow it
+     * have theirs), but once the run has ended its answer must come within {@code --timeout}.
      */
     private RepairResponse repairWatching(RepairRequest request) {
         Set<String> before = runs().stream().map(RepairRun::getRunId).collect(Collectors.toSet());
-        CompletableFuture<RepairResponse> repair = CompletableFuture.supplyAsync(() -> options.admin().repair(request));
+        CompletableFuture<RepairResponse> repair = CompletableFuture.supplyAsync(
+                () -> options.admin().withDeadline(null).repair(request));
         try {
             Optional<RepairRun> begun = Optional.empty();
             while (begun.isEmpty()) {
@@ -115,13 +137,21 @@ public final class RepairCommand implements Callable<Integer> {
                             && r.getDryRun() == request.getDryRun()).findFirst();
                 }
             }
-            ChangeWatcher.forCommand(options, host, id -> RepairStatusCommand.find(options, id)).follow(begun.get().getRunId());
-            return repair.join();
+            String runId = begun.get().getRunId();
+            ChangeWatcher.forCommand(options, host, id -> RepairStatusCommand.find(options, id)).follow(runId);
+            try {
+                return repair.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException noAnswer) {
+                repair.cancel(true);
+                throw CommandFailure.server("repair run " + runId + " ended, but its report did not "
+                        + "come within " + TimeoutConverter.format(options.timeout())
+                        + "; see pairdb-admin repair status " + runId);
+            }
         } catch (ExecutionException | CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw io.pairdb.cli.CommandFailure.local("interrupted; the repair goes on: pairdb-admin repair status");
+            throw CommandFailure.local("interrupted; the repair goes on: pairdb-admin repair status");
         }
     }
 
