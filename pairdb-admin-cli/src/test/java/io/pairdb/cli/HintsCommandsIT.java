@@ -98,6 +98,8 @@ class HintsCommandsIT {
         var table = cli().run("hints", "replay", "--node", "node-3", "--addr", coordinator.address());
         var json = cli().run("hints", "replay", "--node", "node-3", "-o", "json", "--addr", coordinator.address());
 
+        assertThat(table.exitCode()).as("a script must see that hints are left").isEqualTo(2);
+        assertThat(json.exitCode()).isEqualTo(2);
         assertThat(table.stdout()).startsWith("STOPPED hints for node node-3: delivered 100, failed 100").contains("left 900");
         JsonNode document = new ObjectMapper().readTree(json.stdout());
         assertThat(document.get("ending").asText()).isEqualTo("delivery_failed");

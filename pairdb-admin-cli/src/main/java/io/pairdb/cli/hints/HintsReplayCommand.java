@@ -2,6 +2,7 @@ package io.pairdb.cli.hints;
 
 import io.micronaut.context.annotation.Prototype;
 import io.pairdb.cli.CommonOptions;
+import io.pairdb.cli.ExitCodes;
 import io.pairdb.proto.admin.v1.ReplayEnding;
 import io.pairdb.proto.admin.v1.ReplayHintsRequest;
 import java.util.Locale;
@@ -43,7 +44,9 @@ final class HintsReplayCommand implements Callable<Integer> {
                 response.getEnding() == ReplayEnding.REPLAY_ENDING_DRAINED ? "OK" : "STOPPED", replayed.nodeId(),
                 replayed.delivered(), replayed.failedDeliveries(), replayed.dropped().text(),
                 replayed.remaining() == null ? "unknown" : replayed.remaining(), explanation(response.getEnding()));
-        return options.print(replayed, text);
+        int printed = options.print(replayed, text);
+        // hints left behind are something the caller (a script, a runbook step) must see
+        return response.getEnding() == ReplayEnding.REPLAY_ENDING_DRAINED ? printed : ExitCodes.SERVER_ERROR;
     }
 
     private static String ending(ReplayEnding ending) {
