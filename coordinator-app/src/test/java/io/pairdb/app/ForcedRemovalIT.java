@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import io.pairdb.core.ring.Token;
 import io.pairdb.core.version.VectorClock;
 import io.pairdb.emulator.StorageNodeEmulator;
+import io.pairdb.proto.admin.v1.AddStorageNodeRequest;
 import io.pairdb.proto.admin.v1.CreateTenantRequest;
 import io.pairdb.proto.admin.v1.ExplainKeyRequest;
 import io.pairdb.proto.admin.v1.GetChangeRequest;
@@ -56,6 +57,47 @@ class ForcedRemovalIT {
                     .setNodeId(dead.nodeId()).setForce(true).build()).getChange().getChangeId();
             waiting().until(() -> !change(coordinator, changeId).getStatus().name().equals("CHANGE_STATUS_IN_PROGRESS"));
             assertThat(change(coordinator, changeId).getStatus().name()).isEqualTo("CHANGE_STATUS_COMPLETED");
+
+            lastSurvivor.faults().setUnavailable(true);
+            var read = coordinator.data().readKeyValue(ReadKeyValueRequest.newBuilder().setTenantId(TENANT).setKey(key)
+                    .setConsistency("quorum").build());
+
+            assertThat(read.getValue()).isEqualTo(ByteString.copyFromUtf8("acknowledged"));
+        }
+    }
+
+    /**
+     * Three nodes, RF 3: a forced removal leaves two, and the node added back to make three must get
+     * every range from both, since a quorum write from before may be on either one only.
+     */
+    @Test
+    void aNodeAddedToTheRingAForcedRemovalLeftBelowTheRfGetsWhatEitherSurvivorHolds() throws Exception {
+        try (InProcessCoordinator coordinator = InProcessCoordinator.withVirtualNodes(3, 16, Map.of());
+             StorageNodeEmulator added = StorageNodeEmulator.start("node-added", 0)) {
+            coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT)
+                    .setReplicationFactor(3).build());
+            String key = "acknowledged-by-two";
+            List<String> replicas = coordinator.admin().explainKey(ExplainKeyRequest.newBuilder().setTenantId(TENANT)
+                    .setKey(key).build()).getReplicaNodeIdsList();
+            StorageNodeEmulator dead = node(coordinator, replicas.get(0));
+            StorageNodeEmulator lastSurvivor = node(coordinator, replicas.get(2));
+            StoredEntry acknowledged = new StoredEntry(TENANT, key, Token.forKey(TENANT, key).value(),
+                    StoredVersion.value("acknowledged", VectorClock.of("writer", 1), System.currentTimeMillis()));
+            dead.store().apply(acknowledged);
+            lastSurvivor.store().apply(acknowledged);
+            dead.faults().setUnavailable(true);
+            waiting().until(() -> coordinator.admin().listStorageNodes(ListStorageNodesRequest.getDefaultInstance())
+                    .getNodesList().stream().anyMatch(n -> n.getNodeId().equals(dead.nodeId())
+                            && n.getLiveness() == NodeLiveness.NODE_LIVENESS_DOWN));
+            String removal = coordinator.admin().removeStorageNode(RemoveStorageNodeRequest.newBuilder()
+                    .setNodeId(dead.nodeId()).setForce(true).build()).getChange().getChangeId();
+            waiting().until(() -> !change(coordinator, removal).getStatus().name().equals("CHANGE_STATUS_IN_PROGRESS"));
+
+            String addition = coordinator.admin().addStorageNode(AddStorageNodeRequest.newBuilder()
+                    .setNodeId(added.nodeId()).setHost(added.host()).setPort(added.port()).setVirtualNodes(16).build())
+                    .getChange().getChangeId();
+            waiting().until(() -> !change(coordinator, addition).getStatus().name().equals("CHANGE_STATUS_IN_PROGRESS"));
+            assertThat(change(coordinator, addition).getStatus().name()).isEqualTo("CHANGE_STATUS_COMPLETED");
 
             lastSurvivor.faults().setUnavailable(true);
             var read = coordinator.data().readKeyValue(ReadKeyValueRequest.newBuilder().setTenantId(TENANT).setKey(key)

@@ -63,19 +63,20 @@ public final class PlanRangeStreams {
      * from every node dropped (among the first {@code from}, not the first {@code to}), one stream
      * per pair: a write acknowledged by dropped replicas only must be on the kept ones, and no single
      * dropped replica need hold every such write; then each dropped node releases the tenant's
-     * data of the range (for cleanup). Nothing when the ring has fewer nodes than either RF.
+     * data of the range (for cleanup). A ring with fewer nodes than {@code from} (left so by a forced
+     * removal) holds the range on every node: those are the current replicas. Nothing when the ring has
+     * fewer nodes than {@code to}.
      */
     public static Plan forReplication(TopologyView view, ReplicationChange change) {
         Ring ring = view.currentRing();
-        int widest = Math.max(change.from(), change.to());
-        if (widest > ring.nodeCount()) {
+        if (change.to() > ring.nodeCount()) {
             return new Plan(List.of(), 0, List.of());
         }
         List<RangeStream> streams = new ArrayList<>();
         List<RangeRelease> releases = new ArrayList<>();
         TenantFilter only = new TenantFilter.Only(List.of(change.tenant()));
         for (var range : RangeMovements.elementaryRanges(ring, ring)) {
-            List<NodeId> before = ring.replicasFor(range.end(), change.from());
+            List<NodeId> before = ring.replicasFor(range.end(), Math.min(change.from(), ring.nodeCount()));
             List<NodeId> after = ring.replicasFor(range.end(), change.to());
             if (change.raises()) {
                 // a write acknowledged at quorum may be missing on any one current replica, but every quorum of
@@ -126,14 +127,16 @@ public final class PlanRangeStreams {
                 continue;
             }
             TenantFilter only = filter(s.replicationFactors(), rfsInUse, tenants);
-            if (unusableSources.isEmpty()) {
+            if (unusableSources.isEmpty() && !s.replaced().isEmpty()) {
                 streams.add(RangeStream.pending(streams.size(), s.range(), s.target(), sources, s.replicationFactors(),
                         only));
                 continue;
             }
             // a forced removal cannot read the node the target replaces, and a write acknowledged at quorum with
-            // it may be on any one survivor only: the target reads the range from every survivor, one stream
-            // each, the others after it in case that one does not answer (then what they lack needs a repair)
+            // it may be on any one survivor only; a node added to a ring a forced removal left below the RF
+            // replaces no one, and such a write may be on any one node: the target reads the range from every
+            // source, one stream each, the others after it in case that one does not answer (then what they
+            // lack needs a repair)
             for (int first = 0; first < sources.size(); first++) {
                 List<NodeId> order = new ArrayList<>(sources.subList(first, sources.size()));
                 order.addAll(sources.subList(0, first));

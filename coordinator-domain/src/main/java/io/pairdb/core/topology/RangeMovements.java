@@ -74,8 +74,11 @@ public final class RangeMovements {
     }
 
     /**
-     * The movements for every replication factor in use. Replication factors larger than
-     * either ring's node count are skipped: such tenants cannot be served by that ring anyway.
+     * The movements for every replication factor in use. Replication factors larger than the
+     * future ring's node count are skipped: such tenants cannot be served by that ring anyway. A
+     * current ring with fewer nodes than the RF (left so by a forced removal) holds each range on
+     * every node: a node added to it gains the range from all of them, and no single one is the
+     * replica it replaces.
      */
     public static Plan plan(Ring current, Ring future, Collection<Integer> replicationFactors) {
         SortedSet<Integer> rfs = new TreeSet<>(replicationFactors);
@@ -85,10 +88,10 @@ public final class RangeMovements {
             Map<NodeId, Map<List<NodeId>, SortedSet<Integer>>> gains = new LinkedHashMap<>();
             Map<NodeId, SortedSet<Integer>> losses = new LinkedHashMap<>();
             for (int rf : rfs) {
-                if (rf > current.nodeCount() || rf > future.nodeCount()) {
+                if (rf > future.nodeCount() || current.nodeCount() == 0) {
                     continue;
                 }
-                List<NodeId> before = current.replicasFor(range.end(), rf);
+                List<NodeId> before = current.replicasFor(range.end(), Math.min(rf, current.nodeCount()));
                 List<NodeId> after = future.replicasFor(range.end(), rf);
                 for (NodeId n : after) {
                     if (!before.contains(n)) {

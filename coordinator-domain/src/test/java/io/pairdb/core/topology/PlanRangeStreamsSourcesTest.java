@@ -136,4 +136,49 @@ class PlanRangeStreamsSourcesTest {
         assertThat(plan.streams()).anySatisfy(s -> assertThat(s.sources()).hasSizeGreaterThan(1));
         assertThat(plan.unrecoverableRanges()).as("the RF 1 tenant's ranges of n3").isPositive();
     }
+
+    private static TopologyView twoNodes() {
+        return TopologyView.of(new Topology(1, List.of(node("n1", NodeState.NORMAL), node("n2", NodeState.NORMAL))));
+    }
+
+    /**
+     * A forced removal left two nodes for an RF 3 tenant. Its quorum writes from before are each on
+     * one survivor at least, not necessarily the same one. A node added to make three replicates every
+     * range: it must read each from both survivors, or a quorum read of it and the other misses them.
+     */
+    @Test
+    void aNodeAddedToARingBelowATenantsRfReadsEveryRangeFromEveryNode() {
+        StorageNode joining = node("n3", NodeState.BOOTSTRAPPING);
+        PlanRangeStreams.Plan plan = PlanRangeStreams.forAdd(twoNodes(), joining, List.of(tenant("c", 3)));
+
+        assertThat(plan.streams()).isNotEmpty().allSatisfy(s -> assertThat(s.target()).isEqualTo(joining.id()));
+        Ring future = Ring.of(List.of(new Ring.Member(new NodeId("n1"), 8), new Ring.Member(new NodeId("n2"), 8),
+                new Ring.Member(new NodeId("n3"), 8)));
+        for (var range : RangeMovements.elementaryRanges(twoNodes().currentRing(), future)) {
+            Set<NodeId> readFirst = new HashSet<>();
+            plan.streams().stream().filter(s -> s.range().equals(range)).forEach(s -> readFirst.add(s.sources().getFirst()));
+            assertThat(readFirst).as("%s is read from", range).containsExactlyInAnyOrder(new NodeId("n1"), new NodeId("n2"));
+        }
+    }
+
+    /** Lowered from 3 to 1 on the two nodes left: the one kept gets what only the dropped one holds. */
+    @Test
+    void anRfLoweredOnARingBelowTheOldRfStreamsFromTheDroppedNodeToTheKeptOne() {
+        TopologyView view = twoNodes();
+        PlanRangeStreams.Plan plan = PlanRangeStreams.forReplication(view, new ReplicationChange(new TenantId("c"), 3, 1));
+
+        assertThat(plan.streams()).isNotEmpty();
+        assertThat(plan.releases()).isNotEmpty();
+        for (var range : RangeMovements.elementaryRanges(view.currentRing(), view.currentRing())) {
+            NodeId kept = view.currentRing().replicasFor(range.end(), 1).getFirst();
+            NodeId dropped = kept.equals(new NodeId("n1")) ? new NodeId("n2") : new NodeId("n1");
+            assertThat(plan.streams()).filteredOn(s -> s.range().equals(range)).singleElement()
+                    .satisfies(s -> {
+                        assertThat(s.target()).isEqualTo(kept);
+                        assertThat(s.sources()).containsExactly(dropped);
+                    });
+            assertThat(plan.releases()).filteredOn(r -> r.range().equals(range)).singleElement()
+                    .satisfies(r -> assertThat(r.node()).isEqualTo(dropped));
+        }
+    }
 }
