@@ -154,10 +154,16 @@ public final class ChangeConflicts {
      * Why a change may not start while a cleanup deletes {@code release}'s range from its node, or
      * empty when it may: it may not when one of its streams overlaps the range (the node could
      * become a replica of part of it again, and the delete would take what was streamed to it or
-     * written to it since) or when it concerns that node. Pure.
+     * written to it since) or when it concerns that node, unless it is the forced removal of that node:
+     * one that does not answer is no source and is given nothing, so what its delete takes no replica
+     * needs (and a mark on a dead node must not keep it in the ring for good). Pure.
      */
     public static Optional<String> withCleanup(TopologyChange change, ChangeId cleanupOf, RangeRelease release) {
-        if (change.node().equals(Optional.of(release.node()))) {
+        boolean concernsNode = change.node().equals(Optional.of(release.node()));
+        if (concernsNode && change.type() == ChangeType.REMOVE_NODE && change.force()) {
+            return Optional.empty();
+        }
+        if (concernsNode) {
             return Optional.of("the cleanup of change " + cleanupOf + " is deleting range " + release.range()
                     + " from node " + release.node());
         }

@@ -184,6 +184,35 @@ public abstract class CleanupStoreContract {
                 .isInstanceOf(ChangeStore.Start.Started.class);
     }
 
+    /** Takes n1 out, streaming range 0 of {@link #releases()} from n2 to n3; {@code forced}: n1 does not answer. */
+    private TopologyChange removingN1(boolean forced) {
+        long epoch = nodes.epoch() + 1;
+        ChangeId id = ChangeId.of(ChangeType.REMOVE_NODE, new NodeId("n1"), epoch);
+        return new TopologyChange(id, ChangeType.REMOVE_NODE, new NodeId("n1"), ChangeStatus.IN_PROGRESS, epoch, forced,
+                0, List.of(RangeStream.pending(0, new TokenRange(new Token(1500), new Token(3000)), new NodeId("n3"),
+                        List.of(new NodeId("n2")), new TreeSet<>(Set.of(3)), TenantFilter.ALL)), completed, completed,
+                Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * A delete marked on a node that then died keeps its mark (only the node's answer, or its leaving
+     * the ring, ends it): a forced removal of that node must still start, or the node could never be
+     * replaced. It is no source and is given nothing, so its delete can take nothing any replica needs.
+     */
+    @Test
+    public void aForcedRemovalOfTheNodeADeleteIsMarkedOnStarts() {
+        ChangeId id = start("n4", false);
+        claim("coord-a", completed);
+        long epoch = nodes.epoch();
+        assertThat(cleanups.beginDelete(id, 0, "coord-a", epoch)).isEqualTo(CleanupStore.Begin.BEGUN);
+        cleanups.record(id, 0, "coord-a", new CleanupOutcome.Skipped("node n1 is down", completed), completed);
+
+        assertThat(changes.start(removingN1(false), node("n1", NodeState.LEAVING), epoch, "coord-c", LEASE))
+                .as("n1 answers: it may be a source").isInstanceOf(ChangeStore.Start.CleanupRunning.class);
+        assertThat(changes.start(removingN1(true), node("n1", NodeState.LEAVING), epoch, "coord-c", LEASE))
+                .isInstanceOf(ChangeStore.Start.Started.class);
+    }
+
     @Test
     public void aChangeStartedFirstMovesTheEpochSoTheDeleteDoesNotBegin() {
         ChangeId id = start("n4", false);
