@@ -9,9 +9,13 @@ import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.pairdb.adapters.runtime.ExecutorScheduler;
 import io.pairdb.app.config.ShutdownProperties;
+import io.pairdb.core.write.CoordinateWrite;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * Stops the coordinator without failing a request it has accepted: gRPC health turns
  * NOT_SERVING, the server stops accepting calls (clients see UNAVAILABLE on connect and go to
  * another coordinator), the calls already accepted finish within {@code pairdb.shutdown.grace-period}
- * (those still running then are cancelled), and then background work such as hint writes is
- * given the rest of the grace period. Only after that may the context close the data sources.
+ * (those still running then are cancelled), replica writes still out after their request was
+ * answered finish or fail and are hinted, and then background work such as hint writes is given the
+ * rest of the grace period. Only after that may the context close the data sources.
  *
  * <p>{@code CoordinatorMain}'s shutdown hook calls {@link #drain()} before it stops the HTTP
  * server and the context; any other way of stopping the context (tests) drains on the
@@ -36,6 +41,7 @@ public class GracefulShutdown {
 
     private final HealthStatusManager health;
     private final ExecutorScheduler scheduler;
+    private final CoordinateWrite writes;
     private final RequestLog requests;
     private final Duration grace;
     /** Set once the gRPC server has started; a start-up that failed before has nothing to drain. */
@@ -44,9 +50,10 @@ public class GracefulShutdown {
     private boolean drained;
 
     public GracefulShutdown(@Nullable HealthStatusManager health, ExecutorScheduler scheduler, RequestLog requests,
-                            ShutdownProperties properties) {
+                            CoordinateWrite writes, ShutdownProperties properties) {
         this.health = health;
         this.scheduler = scheduler;
+        this.writes = writes;
         this.requests = requests;
         this.grace = properties.getGracePeriod();
     }
@@ -66,6 +73,22 @@ public class GracefulShutdown {
     @EventListener
     void contextStopping(ShutdownEvent event) {
         drain();
+    }
+
+    private Duration left(long started) {
+        return grace.minus(Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private static boolean settled(CompletableFuture<Void> settled, Duration within) throws InterruptedException {
+        try {
+            settled.get(Math.max(0, within.toMillis()), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            // never completes exceptionally
+            return true;
+        }
     }
 
     private static String human(Duration d) {
@@ -100,8 +123,15 @@ public class GracefulShutdown {
                 server.shutdownNow();
                 server.awaitTermination(CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             }
-            Duration left = grace.minus(Duration.ofNanos(System.nanoTime() - started));
+            // a replica call still out after its write was answered may yet fail and need a hint: wait for every
+            // call to answer or be hinted (its deadline bounds it) with the scheduler still running its timers
+            if (!settled(writes.settled(), left(started))) {
+                LOG.atWarn().addKeyValue("event", "shutdown_writes_unsettled")
+                        .log("replica writes still in flight after the grace period {}; their hints may be lost",
+                                human(grace));
+            }
             // pending hint writes get what is left of the grace period, and at least a moment
+            Duration left = left(started);
             scheduler.shutdown(left.compareTo(CANCEL_WAIT) > 0 ? left : CANCEL_WAIT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

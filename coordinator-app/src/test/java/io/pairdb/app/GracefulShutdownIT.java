@@ -16,6 +16,10 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import io.pairdb.embedded.FreePorts;
+import io.pairdb.emulator.StorageNodeEmulator;
+import io.pairdb.proto.admin.v1.CreateTenantRequest;
+import io.pairdb.proto.admin.v1.ExplainKeyRequest;
+import io.pairdb.proto.admin.v1.GetHintStatsRequest;
 import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
 import io.pairdb.proto.coordinator.v1.WriteKeyValueRequest;
 import io.pairdb.proto.emulator.v1.Faults;
@@ -106,6 +110,38 @@ class GracefulShutdownIT {
                 writers.shutdownNow();
                 channel.shutdownNow();
             }
+        }
+    }
+
+    /**
+     * A quorum write is answered while the third replica's call is still out; the coordinator is then
+     * stopped, and the call fails at the write's deadline. Its hint must still be stored: the drain
+     * waits for replica calls in flight, or every rolling restart leaves replicas without writes.
+     */
+    @Test
+    void aReplicaCallThatFailsDuringTheDrainIsStillHinted() {
+        Map<String, Object> quick = Map.of("pairdb.coordinator.write-timeout", "2s");
+        try (InProcessCoordinator first = InProcessCoordinator.start(3, quick)) {
+            first.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId("drained").setReplicationFactor(3)
+                    .build());
+            String key = "acknowledged-before-the-drain";
+            String slowId = first.admin().explainKey(ExplainKeyRequest.newBuilder().setTenantId("drained").setKey(key)
+                    .build()).getReplicaNodeIdsList().getLast();
+            StorageNodeEmulator slow = first.cluster.nodes().stream().filter(n -> n.nodeId().equals(slowId))
+                    .findFirst().orElseThrow();
+            InProcessCoordinator second = InProcessCoordinator.alongside(first, quick);
+            try {
+                slow.faults().setDelay(Duration.ofMinutes(1));
+                second.data().writeKeyValue(WriteKeyValueRequest.newBuilder().setTenantId("drained").setKey(key)
+                        .setValue(ByteString.copyFromUtf8("v")).setConsistency("quorum").build());
+            } finally {
+                second.close();
+                slow.faults().setDelay(Duration.ZERO);
+            }
+
+            assertThat(first.admin().getHintStats(GetHintStatsRequest.getDefaultInstance()).getNodesList())
+                    .filteredOn(n -> n.getNodeId().equals(slowId)).singleElement()
+                    .satisfies(n -> assertThat(n.getPending() + n.getReplayed()).as("hints for " + slowId).isOne());
         }
     }
 

@@ -57,6 +57,11 @@ public final class ReplicaWriteRound {
     private final CompletableFuture<Result> result = new CompletableFuture<>();
     private final Scheduler.Cancellable timer;
     private boolean answered;
+    /**
+     * Members neither answered nor given up on (and hinted if they failed): at zero the round needs no
+     * further hint, which {@link StoreHints#roundClosed} is told once. Guarded by {@code this}.
+     */
+    private int unsettled;
 
     private ReplicaWriteRound(List<StorageNode> targets, int required, Optional<AlsoAmong> subset, Mutation mutation,
                               Deadline deadline, StorageNodes nodes, StoreHints hints, Environment env) {
@@ -67,7 +72,9 @@ public final class ReplicaWriteRound {
         this.count = new JointCount(required, targets, subset);
         synchronized (this) {
             targets.stream().filter(n -> n.liveness() != Liveness.DOWN).forEach(n -> inFlight.put(n.id(), n));
+            unsettled = targets.size();
         }
+        hints.roundOpened();
         this.timer = env.scheduler().scheduleDeadline(deadline.remaining(env.clock()), this::deadlinePassed);
         for (StorageNode node : targets) {
             if (node.liveness() == Liveness.DOWN) {
@@ -105,6 +112,7 @@ public final class ReplicaWriteRound {
         Status decided = null;
         List<CompletableFuture<Void>> waitFor = List.of();
         boolean allSettled;
+        boolean closing;
         synchronized (this) {
             boolean wasCalled = node.liveness() != Liveness.DOWN;
             if (wasCalled && inFlight.remove(node.id()) == null) {
@@ -128,9 +136,13 @@ public final class ReplicaWriteRound {
                 decided = status == QuorumTracker.Status.REACHED ? Status.REACHED : Status.FAILED;
                 waitFor = List.copyOf(hintsBeforeAnswer);
             }
+            closing = --unsettled == 0;
         }
         if (allSettled) {
             timer.cancel();
+        }
+        if (closing) {
+            hints.roundClosed();
         }
         if (decided != null) {
             answer(decided, waitFor);
@@ -143,19 +155,29 @@ public final class ReplicaWriteRound {
      */
     private void deadlinePassed() {
         List<CompletableFuture<Void>> waitFor;
+        boolean closing;
         synchronized (this) {
             for (StorageNode straggler : inFlight.values()) {
                 count.failure(straggler);
                 storeHint(straggler, Optional.empty());
             }
+            boolean hadStragglers = !inFlight.isEmpty();
+            unsettled -= inFlight.size();
             inFlight.clear();
+            closing = hadStragglers && unsettled == 0;
             if (answered) {
-                return;
+                waitFor = null;
+            } else {
+                answered = true;
+                waitFor = List.copyOf(hintsBeforeAnswer);
             }
-            answered = true;
-            waitFor = List.copyOf(hintsBeforeAnswer);
         }
-        answer(Status.TIMED_OUT, waitFor);
+        if (closing) {
+            hints.roundClosed();
+        }
+        if (waitFor != null) {
+            answer(Status.TIMED_OUT, waitFor);
+        }
     }
 
     private void answer(Status status, List<CompletableFuture<Void>> waitFor) {

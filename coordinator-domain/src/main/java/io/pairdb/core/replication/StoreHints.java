@@ -4,6 +4,8 @@ import io.pairdb.core.hints.Hint;
 import io.pairdb.core.replication.RequestEvents.HintStoreFailure;
 import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.Scheduler;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +24,10 @@ public final class StoreHints {
     private final HintStore store;
     private final Environment env;
     private final AtomicInteger running = new AtomicInteger();
+    /** Write rounds with a replica call still out: each may yet need a hint. */
+    private final AtomicInteger openRounds = new AtomicInteger();
+    /** Completed once nothing runs or may yet need a hint ({@link #idle}). Guarded by {@code this}. */
+    private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
 
     public StoreHints(HintStore store, Environment env) {
         this.store = Objects.requireNonNull(store, "store");
@@ -63,6 +69,7 @@ public final class StoreHints {
                     running.decrementAndGet();
                     timer.cancel();
                     settled.complete(null);
+                    signalIfIdle();
                 }
             });
         } catch (RuntimeException notStarted) {
@@ -75,5 +82,43 @@ public final class StoreHints {
             settled.complete(null);
         }
         return settled;
+    }
+
+    /** A write round sends its replica calls: until {@link #roundClosed}, it may yet store hints. */
+    void roundOpened() {
+        openRounds.incrementAndGet();
+    }
+
+    /** Every replica call of a round has answered or been given up on (and hinted, if it failed). */
+    void roundClosed() {
+        openRounds.decrementAndGet();
+        signalIfIdle();
+    }
+
+    /**
+     * Completes once no write round has a replica call out and no hint store runs: every replica
+     * write sent so far has answered, or its hint was stored or failed. A coordinator stopping waits
+     * for it (bounded) before it stops running background work, or a call that fails late loses its
+     * hint. Writes that start meanwhile delay it.
+     */
+    public CompletableFuture<Void> idle() {
+        CompletableFuture<Void> idle = new CompletableFuture<>();
+        synchronized (this) {
+            idleWaiters.add(idle);
+        }
+        signalIfIdle();
+        return idle;
+    }
+
+    private void signalIfIdle() {
+        List<CompletableFuture<Void>> ready;
+        synchronized (this) {
+            if (idleWaiters.isEmpty() || openRounds.get() > 0 || running.get() > 0) {
+                return;
+            }
+            ready = List.copyOf(idleWaiters);
+            idleWaiters.clear();
+        }
+        ready.forEach(f -> f.complete(null));
     }
 }

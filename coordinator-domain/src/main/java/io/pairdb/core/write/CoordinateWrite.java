@@ -67,6 +67,7 @@ public final class CoordinateWrite {
     private final ClockIssuer clocks;
     private final Environment env;
     private static final int SPECULATION_DIVISOR = 10;
+
     /** Backoff between tries of a record or release that failed, doubling up to the last. */
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     private static final Duration LAST_RETRY = Duration.ofSeconds(1);
@@ -84,6 +85,15 @@ public final class CoordinateWrite {
         this.env = Objects.requireNonNull(env, "env");
         this.hints = new StoreHints(Objects.requireNonNull(hints, "hints"), env);
         this.claimTtl = claimTtl(env.settings().writeTimeout());
+    }
+
+    /**
+     * Completes once every replica write sent so far has answered, or failed and had its hint stored
+     * (or failed to store it): a coordinator stopping waits for it, bounded, before it stops its
+     * background work. See {@link StoreHints#idle}.
+     */
+    public CompletableFuture<Void> settled() {
+        return hints.idle();
     }
 
     public CompletableFuture<WriteOutcome> execute(WriteCommand command) {

@@ -490,6 +490,23 @@ class CoordinateWriteTest {
                         .satisfies(hint -> assertThat(hint.version().clock()).isEqualTo(response.clock())));
     }
 
+    /** What a coordinator that stops waits for: no replica call out that may yet need a hint. */
+    @Test
+    void writesAreSettledOnlyOnceEveryReplicaCallAnsweredOrWasHinted() {
+        threeNodesWithTenant();
+        CompletableFuture<Void> slowNode = h.storage().hold(node(3));
+
+        written(h.write(put("k", "v1", QUORUM)));
+        CompletableFuture<Void> settled = h.writes().settled();
+        assertThat(settled).as("node 3's call is still out").isNotDone();
+
+        slowNode.completeExceptionally(new PairDbException(node(3).value(), "connection reset"));
+
+        await().atMost(Duration.ofSeconds(10)).until(settled::isDone);
+        assertThat(h.hints().count(node(3))).as("settled after the hint was stored").isEqualTo(1);
+        assertThat(h.writes().settled()).as("nothing out any more").isDone();
+    }
+
     @Test
     void allFailsWithOneReplicaFailing() {
         threeNodesWithTenant();
