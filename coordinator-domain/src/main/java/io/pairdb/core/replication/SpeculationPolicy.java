@@ -121,16 +121,22 @@ public sealed interface SpeculationPolicy {
             if (text.endsWith("s")) {
                 return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
             }
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException(explained, e);
         }
         throw new IllegalArgumentException(explained);
     }
 
+    /** The longest delay a policy may name: far past any request's deadline, so it means "never". */
+    Duration MAX_DELAY = Duration.ofHours(1);
+
     private static void requireValid(Duration after) {
         Objects.requireNonNull(after, "after");
         if (after.isNegative()) {
             throw new IllegalArgumentException("a speculation delay must not be negative, was " + after);
+        }
+        if (after.compareTo(MAX_DELAY) > 0) {
+            throw new IllegalArgumentException("a speculation delay is at most 1 hour (3600s), was " + after);
         }
     }
 

@@ -117,6 +117,16 @@ class SpeculationPolicyTest {
                 .hasMessageContaining("p99,250ms");
     }
 
+    /** A delay no request lives to see is a mistake; one past what a Duration in ms holds broke the tenant store. */
+    @Test
+    void aDelayAboveAnHourIsRefused() {
+        assertThat(SpeculationPolicy.parse("3600s").text()).isEqualTo("3600000ms");
+        for (String text : List.of("3601s", "10000000000000000s", "p99,9223372036854775807ms")) {
+            assertThatThrownBy(() -> SpeculationPolicy.parse(text)).as(text).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("at most 1 hour");
+        }
+    }
+
     private static StorageNode node(int i) {
         Instant at = Instant.parse("2026-01-01T00:00:00Z");
         return new StorageNode(new NodeId("node-" + i), "10.0.0." + i, 7000, 8, NodeState.NORMAL, Liveness.UP, at, at);
