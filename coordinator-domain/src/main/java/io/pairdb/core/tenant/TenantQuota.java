@@ -32,6 +32,7 @@ public record TenantQuota(long opsPerSecond, long bytesPerSecond) {
     }
 
     private static long divide(long limit, int n) {
-        return limit == 0 ? 0 : Math.max(1, (limit + n - 1) / n);
+        // ceiling division that cannot overflow, even for Long.MAX_VALUE
+        return limit == 0 ? 0 : Math.max(1, Math.ceilDiv(limit, n));
     }
 }

@@ -14,6 +14,8 @@ class TenantQuotaTest {
         assertThat(new TenantQuota(1, 0).share(4)).as("a set limit stays a limit").isEqualTo(new TenantQuota(1, 0));
         assertThat(quota.share(0)).as("this coordinator is live").isEqualTo(quota);
         assertThat(TenantQuota.UNLIMITED.share(5).unlimited()).isTrue();
+        assertThat(new TenantQuota(Long.MAX_VALUE, Long.MAX_VALUE - 1).share(2)).as("the largest limits, halved")
+                .isEqualTo(new TenantQuota(Long.MAX_VALUE / 2 + 1, Long.MAX_VALUE / 2));
     }
 
     @Test
