@@ -10,6 +10,9 @@ import picocli.CommandLine.TypeConversionException;
 /** Reads durations the way operators type them: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 90d}, or ISO-8601 {@code PT10S}. */
 public final class TimeoutConverter implements ITypeConverter<Duration> {
 
+    /** A hundred years: a deadline is counted in nanoseconds, which run out after some 292. */
+    private static final Duration LONGEST = Duration.ofDays(36500);
+
     private static final Pattern SHORT_FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
     @Override
@@ -17,6 +20,9 @@ public final class TimeoutConverter implements ITypeConverter<Duration> {
         Duration duration = parse(value.strip());
         if (duration.isNegative() || duration.isZero()) {
             throw new TypeConversionException("'" + value + "' is not a positive duration");
+        }
+        if (duration.compareTo(LONGEST) > 0) {
+            throw new TypeConversionException("'" + value + "' is too long: at most 36500d");
         }
         return duration;
     }

@@ -29,6 +29,10 @@ class TimeoutConverterTest {
         assertThatThrownBy(() -> converter.convert("0s")).isInstanceOf(TypeConversionException.class).hasMessageContaining("positive");
         assertThatThrownBy(() -> converter.convert("soon")).isInstanceOf(TypeConversionException.class).hasMessageContaining("500ms");
         assertThatThrownBy(() -> converter.convert("99999999999s")).isInstanceOf(TypeConversionException.class);
+        // a deadline is counted in nanoseconds, which end after some 292 years
+        assertThatThrownBy(() -> converter.convert("999999999d")).isInstanceOf(TypeConversionException.class)
+                .hasMessageContaining("at most 36500d");
+        assertThat(converter.convert("36500d")).isEqualTo(java.time.Duration.ofDays(36500));
     }
 
     @Test
