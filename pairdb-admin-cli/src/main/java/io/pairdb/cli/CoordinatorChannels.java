@@ -43,12 +43,60 @@ public final class CoordinatorChannels {
         if (endpoint.token().isPresent()) {
             credentials = CompositeChannelCredentials.create(credentials, bearer(endpoint.token().get()));
         }
-        ManagedChannelBuilder<?> builder = Grpc.newChannelBuilderForAddress(endpoint.address().host(),
-                endpoint.address().port(), credentials);
+        ManagedChannelBuilder<?> builder;
+        try {
+            // the certificate and key files are parsed here, not where they were read
+            builder = Grpc.newChannelBuilderForAddress(endpoint.address().host(), endpoint.address().port(), credentials);
+        } catch (RuntimeException e) {
+            if (endpoint.transport() instanceof Transport.Tls tls) {
+                throw unusable(endpoint, tls, e);
+            }
+            throw e;
+        }
         if (endpoint.transport() instanceof Transport.Tls tls) {
             tls.serverName().ifPresent(builder::overrideAuthority);
         }
         return builder;
+    }
+
+    /** Which of the TLS files given could not be parsed: the CA file if it cannot be used alone, else the client's. */
+    private static CommandFailure unusable(Endpoint endpoint, Transport.Tls tls, RuntimeException e) {
+        String why = rootMessage(e);
+        if (tls.caFile().isPresent()) {
+            Path ca = tls.caFile().get();
+            try {
+                Grpc.newChannelBuilderForAddress(endpoint.address().host(), endpoint.address().port(),
+                        TlsChannelCredentials.newBuilder().trustManager(ca.toFile()).build());
+            } catch (IOException | RuntimeException caFailure) {
+                return CommandFailure.local("--ca-cert: cannot use " + ca + " (" + rootMessage(caFailure) + ")", e);
+            }
+        }
+        if (tls.clientCertificate().isPresent()) {
+            var client = tls.clientCertificate().get();
+            return CommandFailure.local("--cert/--key: cannot use " + client.certificateFile() + " and "
+                    + client.keyFile() + " (" + why + ")", e);
+        }
+        return CommandFailure.local("cannot use the TLS files given (" + why + ")", e);
+    }
+
+    /**
+     * What was wrong, without class names: grpc-java says it for each channel provider it tried
+     * ("…NettyChannelProvider: Unable to create SslContext: No certificate data found; …").
+     */
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() != null ? root.getMessage().strip() : root.getClass().getSimpleName();
+        String marker = "Unable to create SslContext: ";
+        int at = message.indexOf(marker);
+        if (at >= 0) {
+            String rest = message.substring(at + marker.length());
+            int end = rest.indexOf(';');
+            return (end >= 0 ? rest.substring(0, end) : rest).strip();
+        }
+        return message;
     }
 
     private static ChannelCredentials tls(Transport.Tls tls) {

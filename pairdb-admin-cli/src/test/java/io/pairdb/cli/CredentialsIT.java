@@ -109,6 +109,25 @@ class CredentialsIT {
     }
 
     @Test
+    void aKeyOrCaFileThatIsNotPemSaysWhichFlagsFileCannotBeUsed() throws Exception {
+        ca.issueClient("ops", Optional.empty(), Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600))
+                .writeTo(dir.resolve("ops.pem"), dir.resolve("ops-key.pem"));
+        java.nio.file.Files.writeString(dir.resolve("garbage.pem"), "not a PEM file\n");
+
+        var badKey = cli().overTls().run("tenant", "list", "--ca-cert", caFile.toString(), "--cert",
+                dir.resolve("ops.pem").toString(), "--key", dir.resolve("garbage.pem").toString(), "--addr", tls.address());
+        var badCa = cli().overTls().run("tenant", "list", "--ca-cert", dir.resolve("garbage.pem").toString(), "--addr",
+                tls.address());
+
+        assertThat(badKey.exitCode()).as(badKey.toString()).isEqualTo(ExitCodes.LOCAL_ERROR);
+        assertThat(badKey.stderr()).startsWith("error: --cert/--key: cannot use " + dir.resolve("ops.pem") + " and "
+                + dir.resolve("garbage.pem")).doesNotContain("java.").hasLineCount(1);
+        assertThat(badCa.exitCode()).as(badCa.toString()).isEqualTo(ExitCodes.LOCAL_ERROR);
+        assertThat(badCa.stderr()).startsWith("error: --ca-cert: cannot use " + dir.resolve("garbage.pem"))
+                .doesNotContain("java.").hasLineCount(1);
+    }
+
+    @Test
     void withNothingGivenUsesTheCaAndTokenDevModeLeftInPairdbHome() throws Exception {
         Path home = Files.createDirectories(dir.resolve("home"));
         Files.copy(caFile, home.resolve("ca.pem"));
