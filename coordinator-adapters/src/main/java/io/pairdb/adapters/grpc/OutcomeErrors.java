@@ -50,8 +50,16 @@ final class OutcomeErrors {
             case WriteOutcome.Duplicate d -> notAFailure(d);
             case WriteOutcome.TenantNotFound t -> tenantNotFound(t.tenant());
             case WriteOutcome.Unavailable u -> notEnoughReplicas(u.required(), u.alive(), cl);
-            case WriteOutcome.QuorumNotReached q -> quorumNotReached(q.required(), q.acknowledged(), cl, "write");
-            case WriteOutcome.TimedOut t -> timedOut(t.required(), t.acknowledged(), cl, "write");
+            case WriteOutcome.QuorumNotReached q -> maybeWritten(Status.Code.UNAVAILABLE, "QUORUM_NOT_REACHED",
+                    "write at consistency " + cl + " needed " + q.required() + " replica answers but got "
+                            + q.acknowledged() + " before the others failed", q.required(), q.acknowledged());
+            case WriteOutcome.TimedOut t when !t.sent() -> GrpcErrors.error(Status.Code.DEADLINE_EXCEEDED,
+                    "QUORUM_TIMED_OUT", "write at consistency " + cl + ": the deadline passed before the write was sent "
+                            + "to the replicas; nothing was written",
+                    Map.of("required", String.valueOf(t.required()), "received", "0", MAYBE_WRITTEN, "false"));
+            case WriteOutcome.TimedOut t -> maybeWritten(Status.Code.DEADLINE_EXCEEDED, "QUORUM_TIMED_OUT",
+                    "write at consistency " + cl + " needed " + t.required() + " replica answers but got "
+                            + t.acknowledged() + " before the deadline", t.required(), t.acknowledged());
             case WriteOutcome.IdempotencyConflict c -> GrpcErrors.error(Status.Code.FAILED_PRECONDITION,
                     "IDEMPOTENCY_KEY_CONFLICT", "idempotency key '" + c.idempotencyKey()
                             + "' was already used on this key for a different request (another value, operation or"
@@ -269,6 +277,21 @@ final class OutcomeErrors {
         return GrpcErrors.error(Status.Code.UNAVAILABLE, "NOT_ENOUGH_REPLICAS",
                 "consistency " + cl + " needs " + required + " replicas but only " + alive + " are available",
                 Map.of("required", String.valueOf(required), "alive", String.valueOf(alive)));
+    }
+
+    /** ErrorInfo metadata: whether a failed write may still be applied ("true") or surely was not ("false"). */
+    static final String MAYBE_WRITTEN = "maybe_written";
+
+    /**
+     * A write that failed after it went out to the replicas: some may have applied it, and they and
+     * the hints pass it on to the others (there is no rollback), so the client must not take the
+     * failure for "not written".
+     */
+    private static StatusRuntimeException maybeWritten(Status.Code code, String reason, String failed, int required,
+                                                       int received) {
+        return GrpcErrors.error(code, reason, failed + "; it may still have reached some replicas, which pass it on to "
+                + "the others (there is no rollback): retry with the same idempotency key",
+                Map.of("required", String.valueOf(required), "received", String.valueOf(received), MAYBE_WRITTEN, "true"));
     }
 
     private static StatusRuntimeException quorumNotReached(int required, int answered, String cl, String op) {

@@ -1,5 +1,6 @@
 package io.pairdb.adapters.grpc;
 
+import static io.pairdb.proto.testing.ErrorReasons.errorInfo;
 import static io.pairdb.proto.testing.ErrorReasons.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -60,7 +61,33 @@ class OutcomeErrorsTest {
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         assertThat(reason(e)).isEqualTo("QUORUM_TIMED_OUT");
         assertThat(e.getStatus().getDescription())
-                .isEqualTo("write at consistency quorum needed 2 replica answers but got 1 before the deadline");
+                .isEqualTo("write at consistency quorum needed 2 replica answers but got 1 before the deadline; "
+                        + MAY_HAVE_BEEN_WRITTEN);
+        assertThat(metadata(e)).containsEntry("maybe_written", "true");
+    }
+
+    private static java.util.Map<String, String> metadata(StatusRuntimeException e) {
+        return errorInfo(e).getMetadataMap();
+    }
+
+    private static final String MAY_HAVE_BEEN_WRITTEN = "it may still have reached some replicas, which pass it on to "
+            + "the others (there is no rollback): retry with the same idempotency key";
+
+    /**
+     * A write that failed after it was sent may be applied everywhere later (a replica that took it, a hint):
+     * the client is told so, and told when nothing was sent.
+     */
+    @Test
+    void aFailedWriteSaysWhetherItMayStillHaveBeenWritten() {
+        StatusRuntimeException failed = OutcomeErrors.of(new WriteOutcome.QuorumNotReached(2, 0, 3), "quorum");
+        StatusRuntimeException neverSent = OutcomeErrors.of(new WriteOutcome.TimedOut(2, 0, false), "quorum");
+
+        assertThat(failed.getStatus().getDescription()).endsWith("before the others failed; " + MAY_HAVE_BEEN_WRITTEN);
+        assertThat(metadata(failed)).containsEntry("maybe_written", "true");
+        assertThat(reason(neverSent)).isEqualTo("QUORUM_TIMED_OUT");
+        assertThat(neverSent.getStatus().getDescription()).isEqualTo("write at consistency quorum: the deadline passed "
+                + "before the write was sent to the replicas; nothing was written");
+        assertThat(metadata(neverSent)).containsEntry("maybe_written", "false");
     }
 
     @Test

@@ -335,7 +335,7 @@ public final class CoordinateWrite {
                                                          String idempotencyKey, Deadline deadline) {
         if (deadline.expired(env.clock())) {
             env.events().quorumFailure(operation(command));
-            return done(new WriteOutcome.TimedOut(requiredAcks, 0));
+            return done(new WriteOutcome.TimedOut(requiredAcks, 0, false));
         }
         VectorClock clock;
         long timestamp;

@@ -25,8 +25,14 @@ public sealed interface WriteOutcome {
     record QuorumNotReached(int required, int acknowledged, int failed) implements WriteOutcome {
     }
 
-    /** The deadline passed before enough replicas acknowledged. */
-    record TimedOut(int required, int acknowledged) implements WriteOutcome {
+    /**
+     * The deadline passed before enough replicas acknowledged; {@code sent}: the write went out to
+     * the replicas (and may still be applied), else the deadline passed before it was sent.
+     */
+    record TimedOut(int required, int acknowledged, boolean sent) implements WriteOutcome {
+        public TimedOut(int required, int acknowledged) {
+            this(required, acknowledged, true);
+        }
     }
 
     /** The idempotency key was used before with a different request. */
