@@ -283,15 +283,18 @@ public final class ReplayHints {
 
         /**
          * Writes each hint to every current replica of its key that is not DOWN; a hint is delivered
-         * when all of them acknowledged it, and failed (an attempt) when one did not or none can take it.
+         * when all of them acknowledged it, failed (an attempt) when one did not, and released for a
+         * later run (no attempt) when none can take it.
          */
         private CompletableFuture<Deliveries> handOver(List<HandOver> batch) {
             List<CompletableFuture<Deliveries>> each = new ArrayList<>(batch.size());
             for (HandOver h : batch) {
                 List<CompletableFuture<Optional<Throwable>>> writes = h.replicas().stream()
                         .map(n -> write(n, h.hint()).handle((applied, error) -> Optional.ofNullable(error))).toList();
+                // no replica can take it now (a forced removal left fewer nodes than the RF, or the others are DOWN):
+                // it may be the last copy, so it waits, spending no attempt, for one that can (or its TTL)
                 each.add(h.replicas().isEmpty()
-                        ? CompletableFuture.completedFuture(new Deliveries(List.of(), List.of(h.hint()), List.of()))
+                        ? CompletableFuture.completedFuture(new Deliveries(List.of(), List.of(), List.of(h.hint())))
                         : CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(ignored ->
                                 Deliveries.of(h.hint(), writes.stream().map(CompletableFuture::join)
                                         .flatMap(Optional::stream).toList())));

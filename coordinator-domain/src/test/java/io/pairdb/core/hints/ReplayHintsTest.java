@@ -398,6 +398,25 @@ class ReplayHintsTest {
         assertThat(hints.total()).isZero();
     }
 
+    /**
+     * The node was removed by force and left fewer nodes than the tenant's RF (or every other replica
+     * is down): no replica can take its hints now. They may be the last copies of acknowledged writes,
+     * so they wait, spending no attempt, until a replica can (a node added, one back up) or their TTL.
+     */
+    @Test
+    void handedOverHintsThatNoReplicaCanTakeNowSpendNoAttemptAndWait() {
+        storeHints(TARGET, 2);
+        topologyStore.update(topologyStore.find(TARGET).orElseThrow().withState(NodeState.LEFT, clock.now()));
+        topology.reload();
+
+        for (int run = 0; run < settings.maxAttempts() + 1; run++) {
+            ReplayReport report = done(replay.replay(TARGET));
+            assertThat(report.droppedTotal()).as("run %d", run).isZero();
+        }
+
+        assertThat(hints.pending(TARGET, 10)).hasSize(2).allSatisfy(h -> assertThat(h.attempts()).isZero());
+    }
+
     @Test
     void hintsForANodeThatNoLongerReplicatesTheirKeyGoToTheKeysCurrentReplicasInstead() {
         // a fourth node joined: for some keys node 3 is no replica any more, its copy was moved (and cleaned up)
