@@ -54,6 +54,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Optional;
 import io.pairdb.app.identity.CoordinatorIdentity;
+import io.pairdb.app.security.ReflectionSwitch;
 
 /** Builds the core from configuration; the only place that knows both the core and Micronaut. */
 @Factory
@@ -223,7 +224,7 @@ public class CoordinatorFactory {
 
     /** Reflection (grpcurl's {@code list}, {@code describe}) for callers with cluster:read, unless switched off. */
     @Singleton
-    @Requires(property = "pairdb.security.reflection", notEquals = "false")
+    @Requires(condition = ReflectionSwitch.class)
     BindableService reflection() {
         return ProtoReflectionServiceV1.newInstance();
     }
