@@ -74,10 +74,9 @@ public final class RangeMovements {
     }
 
     /**
-     * The movements for every replication factor in use. Replication factors larger than the
-     * future ring's node count are skipped: such tenants cannot be served by that ring anyway. A
-     * current ring with fewer nodes than the RF (left so by a forced removal) holds each range on
-     * every node: a node added to it gains the range from all of them, and no single one is the
+     * The movements for every replication factor in use. A ring with fewer nodes than an RF (left
+     * so by a forced removal; its tenants are unavailable until there are enough) holds each range
+     * on every node: a node added to it gains the range from all of them, and no single one is the
      * replica it replaces.
      */
     public static Plan plan(Ring current, Ring future, Collection<Integer> replicationFactors) {
@@ -88,11 +87,11 @@ public final class RangeMovements {
             Map<NodeId, Map<List<NodeId>, SortedSet<Integer>>> gains = new LinkedHashMap<>();
             Map<NodeId, SortedSet<Integer>> losses = new LinkedHashMap<>();
             for (int rf : rfs) {
-                if (rf > future.nodeCount() || current.nodeCount() == 0) {
+                if (current.nodeCount() == 0 || future.nodeCount() == 0) {
                     continue;
                 }
                 List<NodeId> before = current.replicasFor(range.end(), Math.min(rf, current.nodeCount()));
-                List<NodeId> after = future.replicasFor(range.end(), rf);
+                List<NodeId> after = future.replicasFor(range.end(), Math.min(rf, future.nodeCount()));
                 for (NodeId n : after) {
                     if (!before.contains(n)) {
                         gains.computeIfAbsent(n, k -> new LinkedHashMap<>())
@@ -106,7 +105,7 @@ public final class RangeMovements {
                 }
             }
             gains.forEach((target, bySources) -> bySources.forEach((sources, rfsGained) -> {
-                List<NodeId> after = future.replicasFor(range.end(), rfsGained.first());
+                List<NodeId> after = future.replicasFor(range.end(), Math.min(rfsGained.first(), future.nodeCount()));
                 List<NodeId> replaced = sources.stream().takeWhile(n -> !after.contains(n)).toList();
                 streams.add(new Stream(range, target, sources, replaced, rfsGained));
             }));

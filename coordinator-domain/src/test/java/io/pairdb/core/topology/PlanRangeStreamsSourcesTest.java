@@ -161,6 +161,19 @@ class PlanRangeStreamsSourcesTest {
         }
     }
 
+    /** Still below the RF after the addition (RF 5, two nodes now three): the added node reads from both. */
+    @Test
+    void aNodeAddedToARingThatStaysBelowATenantsRfStillReadsEveryRangeFromEveryNode() {
+        StorageNode joining = node("n3", NodeState.BOOTSTRAPPING);
+        PlanRangeStreams.Plan plan = PlanRangeStreams.forAdd(twoNodes(), joining, List.of(tenant("e", 5)));
+
+        assertThat(plan.streams()).isNotEmpty().allSatisfy(s -> assertThat(s.target()).isEqualTo(joining.id()));
+        Set<NodeId> readFirst = new HashSet<>();
+        plan.streams().forEach(s -> readFirst.add(s.sources().getFirst()));
+        assertThat(readFirst).containsExactlyInAnyOrder(new NodeId("n1"), new NodeId("n2"));
+        assertThat(plan.releases()).isEmpty();
+    }
+
     /** Lowered from 3 to 1 on the two nodes left: the one kept gets what only the dropped one holds. */
     @Test
     void anRfLoweredOnARingBelowTheOldRfStreamsFromTheDroppedNodeToTheKeptOne() {
