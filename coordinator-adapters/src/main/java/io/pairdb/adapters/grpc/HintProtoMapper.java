@@ -71,6 +71,7 @@ final class HintProtoMapper {
             case NODE_UNKNOWN -> ReplayEnding.REPLAY_ENDING_NODE_UNKNOWN;
             case DELIVERY_FAILED -> ReplayEnding.REPLAY_ENDING_DELIVERY_FAILED;
             case STORE_UNAVAILABLE -> ReplayEnding.REPLAY_ENDING_STORE_UNAVAILABLE;
+            case NO_REPLICA -> ReplayEnding.REPLAY_ENDING_NO_REPLICA;
         };
     }
 }

@@ -152,8 +152,9 @@ public final class ReplayHints {
      * that answers but takes no writes for now, a full disk (no attempt: its claim is released, and a
      * later run delivers it once the operator made room, however long that takes within the TTL).
      */
-    private record Deliveries(List<Hint> delivered, List<Hint> failed, List<Hint> refused) {
-        static final Deliveries NONE = new Deliveries(List.of(), List.of(), List.of());
+    /** {@code waiting}: hints no replica can take now, left claimed (see {@link Ending#NO_REPLICA}). */
+    private record Deliveries(List<Hint> delivered, List<Hint> failed, List<Hint> refused, List<Hint> waiting) {
+        static final Deliveries NONE = new Deliveries(List.of(), List.of(), List.of(), List.of());
 
         static Deliveries of(Hint hint, Throwable error) {
             return of(hint, error == null ? List.of() : List.of(error));
@@ -162,16 +163,16 @@ public final class ReplayHints {
         /** A hint written to several replicas: refused only when every failure was a refusal. */
         static Deliveries of(Hint hint, List<Throwable> errors) {
             if (errors.isEmpty()) {
-                return new Deliveries(List.of(hint), List.of(), List.of());
+                return new Deliveries(List.of(hint), List.of(), List.of(), List.of());
             }
             return errors.stream().allMatch(e -> Futures.cause(e) instanceof WritesRefusedException)
-                    ? new Deliveries(List.of(), List.of(), List.of(hint))
-                    : new Deliveries(List.of(), List.of(hint), List.of());
+                    ? new Deliveries(List.of(), List.of(), List.of(hint), List.of())
+                    : new Deliveries(List.of(), List.of(hint), List.of(), List.of());
         }
 
         Deliveries and(Deliveries other) {
             return new Deliveries(joined(delivered, other.delivered), joined(failed, other.failed),
-                    joined(refused, other.refused));
+                    joined(refused, other.refused), joined(waiting, other.waiting));
         }
 
         private static List<Hint> joined(List<Hint> a, List<Hint> b) {
@@ -196,6 +197,8 @@ public final class ReplayHints {
         private final EnumMap<DropReason, Long> dropped = new EnumMap<>(DropReason.class);
         private long delivered;
         private long failed;
+        /** Hints left claimed because no replica could take them ({@link Ending#NO_REPLICA}). */
+        private long waiting;
 
         Run(NodeId target) {
             this.target = target;
@@ -283,8 +286,8 @@ public final class ReplayHints {
 
         /**
          * Writes each hint to every current replica of its key that is not DOWN; a hint is delivered
-         * when all of them acknowledged it, failed (an attempt) when one did not, and released for a
-         * later run (no attempt) when none can take it.
+         * when all of them acknowledged it, failed (an attempt) when one did not, and left to a later
+         * run (no attempt) when none can take it.
          */
         private CompletableFuture<Deliveries> handOver(List<HandOver> batch) {
             List<CompletableFuture<Deliveries>> each = new ArrayList<>(batch.size());
@@ -292,9 +295,11 @@ public final class ReplayHints {
                 List<CompletableFuture<Optional<Throwable>>> writes = h.replicas().stream()
                         .map(n -> write(n, h.hint()).handle((applied, error) -> Optional.ofNullable(error))).toList();
                 // no replica can take it now (a forced removal left fewer nodes than the RF, or the others are DOWN):
-                // it may be the last copy, so it waits, spending no attempt, for one that can (or its TTL)
+                // it may be the last copy, so it waits, spending no attempt, for one that can (or its TTL); it stays
+                // claimed until its lease runs out, so the run goes on with the hints behind it
                 each.add(h.replicas().isEmpty()
-                        ? CompletableFuture.completedFuture(new Deliveries(List.of(), List.of(), List.of(h.hint())))
+                        ? CompletableFuture.completedFuture(new Deliveries(List.of(), List.of(), List.of(),
+                                List.of(h.hint())))
                         : CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(ignored ->
                                 Deliveries.of(h.hint(), writes.stream().map(CompletableFuture::join)
                                         .flatMap(Optional::stream).toList())));
@@ -327,6 +332,7 @@ public final class ReplayHints {
                 List<Long> done = deliveries.delivered().stream().map(Hint::id).toList();
                 List<Long> notDone = deliveries.failed().stream().map(Hint::id).toList();
                 int refused = deliveries.refused().size();
+                waiting += deliveries.waiting().size();
                 delivered += done.size();
                 tally.replayed(target, done.size());
                 if (!done.isEmpty()) {
@@ -374,7 +380,8 @@ public final class ReplayHints {
             tally.dropped(target, reason, batch.size());
         }
 
-        private void finish(Ending ending) {
+        private void finish(Ending reached) {
+            Ending ending = reached == Ending.DRAINED && waiting > 0 ? Ending.NO_REPLICA : reached;
             OptionalLong remaining;
             try {
                 remaining = OptionalLong.of(hints.count(target));

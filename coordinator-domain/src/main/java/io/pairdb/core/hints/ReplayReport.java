@@ -27,7 +27,13 @@ public record ReplayReport(NodeId target, Ending ending, long delivered, long fa
         /** A batch could not be delivered; the next trigger (UP transition or the periodic run) retries it. */
         DELIVERY_FAILED,
         /** The hint store could not be reached. */
-        STORE_UNAVAILABLE
+        STORE_UNAVAILABLE,
+        /**
+         * Every other hint was replayed, but some of a node that left the ring have no replica that can
+         * take them now (all DOWN, or fewer nodes than their tenant's RF): they wait, spending no attempt,
+         * claimed for a while so that the hints behind them go first, until one can or their TTL runs out.
+         */
+        NO_REPLICA
     }
 
     public ReplayReport {

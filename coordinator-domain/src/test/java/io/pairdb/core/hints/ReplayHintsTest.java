@@ -21,6 +21,7 @@ import io.pairdb.core.testing.InMemoryTenantStore;
 import io.pairdb.core.testing.InMemoryTopologyStore;
 import io.pairdb.core.testing.ManualClock;
 import io.pairdb.core.testing.ManualScheduler;
+import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.testing.RecordingHintEvents;
 import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.liveness.DetectFailures;
@@ -412,9 +413,36 @@ class ReplayHintsTest {
         for (int run = 0; run < settings.maxAttempts() + 1; run++) {
             ReplayReport report = done(replay.replay(TARGET));
             assertThat(report.droppedTotal()).as("run %d", run).isZero();
+            assertThat(report.ending()).as("run %d", run).isEqualTo(Ending.NO_REPLICA);
+            assertThat(report.failed()).as("run %d", run).isZero();
+            scheduler.advance(settings.claimLease());
         }
 
         assertThat(hints.pending(TARGET, 10)).hasSize(2).allSatisfy(h -> assertThat(h.attempts()).isZero());
+    }
+
+    /** Hints that wait for a replica stay claimed a while, so the ones behind them are not held up. */
+    @Test
+    void handedOverHintsThatNoReplicaCanTakeDoNotHoldUpTheOnesBehindThem() {
+        TenantId small = new TenantId("small");
+        tenants.create(small, Optional.of(2));
+        storeHints(TARGET, 2);
+        hints.store(Hint.forWrite(TARGET, small, "s", Token.forKey(small.value(), "s"), version("vs", 9), clock.now()));
+        topologyStore.update(topologyStore.find(TARGET).orElseThrow().withState(NodeState.LEFT, clock.now()));
+        topology.reload();
+        Environment env = new Environment(clock, scheduler, RequestEvents.NONE, CoordinatorSettings.defaults());
+        ReplayHints byTwos = new ReplayHints(hints, storage, topology, tenants, tally, env, new HintSettings("coord-1",
+                2, settings.batchPause(), settings.maxAttempts(), settings.ttl(), settings.claimLease(),
+                settings.deliveryTimeout()));
+
+        CompletableFuture<ReplayReport> run = byTwos.replay(TARGET);
+        scheduler.advance(settings.batchPause());
+        ReplayReport report = done(run);
+
+        assertThat(report.delivered()).as("the RF 2 tenant's hint, behind two that wait").isEqualTo(1);
+        assertThat(storage.stored(node(1), small, "s")).contains(version("vs", 9));
+        assertThat(report.ending()).isEqualTo(Ending.NO_REPLICA);
+        assertThat(hints.total()).isEqualTo(2);
     }
 
     @Test

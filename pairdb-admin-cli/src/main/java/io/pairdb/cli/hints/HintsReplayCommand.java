@@ -28,7 +28,7 @@ final class HintsReplayCommand implements Callable<Integer> {
     /**
      * The JSON document of {@code hints replay}.
      *
-     * @param ending why the run stopped: drained, node_down, node_unknown, delivery_failed or store_unavailable
+     * @param ending why the run stopped: drained, node_down, node_unknown, delivery_failed, store_unavailable or no_replica
      * @param remaining hints still waiting for the node; null if the coordinator could not tell
      */
     record Replayed(String nodeId, String ending, long delivered, long failedDeliveries, Dropped dropped, Long remaining) {
@@ -64,6 +64,8 @@ final class HintsReplayCommand implements Callable<Integer> {
             case REPLAY_ENDING_DELIVERY_FAILED ->
                     "a delivery failed; it counts as an attempt (unless the node's disk is full) and is retried later";
             case REPLAY_ENDING_STORE_UNAVAILABLE -> "the hint store could not be reached";
+            case REPLAY_ENDING_NO_REPLICA -> "the node left the ring and no replica can take some of its hints now "
+                    + "(all DOWN, or fewer nodes than the RF); they wait until one can or their TTL";
             case REPLAY_ENDING_UNSPECIFIED, UNRECOGNIZED -> "the coordinator did not say why it stopped";
         };
     }
