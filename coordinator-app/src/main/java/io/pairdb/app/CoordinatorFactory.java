@@ -91,7 +91,7 @@ public class CoordinatorFactory {
         return checked("pairdb.coordinator", () -> new CoordinatorSettings(p.getWriteTimeout(), p.getReadTimeout(),
                 p.getIdempotencyTtl(), p.getMaxValueBytes(), cl, p.isRepairAsync(), p.getMaxRepairsInFlight(),
                 p.getMaxClockEntries(), p.getMaxHintStoresInFlight(), p.getMaxClockSkew(),
-                SpeculationPolicy.parse(p.getSpeculation())));
+                SpeculationPolicy.parseSetting(p.getSpeculation())));
     }
 
     @Singleton

@@ -90,6 +90,8 @@ class StartupConfigurationTest {
                 .isInstanceOf(ConfigurationError.class)
                 .hasMessageStartingWith("invalid configuration pairdb.coordinator.speculation: speculation policy "
                         + "'sometimes'");
+        assertThatThrownBy(() -> verify(Map.of("pairdb.coordinator.speculation", "10000000000000000s")))
+                .isInstanceOf(ConfigurationError.class).hasMessageContaining("a delay is at most 1 day");
     }
 
     @Test

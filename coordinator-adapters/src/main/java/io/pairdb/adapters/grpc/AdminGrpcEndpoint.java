@@ -169,7 +169,7 @@ public class AdminGrpcEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
             Optional<SpeculationPolicy> policy;
             try {
                 policy = request.getSpeculation().isBlank() ? Optional.empty()
-                        : Optional.of(SpeculationPolicy.parse(request.getSpeculation()));
+                        : Optional.of(SpeculationPolicy.parseSetting(request.getSpeculation()));
             } catch (IllegalArgumentException e) {
                 throw GrpcErrors.invalid("INVALID_SPECULATION", e.getMessage());
             }

@@ -35,7 +35,7 @@ public final class ConfigurationCheck {
             "pairdb.metrics.store-refresh-interval", Duration.class,
             "pairdb.log.max-lines-per-second", long.class);
 
-    /** A text setting with a syntax of its own, read by {@link SpeculationPolicy#parse}. */
+    /** A text setting with a syntax of its own, read by {@link SpeculationPolicy#parseSetting}. */
     private static final String SPECULATION = "pairdb.coordinator.speculation";
 
     private ConfigurationCheck() {
@@ -97,7 +97,7 @@ public final class ConfigurationCheck {
     private static void check(PropertyResolver configuration, String key, String raw, Class<?> type) {
         if (key.equals(SPECULATION)) {
             try {
-                SpeculationPolicy.parse(raw);
+                SpeculationPolicy.parseSetting(raw);
             } catch (IllegalArgumentException e) {
                 throw new ConfigurationError(key, e.getMessage());
             }

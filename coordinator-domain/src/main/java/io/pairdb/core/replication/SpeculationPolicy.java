@@ -45,6 +45,25 @@ public sealed interface SpeculationPolicy {
                 + "': expected a percentile (p99), a time (250ms) or both (p99,250ms)");
     }
 
+    /**
+     * A policy being set (a configuration, an admin call): {@link #parse}, and a delay of at most
+     * {@link #MAX_DELAY}. Policies stored before are read with {@link #parse}, whatever their delay.
+     *
+     * @throws IllegalArgumentException saying what is wrong with {@code text}
+     */
+    static SpeculationPolicy parseSetting(String text) {
+        SpeculationPolicy policy = parse(text);
+        Optional<Duration> after = switch (policy) {
+            case Fixed f -> Optional.of(f.after());
+            case LesserOf l -> Optional.of(l.after());
+            case Percentile p -> Optional.empty();
+        };
+        if (after.isPresent() && after.get().compareTo(MAX_DELAY) > 0) {
+            throw new IllegalArgumentException("speculation policy '" + text + "': a delay is at most 1 day (86400s)");
+        }
+        return policy;
+    }
+
     /** After {@code after}, whatever the replicas' latencies. */
     record Fixed(Duration after) implements SpeculationPolicy {
         public Fixed {
@@ -127,16 +146,13 @@ public sealed interface SpeculationPolicy {
         throw new IllegalArgumentException(explained);
     }
 
-    /** The longest delay a policy may name: far past any request's deadline, so it means "never". */
-    Duration MAX_DELAY = Duration.ofHours(1);
+    /** The longest delay a policy may be set to: far past any request's deadline, so it means "never". */
+    Duration MAX_DELAY = Duration.ofDays(1);
 
     private static void requireValid(Duration after) {
         Objects.requireNonNull(after, "after");
         if (after.isNegative()) {
             throw new IllegalArgumentException("a speculation delay must not be negative, was " + after);
-        }
-        if (after.compareTo(MAX_DELAY) > 0) {
-            throw new IllegalArgumentException("a speculation delay is at most 1 hour (3600s), was " + after);
         }
     }
 
