@@ -290,7 +290,7 @@ final class OutcomeErrors {
     private static StatusRuntimeException maybeWritten(Status.Code code, String reason, String failed, int required,
                                                        int received) {
         return GrpcErrors.error(code, reason, failed + "; it may still have reached some replicas, which pass it on to "
-                + "the others (there is no rollback): retry with the same idempotency key",
+                + "the others (there is no rollback); a retry that carries the same idempotency key is safe",
                 Map.of("required", String.valueOf(required), "received", String.valueOf(received), MAYBE_WRITTEN, "true"));
     }
 

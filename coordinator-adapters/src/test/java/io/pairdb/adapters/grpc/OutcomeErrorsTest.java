@@ -71,7 +71,7 @@ class OutcomeErrorsTest {
     }
 
     private static final String MAY_HAVE_BEEN_WRITTEN = "it may still have reached some replicas, which pass it on to "
-            + "the others (there is no rollback): retry with the same idempotency key";
+            + "the others (there is no rollback); a retry that carries the same idempotency key is safe";
 
     /**
      * A write that failed after it was sent may be applied everywhere later (a replica that took it, a hint):

@@ -75,7 +75,13 @@ public final class ReplicaWriteRound {
             unsettled = targets.size();
         }
         hints.roundOpened();
-        this.timer = env.scheduler().scheduleDeadline(deadline.remaining(env.clock()), this::deadlinePassed);
+        try {
+            this.timer = env.scheduler().scheduleDeadline(deadline.remaining(env.clock()), this::deadlinePassed);
+        } catch (RuntimeException e) {
+            // nothing was sent (the scheduler refused the timer: it has stopped): the round never settles
+            hints.roundClosed();
+            throw e;
+        }
         for (StorageNode node : targets) {
             if (node.liveness() == Liveness.DOWN) {
                 answered(node, new IllegalStateException("node " + node.id() + " is marked DOWN"));

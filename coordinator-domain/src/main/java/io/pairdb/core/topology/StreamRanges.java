@@ -349,7 +349,7 @@ public final class StreamRanges {
             return scan;
         }
 
-        /** The batch cut into writes of at most the configured entries and bytes (an empty batch: one empty write). */
+        /** Why the copy stopped before a batch write: the lease might not outlast it. */
         private Progress stopped(StorageNode target) {
             return new Progress.Stopped("the lease on the change may run out before a batch write to "
                     + target.id() + " ends (bound " + settings.streaming().storageTimeout() + ")");
