@@ -102,27 +102,40 @@ public final class CoordinateRead {
             round.settled().thenCompose(all -> repair(command, all, Set.of(), env.settings().readTimeout()));
             return round.quorum().thenApply(replies -> answer(command, replies));
         }
-        CompletableFuture<Replies> repairedFirst = round.quorum().thenCompose(replies ->
-                replies.status() != ReplicaReadRound.Status.REACHED ? CompletableFuture.completedFuture(replies)
+        CompletableFuture<Blocked> repairedFirst = round.quorum().thenCompose(replies ->
+                replies.status() != ReplicaReadRound.Status.REACHED
+                        ? CompletableFuture.completedFuture(new Blocked(replies, Set.of()))
                         : deadline.bound(repairBeforeAnswering(command, replies, deadline.remaining(env.clock())),
                                         env.clock(), env.scheduler(), () -> new PairDbException(
                                                 "tenant " + command.tenant(), "read repair did not finish in time"))
-                                .handle((ignored, error) -> replies));
+                                // not finished in time: any stale replica may still be stale
+                                .handle((failed, error) -> new Blocked(replies, error == null ? failed
+                                        : Set.copyOf(stale(replies, Set.of()).map(Stale::replicas).orElse(List.of())))));
         // replies that come after the answer are repaired once the first repair is done (one per key at a time)
         round.settled().thenCombine(repairedFirst, (all, first) -> repair(command, all, upToDate(first, all),
                 env.settings().readTimeout())).thenCompose(repaired -> repaired);
-        return repairedFirst.thenApply(replies -> answer(command, replies));
+        return repairedFirst.thenApply(first -> answer(command, first.replies()));
+    }
+
+    /** The quorum's replies, and the stale replicas among them whose blocking repair failed or did not end. */
+    private record Blocked(Replies replies, Set<StorageNode> notRepaired) {
     }
 
     /**
      * The replicas the blocking repair left holding what {@code all} resolves to: every one that
-     * answered the quorum, if the quorum was reached and the later replies resolve to the same
-     * version.
+     * answered the quorum, but those whose repair failed, if the quorum was reached and the later
+     * replies resolve to the same version.
      */
-    private static Set<StorageNode> upToDate(Replies quorum, Replies all) {
-        Optional<Version> first = Resolution.resolve(quorum.versions());
-        return quorum.status() == ReplicaReadRound.Status.REACHED && first.isPresent()
-                && first.equals(Resolution.resolve(all.versions())) ? quorum.answers().keySet() : Set.of();
+    private static Set<StorageNode> upToDate(Blocked first, Replies all) {
+        Replies quorum = first.replies();
+        Optional<Version> resolved = Resolution.resolve(quorum.versions());
+        if (quorum.status() != ReplicaReadRound.Status.REACHED || resolved.isEmpty()
+                || !resolved.equals(Resolution.resolve(all.versions()))) {
+            return Set.of();
+        }
+        Set<StorageNode> upToDate = new java.util.HashSet<>(quorum.answers().keySet());
+        upToDate.removeAll(first.notRepaired());
+        return upToDate;
     }
 
     private ReadOutcome answer(ReadCommand command, Replies replies) {
@@ -145,10 +158,14 @@ public final class CoordinateRead {
         };
     }
 
-    /** Sends the resolved version to every replica of {@code replies} that answered something else; reads wait. */
-    private CompletableFuture<Void> repairBeforeAnswering(ReadCommand command, Replies replies, Duration timeout) {
+    /**
+     * Sends the resolved version to every replica of {@code replies} that answered something else; reads wait.
+     * Completes with the replicas whose repair failed.
+     */
+    private CompletableFuture<Set<StorageNode>> repairBeforeAnswering(ReadCommand command, Replies replies,
+                                                                      Duration timeout) {
         return stale(replies, Set.of()).map(stale -> repairs.repairBeforeAnswering(command.tenant(), command.key(),
-                stale.resolved(), stale.replicas(), timeout)).orElse(CompletableFuture.completedFuture(null));
+                stale.resolved(), stale.replicas(), timeout)).orElse(CompletableFuture.completedFuture(Set.of()));
     }
 
     /** Sends the resolved version to every replica that answered something else, except {@code skip}. */

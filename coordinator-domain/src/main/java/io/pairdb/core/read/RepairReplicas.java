@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * Read repair: sends the resolved version to every replica that answered with something
@@ -69,10 +70,11 @@ public final class RepairReplicas {
             env.events().repairDropped();
             return CompletableFuture.completedFuture(null);
         }
-        return send(tenant, key, resolved, staleReplicas, timeout).whenComplete((v, e) -> {
-            inFlight.decrementAndGet();
-            keysInFlight.remove(keyId);
-        });
+        return send(tenant, key, resolved, staleReplicas, timeout).<Void>thenApply(notRepaired -> null)
+                .whenComplete((v, e) -> {
+                    inFlight.decrementAndGet();
+                    keysInFlight.remove(keyId);
+                });
     }
 
     /**
@@ -81,22 +83,24 @@ public final class RepairReplicas {
      * replicas, and the read must not answer from one still stale) and whatever the number in
      * flight (each read waits for its own, so the reads in flight bound them).
      */
-    public CompletableFuture<Void> repairBeforeAnswering(TenantId tenant, String key, Version resolved,
-                                                         List<StorageNode> staleReplicas, Duration timeout) {
-        return staleReplicas.isEmpty() ? CompletableFuture.completedFuture(null)
+    public CompletableFuture<Set<StorageNode>> repairBeforeAnswering(TenantId tenant, String key, Version resolved,
+                                                                     List<StorageNode> staleReplicas, Duration timeout) {
+        return staleReplicas.isEmpty() ? CompletableFuture.completedFuture(Set.of())
                 : send(tenant, key, resolved, staleReplicas, timeout);
     }
 
-    private CompletableFuture<Void> send(TenantId tenant, String key, Version resolved, List<StorageNode> staleReplicas,
-                                         Duration timeout) {
+    /** Sends the repairs; completes, never exceptionally, with the replicas whose repair failed. */
+    private CompletableFuture<Set<StorageNode>> send(TenantId tenant, String key, Version resolved,
+                                                     List<StorageNode> staleReplicas, Duration timeout) {
         Token token = Token.forKey(tenant.value(), key);
-        List<CompletableFuture<?>> calls = new ArrayList<>();
+        List<CompletableFuture<Optional<StorageNode>>> calls = new ArrayList<>();
         for (StorageNode node : staleReplicas) {
             env.events().repairTriggered();
             // a failed repair is not retried here: the next read of the key finds the replica stale again
             calls.add(Futures.started(() -> nodes.repair(node, tenant, key, token, resolved, timeout))
-                    .exceptionally(error -> null));
+                    .handle((applied, error) -> error == null ? Optional.<StorageNode>empty() : Optional.of(node)));
         }
-        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(ignored -> calls.stream()
+                .map(CompletableFuture::join).flatMap(Optional::stream).collect(Collectors.toUnmodifiableSet()));
     }
 }

@@ -333,6 +333,26 @@ class CoordinateReadTest {
         assertThat(List.of(storedOn(node(2)), storedOn(node(3)))).containsOnly(Optional.of(NEW));
     }
 
+    /**
+     * The blocking repair of a replica the read answered from failed: that replica is still stale, so
+     * the repair that follows the later replies must include it, or it stays stale for reads that
+     * land on it.
+     */
+    @Test
+    void aReplicaWhoseBlockingRepairFailedIsRepairedAgainAfterTheAnswer() {
+        threeNodesWithTenant(CoordinatorHarness.builder().settings(CoordinatorHarness.withBlockingRepair()));
+        holding(NEW, OLD, OLD);
+        h.storage().holdRepairs(node(2)).completeExceptionally(
+                new io.pairdb.core.PairDbException("node-2", "injected repair failure"));
+
+        assertThat(read(ALL)).isInstanceOfSatisfying(ReadOutcome.Found.class,
+                found -> assertThat(found.version()).isEqualTo(NEW));
+
+        assertThat(storedOn(node(3))).contains(NEW);
+        eventually(() -> assertThat(h.storage().callsTo(node(2))).filteredOn(c -> c.kind() == Kind.REPAIR)
+                .as("the blocking repair, then the one after the answer").hasSize(2));
+    }
+
     @Test
     void blockingRepairWaitsForTheRepliesItAnswersFromNotForTheSlowestReplica() {
         threeNodesWithTenantAndBlockingRepairThatOnlyRepliesHoldUp();
