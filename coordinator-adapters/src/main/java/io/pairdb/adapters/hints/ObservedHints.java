@@ -51,7 +51,10 @@ public final class ObservedHints implements HintEvents {
 
     @Override
     public void replayEnded(ReplayReport report) {
-        boolean drained = report.ending() == ReplayReport.Ending.DRAINED;
+        // hints that wait for a replica (NO_REPLICA) are seen at every periodic run until one can take them:
+        // like a drained run, such a run says nothing unless it delivered or dropped something
+        boolean drained = report.ending() == ReplayReport.Ending.DRAINED
+                || report.ending() == ReplayReport.Ending.NO_REPLICA;
         if (drained && report.delivered() == 0 && report.droppedTotal() == 0) {
             return;
         }

@@ -20,11 +20,13 @@ import io.pairdb.core.topology.ClusterTopology;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -148,11 +150,11 @@ public final class ReplayHints {
     }
 
     /**
-     * How a batch's deliveries went: acknowledged by the node; failed (an attempt); or refused by a node
+     * How a batch's deliveries went: acknowledged by the node; failed (an attempt); refused by a node
      * that answers but takes no writes for now, a full disk (no attempt: its claim is released, and a
-     * later run delivers it once the operator made room, however long that takes within the TTL).
+     * later run delivers it once the operator made room, however long that takes within the TTL); or
+     * waiting, as no replica can take it now (no attempt: left claimed, see {@link Ending#NO_REPLICA}).
      */
-    /** {@code waiting}: hints no replica can take now, left claimed (see {@link Ending#NO_REPLICA}). */
     private record Deliveries(List<Hint> delivered, List<Hint> failed, List<Hint> refused, List<Hint> waiting) {
         static final Deliveries NONE = new Deliveries(List.of(), List.of(), List.of(), List.of());
 
@@ -198,7 +200,9 @@ public final class ReplayHints {
         private long delivered;
         private long failed;
         /** Hints left claimed because no replica could take them ({@link Ending#NO_REPLICA}). */
-        private long waiting;
+        private final Set<Long> waiting = new HashSet<>();
+        /** The batch under way holds a hint this run left waiting before: it has gone round them all. */
+        private boolean cameRound;
 
         Run(NodeId target) {
             this.target = target;
@@ -222,6 +226,8 @@ public final class ReplayHints {
                     finish(Ending.DRAINED);
                     return;
                 }
+                // a waiting hint's claim ran out while the run went through the others: this is the end of them
+                cameRound = batch.stream().anyMatch(h -> waiting.contains(h.id()));
                 TopologyView view = topology.current();
                 Sorted sorted = sort(batch, view, left);
                 deliver(node, sorted.forTheNode()).thenCombine(handOver(sorted.elsewhere()), Deliveries::and)
@@ -332,7 +338,7 @@ public final class ReplayHints {
                 List<Long> done = deliveries.delivered().stream().map(Hint::id).toList();
                 List<Long> notDone = deliveries.failed().stream().map(Hint::id).toList();
                 int refused = deliveries.refused().size();
-                waiting += deliveries.waiting().size();
+                deliveries.waiting().forEach(h -> waiting.add(h.id()));
                 delivered += done.size();
                 tally.replayed(target, done.size());
                 if (!done.isEmpty()) {
@@ -352,6 +358,10 @@ public final class ReplayHints {
                         hints.release(deliveries.refused().stream().map(Hint::id).toList(), settings.replayerId());
                     }
                     finish(Ending.DELIVERY_FAILED);
+                    return;
+                }
+                if (cameRound) {
+                    finish(Ending.DRAINED);
                     return;
                 }
                 next(claimed);
@@ -381,7 +391,7 @@ public final class ReplayHints {
         }
 
         private void finish(Ending reached) {
-            Ending ending = reached == Ending.DRAINED && waiting > 0 ? Ending.NO_REPLICA : reached;
+            Ending ending = reached == Ending.DRAINED && !waiting.isEmpty() ? Ending.NO_REPLICA : reached;
             OptionalLong remaining;
             try {
                 remaining = OptionalLong.of(hints.count(target));

@@ -421,6 +421,30 @@ class ReplayHintsTest {
         assertThat(hints.pending(TARGET, 10)).hasSize(2).allSatisfy(h -> assertThat(h.attempts()).isZero());
     }
 
+    /**
+     * More waiting hints than one lease covers: the first batch's claim runs out while the run goes
+     * through the rest, and the run claims it again. It must end there, not go round until the TTL.
+     */
+    @Test
+    void aRunThatComesRoundToTheHintsItLeftWaitingEnds() {
+        storeHints(TARGET, 4);
+        topologyStore.update(topologyStore.find(TARGET).orElseThrow().withState(NodeState.LEFT, clock.now()));
+        topology.reload();
+        Environment env = new Environment(clock, scheduler, RequestEvents.NONE, CoordinatorSettings.defaults());
+        ReplayHints oneAtATime = new ReplayHints(hints, storage, topology, tenants, tally, env, new HintSettings("coord-1",
+                1, Duration.ofSeconds(1), settings.maxAttempts(), settings.ttl(), Duration.ofSeconds(2),
+                Duration.ofSeconds(1)));
+
+        CompletableFuture<ReplayReport> run = oneAtATime.replay(TARGET);
+        for (int second = 0; second < 30 && !run.isDone(); second++) {
+            scheduler.advance(Duration.ofSeconds(1));
+        }
+
+        ReplayReport report = done(run);
+        assertThat(report.ending()).isEqualTo(Ending.NO_REPLICA);
+        assertThat(hints.pending(TARGET, 10)).hasSize(4).allSatisfy(h -> assertThat(h.attempts()).isZero());
+    }
+
     /** Hints that wait for a replica stay claimed a while, so the ones behind them are not held up. */
     @Test
     void handedOverHintsThatNoReplicaCanTakeDoNotHoldUpTheOnesBehindThem() {
