@@ -31,38 +31,16 @@ import org.junit.jupiter.api.Test;
 class ForcedRemovalIT {
     private static final String TENANT = "forced";
 
+    private static final String KEY = "acknowledged-by-two";
+
     @Test
     void aQuorumWriteTheDeadNodeSharedWithOneSurvivorOnlyStaysReadableAtQuorum() {
         try (InProcessCoordinator coordinator = InProcessCoordinator.withVirtualNodes(4, 16, Map.of())) {
-            coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT)
-                    .setReplicationFactor(3).build());
-            String key = "acknowledged-by-two";
-            List<String> replicas = coordinator.admin().explainKey(ExplainKeyRequest.newBuilder().setTenantId(TENANT)
-                    .setKey(key).build()).getReplicaNodeIdsList();
-            assertThat(replicas).hasSize(3);
-            StorageNodeEmulator dead = node(coordinator, replicas.get(0));
-            StorageNodeEmulator lastSurvivor = node(coordinator, replicas.get(2));
-            // the write reached the replica that dies and the last of the other two, in ring order: the
-            // survivor a single stream would read first is the one that lacks it
-            StoredEntry acknowledged = new StoredEntry(TENANT, key, Token.forKey(TENANT, key).value(),
-                    StoredVersion.value("acknowledged", VectorClock.of("writer", 1), System.currentTimeMillis()));
-            dead.store().apply(acknowledged);
-            lastSurvivor.store().apply(acknowledged);
-
-            dead.faults().setUnavailable(true);
-            waiting().until(() -> coordinator.admin().listStorageNodes(ListStorageNodesRequest.getDefaultInstance())
-                    .getNodesList().stream().anyMatch(n -> n.getNodeId().equals(dead.nodeId())
-                            && n.getLiveness() == NodeLiveness.NODE_LIVENESS_DOWN));
-            String changeId = coordinator.admin().removeStorageNode(RemoveStorageNodeRequest.newBuilder()
-                    .setNodeId(dead.nodeId()).setForce(true).build()).getChange().getChangeId();
-            waiting().until(() -> !change(coordinator, changeId).getStatus().name().equals("CHANGE_STATUS_IN_PROGRESS"));
-            assertThat(change(coordinator, changeId).getStatus().name()).isEqualTo("CHANGE_STATUS_COMPLETED");
+            StorageNodeEmulator lastSurvivor = writtenToTheDeadNodeAndTheLastSurvivorThenRemovedByForce(coordinator);
 
             lastSurvivor.faults().setUnavailable(true);
-            var read = coordinator.data().readKeyValue(ReadKeyValueRequest.newBuilder().setTenantId(TENANT).setKey(key)
-                    .setConsistency("quorum").build());
 
-            assertThat(read.getValue()).isEqualTo(ByteString.copyFromUtf8("acknowledged"));
+            assertThat(quorumRead(coordinator)).isEqualTo(ByteString.copyFromUtf8("acknowledged"));
         }
     }
 
@@ -74,37 +52,52 @@ class ForcedRemovalIT {
     void aNodeAddedToTheRingAForcedRemovalLeftBelowTheRfGetsWhatEitherSurvivorHolds() throws Exception {
         try (InProcessCoordinator coordinator = InProcessCoordinator.withVirtualNodes(3, 16, Map.of());
              StorageNodeEmulator added = StorageNodeEmulator.start("node-added", 0)) {
-            coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT)
-                    .setReplicationFactor(3).build());
-            String key = "acknowledged-by-two";
-            List<String> replicas = coordinator.admin().explainKey(ExplainKeyRequest.newBuilder().setTenantId(TENANT)
-                    .setKey(key).build()).getReplicaNodeIdsList();
-            StorageNodeEmulator dead = node(coordinator, replicas.get(0));
-            StorageNodeEmulator lastSurvivor = node(coordinator, replicas.get(2));
-            StoredEntry acknowledged = new StoredEntry(TENANT, key, Token.forKey(TENANT, key).value(),
-                    StoredVersion.value("acknowledged", VectorClock.of("writer", 1), System.currentTimeMillis()));
-            dead.store().apply(acknowledged);
-            lastSurvivor.store().apply(acknowledged);
-            dead.faults().setUnavailable(true);
-            waiting().until(() -> coordinator.admin().listStorageNodes(ListStorageNodesRequest.getDefaultInstance())
-                    .getNodesList().stream().anyMatch(n -> n.getNodeId().equals(dead.nodeId())
-                            && n.getLiveness() == NodeLiveness.NODE_LIVENESS_DOWN));
-            String removal = coordinator.admin().removeStorageNode(RemoveStorageNodeRequest.newBuilder()
-                    .setNodeId(dead.nodeId()).setForce(true).build()).getChange().getChangeId();
-            waiting().until(() -> !change(coordinator, removal).getStatus().name().equals("CHANGE_STATUS_IN_PROGRESS"));
+            StorageNodeEmulator lastSurvivor = writtenToTheDeadNodeAndTheLastSurvivorThenRemovedByForce(coordinator);
 
             String addition = coordinator.admin().addStorageNode(AddStorageNodeRequest.newBuilder()
                     .setNodeId(added.nodeId()).setHost(added.host()).setPort(added.port()).setVirtualNodes(16).build())
                     .getChange().getChangeId();
             waiting().until(() -> !change(coordinator, addition).getStatus().name().equals("CHANGE_STATUS_IN_PROGRESS"));
             assertThat(change(coordinator, addition).getStatus().name()).isEqualTo("CHANGE_STATUS_COMPLETED");
-
             lastSurvivor.faults().setUnavailable(true);
-            var read = coordinator.data().readKeyValue(ReadKeyValueRequest.newBuilder().setTenantId(TENANT).setKey(key)
-                    .setConsistency("quorum").build());
 
-            assertThat(read.getValue()).isEqualTo(ByteString.copyFromUtf8("acknowledged"));
+            assertThat(quorumRead(coordinator)).isEqualTo(ByteString.copyFromUtf8("acknowledged"));
         }
+    }
+
+    /**
+     * An RF 3 tenant whose write of {@link #KEY} reached the first of its replicas and the last of the
+     * other two, in ring order (the survivor a single stream would read first lacks it); the first
+     * then dies and is removed by force. Answers the survivor that holds the write.
+     */
+    private static StorageNodeEmulator writtenToTheDeadNodeAndTheLastSurvivorThenRemovedByForce(
+            InProcessCoordinator coordinator) {
+        coordinator.admin().createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT)
+                .setReplicationFactor(3).build());
+        List<String> replicas = coordinator.admin().explainKey(ExplainKeyRequest.newBuilder().setTenantId(TENANT)
+                .setKey(KEY).build()).getReplicaNodeIdsList();
+        assertThat(replicas).hasSize(3);
+        StorageNodeEmulator dead = node(coordinator, replicas.get(0));
+        StorageNodeEmulator lastSurvivor = node(coordinator, replicas.get(2));
+        StoredEntry acknowledged = new StoredEntry(TENANT, KEY, Token.forKey(TENANT, KEY).value(),
+                StoredVersion.value("acknowledged", VectorClock.of("writer", 1), System.currentTimeMillis()));
+        dead.store().apply(acknowledged);
+        lastSurvivor.store().apply(acknowledged);
+
+        dead.faults().setUnavailable(true);
+        waiting().until(() -> coordinator.admin().listStorageNodes(ListStorageNodesRequest.getDefaultInstance())
+                .getNodesList().stream().anyMatch(n -> n.getNodeId().equals(dead.nodeId())
+                        && n.getLiveness() == NodeLiveness.NODE_LIVENESS_DOWN));
+        String removal = coordinator.admin().removeStorageNode(RemoveStorageNodeRequest.newBuilder()
+                .setNodeId(dead.nodeId()).setForce(true).build()).getChange().getChangeId();
+        waiting().until(() -> !change(coordinator, removal).getStatus().name().equals("CHANGE_STATUS_IN_PROGRESS"));
+        assertThat(change(coordinator, removal).getStatus().name()).isEqualTo("CHANGE_STATUS_COMPLETED");
+        return lastSurvivor;
+    }
+
+    private static ByteString quorumRead(InProcessCoordinator coordinator) {
+        return coordinator.data().readKeyValue(ReadKeyValueRequest.newBuilder().setTenantId(TENANT).setKey(KEY)
+                .setConsistency("quorum").build()).getValue();
     }
 
     private static StorageNodeEmulator node(InProcessCoordinator coordinator, String id) {

@@ -21,6 +21,7 @@ import io.pairdb.core.topology.StartOutcome;
 import io.pairdb.core.write.WriteOutcome;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +67,7 @@ class OutcomeErrorsTest {
         assertThat(metadata(e)).containsEntry("maybe_written", "true");
     }
 
-    private static java.util.Map<String, String> metadata(StatusRuntimeException e) {
+    private static Map<String, String> metadata(StatusRuntimeException e) {
         return errorInfo(e).getMetadataMap();
     }
 

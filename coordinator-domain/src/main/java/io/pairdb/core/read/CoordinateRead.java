@@ -19,6 +19,7 @@ import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.version.Resolution;
 import io.pairdb.core.version.Version;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -133,7 +134,7 @@ public final class CoordinateRead {
                 || !resolved.equals(Resolution.resolve(all.versions()))) {
             return Set.of();
         }
-        Set<StorageNode> upToDate = new java.util.HashSet<>(quorum.answers().keySet());
+        Set<StorageNode> upToDate = new HashSet<>(quorum.answers().keySet());
         upToDate.removeAll(first.notRepaired());
         return upToDate;
     }

@@ -7,6 +7,7 @@ import static io.pairdb.core.testing.CoordinatorHarness.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pairdb.core.PairDbException;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.node.StorageNode;
@@ -343,7 +344,7 @@ class CoordinateReadTest {
         threeNodesWithTenant(CoordinatorHarness.builder().settings(CoordinatorHarness.withBlockingRepair()));
         holding(NEW, OLD, OLD);
         h.storage().holdRepairs(node(2)).completeExceptionally(
-                new io.pairdb.core.PairDbException("node-2", "injected repair failure"));
+                new PairDbException("node-2", "injected repair failure"));
 
         assertThat(read(ALL)).isInstanceOfSatisfying(ReadOutcome.Found.class,
                 found -> assertThat(found.version()).isEqualTo(NEW));
