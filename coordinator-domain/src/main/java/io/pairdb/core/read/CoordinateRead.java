@@ -13,6 +13,7 @@ import io.pairdb.core.replication.ReplicaQuorum;
 import io.pairdb.core.replication.ReplicaReadRound;
 import io.pairdb.core.replication.ReplicaReadRound.Replies;
 import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ClusterTopology;
@@ -75,12 +76,12 @@ public final class CoordinateRead {
             return done(new ReadOutcome.TenantNotFound(command.tenant()));
         }
         Token token = Token.forKey(command.tenant().value(), command.key());
-        Optional<ReplicaQuorum> replicas = ReplicaQuorum.of(topology.current(), token, tenant.get(),
-                command.consistency());
+        TopologyView ring = topology.current();
+        Optional<ReplicaQuorum> replicas = ReplicaQuorum.of(ring, token, tenant.get(), command.consistency());
         if (replicas.isEmpty()) {
             env.events().quorumFailure(Operation.READ);
             return done(new ReadOutcome.Unavailable(command.consistency().required(tenant.get().replicationFactor()),
-                    topology.current().currentNodeCount()));
+                    ring.currentNodeCount()));
         }
         ReplicaQuorum quorum = replicas.get();
         List<StorageNode> readable = quorum.replicas().stream().filter(n -> n.liveness() == Liveness.UP).toList();

@@ -24,6 +24,7 @@ import io.pairdb.core.replication.SpeculationPolicy;
 import io.pairdb.core.replication.StoreHints;
 import io.pairdb.core.ring.ReplicaSets;
 import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantService;
 import io.pairdb.core.topology.ClusterTopology;
@@ -295,16 +296,19 @@ public final class CoordinateWrite {
         }
         int rf = tenant.get().replicationFactor();
         Token token = Token.forKey(command.tenant().value(), command.key());
-        Optional<ReplicaSets> sets = topology.current().replicasFor(token, rf, tenant.get().writeReplicationFactor());
+        // one view of the ring for the whole write: a change swapped in halfway (a node removed by force, say)
+        // must not give the read before the write, or the kept quorum, replicas the write targets never had
+        TopologyView ring = topology.current();
+        Optional<ReplicaSets> sets = ring.replicasFor(token, rf, tenant.get().writeReplicationFactor());
         int required = command.consistency().required(rf);
         if (sets.isEmpty()) {
             env.events().quorumFailure(operation(command));
-            return done(new WriteOutcome.Unavailable(required, topology.current().currentNodeCount()));
+            return done(new WriteOutcome.Unavailable(required, ring.currentNodeCount()));
         }
         List<StorageNode> targets = sets.get().writeTargets();
         int requiredAcks = required + sets.get().pending().size();
         long alive = targets.stream().filter(n -> n.liveness() == Liveness.UP).count();
-        Optional<AlsoAmong> kept = keptQuorum(command, tenant.get(), token);
+        Optional<AlsoAmong> kept = keptQuorum(ring, command, tenant.get(), token);
         if (alive < requiredAcks) {
             env.events().quorumFailure(operation(command));
             return done(new WriteOutcome.Unavailable(requiredAcks, (int) alive));
@@ -317,8 +321,8 @@ public final class CoordinateWrite {
                 return done(new WriteOutcome.Unavailable(kept.get().required(), (int) keptAlive));
             }
         }
-        return baseVersion(command, tenant.get(), token, tenant.get().speculation().orElse(env.settings().speculation()),
-                deadline)
+        return baseVersion(ring, command, tenant.get(), token,
+                tenant.get().speculation().orElse(env.settings().speculation()), deadline)
                 .thenCompose(base -> switch (base) {
             case BaseRead.Failed failed -> {
                 env.events().quorumFailure(operation(command));
@@ -378,10 +382,11 @@ public final class CoordinateWrite {
      * and the acknowledgements it needs, the level's count plus one per pending replica, include the
      * level's count of each RF's replicas.)
      */
-    private Optional<AlsoAmong> keptQuorum(WriteCommand command, Tenant tenant, Token token) {
+    private static Optional<AlsoAmong> keptQuorum(TopologyView ring, WriteCommand command, Tenant tenant,
+                                                  Token token) {
         // the smaller of the two replica sets a read counts among is the one kept
         return tenant.lowering().isEmpty() ? Optional.empty()
-                : ReplicaQuorum.of(topology.current(), token, tenant, command.consistency()).flatMap(ReplicaQuorum::also);
+                : ReplicaQuorum.of(ring, token, tenant, command.consistency()).flatMap(ReplicaQuorum::also);
     }
 
     /** What the read before a write found: the version a new one follows, or why there is none to follow. */
@@ -403,14 +408,14 @@ public final class CoordinateWrite {
      * speculation policy (the tenant's, else {@link CoordinatorSettings#speculation()}; at most half
      * the time left).
      */
-    private CompletableFuture<BaseRead> baseVersion(WriteCommand command, Tenant tenant, Token token,
-                                                    SpeculationPolicy speculation, Deadline deadline) {
+    private CompletableFuture<BaseRead> baseVersion(TopologyView ring, WriteCommand command, Tenant tenant,
+                                                    Token token, SpeculationPolicy speculation, Deadline deadline) {
         if (command.causalContext().isPresent()) {
             return CompletableFuture.completedFuture(new BaseRead.Found(command.causalContext().get(), 0));
         }
         // the same replicas as a read at quorum: while the RF changes, a quorum of the old RF's and of the new one's
-        ReplicaQuorum quorum = ReplicaQuorum.of(topology.current(), token, tenant, ConsistencyLevel.QUORUM)
-                .orElseThrow();
+        // present: the ring has the tenant's RF of nodes, as the write's replica sets were found in it
+        ReplicaQuorum quorum = ReplicaQuorum.of(ring, token, tenant, ConsistencyLevel.QUORUM).orElseThrow();
         // the replicas expected to answer first form the quorum asked; the others are the spares
         List<StorageNode> readable = env.latencies().fastestFirst(
                 quorum.replicas().stream().filter(n -> n.liveness() == Liveness.UP).toList());

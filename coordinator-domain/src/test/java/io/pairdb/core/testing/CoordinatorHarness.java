@@ -111,6 +111,13 @@ public final class CoordinatorHarness implements AutoCloseable {
         topology.reload();
     }
 
+    /** Moves a registered node to the given ring state, in the store and in the view served. */
+    public void setState(NodeId id, NodeState state) {
+        StorageNode node = topologyStore.find(id).orElseThrow();
+        topologyStore.update(node.withState(state, clock.now()));
+        topology.reload();
+    }
+
     /** Registers a node in the given ring state (e.g. BOOTSTRAPPING). */
     public void addNode(NodeId id, NodeState state) {
         int n = topologyStore.load().nodes().size() + 1;

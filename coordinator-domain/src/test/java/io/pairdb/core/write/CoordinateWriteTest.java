@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -620,6 +621,36 @@ class CoordinateWriteTest {
                 q -> assertThat(q.required()).isEqualTo(3));
         h.storage().heal(node(1));
         assertThat(h.write(put(key, "v3", QUORUM))).isInstanceOf(WriteOutcome.Written.class);
+    }
+
+    @Test
+    void aWriteRoutesByOneViewOfTheRingWhileTheRingChangesUnderIt() throws Exception {
+        // Node-3 leaves the ring and comes back over and over, as a forced removal and a new node can
+        // leave an RF 3 tenant with two nodes for a while: each write is either written or unavailable,
+        // never an internal error from reading a second, different ring halfway through.
+        threeNodesWithTenant();
+        var done = new AtomicBoolean();
+        var flips = new AtomicInteger();
+        Thread flipper = Thread.ofPlatform().start(() -> {
+            while (!done.get()) {
+                h.setState(node(3), flips.incrementAndGet() % 2 == 1 ? NodeState.LEFT : NodeState.NORMAL);
+            }
+        });
+        try {
+            for (int i = 0; i < 5_000; i++) {
+                int write = i;
+                WriteOutcome outcome = h.writes().execute(put("k-" + i % 50, "v", ONE))
+                        .exceptionally(error -> {
+                            throw new AssertionError("write " + write + " failed", error);
+                        })
+                        .get(10, SECONDS);
+                assertThat(outcome).isInstanceOfAny(WriteOutcome.Written.class, WriteOutcome.Unavailable.class);
+            }
+        } finally {
+            done.set(true);
+            flipper.join();
+        }
+        assertThat(flips.get()).as("the ring changed while the writes ran").isGreaterThan(2);
     }
 
     private List<NodeId> pendingFor(String key) {
