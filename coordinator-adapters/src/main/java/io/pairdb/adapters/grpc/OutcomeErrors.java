@@ -51,15 +51,13 @@ final class OutcomeErrors {
             case WriteOutcome.TenantNotFound t -> tenantNotFound(t.tenant());
             case WriteOutcome.Unavailable u -> notEnoughReplicas(u.required(), u.alive(), cl);
             case WriteOutcome.QuorumNotReached q -> maybeWritten(Status.Code.UNAVAILABLE, "QUORUM_NOT_REACHED",
-                    "write at consistency " + cl + " needed " + q.required() + " replica answers but got "
-                            + q.acknowledged() + " before the others failed", q.required(), q.acknowledged());
+                    notReached(q.required(), q.acknowledged(), cl, "write"), q.required(), q.acknowledged());
             case WriteOutcome.TimedOut t when !t.sent() -> GrpcErrors.error(Status.Code.DEADLINE_EXCEEDED,
                     "QUORUM_TIMED_OUT", "write at consistency " + cl + ": the deadline passed before the write was sent "
                             + "to the replicas; nothing was written",
                     Map.of("required", String.valueOf(t.required()), "received", "0", MAYBE_WRITTEN, "false"));
             case WriteOutcome.TimedOut t -> maybeWritten(Status.Code.DEADLINE_EXCEEDED, "QUORUM_TIMED_OUT",
-                    "write at consistency " + cl + " needed " + t.required() + " replica answers but got "
-                            + t.acknowledged() + " before the deadline", t.required(), t.acknowledged());
+                    late(t.required(), t.acknowledged(), cl, "write"), t.required(), t.acknowledged());
             case WriteOutcome.IdempotencyConflict c -> GrpcErrors.error(Status.Code.FAILED_PRECONDITION,
                     "IDEMPOTENCY_KEY_CONFLICT", "idempotency key '" + c.idempotencyKey()
                             + "' was already used on this key for a different request (another value, operation or"
@@ -295,17 +293,23 @@ final class OutcomeErrors {
     }
 
     private static StatusRuntimeException quorumNotReached(int required, int answered, String cl, String op) {
-        return GrpcErrors.error(Status.Code.UNAVAILABLE, "QUORUM_NOT_REACHED",
-                op + " at consistency " + cl + " needed " + required + " replica answers but got " + answered
-                        + " before the others failed",
+        return GrpcErrors.error(Status.Code.UNAVAILABLE, "QUORUM_NOT_REACHED", notReached(required, answered, cl, op),
                 Map.of("required", String.valueOf(required), "received", String.valueOf(answered)));
     }
 
     private static StatusRuntimeException timedOut(int required, int answered, String cl, String op) {
-        return GrpcErrors.error(Status.Code.DEADLINE_EXCEEDED, "QUORUM_TIMED_OUT",
-                op + " at consistency " + cl + " needed " + required + " replica answers but got " + answered
-                        + " before the deadline",
+        return GrpcErrors.error(Status.Code.DEADLINE_EXCEEDED, "QUORUM_TIMED_OUT", late(required, answered, cl, op),
                 Map.of("required", String.valueOf(required), "received", String.valueOf(answered)));
+    }
+
+    private static String notReached(int required, int answered, String cl, String op) {
+        return op + " at consistency " + cl + " needed " + required + " replica answers but got " + answered
+                + " before the others failed";
+    }
+
+    private static String late(int required, int answered, String cl, String op) {
+        return op + " at consistency " + cl + " needed " + required + " replica answers but got " + answered
+                + " before the deadline";
     }
 
     /** The read that finds the version a write follows missed its quorum: say so, and that nothing was written. */

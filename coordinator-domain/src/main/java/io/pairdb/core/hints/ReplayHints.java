@@ -201,8 +201,6 @@ public final class ReplayHints {
         private long failed;
         /** Hints left claimed because no replica could take them ({@link Ending#NO_REPLICA}). */
         private final Set<Long> waiting = new HashSet<>();
-        /** The batch under way holds a hint this run left waiting before: it has gone round them all. */
-        private boolean cameRound;
 
         Run(NodeId target) {
             this.target = target;
@@ -226,8 +224,8 @@ public final class ReplayHints {
                     finish(Ending.DRAINED);
                     return;
                 }
-                // a waiting hint's claim ran out while the run went through the others: this is the end of them
-                cameRound = batch.stream().anyMatch(h -> waiting.contains(h.id()));
+                // a waiting hint's claim ran out while the run went through the others: it has gone round them all
+                boolean cameRound = batch.stream().anyMatch(h -> waiting.contains(h.id()));
                 TopologyView view = topology.current();
                 Sorted sorted = sort(batch, view, left);
                 deliver(node, sorted.forTheNode()).thenCombine(handOver(sorted.elsewhere()), Deliveries::and)
@@ -235,7 +233,7 @@ public final class ReplayHints {
                     if (error != null) {
                         fail(error);
                     } else {
-                        delivered(batch.size(), deliveries);
+                        delivered(batch.size(), deliveries, cameRound);
                     }
                 }));
             } catch (PairDbException e) {
@@ -333,7 +331,7 @@ public final class ReplayHints {
                     .thenApply(ignored -> writes.stream().map(CompletableFuture::join).reduce(Deliveries.NONE, Deliveries::and));
         }
 
-        private synchronized void delivered(int claimed, Deliveries deliveries) {
+        private synchronized void delivered(int claimed, Deliveries deliveries, boolean cameRound) {
             try {
                 List<Long> done = deliveries.delivered().stream().map(Hint::id).toList();
                 List<Long> notDone = deliveries.failed().stream().map(Hint::id).toList();

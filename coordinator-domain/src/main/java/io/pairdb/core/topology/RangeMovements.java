@@ -90,8 +90,8 @@ public final class RangeMovements {
                 if (current.nodeCount() == 0 || future.nodeCount() == 0) {
                     continue;
                 }
-                List<NodeId> before = current.replicasFor(range.end(), Math.min(rf, current.nodeCount()));
-                List<NodeId> after = future.replicasFor(range.end(), Math.min(rf, future.nodeCount()));
+                List<NodeId> before = holders(current, range, rf);
+                List<NodeId> after = holders(future, range, rf);
                 for (NodeId n : after) {
                     if (!before.contains(n)) {
                         gains.computeIfAbsent(n, k -> new LinkedHashMap<>())
@@ -105,13 +105,18 @@ public final class RangeMovements {
                 }
             }
             gains.forEach((target, bySources) -> bySources.forEach((sources, rfsGained) -> {
-                List<NodeId> after = future.replicasFor(range.end(), Math.min(rfsGained.first(), future.nodeCount()));
+                List<NodeId> after = holders(future, range, rfsGained.first());
                 List<NodeId> replaced = sources.stream().takeWhile(n -> !after.contains(n)).toList();
                 streams.add(new Stream(range, target, sources, replaced, rfsGained));
             }));
             losses.forEach((node, rfsLost) -> releases.add(new Release(range, node, rfsLost)));
         }
         return new Plan(streams, releases);
+    }
+
+    /** The nodes holding a range at an RF on a ring: its replicas, or every node of a ring with fewer than RF. */
+    private static List<NodeId> holders(Ring ring, TokenRange range, int rf) {
+        return ring.replicasFor(range.end(), Math.min(rf, ring.nodeCount()));
     }
 
     /** Current replicas, the one leaving this replica set first: it is the one being replaced. */
