@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -205,6 +206,15 @@ class HelmChartTest {
 
         assertThat(map(rendered.one("ConfigMap", FULLNAME), "data"))
                 .containsEntry("PAIRDB_LIMITS_DEADLINE_WAIT_SHARE", "0.25");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10ms", "250ms", "10000000ns", "1s", "2m", "PT1S"})
+    void anAnswerRateWindowOfAtLeastTenMillisecondsIsAccepted(String window) {
+        Rendered rendered = render(t -> required(t).set("config.limits.answerRateWindow", window));
+
+        assertThat(map(rendered.one("ConfigMap", FULLNAME), "data"))
+                .containsEntry("PAIRDB_LIMITS_ANSWER_RATE_WINDOW", window);
     }
 
     @Test
@@ -553,6 +563,8 @@ class HelmChartTest {
         "config.idempotencyTtl, 0s, /config/idempotencyTtl",
         "config.limits.overloadRetryAfter, 0s, /config/limits/overloadRetryAfter",
         "config.limits.answerRateWindow, 0ms, /config/limits/answerRateWindow",
+        "config.limits.answerRateWindow, 9ms, /config/limits/answerRateWindow",
+        "config.limits.answerRateWindow, 9999999ns, /config/limits/answerRateWindow",
         "config.limits.maxConnectionAge, 0s, /config/limits/maxConnectionAge",
         "config.limits.maxConnectionAgeGrace, 0s, /config/limits/maxConnectionAgeGrace",
         "config.limits.maxConnectionIdle, 0s, /config/limits/maxConnectionIdle",
