@@ -155,9 +155,11 @@ public final class CommonOptions {
             throw CommandFailure.local("refusing to send an API key (" + token.get().source() + ") over plaintext:"
                     + " anyone on the network could read it; connect with TLS (drop --plaintext), or add --insecure");
         }
-        if (token.isEmpty() && !plaintext && !ownCredentials) {
-            // dev mode's admin token goes with dev mode's CA, and never in plaintext
-            token = readToken(home.resolve("token"), home.resolve("token").toString(), true);
+        if (token.isEmpty() && !plaintext && homeCa.isPresent()) {
+            // dev mode's admin token goes with dev mode's CA, never in plaintext, and only to a coordinator that CA
+            // vouches for: the JVM's CAs are trusted too, and one of them may vouch for a server --addr names by mistake
+            token = readToken(home.resolve("token"), home.resolve("token").toString(), true)
+                    .map(devToken -> new BearerToken(devToken.value(), devToken.source(), homeCa));
         }
         return new Endpoint(address(address, host), transport, token, timeout);
     }

@@ -17,7 +17,10 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.concurrent.Executor;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -151,13 +154,57 @@ public final class CoordinatorChannels {
     }
 
     private static CallCredentials bearer(BearerToken token) {
+        List<X509Certificate> onlyToServersOf = token.onlyToServersOf().map(CoordinatorChannels::certificates)
+                .orElse(List.of());
         return new CallCredentials() {
             @Override
             public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
                 Metadata headers = new Metadata();
-                headers.put(AUTHORIZATION, "Bearer " + token.value());
+                if (token.onlyToServersOf().isEmpty()
+                        || signedByOneOf(onlyToServersOf, info.getTransportAttrs().get(Grpc.TRANSPORT_ATTR_SSL_SESSION))) {
+                    headers.put(AUTHORIZATION, "Bearer " + token.value());
+                }
                 applier.apply(headers);
             }
         };
+    }
+
+    private static List<X509Certificate> certificates(Path caFile) {
+        try (InputStream in = Files.newInputStream(caFile)) {
+            return CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+                    .filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).toList();
+        } catch (IOException | GeneralSecurityException e) {
+            throw CommandFailure.local("cannot use the CA in " + caFile + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Whether one of {@code cas} signed a certificate of the server's chain. The handshake has already
+     * checked the chain against every CA trusted; this tells which of them vouched for the server.
+     */
+    private static boolean signedByOneOf(List<X509Certificate> cas, SSLSession session) {
+        if (session == null) {
+            return false;
+        }
+        Certificate[] chain;
+        try {
+            chain = session.getPeerCertificates();
+        } catch (SSLPeerUnverifiedException e) {
+            return false;
+        }
+        for (Certificate presented : chain) {
+            for (X509Certificate ca : cas) {
+                if (presented instanceof X509Certificate x509
+                        && x509.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+                    try {
+                        x509.verify(ca.getPublicKey());
+                        return true;
+                    } catch (GeneralSecurityException e) {
+                        // signed by another CA of the same name
+                    }
+                }
+            }
+        }
+        return false;
     }
 }

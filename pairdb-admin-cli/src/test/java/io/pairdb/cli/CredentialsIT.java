@@ -4,11 +4,15 @@ import static io.pairdb.cli.Cli.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pairdb.embedded.tls.CertificateAuthority;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -165,6 +169,47 @@ class CredentialsIT {
                     .contains("signed by a CA you trust (--ca-cert)");
         }
         assertThat(tls.lastAuthorization).as("the token was sent").isNull();
+    }
+
+    /**
+     * Dev mode's token is meant for dev mode's coordinator: a coordinator that a CA the JVM trusts vouches for
+     * (one a public CA signed, say, reached by a typo in --addr) must not get it, though the CLI may still talk
+     * to it without credentials.
+     */
+    @Test
+    void devModesTokenGoesOnlyToACoordinatorDevModesCaVouchesFor() throws Exception {
+        CertificateAuthority publicCa = CertificateAuthority.create("a CA the JVM trusts", Duration.ofDays(1));
+        publicCa.issueServer(List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1))
+                .writeTo(dir.resolve("public.pem"), dir.resolve("public-key.pem"));
+        Path systemCas = dir.resolve("system-cas.p12");
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("public", publicCa.certificate());
+        try (OutputStream out = Files.newOutputStream(systemCas)) {
+            store.store(out, "changeit".toCharArray());
+        }
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Files.copy(caFile, home.resolve("ca.pem"));
+        Files.copy(tokenFile(), home.resolve("token"));
+        Map<String, String> before = new HashMap<>();
+        Map<String, String> trustingPublicCa = Map.of("javax.net.ssl.trustStore", systemCas.toString(),
+                "javax.net.ssl.trustStorePassword", "changeit", "javax.net.ssl.trustStoreType", "PKCS12");
+        trustingPublicCa.keySet().forEach(name -> before.put(name, System.getProperty(name)));
+        try (FakeCoordinator elsewhere = FakeCoordinator.startTls(dir.resolve("public.pem"), dir.resolve("public-key.pem"),
+                caFile)) {
+            trustingPublicCa.forEach(System::setProperty);
+            var result = cli().overTls().withVariable("PAIRDB_HOME", home.toString())
+                    .run("tenant", "list", "--timeout", "10s", "--addr", elsewhere.address(), "--server-name", "localhost");
+            assertThat(elsewhere.lastAuthorization).as("dev mode's token was sent: " + result).isNull();
+        } finally {
+            before.forEach((name, value) -> {
+                if (value == null) {
+                    System.clearProperty(name);
+                } else {
+                    System.setProperty(name, value);
+                }
+            });
+        }
     }
 
     @Test
