@@ -3,13 +3,12 @@ package io.pairdb.storage.node;
 import io.pairdb.storage.server.WritesRefusedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileStore;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Watches the data directory's disk: how much the node's data takes, and whether the file system
@@ -30,22 +29,24 @@ final class DiskWatch {
         this.minFreeBytes = minFreeBytes;
     }
 
+    /**
+     * Measures the room left, then what the data takes. Files it cannot read (lost+found, unreadable to
+     * the node's user when the directory is a volume's root) are left out of the size; the room left,
+     * which decides whether writes are refused, does not depend on them.
+     */
     void refresh() {
+        long free;
         try {
-            FileStore store = Files.getFileStore(directory);
-            long free = store.getUsableSpace();
-            long size = sizeOf(directory);
-            if (size >= 0) {
-                bytesOnDisk = size;
-            }
-            refusal = free < minFreeBytes
-                    ? Optional.of(new WritesRefusedException("DISK_FULL", "writes refused: " + Sizes.format(free)
-                            + " free on the data directory's file system, below the reserve of " + Sizes.format(minFreeBytes)
-                            + " (--min-free-disk); make room or grow the volume. Reads go on"))
-                    : Optional.empty();
+            free = Files.getFileStore(directory).getUsableSpace();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot measure the disk of " + directory, e);
+            throw new UncheckedIOException("cannot measure the free space of " + directory, e);
         }
+        refusal = free < minFreeBytes
+                ? Optional.of(new WritesRefusedException("DISK_FULL", "writes refused: " + Sizes.format(free)
+                        + " free on the data directory's file system, below the reserve of " + Sizes.format(minFreeBytes)
+                        + " (--min-free-disk); make room or grow the volume. Reads go on"))
+                : Optional.empty();
+        bytesOnDisk = sizeOf(directory);
     }
 
     long bytesOnDisk() {
@@ -56,24 +57,35 @@ final class DiskWatch {
         return refusal;
     }
 
-    /** Bytes of the files under {@code directory}, or -1 when it changed too much under the walk to say. */
-    private static long sizeOf(Path directory) throws IOException {
-        try (Stream<Path> files = Files.walk(directory)) {
-            return files.mapToLong(file -> {
-                try {
-                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-                    return attributes.isRegularFile() ? attributes.size() : 0;
-                } catch (NoSuchFileException e) {
-                    return 0; // a file RocksDB removed while we walked
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+    /**
+     * Bytes of the regular files under {@code directory} that can be read; what cannot (a file RocksDB
+     * removed while we walked, a directory the node may not open) counts as nothing.
+     */
+    private static long sizeOf(Path directory) {
+        long[] total = {0};
+        try {
+            Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (attributes.isRegularFile()) {
+                        total[0] += attributes.size();
+                    }
+                    return FileVisitResult.CONTINUE;
                 }
-            }).sum();
-        } catch (UncheckedIOException e) {
-            if (e.getCause() instanceof NoSuchFileException) {
-                return -1; // a directory RocksDB removed while we walked: keep the last figure
-            }
-            throw e.getCause();
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot measure the size of " + directory, e);
         }
+        return total[0];
     }
 }

@@ -209,6 +209,26 @@ class DurableStorageNodeTest {
         }
     }
 
+    /**
+     * A data directory at a volume's root holds lost+found, which a node not running as root cannot read; a file in
+     * it whose attributes cannot be read stands in for that here (the tests may run as root).
+     */
+    @Test
+    void startsOnADirectoryWithSomethingItCannotMeasureAndStillCountsTheRest() throws Exception {
+        Path directory = Files.createDirectories(temp.resolve("volume-root"));
+        Path lostAndFound = Files.createDirectories(directory.resolve("lost+found"));
+        Files.createSymbolicLink(lostAndFound.resolve("loop"), lostAndFound.resolve("loop"));
+
+        try (DurableStorageNode node = start(directory, b -> b.diskCheckInterval(Duration.ofMillis(50)));
+             Client client = new Client(node)) {
+            client.storage().writeBatch(WriteBatchRequest.newBuilder().addEntries(
+                    entry("acme", "k", 1, aValue(new byte[64 * 1024]).clock("c1", 1).build())).build());
+
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(client.health().getBytesOnDisk()).isGreaterThan(64L * 1024));
+        }
+    }
+
     private static DurableStorageNode start(Path directory, UnaryOperator<DurableStorageNode.Builder> settings)
             throws IOException {
         return settings.apply(DurableStorageNode.builder().dataDirectory(directory).nodeId(
