@@ -12,11 +12,14 @@ import io.pairdb.storage.server.StoredEntry;
 import io.pairdb.storage.server.StoredVersion;
 import io.pairdb.storage.server.TokenRange;
 import io.pairdb.storage.server.WritesRefusedException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
@@ -152,27 +155,58 @@ final class RocksDbEngine implements StorageEngine, AutoCloseable {
 
     @Override
     public ApplyResult apply(StoredEntry incoming) {
+        return applyAll(List.of(incoming)).getFirst();
+    }
+
+    /**
+     * Resolves every entry under its key's lock (all of the batch's locks taken at once, in stripe
+     * order, so two batches cannot deadlock) and writes the outcome in one RocksDB batch: one WAL
+     * sync under {@link SyncPolicy#ALWAYS} however many entries, and a refusal or failure leaves
+     * none of them applied. An entry sees the ones before it in the batch, as separate applies would.
+     */
+    @Override
+    public List<ApplyResult> applyAll(List<StoredEntry> incoming) {
         refuseIfNeeded();
-        byte[] identity = KeyLayout.identity(incoming.tenantId(), incoming.key());
-        ReentrantLock lock = lockFor(identity);
-        lock.lock();
+        List<byte[]> identities = incoming.stream().map(e -> KeyLayout.identity(e.tenantId(), e.key())).toList();
+        int[] stripes = identities.stream().mapToInt(RocksDbEngine::stripeOf).distinct().sorted().toArray();
+        int held = 0;
         try {
-            Optional<Located> stored = locate(identity);
-            ConditionalApply.Result applied = ConditionalApply.apply(
-                    stored.map(located -> located.version().toVersion()), incoming.version().toVersion());
-            StoredVersion current = switch (applied.outcome()) {
-                case IGNORED -> stored.orElseThrow().version();
-                case APPLIED -> incoming.version();
-                case MERGED -> StoredVersion.of(applied.current());
-            };
-            if (applied.outcome() != ConditionalApply.Outcome.IGNORED) {
-                store(identity, stored, incoming.withVersion(current));
+            for (int stripe : stripes) {
+                locks[stripe].lock();
+                held++;
             }
-            return new ApplyResult(applied.outcome(), current);
+            // what the batch has written so far, by key: later entries of the same key build on it
+            Map<ByteBuffer, Optional<Located>> staged = new HashMap<>();
+            List<ApplyResult> results = new ArrayList<>(incoming.size());
+            try (WriteBatch batch = new WriteBatch()) {
+                for (int i = 0; i < incoming.size(); i++) {
+                    StoredEntry entry = incoming.get(i);
+                    byte[] identity = identities.get(i);
+                    ByteBuffer key = ByteBuffer.wrap(identity);
+                    Optional<Located> stored = staged.containsKey(key) ? staged.get(key) : locate(identity);
+                    ConditionalApply.Result applied = ConditionalApply.apply(
+                            stored.map(located -> located.version().toVersion()), entry.version().toVersion());
+                    StoredVersion current = switch (applied.outcome()) {
+                        case IGNORED -> stored.orElseThrow().version();
+                        case APPLIED -> entry.version();
+                        case MERGED -> StoredVersion.of(applied.current());
+                    };
+                    if (applied.outcome() != ConditionalApply.Outcome.IGNORED) {
+                        staged.put(key, Optional.of(stage(batch, identity, stored, entry.withVersion(current))));
+                    }
+                    results.add(new ApplyResult(applied.outcome(), current));
+                }
+                if (batch.count() > 0) {
+                    db.write(acknowledgedWrites, batch);
+                }
+            }
+            return results;
         } catch (RocksDBException e) {
             throw failure("write", e);
         } finally {
-            lock.unlock();
+            for (int i = held - 1; i >= 0; i--) {
+                locks[stripes[i]].unlock();
+            }
         }
     }
 
@@ -327,29 +361,31 @@ final class RocksDbEngine implements StorageEngine, AutoCloseable {
         return version == null ? Optional.empty() : Optional.of(new Located(position, decode(version)));
     }
 
-    /** Runs under the key's lock: the new version, the key's token and its tombstone index entry, at once. */
-    private void store(byte[] identity, Optional<Located> stored, StoredEntry next) throws RocksDBException {
+    /**
+     * Runs under the key's lock: adds to {@code batch} the new version, the key's token and its
+     * tombstone index entry, to be written at once. Returns where the key is then stored.
+     */
+    private Located stage(WriteBatch batch, byte[] identity, Optional<Located> stored, StoredEntry next)
+            throws RocksDBException {
         byte[] position = KeyLayout.position(next.token(), next.tenantId(), next.key());
-        try (WriteBatch batch = new WriteBatch()) {
-            batch.put(data, position, encode(next.version()));
-            if (stored.isEmpty() || !Arrays.equals(stored.get().position(), position)) {
-                batch.put(keys, identity, KeyLayout.longBytes(next.token()));
-            }
-            if (stored.isPresent()) {
-                Located old = stored.get();
-                if (!Arrays.equals(old.position(), position)) {
-                    // only a caller that computes tokens differently moves a key; keep one copy
-                    batch.delete(data, old.position());
-                }
-                if (old.version().tombstone()) {
-                    batch.delete(tombstones, KeyLayout.tombstoneIndex(old.version().timestampMs(), old.position()));
-                }
-            }
-            if (next.version().tombstone()) {
-                batch.put(tombstones, KeyLayout.tombstoneIndex(next.version().timestampMs(), position), NOTHING);
-            }
-            db.write(acknowledgedWrites, batch);
+        batch.put(data, position, encode(next.version()));
+        if (stored.isEmpty() || !Arrays.equals(stored.get().position(), position)) {
+            batch.put(keys, identity, KeyLayout.longBytes(next.token()));
         }
+        if (stored.isPresent()) {
+            Located old = stored.get();
+            if (!Arrays.equals(old.position(), position)) {
+                // only a caller that computes tokens differently moves a key; keep one copy
+                batch.delete(data, old.position());
+            }
+            if (old.version().tombstone()) {
+                batch.delete(tombstones, KeyLayout.tombstoneIndex(old.version().timestampMs(), old.position()));
+            }
+        }
+        if (next.version().tombstone()) {
+            batch.put(tombstones, KeyLayout.tombstoneIndex(next.version().timestampMs(), position), NOTHING);
+        }
+        return new Located(position, next.version());
     }
 
     /** Removes the entry at {@code position}, under its key's lock, if it is still there and passes the check. */
@@ -380,7 +416,11 @@ final class RocksDbEngine implements StorageEngine, AutoCloseable {
     }
 
     private ReentrantLock lockFor(byte[] identity) {
-        return locks[Math.floorMod(Arrays.hashCode(identity), LOCK_STRIPES)];
+        return locks[stripeOf(identity)];
+    }
+
+    private static int stripeOf(byte[] identity) {
+        return Math.floorMod(Arrays.hashCode(identity), LOCK_STRIPES);
     }
 
     private void syncIfAlways() throws RocksDBException {

@@ -1,5 +1,6 @@
 package io.pairdb.storage.server;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,6 +22,19 @@ public interface StorageEngine {
      * version. Idempotent. When it returns, the result is as durable as the engine promises.
      */
     ApplyResult apply(StoredEntry incoming);
+
+    /**
+     * {@link #apply} of each entry in order, as one write: the results are those applies' results, one
+     * per entry. An engine may make them durable together (one WAL sync for the batch) and refuse the
+     * batch as a whole; this default applies them one after another.
+     */
+    default List<ApplyResult> applyAll(List<StoredEntry> incoming) {
+        List<ApplyResult> results = new ArrayList<>(incoming.size());
+        for (StoredEntry entry : incoming) {
+            results.add(apply(entry));
+        }
+        return results;
+    }
 
     /** The stored version of the key, tombstones included. */
     Optional<StoredVersion> get(String tenantId, String key);

@@ -122,8 +122,8 @@ public final class StorageNodeEndpoint extends StorageNodeServiceGrpc.StorageNod
                 entries.add(Protos.entry("entries[" + i + "].", request.getEntries(i)));
             }
             int[] counts = new int[ConditionalApply.Outcome.values().length];
-            for (StoredEntry entry : entries) {
-                counts[store.apply(entry).outcome().ordinal()]++;
+            for (ApplyResult result : store.applyAll(entries)) {
+                counts[result.outcome().ordinal()]++;
             }
             stats.recordWrites(entries.size());
             return WriteBatchResponse.newBuilder()
