@@ -88,7 +88,7 @@ final class AdminProtoMapper {
             case EstimateChange.Warning.WouldRefuse refuse -> {
                 OutcomeErrors.Refusal refusal = OutcomeErrors.refusal(refuse.refusal());
                 yield PlanWarning.newBuilder().setReason(refusal.reason()).setBlocking(true)
-                        .setMessage(GrpcErrors.cut(refusal.message(), GrpcErrors.MAX_MESSAGE_CHARS)).build();
+                        .setMessage(GrpcErrors.cut(refusal.message(), GrpcErrors.MAX_MESSAGE_BYTES)).build();
             }
             case EstimateChange.Warning.NodeDown d -> PlanWarning.newBuilder().setReason("NODE_DOWN")
                     .setMessage("storage node '" + d.node() + "' does not answer: its ranges are streamed from the"

@@ -17,12 +17,14 @@ import java.util.Map;
 public final class GrpcErrors {
     public static final String DOMAIN = "pairdb.io";
     /**
-     * Longest message and ErrorInfo metadata value a client is sent. Messages quote what the client
-     * sent (a tenant id, a key, a change id); uncut, a huge one made the trailers larger than a
-     * client accepts (grpc-java: 8 KiB), and the client saw INTERNAL instead of the answer.
+     * Longest message and ErrorInfo metadata value a client is sent, in bytes of the header that
+     * carries it: the message is percent-encoded there (a character outside printable ASCII takes
+     * three bytes per byte of its UTF-8 form, up to 12). Messages quote what the client sent (a
+     * tenant id, a key, a change id); uncut, a huge one made the trailers larger than a client
+     * accepts (grpc-java: 8 KiB), and the client saw INTERNAL instead of the answer.
      */
-    static final int MAX_MESSAGE_CHARS = 1024;
-    static final int MAX_METADATA_CHARS = 256;
+    static final int MAX_MESSAGE_BYTES = 1024;
+    static final int MAX_METADATA_BYTES = 256;
 
     private GrpcErrors() {
     }
@@ -36,7 +38,7 @@ public final class GrpcErrors {
         ErrorInfo info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason).putAllMetadata(cut(metadata)).build();
         com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
                 .setCode(Code.forNumber(code.value()).getNumber())
-                .setMessage(cut(message, MAX_MESSAGE_CHARS))
+                .setMessage(cut(message, MAX_MESSAGE_BYTES))
                 .addDetails(Any.pack(info))
                 .build();
         return StatusProto.toStatusRuntimeException(status);
@@ -58,7 +60,7 @@ public final class GrpcErrors {
                 .setSeconds(after.toSeconds()).setNanos(after.toNanosPart())).build();
         com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
                 .setCode(Code.forNumber(code.value()).getNumber())
-                .setMessage(cut(message, MAX_MESSAGE_CHARS))
+                .setMessage(cut(message, MAX_MESSAGE_BYTES))
                 .addDetails(Any.pack(info))
                 .addDetails(Any.pack(retry))
                 .build();
@@ -71,20 +73,42 @@ public final class GrpcErrors {
 
     private static Map<String, String> cut(Map<String, String> metadata) {
         Map<String, String> cut = new java.util.LinkedHashMap<>();
-        metadata.forEach((k, v) -> cut.put(cut(k, MAX_METADATA_CHARS), cut(v, MAX_METADATA_CHARS)));
+        metadata.forEach((k, v) -> cut.put(cut(k, MAX_METADATA_BYTES), cut(v, MAX_METADATA_BYTES)));
         return cut;
     }
 
-    /** {@code text} if it is at most {@code max} characters, else its start and how much was cut. */
-    static String cut(String text, int max) {
-        if (text == null || text.length() <= max) {
+    /**
+     * {@code text} if it takes at most {@code maxBytes} percent-encoded, else as much of its start as
+     * fits with a note of how much was cut (never half a character).
+     */
+    static String cut(String text, int maxBytes) {
+        if (text == null || encodedLength(text) <= maxBytes) {
             return text;
         }
         String tail = "... (cut from " + text.length() + " characters)";
-        int end = max - tail.length();
-        if (Character.isHighSurrogate(text.charAt(end - 1))) {
-            end--;
+        int budget = maxBytes - tail.length();
+        int end = 0;
+        while (end < text.length()) {
+            int codePoint = text.codePointAt(end);
+            budget -= encodedLength(codePoint);
+            if (budget < 0) {
+                break;
+            }
+            end += Character.charCount(codePoint);
         }
         return text.substring(0, end) + tail;
+    }
+
+    /** Bytes of {@code text} percent-encoded as gRPC encodes a status message. */
+    static int encodedLength(String text) {
+        return text.codePoints().map(GrpcErrors::encodedLength).sum();
+    }
+
+    private static int encodedLength(int codePoint) {
+        if (codePoint >= ' ' && codePoint < '~' + 1 && codePoint != '%') {
+            return 1;
+        }
+        int utf8 = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+        return 3 * utf8;
     }
 }
