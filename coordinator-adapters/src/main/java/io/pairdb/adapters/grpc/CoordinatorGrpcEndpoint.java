@@ -135,7 +135,10 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
      */
     private <T> CompletableFuture<T> withinQuota(String op, TenantId tenant, long bytes,
                                                  Supplier<CompletableFuture<T>> work) {
-        return quotas.execute(tenant, bytes).thenCompose(decision -> switch (decision) {
+        // the quota's tenant lookup waits no longer than the request would: its timeout, or the client's deadline
+        Duration timeout = "read".equals(op) ? settings.readTimeout() : settings.writeTimeout();
+        Duration within = RequestValidation.clientDeadline().filter(left -> left.compareTo(timeout) < 0).orElse(timeout);
+        return quotas.execute(tenant, bytes, within).thenCompose(decision -> switch (decision) {
             case TenantRateLimiter.Decision.Admitted a -> work.get();
             case TenantRateLimiter.Decision.Throttled t -> {
                 Counter.builder("coordinator.requests.throttled")

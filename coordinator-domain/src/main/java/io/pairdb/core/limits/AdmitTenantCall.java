@@ -1,11 +1,14 @@
 package io.pairdb.core.limits;
 
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.Timeouts;
 import io.pairdb.core.port.Scheduler;
 import io.pairdb.core.port.TenantRateLimiter;
 import io.pairdb.core.port.TenantRateLimiter.Decision;
 import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.tenant.TenantService;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -41,10 +44,15 @@ public final class AdmitTenantCall {
 
     /**
      * Whether a request of {@code bytes} request bytes from {@code tenant} may go on. Completes
-     * exceptionally only when the tenant cannot be looked up.
+     * exceptionally only when the tenant cannot be looked up, with a {@link PairDbException} at the
+     * latest once {@code within} (what is left of the request's deadline) has passed: a tenant store
+     * that does not answer must not hold the request past it.
      */
-    public CompletableFuture<Decision> execute(TenantId tenant, long bytes) {
-        return tenants.findAsync(tenant, loader).thenApply(found -> decide(tenant, found, bytes));
+    public CompletableFuture<Decision> execute(TenantId tenant, long bytes, Duration within) {
+        return Timeouts.bound(loader, tenants.findAsync(tenant, loader), within,
+                        () -> new PairDbException("tenant " + tenant,
+                                "the tenant store did not answer within the request's deadline"))
+                .thenApply(found -> decide(tenant, found, bytes));
     }
 
     private Decision decide(TenantId id, Optional<Tenant> tenant, long bytes) {

@@ -1,13 +1,17 @@
 package io.pairdb.core.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.pairdb.core.PairDbException;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.port.TenantRateLimiter;
 import io.pairdb.core.port.TenantRateLimiter.Decision;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.tenant.TenantQuota;
 import io.pairdb.core.tenant.TenantService;
+import io.pairdb.core.testing.GatedTenantStore;
 import io.pairdb.core.testing.InMemoryTenantStore;
 import io.pairdb.core.testing.InMemoryTopologyStore;
 import io.pairdb.core.testing.ManualClock;
@@ -82,8 +86,32 @@ class AdmitTenantCallTest {
         assertThat(asked).containsExactly(new TenantQuota(100, 0));
     }
 
+    @Test
+    void aTenantStoreThatDoesNotAnswerFailsTheCallOnceItsDeadlinePassed() throws Exception {
+        GatedTenantStore store = new GatedTenantStore(ring);
+        TenantService slowTenants = new TenantService(store, topology, clock, new RecordingEvents(),
+                new TenantService.Settings(3, 5, Duration.ofMinutes(5)));
+        AdmitTenantCall slow = new AdmitTenantCall(slowTenants, limiter, loader);
+        store.close();
+
+        CompletableFuture<Decision> decision = slow.execute(ACME, 10, Duration.ofSeconds(2));
+        // the lookup runs, and hangs, on a thread of its own; the deadline's timer on this one
+        Thread lookup = Thread.ofPlatform().start(loader::runOne);
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.waiting() == 1);
+        clock.advance(Duration.ofSeconds(2));
+        while (loader.runOne()) {
+            // the deadline
+        }
+
+        assertThat(decision).isCompletedExceptionally();
+        assertThatThrownBy(decision::join).hasCauseInstanceOf(PairDbException.class)
+                .hasMessageContaining("the tenant store did not answer within the request's deadline");
+        store.open();
+        lookup.join();
+    }
+
     private Decision run(TenantId tenant) {
-        CompletableFuture<Decision> decision = admit.execute(tenant, 10);
+        CompletableFuture<Decision> decision = admit.execute(tenant, 10, Duration.ofSeconds(5));
         while (loader.runOne()) {
             // the tenant lookup
         }
