@@ -141,6 +141,10 @@ public final class CommonOptions {
         if ((cert == null) != (key == null)) {
             throw CommandFailure.local("--cert and --key go together: give both for mutual TLS");
         }
+        if (serverName != null && !CoordinatorAddress.isHostName(serverName)) {
+            throw CommandFailure.local("--server-name: '" + serverName + "' is not a host name (letters, digits, '-'"
+                    + " and '.', no '_')");
+        }
         Path home = home(host);
         Optional<BearerToken> token = explicitToken();
         // dev mode's CA goes with dev mode's token only: its key sits beside it, so whoever can read that file could

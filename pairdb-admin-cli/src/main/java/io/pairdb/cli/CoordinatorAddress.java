@@ -1,5 +1,7 @@
 package io.pairdb.cli;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Objects;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -16,6 +18,20 @@ public record CoordinatorAddress(String host, int port) {
         }
         if (port < 1 || port > 65_535) {
             throw new IllegalArgumentException("the port must be between 1 and 65535, not " + port);
+        }
+        if (!isHostName(host)) {
+            throw new IllegalArgumentException("'" + host + "' is not a host name or IP address (a name has letters,"
+                    + " digits, '-' and '.', no '_')");
+        }
+    }
+
+    /** Whether gRPC can connect to {@code host} and check a certificate against it: a DNS name or an IP address. */
+    public static boolean isHostName(String host) {
+        String authority = host.contains(":") ? "[" + host + "]" : host;
+        try {
+            return new URI(null, authority, null, null, null).getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
         }
     }
 

@@ -89,6 +89,22 @@ class ConnectionIT {
         assertThat(result.stderr()).contains("'localhost:http' is not host:port").contains("Usage: pairdb-admin tenant list");
     }
 
+    /** Names gRPC cannot use (an underscore, common in docker-compose service names) are the user's to fix, on one line. */
+    @Test
+    void rejectsAHostOrServerNameGrpcCannotUseOnOneLine() {
+        var addr = cli().run("tenant", "list", "--addr", "pairdb_coordinator:50051");
+        assertThat(addr.exitCode()).isEqualTo(ExitCodes.LOCAL_ERROR);
+        assertThat(addr.stderr()).startsWith("error: Invalid value for option '--addr': 'pairdb_coordinator' is not a host name")
+                .doesNotContain("java.");
+
+        for (String name : new String[] {"coordinator_1", ""}) {
+            var serverName = cli().overTls().run("tenant", "list", "--server-name", name, "--addr", coordinator.address());
+            assertThat(serverName.exitCode()).as(serverName.toString()).isEqualTo(ExitCodes.LOCAL_ERROR);
+            assertThat(serverName.stderr()).isEqualTo("error: --server-name: '" + name + "' is not a host name (letters,"
+                    + " digits, '-' and '.', no '_')\n");
+        }
+    }
+
     @Test
     void boundsEachCallByTheDefaultTimeoutOfTenSeconds() {
         cli().run("tenant", "list", "--addr", coordinator.address());

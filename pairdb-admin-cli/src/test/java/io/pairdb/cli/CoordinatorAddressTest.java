@@ -30,6 +30,11 @@ class CoordinatorAddressTest {
         assertThatThrownBy(() -> CoordinatorAddress.parse(":50051")).hasMessage("':50051' is not host:port");
         assertThatThrownBy(() -> CoordinatorAddress.parse("::1:50051")).hasMessageContaining("brackets");
         assertThatThrownBy(() -> CoordinatorAddress.parse("localhost:0")).hasMessageContaining("between 1 and 65535");
+        assertThatThrownBy(() -> CoordinatorAddress.parse("pairdb_coordinator:50051"))
+                .hasMessageStartingWith("'pairdb_coordinator' is not a host name or IP address");
+        assertThat(CoordinatorAddress.parse("10.0.0.1:7000").host()).isEqualTo("10.0.0.1");
+        assertThat(CoordinatorAddress.parse("[fe80::1]:7000").host()).isEqualTo("fe80::1");
+        assertThat(CoordinatorAddress.parse("node-4.pairdb.svc.cluster.local:7000").port()).isEqualTo(7000);
     }
 
     @Test
