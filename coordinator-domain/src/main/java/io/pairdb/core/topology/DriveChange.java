@@ -125,6 +125,8 @@ public final class DriveChange implements AutoCloseable {
     private Instant completingFrom;
     /** Attempts in a row that could not ask the targets whether they still hold what was copied. */
     private int unconfirmed;
+    /** Since when they could not be asked; {@code null} while they answer. */
+    private Instant unconfirmedSince;
     private Instant lastSaved;
     private boolean unsaved;
     /** The copies begun and not ended, by stream index: their scans stay open between batches. */
@@ -365,13 +367,25 @@ public final class DriveChange implements AutoCloseable {
      * change ends, writes still reach the replicas it streams from, so these hold everything the
      * target lost; once it has ended they are no longer replicas, and what the target lost would be
      * lost. A target that cannot be asked is asked again after a backoff, the change waiting
-     * meanwhile. The step to return unless every target still holds what it was given.
+     * meanwhile; before the hand-over for at most the stream failure timeout, after which the change
+     * fails (and is rolled back) as it would for a stream failing that long. The step to return
+     * unless every target still holds what it was given.
      */
     private Optional<Step> copyAgainWhatTargetsLost(Instant now) {
         List<RangeStream> lost;
         try {
             lost = streaming.lostOnTheirTargets(streams, topology.current());
         } catch (PairDbException e) {
+            if (unconfirmedSince == null) {
+                unconfirmedSince = now;
+            }
+            Duration unconfirmedFor = Duration.between(unconfirmedSince, now);
+            if (unconfirmedFor.compareTo(settings.streaming().failureTimeout()) >= 0 && !handedOver()) {
+                // as a stream failing that long: a target gone for good must not hold the change (and every
+                // change it conflicts with) for ever; before the hand-over, rolling it back is safe
+                return Optional.of(end(ChangeStatus.FAILED, Optional.of("could not confirm for " + unconfirmedFor
+                        + " that the change's targets still hold what was copied to them: " + e.getMessage()), now));
+            }
             int count = ++unconfirmed;
             Duration pause = settings.streaming().backoff(count);
             events.stepFailed(change.id(), new PairDbException(e.subject(), "cannot confirm that the change's targets "
@@ -379,6 +393,7 @@ public final class DriveChange implements AutoCloseable {
             return Optional.of(new Step.Wait(pause));
         }
         unconfirmed = 0;
+        unconfirmedSince = null;
         if (lost.isEmpty()) {
             return Optional.empty();
         }

@@ -47,6 +47,8 @@ public final class InMemoryStorageRanges implements StorageRanges {
 
     private final Map<NodeId, ConcurrentSkipListMap<KeyPosition, Entry>> data = new ConcurrentHashMap<>();
     private final Set<NodeId> failingScans = ConcurrentHashMap.newKeySet();
+    private final Set<NodeId> failingDataIds = ConcurrentHashMap.newKeySet();
+    private final Map<NodeId, Integer> dataIdsLeft = new ConcurrentHashMap<>();
     private final Set<NodeId> failingWrites = ConcurrentHashMap.newKeySet();
     private final List<ScanOpened> scans = new CopyOnWriteArrayList<>();
     private final Map<NodeId, Long> written = new ConcurrentHashMap<>();
@@ -105,6 +107,20 @@ public final class InMemoryStorageRanges implements StorageRanges {
             failingScans.add(node);
         } else {
             failingScans.remove(node);
+        }
+    }
+
+    /** The node answers {@code answered} more data id requests, then none: it stopped answering. */
+    public void failDataIdsAfter(NodeId node, int answered) {
+        dataIdsLeft.put(node, answered);
+    }
+
+    /** While set, asking the node for its data id fails, as with a node that stopped answering. */
+    public void failDataIds(NodeId node, boolean fail) {
+        if (fail) {
+            failingDataIds.add(node);
+        } else {
+            failingDataIds.remove(node);
         }
     }
 
@@ -229,6 +245,11 @@ public final class InMemoryStorageRanges implements StorageRanges {
     @Override
     public CompletableFuture<Optional<String>> dataId(StorageNode node, Duration timeout) {
         called(node);
+        if (failingDataIds.contains(node.id())
+                || dataIdsLeft.containsKey(node.id()) && dataIdsLeft.merge(node.id(), -1, Integer::sum) < 0) {
+            return CompletableFuture.failedFuture(new PairDbException("node " + node.id(),
+                    "node " + node.id() + " did not answer: injected"));
+        }
         return CompletableFuture.completedFuture(Optional.of(node.id().value() + "/" + startsOver.getOrDefault(node.id(), 0)));
     }
 

@@ -169,6 +169,29 @@ class DriveChangeTest {
     }
 
     /**
+     * A joining node that stops answering once its streams are copied, before the hand-over: whether it
+     * still holds them cannot be confirmed, and the change must not wait for it for ever (nothing else
+     * could end it: the node cannot be removed while it is the change's target). Past the stream failure
+     * timeout the change fails, as a stream failing that long does, and is rolled back.
+     */
+    @Test
+    public void aTargetThatStopsAnsweringBeforeTheHandOverFailsTheChangeAfterTheStreamFailureTimeout() {
+        ChangeCluster.Coordinator a = threeNodesWithData();
+        TopologyChange started = a.add("n4", 16).change();
+        ChangeId id = started.id();
+        // each stream asks n4 for its data id as it starts; n4 answers those, and no more
+        cluster.data.failDataIdsAfter(new NodeId("n4"), started.streams().size());
+
+        cluster.runUntil(() -> !cluster.change(id).inProgress(), Duration.ofMinutes(5), a);
+
+        TopologyChange failed = cluster.change(id);
+        assertThat(failed.streams()).as("every stream was copied").allMatch(RangeStream::isDone);
+        assertThat(failed.status()).as(failed.toString()).isEqualTo(ChangeStatus.FAILED);
+        assertThat(failed.error().orElseThrow()).contains("n4").contains("did not answer");
+        assertThat(cluster.stored("n4").state()).as("rolled back").isEqualTo(NodeState.LEFT);
+    }
+
+    /**
      * A coordinator resuming a change after its hand-over waits for the change's epoch to be served
      * again; one coordinator still behind it past the epoch wait timeout must not fail (roll back) a
      * change whose reads already moved.
