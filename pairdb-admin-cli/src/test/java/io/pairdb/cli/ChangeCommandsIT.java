@@ -216,6 +216,16 @@ class ChangeCommandsIT {
         assertThat(coordinator.admin.streamThroughput).isZero();
     }
 
+    /** A cap below one byte per second rounded to 0, which means no cap: the opposite of what was asked. */
+    @Test
+    void aTinyThrottleCapsAtOneBytePerSecondRatherThanLiftingTheCap() {
+        coordinator.admin.streamThroughput = 1024;
+        var result = cli().run("change", "throttle", "--mib-per-second", "0.0000001", "--addr", coordinator.address());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(coordinator.admin.streamThroughput).isEqualTo(1);
+    }
+
     @Test
     void aNegativeThrottleIsAUsageErrorAndChangesNothing() {
         coordinator.admin.streamThroughput = 1024;

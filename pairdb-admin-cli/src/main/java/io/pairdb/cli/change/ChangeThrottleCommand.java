@@ -42,7 +42,8 @@ final class ChangeThrottleCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--mib-per-second must be 0 (no cap) or a positive number, not " + mibPerSecond);
         }
-        long bytes = Math.round(mibPerSecond * MIB);
+        // a cap too small to count in bytes is the smallest one, not none (0 lifts the cap)
+        long bytes = mibPerSecond == 0 ? 0 : Math.max(1, Math.round(mibPerSecond * MIB));
         var response = options.admin().setStreamThroughput(
                 SetStreamThroughputRequest.newBuilder().setBytesPerSecond(bytes).build());
         Throttle throttle = new Throttle(response.getBytesPerSecond(), response.getPreviousBytesPerSecond());
