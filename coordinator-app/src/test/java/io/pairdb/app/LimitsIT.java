@@ -332,7 +332,9 @@ class LimitsIT {
     void adminFieldsAreBounded() {
         try (InProcessCoordinator coordinator = InProcessCoordinator.start(3, Map.of())) {
             var admin = coordinator.admin();
-            for (String host : List.of("h".repeat(254), "node\u0000.example", "node 1", "node\n1")) {
+            // and names no channel can be opened to: a port given in the host, an underscore, brackets
+            for (String host : List.of("h".repeat(254), "node\u0000.example", "node 1", "node\n1", "127.0.0.1:7000",
+                    "node_4", "[::1]")) {
                 StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () ->
                         admin.addStorageNode(AddStorageNodeRequest.newBuilder().setNodeId("n9").setHost(host)
                                 .setPort(7000).setDryRun(true).build()));

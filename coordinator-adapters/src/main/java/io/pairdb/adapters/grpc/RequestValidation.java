@@ -11,6 +11,8 @@ import io.pairdb.core.replication.ConsistencyLevel;
 import io.pairdb.core.replication.CoordinatorSettings;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.topology.ChangeId;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -40,7 +42,22 @@ final class RequestValidation {
         if (host.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
             throw GrpcErrors.invalid("INVALID_ADDRESS", "host must not contain spaces or control characters");
         }
+        if (!isHostName(host)) {
+            throw GrpcErrors.invalid("INVALID_ADDRESS", "host '" + host + "' is not a host name or IP address (a name"
+                    + " has letters, digits, '-' and '.', no '_'; an IPv6 address goes without brackets; the port is"
+                    + " given apart)");
+        }
         return host;
+    }
+
+    /** Whether a channel can be opened to {@code host} and a certificate checked against it: a DNS name or an IP. */
+    private static boolean isHostName(String host) {
+        String authority = host.contains(":") ? "[" + host + "]" : host;
+        try {
+            return new URI(null, authority, null, null, null).getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     /** An operator's reason: required, at most 1024 characters, no NUL (PostgreSQL text cannot hold one). */
