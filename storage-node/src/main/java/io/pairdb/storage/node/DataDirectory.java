@@ -3,11 +3,15 @@ package io.pairdb.storage.node;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
@@ -130,13 +134,25 @@ final class DataDirectory {
         properties.setProperty("data-id", dataId);
         try {
             Path temporary = root.resolve(MANIFEST + ".tmp");
-            try (var out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-                properties.store(out, "PairDB storage node data directory; do not edit");
+            StringWriter text = new StringWriter();
+            properties.store(text, "PairDB storage node data directory; do not edit");
+            // on disk before it is renamed, and the rename on disk before the node serves: a power loss must not
+            // leave a database without its manifest, which the next start refuses as a directory of something else
+            try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer bytes = StandardCharsets.UTF_8.encode(text.toString());
+                while (bytes.hasRemaining()) {
+                    out.write(bytes);
+                }
+                out.force(true);
             }
             try {
                 Files.move(temporary, root.resolve(MANIFEST), StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temporary, root.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING);
+            }
+            try (FileChannel directory = FileChannel.open(root, StandardOpenOption.READ)) {
+                directory.force(true);
             }
         } catch (IOException e) {
             throw new DataDirectoryException(root + ": cannot write the manifest: " + e.getMessage(), e);

@@ -73,7 +73,12 @@ public final class DurableStorageNode implements RunningNode {
         disk.refresh();
         this.engine = openEngine(builder);
         if (directory.fresh()) {
-            directory.sealFresh();
+            try {
+                directory.sealFresh();
+            } catch (RuntimeException e) {
+                engine.close(); // or the database stays locked for a retry in this process
+                throw e;
+            }
         }
         this.background = new BackgroundTasks("pairdb-storage-node-",
                 (what, e) -> log.error("storage node {}: {} failed", nodeId, what, e));
