@@ -43,6 +43,7 @@ import io.pairdb.proto.admin.v1.WhoAmIRequest;
 import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
 import io.pairdb.proto.coordinator.v1.ReadKeyValueRequest;
 import io.pairdb.proto.coordinator.v1.WriteKeyValueRequest;
+import io.pairdb.proto.coordinator.v1.WriteKeyValueResponse;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -295,6 +296,47 @@ class SecurityIT {
         assertThat(ends).allSatisfy(end -> assertThat(end.join().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(metrics
                 .get("coordinator.requests.in.flight").gauge().value()).as("places held in the load bound").isZero());
+    }
+
+    /**
+     * A caller who proved who they are but holds no grant on any tenant (a client certificate not listed
+     * among the identities, a monitoring key) can never be allowed a data-plane call, whichever tenant the
+     * request names: it is refused at once, as a stranger is, instead of holding a place in the load bound
+     * for as long as it keeps from sending its request.
+     */
+    @Test
+    void aDataCallFromACallerWithoutAnyTenantGrantIsRefusedWithoutWaitingForItsRequest() {
+        MeterRegistry metrics = a.context.getBean(MeterRegistry.class);
+        ManagedChannel app = fx.tls(a.grpcPort, appCert);
+        try {
+            MethodDescriptor<WriteKeyValueRequest, WriteKeyValueResponse> write = CoordinatorServiceGrpc
+                    .getWriteKeyValueMethod().toBuilder().setType(MethodDescriptor.MethodType.BIDI_STREAMING).build();
+            List<CompletableFuture<Status>> ends = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                ClientCall<WriteKeyValueRequest, WriteKeyValueResponse> call = app.newCall(write,
+                        CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS));
+                CompletableFuture<Status> end = new CompletableFuture<>();
+                call.start(new ClientCall.Listener<>() {
+                    @Override
+                    public void onClose(Status status, io.grpc.Metadata trailers) {
+                        end.complete(status);
+                    }
+                }, new io.grpc.Metadata());
+                call.request(1);
+                ends.add(end);
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> ends.stream().allMatch(CompletableFuture::isDone));
+            assertThat(ends).allSatisfy(end -> assertThat(end.join().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(metrics
+                    .get("coordinator.requests.in.flight").gauge().value()).as("places held in the load bound").isZero());
+
+            StatusRuntimeException denied = refused(() -> CoordinatorServiceGrpc.newBlockingStub(app)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS).writeKeyValue(write("acme")));
+            assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(denied.getStatus().getDescription()).doesNotContain("acme");
+        } finally {
+            app.shutdownNow();
+        }
     }
 
     @Test

@@ -128,6 +128,13 @@ public final class CallSecurity implements ServerInterceptor, Ordered {
             return refuse(served, refused);
         }
         who.set(principal.toString());
+        if (rule instanceof CallRule.PerTenant perTenant && !authorize.mayForSomeTenant(principal, perTenant.requirement())) {
+            // denied whatever tenant the request names: at once, as a stranger is, not after holding a place in the
+            // load bound for as long as the caller keeps from sending the request
+            return refuse(served, GrpcErrors.error(Status.Code.PERMISSION_DENIED, "PERMISSION_DENIED", principal
+                    + " may not call " + method + ": it needs a grant on the tenant its request names, and holds"
+                    + " none that would do on any tenant", Map.of("principal", principal.name())));
+        }
         if (rule instanceof CallRule.Fixed fixed) {
             Optional<StatusRuntimeException> denied = check(principal, fixed.requirement(), method);
             if (denied.isPresent()) {

@@ -1,8 +1,11 @@
 package io.pairdb.core.security;
 
 import io.pairdb.core.tenant.Tenant;
+import io.pairdb.core.tenant.TenantId;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * May this principal make this call? The decision depends only on the principal's grants and the
@@ -31,6 +34,30 @@ public final class Authorize {
                     ? ALLOWED : new Decision.Denied(any);
         };
     }
+
+    /**
+     * Whether the principal could be allowed a call that needs {@code perTenant} of the tenant its
+     * request names, for some tenant: decided before the request arrives. False only for a caller
+     * that every such request would be denied to, whatever it names (no grant on any tenant and no
+     * cluster-wide permission that would do).
+     */
+    public boolean mayForSomeTenant(Principal principal, Function<TenantId, Requirement> perTenant) {
+        Objects.requireNonNull(principal, "principal");
+        Set<Permission> held = principal.grants().permissions();
+        return switch (perTenant.apply(ANY_TENANT)) {
+            case Requirement.Authenticated a -> true;
+            case Requirement.AnyOf any -> any.permissions().stream().anyMatch(needed -> switch (needed) {
+                case Permission.TenantRead r -> principal.grants().allows(Permission.CLUSTER_ADMIN)
+                        || held.stream().anyMatch(Permission.TenantRead.class::isInstance);
+                case Permission.TenantWrite w -> principal.grants().allows(Permission.CLUSTER_ADMIN)
+                        || held.stream().anyMatch(Permission.TenantWrite.class::isInstance);
+                default -> principal.grants().allows(needed);
+            });
+        };
+    }
+
+    /** A tenant to ask a per-tenant requirement about: only the kind of what it needs matters. */
+    private static final TenantId ANY_TENANT = new TenantId("any-tenant");
 
     /** The tenants of the list the principal may see (see {@link Grants#sees}), in the list's order. */
     public List<Tenant> visible(Principal principal, List<Tenant> tenants) {

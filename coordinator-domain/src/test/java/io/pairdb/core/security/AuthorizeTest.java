@@ -6,6 +6,7 @@ import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class AuthorizeTest {
@@ -39,6 +40,27 @@ class AuthorizeTest {
         assertThat(authorize.decide(acmeApp, getTenant)).isInstanceOf(Authorize.Decision.Allowed.class);
         Principal monitor = new Principal("cert:monitor", "", Grants.of(Permission.CLUSTER_READ));
         assertThat(authorize.decide(monitor, getTenant)).isInstanceOf(Authorize.Decision.Allowed.class);
+    }
+
+    @Test
+    void aCallerIsDeniedBeforeItsRequestOnlyWhenNoTenantItCouldNameWouldBeAllowed() {
+        Function<TenantId, Requirement> write = t -> Requirement.needs(new Permission.TenantWrite(t));
+        Function<TenantId, Requirement> getTenant = t -> Requirement.needs(Permission.CLUSTER_READ,
+                new Permission.TenantRead(t), new Permission.TenantWrite(t));
+        Principal nobody = new Principal("cert:x", "", Grants.NONE);
+        Principal monitor = new Principal("key:monitor", "", Grants.of(Permission.CLUSTER_READ));
+        Principal reader = new Principal("key:reader", "", Grants.of(new Permission.TenantRead(GLOBEX)));
+        Principal admin = new Principal("key:admin", "", Grants.of(Permission.CLUSTER_ADMIN));
+
+        assertThat(authorize.mayForSomeTenant(acmeApp, write)).isTrue();
+        assertThat(authorize.mayForSomeTenant(admin, write)).isTrue();
+        assertThat(authorize.mayForSomeTenant(nobody, write)).isFalse();
+        assertThat(authorize.mayForSomeTenant(monitor, write)).isFalse();
+        assertThat(authorize.mayForSomeTenant(reader, write)).as("a read grant does not write").isFalse();
+        assertThat(authorize.mayForSomeTenant(reader, getTenant)).isTrue();
+        assertThat(authorize.mayForSomeTenant(monitor, getTenant)).isTrue();
+        assertThat(authorize.mayForSomeTenant(nobody, getTenant)).isFalse();
+        assertThat(authorize.mayForSomeTenant(nobody, t -> Requirement.AUTHENTICATED)).isTrue();
     }
 
     @Test
