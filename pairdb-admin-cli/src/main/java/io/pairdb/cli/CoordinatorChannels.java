@@ -179,10 +179,12 @@ public final class CoordinatorChannels {
     }
 
     /**
-     * Whether one of {@code cas} signed a certificate of the server's chain. The handshake has already
-     * checked the chain against every CA trusted; this tells which of them vouched for the server.
+     * Whether one of {@code cas} signed the server's own certificate (the first of its chain). The
+     * handshake has already checked that certificate against every CA trusted, its name and dates
+     * included; this tells which CA vouched for it. Only the server's own certificate counts: a server
+     * may send others beside it, which prove nothing about it.
      */
-    private static boolean signedByOneOf(List<X509Certificate> cas, SSLSession session) {
+    static boolean signedByOneOf(List<X509Certificate> cas, SSLSession session) {
         if (session == null) {
             return false;
         }
@@ -192,16 +194,16 @@ public final class CoordinatorChannels {
         } catch (SSLPeerUnverifiedException e) {
             return false;
         }
-        for (Certificate presented : chain) {
-            for (X509Certificate ca : cas) {
-                if (presented instanceof X509Certificate x509
-                        && x509.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
-                    try {
-                        x509.verify(ca.getPublicKey());
-                        return true;
-                    } catch (GeneralSecurityException e) {
-                        // signed by another CA of the same name
-                    }
+        if (chain.length == 0 || !(chain[0] instanceof X509Certificate server)) {
+            return false;
+        }
+        for (X509Certificate ca : cas) {
+            if (server.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+                try {
+                    server.verify(ca.getPublicKey());
+                    return true;
+                } catch (GeneralSecurityException e) {
+                    // signed by another CA of the same name
                 }
             }
         }

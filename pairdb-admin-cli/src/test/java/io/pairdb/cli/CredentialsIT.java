@@ -200,6 +200,7 @@ class CredentialsIT {
             trustingPublicCa.forEach(System::setProperty);
             var result = cli().overTls().withVariable("PAIRDB_HOME", home.toString())
                     .run("tenant", "list", "--timeout", "10s", "--addr", elsewhere.address(), "--server-name", "localhost");
+            assertThat(result.exitCode()).as("the call went through, without the token: " + result).isZero();
             assertThat(elsewhere.lastAuthorization).as("dev mode's token was sent: " + result).isNull();
         } finally {
             before.forEach((name, value) -> {
