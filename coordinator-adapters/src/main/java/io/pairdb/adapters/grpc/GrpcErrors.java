@@ -105,7 +105,8 @@ public final class GrpcErrors {
     }
 
     private static int encodedLength(int codePoint) {
-        if (codePoint >= ' ' && codePoint < '~' + 1 && codePoint != '%') {
+        // grpc-java escapes every byte below ' ', from '~' up, and '%'
+        if (codePoint >= ' ' && codePoint < '~' && codePoint != '%') {
             return 1;
         }
         int utf8 = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;

@@ -38,6 +38,7 @@ class GrpcErrorsTest {
         assertThat(message).startsWith("unknown consistency '\u754c\u754c").endsWith("... (cut from 4120 characters)");
         assertThat(GrpcErrors.encodedLength(ErrorReasons.errorInfo(e).getMetadataMap().get("given")))
                 .isLessThanOrEqualTo(GrpcErrors.MAX_METADATA_BYTES);
+        assertThat(GrpcErrors.encodedLength("a~%\n\u00e9\u754c\uD83D\uDE00")).isEqualTo(1 + 3 + 3 + 3 + 6 + 9 + 12);
         // a character is never split: the last one kept is whole
         String emoji = GrpcErrors.cut("\uD83D\uDE00".repeat(100), 60);
         assertThat(emoji).startsWith("\uD83D\uDE00").endsWith("\uDE00... (cut from 200 characters)");
