@@ -223,6 +223,7 @@ class ChangeCommandsIT {
         var result = cli().run("change", "throttle", "--mib-per-second", "0.0000001", "--addr", coordinator.address());
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).isEqualTo("OK stream throughput capped at 1 B/s (was capped at 1024 B/s)\n");
         assertThat(coordinator.admin.streamThroughput).isEqualTo(1);
     }
 

@@ -209,7 +209,7 @@ class HelmChartTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"10ms", "250ms", "10000000ns", "1s", "2m", "PT1S"})
+    @ValueSource(strings = {"10ms", "250ms", "10000000ns", "1s", "2m", "PT1S", "PT0.5S"})
     void anAnswerRateWindowOfAtLeastTenMillisecondsIsAccepted(String window) {
         Rendered rendered = render(t -> required(t).set("config.limits.answerRateWindow", window));
 

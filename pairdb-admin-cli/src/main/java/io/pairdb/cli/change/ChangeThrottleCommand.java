@@ -53,6 +53,11 @@ final class ChangeThrottleCommand implements Callable<Integer> {
 
     /** A cap as people read it: "no cap" or "capped at 12.5 MiB/s". */
     static String capText(long bytesPerSecond) {
-        return bytesPerSecond == 0 ? "no cap" : String.format(Locale.ROOT, "capped at %.1f MiB/s", bytesPerSecond / MIB);
+        if (bytesPerSecond == 0) {
+            return "no cap";
+        }
+        // below 0.1 MiB/s the MiB figure would read as 0.0, like no cap at all
+        return bytesPerSecond < MIB / 10 ? "capped at " + bytesPerSecond + " B/s"
+                : String.format(Locale.ROOT, "capped at %.1f MiB/s", bytesPerSecond / MIB);
     }
 }

@@ -153,6 +153,8 @@ final class DataDirectory {
             }
             try (FileChannel directory = FileChannel.open(root, StandardOpenOption.READ)) {
                 directory.force(true);
+            } catch (IOException e) {
+                // some file systems (Windows') cannot open a directory to sync it; the rename is as durable as they make it
             }
         } catch (IOException e) {
             throw new DataDirectoryException(root + ": cannot write the manifest: " + e.getMessage(), e);

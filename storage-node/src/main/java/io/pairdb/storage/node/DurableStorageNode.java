@@ -76,7 +76,11 @@ public final class DurableStorageNode implements RunningNode {
             try {
                 directory.sealFresh();
             } catch (RuntimeException e) {
-                engine.close(); // or the database stays locked for a retry in this process
+                try {
+                    engine.close(); // or the database stays locked for a retry in this process
+                } catch (RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
                 throw e;
             }
         }
