@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +88,9 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
                 RequestValidation.consistency(consistency, settings.defaultConsistency()),
                 RequestValidation.idempotencyKey(idempotencyKey), causalContext(hasCausalContext, causal),
                 RequestValidation.clientDeadline());
-        return withinQuota(op, tenant, requestBytes, () -> writes.execute(command))
+        return withinQuota(op, tenant, requestBytes, command.clientDeadline(), left -> writes.execute(
+                        new WriteCommand(command.tenant(), command.key(), command.value(), command.consistency(),
+                                command.idempotencyKey(), command.causalContext(), left)))
                 .thenApply(outcome -> switch (outcome) {
                     case WriteOutcome.Written w -> answer.apply(w.response(), false);
                     case WriteOutcome.Duplicate d -> answer.apply(d.response(), true);
@@ -101,8 +104,8 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
             TenantId tenant = RequestValidation.tenant(request.getTenantId());
             String key = RequestValidation.key(request.getKey());
             var consistency = RequestValidation.consistency(request.getConsistency(), settings.defaultConsistency());
-            ReadCommand command = new ReadCommand(tenant, key, consistency, RequestValidation.clientDeadline());
-            return withinQuota("read", tenant, request.getSerializedSize(), () -> reads.execute(command))
+            return withinQuota("read", tenant, request.getSerializedSize(), RequestValidation.clientDeadline(),
+                    left -> reads.execute(new ReadCommand(tenant, key, consistency, left)))
                     .thenApply(outcome -> switch (outcome) {
                 case ReadOutcome.Found f -> ReadKeyValueResponse.newBuilder()
                         .setSuccess(true)
@@ -132,14 +135,24 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
     /**
      * Runs {@code work} if the tenant is within this coordinator's share of its quota; otherwise
      * fails with RESOURCE_EXHAUSTED (TENANT_RATE_LIMITED) and a RetryInfo, without running it.
+     * {@code work} is given the client deadline its request keeps: {@code clientDeadline} when the
+     * quota was decided at once (the tenant was cached), else what is left of the request's time
+     * (its timeout or the client's deadline, the earlier) once the tenant was looked up, so that the
+     * lookup and the request together keep to it.
      */
     private <T> CompletableFuture<T> withinQuota(String op, TenantId tenant, long bytes,
-                                                 Supplier<CompletableFuture<T>> work) {
+                                                 Optional<Duration> clientDeadline,
+                                                 Function<Optional<Duration>, CompletableFuture<T>> work) {
+        long started = System.nanoTime();
         // the quota's tenant lookup waits no longer than the request would: its timeout, or the client's deadline
         Duration timeout = "read".equals(op) ? settings.readTimeout() : settings.writeTimeout();
-        Duration within = RequestValidation.clientDeadline().filter(left -> left.compareTo(timeout) < 0).orElse(timeout);
-        return quotas.execute(tenant, bytes, within).thenCompose(decision -> switch (decision) {
-            case TenantRateLimiter.Decision.Admitted a -> work.get();
+        Duration within = clientDeadline.filter(left -> left.compareTo(timeout) < 0).orElse(timeout);
+        CompletableFuture<TenantRateLimiter.Decision> decided = quotas.execute(tenant, bytes, within);
+        boolean atOnce = decided.isDone();
+        Supplier<Optional<Duration>> left = () -> atOnce ? clientDeadline : Optional.of(
+                within.minusNanos(System.nanoTime() - started)).map(d -> d.isNegative() ? Duration.ZERO : d);
+        return decided.thenCompose(decision -> switch (decision) {
+            case TenantRateLimiter.Decision.Admitted a -> work.apply(left.get());
             case TenantRateLimiter.Decision.Throttled t -> {
                 Counter.builder("coordinator.requests.throttled")
                         .description("Data requests answered RESOURCE_EXHAUSTED/TENANT_RATE_LIMITED: the tenant was over "
