@@ -37,13 +37,11 @@ import io.pairdb.proto.admin.v1.CreateApiKeyRequest;
 import io.pairdb.proto.admin.v1.CreateTenantRequest;
 import io.pairdb.proto.admin.v1.ListStorageNodesRequest;
 import io.pairdb.proto.admin.v1.ListTenantsRequest;
-import io.pairdb.proto.admin.v1.ListTenantsResponse;
 import io.pairdb.proto.admin.v1.RevokeApiKeyRequest;
 import io.pairdb.proto.admin.v1.WhoAmIRequest;
 import io.pairdb.proto.coordinator.v1.CoordinatorServiceGrpc;
 import io.pairdb.proto.coordinator.v1.ReadKeyValueRequest;
 import io.pairdb.proto.coordinator.v1.WriteKeyValueRequest;
-import io.pairdb.proto.coordinator.v1.WriteKeyValueResponse;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -272,15 +270,24 @@ class SecurityIT {
      */
     @Test
     void anAdminCallWithoutCredentialsIsRefusedWithoutWaitingForItsRequest() {
-        MeterRegistry metrics = a.context.getBean(MeterRegistry.class);
+        List<CompletableFuture<Status>> ends = openWithoutTheirRequest(tlsA, AdminServiceGrpc.getListTenantsMethod());
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> ends.stream().allMatch(CompletableFuture::isDone));
+        assertThat(ends).allSatisfy(end -> assertThat(end.join().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+        awaitNoPlaceHeldInTheLoadBound();
+    }
+
+    /**
+     * Five calls of {@code unary} whose headers go out at once but whose request never follows (grpc-java
+     * holds a unary call's headers back until its message; a client that calls it a stream sends them at
+     * once, as any HTTP/2 client may): each stays open as long as the server lets it. How each ended.
+     */
+    private static <Q, R> List<CompletableFuture<Status>> openWithoutTheirRequest(ManagedChannel channel,
+                                                                            MethodDescriptor<Q, R> unary) {
+        MethodDescriptor<Q, R> stream = unary.toBuilder().setType(MethodDescriptor.MethodType.BIDI_STREAMING).build();
         List<CompletableFuture<Status>> ends = new ArrayList<>();
-        // grpc-java holds a unary call's headers back until its message; a client that calls it a stream sends them
-        // at once, as any HTTP/2 client may
-        MethodDescriptor<ListTenantsRequest, ListTenantsResponse> listTenants = AdminServiceGrpc.getListTenantsMethod()
-                .toBuilder().setType(MethodDescriptor.MethodType.BIDI_STREAMING).build();
         for (int i = 0; i < 5; i++) {
-            ClientCall<ListTenantsRequest, ListTenantsResponse> call = tlsA.newCall(listTenants,
-                    CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS));
+            ClientCall<Q, R> call = channel.newCall(stream, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS));
             CompletableFuture<Status> end = new CompletableFuture<>();
             call.start(new ClientCall.Listener<>() {
                 @Override
@@ -289,11 +296,13 @@ class SecurityIT {
                 }
             }, new io.grpc.Metadata());
             call.request(1);
-            // no message, no half-close: the call stays open as long as the server lets it
             ends.add(end);
         }
-        await().atMost(Duration.ofSeconds(15)).until(() -> ends.stream().allMatch(CompletableFuture::isDone));
-        assertThat(ends).allSatisfy(end -> assertThat(end.join().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+        return ends;
+    }
+
+    private void awaitNoPlaceHeldInTheLoadBound() {
+        MeterRegistry metrics = a.context.getBean(MeterRegistry.class);
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(metrics
                 .get("coordinator.requests.in.flight").gauge().value()).as("places held in the load bound").isZero());
     }
@@ -306,29 +315,13 @@ class SecurityIT {
      */
     @Test
     void aDataCallFromACallerWithoutAnyTenantGrantIsRefusedWithoutWaitingForItsRequest() {
-        MeterRegistry metrics = a.context.getBean(MeterRegistry.class);
         ManagedChannel app = fx.tls(a.grpcPort, appCert);
         try {
-            MethodDescriptor<WriteKeyValueRequest, WriteKeyValueResponse> write = CoordinatorServiceGrpc
-                    .getWriteKeyValueMethod().toBuilder().setType(MethodDescriptor.MethodType.BIDI_STREAMING).build();
-            List<CompletableFuture<Status>> ends = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                ClientCall<WriteKeyValueRequest, WriteKeyValueResponse> call = app.newCall(write,
-                        CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS));
-                CompletableFuture<Status> end = new CompletableFuture<>();
-                call.start(new ClientCall.Listener<>() {
-                    @Override
-                    public void onClose(Status status, io.grpc.Metadata trailers) {
-                        end.complete(status);
-                    }
-                }, new io.grpc.Metadata());
-                call.request(1);
-                ends.add(end);
-            }
+            List<CompletableFuture<Status>> ends = openWithoutTheirRequest(app, CoordinatorServiceGrpc.getWriteKeyValueMethod());
+
             await().atMost(Duration.ofSeconds(15)).until(() -> ends.stream().allMatch(CompletableFuture::isDone));
             assertThat(ends).allSatisfy(end -> assertThat(end.join().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
-            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(metrics
-                    .get("coordinator.requests.in.flight").gauge().value()).as("places held in the load bound").isZero());
+            awaitNoPlaceHeldInTheLoadBound();
 
             StatusRuntimeException denied = refused(() -> CoordinatorServiceGrpc.newBlockingStub(app)
                     .withDeadlineAfter(10, TimeUnit.SECONDS).writeKeyValue(write("acme")));
