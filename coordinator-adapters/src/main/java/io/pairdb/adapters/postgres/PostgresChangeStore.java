@@ -61,8 +61,12 @@ public final class PostgresChangeStore implements ChangeStore {
     private static final String RENEW = """
             UPDATE pending_changes SET lease_expires_at = now() + make_interval(secs => ?)
             WHERE change_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?""";
+    /**
+     * The change, if {@code owner} holds it, locked until the transaction ends: a take-over under way
+     * is waited for (and then seen), and none can commit before this transaction does.
+     */
     private static final String HOLDER = "SELECT node_id, tenant_id FROM pending_changes"
-            + " WHERE change_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?";
+            + " WHERE change_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ? FOR UPDATE";
     private static final String END = """
             UPDATE pending_changes SET status = ?, progress = jsonb_set(progress, '{streams}', CAST(? AS jsonb)),
                    updated_at = ?, completed_at = ?, error_message = ?, lease_owner = NULL, lease_expires_at = NULL

@@ -36,6 +36,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +54,40 @@ public abstract class ChangeStoreContract {
 
     /** Lets every lease taken so far run out. */
     protected abstract void expireLeases();
+
+    /** A take-over of a change by another coordinator, under way in a transaction of its own. */
+    protected interface TakeOver extends AutoCloseable {
+        /** Whether another transaction waits for this one to end. */
+        boolean holdsBack();
+
+        void commit();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Starts taking {@code id} over for {@code owner} (its lease ran out) without committing: until
+     * {@link TakeOver#commit}, other transactions see the change as it was. A store without
+     * transactions takes it over at once.
+     */
+    protected TakeOver takeOverUncommitted(ChangeId id, String owner) {
+        assertThat(changes.claimAbandoned(owner, LEASE)).map(TopologyChange::id).contains(id);
+        return new TakeOver() {
+            @Override
+            public boolean holdsBack() {
+                return false;
+            }
+
+            @Override
+            public void commit() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
 
     private static final Duration LEASE = Duration.ofMinutes(1);
     private final Instant now = Instant.parse("2026-01-02T03:04:05.123Z").truncatedTo(ChronoUnit.MILLIS);
@@ -280,6 +316,31 @@ public abstract class ChangeStoreContract {
         assertThat(nodes.find(id("n4")).orElseThrow().state()).isEqualTo(NodeState.NORMAL);
         assertThat(changes.handOver(change.id(), "coord-a", NodeState.BOOTSTRAPPED, now.plusSeconds(41)))
                 .as("an ended change").isEqualTo(new ChangeStore.HandOver.LeaseLost());
+    }
+
+    /**
+     * A driver whose lease ran out hands its change over while another coordinator takes the change
+     * over: the hand-over must not go through once the take-over is in, even if it read the change
+     * before the take-over committed.
+     */
+    @Test
+    public void aHandOverRacingATakeOverOfItsChangeIsRefusedOnceTheTakeOverIsIn() throws Exception {
+        TopologyChange change = started(changes.start(change(ChangeType.ADD_NODE, "n4", 4, streams("n4")),
+                node("n4", NodeState.BOOTSTRAPPING), 3, "coord-a", LEASE));
+        expireLeases();
+        ExecutorService driverA = Executors.newSingleThreadExecutor();
+        try (TakeOver takeOver = takeOverUncommitted(change.id(), "coord-b")) {
+            Future<ChangeStore.HandOver> handOver = driverA.submit(() -> changes.handOver(change.id(), "coord-a",
+                    NodeState.BOOTSTRAPPED, now.plusSeconds(30)));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> handOver.isDone() || takeOver.holdsBack());
+            takeOver.commit();
+
+            assertThat(handOver.get(30, TimeUnit.SECONDS)).isEqualTo(new ChangeStore.HandOver.LeaseLost());
+        } finally {
+            driverA.shutdownNow();
+        }
+        assertThat(nodes.find(id("n4")).orElseThrow().state()).isEqualTo(NodeState.BOOTSTRAPPING);
+        assertThat(nodes.epoch()).isEqualTo(4);
     }
 
     @Test
