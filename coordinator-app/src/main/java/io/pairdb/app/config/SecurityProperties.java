@@ -1,6 +1,7 @@
 package io.pairdb.app.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.pairdb.core.security.Authenticate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,8 @@ public class SecurityProperties {
     private List<String> identities = new ArrayList<>();
     private Duration keyCacheTtl = Duration.ofSeconds(10);
     private int maxCachedKeys = 10_000;
+    private int maxKeyLookups = Authenticate.Settings.DEFAULT_MAX_LOOKUPS;
+    private Duration keyLookupWait = Authenticate.Settings.DEFAULT_LOOKUP_WAIT;
     private String bootstrapTokenFile;
     private boolean reflection = true;
     private String adminPort;
@@ -58,6 +61,24 @@ public class SecurityProperties {
 
     public void setMaxCachedKeys(int maxCachedKeys) {
         this.maxCachedKeys = maxCachedKeys;
+    }
+
+    /** Most API keys looked up in PostgreSQL at once (the rest wait for their turn). */
+    public int getMaxKeyLookups() {
+        return maxKeyLookups;
+    }
+
+    public void setMaxKeyLookups(int maxKeyLookups) {
+        this.maxKeyLookups = maxKeyLookups;
+    }
+
+    /** How long a call whose key must be looked up waits for its turn before it is refused UNAVAILABLE. */
+    public Duration getKeyLookupWait() {
+        return keyLookupWait;
+    }
+
+    public void setKeyLookupWait(Duration keyLookupWait) {
+        this.keyLookupWait = keyLookupWait;
     }
 
     /** A file holding the token of the first admin key, created at start unless it exists. */

@@ -59,7 +59,8 @@ public class SecurityFactory {
     Authenticate authenticate(ApiKeyStore store, Clock clock, SecurityProperties p) {
         Map<String, Grants> identities = identities(p.getIdentities());
         return checked("pairdb.security", () -> new Authenticate(store, clock, identities,
-                new Authenticate.Settings(p.getKeyCacheTtl(), p.getMaxCachedKeys())));
+                new Authenticate.Settings(p.getKeyCacheTtl(), p.getMaxCachedKeys(), p.getMaxKeyLookups(),
+                        p.getKeyLookupWait())));
     }
 
     @Singleton

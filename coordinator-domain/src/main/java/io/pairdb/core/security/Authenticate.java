@@ -1,5 +1,6 @@
 package io.pairdb.core.security;
 
+import io.pairdb.core.PairDbException;
 import io.pairdb.core.port.ApiKeyStore;
 import io.pairdb.core.port.Clock;
 import java.time.Duration;
@@ -7,6 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,16 +27,35 @@ public final class Authenticate {
      * @param maxCachedKeys beyond this many cached keys the stale entries and unknown ids go, and if
      *                      that is not enough the cache starts over (callers sending random key ids
      *                      cannot grow it without bound, nor push the real keys out)
+     * @param maxLookups most keys looked up in the store at once: callers sending made-up key ids by
+     *                   the thousand must not take every connection the coordinator's own work (its
+     *                   ring, its lease) needs from the same store
+     * @param lookupWait how long a lookup waits for its turn before the call is refused as the store
+     *                   being unavailable
      */
-    public record Settings(Duration cacheTtl, int maxCachedKeys) {
+    public record Settings(Duration cacheTtl, int maxCachedKeys, int maxLookups, Duration lookupWait) {
+        public static final int DEFAULT_MAX_LOOKUPS = 4;
+        public static final Duration DEFAULT_LOOKUP_WAIT = Duration.ofSeconds(2);
+
         public Settings {
             Objects.requireNonNull(cacheTtl, "cacheTtl");
+            Objects.requireNonNull(lookupWait, "lookupWait");
             if (cacheTtl.isNegative()) {
                 throw new IllegalArgumentException("the key cache TTL must not be negative, was " + cacheTtl);
             }
             if (maxCachedKeys < 1) {
                 throw new IllegalArgumentException("the key cache holds at least one key, was " + maxCachedKeys);
             }
+            if (maxLookups < 1) {
+                throw new IllegalArgumentException("at least one key lookup must be allowed at once, was " + maxLookups);
+            }
+            if (lookupWait.isNegative()) {
+                throw new IllegalArgumentException("the key lookup wait must not be negative, was " + lookupWait);
+            }
+        }
+
+        public Settings(Duration cacheTtl, int maxCachedKeys) {
+            this(cacheTtl, maxCachedKeys, DEFAULT_MAX_LOOKUPS, DEFAULT_LOOKUP_WAIT);
         }
     }
 
@@ -65,6 +87,7 @@ public final class Authenticate {
     private final ConcurrentHashMap<ApiKeyId, Cached> cache = new ConcurrentHashMap<>();
     // bumped by every forget: a lookup that raced with one does not cache what it read before it
     private final AtomicLong forgets = new AtomicLong();
+    private final Semaphore lookups;
 
     /** @param identities the grants of each client certificate name (SAN URI or CN) */
     public Authenticate(ApiKeyStore store, Clock clock, Map<String, Grants> identities, Settings settings) {
@@ -72,6 +95,7 @@ public final class Authenticate {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.identities = Map.copyOf(identities);
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.lookups = new Semaphore(settings.maxLookups());
     }
 
     /**
@@ -136,9 +160,22 @@ public final class Authenticate {
         if (fresh(cached)) {
             return cached.key();
         }
-        long forgetsBefore = forgets.get();
-        long loadedAt = clock.nowMillis();
-        Optional<ApiKeyStore.StoredKey> loaded = store.find(id);
+        awaitTurnToLookUp();
+        Optional<ApiKeyStore.StoredKey> loaded;
+        long forgetsBefore;
+        long loadedAt;
+        try {
+            // another call may have looked the same key up while this one waited
+            cached = cache.get(id);
+            if (fresh(cached)) {
+                return cached.key();
+            }
+            forgetsBefore = forgets.get();
+            loadedAt = clock.nowMillis();
+            loaded = store.find(id);
+        } finally {
+            lookups.release();
+        }
         if (cache.size() >= settings.maxCachedKeys()) {
             // full: drop what is stale and the unknown ids first (a flood of made-up keys must not push
             // the real ones out, sending every caller's next call to the store), then, if still full, all
@@ -152,6 +189,20 @@ public final class Authenticate {
             cache.remove(id);
         }
         return loaded;
+    }
+
+    private void awaitTurnToLookUp() {
+        boolean turn;
+        try {
+            turn = lookups.tryAcquire(settings.lookupWait().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PairDbException("API keys", "interrupted while waiting to look an API key up");
+        }
+        if (!turn) {
+            throw new PairDbException("API keys", settings.maxLookups() + " API keys were being looked up for "
+                    + settings.lookupWait() + " (pairdb.security.max-key-lookups); try again");
+        }
     }
 
     private boolean fresh(Cached cached) {

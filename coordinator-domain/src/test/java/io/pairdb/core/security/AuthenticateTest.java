@@ -2,14 +2,25 @@ package io.pairdb.core.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pairdb.core.PairDbException;
+import io.pairdb.core.port.ApiKeyStore;
 import io.pairdb.core.testing.InMemoryApiKeyStore;
 import io.pairdb.core.testing.ManualClock;
 import io.pairdb.core.testing.SeededRandomBytes;
 import io.pairdb.core.tenant.TenantId;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 class AuthenticateTest {
@@ -65,6 +76,83 @@ class AuthenticateTest {
 
         assertThat(store.finds() - findsBefore).as("lookups: the made-up ones only, not the real key again")
                 .isEqualTo(150);
+    }
+
+    /**
+     * Made-up key ids sent by many callers at once: each must be looked up, but no more than the bound at a
+     * time, so the coordinator's own work keeps connections to the same store; a call that cannot get its
+     * turn in time is refused as the store being unavailable rather than waiting without end.
+     */
+    @Test
+    void madeUpKeysSentAtOnceAreLookedUpAFewAtATime() throws Exception {
+        CountDownLatch slow = new CountDownLatch(1);
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        Authenticate bounded = new Authenticate(new StalledStore(slow, inFlight, most), clock, Map.of(),
+                new Authenticate.Settings(Duration.ofSeconds(10), 100, 3, Duration.ofMillis(200)));
+        String base32 = "abcdefghijklmnopqrstuvwxyz234567";
+        ExecutorService callers = Executors.newFixedThreadPool(10);
+        try {
+            List<Future<Authenticate.Outcome>> calls = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                String token = "pairdb_aaaaaaaaaaaaaaa" + base32.charAt(i) + "_" + "s".repeat(43);
+                calls.add(callers.submit(() -> bounded.authenticate(new Credentials.BearerToken(token))));
+            }
+
+            // three lookups hang in the store; the seven others give up waiting for their turn
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> calls.stream().filter(Future::isDone).count() == 7);
+            assertThat(calls).filteredOn(Future::isDone).allSatisfy(call -> assertThat(call.exceptionNow())
+                    .isInstanceOf(PairDbException.class).hasMessageContaining("pairdb.security.max-key-lookups"));
+            assertThat(most.get()).as("lookups in the store at once").isEqualTo(3);
+
+            slow.countDown();
+            for (Future<Authenticate.Outcome> call : calls) {
+                if (call.state() != Future.State.FAILED) {
+                    assertThat(call.get(30, TimeUnit.SECONDS)).isEqualTo(new Authenticate.Outcome.Rejected(
+                            Authenticate.Reason.INVALID_CREDENTIALS, "the API key is not valid"));
+                }
+            }
+        } finally {
+            slow.countDown();
+            callers.shutdownNow();
+        }
+    }
+
+    /** A key store whose lookups hang until {@code slow} opens, counting how many are in it at once. */
+    private record StalledStore(CountDownLatch slow, AtomicInteger inFlight, AtomicInteger most) implements ApiKeyStore {
+        @Override
+        public Optional<StoredKey> find(ApiKeyId id) {
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                slow.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                inFlight.decrementAndGet();
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public InsertOutcome insert(ApiKey key, byte[] secretHash) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<ApiKey> list() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<ApiKey> revoke(ApiKeyId id, ApiKey.Revocation revocation) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<ApiKey> changeGrants(ApiKeyId id, Set<Permission> add, Set<Permission> remove) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     @Test
