@@ -33,7 +33,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,10 +134,9 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
     /**
      * Runs {@code work} if the tenant is within this coordinator's share of its quota; otherwise
      * fails with RESOURCE_EXHAUSTED (TENANT_RATE_LIMITED) and a RetryInfo, without running it.
-     * {@code work} is given the client deadline its request keeps: {@code clientDeadline} when the
-     * quota was decided at once (the tenant was cached), else what is left of the request's time
-     * (its timeout or the client's deadline, the earlier) once the tenant was looked up, so that the
-     * lookup and the request together keep to it.
+     * {@code work} is given, as its client deadline, what is left of the request's time (its timeout
+     * or the client's deadline, the earlier) once the quota was decided, so that a tenant lookup and
+     * the request together keep to it.
      */
     private <T> CompletableFuture<T> withinQuota(String op, TenantId tenant, long bytes,
                                                  Optional<Duration> clientDeadline,
@@ -147,12 +145,9 @@ public class CoordinatorGrpcEndpoint extends CoordinatorServiceGrpc.CoordinatorS
         // the quota's tenant lookup waits no longer than the request would: its timeout, or the client's deadline
         Duration timeout = "read".equals(op) ? settings.readTimeout() : settings.writeTimeout();
         Duration within = clientDeadline.filter(left -> left.compareTo(timeout) < 0).orElse(timeout);
-        CompletableFuture<TenantRateLimiter.Decision> decided = quotas.execute(tenant, bytes, within);
-        boolean atOnce = decided.isDone();
-        Supplier<Optional<Duration>> left = () -> atOnce ? clientDeadline : Optional.of(
-                within.minusNanos(System.nanoTime() - started)).map(d -> d.isNegative() ? Duration.ZERO : d);
-        return decided.thenCompose(decision -> switch (decision) {
-            case TenantRateLimiter.Decision.Admitted a -> work.apply(left.get());
+        return quotas.execute(tenant, bytes, within).thenCompose(decision -> switch (decision) {
+            case TenantRateLimiter.Decision.Admitted a -> work.apply(Optional.of(within.minusNanos(
+                    Math.min(System.nanoTime() - started, within.toNanos()))));
             case TenantRateLimiter.Decision.Throttled t -> {
                 Counter.builder("coordinator.requests.throttled")
                         .description("Data requests answered RESOURCE_EXHAUSTED/TENANT_RATE_LIMITED: the tenant was over "

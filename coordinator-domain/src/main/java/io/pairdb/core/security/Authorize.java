@@ -4,7 +4,6 @@ import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -43,16 +42,13 @@ public final class Authorize {
      */
     public boolean mayForSomeTenant(Principal principal, Function<TenantId, Requirement> perTenant) {
         Objects.requireNonNull(principal, "principal");
-        Set<Permission> held = principal.grants().permissions();
+        Grants grants = principal.grants();
         return switch (perTenant.apply(ANY_TENANT)) {
             case Requirement.Authenticated a -> true;
-            case Requirement.AnyOf any -> any.permissions().stream().anyMatch(needed -> switch (needed) {
-                case Permission.TenantRead r -> principal.grants().allows(Permission.CLUSTER_ADMIN)
-                        || held.stream().anyMatch(Permission.TenantRead.class::isInstance);
-                case Permission.TenantWrite w -> principal.grants().allows(Permission.CLUSTER_ADMIN)
-                        || held.stream().anyMatch(Permission.TenantWrite.class::isInstance);
-                default -> principal.grants().allows(needed);
-            });
+            // a tenant permission is held for some tenant when one of its kind is held for any
+            case Requirement.AnyOf any -> any.permissions().stream().anyMatch(needed -> grants.allows(needed)
+                    || (needed instanceof Permission.TenantRead || needed instanceof Permission.TenantWrite)
+                    && grants.permissions().stream().anyMatch(needed.getClass()::isInstance));
         };
     }
 
