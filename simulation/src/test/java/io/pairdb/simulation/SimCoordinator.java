@@ -46,6 +46,7 @@ import io.pairdb.core.topology.ClusterStores;
 import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.liveness.DetectFailures;
 import io.pairdb.core.topology.RunChangeDrivers;
+import io.pairdb.core.topology.UncleanedCopies;
 import io.pairdb.core.topology.EpochFence;
 import io.pairdb.core.liveness.FailureDetector;
 import io.pairdb.core.topology.RangeStream;
@@ -245,7 +246,8 @@ final class SimCoordinator {
             fence = new EpochFence(registry, topology, instance, config.livenessTimeout);
             driver = new RunChangeDrivers(stores.changes(), topology, fence, new StreamRanges(storage, scheduler, changeSettings,
                     new StreamThrottle(clock, StreamThrottle.UNLIMITED)),
-                    storage, scheduler, clock, changeSettings, new ReplayHintsWhenNodesLeave(new Changes(), immediate));
+                    storage, scheduler, clock, changeSettings, new ReplayHintsWhenNodesLeave(new Changes(), immediate),
+                    new UncleanedCopies(stores.cleanups(), clock, CleanupSettings.handoverWindowFor(config.tombstoneGcGrace)));
             addNode = new AddNode(changeStores, driver, storage, scheduler, clock, changeSettings);
             removeNode = new RemoveNode(changeStores, storage, driver, scheduler, clock, changeSettings);
             changeRf = new ChangeReplicationFactor(changeStores, driver, clock, tenants.settings());

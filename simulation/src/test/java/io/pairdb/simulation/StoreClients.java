@@ -342,6 +342,11 @@ final class StoreClients {
             }
 
             @Override
+            public List<RangeCleanup> uncleaned(Collection<NodeId> nodes, Instant endedBefore) {
+                return postgres("list ranges left uncleaned on " + nodes, () -> store.uncleaned(nodes, endedBefore));
+            }
+
+            @Override
             public Backlog backlog(Instant now, Duration gracePeriod) {
                 return postgres("cleanup backlog", () -> store.backlog(now, gracePeriod));
             }

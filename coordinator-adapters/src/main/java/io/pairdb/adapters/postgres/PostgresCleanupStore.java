@@ -5,6 +5,7 @@ import io.pairdb.core.cleanup.ChangeCleanup;
 import io.pairdb.core.cleanup.CleanupOutcome;
 import io.pairdb.core.cleanup.CleanupOrder;
 import io.pairdb.core.cleanup.RangeCleanup;
+import io.pairdb.core.node.NodeId;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.CleanupStore;
 import io.pairdb.core.topology.ChangeId;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -62,6 +64,17 @@ public final class PostgresCleanupStore implements CleanupStore {
                    OR d.released_when = 'FAILED' AND c.status IN ('FAILED', 'ROLLED_BACK'))
               AND d.outcome IN ('PENDING', 'SKIPPED')
               AND (f.change_id IS NOT NULL OR c.completed_at <= ?)""";
+    // the open-ranges index bounds it too
+    private static final String UNCLEANED = """
+            SELECT\s""" + prefixed("d") + """
+             FROM range_cleanups d
+            JOIN pending_changes c ON c.change_id = d.change_id
+            WHERE (d.released_when = 'COMPLETED' AND c.status = 'COMPLETED'
+                   OR d.released_when = 'FAILED' AND c.status IN ('FAILED', 'ROLLED_BACK'))
+              AND d.outcome IN ('PENDING', 'SKIPPED')
+              AND d.node_id = ANY (?)
+              AND c.completed_at <= ?
+            ORDER BY c.completed_at, d.change_id, d.release_index""";
     private static final String RECORD = """
             UPDATE range_cleanups SET outcome = ?, keys_deleted = ?, reason = ?, outcome_at = ?,
                    attempts = attempts + 1, last_attempt_at = ?, claimed_by = NULL, claim_expires_at = NULL,
@@ -168,6 +181,27 @@ public final class PostgresCleanupStore implements CleanupStore {
             return Jdbc.autoCommit(dataSource, RangeCleanupMapper::deleting);
         } catch (SQLException e) {
             throw failure("could not read the ranges being deleted", e);
+        }
+    }
+
+    @Override
+    public List<RangeCleanup> uncleaned(Collection<NodeId> nodes, Instant endedBefore) {
+        try {
+            return Jdbc.autoCommit(dataSource, connection -> {
+                try (PreparedStatement s = connection.prepareStatement(UNCLEANED)) {
+                    s.setArray(1, connection.createArrayOf("text", nodes.stream().map(NodeId::value).toArray()));
+                    s.setObject(2, Jdbc.toTimestamp(endedBefore));
+                    List<RangeCleanup> uncleaned = new ArrayList<>();
+                    try (ResultSet rows = s.executeQuery()) {
+                        while (rows.next()) {
+                            uncleaned.add(RangeCleanupMapper.toCleanup(rows));
+                        }
+                    }
+                    return uncleaned;
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("could not read the ranges left uncleaned on " + nodes, e);
         }
     }
 

@@ -13,6 +13,7 @@ import io.pairdb.app.config.ConfigurationError;
 import io.pairdb.app.config.StorageProperties;
 import io.pairdb.app.config.StorageNodesProperties;
 import io.pairdb.app.config.TopologyChangeProperties;
+import io.pairdb.core.cleanup.CleanupSettings;
 import io.pairdb.core.hints.ImmediateReplay;
 import io.pairdb.core.hints.ReplayHintsWhenNodesLeave;
 import io.pairdb.core.node.AllowedNodeAddresses;
@@ -20,6 +21,7 @@ import io.pairdb.core.node.CountKeys;
 import io.pairdb.core.port.StorageHealth;
 import io.pairdb.core.port.StorageRanges;
 import io.pairdb.core.port.ChangeStore;
+import io.pairdb.core.port.CleanupStore;
 import io.pairdb.core.port.CoordinatorRegistry;
 import io.pairdb.core.port.TenantStore;
 import io.pairdb.core.port.TopologyStore;
@@ -31,6 +33,7 @@ import io.pairdb.core.topology.ChangeSettings;
 import io.pairdb.core.topology.ClusterStores;
 import io.pairdb.core.topology.ClusterTopology;
 import io.pairdb.core.topology.RunChangeDrivers;
+import io.pairdb.core.topology.UncleanedCopies;
 import io.pairdb.core.topology.DryRunChanges;
 import io.pairdb.core.topology.EpochFence;
 import io.pairdb.core.topology.RemoveNode;
@@ -117,11 +120,15 @@ public class TopologyFactory {
     @Singleton
     RunChangeDrivers driveChanges(ChangeStore changes, ClusterTopology topology, EpochFence fence, StorageRanges ranges,
                                   StorageHealth health, Environment env, ChangeSettings settings, StreamThrottle throttle,
-                                  ImmediateReplay replay, MeterRegistry registry) {
+                                  ImmediateReplay replay, MeterRegistry registry, CleanupStore cleanups,
+                                  CleanupSettings cleanupSettings) {
         StreamRanges streaming = new StreamRanges(ranges, env.scheduler(), settings, throttle);
         // a removed node's hints go to their keys' replicas as soon as its removal completes
         var events = new ReplayHintsWhenNodesLeave(new TopologyChangeLog(registry, env.clock()), replay);
-        return new RunChangeDrivers(changes, topology, fence, streaming, health, env.scheduler(), env.clock(), settings, events);
+        // a copy left uncleaned longer than the cleanup may hand over from is not adopted again either
+        var uncleaned = new UncleanedCopies(cleanups, env.clock(), cleanupSettings.handoverWindow());
+        return new RunChangeDrivers(changes, topology, fence, streaming, health, env.scheduler(), env.clock(), settings,
+                events, uncleaned);
     }
 
     /** The stores every topology change and cleanup reads and writes, built once. */

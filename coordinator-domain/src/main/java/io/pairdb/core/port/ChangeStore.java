@@ -40,7 +40,9 @@ public interface ChangeStore {
 
         /**
          * A cleanup is deleting a range the change conflicts with (see {@link CleanupStore#beginDelete});
-         * nothing was written. {@code reason} says which.
+         * nothing was written. {@code reason} says which. (A change's driver answers it too, before
+         * the store is asked, for a copy a cleanup has left too long: see
+         * {@link io.pairdb.core.topology.UncleanedCopies}.)
          */
         record CleanupRunning(ChangeId cleanupOf, String reason) implements Start {
         }

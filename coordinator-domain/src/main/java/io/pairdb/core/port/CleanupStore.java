@@ -4,10 +4,12 @@ import io.pairdb.core.cleanup.ChangeCleanup;
 import io.pairdb.core.cleanup.CleanupOutcome;
 import io.pairdb.core.cleanup.CleanupOrder;
 import io.pairdb.core.cleanup.RangeCleanup;
+import io.pairdb.core.node.NodeId;
 import io.pairdb.core.topology.ChangeId;
 import io.pairdb.core.topology.ChangeStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -67,6 +69,15 @@ public interface CleanupStore {
 
     /** Every range marked as being deleted now (see {@link #beginDelete}). */
     List<RangeCleanup> deleting();
+
+    /**
+     * The ranges held by one of {@code nodes} that are not cleaned up (PENDING or SKIPPED: no
+     * outcome DELETED or KEPT) of changes that ended at or before {@code endedBefore} in the way
+     * that leaves them behind: the released ranges of a COMPLETED change, the stray copies of one
+     * that FAILED or was rolled back. Forced or not, claimed or not. Oldest change first. One
+     * read, bounded by what those nodes were left holding.
+     */
+    List<RangeCleanup> uncleaned(Collection<NodeId> nodes, Instant endedBefore);
 
     /**
      * The ranges due now and not done: never tried, or skipped at their last attempt (every

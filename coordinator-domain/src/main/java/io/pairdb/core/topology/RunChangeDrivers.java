@@ -50,13 +50,18 @@ public final class RunChangeDrivers {
     private final Clock clock;
     private final ChangeSettings settings;
     private final ChangeEvents events;
+    private final UncleanedCopies uncleaned;
     private final Map<ChangeId, Running> running = new ConcurrentHashMap<>();
     private volatile boolean stopped;
 
-    /** {@code health} asks the node of a forced removal whether it answers again before the removal streams. */
+    /**
+     * {@code health} asks the node of a forced removal whether it answers again before the removal
+     * streams; {@code uncleaned} refuses a change that would make a node a replica again of a copy
+     * left on it too long ago.
+     */
     public RunChangeDrivers(ChangeStore store, ClusterTopology topology, EpochFence fence, StreamRanges streaming,
                             StorageHealth health, Scheduler scheduler, Clock clock, ChangeSettings settings,
-                            ChangeEvents events) {
+                            ChangeEvents events, UncleanedCopies uncleaned) {
         this.store = Objects.requireNonNull(store, "store");
         this.topology = Objects.requireNonNull(topology, "topology");
         this.fence = Objects.requireNonNull(fence, "fence");
@@ -65,6 +70,7 @@ public final class RunChangeDrivers {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.events = Objects.requireNonNull(events, "events");
+        this.uncleaned = Objects.requireNonNull(uncleaned, "uncleaned");
         this.probe = new NodeProbe(health, scheduler, settings.nodeChecks().healthTimeout());
     }
 
@@ -108,9 +114,14 @@ public final class RunChangeDrivers {
 
     /**
      * Stores a new change (see {@link ChangeStore#start}), serves its epoch here at once and
-     * drives it. Empty when the epoch moved since the change was planned: plan again.
+     * drives it. Empty when the epoch moved since the change was planned: plan again. Refused as
+     * conflicting when it streams to a node a copy it must not adopt again (see {@link UncleanedCopies}).
      */
     Optional<StartOutcome> start(TopologyChange change, List<RangeRelease> releases, StorageNode node, long expectedEpoch) {
+        Optional<ChangeConflicts.Conflict> left = uncleaned.find(change);
+        if (left.isPresent()) {
+            return Optional.of(new StartOutcome.Conflicting(left.get().other(), left.get().reason()));
+        }
         switch (store.start(change, RangeRelease.withRollback(releases, change.streams()), node, expectedEpoch,
                 settings.coordinatorId(), settings.coordination().lease())) {
             case ChangeStore.Start.Started started -> {
@@ -134,10 +145,16 @@ public final class RunChangeDrivers {
 
     /**
      * Stores a new replication factor change (see {@link ChangeStore#startReplication}) and, once
-     * it is stored, serves its epoch here at once and drives it. Answers what the store answered.
+     * it is stored, serves its epoch here at once and drives it. Answers what the store answered,
+     * or, without asking it, {@code CleanupRunning} for a copy the change must not adopt again
+     * (see {@link UncleanedCopies}).
      */
     ChangeStore.Start startReplication(TopologyChange change, List<RangeRelease> releases, Tenant tenant,
                                        long expectedTenantVersion, long expectedEpoch) {
+        Optional<ChangeConflicts.Conflict> left = uncleaned.find(change);
+        if (left.isPresent()) {
+            return new ChangeStore.Start.CleanupRunning(left.get().other(), left.get().reason());
+        }
         ChangeStore.Start start = store.startReplication(change, RangeRelease.withRollback(releases, change.streams()),
                 tenant, expectedTenantVersion, expectedEpoch, settings.coordinatorId(), settings.coordination().lease());
         if (start instanceof ChangeStore.Start.Started started) {

@@ -253,6 +253,57 @@ public abstract class CleanupStoreContract {
                 .extracting(RangeCleanup::release).containsExactly(releases.getLast());
     }
 
+    private List<Integer> uncleaned(Instant endedBefore, String... onNodes) {
+        return cleanups.uncleaned(java.util.Arrays.stream(onNodes).map(NodeId::new).toList(), endedBefore).stream()
+                .map(r -> r.release().index()).toList();
+    }
+
+    @Test
+    public void theRangesLeftUncleanedOnNodesAreThoseOfChangesEndedByTheCutoffWithNoFinalOutcome() {
+        ChangeId done = start("n4", false);
+        assertThat(uncleaned(completed.minusMillis(1), "n1", "n2")).isEmpty();
+        assertThat(uncleaned(completed, "n1", "n2")).containsExactly(0, 1);
+        assertThat(uncleaned(completed, "n2", "n9")).containsExactly(1);
+        assertThat(uncleaned(completed, "n3")).isEmpty();
+        assertThat(cleanups.uncleaned(List.of(new NodeId("n1")), completed)).singleElement()
+                .satisfies(r -> assertThat(r.release()).isEqualTo(releases().getFirst()));
+
+        claim("coord-a", completed);
+        assertThat(uncleaned(completed, "n1", "n2")).as("claimed or not").containsExactly(0, 1);
+        cleanups.record(done, 0, "coord-a", new CleanupOutcome.Skipped("replicas disagree", completed), completed);
+        cleanups.record(done, 1, "coord-a", new CleanupOutcome.Deleted(7, completed), completed);
+        assertThat(cleanups.uncleaned(List.of(new NodeId("n1"), new NodeId("n2")), completed)).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.release().index()).isZero();
+                    assertThat(r.outcome()).isInstanceOf(CleanupOutcome.Skipped.class);
+                });
+        expireClaims();
+        claim("coord-a", completed);
+        cleanups.record(done, 0, "coord-a", new CleanupOutcome.Kept("replicated again", completed), completed);
+        assertThat(uncleaned(FAR_FUTURE, "n1", "n2")).isEmpty();
+
+        // a failed change leaves its stray copies behind, not the ranges it would have released
+        long epoch = nodes.epoch() + 1;
+        ChangeId failed = ChangeId.of(ChangeType.REMOVE_NODE, new NodeId("n3"), epoch);
+        RangeStream stream = RangeStream.pending(0, new TokenRange(new Token(1), new Token(2)), new NodeId("n2"),
+                List.of(new NodeId("n3")), new TreeSet<>(Set.of(3)), TenantFilter.ALL);
+        TopologyChange change = new TopologyChange(failed, ChangeType.REMOVE_NODE, new NodeId("n3"),
+                ChangeStatus.IN_PROGRESS, epoch, false, 0, List.of(stream), completed, completed, Optional.empty(),
+                Optional.empty(), Optional.empty());
+        assertThat(changes.start(change, RangeRelease.withRollback(releases(), List.of(stream)),
+                node("n3", NodeState.LEAVING), epoch - 1, "coord-a", LEASE)).isInstanceOf(ChangeStore.Start.Started.class);
+        assertThat(uncleaned(FAR_FUTURE, "n1", "n2")).as("a change in progress leaves nothing yet").isEmpty();
+        changes.finish(failed, "coord-a", Optional.of(NodeState.NORMAL), ChangeStatus.FAILED, Optional.of("boom"),
+                List.of(stream), completed.plusSeconds(5));
+        assertThat(uncleaned(completed.plusSeconds(4), "n1", "n2")).isEmpty();
+        assertThat(cleanups.uncleaned(List.of(new NodeId("n1"), new NodeId("n2")), completed.plusSeconds(5)))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.change()).isEqualTo(failed);
+                    assertThat(r.release().when()).isEqualTo(RangeRelease.When.FAILED);
+                    assertThat(r.release().node()).isEqualTo(new NodeId("n2"));
+                });
+    }
+
     @Test
     public void aClaimedRangeGoesToNobodyElseUntilTheClaimRunsOut() {
         ChangeId id = start("n4", false);

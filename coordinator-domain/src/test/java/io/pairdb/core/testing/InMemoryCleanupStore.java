@@ -4,6 +4,7 @@ import io.pairdb.core.cleanup.ChangeCleanup;
 import io.pairdb.core.cleanup.CleanupOutcome;
 import io.pairdb.core.cleanup.CleanupOrder;
 import io.pairdb.core.cleanup.RangeCleanup;
+import io.pairdb.core.node.NodeId;
 import io.pairdb.core.port.ChangeStore;
 import io.pairdb.core.port.CleanupStore;
 import io.pairdb.core.port.Clock;
@@ -16,6 +17,7 @@ import io.pairdb.core.topology.TopologyChange;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -137,6 +139,19 @@ public final class InMemoryCleanupStore implements CleanupStore {
         attempts.put(key, current(change, release).attempted(outcome, at));
         claims.remove(key);
         return ChangeStore.Held.HELD;
+    }
+
+    @Override
+    public List<RangeCleanup> uncleaned(Collection<NodeId> nodes, Instant endedBefore) {
+        return changes.locked(() -> changes.list(Integer.MAX_VALUE).stream()
+                .filter(c -> c.status().isFinal() && !c.completedAt().orElseThrow().isAfter(endedBefore))
+                .sorted(Comparator.comparing((TopologyChange c) -> c.completedAt().orElseThrow())
+                        .thenComparing(c -> c.id().value()))
+                .flatMap(c -> changes.releases(c.id()).stream()
+                        .filter(r -> r.dueAfter(c.status()) && nodes.contains(r.node()))
+                        .map(r -> current(c.id(), r)))
+                .filter(r -> !r.outcome().isFinal())
+                .toList());
     }
 
     @Override

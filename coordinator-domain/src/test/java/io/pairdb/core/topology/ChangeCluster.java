@@ -11,6 +11,7 @@ import io.pairdb.core.tenant.Tenant;
 import io.pairdb.core.tenant.TenantId;
 import io.pairdb.core.testing.FakeStorageNodes;
 import io.pairdb.core.testing.InMemoryChangeStore;
+import io.pairdb.core.testing.InMemoryCleanupStore;
 import io.pairdb.core.port.CoordinatorRegistry;
 import io.pairdb.core.testing.InMemoryCoordinatorRegistry;
 import io.pairdb.core.testing.InMemoryStorageRanges;
@@ -45,6 +46,9 @@ final class ChangeCluster {
     final InMemoryTopologyStore nodes = new InMemoryTopologyStore();
     final InMemoryTenantStore tenants = new InMemoryTenantStore(nodes);
     final InMemoryChangeStore changes = new InMemoryChangeStore(nodes, tenants, clock);
+    final InMemoryCleanupStore cleanups = new InMemoryCleanupStore(changes, clock);
+    /** How long a copy a cleanup left behind may still be adopted again (half of a 10-day gc grace). */
+    static final Duration UNCLEANED_WINDOW = Duration.ofDays(5);
     final InMemoryCoordinatorRegistry registry = new InMemoryCoordinatorRegistry(clock);
     final InMemoryStorageRanges data = new InMemoryStorageRanges();
     final FakeStorageNodes health = new FakeStorageNodes();
@@ -134,7 +138,7 @@ final class ChangeCluster {
                 @Override
                 public void handedOver(TopologyChange change, long epoch) {
                 }
-            });
+            }, new UncleanedCopies(cleanups, clock, UNCLEANED_WINDOW));
             addNode = new AddNode(stores, driver, health, scheduler, clock, settings);
             removeNode = new RemoveNode(stores, health, driver, scheduler, clock, settings);
             changeRf = new ChangeReplicationFactor(stores, driver, clock,
