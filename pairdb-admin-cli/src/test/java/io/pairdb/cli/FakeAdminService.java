@@ -364,7 +364,7 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
             }
             if (change.getStatus() != io.pairdb.proto.admin.v1.ChangeStatus.CHANGE_STATUS_COMPLETED) {
                 throw ServerError.withReason(Status.Code.FAILED_PRECONDITION, "change " + request.getChangeId()
-                        + " is IN_PROGRESS: only a COMPLETED change has ranges to clean up", "CHANGE_NOT_COMPLETED");
+                        + " is IN_PROGRESS: only a change that ended has ranges to clean up", "CHANGE_NOT_COMPLETED");
             }
             var cleanup = change.getCleanup().toBuilder().setDueAt(CREATED)
                     .setForced(io.pairdb.proto.admin.v1.ForcedCleanup.newBuilder().setReason(request.getReason())

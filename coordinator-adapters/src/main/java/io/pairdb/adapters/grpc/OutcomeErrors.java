@@ -190,7 +190,7 @@ final class OutcomeErrors {
             case CleanupStore.Force.NotFound n -> changeNotFound(change.value());
             case CleanupStore.Force.NotCompleted n -> GrpcErrors.error(Status.Code.FAILED_PRECONDITION,
                     "CHANGE_NOT_COMPLETED", "change " + change + " is " + n.status()
-                            + ": only a COMPLETED change has ranges to clean up", Map.of("status", n.status().name()));
+                            + ": only a change that ended has ranges to clean up", Map.of("status", n.status().name()));
         };
     }
 

@@ -265,7 +265,7 @@ public final class PostgresCleanupStore implements CleanupStore {
                 if (status.isEmpty()) {
                     return new Force.NotFound();
                 }
-                if (status.get() != ChangeStatus.COMPLETED) {
+                if (!status.get().isFinal()) {
                     return new Force.NotCompleted(status.get());
                 }
                 try (PreparedStatement s = connection.prepareStatement(FORCE)) {

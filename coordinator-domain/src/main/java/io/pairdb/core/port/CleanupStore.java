@@ -41,7 +41,7 @@ public interface CleanupStore {
         record NotFound() implements Force {
         }
 
-        /** Only a COMPLETED change is cleaned up; nothing was recorded. */
+        /** The change is still in progress: only one that ended is cleaned up; nothing was recorded. */
         record NotCompleted(ChangeStatus status) implements Force {
         }
     }
@@ -124,8 +124,9 @@ public interface CleanupStore {
     Optional<ChangeCleanup> find(ChangeId change);
 
     /**
-     * Records that the change's cleanup is forced (replacing an earlier order): its ranges are due
-     * at once and are not verified. Idempotent apart from the recorded order.
+     * Records that the cleanup of a change that ended is forced (replacing an earlier order): its
+     * ranges (released once COMPLETED, stray copies once FAILED or rolled back) are due at once and
+     * are not verified. Idempotent apart from the recorded order.
      */
     Force force(ChangeId change, CleanupOrder order);
 }

@@ -181,28 +181,28 @@ public final class ChangeConflicts {
     /**
      * Why a change may not start while {@code left} holds a copy a cleanup has not deleted (one
      * the caller found too old to be adopted again), or empty when it may: it may not when one of
-     * its streams gives the copy's node an overlapping range. The copy lacks every write to the
-     * range since its change ended, deletes included, and once the tombstones of those deletes are
-     * purged from the replicas the stream would not bring them; what the stream brings wins over the
-     * copy's values only where it has something. Forced or not, the change waits until the copy is
-     * gone. Pure.
+     * its streams gives the copy's node an overlapping range for a tenant the copy holds. The copy
+     * lacks every write to the range since its change ended, deletes included, and once the
+     * tombstones of those deletes are purged from the replicas the stream would not bring them, so
+     * the old values would come back. A forced removal waits too: the copy's cleanup can be forced.
+     * Pure.
      */
     public static Optional<String> withUncleanedCopy(TopologyChange change, RangeCleanup left) {
         RangeRelease release = left.release();
         for (RangeStream s : change.streams()) {
-            if (s.target().equals(release.node()) && overlap(s.range(), release.range())) {
+            if (s.target().equals(release.node()) && s.tenants().meets(release.tenants())
+                    && overlap(s.range(), release.range())) {
                 String outcome = switch (left.outcome()) {
                     case CleanupOutcome.Skipped skipped -> "skipped at its last attempt: " + skipped.reason();
                     default -> "not attempted yet";
                 };
                 String copy = release.when() == RangeRelease.When.FAILED ? "a stray copy of range " : "range ";
                 return Optional.of("node " + release.node() + " still holds " + copy + release.range() + " from change "
-                        + left.change() + ", whose cleanup has not deleted it (" + outcome + "); it is too old to "
-                        + "become a replica of range " + s.range() + " again, as keys deleted since may have lost their "
-                        + "tombstones and would come back. Let the cleanup delete it first (`pairdb-admin change get "
-                        + left.change() + "` shows each range's outcome)"
-                        + (release.when() == RangeRelease.When.COMPLETED ? " or force it (`pairdb-admin cleanup force "
-                        + left.change() + "`)" : ""));
+                        + left.change() + ", which its cleanup has not deleted (" + outcome + "), and the copy is too "
+                        + "old to be streamed onto: keys deleted since may have lost their tombstones and would come "
+                        + "back. The change is refused until that cleanup deletes it (`pairdb-admin change get "
+                        + left.change() + "` shows why it has not) or it is forced (`pairdb-admin cleanup force "
+                        + left.change() + " --reason ...`)");
             }
         }
         return Optional.empty();

@@ -26,4 +26,12 @@ public sealed interface TenantFilter {
     }
 
     TenantFilter ALL = new AllTenants();
+
+    /** Whether some tenant passes both filters (every tenant passes {@link #ALL}). */
+    default boolean meets(TenantFilter other) {
+        if (this instanceof Only mine && other instanceof Only theirs) {
+            return mine.tenants().stream().anyMatch(theirs.tenants()::contains);
+        }
+        return true;
+    }
 }

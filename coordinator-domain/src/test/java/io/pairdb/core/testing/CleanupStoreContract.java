@@ -406,11 +406,17 @@ public abstract class CleanupStoreContract {
     }
 
     @Test
-    public void onlyACompletedChangeCanBeForced() {
+    public void onlyAChangeThatEndedCanBeForced() {
         CleanupOrder order = new CleanupOrder("why", "bob via coord-a", completed);
         assertThat(cleanups.force(new ChangeId("add-n9-e9"), order)).isEqualTo(new Force.NotFound());
         ChangeId running = start("n4", true);
         assertThat(cleanups.force(running, order)).isEqualTo(new Force.NotCompleted(ChangeStatus.IN_PROGRESS));
         assertThat(cleanups.find(running).orElseThrow().forced()).isEmpty();
+
+        // a failed change's stray copies can be forced too
+        changes.finish(running, "coord-a", Optional.of(NodeState.LEFT), ChangeStatus.FAILED, Optional.of("boom"),
+                List.of(), completed);
+        assertThat(cleanups.force(running, order)).isInstanceOf(Force.Forced.class);
+        assertThat(cleanups.find(running).orElseThrow().forced()).contains(order);
     }
 }

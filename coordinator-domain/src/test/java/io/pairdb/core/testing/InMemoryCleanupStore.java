@@ -225,7 +225,7 @@ public final class InMemoryCleanupStore implements CleanupStore {
         if (found.isEmpty()) {
             return new Force.NotFound();
         }
-        if (found.get().status() != ChangeStatus.COMPLETED) {
+        if (!found.get().status().isFinal()) {
             return new Force.NotCompleted(found.get().status());
         }
         forced.put(change, order);

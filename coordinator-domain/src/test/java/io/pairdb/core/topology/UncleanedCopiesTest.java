@@ -42,7 +42,7 @@ class UncleanedCopiesTest {
         assertThat(outcome).isInstanceOfSatisfying(StartOutcome.Conflicting.class, c -> {
             assertThat(c.other()).isEqualTo(added.id());
             assertThat(c.reason()).contains("still holds range").contains("not attempted yet")
-                    .contains("pairdb-admin cleanup force " + added.id());
+                    .contains("pairdb-admin cleanup force " + added.id() + " --reason");
         });
         assertThat(cluster.nodes.epoch()).as("nothing started").isEqualTo(epoch);
         assertThat(cluster.stored("n4").state()).isEqualTo(io.pairdb.core.node.NodeState.NORMAL);

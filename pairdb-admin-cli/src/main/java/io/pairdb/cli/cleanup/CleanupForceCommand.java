@@ -13,15 +13,16 @@ import picocli.CommandLine.Parameters;
 
 @Prototype
 @Command(name = "force", description = {
-    "Deletes what the former owners of a completed change's ranges still hold, at the next cleanup "
-    + "run: without waiting for the grace period and without verifying the new replicas. The reason, "
+    "Deletes what the former owners of a completed change's ranges still hold (or, for a change that "
+    + "failed, the copies it made on its targets), at the next cleanup run: without waiting for the "
+    + "grace period and without verifying the new replicas. The reason, "
     + "you and the time are recorded with the change. Asks for confirmation unless --yes is given."})
 final class CleanupForceCommand implements Callable<Integer> {
 
     private final CommonOptions options;
     private final Host host;
 
-    @Parameters(index = "0", paramLabel = "CHANGE_ID", description = "The completed change, as change list prints it.")
+    @Parameters(index = "0", paramLabel = "CHANGE_ID", description = "The change that ended, as change list prints it.")
     private String changeId;
 
     @Option(names = "--reason", required = true, paramLabel = "TEXT",
