@@ -246,8 +246,9 @@ public final class ReplayHints {
         /**
          * Drops the expired hints, those already at the attempt limit and those whose tenant is gone;
          * sorts the rest into those for the node and those whose key it no longer replicates (by the
-         * ring served now and the tenant's RF), all of them when it has left the ring. A ring too
-         * small to tell keeps a hint for the node.
+         * ring served now and the tenant's RF), all of them when it has left the ring. While the key's
+         * replicas change (see {@link #moving}) a hint goes to the node and every other write target.
+         * A ring too small to tell keeps a hint for the node.
          */
         private Sorted sort(List<Hint> batch, TopologyView view, boolean left) {
             Instant cutoff = env.clock().now().minus(settings.ttl());
@@ -278,6 +279,12 @@ public final class ReplayHints {
                     elsewhere.add(new HandOver(h, sets.map(r -> r.writeTargets().stream()
                             .filter(n -> !n.id().equals(target) && n.liveness() != Liveness.DOWN)
                             .toList()).orElse(List.of())));
+                } else if (sets.isPresent() && moving(sets.get(), view)) {
+                    // the key's replicas are changing: a leaving node may already have streamed the range to the
+                    // replica taking it over, and a joining one may be rolled back; the hint goes to the node and
+                    // to every other write target, and is done once all of them have it
+                    elsewhere.add(new HandOver(h, sets.get().writeTargets().stream()
+                            .filter(n -> n.id().equals(target) || n.liveness() != Liveness.DOWN).toList()));
                 } else {
                     forTheNode.add(h);
                 }
@@ -286,6 +293,12 @@ public final class ReplayHints {
             drop(exhausted, DropReason.MAX_ATTEMPTS);
             drop(orphaned, DropReason.NOT_A_REPLICA);
             return new Sorted(forTheNode, elsewhere);
+        }
+
+        /** Whether the key has pending replicas or the hint's node is not NORMAL (joining, leaving, handing over). */
+        private boolean moving(ReplicaSets sets, TopologyView view) {
+            return !sets.pending().isEmpty()
+                    || view.node(target).map(n -> n.state() != NodeState.NORMAL).orElse(true);
         }
 
         /**

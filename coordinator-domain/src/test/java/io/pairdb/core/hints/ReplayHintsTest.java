@@ -8,11 +8,14 @@ import io.pairdb.core.hints.ReplayReport.Ending;
 import io.pairdb.core.node.Liveness;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
+import io.pairdb.core.node.StorageNode;
 import io.pairdb.core.replication.RequestEvents;
 import io.pairdb.core.tenant.TenantEvents;
 import io.pairdb.core.replication.CoordinatorSettings;
 import io.pairdb.core.replication.Environment;
+import io.pairdb.core.ring.ReplicaSets;
 import io.pairdb.core.ring.Token;
+import io.pairdb.core.ring.TopologyView;
 import io.pairdb.core.testing.FakeStorageNodes;
 import io.pairdb.core.testing.FakeStorageNodes.Kind;
 import io.pairdb.core.testing.InMemoryHintStore;
@@ -111,6 +114,49 @@ class ReplayHintsTest {
     private static ReplayReport done(CompletableFuture<ReplayReport> run) {
         assertThat(run).as("the run has ended").isDone();
         return run.join();
+    }
+
+    // ---- a node whose ranges are moving ----------------------------------------------------------
+
+    @Test
+    void hintsForALeavingNodeAlsoReachTheReplicaTakingItsRangesOver() {
+        topology.register(node(4), "10.0.0.4", 7000, 16);
+        topologyStore.update(topologyStore.find(TARGET).orElseThrow().withState(NodeState.LEAVING, clock.now()));
+        topology.reload();
+        storeHints(TARGET, 30);
+
+        ReplayReport report = done(replay.replay(TARGET));
+
+        assertThat(report.ending()).isEqualTo(Ending.DRAINED);
+        assertThat(hints.total()).isZero();
+        TopologyView view = topology.current();
+        int pendingSeen = 0;
+        for (int i = 0; i < 30; i++) {
+            ReplicaSets sets = view.replicasFor(Token.forKey(TENANT.value(), "k" + i), 3, 3).orElseThrow();
+            pendingSeen += sets.pending().size();
+            for (StorageNode n : sets.writeTargets()) {
+                assertThat(storage.stored(n.id(), TENANT, "k" + i)).as("k" + i + " on " + n.id())
+                        .contains(version("v" + i, i + 1));
+            }
+        }
+        assertThat(pendingSeen).as("the leaving node's keys have a replica taking them over").isPositive();
+    }
+
+    @Test
+    void aLeavingNodesHintStaysUntilTheReplicaTakingItOverHasIt() {
+        topology.register(node(4), "10.0.0.4", 7000, 16);
+        topologyStore.update(topologyStore.find(TARGET).orElseThrow().withState(NodeState.LEAVING, clock.now()));
+        topology.reload();
+        storeHints(TARGET, 30);
+        storage.failEveryCall(node(4));
+
+        done(replay.replay(TARGET));
+
+        TopologyView view = topology.current();
+        long onN4 = IntStream.range(0, 30).filter(i -> view.replicasFor(Token.forKey(TENANT.value(), "k" + i), 3, 3)
+                .orElseThrow().writeTargets().stream().anyMatch(n -> n.id().equals(node(4)))).count();
+        assertThat(onN4).isPositive();
+        assertThat(hints.count(TARGET)).as("every hint whose key n4 is a write target of").isEqualTo(onN4);
     }
 
     // ---- pacing and order ------------------------------------------------------------------------
