@@ -19,6 +19,7 @@ import io.pairdb.core.port.CoordinatorIds;
 import io.pairdb.core.port.CoordinatorRegistry;
 import io.pairdb.core.port.HintStore;
 import io.pairdb.core.port.IdempotencyStore;
+import io.pairdb.core.port.IdempotencyStore.UnsettledVersion;
 import io.pairdb.core.port.RepairClaimStore;
 import io.pairdb.core.port.RepairStore;
 import io.pairdb.core.repair.RangeRepairedAsOf;
@@ -582,7 +583,8 @@ final class StoreClients {
             public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
                 return redis("claim " + key.storageKey(), () -> {
                     Claim claim = store.claim(key, fingerprint, owner, ttl).join();
-                    if (claim instanceof Claim.Claimed) {
+                    if (claim instanceof Claim.Claimed
+                            || claim instanceof Claim.Unsettled unsettled && unsettled.fingerprint().equals(fingerprint)) {
                         claimedAt.put(key.storageKey() + "\n" + owner, kernel.now());
                     }
                     return claim;
@@ -612,6 +614,15 @@ final class StoreClients {
                 return redis("release " + key.storageKey(), () -> {
                     claimedAt.remove(key.storageKey() + "\n" + owner);
                     return store.release(key, owner).join();
+                });
+            }
+
+            @Override
+            public CompletableFuture<Void> unsettle(IdempotencyKey key, String owner, String fingerprint,
+                                                    UnsettledVersion version, Duration ttl) {
+                return redis("unsettle " + key.storageKey(), () -> {
+                    claimedAt.remove(key.storageKey() + "\n" + owner);
+                    return store.unsettle(key, owner, fingerprint, version, ttl).join();
                 });
             }
         };

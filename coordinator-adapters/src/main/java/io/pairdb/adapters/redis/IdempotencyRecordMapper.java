@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.pairdb.core.idempotency.StoredResponse;
 import io.pairdb.core.port.IdempotencyStore.Claim;
+import io.pairdb.core.port.IdempotencyStore.UnsettledVersion;
 import io.pairdb.core.version.VectorClock;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -13,18 +14,25 @@ import java.util.SortedMap;
 /**
  * Idempotency records ↔ JSON. An in-flight request leaves
  * {@code {"state":"in_progress","fingerprint":…,"owner":…}} (the attempt that may complete or
- * release it); a finished one {@code {"state":"completed","fingerprint":…,"response":{…}}}. Field names are snake_case like
+ * release it); a finished one {@code {"state":"completed","fingerprint":…,"response":{…}}}; the
+ * version of one that failed after it may have been written, under a key of its own,
+ * {@code {"state":"unsettled","fingerprint":…,"vector_clock":{…},"timestamp_ms":…}}. Field names are snake_case like
  * the wire API, since operators read these values with redis-cli.
  */
 final class IdempotencyRecordMapper {
     private static final String IN_PROGRESS = "in_progress";
     private static final String COMPLETED = "completed";
+    private static final String UNSETTLED = "unsettled";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
 
-    private record StoredRecord(String state, String fingerprint, String owner, ResponseJson response) {
+    private record StoredRecord(String state, String fingerprint, String owner, ResponseJson response,
+                                SortedMap<String, Long> vectorClock, Long timestampMs) {
+        StoredRecord(String state, String fingerprint, String owner, ResponseJson response) {
+            this(state, fingerprint, owner, response, null, null);
+        }
     }
 
     private record ResponseJson(String key, String idempotencyKey, SortedMap<String, Long> vectorClock,
@@ -44,6 +52,11 @@ final class IdempotencyRecordMapper {
         return write(new StoredRecord(COMPLETED, fingerprint, null, body));
     }
 
+    static String unsettled(String fingerprint, UnsettledVersion version) {
+        return write(new StoredRecord(UNSETTLED, fingerprint, null, null, version.clock().entries(),
+                version.timestampMs()));
+    }
+
     /**
      * What a claim found in an existing record.
      *
@@ -61,6 +74,9 @@ final class IdempotencyRecordMapper {
                             new VectorClock(Objects.requireNonNull(r.vectorClock(), "vector_clock")),
                             r.timestampMs(), r.replicaCount(), r.consistency(), r.tombstone()));
                 }
+                case UNSETTLED -> new Claim.Unsettled(fingerprint, new UnsettledVersion(
+                        new VectorClock(Objects.requireNonNull(stored.vectorClock(), "vector_clock")),
+                        Objects.requireNonNull(stored.timestampMs(), "timestamp_ms")));
                 default -> throw new IllegalArgumentException("unknown state " + stored.state());
             };
         } catch (JsonProcessingException | NullPointerException | IllegalArgumentException e) {

@@ -38,13 +38,27 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
      * when it is the caller's own already (ARGV[3]): Lettuce resends a command whose answer a dropped
      * connection lost, and that resend must not find the attempt's marker to be another request's.
      */
+    /*
+     * An unsettled version (KEYS[2]) of another request is returned without claiming; one of this
+     * request's (fingerprint ARGV[4]) is returned once claimed, for the caller to write again.
+     */
     private static final RedisScript CLAIM = RedisScript.of(HELD_BY_OWNER + """
             local existing = redis.call('GET', KEYS[1])
             if existing and not held_by(existing, ARGV[3]) then
               return existing
             end
+            local unsettled = redis.call('GET', KEYS[2])
+            if unsettled then
+              local ok, record = pcall(cjson.decode, unsettled)
+              if not (ok and type(record) == 'table' and record.fingerprint == ARGV[4]) then
+                return unsettled
+              end
+            end
             if not existing then
               redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            end
+            if unsettled then
+              return unsettled
             end
             return false
             """, ScriptOutputType.VALUE);
@@ -62,6 +76,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
               return 0
             end
             redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+            redis.call('DEL', KEYS[2])
             return 1
             """, ScriptOutputType.INTEGER);
 
@@ -74,6 +89,25 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
             return 0
             """, ScriptOutputType.INTEGER);
 
+    /**
+     * Keeps the version a failed request may have been written with (KEYS[2]) and drops the owner's
+     * marker, unless another request's marker or a response is stored; 1 when kept.
+     */
+    private static final RedisScript UNSETTLE = RedisScript.of(HELD_BY_OWNER + """
+            local existing = redis.call('GET', KEYS[1])
+            if existing and not held_by(existing, ARGV[1]) then
+              return 0
+            end
+            if existing then
+              redis.call('DEL', KEYS[1])
+            end
+            redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+            return 1
+            """, ScriptOutputType.INTEGER);
+
+    private static final String RECORD_PREFIX = "idempotency:";
+    private static final String UNSETTLED_PREFIX = "idempotency-unsettled:";
+
     private final StatefulRedisConnection<String, String> connection;
 
     public RedisIdempotencyStore(StatefulRedisConnection<String, String> connection) {
@@ -85,7 +119,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         String storageKey = key.storageKey();
         String marker = IdempotencyRecordMapper.inProgress(fingerprint, owner);
         String ttlMillis = positiveMillis(ttl);
-        return call(() -> CLAIM.<String>run(commands(), new String[] {storageKey}, marker, ttlMillis, owner))
+        return call(() -> CLAIM.<String>run(commands(), new String[] {storageKey, unsettledKey(key)}, marker, ttlMillis,
+                owner, fingerprint))
                 .handle((existing, error) -> {
                     if (error != null) {
                         throw new PairDbException(storageKey, "could not claim idempotency key " + storageKey
@@ -109,7 +144,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         String storageKey = key.storageKey();
         String record = IdempotencyRecordMapper.completed(fingerprint, response);
         String ttlMillis = positiveMillis(ttl);
-        return call(() -> COMPLETE.<Long>run(commands(), new String[] {storageKey}, owner, record, ttlMillis))
+        return call(() -> COMPLETE.<Long>run(commands(), new String[] {storageKey, unsettledKey(key)}, owner, record,
+                ttlMillis))
                 .handle((stored, error) -> {
                     if (error != null) {
                         throw new PairDbException(storageKey, "could not store the response for idempotency key "
@@ -130,6 +166,36 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
                     }
                     return null;
                 });
+    }
+
+    @Override
+    public CompletableFuture<Void> unsettle(IdempotencyKey key, String owner, String fingerprint,
+                                            UnsettledVersion version, Duration ttl) {
+        String storageKey = key.storageKey();
+        String record = IdempotencyRecordMapper.unsettled(fingerprint, version);
+        String ttlMillis = positiveMillis(ttl);
+        return call(() -> UNSETTLE.<Long>run(commands(), new String[] {storageKey, unsettledKey(key)}, owner, record,
+                ttlMillis))
+                .handle((kept, error) -> {
+                    if (error != null) {
+                        throw new PairDbException(storageKey, "could not keep the unsettled version of idempotency key "
+                                + storageKey + " in Redis", Futures.cause(error));
+                    }
+                    return null;
+                });
+    }
+
+    /**
+     * Where the version of a request that may have been written is kept: the record's key under
+     * another prefix, so that no record's key (whose idempotency key may hold any character) is
+     * another's unsettled key.
+     */
+    static String unsettledKey(IdempotencyKey key) {
+        String storageKey = key.storageKey();
+        if (!storageKey.startsWith(RECORD_PREFIX)) {
+            throw new IllegalStateException("record keys start with " + RECORD_PREFIX + ", not " + storageKey);
+        }
+        return UNSETTLED_PREFIX + storageKey.substring(RECORD_PREFIX.length());
     }
 
     /** The command's future; a command refused before it was sent (e.g. while disconnected) fails it too. */

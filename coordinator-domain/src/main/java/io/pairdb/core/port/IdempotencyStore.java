@@ -2,7 +2,9 @@ package io.pairdb.core.port;
 
 import io.pairdb.core.idempotency.IdempotencyKey;
 import io.pairdb.core.idempotency.StoredResponse;
+import io.pairdb.core.version.VectorClock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,6 +27,26 @@ public interface IdempotencyStore {
 
         /** A request with this key completed; its response is stored. */
         record Completed(String fingerprint, StoredResponse response) implements Claim {
+        }
+
+        /**
+         * A request with this key may have been written as {@code version} but was not
+         * acknowledged (see {@link #unsettle}), and none has completed since. When {@code
+         * fingerprint} is the caller's, the caller owns the key now, as for {@link Claimed}, and
+         * must write that same version again rather than a new one; otherwise nothing was claimed.
+         */
+        record Unsettled(String fingerprint, UnsettledVersion version) implements Claim {
+            public Unsettled {
+                Objects.requireNonNull(fingerprint, "fingerprint");
+                Objects.requireNonNull(version, "version");
+            }
+        }
+    }
+
+    /** The clock and timestamp a write was issued with, which a retry of it must be written with again. */
+    record UnsettledVersion(VectorClock clock, long timestampMs) {
+        public UnsettledVersion {
+            Objects.requireNonNull(clock, "clock");
         }
     }
 
@@ -54,7 +76,18 @@ public interface IdempotencyStore {
     /**
      * Drops {@code owner}'s marker after its request failed, so a retry can run. A marker of
      * another owner and a stored response are left alone, so a late or repeated release never
-     * frees a key that another request holds. Idempotent.
+     * frees a key that another request holds. An unsettled version (see {@link #unsettle}) stays.
+     * Idempotent.
      */
     CompletableFuture<Void> release(IdempotencyKey key, String owner);
+
+    /**
+     * After {@code owner}'s request failed once its version may have reached a replica: drops the
+     * owner's marker (if the key holds no other request's marker or response) and keeps {@code
+     * version} for {@code ttl}, so that the next claim with the same fingerprint is answered
+     * {@link Claim.Unsettled} and writes that version again instead of applying the request a
+     * second time. Completing the key later drops the version. Idempotent.
+     */
+    CompletableFuture<Void> unsettle(IdempotencyKey key, String owner, String fingerprint, UnsettledVersion version,
+                                     Duration ttl);
 }

@@ -120,7 +120,7 @@ public final class CoordinateWrite {
             // A generated key is known only to whoever gets the answer, and they have no reason to
             // retry: nobody can ever look a record of it up, so none is stored (it would only fill
             // Redis). It names the write in the answer; sent back, it is a new request's key.
-            return write(command, uniqueToken(), deadline);
+            return write(command, uniqueToken(), Issue.fresh(), deadline);
         }
         return claimAndWrite(command, command.idempotencyKey().get(), deadline);
     }
@@ -156,7 +156,10 @@ public final class CoordinateWrite {
                 case Claim.InProgress p when p.fingerprint().equals(fingerprint) ->
                         done(new WriteOutcome.InFlight(token));
                 case Claim.InProgress p -> done(new WriteOutcome.IdempotencyConflict(token));
-                case Claim.Claimed claimed -> writeAndRecord(command, claimant, fingerprint, deadline);
+                case Claim.Claimed claimed -> writeAndRecord(command, claimant, fingerprint, Optional.empty(), deadline);
+                case Claim.Unsettled unsettled when unsettled.fingerprint().equals(fingerprint) ->
+                        writeAndRecord(command, claimant, fingerprint, Optional.of(unsettled.version()), deadline);
+                case Claim.Unsettled unsettled -> done(new WriteOutcome.IdempotencyConflict(token));
             };
         }).thenCompose(answer -> answer);
     }
@@ -194,14 +197,43 @@ public final class CoordinateWrite {
     }
 
     /**
-     * Runs the claimed write, then stores its answer under the claim, or releases the claim when it
-     * failed (so a retry runs). Either way the answer stays the write's: a write that reached its
-     * replicas is acknowledged even if its record is lost (see {@link #afterWrite}).
+     * The version a write sends: one issued for it, or, for a retry of a request that may have been
+     * written already ({@link Claim.Unsettled}), the one that request was issued. Set once it is
+     * handed to the replicas (or to hints for them).
+     */
+    private static final class Issue {
+        private final Optional<IdempotencyStore.UnsettledVersion> again;
+        private volatile Version sent;
+
+        Issue(Optional<IdempotencyStore.UnsettledVersion> again) {
+            this.again = again;
+        }
+
+        static Issue fresh() {
+            return new Issue(Optional.empty());
+        }
+
+        /** The version to keep for a retry once this write failed, if it may have been written. */
+        Optional<IdempotencyStore.UnsettledVersion> mayBeWritten() {
+            Version v = sent;
+            return v != null ? Optional.of(new IdempotencyStore.UnsettledVersion(v.clock(), v.timestampMs())) : again;
+        }
+    }
+
+    /**
+     * Runs the claimed write, then stores its answer under the claim. When it failed, the claim is
+     * released so a retry runs, unless its version may have reached a replica (or a hint for one):
+     * then that version is kept as unsettled ({@link IdempotencyStore#unsettle}) and a retry writes
+     * it again rather than a new version, which would apply the request a second time, over any
+     * write made since on top of the first. Either way the answer stays the write's: a write that
+     * reached its replicas is acknowledged even if its record is lost (see {@link #afterWrite}).
      */
     private CompletableFuture<WriteOutcome> writeAndRecord(WriteCommand command, Claimant claimant, String fingerprint,
+                                                           Optional<IdempotencyStore.UnsettledVersion> again,
                                                            Deadline deadline) {
         IdempotencyKey key = claimant.key();
-        return Futures.started(() -> write(command, key.token(), deadline)).handle((outcome, failure) -> {
+        Issue issue = new Issue(again);
+        return Futures.started(() -> write(command, key.token(), issue, deadline)).handle((outcome, failure) -> {
             if (outcome instanceof WriteOutcome.Written written) {
                 return afterWrite(() -> idempotency.complete(key, claimant.owner(), fingerprint, written.response(),
                         env.settings().idempotencyTtl()).thenAccept(stored -> {
@@ -213,9 +245,13 @@ public final class CoordinateWrite {
                             }
                         }), claimant, "record", deadline).thenApply(ignored -> outcome);
             }
-            return afterWrite(() -> idempotency.release(key, claimant.owner()), claimant, "release", deadline)
-                    .thenCompose(ignored -> failure == null ? done(outcome)
-                            : CompletableFuture.<WriteOutcome>failedFuture(Futures.cause(failure)));
+            Optional<IdempotencyStore.UnsettledVersion> written = issue.mayBeWritten();
+            CompletableFuture<Void> settled = written.isPresent()
+                    ? afterWrite(() -> idempotency.unsettle(key, claimant.owner(), fingerprint, written.get(),
+                            env.settings().idempotencyTtl()), claimant, "unsettled version", deadline)
+                    : afterWrite(() -> idempotency.release(key, claimant.owner()), claimant, "release", deadline);
+            return settled.thenCompose(ignored -> failure == null ? done(outcome)
+                    : CompletableFuture.<WriteOutcome>failedFuture(Futures.cause(failure)));
         }).thenCompose(answer -> answer);
     }
 
@@ -284,13 +320,14 @@ public final class CoordinateWrite {
                         "the tenant store did not answer within the request's deadline"));
     }
 
-    private CompletableFuture<WriteOutcome> write(WriteCommand command, String idempotencyKey, Deadline deadline) {
+    private CompletableFuture<WriteOutcome> write(WriteCommand command, String idempotencyKey, Issue issue,
+                                                  Deadline deadline) {
         CompletableFuture<Optional<Tenant>> tenant = tenantOf(command, deadline);
-        return tenant.thenCompose(found -> write(command, found, idempotencyKey, deadline));
+        return tenant.thenCompose(found -> write(command, found, idempotencyKey, issue, deadline));
     }
 
     private CompletableFuture<WriteOutcome> write(WriteCommand command, Optional<Tenant> tenant, String idempotencyKey,
-                                                  Deadline deadline) {
+                                                  Issue issue, Deadline deadline) {
         if (tenant.isEmpty()) {
             return done(new WriteOutcome.TenantNotFound(command.tenant()));
         }
@@ -321,6 +358,11 @@ public final class CoordinateWrite {
                 return done(new WriteOutcome.Unavailable(kept.get().required(), (int) keptAlive));
             }
         }
+        if (issue.again.isPresent()) {
+            // the version an earlier attempt may have written: no read before it, no new clock
+            return writeVersion(command, Optional.empty(), targets, requiredAcks, kept, token, idempotencyKey, issue,
+                    deadline);
+        }
         return baseVersion(ring, command, tenant.get(), token,
                 tenant.get().speculation().orElse(env.settings().speculation()), deadline)
                 .thenCompose(base -> switch (base) {
@@ -328,33 +370,40 @@ public final class CoordinateWrite {
                 env.events().quorumFailure(operation(command));
                 yield done(failed.outcome());
             }
-            case BaseRead.Found found -> writeVersion(command, found, targets, requiredAcks, kept, token,
-                    idempotencyKey, deadline);
+            case BaseRead.Found found -> writeVersion(command, Optional.of(found), targets, requiredAcks, kept, token,
+                    idempotencyKey, issue, deadline);
         });
     }
 
-    private CompletableFuture<WriteOutcome> writeVersion(WriteCommand command, BaseRead.Found base,
+    /** Writes a new version following {@code base}, or, with no base, the one {@code issue} must write again. */
+    private CompletableFuture<WriteOutcome> writeVersion(WriteCommand command, Optional<BaseRead.Found> base,
                                                          List<StorageNode> targets, int requiredAcks,
                                                          Optional<AlsoAmong> kept, Token token,
-                                                         String idempotencyKey, Deadline deadline) {
+                                                         String idempotencyKey, Issue issue, Deadline deadline) {
         if (deadline.expired(env.clock())) {
             env.events().quorumFailure(operation(command));
             return done(new WriteOutcome.TimedOut(requiredAcks, 0, false));
         }
         VectorClock clock;
         long timestamp;
-        switch (clocks.next(base.clock(), base.timestampMs())) {
-            case ClockIssuer.Issue.IdNotHeld notHeld -> {
-                return done(new WriteOutcome.CoordinatorIdNotHeld(notHeld.id()));
-            }
-            case ClockIssuer.Issue.Issued issued -> {
-                clock = issued.clock();
-                timestamp = issued.timestampMs();
+        if (base.isEmpty()) {
+            clock = issue.again.orElseThrow().clock();
+            timestamp = issue.again.orElseThrow().timestampMs();
+        } else {
+            switch (clocks.next(base.get().clock(), base.get().timestampMs())) {
+                case ClockIssuer.Issue.IdNotHeld notHeld -> {
+                    return done(new WriteOutcome.CoordinatorIdNotHeld(notHeld.id()));
+                }
+                case ClockIssuer.Issue.Issued issued -> {
+                    clock = issued.clock();
+                    timestamp = issued.timestampMs();
+                }
             }
         }
         Version version = command.value()
                 .map(v -> Version.of(v, clock, timestamp))
                 .orElseGet(() -> Version.tombstone(clock, timestamp));
+        issue.sent = version;
         var mutation = new ReplicaWriteRound.Mutation(command.tenant(), command.key(), token, version);
         return ReplicaWriteRound.start(targets, requiredAcks, kept, mutation, deadline, nodes, hints, env).result()
                 .thenApply(result -> switch (result.status()) {

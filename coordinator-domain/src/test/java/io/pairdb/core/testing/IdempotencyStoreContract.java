@@ -51,6 +51,58 @@ public abstract class IdempotencyStoreContract {
         }
     }
 
+    private final IdempotencyStore.UnsettledVersion unsettled = new IdempotencyStore.UnsettledVersion(
+            VectorClock.of(Map.of("c1", 9_007_199_254_740_993L, "c2", 4L)), 1_700_000_000_456L);
+
+    @Test
+    public void anUnsettledVersionGoesToTheSameRequestWhichThenHoldsTheKey() {
+        done(store.claim(key, "fp", "a", DAY));
+        done(store.unsettle(key, "a", "fp", unsettled, DAY));
+
+        assertThat(done(store.claim(key, "fp", "b", DAY))).isEqualTo(new Claim.Unsettled("fp", unsettled));
+        assertThat(done(store.claim(key, "fp", "b", DAY))).as("sent again by its owner")
+                .isEqualTo(new Claim.Unsettled("fp", unsettled));
+        assertThat(done(store.claim(key, "fp", "c", DAY))).as("b holds it").isEqualTo(new Claim.InProgress("fp"));
+        assertThat(done(store.complete(key, "b", "fp", response, DAY))).isTrue();
+        assertThat(done(store.claim(key, "fp", "d", DAY))).isEqualTo(new Claim.Completed("fp", response));
+    }
+
+    @Test
+    public void anotherRequestIsShownTheUnsettledFingerprintAndClaimsNothing() {
+        done(store.claim(key, "fp", "a", DAY));
+        done(store.unsettle(key, "a", "fp", unsettled, DAY));
+
+        assertThat(done(store.claim(key, "fp-other", "b", DAY))).isEqualTo(new Claim.Unsettled("fp", unsettled));
+        assertThat(done(store.claim(key, "fp", "c", DAY))).isEqualTo(new Claim.Unsettled("fp", unsettled));
+    }
+
+    @Test
+    public void aRetryThatIsReleasedOrUnsettledAgainLeavesTheVersionForTheNext() {
+        done(store.claim(key, "fp", "a", DAY));
+        done(store.unsettle(key, "a", "fp", unsettled, DAY));
+        done(store.claim(key, "fp", "b", DAY));
+        done(store.release(key, "b"));
+        assertThat(done(store.claim(key, "fp", "c", DAY))).isEqualTo(new Claim.Unsettled("fp", unsettled));
+        done(store.unsettle(key, "c", "fp", unsettled, DAY));
+        done(store.unsettle(key, "c", "fp", unsettled, DAY));
+        assertThat(done(store.claim(key, "fp", "d", DAY))).isEqualTo(new Claim.Unsettled("fp", unsettled));
+    }
+
+    @Test
+    public void unsettlingLeavesAnotherRequestsMarkerAndAStoredResponseAlone() {
+        done(store.claim(key, "fp", "a", DAY));
+        done(store.release(key, "a"));
+        done(store.claim(key, "fp", "b", DAY));
+        done(store.unsettle(key, "a", "fp", unsettled, DAY));
+        assertThat(done(store.claim(key, "fp", "c", DAY))).isEqualTo(new Claim.InProgress("fp"));
+        done(store.release(key, "b"));
+        assertThat(done(store.claim(key, "fp", "c", DAY))).as("nothing kept").isInstanceOf(Claim.Claimed.class);
+
+        assertThat(done(store.complete(key, "c", "fp", response, DAY))).isTrue();
+        done(store.unsettle(key, "c", "fp", unsettled, DAY));
+        assertThat(done(store.claim(key, "fp", "e", DAY))).isEqualTo(new Claim.Completed("fp", response));
+    }
+
     @Test
     public void theFirstClaimWins() {
         assertThat(done(store.claim(key, "fp", "a", DAY))).isInstanceOf(Claim.Claimed.class);

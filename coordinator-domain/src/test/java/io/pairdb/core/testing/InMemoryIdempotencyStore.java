@@ -5,11 +5,12 @@ import io.pairdb.core.idempotency.StoredResponse;
 import io.pairdb.core.port.Clock;
 import io.pairdb.core.port.IdempotencyStore;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
-/** Idempotency records in memory, expiring by the given clock. */
+/** Idempotency records in memory, expiring by the given clock. Each call is atomic (one lock), as one Redis script. */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
     /** A marker ({@code response} null, held by {@code owner}) or a completed record. */
     private record Entry(String fingerprint, String owner, StoredResponse response, long expiresAt) {
@@ -22,55 +23,86 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         }
     }
 
+    /** A version a request may have been written with, kept for its retries. */
+    private record Unsettled(String fingerprint, UnsettledVersion version, long expiresAt) {
+    }
+
     private final Clock clock;
-    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<String, Entry> entries = new HashMap<>();
+    private final Map<String, Unsettled> unsettled = new HashMap<>();
 
     public InMemoryIdempotencyStore(Clock clock) {
         this.clock = clock;
     }
 
     @Override
-    public CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, String owner, Duration ttl) {
+    public synchronized CompletableFuture<Claim> claim(IdempotencyKey key, String fingerprint, String owner,
+                                                       Duration ttl) {
         Objects.requireNonNull(owner, "owner");
         long now = clock.nowMillis();
-        Entry fresh = new Entry(fingerprint, owner, null, now + ttl.toMillis());
-        Entry[] found = new Entry[1];
-        entries.compute(key.storageKey(), (k, existing) -> {
-            if (existing != null && existing.liveAt(now)) {
-                found[0] = existing;
-                return existing;
-            }
-            return fresh;
-        });
-        Entry existing = found[0];
-        if (existing == null || existing.markerOf(owner)) {
-            return CompletableFuture.completedFuture(new Claim.Claimed());
+        Entry existing = live(key, now);
+        if (existing != null && !existing.markerOf(owner)) {
+            return CompletableFuture.completedFuture(existing.response() == null
+                    ? new Claim.InProgress(existing.fingerprint())
+                    : new Claim.Completed(existing.fingerprint(), existing.response()));
         }
-        return CompletableFuture.completedFuture(existing.response() == null
-                ? new Claim.InProgress(existing.fingerprint())
-                : new Claim.Completed(existing.fingerprint(), existing.response()));
+        Unsettled version = unsettled.get(key.storageKey());
+        if (version != null && version.expiresAt() <= now) {
+            unsettled.remove(key.storageKey());
+            version = null;
+        }
+        if (version != null && !version.fingerprint().equals(fingerprint)) {
+            return CompletableFuture.completedFuture(new Claim.Unsettled(version.fingerprint(), version.version()));
+        }
+        if (existing == null) {
+            entries.put(key.storageKey(), new Entry(fingerprint, owner, null, now + ttl.toMillis()));
+        }
+        return CompletableFuture.completedFuture(version == null ? new Claim.Claimed()
+                : new Claim.Unsettled(version.fingerprint(), version.version()));
     }
 
     @Override
-    public CompletableFuture<Boolean> complete(IdempotencyKey key, String owner, String fingerprint,
-                                               StoredResponse response, Duration ttl) {
+    public synchronized CompletableFuture<Boolean> complete(IdempotencyKey key, String owner, String fingerprint,
+                                                            StoredResponse response, Duration ttl) {
         long now = clock.nowMillis();
-        boolean[] stored = new boolean[1];
-        entries.compute(key.storageKey(), (k, existing) -> {
-            if (existing == null || !existing.liveAt(now) || existing.markerOf(owner)) {
-                stored[0] = true;
-                return new Entry(fingerprint, owner, response, now + ttl.toMillis());
-            }
-            // the same response stored again (a retry whose first try's answer was lost) is a success
-            stored[0] = response.equals(existing.response()) && fingerprint.equals(existing.fingerprint());
-            return existing;
-        });
-        return CompletableFuture.completedFuture(stored[0]);
+        Entry existing = live(key, now);
+        if (existing == null || existing.markerOf(owner)) {
+            entries.put(key.storageKey(), new Entry(fingerprint, owner, response, now + ttl.toMillis()));
+            unsettled.remove(key.storageKey());
+            return CompletableFuture.completedFuture(true);
+        }
+        // the same response stored again (a retry whose first try's answer was lost) is a success
+        return CompletableFuture.completedFuture(
+                response.equals(existing.response()) && fingerprint.equals(existing.fingerprint()));
     }
 
     @Override
-    public CompletableFuture<Void> release(IdempotencyKey key, String owner) {
-        entries.computeIfPresent(key.storageKey(), (k, existing) -> existing.markerOf(owner) ? null : existing);
+    public synchronized CompletableFuture<Void> release(IdempotencyKey key, String owner) {
+        Entry existing = entries.get(key.storageKey());
+        if (existing != null && existing.markerOf(owner)) {
+            entries.remove(key.storageKey());
+        }
         return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> unsettle(IdempotencyKey key, String owner, String fingerprint,
+                                                         UnsettledVersion version, Duration ttl) {
+        long now = clock.nowMillis();
+        Entry existing = live(key, now);
+        if (existing == null || existing.markerOf(owner)) {
+            entries.remove(key.storageKey());
+            unsettled.put(key.storageKey(), new Unsettled(fingerprint, version, now + ttl.toMillis()));
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private Entry live(IdempotencyKey key, long now) {
+        Entry existing = entries.get(key.storageKey());
+        if (existing != null && !existing.liveAt(now)) {
+            entries.remove(key.storageKey());
+            return null;
+        }
+        return existing;
     }
 }

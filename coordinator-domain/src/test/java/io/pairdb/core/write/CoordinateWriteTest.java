@@ -18,6 +18,7 @@ import io.pairdb.core.idempotency.StoredResponse;
 import io.pairdb.core.node.NodeId;
 import io.pairdb.core.node.NodeState;
 import io.pairdb.core.port.IdempotencyStore;
+import io.pairdb.core.port.IdempotencyStore.UnsettledVersion;
 import io.pairdb.core.port.TenantStore;
 import io.pairdb.core.read.ReadCommand;
 import io.pairdb.core.read.ReadOutcome;
@@ -755,6 +756,59 @@ class CoordinateWriteTest {
     }
 
     @Test
+    void aRetryOfAWriteThatMayHaveLandedWritesItsFirstVersionAgainRatherThanApplyingItASecondTime() {
+        threeNodesWithTenant();
+        h.storage().failEveryCall(node(3));
+        WriteCommand first = put("k", "a", ALL).withIdempotencyKey("req-x");
+        assertThat(h.write(first)).as("on nodes 1 and 2 (and hinted for 3), not acknowledged")
+                .isInstanceOf(WriteOutcome.QuorumNotReached.class);
+        Version landed = storedOn(node(1), "k");
+        h.storage().heal(node(3));
+        // another client reads a and writes b over it, acknowledged
+        StoredResponse after = written(h.write(put("k", "b", QUORUM)));
+
+        // the first client retries, as the error tells it it safely may
+        StoredResponse retried = written(h.write(first));
+
+        assertThat(retried.clock()).as("the first attempt's version, not a new one").isEqualTo(landed.clock());
+        assertThat(retried.timestampMs()).isEqualTo(landed.timestampMs());
+        assertThat(after.clock().compare(retried.clock())).isEqualTo(Causality.AFTER);
+        assertThat(h.read(ReadCommand.of(TENANT, "k", ALL))).as("the write made after the first attempt stands")
+                .isInstanceOfSatisfying(ReadOutcome.Found.class,
+                        found -> assertThat(found.version().value()).isEqualTo(bytes("b")));
+        assertThat(h.write(first)).as("then recorded").isEqualTo(new WriteOutcome.Duplicate(retried));
+    }
+
+    @Test
+    void aRetryThatFailsAgainKeepsTheFirstVersionForTheNext() {
+        threeNodesWithTenant();
+        h.storage().failEveryCall(node(3));
+        WriteCommand first = put("k", "a", ALL).withIdempotencyKey("req-x");
+        assertThat(h.write(first)).isInstanceOf(WriteOutcome.QuorumNotReached.class);
+        Version landed = storedOn(node(1), "k");
+
+        assertThat(h.write(first)).as("node 3 still fails").isInstanceOf(WriteOutcome.QuorumNotReached.class);
+        h.storage().heal(node(3));
+        assertThat(written(h.write(first)).clock()).isEqualTo(landed.clock());
+        assertThat(h.write(first)).isInstanceOf(WriteOutcome.Duplicate.class);
+        assertThat(h.write(put("k", "other", ALL).withIdempotencyKey("req-x")))
+                .isEqualTo(new WriteOutcome.IdempotencyConflict("req-x"));
+    }
+
+    @Test
+    void anotherRequestUnderTheKeyOfAnUnsettledOneIsAConflict() {
+        threeNodesWithTenant();
+        h.storage().failEveryCall(node(3));
+        assertThat(h.write(put("k", "a", ALL).withIdempotencyKey("req-x")))
+                .isInstanceOf(WriteOutcome.QuorumNotReached.class);
+        h.storage().heal(node(3));
+
+        assertThat(h.write(put("k", "other", ALL).withIdempotencyKey("req-x")))
+                .isEqualTo(new WriteOutcome.IdempotencyConflict("req-x"));
+        assertThat(storedOn(node(1), "k").value()).isEqualTo(bytes("a"));
+    }
+
+    @Test
     void aWriteThatThrowsReleasesItsIdempotencyKeySoARetryRuns() {
         CoordinatorHarness.Builder builder = CoordinatorHarness.builder();
         FlakyTenantStore tenants = new FlakyTenantStore(builder.ring());
@@ -974,6 +1028,12 @@ class CoordinateWriteTest {
         public CompletableFuture<Void> release(IdempotencyKey key, String owner) {
             return delegate.release(key, owner);
         }
+
+        @Override
+        public CompletableFuture<Void> unsettle(IdempotencyKey key, String owner, String fingerprint,
+                                                UnsettledVersion version, Duration ttl) {
+            return delegate.unsettle(key, owner, fingerprint, version, ttl);
+        }
     }
 
 
@@ -1010,6 +1070,15 @@ class CoordinateWriteTest {
             }
             return delegate.release(key, owner);
         }
+
+        @Override
+        public CompletableFuture<Void> unsettle(IdempotencyKey key, String owner, String fingerprint,
+                                                UnsettledVersion version, Duration ttl) {
+            if (releaseAttempts.incrementAndGet() <= failures) {
+                return CompletableFuture.failedFuture(new PairDbException("redis", "connection reset"));
+            }
+            return delegate.unsettle(key, owner, fingerprint, version, ttl);
+        }
     }
 
     /** Before each record, lets another request claim the key, as a retry does once a marker expired. */
@@ -1044,6 +1113,12 @@ class CoordinateWriteTest {
 
         @Override
         public CompletableFuture<Void> release(IdempotencyKey key, String owner) {
+            return CompletableFuture.failedFuture(new PairDbException("redis", "connection refused"));
+        }
+
+        @Override
+        public CompletableFuture<Void> unsettle(IdempotencyKey key, String owner, String fingerprint,
+                                                UnsettledVersion version, Duration ttl) {
             return CompletableFuture.failedFuture(new PairDbException("redis", "connection refused"));
         }
     }
