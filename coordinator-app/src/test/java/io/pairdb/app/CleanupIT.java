@@ -57,6 +57,7 @@ class CleanupIT {
             "pairdb.cleanup.interval", "500ms",
             "pairdb.storage.tombstone-gc-grace", "60s",
             "pairdb.hints.ttl", "50s",
+            "pairdb.coordinator.idempotency-ttl", "5s",
             "pairdb.repair.period", "0s"));
 
     /** Hosts the cluster (PostgreSQL, Redis, three storage nodes) and does no cleanup itself. */

@@ -139,6 +139,10 @@ class StartupConfigurationTest {
         assertThatThrownBy(() -> verify(Map.of("pairdb.storage.tombstone-gc-grace", "1d")))
                 .hasMessageStartingWith("invalid configuration pairdb.hints.ttl: PT168H must be shorter than "
                         + "pairdb.storage.tombstone-gc-grace (PT24H)");
+        assertThatThrownBy(() -> verify(Map.of("pairdb.coordinator.idempotency-ttl", "3d")))
+                .hasMessageStartingWith("invalid configuration pairdb.coordinator.idempotency-ttl: PT72H plus "
+                        + "pairdb.hints.ttl (PT168H) must be shorter than pairdb.storage.tombstone-gc-grace (PT240H)");
+        assertThatCode(() -> verify(Map.of("pairdb.coordinator.idempotency-ttl", "2d"))).doesNotThrowAnyException();
         assertThatThrownBy(() -> verify(Map.of("pairdb.cleanup.grace-period", "6d")))
                 .hasMessageStartingWith("invalid configuration pairdb.cleanup.grace-period: PT144H must be at most half "
                         + "of pairdb.storage.tombstone-gc-grace (PT240H)");

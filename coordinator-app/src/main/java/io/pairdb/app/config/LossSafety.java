@@ -29,6 +29,7 @@ final class LossSafety {
         Duration lease = value(c, "pairdb.topology-changes.lease", changes.getLease());
         Duration streamStorage = value(c, "pairdb.topology-changes.storage-timeout", changes.getStorageTimeout());
         Duration hintTtl = value(c, "pairdb.hints.ttl", hints.getTtl());
+        Duration idempotencyTtl = value(c, "pairdb.coordinator.idempotency-ttl", coordinator.getIdempotencyTtl());
         Duration cleanupGrace = value(c, "pairdb.cleanup.grace-period", cleanup.getGracePeriod());
         Duration gcGrace = value(c, "pairdb.storage.tombstone-gc-grace", storage.getTombstoneGcGrace());
         Duration repairPeriod = value(c, "pairdb.repair.period", repair.getPeriod());
@@ -51,6 +52,11 @@ final class LossSafety {
         require(hintTtl.compareTo(gcGrace) < 0, "pairdb.hints.ttl", hintTtl,
                 "must be shorter than pairdb.storage.tombstone-gc-grace (" + gcGrace + "): a hint older than the "
                         + "nodes' tombstones can bring a deleted key back");
+        require(idempotencyTtl.plus(hintTtl).compareTo(gcGrace) < 0, "pairdb.coordinator.idempotency-ttl", idempotencyTtl,
+                "plus pairdb.hints.ttl (" + hintTtl + ") must be shorter than pairdb.storage.tombstone-gc-grace ("
+                        + gcGrace + "): a retry writes again the version a failed write may have landed with for as "
+                        + "long as its key is kept, and a hint of it may wait that much longer; a version that old can "
+                        + "bring a deleted key back once the nodes purged the delete's tombstone");
         require(cleanupGrace.multipliedBy(2).compareTo(gcGrace) <= 0, "pairdb.cleanup.grace-period", cleanupGrace,
                 "must be at most half of pairdb.storage.tombstone-gc-grace (" + gcGrace + "): a range must be "
                         + "verified and cleaned up, retries included, while the new replicas still hold the tombstones "
