@@ -188,8 +188,15 @@ public final class ReplayHints {
     private record Sorted(List<Hint> forTheNode, List<HandOver> elsewhere) {
     }
 
-    /** A hint for the key's current replicas (not DOWN, not the hint's node); none if the ring cannot tell. */
-    private record HandOver(Hint hint, List<StorageNode> replicas) {
+    /**
+     * A hint for the key's current replicas (not DOWN, not the hint's node; none if the ring cannot
+     * tell), or, while the key's replicas move ({@code moving}), for the hint's node and the other
+     * write targets, {@code missing} some that are DOWN now.
+     */
+    private record HandOver(Hint hint, List<StorageNode> replicas, boolean moving, boolean missing) {
+        HandOver(Hint hint, List<StorageNode> replicas) {
+            this(hint, replicas, false, false);
+        }
     }
 
     /** One run for one node. Its steps run one after another, each scheduled by the one before. */
@@ -283,8 +290,10 @@ public final class ReplayHints {
                     // the key's replicas are changing: a leaving node may already have streamed the range to the
                     // replica taking it over, and a joining one may be rolled back; the hint goes to the node and
                     // to every other write target, and is done once all of them have it
-                    elsewhere.add(new HandOver(h, sets.get().writeTargets().stream()
-                            .filter(n -> n.id().equals(target) || n.liveness() != Liveness.DOWN).toList()));
+                    List<StorageNode> all = sets.get().writeTargets();
+                    List<StorageNode> up = all.stream()
+                            .filter(n -> n.id().equals(target) || n.liveness() != Liveness.DOWN).toList();
+                    elsewhere.add(new HandOver(h, up, true, up.size() < all.size()));
                 } else {
                     forTheNode.add(h);
                 }
@@ -293,6 +302,23 @@ public final class ReplayHints {
             drop(exhausted, DropReason.MAX_ATTEMPTS);
             drop(orphaned, DropReason.NOT_A_REPLICA);
             return new Sorted(forTheNode, elsewhere);
+        }
+
+        /**
+         * How a hint for a node whose key's replicas move went: as for the node alone when its own
+         * write failed (an attempt, or refused); waiting (no attempt, kept) when it took the hint but
+         * another write target did not or is DOWN, so no node's trouble spends the node's attempts;
+         * delivered once every write target has it.
+         */
+        private Deliveries whileMoving(HandOver h, List<Optional<Throwable>> results) {
+            for (int i = 0; i < results.size(); i++) {
+                if (h.replicas().get(i).id().equals(target) && results.get(i).isPresent()) {
+                    return Deliveries.of(h.hint(), results.get(i).get());
+                }
+            }
+            boolean allHaveIt = !h.missing() && results.stream().allMatch(Optional::isEmpty);
+            return allHaveIt ? Deliveries.of(h.hint(), List.of())
+                    : new Deliveries(List.of(), List.of(), List.of(), List.of(h.hint()));
         }
 
         /** Whether the key has pending replicas or the hint's node is not NORMAL (joining, leaving, handing over). */
@@ -311,6 +337,11 @@ public final class ReplayHints {
             for (HandOver h : batch) {
                 List<CompletableFuture<Optional<Throwable>>> writes = h.replicas().stream()
                         .map(n -> write(n, h.hint()).handle((applied, error) -> Optional.ofNullable(error))).toList();
+                if (h.moving()) {
+                    each.add(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                            .thenApply(ignored -> whileMoving(h, writes.stream().map(CompletableFuture::join).toList())));
+                    continue;
+                }
                 // no replica can take it now (a forced removal left fewer nodes than the RF, or the others are DOWN):
                 // it may be the last copy, so it waits, spending no attempt, for one that can (or its TTL); it stays
                 // claimed until its lease runs out, so the run goes on with the hints behind it

@@ -157,6 +157,30 @@ class ReplayHintsTest {
                 .orElseThrow().writeTargets().stream().anyMatch(n -> n.id().equals(node(4)))).count();
         assertThat(onN4).isPositive();
         assertThat(hints.count(TARGET)).as("every hint whose key n4 is a write target of").isEqualTo(onN4);
+        assertThat(hints.pending(TARGET, 100)).filteredOn(h -> view.replicasFor(h.token(), 3, 3).orElseThrow()
+                        .writeTargets().stream().anyMatch(n -> n.id().equals(TARGET)))
+                .as("n4's trouble spends none of the attempts of the hints the node still replicates").isNotEmpty()
+                .allSatisfy(h -> assertThat(h.attempts()).isZero());
+    }
+
+    @Test
+    void aLeavingNodesHintWaitsWhileTheReplicaTakingItOverIsDown() {
+        topology.register(node(4), "10.0.0.4", 7000, 16);
+        topologyStore.update(topologyStore.find(TARGET).orElseThrow().withState(NodeState.LEAVING, clock.now()));
+        topology.reload();
+        topology.markLiveness(node(4), Liveness.DOWN);
+        storeHints(TARGET, 30);
+
+        ReplayReport report = done(replay.replay(TARGET));
+
+        TopologyView view = topology.current();
+        long replicatedByTheNode = IntStream.range(0, 30).filter(i -> view.replicasFor(Token.forKey(TENANT.value(),
+                "k" + i), 3, 3).orElseThrow().writeTargets().stream().anyMatch(n -> n.id().equals(TARGET))).count();
+        assertThat(replicatedByTheNode).as("n4 is a write target of every key (RF 3 of 3 once n3 left)").isPositive();
+        assertThat(hints.count(TARGET)).as("every hint for a key the node replicates waits for n4")
+                .isEqualTo(replicatedByTheNode);
+        assertThat(keysWrittenTo(node(4))).isEmpty();
+        assertThat(report.ending()).isEqualTo(Ending.NO_REPLICA);
     }
 
     // ---- pacing and order ------------------------------------------------------------------------
