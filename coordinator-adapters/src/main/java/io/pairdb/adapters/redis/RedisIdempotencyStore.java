@@ -24,11 +24,22 @@ import java.util.function.Supplier;
  */
 @Singleton
 public final class RedisIdempotencyStore implements IdempotencyStore {
-    /** True when the stored value is the in-progress marker of the owner given. */
+    /**
+     * True when the stored value is the in-progress marker of the owner given; true when the
+     * unsettled version stored (if any) is of the request with the fingerprint given.
+     */
     private static final String HELD_BY_OWNER = """
             local function held_by(value, owner)
               local ok, record = pcall(cjson.decode, value)
               return ok and type(record) == 'table' and record.state == 'in_progress' and record.owner == owner
+            end
+            local function unsettled_free_for(key, fingerprint)
+              local value = redis.call('GET', key)
+              if not value then
+                return true
+              end
+              local ok, record = pcall(cjson.decode, value)
+              return ok and type(record) == 'table' and record.fingerprint == fingerprint
             end
             """;
 
@@ -64,8 +75,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
             """, ScriptOutputType.VALUE);
 
     /**
-     * Stores the response over the owner's marker, or where nothing is stored any more; 1 when stored,
-     * or when the same record is there already (a retry whose first try's answer was lost), else 0.
+     * Stores the response over the owner's marker, or where nothing is stored any more, and drops
+     * the same request's unsettled version; 1 when stored, or when the same record is there already
+     * (a retry whose first try's answer was lost), else 0.
      */
     private static final RedisScript COMPLETE = RedisScript.of(HELD_BY_OWNER + """
             local existing = redis.call('GET', KEYS[1])
@@ -76,7 +88,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
               return 0
             end
             redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-            redis.call('DEL', KEYS[2])
+            if unsettled_free_for(KEYS[2], ARGV[4]) then
+              redis.call('DEL', KEYS[2])
+            end
             return 1
             """, ScriptOutputType.INTEGER);
 
@@ -91,11 +105,12 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     /**
      * Keeps the version a failed request may have been written with (KEYS[2]) and drops the owner's
-     * marker, unless another request's marker or a response is stored; 1 when kept.
+     * marker, unless another request's marker, a response, or another request's unsettled version
+     * is stored; 1 when kept.
      */
     private static final RedisScript UNSETTLE = RedisScript.of(HELD_BY_OWNER + """
             local existing = redis.call('GET', KEYS[1])
-            if existing and not held_by(existing, ARGV[1]) then
+            if existing and not held_by(existing, ARGV[1]) or not unsettled_free_for(KEYS[2], ARGV[4]) then
               return 0
             end
             if existing then
@@ -145,7 +160,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         String record = IdempotencyRecordMapper.completed(fingerprint, response);
         String ttlMillis = positiveMillis(ttl);
         return call(() -> COMPLETE.<Long>run(commands(), new String[] {storageKey, unsettledKey(key)}, owner, record,
-                ttlMillis))
+                ttlMillis, fingerprint))
                 .handle((stored, error) -> {
                     if (error != null) {
                         throw new PairDbException(storageKey, "could not store the response for idempotency key "
@@ -175,7 +190,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         String record = IdempotencyRecordMapper.unsettled(fingerprint, version);
         String ttlMillis = positiveMillis(ttl);
         return call(() -> UNSETTLE.<Long>run(commands(), new String[] {storageKey, unsettledKey(key)}, owner, record,
-                ttlMillis))
+                ttlMillis, fingerprint))
                 .handle((kept, error) -> {
                     if (error != null) {
                         throw new PairDbException(storageKey, "could not keep the unsettled version of idempotency key "

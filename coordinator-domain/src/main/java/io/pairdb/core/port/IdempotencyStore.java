@@ -83,10 +83,11 @@ public interface IdempotencyStore {
 
     /**
      * After {@code owner}'s request failed once its version may have reached a replica: drops the
-     * owner's marker (if the key holds no other request's marker or response) and keeps {@code
-     * version} for {@code ttl}, so that the next claim with the same fingerprint is answered
-     * {@link Claim.Unsettled} and writes that version again instead of applying the request a
-     * second time. Completing the key later drops the version. Idempotent.
+     * owner's marker and keeps {@code version} for {@code ttl} (replacing the same request's), so
+     * that the next claim with the same fingerprint is answered {@link Claim.Unsettled} and writes
+     * that version again instead of applying the request a second time; nothing changes if the key
+     * holds another request's marker, a response, or another request's unsettled version.
+     * Completing the key with the same fingerprint later drops the version. Idempotent.
      */
     CompletableFuture<Void> unsettle(IdempotencyKey key, String owner, String fingerprint, UnsettledVersion version,
                                      Duration ttl);

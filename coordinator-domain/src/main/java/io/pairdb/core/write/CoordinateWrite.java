@@ -157,8 +157,11 @@ public final class CoordinateWrite {
                         done(new WriteOutcome.InFlight(token));
                 case Claim.InProgress p -> done(new WriteOutcome.IdempotencyConflict(token));
                 case Claim.Claimed claimed -> writeAndRecord(command, claimant, fingerprint, Optional.empty(), deadline);
+                // one older than the idempotency TTL is not written again (see keptFor): the request runs afresh,
+                // as for a key whose record expired
                 case Claim.Unsettled unsettled when unsettled.fingerprint().equals(fingerprint) ->
-                        writeAndRecord(command, claimant, fingerprint, Optional.of(unsettled.version()), deadline);
+                        writeAndRecord(command, claimant, fingerprint, Optional.of(unsettled.version())
+                                .filter(v -> keptFor(v).isPositive()), deadline);
                 case Claim.Unsettled unsettled -> done(new WriteOutcome.IdempotencyConflict(token));
             };
         }).thenCompose(answer -> answer);
@@ -245,14 +248,26 @@ public final class CoordinateWrite {
                             }
                         }), claimant, "record", deadline).thenApply(ignored -> outcome);
             }
-            Optional<IdempotencyStore.UnsettledVersion> written = issue.mayBeWritten();
+            Optional<IdempotencyStore.UnsettledVersion> written = issue.mayBeWritten()
+                    .filter(v -> keptFor(v).isPositive());
             CompletableFuture<Void> settled = written.isPresent()
                     ? afterWrite(() -> idempotency.unsettle(key, claimant.owner(), fingerprint, written.get(),
-                            env.settings().idempotencyTtl()), claimant, "unsettled version", deadline)
+                            keptFor(written.get())), claimant, "unsettled version", deadline)
                     : afterWrite(() -> idempotency.release(key, claimant.owner()), claimant, "release", deadline);
             return settled.thenCompose(ignored -> failure == null ? done(outcome)
                     : CompletableFuture.<WriteOutcome>failedFuture(Futures.cause(failure)));
         }).thenCompose(answer -> answer);
+    }
+
+    /**
+     * How much longer an unsettled version is kept: until the idempotency TTL after it was issued,
+     * however often retries fail, so that no version older than that is ever written again (start-up
+     * keeps that plus the hint TTL below the nodes' tombstone gc grace, see README). Zero or less:
+     * not kept.
+     */
+    private Duration keptFor(IdempotencyStore.UnsettledVersion version) {
+        long age = env.clock().nowMillis() - version.timestampMs();
+        return env.settings().idempotencyTtl().minusMillis(Math.max(0, age));
     }
 
     /**

@@ -105,8 +105,16 @@ public final class CoordinatorHarness implements AutoCloseable {
     }
 
     public void markDown(NodeId id) {
+        markLiveness(id, Liveness.DOWN);
+    }
+
+    public void markUp(NodeId id) {
+        markLiveness(id, Liveness.UP);
+    }
+
+    private void markLiveness(NodeId id, Liveness liveness) {
         StorageNode node = topologyStore.find(id).orElseThrow();
-        topologyStore.update(node.withLiveness(Liveness.DOWN, clock.now()));
+        topologyStore.update(node.withLiveness(liveness, clock.now()));
         // a liveness change keeps the epoch, so refresh() would not notice it
         topology.reload();
     }

@@ -89,6 +89,19 @@ public abstract class IdempotencyStoreContract {
     }
 
     @Test
+    public void aLateRequestDoesNotReplaceAnotherRequestsUnsettledVersion() {
+        IdempotencyStore.UnsettledVersion mine = new IdempotencyStore.UnsettledVersion(VectorClock.of("c9", 1L), 5L);
+        done(store.claim(key, "fp-a", "a", DAY));
+        done(store.release(key, "a"));
+        done(store.claim(key, "fp-b", "b", DAY));
+        done(store.unsettle(key, "b", "fp-b", unsettled, DAY));
+
+        done(store.unsettle(key, "a", "fp-a", mine, DAY));
+
+        assertThat(done(store.claim(key, "fp-b", "c", DAY))).isEqualTo(new Claim.Unsettled("fp-b", unsettled));
+    }
+
+    @Test
     public void unsettlingLeavesAnotherRequestsMarkerAndAStoredResponseAlone() {
         done(store.claim(key, "fp", "a", DAY));
         done(store.release(key, "a"));

@@ -68,7 +68,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         Entry existing = live(key, now);
         if (existing == null || existing.markerOf(owner)) {
             entries.put(key.storageKey(), new Entry(fingerprint, owner, response, now + ttl.toMillis()));
-            unsettled.remove(key.storageKey());
+            unsettled.computeIfPresent(key.storageKey(), (k, u) -> u.fingerprint().equals(fingerprint) ? null : u);
             return CompletableFuture.completedFuture(true);
         }
         // the same response stored again (a retry whose first try's answer was lost) is a success
@@ -90,7 +90,9 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
                                                          UnsettledVersion version, Duration ttl) {
         long now = clock.nowMillis();
         Entry existing = live(key, now);
-        if (existing == null || existing.markerOf(owner)) {
+        Unsettled other = unsettled.get(key.storageKey());
+        boolean free = other == null || other.expiresAt() <= now || other.fingerprint().equals(fingerprint);
+        if ((existing == null || existing.markerOf(owner)) && free) {
             entries.remove(key.storageKey());
             unsettled.put(key.storageKey(), new Unsettled(fingerprint, version, now + ttl.toMillis()));
         }
