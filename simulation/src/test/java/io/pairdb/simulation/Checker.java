@@ -41,7 +41,8 @@ import java.util.Set;
  *       with no repair of its range finished in between, while the repair schedule ran, is the
  *       operator's rule (repair within the gc grace), counted and not a violation;</li>
  *   <li><b>not causal</b>: a write issued after an acknowledged quorum write, without a causal
- *       context, dominates it (it read a quorum first, README "Versions and conflicts") but for the
+ *       context, dominates it (it read a quorum first, README "Versions and conflicts"; a retry that
+ *       wrote an earlier attempt's version again counts from when that version was issued) but for the
  *       oldest entries a full clock pruned, unless by the
  *       time the later write completed a tombstone that covers the earlier one, or wins over it or a
  *       successor of it by the resolution rule, was old enough for the nodes to have purged it;</li>
@@ -451,6 +452,17 @@ final class Checker {
 
     // ---- writes follow what they read ----------------------------------------------------------------------
 
+    /**
+     * When the write's version was built on its read: its attempt's start, or, for a retry that wrote
+     * again the version an earlier attempt issued (an unsettled one, README "Idempotency"), when that
+     * version was first seen; a write acknowledged after that need not be under it.
+     */
+    private long builtAt(History.Op l) {
+        long firstSeen = world.history().issued(l.key).stream().filter(i -> i.version().clock().equals(l.clock))
+                .mapToLong(History.Issued::at).min().orElse(Long.MAX_VALUE);
+        return Math.min(l.invokedAt, firstSeen);
+    }
+
     private void checkCausalOrder(List<History.Op> ops) {
         List<History.Op> writes = acknowledgedByCompletion(ops);
         List<History.Op> later = ops.stream().filter(Checker::acknowledged)
@@ -466,8 +478,10 @@ final class Checker {
                     || lagging(l)) {
                 continue;
             }
+            long built = builtAt(l);
             for (History.Op e : earlier.writes) {
-                if (e == l || dataLoss.anyBetween(firstAttempt(e), l.completedAt) || purgedBefore(e, l)) {
+                if (e == l || e.completedAt >= built || dataLoss.anyBetween(firstAttempt(e), l.completedAt)
+                        || purgedBefore(e, l)) {
                     continue;
                 }
                 if (l.clock.compare(e.clock) != Causality.AFTER && !prunedPast(l.clock, e.clock)) {
