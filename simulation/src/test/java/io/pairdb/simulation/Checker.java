@@ -42,7 +42,7 @@ import java.util.Set;
  *       operator's rule (repair within the gc grace), counted and not a violation;</li>
  *   <li><b>not causal</b>: a write issued after an acknowledged quorum write, without a causal
  *       context, dominates it (it read a quorum first, README "Versions and conflicts"; a retry that
- *       wrote an earlier attempt's version again counts from when that version was issued) but for the
+ *       wrote an earlier attempt's version again counts from its request's first attempt) but for the
  *       oldest entries a full clock pruned, unless by the
  *       time the later write completed a tombstone that covers the earlier one, or wins over it or a
  *       successor of it by the resolution rule, was old enough for the nodes to have purged it;</li>
@@ -453,14 +453,19 @@ final class Checker {
     // ---- writes follow what they read ----------------------------------------------------------------------
 
     /**
-     * When the write's version was built on its read: its attempt's start, or, for a retry that wrote
-     * again the version an earlier attempt issued (an unsettled one, README "Idempotency"), when that
-     * version was first seen; a write acknowledged after that need not be under it.
+     * From when the write must dominate what was acknowledged before it: its attempt's start; or, for
+     * a retry that wrote again the version an earlier attempt of its request issued (an unsettled one,
+     * README "Idempotency"), the request's first attempt's start. The request is one operation from
+     * its first attempt to its answer: a write acknowledged in between is concurrent with it, and its
+     * earlier attempts' versions, once they may have landed, are judged as any failed attempt's are.
      */
     private long builtAt(History.Op l) {
-        long firstSeen = world.history().issued(l.key).stream().filter(i -> i.version().clock().equals(l.clock))
-                .mapToLong(History.Issued::at).min().orElse(Long.MAX_VALUE);
-        return Math.min(l.invokedAt, firstSeen);
+        if (l.attempt <= 1 || l.idempotencyKey.isEmpty()) {
+            return l.invokedAt;
+        }
+        boolean issuedBefore = world.history().issued(l.key).stream()
+                .anyMatch(i -> i.version().clock().equals(l.clock) && i.at() < l.invokedAt);
+        return issuedBefore ? firstAttempt(l) : l.invokedAt;
     }
 
     private void checkCausalOrder(List<History.Op> ops) {
