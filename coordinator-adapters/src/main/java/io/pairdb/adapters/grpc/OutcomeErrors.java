@@ -251,9 +251,11 @@ final class OutcomeErrors {
         return "a storage node or another dependency";
     }
 
+    /** A change refused for another change in flight, or for an ended change's cleanup (whose reason says what to do). */
     private static Refusal conflicting(ChangeId other, String reason) {
-        return new Refusal(Status.Code.FAILED_PRECONDITION, "CHANGE_CONFLICT",
-                "refused: " + reason + "; wait for change " + other + " to end", Map.of("change_id", other.value()));
+        String then = reason.contains("cleanup") ? "" : "; wait for change " + other + " to end";
+        return new Refusal(Status.Code.FAILED_PRECONDITION, "CHANGE_CONFLICT", "refused: " + reason + then,
+                Map.of("change_id", other.value()));
     }
 
     /** A topology change refused because a repair run writes to the replicas it would move. */

@@ -6,7 +6,7 @@ import io.pairdb.core.topology.ChangeId;
 import java.util.Objects;
 
 /**
- * An operator's order to clean up a completed change now: its ranges become due at once and are
+ * An operator's order to clean up a change that ended now: its ranges become due at once and are
  * deleted without the grace period and without verifying the new replicas (a former owner that
  * replicates a range again still keeps it). The reason, who asked and when are recorded with the
  * change. Thread-safe.

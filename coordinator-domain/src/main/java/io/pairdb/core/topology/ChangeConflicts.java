@@ -201,8 +201,8 @@ public final class ChangeConflicts {
                         + left.change() + ", which its cleanup has not deleted (" + outcome + "), and the copy is too "
                         + "old to be streamed onto: keys deleted since may have lost their tombstones and would come "
                         + "back. The change is refused until that cleanup deletes it (`pairdb-admin change get "
-                        + left.change() + "` shows why it has not) or it is forced (`pairdb-admin cleanup force "
-                        + left.change() + " --reason ...`)");
+                        + left.change() + "` shows why it has not; forcing it with `pairdb-admin cleanup force "
+                        + left.change() + " --reason ...` lets the next cleanup run delete it unverified)");
             }
         }
         return Optional.empty();
